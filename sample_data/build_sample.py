@@ -1,0 +1,288 @@
+"""Rebuild sample_data/partnership.json through the real store, on a simulated clock.
+
+    python sample_data/build_sample.py
+
+Every record is made by the same actions the CLI uses, so the sample is a valid
+file with a believable activity log. Dates are relative to SAMPLE_TODAY;
+``workplan demo`` shifts them so they are relative to the real today.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+from workplan_tui.store import actions
+from workplan_tui.store.store import Store
+
+SAMPLE_TODAY = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+OUT = Path(__file__).with_name("partnership.json")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = SAMPLE_TODAY - timedelta(days=150)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, days_before_today: float) -> None:
+        self.now = SAMPLE_TODAY - timedelta(days=days_before_today)
+
+
+def day(offset: int) -> str:
+    """A date ``offset`` days from the sample's today (negative is past)."""
+    return (SAMPLE_TODAY + timedelta(days=offset)).date().isoformat()
+
+
+def build(path: Path) -> None:
+    clock = Clock()
+    stores: dict[str, Store] = {}
+
+    def as_(user: str) -> Store:
+        if user not in stores:
+            stores[user] = Store(path, user=user, clock=clock)
+        return stores[user]
+
+    if path.exists():
+        path.unlink()
+    clock.at(150)
+    as_("alice").create(
+        "Eastside Food Access Partnership",
+        "Families in the Eastside neighbourhood live more than a mile from fresh food; "
+        "we grow, rescue and deliver it together.",
+    )
+    alice = as_("alice")
+    actions.add_partner(
+        alice,
+        "PARKS",
+        "City Parks & Recreation Department",
+        [("staff", "Two gardeners, 10 h/week", 18000), ("facilities", "Greenhouse at Lincoln Park", None)],
+        "Use park land for community benefit this season",
+        "A permanent urban-agriculture programme",
+    )
+    actions.add_partner(
+        alice,
+        "FOODBANK",
+        "Eastside Community Food Bank",
+        [
+            ("cash", "Grant match from the county hunger fund", 25000),
+            ("volunteers", "Saturday distribution crew", None),
+        ],
+        "Fresh produce for weekly distribution",
+        "Fewer families relying on emergency boxes",
+    )
+    actions.add_partner(
+        alice,
+        "SCHOOLS",
+        "Riverside School District",
+        [("facilities", "School yards at three elementaries", None), ("staff", "Science teacher time", 6000)],
+        "Outdoor science lessons",
+        "Healthier school meals sourced locally",
+    )
+    actions.add_partner(
+        alice,
+        "GARDEN",
+        "Green Thumbs Volunteer Garden Group",
+        [("volunteers", "40 volunteer gardeners", None), ("equipment", "Tools, tillers and irrigation kit", 3500)],
+        "Space and water for members' plots",
+        "A garden within walking distance of every home",
+    )
+    people = [
+        ("alice", "Alice Moreno", "PARKS", "lead"),
+        ("dan", "Dan Okafor", "PARKS", "member"),
+        ("bob", "Bob Lindqvist", "FOODBANK", "lead"),
+        ("fatima", "Fatima Haddad", "FOODBANK", "member"),
+        ("carmen", "Carmen Ruiz", "SCHOOLS", "lead"),
+        ("ed", "Ed Nakamura", "SCHOOLS", "member"),
+        ("grace", "Grace Obi", "GARDEN", "lead"),
+        ("hiro", "Hiro Tanaka", "GARDEN", "member"),
+    ]
+    for handle, name, partner, role in people:
+        actions.add_member(alice, handle, name, partner, role)
+    everyone = [p[0] for p in people]
+
+    clock.at(145)
+    norms = [
+        "We notify members in advance if we miss a meeting.",
+        "Decisions about shared money are made at a meeting with every partner present.",
+        "Each partner names one lead who answers within two working days.",
+        "We credit every partner by name in public communications.",
+    ]
+    for text in norms:
+        actions.add_norm(alice, text)
+    for n, agreeing in ((1, everyone), (2, everyone), (3, everyone[:6]), (4, ["alice", "bob", "grace"])):
+        for who in agreeing:
+            actions.agree_norm(as_(who), n)
+
+    # P1: completed summer pilot.
+    clock.at(140)
+    bob = as_("bob")
+    actions.add_plan(bob, "Summer meals pilot", "Free lunches at two parks during the school holidays.", "consensus")
+    actions.add_outcome(bob, 1, "Meals served", 12000, 0, "meals", day(-60))
+    actions.add_outcome(bob, 1, "Average wait at pickup", 10, 25, "minutes", day(-60))
+    actions.move_plan(bob, 1, "propose")
+    for who in everyone:
+        actions.vote(as_(who), 1, "agree", "")
+    actions.move_plan(bob, 1, "activate")
+    pilot_tasks = [
+        ("Book park shelters for lunch service", "alice", -120),
+        ("Recruit lunch volunteers", "fatima", -115),
+        ("Food safety training for volunteers", "bob", -110),
+        ("Print flyers in English and Spanish", "carmen", -105),
+        ("Daily lunch counts spreadsheet", "fatima", -70),
+        ("Pilot report for the county", "bob", -55),
+    ]
+    for title, owner, due in pilot_tasks:
+        actions.add_task(bob, 1, title, owner=owner, due=day(due))
+    for step, value, note in ((100, 2100, "first two weeks"), (80, 6800, ""), (65, 12850, "final count")):
+        clock.at(step)
+        actions.checkin(as_("fatima"), 1, value, note)
+    for step, value in ((100, 22), (80, 15), (65, 12)):
+        clock.at(step)
+        actions.checkin(as_("bob"), 2, value, "")
+    clock.at(60)
+    for task_id in range(1, 7):
+        actions.set_status(as_(pilot_tasks[task_id - 1][1]), task_id, "done")
+    clock.at(50)
+    actions.move_plan(bob, 1, "complete")
+
+    # P2: the active plan, with full buy-in.
+    clock.at(90)
+    grace = as_("grace")
+    actions.add_plan(
+        grace, "Community gardens at three schools", "Raised beds, lessons and a harvest for the food bank.", "partners"
+    )
+    actions.add_outcome(grace, 2, "Raised beds built", 40, 0, "beds", day(30))
+    actions.add_outcome(grace, 2, "Students in garden lessons", 600, 0, "students", day(45))
+    actions.add_outcome(grace, 2, "Produce donated to the food bank", 2000, 0, "kg", day(60))
+    actions.move_plan(grace, 2, "propose")
+    comments = {"carmen": "Yes, if lessons fit the science curriculum", "ed": "Happy to host at Lincoln Elementary"}
+    for who in everyone:
+        actions.vote(as_(who), 2, "agree", comments.get(who, ""))
+    actions.move_plan(grace, 2, "activate")
+    garden_tasks = [
+        # title, owner, due offset, outcome, (status, progress, reason), last touched days ago
+        ("Soil tests at the three school yards", "dan", -70, 3, ("done", 100, ""), 60),
+        ("Order lumber for 40 raised beds", "alice", -50, 3, ("done", 100, ""), 45),
+        ("Build beds at Lincoln Elementary", "hiro", -20, 3, ("done", 100, ""), 18),
+        ("Build beds at Riverside Elementary", "hiro", -3, 3, ("doing", 70, ""), 4),
+        (
+            "Build beds at Oak Street Elementary",
+            "grace",
+            12,
+            3,
+            ("blocked", 10, "Waiting for the district's permit"),
+            9,
+        ),
+        ("Irrigation at Lincoln Elementary", "dan", -6, 3, ("doing", 40, ""), 20),
+        ("Irrigation at Riverside Elementary", "dan", 20, 3, ("todo", 0, ""), 30),
+        ("Garden lesson plans, grades 3-5", "carmen", 5, 4, ("doing", 60, ""), 2),
+        ("Train teachers to run garden lessons", "ed", 14, 4, ("todo", 0, ""), 25),
+        ("Parent consent forms", "ed", -2, 4, ("doing", 80, ""), 3),
+        ("Schedule classes for spring term", "carmen", 40, 4, ("todo", 0, ""), 25),
+        ("Harvest log for donated produce", "fatima", 3, 5, ("doing", 50, ""), 5),
+        (
+            "Cold storage at the food bank",
+            "bob",
+            -9,
+            5,
+            ("blocked", 30, "Compressor quote over budget; needs a partner decision"),
+            7,
+        ),
+        ("Weekly pickup route from the gardens", "fatima", 7, 5, ("todo", 0, ""), 16),
+        ("Volunteer rota for weekend watering", "hiro", 1, None, ("doing", 20, ""), 17),
+        ("Signage crediting every partner", "grace", 25, None, ("todo", 0, ""), 10),
+        ("Insurance for volunteers on school grounds", "alice", -12, None, ("doing", 50, ""), 21),
+        ("Tool shed at Riverside Elementary", "hiro", 18, None, ("todo", 0, ""), 12),
+        ("Compost bins from the parks department", "dan", 9, None, ("doing", 30, ""), 6),
+        ("Photos and a story for the district newsletter", "carmen", 2, None, ("todo", 0, ""), 15),
+        ("Grant report to the county (quarter 4)", "bob", 30, None, ("todo", 0, ""), 8),
+        ("Winter cover crops in all beds", "grace", 10, 3, ("todo", 0, ""), 11),
+    ]
+    for offset, (title, owner, due, outcome, _, _) in enumerate(garden_tasks):
+        clock.at(88 - offset)
+        actions.add_task(grace, 2, title, owner=owner, due=day(due), outcome=outcome)
+    first_garden = 7
+    for i, (_, owner, _, _, (status, progress, reason), touched) in enumerate(garden_tasks):
+        task_id = first_garden + i
+        clock.at(touched)
+        store = as_(owner)
+        if progress and status != "done":
+            actions.set_progress(store, task_id, str(progress))
+        if status in ("blocked", "done"):
+            actions.set_status(store, task_id, status, reason or None)
+    clock.at(4)
+    actions.add_note(as_("hiro"), 10, "Two of six beds left; lumber for them arrives Monday.")
+    actions.add_note(as_("bob"), 19, "Cheapest quote is $4,800; we budgeted $3,000.")
+    for days_ago, outcome_id, value, who, note in (
+        (60, 3, 6, "dan", "Lincoln yard cleared"),
+        (40, 3, 14, "hiro", ""),
+        (18, 3, 24, "hiro", "Lincoln done"),
+        (5, 3, 28, "hiro", ""),
+        (30, 4, 90, "carmen", "Pilot lessons, two classes"),
+        (6, 4, 210, "carmen", ""),
+        (25, 5, 120, "fatima", "First salad greens"),
+        (12, 5, 340, "fatima", ""),
+        (3, 5, 455, "fatima", "Squash harvest"),
+    ):
+        clock.at(days_ago)
+        actions.checkin(as_(who), outcome_id, value, note)
+
+    # P3: proposed, votes pending, one disagree.
+    clock.at(20)
+    actions.add_plan(
+        bob,
+        "Winter weekend meal boxes",
+        "Saturday meal boxes for 400 families from December to March, picked up at schools.",
+        "consensus",
+    )
+    actions.add_outcome(bob, 3, "Meal boxes distributed", 5000, 0, "boxes", day(150))
+    actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35))
+    actions.move_plan(bob, 3, "propose")
+    for who, position, comment in (
+        ("bob", "agree", "We have the cash match lined up"),
+        ("fatima", "agree", ""),
+        ("alice", "agree", "Parks can lend vans on Saturdays"),
+        ("grace", "agree", ""),
+        ("hiro", "abstain", "Garden group is at capacity this winter"),
+        ("ed", "disagree", "Schools cannot staff weekend pickups yet"),
+    ):
+        clock.at(15)
+        actions.vote(as_(who), 3, position, comment)
+    winter_tasks = [
+        ("Confirm box supplier for December", "bob", 14, 6),
+        ("Enrolment form for families", "fatima", 7, 7),
+        ("Saturday van schedule", "alice", 21, None),
+        ("Find a weekend custodian for pickups", "carmen", 10, None),
+        ("Budget for four months of boxes", "bob", 5, None),
+        ("Volunteer sign-up for Saturdays", "fatima", 18, None),
+        ("Translate enrolment form", "carmen", 12, 7),
+        ("Pickup site walk-through", "ed", 16, None),
+        ("Cold-chain checklist", "bob", 24, None),
+        ("Text-message reminders for families", "dan", 28, None),
+        ("Draft press release", "grace", 35, None),
+        ("Plan B: delivery to homebound families", None, 40, None),
+    ]
+    for i, (title, owner, due, outcome) in enumerate(winter_tasks):
+        clock.at(14 - i * 0.5)
+        actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome)
+    clock.at(2)
+    first_winter = first_garden + len(garden_tasks)
+    actions.set_progress(as_("fatima"), first_winter + 1, "40")
+    actions.set_progress(as_("bob"), first_winter + 4, "70")
+    actions.set_status(as_("carmen"), first_winter + 3, "blocked", "District has not approved weekend access")
+
+    clock.at(1)
+    actions.set_stage(alice, "norming")
+    data = orjson.loads(path.read_bytes())
+    data["meta"]["1"]["sample_today"] = SAMPLE_TODAY.date().isoformat()
+    path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    print(f"wrote {OUT if len(sys.argv) == 1 else sys.argv[1]}")

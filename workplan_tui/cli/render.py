@@ -1,0 +1,243 @@
+"""Plain-text rendering for the command line. Every piece of stored text goes through ``clean``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pendulum
+
+from workplan_tui.model import rules
+from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.records import Outcome, Plan, Task, Workplan
+from workplan_tui.model.text import clean
+
+ATTENTION_LIMIT = 10
+
+
+def to_json(value: Any) -> str:
+    """JSON for scripts; ASCII-escaped so no control or bidi character reaches a terminal."""
+    return json.dumps(value, indent=2, ensure_ascii=True, default=str)
+
+
+def width() -> int:
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+
+def bar(percent: float, cells: int = 20) -> str:
+    filled = round(percent / 100 * cells)
+    return "█" * filled + "░" * (cells - filled)
+
+
+def number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def fit(text: str, cells: int) -> str:
+    text = clean(text)
+    return text if len(text) <= cells else text[: max(0, cells - 1)] + "…"
+
+
+def outcome_line(outcome: Outcome) -> str:
+    unit = f" {clean(outcome.unit)}" if outcome.unit else ""
+    pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
+    return f"{clean(outcome.name)} {number(outcome.current)} / {number(outcome.target)}{unit} ({pct:.0f}%)"
+
+
+def owner_text(workplan: Workplan, handle: str | None) -> str:
+    if not handle:
+        return "unassigned"
+    member = workplan.members.get(handle)
+    return f"{clean(handle)} ({clean(member.partner)})" if member else clean(handle)
+
+
+@dataclass(slots=True)
+class PlanFigures:
+    plan: Plan
+    progress: float
+    buyin: rules.BuyIn
+    outcomes: list[Outcome]
+    tasks: list[Task]
+    overdue: list[Task] = field(default_factory=list)
+    blocked: list[Task] = field(default_factory=list)
+    due_this_week: list[Task] = field(default_factory=list)
+
+
+def plan_figures(workplan: Workplan, today: pendulum.Date) -> list[PlanFigures]:
+    """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
+    tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
+    for task in workplan.tasks.values():
+        tasks_by_plan.setdefault(task.plan, []).append(task)
+    outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in workplan.plans}
+    for outcome in workplan.outcomes.values():
+        outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
+    figures = []
+    for plan in workplan.plans.values():
+        tasks = tasks_by_plan[plan.id]
+        outcomes = outcomes_by_plan[plan.id]
+        fig = PlanFigures(
+            plan,
+            rules.plan_progress(outcomes, tasks),
+            rules.buy_in(plan, workplan.members, workplan.current_votes(plan.id), workplan.partners),
+            outcomes,
+            tasks,
+        )
+        for task in tasks:
+            if task.status == "done":
+                continue
+            if task.status == "blocked":
+                fig.blocked.append(task)
+            days = days_until(task.due, today=today)
+            if days is not None:
+                if days < 0:
+                    fig.overdue.append(task)
+                elif days < 7:
+                    fig.due_this_week.append(task)
+        figures.append(fig)
+    return figures
+
+
+@dataclass(slots=True)
+class Attention:
+    overdue: list[Task]
+    blocked: list[Task]
+    stale: list[Task]
+    waiting_votes: list[Plan]
+
+
+def attention(workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime) -> Attention:
+    """What needs a lead's attention; the acting member's own tasks first."""
+    cutoff = rules.stale_cutoff(now)
+    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+
+    def mine_first(tasks: list[Task]) -> list[Task]:
+        return sorted(tasks, key=lambda t: (t.owner != me, t.due or "9999", t.id))
+
+    overdue = mine_first([t for f in live for t in f.overdue])
+    blocked = mine_first([t for f in live for t in f.blocked])
+    stale = mine_first([t for f in live for t in f.tasks if rules.is_stale(t, cutoff)])
+    waiting = [
+        f.plan
+        for f in figures
+        if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
+    ]
+    return Attention(overdue, blocked, stale, waiting)
+
+
+def status_text(workplan: Workplan, me: str, now: datetime, today: pendulum.Date) -> str:
+    p = workplan.partnership
+    cols = width()
+    lines = [f"{clean(p.name)} · stage: {p.stage}"]
+    if p.purpose:
+        lines.append(fit(p.purpose, cols))
+    figures = plan_figures(workplan, today)
+    for fig in figures:
+        plan = fig.plan
+        lines.append("")
+        lines.append(f"{plan.label} {fit(plan.title, cols - 20)}  [{plan.status}]")
+        lines.append(f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}")
+        if fig.outcomes:
+            lines.append("   outcomes: " + fit(" · ".join(outcome_line(o) for o in fig.outcomes), cols - 13))
+        done = sum(1 for t in fig.tasks if t.status == "done")
+        lines.append(
+            f"   tasks: {len(fig.tasks)} ({done} done) · {len(fig.overdue)} overdue · "
+            f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
+        )
+    if not figures:
+        lines.append("")
+        lines.append("No plans yet: add one with 'workplan plan add TITLE'.")
+    att = attention(workplan, figures, me, now)
+    lines.append("")
+    if not (att.overdue or att.blocked or att.stale or att.waiting_votes):
+        lines.append("Needs attention: nothing. All clear.")
+        return "\n".join(lines)
+    lines.append(f"Needs attention (for {clean(me)}):")
+    for plan in att.waiting_votes:
+        lines.append(f"  ? {plan.label} {fit(plan.title, cols - 30)} waits for your vote")
+    for title, tasks, describe in (
+        ("overdue", att.overdue, lambda t: format_due(t.due, today=today)),
+        ("blocked", att.blocked, lambda t: "blocked: " + clean(t.blocked_reason)),
+        ("stale", att.stale, lambda t: "no update for 14+ days"),
+    ):
+        marker = {"overdue": "!", "blocked": "x", "stale": "~"}[title]
+        for task in tasks[:ATTENTION_LIMIT]:
+            lines.append(task_line(workplan, task, describe(task), cols, marker))
+        if len(tasks) > ATTENTION_LIMIT:
+            hint = {"overdue": "--overdue", "blocked": "--status blocked", "stale": ""}[title]
+            more = f"  ... and {len(tasks) - ATTENTION_LIMIT} more {title}"
+            lines.append(more + (f" (workplan task list {hint})" if hint else ""))
+    return "\n".join(lines)
+
+
+def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: str = " ") -> str:
+    """One aligned line: marker, id, title (takes the room left), detail, owner."""
+    owner = fit(owner_text(workplan, task.owner), 20)
+    fixed = f"  {marker} {task.label:<6} "
+    detail = fit(detail, 26).ljust(26)
+    room = max(10, cols - len(fixed) - 26 - 4 - 20)
+    return f"{fixed}{fit(task.title, room).ljust(room)}  {detail}  {owner}"
+
+
+def status_json(workplan: Workplan, me: str, now: datetime, today: pendulum.Date) -> dict[str, Any]:
+    figures = plan_figures(workplan, today)
+    att = attention(workplan, figures, me, now)
+    return {
+        "partnership": {"name": workplan.partnership.name, "stage": workplan.partnership.stage},
+        "plans": [
+            {
+                "id": f.plan.label,
+                "title": f.plan.title,
+                "status": f.plan.status,
+                "progress": round(f.progress, 1),
+                "buy_in": {
+                    "rule": f.buyin.rule,
+                    "tally": f.buyin.tally,
+                    "not_voted": f.buyin.not_voted,
+                    "may_activate": f.buyin.ok,
+                    "missing": f.buyin.reasons,
+                },
+                "outcomes": [
+                    {
+                        "id": o.label,
+                        "name": o.name,
+                        "current": o.current,
+                        "target": o.target,
+                        "unit": o.unit,
+                        "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
+                    }
+                    for o in f.outcomes
+                ],
+                "tasks": len(f.tasks),
+                "done": sum(1 for t in f.tasks if t.status == "done"),
+                "overdue": len(f.overdue),
+                "blocked": len(f.blocked),
+                "due_this_week": len(f.due_this_week),
+            }
+            for f in figures
+        ],
+        "needs_attention": {
+            "member": me,
+            "overdue": [t.label for t in att.overdue],
+            "blocked": [t.label for t in att.blocked],
+            "stale": [t.label for t in att.stale],
+            "waiting_for_my_vote": [p.label for p in att.waiting_votes],
+        },
+    }
+
+
+def table(rows: list[list[str]], headers: list[str], flex: int) -> str:
+    """Fixed-width columns; column ``flex`` takes the room that is left."""
+    cols = width()
+    cells = [[clean(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
+    widths[flex] = max(10, min(widths[flex], cols - others))
+    out = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+    for row in cells:
+        out.append("  ".join(fit(c, widths[i]).ljust(widths[i]) for i, c in enumerate(row)).rstrip())
+    return "\n".join(out)

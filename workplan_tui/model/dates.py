@@ -1,0 +1,131 @@
+"""One parser for the dates people type, one formatter for showing them."""
+
+from __future__ import annotations
+
+import re
+
+import pendulum
+
+ACCEPTED_FORMS = (
+    "today, tomorrow, a weekday (fri, friday), next friday, in 3 days, in 2 weeks, "
+    "+5d, +2w, eow (this Friday), eom (end of month), or YYYY-MM-DD"
+)
+
+_WEEKDAYS = {
+    "mon": 0,
+    "monday": 0,
+    "tue": 1,
+    "tues": 1,
+    "tuesday": 1,
+    "wed": 2,
+    "weds": 2,
+    "wednesday": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "fri": 4,
+    "friday": 4,
+    "sat": 5,
+    "saturday": 5,
+    "sun": 6,
+    "sunday": 6,
+}
+_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
+_UNITS.update({"m": "months", "month": "months", "months": "months"})
+_RELATIVE = re.compile(r"^(?:in\s+(\d{1,4})\s*([a-z]+)|\+(\d{1,4})\s*([a-z]+))$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class DateError(ValueError):
+    """Text that is not a date this parser understands."""
+
+
+def today() -> pendulum.Date:
+    return pendulum.today().date()
+
+
+def parse_date(text: str, *, today: pendulum.Date) -> pendulum.Date:
+    """Turn what a person typed into a date, relative to ``today``.
+
+    ``fri`` is the next Friday after today (a week ahead when today is Friday);
+    ``next fri`` is the Friday of next week (the week after this Monday-to-Sunday one).
+    """
+    s = " ".join(text.strip().lower().split())
+    if not s:
+        raise DateError(f"empty date; use {ACCEPTED_FORMS}")
+    if s == "today":
+        return today
+    if s == "tomorrow":
+        return today.add(days=1)
+    if s in _WEEKDAYS:
+        return _next_weekday(today, _WEEKDAYS[s])
+    if s.startswith("next ") and s[5:] in _WEEKDAYS:
+        monday_next_week = today.add(days=7 - today.day_of_week)
+        return monday_next_week.add(days=_WEEKDAYS[s[5:]])
+    if s == "next week":
+        return today.add(days=7 - today.day_of_week)
+    if s == "eow":
+        return today.add(days=(4 - today.day_of_week) % 7)
+    if s == "eom":
+        return today.end_of("month")
+    match = _RELATIVE.match(s)
+    if match:
+        amount = int(match.group(1) or match.group(3))
+        unit = _UNITS.get(match.group(2) or match.group(4))
+        if unit is not None:
+            return today.add(**{unit: amount})
+    if _ISO.match(s):
+        try:
+            return pendulum.Date.fromisoformat(s)
+        except ValueError as exc:
+            raise DateError(f"{text.strip()!r} is not a real date ({exc})") from None
+    raise DateError(f"cannot read {text.strip()!r} as a date; use {ACCEPTED_FORMS}")
+
+
+def _next_weekday(today: pendulum.Date, weekday: int) -> pendulum.Date:
+    ahead = (weekday - today.day_of_week) % 7
+    return today.add(days=ahead or 7)
+
+
+def format_due(due: str | None, *, today: pendulum.Date, done: bool = False) -> str:
+    """Humanise a due date: "due today", "due in 3 days", "2 days overdue"."""
+    if not due:
+        return "no due date"
+    try:
+        when = pendulum.Date.fromisoformat(due)
+    except ValueError:
+        return f"due {due}"
+    days = (when - today).days
+    if done:
+        return f"was due {when.format('D MMM YYYY')}"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days == -1:
+        return "1 day overdue"
+    if days < 0:
+        return f"{-days} days overdue"
+    if days < 14:
+        return f"due in {days} days"
+    if days < 8 * 7:
+        return f"due in {days // 7} weeks"
+    return f"due {when.format('D MMM YYYY')}"
+
+
+def days_until(due: str | None, *, today: pendulum.Date) -> int | None:
+    """Whole days from today until ``due`` (negative when overdue), None without a date."""
+    if not due:
+        return None
+    try:
+        return (pendulum.Date.fromisoformat(due) - today).days
+    except ValueError:
+        return None
+
+
+def preview(text: str, *, today: pendulum.Date) -> str:
+    """A short confirmation of what ``text`` means, e.g. "Fri 4 Dec · in 6 days"."""
+    when = parse_date(text, today=today)
+    relative = format_due(when.isoformat(), today=today).removeprefix("due ")
+    return f"{when.format('ddd D MMM')} · {relative}"

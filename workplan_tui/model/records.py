@@ -1,0 +1,217 @@
+"""The partnership's records as plain dataclasses (no I/O, no Textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+STAGES = ("forming", "storming", "norming", "performing")
+CONTRIBUTION_KINDS = ("staff", "facilities", "equipment", "cash", "supplies", "volunteers")
+ROLES = ("lead", "member")
+PLAN_STATUSES = ("draft", "proposed", "active", "completed", "archived")
+RULES = ("consensus", "partners", "majority")
+POSITIONS = ("agree", "abstain", "disagree", "block")
+TASK_STATUSES = ("todo", "doing", "blocked", "done")
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+# Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
+PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A"}
+
+
+def label(table: str, doc_id: int) -> str:
+    """The short id of a record, e.g. ``label("tasks", 12) == "T12"``."""
+    return f"{PREFIX.get(table, '#')}{doc_id}"
+
+
+def parse_label(text: str, table: str) -> int:
+    """Read ``T12``, ``t12`` or ``12`` as the id of a record of ``table``."""
+    prefix = PREFIX[table]
+    s = text.strip()
+    if s[:1].upper() == prefix:
+        s = s[1:]
+    if not s.isdigit() or len(s) > 9 or int(s) == 0:
+        raise ValueError(f"{text!r} is not a {_NOUN[table]} id (expected e.g. {prefix}12)")
+    return int(s)
+
+
+_NOUN = {
+    "tasks": "task",
+    "plans": "plan",
+    "outcomes": "outcome",
+    "norms": "norm",
+    "votes": "vote",
+    "activity": "activity",
+}
+
+
+@dataclass(slots=True)
+class Partnership:
+    name: str
+    purpose: str = ""
+    stage: str = "forming"
+    schema_version: int = SCHEMA_VERSION
+    rev: int = 1
+
+
+@dataclass(slots=True)
+class Contribution:
+    kind: str
+    description: str
+    amount: float | None = None
+
+
+@dataclass(slots=True)
+class Partner:
+    id: int
+    code: str
+    name: str
+    contributions: list[Contribution] = field(default_factory=list)
+    interests_short: str = ""
+    interests_long: str = ""
+    rev: int = 1
+
+
+@dataclass(slots=True)
+class Member:
+    id: int
+    handle: str
+    name: str
+    partner: str
+    role: str = "member"
+    rev: int = 1
+
+
+@dataclass(slots=True)
+class Norm:
+    id: int
+    text: str
+    agreed_by: list[str] = field(default_factory=list)
+    rev: int = 1
+
+    @property
+    def label(self) -> str:
+        return label("norms", self.id)
+
+
+@dataclass(slots=True)
+class Plan:
+    id: int
+    title: str
+    scope: str = ""
+    status: str = "draft"
+    rule: str = "consensus"
+    created_at: str = ""
+    rev: int = 1
+
+    @property
+    def label(self) -> str:
+        return label("plans", self.id)
+
+
+@dataclass(slots=True)
+class Vote:
+    id: int
+    plan: int
+    member: str
+    position: str
+    comment: str = ""
+    at: str = ""
+
+
+@dataclass(slots=True)
+class CheckIn:
+    value: float
+    by: str
+    at: str
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Outcome:
+    id: int
+    plan: int
+    name: str
+    target: float
+    baseline: float = 0.0
+    current: float = 0.0
+    unit: str = ""
+    due: str | None = None
+    checkins: list[CheckIn] = field(default_factory=list)
+    rev: int = 1
+
+    @property
+    def label(self) -> str:
+        return label("outcomes", self.id)
+
+
+@dataclass(slots=True)
+class TaskUpdate:
+    by: str
+    at: str
+    text: str
+
+
+@dataclass(slots=True)
+class Task:
+    id: int
+    plan: int
+    title: str
+    notes: str = ""
+    owner: str | None = None
+    status: str = "todo"
+    progress: int = 0
+    due: str | None = None
+    outcome: int | None = None
+    blocked_reason: str = ""
+    updates: list[TaskUpdate] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    rev: int = 1
+
+    @property
+    def label(self) -> str:
+        return label("tasks", self.id)
+
+
+@dataclass(slots=True)
+class Activity:
+    id: int
+    at: str
+    member: str
+    os_user: str
+    kind: str
+    record: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Workplan:
+    """Everything one partnership file holds, as read at one moment."""
+
+    partnership: Partnership
+    partners: dict[str, Partner] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    norms: dict[int, Norm] = field(default_factory=dict)
+    plans: dict[int, Plan] = field(default_factory=dict)
+    votes: list[Vote] = field(default_factory=list)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    tasks: dict[int, Task] = field(default_factory=dict)
+    activity: list[Activity] = field(default_factory=list)
+
+    def tasks_of(self, plan_id: int) -> list[Task]:
+        return [t for t in self.tasks.values() if t.plan == plan_id]
+
+    def outcomes_of(self, plan_id: int) -> list[Outcome]:
+        return [o for o in self.outcomes.values() if o.plan == plan_id]
+
+    def current_votes(self, plan_id: int) -> dict[str, Vote]:
+        """Each member's latest vote on a plan (later votes replace earlier ones)."""
+        latest: dict[str, Vote] = {}
+        for vote in self.votes:
+            if vote.plan == plan_id:
+                latest[vote.member] = vote
+        return latest

@@ -1,0 +1,483 @@
+"""Read the raw tables of a partnership file into records, checking every field.
+
+The file is shared and may be edited by hand, so nothing in it is trusted: each
+field's type, length and allowed values are checked, and each problem names the
+record and the field. Fields this version does not know are left alone (they
+stay in the file; see the store).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from workplan_tui.model.records import (
+    CONTRIBUTION_KINDS,
+    LONG_TEXT,
+    PLAN_STATUSES,
+    POSITIONS,
+    ROLES,
+    RULES,
+    SCHEMA_VERSION,
+    SHORT_TEXT,
+    STAGES,
+    TASK_STATUSES,
+    Activity,
+    CheckIn,
+    Contribution,
+    Member,
+    Norm,
+    Outcome,
+    Partner,
+    Partnership,
+    Plan,
+    Task,
+    TaskUpdate,
+    Vote,
+    Workplan,
+    label,
+)
+
+TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "activity")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class SchemaError(ValueError):
+    """The data is not a partnership file this version can use."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
+
+
+class NewerSchemaError(SchemaError):
+    """The file was written by a newer version of workplan."""
+
+
+def valid_handle(text: str) -> bool:
+    return bool(_HANDLE.match(text))
+
+
+def valid_code(text: str) -> bool:
+    return bool(_CODE.match(text))
+
+
+def valid_date(text: str) -> bool:
+    return bool(_DATE.match(text))
+
+
+# --- field checks: each returns an error message or None ---------------------
+
+
+def _text(limit: int, *, empty: bool = True) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be text (found {type(value).__name__})"
+        if len(value) > limit:
+            return f"is {len(value)} characters long; at most {limit} allowed"
+        if not empty and not value.strip():
+            return "must not be empty"
+        return None
+
+    return check
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value not in options:
+            return f"must be one of {', '.join(options)} (found {value!r:.40})"
+        return None
+
+    return check
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number (found {value!r:.40})"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "must be a finite number"
+    return None
+
+
+def _percent(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        return f"must be a whole number from 0 to 100 (found {value!r:.40})"
+    return None
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return f"must be a record id (found {value!r:.40})"
+    return None
+
+
+def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    def optional(value: Any) -> str | None:
+        return None if value is None else check(value)
+
+    return optional
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return f"must be a date YYYY-MM-DD (found {value!r:.40})"
+    return None
+
+
+def _handle(value: Any) -> str | None:
+    if not isinstance(value, str) or not _HANDLE.match(value):
+        return f"must be a member handle (found {value!r:.40})"
+    return None
+
+
+def _code(value: Any) -> str | None:
+    if not isinstance(value, str) or not _CODE.match(value):
+        return f"must be a partner code (found {value!r:.40})"
+    return None
+
+
+def _list_of(check: Callable[[Any], str | None], limit: int = 100_000) -> Callable[[Any], str | None]:
+    def check_list(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return f"must be a list (found {type(value).__name__})"
+        if len(value) > limit:
+            return f"has {len(value)} entries; at most {limit} allowed"
+        for i, item in enumerate(value):
+            error = check(item)
+            if error:
+                return f"entry {i + 1} {error}"
+        return None
+
+    return check_list
+
+
+def _object(fields: Mapping[str, tuple[Callable[[Any], str | None], bool]]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return f"must be an object (found {type(value).__name__})"
+        for name, (field_check, required) in fields.items():
+            if name not in value:
+                if required:
+                    return f"lacks '{name}'"
+                continue
+            error = field_check(value[name])
+            if error:
+                return f"'{name}' {error}"
+        return None
+
+    return check
+
+
+def _timestamp(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) > 40 or not value[:4].isdigit():
+        return f"must be a UTC timestamp (found {value!r:.40})"
+    return None
+
+
+_SHORT = _text(SHORT_TEXT)
+_NAME = _text(SHORT_TEXT, empty=False)
+_LONG = _text(LONG_TEXT)
+_REV = _id
+_CHECKIN = _object({"value": (_number, True), "by": (_handle, True), "at": (_timestamp, True), "note": (_LONG, False)})
+_UPDATE = _object({"by": (_handle, True), "at": (_timestamp, True), "text": (_LONG, True)})
+_CONTRIBUTION = _object(
+    {
+        "kind": (_choice(CONTRIBUTION_KINDS), True),
+        "description": (_SHORT, True),
+        "amount": (_optional(_number), False),
+    }
+)
+
+# table -> {field: (check, required)}
+FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
+    "meta": {
+        "schema_version": (_id, True),
+        "name": (_NAME, True),
+        "purpose": (_LONG, False),
+        "stage": (_choice(STAGES), False),
+        "rev": (_REV, False),
+    },
+    "partners": {
+        "code": (_code, True),
+        "name": (_NAME, True),
+        "contributions": (_list_of(_CONTRIBUTION, 1000), False),
+        "interests_short": (_LONG, False),
+        "interests_long": (_LONG, False),
+        "rev": (_REV, False),
+    },
+    "members": {
+        "handle": (_handle, True),
+        "name": (_NAME, True),
+        "partner": (_code, True),
+        "role": (_choice(ROLES), False),
+        "rev": (_REV, False),
+    },
+    "norms": {
+        "text": (_text(LONG_TEXT, empty=False), True),
+        "agreed_by": (_list_of(_handle, 10_000), False),
+        "rev": (_REV, False),
+    },
+    "plans": {
+        "title": (_NAME, True),
+        "scope": (_LONG, False),
+        "status": (_choice(PLAN_STATUSES), False),
+        "rule": (_choice(RULES), False),
+        "created_at": (_timestamp, False),
+        "rev": (_REV, False),
+    },
+    "votes": {
+        "plan": (_id, True),
+        "member": (_handle, True),
+        "position": (_choice(POSITIONS), True),
+        "comment": (_LONG, False),
+        "at": (_timestamp, False),
+    },
+    "outcomes": {
+        "plan": (_id, True),
+        "name": (_NAME, True),
+        "target": (_number, True),
+        "baseline": (_number, False),
+        "current": (_number, False),
+        "unit": (_text(40), False),
+        "due": (_optional(_date), False),
+        "checkins": (_list_of(_CHECKIN), False),
+        "rev": (_REV, False),
+    },
+    "tasks": {
+        "plan": (_id, True),
+        "title": (_NAME, True),
+        "notes": (_LONG, False),
+        "owner": (_optional(_handle), False),
+        "status": (_choice(TASK_STATUSES), False),
+        "progress": (_percent, False),
+        "due": (_optional(_date), False),
+        "outcome": (_optional(_id), False),
+        "blocked_reason": (_LONG, False),
+        "updates": (_list_of(_UPDATE), False),
+        "created_at": (_timestamp, False),
+        "updated_at": (_timestamp, False),
+        "rev": (_REV, False),
+    },
+    "activity": {
+        "at": (_timestamp, True),
+        "member": (_text(64), True),
+        "os_user": (_text(64), False),
+        "kind": (_text(64, empty=False), True),
+        "record": (_text(64), True),
+        "changes": (lambda v: None if isinstance(v, dict) else "must be an object", False),
+    },
+}
+
+
+def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
+    if table in ("partners",) and isinstance(record.get("code"), str):
+        return f"partner {record['code']!r:.40}"
+    if table == "members" and isinstance(record.get("handle"), str):
+        return f"member {record['handle']!r:.40}"
+    if table == "meta":
+        return "partnership (meta)"
+    if key.isdigit():
+        return f"{table[:-1] if table.endswith('s') else table} {label(table, int(key))}"
+    return f"{table} record {key!r:.20}"
+
+
+def check_version(data: Any) -> list[Problem]:
+    """Problems that make the data not a workplan file, or one too new to use."""
+    if not isinstance(data, dict):
+        return [Problem("file", f"top level must be an object (found {type(data).__name__})")]
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
+        return [Problem("file", "not a workplan file (no 'meta' table with record 1)")]
+    version = meta["1"].get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return [Problem("partnership (meta)", "not a workplan file (no whole-number 'schema_version')")]
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            [
+                Problem(
+                    "file",
+                    f"written by a newer workplan (schema {version}; this version knows {SCHEMA_VERSION}): "
+                    "upgrade workplan to change it",
+                )
+            ]
+        )
+    return []
+
+
+def validate(data: Any) -> list[Problem]:
+    """Every problem in the raw data (empty when the file is sound)."""
+    problems = check_version(data)
+    if problems:
+        return problems
+    for table in TABLES:
+        raw = data.get(table, {})
+        if not isinstance(raw, dict):
+            problems.append(Problem(table, f"table must be an object (found {type(raw).__name__})"))
+            continue
+        fields = FIELDS[table]
+        for key, record in raw.items():
+            if not key.isdigit():
+                problems.append(Problem(f"{table} record {key!r:.20}", "id must be a whole number"))
+                continue
+            if not isinstance(record, dict):
+                problems.append(Problem(_where(table, key, {}), f"must be an object (found {type(record).__name__})"))
+                continue
+            for name, (check, required) in fields.items():
+                if name not in record:
+                    if required:
+                        problems.append(Problem(_where(table, key, record), f"lacks '{name}'"))
+                    continue
+                error = check(record[name])
+                if error:
+                    problems.append(Problem(_where(table, key, record), f"'{name}' {error}"))
+    if not problems:
+        problems.extend(_check_references(data))
+    return problems
+
+
+def _check_references(data: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    tables = {t: data.get(t, {}) for t in TABLES}
+    codes: dict[str, str] = {}
+    for key, partner in tables["partners"].items():
+        if partner["code"] in codes:
+            problems.append(Problem(_where("partners", key, partner), "code is used by another partner"))
+        codes[partner["code"]] = key
+    handles: set[str] = set()
+    for key, member in tables["members"].items():
+        where = _where("members", key, member)
+        if member["handle"] in handles:
+            problems.append(Problem(where, "handle is used by another member"))
+        handles.add(member["handle"])
+        if member["partner"] not in codes:
+            problems.append(Problem(where, f"partner {member['partner']!r} does not exist"))
+    plans = tables["plans"]
+    for table in ("votes", "outcomes", "tasks"):
+        for key, record in tables[table].items():
+            if str(record["plan"]) not in plans:
+                problems.append(Problem(_where(table, key, record), f"plan P{record['plan']} does not exist"))
+    for key, task in tables["tasks"].items():
+        outcome = task.get("outcome")
+        if outcome is not None and str(outcome) not in tables["outcomes"]:
+            problems.append(Problem(_where("tasks", key, task), f"outcome O{outcome} does not exist"))
+    return problems
+
+
+def build(data: Mapping[str, Any]) -> Workplan:
+    """Records from raw tables that ``validate`` found sound."""
+    meta = data["meta"]["1"]
+    workplan = Workplan(
+        Partnership(
+            name=meta["name"],
+            purpose=meta.get("purpose", ""),
+            stage=meta.get("stage", "forming"),
+            schema_version=meta["schema_version"],
+            rev=meta.get("rev", 1),
+        )
+    )
+    for key, r in data.get("partners", {}).items():
+        workplan.partners[r["code"]] = Partner(
+            id=int(key),
+            code=r["code"],
+            name=r["name"],
+            contributions=[
+                Contribution(c["kind"], c["description"], c.get("amount")) for c in r.get("contributions", ())
+            ],
+            interests_short=r.get("interests_short", ""),
+            interests_long=r.get("interests_long", ""),
+            rev=r.get("rev", 1),
+        )
+    for key, r in data.get("members", {}).items():
+        workplan.members[r["handle"]] = Member(
+            int(key), r["handle"], r["name"], r["partner"], r.get("role", "member"), r.get("rev", 1)
+        )
+    for key, r in data.get("norms", {}).items():
+        workplan.norms[int(key)] = Norm(int(key), r["text"], list(r.get("agreed_by", ())), r.get("rev", 1))
+    for key, r in data.get("plans", {}).items():
+        workplan.plans[int(key)] = Plan(
+            int(key),
+            r["title"],
+            r.get("scope", ""),
+            r.get("status", "draft"),
+            r.get("rule", "consensus"),
+            r.get("created_at", ""),
+            r.get("rev", 1),
+        )
+    for key, r in data.get("votes", {}).items():
+        workplan.votes.append(
+            Vote(int(key), r["plan"], r["member"], r["position"], r.get("comment", ""), r.get("at", ""))
+        )
+    workplan.votes.sort(key=lambda v: (v.at, v.id))
+    for key, r in data.get("outcomes", {}).items():
+        workplan.outcomes[int(key)] = Outcome(
+            id=int(key),
+            plan=r["plan"],
+            name=r["name"],
+            target=r["target"],
+            baseline=r.get("baseline", 0.0),
+            current=r.get("current", r.get("baseline", 0.0)),
+            unit=r.get("unit", ""),
+            due=r.get("due"),
+            checkins=[CheckIn(c["value"], c["by"], c["at"], c.get("note", "")) for c in r.get("checkins", ())],
+            rev=r.get("rev", 1),
+        )
+    tasks = workplan.tasks
+    for key, r in data.get("tasks", {}).items():
+        tasks[int(key)] = task_from_raw(key, r)
+    for key, r in data.get("activity", {}).items():
+        workplan.activity.append(
+            Activity(
+                int(key),
+                r["at"],
+                r["member"],
+                r.get("os_user", ""),
+                r["kind"],
+                r["record"],
+                dict(r.get("changes", {})),
+            )
+        )
+    return workplan
+
+
+def task_from_raw(key: str, r: Mapping[str, Any]) -> Task:
+    """One task record (already validated) as a Task."""
+    get = r.get
+    updates = get("updates")
+    return Task(
+        int(key),
+        r["plan"],
+        r["title"],
+        get("notes", ""),
+        get("owner"),
+        get("status", "todo"),
+        get("progress", 0),
+        get("due"),
+        get("outcome"),
+        get("blocked_reason", ""),
+        [TaskUpdate(u["by"], u["at"], u["text"]) for u in updates] if updates else [],
+        get("created_at", ""),
+        get("updated_at", ""),
+        get("rev", 1),
+    )
+
+
+def load(data: Any) -> Workplan:
+    """Validate and build; SchemaError (or NewerSchemaError) when the data is unusable."""
+    problems = validate(data)
+    if problems:
+        raise SchemaError(problems)
+    return build(data)

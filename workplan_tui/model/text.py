@@ -1,0 +1,48 @@
+"""Text from the shared file is data: make it safe to show in a terminal.
+
+Any member of the group can edit the JSON by hand, so a title may hold ESC
+sequences (clear screen, OSC 52 clipboard writes), other C0/C1 controls, DEL or
+bidi overrides that reorder what a reader sees. ``clean`` replaces every one of
+them with a visible stand-in. It does not touch Rich/Textual markup: widgets must
+still show text as ``Text``/``Content`` or with ``markup=False``.
+"""
+
+from __future__ import annotations
+
+_REPLACEMENT = "\ufffd"
+
+
+def _build_table(multiline: bool) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20):
+        # Control Pictures block: U+2400 + code shows e.g. ESC as a visible glyph.
+        table[code] = chr(0x2400 + code)
+    table[0x7F] = "\u2421"  # DEL
+    for code in range(0x80, 0xA0):
+        table[code] = _REPLACEMENT
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C):
+        table[code] = _REPLACEMENT
+    table[ord("\t")] = " "
+    if multiline:
+        del table[ord("\n")]
+    else:
+        table[ord("\n")] = " "
+    table[ord("\r")] = "" if multiline else " "
+    return table
+
+
+_SINGLE_LINE = _build_table(multiline=False)
+_MULTI_LINE = _build_table(multiline=True)
+
+
+def clean(text: object, *, multiline: bool = False) -> str:
+    """Return ``text`` as a string with no control or bidi-override characters.
+
+    Newlines become spaces unless ``multiline`` is true; tabs become spaces.
+    """
+    if text is None:
+        return ""
+    s = text if isinstance(text, str) else str(text)
+    if s.isascii() and s.isprintable():
+        return s
+    return s.translate(_MULTI_LINE if multiline else _SINGLE_LINE)

@@ -1,0 +1,336 @@
+"""Every change a member can make, as one function each, shared by the CLI and the TUI.
+
+Each function runs one transaction: it checks the acting member, applies the
+model's rules to the freshest data, writes field-level changes, and returns the
+changed record in its export form (``{"id": "T12", ...}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workplan_tui.model import rules, schema
+from workplan_tui.model.records import (
+    CONTRIBUTION_KINDS,
+    LONG_TEXT,
+    POSITIONS,
+    ROLES,
+    RULES,
+    SHORT_TEXT,
+    STAGES,
+    label,
+)
+from workplan_tui.model.rules import RuleError
+from workplan_tui.store.store import NotFoundError, NotMemberError, Store, Tx
+
+Record = dict[str, Any]
+
+
+def export(table: str, doc_id: int, raw: dict[str, Any]) -> Record:
+    """A record as scripts see it: its short id first, then its fields."""
+    key = {"partners": "code", "members": "handle"}.get(table)
+    if key:
+        return dict(raw)
+    return {"id": label(table, doc_id), **raw}
+
+
+def _text(value: str, what: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:
+    value = value.strip()
+    if required and not value:
+        raise RuleError(f"{what} must not be empty")
+    if len(value) > limit:
+        raise RuleError(f"{what} is {len(value)} characters long; at most {limit} allowed")
+    return value
+
+
+def _number(value: float, what: str) -> float | int:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise RuleError(f"{what} must be a finite number")
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+def _plan(tx: Tx, plan_id: int) -> dict[str, Any]:
+    return tx.get("plans", plan_id)
+
+
+def _member_handles(tx: Tx) -> set[str]:
+    return {m["handle"] for m in tx.data.get("members", {}).values()}
+
+
+def _require_voter(tx: Tx) -> None:
+    if tx.user not in _member_handles(tx):
+        raise NotMemberError(
+            f"{tx.user} is not a member of this partnership; ask a member to run "
+            f"'workplan member add {tx.user} --name NAME --partner CODE'"
+        )
+
+
+# --- partners, members, norms ---------------------------------------------------
+
+
+def add_partner(
+    store: Store,
+    code: str,
+    name: str,
+    contributions: list[tuple[str, str, float | None]] | None = None,
+    interests_short: str = "",
+    interests_long: str = "",
+) -> Record:
+    if not schema.valid_code(code):
+        raise RuleError(f"partner code {code!r} must be 1-16 letters, digits, '-' or '_' (e.g. PARKS)")
+    fields: dict[str, Any] = {
+        "code": code,
+        "name": _text(name, "partner name"),
+        "contributions": [_contribution(*c) for c in contributions or []],
+        "interests_short": _text(interests_short, "short-term interests", LONG_TEXT, required=False),
+        "interests_long": _text(interests_long, "long-term interests", LONG_TEXT, required=False),
+    }
+    with store.transaction() as tx:
+        tx.require_member()
+        if any(p["code"].lower() == code.lower() for p in tx.data.get("partners", {}).values()):
+            raise RuleError(f"partner {code} already exists")
+        doc_id = tx.insert("partners", fields, record=f"partner {code}")
+        return export("partners", doc_id, tx.get("partners", doc_id))
+
+
+def _contribution(kind: str, description: str, amount: float | None) -> dict[str, Any]:
+    if kind not in CONTRIBUTION_KINDS:
+        raise RuleError(f"contribution kind {kind!r} is not one of {', '.join(CONTRIBUTION_KINDS)}")
+    result: dict[str, Any] = {"kind": kind, "description": _text(description, "contribution description")}
+    if amount is not None:
+        result["amount"] = _number(amount, "contribution amount")
+    return result
+
+
+def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Record:
+    if not schema.valid_handle(handle):
+        raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
+    if role not in ROLES:
+        raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    fields = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
+    with store.transaction() as tx:
+        tx.require_member()
+        codes = {p["code"] for p in tx.data.get("partners", {}).values()}
+        if partner not in codes:
+            known = ", ".join(sorted(codes)) or "none yet; add one with 'workplan partner add'"
+            raise NotFoundError(f"no partner {partner!r} (partners: {known})")
+        if handle in _member_handles(tx):
+            raise RuleError(f"member {handle} already exists")
+        doc_id = tx.insert("members", fields, record=f"member {handle}")
+        return export("members", doc_id, tx.get("members", doc_id))
+
+
+def add_norm(store: Store, text: str) -> Record:
+    fields = {"text": _text(text, "norm", LONG_TEXT), "agreed_by": []}
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = tx.insert("norms", fields)
+        return export("norms", doc_id, tx.get("norms", doc_id))
+
+
+def agree_norm(store: Store, norm_id: int) -> Record:
+    with store.transaction() as tx:
+        _require_voter(tx)
+        norm = tx.get("norms", norm_id)
+        agreed = list(norm.get("agreed_by", []))
+        if tx.user not in agreed:
+            tx.update("norms", norm_id, {"agreed_by": [*agreed, tx.user]}, kind="norm.agree")
+        return export("norms", norm_id, tx.get("norms", norm_id))
+
+
+def set_stage(store: Store, stage: str) -> Record:
+    if stage not in STAGES:
+        raise RuleError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    with store.transaction() as tx:
+        tx.require_member()
+        tx.update("meta", 1, {"stage": stage}, kind="partnership.stage", record="partnership")
+        return dict(tx.get("meta", 1))
+
+
+# --- plans and votes -----------------------------------------------------------------
+
+
+def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus") -> Record:
+    if rule not in RULES:
+        raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
+    fields = {
+        "title": _text(title, "plan title"),
+        "scope": _text(scope, "scope", LONG_TEXT, required=False),
+        "status": "draft",
+        "rule": rule,
+    }
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = tx.insert("plans", fields)
+        return export("plans", doc_id, tx.get("plans", doc_id))
+
+
+def move_plan(store: Store, plan_id: int, action: str) -> Record:
+    """propose / activate / complete / archive; activation needs the plan's buy-in."""
+    with store.transaction() as tx:
+        tx.require_member()
+        _plan(tx, plan_id)
+        workplan = tx.workplan()
+        plan = workplan.plans[plan_id]
+        buyin = None
+        if action == "activate":
+            buyin = rules.buy_in(plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
+        new_status = rules.plan_move(plan, action, buyin)
+        tx.update("plans", plan_id, {"status": new_status}, kind=f"plan.{action}")
+        return export("plans", plan_id, tx.get("plans", plan_id))
+
+
+def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Record:
+    if position not in POSITIONS:
+        raise RuleError(f"vote {position!r} is not one of {', '.join(POSITIONS)}")
+    comment = _text(comment, "comment", LONG_TEXT, required=False)
+    with store.transaction() as tx:
+        _require_voter(tx)
+        plan = _plan(tx, plan_id)
+        if plan.get("status") in ("completed", "archived"):
+            raise RuleError(f"P{plan_id} is {plan['status']}; votes are closed")
+        previous = tx.workplan().current_votes(plan_id).get(tx.user)
+        fields = {"plan": plan_id, "member": tx.user, "position": position, "comment": comment, "at": tx.now}
+        before = previous.position if previous else None
+        doc_id = tx.insert("votes", fields, log=False)
+        tx.log("vote", f"P{plan_id}", {"vote": [before, position], **({"comment": [None, comment]} if comment else {})})
+        return export("votes", doc_id, tx.get("votes", doc_id))
+
+
+# --- outcomes ---------------------------------------------------------------------------
+
+
+def add_outcome(
+    store: Store,
+    plan_id: int,
+    name: str,
+    target: float,
+    baseline: float = 0.0,
+    unit: str = "",
+    due: str | None = None,
+) -> Record:
+    fields = {
+        "plan": plan_id,
+        "name": _text(name, "outcome name"),
+        "unit": _text(unit, "unit", 40, required=False),
+        "baseline": _number(baseline, "baseline"),
+        "target": _number(target, "target"),
+        "current": _number(baseline, "baseline"),
+        "due": due,
+        "checkins": [],
+    }
+    with store.transaction() as tx:
+        tx.require_member()
+        _plan(tx, plan_id)
+        doc_id = tx.insert("outcomes", fields)
+        return export("outcomes", doc_id, tx.get("outcomes", doc_id))
+
+
+def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Record:
+    value = _number(value, "value")
+    note = _text(note, "note", LONG_TEXT, required=False)
+    with store.transaction() as tx:
+        tx.require_member()
+        outcome = tx.get("outcomes", outcome_id)
+        entry = {"value": value, "by": tx.user, "at": tx.now}
+        if note:
+            entry["note"] = note
+        tx.update(
+            "outcomes",
+            outcome_id,
+            {"current": value, "checkins": [*outcome.get("checkins", []), entry]},
+            kind="outcome.checkin",
+        )
+        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+
+
+# --- tasks ------------------------------------------------------------------------------
+
+
+def add_task(
+    store: Store,
+    plan_id: int,
+    title: str,
+    *,
+    owner: str | None = None,
+    due: str | None = None,
+    outcome: int | None = None,
+    notes: str = "",
+) -> Record:
+    fields = {
+        "plan": plan_id,
+        "title": _text(title, "task title"),
+        "notes": _text(notes, "notes", LONG_TEXT, required=False),
+        "owner": owner,
+        "status": "todo",
+        "progress": 0,
+        "due": due,
+        "outcome": outcome,
+        "blocked_reason": "",
+        "updates": [],
+    }
+    with store.transaction() as tx:
+        tx.require_member()
+        _plan(tx, plan_id)
+        if owner is not None:
+            _check_owner(tx, owner)
+        if outcome is not None:
+            linked = tx.get("outcomes", outcome)
+            if linked["plan"] != plan_id:
+                raise RuleError(f"outcome O{outcome} belongs to plan P{linked['plan']}, not P{plan_id}")
+        doc_id = tx.insert("tasks", fields)
+        return export("tasks", doc_id, tx.get("tasks", doc_id))
+
+
+def _check_owner(tx: Tx, handle: str) -> None:
+    if handle not in _member_handles(tx):
+        raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
+
+
+def _task_change(store: Store, task_id: int, kind: str, make: Any, expected_rev: int | None = None) -> Record:
+    """Apply ``make(task) -> changes`` to the freshest copy of a task."""
+    with store.transaction() as tx:
+        tx.require_member()
+        task = schema.task_from_raw(str(task_id), tx.get("tasks", task_id))
+        changes = make(tx, task)
+        tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev)
+        return export("tasks", task_id, tx.get("tasks", task_id))
+
+
+def set_progress(store: Store, task_id: int, spec: str) -> Record:
+    """``spec`` is ``60`` (set), ``+10`` or ``-5`` (move, clamped to 0-100)."""
+    return _task_change(
+        store,
+        task_id,
+        "task.progress",
+        lambda tx, task: rules.progress_changes(task, rules.parse_progress(spec, task.progress)),
+    )
+
+
+def set_status(store: Store, task_id: int, status: str, reason: str | None = None) -> Record:
+    if reason is not None:
+        reason = _text(reason, "reason", LONG_TEXT, required=False)
+    return _task_change(store, task_id, "task.status", lambda tx, task: rules.status_changes(task, status, reason))
+
+
+def assign(store: Store, task_id: int, handle: str | None) -> Record:
+    def make(tx: Tx, task: Any) -> dict[str, Any]:
+        if handle is not None:
+            _check_owner(tx, handle)
+        return {"owner": handle}
+
+    return _task_change(store, task_id, "task.assign", make)
+
+
+def set_due(store: Store, task_id: int, due: str | None) -> Record:
+    return _task_change(store, task_id, "task.due", lambda tx, task: {"due": due})
+
+
+def add_note(store: Store, task_id: int, text: str) -> Record:
+    text = _text(text, "note", LONG_TEXT)
+
+    def make(tx: Tx, task: Any) -> dict[str, Any]:
+        raw = tx.get("tasks", task_id)
+        return {"updates": [*raw.get("updates", []), {"by": tx.user, "at": tx.now, "text": text}]}
+
+    return _task_change(store, task_id, "task.note", make)

@@ -1,0 +1,74 @@
+"""The sample partnership: find it, shift its dates to today, write a fresh copy."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from workplan_tui.model import schema
+from workplan_tui.store.storage import StoreError, dump, locked, parse, write_atomic
+
+SAMPLE_NAME = "partnership.json"
+_DATE_KEYS = {"due"}
+_TIME_KEYS = {"at", "created_at", "updated_at"}
+
+
+def sample_path() -> Path:
+    """The sample file: ``sample_data/`` in a checkout, or the copy inside the wheel."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "sample_data" / SAMPLE_NAME, here.parents[1] / "sample_data" / SAMPLE_NAME):
+        if candidate.is_file():
+            return candidate
+    raise StoreError("the sample partnership is missing from this installation")
+
+
+def shifted(data: Any, days: int) -> Any:
+    """A copy of ``data`` with every due date and timestamp moved by ``days``."""
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in _DATE_KEYS and isinstance(value, str) and schema.valid_date(value):
+                out[key] = (pendulum.Date.fromisoformat(value) + timedelta(days=days)).isoformat()
+            elif key in _TIME_KEYS and isinstance(value, str):
+                moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
+                out[key] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            else:
+                out[key] = shifted(value, days)
+        return out
+    if isinstance(data, list):
+        return [shifted(v, days) for v in data]
+    return data
+
+
+def write_demo(out: Path | None, *, today: pendulum.Date, user: str) -> Path:
+    """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead."""
+    source = sample_path()
+    data = parse(source, source.read_bytes())
+    meta = data["meta"]["1"]
+    reference = pendulum.Date.fromisoformat(meta.pop("sample_today"))
+    data = shifted(data, (today - reference).days)
+    members = data["members"]
+    if schema.valid_handle(user) and all(m["handle"] != user for m in members.values()):
+        first_partner = next(iter(data["partners"].values()))["code"]
+        members[str(max(map(int, members)) + 1)] = {
+            "handle": user,
+            "name": f"{user} (you)",
+            "partner": first_partner,
+            "role": "lead",
+            "rev": 1,
+        }
+    problems = schema.validate(data)
+    if problems:
+        raise StoreError(f"the sample partnership is broken: {problems[0]}")
+    if out is None:
+        folder = Path(tempfile.mkdtemp(prefix="workplan-demo-"))
+        out = folder / "partnership.json"
+    with locked(out):
+        if out.exists():
+            raise StoreError(f"{out}: already exists; not overwriting it")
+        write_atomic(out, dump(data))
+    return out

@@ -1,0 +1,296 @@
+"""The Store: read a consistent snapshot, or change the file in a locked transaction."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from workplan_tui.model import schema
+from workplan_tui.model.records import SCHEMA_VERSION, Workplan, label
+from workplan_tui.store.storage import (
+    InvalidFileError,
+    ReadOnlyError,
+    SharedJSONStorage,
+    StatKey,
+    StoreError,
+    current_key,
+    dump,
+    locked,
+    parse,
+    read_bytes,
+    write_atomic,
+)
+
+Clock = Callable[[], datetime]
+
+# Fields the store maintains itself; they are not "changes" worth logging.
+_BOOKKEEPING = {"rev", "updated_at", "created_at"}
+
+
+class NotMemberError(StoreError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    """The record changed since the caller read it."""
+
+    def __init__(self, message: str, record: str, current: dict[str, Any]):
+        super().__init__(message)
+        self.record = record
+        self.current = current
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+def acting_member() -> str:
+    """``$WORKPLAN_USER`` if set, else the Unix login."""
+    return os.environ.get("WORKPLAN_USER", "").strip() or os_user()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """One partnership file on disk. Safe to use from several processes at once."""
+
+    def __init__(self, path: str | os.PathLike[str], *, user: str | None = None, clock: Clock = utc_now):
+        self.path = Path(path)
+        self.user = user or acting_member()
+        self.os_user = os_user()
+        self.clock = clock
+        self._cache_key: StatKey | None = None
+        self._cache_raw: dict[str, Any] | None = None
+        self._cache_model: Workplan | None = None
+
+    # --- reading -------------------------------------------------------------
+
+    def _load_raw(self) -> tuple[dict[str, Any], StatKey]:
+        """The file's data, parsed and validated; reuses the last parse while unchanged."""
+        key = current_key(self.path)
+        if key is not None and key == self._cache_key and self._cache_raw is not None:
+            return self._cache_raw, key
+        payload, key = read_bytes(self.path)
+        data = parse(self.path, payload)
+        try:
+            problems = schema.validate(data)
+        except schema.NewerSchemaError as exc:
+            raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
+        if problems:
+            more = f" (+{len(problems) - 1} more; run 'workplan check')" if len(problems) > 1 else ""
+            raise InvalidFileError(f"{self.path}: {problems[0]}{more}", problems)
+        self._cache_key, self._cache_raw, self._cache_model = key, data, None
+        return data, key
+
+    def read(self) -> Workplan:
+        """A snapshot of the whole partnership (treat it as read-only)."""
+        data, key = self._load_raw()
+        if self._cache_model is None or self._cache_key != key:
+            self._cache_model = schema.build(data)
+        return self._cache_model
+
+    def changed_on_disk(self) -> bool:
+        return current_key(self.path) != self._cache_key
+
+    # --- writing -------------------------------------------------------------
+
+    def create(self, name: str, purpose: str = "") -> None:
+        """Write a new, empty partnership file; refuses to replace an existing one."""
+        with locked(self.path):
+            if self.path.exists():
+                raise StoreError(f"{self.path}: already exists; not overwriting it")
+            now = iso(self.clock())
+            data: dict[str, Any] = {
+                "meta": {
+                    "1": {
+                        "schema_version": SCHEMA_VERSION,
+                        "name": name,
+                        "purpose": purpose,
+                        "stage": "forming",
+                        "created_at": now,
+                        "rev": 1,
+                    }
+                }
+            }
+            for table in schema.TABLES[1:]:
+                data[table] = {}
+            data["activity"]["1"] = {
+                "at": now,
+                "member": self.user,
+                "os_user": self.os_user,
+                "kind": "partnership.create",
+                "record": "partnership",
+                "changes": {"name": [None, name]},
+            }
+            self._remember(data, write_atomic(self.path, dump(data)))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """Lock, reload, let the caller change records, then replace the file atomically.
+
+        Nothing is written if the block raises. Keep the block short: the lock is
+        held throughout, so never wait for a person inside it.
+        """
+        if not self.path.exists():
+            read_bytes(self.path)  # raises the clear "no file" error
+        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            raise ReadOnlyError(f"{self.path}: read-only for you (no write permission on the file or its folder)")
+        with locked(self.path):
+            data, _ = self._load_raw()
+            storage_data = data
+            tx = Tx(self, storage_data)
+            try:
+                yield tx
+                if tx.storage.dirty:
+                    tx.validate_touched()
+                    key = write_atomic(self.path, dump(tx.storage.data))
+                    self._remember(tx.storage.data, key)
+            except BaseException:
+                self._forget()  # the cached data may hold half-applied changes
+                raise
+
+    def _remember(self, data: dict[str, Any], key: StatKey) -> None:
+        self._cache_key, self._cache_raw, self._cache_model = key, data, None
+
+    def _forget(self) -> None:
+        self._cache_key = self._cache_raw = self._cache_model = None
+
+
+class Tx:
+    """One change to the file, made while holding its lock."""
+
+    def __init__(self, store: Store, data: dict[str, Any]):
+        self.store = store
+        self.storage = SharedJSONStorage(data)
+        # A fresh TinyDB per transaction: no stale cached next-id or query cache.
+        self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
+        self.now = iso(store.clock())
+        self.user = store.user
+        self._touched: set[tuple[str, str]] = set()
+        self._model: Workplan | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.storage.data
+
+    def workplan(self) -> Workplan:
+        """The partnership as it stands inside this transaction."""
+        if self._model is None:
+            self._model = schema.build(self.data)
+        return self._model
+
+    def require_member(self) -> None:
+        """Only members change a file that has members; anyone may set up an empty one."""
+        members = self.data.get("members", {})
+        if members and not any(m.get("handle") == self.user for m in members.values()):
+            raise NotMemberError(
+                f"{self.user} is not a member of this partnership; ask a member to run "
+                f"'workplan member add {self.user} --name NAME --partner CODE'"
+            )
+
+    def get(self, table: str, doc_id: int) -> dict[str, Any]:
+        record = self.data.get(table, {}).get(str(doc_id))
+        if record is None:
+            raise NotFoundError(f"no {table[:-1]} {label(table, doc_id)} in {self.store.path.name}")
+        return record
+
+    def insert(
+        self,
+        table: str,
+        fields: dict[str, Any],
+        *,
+        kind: str | None = None,
+        record: str | None = None,
+        log: bool = True,
+    ) -> int:
+        """Add a record (rev 1, timestamps) and log it; returns its id."""
+        doc = dict(fields)
+        doc["rev"] = 1
+        if table not in ("votes", "activity"):
+            doc.setdefault("created_at", self.now)
+        if table == "tasks":
+            doc["updated_at"] = self.now
+        doc_id = self.db.table(table).insert(doc)
+        self._touched.add((table, str(doc_id)))
+        self._model = None
+        if not log:
+            return doc_id
+        logged = {k: [None, v] for k, v in fields.items() if k not in _BOOKKEEPING and v not in (None, "", [])}
+        self.log(kind or f"{table[:-1]}.add", record or label(table, doc_id), logged)
+        return doc_id
+
+    def update(
+        self,
+        table: str,
+        doc_id: int,
+        changes: dict[str, Any],
+        *,
+        kind: str,
+        record: str | None = None,
+        expected_rev: int | None = None,
+    ) -> dict[str, list[Any]]:
+        """Change some fields of one record (others, known or not, stay as they are).
+
+        Bumps the record's revision and logs before -> after. With ``expected_rev``,
+        refuses (ConflictError) when someone changed the record since.
+        """
+        current = self.get(table, doc_id)
+        name = record or label(table, doc_id)
+        if expected_rev is not None and current.get("rev", 1) != expected_rev:
+            raise ConflictError(f"{name} was changed by someone else since you opened it", name, dict(current))
+        diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
+        if not diff:
+            return {}
+        fields = {k: v for k, v in changes.items() if k in diff}
+        fields["rev"] = current.get("rev", 1) + 1
+        if table == "tasks":
+            fields["updated_at"] = self.now
+        self.db.table(table).update(fields, doc_ids=[doc_id])
+        self._touched.add((table, str(doc_id)))
+        self._model = None
+        self.log(kind, name, diff)
+        return diff
+
+    def log(self, kind: str, record: str, changes: dict[str, list[Any]]) -> None:
+        self.db.table("activity").insert(
+            {
+                "at": self.now,
+                "member": self.user,
+                "os_user": self.store.os_user,
+                "kind": kind,
+                "record": record,
+                "changes": changes,
+            }
+        )
+
+    def validate_touched(self) -> None:
+        """Never write a record this version would refuse to read back."""
+        for table, key in self._touched:
+            record = self.data.get(table, {}).get(key)
+            for name, (check, required) in schema.FIELDS[table].items():
+                if name in (record or {}):
+                    error = check(record[name])  # type: ignore[index]
+                    if error:
+                        raise StoreError(f"{label(table, int(key))}: '{name}' {error}")
+                elif required:
+                    raise StoreError(f"{label(table, int(key))}: lacks '{name}'")
