@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import pendulum
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
@@ -44,7 +43,7 @@ class Env:
     def now(self) -> datetime:
         return utc_now()
 
-    def today(self) -> pendulum.Date:
+    def today(self) -> date:
         return dates.today()
 
     def read(self) -> Workplan:
@@ -89,6 +88,36 @@ def due_date(env: Env, text: str | None) -> str | None:
 
 class WorkplanGroup(click.Group):
     """Turns every expected failure into one line on stderr and a non-zero exit."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name or "workplan", complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(2)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"workplan: {clean(exc.format_message())}{hint}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"workplan: error: {clean(exc.format_message())}", err=True)
+            sys.exit(1)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("workplan: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -215,7 +244,7 @@ def status(env: Env, as_json: bool) -> None:
 @pass_env
 def log(env: Env, limit: int, as_json: bool) -> None:
     """The activity log, newest first."""
-    entries = sorted(env.read().activity, key=lambda a: (a.at, a.id), reverse=True)[:limit]
+    entries = sorted(env.read().activity, key=lambda a: a.id, reverse=True)[:limit]
     if as_json:
         click.echo(render.to_json([{"id": label("activity", a.id), **_asdict(a)} for a in entries]))
         return
@@ -232,7 +261,7 @@ def _asdict(record: Any) -> dict[str, Any]:
 
 
 def _short(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return "-"
     if isinstance(value, list):
         return f"[{len(value)}]"
@@ -539,13 +568,13 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     click.echo("\n".join(out))
 
 
-def _due_full(t: Any, today: pendulum.Date) -> str:
+def _due_full(t: Any, today: date) -> str:
     if not t.due:
         return "-"
     return f"{t.due} · {dates.format_due(t.due, today=today, done=t.status == 'done')}"
 
 
-def _task_row(workplan: Workplan, t: Any, today: pendulum.Date) -> str:
+def _task_row(workplan: Workplan, t: Any, today: date) -> str:
     due = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
     return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), render.width(), " ")
 
@@ -717,7 +746,7 @@ def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
     )
 
 
-@task.command("progress")
+@task.command("progress", context_settings={"ignore_unknown_options": True})
 @click.argument("task_id", callback=ident("tasks"))
 @click.argument("value")
 @json_option
@@ -892,22 +921,5 @@ def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
 
 
 def main() -> None:
-    """Console entry point: expected failures are one line on stderr, never a traceback."""
-    try:
-        cli.main(prog_name="workplan", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("workplan: aborted", err=True)
-        sys.exit(130)
-    except click.UsageError as exc:
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        click.echo(f"workplan: {clean(exc.format_message())}{hint}", err=True)
-        sys.exit(2)
-    except click.ClickException as exc:
-        click.echo(f"workplan: error: {clean(exc.format_message())}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("workplan: interrupted", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    """Console entry point."""
+    cli.main(prog_name="workplan")

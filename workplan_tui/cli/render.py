@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-import pendulum
-
 from workplan_tui.model import rules
-from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.dates import format_due
 from workplan_tui.model.records import Outcome, Plan, Task, Workplan
 from workplan_tui.model.text import clean
 
@@ -68,7 +66,7 @@ class PlanFigures:
     due_this_week: list[Task] = field(default_factory=list)
 
 
-def plan_figures(workplan: Workplan, today: pendulum.Date) -> list[PlanFigures]:
+def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
     """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
     tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
     for task in workplan.tasks.values():
@@ -76,6 +74,8 @@ def plan_figures(workplan: Workplan, today: pendulum.Date) -> list[PlanFigures]:
     outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in workplan.plans}
     for outcome in workplan.outcomes.values():
         outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
+    today_iso = today.isoformat()
+    week_iso = (today + timedelta(days=7)).isoformat()
     figures = []
     for plan in workplan.plans.values():
         tasks = tasks_by_plan[plan.id]
@@ -92,11 +92,11 @@ def plan_figures(workplan: Workplan, today: pendulum.Date) -> list[PlanFigures]:
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
-            days = days_until(task.due, today=today)
-            if days is not None:
-                if days < 0:
+            due = task.due
+            if due:  # ISO dates compare as strings
+                if due < today_iso:
                     fig.overdue.append(task)
-                elif days < 7:
+                elif due < week_iso:
                     fig.due_this_week.append(task)
         figures.append(fig)
     return figures
@@ -129,7 +129,7 @@ def attention(workplan: Workplan, figures: list[PlanFigures], me: str, now: date
     return Attention(overdue, blocked, stale, waiting)
 
 
-def status_text(workplan: Workplan, me: str, now: datetime, today: pendulum.Date) -> str:
+def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
     p = workplan.partnership
     cols = width()
     lines = [f"{clean(p.name)} · stage: {p.stage}"]
@@ -183,7 +183,7 @@ def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: st
     return f"{fixed}{fit(task.title, room).ljust(room)}  {detail}  {owner}"
 
 
-def status_json(workplan: Workplan, me: str, now: datetime, today: pendulum.Date) -> dict[str, Any]:
+def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict[str, Any]:
     figures = plan_figures(workplan, today)
     att = attention(workplan, figures, me, now)
     return {

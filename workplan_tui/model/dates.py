@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import TYPE_CHECKING
 
-import pendulum
+if TYPE_CHECKING:
+    import pendulum
 
 ACCEPTED_FORMS = (
     "today, tomorrow, a weekday (fri, friday), next friday, in 3 days, in 2 weeks, "
@@ -41,16 +44,20 @@ class DateError(ValueError):
     """Text that is not a date this parser understands."""
 
 
-def today() -> pendulum.Date:
-    return pendulum.today().date()
+def today() -> date:
+    """Today's local date (a plain ``date``: importing pendulum costs start-up time)."""
+    return date.today()
 
 
-def parse_date(text: str, *, today: pendulum.Date) -> pendulum.Date:
+def parse_date(text: str, *, today: date) -> pendulum.Date:
     """Turn what a person typed into a date, relative to ``today``.
 
     ``fri`` is the next Friday after today (a week ahead when today is Friday);
     ``next fri`` is the Friday of next week (the week after this Monday-to-Sunday one).
     """
+    import pendulum
+
+    today = pendulum.Date(today.year, today.month, today.day)
     s = " ".join(text.strip().lower().split())
     if not s:
         raise DateError(f"empty date; use {ACCEPTED_FORMS}")
@@ -88,17 +95,21 @@ def _next_weekday(today: pendulum.Date, weekday: int) -> pendulum.Date:
     return today.add(days=ahead or 7)
 
 
-def format_due(due: str | None, *, today: pendulum.Date, done: bool = False) -> str:
+def _long(when: date) -> str:
+    return f"{when.day} {when:%b %Y}"
+
+
+def format_due(due: str | None, *, today: date, done: bool = False) -> str:
     """Humanise a due date: "due today", "due in 3 days", "2 days overdue"."""
     if not due:
         return "no due date"
     try:
-        when = pendulum.Date.fromisoformat(due)
+        when = date.fromisoformat(due)
     except ValueError:
         return f"due {due}"
-    days = (when - today).days
+    days = when.toordinal() - today.toordinal()
     if done:
-        return f"was due {when.format('D MMM YYYY')}"
+        return f"was due {_long(when)}"
     if days == 0:
         return "due today"
     if days == 1:
@@ -111,21 +122,21 @@ def format_due(due: str | None, *, today: pendulum.Date, done: bool = False) -> 
         return f"due in {days} days"
     if days < 8 * 7:
         return f"due in {days // 7} weeks"
-    return f"due {when.format('D MMM YYYY')}"
+    return f"due {_long(when)}"
 
 
-def days_until(due: str | None, *, today: pendulum.Date) -> int | None:
+def days_until(due: str | None, *, today: date) -> int | None:
     """Whole days from today until ``due`` (negative when overdue), None without a date."""
     if not due:
         return None
     try:
-        return (pendulum.Date.fromisoformat(due) - today).days
+        return date.fromisoformat(due).toordinal() - today.toordinal()
     except ValueError:
         return None
 
 
-def preview(text: str, *, today: pendulum.Date) -> str:
+def preview(text: str, *, today: date) -> str:
     """A short confirmation of what ``text`` means, e.g. "Fri 4 Dec · in 6 days"."""
     when = parse_date(text, today=today)
     relative = format_due(when.isoformat(), today=today).removeprefix("due ")
-    return f"{when.format('ddd D MMM')} · {relative}"
+    return f"{when:%a} {when.day} {when:%b} · {relative}"

@@ -8,6 +8,7 @@ stay in the file; see the store).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -283,6 +284,119 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
 }
 
 
+# --- the fast path ------------------------------------------------------------
+# A 10,000-task file has ~200,000 fields; calling a check function for each costs
+# ~80 ms. Each table instead gets one generated function that tests every field
+# with an inline expression and answers "all sound?"; only a record that fails it
+# goes through the checks above, which name the problem. The expressions must
+# accept nothing that the checks refuse (tests/unit/test_schema.py compares them).
+
+_S, _L = SHORT_TEXT, LONG_TEXT
+_STR = "type(v) is str and len(v) <= {n}"
+_NONEMPTY = "type(v) is str and len(v) <= {n} and v != '' and not v.isspace()"
+_ID = "type(v) is int and v >= 1"
+_NUM = "(type(v) is int or (type(v) is float and isfinite(v)))"
+_TS = "type(v) is str and len(v) <= 40 and v[:4].isdigit()"
+_H = "type(v) is str and HANDLE(v) is not None"
+_C = "type(v) is str and CODE(v) is not None"
+_D = "type(v) is str and DATE(v) is not None"
+_LIST = "type(v) is list and (not v or CHECK(v) is None)"
+
+
+def _opt(expr: str) -> str:
+    return f"(v is None or ({expr}))"
+
+
+def _in(options: tuple[str, ...]) -> str:
+    return f"type(v) is str and v in {frozenset(options)!r}"
+
+
+FAST: dict[str, dict[str, str]] = {
+    "meta": {
+        "schema_version": _ID,
+        "name": _NONEMPTY.format(n=_S),
+        "purpose": _STR.format(n=_L),
+        "stage": _in(STAGES),
+        "rev": _ID,
+    },
+    "partners": {
+        "code": _C,
+        "name": _NONEMPTY.format(n=_S),
+        "contributions": _LIST,
+        "interests_short": _STR.format(n=_L),
+        "interests_long": _STR.format(n=_L),
+        "rev": _ID,
+    },
+    "members": {"handle": _H, "name": _NONEMPTY.format(n=_S), "partner": _C, "role": _in(ROLES), "rev": _ID},
+    "norms": {"text": _NONEMPTY.format(n=_L), "agreed_by": _LIST, "rev": _ID},
+    "plans": {
+        "title": _NONEMPTY.format(n=_S),
+        "scope": _STR.format(n=_L),
+        "status": _in(PLAN_STATUSES),
+        "rule": _in(RULES),
+        "created_at": _TS,
+        "rev": _ID,
+    },
+    "votes": {"plan": _ID, "member": _H, "position": _in(POSITIONS), "comment": _STR.format(n=_L), "at": _TS},
+    "outcomes": {
+        "plan": _ID,
+        "name": _NONEMPTY.format(n=_S),
+        "target": _NUM,
+        "baseline": _NUM,
+        "current": _NUM,
+        "unit": _STR.format(n=40),
+        "due": _opt(_D),
+        "checkins": _LIST,
+        "rev": _ID,
+    },
+    "tasks": {
+        "plan": _ID,
+        "title": _NONEMPTY.format(n=_S),
+        "notes": _STR.format(n=_L),
+        "owner": _opt(_H),
+        "status": _in(TASK_STATUSES),
+        "progress": "type(v) is int and 0 <= v <= 100",
+        "due": _opt(_D),
+        "outcome": _opt(_ID),
+        "blocked_reason": _STR.format(n=_L),
+        "updates": _LIST,
+        "created_at": _TS,
+        "updated_at": _TS,
+        "rev": _ID,
+    },
+    "activity": {
+        "at": _TS,
+        "member": _STR.format(n=64),
+        "os_user": _STR.format(n=64),
+        "kind": _NONEMPTY.format(n=64),
+        "record": _STR.format(n=64),
+        "changes": "type(v) is dict",
+    },
+}
+
+
+def _compile_fast(table: str) -> Callable[[dict[str, Any]], bool]:
+    lines = ["def sound(r):", "    get = r.get"]
+    names: dict[str, Any] = {"isfinite": math.isfinite, "HANDLE": _HANDLE.match, "CODE": _CODE.match}
+    names["DATE"] = _DATE.match
+    for i, (name, expr) in enumerate(FAST[table].items()):
+        check, required = FIELDS[table][name]
+        names[f"CHECK{i}"] = check
+        expr = expr.replace("CHECK(", f"CHECK{i}(")
+        lines.append(f"    v = get({name!r}, MISSING)")
+        missing = "return False" if required else "pass"
+        lines.append(f"    if v is MISSING: {missing}")
+        lines.append(f"    elif not ({expr}): return False")
+    lines.append("    return True")
+    names["MISSING"] = _MISSING
+    exec("\n".join(lines), names)  # noqa: S102 - code built from the constant tables above
+    return names["sound"]  # type: ignore[no-any-return]
+
+
+_MISSING = object()
+_SOUND = {table: _compile_fast(table) for table in TABLES}
+
+
 def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
     if table in ("partners",) and isinstance(record.get("code"), str):
         return f"partner {record['code']!r:.40}"
@@ -329,7 +443,10 @@ def validate(data: Any) -> list[Problem]:
             problems.append(Problem(table, f"table must be an object (found {type(raw).__name__})"))
             continue
         fields = FIELDS[table]
+        sound = _SOUND[table]
         for key, record in raw.items():
+            if type(record) is dict and sound(record) and key.isdigit():
+                continue
             if not key.isdigit():
                 problems.append(Problem(f"{table} record {key!r:.20}", "id must be a whole number"))
                 continue

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import pendulum
 
 from workplan_tui.model import schema
 from workplan_tui.store.storage import StoreError, dump, locked, parse, write_atomic
@@ -32,7 +30,7 @@ def shifted(data: Any, days: int) -> Any:
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key in _DATE_KEYS and isinstance(value, str) and schema.valid_date(value):
-                out[key] = (pendulum.Date.fromisoformat(value) + timedelta(days=days)).isoformat()
+                out[key] = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
             elif key in _TIME_KEYS and isinstance(value, str):
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
                 out[key] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -44,12 +42,12 @@ def shifted(data: Any, days: int) -> Any:
     return data
 
 
-def write_demo(out: Path | None, *, today: pendulum.Date, user: str) -> Path:
+def write_demo(out: Path | None, *, today: date, user: str) -> Path:
     """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead."""
     source = sample_path()
     data = parse(source, source.read_bytes())
     meta = data["meta"]["1"]
-    reference = pendulum.Date.fromisoformat(meta.pop("sample_today"))
+    reference = date.fromisoformat(meta.pop("sample_today"))
     data = shifted(data, (today - reference).days)
     members = data["members"]
     if schema.valid_handle(user) and all(m["handle"] != user for m in members.values()):

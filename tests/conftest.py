@@ -1,0 +1,67 @@
+"""Shared fixtures: a real partnership file in tmp_path, a fixed clock, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workplan_tui.cli.main import cli
+from workplan_tui.store import actions
+from workplan_tui.store.store import Store
+
+FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("WORKPLAN_FILE", raising=False)
+    monkeypatch.setenv("WORKPLAN_USER", "alice")
+
+
+def make_store(path: Path, user: str = "alice") -> Store:
+    return Store(path, user=user, clock=lambda: FIXED_NOW)
+
+
+def seed(path: Path) -> Path:
+    """A small partnership: 2 partners, 3 members, one proposed plan with an outcome and 3 tasks."""
+    store = make_store(path)
+    store.create("Test Partnership", "Testing")
+    actions.add_partner(store, "PARKS", "Parks Dept", [("staff", "gardeners", 1000.0)])
+    actions.add_partner(store, "FOOD", "Food Bank")
+    actions.add_member(store, "alice", "Alice", "PARKS", "lead")
+    actions.add_member(store, "bob", "Bob", "FOOD")
+    actions.add_member(store, "carol", "Carol", "FOOD")
+    actions.add_plan(store, "Gardens", "Raised beds")
+    actions.add_outcome(store, 1, "Beds built", 40, 0, "beds", "2026-12-31")
+    actions.add_task(store, 1, "Order soil", owner="alice", due="2026-11-20")
+    actions.add_task(store, 1, "Build beds", owner="bob", due="2026-12-04", outcome=1)
+    actions.add_task(store, 1, "Find volunteers", due=None)
+    actions.move_plan(store, 1, "propose")
+    return path
+
+
+@pytest.fixture
+def wp(tmp_path: Path) -> Path:
+    return seed(tmp_path / "workplan.json")
+
+
+@pytest.fixture
+def store(wp: Path) -> Store:
+    return make_store(wp)
+
+
+@pytest.fixture
+def run(wp: Path) -> Iterator[Callable[..., Result]]:
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str = "alice", path: Path | None = None) -> Result:
+        env = {"WORKPLAN_USER": user, "WORKPLAN_FILE": os.fspath(path or wp)}
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    yield invoke

@@ -1,0 +1,73 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from workplan_tui.model import schema
+from workplan_tui.model.records import SCHEMA_VERSION
+
+CANDIDATES = [
+    None, True, False, 0, 1, -1, 7, 100, 101, 2.5, float("nan"), float("inf"), "", " ", "x", "x" * 201,
+    "x" * 10_001, "alice", "bad handle!", "PARKS", "2026-12-15", "2026-12", "2026-11-28T09:30:00Z", "todo",
+    "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
+    ["alice"], {}, {"a": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("table", schema.TABLES)
+def test_fast_path_accepts_nothing_the_checks_refuse(table: str) -> None:
+    fast = schema._SOUND[table]
+    fields = schema.FIELDS[table]
+    for name, (check, _) in fields.items():
+        # a record sound in every other field
+        good = {n: _good_value(table, n) for n in fields}
+        for value in CANDIDATES:
+            record = {**good, name: value}
+            if fast(record):
+                assert check(value) is None, (table, name, value)
+
+
+def _good_value(table: str, name: str):
+    check, _ = schema.FIELDS[table][name]
+    for value in CANDIDATES:
+        if check(value) is None:
+            return value
+    raise AssertionError(f"no good value for {table}.{name}")
+
+
+def test_fast_path_agrees_with_the_checks_on_the_sample() -> None:
+    data = json.loads((Path(__file__).parents[2] / "sample_data" / "partnership.json").read_text())
+    for table in schema.TABLES:
+        for record in data[table].values():
+            assert schema._SOUND[table](record)
+    assert schema.validate(data) == []
+
+
+def test_problems_name_the_record_and_field(wp: Path) -> None:
+    data = json.loads(wp.read_text())
+    bad = copy.deepcopy(data)
+    bad["tasks"]["1"]["status"] = "finished"
+    bad["tasks"]["2"]["title"] = "x" * 300
+    bad["members"]["1"]["partner"] = "NOPE"
+    bad["tasks"]["3"]["outcome"] = 99
+    problems = [str(p) for p in schema.validate(bad)]
+    assert "task T1: 'status' must be one of todo, doing, blocked, done (found 'finished')" in problems
+    assert "task T2: 'title' is 300 characters long; at most 200 allowed" in problems
+    # reference problems are reported once the fields are sound
+    bad["tasks"]["1"]["status"] = "todo"
+    bad["tasks"]["2"]["title"] = "ok"
+    problems = [str(p) for p in schema.validate(bad)]
+    assert "member 'alice': partner 'NOPE' does not exist" in problems
+    assert "task T3: outcome O99 does not exist" in problems
+
+
+def test_newer_schema_raises() -> None:
+    with pytest.raises(schema.NewerSchemaError, match="newer workplan"):
+        schema.validate({"meta": {"1": {"schema_version": SCHEMA_VERSION + 1, "name": "x"}}})
+
+
+def test_unknown_fields_are_allowed(wp: Path) -> None:
+    data = json.loads(wp.read_text())
+    data["tasks"]["1"]["colour"] = ["anything"]
+    assert schema.validate(data) == []

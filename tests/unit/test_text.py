@@ -1,0 +1,34 @@
+import pytest
+
+from workplan_tui.model.text import clean
+
+NASTY = [
+    "\x1b]52;c;ZXZpbA==\x07",  # OSC 52 clipboard write
+    "\x1b[2J\x1b[H",  # clear screen
+    "\x9b31m",  # C1 CSI
+    "a\x00b\x7fc",
+    "\u202eevil\u202c",  # bidi override
+    "\u2066iso\u2069",
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_no_control_or_bidi_character_survives(text: str) -> None:
+    out = clean(text)
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in out)
+    assert not any(ch in out for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_escape_is_shown_visibly() -> None:
+    assert clean("a\x1b[2Jb") == "a\u241b[2Jb"
+
+
+def test_markup_is_left_for_the_widgets_to_show_literally() -> None:
+    assert clean("[bold]x[/] Budget [/b] review") == "[bold]x[/] Budget [/b] review"
+
+
+def test_newlines() -> None:
+    assert clean("a\nb") == "a b"
+    assert clean("a\r\nb", multiline=True) == "a\nb"
+    assert clean(None) == ""
+    assert clean("plain café") == "plain café"
