@@ -1,6 +1,6 @@
 """Write a valid synthetic partnership of N tasks (20 plans, members, outcomes, votes, log).
 
-    python benchmarks/generate.py --tasks 10000 big.json
+python benchmarks/generate.py --tasks 10000 big.json
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def generate(tasks: int, plans: int = 20, seed: int = 7) -> dict:
                 "target": target,
                 "current": rng.randint(0, target),
                 "due": (today + timedelta(days=rng.randint(-10, 90))).isoformat(),
-                "checkins": [{"value": rng.randint(0, target), "by": rng.choice(handles), "at": ts(k)} for k in (30, 20, 10)],
+                "checkins": [
+                    {"value": rng.randint(0, target), "by": rng.choice(handles), "at": ts(k)} for k in (30, 20, 10)
+                ],
                 "rev": 3,
             }
     for t in range(1, tasks + 1):
