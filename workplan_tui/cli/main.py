@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +14,7 @@ import click
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
-from workplan_tui.model import dates, rules, schema
+from workplan_tui.model import dates, overview, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     POSITIONS,
@@ -37,6 +38,7 @@ class Env:
 
     def __init__(self, path: Path):
         self.path = path
+        self.theme: str | None = None
         self.user = acting_member()
         self.store = Store(path, user=self.user)
 
@@ -139,14 +141,16 @@ class WorkplanGroup(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     help="The partnership file.",
 )
+@click.option("--theme", default=None, metavar="NAME", help="Board theme (remembered per user when chosen in the app).")
 @click.version_option(__version__, "--version", prog_name="workplan")
 @click.pass_context
-def cli(ctx: click.Context, path: Path) -> None:
+def cli(ctx: click.Context, path: Path, theme: str | None) -> None:
     """workplan: a partnership's joint work plan in one shared file.
 
     Run without a command to open the board.
     """
     ctx.obj = Env(path)
+    ctx.obj.theme = theme
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_cmd)
 
@@ -155,7 +159,21 @@ def cli(ctx: click.Context, path: Path) -> None:
 @pass_env
 def open_cmd(env: Env) -> None:
     """Open the board (the terminal UI)."""
-    fail("the board (terminal UI) is not built yet; use 'workplan status' meanwhile")
+    launch_board(env.store, env.theme)
+
+
+def launch_board(store: Store, theme: str | None) -> None:
+    """Check the file, then start the Textual board on it.
+
+    The file is read (and validated) before Textual is imported, so a bad file is a
+    one-line error and the app starts with the parsed data in the store's cache.
+    The UI package is imported by name here so that no other command loads Textual.
+    """
+    store.read()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("the board needs a terminal; for scripts use 'workplan status' or '--json' listings")
+    ui = importlib.import_module("workplan_tui.ui.app")
+    ui.make_app(store.path, store=store, theme=theme).run()
 
 
 # --- init, demo, check -------------------------------------------------------------
@@ -179,10 +197,14 @@ def init(env: Env, name: str | None, purpose: str, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write it.")
+@click.option("--no-open", is_flag=True, help="Only write the file and print its status; do not open the board.")
 @json_option
 @pass_env
-def demo(env: Env, out: Path | None, as_json: bool) -> None:
-    """Copy the sample partnership to a fresh file, dated relative to today."""
+def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
+    """Copy the sample partnership to a fresh file, dated relative to today, and open it.
+
+    Without a terminal (or with --no-open or --json) it prints the path and the status.
+    """
     from workplan_tui.store.sample import write_demo
 
     path = write_demo(out, today=env.today(), user=env.user)
@@ -192,6 +214,10 @@ def demo(env: Env, out: Path | None, as_json: bool) -> None:
         click.echo(
             render.to_json({"file": str(path), **render.status_json(workplan, env.user, env.now(), env.today())})
         )
+        return
+    if not no_open and sys.stdin.isatty() and sys.stdout.isatty():
+        launch_board(store, env.theme)
+        click.echo(f"The demo partnership is in {path}; open it again with: workplan -f {path}")
         return
     click.echo(f"Demo partnership written to {path}")
     click.echo(f"Try: workplan -f {path} status   (or export WORKPLAN_FILE={path})\n")
@@ -468,7 +494,7 @@ def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None
 def plan_list(env: Env, as_json: bool) -> None:
     """List plans with progress and buy-in."""
     workplan = env.read()
-    figures = render.plan_figures(workplan, env.today())
+    figures = overview.plan_figures(workplan, env.today())
     if as_json:
         click.echo(
             render.to_json(
@@ -513,7 +539,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     the_plan = workplan.plans.get(plan_id)
     if the_plan is None:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
-    fig = next(f for f in render.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
+    fig = next(f for f in overview.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
     votes = workplan.current_votes(plan_id)
     if as_json:
         click.echo(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
-from workplan_tui.model.records import Outcome, Plan, Task, Workplan
+from workplan_tui.model.overview import attention, plan_figures
+from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
 ATTENTION_LIMIT = 10
@@ -52,81 +52,6 @@ def owner_text(workplan: Workplan, handle: str | None) -> str:
         return "unassigned"
     member = workplan.members.get(handle)
     return f"{clean(handle)} ({clean(member.partner)})" if member else clean(handle)
-
-
-@dataclass(slots=True)
-class PlanFigures:
-    plan: Plan
-    progress: float
-    buyin: rules.BuyIn
-    outcomes: list[Outcome]
-    tasks: list[Task]
-    overdue: list[Task] = field(default_factory=list)
-    blocked: list[Task] = field(default_factory=list)
-    due_this_week: list[Task] = field(default_factory=list)
-
-
-def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
-    """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
-    tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
-    for task in workplan.tasks.values():
-        tasks_by_plan.setdefault(task.plan, []).append(task)
-    outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in workplan.plans}
-    for outcome in workplan.outcomes.values():
-        outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
-    today_iso = today.isoformat()
-    week_iso = (today + timedelta(days=7)).isoformat()
-    figures = []
-    for plan in workplan.plans.values():
-        tasks = tasks_by_plan[plan.id]
-        outcomes = outcomes_by_plan[plan.id]
-        fig = PlanFigures(
-            plan,
-            rules.plan_progress(outcomes, tasks),
-            rules.buy_in(plan, workplan.members, workplan.current_votes(plan.id), workplan.partners),
-            outcomes,
-            tasks,
-        )
-        for task in tasks:
-            if task.status == "done":
-                continue
-            if task.status == "blocked":
-                fig.blocked.append(task)
-            due = task.due
-            if due:  # ISO dates compare as strings
-                if due < today_iso:
-                    fig.overdue.append(task)
-                elif due < week_iso:
-                    fig.due_this_week.append(task)
-        figures.append(fig)
-    return figures
-
-
-@dataclass(slots=True)
-class Attention:
-    overdue: list[Task]
-    blocked: list[Task]
-    stale: list[Task]
-    waiting_votes: list[Plan]
-
-
-def attention(workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime) -> Attention:
-    """What needs a lead's attention; the acting member's own tasks first."""
-    cutoff = rules.stale_cutoff(now)
-    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
-
-    def mine_first(tasks: list[Task]) -> list[Task]:
-        return sorted(tasks, key=lambda t: (t.owner != me, t.due or "9999", t.id))
-
-    overdue = mine_first([t for f in live for t in f.overdue])
-    blocked = mine_first([t for f in live for t in f.blocked])
-    stale = mine_first([t for f in live for t in f.tasks if rules.is_stale(t, cutoff)])
-    waiting = [
-        f.plan
-        for f in figures
-        if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
-    ]
-    return Attention(overdue, blocked, stale, waiting)
 
 
 def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:

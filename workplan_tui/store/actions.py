@@ -7,6 +7,7 @@ changed record in its export form (``{"id": "T12", ...}``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from workplan_tui.model import rules, schema
@@ -334,3 +335,54 @@ def add_note(store: Store, task_id: int, text: str) -> Record:
         return {"updates": [*raw.get("updates", []), {"by": tx.user, "at": tx.now, "text": text}]}
 
     return _task_change(store, task_id, "task.note", make)
+
+
+EDITABLE = ("title", "notes", "owner", "due", "outcome", "status", "progress", "blocked_reason")
+
+
+def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Record:
+    """Change several fields of a task at once (the edit form).
+
+    Progress and status follow the task rules (100 % is done, done is 100 %,
+    blocked needs a reason). With ``expected_rev``, refuses with ConflictError when
+    someone changed the task since the form read it.
+    """
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise RuleError(f"cannot edit {', '.join(sorted(unknown))}")
+    clean_fields = dict(fields)
+    if "title" in clean_fields:
+        clean_fields["title"] = _text(clean_fields["title"], "task title")
+    if "notes" in clean_fields:
+        clean_fields["notes"] = _text(clean_fields["notes"], "notes", LONG_TEXT, required=False)
+    if "due" in clean_fields and clean_fields["due"] is not None and not schema.valid_date(clean_fields["due"]):
+        raise RuleError(f"due date {clean_fields['due']!r} is not YYYY-MM-DD")
+
+    def make(tx: Tx, task: Any) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for name in ("title", "notes", "due"):
+            if name in clean_fields:
+                changes[name] = clean_fields[name]
+        if "owner" in clean_fields:
+            if clean_fields["owner"] is not None:
+                _check_owner(tx, clean_fields["owner"])
+            changes["owner"] = clean_fields["owner"]
+        if "outcome" in clean_fields:
+            outcome = clean_fields["outcome"]
+            if outcome is not None and tx.get("outcomes", outcome)["plan"] != task.plan:
+                raise RuleError(f"outcome O{outcome} belongs to another plan")
+            changes["outcome"] = outcome
+        current = task
+        if "progress" in clean_fields and clean_fields["progress"] != task.progress:
+            moved = rules.progress_changes(task, int(clean_fields["progress"]))
+            changes.update(moved)
+            current = replace(task, **moved)
+        if "status" in clean_fields and clean_fields["status"] != task.status:
+            reason = clean_fields.get("blocked_reason")
+            changes.update(rules.status_changes(current, clean_fields["status"], reason))
+        elif "blocked_reason" in clean_fields and current.status == "blocked":
+            reason = _text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
+            changes["blocked_reason"] = reason
+        return changes
+
+    return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)

@@ -1,0 +1,133 @@
+"""Where a partnership stands: per-plan figures and what needs attention (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from workplan_tui.model import rules
+from workplan_tui.model.records import Outcome, Plan, Task, Workplan
+
+
+@dataclass(slots=True)
+class PlanFigures:
+    plan: Plan
+    progress: float
+    buyin: rules.BuyIn
+    outcomes: list[Outcome]
+    tasks: list[Task]
+    overdue: list[Task] = field(default_factory=list)
+    blocked: list[Task] = field(default_factory=list)
+    due_this_week: list[Task] = field(default_factory=list)
+
+
+def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
+    """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
+    tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
+    for task in workplan.tasks.values():
+        tasks_by_plan.setdefault(task.plan, []).append(task)
+    outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in workplan.plans}
+    for outcome in workplan.outcomes.values():
+        outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
+    today_iso = today.isoformat()
+    week_iso = (today + timedelta(days=7)).isoformat()
+    figures = []
+    for plan in workplan.plans.values():
+        tasks = tasks_by_plan[plan.id]
+        outcomes = outcomes_by_plan[plan.id]
+        fig = PlanFigures(
+            plan,
+            rules.plan_progress(outcomes, tasks),
+            rules.buy_in(plan, workplan.members, workplan.current_votes(plan.id), workplan.partners),
+            outcomes,
+            tasks,
+        )
+        for task in tasks:
+            if task.status == "done":
+                continue
+            if task.status == "blocked":
+                fig.blocked.append(task)
+            due = task.due
+            if due:  # ISO dates compare as strings
+                if due < today_iso:
+                    fig.overdue.append(task)
+                elif due < week_iso:
+                    fig.due_this_week.append(task)
+        figures.append(fig)
+    return figures
+
+
+@dataclass(slots=True)
+class Attention:
+    overdue: list[Task]
+    blocked: list[Task]
+    stale: list[Task]
+    waiting_votes: list[Plan]
+
+
+def attention(workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime) -> Attention:
+    """What needs a lead's attention; the acting member's own tasks first."""
+    cutoff = rules.stale_cutoff(now)
+    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+
+    def mine_first(tasks: list[Task]) -> list[Task]:
+        return sorted(tasks, key=lambda t: (t.owner != me, t.due or "9999", t.id))
+
+    overdue = mine_first([t for f in live for t in f.overdue])
+    blocked = mine_first([t for f in live for t in f.blocked])
+    stale = mine_first([t for f in live for t in f.tasks if rules.is_stale(t, cutoff)])
+    waiting = [
+        f.plan
+        for f in figures
+        if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
+    ]
+    return Attention(overdue, blocked, stale, waiting)
+
+
+@dataclass(slots=True)
+class ReviewItem:
+    task: Task
+    reasons: list[str]
+
+
+def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
+    """Open tasks needing attention: overdue, blocked, due within 7 days, or stale.
+
+    Mine first; then overdue before blocked before due-soon before stale; then by due date.
+    Tasks of completed or archived plans are left out.
+    """
+    cutoff = rules.stale_cutoff(now)
+    today_iso = today.isoformat()
+    week_iso = (today + timedelta(days=7)).isoformat()
+    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    items: list[tuple[tuple[object, ...], ReviewItem]] = []
+    for task in workplan.tasks.values():
+        if task.status == "done" or task.plan not in live:
+            continue
+        reasons = []
+        if task.due and task.due < today_iso:
+            reasons.append("overdue")
+        if task.status == "blocked":
+            reasons.append("blocked")
+        if task.due and today_iso <= task.due < week_iso:
+            reasons.append("due this week")
+        if rules.is_stale(task, cutoff):
+            reasons.append("no update for 14 days")
+        if reasons:
+            rank = ("overdue", "blocked", "due this week", "no update for 14 days").index(reasons[0])
+            items.append(((task.owner != me, rank, task.due or "9999", task.id), ReviewItem(task, reasons)))
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]
+
+
+def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
+    """A plan's tasks per status column, soonest due first (no due date last)."""
+    columns: dict[str, list[Task]] = {"todo": [], "doing": [], "blocked": [], "done": []}
+    for task in tasks:
+        columns[task.status].append(task)
+    for status, items in columns.items():
+        if status == "done":
+            items.sort(key=lambda t: (t.updated_at, t.id), reverse=True)
+        else:
+            items.sort(key=lambda t: (t.due or "9999", t.id))
+    return columns

@@ -1,0 +1,273 @@
+"""The home screen: every plan at a glance, the selected plan's board or table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from workplan_tui.model.overview import PlanFigures, tasks_by_column
+from workplan_tui.model.records import Task
+from workplan_tui.ui.keys import BOARD_KEYS
+from workplan_tui.ui.safe import content
+from workplan_tui.ui.tasks import TaskActions
+from workplan_tui.ui.widgets import CardColumn, PlanList, TaskTable, VirtualList, fit, outcome_parts
+
+if TYPE_CHECKING:
+    from workplan_tui.ui.app import WorkplanApp
+
+COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
+
+
+def matches(task: Task, terms: list[str], partner_of: dict[str, str]) -> bool:
+    """Filter terms: plain words match title, notes, owner, partner or status;
+    ``owner:NAME``, ``partner:CODE`` and ``status:S`` match that field."""
+    for term in terms:
+        key, sep, value = term.partition(":")
+        owner = task.owner or ""
+        partner = partner_of.get(owner, "")
+        if sep and key in ("owner", "partner", "status"):
+            field = {"owner": owner, "partner": partner, "status": task.status}[key]
+            if value and value.lower() not in field.lower():
+                return False
+        else:
+            haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
+            if term.lower() not in haystack:
+                return False
+    return True
+
+
+class BoardScreen(TaskActions, Screen[None]):
+    BINDINGS = BOARD_KEYS
+    CSS_PATH = "board.tcss"
+
+    app: WorkplanApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan_index = 0
+        self.column_index = 0
+        self.table_mode = False
+        self.filter_terms: list[str] = []
+        self.figures: list[PlanFigures] = []
+
+    def compose(self) -> ComposeResult:
+        context = self.app.context
+        yield Static(id="header")
+        yield PlanList(id="plans")
+        yield Static(id="outcomes")
+        with Horizontal(id="columns"):
+            for status, title in COLUMNS:
+                with Vertical(classes="column"):
+                    yield Static(title, classes="column-title", id=f"title-{status}")
+                    yield CardColumn(status, context, id=f"col-{status}")
+        with Vertical(id="table-view"):
+            yield Static(id="table-header")
+            yield TaskTable(context, id="table")
+        yield Input(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
+        yield Footer(compact=True, show_command_palette=False)
+
+    # --- data -> widgets ----------------------------------------------------------
+
+    @property
+    def columns(self) -> list[CardColumn]:
+        return [self.query_one(f"#col-{status}", CardColumn) for status, _ in COLUMNS]
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one("#table", TaskTable)
+
+    @property
+    def plan(self) -> PlanFigures | None:
+        return self.figures[self.plan_index] if self.figures else None
+
+    def on_mount(self) -> None:
+        self.query_one("#plans", PlanList).empty_text = " Loading…"
+        self.query_one("#table-view").display = False
+        self.query_one("#filter").display = False
+        self.refresh_data()
+
+    def on_resize(self) -> None:
+        self._size_plan_list()
+
+    def _size_plan_list(self) -> None:
+        plans = self.query_one("#plans", PlanList)
+        room = max(1, self.size.height // 8)
+        plans.styles.height = max(1, min(len(self.figures) or 1, room))
+        plans.scroll_to_cursor()
+
+    def refresh_data(self, follow: int | None = None) -> None:
+        """Redraw from the app's current snapshot; ``follow`` keeps that task selected."""
+        if self.app.workplan is None:
+            return
+        self.figures = self.app.figures()
+        self.plan_index = max(0, min(self.plan_index, len(self.figures) - 1))
+        self._size_plan_list()
+        plans = self.query_one("#plans", PlanList)
+        plans.empty_text = " No plans yet: add one with 'workplan plan add TITLE'."
+        plans.set_items(self.figures, self.plan_index)
+        plans.set_active(True)
+        self._show_header()
+        self._show_plan(follow)
+
+    def _show_header(self) -> None:
+        wp = self.app.workplan
+        if wp is None:
+            return
+        p = wp.partnership
+        me = self.app.context.me
+        who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
+        left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
+        filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
+        right = Content(fit(f"{who} · {len(wp.plans)} plans{filt}", max(10, self.size.width - left.cell_length - 3)))
+        gap = max(1, self.size.width - left.cell_length - right.cell_length - 2)
+        self.query_one("#header", Static).update(Content.assemble(" ", left, " " * gap, right))
+
+    def _show_plan(self, follow: int | None = None) -> None:
+        fig = self.plan
+        outcomes = self.query_one("#outcomes", Static)
+        if fig is None:
+            outcomes.update("")
+            for column in self.columns:
+                column.set_items([])
+            self.table.set_items([])
+            return
+        width = max(40, self.size.width - 2)
+        lines = []
+        for outcome in fig.outcomes[:3]:
+            parts = outcome_parts(outcome, width)
+            lines.append(Content.assemble(" ", *[(text, f"outcome--{cls}") for text, cls in parts]))
+        if len(fig.outcomes) > 3:
+            lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
+        if not fig.outcomes:
+            lines.append(content(" No measurable outcomes yet.", "italic"))
+        outcomes.update(Content("\n").join(lines))
+        outcomes.styles.height = len(lines)
+        wp = self.app.workplan
+        assert wp is not None
+        partner_of = {h: m.partner for h, m in wp.members.items()}
+        tasks = [t for t in fig.tasks if matches(t, self.filter_terms, partner_of)]
+        grouped = tasks_by_column(tasks)
+        for (status, title), column in zip(COLUMNS, self.columns, strict=True):
+            items = grouped[status]
+            cursor = None
+            if follow is not None:
+                for i, t in enumerate(items):
+                    if t.id == follow:
+                        cursor = i
+                        self.column_index = [s for s, _ in COLUMNS].index(status)
+            column.set_items(items, cursor)
+            self.query_one(f"#title-{status}", Static).update(Content(f" {title} ({len(items)})"))
+        table_items = sorted(
+            tasks, key=lambda t: (("todo", "doing", "blocked", "done").index(t.status), t.due or "9999")
+        )
+        cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
+        self.table.set_items(table_items, cursor)
+        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
+        self._activate()
+
+    def _activate(self) -> None:
+        for i, column in enumerate(self.columns):
+            column.set_active(i == self.column_index and not self.table_mode)
+            if i == self.column_index:
+                column.scroll_to_cursor()
+        self.table.set_active(self.table_mode)
+        if self.table_mode:
+            self.table.scroll_to_cursor()
+
+    # --- the selected task --------------------------------------------------------
+
+    def selected_task(self) -> Task | None:
+        if self.table_mode:
+            return self.table.current
+        return self.columns[self.column_index].current
+
+    def after_change(self, task_id: int | None) -> None:
+        self.refresh_data(follow=task_id)
+
+    # --- navigation ------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        (self.table if self.table_mode else self.columns[self.column_index]).move(delta)
+
+    def action_column(self, delta: int) -> None:
+        if self.table_mode:
+            return
+        self.column_index = (self.column_index + delta) % len(COLUMNS)
+        self._activate()
+
+    def action_plan(self, delta: int) -> None:
+        if not self.figures:
+            return
+        self.plan_index = (self.plan_index + delta) % len(self.figures)
+        plans = self.query_one("#plans", PlanList)
+        plans.move_to(self.plan_index)
+        for column in self.columns:
+            column.cursor = 0
+            column.scroll_to(0, 0, animate=False)
+        self.table.cursor = 0
+        self._show_plan()
+
+    @on(VirtualList.Selected)
+    def _clicked(self, event: VirtualList.Selected) -> None:
+        if isinstance(event.source, PlanList):
+            self.plan_index = event.index
+            self._show_plan()
+        elif isinstance(event.source, CardColumn):
+            self.column_index = self.columns.index(event.source)
+            self._activate()
+
+    def action_toggle_table(self) -> None:
+        self.table_mode = not self.table_mode
+        self.query_one("#columns").display = not self.table_mode
+        self.query_one("#table-view").display = self.table_mode
+        task = self.selected_task()
+        self._show_plan(follow=task.id if task else None)
+
+    # --- filter -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_terms = event.value.split()
+        self._show_header()
+        self._show_plan()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.set_focus(None)
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.filter_terms = []
+        self.set_focus(None)
+        self._show_header()
+        self._show_plan()
+
+    def action_review(self) -> None:
+        from workplan_tui.ui.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(), lambda _: self.refresh_data())
+
+    def action_help(self) -> None:
+        from workplan_tui.ui.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen("Board", BOARD_KEYS))
+
+    def action_new(self) -> None:
+        fig = self.plan
+        if fig is None:
+            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            return
+        self.open_editor(None, fig.plan.id)

@@ -1,0 +1,65 @@
+"""One table of keys: the footer, the help screen and the command palette all read it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+# Keys that act on the selected task; the board and the review screen share them.
+TASK_KEYS: list[BindingType] = [
+    Binding("enter", "open", "Open", show=False, id="open"),
+    Binding("plus,equals_sign", "bump(10)", "+10%", id="progress-up"),
+    Binding("minus", "bump(-10)", "-10%", show=False, id="progress-down"),
+    *[
+        Binding(str(n), f"set_progress({n * 10})", f"Set {n * 10}%", show=False, id=f"progress-{n * 10}")
+        for n in range(10)
+    ],
+    Binding("s", "cycle_status", "Status", id="cycle-status"),
+    Binding("d", "done", "Done", id="done"),
+    Binding("b", "block", "Blocked", id="blocked"),
+    Binding("a", "assign", "Assign", show=False, id="assign"),
+    Binding("e", "edit", "Edit", show=False, id="edit"),
+    Binding("u", "undo", "Undo", show=False, id="undo"),
+]
+
+BOARD_KEYS: list[BindingType] = [
+    Binding("up,k", "cursor(-1)", "Up", show=False, id="up"),
+    Binding("down,j", "cursor(1)", "Down", show=False, id="down"),
+    Binding("left,h", "column(-1)", "Column left", show=False, id="left"),
+    Binding("right,l", "column(1)", "Column right", show=False, id="right"),
+    Binding("pageup", "cursor(-5)", "Page up", show=False, id="page-up"),
+    Binding("pagedown", "cursor(5)", "Page down", show=False, id="page-down"),
+    Binding("tab,right_square_bracket", "plan(1)", "Next plan", show=False, priority=True, id="next-plan"),
+    Binding("shift+tab,left_square_bracket", "plan(-1)", "Previous plan", show=False, priority=True, id="prev-plan"),
+    *TASK_KEYS,
+    Binding("n", "new", "New", show=False, id="new-task"),
+    Binding("slash", "filter", "Filter", id="filter"),
+    Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+    Binding("r", "review", "Review", id="review"),
+    Binding("t", "toggle_table", "Table", id="toggle-table"),
+    Binding("question_mark", "help", "Help", id="help"),
+    Binding("q", "quit", "Quit", id="quit"),
+]
+
+REVIEW_KEYS: list[BindingType] = [
+    Binding("space", "next", "Next", id="review-next"),
+    *[b for b in TASK_KEYS if isinstance(b, Binding) and b.key != "enter"],
+    Binding("enter", "next", "Next", show=False, id="review-next-enter"),
+    Binding("o", "open", "Open", show=False, id="review-open"),
+    Binding("escape,q", "leave", "Back", id="review-leave"),
+    Binding("question_mark", "help", "Help", id="review-help"),
+]
+
+
+def key_label(binding: Binding) -> str:
+    """How a binding's keys read in the help screen: 'up / k', '+ / ='."""
+    names = {
+        "plus": "+",
+        "equals_sign": "=",
+        "minus": "-",
+        "slash": "/",
+        "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "shift+tab": "shift+tab",
+    }
+    return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))

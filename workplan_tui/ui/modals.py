@@ -1,0 +1,293 @@
+"""Dialogs. Each returns a typed result, or None on escape (nothing changes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from workplan_tui.model.dates import DateError, parse_date, preview
+from workplan_tui.model.records import TASK_STATUSES, Member, Task, Workplan
+from workplan_tui.model.text import clean
+from workplan_tui.ui.keys import key_label
+from workplan_tui.ui.safe import content, text
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of a screen, read from the same binding table the footer uses."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
+
+    def __init__(self, title: str, bindings: list[BindingType]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        rows = [Content.from_markup("[b]$title keys[/b]  (escape closes)\n", title=self.title_text)]
+        seen: set[str] = set()
+        for binding in self.bindings:
+            if not isinstance(binding, Binding) or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            if binding.action.startswith("set_progress"):
+                if binding.description != "Set 0%":
+                    continue
+                rows.append(Content(f"{'0 … 9':<28}set progress 0% … 90%"))
+                continue
+            rows.append(Content(f"{key_label(binding):<28}{binding.description}"))
+        rows.append(Content(f"{'ctrl+p':<28}command palette: every action by name, themes"))
+        with VerticalScroll(id="help"):
+            yield Static(Content("\n").join(rows))
+
+
+class AskText(ModalScreen[str | None]):
+    """One line of text, e.g. why a task is blocked."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, prompt: str, value: str = "", what: str = "text") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.value = value
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ask", classes="dialog"):
+            yield Label(content(self.prompt))
+            yield Input(clean(self.value), id="answer", placeholder=self.what)
+            yield Label("", id="ask-error", classes="error")
+            yield Label("enter saves · escape cancels", classes="hint")
+
+    @on(Input.Submitted, "#answer")
+    def _submit(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if not value:
+            self.query_one("#ask-error", Label).update(f"Please give a {self.what}.")
+            return
+        self.dismiss(value)
+
+
+class PickMember(ModalScreen[str | None]):
+    """Choose a member ("" means unassigned)."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, prompt: str, members: list[Member], current: str | None) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.members = members
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(text("(unassigned)"), id="")]
+        options += [Option(text(f"{m.handle:<12} {m.name} · {m.partner}"), id=m.handle) for m in self.members]
+        with Vertical(id="pick", classes="dialog"):
+            yield Label(content(self.prompt))
+            yield OptionList(*options, id="members")
+            yield Label("enter chooses · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        members = self.query_one(OptionList)
+        handles = [""] + [m.handle for m in self.members]
+        if self.current in handles:
+            members.highlighted = handles.index(self.current)
+        members.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id or "")
+
+
+@dataclass(slots=True)
+class TaskEdit:
+    """What the edit form changed: only fields whose value differs from the task's."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+class EditTask(ModalScreen[TaskEdit | None]):
+    """Task detail and edit form; a new task when ``task`` is None."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, workplan: Workplan, task: Task | None, plan_id: int, today: date) -> None:
+        super().__init__()
+        self.workplan = workplan
+        self.task_ = task
+        self.plan_id = plan_id
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        t = self.task_
+        plan = self.workplan.plans[self.plan_id]
+        heading = f"{t.label} · {plan.label} {plan.title}" if t else f"New task in {plan.label} {plan.title}"
+        members = [(text(f"{m.handle} · {m.partner}"), m.handle) for m in self.workplan.members.values()]
+        outcomes = [(text(f"{o.label} {o.name}"), o.id) for o in self.workplan.outcomes_of(self.plan_id)]
+        with VerticalScroll(id="edit", classes="dialog"):
+            yield Label(content(heading), id="edit-heading")
+            yield Label("Title")
+            yield Input(clean(t.title) if t else "", id="title", placeholder="what needs doing")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Owner")
+                    yield Select(
+                        members, value=t.owner if t and t.owner else Select.NULL, id="owner", prompt="unassigned"
+                    )
+                with Vertical():
+                    yield Label("Status")
+                    yield Select(
+                        [(s, s) for s in TASK_STATUSES], value=t.status if t else "todo", id="status", allow_blank=False
+                    )
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Due (fri, in 2 weeks, 2026-12-15, none)")
+                    yield Input(t.due or "" if t else "", id="due", placeholder="none")
+                    yield Label("", id="due-preview", classes="hint")
+                with Vertical():
+                    yield Label("Progress %")
+                    yield Input(str(t.progress) if t else "0", id="progress", type="integer", max_length=3)
+            yield Label("Blocked because", id="reason-label")
+            yield Input(clean(t.blocked_reason) if t else "", id="reason", placeholder="why it is blocked")
+            yield Label("Linked outcome")
+            value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
+            yield Select(outcomes, value=value, id="outcome", prompt="none")
+            yield Label("Notes")
+            yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes")
+            yield Label("", id="edit-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+            if t:
+                yield Label("History")
+                yield Static(self._history(t), id="history")
+
+    def _history(self, t: Task) -> Content:
+        lines = []
+        for u in t.updates:
+            lines.append(Content(f"{u.at[:16].replace('T', ' ')}  {clean(u.by)}: {clean(u.text)}"))
+        for a in self.workplan.activity:
+            if a.record == t.label:
+                changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in a.changes.items())
+                lines.append(Content(f"{a.at[:16].replace('T', ' ')}  {clean(a.member)}  {clean(changes)}"))
+        return Content("\n").join(lines[-30:]) if lines else Content("No changes yet.")
+
+    def on_mount(self) -> None:
+        self._show_reason()
+        self._preview(self.query_one("#due", Input).value)
+        self.query_one("#title", Input).focus()
+
+    @on(Select.Changed, "#status")
+    def _show_reason(self) -> None:
+        blocked = self.query_one("#status", Select).value == "blocked"
+        self.query_one("#reason").display = blocked
+        self.query_one("#reason-label").display = blocked
+
+    @on(Input.Changed, "#due")
+    def _due_changed(self, event: Input.Changed) -> None:
+        self._preview(event.value)
+
+    def _preview(self, value: str) -> None:
+        label = self.query_one("#due-preview", Label)
+        if not value.strip() or value.strip().lower() == "none":
+            label.update("no due date")
+            label.set_class(False, "error")
+            return
+        try:
+            label.update(Content("→ " + preview(value, today=self.today)))
+            label.set_class(False, "error")
+        except DateError:
+            label.update(Content("not a date this understands"))
+            label.set_class(True, "error")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            result = self._collect()
+        except ValueError as exc:
+            self.query_one("#edit-error", Label).update(Content(str(exc)))
+            return
+        self.dismiss(result)
+
+    def _collect(self) -> TaskEdit:
+        t = self.task_
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            raise ValueError("The title must not be empty.")
+        if len(title) > 200:
+            raise ValueError(f"The title is {len(title)} characters long; at most 200.")
+        due_text = self.query_one("#due", Input).value.strip()
+        due = None
+        if due_text and due_text.lower() != "none":
+            try:
+                due = parse_date(due_text, today=self.today).isoformat()
+            except DateError as exc:
+                raise ValueError(str(exc)) from None
+        progress_text = self.query_one("#progress", Input).value.strip() or "0"
+        if not progress_text.isdigit() or int(progress_text) > 100:
+            raise ValueError("Progress is a whole number from 0 to 100.")
+        owner = self.query_one("#owner", Select).value
+        outcome = self.query_one("#outcome", Select).value
+        status = str(self.query_one("#status", Select).value)
+        reason = self.query_one("#reason", Input).value.strip()
+        if status == "blocked" and not reason:
+            raise ValueError("Say why the task is blocked.")
+        values: dict[str, Any] = {
+            "title": title,
+            "owner": owner if isinstance(owner, str) else None,
+            "due": due,
+            "status": status,
+            "progress": int(progress_text),
+            "outcome": outcome if isinstance(outcome, int) else None,
+            "notes": self.query_one("#notes", TextArea).text.strip(),
+        }
+        if status == "blocked":
+            values["blocked_reason"] = reason
+        if t is None:
+            return TaskEdit(values)
+        original = {
+            "title": clean(t.title),
+            "owner": t.owner,
+            "due": t.due,
+            "status": t.status,
+            "progress": t.progress,
+            "outcome": t.outcome,
+            "notes": clean(t.notes, multiline=True).strip(),
+            "blocked_reason": clean(t.blocked_reason),
+        }
+        changed = {k: v for k, v in values.items() if original.get(k) != v}
+        if "title" in changed and changed["title"] == clean(t.title):
+            del changed["title"]
+        return TaskEdit(changed)
+
+
+def _short(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return f"[{len(value)}]"
+    s = clean(str(value))
+    return s if len(s) <= 30 else s[:29] + "…"

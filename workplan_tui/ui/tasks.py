@@ -1,0 +1,136 @@
+"""The quick task keys, shared by the board and the review screen.
+
+Every change goes through ``workplan_tui.store.actions``: the same code path,
+rules and activity log as the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+from workplan_tui.model.records import TASK_STATUSES, Task
+from workplan_tui.store import actions
+
+if TYPE_CHECKING:
+    from workplan_tui.ui.app import WorkplanApp
+    from workplan_tui.ui.modals import TaskEdit
+
+# `s` cycles through the statuses that need no reason; blocked has its own key.
+CYCLE = {"todo": "doing", "doing": "done", "done": "todo", "blocked": "doing"}
+
+
+class TaskActions(Screen[Any]):
+    """Mixin for screens with a selected task. Subclasses say which task and how to redraw."""
+
+    app: WorkplanApp
+
+    def selected_task(self) -> Task | None:
+        raise NotImplementedError
+
+    def after_change(self, task_id: int | None) -> None:
+        raise NotImplementedError
+
+    def _with_task(self, apply: Callable[[Task], Any]) -> None:
+        task = self.selected_task()
+        if task is None:
+            self.app.notify("No task selected.", severity="warning")
+            return
+        if self.app.change(lambda: apply(task)):
+            self.after_change(task.id)
+
+    def action_bump(self, delta: int) -> None:
+        self._with_task(lambda t: actions.set_progress(self.app.store, t.id, f"{delta:+d}"))
+
+    def action_set_progress(self, value: int) -> None:
+        self._with_task(lambda t: actions.set_progress(self.app.store, t.id, str(value)))
+
+    def action_cycle_status(self) -> None:
+        self._with_task(lambda t: actions.set_status(self.app.store, t.id, CYCLE[t.status]))
+
+    def action_done(self) -> None:
+        self._with_task(lambda t: actions.set_status(self.app.store, t.id, "done"))
+
+    def action_block(self) -> None:
+        from workplan_tui.ui.modals import AskText
+
+        task = self.selected_task()
+        if task is None or not self.app.can_change():
+            return
+
+        def done(reason: str | None) -> None:
+            if reason and self.app.change(lambda: actions.set_status(self.app.store, task.id, "blocked", reason)):
+                self.after_change(task.id)
+
+        self.app.push_screen(AskText(f"Why is {task.label} blocked?", task.blocked_reason, "reason"), done)
+
+    def action_assign(self) -> None:
+        from workplan_tui.ui.modals import PickMember
+
+        task = self.selected_task()
+        if task is None or not self.app.can_change():
+            return
+        workplan = self.app.workplan
+        assert workplan is not None
+
+        def done(choice: str | None) -> None:
+            if choice is None:
+                return
+            owner = None if choice == "" else choice
+            if self.app.change(lambda: actions.assign(self.app.store, task.id, owner)):
+                self.after_change(task.id)
+
+        self.app.push_screen(PickMember(f"Assign {task.label} to", list(workplan.members.values()), task.owner), done)
+
+    def action_undo(self) -> None:
+        self.app.notify("Undo is reserved for a later version; use the edit form or the CLI to change back.")
+
+    def action_open(self) -> None:
+        task = self.selected_task()
+        if task is not None:
+            self.open_editor(task, task.plan)
+
+    def action_edit(self) -> None:
+        self.action_open()
+
+    def open_editor(self, task: Task | None, plan_id: int) -> None:
+        from workplan_tui.ui.modals import EditTask
+
+        workplan = self.app.workplan
+        assert workplan is not None
+
+        def done(result: TaskEdit | None) -> None:
+            if result is None:
+                return
+            if task is None:
+                created: dict[str, Any] = {}
+
+                def create() -> dict[str, Any]:
+                    record = actions.add_task(
+                        self.app.store,
+                        plan_id,
+                        result.fields["title"],
+                        owner=result.fields.get("owner"),
+                        due=result.fields.get("due"),
+                        outcome=result.fields.get("outcome"),
+                        notes=result.fields.get("notes", ""),
+                    )
+                    created.update(record)
+                    extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
+                    if extra.get("status", "todo") != "todo" or extra.get("progress", 0):
+                        record = actions.edit_task(self.app.store, int(record["id"][1:]), extra)
+                    return record
+
+                if self.app.change(create):
+                    self.after_change(int(created["id"][1:]))
+            elif result.fields and self.app.change(
+                lambda: actions.edit_task(self.app.store, task.id, result.fields, expected_rev=task.rev)
+            ):
+                self.after_change(task.id)
+
+        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today), done)
+
+
+__all__ = ["TASK_STATUSES", "TaskActions"]

@@ -1,0 +1,308 @@
+"""Widgets that draw many records with the Line API: only the lines in view are rendered.
+
+A 10,000-task partnership never gets a widget per task. Each list below is one
+ScrollView that knows its items and draws the rows the terminal shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from workplan_tui.model import rules
+from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.overview import PlanFigures
+from workplan_tui.model.records import Member, Outcome, Task
+from workplan_tui.model.text import clean
+
+T = TypeVar("T")
+
+
+def fit(value: str, cells: int) -> str:
+    """Clean ``value`` and crop it to ``cells`` terminal cells, with an ellipsis when cut."""
+    value = clean(value)
+    if cells <= 0:
+        return ""
+    if cell_len(value) <= cells:
+        return value
+    return set_cell_size(value, cells - 1) + "…"
+
+
+def bar_text(percent: float, cells: int) -> tuple[str, str]:
+    filled = max(0, min(cells, round(percent / 100 * cells)))
+    return "█" * filled, "░" * (cells - filled)
+
+
+def strip(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
+    return Strip([Segment(t, base + s) for t, s in parts if t]).adjust_cell_length(width, base)
+
+
+@dataclass(slots=True)
+class BoardContext:
+    """What rows need besides the record itself."""
+
+    today: date
+    members: dict[str, Member] = field(default_factory=dict)
+    me: str = ""
+
+    def owner(self, handle: str | None) -> str:
+        if not handle:
+            return "unassigned"
+        member = self.members.get(handle)
+        return f"{handle} · {member.partner}" if member else handle
+
+
+def due_marker(task: Task, today: date) -> str:
+    """'!' overdue, '•' due within 2 days: state shown by a mark, not by colour alone."""
+    if task.status == "done":
+        return ""
+    days = days_until(task.due, today=today)
+    if days is None:
+        return ""
+    if days < 0:
+        return "!"
+    if days <= 2:
+        return "•"
+    return ""
+
+
+class VirtualList(ScrollView, Generic[T]):
+    """A scrolling list of items of a fixed height, with a cursor."""
+
+    ITEM_HEIGHT = 1
+    COMPONENT_CLASSES = {"list--cursor", "list--cursor-inactive", "list--dim", "list--empty"}
+
+    class Selected(Message):
+        """The user clicked an item."""
+
+        def __init__(self, source: VirtualList[Any], index: int) -> None:
+            super().__init__()
+            self.source = source
+            self.index = index
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.items: list[T] = []
+        self.cursor = 0
+        self.active = False
+        self.empty_text = ""
+
+    @property
+    def current(self) -> T | None:
+        return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
+
+    def set_items(self, items: list[T], cursor: int | None = None) -> None:
+        self.items = items
+        if cursor is not None:
+            self.cursor = cursor
+        self.cursor = max(0, min(self.cursor, len(items) - 1))
+        self.virtual_size = Size(self.size.width, len(items) * self.ITEM_HEIGHT)
+        self.refresh()
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self.refresh()
+
+    def move(self, delta: int) -> None:
+        if not self.items:
+            return
+        self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def move_to(self, index: int) -> None:
+        self.cursor = max(0, min(len(self.items) - 1, index))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def scroll_to_cursor(self) -> None:
+        h = self.ITEM_HEIGHT
+        self.scroll_to_region(Region(0, self.cursor * h, max(1, self.size.width), h), animate=False, force=True)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.items) * self.ITEM_HEIGHT)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        scroll_y = self.scroll_offset.y
+        index, line = divmod(y + scroll_y, self.ITEM_HEIGHT)
+        if not self.items:
+            if y == 0 and self.empty_text:
+                return strip([(self.empty_text, self.get_component_rich_style("list--empty"))], width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.items):
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        if selected:
+            name = "list--cursor" if self.active else "list--cursor-inactive"
+            base = base + self.get_component_rich_style(name)
+        return self.render_item(self.items[index], line, width, base, selected)
+
+    def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
+        raise NotImplementedError
+
+    def on_click(self, event: Click) -> None:
+        index = (event.y + self.scroll_offset.y) // self.ITEM_HEIGHT
+        if 0 <= index < len(self.items):
+            self.cursor = index
+            self.refresh()
+            self.post_message(self.Selected(self, index))
+
+
+class CardColumn(VirtualList[Task]):
+    """One status column of the board: each task a 4-line card and a spacer."""
+
+    ITEM_HEIGHT = 5
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
+        "card--title",
+        "card--meta",
+        "card--overdue",
+        "card--soon",
+        "card--bar",
+        "card--bar-empty",
+        "card--blocked",
+    }
+
+    def __init__(self, status: str, context: BoardContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.status = status
+        self.context = context
+        self.empty_text = " (none)"
+
+    def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
+        style = self.get_component_rich_style
+        inner = width - 2
+        if line == 0:
+            return strip([(" ", Style()), (fit(item.title, inner), style("card--title"))], width, base)
+        if line == 1:
+            owner = fit(self.context.owner(item.owner), inner)
+            return strip([(" ", Style()), (owner, style("card--meta"))], width, base)
+        if line == 2:
+            return self._due_line(item, inner, width, base)
+        if line == 3:
+            cells = max(1, inner - 5)
+            done, todo = bar_text(item.progress, cells)
+            return strip(
+                [
+                    (" ", Style()),
+                    (done, style("card--bar")),
+                    (todo, style("card--bar-empty")),
+                    (f"{item.progress:>4}%", style("card--meta")),
+                ],
+                width,
+                base,
+            )
+        return Strip.blank(width, self.rich_style)
+
+    def _due_line(self, item: Task, inner: int, width: int, base: Style) -> Strip:
+        style = self.get_component_rich_style
+        if item.status == "done":
+            return strip([(" ", Style()), ("✓ done", style("card--meta"))], width, base)
+        if not item.due:
+            return strip([(" ", Style()), ("no due date", style("card--meta"))], width, base)
+        marker = due_marker(item, self.context.today)
+        text = format_due(item.due, today=self.context.today, done=item.status == "done")
+        component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
+        shown = f"{marker} {text}" if marker else text
+        return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
+
+
+class TaskTable(VirtualList[Task]):
+    """The same tasks as the board, one row each."""
+
+    COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
+
+    def __init__(self, context: BoardContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+        self.empty_text = " No tasks match."
+
+    @staticmethod
+    def header(width: int) -> str:
+        title = max(8, width - 58)
+        return f" {'ID':<6} {'TITLE':<{title}} {'OWNER':<16} {'STATUS':<8} {'PROGRESS':<13} DUE"
+
+    def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
+        style = self.get_component_rich_style
+        title = max(8, width - 58)
+        marker = due_marker(item, self.context.today)
+        due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
+        component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
+        done, todo = bar_text(item.progress, 8)
+        return strip(
+            [
+                (f" {item.label:<6} ", Style()),
+                (fit(item.title, title).ljust(title) + " ", style("card--title")),
+                (fit(self.context.owner(item.owner), 16).ljust(16) + " ", style("card--meta")),
+                (f"{item.status:<8} ", style("card--blocked") if item.status == "blocked" else Style()),
+                (done, style("card--bar")),
+                (todo, style("card--bar-empty")),
+                (f"{item.progress:>4}% ", Style()),
+                (fit(f"{marker} {due}".strip(), 18), style(component)),
+            ],
+            width,
+            base,
+        )
+
+
+class PlanList(VirtualList[PlanFigures]):
+    """Every plan: status, progress bar and buy-in tally."""
+
+    COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
+
+    def render_item(self, item: PlanFigures, line: int, width: int, base: Style, selected: bool) -> Strip:
+        style = self.get_component_rich_style
+        plan = item.plan
+        tally_cells = max(12, min(34, width // 3))
+        title = max(8, width - tally_cells - len(plan.label) - 31)
+        done, todo = bar_text(item.progress, 8)
+        return strip(
+            [
+                ("▸ " if selected else "  ", Style()),
+                (f"{plan.label} ", style("card--meta")),
+                (fit(plan.title, title).ljust(title) + " ", style("card--title")),
+                (f"{plan.status:<10} ", style("card--meta")),
+                (done, style("card--bar")),
+                (todo, style("card--bar-empty")),
+                (f"{item.progress:>4.0f}%  ", Style()),
+                (
+                    fit(item.buyin.summary(), tally_cells),
+                    style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
+                ),
+            ],
+            width,
+            base,
+        )
+
+
+def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
+    """An outcome as (text, css-class) parts: name, bar, current / target unit."""
+    pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
+    figures = f" {_number(outcome.current)} / {_number(outcome.target)} {clean(outcome.unit)}".rstrip()
+    name_cells = max(6, min(30, width - len(figures) - 14))
+    done, todo = bar_text(pct, 10)
+    return [
+        (fit(outcome.name, name_cells).ljust(name_cells) + " ", "title"),
+        (done, "bar"),
+        (todo, "bar-empty"),
+        (figures, "meta"),
+    ]
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
