@@ -150,7 +150,7 @@ class WorkplanApp(App[None]):
         seen: set[str] = set()
         for binding in getattr(screen, "BINDINGS", []):
             description = getattr(binding, "description", "")
-            if not description or description in seen or binding.action in ("quit",):
+            if not description or description in seen or binding.action in ("app.quit",):
                 continue
             seen.add(description)
             key = binding.key.split(",")[0]

@@ -37,7 +37,7 @@ BOARD_KEYS: list[BindingType] = [
     Binding("r", "review", "Review", id="review"),
     Binding("t", "toggle_table", "Table", id="toggle-table"),
     Binding("question_mark", "help", "Help", id="help"),
-    Binding("q", "quit", "Quit", id="quit"),
+    Binding("q", "app.quit", "Quit", id="quit"),
 ]
 
 REVIEW_KEYS: list[BindingType] = [

@@ -66,7 +66,7 @@ class AskText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask", classes="dialog"):
             yield Label(content(self.prompt))
-            yield Input(clean(self.value), id="answer", placeholder=self.what)
+            yield Input(clean(self.value), id="answer", placeholder=self.what, compact=True)
             yield Label("", id="ask-error", classes="error")
             yield Label("enter saves · escape cancels", classes="hint")
 
@@ -143,37 +143,49 @@ class EditTask(ModalScreen[TaskEdit | None]):
         with VerticalScroll(id="edit", classes="dialog"):
             yield Label(content(heading), id="edit-heading")
             yield Label("Title")
-            yield Input(clean(t.title) if t else "", id="title", placeholder="what needs doing")
+            yield Input(clean(t.title) if t else "", compact=True, id="title", placeholder="what needs doing")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Owner")
                     yield Select(
-                        members, value=t.owner if t and t.owner else Select.NULL, id="owner", prompt="unassigned"
+                        members,
+                        value=t.owner if t and t.owner else Select.NULL,
+                        id="owner",
+                        prompt="unassigned",
+                        compact=True,
                     )
                 with Vertical():
                     yield Label("Status")
                     yield Select(
-                        [(s, s) for s in TASK_STATUSES], value=t.status if t else "todo", id="status", allow_blank=False
+                        [(s, s) for s in TASK_STATUSES],
+                        value=t.status if t else "todo",
+                        id="status",
+                        allow_blank=False,
+                        compact=True,
                     )
             with Horizontal(classes="row"):
                 with Vertical():
-                    yield Label("Due (fri, in 2 weeks, 2026-12-15, none)")
-                    yield Input(t.due or "" if t else "", id="due", placeholder="none")
+                    yield Label("Due (fri, +2w, 2026-12-15)")
+                    yield Input((t.due or "") if t else "", compact=True, id="due", placeholder="none")
                     yield Label("", id="due-preview", classes="hint")
                 with Vertical():
                     yield Label("Progress %")
-                    yield Input(str(t.progress) if t else "0", id="progress", type="integer", max_length=3)
+                    yield Input(
+                        str(t.progress) if t else "0", compact=True, id="progress", type="integer", max_length=3
+                    )
             yield Label("Blocked because", id="reason-label")
-            yield Input(clean(t.blocked_reason) if t else "", id="reason", placeholder="why it is blocked")
+            yield Input(
+                clean(t.blocked_reason) if t else "", compact=True, id="reason", placeholder="why it is blocked"
+            )
             yield Label("Linked outcome")
             value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
-            yield Select(outcomes, value=value, id="outcome", prompt="none")
+            yield Select(outcomes, value=value, id="outcome", prompt="none", compact=True)
             yield Label("Notes")
-            yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes")
+            yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes", compact=True)
             yield Label("", id="edit-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
             if t:
                 yield Label("History")
                 yield Static(self._history(t), id="history")
@@ -215,6 +227,10 @@ class EditTask(ModalScreen[TaskEdit | None]):
         except DateError:
             label.update(Content("not a date this understands"))
             label.set_class(True, "error")
+
+    @on(Input.Submitted)
+    def _enter_saves(self) -> None:
+        self.action_save()
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

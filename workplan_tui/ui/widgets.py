@@ -232,12 +232,12 @@ class TaskTable(VirtualList[Task]):
 
     @staticmethod
     def header(width: int) -> str:
-        title = max(8, width - 58)
+        title = max(8, width - 66)
         return f" {'ID':<6} {'TITLE':<{title}} {'OWNER':<16} {'STATUS':<8} {'PROGRESS':<13} DUE"
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.get_component_rich_style
-        title = max(8, width - 58)
+        title = max(8, width - 66)
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")

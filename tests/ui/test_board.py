@@ -1,0 +1,187 @@
+"""Every board key, checked on the screen and in the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import FIXED_NOW
+from workplan_tui.ui.app import WorkplanApp, make_app
+from workplan_tui.ui.board import BoardScreen
+
+
+def app_for(path: Path, user: str = "alice") -> WorkplanApp:
+    return make_app(path, user=user, now=FIXED_NOW)
+
+
+def task(path: Path, task_id: int) -> dict:
+    return json.loads(path.read_text())["tasks"][str(task_id)]
+
+
+def board(app: WorkplanApp) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+async def test_board_shows_plans_columns_and_outcomes(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        assert [f.plan.label for f in screen.figures] == ["P1", "P2"]  # proposed, then draft
+        todo = screen.columns[0]
+        assert [t.label for t in todo.items] == ["T1", "T2", "T3"]  # soonest due first
+        assert screen.selected_task().label == "T1"
+        outcomes = str(screen.query_one("#outcomes").render())
+        assert "Beds built" in outcomes and "0 / 40 beds" in outcomes
+
+
+async def test_progress_keys_change_screen_and_file(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("plus")
+        assert task(board_file, 1)["progress"] == 10 and task(board_file, 1)["status"] == "doing"
+        # the selection follows the task into the Doing column
+        assert screen.selected_task().label == "T1" and screen.column_index == 1
+        assert screen.selected_task().progress == 10
+        await pilot.press("equals_sign", "equals_sign")
+        assert task(board_file, 1)["progress"] == 30
+        await pilot.press("minus")
+        assert task(board_file, 1)["progress"] == 20
+        await pilot.press("7")
+        assert task(board_file, 1)["progress"] == 70
+        await pilot.press("0")
+        assert task(board_file, 1)["progress"] == 0
+        log = json.loads(board_file.read_text())["activity"]
+        last = log[max(log, key=int)]
+        assert last["member"] == "alice" and last["kind"] == "task.progress" and last["changes"]["progress"] == [70, 0]
+
+
+async def test_status_done_blocked_assign(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("s")  # todo -> doing
+        assert task(board_file, 1)["status"] == "doing"
+        await pilot.press("d")
+        assert task(board_file, 1)["status"] == "done" and task(board_file, 1)["progress"] == 100
+        assert screen.columns[3].current.label == "T1"
+        await pilot.press("h", "h", "h", "j")  # back to To do, second card
+        assert screen.selected_task().label == "T3"
+        await pilot.press("b")
+        await pilot.press(*"no budget")
+        await pilot.press("enter")
+        assert task(board_file, 3)["status"] == "blocked" and task(board_file, 3)["blocked_reason"] == "no budget"
+        await pilot.press("a")
+        await pilot.press("down", "down", "enter")  # (unassigned), alice, bob
+        assert task(board_file, 3)["owner"] == "bob"
+
+
+async def test_blocked_dialog_escape_changes_nothing(board_file: Path) -> None:
+    before = board_file.read_bytes()
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("b", "x", "escape")
+        await pilot.press("e", "escape")
+        await pilot.press("a", "escape")
+        assert isinstance(pilot.app.screen, BoardScreen)
+    assert board_file.read_bytes() == before
+
+
+async def test_edit_form_saves_changed_fields_with_date_preview(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        form = pilot.app.screen
+        due = form.query_one("#due")
+        due.value = "fri"
+        await pilot.pause()
+        assert "Fri 4 Dec · in 6 days" in str(form.query_one("#due-preview").render())
+        due.value = "someday"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert "cannot read 'someday'" in str(form.query_one("#edit-error").render())
+        due.value = "in 2 weeks"
+        form.query_one("#title").value = "Order soil and compost"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BoardScreen)
+    record = task(board_file, 1)
+    assert record["title"] == "Order soil and compost" and record["due"] == "2026-12-12"
+    assert record["owner"] == "alice"  # untouched fields stay
+
+
+async def test_new_task(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.press(*"Call the district")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = board(pilot.app)
+        assert screen.selected_task().title == "Call the district"
+    tasks = json.loads(board_file.read_text())["tasks"]
+    assert any(t["title"] == "Call the district" and t["plan"] == 1 for t in tasks.values())
+
+
+async def test_filter_table_and_plan_switch(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("slash", *"owner:bob")
+        assert [t.label for t in screen.columns[0].items] == ["T2"]
+        await pilot.press("escape", "escape")
+        assert [t.label for t in screen.columns[0].items] == ["T1", "T2", "T3"]
+        await pilot.press("t")
+        assert screen.table_mode and screen.query_one("#table-view").display
+        await pilot.press("j", "plus")
+        assert task(board_file, 2)["progress"] == 10
+        await pilot.press("t", "tab")
+        assert screen.plan.plan.label == "P2" and [t.label for t in screen.columns[0].items] == ["T4"]
+        await pilot.press("left_square_bracket")
+        assert screen.plan.plan.label == "P1"
+        await pilot.press("right_square_bracket", "shift+tab")
+        assert screen.plan.plan.label == "P1"
+
+
+async def test_review_walks_the_queue_and_summarises(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        assert [i.task.label for i in review.queue] == ["T1", "T2"]  # mine and overdue first, then due this week
+        assert "Review 1 of 2 · overdue" in str(review.query_one("#review-header").render())
+        await pilot.press("plus", "space", "d", "space")
+        summary = str(review.query_one("#review-task").render())
+        assert "You changed 2 of them." in summary
+        assert "progress 0% → 10%" in summary and "status todo → done" in summary
+        await pilot.press("space")
+        assert isinstance(pilot.app.screen, BoardScreen)
+    assert task(board_file, 1)["progress"] == 10 and task(board_file, 2)["status"] == "done"
+
+
+async def test_help_lists_every_key(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        shown = str(pilot.app.screen.query_one("Static").render())
+        for words in ("+ / =", "+10%", "Blocked", "Assign", "Review", "Filter", "Table", "0 … 9", "ctrl+p", "u"):
+            assert words in shown
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, BoardScreen)
+
+
+async def test_non_member_is_told_and_nothing_changes(board_file: Path) -> None:
+    before = board_file.read_bytes()
+    async with app_for(board_file, user="mallory").run_test(size=(80, 24)) as pilot:
+        await pilot.press("plus", "d")
+        await pilot.pause()
+        assert any("not a member" in str(n.message) for n in pilot.app._notifications)
+    assert board_file.read_bytes() == before
+
+
+async def test_undo_is_reserved_and_quit_quits(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("u")
+        assert any("Undo" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("q")
+        await pilot.pause()
+        assert pilot.app._exit
+
+
+async def test_command_palette_lists_actions_by_name(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        for name in ("Review", "Table", "Filter", "Blocked", "+10%", "Next plan"):
+            assert name in titles
