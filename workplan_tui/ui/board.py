@@ -21,6 +21,7 @@ from workplan_tui.ui.widgets import CardColumn, PlanList, TaskTable, VirtualList
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
+OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
 
 
@@ -141,7 +142,7 @@ class BoardScreen(TaskActions, Screen[None]):
         lines = []
         for outcome in fig.outcomes[:3]:
             parts = outcome_parts(outcome, width)
-            lines.append(Content.assemble(" ", *[(text, f"outcome--{cls}") for text, cls in parts]))
+            lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
         if not fig.outcomes:

@@ -28,6 +28,8 @@ BOARD_KEYS: list[BindingType] = [
     Binding("right,l", "column(1)", "Column right", show=False, id="right"),
     Binding("pageup", "cursor(-5)", "Page up", show=False, id="page-up"),
     Binding("pagedown", "cursor(5)", "Page down", show=False, id="page-down"),
+    Binding("home", "cursor(-1000000)", "First", show=False, id="first"),
+    Binding("end", "cursor(1000000)", "Last", show=False, id="last"),
     Binding("tab,right_square_bracket", "plan(1)", "Next plan", show=False, priority=True, id="next-plan"),
     Binding("shift+tab,left_square_bracket", "plan(-1)", "Previous plan", show=False, priority=True, id="prev-plan"),
     *TASK_KEYS,

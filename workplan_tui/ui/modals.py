@@ -34,21 +34,31 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        rows = [Content.from_markup("[b]$title keys[/b]  (escape closes)\n", title=self.title_text)]
+        entries: list[tuple[str, str]] = []
         seen: set[str] = set()
         for binding in self.bindings:
             if not isinstance(binding, Binding) or binding.description in seen:
                 continue
             seen.add(binding.description)
             if binding.action.startswith("set_progress"):
-                if binding.description != "Set 0%":
-                    continue
-                rows.append(Content(f"{'0 … 9':<28}set progress 0% … 90%"))
+                if binding.description == "Set 0%":
+                    entries.append(("0 … 9", "set progress 0% … 90%"))
                 continue
-            rows.append(Content(f"{key_label(binding):<28}{binding.description}"))
-        rows.append(Content(f"{'ctrl+p':<28}command palette: every action by name, themes"))
+            entries.append((key_label(binding), binding.description))
+        entries.append(("ctrl+p", "command palette"))
+        half = (len(entries) + 1) // 2
+        left, right = entries[:half], entries[half:]
+        rows = [Content.from_markup("[b]$title keys[/b]  (escape closes)", title=self.title_text)]
+        for i, (key, what) in enumerate(left):
+            line = f"{key:<17}{what:<20}"
+            if i < len(right):
+                line += f"  {right[i][0]:<14}{right[i][1]}"
+            rows.append(Content(line))
         with VerticalScroll(id="help"):
             yield Static(Content("\n").join(rows))
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()
 
 
 class AskText(ModalScreen[str | None]):

@@ -134,8 +134,6 @@ class ReviewScreen(TaskActions):
             lines.append(Content(clean(task.notes, multiline=True)))
         for update in task.updates[-3:]:
             lines.append(Content(f"· {update.at[:10]} {clean(update.by)}: {clean(update.text)}"))
-        lines.append(Content(""))
-        lines.append(Content("space / enter: next · +/-: progress · s: status · d: done · b: blocked · a: assign"))
         return Content("\n").join(lines)
 
     def summary(self) -> Content:

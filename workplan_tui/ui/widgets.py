@@ -148,11 +148,15 @@ class VirtualList(ScrollView, Generic[T]):
         selected = index == self.cursor
         if selected:
             name = "list--cursor" if self.active else "list--cursor-inactive"
-            base = base + self.get_component_rich_style(name)
+            base = base + self.part(name)
         return self.render_item(self.items[index], line, width, base, selected)
 
     def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
         raise NotImplementedError
+
+    def part(self, name: str) -> Style:
+        """A component's own style, without the widget's background (so the cursor shows through)."""
+        return self.get_component_rich_style(name, partial=True)
 
     def on_click(self, event: Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.ITEM_HEIGHT
@@ -183,7 +187,7 @@ class CardColumn(VirtualList[Task]):
         self.empty_text = " (none)"
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
-        style = self.get_component_rich_style
+        style = self.part
         inner = width - 2
         if line == 0:
             return strip([(" ", Style()), (fit(item.title, inner), style("card--title"))], width, base)
@@ -208,7 +212,7 @@ class CardColumn(VirtualList[Task]):
         return Strip.blank(width, self.rich_style)
 
     def _due_line(self, item: Task, inner: int, width: int, base: Style) -> Strip:
-        style = self.get_component_rich_style
+        style = self.part
         if item.status == "done":
             return strip([(" ", Style()), ("✓ done", style("card--meta"))], width, base)
         if not item.due:
@@ -236,7 +240,7 @@ class TaskTable(VirtualList[Task]):
         return f" {'ID':<6} {'TITLE':<{title}} {'OWNER':<16} {'STATUS':<8} {'PROGRESS':<13} DUE"
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
-        style = self.get_component_rich_style
+        style = self.part
         title = max(8, width - 66)
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
@@ -264,7 +268,7 @@ class PlanList(VirtualList[PlanFigures]):
     COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
 
     def render_item(self, item: PlanFigures, line: int, width: int, base: Style, selected: bool) -> Strip:
-        style = self.get_component_rich_style
+        style = self.part
         plan = item.plan
         tally_cells = max(12, min(34, width // 3))
         title = max(8, width - tally_cells - len(plan.label) - 31)

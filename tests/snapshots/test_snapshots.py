@@ -1,0 +1,87 @@
+"""How the screens look, at 80x24 and 120x40, on the sample partnership with a fixed "now".
+
+Review new SVGs (tests/snapshots/__snapshots__/) before running --snapshot-update.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from tests.conftest import FIXED_NOW, make_store
+from workplan_tui.store import actions
+from workplan_tui.store.sample import write_demo
+from workplan_tui.ui.app import make_app
+
+NASTY = [
+    "[bold]x",
+    "[@click=app.quit]Open[/]",
+    '[link="file:///etc/passwd"]x[/]',
+    "Budget [/b] review",
+    "esc \x1b[2J\x1b]52;c;ZXZpbA==\x07 done",
+]
+
+
+@pytest.fixture(autouse=True)
+def _config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKPLAN_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+
+
+def app(path: Path):
+    return make_app(path, user="alice", now=FIXED_NOW)
+
+
+async def still(pilot) -> None:
+    """No blinking cursors, nothing animating: the same picture every run."""
+    await pilot.pause()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
+def keys(*pressed: str):
+    async def run_before(pilot) -> None:
+        await pilot.press(*pressed)
+        await still(pilot)
+
+    return run_before
+
+
+def test_board_80x24(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys())
+
+
+def test_board_120x40(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(120, 40), run_before=keys("l", "j"))
+
+
+def test_table_view(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("t"))
+
+
+def test_edit_form(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("l", "enter"))
+
+
+def test_review(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("r"))
+
+
+def test_help(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("question_mark"))
+
+
+def test_stored_markup_shows_literally(snap_compare, sample: Path) -> None:
+    store = make_store(sample)
+    for title in NASTY:
+        actions.add_task(store, 2, title, owner="alice", notes=title)
+    actions.add_plan(store, NASTY[1])
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("t", "end"))

@@ -1,0 +1,95 @@
+"""Stored text through the real app in a real pseudo-terminal: check the bytes it writes.
+
+Markup in a title must not style, link or run anything, an unbalanced tag must not
+crash, and escape sequences in the file must never reach the terminal.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from tests.conftest import make_store
+from workplan_tui.store import actions
+
+ROOT = Path(__file__).resolve().parents[2]
+NASTY = [
+    "[bold]x",
+    "[@click=app.quit]Open[/]",
+    '[link="file:///etc/passwd"]x[/]',
+    "Budget [/b] review",
+    "osc\x1b]52;c;ZXZpbA==\x07 clear\x1b[2J bell\x07 csi\x9b31m",
+]
+
+
+def read_until(fd: int, needle: bytes, seconds: float, buffer: bytearray) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return needle in buffer
+            if not chunk:
+                return needle in buffer
+            buffer.extend(chunk)
+            if needle in buffer:
+                return True
+    return needle in buffer
+
+
+def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_path: Path) -> None:
+    store = make_store(wp)
+    for title in NASTY:
+        actions.add_task(store, 1, title, notes=title)
+    fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "WORKPLAN_USER": "alice",
+        "WORKPLAN_CONFIG_DIR": str(tmp_path / "config"),
+        "PYTHONPATH": str(ROOT),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "workplan_tui", "-f", str(wp)],  # the real CLI, as a user starts it
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    out = bytearray()
+    try:
+        assert read_until(fd, b"Test Partnership", 20, out), out[-500:]
+        os.write(fd, b"t")  # the table view: every title in full
+        assert read_until(fd, b"Budget [/b] review", 10, out)
+        os.write(fd, b"q")
+        read_until(fd, b"\x00never", 5, out)
+        status = app.wait(timeout=10)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(fd)
+    assert status == 0  # no crash on "[/b]"
+    for literal in (b"[bold]x", b"[@click=app.quit]Open[/]", b'[link="file:///etc/passwd"]x[/]', b"Budget [/b] review"):
+        assert literal in out
+    assert b"\x1b]52" not in out  # no clipboard write
+    assert b"\x1b]8;" not in out  # no hyperlink
+    assert b"file:///etc/passwd\x1b" not in out
+    assert "\x9b".encode() not in out  # no C1 control (U+009B CSI, UTF-8 encoded)
+    assert b"clear\x1b[2J" not in out
+    without_osc = re.sub(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)", b"", bytes(out))  # Textual's own OSC 22
+    assert b"\x07" not in without_osc  # no bell from the data
+    assert "osc\u241b]52;c;ZXZpbA==".encode() in out  # shown, harmlessly, as a visible ESC symbol
