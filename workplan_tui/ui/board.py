@@ -56,6 +56,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.table_mode = False
         self.filter_terms: list[str] = []
         self.figures: list[PlanFigures] = []
+        self._shown: dict[str, object] = {}  # what each static part last showed, to skip needless redraws
 
     def compose(self) -> ComposeResult:
         context = self.app.context
@@ -95,12 +96,24 @@ class BoardScreen(TaskActions, Screen[None]):
 
     def on_resize(self) -> None:
         self._size_plan_list()
+        if self.figures:
+            self._show_header()
+            self._show_plan()
 
     def _size_plan_list(self) -> None:
         plans = self.query_one("#plans", PlanList)
         room = max(1, self.size.height // 8)
-        plans.styles.height = max(1, min(len(self.figures) or 1, room))
+        height = max(1, min(len(self.figures) or 1, room))
+        if plans.styles.height is None or plans.styles.height.value != height:
+            plans.styles.height = height
         plans.scroll_to_cursor()
+
+    def _changed(self, part: str, signature: object) -> bool:
+        """True (and remembered) when ``part`` would now show something different."""
+        if self._shown.get(part) == signature:
+            return False
+        self._shown[part] = signature
+        return True
 
     def refresh_data(self, follow: int | None = None) -> None:
         """Redraw from the app's current snapshot; ``follow`` keeps that task selected."""
@@ -121,6 +134,8 @@ class BoardScreen(TaskActions, Screen[None]):
         if wp is None:
             return
         p = wp.partnership
+        if not self._changed("header", (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width)):
+            return
         me = self.app.context.me
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
@@ -133,12 +148,20 @@ class BoardScreen(TaskActions, Screen[None]):
         fig = self.plan
         outcomes = self.query_one("#outcomes", Static)
         if fig is None:
+            self._shown.pop("outcomes", None)
             outcomes.update("")
             for column in self.columns:
                 column.set_items([])
             self.table.set_items([])
             return
         width = max(40, self.size.width - 2)
+        signature = (width, tuple((o.id, o.name, o.current, o.target, o.unit) for o in fig.outcomes))
+        if self._changed("outcomes", signature):
+            self._show_outcomes(fig, width)
+        self._show_tasks(fig, follow)
+
+    def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
+        outcomes = self.query_one("#outcomes", Static)
         lines = []
         for outcome in fig.outcomes[:3]:
             parts = outcome_parts(outcome, width)
@@ -149,6 +172,8 @@ class BoardScreen(TaskActions, Screen[None]):
             lines.append(content(" No measurable outcomes yet.", "italic"))
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
+
+    def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         wp = self.app.workplan
         assert wp is not None
         partner_of = {h: m.partner for h, m in wp.members.items()}
@@ -163,7 +188,8 @@ class BoardScreen(TaskActions, Screen[None]):
                         cursor = i
                         self.column_index = [s for s, _ in COLUMNS].index(status)
             column.set_items(items, cursor)
-            self.query_one(f"#title-{status}", Static).update(Content(f" {title} ({len(items)})"))
+            if self._changed(f"title-{status}", len(items)):
+                self.query_one(f"#title-{status}", Static).update(Content(f" {title} ({len(items)})"))
         table_items = sorted(
             tasks, key=lambda t: (("todo", "doing", "blocked", "done").index(t.status), t.due or "9999")
         )

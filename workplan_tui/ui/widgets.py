@@ -94,6 +94,7 @@ class VirtualList(ScrollView, Generic[T]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[T] = []
+        self._styles: dict[str, Style] = {}
         self.cursor = 0
         self.active = False
         self.empty_text = ""
@@ -134,14 +135,18 @@ class VirtualList(ScrollView, Generic[T]):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.ITEM_HEIGHT)
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.part("")
         scroll_y = self.scroll_offset.y
         index, line = divmod(y + scroll_y, self.ITEM_HEIGHT)
         if not self.items:
             if y == 0 and self.empty_text:
-                return strip([(self.empty_text, self.get_component_rich_style("list--empty"))], width, base)
+                return strip([(self.empty_text, self.part("list--empty"))], width, base)
             return Strip.blank(width, base)
         if index >= len(self.items):
             return Strip.blank(width, base)
@@ -155,8 +160,17 @@ class VirtualList(ScrollView, Generic[T]):
         raise NotImplementedError
 
     def part(self, name: str) -> Style:
-        """A component's own style, without the widget's background (so the cursor shows through)."""
-        return self.get_component_rich_style(name, partial=True)
+        """A component's own style, without the widget's background (so the cursor shows through).
+
+        Cached until the styles change: working a style out walks the DOM, and
+        render_line runs for every line in view on every refresh. ``""`` is the
+        widget's own style.
+        """
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name, partial=True)
+            self._styles[name] = style
+        return style
 
     def on_click(self, event: Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.ITEM_HEIGHT
@@ -209,7 +223,7 @@ class CardColumn(VirtualList[Task]):
                 width,
                 base,
             )
-        return Strip.blank(width, self.rich_style)
+        return Strip.blank(width, self.part(""))
 
     def _due_line(self, item: Task, inner: int, width: int, base: Style) -> Strip:
         style = self.part
