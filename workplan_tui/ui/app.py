@@ -65,6 +65,8 @@ class WorkplanApp(App[None]):
         wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
+            if self._requested_theme:
+                save_setting("theme", wanted)  # --theme NAME is remembered for next time
         else:
             if self._requested_theme or wanted != DEFAULT_THEME:
                 self._theme_problems.append(f"no theme called {clean(wanted)!r}; using the default")
@@ -72,7 +74,7 @@ class WorkplanApp(App[None]):
                 self.theme = DEFAULT_THEME
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_running and self._requested_theme is None:
+        if self.is_running:
             save_setting("theme", theme)
 
     # --- data ------------------------------------------------------------------------
