@@ -185,3 +185,27 @@ async def test_command_palette_lists_actions_by_name(board_file: Path) -> None:
         titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
         for name in ("Review", "Table", "Filter", "Blocked", "+10%", "Next plan"):
             assert name in titles
+
+
+async def test_arrows_and_vim_keys_move_the_selection(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("down", "j")
+        assert screen.selected_task().label == "T3"
+        await pilot.press("up", "k")
+        assert screen.selected_task().label == "T1"
+        await pilot.press("right")
+        assert screen.column_index == 1 and screen.selected_task() is None  # Doing is empty
+        await pilot.press("l", "left", "h")
+        assert screen.column_index == 0
+        await pilot.press("end")
+        assert screen.selected_task().label == "T3"
+        await pilot.press("home")
+        assert screen.selected_task().label == "T1"
+
+
+async def test_ctrl_p_opens_the_palette(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "CommandPalette"
