@@ -85,3 +85,19 @@ def test_stored_markup_shows_literally(snap_compare, sample: Path) -> None:
         actions.add_task(store, 2, title, owner="alice", notes=title)
     actions.add_plan(store, NASTY[1])
     assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("t", "end"))
+
+
+SCREENS = {
+    "buyin": ("tab", "v"),  # the proposed plan, votes pending and one disagree
+    "outcomes": ("o", "j"),
+    "norms": ("N", "j", "j"),
+    "partners": ("P",),
+    "people": ("w",),
+    "activity": ("L",),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_partnership_screens(snap_compare, sample: Path, screen: str, size: tuple[int, int]) -> None:
+    assert snap_compare(app(sample), terminal_size=size, run_before=keys(*SCREENS[screen]))

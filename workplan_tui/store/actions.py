@@ -386,3 +386,112 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         return changes
 
     return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)
+
+
+# --- editing outcomes, norms, partners and members ------------------------------------------
+
+
+def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Record:
+    """Change an outcome's name, unit, baseline, target or due date."""
+    changes: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "name":
+            changes[name] = _text(value, "outcome name")
+        elif name == "unit":
+            changes[name] = _text(value, "unit", 40, required=False)
+        elif name in ("baseline", "target"):
+            changes[name] = _number(float(value), name)
+        elif name == "due":
+            if value is not None and not schema.valid_date(value):
+                raise RuleError(f"due date {value!r} is not YYYY-MM-DD")
+            changes[name] = value
+        else:
+            raise RuleError(f"cannot edit an outcome's {name}")
+    with store.transaction() as tx:
+        tx.require_member()
+        tx.get("outcomes", outcome_id)
+        tx.update("outcomes", outcome_id, changes, kind="outcome.edit", expected_rev=expected_rev)
+        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+
+
+def edit_norm(store: Store, norm_id: int, text: str, *, expected_rev: int | None = None) -> Record:
+    """Reword a norm. Agreement was to the old words, so it starts again from nobody."""
+    text = _text(text, "norm", LONG_TEXT)
+    with store.transaction() as tx:
+        tx.require_member()
+        norm = tx.get("norms", norm_id)
+        if norm["text"] != text:
+            tx.update("norms", norm_id, {"text": text, "agreed_by": []}, kind="norm.edit", expected_rev=expected_rev)
+        return export("norms", norm_id, tx.get("norms", norm_id))
+
+
+def _partner_id(tx: Tx, code: str) -> int:
+    for key, partner in tx.data.get("partners", {}).items():
+        if partner["code"] == code:
+            return int(key)
+    raise NotFoundError(f"no partner {code!r}")
+
+
+def edit_partner(
+    store: Store,
+    code: str,
+    *,
+    name: str | None = None,
+    contributions: list[tuple[str, str, float | None]] | None = None,
+    interests_short: str | None = None,
+    interests_long: str | None = None,
+) -> Record:
+    """Change a partner's name, interests or its whole list of contributions."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _text(name, "partner name")
+    if contributions is not None:
+        changes["contributions"] = [_contribution(*c) for c in contributions]
+    if interests_short is not None:
+        changes["interests_short"] = _text(interests_short, "short-term interests", LONG_TEXT, required=False)
+    if interests_long is not None:
+        changes["interests_long"] = _text(interests_long, "long-term interests", LONG_TEXT, required=False)
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = _partner_id(tx, code)
+        tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}")
+        return export("partners", doc_id, tx.get("partners", doc_id))
+
+
+def edit_member(store: Store, handle: str, *, name: str | None = None, role: str | None = None) -> Record:
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _text(name, "member name")
+    if role is not None:
+        if role not in ROLES:
+            raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        changes["role"] = role
+    with store.transaction() as tx:
+        tx.require_member()
+        for key, member in tx.data.get("members", {}).items():
+            if member["handle"] == handle:
+                tx.update("members", int(key), changes, kind="member.edit", record=f"member {handle}")
+                return export("members", int(key), tx.get("members", int(key)))
+        raise NotFoundError(f"no member {handle!r}")
+
+
+def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
+    """Lines of ``KIND: description[: amount]`` (as the partner form shows them)."""
+    result: list[tuple[str, str, float | None]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(":")]
+        kind = parts[0].lower()
+        if kind not in CONTRIBUTION_KINDS or len(parts) < 2 or not parts[1]:
+            raise RuleError(
+                f"line {number}: use KIND: description[: amount], KIND one of {', '.join(CONTRIBUTION_KINDS)}"
+            )
+        amount = None
+        if len(parts) > 2 and parts[2]:
+            try:
+                amount = float(parts[2].replace(",", ""))
+            except ValueError:
+                raise RuleError(f"line {number}: amount {parts[2]!r} is not a number") from None
+        result.append((kind, ":".join(parts[1:2]), amount))
+    return result

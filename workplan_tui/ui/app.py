@@ -13,9 +13,10 @@ from textual.screen import Screen
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
-from workplan_tui.model.records import Workplan
+from workplan_tui.model.records import STAGES, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
+from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store, utc_now
 from workplan_tui.ui.themes import DEFAULT_THEME, load_settings, load_themes, save_setting
@@ -145,10 +146,24 @@ class WorkplanApp(App[None]):
         self.workplan.tasks[task_id] = schema.task_from_raw(str(task_id), record)
         self._figures = None
 
+    def set_stage(self, stage: str) -> None:
+        if self.change(lambda: actions.set_stage(self.store, stage)):
+            self.reload()
+            refresh = getattr(self.screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+            self.notify(f"The partnership is now {stage}.", markup=False)
+
     # --- command palette -------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for stage in STAGES:
+            yield SystemCommand(
+                f"Stage: {stage}",
+                "set the partnership's stage (forming, storming, norming, performing)",
+                lambda stage=stage: self.set_stage(stage),
+            )
         seen: set[str] = set()
         for binding in getattr(screen, "BINDINGS", []):
             description = getattr(binding, "description", "")

@@ -287,6 +287,27 @@ class BoardScreen(TaskActions, Screen[None]):
 
         self.app.push_screen(ReviewScreen(), lambda _: self.refresh_data())
 
+    def action_screen_for_plan(self, which: str) -> None:
+        from workplan_tui.ui.partnership import BuyInScreen, OutcomesScreen
+
+        fig = self.plan
+        if fig is None:
+            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            return
+        screen = BuyInScreen(fig.plan.id) if which == "buyin" else OutcomesScreen(fig.plan.id)
+        self.app.push_screen(screen, lambda _: self.refresh_data())
+
+    def action_open_screen(self, which: str) -> None:
+        from workplan_tui.ui import partnership
+
+        screens = {
+            "norms": partnership.NormsScreen,
+            "partners": partnership.PartnersScreen,
+            "people": partnership.PeopleScreen,
+            "activity": partnership.ActivityScreen,
+        }
+        self.app.push_screen(screens[which](), lambda _: self.refresh_data())
+
     def action_help(self) -> None:
         from workplan_tui.ui.modals import HelpScreen
 

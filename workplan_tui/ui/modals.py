@@ -317,3 +317,21 @@ def _short(value: object) -> str:
         return f"[{len(value)}]"
     s = clean(str(value))
     return s if len(s) <= 30 else s[:29] + "…"
+
+
+class TextScreen(ModalScreen[None]):
+    """Some lines to read (e.g. a member's earlier votes); escape closes."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape,q,enter", "dismiss(None)", "Close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.heading = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        body = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
+        body += [Content(clean(line)) for line in self.lines]
+        with VerticalScroll(id="help"):
+            yield Static(Content("\n").join(body))

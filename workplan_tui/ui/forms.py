@@ -1,0 +1,124 @@
+"""A small form dialog for the partnership screens: fields in, a dict of values out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, TextArea
+
+from workplan_tui.model.text import clean
+from workplan_tui.ui.safe import content, text
+
+
+@dataclass(slots=True)
+class Field:
+    """One input: ``kind`` is text, number, area (several lines) or choice."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    value: Any = ""
+    required: bool = False
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+    hint: str = ""
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    """Fill in fields; enter or ctrl+s checks and returns them, escape returns None."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        check: Callable[[dict[str, Any]], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.heading = title
+        self.fields = fields
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form", classes="dialog"):
+            yield Label(content(self.heading), id="form-heading")
+            for f in self.fields:
+                yield Label(f.label + (" *" if f.required else ""))
+                if f.kind == "area":
+                    yield TextArea(clean(f.value, multiline=True), id=f"f-{f.name}", compact=True, classes="area")
+                elif f.kind == "choice":
+                    options = [(text(label), value) for label, value in f.choices]
+                    value = f.value if any(v == f.value for _, v in f.choices) else Select.NULL
+                    yield Select(options, value=value, id=f"f-{f.name}", compact=True, allow_blank=not f.required)
+                else:
+                    value = "" if f.value is None else clean(f.value if f.kind == "text" else _number(f.value))
+                    yield Input(value, id=f"f-{f.name}", compact=True, placeholder=f.hint)
+                if f.hint and f.kind != "text" and f.kind != "number":
+                    yield Label(content(f.hint), classes="hint")
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (enter)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        first = self.query("Input, Select, TextArea").first()
+        first.focus()
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, TextArea):
+                value: Any = widget.text.strip()
+            elif isinstance(widget, Select):
+                value = None if widget.value is Select.NULL else widget.value
+            else:
+                assert isinstance(widget, Input)
+                value = widget.value.strip()
+                if f.kind == "number":
+                    if value == "" and not f.required:
+                        value = None
+                    else:
+                        try:
+                            value = float(value.replace(",", ""))
+                        except ValueError:
+                            return self._error(f"{f.label}: {value!r} is not a number.")
+                        if value != value or value in (float("inf"), float("-inf")):
+                            return self._error(f"{f.label} must be a finite number.")
+            if f.required and value in ("", None):
+                return self._error(f"{f.label} is required.")
+            values[f.name] = value
+        problem = self.check(values) if self.check else None
+        if problem:
+            return self._error(problem)
+        self.dismiss(values)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#form-error", Label).update(Content(clean(message)))
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,865 @@
+"""Screens for what a partnership agrees and measures: buy-in, outcomes, norms,
+partners, people and the activity log. Decisions come from the model (the same
+functions as the CLI); every change goes through ``workplan_tui.store.actions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Sparkline, Static
+
+from workplan_tui.model import rules
+from workplan_tui.model.dates import format_due
+from workplan_tui.model.records import CONTRIBUTION_KINDS, POSITIONS, ROLES, Member, Norm, Outcome, Partner, Task
+from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+from workplan_tui.ui.forms import Field, FormDialog
+from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, strip
+
+if TYPE_CHECKING:
+    from workplan_tui.ui.app import WorkplanApp
+
+Parts = list[tuple[str, str]]
+
+
+def ago(timestamp: str, now: datetime) -> str:
+    """'today', '3 days ago', '5 weeks ago' for an ISO UTC timestamp."""
+    if not timestamp:
+        return "never"
+    try:
+        then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return clean(timestamp)
+    days = (now - then).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return f"{days // 7} weeks ago"
+
+
+def number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+class RowList(VirtualList[Any]):
+    """One line per item, drawn by the screen's ``row`` function."""
+
+    COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
+
+    def __init__(self, render_row: Callable[[Any, int], Parts], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.render_row = render_row
+
+    def render_item(self, item: Any, line: int, width: int, base: Style, selected: bool) -> Strip:
+        parts = self.render_row(item, width)
+        return strip([(t, self.part(c) if c else Style()) for t, c in parts], width, base)
+
+    def move(self, delta: int) -> None:
+        super().move(delta)
+        self.post_message(self.Selected(self, self.cursor))
+
+
+class ListScreen(Screen[None]):
+    """A header, a list, the selected item's details, the footer."""
+
+    CSS_PATH = ["board.tcss", "partnership.tcss"]
+    TITLE_TEXT = ""
+    KEYS: list[BindingType] = []
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    app: WorkplanApp
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="screen-title")
+        yield RowList(self.row, id="rows")
+        with VerticalScroll(id="detail-box"):
+            yield from self.compose_detail()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_detail(self) -> ComposeResult:
+        yield Static(id="detail")
+
+    @property
+    def rows_widget(self) -> RowList:
+        return self.query_one("#rows", RowList)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.rows_widget.set_active(True)
+
+    # --- what subclasses provide ----------------------------------------------------------
+
+    def items(self) -> list[Any]:
+        raise NotImplementedError
+
+    def row(self, item: Any, width: int) -> Parts:
+        raise NotImplementedError
+
+    def detail(self, item: Any) -> Content:
+        return Content("")
+
+    def key_of(self, item: Any) -> Hashable:
+        return getattr(item, "id", item)
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    # --- behaviour ----------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Redraw from the app's snapshot, keeping the selected item selected."""
+        rows = self.rows_widget
+        current = rows.current
+        keep = self.key_of(current) if current is not None else None
+        items = self.items()
+        cursor = next((i for i, item in enumerate(items) if self.key_of(item) == keep), None)
+        rows.set_items(items, cursor)
+        self.query_one("#screen-title", Static).update(Content(" " + clean(self.title_text())))
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        item = self.rows_widget.current
+        self.query_one("#detail", Static).update(self.detail(item) if item is not None else Content(""))
+
+    def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
+        self.show_detail()
+
+    def action_cursor(self, delta: int) -> None:
+        self.rows_widget.move(delta)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.app.reload()
+        self.refresh_view()
+
+    def action_help(self) -> None:
+        from workplan_tui.ui.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.title_text(), [*self.KEYS, *ListScreen.BINDINGS]))
+
+    def change(self, apply: Callable[[], Any]) -> None:
+        """Run a store action; on success re-read and redraw in place."""
+        if self.app.change(apply):
+            self.app.reload()
+            self.refresh_view()
+
+    def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
+        if not self.app.can_change():
+            return
+
+        def finished(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.change(lambda: done(values))
+
+        self.app.push_screen(FormDialog(title, fields, check), finished)
+
+
+# --- buy-in ---------------------------------------------------------------------------------
+
+
+class BuyInScreen(ListScreen):
+    """Every member's position on a plan, grouped by partner, and what is still missing."""
+
+    KEYS = [
+        Binding("v", "vote", "Vote"),
+        Binding("enter", "history", "History"),
+        Binding("p", "move('propose')", "Propose"),
+        Binding("A", "move('activate')", "Activate"),
+        Binding("C", "move('complete')", "Complete"),
+        Binding("X", "move('archive')", "Archive", show=False),
+    ]
+    BINDINGS = KEYS
+
+    def __init__(self, plan_id: int) -> None:
+        super().__init__()
+        self.plan_id = plan_id
+
+    def title_text(self) -> str:
+        wp = self.app.workplan
+        plan = wp.plans[self.plan_id] if wp else None
+        return f"Buy-in · {plan.label} {plan.title} [{plan.status}] · rule: {plan.rule}" if plan else "Buy-in"
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        if wp is None:
+            return []
+        rows: list[Any] = []
+        for partner in wp.partners.values():
+            members = [m for m in wp.members.values() if m.partner == partner.code]
+            if members:
+                rows.append(partner)
+                rows.extend(members)
+        return rows
+
+    def key_of(self, item: Any) -> Hashable:
+        return ("partner", item.code) if isinstance(item, Partner) else ("member", item.handle)
+
+    def row(self, item: Any, width: int) -> Parts:
+        if isinstance(item, Partner):
+            return [(f" {fit(item.code + ' · ' + item.name, width - 2)}", "card--title")]
+        wp = self.app.workplan
+        assert wp is not None
+        vote = wp.current_votes(self.plan_id).get(item.handle)
+        position = vote.position if vote else "not voted"
+        style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--bar"}.get(
+            position, "card--meta"
+        )
+        when = ago(vote.at, self.app.now()) if vote else ""
+        comment = f'"{vote.comment}"' if vote and vote.comment else ""
+        room = max(4, width - 44)
+        return [
+            (f"   {fit(item.handle, 12):<12} ", ""),
+            (f"{position:<10} ", style),
+            (f"{when:<12} ", "card--meta"),
+            (fit(comment, room), "card--meta"),
+        ]
+
+    def detail(self, item: Any) -> Content:
+        wp = self.app.workplan
+        assert wp is not None
+        plan = wp.plans[self.plan_id]
+        decision = rules.buy_in(plan, wp.members, wp.current_votes(self.plan_id), wp.partners)
+        rule_words = {
+            "consensus": "every member votes; nobody disagrees or blocks",
+            "partners": "at least one agree from every partner; nobody blocks",
+            "majority": "more than half of all members agree; nobody blocks",
+        }[plan.rule]
+        lines = [
+            Content(f"{decision.summary()}   rule: {plan.rule} ({rule_words})"),
+            Content("May become active." if decision.ok else "Still missing: " + clean("; ".join(decision.reasons))),
+        ]
+        return Content("\n").join(lines)
+
+    def _my_vote(self) -> Any:
+        wp = self.app.workplan
+        return wp.current_votes(self.plan_id).get(self.app.store.user) if wp else None
+
+    def action_vote(self) -> None:
+        mine = self._my_vote()
+
+        def check(values: dict[str, Any]) -> str | None:
+            if values["position"] in ("disagree", "block") and not values["comment"]:
+                return f"Say why you {values['position']}: a reason is required."
+            return None
+
+        self.form(
+            "Your vote on " + self.title_text().split(" · ")[1],
+            [
+                Field(
+                    "position",
+                    "Position",
+                    "choice",
+                    mine.position if mine else "agree",
+                    True,
+                    [(p, p) for p in POSITIONS],
+                ),
+                Field("comment", "Comment (required for disagree and block)", value=mine.comment if mine else ""),
+            ],
+            lambda v: actions.vote(self.app.store, self.plan_id, v["position"], v["comment"]),
+            check,
+        )
+
+    def action_move(self, action: str) -> None:
+        self.change(lambda: actions.move_plan(self.app.store, self.plan_id, action))
+        self.app.notify(f"{self.title_text()}", markup=False, timeout=3)
+
+    def action_history(self) -> None:
+        from workplan_tui.ui.modals import TextScreen
+
+        member = self.rows_widget.current
+        wp = self.app.workplan
+        if not isinstance(member, Member) or wp is None:
+            return
+        votes = [v for v in wp.votes if v.plan == self.plan_id and v.member == member.handle]
+        lines = [f"{v.at[:16].replace('T', ' ')}  {v.position:<9} {clean(v.comment)}" for v in votes] or [
+            "No votes yet."
+        ]
+        self.app.push_screen(TextScreen(f"{member.handle} on P{self.plan_id}: every position", lines))
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+class OutcomesScreen(ListScreen):
+    KEYS = [
+        Binding("c", "checkin", "Check in"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+    ]
+    BINDINGS = KEYS
+
+    def __init__(self, plan_id: int) -> None:
+        super().__init__()
+        self.plan_id = plan_id
+
+    def compose_detail(self) -> ComposeResult:
+        with Vertical(id="detail-parts"):
+            yield Static(id="detail")
+            yield Sparkline([], id="trend")
+            yield Static(id="linked")
+
+    def title_text(self) -> str:
+        wp = self.app.workplan
+        plan = wp.plans.get(self.plan_id) if wp else None
+        return f"Outcomes · {plan.label} {plan.title}" if plan else "Outcomes"
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        return wp.outcomes_of(self.plan_id) if wp else []
+
+    def row(self, item: Outcome, width: int) -> Parts:
+        pct = rules.outcome_progress(item.baseline, item.target, item.current)
+        done, todo = bar_text(pct, 10)
+        figures = f" {number(item.baseline)} → {number(item.current)} → {number(item.target)} {clean(item.unit)}"
+        due = f"  {format_due(item.due, today=self.app.today())}" if item.due else ""
+        name = max(8, width - len(figures) - len(due) - 22)
+        return [
+            (f" {item.label:<4} ", "card--meta"),
+            (fit(item.name, name).ljust(name) + " ", "card--title"),
+            (done, "card--bar"),
+            (todo, "card--bar-empty"),
+            (f"{pct:4.0f}% ", ""),
+            (figures, "card--meta"),
+            (due, "card--meta"),
+        ]
+
+    def show_detail(self) -> None:
+        super().show_detail()
+        item = self.rows_widget.current
+        trend = self.query_one("#trend", Sparkline)
+        linked = self.query_one("#linked", Static)
+        if not isinstance(item, Outcome):
+            trend.data = []
+            linked.update("")
+            return
+        trend.data = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
+        wp = self.app.workplan
+        tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
+        lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
+        lines += [Content(f"  {t.label:<6} {fit(t.title, 50):<50} {t.status:<8} {t.progress:>3}%") for t in tasks]
+        if not tasks:
+            lines.append(Content("  none"))
+        linked.update(Content("\n").join(lines))
+
+    def detail(self, item: Outcome) -> Content:
+        unit = clean(item.unit)
+        lines = [
+            Content.from_markup(
+                "[b]$label $name[/b]  baseline $b → current $c → target $t $u",
+                label=item.label,
+                name=clean(item.name),
+                b=number(item.baseline),
+                c=number(item.current),
+                t=number(item.target),
+                u=unit,
+            ),
+            Content(f"Check-ins ({len(item.checkins)}), the chart below runs from the baseline to the latest:"),
+        ]
+        for c in item.checkins[-8:]:
+            note = f"  {clean(c.note)}" if c.note else ""
+            lines.append(Content(f"  {c.at[:10]}  {clean(c.by):<10} {number(c.value):>10} {unit}{note}"))
+        return Content("\n").join(lines)
+
+    def _outcome_fields(self, o: Outcome | None) -> list[Field]:
+        return [
+            Field("name", "Name", value=o.name if o else "", required=True),
+            Field("unit", "Unit (e.g. meals, beds, %)", value=o.unit if o else ""),
+            Field("baseline", "Baseline", "number", o.baseline if o else 0, True),
+            Field("target", "Target", "number", o.target if o else None, True),
+            Field("due", "Due (fri, in 2 weeks, 2026-12-15; empty for none)", value=o.due if o and o.due else ""),
+        ]
+
+    def _due(self, text: str) -> str | None:
+        from workplan_tui.model.dates import parse_date
+
+        return parse_date(text, today=self.app.today()).isoformat() if text else None
+
+    def _check_due(self, values: dict[str, Any]) -> str | None:
+        from workplan_tui.model.dates import DateError
+
+        try:
+            self._due(values["due"])
+        except DateError as exc:
+            return str(exc)
+        return None
+
+    def action_new(self) -> None:
+        self.form(
+            "New outcome",
+            self._outcome_fields(None),
+            lambda v: actions.add_outcome(
+                self.app.store, self.plan_id, v["name"], v["target"], v["baseline"], v["unit"], self._due(v["due"])
+            ),
+            self._check_due,
+        )
+
+    def action_edit(self) -> None:
+        o = self.rows_widget.current
+        if not isinstance(o, Outcome):
+            return
+        self.form(
+            f"Edit {o.label}",
+            self._outcome_fields(o),
+            lambda v: actions.edit_outcome(self.app.store, o.id, {**v, "due": self._due(v["due"])}, expected_rev=o.rev),
+            self._check_due,
+        )
+
+    def action_checkin(self) -> None:
+        o = self.rows_widget.current
+        if not isinstance(o, Outcome):
+            self.app.notify("Add an outcome first (n).", severity="warning")
+            return
+        self.form(
+            f"Check in {o.label} {o.name} (target {number(o.target)} {o.unit})",
+            [Field("value", "Value", "number", o.current, True), Field("note", "Note")],
+            lambda v: actions.checkin(self.app.store, o.id, v["value"], v["note"]),
+        )
+
+
+# --- norms ----------------------------------------------------------------------------------------
+
+
+class NormsScreen(ListScreen):
+    KEYS = [Binding("a", "agree", "Agree"), Binding("n", "new", "New"), Binding("e", "edit", "Edit")]
+    BINDINGS = KEYS
+    TITLE_TEXT = "Norms · how we work together"
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        return list(wp.norms.values()) if wp else []
+
+    def _state(self, norm: Norm) -> tuple[bool, set[str]]:
+        members = set(self.app.workplan.members) if self.app.workplan else set()
+        agreed = members & set(norm.agreed_by)
+        return bool(members) and agreed == members, agreed
+
+    def row(self, item: Norm, width: int) -> Parts:
+        in_force, agreed = self._state(item)
+        total = len(self.app.workplan.members) if self.app.workplan else 0
+        state = "in force" if in_force else f"{len(agreed)}/{total} agreed"
+        return [
+            (f" {item.label:<4} ", "card--meta"),
+            (f"{state:<12} ", "card--bar" if in_force else "card--soon"),
+            (fit(item.text, width - 20), ""),
+        ]
+
+    def detail(self, item: Norm) -> Content:
+        in_force, agreed = self._state(item)
+        members = set(self.app.workplan.members) if self.app.workplan else set()
+        waiting = sorted(members - agreed)
+        lines = [
+            Content(clean(item.text, multiline=True)),
+            Content(""),
+            Content("In force: every member has agreed." if in_force else "Not yet in force."),
+            Content("Agreed: " + (clean(", ".join(sorted(agreed))) or "nobody yet")),
+        ]
+        if waiting:
+            lines.append(Content("Waiting for: " + clean(", ".join(waiting))))
+        return Content("\n").join(lines)
+
+    def action_agree(self) -> None:
+        norm = self.rows_widget.current
+        if isinstance(norm, Norm):
+            self.change(lambda: actions.agree_norm(self.app.store, norm.id))
+
+    def action_new(self) -> None:
+        self.form(
+            "New norm",
+            [Field("text", "Norm", "area", "", True)],
+            lambda v: actions.add_norm(self.app.store, v["text"]),
+        )
+
+    def action_edit(self) -> None:
+        norm = self.rows_widget.current
+        if isinstance(norm, Norm):
+            self.form(
+                f"Edit {norm.label} (rewording asks everyone to agree again)",
+                [Field("text", "Norm", "area", norm.text, True)],
+                lambda v: actions.edit_norm(self.app.store, norm.id, v["text"], expected_rev=norm.rev),
+            )
+
+
+# --- partners -------------------------------------------------------------------------------------
+
+
+class PartnersScreen(ListScreen):
+    KEYS = [
+        Binding("n", "new", "New partner"),
+        Binding("e", "edit", "Edit"),
+        Binding("m", "member", "Add member"),
+        Binding("M", "edit_member", "Edit member", show=False),
+    ]
+    BINDINGS = KEYS
+    TITLE_TEXT = "Partners · who brings what"
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        return list(wp.partners.values()) if wp else []
+
+    def key_of(self, item: Any) -> Hashable:
+        return item.code
+
+    def row(self, item: Partner, width: int) -> Parts:
+        wp = self.app.workplan
+        members = [m.handle for m in wp.members.values() if m.partner == item.code] if wp else []
+        kinds = sorted({c.kind for c in item.contributions})
+        return [
+            (f" {fit(item.code, 10):<10} ", "card--title"),
+            (fit(item.name, max(10, width - 50)).ljust(max(10, width - 50)) + " ", ""),
+            (f"{len(members)} members  ", "card--meta"),
+            (fit(", ".join(kinds), 26), "card--meta"),
+        ]
+
+    def detail(self, item: Partner) -> Content:
+        wp = self.app.workplan
+        assert wp is not None
+        lines = [Content.from_markup("[b]$code · $name[/b]", code=item.code, name=clean(item.name))]
+        lines.append(Content("Short-term interests: " + (clean(item.interests_short) or "-")))
+        lines.append(Content("Long-term interests:  " + (clean(item.interests_long) or "-")))
+        lines.append(Content("Contributions:"))
+        for c in item.contributions:
+            shown = f"  {number(c.amount)}" if c.amount is not None else ""
+            lines.append(Content(f"  {c.kind:<11} {clean(c.description)}{shown}"))
+        if not item.contributions:
+            lines.append(Content("  none yet"))
+        members = [m for m in wp.members.values() if m.partner == item.code]
+        lines.append(
+            Content("Members: " + (clean(", ".join(f"{m.handle} ({m.name}, {m.role})" for m in members)) or "-"))
+        )
+        totals: dict[str, tuple[int, float]] = {}
+        for partner in wp.partners.values():
+            for c in partner.contributions:
+                count, amount = totals.get(c.kind, (0, 0.0))
+                totals[c.kind] = (count + 1, amount + (c.amount or 0))
+        lines.append(Content(""))
+        lines.append(Content("The partnership's contributions by kind:"))
+        for kind in CONTRIBUTION_KINDS:
+            if kind in totals:
+                count, amount = totals[kind]
+                lines.append(Content(f"  {kind:<11} {count} contribution(s), amounts total {number(amount)}"))
+        return Content("\n").join(lines)
+
+    def _fields(self, p: Partner | None) -> list[Field]:
+        contributions = "\n".join(
+            f"{c.kind}: {c.description}" + (f": {number(c.amount)}" if c.amount is not None else "")
+            for c in (p.contributions if p else [])
+        )
+        fields = [] if p else [Field("code", "Code (e.g. PARKS)", required=True)]
+        return [
+            *fields,
+            Field("name", "Name", value=p.name if p else "", required=True),
+            Field("interests_short", "Short-term interests", value=p.interests_short if p else ""),
+            Field("interests_long", "Long-term interests", value=p.interests_long if p else ""),
+            Field(
+                "contributions",
+                "Contributions, one a line",
+                "area",
+                contributions,
+                hint=f"KIND: description: amount  (KIND: {', '.join(CONTRIBUTION_KINDS)})",
+            ),
+        ]
+
+    @staticmethod
+    def _check(values: dict[str, Any]) -> str | None:
+        try:
+            actions.parse_contributions(values["contributions"])
+        except rules.RuleError as exc:
+            return str(exc)
+        return None
+
+    def action_new(self) -> None:
+        self.form(
+            "New partner",
+            self._fields(None),
+            lambda v: actions.add_partner(
+                self.app.store,
+                v["code"],
+                v["name"],
+                actions.parse_contributions(v["contributions"]),
+                v["interests_short"],
+                v["interests_long"],
+            ),
+            self._check,
+        )
+
+    def action_edit(self) -> None:
+        p = self.rows_widget.current
+        if isinstance(p, Partner):
+            self.form(
+                f"Edit partner {p.code}",
+                self._fields(p),
+                lambda v: actions.edit_partner(
+                    self.app.store,
+                    p.code,
+                    name=v["name"],
+                    contributions=actions.parse_contributions(v["contributions"]),
+                    interests_short=v["interests_short"],
+                    interests_long=v["interests_long"],
+                ),
+                self._check,
+            )
+
+    def action_member(self) -> None:
+        p = self.rows_widget.current
+        if isinstance(p, Partner):
+            self.form(
+                f"New member of {p.code}",
+                [
+                    Field("handle", "Handle (their Unix login)", required=True),
+                    Field("name", "Name", required=True),
+                    Field("role", "Role", "choice", "member", True, [(r, r) for r in ROLES]),
+                ],
+                lambda v: actions.add_member(self.app.store, v["handle"], v["name"], p.code, v["role"]),
+            )
+
+    def action_edit_member(self) -> None:
+        from workplan_tui.ui.modals import PickMember
+
+        p = self.rows_widget.current
+        wp = self.app.workplan
+        if not isinstance(p, Partner) or wp is None:
+            return
+        members = [m for m in wp.members.values() if m.partner == p.code]
+
+        def chosen(handle: str | None) -> None:
+            if not handle or wp is None:
+                return
+            m = wp.members[handle]
+            self.form(
+                f"Edit member {m.handle}",
+                [
+                    Field("name", "Name", value=m.name, required=True),
+                    Field("role", "Role", "choice", m.role, True, [(r, r) for r in ROLES]),
+                ],
+                lambda v: actions.edit_member(self.app.store, m.handle, name=v["name"], role=v["role"]),
+            )
+
+        self.app.push_screen(PickMember(f"Edit which member of {p.code}?", members, None), chosen)
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+class PeopleScreen(ListScreen):
+    """Who is behind: open, overdue and blocked tasks per member; enter lists them."""
+
+    KEYS = [Binding("enter", "tasks", "Their tasks")]
+    BINDINGS = KEYS
+    TITLE_TEXT = "People · who is behind"
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        if wp is None:
+            return []
+        today = self.app.today().isoformat()
+        stats: dict[str, list[Any]] = {h: [m, 0, 0, 0, ""] for h, m in wp.members.items()}
+        for t in wp.tasks.values():
+            entry = stats.get(t.owner or "")
+            if entry is None:
+                continue
+            if t.updated_at > entry[4]:
+                entry[4] = t.updated_at
+            if t.status == "done":
+                continue
+            entry[1] += 1
+            if t.due and t.due < today:
+                entry[2] += 1
+            if t.status == "blocked":
+                entry[3] += 1
+        return sorted(stats.values(), key=lambda e: (-e[2], -e[3], -e[1], e[0].handle))
+
+    def key_of(self, item: Any) -> Hashable:
+        return item[0].handle
+
+    def row(self, item: list[Any], width: int) -> Parts:
+        member, open_, overdue, blocked, last = item
+        return [
+            (f" {fit(member.handle, 10):<10} ", "card--title"),
+            (fit(f"{member.name} · {member.partner}", max(10, width - 62)).ljust(max(10, width - 62)), "card--meta"),
+            (f" open {open_:>4}  ", ""),
+            (f"overdue {overdue:>3}  ", "card--overdue" if overdue else "card--meta"),
+            (f"blocked {blocked:>3}  ", "card--blocked" if blocked else "card--meta"),
+            (f"last update {ago(last, self.app.now())}", "card--meta"),
+        ]
+
+    def detail(self, item: list[Any]) -> Content:
+        member = item[0]
+        return Content(
+            f"{clean(member.name)} ({clean(member.handle)}), {member.role} at {clean(member.partner)}. "
+            "enter: their tasks"
+        )
+
+    def action_tasks(self) -> None:
+        item = self.rows_widget.current
+        wp = self.app.workplan
+        if item is None or wp is None:
+            return
+        handle = item[0].handle
+        tasks = sorted(
+            (t for t in wp.tasks.values() if t.owner == handle),
+            key=lambda t: (t.status == "done", t.due or "9999", t.id),
+        )
+        self.app.push_screen(MemberTasks(handle, tasks))
+
+
+class MemberTasks(Screen[None]):
+    CSS_PATH = ["board.tcss", "partnership.tcss"]
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("escape,q", "app.pop_screen", "Back"),
+    ]
+
+    app: WorkplanApp
+
+    def __init__(self, handle: str, tasks: list[Task]) -> None:
+        super().__init__()
+        self.handle = handle
+        self.tasks = tasks
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f" Tasks of {clean(self.handle)} ({len(self.tasks)})"), id="screen-title")
+        yield Static(id="table-header")
+        yield TaskTable(self.app.context, id="table")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(TaskTable)
+        table.set_items(self.tasks)
+        table.set_active(True)
+        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
+
+    def action_move(self, delta: int) -> None:
+        self.query_one(TaskTable).move(delta)
+
+
+# --- activity ---------------------------------------------------------------------------------------
+
+
+class ActivityScreen(ListScreen):
+    """The activity log, newest first; '/' filters: words, member:NAME, plan:P2, kind:task."""
+
+    KEYS = [Binding("slash", "filter", "Filter"), Binding("escape", "clear_or_back", "Back")]
+    BINDINGS = [Binding("slash", "filter", "Filter")]
+    TITLE_TEXT = "Activity · newest first"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Input(id="filter", placeholder="filter: words, member:NAME, plan:P2, kind:vote", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        super().on_mount()
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "")
+
+    def _plan_of(self, record: str) -> int | None:
+        wp = self.app.workplan
+        if wp is None or len(record) < 2 or not record[1:].isdigit():
+            return None
+        n = int(record[1:])
+        if record[0] == "P":
+            return n
+        if record[0] == "T" and n in wp.tasks:
+            return wp.tasks[n].plan
+        if record[0] == "O" and n in wp.outcomes:
+            return wp.outcomes[n].plan
+        return None
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        if wp is None:
+            return []
+        entries = sorted(wp.activity, key=lambda a: a.id, reverse=True)
+        for term in self.terms:
+            key, sep, value = term.partition(":")
+            value = value.lower()
+            if sep and key == "member":
+                entries = [a for a in entries if value in a.member.lower()]
+            elif sep and key == "kind":
+                entries = [a for a in entries if value in a.kind.lower()]
+            elif sep and key == "plan":
+                wanted = value.upper().lstrip("P")
+                entries = [a for a in entries if str(self._plan_of(a.record)) == wanted]
+            else:
+                needle = term.lower()
+                entries = [a for a in entries if needle in f"{a.member} {a.kind} {a.record} {a.changes}".lower()]
+        return entries
+
+    def row(self, item: Any, width: int) -> Parts:
+        changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in item.changes.items())
+        return [
+            (f" {item.at[:16].replace('T', ' ')}  ", "card--meta"),
+            (f"{fit(item.member, 10):<10} ", "card--title"),
+            (f"{fit(item.record, 10):<10} ", ""),
+            (f"{fit(item.kind, 14):<14} ", "card--meta"),
+            (fit(changes, max(4, width - 56)), ""),
+        ]
+
+    def detail(self, item: Any) -> Content:
+        lines = [
+            Content(f"{item.at}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}")
+        ]
+        for key, (before, after) in item.changes.items():
+            lines.append(Content(f"  {clean(key)}: {_short(before, 200)} → {_short(after, 200)}"))
+        return Content("\n").join(lines)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.terms = event.value.split()
+        self.refresh_view()
+
+    def on_input_submitted(self) -> None:
+        self.set_focus(None)
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.terms = []
+            self.set_focus(None)
+            self.refresh_view()
+        else:
+            self.dismiss(None)
+
+
+def _short(value: object, limit: int = 30) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return f"[{len(value)}]"
+    s = clean(str(value))
+    return s if len(s) <= limit else s[: limit - 1] + "…"
