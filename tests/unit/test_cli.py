@@ -159,3 +159,14 @@ def test_demo_writes_a_fresh_file_dated_from_today(run, tmp_path: Path) -> None:
     today = pendulum.today().date().isoformat()
     assert min(dues) < today < max(dues)
     assert run("demo", "--out", str(out)).exit_code == 1  # never overwrites
+
+
+def test_undo_command(run, wp: Path) -> None:
+    run("task", "progress", "T2", "50")
+    result = run("undo")
+    assert result.exit_code == 0 and "progress → 0" in result.stdout
+    assert json.loads(wp.read_text())["tasks"]["2"]["progress"] == 0
+    run("task", "progress", "T2", "50")
+    run("task", "note", "T2", "bob was here", user="bob")
+    refused = run("undo")
+    assert refused.exit_code == 1 and "bob changed T2 since" in refused.stderr

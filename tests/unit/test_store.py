@@ -229,3 +229,42 @@ def test_read_only_file_is_reported(wp: Path, store: Store) -> None:
     os.chmod(wp, 0o444)
     with pytest.raises(ReadOnlyError):
         actions.set_progress(store, 1, "10")
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+def test_undo_restores_my_last_change_and_is_logged(store: Store, wp: Path) -> None:
+    actions.set_progress(store, 1, "40")
+    actions.set_progress(store, 1, "+20")
+    result = actions.undo(store)
+    assert result["restored"] == {"progress": 40}
+    assert raw(wp)["tasks"]["1"]["progress"] == 40
+    last = store.read().activity[-1]
+    assert last.kind == "undo" and last.undoes is not None and last.changes == {"progress": [60, 40]}
+    actions.undo(store)  # the change before it
+    assert raw(wp)["tasks"]["1"]["progress"] == 0 and raw(wp)["tasks"]["1"]["status"] == "todo"
+
+
+def test_undo_refuses_when_someone_changed_the_record_since(store: Store, wp: Path) -> None:
+    actions.set_progress(store, 1, "40")
+    actions.set_status(make_store(wp, "bob"), 1, "blocked", "rain")
+    before = wp.read_bytes()
+    with pytest.raises(RuleError, match="bob changed T1 since"):
+        actions.undo(store)
+    assert wp.read_bytes() == before
+
+
+def test_undo_of_checkin_vote_and_things_that_cannot_be_undone(store: Store, wp: Path) -> None:
+    actions.checkin(store, 1, 12)
+    actions.undo(store)
+    assert raw(wp)["outcomes"]["1"]["current"] == 0 and raw(wp)["outcomes"]["1"]["checkins"] == []
+    actions.vote(store, 1, "agree")
+    with pytest.raises(RuleError, match="first vote"):
+        actions.undo(store)
+    actions.vote(store, 1, "block", "no")
+    actions.undo(store)
+    assert store.read().current_votes(1)["alice"].position == "agree"
+    actions.add_task(store, 1, "New")
+    with pytest.raises(RuleError, match="cannot undo task.add"):
+        actions.undo(store)

@@ -936,6 +936,16 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     click.echo("\n".join(out))
 
 
+@cli.command("undo")
+@json_option
+@pass_env
+def undo_cmd(env: Env, as_json: bool) -> None:
+    """Undo my last change, unless someone has changed that record since."""
+    result = actions.undo(env.store)
+    restored = "; ".join(f"{k} → {_short(v)}" for k, v in result["restored"].items())
+    emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
+
+
 @cli.command("stage")
 @click.argument("stage", type=click.Choice(["forming", "storming", "norming", "performing"]))
 @json_option

@@ -186,6 +186,7 @@ class Activity:
     kind: str
     record: str
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    undoes: int | None = None
 
 
 @dataclass(slots=True)

@@ -280,6 +280,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "kind": (_text(64, empty=False), True),
         "record": (_text(64), True),
         "changes": (lambda v: None if isinstance(v, dict) else "must be an object", False),
+        "undoes": (_id, False),
     },
 }
 
@@ -371,6 +372,7 @@ FAST: dict[str, dict[str, str]] = {
         "kind": _NONEMPTY.format(n=64),
         "record": _STR.format(n=64),
         "changes": "type(v) is dict",
+        "undoes": _ID,
     },
 }
 
@@ -565,6 +567,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
                 r["kind"],
                 r["record"],
                 dict(r.get("changes", {})),
+                r.get("undoes"),
             )
         )
     return workplan

@@ -495,3 +495,109 @@ def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
                 raise RuleError(f"line {number}: amount {parts[2]!r} is not a number") from None
         result.append((kind, ":".join(parts[1:2]), amount))
     return result
+
+
+# --- undo ---------------------------------------------------------------------------------------
+
+_PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans"}
+
+
+def _record_of(tx: Tx, record: str) -> tuple[str, int]:
+    """The (table, id) an activity entry's ``record`` names."""
+    if record == "partnership":
+        return "meta", 1
+    for table, noun, key in (("partners", "partner ", "code"), ("members", "member ", "handle")):
+        if record.startswith(noun):
+            wanted = record[len(noun) :]
+            for doc_id, raw in tx.data.get(table, {}).items():
+                if raw.get(key) == wanted:
+                    return table, int(doc_id)
+            raise NotFoundError(f"{record} no longer exists")
+    if record[:1] in _PREFIX_TABLE and record[1:].isdigit():
+        return _PREFIX_TABLE[record[:1]], int(record[1:])
+    raise RuleError(f"cannot undo a change to {record!r}")
+
+
+def last_undoable(activity: dict[str, Any], user: str) -> int | None:
+    """The id of ``user``'s latest change that is not an undo and not undone yet."""
+    undone = {a.get("undoes") for a in activity.values()}
+    for key in sorted(activity, key=int, reverse=True):
+        entry = activity[key]
+        if entry.get("member") == user and entry.get("kind") != "undo" and int(key) not in undone:
+            return int(key)
+    return None
+
+
+def undo(store: Store, entry_id: int | None = None) -> Record:
+    """Undo one of my changes (my latest when ``entry_id`` is None).
+
+    Refused, changing nothing, when anyone has changed that record since; the undo
+    is itself logged (kind ``undo``, pointing at the entry it reverses).
+    """
+    with store.transaction() as tx:
+        tx.require_member()
+        activity = tx.data.get("activity", {})
+        if entry_id is None:
+            entry_id = last_undoable(activity, tx.user)
+            if entry_id is None:
+                raise RuleError(f"{tx.user} has no change to undo")
+        entry = activity.get(str(entry_id))
+        if entry is None:
+            raise NotFoundError(f"no activity entry A{entry_id}")
+        if entry.get("member") != tx.user:
+            raise RuleError(f"A{entry_id} is {entry.get('member')}'s change, not yours")
+        if any(a.get("undoes") == entry_id for a in activity.values()):
+            raise RuleError(f"A{entry_id} ({entry['kind']} on {entry['record']}) is already undone")
+        kind, record = entry["kind"], entry["record"]
+        if kind.endswith(".add") or kind in ("partnership.create", "undo"):
+            raise RuleError(f"cannot undo {kind} on {record}; edit or archive it instead")
+        # Later changes to the record count, except pairs of a change and its undo.
+        undone = {a.get("undoes") for a in activity.values()}
+        later = [
+            a
+            for k, a in activity.items()
+            if int(k) > entry_id and a.get("record") == record and int(k) not in undone and a.get("undoes") is None
+        ]
+        if later:
+            who = later[-1]
+            raise RuleError(
+                f"{who['member']} changed {record} since ({who['kind']}, {who['at'][:16].replace('T', ' ')}); "
+                "nothing undone"
+            )
+        if kind == "vote":
+            return _undo_vote(tx, entry_id, entry)
+        table, doc_id = _record_of(tx, record)
+        current = tx.get(table, doc_id)
+        changes = entry.get("changes", {})
+        if any(current.get(name) != after for name, (_, after) in changes.items()):
+            raise RuleError(f"{record} was changed since (by hand?); nothing undone")
+        tx.update(
+            table,
+            doc_id,
+            {name: before for name, (before, _) in changes.items()},
+            kind="undo",
+            record=record,
+            undoes=entry_id,
+        )
+        return {
+            "undone": f"A{entry_id}",
+            "kind": kind,
+            "record": record,
+            "restored": {name: before for name, (before, _) in changes.items()},
+        }
+
+
+def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+    previous, position = entry["changes"]["vote"]
+    plan_id = int(entry["record"][1:])
+    if previous is None:
+        raise RuleError(f"your first vote on {entry['record']} cannot be undone; vote again to change it")
+    earlier = [v for v in tx.workplan().votes if v.plan == plan_id and v.member == tx.user]
+    comment = earlier[-2].comment if len(earlier) >= 2 else ""
+    tx.insert(
+        "votes",
+        {"plan": plan_id, "member": tx.user, "position": previous, "comment": comment, "at": tx.now},
+        log=False,
+    )
+    tx.log("undo", entry["record"], {"vote": [position, previous]}, undoes=entry_id)
+    return {"undone": f"A{entry_id}", "kind": "vote", "record": entry["record"], "restored": {"vote": previous}}

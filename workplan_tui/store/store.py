@@ -96,6 +96,7 @@ class Store:
         self._cache_key: StatKey | None = None
         self._cache_raw: dict[str, Any] | None = None
         self._cache_model: Workplan | None = None
+        self.last_log_id: int | None = None  # the activity entry of this Store's latest write
 
     # --- reading -------------------------------------------------------------
 
@@ -181,6 +182,7 @@ class Store:
                     tx.validate_touched()
                     key = write_atomic(self.path, dump(tx.storage.data))
                     self._remember(tx.storage.data, key)
+                    self.last_log_id = tx.last_log
             except BaseException:
                 self._forget()  # the cached data may hold half-applied changes
                 raise
@@ -205,6 +207,7 @@ class Tx:
         self.user = store.user
         self._touched: set[tuple[str, str]] = set()
         self._model: Workplan | None = None
+        self.last_log: int | None = None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -265,6 +268,7 @@ class Tx:
         kind: str,
         record: str | None = None,
         expected_rev: int | None = None,
+        undoes: int | None = None,
     ) -> dict[str, list[Any]]:
         """Change some fields of one record (others, known or not, stay as they are).
 
@@ -278,6 +282,7 @@ class Tx:
         diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
         if not diff:
             return {}
+        log_extra = {"undoes": undoes} if undoes is not None else {}
         fields = {k: v for k, v in changes.items() if k in diff}
         fields["rev"] = current.get("rev", 1) + 1
         if table == "tasks":
@@ -285,11 +290,12 @@ class Tx:
         self.db.table(table).update(fields, doc_ids=[doc_id])
         self._touched.add((table, str(doc_id)))
         self._model = None
-        self.log(kind, name, diff)
+        self.log(kind, name, diff, **log_extra)
         return diff
 
-    def log(self, kind: str, record: str, changes: dict[str, list[Any]]) -> None:
-        self.db.table("activity").insert(
+    def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
+        """Append to the activity log; returns the entry's id."""
+        self.last_log = self.db.table("activity").insert(
             {
                 "at": self.now,
                 "member": self.user,
@@ -297,8 +303,10 @@ class Tx:
                 "kind": kind,
                 "record": record,
                 "changes": changes,
+                **extra,
             }
         )
+        return self.last_log
 
     def validate_touched(self) -> None:
         """Never write a record this version would refuse to read back."""
