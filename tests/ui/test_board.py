@@ -171,10 +171,18 @@ async def test_non_member_is_told_and_nothing_changes(board_file: Path) -> None:
     assert board_file.read_bytes() == before
 
 
-async def test_undo_is_reserved_and_quit_quits(board_file: Path) -> None:
+async def test_undo_and_quit(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("u")
-        assert any("Undo" in str(n.message) for n in pilot.app._notifications)
+        assert any("Nothing of yours to undo" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("plus", "plus")
+        assert task(board_file, 1)["progress"] == 20
+        await pilot.press("u")
+        assert task(board_file, 1)["progress"] == 10
+        await pilot.press("u")
+        assert task(board_file, 1)["progress"] == 0 and task(board_file, 1)["status"] == "todo"
+        log = json.loads(board_file.read_text())["activity"]
+        assert [a["kind"] for a in log.values()][-2:] == ["undo", "undo"]
         await pilot.press("q")
         await pilot.pause()
         assert pilot.app._exit

@@ -411,8 +411,11 @@ def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
     return f"{table} record {key!r:.20}"
 
 
-def check_version(data: Any) -> list[Problem]:
-    """Problems that make the data not a workplan file, or one too new to use."""
+def check_version(data: Any, *, allow_newer: bool = False) -> list[Problem]:
+    """Problems that make the data not a workplan file, or one too new to use.
+
+    With ``allow_newer``, a newer schema is not itself a problem (for reading only).
+    """
     if not isinstance(data, dict):
         return [Problem("file", f"top level must be an object (found {type(data).__name__})")]
     meta = data.get("meta")
@@ -421,7 +424,7 @@ def check_version(data: Any) -> list[Problem]:
     version = meta["1"].get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
         return [Problem("partnership (meta)", "not a workplan file (no whole-number 'schema_version')")]
-    if version > SCHEMA_VERSION:
+    if version > SCHEMA_VERSION and not allow_newer:
         raise NewerSchemaError(
             [
                 Problem(
@@ -434,9 +437,9 @@ def check_version(data: Any) -> list[Problem]:
     return []
 
 
-def validate(data: Any) -> list[Problem]:
+def validate(data: Any, *, allow_newer: bool = False) -> list[Problem]:
     """Every problem in the raw data (empty when the file is sound)."""
-    problems = check_version(data)
+    problems = check_version(data, allow_newer=allow_newer)
     if problems:
         return problems
     for table in TABLES:

@@ -97,30 +97,38 @@ class Store:
         self._cache_raw: dict[str, Any] | None = None
         self._cache_model: Workplan | None = None
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
+        self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
 
-    def _load_raw(self) -> tuple[dict[str, Any], StatKey]:
-        """The file's data, parsed and validated; reuses the last parse while unchanged."""
+    def _load_raw(self, allow_newer: bool = False) -> tuple[dict[str, Any], StatKey]:
+        """The file's data, parsed and validated; reuses the last parse while unchanged.
+
+        ``allow_newer`` (for reading only) accepts a newer schema whose records this
+        version can still read; ``newer_schema`` then says which. Writes never pass it.
+        """
         key = current_key(self.path)
         if key is not None and key == self._cache_key and self._cache_raw is not None:
-            return self._cache_raw, key
+            if self.newer_schema is None or allow_newer:
+                return self._cache_raw, key
         payload, key = read_bytes(self.path)
         with _no_gc():
             data = parse(self.path, payload)
             try:
-                problems = schema.validate(data)
+                problems = schema.validate(data, allow_newer=allow_newer)
             except schema.NewerSchemaError as exc:
                 raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
+        version = data.get("meta", {}).get("1", {}).get("schema_version") if isinstance(data, dict) else None
+        self.newer_schema = version if isinstance(version, int) and version > SCHEMA_VERSION else None
         if problems:
             more = f" (+{len(problems) - 1} more; run 'workplan check')" if len(problems) > 1 else ""
             raise InvalidFileError(f"{self.path}: {problems[0]}{more}", problems)
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
         return data, key
 
-    def read(self) -> Workplan:
+    def read(self, *, allow_newer: bool = False) -> Workplan:
         """A snapshot of the whole partnership (treat it as read-only)."""
-        data, key = self._load_raw()
+        data, key = self._load_raw(allow_newer)
         if self._cache_model is None or self._cache_key != key:
             with _no_gc():
                 self._cache_model = schema.build(data)
@@ -128,6 +136,27 @@ class Store:
 
     def changed_on_disk(self) -> bool:
         return current_key(self.path) != self._cache_key
+
+    def read_only_reason(self) -> str | None:
+        """Why I cannot change this file, or None when I can."""
+        if self.newer_schema is not None:
+            return f"written by a newer workplan (schema {self.newer_schema}); upgrade workplan to change it"
+        if not os.access(self.path, os.W_OK):
+            return f"you have no write permission on {self.path.name}"
+        if not os.access(self.path.parent, os.W_OK):
+            return f"you cannot write in the folder {self.path.parent}"
+        return None
+
+    def adopt(self, other: Store) -> bool:
+        """Take over another Store's fresh snapshot of the same file (read in a thread).
+
+        Only when it is still what is on disk: an older snapshot never replaces a newer one.
+        """
+        if other._cache_key is None or other._cache_key != current_key(self.path):
+            return False
+        self._cache_key, self._cache_raw, self._cache_model = other._cache_key, other._cache_raw, other._cache_model
+        self.newer_schema = other.newer_schema
+        return True
 
     # --- writing -------------------------------------------------------------
 

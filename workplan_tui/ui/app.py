@@ -7,20 +7,24 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
-from workplan_tui.model.records import STAGES, Workplan
+from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
+from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError
-from workplan_tui.store.store import Store, utc_now
+from workplan_tui.store.store import ConflictError, Store, utc_now
 from workplan_tui.ui.themes import DEFAULT_THEME, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
+
+POLL_SECONDS = 0.5
 
 
 class WorkplanApp(App[None]):
@@ -44,6 +48,13 @@ class WorkplanApp(App[None]):
         self._figures: list[PlanFigures] | None = None
         self._requested_theme = theme
         self._theme_problems: list[str] = []
+        self.read_only: str | None = None
+        self.seen_activity: int | None = None
+        self.my_changes: list[int] = []
+        self.presence = Presence(store.path, store.user)
+        self.others: list[str] = []
+        self._reloading = False
+        self._last_problem: str | None = None
         self._load_themes()
 
     # --- time ----------------------------------------------------------------------
@@ -86,19 +97,96 @@ class WorkplanApp(App[None]):
         for problem in self._theme_problems:
             self.notify(f"Theme: {clean(problem)}", severity="warning", markup=False, timeout=8)
         self.reload()
+        self.presence.beat()
+        self.others = self.presence.others()
         self.push_screen(BoardScreen())
+        self.set_interval(POLL_SECONDS, self._poll, name="watch the file")
+        self.set_interval(HEARTBEAT, self._heartbeat, name="presence")
+
+    def on_unmount(self) -> None:
+        self.presence.leave()
 
     def reload(self) -> bool:
         """Read the file again (a no-op parse when it has not changed)."""
         try:
-            self.workplan = self.store.read()
+            workplan = self.store.read(allow_newer=True)
         except (StoreError, schema.SchemaError) as exc:
             self.notify(str(exc), title="Cannot read the partnership file", severity="error", markup=False, timeout=30)
             return False
-        self.context.members = self.workplan.members
+        self._use(workplan)
+        return True
+
+    def _use(self, workplan: Workplan) -> None:
+        self.workplan = workplan
+        self.context.members = workplan.members
         self.context.today = self.today()
         self._figures = None
-        return True
+        self.read_only = self.store.read_only_reason()
+        if self.seen_activity is None:
+            self.seen_activity = max((a.id for a in workplan.activity), default=0)
+
+    # --- live sharing: watch the file, reload in a thread, refresh in place ---------------------
+
+    def _poll(self) -> None:
+        """Cheap: one stat() of the file. A change starts a reload in a worker thread."""
+        if self.store.changed_on_disk() and not self._reloading:
+            self._reloading = True
+            self._reload_in_thread()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload_in_thread(self) -> None:
+        reader = Store(self.store.path, user=self.store.user)
+        try:
+            workplan = reader.read(allow_newer=True)
+        except (StoreError, schema.SchemaError, OSError) as exc:
+            self.call_from_thread(self._reload_failed, str(exc))
+            return
+        self.call_from_thread(self._reloaded, reader, workplan)
+
+    def _reload_failed(self, message: str) -> None:
+        self._reloading = False
+        if message != self._last_problem:
+            self._last_problem = message
+            self.notify(clean(message), title="The shared file changed", severity="error", markup=False, timeout=15)
+
+    def _reloaded(self, reader: Store, workplan: Workplan) -> None:
+        self._reloading = False
+        self._last_problem = None
+        if not self.store.adopt(reader):
+            return  # it changed again meanwhile; the next poll reads it
+        self._announce(workplan)
+        self._use(workplan)
+        self.refresh_screens()
+
+    def _announce(self, workplan: Workplan) -> None:
+        """A short notice for each change someone else made; one notice when many arrive."""
+        seen = self.seen_activity or 0
+        news = [a for a in workplan.activity if a.id > seen]
+        self.seen_activity = max([seen, *(a.id for a in news)])
+        theirs = [a for a in news if a.member != self.store.user]
+        if not theirs:
+            return
+        if len(theirs) <= 3:
+            for entry in theirs:
+                self.notify(describe(entry), markup=False, timeout=6)
+        else:
+            who = ", ".join(sorted({a.member for a in theirs}))
+            records = ", ".join(dict.fromkeys(a.record for a in theirs))
+            self.notify(clean(f"{who}: {len(theirs)} changes ({records})"), markup=False, timeout=8)
+
+    def refresh_screens(self) -> None:
+        """Redraw every open screen from the new snapshot; dialogs keep what is typed."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "live_refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _heartbeat(self) -> None:
+        self.presence.beat()
+        others = self.presence.others()
+        if others != self.others:
+            self.others = others
+            self.refresh_screens()
 
     def figures(self) -> list[PlanFigures]:
         """Per-plan figures, active plans first."""
@@ -111,6 +199,9 @@ class WorkplanApp(App[None]):
         return self._figures
 
     def can_change(self) -> bool:
+        if self.read_only:
+            self.notify(f"Read-only: {clean(self.read_only)}.", severity="warning", markup=False, timeout=8)
+            return False
         workplan = self.workplan
         if workplan is not None and workplan.members and self.store.user not in workplan.members:
             self.notify(
@@ -133,10 +224,88 @@ class WorkplanApp(App[None]):
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
             self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
             return False
+        if self.store.last_log_id is not None:
+            self.my_changes.append(self.store.last_log_id)
         if not others_wrote and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
             self._patch_task(record)
         else:
             self.reload()
+        return True
+
+    def save_task(self, original: Task, mine: dict[str, Any], done: Callable[[], None]) -> None:
+        """Save an edit form. If someone changed the task since the form opened, merge what
+        only one side changed and ask about the rest; nothing is written until I choose."""
+        from workplan_tui.ui.modals import ConflictDialog
+
+        if not self.can_change():
+            return
+        try:
+            if self.change_or_conflict(
+                lambda: actions.edit_task(self.store, original.id, mine, expected_rev=original.rev)
+            ):
+                done()
+            return
+        except ConflictError as exc:
+            theirs = exc.current
+        before = {name: getattr(original, name) for name in mine}
+        merged = {n: v for n, v in mine.items() if theirs.get(n) in (before[n], v)}
+        conflicts = [(n, before[n], theirs.get(n), v) for n, v in mine.items() if n not in merged]
+        fresh = schema.task_from_raw(str(original.id), theirs)
+        if not conflicts:
+            self.notify(f"{original.label} had changed; your edits were merged with theirs.", markup=False)
+            self.save_task(fresh, merged, done)
+            return
+        who = next(
+            (a.member for a in reversed(self.store.read(allow_newer=True).activity) if a.record == original.label),
+            "someone",
+        )
+
+        def chosen(choice: dict[str, str] | None) -> None:
+            if choice is None:
+                self.notify("Nothing saved.", markup=False)
+                return
+            final = {**merged, **{n: mine[n] for n, pick in choice.items() if pick == "mine"}}
+            final = {n: v for n, v in final.items() if theirs.get(n) != v}
+            if final:
+                self.save_task(fresh, final, done)
+            else:
+                self.reload()
+                done()
+
+        self.push_screen(
+            ConflictDialog(f"{original.label} was changed by {who} since you opened it", conflicts, sorted(merged)),
+            chosen,
+        )
+
+    def change_or_conflict(self, apply: Callable[[], Any]) -> bool:
+        """Like ``change``, but lets a ConflictError through for the caller to resolve."""
+        try:
+            apply()
+        except ConflictError:
+            raise
+        except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
+            return False
+        if self.store.last_log_id is not None:
+            self.my_changes.append(self.store.last_log_id)
+        self.reload()
+        return True
+
+    def undo(self) -> bool:
+        """Undo my latest change of this session (refused if someone changed that record since)."""
+        wp = self.workplan
+        undone = {a.undoes for a in wp.activity} if wp else set()
+        pending = [i for i in self.my_changes if i not in undone]
+        if not pending:
+            self.notify("Nothing of yours to undo in this session.", markup=False)
+            return False
+        entry_id = pending[-1]
+        if not self.change(lambda: actions.undo(self.store, entry_id)):
+            return False
+        self.my_changes.remove(entry_id)
+        self.my_changes.pop()  # the undo entry itself is not a change to undo
+        self.reload()
+        self.notify(f"Undone: {describe_id(self.workplan, entry_id)}", markup=False, timeout=5)
         return True
 
     def _patch_task(self, record: dict[str, Any]) -> None:
@@ -176,6 +345,26 @@ class WorkplanApp(App[None]):
                 f"{binding.action} (key: {key})",
                 lambda action=binding.action: self.call_later(screen.run_action, action),
             )
+
+
+def describe(entry: Activity) -> str:
+    """'bob: T12 progress 40 → 60' for a notice."""
+    changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in entry.changes.items())
+    return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
+
+
+def describe_id(workplan: Workplan | None, entry_id: int) -> str:
+    entry = next((a for a in workplan.activity if a.id == entry_id), None) if workplan else None
+    return describe(entry) if entry else f"A{entry_id}"
+
+
+def _short(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return f"[{len(value)}]"
+    text = clean(str(value))
+    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def make_app(

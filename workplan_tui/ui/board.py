@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from workplan_tui.model.overview import PlanFigures, tasks_by_column
 from workplan_tui.model.records import Task
+from workplan_tui.model.text import clean
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
@@ -60,6 +61,7 @@ class BoardScreen(TaskActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         context = self.app.context
+        yield Static(id="banner")
         yield Static(id="header")
         yield PlanList(id="plans")
         yield Static(id="outcomes")
@@ -115,11 +117,20 @@ class BoardScreen(TaskActions, Screen[None]):
         self._shown[part] = signature
         return True
 
-    def refresh_data(self, follow: int | None = None) -> None:
+    def live_refresh(self) -> None:
+        """Someone else changed the file: same plan, same card, same scroll position."""
+        task = self.selected_task()
+        self.refresh_data(follow=task.id if task else None, keep_cursor=True)
+
+    def refresh_data(self, follow: int | None = None, keep_cursor: bool = False) -> None:
         """Redraw from the app's current snapshot; ``follow`` keeps that task selected."""
         if self.app.workplan is None:
             return
+        plan_id = self.plan.plan.id if self.plan else None
         self.figures = self.app.figures()
+        ids = [f.plan.id for f in self.figures]
+        if plan_id in ids:
+            self.plan_index = ids.index(plan_id)
         self.plan_index = max(0, min(self.plan_index, len(self.figures) - 1))
         self._size_plan_list()
         plans = self.query_one("#plans", PlanList)
@@ -134,13 +145,21 @@ class BoardScreen(TaskActions, Screen[None]):
         if wp is None:
             return
         p = wp.partnership
-        if not self._changed("header", (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width)):
+        others = tuple(self.app.others)
+        signature = (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width, others)
+        banner = self.query_one("#banner", Static)
+        banner.display = bool(self.app.read_only)
+        if self.app.read_only and self._changed("banner", self.app.read_only):
+            banner.update(Content(f" Read-only: {clean(self.app.read_only)}"))
+        if not self._changed("header", signature):
             return
         me = self.app.context.me
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
+        also = f"also here: {', '.join(others)} · " if others else ""
         filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
-        right = Content(fit(f"{who} · {len(wp.plans)} plans{filt}", max(10, self.size.width - left.cell_length - 3)))
+        room = max(10, self.size.width - left.cell_length - 3)
+        right = Content(fit(f"{also}{who} · {len(wp.plans)} plans{filt}", room))
         gap = max(1, self.size.width - left.cell_length - right.cell_length - 2)
         self.query_one("#header", Static).update(Content.assemble(" ", left, " " * gap, right))
 
@@ -282,6 +301,10 @@ class BoardScreen(TaskActions, Screen[None]):
         self._show_header()
         self._show_plan()
 
+    def action_reload(self) -> None:
+        self.app.reload()
+        self.live_refresh()
+
     def action_review(self) -> None:
         from workplan_tui.ui.review import ReviewScreen
 
@@ -314,6 +337,8 @@ class BoardScreen(TaskActions, Screen[None]):
         self.app.push_screen(HelpScreen("Board", BOARD_KEYS))
 
     def action_new(self) -> None:
+        if not self.app.can_change():
+            return
         fig = self.plan
         if fig is None:
             self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")

@@ -41,10 +41,11 @@ BOARD_KEYS: list[BindingType] = [
     Binding("o", "screen_for_plan('outcomes')", "Outcomes", show=False, id="outcomes"),
     Binding("N", "open_screen('norms')", "Norms", show=False, id="norms"),
     Binding("P", "open_screen('partners')", "Partners", show=False, id="partners"),
-    Binding("w", "open_screen('people')", "People (who is behind)", show=False, id="people"),
+    Binding("w", "open_screen('people')", "People", show=False, id="people"),
     Binding("L", "open_screen('activity')", "Activity log", show=False, id="activity"),
     Binding("t", "toggle_table", "Table", id="toggle-table"),
     Binding("question_mark", "help", "Help", id="help"),
+    Binding("ctrl+r", "reload", "Reload now", show=False, id="reload"),
     Binding("q", "app.quit", "Quit", id="quit"),
 ]
 

@@ -42,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
             seen.add(binding.description)
             if binding.action.startswith("set_progress"):
                 if binding.description == "Set 0%":
-                    entries.append(("0 … 9", "set progress 0% … 90%"))
+                    entries.append(("0 … 9", "progress 0 … 90%"))
                 continue
             entries.append((key_label(binding), binding.description))
         entries.append(("ctrl+p", "command palette"))
@@ -335,3 +335,75 @@ class TextScreen(ModalScreen[None]):
         body += [Content(clean(line)) for line in self.lines]
         with VerticalScroll(id="help"):
             yield Static(Content("\n").join(body))
+
+
+FIELD_NAMES = {
+    "title": "Title",
+    "owner": "Owner",
+    "due": "Due",
+    "status": "Status",
+    "progress": "Progress",
+    "outcome": "Outcome",
+    "notes": "Notes",
+    "blocked_reason": "Blocked because",
+}
+
+
+class ConflictDialog(ModalScreen[dict[str, str] | None]):
+    """Someone else changed the record while my form was open: choose per field.
+
+    Each row shows the field as it was when I opened the form, their value and
+    mine; space switches the highlighted field between theirs and mine, enter
+    saves, escape writes nothing. Fields only one side changed are merged already.
+    """
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("space", "switch", "Mine / theirs"),
+        Binding("enter", "save", "Save"),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+    ]
+
+    def __init__(self, heading: str, conflicts: list[tuple[str, Any, Any, Any]], merged: list[str]) -> None:
+        super().__init__()
+        self.heading = heading
+        self.conflicts = conflicts
+        self.merged = merged
+        self.choice = {name: "mine" for name, *_ in conflicts}
+        self.cursor = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conflict", classes="dialog"):
+            yield Label(content(self.heading), id="conflict-heading")
+            yield Static(id="conflict-rows")
+            note = f"Merged already (only one side changed them): {', '.join(self.merged)}." if self.merged else ""
+            yield Label(content(note), classes="hint")
+            yield Label("space: mine / theirs · enter: save · escape: cancel, nothing is written", classes="hint")
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        rows = []
+        for i, (name, original, theirs, mine) in enumerate(self.conflicts):
+            pick = self.choice[name]
+            marker = "▸" if i == self.cursor else " "
+            rows.append(
+                Content.from_markup("$m [b]$f[/b]  keep: [b]$p[/b]", m=marker, f=FIELD_NAMES.get(name, name), p=pick)
+            )
+            rows.append(Content(f"     original {_short(original)} · theirs {_short(theirs)} · mine {_short(mine)}"))
+        self.query_one("#conflict-rows", Static).update(Content("\n").join(rows))
+
+    def action_move(self, delta: int) -> None:
+        self.cursor = max(0, min(len(self.conflicts) - 1, self.cursor + delta))
+        self._draw()
+
+    def action_switch(self) -> None:
+        name = self.conflicts[self.cursor][0]
+        self.choice[name] = "theirs" if self.choice[name] == "mine" else "mine"
+        self._draw()
+
+    def action_save(self) -> None:
+        self.dismiss(dict(self.choice))

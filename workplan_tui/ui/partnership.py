@@ -138,6 +138,9 @@ class ListScreen(Screen[None]):
         self.query_one("#screen-title", Static).update(Content(" " + clean(self.title_text())))
         self.show_detail()
 
+    def live_refresh(self) -> None:
+        self.refresh_view()
+
     def show_detail(self) -> None:
         item = self.rows_widget.current
         self.query_one("#detail", Static).update(self.detail(item) if item is not None else Content(""))

@@ -67,6 +67,9 @@ class ReviewScreen(TaskActions):
     def after_change(self, task_id: int | None) -> None:
         self.show()
 
+    def live_refresh(self) -> None:
+        self.show()
+
     def action_next(self) -> None:
         if self.finished:
             self.dismiss(None)

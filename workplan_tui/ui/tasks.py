@@ -85,7 +85,9 @@ class TaskActions(Screen[Any]):
         self.app.push_screen(PickMember(f"Assign {task.label} to", list(workplan.members.values()), task.owner), done)
 
     def action_undo(self) -> None:
-        self.app.notify("Undo is reserved for a later version; use the edit form or the CLI to change back.")
+        task = self.selected_task()
+        if self.app.undo():
+            self.after_change(task.id if task else None)
 
     def action_open(self) -> None:
         task = self.selected_task()
@@ -125,10 +127,8 @@ class TaskActions(Screen[Any]):
 
                 if self.app.change(create):
                     self.after_change(int(created["id"][1:]))
-            elif result.fields and self.app.change(
-                lambda: actions.edit_task(self.app.store, task.id, result.fields, expected_rev=task.rev)
-            ):
-                self.after_change(task.id)
+            elif result.fields:
+                self.app.save_task(task, result.fields, lambda: self.after_change(task.id))
 
         self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today), done)
 

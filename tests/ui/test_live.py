@@ -1,0 +1,200 @@
+"""Live sharing: other members' changes appear in place; conflicts, undo, presence, read-only."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.conftest import FIXED_NOW, make_store
+from workplan_tui.model.records import SCHEMA_VERSION
+from workplan_tui.store import actions
+from workplan_tui.store.presence import EXPIRES, Presence
+from workplan_tui.ui.app import WorkplanApp, make_app
+from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.modals import ConflictDialog, EditTask
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def app_for(path: Path, user: str = "alice") -> WorkplanApp:
+    return make_app(path, user=user, now=FIXED_NOW)
+
+
+def cli(path: Path, user: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "WORKPLAN_FILE": str(path), "WORKPLAN_USER": user, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "workplan_tui", *args], env=env, stdout=subprocess.DEVNULL)
+
+
+async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the app did not show the change in time")
+
+
+def task(path: Path, task_id: int) -> dict:
+    return json.loads(path.read_text())["tasks"][str(task_id)]
+
+
+async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("j", "j")  # select T3
+        assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
+        t2 = lambda: pilot.app.workplan.tasks[2].progress == 60  # noqa: E731
+        await wait_for(pilot, t2)
+        assert screen.selected_task().label == "T3"  # still where I was
+        assert [t.label for t in screen.columns[1].items] == ["T2"]  # T2 moved to Doing on my screen
+        assert any("bob: T2 progress 0 → 60" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_open_dialog_keeps_what_i_typed_while_others_write(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        form = pilot.app.screen
+        assert isinstance(form, EditTask)
+        form.query_one("#title", Input).value = "Typing in progress"
+        actions.set_progress(make_store(board_file, "bob"), 2, "40")
+        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 40)
+        assert pilot.app.screen is form
+        assert form.query_one("#title", Input).value == "Typing in progress"
+
+
+async def test_many_changes_are_collapsed_into_one_notice(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        bob = make_store(board_file, "bob")
+        with bob.transaction():
+            pass
+        for _ in range(5):
+            actions.set_progress(bob, 2, "+10")
+        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 50)
+        notices = [str(n.message) for n in pilot.app._notifications]
+        assert "bob: 5 changes (T2)" in notices
+
+
+async def test_conflict_merge_and_both_choices(board_file: Path) -> None:
+    bob = make_store(board_file, "bob")
+    # 1. different fields: merged without asking
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        pilot.app.screen.query_one("#title", Input).value = "Order soil (mine)"
+        actions.set_due(bob, 1, "2026-11-21")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ConflictDialog)
+    assert task(board_file, 1)["title"] == "Order soil (mine)" and task(board_file, 1)["due"] == "2026-11-21"
+    # 2. the same field: asked, keep mine
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        pilot.app.screen.query_one("#title", Input).value = "Mine"
+        actions.edit_task(bob, 1, {"title": "Theirs"})
+        before = board_file.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConflictDialog)
+        shown = str(dialog.query_one("#conflict-rows").render())
+        assert "original Order soil (mine) · theirs Theirs · mine Mine" in shown
+        assert board_file.read_bytes() == before  # nothing written until I choose
+        await pilot.press("enter")
+        await pilot.pause()
+    assert task(board_file, 1)["title"] == "Mine"
+    # 3. the same field: asked, keep theirs
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        pilot.app.screen.query_one("#title", Input).value = "Mine again"
+        actions.edit_task(bob, 1, {"title": "Theirs again"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await pilot.pause()
+    assert task(board_file, 1)["title"] == "Theirs again"
+    # 4. escape writes nothing
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        pilot.app.screen.query_one("#title", Input).value = "Never"
+        actions.edit_task(bob, 1, {"title": "Bob's"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        before = board_file.read_bytes()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert board_file.read_bytes() == before
+    assert task(board_file, 1)["title"] == "Bob's"
+
+
+async def test_undo_refuses_when_someone_changed_the_task_since(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("plus")
+        actions.set_due(make_store(board_file, "bob"), 1, "2026-11-21")
+        before = board_file.read_bytes()
+        await pilot.press("u")
+        assert any("bob changed T1 since" in str(n.message) for n in pilot.app._notifications)
+        assert board_file.read_bytes() == before
+
+
+async def test_presence_appears_and_expires(board_file: Path) -> None:
+    bob = Presence(board_file, "bob")
+    bob.beat()
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        assert "also here: bob" in str(pilot.app.screen.query_one("#header").render())
+        mine = Presence(board_file, "alice").folder
+        assert any(entry.name.startswith("alice.") for entry in mine.iterdir())
+        old = time.time() - EXPIRES - 5
+        os.utime(bob.entry, (old, old))
+        pilot.app._heartbeat()
+        await pilot.pause()
+        assert "also here" not in str(pilot.app.screen.query_one("#header").render())
+    assert not any(entry.name.startswith("alice.") for entry in mine.iterdir())  # gone when I leave
+    assert json.loads(board_file.read_text()) == json.loads(board_file.read_text())  # presence never writes it
+
+
+async def test_newer_schema_opens_read_only_and_keys_explain(board_file: Path) -> None:
+    data = json.loads(board_file.read_text())
+    data["meta"]["1"]["schema_version"] = SCHEMA_VERSION + 1
+    data["meta"]["1"]["new_field"] = "from the future"
+    board_file.write_text(json.dumps(data))
+    before = board_file.read_bytes()
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        banner = str(pilot.app.screen.query_one("#banner").render())
+        assert "Read-only: written by a newer workplan" in banner
+        await pilot.press("plus", "d", "n")
+        assert isinstance(pilot.app.screen, BoardScreen)
+        assert any("Read-only" in str(n.message) for n in pilot.app._notifications)
+    assert board_file.read_bytes() == before
+
+
+async def test_stress_four_cli_writers_while_the_board_is_open(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        script = "; ".join(
+            [
+                "import sys",
+                "from workplan_tui.store import actions",
+                "from workplan_tui.store.store import Store",
+                "s = Store(sys.argv[1], user=sys.argv[2])",
+                "[actions.set_progress(s, int(sys.argv[3]), '+1') for _ in range(25)]",
+            ]
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        procs = [
+            subprocess.Popen([sys.executable, "-c", script, str(board_file), user, str(task_id)], env=env)
+            for user, task_id in (("bob", 2), ("carol", 3), ("bob", 4), ("carol", 2))
+        ]
+        while any(p.poll() is None for p in procs):
+            await pilot.pause(0.1)
+        assert [p.returncode for p in procs] == [0, 0, 0, 0]
+        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 50)
+        shown = pilot.app.workplan.tasks
+        assert (shown[2].progress, shown[3].progress, shown[4].progress) == (50, 25, 25)
+    data = json.loads(board_file.read_text())
+    assert [data["tasks"][k]["progress"] for k in ("2", "3", "4")] == [50, 25, 25]
+    assert sum(1 for a in data["activity"].values() if a["kind"] == "task.progress") == 100
