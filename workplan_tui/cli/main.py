@@ -25,7 +25,7 @@ from workplan_tui.model.records import (
     label,
     parse_label,
 )
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
 from workplan_tui.store.storage import InvalidFileError, StoreError, parse, read_bytes
 from workplan_tui.store.store import Store, acting_member, utc_now
@@ -275,7 +275,7 @@ def log(env: Env, limit: int, as_json: bool) -> None:
         click.echo(render.to_json([{"id": label("activity", a.id), **_asdict(a)} for a in entries]))
         return
     for a in entries:
-        changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in a.changes.items())
+        changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
         click.echo(
             f"{a.at[:16].replace('T', ' ')}  {who}  {clean(a.record)} {clean(a.kind)}  {render.fit(changes, 80)}"
@@ -284,14 +284,6 @@ def log(env: Env, limit: int, as_json: bool) -> None:
 
 def _asdict(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in record.__slots__ if name != "id"}
-
-
-def _short(value: Any) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return f"[{len(value)}]"
-    return render.fit(str(value), 40)
 
 
 # --- partners and members ------------------------------------------------------------
@@ -929,7 +921,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     if history:
         out.append("History:")
         for a in history:
-            changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in a.changes.items())
+            changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
             out.append(
                 f"  {a.at[:16].replace('T', ' ')}  {clean(a.member)}  {clean(a.kind)}  {render.fit(changes, 70)}"
             )
@@ -942,7 +934,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
 def undo_cmd(env: Env, as_json: bool) -> None:
     """Undo my last change, unless someone has changed that record since."""
     result = actions.undo(env.store)
-    restored = "; ".join(f"{k} → {_short(v)}" for k, v in result["restored"].items())
+    restored = "; ".join(f"{k} → {short(v, 40)}" for k, v in result["restored"].items())
     emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
 
 

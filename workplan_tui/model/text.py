@@ -46,3 +46,13 @@ def clean(text: object, *, multiline: bool = False) -> str:
     if s.isascii() and s.isprintable():
         return s
     return s.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
+
+
+def short(value: object, limit: int = 30) -> str:
+    """A logged value for one line: '-' for nothing, '[3]' for a list, else clean and cut."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return f"[{len(value)}]"
+    s = clean(str(value))
+    return s if len(s) <= limit else s[: limit - 1] + "…"

@@ -16,7 +16,7 @@ from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError
@@ -102,6 +102,7 @@ class WorkplanApp(App[None]):
         self.push_screen(BoardScreen())
         self.set_interval(POLL_SECONDS, self._poll, name="watch the file")
         self.set_interval(HEARTBEAT, self._heartbeat, name="presence")
+        self.set_timer(1.5, self._heartbeat)  # see boards that started at the same moment
 
     def on_unmount(self) -> None:
         self.presence.leave()
@@ -349,22 +350,13 @@ class WorkplanApp(App[None]):
 
 def describe(entry: Activity) -> str:
     """'bob: T12 progress 40 → 60' for a notice."""
-    changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in entry.changes.items())
+    changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in entry.changes.items())
     return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
 
 
 def describe_id(workplan: Workplan | None, entry_id: int) -> str:
     entry = next((a for a in workplan.activity if a.id == entry_id), None) if workplan else None
     return describe(entry) if entry else f"A{entry_id}"
-
-
-def _short(value: object) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return f"[{len(value)}]"
-    text = clean(str(value))
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def make_app(

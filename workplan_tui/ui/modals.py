@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Member, Task, Workplan
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
 
@@ -206,7 +206,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             lines.append(Content(f"{u.at[:16].replace('T', ' ')}  {clean(u.by)}: {clean(u.text)}"))
         for a in self.workplan.activity:
             if a.record == t.label:
-                changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in a.changes.items())
+                changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
                 lines.append(Content(f"{a.at[:16].replace('T', ' ')}  {clean(a.member)}  {clean(changes)}"))
         return Content("\n").join(lines[-30:]) if lines else Content("No changes yet.")
 
@@ -310,15 +310,6 @@ class EditTask(ModalScreen[TaskEdit | None]):
         return TaskEdit(changed)
 
 
-def _short(value: object) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return f"[{len(value)}]"
-    s = clean(str(value))
-    return s if len(s) <= 30 else s[:29] + "…"
-
-
 class TextScreen(ModalScreen[None]):
     """Some lines to read (e.g. a member's earlier votes); escape closes."""
 
@@ -393,7 +384,7 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
             rows.append(
                 Content.from_markup("$m [b]$f[/b]  keep: [b]$p[/b]", m=marker, f=FIELD_NAMES.get(name, name), p=pick)
             )
-            rows.append(Content(f"     original {_short(original)} · theirs {_short(theirs)} · mine {_short(mine)}"))
+            rows.append(Content(f"     original {short(original)} · theirs {short(theirs)} · mine {short(mine)}"))
         self.query_one("#conflict-rows", Static).update(Content("\n").join(rows))
 
     def action_move(self, delta: int) -> None:

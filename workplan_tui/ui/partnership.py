@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Sparkline, Static
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.records import CONTRIBUTION_KINDS, POSITIONS, ROLES, Member, Norm, Outcome, Partner, Task
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, strip
@@ -818,7 +818,7 @@ class ActivityScreen(ListScreen):
         return entries
 
     def row(self, item: Any, width: int) -> Parts:
-        changes = "; ".join(f"{k} {_short(v[0])} → {_short(v[1])}" for k, v in item.changes.items())
+        changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in item.changes.items())
         return [
             (f" {item.at[:16].replace('T', ' ')}  ", "card--meta"),
             (f"{fit(item.member, 10):<10} ", "card--title"),
@@ -832,7 +832,7 @@ class ActivityScreen(ListScreen):
             Content(f"{item.at}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}")
         ]
         for key, (before, after) in item.changes.items():
-            lines.append(Content(f"  {clean(key)}: {_short(before, 200)} → {_short(after, 200)}"))
+            lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))
         return Content("\n").join(lines)
 
     def action_filter(self) -> None:
@@ -857,12 +857,3 @@ class ActivityScreen(ListScreen):
             self.refresh_view()
         else:
             self.dismiss(None)
-
-
-def _short(value: object, limit: int = 30) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return f"[{len(value)}]"
-    s = clean(str(value))
-    return s if len(s) <= limit else s[: limit - 1] + "…"
