@@ -170,3 +170,17 @@ def test_undo_command(run, wp: Path) -> None:
     run("task", "note", "T2", "bob was here", user="bob")
     refused = run("undo")
     assert refused.exit_code == 1 and "bob changed T2 since" in refused.stderr
+
+
+def test_open_reads_the_file_before_starting_the_board(run, wp: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"meta": ')
+    result = run("open", path=bad)
+    assert result.exit_code == 1 and "not valid JSON at line 1" in result.stderr
+    data = json.loads(wp.read_text())
+    data["meta"]["1"]["schema_version"] = 99
+    wp.write_text(json.dumps(data))
+    result = run("open")  # a newer file is readable: it would open read-only; here there is no terminal
+    assert result.exit_code == 1 and "needs a terminal" in result.stderr
+    status = run("status")  # the scripting commands refuse a file they may misread
+    assert status.exit_code == 1 and "written by a newer workplan" in status.stderr

@@ -166,10 +166,11 @@ def launch_board(store: Store, theme: str | None) -> None:
     """Check the file, then start the Textual board on it.
 
     The file is read (and validated) before Textual is imported, so a bad file is a
-    one-line error and the app starts with the parsed data in the store's cache.
+    one-line error and the app starts with the parsed data in the store's cache. A
+    file of a newer schema that this version can still read opens read-only.
     The UI package is imported by name here so that no other command loads Textual.
     """
-    store.read()
+    store.read(allow_newer=True)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the board needs a terminal; for scripts use 'workplan status' or '--json' listings")
     ui = importlib.import_module("workplan_tui.ui.app")
