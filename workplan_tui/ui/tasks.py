@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from workplan_tui.model.records import TASK_STATUSES, Task
+from workplan_tui.model.records import Task
 from workplan_tui.store import actions
 
 if TYPE_CHECKING:
@@ -131,6 +131,3 @@ class TaskActions(Screen[Any]):
                 self.app.save_task(task, result.fields, lambda: self.after_change(task.id))
 
         self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today), done)
-
-
-__all__ = ["TASK_STATUSES", "TaskActions"]
