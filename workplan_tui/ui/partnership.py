@@ -334,19 +334,21 @@ class OutcomesScreen(ListScreen):
         return wp.outcomes_of(self.plan_id) if wp else []
 
     def row(self, item: Outcome, width: int) -> Parts:
+        """Fixed columns: id, name, bar, %, baseline → current → target, and due when there is room."""
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
         done, todo = bar_text(pct, 10)
-        figures = f" {number(item.baseline)} → {number(item.current)} → {number(item.target)} {clean(item.unit)}"
-        due = f"  {format_due(item.due, today=self.app.today())}" if item.due else ""
-        name = max(8, width - len(figures) - len(due) - 22)
+        figures = f"{number(item.baseline)} → {number(item.current)} → {number(item.target)} {clean(item.unit)}"
+        due = format_due(item.due, today=self.app.today()) if item.due else ""
+        due_cells = 18 if width >= 100 else 0
+        name = max(8, width - 24 - 30 - due_cells)
         return [
             (f" {item.label:<4} ", "card--meta"),
             (fit(item.name, name).ljust(name) + " ", "card--title"),
             (done, "card--bar"),
             (todo, "card--bar-empty"),
             (f"{pct:4.0f}% ", ""),
-            (figures, "card--meta"),
-            (due, "card--meta"),
+            (fit(figures, 29).ljust(30), "card--meta"),
+            (fit(due, due_cells), "card--meta"),
         ]
 
     def show_detail(self) -> None:
@@ -379,7 +381,10 @@ class OutcomesScreen(ListScreen):
                 t=number(item.target),
                 u=unit,
             ),
-            Content(f"Check-ins ({len(item.checkins)}), the chart below runs from the baseline to the latest:"),
+            Content(
+                (format_due(item.due, today=self.app.today()).capitalize() + ". " if item.due else "No due date. ")
+                + f"Check-ins ({len(item.checkins)}); the chart runs from the baseline to the latest:"
+            ),
         ]
         for c in item.checkins[-8:]:
             note = f"  {clean(c.note)}" if c.note else ""
