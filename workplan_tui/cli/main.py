@@ -126,6 +126,8 @@ class WorkplanGroup(click.Group):
             return super().invoke(ctx)
         except (StoreError, rules.RuleError, dates.DateError, schema.SchemaError) as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            raise  # `workplan log | head`: the reader went away; exit quietly
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")) from None
 
