@@ -112,7 +112,9 @@ class WorkplanApp(App[None]):
         try:
             workplan = self.store.read(allow_newer=True)
         except (StoreError, schema.SchemaError) as exc:
-            self.notify(str(exc), title="Cannot read the partnership file", severity="error", markup=False, timeout=30)
+            self.notify(
+                clean(str(exc)), title="Cannot read the partnership file", severity="error", markup=False, timeout=30
+            )
             return False
         self._use(workplan)
         return True
