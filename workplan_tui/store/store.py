@@ -201,6 +201,7 @@ class Store:
             read_bytes(self.path)  # raises the clear "no file" error
         if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
             raise ReadOnlyError(f"{self.path}: read-only for you (no write permission on the file or its folder)")
+        self.last_log_id = None  # set again only if this transaction logs a change
         with locked(self.path):
             data, _ = self._load_raw()
             storage_data = data

@@ -217,14 +217,19 @@ class WorkplanApp(App[None]):
             return False
         return True
 
-    def change(self, apply: Callable[[], Any]) -> bool:
-        """Run one store action; show a clear notice instead of failing. True when it landed."""
+    def change(self, apply: Callable[[], Any], *, raise_conflict: bool = False) -> bool:
+        """Run one store action; show a clear notice instead of failing. True when it landed.
+
+        With ``raise_conflict`` a ConflictError reaches the caller, which resolves it.
+        """
         if not self.can_change():
             return False
         others_wrote = self.store.changed_on_disk()
         try:
             record = apply()
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
+            if raise_conflict and isinstance(exc, ConflictError):
+                raise
             self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
             return False
         if self.store.last_log_id is not None:
@@ -243,8 +248,9 @@ class WorkplanApp(App[None]):
         if not self.can_change():
             return
         try:
-            if self.change_or_conflict(
-                lambda: actions.edit_task(self.store, original.id, mine, expected_rev=original.rev)
+            if self.change(
+                lambda: actions.edit_task(self.store, original.id, mine, expected_rev=original.rev),
+                raise_conflict=True,
             ):
                 done()
             return
@@ -280,20 +286,6 @@ class WorkplanApp(App[None]):
             chosen,
         )
 
-    def change_or_conflict(self, apply: Callable[[], Any]) -> bool:
-        """Like ``change``, but lets a ConflictError through for the caller to resolve."""
-        try:
-            apply()
-        except ConflictError:
-            raise
-        except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
-            self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
-            return False
-        if self.store.last_log_id is not None:
-            self.my_changes.append(self.store.last_log_id)
-        self.reload()
-        return True
-
     def undo(self) -> bool:
         """Undo my latest change of this session (refused if someone changed that record since)."""
         wp = self.workplan
@@ -307,7 +299,6 @@ class WorkplanApp(App[None]):
             return False
         self.my_changes.remove(entry_id)
         self.my_changes.pop()  # the undo entry itself is not a change to undo
-        self.reload()
         self.notify(f"Undone: {describe_id(self.workplan, entry_id)}", markup=False, timeout=5)
         return True
 
@@ -320,7 +311,6 @@ class WorkplanApp(App[None]):
 
     def set_stage(self, stage: str) -> None:
         if self.change(lambda: actions.set_stage(self.store, stage)):
-            self.reload()
             refresh = getattr(self.screen, "refresh_data", None)
             if refresh is not None:
                 refresh()

@@ -164,9 +164,8 @@ class ListScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.title_text(), [*self.KEYS, *ListScreen.BINDINGS]))
 
     def change(self, apply: Callable[[], Any]) -> None:
-        """Run a store action; on success re-read and redraw in place."""
+        """Run a store action (the app re-reads the file); on success redraw in place."""
         if self.app.change(apply):
-            self.app.reload()
             self.refresh_view()
 
     def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
