@@ -425,11 +425,19 @@ def edit_norm(store: Store, norm_id: int, text: str, *, expected_rev: int | None
         return export("norms", norm_id, tx.get("norms", norm_id))
 
 
-def _partner_id(tx: Tx, code: str) -> int:
-    for key, partner in tx.data.get("partners", {}).items():
-        if partner["code"] == code:
+def _find(tx: Tx, table: str, field: str, value: str) -> int | None:
+    """The id of the record of ``table`` whose ``field`` is ``value`` (partners by code, members by handle)."""
+    for key, raw in tx.data.get(table, {}).items():
+        if raw.get(field) == value:
             return int(key)
-    raise NotFoundError(f"no partner {code!r}")
+    return None
+
+
+def _partner_id(tx: Tx, code: str) -> int:
+    doc_id = _find(tx, "partners", "code", code)
+    if doc_id is None:
+        raise NotFoundError(f"no partner {code!r}")
+    return doc_id
 
 
 def edit_partner(
@@ -468,11 +476,11 @@ def edit_member(store: Store, handle: str, *, name: str | None = None, role: str
         changes["role"] = role
     with store.transaction() as tx:
         tx.require_member()
-        for key, member in tx.data.get("members", {}).items():
-            if member["handle"] == handle:
-                tx.update("members", int(key), changes, kind="member.edit", record=f"member {handle}")
-                return export("members", int(key), tx.get("members", int(key)))
-        raise NotFoundError(f"no member {handle!r}")
+        doc_id = _find(tx, "members", "handle", handle)
+        if doc_id is None:
+            raise NotFoundError(f"no member {handle!r}")
+        tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}")
+        return export("members", doc_id, tx.get("members", doc_id))
 
 
 def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
@@ -493,7 +501,7 @@ def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
                 amount = float(parts[2].replace(",", ""))
             except ValueError:
                 raise RuleError(f"line {number}: amount {parts[2]!r} is not a number") from None
-        result.append((kind, ":".join(parts[1:2]), amount))
+        result.append((kind, parts[1], amount))
     return result
 
 
@@ -508,11 +516,10 @@ def _record_of(tx: Tx, record: str) -> tuple[str, int]:
         return "meta", 1
     for table, noun, key in (("partners", "partner ", "code"), ("members", "member ", "handle")):
         if record.startswith(noun):
-            wanted = record[len(noun) :]
-            for doc_id, raw in tx.data.get(table, {}).items():
-                if raw.get(key) == wanted:
-                    return table, int(doc_id)
-            raise NotFoundError(f"{record} no longer exists")
+            doc_id = _find(tx, table, key, record[len(noun) :])
+            if doc_id is None:
+                raise NotFoundError(f"{record} no longer exists")
+            return table, doc_id
     if record[:1] in _PREFIX_TABLE and record[1:].isdigit():
         return _PREFIX_TABLE[record[:1]], int(record[1:])
     raise RuleError(f"cannot undo a change to {record!r}")
@@ -546,13 +553,13 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             raise NotFoundError(f"no activity entry A{entry_id}")
         if entry.get("member") != tx.user:
             raise RuleError(f"A{entry_id} is {entry.get('member')}'s change, not yours")
-        if any(a.get("undoes") == entry_id for a in activity.values()):
+        undone = {a.get("undoes") for a in activity.values()}
+        if entry_id in undone:
             raise RuleError(f"A{entry_id} ({entry['kind']} on {entry['record']}) is already undone")
         kind, record = entry["kind"], entry["record"]
         if kind.endswith(".add") or kind in ("partnership.create", "undo"):
             raise RuleError(f"cannot undo {kind} on {record}; edit or archive it instead")
         # Later changes to the record count, except pairs of a change and its undo.
-        undone = {a.get("undoes") for a in activity.values()}
         later = [
             a
             for k, a in activity.items()
@@ -571,20 +578,9 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         changes = entry.get("changes", {})
         if any(current.get(name) != after for name, (_, after) in changes.items()):
             raise RuleError(f"{record} was changed since (by hand?); nothing undone")
-        tx.update(
-            table,
-            doc_id,
-            {name: before for name, (before, _) in changes.items()},
-            kind="undo",
-            record=record,
-            undoes=entry_id,
-        )
-        return {
-            "undone": f"A{entry_id}",
-            "kind": kind,
-            "record": record,
-            "restored": {name: before for name, (before, _) in changes.items()},
-        }
+        restored = {name: before for name, (before, _) in changes.items()}
+        tx.update(table, doc_id, restored, kind="undo", record=record, undoes=entry_id)
+        return {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": restored}
 
 
 def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
