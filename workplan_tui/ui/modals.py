@@ -22,21 +22,38 @@ from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key of a screen, read from the same binding table the footer uses."""
+class Reading(ModalScreen[None]):
+    """A heading and lines to read, in a scrolling box."""
 
     CSS_PATH = "modals.tcss"
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.heading = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        body = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
+        body += [Content(clean(line)) for line in self.lines]
+        with VerticalScroll(id="help"):
+            yield Static(Content("\n").join(body))
+
+
+class TextScreen(Reading):
+    """Some lines to read (e.g. a member's earlier votes); escape closes."""
+
+    BINDINGS = [Binding("escape,q,enter", "dismiss(None)", "Close")]
+
+
+class HelpScreen(Reading):
+    """Every key of a screen, read from the same binding table the footer uses."""
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
 
     def __init__(self, title: str, bindings: list[BindingType]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.bindings = bindings
-
-    def compose(self) -> ComposeResult:
         entries: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for binding in self.bindings:
+        for binding in bindings:
             if not isinstance(binding, Binding) or binding.description in seen:
                 continue
             seen.add(binding.description)
@@ -48,14 +65,13 @@ class HelpScreen(ModalScreen[None]):
         entries.append(("ctrl+p", "command palette"))
         half = (len(entries) + 1) // 2
         left, right = entries[:half], entries[half:]
-        rows = [Content.from_markup("[b]$title keys[/b]  (escape closes)", title=self.title_text)]
+        lines = []
         for i, (key, what) in enumerate(left):
             line = f"{key:<17}{what:<20}"
             if i < len(right):
                 line += f"  {right[i][0]:<14}{right[i][1]}"
-            rows.append(Content(line))
-        with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(rows))
+            lines.append(line)
+        super().__init__(f"{title} keys", lines)
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()
@@ -308,24 +324,6 @@ class EditTask(ModalScreen[TaskEdit | None]):
         if "title" in changed and changed["title"] == clean(t.title):
             del changed["title"]
         return TaskEdit(changed)
-
-
-class TextScreen(ModalScreen[None]):
-    """Some lines to read (e.g. a member's earlier votes); escape closes."""
-
-    CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape,q,enter", "dismiss(None)", "Close")]
-
-    def __init__(self, title: str, lines: list[str]) -> None:
-        super().__init__()
-        self.heading = title
-        self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        body = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
-        body += [Content(clean(line)) for line in self.lines]
-        with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(body))
 
 
 FIELD_NAMES = {

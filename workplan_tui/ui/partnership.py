@@ -24,7 +24,7 @@ from workplan_tui.model.records import CONTRIBUTION_KINDS, POSITIONS, ROLES, Mem
 from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field, FormDialog
-from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, strip
+from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, number, strip
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -48,10 +48,6 @@ def ago(timestamp: str, now: datetime) -> str:
     if days < 14:
         return f"{days} days ago"
     return f"{days // 7} weeks ago"
-
-
-def number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 class RowList(VirtualList[Any]):

@@ -309,7 +309,7 @@ class PlanList(VirtualList[PlanFigures]):
 def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, current / target unit."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
-    figures = f" {_number(outcome.current)} / {_number(outcome.target)} {clean(outcome.unit)}".rstrip()
+    figures = f" {number(outcome.current)} / {number(outcome.target)} {clean(outcome.unit)}".rstrip()
     name_cells = max(6, min(30, width - len(figures) - 14))
     done, todo = bar_text(pct, 10)
     return [
@@ -320,7 +320,8 @@ def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
     ]
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
+    """1,200 for whole numbers, 3.5 otherwise."""
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
