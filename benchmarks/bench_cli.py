@@ -18,14 +18,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import orjson  # noqa: E402
-from generate import generate  # noqa: E402
+from common import synthetic_file, workplan_cmd  # noqa: E402
 
 from workplan_tui.store import actions  # noqa: E402
 from workplan_tui.store.store import Store  # noqa: E402
@@ -49,19 +47,13 @@ def measure(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, floa
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def workplan_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("workplan")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "workplan_tui"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="workplan-bench-"))
-    path = folder / "big.json"
-    path.write_bytes(orjson.dumps(generate(args.tasks), option=orjson.OPT_INDENT_2) + b"\n")
+    path = synthetic_file(args.tasks)
+    folder = path.parent
     env = {**os.environ, "WORKPLAN_USER": "member01", "WORKPLAN_FILE": str(path)}
     print(f"file: {args.tasks} tasks, {path.stat().st_size / 1e6:.1f} MB; median of {args.runs} runs\n")
 

@@ -27,6 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import synthetic_file, workplan_cmd  # noqa: E402
+
 IDLE_PROBE = r"""
 import asyncio, sys, time
 from workplan_tui.ui.app import make_app
@@ -54,11 +58,6 @@ for changes in watchfiles.watch(path.parent, rust_timeout=timeout, yield_on_time
         break
 print((time.process_time() - start_cpu) / (time.monotonic() - start) * 100)
 """
-
-
-def workplan_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("workplan")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "workplan_tui"]
 
 
 async def board_delays(path: Path, writes: int) -> list[float]:
@@ -118,7 +117,10 @@ def watchfiles_delay(path: Path, writes: int) -> list[float] | None:
     env = {**os.environ, "WORKPLAN_FILE": str(path), "WORKPLAN_USER": "member02"}
     for i in range(writes):
         subprocess.run(
-            [*workplan_cmd(), "task", "progress", f"T{200 + i}", "+1"], env=env, check=True, stdout=subprocess.DEVNULL
+            [*workplan_cmd(), "task", "note", f"T{200 + i}", f"bench {i}"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         landed = path.stat().st_mtime
         deadline = time.time() + 5
@@ -134,9 +136,6 @@ def watchfiles_delay(path: Path, writes: int) -> list[float] | None:
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import orjson
-    from generate import generate
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=10_000)
@@ -144,9 +143,7 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=20.0)
     args = parser.parse_args()
     os.environ["WORKPLAN_CONFIG_DIR"] = tempfile.mkdtemp(prefix="workplan-bench-config-")
-    folder = Path(tempfile.mkdtemp(prefix="workplan-bench-"))
-    path = folder / "big.json"
-    path.write_bytes(orjson.dumps(generate(args.tasks), option=orjson.OPT_INDENT_2) + b"\n")
+    path = synthetic_file(args.tasks)
     print(f"file: {args.tasks} tasks, {path.stat().st_size / 1e6:.1f} MB\n")
 
     delays = asyncio.run(board_delays(path, args.writes))

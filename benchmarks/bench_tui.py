@@ -103,16 +103,13 @@ def run(mode: str, path: Path | None) -> dict[str, float]:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import orjson
-    from generate import generate
+    from common import synthetic_file
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="workplan-bench-"))
-    path = folder / "big.json"
-    path.write_bytes(orjson.dumps(generate(args.tasks), option=orjson.OPT_INDENT_2) + b"\n")
+    path = synthetic_file(args.tasks)
     label = [run("label", None) for _ in range(args.runs)]
     board = [run("board", path) for _ in range(args.runs)]
     label_paint = statistics.median(r["paint"] for r in label)

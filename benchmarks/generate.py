@@ -116,6 +116,10 @@ def generate(tasks: int, plans: int = 20, seed: int = 7) -> dict:
     return data
 
 
+def write_file(path: Path, tasks: int, plans: int = 20) -> None:
+    path.write_bytes(orjson.dumps(generate(tasks, plans), option=orjson.OPT_INDENT_2) + b"\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=10_000)
@@ -124,8 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.tasks < 0 or args.plans < 1:
         sys.exit("generate.py: --tasks must be >= 0 and --plans >= 1")
-    data = generate(args.tasks, args.plans)
-    args.out.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    write_file(args.out, args.tasks, args.plans)
     print(f"wrote {args.out}: {args.tasks} tasks in {args.plans} plans, {args.out.stat().st_size / 1e6:.1f} MB")
 
 

@@ -16,7 +16,7 @@ from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.tasks import TaskActions
-from workplan_tui.ui.widgets import bar_text
+from workplan_tui.ui.widgets import bar_text, due_marker
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -117,7 +117,7 @@ class ReviewScreen(TaskActions):
         width = max(20, self.size.width - 24)
         done, todo = bar_text(task.progress, min(40, width))
         due = format_due(task.due, today=today, done=task.status == "done") if task.due else "no due date"
-        overdue = bool(task.due) and task.status != "done" and (task.due or "") < today.isoformat()
+        overdue = due_marker(task, today) == "!"
         lines = [
             Content.from_markup("[b]$label  $title[/b]", label=task.label, title=clean(task.title)),
             Content(f"plan      {plan.label} {clean(plan.title)}" if plan else ""),
