@@ -73,8 +73,13 @@ def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_pat
     out = bytearray()
     try:
         assert read_until(fd, b"Test Partnership", 20, out), out[-500:]
-        os.write(fd, b"t")  # the table view: every title in full
-        assert read_until(fd, b"Budget [/b] review", 10, out)
+        # The table view shows every title in full. Under load a key sent while the app
+        # is still settling can be lost; a later press toggles the view again.
+        for _ in range(3):
+            os.write(fd, b"t")
+            if read_until(fd, b"Budget [/b] review", 8, out):
+                break
+        assert b"Budget [/b] review" in out
         os.write(fd, b"q")
         read_until(fd, b"\x00never", 5, out)
         status = app.wait(timeout=10)

@@ -25,11 +25,13 @@ from workplan_tui.model.records import (
     label,
     parse_label,
 )
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
-from workplan_tui.store.storage import InvalidFileError, StoreError, parse, read_bytes
+from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store, acting_member, utc_now
 
+# A board waits less than a script for the lock: a person is looking at a frozen screen meanwhile.
+BOARD_LOCK_TIMEOUT = 10.0
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -40,7 +42,7 @@ class Env:
         self.path = path
         self.theme: str | None = None
         self.user = acting_member()
-        self.store = Store(path, user=self.user)
+        self.store = Store(path, user=self.user, on_wait=lambda line: click.echo(f"workplan: {clean(line)}", err=True))
 
     def now(self) -> datetime:
         return utc_now()
@@ -176,7 +178,12 @@ def launch_board(store: Store, theme: str | None) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the board needs a terminal; for scripts use 'workplan status' or '--json' listings")
     ui = importlib.import_module("workplan_tui.ui.app")
-    ui.make_app(store.path, store=store, theme=theme).run()
+    store.on_wait = None  # the screen is Textual's now: no lines on stderr
+    store.lock_timeout = BOARD_LOCK_TIMEOUT
+    app = ui.make_app(store.path, store=store, theme=theme)
+    app.run()
+    if app.return_code:  # the board crashed (Textual printed why): scripts must see it
+        sys.exit(app.return_code)
 
 
 # --- init, demo, check -------------------------------------------------------------
@@ -230,26 +237,43 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 @cli.command()
 @pass_env
 def check(env: Env) -> None:
-    """Validate the file: exit 0 when sound, else 1 with every problem listed."""
+    """Validate the file: exit 0 when sound, else 1 with every problem listed.
+
+    Also reports temporary files left by an interrupted write (the next write removes them).
+    """
+    path = env.store.path
+    if path != env.path:
+        click.echo(f"{clean(env.path)}: a symbolic link to {clean(path)}; workplan locks and writes there")
+    orphans = find_temp_files(path)
+    if orphans:
+        try:
+            with locked(path, timeout=2):
+                orphans = find_temp_files(path)  # under the lock none can be in use
+        except StoreError:
+            pass
+    for name in orphans:
+        click.echo(f"{clean(path.parent / name)}: left by an interrupted write; the next write removes it", err=True)
     try:
-        data = parse(env.path, read_bytes(env.path)[0])
+        data = parse(path, read_bytes(path)[0])
         problems = schema.validate(data)
     except schema.NewerSchemaError as exc:
         problems = exc.problems
-    except InvalidFileError as exc:
-        click.echo(f"{exc}", err=True)
+    except StoreError as exc:
+        click.echo(f"workplan: error: {clean(str(exc))}", err=True)
         sys.exit(1)
     if problems:
         for problem in problems:
-            click.echo(f"{env.path}: {clean(str(problem))}", err=True)
+            click.echo(f"{clean(path)}: {clean(str(problem))}", err=True)
         click.echo(f"{len(problems)} problem(s) found; the file was not changed.", err=True)
         sys.exit(1)
     workplan = schema.build(data)
     click.echo(
-        f"{env.path}: sound (schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "
+        f"{clean(path)}: sound (schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "
         f"{len(workplan.members)} members, {len(workplan.plans)} plans, {len(workplan.outcomes)} outcomes, "
         f"{len(workplan.tasks)} tasks, {len(workplan.activity)} log entries)"
     )
+    if orphans:
+        sys.exit(1)
 
 
 # --- status and log -----------------------------------------------------------------
@@ -280,9 +304,7 @@ def log(env: Env, limit: int, as_json: bool) -> None:
     for a in entries:
         changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
-        click.echo(
-            f"{a.at[:16].replace('T', ' ')}  {who}  {clean(a.record)} {clean(a.kind)}  {render.fit(changes, 80)}"
-        )
+        click.echo(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {render.fit(changes, 80)}")
 
 
 def _asdict(record: Any) -> dict[str, Any]:
@@ -920,14 +942,12 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     if t.updates:
         out.append("Updates:")
         for u in t.updates:
-            out.append(f"  {u.at[:16].replace('T', ' ')}  {clean(u.by)}: {clean(u.text)}")
+            out.append(f"  {stamp(u.at)}  {clean(u.by)}: {clean(u.text)}")
     if history:
         out.append("History:")
         for a in history:
             changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
-            out.append(
-                f"  {a.at[:16].replace('T', ' ')}  {clean(a.member)}  {clean(a.kind)}  {render.fit(changes, 70)}"
-            )
+            out.append(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {render.fit(changes, 70)}")
     click.echo("\n".join(out))
 
 

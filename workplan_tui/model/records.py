@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +28,34 @@ def label(table: str, doc_id: int) -> str:
     return f"{PREFIX.get(table, '#')}{doc_id}"
 
 
+# A record id as stored (a key of its table): canonical ASCII digits, no leading zero.
+# "01" or a non-ASCII digit beside "1" would make T1 show one record while writes
+# go to another (PRODUCT.md: ids match ^[1-9][0-9]*$); nine digits at most.
+_ID_KEY = re.compile(r"[1-9][0-9]{0,8}")
+_TYPED_ID = re.compile(r"[0-9]{1,9}")
+
+
+def id_of_key(key: str) -> int | None:
+    """The id a stored key names (``"12"`` -> 12), or None when the key is not canonical."""
+    return int(key) if _ID_KEY.fullmatch(key) else None
+
+
+def id_of_label(text: str) -> tuple[str, int] | None:
+    """``"T12"`` -> ``("T", 12)`` for a canonical label, else None (never raises)."""
+    number = id_of_key(text[1:]) if len(text) > 1 else None
+    return (text[0], number) if number is not None else None
+
+
 def parse_label(text: str, table: str) -> int:
-    """Read ``T12``, ``t12`` or ``12`` as the id of a record of ``table``."""
+    """Read ``T12``, ``t12`` or ``12`` (ASCII digits) as the id of a record of ``table``.
+
+    Raises ValueError with a one-line message for anything else (``T²``, ``T0``, ``x``).
+    """
     prefix = PREFIX[table]
     s = text.strip()
     if s[:1].upper() == prefix:
         s = s[1:]
-    if not s.isdigit() or len(s) > 9 or int(s) == 0:
+    if not _TYPED_ID.fullmatch(s) or int(s) == 0:
         raise ValueError(f"{text!r} is not a {_NOUN[table]} id (expected e.g. {prefix}12)")
     return int(s)
 

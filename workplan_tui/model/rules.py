@@ -151,7 +151,7 @@ def parse_progress(spec: str, current: int) -> int:
     s = spec.strip()
     relative = s[:1] in "+-" and len(s) > 1
     digits = s[1:] if relative else s
-    if not digits.isdigit() or len(digits) > 4:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
         raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, +10 or -5")
     value = int(digits)
     if relative:

@@ -40,11 +40,21 @@ from workplan_tui.model.records import (
     Workplan,
     label,
 )
+from workplan_tui.model.text import clean
 
 TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "activity")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+# Patterns end with \Z, not $: "$" also matches before a final newline ("bob\n").
+# Character classes are spelt out in ASCII: "\d" also matches other scripts' digits.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_HANDLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\Z")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}\Z")
+# An instant as workplan writes it (ISO 8601 UTC, e.g. 2026-11-28T09:30:00Z); fractions allowed.
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z\Z")
+_ID_KEY = re.compile(r"[1-9][0-9]{0,8}\Z")
+# Numbers people track (amounts, outcome values) stay far from float overflow, so
+# sums and ratios of them are always finite.
+MAX_NUMBER = 1e15
+MAX_ID = 999_999_999  # nine digits, as _ID_KEY
 
 
 @dataclass(slots=True, frozen=True)
@@ -111,6 +121,8 @@ def _number(value: Any) -> str | None:
         return f"must be a number (found {value!r:.40})"
     if value != value or value in (float("inf"), float("-inf")):
         return "must be a finite number"
+    if abs(value) > MAX_NUMBER:
+        return f"must be at most {MAX_NUMBER:.0e} in size (found {value!r:.40})"
     return None
 
 
@@ -121,7 +133,7 @@ def _percent(value: Any) -> str | None:
 
 
 def _id(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         return f"must be a record id (found {value!r:.40})"
     return None
 
@@ -184,8 +196,20 @@ def _object(fields: Mapping[str, tuple[Callable[[Any], str | None], bool]]) -> C
 
 
 def _timestamp(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) > 40 or not value[:4].isdigit():
-        return f"must be a UTC timestamp (found {value!r:.40})"
+    if not isinstance(value, str) or not _TIMESTAMP.match(value):
+        return f"must be a UTC timestamp like 2026-11-28T09:30:00Z (found {clean(repr(value))[:40]})"
+    return None
+
+
+def _changes(value: Any) -> str | None:
+    """An activity entry's changes: {field: [before, after]}."""
+    if not isinstance(value, dict):
+        return f"must be an object (found {type(value).__name__})"
+    for name, pair in value.items():
+        if len(name) > 64:
+            return "has a field name longer than 64 characters"
+        if type(pair) is not list or len(pair) != 2:
+            return f"'{clean(name)[:40]}' must be a [before, after] pair"
     return None
 
 
@@ -279,7 +303,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "os_user": (_text(64), False),
         "kind": (_text(64, empty=False), True),
         "record": (_text(64), True),
-        "changes": (lambda v: None if isinstance(v, dict) else "must be an object", False),
+        "changes": (_changes, False),
         "undoes": (_id, False),
     },
 }
@@ -295,9 +319,9 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
 _S, _L = SHORT_TEXT, LONG_TEXT
 _STR = "type(v) is str and len(v) <= {n}"
 _NONEMPTY = "type(v) is str and len(v) <= {n} and v != '' and not v.isspace()"
-_ID = "type(v) is int and v >= 1"
-_NUM = "(type(v) is int or (type(v) is float and isfinite(v)))"
-_TS = "type(v) is str and len(v) <= 40 and v[:4].isdigit()"
+_ID = f"type(v) is int and 1 <= v <= {MAX_ID}"
+_NUM = f"(type(v) is int or (type(v) is float and isfinite(v))) and -{MAX_NUMBER!r} <= v <= {MAX_NUMBER!r}"
+_TS = "type(v) is str and TIMESTAMP(v) is not None"
 _H = "type(v) is str and HANDLE(v) is not None"
 _C = "type(v) is str and CODE(v) is not None"
 _D = "type(v) is str and DATE(v) is not None"
@@ -371,7 +395,7 @@ FAST: dict[str, dict[str, str]] = {
         "os_user": _STR.format(n=64),
         "kind": _NONEMPTY.format(n=64),
         "record": _STR.format(n=64),
-        "changes": "type(v) is dict",
+        "changes": "type(v) is dict and CHANGES(v) is None",
         "undoes": _ID,
     },
 }
@@ -381,6 +405,8 @@ def _compile_fast(table: str) -> Callable[[dict[str, Any]], bool]:
     lines = ["def sound(r):", "    get = r.get"]
     names: dict[str, Any] = {"isfinite": math.isfinite, "HANDLE": _HANDLE.match, "CODE": _CODE.match}
     names["DATE"] = _DATE.match
+    names["TIMESTAMP"] = _TIMESTAMP.match
+    names["CHANGES"] = _changes
     for i, (name, expr) in enumerate(FAST[table].items()):
         check, required = FIELDS[table][name]
         names[f"CHECK{i}"] = check
@@ -406,9 +432,9 @@ def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
         return f"member {record['handle']!r:.40}"
     if table == "meta":
         return "partnership (meta)"
-    if key.isdigit():
+    if _ID_KEY.match(key):
         return f"{table[:-1] if table.endswith('s') else table} {label(table, int(key))}"
-    return f"{table} record {key!r:.20}"
+    return f"{table} record {clean(repr(key))[:20]}"
 
 
 def check_version(data: Any, *, allow_newer: bool = False) -> list[Problem]:
@@ -449,11 +475,16 @@ def validate(data: Any, *, allow_newer: bool = False) -> list[Problem]:
             continue
         fields = FIELDS[table]
         sound = _SOUND[table]
+        ID_KEY = _ID_KEY.match  # noqa: N806 - a local alias in the hot loop
         for key, record in raw.items():
-            if type(record) is dict and sound(record) and key.isdigit():
+            if type(record) is dict and sound(record) and ID_KEY(key):
                 continue
-            if not key.isdigit():
-                problems.append(Problem(f"{table} record {key!r:.20}", "id must be a whole number"))
+            if not ID_KEY(key):
+                problems.append(
+                    Problem(
+                        f"{table} record {clean(repr(key))[:20]}", "id must be a whole number without leading zeros"
+                    )
+                )
                 continue
             if not isinstance(record, dict):
                 problems.append(Problem(_where(table, key, {}), f"must be an object (found {type(record).__name__})"))

@@ -56,3 +56,12 @@ def short(value: object, limit: int = 30) -> str:
         return f"[{len(value)}]"
     s = clean(str(value))
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def stamp(at: object, *, date_only: bool = False) -> str:
+    """A stored UTC timestamp for display: '2026-11-28 09:30' (or '2026-11-28'), cleaned.
+
+    Timestamps come from the shared file like any other text, so they are cleaned too.
+    """
+    s = clean(at)
+    return s[:10] if date_only else s[:16].replace("T", " ")

@@ -19,6 +19,7 @@ from workplan_tui.model.records import (
     RULES,
     SHORT_TEXT,
     STAGES,
+    id_of_label,
     label,
 )
 from workplan_tui.model.rules import RuleError
@@ -520,8 +521,9 @@ def _record_of(tx: Tx, record: str) -> tuple[str, int]:
             if doc_id is None:
                 raise NotFoundError(f"{record} no longer exists")
             return table, doc_id
-    if record[:1] in _PREFIX_TABLE and record[1:].isdigit():
-        return _PREFIX_TABLE[record[:1]], int(record[1:])
+    parsed = id_of_label(record)
+    if parsed is not None and parsed[0] in _PREFIX_TABLE:
+        return _PREFIX_TABLE[parsed[0]], parsed[1]
     raise RuleError(f"cannot undo a change to {record!r}")
 
 

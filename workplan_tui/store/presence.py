@@ -4,66 +4,152 @@ Each open board keeps ``.NAME.presence/USER.HOST.PID`` beside the data file and
 touches it every ``HEARTBEAT`` seconds; an entry not touched for ``EXPIRES``
 seconds is stale (its board crashed or lost its connection) and is ignored and
 cleared away.
+
+The folder is shared with every member of the group, so nothing in it is trusted
+(PRODUCT.md, "The shared file"): the folder and its entries are never followed
+through a symbolic link (a member who swaps the folder for a link to someone
+else's folder must not make their boards delete files there), only regular files
+whose names match ``ENTRY`` are read (at most ``MAX_ENTRY`` bytes, never blocking
+on a FIFO) or removed, and my own entry is created exclusively.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import time
 from pathlib import Path
 
+from workplan_tui.store.storage import group_shared
+
 HEARTBEAT = 10.0
 EXPIRES = 35.0
+MAX_ENTRY = 4096
+ENTRY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.[0-9]{1,10}\Z")
+_NAME_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_OPEN_ENTRY = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY
 
 
 class Presence:
+    """My entry in the presence folder of one data file, and a view of the others'."""
+
     def __init__(self, path: Path, user: str) -> None:
+        self.path = path
         self.folder = path.with_name(f".{path.name}.presence")
         self.user = user
-        self.entry = self.folder / f"{user}.{socket.gethostname()}.{os.getpid()}"
+        self.shared_group = group_shared(path.parent)
+        host = _NAME_SAFE.sub("_", socket.gethostname())[:64] or "host"
+        name = _NAME_SAFE.sub("_", user)[:64].lstrip(".-") or "user"
+        self.name = f"{name}.{host}.{os.getpid()}"
+        self.entry = self.folder / self.name
+
+    def _open_folder(self, create: bool) -> int | None:
+        """The folder, opened without following a link; created (group-shared) if asked."""
+        try:
+            return os.open(self.folder, _OPEN_DIR)
+        except FileNotFoundError:
+            if not create:
+                return None
+        except OSError:
+            return None  # a link, a file, no permission: not ours to use
+        try:
+            os.mkdir(self.folder, 0o777)
+            fd = os.open(self.folder, _OPEN_DIR)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            try:
+                data_gid = os.stat(self.path).st_gid if self.shared_group else st.st_gid
+                if st.st_gid != data_gid:
+                    os.fchown(fd, -1, data_gid)
+            except OSError:
+                pass
+            os.fchmod(fd, stat.S_IMODE(st.st_mode) | stat.S_IRWXG | (stat.S_ISGID if self.shared_group else 0))
+        except OSError:
+            pass
+        return fd
 
     def beat(self) -> None:
         """Say (again) that I am here. Problems (read-only folder) are not errors."""
+        folder = self._open_folder(create=True)
+        if folder is None:
+            return
         try:
-            if not self.folder.exists():
-                self.folder.mkdir(mode=0o777)
-                mode = stat.S_IMODE(self.folder.stat().st_mode)
-                self.folder.chmod(mode | stat.S_IRGRP | stat.S_IWGRP | stat.S_IXGRP)
-            if self.entry.exists():
-                os.utime(self.entry)
-            else:
-                self.entry.write_text(json.dumps({"user": self.user, "pid": os.getpid(), "since": time.time()}))
+            try:
+                os.utime(self.name, dir_fd=folder, follow_symlinks=False)
+                st = os.stat(self.name, dir_fd=folder, follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+                    return
+                os.unlink(self.name, dir_fd=folder)  # not my entry (someone planted it)
+            except FileNotFoundError:
+                pass
+            fd = os.open(self.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_ENTRY, 0o666, dir_fd=folder)
+            try:
+                if self.shared_group:
+                    os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) | stat.S_IRGRP | stat.S_IWGRP)
+                payload = {"user": self.user, "pid": os.getpid(), "since": time.time()}
+                os.write(fd, json.dumps(payload).encode())
+            finally:
+                os.close(fd)
         except OSError:
             pass
+        finally:
+            os.close(folder)
 
     def others(self, now: float | None = None) -> list[str]:
         """Other members with the file open now (not me, not stale), sorted."""
         now = time.time() if now is None else now
+        folder = self._open_folder(create=False)
+        if folder is None:
+            return []
         users: set[str] = set()
         try:
-            entries = list(self.folder.iterdir())
+            names = os.listdir(folder)
+            for name in names[:10_000]:
+                if name == self.name or not ENTRY.match(name):
+                    continue
+                user = self._read_entry(folder, name, now)
+                if user is not None and user != self.user:
+                    users.add(user)
         except OSError:
             return []
-        for entry in entries:
-            if entry == self.entry:
-                continue
-            try:
-                age = now - entry.stat().st_mtime
-                if age > EXPIRES:
-                    entry.unlink(missing_ok=True)  # a board that went away without saying so
-                    continue
-                user = json.loads(entry.read_text()).get("user")
-            except (OSError, ValueError, AttributeError):
-                continue
-            if isinstance(user, str) and user != self.user:
-                users.add(user)
+        finally:
+            os.close(folder)
         return sorted(users)
 
-    def leave(self) -> None:
+    @staticmethod
+    def _read_entry(folder: int, name: str, now: float) -> str | None:
         try:
-            self.entry.unlink(missing_ok=True)
+            st = os.stat(name, dir_fd=folder, follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            if now - st.st_mtime > EXPIRES:
+                os.unlink(name, dir_fd=folder)  # a board that went away without saying so
+                return None
+            fd = os.open(name, os.O_RDONLY | _OPEN_ENTRY, dir_fd=folder)
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None
+                raw = os.read(fd, MAX_ENTRY)
+            finally:
+                os.close(fd)
+            user = json.loads(raw).get("user")
+        except (OSError, ValueError, AttributeError, RecursionError):
+            return None
+        return user if isinstance(user, str) and 0 < len(user) <= 64 else None
+
+    def leave(self) -> None:
+        folder = self._open_folder(create=False)
+        if folder is None:
+            return
+        try:
+            os.unlink(self.name, dir_fd=folder)
         except OSError:
             pass
+        finally:
+            os.close(folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,17 +15,26 @@ from tinydb import TinyDB
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION, Workplan, label
 from workplan_tui.store.storage import (
+    LOCK_TIMEOUT,
     FieldTable,
     InvalidFileError,
     ReadOnlyError,
     SharedJSONStorage,
     StatKey,
     StoreError,
+    WaitNotice,
+    _sticky_other,
     current_key,
     dump,
+    group_reason,
+    in_group,
     locked,
+    os_login,
     parse,
     read_bytes,
+    real_path,
+    sticky_reason,
+    sweep_temp_files,
     write_atomic,
 )
 
@@ -54,10 +62,8 @@ class ConflictError(StoreError):
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid{os.getuid()}"
+    """The Unix login of this process (never fails)."""
+    return os_login()
 
 
 def acting_member() -> str:
@@ -88,8 +94,19 @@ def _no_gc() -> Iterator[None]:
 class Store:
     """One partnership file on disk. Safe to use from several processes at once."""
 
-    def __init__(self, path: str | os.PathLike[str], *, user: str | None = None, clock: Clock = utc_now):
-        self.path = Path(path)
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        user: str | None = None,
+        clock: Clock = utc_now,
+        lock_timeout: float = LOCK_TIMEOUT,
+        on_wait: WaitNotice | None = None,
+    ):
+        self.given = Path(path)
+        self.path = real_path(self.given)  # a link is resolved once: lock and write beside the real file
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
         self.user = user or acting_member()
         self.os_user = os_user()
         self.clock = clock
@@ -141,10 +158,22 @@ class Store:
         """Why I cannot change this file, or None when I can."""
         if self.newer_schema is not None:
             return f"written by a newer workplan (schema {self.newer_schema}); upgrade workplan to change it"
+        return self._permission_reason()
+
+    def _permission_reason(self) -> str | None:
+        """Why the operating system will not let me replace the file, or None."""
         if not os.access(self.path, os.W_OK):
             return f"you have no write permission on {self.path.name}"
         if not os.access(self.path.parent, os.W_OK):
             return f"you cannot write in the folder {self.path.parent}"
+        if _sticky_other(self.path):
+            return sticky_reason(self.path)
+        try:
+            gid = os.stat(self.path).st_gid
+        except OSError:
+            return None
+        if not in_group(gid):
+            return group_reason(gid)
         return None
 
     def adopt(self, other: Store) -> bool:
@@ -161,9 +190,15 @@ class Store:
     # --- writing -------------------------------------------------------------
 
     def create(self, name: str, purpose: str = "") -> None:
-        """Write a new, empty partnership file; refuses to replace an existing one."""
-        with locked(self.path):
-            if self.path.exists():
+        """Write a new, empty partnership file; refuses to replace an existing one.
+
+        In a group-shared folder (setgid or group-writable) the file is group-readable
+        and -writable whatever the creator's umask. Raises StoreError.
+        """
+        if os.path.islink(self.given):
+            raise StoreError(f"{self.given}: already exists (a symbolic link); not overwriting it")
+        with self._locked():
+            if os.path.lexists(self.path):
                 raise StoreError(f"{self.path}: already exists; not overwriting it")
             now = iso(self.clock())
             data: dict[str, Any] = {
@@ -188,7 +223,7 @@ class Store:
                 "record": "partnership",
                 "changes": {"name": [None, name]},
             }
-            self._remember(data, write_atomic(self.path, dump(data)))
+            self._remember(data, write_atomic(self.path, dump(data), what="the new partnership"))
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -197,12 +232,14 @@ class Store:
         Nothing is written if the block raises. Keep the block short: the lock is
         held throughout, so never wait for a person inside it.
         """
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             read_bytes(self.path)  # raises the clear "no file" error
-        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
-            raise ReadOnlyError(f"{self.path}: read-only for you (no write permission on the file or its folder)")
+        reason = self._permission_reason()
+        if reason:
+            raise ReadOnlyError(f"{self.path}: read-only for you: {reason}")
         self.last_log_id = None  # set again only if this transaction logs a change
-        with locked(self.path):
+        with self._locked():
+            sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             data, _ = self._load_raw()
             storage_data = data
             tx = Tx(self, storage_data)
@@ -210,12 +247,15 @@ class Store:
                 yield tx
                 if tx.storage.dirty:
                     tx.validate_touched()
-                    key = write_atomic(self.path, dump(tx.storage.data))
+                    key = write_atomic(self.path, dump(tx.storage.data), what=tx.summary())
                     self._remember(tx.storage.data, key)
                     self.last_log_id = tx.last_log
             except BaseException:
                 self._forget()  # the cached data may hold half-applied changes
                 raise
+
+    def _locked(self) -> Any:
+        return locked(self.path, self.lock_timeout, self.on_wait)
 
     def _remember(self, data: dict[str, Any], key: StatKey) -> None:
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
@@ -238,6 +278,14 @@ class Tx:
         self._touched: set[tuple[str, str]] = set()
         self._model: Workplan | None = None
         self.last_log: int | None = None
+        self._logged: list[str] = []  # "T12 progress" for each change, to say what was not saved
+
+    def summary(self) -> str:
+        """What this transaction changes, for an error message: 'T12 progress', 'the change'."""
+        if not self._logged:
+            return "the change"
+        more = f" (+{len(self._logged) - 3} more)" if len(self._logged) > 3 else ""
+        return ", ".join(self._logged[:3]) + more
 
     @property
     def data(self) -> dict[str, Any]:
@@ -325,6 +373,7 @@ class Tx:
 
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
         """Append to the activity log; returns the entry's id."""
+        self._logged.append(f"{record} {', '.join(changes) or kind}")
         self.last_log = self.db.table("activity").insert(
             {
                 "at": self.now,

@@ -19,7 +19,7 @@ from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
 from workplan_tui.store.presence import HEARTBEAT, Presence
-from workplan_tui.store.storage import StoreError
+from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
 from workplan_tui.ui.themes import DEFAULT_THEME, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
@@ -231,6 +231,13 @@ class WorkplanApp(App[None]):
             if raise_conflict and isinstance(exc, ConflictError):
                 raise
             self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
+            reason = self.store.read_only_reason()  # e.g. the folder became sticky: say so in the banner
+            if reason != self.read_only:
+                self.read_only = reason
+                self.refresh_screens()
+            return False
+        except OSError as exc:  # the store turns these into StoreError; this is the last net
+            self.notify(f"{self.store.path}: not saved: {clean(os_reason(exc))}", severity="error", markup=False)
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)

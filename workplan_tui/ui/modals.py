@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Member, Task, Workplan
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
 
@@ -219,11 +219,11 @@ class EditTask(ModalScreen[TaskEdit | None]):
     def _history(self, t: Task) -> Content:
         lines = []
         for u in t.updates:
-            lines.append(Content(f"{u.at[:16].replace('T', ' ')}  {clean(u.by)}: {clean(u.text)}"))
+            lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
         for a in self.workplan.activity:
             if a.record == t.label:
                 changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
-                lines.append(Content(f"{a.at[:16].replace('T', ' ')}  {clean(a.member)}  {clean(changes)}"))
+                lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {clean(changes)}"))
         return Content("\n").join(lines[-30:]) if lines else Content("No changes yet.")
 
     def on_mount(self) -> None:

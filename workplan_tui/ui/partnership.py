@@ -20,8 +20,18 @@ from textual.widgets import Footer, Input, Sparkline, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
-from workplan_tui.model.records import CONTRIBUTION_KINDS, POSITIONS, ROLES, Member, Norm, Outcome, Partner, Task
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.records import (
+    CONTRIBUTION_KINDS,
+    POSITIONS,
+    ROLES,
+    Member,
+    Norm,
+    Outcome,
+    Partner,
+    Task,
+    id_of_label,
+)
+from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, number, strip
@@ -292,9 +302,7 @@ class BuyInScreen(ListScreen):
         if not isinstance(member, Member) or wp is None:
             return
         votes = [v for v in wp.votes if v.plan == self.plan_id and v.member == member.handle]
-        lines = [f"{v.at[:16].replace('T', ' ')}  {v.position:<9} {clean(v.comment)}" for v in votes] or [
-            "No votes yet."
-        ]
+        lines = [f"{stamp(v.at)}  {v.position:<9} {clean(v.comment)}" for v in votes] or ["No votes yet."]
         self.app.push_screen(TextScreen(f"{member.handle} on P{self.plan_id}: every position", lines))
 
 
@@ -383,7 +391,9 @@ class OutcomesScreen(ListScreen):
         ]
         for c in item.checkins[-8:]:
             note = f"  {clean(c.note)}" if c.note else ""
-            lines.append(Content(f"  {c.at[:10]}  {clean(c.by):<10} {number(c.value):>10} {unit}{note}"))
+            lines.append(
+                Content(f"  {stamp(c.at, date_only=True)}  {clean(c.by):<10} {number(c.value):>10} {unit}{note}")
+            )
         return Content("\n").join(lines)
 
     def _outcome_fields(self, o: Outcome | None) -> list[Field]:
@@ -786,9 +796,10 @@ class ActivityScreen(ListScreen):
 
     def _plan_of(self, record: str) -> int | None:
         wp = self.app.workplan
-        if wp is None or len(record) < 2 or not record[1:].isdigit():
+        parsed = id_of_label(record)
+        if wp is None or parsed is None:
             return None
-        n = int(record[1:])
+        n = parsed[1]
         if record[0] == "P":
             return n
         if record[0] == "T" and n in wp.tasks:
@@ -820,7 +831,7 @@ class ActivityScreen(ListScreen):
     def row(self, item: Any, width: int) -> Parts:
         changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in item.changes.items())
         return [
-            (f" {item.at[:16].replace('T', ' ')}  ", "card--meta"),
+            (f" {stamp(item.at)}  ", "card--meta"),
             (f"{fit(item.member, 10):<10} ", "card--title"),
             (f"{fit(item.record, 10):<10} ", ""),
             (f"{fit(item.kind, 14):<14} ", "card--meta"),
@@ -829,7 +840,9 @@ class ActivityScreen(ListScreen):
 
     def detail(self, item: Any) -> Content:
         lines = [
-            Content(f"{item.at}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}")
+            Content(
+                f"{clean(item.at)}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}"
+            )
         ]
         for key, (before, after) in item.changes.items():
             lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))

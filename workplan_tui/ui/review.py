@@ -13,7 +13,7 @@ from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.overview import ReviewItem, review_queue
 from workplan_tui.model.records import Task
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.tasks import TaskActions
 from workplan_tui.ui.widgets import bar_text, due_marker
@@ -136,7 +136,7 @@ class ReviewScreen(TaskActions):
             lines.append(Content(""))
             lines.append(Content(clean(task.notes, multiline=True)))
         for update in task.updates[-3:]:
-            lines.append(Content(f"· {update.at[:10]} {clean(update.by)}: {clean(update.text)}"))
+            lines.append(Content(f"· {stamp(update.at, date_only=True)} {clean(update.by)}: {clean(update.text)}"))
         return Content("\n").join(lines)
 
     def summary(self) -> Content:
