@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.system import shared_dir, small_disk, users  # noqa: F401 - fixtures for every test module
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
 from workplan_tui.store.store import Store

@@ -119,7 +119,8 @@ def small_disk() -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("needs root to mount a small tmpfs")
     folder = Path(tempfile.mkdtemp(prefix="workplan-disk-", dir="/tmp"))
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0777", "tmpfs", str(folder)], capture_output=True)
+    mount = ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0777", "tmpfs", str(folder)]
+    done = subprocess.run(mount, capture_output=True)
     if done.returncode != 0:
         folder.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import seed
-from tests.system import ChildError, as_user, share_gid, shared_dir, users  # noqa: F401 - fixtures
+from tests.system import ChildError, as_user, share_gid
 from workplan_tui.store import actions
 from workplan_tui.store.presence import Presence
 from workplan_tui.store.storage import write_atomic
