@@ -133,20 +133,18 @@ def small_disk() -> Iterator[Path]:
 
 def fill_disk(folder: Path) -> None:
     """Fill the file system holding ``folder`` to the last byte."""
-    with open(folder / "filler", "wb") as out:
+    for name, size in (("filler", 65536), ("filler2", 512), ("filler3", 1)):
+        try:
+            fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT, 0o600)
+        except OSError:
+            return  # not even an inode left
         try:
             while True:
-                out.write(b"\0" * 65536)
-                out.flush()
+                os.write(fd, b"\0" * size)
         except OSError:
             pass
-    with open(folder / "filler2", "wb") as out:  # the last partial block
-        try:
-            while True:
-                out.write(b"\0" * 512)
-                out.flush()
-        except OSError:
-            pass
+        finally:
+            os.close(fd)
 
 
 def remount(folder: Path, options: str) -> None:

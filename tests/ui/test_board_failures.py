@@ -1,0 +1,95 @@
+"""The board stays up whatever the disk, the folder or a hand edit does, and says why."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+from tests.conftest import FIXED_NOW
+from tests.system import fill_disk
+from tests.ui.test_live import wait_for
+from tests.ui.test_terminal_bytes import read_until
+from tests.unit.test_disk_failures import synthetic
+from workplan_tui.ui.app import WorkplanApp, make_app
+from workplan_tui.ui.board import BoardScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def app_for(path: Path, user: str = "alice") -> WorkplanApp:
+    return make_app(path, user=user, now=FIXED_NOW)
+
+
+def messages(app: WorkplanApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_plus_on_a_full_disk_is_a_notice_and_the_board_keeps_running(small_disk: Path) -> None:
+    wp = synthetic(small_disk / "workplan.json", 1000)
+    async with app_for(wp, user="member01").run_test(size=(80, 24)) as pilot:
+        assert isinstance(pilot.app.screen, BoardScreen)
+        fill_disk(small_disk)
+        before = wp.read_bytes()
+        await pilot.press("plus")
+        await pilot.pause()
+        assert any("disk is full" in m and "was not saved" in m for m in messages(pilot.app))
+        assert wp.read_bytes() == before
+        await pilot.press("j", "plus")  # still answering keys
+        assert pilot.app.is_running and isinstance(pilot.app.screen, BoardScreen)
+    assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]
+
+
+async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        data = json.loads(board_file.read_text())
+        data["activity"]["2"]["changes"] = {"title": "not a pair"}
+        data["tasks"]["01"] = data["tasks"]["1"]
+        board_file.write_text(json.dumps(data))
+        await wait_for(pilot, lambda: any("leading zero" in m and "more" in m for m in messages(pilot.app)))
+        assert pilot.app.is_running and len(pilot.app.workplan.tasks) == 4  # the last sound snapshot
+        before = board_file.read_bytes()
+        await pilot.press("plus")  # a write now would go over an unsound file: refused
+        await pilot.pause()
+        assert board_file.read_bytes() == before
+        await pilot.press("o", "escape", "L", "escape")  # screens that show the log and outcomes
+        assert pilot.app.is_running
+
+
+def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -> None:
+    """The real CLI in a pseudo-terminal, with the board made to fail on start."""
+    fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    boom = (
+        "import workplan_tui.ui.board as board\n"
+        "def on_mount(self): raise RuntimeError('boom')\n"
+        "board.BoardScreen.on_mount = on_mount\n"
+        "from workplan_tui.cli.main import main; main()\n"
+    )
+    env = {
+        **os.environ,
+        "WORKPLAN_USER": "alice",
+        "WORKPLAN_FILE": str(board_file),
+        "WORKPLAN_CONFIG_DIR": str(tmp_path / "config"),
+        "PYTHONPATH": str(ROOT),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-c", boom], stdin=terminal, stdout=terminal, stderr=terminal, env=env, start_new_session=True
+    )
+    os.close(terminal)
+    out = bytearray()
+    try:
+        read_until(fd, b"\x00never", 15, out)
+        status = app.wait(timeout=15)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(fd)
+    assert b"boom" in out
+    assert status != 0
