@@ -14,6 +14,7 @@ import click
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
+from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import dates, overview, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
@@ -973,4 +974,5 @@ def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
 
 def main() -> None:
     """Console entry point."""
+    make_streams_safe()
     cli.main(prog_name="workplan")

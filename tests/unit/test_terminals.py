@@ -1,0 +1,50 @@
+"""Odd terminals: an encoding that lacks workplan's symbols never turns a landed write into a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from workplan_tui.cli.main import main; main()"]
+
+
+def run(wp: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    full = {**os.environ, "PYTHONPATH": str(ROOT), "WORKPLAN_USER": "alice", "WORKPLAN_FILE": str(wp), **env}
+    return subprocess.run([*CLI, *args], env=full, capture_output=True, timeout=30)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "iso8859-15", "cp1252"])
+def test_a_write_lands_once_and_exits_0_whatever_the_encoding(wp: Path, encoding: str) -> None:
+    result = run(wp, "task", "progress", "T1", "+10", PYTHONIOENCODING=encoding)
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"#---------" in result.stdout  # the bar in ASCII
+    assert json.loads(wp.read_text())["tasks"]["1"]["progress"] == 10  # applied exactly once
+    result.stdout.decode(encoding)  # everything printed is in the terminal's encoding
+
+
+@pytest.mark.parametrize("args", [("status",), ("log",), ("task", "show", "T2"), ("task", "list"), ("plan", "list")])
+def test_listings_print_in_latin_1(wp: Path, args: tuple[str, ...]) -> None:
+    result = run(wp, *args, PYTHONIOENCODING="latin-1")
+    assert result.returncode == 0 and result.stdout, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert "█".encode() not in result.stdout and "░".encode() not in result.stdout
+    result.stdout.decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "args", [("task", "progress", "T1", "\u00b2"), ("task", "show", "T\u00b2"), ("task", "show", "T\u0661")]
+)
+def test_non_ascii_digits_are_one_clear_line(wp: Path, args: tuple[str, ...]) -> None:
+    before = wp.read_bytes()
+    result = run(wp, *args)
+    err = result.stderr.decode()
+    assert result.returncode != 0 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "invalid literal" not in err
+    assert wp.read_bytes() == before
