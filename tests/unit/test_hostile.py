@@ -278,15 +278,19 @@ def _(wp: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(HAND_EDITS))
-def test_hand_edits_give_one_clear_line_and_are_never_written_over(wp: Path, name: str) -> None:
+def test_hand_edits_give_one_clear_line_and_are_never_written_over(
+    wp: Path, name: str, run: Callable[..., Result]
+) -> None:
     HAND_EDITS[name](wp)
     before = wp.read_bytes()
-    for args in (("check",), ("status",), ("log",), ("task", "list"), ("task", "progress", "T1", "+10")):
-        result = workplan(wp, *args)
-        line = one_line_error(result) if args != ("check",) else result.stderr
-        assert result.returncode == 1, (args, result.stdout)
-        assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stderr
-        assert line.strip()
+    for args in (("status",), ("log",), ("task", "list"), ("task", "progress", "T1", "+10"), ("task", "show", "T1")):
+        result = run(*args)
+        line = one_line_error(result)
+        assert result.exit_code == 1, (args, result.stdout)
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert line.startswith("workplan: error: ") and str(wp) in line
+    checked = workplan(wp, "check")  # the real CLI in a real process, once
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr and "\x1b" not in checked.stderr
     assert wp.read_bytes() == before
 
 

@@ -56,4 +56,3 @@ def make_streams_safe() -> None:
                 stream.reconfigure(errors=HANDLER)
             except (ValueError, OSError):
                 pass
-
