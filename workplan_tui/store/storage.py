@@ -509,7 +509,7 @@ def write_atomic(path: Path, payload: bytes, *, what: str = "the change") -> Sta
         except OSError:
             pass
         if isinstance(exc, OSError):
-            if exc.errno == errno.EPERM and _sticky_other(path):
+            if exc.errno == errno.EPERM and sticky_other(path):
                 raise ReadOnlyError(f"{path}: {what} was not saved: {sticky_reason(path)}") from None
             raise WriteError(f"{path}: {what} was not saved: {os_reason(exc)}") from None
         raise
@@ -569,7 +569,7 @@ def in_group(gid: int) -> bool:
     return os.geteuid() == 0 or gid == os.getegid() or gid in os.getgroups()
 
 
-def _sticky_other(path: Path) -> bool:
+def sticky_other(path: Path) -> bool:
     """In a sticky folder (like /tmp) only a file's owner may replace it."""
     if os.geteuid() == 0:
         return False

@@ -23,7 +23,6 @@ from workplan_tui.store.storage import (
     StatKey,
     StoreError,
     WaitNotice,
-    _sticky_other,
     current_key,
     dump,
     group_reason,
@@ -33,6 +32,7 @@ from workplan_tui.store.storage import (
     parse,
     read_bytes,
     real_path,
+    sticky_other,
     sticky_reason,
     sweep_temp_files,
     write_atomic,
@@ -166,7 +166,7 @@ class Store:
             return f"you have no write permission on {self.path.name}"
         if not os.access(self.path.parent, os.W_OK):
             return f"you cannot write in the folder {self.path.parent}"
-        if _sticky_other(self.path):
+        if sticky_other(self.path):
             return sticky_reason(self.path)
         try:
             gid = os.stat(self.path).st_gid
