@@ -775,18 +775,15 @@ def task_add(
 
 
 def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
-    due = (
-        f" · {dates.format_due(record['due'], today=env.today(), done=record['status'] == 'done')}"
-        if record.get("due")
-        else ""
-    )
+    status, progress = record.get("status", "todo"), record.get("progress", 0)  # optional in the file
+    due = f" · {dates.format_due(record['due'], today=env.today(), done=status == 'done')}" if record.get("due") else ""
     owner = f" · {clean(record['owner'])}" if record.get("owner") else ""
-    reason = f" ({clean(record['blocked_reason'])})" if record["status"] == "blocked" else ""
+    reason = f" ({clean(record.get('blocked_reason', ''))})" if status == "blocked" else ""
     emit(
         record,
         as_json,
-        f"{record['id']} {render.fit(record['title'], 50)}: {record['status']}{reason} "
-        f"{render.bar(record['progress'], 10)} {record['progress']}%{owner}{due}",
+        f"{record['id']} {render.fit(record['title'], 50)}: {status}{reason} "
+        f"{render.bar(progress, 10)} {progress}%{owner}{due}",
     )
 
 

@@ -574,20 +574,31 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
                 "nothing undone"
             )
         if kind == "vote":
-            return _undo_vote(tx, entry_id, entry)
-        table, doc_id = _record_of(tx, record)
-        current = tx.get(table, doc_id)
-        changes = entry.get("changes", {})
-        if any(current.get(name) != after for name, (_, after) in changes.items()):
-            raise RuleError(f"{record} was changed since (by hand?); nothing undone")
-        restored = {name: before for name, (before, _) in changes.items()}
-        tx.update(table, doc_id, restored, kind="undo", record=record, undoes=entry_id)
-        return {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": restored}
+            result = _undo_vote(tx, entry_id, entry)
+        else:
+            table, doc_id = _record_of(tx, record)
+            current = tx.get(table, doc_id)
+            changes = entry.get("changes", {})
+            if any(current.get(name) != after for name, (_, after) in changes.items()):
+                raise RuleError(f"{record} was changed since (by hand?); nothing undone")
+            restored = {name: before for name, (before, _) in changes.items()}
+            tx.update(table, doc_id, restored, kind="undo", record=record, undoes=entry_id)
+            result = {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": restored}
+        # The logged "before" values come from the file, which anyone may have edited:
+        # the whole partnership must still be sound (references, unique codes) after undoing.
+        problems = schema.validate(tx.data)
+        if problems:
+            raise RuleError(f"undoing A{entry_id} would leave the file unsound ({problems[0]}); nothing undone")
+        return result
 
 
 def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
-    previous, position = entry["changes"]["vote"]
-    plan_id = int(entry["record"][1:])
+    pair = entry.get("changes", {}).get("vote")
+    parsed = id_of_label(entry["record"])
+    if pair is None or parsed is None or parsed[0] != "P" or str(parsed[1]) not in tx.data.get("plans", {}):
+        raise RuleError(f"A{entry_id} is not a vote on an existing plan; nothing undone")
+    previous, position = pair
+    plan_id = parsed[1]
     if previous is None:
         raise RuleError(f"your first vote on {entry['record']} cannot be undone; vote again to change it")
     earlier = [v for v in tx.workplan().votes if v.plan == plan_id and v.member == tx.user]

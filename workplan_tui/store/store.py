@@ -13,7 +13,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import SCHEMA_VERSION, Workplan, label
+from workplan_tui.model.records import SCHEMA_VERSION, Workplan, id_of_key, label
 from workplan_tui.store.storage import (
     LOCK_TIMEOUT,
     FieldTable,
@@ -135,11 +135,11 @@ class Store:
                 problems = schema.validate(data, allow_newer=allow_newer)
             except schema.NewerSchemaError as exc:
                 raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
-        version = data.get("meta", {}).get("1", {}).get("schema_version") if isinstance(data, dict) else None
-        self.newer_schema = version if isinstance(version, int) and version > SCHEMA_VERSION else None
         if problems:
             more = f" (+{len(problems) - 1} more; run 'workplan check')" if len(problems) > 1 else ""
             raise InvalidFileError(f"{self.path}: {problems[0]}{more}", problems)
+        version = data["meta"]["1"]["schema_version"]  # only once the whole file is known sound
+        self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
         return data, key
 
@@ -374,7 +374,7 @@ class Tx:
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
         """Append to the activity log; returns the entry's id."""
         self._logged.append(f"{record} {', '.join(changes) or kind}")
-        self.last_log = self.db.table("activity").insert(
+        self.last_log = log_id = self.db.table("activity").insert(
             {
                 "at": self.now,
                 "member": self.user,
@@ -385,11 +385,14 @@ class Tx:
                 **extra,
             }
         )
+        self._touched.add(("activity", str(log_id)))
         return self.last_log
 
     def validate_touched(self) -> None:
         """Never write a record this version would refuse to read back."""
         for table, key in self._touched:
+            if id_of_key(key) is None:
+                raise StoreError(f"the {table} table is full (ids go up to {schema.MAX_ID:,}); nothing was saved")
             record = self.data.get(table, {}).get(key)
             for name, (check, required) in schema.FIELDS[table].items():
                 if name in (record or {}):
