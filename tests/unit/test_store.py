@@ -268,3 +268,33 @@ def test_undo_of_checkin_vote_and_things_that_cannot_be_undone(store: Store, wp:
     actions.add_task(store, 1, "New")
     with pytest.raises(RuleError, match="cannot undo task.add"):
         actions.undo(store)
+
+
+def test_a_note_or_check_in_logs_the_item_not_the_whole_list(store: Store, wp: Path) -> None:
+    """A member adding long notes must not make every log entry carry the task's whole history."""
+    text = "x" * 5000
+    for _ in range(10):
+        actions.add_note(store, 2, text)
+    data = json.loads(wp.read_text())
+    last = data["activity"][max(data["activity"], key=int)]
+    assert last["changes"] == {"note": [None, text]}
+    assert len(json.dumps(last)) < 2 * len(text)
+    actions.checkin(store, 1, 12, "a note")
+    entry = store.read().activity[-1]
+    assert entry.changes == {"current": [0, 12], "checkin": [None, 12]}
+
+
+def test_undo_takes_back_my_last_note_and_check_in(store: Store, wp: Path) -> None:
+    actions.add_note(store, 2, "first")
+    actions.add_note(store, 2, "second")
+    actions.undo(store)
+    assert [u.text for u in store.read().tasks[2].updates] == ["first"]
+    actions.checkin(store, 1, 12)
+    actions.undo(store)
+    outcome = store.read().outcomes[1]
+    assert outcome.current == 0 and outcome.checkins == []
+    actions.add_note(store, 2, "mine")
+    actions.add_note(make_store(wp, "bob"), 2, "bob's")  # a newer note on the same task
+    with pytest.raises(RuleError):
+        actions.undo(store)
+    assert [u.text for u in store.read().tasks[2].updates] == ["first", "mine", "bob's"]

@@ -242,6 +242,7 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Reco
             outcome_id,
             {"current": value, "checkins": [*outcome.get("checkins", []), entry]},
             kind="outcome.checkin",
+            logged={"current": [outcome.get("current", outcome.get("baseline", 0)), value], "checkin": [None, value]},
         )
         return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
 
@@ -289,13 +290,20 @@ def _check_owner(tx: Tx, handle: str) -> None:
         raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
 
 
-def _task_change(store: Store, task_id: int, kind: str, make: Any, expected_rev: int | None = None) -> Record:
+def _task_change(
+    store: Store,
+    task_id: int,
+    kind: str,
+    make: Any,
+    expected_rev: int | None = None,
+    logged: dict[str, list[Any]] | None = None,
+) -> Record:
     """Apply ``make(task) -> changes`` to the freshest copy of a task."""
     with store.transaction() as tx:
         tx.require_member()
         task = schema.task_from_raw(str(task_id), tx.get("tasks", task_id))
         changes = make(tx, task)
-        tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev)
+        tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
         return export("tasks", task_id, tx.get("tasks", task_id))
 
 
@@ -335,7 +343,7 @@ def add_note(store: Store, task_id: int, text: str) -> Record:
         raw = tx.get("tasks", task_id)
         return {"updates": [*raw.get("updates", []), {"by": tx.user, "at": tx.now, "text": text}]}
 
-    return _task_change(store, task_id, "task.note", make)
+    return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
 EDITABLE = ("title", "notes", "owner", "due", "outcome", "status", "progress", "blocked_reason")
@@ -575,6 +583,8 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             )
         if kind == "vote":
             result = _undo_vote(tx, entry_id, entry)
+        elif kind in _APPENDS and _APPENDS[kind][0] in entry.get("changes", {}):
+            result = _undo_append(tx, entry_id, entry)
         else:
             table, doc_id = _record_of(tx, record)
             current = tx.get(table, doc_id)
@@ -590,6 +600,31 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         if problems:
             raise RuleError(f"undoing A{entry_id} would leave the file unsound ({problems[0]}); nothing undone")
         return result
+
+
+# Changes that append an item to a list, logged as the item: kind -> (logged name, list field, item's value key)
+_APPENDS = {"task.note": ("note", "updates", "text"), "outcome.checkin": ("checkin", "checkins", "value")}
+
+
+def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+    """Take back an appended note or check-in: it must still be the list's last item, and mine."""
+    name, field, key = _APPENDS[entry["kind"]]
+    table, doc_id = _record_of(tx, entry["record"])
+    current = tx.get(table, doc_id)
+    items = current.get(field, [])
+    added = entry["changes"][name][1]
+    if not items or items[-1].get("by") != entry.get("member") or items[-1].get(key) != added:
+        raise RuleError(f"{entry['record']} has a newer {name} since; nothing undone")
+    restored: dict[str, Any] = {field: items[:-1]}
+    logged: dict[str, list[Any]] = {name: [added, None]}
+    if "current" in entry["changes"]:
+        before, after = entry["changes"]["current"]
+        if current.get("current") != after:
+            raise RuleError(f"{entry['record']} was changed since; nothing undone")
+        restored["current"] = before
+        logged["current"] = [after, before]
+    tx.update(table, doc_id, restored, kind="undo", record=entry["record"], undoes=entry_id, logged=logged)
+    return {"undone": f"A{entry_id}", "kind": entry["kind"], "record": entry["record"], "restored": {name: None}}
 
 
 def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:

@@ -347,11 +347,14 @@ class Tx:
         record: str | None = None,
         expected_rev: int | None = None,
         undoes: int | None = None,
+        logged: dict[str, list[Any]] | None = None,
     ) -> dict[str, list[Any]]:
         """Change some fields of one record (others, known or not, stay as they are).
 
-        Bumps the record's revision and logs before -> after. With ``expected_rev``,
-        refuses (ConflictError) when someone changed the record since.
+        Bumps the record's revision and logs before -> after, or ``logged`` instead
+        (an item appended to a list logs as the item, not as two copies of the list,
+        so a log entry's size never grows with the record's history). With
+        ``expected_rev``, refuses (ConflictError) when someone changed the record since.
         """
         current = self.get(table, doc_id)
         name = record or label(table, doc_id)
@@ -368,7 +371,7 @@ class Tx:
         self.db.table(table).update(fields, doc_ids=[doc_id])
         self._touched.add((table, str(doc_id)))
         self._model = None
-        self.log(kind, name, diff, **log_extra)
+        self.log(kind, name, diff if logged is None else logged, **log_extra)
         return diff
 
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
