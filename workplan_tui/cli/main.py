@@ -31,8 +31,8 @@ from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store, acting_member, utc_now
 
-# A board waits less than a script for the lock: a person is looking at a frozen screen meanwhile.
-BOARD_LOCK_TIMEOUT = 10.0
+# A board waits less than a script for the lock: the screen does not answer keys meanwhile.
+BOARD_LOCK_TIMEOUT = 3.0
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 

@@ -111,10 +111,34 @@ def real_path(path: Path) -> Path:
 
     Writing through a link would replace the link with a copy, after which writers
     through the link and through the real path lock different lock files and diverge.
+    A link is followed only when I or the folder's owner made it (the rule of Linux's
+    ``fs.protected_symlinks``): another member's link could send my writes into a
+    file of mine elsewhere, splitting the partnership in two. Raises StoreError.
     """
-    if os.path.islink(path):
-        return Path(os.path.realpath(path))
-    return path
+    try:
+        link = os.lstat(path)
+    except OSError:
+        return path
+    if not stat.S_ISLNK(link.st_mode):
+        return path
+    try:
+        folder_owner = os.stat(path.parent).st_uid
+    except OSError:
+        folder_owner = -1
+    if link.st_uid not in (os.geteuid(), folder_owner):
+        raise StoreError(
+            f"{path}: is a symbolic link made by {user_name(link.st_uid)}, not by you or the folder's owner; "
+            "refusing to follow it (use the real path, or ask them to remove it)"
+        )
+    return Path(os.path.realpath(path))
+
+
+def user_name(uid: int) -> str:
+    """A login name for a uid (the number when unknown)."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -271,12 +295,12 @@ def _open_existing_lock(lock_path: Path, data_path: Path, flags: int) -> tuple[i
             fd = os.open(lock_path, os.O_RDONLY | flags)
         except FileNotFoundError:
             raise ReadOnlyError(
-                f"{data_path}: cannot create the lock file {lock_path.name}; folder is read-only"
+                f"{data_path}: cannot create the lock file {lock_path.name}; the folder is read-only for you"
             ) from None
         except OSError as exc:
-            raise _lock_error(exc, lock_path, data_path) from None
+            raise _lock_error(exc, lock_path, data_path, exists=True) from None
     except OSError as exc:
-        raise _lock_error(exc, lock_path, data_path) from None
+        raise _lock_error(exc, lock_path, data_path, exists=True) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -287,14 +311,15 @@ def _open_existing_lock(lock_path: Path, data_path: Path, flags: int) -> tuple[i
     return fd, writable
 
 
-def _lock_error(exc: OSError, lock_path: Path, data_path: Path) -> StoreError:
+def _lock_error(exc: OSError, lock_path: Path, data_path: Path, *, exists: bool = False) -> StoreError:
     if exc.errno == errno.ELOOP:
         return StoreError(
             f"{data_path}: the lock file {lock_path.name} is a symbolic link; refusing to use it "
             "(ask whoever made it to remove it)"
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReadOnlyError(f"{data_path}: cannot create the lock file {lock_path.name} ({os_reason(exc)})")
+        verb = "open" if exists else "create"
+        return ReadOnlyError(f"{data_path}: cannot {verb} the lock file {lock_path.name} ({os_reason(exc)})")
     return WriteError(f"{data_path}: cannot open the lock file {lock_path.name} ({os_reason(exc)})")
 
 
@@ -381,6 +406,12 @@ def parse(path: Path, data: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         if not data.strip():
             raise InvalidFileError(f"{path}: the file is empty, not a workplan file") from None
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            line = data.count(b"\n", 0, bad.start) + 1
+            column = bad.start - (data.rfind(b"\n", 0, bad.start) + 1) + 1
+            raise InvalidFileError(f"{path}: not UTF-8 text at line {line}, byte {column}") from None
         raise InvalidFileError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     try:
         again = dump(value)
@@ -451,10 +482,16 @@ def sweep_temp_files(path: Path) -> list[str]:
 
 
 def find_temp_files(path: Path) -> list[str]:
-    """Names of temporary copies beside ``path`` (orphans when nobody holds the lock)."""
+    """Names of temporary copies beside ``path`` (orphans when nobody holds the lock).
+
+    Only regular files count: a link or FIFO with such a name is not workplan's, and
+    ``sweep_temp_files`` leaves it alone.
+    """
     pattern = temp_pattern(path)
     try:
-        return sorted(e.name for e in os.scandir(path.parent) if pattern.match(e.name))
+        return sorted(
+            e.name for e in os.scandir(path.parent) if pattern.match(e.name) and e.is_file(follow_symlinks=False)
+        )
     except OSError:
         return []
 
@@ -583,8 +620,8 @@ def sticky_other(path: Path) -> bool:
 
 def sticky_reason(path: Path) -> str:
     try:
-        owner = pwd.getpwuid(os.stat(path, follow_symlinks=False).st_uid).pw_name
-    except (KeyError, OSError):
+        owner = user_name(os.stat(path, follow_symlinks=False).st_uid)
+    except OSError:
         owner = "another user"
     return (
         f"the folder {path.parent} is sticky (like /tmp), so only {owner}, who owns the file, may replace it; "

@@ -40,6 +40,9 @@ from workplan_tui.store.storage import (
 
 Clock = Callable[[], datetime]
 
+# The longest acting member name the activity log takes (schema: activity 'member').
+MEMBER_NAME = 64
+
 # Fields the store maintains itself; they are not "changes" worth logging.
 _BOOKKEEPING = {"rev", "updated_at", "created_at"}
 
@@ -162,6 +165,11 @@ class Store:
 
     def _permission_reason(self) -> str | None:
         """Why the operating system will not let me replace the file, or None."""
+        try:
+            if os.statvfs(self.path.parent).f_flag & os.ST_RDONLY:
+                return f"the file system holding {self.path.parent} is read-only"
+        except OSError:
+            pass
         if not os.access(self.path, os.W_OK):
             return f"you have no write permission on {self.path.name}"
         if not os.access(self.path.parent, os.W_OK):
@@ -255,6 +263,12 @@ class Store:
                 raise
 
     def _locked(self) -> Any:
+        """The file's lock, once the acting member's name is known to fit the log."""
+        if not 0 < len(self.user) <= MEMBER_NAME:
+            raise StoreError(
+                f"the acting member's name is {len(self.user)} characters long; 1 to {MEMBER_NAME} allowed "
+                "(set WORKPLAN_USER to your handle)"
+            )
         return locked(self.path, self.lock_timeout, self.on_wait)
 
     def _remember(self, data: dict[str, Any], key: StatKey) -> None:
@@ -376,7 +390,7 @@ class Tx:
 
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
         """Append to the activity log; returns the entry's id."""
-        self._logged.append(f"{record} {', '.join(changes) or kind}")
+        self._logged.append(f"new {record}" if kind.endswith(".add") else f"{record} {', '.join(changes) or kind}")
         self.last_log = log_id = self.db.table("activity").insert(
             {
                 "at": self.now,

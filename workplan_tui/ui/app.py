@@ -185,6 +185,10 @@ class WorkplanApp(App[None]):
                 refresh()
 
     def _heartbeat(self) -> None:
+        reason = self.store.read_only_reason()
+        if reason != self.read_only:
+            self.read_only = reason
+            self.refresh_screens()
         self.presence.beat()
         others = self.presence.others()
         if others != self.others:
@@ -202,6 +206,10 @@ class WorkplanApp(App[None]):
         return self._figures
 
     def can_change(self) -> bool:
+        reason = self.store.read_only_reason()  # a few stat calls: the cause may have gone (remount, chmod)
+        if reason != self.read_only:
+            self.read_only = reason
+            self.refresh_screens()
         if self.read_only:
             self.notify(f"Read-only: {clean(self.read_only)}.", severity="warning", markup=False, timeout=8)
             return False
