@@ -13,7 +13,7 @@ import termios
 from pathlib import Path
 
 from tests.conftest import FIXED_NOW
-from tests.system import fill_disk
+from tests.system import fill_disk, remount
 from tests.ui.test_live import wait_for
 from tests.ui.test_terminal_bytes import read_until
 from tests.unit.test_disk_failures import synthetic
@@ -93,3 +93,19 @@ def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -
         os.close(fd)
     assert b"boom" in out
     assert status != 0
+
+
+async def test_the_read_only_banner_follows_its_cause(small_disk: Path) -> None:
+    wp = synthetic(small_disk / "workplan.json", 50)
+    async with app_for(wp, user="member01").run_test(size=(80, 24)) as pilot:
+        remount(small_disk, "ro")
+        try:
+            await pilot.press("plus")
+            await pilot.pause()
+            assert pilot.app.read_only and "read-only" in pilot.app.read_only
+        finally:
+            remount(small_disk, "rw")
+        before = wp.read_bytes()
+        await pilot.press("plus")  # the admin fixed it: the next key works again
+        await pilot.pause()
+        assert pilot.app.read_only is None and wp.read_bytes() != before

@@ -318,3 +318,24 @@ def test_a_sound_file_still_reads_after_a_round_trip_with_other_formatting(wp: P
     wp.write_text(json.dumps(data, separators=(",", ":")))
     assert len(Store(wp, user="alice").read().tasks) == 3
     assert not schema.validate(data)
+
+
+def test_check_does_not_call_other_kinds_of_file_orphans(wp: Path) -> None:
+    os.mkfifo(wp.with_name(f".{wp.name}.4242.deadbeef.tmp"))
+    result = workplan(wp, "check")
+    assert result.returncode == 0 and "interrupted write" not in result.stderr
+
+
+def test_invalid_utf8_is_named_where_it_is(wp: Path) -> None:
+    text = wp.read_bytes()
+    i = text.index(b"Order soil")
+    wp.write_bytes(text[:i] + b"\xff" + text[i:])
+    line = one_line_error(workplan(wp, "status"))
+    row = text[:i].count(b"\n") + 1
+    assert f"not UTF-8 text at line {row}" in line
+
+
+def test_an_acting_name_too_long_for_the_log_is_refused_before_writing(tmp_path: Path) -> None:
+    wp = tmp_path / "new.json"
+    line = one_line_error(workplan(wp, "init", "--name", "Test", user="x" * 100))
+    assert "1 to 64 allowed" in line and not wp.exists()

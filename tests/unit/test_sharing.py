@@ -142,3 +142,23 @@ def test_presence_swapped_for_a_link_to_another_members_folder(users: dict[str, 
 
     assert as_user("wpbob", board_heartbeat) == []
     assert keep.exists() and [p.name for p in victim.iterdir()] == ["notes.host.1"]
+
+
+def test_a_link_another_member_made_is_not_followed(users: dict[str, int], shared_dir: Path) -> None:
+    """mallory's link must not send bob's writes into bob's own private file (splitting the data)."""
+    os.chown(shared_dir, 0, share_gid())
+    wp = shared_file(shared_dir, users["wpalice"])
+    private = shared_dir / "bobs-private.json"
+    private.write_bytes(wp.read_bytes())
+    os.chown(private, users["wpbob"], share_gid())
+    link = shared_dir / "shortcut.json"
+    link.symlink_to(private)
+    os.lchown(link, users["wpcarol"], -1)  # carol's link
+    before = private.read_bytes()
+    with pytest.raises(ChildError) as refused:
+        as_user("wpbob", lambda: bump(link, "bob"))
+    assert "symbolic link made by wpcarol" in refused.value.message
+    assert private.read_bytes() == before
+    os.lchown(link, users["wpbob"], -1)  # bob's own link is his to follow
+    as_user("wpbob", lambda: bump(link, "bob"))
+    assert private.read_bytes() != before
