@@ -32,3 +32,9 @@ def test_newlines() -> None:
     assert clean("a\r\nb", multiline=True) == "a\nb"
     assert clean(None) == ""
     assert clean("plain café") == "plain café"
+
+
+def test_unicode_line_separators_do_not_split_a_line() -> None:
+    assert clean("a\u2028b\u2029c") == "a b c"
+    assert len(clean("x\u2028y").splitlines()) == 1
+    assert clean("a\u2028b", multiline=True) == "a\nb"

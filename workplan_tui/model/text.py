@@ -23,6 +23,9 @@ def _build_table(multiline: bool) -> dict[int, str]:
     for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C):
         table[code] = _REPLACEMENT
     table[ord("\t")] = " "
+    # Unicode's own line and paragraph separators: scripts that split output with
+    # str.splitlines() would see an extra line in the middle of a title.
+    table[0x2028] = table[0x2029] = "\n" if multiline else " "
     if multiline:
         del table[ord("\n")]
     else:
