@@ -131,7 +131,15 @@ class WorkplanApp(App[None]):
     # --- live sharing: watch the file, reload in a thread, refresh in place ---------------------
 
     def _poll(self) -> None:
-        """Cheap: one stat() of the file. A change starts a reload in a worker thread."""
+        """Cheap: one stat() of the file. A change starts a reload in a worker thread.
+
+        Also notices a new day (past local midnight, or after the machine slept), so a
+        board left open overnight stops saying "due tomorrow" about today.
+        """
+        if self.today() != self.context.today:
+            self.context.today = self.today()
+            self._figures = None
+            self.refresh_screens()
         if self.store.changed_on_disk() and not self._reloading:
             self._reloading = True
             self._reload_in_thread()

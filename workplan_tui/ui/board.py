@@ -17,7 +17,7 @@ from workplan_tui.model.text import clean
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
-from workplan_tui.ui.widgets import CardColumn, PlanList, TaskTable, VirtualList, fit, outcome_parts
+from workplan_tui.ui.widgets import CardColumn, LineInput, PlanList, TaskTable, VirtualList, fit, outcome_parts
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -73,7 +73,7 @@ class BoardScreen(TaskActions, Screen[None]):
         with Vertical(id="table-view"):
             yield Static(id="table-header")
             yield TaskTable(context, id="table")
-        yield Input(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
+        yield LineInput(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
         yield Footer(compact=True, show_command_palette=False)
 
     # --- data -> widgets ----------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from workplan_tui.model.text import clean
 from workplan_tui.ui.safe import content, text
+from workplan_tui.ui.widgets import LineInput
 
 
 @dataclass(slots=True)
@@ -61,7 +62,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                     yield Select(options, value=value, id=f"f-{f.name}", compact=True, allow_blank=not f.required)
                 else:
                     value = "" if f.value is None else clean(f.value if f.kind == "text" else _number(f.value))
-                    yield Input(value, id=f"f-{f.name}", compact=True, placeholder=f.hint)
+                    yield LineInput(value, id=f"f-{f.name}", compact=True, placeholder=f.hint)
                 if f.hint and f.kind != "text" and f.kind != "number":
                     yield Label(content(f.hint), classes="hint")
             yield Label("", id="form-error", classes="error")

@@ -20,6 +20,7 @@ from workplan_tui.model.records import TASK_STATUSES, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
+from workplan_tui.ui.widgets import LineInput
 
 
 class Reading(ModalScreen[None]):
@@ -92,7 +93,7 @@ class AskText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask", classes="dialog"):
             yield Label(content(self.prompt))
-            yield Input(clean(self.value), id="answer", placeholder=self.what, compact=True)
+            yield LineInput(clean(self.value), id="answer", placeholder=self.what, compact=True)
             yield Label("", id="ask-error", classes="error")
             yield Label("enter saves · escape cancels", classes="hint")
 
@@ -158,7 +159,13 @@ class EditTask(ModalScreen[TaskEdit | None]):
         self.workplan = workplan
         self.task_ = task
         self.plan_id = plan_id
-        self.today = today
+        self._opened_on = today
+
+    @property
+    def today(self) -> date:
+        """Today as of now, not when the form opened: left open overnight, 'tomorrow' still means tomorrow."""
+        app_today = getattr(self.app, "today", None)
+        return app_today() if callable(app_today) else self._opened_on
 
     def compose(self) -> ComposeResult:
         t = self.task_
@@ -169,7 +176,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
         with VerticalScroll(id="edit", classes="dialog"):
             yield Label(content(heading), id="edit-heading")
             yield Label("Title")
-            yield Input(clean(t.title) if t else "", compact=True, id="title", placeholder="what needs doing")
+            yield LineInput(clean(t.title) if t else "", compact=True, id="title", placeholder="what needs doing")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Owner")
@@ -192,15 +199,15 @@ class EditTask(ModalScreen[TaskEdit | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Due (fri, +2w, 2026-12-15)")
-                    yield Input((t.due or "") if t else "", compact=True, id="due", placeholder="none")
+                    yield LineInput((t.due or "") if t else "", compact=True, id="due", placeholder="none")
                     yield Label("", id="due-preview", classes="hint")
                 with Vertical():
                     yield Label("Progress %")
-                    yield Input(
+                    yield LineInput(
                         str(t.progress) if t else "0", compact=True, id="progress", type="integer", max_length=3
                     )
             yield Label("Blocked because", id="reason-label")
-            yield Input(
+            yield LineInput(
                 clean(t.blocked_reason) if t else "", compact=True, id="reason", placeholder="why it is blocked"
             )
             yield Label("Linked outcome")
@@ -289,7 +296,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             except DateError as exc:
                 raise ValueError(str(exc)) from None
         progress_text = self.query_one("#progress", Input).value.strip() or "0"
-        if not progress_text.isdigit() or int(progress_text) > 100:
+        if not (progress_text.isascii() and progress_text.isdigit()) or int(progress_text) > 100:
             raise ValueError("Progress is a whole number from 0 to 100.")
         owner = self.query_one("#owner", Select).value
         outcome = self.query_one("#outcome", Select).value

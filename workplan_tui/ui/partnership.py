@@ -34,7 +34,7 @@ from workplan_tui.model.records import (
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field, FormDialog
-from workplan_tui.ui.widgets import CardColumn, TaskTable, VirtualList, bar_text, fit, number, strip
+from workplan_tui.ui.widgets import CardColumn, LineInput, TaskTable, VirtualList, bar_text, fit, number, strip
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -785,7 +785,7 @@ class ActivityScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield Input(id="filter", placeholder="filter: words, member:NAME, plan:P2, kind:vote", compact=True)
+        yield LineInput(id="filter", placeholder="filter: words, member:NAME, plan:P2, kind:vote", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter").display = False

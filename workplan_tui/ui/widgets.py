@@ -14,11 +14,13 @@ from typing import Any, Generic, TypeVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Input
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
@@ -46,6 +48,24 @@ def bar_text(percent: float, cells: int) -> tuple[str, str]:
 
 def strip(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
     return Strip([Segment(t, base + s) for t, s in parts if t]).adjust_cell_length(width, base)
+
+
+class LineInput(Input):
+    """A one-line field that keeps pasted lines, joined with a space.
+
+    Textual's Input keeps only the first line of a paste, so pasting "Why is it
+    blocked?" with two lines silently lost the second.
+    """
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.prevent_default()  # Input's own handler would add the first line again
+        event.stop()
 
 
 @dataclass(slots=True)

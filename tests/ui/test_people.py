@@ -1,0 +1,81 @@
+"""Right for every person: a board left open overnight, pasted text, digits from other scripts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from tests.ui.test_live import wait_for
+from workplan_tui.model.dates import format_due
+from workplan_tui.ui.app import make_app
+from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.modals import EditTask
+
+EVENING = datetime(2026, 12, 3, 23, 59, 58, tzinfo=UTC)  # T2 is due 2026-12-04: "due tomorrow"
+MORNING = datetime(2026, 12, 4, 0, 0, 5, tzinfo=UTC)
+
+
+def screen_text(screen: BoardScreen) -> str:
+    """What the four columns show, as plain text."""
+    return "\n".join(
+        "".join(segment.text for segment in column.render_line(y))
+        for column in screen.columns
+        for y in range(column.size.height)
+    )
+
+
+async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path) -> None:
+    app = make_app(board_file, user="alice", now=EVENING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")  # open T1's form in the evening...
+        assert isinstance(pilot.app.screen, EditTask)
+        assert pilot.app.context.today.isoformat() == "2026-12-03"
+        app.fixed_now = MORNING  # ...and the clock passes midnight
+        await wait_for(pilot, lambda: pilot.app.context.today.isoformat() == "2026-12-04", 3)
+        due = pilot.app.screen.query_one("#due", Input)
+        due.value = "tomorrow"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert json.loads(board_file.read_text())["tasks"]["1"]["due"] == "2026-12-05"
+
+
+async def test_cards_say_today_after_midnight(board_file: Path) -> None:
+    app = make_app(board_file, user="alice", now=EVENING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        t2 = pilot.app.workplan.tasks[2]
+        assert format_due(t2.due, today=pilot.app.context.today) == "due tomorrow"
+        app.fixed_now = MORNING
+        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.context.today) == "due today", 3)
+        screen = pilot.app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.pause()
+        assert "due today" in screen_text(screen) and "due tomorrow" not in screen_text(screen)
+
+
+async def test_pasting_two_lines_into_a_one_line_field_keeps_both(board_file: Path) -> None:
+    async with make_app(board_file, user="alice", now=EVENING).run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")  # blocked: asks why
+        field = pilot.app.screen.query_one(Input)
+        field.post_message(events.Paste("Waiting for the district\n  to approve weekend access\n"))
+        await pilot.pause()
+        assert field.value == "Waiting for the district to approve weekend access"
+        await pilot.press("enter")
+        await pilot.pause()
+    record = json.loads(board_file.read_text())["tasks"]["1"]
+    assert record["blocked_reason"] == "Waiting for the district to approve weekend access"
+
+
+async def test_the_form_refuses_digits_from_other_scripts(board_file: Path) -> None:
+    async with make_app(board_file, user="alice", now=EVENING).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        form = pilot.app.screen
+        assert isinstance(form, EditTask)
+        form.query_one("#progress", Input).value = "\u00b2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form and pilot.app.is_running  # an error in the form, not a crash
+    assert json.loads(board_file.read_text())["tasks"]["1"]["progress"] == 0
