@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("WORKPLAN_FILE", raising=False)
     monkeypatch.setenv("WORKPLAN_USER", "alice")
+    monkeypatch.setenv("TZ", "UTC")  # times are shown in local time: the same on every machine
+    time.tzset()
 
 
 def make_store(path: Path, user: str = "alice") -> Store:

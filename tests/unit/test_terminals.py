@@ -48,3 +48,14 @@ def test_non_ascii_digits_are_one_clear_line(wp: Path, args: tuple[str, ...]) ->
     assert result.returncode != 0 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "invalid literal" not in err
     assert wp.read_bytes() == before
+
+
+def test_history_times_are_shown_in_the_viewers_zone(wp: Path) -> None:
+    data = json.loads(wp.read_text())
+    data["activity"]["2"]["at"] = "2026-11-28T03:30:00Z"  # an evening change in California
+    wp.write_text(json.dumps(data))
+    west = run(wp, "log", "--limit", "50", TZ="America/Los_Angeles").stdout.decode()
+    utc = run(wp, "log", "--limit", "50", TZ="UTC").stdout.decode()
+    assert "2026-11-27 19:30" in west and "2026-11-28 03:30" in utc
+    shown = run(wp, "log", "--json", TZ="America/Los_Angeles").stdout.decode()
+    assert '"2026-11-28T03:30:00Z"' in shown  # JSON stays ISO 8601 UTC

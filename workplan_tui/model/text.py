@@ -9,6 +9,8 @@ still show text as ``Text``/``Content`` or with ``markup=False``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 _REPLACEMENT = "\ufffd"
 
 
@@ -62,9 +64,15 @@ def short(value: object, limit: int = 30) -> str:
 
 
 def stamp(at: object, *, date_only: bool = False) -> str:
-    """A stored UTC timestamp for display: '2026-11-28 09:30' (or '2026-11-28'), cleaned.
+    """A stored UTC timestamp in the viewer's local time: '2026-11-28 09:30' (or '2026-11-28').
 
-    Timestamps come from the shared file like any other text, so they are cleaned too.
+    Times are stored in UTC (``...Z``); shown unconverted, an evening change west of
+    UTC would carry the next day's date. Timestamps come from the shared file like any
+    other text, so one that does not parse is shown cleaned and cut, never raw.
     """
     s = clean(at)
-    return s[:10] if date_only else s[:16].replace("T", " ")
+    try:
+        local = datetime.fromisoformat(s).astimezone()
+    except ValueError:
+        return s[:10] if date_only else s[:16].replace("T", " ")
+    return local.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
