@@ -14,6 +14,7 @@ from workplan_tui.model.dates import format_due
 from workplan_tui.ui.app import make_app
 from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
+from workplan_tui.ui.widgets import TaskTable
 
 EVENING = datetime(2026, 12, 3, 23, 59, 58, tzinfo=UTC)  # T2 is due 2026-12-04: "due tomorrow"
 MORNING = datetime(2026, 12, 4, 0, 0, 5, tzinfo=UTC)
@@ -79,3 +80,25 @@ async def test_the_form_refuses_digits_from_other_scripts(board_file: Path) -> N
         await pilot.pause()
         assert pilot.app.screen is form and pilot.app.is_running  # an error in the form, not a crash
     assert json.loads(board_file.read_text())["tasks"]["1"]["progress"] == 0
+
+
+async def test_the_table_lines_up_wide_titles(board_file: Path) -> None:
+    from rich.cells import cell_len
+
+    from tests.conftest import make_store
+    from tests.unit.test_terminals import WIDE_TITLES
+    from workplan_tui.store import actions
+
+    store = make_store(board_file)
+    for title in WIDE_TITLES:
+        actions.add_task(store, 1, title, owner="bob")
+    for size in ((80, 24), (120, 40), (60, 20)):
+        async with make_app(board_file, user="alice", now=EVENING).run_test(size=size) as pilot:
+            await pilot.press("t")
+            screen = pilot.app.screen
+            assert isinstance(screen, BoardScreen) and screen.table_mode
+            table = screen.query_one(TaskTable)
+            rows = ["".join(s.text for s in table.render_line(y)) for y in range(table.size.height)]
+            starts = {cell_len(row[: row.index("bob ·")]) for row in rows if "bob ·" in row}
+            assert len(starts) == 1, rows
+            assert all(cell_len(row) <= size[0] for row in rows)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from wcwidth import wcwidth
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from workplan_tui.cli.main import main; main()"]
@@ -59,3 +60,61 @@ def test_history_times_are_shown_in_the_viewers_zone(wp: Path) -> None:
     assert "2026-11-27 19:30" in west and "2026-11-28 03:30" in utc
     shown = run(wp, "log", "--json", TZ="America/Los_Angeles").stdout.decode()
     assert '"2026-11-28T03:30:00Z"' in shown  # JSON stays ISO 8601 UTC
+
+
+WIDE_TITLES = [
+    "给社区花园订购土壤和堆肥以及工具",
+    "地域の学校に野菜の箱を届ける計画を立てる" * 3,
+    "Plant 🌱🌻 flowers 🎉 for the fair",
+]
+
+
+def cell_width(text: str) -> int:
+    return sum(max(0, wcwidth(ch)) for ch in text)
+
+
+@pytest.mark.parametrize("columns", ["80", "40", "120"])
+def test_columns_line_up_by_terminal_cells(wp: Path, columns: str) -> None:
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    store = make_store(wp)
+    for title in WIDE_TITLES:
+        actions.add_task(store, 1, title, owner="bob")
+    for args in (("task", "list"), ("status",), ("member", "list"), ("plan", "list")):
+        out = run(wp, *args, COLUMNS=columns).stdout.decode()
+        lines = out.splitlines()
+        assert lines and all(cell_width(line) <= int(columns) for line in lines), (args, out)
+    rows = run(wp, "task", "list", COLUMNS=columns).stdout.decode().splitlines()
+    header = rows[0]
+    owner_at = cell_width(header[: header.index("OWNER")]) if "OWNER" in header else None
+    if owner_at is not None:
+        for row in rows[1:]:
+            i = row.rfind("bob")
+            if i != -1:
+                assert cell_width(row[:i]) == owner_at, row
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"LANG": "C", "LC_ALL": "C"}, {"TERM": "dumb"}, {"COLUMNS": "40"}, {"LC_ALL": "C", "PYTHONIOENCODING": "latin-1"}],
+    ids=["LANG=C", "TERM=dumb", "COLUMNS=40", "C+latin-1"],
+)
+def test_every_listing_works_on_odd_terminals(wp: Path, env: dict[str, str]) -> None:
+    commands = [
+        ("status",),
+        ("log",),
+        ("task", "list"),
+        ("task", "show", "T2"),
+        ("plan", "list"),
+        ("plan", "show", "P1"),
+        ("outcome", "list"),
+        ("member", "list"),
+        ("partner", "list"),
+        ("norm", "list"),
+        ("check",),
+    ]
+    for args in commands:
+        result = run(wp, *args, **env)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout and b"Traceback" not in result.stderr

@@ -7,6 +7,8 @@ import shutil
 from datetime import date, datetime
 from typing import Any
 
+from wcwidth import wcwidth
+
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.overview import attention, plan_figures
@@ -22,7 +24,18 @@ def to_json(value: Any) -> str:
 
 
 def width() -> int:
-    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    """Terminal columns to fill: the terminal's (or $COLUMNS), 30 to 160."""
+    return max(30, min(shutil.get_terminal_size((100, 24)).columns, 160))
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes: 2 for each wide (CJK, emoji) character, 0 for combining marks.
+
+    Measured with wcwidth, not Rich: the CLI never imports Rich or Textual (start-up time).
+    """
+    if text.isascii():
+        return len(text)
+    return sum(max(0, wcwidth(ch)) for ch in text)
 
 
 def bar(percent: float, cells: int = 20) -> str:
@@ -36,9 +49,25 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def fit(text: str, cells: int) -> str:
+def fit(text: str, room: int) -> str:
+    """``text`` cleaned and cut to ``room`` terminal cells, with an ellipsis when cut."""
     text = clean(text)
-    return text if len(text) <= cells else text[: max(0, cells - 1)] + "…"
+    if cells(text) <= room:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        size = max(0, wcwidth(ch))
+        if used + size > room - 1:
+            break
+        kept.append(ch)
+        used += size
+    return "".join(kept) + "…" if room > 0 else ""
+
+
+def pad(text: str, room: int) -> str:
+    """``text`` fitted to ``room`` cells and padded with spaces to exactly ``room`` cells."""
+    fitted = fit(text, room)
+    return fitted + " " * (room - cells(fitted))
 
 
 def outcome_line(outcome: Outcome) -> str:
@@ -80,7 +109,7 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
     lines.append("")
     if not (att.overdue or att.blocked or att.stale or att.waiting_votes):
         lines.append("Needs attention: nothing. All clear.")
-        return "\n".join(lines)
+        return "\n".join(fit(line, cols) for line in lines)
     lines.append(f"Needs attention (for {clean(me)}):")
     for plan in att.waiting_votes:
         lines.append(f"  ? {plan.label} {fit(plan.title, cols - 30)} waits for your vote")
@@ -96,16 +125,17 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
             hint = {"overdue": "--overdue", "blocked": "--status blocked", "stale": ""}[title]
             more = f"  ... and {len(tasks) - ATTENTION_LIMIT} more {title}"
             lines.append(more + (f" (workplan task list {hint})" if hint else ""))
-    return "\n".join(lines)
+    return "\n".join(fit(line, cols) for line in lines)
 
 
 def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: str = " ") -> str:
-    """One aligned line: marker, id, title (takes the room left), detail, owner."""
-    owner = fit(owner_text(workplan, task.owner), 20)
+    """One aligned line: marker, id, title (takes the room left), detail, owner; at most ``cols`` cells."""
     fixed = f"  {marker} {task.label:<6} "
-    detail = fit(detail, 26).ljust(26)
-    room = max(10, cols - len(fixed) - 26 - 4 - 20)
-    return f"{fixed}{fit(task.title, room).ljust(room)}  {detail}  {owner}"
+    detail_cells, owner_cells = (26, 20) if cols >= 90 else (18, 12)
+    room = max(8, cols - len(fixed) - detail_cells - owner_cells - 4)
+    owner = fit(owner_text(workplan, task.owner), owner_cells)
+    line = f"{fixed}{pad(task.title, room)}  {pad(detail, detail_cells)}  {owner}"
+    return fit(line, cols)
 
 
 def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict[str, Any]:
@@ -158,11 +188,11 @@ def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict
 def table(rows: list[list[str]], headers: list[str], flex: int) -> str:
     """Fixed-width columns; column ``flex`` takes the room that is left."""
     cols = width()
-    cells = [[clean(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    texts = [[clean(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [cells(r[i]) for r in texts]) for i, h in enumerate(headers)]
     others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
-    widths[flex] = max(10, min(widths[flex], cols - others))
-    out = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
-    for row in cells:
-        out.append("  ".join(fit(c, widths[i]).ljust(widths[i]) for i, c in enumerate(row)).rstrip())
-    return "\n".join(out)
+    widths[flex] = max(8, min(widths[flex], cols - others))
+    out = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
+    for row in texts:
+        out.append("  ".join(pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+    return "\n".join(fit(line, cols) for line in out)

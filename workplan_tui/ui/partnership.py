@@ -34,7 +34,7 @@ from workplan_tui.model.records import (
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field, FormDialog
-from workplan_tui.ui.widgets import CardColumn, LineInput, TaskTable, VirtualList, bar_text, fit, number, strip
+from workplan_tui.ui.widgets import CardColumn, LineInput, TaskTable, VirtualList, bar_text, fit, number, pad, strip
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -346,7 +346,7 @@ class OutcomesScreen(ListScreen):
         name = max(8, width - 24 - 30 - due_cells)
         return [
             (f" {item.label:<4} ", "card--meta"),
-            (fit(item.name, name).ljust(name) + " ", "card--title"),
+            (pad(item.name, name) + " ", "card--title"),
             (done, "card--bar"),
             (todo, "card--bar-empty"),
             (f"{pct:4.0f}% ", ""),
@@ -367,7 +367,7 @@ class OutcomesScreen(ListScreen):
         wp = self.app.workplan
         tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
         lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
-        lines += [Content(f"  {t.label:<6} {fit(t.title, 50):<50} {t.status:<8} {t.progress:>3}%") for t in tasks]
+        lines += [Content(f"  {t.label:<6} {pad(t.title, 50)} {t.status:<8} {t.progress:>3}%") for t in tasks]
         if not tasks:
             lines.append(Content("  none"))
         linked.update(Content("\n").join(lines))
@@ -541,7 +541,7 @@ class PartnersScreen(ListScreen):
         kinds = sorted({c.kind for c in item.contributions})
         return [
             (f" {fit(item.code, 10):<10} ", "card--title"),
-            (fit(item.name, max(10, width - 50)).ljust(max(10, width - 50)) + " ", ""),
+            (pad(item.name, max(10, width - 50)) + " ", ""),
             (f"{len(members)} members  ", "card--meta"),
             (fit(", ".join(kinds), 26), "card--meta"),
         ]
@@ -711,7 +711,7 @@ class PeopleScreen(ListScreen):
         member, open_, overdue, blocked, last = item
         return [
             (f" {fit(member.handle, 10):<10} ", "card--title"),
-            (fit(f"{member.name} · {member.partner}", max(10, width - 62)).ljust(max(10, width - 62)), "card--meta"),
+            (pad(f"{member.name} · {member.partner}", max(10, width - 62)), "card--meta"),
             (f" open {open_:>4}  ", ""),
             (f"overdue {overdue:>3}  ", "card--overdue" if overdue else "card--meta"),
             (f"blocked {blocked:>3}  ", "card--blocked" if blocked else "card--meta"),
@@ -832,7 +832,7 @@ class ActivityScreen(ListScreen):
         changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in item.changes.items())
         return [
             (f" {stamp(item.at)}  ", "card--meta"),
-            (f"{fit(item.member, 10):<10} ", "card--title"),
+            (pad(item.member, 10) + " ", "card--title"),
             (f"{fit(item.record, 10):<10} ", ""),
             (f"{fit(item.kind, 14):<14} ", "card--meta"),
             (fit(changes, max(4, width - 56)), ""),

@@ -41,6 +41,11 @@ def fit(value: str, cells: int) -> str:
     return set_cell_size(value, cells - 1) + "…"
 
 
+def pad(value: str, cells: int) -> str:
+    """``value`` fitted to ``cells`` terminal cells and padded to exactly that many (wide characters count 2)."""
+    return set_cell_size(fit(value, cells), cells)
+
+
 def bar_text(percent: float, cells: int) -> tuple[str, str]:
     filled = max(0, min(cells, round(percent / 100 * cells)))
     return "█" * filled, "░" * (cells - filled)
@@ -283,8 +288,8 @@ class TaskTable(VirtualList[Task]):
         return strip(
             [
                 (f" {item.label:<6} ", Style()),
-                (fit(item.title, title).ljust(title) + " ", style("card--title")),
-                (fit(self.context.owner(item.owner), 16).ljust(16) + " ", style("card--meta")),
+                (pad(item.title, title) + " ", style("card--title")),
+                (pad(self.context.owner(item.owner), 16) + " ", style("card--meta")),
                 (f"{item.status:<8} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),
                 (todo, style("card--bar-empty")),
@@ -311,7 +316,7 @@ class PlanList(VirtualList[PlanFigures]):
             [
                 ("▸ " if selected else "  ", Style()),
                 (f"{plan.label} ", style("card--meta")),
-                (fit(plan.title, title).ljust(title) + " ", style("card--title")),
+                (pad(plan.title, title) + " ", style("card--title")),
                 (f"{plan.status:<10} ", style("card--meta")),
                 (done, style("card--bar")),
                 (todo, style("card--bar-empty")),
@@ -333,7 +338,7 @@ def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
     name_cells = max(6, min(30, width - len(figures) - 14))
     done, todo = bar_text(pct, 10)
     return [
-        (fit(outcome.name, name_cells).ljust(name_cells) + " ", "title"),
+        (pad(outcome.name, name_cells) + " ", "title"),
         (done, "bar"),
         (todo, "bar-empty"),
         (figures, "meta"),
