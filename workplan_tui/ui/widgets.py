@@ -335,7 +335,7 @@ def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, current / target unit."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     figures = f" {number(outcome.current)} / {number(outcome.target)} {clean(outcome.unit)}".rstrip()
-    name_cells = max(6, min(30, width - len(figures) - 14))
+    name_cells = max(6, min(30, width - cell_len(figures) - 14))
     done, todo = bar_text(pct, 10)
     return [
         (pad(outcome.name, name_cells) + " ", "title"),
