@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 
 from tests.conftest import FIXED_NOW
 from tests.system import fill_disk, remount
 from tests.ui.test_live import wait_for
-from tests.ui.test_terminal_bytes import read_until
+from tests.ui.test_terminal_bytes import in_pty, read_until
 from tests.unit.test_disk_failures import synthetic
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
@@ -64,25 +58,13 @@ async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file
 
 def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -> None:
     """The real CLI in a pseudo-terminal, with the board made to fail on start."""
-    fd, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     boom = (
         "import workplan_tui.ui.board as board\n"
         "def on_mount(self): raise RuntimeError('boom')\n"
         "board.BoardScreen.on_mount = on_mount\n"
         "from workplan_tui.cli.main import main; main()\n"
     )
-    env = {
-        **os.environ,
-        "WORKPLAN_USER": "alice",
-        "WORKPLAN_FILE": str(board_file),
-        "WORKPLAN_CONFIG_DIR": str(tmp_path / "config"),
-        "PYTHONPATH": str(ROOT),
-    }
-    app = subprocess.Popen(
-        [sys.executable, "-c", boom], stdin=terminal, stdout=terminal, stderr=terminal, env=env, start_new_session=True
-    )
-    os.close(terminal)
+    fd, app = in_pty(["-c", boom], tmp_path, 24, 80, WORKPLAN_FILE=str(board_file))
     out = bytearray()
     try:
         read_until(fd, b"\x00never", 15, out)

@@ -64,30 +64,32 @@ def settle(fd: int, buffer: bytearray, quiet: float = 1.0, seconds: float = 15) 
         buffer.extend(chunk)
 
 
+def in_pty(args: list[str], tmp_path: Path, rows: int, cols: int, **env: str) -> tuple[int, subprocess.Popen]:
+    """Start ``python ARGS`` in a new pseudo-terminal of ``rows`` x ``cols``; (its fd, the process)."""
+    fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    full = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": str(cols),  # as the window size says: a COLUMNS inherited from the test run would win
+        "LINES": str(rows),
+        "WORKPLAN_USER": "alice",
+        "WORKPLAN_CONFIG_DIR": str(tmp_path / "config"),
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    app = subprocess.Popen(
+        [sys.executable, *args], stdin=terminal, stdout=terminal, stderr=terminal, env=full, start_new_session=True
+    )
+    os.close(terminal)
+    return fd, app
+
+
 def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_path: Path) -> None:
     store = make_store(wp)
     for title in NASTY:
         actions.add_task(store, 1, title, notes=title)
-    fd, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": "120",  # as the window size says: a COLUMNS inherited from the test run would win
-        "LINES": "30",
-        "WORKPLAN_USER": "alice",
-        "WORKPLAN_CONFIG_DIR": str(tmp_path / "config"),
-        "PYTHONPATH": str(ROOT),
-    }
-    app = subprocess.Popen(
-        [sys.executable, "-m", "workplan_tui", "-f", str(wp)],  # the real CLI, as a user starts it
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(terminal)
+    fd, app = in_pty(["-m", "workplan_tui", "-f", str(wp)], tmp_path, 30, 120)  # the real CLI, as a user starts it
     out = bytearray()
     try:
         assert read_until(fd, b"Test Partnership", 20, out), out[-500:]
