@@ -12,6 +12,12 @@ Rules (see PRODUCT.md, "The shared file"):
   file and a crash mid-write leaves the old one.
 * Reading re-opens the path each time and skips the parse when the file's
   (device, inode, mtime, size) are unchanged.
+* Nothing here trusts the folder (any group member can write in it): a link is
+  followed only once and only if I or the folder's owner made it; the data and lock
+  files are opened without following links or blocking and must be regular files;
+  waiting writers queue in the kernel; every operating-system error is one line
+  naming the file and what was not saved; mode, group, ACL and xattrs are kept, or
+  the write is refused.
 
 We use ``fcntl.flock`` directly rather than a locking library: filelock 4.x
 unlinks and re-creates lock files (so two processes can hold "the" lock on
