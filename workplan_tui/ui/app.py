@@ -9,6 +9,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from workplan_tui.model import schema
@@ -189,8 +190,11 @@ class WorkplanApp(App[None]):
         """Redraw every open screen from the new snapshot; dialogs keep what is typed."""
         for screen in self.screen_stack:
             refresh = getattr(screen, "live_refresh", None)
-            if refresh is not None:
-                refresh()
+            if refresh is not None and screen.is_mounted:
+                try:
+                    refresh()
+                except NoMatches:
+                    pass  # the screen is being torn down (the app is closing): nothing left to redraw
 
     def _heartbeat(self) -> None:
         reason = self.store.read_only_reason()
