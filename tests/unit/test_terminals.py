@@ -80,8 +80,12 @@ def test_columns_line_up_by_terminal_cells(wp: Path, columns: str) -> None:
 
     store = make_store(wp)
     for title in WIDE_TITLES:
-        actions.add_task(store, 1, title, owner="bob")
-    for args in (("task", "list"), ("status",), ("member", "list"), ("plan", "list")):
+        actions.add_task(store, 1, title, owner="bob", notes=" ".join([title] * 4))
+    actions.add_note(store, 4, "地域の学校に野菜の箱を届ける " * 8)
+    actions.add_norm(store, "We notify members in advance when we cannot make a meeting " * 3)
+    listings = [("task", "list"), ("status",), ("member", "list"), ("plan", "list"), ("log",), ("outcome", "list")]
+    listings += [("norm", "list"), ("partner", "list"), ("plan", "show", "P1"), ("task", "show", "T4")]
+    for args in listings:
         out = run(wp, *args, COLUMNS=columns).stdout.decode()
         lines = out.splitlines()
         assert lines and all(cell_width(line) <= int(columns) for line in lines), (args, out)

@@ -305,7 +305,7 @@ def log(env: Env, limit: int, as_json: bool) -> None:
     for a in entries:
         changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
-        click.echo(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {render.fit(changes, 80)}")
+        click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes}", render.width()))
 
 
 def _asdict(record: Any) -> dict[str, Any]:
@@ -386,10 +386,14 @@ def partner_list(env: Env, as_json: bool) -> None:
         click.echo("No partners yet: workplan partner add CODE --name NAME")
     for p in workplan.partners.values():
         members = [m.handle for m in workplan.members.values() if m.partner == p.code]
-        click.echo(f"{clean(p.code)}  {clean(p.name)}  ({len(members)} members: {clean(', '.join(members)) or '-'})")
+        click.echo(
+            render.wrap(
+                f"{clean(p.code)}  {clean(p.name)}  ({len(members)} members: {clean(', '.join(members)) or '-'})"
+            )
+        )
         for c in p.contributions:
             amount = f"  {render.number(c.amount)}" if c.amount is not None else ""
-            click.echo(f"    {c.kind:<11} {clean(c.description)}{amount}")
+            click.echo(render.wrap(f"    {c.kind:<11} {clean(c.description)}{amount}"))
 
 
 @cli.group(context_settings=CONTEXT)
@@ -481,9 +485,9 @@ def norm_list(env: Env, as_json: bool) -> None:
     for n, agreed, in_force in rows:
         state = "in force" if in_force else f"{len(agreed)}/{len(members)} agreed"
         waiting = sorted(members - agreed)
-        click.echo(f"{n.label:<4} [{state}] {clean(n.text)}")
+        click.echo(render.wrap(f"{n.label:<4} [{state}] {clean(n.text)}"))
         if waiting and not in_force:
-            click.echo(f"       waiting for: {clean(', '.join(waiting))}")
+            click.echo(render.wrap(f"       waiting for: {clean(', '.join(waiting))}"))
 
 
 # --- plans and votes ----------------------------------------------------------------------
@@ -609,7 +613,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     out.append(f"Tasks ({len(fig.tasks)}):")
     for t in sorted(fig.tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999", t.id)):
         out.append(_task_row(workplan, t, today))
-    click.echo("\n".join(out))
+    click.echo(render.wrap("\n".join(out)))
 
 
 def _due_full(t: Any, today: date) -> str:
@@ -730,7 +734,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
     for o in items:
         pct = rules.outcome_progress(o.baseline, o.target, o.current)
         due = f"  {dates.format_due(o.due, today=env.today())}" if o.due else ""
-        click.echo(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}")
+        click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))
 
 
 # --- tasks -------------------------------------------------------------------------------------
@@ -945,8 +949,8 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
         out.append("History:")
         for a in history:
             changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
-            out.append(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {render.fit(changes, 70)}")
-    click.echo("\n".join(out))
+            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes}", render.width()))
+    click.echo(render.wrap("\n".join(out)))
 
 
 @cli.command("undo")

@@ -64,6 +64,30 @@ def fit(text: str, room: int) -> str:
     return "".join(kept) + "…" if room > 0 else ""
 
 
+def wrap(text: str, cols: int | None = None) -> str:
+    """Each line of ``text`` broken at spaces to at most ``cols`` terminal cells (default: the terminal).
+
+    A continuation is indented two cells past the line's own indent; a word longer than a
+    whole line is cut with an ellipsis. Text must already be cleaned (it is not cleaned again).
+    """
+    cols = cols or width()
+    out: list[str] = []
+    for line in text.split("\n"):
+        if cells(line) <= cols:
+            out.append(line)
+            continue
+        lead = len(line) - len(line.lstrip(" "))
+        current = line[:lead]
+        for word in line[lead:].split(" "):
+            gap = " " if current.strip() else ""
+            if current.strip() and cells(current) + len(gap) + cells(word) > cols:
+                out.append(current)
+                current, gap = " " * (lead + 2), ""
+            current += gap + fit(word, cols - cells(current) - len(gap))
+        out.append(current)
+    return "\n".join(out)
+
+
 def pad(text: str, room: int) -> str:
     """``text`` fitted to ``room`` cells and padded with spaces to exactly ``room`` cells."""
     fitted = fit(text, room)
