@@ -66,3 +66,9 @@ def test_done_tasks_are_never_overdue() -> None:
 def test_preview_reads_back_the_date() -> None:
     assert preview("fri", today=SAT) == "Fri 4 Dec · in 6 days"
     assert preview("2026-11-26", today=SAT) == "Thu 26 Nov · 2 days overdue"
+
+
+@pytest.mark.parametrize("text", ["２０２６-12-15", "in ３ days", "+٣d", "2026-12-15x"])
+def test_digits_of_other_scripts_are_a_clear_date_error(text: str) -> None:
+    with pytest.raises(DateError, match="cannot read"):
+        parse_date(text, today=pendulum.Date(2026, 11, 28))

@@ -60,7 +60,7 @@ Json: TypeAlias = Any
 JsonPath: TypeAlias = tuple[str | int, ...]
 
 # Examples per test; FUZZ_EXAMPLES raises it for a bug hunt (the default run stays well under 40 s).
-CLI_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+CLI_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 MODEL_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     deadline=None,

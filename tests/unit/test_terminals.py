@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from wcwidth import wcwidth
+from wcwidth import wcswidth
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from workplan_tui.cli.main import main; main()"]
@@ -66,11 +66,12 @@ WIDE_TITLES = [
     "给社区花园订购土壤和堆肥以及工具",
     "地域の学校に野菜の箱を届ける計画を立てる" * 3,
     "Plant 🌱🌻 flowers 🎉 for the fair",
+    "👨‍👩‍👧‍👦 family day 🇺🇦 flags ❤️ and café",
 ]
 
 
 def cell_width(text: str) -> int:
-    return sum(max(0, wcwidth(ch)) for ch in text)
+    return wcswidth(text)
 
 
 @pytest.mark.parametrize("columns", ["80", "40", "120"])

@@ -7,7 +7,7 @@ import shutil
 from datetime import date, datetime
 from typing import Any
 
-from wcwidth import wcwidth
+from wcwidth import iter_graphemes, wcswidth
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
@@ -35,7 +35,7 @@ def cells(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return sum(max(0, wcwidth(ch)) for ch in text)
+    return max(0, wcswidth(text))  # by grapheme: 👨‍👩‍👧‍👦 and ❤️ take 2 cells
 
 
 def bar(percent: float, cells: int = 20) -> str:
@@ -55,11 +55,11 @@ def fit(text: str, room: int) -> str:
     if cells(text) <= room:
         return text
     kept, used = [], 0
-    for ch in text:
-        size = max(0, wcwidth(ch))
+    for grapheme in iter_graphemes(text):  # never cut inside a joined emoji or a letter with its accents
+        size = max(0, wcswidth(grapheme))
         if used + size > room - 1:
             break
-        kept.append(ch)
+        kept.append(grapheme)
         used += size
     return "".join(kept) + "…" if room > 0 else ""
 

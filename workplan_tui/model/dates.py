@@ -36,8 +36,10 @@ _WEEKDAYS = {
 }
 _UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
 _UNITS.update({"m": "months", "month": "months", "months": "months"})
-_RELATIVE = re.compile(r"^(?:in\s+(\d{1,4})\s*([a-z]+)|\+(\d{1,4})\s*([a-z]+))$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: "\d" also matches other scripts' digits ("２０２６"), which int() and
+# fromisoformat() then refuse with Python's own message. "\Z", not "$" (a final newline).
+_RELATIVE = re.compile(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class DateError(ValueError):
