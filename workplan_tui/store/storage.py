@@ -470,20 +470,13 @@ def sweep_temp_files(path: Path) -> list[str]:
     Call only while holding the lock: then no temporary file can be in use. Only
     regular files whose names match ``temp_pattern`` are touched; links are not followed.
     """
-    pattern = temp_pattern(path)
     removed = []
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:
-        return []
-    for entry in entries:
-        if pattern.match(entry.name):
-            try:
-                if entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
-                    removed.append(entry.name)
-            except OSError:
-                pass
+    for name in find_temp_files(path):
+        try:
+            os.unlink(path.parent / name)
+            removed.append(name)
+        except OSError:
+            pass
     return removed
 
 
