@@ -102,3 +102,19 @@ async def test_the_table_lines_up_wide_titles(board_file: Path) -> None:
             starts = {cell_len(row[: row.index("bob ·")]) for row in rows if "bob ·" in row}
             assert len(starts) == 1, rows
             assert all(cell_len(row) <= size[0] for row in rows)
+
+
+async def test_opening_a_task_keeps_its_title_when_i_type(board_file: Path) -> None:
+    async with make_app(board_file, user="alice", now=EVENING).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(pilot.app.screen, EditTask)
+        await pilot.press("end", *" now")
+        assert pilot.app.screen.query_one("#title", Input).value == "Order soil now"
+
+
+async def test_the_palette_names_actions_for_people_not_code(board_file: Path) -> None:
+    async with make_app(board_file, user="alice", now=EVENING).run_test(size=(80, 24)) as pilot:
+        commands = list(pilot.app.get_system_commands(pilot.app.screen))
+        ours = [c for c in commands if c.help.startswith("key: ")]
+        assert ours and all("(" not in c.help and "_" not in c.help for c in ours)
+        assert any(c.title == "+10%" and c.help == "key: + or =" for c in ours)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -359,10 +360,12 @@ class WorkplanApp(App[None]):
             if not description or description in seen or binding.action in ("app.quit",):
                 continue
             seen.add(description)
-            key = binding.key.split(",")[0]
             yield SystemCommand(
                 description,
-                f"{binding.action} (key: {key})",
+                "key: "
+                + " or ".join(  # never the action's code, e.g. bump(10)
+                    self.get_key_display(replace(binding, key=key.strip())) for key in binding.key.split(",")
+                ),
                 lambda action=binding.action: self.call_later(screen.run_action, action),
             )
 

@@ -56,11 +56,15 @@ def strip(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
 
 
 class LineInput(Input):
-    """A one-line field that keeps pasted lines, joined with a space.
+    """A one-line field that keeps pasted lines, joined with a space, and keeps its text on focus.
 
     Textual's Input keeps only the first line of a paste, so pasting "Why is it
-    blocked?" with two lines silently lost the second.
+    blocked?" with two lines silently lost the second; and it selects all its text on
+    focus, so the first key typed into an opened task replaced the whole title.
     """
+
+    def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
         text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
