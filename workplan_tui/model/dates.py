@@ -6,6 +6,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from workplan_tui.model.schema import valid_date
+
 if TYPE_CHECKING:
     import pendulum
 
@@ -36,10 +38,9 @@ _WEEKDAYS = {
 }
 _UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
 _UNITS.update({"m": "months", "month": "months", "months": "months"})
-# ASCII digits only: "\d" also matches other scripts' digits ("２０２６"), which int() and
-# fromisoformat() then refuse with Python's own message. "\Z", not "$" (a final newline).
+# ASCII digits only: "\d" also matches other scripts' digits ("３ days"), which int()
+# then refuses with Python's own message. "\Z", not "$" (a final newline).
 _RELATIVE = re.compile(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class DateError(ValueError):
@@ -84,7 +85,7 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
         unit = _UNITS.get(match.group(2) or match.group(4))
         if unit is not None:
             return today.add(**{unit: amount})
-    if _ISO.match(s):
+    if valid_date(s):  # the file's own date pattern: ASCII digits only
         try:
             return pendulum.Date.fromisoformat(s)
         except ValueError as exc:

@@ -31,13 +31,14 @@ def label(table: str, doc_id: int) -> str:
 # A record id as stored (a key of its table): canonical ASCII digits, no leading zero.
 # "01" or a non-ASCII digit beside "1" would make T1 show one record while writes
 # go to another (PRODUCT.md: ids match ^[1-9][0-9]*$); nine digits at most.
-_ID_KEY = re.compile(r"[1-9][0-9]{0,8}")
+MAX_ID = 999_999_999
+ID_KEY = re.compile(r"[1-9][0-9]{0,8}\Z")
 _TYPED_ID = re.compile(r"[0-9]{1,9}")
 
 
 def id_of_key(key: str) -> int | None:
     """The id a stored key names (``"12"`` -> 12), or None when the key is not canonical."""
-    return int(key) if _ID_KEY.fullmatch(key) else None
+    return int(key) if ID_KEY.match(key) else None
 
 
 def id_of_label(text: str) -> tuple[str, int] | None:

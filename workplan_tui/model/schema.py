@@ -16,7 +16,9 @@ from typing import Any
 
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
+    ID_KEY,
     LONG_TEXT,
+    MAX_ID,
     PLAN_STATUSES,
     POSITIONS,
     ROLES,
@@ -50,11 +52,9 @@ _HANDLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\Z")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}\Z")
 # An instant as workplan writes it (ISO 8601 UTC, e.g. 2026-11-28T09:30:00Z); fractions allowed.
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z\Z")
-_ID_KEY = re.compile(r"[1-9][0-9]{0,8}\Z")
 # Numbers people track (amounts, outcome values) stay far from float overflow, so
 # sums and ratios of them are always finite.
 MAX_NUMBER = 1e15
-MAX_ID = 999_999_999  # nine digits, as _ID_KEY
 
 
 @dataclass(slots=True, frozen=True)
@@ -432,7 +432,7 @@ def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
         return f"member {record['handle']!r:.40}"
     if table == "meta":
         return "partnership (meta)"
-    if _ID_KEY.match(key):
+    if ID_KEY.match(key):
         return f"{table[:-1] if table.endswith('s') else table} {label(table, int(key))}"
     return f"{table} record {clean(repr(key))[:20]}"
 
@@ -475,14 +475,15 @@ def validate(data: Any, *, allow_newer: bool = False) -> list[Problem]:
             continue
         fields = FIELDS[table]
         sound = _SOUND[table]
-        ID_KEY = _ID_KEY.match  # noqa: N806 - a local alias in the hot loop
+        canonical = ID_KEY.match  # a local name in the hot loop
         for key, record in raw.items():
-            if type(record) is dict and sound(record) and ID_KEY(key):
+            if type(record) is dict and sound(record) and canonical(key):
                 continue
-            if not ID_KEY(key):
+            if not canonical(key):
                 problems.append(
                     Problem(
-                        f"{table} record {clean(repr(key))[:20]}", "id must be a whole number without leading zeros"
+                        f"{table} record {clean(repr(key))[:20]}",
+                        f"id must be a whole number from 1 to {MAX_ID}, no leading zero",
                     )
                 )
                 continue

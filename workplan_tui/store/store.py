@@ -13,7 +13,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import SCHEMA_VERSION, Workplan, id_of_key, label
+from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Workplan, id_of_key, label
 from workplan_tui.store.storage import (
     LOCK_TIMEOUT,
     FieldTable,
@@ -64,9 +64,7 @@ class ConflictError(StoreError):
         self.current = current
 
 
-def os_user() -> str:
-    """The Unix login of this process (never fails)."""
-    return os_login()
+os_user = os_login  # the Unix login of this process (never fails)
 
 
 def acting_member() -> str:
@@ -409,7 +407,7 @@ class Tx:
         """Never write a record this version would refuse to read back."""
         for table, key in self._touched:
             if id_of_key(key) is None:
-                raise StoreError(f"the {table} table is full (ids go up to {schema.MAX_ID:,}); nothing was saved")
+                raise StoreError(f"the {table} table is full (ids go up to {MAX_ID:,}); nothing was saved")
             record = self.data.get(table, {}).get(key)
             for name, (check, required) in schema.FIELDS[table].items():
                 if name in (record or {}):
