@@ -198,10 +198,7 @@ class WorkplanApp(App[None]):
                     pass  # the screen is being torn down (the app is closing): nothing left to redraw
 
     def _heartbeat(self) -> None:
-        reason = self.store.read_only_reason()
-        if reason != self.read_only:
-            self.read_only = reason
-            self.refresh_screens()
+        self._check_read_only()
         self.presence.beat()
         others = self.presence.others()
         if others != self.others:
@@ -218,11 +215,18 @@ class WorkplanApp(App[None]):
             self._figures = sorted(figures, key=lambda f: (order[f.plan.status], f.plan.id))
         return self._figures
 
-    def can_change(self) -> bool:
-        reason = self.store.read_only_reason()  # a few stat calls: the cause may have gone (remount, chmod)
+    def _check_read_only(self) -> None:
+        """Ask the store again why I cannot write (a few stat calls); redraw when the answer changed.
+
+        The cause may come or go at any time: a remount, a chmod, a folder made sticky.
+        """
+        reason = self.store.read_only_reason()
         if reason != self.read_only:
             self.read_only = reason
             self.refresh_screens()
+
+    def can_change(self) -> bool:
+        self._check_read_only()
         if self.read_only:
             self.notify(f"Read-only: {clean(self.read_only)}.", severity="warning", markup=False, timeout=8)
             return False
@@ -252,10 +256,7 @@ class WorkplanApp(App[None]):
             if raise_conflict and isinstance(exc, ConflictError):
                 raise
             self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
-            reason = self.store.read_only_reason()  # e.g. the folder became sticky: say so in the banner
-            if reason != self.read_only:
-                self.read_only = reason
-                self.refresh_screens()
+            self._check_read_only()  # the failure may have a cause the banner should name
             return False
         except OSError as exc:  # the store turns these into StoreError; this is the last net
             self.notify(f"{self.store.path}: not saved: {clean(os_reason(exc))}", severity="error", markup=False)
