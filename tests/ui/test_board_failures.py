@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from tests.conftest import FIXED_NOW
@@ -64,15 +63,10 @@ def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -
         "board.BoardScreen.on_mount = on_mount\n"
         "from workplan_tui.cli.main import main; main()\n"
     )
-    fd, app = in_pty(["-c", boom], tmp_path, 24, 80, WORKPLAN_FILE=str(board_file))
     out = bytearray()
-    try:
+    with in_pty(["-c", boom], tmp_path, 24, 80, WORKPLAN_FILE=str(board_file)) as (fd, app):
         read_until(fd, b"\x00never", 15, out)
         status = app.wait(timeout=15)
-    finally:
-        if app.poll() is None:
-            app.kill()
-        os.close(fd)
     assert b"boom" in out
     assert status != 0
 

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import make_store
@@ -64,8 +66,9 @@ def settle(fd: int, buffer: bytearray, quiet: float = 1.0, seconds: float = 15) 
         buffer.extend(chunk)
 
 
-def in_pty(args: list[str], tmp_path: Path, rows: int, cols: int, **env: str) -> tuple[int, subprocess.Popen]:
-    """Start ``python ARGS`` in a new pseudo-terminal of ``rows`` x ``cols``; (its fd, the process)."""
+@contextmanager
+def in_pty(args: list[str], tmp_path: Path, rows: int, cols: int, **env: str) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``python ARGS`` in a new pseudo-terminal of ``rows`` x ``cols``: (its fd, the process); killed after."""
     fd, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     full = {
@@ -82,16 +85,20 @@ def in_pty(args: list[str], tmp_path: Path, rows: int, cols: int, **env: str) ->
         [sys.executable, *args], stdin=terminal, stdout=terminal, stderr=terminal, env=full, start_new_session=True
     )
     os.close(terminal)
-    return fd, app
+    try:
+        yield fd, app
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(fd)
 
 
 def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_path: Path) -> None:
     store = make_store(wp)
     for title in NASTY:
         actions.add_task(store, 1, title, notes=title)
-    fd, app = in_pty(["-m", "workplan_tui", "-f", str(wp)], tmp_path, 30, 120)  # the real CLI, as a user starts it
     out = bytearray()
-    try:
+    with in_pty(["-m", "workplan_tui", "-f", str(wp)], tmp_path, 30, 120) as (fd, app):  # the real CLI
         assert read_until(fd, b"Test Partnership", 20, out), out[-500:]
         settle(fd, out)  # keys sent while the app is still drawing its first screens can be lost
         os.write(fd, b"t")  # the table view: every title in full
@@ -99,10 +106,6 @@ def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_pat
         os.write(fd, b"q")
         read_until(fd, b"\x00never", 5, out)
         status = app.wait(timeout=10)
-    finally:
-        if app.poll() is None:
-            app.kill()
-        os.close(fd)
     assert status == 0  # no crash on "[/b]"
     for literal in (b"[bold]x", b"[@click=app.quit]Open[/]", b'[link="file:///etc/passwd"]x[/]', b"Budget [/b] review"):
         assert literal in out
