@@ -23,7 +23,7 @@ import stat
 import time
 from pathlib import Path
 
-from workplan_tui.store.storage import group_shared
+from workplan_tui.store.storage import group_shared, read_small
 
 HEARTBEAT = 10.0
 EXPIRES = 35.0
@@ -131,13 +131,9 @@ class Presence:
             if now - st.st_mtime > EXPIRES:
                 os.unlink(name, dir_fd=folder)  # a board that went away without saying so
                 return None
-            fd = os.open(name, os.O_RDONLY | _OPEN_ENTRY, dir_fd=folder)
-            try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    return None
-                raw = os.read(fd, MAX_ENTRY)
-            finally:
-                os.close(fd)
+            raw = read_small(name, MAX_ENTRY, dir_fd=folder)
+            if raw is None:
+                return None
             user = json.loads(raw).get("user")
         except (OSError, ValueError, AttributeError, RecursionError):
             return None

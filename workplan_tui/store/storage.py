@@ -244,20 +244,28 @@ def _say_holder(fd: int) -> None:
         pass  # only a courtesy to waiting writers
 
 
-def holder(lock_path: Path) -> str:
-    """Who holds (or last held) the lock, from the lock file: one cleaned line, or 'another writer'."""
+def read_small(path: str | Path, limit: int, *, dir_fd: int | None = None) -> bytes | None:
+    """At most ``limit`` bytes of a regular file in a shared folder, or None.
+
+    Never follows a link, never blocks on a FIFO, never reads a device: side files
+    (lock holder, presence entries) are anyone's to replace.
+    """
     try:
-        fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError:
-        return "another writer"
+        return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "another writer"
-        text = os.read(fd, _HOLDER_BYTES).decode("utf-8", "replace").splitlines()
+        return os.read(fd, limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except OSError:
-        return "another writer"
+        return None
     finally:
         os.close(fd)
+
+
+def holder(lock_path: Path) -> str:
+    """Who holds (or last held) the lock, from the lock file: one cleaned line, or 'another writer'."""
+    raw = read_small(lock_path, _HOLDER_BYTES)
+    text = raw.decode("utf-8", "replace").splitlines() if raw else []
     return clean(text[0]).strip() if text and text[0].strip() else "another writer"
 
 
