@@ -22,6 +22,7 @@ from workplan_tui.model.records import (
     ROLES,
     RULES,
     TASK_STATUSES,
+    Activity,
     Workplan,
     label,
     parse_label,
@@ -302,10 +303,15 @@ def log(env: Env, limit: int, as_json: bool) -> None:
     if as_json:
         click.echo(render.to_json([{"id": label("activity", a.id), **_asdict(a)} for a in entries]))
         return
+    cols = render.width()
     for a in entries:
-        changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
-        click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes}", render.width()))
+        click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {_changes(a)}", cols))
+
+
+def _changes(entry: Activity) -> str:
+    """A log entry's changes on one line: 'progress 40 → 60; status todo → doing'."""
+    return "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in entry.changes.items())
 
 
 def _asdict(record: Any) -> dict[str, Any]:
@@ -611,8 +617,9 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
             due = f"  {dates.format_due(o.due, today=today)}" if o.due else ""
             out.append(f"  {o.label:<5} {render.outcome_line(o)}{due}")
     out.append(f"Tasks ({len(fig.tasks)}):")
+    cols = render.width()
     for t in sorted(fig.tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999", t.id)):
-        out.append(_task_row(workplan, t, today))
+        out.append(_task_row(workplan, t, today, cols))
     click.echo(render.wrap("\n".join(out)))
 
 
@@ -622,9 +629,9 @@ def _due_full(t: Any, today: date) -> str:
     return f"{t.due} · {dates.format_due(t.due, today=today, done=t.status == 'done')}"
 
 
-def _task_row(workplan: Workplan, t: Any, today: date) -> str:
+def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:
     due = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
-    return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), render.width(), " ")
+    return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), cols, " ")
 
 
 def _plan_move(action: str) -> Callable[..., None]:
@@ -947,9 +954,9 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
             out.append(f"  {stamp(u.at)}  {clean(u.by)}: {clean(u.text)}")
     if history:
         out.append("History:")
+        cols = render.width()
         for a in history:
-            changes = "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in a.changes.items())
-            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes}", render.width()))
+            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {_changes(a)}", cols))
     click.echo(render.wrap("\n".join(out)))
 
 

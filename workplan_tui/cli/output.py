@@ -4,7 +4,8 @@ A command that has written the file must not then crash printing a bar: a script
 that retries it would apply the change twice (70 -> 80 -> 90). So the CLI's
 streams are switched to an error handler that writes an ASCII stand-in for the
 symbols workplan uses (bars, arrows, dots) and ``?`` for any other character the
-terminal's encoding (latin-1, ASCII under ``PYTHONIOENCODING``) cannot show.
+terminal's encoding (latin-1, cp1252...) cannot show. (An ASCII stream is not one
+of these: click re-wraps it as UTF-8 itself.)
 """
 
 from __future__ import annotations
