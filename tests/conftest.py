@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -14,6 +16,7 @@ from click.testing import CliRunner, Result
 from tests.system import shared_dir, small_disk, users  # noqa: F401 - fixtures for every test module
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
+from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import Store
 
 FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -26,6 +29,12 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKPLAN_USER", "alice")
     monkeypatch.setenv("TZ", "UTC")  # times are shown in local time: the same on every machine
     time.tzset()
+
+
+def log_of(path: Path) -> list[dict[str, Any]]:
+    """The activity log beside a partnership file, oldest first, read raw as a person would."""
+    history = history_path_for(path)
+    return [json.loads(line) for line in history.read_text().splitlines()] if history.exists() else []
 
 
 def make_store(path: Path, user: str = "alice") -> Store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, log_of
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
 
@@ -50,8 +50,7 @@ async def test_progress_keys_change_screen_and_file(board_file: Path) -> None:
         assert task(board_file, 1)["progress"] == 70
         await pilot.press("0")
         assert task(board_file, 1)["progress"] == 0
-        log = json.loads(board_file.read_text())["activity"]
-        last = log[max(log, key=int)]
+        last = log_of(board_file)[-1]
         assert last["member"] == "alice" and last["kind"] == "task.progress" and last["changes"]["progress"] == [70, 0]
 
 
@@ -181,8 +180,7 @@ async def test_undo_and_quit(board_file: Path) -> None:
         assert task(board_file, 1)["progress"] == 10
         await pilot.press("u")
         assert task(board_file, 1)["progress"] == 0 and task(board_file, 1)["status"] == "todo"
-        log = json.loads(board_file.read_text())["activity"]
-        assert [a["kind"] for a in log.values()][-2:] == ["undo", "undo"]
+        assert [a["kind"] for a in log_of(board_file)][-2:] == ["undo", "undo"]
         await pilot.press("q")
         await pilot.pause()
         assert pilot.app._exit

@@ -42,10 +42,10 @@ async def test_plus_on_a_full_disk_is_a_notice_and_the_board_keeps_running(small
 async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         data = json.loads(board_file.read_text())
-        data["activity"]["2"]["changes"] = {"title": "not a pair"}
+        data["tasks"]["1"]["owner"] = "not a handle!"
         data["tasks"]["01"] = data["tasks"]["1"]
         board_file.write_text(json.dumps(data))
-        await wait_for(pilot, lambda: any("leading zero" in m and "more" in m for m in messages(pilot.app)))
+        await wait_for(pilot, lambda: any("owner" in m and "more" in m for m in messages(pilot.app)))
         assert pilot.app.is_running and len(pilot.app.workplan.tasks) == 4  # the last sound snapshot
         before = board_file.read_bytes()
         await pilot.press("plus")  # a write now would go over an unsound file: refused

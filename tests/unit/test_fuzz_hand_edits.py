@@ -39,7 +39,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXED_NOW, make_store, seed
+from tests.conftest import FIXED_NOW, log_of, make_store, seed
 from workplan_tui.cli.main import cli
 from workplan_tui.model import dates, overview, rules, schema
 from workplan_tui.model.records import (
@@ -81,10 +81,21 @@ UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e
 
 @functools.cache
 def template() -> bytes:
-    """The sound seed file's bytes (built once per session in a folder of its own)."""
+    """The sound seed file's bytes as schema 1 wrote them: indented, the activity log inside.
+
+    Built once per session in a folder of its own. Schema 1 keeps every hand edit in one
+    file (a forged log entry is an edit like any other), and every write that lands also
+    moves the log to its side file: the migration is fuzzed with everything else.
+    """
     folder = Path(tempfile.mkdtemp(prefix="workplan-fuzz-seed-"))
     try:
-        return seed(folder / FILE_NAME).read_bytes()
+        path = seed(folder / FILE_NAME)
+        data = json.loads(path.read_bytes())
+        meta = data["meta"]["1"]
+        meta["schema_version"] = 1
+        del meta["history"], meta["digest"]
+        data["activity"] = {str(e.pop("id")): e for e in log_of(path)}
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -891,8 +902,8 @@ def assert_kept(before: dict[str, dict[str, set[str]]], after: dict[str, dict[st
 # --- the model layer the board uses -----------------------------------------------------------------------
 
 
-def exercise_model(workplan: Workplan) -> None:
-    """Everything the board computes from a snapshot; any exception but RuleError is a crash."""
+def exercise_model(workplan: Workplan, path: Path) -> None:
+    """Everything the board computes from a snapshot and its log; any exception but RuleError is a crash."""
     for today, now in ((TODAY, FIXED_NOW), (date(2030, 1, 1), FIXED_NOW + timedelta(days=400))):
         figures = overview.plan_figures(workplan, today)
         for me in (USER, "dave", ""):
@@ -931,10 +942,10 @@ def exercise_model(workplan: Workplan) -> None:
         for plan in workplan.plans.values():
             rules.plan_progress(workplan.outcomes_of(plan.id), workplan.tasks_of(plan.id))
             workplan.current_votes(plan.id)
-        for entry in workplan.activity:
-            shown = [stamp(entry.at), clean(entry.record), clean(entry.kind), clean(entry.member)]
-            shown += [short(value) for pair in entry.changes.values() for value in pair]
-            assert not any(UNSAFE.search(text) for text in shown), shown
+    for entry in Store(path, user=USER).history().scan():
+        shown = [stamp(entry.at), clean(entry.record), clean(entry.kind), clean(entry.member)]
+        shown += [short(value) for pair in entry.changes.values() for value in pair]
+        assert not any(UNSAFE.search(text) for text in shown), shown
 
 
 StoreAction: TypeAlias = Callable[[Store], object]
@@ -1070,7 +1081,7 @@ def test_every_command_on_a_hand_edited_file(hand_edit: HandEdit) -> None:
             if workplan is not None and args in ALWAYS:
                 assert result.exit_code == 0, f"workplan {' '.join(args)} failed on a sound file: {result.stderr!r}"
         if workplan is not None:
-            exercise_model(workplan)
+            exercise_model(workplan, path)
         for args in WRITES:
             assert_clear(args, run(path, args))
             if workplan is None:
@@ -1085,7 +1096,9 @@ def test_every_command_on_a_hand_edited_file(hand_edit: HandEdit) -> None:
             assert_kept(records(payload), records(after))
             assert_clear(["check"], final := run(path, ["check"]))
             assert final.exit_code == 0, final.stderr
-        assert sorted(p.name for p in path.parent.iterdir()) in ([FILE_NAME], [f".{FILE_NAME}.lock", FILE_NAME])
+        log = "workplan.history.jsonl"
+        left = ([FILE_NAME], [f".{FILE_NAME}.lock", FILE_NAME], [f".{FILE_NAME}.lock", log, FILE_NAME])
+        assert sorted(p.name for p in path.parent.iterdir()) in left
 
 
 @_regressions
@@ -1116,7 +1129,7 @@ def test_the_model_and_the_store_actions_survive_what_read_accepts(hand_edit: Ha
             return
         event("accepted")
         assert problems == [], f"read() accepted a file validate() faults: {problems}"
-        exercise_model(workplan)
+        exercise_model(workplan, path)
         for name, action in STORE_ACTIONS:
             try:
                 action(store)
@@ -1126,7 +1139,7 @@ def test_the_model_and_the_store_actions_survive_what_read_accepts(hand_edit: Ha
                 raise AssertionError(f"{name} crashed") from exc
             problem = refusal(path)
             assert problem is None, f"{name} left an unsound file: {problem}"
-        exercise_model(store.read())  # the file as the actions left it
+        exercise_model(store.read(), path)  # the file as the actions left it
         assert_kept(records(payload), records(path.read_bytes()))
 
 

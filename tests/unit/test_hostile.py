@@ -20,6 +20,7 @@ from click.testing import Result
 from tests.conftest import make_store
 from workplan_tui.model import schema
 from workplan_tui.store import actions
+from workplan_tui.store.history import history_path_for
 from workplan_tui.store.presence import Presence
 from workplan_tui.store.storage import StoreError, lock_path_for, read_bytes
 from workplan_tui.store.store import Store
@@ -222,12 +223,8 @@ def _(wp: Path) -> None:
 @hand_edit("a key twice inside a record")
 def _(wp: Path) -> None:
     text = wp.read_text()
-    wp.write_text(text.replace('"title": "Order soil"', '"title": "Order soil", "title": "Other"', 1))
-
-
-@hand_edit("an escape sequence in a timestamp")
-def _(wp: Path) -> None:
-    edit(wp, lambda d: d["activity"]["1"].__setitem__("at", "2026\x1b]52;c;ZXZpbA==\x07"))
+    assert '"title":"Order soil"' in text
+    wp.write_text(text.replace('"title":"Order soil"', '"title":"Order soil","title":"Other"', 1))
 
 
 @hand_edit("a timestamp with a trailing newline")
@@ -238,16 +235,6 @@ def _(wp: Path) -> None:
 @hand_edit("a handle with a trailing newline")
 def _(wp: Path) -> None:
     edit(wp, lambda d: d["tasks"]["1"].__setitem__("owner", "alice\n"))
-
-
-@hand_edit("changes that are not before/after pairs")
-def _(wp: Path) -> None:
-    edit(wp, lambda d: d["activity"]["2"].__setitem__("changes", {"title": "oops"}))
-
-
-@hand_edit("changes with a one-element pair")
-def _(wp: Path) -> None:
-    edit(wp, lambda d: d["activity"]["2"].__setitem__("changes", {"title": [1]}))
 
 
 @hand_edit("nesting deeper than a writer can write")
@@ -296,12 +283,49 @@ def test_hand_edits_give_one_clear_line_and_are_never_written_over(
 
 def test_check_names_each_problem(wp: Path) -> None:
     HAND_EDITS["id with a leading zero"](wp)
-    HAND_EDITS["changes that are not before/after pairs"](wp)
+    HAND_EDITS["a handle with a trailing newline"](wp)
     result = workplan(wp, "check")
     assert result.returncode == 1
     assert "'01'" in result.stderr and "leading zero" in result.stderr
-    assert "before, after" in result.stderr
+    assert "'owner'" in result.stderr
     assert "2 problem(s)" in result.stderr
+
+
+def edit_log(wp: Path, number: int, change: Callable[[dict], object]) -> None:
+    """Edit line ``number`` (from 1) of the activity log by hand."""
+    path = history_path_for(wp)
+    lines = path.read_text().splitlines()
+    entry = json.loads(lines[number - 1])
+    replaced = change(entry)
+    lines[number - 1] = replaced if isinstance(replaced, str) else json.dumps(entry)
+    path.write_text("".join(line + "\n" for line in lines))
+
+
+def test_hand_edited_log_lines_are_skipped_shown_clean_and_named_by_check(wp: Path, run: Callable[..., Result]) -> None:
+    """The log is anyone's to edit: a bad line never stops a command, never reaches the
+    terminal raw, and 'check' names it; writes go on appending after it."""
+    edit_log(wp, 1, lambda e: e.__setitem__("at", "2026\x1b]52;c;ZXZpbA==\x07"))
+    edit_log(wp, 2, lambda e: e.__setitem__("changes", {"title": "oops"}))
+    edit_log(wp, 3, lambda e: e.__setitem__("changes", {"title": [1]}))
+    edit_log(wp, 4, lambda e: '{"id": 4, "at": ')  # cut short
+    edit_log(wp, 5, lambda e: e.__setitem__("record", "T1\x1b[2J"))
+    size = history_path_for(wp).stat().st_size
+    data = json.loads(wp.read_text())
+    data["meta"]["1"]["history"]["bytes"] = size  # a hand edit that also fixed the marker
+    Path(wp).write_text(json.dumps(data))
+    before = history_path_for(wp).read_bytes()
+    for args in (("status",), ("log", "--limit", "100"), ("task", "show", "T1"), ("task", "progress", "T1", "+10")):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b" not in result.output and "\x07" not in result.output
+    shown = run("log", "--limit", "100", "--json").stdout
+    ids = [entry["id"] for entry in json.loads(shown)]
+    assert not {"A1", "A2", "A3", "A4"} & set(ids) and "A5" in ids  # bad lines skipped; A5 shown cleaned
+    assert history_path_for(wp).read_bytes().startswith(before)  # appended after them, nothing rewritten
+    checked = workplan(wp, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr and "\x1b" not in checked.stderr
+    for number in (1, 2, 3, 4):
+        assert f"history.jsonl line {number}:" in checked.stderr
 
 
 def test_duplicate_keys_in_workplans_own_format_are_found_too(wp: Path) -> None:

@@ -11,11 +11,12 @@ CANDIDATES = [
     None, True, False, 0, 1, -1, 7, 100, 101, 2.5, float("nan"), float("inf"), "", " ", "x", "x" * 201,
     "x" * 10_001, "alice", "bad handle!", "PARKS", "2026-12-15", "2026-12", "2026-11-28T09:30:00Z", "todo",
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
-    ["alice"], {}, {"a": 1},
+    ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
+    "sha256:" + "a" * 64, "sha256:" + "A" * 64, "sha256:" + "a" * 63,
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("table", schema.TABLES)
+@pytest.mark.parametrize("table", schema.LEGACY_TABLES)
 def test_fast_path_accepts_nothing_the_checks_refuse(table: str) -> None:
     fast = schema._SOUND[table]
     fields = schema.FIELDS[table]
@@ -38,7 +39,7 @@ def _good_value(table: str, name: str):
 
 def test_fast_path_agrees_with_the_checks_on_the_sample() -> None:
     data = json.loads((Path(__file__).parents[2] / "sample_data" / "partnership.json").read_text())
-    for table in schema.TABLES:
+    for table in schema.LEGACY_TABLES:  # the sample is a schema 1 file, log inside
         for record in data[table].values():
             assert schema._SOUND[table](record)
     assert schema.validate(data) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import make_store
+from tests.conftest import log_of, make_store
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
@@ -34,7 +34,7 @@ def test_progress_write_bumps_revision_and_logs_before_after(store: Store, wp: P
     actions.set_progress(store, 1, "+30")
     record = raw(wp)["tasks"]["1"]
     assert record["progress"] == 30 and record["status"] == "doing" and record["rev"] == before + 1
-    last = store.read().activity[-1]
+    last = store.history().latest(1)[0]
     assert (last.member, last.record, last.kind) == ("alice", "T1", "task.progress")
     assert last.changes == {"progress": [0, 30], "status": ["todo", "doing"]}
     assert last.os_user
@@ -240,7 +240,7 @@ def test_undo_restores_my_last_change_and_is_logged(store: Store, wp: Path) -> N
     result = actions.undo(store)
     assert result["restored"] == {"progress": 40}
     assert raw(wp)["tasks"]["1"]["progress"] == 40
-    last = store.read().activity[-1]
+    last = store.history().latest(1)[0]
     assert last.kind == "undo" and last.undoes is not None and last.changes == {"progress": [60, 40]}
     actions.undo(store)  # the change before it
     assert raw(wp)["tasks"]["1"]["progress"] == 0 and raw(wp)["tasks"]["1"]["status"] == "todo"
@@ -275,12 +275,11 @@ def test_a_note_or_check_in_logs_the_item_not_the_whole_list(store: Store, wp: P
     text = "x" * 5000
     for _ in range(10):
         actions.add_note(store, 2, text)
-    data = json.loads(wp.read_text())
-    last = data["activity"][max(data["activity"], key=int)]
+    last = log_of(wp)[-1]
     assert last["changes"] == {"note": [None, text]}
     assert len(json.dumps(last)) < 2 * len(text)
     actions.checkin(store, 1, 12, "a note")
-    entry = store.read().activity[-1]
+    entry = store.history().latest(1)[0]
     assert entry.changes == {"current": [0, 12], "checkin": [None, 12]}
 
 

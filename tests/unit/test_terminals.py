@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from wcwidth import wcswidth
 
+from workplan_tui.store.history import history_path_for
+
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from workplan_tui.cli.main import main; main()"]
 
@@ -52,9 +54,12 @@ def test_non_ascii_digits_are_one_clear_line(wp: Path, args: tuple[str, ...]) ->
 
 
 def test_history_times_are_shown_in_the_viewers_zone(wp: Path) -> None:
-    data = json.loads(wp.read_text())
-    data["activity"]["2"]["at"] = "2026-11-28T03:30:00Z"  # an evening change in California
-    wp.write_text(json.dumps(data))
+    log = history_path_for(wp)
+    lines = log.read_text().splitlines(keepends=True)
+    entry = json.loads(lines[1])
+    entry["at"] = "2026-11-28T03:30:00Z"  # an evening change in California
+    lines[1] = json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n"  # same length: the marker still fits
+    log.write_text("".join(lines))
     west = run(wp, "log", "--limit", "50", TZ="America/Los_Angeles").stdout.decode()
     utc = run(wp, "log", "--limit", "50", TZ="UTC").stdout.decode()
     assert "2026-11-27 19:30" in west and "2026-11-28 03:30" in utc

@@ -269,16 +269,32 @@ def check(env: Env) -> None:
         click.echo(f"{len(problems)} problem(s) found; the file was not changed.", err=True)
         sys.exit(1)
     workplan = schema.build(data)
+    history = env.store.history_of(data)
+    try:
+        log_problems = history.problems()
+    except StoreError as exc:
+        log_problems = [str(exc)]
+    for line in log_problems:
+        click.echo(f"{clean(str(path.parent))}/{clean(line)}", err=True)
     click.echo(
-        f"{clean(path)}: sound (schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "
+        f"{clean(path)}: {'sound' if not log_problems else 'sound, but its activity log is not'} "
+        f"(schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "
         f"{len(workplan.members)} members, {len(workplan.plans)} plans, {len(workplan.outcomes)} outcomes, "
-        f"{len(workplan.tasks)} tasks, {len(workplan.activity)} log entries)"
+        f"{len(workplan.tasks)} tasks, {history.last} log entries)"
     )
-    if orphans:
+    if orphans or log_problems:
         sys.exit(1)
 
 
 # --- status and log -----------------------------------------------------------------
+
+
+def _day(text: str, today: date, option: str) -> str:
+    """A day people type ('2026-11-01', 'mon', 'in 2 weeks') as YYYY-MM-DD, or one clear error."""
+    try:
+        return dates.parse_date(text, today=today).isoformat()
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
 
 
 @cli.command()
@@ -295,11 +311,25 @@ def status(env: Env, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries.")
+@click.option("--since", "since", metavar="DATE", help="Only changes on or after this day (e.g. 2026-11-01, 'mon').")
+@click.option("--until", "until", metavar="DATE", help="Only changes on or before this day.")
+@click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")
 @json_option
 @pass_env
-def log(env: Env, limit: int, as_json: bool) -> None:
-    """The activity log, newest first."""
-    entries = sorted(env.read().activity, key=lambda a: a.id, reverse=True)[:limit]
+def log(env: Env, limit: int, since: str | None, until: str | None, record: str | None, as_json: bool) -> None:
+    """The activity log, newest first (reads only as far back as it shows)."""
+    history = env.store.history()
+    first = _day(since, env.today(), "--since") if since else None
+    last = _day(until, env.today(), "--until") if until else None
+    wanted = record.strip().upper() if record and record.strip()[:1].isalpha() and " " not in record.strip() else record
+    entries = []
+    for a in history.newest():
+        day = stamp(a.at)[:10]  # the local day, as shown
+        if (first and day < first) or (last and day > last) or (wanted and a.record != wanted):
+            continue
+        entries.append(a)
+        if len(entries) >= limit:
+            break
     if as_json:
         click.echo(render.to_json([{"id": label("activity", a.id), **_asdict(a)} for a in entries]))
         return
@@ -921,7 +951,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     t = workplan.tasks.get(task_id)
     if t is None:
         fail(f"no task {label('tasks', task_id)}; see 'workplan task list'")
-    history = [a for a in workplan.activity if a.record == t.label]
+    history = env.store.history().of_record(t.label)
     if as_json:
         click.echo(
             render.to_json(

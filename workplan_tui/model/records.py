@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py)
 
 STAGES = ("forming", "storming", "norming", "performing")
 CONTRIBUTION_KINDS = ("staff", "facilities", "equipment", "cash", "supplies", "volunteers")
@@ -224,7 +224,6 @@ class Workplan:
     votes: list[Vote] = field(default_factory=list)
     outcomes: dict[int, Outcome] = field(default_factory=dict)
     tasks: dict[int, Task] = field(default_factory=dict)
-    activity: list[Activity] = field(default_factory=list)
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

@@ -27,7 +27,6 @@ from workplan_tui.model.records import (
     SHORT_TEXT,
     STAGES,
     TASK_STATUSES,
-    Activity,
     CheckIn,
     Contribution,
     Member,
@@ -44,7 +43,10 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.text import clean
 
-TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "activity")
+TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
+# Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
+LEGACY_TABLES = (*TABLES, "activity")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
 # Patterns end with \Z, not $: "$" also matches before a final newline ("bob\n").
 # Character classes are spelt out in ASCII: "\d" also matches other scripts' digits.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -201,6 +203,21 @@ def _timestamp(value: Any) -> str | None:
     return None
 
 
+def _history(value: Any) -> str | None:
+    """The data file's commit marker for its activity log: {"last": id, "bytes": length}."""
+    if type(value) is not dict or set(value) != {"last", "bytes"}:
+        return 'must be {"last": N, "bytes": N}'
+    if any(type(n) is not int or not 0 <= n <= 2**53 for n in value.values()):
+        return "must hold whole numbers from 0"
+    return None
+
+
+def _digest(value: Any) -> str | None:
+    if not isinstance(value, str) or not _DIGEST.match(value):
+        return "must be 'sha256:' and 64 hex digits"
+    return None
+
+
 def _changes(value: Any) -> str | None:
     """An activity entry's changes: {field: [before, after]}."""
     if not isinstance(value, dict):
@@ -235,6 +252,8 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "purpose": (_LONG, False),
         "stage": (_choice(STAGES), False),
         "rev": (_REV, False),
+        "history": (_history, False),
+        "digest": (_digest, False),
     },
     "partners": {
         "code": (_code, True),
@@ -343,6 +362,8 @@ FAST: dict[str, dict[str, str]] = {
         "purpose": _STR.format(n=_L),
         "stage": _in(STAGES),
         "rev": _ID,
+        "history": "CHECK(v) is None",
+        "digest": "CHECK(v) is None",
     },
     "partners": {
         "code": _C,
@@ -422,7 +443,7 @@ def _compile_fast(table: str) -> Callable[[dict[str, Any]], bool]:
 
 
 _MISSING = object()
-_SOUND = {table: _compile_fast(table) for table in TABLES}
+_SOUND = {table: _compile_fast(table) for table in LEGACY_TABLES}
 
 
 def _where(table: str, key: str, record: Mapping[str, Any]) -> str:
@@ -445,7 +466,7 @@ def check_version(data: Any, *, allow_newer: bool = False) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem("file", f"top level must be an object (found {type(data).__name__})")]
     meta = data.get("meta")
-    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("1"), dict):
         return [Problem("file", "not a workplan file (no 'meta' table with record 1)")]
     version = meta["1"].get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
@@ -468,9 +489,10 @@ def validate(data: Any, *, allow_newer: bool = False) -> list[Problem]:
     problems = check_version(data, allow_newer=allow_newer)
     if problems:
         return problems
-    for table in TABLES:
+    tables = TABLES if data["meta"]["1"]["schema_version"] >= 2 else LEGACY_TABLES
+    for table in tables:
         raw = data.get(table, {})
-        if not isinstance(raw, dict):
+        if not isinstance(raw, Mapping):
             problems.append(Problem(table, f"table must be an object (found {type(raw).__name__})"))
             continue
         fields = FIELDS[table]
@@ -501,6 +523,30 @@ def validate(data: Any, *, allow_newer: bool = False) -> list[Problem]:
     if not problems:
         problems.extend(_check_references(data))
     return problems
+
+
+def record_problem(table: str, record: Any) -> str | None:
+    """What is wrong with one record of a known table ('progress' must be ...), or None.
+
+    Fields only; references between records are checked by ``validate``. A table this
+    version does not know has no rules (its records are kept as they are).
+    """
+    sound = _SOUND.get(table)
+    if sound is None:
+        return None
+    if type(record) is not dict:
+        return f"must be an object (found {type(record).__name__})"
+    if sound(record):
+        return None
+    for name, (check, required) in FIELDS[table].items():
+        if name not in record:
+            if required:
+                return f"lacks '{name}'"
+            continue
+        error = check(record[name])
+        if error:
+            return f"'{name}' {error}"
+    return None
 
 
 def _check_references(data: Mapping[str, Any]) -> list[Problem]:
@@ -592,19 +638,6 @@ def build(data: Mapping[str, Any]) -> Workplan:
     tasks = workplan.tasks
     for key, r in data.get("tasks", {}).items():
         tasks[int(key)] = task_from_raw(key, r)
-    for key, r in data.get("activity", {}).items():
-        workplan.activity.append(
-            Activity(
-                int(key),
-                r["at"],
-                r["member"],
-                r.get("os_user", ""),
-                r["kind"],
-                r["record"],
-                dict(r.get("changes", {})),
-                r.get("undoes"),
-            )
-        )
     return workplan
 
 

@@ -19,10 +19,12 @@ from workplan_tui.model.records import (
     RULES,
     SHORT_TEXT,
     STAGES,
+    Activity,
     id_of_label,
     label,
 )
 from workplan_tui.model.rules import RuleError
+from workplan_tui.store.history import History
 from workplan_tui.store.store import NotFoundError, NotMemberError, Store, Tx
 
 Record = dict[str, Any]
@@ -535,13 +537,17 @@ def _record_of(tx: Tx, record: str) -> tuple[str, int]:
     raise RuleError(f"cannot undo a change to {record!r}")
 
 
-def last_undoable(activity: dict[str, Any], user: str) -> int | None:
-    """The id of ``user``'s latest change that is not an undo and not undone yet."""
-    undone = {a.get("undoes") for a in activity.values()}
-    for key in sorted(activity, key=int, reverse=True):
-        entry = activity[key]
-        if entry.get("member") == user and entry.get("kind") != "undo" and int(key) not in undone:
-            return int(key)
+def last_undoable(history: History, user: str) -> int | None:
+    """The id of ``user``'s latest change that is not an undo and not undone yet.
+
+    Reads the log from the newest entry back, so it costs how far back that change is.
+    """
+    undone: set[int] = set()
+    for entry in history.newest():
+        if entry.undoes is not None:
+            undone.add(entry.undoes)
+        if entry.member == user and entry.kind != "undo" and entry.id not in undone:
+            return entry.id
     return None
 
 
@@ -553,33 +559,38 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
     """
     with store.transaction() as tx:
         tx.require_member()
-        activity = tx.data.get("activity", {})
+        history = tx.history()
         if entry_id is None:
-            entry_id = last_undoable(activity, tx.user)
+            entry_id = last_undoable(history, tx.user)
             if entry_id is None:
                 raise RuleError(f"{tx.user} has no change to undo")
-        entry = activity.get(str(entry_id))
-        if entry is None:
+        # Everything after the entry, newest first, and the entry itself.
+        newer: list[Activity] = []
+        found: Activity | None = None
+        for item in history.newest():
+            if item.id == entry_id:
+                found = item
+                break
+            if item.id < entry_id:
+                break
+            newer.append(item)
+        if found is None:
             raise NotFoundError(f"no activity entry A{entry_id}")
-        if entry.get("member") != tx.user:
-            raise RuleError(f"A{entry_id} is {entry.get('member')}'s change, not yours")
-        undone = {a.get("undoes") for a in activity.values()}
+        entry = _as_raw(found)
+        if found.member != tx.user:
+            raise RuleError(f"A{entry_id} is {found.member}'s change, not yours")
+        undone = {a.undoes for a in newer}
         if entry_id in undone:
-            raise RuleError(f"A{entry_id} ({entry['kind']} on {entry['record']}) is already undone")
-        kind, record = entry["kind"], entry["record"]
+            raise RuleError(f"A{entry_id} ({found.kind} on {found.record}) is already undone")
+        kind, record = found.kind, found.record
         if kind.endswith(".add") or kind in ("partnership.create", "undo"):
             raise RuleError(f"cannot undo {kind} on {record}; edit or archive it instead")
         # Later changes to the record count, except pairs of a change and its undo.
-        later = [
-            a
-            for k, a in activity.items()
-            if int(k) > entry_id and a.get("record") == record and int(k) not in undone and a.get("undoes") is None
-        ]
+        later = [a for a in newer if a.record == record and a.id not in undone and a.undoes is None]
         if later:
-            who = later[-1]
+            who = later[0]
             raise RuleError(
-                f"{who['member']} changed {record} since ({who['kind']}, {who['at'][:16].replace('T', ' ')}); "
-                "nothing undone"
+                f"{who.member} changed {record} since ({who.kind}, {who.at[:16].replace('T', ' ')}); nothing undone"
             )
         if kind == "vote":
             result = _undo_vote(tx, entry_id, entry)
@@ -600,6 +611,11 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         if problems:
             raise RuleError(f"undoing A{entry_id} would leave the file unsound ({problems[0]}); nothing undone")
         return result
+
+
+def _as_raw(entry: Activity) -> dict[str, Any]:
+    """A log entry as the dict the undo helpers read."""
+    return {"kind": entry.kind, "record": entry.record, "member": entry.member, "changes": entry.changes}
 
 
 # Changes that append an item to a list, logged as the item: kind -> (logged name, list field, item's value key)

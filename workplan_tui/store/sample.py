@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import schema
-from workplan_tui.store.storage import StoreError, dump, locked, parse, write_atomic
+from workplan_tui.store.storage import StoreError, locked, parse
+from workplan_tui.store.store import Store
 
 SAMPLE_NAME = "partnership.json"
 _DATE_KEYS = {"due"}
@@ -68,5 +69,5 @@ def write_demo(out: Path | None, *, today: date, user: str) -> Path:
     with locked(out):
         if out.exists():
             raise StoreError(f"{out}: already exists; not overwriting it")
-        write_atomic(out, dump(data))
+        Store(out, user=user).write_new(data)
     return out

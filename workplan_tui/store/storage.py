@@ -407,8 +407,11 @@ def current_key(path: Path) -> StatKey | None:
         return None
 
 
-def parse(path: Path, data: bytes) -> Any:
+def parse(path: Path, data: bytes, *, sealed: bool = False) -> Any:
     """The file's JSON, refusing what cannot be written back unchanged.
+
+    ``sealed``: the bytes are exactly what workplan wrote (store/layout.py), so the
+    slow look for hidden problems below is skipped.
 
     Refused (InvalidFileError, one line): invalid JSON, a key repeated in one object
     (JSON parsers keep the last, so a write would silently drop the first: a second
@@ -427,6 +430,8 @@ def parse(path: Path, data: bytes) -> Any:
             column = bad.start - (data.rfind(b"\n", 0, bad.start) + 1) + 1
             raise InvalidFileError(f"{path}: not UTF-8 text at line {line}, byte {column}") from None
         raise InvalidFileError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if sealed:
+        return value
     try:
         again = dump(value)
     except orjson.JSONEncodeError as exc:
@@ -469,6 +474,7 @@ def _hidden_problem(data: bytes, value: Any) -> str | None:
 
 
 def dump(data: Any) -> bytes:
+    """JSON as schema 1 files were written (indented); the sealed layout is store/layout.py."""
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 

@@ -13,7 +13,18 @@ from typing import Any
 from tinydb import TinyDB
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Workplan, id_of_key, label
+from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
+from workplan_tui.store import layout
+from workplan_tui.store.history import (
+    Appender,
+    History,
+    Mark,
+    activity,
+    entry_problem,
+    history_path_for,
+    mark_of,
+    marker,
+)
 from workplan_tui.store.storage import (
     LOCK_TIMEOUT,
     FieldTable,
@@ -24,7 +35,6 @@ from workplan_tui.store.storage import (
     StoreError,
     WaitNotice,
     current_key,
-    dump,
     group_reason,
     in_group,
     locked,
@@ -103,9 +113,15 @@ class Store:
         clock: Clock = utc_now,
         lock_timeout: float = LOCK_TIMEOUT,
         on_wait: WaitNotice | None = None,
+        trust_seal: bool = True,
     ):
+        """``trust_seal``: a file whose digest says workplan wrote it exactly is not
+        checked record by record when read whole (the CLI); the board passes False and
+        checks everything it reads (store/layout.py says why both are safe)."""
         self.given = Path(path)
         self.path = real_path(self.given)  # a link is resolved once: lock and write beside the real file
+        self.history_path = history_path_for(self.path)
+        self.trust_seal = trust_seal
         self.lock_timeout = lock_timeout
         self.on_wait = on_wait
         self.user = user or acting_member()
@@ -114,43 +130,85 @@ class Store:
         self._cache_key: StatKey | None = None
         self._cache_raw: dict[str, Any] | None = None
         self._cache_model: Workplan | None = None
+        self._cache_checked = False  # every record of _cache_raw was checked (not only sealed)
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
 
     def _load_raw(self, allow_newer: bool = False) -> tuple[dict[str, Any], StatKey]:
-        """The file's data, parsed and validated; reuses the last parse while unchanged.
+        """The file's data, parsed and checked; reuses the last parse while unchanged.
 
         ``allow_newer`` (for reading only) accepts a newer schema whose records this
         version can still read; ``newer_schema`` then says which. Writes never pass it.
+        A sealed file (store/layout.py) is checked record by record only when
+        ``trust_seal`` is off; ``read`` checks it anyway if it cannot be built.
         """
         key = current_key(self.path)
         if key is not None and key == self._cache_key and self._cache_raw is not None:
             if self.newer_schema is None or allow_newer:
                 return self._cache_raw, key
         payload, key = read_bytes(self.path)
+        sealed = layout.verify(payload)
         with _no_gc():
-            data = parse(self.path, payload)
-            try:
-                problems = schema.validate(data, allow_newer=allow_newer)
-            except schema.NewerSchemaError as exc:
-                raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
+            data = parse(self.path, payload, sealed=sealed)
+            checked = not (sealed and self.trust_seal)
+            self._check(data, allow_newer, whole=checked)
+        version = data["meta"]["1"]["schema_version"]  # only once the file is known sound
+        self.newer_schema = version if version > SCHEMA_VERSION else None
+        self._cache_key, self._cache_raw, self._cache_model = key, data, None
+        self._cache_checked = checked
+        return data, key
+
+    def _check(self, data: Any, allow_newer: bool, *, whole: bool) -> None:
+        """Raise InvalidFileError for a file this version cannot use (every record when ``whole``)."""
+        try:
+            problems = (
+                schema.validate(data, allow_newer=allow_newer)
+                if whole
+                else schema.check_version(data, allow_newer=allow_newer)
+            )
+            if not problems and not whole:
+                problem = schema.record_problem("meta", data["meta"]["1"])
+                problems = [schema.Problem("partnership (meta)", problem)] if problem else []
+        except schema.NewerSchemaError as exc:
+            raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
         if problems:
             more = f" (+{len(problems) - 1} more; run 'workplan check')" if len(problems) > 1 else ""
             raise InvalidFileError(f"{self.path}: {problems[0]}{more}", problems)
-        version = data["meta"]["1"]["schema_version"]  # only once the whole file is known sound
-        self.newer_schema = version if version > SCHEMA_VERSION else None
-        self._cache_key, self._cache_raw, self._cache_model = key, data, None
-        return data, key
 
     def read(self, *, allow_newer: bool = False) -> Workplan:
-        """A snapshot of the whole partnership (treat it as read-only)."""
+        """A snapshot of the whole partnership (treat it as read-only). Raises StoreError."""
         data, key = self._load_raw(allow_newer)
         if self._cache_model is None or self._cache_key != key:
             with _no_gc():
-                self._cache_model = schema.build(data)
+                try:
+                    self._cache_model = schema.build(data)
+                except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+                    if self._cache_checked:
+                        raise
+                    self._check(data, allow_newer, whole=True)  # a forged seal: say what is wrong
+                    raise
         return self._cache_model
+
+    def history(self) -> History:
+        """The activity log that goes with the current snapshot (see store/history.py)."""
+        data, _ = self._load_raw(allow_newer=True)
+        return self.history_of(data)
+
+    def history_of(self, data: dict[str, Any], *, pending: list[Activity] | None = None) -> History:
+        """The activity log that goes with ``data`` (a checked parse of this file)."""
+        meta = data["meta"]["1"]
+        if meta["schema_version"] < 2:  # schema 1: the log is still inside the file
+            legacy = _legacy_entries(data)
+            return History(self.history_path, Mark(), [*(activity(e) for e in legacy), *(pending or ())])
+        return History(self.history_path, mark_of(meta), pending or ())
+
+    def check_everything(self) -> None:
+        """From now on check every record read, sealed or not (the board's choice)."""
+        self.trust_seal = False
+        if not self._cache_checked:
+            self._forget()
 
     def changed_on_disk(self) -> bool:
         return current_key(self.path) != self._cache_key
@@ -180,6 +238,8 @@ class Store:
             return None
         if not in_group(gid):
             return group_reason(gid)
+        if os.path.lexists(self.history_path) and not os.access(self.history_path, os.W_OK):
+            return f"you have no write permission on {self.history_path.name} (the activity log)"
         return None
 
     def adopt(self, other: Store) -> bool:
@@ -190,6 +250,7 @@ class Store:
         if other._cache_key is None or other._cache_key != current_key(self.path):
             return False
         self._cache_key, self._cache_raw, self._cache_model = other._cache_key, other._cache_raw, other._cache_model
+        self._cache_checked = other._cache_checked
         self.newer_schema = other.newer_schema
         return True
 
@@ -221,7 +282,8 @@ class Store:
             }
             for table in schema.TABLES[1:]:
                 data[table] = {}
-            data["activity"]["1"] = {
+            first = {
+                "id": 1,
                 "at": now,
                 "member": self.user,
                 "os_user": self.os_user,
@@ -229,14 +291,43 @@ class Store:
                 "record": "partnership",
                 "changes": {"name": [None, name]},
             }
-            self._remember(data, write_atomic(self.path, dump(data), what="the new partnership"))
+            self._remember(data, self._commit(data, Mark(), [first], "the new partnership"))
+
+    def write_new(self, data: dict[str, Any]) -> None:
+        """Write ``data`` (schema 1 or 2 tables, checked by the caller) as this new file and its log.
+
+        For copies such as the demo; the caller holds the lock. Raises StoreError.
+        """
+        legacy = _legacy_entries(data)
+        data.pop("activity", None)
+        data["meta"]["1"]["schema_version"] = SCHEMA_VERSION
+        self._commit(data, Mark(), legacy, "the new partnership")
+
+    def _commit(self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str) -> StatKey:
+        """Append ``entries`` to the log, then replace the data file with the new marker (the commit)."""
+        appender = Appender(self.history_path, self.path)
+        try:
+            if entries:
+                mark = appender.write(mark, entries, what)
+            data["meta"]["1"]["history"] = marker(mark)
+            try:
+                payload = layout.serialize(data)
+            except (TypeError, ValueError) as exc:  # orjson: not JSON, nesting too deep
+                raise StoreError(f"{self.path}: {what} was not saved: it cannot be written as JSON ({exc})") from None
+            key = write_atomic(self.path, payload, what=what)
+        except BaseException:
+            appender.rollback()
+            raise
+        appender.close()
+        return key
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """Lock, reload, let the caller change records, then replace the file atomically.
 
         Nothing is written if the block raises. Keep the block short: the lock is
-        held throughout, so never wait for a person inside it.
+        held throughout, so never wait for a person inside it. A schema 1 file moves
+        its activity log to the side file on its first write (store/history.py).
         """
         if not os.path.lexists(self.path):
             read_bytes(self.path)  # raises the clear "no file" error
@@ -246,19 +337,47 @@ class Store:
         self.last_log_id = None  # set again only if this transaction logs a change
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
-            data, _ = self._load_raw()
-            storage_data = data
-            tx = Tx(self, storage_data)
             try:
+                data, whole = self._load_for_write()
+                meta = data["meta"]["1"]
+                legacy = _legacy_entries(data) if meta["schema_version"] < 2 else []
+                mark = mark_of(meta) if not legacy and meta["schema_version"] >= 2 else Mark()
+                tx = Tx(self, data, mark, legacy)
                 yield tx
-                if tx.storage.dirty:
+                if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
-                    key = write_atomic(self.path, dump(tx.storage.data), what=tx.summary())
-                    self._remember(tx.storage.data, key)
+                    if meta["schema_version"] < 2:
+                        data.pop("activity", None)
+                        meta["schema_version"] = SCHEMA_VERSION
+                    key = self._commit(data, mark, [*legacy, *tx.entries], tx.summary())
+                    self._remember(data if whole else None, key)
                     self.last_log_id = tx.last_log
+            except layout.LayoutError as exc:
+                self._forget()
+                raise InvalidFileError(f"{self.path}: {exc}; run 'workplan check'") from None
             except BaseException:
                 self._forget()  # the cached data may hold half-applied changes
                 raise
+
+    def _load_for_write(self) -> tuple[dict[str, Any], bool]:
+        """The data to change, and whether it is a whole parsed dict (else sealed and read lazily).
+
+        A sealed file is indexed, not parsed: only the records the change reads are
+        parsed, each checked as it is. Anything else is parsed and checked whole.
+        """
+        key = current_key(self.path)
+        if key is not None and key == self._cache_key and self._cache_raw is not None and self.newer_schema is None:
+            return self._cache_raw, True
+        payload, key = read_bytes(self.path)
+        lazy = layout.index(payload, schema.record_problem)
+        if lazy is not None:
+            meta = lazy["meta"]["1"]  # checked as it is parsed
+            if meta["schema_version"] >= 2:
+                self._check({"meta": {"1": meta}}, False, whole=False)
+                self._forget()
+                return lazy, False
+        data, _ = self._load_raw()
+        return data, True
 
     def _locked(self) -> Any:
         """The file's lock, once the acting member's name is known to fit the log."""
@@ -269,18 +388,30 @@ class Store:
             )
         return locked(self.path, self.lock_timeout, self.on_wait)
 
-    def _remember(self, data: dict[str, Any], key: StatKey) -> None:
+    def _remember(self, data: dict[str, Any] | None, key: StatKey) -> None:
+        # What a transaction wrote is as checked as what it read, plus its checked changes.
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
 
     def _forget(self) -> None:
         self._cache_key = self._cache_raw = self._cache_model = None
+        self._cache_checked = False
+
+
+def _legacy_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A schema 1 file's in-file activity log as log lines, oldest first (ids kept)."""
+    table = data.get("activity") or {}
+    return [{"id": int(key), **table[key]} for key in sorted(table, key=int)]
 
 
 class Tx:
     """One change to the file, made while holding its lock."""
 
-    def __init__(self, store: Store, data: dict[str, Any]):
+    def __init__(self, store: Store, data: dict[str, Any], mark: Mark, legacy: list[dict[str, Any]]):
         self.store = store
+        self.mark = mark
+        self.legacy = legacy
+        self.entries: list[dict[str, Any]] = []  # this change's new log entries
+        self._next_log = max(mark.last, legacy[-1]["id"] if legacy else 0) + 1
         self.storage = SharedJSONStorage(data)
         # A fresh TinyDB per transaction: no stale cached next-id or query cache.
         self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
@@ -302,6 +433,13 @@ class Tx:
     @property
     def data(self) -> dict[str, Any]:
         return self.storage.data
+
+    def history(self) -> History:
+        """The activity log as it stands inside this transaction (this change's entries last)."""
+        pending = [activity(e) for e in self.entries]
+        if self.legacy:
+            return History(self.store.history_path, Mark(), [*(activity(e) for e in self.legacy), *pending])
+        return History(self.store.history_path, self.mark, pending)
 
     def workplan(self) -> Workplan:
         """The partnership as it stands inside this transaction."""
@@ -336,7 +474,7 @@ class Tx:
         """Add a record (rev 1, timestamps) and log it; returns its id."""
         doc = dict(fields)
         doc["rev"] = 1
-        if table not in ("votes", "activity"):
+        if table != "votes":
             doc.setdefault("created_at", self.now)
         if table == "tasks":
             doc["updated_at"] = self.now
@@ -389,19 +527,20 @@ class Tx:
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
         """Append to the activity log; returns the entry's id."""
         self._logged.append(f"new {record}" if kind.endswith(".add") else f"{record} {', '.join(changes) or kind}")
-        self.last_log = log_id = self.db.table("activity").insert(
-            {
-                "at": self.now,
-                "member": self.user,
-                "os_user": self.store.os_user,
-                "kind": kind,
-                "record": record,
-                "changes": changes,
-                **extra,
-            }
-        )
-        self._touched.add(("activity", str(log_id)))
-        return self.last_log
+        entry = {
+            "id": self._next_log,
+            "at": self.now,
+            "member": self.user,
+            "os_user": self.store.os_user,
+            "kind": kind,
+            "record": record,
+            "changes": changes,
+            **extra,
+        }
+        self.entries.append(entry)
+        self._next_log += 1
+        self.last_log = entry["id"]
+        return entry["id"]
 
     def validate_touched(self) -> None:
         """Never write a record this version would refuse to read back."""
@@ -416,3 +555,9 @@ class Tx:
                         raise StoreError(f"{label(table, int(key))}: '{name}' {error}")
                 elif required:
                     raise StoreError(f"{label(table, int(key))}: lacks '{name}'")
+        for entry in self.entries:
+            if entry["id"] > MAX_ID:
+                raise StoreError(f"the activity log is full (ids go up to {MAX_ID:,}); nothing was saved")
+            problem = entry_problem(entry)
+            if problem:
+                raise StoreError(f"activity entry A{entry['id']}: {problem}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
 from workplan_tui.store import actions
+from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
@@ -43,6 +45,7 @@ class WorkplanApp(App[None]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        store.check_everything()  # the board reads every record checked (store/layout.py)
         self.store = store
         self.fixed_now = now
         self.workplan: Workplan | None = None
@@ -51,7 +54,7 @@ class WorkplanApp(App[None]):
         self._requested_theme = theme
         self._theme_problems: list[str] = []
         self.read_only: str | None = None
-        self.seen_activity: int | None = None
+        self.seen_history: Mark | None = None  # how much of the activity log has been announced
         self.my_changes: list[int] = []
         self.presence = Presence(store.path, store.user)
         self.others: list[str] = []
@@ -127,8 +130,11 @@ class WorkplanApp(App[None]):
         self.context.today = self.today()
         self._figures = None
         self.read_only = self.store.read_only_reason()
-        if self.seen_activity is None:
-            self.seen_activity = max((a.id for a in workplan.activity), default=0)
+        if self.seen_history is None:
+            try:
+                self.seen_history = self.store.history().seen()
+            except StoreError:
+                self.seen_history = Mark()
 
     # --- live sharing: watch the file, reload in a thread, refresh in place ---------------------
 
@@ -148,13 +154,20 @@ class WorkplanApp(App[None]):
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload_in_thread(self) -> None:
-        reader = Store(self.store.path, user=self.store.user)
+        reader = Store(self.store.path, user=self.store.user, trust_seal=False)
         try:
             workplan = reader.read(allow_newer=True)
         except (StoreError, schema.SchemaError, OSError) as exc:
             self.call_from_thread(self._reload_failed, str(exc))
             return
-        self.call_from_thread(self._reloaded, reader, workplan)
+        news: list[Activity] = []
+        seen = self.seen_history
+        try:  # only what was appended since the last look: a reload costs what changed
+            history = reader.history()
+            news, seen = history.since(self.seen_history or Mark()), history.seen()
+        except StoreError:
+            pass
+        self.call_from_thread(self._reloaded, reader, workplan, news, seen)
 
     def _reload_failed(self, message: str) -> None:
         self._reloading = False
@@ -162,20 +175,18 @@ class WorkplanApp(App[None]):
             self._last_problem = message
             self.notify(clean(message), title="The shared file changed", severity="error", markup=False, timeout=15)
 
-    def _reloaded(self, reader: Store, workplan: Workplan) -> None:
+    def _reloaded(self, reader: Store, workplan: Workplan, news: list[Activity], seen: Mark | None) -> None:
         self._reloading = False
         self._last_problem = None
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
-        self._announce(workplan)
+        self.seen_history = seen
+        self._announce(news)
         self._use(workplan)
         self.refresh_screens()
 
-    def _announce(self, workplan: Workplan) -> None:
+    def _announce(self, news: list[Activity]) -> None:
         """A short notice for each change someone else made; one notice when many arrive."""
-        seen = self.seen_activity or 0
-        news = [a for a in workplan.activity if a.id > seen]
-        self.seen_activity = max([seen, *(a.id for a in news)])
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
@@ -293,10 +304,10 @@ class WorkplanApp(App[None]):
             self.notify(f"{original.label} had changed; your edits were merged with theirs.", markup=False)
             self.save_task(fresh, merged, done)
             return
-        who = next(
-            (a.member for a in reversed(self.store.read(allow_newer=True).activity) if a.record == original.label),
-            "someone",
-        )
+        try:
+            who = next((a.member for a in self.store.history().newest() if a.record == original.label), "someone")
+        except StoreError:
+            who = "someone"
 
         def chosen(choice: dict[str, str] | None) -> None:
             if choice is None:
@@ -317,8 +328,13 @@ class WorkplanApp(App[None]):
 
     def undo(self) -> bool:
         """Undo my latest change of this session (refused if someone changed that record since)."""
-        wp = self.workplan
-        undone = {a.undoes for a in wp.activity} if wp else set()
+        undone: set[int | None] = set()
+        if self.my_changes:
+            try:
+                newer = takewhile(lambda a: a.id >= min(self.my_changes), self.store.history().newest())
+                undone = {a.undoes for a in newer}
+            except StoreError:
+                pass
         pending = [i for i in self.my_changes if i not in undone]
         if not pending:
             self.notify("Nothing of yours to undo in this session.", markup=False)
@@ -328,7 +344,7 @@ class WorkplanApp(App[None]):
             return False
         self.my_changes.remove(entry_id)
         self.my_changes.pop()  # the undo entry itself is not a change to undo
-        self.notify(f"Undone: {describe_id(self.workplan, entry_id)}", markup=False, timeout=5)
+        self.notify(f"Undone: {describe_id(self.store, entry_id)}", markup=False, timeout=5)
         return True
 
     def _patch_task(self, record: dict[str, Any]) -> None:
@@ -377,8 +393,12 @@ def describe(entry: Activity) -> str:
     return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
 
 
-def describe_id(workplan: Workplan | None, entry_id: int) -> str:
-    entry = next((a for a in workplan.activity if a.id == entry_id), None) if workplan else None
+def describe_id(store: Store, entry_id: int) -> str:
+    """'bob: T12 progress 40 → 60' for a log entry by id, or 'A12' when it cannot be read."""
+    try:
+        entry = store.history().entry(entry_id)
+    except StoreError:
+        entry = None
     return describe(entry) if entry else f"A{entry_id}"
 
 

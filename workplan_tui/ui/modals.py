@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from workplan_tui.model.dates import DateError, parse_date, preview
-from workplan_tui.model.records import TASK_STATUSES, Member, Task, Workplan
+from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
@@ -154,9 +154,18 @@ class EditTask(ModalScreen[TaskEdit | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, workplan: Workplan, task: Task | None, plan_id: int, today: date) -> None:
+    def __init__(
+        self,
+        workplan: Workplan,
+        task: Task | None,
+        plan_id: int,
+        today: date,
+        history: tuple[list[Activity], bool] = ([], True),
+    ) -> None:
+        """``history``: the task's newest log entries (oldest first) and whether that is all of them."""
         super().__init__()
         self.workplan = workplan
+        self.history = history
         self.task_ = task
         self.plan_id = plan_id
         self._opened_on = today
@@ -227,11 +236,14 @@ class EditTask(ModalScreen[TaskEdit | None]):
         lines = []
         for u in t.updates:
             lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
-        for a in self.workplan.activity:
-            if a.record == t.label:
-                changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
-                lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {clean(changes)}"))
-        return Content("\n").join(lines[-30:]) if lines else Content("No changes yet.")
+        entries, complete = self.history
+        for a in entries:
+            changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
+            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {clean(changes)}"))
+        lines = lines[-30:]
+        if not complete:
+            lines.append(Content(f"Older changes: workplan log --record {t.label}"))
+        return Content("\n").join(lines) if lines else Content("No changes yet.")
 
     def on_mount(self) -> None:
         self._show_reason()

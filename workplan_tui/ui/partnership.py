@@ -24,6 +24,7 @@ from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     POSITIONS,
     ROLES,
+    Activity,
     Member,
     Norm,
     Outcome,
@@ -33,6 +34,7 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
+from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.widgets import CardColumn, LineInput, TaskTable, VirtualList, bar_text, fit, number, pad, strip
 
@@ -773,15 +775,23 @@ class MemberTasks(Screen[None]):
 
 
 class ActivityScreen(ListScreen):
-    """The activity log, newest first; '/' filters: words, member:NAME, plan:P2, kind:task."""
+    """The activity log, newest first, a page at a time (``m`` shows older entries);
+    '/' filters: words, member:NAME, plan:P2, kind:task. Only the entries shown are read."""
 
-    KEYS = [Binding("slash", "filter", "Filter"), Binding("escape", "clear_or_back", "Back")]
-    BINDINGS = [Binding("slash", "filter", "Filter")]
+    PAGE = 200
+    KEYS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("m", "more", "Older"),
+        Binding("escape", "clear_or_back", "Back"),
+    ]
+    BINDINGS = [Binding("slash", "filter", "Filter"), Binding("m", "more", "Older")]
     TITLE_TEXT = "Activity · newest first"
 
     def __init__(self) -> None:
         super().__init__()
         self.terms: list[str] = []
+        self.limit = self.PAGE
+        self.more = False  # whether older entries exist beyond those shown
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -792,7 +802,13 @@ class ActivityScreen(ListScreen):
         super().on_mount()
 
     def title_text(self) -> str:
-        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "")
+        older = " · m: older" if self.more else ""
+        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "") + older
+
+    def action_more(self) -> None:
+        if self.more:
+            self.limit += self.PAGE
+            self.refresh_view()
 
     def _plan_of(self, record: str) -> int | None:
         wp = self.app.workplan
@@ -808,24 +824,38 @@ class ActivityScreen(ListScreen):
             return wp.outcomes[n].plan
         return None
 
-    def items(self) -> list[Any]:
-        wp = self.app.workplan
-        if wp is None:
-            return []
-        entries = sorted(wp.activity, key=lambda a: a.id, reverse=True)
+    def _wanted(self, a: Activity) -> bool:
         for term in self.terms:
             key, sep, value = term.partition(":")
             value = value.lower()
             if sep and key == "member":
-                entries = [a for a in entries if value in a.member.lower()]
+                if value not in a.member.lower():
+                    return False
             elif sep and key == "kind":
-                entries = [a for a in entries if value in a.kind.lower()]
+                if value not in a.kind.lower():
+                    return False
             elif sep and key == "plan":
-                wanted = value.upper().lstrip("P")
-                entries = [a for a in entries if str(self._plan_of(a.record)) == wanted]
-            else:
-                needle = term.lower()
-                entries = [a for a in entries if needle in f"{a.member} {a.kind} {a.record} {a.changes}".lower()]
+                if str(self._plan_of(a.record)) != value.upper().lstrip("P"):
+                    return False
+            elif term.lower() not in f"{a.member} {a.kind} {a.record} {a.changes}".lower():
+                return False
+        return True
+
+    def items(self) -> list[Any]:
+        if self.app.workplan is None:
+            return []
+        entries: list[Activity] = []
+        self.more = False
+        try:
+            newest = self.app.store.history().newest()
+            for entry in newest:
+                if self._wanted(entry):
+                    if len(entries) == self.limit:
+                        self.more = True
+                        break
+                    entries.append(entry)
+        except StoreError as exc:
+            self.app.notify(clean(str(exc)), severity="error", markup=False)
         return entries
 
     def row(self, item: Any, width: int) -> Parts:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from workplan_tui.model.records import Task
+from workplan_tui.model.records import Activity, Task
 from workplan_tui.store import actions
+from workplan_tui.store.storage import StoreError
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -130,4 +131,10 @@ class TaskActions(Screen[Any]):
             elif result.fields:
                 self.app.save_task(task, result.fields, lambda: self.after_change(task.id))
 
-        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today), done)
+        history: tuple[list[Activity], bool] = ([], True)
+        if task is not None:
+            try:
+                history = self.app.store.history().recent_of_record(task.label)
+            except StoreError:
+                pass
+        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today, history), done)

@@ -1,0 +1,405 @@
+"""The activity log: an append-only side file beside the partnership file.
+
+``partnership.json`` keeps its history in ``partnership.history.jsonl``, one entry per
+line, oldest first::
+
+    {"id":1,"at":"2026-11-28T09:30:00Z","member":"alice","os_user":"alice","kind":"partnership.create",...}
+
+Why a side file (README, "History"): with the log inside the data file every write
+rewrote all of it, so writes, reads and every board reload slowed down as history grew
+(1.6 s per write at 200,000 entries). Appending costs the same at any length, readers
+read only what they show (the newest page, or what is new since they last looked), and
+two partners' logs merge by id, line by line.
+
+Commit marker: the data file's ``meta`` record holds ``"history": {"last": N, "bytes": B}``,
+the id of the newest entry and the length of the log that goes with the data. A writer,
+holding the file's lock, appends its entries at byte B and fsyncs them, and only then
+replaces the data file with the new marker (the commit point). Readers read the first B
+bytes only. So a crash before the rename leaves entries past B that nobody reads and the
+next writer cuts off; no entry is ever without its change, nor a change without its entry.
+
+Every line is untrusted (any group member can edit the file): each is parsed and checked
+on its own, and a bad one is skipped (``workplan check`` names it), never trusted.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from workplan_tui.model import schema
+from workplan_tui.model.records import Activity
+from workplan_tui.store.storage import (
+    ReadOnlyError,
+    StoreError,
+    WriteError,
+    _kind_of,
+    _share_new_file,
+    group_shared,
+    os_reason,
+)
+
+CHUNK = 1 << 16  # bytes read at a time, backwards from the end for the newest entries
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How much of the log goes with one version of the data file."""
+
+    last: int = 0  # id of the newest entry (ids count up from 1)
+    size: int = 0  # bytes of the log that are committed
+
+
+def history_path_for(path: Path) -> Path:
+    """``partnership.json`` -> ``partnership.history.jsonl`` (same folder)."""
+    stem = path.stem if path.suffix == ".json" else path.name
+    return path.with_name(f"{stem}.history.jsonl")
+
+
+def mark_of(meta: dict[str, Any]) -> Mark:
+    """The commit marker a data file's meta record holds (schema 2), else an empty log."""
+    marker = meta.get("history")
+    if isinstance(marker, dict):
+        return Mark(marker.get("last", 0), marker.get("bytes", 0))
+    return Mark()
+
+
+def marker(mark: Mark) -> dict[str, int]:
+    """The meta field for a mark."""
+    return {"last": mark.last, "bytes": mark.size}
+
+
+def entry_problem(raw: Any) -> str | None:
+    """What is wrong with one parsed log line, or None (the fields of schema.FIELDS['activity'])."""
+    if type(raw) is not dict:
+        return "is not an object"
+    entry_id = raw.get("id")
+    if type(entry_id) is not int or not 0 < entry_id <= 999_999_999:
+        return "has no whole-number 'id'"
+    for name, (check, required) in schema.FIELDS["activity"].items():
+        if name in raw:
+            error = check(raw[name])
+            if error:
+                return f"'{name}' {error}"
+        elif required:
+            return f"lacks '{name}'"
+    return None
+
+
+def activity(raw: dict[str, Any]) -> Activity:
+    """A checked log line (or a schema 1 activity record with its id) as an Activity."""
+    return Activity(
+        raw["id"],
+        raw["at"],
+        raw["member"],
+        raw.get("os_user", ""),
+        raw["kind"],
+        raw["record"],
+        dict(raw.get("changes", {})),
+        raw.get("undoes"),
+    )
+
+
+def _parse(line: bytes) -> Activity | None:
+    try:
+        raw = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return activity(raw) if entry_problem(raw) is None else None
+
+
+def _open_read(path: Path) -> int | None:
+    """A descriptor on the log, or None when there is none; never a link, FIFO or device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the activity log ({os_reason(exc)})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        os.close(fd)
+        raise StoreError(f"{path}: the activity log is {_kind_of(mode)}, not a regular file")
+    return fd
+
+
+class History:
+    """The committed log of one snapshot of the data file: entries up to ``mark``.
+
+    ``pending`` entries (a schema 1 file's in-file log, or a transaction's own new
+    entries) come after what the side file holds. Reads cost what they return, not
+    the length of the log, except ``scan`` and ``of_record``, which read it all.
+    Raises StoreError (one line) when the log cannot be read.
+    """
+
+    def __init__(self, path: Path, mark: Mark, pending: Iterable[Activity] = ()):
+        self.path = path
+        self.mark = mark
+        self.pending = list(pending)
+
+    @property
+    def last(self) -> int:
+        """The id of the newest entry (0 for none)."""
+        return self.pending[-1].id if self.pending else self.mark.last
+
+    def seen(self) -> Mark:
+        """A mark for "everything up to now", to pass to ``since`` later."""
+        return Mark(self.last, self.mark.size)
+
+    def _lines_backward(self) -> Iterator[bytes]:
+        fd = _open_read(self.path) if self.mark.size else None
+        if fd is None:
+            return
+        try:
+            end = min(self.mark.size, os.fstat(fd).st_size)
+            carry = b""
+            while end > 0:
+                start = max(0, end - CHUNK)
+                block = os.pread(fd, end - start, start) + carry
+                lines = block.split(b"\n")
+                carry = lines.pop(0) if start > 0 else b""
+                for line in reversed(lines):
+                    if line:
+                        yield line
+                end = start
+        finally:
+            os.close(fd)
+
+    def _lines_forward(self, start: int = 0) -> Iterator[bytes]:
+        fd = _open_read(self.path) if self.mark.size > start else None
+        if fd is None:
+            return
+        try:
+            end = min(self.mark.size, os.fstat(fd).st_size)
+            carry = b""
+            while start < end:
+                block = carry + os.pread(fd, min(CHUNK, end - start), start)
+                start += CHUNK
+                lines = block.split(b"\n")
+                carry = lines.pop()
+                yield from (line for line in lines if line)
+            if carry:
+                yield carry
+        finally:
+            os.close(fd)
+
+    def newest(self) -> Iterator[Activity]:
+        """Entries newest first (bad lines skipped), read lazily from the end."""
+        yield from reversed(self.pending)
+        for line in self._lines_backward():
+            entry = _parse(line)
+            if entry is not None:
+                yield entry
+
+    def scan(self) -> Iterator[Activity]:
+        """Every entry, oldest first (bad lines skipped); reads the whole log."""
+        for line in self._lines_forward():
+            entry = _parse(line)
+            if entry is not None:
+                yield entry
+        yield from self.pending
+
+    def latest(self, limit: int, *, before: int | None = None) -> list[Activity]:
+        """Up to ``limit`` entries newest first, only those older than id ``before`` if given."""
+        result: list[Activity] = []
+        if limit <= 0:
+            return result
+        for entry in self.newest():
+            if before is None or entry.id < before:
+                result.append(entry)
+                if len(result) >= limit:
+                    break
+        return result
+
+    def since(self, seen: Mark) -> list[Activity]:
+        """Entries newer than ``seen`` (an earlier mark of the same log), oldest first.
+
+        Reads only the bytes appended since, so it costs what changed (a board's live
+        reload). A log that shrank or was rewritten gives what is newer by id.
+        """
+        if seen.size and seen.size <= self.mark.size and seen.last <= self.mark.last:
+            fresh = [e for e in map(_parse, self._lines_forward(seen.size)) if e is not None and e.id > seen.last]
+            return fresh + [e for e in self.pending if e.id > seen.last]
+        fresh = []
+        for entry in self.newest():
+            if entry.id <= seen.last:
+                break
+            fresh.append(entry)
+        return fresh[::-1]
+
+    def of_record(self, record: str) -> list[Activity]:
+        """Every entry about one record ('T12', 'partner CITY'), oldest first."""
+        needle = orjson.dumps(record)
+        found = []
+        for line in self._lines_forward():
+            if needle in line:
+                entry = _parse(line)
+                if entry is not None and entry.record == record:
+                    found.append(entry)
+        return found + [e for e in self.pending if e.record == record]
+
+    def recent_of_record(self, record: str, limit: int = 30, horizon: int = 1 << 20) -> tuple[list[Activity], bool]:
+        """Up to ``limit`` newest entries about one record, oldest first, from the newest
+        ``horizon`` bytes of the log only (so it costs the same at any length), and whether
+        that was the whole story (False: older ones may exist; 'workplan log --record' has them)."""
+        found: list[Activity] = []
+        complete = True
+        needle = orjson.dumps(record)
+        read = 0
+        for entry in reversed(self.pending):
+            if entry.record == record and len(found) < limit:
+                found.append(entry)
+        for line in self._lines_backward():
+            read += len(line) + 1
+            if len(found) >= limit or read > horizon:
+                complete = False
+                break
+            if needle in line:
+                parsed = _parse(line)
+                if parsed is not None and parsed.record == record:
+                    found.append(parsed)
+        return found[::-1], complete
+
+    def entry(self, entry_id: int) -> Activity | None:
+        """One entry by id (searched from the newest back), or None."""
+        for entry in self.newest():
+            if entry.id == entry_id:
+                return entry
+            if entry.id < entry_id:
+                return None
+        return None
+
+    def problems(self) -> list[str]:
+        """What ``workplan check`` reports about the log: bad lines, ids out of order, a cut log."""
+        problems: list[str] = []
+        fd = _open_read(self.path)
+        if fd is None:
+            return (
+                [f"{self.path.name}: missing ({self.mark.size:,} bytes of history expected)"] if self.mark.size else []
+            )
+        try:
+            size = os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+        if size < self.mark.size:
+            problems.append(
+                f"{self.path.name}: {size:,} bytes, but the data file expects {self.mark.size:,} (cut short?)"
+            )
+        previous = 0
+        for number, line in enumerate(self._lines_forward(), 1):
+            try:
+                raw = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                problems.append(f"{self.path.name} line {number}: not valid JSON")
+                continue
+            problem = entry_problem(raw)
+            if problem is not None:
+                problems.append(f"{self.path.name} line {number}: {problem}")
+                continue
+            if raw["id"] <= previous:
+                problems.append(f"{self.path.name} line {number}: id {raw['id']} is not after {previous}")
+            previous = raw["id"]
+        if previous != self.mark.last and size >= self.mark.size:
+            problems.append(f"{self.path.name}: the newest entry is A{previous}, the data file says A{self.mark.last}")
+        return problems
+
+
+def _follow_data_file(fd: int, data_path: Path) -> None:
+    """Give a log I own the data file's group and permission bits: who may read and
+    write the partnership may read and write its history (best effort)."""
+    try:
+        mine, data = os.fstat(fd), os.stat(data_path)
+    except OSError:
+        return
+    if mine.st_uid != os.geteuid():
+        return
+    try:
+        if mine.st_gid != data.st_gid:
+            os.fchown(fd, -1, data.st_gid)
+        if stat.S_IMODE(mine.st_mode) != stat.S_IMODE(data.st_mode) & 0o666:
+            os.fchmod(fd, stat.S_IMODE(data.st_mode) & 0o666)
+    except OSError:
+        pass
+
+
+class Appender:
+    """Adds entries to the log inside a write transaction (the caller holds the lock).
+
+    ``write`` appends and fsyncs at the committed end (cutting off a crashed writer's
+    uncommitted tail first) and returns the new mark for the data file; if replacing
+    the data file then fails, ``rollback`` cuts the log back. Raises WriteError or
+    ReadOnlyError (one line naming the file and ``what`` was not saved).
+    """
+
+    def __init__(self, path: Path, data_path: Path):
+        self.path = path
+        self.data_path = data_path
+        self.fd: int | None = None
+        self.base = 0
+
+    def write(self, mark: Mark, entries: list[dict[str, Any]], what: str) -> Mark:
+        flags = os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        try:
+            try:
+                fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o666)
+                if not self.data_path.exists() and group_shared(self.path.parent):
+                    _share_new_file(fd, self.data_path)
+            except FileExistsError:
+                fd = os.open(self.path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError(
+                    f"{self.path}: the activity log is a symbolic link; refusing to use it "
+                    "(ask whoever made it to remove it)"
+                ) from None
+            error = ReadOnlyError if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else WriteError
+            raise error(
+                f"{self.data_path}: {what} was not saved: cannot open {self.path.name} ({os_reason(exc)})"
+            ) from None
+        self.fd = fd
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            self.close()
+            raise StoreError(
+                f"{self.path}: the activity log is {_kind_of(mode)}, not a regular file; refusing to use it"
+            )
+        payload = b"".join(orjson.dumps(e) + b"\n" for e in entries)
+        try:
+            size = os.fstat(fd).st_size
+            # Past the mark: a crashed writer's entries, whose change never landed.
+            self.base = min(size, mark.size)
+            if size != self.base:
+                os.ftruncate(fd, self.base)
+            view = memoryview(payload)
+            offset = self.base
+            while view:
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+            os.fsync(fd)
+        except OSError as exc:
+            self.rollback()
+            raise WriteError(
+                f"{self.data_path}: {what} was not saved: {os_reason(exc)} (writing {self.path.name})"
+            ) from None
+        return Mark(entries[-1]["id"] if entries else mark.last, self.base + len(payload))
+
+    def rollback(self) -> None:
+        """Cut the log back to where it was (best effort: the next writer cuts it anyway)."""
+        if self.fd is not None:
+            try:
+                os.ftruncate(self.fd, self.base)
+            except OSError:
+                pass
+        self.close()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
