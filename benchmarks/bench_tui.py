@@ -37,7 +37,7 @@ if mode == "label":
     app = One()
 else:
     from workplan_tui.store.store import Store
-    store = Store(sys.argv[3], user="member01")
+    store = Store(sys.argv[3], user="member01", trust_seal=False)
     store.read()  # what the CLI does before it starts the app
     from workplan_tui.ui.app import make_app
     app = make_app(sys.argv[3], store=store)

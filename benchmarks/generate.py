@@ -1,6 +1,10 @@
 """Write a valid synthetic partnership of N tasks (20 plans, members, outcomes, votes, log).
 
-python benchmarks/generate.py --tasks 10000 big.json
+python benchmarks/generate.py --tasks 10000 [--history 200000] [--schema 1] big.json
+
+The log holds one entry per task added, then progress changes up to --history entries.
+Schema 2 (the default) writes the sealed file and its log side file, as workplan does;
+--schema 1 writes the old single indented file with the log inside.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION
+from workplan_tui.store.storage import locked
+from workplan_tui.store.store import Store
 
 PARTNERS = ["PARKS", "FOODBANK", "SCHOOLS", "GARDEN"]
 WORDS = "order build plan book train recruit print measure deliver check report map fund draft review".split()
 THINGS = "soil beds lumber vans boxes flyers volunteers permits budget route lessons compost signage rota".split()
 
 
-def generate(tasks: int, plans: int = 20, seed: int = 7) -> dict:
+def generate(tasks: int, plans: int = 20, seed: int = 7, history: int | None = None) -> dict:
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0)
     today = now.date()
@@ -110,25 +116,45 @@ def generate(tasks: int, plans: int = 20, seed: int = 7) -> dict:
             "record": f"T{t}",
             "changes": {"title": [None, data["tasks"][str(t)]["title"]]},
         }
+    for n in range(tasks + 1, (history or tasks) + 1):
+        t = (n - 1) % max(tasks, 1) + 1
+        before = rng.randrange(0, 100, 10)
+        data["activity"][str(n)] = {
+            "at": ts(40 * (1 - n / (history or 1))),
+            "member": rng.choice(handles),
+            "os_user": "bench",
+            "kind": "task.progress",
+            "record": f"T{t}",
+            "changes": {"progress": [before, before + 10]},
+        }
+    data["meta"]["1"]["schema_version"] = 1  # the log is still inside; write_file moves it out
     problems = schema.validate(data)
     if problems:
         raise SystemExit(f"generator bug: {problems[0]}")
     return data
 
 
-def write_file(path: Path, tasks: int, plans: int = 20) -> None:
-    path.write_bytes(orjson.dumps(generate(tasks, plans), option=orjson.OPT_INDENT_2) + b"\n")
+def write_file(path: Path, tasks: int, plans: int = 20, *, history: int | None = None, version: int = 2) -> None:
+    """A synthetic file at ``path`` (and its log beside it, for schema 2)."""
+    data = generate(tasks, plans, history=history)
+    if version == 1:
+        path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    with locked(path):
+        Store(path, user="bench").write_new(data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--plans", type=int, default=20)
+    parser.add_argument("--history", type=int, default=None, help="log entries (default: one per task)")
+    parser.add_argument("--schema", type=int, choices=[1, SCHEMA_VERSION], default=SCHEMA_VERSION)
     parser.add_argument("out", type=Path)
     args = parser.parse_args()
     if args.tasks < 0 or args.plans < 1:
         sys.exit("generate.py: --tasks must be >= 0 and --plans >= 1")
-    write_file(args.out, args.tasks, args.plans)
+    write_file(args.out, args.tasks, args.plans, history=args.history, version=args.schema)
     print(f"wrote {args.out}: {args.tasks} tasks in {args.plans} plans, {args.out.stat().st_size / 1e6:.1f} MB")
 
 

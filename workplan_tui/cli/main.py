@@ -15,7 +15,7 @@ import click
 from workplan_tui import __version__
 from workplan_tui.cli import render
 from workplan_tui.cli.output import make_streams_safe
-from workplan_tui.model import dates, overview, rules, schema
+from workplan_tui.model import dates, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     POSITIONS,
@@ -176,6 +176,7 @@ def launch_board(store: Store, theme: str | None) -> None:
     file of a newer schema that this version can still read opens read-only.
     The UI package is imported by name here so that no other command loads Textual.
     """
+    store.check_everything()  # the board checks every record, sealed or not (store/layout.py)
     store.read(allow_newer=True)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the board needs a terminal; for scripts use 'workplan status' or '--json' listings")
@@ -552,6 +553,8 @@ def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None
 def plan_list(env: Env, as_json: bool) -> None:
     """List plans with progress and buy-in."""
     workplan = env.read()
+    from workplan_tui.model import overview  # only here: start-up time
+
     figures = overview.plan_figures(workplan, env.today())
     if as_json:
         click.echo(
@@ -597,6 +600,8 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     the_plan = workplan.plans.get(plan_id)
     if the_plan is None:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
+    from workplan_tui.model import overview  # only here: start-up time
+
     fig = next(f for f in overview.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
     votes = workplan.current_votes(plan_id)
     if as_json:

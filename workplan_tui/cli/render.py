@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-import json
-import shutil
+import os
+import re
+import sys
 from datetime import date, datetime
 from typing import Any
 
-from wcwidth import iter_graphemes, wcswidth
-
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
-from workplan_tui.model.overview import attention, plan_figures
 from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
 ATTENTION_LIMIT = 10
+# Characters one cell wide everywhere, none combining (Latin, punctuation, arrows, the
+# bars' blocks): text made only of these is measured by its length, without wcwidth.
+_NARROW = re.compile("[\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u259f -~]*")
 
 
 def to_json(value: Any) -> str:
     """JSON for scripts; ASCII-escaped so no control or bidi character reaches a terminal."""
+    import json  # only with --json: start-up time
+
     return json.dumps(value, indent=2, ensure_ascii=True, default=str)
 
 
 def width() -> int:
     """Terminal columns to fill: the terminal's (or $COLUMNS), 30 to 160."""
-    return max(30, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    # shutil.get_terminal_size's rule without importing shutil (start-up time)
+    columns = os.environ.get("COLUMNS", "")
+    cols = int(columns) if columns.isascii() and columns.isdigit() else 0
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            cols = 0
+    return max(30, min(cols or 100, 160))
 
 
 def cells(text: str) -> int:
@@ -33,8 +44,10 @@ def cells(text: str) -> int:
 
     Measured with wcwidth, not Rich: the CLI never imports Rich or Textual (start-up time).
     """
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
+    from wcwidth import wcswidth  # only for other text: it costs 30 ms of start-up
+
     return max(0, wcswidth(text))  # by grapheme: 👨‍👩‍👧‍👦 and ❤️ take 2 cells
 
 
@@ -54,6 +67,10 @@ def fit(text: str, room: int) -> str:
     text = clean(text)
     if cells(text) <= room:
         return text
+    if text.isascii():  # clean() left no control characters: one cell each
+        return text[: max(0, room - 1)] + "…" if room > 0 else ""
+    from wcwidth import iter_graphemes, wcswidth
+
     kept, used = [], 0
     for grapheme in iter_graphemes(text):  # never cut inside a joined emoji or a letter with its accents
         size = max(0, wcswidth(grapheme))
@@ -113,6 +130,8 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
     lines = [f"{clean(p.name)} · stage: {p.stage}"]
     if p.purpose:
         lines.append(fit(p.purpose, cols))
+    from workplan_tui.model.overview import attention, plan_figures
+
     figures = plan_figures(workplan, today)
     for fig in figures:
         plan = fig.plan
@@ -163,6 +182,8 @@ def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: st
 
 
 def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict[str, Any]:
+    from workplan_tui.model.overview import attention, plan_figures
+
     figures = plan_figures(workplan, today)
     att = attention(workplan, figures, me, now)
     return {

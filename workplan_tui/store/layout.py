@@ -4,7 +4,7 @@ A partnership file as workplan writes it (schema 2)::
 
     {
     "meta": {
-    "1": {"schema_version":2,"name":"Food access",...,"digest":"sha256:9f86..."}
+    "1": {"schema_version":2,"name":"Food access",...,"digest":"crc32:9f86c1d2"}
     },
     "partners": {
     "1": {"code":"CITY","name":"City parks"},
@@ -18,8 +18,11 @@ It is still plain JSON that TinyDB's ``JSONStorage`` reads, smaller than an inde
 dump (2.6 MB against 3.8 MB at 10,000 tasks), easy to edit by hand, and a git diff
 or merge sees whole records.
 
-The digest (SHA-256 of the file with the digest's own 64 hex digits read as zeros)
-says the bytes are exactly what workplan wrote. Only then does the fast path trust
+The digest (CRC-32 of the file with the digest's own 8 hex digits read as zeros)
+says the bytes are exactly what workplan wrote: it catches any accidental change
+(an edit, a bad merge, a cut-off copy; a random change slips through once in four
+billion) and costs 1 ms at 10,000 tasks. A cryptographic hash would add nothing:
+anyone who can edit the file can compute either. Only then does the fast path trust
 the layout: a write indexes the lines of the tables it uses, parses only the records
 it reads (each checked as it is parsed) and copies every other line as it was, so a
 write costs the same whatever the file holds. A file without a matching digest (a
@@ -31,15 +34,15 @@ unchecked on the write path, and the board checks everything it reads.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import orjson
 
-_DIGEST_KEY = b',"digest":"sha256:'
-_DIGEST_LEN = 64
+_DIGEST_KEY = b',"digest":"crc32:'
+_DIGEST_LEN = 8
 _PLACEHOLDER = b"0" * _DIGEST_LEN
 _HEAD = b'{\n"meta": {\n"1": {'
 # A table's first line: "tasks": {   (or "tasks": {}, for an empty one)
@@ -58,41 +61,35 @@ def serialize(data: Mapping[str, Any]) -> bytes:
     """The file's bytes for ``data`` ({table: {id: record}}), sealed with its digest.
 
     Tables come in the order given; record 1 of ``meta`` comes first and carries the
-    digest. Lazily read tables that were never touched are copied byte for byte.
-    Raises orjson.JSONEncodeError for what JSON cannot hold.
+    digest. What a lazily read table did not change is copied byte for byte.
+    Raises TypeError or ValueError (orjson's) for what JSON cannot hold.
     """
     meta = data["meta"]
     first = {k: v for k, v in meta["1"].items() if k != "digest"}
-    sealed = _record_bytes(first)[:-1] + _DIGEST_KEY + _PLACEHOLDER + b'"}'
-    parts = [b"{"]
-    names = list(data)
-    names.remove("meta")
-    names.insert(0, "meta")
-    for n, name in enumerate(names):
+    sealed = _record_bytes(first)[:-1] + _DIGEST_KEY
+    head = _HEAD[:-1] + sealed  # everything before the digest's hex digits
+    parts: list[bytes | memoryview] = [b'"}']
+    others = [orjson.dumps(k) + b": " + _record_bytes(v) for k, v in meta.items() if k != "1"]
+    if others:
+        parts.append(b",\n" + b",\n".join(others))
+    parts.append(b"\n}")
+    names = [name for name in data if name != "meta"]
+    for name in names:
         table = data[name]
-        comma = b"," if n < len(names) - 1 else b""
-        head = orjson.dumps(name) + b": {"
-        if name == "meta":
-            rows = [b'"1": ' + sealed]
-            rows.extend(orjson.dumps(k) + b": " + _record_bytes(v) for k, v in meta.items() if k != "1")
-        elif isinstance(table, LazyTable):
-            verbatim = table.verbatim()
-            if verbatim is not None:
-                parts.append(verbatim + comma)
-                continue
-            rows = table.rows()
+        parts.append(b",\n" + orjson.dumps(name) + b": {")
+        if isinstance(table, LazyTable):
+            body = table.body()
         elif isinstance(table, Mapping):
-            rows = [orjson.dumps(k) + b": " + _record_bytes(v) for k, v in table.items()]
+            body = b",\n".join(orjson.dumps(k) + b": " + _record_bytes(v) for k, v in table.items())
         else:
             raise LayoutError(f"table {name!r} is not an object")
-        if not rows:
-            parts.append(head + b"}" + comma)
-            continue
-        parts.append(head + b"\n" + b",\n".join(rows) + b"\n}" + comma)
-    payload = bytearray(b"\n".join(parts) + b"\n}\n")
-    at = len(_HEAD) - 1 + len(sealed) - 2 - _DIGEST_LEN  # meta's line comes first and ends with it
-    payload[at : at + _DIGEST_LEN] = hashlib.sha256(payload).hexdigest().encode()
-    return bytes(payload)
+        if body:
+            parts.extend((b"\n", body, b"\n"))
+        parts.append(b"}")
+    parts.append(b"\n}\n")
+    tail = b"".join(parts)
+    crc = zlib.crc32(tail, zlib.crc32(_PLACEHOLDER, zlib.crc32(head)))
+    return head + b"%08x" % crc + tail
 
 
 def _digest_at(raw: bytes) -> int | None:
@@ -100,7 +97,7 @@ def _digest_at(raw: bytes) -> int | None:
     if not raw.startswith(_HEAD):
         return None
     end = raw.find(b"\n", len(_HEAD))
-    at = end - _DIGEST_LEN - 2  # the meta line ends: ,"digest":"sha256:<64 hex>"}
+    at = end - _DIGEST_LEN - 2  # the meta line ends: ,"digest":"crc32:<8 hex>"}
     if end < 0 or raw[at - len(_DIGEST_KEY) : at] != _DIGEST_KEY or raw[end - 2 : end] != b'"}':
         return None
     return at
@@ -111,13 +108,9 @@ def verify(raw: bytes) -> bool:
     at = _digest_at(raw)
     if at is None:
         return False
-    found = raw[at : at + _DIGEST_LEN]
-    digest = hashlib.sha256()
     view = memoryview(raw)
-    digest.update(view[:at])
-    digest.update(_PLACEHOLDER)
-    digest.update(view[at + _DIGEST_LEN :])
-    return digest.hexdigest().encode() == found
+    crc = zlib.crc32(view[at + _DIGEST_LEN :], zlib.crc32(_PLACEHOLDER, zlib.crc32(view[:at])))
+    return b"%08x" % crc == raw[at : at + _DIGEST_LEN]
 
 
 def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any] | None:
@@ -129,11 +122,10 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
     if not verify(raw) or not raw.endswith(b"\n}\n"):
         return None
     tables: dict[str, Any] = {}
-    body = raw[2:-3]  # without the outer "{\n" and "\n}\n"
-    start = 0
+    start, stop = 2, len(raw) - 3  # the tables, without the outer "{\n" and "\n}\n"
     while True:
-        newline = body.find(b"\n", start)
-        head = body[start:] if newline < 0 else body[start:newline]
+        newline = raw.find(b"\n", start, stop)
+        head = raw[start:stop] if newline < 0 else raw[start:newline]
         match = _TABLE_HEAD.match(head.removesuffix(b","))
         if match is None:
             return None
@@ -141,24 +133,24 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
         if name in tables:
             return None
         if match[2]:  # an empty table on one line: "members": {}
-            tables[name] = LazyTable(name, b"", check)
+            tables[name] = LazyTable(name, raw, start, start, check)
             end = start + len(head)
             last = not head.endswith(b",")
         else:
             # A record line starts with '"' and holds no raw newline, so the first
             # line that starts with "}" ends the table.
-            close = body.find(b"\n}", newline)
+            close = raw.find(b"\n}", newline, stop)
             if newline < 0 or close < 0 or head.endswith(b","):
                 return None
-            tables[name] = LazyTable(name, body[newline + 1 : close], check)
+            tables[name] = LazyTable(name, raw, newline + 1, close, check)
             end = close + 2
-            last = body[end : end + 1] != b","
+            last = raw[end : end + 1] != b","
             end += 0 if last else 1
         if last:
-            if end != len(body):
+            if end != stop:
                 return None
             break
-        if body[end : end + 1] != b"\n":
+        if raw[end : end + 1] != b"\n":
             return None
         start = end + 1
     if "meta" not in tables:
@@ -167,44 +159,83 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
 
 
 class LazyTable(MutableMapping[str, Any]):
-    """One table of a sealed file: its lines split into records on first use, each
-    record parsed (and checked) on first read. Untouched, it is written back as it was."""
+    """One table of a sealed file, read only as far as it is used.
 
-    def __init__(self, name: str, rows: bytes, check: Callable[[str, Any], str | None]):
+    A record asked for by id is found with one search of the table's bytes, parsed and
+    checked; only iterating the table (or deleting from it) splits all its lines. When
+    written back, every line that was not read is copied as it was.
+    """
+
+    def __init__(self, name: str, raw: bytes, start: int, end: int, check: Callable[[str, Any], str | None]):
         self.name = name
-        self._text = rows
-        self._lines: list[bytes | None] | None = None  # each record's whole line, in file order
-        self._pos: dict[str, int] = {}  # record id -> its index in _lines
+        self._raw, self._start, self._end = raw, start, end  # the table's record lines: raw[start:end]
+        self._spans: dict[str, tuple[int, int]] = {}  # records found so far: where their lines are
+        self._added: dict[str, None] = {}  # ids set that the file did not have, in order
+        self._lines: list[bytes | None] | None = None  # all lines, once the table has been split
+        self._pos: dict[str, int] = {}  # with _lines: record id -> its index there
         self._values: dict[str, Any] = {}  # records parsed (or set) so far
+        self._deleted: set[str] = set()
         self._check = check
 
-    def _index(self) -> dict[str, int]:
+    # --- finding records without splitting the table ---------------------------------
+
+    def _find(self, key: str) -> tuple[int, int] | None:
+        """Where record ``key``'s line is (start, end), or None."""
+        span = self._spans.get(key)
+        if span is not None or not isinstance(key, str) or not _ID.match(key):
+            return span
+        raw, start, end = self._raw, self._start, self._end
+        needle = b'"' + key.encode() + b'": {'
+        if raw.startswith(needle, start, end):
+            at = start
+        else:
+            at = raw.find(b"\n" + needle, start, end)
+            if at < 0:
+                return None
+            at += 1
+        stop = raw.find(b",\n", at, end)  # no raw newline inside a line: the next one ends it
+        self._spans[key] = span = (at, end if stop < 0 else stop)
+        return span
+
+    def _split(self) -> dict[str, int]:
+        """Split the table into its lines (once); what was set before keeps its place."""
         if self._lines is None:
-            lines: list[bytes | None] = list(self._text.split(b",\n")) if self._text else []
-            keys = _ROW_KEYS.findall(b"\n" + self._text) if self._text else []
+            text = self._raw[self._start : self._end]
+            lines: list[bytes | None] = list(text.split(b",\n")) if text else []
+            keys = _ROW_KEYS.findall(b"\n" + text) if text else []
             if len(keys) != len(lines):
                 raise LayoutError(f"{self.name}: a line is not a record")
-            self._pos = {key.decode(): i for i, key in enumerate(keys)}
-            if len(self._pos) != len(keys):
+            pos = {key.decode(): i for i, key in enumerate(keys)}
+            if len(pos) != len(keys):
                 raise LayoutError(f"{self.name}: a record id appears twice")
-            self._lines = lines
+            for key in self._added:
+                pos[key] = len(lines)
+                lines.append(b"")
+            self._lines, self._pos = lines, pos
         return self._pos
 
-    def verbatim(self) -> bytes | None:
-        """The table's lines exactly as read, or None once it has been looked into."""
+    def next_id(self) -> int:
+        """One more than the largest record id (1 for an empty table), without splitting it."""
         if self._lines is not None:
-            return None
-        head = orjson.dumps(self.name) + b": {"
-        return head + b"}" if not self._text else head + b"\n" + self._text + b"\n}"
+            return max(map(int, self._pos), default=0) + 1
+        found = _ROW_KEYS.findall(b"\n" + self._raw[self._start : self._end]) if self._end > self._start else []
+        return max((*map(int, found), *map(int, self._added)), default=0) + 1
+
+    # --- the mapping ---------------------------------------------------------------------
 
     def __getitem__(self, key: str) -> Any:
         try:
             return self._values[key]
         except KeyError:
             pass
-        at = self._index()[key]
-        line = self._lines[at]  # type: ignore[index]
-        assert line is not None
+        if self._lines is not None:
+            line = self._lines[self._pos[key]]
+            assert line is not None
+        else:
+            span = self._find(key)
+            if span is None:
+                raise KeyError(key)
+            line = self._raw[span[0] : span[1]]
         try:
             value = orjson.loads(line[len(key) + 4 :])  # after '"12": '
         except orjson.JSONDecodeError:
@@ -216,35 +247,59 @@ class LazyTable(MutableMapping[str, Any]):
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        pos = self._index()
-        if key not in pos:
-            assert self._lines is not None
-            pos[key] = len(self._lines)
-            self._lines.append(b"")
+        if self._lines is not None:
+            if key not in self._pos:
+                self._pos[key] = len(self._lines)
+                self._lines.append(b"")
+        elif key not in self._values and self._find(key) is None:
+            self._added[key] = None
         self._values[key] = value
 
     def __delitem__(self, key: str) -> None:
-        at = self._index().pop(key)
+        at = self._split().pop(key)
         self._lines[at] = None  # type: ignore[index]
         self._values.pop(key, None)
+        self._deleted.add(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index())
+        return iter(self._split())
 
     def __len__(self) -> int:
-        return len(self._index())
+        return len(self._split())
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index()
+        if self._lines is not None:
+            return key in self._pos
+        return key in self._values or (isinstance(key, str) and self._find(key) is not None)
 
-    def rows(self) -> list[bytes]:
-        """Each record's line: as read when never parsed, else serialized afresh."""
-        pos = self._index()
-        lines = list(self._lines or ())
-        for key, value in self._values.items():
-            lines[pos[key]] = b'"' + key.encode() + b'": ' + _record_bytes(value)
-        return [line for line in lines if line is not None]
+    def apply_to(self, table: dict[str, Any]) -> None:
+        """Bring a whole parse of this table's old bytes up to date with what was set or deleted here."""
+        table.update(self._values)
+        for key in self._deleted:
+            table.pop(key, None)
+
+    def body(self) -> bytes | memoryview:
+        """The table's record lines for writing: unread ones as they were, the rest afresh."""
+        values = self._values
+        if self._lines is not None:
+            lines = list(self._lines)
+            for key, value in values.items():
+                lines[self._pos[key]] = b'"' + key.encode() + b'": ' + _record_bytes(value)
+            return b",\n".join(line for line in lines if line is not None)
+        raw = memoryview(self._raw)
+        pieces: list[bytes | memoryview] = []
+        at = self._start
+        for key, (start, stop) in sorted(self._spans.items(), key=lambda item: item[1]):
+            if key in values:
+                pieces += [raw[at:start], b'"' + key.encode() + b'": ' + _record_bytes(values[key])]
+                at = stop
+        pieces.append(raw[at : self._end])
+        added = [b'"' + key.encode() + b'": ' + _record_bytes(values[key]) for key in self._added]
+        if added:
+            pieces.append((b",\n" if self._end > self._start else b"") + b",\n".join(added))
+        return b"".join(pieces)
 
 
+_ID = re.compile(r"[1-9][0-9]{0,8}\Z")
 # Every line but the first follows ",\n"; a record line holds no raw newline.
 _ROW_KEYS = re.compile(rb'\n"([1-9][0-9]{0,8})": \{')

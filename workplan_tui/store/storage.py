@@ -31,11 +31,9 @@ import errno
 import fcntl
 import getpass
 import grp
-import json
 import os
 import pwd
 import re
-import socket
 import stat
 import threading
 import time
@@ -49,6 +47,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from workplan_tui.model.text import clean
+from workplan_tui.store.layout import LazyTable
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits in the queue before it gives up (nothing saved)
 WAIT_NOTICE = 2.0  # seconds of waiting after which the writer is told who holds the lock
@@ -236,7 +235,7 @@ def _acquire(fd: int, path: Path, lock_path: Path, timeout: float, on_wait: Wait
 
 def _say_holder(fd: int) -> None:
     """Write who holds the lock into the lock file (read by writers who wait)."""
-    line = f"{os_login()} (pid {os.getpid()} on {socket.gethostname()}) since {time.strftime('%H:%M:%S')}\n"
+    line = f"{os_login()} (pid {os.getpid()} on {os.uname().nodename}) since {time.strftime('%H:%M:%S')}\n"
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, line.encode()[:_HOLDER_BYTES], 0)
@@ -461,6 +460,8 @@ def _hidden_problem(data: bytes, value: Any) -> str | None:
                 raise _DuplicateKey(f"the key {clean(key)[:40]!r} appears twice in one object")
             result[key] = item
         return result
+
+    import json  # only for hand-edited files: start-up time
 
     try:
         exact = json.loads(data, object_pairs_hook=pairs)
@@ -704,6 +705,13 @@ class FieldTable(Table):
         self.clear_cache()
         self._storage.write(tables)
         return updated
+
+    def _get_next_id(self) -> int:
+        # A lazily read table knows its largest id without parsing (or splitting) it.
+        table = self._read_table()
+        if isinstance(table, LazyTable):
+            return table.next_id()
+        return int(super()._get_next_id())
 
     def insert(self, document: Any) -> int:
         doc_id = self._get_next_id()

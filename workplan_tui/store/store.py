@@ -131,12 +131,15 @@ class Store:
         self._cache_raw: dict[str, Any] | None = None
         self._cache_model: Workplan | None = None
         self._cache_checked = False  # every record of _cache_raw was checked (not only sealed)
+        self._cache_bytes: bytes | None = None  # the file's bytes at _cache_key (writes index them)
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
 
-    def _load_raw(self, allow_newer: bool = False) -> tuple[dict[str, Any], StatKey]:
+    def _load_raw(
+        self, allow_newer: bool = False, read: tuple[bytes, StatKey] | None = None
+    ) -> tuple[dict[str, Any], StatKey]:
         """The file's data, parsed and checked; reuses the last parse while unchanged.
 
         ``allow_newer`` (for reading only) accepts a newer schema whose records this
@@ -148,7 +151,7 @@ class Store:
         if key is not None and key == self._cache_key and self._cache_raw is not None:
             if self.newer_schema is None or allow_newer:
                 return self._cache_raw, key
-        payload, key = read_bytes(self.path)
+        payload, key = read or read_bytes(self.path)
         sealed = layout.verify(payload)
         with _no_gc():
             data = parse(self.path, payload, sealed=sealed)
@@ -157,7 +160,7 @@ class Store:
         version = data["meta"]["1"]["schema_version"]  # only once the file is known sound
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
-        self._cache_checked = checked
+        self._cache_checked, self._cache_bytes = checked, payload
         return data, key
 
     def _check(self, data: Any, allow_newer: bool, *, whole: bool) -> None:
@@ -250,7 +253,7 @@ class Store:
         if other._cache_key is None or other._cache_key != current_key(self.path):
             return False
         self._cache_key, self._cache_raw, self._cache_model = other._cache_key, other._cache_raw, other._cache_model
-        self._cache_checked = other._cache_checked
+        self._cache_checked, self._cache_bytes = other._cache_checked, other._cache_bytes
         self.newer_schema = other.newer_schema
         return True
 
@@ -291,7 +294,7 @@ class Store:
                 "record": "partnership",
                 "changes": {"name": [None, name]},
             }
-            self._remember(data, self._commit(data, Mark(), [first], "the new partnership"))
+            self._remember(data, *self._commit(data, Mark(), [first], "the new partnership"))
 
     def write_new(self, data: dict[str, Any]) -> None:
         """Write ``data`` (schema 1 or 2 tables, checked by the caller) as this new file and its log.
@@ -303,8 +306,11 @@ class Store:
         data["meta"]["1"]["schema_version"] = SCHEMA_VERSION
         self._commit(data, Mark(), legacy, "the new partnership")
 
-    def _commit(self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str) -> StatKey:
-        """Append ``entries`` to the log, then replace the data file with the new marker (the commit)."""
+    def _commit(
+        self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str
+    ) -> tuple[StatKey, bytes]:
+        """Append ``entries`` to the log, then replace the data file with the new marker (the
+        commit); returns the new file's identity and bytes."""
         appender = Appender(self.history_path, self.path)
         try:
             if entries:
@@ -319,7 +325,7 @@ class Store:
             appender.rollback()
             raise
         appender.close()
-        return key
+        return key, payload
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -338,7 +344,7 @@ class Store:
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
-                data, whole = self._load_for_write()
+                data, whole, base = self._load_for_write()
                 meta = data["meta"]["1"]
                 legacy = _legacy_entries(data) if meta["schema_version"] < 2 else []
                 mark = mark_of(meta) if not legacy and meta["schema_version"] >= 2 else Mark()
@@ -349,8 +355,12 @@ class Store:
                     if meta["schema_version"] < 2:
                         data.pop("activity", None)
                         meta["schema_version"] = SCHEMA_VERSION
-                    key = self._commit(data, mark, [*legacy, *tx.entries], tx.summary())
-                    self._remember(data if whole else None, key)
+                    key, payload = self._commit(data, mark, [*legacy, *tx.entries], tx.summary())
+                    if not whole and base is not None:  # bring the parse of the old bytes up to date
+                        for name, table in data.items():
+                            if isinstance(table, layout.LazyTable):
+                                table.apply_to(base.setdefault(name, {}))
+                    self._remember(data if whole else base, key, payload)
                     self.last_log_id = tx.last_log
             except layout.LayoutError as exc:
                 self._forget()
@@ -359,25 +369,32 @@ class Store:
                 self._forget()  # the cached data may hold half-applied changes
                 raise
 
-    def _load_for_write(self) -> tuple[dict[str, Any], bool]:
-        """The data to change, and whether it is a whole parsed dict (else sealed and read lazily).
+    def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
+        """The data to change: (data, whole, base).
 
-        A sealed file is indexed, not parsed: only the records the change reads are
-        parsed, each checked as it is. Anything else is parsed and checked whole.
+        A sealed file is indexed, not parsed (``whole`` False): only the records the
+        change reads are parsed, each checked as it is. ``base`` is then the cached
+        parse of the same bytes, if any, for the caller to bring up to date after the
+        write (the board changes a record without parsing 10,000 again). Anything
+        else is parsed and checked whole (``whole`` True, ``base`` None).
         """
         key = current_key(self.path)
-        if key is not None and key == self._cache_key and self._cache_raw is not None and self.newer_schema is None:
-            return self._cache_raw, True
-        payload, key = read_bytes(self.path)
-        lazy = layout.index(payload, schema.record_problem)
+        fresh = key is not None and key == self._cache_key and self.newer_schema is None
+        read: tuple[bytes, StatKey]
+        if fresh and key is not None and self._cache_bytes is not None:
+            read, base = (self._cache_bytes, key), self._cache_raw
+        else:
+            read, base = read_bytes(self.path), None
+        lazy = layout.index(read[0], schema.record_problem)
         if lazy is not None:
             meta = lazy["meta"]["1"]  # checked as it is parsed
             if meta["schema_version"] >= 2:
                 self._check({"meta": {"1": meta}}, False, whole=False)
-                self._forget()
-                return lazy, False
-        data, _ = self._load_raw()
-        return data, True
+                return lazy, False, base
+        if fresh and self._cache_raw is not None:
+            return self._cache_raw, True, None
+        data, _ = self._load_raw(read=read)
+        return data, True, None
 
     def _locked(self) -> Any:
         """The file's lock, once the acting member's name is known to fit the log."""
@@ -388,12 +405,14 @@ class Store:
             )
         return locked(self.path, self.lock_timeout, self.on_wait)
 
-    def _remember(self, data: dict[str, Any] | None, key: StatKey) -> None:
+    def _remember(self, data: dict[str, Any] | None, key: StatKey, payload: bytes) -> None:
         # What a transaction wrote is as checked as what it read, plus its checked changes.
-        self._cache_key, self._cache_raw, self._cache_model = key, data, None
+        self._cache_key, self._cache_raw, self._cache_model, self._cache_bytes = key, data, None, payload
+        if data is None:
+            self._cache_checked = False
 
     def _forget(self) -> None:
-        self._cache_key = self._cache_raw = self._cache_model = None
+        self._cache_key = self._cache_raw = self._cache_model = self._cache_bytes = None
         self._cache_checked = False
 
 
