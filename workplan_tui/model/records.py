@@ -73,6 +73,8 @@ _NOUN = {
 
 @dataclass(slots=True)
 class Partnership:
+    """The partnership itself (meta record 1): name, purpose, stage."""
+
     name: str
     purpose: str = ""
     stage: str = "forming"
@@ -82,6 +84,8 @@ class Partnership:
 
 @dataclass(slots=True)
 class Contribution:
+    """What a partner puts in: kind, description, amount (currency or hours)."""
+
     kind: str
     description: str
     amount: float | None = None
@@ -89,6 +93,8 @@ class Contribution:
 
 @dataclass(slots=True)
 class Partner:
+    """An organisation in the partnership, named by its CODE."""
+
     id: int
     code: str
     name: str
@@ -100,6 +106,8 @@ class Partner:
 
 @dataclass(slots=True)
 class Member:
+    """A person: handle (Unix login by default), name, partner CODE, role."""
+
     id: int
     handle: str
     name: str
@@ -110,6 +118,8 @@ class Member:
 
 @dataclass(slots=True)
 class Norm:
+    """Agreed behaviour; in force when every member has agreed."""
+
     id: int
     text: str
     agreed_by: list[str] = field(default_factory=list)
@@ -122,6 +132,8 @@ class Norm:
 
 @dataclass(slots=True)
 class Plan:
+    """A work plan (a board) and its buy-in rule."""
+
     id: int
     title: str
     scope: str = ""
@@ -137,6 +149,8 @@ class Plan:
 
 @dataclass(slots=True)
 class Vote:
+    """A member's buy-in position on a plan; a later vote replaces an earlier one."""
+
     id: int
     plan: int
     member: str
@@ -147,6 +161,8 @@ class Vote:
 
 @dataclass(slots=True)
 class CheckIn:
+    """A measured value of an outcome: who, when, note."""
+
     value: float
     by: str
     at: str
@@ -155,6 +171,8 @@ class CheckIn:
 
 @dataclass(slots=True)
 class Outcome:
+    """A measurable result of a plan: baseline, target, current, due."""
+
     id: int
     plan: int
     name: str
@@ -173,6 +191,8 @@ class Outcome:
 
 @dataclass(slots=True)
 class TaskUpdate:
+    """A note on a task: who, when, text."""
+
     by: str
     at: str
     text: str
@@ -180,6 +200,8 @@ class TaskUpdate:
 
 @dataclass(slots=True)
 class Task:
+    """A task of a plan: owner, status, progress 0-100, due, linked outcome."""
+
     id: int
     plan: int
     title: str
@@ -202,6 +224,8 @@ class Task:
 
 @dataclass(slots=True)
 class Activity:
+    """One entry of the activity log: who, when, which record, before -> after."""
+
     id: int
     at: str
     member: str

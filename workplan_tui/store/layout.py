@@ -68,28 +68,31 @@ def serialize(data: Mapping[str, Any]) -> bytes:
     first = {k: v for k, v in meta["1"].items() if k != "digest"}
     sealed = _record_bytes(first)[:-1] + _DIGEST_KEY
     head = _HEAD[:-1] + sealed  # everything before the digest's hex digits
-    parts: list[bytes | memoryview] = [b'"}']
+    parts: list[bytes | memoryview] = [head, _PLACEHOLDER, b'"}']
     others = [orjson.dumps(k) + b": " + _record_bytes(v) for k, v in meta.items() if k != "1"]
     if others:
         parts.append(b",\n" + b",\n".join(others))
     parts.append(b"\n}")
-    names = [name for name in data if name != "meta"]
-    for name in names:
+    for name in data:
+        if name == "meta":
+            continue
         table = data[name]
         parts.append(b",\n" + orjson.dumps(name) + b": {")
         if isinstance(table, LazyTable):
             body = table.body()
         elif isinstance(table, Mapping):
-            body = b",\n".join(orjson.dumps(k) + b": " + _record_bytes(v) for k, v in table.items())
+            body = [b",\n".join(orjson.dumps(k) + b": " + _record_bytes(v) for k, v in table.items())]
         else:
             raise LayoutError(f"table {name!r} is not an object")
-        if body:
-            parts.extend((b"\n", body, b"\n"))
+        if any(body):
+            parts += [b"\n", *body, b"\n"]
         parts.append(b"}")
     parts.append(b"\n}\n")
-    tail = b"".join(parts)
-    crc = zlib.crc32(tail, zlib.crc32(_PLACEHOLDER, zlib.crc32(head)))
-    return head + b"%08x" % crc + tail
+    crc = 0
+    for part in parts:  # over the pieces: the file is joined only once, below
+        crc = zlib.crc32(part, crc)
+    parts[1] = b"%08x" % crc
+    return b"".join(parts)
 
 
 def _digest_at(raw: bytes) -> int | None:
@@ -278,14 +281,14 @@ class LazyTable(MutableMapping[str, Any]):
         for key in self._deleted:
             table.pop(key, None)
 
-    def body(self) -> bytes | memoryview:
-        """The table's record lines for writing: unread ones as they were, the rest afresh."""
+    def body(self) -> list[bytes | memoryview]:
+        """The table's record lines for writing, in pieces: unread ones as they were, the rest afresh."""
         values = self._values
         if self._lines is not None:
             lines = list(self._lines)
             for key, value in values.items():
                 lines[self._pos[key]] = b'"' + key.encode() + b'": ' + _record_bytes(value)
-            return b",\n".join(line for line in lines if line is not None)
+            return [b",\n".join(line for line in lines if line is not None)]
         raw = memoryview(self._raw)
         pieces: list[bytes | memoryview] = []
         at = self._start
@@ -297,7 +300,7 @@ class LazyTable(MutableMapping[str, Any]):
         added = [b'"' + key.encode() + b'": ' + _record_bytes(values[key]) for key in self._added]
         if added:
             pieces.append((b",\n" if self._end > self._start else b"") + b",\n".join(added))
-        return b"".join(pieces)
+        return pieces
 
 
 _ID = re.compile(r"[1-9][0-9]{0,8}\Z")

@@ -386,13 +386,12 @@ def read_bytes(path: Path) -> tuple[bytes, StatKey]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise StoreError(f"{path}: is {_kind_of(st.st_mode)}, not a partnership file; refusing to use it")
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks), stat_key(st)
+        data = os.read(fd, st.st_size + 1)  # one read, one copy (the loop is for a file still growing)
+        chunks = [data]
+        while data:
+            data = os.read(fd, 1 << 20)
+            chunks.append(data)
+        return (chunks[0] if len(chunks) <= 2 else b"".join(chunks)), stat_key(st)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read it ({os_reason(exc)})") from None
     finally:
