@@ -134,6 +134,14 @@ class WorkplanGroup(click.Group):
             raise  # `workplan log | head`: the reader went away; exit quietly
         except OSError as exc:
             raise click.ClickException(f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")) from None
+        except Exception:
+            # A sealed file is read without checking each record (store/layout.py): if one was
+            # forged, say which, in one line, rather than fail on it.
+            env = ctx.find_object(Env)
+            problem = env.store.recheck() if env is not None else None
+            if problem is not None:
+                raise click.ClickException(str(problem)) from None
+            raise
 
 
 @click.group(cls=WorkplanGroup, context_settings=CONTEXT, invoke_without_command=True)

@@ -370,6 +370,7 @@ class Appender:
             raise StoreError(
                 f"{self.path}: the activity log is {_kind_of(mode)}, not a regular file; refusing to use it"
             )
+        _follow_data_file(fd, self.data_path)
         payload = b"".join(orjson.dumps(e) + b"\n" for e in entries)
         try:
             size = os.fstat(fd).st_size

@@ -13,7 +13,9 @@ from typing import Any
 from tinydb import TinyDB
 
 from workplan_tui.model import schema
+from workplan_tui.model.dates import DateError
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
+from workplan_tui.model.rules import RuleError
 from workplan_tui.store import layout
 from workplan_tui.store.history import (
     Appender,
@@ -207,6 +209,17 @@ class Store:
             return History(self.history_path, Mark(), [*(activity(e) for e in legacy), *(pending or ())])
         return History(self.history_path, mark_of(meta), pending or ())
 
+    def recheck(self) -> StoreError | None:
+        """After an unexpected failure on data read without checking every record (a sealed
+        file, trusted): the file's first problem as a one-line error, or None when it is sound."""
+        if self._cache_raw is None or self._cache_checked:
+            return None
+        try:
+            self._check(self._cache_raw, True, whole=True)
+        except StoreError as exc:
+            return exc
+        return None
+
     def check_everything(self) -> None:
         """From now on check every record read, sealed or not (the board's choice)."""
         self.trust_seal = False
@@ -365,8 +378,13 @@ class Store:
             except layout.LayoutError as exc:
                 self._forget()
                 raise InvalidFileError(f"{self.path}: {exc}; run 'workplan check'") from None
-            except BaseException:
+            except (StoreError, RuleError, DateError, schema.SchemaError):
                 self._forget()  # the cached data may hold half-applied changes
+                raise
+            except Exception:
+                self._forget()
+                if not whole:  # a sealed file read lazily: is a forged record behind it?
+                    self._check(data, False, whole=True)
                 raise
 
     def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:

@@ -1,0 +1,255 @@
+"""The activity log's side file, its commit marker, the sealed layout, and the move from schema 1."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wcwidth import wcswidth
+
+from tests.conftest import log_of, make_store
+from tests.system import fill_disk
+from workplan_tui.cli import render
+from workplan_tui.model import schema
+from workplan_tui.store import actions, layout
+from workplan_tui.store.history import History, Mark, history_path_for, mark_of
+from workplan_tui.store.storage import StoreError, dump
+from workplan_tui.store.store import Store
+
+
+def marker(wp: Path) -> Mark:
+    return mark_of(json.loads(wp.read_text())["meta"]["1"])
+
+
+def test_every_write_appends_its_entries_and_the_marker_commits_them(wp: Path, store: Store) -> None:
+    before = marker(wp)
+    actions.set_progress(store, 1, "+10")
+    actions.add_note(store, 2, "soil ordered")
+    after = marker(wp)
+    log = history_path_for(wp)
+    assert after.size == log.stat().st_size and after.last == before.last + 2
+    entries = log_of(wp)
+    assert [e["id"] for e in entries] == list(range(1, after.last + 1))
+    assert [(e["kind"], e["record"]) for e in entries[-2:]] == [("task.progress", "T1"), ("task.note", "T2")]
+    assert "activity" not in json.loads(wp.read_text())  # the data file holds no history
+    assert store.history().latest(2)[0].kind == "task.note"
+
+
+def test_entries_past_the_marker_are_a_crashed_write_nobody_reads_and_the_next_write_cuts(
+    wp: Path, store: Store
+) -> None:
+    """A writer killed after appending to the log but before replacing the data file."""
+    log = history_path_for(wp)
+    committed = log.read_bytes()
+    orphan = {"id": marker(wp).last + 1, "at": "2026-11-28T09:30:00Z", "member": "alice", "kind": "task.progress"}
+    log.write_bytes(committed + orjson.dumps({**orphan, "record": "T1", "changes": {"progress": [0, 99]}}) + b"\n")
+    assert [a.id for a in make_store(wp).history().latest(100)] == list(range(marker(wp).last, 0, -1))
+    assert all(a.changes.get("progress") != [0, 99] for a in make_store(wp).history().scan())
+    actions.set_progress(store, 1, "+10")
+    assert log.read_bytes().startswith(committed) and b"[0,99]" not in log.read_bytes()
+    assert log_of(wp)[-1]["changes"]["progress"] == [0, 10]
+    assert marker(wp).size == log.stat().st_size
+
+
+def test_a_full_disk_takes_the_log_entry_back_with_the_change(small_disk: Path) -> None:
+    wp = small_disk / "workplan.json"
+    store = make_store(wp)
+    store.create("Disk", "")
+    actions.add_partner(store, "PARKS", "Parks")
+    actions.add_member(store, "alice", "Alice", "PARKS")
+    actions.add_plan(store, "Plan", "")
+    actions.add_task(store, 1, "x" * 150)
+    # Grow the data file to several pages, so a page of the log has room left when the disk is full.
+    for n in range(12):
+        actions.add_task(store, 1, f"task {n} " + "y" * 150)
+    while 4096 - history_path_for(wp).stat().st_size % 4096 < 600:
+        actions.add_note(store, 1, "pad")
+    fill_disk(small_disk)
+    data, log = wp.read_bytes(), history_path_for(wp).read_bytes()
+    with pytest.raises(StoreError, match="disk is full"):
+        actions.set_progress(store, 1, "+10")
+    assert wp.read_bytes() == data and history_path_for(wp).read_bytes() == log
+
+
+def test_a_schema_1_file_reads_as_it_is_and_moves_its_log_out_on_the_first_write(wp: Path, run) -> None:
+    """Existing files: readable unchanged by any command; the first write migrates them."""
+    data = json.loads(wp.read_text())
+    old_log = log_of(wp)
+    data["meta"]["1"]["schema_version"] = 1
+    del data["meta"]["1"]["history"], data["meta"]["1"]["digest"]
+    data["activity"] = {str(e.pop("id")): e for e in old_log}
+    history_path_for(wp).unlink()
+    wp.write_bytes(dump(data))  # indented, as schema 1 was written
+    before = wp.read_bytes()
+    assert run("check").exit_code == 0
+    assert "propose" in run("log").stdout
+    assert "task.add" in run("task", "show", "T1").stdout
+    assert wp.read_bytes() == before and not history_path_for(wp).exists()  # reading changes nothing
+    assert run("task", "progress", "T1", "+10").exit_code == 0
+    moved = json.loads(wp.read_text())
+    assert moved["meta"]["1"]["schema_version"] == 2 and "activity" not in moved
+    log = log_of(wp)
+    assert [e["id"] for e in log] == list(range(1, len(old_log) + 2))
+    assert log[: len(old_log)] == [{"id": int(k), **v} for k, v in data["activity"].items()]
+    assert log[-1]["kind"] == "task.progress" and marker(wp).last == len(old_log) + 1
+    assert run("undo").exit_code == 0 and run("check").exit_code == 0
+
+
+def test_a_newer_schema_is_read_only_and_never_written(wp: Path, run) -> None:
+    data = json.loads(wp.read_text())
+    data["meta"]["1"]["schema_version"] = 3
+    wp.write_text(json.dumps(data))
+    before = wp.read_bytes(), history_path_for(wp).read_bytes()
+    result = run("task", "progress", "T1", "+10")
+    assert result.exit_code == 1 and "newer workplan" in result.output
+    assert (wp.read_bytes(), history_path_for(wp).read_bytes()) == before
+
+
+def test_since_reads_only_what_was_appended(wp: Path, store: Store) -> None:
+    """A board's live reload costs what changed: the log before the mark is never parsed."""
+    seen = store.history().seen()
+    actions.set_progress(store, 1, "+10")
+    actions.set_status(store, 2, "blocked", "rain")
+    log = history_path_for(wp)
+    raw = log.read_bytes()
+    log.write_bytes(b"x" * (seen.size - 1) + b"\n" + raw[seen.size :])  # the old part, ruined
+    news = make_store(wp).history().since(seen)
+    assert [(a.record, a.kind) for a in news] == [("T1", "task.progress"), ("T2", "task.status")]
+
+
+def test_history_reads_newest_first_in_pages_and_by_record(wp: Path, store: Store) -> None:
+    for n in range(30):
+        actions.set_progress(store, 1 + n % 3, "+1")
+    history = store.history()
+    page = history.latest(10)
+    assert [a.id for a in page] == list(range(history.last, history.last - 10, -1))
+    older = history.latest(10, before=page[-1].id)
+    assert older[0].id == page[-1].id - 1
+    t2 = history.of_record("T2")
+    assert [a.record for a in t2] == ["T2"] * len(t2) and len([a for a in t2 if a.kind == "task.progress"]) == 10
+    recent, complete = history.recent_of_record("T2", limit=5)
+    assert len(recent) == 5 and not complete and recent == t2[-5:]
+    assert history.entry(page[3].id) == page[3] and history.entry(10_000) is None
+
+
+def test_the_log_is_never_followed_through_a_link_or_read_from_a_fifo(wp: Path, store: Store, tmp_path: Path) -> None:
+    log = history_path_for(wp)
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_bytes(log.read_bytes())
+    log.unlink()
+    log.symlink_to(elsewhere)
+    before = elsewhere.read_bytes(), wp.read_bytes()
+    with pytest.raises(StoreError, match="symbolic link"):
+        actions.set_progress(store, 1, "+10")
+    assert (elsewhere.read_bytes(), wp.read_bytes()) == before
+    log.unlink()
+    os.mkfifo(log)
+    with pytest.raises(StoreError, match="not a regular file"):
+        make_store(wp).history().latest(5)
+    with pytest.raises(StoreError, match="not a regular file"):
+        actions.set_progress(store, 1, "+10")
+    assert wp.read_bytes() == before[1]
+
+
+def test_the_log_follows_the_data_files_group_and_mode(wp: Path, store: Store) -> None:
+    os.chmod(wp, 0o660)
+    actions.set_progress(store, 1, "+10")
+    assert history_path_for(wp).stat().st_mode & 0o777 == 0o660
+
+
+# --- the sealed layout ---------------------------------------------------------------------------------
+
+
+def test_the_file_is_one_record_per_line_and_sealed(wp: Path) -> None:
+    text = wp.read_text()
+    lines = text.splitlines()
+    assert lines[:2] == ["{", '"meta": {'] and lines[-1] == "}"
+    task_lines = [line for line in lines if line.startswith('"1": {"plan":1,"title"')]
+    assert len(task_lines) == 1 and json.loads("{" + task_lines[0].rstrip(",") + "}")["1"]["title"] == "Order soil"
+    raw = wp.read_bytes()
+    assert layout.verify(raw)
+    assert layout.serialize(orjson.loads(raw)) == raw  # what workplan writes, it reads back byte for byte
+
+
+@given(st.integers(min_value=0), st.integers(min_value=1, max_value=255))
+@settings(max_examples=200, deadline=None)
+def test_any_changed_byte_breaks_the_seal(at: int, flip: int) -> None:
+    data = {"meta": {"1": {"schema_version": 2, "name": "Seal"}}, "tasks": {"1": {"title": "a"}, "2": {"title": "b"}}}
+    raw = bytearray(layout.serialize(data))
+    raw[at % len(raw)] ^= flip
+    assert not layout.verify(bytes(raw))
+
+
+INTEGER = st.integers(-(2**53), 2**53)
+RECORD = st.dictionaries(
+    st.text(min_size=1, max_size=5),
+    st.none() | st.booleans() | INTEGER | st.text(max_size=20) | st.lists(INTEGER, max_size=3),
+    max_size=4,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["partners", "tasks", "zz_new"]), st.dictionaries(
+    st.integers(1, 999_999_999).map(str), RECORD, max_size=6), max_size=3),
+    st.data())  # fmt: skip
+@settings(max_examples=150, deadline=None)
+def test_a_lazy_write_equals_a_whole_rewrite(tables: dict, data: st.DataObject) -> None:
+    """Reading some records lazily, changing and adding some, writes what a full parse and rewrite would."""
+    whole = {"meta": {"1": {"schema_version": 2, "name": "Lazy"}}, **tables}
+    raw = layout.serialize(whole)
+    lazy = layout.index(raw, lambda table, record: None)
+    assert lazy is not None
+    expected = orjson.loads(raw)
+    for name, table in tables.items():
+        keys = list(table)
+        for key in data.draw(st.lists(st.sampled_from(keys), max_size=3)) if keys else []:
+            record = data.draw(RECORD)
+            lazy[name][key] = record
+            expected[name][key] = record
+        if data.draw(st.booleans()):
+            new = str(lazy[name].next_id())
+            lazy[name][new] = expected[name][new] = {"added": True}
+    again = layout.serialize(lazy)
+    del expected["meta"]["1"]["digest"]
+    written = orjson.loads(again)
+    del written["meta"]["1"]["digest"]
+    assert layout.verify(again) and written == expected
+    assert again == layout.serialize(expected)
+
+
+def test_a_forged_seal_still_never_lets_a_bad_record_through(wp: Path, run) -> None:
+    """A member who recomputes the digest skips nothing that matters: writes check each record they
+    read, and the board checks every record (the CLI read trusts the seal, and still gives one line)."""
+    data = orjson.loads(wp.read_bytes())
+    data["tasks"]["1"]["progress"] = "lots"
+    data["tasks"]["2"]["plan"] = 99
+    wp.write_bytes(layout.serialize(data))  # resealed
+    before = wp.read_bytes()
+    result = run("task", "progress", "T1", "+10")
+    assert result.exit_code == 1 and "'progress'" in result.output and wp.read_bytes() == before
+    assert run("task", "progress", "T3", "+10").exit_code == 0  # records it does not read stay as they were
+    board = Store(wp, user="alice", trust_seal=False)
+    with pytest.raises(StoreError, match="progress"):
+        board.read()
+    result = run("status")
+    assert result.exit_code == 1 and "'progress'" in result.output and "Traceback" not in result.output
+
+
+def test_cells_by_length_only_for_characters_one_cell_wide() -> None:
+    narrow = [chr(c) for c in range(0x20, 0x2600) if render._NARROW.fullmatch(chr(c))]
+    assert len(narrow) > 1000 and all(wcswidth(c) == 1 for c in narrow)
+    assert render.cells("█░ ·→ café") == 10 and render.cells("中文") == 4 and render.cells("e\u0301") == 1
+
+
+def test_history_problems_name_the_line(wp: Path) -> None:
+    log = history_path_for(wp)
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[2] = b'{"id": 3}\n'.ljust(len(lines[2]))  # same length: the marker still fits
+    log.write_bytes(b"".join(lines))
+    problems = History(log, marker(wp)).problems()
+    assert any("line 3:" in p and "lacks" in p for p in problems)
+    assert schema.validate(json.loads(wp.read_text())) == []  # the data file itself is sound
