@@ -9,6 +9,8 @@ from textual.widgets import Input, Select, TextArea
 
 from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
+from workplan_tui.store.history import history_path_for
+from workplan_tui.store.storage import locked
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
@@ -216,3 +218,29 @@ async def test_stage_is_in_the_header_and_changed_from_the_palette(board_file: P
         await pilot.pause()
         assert "storming" in str(pilot.app.screen.query_one("#header").render())
     assert data(board_file)["meta"]["1"]["stage"] == "storming"
+
+
+async def test_activity_shows_a_page_and_reads_older_ones_on_m(board_file: Path) -> None:
+    """A long log is read a page at a time, from the newest entry back."""
+    raw = data(board_file)
+    meta = raw["meta"]["1"]
+    meta["schema_version"] = 1
+    del meta["history"], meta["digest"]
+    entry = {"at": "2026-11-20T10:00:00Z", "member": "bob", "kind": "task.progress", "record": "T2"}
+    raw["activity"] = {str(n): {**entry, "changes": {"progress": [n, n + 1]}} for n in range(1, 451)}
+    board_file.unlink()
+    history_path_for(board_file).unlink()
+    with locked(board_file):
+        make_store(board_file).write_new(raw)
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        rows = screen.rows_widget
+        assert len(rows.items) == 200 and rows.items[0].id == 450 and screen.more
+        assert "m: older" in screen.title_text()
+        await pilot.press("m")
+        assert len(rows.items) == 400 and screen.more
+        await pilot.press("m")
+        assert len(rows.items) == 450 and rows.items[-1].id == 1 and not screen.more
+        assert "m: older" not in screen.title_text()
