@@ -46,7 +46,6 @@ from workplan_tui.model.text import clean
 TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
 # Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
 LEGACY_TABLES = (*TABLES, "activity")
-_DIGEST = re.compile(r"crc32:[0-9a-f]{8}\Z")
 # Patterns end with \Z, not $: "$" also matches before a final newline ("bob\n").
 # Character classes are spelt out in ASCII: "\d" also matches other scripts' digits.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -213,8 +212,9 @@ def _history(value: Any) -> str | None:
 
 
 def _digest(value: Any) -> str | None:
-    if not isinstance(value, str) or not _DIGEST.match(value):
-        return "must be 'crc32:' and 8 hex digits"
+    """The seal (store/layout.py). One this version cannot verify only means "not sealed"."""
+    if not isinstance(value, str) or len(value) > 100:
+        return "must be text of at most 100 characters (workplan's seal, e.g. crc32:9f86c1d2)"
     return None
 
 
