@@ -45,8 +45,6 @@ _DIGEST_KEY = b',"digest":"crc32:'
 _DIGEST_LEN = 8
 _PLACEHOLDER = b"0" * _DIGEST_LEN
 _HEAD = b'{\n"meta": {\n"1": {'
-# A table's first line: "tasks": {   (or "tasks": {}, for an empty one)
-_TABLE_HEAD = re.compile(rb'"([a-z_]{1,32})": \{(\})?\Z')
 
 
 class LayoutError(ValueError):
@@ -106,6 +104,20 @@ def _digest_at(raw: bytes) -> int | None:
     return at
 
 
+def _table_head(line: bytes) -> tuple[str, bool] | None:
+    """A table's first line, ``"tasks": {`` or ``"tasks": {}``: (name, empty), else None."""
+    end = line.find(b'"', 1)
+    name = line[1:end]
+    if not line.startswith(b'"') or not 0 < len(name) <= 32 or not name.replace(b"_", b"a").isalpha():
+        return None
+    if not name.islower() or not name.isascii():
+        return None
+    rest = line[end:]
+    if rest not in (b'": {', b'": {}'):
+        return None
+    return name.decode(), rest == b'": {}'
+
+
 def verify(raw: bytes) -> bool:
     """Whether ``raw`` is exactly what ``serialize`` wrote (layout head and digest match)."""
     at = _digest_at(raw)
@@ -129,13 +141,13 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
     while True:
         newline = raw.find(b"\n", start, stop)
         head = raw[start:stop] if newline < 0 else raw[start:newline]
-        match = _TABLE_HEAD.match(head.removesuffix(b","))
-        if match is None:
+        table_head = _table_head(head.removesuffix(b","))
+        if table_head is None:
             return None
-        name = match[1].decode()
+        name, empty = table_head
         if name in tables:
             return None
-        if match[2]:  # an empty table on one line: "members": {}
+        if empty:  # an empty table on one line: "members": {}
             tables[name] = LazyTable(name, raw, start, start, check)
             end = start + len(head)
             last = not head.endswith(b",")
@@ -185,7 +197,7 @@ class LazyTable(MutableMapping[str, Any]):
     def _find(self, key: str) -> tuple[int, int] | None:
         """Where record ``key``'s line is (start, end), or None."""
         span = self._spans.get(key)
-        if span is not None or not isinstance(key, str) or not _ID.match(key):
+        if span is not None or not _canonical(key):
             return span
         raw, start, end = self._raw, self._start, self._end
         needle = b'"' + key.encode() + b'": {'
@@ -205,7 +217,7 @@ class LazyTable(MutableMapping[str, Any]):
         if self._lines is None:
             text = self._raw[self._start : self._end]
             lines: list[bytes | None] = list(text.split(b",\n")) if text else []
-            keys = _ROW_KEYS.findall(b"\n" + text) if text else []
+            keys = re.findall(_ROW_KEYS, b"\n" + text) if text else []
             if len(keys) != len(lines):
                 raise LayoutError(f"{self.name}: a line is not a record")
             pos = {key.decode(): i for i, key in enumerate(keys)}
@@ -221,7 +233,7 @@ class LazyTable(MutableMapping[str, Any]):
         """One more than the largest record id (1 for an empty table), without splitting it."""
         if self._lines is not None:
             return max(map(int, self._pos), default=0) + 1
-        found = _ROW_KEYS.findall(b"\n" + self._raw[self._start : self._end]) if self._end > self._start else []
+        found = re.findall(_ROW_KEYS, b"\n" + self._raw[self._start : self._end]) if self._end > self._start else []
         return max((*map(int, found), *map(int, self._added)), default=0) + 1
 
     # --- the mapping ---------------------------------------------------------------------
@@ -303,6 +315,11 @@ class LazyTable(MutableMapping[str, Any]):
         return pieces
 
 
-_ID = re.compile(r"[1-9][0-9]{0,8}\Z")
-# Every line but the first follows ",\n"; a record line holds no raw newline.
-_ROW_KEYS = re.compile(rb'\n"([1-9][0-9]{0,8})": \{')
+def _canonical(key: object) -> bool:
+    """A record id as the file spells it: 1 to 999999999, ASCII digits, no leading zero."""
+    return isinstance(key, str) and 0 < len(key) <= 9 and key.isascii() and key.isdigit() and key[0] != "0"
+
+
+# Every line but the first follows ",\n"; a record line holds no raw newline. (A pattern
+# string, compiled by re's cache on first use: a write that only updates never needs it.)
+_ROW_KEYS = rb'\n"([1-9][0-9]{0,8})": \{'
