@@ -810,6 +810,13 @@ class ActivityScreen(ListScreen):
             self.limit += self.PAGE
             self.refresh_view()
 
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        self.refresh_bindings()  # "m Older" only while there is an older page
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.more if action == "more" else True
+
     def _plan_of(self, record: str) -> int | None:
         wp = self.app.workplan
         parsed = id_of_label(record)
