@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 from workplan_tui.store import actions
+from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import Store
 
 SAMPLE_TODAY = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -278,8 +279,17 @@ def build(path: Path) -> None:
 
     clock.at(1)
     actions.set_stage(alice, "norming")
+    # The sample ships as one file: schema 1, its log inside (every demo then also
+    # exercises the move of the log to its side file on the first write).
     data = orjson.loads(path.read_bytes())
-    data["meta"]["1"]["sample_today"] = SAMPLE_TODAY.date().isoformat()
+    meta = data["meta"]["1"]
+    meta["sample_today"] = SAMPLE_TODAY.date().isoformat()
+    meta["schema_version"] = 1
+    meta.pop("history", None)
+    meta.pop("digest", None)
+    log = history_path_for(path)
+    data["activity"] = {str(e.pop("id")): e for e in map(orjson.loads, log.read_bytes().splitlines())}
+    log.unlink()
     path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 
 
