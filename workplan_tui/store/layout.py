@@ -22,10 +22,12 @@ The digest (CRC-32 of the file with the digest's own 8 hex digits read as zeros)
 says the bytes are exactly what workplan wrote: it catches any accidental change
 (an edit, a bad merge, a cut-off copy; a random change slips through once in four
 billion) and costs 1 ms at 10,000 tasks. A cryptographic hash would add nothing:
-anyone who can edit the file can compute either. Only then does the fast path trust
-the layout: a write indexes the lines of the tables it uses, parses only the records
-it reads (each checked as it is parsed) and copies every other line as it was, so a
-write costs the same whatever the file holds. A file without a matching digest (a
+anyone who can edit the file can compute either.
+
+The fast path trusts the layout only when the digest matches: a write indexes the
+lines of the tables it uses, parses only the records it reads (each checked as it
+is parsed) and copies every other line as it was, so a write costs the same whatever
+the file holds. A file without a matching digest (a
 hand edit, a merge by another tool, schema 1) takes the slow path: parsed whole,
 every record checked, duplicate keys refused. The digest guards against accidents,
 not against a member who forges one: such a file still never reaches a record

@@ -197,9 +197,23 @@ class Store:
         return self._cache_model
 
     def history(self) -> History:
-        """The activity log that goes with the current snapshot (see store/history.py)."""
-        data, _ = self._load_raw(allow_newer=True)
-        return self.history_of(data)
+        """The activity log that goes with the current snapshot (see store/history.py).
+
+        Of a sealed file only the meta record is parsed (``workplan log`` reads no tasks).
+        """
+        key = current_key(self.path)
+        if self._cache_raw is None or key != self._cache_key:
+            read = read_bytes(self.path)
+            lazy = layout.index(read[0], schema.record_problem)
+            try:
+                meta = lazy["meta"]["1"] if lazy is not None else None
+            except (KeyError, layout.LayoutError):
+                meta = None
+            if meta is not None and meta.get("schema_version") == SCHEMA_VERSION:
+                return History(self.history_path, mark_of(meta))
+            data, _ = self._load_raw(allow_newer=True, read=read)
+            return self.history_of(data)
+        return self.history_of(self._cache_raw)
 
     def history_of(self, data: dict[str, Any], *, pending: list[Activity] | None = None) -> History:
         """The activity log that goes with ``data`` (a checked parse of this file)."""
