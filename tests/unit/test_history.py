@@ -253,3 +253,86 @@ def test_history_problems_name_the_line(wp: Path) -> None:
     problems = History(log, marker(wp)).problems()
     assert any("line 3:" in p and "lacks" in p for p in problems)
     assert schema.validate(json.loads(wp.read_text())) == []  # the data file itself is sound
+
+
+def _entries(wp: Path) -> dict[int, dict]:
+    """Every readable entry in the log file, by id (past the marker too)."""
+    found = {}
+    for line in history_path_for(wp).read_bytes().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("id"), int):
+            found[entry["id"]] = entry
+    return found
+
+
+def _edit_meta_history(wp: Path, change) -> None:
+    data = json.loads(wp.read_text())
+    change(data["meta"]["1"])
+    wp.write_text(json.dumps(data))
+
+
+LOG_EDITS = {
+    "no final newline": lambda wp: history_path_for(wp).write_bytes(history_path_for(wp).read_bytes()[:-1]),
+    "CRLF line ends": lambda wp: history_path_for(wp).write_bytes(
+        history_path_for(wp).read_bytes().replace(b"\n", b"\r\n")
+    ),
+    "an old line made longer": lambda wp: history_path_for(wp).write_bytes(
+        history_path_for(wp).read_bytes().replace(b'"Test Partnership"', b'"Test Partnership, renamed"', 1)
+    ),
+    "cut mid-line": lambda wp: history_path_for(wp).write_bytes(history_path_for(wp).read_bytes()[:-40]),
+    "marker bytes 0": lambda wp: _edit_meta_history(wp, lambda m: m["history"].__setitem__("bytes", 0)),
+    "marker removed": lambda wp: _edit_meta_history(wp, lambda m: m.pop("history")),
+    "marker bytes short": lambda wp: _edit_meta_history(wp, lambda m: m["history"].__setitem__("bytes", 1000)),
+    "marker last 0": lambda wp: _edit_meta_history(wp, lambda m: m["history"].__setitem__("last", 0)),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(LOG_EDITS))
+def test_a_write_never_destroys_a_line_that_may_be_history(wp: Path, edit: str, run) -> None:
+    """Whatever was done to the log or its marker by hand, a write only adds: every entry
+    readable before is still there, and the new one gets an id no entry had."""
+    LOG_EDITS[edit](wp)
+    before = _entries(wp)
+    assert run("task", "progress", "T1", "+10").exit_code == 0
+    after = _entries(wp)
+    assert all(after.get(i) == e for i, e in before.items()), "an entry was lost or changed"
+    new = [e for i, e in after.items() if i not in before]
+    assert len(new) == 1 and new[0]["kind"] == "task.progress" and new[0]["id"] > max(before)
+    assert make_store(wp).history().latest(1)[0].id == new[0]["id"]  # shown, and undoable
+    assert run("undo").exit_code == 0
+
+
+def test_a_log_that_exists_is_never_started_over(wp: Path, tmp_path: Path, run) -> None:
+    """init beside another partnership's log, or a schema 1 file moving out beside a log."""
+    other = tmp_path / "other"
+    other.mkdir()
+    stray = history_path_for(other / "p.json")
+    stray.write_bytes(history_path_for(wp).read_bytes())
+    result = run("init", "--name", "Oops", path=other / "p.json")
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert stray.read_bytes() == history_path_for(wp).read_bytes() and not (other / "p.json").exists()
+    data = json.loads(wp.read_text())
+    meta = data["meta"]["1"]
+    meta["schema_version"] = 1
+    del meta["history"], meta["digest"]
+    data["activity"] = {"1": {"at": "2026-11-28T09:30:00Z", "member": "alice", "kind": "x", "record": "T1"}}
+    (other / "p.json").write_bytes(dump(data))
+    result = run("task", "progress", "T1", "+10", path=other / "p.json")
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert stray.read_bytes() == history_path_for(wp).read_bytes()
+
+
+def test_a_huge_line_is_skipped_not_parsed(wp: Path, run) -> None:
+    log = history_path_for(wp)
+    committed = log.read_bytes()
+    log.write_bytes(committed[:-1] + b" " * (3 << 20) + b"\n")  # the last entry padded past 1 MB
+    data = json.loads(wp.read_text())
+    data["meta"]["1"]["history"]["bytes"] = log.stat().st_size
+    wp.write_text(json.dumps(data))
+    shown = run("log", "--limit", "3", "--json")
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)) == 3
+    checked = run("check")
+    assert checked.exit_code == 1 and "over 1 MB" in checked.output

@@ -292,7 +292,7 @@ def check(env: Env) -> None:
     except StoreError as exc:
         log_problems = [str(exc)]
     for line in log_problems:
-        click.echo(f"{clean(str(path.parent))}/{clean(line)}", err=True)
+        click.echo(clean(line), err=True)
     click.echo(
         f"{clean(path)}: {'sound' if not log_problems else 'sound, but its activity log is not'} "
         f"(schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "

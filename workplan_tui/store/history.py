@@ -47,6 +47,9 @@ from workplan_tui.store.storage import (
 )
 
 CHUNK = 1 << 16  # bytes read at a time, backwards from the end for the newest entries
+# No entry workplan writes comes near this (texts are at most 10,000 characters); a longer
+# line is skipped unread, as a bad one, so a huge hand-made line costs a scan, not a parse.
+LINE_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,106 @@ def _parse(line: bytes) -> Activity | None:
     return activity(raw) if entry_problem(raw) is None else None
 
 
+def lines_backward(fd: int, end: int) -> Iterator[bytes]:
+    """The lines of ``fd`` before byte ``end``, last first; a line over LINE_LIMIT comes as b"".
+
+    Linear in what it reads: a line's pieces are joined once, when its start is found.
+    """
+    pieces: list[bytes] = []  # the current line's pieces, last piece first
+    held = 0
+    while end > 0:
+        start = max(0, end - CHUNK)
+        block = os.pread(fd, end - start, start)
+        parts = block.split(b"\n")
+        for part in reversed(parts[1:]):
+            pieces.append(part)
+            yield b"".join(reversed(pieces)) if held + len(part) <= LINE_LIMIT else b""
+            pieces, held = [], 0
+        if held <= LINE_LIMIT:
+            pieces.append(parts[0])
+        held += len(parts[0])
+        end = start
+    if held:
+        yield b"".join(reversed(pieces)) if held <= LINE_LIMIT else b""
+
+
+def lines_forward(fd: int, start: int, end: int) -> Iterator[bytes]:
+    """The lines of ``fd`` from byte ``start`` to ``end``; a line over LINE_LIMIT comes as b"".
+
+    A last line without its newline comes too (a log cut short).
+    """
+    pieces: list[bytes] = []
+    held = 0
+    while start < end:
+        block = os.pread(fd, min(CHUNK, end - start), start)
+        if not block:
+            break
+        start += len(block)
+        parts = block.split(b"\n")
+        for part in parts[:-1]:
+            pieces.append(part)
+            yield b"".join(pieces) if held + len(part) <= LINE_LIMIT else b""
+            pieces, held = [], 0
+        if held <= LINE_LIMIT:
+            pieces.append(parts[-1])
+        held += len(parts[-1])
+    if held:
+        yield b"".join(pieces) if held <= LINE_LIMIT else b""
+
+
+# A crashed writer leaves one change's entries (a schema 1 file moving out leaves them all).
+TAIL_LIMIT = 64 << 20
+
+
+def append_point(fd: int, size: int, mark: Mark) -> tuple[int, bool]:
+    """Where a writer holding the lock appends: (offset, whether a newline must come first).
+
+    At the mark when what follows it is exactly a crashed writer's output (whole entries
+    numbered after ``mark.last``, perhaps a last piece cut off mid-line): those are cut.
+    Anything else past or before the mark was put there by hand (a marker edited, the
+    log shortened, lines rewritten, a missing final newline): nothing is cut, and the new
+    entries go after the last byte, on a line of their own. So a write never destroys a
+    line that may be history, whatever was done to the files.
+    """
+    at = mark.size
+    if 0 < at <= size and os.pread(fd, 1, at - 1) == b"\n":
+        if at == size or _crashed_tail(fd, at, size, mark.last):
+            return at, False
+    return size, size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+
+
+def _crashed_tail(fd: int, start: int, end: int, last: int) -> bool:
+    if end - start > TAIL_LIMIT:
+        return False
+    lines = os.pread(fd, end - start, start).split(b"\n")
+    previous = last
+    for line in lines[:-1]:  # the piece after the last newline may be cut mid-line
+        try:
+            raw = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return False
+        if entry_problem(raw) is not None or raw["id"] <= previous:
+            return False
+        previous = raw["id"]
+    return True
+
+
+def last_id_on_disk(path: Path) -> int:
+    """The id of the last readable entry in the whole log file (0 for none): new entries are
+    numbered after it and after the marker, so no id is ever given twice."""
+    fd = _open_read(path)
+    if fd is None:
+        return 0
+    try:
+        for line in lines_backward(fd, os.fstat(fd).st_size):
+            entry = _parse(line)
+            if entry is not None:
+                return entry.id
+        return 0
+    finally:
+        os.close(fd)
+
+
 def _open_read(path: Path) -> int | None:
     """A descriptor on the log, or None when there is none; never a link, FIFO or device."""
     try:
@@ -158,17 +261,7 @@ class History:
         if fd is None:
             return
         try:
-            end = min(self.mark.size, os.fstat(fd).st_size)
-            carry = b""
-            while end > 0:
-                start = max(0, end - CHUNK)
-                block = os.pread(fd, end - start, start) + carry
-                lines = block.split(b"\n")
-                carry = lines.pop(0) if start > 0 else b""
-                for line in reversed(lines):
-                    if line:
-                        yield line
-                end = start
+            yield from lines_backward(fd, min(self.mark.size, os.fstat(fd).st_size))
         finally:
             os.close(fd)
 
@@ -177,16 +270,7 @@ class History:
         if fd is None:
             return
         try:
-            end = min(self.mark.size, os.fstat(fd).st_size)
-            carry = b""
-            while start < end:
-                block = carry + os.pread(fd, min(CHUNK, end - start), start)
-                start += CHUNK
-                lines = block.split(b"\n")
-                carry = lines.pop()
-                yield from (line for line in lines if line)
-            if carry:
-                yield carry
+            yield from lines_forward(fd, start, min(self.mark.size, os.fstat(fd).st_size))
         finally:
             os.close(fd)
 
@@ -276,38 +360,47 @@ class History:
                 return None
         return None
 
-    def problems(self) -> list[str]:
-        """What ``workplan check`` reports about the log: bad lines, ids out of order, a cut log."""
-        problems: list[str] = []
+    def problems(self, limit: int = 20) -> list[str]:
+        """What ``workplan check`` reports about the log (at most ``limit`` lines, then a count):
+        bad lines, ids out of order, a log missing, cut short or longer than the data file says."""
+        where = self.path
         fd = _open_read(self.path)
         if fd is None:
-            return (
-                [f"{self.path.name}: missing ({self.mark.size:,} bytes of history expected)"] if self.mark.size else []
-            )
+            return [f"{where}: missing ({self.mark.size:,} bytes of history expected)"] if self.mark.size else []
         try:
             size = os.fstat(fd).st_size
+            tail = size > self.mark.size and append_point(fd, size, self.mark)[0] == size
         finally:
             os.close(fd)
+        problems: list[str] = []
         if size < self.mark.size:
+            problems.append(f"{where}: {size:,} bytes, but the data file expects {self.mark.size:,} (cut short?)")
+        if tail:
             problems.append(
-                f"{self.path.name}: {size:,} bytes, but the data file expects {self.mark.size:,} (cut short?)"
+                f"{where}: {size - self.mark.size:,} bytes past what the data file accounts for (edited by hand?); "
+                "they are not shown, and the next write keeps them and appends after them"
             )
-        previous = 0
+        previous = first = 0
         for number, line in enumerate(self._lines_forward(), 1):
             try:
                 raw = orjson.loads(line)
             except orjson.JSONDecodeError:
-                problems.append(f"{self.path.name} line {number}: not valid JSON")
+                problems.append(f"{where} line {number}: {'not valid JSON' if line else 'empty, or over 1 MB'}")
                 continue
             problem = entry_problem(raw)
             if problem is not None:
-                problems.append(f"{self.path.name} line {number}: {problem}")
+                problems.append(f"{where} line {number}: {problem}")
                 continue
             if raw["id"] <= previous:
-                problems.append(f"{self.path.name} line {number}: id {raw['id']} is not after {previous}")
+                problems.append(f"{where} line {number}: id {raw['id']} is not after {previous}")
+            first = first or raw["id"]
             previous = raw["id"]
-        if previous != self.mark.last and size >= self.mark.size:
-            problems.append(f"{self.path.name}: the newest entry is A{previous}, the data file says A{self.mark.last}")
+        if first > 1:
+            problems.append(f"{where}: starts at A{first}; A1 to A{first - 1} are missing (cut or deleted?)")
+        if previous != self.mark.last and size >= self.mark.size and not tail:
+            problems.append(f"{where}: the newest entry is A{previous}, the data file says A{self.mark.last}")
+        if len(problems) > limit:
+            problems[limit:] = [f"{where}: {len(problems) - limit:,} more problems"]
         return problems
 
 
@@ -343,8 +436,41 @@ class Appender:
         self.data_path = data_path
         self.fd: int | None = None
         self.base = 0
+        self.appended = False  # whether this writer has written past base (rollback cuts only that)
 
-    def write(self, mark: Mark, entries: list[dict[str, Any]], what: str) -> Mark:
+    def write(self, mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: bool = False) -> Mark:
+        """Append ``entries`` and fsync; the new mark. ``fresh``: the data file has no log
+        yet (a new file, or schema 1 moving its log out), so an existing log is refused."""
+        fd = self._open(what)
+        try:
+            size = os.fstat(fd).st_size
+            if fresh and size:
+                raise StoreError(
+                    f"{self.path}: already exists ({size:,} bytes) beside a partnership that has no log yet; "
+                    "not overwriting it (move it away if it belongs to no partnership)"
+                )
+            self.base, newline = append_point(fd, size, mark)
+            if self.base < size:  # a crashed writer's entries, whose change never landed
+                os.ftruncate(fd, self.base)
+            payload = (b"\n" if newline else b"") + b"".join(orjson.dumps(e) + b"\n" for e in entries)
+            view = memoryview(payload)
+            offset = self.base
+            self.appended = True
+            while view:
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+            os.fsync(fd)
+        except OSError as exc:
+            self.rollback()
+            raise WriteError(
+                f"{self.data_path}: {what} was not saved: {os_reason(exc)} (writing {self.path.name})"
+            ) from None
+        except BaseException:
+            self.rollback()
+            raise
+        return Mark(entries[-1]["id"] if entries else mark.last, self.base + len(payload))
+
+    def _open(self, what: str) -> int:
         flags = os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         try:
             try:
@@ -371,31 +497,14 @@ class Appender:
                 f"{self.path}: the activity log is {_kind_of(mode)}, not a regular file; refusing to use it"
             )
         _follow_data_file(fd, self.data_path)
-        payload = b"".join(orjson.dumps(e) + b"\n" for e in entries)
-        try:
-            size = os.fstat(fd).st_size
-            # Past the mark: a crashed writer's entries, whose change never landed.
-            self.base = min(size, mark.size)
-            if size != self.base:
-                os.ftruncate(fd, self.base)
-            view = memoryview(payload)
-            offset = self.base
-            while view:
-                written = os.pwrite(fd, view, offset)
-                view, offset = view[written:], offset + written
-            os.fsync(fd)
-        except OSError as exc:
-            self.rollback()
-            raise WriteError(
-                f"{self.data_path}: {what} was not saved: {os_reason(exc)} (writing {self.path.name})"
-            ) from None
-        return Mark(entries[-1]["id"] if entries else mark.last, self.base + len(payload))
+        return fd
 
     def rollback(self) -> None:
         """Cut the log back to where it was (best effort: the next writer cuts it anyway)."""
-        if self.fd is not None:
+        if self.fd is not None and self.appended:
             try:
-                os.ftruncate(self.fd, self.base)
+                if os.fstat(self.fd).st_size > self.base:
+                    os.ftruncate(self.fd, self.base)
             except OSError:
                 pass
         self.close()

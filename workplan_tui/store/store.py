@@ -24,6 +24,7 @@ from workplan_tui.store.history import (
     activity,
     entry_problem,
     history_path_for,
+    last_id_on_disk,
     mark_of,
     marker,
 )
@@ -321,7 +322,7 @@ class Store:
                 "record": "partnership",
                 "changes": {"name": [None, name]},
             }
-            self._remember(data, *self._commit(data, Mark(), [first], "the new partnership"))
+            self._remember(data, *self._commit(data, Mark(), [first], "the new partnership", fresh=True))
 
     def write_new(self, data: dict[str, Any]) -> None:
         """Write ``data`` (schema 1 or 2 tables, checked by the caller) as this new file and its log.
@@ -331,17 +332,18 @@ class Store:
         legacy = _legacy_entries(data)
         data.pop("activity", None)
         data["meta"]["1"]["schema_version"] = SCHEMA_VERSION
-        self._commit(data, Mark(), legacy, "the new partnership")
+        self._commit(data, Mark(), legacy, "the new partnership", fresh=True)
 
     def _commit(
-        self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str
+        self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: bool = False
     ) -> tuple[StatKey, bytes]:
         """Append ``entries`` to the log, then replace the data file with the new marker (the
-        commit); returns the new file's identity and bytes."""
+        commit); returns the new file's identity and bytes. ``fresh``: the data file had no
+        log (new, or schema 1), so an existing log file is refused, never appended to."""
         appender = Appender(self.history_path, self.path)
         try:
             if entries:
-                mark = appender.write(mark, entries, what)
+                mark = appender.write(mark, entries, what, fresh=fresh)
             data["meta"]["1"]["history"] = marker(mark)
             try:
                 payload = layout.serialize(data)
@@ -379,10 +381,11 @@ class Store:
                 yield tx
                 if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
-                    if meta["schema_version"] < 2:
+                    migrating = meta["schema_version"] < 2
+                    if migrating:
                         data.pop("activity", None)
                         meta["schema_version"] = SCHEMA_VERSION
-                    key, payload = self._commit(data, mark, [*legacy, *tx.entries], tx.summary())
+                    key, payload = self._commit(data, mark, [*legacy, *tx.entries], tx.summary(), fresh=migrating)
                     if not whole and base is not None:  # bring the parse of the old bytes up to date
                         for name, table in data.items():
                             if isinstance(table, layout.LazyTable):
@@ -462,7 +465,10 @@ class Tx:
         self.mark = mark
         self.legacy = legacy
         self.entries: list[dict[str, Any]] = []  # this change's new log entries
-        self._next_log = max(mark.last, legacy[-1]["id"] if legacy else 0) + 1
+        # After the marker and after whatever the log file really holds: ids are never reused,
+        # even when the marker or the log was edited by hand.
+        on_disk = 0 if legacy else last_id_on_disk(store.history_path)
+        self._next_log = max(mark.last, on_disk, legacy[-1]["id"] if legacy else 0) + 1
         self.storage = SharedJSONStorage(data)
         # A fresh TinyDB per transaction: no stale cached next-id or query cache.
         self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
