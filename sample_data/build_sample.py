@@ -288,7 +288,10 @@ def build(path: Path) -> None:
     meta.pop("history", None)
     meta.pop("digest", None)
     log = history_path_for(path)
-    data["activity"] = {str(e.pop("id")): e for e in map(orjson.loads, log.read_bytes().splitlines())}
+    entries = list(map(orjson.loads, log.read_bytes().splitlines()))
+    for entry in entries:  # the sample's people, not whoever ran this script
+        entry["os_user"] = entry["member"]
+    data["activity"] = {str(e.pop("id")): e for e in entries}
     log.unlink()
     path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 

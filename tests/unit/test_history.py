@@ -336,3 +336,31 @@ def test_a_huge_line_is_skipped_not_parsed(wp: Path, run) -> None:
     assert shown.exit_code == 0 and len(json.loads(shown.stdout)) == 3
     checked = run("check")
     assert checked.exit_code == 1 and "over 1 MB" in checked.output
+
+
+def test_log_looks_back_with_past_days_and_says_when_nothing_matches(wp: Path, run) -> None:
+    from datetime import date
+
+    from workplan_tui.model.dates import DateError, parse_past_date
+
+    monday = date(2026, 11, 30)
+    assert parse_past_date("mon", today=monday) == monday
+    assert parse_past_date("fri", today=monday) == date(2026, 11, 27)
+    assert parse_past_date("3 days ago", today=monday) == parse_past_date("-3d", today=monday) == date(2026, 11, 27)
+    assert parse_past_date("yesterday", today=monday) == date(2026, 11, 29)
+    with pytest.raises(DateError, match="past date"):
+        parse_past_date("next friday", today=monday)
+    assert "propose" in run("log", "--since", "2026-11-28", "--until", "2026-11-28").stdout
+    assert run("log", "--since", "2030-01-01").stdout.strip() == "No log entries match."
+    wrong = run("log", "--since", "2026-12-01", "--until", "2026-11-01")
+    assert wrong.exit_code == 1 and "after --until" in wrong.output
+    only = json.loads(run("log", "--record", "t1", "--json", "--limit", "100").stdout)
+    assert only and {e["record"] for e in only} == {"T1"}
+
+
+def test_a_task_is_shown_when_its_log_cannot_be_read(wp: Path, run) -> None:
+    history_path_for(wp).unlink()
+    os.mkfifo(history_path_for(wp))
+    shown = run("task", "show", "T1")
+    assert shown.exit_code == 0 and "Order soil" in shown.stdout and "History: cannot be read" in shown.stdout
+    assert "history_error" in json.loads(run("task", "show", "T1", "--json").stdout)

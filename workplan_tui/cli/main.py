@@ -295,21 +295,35 @@ def check(env: Env) -> None:
         click.echo(clean(line), err=True)
     click.echo(
         f"{clean(path)}: {'sound' if not log_problems else 'sound, but its activity log is not'} "
-        f"(schema {workplan.partnership.schema_version}; {len(workplan.partners)} partners, "
-        f"{len(workplan.members)} members, {len(workplan.plans)} plans, {len(workplan.outcomes)} outcomes, "
-        f"{len(workplan.tasks)} tasks, {history.last} log entries)"
+        f"(schema {workplan.partnership.schema_version}; "
+        + ", ".join(
+            _count(n, noun)
+            for n, noun in (
+                (len(workplan.partners), "partner"),
+                (len(workplan.members), "member"),
+                (len(workplan.plans), "plan"),
+                (len(workplan.outcomes), "outcome"),
+                (len(workplan.tasks), "task"),
+            )
+        )
+        + (f"; log up to A{history.last})" if history.last else "; empty log)")
     )
     if orphans or log_problems:
         sys.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 plan', '3 plans'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --- status and log -----------------------------------------------------------------
 
 
 def _day(text: str, today: date, option: str) -> str:
-    """A day people type ('2026-11-01', 'mon', 'in 2 weeks') as YYYY-MM-DD, or one clear error."""
+    """A past day people type ('2026-11-01', 'mon', '3 days ago') as YYYY-MM-DD, or one clear error."""
     try:
-        return dates.parse_date(text, today=today).isoformat()
+        return dates.parse_past_date(text, today=today).isoformat()
     except ValueError as exc:
         fail(f"{option}: {exc}")
 
@@ -328,19 +342,23 @@ def status(env: Env, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries.")
-@click.option("--since", "since", metavar="DATE", help="Only changes on or after this day (e.g. 2026-11-01, 'mon').")
+@click.option(
+    "--since", "since", metavar="DATE", help="Only changes on or after this day (2026-11-01, mon, '3 days ago')."
+)
 @click.option("--until", "until", metavar="DATE", help="Only changes on or before this day.")
 @click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")
 @json_option
 @pass_env
 def log(env: Env, limit: int, since: str | None, until: str | None, record: str | None, as_json: bool) -> None:
     """The activity log, newest first (reads only as far back as it shows)."""
-    history = env.store.history()
     first = _day(since, env.today(), "--since") if since else None
     last = _day(until, env.today(), "--until") if until else None
+    if first and last and first > last:
+        fail(f"--since {first} is after --until {last}")
     wanted = record.strip().upper() if record and record.strip()[:1].isalpha() and " " not in record.strip() else record
+    history = env.store.history()
     entries = []
-    for a in history.newest():
+    for a in history.newest(record=wanted):
         day = stamp(a.at)[:10]  # the local day, as shown
         if (first and day < first) or (last and day > last) or (wanted and a.record != wanted):
             continue
@@ -350,6 +368,8 @@ def log(env: Env, limit: int, since: str | None, until: str | None, record: str 
     if as_json:
         click.echo(render.to_json([{"id": label("activity", a.id), **_asdict(a)} for a in entries]))
         return
+    if not entries:
+        click.echo("No log entries match." if first or last or wanted else "The log is empty.")
     cols = render.width()
     for a in entries:
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
@@ -972,7 +992,10 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     t = workplan.tasks.get(task_id)
     if t is None:
         fail(f"no task {label('tasks', task_id)}; see 'workplan task list'")
-    history = env.store.history().of_record(t.label)
+    try:
+        history, unread = env.store.history().of_record(t.label), ""
+    except StoreError as exc:  # the task itself is still worth showing
+        history, unread = [], clean(str(exc))
     if as_json:
         click.echo(
             render.to_json(
@@ -981,6 +1004,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
                     **_asdict(t),
                     "plan": label("plans", t.plan),
                     "history": [_asdict(a) for a in history],
+                    **({"history_error": unread} if unread else {}),
                 }
             )
         )
@@ -1003,8 +1027,8 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
         out.append("Updates:")
         for u in t.updates:
             out.append(f"  {stamp(u.at)}  {clean(u.by)}: {clean(u.text)}")
-    if history:
-        out.append("History:")
+    if history or unread:
+        out.append("History:" if not unread else f"History: cannot be read: {unread}")
         cols = render.width()
         for a in history:
             out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {_changes(a)}", cols))

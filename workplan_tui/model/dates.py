@@ -143,3 +143,44 @@ def preview(text: str, *, today: date) -> str:
     when = parse_date(text, today=today)
     relative = format_due(when.isoformat(), today=today).removeprefix("due ")
     return f"{when:%a} {when.day} {when:%b} · {relative}"
+
+
+PAST_FORMS = "today, yesterday, a weekday (mon: the latest Monday), 3 days ago, -2w, or YYYY-MM-DD"
+_AGO = re.compile(r"(?:([0-9]{1,4})\s*([a-z]+)\s+ago|-([0-9]{1,4})\s*([a-z]+))\Z")
+
+
+def parse_past_date(text: str, *, today: date) -> date:
+    """A day in the past people type, for looking back (``log --since``): relative to ``today``.
+
+    ``mon`` is the latest Monday (today when today is Monday); ``3 days ago`` and ``-3d``
+    count back; ISO dates as they are. Raises DateError with the forms accepted.
+    """
+    from datetime import timedelta
+
+    s = " ".join(text.strip().lower().split())
+    if s == "today":
+        return today
+    if s == "yesterday":
+        return today - timedelta(days=1)
+    if s in _WEEKDAYS:
+        return today - timedelta(days=(today.weekday() - _WEEKDAYS[s]) % 7)
+    match = _AGO.match(s)
+    if match:
+        amount = int(match.group(1) or match.group(3))
+        unit = _UNITS.get(match.group(2) or match.group(4))
+        if unit == "days":
+            return today - timedelta(days=amount)
+        if unit == "weeks":
+            return today - timedelta(weeks=amount)
+        if unit == "months":
+            month = today.month - 1 - amount
+            year, month = today.year + month // 12, month % 12 + 1
+            if year < 1:
+                raise DateError(f"{text.strip()!r} is too far back")
+            return date(year, month, min(today.day, 28))
+    if valid_date(s):
+        try:
+            return date.fromisoformat(s)
+        except ValueError as exc:
+            raise DateError(f"{text.strip()!r} is not a real date ({exc})") from None
+    raise DateError(f"cannot read {text.strip()!r} as a past date; use {PAST_FORMS}")

@@ -274,13 +274,18 @@ class History:
         finally:
             os.close(fd)
 
-    def newest(self) -> Iterator[Activity]:
-        """Entries newest first (bad lines skipped), read lazily from the end."""
-        yield from reversed(self.pending)
-        for line in self._lines_backward():
-            entry = _parse(line)
-            if entry is not None:
+    def newest(self, *, record: str | None = None) -> Iterator[Activity]:
+        """Entries newest first (bad lines skipped), read lazily from the end; only those
+        about ``record`` if given (lines that cannot be are not even parsed)."""
+        needle = orjson.dumps(record) if record is not None else b""
+        for entry in reversed(self.pending):
+            if record is None or entry.record == record:
                 yield entry
+        for line in self._lines_backward():
+            if needle in line:
+                parsed = _parse(line)
+                if parsed is not None and (record is None or parsed.record == record):
+                    yield parsed
 
     def scan(self) -> Iterator[Activity]:
         """Every entry, oldest first (bad lines skipped); reads the whole log."""

@@ -66,6 +66,8 @@ def write_demo(out: Path | None, *, today: date, user: str) -> Path:
     if out is None:
         folder = Path(tempfile.mkdtemp(prefix="workplan-demo-"))
         out = folder / "partnership.json"
+    if not out.parent.is_dir():
+        raise StoreError(f"{out.parent}: no such folder; create it first or choose another --out")
     with locked(out):
         if out.exists():
             raise StoreError(f"{out}: already exists; not overwriting it")
