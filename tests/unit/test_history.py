@@ -364,3 +364,43 @@ def test_a_task_is_shown_when_its_log_cannot_be_read(wp: Path, run) -> None:
     shown = run("task", "show", "T1")
     assert shown.exit_code == 0 and "Order soil" in shown.stdout and "History: cannot be read" in shown.stdout
     assert "history_error" in json.loads(run("task", "show", "T1", "--json").stdout)
+
+
+def test_a_restored_data_file_or_a_note_past_the_marker_is_kept(wp: Path, run) -> None:
+    """What follows the marker is cut only when it is exactly one killed writer's entries."""
+    backup = wp.read_bytes()
+    for user in ("alice", "bob"):
+        assert run("task", "progress", "T1", "+5", user=user).exit_code == 0
+    wp.write_bytes(backup)  # the data file restored from last night's copy
+    history_path_for(wp).write_bytes(history_path_for(wp).read_bytes() + b"hand note: bob paid 40 for lumber")
+    before = history_path_for(wp).read_bytes()
+    checked = run("check")
+    assert checked.exit_code == 1 and "past what the data file accounts for" in checked.output
+    assert run("task", "progress", "T2", "+5").exit_code == 0
+    assert history_path_for(wp).read_bytes().startswith(before)
+
+
+def test_a_writer_killed_before_its_commit_is_cut_and_a_killed_move_out_is_redone(wp: Path, store: Store) -> None:
+    log = history_path_for(wp)
+    committed = log.read_bytes()
+    last = marker(wp).last
+    one_change = [
+        {"id": last + n, "at": "2026-11-28T09:31:00Z", "member": "bob", "kind": "task.edit", "record": "T1"}
+        for n in (1, 2)
+    ]
+    log.write_bytes(committed + b"".join(orjson.dumps(e) + b"\n" for e in one_change) + b'{"id":' + b"9")
+    actions.set_progress(store, 1, "+10")
+    assert log.read_bytes().startswith(committed) and b"task.edit" not in log.read_bytes()
+    # schema 1 moving its log out, killed after writing the log: the next write does it again
+    data = json.loads(wp.read_text())
+    meta = data["meta"]["1"]
+    meta["schema_version"] = 1
+    del meta["history"], meta["digest"]
+    old = log_of(wp)
+    data["activity"] = {str(e.pop("id")): e for e in [dict(e) for e in old]}
+    wp.write_bytes(dump(data))
+    log.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in old) + orjson.dumps(one_change[0] | {"id": len(old) + 1}))
+    actions.set_progress(make_store(wp), 1, "+10")
+    ids = [e["id"] for e in log_of(wp)]
+    assert ids[: len(old)] == [e["id"] for e in old] and len(ids) == len(old) + 1 and ids[-1] > ids[-2]
+    assert marker(wp).last == ids[-1] and log_of(wp)[-1]["kind"] == "task.progress"

@@ -350,9 +350,9 @@ def status(env: Env, as_json: bool) -> None:
 @json_option
 @pass_env
 def log(env: Env, limit: int, since: str | None, until: str | None, record: str | None, as_json: bool) -> None:
-    """The activity log, newest first (reads only as far back as it shows)."""
-    first = _day(since, env.today(), "--since") if since else None
-    last = _day(until, env.today(), "--until") if until else None
+    """The activity log, newest first (reads back only as far as it shows, or to --since)."""
+    first = _day(since, env.today(), "--since") if since is not None else None
+    last = _day(until, env.today(), "--until") if until is not None else None
     if first and last and first > last:
         fail(f"--since {first} is after --until {last}")
     wanted = record.strip().upper() if record and record.strip()[:1].isalpha() and " " not in record.strip() else record
@@ -360,7 +360,9 @@ def log(env: Env, limit: int, since: str | None, until: str | None, record: str 
     entries = []
     for a in history.newest(record=wanted):
         day = stamp(a.at)[:10]  # the local day, as shown
-        if (first and day < first) or (last and day > last) or (wanted and a.record != wanted):
+        if first and day < first:
+            break  # the log is in the order things happened: all older from here
+        if (last and day > last) or (wanted and a.record != wanted):
             continue
         entries.append(a)
         if len(entries) >= limit:

@@ -165,41 +165,63 @@ def lines_forward(fd: int, start: int, end: int) -> Iterator[bytes]:
         yield b"".join(pieces) if held <= LINE_LIMIT else b""
 
 
-# A crashed writer leaves one change's entries (a schema 1 file moving out leaves them all).
-TAIL_LIMIT = 64 << 20
+# A writer killed before its commit leaves one change's entries: far less than this.
+TAIL_LIMIT = 1 << 20
 
 
 def append_point(fd: int, size: int, mark: Mark) -> tuple[int, bool]:
     """Where a writer holding the lock appends: (offset, whether a newline must come first).
 
-    At the mark when what follows it is exactly a crashed writer's output (whole entries
-    numbered after ``mark.last``, perhaps a last piece cut off mid-line): those are cut.
-    Anything else past or before the mark was put there by hand (a marker edited, the
+    At the mark when what follows it is exactly what a writer killed before its commit
+    leaves (``crashed_tail``): that is cut. Anything else past or before the mark was put
+    there by hand or by a restore (a marker edited, an older data file copied back, the
     log shortened, lines rewritten, a missing final newline): nothing is cut, and the new
     entries go after the last byte, on a line of their own. So a write never destroys a
     line that may be history, whatever was done to the files.
     """
     at = mark.size
     if 0 < at <= size and os.pread(fd, 1, at - 1) == b"\n":
-        if at == size or _crashed_tail(fd, at, size, mark.last):
+        if at == size or (size - at <= TAIL_LIMIT and crashed_tail(os.pread(fd, size - at, at), mark.last)):
             return at, False
     return size, size > 0 and os.pread(fd, 1, size - 1) != b"\n"
 
 
-def _crashed_tail(fd: int, start: int, end: int, last: int) -> bool:
-    if end - start > TAIL_LIMIT:
+def crashed_tail(text: bytes, last: int) -> bool:
+    """Whether ``text`` is what one writer killed before its commit leaves after entry ``last``:
+    entries numbered last+1, last+2, ..., one change's (one time, one member), the final
+    one perhaps cut off mid-line. A change made elsewhere, a restored backup's newer
+    entries or a hand-written note never fit."""
+    lines = text.split(b"\n")
+    piece = lines.pop()  # after the last newline: empty, or an entry cut off
+    if piece and not (piece.startswith(_ENTRY_START) or _ENTRY_START.startswith(piece)):
         return False
-    lines = os.pread(fd, end - start, start).split(b"\n")
-    previous = last
-    for line in lines[:-1]:  # the piece after the last newline may be cut mid-line
+    if not lines:
+        return bool(piece)
+    first: dict[str, Any] | None = None
+    for n, line in enumerate(lines, last + 1):
         try:
             raw = orjson.loads(line)
         except orjson.JSONDecodeError:
             return False
-        if entry_problem(raw) is not None or raw["id"] <= previous:
+        if entry_problem(raw) is not None or raw["id"] != n:
             return False
-        previous = raw["id"]
+        first = first or raw
+        if (raw["at"], raw["member"]) != (first["at"], first["member"]):
+            return False
     return True
+
+
+_ENTRY_START = b'{"id":'
+
+
+def _byte(path: Path, at: int) -> bytes:
+    fd = _open_read(path)
+    if fd is None:
+        return b""
+    try:
+        return os.pread(fd, 1, at)
+    finally:
+        os.close(fd)
 
 
 def last_id_on_disk(path: Path) -> int:
@@ -380,10 +402,16 @@ class History:
         problems: list[str] = []
         if size < self.mark.size:
             problems.append(f"{where}: {size:,} bytes, but the data file expects {self.mark.size:,} (cut short?)")
+        elif self.mark.size and _byte(self.path, self.mark.size - 1) not in (b"\n", b""):
+            problems.append(
+                f"{where}: the data file's marker (byte {self.mark.size:,}) falls inside a line; "
+                "the line there is not shown (marker edited by hand?)"
+            )
         if tail:
             problems.append(
-                f"{where}: {size - self.mark.size:,} bytes past what the data file accounts for (edited by hand?); "
-                "they are not shown, and the next write keeps them and appends after them"
+                f"{where}: {size - self.mark.size:,} bytes past what the data file accounts for (a data file "
+                "restored from a backup, or an edit by hand?); they are not shown, and the next write keeps "
+                "them and appends after them"
             )
         previous = first = 0
         for number, line in enumerate(self._lines_forward(), 1):
@@ -443,17 +471,21 @@ class Appender:
         self.base = 0
         self.appended = False  # whether this writer has written past base (rollback cuts only that)
 
-    def write(self, mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: bool = False) -> Mark:
-        """Append ``entries`` and fsync; the new mark. ``fresh``: the data file has no log
-        yet (a new file, or schema 1 moving its log out), so an existing log is refused."""
+    def write(self, mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: int | None = None) -> Mark:
+        """Append ``entries`` and fsync; the new mark.
+
+        ``fresh``: the data file has no log yet (a new file, or schema 1 moving its log
+        out, whose first ``fresh`` entries are that old log), so the log file must be
+        empty; or hold exactly what this same write, killed before its commit, left
+        (the old log, then one change's entries), which is written again. Anything else
+        is another partnership's log: refused, never overwritten.
+        """
         fd = self._open(what)
         try:
             size = os.fstat(fd).st_size
-            if fresh and size:
-                raise StoreError(
-                    f"{self.path}: already exists ({size:,} bytes) beside a partnership that has no log yet; "
-                    "not overwriting it (move it away if it belongs to no partnership)"
-                )
+            if fresh is not None and size:
+                self._start_over(fd, size, entries[:fresh], what)
+                size = 0
             self.base, newline = append_point(fd, size, mark)
             if self.base < size:  # a crashed writer's entries, whose change never landed
                 os.ftruncate(fd, self.base)
@@ -474,6 +506,22 @@ class Appender:
             self.rollback()
             raise
         return Mark(entries[-1]["id"] if entries else mark.last, self.base + len(payload))
+
+    def _start_over(self, fd: int, size: int, old: list[dict[str, Any]], what: str) -> None:
+        prefix = b"".join(orjson.dumps(e) + b"\n" for e in old)
+        text = os.pread(fd, min(size, len(prefix) + TAIL_LIMIT + 1), 0)
+        rest = text[len(prefix) :]
+        if old:  # the old log written out, then (perhaps) one change's entries
+            redo = text.startswith(prefix) and (not rest or crashed_tail(rest, old[-1]["id"]))
+        else:  # a new file: its one "partnership.create" entry, perhaps cut off
+            redo = rest.count(b"\n") <= 1 and b'"kind":"partnership.create"' in rest and crashed_tail(rest, 0)
+        if len(text) == size and redo:
+            os.ftruncate(fd, 0)  # this same write, killed before: nothing committed refers to it
+            return
+        raise StoreError(
+            f"{self.path}: already exists ({size:,} bytes) beside a partnership that has no log yet; "
+            f"{what} was not saved and the log not overwritten (move it away if it belongs to no partnership)"
+        )
 
     def _open(self, what: str) -> int:
         flags = os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC

@@ -322,7 +322,7 @@ class Store:
                 "record": "partnership",
                 "changes": {"name": [None, name]},
             }
-            self._remember(data, *self._commit(data, Mark(), [first], "the new partnership", fresh=True))
+            self._remember(data, *self._commit(data, Mark(), [first], "the new partnership", fresh=0))
 
     def write_new(self, data: dict[str, Any]) -> None:
         """Write ``data`` (schema 1 or 2 tables, checked by the caller) as this new file and its log.
@@ -332,14 +332,15 @@ class Store:
         legacy = _legacy_entries(data)
         data.pop("activity", None)
         data["meta"]["1"]["schema_version"] = SCHEMA_VERSION
-        self._commit(data, Mark(), legacy, "the new partnership", fresh=True)
+        self._commit(data, Mark(), legacy, "the new partnership", fresh=len(legacy))
 
     def _commit(
-        self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: bool = False
+        self, data: dict[str, Any], mark: Mark, entries: list[dict[str, Any]], what: str, *, fresh: int | None = None
     ) -> tuple[StatKey, bytes]:
         """Append ``entries`` to the log, then replace the data file with the new marker (the
         commit); returns the new file's identity and bytes. ``fresh``: the data file had no
-        log (new, or schema 1), so an existing log file is refused, never appended to."""
+        log (new, or schema 1 whose old log is the first ``fresh`` entries), so an existing
+        log file is refused, never appended to (history.Appender.write)."""
         appender = Appender(self.history_path, self.path)
         try:
             if entries:
@@ -385,7 +386,9 @@ class Store:
                     if migrating:
                         data.pop("activity", None)
                         meta["schema_version"] = SCHEMA_VERSION
-                    key, payload = self._commit(data, mark, [*legacy, *tx.entries], tx.summary(), fresh=migrating)
+                    key, payload = self._commit(
+                        data, mark, [*legacy, *tx.entries], tx.summary(), fresh=len(legacy) if migrating else None
+                    )
                     if not whole and base is not None:  # bring the parse of the old bytes up to date
                         for name, table in data.items():
                             if isinstance(table, layout.LazyTable):
@@ -451,6 +454,11 @@ class Store:
         self._cache_checked = False
 
 
+# How far the marker's last id may run ahead of the log's real last entry (a log cut
+# short by hand) before it is taken for a typing mistake and the log's own count wins.
+_MARKER_SLACK = 1_000_000
+
+
 def _legacy_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A schema 1 file's in-file activity log as log lines, oldest first (ids kept)."""
     table = data.get("activity") or {}
@@ -467,8 +475,10 @@ class Tx:
         self.entries: list[dict[str, Any]] = []  # this change's new log entries
         # After the marker and after whatever the log file really holds: ids are never reused,
         # even when the marker or the log was edited by hand.
+        # (A marker far beyond the log, 999999999 typed by hand, would block every write.)
         on_disk = 0 if legacy else last_id_on_disk(store.history_path)
-        self._next_log = max(mark.last, on_disk, legacy[-1]["id"] if legacy else 0) + 1
+        marked = mark.last if mark.last <= on_disk + _MARKER_SLACK or not on_disk else 0
+        self._next_log = max(marked, on_disk, legacy[-1]["id"] if legacy else 0) + 1
         self.storage = SharedJSONStorage(data)
         # A fresh TinyDB per transaction: no stale cached next-id or query cache.
         self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
