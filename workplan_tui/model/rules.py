@@ -14,6 +14,7 @@ from workplan_tui.model.records import (
     Outcome,
     Partner,
     Plan,
+    Record,
     Task,
     Vote,
 )
@@ -60,8 +61,8 @@ PLAN_PROGRESS_FORMULA = (
 # --- buy-in -----------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class BuyIn:
+@dataclass(slots=True, eq=False, repr=False)
+class BuyIn(Record):
     """Where a plan stands: the tally, and whether its rule lets it become active."""
 
     rule: str
