@@ -545,20 +545,9 @@ def record_problem(table: str, record: Any) -> str | None:
     """
     if table not in FAST:
         return None
-    sound = _SOUND[table]
-    if type(record) is not dict:
-        return f"must be an object (found {type(record).__name__})"
-    if sound(record):
+    if type(record) is dict and _SOUND[table](record):
         return None
-    for name, (check, required) in FIELDS[table].items():
-        if name not in record:
-            if required:
-                return f"lacks '{name}'"
-            continue
-        error = check(record[name])
-        if error:
-            return f"'{name}' {error}"
-    return None
+    return _object(FIELDS[table])(record)  # which field, in words
 
 
 def _check_references(data: Mapping[str, Any]) -> list[Problem]:

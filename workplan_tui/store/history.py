@@ -86,14 +86,7 @@ def entry_problem(raw: Any) -> str | None:
     entry_id = raw.get("id")
     if type(entry_id) is not int or not 0 < entry_id <= 999_999_999:
         return "has no whole-number 'id'"
-    for name, (check, required) in schema.FIELDS["activity"].items():
-        if name in raw:
-            error = check(raw[name])
-            if error:
-                return f"'{name}' {error}"
-        elif required:
-            return f"lacks '{name}'"
-    return None
+    return schema.record_problem("activity", raw)
 
 
 def activity(raw: dict[str, Any]) -> Activity:
@@ -212,16 +205,6 @@ def crashed_tail(text: bytes, last: int) -> bool:
 
 
 _ENTRY_START = b'{"id":'
-
-
-def _byte(path: Path, at: int) -> bytes:
-    fd = _open_read(path)
-    if fd is None:
-        return b""
-    try:
-        return os.pread(fd, 1, at)
-    finally:
-        os.close(fd)
 
 
 def last_id_on_disk(path: Path) -> int:
@@ -397,12 +380,13 @@ class History:
         try:
             size = os.fstat(fd).st_size
             tail = size > self.mark.size and append_point(fd, size, self.mark)[0] == size
+            mid_line = 0 < self.mark.size <= size and os.pread(fd, 1, self.mark.size - 1) != b"\n"
         finally:
             os.close(fd)
         problems: list[str] = []
         if size < self.mark.size:
             problems.append(f"{where}: {size:,} bytes, but the data file expects {self.mark.size:,} (cut short?)")
-        elif self.mark.size and _byte(self.path, self.mark.size - 1) not in (b"\n", b""):
+        elif mid_line:
             problems.append(
                 f"{where}: the data file's marker (byte {self.mark.size:,}) falls inside a line; "
                 "the line there is not shown (marker edited by hand?)"

@@ -614,14 +614,9 @@ class Tx:
         for table, key in self._touched:
             if id_of_key(key) is None:
                 raise StoreError(f"the {table} table is full (ids go up to {MAX_ID:,}); nothing was saved")
-            record = self.data.get(table, {}).get(key)
-            for name, (check, required) in schema.FIELDS[table].items():
-                if name in (record or {}):
-                    error = check(record[name])  # type: ignore[index]
-                    if error:
-                        raise StoreError(f"{label(table, int(key))}: '{name}' {error}")
-                elif required:
-                    raise StoreError(f"{label(table, int(key))}: lacks '{name}'")
+            problem = schema.record_problem(table, self.data.get(table, {}).get(key) or {})
+            if problem:
+                raise StoreError(f"{label(table, int(key))}: {problem}")
         for entry in self.entries:
             if entry["id"] > MAX_ID:
                 raise StoreError(f"the activity log is full (ids go up to {MAX_ID:,}); nothing was saved")
