@@ -404,3 +404,14 @@ def test_a_writer_killed_before_its_commit_is_cut_and_a_killed_move_out_is_redon
     ids = [e["id"] for e in log_of(wp)]
     assert ids[: len(old)] == [e["id"] for e in old] and len(ids) == len(old) + 1 and ids[-1] > ids[-2]
     assert marker(wp).last == ids[-1] and log_of(wp)[-1]["kind"] == "task.progress"
+
+
+def test_a_second_killed_writer_in_a_row_is_cut_too(wp: Path, store: Store) -> None:
+    """Killed writers number after the log's last entry, even a killed one's: A{last+2} here."""
+    log = history_path_for(wp)
+    committed = log.read_bytes()
+    last = marker(wp).last
+    killed = {"id": last + 2, "at": "2026-11-28T09:31:00Z", "member": "carol", "kind": "task.add", "record": "T9"}
+    log.write_bytes(committed + orjson.dumps(killed) + b"\n")
+    actions.set_progress(store, 1, "+10")
+    assert log.read_bytes().startswith(committed) and b'"T9"' not in log.read_bytes()

@@ -181,9 +181,11 @@ def append_point(fd: int, size: int, mark: Mark) -> tuple[int, bool]:
 
 def crashed_tail(text: bytes, last: int) -> bool:
     """Whether ``text`` is what one writer killed before its commit leaves after entry ``last``:
-    entries numbered last+1, last+2, ..., one change's (one time, one member), the final
-    one perhaps cut off mid-line. A change made elsewhere, a restored backup's newer
-    entries or a hand-written note never fit."""
+    one change's entries (one time, one member), numbered one after another from past
+    ``last`` (past, not right after: a writer numbers after the log's own last entry, which
+    may be an earlier killed writer's, since cut), the final one perhaps cut off mid-line.
+    A change made elsewhere, a restored backup's newer entries or a hand-written note
+    never fit."""
     lines = text.split(b"\n")
     piece = lines.pop()  # after the last newline: empty, or an entry cut off
     if piece and not (piece.startswith(_ENTRY_START) or _ENTRY_START.startswith(piece)):
@@ -191,16 +193,18 @@ def crashed_tail(text: bytes, last: int) -> bool:
     if not lines:
         return bool(piece)
     first: dict[str, Any] | None = None
-    for n, line in enumerate(lines, last + 1):
+    previous = last
+    for line in lines:
         try:
             raw = orjson.loads(line)
         except orjson.JSONDecodeError:
             return False
-        if entry_problem(raw) is not None or raw["id"] != n:
+        if entry_problem(raw) is not None or raw["id"] <= previous or (first and raw["id"] != previous + 1):
             return False
         first = first or raw
         if (raw["at"], raw["member"]) != (first["at"], first["member"]):
             return False
+        previous = raw["id"]
     return True
 
 
