@@ -36,6 +36,9 @@ if mode == "label":
 
     app = One()
 else:
+    import gc
+
+    gc.disable()  # as the workplan command does (cli/entry.py); the board turns it on after painting
     from workplan_tui.store.store import Store
     store = Store(sys.argv[3], user="member01", trust_seal=False)
     store.read()  # what the CLI does before it starts the app

@@ -1,4 +1,4 @@
-from workplan_tui.cli.main import main
+from workplan_tui.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -198,9 +198,7 @@ def launch_board(store: Store, theme: str | None) -> None:
     app = ui.make_app(store.path, store=store, theme=theme)
     global _BOARD_RAN
     _BOARD_RAN = True  # the board's threads and terminal get Python's full shutdown
-    gc.freeze()  # what is loaded so far lives as long as the board: collections skip it
-    gc.enable()  # main() turned it off for short commands; the board runs for hours
-    app.run()
+    app.run()  # with the cycle collector still off: the board turns it on once it has painted
     if app.return_code:  # the board crashed (Textual printed why): scripts must see it
         sys.exit(app.return_code)
 

@@ -67,7 +67,7 @@ def fit(text: str, room: int) -> str:
     text = clean(text)
     if cells(text) <= room:
         return text
-    if text.isascii():  # clean() left no control characters: one cell each
+    if text.isascii() or _NARROW.fullmatch(text):  # one cell per character, none combining
         return text[: max(0, room - 1)] + "…" if room > 0 else ""
     from wcwidth import iter_graphemes, wcswidth
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -108,6 +110,22 @@ class WorkplanApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll, name="watch the file")
         self.set_interval(HEARTBEAT, self._heartbeat, name="presence")
         self.set_timer(1.5, self._heartbeat)  # see boards that started at the same moment
+
+    @staticmethod
+    def collect_from_now() -> None:
+        """Turn Python's cycle collector on, if the ``workplan`` command left it off.
+
+        The command turns it off before anything loads (cli/entry.py), and the board
+        starts with it still off: start-up builds objects that live as long as the app
+        (modules, styles, the partnership), and scanning them again and again was a
+        third of the time to the first paint (``benchmarks/bench_scale.py``). Once the
+        board has painted, those are frozen out of every later collection and the
+        collector runs as usual for the hours the board stays open. A process that
+        left it on (tests, an embedding program) is left as it is.
+        """
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def on_unmount(self) -> None:
         self.presence.leave()

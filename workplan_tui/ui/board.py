@@ -95,6 +95,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.query_one("#table-view").display = False
         self.query_one("#filter").display = False
         self.refresh_data()
+        self.call_after_refresh(self.app.collect_from_now)
 
     def on_resize(self) -> None:
         self._size_plan_list()
