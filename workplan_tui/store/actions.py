@@ -7,7 +7,6 @@ changed record in its export form (``{"id": "T12", ...}``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from workplan_tui.model import rules, schema
@@ -387,7 +386,7 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         if "progress" in clean_fields and clean_fields["progress"] != task.progress:
             moved = rules.progress_changes(task, int(clean_fields["progress"]))
             changes.update(moved)
-            current = replace(task, **moved)
+            current = task.replace(**moved)
         if "status" in clean_fields and clean_fields["status"] != task.status:
             reason = clean_fields.get("blocked_reason")
             changes.update(rules.status_changes(current, clean_fields["status"], reason))
