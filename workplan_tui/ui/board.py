@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from workplan_tui.model.overview import PlanFigures, tasks_by_column
 from workplan_tui.model.records import Task
@@ -17,7 +17,16 @@ from workplan_tui.model.text import clean
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
-from workplan_tui.ui.widgets import CardColumn, LineInput, PlanList, TaskTable, VirtualList, fit, outcome_parts
+from workplan_tui.ui.widgets import (
+    CardColumn,
+    KeyFooter,
+    LineInput,
+    PlanList,
+    TaskTable,
+    VirtualList,
+    fit,
+    outcome_parts,
+)
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -74,7 +83,7 @@ class BoardScreen(TaskActions, Screen[None]):
             yield Static(id="table-header")
             yield TaskTable(context, id="table")
         yield LineInput(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     # --- data -> widgets ----------------------------------------------------------
 
@@ -98,6 +107,8 @@ class BoardScreen(TaskActions, Screen[None]):
         self.call_after_refresh(self.app.collect_from_now)
 
     def on_resize(self) -> None:
+        if not self._changed("size", self.size):
+            return  # Textual sends the same size again while it starts: nothing to redo
         self._size_plan_list()
         if self.figures:
             self._show_header()
@@ -215,7 +226,8 @@ class BoardScreen(TaskActions, Screen[None]):
         )
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
-        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
+        if self._changed("table-header", self.size.width):
+            self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
         self._activate()
 
     def _activate(self) -> None:

@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Input, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
@@ -36,7 +36,18 @@ from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.forms import Field, FormDialog
-from workplan_tui.ui.widgets import CardColumn, LineInput, TaskTable, VirtualList, bar_text, fit, number, pad, strip
+from workplan_tui.ui.widgets import (
+    CardColumn,
+    KeyFooter,
+    LineInput,
+    TaskTable,
+    VirtualList,
+    bar_text,
+    fit,
+    number,
+    pad,
+    strip,
+)
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -103,7 +114,7 @@ class ListScreen(Screen[None]):
         yield RowList(self.row, id="rows")
         with VerticalScroll(id="detail-box"):
             yield from self.compose_detail()
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def compose_detail(self) -> ComposeResult:
         yield Static(id="detail")
@@ -759,7 +770,7 @@ class MemberTasks(Screen[None]):
         yield Static(Content(f" Tasks of {clean(self.handle)} ({len(self.tasks)})"), id="screen-title")
         yield Static(id="table-header")
         yield TaskTable(self.app.context, id="table")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(TaskTable)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
@@ -16,7 +16,7 @@ from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.tasks import TaskActions
-from workplan_tui.ui.widgets import bar_text, due_marker
+from workplan_tui.ui.widgets import KeyFooter, bar_text, due_marker
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -43,7 +43,7 @@ class ReviewScreen(TaskActions):
         yield Static(id="review-header")
         with VerticalScroll(id="review-body"):
             yield Static(id="review-task")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         wp = self.app.workplan

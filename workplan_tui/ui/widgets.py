@@ -18,9 +18,10 @@ from textual import events
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
@@ -75,6 +76,30 @@ class LineInput(Input):
                 self.replace(text, *self.selection)
         event.prevent_default()  # Input's own handler would add the first line again
         event.stop()
+
+
+class KeyFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Footer rebuilds all its key widgets whenever a screen's bindings might have
+    changed (a focus move, a screen resumed): three times while the board starts,
+    each a layout of the whole screen, all after the first paint and with the same
+    keys. This one compares what it would show with what it shows.
+    """
+
+    _shown: tuple[tuple[str, str, str, bool, str], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        shown = tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for _, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # Footer rebuilds now (it skips while the app is unfocused)
+        super().bindings_changed(screen)
 
 
 @dataclass(slots=True)
