@@ -1,0 +1,90 @@
+"""What every command module shares: the acting environment, JSON output, id and date options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from workplan_tui.cli import render
+from workplan_tui.model import dates
+from workplan_tui.model.records import Activity, Workplan, parse_label
+from workplan_tui.model.text import clean, short
+from workplan_tui.store.store import Store, acting_member, utc_now
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Env:
+    """What every command needs: the file, the acting member, the clock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.theme: str | None = None
+        self.user = acting_member()
+        self.store = Store(path, user=self.user, on_wait=lambda line: click.echo(f"workplan: {clean(line)}", err=True))
+
+    def now(self) -> datetime:
+        return utc_now()
+
+    def today(self) -> date:
+        return dates.today()
+
+    def read(self) -> Workplan:
+        return self.store.read()
+
+
+pass_env = click.make_pass_decorator(Env)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(message)
+
+
+def emit(record: Any, as_json: bool, text: str | Callable[[], str]) -> None:
+    if as_json:
+        click.echo(render.to_json(record))
+    else:
+        click.echo(text() if callable(text) else text)
+
+
+def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
+    def convert(ctx: click.Context, param: click.Parameter, value: str) -> int:
+        try:
+            return parse_label(value, table)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return convert
+
+
+def due_date(env: Env, text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text.strip().lower() in ("none", "clear", "-"):
+        return None
+    try:
+        return dates.parse_date(text, today=env.today()).isoformat()
+    except dates.DateError as exc:
+        fail(str(exc))
+
+
+def changes_text(entry: Activity) -> str:
+    """A log entry's changes on one line: 'progress 40 → 60; status todo → doing'."""
+    return "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in entry.changes.items())
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    """A record's fields as a dict, without its id (the caller adds it as a label)."""
+    return {name: getattr(record, name) for name in record.__slots__ if name != "id"}
+
+
+def due_full(t: Any, today: date) -> str:
+    """A task's due date with its humanised form: '2026-12-04 · due in 2 days', or '-'."""
+    if not t.due:
+        return "-"
+    return f"{t.due} · {dates.format_due(t.due, today=today, done=t.status == 'done')}"

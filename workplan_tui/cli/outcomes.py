@@ -1,0 +1,85 @@
+"""``workplan outcome``: measurable outcomes and their check-ins."""
+
+from __future__ import annotations
+
+import click
+
+from workplan_tui.cli import render
+from workplan_tui.cli.base import CONTEXT, Env, as_dict, due_date, emit, ident, json_option, pass_env
+from workplan_tui.model import dates, rules
+from workplan_tui.model.records import label
+from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+@click.group(context_settings=CONTEXT)
+def outcome() -> None:
+    """Measurable outcomes of a plan and their check-ins."""
+
+
+@outcome.command("add")
+@click.argument("plan_id", callback=ident("plans"))
+@click.argument("name")
+@click.option("--target", type=float, required=True, help="The value to reach.")
+@click.option("--baseline", type=float, default=0.0, show_default=True, help="Where it starts.")
+@click.option("--unit", default="", help="e.g. meals, beds, %.")
+@click.option("--due", default=None, help="When (e.g. eom, 2026-12-15).")
+@json_option
+@pass_env
+def outcome_add(
+    env: Env, plan_id: int, name: str, target: float, baseline: float, unit: str, due: str | None, as_json: bool
+) -> None:
+    """Add a measurable outcome to a plan."""
+    record = actions.add_outcome(env.store, plan_id, name, target, baseline, unit, due_date(env, due))
+    emit(
+        record,
+        as_json,
+        f"Added outcome {record['id']}: {clean(name)} "
+        f"({render.number(baseline)} → {render.number(target)} {clean(unit)})".rstrip(),
+    )
+
+
+@outcome.command("checkin")
+@click.argument("outcome_id", callback=ident("outcomes"))
+@click.argument("value", type=float)
+@click.option("--note", default="", help="What happened.")
+@json_option
+@pass_env
+def outcome_checkin(env: Env, outcome_id: int, value: float, note: str, as_json: bool) -> None:
+    """Record the outcome's current value."""
+    record = actions.checkin(env.store, outcome_id, value, note)
+    o = env.read().outcomes[outcome_id]
+    emit(record, as_json, f"{o.label}: {render.outcome_line(o)}")
+
+
+@outcome.command("list")
+@click.option("--plan", "plan_id", callback=lambda c, p, v: None if v is None else ident("plans")(c, p, v))
+@json_option
+@pass_env
+def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
+    """List outcomes with progress towards their targets."""
+    workplan = env.read()
+    items = [o for o in workplan.outcomes.values() if plan_id is None or o.plan == plan_id]
+    if as_json:
+        click.echo(
+            render.to_json(
+                [
+                    {
+                        "id": o.label,
+                        **as_dict(o),
+                        "plan": label("plans", o.plan),
+                        "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
+                    }
+                    for o in items
+                ]
+            )
+        )
+        return
+    if not items:
+        click.echo("No outcomes: workplan outcome add PLAN_ID NAME --target N")
+    for o in items:
+        pct = rules.outcome_progress(o.baseline, o.target, o.current)
+        due = f"  {dates.format_due(o.due, today=env.today())}" if o.due else ""
+        click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))

@@ -1,0 +1,187 @@
+"""``workplan plan`` and ``workplan vote``: work plans and their buy-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from workplan_tui.cli import render
+from workplan_tui.cli.base import CONTEXT, Env, as_dict, emit, fail, ident, json_option, pass_env
+from workplan_tui.model import dates, rules
+from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
+from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+
+# --- plans and votes ----------------------------------------------------------------------
+
+
+@click.group(context_settings=CONTEXT)
+def plan() -> None:
+    """Work plans (boards): draft → proposed → active → completed / archived."""
+
+
+@plan.command("add")
+@click.argument("title")
+@click.option("--scope", default="", help="What the plan covers.")
+@click.option("--rule", type=click.Choice(RULES), default="consensus", show_default=True, help="Buy-in rule.")
+@json_option
+@pass_env
+def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None:
+    """Add a work plan (starts as a draft)."""
+    record = actions.add_plan(env.store, title, scope, rule)
+    emit(record, as_json, f"Added plan {record['id']}: {clean(title)} (draft, rule: {rule})")
+
+
+@plan.command("list")
+@json_option
+@pass_env
+def plan_list(env: Env, as_json: bool) -> None:
+    """List plans with progress and buy-in."""
+    workplan = env.read()
+    from workplan_tui.model import overview  # only here: start-up time
+
+    figures = overview.plan_figures(workplan, env.today())
+    if as_json:
+        click.echo(
+            render.to_json(
+                [
+                    {
+                        "id": f.plan.label,
+                        "title": f.plan.title,
+                        "status": f.plan.status,
+                        "rule": f.plan.rule,
+                        "progress": round(f.progress, 1),
+                        "buy_in": f.buyin.tally,
+                        "tasks": len(f.tasks),
+                    }
+                    for f in figures
+                ]
+            )
+        )
+        return
+    if not figures:
+        click.echo("No plans yet: workplan plan add TITLE")
+        return
+    rows = [
+        [
+            f.plan.label,
+            f.plan.title,
+            f.plan.status,
+            f"{render.bar(f.progress, 10)} {f.progress:3.0f}%",
+            f.buyin.summary(),
+        ]
+        for f in figures
+    ]
+    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "PROGRESS", "BUY-IN"], flex=1))
+
+
+@plan.command("show")
+@click.argument("plan_id", callback=ident("plans"))
+@json_option
+@pass_env
+def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
+    """A plan in full: progress (and how it is computed), buy-in, outcomes, tasks."""
+    workplan = env.read()
+    the_plan = workplan.plans.get(plan_id)
+    if the_plan is None:
+        fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
+    from workplan_tui.model import overview  # only here: start-up time
+
+    fig = next(f for f in overview.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
+    votes = workplan.current_votes(plan_id)
+    if as_json:
+        click.echo(
+            render.to_json(
+                {
+                    "id": the_plan.label,
+                    **as_dict(the_plan),
+                    "progress": round(fig.progress, 1),
+                    "progress_formula": rules.PLAN_PROGRESS_FORMULA,
+                    "buy_in": {
+                        "tally": fig.buyin.tally,
+                        "not_voted": fig.buyin.not_voted,
+                        "may_activate": fig.buyin.ok,
+                        "missing": fig.buyin.reasons,
+                        "votes": {h: as_dict(v) for h, v in votes.items()},
+                    },
+                    "outcomes": [{"id": o.label, **as_dict(o)} for o in fig.outcomes],
+                    "tasks": [{"id": t.label, **as_dict(t)} for t in fig.tasks],
+                }
+            )
+        )
+        return
+    today = env.today()
+    out = [f"{the_plan.label} {clean(the_plan.title)}  [{the_plan.status}]  rule: {the_plan.rule}"]
+    if the_plan.scope:
+        out.append(f"Scope: {clean(the_plan.scope)}")
+    o_mean = [rules.outcome_progress(o.baseline, o.target, o.current) for o in fig.outcomes]
+    t_mean = [t.progress for t in fig.tasks]
+    parts = []
+    if o_mean:
+        parts.append(f"outcomes {sum(o_mean) / len(o_mean):.0f}%")
+    if t_mean:
+        parts.append(f"tasks {sum(t_mean) / len(t_mean):.0f}%")
+    how = f" = mean of ({', '.join(parts)})" if len(parts) == 2 else (f" = {parts[0]}" if parts else "")
+    out.append(f"Progress: {render.bar(fig.progress)} {fig.progress:.0f}%{how}")
+    out.append(f"  ({rules.PLAN_PROGRESS_FORMULA})")
+    out.append(f"Buy-in: {fig.buyin.summary()}")
+    for handle, v in sorted(votes.items()):
+        comment = f' "{clean(v.comment)}"' if v.comment else ""
+        out.append(f"  {clean(handle):<12} {v.position:<9}{comment}")
+    if fig.buyin.not_voted:
+        out.append(f"  not voted: {clean(', '.join(fig.buyin.not_voted))}")
+    out.append("  may become active" if fig.buyin.ok else f"  missing: {clean('; '.join(fig.buyin.reasons))}")
+    if fig.outcomes:
+        out.append("Outcomes:")
+        for o in fig.outcomes:
+            due = f"  {dates.format_due(o.due, today=today)}" if o.due else ""
+            out.append(f"  {o.label:<5} {render.outcome_line(o)}{due}")
+    out.append(f"Tasks ({len(fig.tasks)}):")
+    cols = render.width()
+    for t in sorted(fig.tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999", t.id)):
+        out.append(_task_row(workplan, t, today, cols))
+    click.echo(render.wrap("\n".join(out)))
+
+
+def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:
+    due = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
+    return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), cols, " ")
+
+
+def _plan_move(action: str) -> Callable[..., None]:
+    @click.argument("plan_id", callback=ident("plans"))
+    @json_option
+    @pass_env
+    def command(env: Env, plan_id: int, as_json: bool) -> None:
+        record = actions.move_plan(env.store, plan_id, action)
+        emit(record, as_json, f"{record['id']} is now {record['status']}")
+
+    command.__doc__ = {
+        "propose": "Propose a draft plan for buy-in votes.",
+        "activate": "Make a proposed plan active (refused, with reasons, without buy-in).",
+        "complete": "Mark an active plan completed.",
+        "archive": "Archive a plan.",
+    }[action]
+    return command
+
+
+for _action in ("propose", "activate", "complete", "archive"):
+    plan.command(_action)(_plan_move(_action))
+
+
+@click.command("vote")
+@click.argument("plan_id", callback=ident("plans"))
+@click.argument("position", type=click.Choice(POSITIONS))
+@click.option("--comment", default="", help="Why (kept with the vote).")
+@json_option
+@pass_env
+def vote_cmd(env: Env, plan_id: int, position: str, comment: str, as_json: bool) -> None:
+    """Cast or change my buy-in vote on a plan."""
+    record = actions.vote(env.store, plan_id, position, comment)
+    workplan = env.read()
+    the_plan = workplan.plans[plan_id]
+    buyin = rules.buy_in(the_plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
+    emit(record, as_json, f"{clean(env.user)} votes {position} on {the_plan.label} ({buyin.summary()})")

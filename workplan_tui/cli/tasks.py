@@ -1,0 +1,246 @@
+"""``workplan task``: tasks, their owners, progress and notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from workplan_tui.cli import render
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    as_dict,
+    changes_text,
+    due_date,
+    due_full,
+    emit,
+    fail,
+    ident,
+    json_option,
+    pass_env,
+)
+from workplan_tui.model import dates
+from workplan_tui.model.records import TASK_STATUSES, label, parse_label
+from workplan_tui.model.text import clean, stamp
+from workplan_tui.store import actions
+from workplan_tui.store.storage import StoreError
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@click.group(context_settings=CONTEXT)
+def task() -> None:
+    """Tasks: owner, status, progress, due date."""
+
+
+@task.command("add")
+@click.argument("plan_id", callback=ident("plans"))
+@click.argument("title")
+@click.option("--owner", default=None, help="Member HANDLE.")
+@click.option("--due", default=None, help="e.g. fri, next friday, in 2 weeks, 2026-12-15.")
+@click.option("--outcome", "outcome_id", default=None, help="Linked outcome id (e.g. O2).")
+@click.option("--notes", default="", help="Details.")
+@json_option
+@pass_env
+def task_add(
+    env: Env,
+    plan_id: int,
+    title: str,
+    owner: str | None,
+    due: str | None,
+    outcome_id: str | None,
+    notes: str,
+    as_json: bool,
+) -> None:
+    """Add a task to a plan."""
+    linked = None
+    if outcome_id is not None:
+        try:
+            linked = parse_label(outcome_id, "outcomes")
+        except ValueError as exc:
+            fail(str(exc))
+    record = actions.add_task(
+        env.store, plan_id, title, owner=owner, due=due_date(env, due), outcome=linked, notes=notes
+    )
+    due_text = f", {dates.format_due(record['due'], today=env.today())}" if record["due"] else ""
+    emit(record, as_json, f"Added task {record['id']}: {clean(title)}{due_text}")
+
+
+def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
+    status, progress = record.get("status", "todo"), record.get("progress", 0)  # optional in the file
+    due = f" · {dates.format_due(record['due'], today=env.today(), done=status == 'done')}" if record.get("due") else ""
+    owner = f" · {clean(record['owner'])}" if record.get("owner") else ""
+    reason = f" ({clean(record.get('blocked_reason', ''))})" if status == "blocked" else ""
+    emit(
+        record,
+        as_json,
+        f"{record['id']} {render.fit(record['title'], 50)}: {status}{reason} "
+        f"{render.bar(progress, 10)} {progress}%{owner}{due}",
+    )
+
+
+@task.command("progress", context_settings={"ignore_unknown_options": True})
+@click.argument("task_id", callback=ident("tasks"))
+@click.argument("value")
+@json_option
+@pass_env
+def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
+    """Set progress: 60 sets it, +10 / -5 move it (clamped to 0-100); 100 marks done."""
+    _task_result(env, actions.set_progress(env.store, task_id, value), as_json)
+
+
+@task.command("status")
+@click.argument("task_id", callback=ident("tasks"))
+@click.argument("new_status", metavar="STATUS", type=click.Choice(TASK_STATUSES))
+@click.option("--reason", default=None, help="Why it is blocked (required for blocked).")
+@json_option
+@pass_env
+def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_json: bool) -> None:
+    """Move a task to todo, doing, blocked (with --reason) or done."""
+    _task_result(env, actions.set_status(env.store, task_id, new_status, reason), as_json)
+
+
+@task.command("done")
+@click.argument("task_id", callback=ident("tasks"))
+@json_option
+@pass_env
+def task_done(env: Env, task_id: int, as_json: bool) -> None:
+    """Mark a task done (progress 100)."""
+    _task_result(env, actions.set_status(env.store, task_id, "done"), as_json)
+
+
+@task.command("assign")
+@click.argument("task_id", callback=ident("tasks"))
+@click.argument("handle")
+@json_option
+@pass_env
+def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
+    """Give a task to a member ('none' to unassign)."""
+    owner = None if handle.lower() in ("none", "-") else handle
+    _task_result(env, actions.assign(env.store, task_id, owner), as_json)
+
+
+@task.command("due")
+@click.argument("task_id", callback=ident("tasks"))
+@click.argument("date")
+@json_option
+@pass_env
+def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
+    """Set the due date (e.g. fri, in 2 weeks, 2026-12-15; 'none' clears it)."""
+    _task_result(env, actions.set_due(env.store, task_id, due_date(env, date)), as_json)
+
+
+@task.command("note")
+@click.argument("task_id", callback=ident("tasks"))
+@click.argument("text")
+@json_option
+@pass_env
+def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
+    """Add an update note to a task."""
+    _task_result(env, actions.add_note(env.store, task_id, text), as_json)
+
+
+@task.command("list")
+@click.option("--plan", "plan_id", default=None, help="Only this plan (e.g. P1).")
+@click.option("--owner", default=None, help="Only this member's tasks.")
+@click.option("--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only this status.")
+@click.option("--overdue", is_flag=True, help="Only open tasks past their due date.")
+@json_option
+@pass_env
+def task_list(
+    env: Env, plan_id: str | None, owner: str | None, status_: str | None, overdue: bool, as_json: bool
+) -> None:
+    """List tasks, filtered."""
+    pid = None
+    if plan_id is not None:
+        try:
+            pid = parse_label(plan_id, "plans")
+        except ValueError as exc:
+            fail(str(exc))
+    workplan = env.read()
+    if pid is not None and pid not in workplan.plans:
+        fail(f"no plan {label('plans', pid)}; see 'workplan plan list'")
+    if owner is not None and owner not in workplan.members:
+        fail(f"no member {owner!r}; see 'workplan member list'")
+    today_iso = env.today().isoformat()
+    items = [
+        t
+        for t in workplan.tasks.values()
+        if (pid is None or t.plan == pid)
+        and (owner is None or t.owner == owner)
+        and (status_ is None or t.status == status_)
+        and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
+    ]
+    if as_json:
+        click.echo(render.to_json([{"id": t.label, **as_dict(t), "plan": label("plans", t.plan)} for t in items]))
+        return
+    if not items:
+        click.echo("No tasks match.")
+        return
+    today = env.today()
+    rows = [
+        [
+            t.label,
+            t.title,
+            t.status,
+            f"{t.progress:>3}%",
+            dates.format_due(t.due, today=today, done=t.status == "done") if t.due else "",
+            t.owner or "-",
+        ]
+        for t in items
+    ]
+    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "DONE", "DUE", "OWNER"], flex=1))
+
+
+@task.command("show")
+@click.argument("task_id", callback=ident("tasks"))
+@json_option
+@pass_env
+def task_show(env: Env, task_id: int, as_json: bool) -> None:
+    """A task in full, with its history."""
+    workplan = env.read()
+    t = workplan.tasks.get(task_id)
+    if t is None:
+        fail(f"no task {label('tasks', task_id)}; see 'workplan task list'")
+    try:
+        history, unread = env.store.history().of_record(t.label), ""
+    except StoreError as exc:  # the task itself is still worth showing
+        history, unread = [], clean(str(exc))
+    if as_json:
+        click.echo(
+            render.to_json(
+                {
+                    "id": t.label,
+                    **as_dict(t),
+                    "plan": label("plans", t.plan),
+                    "history": [as_dict(a) for a in history],
+                    **({"history_error": unread} if unread else {}),
+                }
+            )
+        )
+        return
+    today = env.today()
+    the_plan = workplan.plans[t.plan]
+    out = [
+        f"{t.label} {clean(t.title)}",
+        f"  plan:     {the_plan.label} {clean(the_plan.title)}",
+        f"  owner:    {render.owner_text(workplan, t.owner)}",
+        f"  status:   {t.status}" + (f" ({clean(t.blocked_reason)})" if t.status == "blocked" else ""),
+        f"  progress: {render.bar(t.progress)} {t.progress}%",
+        f"  due:      {due_full(t, today)}",
+    ]
+    if t.outcome is not None and t.outcome in workplan.outcomes:
+        out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
+    if t.notes:
+        out.append("  notes:    " + clean(t.notes, multiline=True).replace("\n", "\n            "))
+    if t.updates:
+        out.append("Updates:")
+        for u in t.updates:
+            out.append(f"  {stamp(u.at)}  {clean(u.by)}: {clean(u.text)}")
+    if history or unread:
+        out.append("History:" if not unread else f"History: cannot be read: {unread}")
+        cols = render.width()
+        for a in history:
+            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
+    click.echo(render.wrap("\n".join(out)))
