@@ -907,7 +907,11 @@ def exercise_model(workplan: Workplan, path: Path) -> None:
     for today, now in ((TODAY, FIXED_NOW), (date(2030, 1, 1), FIXED_NOW + timedelta(days=400))):
         figures = overview.plan_figures(workplan, today)
         for me in (USER, "dave", ""):
-            overview.attention(workplan, figures, me, now)
+            whole = overview.attention(workplan, figures, me, now)
+            top = overview.attention(workplan, figures, me, now, limit=2)  # what `status` lists
+            for kind in ("overdue", "blocked", "stale"):
+                assert getattr(top, kind) == getattr(whole, kind)[:2]
+                assert top.totals[kind] == whole.totals[kind] == len(getattr(whole, kind))
             overview.review_queue(workplan, me, now, today)
         for fig in figures:
             overview.tasks_by_column(fig.tasks)

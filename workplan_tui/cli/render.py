@@ -148,7 +148,7 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
     if not figures:
         lines.append("")
         lines.append("No plans yet: add one with 'workplan plan add TITLE'.")
-    att = attention(workplan, figures, me, now)
+    att = attention(workplan, figures, me, now, limit=ATTENTION_LIMIT)
     lines.append("")
     if not (att.overdue or att.blocked or att.stale or att.waiting_votes):
         lines.append("Needs attention: nothing. All clear.")
@@ -162,11 +162,11 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
         ("stale", att.stale, lambda t: "no update for 14+ days"),
     ):
         marker = {"overdue": "!", "blocked": "x", "stale": "~"}[title]
-        for task in tasks[:ATTENTION_LIMIT]:
+        for task in tasks:
             lines.append(task_line(workplan, task, describe(task), cols, marker))
-        if len(tasks) > ATTENTION_LIMIT:
+        if att.totals[title] > len(tasks):
             hint = {"overdue": "--overdue", "blocked": "--status blocked", "stale": ""}[title]
-            more = f"  ... and {len(tasks) - ATTENTION_LIMIT} more {title}"
+            more = f"  ... and {att.totals[title] - len(tasks)} more {title}"
             lines.append(more + (f" (workplan task list {hint})" if hint else ""))
     return "\n".join(fit(line, cols) for line in lines)
 

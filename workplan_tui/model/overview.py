@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -63,25 +64,38 @@ class Attention:
     blocked: list[Task]
     stale: list[Task]
     waiting_votes: list[Plan]
+    # How many tasks each of overdue, blocked and stale has in all (more than listed with a limit).
+    totals: dict[str, int] = field(default_factory=dict)
 
 
-def attention(workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime) -> Attention:
-    """What needs a lead's attention; the acting member's own tasks first."""
+def attention(
+    workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime, limit: int | None = None
+) -> Attention:
+    """What needs a lead's attention; the acting member's own tasks first, then soonest due.
+
+    With ``limit``, each task list holds only its first ``limit`` tasks (the order is the
+    same), and ``totals`` says how many there are: a summary of 10,000 tasks does not
+    sort thousands to show ten.
+    """
     cutoff = rules.stale_cutoff(now)
     live = [f for f in figures if f.plan.status not in ("completed", "archived")]
 
-    def mine_first(tasks: list[Task]) -> list[Task]:
-        return sorted(tasks, key=lambda t: (t.owner != me, t.due or "9999", t.id))
+    def key(t: Task) -> tuple[bool, str, int]:
+        return (t.owner != me, t.due or "9999", t.id)
 
-    overdue = mine_first([t for f in live for t in f.overdue])
-    blocked = mine_first([t for f in live for t in f.blocked])
-    stale = mine_first([t for f in live for t in f.tasks if rules.is_stale(t, cutoff)])
+    def first(tasks: list[Task]) -> list[Task]:
+        return sorted(tasks, key=key) if limit is None else heapq.nsmallest(limit, tasks, key=key)
+
+    overdue = [t for f in live for t in f.overdue]
+    blocked = [t for f in live for t in f.blocked]
+    stale = [t for f in live for t in f.tasks if rules.is_stale(t, cutoff)]
     waiting = [
         f.plan
         for f in figures
         if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
     ]
-    return Attention(overdue, blocked, stale, waiting)
+    totals = {"overdue": len(overdue), "blocked": len(blocked), "stale": len(stale)}
+    return Attention(first(overdue), first(blocked), first(stale), waiting, totals)
 
 
 @dataclass(slots=True)
