@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,15 +60,25 @@ PLAN_PROGRESS_FORMULA = (
 # --- buy-in -----------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class BuyIn(Record):
     """Where a plan stands: the tally, and whether its rule lets it become active."""
+
+    __slots__ = ("rule", "tally", "not_voted", "ok", "reasons")
 
     rule: str
     tally: dict[str, int]
     not_voted: list[str]
     ok: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str]
+
+    def __init__(
+        self, rule: str, tally: dict[str, int], not_voted: list[str], ok: bool, reasons: list[str] | None = None
+    ) -> None:
+        self.rule = rule
+        self.tally = tally
+        self.not_voted = not_voted
+        self.ok = ok
+        self.reasons = [] if reasons is None else reasons
 
     def summary(self) -> str:
         voted = sum(self.tally.values())

@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
@@ -58,8 +57,9 @@ _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(
 MAX_NUMBER = 1e15
 
 
-@dataclass(slots=True, frozen=True)
-class Problem:
+class Problem(NamedTuple):
+    """One thing wrong with a file: where (``tasks 12``, ``line 3``) and what."""
+
     where: str
     message: str
 

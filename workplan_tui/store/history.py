@@ -28,9 +28,8 @@ import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -52,8 +51,7 @@ CHUNK = 1 << 16  # bytes read at a time, backwards from the end for the newest e
 LINE_LIMIT = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """How much of the log goes with one version of the data file."""
 
     last: int = 0  # id of the newest entry (ids count up from 1)
