@@ -20,7 +20,6 @@ from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import dates, rules, schema
 from workplan_tui.model.records import label
 from workplan_tui.model.text import clean, short, stamp
-from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
 
@@ -341,6 +340,8 @@ def log(env: Env, limit: int, since: str | None, until: str | None, record: str 
 @pass_env
 def undo_cmd(env: Env, as_json: bool) -> None:
     """Undo my last change, unless someone has changed that record since."""
+    from workplan_tui.store import actions  # here: status and listings never load it
+
     result = actions.undo(env.store)
     restored = "; ".join(f"{k} → {short(v, 40)}" for k, v in result["restored"].items())
     emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
@@ -352,6 +353,8 @@ def undo_cmd(env: Env, as_json: bool) -> None:
 @pass_env
 def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
     """Set the partnership's stage."""
+    from workplan_tui.store import actions
+
     record = actions.set_stage(env.store, stage)
     emit(record, as_json, f"{clean(record['name'])} is now {stage}")
 

@@ -1,4 +1,5 @@
-"""The shared partnership file: locking, atomic replacement and a TinyDB Storage.
+"""The shared partnership file: locking, atomic replacement, reading and parsing (TinyDB's storage
+class for a transaction is in tinydb_tables.py).
 
 Rules (see PRODUCT.md, "The shared file"):
 
@@ -43,11 +44,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import Storage
-from tinydb.table import Table
 
 from workplan_tui.model.text import clean
-from workplan_tui.store.layout import LazyTable
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits in the queue before it gives up (nothing saved)
 WAIT_NOTICE = 2.0  # seconds of waiting after which the writer is told who holds the lock
@@ -653,69 +651,3 @@ def _fsync_dir(folder: Path) -> None:
         pass  # some file systems do not support it; the rename has landed either way
     finally:
         os.close(fd)
-
-
-class SharedJSONStorage(Storage):
-    """TinyDB storage for the shared file; writes only inside ``Store.transaction``.
-
-    ``read`` returns the data loaded under the lock; ``write`` keeps the new data
-    in memory until the transaction commits it with one atomic replacement, so a
-    change that spans several records lands whole or not at all.
-    """
-
-    def __init__(self, data: dict[str, Any]):
-        self._data = data
-        self.dirty = False
-
-    def read(self) -> dict[str, Any] | None:
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self.dirty = True
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self._data
-
-    def close(self) -> None:
-        pass
-
-
-class FieldTable(Table):
-    """A TinyDB table whose updates by id and inserts touch only their own record.
-
-    TinyDB's own ``Table._update_table`` rebuilds the whole table twice (str ids to
-    int and back) for every change: ~10 ms per change at 10,000 tasks. Updating a
-    known record in place is what "field-level update" means, and it is 100x cheaper.
-    """
-
-    def update(self, fields: Any, cond: Any = None, doc_ids: Any = None) -> list[int]:
-        if doc_ids is None or cond is not None or callable(fields):
-            return super().update(fields, cond, doc_ids)
-        tables = self._storage.read() or {}
-        raw = tables.setdefault(self.name, {})
-        updated = []
-        for doc_id in doc_ids:
-            record = raw.get(str(doc_id))
-            if record is not None:
-                record.update(fields)
-                updated.append(doc_id)
-        self.clear_cache()
-        self._storage.write(tables)
-        return updated
-
-    def _get_next_id(self) -> int:
-        # A lazily read table knows its largest id without parsing (or splitting) it.
-        table = self._read_table()
-        if isinstance(table, LazyTable):
-            return table.next_id()
-        return int(super()._get_next_id())
-
-    def insert(self, document: Any) -> int:
-        doc_id = self._get_next_id()
-        tables = self._storage.read() or {}
-        tables.setdefault(self.name, {})[str(doc_id)] = dict(document)
-        self.clear_cache()
-        self._storage.write(tables)
-        return doc_id

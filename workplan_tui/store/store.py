@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
@@ -30,10 +28,8 @@ from workplan_tui.store.history import (
 )
 from workplan_tui.store.storage import (
     LOCK_TIMEOUT,
-    FieldTable,
     InvalidFileError,
     ReadOnlyError,
-    SharedJSONStorage,
     StatKey,
     StoreError,
     WaitNotice,
@@ -479,6 +475,10 @@ class Tx:
         on_disk = 0 if legacy else last_id_on_disk(store.history_path)
         marked = mark.last if mark.last <= on_disk + _MARKER_SLACK or not on_disk else 0
         self._next_log = max(marked, on_disk, legacy[-1]["id"] if legacy else 0) + 1
+        from tinydb import TinyDB  # only for changes: a read never loads TinyDB
+
+        from workplan_tui.store.tinydb_tables import FieldTable, SharedJSONStorage
+
         self.storage = SharedJSONStorage(data)
         # A fresh TinyDB per transaction: no stale cached next-id or query cache.
         self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
