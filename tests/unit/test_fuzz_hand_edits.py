@@ -922,8 +922,9 @@ def exercise_model(workplan: Workplan, path: Path) -> None:
                 except rules.RuleError:
                     pass
         cutoff = rules.stale_cutoff(now)
-        for task in workplan.tasks.values():
-            rules.is_stale(task, cutoff)
+        tasks = list(workplan.tasks.values())
+        assert rules.stale_tasks(tasks, cutoff) == [t for t in tasks if rules.is_stale(t, cutoff)]
+        for task in tasks:
             assert not UNSAFE.search(dates.format_due(task.due, today=today, done=task.status == "done"))
             dates.days_until(task.due, today=today)
             for spec in ("0", "100", "+10", "-5", "+200"):

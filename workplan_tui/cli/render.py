@@ -140,9 +140,8 @@ def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
         lines.append(f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}")
         if fig.outcomes:
             lines.append("   outcomes: " + fit(" · ".join(outcome_line(o) for o in fig.outcomes), cols - 13))
-        done = sum(1 for t in fig.tasks if t.status == "done")
         lines.append(
-            f"   tasks: {len(fig.tasks)} ({done} done) · {len(fig.overdue)} overdue · "
+            f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
             f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
         )
     if not figures:
@@ -213,7 +212,7 @@ def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict
                     for o in f.outcomes
                 ],
                 "tasks": len(f.tasks),
-                "done": sum(1 for t in f.tasks if t.status == "done"),
+                "done": f.done,
                 "overdue": len(f.overdue),
                 "blocked": len(f.blocked),
                 "due_this_week": len(f.due_this_week),

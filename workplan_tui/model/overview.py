@@ -17,6 +17,7 @@ class PlanFigures:
     buyin: rules.BuyIn
     outcomes: list[Outcome]
     tasks: list[Task]
+    done: int = 0  # how many of its tasks are done
     overdue: list[Task] = field(default_factory=list)
     blocked: list[Task] = field(default_factory=list)
     due_this_week: list[Task] = field(default_factory=list)
@@ -45,6 +46,7 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         )
         for task in tasks:
             if task.status == "done":
+                fig.done += 1
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
@@ -88,7 +90,7 @@ def attention(
 
     overdue = [t for f in live for t in f.overdue]
     blocked = [t for f in live for t in f.blocked]
-    stale = [t for f in live for t in f.tasks if rules.is_stale(t, cutoff)]
+    stale = [t for f in live for t in rules.stale_tasks(f.tasks, cutoff)]
     waiting = [
         f.plan
         for f in figures
