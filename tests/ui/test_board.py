@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -215,3 +216,16 @@ async def test_ctrl_p_opens_the_palette(board_file: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "CommandPalette"
+
+
+async def test_board_turns_the_cycle_collector_on_once_painted(board_file: Path) -> None:
+    """`workplan` starts with gc off (cli/entry.py); the board must not run for hours without it."""
+    gc.disable()
+    try:
+        async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert board(pilot.app).columns[0].items  # painted
+            assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
