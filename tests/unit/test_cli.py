@@ -184,3 +184,27 @@ def test_open_reads_the_file_before_starting_the_board(run, wp: Path, tmp_path: 
     assert result.exit_code == 1 and "needs a terminal" in result.stderr
     status = run("status")  # the scripting commands refuse a file they may misread
     assert status.exit_code == 1 and "written by a newer workplan" in status.stderr
+
+
+def test_due_dates_as_people_type_them(run, wp: Path) -> None:
+    """The date itself beside the words; a past date is taken with a warning; 12/15 is refused."""
+    from datetime import date, timedelta
+
+    from workplan_tui.model.dates import short_date
+
+    today = date.today()
+    result = run("task", "due", "T1", "in 3 days")
+    assert (
+        result.exit_code == 0
+        and f"due in 3 days, {short_date(today + timedelta(days=3), today=today)}" in result.stdout
+    )
+    assert result.stderr == ""
+    result = run("task", "due", "T1", "2020-01-06")
+    assert result.exit_code == 0 and json.loads(wp.read_text())["tasks"]["1"]["due"] == "2020-01-06"
+    assert "warning: '2020-01-06' is in the past" in result.stderr and "Mon 6 Jan 2020" in result.stderr
+    before = wp.read_bytes()
+    result = run("task", "due", "T1", "12/15")
+    assert result.exit_code == 1 and "use YYYY-MM-DD or a month name" in result.stderr and wp.read_bytes() == before
+    added = run("task", "add", "P1", "Order soil", "--due", "dec 15", "--json")
+    due = date.fromisoformat(json.loads(added.stdout)["due"])
+    assert (due.month, due.day) == (12, 15) and today <= due < today + timedelta(days=366)

@@ -63,14 +63,24 @@ def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
 
 
 def due_date(env: Env, text: str | None) -> str | None:
+    """A due date as people type it ('fri', 'dec 15', 'none' to clear) as YYYY-MM-DD.
+
+    A date before today is taken (a plan made after the fact) with a warning on stderr,
+    which also shows the date, since 'mon' or '12 nov' may not be the day the user meant.
+    Fails with one line for text that is not a date (dates.parse_date says which forms are).
+    """
     if text is None:
         return None
     if text.strip().lower() in ("none", "clear", "-"):
         return None
     try:
-        return dates.parse_date(text, today=env.today()).isoformat()
+        when = dates.parse_date(text, today=env.today())
     except dates.DateError as exc:
         fail(str(exc))
+    if when < env.today():
+        shown = dates.format_due(when.isoformat(), today=env.today(), dated=True)
+        click.echo(f"workplan: warning: {clean(text.strip())!r} is in the past ({shown})", err=True)
+    return when.isoformat()
 
 
 def changes_text(entry: Activity) -> str:

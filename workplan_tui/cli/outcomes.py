@@ -25,7 +25,7 @@ def outcome() -> None:
 @click.option("--target", type=float, required=True, help="The value to reach.")
 @click.option("--baseline", type=float, default=0.0, show_default=True, help="Where it starts.")
 @click.option("--unit", default="", help="e.g. meals, beds, %.")
-@click.option("--due", default=None, help="When (e.g. eom, 2026-12-15).")
+@click.option("--due", default=None, help="When: e.g. end of month, dec 15, in 6 weeks, 2026-12-15.")
 @json_option
 @pass_env
 def outcome_add(
@@ -37,7 +37,8 @@ def outcome_add(
         record,
         as_json,
         f"Added outcome {record['id']}: {clean(name)} "
-        f"({render.number(baseline)} → {render.number(target)} {clean(unit)})".rstrip(),
+        f"({render.number(baseline)} → {render.number(target)}{' ' + clean(unit) if unit else ''})"
+        + (f" · {dates.format_due(record['due'], today=env.today(), dated=True)}" if record.get("due") else ""),
     )
 
 

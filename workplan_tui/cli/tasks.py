@@ -38,7 +38,7 @@ def task() -> None:
 @click.argument("plan_id", callback=ident("plans"))
 @click.argument("title")
 @click.option("--owner", default=None, help="Member HANDLE.")
-@click.option("--due", default=None, help="e.g. fri, next friday, in 2 weeks, 2026-12-15.")
+@click.option("--due", default=None, help="When: e.g. fri, next friday, in 2 weeks, dec 15, 2026-12-15.")
 @click.option("--outcome", "outcome_id", default=None, help="Linked outcome id (e.g. O2).")
 @click.option("--notes", default="", help="Details.")
 @json_option
@@ -63,13 +63,18 @@ def task_add(
     record = actions.add_task(
         env.store, plan_id, title, owner=owner, due=due_date(env, due), outcome=linked, notes=notes
     )
-    due_text = f", {dates.format_due(record['due'], today=env.today())}" if record["due"] else ""
+    due_text = f", {dates.format_due(record['due'], today=env.today(), dated=True)}" if record["due"] else ""
     emit(record, as_json, f"Added task {record['id']}: {clean(title)}{due_text}")
 
 
 def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
     status, progress = record.get("status", "todo"), record.get("progress", 0)  # optional in the file
-    due = f" · {dates.format_due(record['due'], today=env.today(), done=status == 'done')}" if record.get("due") else ""
+    today = env.today()
+    due = (
+        f" · {dates.format_due(record['due'], today=today, done=status == 'done', dated=True)}"
+        if record.get("due")
+        else ""
+    )
     owner = f" · {clean(record['owner'])}" if record.get("owner") else ""
     reason = f" ({clean(record.get('blocked_reason', ''))})" if status == "blocked" else ""
     emit(
@@ -127,7 +132,7 @@ def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
-    """Set the due date (e.g. fri, in 2 weeks, 2026-12-15; 'none' clears it)."""
+    """Set the due date: fri, next week, in 2 weeks, dec 15, end of month, 2026-12-15; 'none' clears it."""
     _task_result(env, actions.set_due(env.store, task_id, due_date(env, date)), as_json)
 
 

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     import pendulum
 
 ACCEPTED_FORMS = (
-    "today, tomorrow, a weekday (fri, friday), next friday, in 3 days, in 2 weeks, "
-    "+5d, +2w, eow (this Friday), eom (end of month), or YYYY-MM-DD"
+    "today, tomorrow, a weekday (fri, friday), next friday, next week, next month, in 3 days, "
+    "in 2 weeks, +5d, +2w, end of week (eow), end of month (eom), dec 15, 15 december, "
+    "or YYYY-MM-DD"
 )
 
 _WEEKDAYS = {
@@ -36,11 +37,37 @@ _WEEKDAYS = {
     "sun": 6,
     "sunday": 6,
 }
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
 _UNITS.update({"m": "months", "month": "months", "months": "months"})
 # ASCII digits only: "\d" also matches other scripts' digits ("３ days"), which int()
 # then refuses with Python's own message. "\Z", not "$" (a final newline).
 _RELATIVE = re.compile(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
+# "dec 15", "december 15th", "15 dec", "15th of december", each with an optional year.
+_MONTH_DAY = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?(?:,?\s+([0-9]{4}))?\Z")
+_DAY_MONTH = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:,?\s+([0-9]{4}))?\Z")
+# 12/15, 15.12, 12-15: which is the month depends on who typed it.
+_NUMERIC = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{2,4})?\Z")
 
 
 class DateError(ValueError):
@@ -73,12 +100,22 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
     if s.startswith("next ") and s[5:] in _WEEKDAYS:
         monday_next_week = today.add(days=7 - today.day_of_week)
         return monday_next_week.add(days=_WEEKDAYS[s[5:]])
-    if s == "next week":
+    if s == "next week":  # its Monday (on a Sunday, tomorrow: the date shown beside it says so)
         return today.add(days=7 - today.day_of_week)
-    if s == "eow":
-        return today.add(days=(4 - today.day_of_week) % 7)
-    if s == "eom":
+    if s in ("eow", "end of week", "end of the week", "end of this week"):
+        return today.add(days=(4 - today.day_of_week) % 7)  # this week's Friday
+    if s in ("eom", "end of month", "end of the month", "end of this month"):
         return today.end_of("month")
+    if s == "next month":
+        return today.start_of("month").add(months=1)  # its first day, as next week is its Monday
+    named = _month_and_day(s, today)
+    if named is not None:
+        return named
+    if _NUMERIC.match(s):
+        raise DateError(
+            f"{text.strip()!r} is ambiguous: partners write day and month in different orders; "
+            f"use YYYY-MM-DD or a month name ({today.year}-12-15 or dec 15)"
+        )
     match = _RELATIVE.match(s)
     if match:
         amount = int(match.group(1) or match.group(3))
@@ -93,6 +130,31 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
     raise DateError(f"cannot read {text.strip()!r} as a date; use {ACCEPTED_FORMS}")
 
 
+def _month_and_day(s: str, today: pendulum.Date) -> pendulum.Date | None:
+    """'dec 15' or '15 december' (optionally with a year) as a date; without a year, the next
+    such day from today on (a day already past this year means next year). None when ``s``
+    is not of that form; DateError for a month-and-day that does not exist (feb 30)."""
+    import pendulum
+
+    match = _MONTH_DAY.match(s)
+    if match and match.group(1) in _MONTHS:
+        month, day, year = _MONTHS[match.group(1)], int(match.group(2)), match.group(3)
+    else:
+        match = _DAY_MONTH.match(s)
+        if not (match and match.group(2) in _MONTHS):
+            return None
+        month, day, year = _MONTHS[match.group(2)], int(match.group(1)), match.group(3)
+    years = [int(year)] if year else range(today.year, today.year + 5)  # feb 29: the next leap year
+    for y in years:
+        try:
+            when = pendulum.Date(y, month, day)
+        except ValueError:
+            continue
+        if year or when >= today:
+            return when
+    raise DateError(f"{s!r} is not a real date")
+
+
 def _next_weekday(today: pendulum.Date, weekday: int) -> pendulum.Date:
     ahead = (weekday - today.day_of_week) % 7
     return today.add(days=ahead or 7)
@@ -102,14 +164,34 @@ def _long(when: date) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
-def format_due(due: str | None, *, today: date, done: bool = False) -> str:
-    """Humanise a due date: "due today", "due in 3 days", "2 days overdue"."""
+_WEEKS_IN_WORDS = 8  # from 8 weeks off, a due date is shown as the date ("due 4 Feb 2027")
+
+
+def short_date(when: date, *, today: date) -> str:
+    """'Fri 4 Dec', with the year when it is not this year's: 'Mon 4 Jan 2027'."""
+    year = f" {when.year}" if when.year != today.year else ""
+    return f"{when:%a} {when.day} {when:%b}{year}"
+
+
+def format_due(due: str | None, *, today: date, done: bool = False, dated: bool = False) -> str:
+    """Humanise a due date: "due today", "due in 3 days", "2 days overdue".
+
+    ``dated`` adds the date itself where the words do not say it: "due in 5 days, Fri 4 Dec"
+    (what a person confirms after typing "fri" or "next week").
+    """
     if not due:
         return "no due date"
     try:
         when = date.fromisoformat(due)
     except ValueError:
         return f"due {due}"
+    words = _due_words(when, today=today, done=done)
+    if dated and not done and when.toordinal() - today.toordinal() < _WEEKS_IN_WORDS * 7:
+        return f"{words}, {short_date(when, today=today)}"  # further off, the words are the date
+    return words
+
+
+def _due_words(when: date, *, today: date, done: bool) -> str:
     days = when.toordinal() - today.toordinal()
     if done:
         return f"was due {_long(when)}"
@@ -123,7 +205,7 @@ def format_due(due: str | None, *, today: date, done: bool = False) -> str:
         return f"{-days} days overdue"
     if days < 14:
         return f"due in {days} days"
-    if days < 8 * 7:
+    if days < _WEEKS_IN_WORDS * 7:
         return f"due in {days // 7} weeks"
     return f"due {_long(when)}"
 
@@ -142,7 +224,7 @@ def preview(text: str, *, today: date) -> str:
     """A short confirmation of what ``text`` means, e.g. "Fri 4 Dec · in 6 days"."""
     when = parse_date(text, today=today)
     relative = format_due(when.isoformat(), today=today).removeprefix("due ")
-    return f"{when:%a} {when.day} {when:%b} · {relative}"
+    return f"{short_date(when, today=today)} · {relative}"
 
 
 PAST_FORMS = "today, yesterday, a weekday (mon: the latest Monday), 3 days ago, -2w, or YYYY-MM-DD"
