@@ -208,3 +208,25 @@ def test_due_dates_as_people_type_them(run, wp: Path) -> None:
     added = run("task", "add", "P1", "Order soil", "--due", "dec 15", "--json")
     due = date.fromisoformat(json.loads(added.stdout)["due"])
     assert (due.month, due.day) == (12, 15) and today <= due < today + timedelta(days=366)
+
+
+@pytest.mark.parametrize("position", ["block", "disagree"])
+def test_a_block_or_disagree_vote_needs_a_reason_everywhere(run, wp: Path, position: str) -> None:
+    """The board asked for a reason and the CLI did not: the rule is the model's (rules.vote_problem)."""
+    before = wp.read_bytes()
+    result = run("vote", "P1", position)
+    assert result.exit_code == 1 and f"say why you {position}" in result.stderr and "--comment" in result.stderr
+    assert run("vote", "P1", position, "--comment", "   ").exit_code == 1 and wp.read_bytes() == before
+    assert run("vote", "P1", position, "--comment", "no budget this year").exit_code == 0
+
+
+def test_setting_up_cannot_lock_the_setter_out(run, tmp_path: Path) -> None:
+    new = tmp_path / "new.json"
+    assert run("init", "--name", "New", path=new).exit_code == 0
+    assert run("partner", "add", "PARKS", "--name", "Parks", path=new).exit_code == 0
+    result = run("member", "add", "bob", "--name", "Bob", "--partner", "PARKS", path=new)
+    assert result.exit_code == 1 and "the first member must be you (alice)" in result.stderr
+    result = run("member", "add", "alice", "--name", "Alice", "--partner", "parks", "--role", "lead", path=new)
+    assert result.exit_code == 0 and "PARKS" in result.stdout  # codes match ignoring case, stored as defined
+    assert run("member", "add", "bob", "--name", "Bob", "--partner", "Parks", path=new).exit_code == 0
+    assert json.loads(run("member", "list", "--json", path=new).stdout)[1]["partner"] == "PARKS"

@@ -79,13 +79,20 @@ def test_non_members_cannot_change_a_file_with_members(wp: Path) -> None:
         actions.set_progress(make_store(wp, "mallory"), 1, "10")
 
 
-def test_anyone_may_set_up_an_empty_file(tmp_path: Path) -> None:
+def test_anyone_may_set_up_an_empty_file_but_not_lock_themselves_out(tmp_path: Path) -> None:
     store = make_store(tmp_path / "w.json", "setup-user")
     store.create("New")
     actions.add_partner(store, "A", "A org")
+    before = store.path.read_bytes()
+    with pytest.raises(RuleError, match=r"the first member must be you \(setup-user\)"):
+        actions.add_member(store, "alice", "Alice", "A")  # she would be the only one allowed in
+    assert store.path.read_bytes() == before
+    actions.add_member(store, "setup-user", "Setter", "a", "lead")  # codes match ignoring case
     actions.add_member(store, "alice", "Alice", "A")
+    assert store.read().members["setup-user"].partner == "A"
+    outsider = make_store(store.path, "mallory")
     with pytest.raises(NotMemberError):
-        actions.add_partner(store, "B", "B org")
+        actions.add_partner(outsider, "B", "B org")
 
 
 def test_clear_errors_for_unknown_ids_and_bad_values(store: Store) -> None:

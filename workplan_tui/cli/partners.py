@@ -111,7 +111,7 @@ def member() -> None:
 def member_add(env: Env, handle: str, name: str, partner_code: str, role: str, as_json: bool) -> None:
     """Add a member; HANDLE is their Unix login."""
     record = actions.add_member(env.store, handle, name, partner_code, role)
-    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(partner_code)}, {role})")
+    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record['partner'])}, {role})")
 
 
 @member.command("list")

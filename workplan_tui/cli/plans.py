@@ -179,7 +179,10 @@ for _action in ("propose", "activate", "complete", "archive"):
 @json_option
 @pass_env
 def vote_cmd(env: Env, plan_id: int, position: str, comment: str, as_json: bool) -> None:
-    """Cast or change my buy-in vote on a plan."""
+    """Cast or change my buy-in vote on a plan (disagree and block need --comment saying why)."""
+    problem = rules.vote_problem(position, comment)
+    if problem:
+        fail(f"{problem}: add --comment TEXT")
     record = actions.vote(env.store, plan_id, position, comment)
     workplan = env.read()
     the_plan = workplan.plans[plan_id]

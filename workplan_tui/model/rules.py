@@ -153,6 +153,39 @@ def plan_move(plan: Plan, action: str, buyin: BuyIn | None = None) -> str:
     return new_status
 
 
+def vote_problem(position: str, comment: str) -> str | None:
+    """Why a vote cannot be cast as given, or None. A member who disagrees or blocks says
+    why (a block stops the plan, so the others must know what would lift it): the board
+    and the CLI both ask for the reason through this rule."""
+    if position in ("disagree", "block") and not comment.strip():
+        return f"say why you {position}: a reason is required"
+    return None
+
+
+# --- partners and members ---------------------------------------------------
+
+
+def partner_code(typed: str, codes: Iterable[str]) -> str | None:
+    """The stored partner code that ``typed`` names, or None. Codes are matched ignoring
+    case everywhere (``parks`` names ``PARKS``), as ``partner add`` refuses a code that
+    differs from another only in case."""
+    wanted = typed.strip().lower()
+    return next((code for code in codes if code.lower() == wanted), None)
+
+
+def first_member_problem(handle: str, user: str) -> str | None:
+    """Why ``user`` may not add ``handle`` as the file's first member, or None.
+
+    Once a file has members only they may change it, so a first member other than the
+    person setting it up would lock that person out of their own file."""
+    if handle != user:
+        return (
+            f"the first member must be you ({user}), or you could not change the file after: "
+            f"'workplan member add {user} --name NAME --partner CODE --role lead', then add {handle}"
+        )
+    return None
+
+
 # --- tasks ------------------------------------------------------------------
 
 

@@ -113,12 +113,19 @@ def add_member(store: Store, handle: str, name: str, partner: str, role: str = "
     fields = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
     with store.transaction() as tx:
         tx.require_member()
-        codes = {p["code"] for p in tx.data.get("partners", {}).values()}
-        if partner not in codes:
+        codes = [p["code"] for p in tx.data.get("partners", {}).values()]
+        code = rules.partner_code(partner, codes)
+        if code is None:
             known = ", ".join(sorted(codes)) or "none yet; add one with 'workplan partner add'"
             raise NotFoundError(f"no partner {partner!r} (partners: {known})")
-        if handle in _member_handles(tx):
+        fields["partner"] = code
+        handles = _member_handles(tx)
+        if handle in handles:
             raise RuleError(f"member {handle} already exists")
+        if not handles:
+            problem = rules.first_member_problem(handle, tx.user)
+            if problem:
+                raise RuleError(problem)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return export("members", doc_id, tx.get("members", doc_id))
 
@@ -187,6 +194,9 @@ def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Record
     if position not in POSITIONS:
         raise RuleError(f"vote {position!r} is not one of {', '.join(POSITIONS)}")
     comment = _text(comment, "comment", LONG_TEXT, required=False)
+    problem = rules.vote_problem(position, comment)
+    if problem:
+        raise RuleError(problem)
     with store.transaction() as tx:
         _require_voter(tx)
         plan = _plan(tx, plan_id)

@@ -282,9 +282,8 @@ class BuyInScreen(ListScreen):
         mine = self._my_vote()
 
         def check(values: dict[str, Any]) -> str | None:
-            if values["position"] in ("disagree", "block") and not values["comment"]:
-                return f"Say why you {values['position']}: a reason is required."
-            return None
+            problem = rules.vote_problem(values["position"], values["comment"])
+            return f"{problem[0].upper()}{problem[1:]}." if problem else None
 
         self.form(
             "Your vote on " + self.title_text().split(" · ")[1],
