@@ -16,16 +16,20 @@ def test_status_shows_plans_and_attention(run) -> None:
     assert "P1 Gardens  [proposed]" in out
     assert "buy-in 0/3" in out
     assert "Beds built 0 / 40 beds (0%)" in out
-    assert "Needs attention (for alice):" in out
+    assert out.index("Mine (alice): 1 open task, 1 vote to cast") < out.index("P1 Gardens")  # mine first
     assert "? P1 Gardens waits for your vote" in out
-    assert "T1" in out and "overdue" in out
+    assert "Needs attention" in out and "Overdue (1)" in out and "T1" in out
 
 
 def test_status_json(run) -> None:
     data = json.loads(run("status", "--json").stdout)
     plan = data["plans"][0]
     assert plan["id"] == "P1" and plan["tasks"] == 3 and plan["buy_in"]["not_voted"] == ["alice", "bob", "carol"]
-    assert data["needs_attention"]["waiting_for_my_vote"] == ["P1"]
+    waiting = data["needs_attention"]["waiting_for_my_vote"]
+    assert [p["id"] for p in waiting] == ["P1"] and waiting[0]["title"] == "Gardens"  # whole records
+    overdue = data["needs_attention"]["overdue"]
+    assert overdue[0]["id"] == "T1" and overdue[0]["plan"] == "P1" and overdue[0]["owner"] == "alice"
+    assert [t["id"] for t in data["mine"]["tasks"]] == ["T1"] and data["member"] == "alice"
 
 
 def test_full_workflow_with_json_ids(run, wp: Path) -> None:

@@ -88,11 +88,6 @@ def changes_text(entry: Activity) -> str:
     return "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in entry.changes.items())
 
 
-def as_dict(record: Any) -> dict[str, Any]:
-    """A record's fields as a dict, without its id (the caller adds it as a label)."""
-    return {name: getattr(record, name) for name in record.__slots__ if name != "id"}
-
-
 def due_full(t: Any, today: date) -> str:
     """A task's due date with its humanised form: '2026-12-04 · due in 2 days', or '-'."""
     if not t.due:

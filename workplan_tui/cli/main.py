@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,10 @@ import click
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, as_dict, changes_text, emit, fail, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, changes_text, emit, fail, json_option, pass_env
 from workplan_tui.cli.output import make_streams_safe
-from workplan_tui.model import dates, rules, schema
-from workplan_tui.model.records import label
+from workplan_tui.model import contract, dates, rules, schema
+from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -195,11 +195,9 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 
     path = write_demo(out, today=env.today(), user=env.user)
     store = Store(path, user=env.user)
-    workplan = store.read()
+    yesterday = env.today() - timedelta(days=1)
     if as_json:
-        click.echo(
-            render.to_json({"file": str(path), **render.status_json(workplan, env.user, env.now(), env.today())})
-        )
+        _print_summary(env, store, yesterday, everything=True, as_json=True, extra={"file": str(path)})
         return
     if not no_open and sys.stdin.isatty() and sys.stdout.isatty():
         launch_board(store, env.theme)
@@ -207,7 +205,7 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
         return
     click.echo(f"Demo partnership written to {path}")
     click.echo(f"Try: workplan -f {path} status   (or export WORKPLAN_FILE={path})\n")
-    click.echo(render.status_text(workplan, env.user, env.now(), env.today()))
+    _print_summary(env, store, yesterday, everything=False, as_json=False)
 
 
 @cli.command()
@@ -286,15 +284,52 @@ def _day(text: str, today: date, option: str) -> str:
 
 
 @cli.command()
+@click.option(
+    "--since", "since", metavar="DATE", help="Show the changes from this day on (default: yesterday; mon, 2026-11-01)."
+)
+@click.option("--all", "everything", is_flag=True, help="List every task of each part, not the first ten.")
 @json_option
 @pass_env
-def status(env: Env, as_json: bool) -> None:
-    """Each plan at a glance, then what needs attention."""
-    workplan = env.read()
+def status(env: Env, since: str | None, everything: bool, as_json: bool) -> None:
+    """The morning summary: mine first, each plan, due this week, what changed, what needs attention.
+
+    Mine lists my open tasks and the plans waiting for my vote; closed plans fold into one
+    line; stale tasks show as a count with the five longest untouched. --json gives whole
+    records and every item. Example: workplan status --since mon
+    """
+    today = env.today()
+    first = date.fromisoformat(_day(since, today, "--since")) if since is not None else today - timedelta(days=1)
+    _print_summary(env, env.store, first, everything=everything, as_json=as_json)
+
+
+def _print_summary(
+    env: Env, store: Store, first: date, *, everything: bool, as_json: bool, extra: dict[str, Any] | None = None
+) -> None:
+    """``status`` of the file ``store`` reads: text, or JSON with ``extra`` fields first."""
+    from workplan_tui.cli import status as summary  # only here: start-up time of other commands
+
+    facts = summary.Summary(store.read(), env.user, env.now(), env.today(), everything=everything or as_json)
+    changes, more = _changes_since(store, first, limit=None if as_json else summary.CHANGES_SHOWN + 1)
     if as_json:
-        click.echo(render.to_json(render.status_json(workplan, env.user, env.now(), env.today())))
+        click.echo(render.to_json({**(extra or {}), **summary.as_json(facts, changes, first)}))
     else:
-        click.echo(render.status_text(workplan, env.user, env.now(), env.today()))
+        click.echo(summary.text(facts, changes, first, more_changes=more))
+
+
+def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[Activity], bool]:
+    """Log entries from the local day ``first`` on, newest first, at most ``limit``; and whether
+    there are more. An unreadable log gives none (``workplan check`` says why)."""
+    entries: list[Activity] = []
+    try:
+        for entry in store.history().newest():
+            if stamp(entry.at)[:10] < first.isoformat():
+                return entries, False
+            if limit is not None and len(entries) >= limit:
+                return entries, True
+            entries.append(entry)
+    except StoreError:
+        pass
+    return entries, False
 
 
 @cli.command()
@@ -325,7 +360,7 @@ def log(env: Env, limit: int, since: str | None, until: str | None, record: str 
         if len(entries) >= limit:
             break
     if as_json:
-        click.echo(render.to_json([{"id": label("activity", a.id), **as_dict(a)} for a in entries]))
+        click.echo(render.to_json([contract.of("activity", a) for a in entries]))
         return
     if not entries:
         click.echo("No log entries match." if first or last or wanted else "The log is empty.")
@@ -344,6 +379,7 @@ def undo_cmd(env: Env, as_json: bool) -> None:
 
     result = actions.undo(env.store)
     restored = "; ".join(f"{k} → {short(v, 40)}" for k, v in result["restored"].items())
+    result["restored"] = contract.fields(result["record"], result["restored"])
     emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
 
 

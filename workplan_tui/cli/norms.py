@@ -6,6 +6,7 @@ import click
 
 from workplan_tui.cli import render
 from workplan_tui.cli.base import CONTEXT, Env, emit, ident, json_option, pass_env
+from workplan_tui.model import contract
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -52,11 +53,7 @@ def norm_list(env: Env, as_json: bool) -> None:
         agreed = members & set(n.agreed_by)
         rows.append((n, agreed, bool(members) and agreed == members))
     if as_json:
-        click.echo(
-            render.to_json(
-                [{"id": n.label, "text": n.text, "agreed_by": n.agreed_by, "in_force": f} for n, _, f in rows]
-            )
-        )
+        click.echo(render.to_json([{**contract.of("norms", n), "in_force": f} for n, _, f in rows]))
         return
     if not rows:
         click.echo("No norms yet: workplan norm add TEXT")

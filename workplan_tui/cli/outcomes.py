@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, as_dict, due_date, emit, ident, json_option, pass_env
-from workplan_tui.model import dates, rules
-from workplan_tui.model.records import label
+from workplan_tui.cli.base import CONTEXT, Env, due_date, emit, ident, json_option, pass_env
+from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -68,9 +67,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
             render.to_json(
                 [
                     {
-                        "id": o.label,
-                        **as_dict(o),
-                        "plan": label("plans", o.plan),
+                        **contract.of("outcomes", o),
                         "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
                     }
                     for o in items

@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, as_dict, emit, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, emit, json_option, pass_env
+from workplan_tui.model import contract
 from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -70,11 +71,7 @@ def partner_list(env: Env, as_json: bool) -> None:
             render.to_json(
                 [
                     {
-                        "code": p.code,
-                        "name": p.name,
-                        "contributions": [as_dict(c) for c in p.contributions],
-                        "interests_short": p.interests_short,
-                        "interests_long": p.interests_long,
+                        **contract.of("partners", p),
                         "members": [m.handle for m in workplan.members.values() if m.partner == p.code],
                     }
                     for p in workplan.partners.values()
@@ -122,7 +119,7 @@ def member_list(env: Env, as_json: bool) -> None:
     workplan = env.read()
     members = list(workplan.members.values())
     if as_json:
-        click.echo(render.to_json([as_dict(m) for m in members]))
+        click.echo(render.to_json([contract.of("members", m) for m in members]))
         return
     if not members:
         click.echo("No members yet: workplan member add HANDLE --name NAME --partner CODE")

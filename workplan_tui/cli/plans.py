@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, as_dict, emit, fail, ident, json_option, pass_env
-from workplan_tui.model import dates, rules
+from workplan_tui.cli.base import CONTEXT, Env, emit, fail, ident, json_option, pass_env
+from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -49,10 +49,7 @@ def plan_list(env: Env, as_json: bool) -> None:
             render.to_json(
                 [
                     {
-                        "id": f.plan.label,
-                        "title": f.plan.title,
-                        "status": f.plan.status,
-                        "rule": f.plan.rule,
+                        **contract.of("plans", f.plan),
                         "progress": round(f.progress, 1),
                         "buy_in": f.buyin.tally,
                         "tasks": len(f.tasks),
@@ -96,8 +93,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
         click.echo(
             render.to_json(
                 {
-                    "id": the_plan.label,
-                    **as_dict(the_plan),
+                    **contract.of("plans", the_plan),
                     "progress": round(fig.progress, 1),
                     "progress_formula": rules.PLAN_PROGRESS_FORMULA,
                     "buy_in": {
@@ -105,10 +101,10 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                         "not_voted": fig.buyin.not_voted,
                         "may_activate": fig.buyin.ok,
                         "missing": fig.buyin.reasons,
-                        "votes": {h: as_dict(v) for h, v in votes.items()},
+                        "votes": {h: contract.of("votes", v) for h, v in votes.items()},
                     },
-                    "outcomes": [{"id": o.label, **as_dict(o)} for o in fig.outcomes],
-                    "tasks": [{"id": t.label, **as_dict(t)} for t in fig.tasks],
+                    "outcomes": [contract.of("outcomes", o) for o in fig.outcomes],
+                    "tasks": [contract.of("tasks", t) for t in fig.tasks],
                 }
             )
         )

@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from datetime import date, datetime
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.dates import format_due
 from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
-ATTENTION_LIMIT = 10
 # Characters one cell wide everywhere, none combining (Latin, punctuation, arrows, the
 # bars' blocks): text made only of these is measured by its length, without wcwidth.
 _NARROW = re.compile("[\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u259f -~]*")
@@ -124,109 +121,20 @@ def owner_text(workplan: Workplan, handle: str | None) -> str:
     return f"{clean(handle)} ({clean(member.partner)})" if member else clean(handle)
 
 
-def status_text(workplan: Workplan, me: str, now: datetime, today: date) -> str:
-    p = workplan.partnership
-    cols = width()
-    lines = [f"{clean(p.name)} · stage: {p.stage}"]
-    if p.purpose:
-        lines.append(fit(p.purpose, cols))
-    from workplan_tui.model.overview import attention, plan_figures
-
-    figures = plan_figures(workplan, today)
-    for fig in figures:
-        plan = fig.plan
-        lines.append("")
-        lines.append(f"{plan.label} {fit(plan.title, cols - 20)}  [{plan.status}]")
-        lines.append(f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}")
-        if fig.outcomes:
-            lines.append("   outcomes: " + fit(" · ".join(outcome_line(o) for o in fig.outcomes), cols - 13))
-        lines.append(
-            f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
-            f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
-        )
-    if not figures:
-        lines.append("")
-        lines.append("No plans yet: add one with 'workplan plan add TITLE'.")
-    att = attention(workplan, figures, me, now, limit=ATTENTION_LIMIT)
-    lines.append("")
-    if not (att.overdue or att.blocked or att.stale or att.waiting_votes):
-        lines.append("Needs attention: nothing. All clear.")
-        return "\n".join(fit(line, cols) for line in lines)
-    lines.append(f"Needs attention (for {clean(me)}):")
-    for plan in att.waiting_votes:
-        lines.append(f"  ? {plan.label} {fit(plan.title, cols - 30)} waits for your vote")
-    for title, tasks, describe in (
-        ("overdue", att.overdue, lambda t: format_due(t.due, today=today)),
-        ("blocked", att.blocked, lambda t: "blocked: " + clean(t.blocked_reason)),
-        ("stale", att.stale, lambda t: "no update for 14+ days"),
-    ):
-        marker = {"overdue": "!", "blocked": "x", "stale": "~"}[title]
-        for task in tasks:
-            lines.append(task_line(workplan, task, describe(task), cols, marker))
-        if att.totals[title] > len(tasks):
-            hint = {"overdue": "--overdue", "blocked": "--status blocked", "stale": ""}[title]
-            more = f"  ... and {att.totals[title] - len(tasks)} more {title}"
-            lines.append(more + (f" (workplan task list {hint})" if hint else ""))
-    return "\n".join(fit(line, cols) for line in lines)
-
-
 def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: str = " ") -> str:
-    """One aligned line: marker, id, title (takes the room left), detail, owner; at most ``cols`` cells."""
+    """One aligned line: marker, id, title (takes the room left), detail, owner; at most ``cols`` cells.
+
+    The detail ("12 days overdue", "due in 2 days, Fri 4 Dec") keeps 28 cells and the
+    owner their handle at any width (with their partner from 100 columns): the title
+    gives way first.
+    """
     fixed = f"  {marker} {task.label:<6} "
-    detail_cells, owner_cells = (26, 20) if cols >= 90 else (18, 12)
+    wide = cols >= 100
+    detail_cells, owner_cells = 28, (20 if wide else 10)
     room = max(8, cols - len(fixed) - detail_cells - owner_cells - 4)
-    owner = fit(owner_text(workplan, task.owner), owner_cells)
-    line = f"{fixed}{pad(task.title, room)}  {pad(detail, detail_cells)}  {owner}"
+    who = owner_text(workplan, task.owner) if wide else clean(task.owner or "unassigned")
+    line = f"{fixed}{pad(task.title, room)}  {pad(detail, detail_cells)}  {fit(who, owner_cells)}"
     return fit(line, cols)
-
-
-def status_json(workplan: Workplan, me: str, now: datetime, today: date) -> dict[str, Any]:
-    from workplan_tui.model.overview import attention, plan_figures
-
-    figures = plan_figures(workplan, today)
-    att = attention(workplan, figures, me, now)
-    return {
-        "partnership": {"name": workplan.partnership.name, "stage": workplan.partnership.stage},
-        "plans": [
-            {
-                "id": f.plan.label,
-                "title": f.plan.title,
-                "status": f.plan.status,
-                "progress": round(f.progress, 1),
-                "buy_in": {
-                    "rule": f.buyin.rule,
-                    "tally": f.buyin.tally,
-                    "not_voted": f.buyin.not_voted,
-                    "may_activate": f.buyin.ok,
-                    "missing": f.buyin.reasons,
-                },
-                "outcomes": [
-                    {
-                        "id": o.label,
-                        "name": o.name,
-                        "current": o.current,
-                        "target": o.target,
-                        "unit": o.unit,
-                        "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
-                    }
-                    for o in f.outcomes
-                ],
-                "tasks": len(f.tasks),
-                "done": f.done,
-                "overdue": len(f.overdue),
-                "blocked": len(f.blocked),
-                "due_this_week": len(f.due_this_week),
-            }
-            for f in figures
-        ],
-        "needs_attention": {
-            "member": me,
-            "overdue": [t.label for t in att.overdue],
-            "blocked": [t.label for t in att.blocked],
-            "stale": [t.label for t in att.stale],
-            "waiting_for_my_vote": [p.label for p in att.waiting_votes],
-        },
-    }
 
 
 def table(rows: list[list[str]], headers: list[str], flex: int) -> str:

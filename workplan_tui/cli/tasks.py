@@ -10,7 +10,6 @@ from workplan_tui.cli import render
 from workplan_tui.cli.base import (
     CONTEXT,
     Env,
-    as_dict,
     changes_text,
     due_date,
     due_full,
@@ -20,7 +19,7 @@ from workplan_tui.cli.base import (
     json_option,
     pass_env,
 )
-from workplan_tui.model import dates
+from workplan_tui.model import contract, dates
 from workplan_tui.model.records import TASK_STATUSES, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -178,7 +177,7 @@ def task_list(
         and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
     ]
     if as_json:
-        click.echo(render.to_json([{"id": t.label, **as_dict(t), "plan": label("plans", t.plan)} for t in items]))
+        click.echo(render.to_json([contract.of("tasks", t) for t in items]))
         return
     if not items:
         click.echo("No tasks match.")
@@ -216,10 +215,8 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
         click.echo(
             render.to_json(
                 {
-                    "id": t.label,
-                    **as_dict(t),
-                    "plan": label("plans", t.plan),
-                    "history": [as_dict(a) for a in history],
+                    **contract.of("tasks", t),
+                    "history": [contract.of("activity", a) for a in history],
                     **({"history_error": unread} if unread else {}),
                 }
             )

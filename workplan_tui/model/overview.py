@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from workplan_tui.model import rules
 from workplan_tui.model.records import Outcome, Plan, Task, Workplan
@@ -73,7 +75,9 @@ class Attention:
 def attention(
     workplan: Workplan, figures: list[PlanFigures], me: str, now: datetime, limit: int | None = None
 ) -> Attention:
-    """What needs a lead's attention; the acting member's own tasks first, then soonest due.
+    """What needs a lead's attention in the plans still running (not completed or archived):
+    overdue and blocked tasks, the acting member's own first, then soonest due; stale tasks
+    (no update for 14 days), the longest untouched first; plans waiting for my vote.
 
     With ``limit``, each task list holds only its first ``limit`` tasks (the order is the
     same), and ``totals`` says how many there are: a summary of 10,000 tasks does not
@@ -85,7 +89,10 @@ def attention(
     def key(t: Task) -> tuple[bool, str, int]:
         return (t.owner != me, t.due or "9999", t.id)
 
-    def first(tasks: list[Task]) -> list[Task]:
+    def oldest(t: Task) -> tuple[str, int]:
+        return (t.updated_at, t.id)
+
+    def first(tasks: list[Task], key: Callable[[Task], Any] = key) -> list[Task]:
         return sorted(tasks, key=key) if limit is None else heapq.nsmallest(limit, tasks, key=key)
 
     overdue = [t for f in live for t in f.overdue]
@@ -97,7 +104,25 @@ def attention(
         if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
     ]
     totals = {"overdue": len(overdue), "blocked": len(blocked), "stale": len(stale)}
-    return Attention(first(overdue), first(blocked), first(stale), waiting, totals)
+    return Attention(first(overdue), first(blocked), first(stale, oldest), waiting, totals)
+
+
+def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tuple[list[Task], int]:
+    """``me``'s open tasks in plans still running, soonest due first (overdue ones first of
+    all, no due date last), the first ``limit`` of them; and how many there are in all."""
+    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    mine = [t for t in workplan.tasks.values() if t.owner == me and t.status != "done" and t.plan in live]
+
+    def key(t: Task) -> tuple[str, int]:
+        return (t.due or "9999", t.id)
+
+    return (sorted(mine, key=key) if limit is None else heapq.nsmallest(limit, mine, key=key)), len(mine)
+
+
+def due_this_week(figures: list[PlanFigures]) -> list[Task]:
+    """Open tasks of running plans due in the next 7 days (not overdue), soonest first."""
+    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+    return sorted((t for f in live for t in f.due_this_week), key=lambda t: (t.due or "", t.id))
 
 
 @dataclass(slots=True)

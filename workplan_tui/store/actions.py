@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema
+from workplan_tui.model import contract, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     LONG_TEXT,
@@ -20,7 +20,6 @@ from workplan_tui.model.records import (
     STAGES,
     Activity,
     id_of_label,
-    label,
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.history import History
@@ -30,11 +29,9 @@ Record = dict[str, Any]
 
 
 def export(table: str, doc_id: int, raw: dict[str, Any]) -> Record:
-    """A record as scripts see it: its short id first, then its fields."""
-    key = {"partners": "code", "members": "handle"}.get(table)
-    if key:
-        return dict(raw)
-    return {"id": label(table, doc_id), **raw}
+    """A record as scripts see it (the JSON contract, model/contract.py): its label first,
+    references as labels, then its fields."""
+    return contract.record(table, doc_id, raw)
 
 
 def _text(value: str, what: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:

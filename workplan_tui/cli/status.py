@@ -1,0 +1,215 @@
+"""``workplan status``: the morning summary a lead reads every day, as text and as JSON.
+
+In the order a lead works through it: what is mine (my open tasks, my missing votes);
+each running plan (progress, buy-in, every outcome on its own line, task counts), the
+closed ones folded into one line; what is due this week, as a list; what changed since
+yesterday (or ``--since``); what needs attention (overdue, blocked with the whole
+reason, and the stale ones as a count with the five longest untouched, ``--all`` for
+every one). Nothing that matters is cut: long outcome lines and reasons wrap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from workplan_tui.cli.render import bar, fit, outcome_line, task_line, width, wrap
+from workplan_tui.model import contract, rules
+from workplan_tui.model.dates import days_until, format_due, short_date
+from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
+from workplan_tui.model.records import Activity, Task, Workplan
+from workplan_tui.model.text import clean, short, stamp
+
+LIMIT = 10  # tasks listed in each part before "... and N more"
+STALE_SHOWN = 5  # the longest untouched stale tasks listed without --all
+CHANGES_SHOWN = 10
+CLOSED = ("completed", "archived")
+
+
+class Summary:
+    """Everything the summary shows, worked out once for the text and the JSON."""
+
+    def __init__(self, workplan: Workplan, me: str, now: datetime, today: date, *, everything: bool) -> None:
+        self.workplan, self.me, self.today = workplan, me, today
+        self.figures: list[PlanFigures] = plan_figures(workplan, today)
+        limit = None if everything else LIMIT
+        self.mine, self.mine_total = my_open_tasks(workplan, me, limit)
+        self.attention: Attention = attention(workplan, self.figures, me, now, limit=limit)
+        self.stale_shown = self.attention.stale if everything else self.attention.stale[:STALE_SHOWN]
+        self.due = due_this_week(self.figures)
+        self.running = [f for f in self.figures if f.plan.status not in CLOSED]
+        self.closed = [f for f in self.figures if f.plan.status in CLOSED]
+
+
+def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
+    """The summary for a terminal: at most ``render.width()`` cells a line."""
+    s, wp, today = summary, summary.workplan, summary.today
+    cols = width()
+    p = wp.partnership
+    out = [f"{clean(p.name)} · stage: {p.stage} · {today:%a} {today.day} {today:%b %Y}"]
+    if p.purpose:
+        out.append(wrap(clean(p.purpose), cols))
+
+    out += ["", _mine_heading(s)]
+    for task in s.mine:
+        out.append(task_line(wp, task, _due_or_state(task, today), cols, _mark(task, today)))
+    if s.mine_total > len(s.mine):
+        out.append(f"  ... and {s.mine_total - len(s.mine)} more (workplan task list --owner {clean(s.me)})")
+    for plan in s.attention.waiting_votes:
+        out.append(fit(f"  ? {plan.label} {clean(plan.title)} waits for your vote", cols))
+
+    if not s.figures:
+        out += ["", "No plans yet: add one with 'workplan plan add TITLE'."]
+    for fig in s.running:
+        out += [""] + _plan_lines(fig, cols)
+    if s.closed:
+        folded = " · ".join(f"{f.plan.label} {clean(f.plan.title)} ({f.plan.status})" for f in s.closed)
+        out += ["", wrap(f"Closed: {folded}", cols)]
+
+    out += ["", f"Due this week ({len(s.due)})" if s.due else "Due this week: nothing."]
+    for task in s.due[:LIMIT] if len(s.due) > LIMIT + 2 else s.due:
+        out.append(task_line(wp, task, format_due(task.due, today=today, dated=True), cols, "•"))
+    if len(s.due) > LIMIT + 2:
+        out.append(f"  ... and {len(s.due) - LIMIT} more (workplan task list --sort due)")
+
+    day = short_date(since, today=today)
+    count = f"{len(changes)}{'+' if more_changes else ''}"
+    out += ["", f"Changed since {day} ({count})" if changes else f"No changes since {day}."]
+    for entry in changes[:CHANGES_SHOWN]:
+        what = "; ".join(f"{k} {short(v[0], 30)} → {short(v[1], 30)}" for k, v in entry.changes.items())
+        out.append(
+            fit(f"  {stamp(entry.at)[5:16]}  {clean(entry.member)}  {clean(entry.record)} {what or entry.kind}", cols)
+        )
+    if len(changes) > CHANGES_SHOWN or more_changes:
+        out.append(f"  ... and more (workplan log --since {since.isoformat()})")
+
+    out += ["", *_attention_lines(s, cols)]
+    return "\n".join(fit(line, cols) if "\n" not in line else line for line in out)
+
+
+def _mine_heading(s: Summary) -> str:
+    me = clean(s.me)
+    if s.me not in s.workplan.members:
+        return f"Mine ({me}): not a member of this partnership."
+    votes = len(s.attention.waiting_votes)
+    parts = [f"{s.mine_total} open task{'s' if s.mine_total != 1 else ''}"]
+    if votes:
+        parts.append(f"{votes} vote{'s' if votes != 1 else ''} to cast")
+    return f"Mine ({me}): " + ", ".join(parts)
+
+
+def _mark(task: Task, today: date) -> str:
+    if task.status == "blocked":
+        return "x"
+    if task.due and task.due < today.isoformat():
+        return "!"
+    days = days_until(task.due, today=today)  # None for a date a hand edit made up (2026-13-01)
+    return "•" if days is not None and days <= 7 else " "
+
+
+def _due_or_state(task: Task, today: date) -> str:
+    due = format_due(task.due, today=today) if task.due else "no due date"
+    return f"{task.status} {task.progress}% · {due}"
+
+
+def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
+    plan = fig.plan
+    lines = [
+        fit(f"{plan.label} {clean(plan.title)}  [{plan.status}]", cols),
+        f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}",
+    ]
+    if fig.outcomes:
+        lines.append("   outcomes:")
+        lines += [wrap(f"     {outcome_line(o)}", cols) for o in fig.outcomes]
+    lines.append(
+        f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
+        f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
+    )
+    return lines
+
+
+def _attention_lines(s: Summary, cols: int) -> list[str]:
+    att, wp, today = s.attention, s.workplan, s.today
+    totals = att.totals
+    if not (totals["overdue"] or totals["blocked"] or totals["stale"]):
+        return ["Needs attention: nothing. All clear."]
+    lines = ["Needs attention"]
+    if totals["overdue"]:
+        lines.append(f"  Overdue ({totals['overdue']})")
+        lines += [task_line(wp, t, format_due(t.due, today=today), cols, "!") for t in att.overdue]
+        if totals["overdue"] > len(att.overdue):
+            lines.append(f"  ... and {totals['overdue'] - len(att.overdue)} more (workplan task list --overdue)")
+    if totals["blocked"]:
+        lines.append(f"  Blocked ({totals['blocked']})")
+        for t in att.blocked:
+            lines.append(task_line(wp, t, format_due(t.due, today=today) if t.due else "", cols, "x"))
+            lines.append(wrap(f"           because: {clean(t.blocked_reason) or '(no reason given)'}", cols))
+        if totals["blocked"] > len(att.blocked):
+            more = totals["blocked"] - len(att.blocked)
+            lines.append(f"  ... and {more} more (workplan task list --status blocked)")
+    if totals["stale"]:
+        shown = s.stale_shown
+        oldest = "" if len(shown) == totals["stale"] else f"; the {len(shown)} longest untouched:"
+        lines.append(f"  Stale: {totals['stale']} with no update for 14+ days{oldest}")
+        for t in shown:
+            ago = days_until(t.updated_at[:10], today=today)
+            last = f"last update {-ago} days ago" if ago is not None else f"last update {clean(t.updated_at[:10])}"
+            lines.append(task_line(wp, t, last, cols, "~"))
+        if totals["stale"] > len(shown):
+            lines.append("  (every one: workplan status --all)")
+    return lines
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str, Any]:
+    """The summary for scripts, in the JSON contract (model/contract.py): whole records, so a
+    cron mail needs no second lookup. Lists are whole (``status --json`` cuts nothing)."""
+    s, wp = summary, summary.workplan
+    att = s.attention
+    p = wp.partnership
+    return {
+        "partnership": {"name": p.name, "purpose": p.purpose, "stage": p.stage},
+        "date": s.today.isoformat(),
+        "member": s.me,
+        "mine": {
+            "tasks": [contract.of("tasks", t) for t in s.mine],
+            "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
+        },
+        "plans": [_plan_json(f) for f in s.figures],
+        "due_this_week": [contract.of("tasks", t) for t in s.due],
+        "changed": {"since": since.isoformat(), "entries": [contract.of("activity", a) for a in changes]},
+        "needs_attention": {
+            "overdue": [contract.of("tasks", t) for t in att.overdue],
+            "blocked": [contract.of("tasks", t) for t in att.blocked],
+            "stale": [contract.of("tasks", t) for t in att.stale],
+            "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
+        },
+    }
+
+
+def _plan_json(f: PlanFigures) -> dict[str, Any]:
+    return {
+        **contract.of("plans", f.plan),
+        "progress": round(f.progress, 1),
+        "buy_in": {
+            "rule": f.buyin.rule,
+            "tally": f.buyin.tally,
+            "not_voted": f.buyin.not_voted,
+            "may_activate": f.buyin.ok,
+            "missing": f.buyin.reasons,
+        },
+        "outcomes": [
+            {
+                **contract.of("outcomes", o),
+                "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
+            }
+            for o in f.outcomes
+        ],
+        "tasks": len(f.tasks),
+        "done": f.done,
+        "overdue": len(f.overdue),
+        "blocked": len(f.blocked),
+        "due_this_week": len(f.due_this_week),
+    }

@@ -1,0 +1,241 @@
+"""The JSON contract: every record as scripts get it from ``--json``, and its JSON Schema.
+
+One shape everywhere (PRODUCT.md, "The command line"):
+
+* ids are labels, ``"T12"``, ``"P3"``, ``"O4"``, ``"N2"``, ``"V7"``, ``"A41"``; so are
+  references to other records (a task's ``plan`` is ``"P1"``, an undo's ``undoes`` is
+  ``"A40"``). Partners are named by their ``code``, members by their ``handle``.
+* dates are ISO ``YYYY-MM-DD``; times ISO 8601 in UTC with ``Z``
+  (``2026-11-28T09:30:00Z``), as the file stores them.
+* nested things (check-ins, task updates, votes, contributions) are JSON objects.
+* a record may carry fields a newer workplan added: scripts ignore what they do not know.
+
+``record`` shapes a stored record (the file's own dict) and ``of`` a model record;
+``schema`` builds the contract as JSON Schema (draft 2020-12), which ``workplan schema``
+prints with the schema of each command's output (``cli/contract_commands.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from workplan_tui.model.records import PREFIX, Record, label
+
+# Fields that hold another record's id, by table: shown as that record's label.
+REFERENCES: dict[str, dict[str, str]] = {
+    "tasks": {"plan": "plans", "outcome": "outcomes"},
+    "outcomes": {"plan": "plans"},
+    "votes": {"plan": "plans"},
+    "activity": {"undoes": "activity"},
+}
+_KEYED = {"partners": "code", "members": "handle"}  # named by a field, not by an id
+
+
+def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored record of ``table`` (its fields as the file holds them) in the contract's shape.
+
+    ``doc_id`` is its id (ignored for partners and members, which have none to show).
+    References become labels; nested lists and objects are copied.
+    """
+    out: dict[str, Any] = {}
+    if table not in _KEYED and table in PREFIX and doc_id is not None:
+        out["id"] = label(table, doc_id)
+    refs = REFERENCES.get(table, {})
+    for name, value in raw.items():
+        if name == "id":
+            continue
+        if name in refs and type(value) is int:
+            value = label(refs[name], value)
+        elif name == "changes" and table == "activity" and isinstance(value, Mapping):
+            value = _changes(str(raw.get("record", "")), value)
+        out[name] = _plain(value)
+    return out
+
+
+_TABLE_OF = {letter: table for table, letter in PREFIX.items()}
+
+
+def _changes(changed: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A log entry's ``{field: [before, after]}`` with ids of references as labels
+    (``"outcome": [null, "O3"]`` for an entry on ``T12``)."""
+    refs = REFERENCES.get(_TABLE_OF.get(changed[:1], ""), {})
+    out = {}
+    for name, pair in changes.items():
+        if name in refs and isinstance(pair, list):
+            pair = [label(refs[name], v) if type(v) is int else v for v in pair]
+        out[name] = pair
+    return out
+
+
+def fields(changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Some fields of the record labelled ``changed`` (``"T12"``), references as labels."""
+    refs = REFERENCES.get(_TABLE_OF.get(changed[:1], ""), {})
+    return {
+        name: label(refs[name], value) if name in refs and type(value) is int else _plain(value)
+        for name, value in values.items()
+    }
+
+
+def of(table: str, item: Record) -> dict[str, Any]:
+    """A model record (``records.Task``, ``Activity``, ...) of ``table`` in the contract's shape."""
+    values = _plain(item)
+    doc_id = values.pop("id", None)
+    return record(table, doc_id, values)
+
+
+def _plain(value: Any) -> Any:
+    """Records as dicts of their fields, lists and dicts copied: what JSON can hold."""
+    if isinstance(value, Record):
+        names: tuple[str, ...] = value.__slots__
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+# --- the schema --------------------------------------------------------------------------------
+
+_LABEL = {letter: {"type": "string", "pattern": f"^{letter}[1-9][0-9]*$"} for letter in PREFIX.values()}
+_DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z$",
+}
+_TEXT = {"type": "string"}
+_NUMBER = {"type": "number"}
+_HANDLE = {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"}
+_CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$"}
+_REV = {"type": "integer", "minimum": 1}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": True}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _list(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
+
+_DEFS: dict[str, Any] = {
+    "contribution": _obj(["kind", "description"], kind=_TEXT, description=_TEXT, amount=_nullable(_NUMBER)),
+    "partner": _obj(
+        ["code", "name"],
+        code=_CODE,
+        name=_TEXT,
+        contributions=_list("contribution"),
+        interests_short=_TEXT,
+        interests_long=_TEXT,
+        rev=_REV,
+    ),
+    "member": _obj(["handle", "name", "partner"], handle=_HANDLE, name=_TEXT, partner=_CODE, role=_TEXT, rev=_REV),
+    "norm": _obj(["id", "text"], id=_LABEL["N"], text=_TEXT, agreed_by={"type": "array", "items": _HANDLE}, rev=_REV),
+    "plan": _obj(
+        ["id", "title"], id=_LABEL["P"], title=_TEXT, scope=_TEXT, status=_TEXT, rule=_TEXT, created_at=_TIME, rev=_REV
+    ),
+    "vote": _obj(
+        ["id", "plan", "member", "position"],
+        id=_LABEL["V"],
+        plan=_LABEL["P"],
+        member=_HANDLE,
+        position=_TEXT,
+        comment=_TEXT,
+        at=_TIME,
+    ),
+    "checkin": _obj(["value", "by", "at"], value=_NUMBER, by=_HANDLE, at=_TIME, note=_TEXT),
+    "outcome": _obj(
+        ["id", "plan", "name", "target"],
+        id=_LABEL["O"],
+        plan=_LABEL["P"],
+        name=_TEXT,
+        target=_NUMBER,
+        baseline=_NUMBER,
+        current=_NUMBER,
+        unit=_TEXT,
+        due=_nullable(_DATE),
+        checkins=_list("checkin"),
+        rev=_REV,
+    ),
+    "update": _obj(["by", "at", "text"], by=_HANDLE, at=_TIME, text=_TEXT),
+    "task": _obj(
+        ["id", "plan", "title"],
+        id=_LABEL["T"],
+        plan=_LABEL["P"],
+        title=_TEXT,
+        notes=_TEXT,
+        owner=_nullable(_HANDLE),
+        status=_TEXT,
+        progress={"type": "integer", "minimum": 0, "maximum": 100},
+        due=_nullable(_DATE),
+        outcome=_nullable(_LABEL["O"]),
+        blocked_reason=_TEXT,
+        updates=_list("update"),
+        created_at=_TIME,
+        updated_at=_TIME,
+        rev=_REV,
+    ),
+    "activity": _obj(
+        ["id", "at", "member", "kind", "record"],
+        id=_LABEL["A"],
+        at=_TIME,
+        member=_TEXT,
+        os_user=_TEXT,
+        kind=_TEXT,
+        record=_TEXT,
+        changes={
+            "type": "object",
+            "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2},
+            "description": "field -> [before, after]",
+        },
+        undoes=_nullable(_LABEL["A"]),
+    ),
+}
+
+TABLE_DEFS = {
+    "partners": "partner",
+    "members": "member",
+    "norms": "norm",
+    "plans": "plan",
+    "votes": "vote",
+    "outcomes": "outcome",
+    "tasks": "task",
+    "activity": "activity",
+}
+
+
+def schema(commands: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The contract as one JSON Schema document (draft 2020-12): the records and ``outputs``
+    (more shapes, by name) under ``$defs``; under ``x-commands``, for each command as typed
+    (``"task list"``), the schema of what its ``--json`` prints."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "workplan --json output",
+        "description": (
+            "What `workplan ... --json` prints. Ids are labels (T12, P3, O4, N2, V7, A41), also in "
+            "references; dates are YYYY-MM-DD; times are ISO 8601 UTC with Z; records may carry "
+            "fields a newer workplan added."
+        ),
+        "$defs": {**_DEFS, **outputs},
+        "x-commands": {name: commands[name] for name in sorted(commands)},
+    }
+
+
+def ref(name: str) -> dict[str, str]:
+    """``{"$ref": "#/$defs/NAME"}``: a record's or an output's schema, for command tables."""
+    return _ref(name)
+
+
+def array_of(name: str) -> dict[str, Any]:
+    """The schema of a JSON array of ``name`` records."""
+    return _list(name)
