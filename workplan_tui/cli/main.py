@@ -18,7 +18,7 @@ from workplan_tui.cli import render
 from workplan_tui.cli.base import CONTEXT, Env, changes_text, emit, fail, json_option, pass_env
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.records import Activity
+from workplan_tui.model.records import Activity, label
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -177,7 +177,7 @@ def init(env: Env, name: str | None, purpose: str, as_json: bool) -> None:
         fail("--name must be 1 to 200 characters")
     env.store.create(name, purpose.strip())
     data = env.store.read().partnership
-    record = {"name": data.name, "purpose": data.purpose, "stage": data.stage, "file": str(env.path)}
+    record = {**contract.partnership(data), "file": str(env.path)}
     emit(record, as_json, f"Created {env.path} for {clean(name)}. Next: workplan partner add CODE --name NAME")
 
 
@@ -209,15 +209,16 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 
 
 @cli.command()
+@json_option
 @pass_env
-def check(env: Env) -> None:
+def check(env: Env, as_json: bool) -> None:
     """Validate the file: exit 0 when sound, else 1 with every problem listed.
 
-    Also reports temporary files left by an interrupted write (the next write removes them).
+    Also checks the activity log and reports temporary files left by an interrupted write
+    (the next write removes them). Example: workplan check --json
     """
     path = env.store.path
-    if path != env.path:
-        click.echo(f"{clean(env.path)}: a symbolic link to {clean(path)}; workplan locks and writes there")
+    report: dict[str, Any] = {"file": str(env.path), "link_to": str(path) if path != env.path else None}
     orphans = find_temp_files(path)
     if orphans:
         try:
@@ -225,46 +226,65 @@ def check(env: Env) -> None:
                 orphans = find_temp_files(path)  # under the lock none can be in use
         except StoreError:
             pass
-    for name in orphans:
-        click.echo(f"{clean(path.parent / name)}: left by an interrupted write; the next write removes it", err=True)
+    report["temp_files"] = [str(path.parent / name) for name in orphans]
     try:
         data = parse(path, read_bytes(path)[0])
-        problems = schema.validate(data)
+        problems = [str(p) for p in schema.validate(data)]
     except schema.NewerSchemaError as exc:
-        problems = exc.problems
-    except StoreError as exc:
-        click.echo(f"workplan: error: {clean(str(exc))}", err=True)
+        data, problems = None, [str(p) for p in exc.problems]
+    except StoreError as exc:  # not readable at all: one line, no list
+        data, problems = None, [str(exc)]
+        report["unreadable"] = True
+    report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
+    report["log_last"] = None
+    if data is not None and not problems:
+        workplan = schema.build(data)
+        history = env.store.history_of(data)
+        try:
+            report["log_problems"] = history.problems()
+        except StoreError as exc:
+            report["log_problems"] = [str(exc)]
+        report["schema_version"] = workplan.partnership.schema_version
+        report["counts"] = {
+            "partners": len(workplan.partners),
+            "members": len(workplan.members),
+            "plans": len(workplan.plans),
+            "outcomes": len(workplan.outcomes),
+            "tasks": len(workplan.tasks),
+        }
+        report["log_last"] = label("activity", history.last) if history.last else None
+    if as_json:
+        click.echo(render.to_json(report))
+    else:
+        _check_text(report)
+    if report["problems"] or report["temp_files"] or report["log_problems"]:
         sys.exit(1)
-    if problems:
-        for problem in problems:
-            click.echo(f"{clean(path)}: {clean(str(problem))}", err=True)
-        click.echo(f"{len(problems)} problem(s) found; the file was not changed.", err=True)
-        sys.exit(1)
-    workplan = schema.build(data)
-    history = env.store.history_of(data)
-    try:
-        log_problems = history.problems()
-    except StoreError as exc:
-        log_problems = [str(exc)]
-    for line in log_problems:
+
+
+def _check_text(report: dict[str, Any]) -> None:
+    """``check`` for people: problems on stderr, one line of verdict on stdout."""
+    file, real = clean(report["file"]), clean(report["link_to"] or report["file"])
+    if report["link_to"]:
+        click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
+    for name in report["temp_files"]:
+        click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
+    if report.get("unreadable"):
+        click.echo(f"workplan: error: {clean(report['problems'][0])}", err=True)
+        return
+    if report["problems"]:
+        for problem in report["problems"]:
+            click.echo(f"{real}: {clean(problem)}", err=True)
+        click.echo(f"{len(report['problems'])} problem(s) found; the file was not changed.", err=True)
+        return
+    for line in report["log_problems"]:
         click.echo(clean(line), err=True)
+    counts = report["counts"]
     click.echo(
-        f"{clean(path)}: {'sound' if not log_problems else 'sound, but its activity log is not'} "
-        f"(schema {workplan.partnership.schema_version}; "
-        + ", ".join(
-            _count(n, noun)
-            for n, noun in (
-                (len(workplan.partners), "partner"),
-                (len(workplan.members), "member"),
-                (len(workplan.plans), "plan"),
-                (len(workplan.outcomes), "outcome"),
-                (len(workplan.tasks), "task"),
-            )
-        )
-        + (f"; log up to A{history.last})" if history.last else "; empty log)")
+        f"{real}: {'sound' if not report['log_problems'] else 'sound, but its activity log is not'} "
+        f"(schema {report['schema_version']}; "
+        + ", ".join(_count(counts[table], table[:-1]) for table in counts)
+        + (f"; log up to {report['log_last']})" if report["log_last"] else "; empty log)")
     )
-    if orphans or log_problems:
-        sys.exit(1)
 
 
 def _count(n: int, noun: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workplan_tui.model.records import PREFIX, Record, label
+from workplan_tui.model.records import PREFIX, Partnership, Record, label
 
 # Fields that hold another record's id, by table: shown as that record's label.
 REFERENCES: dict[str, dict[str, str]] = {
@@ -77,6 +77,19 @@ def fields(changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
+    """The partnership (meta record 1, stored or a model ``Partnership``) as scripts see it:
+    name, purpose, stage and schema version; the file's own bookkeeping (the log's commit
+    marker, the seal) is not shown."""
+    fields: Mapping[str, Any] = _plain(meta) if isinstance(meta, Partnership) else meta
+    return {
+        "name": fields.get("name"),
+        "purpose": fields.get("purpose", ""),
+        "stage": fields.get("stage", "forming"),
+        "schema_version": fields.get("schema_version"),
+    }
+
+
 def of(table: str, item: Record) -> dict[str, Any]:
     """A model record (``records.Task``, ``Activity``, ...) of ``table`` in the contract's shape."""
     values = _plain(item)
@@ -129,6 +142,9 @@ def _list(name: str) -> dict[str, Any]:
 
 
 _DEFS: dict[str, Any] = {
+    "partnership": _obj(
+        ["name", "purpose", "stage"], name=_TEXT, purpose=_TEXT, stage=_TEXT, schema_version={"type": "integer"}
+    ),
     "contribution": _obj(["kind", "description"], kind=_TEXT, description=_TEXT, amount=_nullable(_NUMBER)),
     "partner": _obj(
         ["code", "name"],

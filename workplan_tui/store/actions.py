@@ -151,7 +151,7 @@ def set_stage(store: Store, stage: str) -> Record:
     with store.transaction() as tx:
         tx.require_member()
         tx.update("meta", 1, {"stage": stage}, kind="partnership.stage", record="partnership")
-        return dict(tx.get("meta", 1))
+        return contract.partnership(tx.get("meta", 1))
 
 
 # --- plans and votes -----------------------------------------------------------------
