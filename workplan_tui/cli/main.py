@@ -403,6 +403,18 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
 
 
+@cli.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON contract of every --json output, as JSON Schema (draft 2020-12).
+
+    Records use labels for ids and references (T12, P3), ISO dates and UTC times with Z;
+    "x-commands" names the schema each command prints. Example: workplan schema > workplan.schema.json
+    """
+    from workplan_tui.cli.outputs import document
+
+    click.echo(render.to_json(document()))
+
+
 @cli.command("stage")
 @click.argument("stage", type=click.Choice(["forming", "storming", "norming", "performing"]))
 @json_option

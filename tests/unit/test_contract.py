@@ -1,0 +1,132 @@
+"""Every command's --json output against the published contract (`workplan schema`, issue 12)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+from jsonschema import Draft202012Validator
+
+from workplan_tui.cli.main import cli
+from workplan_tui.cli.outputs import COMMANDS, document
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "workplan.schema.json"
+
+# Each command's --json run, in an order that works on the seeded partnership (tests/conftest.py).
+RUNS: list[tuple[str, list[str], str]] = [
+    ("status", ["status"], "alice"),
+    ("check", ["check"], "alice"),
+    ("stage", ["stage", "norming"], "alice"),
+    ("partner add", ["partner", "add", "SCHOOLS", "--name", "Schools", "--contribution", "staff:teachers:3"], "alice"),
+    ("partner list", ["partner", "list"], "alice"),
+    ("member add", ["member", "add", "dave", "--name", "Dave", "--partner", "schools"], "alice"),
+    ("member list", ["member", "list"], "alice"),
+    ("norm add", ["norm", "add", "We say so in advance if we miss a meeting."], "alice"),
+    ("norm agree", ["norm", "agree", "N1"], "bob"),
+    ("norm list", ["norm", "list"], "alice"),
+    ("plan add", ["plan", "add", "Winter boxes", "--rule", "majority"], "alice"),
+    ("plan propose", ["plan", "propose", "P2"], "alice"),
+    ("vote", ["vote", "P2", "agree"], "alice"),
+    ("vote", ["vote", "P2", "agree"], "bob"),
+    ("vote", ["vote", "P2", "disagree", "--comment", "not this winter"], "carol"),
+    ("vote", ["vote", "P2", "agree"], "dave"),
+    ("plan activate", ["plan", "activate", "P2"], "alice"),
+    (
+        "outcome add",
+        ["outcome", "add", "P1", "Meals", "--target", "100", "--unit", "meals", "--due", "dec 31"],
+        "alice",
+    ),
+    ("outcome checkin", ["outcome", "checkin", "O2", "40", "--note", "week 1"], "alice"),
+    ("outcome list", ["outcome", "list"], "alice"),
+    ("task add", ["task", "add", "P1", "Order soil", "--owner", "bob", "--due", "fri", "--outcome", "O1"], "alice"),
+    ("task progress", ["task", "progress", "T4", "+30"], "alice"),
+    ("task status", ["task", "status", "T2", "blocked", "--reason", "waiting for the permit"], "alice"),
+    ("task done", ["task", "done", "T3"], "alice"),
+    ("task assign", ["task", "assign", "T1", "carol"], "alice"),
+    ("task due", ["task", "due", "T1", "in 2 weeks"], "alice"),
+    ("task note", ["task", "note", "T4", "Called the supplier"], "alice"),
+    ("task list", ["task", "list"], "alice"),
+    ("task show", ["task", "show", "T4"], "alice"),
+    ("plan list", ["plan", "list"], "alice"),
+    ("plan show", ["plan", "show", "P1"], "alice"),
+    ("log", ["log", "--limit", "50"], "alice"),
+    ("undo", ["undo"], "alice"),
+    ("plan complete", ["plan", "complete", "P2"], "alice"),
+    ("plan archive", ["plan", "archive", "P2"], "alice"),
+    ("status", ["status", "--since", "2020-01-01"], "bob"),
+]
+
+
+def json_commands(group: click.Group, ctx: click.Context, prefix: str = "") -> list[str]:
+    """Every command (as typed) that has a --json option, lazily loaded groups included."""
+    found = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        if isinstance(command, click.Group):
+            found += json_commands(command, ctx, f"{prefix}{name} ")
+        elif any(p.name == "as_json" for p in command.params):
+            found.append(f"{prefix}{name}")
+    return found
+
+
+def test_every_json_command_has_a_published_schema() -> None:
+    with click.Context(cli) as ctx:
+        assert sorted(json_commands(cli, ctx)) == sorted(COMMANDS)
+
+
+def test_the_schema_file_in_the_repository_is_what_workplan_schema_prints(run) -> None:
+    printed = json.loads(run("schema").stdout)
+    Draft202012Validator.check_schema(printed)
+    assert printed == document()
+    assert json.loads(SCHEMA_FILE.read_text()) == printed, "regenerate: workplan schema > schema/workplan.schema.json"
+
+
+def test_every_json_output_follows_the_contract(run, tmp_path: Path) -> None:
+    schema = document()
+    outputs: dict[str, list[Any]] = {}
+    for name, args, user in RUNS:
+        result = run(*args, "--json", user=user)
+        assert result.exit_code == 0, f"{name}: {result.output}"
+        outputs.setdefault(name, []).append(json.loads(result.stdout))
+    new = tmp_path / "new.json"
+    outputs["init"] = [json.loads(run("init", "--name", "New", "--json", path=new).stdout)]
+    demo = tmp_path / "demo.json"
+    outputs["demo"] = [json.loads(run("demo", "--out", str(demo), "--json", path=demo).stdout)]
+    assert sorted(outputs) == sorted(COMMANDS)  # every command ran
+    for name, printed in outputs.items():
+        validator = Draft202012Validator(
+            {"$defs": schema["$defs"], **COMMANDS[name]}, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        for value in printed:
+            errors = sorted(validator.iter_errors(value), key=str)
+            assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+            assert_contract_rules(value, name)
+
+
+REPR = re.compile(r"^[A-Z][A-Za-z]+\(\w+=")  # CheckIn(value=120, ...): a Python object printed as text
+REFERENCE = {"plan": "P", "outcome": "O", "undoes": "A"}
+
+
+def assert_contract_rules(value: Any, where: str) -> None:
+    """Rules no schema keyword says at once: no Python reprs anywhere, references always labels."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in REFERENCE and item is not None and not isinstance(item, dict | list):
+                assert isinstance(item, str) and item.startswith(REFERENCE[key]), f"{where}: {key}={item!r}"
+            assert_contract_rules(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            assert_contract_rules(item, where)
+    elif isinstance(value, str):
+        assert not REPR.match(value), f"{where}: {value[:60]!r}"
+
+
+def test_log_changes_of_references_are_labels(run) -> None:
+    run("task", "add", "P1", "Linked", "--outcome", "O1")
+    entries = json.loads(run("log", "--json").stdout)
+    added = next(e for e in entries if e["record"] == "T4")
+    assert added["changes"]["outcome"][1] == "O1" and added["changes"]["plan"][1] == "P1"

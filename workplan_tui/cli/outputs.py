@@ -1,0 +1,151 @@
+"""What each command prints with ``--json``, as JSON Schema: ``workplan schema`` prints it.
+
+The records' own schemas are in ``model/contract.py``; here are the shapes made of them
+(a listing is an array of records, a summary an object holding records) and, in
+``COMMANDS``, which shape each command prints. ``tests/unit/test_contract.py`` runs every
+command with ``--json`` and validates its output against this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workplan_tui.model import contract
+
+ref, array_of = contract.ref, contract.array_of
+
+_BUY_IN = {
+    "type": "object",
+    "required": ["rule", "tally", "not_voted", "may_activate", "missing"],
+    "properties": {
+        "rule": {"type": "string"},
+        "tally": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "not_voted": {"type": "array", "items": {"type": "string"}},
+        "may_activate": {"type": "boolean"},
+        "missing": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _with(base: str, **extra: Any) -> dict[str, Any]:
+    """A record with more fields: ``{"allOf": [record, {required extra fields}]}``."""
+    return {"allOf": [ref(base), {"type": "object", "required": sorted(extra), "properties": extra}]}
+
+
+_OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"})
+_TASK_LIST = {"type": "array", "items": ref("task")}
+
+OUTPUTS: dict[str, Any] = {
+    "plan_figures": _with(
+        "plan",
+        progress={"type": "number"},
+        buy_in=_BUY_IN,
+        outcomes={"type": "array", "items": _OUTCOME_PROGRESS},
+        tasks={"type": "integer"},
+        done={"type": "integer"},
+        overdue={"type": "integer"},
+        blocked={"type": "integer"},
+        due_this_week={"type": "integer"},
+    ),
+    "status": {
+        "type": "object",
+        "required": ["partnership", "date", "member", "mine", "plans", "due_this_week", "changed", "needs_attention"],
+        "properties": {
+            "partnership": ref("partnership"),
+            "date": {"type": "string", "format": "date"},
+            "member": {"type": "string"},
+            "mine": {
+                "type": "object",
+                "required": ["tasks", "waiting_for_my_vote"],
+                "properties": {"tasks": _TASK_LIST, "waiting_for_my_vote": array_of("plan")},
+            },
+            "plans": array_of("plan_figures"),
+            "due_this_week": _TASK_LIST,
+            "changed": {
+                "type": "object",
+                "required": ["since", "entries"],
+                "properties": {"since": {"type": "string", "format": "date"}, "entries": array_of("activity")},
+            },
+            "needs_attention": {
+                "type": "object",
+                "required": ["overdue", "blocked", "stale", "waiting_for_my_vote"],
+                "properties": {
+                    "overdue": _TASK_LIST,
+                    "blocked": _TASK_LIST,
+                    "stale": _TASK_LIST,
+                    "waiting_for_my_vote": array_of("plan"),
+                },
+            },
+        },
+    },
+    "check": {
+        "type": "object",
+        "required": ["file", "sound", "problems", "log_problems", "temp_files", "counts", "log_last"],
+        "properties": {
+            "file": {"type": "string"},
+            "link_to": {"type": ["string", "null"]},
+            "sound": {"type": "boolean"},
+            "problems": {"type": "array", "items": {"type": "string"}},
+            "log_problems": {"type": "array", "items": {"type": "string"}},
+            "temp_files": {"type": "array", "items": {"type": "string"}},
+            "schema_version": {"type": ["integer", "null"]},
+            "counts": {"type": ["object", "null"], "additionalProperties": {"type": "integer"}},
+            "log_last": {"anyOf": [{"type": "string", "pattern": "^A[1-9][0-9]*$"}, {"type": "null"}]},
+        },
+    },
+    "undo": {
+        "type": "object",
+        "required": ["undone", "kind", "record", "restored"],
+        "properties": {
+            "undone": {"type": "string", "pattern": "^A[1-9][0-9]*$"},
+            "kind": {"type": "string"},
+            "record": {"type": "string"},
+            "restored": {"type": "object"},
+        },
+    },
+}
+
+_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note")
+
+COMMANDS: dict[str, Any] = {
+    "init": _with("partnership", file={"type": "string"}),
+    "demo": {"allOf": [ref("status"), {"type": "object", "required": ["file"]}]},
+    "status": ref("status"),
+    "check": ref("check"),
+    "log": array_of("activity"),
+    "undo": ref("undo"),
+    "stage": ref("partnership"),
+    "partner add": ref("partner"),
+    "partner list": {"type": "array", "items": _with("partner", members={"type": "array"})},
+    "member add": ref("member"),
+    "member list": array_of("member"),
+    "norm add": ref("norm"),
+    "norm agree": ref("norm"),
+    "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
+    "plan add": ref("plan"),
+    **{f"plan {move}": ref("plan") for move in ("propose", "activate", "complete", "archive")},
+    "plan list": {
+        "type": "array",
+        "items": _with("plan", progress={"type": "number"}, buy_in={"type": "object"}, tasks={"type": "integer"}),
+    },
+    "plan show": _with(
+        "plan",
+        progress={"type": "number"},
+        progress_formula={"type": "string"},
+        buy_in={"type": "object", "properties": {"votes": {"type": "object", "additionalProperties": ref("vote")}}},
+        outcomes=array_of("outcome"),
+        tasks=_TASK_LIST,
+    ),
+    "vote": ref("vote"),
+    "outcome add": ref("outcome"),
+    "outcome checkin": ref("outcome"),
+    "outcome list": {"type": "array", "items": _OUTCOME_PROGRESS},
+    **{f"task {change}": ref("task") for change in _TASK_CHANGES},
+    "task list": _TASK_LIST,
+    "task show": _with("task", history=array_of("activity")),
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole contract, as ``workplan schema`` prints it."""
+    return contract.schema(COMMANDS, OUTPUTS)
