@@ -234,3 +234,42 @@ def test_setting_up_cannot_lock_the_setter_out(run, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "PARKS" in result.stdout  # codes match ignoring case, stored as defined
     assert run("member", "add", "bob", "--name", "Bob", "--partner", "Parks", path=new).exit_code == 0
     assert json.loads(run("member", "list", "--json", path=new).stdout)[1]["partner"] == "PARKS"
+
+
+def test_status_is_a_morning_summary_that_cuts_nothing_that_matters(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    reason = "the district has not approved weekend access to the school grounds yet"
+    run("task", "status", "T2", "blocked", "--reason", reason)
+    run("outcome", "add", "P1", "Students taking part in garden lessons every week", "--target", "600")
+    run("plan", "add", "Old pilot")
+    run("plan", "archive", "P2")
+    out = run("status").stdout
+    assert max(len(line) for line in out.splitlines()) <= 60
+    words = " ".join(out.split())
+    assert "because: " + reason in words  # wrapped, whole
+    assert "Students taking part in garden lessons every week 0 / 600 (0%)" in words
+    assert "Closed: P2 Old pilot (archived)" in out and "P2 Old pilot  [" not in out  # folded into one line
+    assert out.index("Mine (alice)") < out.index("P1 Gardens") < out.index("Due this week")
+    assert "Changed since" in out and "T2 status todo → blocked" in words
+
+
+def test_status_since_and_all(run, wp: Path) -> None:
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    store = make_store(wp)
+    for i in range(12):
+        actions.add_task(store, 1, f"Old task {i}", owner="bob", due=None)
+    data = json.loads(wp.read_text())  # make them stale: last touched long ago
+    for record in data["tasks"].values():
+        record["updated_at"] = "2026-01-05T10:00:00Z"
+    from workplan_tui.store.layout import serialize
+
+    wp.write_bytes(serialize(data))
+    out = run("status").stdout
+    assert "Stale: 15 with no update for 14+ days; the 5 longest untouched:" in out
+    assert out.count("last update") == 5 and "(every one: workplan status --all)" in out
+    assert run("status", "--all").stdout.count("last update") == 15
+    since = run("status", "--since", "2020-01-01").stdout
+    assert "Changed since Wed 1 Jan 2020 (11+)" in since and "plan - → P1" in since
+    assert run("status", "--since", "next year").exit_code == 1

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.model import dates
+from workplan_tui.model import contract, dates
 from workplan_tui.model.records import Activity, Workplan, parse_label
 from workplan_tui.model.text import clean, short
 from workplan_tui.store.store import Store, acting_member, utc_now
@@ -83,9 +83,11 @@ def due_date(env: Env, text: str | None) -> str | None:
     return when.isoformat()
 
 
-def changes_text(entry: Activity) -> str:
-    """A log entry's changes on one line: 'progress 40 → 60; status todo → doing'."""
-    return "; ".join(f"{k} {short(v[0], 40)} → {short(v[1], 40)}" for k, v in entry.changes.items())
+def changes_text(entry: Activity, room: int = 40) -> str:
+    """A log entry's changes on one line: 'progress 40 → 60; outcome - → O3' (each value
+    cut to ``room`` characters; references as labels)."""
+    pairs = contract.changes(entry.record, entry.changes)
+    return "; ".join(f"{k} {short(v[0], room)} → {short(v[1], room)}" for k, v in pairs.items())
 
 
 def due_full(t: Any, today: date) -> str:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from workplan_tui.cli.base import changes_text
 from workplan_tui.cli.render import bar, fit, outcome_line, task_line, width, wrap
 from workplan_tui.model import contract, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
 from workplan_tui.model.records import Activity, Task, Workplan
-from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.model.text import clean, stamp
 
 LIMIT = 10  # tasks listed in each part before "... and N more"
 STALE_SHOWN = 5  # the longest untouched stale tasks listed without --all
@@ -76,7 +77,7 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     count = f"{len(changes)}{'+' if more_changes else ''}"
     out += ["", f"Changed since {day} ({count})" if changes else f"No changes since {day}."]
     for entry in changes[:CHANGES_SHOWN]:
-        what = "; ".join(f"{k} {short(v[0], 30)} → {short(v[1], 30)}" for k, v in entry.changes.items())
+        what = changes_text(entry, 30)
         out.append(
             fit(f"  {stamp(entry.at)[5:16]}  {clean(entry.member)}  {clean(entry.record)} {what or entry.kind}", cols)
         )

@@ -48,7 +48,7 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
         if name in refs and type(value) is int:
             value = label(refs[name], value)
         elif name == "changes" and table == "activity" and isinstance(value, Mapping):
-            value = _changes(str(raw.get("record", "")), value)
+            value = changes(str(raw.get("record", "")), value)
         out[name] = _plain(value)
     return out
 
@@ -56,12 +56,12 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
 _TABLE_OF = {letter: table for table, letter in PREFIX.items()}
 
 
-def _changes(changed: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     """A log entry's ``{field: [before, after]}`` with ids of references as labels
     (``"outcome": [null, "O3"]`` for an entry on ``T12``)."""
     refs = REFERENCES.get(_TABLE_OF.get(changed[:1], ""), {})
     out = {}
-    for name, pair in changes.items():
+    for name, pair in pairs.items():
         if name in refs and isinstance(pair, list):
             pair = [label(refs[name], v) if type(v) is int else v for v in pair]
         out[name] = pair
