@@ -273,3 +273,39 @@ def test_status_since_and_all(run, wp: Path) -> None:
     since = run("status", "--since", "2020-01-01").stdout
     assert "Changed since Wed 1 Jan 2020 (11+)" in since and "plan - → P1" in since
     assert run("status", "--since", "next year").exit_code == 1
+
+
+def test_task_list_search_and_sort(run) -> None:
+    run("task", "progress", "T2", "60")
+    run("task", "status", "T3", "blocked", "--reason", "no volunteers yet")
+
+    def ids(*args: str) -> list[str]:
+        return [t["id"] for t in json.loads(run("task", "list", *args, "--json").stdout)]
+
+    assert ids("--search", "beds") == ["T2"]
+    assert ids("--search", "owner:bob") == ["T2"] and ids("--search", "partner:parks") == ["T1"]
+    assert ids("--search", "overdue") == ["T1"] and ids("--search", "blocked") == ["T3"]
+    assert ids("--search", "BEDS bob") == ["T2"] and ids("--search", "beds alice") == []
+    assert ids("--sort", "progress") == ["T1", "T3", "T2"]
+    assert ids("--sort", "due") == ["T1", "T2", "T3"]  # no due date last
+    assert ids("--sort", "owner") == ["T1", "T2", "T3"]  # unassigned last
+    assert ids("--sort", "updated")[-1] == "T1"  # the one not changed since it was made comes last
+    assert "No tasks match." in run("task", "list", "--search", "nothing-like-this").stdout
+    assert run("task", "list", "--sort", "colour").exit_code == 2
+
+
+def test_log_filters_by_member_plan_and_kind(run) -> None:
+    run("plan", "add", "Winter boxes")
+    run("task", "add", "P2", "Find supplier")
+    run("task", "progress", "T1", "+10", user="bob")
+    run("task", "progress", "T4", "+20")
+
+    def records(*args: str) -> list[str]:
+        return [e["record"] + " " + e["kind"] for e in json.loads(run("log", *args, "--json").stdout)]
+
+    assert records("--member", "bob") == ["T1 task.progress"]
+    assert records("--plan", "P2") == ["T4 task.progress", "T4 task.add", "P2 plan.add"]
+    assert records("--kind", "progress") == ["T4 task.progress", "T1 task.progress"]
+    assert records("--kind", "progress", "--plan", "P1", "--member", "bob") == ["T1 task.progress"]
+    assert "No log entries match." in run("log", "--member", "nobody").stdout
+    assert run("log", "--plan", "P9").exit_code == 1

@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from workplan_tui.cli import render
 from workplan_tui.cli.base import CONTEXT, Env, changes_text, emit, fail, json_option, pass_env
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.records import Activity, label
+from workplan_tui.model.records import Activity, label, parse_label
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -359,22 +359,42 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 )
 @click.option("--until", "until", metavar="DATE", help="Only changes on or before this day.")
 @click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")
+@click.option("--member", metavar="HANDLE", help="Only changes this member made.")
+@click.option("--plan", "plan_label", metavar="P1", help="Only changes to this plan, its votes, tasks and outcomes.")
+@click.option("--kind", metavar="KIND", help="Only this kind of change: progress, task.status, vote, add, undo...")
 @json_option
 @pass_env
-def log(env: Env, limit: int, since: str | None, until: str | None, record: str | None, as_json: bool) -> None:
-    """The activity log, newest first (reads back only as far as it shows, or to --since)."""
+def log(
+    env: Env,
+    limit: int,
+    since: str | None,
+    until: str | None,
+    record: str | None,
+    member: str | None,
+    plan_label: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """The activity log, newest first.
+
+    Reads back only as far as it shows, or to --since, however long the history is.
+    The filters combine. Example: workplan log --plan P2 --kind progress --since mon
+    """
     first = _day(since, env.today(), "--since") if since is not None else None
     last = _day(until, env.today(), "--until") if until is not None else None
     if first and last and first > last:
         fail(f"--since {first} is after --until {last}")
     wanted = record.strip().upper() if record and record.strip()[:1].isalpha() and " " not in record.strip() else record
+    in_plan = _records_of_plan(env, plan_label) if plan_label is not None else None
     history = env.store.history()
     entries = []
     for a in history.newest(record=wanted):
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
             break  # the log is in the order things happened: all older from here
-        if (last and day > last) or (wanted and a.record != wanted):
+        if (last and day > last) or (wanted and a.record != wanted) or (member and a.member != member):
+            continue
+        if kind and not _is_kind(a.kind, kind) or in_plan is not None and not in_plan(a):
             continue
         entries.append(a)
         if len(entries) >= limit:
@@ -383,11 +403,39 @@ def log(env: Env, limit: int, since: str | None, until: str | None, record: str 
         click.echo(render.to_json([contract.of("activity", a) for a in entries]))
         return
     if not entries:
-        click.echo("No log entries match." if first or last or wanted else "The log is empty.")
+        filtered = first or last or wanted or member or kind or plan_label
+        click.echo("No log entries match." if filtered else "The log is empty.")
     cols = render.width()
     for a in entries:
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
         click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes_text(a)}", cols))
+
+
+def _is_kind(kind: str, wanted: str) -> bool:
+    """``--kind`` matches the whole kind (``task.progress``) or either part (``task``, ``progress``)."""
+    wanted = wanted.strip().lower()
+    return wanted in (kind, *kind.split("."))
+
+
+def _records_of_plan(env: Env, typed: str) -> Callable[[Activity], bool]:
+    """Whether a log entry is about plan ``typed`` (P1): the plan itself (and its votes), or a
+    task or outcome of it; a record removed since counts when its entry says which plan."""
+    try:
+        plan_id = parse_label(typed, "plans")
+    except ValueError as exc:
+        fail(f"--plan: {exc}")
+    workplan = env.read()
+    if plan_id not in workplan.plans:
+        fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
+    mine = {label("plans", plan_id)}
+    mine |= {t.label for t in workplan.tasks.values() if t.plan == plan_id}
+    mine |= {o.label for o in workplan.outcomes.values() if o.plan == plan_id}
+
+    def about(entry: Activity) -> bool:
+        pair = entry.changes.get("plan")
+        return entry.record in mine or (isinstance(pair, list) and plan_id in pair)
+
+    return about
 
 
 @cli.command("undo")

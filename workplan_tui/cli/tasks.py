@@ -150,12 +150,38 @@ def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
 @click.option("--owner", default=None, help="Only this member's tasks.")
 @click.option("--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only this status.")
 @click.option("--overdue", is_flag=True, help="Only open tasks past their due date.")
+@click.option(
+    "--search",
+    metavar="WORDS",
+    help="Only tasks matching every word: in the title, notes, owner, partner or status; "
+    "owner:NAME, partner:CODE, status:S, overdue, blocked, due:week.",
+)
+@click.option(
+    "--sort",
+    "sort_by",
+    type=click.Choice(["due", "progress", "owner", "updated"]),
+    default=None,
+    help="Order: due (soonest first), progress (least done first), owner, updated (latest first).",
+)
 @json_option
 @pass_env
 def task_list(
-    env: Env, plan_id: str | None, owner: str | None, status_: str | None, overdue: bool, as_json: bool
+    env: Env,
+    plan_id: str | None,
+    owner: str | None,
+    status_: str | None,
+    overdue: bool,
+    search: str | None,
+    sort_by: str | None,
+    as_json: bool,
 ) -> None:
-    """List tasks, filtered."""
+    """List tasks, filtered and sorted.
+
+    Without --sort, tasks are in the order they were added. Example:
+    workplan task list --plan P2 --search "soil overdue" --sort due
+    """
+    from workplan_tui.model import overview  # only here: start-up time
+
     pid = None
     if plan_id is not None:
         try:
@@ -176,6 +202,11 @@ def task_list(
         and (status_ is None or t.status == status_)
         and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
     ]
+    if search:
+        terms, partner_of = search.split(), {h: m.partner for h, m in workplan.members.items()}
+        items = [t for t in items if overview.task_matches(t, terms, partner_of, env.today())]
+    if sort_by:
+        items = overview.sort_tasks(items, sort_by)
     if as_json:
         click.echo(render.to_json([contract.of("tasks", t) for t in items]))
         return

@@ -172,3 +172,61 @@ def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
         else:
             items.sort(key=lambda t: (t.due or "9999", t.id))
     return columns
+
+
+FILTER_WORDS = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, due:week"
+
+
+def task_matches(task: Task, terms: list[str], partner_of: dict[str, str], today: date) -> bool:
+    """Whether ``task`` matches every one of ``terms`` (a search, case-insensitive):
+
+    * a plain word is found in the title, notes, owner, owner's partner, status or id;
+    * ``owner:NAME``, ``partner:CODE``, ``status:S`` look in that field only;
+    * ``overdue`` (open and past due), ``blocked`` and ``due:week`` (open, due in the next
+      7 days) select by state, as the board's review does.
+
+    ``partner_of`` maps member handles to partner codes.
+    """
+    owner = task.owner or ""
+    partner = partner_of.get(owner, "")
+    open_ = task.status != "done"
+    for term in terms:
+        word = term.lower()
+        key, sep, value = word.partition(":")
+        if word == "overdue":
+            if not (open_ and task.due and task.due < today.isoformat()):
+                return False
+        elif word == "blocked":
+            if task.status != "blocked":
+                return False
+        elif word == "due:week":
+            week = (today + timedelta(days=7)).isoformat()
+            if not (open_ and task.due and today.isoformat() <= task.due < week):
+                return False
+        elif sep and key in ("owner", "partner", "status"):
+            field = {"owner": owner, "partner": partner, "status": task.status}[key]
+            if value and value not in field.lower():
+                return False
+        else:
+            haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
+            if word not in haystack:
+                return False
+    return True
+
+
+SORTS = ("due", "progress", "owner", "updated")
+
+
+def sort_tasks(tasks: list[Task], by: str) -> list[Task]:
+    """Tasks in the order ``by`` names: ``due`` soonest first (none last), ``progress`` least
+    done first, ``owner`` by handle (unassigned last), ``updated`` most recently changed first;
+    ties by id."""
+    if by == "due":
+        return sorted(tasks, key=lambda t: (t.due or "9999", t.id))
+    if by == "progress":
+        return sorted(tasks, key=lambda t: (t.progress, t.id))
+    if by == "owner":
+        return sorted(tasks, key=lambda t: (t.owner is None, (t.owner or "").lower(), t.id))
+    if by == "updated":
+        return sorted(tasks, key=lambda t: (t.updated_at, -t.id), reverse=True)
+    raise ValueError(f"sort by {by!r}: use one of {', '.join(SORTS)}")
