@@ -130,3 +130,35 @@ def test_log_changes_of_references_are_labels(run) -> None:
     entries = json.loads(run("log", "--json").stdout)
     added = next(e for e in entries if e["record"] == "T4")
     assert added["changes"]["outcome"][1] == "O1" and added["changes"]["plan"][1] == "P1"
+
+
+def all_commands(group: click.Group, ctx: click.Context, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += all_commands(command, ctx, f"{prefix}{name} ")
+    return found
+
+
+def test_every_command_helps_in_full_sentences_with_an_example(run, monkeypatch) -> None:
+    """Issue 12: --help for every command in full sentences with an example, nothing cut."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with click.Context(cli) as ctx:
+        commands = all_commands(cli, ctx)
+    for name, command in commands:
+        text = " ".join((command.help or "").split())
+        assert text and text[0].isupper(), f"{name}: {text!r}"
+        if not isinstance(command, click.Group):
+            assert "Example:" in text or "Examples:" in text, f"{name} has no example"
+            example = text[text.index("Example") :]
+            assert all(word in example for word in name.split()), f"{name}'s example does not run it"
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                assert param.help.rstrip(")").endswith((".", "?")), f"{name} {param.opts[0]}: {param.help!r}"
+        shown = run(*name.split(), "--help").stdout
+        body = shown.split("\n", 1)[1]  # after "Usage: ... [ARGS]..."
+        assert "..." not in body, f"{name} --help cuts a line:\n{shown}"
+        assert max(len(line) for line in shown.splitlines()) <= 80

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +39,35 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(])")
+
+
+def summary(command: click.Command) -> str:
+    """A command's first sentence, whole: the line ``--help`` lists it by."""
+    text = " ".join((command.short_help or command.help or "").strip().split("\n\n")[0].split())
+    end = _SENTENCE_END.search(text)
+    return text[: end.end()] if end else text
+
+
+class HelpGroup(click.Group):
+    """A group whose ``--help`` lists each command by its whole first sentence, wrapped.
+
+    Click cuts that sentence to the terminal's width with "..." ("Validate the file: exit 0
+    when sound, else 1 with every..."): a listing of sentences cut in the middle.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 

@@ -15,7 +15,7 @@ import click
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, changes_text, emit, fail, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, changes_text, emit, fail, json_option, pass_env
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.records import Activity, label, parse_label
@@ -36,7 +36,7 @@ LAZY_COMMANDS = {
 }
 
 
-class WorkplanGroup(click.Group):
+class WorkplanGroup(HelpGroup):
     """Turns every expected failure into one line on stderr and a non-zero exit.
 
     Also finds the command groups of ``LAZY_COMMANDS`` in their modules when named.
@@ -130,7 +130,15 @@ def cli(ctx: click.Context, path: Path, theme: str | None) -> None:
 @cli.command("open")
 @pass_env
 def open_cmd(env: Env) -> None:
-    """Open the board (the terminal UI)."""
+    """Open the board, the terminal UI (also what plain `workplan` does).
+
+    Press ? on the board for its keys; --theme NAME before the command picks a theme.
+
+    \b
+    Examples:
+      workplan
+      workplan --theme workplan-light open
+    """
     launch_board(env.store, env.theme)
 
 
@@ -171,14 +179,23 @@ def launch_board(store: Store, theme: str | None) -> None:
 @json_option
 @pass_env
 def init(env: Env, name: str | None, purpose: str, as_json: bool) -> None:
-    """Create a new partnership file (never overwrites one)."""
+    """Create a new partnership file; it never overwrites one.
+
+    Next, add the partners and yourself as the first member (the first member must be you: once
+    a file has members, only members change it).
+
+    \b
+    Example:
+      workplan -f eastside.json init --name 'Eastside Food Access'
+    """
     name = (name or env.path.stem.replace("-", " ").replace("_", " ").title()).strip()
     if not name or len(name) > 200:
         fail("--name must be 1 to 200 characters")
     env.store.create(name, purpose.strip())
     data = env.store.read().partnership
     record = {**contract.partnership(data), "file": str(env.path)}
-    emit(record, as_json, f"Created {env.path} for {clean(name)}. Next: workplan partner add CODE --name NAME")
+    next_step = "workplan partner add CODE --name NAME"
+    emit(record, as_json, f"Created {env.path} for {clean(name)}. Next: {next_step}")
 
 
 @cli.command()
@@ -189,7 +206,12 @@ def init(env: Env, name: str | None, purpose: str, as_json: bool) -> None:
 def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
     """Copy the sample partnership to a fresh file, dated relative to today, and open it.
 
-    Without a terminal (or with --no-open or --json) it prints the path and the status.
+    Without a terminal (or with --no-open or --json) it prints the path and the status instead.
+
+    \b
+    Examples:
+      workplan demo
+      workplan demo --out try.json --no-open
     """
     from workplan_tui.store.sample import write_demo
 
@@ -214,8 +236,13 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 def check(env: Env, as_json: bool) -> None:
     """Validate the file: exit 0 when sound, else 1 with every problem listed.
 
-    Also checks the activity log and reports temporary files left by an interrupted write
-    (the next write removes them). Example: workplan check --json
+    It also checks the activity log and reports temporary files left by an interrupted write
+    (the next write removes them).
+
+    \b
+    Examples:
+      workplan check
+      workplan check --json
     """
     path = env.store.path
     report: dict[str, Any] = {"file": str(env.path), "link_to": str(path) if path != env.path else None}
@@ -311,11 +338,17 @@ def _day(text: str, today: date, option: str) -> str:
 @json_option
 @pass_env
 def status(env: Env, since: str | None, everything: bool, as_json: bool) -> None:
-    """The morning summary: mine first, each plan, due this week, what changed, what needs attention.
+    """Print the morning summary: mine, each plan, due this week, what changed, what needs attention.
 
-    Mine lists my open tasks and the plans waiting for my vote; closed plans fold into one
-    line; stale tasks show as a count with the five longest untouched. --json gives whole
-    records and every item. Example: workplan status --since mon
+    Mine lists my open tasks and the plans waiting for my vote; closed plans fold into one line;
+    stale tasks show as a count with the five longest untouched. --json gives whole records and
+    every item.
+
+    \b
+    Examples:
+      workplan status
+      workplan status --since mon --all
+      workplan status --json
     """
     today = env.today()
     first = date.fromisoformat(_day(since, today, "--since")) if since is not None else today - timedelta(days=1)
@@ -353,7 +386,9 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
+)
 @click.option(
     "--since", "since", metavar="DATE", help="Only changes on or after this day (2026-11-01, mon, '3 days ago')."
 )
@@ -361,7 +396,9 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 @click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")
 @click.option("--member", metavar="HANDLE", help="Only changes this member made.")
 @click.option("--plan", "plan_label", metavar="P1", help="Only changes to this plan, its votes, tasks and outcomes.")
-@click.option("--kind", metavar="KIND", help="Only this kind of change: progress, task.status, vote, add, undo...")
+@click.option(
+    "--kind", metavar="KIND", help="Only this kind of change: progress, task.status, vote, add, undo and so on."
+)
 @json_option
 @pass_env
 def log(
@@ -375,10 +412,15 @@ def log(
     kind: str | None,
     as_json: bool,
 ) -> None:
-    """The activity log, newest first.
+    """Show the activity log, newest first.
 
-    Reads back only as far as it shows, or to --since, however long the history is.
-    The filters combine. Example: workplan log --plan P2 --kind progress --since mon
+    It reads back only as far as it shows, or to --since, however long the history is. The filters combine.
+
+    \b
+    Examples:
+      workplan log --limit 50
+      workplan log --plan P2 --kind progress --since mon
+      workplan log --record T12 --json
     """
     first = _day(since, env.today(), "--since") if since is not None else None
     last = _day(until, env.today(), "--until") if until is not None else None
@@ -442,13 +484,21 @@ def _records_of_plan(env: Env, typed: str) -> Callable[[Activity], bool]:
 @json_option
 @pass_env
 def undo_cmd(env: Env, as_json: bool) -> None:
-    """Undo my last change, unless someone has changed that record since."""
+    """Undo my last change, unless someone has changed that record since.
+
+    The undo is itself logged; running it again undoes my change before that.
+
+    \b
+    Example:
+      workplan undo
+    """
     from workplan_tui.store import actions  # here: status and listings never load it
 
     result = actions.undo(env.store)
     restored = "; ".join(f"{k} → {short(v, 40)}" for k, v in result["restored"].items())
     result["restored"] = contract.fields(result["record"], result["restored"])
-    emit(result, as_json, f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}")
+    what = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])})"
+    emit(result, as_json, f"{what}: {restored}")
 
 
 @cli.command("schema")
@@ -456,7 +506,11 @@ def schema_cmd() -> None:
     """Print the JSON contract of every --json output, as JSON Schema (draft 2020-12).
 
     Records use labels for ids and references (T12, P3), ISO dates and UTC times with Z;
-    "x-commands" names the schema each command prints. Example: workplan schema > workplan.schema.json
+    "x-commands" names the schema each command prints.
+
+    \b
+    Example:
+      workplan schema > workplan.schema.json
     """
     from workplan_tui.cli.outputs import document
 
@@ -468,7 +522,12 @@ def schema_cmd() -> None:
 @json_option
 @pass_env
 def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
-    """Set the partnership's stage."""
+    """Set the partnership's stage: forming, storming, norming or performing.
+
+    \b
+    Example:
+      workplan stage norming
+    """
     from workplan_tui.store import actions
 
     record = actions.set_stage(env.store, stage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, emit, ident, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, ident, json_option, pass_env
 from workplan_tui.model import contract
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -13,7 +13,7 @@ from workplan_tui.store import actions
 # --- norms ----------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 def norm() -> None:
     """Norms: agreed ways of working together."""
 
@@ -23,7 +23,14 @@ def norm() -> None:
 @json_option
 @pass_env
 def norm_add(env: Env, text: str, as_json: bool) -> None:
-    """Propose a norm."""
+    """Propose a norm: a way of working the members agree to keep.
+
+    It is in force once every member has agreed.
+
+    \b
+    Example:
+      workplan norm add 'We say so in advance if we miss a meeting.'
+    """
     record = actions.add_norm(env.store, text)
     emit(record, as_json, f"Added norm {record['id']}: {clean(record['text'])}")
 
@@ -33,7 +40,12 @@ def norm_add(env: Env, text: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:
-    """Agree to a norm."""
+    """Agree to a norm.
+
+    \b
+    Example:
+      workplan norm agree N2
+    """
     record = actions.agree_norm(env.store, norm_id)
     members = env.read().members
     in_force = set(members) <= set(record["agreed_by"])
@@ -45,7 +57,12 @@ def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:
 @json_option
 @pass_env
 def norm_list(env: Env, as_json: bool) -> None:
-    """List norms and who has agreed."""
+    """List the norms and who has agreed to each.
+
+    \b
+    Example:
+      workplan norm list
+    """
     workplan = env.read()
     members = set(workplan.members)
     rows = []

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, emit, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, json_option, pass_env
 from workplan_tui.model import contract
 from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES
 from workplan_tui.model.text import clean
@@ -16,7 +16,7 @@ from workplan_tui.store import actions
 # --- partners and members ------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 def partner() -> None:
     """Partner organisations and what they contribute."""
 
@@ -55,7 +55,15 @@ def _contribution(ctx: click.Context, param: click.Parameter, values: tuple[str,
 def partner_add(
     env: Env, code: str, name: str, contributions: list[Any], short_term: str, long_term: str, as_json: bool
 ) -> None:
-    """Add a partner organisation with a short CODE (e.g. PARKS)."""
+    """Add a partner organisation with a short CODE such as PARKS.
+
+    Codes are matched ignoring case everywhere. --contribution says what the partner brings;
+    repeat it for more.
+
+    \b
+    Example:
+      workplan partner add PARKS --name Parks --contribution staff:gardeners:9000
+    """
     record = actions.add_partner(env.store, code, name, contributions, short_term, long_term)
     emit(record, as_json, f"Added partner {clean(code)}: {clean(name)}")
 
@@ -64,7 +72,12 @@ def partner_add(
 @json_option
 @pass_env
 def partner_list(env: Env, as_json: bool) -> None:
-    """List partners, their members and contributions."""
+    """List the partners, their members and contributions.
+
+    \b
+    Example:
+      workplan partner list
+    """
     workplan = env.read()
     if as_json:
         click.echo(
@@ -93,20 +106,28 @@ def partner_list(env: Env, as_json: bool) -> None:
             click.echo(render.wrap(f"    {c.kind:<11} {clean(c.description)}{amount}"))
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 def member() -> None:
     """People: who they are and which partner they belong to."""
 
 
 @member.command("add")
 @click.argument("handle")
-@click.option("--name", required=True, help="Display name.")
-@click.option("--partner", "partner_code", required=True, help="Partner CODE.")
+@click.option("--name", required=True, help="Their name as the others know it.")
+@click.option("--partner", "partner_code", required=True, help="The CODE of the partner organisation they belong to.")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @json_option
 @pass_env
 def member_add(env: Env, handle: str, name: str, partner_code: str, role: str, as_json: bool) -> None:
-    """Add a member; HANDLE is their Unix login."""
+    """Add a member: a person of a partner organisation.
+
+    HANDLE is their Unix login (what they are known as when they run workplan). The first member
+    of a new file must be you.
+
+    \b
+    Example:
+      workplan member add alice --name 'Alice Moreno' --partner PARKS --role lead
+    """
     record = actions.add_member(env.store, handle, name, partner_code, role)
     emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record['partner'])}, {role})")
 
@@ -115,7 +136,12 @@ def member_add(env: Env, handle: str, name: str, partner_code: str, role: str, a
 @json_option
 @pass_env
 def member_list(env: Env, as_json: bool) -> None:
-    """List members."""
+    """List the members, their partners and roles.
+
+    \b
+    Example:
+      workplan member list --json
+    """
     workplan = env.read()
     members = list(workplan.members.values())
     if as_json:

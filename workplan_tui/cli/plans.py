@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, emit, fail, ident, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, fail, ident, json_option, pass_env
 from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
 from workplan_tui.model.text import clean
@@ -18,19 +18,33 @@ from workplan_tui.store import actions
 # --- plans and votes ----------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 def plan() -> None:
     """Work plans (boards): draft → proposed → active → completed / archived."""
 
 
 @plan.command("add")
 @click.argument("title")
-@click.option("--scope", default="", help="What the plan covers.")
-@click.option("--rule", type=click.Choice(RULES), default="consensus", show_default=True, help="Buy-in rule.")
+@click.option("--scope", default="", help="What the plan covers, in a sentence or two.")
+@click.option(
+    "--rule",
+    type=click.Choice(RULES),
+    default="consensus",
+    show_default=True,
+    help="The buy-in the plan needs to become active.",
+)
 @json_option
 @pass_env
 def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None:
-    """Add a work plan (starts as a draft)."""
+    """Add a work plan; it starts as a draft.
+
+    The rule says what buy-in it needs to become active: consensus (everyone agrees, nobody
+    blocks), partners (every partner organisation agrees) or majority.
+
+    \b
+    Example:
+      workplan plan add 'Winter meal boxes' --rule partners
+    """
     record = actions.add_plan(env.store, title, scope, rule)
     emit(record, as_json, f"Added plan {record['id']}: {clean(title)} (draft, rule: {rule})")
 
@@ -39,7 +53,12 @@ def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None
 @json_option
 @pass_env
 def plan_list(env: Env, as_json: bool) -> None:
-    """List plans with progress and buy-in."""
+    """List the plans with their progress and buy-in.
+
+    \b
+    Example:
+      workplan plan list
+    """
     workplan = env.read()
     from workplan_tui.model import overview  # only here: start-up time
 
@@ -80,7 +99,12 @@ def plan_list(env: Env, as_json: bool) -> None:
 @json_option
 @pass_env
 def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
-    """A plan in full: progress (and how it is computed), buy-in, outcomes, tasks."""
+    """Show a plan in full: progress and how it is computed, buy-in, outcomes and tasks.
+
+    \b
+    Example:
+      workplan plan show P2
+    """
     workplan = env.read()
     the_plan = workplan.plans.get(plan_id)
     if the_plan is None:
@@ -156,11 +180,11 @@ def _plan_move(action: str) -> Callable[..., None]:
         emit(record, as_json, f"{record['id']} is now {record['status']}")
 
     command.__doc__ = {
-        "propose": "Propose a draft plan for buy-in votes.",
-        "activate": "Make a proposed plan active (refused, with reasons, without buy-in).",
-        "complete": "Mark an active plan completed.",
-        "archive": "Archive a plan.",
-    }[action]
+        "propose": "Propose a draft plan for buy-in: members can vote on it from now on.",
+        "activate": "Make a proposed plan active; refused, with the reasons, without the buy-in its rule asks for.",
+        "complete": "Mark an active plan completed; its tasks leave the daily summary.",
+        "archive": "Archive a plan: closed for good; its tasks leave the daily summary.",
+    }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2\n    "
     return command
 
 
@@ -175,7 +199,16 @@ for _action in ("propose", "activate", "complete", "archive"):
 @json_option
 @pass_env
 def vote_cmd(env: Env, plan_id: int, position: str, comment: str, as_json: bool) -> None:
-    """Cast or change my buy-in vote on a plan (disagree and block need --comment saying why)."""
+    """Cast or change my buy-in vote on a plan.
+
+    A member who disagrees or blocks says why with --comment, so the others know what
+    would change their mind. A later vote replaces an earlier one; both stay in history.
+
+    \b
+    Examples:
+      workplan vote P2 agree
+      workplan vote P2 block --comment 'No cold storage until March'
+    """
     problem = rules.vote_problem(position, comment)
     if problem:
         fail(f"{problem}: add --comment TEXT")

@@ -10,6 +10,7 @@ from workplan_tui.cli import render
 from workplan_tui.cli.base import (
     CONTEXT,
     Env,
+    HelpGroup,
     changes_text,
     due_date,
     due_full,
@@ -28,7 +29,7 @@ from workplan_tui.store.storage import StoreError
 # --- tasks -------------------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 def task() -> None:
     """Tasks: owner, status, progress, due date."""
 
@@ -36,10 +37,10 @@ def task() -> None:
 @task.command("add")
 @click.argument("plan_id", callback=ident("plans"))
 @click.argument("title")
-@click.option("--owner", default=None, help="Member HANDLE.")
+@click.option("--owner", default=None, help="The member who owns it (their handle).")
 @click.option("--due", default=None, help="When: e.g. fri, next friday, in 2 weeks, dec 15, 2026-12-15.")
-@click.option("--outcome", "outcome_id", default=None, help="Linked outcome id (e.g. O2).")
-@click.option("--notes", default="", help="Details.")
+@click.option("--outcome", "outcome_id", default=None, help="The outcome it moves forward (for example O2).")
+@click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
 @json_option
 @pass_env
 def task_add(
@@ -52,7 +53,14 @@ def task_add(
     notes: str,
     as_json: bool,
 ) -> None:
-    """Add a task to a plan."""
+    """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
+
+    Dates are typed as people say them (fri, next week, dec 15); see --due.
+
+    \b
+    Example:
+      workplan task add P2 'Order soil' --owner bob --due fri --outcome O1
+    """
     linked = None
     if outcome_id is not None:
         try:
@@ -90,7 +98,15 @@ def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
 @json_option
 @pass_env
 def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
-    """Set progress: 60 sets it, +10 / -5 move it (clamped to 0-100); 100 marks done."""
+    """Set a task's progress: 60 sets it, +10 and -5 move it.
+
+    Moves stop at 0 and 100; 100 marks the task done, and progress on a task to do marks it doing.
+
+    \b
+    Examples:
+      workplan task progress T12 60
+      workplan task progress T12 +10
+    """
     _task_result(env, actions.set_progress(env.store, task_id, value), as_json)
 
 
@@ -101,7 +117,15 @@ def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_json: bool) -> None:
-    """Move a task to todo, doing, blocked (with --reason) or done."""
+    """Move a task to todo, doing, blocked or done.
+
+    A blocked task needs --reason, so the others know what would unblock it.
+
+    \b
+    Examples:
+      workplan task status T12 doing
+      workplan task status T12 blocked --reason 'Waiting for the permit'
+    """
     _task_result(env, actions.set_status(env.store, task_id, new_status, reason), as_json)
 
 
@@ -110,7 +134,12 @@ def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_
 @json_option
 @pass_env
 def task_done(env: Env, task_id: int, as_json: bool) -> None:
-    """Mark a task done (progress 100)."""
+    """Mark a task done; its progress becomes 100.
+
+    \b
+    Example:
+      workplan task done T12
+    """
     _task_result(env, actions.set_status(env.store, task_id, "done"), as_json)
 
 
@@ -120,7 +149,12 @@ def task_done(env: Env, task_id: int, as_json: bool) -> None:
 @json_option
 @pass_env
 def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
-    """Give a task to a member ('none' to unassign)."""
+    """Give a task to a member; 'none' leaves it unassigned.
+
+    \b
+    Example:
+      workplan task assign T12 bob
+    """
     owner = None if handle.lower() in ("none", "-") else handle
     _task_result(env, actions.assign(env.store, task_id, owner), as_json)
 
@@ -131,7 +165,17 @@ def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
-    """Set the due date: fri, next week, in 2 weeks, dec 15, end of month, 2026-12-15; 'none' clears it."""
+    """Set a task's due date; 'none' clears it.
+
+    Dates are typed as people say them: fri, next week, in 2 weeks, dec 15, end of month or
+    2026-12-15. The date itself is shown beside the words, and a date in the past is taken with
+    a warning.
+
+    \b
+    Examples:
+      workplan task due T12 'next friday'
+      workplan task due T12 none
+    """
     _task_result(env, actions.set_due(env.store, task_id, due_date(env, date)), as_json)
 
 
@@ -141,14 +185,21 @@ def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
-    """Add an update note to a task."""
+    """Add an update note to a task, kept with who wrote it and when.
+
+    \b
+    Example:
+      workplan task note T12 'Supplier confirmed for Friday'
+    """
     _task_result(env, actions.add_note(env.store, task_id, text), as_json)
 
 
 @task.command("list")
-@click.option("--plan", "plan_id", default=None, help="Only this plan (e.g. P1).")
+@click.option("--plan", "plan_id", default=None, help="Only the tasks of this plan (for example P1).")
 @click.option("--owner", default=None, help="Only this member's tasks.")
-@click.option("--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only this status.")
+@click.option(
+    "--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only the tasks with this status."
+)
 @click.option("--overdue", is_flag=True, help="Only open tasks past their due date.")
 @click.option(
     "--search",
@@ -177,8 +228,12 @@ def task_list(
 ) -> None:
     """List tasks, filtered and sorted.
 
-    Without --sort, tasks are in the order they were added. Example:
-    workplan task list --plan P2 --search "soil overdue" --sort due
+    Without --sort, tasks are in the order they were added.
+
+    \b
+    Examples:
+      workplan task list --owner bob --overdue
+      workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
 
@@ -233,7 +288,12 @@ def task_list(
 @json_option
 @pass_env
 def task_show(env: Env, task_id: int, as_json: bool) -> None:
-    """A task in full, with its history."""
+    """Show a task in full, with its history.
+
+    \b
+    Example:
+      workplan task show T12
+    """
     workplan = env.read()
     t = workplan.tasks.get(task_id)
     if t is None:
