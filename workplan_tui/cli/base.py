@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -15,6 +16,9 @@ from workplan_tui.model import contract, dates
 from workplan_tui.model.records import Activity, Workplan, parse_label
 from workplan_tui.model.text import clean, short
 from workplan_tui.store.store import Store, acting_member, utc_now
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -90,6 +94,70 @@ def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
             raise click.BadParameter(str(exc)) from None
 
     return convert
+
+
+# --- shell completion ---------------------------------------------------------------------------
+
+_NAMED = {"tasks": "title", "plans": "title", "outcomes": "name", "norms": "text"}
+
+
+def _file_for_completion(ctx: click.Context) -> Workplan | None:
+    """The partnership the command line being completed names (-f, else $WORKPLAN_FILE), or
+    None when it cannot be read: completion never fails or prints an error."""
+    path = ctx.find_root().params.get("path") or Path(os.environ.get("WORKPLAN_FILE") or "workplan.json")
+    try:
+        return Store(Path(path), user="", trust_seal=True).read(allow_newer=True)
+    except Exception:  # a half-typed path, a bad file: no completions, and no traceback in the shell
+        return None
+
+
+def complete_ids(table: str) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
+    """Shell completion of the ids of ``table`` (T12), each with its title as help (zsh, fish)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem  # only when completing: start-up time
+
+        workplan = _file_for_completion(ctx)
+        if workplan is None:
+            return []
+        records: dict[int, Any] = getattr(workplan, table)
+        typed = incomplete.strip().upper()
+        items = []
+        for record in records.values():
+            if record.label.startswith(typed) or str(record.id).startswith(typed):
+                items.append(CompletionItem(record.label, help=short(clean(getattr(record, _NAMED[table])), 60)))
+        return items
+
+    return complete
+
+
+def complete_members(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of member handles, each with the member's name and partner."""
+    from click.shell_completion import CompletionItem
+
+    workplan = _file_for_completion(ctx)
+    members = workplan.members.values() if workplan else []
+    return [
+        CompletionItem(m.handle, help=f"{short(clean(m.name), 40)} ({clean(m.partner)})")
+        for m in members
+        if m.handle.startswith(incomplete)
+    ]
+
+
+def complete_partners(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of partner codes (typed in any case), each with the partner's name."""
+    from click.shell_completion import CompletionItem
+
+    workplan = _file_for_completion(ctx)
+    partners = workplan.partners.values() if workplan else []
+    typed = incomplete.lower()
+    return [CompletionItem(p.code, help=short(clean(p.name), 50)) for p in partners if p.code.lower().startswith(typed)]
+
+
+def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@id_argument("task_id", "tasks")``: an argument read as an id (T12, t12 or 12) whose
+    shell completion offers the ids with their titles."""
+    return click.argument(name, callback=ident(table), shell_complete=complete_ids(table))
 
 
 def due_date(env: Env, text: str | None) -> str | None:

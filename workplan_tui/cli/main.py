@@ -15,7 +15,18 @@ import click
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, changes_text, emit, fail, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    HelpGroup,
+    changes_text,
+    complete_ids,
+    complete_members,
+    emit,
+    fail,
+    json_option,
+    pass_env,
+)
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.records import Activity, label, parse_label
@@ -394,8 +405,14 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 )
 @click.option("--until", "until", metavar="DATE", help="Only changes on or before this day.")
 @click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")
-@click.option("--member", metavar="HANDLE", help="Only changes this member made.")
-@click.option("--plan", "plan_label", metavar="P1", help="Only changes to this plan, its votes, tasks and outcomes.")
+@click.option("--member", metavar="HANDLE", shell_complete=complete_members, help="Only changes this member made.")
+@click.option(
+    "--plan",
+    "plan_label",
+    metavar="P1",
+    shell_complete=complete_ids("plans"),
+    help="Only changes to this plan, its votes, tasks and outcomes.",
+)
 @click.option(
     "--kind", metavar="KIND", help="Only this kind of change: progress, task.status, vote, add, undo and so on."
 )
@@ -515,6 +532,28 @@ def schema_cmd() -> None:
     from workplan_tui.cli.outputs import document
 
     click.echo(render.to_json(document()))
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion_cmd(shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    Load it from your shell's start-up file. It completes commands and options, record ids
+    (with their titles in zsh and fish), member handles and partner codes, read from the
+    file the command line names (-f, else $WORKPLAN_FILE).
+
+    \b
+    Examples:
+      eval "$(workplan completion bash)"      # in ~/.bashrc
+      eval "$(workplan completion zsh)"       # in ~/.zshrc
+      workplan completion fish > ~/.config/fish/completions/workplan.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completion = get_completion_class(shell)
+    assert completion is not None  # click knows the three shells the choice allows
+    click.echo(completion(cli, {}, "workplan", "_WORKPLAN_COMPLETE").source())
 
 
 @cli.command("stage")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, ident, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, id_argument, json_option, pass_env
 from workplan_tui.model import contract
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -36,7 +36,7 @@ def norm_add(env: Env, text: str, as_json: bool) -> None:
 
 
 @norm.command("agree")
-@click.argument("norm_id", callback=ident("norms"))
+@id_argument("norm_id", "norms")
 @json_option
 @pass_env
 def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:

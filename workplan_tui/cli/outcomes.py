@@ -5,7 +5,18 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, due_date, emit, ident, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    HelpGroup,
+    complete_ids,
+    due_date,
+    emit,
+    id_argument,
+    ident,
+    json_option,
+    pass_env,
+)
 from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -19,7 +30,7 @@ def outcome() -> None:
 
 
 @outcome.command("add")
-@click.argument("plan_id", callback=ident("plans"))
+@id_argument("plan_id", "plans")
 @click.argument("name")
 @click.option("--target", type=float, required=True, help="The value to reach.")
 @click.option("--baseline", type=float, default=0.0, show_default=True, help="Where it starts (default 0).")
@@ -49,7 +60,7 @@ def outcome_add(
 
 
 @outcome.command("checkin")
-@click.argument("outcome_id", callback=ident("outcomes"))
+@id_argument("outcome_id", "outcomes")
 @click.argument("value", type=float)
 @click.option("--note", default="", help="What happened since the last check-in.")
 @json_option
@@ -67,7 +78,13 @@ def outcome_checkin(env: Env, outcome_id: int, value: float, note: str, as_json:
 
 
 @outcome.command("list")
-@click.option("--plan", "plan_id", callback=lambda c, p, v: None if v is None else ident("plans")(c, p, v))
+@click.option(
+    "--plan",
+    "plan_id",
+    callback=lambda c, p, v: None if v is None else ident("plans")(c, p, v),
+    shell_complete=complete_ids("plans"),
+    help="Only the outcomes of this plan (for example P2).",
+)
 @json_option
 @pass_env
 def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, complete_partners, emit, json_option, pass_env
 from workplan_tui.model import contract
 from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES
 from workplan_tui.model.text import clean
@@ -114,7 +114,13 @@ def member() -> None:
 @member.command("add")
 @click.argument("handle")
 @click.option("--name", required=True, help="Their name as the others know it.")
-@click.option("--partner", "partner_code", required=True, help="The CODE of the partner organisation they belong to.")
+@click.option(
+    "--partner",
+    "partner_code",
+    required=True,
+    shell_complete=complete_partners,
+    help="The CODE of the partner organisation they belong to.",
+)
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @json_option
 @pass_env

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, fail, ident, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, fail, id_argument, json_option, pass_env
 from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
 from workplan_tui.model.text import clean
@@ -95,7 +95,7 @@ def plan_list(env: Env, as_json: bool) -> None:
 
 
 @plan.command("show")
-@click.argument("plan_id", callback=ident("plans"))
+@id_argument("plan_id", "plans")
 @json_option
 @pass_env
 def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
@@ -172,7 +172,7 @@ def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:
 
 
 def _plan_move(action: str) -> Callable[..., None]:
-    @click.argument("plan_id", callback=ident("plans"))
+    @id_argument("plan_id", "plans")
     @json_option
     @pass_env
     def command(env: Env, plan_id: int, as_json: bool) -> None:
@@ -193,7 +193,7 @@ for _action in ("propose", "activate", "complete", "archive"):
 
 
 @click.command("vote")
-@click.argument("plan_id", callback=ident("plans"))
+@id_argument("plan_id", "plans")
 @click.argument("position", type=click.Choice(POSITIONS))
 @click.option("--comment", default="", help="Why (kept with the vote).")
 @json_option

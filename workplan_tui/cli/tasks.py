@@ -12,11 +12,13 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changes_text,
+    complete_ids,
+    complete_members,
     due_date,
     due_full,
     emit,
     fail,
-    ident,
+    id_argument,
     json_option,
     pass_env,
 )
@@ -35,11 +37,17 @@ def task() -> None:
 
 
 @task.command("add")
-@click.argument("plan_id", callback=ident("plans"))
+@id_argument("plan_id", "plans")
 @click.argument("title")
-@click.option("--owner", default=None, help="The member who owns it (their handle).")
+@click.option("--owner", default=None, shell_complete=complete_members, help="The member who owns it (their handle).")
 @click.option("--due", default=None, help="When: e.g. fri, next friday, in 2 weeks, dec 15, 2026-12-15.")
-@click.option("--outcome", "outcome_id", default=None, help="The outcome it moves forward (for example O2).")
+@click.option(
+    "--outcome",
+    "outcome_id",
+    default=None,
+    shell_complete=complete_ids("outcomes"),
+    help="The outcome it moves forward (for example O2).",
+)
 @click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
 @json_option
 @pass_env
@@ -93,7 +101,7 @@ def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
 
 
 @task.command("progress", context_settings={"ignore_unknown_options": True})
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @click.argument("value")
 @json_option
 @pass_env
@@ -111,7 +119,7 @@ def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
 
 
 @task.command("status")
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @click.argument("new_status", metavar="STATUS", type=click.Choice(TASK_STATUSES))
 @click.option("--reason", default=None, help="Why it is blocked (required for blocked).")
 @json_option
@@ -130,7 +138,7 @@ def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_
 
 
 @task.command("done")
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @json_option
 @pass_env
 def task_done(env: Env, task_id: int, as_json: bool) -> None:
@@ -144,8 +152,8 @@ def task_done(env: Env, task_id: int, as_json: bool) -> None:
 
 
 @task.command("assign")
-@click.argument("task_id", callback=ident("tasks"))
-@click.argument("handle")
+@id_argument("task_id", "tasks")
+@click.argument("handle", shell_complete=complete_members)
 @json_option
 @pass_env
 def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
@@ -160,7 +168,7 @@ def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
 
 
 @task.command("due")
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @click.argument("date")
 @json_option
 @pass_env
@@ -180,7 +188,7 @@ def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
 
 
 @task.command("note")
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @click.argument("text")
 @json_option
 @pass_env
@@ -195,8 +203,14 @@ def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
 
 
 @task.command("list")
-@click.option("--plan", "plan_id", default=None, help="Only the tasks of this plan (for example P1).")
-@click.option("--owner", default=None, help="Only this member's tasks.")
+@click.option(
+    "--plan",
+    "plan_id",
+    default=None,
+    shell_complete=complete_ids("plans"),
+    help="Only the tasks of this plan (for example P1).",
+)
+@click.option("--owner", default=None, shell_complete=complete_members, help="Only this member's tasks.")
 @click.option(
     "--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only the tasks with this status."
 )
@@ -284,7 +298,7 @@ def task_list(
 
 
 @task.command("show")
-@click.argument("task_id", callback=ident("tasks"))
+@id_argument("task_id", "tasks")
 @json_option
 @pass_env
 def task_show(env: Env, task_id: int, as_json: bool) -> None:

@@ -1,0 +1,83 @@
+"""Shell completion: `workplan completion bash|zsh|fish`, run by a real bash (issue 12)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from workplan_tui.cli.main import cli
+
+BIN = Path(sys.executable).parent  # where pip put the `workplan` script
+
+
+def env_for(wp: Path) -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "WORKPLAN_FILE": str(wp)}
+
+
+def bash_completes(wp: Path, *words: str) -> list[str]:
+    """What bash offers for the last of ``words``, with the script `workplan completion bash` prints."""
+    line = " ".join(f"'{w}'" for w in ("workplan", *words))
+    script = (
+        'eval "$(workplan completion bash)"; '
+        f"COMP_WORDS=({line}); COMP_CWORD={len(words)}; _workplan_completion workplan; "
+        'printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    done = subprocess.run(["bash", "-c", script], env=env_for(wp), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return [line for line in done.stdout.splitlines() if line]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_bash_completes_commands_ids_handles_and_codes(wp: Path) -> None:
+    assert bash_completes(wp, "ta") == ["task"]
+    assert bash_completes(wp, "task", "pro") == ["progress"]
+    assert bash_completes(wp, "task", "progress", "") == ["T1", "T2", "T3"]
+    assert bash_completes(wp, "task", "progress", "t") == ["T1", "T2", "T3"]  # typed in any case
+    assert bash_completes(wp, "plan", "show", "P") == ["P1"]
+    assert bash_completes(wp, "task", "assign", "T1", "") == ["alice", "bob", "carol"]
+    assert bash_completes(wp, "member", "add", "dave", "--partner", "f") == ["FOOD"]
+    assert bash_completes(wp, "task", "add", "P1", "x", "--outcome", "") == ["O1"]
+    assert bash_completes(wp, "log", "--member", "b") == ["bob"]
+
+
+def test_zsh_and_fish_show_titles(wp: Path) -> None:
+    # zsh passes the words and the index of the one completed; fish the line and the word itself.
+    for shell, words, current in (("zsh", "workplan task show T", "3"), ("fish", "workplan task show T", "T")):
+        env = {**env_for(wp), "COMP_WORDS": words, "COMP_CWORD": current, "_WORKPLAN_COMPLETE": f"{shell}_complete"}
+        done = subprocess.run([str(BIN / "workplan")], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "T2" in done.stdout and "Build beds" in done.stdout, (shell, done.stdout)
+    for shell in ("bash", "zsh", "fish"):
+        source = subprocess.run([str(BIN / "workplan"), "completion", shell], capture_output=True, text=True)
+        assert source.returncode == 0 and "_WORKPLAN_COMPLETE" in source.stdout
+
+
+def test_completion_on_a_file_it_cannot_read_offers_nothing_and_says_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    env = {**env_for(bad), "COMP_WORDS": "workplan task show ", "COMP_CWORD": "3", "_WORKPLAN_COMPLETE": "zsh_complete"}
+    done = subprocess.run([str(BIN / "workplan")], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "" and done.stderr == ""
+
+
+def test_every_id_argument_completes() -> None:
+    with click.Context(cli) as ctx:
+        stack: list[click.Command] = [cli]
+        seen = 0
+        while stack:
+            command = stack.pop()
+            if isinstance(command, click.Group):
+                stack += [c for n in command.list_commands(ctx) if (c := command.get_command(ctx, n))]
+            for param in command.params:
+                if param.name and (param.name.endswith("_id") or param.name in ("handle", "owner", "partner_code")):
+                    if command.name == "add" and param.name == "handle":
+                        continue  # a new member's handle: nothing to complete
+                    assert param._custom_shell_complete is not None, f"{command.name} {param.name}"
+                    seen += 1
+    assert seen > 15
