@@ -101,7 +101,10 @@ def norm_edit(env: Env, norm_id: int, text: str, rev: int | None, as_json: bool)
 @json_option
 @pass_env
 def norm_withdraw(env: Env, norm_id: int, rev: int | None, as_json: bool) -> None:
-    """Withdraw a norm; 'workplan undo' brings it back with its agreement.
+    """Withdraw a norm; 'workplan undo' brings it back.
+
+    It leaves the list with the names of those who had agreed to it; undo brings
+    back both.
 
     \b
     Example:

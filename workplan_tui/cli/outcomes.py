@@ -106,7 +106,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
 @json_option
 @pass_env
 def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
-    """An outcome in full: its figures, check-ins, linked tasks and history.
+    """An outcome in full, with its check-ins and linked tasks.
 
     \b
     Example:
@@ -220,11 +220,12 @@ def outcome_edit(
 @json_option
 @pass_env
 def outcome_rm(env: Env, outcome_id: int, unlink: bool, rev: int | None, as_json: bool) -> None:
-    """Remove an outcome and its check-ins; 'workplan undo' brings them back.
+    """Remove an outcome; 'workplan undo' brings it back.
 
-    While tasks link to the outcome it is refused, naming them, unless --unlink: then
-    those tasks lose the link (each change logged on the task), and 'workplan undo'
-    links them again. An outcome of an archived plan cannot be removed.
+    Its check-ins go with it, and come back with it. While tasks link to the
+    outcome it is refused, naming them, unless --unlink: then those tasks lose the
+    link (each change logged on the task), and 'workplan undo' links them again. An
+    outcome of an archived plan cannot be removed.
 
     \b
     Example:

@@ -272,7 +272,7 @@ def member_edit(
 @json_option
 @pass_env
 def member_rm(env: Env, handle: str, rev: int | None, as_json: bool) -> None:
-    """Remove a member from the partnership; 'workplan undo' brings them back.
+    """Remove a member; 'workplan undo' brings them back.
 
     Their open tasks become unassigned and are listed (tasks they finished keep
     them as owner; tasks of archived plans stay as they are). Their votes stay in

@@ -226,7 +226,7 @@ def set_rule(store: Store, plan_id: int, rule: str, *, expected_rev: int | None 
     """Change a plan's decision rule; only while it is a draft or proposed (rules.rule_change)."""
     with store.transaction() as tx:
         tx.require_member()
-        plan = _plan_model(tx, plan_id)
+        plan = _open_plan(tx, plan_id)
         if plan.rule != rule:
             rules.rule_change(plan, rule)
         tx.update("plans", plan_id, {"rule": rule}, kind="plan.rule", expected_rev=expected_rev)
@@ -462,6 +462,8 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         elif "blocked_reason" in clean_fields and current.status == "blocked":
             reason = _text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
             changes["blocked_reason"] = reason
+        elif "blocked_reason" in clean_fields and "status" not in clean_fields:
+            raise RuleError(f"{task.label} is not blocked; a reason goes with status blocked")
         return changes
 
     return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)

@@ -405,7 +405,12 @@ class WorkplanApp(App[None]):
 
 
 def describe(entry: Activity) -> str:
-    """'bob: T12 progress 40 → 60' for a notice."""
+    """'bob: T12 progress 40 → 60' for a notice; 'bob: removed T12 (Order soil)' for a removal."""
+    whole = entry.changes.get("record")
+    if isinstance(whole, list) and len(whole) == 2 and entry.kind in (*actions.REMOVALS, "undo"):
+        if entry.kind != "undo" or whole[0] is None:
+            done, record = ("restored", whole[1]) if entry.kind == "undo" else ("removed", whole[0])
+            return clean(f"{entry.member}: {done} {entry.record} ({short(record)})")
     changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in entry.changes.items())
     return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
 
