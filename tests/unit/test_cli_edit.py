@@ -515,3 +515,21 @@ def test_stored_text_is_cleaned_in_what_the_new_commands_print(run, wp: Path) ->
     for args in (["task", "rm", "T3"], ["outcome", "show", "O1"], ["log", "--limit", "1"], ["undo"]):
         out = ok(run(*args))
         assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+def test_removal_and_undo_on_a_hand_edited_file_read_whole(run, wp: Path) -> None:
+    data = json.loads(wp.read_text())
+    data["tasks"]["1"]["colour"] = "green"  # a field this version does not know: kept through rm and undo
+    wp.write_text(json.dumps(data, indent=2))  # no seal: the file is parsed and checked whole
+    before = tables(wp)
+    ok(run("task", "rm", "T1"))
+    ok(run("undo"))
+    assert tables(wp) == before and list(tables(wp)["tasks"]) == ["1", "2", "3"]
+
+
+def test_a_record_too_large_for_the_log_is_not_removed(run, wp: Path) -> None:
+    data = json.loads(wp.read_text())
+    note = {"by": "alice", "at": "2026-11-28T09:30:00Z", "text": "x" * 10_000}
+    data["tasks"]["1"]["updates"] = [note] * 60  # 600 KB of notes
+    wp.write_text(json.dumps(data))
+    refused(run("task", "rm", "T1"), wp, wp.read_bytes(), "T1 is too large to keep in the log for undo")

@@ -1117,6 +1117,38 @@ REGRESSIONS = [case for case, _ in FOUND.values()] + [
         (Set(("tasks", "1", "owner"), "dave"), Set(("votes", "1"), {"plan": 1, "member": "dave", "position": "block"}))
     ),
     HandEdit((Set(("members",), {}),)),
+    # forged removals for undo to put back: a handle that is not text, an id in use, references it cannot give back
+    HandEdit(
+        (
+            Set((*LAST_LOG, "kind"), "member.rm"),
+            Set((*LAST_LOG, "record"), "member ['x']"),
+            Set((*LAST_LOG, "changes"), {"record": [{"id": 9, "record": {"handle": ["x"]}}, None]}),
+        )
+    ),
+    HandEdit(
+        (
+            Set((*LAST_LOG, "kind"), "task.rm"),
+            Set((*LAST_LOG, "record"), "T1"),
+            Set((*LAST_LOG, "changes"), {"record": [{"id": 1, "record": {"plan": 1, "title": "again"}}, None]}),
+        )
+    ),
+    HandEdit(
+        (
+            Set((*LAST_LOG, "kind"), "outcome.rm"),
+            Set((*LAST_LOG, "record"), "O5"),
+            Set(
+                (*LAST_LOG, "changes"),
+                {
+                    "record": [{"id": 5, "record": {"plan": 1, "name": "x", "target": 1}}, None],
+                    "unlinked": [["T1", "T2", 7], None],
+                },
+            ),
+        )
+    ),
+    HandEdit((Set(("meta", "1", "retired_ids"), {"tasks": 999999999}),)),
+    HandEdit((Set(("meta", "1", "retired_ids"), {"tasks": "3"}),)),
+    HandEdit((Set(("plans", "1", "archived_from"), "archived"),)),
+    HandEdit((Set(("plans", "1", "status"), "archived"), Set(("plans", "1", "archived_from"), "active"))),
     HandEdit((Set(("meta", "1", "schema_version"), 2),)),
     HandEdit((Set(("meta",), []),)),
     HandEdit((), Format(), (Truncate(100),)),

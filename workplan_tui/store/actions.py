@@ -894,7 +894,9 @@ def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: lis
         if any(str(p.get("code")).lower() == code.lower() for p in tx.data.get("partners", {}).values()):
             raise RuleError(f"a partner {code} exists again; nothing undone")
     elif table == "members":
-        if fields.get("handle") in _member_handles(tx):
+        if not isinstance(fields.get("handle"), str):
+            raise RuleError(f"A{entry_id} does not hold a member's handle (edited by hand?); nothing undone")
+        if fields["handle"] in _member_handles(tx):
             raise RuleError(f"a member {fields.get('handle')} exists again; nothing undone")
         partner = fields.get("partner")
         if not isinstance(partner, str) or _find(tx, "partners", "code", partner) is None:
