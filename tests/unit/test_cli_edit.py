@@ -533,3 +533,32 @@ def test_a_record_too_large_for_the_log_is_not_removed(run, wp: Path) -> None:
     data["tasks"]["1"]["updates"] = [note] * 60  # 600 KB of notes
     wp.write_text(json.dumps(data))
     refused(run("task", "rm", "T1"), wp, wp.read_bytes(), "T1 is too large to keep in the log for undo")
+
+
+WRITE_COMMANDS = [
+    ["task", "edit", "T1", "--title", "x"],
+    ["task", "rm", "T1"],
+    ["plan", "rename", "P1", "x"],
+    ["plan", "edit", "P1", "--scope", "x"],
+    ["plan", "rule", "P1", "majority"],
+    ["plan", "reopen", "P1"],
+    ["outcome", "edit", "O1", "--target", "5"],
+    ["outcome", "rm", "O1", "--unlink"],
+    ["member", "edit", "carol", "--name", "C"],
+    ["member", "rm", "carol"],
+    ["partner", "edit", "FOOD", "--name", "F"],
+    ["partner", "rm", "PARKS"],
+    ["norm", "edit", "N1", "x"],
+    ["norm", "withdraw", "N1"],
+]
+
+
+@pytest.mark.parametrize("args", WRITE_COMMANDS, ids=" ".join)
+def test_every_change_is_refused_to_a_non_member_and_on_a_stale_copy(run, wp: Path, args: list[str]) -> None:
+    actions.add_norm(make_store(wp), "Be on time")
+    before = wp.read_bytes()
+    refused(run(*args, user="zed"), wp, before, "zed is not a member of this partnership")
+    result = run(*args, "--rev", "99")
+    assert result.exit_code != 0 and wp.read_bytes() == before
+    if "reopen" not in args and "PARKS" not in args:  # refused for what it is before its revision is looked at
+        assert "changed by someone else since" in result.stderr
