@@ -56,6 +56,21 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("undo", ["undo"], "alice"),
     ("plan complete", ["plan", "complete", "P2"], "alice"),
     ("plan archive", ["plan", "archive", "P2"], "alice"),
+    ("plan reopen", ["plan", "reopen", "P2"], "alice"),
+    ("task edit", ["task", "edit", "T4", "--title", "Order more soil", "--progress", "+10"], "alice"),
+    ("plan rename", ["plan", "rename", "P1", "Gardens at schools"], "alice"),
+    ("plan edit", ["plan", "edit", "P1", "--scope", "Raised beds at three schools"], "alice"),
+    ("plan rule", ["plan", "rule", "P1", "majority"], "alice"),
+    ("outcome show", ["outcome", "show", "O1"], "alice"),
+    ("outcome edit", ["outcome", "edit", "O2", "--target", "120"], "alice"),
+    ("outcome rm", ["outcome", "rm", "O2"], "alice"),
+    ("member edit", ["member", "edit", "dave", "--name", "David"], "alice"),
+    ("member rm", ["member", "rm", "dave"], "alice"),
+    ("partner edit", ["partner", "edit", "SCHOOLS", "--name", "School District"], "alice"),
+    ("partner rm", ["partner", "rm", "SCHOOLS"], "alice"),
+    ("norm edit", ["norm", "edit", "N1", "We say so a day ahead if we miss a meeting."], "alice"),
+    ("norm withdraw", ["norm", "withdraw", "N1"], "alice"),
+    ("task rm", ["task", "rm", "T3"], "alice"),
     ("status", ["status", "--since", "2020-01-01"], "bob"),
 ]
 
@@ -162,3 +177,14 @@ def test_every_command_helps_in_full_sentences_with_an_example(run, monkeypatch)
         body = shown.split("\n", 1)[1]  # after "Usage: ... [ARGS]..."
         assert "..." not in body, f"{name} --help cuts a line:\n{shown}"
         assert max(len(line) for line in shown.splitlines()) <= 80
+
+
+def test_stored_undoes_record(wp: Path) -> None:
+    """The board patches its snapshot from an action's record: contract.stored must invert contract.record."""
+    from workplan_tui.model import contract
+
+    data = json.loads(wp.read_text())
+    for table in ("tasks", "outcomes", "votes", "plans", "norms"):
+        for key, raw in data.get(table, {}).items():
+            shown = contract.record(table, int(key), raw)
+            assert contract.stored(table, shown) == (int(key), raw)

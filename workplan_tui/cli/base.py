@@ -193,3 +193,43 @@ def due_full(t: Any, today: date) -> str:
     if not t.due:
         return "-"
     return f"{t.due} · {dates.format_due(t.due, today=today, done=t.status == 'done')}"
+
+
+# --- what the editing and removing commands share --------------------------------------------
+
+
+def _revision(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter(f"{value} is not a revision (revisions count from 1)")
+    return value
+
+
+rev_option = click.option(
+    "--rev",
+    "rev",
+    type=int,
+    callback=_revision,
+    default=None,
+    metavar="N",
+    help="Only if the record is still at revision N (the 'rev' of its --json output); "
+    "if someone changed it since, nothing changes.",
+)
+
+
+def changed_fields(env: Env) -> list[str]:
+    """The fields the command's write changed, in order ([] when it wrote nothing)."""
+    names: dict[str, None] = {}
+    for entry in env.store.last_entries:
+        names.update(dict.fromkeys(entry.get("changes", {})))
+    return list(names)
+
+
+def need_changes(ctx: click.Context, given: dict[str, Any]) -> None:
+    """A usage error when an edit command was given nothing to change."""
+    if not given:
+        options = [
+            p.opts[0]
+            for p in ctx.command.params
+            if isinstance(p, click.Option) and p.name not in ("rev", "as_json") and not p.hidden
+        ]
+        raise click.UsageError(f"say what to change: {', '.join(options)}", ctx)

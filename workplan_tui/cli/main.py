@@ -503,19 +503,32 @@ def _records_of_plan(env: Env, typed: str) -> Callable[[Activity], bool]:
 def undo_cmd(env: Env, as_json: bool) -> None:
     """Undo my last change, unless someone has changed that record since.
 
-    The undo is itself logged; running it again undoes my change before that.
+    The undo is itself logged; running it again undoes my change before that. A removal
+    is undone whole: the record comes back as it was, under its own id, and tasks it took a
+    reference from (an owner, a linked outcome) get it back unless someone has changed them
+    since.
 
     \b
-    Example:
+    Examples:
       workplan undo
+      workplan task rm T12 && workplan undo
     """
     from workplan_tui.store import actions  # here: status and listings never load it
 
     result = actions.undo(env.store)
-    restored = "; ".join(f"{k} → {short(v, 40)}" for k, v in result["restored"].items())
+    restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
+    text = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}"
+    if result.get("not_restored"):
+        text += f" (not given back, changed since: {clean(', '.join(result['not_restored']))})"
     result["restored"] = contract.fields(result["record"], result["restored"])
-    what = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])})"
-    emit(result, as_json, f"{what}: {restored}")
+    emit(result, as_json, text)
+
+
+def _shown(value: object) -> str:
+    """A restored value for the undo line: a list of labels as 'T3, T5', anything else shortened."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return clean(", ".join(value)) or "-"
+    return short(value, 40)
 
 
 @cli.command("schema")

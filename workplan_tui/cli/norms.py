@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, id_argument, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    HelpGroup,
+    changed_fields,
+    emit,
+    id_argument,
+    json_option,
+    pass_env,
+    rev_option,
+)
 from workplan_tui.model import contract
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -80,3 +90,50 @@ def norm_list(env: Env, as_json: bool) -> None:
         click.echo(render.wrap(f"{n.label:<4} [{state}] {clean(n.text)}"))
         if waiting and not in_force:
             click.echo(render.wrap(f"       waiting for: {clean(', '.join(waiting))}"))
+
+
+@norm.command("edit")
+@id_argument("norm_id", "norms")
+@click.argument("text")
+@rev_option
+@json_option
+@pass_env
+def norm_edit(env: Env, norm_id: int, text: str, rev: int | None, as_json: bool) -> None:
+    """Reword a norm; agreement to it starts again from nobody.
+
+    Those who agreed did so to the old words, so the norm is no longer in force
+    until every member agrees to the new ones ('workplan norm agree'). 'workplan
+    undo' brings back the old words with their agreement.
+
+    \b
+    Example:
+      workplan norm edit N2 "We say so two days ahead if we miss a meeting"
+    """
+    record = actions.edit_norm(env.store, norm_id, text, expected_rev=rev)
+    if not changed_fields(env):
+        emit(record, as_json, f"{record['id']} unchanged: it already says that")
+        return
+    logged = env.store.last_entries[-1]["changes"].get("agreed_by") or [[], []]
+    had = [h for h in logged[0] if isinstance(h, str)] if isinstance(logged[0], list) else []
+    again = f" ({clean(', '.join(had))} had agreed to the old words)" if had else ""
+    emit(record, as_json, f"Reworded {record['id']}; agreement starts again from nobody{again}")
+
+
+@norm.command("withdraw")
+@id_argument("norm_id", "norms")
+@rev_option
+@json_option
+@pass_env
+def norm_withdraw(env: Env, norm_id: int, rev: int | None, as_json: bool) -> None:
+    """Withdraw a norm; 'workplan undo' brings it back.
+
+    It leaves the list with the names of those who had agreed to it; undo brings
+    back both.
+
+    \b
+    Example:
+      workplan norm withdraw N2
+    """
+    record = actions.withdraw_norm(env.store, norm_id, expected_rev=rev)
+    text = f"Withdrew {record['id']}: {render.fit(record['text'], 60)} ('workplan undo' brings it back)"
+    emit({**record, "removed": True}, as_json, text)

@@ -9,17 +9,24 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
+    changed_fields,
+    changes_text,
     complete_ids,
     due_date,
     emit,
+    fail,
     id_argument,
     ident,
     json_option,
+    need_changes,
     pass_env,
+    rev_option,
 )
 from workplan_tui.model import contract, dates, rules
-from workplan_tui.model.text import clean
+from workplan_tui.model.records import label
+from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
+from workplan_tui.store.storage import StoreError
 
 # --- outcomes ----------------------------------------------------------------------------------
 
@@ -115,3 +122,138 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
         pct = rules.outcome_progress(o.baseline, o.target, o.current)
         due = f"  {dates.format_due(o.due, today=env.today())}" if o.due else ""
         click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))
+
+
+@outcome.command("show")
+@id_argument("outcome_id", "outcomes")
+@json_option
+@pass_env
+def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
+    """An outcome in full, with its check-ins and linked tasks.
+
+    \b
+    Example:
+      workplan outcome show O3
+    """
+    workplan = env.read()
+    o = workplan.outcomes.get(outcome_id)
+    if o is None:
+        fail(f"no outcome {label('outcomes', outcome_id)}; see 'workplan outcome list'")
+    tasks = sorted((t for t in workplan.tasks.values() if t.outcome == outcome_id), key=lambda t: t.id)
+    progress = rules.outcome_progress(o.baseline, o.target, o.current)
+    try:
+        history, unread = env.store.history().of_record(o.label), ""
+    except StoreError as exc:  # the outcome itself is still worth showing
+        history, unread = [], clean(str(exc))
+    if as_json:
+        click.echo(
+            render.to_json(
+                {
+                    **contract.of("outcomes", o),
+                    "progress": round(progress, 1),
+                    "tasks": [t.label for t in tasks],
+                    "history": [contract.of("activity", a) for a in history],
+                    **({"history_error": unread} if unread else {}),
+                }
+            )
+        )
+        return
+    the_plan = workplan.plans[o.plan]
+    unit = f" {clean(o.unit)}" if o.unit else ""
+    out = [
+        f"{o.label} {clean(o.name)}",
+        f"  plan:     {the_plan.label} {clean(the_plan.title)}  [{the_plan.status}]",
+        f"  progress: {render.bar(progress)} {progress:.0f}%",
+        f"  current:  {render.number(o.current)}{unit} (baseline {render.number(o.baseline)}, "
+        f"target {render.number(o.target)})",
+        f"  due:      {o.due} · {dates.format_due(o.due, today=env.today())}" if o.due else "  due:      -",
+    ]
+    out.append(f"Check-ins ({len(o.checkins)}):" if o.checkins else "Check-ins: none yet ('workplan outcome checkin')")
+    for c in o.checkins:
+        note = f"  {clean(c.note)}" if c.note else ""
+        out.append(f"  {stamp(c.at)}  {clean(c.by)}  {render.number(c.value)}{unit}{note}")
+    out.append(f"Tasks ({len(tasks)}):" if tasks else "Tasks: none linked")
+    cols = render.width()
+    for t in tasks:
+        out.append(render.task_line(workplan, t, f"{t.status} {t.progress}%", cols))
+    if history or unread:
+        out.append("History:" if not unread else f"History: cannot be read: {unread}")
+        for a in history:
+            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
+    click.echo(render.wrap("\n".join(out)))
+
+
+@outcome.command("edit")
+@id_argument("outcome_id", "outcomes")
+@click.option("--name", default=None, help="The new name.")
+@click.option("--unit", default=None, help="e.g. meals, beds, % ('' clears it).")
+@click.option("--baseline", type=float, default=None, help="Where it started.")
+@click.option("--target", type=float, default=None, help="The value to reach.")
+@click.option("--due", default=None, metavar="DATE", help="e.g. eom, 2026-12-15 ('none' clears it).")
+@rev_option
+@json_option
+@pass_env
+@click.pass_context
+def outcome_edit(
+    ctx: click.Context,
+    env: Env,
+    outcome_id: int,
+    name: str | None,
+    unit: str | None,
+    baseline: float | None,
+    target: float | None,
+    due: str | None,
+    rev: int | None,
+    as_json: bool,
+) -> None:
+    """Change an outcome's name, unit, baseline, target or due date.
+
+    The current value and the check-ins stay as they are ('workplan outcome checkin'
+    records a new value). An outcome of an archived plan cannot change: reopen the
+    plan first.
+
+    \b
+    Example:
+      workplan outcome edit O3 --target 50 --due "end of month"
+    """
+    fields: dict[str, object] = {}
+    for key, value in (("name", name), ("unit", unit), ("baseline", baseline), ("target", target)):
+        if value is not None:
+            fields[key] = value
+    if due is not None:
+        fields["due"] = due_date(env, due)
+    need_changes(ctx, fields)
+    record = actions.edit_outcome(env.store, outcome_id, fields, expected_rev=rev)
+    changed = changed_fields(env)
+    o = env.read().outcomes[outcome_id]
+    if not changed:
+        text = f"{o.label} unchanged: it already has those values"
+    else:
+        text = f"Changed {o.label}: {', '.join(changed)}\n{o.label}: {render.outcome_line(o)}"
+    emit(record, as_json, text)
+
+
+@outcome.command("rm")
+@id_argument("outcome_id", "outcomes")
+@click.option("--unlink", is_flag=True, help="Also take the link off the tasks that point to it.")
+@rev_option
+@json_option
+@pass_env
+def outcome_rm(env: Env, outcome_id: int, unlink: bool, rev: int | None, as_json: bool) -> None:
+    """Remove an outcome; 'workplan undo' brings it back.
+
+    Its check-ins go with it, and come back with it. While tasks link to the
+    outcome it is refused, naming them, unless --unlink: then those tasks lose the
+    link (each change logged on the task), and 'workplan undo' links them again. An
+    outcome of an archived plan cannot be removed.
+
+    \b
+    Example:
+      workplan outcome rm O3 --unlink
+    """
+    record = actions.remove_outcome(env.store, outcome_id, unlink=unlink, expected_rev=rev)
+    unlinked = record["unlinked_tasks"]
+    text = f"Removed {record['id']} {render.fit(record['name'], 50)}"
+    if unlinked:
+        text += f"; unlinked {', '.join(unlinked)}"
+    emit({**record, "removed": True}, as_json, text + " ('workplan undo' brings it back)")

@@ -105,7 +105,8 @@ OUTPUTS: dict[str, Any] = {
     },
 }
 
-_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note")
+_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit")
+_REMOVED = {"removed": {"const": True}}
 
 COMMANDS: dict[str, Any] = {
     "init": _with("partnership", file={"type": "string"}),
@@ -136,10 +137,30 @@ COMMANDS: dict[str, Any] = {
         outcomes=array_of("outcome"),
         tasks=_TASK_LIST,
     ),
+    **{f"plan {change}": ref("plan") for change in ("rename", "rule", "reopen", "edit")},
     "vote": ref("vote"),
     "outcome add": ref("outcome"),
     "outcome checkin": ref("outcome"),
     "outcome list": {"type": "array", "items": _OUTCOME_PROGRESS},
+    "outcome show": _with(
+        "outcome",
+        progress={"type": "number"},
+        tasks={"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}},
+        history=array_of("activity"),
+    ),
+    "outcome edit": ref("outcome"),
+    "outcome rm": _with("outcome", **_REMOVED),
+    "member edit": ref("member"),
+    "member rm": _with(
+        "member",
+        unassigned_tasks={"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}},
+        **_REMOVED,
+    ),
+    "partner edit": ref("partner"),
+    "partner rm": _with("partner", **_REMOVED),
+    "norm edit": ref("norm"),
+    "norm withdraw": _with("norm", **_REMOVED),
+    "task rm": _with("task", **_REMOVED),
     **{f"task {change}": ref("task") for change in _TASK_CHANGES},
     "task list": _TASK_LIST,
     "task show": _with("task", history=array_of("activity")),

@@ -9,7 +9,19 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, emit, fail, id_argument, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    HelpGroup,
+    changed_fields,
+    emit,
+    fail,
+    id_argument,
+    json_option,
+    need_changes,
+    pass_env,
+    rev_option,
+)
 from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
 from workplan_tui.model.text import clean
@@ -182,14 +194,115 @@ def _plan_move(action: str) -> Callable[..., None]:
     command.__doc__ = {
         "propose": "Propose a draft plan for buy-in: members can vote on it from now on.",
         "activate": "Make a proposed plan active; refused, with the reasons, without the buy-in its rule asks for.",
-        "complete": "Mark an active plan completed; its tasks leave the daily summary.",
-        "archive": "Archive a plan: closed for good; its tasks leave the daily summary.",
+        "complete": "Mark an active plan completed.\n\n    It takes no new tasks or outcomes until reopened "
+        "('workplan plan reopen'); those it has may still change.",
+        "archive": "Archive a plan.\n\n    It, its tasks and its outcomes stop changing until it is reopened "
+        "('workplan plan reopen'), which returns it to the status it had.",
     }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2\n    "
     return command
 
 
 for _action in ("propose", "activate", "complete", "archive"):
     plan.command(_action)(_plan_move(_action))
+
+
+@plan.command("rename")
+@id_argument("plan_id", "plans")
+@click.argument("title")
+@rev_option
+@json_option
+@pass_env
+def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bool) -> None:
+    """Give a plan a new title.
+
+    An archived plan keeps its title: reopen it first.
+
+    \b
+    Example:
+      workplan plan rename P1 "Community gardens 2027"
+    """
+    record = actions.edit_plan(env.store, plan_id, title=title, expected_rev=rev)
+    _plan_result(env, record, as_json, f"{record['id']} is now called {clean(record['title'])}")
+
+
+@plan.command("edit")
+@id_argument("plan_id", "plans")
+@click.option("--title", default=None, help="The new title.")
+@click.option("--scope", default=None, help="What the plan covers ('' clears it).")
+@rev_option
+@json_option
+@pass_env
+@click.pass_context
+def plan_edit(
+    ctx: click.Context, env: Env, plan_id: int, title: str | None, scope: str | None, rev: int | None, as_json: bool
+) -> None:
+    """Change a plan's title or scope; the rest stays as it is.
+
+    An archived plan cannot change: reopen it first. The decision rule has its own
+    command ('workplan plan rule').
+
+    \b
+    Example:
+      workplan plan edit P1 --scope "Raised beds at three schools"
+    """
+    need_changes(ctx, {k: v for k, v in (("title", title), ("scope", scope)) if v is not None})
+    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, expected_rev=rev)
+    scope_text = f"; scope: {render.fit(record.get('scope', ''), 60)}" if record.get("scope") else ""
+    _plan_result(env, record, as_json, f"{record['id']} {clean(record['title'])}{scope_text}")
+
+
+@plan.command("rule")
+@id_argument("plan_id", "plans")
+@click.argument("rule", type=click.Choice(RULES))
+@rev_option
+@json_option
+@pass_env
+def plan_rule(env: Env, plan_id: int, rule: str, rev: int | None, as_json: bool) -> None:
+    """Change how a plan decides its buy-in.
+
+    consensus: every member has voted and none disagrees; partners: a member of
+    each partner (that has members) agrees; majority: more than half of all
+    members agree. A block vote stops a plan under every rule. The rule can change only
+    while the plan is a draft or proposed: once active, its buy-in was decided
+    under the rule it had.
+
+    \b
+    Example:
+      workplan plan rule P1 majority
+    """
+    record = actions.set_rule(env.store, plan_id, rule, expected_rev=rev)
+    workplan = env.read()
+    the_plan = workplan.plans[plan_id]
+    buyin = rules.buy_in(the_plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
+    state = "may become active" if buyin.ok else "missing: " + clean("; ".join(buyin.reasons))
+    _plan_result(env, record, as_json, f"{record['id']} decides by {rule} ({buyin.summary()}; {state})")
+
+
+@plan.command("reopen")
+@id_argument("plan_id", "plans")
+@rev_option
+@json_option
+@pass_env
+def plan_reopen(env: Env, plan_id: int, rev: int | None, as_json: bool) -> None:
+    """Reopen a completed or archived plan.
+
+    A completed plan becomes active again: work resumes under the buy-in it had. An
+    archived plan returns to the status it had when it was archived (draft,
+    proposed, active or completed); one archived by an older version of workplan,
+    which did not note that, returns as a draft, to be proposed again.
+
+    \b
+    Example:
+      workplan plan reopen P1
+    """
+    record = actions.reopen_plan(env.store, plan_id, expected_rev=rev)
+    emit(record, as_json, f"{record['id']} is reopened: now {record['status']}")
+
+
+def _plan_result(env: Env, record: dict[str, Any], as_json: bool, text: str) -> None:
+    if not changed_fields(env):
+        text = f"{record['id']} unchanged: it already has that value"
+    emit(record, as_json, text)
 
 
 @click.command("vote")

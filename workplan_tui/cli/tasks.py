@@ -11,6 +11,7 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
+    changed_fields,
     changes_text,
     complete_ids,
     complete_members,
@@ -20,7 +21,9 @@ from workplan_tui.cli.base import (
     fail,
     id_argument,
     json_option,
+    need_changes,
     pass_env,
+    rev_option,
 )
 from workplan_tui.model import contract, dates
 from workplan_tui.model.records import TASK_STATUSES, label, parse_label
@@ -200,6 +203,117 @@ def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
       workplan task note T12 'Supplier confirmed for Friday'
     """
     _task_result(env, actions.add_note(env.store, task_id, text), as_json)
+
+
+@task.command("edit")
+@id_argument("task_id", "tasks")
+@click.option("--title", default=None, help="The new title.")
+@click.option("--notes", default=None, help="The new details ('' clears them).")
+@click.option(
+    "--owner",
+    default=None,
+    metavar="HANDLE",
+    shell_complete=complete_members,
+    help="Give it to this member ('none' unassigns it).",
+)
+@click.option("--due", default=None, metavar="DATE", help="e.g. fri, in 2 weeks, 2026-12-15 ('none' clears it).")
+@click.option(
+    "--outcome",
+    "outcome_id",
+    default=None,
+    metavar="ID",
+    shell_complete=complete_ids("outcomes"),
+    help="Link it to this outcome, e.g. O3 ('none' unlinks).",
+)
+@click.option("--progress", default=None, metavar="N", help="60 sets it, +10 / -5 move it; 100 marks it done.")
+@click.option("--status", "new_status", type=click.Choice(TASK_STATUSES), default=None, help="The new status.")
+@click.option("--reason", default=None, help="Why it is blocked (needed with --status blocked).")
+@rev_option
+@json_option
+@pass_env
+@click.pass_context
+def task_edit(
+    ctx: click.Context,
+    env: Env,
+    task_id: int,
+    title: str | None,
+    notes: str | None,
+    owner: str | None,
+    due: str | None,
+    outcome_id: str | None,
+    progress: str | None,
+    new_status: str | None,
+    reason: str | None,
+    rev: int | None,
+    as_json: bool,
+) -> None:
+    """Change some fields of a task; the others stay as they are.
+
+    Progress and status follow the usual rules (100 % is done, done is 100 %, blocked
+    needs a reason). Fields that already have the given values are left alone; when
+    nothing would change, the command says so and writes nothing. A task of an
+    archived plan cannot change: reopen the plan first.
+
+    \b
+    Example:
+      workplan task edit T12 --title "Order topsoil" --owner bob --due fri
+    """
+    fields: dict[str, Any] = {}
+    if title is not None:
+        fields["title"] = title
+    if notes is not None:
+        fields["notes"] = notes
+    if owner is not None:
+        fields["owner"] = None if owner.strip().lower() in ("none", "-") else owner.strip()
+    if due is not None:
+        fields["due"] = due_date(env, due)
+    if outcome_id is not None:
+        fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
+    if progress is not None:
+        fields["progress"] = progress
+    if new_status is not None:
+        fields["status"] = new_status
+    if reason is not None:
+        fields["blocked_reason"] = reason
+    need_changes(ctx, fields)
+    record = actions.edit_task(env.store, task_id, fields, expected_rev=rev)
+    changed = changed_fields(env)
+    if not changed:
+        emit(record, as_json, f"{record['id']} unchanged: it already has those values")
+        return
+    if not as_json:
+        click.echo(f"Changed {record['id']}: {', '.join(changed)}")
+    _task_result(env, record, as_json)
+
+
+def _outcome_id(text: str) -> int:
+    try:
+        return parse_label(text, "outcomes")
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@task.command("rm")
+@id_argument("task_id", "tasks")
+@rev_option
+@json_option
+@pass_env
+def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
+    """Remove a task; 'workplan undo' brings it back as it was.
+
+    The whole task (notes, updates, history) is kept in the activity log. A task of
+    an archived plan cannot be removed: reopen the plan first.
+
+    \b
+    Example:
+      workplan task rm T12
+    """
+    record = actions.remove_task(env.store, task_id, expected_rev=rev)
+    emit(
+        {**record, "removed": True},
+        as_json,
+        f"Removed {record['id']} {render.fit(record['title'], 50)} ('workplan undo' brings it back)",
+    )
 
 
 @task.command("list")

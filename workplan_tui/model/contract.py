@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workplan_tui.model.records import PREFIX, Partnership, Record, label
+from workplan_tui.model.records import PREFIX, Partnership, Record, label, parse_label
 
 # Fields that hold another record's id, by table: shown as that record's label.
 REFERENCES: dict[str, dict[str, str]] = {
@@ -56,21 +56,40 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
 _TABLE_OF = {letter: table for table, letter in PREFIX.items()}
 
 
+def _table_named(changed: str) -> str:
+    """The table of the record a log entry names: ``T12`` -> tasks, ``member bob`` -> members."""
+    word = changed.split(" ", 1)[0]
+    if word in ("member", "partner"):
+        return f"{word}s"
+    return _TABLE_OF.get(changed[:1], "")
+
+
 def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     """A log entry's ``{field: [before, after]}`` with ids of references as labels
-    (``"outcome": [null, "O3"]`` for an entry on ``T12``)."""
-    refs = REFERENCES.get(_TABLE_OF.get(changed[:1], ""), {})
+    (``"outcome": [null, "O3"]`` for an entry on ``T12``); a removed record kept whole in
+    the entry (``"record": [{"id": 12, "record": {...}}, null]``) in the contract's shape."""
+    table = _table_named(changed)
+    refs = REFERENCES.get(table, {})
     out = {}
     for name, pair in pairs.items():
         if name in refs and isinstance(pair, list):
             pair = [label(refs[name], v) if type(v) is int else v for v in pair]
+        elif name == "record" and isinstance(pair, list):
+            pair = [_kept(table, v) for v in pair]
         out[name] = pair
     return out
 
 
+def _kept(table: str, value: Any) -> Any:
+    """A whole record a removal kept in the log, as the record itself would be shown."""
+    if isinstance(value, Mapping) and type(value.get("id")) is int and isinstance(value.get("record"), Mapping):
+        return record(table, value["id"], value["record"])
+    return value
+
+
 def fields(changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Some fields of the record labelled ``changed`` (``"T12"``), references as labels."""
-    refs = REFERENCES.get(_TABLE_OF.get(changed[:1], ""), {})
+    refs = REFERENCES.get(_table_named(changed), {})
     return {
         name: label(refs[name], value) if name in refs and type(value) is int else _plain(value)
         for name, value in values.items()
@@ -88,6 +107,21 @@ def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
         "stage": fields.get("stage", "forming"),
         "schema_version": fields.get("schema_version"),
     }
+
+
+def stored(table: str, shown: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The inverse of ``record``: a record in the contract's shape as its id and the fields
+    the file holds (references as ids again). Raises ValueError for a label that is not one."""
+    refs = REFERENCES.get(table, {})
+    doc_id = parse_label(str(shown["id"]), table)
+    raw = {}
+    for name, value in shown.items():
+        if name == "id":
+            continue
+        if name in refs and isinstance(value, str):
+            value = parse_label(value, refs[name])
+        raw[name] = value
+    return doc_id, raw
 
 
 def of(table: str, item: Record) -> dict[str, Any]:

@@ -11,6 +11,8 @@ STAGES = ("forming", "storming", "norming", "performing")
 CONTRIBUTION_KINDS = ("staff", "facilities", "equipment", "cash", "supplies", "volunteers")
 ROLES = ("lead", "member")
 PLAN_STATUSES = ("draft", "proposed", "active", "completed", "archived")
+# The statuses an archived plan may return to when reopened (it remembers which it left).
+REOPEN_STATUSES = PLAN_STATUSES[:4]
 RULES = ("consensus", "partners", "majority")
 POSITIONS = ("agree", "abstain", "disagree", "block")
 TASK_STATUSES = ("todo", "doing", "blocked", "done")

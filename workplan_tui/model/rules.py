@@ -8,6 +8,8 @@ from typing import Any
 
 from workplan_tui.model.records import (
     POSITIONS,
+    REOPEN_STATUSES,
+    RULES,
     TASK_STATUSES,
     Member,
     Outcome,
@@ -184,6 +186,94 @@ def first_member_problem(handle: str, user: str) -> str | None:
             f"'workplan member add {user} --name NAME --partner CODE --role lead', then add {handle}"
         )
     return None
+
+
+def plan_reopen(plan: Plan, archived_from: str | None) -> str:
+    """The status ``plan reopen`` returns a plan to.
+
+    A completed plan goes back to active (work resumes under the buy-in it had). An
+    archived plan goes back to the status it had when it was archived (the plan
+    remembers it in ``archived_from``); one archived before plans remembered that
+    comes back as a draft, to be proposed and bought into again.
+    """
+    if plan.status == "completed":
+        return "active"
+    if plan.status == "archived":
+        return archived_from if archived_from in REOPEN_STATUSES else "draft"
+    raise RuleError(f"{plan.label} is {plan.status}; only a completed or archived plan can be reopened")
+
+
+def rule_change(plan: Plan, rule: str) -> None:
+    """A plan's decision rule changes only before its buy-in is decided (draft or proposed)."""
+    if rule not in RULES:
+        raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
+    if plan.status not in ("draft", "proposed"):
+        raise RuleError(
+            f"{plan.label} is {plan.status}: its buy-in was decided under the {plan.rule} rule, "
+            "which can change only while the plan is a draft or proposed"
+        )
+
+
+def frozen(plan: Plan) -> str | None:
+    """Why nothing in ``plan`` (the plan, its tasks, its outcomes) may change, or None.
+
+    An archived plan is a closed record: reopen it first.
+    """
+    if plan.status == "archived":
+        return f"{plan.label} is archived; reopen it first ('workplan plan reopen {plan.label}')"
+    return None
+
+
+def closed_to_new(plan: Plan, what: str = "tasks") -> str | None:
+    """Why no new ``what`` (tasks, outcomes) may be added to ``plan``, or None.
+
+    Completed and archived plans take no new work: reopen the plan first. (Tasks and
+    outcomes already in a completed plan may still be edited: late figures arrive.)
+    """
+    if plan.status in ("completed", "archived"):
+        return f"{plan.label} is {plan.status}: no new {what} (reopen it first: 'workplan plan reopen {plan.label}')"
+    return None
+
+
+def check_open(plan: Plan) -> None:
+    """RuleError when ``plan`` is frozen (see ``frozen``)."""
+    problem = frozen(plan)
+    if problem:
+        raise RuleError(problem)
+
+
+def check_can_add(plan: Plan, what: str = "tasks") -> None:
+    """RuleError when ``plan`` takes no new ``what`` (see ``closed_to_new``)."""
+    problem = closed_to_new(plan, what)
+    if problem:
+        raise RuleError(problem)
+
+
+# --- members ------------------------------------------------------------------
+
+
+def check_member_change(
+    members: Mapping[str, Member], handle: str, *, me: str, remove: bool = False, role: str | None = None
+) -> None:
+    """Refuse a change that would leave the partnership without anyone to run it.
+
+    Never remove or demote the last lead (nobody could administer the file), never
+    remove the last member (anyone could then change the file), and never remove
+    yourself (you could not undo it: ask another member).
+    """
+    member = members[handle]
+    leads = [h for h, m in members.items() if m.role == "lead"]
+    losing_lead = member.role == "lead" and (remove or (role is not None and role != "lead"))
+    if losing_lead and leads == [handle]:
+        doing = "removed" if remove else "made a member"
+        raise RuleError(
+            f"{handle} is the last lead and cannot be {doing}; make another member a lead first "
+            "('workplan member edit HANDLE --role lead')"
+        )
+    if remove and len(members) == 1:
+        raise RuleError(f"{handle} is the last member; a partnership without members could be changed by anyone")
+    if remove and handle == me:
+        raise RuleError("you cannot remove yourself (you could not undo it); ask another member to do it")
 
 
 # --- tasks ------------------------------------------------------------------

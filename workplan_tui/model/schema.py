@@ -20,6 +20,7 @@ from workplan_tui.model.records import (
     MAX_ID,
     PLAN_STATUSES,
     POSITIONS,
+    REOPEN_STATUSES,
     ROLES,
     RULES,
     SCHEMA_VERSION,
@@ -211,6 +212,16 @@ def _history(value: Any) -> str | None:
     return None
 
 
+def _retired_ids(value: Any) -> str | None:
+    """The highest id ever removed from each table ({"tasks": 12}): ids are never given out twice."""
+    if type(value) is not dict or len(value) > 32:
+        return 'must be an object of at most 32 tables, e.g. {"tasks": 12}'
+    for name, number in value.items():
+        if len(name) > 32 or _id(number) is not None:
+            return f"must map table names to record ids (found {clean(repr(name))[:40]})"
+    return None
+
+
 def _digest(value: Any) -> str | None:
     """The seal (store/layout.py). One this version cannot verify only means "not sealed"."""
     if not isinstance(value, str) or len(value) > 100:
@@ -254,6 +265,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "rev": (_REV, False),
         "history": (_history, False),
         "digest": (_digest, False),
+        "retired_ids": (_retired_ids, False),
     },
     "partners": {
         "code": (_code, True),
@@ -281,6 +293,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "status": (_choice(PLAN_STATUSES), False),
         "rule": (_choice(RULES), False),
         "created_at": (_timestamp, False),
+        "archived_from": (_optional(_choice(REOPEN_STATUSES)), False),
         "rev": (_REV, False),
     },
     "votes": {
@@ -364,6 +377,7 @@ FAST: dict[str, dict[str, str]] = {
         "rev": _ID,
         "history": "CHECK(v) is None",
         "digest": "CHECK(v) is None",
+        "retired_ids": "CHECK(v) is None",
     },
     "partners": {
         "code": _C,
@@ -381,6 +395,7 @@ FAST: dict[str, dict[str, str]] = {
         "status": _in(PLAN_STATUSES),
         "rule": _in(RULES),
         "created_at": _TS,
+        "archived_from": _opt(_in(REOPEN_STATUSES)),
         "rev": _ID,
     },
     "votes": {"plan": _ID, "member": _H, "position": _in(POSITIONS), "comment": _STR.format(n=_L), "at": _TS},
@@ -609,15 +624,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
     for key, r in data.get("norms", {}).items():
         workplan.norms[int(key)] = Norm(int(key), r["text"], list(r.get("agreed_by", ())), r.get("rev", 1))
     for key, r in data.get("plans", {}).items():
-        workplan.plans[int(key)] = Plan(
-            int(key),
-            r["title"],
-            r.get("scope", ""),
-            r.get("status", "draft"),
-            r.get("rule", "consensus"),
-            r.get("created_at", ""),
-            r.get("rev", 1),
-        )
+        workplan.plans[int(key)] = plan_from_raw(key, r)
     for key, r in data.get("votes", {}).items():
         workplan.votes.append(
             Vote(int(key), r["plan"], r["member"], r["position"], r.get("comment", ""), r.get("at", ""))
@@ -640,6 +647,19 @@ def build(data: Mapping[str, Any]) -> Workplan:
     for key, r in data.get("tasks", {}).items():
         tasks[int(key)] = task_from_raw(key, r)
     return workplan
+
+
+def plan_from_raw(key: str, r: Mapping[str, Any]) -> Plan:
+    """One plan record (already checked) as a Plan."""
+    return Plan(
+        int(key),
+        r["title"],
+        r.get("scope", ""),
+        r.get("status", "draft"),
+        r.get("rule", "consensus"),
+        r.get("created_at", ""),
+        r.get("rev", 1),
+    )
 
 
 def task_from_raw(key: str, r: Mapping[str, Any]) -> Task:

@@ -54,11 +54,19 @@ def clean(text: object, *, multiline: bool = False) -> str:
 
 
 def short(value: object, limit: int = 30) -> str:
-    """A logged value for one line: '-' for nothing, '[3]' for a list, else clean and cut."""
+    """A logged value for one line: '-' for nothing, '[3]' for a list, a record by its title or
+    name, else clean and cut."""
     if value is None or value == "":
         return "-"
     if isinstance(value, list):
         return f"[{len(value)}]"
+    if isinstance(value, dict):  # a whole record (a removal, its undo): by what people call it
+        inner = value.get("record")
+        fields: dict[object, object] = inner if isinstance(inner, dict) else value
+        named = next(
+            (fields[k] for k in ("title", "name", "handle", "code", "text") if isinstance(fields.get(k), str)), None
+        )
+        value = "{…}" if named is None else named
     s = clean(str(value))
     return s if len(s) <= limit else s[: limit - 1] + "…"
 

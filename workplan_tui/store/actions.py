@@ -7,6 +7,7 @@ changed record in its export form (``{"id": "T12", ...}``).
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from workplan_tui.model import contract, rules, schema
@@ -19,7 +20,10 @@ from workplan_tui.model.records import (
     SHORT_TEXT,
     STAGES,
     Activity,
+    Member,
+    Plan,
     id_of_label,
+    label,
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.history import History
@@ -51,6 +55,17 @@ def _number(value: float, what: str) -> float | int:
 
 def _plan(tx: Tx, plan_id: int) -> dict[str, Any]:
     return tx.get("plans", plan_id)
+
+
+def _plan_model(tx: Tx, plan_id: int) -> Plan:
+    return schema.plan_from_raw(str(plan_id), tx.get("plans", plan_id))
+
+
+def _open_plan(tx: Tx, plan_id: int) -> Plan:
+    """The plan, unless it is archived (then nothing in it may change: rules.frozen)."""
+    plan = _plan_model(tx, plan_id)
+    rules.check_open(plan)
+    return plan
 
 
 def _member_handles(tx: Tx) -> set[str]:
@@ -183,7 +198,56 @@ def move_plan(store: Store, plan_id: int, action: str) -> Record:
         if action == "activate":
             buyin = rules.buy_in(plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
         new_status = rules.plan_move(plan, action, buyin)
-        tx.update("plans", plan_id, {"status": new_status}, kind=f"plan.{action}")
+        changes: dict[str, Any] = {"status": new_status}
+        if action == "archive":  # so that 'plan reopen' can put it back where it was
+            changes["archived_from"] = plan.status
+        tx.update("plans", plan_id, changes, kind=f"plan.{action}")
+        return export("plans", plan_id, tx.get("plans", plan_id))
+
+
+def edit_plan(
+    store: Store,
+    plan_id: int,
+    *,
+    title: str | None = None,
+    scope: str | None = None,
+    expected_rev: int | None = None,
+) -> Record:
+    """Rename a plan or change its scope (not while it is archived)."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = _text(title, "plan title")
+    if scope is not None:
+        changes["scope"] = _text(scope, "scope", LONG_TEXT, required=False)
+    kind = "plan.rename" if set(changes) == {"title"} else "plan.edit"
+    with store.transaction() as tx:
+        tx.require_member()
+        _open_plan(tx, plan_id)
+        tx.update("plans", plan_id, changes, kind=kind, expected_rev=expected_rev)
+        return export("plans", plan_id, tx.get("plans", plan_id))
+
+
+def set_rule(store: Store, plan_id: int, rule: str, *, expected_rev: int | None = None) -> Record:
+    """Change a plan's decision rule; only while it is a draft or proposed (rules.rule_change)."""
+    with store.transaction() as tx:
+        tx.require_member()
+        plan = _open_plan(tx, plan_id)
+        if plan.rule != rule:
+            rules.rule_change(plan, rule)
+        tx.update("plans", plan_id, {"rule": rule}, kind="plan.rule", expected_rev=expected_rev)
+        return export("plans", plan_id, tx.get("plans", plan_id))
+
+
+def reopen_plan(store: Store, plan_id: int, *, expected_rev: int | None = None) -> Record:
+    """A completed plan becomes active again; an archived one returns to the status it was archived from."""
+    with store.transaction() as tx:
+        tx.require_member()
+        raw = _plan(tx, plan_id)
+        new_status = rules.plan_reopen(_plan_model(tx, plan_id), raw.get("archived_from"))
+        changes: dict[str, Any] = {"status": new_status}
+        if raw.get("archived_from") is not None:
+            changes["archived_from"] = None
+        tx.update("plans", plan_id, changes, kind="plan.reopen", expected_rev=expected_rev)
         return export("plans", plan_id, tx.get("plans", plan_id))
 
 
@@ -231,7 +295,7 @@ def add_outcome(
     }
     with store.transaction() as tx:
         tx.require_member()
-        _plan(tx, plan_id)
+        rules.check_can_add(_plan_model(tx, plan_id), "outcomes")
         doc_id = tx.insert("outcomes", fields)
         return export("outcomes", doc_id, tx.get("outcomes", doc_id))
 
@@ -242,6 +306,7 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Reco
     with store.transaction() as tx:
         tx.require_member()
         outcome = tx.get("outcomes", outcome_id)
+        _open_plan(tx, outcome["plan"])
         entry = {"value": value, "by": tx.user, "at": tx.now}
         if note:
             entry["note"] = note
@@ -282,7 +347,7 @@ def add_task(
     }
     with store.transaction() as tx:
         tx.require_member()
-        _plan(tx, plan_id)
+        rules.check_can_add(_plan_model(tx, plan_id), "tasks")
         if owner is not None:
             _check_owner(tx, owner)
         if outcome is not None:
@@ -310,6 +375,7 @@ def _task_change(
     with store.transaction() as tx:
         tx.require_member()
         task = schema.task_from_raw(str(task_id), tx.get("tasks", task_id))
+        _open_plan(tx, task.plan)
         changes = make(tx, task)
         tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
         return export("tasks", task_id, tx.get("tasks", task_id))
@@ -361,8 +427,9 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
     """Change several fields of a task at once (the edit form).
 
     Progress and status follow the task rules (100 % is done, done is 100 %,
-    blocked needs a reason). With ``expected_rev``, refuses with ConflictError when
-    someone changed the task since the form read it.
+    blocked needs a reason); progress may be a number or a move such as ``"+10"``.
+    With ``expected_rev``, refuses with ConflictError when someone changed the task
+    since the form read it.
     """
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -390,8 +457,11 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
                 raise RuleError(f"outcome O{outcome} belongs to another plan")
             changes["outcome"] = outcome
         current = task
-        if "progress" in clean_fields and clean_fields["progress"] != task.progress:
-            moved = rules.progress_changes(task, int(clean_fields["progress"]))
+        progress = clean_fields.get("progress")
+        if isinstance(progress, str):  # '60', '+10' or '-5', as on the command line
+            progress = rules.parse_progress(progress, task.progress)
+        if progress is not None and progress != task.progress:
+            moved = rules.progress_changes(task, int(progress))
             changes.update(moved)
             current = task.replace(**moved)
         if "status" in clean_fields and clean_fields["status"] != task.status:
@@ -400,9 +470,21 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         elif "blocked_reason" in clean_fields and current.status == "blocked":
             reason = _text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
             changes["blocked_reason"] = reason
+        elif "blocked_reason" in clean_fields and "status" not in clean_fields:
+            raise RuleError(f"{task.label} is not blocked; a reason goes with status blocked")
         return changes
 
     return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)
+
+
+def remove_task(store: Store, task_id: int, *, expected_rev: int | None = None) -> Record:
+    """Remove a task. The whole task goes into the log, so ``undo`` puts it back as it was."""
+    with store.transaction() as tx:
+        tx.require_member()
+        raw = tx.get("tasks", task_id)
+        _open_plan(tx, raw["plan"])
+        removed = tx.remove("tasks", task_id, kind="task.rm", expected_rev=expected_rev)
+        return export("tasks", task_id, removed)
 
 
 # --- editing outcomes, norms, partners and members ------------------------------------------
@@ -426,9 +508,56 @@ def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expec
             raise RuleError(f"cannot edit an outcome's {name}")
     with store.transaction() as tx:
         tx.require_member()
-        tx.get("outcomes", outcome_id)
+        _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
         tx.update("outcomes", outcome_id, changes, kind="outcome.edit", expected_rev=expected_rev)
         return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+
+
+def remove_outcome(store: Store, outcome_id: int, *, unlink: bool = False, expected_rev: int | None = None) -> Record:
+    """Remove an outcome with its check-ins.
+
+    Refused while tasks link to it, naming them, unless ``unlink``: then those tasks
+    lose the link (each change logged on the task) and ``undo`` links them again.
+    The result lists them under ``unlinked_tasks``.
+    """
+    with store.transaction() as tx:
+        tx.require_member()
+        _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
+        linked = _tasks_where(tx, "outcome", outcome_id)
+        if linked and not unlink:
+            raise RuleError(
+                f"tasks link to O{outcome_id}: {_labels(linked)}; "
+                "remove the links with --unlink (undo links them again), or edit the tasks first"
+            )
+        for task_id in linked:
+            tx.update("tasks", task_id, {"outcome": None}, kind="task.edit")
+        extra = {"unlinked": [[label("tasks", t) for t in linked], None]} if linked else {}
+        removed = tx.remove("outcomes", outcome_id, kind="outcome.rm", expected_rev=expected_rev, changes=extra)
+        return {**export("outcomes", outcome_id, removed), "unlinked_tasks": [label("tasks", t) for t in linked]}
+
+
+def _tasks_where(tx: Tx, field: str, value: Any, *, open_only: bool = False) -> list[int]:
+    """The ids of the tasks whose ``field`` is ``value``.
+
+    With ``open_only``, only tasks not done, in plans that are not archived (an archived
+    plan is a closed record and stays as it was). Reads the whole tasks table: removals
+    are rare, and must see every reference.
+    """
+    archived = {int(k) for k, p in tx.data.get("plans", {}).items() if p.get("status") == "archived"}
+    found = []
+    for key, raw in tx.data.get("tasks", {}).items():
+        if raw.get(field) != value:
+            continue
+        if open_only and (raw.get("status", "todo") == "done" or raw.get("plan") in archived):
+            continue
+        found.append(int(key))
+    return sorted(found)
+
+
+def _labels(task_ids: list[int], limit: int = 10) -> str:
+    """'T3, T5' (at most ``limit``, then '+N more')."""
+    shown = ", ".join(label("tasks", t) for t in task_ids[:limit])
+    return shown + (f" (+{len(task_ids) - limit} more)" if len(task_ids) > limit else "")
 
 
 def edit_norm(store: Store, norm_id: int, text: str, *, expected_rev: int | None = None) -> Record:
@@ -439,7 +568,17 @@ def edit_norm(store: Store, norm_id: int, text: str, *, expected_rev: int | None
         norm = tx.get("norms", norm_id)
         if norm["text"] != text:
             tx.update("norms", norm_id, {"text": text, "agreed_by": []}, kind="norm.edit", expected_rev=expected_rev)
+        elif expected_rev is not None and norm.get("rev", 1) != expected_rev:
+            tx.update("norms", norm_id, {}, kind="norm.edit", expected_rev=expected_rev)  # raises ConflictError
         return export("norms", norm_id, tx.get("norms", norm_id))
+
+
+def withdraw_norm(store: Store, norm_id: int, *, expected_rev: int | None = None) -> Record:
+    """Withdraw a norm: it leaves the list, with who had agreed; ``undo`` brings both back."""
+    with store.transaction() as tx:
+        tx.require_member()
+        removed = tx.remove("norms", norm_id, kind="norm.withdraw", expected_rev=expected_rev)
+        return export("norms", norm_id, removed)
 
 
 def _find(tx: Tx, table: str, field: str, value: str) -> int | None:
@@ -465,6 +604,7 @@ def edit_partner(
     contributions: list[tuple[str, str, float | None]] | None = None,
     interests_short: str | None = None,
     interests_long: str | None = None,
+    expected_rev: int | None = None,
 ) -> Record:
     """Change a partner's name, interests or its whole list of contributions."""
     changes: dict[str, Any] = {}
@@ -479,11 +619,35 @@ def edit_partner(
     with store.transaction() as tx:
         tx.require_member()
         doc_id = _partner_id(tx, code)
-        tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}")
+        tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}", expected_rev=expected_rev)
         return export("partners", doc_id, tx.get("partners", doc_id))
 
 
-def edit_member(store: Store, handle: str, *, name: str | None = None, role: str | None = None) -> Record:
+def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) -> Record:
+    """Remove a partner organisation; refused while members belong to it (naming them)."""
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = _partner_id(tx, code)
+        members = sorted(m["handle"] for m in tx.data.get("members", {}).values() if m.get("partner") == code)
+        if members:
+            raise RuleError(
+                f"partner {code} still has members: {', '.join(members)}; "
+                "move them to another partner ('workplan member edit HANDLE --partner CODE') or remove them first"
+            )
+        removed = tx.remove("partners", doc_id, kind="partner.rm", record=f"partner {code}", expected_rev=expected_rev)
+        return export("partners", doc_id, removed)
+
+
+def edit_member(
+    store: Store,
+    handle: str,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    partner: str | None = None,
+    expected_rev: int | None = None,
+) -> Record:
+    """Change a member's name, role or partner; the last lead is never made a member."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = _text(name, "member name")
@@ -491,13 +655,56 @@ def edit_member(store: Store, handle: str, *, name: str | None = None, role: str
         if role not in ROLES:
             raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
         changes["role"] = role
+    if partner is not None:
+        changes["partner"] = partner
     with store.transaction() as tx:
         tx.require_member()
-        doc_id = _find(tx, "members", "handle", handle)
-        if doc_id is None:
-            raise NotFoundError(f"no member {handle!r}")
-        tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}")
+        doc_id = _member_id(tx, handle)
+        if partner is not None:
+            _partner_id(tx, partner)
+        rules.check_member_change(_members(tx), handle, me=tx.user, role=role)
+        tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return export("members", doc_id, tx.get("members", doc_id))
+
+
+def remove_member(store: Store, handle: str, *, expected_rev: int | None = None) -> Record:
+    """Remove a member from the partnership.
+
+    Their open tasks (not done) become unassigned, each change logged on the task;
+    done tasks keep them as owner (who did the work). Their votes stay in the
+    history but no longer count towards buy-in, and their agreement to norms no
+    longer matters (only members' does). ``undo`` brings the member back and gives
+    them back the tasks nobody has taken since. Never the last lead, the last member
+    or yourself (rules.check_member_change). The result lists the tasks under
+    ``unassigned_tasks``.
+    """
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = _member_id(tx, handle)
+        rules.check_member_change(_members(tx), handle, me=tx.user, remove=True)
+        open_tasks = _tasks_where(tx, "owner", handle, open_only=True)
+        for task_id in open_tasks:
+            tx.update("tasks", task_id, {"owner": None}, kind="task.assign")
+        extra = {"unassigned": [[label("tasks", t) for t in open_tasks], None]} if open_tasks else {}
+        removed = tx.remove(
+            "members", doc_id, kind="member.rm", record=f"member {handle}", expected_rev=expected_rev, changes=extra
+        )
+        return {**export("members", doc_id, removed), "unassigned_tasks": [label("tasks", t) for t in open_tasks]}
+
+
+def _member_id(tx: Tx, handle: str) -> int:
+    doc_id = _find(tx, "members", "handle", handle)
+    if doc_id is None:
+        raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
+    return doc_id
+
+
+def _members(tx: Tx) -> dict[str, Member]:
+    """The members as records (a small table: read whole)."""
+    return {
+        m["handle"]: Member(int(k), m["handle"], m["name"], m["partner"], m.get("role", "member"), m.get("rev", 1))
+        for k, m in tx.data.get("members", {}).items()
+    }
 
 
 def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
@@ -573,7 +780,8 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         # Everything after the entry, newest first, and the entry itself.
         newer: list[Activity] = []
         found: Activity | None = None
-        for item in history.newest():
+        entries = history.newest()
+        for item in entries:
             if item.id == entry_id:
                 found = item
                 break
@@ -590,7 +798,7 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             raise RuleError(f"A{entry_id} ({found.kind} on {found.record}) is already undone")
         kind, record = found.kind, found.record
         if kind.endswith(".add") or kind in ("partnership.create", "undo"):
-            raise RuleError(f"cannot undo {kind} on {record}; edit or archive it instead")
+            raise RuleError(f"cannot undo {kind} on {record}; edit or remove it instead")
         # Later changes to the record count, except pairs of a change and its undo.
         later = [a for a in newer if a.record == record and a.id not in undone and a.undoes is None]
         if later:
@@ -600,16 +808,24 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             )
         if kind == "vote":
             result = _undo_vote(tx, entry_id, entry)
+        elif kind in REMOVALS:
+            # The entries a removal logged just before its own (tasks unassigned or unlinked).
+            preceding = list(islice(entries, len(_dependents(found))))
+            result = _undo_removal(tx, found, newer, preceding)
         elif kind in _APPENDS and _APPENDS[kind][0] in entry.get("changes", {}):
             result = _undo_append(tx, entry_id, entry)
         else:
             table, doc_id = _record_of(tx, record)
             current = tx.get(table, doc_id)
+            _check_not_frozen(tx, table, current)
             changes = entry.get("changes", {})
             if any(current.get(name) != after for name, (_, after) in changes.items()):
                 raise RuleError(f"{record} was changed since (by hand?); nothing undone")
             restored = {name: before for name, (before, _) in changes.items()}
+            leads = _leads(tx) if table == "members" else None
             tx.update(table, doc_id, restored, kind="undo", record=record, undoes=entry_id)
+            if leads and not _leads(tx):
+                raise RuleError(f"undoing A{entry_id} would leave the partnership without a lead; nothing undone")
             result = {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": restored}
         # The logged "before" values come from the file, which anyone may have edited:
         # the whole partnership must still be sound (references, unique codes) after undoing.
@@ -617,6 +833,126 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         if problems:
             raise RuleError(f"undoing A{entry_id} would leave the file unsound ({problems[0]}); nothing undone")
         return result
+
+
+def _leads(tx: Tx) -> list[str]:
+    return [m["handle"] for m in tx.data.get("members", {}).values() if m.get("role") == "lead"]
+
+
+def _check_not_frozen(tx: Tx, table: str, raw: dict[str, Any]) -> None:
+    """Undo changes nothing in an archived plan either (rules.frozen)."""
+    if table in ("tasks", "outcomes"):
+        plan_id = raw.get("plan")
+        if isinstance(plan_id, int) and str(plan_id) in tx.data.get("plans", {}):
+            rules.check_open(_plan_model(tx, plan_id))
+
+
+# Kinds that remove a record -> (its table, the task field that referred to it, the
+# logged name of the tasks that lost the reference in the same change).
+REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
+    "task.rm": ("tasks", None, None),
+    "outcome.rm": ("outcomes", "outcome", "unlinked"),
+    "member.rm": ("members", "owner", "unassigned"),
+    "partner.rm": ("partners", None, None),
+    "norm.withdraw": ("norms", None, None),
+}
+
+
+def _dependents(entry: Activity) -> list[str]:
+    """The tasks a removal took a reference from, as logged ('T3'), or []."""
+    name = REMOVALS[entry.kind][2]
+    pair = entry.changes.get(name) if name else None
+    labels = pair[0] if isinstance(pair, list) and pair else None
+    if not isinstance(labels, list) or len(labels) > 100_000:
+        return []
+    return [t for t in labels if isinstance(t, str)]
+
+
+def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: list[Activity]) -> Record:
+    """Put a removed record back, as it was and under its id; give back the references it took.
+
+    A task that lost its owner (or outcome) in the same change gets it back unless someone
+    has changed that task since; the result says which did not (``not_restored``).
+    """
+    table, field, _ = REMOVALS[found.kind]
+    entry_id, record = found.id, found.record
+    pair = found.changes.get("record")
+    payload = pair[0] if isinstance(pair, list) and pair else None
+    if (
+        not isinstance(payload, dict)
+        or type(payload.get("id")) is not int
+        or not isinstance(payload.get("record"), dict)
+    ):
+        raise RuleError(f"A{entry_id} does not hold the removed record (edited by hand?); nothing undone")
+    doc_id, fields = payload["id"], dict(payload["record"])
+    if _removal_label(table, doc_id, fields) != record:
+        raise RuleError(f"A{entry_id} holds another record than {record} (edited by hand?); nothing undone")
+    if table in ("tasks", "outcomes"):
+        plan_id = fields.get("plan")
+        if not isinstance(plan_id, int) or str(plan_id) not in tx.data.get("plans", {}):
+            raise RuleError(f"{record}'s plan P{plan_id} no longer exists; nothing undone")
+        _check_not_frozen(tx, table, fields)
+        outcome = fields.get("outcome") if table == "tasks" else None
+        if outcome is not None and str(outcome) not in tx.data.get("outcomes", {}):
+            raise RuleError(f"{record}'s outcome O{outcome} was removed since; undo that first. Nothing undone")
+    elif table == "partners":
+        code = fields.get("code")
+        if not isinstance(code, str):
+            raise RuleError(f"A{entry_id} does not hold a partner's code (edited by hand?); nothing undone")
+        if any(str(p.get("code")).lower() == code.lower() for p in tx.data.get("partners", {}).values()):
+            raise RuleError(f"a partner {code} exists again; nothing undone")
+    elif table == "members":
+        if not isinstance(fields.get("handle"), str):
+            raise RuleError(f"A{entry_id} does not hold a member's handle (edited by hand?); nothing undone")
+        if fields["handle"] in _member_handles(tx):
+            raise RuleError(f"a member {fields.get('handle')} exists again; nothing undone")
+        partner = fields.get("partner")
+        if not isinstance(partner, str) or _find(tx, "partners", "code", partner) is None:
+            raise RuleError(f"{record}'s partner {partner} was removed since; undo that first. Nothing undone")
+    tx.restore(table, doc_id, fields, record=record, undoes=entry_id)
+    result: Record = {
+        "undone": f"A{entry_id}",
+        "kind": found.kind,
+        "record": record,
+        "restored": {"record": export(table, doc_id, fields)},
+    }
+    labels = _dependents(found)
+    if field is None or not labels:
+        return result
+    value = fields.get("handle") if table == "members" else doc_id
+    undone = {a.undoes for a in newer}
+    own = {  # the same change's own steps: same member, same moment, exactly that reference taken
+        a.record: a
+        for a in preceding
+        if a.member == found.member and a.at == found.at and a.changes == {field: [value, None]}
+    }
+    given_back, not_restored = [], []
+    for task_label in labels:
+        step = own.get(task_label)
+        parsed = id_of_label(task_label)
+        task = tx.data.get("tasks", {}).get(str(parsed[1])) if parsed and parsed[0] == "T" else None
+        touched = any(a.record == task_label and a.id not in undone and a.undoes is None for a in newer)
+        plan = tx.data.get("plans", {}).get(str(task.get("plan"))) if task else None
+        if step is None or step.id in undone or task is None or touched or task.get(field) is not None:
+            not_restored.append(task_label)
+        elif plan is None or plan.get("status") == "archived":
+            not_restored.append(task_label)
+        else:
+            assert parsed is not None
+            tx.update("tasks", parsed[1], {field: value}, kind="undo", record=task_label, undoes=step.id)
+            given_back.append(task_label)
+    result["restored"]["tasks"] = given_back
+    result["not_restored"] = not_restored
+    return result
+
+
+def _removal_label(table: str, doc_id: int, fields: dict[str, Any]) -> str:
+    """The ``record`` a removal of this record is logged under."""
+    if table == "partners":
+        return f"partner {fields.get('code')}"
+    if table == "members":
+        return f"member {fields.get('handle')}"
+    return label(table, doc_id)
 
 
 def _as_raw(entry: Activity) -> dict[str, Any]:
@@ -633,6 +969,7 @@ def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
     name, field, key = _APPENDS[entry["kind"]]
     table, doc_id = _record_of(tx, entry["record"])
     current = tx.get(table, doc_id)
+    _check_not_frozen(tx, table, current)
     items = current.get(field, [])
     added = entry["changes"][name][1]
     if not items or items[-1].get("by") != entry.get("member") or items[-1].get(key) != added:

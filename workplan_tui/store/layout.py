@@ -272,6 +272,20 @@ class LazyTable(MutableMapping[str, Any]):
             self._added[key] = None
         self._values[key] = value
 
+    def insert_in_order(self, key: str, value: Any) -> None:
+        """Add a record the table lacks before the first record with a larger id (where it was
+        before it was removed), not at the end. Splits the table."""
+        pos = self._split()
+        assert self._lines is not None and key not in pos
+        number = int(key)
+        at = min((i for k, i in pos.items() if int(k) > number), default=len(self._lines))
+        self._lines.insert(at, b"")
+        for k, i in pos.items():
+            if i >= at:
+                pos[k] = i + 1
+        pos[key] = at
+        self._values[key] = value
+
     def __delitem__(self, key: str) -> None:
         at = self._split().pop(key)
         self._lines[at] = None  # type: ignore[index]

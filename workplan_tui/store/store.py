@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
@@ -46,6 +48,9 @@ from workplan_tui.store.storage import (
     sweep_temp_files,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    from workplan_tui.store.tinydb_tables import FieldTable
 
 Clock = Callable[[], datetime]
 
@@ -132,6 +137,7 @@ class Store:
         self._cache_checked = False  # every record of _cache_raw was checked (not only sealed)
         self._cache_bytes: bytes | None = None  # the file's bytes at _cache_key (writes index them)
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
+        self.last_entries: list[dict[str, Any]] = []  # every entry that write logged, in order
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
@@ -367,6 +373,7 @@ class Store:
         if reason:
             raise ReadOnlyError(f"{self.path}: read-only for you: {reason}")
         self.last_log_id = None  # set again only if this transaction logs a change
+        self.last_entries = []
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
@@ -391,6 +398,7 @@ class Store:
                                 table.apply_to(base.setdefault(name, {}))
                     self._remember(data if whole else base, key, payload)
                     self.last_log_id = tx.last_log
+                    self.last_entries = list(tx.entries)
             except layout.LayoutError as exc:
                 self._forget()
                 raise InvalidFileError(f"{self.path}: {exc}; run 'workplan check'") from None
@@ -459,6 +467,18 @@ def _legacy_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A schema 1 file's in-file activity log as log lines, oldest first (ids kept)."""
     table = data.get("activity") or {}
     return [{"id": int(key), **table[key]} for key in sorted(table, key=int)]
+
+
+# The largest record a removal keeps in its log entry (a log line is read up to 1 MB).
+REMOVE_LIMIT = 512 * 1024
+
+
+def _stale(name: str, current: dict[str, Any], expected_rev: Any) -> str:
+    """The refusal of a change made on a stale copy of a record."""
+    return (
+        f"{name} was changed by someone else since you opened it "
+        f"(now at revision {current.get('rev', 1)}, yours was {expected_rev}); nothing changed"
+    )
 
 
 class Tx:
@@ -545,7 +565,11 @@ class Tx:
             doc.setdefault("created_at", self.now)
         if table == "tasks":
             doc["updated_at"] = self.now
-        doc_id = self.db.table(table).insert(doc)
+        rows = self._rows(table)
+        # Past every id in the table and every id ever removed from it: an id names one record, ever
+        # (the log's history of T12, and undoing its removal, must never meet another T12).
+        doc_id = max(rows.next_id(), self._retired().get(table, 0) + 1)
+        rows.insert_at(doc_id, doc)
         self._touched.add((table, str(doc_id)))
         self._model = None
         if not log:
@@ -576,7 +600,7 @@ class Tx:
         current = self.get(table, doc_id)
         name = record or label(table, doc_id)
         if expected_rev is not None and current.get("rev", 1) != expected_rev:
-            raise ConflictError(f"{name} was changed by someone else since you opened it", name, dict(current))
+            raise ConflictError(_stale(name, current, expected_rev), name, dict(current))
         diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
         if not diff:
             return {}
@@ -590,6 +614,65 @@ class Tx:
         self._model = None
         self.log(kind, name, diff if logged is None else logged, **log_extra)
         return diff
+
+    def remove(
+        self,
+        table: str,
+        doc_id: int,
+        *,
+        kind: str,
+        record: str | None = None,
+        expected_rev: int | None = None,
+        changes: dict[str, list[Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Take a record out of its table; returns it as it was.
+
+        The whole record and its id go into the log entry (``{"record": [{"id": 12,
+        "record": {...}}, None]}``, plus ``changes`` the caller adds), so ``undo`` can put it
+        back as it was; its id is retired, never given to a new record. With
+        ``expected_rev``, refuses (ConflictError) when someone changed it since.
+        """
+        current = self.get(table, doc_id)
+        name = record or label(table, doc_id)
+        if expected_rev is not None and current.get("rev", 1) != expected_rev:
+            raise ConflictError(_stale(name, current, expected_rev), name, dict(current))
+        removed = dict(current)
+        size = len(orjson.dumps(removed))
+        if size > REMOVE_LIMIT:
+            raise RuleError(
+                f"{name} is too large to keep in the log for undo ({size // 1024} KB; at most "
+                f"{REMOVE_LIMIT // 1024} KB); nothing removed"
+            )
+        self._rows(table).remove_id(doc_id)
+        self._touched.discard((table, str(doc_id)))
+        retired = self._retired()
+        if retired.get(table, 0) < doc_id:
+            meta = self.data["meta"]["1"]
+            meta["retired_ids"] = {**retired, table: doc_id}
+            self._touched.add(("meta", "1"))
+        self._model = None
+        self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})})
+        return removed
+
+    def restore(self, table: str, doc_id: int, fields: dict[str, Any], *, record: str, undoes: int) -> None:
+        """Put a removed record back under its own id, exactly as it was (undo of a removal)."""
+        key = str(doc_id)
+        if id_of_key(key) is None:
+            raise RuleError(f"{record} cannot be restored: its logged id {doc_id!r} is not a record id")
+        if key in self.data.get(table, {}):
+            raise RuleError(f"{record} cannot be restored: its id is in use (by hand?); nothing undone")
+        self._rows(table).insert_at(doc_id, dict(fields), in_order=True)
+        self._touched.add((table, key))
+        self._model = None
+        self.log("undo", record, {"record": [None, {"id": doc_id, "record": dict(fields)}]}, undoes=undoes)
+
+    def _rows(self, table: str) -> FieldTable:
+        return cast("FieldTable", self.db.table(table))
+
+    def _retired(self) -> dict[str, int]:
+        """The highest id ever removed from each table (meta ``retired_ids``)."""
+        retired = self.data["meta"]["1"].get("retired_ids")
+        return retired if isinstance(retired, dict) else {}
 
     def log(self, kind: str, record: str, changes: dict[str, list[Any]], **extra: Any) -> int:
         """Append to the activity log; returns the entry's id."""

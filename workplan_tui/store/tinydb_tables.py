@@ -71,10 +71,44 @@ class FieldTable(Table):
             return table.next_id()
         return int(super()._get_next_id())
 
+    def next_id(self) -> int:
+        """One more than the largest id in the table (1 when empty); never cached, so a removal
+        earlier in the same transaction is seen."""
+        table = self._read_table()
+        if isinstance(table, LazyTable):
+            return table.next_id()
+        return max(map(int, table), default=0) + 1
+
     def insert(self, document: Any) -> int:
-        doc_id = self._get_next_id()
+        doc_id = self.next_id()
+        self.insert_at(doc_id, document)
+        return doc_id
+
+    def insert_at(self, doc_id: int, document: Any, *, in_order: bool = False) -> None:
+        """Add a record under a chosen id (the caller makes sure it is free).
+
+        ``in_order`` puts it before the first record with a larger id (a record put back
+        where it was) instead of last; that costs a pass over the table.
+        """
         tables = self._storage.read() or {}
-        tables.setdefault(self.name, {})[str(doc_id)] = dict(document)
+        table = tables.setdefault(self.name, {})
+        key = str(doc_id)
+        if not in_order:
+            table[key] = dict(document)
+        elif isinstance(table, LazyTable):
+            table.insert_in_order(key, dict(document))
+        else:
+            rows = list(table.items())
+            at = next((i for i, (k, _) in enumerate(rows) if int(k) > doc_id), len(rows))
+            rows.insert(at, (key, dict(document)))
+            table.clear()
+            table.update(rows)
         self.clear_cache()
         self._storage.write(tables)
-        return doc_id
+
+    def remove_id(self, doc_id: int) -> None:
+        """Take one record out of the table (a lazily read table is split to do so)."""
+        tables = self._storage.read() or {}
+        del tables[self.name][str(doc_id)]
+        self.clear_cache()
+        self._storage.write(tables)

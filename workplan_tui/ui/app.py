@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from workplan_tui.model import schema
+from workplan_tui.model import contract, schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
@@ -367,8 +367,8 @@ class WorkplanApp(App[None]):
     def _patch_task(self, record: dict[str, Any]) -> None:
         """Put the changed task into the snapshot without rebuilding 10,000 others."""
         assert self.workplan is not None
-        task_id = int(record["id"][1:])
-        self.workplan.tasks[task_id] = schema.task_from_raw(str(task_id), record)
+        task_id, raw = contract.stored("tasks", record)  # the action's record is in the JSON contract's shape
+        self.workplan.tasks[task_id] = schema.task_from_raw(str(task_id), raw)
         self._figures = None
 
     def set_stage(self, stage: str) -> None:
@@ -405,7 +405,12 @@ class WorkplanApp(App[None]):
 
 
 def describe(entry: Activity) -> str:
-    """'bob: T12 progress 40 → 60' for a notice."""
+    """'bob: T12 progress 40 → 60' for a notice; 'bob: removed T12 (Order soil)' for a removal."""
+    whole = entry.changes.get("record")
+    if isinstance(whole, list) and len(whole) == 2 and entry.kind in (*actions.REMOVALS, "undo"):
+        if entry.kind != "undo" or whole[0] is None:
+            done, record = ("restored", whole[1]) if entry.kind == "undo" else ("removed", whole[0])
+            return clean(f"{entry.member}: {done} {entry.record} ({short(record)})")
     changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in entry.changes.items())
     return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
 

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from workplan_tui.model import rules
 from workplan_tui.model.overview import PlanFigures, tasks_by_column
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
@@ -355,5 +356,9 @@ class BoardScreen(TaskActions, Screen[None]):
         fig = self.plan
         if fig is None:
             self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            return
+        closed = rules.closed_to_new(fig.plan, "tasks")  # the rule the store applies, asked before typing
+        if closed:
+            self.app.notify(closed, severity="warning", markup=False)
             return
         self.open_editor(None, fig.plan.id)

@@ -181,6 +181,8 @@ class EditTask(ModalScreen[TaskEdit | None]):
         plan = self.workplan.plans[self.plan_id]
         heading = f"{t.label} · {plan.label} {plan.title}" if t else f"New task in {plan.label} {plan.title}"
         members = [(text(f"{m.handle} · {m.partner}"), m.handle) for m in self.workplan.members.values()]
+        if t and t.owner and t.owner not in self.workplan.members:  # removed since: kept unless changed
+            members.append((text(f"{t.owner} · no longer a member"), t.owner))
         outcomes = [(text(f"{o.label} {o.name}"), o.id) for o in self.workplan.outcomes_of(self.plan_id)]
         with VerticalScroll(id="edit", classes="dialog"):
             yield Label(content(heading), id="edit-heading")

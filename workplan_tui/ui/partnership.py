@@ -211,6 +211,7 @@ class BuyInScreen(ListScreen):
         Binding("A", "move('activate')", "Activate"),
         Binding("C", "move('complete')", "Complete"),
         Binding("X", "move('archive')", "Archive", show=False),
+        Binding("R", "reopen", "Reopen", show=False),
     ]
     BINDINGS = KEYS
 
@@ -304,6 +305,11 @@ class BuyInScreen(ListScreen):
 
     def action_move(self, action: str) -> None:
         self.change(lambda: actions.move_plan(self.app.store, self.plan_id, action))
+        self.app.notify(f"{self.title_text()}", markup=False, timeout=3)
+
+    def action_reopen(self) -> None:
+        """A completed plan becomes active again; an archived one returns to where it was."""
+        self.change(lambda: actions.reopen_plan(self.app.store, self.plan_id))
         self.app.notify(f"{self.title_text()}", markup=False, timeout=3)
 
     def action_history(self) -> None:
@@ -432,6 +438,12 @@ class OutcomesScreen(ListScreen):
         return None
 
     def action_new(self) -> None:
+        wp = self.app.workplan
+        plan = wp.plans.get(self.plan_id) if wp else None
+        closed = rules.closed_to_new(plan, "outcomes") if plan else None
+        if closed:
+            self.app.notify(closed, severity="warning", markup=False)
+            return
         self.form(
             "New outcome",
             self._outcome_fields(None),

@@ -52,11 +52,12 @@ class ReviewScreen(TaskActions):
         self.show()
 
     def current(self) -> Task | None:
+        """The task under review as it is now; None when done, or when someone removed it."""
         if self.finished or not self.queue:
             return None
         wp = self.app.workplan
         task = self.queue[self.position].task
-        return wp.tasks.get(task.id, task) if wp else task
+        return wp.tasks.get(task.id) if wp else task
 
     def selected_task(self) -> Task | None:
         task = self.current()
@@ -101,8 +102,11 @@ class ReviewScreen(TaskActions):
             return
         item = self.queue[self.position]
         task = self.current()
-        assert task is not None
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
+        if task is None:  # removed by someone else since the review started
+            gone = item.task
+            body.update(Content(f"{gone.label} {clean(gone.title)}: removed since the review started.\n\nspace: next"))
+            return
         body.update(self.card(task))
 
     def card(self, task: Task) -> Content:
