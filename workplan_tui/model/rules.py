@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from workplan_tui.model.records import (
     Task,
     Vote,
 )
+from workplan_tui.model.text import clean
 
 
 class RuleError(ValueError):
@@ -37,6 +38,17 @@ def outcome_progress(baseline: float, target: float, current: float) -> float:
     if span == 0:
         return 100.0 if current == target else 0.0
     return max(0.0, min(100.0, (current - baseline) / span * 100.0))
+
+
+def outcome_figures(outcome: Outcome, number: Callable[[float], str]) -> str:
+    """Where an outcome stands, in words a reader takes the right way round:
+    "28 / 40 beds" for a goal that grows, "25 → 12 min, target 10" for one that shrinks
+    (a wait time, a cost), where "12 / 10 minutes" would read as 120 %."""
+    unit = f" {clean(outcome.unit)}" if outcome.unit else ""
+    current, target = number(outcome.current), number(outcome.target)
+    if outcome.target < outcome.baseline:
+        return f"{number(outcome.baseline)} → {current}{unit}, target {target}"
+    return f"{current} / {target}{unit}"
 
 
 def plan_progress(outcomes: Iterable[Outcome], tasks: Iterable[Task]) -> float:
@@ -75,7 +87,7 @@ class BuyIn(Record):
         voted = sum(self.tally.values())
         total = voted + len(self.not_voted)
         parts = [f"buy-in {self.tally['agree']}/{total}"]
-        for position in ("abstain", "disagree", "block"):
+        for position in ("block", "disagree", "abstain"):  # what stops a plan first
             if self.tally[position]:
                 parts.append(f"{self.tally[position]} {position}")
         return " · ".join(parts)

@@ -36,6 +36,7 @@ class WorkplanApp(App[None]):
     """A partnership's board. All changes go through ``store`` (``workplan_tui.store.actions``)."""
 
     TITLE = "workplan"
+    CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -90,6 +91,22 @@ class WorkplanApp(App[None]):
                 self._theme_problems.append(f"no theme called {clean(wanted)!r}; using the default")
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The app's own theme variables, for themes that do not set them.
+
+        ``cursor-background`` and ``cursor-text-style`` draw the selected card or row
+        (a theme of basic ANSI colours sets ``reverse``: a blend of two ANSI colours
+        is one of them, so a tinted background cannot be had there).
+        """
+        generated = self.current_theme.to_color_system().generate()
+        return {
+            "cursor-background": generated["primary-muted"],
+            "cursor-text-style": "none",
+            # Textual's widgets ask these of a theme of ANSI colours (ansi = true)
+            "ansi-background": generated["background"],
+            "ansi-foreground": generated["foreground"],
+        }
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running:

@@ -245,7 +245,7 @@ class BuyInScreen(ListScreen):
         assert wp is not None
         vote = wp.current_votes(self.plan_id).get(item.handle)
         position = vote.position if vote else "not voted"
-        style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--bar"}.get(
+        style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--good"}.get(
             position, "card--meta"
         )
         when = ago(vote.at, self.app.now()) if vote else ""
@@ -488,7 +488,7 @@ class NormsScreen(ListScreen):
         state = "in force" if in_force else f"{len(agreed)}/{total} agreed"
         return [
             (f" {item.label:<4} ", "card--meta"),
-            (f"{state:<12} ", "card--bar" if in_force else "card--soon"),
+            (f"{state:<12} ", "card--good" if in_force else "card--soon"),
             (fit(item.text, width - 20), ""),
         ]
 
