@@ -12,6 +12,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
@@ -37,6 +38,9 @@ class WorkplanApp(App[None]):
 
     TITLE = "workplan"
     CSS_PATH = "app.tcss"
+    # ctrl+z puts the board in the background, as in every terminal program (fg brings it
+    # back); a field of several lines keeps ctrl+z for undoing what was typed.
+    BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend")]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(

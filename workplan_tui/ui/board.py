@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from workplan_tui.model.overview import PlanFigures, tasks_by_column
+from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
 from workplan_tui.ui.keys import BOARD_KEYS
@@ -33,24 +33,6 @@ if TYPE_CHECKING:
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
-
-
-def matches(task: Task, terms: list[str], partner_of: dict[str, str]) -> bool:
-    """Filter terms: plain words match title, notes, owner, partner or status;
-    ``owner:NAME``, ``partner:CODE`` and ``status:S`` match that field."""
-    for term in terms:
-        key, sep, value = term.partition(":")
-        owner = task.owner or ""
-        partner = partner_of.get(owner, "")
-        if sep and key in ("owner", "partner", "status"):
-            field = {"owner": owner, "partner": partner, "status": task.status}[key]
-            if value and value.lower() not in field.lower():
-                return False
-        else:
-            haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
-            if term.lower() not in haystack:
-                return False
-    return True
 
 
 class BoardScreen(TaskActions, Screen[None]):
@@ -82,7 +64,7 @@ class BoardScreen(TaskActions, Screen[None]):
         with Vertical(id="table-view"):
             yield Static(id="table-header")
             yield TaskTable(context, id="table")
-        yield LineInput(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
+        yield LineInput(id="filter", placeholder=f"filter: {FILTER_HELP}")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     # --- data -> widgets ----------------------------------------------------------
@@ -204,11 +186,16 @@ class BoardScreen(TaskActions, Screen[None]):
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
 
-    def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
+    def task_filter(self) -> TaskFilter:
         wp = self.app.workplan
-        assert wp is not None
-        partner_of = {h: m.partner for h, m in wp.members.items()}
-        tasks = [t for t in fig.tasks if matches(t, self.filter_terms, partner_of)]
+        partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
+        return TaskFilter(self.filter_terms, partner_of, self.app.context.today)
+
+    def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
+        keep = self.task_filter()
+        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
+        plans = self.query_one("#plans", PlanList)
+        plans.set_matches({f.plan.id: sum(1 for t in f.tasks if keep(t)) for f in self.figures} if keep else None)
         grouped = tasks_by_column(tasks)
         for (status, title), column in zip(COLUMNS, self.columns, strict=True):
             items = grouped[status]

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
 from workplan_tui.ui.widgets import LineInput
@@ -64,6 +65,7 @@ class HelpScreen(Reading):
                 continue
             entries.append((key_label(binding), binding.description))
         entries.append(("ctrl+p", "command palette"))
+        entries.append(("ctrl+z", "suspend (fg resumes)"))
         half = (len(entries) + 1) // 2
         left, right = entries[:half], entries[half:]
         lines = []
@@ -82,7 +84,7 @@ class AskText(ModalScreen[str | None]):
     """One line of text, e.g. why a task is blocked."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding(SAVE_KEY, "save", "Save")]
 
     def __init__(self, prompt: str, value: str = "", what: str = "text") -> None:
         super().__init__()
@@ -95,11 +97,14 @@ class AskText(ModalScreen[str | None]):
             yield Label(content(self.prompt))
             yield LineInput(clean(self.value), id="answer", placeholder=self.what, compact=True)
             yield Label("", id="ask-error", classes="error")
-            yield Label("enter saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     @on(Input.Submitted, "#answer")
-    def _submit(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+    def _submit(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = self.query_one("#answer", Input).value.strip()
         if not value:
             self.query_one("#ask-error", Label).update(f"Please give a {self.what}.")
             return
@@ -107,19 +112,20 @@ class AskText(ModalScreen[str | None]):
 
 
 class PickMember(ModalScreen[str | None]):
-    """Choose a member ("" means unassigned)."""
+    """Choose a member ("" means unassigned, offered only with ``allow_none``)."""
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, prompt: str, members: list[Member], current: str | None) -> None:
+    def __init__(self, prompt: str, members: list[Member], current: str | None, *, allow_none: bool = True) -> None:
         super().__init__()
         self.prompt = prompt
         self.members = members
         self.current = current
+        self.handles = ([""] if allow_none else []) + [m.handle for m in members]
 
     def compose(self) -> ComposeResult:
-        options = [Option(text("(unassigned)"), id="")]
+        options = [Option(text("(unassigned)"), id="")] if "" in self.handles else []
         options += [Option(text(f"{m.handle:<12} {m.name} · {m.partner}"), id=m.handle) for m in self.members]
         with Vertical(id="pick", classes="dialog"):
             yield Label(content(self.prompt))
@@ -128,9 +134,8 @@ class PickMember(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         members = self.query_one(OptionList)
-        handles = [""] + [m.handle for m in self.members]
-        if self.current in handles:
-            members.highlighted = handles.index(self.current)
+        if self.current in self.handles:
+            members.highlighted = self.handles.index(self.current)
         members.focus()
 
     @on(OptionList.OptionSelected)
@@ -151,7 +156,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding(SAVE_KEY, "save", "Save"),
     ]
 
     def __init__(
@@ -226,7 +231,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes", compact=True)
             yield Label("", id="edit-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button(SAVE_LABEL, id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
             if t:
                 yield Label("History")
@@ -361,15 +366,15 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
     """Someone else changed the record while my form was open: choose per field.
 
     Each row shows the field as it was when I opened the form, their value and
-    mine; space switches the highlighted field between theirs and mine, enter
-    saves, escape writes nothing. Fields only one side changed are merged already.
+    mine; space switches the highlighted field between theirs and mine, ctrl+s
+    (or enter) saves, escape writes nothing. Fields only one side changed are merged already.
     """
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("space", "switch", "Mine / theirs"),
-        Binding("enter", "save", "Save"),
+        Binding(f"{SAVE_KEY},enter", "save", "Save"),
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
     ]
@@ -388,7 +393,7 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
             yield Static(id="conflict-rows")
             note = f"Merged already (only one side changed them): {', '.join(self.merged)}." if self.merged else ""
             yield Label(content(note), classes="hint")
-            yield Label("space: mine / theirs · enter: save · escape: cancel, nothing is written", classes="hint")
+            yield Label("space: mine / theirs · ctrl+s: save · escape: cancel, nothing is written", classes="hint")
 
     def on_mount(self) -> None:
         self._draw()

@@ -15,8 +15,8 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.events import Click
 from textual.color import Color
+from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
@@ -435,10 +435,10 @@ class TaskTable(VirtualList[Task]):
     @staticmethod
     def header(width: int) -> str:
         cols = TableLayout.at(width)
-        progress = "PROGRESS" if cols.bar else "DONE"
+        progress = f"{'PROGRESS':<{cols.bar + 5}}" if cols.bar else "   % "
         return (
             f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {'OWNER':<{cols.owner}} {'STATUS':<{cols.STATUS}} "
-            f"{progress:<{cols.bar + 5}}DUE"
+            f"{progress}DUE"
         )
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
