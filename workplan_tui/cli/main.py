@@ -718,12 +718,28 @@ def _plan_move(action: str) -> Callable[..., None]:
         "activate": "Make a proposed plan active (refused, with reasons, without buy-in).",
         "complete": "Mark an active plan completed.",
         "archive": "Archive a plan.",
+        "unarchive": "Bring an archived plan back, with the status it had before.",
     }[action]
     return command
 
 
-for _action in ("propose", "activate", "complete", "archive"):
+for _action in ("propose", "activate", "complete", "archive", "unarchive"):
     plan.command(_action)(_plan_move(_action))
+
+
+@plan.command("edit")
+@click.argument("plan_id", callback=ident("plans"))
+@click.option("--title", default=None, help="A new title.")
+@click.option("--scope", default=None, help="What the plan covers.")
+@click.option("--rule", type=click.Choice(RULES), default=None, help="The buy-in rule from now on.")
+@json_option
+@pass_env
+def plan_edit(env: Env, plan_id: int, title: str | None, scope: str | None, rule: str | None, as_json: bool) -> None:
+    """Rename a plan, or change its scope or buy-in rule."""
+    if title is None and scope is None and rule is None:
+        fail("say what to change: --title, --scope or --rule")
+    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, rule=rule)
+    emit(record, as_json, f"{record['id']}: {clean(record['title'])} ({record['status']}, rule: {record['rule']})")
 
 
 @cli.command("vote")

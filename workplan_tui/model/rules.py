@@ -42,11 +42,12 @@ def outcome_progress(baseline: float, target: float, current: float) -> float:
 
 def outcome_figures(outcome: Outcome, number: Callable[[float], str]) -> str:
     """Where an outcome stands, in words a reader takes the right way round:
-    "28 / 40 beds" for a goal that grows, "25 → 12 min, target 10" for one that shrinks
-    (a wait time, a cost), where "12 / 10 minutes" would read as 120 %."""
+    "28 / 40 beds" for a goal that grows from nothing, else from where it started:
+    "25 → 12 min, target 10" for one that shrinks (a wait time, a cost), where
+    "12 / 10 min" would read as 120 %."""
     unit = f" {clean(outcome.unit)}" if outcome.unit else ""
     current, target = number(outcome.current), number(outcome.target)
-    if outcome.target < outcome.baseline:
+    if outcome.target < outcome.baseline or outcome.baseline != 0:
         return f"{number(outcome.baseline)} → {current}{unit}, target {target}"
     return f"{current} / {target}{unit}"
 
@@ -136,12 +137,20 @@ def buy_in(
     return BuyIn(plan.rule, tally, not_voted, ok=not reasons, reasons=reasons)
 
 
+# Each buy-in rule in plain words (the board and the CLI say it the same way).
+RULE_WORDS = {
+    "consensus": "every member votes; nobody disagrees or blocks",
+    "partners": "at least one agree from every partner; nobody blocks",
+    "majority": "more than half of all members agree; nobody blocks",
+}
+
 # Plan status moves: which statuses each action starts from.
 PLAN_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
     "propose": ("proposed", ("draft",)),
     "activate": ("active", ("proposed",)),
     "complete": ("completed", ("active",)),
     "archive": ("archived", ("draft", "proposed", "active", "completed")),
+    "unarchive": ("draft", ("archived",)),  # the store gives back the status it had before
 }
 
 

@@ -13,6 +13,7 @@ from workplan_tui.model import rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     LONG_TEXT,
+    PLAN_STATUSES,
     POSITIONS,
     ROLES,
     RULES,
@@ -24,6 +25,7 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.history import History
+from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import NotFoundError, NotMemberError, Store, Tx
 
 Record = dict[str, Any]
@@ -168,8 +170,44 @@ def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus")
         return export("plans", doc_id, tx.get("plans", doc_id))
 
 
+def edit_plan(
+    store: Store,
+    plan_id: int,
+    *,
+    title: str | None = None,
+    scope: str | None = None,
+    rule: str | None = None,
+    expected_rev: int | None = None,
+) -> Record:
+    """Rename a plan, change its scope or its buy-in rule (None leaves a field as it is).
+
+    A new rule applies from now on: votes are kept, and whether the plan may become
+    active is decided by the rule it has when someone activates it.
+    """
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = _text(title, "plan title")
+    if scope is not None:
+        changes["scope"] = _text(scope, "scope", LONG_TEXT, required=False)
+    if rule is not None:
+        if rule not in RULES:
+            raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
+        changes["rule"] = rule
+    with store.transaction() as tx:
+        tx.require_member()
+        current = _plan(tx, plan_id)
+        changes = {name: value for name, value in changes.items() if current.get(name) != value}
+        if changes:
+            tx.update("plans", plan_id, changes, kind="plan.edit", expected_rev=expected_rev)
+        return export("plans", plan_id, tx.get("plans", plan_id))
+
+
 def move_plan(store: Store, plan_id: int, action: str) -> Record:
-    """propose / activate / complete / archive; activation needs the plan's buy-in."""
+    """propose / activate / complete / archive / unarchive; activation needs the plan's buy-in.
+
+    Un-archiving gives the plan back the status it had when it was archived (from the
+    activity log; draft when the log no longer says).
+    """
     with store.transaction() as tx:
         tx.require_member()
         _plan(tx, plan_id)
@@ -179,8 +217,22 @@ def move_plan(store: Store, plan_id: int, action: str) -> Record:
         if action == "activate":
             buyin = rules.buy_in(plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
         new_status = rules.plan_move(plan, action, buyin)
+        if action == "unarchive":
+            new_status = _status_before_archive(tx, plan.label)
         tx.update("plans", plan_id, {"status": new_status}, kind=f"plan.{action}")
         return export("plans", plan_id, tx.get("plans", plan_id))
+
+
+def _status_before_archive(tx: Tx, label: str) -> str:
+    """The status a plan had when it was last archived, read back from the log."""
+    try:
+        for entry in tx.history().newest(record=label):
+            before = entry.changes.get("status", [None, None])[0]
+            if entry.kind == "plan.archive" and before in PLAN_STATUSES and before != "archived":
+                return str(before)
+    except StoreError:
+        pass
+    return "draft"
 
 
 def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Record:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
-from workplan_tui.model.records import Task
+from workplan_tui.model.records import RULES, Plan, Task
+from workplan_tui.model.rules import RULE_WORDS
 from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
@@ -128,7 +132,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.plan_index = max(0, min(self.plan_index, len(self.figures) - 1))
         self._size_plan_list()
         plans = self.query_one("#plans", PlanList)
-        plans.empty_text = " No plans yet: add one with 'workplan plan add TITLE'."
+        plans.empty_text = " No plans yet: ctrl+n adds one."
         plans.set_items(self.figures, self.plan_index)
         plans.set_active(True)
         self._show_header()
@@ -315,7 +319,7 @@ class BoardScreen(TaskActions, Screen[None]):
 
         fig = self.plan
         if fig is None:
-            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
         screen = BuyInScreen(fig.plan.id) if which == "buyin" else OutcomesScreen(fig.plan.id)
         self.app.push_screen(screen, lambda _: self.refresh_data())
@@ -341,6 +345,74 @@ class BoardScreen(TaskActions, Screen[None]):
             return
         fig = self.plan
         if fig is None:
-            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
         self.open_editor(None, fig.plan.id)
+
+    # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
+
+    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        if not self.app.can_change():
+            return
+        fields = [
+            Field("title", "Title", value=plan.title if plan else "", required=True),
+            Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
+            Field(
+                "rule",
+                "Buy-in rule",
+                "choice",
+                plan.rule if plan else "consensus",
+                True,
+                [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES],
+            ),
+        ]
+
+        def finished(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            record: dict[str, Any] = {}
+            if self.app.change(lambda: record.update(done(values)) or record):
+                self.show_plan_id(int(str(record.get("id", "P0"))[1:]))
+
+        self.app.push_screen(FormDialog(title, fields), finished)
+
+    def show_plan_id(self, plan_id: int) -> None:
+        """Redraw with that plan selected."""
+        self.refresh_data()
+        ids = [f.plan.id for f in self.figures]
+        if plan_id in ids and ids.index(plan_id) != self.plan_index:
+            self.action_plan(ids.index(plan_id) - self.plan_index)
+
+    def action_new_plan(self) -> None:
+        self._plan_form(
+            "New plan (starts as a draft)",
+            None,
+            lambda v: actions.add_plan(self.app.store, v["title"], v["scope"], v["rule"]),
+        )
+
+    def action_edit_plan(self) -> None:
+        fig = self.plan
+        if fig is None:
+            self.action_new_plan()
+            return
+        plan = fig.plan
+        self._plan_form(
+            f"Edit {plan.label} ({plan.status})",
+            plan,
+            lambda v: actions.edit_plan(
+                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v["rule"], expected_rev=plan.rev
+            ),
+        )
+
+    def action_unarchive_plan(self) -> None:
+        fig = self.plan
+        if fig is None:
+            return
+        plan = fig.plan
+        if plan.status != "archived":
+            self.app.notify(f"{plan.label} is {plan.status}: only an archived plan can be brought back.", markup=False)
+            return
+        if self.app.change(lambda: actions.move_plan(self.app.store, plan.id, "unarchive")):
+            self.show_plan_id(plan.id)
+            status = self.app.workplan.plans[plan.id].status if self.app.workplan else "back"
+            self.app.notify(f"{plan.label} is {status} again.", markup=False)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,11 +35,14 @@ class Reading(ModalScreen[None]):
         self.heading = title
         self.lines = lines
 
+    def body(self) -> Content:
+        lines = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
+        lines += [Content(clean(line)) for line in self.lines]
+        return Content("\n").join(lines)
+
     def compose(self) -> ComposeResult:
-        body = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
-        body += [Content(clean(line)) for line in self.lines]
         with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(body))
+            yield Static(self.body(), id="help-text")
 
 
 class TextScreen(Reading):
@@ -66,15 +70,31 @@ class HelpScreen(Reading):
             entries.append((key_label(binding), binding.description))
         entries.append(("ctrl+p", "command palette"))
         entries.append(("ctrl+z", "suspend (fg resumes)"))
+        self.entries = entries
+        super().__init__(f"{title} keys", self.arrange_keys(entries, 74))
+
+    @staticmethod
+    def arrange_keys(entries: list[tuple[str, str]], cells: int) -> list[str]:
+        """The keys in two columns when both fit in ``cells``, else in one, aligned either way."""
+        key_cells = max(cell_len(key) for key, _ in entries) + 2
+        what_cells = max(cell_len(what) for _, what in entries) + 2
+        if 2 * (key_cells + what_cells) - 2 > cells:
+            return [set_cell_size(key, key_cells) + what for key, what in entries]
         half = (len(entries) + 1) // 2
         left, right = entries[:half], entries[half:]
         lines = []
         for i, (key, what) in enumerate(left):
-            line = f"{key:<17}{what:<20}"
+            line = set_cell_size(key, key_cells) + set_cell_size(what, what_cells)
             if i < len(right):
-                line += f"  {right[i][0]:<14}{right[i][1]}"
-            lines.append(line)
-        super().__init__(f"{title} keys", lines)
+                line += set_cell_size(right[i][0], key_cells) + right[i][1]
+            lines.append(line.rstrip())
+        return lines
+
+    def on_resize(self) -> None:
+        box = self.query_one("#help")
+        cells = box.content_region.width or 74
+        self.lines = self.arrange_keys(self.entries, cells)
+        self.query_one("#help-text", Static).update(self.body())
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -9,10 +9,11 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
@@ -219,6 +220,7 @@ class BuyInScreen(ListScreen):
         Binding("A", "move('activate')", "Activate"),
         Binding("C", "move('complete')", "Complete"),
         Binding("X", "move('archive')", "Archive", show=False),
+        Binding("U", "move('unarchive')", "Un-archive", show=False),
     ]
     BINDINGS = KEYS
 
@@ -271,11 +273,7 @@ class BuyInScreen(ListScreen):
         assert wp is not None
         plan = wp.plans[self.plan_id]
         decision = rules.buy_in(plan, wp.members, wp.current_votes(self.plan_id), wp.partners)
-        rule_words = {
-            "consensus": "every member votes; nobody disagrees or blocks",
-            "partners": "at least one agree from every partner; nobody blocks",
-            "majority": "more than half of all members agree; nobody blocks",
-        }[plan.rule]
+        rule_words = rules.RULE_WORDS.get(plan.rule, plan.rule)
         lines = [
             Content(f"{decision.summary()}   rule: {plan.rule} ({rule_words})"),
             Content("May become active." if decision.ok else "Still missing: " + clean("; ".join(decision.reasons))),
@@ -345,7 +343,10 @@ class OutcomesScreen(ListScreen):
     def compose_detail(self) -> ComposeResult:
         with Vertical(id="detail-parts"):
             yield Static(id="detail")
-            yield Sparkline([], id="trend")
+            with Horizontal(id="chart"):
+                yield Static(id="axis")
+                yield Sparkline([], id="trend")
+            yield Static(id="chart-foot")
             yield Static(id="linked")
 
     def title_text(self) -> str:
@@ -361,7 +362,7 @@ class OutcomesScreen(ListScreen):
         """Fixed columns: id, name, bar, %, baseline → current → target, and due when there is room."""
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
         done, todo = bar_text(pct, 10)
-        figures = f"{number(item.baseline)} → {number(item.current)} → {number(item.target)} {clean(item.unit)}"
+        figures = rules.outcome_figures(item, number)
         due = format_due(item.due, today=self.app.today()) if item.due else ""
         due_cells = 18 if width >= 100 else 0
         name = max(8, width - 24 - 30 - due_cells)
@@ -380,11 +381,26 @@ class OutcomesScreen(ListScreen):
         item = self.rows_widget.current
         trend = self.query_one("#trend", Sparkline)
         linked = self.query_one("#linked", Static)
+        axis = self.query_one("#axis", Static)
+        foot = self.query_one("#chart-foot", Static)
+        chart = self.query_one("#chart")
         if not isinstance(item, Outcome):
             trend.data = []
             linked.update("")
+            chart.display = foot.display = False
             return
-        trend.data = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
+        values = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
+        trend.data = values
+        chart.display = foot.display = bool(values)
+        if values:
+            # The sparkline runs from the lowest value (bottom) to the highest (top): say which
+            high, low = number(max(values)), number(min(values))
+            unit = clean(item.unit)
+            cells = max(cell_len(high), cell_len(low))
+            axis.update(Content(f"{high:>{cells}} ┤\n{'':>{cells}} │\n{low:>{cells}} ┤"))
+            first = "baseline"
+            last = stamp(item.checkins[-1].at, date_only=True)
+            foot.update(Content(f"{'':>{cells}}  {first} … {len(values) - 1} check-ins … {last}  ({unit or 'value'})"))
         wp = self.app.workplan
         tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
         lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
@@ -407,7 +423,7 @@ class OutcomesScreen(ListScreen):
             ),
             Content(
                 (format_due(item.due, today=self.app.today()).capitalize() + ". " if item.due else "No due date. ")
-                + f"Check-ins ({len(item.checkins)}); the chart runs from the baseline to the latest:"
+                + f"Check-ins ({len(item.checkins)}), the latest last:"
             ),
         ]
         for c in item.checkins[-8:]:
