@@ -184,3 +184,15 @@ def test_open_reads_the_file_before_starting_the_board(run, wp: Path, tmp_path: 
     assert result.exit_code == 1 and "needs a terminal" in result.stderr
     status = run("status")  # the scripting commands refuse a file they may misread
     assert status.exit_code == 1 and "written by a newer workplan" in status.stderr
+
+
+def test_plan_edit_and_unarchive(run, wp: Path) -> None:
+    edited = json.loads(run("plan", "edit", "P1", "--title", "Gardens 2027", "--rule", "partners", "--json").stdout)
+    assert edited["title"] == "Gardens 2027" and edited["rule"] == "partners" and edited["status"] == "proposed"
+    assert run("plan", "archive", "P1").exit_code == 0
+    result = run("plan", "unarchive", "P1")
+    assert result.exit_code == 0 and "P1 is now proposed" in result.stdout  # the status it had before
+    refused = run("plan", "unarchive", "P1")
+    assert refused.exit_code == 1 and "cannot unarchive" in refused.stderr
+    nothing = run("plan", "edit", "P1")
+    assert nothing.exit_code == 1 and "--title, --scope or --rule" in nothing.stderr
