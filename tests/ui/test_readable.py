@@ -18,30 +18,30 @@ from workplan_tui.ui.themes import load_themes, theme_dirs
 
 SHIPPED = sorted(t.name for t in load_themes(theme_dirs()[:1]).themes)
 
-# (what, keys from the board to show it, keys back to the board)
-VISITS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("board", (), ()),
-    ("board, third column", ("l", "l", "j"), ("h", "h")),
-    ("board, filter", ("slash", *"bed"), ("escape",)),
-    ("table", ("t", "j"), ("t",)),
-    ("task form", ("enter",), ("escape",)),
-    ("blocked reason", ("b",), ("escape",)),
-    ("assign", ("a",), ("escape",)),
-    ("review", ("r",), ("escape",)),
-    ("help", ("question_mark",), ("escape",)),
-    ("palette", ("ctrl+p",), ("escape",)),
-    ("buy-in", ("tab", "v", "j"), ("escape", "shift+tab")),
-    ("vote", ("tab", "v", "v"), ("escape", "escape", "shift+tab")),
-    ("outcomes", ("o", "j"), ("escape",)),
-    ("check-in", ("o", "c"), ("escape", "escape")),
-    ("norms", ("N", "j"), ("escape",)),
-    ("partners", ("P",), ("escape",)),
-    ("partner form", ("P", "e"), ("escape", "escape")),
-    ("people", ("w", "j"), ("escape",)),
-    ("member's tasks", ("w", "enter"), ("escape", "escape")),
-    ("activity", ("L", "j"), ("escape",)),
-    ("plans", ("p",), ("escape",)),
-    ("notice", ("u",), ()),
+# (what, the screen it is, keys from the board to show it, keys back to the board)
+VISITS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("board", "BoardScreen", (), ()),
+    ("board, third column", "BoardScreen", ("l", "l", "j"), ("h", "h")),
+    ("board, filter", "BoardScreen", ("slash", *"bed"), ("escape",)),
+    ("table", "BoardScreen", ("t", "j"), ("t",)),
+    ("task form", "EditTask", ("enter",), ("escape",)),
+    ("blocked reason", "AskText", ("b",), ("escape",)),
+    ("assign", "PickMember", ("a",), ("escape",)),
+    ("review", "ReviewScreen", ("r",), ("escape",)),
+    ("help", "HelpScreen", ("question_mark",), ("escape",)),
+    ("palette", "CommandPalette", ("ctrl+p",), ("escape",)),
+    ("plan form", "FormDialog", ("p",), ("escape",)),
+    ("buy-in", "BuyInScreen", ("tab", "v", "j"), ("escape", "shift+tab")),
+    ("vote", "FormDialog", ("tab", "v", "v"), ("escape", "escape", "shift+tab")),
+    ("outcomes", "OutcomesScreen", ("o", "j"), ("escape",)),
+    ("check-in", "FormDialog", ("o", "c"), ("escape", "escape")),
+    ("norms", "NormsScreen", ("N", "j"), ("escape",)),
+    ("partners", "PartnersScreen", ("P",), ("escape",)),
+    ("partner form", "FormDialog", ("P", "e"), ("escape", "escape")),
+    ("people", "PeopleScreen", ("w", "j"), ("escape",)),
+    ("member's tasks", "MemberTasks", ("w", "enter"), ("escape", "escape")),
+    ("activity", "ActivityScreen", ("L", "j"), ("escape",)),
+    ("a notice", "BoardScreen", ("u",), ()),
 ]
 
 
@@ -56,9 +56,10 @@ async def test_every_screen_has_aa_contrast_in_every_theme(sample: Path, theme: 
     palettes = list(PALETTES) if app.get_theme(theme) and app.get_theme(theme).ansi else ["xterm"]  # type: ignore[union-attr]
     problems: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        for what, there, back in VISITS:
+        for what, screen, there, back in VISITS:
             await pilot.press(*there)
             await pilot.pause()
+            assert type(app.screen).__name__ == screen, f"{what}: {app.screen} instead of {screen}"
             for palette in palettes:
                 cells = low_contrast(app, 4.5, palette)
                 if cells:

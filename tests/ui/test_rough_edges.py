@@ -217,7 +217,10 @@ async def test_help_stays_aligned_at_60x20(board_file: Path) -> None:
         helper = pilot.app.screen
         assert isinstance(helper, HelpScreen)
         lines = str(helper.query_one("#help-text").render()).splitlines()[1:]
-        starts = {cell_len(line) - cell_len(line[len(key) :].lstrip()) for line, (key, _) in zip(lines, helper.entries)}
+        starts = {
+            cell_len(line) - cell_len(line[len(key) :].lstrip())
+            for line, (key, _) in zip(lines, helper.entries, strict=True)
+        }
         assert len(starts) == 1 and all(cell_len(line) <= 54 for line in lines), lines
 
 

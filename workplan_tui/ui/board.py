@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from workplan_tui.model import rules
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
 from workplan_tui.model.records import RULES, Plan, Task
 from workplan_tui.model.rules import RULE_WORDS
@@ -29,6 +31,7 @@ from workplan_tui.ui.widgets import (
     TaskTable,
     VirtualList,
     fit,
+    number,
     outcome_parts,
 )
 
@@ -180,8 +183,10 @@ class BoardScreen(TaskActions, Screen[None]):
     def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
-        for outcome in fig.outcomes[:3]:
-            parts = outcome_parts(outcome, width)
+        shown = fig.outcomes[:3]
+        widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
+        for outcome in shown:
+            parts = outcome_parts(outcome, width, widest)
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
@@ -217,8 +222,6 @@ class BoardScreen(TaskActions, Screen[None]):
         )
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
-        if self._changed("table-header", self.size.width):
-            self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
         self._activate()
 
     def _activate(self) -> None:
@@ -271,6 +274,10 @@ class BoardScreen(TaskActions, Screen[None]):
         elif isinstance(event.source, CardColumn):
             self.column_index = self.columns.index(event.source)
             self._activate()
+
+    @on(TaskTable.HeaderChanged)
+    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
+        self.query_one("#table-header", Static).update(Content(event.text))
 
     def action_toggle_table(self) -> None:
         self.table_mode = not self.table_mode

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -813,8 +814,9 @@ class MemberTasks(TaskActions):
         self.table.set_active(True)
         self.refresh_view()
 
-    def on_resize(self) -> None:
-        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
+    @on(TaskTable.HeaderChanged)
+    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
+        self.query_one("#table-header", Static).update(Content(event.text))
 
     def refresh_view(self, follow: int | None = None) -> None:
         tasks = self.tasks()
@@ -824,7 +826,6 @@ class MemberTasks(TaskActions):
         self.table.set_items(tasks, cursor)
         title = f" Tasks of {clean(self.handle)} ({len(tasks)}, {sum(t.status != 'done' for t in tasks)} open)"
         self.query_one("#screen-title", Static).update(Content(title))
-        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
 
     def live_refresh(self) -> None:
         self.refresh_view()

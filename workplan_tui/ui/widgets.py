@@ -427,10 +427,24 @@ class TaskTable(VirtualList[Task]):
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
 
+    class HeaderChanged(Message):
+        """The column headings for the table's width (it keeps room for its scrollbar)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, context: BoardContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context = context
         self.empty_text = " No tasks match."
+        self._header_width = -1
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.size.width != self._header_width:
+            self._header_width = self.size.width
+            self.post_message(self.HeaderChanged(self.header(self.size.width)))
 
     @staticmethod
     def header(width: int) -> str:
@@ -489,13 +503,14 @@ class PlanList(VirtualList[PlanFigures]):
         tally_cells = max(12, min(34, width // 3))
         title = max(8, width - tally_cells - len(plan.label) - 31)
         done, todo = bar_text(item.progress, 8)
+        room = max(4, width - 2 - cell_len(plan.label) - 1 - (title + 1) - 11 - 8 - 7)
         if self.matches is not None:
             count = self.matches.get(plan.id, 0)
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
-            last = (fit(found, tally_cells), style("card--match") if count else style("card--meta"))
+            last = (fit(found, room), style("card--match") if count else style("card--meta"))
         else:
             last = (
-                fit(item.buyin.summary(), tally_cells),
+                fit(item.buyin.summary(), room),
                 style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
             )
         return strip(
@@ -514,12 +529,13 @@ class PlanList(VirtualList[PlanFigures]):
         )
 
 
-def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
+def outcome_parts(outcome: Outcome, width: int, figures_cells: int = 0) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, figures ("28 / 40 beds", or for
-    a reduction "25 → 12 min, target 10")."""
+    a reduction "25 → 12 min, target 10"). Lines given the same ``figures_cells`` (the
+    widest figures among them) put their bars in one column."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     figures = " " + rules.outcome_figures(outcome, number)
-    name_cells = max(6, min(30, width - cell_len(figures) - 14))
+    name_cells = max(6, min(30, width - max(figures_cells, cell_len(figures)) - 14))
     done, todo = bar_text(pct, 10)
     return [
         (pad(outcome.name, name_cells) + " ", "title"),
