@@ -52,11 +52,22 @@ def sample(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("theme", SHIPPED)
 async def test_every_screen_has_aa_contrast_in_every_theme(sample: Path, theme: str) -> None:
+    await walk(sample, theme, VISITS)
+
+
+@pytest.mark.parametrize("theme", SHIPPED)
+async def test_no_color_keeps_the_text_readable(sample: Path, theme: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR takes the colours out, never the text (a theme of ANSI colours once went black on black)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    await walk(sample, theme, VISITS[:6])
+
+
+async def walk(sample: Path, theme: str, visits: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]) -> None:
     app = make_app(sample, user="alice", now=FIXED_NOW, theme=theme)
     palettes = list(PALETTES) if app.get_theme(theme) and app.get_theme(theme).ansi else ["xterm"]  # type: ignore[union-attr]
     problems: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        for what, screen, there, back in VISITS:
+        for what, screen, there, back in visits:
             await pilot.press(*there)
             await pilot.pause()
             assert type(app.screen).__name__ == screen, f"{what}: {app.screen} instead of {screen}"

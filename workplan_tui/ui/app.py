@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from workplan_tui.model import schema
@@ -88,6 +89,7 @@ class WorkplanApp(App[None]):
         wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
+            self._fit_no_color()
             if self._requested_theme:
                 save_setting("theme", wanted)  # --theme NAME is remembered for next time
         else:
@@ -113,8 +115,24 @@ class WorkplanApp(App[None]):
         }
 
     def watch_theme(self, theme: str) -> None:
+        self._fit_no_color()
         if self.is_running:
             save_setting("theme", theme)
+
+    def _fit_no_color(self) -> None:
+        """With NO_COLOR, take the colours out the way the current theme needs.
+
+        Textual picks its filter once, for the theme it starts with: greyscale for
+        colours it draws itself. A theme of the terminal's own ANSI colours has no RGB
+        to turn grey (it came out black on black), so there the colours go back to the
+        terminal's defaults, and the selection shows by its reverse video and marker.
+        """
+        if not self.no_color:
+            return
+        wanted = NoColor if self.native_ansi_color else Monochrome
+        for index, line_filter in enumerate(self._filters):
+            if isinstance(line_filter, NoColor | Monochrome) and not isinstance(line_filter, wanted):
+                self._filters[index] = wanted()
 
     # --- data ------------------------------------------------------------------------
 
