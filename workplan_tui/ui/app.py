@@ -28,7 +28,7 @@ from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
-from workplan_tui.ui.themes import DEFAULT_THEME, load_settings, load_themes, save_setting
+from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
 
 POLL_SECONDS = 0.5
@@ -86,7 +86,7 @@ class WorkplanApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self._theme_problems = loaded.problems
-        wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
+        wanted = self._requested_theme or load_settings().get("theme") or self.default_theme()
         if wanted in self.available_themes:
             self.theme = wanted
             self._fit_no_color()
@@ -97,6 +97,13 @@ class WorkplanApp(App[None]):
                 self._theme_problems.append(f"no theme called {clean(wanted)!r}; using the default")
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
+
+    def default_theme(self) -> str:
+        """The theme for someone who has not chosen one: in a terminal of 16 colours
+        (``TERM=xterm``, ``TERM=screen``) the one made of them, else the dark one."""
+        if self.console.color_system == "standard" and HIGH_CONTRAST in self.available_themes:
+            return HIGH_CONTRAST
+        return DEFAULT_THEME
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The app's own theme variables, for themes that do not set them.

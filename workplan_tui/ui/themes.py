@@ -14,6 +14,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 DEFAULT_THEME = "workplan-dark"
+HIGH_CONTRAST = "workplan-high-contrast"  # the default in a terminal of 16 colours
 _COLOURS: tuple[str, ...] = ("primary", "secondary", "warning", "error", "success", "accent")
 _COLOURS += ("foreground", "background", "surface", "panel", "boost")
 
