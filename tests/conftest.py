@@ -25,6 +25,7 @@ FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLORTERM", "truecolor")  # the board's default theme follows the terminal's colours
     monkeypatch.delenv("WORKPLAN_FILE", raising=False)
     monkeypatch.setenv("WORKPLAN_USER", "alice")
     monkeypatch.setenv("TZ", "UTC")  # times are shown in local time: the same on every machine

@@ -34,8 +34,8 @@ def sample(tmp_path: Path) -> Path:
     return write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
 
 
-def app(path: Path):
-    return make_app(path, user="alice", now=FIXED_NOW)
+def app(path: Path, theme: str | None = None):
+    return make_app(path, user="alice", now=FIXED_NOW, theme=theme)
 
 
 async def still(pilot) -> None:
@@ -61,6 +61,26 @@ def test_board_80x24(snap_compare, sample: Path) -> None:
 
 def test_board_120x40(snap_compare, sample: Path) -> None:
     assert snap_compare(app(sample), terminal_size=(120, 40), run_before=keys("l", "j"))
+
+
+@pytest.mark.parametrize("theme", ["workplan-light", "workplan-high-contrast"])
+def test_board_in_each_theme(snap_compare, sample: Path, theme: str) -> None:
+    """The selection is in the second column: only it shows a cursor."""
+    assert snap_compare(app(sample, theme), terminal_size=(80, 24), run_before=keys("l", "j"))
+
+
+def test_board_without_colour(snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the selected card is still plain to see, by its marker."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("l", "j"))
+
+
+def test_table_at_60x20(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(60, 20), run_before=keys("t"))
+
+
+def test_help_at_60x20(snap_compare, sample: Path) -> None:
+    assert snap_compare(app(sample), terminal_size=(60, 20), run_before=keys("question_mark"))
 
 
 def test_table_view(snap_compare, sample: Path) -> None:

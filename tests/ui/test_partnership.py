@@ -101,7 +101,7 @@ async def test_outcome_checkin_moves_the_bar_and_outcomes_can_be_added_and_edite
         outcome = data(board_file)["outcomes"]["1"]
         assert outcome["current"] == 12 and outcome["checkins"][-1]["note"] == "first beds"
         row = "".join(text for text, _ in screen.row(screen.rows_widget.current, 80))
-        assert "30%" in row and "0 → 12 → 40 beds" in row
+        assert "30%" in row and "12 / 40 beds" in row
         assert "first beds" in str(screen.query_one("#detail").render())
         assert screen.query_one("#trend").data == [0, 12]
         assert "T2" in str(screen.query_one("#linked").render())  # the task linked to O1

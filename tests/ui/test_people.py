@@ -99,9 +99,14 @@ async def test_the_table_lines_up_wide_titles(board_file: Path) -> None:
             assert isinstance(screen, BoardScreen) and screen.table_mode
             table = screen.query_one(TaskTable)
             rows = ["".join(s.text for s in table.render_line(y)) for y in range(table.size.height)]
-            starts = {cell_len(row[: row.index("bob ·")]) for row in rows if "bob ·" in row}
+            starts = {cell_len(row[: row.index(" bob ") + 1]) for row in rows if " bob " in row}
             assert len(starts) == 1, rows
             assert all(cell_len(row) <= size[0] for row in rows)
+            # the due column never drops, and it lines up with its heading
+            header = str(screen.query_one("#table-header").render())
+            due = next(row for row in rows if row.startswith((" T2 ", "▌T2 ")))
+            assert due.rstrip().endswith("• due tomorrow"), due
+            assert cell_len(due[: due.index("• due")]) == cell_len(header[: header.index("DUE")])
 
 
 async def test_opening_a_task_keeps_its_title_when_i_type(board_file: Path) -> None:

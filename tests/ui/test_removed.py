@@ -128,6 +128,6 @@ async def test_no_new_task_in_an_archived_or_completed_plan_from_the_board(board
         await pilot.press("plus")  # nor does anything in it change
         assert "P1 is archived" in notices(pilot.app)
         assert board_file.read_bytes() == before
-        await pilot.press("v", "R")  # reopened from its buy-in screen: back where it was archived from
+        await pilot.press("v", "U")  # reopened from its buy-in screen: back where it was archived from
         await pilot.pause()
         assert pilot.app.workplan.plans[1].status == "proposed"

@@ -52,3 +52,17 @@ async def test_no_color_is_honoured(wp: Path, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     async with make_app(wp, user="alice", now=FIXED_NOW).run_test() as pilot:
         assert pilot.app.no_color
+
+
+async def test_a_terminal_of_16_colours_starts_in_the_theme_made_for_it(wp: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM")
+    async with make_app(wp, user="alice", now=FIXED_NOW).run_test() as pilot:
+        assert pilot.app.theme == "workplan-high-contrast"
+    async with make_app(wp, user="alice", now=FIXED_NOW, theme="workplan-light").run_test() as pilot:
+        assert pilot.app.theme == "workplan-light"  # a choice wins
+    monkeypatch.setenv("TERM", "xterm-256color")
+    settings = Path(os.environ["WORKPLAN_CONFIG_DIR"]) / "settings.json"
+    settings.unlink()
+    async with make_app(wp, user="alice", now=FIXED_NOW).run_test() as pilot:
+        assert pilot.app.theme == "workplan-dark"

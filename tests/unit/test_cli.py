@@ -309,3 +309,14 @@ def test_log_filters_by_member_plan_and_kind(run) -> None:
     assert records("--kind", "progress", "--plan", "P1", "--member", "bob") == ["T1 task.progress"]
     assert "No log entries match." in run("log", "--member", "nobody").stdout
     assert run("log", "--plan", "P9").exit_code == 1
+
+
+def test_plan_edit_rule_and_reopen(run) -> None:
+    edited = json.loads(run("plan", "edit", "P1", "--title", "Gardens 2027", "--json").stdout)
+    assert edited["title"] == "Gardens 2027" and edited["status"] == "proposed"
+    assert json.loads(run("plan", "rule", "P1", "partners", "--json").stdout)["rule"] == "partners"
+    assert run("plan", "archive", "P1").exit_code == 0
+    result = run("plan", "reopen", "P1")
+    assert result.exit_code == 0 and "now proposed" in result.stdout  # the status it had before
+    assert run("plan", "reopen", "P1").exit_code == 1  # not closed
+    assert run("plan", "edit", "P1").exit_code == 2  # nothing to change: a usage error

@@ -141,3 +141,19 @@ def test_stale_tasks() -> None:
     assert rules.is_stale(task(updated_at="2026-11-01T00:00:00Z"), cutoff)
     assert not rules.is_stale(task(updated_at="2026-11-20T00:00:00Z"), cutoff)
     assert not rules.is_stale(task(100, "done", updated_at="2026-01-01T00:00:00Z"), cutoff)
+
+
+def test_buy_in_summary_names_what_stops_a_plan_first() -> None:
+    result = decide("consensus", alice="abstain", bob="disagree", dan="block", carol="agree")
+    assert result.summary() == "buy-in 1/4 · 1 block · 1 disagree · 1 abstain"
+
+
+def test_outcome_figures_read_the_right_way_round() -> None:
+    def shown(baseline: float, target: float, current: float, unit: str) -> str:
+        outcome = Outcome(id=1, plan=1, name="o", target=target, baseline=baseline, current=current, unit=unit)
+        return rules.outcome_figures(outcome, lambda v: f"{v:g}")
+
+    assert shown(0, 40, 28, "beds") == "28 / 40 beds"
+    assert shown(25, 10, 12, "min") == "25 → 12 min, target 10"  # a reduction, not "12 / 10"
+    assert shown(100, 200, 150, "") == "100 → 150, target 200"
+    assert "\x1b" not in shown(0, 40, 28, "\x1b[2Jbeds")  # the unit is stored text: cleaned

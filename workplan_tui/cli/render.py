@@ -109,9 +109,8 @@ def pad(text: str, room: int) -> str:
 
 
 def outcome_line(outcome: Outcome) -> str:
-    unit = f" {clean(outcome.unit)}" if outcome.unit else ""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
-    return f"{clean(outcome.name)} {number(outcome.current)} / {number(outcome.target)}{unit} ({pct:.0f}%)"
+    return f"{clean(outcome.name)} {rules.outcome_figures(outcome, number)} ({pct:.0f}%)"
 
 
 def owner_text(workplan: Workplan, handle: str | None) -> str:

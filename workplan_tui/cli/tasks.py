@@ -332,8 +332,8 @@ def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
 @click.option(
     "--search",
     metavar="WORDS",
-    help="Only tasks matching every word: in the title, notes, owner, partner or status; "
-    "owner:NAME, partner:CODE, status:S, overdue, blocked, due:week.",
+    help="Only tasks matching every word, as the board's filter: words in the title, notes, owner, "
+    "partner or status; owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri.",
 )
 @click.option(
     "--sort",
@@ -386,8 +386,9 @@ def task_list(
         and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
     ]
     if search:
-        terms, partner_of = search.split(), {h: m.partner for h, m in workplan.members.items()}
-        items = [t for t in items if overview.task_matches(t, terms, partner_of, env.today())]
+        partner_of = {h: m.partner for h, m in workplan.members.items()}
+        keep = overview.TaskFilter(search.split(), partner_of, env.today())
+        items = [t for t in items if keep(t)]
     if sort_by:
         items = overview.sort_tasks(items, sort_by)
     if as_json:

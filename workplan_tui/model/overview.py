@@ -174,44 +174,66 @@ def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     return columns
 
 
-FILTER_WORDS = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, due:week"
+FILTER_HELP = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri"
 
 
-def task_matches(task: Task, terms: list[str], partner_of: dict[str, str], today: date) -> bool:
-    """Whether ``task`` matches every one of ``terms`` (a search, case-insensitive):
+@dataclass(slots=True)
+class TaskFilter:
+    """What ``/`` on the board keeps: every term must match.
 
-    * a plain word is found in the title, notes, owner, owner's partner, status or id;
-    * ``owner:NAME``, ``partner:CODE``, ``status:S`` look in that field only;
-    * ``overdue`` (open and past due), ``blocked`` and ``due:week`` (open, due in the next
-      7 days) select by state, as the board's review does.
-
-    ``partner_of`` maps member handles to partner codes.
+    Plain words match the title, notes, owner, partner, status or id. ``owner:NAME``,
+    ``partner:CODE`` and ``status:S`` match that field; ``overdue`` and ``blocked``
+    mean what they say (an open task past its due date; a blocked task); ``due:week``
+    is an open task due within 7 days (as the review and ``workplan status`` count
+    "due this week"), ``due:today``, and ``due:DATE`` (``due:fri``, ``due:+2w``) one due
+    from today up to that date.
     """
-    owner = task.owner or ""
-    partner = partner_of.get(owner, "")
-    open_ = task.status != "done"
-    for term in terms:
+
+    terms: list[str]
+    partner_of: dict[str, str]
+    today: date
+    _until: dict[str, str | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def __call__(self, task: Task) -> bool:
+        return all(self._matches(task, term) for term in self.terms)
+
+    def _matches(self, task: Task, term: str) -> bool:
+        owner = task.owner or ""
+        partner = self.partner_of.get(owner, "")
         word = term.lower()
         key, sep, value = word.partition(":")
         if word == "overdue":
-            if not (open_ and task.due and task.due < today.isoformat()):
+            return task.status != "done" and bool(task.due) and str(task.due) < self.today.isoformat()
+        if word == "blocked":
+            return task.status == "blocked"
+        if sep and key in ("owner", "partner", "status"):
+            field_value = {"owner": owner, "partner": partner, "status": task.status}[key]
+            return value in field_value.lower()
+        if sep and key == "due":
+            until = self._due_until(value)
+            if until is None or task.status == "done" or not task.due:
                 return False
-        elif word == "blocked":
-            if task.status != "blocked":
-                return False
-        elif word == "due:week":
-            week = (today + timedelta(days=7)).isoformat()
-            if not (open_ and task.due and today.isoformat() <= task.due < week):
-                return False
-        elif sep and key in ("owner", "partner", "status"):
-            field = {"owner": owner, "partner": partner, "status": task.status}[key]
-            if value and value not in field.lower():
-                return False
-        else:
-            haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
-            if word not in haystack:
-                return False
-    return True
+            return self.today.isoformat() <= task.due <= until
+        haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
+        return word in haystack
+
+    def _due_until(self, value: str) -> str | None:
+        """The last day ``due:VALUE`` takes in (ISO), or None when VALUE is not a date."""
+        if value not in self._until:
+            from workplan_tui.model.dates import DateError, parse_date
+
+            if value == "week":
+                until: str | None = (self.today + timedelta(days=6)).isoformat()
+            else:
+                try:
+                    until = parse_date(value, today=self.today).isoformat()
+                except DateError:
+                    until = None
+            self._until[value] = until
+        return self._until[value]
 
 
 SORTS = ("due", "progress", "owner", "updated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from workplan_tui.model.records import (
     Task,
     Vote,
 )
+from workplan_tui.model.text import clean
 
 
 class RuleError(ValueError):
@@ -38,6 +39,18 @@ def outcome_progress(baseline: float, target: float, current: float) -> float:
     if span == 0:
         return 100.0 if current == target else 0.0
     return max(0.0, min(100.0, (current - baseline) / span * 100.0))
+
+
+def outcome_figures(outcome: Outcome, number: Callable[[float], str]) -> str:
+    """Where an outcome stands, in words a reader takes the right way round:
+    "28 / 40 beds" for a goal that grows from nothing, else from where it started:
+    "25 → 12 min, target 10" for one that shrinks (a wait time, a cost), where
+    "12 / 10 min" would read as 120 %."""
+    unit = f" {clean(outcome.unit)}" if outcome.unit else ""
+    current, target = number(outcome.current), number(outcome.target)
+    if outcome.target < outcome.baseline or outcome.baseline != 0:
+        return f"{number(outcome.baseline)} → {current}{unit}, target {target}"
+    return f"{current} / {target}{unit}"
 
 
 def plan_progress(outcomes: Iterable[Outcome], tasks: Iterable[Task]) -> float:
@@ -86,7 +99,7 @@ class BuyIn(Record):
         voted = sum(self.tally.values())
         total = voted + len(self.not_voted)
         parts = [f"buy-in {self.tally['agree']}/{total}"]
-        for position in ("abstain", "disagree", "block"):
+        for position in ("block", "disagree", "abstain"):  # what stops a plan first
             if self.tally[position]:
                 parts.append(f"{self.tally[position]} {position}")
         return " · ".join(parts)
@@ -134,6 +147,13 @@ def buy_in(
         reasons.append(f"unknown decision rule {plan.rule!r}")
     return BuyIn(plan.rule, tally, not_voted, ok=not reasons, reasons=reasons)
 
+
+# Each buy-in rule in plain words (the board and the CLI say it the same way).
+RULE_WORDS = {
+    "consensus": "every member votes; nobody disagrees or blocks",
+    "partners": "at least one agree from every partner; nobody blocks",
+    "majority": "more than half of all members agree; nobody blocks",
+}
 
 # Plan status moves: which statuses each action starts from.
 PLAN_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {

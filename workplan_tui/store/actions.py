@@ -188,7 +188,8 @@ def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus")
 
 
 def move_plan(store: Store, plan_id: int, action: str) -> Record:
-    """propose / activate / complete / archive; activation needs the plan's buy-in."""
+    """propose / activate / complete / archive; activation needs the plan's buy-in
+    (``reopen_plan`` brings a completed or archived plan back)."""
     with store.transaction() as tx:
         tx.require_member()
         _plan(tx, plan_id)
@@ -211,18 +212,24 @@ def edit_plan(
     *,
     title: str | None = None,
     scope: str | None = None,
+    rule: str | None = None,
     expected_rev: int | None = None,
 ) -> Record:
-    """Rename a plan or change its scope (not while it is archived)."""
+    """Rename a plan, change its scope or its decision rule (None leaves a field as it is),
+    in one change; not while it is archived, and the rule only before buy-in is decided
+    (``rules.rule_change``)."""
     changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = _text(title, "plan title")
     if scope is not None:
         changes["scope"] = _text(scope, "scope", LONG_TEXT, required=False)
-    kind = "plan.rename" if set(changes) == {"title"} else "plan.edit"
     with store.transaction() as tx:
         tx.require_member()
-        _open_plan(tx, plan_id)
+        plan = _open_plan(tx, plan_id)
+        if rule is not None and rule != plan.rule:
+            rules.rule_change(plan, rule)
+            changes["rule"] = rule
+        kind = "plan.rename" if set(changes) == {"title"} else "plan.rule" if set(changes) == {"rule"} else "plan.edit"
         tx.update("plans", plan_id, changes, kind=kind, expected_rev=expected_rev)
         return export("plans", plan_id, tx.get("plans", plan_id))
 

@@ -363,6 +363,27 @@ class History:
                     found.append(parsed)
         return found[::-1], complete
 
+    def last_by_member(self, members: Iterable[str], horizon: int = 1 << 20) -> tuple[dict[str, str], bool]:
+        """When each member last changed anything (ISO UTC), from the newest ``horizon``
+        bytes of the log only, and whether that reached back to the log's start (False:
+        a member missing from the answer may have older changes)."""
+        wanted = set(members)
+        found: dict[str, str] = {}
+        read = 0
+        for entry in reversed(self.pending):
+            if entry.member in wanted and entry.member not in found:
+                found[entry.member] = entry.at
+        for line in self._lines_backward():
+            if len(found) == len(wanted):
+                return found, True
+            read += len(line) + 1
+            if read > horizon:
+                return found, False
+            parsed = _parse(line)
+            if parsed is not None and parsed.member in wanted and parsed.member not in found:
+                found[parsed.member] = parsed.at
+        return found, True
+
     def entry(self, entry_id: int) -> Activity | None:
         """One entry by id (searched from the newest back), or None."""
         for entry in self.newest():

@@ -12,7 +12,9 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from workplan_tui.model import contract, schema
@@ -26,7 +28,7 @@ from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
-from workplan_tui.ui.themes import DEFAULT_THEME, load_settings, load_themes, save_setting
+from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
 
 POLL_SECONDS = 0.5
@@ -36,6 +38,10 @@ class WorkplanApp(App[None]):
     """A partnership's board. All changes go through ``store`` (``workplan_tui.store.actions``)."""
 
     TITLE = "workplan"
+    CSS_PATH = "app.tcss"
+    # ctrl+z puts the board in the background, as in every terminal program (fg brings it
+    # back); a field of several lines keeps ctrl+z for undoing what was typed.
+    BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend")]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -80,9 +86,10 @@ class WorkplanApp(App[None]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self._theme_problems = loaded.problems
-        wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
+        wanted = self._requested_theme or load_settings().get("theme") or self.default_theme()
         if wanted in self.available_themes:
             self.theme = wanted
+            self._fit_no_color()
             if self._requested_theme:
                 save_setting("theme", wanted)  # --theme NAME is remembered for next time
         else:
@@ -91,9 +98,48 @@ class WorkplanApp(App[None]):
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
 
+    def default_theme(self) -> str:
+        """The theme for someone who has not chosen one: in a terminal of 16 colours
+        (``TERM=xterm``, ``TERM=screen``) the one made of them, else the dark one."""
+        if self.console.color_system == "standard" and HIGH_CONTRAST in self.available_themes:
+            return HIGH_CONTRAST
+        return DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The app's own theme variables, for themes that do not set them.
+
+        ``cursor-background`` and ``cursor-text-style`` draw the selected card or row
+        (a theme of basic ANSI colours sets ``reverse``: a blend of two ANSI colours
+        is one of them, so a tinted background cannot be had there).
+        """
+        generated = self.current_theme.to_color_system().generate()
+        return {
+            "cursor-background": generated["primary-muted"],
+            "cursor-text-style": "none",
+            # Textual's widgets ask these of a theme of ANSI colours (ansi = true)
+            "ansi-background": generated["background"],
+            "ansi-foreground": generated["foreground"],
+        }
+
     def watch_theme(self, theme: str) -> None:
+        self._fit_no_color()
         if self.is_running:
             save_setting("theme", theme)
+
+    def _fit_no_color(self) -> None:
+        """With NO_COLOR, take the colours out the way the current theme needs.
+
+        Textual picks its filter once, for the theme it starts with: greyscale for
+        colours it draws itself. A theme of the terminal's own ANSI colours has no RGB
+        to turn grey (it came out black on black), so there the colours go back to the
+        terminal's defaults, and the selection shows by its reverse video and marker.
+        """
+        if not self.no_color:
+            return
+        wanted = NoColor if self.native_ansi_color else Monochrome
+        for index, line_filter in enumerate(self._filters):
+            if isinstance(line_filter, NoColor | Monochrome) and not isinstance(line_filter, wanted):
+                self._filters[index] = wanted()
 
     # --- data ------------------------------------------------------------------------
 

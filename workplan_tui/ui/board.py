@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,9 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
-from workplan_tui.model.overview import PlanFigures, tasks_by_column
-from workplan_tui.model.records import Task
+from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
+from workplan_tui.model.records import RULES, Plan, Task
+from workplan_tui.model.rules import RULE_WORDS
 from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
@@ -26,6 +31,7 @@ from workplan_tui.ui.widgets import (
     TaskTable,
     VirtualList,
     fit,
+    number,
     outcome_parts,
 )
 
@@ -34,24 +40,6 @@ if TYPE_CHECKING:
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
-
-
-def matches(task: Task, terms: list[str], partner_of: dict[str, str]) -> bool:
-    """Filter terms: plain words match title, notes, owner, partner or status;
-    ``owner:NAME``, ``partner:CODE`` and ``status:S`` match that field."""
-    for term in terms:
-        key, sep, value = term.partition(":")
-        owner = task.owner or ""
-        partner = partner_of.get(owner, "")
-        if sep and key in ("owner", "partner", "status"):
-            field = {"owner": owner, "partner": partner, "status": task.status}[key]
-            if value and value.lower() not in field.lower():
-                return False
-        else:
-            haystack = f"{task.title} {task.notes} {owner} {partner} {task.status} {task.label}".lower()
-            if term.lower() not in haystack:
-                return False
-    return True
 
 
 class BoardScreen(TaskActions, Screen[None]):
@@ -83,7 +71,7 @@ class BoardScreen(TaskActions, Screen[None]):
         with Vertical(id="table-view"):
             yield Static(id="table-header")
             yield TaskTable(context, id="table")
-        yield LineInput(id="filter", placeholder="filter: words, owner:NAME, partner:CODE, status:blocked")
+        yield LineInput(id="filter", placeholder=f"filter: {FILTER_HELP}")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     # --- data -> widgets ----------------------------------------------------------
@@ -147,7 +135,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.plan_index = max(0, min(self.plan_index, len(self.figures) - 1))
         self._size_plan_list()
         plans = self.query_one("#plans", PlanList)
-        plans.empty_text = " No plans yet: add one with 'workplan plan add TITLE'."
+        plans.empty_text = " No plans yet: ctrl+n adds one."
         plans.set_items(self.figures, self.plan_index)
         plans.set_active(True)
         self._show_header()
@@ -195,8 +183,10 @@ class BoardScreen(TaskActions, Screen[None]):
     def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
-        for outcome in fig.outcomes[:3]:
-            parts = outcome_parts(outcome, width)
+        shown = fig.outcomes[:3]
+        widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
+        for outcome in shown:
+            parts = outcome_parts(outcome, width, widest)
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
@@ -205,11 +195,16 @@ class BoardScreen(TaskActions, Screen[None]):
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
 
-    def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
+    def task_filter(self) -> TaskFilter:
         wp = self.app.workplan
-        assert wp is not None
-        partner_of = {h: m.partner for h, m in wp.members.items()}
-        tasks = [t for t in fig.tasks if matches(t, self.filter_terms, partner_of)]
+        partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
+        return TaskFilter(self.filter_terms, partner_of, self.app.context.today)
+
+    def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
+        keep = self.task_filter()
+        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
+        plans = self.query_one("#plans", PlanList)
+        plans.set_matches({f.plan.id: sum(1 for t in f.tasks if keep(t)) for f in self.figures} if keep else None)
         grouped = tasks_by_column(tasks)
         for (status, title), column in zip(COLUMNS, self.columns, strict=True):
             items = grouped[status]
@@ -227,8 +222,6 @@ class BoardScreen(TaskActions, Screen[None]):
         )
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
-        if self._changed("table-header", self.size.width):
-            self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
         self._activate()
 
     def _activate(self) -> None:
@@ -282,6 +275,10 @@ class BoardScreen(TaskActions, Screen[None]):
             self.column_index = self.columns.index(event.source)
             self._activate()
 
+    @on(TaskTable.HeaderChanged)
+    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
+        self.query_one("#table-header", Static).update(Content(event.text))
+
     def action_toggle_table(self) -> None:
         self.table_mode = not self.table_mode
         self.query_one("#columns").display = not self.table_mode
@@ -329,7 +326,7 @@ class BoardScreen(TaskActions, Screen[None]):
 
         fig = self.plan
         if fig is None:
-            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
         screen = BuyInScreen(fig.plan.id) if which == "buyin" else OutcomesScreen(fig.plan.id)
         self.app.push_screen(screen, lambda _: self.refresh_data())
@@ -355,10 +352,78 @@ class BoardScreen(TaskActions, Screen[None]):
             return
         fig = self.plan
         if fig is None:
-            self.app.notify("Add a plan first: workplan plan add TITLE", severity="warning")
+            self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
         closed = rules.closed_to_new(fig.plan, "tasks")  # the rule the store applies, asked before typing
         if closed:
             self.app.notify(closed, severity="warning", markup=False)
             return
         self.open_editor(None, fig.plan.id)
+
+    # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
+
+    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        if not self.app.can_change():
+            return
+        fields = [
+            Field("title", "Title", value=plan.title if plan else "", required=True),
+            Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
+            Field(
+                "rule",
+                "Buy-in rule",
+                "choice",
+                plan.rule if plan else "consensus",
+                True,
+                [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES],
+            ),
+        ]
+
+        def finished(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            record: dict[str, Any] = {}
+            if self.app.change(lambda: record.update(done(values)) or record):
+                self.show_plan_id(int(str(record.get("id", "P0"))[1:]))
+
+        self.app.push_screen(FormDialog(title, fields), finished)
+
+    def show_plan_id(self, plan_id: int) -> None:
+        """Redraw with that plan selected."""
+        self.refresh_data()
+        ids = [f.plan.id for f in self.figures]
+        if plan_id in ids and ids.index(plan_id) != self.plan_index:
+            self.action_plan(ids.index(plan_id) - self.plan_index)
+
+    def action_new_plan(self) -> None:
+        self._plan_form(
+            "New plan (starts as a draft)",
+            None,
+            lambda v: actions.add_plan(self.app.store, v["title"], v["scope"], v["rule"]),
+        )
+
+    def action_edit_plan(self) -> None:
+        fig = self.plan
+        if fig is None:
+            self.action_new_plan()
+            return
+        plan = fig.plan
+        self._plan_form(
+            f"Edit {plan.label} ({plan.status})",
+            plan,
+            lambda v: actions.edit_plan(
+                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v["rule"], expected_rev=plan.rev
+            ),
+        )
+
+    def action_unarchive_plan(self) -> None:
+        fig = self.plan
+        if fig is None:
+            return
+        plan = fig.plan
+        if plan.status not in ("archived", "completed"):
+            self.app.notify(f"{plan.label} is {plan.status}: only a closed plan can be reopened.", markup=False)
+            return
+        if self.app.change(lambda: actions.reopen_plan(self.app.store, plan.id)):
+            self.show_plan_id(plan.id)
+            status = self.app.workplan.plans[plan.id].status if self.app.workplan else "back"
+            self.app.notify(f"{plan.label} is {status} again.", markup=False)

@@ -18,6 +18,11 @@ from workplan_tui.model.text import clean
 from workplan_tui.ui.safe import content, text
 from workplan_tui.ui.widgets import LineInput
 
+# One save key in every dialog, and the same words for it (a field of several lines keeps enter).
+SAVE_KEY = "ctrl+s"
+SAVE_LABEL = "Save (ctrl+s)"
+SAVE_HINT = "ctrl+s saves · escape cancels"
+
 
 @dataclass(slots=True)
 class Field:
@@ -33,10 +38,12 @@ class Field:
 
 
 class FormDialog(ModalScreen[dict[str, Any] | None]):
-    """Fill in fields; enter or ctrl+s checks and returns them, escape returns None."""
+    """Fill in fields; ctrl+s (the save key of every dialog) checks and returns them,
+    escape returns None. Enter in a one-line field saves too; in a field of several
+    lines it starts a new line."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding(SAVE_KEY, "save", "Save")]
 
     def __init__(
         self,
@@ -67,7 +74,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                     yield Label(content(f.hint), classes="hint")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (enter)", id="save", variant="primary", compact=True)
+                yield Button(SAVE_LABEL, id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +19,7 @@ from textual.widgets.option_list import Option
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
 from workplan_tui.ui.widgets import LineInput
@@ -33,11 +35,14 @@ class Reading(ModalScreen[None]):
         self.heading = title
         self.lines = lines
 
+    def body(self) -> Content:
+        lines = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
+        lines += [Content(clean(line)) for line in self.lines]
+        return Content("\n").join(lines)
+
     def compose(self) -> ComposeResult:
-        body = [Content.from_markup("[b]$t[/b]  (escape closes)", t=clean(self.heading))]
-        body += [Content(clean(line)) for line in self.lines]
         with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(body))
+            yield Static(self.body(), id="help-text")
 
 
 class TextScreen(Reading):
@@ -64,15 +69,32 @@ class HelpScreen(Reading):
                 continue
             entries.append((key_label(binding), binding.description))
         entries.append(("ctrl+p", "command palette"))
+        entries.append(("ctrl+z", "suspend (fg resumes)"))
+        self.entries = entries
+        super().__init__(f"{title} keys", self.arrange_keys(entries, 74))
+
+    @staticmethod
+    def arrange_keys(entries: list[tuple[str, str]], cells: int) -> list[str]:
+        """The keys in two columns when both fit in ``cells``, else in one, aligned either way."""
+        key_cells = max(cell_len(key) for key, _ in entries) + 2
+        what_cells = max(cell_len(what) for _, what in entries) + 2
+        if 2 * (key_cells + what_cells) - 2 > cells:
+            return [set_cell_size(key, key_cells) + what for key, what in entries]
         half = (len(entries) + 1) // 2
         left, right = entries[:half], entries[half:]
         lines = []
         for i, (key, what) in enumerate(left):
-            line = f"{key:<17}{what:<20}"
+            line = set_cell_size(key, key_cells) + set_cell_size(what, what_cells)
             if i < len(right):
-                line += f"  {right[i][0]:<14}{right[i][1]}"
-            lines.append(line)
-        super().__init__(f"{title} keys", lines)
+                line += set_cell_size(right[i][0], key_cells) + right[i][1]
+            lines.append(line.rstrip())
+        return lines
+
+    def on_resize(self) -> None:
+        box = self.query_one("#help")
+        cells = box.content_region.width or 74
+        self.lines = self.arrange_keys(self.entries, cells)
+        self.query_one("#help-text", Static).update(self.body())
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()
@@ -82,7 +104,7 @@ class AskText(ModalScreen[str | None]):
     """One line of text, e.g. why a task is blocked."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding(SAVE_KEY, "save", "Save")]
 
     def __init__(self, prompt: str, value: str = "", what: str = "text") -> None:
         super().__init__()
@@ -95,11 +117,14 @@ class AskText(ModalScreen[str | None]):
             yield Label(content(self.prompt))
             yield LineInput(clean(self.value), id="answer", placeholder=self.what, compact=True)
             yield Label("", id="ask-error", classes="error")
-            yield Label("enter saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     @on(Input.Submitted, "#answer")
-    def _submit(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+    def _submit(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        value = self.query_one("#answer", Input).value.strip()
         if not value:
             self.query_one("#ask-error", Label).update(f"Please give a {self.what}.")
             return
@@ -107,19 +132,20 @@ class AskText(ModalScreen[str | None]):
 
 
 class PickMember(ModalScreen[str | None]):
-    """Choose a member ("" means unassigned)."""
+    """Choose a member ("" means unassigned, offered only with ``allow_none``)."""
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, prompt: str, members: list[Member], current: str | None) -> None:
+    def __init__(self, prompt: str, members: list[Member], current: str | None, *, allow_none: bool = True) -> None:
         super().__init__()
         self.prompt = prompt
         self.members = members
         self.current = current
+        self.handles = ([""] if allow_none else []) + [m.handle for m in members]
 
     def compose(self) -> ComposeResult:
-        options = [Option(text("(unassigned)"), id="")]
+        options = [Option(text("(unassigned)"), id="")] if "" in self.handles else []
         options += [Option(text(f"{m.handle:<12} {m.name} · {m.partner}"), id=m.handle) for m in self.members]
         with Vertical(id="pick", classes="dialog"):
             yield Label(content(self.prompt))
@@ -128,9 +154,8 @@ class PickMember(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         members = self.query_one(OptionList)
-        handles = [""] + [m.handle for m in self.members]
-        if self.current in handles:
-            members.highlighted = handles.index(self.current)
+        if self.current in self.handles:
+            members.highlighted = self.handles.index(self.current)
         members.focus()
 
     @on(OptionList.OptionSelected)
@@ -151,7 +176,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding(SAVE_KEY, "save", "Save"),
     ]
 
     def __init__(
@@ -228,7 +253,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes", compact=True)
             yield Label("", id="edit-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button(SAVE_LABEL, id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
             if t:
                 yield Label("History")
@@ -363,15 +388,15 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
     """Someone else changed the record while my form was open: choose per field.
 
     Each row shows the field as it was when I opened the form, their value and
-    mine; space switches the highlighted field between theirs and mine, enter
-    saves, escape writes nothing. Fields only one side changed are merged already.
+    mine; space switches the highlighted field between theirs and mine, ctrl+s
+    (or enter) saves, escape writes nothing. Fields only one side changed are merged already.
     """
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("space", "switch", "Mine / theirs"),
-        Binding("enter", "save", "Save"),
+        Binding(f"{SAVE_KEY},enter", "save", "Save"),
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
     ]
@@ -390,7 +415,7 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
             yield Static(id="conflict-rows")
             note = f"Merged already (only one side changed them): {', '.join(self.merged)}." if self.merged else ""
             yield Label(content(note), classes="hint")
-            yield Label("space: mine / theirs · enter: save · escape: cancel, nothing is written", classes="hint")
+            yield Label("space: mine / theirs · ctrl+s: save · escape: cancel, nothing is written", classes="hint")
 
     def on_mount(self) -> None:
         self._draw()

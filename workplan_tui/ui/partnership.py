@@ -9,10 +9,12 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
@@ -36,6 +38,8 @@ from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.forms import Field, FormDialog
+from workplan_tui.ui.keys import BOARD_KEYS, TASK_KEYS
+from workplan_tui.ui.tasks import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
     KeyFooter,
@@ -103,6 +107,7 @@ class ListScreen(Screen[None]):
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "back", "Back"),
     ]
@@ -177,6 +182,11 @@ class ListScreen(Screen[None]):
         self.app.reload()
         self.refresh_view()
 
+    def action_undo(self) -> None:
+        """Undo my last change of this session, whichever screen it was made on."""
+        if self.app.undo():
+            self.refresh_view()
+
     def action_help(self) -> None:
         from workplan_tui.ui.modals import HelpScreen
 
@@ -211,7 +221,7 @@ class BuyInScreen(ListScreen):
         Binding("A", "move('activate')", "Activate"),
         Binding("C", "move('complete')", "Complete"),
         Binding("X", "move('archive')", "Archive", show=False),
-        Binding("R", "reopen", "Reopen", show=False),
+        Binding("U", "reopen", "Reopen (un-archive)", show=False),
     ]
     BINDINGS = KEYS
 
@@ -246,7 +256,7 @@ class BuyInScreen(ListScreen):
         assert wp is not None
         vote = wp.current_votes(self.plan_id).get(item.handle)
         position = vote.position if vote else "not voted"
-        style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--bar"}.get(
+        style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--good"}.get(
             position, "card--meta"
         )
         when = ago(vote.at, self.app.now()) if vote else ""
@@ -264,11 +274,7 @@ class BuyInScreen(ListScreen):
         assert wp is not None
         plan = wp.plans[self.plan_id]
         decision = rules.buy_in(plan, wp.members, wp.current_votes(self.plan_id), wp.partners)
-        rule_words = {
-            "consensus": "every member votes; nobody disagrees or blocks",
-            "partners": "at least one agree from every partner; nobody blocks",
-            "majority": "more than half of all members agree; nobody blocks",
-        }[plan.rule]
+        rule_words = rules.RULE_WORDS.get(plan.rule, plan.rule)
         lines = [
             Content(f"{decision.summary()}   rule: {plan.rule} ({rule_words})"),
             Content("May become active." if decision.ok else "Still missing: " + clean("; ".join(decision.reasons))),
@@ -342,7 +348,10 @@ class OutcomesScreen(ListScreen):
     def compose_detail(self) -> ComposeResult:
         with Vertical(id="detail-parts"):
             yield Static(id="detail")
-            yield Sparkline([], id="trend")
+            with Horizontal(id="chart"):
+                yield Static(id="axis")
+                yield Sparkline([], id="trend")
+            yield Static(id="chart-foot")
             yield Static(id="linked")
 
     def title_text(self) -> str:
@@ -358,7 +367,7 @@ class OutcomesScreen(ListScreen):
         """Fixed columns: id, name, bar, %, baseline → current → target, and due when there is room."""
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
         done, todo = bar_text(pct, 10)
-        figures = f"{number(item.baseline)} → {number(item.current)} → {number(item.target)} {clean(item.unit)}"
+        figures = rules.outcome_figures(item, number)
         due = format_due(item.due, today=self.app.today()) if item.due else ""
         due_cells = 18 if width >= 100 else 0
         name = max(8, width - 24 - 30 - due_cells)
@@ -377,11 +386,26 @@ class OutcomesScreen(ListScreen):
         item = self.rows_widget.current
         trend = self.query_one("#trend", Sparkline)
         linked = self.query_one("#linked", Static)
+        axis = self.query_one("#axis", Static)
+        foot = self.query_one("#chart-foot", Static)
+        chart = self.query_one("#chart")
         if not isinstance(item, Outcome):
             trend.data = []
             linked.update("")
+            chart.display = foot.display = False
             return
-        trend.data = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
+        values = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
+        trend.data = values
+        chart.display = foot.display = bool(values)
+        if values:
+            # The sparkline runs from the lowest value (bottom) to the highest (top): say which
+            high, low = number(max(values)), number(min(values))
+            unit = clean(item.unit)
+            cells = max(cell_len(high), cell_len(low))
+            axis.update(Content(f"{high:>{cells}} ┤\n{'':>{cells}} │\n{low:>{cells}} ┤"))
+            first = "baseline"
+            last = stamp(item.checkins[-1].at, date_only=True)
+            foot.update(Content(f"{'':>{cells}}  {first} … {len(values) - 1} check-ins … {last}  ({unit or 'value'})"))
         wp = self.app.workplan
         tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
         lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
@@ -404,7 +428,7 @@ class OutcomesScreen(ListScreen):
             ),
             Content(
                 (format_due(item.due, today=self.app.today()).capitalize() + ". " if item.due else "No due date. ")
-                + f"Check-ins ({len(item.checkins)}); the chart runs from the baseline to the latest:"
+                + f"Check-ins ({len(item.checkins)}), the latest last:"
             ),
         ]
         for c in item.checkins[-8:]:
@@ -499,7 +523,7 @@ class NormsScreen(ListScreen):
         state = "in force" if in_force else f"{len(agreed)}/{total} agreed"
         return [
             (f" {item.label:<4} ", "card--meta"),
-            (f"{state:<12} ", "card--bar" if in_force else "card--soon"),
+            (f"{state:<12} ", "card--good" if in_force else "card--soon"),
             (fit(item.text, width - 20), ""),
         ]
 
@@ -694,14 +718,16 @@ class PartnersScreen(ListScreen):
                 lambda v: actions.edit_member(self.app.store, m.handle, name=v["name"], role=v["role"]),
             )
 
-        self.app.push_screen(PickMember(f"Edit which member of {p.code}?", members, None), chosen)
+        self.app.push_screen(PickMember(f"Edit which member of {p.code}?", members, None, allow_none=False), chosen)
 
 
 # --- people ---------------------------------------------------------------------------------------
 
 
 class PeopleScreen(ListScreen):
-    """Who is behind: open, overdue and blocked tasks per member; enter lists them."""
+    """Who is behind: open, overdue and blocked tasks per member, and when each last
+    changed anything (their newest entry in the activity log, or note on a task);
+    enter lists that member's tasks, which the board's task keys then work on."""
 
     KEYS = [Binding("enter", "tasks", "Their tasks")]
     BINDINGS = KEYS
@@ -712,14 +738,19 @@ class PeopleScreen(ListScreen):
         if wp is None:
             return []
         today = self.app.today().isoformat()
-        stats: dict[str, list[Any]] = {h: [m, 0, 0, 0, ""] for h, m in wp.members.items()}
+        try:
+            last, complete = self.app.store.history().last_by_member(wp.members)
+        except StoreError:
+            last, complete = {}, False
+        never = "never" if complete else ""
+        stats: dict[str, list[Any]] = {h: [m, 0, 0, 0, last.get(h, never)] for h, m in wp.members.items()}
         for t in wp.tasks.values():
+            for update in t.updates:
+                entry = stats.get(update.by)
+                if entry is not None and update.at > entry[4]:
+                    entry[4] = update.at
             entry = stats.get(t.owner or "")
-            if entry is None:
-                continue
-            if t.updated_at > entry[4]:
-                entry[4] = t.updated_at
-            if t.status == "done":
+            if entry is None or t.status == "done":
                 continue
             entry[1] += 1
             if t.due and t.due < today:
@@ -733,13 +764,14 @@ class PeopleScreen(ListScreen):
 
     def row(self, item: list[Any], width: int) -> Parts:
         member, open_, overdue, blocked, last = item
+        when = "not lately" if not last else ago(last, self.app.now()) if last != "never" else "never"
         return [
             (f" {fit(member.handle, 10):<10} ", "card--title"),
-            (pad(f"{member.name} · {member.partner}", max(10, width - 62)), "card--meta"),
-            (f" open {open_:>4}  ", ""),
-            (f"overdue {overdue:>3}  ", "card--overdue" if overdue else "card--meta"),
-            (f"blocked {blocked:>3}  ", "card--blocked" if blocked else "card--meta"),
-            (f"last update {ago(last, self.app.now())}", "card--meta"),
+            (pad(f"{member.name} · {member.partner}", max(6, width - 67)) + " ", "card--meta"),
+            (f"open {open_:>3}  ", ""),
+            (f"overdue {overdue:>2}  ", "card--overdue" if overdue else "card--meta"),
+            (f"blocked {blocked:>2}  ", "card--blocked" if blocked else "card--meta"),
+            (f"updated {when}", "card--meta"),
         ]
 
     def detail(self, item: list[Any]) -> Content:
@@ -751,46 +783,83 @@ class PeopleScreen(ListScreen):
 
     def action_tasks(self) -> None:
         item = self.rows_widget.current
-        wp = self.app.workplan
-        if item is None or wp is None:
-            return
-        handle = item[0].handle
-        tasks = sorted(
-            (t for t in wp.tasks.values() if t.owner == handle),
-            key=lambda t: (t.status == "done", t.due or "9999", t.id),
-        )
-        self.app.push_screen(MemberTasks(handle, tasks))
+        if item is not None:
+            self.app.push_screen(MemberTasks(item[0].handle), lambda _: self.refresh_view())
 
 
-class MemberTasks(Screen[None]):
+class MemberTasks(TaskActions):
+    """One member's tasks as a table; the board's keys move, open and change them."""
+
     CSS_PATH = ["board.tcss", "partnership.tcss"]
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("escape,q", "app.pop_screen", "Back"),
+        *[b for b in BOARD_KEYS if isinstance(b, Binding) and b.action.startswith("cursor(")],
+        *TASK_KEYS,
+        Binding("ctrl+r", "reload", "Reload now", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape,q", "back", "Back"),
     ]
 
     app: WorkplanApp
 
-    def __init__(self, handle: str, tasks: list[Task]) -> None:
+    def __init__(self, handle: str) -> None:
         super().__init__()
         self.handle = handle
-        self.tasks = tasks
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f" Tasks of {clean(self.handle)} ({len(self.tasks)})"), id="screen-title")
+        yield Static(id="screen-title")
         yield Static(id="table-header")
         yield TaskTable(self.app.context, id="table")
         yield KeyFooter(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one(TaskTable)
-        table.set_items(self.tasks)
-        table.set_active(True)
-        self.query_one("#table-header", Static).update(Content(TaskTable.header(self.size.width)))
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
 
-    def action_move(self, delta: int) -> None:
-        self.query_one(TaskTable).move(delta)
+    def tasks(self) -> list[Task]:
+        wp = self.app.workplan
+        mine = (t for t in wp.tasks.values() if t.owner == self.handle) if wp else iter(())
+        return sorted(mine, key=lambda t: (t.status == "done", t.due or "9999", t.id))
+
+    def on_mount(self) -> None:
+        self.table.set_active(True)
+        self.refresh_view()
+
+    @on(TaskTable.HeaderChanged)
+    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
+        self.query_one("#table-header", Static).update(Content(event.text))
+
+    def refresh_view(self, follow: int | None = None) -> None:
+        tasks = self.tasks()
+        current = self.table.current
+        keep = follow if follow is not None else (current.id if current else None)
+        cursor = next((i for i, t in enumerate(tasks) if t.id == keep), None)
+        self.table.set_items(tasks, cursor)
+        title = f" Tasks of {clean(self.handle)} ({len(tasks)}, {sum(t.status != 'done' for t in tasks)} open)"
+        self.query_one("#screen-title", Static).update(Content(title))
+
+    def live_refresh(self) -> None:
+        self.refresh_view()
+
+    def selected_task(self) -> Task | None:
+        return self.table.current
+
+    def after_change(self, task_id: int | None) -> None:
+        self.refresh_view(task_id)
+
+    def action_cursor(self, delta: int) -> None:
+        self.table.move(delta)
+
+    def action_reload(self) -> None:
+        self.app.reload()
+        self.refresh_view()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        from workplan_tui.ui.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(f"Tasks of {self.handle}", self.BINDINGS))
 
 
 # --- activity ---------------------------------------------------------------------------------------

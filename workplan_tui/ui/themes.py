@@ -14,6 +14,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 DEFAULT_THEME = "workplan-dark"
+HIGH_CONTRAST = "workplan-high-contrast"  # the default in a terminal of 16 colours
 _COLOURS: tuple[str, ...] = ("primary", "secondary", "warning", "error", "success", "accent")
 _COLOURS += ("foreground", "background", "surface", "panel", "boost")
 
@@ -59,6 +60,7 @@ def load_theme(path: Path) -> Theme:
             raise ValueError(f"{path.name}: {key} = {value!r} is not a colour") from None
         kwargs[key] = value
     kwargs["dark"] = bool(data.get("dark", True))
+    kwargs["ansi"] = bool(data.get("ansi", False))  # true: the terminal's own 16 colours, as named
     variables = data.get("variables", {})
     if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
         raise ValueError(f"{path.name}: [variables] must map names to strings")

@@ -15,6 +15,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.color import Color
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -132,10 +133,19 @@ def due_marker(task: Task, today: date) -> str:
 
 
 class VirtualList(ScrollView, Generic[T]):
-    """A scrolling list of items of a fixed height, with a cursor."""
+    """A scrolling list of items of a fixed height, with a cursor.
+
+    Only an active list shows its cursor (the board's focused column, not the other
+    three), and it shows it twice over: a background and a marker (``▌``) down the
+    left edge, so the selection is plain in 16 colours and with ``NO_COLOR`` too.
+    Every component's colour is worked out against the background of the row it is
+    drawn on (the cursor's or the list's), so ``$text-muted`` and ``auto`` colours
+    keep their contrast on both.
+    """
 
     ITEM_HEIGHT = 1
-    COMPONENT_CLASSES = {"list--cursor", "list--cursor-inactive", "list--dim", "list--empty"}
+    MARKER = "▌"
+    COMPONENT_CLASSES = {"list--cursor", "list--marker", "list--empty"}
 
     class Selected(Message):
         """The user clicked an item."""
@@ -148,10 +158,16 @@ class VirtualList(ScrollView, Generic[T]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[T] = []
-        self._styles: dict[str, Style] = {}
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._on_cursor = False  # whether the line being drawn is on the cursor's background
         self.cursor = 0
         self.active = False
         self.empty_text = ""
+
+    @property
+    def item_height(self) -> int:
+        """Lines per item (a column of cards may need more than its class says)."""
+        return self.ITEM_HEIGHT
 
     @property
     def current(self) -> T | None:
@@ -162,7 +178,7 @@ class VirtualList(ScrollView, Generic[T]):
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
-        self.virtual_size = Size(self.size.width, len(items) * self.ITEM_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(items) * self.item_height)
         self.refresh()
 
     def set_active(self, active: bool) -> None:
@@ -183,21 +199,26 @@ class VirtualList(ScrollView, Generic[T]):
         self.refresh()
 
     def scroll_to_cursor(self) -> None:
-        h = self.ITEM_HEIGHT
+        h = self.item_height
         self.scroll_to_region(Region(0, self.cursor * h, max(1, self.size.width), h), animate=False, force=True)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.items) * self.ITEM_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
         super().notify_style_update()
 
+    def cursor_lines(self) -> int:
+        """How many lines of the selected item carry the cursor (a card's spacer does not)."""
+        return self.item_height
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        self._on_cursor = False
         base = self.part("")
         scroll_y = self.scroll_offset.y
-        index, line = divmod(y + scroll_y, self.ITEM_HEIGHT)
+        index, line = divmod(y + scroll_y, self.item_height)
         if not self.items:
             if y == 0 and self.empty_text:
                 return strip([(self.empty_text, self.part("list--empty"))], width, base)
@@ -205,48 +226,116 @@ class VirtualList(ScrollView, Generic[T]):
         if index >= len(self.items):
             return Strip.blank(width, base)
         selected = index == self.cursor
-        if selected:
-            name = "list--cursor" if self.active else "list--cursor-inactive"
-            base = base + self.part(name)
-        return self.render_item(self.items[index], line, width, base, selected)
+        on_cursor = selected and self.active and line < self.cursor_lines()
+        self._on_cursor = on_cursor
+        try:
+            rendered = self.render_item(self.items[index], line, width, self.part(""), selected)
+        finally:
+            self._on_cursor = False
+        if on_cursor and self.MARKER and width > 1:
+            self._on_cursor = True
+            marker = Segment(self.MARKER, self.part("") + self.part("list--marker"))
+            self._on_cursor = False
+            rendered = Strip([marker, *rendered.crop(1, width)], width)
+        return rendered
 
     def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
         raise NotImplementedError
 
     def part(self, name: str) -> Style:
-        """A component's own style, without the widget's background (so the cursor shows through).
+        """A component's style for the line being drawn, without a background of its own.
 
-        Cached until the styles change: working a style out walks the DOM, and
-        render_line runs for every line in view on every refresh. ``""`` is the
-        widget's own style.
+        ``""`` is the row itself: the list's colours, or the cursor's on a selected
+        line. A component's colour (``auto``, or with an alpha such as ``$foreground
+        25%``) is resolved against that row's background. Cached until the styles
+        change: working a style out walks the DOM, and render_line runs for every
+        line in view on every refresh.
         """
-        style = self._styles.get(name)
+        key = (name, self._on_cursor)
+        style = self._styles.get(key)
         if style is None:
-            style = self.rich_style if not name else self.get_component_rich_style(name, partial=True)
-            self._styles[name] = style
+            style = self._paint(name, self._on_cursor)
+            self._styles[key] = style
         return style
 
+    def _paint(self, name: str, on_cursor: bool) -> Style:
+        own = self.rich_style
+        background = self.background_colors[1]
+        color = Color.from_rich_color(own.color) if own.color is not None else background.get_contrast_text()
+        text_style = Style()
+        if on_cursor:
+            cursor = self.get_component_styles("list--cursor")
+            if cursor.has_rule("background"):
+                background = background + cursor.background
+            color = _resolve(cursor, background, color)
+            text_style = cursor.text_style
+        if not name:
+            return text_style + Style(color=color.rich_color, bgcolor=background.rich_color)
+        styles = self.get_component_styles(name)
+        return styles.text_style + Style(color=_resolve(styles, background, color).rich_color)
+
     def on_click(self, event: Click) -> None:
-        index = (event.y + self.scroll_offset.y) // self.ITEM_HEIGHT
+        index = (event.y + self.scroll_offset.y) // self.item_height
         if 0 <= index < len(self.items):
             self.cursor = index
             self.refresh()
             self.post_message(self.Selected(self, index))
 
 
+def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
+    """The colour a style's ``color`` rule gives text on ``background`` (``inherited`` without one)."""
+    if not styles.has_rule("color"):
+        return inherited
+    color: Color = styles.color
+    if styles.auto_color:
+        return background.get_contrast_text(color.a)
+    return background + color
+
+
+CARD_PARTS = {
+    "card--id",
+    "card--title",
+    "card--meta",
+    "card--overdue",
+    "card--soon",
+    "card--bar",
+    "card--bar-empty",
+    "card--blocked",
+    "card--match",
+    "card--good",
+}
+
+
+def wrap(value: str, cells: int, lines: int) -> list[str]:
+    """``value`` cleaned and broken at spaces into at most ``lines`` lines of ``cells`` cells;
+    what does not fit ends in an ellipsis."""
+    words = clean(value).split()
+    out: list[str] = []
+    line = ""
+    for i, word in enumerate(words):
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= cells:
+            line = candidate
+            continue
+        if line:
+            out.append(line)
+        line = word
+        if len(out) == lines - 1:
+            rest = " ".join(words[i:])
+            out.append(fit(rest, cells))
+            return out
+    if line:
+        out.append(fit(line, cells))
+    return out[:lines]
+
+
 class CardColumn(VirtualList[Task]):
-    """One status column of the board: each task a 4-line card and a spacer."""
+    """One status column of the board: each task a card (id and title, owner, due date,
+    progress; a blocked task also its reason, on two lines) and a spacer."""
 
     ITEM_HEIGHT = 5
-    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
-        "card--title",
-        "card--meta",
-        "card--overdue",
-        "card--soon",
-        "card--bar",
-        "card--bar-empty",
-        "card--blocked",
-    }
+    REASON_LINES = 2
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
 
     def __init__(self, status: str, context: BoardContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -254,17 +343,36 @@ class CardColumn(VirtualList[Task]):
         self.context = context
         self.empty_text = " (none)"
 
+    @property
+    def item_height(self) -> int:
+        return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
+
+    def cursor_lines(self) -> int:
+        return self.item_height - 1  # not the spacer
+
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
         inner = width - 2
-        if line == 0:
-            return strip([(" ", Style()), (fit(item.title, inner), style("card--title"))], width, base)
-        if line == 1:
+        lines = ["title", "owner"]
+        if self.status == "blocked":
+            lines += ["reason"] * self.REASON_LINES
+        lines += ["due", "bar"]
+        what = lines[line] if line < len(lines) else "spacer"
+        if what == "title":
+            label = item.label + " "
+            title = fit(item.title, inner - cell_len(label))
+            return strip([(" ", Style()), (label, style("card--id")), (title, style("card--title"))], width, base)
+        if what == "owner":
             owner = fit(self.context.owner(item.owner), inner)
             return strip([(" ", Style()), (owner, style("card--meta"))], width, base)
-        if line == 2:
+        if what == "reason":
+            reason = wrap(item.blocked_reason or "no reason given", inner, self.REASON_LINES)
+            index = line - lines.index("reason")
+            shown = reason[index] if index < len(reason) else ""
+            return strip([(" ", Style()), (shown, style("card--blocked"))], width, base)
+        if what == "due":
             return self._due_line(item, inner, width, base)
-        if line == 3:
+        if what == "bar":
             cells = max(1, inner - 5)
             done, todo = bar_text(item.progress, cells)
             return strip(
@@ -277,7 +385,7 @@ class CardColumn(VirtualList[Task]):
                 width,
                 base,
             )
-        return Strip.blank(width, self.part(""))
+        return Strip.blank(width, base)
 
     def _due_line(self, item: Task, inner: int, width: int, base: Style) -> Strip:
         style = self.part
@@ -292,38 +400,80 @@ class CardColumn(VirtualList[Task]):
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
 
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """Cells per column of the task table at one width: the title takes what is left."""
+
+    title: int
+    owner: int
+    bar: int
+
+    ID = 6
+    STATUS = 8
+    DUE = 19  # "was due 12 Dec 2026", "! 123 days overdue"
+
+    @classmethod
+    def at(cls, width: int) -> TableLayout:
+        """Everything but the title has a fixed width, so the due column never drops:
+        narrow terminals show the owner's handle only, wide ones a progress bar too."""
+        owner = 16 if width >= 76 else 10
+        bar = 9 if width >= 100 else 0
+        fixed = 1 + (cls.ID + 1) + 1 + (owner + 1) + (cls.STATUS + 1) + bar + 5 + cls.DUE
+        return cls(title=max(6, width - fixed), owner=owner, bar=bar)
+
+
 class TaskTable(VirtualList[Task]):
     """The same tasks as the board, one row each."""
 
-    COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
+
+    class HeaderChanged(Message):
+        """The column headings for the table's width (it keeps room for its scrollbar)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, context: BoardContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context = context
         self.empty_text = " No tasks match."
+        self._header_width = -1
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.size.width != self._header_width:
+            self._header_width = self.size.width
+            self.post_message(self.HeaderChanged(self.header(self.size.width)))
 
     @staticmethod
     def header(width: int) -> str:
-        title = max(8, width - 66)
-        return f" {'ID':<6} {'TITLE':<{title}} {'OWNER':<16} {'STATUS':<8} {'PROGRESS':<13} DUE"
+        cols = TableLayout.at(width)
+        progress = f"{'PROGRESS':<{cols.bar + 5}}" if cols.bar else "   % "
+        return (
+            f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {'OWNER':<{cols.owner}} {'STATUS':<{cols.STATUS}} "
+            f"{progress}DUE"
+        )
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
-        title = max(8, width - 66)
+        cols = TableLayout.at(width)
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
-        done, todo = bar_text(item.progress, 8)
+        owner = self.context.owner(item.owner) if cols.owner >= 16 else (item.owner or "unassigned")
+        done, todo = bar_text(item.progress, cols.bar - 1) if cols.bar else ("", "")
         return strip(
             [
-                (f" {item.label:<6} ", Style()),
-                (pad(item.title, title) + " ", style("card--title")),
-                (pad(self.context.owner(item.owner), 16) + " ", style("card--meta")),
-                (f"{item.status:<8} ", style("card--blocked") if item.status == "blocked" else Style()),
+                (" ", Style()),
+                (pad(item.label, cols.ID) + " ", style("card--id")),
+                (pad(item.title, cols.title) + " ", style("card--title")),
+                (pad(owner, cols.owner) + " ", style("card--meta")),
+                (f"{item.status:<{cols.STATUS}} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),
-                (todo, style("card--bar-empty")),
-                (f"{item.progress:>4}% ", Style()),
-                (fit(f"{marker} {due}".strip(), 18), style(component)),
+                (todo + (" " if cols.bar else ""), style("card--bar-empty")),
+                (f"{item.progress:>3}% ", Style()),
+                (fit(f"{marker} {due}".strip(), cols.DUE), style(component)),
             ],
             width,
             base,
@@ -331,9 +481,21 @@ class TaskTable(VirtualList[Task]):
 
 
 class PlanList(VirtualList[PlanFigures]):
-    """Every plan: status, progress bar and buy-in tally."""
+    """Every plan: status, progress bar and buy-in tally; while a filter is on, how many
+    of its tasks match instead of the tally."""
 
-    COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
+    MARKER = ""  # the current plan has its own mark, ▸
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.matches: dict[int, int] | None = None
+
+    def set_matches(self, matches: dict[int, int] | None) -> None:
+        """Tasks matching the filter, per plan id (None: no filter)."""
+        if matches != self.matches:
+            self.matches = matches
+            self.refresh()
 
     def render_item(self, item: PlanFigures, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
@@ -341,30 +503,39 @@ class PlanList(VirtualList[PlanFigures]):
         tally_cells = max(12, min(34, width // 3))
         title = max(8, width - tally_cells - len(plan.label) - 31)
         done, todo = bar_text(item.progress, 8)
+        room = max(4, width - 2 - cell_len(plan.label) - 1 - (title + 1) - 11 - 8 - 7)
+        if self.matches is not None:
+            count = self.matches.get(plan.id, 0)
+            found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
+            last = (fit(found, room), style("card--match") if count else style("card--meta"))
+        else:
+            last = (
+                fit(item.buyin.summary(), room),
+                style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
+            )
         return strip(
             [
-                ("▸ " if selected else "  ", Style()),
-                (f"{plan.label} ", style("card--meta")),
+                ("▸ " if selected else "  ", style("list--marker")),
+                (f"{plan.label} ", style("card--id")),
                 (pad(plan.title, title) + " ", style("card--title")),
                 (f"{plan.status:<10} ", style("card--meta")),
                 (done, style("card--bar")),
                 (todo, style("card--bar-empty")),
                 (f"{item.progress:>4.0f}%  ", Style()),
-                (
-                    fit(item.buyin.summary(), tally_cells),
-                    style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
-                ),
+                last,
             ],
             width,
             base,
         )
 
 
-def outcome_parts(outcome: Outcome, width: int) -> list[tuple[str, str]]:
-    """An outcome as (text, css-class) parts: name, bar, current / target unit."""
+def outcome_parts(outcome: Outcome, width: int, figures_cells: int = 0) -> list[tuple[str, str]]:
+    """An outcome as (text, css-class) parts: name, bar, figures ("28 / 40 beds", or for
+    a reduction "25 → 12 min, target 10"). Lines given the same ``figures_cells`` (the
+    widest figures among them) put their bars in one column."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
-    figures = f" {number(outcome.current)} / {number(outcome.target)} {clean(outcome.unit)}".rstrip()
-    name_cells = max(6, min(30, width - cell_len(figures) - 14))
+    figures = " " + rules.outcome_figures(outcome, number)
+    name_cells = max(6, min(30, width - max(figures_cells, cell_len(figures)) - 14))
     done, todo = bar_text(pct, 10)
     return [
         (pad(outcome.name, name_cells) + " ", "title"),

@@ -1,0 +1,80 @@
+"""Readable by everyone: every screen, in every shipped theme, at 80x24.
+
+One app per theme walks through every screen and dialog and checks the contrast of
+every character against its background (WCAG AA, 4.5:1), as the terminal gets it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXED_NOW
+from tests.ui.readability import PALETTES, low_contrast, report
+from workplan_tui.store.sample import write_demo
+from workplan_tui.ui.app import make_app
+from workplan_tui.ui.themes import load_themes, theme_dirs
+
+SHIPPED = sorted(t.name for t in load_themes(theme_dirs()[:1]).themes)
+
+# (what, the screen it is, keys from the board to show it, keys back to the board)
+VISITS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("board", "BoardScreen", (), ()),
+    ("board, third column", "BoardScreen", ("l", "l", "j"), ("h", "h")),
+    ("board, filter", "BoardScreen", ("slash", *"bed"), ("escape",)),
+    ("table", "BoardScreen", ("t", "j"), ("t",)),
+    ("task form", "EditTask", ("enter",), ("escape",)),
+    ("blocked reason", "AskText", ("b",), ("escape",)),
+    ("assign", "PickMember", ("a",), ("escape",)),
+    ("review", "ReviewScreen", ("r",), ("escape",)),
+    ("help", "HelpScreen", ("question_mark",), ("escape",)),
+    ("palette", "CommandPalette", ("ctrl+p",), ("escape",)),
+    ("plan form", "FormDialog", ("p",), ("escape",)),
+    ("buy-in", "BuyInScreen", ("tab", "v", "j"), ("escape", "shift+tab")),
+    ("vote", "FormDialog", ("tab", "v", "v"), ("escape", "escape", "shift+tab")),
+    ("outcomes", "OutcomesScreen", ("o", "j"), ("escape",)),
+    ("check-in", "FormDialog", ("o", "c"), ("escape", "escape")),
+    ("norms", "NormsScreen", ("N", "j"), ("escape",)),
+    ("partners", "PartnersScreen", ("P",), ("escape",)),
+    ("partner form", "FormDialog", ("P", "e"), ("escape", "escape")),
+    ("people", "PeopleScreen", ("w", "j"), ("escape",)),
+    ("member's tasks", "MemberTasks", ("w", "enter"), ("escape", "escape")),
+    ("activity", "ActivityScreen", ("L", "j"), ("escape",)),
+    ("a notice", "BoardScreen", ("u",), ()),
+]
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+
+
+@pytest.mark.parametrize("theme", SHIPPED)
+async def test_every_screen_has_aa_contrast_in_every_theme(sample: Path, theme: str) -> None:
+    await walk(sample, theme, VISITS)
+
+
+@pytest.mark.parametrize("theme", SHIPPED)
+async def test_no_color_keeps_the_text_readable(sample: Path, theme: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR takes the colours out, never the text (a theme of ANSI colours once went black on black)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    await walk(sample, theme, VISITS[:6])
+
+
+async def walk(sample: Path, theme: str, visits: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]) -> None:
+    app = make_app(sample, user="alice", now=FIXED_NOW, theme=theme)
+    palettes = list(PALETTES) if app.get_theme(theme) and app.get_theme(theme).ansi else ["xterm"]  # type: ignore[union-attr]
+    problems: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for what, screen, there, back in visits:
+            await pilot.press(*there)
+            await pilot.pause()
+            assert type(app.screen).__name__ == screen, f"{what}: {app.screen} instead of {screen}"
+            for palette in palettes:
+                cells = low_contrast(app, 4.5, palette)
+                if cells:
+                    problems.append(f"{what} ({palette}, {len(cells)} characters):\n{report(cells)}")
+            await pilot.press(*back)
+            await pilot.pause()
+    assert not problems, f"{theme}: text below 4.5:1\n" + "\n".join(problems)
