@@ -320,3 +320,15 @@ def test_plan_edit_rule_and_reopen(run) -> None:
     assert result.exit_code == 0 and "now proposed" in result.stdout  # the status it had before
     assert run("plan", "reopen", "P1").exit_code == 1  # not closed
     assert run("plan", "edit", "P1").exit_code == 2  # nothing to change: a usage error
+
+
+def test_partner_codes_match_ignoring_case_in_every_command(run, wp: Path) -> None:
+    """One rule everywhere (issue 12): `partner add` refused PARKS vs parks, so every --partner and CODE agrees."""
+    assert run("partner", "add", "parks", "--name", "Other parks").exit_code == 1
+    assert "Changed FOOD" in run("partner", "edit", "food", "--name", "Food Bank Ltd").stdout
+    assert run("member", "edit", "bob", "--partner", "parks").exit_code == 0
+    stored = json.loads(wp.read_text())
+    assert {m["handle"]: m["partner"] for m in stored["members"].values()}["bob"] == "PARKS"
+    refused = run("partner", "rm", "parks")
+    assert refused.exit_code == 1 and "still has members" in refused.stderr
+    assert run("partner", "edit", "nosuch", "--name", "X").exit_code == 1

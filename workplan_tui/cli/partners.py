@@ -172,6 +172,7 @@ def partner_edit(
         expected_rev=rev,
     )
     changed = changed_fields(env)
+    code = record["code"]  # as the partner defines it (typed in any case)
     if not changed:
         text = f"{clean(code)} unchanged: it already has those values"
     else:
@@ -199,7 +200,7 @@ def partner_rm(env: Env, code: str, rev: int | None, as_json: bool) -> None:
     emit(
         {**record, "removed": True},
         as_json,
-        f"Removed partner {clean(code)} ({clean(record['name'])}) ('workplan undo' brings it back)",
+        f"Removed partner {clean(record['code'])} ({clean(record['name'])}) ('workplan undo' brings it back)",
     )
 
 

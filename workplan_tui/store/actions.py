@@ -596,11 +596,15 @@ def _find(tx: Tx, table: str, field: str, value: str) -> int | None:
     return None
 
 
-def _partner_id(tx: Tx, code: str) -> int:
-    doc_id = _find(tx, "partners", "code", code)
-    if doc_id is None:
-        raise NotFoundError(f"no partner {code!r}")
-    return doc_id
+def _partner(tx: Tx, typed: str) -> tuple[int, str]:
+    """The id and stored code of the partner ``typed`` names, ignoring case (rules.partner_code)."""
+    partners = tx.data.get("partners", {})
+    code = rules.partner_code(typed, [str(p.get("code")) for p in partners.values()])
+    doc_id = _find(tx, "partners", "code", code) if code is not None else None
+    if code is None or doc_id is None:
+        known = ", ".join(sorted(str(p.get("code")) for p in partners.values())) or "none yet"
+        raise NotFoundError(f"no partner {typed!r} (partners: {known})")
+    return doc_id, code
 
 
 def edit_partner(
@@ -625,7 +629,7 @@ def edit_partner(
         changes["interests_long"] = _text(interests_long, "long-term interests", LONG_TEXT, required=False)
     with store.transaction() as tx:
         tx.require_member()
-        doc_id = _partner_id(tx, code)
+        doc_id, code = _partner(tx, code)
         tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}", expected_rev=expected_rev)
         return export("partners", doc_id, tx.get("partners", doc_id))
 
@@ -634,7 +638,7 @@ def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) 
     """Remove a partner organisation; refused while members belong to it (naming them)."""
     with store.transaction() as tx:
         tx.require_member()
-        doc_id = _partner_id(tx, code)
+        doc_id, code = _partner(tx, code)
         members = sorted(m["handle"] for m in tx.data.get("members", {}).values() if m.get("partner") == code)
         if members:
             raise RuleError(
@@ -668,7 +672,7 @@ def edit_member(
         tx.require_member()
         doc_id = _member_id(tx, handle)
         if partner is not None:
-            _partner_id(tx, partner)
+            changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         rules.check_member_change(_members(tx), handle, me=tx.user, role=role)
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return export("members", doc_id, tx.get("members", doc_id))
