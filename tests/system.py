@@ -6,6 +6,7 @@ cannot, the tests that use them are skipped with the reason.
 
 from __future__ import annotations
 
+import fcntl
 import grp
 import os
 import pickle
@@ -31,16 +32,22 @@ def _ensure_users() -> str | None:
         return "needs root to create Unix users and switch to them"
     if not shutil.which("useradd") or not shutil.which("groupadd"):
         return "needs useradd and groupadd"
-    try:
-        grp.getgrnam(GROUP)
-    except KeyError:
-        subprocess.run(["groupadd", GROUP], check=True, capture_output=True)
-    for name in (*IN_GROUP, OUTSIDER):
+    # pytest-xdist workers start at once: one of them creates, the others wait and find them.
+    with open(
+        "/run/lock/workplan-test-users.lock" if os.path.isdir("/run/lock") else "/tmp/workplan-test-users.lock", "w"
+    ) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            pwd.getpwnam(name)
+            grp.getgrnam(GROUP)
         except KeyError:
-            extra = ["-G", GROUP] if name in IN_GROUP else []
-            subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", *extra, name], check=True, capture_output=True)
+            subprocess.run(["groupadd", GROUP], check=True, capture_output=True)
+        for name in (*IN_GROUP, OUTSIDER):
+            try:
+                pwd.getpwnam(name)
+            except KeyError:
+                extra = ["-G", GROUP] if name in IN_GROUP else []
+                command = ["useradd", "-M", "-s", "/usr/sbin/nologin", *extra, name]
+                subprocess.run(command, check=True, capture_output=True)
     return None
 
 
