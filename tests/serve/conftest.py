@@ -37,10 +37,10 @@ class Served:
         return self.process.returncode, out.decode(), err.decode()
 
 
-def start_serve(path: Path, home: Path, *args: str) -> Served:
+def start_serve(path: Path, home: Path, *args: str, user: str = "alice") -> Served:
     env = {
         **os.environ,
-        "WORKPLAN_USER": "alice",
+        "WORKPLAN_USER": user,
         "WORKPLAN_FILE": str(path),
         "WORKPLAN_CONFIG_DIR": str(home / "config"),
     }

@@ -138,3 +138,40 @@ def test_the_address_is_not_printed_into_a_file_others_can_read(wp: Path, tmp_pa
         )
     assert result.returncode == 1 and out.read_bytes() == b""
     assert b"standard output is a file that others can read" in result.stderr
+
+
+def test_the_other_loopback_address_is_held_too(run) -> None:
+    """A tunnel to localhost:PORT may reach [::1] first: nobody else may be listening there."""
+    try:
+        squatter = socket.socket(socket.AF_INET6)
+        squatter.bind(("::1", 0))
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback address")
+    with squatter:
+        squatter.listen()
+        port = str(squatter.getsockname()[1])
+        result = run("serve", "--port", port)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"workplan: error: cannot listen on [::1] port {port} as well (")
+    assert "a tunnel to localhost" in result.stderr
+
+
+async def test_a_non_member_serves_a_read_only_board(wp: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("WORKPLAN_USER", "zed")
+    served = start_serve(wp, tmp_path, user="zed")
+    before = wp.read_bytes()
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(served.url + "ws") as ws:
+                await ws.receive(timeout=20)
+                await ws.send_json(["stdin", "+"])
+                deadline = time.monotonic() + 1.5
+                while time.monotonic() < deadline:
+                    try:
+                        await ws.receive(timeout=0.3)
+                    except TimeoutError:
+                        pass
+    finally:
+        code, _, err = served.stop()
+    assert wp.read_bytes() == before
+    assert "zed is not a member: the board will be read-only" in err and code == 0

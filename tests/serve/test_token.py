@@ -161,3 +161,14 @@ def test_the_session_command_runs_no_shell_and_no_local_module(tmp_path: Path) -
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+async def test_a_board_that_fails_says_so_on_stderr_and_the_session_ends(capfd: pytest.CaptureFixture[str]) -> None:
+    failing = [sys.executable, "-c", "import sys; sys.stderr.write('board: cannot open the file\\n'); sys.exit(1)"]
+    server = BoardServer(failing)
+    async with TestClient(TestServer(server.make_app(), host="127.0.0.1")) as client:
+        async with client.ws_connect(f"/{server.token}/ws") as ws:
+            message = await ws.receive(timeout=10)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+    out, err = capfd.readouterr()
+    assert "board: cannot open the file" in err and "cannot open" not in out

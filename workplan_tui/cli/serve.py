@@ -50,7 +50,9 @@ def serve(env: Env, port: int, host: str) -> None:
       ssh -L 8000:localhost:8000 server    # on your own computer
     """
     host = host.strip()
-    if not host or any(ch.isspace() or ch in "/?#@" for ch in host):
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # an IPv6 address as a URL writes it
+    if not host or any(ch.isspace() or ch in "/?#@[]" for ch in host):
         fail(f"--host {clean(host)!r} is not a host name or address")
     _refuse_readable_output()
     store = env.store

@@ -21,8 +21,10 @@ user who runs the server. So, on a shared server where every local user can reac
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import logging
+import os
 import signal
 import socket
 import sys
@@ -45,6 +47,8 @@ log = logging.getLogger("workplan.serve")
 SESSION_MODULE = "workplan_tui.ui.web"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+# Serving on one loopback address holds the other one too (see _hold_twin).
+LOOPBACK_TWIN = {"127.0.0.1": "::1", "::1": "127.0.0.1"}
 QUIT_WAIT = 3.0  # seconds a session has to close its board when the server stops
 
 SECURITY_HEADERS = {
@@ -83,11 +87,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def url_host(host: str) -> str:
-    """How ``host`` is written in a URL: IPv6 in brackets, "every address" as this machine's name."""
-    if host in ("", "0.0.0.0", "::"):
-        return socket.getfqdn()
+def bracketed(host: str) -> str:
+    """An IPv6 address as a URL writes it: ``[::1]``."""
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def url_host(host: str) -> str:
+    """How ``host`` is written in the printed address: "every address" as this machine's name."""
+    return socket.getfqdn() if host in ("", "0.0.0.0", "::") else bracketed(host)
 
 
 def bounded(value: str | None, default: int, low: int, high: int) -> int:
@@ -108,12 +115,26 @@ class BoardSession(AppService):
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         environment = self._build_environment(width=width, height=height)
+        # The board's own errors go straight to serve's standard error (textual-serve would
+        # copy them onto standard output, which carries only the address).
         self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment, start_new_session=True
+            *self.argv, stdin=PIPE, stdout=PIPE, stderr=None, env=environment, start_new_session=True
         )
+        nothing = asyncio.StreamReader()
+        nothing.feed_eof()
+        process.stderr = nothing
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
+
+    async def run(self) -> None:
+        """Relay the board until it ends, then end the browser's session too (the page says so).
+
+        textual-serve closes the websocket only when the board says it exits: a board that
+        could not start would leave a blank page waiting.
+        """
+        await super().run()
+        await self.remote_close()
 
     async def close(self) -> None:
         """Ask the board to quit; kill it when it does not within QUIT_WAIT seconds."""
@@ -278,13 +299,10 @@ async def _serve(server: BoardServer, announce: Callable[[str], None]) -> None:
     runner = web.AppRunner(server.make_app(), access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, server.host, server.port)
-        try:
-            await site.start()
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise ServeError(f"cannot listen on {server.host} port {server.port}: {reason}") from None
-        port = runner.addresses[0][1] if runner.addresses else server.port
+        port = await _listen(runner, server.host, server.port)
+        twin = LOOPBACK_TWIN.get(server.host.lower())
+        if twin is not None:
+            await _hold_twin(runner, twin, port)
         announce(f"http://{url_host(server.host)}:{port}/{server.token}/")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -293,3 +311,42 @@ async def _serve(server: BoardServer, announce: Callable[[str], None]) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def why(exc: OSError) -> str:
+    """An operating system's refusal in words: "Address already in use"."""
+    if exc.errno and exc.errno > 0:  # asyncio's own words name the address again
+        return os.strerror(exc.errno)
+    return exc.strerror or str(exc)
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int) -> int:
+    """Listen on ``host``; the port listened on (``port`` 0 picks one)."""
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as exc:
+        raise ServeError(f"cannot listen on {bracketed(host)} port {port}: {why(exc)}") from None
+    server = getattr(site, "_server", None)
+    sockets = getattr(server, "sockets", None) or []
+    return int(sockets[0].getsockname()[1]) if sockets else port
+
+
+async def _hold_twin(runner: web.AppRunner, twin: str, port: int) -> None:
+    """Listen on the other loopback address too, so that no one else can.
+
+    A tunnel to ``localhost:PORT`` (``ssh -L 8000:localhost:8000``) may reach ``[::1]``
+    before ``127.0.0.1``: another user listening there would be sent the secret address.
+    Where this machine has no such address, there is nothing to hold.
+    """
+    site = web.TCPSite(runner, twin, port)
+    try:
+        await site.start()
+    except OSError as exc:
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT, socket.EAI_NONAME):
+            return
+        shown = bracketed(twin)
+        raise ServeError(
+            f"cannot listen on {shown} port {port} as well ({why(exc)}): another program may hold it, "
+            f"and a tunnel to localhost:{port} could reach it instead; choose another --port"
+        ) from None
