@@ -172,3 +172,10 @@ async def test_a_board_that_fails_says_so_on_stderr_and_the_session_ends(capfd: 
             assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
     out, err = capfd.readouterr()
     assert "board: cannot open the file" in err and "cannot open" not in out
+
+
+async def test_the_title_is_text_not_markup(record: Path) -> None:
+    server = BoardServer([sys.executable, str(FAKE_BOARD), str(record)], title=lambda: "</title><script>x()</script>")
+    async with TestClient(TestServer(server.make_app(), host="127.0.0.1")) as client:
+        html = await (await client.get(f"/{server.token}/")).text()
+    assert "<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>" in html and "<script>x()" not in html

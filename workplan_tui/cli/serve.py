@@ -11,6 +11,7 @@ import importlib
 import os
 import stat
 import sys
+import threading
 
 import click
 
@@ -73,9 +74,13 @@ def serve(env: Env, port: int, host: str) -> None:
         click.echo(f"workplan: note: the board will be read-only: {clean(store.read_only_reason() or '')}", err=True)
     path = store.given.absolute()
 
+    reading = threading.Lock()  # pages are answered in threads; one Store reads at a time
+
     def title() -> str:
+        """The page's title, read when a page is asked for: a renamed partnership shows."""
         try:
-            name = store.read(allow_newer=True).partnership.name
+            with reading:
+                name = store.read(allow_newer=True).partnership.name
         except Exception:  # the page still opens; the board says what is wrong with the file
             name = path.name
         return clean(f"{name} · as {member} · workplan")
