@@ -179,3 +179,13 @@ async def test_the_title_is_text_not_markup(record: Path) -> None:
     async with TestClient(TestServer(server.make_app(), host="127.0.0.1")) as client:
         html = await (await client.get(f"/{server.token}/")).text()
     assert "<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>" in html and "<script>x()" not in html
+
+
+@pytest.mark.parametrize(
+    ("given", "host"), [("localhost", "127.0.0.1"), ("LOCALHOST", "127.0.0.1"), ("[::1]", "::1"), ("::1", "::1")]
+)
+def test_localhost_is_one_loopback_address(given: str, host: str) -> None:
+    """`localhost --port 0` would listen on two random ports, one per address family."""
+    from workplan_tui.serve.server import LOOPBACK_TWIN, canonical_host
+
+    assert canonical_host(given) == host and host in LOOPBACK_TWIN

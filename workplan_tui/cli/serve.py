@@ -7,6 +7,7 @@ the CLI never imports Textual.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import stat
@@ -51,9 +52,7 @@ def serve(env: Env, port: int, host: str) -> None:
       ssh -L 8000:localhost:8000 server    # on your own computer
     """
     host = host.strip()
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]  # an IPv6 address as a URL writes it
-    if not host or any(ch.isspace() or ch in "/?#@[]" for ch in host):
+    if not host or any(ch.isspace() or ch in "/?#@" for ch in host):
         fail(f"--host {clean(host)!r} is not a host name or address")
     _refuse_readable_output()
     store = env.store
@@ -61,6 +60,7 @@ def serve(env: Env, port: int, host: str) -> None:
     workplan = store.read(allow_newer=True)  # a bad file is one line now, not a blank page later
     member = env.user
     server_module = importlib.import_module("workplan_tui.serve.server")
+    host = server_module.canonical_host(host)
     if not server_module.is_loopback(host):
         click.echo(
             f"workplan: warning: serving on {clean(host)}, not only this machine: anyone who can reach it and "
@@ -96,8 +96,6 @@ def serve(env: Env, port: int, host: str) -> None:
             "who has it can act as you. Ctrl+C stops.",
             err=True,
         )
-
-    import gc
 
     gc.enable()  # the command left the cycle collector off (cli/entry.py); a server runs for hours
     try:

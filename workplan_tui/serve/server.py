@@ -87,6 +87,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def canonical_host(host: str) -> str:
+    """``localhost`` as ``127.0.0.1``: one address, whose IPv6 twin ``_hold_twin`` then holds on the same port."""
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    return "127.0.0.1" if host.lower() in LOOPBACK_NAMES else host
+
+
 def bracketed(host: str) -> str:
     """An IPv6 address as a URL writes it: ``[::1]``."""
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
