@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "outcome": ("outcomes", "outcome"),
     "partner": ("partners", "partner"),
     "plan": ("plans", "plan"),
+    "serve": ("serve", "serve"),
     "task": ("tasks", "task"),
     "vote": ("plans", "vote_cmd"),
 }
