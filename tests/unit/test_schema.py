@@ -13,6 +13,8 @@ CANDIDATES = [
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
     ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
     "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101,
+    # Patterns right, calendar wrong: no such day or time (a hand edit, found by a tester).
+    "2026-02-30", "2026-13-01", "2026-02-30T09:30:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:61:00Z",
 ]  # fmt: skip
 
 
@@ -72,3 +74,18 @@ def test_unknown_fields_are_allowed(wp: Path) -> None:
     data = json.loads(wp.read_text())
     data["tasks"]["1"]["colour"] = ["anything"]
     assert schema.validate(data) == []
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value"),
+    [
+        ("tasks", "due", "2026-02-30"),
+        ("outcomes", "due", "2027-02-29"),
+        ("tasks", "updated_at", "2026-04-31T10:00:00Z"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_refused(wp: Path, table: str, field: str, value: str) -> None:
+    data = json.loads(wp.read_text())
+    data[table]["1"][field] = value
+    problems = schema.validate(data)
+    assert problems and "real" in str(problems[0]) and field in str(problems[0])

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from workplan_tui.model.schema import valid_date
+from workplan_tui.model.schema import looks_like_date
 
 if TYPE_CHECKING:
     import pendulum
@@ -122,7 +122,7 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
         unit = _UNITS.get(match.group(2) or match.group(4))
         if unit is not None:
             return today.add(**{unit: amount})
-    if valid_date(s):  # the file's own date pattern: ASCII digits only
+    if looks_like_date(s):  # the file's own date pattern: ASCII digits only
         try:
             return pendulum.Date.fromisoformat(s)
         except ValueError as exc:
@@ -260,7 +260,7 @@ def parse_past_date(text: str, *, today: date) -> date:
             if year < 1:
                 raise DateError(f"{text.strip()!r} is too far back")
             return date(year, month, min(today.day, 28))
-    if valid_date(s):
+    if looks_like_date(s):
         try:
             return date.fromisoformat(s)
         except ValueError as exc:

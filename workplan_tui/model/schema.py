@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
@@ -89,8 +90,35 @@ def valid_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
-def valid_date(text: str) -> bool:
+def looks_like_date(text: str) -> bool:
+    """``YYYY-MM-DD`` in ASCII digits, real or not (``2026-02-30`` looks like one)."""
     return bool(_DATE.match(text))
+
+
+def valid_date(text: str) -> bool:
+    """A real calendar date written ``YYYY-MM-DD`` (not ``2026-02-30``, not ``2026-13-01``)."""
+    return _real_date(text)
+
+
+def _real_date(value: Any) -> bool:
+    if type(value) is not str or not _DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _real_timestamp(value: Any) -> bool:
+    """``2026-11-28T09:30:00Z`` (fractions of a second allowed) naming a real moment."""
+    if type(value) is not str or not _TIMESTAMP.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return False
+    return True
 
 
 # --- field checks: each returns an error message or None ---------------------
@@ -149,7 +177,9 @@ def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]
 
 def _date(value: Any) -> str | None:
     if not isinstance(value, str) or not _DATE.match(value):
-        return f"must be a date YYYY-MM-DD (found {value!r:.40})"
+        return f"must be a date YYYY-MM-DD (found {clean(repr(value))[:40]})"
+    if not _real_date(value):
+        return f"must be a real date (found {value!r}: no such day)"
     return None
 
 
@@ -200,6 +230,8 @@ def _object(fields: Mapping[str, tuple[Callable[[Any], str | None], bool]]) -> C
 def _timestamp(value: Any) -> str | None:
     if not isinstance(value, str) or not _TIMESTAMP.match(value):
         return f"must be a UTC timestamp like 2026-11-28T09:30:00Z (found {clean(repr(value))[:40]})"
+    if not _real_timestamp(value):
+        return f"must be a real moment (found {value!r}: no such day or time)"
     return None
 
 
@@ -353,10 +385,10 @@ _STR = "type(v) is str and len(v) <= {n}"
 _NONEMPTY = "type(v) is str and len(v) <= {n} and v != '' and not v.isspace()"
 _ID = f"type(v) is int and 1 <= v <= {MAX_ID}"
 _NUM = f"(type(v) is int or (type(v) is float and isfinite(v))) and -{MAX_NUMBER!r} <= v <= {MAX_NUMBER!r}"
-_TS = "type(v) is str and TIMESTAMP(v) is not None"
+_TS = "TIMESTAMP(v)"
 _H = "type(v) is str and HANDLE(v) is not None"
 _C = "type(v) is str and CODE(v) is not None"
-_D = "type(v) is str and DATE(v) is not None"
+_D = "DATE(v)"
 _LIST = "type(v) is list and (not v or CHECK(v) is None)"
 
 
@@ -440,8 +472,8 @@ FAST: dict[str, dict[str, str]] = {
 def _compile_fast(table: str) -> Callable[[dict[str, Any]], bool]:
     lines = ["def sound(r):", "    get = r.get"]
     names: dict[str, Any] = {"isfinite": math.isfinite, "HANDLE": _HANDLE.match, "CODE": _CODE.match}
-    names["DATE"] = _DATE.match
-    names["TIMESTAMP"] = _TIMESTAMP.match
+    names["DATE"] = _real_date
+    names["TIMESTAMP"] = _real_timestamp
     names["CHANGES"] = _changes
     for i, (name, expr) in enumerate(FAST[table].items()):
         check, required = FIELDS[table][name]
