@@ -332,3 +332,37 @@ def test_partner_codes_match_ignoring_case_in_every_command(run, wp: Path) -> No
     refused = run("partner", "rm", "parks")
     assert refused.exit_code == 1 and "still has members" in refused.stderr
     assert run("partner", "edit", "nosuch", "--name", "X").exit_code == 1
+
+
+def test_status_and_progress_never_contradict(run, wp: Path) -> None:
+    """Done is 100 % and 100 % is done; to do is 0 % (a tester reached 'todo 100%' three ways)."""
+
+    def task() -> dict:
+        return json.loads(wp.read_text())["tasks"]["1"]
+
+    run("task", "done", "T1")
+    run("task", "status", "T1", "todo")
+    assert (task()["status"], task()["progress"]) == ("todo", 0)
+    run("task", "done", "T1")
+    run("task", "status", "T1", "doing")
+    assert (task()["status"], task()["progress"]) == ("doing", 90)  # reopened: nearly, not done
+    run("task", "done", "T1")
+    run("task", "status", "T1", "blocked", "--reason", "the soil was wrong")
+    assert (task()["status"], task()["progress"]) == ("blocked", 90)
+    before = wp.read_bytes()
+    for args in (["--status", "todo", "--progress", "100"], ["--status", "done", "--progress", "50"],
+                 ["--status", "todo", "--progress", "30"], ["--status", "doing", "--reason", "why not"]):  # fmt: skip
+        result = run("task", "edit", "T1", *args)
+        assert result.exit_code == 1 and "T1" in result.stderr and wp.read_bytes() == before, args
+    assert run("task", "edit", "T1", "--status", "doing", "--progress", "40").exit_code == 0
+    assert (task()["status"], task()["progress"]) == ("doing", 40)
+
+
+def test_log_says_when_older_entries_were_left_out_and_undo_shows_labels(run) -> None:
+    assert "older entries match too" in run("log", "--limit", "2").stdout
+    assert "older entries" not in run("log", "--limit", "500").stdout
+    run("task", "edit", "T3", "--outcome", "O1")
+    assert "outcome → -" in run("undo").stdout  # the restored value, not its id
+    run("task", "edit", "T3", "--outcome", "O1")
+    run("task", "edit", "T3", "--outcome", "none")
+    assert "outcome → O1" in run("undo").stdout

@@ -125,7 +125,12 @@ class WorkplanGroup(HelpGroup):
     type=click.Path(dir_okay=False, path_type=Path),
     help="The partnership file.",
 )
-@click.option("--theme", default=None, metavar="NAME", help="Board theme (remembered per user when chosen in the app).")
+@click.option(
+    "--theme",
+    default=None,
+    metavar="NAME",
+    help="Board theme; remembered for your next boards, as a theme chosen in the app is.",
+)
 @click.version_option(__version__, "--version", prog_name="workplan")
 @click.pass_context
 def cli(ctx: click.Context, path: Path, theme: str | None) -> None:
@@ -374,7 +379,8 @@ def _print_summary(
     from workplan_tui.cli import status as summary  # only here: start-up time of other commands
 
     facts = summary.Summary(store.read(), env.user, env.now(), env.today(), everything=everything or as_json)
-    changes, more = _changes_since(store, first, limit=None if as_json else summary.CHANGES_SHOWN + 1)
+    limit = None if as_json or everything else summary.CHANGES_SHOWN + 1
+    changes, more = _changes_since(store, first, limit=limit)
     if as_json:
         click.echo(render.to_json({**(extra or {}), **summary.as_json(facts, changes, first)}))
     else:
@@ -447,7 +453,8 @@ def log(
     wanted = record.strip().upper() if record and record.strip()[:1].isalpha() and " " not in record.strip() else record
     in_plan = _records_of_plan(env, plan_label) if plan_label is not None else None
     history = env.store.history()
-    entries = []
+    entries: list[Activity] = []
+    more = False
     for a in history.newest(record=wanted):
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
@@ -456,9 +463,10 @@ def log(
             continue
         if kind and not _is_kind(a.kind, kind) or in_plan is not None and not in_plan(a):
             continue
-        entries.append(a)
         if len(entries) >= limit:
+            more = True  # one more matches: say so after the list
             break
+        entries.append(a)
     if as_json:
         click.echo(render.to_json([contract.of("activity", a) for a in entries]))
         return
@@ -469,6 +477,8 @@ def log(
     for a in entries:
         who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
         click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes_text(a)}", cols))
+    if more:
+        click.echo(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
 
 
 def _is_kind(kind: str, wanted: str) -> bool:
@@ -517,11 +527,11 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     from workplan_tui.store import actions  # here: status and listings never load it
 
     result = actions.undo(env.store)
+    result["restored"] = contract.fields(result["record"], result["restored"])  # references as labels
     restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
     text = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}"
     if result.get("not_restored"):
         text += f" (not given back, changed since: {clean(', '.join(result['not_restored']))})"
-    result["restored"] = contract.fields(result["record"], result["restored"])
     emit(result, as_json, text)
 
 

@@ -31,7 +31,7 @@ class Summary:
     """Everything the summary shows, worked out once for the text and the JSON."""
 
     def __init__(self, workplan: Workplan, me: str, now: datetime, today: date, *, everything: bool) -> None:
-        self.workplan, self.me, self.today = workplan, me, today
+        self.workplan, self.me, self.today, self.everything = workplan, me, today, everything
         self.figures: list[PlanFigures] = plan_figures(workplan, today)
         limit = None if everything else LIMIT
         self.mine, self.mine_total = my_open_tasks(workplan, me, limit)
@@ -76,12 +76,12 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     day = short_date(since, today=today)
     count = f"{len(changes)}{'+' if more_changes else ''}"
     out += ["", f"Changed since {day} ({count})" if changes else f"No changes since {day}."]
-    for entry in changes[:CHANGES_SHOWN]:
+    for entry in changes if s.everything else changes[:CHANGES_SHOWN]:
         what = changes_text(entry, 30)
         out.append(
             fit(f"  {stamp(entry.at)[5:16]}  {clean(entry.member)}  {clean(entry.record)} {what or entry.kind}", cols)
         )
-    if len(changes) > CHANGES_SHOWN or more_changes:
+    if not s.everything and (len(changes) > CHANGES_SHOWN or more_changes):
         out.append(f"  ... and more (workplan log --since {since.isoformat()})")
 
     out += ["", *_attention_lines(s, cols)]

@@ -330,7 +330,8 @@ def progress_changes(task: Task, progress: int) -> dict[str, Any]:
 
 
 def status_changes(task: Task, status: str, reason: str | None = None) -> dict[str, Any]:
-    """Field changes for moving a task to ``status`` (done sets 100; blocked needs a reason)."""
+    """Field changes for moving a task to ``status``: done sets 100 %, to do sets 0 %, and a
+    done task reopened as doing or blocked drops to 90 %; blocked needs a reason."""
     if status not in TASK_STATUSES:
         raise RuleError(f"unknown task status {status!r}; use {', '.join(TASK_STATUSES)}")
     changes: dict[str, Any] = {"status": status}
@@ -343,7 +344,29 @@ def status_changes(task: Task, status: str, reason: str | None = None) -> dict[s
         changes["blocked_reason"] = ""
     if status == "done":
         changes["progress"] = 100
+    elif status == "todo":
+        changes["progress"] = 0  # to do means not started (a task with progress is doing)
+    elif task.status == "done":
+        changes["progress"] = min(task.progress, REOPENED_PROGRESS)  # done again only at 100 %
     return _only_changed(task, changes)
+
+
+# A done task taken back to doing or blocked: not finished, nearly (100 % would mark it done).
+REOPENED_PROGRESS = 90
+
+
+def status_progress_problem(status: str, progress: int) -> str | None:
+    """Why a task cannot have both ``status`` and ``progress`` at once, or None.
+
+    The rule everywhere: done is 100 % and 100 % is done; to do is 0 % (progress
+    makes a task doing)."""
+    if status == "done" and progress != 100:
+        return f"a done task is at 100%, not {progress}%"
+    if progress == 100 and status != "done":
+        return f"100% is done, not {status}"
+    if status == "todo" and progress > 0:
+        return f"a task to do has no progress yet ({progress}% is doing)"
+    return None
 
 
 def _only_changed(task: Task, changes: dict[str, Any]) -> dict[str, Any]:

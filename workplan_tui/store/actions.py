@@ -467,18 +467,24 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         progress = clean_fields.get("progress")
         if isinstance(progress, str):  # '60', '+10' or '-5', as on the command line
             progress = rules.parse_progress(progress, task.progress)
+        status = clean_fields.get("status")
+        if status is not None and progress is not None:
+            problem = rules.status_progress_problem(status, int(progress))
+            if problem:
+                raise RuleError(f"{task.label}: {problem}")
+        reason_given = bool((clean_fields.get("blocked_reason") or "").strip())
+        if reason_given and (status or task.status) != "blocked":
+            raise RuleError(f"{task.label} is not blocked; a reason goes with status blocked")
         if progress is not None and progress != task.progress:
             moved = rules.progress_changes(task, int(progress))
             changes.update(moved)
             current = task.replace(**moved)
-        if "status" in clean_fields and clean_fields["status"] != task.status:
+        if status is not None and status != current.status:
             reason = clean_fields.get("blocked_reason")
-            changes.update(rules.status_changes(current, clean_fields["status"], reason))
+            changes.update(rules.status_changes(current, status, reason))
         elif "blocked_reason" in clean_fields and current.status == "blocked":
             reason = _text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
             changes["blocked_reason"] = reason
-        elif "blocked_reason" in clean_fields and "status" not in clean_fields:
-            raise RuleError(f"{task.label} is not blocked; a reason goes with status blocked")
         return changes
 
     return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)
