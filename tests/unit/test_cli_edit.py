@@ -562,3 +562,27 @@ def test_every_change_is_refused_to_a_non_member_and_on_a_stale_copy(run, wp: Pa
     assert result.exit_code != 0 and wp.read_bytes() == before
     if "reopen" not in args and "PARKS" not in args:  # refused for what it is before its revision is looked at
         assert "changed by someone else since" in result.stderr
+
+
+def test_undo_takes_back_an_addition_so_an_earlier_removal_can_be_undone_too(run, wp: Path) -> None:
+    """A tester removed T3, added a task, and undo stuck at the addition: T3 could never come back."""
+    before = tables(wp)
+    ok(run("task", "rm", "T3"))
+    added = json.loads(ok(run("task", "add", "P1", "New after rm", "--json")))["id"]
+    assert "(task.add on " + added + ")" in ok(run("undo"))
+    assert added[1:] not in tables(wp)["tasks"]
+    assert "(task.rm on T3)" in ok(run("undo"))
+    assert tables(wp)["tasks"] == before["tasks"]
+    new_id = json.loads(ok(run("task", "add", "P1", "Another", "--json")))["id"]
+    assert new_id not in (added, "T3")  # ids of removed tasks are never given out again
+
+
+def test_undo_of_an_addition_others_built_on_is_refused(run, wp: Path) -> None:
+    ok(run("plan", "add", "Spring"))
+    ok(run("task", "add", "P2", "Seedlings", user="bob"))
+    before = wp.read_bytes()
+    result = run("undo")
+    assert result.exit_code == 1 and "P2 is in use now (T4)" in result.stderr and wp.read_bytes() == before
+    ok(run("undo", user="bob"))  # bob takes his task back
+    assert "(plan.add on P2)" in ok(run("undo"))
+    assert "2" not in tables(wp)["plans"]

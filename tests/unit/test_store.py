@@ -272,9 +272,12 @@ def test_undo_of_checkin_vote_and_things_that_cannot_be_undone(store: Store, wp:
     actions.vote(store, 1, "block", "no")
     actions.undo(store)
     assert store.read().current_votes(1)["alice"].position == "agree"
-    actions.add_task(store, 1, "New")
-    with pytest.raises(RuleError, match="cannot undo task.add"):
-        actions.undo(store)
+    new = actions.add_task(store, 1, "New")
+    actions.undo(store)  # an addition is taken back by removing it (kept whole in the log)
+    assert new["id"][1:] not in raw(wp)["tasks"]
+    actions.add_partner(store, "NEW", "New partner")
+    with pytest.raises(RuleError, match="cannot undo partner.add"):
+        actions.undo(store)  # a partner goes with 'partner rm' and its rules
 
 
 def test_a_note_or_check_in_logs_the_item_not_the_whole_list(store: Store, wp: Path) -> None:

@@ -814,7 +814,7 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         if entry_id in undone:
             raise RuleError(f"A{entry_id} ({found.kind} on {found.record}) is already undone")
         kind, record = found.kind, found.record
-        if kind.endswith(".add") or kind in ("partnership.create", "undo"):
+        if (kind.endswith(".add") and kind not in UNDONE_BY_REMOVING) or kind in ("partnership.create", "undo"):
             raise RuleError(f"cannot undo {kind} on {record}; edit or remove it instead")
         # Later changes to the record count, except pairs of a change and its undo.
         later = [a for a in newer if a.record == record and a.id not in undone and a.undoes is None]
@@ -823,7 +823,15 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             raise RuleError(
                 f"{who.member} changed {record} since ({who.kind}, {who.at[:16].replace('T', ' ')}); nothing undone"
             )
-        if kind == "vote":
+        if kind in UNDONE_BY_REMOVING:
+            table, doc_id = _record_of(tx, record)
+            _check_not_frozen(tx, table, tx.get(table, doc_id))
+            users = _referring(tx, table, doc_id)
+            if users:
+                raise RuleError(f"{record} is in use now ({', '.join(users[:5])}); remove those first; nothing undone")
+            tx.remove(table, doc_id, kind="undo", record=record, undoes=entry_id)
+            result = {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": {"record": None}}
+        elif kind == "vote":
             result = _undo_vote(tx, entry_id, entry)
         elif kind in REMOVALS:
             # The entries a removal logged just before its own (tasks unassigned or unlinked).
@@ -852,6 +860,19 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
         return result
 
 
+def _referring(tx: Tx, table: str, doc_id: int) -> list[str]:
+    """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes and
+    votes; an outcome's linked tasks), as labels: what its removal would leave dangling."""
+    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",)}.get(table, ())
+    field = "plan" if table == "plans" else "outcome"
+    return [
+        label(other, int(key))
+        for other in fields
+        for key, raw in tx.data.get(other, {}).items()
+        if isinstance(raw, dict) and raw.get(field) == doc_id
+    ]
+
+
 def _leads(tx: Tx) -> list[str]:
     return [m["handle"] for m in tx.data.get("members", {}).values() if m.get("role") == "lead"]
 
@@ -863,6 +884,11 @@ def _check_not_frozen(tx: Tx, table: str, raw: dict[str, Any]) -> None:
         if isinstance(plan_id, int) and str(plan_id) in tx.data.get("plans", {}):
             rules.check_open(_plan_model(tx, plan_id))
 
+
+# Additions that undo takes back by removing the record (kept whole in the log, as any
+# removal): a task, an outcome, a norm or a plan that nothing refers to yet. A member or a
+# partner is removed with its own command and rules (`member rm`, `partner rm`).
+UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add")
 
 # Kinds that remove a record -> (its table, the task field that referred to it, the
 # logged name of the tasks that lost the reference in the same change).

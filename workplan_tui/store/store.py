@@ -624,8 +624,10 @@ class Tx:
         record: str | None = None,
         expected_rev: int | None = None,
         changes: dict[str, list[Any]] | None = None,
+        undoes: int | None = None,
     ) -> dict[str, Any]:
-        """Take a record out of its table; returns it as it was.
+        """Take a record out of its table; returns it as it was (``undoes``: the id of the
+        entry this removal undoes, when it undoes an addition).
 
         The whole record and its id go into the log entry (``{"record": [{"id": 12,
         "record": {...}}, None]}``, plus ``changes`` the caller adds), so ``undo`` can put it
@@ -651,7 +653,8 @@ class Tx:
             meta["retired_ids"] = {**retired, table: doc_id}
             self._touched.add(("meta", "1"))
         self._model = None
-        self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})})
+        extra = {"undoes": undoes} if undoes is not None else {}
+        self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})}, **extra)
         return removed
 
     def restore(self, table: str, doc_id: int, fields: dict[str, Any], *, record: str, undoes: int) -> None:
