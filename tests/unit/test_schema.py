@@ -13,6 +13,8 @@ CANDIDATES = [
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
     ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
     "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101,
+    [{"value": 1, "by": "alice", "at": None}, {"value": 2, "by": "bob", "at": "2026-11-28T09:30:00Z"}],
+    [{"value": 1, "by": "alice"}, {"value": 2}], [{"value": 1, "by": "alice", "at": "x"}] * 2,
 ]  # fmt: skip
 
 
@@ -40,7 +42,7 @@ def _good_value(table: str, name: str):
 def test_fast_path_agrees_with_the_checks_on_the_sample() -> None:
     data = json.loads((Path(__file__).parents[2] / "sample_data" / "partnership.json").read_text())
     for table in schema.LEGACY_TABLES:  # the sample is a schema 1 file, log inside
-        for record in data[table].values():
+        for record in data.get(table, {}).values():  # "conflicts" only appears after a merge
             assert schema._SOUND[table](record)
     assert schema.validate(data) == []
 
