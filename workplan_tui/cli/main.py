@@ -44,6 +44,10 @@ LAZY_COMMANDS = {
     "plan": ("plans", "plan"),
     "task": ("tasks", "task"),
     "vote": ("plans", "vote_cmd"),
+    "sync": ("sync", "sync_cmd"),
+    "merge-file": ("sync", "merge_file"),
+    "conflicts": ("sync", "conflicts_cmd"),
+    "resolve": ("sync", "resolve_cmd"),
 }
 
 
