@@ -277,8 +277,14 @@ class _Merge:
     # --- records both sides added under one id ------------------------------------------------
 
     def _number_new_records(self) -> None:
-        """Give every record added on either side its final id: its own, unless the other side
-        used that id for another record first (then the next free id)."""
+        """Give the records both sides added under the same ids their final ids.
+
+        A partner or member both added (same code or handle) is one record, under the id of the
+        one created first. Other records that collide: at the lowest colliding id, the side
+        whose record was created first keeps its ids; the other side's new records from that id
+        on all take the next free ids, in their order (so the order of one side's records, which
+        decides a member's current vote, never changes). The same answer whichever side merges.
+        """
         retired: dict[str, int] = {}
         for data in (self.base, self.ours.data, self.theirs.data):
             for name, number in _retired(data).items():
@@ -287,26 +293,50 @@ class _Merge:
             if name == "meta":
                 continue
             base = _table(self.base, name)
-            added = [(side, int(k), r) for side in (self.ours, self.theirs) for k, r in side.table(name).items()]
-            added = [(side, key, r) for side, key, r in added if str(key) not in base]
-            if not added:
+            new = {
+                side.name: {int(k): r for k, r in side.table(name).items() if k not in base and k.isdigit()}
+                for side in (self.ours, self.theirs)
+            }
+            if not new["ours"] or not new["theirs"]:
                 continue
-            groups = _group_added(name, added)
+            sides = {"ours": self.ours, "theirs": self.theirs}
+            unified = self._unify_natural(name, new, sides)
+            shared = set(new["ours"]) & set(new["theirs"])
+            same = {k for k in shared if _same(new["ours"][k], new["theirs"][k])} | unified
+            colliding = sorted(shared - same)
+            if not colliding:
+                continue
+            first = colliding[0]
+            ours_first = _birth(new["ours"][first]) <= _birth(new["theirs"][first])
+            loser = self.theirs if ours_first else self.ours
             used = {int(k) for data in (self.base, self.ours.data, self.theirs.data) for k in _table(data, name)}
-            taken = {int(k) for k in base}
             next_id = max(max(used, default=0), retired.get(name, 0)) + 1
-            for members in groups:
-                wanted = min(key for _, key, _ in members)
-                if wanted in taken:
-                    final, next_id = next_id, next_id + 1
-                else:
-                    final = wanted
-                taken.add(final)
-                for side, key, _ in members:
-                    if key != final:
-                        side.maps.setdefault(name, {})[key] = final
-                        if not (name in NATURAL_KEYS and len(members) > 1):
-                            self.renumbered.append(Renumbered(name, key, final, side.name, side.added_by(name, key)))
+            for key in sorted(k for k in new[loser.name] if k >= first and k not in same):
+                loser.maps.setdefault(name, {})[key] = next_id
+                self.renumbered.append(Renumbered(name, key, next_id, loser.name, loser.added_by(name, key)))
+                next_id += 1
+
+    def _unify_natural(self, name: str, new: dict[str, dict[int, Any]], sides: dict[str, _Side]) -> set[int]:
+        """A partner or member both sides added (same code or handle) becomes one record, under
+        the id of the one created first (when that id is free on the other side)."""
+        natural = NATURAL_KEYS.get(name)
+        unified: set[int] = set()
+        if natural is None:
+            return unified
+        theirs_by = {r.get(natural): k for k, r in new["theirs"].items() if isinstance(r, dict)}
+        for key, record in list(new["ours"].items()):
+            other = theirs_by.get(record.get(natural)) if isinstance(record, dict) else None
+            if other is None or other == key:
+                unified |= {key} if other == key else set()
+                continue
+            ours_first = _birth(record) <= _birth(new["theirs"][other])
+            winner_key, loser, loser_key = (key, "theirs", other) if ours_first else (other, "ours", key)
+            if winner_key in new[loser]:
+                continue  # the id is another record's on that side: leave both to the checks
+            sides[loser].maps.setdefault(name, {})[loser_key] = winner_key
+            new[loser][winner_key] = new[loser].pop(loser_key)
+            unified.add(winner_key)
+        return unified
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -390,7 +420,7 @@ class _Merge:
             out["updated_at"] = max(stamps, key=time_key)
         revs = [v for v in (o.get("rev"), t.get("rev")) if type(v) is int]
         if revs:
-            same_as_one = any(_same(_content(out), _content(side)) for side in (o, t))
+            same_as_one = any(_same(_content(out, skip), _content(side, skip)) for side in (o, t))
             out["rev"] = min(max(revs) + (0 if same_as_one else 1), schema.MAX_ID)
         return out
 
@@ -575,9 +605,9 @@ def _id_order(key: str) -> tuple[int, str]:
     return (int(key), key) if key.isdigit() else (10**12, key)
 
 
-def _content(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without what the merge sets itself (its revision and last change)."""
-    return {k: v for k, v in record.items() if k not in ("rev", "updated_at")}
+def _content(record: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    """A record without what the merge sets itself (its revision, last change, the marker)."""
+    return {k: v for k, v in record.items() if k not in skip}
 
 
 def _key_of(table: dict[str, Any], wanted: str) -> str | None:
@@ -591,31 +621,6 @@ def _key_of(table: dict[str, Any], wanted: str) -> str | None:
 def _birth(record: Any) -> tuple[tuple[str, str], bytes]:
     stamp = record.get("created_at", record.get("at")) if isinstance(record, dict) else None
     return time_key(stamp), canon(record)
-
-
-def _group_added(table: str, added: list[tuple[_Side, int, Any]]) -> list[list[tuple[_Side, int, Any]]]:
-    """Records added on either side, grouped into the records they are: the same partner or
-    member (code, handle), or the very same record under the same id, is one. Sorted so that
-    the one created first claims an id before another that wants it."""
-    groups: list[list[tuple[_Side, int, Any]]] = []
-    natural = NATURAL_KEYS.get(table)
-    for item in added:
-        side, key, record = item
-        for group in groups:
-            if any(s is side for s, _, _ in group):
-                continue
-            _, other_key, other = group[0]
-            same_natural = natural is not None and isinstance(record, dict) and isinstance(other, dict)
-            same_natural = same_natural and record.get(natural) == other.get(natural) is not None
-            if same_natural or (other_key == key and _same(record, other)):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
-    return sorted(groups, key=lambda g: (min(k for _, k, _ in g), min(_birth(r) for _, _, r in g)))
-
-
-_REFERENCE_TABLES = {"plans", "outcomes"}
 
 
 def _remap_side(side: _Side) -> None:
