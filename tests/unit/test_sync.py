@@ -181,8 +181,10 @@ REMOTE_DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", REMOTE_DAMAGE, ids=list(REMOTE_DAMAGE))
-@pytest.mark.parametrize("local_change", [True, False], ids=["merge", "fast-forward"])
+CASES = [("corrupt", True), ("corrupt", False), ("newer schema", True), ("hostile text", False)]
+
+
+@pytest.mark.parametrize(("damage", "local_change"), CASES, ids=[f"{d}-{'merge' if m else 'ff'}" for d, m in CASES])
 def test_a_bad_remote_file_is_refused_and_nothing_written(tmp_path: Path, damage: str, local_change: bool) -> None:
     a, b = make_clones(tmp_path, 2)
     _push_by_hand(b.parent, REMOTE_DAMAGE[damage](b.read_bytes()))

@@ -161,15 +161,14 @@ def _commit_local(repo: Repo) -> dict[str, Any] | None:
     changed = git.out("status", "--porcelain", "--untracked-files=all", "--", *paths)
     if not changed:
         return None
-    try:
-        store.read()  # never share a file this version would refuse
-    except StoreError as exc:
-        raise SyncError(f"{exc}; fix it (see 'workplan check') before syncing; nothing shared") from None
-    problems = store.history().problems(limit=1)
-    if problems:
-        raise SyncError(f"{problems[0]}; fix it (see 'workplan check') before syncing; nothing shared")
+    try:  # never share what a partner's merge would refuse: the same checks, on the two files
+        log_path = history_path_for(store.path)
+        load_copy(str(store.path), store.path.read_bytes(), _read(log_path))
+    except (MergeError, OSError) as exc:
+        problem = str(exc).removesuffix("; nothing merged")
+        raise SyncError(f"{problem}; fix it (see 'workplan check') before syncing; nothing shared") from None
     entries = _entries_since(repo, "HEAD")
-    subject, body = commit_message(entries, store.user)
+    subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])
     git.run("add", "--", *(p for p in paths if (repo.top / p).exists()))
     git.run("commit", "--quiet", "-m", subject, *(["-m", body] if body else []), "--", *paths)
     return {"commit": git.rev("HEAD"), "subject": subject, "changes": len(entries)}
@@ -192,10 +191,10 @@ def _entries_since(repo: Repo, rev: str) -> list[Activity]:
         return []
 
 
-def commit_message(entries: list[Activity], user: str) -> tuple[str, str]:
+def commit_message(entries: list[Activity], user: str, paths: list[str] | None = None) -> tuple[str, str]:
     """('alice: T12 progress 40 -> 60; T14 done', one line per change) for a commit."""
     if not entries:
-        return f"{user}: workplan files changed (no logged changes)", ""
+        return clean(f"{user}: {', '.join(paths or ['workplan files'])} (no logged change)"), ""
     by_member: dict[str, list[str]] = {}
     for entry in entries:
         by_member.setdefault(entry.member, []).append(describe(entry))
@@ -212,6 +211,8 @@ def commit_message(entries: list[Activity], user: str) -> tuple[str, str]:
 def describe(entry: Activity) -> str:
     """One change in a few words: 'T12 progress 40 -> 60', 'T14 done', 'new T41', 'P2 vote agree'."""
     changes = entry.changes
+    if entry.kind == "partnership.create":
+        return "created the partnership"
     if entry.kind.endswith(".add"):
         return f"new {entry.record}"
     if entry.kind.endswith((".rm", ".withdraw")):

@@ -329,6 +329,8 @@ class WorkplanApp(App[None]):
 
     def _synced(self, report: dict[str, Any] | None, error: str | None) -> None:
         self._syncing = False
+        if report is not None and report.get("merged"):
+            self.my_changes.clear()  # a merge may have renumbered my log entries: undo would miss
         if report is None:
             self.notify(clean(error or "sync failed"), title="Sync", severity="error", markup=False, timeout=15)
         else:
