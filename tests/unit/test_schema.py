@@ -15,6 +15,8 @@ CANDIDATES = [
     "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101,
     # Patterns right, calendar wrong: no such day or time (a hand edit, found by a tester).
     "2026-02-30", "2026-13-01", "2026-02-30T09:30:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:61:00Z",
+    [{"value": 1, "by": "alice", "at": None}, {"value": 2, "by": "bob", "at": "2026-11-28T09:30:00Z"}],
+    [{"value": 1, "by": "alice"}, {"value": 2}], [{"value": 1, "by": "alice", "at": "x"}] * 2,
 ]  # fmt: skip
 
 
@@ -42,7 +44,7 @@ def _good_value(table: str, name: str):
 def test_fast_path_agrees_with_the_checks_on_the_sample() -> None:
     data = json.loads((Path(__file__).parents[2] / "sample_data" / "partnership.json").read_text())
     for table in schema.LEGACY_TABLES:  # the sample is a schema 1 file, log inside
-        for record in data[table].values():
+        for record in data.get(table, {}).values():  # "conflicts" only appears after a merge
             assert schema._SOUND[table](record)
     assert schema.validate(data) == []
 

@@ -98,7 +98,7 @@ def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
 
 # --- shell completion ---------------------------------------------------------------------------
 
-_NAMED = {"tasks": "title", "plans": "title", "outcomes": "name", "norms": "text"}
+_NAMED = {"tasks": "title", "plans": "title", "outcomes": "name", "norms": "text", "conflicts": "summary"}
 
 
 def _file_for_completion(ctx: click.Context) -> Workplan | None:

@@ -45,6 +45,10 @@ LAZY_COMMANDS = {
     "serve": ("serve", "serve"),
     "task": ("tasks", "task"),
     "vote": ("plans", "vote_cmd"),
+    "sync": ("sync", "sync_cmd"),
+    "merge-file": ("sync", "merge_file"),
+    "conflicts": ("sync", "conflicts_cmd"),
+    "resolve": ("sync", "resolve_cmd"),
 }
 
 

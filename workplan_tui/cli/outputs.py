@@ -93,6 +93,75 @@ OUTPUTS: dict[str, Any] = {
             "log_last": {"anyOf": [{"type": "string", "pattern": "^A[1-9][0-9]*$"}, {"type": "null"}]},
         },
     },
+    "sync": {
+        "type": "object",
+        "required": ["file", "remote", "committed", "merged", "pushed", "retries", "conflicts", "at", "head"],
+        "properties": {
+            "file": {"type": "string"},
+            "remote": {"type": "string", "description": "the upstream branch, e.g. origin/main"},
+            "committed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["commit", "subject", "changes"],
+                    "properties": {
+                        "commit": {"type": "string"},
+                        "subject": {"type": "string"},
+                        "changes": {"type": "integer"},
+                    },
+                },
+            },
+            "merged": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["kind", "from", "summary"],
+                        "properties": {
+                            "kind": {"enum": ["merge", "fast-forward"]},
+                            "from": {"type": "string"},
+                            "commit": {"type": "string"},
+                            "changes": {"type": "integer"},
+                            "conflicts": {"type": "array", "items": {"type": "string", "pattern": "^C[1-9][0-9]*$"}},
+                            "renumbered": {"type": "array", "items": {"type": "string"}},
+                            "summary": {"type": "string"},
+                        },
+                    },
+                ]
+            },
+            "pushed": {"type": "boolean"},
+            "retries": {"type": "integer", "minimum": 0},
+            "conflicts": {"type": "array", "items": {"type": "string", "pattern": "^C[1-9][0-9]*$"}},
+            "renumbered": {"type": "array", "items": {"type": "string"}},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "at": {"type": "string", "format": "date-time"},
+            "head": {"type": ["string", "null"]},
+        },
+    },
+    "merge_file": {
+        "type": "object",
+        "required": ["file", "changes_from_ours", "changes_from_theirs", "conflicts", "renumbered"],
+        "properties": {
+            "file": {"type": "string"},
+            "changes_from_ours": {"type": "integer"},
+            "changes_from_theirs": {"type": "integer"},
+            "conflicts": {"type": "array", "items": {"type": "string", "pattern": "^C[1-9][0-9]*$"}},
+            "renumbered": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["table", "from", "to", "side"],
+                    "properties": {
+                        "table": {"type": "string"},
+                        "from": {"type": "integer"},
+                        "to": {"type": "integer"},
+                        "side": {"enum": ["ours", "theirs"]},
+                        "added_by": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
     "undo": {
         "type": "object",
         "required": ["undone", "kind", "record", "restored"],
@@ -164,6 +233,22 @@ COMMANDS: dict[str, Any] = {
     **{f"task {change}": ref("task") for change in _TASK_CHANGES},
     "task list": _TASK_LIST,
     "task show": _with("task", history=array_of("activity")),
+    "sync": ref("sync"),
+    "sync init": {
+        "type": "object",
+        "required": ["file", "repository", "gitattributes", "gitattributes_added", "gitignore_added", "driver"],
+        "properties": {
+            "file": {"type": "string"},
+            "repository": {"type": "string"},
+            "gitattributes": {"type": "array", "items": {"type": "string"}},
+            "gitattributes_added": {"type": "array", "items": {"type": "string"}},
+            "gitignore_added": {"type": "array", "items": {"type": "string"}},
+            "driver": {"type": "string"},
+        },
+    },
+    "merge-file": ref("merge_file"),
+    "conflicts": array_of("conflict"),
+    "resolve": _with("conflict", chosen={"enum": [1, 2]}, value={}),
 }
 
 

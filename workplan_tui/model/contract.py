@@ -96,6 +96,29 @@ def fields(changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists: bool = True) -> dict[str, Any]:
+    """A conflict a merge recorded (the stored ``conflicts`` record) as scripts see it: its
+    label, the record and field, the common value (``base``, absent when the field was new),
+    both sides' values with who and when, and the value the record holds now (``current``;
+    ``record_exists`` false when it was removed since). References are labels (an outcome O3)."""
+    refs = REFERENCES.get(str(raw.get("table")), {})
+    target = refs.get(str(raw.get("field")))
+
+    def shown(value: Any) -> Any:
+        return label(target, value) if target is not None and type(value) is int else _plain(value)
+
+    out: dict[str, Any] = {"id": label("conflicts", doc_id), "record": raw.get("record"), "table": raw.get("table")}
+    out["field"] = raw.get("field")
+    if "base" in raw:
+        out["base"] = shown(raw["base"])
+    out["sides"] = [{**_plain(side), "value": shown(side.get("value"))} for side in raw.get("sides", [])]
+    out["current"] = shown(current)
+    out["record_exists"] = exists
+    out["at"] = raw.get("at")
+    out["merged_by"] = raw.get("merged_by", "")
+    return out
+
+
 def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
     """The partnership (meta record 1, stored or a model ``Partnership``) as scripts see it:
     name, purpose, stage and schema version; the file's own bookkeeping (the log's commit
@@ -235,6 +258,24 @@ _DEFS: dict[str, Any] = {
         updated_at=_TIME,
         rev=_REV,
     ),
+    "conflict": _obj(
+        ["id", "record", "table", "field", "sides", "current", "record_exists", "at"],
+        id=_LABEL["C"],
+        record=_TEXT,
+        table=_TEXT,
+        field=_TEXT,
+        base={"description": "the value both copies had before (absent when the field was new)"},
+        sides={
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": _obj(["value", "by", "at"], value={}, by=_TEXT, at=_nullable(_TIME)),
+        },
+        current={"description": "the value the record holds now (null when it was removed)"},
+        record_exists={"type": "boolean"},
+        at=_TIME,
+        merged_by=_TEXT,
+    ),
     "activity": _obj(
         ["id", "at", "member", "kind", "record"],
         id=_LABEL["A"],
@@ -261,6 +302,7 @@ TABLE_DEFS = {
     "outcomes": "outcome",
     "tasks": "task",
     "activity": "activity",
+    "conflicts": "conflict",
 }
 
 
@@ -272,7 +314,7 @@ def schema(commands: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "workplan --json output",
         "description": (
-            "What `workplan ... --json` prints. Ids are labels (T12, P3, O4, N2, V7, A41), also in "
+            "What `workplan ... --json` prints. Ids are labels (T12, P3, O4, N2, V7, A41, C3), also in "
             "references; dates are YYYY-MM-DD; times are ISO 8601 UTC with Z; records may carry "
             "fields a newer workplan added."
         ),

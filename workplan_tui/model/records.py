@@ -21,7 +21,7 @@ SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 # Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
-PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A"}
+PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A", "conflicts": "C"}
 
 
 def label(table: str, doc_id: int) -> str:
@@ -69,6 +69,7 @@ _NOUN = {
     "norms": "norm",
     "votes": "vote",
     "activity": "activity",
+    "conflicts": "conflict",
 }
 
 
@@ -501,10 +502,76 @@ class Activity(Record):
         self.undoes = undoes
 
 
+class ConflictSide(Record):
+    """One side of a conflict: the value it set, who set it and when (None when not known)."""
+
+    __slots__ = ("value", "by", "at")
+
+    value: Any
+    by: str
+    at: str | None
+
+    def __init__(self, value: Any, by: str, at: str | None) -> None:
+        self.value = value
+        self.by = by
+        self.at = at
+
+
+class Conflict(Record):
+    """A field that both sides of a merge changed to different values (sync/merge.py).
+
+    The record holds one of the two values until a member settles it; ``field`` is
+    ``(record)`` when one side removed the record and the other changed it (it was kept).
+    """
+
+    __slots__ = ("id", "table", "key", "record", "field", "base", "sides", "at", "merged_by")
+
+    id: int
+    table: str
+    key: int
+    record: str
+    field: str
+    base: Any
+    sides: list[ConflictSide]
+    at: str
+    merged_by: str
+
+    def __init__(
+        self,
+        id: int,
+        table: str,
+        key: int,
+        record: str,
+        field: str,
+        base: Any,
+        sides: list[ConflictSide],
+        at: str,
+        merged_by: str = "",
+    ) -> None:
+        self.id = id
+        self.table = table
+        self.key = key
+        self.record = record
+        self.field = field
+        self.base = base
+        self.sides = sides
+        self.at = at
+        self.merged_by = merged_by
+
+    @property
+    def label(self) -> str:
+        return label("conflicts", self.id)
+
+    @property
+    def summary(self) -> str:
+        """'T12 progress', as completion and listings name it."""
+        return f"{self.record} {self.field}"
+
+
 class Workplan(Record):
     """Everything one partnership file holds, as read at one moment."""
 
-    __slots__ = ("partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
+    __slots__ = ("partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "conflicts")
 
     partnership: Partnership
     partners: dict[str, Partner]
@@ -525,6 +592,7 @@ class Workplan(Record):
         votes: list[Vote] | None = None,
         outcomes: dict[int, Outcome] | None = None,
         tasks: dict[int, Task] | None = None,
+        conflicts: dict[int, Conflict] | None = None,
     ) -> None:
         self.partnership = partnership
         self.partners = {} if partners is None else partners
@@ -534,6 +602,7 @@ class Workplan(Record):
         self.votes = [] if votes is None else votes
         self.outcomes = {} if outcomes is None else outcomes
         self.tasks = {} if tasks is None else tasks
+        self.conflicts = {} if conflicts is None else conflicts
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

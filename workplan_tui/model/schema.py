@@ -29,6 +29,8 @@ from workplan_tui.model.records import (
     STAGES,
     TASK_STATUSES,
     CheckIn,
+    Conflict,
+    ConflictSide,
     Contribution,
     Member,
     Norm,
@@ -44,7 +46,9 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.text import clean
 
-TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
+TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "conflicts")
+# The tables a new file starts with: "conflicts" appears only when a merge records one (sync/merge.py).
+CREATED_TABLES = TABLES[1:-1]
 # Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
 LEGACY_TABLES = (*TABLES, "activity")
 # Patterns end with \Z, not $: "$" also matches before a final newline ("bob\n").
@@ -273,6 +277,22 @@ def _changes(value: Any) -> str | None:
     return None
 
 
+def _any(value: Any) -> str | None:
+    """Any JSON value (a conflict keeps both values of a field, whatever its type)."""
+    return None
+
+
+def _sides(value: Any) -> str | None:
+    """A conflict's two sides: [{"value": ..., "by": member, "at": time or null}, {...}]."""
+    if type(value) is not list or len(value) != 2:
+        return "must be a list of the two sides' values"
+    for i, side in enumerate(value):
+        error = _SIDE(side)
+        if error:
+            return f"side {i + 1} {error}"
+    return None
+
+
 _SHORT = _text(SHORT_TEXT)
 _NAME = _text(SHORT_TEXT, empty=False)
 _LONG = _text(LONG_TEXT)
@@ -286,6 +306,8 @@ _CONTRIBUTION = _object(
         "amount": (_optional(_number), False),
     }
 )
+
+_SIDE = _object({"value": (_any, True), "by": (_text(64), True), "at": (_optional(_timestamp), True)})
 
 # table -> {field: (check, required)}
 FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
@@ -359,6 +381,19 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "updates": (_list_of(_UPDATE), False),
         "created_at": (_timestamp, False),
         "updated_at": (_timestamp, False),
+        "rev": (_REV, False),
+    },
+    # A field both sides of a merge changed to different values (sync/merge.py): the record
+    # holds one of them until a member settles it ('workplan resolve').
+    "conflicts": {
+        "table": (_text(32, empty=False), True),
+        "key": (_id, True),
+        "record": (_text(64, empty=False), True),
+        "field": (_text(64, empty=False), True),
+        "base": (_any, False),
+        "sides": (_sides, True),
+        "at": (_timestamp, True),
+        "merged_by": (_text(64), False),
         "rev": (_REV, False),
     },
     "activity": {
@@ -455,6 +490,17 @@ FAST: dict[str, dict[str, str]] = {
         "updates": _LIST,
         "created_at": _TS,
         "updated_at": _TS,
+        "rev": _ID,
+    },
+    "conflicts": {
+        "table": _NONEMPTY.format(n=32),
+        "key": _ID,
+        "record": _NONEMPTY.format(n=64),
+        "field": _NONEMPTY.format(n=64),
+        "base": "True",
+        "sides": "CHECK(v) is None",
+        "at": _TS,
+        "merged_by": _STR.format(n=64),
         "rev": _ID,
     },
     "activity": {
@@ -678,7 +724,24 @@ def build(data: Mapping[str, Any]) -> Workplan:
     tasks = workplan.tasks
     for key, r in data.get("tasks", {}).items():
         tasks[int(key)] = task_from_raw(key, r)
+    for key, r in data.get("conflicts", {}).items():
+        workplan.conflicts[int(key)] = conflict_from_raw(key, r)
     return workplan
+
+
+def conflict_from_raw(key: str, r: Mapping[str, Any]) -> Conflict:
+    """One conflicts record (already checked) as a Conflict."""
+    return Conflict(
+        int(key),
+        r["table"],
+        r["key"],
+        r["record"],
+        r["field"],
+        r.get("base"),
+        [ConflictSide(s["value"], s["by"], s["at"]) for s in r["sides"]],
+        r["at"],
+        r.get("merged_by", ""),
+    )
 
 
 def plan_from_raw(key: str, r: Mapping[str, Any]) -> Plan:

@@ -199,6 +199,11 @@ class Store:
                     raise
         return self._cache_model
 
+    def raw(self) -> dict[str, Any]:
+        """The file's tables as stored, checked (treat as read-only): for what the records
+        do not carry, such as the conflicts a merge recorded. Raises StoreError."""
+        return self._load_raw()[0]
+
     def history(self) -> History:
         """The activity log that goes with the current snapshot (see store/history.py).
 
@@ -313,7 +318,7 @@ class Store:
                     }
                 }
             }
-            for table in schema.TABLES[1:]:
+            for table in schema.CREATED_TABLES:
                 data[table] = {}
             first = {
                 "id": 1,
@@ -437,6 +442,11 @@ class Store:
             return self._cache_raw, True, None
         data, _ = self._load_raw(read=read)
         return data, True, None
+
+    def lock(self) -> Any:
+        """Hold the file's lock for work that replaces the file outside a transaction (a sync
+        bringing in a merge writes the data file and its log as a transaction does)."""
+        return self._locked()
 
     def _locked(self) -> Any:
         """The file's lock, once the acting member's name is known to fit the log."""

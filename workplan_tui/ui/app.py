@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
+from workplan_tui.sync import state as sync_state
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
 
@@ -67,6 +69,9 @@ class WorkplanApp(App[None]):
         self.others: list[str] = []
         self._reloading = False
         self._last_problem: str | None = None
+        self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
+        self._syncing = False
+        self._sync_shown = ""
         self._load_themes()
 
     # --- time ----------------------------------------------------------------------
@@ -193,6 +198,7 @@ class WorkplanApp(App[None]):
         self.context.today = self.today()
         self._figures = None
         self.read_only = self.store.read_only_reason()
+        self.sync_status = sync_state.status(self.store)
         if self.seen_history is None:
             try:
                 self.seen_history = self.store.history().seen()
@@ -275,9 +281,117 @@ class WorkplanApp(App[None]):
         self._check_read_only()
         self.presence.beat()
         others = self.presence.others()
-        if others != self.others:
+        if self.workplan is not None:
+            self.sync_status = sync_state.status(self.store)
+        words = self.sync_words()  # "synced 5 min ago" changes with the clock alone
+        if others != self.others or words != self._sync_shown:
             self.others = others
+            self._sync_shown = words
             self.refresh_screens()
+
+    # --- sharing through git (workplan sync) ------------------------------------------------
+
+    def sync_words(self) -> str:
+        """'synced 5 min ago, 2 unshared' for the header, or '' when the file is not in git."""
+        return self.sync_status.words(self.now()) if self.sync_status is not None else ""
+
+    def sync_now(self) -> None:
+        """Run 'workplan sync' in a thread; a notice says what it did, the board reloads."""
+        if self._syncing:
+            self.notify("A sync is already running.", markup=False)
+            return
+        if self.sync_status is None:
+            self.notify(
+                "This file is not in a git repository, so there is nothing to sync with (see 'workplan sync --help').",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+            return
+        self._syncing = True
+        self.notify("Syncing…", markup=False, timeout=3)
+        self._sync_in_thread()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _sync_in_thread(self) -> None:
+        from workplan_tui.sync.run import SyncError, sync
+
+        store = Store(self.store.path, user=self.store.user, lock_timeout=self.store.lock_timeout)
+        try:
+            report = sync(store)
+        except (SyncError, StoreError) as exc:
+            self.call_from_thread(self._synced, None, str(exc))
+            return
+        except Exception as exc:  # the board stays up whatever git or the disk does
+            self.call_from_thread(self._synced, None, f"sync failed: {exc}")
+            return
+        self.call_from_thread(self._synced, report, None)
+
+    def _synced(self, report: dict[str, Any] | None, error: str | None) -> None:
+        self._syncing = False
+        if report is not None and report.get("merged"):
+            self.my_changes.clear()  # a merge may have renumbered my log entries: undo would miss
+        if report is None:
+            self.notify(clean(error or "sync failed"), title="Sync", severity="error", markup=False, timeout=15)
+        else:
+            merged = report.get("merged") or {}
+            text = merged.get("summary") or ("Shared." if report.get("pushed") else "Already up to date.")
+            conflicts = report.get("conflicts") or []
+            if conflicts:
+                text += f" {len(conflicts)} conflict(s): 'Settle conflicts' in the palette (ctrl+p)."
+            self.notify(clean(text), title="Sync", severity="warning" if conflicts else "information", markup=False)
+        self.reload()
+        self.refresh_screens()
+
+    def settle_conflicts(self) -> None:
+        """Show the conflicts a sync recorded on one record in the conflict dialog (mine /
+        theirs per field); what is chosen is settled through the store, then the next record."""
+        from workplan_tui.ui.modals import ConflictDialog
+
+        workplan = self.workplan
+        if workplan is None or not workplan.conflicts:
+            self.notify("No conflicts to settle.", markup=False)
+            return
+        if not self.can_change():
+            return
+        first = next(iter(workplan.conflicts.values()))
+        latest = {c.field: c for c in workplan.conflicts.values() if (c.table, c.key) == (first.table, first.key)}
+        me = self.store.user
+        rows = []
+        picks: dict[str, tuple[int, int, int]] = {}  # field -> (conflict id, my side, their side)
+        labels: dict[str, str] = {}
+        for name, conflict in latest.items():
+            by_me = [i for i, side in enumerate(conflict.sides) if side.by == me]
+            mine = by_me[0] if len(by_me) == 1 else 1  # else the value the record holds now
+            theirs = 1 - mine
+            if len(by_me) != 1 and not labels:
+                labels = {
+                    "mine": f"{conflict.sides[mine].by or 'one copy'}'s",
+                    "theirs": f"{conflict.sides[theirs].by or 'the other copy'}'s",
+                }
+            rows.append((name, conflict.base, conflict.sides[theirs].value, conflict.sides[mine].value))
+            picks[name] = (conflict.id, mine, theirs)
+        record = first.record
+
+        def chosen(choice: dict[str, str] | None) -> None:
+            if choice is None:
+                self.notify("Nothing settled.", markup=False)
+                return
+            for name, pick in choice.items():
+                conflict_id, mine, theirs = picks[name]
+                side = str((mine if pick == "mine" else theirs) + 1)
+                if not self.change(partial(actions.resolve_conflict, self.store, conflict_id, side)):
+                    return
+            self.reload()
+            self.refresh_screens()
+            left = len(self.workplan.conflicts) if self.workplan else 0
+            more = f" {left} more to settle." if left else ""
+            self.notify(clean(f"Settled the conflicts on {record}.{more}"), markup=False)
+            if left:
+                self.call_later(self.settle_conflicts)
+
+        heading = f"{record} was changed in both copies (merged by {first.merged_by or 'a sync'}): keep which?"
+        self.push_screen(ConflictDialog(heading, rows, [], labels=labels or None), chosen)
 
     def figures(self) -> list[PlanFigures]:
         """Per-plan figures, active plans first."""
@@ -428,6 +542,15 @@ class WorkplanApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Sync now", "share my changes and bring in the other partners' (workplan sync)", self.sync_now
+        )
+        if self.workplan is not None and self.workplan.conflicts:
+            yield SystemCommand(
+                "Settle conflicts",
+                f"{len(self.workplan.conflicts)} field(s) changed in two copies: keep mine or theirs",
+                self.settle_conflicts,
+            )
         for stage in STAGES:
             yield SystemCommand(
                 f"Stage: {stage}",

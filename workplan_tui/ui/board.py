@@ -147,7 +147,10 @@ class BoardScreen(TaskActions, Screen[None]):
             return
         p = wp.partnership
         others = tuple(self.app.others)
-        signature = (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width, others)
+        synced = self.app.sync_words()
+        conflicts = len(wp.conflicts)
+        signature: tuple[object, ...] = (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width)
+        signature += (others, synced, conflicts)
         banner = self.query_one("#banner", Static)
         banner.display = bool(self.app.read_only)
         if self.app.read_only and self._changed("banner", self.app.read_only):
@@ -158,6 +161,10 @@ class BoardScreen(TaskActions, Screen[None]):
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
         also = f"also here: {', '.join(others)} · " if others else ""
+        if conflicts:
+            also = f"{conflicts} conflict{'s' if conflicts > 1 else ''} to settle (ctrl+p) · {also}"
+        if synced:
+            also = f"{synced} · {also}"
         filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
         room = max(10, self.size.width - left.cell_length - 3)
         right = Content(fit(f"{also}{who} · {len(wp.plans)} plans{filt}", room))

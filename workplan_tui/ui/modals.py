@@ -401,11 +401,21 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
         Binding("down,j", "move(1)", "Down", show=False),
     ]
 
-    def __init__(self, heading: str, conflicts: list[tuple[str, Any, Any, Any]], merged: list[str]) -> None:
+    def __init__(
+        self,
+        heading: str,
+        conflicts: list[tuple[str, Any, Any, Any]],
+        merged: list[str],
+        *,
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """``conflicts``: (field, original, theirs, mine) rows. ``labels`` names the two sides
+        when neither is mine (a conflict a sync recorded between two other members)."""
         super().__init__()
         self.heading = heading
         self.conflicts = conflicts
         self.merged = merged
+        self.labels = {"mine": "mine", "theirs": "theirs", **(labels or {})}
         self.choice = {name: "mine" for name, *_ in conflicts}
         self.cursor = 0
 
@@ -415,7 +425,8 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
             yield Static(id="conflict-rows")
             note = f"Merged already (only one side changed them): {', '.join(self.merged)}." if self.merged else ""
             yield Label(content(note), classes="hint")
-            yield Label("space: mine / theirs · ctrl+s: save · escape: cancel, nothing is written", classes="hint")
+            sides = f"{self.labels['mine']} / {self.labels['theirs']}"
+            yield Label(content(f"space: {sides} · ctrl+s: save · escape: cancel, nothing is written"), classes="hint")
 
     def on_mount(self) -> None:
         self._draw()
@@ -425,10 +436,14 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
         for i, (name, original, theirs, mine) in enumerate(self.conflicts):
             pick = self.choice[name]
             marker = "▸" if i == self.cursor else " "
+            shown = self.labels[pick]
             rows.append(
-                Content.from_markup("$m [b]$f[/b]  keep: [b]$p[/b]", m=marker, f=FIELD_NAMES.get(name, name), p=pick)
+                Content.from_markup("$m [b]$f[/b]  keep: [b]$p[/b]", m=marker, f=FIELD_NAMES.get(name, name), p=shown)
             )
-            rows.append(Content(f"     original {short(original)} · theirs {short(theirs)} · mine {short(mine)}"))
+            mine_is, theirs_are = clean(self.labels["mine"]), clean(self.labels["theirs"])
+            rows.append(
+                Content(f"     original {short(original)} · {theirs_are} {short(theirs)} · {mine_is} {short(mine)}")
+            )
         self.query_one("#conflict-rows", Static).update(Content("\n").join(rows))
 
     def action_move(self, delta: int) -> None:

@@ -1,0 +1,317 @@
+"""The record-by-record three-way merge (issue 14), on real files written through the store.
+
+Each test starts from the seeded partnership (the common version), copies it twice, changes
+the copies as two members on two machines would (through the store's actions, each with its
+own clock), and merges.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import seed
+from tests.unit.test_contract import assert_follows_contract
+from workplan_tui.cli.main import cli
+from workplan_tui.model import schema
+from workplan_tui.store import actions, layout
+from workplan_tui.store.history import history_path_for
+from workplan_tui.store.store import Store
+from workplan_tui.sync.driver import load_copy, merge_files
+from workplan_tui.sync.merge import MergeError, Result, canon, merge
+
+
+def at(minute: int) -> datetime:
+    return datetime(2026, 11, 28, 10, minute, tzinfo=UTC)
+
+
+def store(path: Path, user: str, minute: int) -> Store:
+    return Store(path, user=user, clock=lambda: at(minute))
+
+
+def copy(src: Path, folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(src, folder / src.name)
+    shutil.copy(history_path_for(src), history_path_for(folder / src.name))
+    return folder / src.name
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> tuple[Path, Path, Path]:
+    base = seed(copy_target(tmp_path / "base"))
+    return base, copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+
+
+def copy_target(folder: Path) -> Path:
+    folder.mkdir()
+    return folder / "partnership.json"
+
+
+def loaded(path: Path, name: str) -> object:
+    log = history_path_for(path)
+    return load_copy(name, path.read_bytes(), log.read_bytes() if log.exists() else None)
+
+
+def merged(base: Path, ours: Path, theirs: Path, user: str = "carol") -> Result:
+    return merge(loaded(base, "base"), loaded(ours, "ours"), loaded(theirs, "theirs"), user=user)  # type: ignore[arg-type]
+
+
+def assert_sound(result: Result) -> None:
+    assert schema.validate(result.data) == []
+    marker = result.data["meta"]["1"]["history"]
+    assert marker == {"last": result.log[-1]["id"], "bytes": len(result.log_bytes)}
+    ids = [e["id"] for e in result.log]
+    assert ids == sorted(set(ids)), "log ids must rise"
+
+
+def test_one_sided_changes_are_taken_and_both_logs_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_progress(store(ours, "alice", 1), 1, "40")
+    actions.set_due(store(theirs, "bob", 2), 2, "2027-01-15")
+    actions.add_note(store(theirs, "bob", 3), 3, "Asked the school")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    tasks = result.data["tasks"]
+    assert tasks["1"]["progress"] == 40 and tasks["2"]["due"] == "2027-01-15"
+    assert [u["text"] for u in tasks["3"]["updates"]] == ["Asked the school"]
+    assert result.conflicts == [] and "conflicts" not in result.data
+    new = result.log[len(loaded(base, "base").log) :]  # type: ignore[attr-defined]
+    kinds = [(e["member"], e["kind"]) for e in new]
+    assert kinds == [("alice", "task.progress"), ("bob", "task.due"), ("bob", "task.note")]
+    assert (result.from_ours, result.from_theirs) == (1, 2)
+
+
+def test_a_field_both_sides_changed_is_a_conflict_in_the_file(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_progress(store(ours, "alice", 1), 1, "40")
+    actions.set_progress(store(theirs, "bob", 5), 1, "70")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == ["C1"]
+    conflict = result.data["conflicts"]["1"]
+    assert (conflict["record"], conflict["field"], conflict["base"]) == ("T1", "progress", 0)
+    assert conflict["sides"] == [
+        {"value": 40, "by": "alice", "at": "2026-11-28T10:01:00Z"},
+        {"value": 70, "by": "bob", "at": "2026-11-28T10:05:00Z"},
+    ]
+    assert result.data["tasks"]["1"]["progress"] == 70  # the later change, until someone settles it
+    assert result.data["tasks"]["1"]["status"] == "doing"  # both sides made it doing: no conflict
+    assert result.log[-1]["kind"] == "merge.conflict" and result.log[-1]["record"] == "T1"
+    assert b"<<<<<<<" not in layout.serialize(result.data)
+    # the same merge whichever side runs it
+    other = merged(base, theirs, ours)
+    assert canon(other.data) == canon(result.data) and other.log == result.log
+
+
+def test_records_both_sides_added_are_kept_one_renumbered(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.add_plan(store(ours, "alice", 1), "Pantry")  # P2 here
+    actions.add_task(store(ours, "alice", 2), 2, "Stock shelves")  # T4 in P2
+    actions.add_plan(store(theirs, "bob", 3), "Harvest fair")  # P2 there too
+    actions.add_task(store(theirs, "bob", 4), 2, "Book the hall")  # T4 in their P2
+    actions.add_outcome(store(theirs, "bob", 5), 2, "Visitors", 200)  # O2 in their P2
+    actions.add_task(store(theirs, "bob", 6), 2, "Posters", outcome=2)  # T5 -> their O2
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    plans, tasks = result.data["plans"], result.data["tasks"]
+    assert plans["2"]["title"] == "Pantry" and plans["3"]["title"] == "Harvest fair"  # created first keeps P2
+    by_title = {t["title"]: (k, t) for k, t in tasks.items()}
+    assert by_title["Stock shelves"][0] == "4" and by_title["Stock shelves"][1]["plan"] == 2
+    hall_key, hall = by_title["Book the hall"]
+    assert hall["plan"] == 3 and hall_key != "4"  # followed its plan, and moved off T4
+    assert by_title["Posters"][1]["plan"] == 3 and by_title["Posters"][1]["outcome"] == 2  # O2 was theirs alone
+    notes = {e["changes"]["note"][1] for e in result.log if e["kind"] == "merge.renumber"}
+    assert "P2 from bob's copy is now P3" in notes
+    assert f"T4 from bob's copy is now T{hall_key}" in notes
+    # their log entries name the records by their new ids
+    fair = [e for e in result.log if e["member"] == "bob" and e["kind"] == "task.add"]
+    assert {e["record"] for e in fair} == {f"T{hall_key}", f"T{by_title['Posters'][0]}"}
+    assert all(e["changes"]["plan"][1] == 3 for e in fair)
+    assert canon(merged(base, theirs, ours).data) == canon(result.data)
+
+
+def test_check_ins_notes_and_votes_are_unions_in_time_order(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.checkin(store(ours, "alice", 1), 1, 10)
+    actions.checkin(store(theirs, "bob", 2), 1, 14, "week two")
+    actions.add_note(store(theirs, "bob", 3), 1, "theirs")
+    actions.add_note(store(ours, "alice", 4), 1, "ours")
+    actions.vote(store(ours, "alice", 4), 1, "agree")
+    actions.vote(store(ours, "alice", 6), 1, "abstain")
+    actions.vote(store(theirs, "bob", 3), 1, "agree")
+    actions.vote(store(theirs, "alice", 5), 1, "disagree", "on my laptop")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == []
+    outcome = result.data["outcomes"]["1"]
+    assert [c["value"] for c in outcome["checkins"]] == [10, 14] and outcome["current"] == 14
+    assert [u["text"] for u in result.data["tasks"]["1"]["updates"]] == ["theirs", "ours"]
+    workplan = schema.build(result.data)
+    assert len(workplan.votes) == 4
+    current = workplan.current_votes(1)
+    assert current["alice"].position == "abstain" and current["bob"].position == "agree"  # each one's latest
+    times = [e["at"] for e in result.log]
+    assert times == sorted(times)
+    # merging again changes nothing: no duplicates
+    again_dir = ours.parent.parent / "again"
+    again = copy_target(again_dir)
+    again.write_bytes(layout.serialize(result.data))
+    history_path_for(again).write_bytes(result.log_bytes)
+    twice = merged(base, again, theirs)
+    for name in result.data:
+        for key in result.data[name]:
+            assert twice.data[name][key] == result.data[name][key], (name, key)
+    assert canon(twice.data) == canon(result.data) and twice.log_bytes == result.log_bytes
+
+
+def test_a_change_both_copies_hold_comes_once(three: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """Both sides merged the same third copy's change before: one entry, one note."""
+    base, ours, theirs = three
+    actions.add_note(store(ours, "carol", 1), 2, "from carol's copy")
+    shutil.copy(ours, theirs)
+    shutil.copy(history_path_for(ours), history_path_for(theirs))
+    actions.set_progress(store(ours, "alice", 2), 3, "20")
+    actions.set_due(store(theirs, "bob", 3), 3, "2027-02-01")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert [e["changes"] for e in result.log].count({"note": [None, "from carol's copy"]}) == 1
+    assert len(result.data["tasks"]["2"]["updates"]) == 1
+
+
+def test_a_record_removed_on_one_side_and_changed_on_the_other_is_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.remove_task(store(ours, "alice", 1), 3)
+    actions.set_progress(store(theirs, "bob", 2), 3, "30")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.data["tasks"]["3"]["progress"] == 30
+    conflict = result.data["conflicts"]["1"]
+    assert conflict["field"] == "(record)"
+    assert [(s["value"], s["by"]) for s in conflict["sides"]] == [("removed", "alice"), ("kept", "bob")]
+
+
+def test_a_removed_outcome_the_other_side_links_to_is_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.remove_outcome(store(ours, "alice", 1), 1, unlink=True)  # T2 was linked: unlinked here
+    actions.add_task(store(theirs, "bob", 2), 1, "Measure beds", outcome=1)
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert "1" in result.data["outcomes"]
+    assert any(c["record"] == "O1" and c["field"] == "(record)" for c in result.data["conflicts"].values())
+
+
+def test_removed_on_one_side_unchanged_on_the_other_is_removed(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.remove_task(store(ours, "alice", 1), 3)
+    actions.set_progress(store(theirs, "bob", 2), 1, "30")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert "3" not in result.data["tasks"] and result.data["tasks"]["1"]["progress"] == 30
+    assert result.data["meta"]["1"]["retired_ids"] == {"tasks": 3}
+
+
+def run(*args: str, user: str = "alice", path: Path | None = None) -> object:
+    env = {"WORKPLAN_USER": user}
+    if path is not None:
+        env["WORKPLAN_FILE"] = str(path)
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_merge_file_by_hand_then_conflicts_and_resolve(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.edit_task(store(ours, "alice", 1), 1, {"notes": "ours"})
+    actions.edit_task(store(theirs, "bob", 2), 1, {"notes": "theirs \x1b[2J[b]x[/b]"})
+    result = run("merge-file", str(base), str(ours), str(theirs), "--json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    report = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert_follows_contract("merge-file", report)
+    assert report["conflicts"] == ["C1"]
+    assert run("check", path=ours).exit_code == 0  # type: ignore[attr-defined]
+    listed = run("conflicts", path=ours)
+    assert "\x1b" not in listed.stdout and "C1  T1 notes" in listed.stdout  # type: ignore[attr-defined]
+    shown = json.loads(run("conflicts", "--json", path=ours).stdout)  # type: ignore[attr-defined]
+    assert_follows_contract("conflicts", shown)
+    assert [s["by"] for s in shown[0]["sides"]] == ["alice", "bob"] and shown[0]["current"].startswith("theirs")
+    assert run("resolve", "C1", "mine", path=ours, user="carol").exit_code == 1  # type: ignore[attr-defined]
+    settled = run("resolve", "C1", "mine", "--json", path=ours, user="alice")
+    assert settled.exit_code == 0, settled.output  # type: ignore[attr-defined]
+    assert_follows_contract("resolve", json.loads(settled.stdout))  # type: ignore[attr-defined]
+    data = json.loads(ours.read_text())
+    assert data["tasks"]["1"]["notes"] == "ours" and data["conflicts"] == {}
+    kinds = [json.loads(line)["kind"] for line in history_path_for(ours).read_text().splitlines()]
+    assert kinds[-2:] == ["conflict.resolve", "conflict.settle"]
+    assert run("check", path=ours).exit_code == 0  # type: ignore[attr-defined]
+
+
+def test_resolving_a_removal_conflict_removes_the_record(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.remove_task(store(ours, "alice", 1), 3)
+    actions.set_progress(store(theirs, "bob", 2), 3, "30")
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "removed", path=ours).exit_code == 0  # type: ignore[attr-defined]
+    data = json.loads(ours.read_text())
+    assert "3" not in data["tasks"] and data["conflicts"] == {}
+    assert run("check", path=ours).exit_code == 0  # type: ignore[attr-defined]
+
+
+BAD_COPIES = {
+    "not JSON": lambda raw: raw[: len(raw) // 2],
+    "a repeated key": lambda raw: raw.replace(b'"tasks": {', b'"tasks": {}, "tasks": {', 1),
+    "a bad record": lambda raw: raw.replace(b'"progress":0', b'"progress":300', 1),
+    "a newer schema": lambda raw: raw.replace(b'"schema_version":2', b'"schema_version":99', 1),
+    "a dangling reference": lambda raw: raw.replace(b'"outcome":1', b'"outcome":9', 1),
+}
+
+
+@pytest.mark.parametrize("damage", BAD_COPIES, ids=list(BAD_COPIES))
+def test_a_copy_that_is_not_sound_is_refused_and_ours_untouched(three: tuple[Path, Path, Path], damage: str) -> None:
+    base, ours, theirs = three
+    actions.set_progress(store(ours, "alice", 1), 1, "40")
+    actions.set_progress(store(theirs, "bob", 2), 2, "50")
+    theirs.write_bytes(BAD_COPIES[damage](theirs.read_bytes()))
+    before = ours.read_bytes(), history_path_for(ours).read_bytes()
+    result = run("merge-file", str(base), str(ours), str(theirs))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    message = result.stderr.strip()  # type: ignore[attr-defined]
+    assert "\n" not in message and "Traceback" not in message and "their copy" in message
+    if damage == "a newer schema":
+        assert "newer workplan" in message
+    assert (ours.read_bytes(), history_path_for(ours).read_bytes()) == before
+
+
+def test_a_damaged_log_is_refused(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_progress(store(theirs, "bob", 2), 2, "50")
+    log = history_path_for(theirs)
+    lines = log.read_bytes().split(b"\n")
+    lines[2] = b'{"id":3,"at":"yesterday"}'.ljust(len(lines[2]))  # same length: the marker still fits
+    log.write_bytes(b"\n".join(lines))
+    with pytest.raises(MergeError, match="their copy: .*line 3"):
+        merge_files(base, ours, theirs, user="carol", os_user="carol")
+
+
+def test_an_empty_common_version_is_refused(three: tuple[Path, Path, Path]) -> None:
+    _, ours, theirs = three
+    empty = ours.parent.parent / "empty.json"
+    empty.write_bytes(b"")
+    with pytest.raises(MergeError, match="two different partnerships"):
+        merge_files(empty, ours, theirs, user="carol", os_user="carol")
+
+
+def test_merge_keeps_fields_and_tables_a_newer_version_added(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    for path, extra in ((ours, {"colour": "red"}), (theirs, {"size": 3})):
+        data = orjson.loads(path.read_bytes())
+        data["tasks"]["1"].update(extra)
+        data.setdefault("badges", {})["1"] = {"name": f"from {path.parent.name}"}
+        path.write_bytes(layout.serialize(data))
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.data["tasks"]["1"]["colour"] == "red" and result.data["tasks"]["1"]["size"] == 3
+    assert len(result.data["badges"]) == 2  # both kept, one renumbered

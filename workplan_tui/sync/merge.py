@@ -1,0 +1,808 @@
+"""The three-way merge of two copies of a partnership, whole records at a time. Pure: no I/O.
+
+Each copy is the data file's tables (checked) and its activity log (entries with ids). The
+result is always a sound partnership file and a log that goes with it:
+
+* **Records added** on either side are kept. When both sides added a record under the same
+  id, the one created first keeps it (``created_at``, a vote's ``at``, then the record's
+  bytes: the same answer whichever side merges) and the other takes the next free id; every
+  reference to it (a task's plan or outcome, a vote's plan, its own log entries) is updated
+  and the log says so (``T41 from bob's copy is now T45``). A partner or member both sides
+  added (same code or handle) is one record.
+* **A field changed on one side** takes that side's value; **changed on both to different
+  values** it is a conflict, recorded in the ``conflicts`` table with both values, who and
+  when. The record holds the later change (by its log time) until a member settles it.
+  A record removed on one side and changed on the other is kept, with a conflict on
+  ``(record)``; so is a removed record that the other side still refers to.
+* **Lists that grow** (a task's updates, an outcome's check-ins) are the union of both
+  sides in time order without duplicates, and an outcome's current value follows its
+  latest check-in; a norm's agreement is the union too, unless one side reworded the norm
+  (agreement was to the old words). Votes are records: both sides' are kept, and a member's
+  current vote is the latest.
+* **The activity log** is the common part, then both sides' new entries in time order (each
+  side's changes stay in their order; entries both have come once), numbered on from the
+  common part, then one entry for each renumbering and conflict.
+
+The merge is deterministic: git runs it once for the data file and once for the log, and
+both runs must agree (the data file's history marker names the merged log's length).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+import orjson
+
+from workplan_tui.model import schema
+from workplan_tui.model.contract import REFERENCES
+from workplan_tui.model.records import PREFIX, id_of_label, label
+from workplan_tui.model.text import clean
+
+
+class MergeError(ValueError):
+    """The copies cannot be merged (one line, saying which copy and why); nothing is written."""
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+RECORD = "(record)"  # the conflict "field" of a record one side removed and the other changed
+REMOVED, KEPT = "removed", "kept"
+
+# Lists whose items are only ever added (or the last one taken back by undo): merged as a union.
+ITEM_LISTS = {("tasks", "updates"), ("outcomes", "checkins")}
+# How the log names a change to such a list (a note or check-in logs the item, not the list).
+LOGGED_AS = {"updates": "note", "checkins": "checkin"}
+# Tables whose records have a label people use (T12): a renumbering is logged.
+LABELLED = ("tasks", "plans", "outcomes", "norms")
+NATURAL_KEYS = {"partners": "code", "members": "handle"}
+REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw")
+_BOOKKEEPING = ("rev", "updated_at", "created_at")
+
+
+class Copy(NamedTuple):
+    """One version of the partnership: checked tables (schema 2, no in-file log) and its log."""
+
+    data: dict[str, Any]
+    log: list[dict[str, Any]]
+    name: str  # "ours", "theirs", "base" or a file name, for messages
+
+
+class Renumbered(NamedTuple):
+    table: str
+    old: int
+    new: int
+    side: str  # "ours" or "theirs"
+    added_by: str  # who added the record on that side ("" when the log does not say)
+
+
+class Result(NamedTuple):
+    data: dict[str, Any]  # the merged tables, meta's history marker set to the merged log
+    log: list[dict[str, Any]]
+    log_bytes: bytes
+    renumbered: list[Renumbered]
+    conflicts: list[str]  # labels of the conflicts this merge recorded (C3)
+    from_ours: int  # log entries new on each side since the common version
+    from_theirs: int
+
+
+def canon(value: Any) -> bytes:
+    """A value's JSON with sorted keys: equal bytes, equal values (1 and 1.0 and True differ)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is MISSING or b is MISSING:
+        return a is b
+    return a == b and canon(a) == canon(b)
+
+
+def time_key(at: Any) -> tuple[str, str]:
+    """ISO UTC times in order, fractions included ('...:05Z' before '...:05.5Z')."""
+    if not isinstance(at, str):
+        return ("", "")
+    return (at[:19], at[19:].rstrip("Z"))
+
+
+def record_label(table: str, key: int, record: dict[str, Any]) -> str:
+    """How the log and people name a record: T12, 'partner CITY', 'member bob', 'partnership'."""
+    if table == "meta":
+        return "partnership"
+    if table in NATURAL_KEYS and isinstance(record.get(NATURAL_KEYS[table]), str):
+        return f"{table[:-1]} {record[NATURAL_KEYS[table]]}"
+    if table in PREFIX:
+        return label(table, key)
+    return f"{table} {key}"
+
+
+def merge(base: Copy, ours: Copy, theirs: Copy, *, user: str, os_user: str = "") -> Result:
+    """Merge ``ours`` and ``theirs`` against ``base``. Raises MergeError; never anything else
+    for copies that passed the checks (``driver.load_copy``)."""
+    if canon(ours.data) == canon(theirs.data) and _log_bytes(ours.log) == _log_bytes(theirs.log):
+        return _unchanged(ours, base)
+    if canon(theirs.data) == canon(base.data) and _log_bytes(theirs.log) == _log_bytes(base.log):
+        return _unchanged(ours, base)
+    if canon(ours.data) == canon(base.data) and _log_bytes(ours.log) == _log_bytes(base.log):
+        return _unchanged(theirs, base)
+    return _Merge(base, ours, theirs, user, os_user).run()
+
+
+def _unchanged(copy: Copy, base: Copy) -> Result:
+    data = _copied(copy.data)
+    log = _copied(copy.log)
+    payload = _log_bytes(log)
+    _set_marker(data, log, payload)
+    new = len({_plain_key(e) for e in log} - {_plain_key(e) for e in base.log})
+    return Result(data, log, payload, [], [], new if copy.name == "ours" else 0, new if copy.name != "ours" else 0)
+
+
+def _copied(value: Any) -> Any:
+    return orjson.loads(orjson.dumps(value))
+
+
+def _log_bytes(log: Iterable[dict[str, Any]]) -> bytes:
+    return b"".join(orjson.dumps(e) + b"\n" for e in log)
+
+
+def _set_marker(data: dict[str, Any], log: list[dict[str, Any]], payload: bytes) -> None:
+    meta = data["meta"]["1"]
+    meta.pop("digest", None)
+    meta["history"] = {"last": log[-1]["id"] if log else 0, "bytes": len(payload)}
+
+
+def _digest(value: Any) -> bytes:
+    return hashlib.blake2b(canon(value), digest_size=16).digest()
+
+
+def _plain_key(entry: dict[str, Any]) -> bytes:
+    """An entry's identity without its id (and without following ``undoes``)."""
+    return _digest({k: v for k, v in entry.items() if k != "id"})
+
+
+def entry_keys(log: list[dict[str, Any]]) -> list[bytes]:
+    """Each entry's identity: everything but its id, ``undoes`` as the identity of the entry it
+    undoes. The same change in two copies has the same identity whatever its id there."""
+    keys: list[bytes] = []
+    by_id: dict[int, bytes] = {}
+    for entry in log:
+        fields = {k: v for k, v in entry.items() if k != "id"}
+        target = fields.get("undoes")
+        if type(target) is int and target in by_id:
+            fields["undoes"] = by_id[target].hex()
+        key = _digest(fields)
+        by_id[entry["id"]] = key
+        keys.append(key)
+    return keys
+
+
+class _Side:
+    """One side (ours or theirs) during the merge: its tables after renumbering, and its
+    log entries that the common version lacks."""
+
+    def __init__(self, name: str, copy: Copy, base_keys: set[bytes]):
+        self.name = name
+        self.data: dict[str, Any] = _copied(copy.data)
+        keys = entry_keys(copy.log)
+        self.new: list[dict[str, Any]] = [_copied(e) for e, k in zip(copy.log, keys, strict=True) if k not in base_keys]
+        self.maps: dict[str, dict[int, int]] = {}
+        self.changed: dict[tuple[str, str], tuple[str, str | None]] = {}  # (record, field) -> (who, when)
+
+    def table(self, name: str) -> dict[str, Any]:
+        table = self.data.get(name)
+        return table if isinstance(table, dict) else {}
+
+    def index_changes(self) -> None:
+        """Who last changed each field of each record on this side, and when (from its new entries)."""
+        for entry in self.new:
+            who = (str(entry.get("member", "")), entry.get("at"))
+            record = str(entry.get("record", ""))
+            for name in entry.get("changes", {}) or ():
+                self.changed[(record, name)] = who
+            self.changed[(record, "*")] = who
+            if entry.get("kind") in REMOVAL_KINDS:
+                self.changed[(record, RECORD)] = who
+
+    def who(self, record: str, field: str) -> tuple[str, str | None]:
+        found = self.changed.get((record, LOGGED_AS.get(field, field)))
+        return found or self.changed.get((record, "*")) or ("", None)
+
+    def added_by(self, table: str, key: int) -> str:
+        wanted = label(table, key)
+        for entry in reversed(self.new):
+            if entry.get("record") == wanted and str(entry.get("kind", "")).endswith(".add"):
+                return str(entry.get("member", ""))
+        return ""
+
+
+class _Merge:
+    def __init__(self, base: Copy, ours: Copy, theirs: Copy, user: str, os_user: str):
+        self.base = _copied(base.data)
+        self.base_log = base.log
+        base_keys = set(entry_keys(base.log))
+        self.ours = _Side("ours", ours, base_keys)
+        self.theirs = _Side("theirs", theirs, base_keys)
+        self.user, self.os_user = user, os_user
+        self.renumbered: list[Renumbered] = []
+        self.new_conflicts: list[dict[str, Any]] = []
+        self.restored: list[tuple[str, int, str]] = []  # (table, key, label) kept although one side removed it
+        self.merged: dict[str, Any] = {}
+
+    # --- the steps ---------------------------------------------------------------------------
+
+    def run(self) -> Result:
+        self._number_new_records()
+        for side in (self.ours, self.theirs):
+            _remap_side(side)
+            side.index_changes()
+        for name in self._table_names():
+            if name == "meta":
+                self.merged["meta"] = self._merge_meta()
+            elif name != "conflicts":
+                self.merged[name] = self._merge_table(name)
+        self._keep_what_is_referenced()
+        self.merged["conflicts"] = self._merge_table("conflicts")
+        log = self._merge_log()
+        conflict_labels = self._record_conflicts()
+        log += self._notes(log, conflict_labels)
+        if not self.merged["conflicts"] and not any(
+            isinstance(c.data.get("conflicts"), dict) for c in (self.ours, self.theirs)
+        ):
+            del self.merged["conflicts"]  # a file that never had a conflict keeps its shape
+        payload = _log_bytes(log)
+        _set_marker(self.merged, log, payload)
+        self._check(log)
+        return Result(
+            self.merged,
+            log,
+            payload,
+            self.renumbered,
+            conflict_labels,
+            len(self.ours.new),
+            len(self.theirs.new),
+        )
+
+    def _table_names(self) -> list[str]:
+        names: dict[str, None] = {}
+        for data in (self.ours.data, self.theirs.data, self.base):
+            names.update(dict.fromkeys(data))
+        names.pop("activity", None)
+        return list(names)
+
+    # --- records both sides added under one id ------------------------------------------------
+
+    def _number_new_records(self) -> None:
+        """Give the records both sides added under the same ids their final ids.
+
+        A partner or member both added (same code or handle) is one record, under the id of the
+        one created first. Other records that collide: at the lowest colliding id, the side
+        whose record was created first keeps its ids; the other side's new records from that id
+        on all take the next free ids, in their order (so the order of one side's records, which
+        decides a member's current vote, never changes). The same answer whichever side merges.
+        """
+        retired: dict[str, int] = {}
+        for data in (self.base, self.ours.data, self.theirs.data):
+            for name, number in _retired(data).items():
+                retired[name] = max(retired.get(name, 0), number)
+        for name in self._table_names():
+            if name == "meta":
+                continue
+            base = _table(self.base, name)
+            new = {
+                side.name: {int(k): r for k, r in side.table(name).items() if k not in base and k.isdigit()}
+                for side in (self.ours, self.theirs)
+            }
+            if not new["ours"] or not new["theirs"]:
+                continue
+            sides = {"ours": self.ours, "theirs": self.theirs}
+            unified = self._unify_natural(name, new, sides)
+            shared = set(new["ours"]) & set(new["theirs"])
+            same = {k for k in shared if _same(new["ours"][k], new["theirs"][k])} | unified
+            colliding = sorted(shared - same)
+            if not colliding:
+                continue
+            first = colliding[0]
+            ours_first = _birth(new["ours"][first]) <= _birth(new["theirs"][first])
+            loser = self.theirs if ours_first else self.ours
+            used = {int(k) for data in (self.base, self.ours.data, self.theirs.data) for k in _table(data, name)}
+            next_id = max(max(used, default=0), retired.get(name, 0)) + 1
+            for key in sorted(k for k in new[loser.name] if k >= first and k not in same):
+                loser.maps.setdefault(name, {})[key] = next_id
+                self.renumbered.append(Renumbered(name, key, next_id, loser.name, loser.added_by(name, key)))
+                next_id += 1
+
+    def _unify_natural(self, name: str, new: dict[str, dict[int, Any]], sides: dict[str, _Side]) -> set[int]:
+        """A partner or member both sides added (same code or handle) becomes one record, under
+        the id of the one created first (when that id is free on the other side)."""
+        natural = NATURAL_KEYS.get(name)
+        unified: set[int] = set()
+        if natural is None:
+            return unified
+        theirs_by = {r.get(natural): k for k, r in new["theirs"].items() if isinstance(r, dict)}
+        for key, record in list(new["ours"].items()):
+            other = theirs_by.get(record.get(natural)) if isinstance(record, dict) else None
+            if other is None or other == key:
+                unified |= {key} if other == key else set()
+                continue
+            ours_first = _birth(record) <= _birth(new["theirs"][other])
+            winner_key, loser, loser_key = (key, "theirs", other) if ours_first else (other, "ours", key)
+            if winner_key in new[loser]:
+                continue  # the id is another record's on that side: leave both to the checks
+            sides[loser].maps.setdefault(name, {})[loser_key] = winner_key
+            new[loser][winner_key] = new[loser].pop(loser_key)
+            unified.add(winner_key)
+        return unified
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def _merge_table(self, name: str) -> dict[str, Any]:
+        base, ours, theirs = _table(self.base, name), self.ours.table(name), self.theirs.table(name)
+        out: dict[str, Any] = {}
+        for key in sorted({*base, *ours, *theirs}, key=_id_order):
+            b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
+            merged = self._merge_one(name, key, b, o, t)
+            if merged is not MISSING:
+                out[key] = merged
+        return out
+
+    def _merge_one(self, name: str, key: str, b: Any, o: Any, t: Any) -> Any:
+        if o is not MISSING and t is not MISSING:
+            if _same(o, t) or _same(t, b):
+                return o
+            if _same(o, b):
+                return t
+            return self._merge_fields(name, key, MISSING if b is MISSING else b, o, t)
+        if b is MISSING:
+            return o if o is not MISSING else t
+        # removed on at least one side
+        if o is MISSING and t is MISSING:
+            return MISSING
+        kept, keeper, remover = (t, self.theirs, self.ours) if o is MISSING else (o, self.ours, self.theirs)
+        if _same(kept, b) or name == "conflicts":  # unchanged where kept (a settled conflict stays settled)
+            return MISSING
+        self._removal_conflict(name, key, b, kept, keeper, remover)
+        return kept
+
+    def _removal_conflict(self, name: str, key: str, b: Any, kept: Any, keeper: _Side, remover: _Side) -> None:
+        record = record_label(name, int(key), kept if isinstance(kept, dict) else {})
+        if any(c["record"] == record and c["field"] == RECORD for c in self.new_conflicts):
+            return
+        removed_by = remover.who(record, RECORD)
+        kept_by = keeper.who(record, "*")
+        sides = [_side(REMOVED, *removed_by), _side(KEPT, *kept_by)]
+        self.new_conflicts.append(
+            {"table": name, "key": int(key), "record": record, "field": RECORD, "sides": sides, "kept": 1}
+        )
+        self.restored.append((name, int(key), record))
+
+    def _merge_fields(self, table: str, key: str, b: Any, o: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
+        base: dict[str, Any] = b if isinstance(b, dict) else {}
+        record = record_label(table, int(key), o)
+        names = [*o, *(n for n in t if n not in o)]
+        out: dict[str, Any] = {}
+        skip = {"rev", "updated_at"} | ({"history", "digest", "retired_ids"} if table == "meta" else set())
+        for name in names:
+            if name in skip:
+                continue
+            bv, ov, tv = base.get(name, MISSING), o.get(name, MISSING), t.get(name, MISSING)
+            value: Any
+            if (table, name) in ITEM_LISTS and all(isinstance(v, list) for v in (ov, tv)):
+                value = _merge_items(bv if isinstance(bv, list) else [], ov, tv)
+            elif (table, name) == ("norms", "agreed_by") and all(isinstance(v, list) for v in (ov, tv)):
+                value = _merge_agreement(base, o, t)
+            elif name == "created_at" and not _same(ov, tv):
+                stamps: list[Any] = [v for v in (ov, tv) if isinstance(v, str)]
+                value = min(stamps, key=time_key) if stamps else ov
+            elif _same(ov, tv) or _same(tv, bv):
+                value = ov
+            elif _same(ov, bv):
+                value = tv
+            elif (table, name) == ("outcomes", "current") and _follows_checkins(o, ov) and _follows_checkins(t, tv):
+                value = MISSING  # set from the merged check-ins below
+            else:
+                value = self._field_conflict(table, key, record, name, bv, ov, tv)
+            if value is not MISSING:
+                out[name] = value
+        if table == "outcomes" and "current" not in out and "current" in o:
+            checkins = out.get("checkins") or []
+            out["current"] = checkins[-1]["value"] if checkins else o["current"]
+        if table == "meta":
+            for name in ("retired_ids", "history"):
+                if name in o or name in t:
+                    out[name] = {}  # set later; kept in its place
+        stamps = [v for v in (o.get("updated_at"), t.get("updated_at")) if isinstance(v, str)]
+        if stamps:
+            out["updated_at"] = max(stamps, key=time_key)
+        revs = [v for v in (o.get("rev"), t.get("rev")) if type(v) is int]
+        if revs:
+            same_as_one = any(_same(_content(out, skip), _content(side, skip)) for side in (o, t))
+            out["rev"] = min(max(revs) + (0 if same_as_one else 1), schema.MAX_ID)
+        return out
+
+    def _field_conflict(self, table: str, key: str, record: str, name: str, bv: Any, ov: Any, tv: Any) -> Any:
+        """Both sides changed ``name`` to different values: record it, keep the later change."""
+        mine = _side(_jsonable(ov), *self.ours.who(record, name))
+        other = _side(_jsonable(tv), *self.theirs.who(record, name))
+        first, second = sorted([mine, other], key=lambda s: (time_key(s["at"]), s["by"], canon(s["value"])))
+        conflict: dict[str, Any] = {"table": table, "key": int(key), "record": record, "field": name}
+        if bv is not MISSING:
+            conflict["base"] = bv
+        conflict["sides"] = [first, second]
+        self.new_conflicts.append(conflict)
+        later = ov if second is mine else tv
+        return later
+
+    # --- what the other side still refers to -------------------------------------------------------
+
+    def _keep_what_is_referenced(self) -> None:
+        """A record one side removed but the merged records still refer to (a task linked to an
+        outcome removed on the other side) is kept, with a conflict on (record)."""
+        for _ in range(100):
+            missing = _dangling(self.merged)
+            if not missing:
+                return
+            for table, wanted in missing:
+                found = None
+                for side, other in ((self.ours, self.theirs), (self.theirs, self.ours)):
+                    key = _key_of(side.table(table), wanted)
+                    if key is not None and key not in self.merged.get(table, {}):
+                        found = (key, side.table(table)[key], side, other)
+                        break
+                if found is None:
+                    return  # left for the final check to name
+                key, record, keeper, remover = found
+                self.merged.setdefault(table, {})[key] = record
+                self.merged[table] = dict(sorted(self.merged[table].items(), key=lambda item: _id_order(item[0])))
+                base = _table(self.base, table).get(key, MISSING)
+                self._removal_conflict(table, key, base, record, keeper, remover)
+
+    # --- the partnership record ---------------------------------------------------------------
+
+    def _merge_meta(self) -> dict[str, Any]:
+        base, ours, theirs = _table(self.base, "meta"), self.ours.table("meta"), self.theirs.table("meta")
+        out: dict[str, Any] = {}
+        for key in [*ours, *(k for k in theirs if k not in ours)]:
+            b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
+            merged = self._merge_one("meta", key, b, o, t)
+            if merged is not MISSING:
+                out[key] = dict(merged)
+        first = out.setdefault("1", dict(ours.get("1", {})))
+        retired: dict[str, int] = {}
+        for data in (self.ours.data, self.theirs.data):
+            for name, number in _retired(data).items():
+                retired[name] = max(retired.get(name, 0), number)
+        if retired:
+            first["retired_ids"] = retired
+        else:
+            first.pop("retired_ids", None)
+        first.pop("digest", None)
+        return out
+
+    # --- conflicts --------------------------------------------------------------------------------
+
+    def _record_conflicts(self) -> list[str]:
+        table = self.merged["conflicts"]
+        retired = _retired(self.merged).get("conflicts", 0)
+        next_id = max([retired, *(int(k) for k in table)], default=0) + 1
+        at = self._merge_time()
+        labels = []
+        for conflict in sorted(self.new_conflicts, key=lambda c: (c["table"], c["key"], c["field"])):
+            conflict.pop("kept", None)
+            if conflict["table"] != "meta" and str(conflict["key"]) not in self.merged.get(conflict["table"], {}):
+                continue  # its record went (removed on both sides after all)
+            table[str(next_id)] = {**conflict, "at": at, "merged_by": self.user[:64]}
+            labels.append(label("conflicts", next_id))
+            next_id += 1
+        return labels
+
+    # --- the log ------------------------------------------------------------------------------
+
+    def _merge_log(self) -> list[dict[str, Any]]:
+        """The common part, then both sides' new entries in time order, numbered on.
+
+        Each side's runs of entries (one change each) stay in their order and whole; a run
+        both sides hold (the same change, merged into both before) comes once.
+        """
+        log = [dict(e) for e in self.base_log]
+        next_id = max((e["id"] for e in log), default=0) + 1
+        base_ids = {e["id"] for e in log}
+        emitted: dict[bytes, int] = {}  # entry identity -> its id in the merged log
+        maps: dict[str, dict[int, int]] = {"ours": {}, "theirs": {}}
+        queues = {side.name: list(reversed(_groups(side.new))) for side in (self.ours, self.theirs)}
+        while queues["ours"] or queues["theirs"]:
+            order = min(queue[-1][0] for queue in queues.values() if queue)
+            names = [name for name, queue in queues.items() if queue and queue[-1][0] == order]
+            runs = {name: queues[name].pop() for name in names}
+            first = names[0]
+            _, entries, keys = runs[first]
+            for entry, key in zip(entries, keys, strict=True):
+                if key not in emitted:
+                    copy = dict(entry)
+                    copy["id"] = emitted[key] = next_id
+                    target = copy.get("undoes")
+                    if type(target) is int and target not in base_ids:
+                        copy["undoes"] = maps[first].get(target, target)
+                    log.append(copy)
+                    next_id += 1
+                maps[first][entry["id"]] = emitted[key]
+            for other in names[1:]:  # the very same run: its ids are the ones just given
+                _, twins, twin_keys = runs[other]
+                for entry, key in zip(twins, twin_keys, strict=True):
+                    maps[other][entry["id"]] = emitted[key]
+        return log
+
+    def _merge_time(self) -> str:
+        """When the merge happened, as far as the copies tell: the latest time in either log
+        (so that running it twice, once for each file, gives the same bytes)."""
+        times = [e.get("at") for e in (*self.base_log, *self.ours.new, *self.theirs.new)]
+        return max((t for t in times if isinstance(t, str)), default="1970-01-01T00:00:00Z", key=time_key)
+
+    def _notes(self, log: list[dict[str, Any]], conflicts: list[str]) -> list[dict[str, Any]]:
+        """One log entry for each renumbering and each conflict, after everything else."""
+        at = self._merge_time()
+        next_id = (log[-1]["id"] if log else 0) + 1
+        notes: list[dict[str, Any]] = []
+
+        def note(kind: str, record: str, changes: dict[str, list[Any]]) -> None:
+            nonlocal next_id
+            entry = {"id": next_id, "at": at, "member": self.user[:64], "os_user": self.os_user[:64]}
+            notes.append({**entry, "kind": kind, "record": record[:64], "changes": changes})
+            next_id += 1
+
+        for item in self.renumbered:
+            if item.table not in LABELLED:
+                continue
+            old, new = label(item.table, item.old), label(item.table, item.new)
+            whose = "our copy" if item.side == "ours" else "their copy"
+            whose = f"{item.added_by}'s copy" if item.added_by else whose
+            note("merge.renumber", new, {"id": [old, new], "note": [None, f"{old} from {whose} is now {new}"]})
+        table = self.merged.get("conflicts", {})
+        for conflict_label in conflicts:
+            conflict = table[conflict_label[1:]]
+            a, b = conflict["sides"]
+            text = (
+                f"{conflict_label}: {conflict['field']} {_short(a['value'])} ({a['by'] or 'unknown'}) "
+                f"or {_short(b['value'])} ({b['by'] or 'unknown'}); settle with 'workplan resolve {conflict_label}'"
+            )
+            note("merge.conflict", conflict["record"], {"conflict": [None, text[:500]]})
+        return notes
+
+    # --- the result must be sound -------------------------------------------------------------
+
+    def _check(self, log: list[dict[str, Any]]) -> None:
+        from workplan_tui.store.history import entry_problem  # pure; the store package holds it
+
+        problems = schema.validate(self.merged)
+        if problems:
+            raise MergeError(f"the merged partnership would not be sound ({clean(str(problems[0]))}); nothing merged")
+        for entry in log:
+            problem = entry_problem(entry)
+            if problem:
+                where = f"A{entry['id']} {problem}"
+                raise MergeError(f"the merged activity log would not be sound ({where}); nothing merged")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    table = data.get(name)
+    return table if isinstance(table, dict) else {}
+
+
+def _retired(data: dict[str, Any]) -> dict[str, int]:
+    meta = _table(data, "meta").get("1")
+    retired = meta.get("retired_ids") if isinstance(meta, dict) else None
+    return dict(retired) if isinstance(retired, dict) else {}
+
+
+def _id_order(key: str) -> tuple[int, str]:
+    return (int(key), key) if key.isdigit() else (10**12, key)
+
+
+def _content(record: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    """A record without what the merge sets itself (its revision, last change, the marker)."""
+    return {k: v for k, v in record.items() if k not in skip}
+
+
+def _key_of(table: dict[str, Any], wanted: str) -> str | None:
+    """The key of a record: ``"12"``, or ``"code:CITY"`` for the partner with that code."""
+    if not wanted.startswith("code:"):
+        return wanted if wanted in table else None
+    code = wanted[5:]
+    return next((k for k, r in table.items() if isinstance(r, dict) and r.get("code") == code), None)
+
+
+def _birth(record: Any) -> tuple[tuple[str, str], bytes]:
+    stamp = record.get("created_at", record.get("at")) if isinstance(record, dict) else None
+    return time_key(stamp), canon(record)
+
+
+def _remap_side(side: _Side) -> None:
+    """Give one side's renumbered records their new ids, in its tables and its new log entries."""
+    maps = side.maps
+    if not maps:
+        return
+    for name, numbers in maps.items():
+        rows = side.table(name)
+        if rows:
+            side.data[name] = {str(numbers.get(int(k), int(k))) if k.isdigit() else k: v for k, v in rows.items()}
+    for name, refs in REFERENCES.items():
+        for record in side.table(name).values():
+            if not isinstance(record, dict):
+                continue
+            for field, target in refs.items():
+                value = record.get(field)
+                if type(value) is int and value in maps.get(target, {}):
+                    record[field] = maps[target][value]
+    for conflict in side.table("conflicts").values():
+        mapping = maps.get(conflict.get("table"), {})
+        if conflict.get("key") in mapping:
+            conflict["key"] = mapping[conflict["key"]]
+            if conflict["table"] in PREFIX:
+                conflict["record"] = label(conflict["table"], conflict["key"])
+    relabel = _relabeller(maps)
+    for entry in side.new:
+        record = entry.get("record")
+        of = _table_of_label(record)
+        entry["record"] = relabel(record)
+        changes = entry.get("changes")
+        if not isinstance(changes, dict):
+            continue
+        refs = REFERENCES.get(of or "", {})
+        for name, pair in list(changes.items()):
+            if not isinstance(pair, list) or len(pair) != 2:
+                continue
+            if name in refs:
+                numbers = maps.get(refs[name], {})
+                changes[name] = [numbers.get(v, v) if type(v) is int else v for v in pair]
+            elif name == "record":
+                changes[name] = [_remap_payload(v, of, maps) for v in pair]
+            elif name in ("unlinked", "unassigned"):
+                changes[name] = [[relabel(x) for x in v] if isinstance(v, list) else v for v in pair]
+
+
+def _relabeller(maps: dict[str, dict[int, int]]) -> Callable[[Any], Any]:
+    def relabel(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        parsed = id_of_label(text)
+        table = _TABLE_OF.get(parsed[0]) if parsed else None
+        if parsed is None or table is None or parsed[1] not in maps.get(table, {}):
+            return text
+        return label(table, maps[table][parsed[1]])
+
+    return relabel
+
+
+_TABLE_OF = {letter: table for table, letter in PREFIX.items() if table != "activity"}
+
+
+def _table_of_label(record: Any) -> str | None:
+    if not isinstance(record, str):
+        return None
+    if record.startswith("partner "):
+        return "partners"
+    if record.startswith("member "):
+        return "members"
+    parsed = id_of_label(record)
+    return _TABLE_OF.get(parsed[0]) if parsed else None
+
+
+def _remap_payload(value: Any, table: str | None, maps: dict[str, dict[int, int]]) -> Any:
+    """A removed record kept whole in a log entry ({"id": 41, "record": {...}}), renumbered."""
+    if not isinstance(value, dict) or type(value.get("id")) is not int or not isinstance(value.get("record"), dict):
+        return value
+    record = dict(value["record"])
+    for field, target in REFERENCES.get(table or "", {}).items():
+        if type(record.get(field)) is int:
+            record[field] = maps.get(target, {}).get(record[field], record[field])
+    return {**value, "id": maps.get(table or "", {}).get(value["id"], value["id"]), "record": record}
+
+
+def _item_key(item: Any) -> tuple[tuple[str, str], str, bytes]:
+    if isinstance(item, dict):
+        return time_key(item.get("at")), str(item.get("by", "")), canon(item)
+    return ("", ""), "", canon(item)
+
+
+def _merge_items(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
+    """A list only added to (updates, check-ins): items either side took back are gone, the
+    rest of both sides' is kept once, in time order."""
+    if _same(ours, base):
+        return theirs
+    if _same(theirs, base):
+        return ours
+    base_keys = {canon(i) for i in base}
+    ours_keys, theirs_keys = {canon(i) for i in ours}, {canon(i) for i in theirs}
+    kept: dict[bytes, Any] = {}
+    for item in [*base, *ours, *theirs]:
+        key = canon(item)
+        if key in kept or (key in base_keys and (key not in ours_keys or key not in theirs_keys)):
+            continue
+        kept[key] = item
+    return sorted(kept.values(), key=_item_key)
+
+
+def _merge_agreement(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> list[Any]:
+    """Who agreed to a norm: if one side reworded it, that side's list (agreement was to the old
+    words); else everyone either side added, less anyone either side took away."""
+    b, o, t = base.get("agreed_by", []), ours["agreed_by"], theirs["agreed_by"]
+    reworded_o = not _same(ours.get("text"), base.get("text"))
+    reworded_t = not _same(theirs.get("text"), base.get("text"))
+    if reworded_o != reworded_t:
+        return list(o if reworded_o else t)
+    if _same(o, b):
+        return list(t)
+    if _same(t, b):
+        return list(o)
+    gone = {h for h in b if h not in o or h not in t}
+    out = [h for h in b if h not in gone]
+    out += sorted({h for h in [*o, *t] if h not in b and isinstance(h, str)} - set(out))
+    return out
+
+
+def _follows_checkins(record: dict[str, Any], current: Any) -> bool:
+    checkins = record.get("checkins")
+    if not isinstance(checkins, list) or not checkins or not isinstance(checkins[-1], dict):
+        return False
+    return _same(checkins[-1].get("value"), current)
+
+
+def _side(value: Any, by: str, at: str | None) -> dict[str, Any]:
+    return {"value": value, "by": by[:64], "at": at if isinstance(at, str) and schema._timestamp(at) is None else None}
+
+
+def _jsonable(value: Any) -> Any:
+    return None if value is MISSING else value
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    text = clean(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _groups(entries: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[bytes]]]:
+    """A side's new entries in runs of one change (same time, member and account), each with its
+    sort key: (time, member, account, the run's identity)."""
+    runs: list[list[dict[str, Any]]] = []
+    for entry in entries:
+        who = (entry.get("at"), entry.get("member"), entry.get("os_user"))
+        if runs and (runs[-1][0].get("at"), runs[-1][0].get("member"), runs[-1][0].get("os_user")) == who:
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    out = []
+    for run in runs:
+        keys = entry_keys(run)
+        first = run[0]
+        order = (time_key(first.get("at")), str(first.get("member", "")), str(first.get("os_user", "")), b"".join(keys))
+        out.append((order, run, keys))
+    return out
+
+
+def _dangling(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(table, key) of records the merged tables refer to but lack."""
+    missing: list[tuple[str, str]] = []
+    for name, refs in REFERENCES.items():
+        if name == "activity":
+            continue
+        for record in _table(data, name).values():
+            if not isinstance(record, dict):
+                continue
+            for field, target in refs.items():
+                value = record.get(field)
+                wanted = (target, str(value))
+                if type(value) is int and wanted[1] not in _table(data, target) and wanted not in missing:
+                    missing.append(wanted)
+    codes = {p.get("code") for p in _table(data, "partners").values() if isinstance(p, dict)}
+    for member in _table(data, "members").values():
+        if isinstance(member, dict) and member.get("partner") not in codes:
+            missing.append(("partners", f"code:{member.get('partner')}"))
+    return missing

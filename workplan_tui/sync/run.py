@@ -1,0 +1,466 @@
+"""``workplan sync``: commit my changes, fetch, merge record by record, push; retry on a race.
+
+1. **Commit**, holding the file's lock: the data file and its log (and ``.gitattributes``)
+   when they differ from HEAD, with a message drawn from the log entries since the last
+   commit (``alice: T12 progress 40 -> 60; T14 done``). A file that is not sound is refused.
+2. **Fetch** the upstream branch, without the lock (the network may be slow; boards keep
+   writing meanwhile). An unreachable remote is one line; the commit stays, to be shared at
+   the next sync.
+3. **Merge**, holding the lock again (committing what was written meanwhile first): a fast
+   forward, or the three-way merge of ``sync/merge.py`` over the six versions read from git's
+   objects, recorded as a merge commit built with git's plumbing (other files of the
+   repository merged by git's own rules; if they conflict, nothing happens). The two files
+   are replaced the way every workplan write replaces them (atomically, mode and group kept,
+   the log first): git itself never rewrites them, so no reader sees half a file.
+4. **Push**; when someone pushed in between, back to 2 (a few times).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from workplan_tui.model.records import Activity
+from workplan_tui.model.text import clean
+from workplan_tui.store.history import Mark, history_path_for, mark_of
+from workplan_tui.store.storage import StoreError, write_atomic
+from workplan_tui.store.store import Store, iso, utc_now
+from workplan_tui.sync import state
+from workplan_tui.sync.driver import data_bytes, load_copy
+from workplan_tui.sync.git import NETWORK_TIMEOUT, Git, GitError, find_top, first_line
+from workplan_tui.sync.merge import MergeError, merge
+
+RETRIES = 5  # pushes tried when others keep pushing in between
+DRIVER = "workplan"  # the merge driver's name in .gitattributes and git config
+
+
+class SyncError(Exception):
+    """Sync could not finish (one line); what it did before (a local commit) is said."""
+
+
+class Repo:
+    """The partnership's files inside their git working tree."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        top = find_top(store.path.absolute().parent)
+        if top is None:
+            raise SyncError(
+                f"{store.path}: not in a git repository; clone the partnership's repository "
+                "(git clone URL), or run 'git init' there and add a remote"
+            )
+        self.top = top.resolve()
+        try:
+            self.data = str(store.path.resolve().relative_to(self.top))
+        except ValueError:
+            raise SyncError(f"{store.path}: outside the git working tree {self.top}") from None
+        self.log = str(history_path_for(Path(self.data)))
+        self.git = Git(self.top)
+        if not self.git.ok("var", "GIT_COMMITTER_IDENT"):  # no name configured: say who it is
+            self.git.identity = (store.user, f"{store.os_user}@{socket.gethostname() or 'localhost'}")
+
+    def paths(self) -> list[str]:
+        """What a sync commits: the two files, and what 'sync init' wrote beside them."""
+        extra = [name for name in (".gitattributes", ".gitignore") if (self.top / name).exists()]
+        return [self.data, self.log, *extra]
+
+
+def sync(store: Store, *, retries: int = RETRIES, say: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Share my changes and bring theirs; the report (see ``cli/sync.py``). Raises SyncError."""
+    say = say or (lambda line: None)
+    try:
+        return _sync(Repo(store), retries, say)
+    except GitError as exc:
+        raise SyncError(str(exc)) from None
+    except MergeError as exc:
+        raise SyncError(f"cannot merge their copy: {exc}") from None
+
+
+def _sync(repo: Repo, retries: int, say: Callable[[str], None]) -> dict[str, Any]:
+    git, store = repo.git, repo.store
+    for busy in ("MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD"):
+        if git.rev(busy):
+            raise SyncError(
+                f"a git {busy.split('_')[0].lower().replace('cherry', 'cherry-pick')} is in progress in {repo.top}; "
+                "finish or abort it first (e.g. git merge --abort), then sync again"
+            )
+    branch = git.out("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    if not branch:
+        raise SyncError(f"{repo.top}: no branch is checked out (detached HEAD); check one out, then sync again")
+    remote = git.out("config", f"branch.{branch}.remote", check=False) or "origin"
+    if remote not in git.out("remote").split():
+        raise SyncError(f"{repo.top}: no remote '{remote}' to sync with; add one: git remote add {remote} URL")
+    merge_ref = git.out("config", f"branch.{branch}.merge", check=False) or f"refs/heads/{branch}"
+    tracking = f"refs/remotes/{remote}/{merge_ref.removeprefix('refs/heads/')}"
+    where = f"{remote}/{merge_ref.removeprefix('refs/heads/')}"
+    report: dict[str, Any] = {
+        "file": str(store.path),
+        "remote": where,
+        "committed": [],
+        "merged": None,
+        "pushed": False,
+        "retries": 0,
+        "conflicts": [],
+        "renumbered": [],
+        "warnings": [],
+    }
+    if git.out("config", f"merge.{DRIVER}.driver", check=False) == "":
+        report["warnings"].append(
+            "a plain 'git pull' will not merge the file record by record: run 'workplan sync init'"
+        )
+    with store.lock():
+        committed = _commit_local(repo)
+    if committed:
+        report["committed"].append(committed)
+        say(f"Committed {committed['changes']} change(s): {committed['subject']}")
+    for attempt in range(retries + 1):
+        report["retries"] = attempt
+        upstream = _fetch(repo, remote, merge_ref, tracking, report)
+        with store.lock():
+            committed = _commit_local(repo)
+            if committed:
+                report["committed"].append(committed)
+            merged = _integrate(repo, upstream, where)
+        if merged is not None:
+            report["merged"] = merged
+            report["conflicts"] += merged.get("conflicts", [])
+            report["renumbered"] += merged.get("renumbered", [])
+            say(merged["summary"])
+        head = git.rev("HEAD")
+        if head is None or head == upstream:
+            break
+        if _push(repo, remote, merge_ref, report):
+            report["pushed"] = True
+            break
+        say(f"Someone pushed to {where} meanwhile; merging again")
+    else:
+        raise SyncError(
+            f"others kept pushing to {where}; tried {retries + 1} times. Your changes are committed "
+            "locally; run 'workplan sync' again"
+        )
+    _remember(repo, where)
+    report["at"] = iso(utc_now())
+    report["head"] = git.rev("HEAD")
+    return report
+
+
+# --- 1. commit -------------------------------------------------------------------------------
+
+
+def _commit_local(repo: Repo) -> dict[str, Any] | None:
+    """Commit the partnership's files if they changed (holding the lock); what was committed."""
+    git, store = repo.git, repo.store
+    paths = repo.paths()
+    changed = git.out("status", "--porcelain", "--untracked-files=all", "--", *paths)
+    if not changed:
+        return None
+    try:  # never share what a partner's merge would refuse: the same checks, on the two files
+        log_path = history_path_for(store.path)
+        load_copy(str(store.path), store.path.read_bytes(), _read(log_path))
+    except (MergeError, OSError) as exc:
+        problem = str(exc).removesuffix("; nothing merged")
+        raise SyncError(f"{problem}; fix it (see 'workplan check') before syncing; nothing shared") from None
+    entries = _entries_since(repo, "HEAD")
+    subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])
+    git.run("add", "--", *(p for p in paths if (repo.top / p).exists()))
+    git.run("commit", "--quiet", "-m", subject, *(["-m", body] if body else []), "--", *paths)
+    return {"commit": git.rev("HEAD"), "subject": subject, "changes": len(entries)}
+
+
+def _entries_since(repo: Repo, rev: str) -> list[Activity]:
+    """Log entries newer than what ``rev`` holds of the file (all of them if it has none)."""
+    committed = repo.git.blob(rev, repo.data)
+    mark = Mark()
+    if committed:
+        try:
+            meta = orjson.loads(committed).get("meta", {}).get("1", {})
+            mark = mark_of(meta) if isinstance(meta, dict) else Mark()
+        except (orjson.JSONDecodeError, AttributeError):
+            mark = Mark()
+    try:
+        history = repo.store.history()
+        return history.since(mark) if mark.size else list(history.scan())
+    except StoreError:
+        return []
+
+
+def commit_message(entries: list[Activity], user: str, paths: list[str] | None = None) -> tuple[str, str]:
+    """('alice: T12 progress 40 -> 60; T14 done', one line per change) for a commit."""
+    if not entries:
+        return clean(f"{user}: {', '.join(paths or ['workplan files'])} (no logged change)"), ""
+    by_member: dict[str, list[str]] = {}
+    for entry in entries:
+        by_member.setdefault(entry.member, []).append(describe(entry))
+    parts = [f"{member}: {'; '.join(items)}" for member, items in by_member.items()]
+    subject = clean(" | ".join(parts))
+    if len(subject) > 100:
+        subject = subject[:90].rsplit(";", 1)[0].rstrip() + f" (+{len(entries)} changes)"
+    body = "\n".join(clean(f"{e.at} {e.member}: {describe(e)}") for e in entries[:500])
+    if len(entries) > 500:
+        body += f"\n... and {len(entries) - 500} more"
+    return subject, body if len(entries) > 1 else ""
+
+
+def describe(entry: Activity) -> str:
+    """One change in a few words: 'T12 progress 40 -> 60', 'T14 done', 'new T41', 'P2 vote agree'."""
+    changes = entry.changes
+    if entry.kind == "partnership.create":
+        return "created the partnership"
+    if entry.kind.endswith(".add"):
+        return f"new {entry.record}"
+    if entry.kind.endswith((".rm", ".withdraw")):
+        return f"removed {entry.record}"
+    if entry.kind == "vote" and isinstance(changes.get("vote"), list):
+        return f"{entry.record} vote {_value(changes['vote'][1])}"
+    status = changes.get("status")
+    if isinstance(status, list) and status[1] == "done":
+        return f"{entry.record} done"
+    for name, what in (("note", "note"), ("checkin", "check-in")):
+        if name in changes:
+            return f"{entry.record} {what}" + (f" {_value(changes[name][1])}" if name == "checkin" else "")
+    shown = [f"{k} {_value(v[0])} -> {_value(v[1])}" for k, v in changes.items() if isinstance(v, list) and len(v) == 2]
+    return f"{entry.record} {', '.join(shown[:3]) or entry.kind}"
+
+
+def _value(value: Any) -> str:
+    text = "-" if value is None else value if isinstance(value, str) else orjson.dumps(value).decode()
+    text = clean(text)
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+# --- 2. fetch ------------------------------------------------------------------------------------
+
+
+def _fetch(repo: Repo, remote: str, merge_ref: str, tracking: str, report: dict[str, Any]) -> str | None:
+    """Fetch the upstream branch; its commit, or None when the remote has no such branch yet."""
+    done = repo.git.run(
+        "fetch", "--quiet", "--no-tags", remote, f"+{merge_ref}:{tracking}", timeout=NETWORK_TIMEOUT, check=False
+    )
+    if done.returncode != 0:
+        message = first_line(done.stderr)
+        if "couldn't find remote ref" in message:
+            return None
+        kept = "committed locally" if report["committed"] else "kept"
+        raise SyncError(
+            f"cannot reach {remote} ({message}); your changes are {kept} and will be shared at the next sync"
+        )
+    return repo.git.rev(tracking)
+
+
+# --- 3. merge ----------------------------------------------------------------------------------
+
+
+def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] | None:
+    """Bring ``upstream`` into HEAD (holding the lock): what was merged, or None if nothing."""
+    git = repo.git
+    head = git.rev("HEAD")
+    if upstream is None or upstream == head:
+        return None
+    if head is not None and git.ok("merge-base", "--is-ancestor", upstream, head):
+        return None
+    if head is None or git.ok("merge-base", "--is-ancestor", head, upstream):
+        data, log = git.blob(upstream, repo.data), git.blob(upstream, repo.log)
+        if data is None:
+            raise SyncError(f"{where} has no {repo.data}; nothing merged")
+        load_copy("theirs", data, log)  # what comes from a remote is checked before it is used
+        _move_to(repo, head, upstream, data, log or b"")
+        return {"kind": "fast-forward", "from": where, "changes": -1, "summary": f"Brought in {where}"}
+    bases = git.out("merge-base", head, upstream, check=False)
+    if not bases:
+        raise SyncError(f"this clone and {where} share no history (two different repositories?); nothing merged")
+    base = bases.split()[0]
+    copies = []
+    for name, rev in (("base", base), ("ours", head), ("theirs", upstream)):
+        data = git.blob(rev, repo.data)
+        if data is None:
+            if name == "ours":
+                raise SyncError(f"{repo.data} is not committed here; nothing merged")
+            raise SyncError(f"{WHERE[name].format(where=where)} has no {repo.data}; nothing merged")
+        copies.append(load_copy(name, data, git.blob(rev, repo.log)))
+    result = merge(*copies, user=repo.store.user, os_user=repo.store.os_user)
+    data, log = data_bytes(result), result.log_bytes
+    tree = _merged_tree(repo, base, head, upstream, data, log)
+    summary = f"Merged {where}: {result.from_theirs} change(s) from their copy"
+    if result.conflicts:
+        summary += f", {len(result.conflicts)} conflict(s) ({', '.join(result.conflicts)}; see 'workplan conflicts')"
+    renumbered = [f"{r.table}:{r.old}->{r.new}" for r in result.renumbered]
+    if result.renumbered:
+        summary += f", renumbered {len(renumbered)} record(s) both sides had added"
+    message = f"Merge {where} (workplan sync)\n\n{summary}"
+    commit = git.out("commit-tree", tree, "-p", head, "-p", upstream, "-m", message)
+    _move_to(repo, head, commit, data, log)
+    return {
+        "kind": "merge",
+        "from": where,
+        "commit": commit,
+        "changes": result.from_theirs,
+        "conflicts": result.conflicts,
+        "renumbered": renumbered,
+        "summary": summary,
+    }
+
+
+WHERE = {"base": "the common version", "theirs": "{where}"}
+
+
+def _merged_tree(repo: Repo, base: str, head: str, upstream: str, data: bytes, log: bytes) -> str:
+    """The merge commit's tree: git's own three-way merge of every other file (in a temporary
+    index), with the partnership's two files as workplan merged them."""
+    git = repo.git
+    git_dir = Path(git.out("rev-parse", "--absolute-git-dir"))
+    index = git_dir / f"workplan-merge-index.{os.getpid()}"
+    env = {"GIT_INDEX_FILE": str(index)}
+    try:
+        git.run("read-tree", "-i", "-m", "--aggressive", base, head, upstream, env=env)
+        for path, payload in ((repo.data, data), (repo.log, log)):
+            blob = git.hash_object(payload, write=True)
+            git.run("update-index", "--add", "--cacheinfo", f"{_mode(git, head, path)},{blob},{path}", env=env)
+        unmerged = sorted({line.split("\t", 1)[-1] for line in git.out("ls-files", "-u", env=env).splitlines()})
+        if unmerged:
+            raise SyncError(
+                f"git cannot merge {', '.join(unmerged[:3])} (other files of the repository); "
+                "nothing merged: merge those with git, then sync again"
+            )
+        return git.out("write-tree", env=env)
+    finally:
+        try:
+            index.unlink()
+        except OSError:
+            pass
+
+
+def _mode(git: Git, rev: str, path: str) -> str:
+    listed = git.out("ls-tree", rev, "--", path, check=False)
+    return listed.split()[0] if listed else "100644"
+
+
+def _move_to(repo: Repo, head: str | None, target: str, data: bytes, log: bytes) -> None:
+    """Make ``target`` the checked-out commit: the two files replaced as every workplan write
+    replaces them (log first, then the data file: the commit point), then git moves the branch
+    and updates any other file (``reset --keep`` leaves files already as ``target`` has them)."""
+    git = repo.git
+    store_path = repo.store.path
+    log_path = history_path_for(store_path)
+    what = "the merge"
+    if _read(log_path) != log:
+        write_atomic(log_path, log, what=what)
+    if _read(store_path) != data:
+        write_atomic(store_path, data, what=what)
+    for path, payload in ((repo.data, data), (repo.log, log)):
+        blob = git.hash_object(payload, write=True)
+        git.run("update-index", "--add", "--cacheinfo", f"{_mode(git, target, path)},{blob},{path}")
+    if head is None:
+        git.run("update-ref", "HEAD", target)
+        git.run("reset", "--quiet", "--keep", target)
+        return
+    done = git.run("reset", "--quiet", "--keep", target, check=False)
+    if done.returncode != 0:
+        raise SyncError(f"git could not update the other files to the merge ({first_line(done.stderr)})")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+# --- 4. push -----------------------------------------------------------------------------------
+
+
+def _push(repo: Repo, remote: str, merge_ref: str, report: dict[str, Any]) -> bool:
+    """Push HEAD; False when someone pushed in between (then fetch and merge again)."""
+    done = repo.git.run("push", "--porcelain", remote, f"HEAD:{merge_ref}", timeout=NETWORK_TIMEOUT, check=False)
+    if done.returncode == 0:
+        return True
+    text = (done.stdout + done.stderr).decode("utf-8", "replace")
+    if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text or "[remote rejected]" in text:
+        if "[remote rejected]" in text and "cannot lock ref" not in text:
+            reason = first_line(done.stderr)
+            raise SyncError(f"{remote} refused the push ({reason}); your changes are committed locally")
+        return False
+    raise SyncError(
+        f"cannot push to {remote} ({first_line(done.stderr)}); your changes are committed locally "
+        "and will be shared at the next sync"
+    )
+
+
+def _remember(repo: Repo, where: str) -> None:
+    try:
+        mark = repo.store.history().mark
+    except StoreError:
+        return
+    state.write(repo.store.path, {"at": iso(utc_now()), "last": mark.last, "bytes": mark.size, "remote": where})
+
+
+# --- sync init ----------------------------------------------------------------------------------
+
+
+def driver_command() -> str:
+    """How git should run workplan's merge driver: this installation's ``workplan`` script."""
+    script = Path(sys.executable).with_name("workplan")
+    if script.is_file() and os.access(script, os.X_OK):
+        program = shlex.quote(str(script))
+    else:
+        program = f"{shlex.quote(sys.executable)} -m workplan_tui"
+    return f"{program} merge-file %O %A %B %P"
+
+
+def init(store: Store) -> dict[str, Any]:
+    """Register workplan as the merge driver of the file and its log: .gitattributes lines (to
+    commit), git config (this clone only), .gitignore lines for the lock and temporary files."""
+    repo = Repo(store)
+    lines = [f"/{path} merge={DRIVER}" for path in (repo.data, repo.log)]
+    added = _add_lines(repo.top / ".gitattributes", lines)
+    folder = str(Path(repo.data).parent)
+    prefix = "" if folder == "." else f"{folder}/"
+    name = Path(repo.data).name
+    ignored = [f"/{prefix}.{name}.lock", f"/{prefix}.{name}.presence/", f"/{prefix}.*.tmp"]
+    ignored_added = _add_lines(repo.top / ".gitignore", ignored)
+    command = driver_command()
+    repo.git.run("config", f"merge.{DRIVER}.name", "workplan: merge partnership files record by record")
+    repo.git.run("config", f"merge.{DRIVER}.driver", command)
+    return {
+        "file": str(store.path),
+        "repository": str(repo.top),
+        "gitattributes": lines,
+        "gitattributes_added": added,
+        "gitignore_added": ignored_added,
+        "driver": command,
+    }
+
+
+def _add_lines(path: Path, lines: list[str]) -> list[str]:
+    try:
+        text = path.read_text() if path.exists() else ""
+    except OSError as exc:
+        raise SyncError(f"{path}: cannot read it ({exc.strerror})") from None
+    have = set(text.splitlines())
+    missing = [line for line in lines if line not in have]
+    if missing:
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        try:
+            path.write_text(text + prefix + "\n".join(missing) + "\n")
+        except OSError as exc:
+            raise SyncError(f"{path}: cannot write it ({exc.strerror})") from None
+    return missing
+
+
+def parse_interval(text: str) -> float:
+    """'5m', '30s', '2h', '90' (seconds) as seconds; ValueError for anything else or under 10 s."""
+    raw = text.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units else (raw, "s")
+    if not number.isascii() or not number.isdigit():
+        raise ValueError(f"{text!r} is not an interval (e.g. 30s, 5m, 1h)")
+    seconds = int(number) * units[unit]
+    if seconds < 10:
+        raise ValueError(f"{text!r} is too short; sync at most every 10 seconds")
+    return float(seconds)
