@@ -12,7 +12,7 @@ CANDIDATES = [
     "x" * 10_001, "alice", "bad handle!", "PARKS", "2026-12-15", "2026-12", "2026-11-28T09:30:00Z", "todo",
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
     ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
-    "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101,
+    "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101, "1:1", "25%", "USD", "usd", "1:0", "0.25",
 ]  # fmt: skip
 
 

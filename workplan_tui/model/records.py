@@ -8,7 +8,16 @@ from typing import Any
 SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py)
 
 STAGES = ("forming", "storming", "norming", "performing")
-CONTRIBUTION_KINDS = ("staff", "facilities", "equipment", "cash", "supplies", "volunteers")
+CONTRIBUTION_KINDS = (
+    "staff",
+    "facilities",
+    "equipment",
+    "cash",
+    "supplies",
+    "volunteers",
+    "services",
+    "maintenance",
+)
 ROLES = ("lead", "member")
 PLAN_STATUSES = ("draft", "proposed", "active", "completed", "archived")
 # The statuses an archived plan may return to when reopened (it remembers which it left).
@@ -21,7 +30,7 @@ SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 # Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
-PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A"}
+PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A", "grants": "G"}
 
 
 def label(table: str, doc_id: int) -> str:
@@ -69,6 +78,7 @@ _NOUN = {
     "norms": "norm",
     "votes": "vote",
     "activity": "activity",
+    "grants": "grant",
 }
 
 
@@ -108,15 +118,17 @@ class Record:
 
 
 class Partnership(Record):
-    """The partnership itself (meta record 1): name, purpose, stage."""
+    """The partnership itself (meta record 1): name, purpose, stage, and the currency its
+    amounts are in (an ISO 4217 code such as USD; None when not set)."""
 
-    __slots__ = ("name", "purpose", "stage", "schema_version", "rev")
+    __slots__ = ("name", "purpose", "stage", "schema_version", "rev", "currency")
 
     name: str
     purpose: str
     stage: str
     schema_version: int
     rev: int
+    currency: str | None
 
     def __init__(
         self,
@@ -125,32 +137,130 @@ class Partnership(Record):
         stage: str = "forming",
         schema_version: int = SCHEMA_VERSION,
         rev: int = 1,
+        currency: str | None = None,
     ) -> None:
         self.name = name
         self.purpose = purpose
         self.stage = stage
         self.schema_version = schema_version
         self.rev = rev
+        self.currency = currency
+
+
+class Delivery(Record):
+    """Part of a pledge delivered: its value (hours too, for in-kind), the day, who recorded it."""
+
+    __slots__ = ("amount", "on", "by", "at", "note", "hours")
+
+    amount: float
+    on: str
+    by: str
+    at: str
+    note: str
+    hours: float | None
+
+    def __init__(
+        self,
+        amount: float,
+        on: str,
+        by: str,
+        at: str,
+        note: str = "",
+        hours: float | None = None,
+    ) -> None:
+        self.amount = amount
+        self.on = on
+        self.by = by
+        self.at = at
+        self.note = note
+        self.hours = hours
 
 
 class Contribution(Record):
-    """What a partner puts in: kind, description, amount (currency or hours)."""
+    """What a partner pledges: kind, description and its value: an amount in the partnership's
+    currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
+    counts towards, if any; and what has been delivered of it."""
 
-    __slots__ = ("kind", "description", "amount")
+    __slots__ = ("kind", "description", "amount", "hours", "rate", "grant", "deliveries")
 
     kind: str
     description: str
     amount: float | None
+    hours: float | None
+    rate: float | None
+    grant: int | None
+    deliveries: list[Delivery]
 
     def __init__(
         self,
         kind: str,
         description: str,
         amount: float | None = None,
+        hours: float | None = None,
+        rate: float | None = None,
+        grant: int | None = None,
+        deliveries: list[Delivery] | None = None,
     ) -> None:
         self.kind = kind
         self.description = description
         self.amount = amount
+        self.hours = hours
+        self.rate = rate
+        self.grant = grant
+        self.deliveries = [] if deliveries is None else deliveries
+
+    @property
+    def value(self) -> float | None:
+        """What the pledge is worth: its amount, else hours x rate, else None (not valued)."""
+        if self.amount is not None:
+            return self.amount
+        if self.hours is not None and self.rate is not None:
+            return self.hours * self.rate
+        return None
+
+    @property
+    def delivered(self) -> float:
+        """The value delivered so far."""
+        return sum(d.amount for d in self.deliveries)
+
+
+class Grant(Record):
+    """Money one partner gives another, and the match the recipient must bring (``1:1``, ``25%``)."""
+
+    __slots__ = ("id", "name", "funder", "recipient", "amount", "match", "created_at", "rev")
+
+    id: int
+    name: str
+    funder: str
+    recipient: str
+    amount: float
+    match: str
+    created_at: str
+    rev: int
+
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        funder: str,
+        recipient: str,
+        amount: float,
+        match: str = "0%",
+        created_at: str = "",
+        rev: int = 1,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.funder = funder
+        self.recipient = recipient
+        self.amount = amount
+        self.match = match
+        self.created_at = created_at
+        self.rev = rev
+
+    @property
+    def label(self) -> str:
+        return label("grants", self.id)
 
 
 class Partner(Record):
@@ -504,7 +614,7 @@ class Activity(Record):
 class Workplan(Record):
     """Everything one partnership file holds, as read at one moment."""
 
-    __slots__ = ("partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
+    __slots__ = ("partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants")
 
     partnership: Partnership
     partners: dict[str, Partner]
@@ -514,6 +624,7 @@ class Workplan(Record):
     votes: list[Vote]
     outcomes: dict[int, Outcome]
     tasks: dict[int, Task]
+    grants: dict[int, Grant]
 
     def __init__(
         self,
@@ -525,6 +636,7 @@ class Workplan(Record):
         votes: list[Vote] | None = None,
         outcomes: dict[int, Outcome] | None = None,
         tasks: dict[int, Task] | None = None,
+        grants: dict[int, Grant] | None = None,
     ) -> None:
         self.partnership = partnership
         self.partners = {} if partners is None else partners
@@ -534,6 +646,7 @@ class Workplan(Record):
         self.votes = [] if votes is None else votes
         self.outcomes = {} if outcomes is None else outcomes
         self.tasks = {} if tasks is None else tasks
+        self.grants = {} if grants is None else grants
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

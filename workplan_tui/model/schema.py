@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from workplan_tui.model.money import CURRENCY, match_problem
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     ID_KEY,
@@ -29,6 +30,8 @@ from workplan_tui.model.records import (
     TASK_STATUSES,
     CheckIn,
     Contribution,
+    Delivery,
+    Grant,
     Member,
     Norm,
     Outcome,
@@ -43,7 +46,8 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.text import clean
 
-TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks")
+# "grants" came after schema 2 was published: a file without it has no grants (older files stay readable).
+TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants")
 # Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
 LEGACY_TABLES = (*TABLES, "activity")
 # Patterns end with \Z, not $: "$" also matches before a final newline ("bob\n").
@@ -147,6 +151,12 @@ def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]
     return optional
 
 
+def _currency(value: Any) -> str | None:
+    if not isinstance(value, str) or not CURRENCY.match(value):
+        return f"must be a three-letter currency code such as USD (found {value!r:.40})"
+    return None
+
+
 def _date(value: Any) -> str | None:
     if not isinstance(value, str) or not _DATE.match(value):
         return f"must be a date YYYY-MM-DD (found {value!r:.40})"
@@ -247,11 +257,25 @@ _LONG = _text(LONG_TEXT)
 _REV = _id
 _CHECKIN = _object({"value": (_number, True), "by": (_handle, True), "at": (_timestamp, True), "note": (_LONG, False)})
 _UPDATE = _object({"by": (_handle, True), "at": (_timestamp, True), "text": (_LONG, True)})
+_DELIVERY = _object(
+    {
+        "amount": (_number, True),
+        "on": (_date, True),
+        "by": (_handle, True),
+        "at": (_timestamp, True),
+        "note": (_LONG, False),
+        "hours": (_optional(_number), False),
+    }
+)
 _CONTRIBUTION = _object(
     {
         "kind": (_choice(CONTRIBUTION_KINDS), True),
         "description": (_SHORT, True),
         "amount": (_optional(_number), False),
+        "hours": (_optional(_number), False),
+        "rate": (_optional(_number), False),
+        "grant": (_optional(_id), False),
+        "deliveries": (_list_of(_DELIVERY, 10_000), False),
     }
 )
 
@@ -266,6 +290,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "history": (_history, False),
         "digest": (_digest, False),
         "retired_ids": (_retired_ids, False),
+        "currency": (_optional(_currency), False),
     },
     "partners": {
         "code": (_code, True),
@@ -329,6 +354,15 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "updated_at": (_timestamp, False),
         "rev": (_REV, False),
     },
+    "grants": {
+        "name": (_NAME, True),
+        "funder": (_code, True),
+        "recipient": (_code, True),
+        "amount": (_number, True),
+        "match": (match_problem, True),
+        "created_at": (_timestamp, False),
+        "rev": (_REV, False),
+    },
     "activity": {
         "at": (_timestamp, True),
         "member": (_text(64), True),
@@ -378,6 +412,7 @@ FAST: dict[str, dict[str, str]] = {
         "history": "CHECK(v) is None",
         "digest": "CHECK(v) is None",
         "retired_ids": "CHECK(v) is None",
+        "currency": "CHECK(v) is None",
     },
     "partners": {
         "code": _C,
@@ -423,6 +458,15 @@ FAST: dict[str, dict[str, str]] = {
         "updates": _LIST,
         "created_at": _TS,
         "updated_at": _TS,
+        "rev": _ID,
+    },
+    "grants": {
+        "name": _NONEMPTY.format(n=_S),
+        "funder": _C,
+        "recipient": _C,
+        "amount": _NUM,
+        "match": "CHECK(v) is None",
+        "created_at": _TS,
         "rev": _ID,
     },
     "activity": {
@@ -590,6 +634,20 @@ def _check_references(data: Mapping[str, Any]) -> list[Problem]:
         outcome = task.get("outcome")
         if outcome is not None and str(outcome) not in tables["outcomes"]:
             problems.append(Problem(_where("tasks", key, task), f"outcome O{outcome} does not exist"))
+    grants = tables["grants"]
+    for key, grant in grants.items():
+        for role in ("funder", "recipient"):
+            if grant[role] not in codes:
+                problems.append(Problem(_where("grants", key, grant), f"{role} partner {grant[role]!r} does not exist"))
+    for key, partner in tables["partners"].items():
+        for number, contribution in enumerate(partner.get("contributions", ()), 1):
+            grant_id = contribution.get("grant")
+            if grant_id is not None and str(grant_id) not in grants:
+                problems.append(
+                    Problem(
+                        _where("partners", key, partner), f"contribution {number}: grant G{grant_id} does not exist"
+                    )
+                )
     return problems
 
 
@@ -603,6 +661,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
             stage=meta.get("stage", "forming"),
             schema_version=meta["schema_version"],
             rev=meta.get("rev", 1),
+            currency=meta.get("currency"),
         )
     )
     for key, r in data.get("partners", {}).items():
@@ -610,9 +669,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
             id=int(key),
             code=r["code"],
             name=r["name"],
-            contributions=[
-                Contribution(c["kind"], c["description"], c.get("amount")) for c in r.get("contributions", ())
-            ],
+            contributions=[contribution_from_raw(c) for c in r.get("contributions", ())],
             interests_short=r.get("interests_short", ""),
             interests_long=r.get("interests_long", ""),
             rev=r.get("rev", 1),
@@ -646,7 +703,39 @@ def build(data: Mapping[str, Any]) -> Workplan:
     tasks = workplan.tasks
     for key, r in data.get("tasks", {}).items():
         tasks[int(key)] = task_from_raw(key, r)
+    for key, r in data.get("grants", {}).items():
+        workplan.grants[int(key)] = grant_from_raw(key, r)
     return workplan
+
+
+def contribution_from_raw(c: Mapping[str, Any]) -> Contribution:
+    """One contribution of a partner record (already checked) as a Contribution."""
+    return Contribution(
+        c["kind"],
+        c["description"],
+        c.get("amount"),
+        c.get("hours"),
+        c.get("rate"),
+        c.get("grant"),
+        [
+            Delivery(d["amount"], d["on"], d["by"], d["at"], d.get("note", ""), d.get("hours"))
+            for d in c.get("deliveries", ())
+        ],
+    )
+
+
+def grant_from_raw(key: str, r: Mapping[str, Any]) -> Grant:
+    """One grant record (already checked) as a Grant."""
+    return Grant(
+        int(key),
+        r["name"],
+        r["funder"],
+        r["recipient"],
+        r["amount"],
+        r["match"],
+        r.get("created_at", ""),
+        r.get("rev", 1),
+    )
 
 
 def plan_from_raw(key: str, r: Mapping[str, Any]) -> Plan:
