@@ -38,6 +38,9 @@ from workplan_tui.store.store import Store
 # loading subcommands"): a command loads its own group, not every other one.
 LAZY_COMMANDS = {
     "currency": ("resources", "currency_cmd"),
+    "export": ("exchange", "export_cmd"),
+    "import": ("exchange", "import_cmd"),
+    "report": ("exchange", "report_cmd"),
     "grant": ("resources", "grant"),
     "member": ("partners", "member"),
     "norm": ("norms", "norm"),

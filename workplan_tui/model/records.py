@@ -121,7 +121,7 @@ class Partnership(Record):
     """The partnership itself (meta record 1): name, purpose, stage, and the currency its
     amounts are in (an ISO 4217 code such as USD; None when not set)."""
 
-    __slots__ = ("name", "purpose", "stage", "schema_version", "rev", "currency")
+    __slots__ = ("name", "purpose", "stage", "schema_version", "rev", "currency", "created_at")
 
     name: str
     purpose: str
@@ -129,6 +129,7 @@ class Partnership(Record):
     schema_version: int
     rev: int
     currency: str | None
+    created_at: str
 
     def __init__(
         self,
@@ -138,6 +139,7 @@ class Partnership(Record):
         schema_version: int = SCHEMA_VERSION,
         rev: int = 1,
         currency: str | None = None,
+        created_at: str = "",
     ) -> None:
         self.name = name
         self.purpose = purpose
@@ -145,6 +147,7 @@ class Partnership(Record):
         self.schema_version = schema_version
         self.rev = rev
         self.currency = currency
+        self.created_at = created_at
 
 
 class Delivery(Record):

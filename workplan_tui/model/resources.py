@@ -65,7 +65,7 @@ def as_number(value: float) -> float:
 
 def _num(value: float) -> float:
     """A sum for scripts: rounded to cents, whole numbers as integers."""
-    rounded = round(value, 2)
+    rounded = round(float(value), 2)
     return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 

@@ -662,6 +662,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
             schema_version=meta["schema_version"],
             rev=meta.get("rev", 1),
             currency=meta.get("currency"),
+            created_at=meta["created_at"] if isinstance(meta.get("created_at"), str) else "",
         )
     )
     for key, r in data.get("partners", {}).items():

@@ -1007,6 +1007,29 @@ def remove_grant(store: Store, grant_id: int, *, expected_rev: int | None = None
         return export("grants", grant_id, removed)
 
 
+# --- import -------------------------------------------------------------------------------------
+
+
+def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> Any:
+    """Bring spreadsheet rows (``model.importing.Row``) into a plan in one change: every row is
+    checked against the freshest data and nothing is written unless all are good
+    (``importing.ImportProblems`` lists each bad row). New tasks are logged as added, changed
+    ones as ``task.import`` (each undoable on its own). Returns ``importing.Planned`` with the
+    new tasks' ids."""
+    from workplan_tui.model import importing
+
+    with store.transaction() as tx:
+        tx.require_member()
+        planned = importing.plan_import(tx.workplan(), plan_id, rows, today=today)
+        if planned.problems:
+            raise importing.ImportProblems(planned.problems)
+        for added in planned.added:
+            added.id = tx.insert("tasks", dict(added.fields))
+        for updated in planned.updated:
+            tx.update("tasks", updated.id, updated.changes, kind="task.import")
+        return planned
+
+
 # --- undo ---------------------------------------------------------------------------------------
 
 _PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans", "G": "grants"}
