@@ -28,8 +28,8 @@ from workplan_tui.model import dates
 from workplan_tui.model.records import parse_label
 from workplan_tui.model.text import clean
 
-REPORT_DAYS = 7
-SHOWN_PROBLEMS = 200  # bad rows listed at most (a file of the wrong kind would list every row)  # a report's default period: the week since the last weekly meeting
+REPORT_DAYS = 7  # a report's default period: the week since the last weekly meeting
+SHOWN_PROBLEMS = 200  # bad rows listed at most (a file of the wrong kind would list every row)
 
 
 def _plan_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -129,7 +129,9 @@ EXPORT_FORMATS = ("json", "csv", "ics")
     "--table",
     type=click.Choice(["tasks", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants"]),
     default=None,
-    help="The table a CSV export holds (required with --format csv).",
+    metavar="TABLE",
+    help="The table a CSV export holds (required with --format csv): tasks, outcomes, checkins, votes, "
+    "activity, contributions, deliveries or grants.",
 )
 @click.option(
     "--owner",
@@ -222,7 +224,7 @@ def export_cmd(
 @click.option(
     "--map",
     "mapping",
-    metavar="HEADER=FIELD,...",
+    metavar="HEADER=FIELD",
     default=None,
     help='Which column is which field when the headers do not say it, e.g. "Task=title,Lead=owner".',
 )
@@ -242,7 +244,7 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     \b
     Examples:
       workplan import tasks.csv --plan P2 --dry-run
-      workplan import plan.csv --plan P2 --map "Task=title,Lead=owner,Deadline=due"
+      workplan import plan.csv --plan P2 --map "Task=title,Lead=owner,By=due"
     """
     from workplan_tui.exchange import csv_import
     from workplan_tui.model import importing

@@ -85,7 +85,7 @@ def partner_add(
 
     \b
     Examples:
-      workplan partner add PARKS --name Parks --contribution 'staff:gardeners:$9,000'
+      workplan partner add PARKS --name Parks --contribution 'staff:gardeners:$9k'
       workplan partner add GARDEN --name 'Green Thumbs' \\
         --contribution 'volunteers:Saturday crew:200h @ $25'
     """
@@ -264,8 +264,8 @@ def partner_pledge(
 
     \b
     Examples:
-      workplan partner pledge FOODBANK cash 'Match for the grant' '$10,000' --match G1
-      workplan partner pledge GARDEN volunteers 'Saturday crew' '800h @ $25' --match G1
+      workplan partner pledge FOODBANK cash 'Grant match' '$10,000' --match G1
+      workplan partner pledge GARDEN volunteers 'Crew' '800h @ $25' --match G1
     """
     try:
         worth = parse_value(value, env.read().partnership.currency)

@@ -65,11 +65,11 @@ def grant_add(env: Env, funder: str, recipient: str, amount: str, match: str, na
     """Add a grant that one partner (FUNDER) gives another (RECIPIENT).
 
     AMOUNT is typed as people write money ($30,000, 30k). Contributions count towards its match
-    when they name it ('workplan partner pledge ... --match G1').
+    when they name it (workplan partner pledge with --match G1).
 
     \b
     Example:
-      workplan grant add PARKS FOODBANK '$30,000' --match 1:1 --name 'Cold storage'
+      workplan grant add PARKS FOODBANK '$30,000' --match 1:1 --name Storage
     """
     record = actions.add_grant(env.store, funder, recipient, _amount(env, amount), _match(match), name)
     workplan = env.read()
