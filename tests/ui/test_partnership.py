@@ -14,12 +14,12 @@ from workplan_tui.store.storage import locked
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
+from workplan_tui.ui.partners import PartnersScreen
 from workplan_tui.ui.partnership import (
     ActivityScreen,
     BuyInScreen,
     NormsScreen,
     OutcomesScreen,
-    PartnersScreen,
     PeopleScreen,
 )
 
