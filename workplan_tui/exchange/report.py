@@ -9,8 +9,12 @@ partnership's.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import contract, resources, rules
@@ -266,3 +270,48 @@ def as_json(report: Report) -> dict[str, Any]:
             {**contract.of("norms", n.norm), "in_force": n.in_force, "waiting_for": n.waiting} for n in report.norms
         ],
     }
+
+
+# --- the board's "Meeting report" ------------------------------------------------------------------
+
+
+def write_beside(store: Store, text: str, today: date) -> Path:
+    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``), where the
+    other members find it; when that folder is not writable for me, in my current folder. A report
+    of the same day is replaced (it is the same meeting's, brought up to date); one another member
+    wrote and I cannot replace gets my handle in its name. Returns where it went; OSError when
+    nowhere would take it."""
+    name = f"{store.path.stem}-report-{today.isoformat()}"
+    folders = [store.path.parent, Path.cwd()]
+    problem: OSError | None = None
+    for folder in dict.fromkeys(folders):
+        for candidate in (folder / f"{name}.md", folder / f"{name}-{store.user}.md"):
+            if candidate.exists() and not os.access(candidate, os.W_OK):
+                continue
+            try:
+                _write_atomic(candidate, text.encode("utf-8"))
+            except OSError as exc:
+                problem = exc
+                break  # this folder will not take it: try the next
+            return candidate
+    raise problem or PermissionError(f"cannot write {name}.md beside {store.path} or here")
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` whole (a temporary file in the same folder, renamed)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
