@@ -250,13 +250,13 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     from workplan_tui.model import importing
     from workplan_tui.store import actions
 
+    workplan = env.read()
+    if plan_id not in workplan.plans:
+        fail(f"no plan P{plan_id}; see 'workplan plan list'")
     try:
         sheet = csv_import.read(file, mapping)
     except csv_import.SheetError as exc:
         fail(str(exc))
-    workplan = env.read()
-    if plan_id not in workplan.plans:
-        fail(f"no plan P{plan_id}; see 'workplan plan list'")
     planned = importing.plan_import(workplan, plan_id, sheet.rows, today=env.today())
     if planned.problems:
         _bad_rows(file, planned.problems)
