@@ -10,7 +10,17 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["workplan_tui.model.schema", "workplan_tui.store.actions", "workplan_tui.store.sample", "workplan_tui.cli.main"],
+    [
+        "workplan_tui.model.schema",
+        "workplan_tui.store.actions",
+        "workplan_tui.store.sample",
+        "workplan_tui.cli.main",
+        "workplan_tui.cli.exchange",
+        "workplan_tui.cli.resources",
+        "workplan_tui.exchange.markdown",
+        "workplan_tui.exchange.csv_import",
+        "workplan_tui.exchange.ics",
+    ],
 )
 def test_module_does_not_import_textual(module: str) -> None:
     code = f"import sys, {module}; bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; print(bad)"

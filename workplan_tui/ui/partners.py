@@ -167,7 +167,7 @@ class PartnersScreen(ListScreen):
         else:
             figures = f"{self.money(c.delivered)}, not valued" if c.deliveries else "not valued"
         grant = f"G{c.grant}" if c.grant is not None else ""
-        room = max(8, self._room() - 2 - 1 - 11 - 1 - 18 - 1 - 3 - 1 - BAR - 5)
+        room = max(8, self._room() - 2 - 1 - 11 - 1 - 1 - 18 - 1 - 3 - 1 - BAR - 5)
         head = f"{number:>2} {c.kind:<11} {pad(c.description, room)} {fit(figures, 18):>18} {fit(grant, 3):<3} "
         percent = c.delivered / c.value * 100 if c.value else None
         return Content.assemble(head, bar(percent))
