@@ -113,18 +113,17 @@ def _resource_lines(s: Summary, cols: int) -> list[str]:
             lines.append(f"   {bar(total.percent)} {total.percent:3.0f}% delivered")
     for line in s.match:
         labels = ", ".join(g.label for g in line.grants)
+        short = f" · {money(line.shortfall, currency)} still to pledge" if line.shortfall > 0 else ""
         lines.append(
             wrap(
                 f"Match for {clean(line.recipient)} ({labels}): {money(line.required, currency)} required · "
-                f"{money(line.total.pledged, currency)} pledged · {money(line.total.delivered, currency)} delivered",
+                f"{money(line.total.pledged, currency)} pledged · {money(line.total.delivered, currency)} delivered"
+                f"{short}",
                 cols,
             )
         )
         if line.delivered_percent is not None:
-            short = f" · {money(line.shortfall, currency)} still to pledge" if line.shortfall > 0 else ""
-            lines.append(
-                f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% of the match delivered{short}"
-            )
+            lines.append(f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% delivered")
     return lines
 
 
