@@ -139,3 +139,21 @@ async def test_the_palette_writes_the_meeting_report_and_says_where(wp: Path) ->
         assert "## Resources and match" in written.read_text()
         notices = [str(n.message) for n in pilot.app._notifications]
         assert f"Meeting report written to {written}" in notices
+
+
+async def test_stored_markup_in_pledges_and_grants_shows_literally(wp: Path) -> None:
+    store = make_store(wp)
+    nasty = "[@click=app.quit]Open[/] \x1b[2J $x"
+    actions.add_grant(store, "PARKS", "FOOD", 100, "1:1", "Budget [/b] review")
+    actions.pledge(store, "FOOD", ("cash", nasty, 50, None, None, 1))
+    async with app_for(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("P", "j")
+        screen = pilot.app.screen
+        assert isinstance(screen, PartnersScreen)
+        assert "[@click=app.quit]" in detail(screen) and "\x1b" not in detail(screen)
+        await pilot.press("j", "j", "j")
+        assert detail(screen).startswith("G1 Budget [/b] review")
+        assert "FOOD #1 cash: [@click=app.quit]Open[/] ␛[2J $x ($50)" not in detail(screen)  # no currency set
+        assert "FOOD #1 cash: [@click=app.quit]Open[/] ␛[2J $x (50)" in detail(screen)
+        await pilot.press("down")
+        assert pilot.app.is_running
