@@ -57,11 +57,16 @@ def build(path: Path) -> None:
         "we grow, rescue and deliver it together.",
     )
     alice = as_("alice")
+    actions.set_currency(alice, "USD")
     actions.add_partner(
         alice,
         "PARKS",
         "City Parks & Recreation Department",
-        [("staff", "Two gardeners, 10 h/week", 18000), ("facilities", "Greenhouse at Lincoln Park", None)],
+        [
+            ("staff", "Two gardeners, 10 h/week", 18000),
+            ("facilities", "Greenhouse at Lincoln Park", None),
+            ("maintenance", "Mowing and upkeep of the garden sites", 4000),
+        ],
         "Use park land for community benefit this season",
         "A permanent urban-agriculture programme",
     )
@@ -69,10 +74,7 @@ def build(path: Path) -> None:
         alice,
         "FOODBANK",
         "Eastside Community Food Bank",
-        [
-            ("cash", "Grant match from the county hunger fund", 25000),
-            ("volunteers", "Saturday distribution crew", None),
-        ],
+        [],
         "Fresh produce for weekly distribution",
         "Fewer families relying on emergency boxes",
     )
@@ -80,7 +82,11 @@ def build(path: Path) -> None:
         alice,
         "SCHOOLS",
         "Riverside School District",
-        [("facilities", "School yards at three elementaries", None), ("staff", "Science teacher time", 6000)],
+        [
+            ("facilities", "School yards at three elementaries", None),
+            ("staff", "Science teacher time", 6000),
+            ("maintenance", "Custodial care of the garden beds", None, 120, 30),
+        ],
         "Outdoor science lessons",
         "Healthier school meals sourced locally",
     )
@@ -88,10 +94,22 @@ def build(path: Path) -> None:
         alice,
         "GARDEN",
         "Green Thumbs Volunteer Garden Group",
-        [("volunteers", "40 volunteer gardeners", None), ("equipment", "Tools, tillers and irrigation kit", 3500)],
+        [
+            ("volunteers", "40 volunteer gardeners", None, 1200, 25),
+            ("equipment", "Tools, tillers and irrigation kit", 3500),
+            ("supplies", "Seeds, seedlings and compost", 1200),
+        ],
         "Space and water for members' plots",
         "A garden within walking distance of every home",
     )
+    # The city's grant to the food bank, matched one to one in cash, volunteer hours and services.
+    actions.add_grant(alice, "PARKS", "FOODBANK", 30000, "1:1", "Cold storage and winter meal boxes")
+    for pledged in (
+        ("cash", "Match from the county hunger fund", 10000, None, None, 1),
+        ("volunteers", "Saturday distribution crew", None, 600, 25, 1),
+        ("services", "Refrigerated truck and driver", 5000, None, None, 1),
+    ):
+        actions.pledge(alice, "FOODBANK", pledged)
     people = [
         ("alice", "Alice Moreno", "PARKS", "lead"),
         ("dan", "Dan Okafor", "PARKS", "member"),
@@ -150,6 +168,14 @@ def build(path: Path) -> None:
         actions.set_status(as_(pilot_tasks[task_id - 1][1]), task_id, "done")
     clock.at(50)
     actions.move_plan(bob, 1, "complete")
+    clock.at(48)
+    for who, code, number, amount, on, note in (
+        ("bob", "FOODBANK", "1", "$3,000", -75, "First transfer from the county fund"),
+        ("fatima", "FOODBANK", "2", "120h", -50, "Summer pilot Saturdays"),
+        ("grace", "GARDEN", "equipment", "$3,500", -80, ""),
+        ("alice", "PARKS", "staff", "$6,000", -50, "Gardeners, May to July"),
+    ):
+        actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
 
     # P2: the active plan, with full buy-in.
     clock.at(90)
@@ -271,6 +297,15 @@ def build(path: Path) -> None:
     for i, (title, owner, due, outcome) in enumerate(winter_tasks):
         clock.at(14 - i * 0.5)
         actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome)
+    clock.at(2.5)
+    for who, code, number, amount, on, note in (
+        ("bob", "FOODBANK", "1", "$3,000", -10, "Second transfer"),
+        ("fatima", "FOODBANK", "2", "120h", -4, "Harvest Saturdays"),
+        ("alice", "PARKS", "staff", "$3,000", -20, "Gardeners, August"),
+        ("grace", "GARDEN", "volunteers", "300h", -7, "Bed building weekends"),
+    ):
+        actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
+
     clock.at(2)
     first_winter = first_garden + len(garden_tasks)
     actions.set_progress(as_("fatima"), first_winter + 1, "40")

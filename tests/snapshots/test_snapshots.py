@@ -121,3 +121,9 @@ SCREENS = {
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_partnership_screens(snap_compare, sample: Path, screen: str, size: tuple[int, int]) -> None:
     assert snap_compare(app(sample), terminal_size=size, run_before=keys(*SCREENS[screen]))
+
+
+@pytest.mark.parametrize(("keys_pressed", "what"), [(("P", "j"), "recipient"), (("P", "j", "j", "j", "j"), "grant")])
+def test_partners_match_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
+    """The food bank, recipient of the city's grant (its pledges and the match report by kind), and the grant."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))

@@ -71,6 +71,21 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("norm edit", ["norm", "edit", "N1", "We say so a day ahead if we miss a meeting."], "alice"),
     ("norm withdraw", ["norm", "withdraw", "N1"], "alice"),
     ("task rm", ["task", "rm", "T3"], "alice"),
+    # resources (issue 13)
+    ("currency", ["currency", "usd"], "alice"),
+    ("currency", ["currency"], "bob"),
+    ("grant add", ["grant", "add", "PARKS", "food", "$5,000", "--match", "1:1", "--name", "Soil"], "alice"),
+    ("partner pledge", ["partner", "pledge", "FOOD", "cash", "Match", "$2,500", "--match", "G1"], "alice"),
+    ("partner pledge", ["partner", "pledge", "FOOD", "volunteers", "Crew", "100h @ $25", "--match", "G1"], "bob"),
+    ("partner deliver", ["partner", "deliver", "FOOD", "1", "$1,000", "--note", "first"], "bob"),
+    ("partner deliver", ["partner", "deliver", "FOOD", "volunteers", "20h", "--on", "yesterday"], "bob"),
+    ("grant add", ["grant", "add", "FOOD", "PARKS", "2k", "--match", "25%"], "alice"),
+    ("grant edit", ["grant", "edit", "G2", "--amount", "3k"], "alice"),
+    ("grant rm", ["grant", "rm", "G2"], "alice"),
+    ("grant list", ["grant", "list"], "alice"),
+    ("report", ["report", "--since", "2020-01-01"], "alice"),
+    ("report", ["report", "--plan", "P1"], "alice"),
+    ("export", ["export"], "alice"),
     ("status", ["status", "--since", "2020-01-01"], "bob"),
     ("conflicts", ["conflicts"], "alice"),
 ]
@@ -115,6 +130,12 @@ def test_every_json_output_follows_the_contract(run, tmp_path: Path) -> None:
     outputs["init"] = [json.loads(run("init", "--name", "New", "--json", path=new).stdout)]
     demo = tmp_path / "demo.json"
     outputs["demo"] = [json.loads(run("demo", "--out", str(demo), "--json", path=demo).stdout)]
+    sheet = tmp_path / "tasks.csv"
+    sheet.write_text("Task,Lead,Deadline,% complete\nOrder mulch,bob,2026-12-24,20%\nBuild beds,,,\n")
+    for dry in (["--dry-run"], []):
+        result = run("import", str(sheet), "--plan", "P1", "--map", "Deadline=due", *dry, "--json")
+        assert result.exit_code == 0, result.output
+        outputs.setdefault("import", []).append(json.loads(result.stdout))
     assert sorted(outputs) == sorted(set(COMMANDS) - VALIDATED_IN_TEST_SYNC)  # every command ran
     for name, printed in outputs.items():
         for value in printed:

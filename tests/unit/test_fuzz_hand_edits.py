@@ -41,7 +41,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXED_NOW, log_of, make_store, seed
 from workplan_tui.cli.main import cli
-from workplan_tui.model import dates, overview, rules, schema
+from workplan_tui.exchange import csv_export, ics, markdown
+from workplan_tui.exchange import report as meeting_report
+from workplan_tui.model import dates, importing, overview, resources, rules, schema
 from workplan_tui.model.records import (
     PLAN_STATUSES,
     POSITIONS,
@@ -90,6 +92,14 @@ def template() -> bytes:
     folder = Path(tempfile.mkdtemp(prefix="workplan-fuzz-seed-"))
     try:
         path = seed(folder / FILE_NAME)
+        # Resources (issue 13), set up by bob so that alice's last change stays LAST_LOG below:
+        # a currency, a grant, a valued and an in-kind pledge towards it, a delivery.
+        bob = make_store(path, "bob")
+        actions.set_currency(bob, "USD")
+        actions.add_grant(bob, "PARKS", "FOOD", 5000, "1:1", "Soil")
+        actions.pledge(bob, "FOOD", ("cash", "Match", 2500, None, None, 1))
+        actions.pledge(bob, "FOOD", ("volunteers", "Crew", None, 100, 25, 1))
+        actions.deliver(bob, "FOOD", "1", "$500", on="2026-11-20", note="first")
         data = json.loads(path.read_bytes())
         meta = data["meta"]["1"]
         meta["schema_version"] = 1
@@ -529,6 +539,7 @@ HANDLES = ["alice", "bob", "carol", "dave", "x.y-z", "_", Repeated("a" * 32)]
 TIMESTAMPS = [d for d in DATE_LIKE if "T" in d]
 # Values to try in a field: each field gets those its schema check accepts (sound but at the edges).
 CANDIDATES: list[Json] = [None, True, False, [], {}, "Beds", "A longer title with words", *NUMBERS]
+CANDIDATES += ["USD", "EUR", "usd", "1:1", "1:2", "25%", "0%", "100:0.001", "1:0", "0.25"]  # currencies, match rates
 CANDIDATES += [*HOSTILE_TEXT, *DATE_LIKE, *WORDS, *HANDLES]
 
 
@@ -547,11 +558,33 @@ def _update() -> st.SearchStrategy[Json]:
     )
 
 
-def _contribution() -> st.SearchStrategy[Json]:
-    """A partner contribution, sound but with edge values."""
+def _delivery() -> st.SearchStrategy[Json]:
+    """What was delivered of a pledge, sound but with edge values."""
     return st.fixed_dictionaries(
-        {"kind": st.sampled_from(["staff", "cash", "supplies"]), "description": st.sampled_from(HOSTILE_TEXT)},
-        optional={"amount": st.none() | st.sampled_from(NUMBERS)},
+        {
+            "amount": st.sampled_from(NUMBERS),
+            "on": st.sampled_from([d for d in DATE_LIKE if "T" not in d]),
+            "by": st.sampled_from(HANDLES),
+            "at": st.sampled_from(TIMESTAMPS),
+        },
+        optional={"note": st.sampled_from(HOSTILE_TEXT), "hours": st.none() | st.sampled_from(NUMBERS)},
+    )
+
+
+def _contribution() -> st.SearchStrategy[Json]:
+    """A partner contribution, sound but with edge values: valued, in kind, not valued; towards a grant."""
+    return st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["staff", "cash", "supplies", "services", "maintenance"]),
+            "description": st.sampled_from(HOSTILE_TEXT),
+        },
+        optional={
+            "amount": st.none() | st.sampled_from(NUMBERS),
+            "hours": st.none() | st.sampled_from(NUMBERS),
+            "rate": st.none() | st.sampled_from(NUMBERS),
+            "grant": st.none() | st.sampled_from([1, 1, 2, 999_999_999]),
+            "deliveries": st.lists(_delivery(), max_size=2),
+        },
     )
 
 
@@ -560,6 +593,7 @@ LIST_FIELDS: dict[str, Callable[[], st.SearchStrategy[Json]]] = {
     "checkins": _checkin,
     "updates": _update,
     "contributions": _contribution,
+    "deliveries": _delivery,
 }
 
 
@@ -806,6 +840,22 @@ ALWAYS = [
     ["partner", "list", "--json"],
     ["norm", "list"],
     ["norm", "list", "--json"],
+    # issue 13: resources, the meeting report, the JSON export (CSV and ICS go to files: EXPORTS)
+    ["grant", "list"],
+    ["grant", "list", "--json"],
+    ["currency"],
+    ["report"],
+    ["report", "--json", "--since", "2000-01-01"],
+    ["export", "--json"],
+]
+# Exports whose formats end lines with CR LF (RFC 4180, RFC 5545): written to a file outside the folder.
+EXPORTS = [
+    ["export", "--format", "csv", "--table", "tasks"],
+    ["export", "--format", "csv", "--table", "contributions"],
+    ["export", "--format", "csv", "--table", "deliveries"],
+    ["export", "--format", "csv", "--table", "grants"],
+    ["export", "--format", "ics"],
+    ["export", "--format", "ics", "--owner", "bob"],
 ]
 NAMED = [
     ["task", "show", "T1"],
@@ -850,7 +900,19 @@ WRITES = [
     ["norm", "withdraw", "N1"],
     ["plan", "archive", "P1"],
     ["plan", "reopen", "P1"],
+    # resources (issue 13); each removal undone again
+    ["partner", "deliver", "FOOD", "1", "$5", "--note", "more"],
+    ["partner", "deliver", "FOOD", "volunteers", "4h"],
+    ["partner", "pledge", "FOOD", "supplies", "Seeds", "20h @ 5", "--match", "G1"],
+    ["undo"],
+    ["grant", "add", "PARKS", "FOOD", "1k", "--match", "25%"],
+    ["grant", "edit", "G1", "--match", "1:2", "--amount", "6k"],
+    ["currency", "EUR"],
+    ["grant", "rm", "G2"],
+    ["undo"],
+    ["partner", "edit", "FOOD", "--contribution", "cash:Match:$2,500:G1"],
 ]
+IMPORT = "title,notes\r\nImported from a sheet,=1+1\r\n"  # title only: rows this cannot refuse on a sound file
 
 
 def run(path: Path, args: list[str]) -> Result:
@@ -995,6 +1057,26 @@ def exercise_model(workplan: Workplan, path: Path) -> None:
         for plan in workplan.plans.values():
             rules.plan_progress(workplan.outcomes_of(plan.id), workplan.tasks_of(plan.id))
             workplan.current_votes(plan.id)
+        # Resources, the meeting report and the exports (issue 13): everything they show is clean.
+        sharing = resources.cost_sharing(workplan)
+        assert sharing.total.unvalued <= sharing.total.count
+        for line in resources.match_report(workplan):
+            assert line.shortfall >= 0 and 0 <= (line.delivered_percent or 0) <= 100
+        json.dumps(resources.resources_json(workplan))
+        made = meeting_report.build(Store(path, user=USER), today=today, now=now, since=today - timedelta(days=7))
+        text = markdown.render(made)
+        assert not UNSAFE.search(text.replace("\n", "")), text
+        json.dumps(meeting_report.as_json(made))
+        calendar = ics.export(workplan, today=today).decode()
+        assert not UNSAFE.search(calendar.replace("\r\n", "")), calendar
+    for table in csv_export.TABLES:
+        cells = csv_export.export(Store(path, user=USER), table).decode("utf-8-sig")
+        assert not UNSAFE.search(cells.replace("\r\n", "").replace("\n", "")), (table, cells)
+    rows = [importing.Row(2, {"title": "A sheet's task", "owner": "bob", "due": "fri"}, {})]
+    try:
+        importing.plan_import(workplan, 1, rows, today=TODAY)
+    except rules.RuleError:
+        pass
     for entry in Store(path, user=USER).history().scan():
         shown = [stamp(entry.at), clean(entry.record), clean(entry.kind), clean(entry.member)]
         shown += [short(value) for pair in entry.changes.values() for value in pair]
@@ -1037,6 +1119,22 @@ STORE_ACTIONS: list[tuple[str, StoreAction]] = [
     ("undo of withdraw_norm", lambda s: actions.undo(s)),
     ("archive P1", lambda s: actions.move_plan(s, 1, "archive")),
     ("reopen P1", lambda s: actions.reopen_plan(s, 1)),
+    # resources and the import (issue 13)
+    ("set_currency", lambda s: actions.set_currency(s, "GBP")),
+    ("deliver FOOD 1", lambda s: actions.deliver(s, "FOOD", "1", "£5", on="2026-11-27")),
+    ("undo of deliver", lambda s: actions.undo(s)),
+    ("pledge FOOD", lambda s: actions.pledge(s, "FOOD", ("services", "Truck", None, 10, 30, 1))),
+    ("add_grant", lambda s: actions.add_grant(s, "FOOD", "PARKS", 100, "25%")),
+    ("edit_grant G1", lambda s: actions.edit_grant(s, 1, amount=7000, match="1:1")),
+    ("remove_grant G2", lambda s: actions.remove_grant(s, 2)),
+    ("undo of remove_grant", lambda s: actions.undo(s)),
+    ("edit_partner FOOD pledges", lambda s: actions.edit_partner(s, "FOOD", contributions=[("cash", "Match", 3000)])),
+    (
+        "import_tasks P1",
+        lambda s: actions.import_tasks(
+            s, 1, [importing.Row(2, {"title": "From a sheet", "due": "2026-12-01"}, {})], today=TODAY
+        ),
+    ),
 ]
 # What an action may refuse with: the CLI turns exactly these into one line.
 REFUSALS = (StoreError, rules.RuleError, dates.DateError, schema.SchemaError)
@@ -1183,6 +1281,18 @@ def test_every_command_on_a_hand_edited_file(hand_edit: HandEdit) -> None:
                 assert result.exit_code == 0, f"workplan {' '.join(args)} failed on a sound file: {result.stderr!r}"
         if workplan is not None:
             exercise_model(workplan, path)
+        with tempfile.TemporaryDirectory(prefix="workplan-fuzz-out-") as out:
+            for args in EXPORTS:
+                result = run(path, [*args, "-o", str(Path(out) / "export")])
+                assert_clear(args, result)
+                if workplan is not None and "--owner" not in args:  # bob may have been edited away
+                    assert result.exit_code == 0, f"workplan {' '.join(args)} failed on a sound file: {result.stderr!r}"
+            sheet = Path(out) / "sheet.csv"
+            sheet.write_text(IMPORT)
+            for args in (["import", str(sheet), "--plan", "P1", "--dry-run"], ["import", str(sheet), "--plan", "P1"]):
+                assert_clear(args, run(path, args))
+                if workplan is None:
+                    assert path.read_bytes() == payload, "an import wrote over an unsound file"
         for args in WRITES:
             assert_clear(args, run(path, args))
             if workplan is None:

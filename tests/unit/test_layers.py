@@ -16,6 +16,11 @@ import pytest
         "workplan_tui.store.sample",
         "workplan_tui.cli.main",
         "workplan_tui.cli.serve",
+        "workplan_tui.cli.exchange",
+        "workplan_tui.cli.resources",
+        "workplan_tui.exchange.markdown",
+        "workplan_tui.exchange.csv_import",
+        "workplan_tui.exchange.ics",
     ],
 )
 def test_module_does_not_import_textual(module: str) -> None:

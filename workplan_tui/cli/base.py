@@ -98,7 +98,14 @@ def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
 
 # --- shell completion ---------------------------------------------------------------------------
 
-_NAMED = {"tasks": "title", "plans": "title", "outcomes": "name", "norms": "text", "conflicts": "summary"}
+_NAMED = {
+    "tasks": "title",
+    "plans": "title",
+    "outcomes": "name",
+    "norms": "text",
+    "conflicts": "summary",
+    "grants": "name",
+}
 
 
 def _file_for_completion(ctx: click.Context) -> Workplan | None:
@@ -152,6 +159,23 @@ def complete_partners(ctx: click.Context, param: click.Parameter, incomplete: st
     partners = workplan.partners.values() if workplan else []
     typed = incomplete.lower()
     return [CompletionItem(p.code, help=short(clean(p.name), 50)) for p in partners if p.code.lower().startswith(typed)]
+
+
+def complete_contributions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of a partner's contributions by number, each with its kind and description
+    (the partner is the command's CODE argument)."""
+    from click.shell_completion import CompletionItem
+
+    workplan = _file_for_completion(ctx)
+    code = str(ctx.params.get("code") or "").lower()
+    partner = next((p for p in workplan.partners.values() if p.code.lower() == code), None) if workplan else None
+    if partner is None:
+        return []
+    return [
+        CompletionItem(str(n), help=short(clean(f"{c.kind}: {c.description}"), 60))
+        for n, c in enumerate(partner.contributions, 1)
+        if str(n).startswith(incomplete)
+    ]
 
 
 def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

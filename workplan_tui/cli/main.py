@@ -37,6 +37,11 @@ from workplan_tui.store.store import Store
 # Command groups live in their own modules, imported only when named (click's "lazily
 # loading subcommands"): a command loads its own group, not every other one.
 LAZY_COMMANDS = {
+    "currency": ("resources", "currency_cmd"),
+    "export": ("exchange", "export_cmd"),
+    "import": ("exchange", "import_cmd"),
+    "report": ("exchange", "report_cmd"),
+    "grant": ("resources", "grant"),
     "member": ("partners", "member"),
     "norm": ("norms", "norm"),
     "outcome": ("outcomes", "outcome"),
@@ -299,6 +304,7 @@ def check(env: Env, as_json: bool) -> None:
             "plans": len(workplan.plans),
             "outcomes": len(workplan.outcomes),
             "tasks": len(workplan.tasks),
+            "grants": len(workplan.grants),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
     if as_json:

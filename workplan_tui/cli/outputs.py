@@ -34,8 +34,180 @@ def _with(base: str, **extra: Any) -> dict[str, Any]:
 
 _OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"})
 _TASK_LIST = {"type": "array", "items": ref("task")}
+_LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
+_NUMBER = {"type": "number"}
+_TALLY = {
+    "type": "object",
+    "required": ["pledged", "delivered", "unvalued", "count"],
+    "properties": {
+        "pledged": _NUMBER,
+        "delivered": _NUMBER,
+        "unvalued": {"type": "integer", "description": "pledges with no value (neither amount nor hours x rate)"},
+        "count": {"type": "integer"},
+    },
+}
+_BY_KIND = {"type": "object", "additionalProperties": ref("tally")}
+_MATCH = {
+    "type": "object",
+    "required": ["recipient", "grants", "required", "pledged", "delivered", "shortfall", "by_kind"],
+    "properties": {
+        "recipient": {"type": "string"},
+        "grants": {"type": "array", "items": {"type": "string", "pattern": "^G[1-9][0-9]*$"}},
+        "required": _NUMBER,
+        "pledged": _NUMBER,
+        "delivered": _NUMBER,
+        "unvalued": {"type": "integer"},
+        "shortfall": _NUMBER,
+        "by_kind": _BY_KIND,
+    },
+}
 
 OUTPUTS: dict[str, Any] = {
+    "tally": _TALLY,
+    "resources": {
+        "type": "object",
+        "required": ["currency", "total", "by_kind", "partners", "match"],
+        "properties": {
+            "currency": {"type": ["string", "null"]},
+            "total": ref("tally"),
+            "by_kind": _BY_KIND,
+            "partners": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        ref("tally"),
+                        {"type": "object", "required": ["code", "by_kind"], "properties": {"by_kind": _BY_KIND}},
+                    ]
+                },
+            },
+            "match": {"type": "array", "items": _MATCH, "description": "the match report, one item per recipient"},
+        },
+    },
+    "grant_match": _with(
+        "grant",
+        required=_NUMBER,
+        pledged=_NUMBER,
+        delivered=_NUMBER,
+        by_kind=_BY_KIND,
+    ),
+    "report": {
+        "type": "object",
+        "required": [
+            "partnership",
+            "date",
+            "since",
+            "plan",
+            "decisions",
+            "outcomes",
+            "done",
+            "needs_attention",
+            "behind",
+            "resources",
+            "grants",
+            "norms",
+        ],
+        "properties": {
+            "partnership": ref("partnership"),
+            "date": {"type": "string", "format": "date"},
+            "since": {"type": "string", "format": "date"},
+            "plan": {"anyOf": [{"type": "string", "pattern": "^P[1-9][0-9]*$"}, {"type": "null"}]},
+            "decisions": {"type": "array", "items": _with("plan", buy_in=ref("buy_in"))},
+            "outcomes": {
+                "type": "array",
+                "items": _with(
+                    "outcome",
+                    progress=_NUMBER,
+                    value_at_since=_NUMBER,
+                    change=_NUMBER,
+                    checkins_since={"type": "integer"},
+                ),
+            },
+            "done": _TASK_LIST,
+            "needs_attention": {
+                "type": "object",
+                "required": ["overdue", "blocked", "stale"],
+                "properties": {"overdue": _TASK_LIST, "blocked": _TASK_LIST, "stale": _TASK_LIST},
+            },
+            "behind": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["member", "partner", "open", "overdue", "blocked", "stale"],
+                    "properties": {
+                        "member": {"type": "string"},
+                        "partner": {"type": "string"},
+                        "open": {"type": "integer"},
+                        "overdue": _LABELS["T"],
+                        "blocked": _LABELS["T"],
+                        "stale": _LABELS["T"],
+                        "last_change": {"type": ["string", "null"]},
+                    },
+                },
+            },
+            "resources": ref("resources"),
+            "grants": array_of("grant_match"),
+            "norms": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
+        },
+    },
+    "export": {
+        "type": "object",
+        "required": ["partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants"],
+        "properties": {
+            "partnership": ref("partnership"),
+            "partners": array_of("partner"),
+            "members": array_of("member"),
+            "norms": array_of("norm"),
+            "plans": array_of("plan"),
+            "votes": array_of("vote"),
+            "outcomes": array_of("outcome"),
+            "tasks": _TASK_LIST,
+            "grants": array_of("grant"),
+            "activity": array_of("activity"),
+        },
+    },
+    "import": {
+        "type": "object",
+        "required": ["plan", "dry_run", "columns", "ignored_columns", "added", "updated", "unchanged"],
+        "properties": {
+            "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
+            "dry_run": {"type": "boolean"},
+            "columns": {"type": "object", "additionalProperties": {"type": "string"}},
+            "ignored_columns": {"type": "array", "items": {"type": "string"}},
+            "added": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["row", "id", "title"],
+                    "properties": {
+                        "row": {"type": "integer"},
+                        "id": {"anyOf": [{"type": "string", "pattern": "^T[1-9][0-9]*$"}, {"type": "null"}]},
+                        "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
+                        "outcome": {"anyOf": [{"type": "string", "pattern": "^O[1-9][0-9]*$"}, {"type": "null"}]},
+                    },
+                },
+            },
+            "updated": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["row", "id", "changes"],
+                    "properties": {
+                        "row": {"type": "integer"},
+                        "id": {"type": "string", "pattern": "^T[1-9][0-9]*$"},
+                        "changes": {
+                            "type": "object",
+                            "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2},
+                        },
+                    },
+                },
+            },
+            "unchanged": {
+                "type": "array",
+                "items": {"type": "object", "required": ["row", "id"]},
+            },
+        },
+    },
+    "buy_in": _BUY_IN,
     "plan_figures": _with(
         "plan",
         progress={"type": "number"},
@@ -49,9 +221,20 @@ OUTPUTS: dict[str, Any] = {
     ),
     "status": {
         "type": "object",
-        "required": ["partnership", "date", "member", "mine", "plans", "due_this_week", "changed", "needs_attention"],
+        "required": [
+            "partnership",
+            "date",
+            "member",
+            "mine",
+            "plans",
+            "due_this_week",
+            "changed",
+            "needs_attention",
+            "resources",
+        ],
         "properties": {
             "partnership": ref("partnership"),
+            "resources": ref("resources"),
             "date": {"type": "string", "format": "date"},
             "member": {"type": "string"},
             "mine": {
@@ -249,6 +432,16 @@ COMMANDS: dict[str, Any] = {
     "merge-file": ref("merge_file"),
     "conflicts": array_of("conflict"),
     "resolve": _with("conflict", chosen={"enum": [1, 2]}, value={}),
+    "currency": ref("partnership"),
+    "partner pledge": ref("partner"),
+    "partner deliver": ref("partner"),
+    "grant add": ref("grant"),
+    "grant edit": ref("grant"),
+    "grant rm": _with("grant", **_REMOVED),
+    "grant list": array_of("grant_match"),
+    "report": ref("report"),
+    "export": ref("export"),
+    "import": ref("import"),
 }
 
 

@@ -12,16 +12,21 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    complete_contributions,
+    complete_ids,
     complete_members,
     complete_partners,
     emit,
+    fail,
+    ident,
     json_option,
     need_changes,
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract
-from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES
+from workplan_tui.model import contract, dates, resources
+from workplan_tui.model.money import MoneyError, parse_value, value_text
+from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, label
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -33,21 +38,27 @@ def partner() -> None:
     """Partner organisations and what they contribute."""
 
 
+def _currency(ctx: click.Context) -> str | None:
+    """The partnership's currency (amounts may be typed with its symbol), read from the file."""
+    env = ctx.find_object(Env)
+    return env.read().partnership.currency if env is not None else None
+
+
 def _contribution(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Any]:
     result = []
+    currency = _currency(ctx) if values else None
     for value in values:
-        kind, _, rest = value.partition(":")
-        description, _, amount = rest.partition(":")
-        if kind not in CONTRIBUTION_KINDS or not description.strip():
-            raise click.BadParameter(
-                f"{value!r}: use KIND:DESCRIPTION[:AMOUNT], KIND one of {', '.join(CONTRIBUTION_KINDS)}"
-            )
         try:
-            number = float(amount.replace(",", "")) if amount.strip() else None
-        except ValueError:
-            raise click.BadParameter(f"{value!r}: amount {amount!r} is not a number") from None
-        result.append((kind, description, number))
+            result.append(resources.parse_pledge(value, currency))
+        except resources.PledgeError as exc:
+            raise click.BadParameter(f"{value!r}: {exc}") from None
     return result
+
+
+_PLEDGE_HELP = (
+    "KIND:DESCRIPTION[:VALUE[:GRANT]]: VALUE is money ($18,000, 1.5k) or hours at a rate (200h @ $25); "
+    "GRANT is the grant whose match it counts towards (G1)."
+)
 
 
 @partner.command("add")
@@ -58,7 +69,7 @@ def _contribution(ctx: click.Context, param: click.Parameter, values: tuple[str,
     "contributions",
     multiple=True,
     callback=_contribution,
-    help="KIND:DESCRIPTION[:AMOUNT], e.g. staff:'2 gardeners':12000. Repeatable.",
+    help=_PLEDGE_HELP + " Repeatable.",
 )
 @click.option("--short-term", default="", help="The partner's short-term interests.")
 @click.option("--long-term", default="", help="The partner's long-term interests.")
@@ -73,8 +84,10 @@ def partner_add(
     repeat it for more.
 
     \b
-    Example:
-      workplan partner add PARKS --name Parks --contribution staff:gardeners:9000
+    Examples:
+      workplan partner add PARKS --name Parks --contribution 'staff:gardeners:$9k'
+      workplan partner add GARDEN --name 'Green Thumbs' \\
+        --contribution 'volunteers:Saturday crew:200h @ $25'
     """
     record = actions.add_partner(env.store, code, name, contributions, short_term, long_term)
     emit(record, as_json, f"Added partner {clean(code)}: {clean(name)}")
@@ -106,6 +119,7 @@ def partner_list(env: Env, as_json: bool) -> None:
         return
     if not workplan.partners:
         click.echo("No partners yet: workplan partner add CODE --name NAME")
+    currency = workplan.partnership.currency
     for p in workplan.partners.values():
         members = [m.handle for m in workplan.members.values() if m.partner == p.code]
         click.echo(
@@ -113,9 +127,28 @@ def partner_list(env: Env, as_json: bool) -> None:
                 f"{clean(p.code)}  {clean(p.name)}  ({len(members)} members: {clean(', '.join(members)) or '-'})"
             )
         )
-        for c in p.contributions:
-            amount = f"  {render.number(c.amount)}" if c.amount is not None else ""
-            click.echo(render.wrap(f"    {c.kind:<11} {clean(c.description)}{amount}"))
+        if p.contributions:
+            share = resources.total(resources.by_kind(p.contributions).values())
+            click.echo(render.wrap(f"  {render.tally_line(share, currency, 10)}"))
+        for number, c in enumerate(p.contributions, 1):
+            click.echo(render.wrap(contribution_line(number, c, currency)))
+
+
+def contribution_line(number: int, c: Contribution, currency: str | None) -> str:
+    """'  1 cash        Match for G1  $10,000 (G1) · delivered $6,000 (60%)' (cleaned)."""
+    value = value_text(c.amount, c.hours, c.rate, currency)
+    if c.hours is not None and c.rate is not None:
+        value += f" = {render.money(c.value, currency)}"
+    line = f"  {number:>2} {c.kind:<12} {clean(c.description)}  {value or 'not valued'}"
+    if c.grant is not None:
+        line += f" (match for {label('grants', c.grant)})"
+    if c.deliveries:
+        hours = sum(d.hours or 0 for d in c.deliveries)
+        notes = [f"{render.number(hours)} h"] if hours else []
+        if c.value:
+            notes.append(f"{c.delivered / c.value * 100:.0f}%")
+        line += f" · delivered {render.money(c.delivered, currency)}" + (f" ({', '.join(notes)})" if notes else "")
+    return line
 
 
 @partner.command("edit")
@@ -126,7 +159,7 @@ def partner_list(env: Env, as_json: bool) -> None:
     "contributions",
     multiple=True,
     callback=_contribution,
-    help="KIND:DESCRIPTION[:AMOUNT]. Repeatable; the ones given replace the whole list.",
+    help=_PLEDGE_HELP + " Repeatable; the ones given replace the whole list (each keeps its deliveries).",
 )
 @click.option("--no-contributions", is_flag=True, help="Clear the list of contributions.")
 @click.option("--interests-short", "--short-term", "interests_short", default=None, help="Short-term interests.")
@@ -150,8 +183,9 @@ def partner_edit(
     """Change a partner's name, contributions or interests.
 
     Options not given stay as they are. --contribution replaces the whole list with
-    the ones given (repeat it for each); --no-contributions empties it. The code
-    itself cannot change.
+    the ones given (repeat it for each); --no-contributions empties it. A contribution
+    given again (same kind and description, or same kind in the same place) keeps the
+    deliveries recorded against it. The code itself cannot change.
 
     \b
     Example:
@@ -202,6 +236,95 @@ def partner_rm(env: Env, code: str, rev: int | None, as_json: bool) -> None:
         as_json,
         f"Removed partner {clean(record['code'])} ({clean(record['name'])}) ('workplan undo' brings it back)",
     )
+
+
+@partner.command("pledge")
+@click.argument("code", shell_complete=complete_partners)
+@click.argument("kind", type=click.Choice(CONTRIBUTION_KINDS))
+@click.argument("description")
+@click.argument("value", required=False, default="")
+@click.option(
+    "--match",
+    "grant_id",
+    default=None,
+    metavar="G1",
+    callback=lambda ctx, param, value: None if value is None else ident("grants")(ctx, param, value),
+    shell_complete=complete_ids("grants"),
+    help="The grant whose required match this pledge counts towards.",
+)
+@json_option
+@pass_env
+def partner_pledge(
+    env: Env, code: str, kind: str, description: str, value: str, grant_id: int | None, as_json: bool
+) -> None:
+    """Add one contribution to what a partner pledges, keeping the others.
+
+    VALUE is money as people type it ($10,000, 10 000, 1.5k) or, for a contribution in kind,
+    hours at a rate (200h @ $25); leave it out when the pledge is not valued. 'workplan undo'
+    takes the pledge back.
+
+    \b
+    Examples:
+      workplan partner pledge FOODBANK cash 'Grant match' '$10,000' --match G1
+      workplan partner pledge GARDEN volunteers 'Crew' '800h @ $25' --match G1
+    """
+    try:
+        worth = parse_value(value, env.read().partnership.currency)
+    except MoneyError as exc:
+        fail(str(exc))
+    record = actions.pledge(env.store, code, (kind, description, worth.amount, worth.hours, worth.rate, grant_id))
+    added = record["contributions"][-1]
+    text = f"{clean(record['code'])} pledges #{len(record['contributions'])}: {clean(kind)}: {clean(description)}"
+    shown = value_text(added.get("amount"), added.get("hours"), added.get("rate"), _currency_of(env))
+    text += f" ({shown or 'not valued'})" + (f", match for {label('grants', grant_id)}" if grant_id else "")
+    emit(record, as_json, render.wrap(text))
+
+
+def _currency_of(env: Env) -> str | None:
+    return env.read().partnership.currency
+
+
+@partner.command("deliver")
+@click.argument("code", shell_complete=complete_partners)
+@click.argument("contribution", shell_complete=complete_contributions)
+@click.argument("amount")
+@click.option("--on", "day", default="today", show_default=True, metavar="DATE", help="The day it was delivered.")
+@click.option("--note", default="", help="What was delivered, or a reference such as an invoice number.")
+@json_option
+@pass_env
+def partner_deliver(env: Env, code: str, contribution: str, amount: str, day: str, note: str, as_json: bool) -> None:
+    """Record that part of a partner's pledge was delivered.
+
+    CONTRIBUTION is the pledge's number in 'workplan partner list' (or its kind, when the
+    partner has one of that kind). AMOUNT is money ($2,500) or, for a pledge of hours at a
+    rate, hours (40h). Who recorded it and when are kept; 'workplan undo' takes it back.
+
+    \b
+    Examples:
+      workplan partner deliver FOODBANK 1 '$6,000' --note 'Transfer 2026-114'
+      workplan partner deliver GARDEN volunteers 40h --on sat
+    """
+    try:
+        on = dates.parse_past_date(day, today=env.today()).isoformat()
+    except dates.DateError as exc:
+        fail(f"--on: {exc}")
+    record = actions.deliver(env.store, code, contribution, amount, on=on, note=note)
+    currency = _currency_of(env)
+    index = actions.find_contribution(record["contributions"], contribution)
+    c = record["contributions"][index]
+    given = c["deliveries"][-1]
+    pledged = c.get("amount")
+    if pledged is None and c.get("hours") is not None and c.get("rate") is not None:
+        pledged = c["hours"] * c["rate"]
+    delivered = sum(d["amount"] for d in c["deliveries"])
+    of = render.money(pledged, currency) if pledged is not None else "a pledge not valued"
+    text = (
+        f"{clean(record['code'])} #{index + 1} {c['kind']} ({clean(c['description'])}): delivered "
+        f"{render.money(given['amount'], currency)} on {on}; {render.money(delivered, currency)} of {of}"
+    )
+    if pledged:
+        text += f" ({delivered / pledged * 100:.0f}%)"
+    emit(record, as_json, render.wrap(text))
 
 
 @click.group(cls=HelpGroup, context_settings=CONTEXT)

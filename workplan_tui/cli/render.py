@@ -147,3 +147,34 @@ def table(rows: list[list[str]], headers: list[str], flex: int) -> str:
     for row in texts:
         out.append("  ".join(pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
     return "\n".join(fit(line, cols) for line in out)
+
+
+def money(value: float | None, currency: str | None) -> str:
+    """An amount in the partnership's currency: '$10,000', '10,000 CHF', '-' for none."""
+    from workplan_tui.model.money import format_money
+
+    return format_money(value, currency)
+
+
+def tally_line(tally: Any, currency: str | None, cells: int = 20) -> str:
+    """'pledged $30,000 · delivered $14,000 ██████░░░░ 47%' (with '· 2 not valued' when some are not)."""
+    parts = [f"pledged {money(tally.pledged, currency)}", f"delivered {money(tally.delivered, currency)}"]
+    line = " · ".join(parts)
+    if tally.percent is not None:
+        line += f"  {bar(tally.percent, cells)} {tally.percent:3.0f}%"
+    if tally.unvalued:
+        line += f" · {tally.unvalued} not valued"
+    return line
+
+
+def match_line(line: Any, currency: str | None, cells: int = 20) -> str:
+    """'required $30,000 · pledged $30,000 · delivered $14,000 ██████░░░░ 47%' for one recipient's match."""
+    text = (
+        f"required {money(line.required, currency)} · pledged {money(line.total.pledged, currency)} · "
+        f"delivered {money(line.total.delivered, currency)}"
+    )
+    if line.delivered_percent is not None:
+        text += f"  {bar(line.delivered_percent, cells)} {line.delivered_percent:3.0f}%"
+    if line.shortfall > 0:
+        text += f" · {money(line.shortfall, currency)} still to pledge"
+    return text

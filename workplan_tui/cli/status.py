@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from workplan_tui.cli.base import changes_text
-from workplan_tui.cli.render import bar, fit, outcome_line, task_line, width, wrap
-from workplan_tui.model import contract, rules
+from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
+from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
 from workplan_tui.model.records import Activity, Task, Workplan
@@ -40,6 +40,8 @@ class Summary:
         self.due = due_this_week(self.figures)
         self.running = [f for f in self.figures if f.plan.status not in CLOSED]
         self.closed = [f for f in self.figures if f.plan.status in CLOSED]
+        self.sharing = resources.cost_sharing(workplan)
+        self.match = resources.match_report(workplan)
 
 
 def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
@@ -67,6 +69,8 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
         folded = " · ".join(f"{f.plan.label} {clean(f.plan.title)} ({f.plan.status})" for f in s.closed)
         out += ["", wrap(f"Closed: {folded}", cols)]
 
+    out += _resource_lines(s, cols)
+
     out += ["", f"Due this week ({len(s.due)})" if s.due else "Due this week: nothing."]
     for task in s.due[:LIMIT] if len(s.due) > LIMIT + 2 else s.due:
         out.append(task_line(wp, task, format_due(task.due, today=today, dated=True), cols, "•"))
@@ -86,6 +90,41 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
 
     out += ["", *_attention_lines(s, cols)]
     return "\n".join(fit(line, cols) if "\n" not in line else line for line in out)
+
+
+def _resource_lines(s: Summary, cols: int) -> list[str]:
+    """Resources: pledged against delivered for the whole partnership, and each recipient's match."""
+    total = s.sharing.total
+    if not total.count and not s.match:
+        return []
+    currency = s.workplan.partnership.currency
+    lines = [""]
+    if total.count:
+        givers = sum(1 for share in s.sharing.partners if share.total.count)
+        unvalued = f" ({total.unvalued} not valued)" if total.unvalued else ""
+        lines.append(
+            wrap(
+                f"Resources: {money(total.pledged, currency)} pledged by {givers} partner{'s' if givers != 1 else ''}, "
+                f"{money(total.delivered, currency)} delivered{unvalued}",
+                cols,
+            )
+        )
+        if total.percent is not None:
+            lines.append(f"   {bar(total.percent)} {total.percent:3.0f}% delivered")
+    for line in s.match:
+        labels = ", ".join(g.label for g in line.grants)
+        short = f" · {money(line.shortfall, currency)} still to pledge" if line.shortfall > 0 else ""
+        lines.append(
+            wrap(
+                f"Match for {clean(line.recipient)} ({labels}): {money(line.required, currency)} required · "
+                f"{money(line.total.pledged, currency)} pledged · {money(line.total.delivered, currency)} delivered"
+                f"{short}",
+                cols,
+            )
+        )
+        if line.delivered_percent is not None:
+            lines.append(f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% delivered")
+    return lines
 
 
 def _mine_heading(s: Summary) -> str:
@@ -171,7 +210,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
     att = s.attention
     p = wp.partnership
     return {
-        "partnership": {"name": p.name, "purpose": p.purpose, "stage": p.stage},
+        "partnership": {"name": p.name, "purpose": p.purpose, "stage": p.stage, "currency": p.currency},
         "date": s.today.isoformat(),
         "member": s.me,
         "mine": {
@@ -187,6 +226,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "stale": [contract.of("tasks", t) for t in att.stale],
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
         },
+        "resources": resources.resources_json(wp),
     }
 
 

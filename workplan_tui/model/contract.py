@@ -29,6 +29,8 @@ REFERENCES: dict[str, dict[str, str]] = {
     "votes": {"plan": "plans"},
     "activity": {"undoes": "activity"},
 }
+# References inside a record's nested objects: table -> {list field: {field: table referred to}}.
+NESTED_REFERENCES: dict[str, dict[str, dict[str, str]]] = {"partners": {"contributions": {"grant": "grants"}}}
 _KEYED = {"partners": "code", "members": "handle"}  # named by a field, not by an id
 
 
@@ -42,6 +44,7 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
     if table not in _KEYED and table in PREFIX and doc_id is not None:
         out["id"] = label(table, doc_id)
     refs = REFERENCES.get(table, {})
+    nested = NESTED_REFERENCES.get(table, {})
     for name, value in raw.items():
         if name == "id":
             continue
@@ -49,8 +52,24 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
             value = label(refs[name], value)
         elif name == "changes" and table == "activity" and isinstance(value, Mapping):
             value = changes(str(raw.get("record", "")), value)
+        elif name in nested and isinstance(value, list):
+            value = [_labelled(item, nested[name]) for item in value]
         out[name] = _plain(value)
     return out
+
+
+def _labelled(item: Any, refs: Mapping[str, str]) -> Any:
+    """A nested object with its references as labels (a contribution's ``grant``: ``"G1"``)."""
+    if not isinstance(item, Mapping):
+        return item
+    return {k: label(refs[k], v) if k in refs and type(v) is int else v for k, v in item.items()}
+
+
+def _unlabelled(item: Any, refs: Mapping[str, str]) -> Any:
+    """The inverse of ``_labelled``: references as ids again."""
+    if not isinstance(item, Mapping):
+        return item
+    return {k: parse_label(v, refs[k]) if k in refs and isinstance(v, str) else v for k, v in item.items()}
 
 
 _TABLE_OF = {letter: table for table, letter in PREFIX.items()}
@@ -128,6 +147,7 @@ def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
         "name": fields.get("name"),
         "purpose": fields.get("purpose", ""),
         "stage": fields.get("stage", "forming"),
+        "currency": fields.get("currency"),
         "schema_version": fields.get("schema_version"),
     }
 
@@ -136,6 +156,7 @@ def stored(table: str, shown: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
     """The inverse of ``record``: a record in the contract's shape as its id and the fields
     the file holds (references as ids again). Raises ValueError for a label that is not one."""
     refs = REFERENCES.get(table, {})
+    nested = NESTED_REFERENCES.get(table, {})
     doc_id = parse_label(str(shown["id"]), table)
     raw = {}
     for name, value in shown.items():
@@ -143,6 +164,8 @@ def stored(table: str, shown: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
             continue
         if name in refs and isinstance(value, str):
             value = parse_label(value, refs[name])
+        elif name in nested and isinstance(value, list):
+            value = [_unlabelled(item, nested[name]) for item in value]
         raw[name] = value
     return doc_id, raw
 
@@ -200,9 +223,43 @@ def _list(name: str) -> dict[str, Any]:
 
 _DEFS: dict[str, Any] = {
     "partnership": _obj(
-        ["name", "purpose", "stage"], name=_TEXT, purpose=_TEXT, stage=_TEXT, schema_version={"type": "integer"}
+        ["name", "purpose", "stage"],
+        name=_TEXT,
+        purpose=_TEXT,
+        stage=_TEXT,
+        currency=_nullable({"type": "string", "pattern": "^[A-Z]{3}$"}),
+        schema_version={"type": "integer"},
     ),
-    "contribution": _obj(["kind", "description"], kind=_TEXT, description=_TEXT, amount=_nullable(_NUMBER)),
+    "delivery": _obj(
+        ["amount", "on", "by", "at"],
+        amount=_NUMBER,
+        on=_DATE,
+        by=_HANDLE,
+        at=_TIME,
+        note=_TEXT,
+        hours=_nullable(_NUMBER),
+    ),
+    "contribution": _obj(
+        ["kind", "description"],
+        kind=_TEXT,
+        description=_TEXT,
+        amount=_nullable(_NUMBER),
+        hours=_nullable(_NUMBER),
+        rate=_nullable(_NUMBER),
+        grant=_nullable(_LABEL["G"]),
+        deliveries=_list("delivery"),
+    ),
+    "grant": _obj(
+        ["id", "name", "funder", "recipient", "amount", "match"],
+        id=_LABEL["G"],
+        name=_TEXT,
+        funder=_CODE,
+        recipient=_CODE,
+        amount=_NUMBER,
+        match={"type": "string", "description": "match to grant, 1:1 or 1:2, or a share of the grant, 25%"},
+        created_at=_TIME,
+        rev=_REV,
+    ),
     "partner": _obj(
         ["code", "name"],
         code=_CODE,
@@ -303,6 +360,7 @@ TABLE_DEFS = {
     "tasks": "task",
     "activity": "activity",
     "conflicts": "conflict",
+    "grants": "grant",
 }
 
 

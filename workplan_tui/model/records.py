@@ -8,7 +8,16 @@ from typing import Any
 SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py)
 
 STAGES = ("forming", "storming", "norming", "performing")
-CONTRIBUTION_KINDS = ("staff", "facilities", "equipment", "cash", "supplies", "volunteers")
+CONTRIBUTION_KINDS = (
+    "staff",
+    "facilities",
+    "equipment",
+    "cash",
+    "supplies",
+    "volunteers",
+    "services",
+    "maintenance",
+)
 ROLES = ("lead", "member")
 PLAN_STATUSES = ("draft", "proposed", "active", "completed", "archived")
 # The statuses an archived plan may return to when reopened (it remembers which it left).
@@ -21,7 +30,16 @@ SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 # Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
-PREFIX = {"tasks": "T", "plans": "P", "outcomes": "O", "norms": "N", "votes": "V", "activity": "A", "conflicts": "C"}
+PREFIX = {
+    "tasks": "T",
+    "plans": "P",
+    "outcomes": "O",
+    "norms": "N",
+    "votes": "V",
+    "activity": "A",
+    "conflicts": "C",
+    "grants": "G",
+}
 
 
 def label(table: str, doc_id: int) -> str:
@@ -70,6 +88,7 @@ _NOUN = {
     "votes": "vote",
     "activity": "activity",
     "conflicts": "conflict",
+    "grants": "grant",
 }
 
 
@@ -109,15 +128,18 @@ class Record:
 
 
 class Partnership(Record):
-    """The partnership itself (meta record 1): name, purpose, stage."""
+    """The partnership itself (meta record 1): name, purpose, stage, and the currency its
+    amounts are in (an ISO 4217 code such as USD; None when not set)."""
 
-    __slots__ = ("name", "purpose", "stage", "schema_version", "rev")
+    __slots__ = ("name", "purpose", "stage", "schema_version", "rev", "currency", "created_at")
 
     name: str
     purpose: str
     stage: str
     schema_version: int
     rev: int
+    currency: str | None
+    created_at: str
 
     def __init__(
         self,
@@ -126,32 +148,132 @@ class Partnership(Record):
         stage: str = "forming",
         schema_version: int = SCHEMA_VERSION,
         rev: int = 1,
+        currency: str | None = None,
+        created_at: str = "",
     ) -> None:
         self.name = name
         self.purpose = purpose
         self.stage = stage
         self.schema_version = schema_version
         self.rev = rev
+        self.currency = currency
+        self.created_at = created_at
+
+
+class Delivery(Record):
+    """Part of a pledge delivered: its value (hours too, for in-kind), the day, who recorded it."""
+
+    __slots__ = ("amount", "on", "by", "at", "note", "hours")
+
+    amount: float
+    on: str
+    by: str
+    at: str
+    note: str
+    hours: float | None
+
+    def __init__(
+        self,
+        amount: float,
+        on: str,
+        by: str,
+        at: str,
+        note: str = "",
+        hours: float | None = None,
+    ) -> None:
+        self.amount = amount
+        self.on = on
+        self.by = by
+        self.at = at
+        self.note = note
+        self.hours = hours
 
 
 class Contribution(Record):
-    """What a partner puts in: kind, description, amount (currency or hours)."""
+    """What a partner pledges: kind, description and its value: an amount in the partnership's
+    currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
+    counts towards, if any; and what has been delivered of it."""
 
-    __slots__ = ("kind", "description", "amount")
+    __slots__ = ("kind", "description", "amount", "hours", "rate", "grant", "deliveries")
 
     kind: str
     description: str
     amount: float | None
+    hours: float | None
+    rate: float | None
+    grant: int | None
+    deliveries: list[Delivery]
 
     def __init__(
         self,
         kind: str,
         description: str,
         amount: float | None = None,
+        hours: float | None = None,
+        rate: float | None = None,
+        grant: int | None = None,
+        deliveries: list[Delivery] | None = None,
     ) -> None:
         self.kind = kind
         self.description = description
         self.amount = amount
+        self.hours = hours
+        self.rate = rate
+        self.grant = grant
+        self.deliveries = [] if deliveries is None else deliveries
+
+    @property
+    def value(self) -> float | None:
+        """What the pledge is worth: its amount, else hours x rate, else None (not valued)."""
+        if self.amount is not None:
+            return self.amount
+        if self.hours is not None and self.rate is not None:
+            return self.hours * self.rate
+        return None
+
+    @property
+    def delivered(self) -> float:
+        """The value delivered so far."""
+        return sum(d.amount for d in self.deliveries)
+
+
+class Grant(Record):
+    """Money one partner gives another, and the match the recipient must bring (``1:1``, ``25%``)."""
+
+    __slots__ = ("id", "name", "funder", "recipient", "amount", "match", "created_at", "rev")
+
+    id: int
+    name: str
+    funder: str
+    recipient: str
+    amount: float
+    match: str
+    created_at: str
+    rev: int
+
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        funder: str,
+        recipient: str,
+        amount: float,
+        match: str = "0%",
+        created_at: str = "",
+        rev: int = 1,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.funder = funder
+        self.recipient = recipient
+        self.amount = amount
+        self.match = match
+        self.created_at = created_at
+        self.rev = rev
+
+    @property
+    def label(self) -> str:
+        return label("grants", self.id)
 
 
 class Partner(Record):
@@ -571,7 +693,18 @@ class Conflict(Record):
 class Workplan(Record):
     """Everything one partnership file holds, as read at one moment."""
 
-    __slots__ = ("partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "conflicts")
+    __slots__ = (
+        "partnership",
+        "partners",
+        "members",
+        "norms",
+        "plans",
+        "votes",
+        "outcomes",
+        "tasks",
+        "conflicts",
+        "grants",
+    )
 
     partnership: Partnership
     partners: dict[str, Partner]
@@ -581,6 +714,7 @@ class Workplan(Record):
     votes: list[Vote]
     outcomes: dict[int, Outcome]
     tasks: dict[int, Task]
+    grants: dict[int, Grant]
 
     def __init__(
         self,
@@ -593,6 +727,7 @@ class Workplan(Record):
         outcomes: dict[int, Outcome] | None = None,
         tasks: dict[int, Task] | None = None,
         conflicts: dict[int, Conflict] | None = None,
+        grants: dict[int, Grant] | None = None,
     ) -> None:
         self.partnership = partnership
         self.partners = {} if partners is None else partners
@@ -603,6 +738,7 @@ class Workplan(Record):
         self.outcomes = {} if outcomes is None else outcomes
         self.tasks = {} if tasks is None else tasks
         self.conflicts = {} if conflicts is None else conflicts
+        self.grants = {} if grants is None else grants
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

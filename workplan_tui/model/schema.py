@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from workplan_tui.model.money import CURRENCY, match_problem
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     ID_KEY,
@@ -32,6 +33,8 @@ from workplan_tui.model.records import (
     Conflict,
     ConflictSide,
     Contribution,
+    Delivery,
+    Grant,
     Member,
     Norm,
     Outcome,
@@ -46,7 +49,8 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.text import clean
 
-TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "conflicts")
+# "grants" came after schema 2 was published: a file without it has no grants (older files stay readable).
+TABLES = ("meta", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants", "conflicts")
 # The tables a new file starts with: "conflicts" appears only when a merge records one (sync/merge.py).
 CREATED_TABLES = TABLES[1:-1]
 # Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
@@ -179,6 +183,12 @@ def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]
     return optional
 
 
+def _currency(value: Any) -> str | None:
+    if not isinstance(value, str) or not CURRENCY.match(value):
+        return f"must be a three-letter currency code such as USD (found {value!r:.40})"
+    return None
+
+
 def _date(value: Any) -> str | None:
     if not isinstance(value, str) or not _DATE.match(value):
         return f"must be a date YYYY-MM-DD (found {clean(repr(value))[:40]})"
@@ -299,11 +309,25 @@ _LONG = _text(LONG_TEXT)
 _REV = _id
 _CHECKIN = _object({"value": (_number, True), "by": (_handle, True), "at": (_timestamp, True), "note": (_LONG, False)})
 _UPDATE = _object({"by": (_handle, True), "at": (_timestamp, True), "text": (_LONG, True)})
+_DELIVERY = _object(
+    {
+        "amount": (_number, True),
+        "on": (_date, True),
+        "by": (_handle, True),
+        "at": (_timestamp, True),
+        "note": (_LONG, False),
+        "hours": (_optional(_number), False),
+    }
+)
 _CONTRIBUTION = _object(
     {
         "kind": (_choice(CONTRIBUTION_KINDS), True),
         "description": (_SHORT, True),
         "amount": (_optional(_number), False),
+        "hours": (_optional(_number), False),
+        "rate": (_optional(_number), False),
+        "grant": (_optional(_id), False),
+        "deliveries": (_list_of(_DELIVERY, 10_000), False),
     }
 )
 
@@ -320,6 +344,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "history": (_history, False),
         "digest": (_digest, False),
         "retired_ids": (_retired_ids, False),
+        "currency": (_optional(_currency), False),
     },
     "partners": {
         "code": (_code, True),
@@ -396,6 +421,15 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "merged_by": (_text(64), False),
         "rev": (_REV, False),
     },
+    "grants": {
+        "name": (_NAME, True),
+        "funder": (_code, True),
+        "recipient": (_code, True),
+        "amount": (_number, True),
+        "match": (match_problem, True),
+        "created_at": (_timestamp, False),
+        "rev": (_REV, False),
+    },
     "activity": {
         "at": (_timestamp, True),
         "member": (_text(64), True),
@@ -445,6 +479,7 @@ FAST: dict[str, dict[str, str]] = {
         "history": "CHECK(v) is None",
         "digest": "CHECK(v) is None",
         "retired_ids": "CHECK(v) is None",
+        "currency": "CHECK(v) is None",
     },
     "partners": {
         "code": _C,
@@ -501,6 +536,15 @@ FAST: dict[str, dict[str, str]] = {
         "sides": "CHECK(v) is None",
         "at": _TS,
         "merged_by": _STR.format(n=64),
+        "rev": _ID,
+    },
+    "grants": {
+        "name": _NONEMPTY.format(n=_S),
+        "funder": _C,
+        "recipient": _C,
+        "amount": _NUM,
+        "match": "CHECK(v) is None",
+        "created_at": _TS,
         "rev": _ID,
     },
     "activity": {
@@ -668,6 +712,20 @@ def _check_references(data: Mapping[str, Any]) -> list[Problem]:
         outcome = task.get("outcome")
         if outcome is not None and str(outcome) not in tables["outcomes"]:
             problems.append(Problem(_where("tasks", key, task), f"outcome O{outcome} does not exist"))
+    grants = tables["grants"]
+    for key, grant in grants.items():
+        for role in ("funder", "recipient"):
+            if grant[role] not in codes:
+                problems.append(Problem(_where("grants", key, grant), f"{role} partner {grant[role]!r} does not exist"))
+    for key, partner in tables["partners"].items():
+        for number, contribution in enumerate(partner.get("contributions", ()), 1):
+            grant_id = contribution.get("grant")
+            if grant_id is not None and str(grant_id) not in grants:
+                problems.append(
+                    Problem(
+                        _where("partners", key, partner), f"contribution {number}: grant G{grant_id} does not exist"
+                    )
+                )
     return problems
 
 
@@ -681,6 +739,8 @@ def build(data: Mapping[str, Any]) -> Workplan:
             stage=meta.get("stage", "forming"),
             schema_version=meta["schema_version"],
             rev=meta.get("rev", 1),
+            currency=meta.get("currency"),
+            created_at=meta["created_at"] if isinstance(meta.get("created_at"), str) else "",
         )
     )
     for key, r in data.get("partners", {}).items():
@@ -688,9 +748,7 @@ def build(data: Mapping[str, Any]) -> Workplan:
             id=int(key),
             code=r["code"],
             name=r["name"],
-            contributions=[
-                Contribution(c["kind"], c["description"], c.get("amount")) for c in r.get("contributions", ())
-            ],
+            contributions=[contribution_from_raw(c) for c in r.get("contributions", ())],
             interests_short=r.get("interests_short", ""),
             interests_long=r.get("interests_long", ""),
             rev=r.get("rev", 1),
@@ -726,6 +784,8 @@ def build(data: Mapping[str, Any]) -> Workplan:
         tasks[int(key)] = task_from_raw(key, r)
     for key, r in data.get("conflicts", {}).items():
         workplan.conflicts[int(key)] = conflict_from_raw(key, r)
+    for key, r in data.get("grants", {}).items():
+        workplan.grants[int(key)] = grant_from_raw(key, r)
     return workplan
 
 
@@ -741,6 +801,36 @@ def conflict_from_raw(key: str, r: Mapping[str, Any]) -> Conflict:
         [ConflictSide(s["value"], s["by"], s["at"]) for s in r["sides"]],
         r["at"],
         r.get("merged_by", ""),
+    )
+
+
+def contribution_from_raw(c: Mapping[str, Any]) -> Contribution:
+    """One contribution of a partner record (already checked) as a Contribution."""
+    return Contribution(
+        c["kind"],
+        c["description"],
+        c.get("amount"),
+        c.get("hours"),
+        c.get("rate"),
+        c.get("grant"),
+        [
+            Delivery(d["amount"], d["on"], d["by"], d["at"], d.get("note", ""), d.get("hours"))
+            for d in c.get("deliveries", ())
+        ],
+    )
+
+
+def grant_from_raw(key: str, r: Mapping[str, Any]) -> Grant:
+    """One grant record (already checked) as a Grant."""
+    return Grant(
+        int(key),
+        r["name"],
+        r["funder"],
+        r["recipient"],
+        r["amount"],
+        r["match"],
+        r.get("created_at", ""),
+        r.get("rev", 1),
     )
 
 

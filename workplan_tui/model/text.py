@@ -64,8 +64,16 @@ def short(value: object, limit: int = 30) -> str:
         inner = value.get("record")
         fields: dict[object, object] = inner if isinstance(inner, dict) else value
         named = next(
-            (fields[k] for k in ("title", "name", "handle", "code", "text") if isinstance(fields.get(k), str)), None
+            (
+                fields[k]
+                for k in ("title", "name", "handle", "code", "text", "description")
+                if isinstance(fields.get(k), str)
+            ),
+            None,
         )
+        amount = fields.get("amount")  # a delivery: by how much
+        if named is None and type(amount) in (int, float):
+            named = f"{amount:,}"
         value = "{…}" if named is None else named
     s = clean(str(value))
     return s if len(s) <= limit else s[: limit - 1] + "…"

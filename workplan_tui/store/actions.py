@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from workplan_tui.model import contract, rules, schema
+from workplan_tui.model import contract, money, resources, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     LONG_TEXT,
@@ -83,11 +83,14 @@ def _require_voter(tx: Tx) -> None:
 # --- partners, members, norms ---------------------------------------------------
 
 
+Pledge = tuple[Any, ...]  # (kind, description, amount[, hours, rate, grant id]): resources.parse_pledge's shape
+
+
 def add_partner(
     store: Store,
     code: str,
     name: str,
-    contributions: list[tuple[str, str, float | None]] | None = None,
+    contributions: list[Pledge] | None = None,
     interests_short: str = "",
     interests_long: str = "",
 ) -> Record:
@@ -104,17 +107,59 @@ def add_partner(
         tx.require_member()
         if any(p["code"].lower() == code.lower() for p in tx.data.get("partners", {}).values()):
             raise RuleError(f"partner {code} already exists")
+        _check_grants(tx, code, fields["contributions"])
         doc_id = tx.insert("partners", fields, record=f"partner {code}")
         return export("partners", doc_id, tx.get("partners", doc_id))
 
 
-def _contribution(kind: str, description: str, amount: float | None) -> dict[str, Any]:
+def _contribution(
+    kind: str,
+    description: str,
+    amount: float | None = None,
+    hours: float | None = None,
+    rate: float | None = None,
+    grant: int | None = None,
+) -> dict[str, Any]:
+    """A contribution as stored: an amount, or hours at a rate (in kind), or neither (not valued)."""
     if kind not in CONTRIBUTION_KINDS:
         raise RuleError(f"contribution kind {kind!r} is not one of {', '.join(CONTRIBUTION_KINDS)}")
     result: dict[str, Any] = {"kind": kind, "description": _text(description, "contribution description")}
-    if amount is not None:
-        result["amount"] = _number(amount, "contribution amount")
+    if amount is not None and (hours is not None or rate is not None):
+        raise RuleError("a contribution is valued by an amount, or by hours at a rate, not both")
+    if (hours is None) != (rate is None):
+        raise RuleError("an in-kind contribution needs both its hours and its rate (e.g. 200h @ 25)")
+    for name, value in (("amount", amount), ("hours", hours), ("rate", rate)):
+        if value is not None:
+            result[name] = _amount(value, f"contribution {name}")
+    if grant is not None:
+        result["grant"] = grant
     return result
+
+
+def _amount(value: float, what: str) -> float | int:
+    """A stored amount: finite, not negative, within the file's range (schema.MAX_NUMBER)."""
+    number = _number(value, what)
+    if number < 0:
+        raise RuleError(f"{what} must not be negative")
+    if number > schema.MAX_NUMBER:
+        raise RuleError(f"{what} is too large (at most {schema.MAX_NUMBER:.0e})")
+    return number
+
+
+def _check_grants(tx: Tx, code: str, contributions: list[dict[str, Any]]) -> None:
+    """Each grant a contribution counts towards exists, and is not the partner's own grant."""
+    grants = tx.data.get("grants", {})
+    for number, c in enumerate(contributions, 1):
+        grant_id = c.get("grant")
+        if grant_id is None:
+            continue
+        grant = grants.get(str(grant_id))
+        if grant is None:
+            raise NotFoundError(f"contribution {number}: no grant G{grant_id}; see 'workplan grant list'")
+        if grant["funder"].lower() == code.lower():
+            raise RuleError(
+                f"contribution {number}: {code} gives grant G{grant_id}; its own contributions cannot match it"
+            )
 
 
 def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Record:
@@ -618,7 +663,7 @@ def edit_partner(
     code: str,
     *,
     name: str | None = None,
-    contributions: list[tuple[str, str, float | None]] | None = None,
+    contributions: list[Pledge] | None = None,
     interests_short: str | None = None,
     interests_long: str | None = None,
     expected_rev: int | None = None,
@@ -636,8 +681,40 @@ def edit_partner(
     with store.transaction() as tx:
         tx.require_member()
         doc_id, code = _partner(tx, code)
+        if "contributions" in changes:
+            _check_grants(tx, code, changes["contributions"])
+            changes["contributions"] = _keep_deliveries(tx.get("partners", doc_id).get("contributions", []), changes)
         tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}", expected_rev=expected_rev)
         return export("partners", doc_id, tx.get("partners", doc_id))
+
+
+def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The new list of contributions, each keeping the deliveries recorded against it.
+
+    A new contribution is the old one with the same kind and description (ignoring case),
+    else the one in the same place with the same kind (a description reworded). Deliveries
+    of a contribution left out go with it (the log keeps them; ``undo`` brings them back).
+    """
+    new = [dict(c) for c in changes["contributions"]]
+    taken: set[int] = set()
+
+    def key(c: dict[str, Any]) -> tuple[Any, str]:
+        return c.get("kind"), str(c.get("description", "")).strip().lower()
+
+    for c in new:
+        found = next((i for i, o in enumerate(old) if i not in taken and key(o) == key(c)), None)
+        if found is not None:
+            taken.add(found)
+            c["_from"] = found
+    for i, c in enumerate(new):
+        if "_from" not in c and i < len(old) and i not in taken and old[i].get("kind") == c["kind"]:
+            taken.add(i)
+            c["_from"] = i
+    for c in new:
+        source = c.pop("_from", None)
+        if source is not None and old[source].get("deliveries"):
+            c["deliveries"] = old[source]["deliveries"]
+    return new
 
 
 def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) -> Record:
@@ -651,6 +728,12 @@ def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) 
                 f"partner {code} still has members: {', '.join(members)}; "
                 "move them to another partner ('workplan member edit HANDLE --partner CODE') or remove them first"
             )
+        grants = sorted(
+            int(k) for k, g in tx.data.get("grants", {}).items() if code in (g.get("funder"), g.get("recipient"))
+        )
+        if grants:
+            named = ", ".join(label("grants", g) for g in grants)
+            raise RuleError(f"partner {code} gives or receives {named}; remove the grants first ('workplan grant rm')")
         removed = tx.remove("partners", doc_id, kind="partner.rm", record=f"partner {code}", expected_rev=expected_rev)
         return export("partners", doc_id, removed)
 
@@ -724,31 +807,242 @@ def _members(tx: Tx) -> dict[str, Member]:
     }
 
 
-def parse_contributions(text: str) -> list[tuple[str, str, float | None]]:
-    """Lines of ``KIND: description[: amount]`` (as the partner form shows them)."""
-    result: list[tuple[str, str, float | None]] = []
+def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
+    """Lines of ``KIND: description[: value[: G1]]`` (as the partner form shows them): the value
+    as people type money (``$18,000``, ``1.5k``) or hours at a rate (``200h @ $25``), and the
+    grant whose match the pledge counts towards."""
+    result: list[Pledge] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        parts = [p.strip() for p in line.split(":")]
-        kind = parts[0].lower()
-        if kind not in CONTRIBUTION_KINDS or len(parts) < 2 or not parts[1]:
-            raise RuleError(
-                f"line {number}: use KIND: description[: amount], KIND one of {', '.join(CONTRIBUTION_KINDS)}"
-            )
-        amount = None
-        if len(parts) > 2 and parts[2]:
-            try:
-                amount = float(parts[2].replace(",", ""))
-            except ValueError:
-                raise RuleError(f"line {number}: amount {parts[2]!r} is not a number") from None
-        result.append((kind, parts[1], amount))
+        try:
+            result.append(resources.parse_pledge(line, currency))
+        except resources.PledgeError as exc:
+            raise RuleError(f"line {number}: {exc}") from None
     return result
+
+
+# --- resources: currency, pledges, deliveries, grants ---------------------------------------------
+
+
+def set_currency(store: Store, code: str) -> Record:
+    """Set the partnership's currency (``USD``, ``EUR``): how amounts are shown, and the only
+    currency whose symbol amounts may be typed with. Amounts already recorded stay as they are."""
+    try:
+        currency = money.check_currency(code)
+    except money.MoneyError as exc:
+        raise RuleError(str(exc)) from None
+    with store.transaction() as tx:
+        tx.require_member()
+        tx.update("meta", 1, {"currency": currency}, kind="partnership.currency", record="partnership")
+        return contract.partnership(tx.get("meta", 1))
+
+
+def currency_of(tx: Tx) -> str | None:
+    """The partnership's currency as the file holds it inside a transaction, or None."""
+    value = tx.get("meta", 1).get("currency")
+    return value if isinstance(value, str) else None
+
+
+def pledge(store: Store, code: str, pledge: Pledge) -> Record:
+    """Add one contribution to a partner's list (``partner pledge``); the log keeps the item."""
+    item = _contribution(*pledge)
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id, code = _partner(tx, code)
+        _check_grants(tx, code, [item])
+        current = list(tx.get("partners", doc_id).get("contributions", []))
+        if len(current) >= 1000:
+            raise RuleError(f"partner {code} has 1000 contributions, the most a partner may have")
+        number = len(current) + 1
+        tx.update(
+            "partners",
+            doc_id,
+            {"contributions": [*current, item]},
+            kind="partner.pledge",
+            record=f"partner {code}",
+            logged={"contribution": [None, {"number": number, **item}]},
+        )
+        return export("partners", doc_id, tx.get("partners", doc_id))
+
+
+def find_contribution(contributions: list[dict[str, Any]], typed: str) -> int:
+    """The index of the contribution ``typed`` names: its number in the list (1 is the first),
+    or its kind when the partner has one contribution of that kind. Raises RuleError."""
+    s = typed.strip().lower().lstrip("#")
+    if s.isascii() and s.isdigit():
+        number = int(s)
+        if not 1 <= number <= len(contributions):
+            raise RuleError(f"no contribution {number}: the partner has {len(contributions)}")
+        return number - 1
+    of_kind = [i for i, c in enumerate(contributions) if c.get("kind") == s]
+    if len(of_kind) == 1:
+        return of_kind[0]
+    if not of_kind:
+        raise RuleError(f"no contribution {typed.strip()!r}: give its number (see 'workplan partner list') or its kind")
+    numbers = ", ".join(str(i + 1) for i in of_kind)
+    raise RuleError(f"{len(of_kind)} contributions are {s} ({numbers}): give the number of one")
+
+
+def deliver(
+    store: Store,
+    code: str,
+    contribution: str,
+    amount: str,
+    *,
+    on: str,
+    note: str = "",
+) -> Record:
+    """Record that part of a pledge was delivered: how much (``$2,500``, or ``40h`` of an in-kind
+    pledge at its rate), the day (``on``, YYYY-MM-DD), a note; who and when are the acting member
+    and now. The log keeps the delivery itself; ``undo`` takes it back while it is the latest."""
+    if not schema.valid_date(on):
+        raise RuleError(f"delivery date {on!r} is not YYYY-MM-DD")
+    note = _text(note, "note", LONG_TEXT, required=False)
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id, code = _partner(tx, code)
+        current = [dict(c) for c in tx.get("partners", doc_id).get("contributions", [])]
+        if not current:
+            raise RuleError(
+                f"partner {code} has pledged nothing yet; add a contribution first ('workplan partner pledge')"
+            )
+        index = find_contribution(current, contribution)
+        target = current[index]
+        try:
+            value, hours = money.parse_delivery(amount, currency_of(tx), target.get("rate"))
+        except money.MoneyError as exc:
+            raise RuleError(str(exc)) from None
+        item: dict[str, Any] = {"amount": _amount(value, "amount delivered"), "on": on, "by": tx.user, "at": tx.now}
+        if hours is not None:
+            item["hours"] = _amount(hours, "hours delivered")
+        if note:
+            item["note"] = note
+        deliveries = list(target.get("deliveries", []))
+        if len(deliveries) >= 10_000:
+            raise RuleError(f"contribution {index + 1} has 10,000 deliveries, the most it may have")
+        target["deliveries"] = [*deliveries, item]
+        tx.update(
+            "partners",
+            doc_id,
+            {"contributions": current},
+            kind="partner.deliver",
+            record=f"partner {code}",
+            logged={"delivery": [None, {"contribution": index + 1, **item}]},
+        )
+        return export("partners", doc_id, tx.get("partners", doc_id))
+
+
+def _grant_parties(tx: Tx, funder: str, recipient: str) -> tuple[str, str]:
+    codes = [p["code"] for p in tx.data.get("partners", {}).values()]
+    found = []
+    for typed in (funder, recipient):
+        code = rules.partner_code(typed, codes)
+        if code is None:
+            known = ", ".join(sorted(codes)) or "none yet"
+            raise NotFoundError(f"no partner {typed!r} (partners: {known})")
+        found.append(code)
+    if found[0] == found[1]:
+        raise RuleError(f"a grant goes from one partner to another, not from {found[0]} to itself")
+    return found[0], found[1]
+
+
+def _match(text: str) -> str:
+    try:
+        return money.parse_match(text)[0]
+    except money.MoneyError as exc:
+        raise RuleError(str(exc)) from None
+
+
+def add_grant(store: Store, funder: str, recipient: str, amount: float, match: str, name: str = "") -> Record:
+    """A grant from ``funder`` to ``recipient`` (partner codes) with the match it requires
+    (``1:1``, ``1:2``, ``25%``, ``none``). Contributions count towards it when they name it."""
+    value = _amount(amount, "grant amount")
+    normal = _match(match)
+    with store.transaction() as tx:
+        tx.require_member()
+        giver, taker = _grant_parties(tx, funder, recipient)
+        fields = {
+            "name": _text(name or f"Grant from {giver} to {taker}", "grant name"),
+            "funder": giver,
+            "recipient": taker,
+            "amount": value,
+            "match": normal,
+        }
+        doc_id = tx.insert("grants", fields)
+        return export("grants", doc_id, tx.get("grants", doc_id))
+
+
+def edit_grant(
+    store: Store,
+    grant_id: int,
+    *,
+    name: str | None = None,
+    amount: float | None = None,
+    match: str | None = None,
+    expected_rev: int | None = None,
+) -> Record:
+    """Change a grant's name, amount or required match (the partners it joins stay)."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _text(name, "grant name")
+    if amount is not None:
+        changes["amount"] = _amount(amount, "grant amount")
+    if match is not None:
+        changes["match"] = _match(match)
+    with store.transaction() as tx:
+        tx.require_member()
+        tx.update("grants", grant_id, changes, kind="grant.edit", expected_rev=expected_rev)
+        return export("grants", grant_id, tx.get("grants", grant_id))
+
+
+def remove_grant(store: Store, grant_id: int, *, expected_rev: int | None = None) -> Record:
+    """Remove a grant (kept whole in the log: ``undo`` brings it back); refused while
+    contributions count towards it, naming them."""
+    with store.transaction() as tx:
+        tx.require_member()
+        tx.get("grants", grant_id)
+        counting = [
+            f"{p['code']} #{number}"
+            for p in tx.data.get("partners", {}).values()
+            for number, c in enumerate(p.get("contributions", []), 1)
+            if c.get("grant") == grant_id
+        ]
+        if counting:
+            raise RuleError(
+                f"contributions count towards G{grant_id}: {', '.join(counting)}; "
+                "edit them first ('workplan partner edit CODE --contribution ...')"
+            )
+        removed = tx.remove("grants", grant_id, kind="grant.rm", expected_rev=expected_rev)
+        return export("grants", grant_id, removed)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> Any:
+    """Bring spreadsheet rows (``model.importing.Row``) into a plan in one change: every row is
+    checked against the freshest data and nothing is written unless all are good
+    (``importing.ImportProblems`` lists each bad row). New tasks are logged as added, changed
+    ones as ``task.import`` (each undoable on its own). Returns ``importing.Planned`` with the
+    new tasks' ids."""
+    from workplan_tui.model import importing
+
+    with store.transaction() as tx:
+        tx.require_member()
+        planned = importing.plan_import(tx.workplan(), plan_id, rows, today=today)
+        if planned.problems:
+            raise importing.ImportProblems(planned.problems)
+        for added in planned.added:
+            added.id = tx.insert("tasks", dict(added.fields))
+        for updated in planned.updated:
+            tx.update("tasks", updated.id, updated.changes, kind="task.import")
+        return planned
 
 
 # --- undo ---------------------------------------------------------------------------------------
 
-_PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans"}
+_PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans", "G": "grants"}
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
@@ -839,6 +1133,8 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             result = _undo_removal(tx, found, newer, preceding)
         elif kind in _APPENDS and _APPENDS[kind][0] in entry.get("changes", {}):
             result = _undo_append(tx, entry_id, entry)
+        elif kind in ("partner.pledge", "partner.deliver"):
+            result = _undo_resource(tx, entry_id, entry)
         else:
             table, doc_id = _record_of(tx, record)
             current = tx.get(table, doc_id)
@@ -898,6 +1194,7 @@ REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
     "member.rm": ("members", "owner", "unassigned"),
     "partner.rm": ("partners", None, None),
     "norm.withdraw": ("norms", None, None),
+    "grant.rm": ("grants", None, None),
 }
 
 
@@ -1126,3 +1423,38 @@ def _remove_for_conflict(tx: Tx, table: str, key: int, record: str) -> None:
             "partners": f"workplan partner rm {record.removeprefix('partner ')}",
         }.get(table, "the command that removes it")
         raise RuleError(f"remove {record} with '{command}', then settle this conflict with 'kept'; nothing changed")
+
+
+def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+    """Take back a pledge or a delivery: it must still be the last of its list, exactly as logged."""
+    name = "contribution" if entry["kind"] == "partner.pledge" else "delivery"
+    pair = entry.get("changes", {}).get(name)
+    logged = pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+    table, doc_id = _record_of(tx, entry["record"])
+    if table != "partners" or not isinstance(logged, dict):
+        raise RuleError(f"A{entry_id} does not hold the {name} it added (edited by hand?); nothing undone")
+    contributions = [dict(c) for c in tx.get(table, doc_id).get("contributions", [])]
+    item = dict(logged)
+    if name == "contribution":
+        number = item.pop("number", None)
+        if not contributions or number != len(contributions) or contributions[-1] != item:
+            raise RuleError(f"{entry['record']}'s contributions changed since; nothing undone")
+        contributions.pop()
+    else:
+        number = item.pop("contribution", None)
+        if type(number) is not int or not 1 <= number <= len(contributions):
+            raise RuleError(f"{entry['record']}'s contributions changed since; nothing undone")
+        deliveries = list(contributions[number - 1].get("deliveries", []))
+        if not deliveries or deliveries[-1] != item:
+            raise RuleError(f"{entry['record']} has a newer delivery since; nothing undone")
+        contributions[number - 1]["deliveries"] = deliveries[:-1]
+    tx.update(
+        table,
+        doc_id,
+        {"contributions": contributions},
+        kind="undo",
+        record=entry["record"],
+        undoes=entry_id,
+        logged={name: [logged, None]},
+    )
+    return {"undone": f"A{entry_id}", "kind": entry["kind"], "record": entry["record"], "restored": {name: None}}

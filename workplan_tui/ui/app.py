@@ -540,6 +540,25 @@ class WorkplanApp(App[None]):
 
     # --- command palette -------------------------------------------------------------
 
+    def write_report(self) -> None:
+        """The palette's "Meeting report": the week's report in Markdown, beside the partnership
+        file (or, if its folder is not writable, in the current folder); a notice says where."""
+        from datetime import timedelta
+
+        from workplan_tui.exchange import markdown, report
+
+        today = self.today()
+        try:
+            made = report.build(self.store, today=today, now=self.now(), since=today - timedelta(days=7))
+            path = report.write_beside(self.store, markdown.render(made), today)
+        except (StoreError, RuleError) as exc:
+            self.notify(f"No report written: {clean(str(exc))}", severity="error", markup=False, timeout=8)
+            return
+        except OSError as exc:
+            self.notify(f"No report written: {clean(os_reason(exc))}", severity="error", markup=False, timeout=8)
+            return
+        self.notify(f"Meeting report written to {clean(str(path))}", markup=False, timeout=10)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
@@ -551,6 +570,11 @@ class WorkplanApp(App[None]):
                 f"{len(self.workplan.conflicts)} field(s) changed in two copies: keep mine or theirs",
                 self.settle_conflicts,
             )
+        yield SystemCommand(
+            "Meeting report",
+            "write this week's report (Markdown: decisions, outcomes, attention, resources, norms) beside the file",
+            self.write_report,
+        )
         for stage in STAGES:
             yield SystemCommand(
                 f"Stage: {stage}",

@@ -340,10 +340,11 @@ class BoardScreen(TaskActions, Screen[None]):
 
     def action_open_screen(self, which: str) -> None:
         from workplan_tui.ui import partnership
+        from workplan_tui.ui.partners import PartnersScreen
 
         screens = {
             "norms": partnership.NormsScreen,
-            "partners": partnership.PartnersScreen,
+            "partners": PartnersScreen,
             "people": partnership.PeopleScreen,
             "activity": partnership.ActivityScreen,
         }

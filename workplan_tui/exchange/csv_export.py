@@ -1,0 +1,163 @@
+"""One table of the partnership as CSV (``workplan export --format csv --table T``).
+
+A header row, then one row per record; UTF-8 with a byte-order mark (so Excel reads the
+accents) and CRLF line ends (RFC 4180). Text cells go through ``cells.text_cell``: no
+control characters, never a formula. Ids and references are labels (T12, P1), dates ISO,
+times UTC with Z, as in the JSON contract. The tasks table is what ``workplan import``
+reads back: export it, import it into another file, and the same tasks come back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+
+from workplan_tui.exchange.cells import number_cell, text_cell
+from workplan_tui.model import contract, resources, rules
+from workplan_tui.model.records import Workplan, label
+from workplan_tui.store.store import Store
+
+Row = list[str]
+
+COLUMNS: dict[str, list[str]] = {
+    "tasks": [
+        "id", "plan", "title", "owner", "status", "progress", "due", "outcome", "outcome_name", "blocked_reason",
+        "notes", "created_at", "updated_at",
+    ],
+    "outcomes": ["id", "plan", "name", "unit", "baseline", "target", "current", "progress", "due"],
+    "checkins": ["outcome", "outcome_name", "value", "by", "at", "note"],
+    "votes": ["id", "plan", "member", "position", "comment", "at"],
+    "activity": ["id", "at", "member", "os_user", "kind", "record", "changes", "undoes"],
+    "contributions": [
+        "partner", "number", "kind", "description", "amount", "hours", "rate", "value", "delivered", "grant",
+    ],
+    "deliveries": ["partner", "contribution", "kind", "amount", "hours", "on", "by", "at", "note"],
+    "grants": ["id", "name", "funder", "recipient", "amount", "match", "required", "pledged", "delivered"],
+}  # fmt: skip
+TABLES = tuple(COLUMNS)
+
+
+def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for t in wp.tasks.values():
+        if owner is not None and t.owner != owner:
+            continue
+        yield [
+            t.label,
+            label("plans", t.plan),
+            text_cell(t.title),
+            text_cell(t.owner),
+            t.status,
+            number_cell(t.progress),
+            text_cell(t.due),
+            label("outcomes", t.outcome) if t.outcome is not None else "",
+            text_cell(wp.outcomes[t.outcome].name) if t.outcome in wp.outcomes else "",
+            text_cell(t.blocked_reason),
+            text_cell(t.notes, multiline=True),
+            text_cell(t.created_at),
+            text_cell(t.updated_at),
+        ]
+
+
+def _outcomes(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for o in wp.outcomes.values():
+        progress = rules.outcome_progress(o.baseline, o.target, o.current)
+        yield [
+            o.label,
+            label("plans", o.plan),
+            text_cell(o.name),
+            text_cell(o.unit),
+            number_cell(o.baseline),
+            number_cell(o.target),
+            number_cell(o.current),
+            number_cell(round(progress, 1)),
+            text_cell(o.due),
+        ]
+
+
+def _checkins(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for o in wp.outcomes.values():
+        for c in o.checkins:
+            yield [
+                o.label,
+                text_cell(o.name),
+                number_cell(c.value),
+                text_cell(c.by),
+                text_cell(c.at),
+                text_cell(c.note),
+            ]
+
+
+def _votes(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for v in sorted(wp.votes, key=lambda v: v.id):
+        yield [label("votes", v.id), label("plans", v.plan), text_cell(v.member), v.position, text_cell(v.comment),
+               text_cell(v.at)]  # fmt: skip
+
+
+def _contributions(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for p in wp.partners.values():
+        for number, c in enumerate(p.contributions, 1):
+            yield [
+                text_cell(p.code),
+                str(number),
+                c.kind,
+                text_cell(c.description),
+                number_cell(c.amount),
+                number_cell(c.hours),
+                number_cell(c.rate),
+                number_cell(c.value),
+                number_cell(resources.as_number(c.delivered)),
+                label("grants", c.grant) if c.grant is not None else "",
+            ]
+
+
+def _deliveries(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for p in wp.partners.values():
+        for number, c in enumerate(p.contributions, 1):
+            for d in c.deliveries:
+                yield [text_cell(p.code), str(number), c.kind, number_cell(d.amount), number_cell(d.hours),
+                       text_cell(d.on), text_cell(d.by), text_cell(d.at), text_cell(d.note)]  # fmt: skip
+
+
+def _grants(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    for g in wp.grants.values():
+        found = resources.grant_match(wp, g)
+        yield [
+            g.label,
+            text_cell(g.name),
+            text_cell(g.funder),
+            text_cell(g.recipient),
+            number_cell(g.amount),
+            text_cell(g.match),
+            number_cell(resources.as_number(found.required)),
+            number_cell(resources.as_number(found.total.pledged)),
+            number_cell(resources.as_number(found.total.delivered)),
+        ]
+
+
+_ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
+    "tasks": _tasks,
+    "outcomes": _outcomes,
+    "checkins": _checkins,
+    "votes": _votes,
+    "contributions": _contributions,
+    "deliveries": _deliveries,
+    "grants": _grants,
+}
+
+
+def export(store: Store, table: str, *, owner: str | None = None) -> bytes:
+    """The CSV file's bytes for ``table`` (one of ``TABLES``); ``owner`` narrows tasks to one member's."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS[table])
+    if table == "activity":
+        for a in store.history().scan():
+            changes = json.dumps(contract.changes(a.record, a.changes), ensure_ascii=False, default=str)
+            undoes = label("activity", a.undoes) if a.undoes is not None else ""
+            writer.writerow([label("activity", a.id), text_cell(a.at), text_cell(a.member), text_cell(a.os_user),
+                             text_cell(a.kind), text_cell(a.record), text_cell(changes), undoes])  # fmt: skip
+    else:
+        writer.writerows(_ROWS[table](store.read(), owner))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

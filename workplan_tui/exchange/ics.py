@@ -1,0 +1,103 @@
+"""Due dates as a calendar (``workplan export --format ics``), made with the icalendar library.
+
+Each task with a due date and each outcome with one becomes an all-day event on that day.
+Its UID is the record's label and a fingerprint of the partnership (``T12.3f2a9c1e@workplan``),
+the same in every export, so a calendar that imports the file again updates its events
+instead of adding copies; SEQUENCE is the record's revision and LAST-MODIFIED its last
+change, so calendars know which copy is newer. Tasks of archived plans are left out.
+``owner`` keeps one member's tasks (and no outcomes, which have no owner). icalendar
+escapes and folds the text; control characters are replaced before it sees them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, date, datetime, timedelta
+
+from workplan_tui import __version__
+from workplan_tui.model import rules
+from workplan_tui.model.records import Workplan, label
+from workplan_tui.model.text import clean
+
+
+def fingerprint(workplan: Workplan) -> str:
+    """Eight hex digits that name this partnership in every export (from when it was created)."""
+    p = workplan.partnership
+    seed = p.created_at or p.name
+    return f"{zlib.crc32(seed.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:  # a hand edit such as 2026-02-30: no day to put it on
+        return None
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC) if text else None
+    except ValueError:
+        return None
+
+
+def export(workplan: Workplan, *, owner: str | None = None, today: date) -> bytes:
+    """The calendar's bytes (RFC 5545, CRLF line ends)."""
+    from icalendar import Calendar, Event  # only for this export: start-up time of every other command
+
+    p = workplan.partnership
+    calendar = Calendar()
+    calendar.add("prodid", f"-//workplan//workplan {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    whose = f": {clean(owner)}'s tasks" if owner else ""
+    calendar.add("x-wr-calname", f"{clean(p.name)}{whose}")
+    tag = fingerprint(workplan)
+    fallback = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    archived = {pid for pid, plan in workplan.plans.items() if plan.status == "archived"}
+
+    def event(record_label: str, day: date, summary: str, description: str, changed: str, rev: int) -> Event:
+        e = Event()
+        e.add("uid", f"{record_label}.{tag}@workplan")
+        e.add("summary", summary)
+        e.add("description", description)
+        e.add("dtstart", day)
+        e.add("dtend", day + timedelta(days=1))
+        stamp = _moment(changed) or fallback
+        e.add("dtstamp", stamp)
+        e.add("last-modified", stamp)
+        e.add("sequence", max(0, rev - 1))
+        e.add("transp", "TRANSPARENT")
+        return e
+
+    for t in workplan.tasks.values():
+        day = _day(t.due)
+        if day is None or t.plan in archived or (owner is not None and t.owner != owner):
+            continue
+        plan = workplan.plans.get(t.plan)
+        state = {"done": " (done)", "blocked": " (blocked)"}.get(t.status, "")
+        lines = [
+            f"{label('plans', t.plan)} {clean(plan.title) if plan else ''}".rstrip(),
+            f"Owner: {clean(t.owner) if t.owner else 'unassigned'}",
+            f"Status: {t.status}, {t.progress}% done",
+        ]
+        if t.status == "blocked" and t.blocked_reason:
+            lines.append(f"Blocked: {clean(t.blocked_reason)}")
+        if t.notes:
+            lines += ["", clean(t.notes, multiline=True)]
+        calendar.add_component(
+            event(t.label, day, f"{t.label} {clean(t.title)}{state}", "\n".join(lines), t.updated_at, t.rev)
+        )
+    if owner is None:
+        for o in workplan.outcomes.values():
+            day = _day(o.due)
+            if day is None or o.plan in archived:
+                continue
+            unit = f" {clean(o.unit)}" if o.unit else ""
+            progress = rules.outcome_progress(o.baseline, o.target, o.current)
+            figures = f"{o.current:g} of {o.target:g}{unit} ({progress:.0f}%)"
+            latest = o.checkins[-1].at if o.checkins else ""
+            description = f"{label('plans', o.plan)} outcome: {figures}"
+            calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, o.rev))
+    return bytes(calendar.to_ical())

@@ -1,0 +1,242 @@
+"""The meeting report as Markdown that renders the same on GitHub, GitLab and through pandoc.
+
+Only what the three share: ATX headings, paragraphs, bullet lists, pipe tables (GFM, and
+pandoc's ``pipe_tables``), emphasis and code spans. Bars are ASCII inside code spans
+(``#######---``), so they line up and survive a PDF made with LaTeX. Every piece of
+stored text is cleaned of control characters, kept on one line and escaped: a title
+such as ``*urgent* | [x](javascript:...) <b>`` shows as written, never as markup, a
+link, HTML or a broken table; ``$`` is escaped too (pandoc reads ``$...$`` as maths).
+"""
+
+from __future__ import annotations
+
+import re
+
+from workplan_tui.exchange.report import Report
+from workplan_tui.model.dates import format_due
+from workplan_tui.model.money import format_money, plain
+from workplan_tui.model.records import Task, label
+from workplan_tui.model.text import clean, stamp
+
+# Punctuation that means something inside a line in CommonMark, GFM or pandoc's Markdown (stored
+# text never starts a line here: it always follows "- ", "| ", "1. " or a label, so the marks
+# that only count at the start of a line, - + = : and digits with a point, need no escape).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$^])")
+BAR_CELLS = 10
+
+
+def md(value: object) -> str:
+    """Stored text as Markdown that shows exactly that text: one line, no control characters,
+    every character that could be markup escaped."""
+    text = " ".join(clean(value).split())
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def bar(percent: float | None, cells: int = BAR_CELLS) -> str:
+    """``#######--- 70%`` in a code span (``-`` for no figure)."""
+    if percent is None:
+        return "-"
+    filled = max(0, min(cells, round(percent / 100 * cells)))
+    return f"`{'#' * filled}{'-' * (cells - filled)}` {percent:.0f}%"
+
+
+def money(value: float | None, currency: str | None) -> str:
+    return md(format_money(value, currency))
+
+
+def table(headers: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    """A pipe table; ``align`` has one letter per column: l (default), r or c."""
+    marks = {"l": "---", "r": "---:", "c": ":---:"}
+    align = align.ljust(len(headers), "l")
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    out += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return out
+
+
+def _task(task: Task) -> str:
+    return f"{task.label} {md(task.title)}"
+
+
+def render(report: Report) -> str:
+    """The whole report as Markdown (ends with a newline)."""
+    wp, today, since = report.workplan, report.today, report.since
+    p = wp.partnership
+    day = since.isoformat()
+    scope = f"{report.plan.label} {md(report.plan.title)}" if report.plan else "all plans"
+    out = [
+        f"# {md(p.name)}: meeting report",
+        "",
+        f"**Date:** {today.isoformat()} · **Stage:** {md(p.stage)} · **Changes since:** {day} · **Plans:** {scope}",
+    ]
+    if p.purpose:
+        out += ["", f"*{md(p.purpose)}*"]
+
+    out += ["", "## Decisions needed", ""]
+    if not report.decisions:
+        out.append("No plan is waiting for buy-in.")
+    for f in report.decisions:
+        plan = f.plan
+        out.append(
+            f"- **{plan.label} {md(plan.title)}** ({plan.status}, rule: {md(plan.rule)}): {md(f.buyin.summary())}"
+        )
+        if f.buyin.ok:
+            out.append("  - Has the buy-in its rule asks for: it may become active.")
+        for reason in f.buyin.reasons:
+            out.append(f"  - Missing: {md(reason)}")
+
+    out += ["", "## Outcomes", ""]
+    if not report.outcomes:
+        out.append("No outcomes in the plans still running.")
+    else:
+        rows = []
+        for c in report.outcomes:
+            o = c.outcome
+            unit = f" {md(o.unit)}" if o.unit else ""
+            figures = f"{md(plain(o.current))} / {md(plain(o.target))}{unit}"
+            if o.target < o.baseline:
+                figures = f"{md(plain(o.baseline))} → {md(plain(o.current))}, target {md(plain(o.target))}{unit}"
+            sign = "+" if c.change > 0 else ""
+            change = f"{md(sign + plain(c.change))}{unit}" if c.change else "no change"
+            if c.checkins:
+                change += f" ({c.checkins} check-in{'s' if c.checkins != 1 else ''})"
+            due = md(format_due(o.due, today=today)) if o.due else "-"
+            rows.append([o.label, md(o.name), bar(c.progress), figures, change, due, c.plan.label])
+        out += table(["Outcome", "Name", "Progress", "Now", f"Since {day}", "Due", "Plan"], rows)
+
+    out += ["", f"## Done since {day}", ""]
+    if not report.log_readable:
+        out.append("*The activity log could not be read; this lists done tasks last changed since then.*")
+        out.append("")
+    if not report.done:
+        out.append("Nothing was finished in this period.")
+    for t in report.done:
+        owner = f" ({md(t.owner)})" if t.owner else ""
+        out.append(f"- {_task(t)}{owner}, {label('plans', t.plan)}")
+
+    att = report.attention
+    out += ["", "## Needs attention", ""]
+    if not (att.overdue or att.blocked or att.stale):
+        out.append("Nothing is overdue, blocked or stale.")
+    if att.overdue:
+        out += [f"### Overdue ({len(att.overdue)})", ""]
+        rows = [
+            [_task(t), md(t.owner or "unassigned"), md(format_due(t.due, today=today)), f"{t.progress}%"]
+            for t in att.overdue
+        ]
+        out += table(["Task", "Owner", "Due", "Done"], rows, "lllr") + [""]
+    if att.blocked:
+        out += [f"### Blocked ({len(att.blocked)})", ""]
+        rows = [[_task(t), md(t.owner or "unassigned"), md(t.blocked_reason or "no reason given")] for t in att.blocked]
+        out += table(["Task", "Owner", "Why"], rows) + [""]
+    if att.stale:
+        out += [f"### Stale: no update for 14 days or more ({len(att.stale)})", ""]
+        rows = [[_task(t), md(t.owner or "unassigned"), md(stamp(t.updated_at, date_only=True))] for t in att.stale]
+        out += table(["Task", "Owner", "Last update"], rows) + [""]
+    if out[-1] == "":
+        out.pop()
+
+    out += ["", "## Who is behind", ""]
+    if not report.behind:
+        out.append("Nobody: no member has overdue, blocked or stale tasks.")
+    else:
+        rows = [
+            [
+                md(b.member.handle),
+                md(b.member.name),
+                md(b.member.partner),
+                str(b.open),
+                str(len(b.overdue)),
+                str(len(b.blocked)),
+                str(len(b.stale)),
+                md(stamp(b.last_change, date_only=True)) if b.last_change else "-",
+            ]
+            for b in report.behind
+        ]
+        out += table(
+            ["Member", "Name", "Partner", "Open", "Overdue", "Blocked", "Stale", "Last change"], rows, "lllrrrrl"
+        )
+
+    out += ["", *_resources(report)]
+
+    out += ["", "## Norms", ""]
+    if not report.norms:
+        out.append("No norms agreed yet.")
+    for number, n in enumerate(report.norms, 1):
+        if n.in_force:
+            state = "*In force.*"
+        else:
+            whole = len(n.agreed) + len(n.waiting)
+            state = f"Agreed by {len(n.agreed)} of {whole}; waiting for {md(', '.join(n.waiting))}."
+        out.append(f"{number}. **{n.norm.label}** {md(n.norm.text)} {state}")
+    out.append("")
+    return "\n".join(out)
+
+
+def _resources(report: Report) -> list[str]:
+    currency = report.currency
+    sharing = report.sharing
+    out = ["## Resources and match", ""]
+    out.append(f"Amounts in {md(currency)}." if currency else "No currency set (workplan currency USD sets one).")
+    out += ["", "### Pledged and delivered, by partner and kind", ""]
+    if not sharing.total.count:
+        out.append("Nothing pledged yet.")
+    else:
+        rows = []
+        for share in sharing.partners:
+            for kind, tally in share.kinds.items():
+                pledged = money(tally.pledged, currency) if tally.pledged or not tally.unvalued else "not valued"
+                if tally.unvalued and tally.pledged:
+                    pledged += f" + {tally.unvalued} not valued"
+                rows.append(
+                    [md(share.partner.code), kind, pledged, money(tally.delivered, currency), bar(tally.percent)]
+                )
+        whole = sharing.total
+        rows.append(
+            [
+                "**All partners**",
+                " ",
+                f"**{money(whole.pledged, currency)}**",
+                f"**{money(whole.delivered, currency)}**",
+                bar(whole.percent),
+            ]
+        )
+        out += table(["Partner", "Kind", "Pledged", "Delivered", "Delivered of pledged"], rows, "llrrl")
+    out += ["", "### Grants and match", ""]
+    if not report.grants:
+        out.append("No grants.")
+        return out
+    rows = []
+    for g in report.grants:
+        grant = g.grant
+        rows.append(
+            [
+                f"{grant.label} {md(grant.name)}",
+                f"{md(grant.funder)} → {md(grant.recipient)}",
+                money(grant.amount, currency),
+                md(grant.match),
+                money(g.required, currency),
+                money(g.total.pledged, currency),
+                money(g.total.delivered, currency),
+            ]
+        )
+    out += table(["Grant", "From → to", "Amount", "Match", "Required", "Pledged", "Delivered"], rows, "llrlrrr")
+    for line in report.match:
+        grants = ", ".join(g.label for g in line.grants)
+        out += ["", f"#### Match for {md(line.recipient)} ({grants})", ""]
+        summary = (
+            f"Required {money(line.required, currency)}, pledged {money(line.total.pledged, currency)}, "
+            f"delivered {money(line.total.delivered, currency)}: {bar(line.delivered_percent)} of the match delivered."
+        )
+        if line.shortfall > 0:
+            summary += f" Still to pledge: {money(line.shortfall, currency)}."
+        out += [summary, ""]
+        rows = [
+            [kind, money(t.pledged, currency) + (f" + {t.unvalued} not valued" if t.unvalued else ""),
+             money(t.delivered, currency), bar(t.percent)]
+            for kind, t in line.kinds.items()
+        ]  # fmt: skip
+        if rows:
+            out += table(["Kind", "Pledged", "Delivered", "Delivered of pledged"], rows, "lrrl")
+        else:
+            out.append("Nothing pledged towards it yet.")
+    return out

@@ -1,0 +1,317 @@
+"""What a meeting report says, worked out once for its Markdown and its JSON.
+
+For the partnership's meeting: the decisions it needs (plans waiting for buy-in and what
+is missing), each outcome with its change since the last meeting, the tasks done since,
+what needs attention (overdue, blocked, stale), who is behind, resources and match, and
+the norms. ``--plan`` narrows the plan parts to one plan; resources and norms are the
+partnership's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from workplan_tui.model import contract, resources, rules
+from workplan_tui.model.overview import Attention, PlanFigures, attention, plan_figures
+from workplan_tui.model.records import Activity, Member, Norm, Outcome, Plan, Task, Workplan
+from workplan_tui.model.text import stamp
+from workplan_tui.store.storage import StoreError
+from workplan_tui.store.store import Store
+
+CLOSED = ("completed", "archived")
+
+
+@dataclass(slots=True)
+class OutcomeChange:
+    outcome: Outcome
+    plan: Plan
+    progress: float
+    before: float  # the value at the start of the period: the last check-in before it, else the baseline
+    checkins: int  # check-ins during the period
+
+    @property
+    def change(self) -> float:
+        return self.outcome.current - self.before
+
+
+@dataclass(slots=True)
+class Behind:
+    """One member's load: open, overdue, blocked and stale tasks, and their latest change."""
+
+    member: Member
+    open: int = 0
+    overdue: list[Task] = field(default_factory=list)
+    blocked: list[Task] = field(default_factory=list)
+    stale: list[Task] = field(default_factory=list)
+    last_change: str = ""
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.overdue or self.blocked or self.stale)
+
+
+@dataclass(slots=True)
+class NormState:
+    norm: Norm
+    in_force: bool
+    agreed: list[str]
+    waiting: list[str]
+
+
+@dataclass(slots=True)
+class Report:
+    workplan: Workplan
+    today: date
+    since: date
+    plan: Plan | None
+    decisions: list[PlanFigures]
+    outcomes: list[OutcomeChange]
+    done: list[Task]
+    attention: Attention
+    behind: list[Behind]
+    sharing: resources.CostSharing
+    grants: list[resources.GrantMatch]
+    match: list[resources.RecipientMatch]
+    norms: list[NormState]
+    log_readable: bool = True
+
+    @property
+    def currency(self) -> str | None:
+        return self.workplan.partnership.currency
+
+
+def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int | None = None) -> Report:
+    """The report on ``store``'s partnership as it stands, for a meeting on ``today``.
+
+    Reads the log back to ``since`` only (what was done since), and the newest megabyte of
+    it for each member's latest change. Raises StoreError (no such plan: RuleError).
+    """
+    workplan = store.read()
+    plan = None
+    if plan_id is not None:
+        plan = workplan.plans.get(plan_id)
+        if plan is None:
+            raise rules.RuleError(f"no plan P{plan_id}; see 'workplan plan list'")
+    figures = [f for f in plan_figures(workplan, today) if plan is None or f.plan.id == plan.id]
+    in_scope = {f.plan.id for f in figures}
+    decisions = [f for f in figures if f.plan.status in ("draft", "proposed")]
+    log_readable = True
+    try:
+        recent = _since(store, since)
+    except StoreError:
+        recent, log_readable = [], False
+    outcomes = [
+        _outcome_change(o, workplan.plans[o.plan], since)
+        for f in figures
+        if f.plan.status not in CLOSED or f.plan.id == (plan.id if plan else None)
+        for o in f.outcomes
+    ]
+    done = _done_since(workplan, recent, in_scope)
+    if not log_readable:  # without the log, a task's last change is the best we know
+        done = [
+            t
+            for t in workplan.tasks.values()
+            if t.plan in in_scope and t.status == "done" and stamp(t.updated_at)[:10] >= since.isoformat()
+        ]
+    whole = attention(workplan, figures, "", now)
+    try:
+        last, _ = store.history().last_by_member(workplan.members)
+    except StoreError:
+        last = {}
+    behind = _behind(workplan, whole, figures, last)
+    return Report(
+        workplan=workplan,
+        today=today,
+        since=since,
+        plan=plan,
+        decisions=decisions,
+        outcomes=outcomes,
+        done=done,
+        attention=whole,
+        behind=behind,
+        sharing=resources.cost_sharing(workplan),
+        grants=[resources.grant_match(workplan, g) for g in workplan.grants.values()],
+        match=resources.match_report(workplan),
+        norms=_norms(workplan),
+        log_readable=log_readable,
+    )
+
+
+def _since(store: Store, since: date) -> list[Activity]:
+    """Log entries from the local day ``since`` on, newest first."""
+    found = []
+    for entry in store.history().newest():
+        if stamp(entry.at)[:10] < since.isoformat():
+            break
+        found.append(entry)
+    return found
+
+
+def _outcome_change(outcome: Outcome, plan: Plan, since: date) -> OutcomeChange:
+    before, during = outcome.baseline, 0
+    for checkin in outcome.checkins:
+        if stamp(checkin.at)[:10] < since.isoformat():
+            before = checkin.value
+        else:
+            during += 1
+    progress = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
+    return OutcomeChange(outcome, plan, progress, before, during)
+
+
+def _done_since(workplan: Workplan, recent: list[Activity], plans: set[int]) -> list[Task]:
+    """Tasks (of ``plans``) that became done since: a logged change of status to done, the
+    task still done now. Oldest first."""
+    seen: dict[int, None] = {}
+    for entry in reversed(recent):
+        pair = entry.changes.get("status")
+        if isinstance(pair, list) and len(pair) == 2 and pair[1] == "done" and entry.record[:1] == "T":
+            number = entry.record[1:]
+            if number.isascii() and number.isdigit():
+                seen[int(number)] = None
+    tasks = [workplan.tasks.get(task_id) for task_id in seen]
+    return [t for t in tasks if t is not None and t.status == "done" and t.plan in plans]
+
+
+def _behind(workplan: Workplan, whole: Attention, figures: list[PlanFigures], last: dict[str, str]) -> list[Behind]:
+    loads = {h: Behind(m, last_change=last.get(h, "")) for h, m in workplan.members.items()}
+    live = [f for f in figures if f.plan.status not in CLOSED]
+    for f in live:
+        for t in f.tasks:
+            if t.status != "done" and t.owner in loads:
+                loads[t.owner].open += 1
+    for kind in ("overdue", "blocked", "stale"):
+        for t in getattr(whole, kind):
+            if t.owner in loads:
+                getattr(loads[t.owner], kind).append(t)
+    found = [b for b in loads.values() if b.behind]
+    return sorted(found, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
+
+
+def _norms(workplan: Workplan) -> list[NormState]:
+    members = set(workplan.members)
+    states = []
+    for norm in workplan.norms.values():
+        agreed = sorted(members & set(norm.agreed_by))
+        waiting = sorted(members - set(norm.agreed_by))
+        states.append(NormState(norm, bool(members) and not waiting, agreed, waiting))
+    return states
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """The report for scripts, in the JSON contract: whole records, references as labels."""
+    wp = report.workplan
+    return {
+        "partnership": contract.partnership(wp.partnership),
+        "date": report.today.isoformat(),
+        "since": report.since.isoformat(),
+        "plan": report.plan.label if report.plan else None,
+        "decisions": [
+            {
+                **contract.of("plans", f.plan),
+                "buy_in": {
+                    "rule": f.buyin.rule,
+                    "tally": f.buyin.tally,
+                    "not_voted": f.buyin.not_voted,
+                    "may_activate": f.buyin.ok,
+                    "missing": f.buyin.reasons,
+                },
+            }
+            for f in report.decisions
+        ],
+        "outcomes": [
+            {
+                **contract.of("outcomes", c.outcome),
+                "progress": round(c.progress, 1),
+                "value_at_since": c.before,
+                "change": resources.as_number(c.change),
+                "checkins_since": c.checkins,
+            }
+            for c in report.outcomes
+        ],
+        "done": [contract.of("tasks", t) for t in report.done],
+        "needs_attention": {
+            "overdue": [contract.of("tasks", t) for t in report.attention.overdue],
+            "blocked": [contract.of("tasks", t) for t in report.attention.blocked],
+            "stale": [contract.of("tasks", t) for t in report.attention.stale],
+        },
+        "behind": [
+            {
+                "member": b.member.handle,
+                "partner": b.member.partner,
+                "open": b.open,
+                "overdue": [t.label for t in b.overdue],
+                "blocked": [t.label for t in b.blocked],
+                "stale": [t.label for t in b.stale],
+                "last_change": b.last_change or None,
+            }
+            for b in report.behind
+        ],
+        "resources": resources.resources_json(wp),
+        "grants": [
+            {
+                **contract.of("grants", g.grant),
+                "required": resources.as_number(g.required),
+                "pledged": resources.as_number(g.total.pledged),
+                "delivered": resources.as_number(g.total.delivered),
+                "by_kind": {kind: t.as_json() for kind, t in g.kinds.items()},
+            }
+            for g in report.grants
+        ],
+        "norms": [
+            {**contract.of("norms", n.norm), "in_force": n.in_force, "waiting_for": n.waiting} for n in report.norms
+        ],
+    }
+
+
+# --- the board's "Meeting report" ------------------------------------------------------------------
+
+
+def write_beside(store: Store, text: str, today: date) -> Path:
+    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``), where the
+    other members find it; when that folder is not writable for me, in my current folder. A report
+    of the same day is replaced (it is the same meeting's, brought up to date); one another member
+    wrote and I cannot replace gets my handle in its name. Returns where it went; OSError when
+    nowhere would take it."""
+    name = f"{store.path.stem}-report-{today.isoformat()}"
+    folders = [store.path.parent, Path.cwd()]
+    problem: OSError | None = None
+    for folder in dict.fromkeys(folders):
+        for candidate in (folder / f"{name}.md", folder / f"{name}-{store.user}.md"):
+            if candidate.exists() and not os.access(candidate, os.W_OK):
+                continue
+            try:
+                _write_atomic(candidate, text.encode("utf-8"))
+            except OSError as exc:
+                problem = exc
+                break  # this folder will not take it: try the next
+            return candidate
+    raise problem or PermissionError(f"cannot write {name}.md beside {store.path} or here")
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` whole (a temporary file in the same folder, renamed)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

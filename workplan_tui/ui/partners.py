@@ -1,0 +1,461 @@
+"""The Partners screen: who brings what, what has been delivered, and each grant's match.
+
+The list holds the partners (each with what it pledged and a bar of how much of that is
+delivered) and then the grants (each with a bar of its match delivered). The detail of a
+partner shows its pledges one by one, pledged against delivered, and, for a recipient of
+grants, the match report by kind; of a grant, its match by kind and the pledges counting
+towards it; both end with the partnership's totals by kind. Keys: ``n`` new partner, ``e``
+edit (a partner, or a grant), ``p`` pledge, ``d`` record a delivery, ``g`` new grant,
+``m``/``M`` members. Every change goes through ``store.actions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from textual.binding import Binding
+from textual.content import Content
+
+from workplan_tui.model import dates, resources, rules
+from workplan_tui.model.money import (
+    MoneyError,
+    format_money,
+    parse_amount,
+    parse_delivery,
+    parse_match,
+    parse_value,
+    value_text,
+)
+from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, Grant, Partner, Workplan
+from workplan_tui.model.text import clean
+from workplan_tui.store import actions
+from workplan_tui.ui.forms import Field
+from workplan_tui.ui.partnership import ListScreen, Parts
+from workplan_tui.ui.widgets import bar_text, fit, pad
+
+BAR = 10
+PLEDGE_HINT = "KIND: description: value: grant  (value $18,000, 1.5k or 200h @ $25; grant G1, optional)"
+
+
+def bar(percent: float | None, cells: int = BAR) -> Content:
+    """A bar in the theme's colours, then the percentage ('-' when there is no figure)."""
+    if percent is None:
+        return Content.assemble(("░" * cells, "$foreground 25%"), "    -")
+    done, todo = bar_text(percent, cells)
+    return Content.assemble((done, "$success"), (todo, "$foreground 25%"), f" {percent:3.0f}%")
+
+
+class PartnersScreen(ListScreen):
+    KEYS = [
+        Binding("n", "new", "New partner"),
+        Binding("e", "edit", "Edit"),
+        Binding("p", "pledge", "Pledge"),
+        Binding("d", "deliver", "Delivered"),
+        Binding("g", "new_grant", "New grant"),
+        Binding("m", "member", "Add member", show=False),
+        Binding("M", "edit_member", "Edit member", show=False),
+    ]
+    BINDINGS = KEYS
+    CSS_PATH = ["board.tcss", "partnership.tcss", "partners.tcss"]
+    TITLE_TEXT = "Partners · who brings what · grants and match"
+
+    @property
+    def currency(self) -> str | None:
+        wp = self.app.workplan
+        return wp.partnership.currency if wp else None
+
+    def money(self, value: float | None) -> str:
+        return format_money(value, self.currency)
+
+    def items(self) -> list[Any]:
+        wp = self.app.workplan
+        return [*wp.partners.values(), *wp.grants.values()] if wp else []
+
+    def key_of(self, item: Any) -> Hashable:
+        return ("grant", item.id) if isinstance(item, Grant) else ("partner", item.code)
+
+    def title_text(self) -> str:
+        currency = self.currency
+        return self.TITLE_TEXT + (f" · amounts in {currency}" if currency else "")
+
+    # --- the list ----------------------------------------------------------------------------
+
+    def row(self, item: Partner | Grant, width: int) -> Parts:
+        if isinstance(item, Grant):
+            return self._grant_row(item, width)
+        wp = self.app.workplan
+        members = sum(1 for m in wp.members.values() if m.partner == item.code) if wp else 0
+        share = resources.total(resources.by_kind(item.contributions).values())
+        done, todo = bar_text(share.percent or 0, BAR)
+        pct = f"{share.percent:3.0f}%" if share.percent is not None else "   -"
+        pledged = self.money(share.pledged) if share.pledged or not share.count else "not valued"
+        return [
+            (f" {fit(item.code, 10):<10} ", "card--title"),
+            (pad(item.name, max(6, width - 52)) + " ", ""),
+            (f"{members:>2} member{'s' if members != 1 else ' '} ", "card--meta"),
+            (f"{fit(pledged, 11):>11} ", ""),
+            (done, "card--bar"),
+            (todo, "card--bar-empty"),
+            (f" {pct}", "card--meta"),
+        ]
+
+    def _grant_row(self, grant: Grant, width: int) -> Parts:
+        wp = self.app.workplan
+        assert wp is not None
+        found = resources.grant_match(wp, grant)
+        percent = found.total.delivered / found.required * 100 if found.required > 0 else None
+        done, todo = bar_text(min(100.0, percent or 0), BAR)
+        parties = f"{grant.funder} → {grant.recipient}"
+        return [
+            (f" {grant.label:<10} ", "card--id"),
+            (pad(parties, 21) + " ", "card--title"),
+            (pad(grant.name, max(6, width - 63)) + " ", ""),
+            (f"{fit('match ' + grant.match, 11):<11} ", "card--meta"),
+            (done, "card--bar"),
+            (todo, "card--bar-empty"),
+            (f" {percent:3.0f}%" if percent is not None else "    -", "card--meta"),
+        ]
+
+    # --- the detail ----------------------------------------------------------------------------
+
+    def detail(self, item: Partner | Grant) -> Content:
+        wp = self.app.workplan
+        assert wp is not None
+        lines = self._grant_detail(wp, item) if isinstance(item, Grant) else self._partner_detail(wp, item)
+        lines += [Content(""), *self._by_kind(wp)]
+        return Content("\n").join(lines)
+
+    def _partner_detail(self, wp: Workplan, p: Partner) -> list[Content]:
+        members = [m for m in wp.members.values() if m.partner == p.code]
+        lines = [
+            Content.from_markup("[b]$code · $name[/b]", code=p.code, name=clean(p.name)),
+            Content("Members: " + (clean(", ".join(f"{m.handle} ({m.name}, {m.role})" for m in members)) or "-")),
+            Content("Short-term interests: " + (clean(p.interests_short) or "-")),
+            Content("Long-term interests:  " + (clean(p.interests_long) or "-")),
+        ]
+        share = resources.total(resources.by_kind(p.contributions).values())
+        if not p.contributions:
+            lines.append(Content("Pledged: nothing yet (p adds a pledge)."))
+        else:
+            unvalued = f", {share.unvalued} not valued" if share.unvalued else ""
+            lines.append(
+                self._with_bar(
+                    f"Pledged {self.money(share.pledged)}{unvalued}, delivered {self.money(share.delivered)}",
+                    share.percent,
+                )
+            )
+        for number, c in enumerate(p.contributions, 1):
+            lines.append(self._pledge_line(number, c))
+        for line in resources.match_report(wp):
+            if line.recipient == p.code:
+                lines += self._match_lines(line)
+        return lines
+
+    def _room(self) -> int:
+        """Cells a detail line may take (the detail box, less its padding and scrollbar)."""
+        return max(60, self.app.size.width - 5)
+
+    def _with_bar(self, text: str, percent: float | None, after: str = "") -> Content:
+        """``text`` padded so that every bar of the detail starts in the same column."""
+        return Content.assemble(pad(text, self._room() - BAR - 5), bar(percent), after)
+
+    def _pledge_line(self, number: int, c: Contribution) -> Content:
+        """' 1 staff        Two gardeners…   $9,000 of $18,000 G1 ██████░░░░  50%'."""
+        if c.value is not None:
+            figures = f"{self.money(c.delivered)} of {self.money(c.value)}"
+        else:
+            figures = f"{self.money(c.delivered)}, not valued" if c.deliveries else "not valued"
+        grant = f"G{c.grant}" if c.grant is not None else ""
+        room = max(8, self._room() - 2 - 1 - 11 - 1 - 1 - 18 - 1 - 3 - 1 - BAR - 5)
+        head = f"{number:>2} {c.kind:<11} {pad(c.description, room)} {fit(figures, 18):>18} {fit(grant, 3):<3} "
+        percent = c.delivered / c.value * 100 if c.value else None
+        return Content.assemble(head, bar(percent))
+
+    def _match_lines(self, line: resources.RecipientMatch) -> list[Content]:
+        grants = ", ".join(f"{g.label} {self.money(g.amount)} from {g.funder} at {g.match}" for g in line.grants)
+        lines = [
+            Content(""),
+            Content.assemble((f"Match required of {clean(line.recipient)}", "bold"), f" ({clean(grants)})"),
+            Content(
+                f"Required {self.money(line.required)} · pledged {self.money(line.total.pledged)} · "
+                f"delivered {self.money(line.total.delivered)}"
+                + (f" · still to pledge {self.money(line.shortfall)}" if line.shortfall > 0 else "")
+            ),
+        ]
+        for kind, tally in line.kinds.items():
+            figures = f"pledged {self.money(tally.pledged):>9} · delivered {self.money(tally.delivered):>9}"
+            lines.append(self._with_bar(f"   {kind:<11} {figures}", tally.percent))
+        lines.append(self._with_bar("   of the match required, delivered", line.delivered_percent))
+        return lines
+
+    def _grant_detail(self, wp: Workplan, g: Grant) -> list[Content]:
+        found = resources.grant_match(wp, g)
+        line = resources.RecipientMatch(g.recipient, [g], found.required, found.kinds, found.total)
+        lines = [
+            Content.from_markup("[b]$label $name[/b]", label=g.label, name=clean(g.name)),
+            Content(
+                f"From {clean(g.funder)} to {clean(g.recipient)}: {self.money(g.amount)}, match {clean(g.match)} "
+                f"(match to grant), so {clean(g.recipient)} brings {self.money(found.required)}."
+            ),
+            *self._match_lines(line)[2:],
+            Content("Pledges counting towards it:"),
+        ]
+        for p, number, c in found.contributions:
+            value = value_text(c.amount, c.hours, c.rate, self.currency) or "not valued"
+            lines.append(Content(f"   {clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})"))
+        if not found.contributions:
+            lines.append(Content(f"   none yet: select {clean(g.recipient)} and press p (grant {g.label})"))
+        return lines
+
+    def _by_kind(self, wp: Workplan) -> list[Content]:
+        sharing = resources.cost_sharing(wp)
+        if not sharing.total.count:
+            return [Content("The partnership: nothing pledged yet.")]
+        lines = [Content("The partnership, by kind: pledged · delivered")]
+        for kind, tally in sharing.kinds.items():
+            pledged = self.money(tally.pledged) if tally.pledged or not tally.unvalued else "not valued"
+            more = f" +{tally.unvalued} not valued" if tally.unvalued and tally.pledged else ""
+            figures = f"{pledged:>10} · {self.money(tally.delivered):>9}{more}"
+            lines.append(self._with_bar(f"   {kind:<11} {figures}", tally.percent))
+        whole = sharing.total
+        figures = f"{self.money(whole.pledged):>10} · {self.money(whole.delivered):>9}"
+        lines.append(self._with_bar(f"   {'all':<11} {figures}", whole.percent))
+        return lines
+
+    # --- forms ---------------------------------------------------------------------------------
+
+    def _fields(self, p: Partner | None) -> list[Field]:
+        contributions = "\n".join(resources.pledge_text(c, self.currency) for c in (p.contributions if p else []))
+        fields = [] if p else [Field("code", "Code (e.g. PARKS)", required=True)]
+        return [
+            *fields,
+            Field("name", "Name", value=p.name if p else "", required=True),
+            Field("interests_short", "Short-term interests", value=p.interests_short if p else ""),
+            Field("interests_long", "Long-term interests", value=p.interests_long if p else ""),
+            Field(
+                "contributions",
+                "Contributions, one a line (each keeps what was delivered of it)",
+                "area",
+                contributions,
+                hint=PLEDGE_HINT,
+            ),
+        ]
+
+    def _check(self, values: dict[str, Any]) -> str | None:
+        try:
+            actions.parse_contributions(values["contributions"], self.currency)
+        except rules.RuleError as exc:
+            return str(exc)
+        return None
+
+    def action_new(self) -> None:
+        self.form(
+            "New partner",
+            self._fields(None),
+            lambda v: actions.add_partner(
+                self.app.store,
+                v["code"],
+                v["name"],
+                actions.parse_contributions(v["contributions"], self.currency),
+                v["interests_short"],
+                v["interests_long"],
+            ),
+            self._check,
+        )
+
+    def action_edit(self) -> None:
+        item = self.rows_widget.current
+        if isinstance(item, Grant):
+            self._edit_grant(item)
+            return
+        if isinstance(item, Partner):
+            p = item
+            self.form(
+                f"Edit partner {p.code}",
+                self._fields(p),
+                lambda v: actions.edit_partner(
+                    self.app.store,
+                    p.code,
+                    name=v["name"],
+                    contributions=actions.parse_contributions(v["contributions"], self.currency),
+                    interests_short=v["interests_short"],
+                    interests_long=v["interests_long"],
+                    expected_rev=p.rev,
+                ),
+                self._check,
+            )
+
+    def _grant_choices(self) -> list[tuple[str, Any]]:
+        wp = self.app.workplan
+        grants = list(wp.grants.values()) if wp else []
+        return [("none", None), *[(f"{g.label} {g.name} ({g.funder} → {g.recipient})", g.id) for g in grants]]
+
+    def action_pledge(self) -> None:
+        p = self.rows_widget.current
+        if not isinstance(p, Partner):
+            self.app.notify("Select a partner first.", severity="warning", markup=False)
+            return
+        currency = self.currency
+
+        def check(values: dict[str, Any]) -> str | None:
+            try:
+                parse_value(values["value"], currency)
+            except MoneyError as exc:
+                return str(exc)
+            return None
+
+        def done(values: dict[str, Any]) -> Any:
+            worth = parse_value(values["value"], currency)
+            pledged = (values["kind"], values["description"], worth.amount, worth.hours, worth.rate, values["grant"])
+            return actions.pledge(self.app.store, p.code, pledged)
+
+        self.form(
+            f"{p.code} pledges",
+            [
+                Field("kind", "Kind", "choice", "staff", True, [(k, k) for k in CONTRIBUTION_KINDS]),
+                Field("description", "What", required=True),
+                Field("value", "Value: $18,000, 1.5k, 200h @ $25 (empty: not valued)"),
+                Field("grant", "Counts towards the match of", "choice", None, False, self._grant_choices()),
+            ],
+            done,
+            check,
+        )
+
+    def action_deliver(self) -> None:
+        p = self.rows_widget.current
+        if not isinstance(p, Partner):
+            self.app.notify("Select a partner first.", severity="warning", markup=False)
+            return
+        if not p.contributions:
+            self.app.notify(f"{p.code} has pledged nothing yet: p adds a pledge.", severity="warning", markup=False)
+            return
+        currency, today = self.currency, self.app.today()
+        choices = [
+            (f"{n} {c.kind}: {c.description} ({value_text(c.amount, c.hours, c.rate, currency) or 'not valued'})", n)
+            for n, c in enumerate(p.contributions, 1)
+        ]
+
+        def check(values: dict[str, Any]) -> str | None:
+            c = p.contributions[values["contribution"] - 1]
+            try:
+                parse_delivery(values["amount"], currency, c.rate)
+                dates.parse_past_date(values["on"] or "today", today=today)
+            except (MoneyError, dates.DateError) as exc:
+                return str(exc)
+            return None
+
+        def done(values: dict[str, Any]) -> Any:
+            on = dates.parse_past_date(values["on"] or "today", today=today).isoformat()
+            return actions.deliver(
+                self.app.store, p.code, str(values["contribution"]), values["amount"], on=on, note=values["note"]
+            )
+
+        self.form(
+            f"Delivered by {p.code}",
+            [
+                Field("contribution", "Of the pledge", "choice", 1, True, choices),
+                Field("amount", "Amount: $2,500, 2.5k, or hours of an in-kind pledge (40h)", required=True),
+                Field("on", "On (today, yesterday, mon, 3 days ago, 2026-11-20)", value="today"),
+                Field("note", "Note (what, an invoice number...)"),
+            ],
+            done,
+            check,
+        )
+
+    def _grant_fields(self, g: Grant | None) -> list[Field]:
+        wp = self.app.workplan
+        codes = [(f"{p.code} {p.name}", p.code) for p in wp.partners.values()] if wp else []
+        parties = (
+            []
+            if g
+            else [
+                Field("funder", "From (the funder)", "choice", None, True, codes),
+                Field("recipient", "To (the recipient, who brings the match)", "choice", None, True, codes),
+            ]
+        )
+        return [
+            *parties,
+            Field("name", "What it is for", value=g.name if g else ""),
+            Field("amount", "Amount ($30,000, 30k)", value=format_money(g.amount, None) if g else "", required=True),
+            Field("match", "Match required: 1:1, 1:2 (match to grant), 25% or none", value=g.match if g else "1:1"),
+        ]
+
+    def _check_grant(self, values: dict[str, Any]) -> str | None:
+        try:
+            parse_amount(values["amount"], self.currency)
+            parse_match(values["match"] or "none")
+        except MoneyError as exc:
+            return str(exc)
+        return None
+
+    def action_new_grant(self) -> None:
+        wp = self.app.workplan
+        if wp is None or len(wp.partners) < 2:
+            self.app.notify("A grant goes from one partner to another: add partners first (n).", markup=False)
+            return
+        self.form(
+            "New grant",
+            self._grant_fields(None),
+            lambda v: actions.add_grant(
+                self.app.store,
+                v["funder"],
+                v["recipient"],
+                parse_amount(v["amount"], self.currency),
+                v["match"] or "none",
+                v["name"],
+            ),
+            self._check_grant,
+        )
+
+    def _edit_grant(self, g: Grant) -> None:
+        self.form(
+            f"Edit {g.label} ({g.funder} → {g.recipient})",
+            self._grant_fields(g),
+            lambda v: actions.edit_grant(
+                self.app.store,
+                g.id,
+                name=v["name"] or g.name,
+                amount=parse_amount(v["amount"], self.currency),
+                match=v["match"] or "none",
+                expected_rev=g.rev,
+            ),
+            self._check_grant,
+        )
+
+    def action_member(self) -> None:
+        p = self.rows_widget.current
+        if isinstance(p, Partner):
+            self.form(
+                f"New member of {p.code}",
+                [
+                    Field("handle", "Handle (their Unix login)", required=True),
+                    Field("name", "Name", required=True),
+                    Field("role", "Role", "choice", "member", True, [(r, r) for r in ROLES]),
+                ],
+                lambda v: actions.add_member(self.app.store, v["handle"], v["name"], p.code, v["role"]),
+            )
+
+    def action_edit_member(self) -> None:
+        from workplan_tui.ui.modals import PickMember
+
+        p = self.rows_widget.current
+        wp = self.app.workplan
+        if not isinstance(p, Partner) or wp is None:
+            return
+        members = [m for m in wp.members.values() if m.partner == p.code]
+
+        def chosen(handle: str | None) -> None:
+            if not handle or wp is None:
+                return
+            m = wp.members[handle]
+            self.form(
+                f"Edit member {m.handle}",
+                [
+                    Field("name", "Name", value=m.name, required=True),
+                    Field("role", "Role", "choice", m.role, True, [(r, r) for r in ROLES]),
+                ],
+                lambda v: actions.edit_member(self.app.store, m.handle, name=v["name"], role=v["role"]),
+            )
+
+        self.app.push_screen(PickMember(f"Edit which member of {p.code}?", members, None, allow_none=False), chosen)
