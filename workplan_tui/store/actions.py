@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from workplan_tui.model import contract, money, resources, rules, schema
+from workplan_tui.model import contract, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     LONG_TEXT,
@@ -811,6 +811,8 @@ def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
     """Lines of ``KIND: description[: value[: G1]]`` (as the partner form shows them): the value
     as people type money (``$18,000``, ``1.5k``) or hours at a rate (``200h @ $25``), and the
     grant whose match the pledge counts towards."""
+    from workplan_tui.model import resources  # only for resources: start-up time of writes
+
     result: list[Pledge] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -828,6 +830,8 @@ def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
 def set_currency(store: Store, code: str) -> Record:
     """Set the partnership's currency (``USD``, ``EUR``): how amounts are shown, and the only
     currency whose symbol amounts may be typed with. Amounts already recorded stay as they are."""
+    from workplan_tui.model import money  # only for resources: start-up time of writes
+
     try:
         currency = money.check_currency(code)
     except money.MoneyError as exc:
@@ -896,6 +900,8 @@ def deliver(
     """Record that part of a pledge was delivered: how much (``$2,500``, or ``40h`` of an in-kind
     pledge at its rate), the day (``on``, YYYY-MM-DD), a note; who and when are the acting member
     and now. The log keeps the delivery itself; ``undo`` takes it back while it is the latest."""
+    from workplan_tui.model import money  # only for resources: start-up time of writes
+
     if not schema.valid_date(on):
         raise RuleError(f"delivery date {on!r} is not YYYY-MM-DD")
     note = _text(note, "note", LONG_TEXT, required=False)
@@ -948,6 +954,8 @@ def _grant_parties(tx: Tx, funder: str, recipient: str) -> tuple[str, str]:
 
 
 def _match(text: str) -> str:
+    from workplan_tui.model import money  # only for resources: start-up time of writes
+
     try:
         return money.parse_match(text)[0]
     except money.MoneyError as exc:
