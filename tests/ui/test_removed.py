@@ -68,7 +68,7 @@ async def test_an_outcome_and_a_member_removed_while_their_screens_are_open(boar
         await pilot.press("escape", "w")
         people = pilot.app.screen
         assert isinstance(people, PeopleScreen)
-        actions.remove_member(carol, "bob")
+        actions.remove_member(make_store(board_file, "alice"), "bob")  # a lead removes members
         await wait_for(pilot, lambda: "bob" not in pilot.app.workplan.members)
         assert "bob" not in [item[0].handle for item in people.rows_widget.items]
         await pilot.press("escape")

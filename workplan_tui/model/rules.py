@@ -273,15 +273,28 @@ def check_can_add(plan: Plan, what: str = "tasks") -> None:
 
 
 def check_member_change(
-    members: Mapping[str, Member], handle: str, *, me: str, remove: bool = False, role: str | None = None
+    members: Mapping[str, Member],
+    handle: str,
+    *,
+    me: str,
+    remove: bool = False,
+    role: str | None = None,
+    partner: str | None = None,
 ) -> None:
-    """Refuse a change that would leave the partnership without anyone to run it.
+    """Refuse a change that would leave the partnership without anyone to run it, or that a
+    member may not make.
 
-    Never remove or demote the last lead (nobody could administer the file), never
-    remove the last member (anyone could then change the file), and never remove
-    yourself (you could not undo it: ask another member).
+    Only a lead removes a member, or changes a member's role or partner (a member may
+    change their own name): otherwise any member of a hostile partner could demote the
+    leads and remove them (found by a tester). Never remove or demote the last lead
+    (nobody could administer the file), never remove the last member (anyone could then
+    change the file), and never remove yourself (you could not undo it: ask another member).
     """
     member = members[handle]
+    acting = members.get(me)
+    if (remove or role is not None or partner is not None) and (acting is None or acting.role != "lead"):
+        doing = "remove a member" if remove else "change a member's role or partner"
+        raise RuleError(f"only a lead may {doing}; ask one ({', '.join(_leads_of(members)) or 'none'})")
     leads = [h for h, m in members.items() if m.role == "lead"]
     losing_lead = member.role == "lead" and (remove or (role is not None and role != "lead"))
     if losing_lead and leads == [handle]:
@@ -294,6 +307,10 @@ def check_member_change(
         raise RuleError(f"{handle} is the last member; a partnership without members could be changed by anyone")
     if remove and handle == me:
         raise RuleError("you cannot remove yourself (you could not undo it); ask another member to do it")
+
+
+def _leads_of(members: Mapping[str, Member]) -> list[str]:
+    return sorted(h for h, m in members.items() if m.role == "lead")
 
 
 # --- tasks ------------------------------------------------------------------

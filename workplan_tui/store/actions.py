@@ -183,6 +183,11 @@ def add_member(store: Store, handle: str, name: str, partner: str, role: str = "
             problem = rules.first_member_problem(handle, tx.user)
             if problem:
                 raise RuleError(problem)
+            fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+        elif role == "lead":
+            members = _members(tx)
+            if tx.user not in members or members[tx.user].role != "lead":
+                raise RuleError("only a lead may add a lead; add them as a member and ask a lead")
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return export("members", doc_id, tx.get("members", doc_id))
 
@@ -762,7 +767,7 @@ def edit_member(
         doc_id = _member_id(tx, handle)
         if partner is not None:
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
-        rules.check_member_change(_members(tx), handle, me=tx.user, role=role)
+        rules.check_member_change(_members(tx), handle, me=tx.user, role=role, partner=partner)
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return export("members", doc_id, tx.get("members", doc_id))
 
