@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXED_NOW
-from tests.ui.readability import PALETTES, low_contrast, report
+from tests.ui.readability import PALETTES, default_colours, low_contrast, report
 from workplan_tui.store.sample import write_demo
 from workplan_tui.ui.app import make_app
 from workplan_tui.ui.themes import load_themes, theme_dirs
@@ -27,6 +27,7 @@ VISITS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("task form", "EditTask", ("enter",), ("escape",)),
     ("blocked reason", "AskText", ("b",), ("escape",)),
     ("assign", "PickMember", ("a",), ("escape",)),
+    ("a field's choices", "EditTask", ("enter", "tab", "enter"), ("escape", "escape")),
     ("review", "ReviewScreen", ("r",), ("escape",)),
     ("help", "HelpScreen", ("question_mark",), ("escape",)),
     ("palette", "CommandPalette", ("ctrl+p",), ("escape",)),
@@ -64,7 +65,8 @@ async def test_no_color_keeps_the_text_readable(sample: Path, theme: str, monkey
 
 async def walk(sample: Path, theme: str, visits: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]) -> None:
     app = make_app(sample, user="alice", now=FIXED_NOW, theme=theme)
-    palettes = list(PALETTES) if app.get_theme(theme) and app.get_theme(theme).ansi else ["xterm"]  # type: ignore[union-attr]
+    ansi = bool(app.get_theme(theme) and app.get_theme(theme).ansi)  # type: ignore[union-attr]
+    palettes = list(PALETTES) if ansi else ["xterm"]
     problems: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         for what, screen, there, back in visits:
@@ -75,6 +77,10 @@ async def walk(sample: Path, theme: str, visits: list[tuple[str, str, tuple[str,
                 cells = low_contrast(app, 4.5, palette)
                 if cells:
                     problems.append(f"{what} ({palette}, {len(cells)} characters):\n{report(cells)}")
+            if ansi and not app.no_color:  # the terminal's own colours: never its default for one side only
+                half = default_colours(app)
+                if half:
+                    problems.append(f"{what}: {len(half)} parts on a default colour:\n" + "\n".join(half[:8]))
             await pilot.press(*back)
             await pilot.pause()
-    assert not problems, f"{theme}: text below 4.5:1\n" + "\n".join(problems)
+    assert not problems, f"{theme}: text below 4.5:1, or on a default colour\n" + "\n".join(problems)

@@ -110,16 +110,37 @@ class WorkplanApp(App[None]):
 
         ``cursor-background`` and ``cursor-text-style`` draw the selected card or row
         (a theme of basic ANSI colours sets ``reverse``: a blend of two ANSI colours
-        is one of them, so a tinted background cannot be had there).
+        is one of them, so a tinted background cannot be had there); ``separator``
+        the lines between the board's columns.
         """
         generated = self.current_theme.to_color_system().generate()
         return {
             "cursor-background": generated["primary-muted"],
             "cursor-text-style": "none",
+            # the lines between the board's columns and above a screen's details: the panel's
+            # colour, or the text's where the panel is see-through (Textual's ANSI themes)
+            "separator": generated["foreground"] if generated["panel"] == "transparent" else generated["panel"],
             # Textual's widgets ask these of a theme of ANSI colours (ansi = true)
             "ansi-background": generated["background"],
             "ansi-foreground": generated["foreground"],
         }
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables, with a theme of ANSI colours held to its own two colours.
+
+        For such a theme (``ansi = true``) Textual leaves text, muted text, the footer,
+        fields and cursors to the terminal's default colour (``ansi_default``), on a
+        background the theme names, or the other way round: on a terminal with a white
+        background that is white on white, or black on black. A theme that names its
+        ``background`` and ``foreground`` gets those instead, wherever it did not set the
+        variable itself (its ``[variables]`` win).
+        """
+        variables = super().get_css_variables()
+        theme = self.current_theme
+        if theme.ansi:
+            variables = solid_ansi(variables, theme.background, theme.foreground, set(theme.variables))
+            self.theme_variables = variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         self._fit_no_color()
@@ -448,6 +469,23 @@ class WorkplanApp(App[None]):
                 ),
                 lambda action=binding.action: self.call_later(screen.run_action, action),
             )
+
+
+def solid_ansi(
+    variables: dict[str, str], background: str | None, foreground: str | None, own: set[str]
+) -> dict[str, str]:
+    """A theme of ANSI colours' variables with the terminal's default colour (``ansi_default``,
+    also at an alpha) replaced by the theme's ``background`` for backgrounds and its
+    ``foreground`` for text; variables in ``own`` (the theme set them) are kept."""
+    if not background or not foreground or "ansi_default" in (background, foreground):
+        return variables  # a theme made of the terminal's defaults (Textual's ansi-dark): keep them
+    solid = dict(variables)
+    for name, value in variables.items():
+        if name in own or not value.startswith("ansi_default"):
+            continue
+        behind = "background" in name or name in ("surface", "panel", "boost", "scrollbar-corner-color")
+        solid[name] = background if behind else foreground
+    return solid
 
 
 def describe(entry: Activity) -> str:
