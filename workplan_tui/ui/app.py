@@ -32,6 +32,7 @@ from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, 
 from workplan_tui.ui.widgets import BoardContext
 
 POLL_SECONDS = 0.5
+Report = Callable[[str], None]  # takes why a change was refused, e.g. to show it in a form
 
 
 class WorkplanApp(App[None]):
@@ -320,29 +321,44 @@ class WorkplanApp(App[None]):
             self.read_only = reason
             self.refresh_screens()
 
-    def can_change(self) -> bool:
+    def cannot_change(self) -> str | None:
+        """Why my changes cannot be written now (the file is read-only, I am not a member), or None."""
         self._check_read_only()
         if self.read_only:
-            self.notify(f"Read-only: {clean(self.read_only)}.", severity="warning", markup=False, timeout=8)
-            return False
+            return f"Read-only: {clean(self.read_only)}."
         workplan = self.workplan
         if workplan is not None and workplan.members and self.store.user not in workplan.members:
-            self.notify(
+            return (
                 f"{self.store.user} is not a member of this partnership: ask a member to run "
-                f"'workplan member add {self.store.user} --name NAME --partner CODE'.",
-                severity="warning",
-                markup=False,
-                timeout=8,
+                f"'workplan member add {self.store.user} --name NAME --partner CODE'."
             )
-            return False
-        return True
+        return None
 
-    def change(self, apply: Callable[[], Any], *, raise_conflict: bool = False) -> bool:
+    def can_change(self, report: Report | None = None) -> bool:
+        """True when a change may be tried; else the reason goes to ``report`` (a form shows it), or a notice."""
+        problem = self.cannot_change()
+        if problem is None:
+            return True
+        if report is not None:
+            report(problem)
+        else:
+            self.notify(problem, severity="warning", markup=False, timeout=8)
+        return False
+
+    def _refused(self, message: str, report: Report | None) -> None:
+        if report is not None:
+            report(message)
+        else:
+            self.notify(message, severity="error", markup=False, timeout=8)
+
+    def change(self, apply: Callable[[], Any], *, raise_conflict: bool = False, report: Report | None = None) -> bool:
         """Run one store action; show a clear notice instead of failing. True when it landed.
 
-        With ``raise_conflict`` a ConflictError reaches the caller, which resolves it.
+        With ``raise_conflict`` a ConflictError reaches the caller, which resolves it. With
+        ``report``, why a change was refused goes there instead of a notice: a form shows
+        it in itself and stays open with what was typed.
         """
-        if not self.can_change():
+        if not self.can_change(report):
             return False
         others_wrote = self.store.changed_on_disk()
         try:
@@ -350,11 +366,11 @@ class WorkplanApp(App[None]):
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
             if raise_conflict and isinstance(exc, ConflictError):
                 raise
-            self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
+            self._refused(clean(str(exc)), report)
             self._check_read_only()  # the failure may have a cause the banner should name
             return False
         except OSError as exc:  # the store turns these into StoreError; this is the last net
-            self.notify(f"{self.store.path}: not saved: {clean(os_reason(exc))}", severity="error", markup=False)
+            self._refused(f"{self.store.path}: not saved: {clean(os_reason(exc))}", report)
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)
@@ -364,17 +380,26 @@ class WorkplanApp(App[None]):
             self.reload()
         return True
 
-    def save_task(self, original: Task, mine: dict[str, Any], done: Callable[[], None]) -> None:
+    def attempt(self, apply: Callable[[], Any]) -> str | None:
+        """Run one store action for a form: None when it landed, else why not, for the form to show."""
+        problems: list[str] = []
+        if self.change(apply, report=problems.append):
+            return None
+        return problems[-1] if problems else "Not saved."
+
+    def save_task(
+        self, original: Task, mine: dict[str, Any], done: Callable[[], None], report: Report | None = None
+    ) -> None:
         """Save an edit form. If someone changed the task since the form opened, merge what
-        only one side changed and ask about the rest; nothing is written until I choose."""
+        only one side changed and ask about the rest; nothing is written until I choose.
+        ``done`` runs once it is saved; ``report`` takes why it was not (the form shows it)."""
         from workplan_tui.ui.modals import ConflictDialog
 
-        if not self.can_change():
-            return
         try:
             if self.change(
                 lambda: actions.edit_task(self.store, original.id, mine, expected_rev=original.rev),
                 raise_conflict=True,
+                report=report,
             ):
                 done()
             return
@@ -386,7 +411,7 @@ class WorkplanApp(App[None]):
         fresh = schema.task_from_raw(str(original.id), theirs)
         if not conflicts:
             self.notify(f"{original.label} had changed; your edits were merged with theirs.", markup=False)
-            self.save_task(fresh, merged, done)
+            self.save_task(fresh, merged, done, report)
             return
         try:
             who = next((a.member for a in self.store.history().newest() if a.record == original.label), "someone")
@@ -395,12 +420,17 @@ class WorkplanApp(App[None]):
 
         def chosen(choice: dict[str, str] | None) -> None:
             if choice is None:
-                self.notify("Nothing saved.", markup=False)
+                if report is not None:
+                    report(
+                        f"Nothing saved: {original.label} was changed by {who}. ctrl+s asks again; escape leaves it."
+                    )
+                else:
+                    self.notify("Nothing saved.", markup=False)
                 return
             final = {**merged, **{n: mine[n] for n, pick in choice.items() if pick == "mine"}}
             final = {n: v for n, v in final.items() if theirs.get(n) != v}
             if final:
-                self.save_task(fresh, final, done)
+                self.save_task(fresh, final, done, report)
             else:
                 self.reload()
                 done()

@@ -363,29 +363,38 @@ class BoardScreen(TaskActions, Screen[None]):
     # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
 
     def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """The plan's title, scope and buy-in rule; the rule only while it may change
+        (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
+        A refused save shows in the form, which keeps what was typed."""
         if not self.app.can_change():
             return
+        rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
+        if plan is None or plan.status in ("draft", "proposed"):
+            rule = Field("rule", "Buy-in rule", "choice", plan.rule if plan else "consensus", True, rule_words)
+        else:
+            rule = Field(
+                "rule",
+                "Buy-in rule",
+                "note",
+                f"{plan.rule}: {RULE_WORDS.get(plan.rule, plan.rule)}",
+                hint=f"Fixed: {plan.label} is {plan.status}, and its buy-in was decided under this rule "
+                "(a rule changes only while a plan is a draft or proposed).",
+            )
         fields = [
             Field("title", "Title", value=plan.title if plan else "", required=True),
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
-            Field(
-                "rule",
-                "Buy-in rule",
-                "choice",
-                plan.rule if plan else "consensus",
-                True,
-                [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES],
-            ),
+            rule,
         ]
+        saved: dict[str, Any] = {}
+
+        def save(values: dict[str, Any]) -> str | None:
+            return self.app.attempt(lambda: saved.update(done(values)) or saved)
 
         def finished(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            record: dict[str, Any] = {}
-            if self.app.change(lambda: record.update(done(values)) or record):
-                self.show_plan_id(int(str(record.get("id", "P0"))[1:]))
+            if values is not None:
+                self.show_plan_id(int(str(saved.get("id", "P0"))[1:]))
 
-        self.app.push_screen(FormDialog(title, fields), finished)
+        self.app.push_screen(FormDialog(title, fields, save=save), finished)
 
     def show_plan_id(self, plan_id: int) -> None:
         """Redraw with that plan selected."""
@@ -411,7 +420,7 @@ class BoardScreen(TaskActions, Screen[None]):
             f"Edit {plan.label} ({plan.status})",
             plan,
             lambda v: actions.edit_plan(
-                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v["rule"], expected_rev=plan.rev
+                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v.get("rule"), expected_rev=plan.rev
             ),
         )
 

@@ -198,14 +198,19 @@ class ListScreen(Screen[None]):
             self.refresh_view()
 
     def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
+        """A form whose save runs ``done`` (a store action); a refused save shows in the form,
+        which stays open with what was typed, and closes only once the change landed."""
         if not self.app.can_change():
             return
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.change(lambda: done(values))
+                self.refresh_view()
 
-        self.app.push_screen(FormDialog(title, fields, check), finished)
+        def save(values: dict[str, Any]) -> str | None:
+            return self.app.attempt(lambda: done(values))
+
+        self.app.push_screen(FormDialog(title, fields, check, save), finished)
 
 
 # --- buy-in ---------------------------------------------------------------------------------
