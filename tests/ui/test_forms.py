@@ -155,3 +155,27 @@ async def test_a_new_task_refused_keeps_the_form(board_file: Path) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
         assert [t["title"] for t in data(board_file)["tasks"].values()].count("Water the beds") == 1
+
+
+async def test_new_on_a_completed_plan_names_the_boards_key(tmp_path: Path) -> None:
+    sample = write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+    async with app_for(sample).run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("tab", "tab")
+        assert screen.plan.plan.status == "completed"
+        await pilot.press("n")
+        assert isinstance(pilot.app.screen, BoardScreen)
+        said = notices(pilot.app)
+        assert f"{screen.plan.plan.label} is completed: no new tasks" in said and "press U" in said
+        assert "workplan plan reopen" not in said
+        await pilot.press("o", "n")  # the outcomes screen: no U of its own
+        assert isinstance(pilot.app.screen, OutcomesScreen)
+        assert "no new outcomes (reopen it first: U on the board" in notices(pilot.app)
+        await pilot.press("escape")
+        actions.move_plan(make_store(sample), screen.plan.plan.id, "archive")
+        pilot.app.reload()
+        screen.refresh_data()
+        await pilot.press("p")  # an archived plan takes no edit: said before typing, with the key
+        assert isinstance(pilot.app.screen, BoardScreen)
+        assert "is archived; reopen it first (press U)" in notices(pilot.app)

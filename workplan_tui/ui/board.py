@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
+REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
 
 
@@ -354,7 +355,7 @@ class BoardScreen(TaskActions, Screen[None]):
         if fig is None:
             self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
-        closed = rules.closed_to_new(fig.plan, "tasks")  # the rule the store applies, asked before typing
+        closed = rules.closed_to_new(fig.plan, "tasks", REOPEN)  # the rule the store applies, asked before typing
         if closed:
             self.app.notify(closed, severity="warning", markup=False)
             return
@@ -416,6 +417,10 @@ class BoardScreen(TaskActions, Screen[None]):
             self.action_new_plan()
             return
         plan = fig.plan
+        frozen = rules.frozen(plan, REOPEN)  # asked before typing, as the store would refuse the save
+        if frozen:
+            self.app.notify(frozen, severity="warning", markup=False)
+            return
         self._plan_form(
             f"Edit {plan.label} ({plan.status})",
             plan,

@@ -469,7 +469,7 @@ class OutcomesScreen(ListScreen):
     def action_new(self) -> None:
         wp = self.app.workplan
         plan = wp.plans.get(self.plan_id) if wp else None
-        closed = rules.closed_to_new(plan, "outcomes") if plan else None
+        closed = rules.closed_to_new(plan, "outcomes", "U on the board or the buy-in screen") if plan else None
         if closed:
             self.app.notify(closed, severity="warning", markup=False)
             return
