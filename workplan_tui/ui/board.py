@@ -266,12 +266,22 @@ class BoardScreen(TaskActions, Screen[None]):
             column.scroll_to(0, 0, animate=False)
         self.table.cursor = 0
         self._show_plan()
+        self._leave_empty_column()
+
+    def _leave_empty_column(self) -> None:
+        """After a plan switch: stay in the same column if it has cards, else go to the first
+        that has some, so the task keys have a card to act on."""
+        columns = self.columns
+        if not columns[self.column_index].items:
+            self.column_index = next((i for i, c in enumerate(columns) if c.items), self.column_index)
+            self._activate()
 
     @on(VirtualList.Selected)
     def _clicked(self, event: VirtualList.Selected) -> None:
         if isinstance(event.source, PlanList):
             self.plan_index = event.index
             self._show_plan()
+            self._leave_empty_column()
         elif isinstance(event.source, CardColumn):
             self.column_index = self.columns.index(event.source)
             self._activate()
