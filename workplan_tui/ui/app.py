@@ -22,12 +22,13 @@ from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
+from workplan_tui.ui.changes import describe
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
 
@@ -457,8 +458,9 @@ class WorkplanApp(App[None]):
         if not self.change(lambda: actions.undo(self.store, entry_id)):
             return False
         self.my_changes.remove(entry_id)
-        self.my_changes.pop()  # the undo entry itself is not a change to undo
-        self.notify(f"Undone: {describe_id(self.store, entry_id)}", markup=False, timeout=5)
+        undo_id = self.my_changes.pop()  # the undo entry itself is not a change to undo
+        # what the undo did ('T26 status done → doing'), not the change it took back
+        self.notify(f"Undone: {describe_id(self.store, undo_id, who=False)}", markup=False, timeout=5)
         return True
 
     def _patch_task(self, record: dict[str, Any]) -> None:
@@ -518,24 +520,13 @@ def solid_ansi(
     return solid
 
 
-def describe(entry: Activity) -> str:
-    """'bob: T12 progress 40 → 60' for a notice; 'bob: removed T12 (Order soil)' for a removal."""
-    whole = entry.changes.get("record")
-    if isinstance(whole, list) and len(whole) == 2 and entry.kind in (*actions.REMOVALS, "undo"):
-        if entry.kind != "undo" or whole[0] is None:
-            done, record = ("restored", whole[1]) if entry.kind == "undo" else ("removed", whole[0])
-            return clean(f"{entry.member}: {done} {entry.record} ({short(record)})")
-    changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in entry.changes.items())
-    return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
-
-
-def describe_id(store: Store, entry_id: int) -> str:
+def describe_id(store: Store, entry_id: int, *, who: bool = True) -> str:
     """'bob: T12 progress 40 → 60' for a log entry by id, or 'A12' when it cannot be read."""
     try:
         entry = store.history().entry(entry_id)
     except StoreError:
         entry = None
-    return describe(entry) if entry else f"A{entry_id}"
+    return describe(entry, who=who) if entry else f"A{entry_id}"
 
 
 def make_app(

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.ui.changes import changes_line
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
@@ -301,8 +302,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
         entries, complete = self.history
         for a in entries:
-            changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
-            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {clean(changes)}"))
+            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {changes_line(a)}"))
         lines = lines[-30:]
         if not complete:
             lines.append(Content(f"Older changes: workplan log --record {t.label}"))

@@ -37,6 +37,7 @@ from workplan_tui.model.records import (
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
+from workplan_tui.ui.changes import changes_line, labelled
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.keys import BOARD_KEYS, TASK_KEYS
 from workplan_tui.ui.tasks import TaskActions
@@ -940,7 +941,7 @@ class ActivityScreen(ListScreen):
             elif sep and key == "plan":
                 if str(self._plan_of(a.record)) != value.upper().lstrip("P"):
                     return False
-            elif term.lower() not in f"{a.member} {a.kind} {a.record} {a.changes}".lower():
+            elif term.lower() not in f"{a.member} {a.kind} {a.record} {labelled(a)}".lower():
                 return False
         return True
 
@@ -962,7 +963,7 @@ class ActivityScreen(ListScreen):
         return entries
 
     def row(self, item: Any, width: int) -> Parts:
-        changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in item.changes.items())
+        changes = changes_line(item)
         return [
             (f" {stamp(item.at)}  ", "card--meta"),
             (pad(item.member, 10) + " ", "card--title"),
@@ -977,7 +978,7 @@ class ActivityScreen(ListScreen):
                 f"{clean(item.at)}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}"
             )
         ]
-        for key, (before, after) in item.changes.items():
+        for key, (before, after) in labelled(item).items():
             lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))
         return Content("\n").join(lines)
 
