@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rich.color import Color as RichColor
-from rich.color import ColorType
+from rich.color import ColorSystem, ColorType
 from rich.style import Style
 from textual.app import App
 from textual.geometry import Region
@@ -99,9 +99,23 @@ def _in_view(app: App[object]) -> list[Region]:
     return [screen.region]
 
 
-def low_contrast(app: App[object], minimum: float = 4.5, palette: str = "xterm") -> list[Cell]:
-    """Every character of text on the current screen whose contrast is below ``minimum``."""
+# How Textual writes colours for each kind of terminal (Strip.render_ansi): a terminal of
+# 256 colours (tmux's default TERM=tmux-256color, no COLORTERM) gets each RGB colour as the
+# nearest of its palette's 6x6x6 cube or grey ramp, which can be a shade darker or lighter.
+COLOR_SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT}
+
+
+def _as_sent(color: RichColor | None, system: ColorSystem) -> RichColor | None:
+    return color.downgrade(system) if color is not None else None
+
+
+def low_contrast(
+    app: App[object], minimum: float = 4.5, palette: str = "xterm", color_system: str = "truecolor"
+) -> list[Cell]:
+    """Every character of text on the current screen whose contrast is below ``minimum``,
+    as a terminal of ``color_system`` ("truecolor" or "256") shows it."""
     colours = PALETTES[palette]
+    system = COLOR_SYSTEMS[color_system]
     regions = _in_view(app)
     dark = app.current_theme.dark
     default_fg, default_bg = (colours[7], colours[0]) if dark else (colours[0], colours[15])
@@ -111,8 +125,8 @@ def low_contrast(app: App[object], minimum: float = 4.5, palette: str = "xterm")
         x = 0
         for text, style in segments:
             style = style or Style()
-            fg = _rgb(style.color, colours, default_fg)
-            bg = _rgb(style.bgcolor, colours, default_bg)
+            fg = _rgb(_as_sent(style.color, system), colours, default_fg)
+            bg = _rgb(_as_sent(style.bgcolor, system), colours, default_bg)
             if style.reverse:
                 fg, bg = bg, fg
             if style.dim:  # terminals draw it at about half strength, as Textual's DimFilter does
