@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, Label, OptionList, Select
 
 from tests.conftest import FIXED_NOW, make_store
+from tests.ui.test_live import wait_for
 from workplan_tui.store import actions
 from workplan_tui.store.sample import write_demo
 from workplan_tui.ui.app import WorkplanApp, make_app
@@ -59,7 +60,9 @@ async def test_a_refused_plan_edit_keeps_the_form_and_what_was_typed(board_file:
         assert "P1 is active" not in notices(pilot.app)  # said in the form, not in a pop-up
         assert board_file.read_bytes() == before
         await pilot.press("escape")
-        assert isinstance(pilot.app.screen, BoardScreen)
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        await wait_for(pilot, lambda: board.plan.plan.status == "active")  # the board saw the change
         await pilot.press("p")  # open again: an active plan's rule is shown, not offered
         form = pilot.app.screen
         assert isinstance(form, FormDialog)
@@ -114,25 +117,38 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert "archived" in shown(form, "#edit-error")
         assert form.query_one("#title", Input).value == "Order more soil"
         await pilot.press("escape")
+        actions.reopen_plan(bob, 1)
+        pilot.app.reload()  # seen now, not at the next poll
         await pilot.press("b")
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
+        actions.move_plan(bob, 1, "archive")  # meanwhile
         await pilot.press(*"no soil", "enter")
         await pilot.pause()
         assert pilot.app.screen is ask and "archived" in shown(ask, "#ask-error")
         assert ask.query_one("#answer", Input).value == "no soil"
-        await pilot.press("escape", "a")
+        await pilot.press("escape")
+        actions.reopen_plan(bob, 1)
+        pilot.app.reload()
+        await pilot.press("a")
         pick = pilot.app.screen
         assert isinstance(pick, PickMember)
+        actions.move_plan(bob, 1, "archive")  # meanwhile
         await pilot.press("down")
         chosen = pick.query_one(OptionList).highlighted
         await pilot.press("enter")
         await pilot.pause()
         assert pilot.app.screen is pick and "archived" in shown(pick, "#pick-error")
         assert pick.query_one(OptionList).highlighted == chosen
-        assert board_file.read_bytes() == before
         await pilot.press("escape")
-        actions.reopen_plan(bob, 1)  # the plan is back: the same dialogs save and close
+        before = board_file.read_bytes()
+        pilot.app.reload()
+        await pilot.press("plus", "b")  # known archived: said at once, with the board's key, and no dialog
+        assert isinstance(pilot.app.screen, BoardScreen)
+        assert "P1 is archived; reopen it first (press U)" in notices(pilot.app)
+        assert board_file.read_bytes() == before
+        actions.reopen_plan(bob, 1)  # the plan is back: the same dialog saves and closes
+        pilot.app.reload()
         await pilot.press("b", *"no soil", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)

@@ -46,6 +46,7 @@ COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done
 class BoardScreen(TaskActions, Screen[None]):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
+    REOPEN = REOPEN
 
     app: WorkplanApp
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
+from workplan_tui.model import rules
 from workplan_tui.model.records import Activity, Task
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
@@ -27,6 +28,7 @@ class TaskActions(Screen[Any]):
     """Mixin for screens with a selected task. Subclasses say which task and how to redraw."""
 
     app: WorkplanApp
+    REOPEN = "U on the board"  # how this screen's user reopens an archived plan (the board: "press U")
 
     def selected_task(self) -> Task | None:
         raise NotImplementedError
@@ -34,10 +36,22 @@ class TaskActions(Screen[Any]):
     def after_change(self, task_id: int | None) -> None:
         raise NotImplementedError
 
+    def frozen(self, task: Task) -> bool:
+        """True, with a notice naming the key that reopens it, when the task's plan is archived
+        (``rules.frozen``, which the store applies too): asked before a dialog opens."""
+        workplan = self.app.workplan
+        plan = workplan.plans.get(task.plan) if workplan else None
+        problem = rules.frozen(plan, self.REOPEN) if plan else None
+        if problem:
+            self.app.notify(problem, severity="warning", markup=False)
+        return problem is not None
+
     def _with_task(self, apply: Callable[[Task], Any]) -> None:
         task = self.selected_task()
         if task is None:
             self.app.notify("No task selected.", severity="warning")
+            return
+        if self.frozen(task):
             return
         if self.app.change(lambda: apply(task)):
             self.after_change(task.id)
@@ -58,7 +72,7 @@ class TaskActions(Screen[Any]):
         from workplan_tui.ui.modals import AskText
 
         task = self.selected_task()
-        if task is None or not self.app.can_change():
+        if task is None or not self.app.can_change() or self.frozen(task):
             return
 
         def save(reason: str) -> str | None:
@@ -74,7 +88,7 @@ class TaskActions(Screen[Any]):
         from workplan_tui.ui.modals import PickMember
 
         task = self.selected_task()
-        if task is None or not self.app.can_change():
+        if task is None or not self.app.can_change() or self.frozen(task):
             return
         workplan = self.app.workplan
         assert workplan is not None
