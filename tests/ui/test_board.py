@@ -137,6 +137,22 @@ async def test_filter_table_and_plan_switch(board_file: Path) -> None:
         assert screen.plan.plan.label == "P1"
 
 
+async def test_switching_to_a_plan_leaves_an_empty_column_for_one_with_cards(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("plus")  # T1 goes to Doing, and the selection with it
+        assert screen.column_index == 1 and screen.selected_task().label == "T1"
+        await pilot.press("tab")  # P2 has nothing doing: the cursor goes to its To do column
+        assert screen.plan.plan.label == "P2" and screen.column_index == 0
+        assert screen.columns[0].active and not screen.columns[1].active
+        await pilot.press("plus")
+        assert task(board_file, 4)["progress"] == 10
+        assert "No task selected." not in [str(n.message) for n in pilot.app._notifications]
+        await pilot.press("shift+tab")  # P1's Doing column has cards: the same column stays
+        assert screen.plan.plan.label == "P1" and screen.column_index == 1
+        assert screen.selected_task().label == "T1"
+
+
 async def test_review_walks_the_queue_and_summarises(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("r")

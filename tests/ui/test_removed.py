@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from tests.conftest import make_store
 from tests.ui.test_live import app_for, cli, task, wait_for
@@ -37,7 +37,7 @@ async def test_a_task_removed_from_the_cli_leaves_the_open_board(board_file: Pat
         assert isinstance(pilot.app.screen, BoardScreen)
 
 
-async def test_saving_a_form_for_a_task_removed_meanwhile_is_one_notice(board_file: Path) -> None:
+async def test_saving_a_form_for_a_task_removed_meanwhile_says_so_in_the_form(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")  # edit T1
         form = pilot.app.screen
@@ -49,9 +49,12 @@ async def test_saving_a_form_for_a_task_removed_meanwhile_is_one_notice(board_fi
         before = board_file.read_bytes()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "no task T1" in notices(pilot.app)
-        assert isinstance(pilot.app.screen, BoardScreen)
+        assert "no task T1" in str(form.query_one("#edit-error", Label).render())
+        assert pilot.app.screen is form and form.query_one("#title", Input).value == "Typed meanwhile"
+        assert "no task T1" not in notices(pilot.app)  # said once, in the form
         assert board_file.read_bytes() == before
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, BoardScreen)
 
 
 async def test_an_outcome_and_a_member_removed_while_their_screens_are_open(board_file: Path) -> None:

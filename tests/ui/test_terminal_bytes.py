@@ -20,8 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import make_store
+from tests.conftest import FIXED_NOW, make_store
+from tests.ui.readability import half_default, terminal_cells
 from workplan_tui.store import actions
+from workplan_tui.store.sample import write_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 NASTY = [
@@ -117,3 +119,42 @@ def test_stored_text_reaches_the_terminal_only_as_literal_text(wp: Path, tmp_pat
     without_osc = re.sub(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)", b"", bytes(out))  # Textual's own OSC 22
     assert b"\x07" not in without_osc  # no bell from the data
     assert "osc\u241b]52;c;ZXZpbA==".encode() in out  # shown, harmlessly, as a visible ESC symbol
+
+
+def test_a_terminal_of_16_colours_gets_both_colours_of_every_cell(tmp_path: Path) -> None:
+    """TERM=xterm starts the board in workplan-high-contrast, a theme of the terminal's own
+    colours: "bright text on black". A cell that set one of its colours and left the other
+    to the terminal's default was white on white, or black on black, on a terminal with a
+    white background (stock xterm). Every screen sent must name both, whatever the terminal's."""
+    sample = write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+    # (what, keys): the board, its dialogs and fields, a field's choices open, the palette, a notice
+    steps = [
+        ("help", b"?"),
+        ("board", b"\x1b"),
+        ("plan form", b"p"),
+        ("board", b"\x1b"),
+        ("task form", b"e"),
+        ("owner choices", b"\t\r"),
+        ("task form", b"\x1b"),
+        ("board", b"\x1b"),
+        ("palette", b"\x10"),  # ctrl+p
+        ("board", b"\x1b"),
+        ("a notice", b"u"),
+        ("people", b"w"),
+    ]
+    problems: list[str] = []
+    out = bytearray()
+    with in_pty(["-m", "workplan_tui", "-f", str(sample)], tmp_path, 24, 80, TERM="xterm", COLORTERM="") as (fd, _):
+        assert read_until(fd, b"Eastside", 20, out), out[-500:]
+        settle(fd, out)
+        steps.insert(0, ("first paint", b""))
+        for what, keys in steps:
+            if keys:
+                out.clear()
+                os.write(fd, keys)
+                settle(fd, out, quiet=0.5)
+            bad = half_default(terminal_cells(bytes(out)))
+            if bad:
+                shown = "".join(c.char for c in bad[:60])
+                problems.append(f"{what}: {len(bad)} cells, e.g. line {bad[0].y} {bad[0]}: {shown!r}")
+    assert not problems, "\n".join(problems)

@@ -234,24 +234,31 @@ def rule_change(plan: Plan, rule: str) -> None:
         )
 
 
-def frozen(plan: Plan) -> str | None:
+def reopen_command(plan: Plan) -> str:
+    """How the command line reopens ``plan``; the board names its own key instead."""
+    return f"'workplan plan reopen {plan.label}'"
+
+
+def frozen(plan: Plan, reopen: str = "") -> str | None:
     """Why nothing in ``plan`` (the plan, its tasks, its outcomes) may change, or None.
 
-    An archived plan is a closed record: reopen it first.
+    An archived plan is a closed record: reopen it first (``reopen`` says how; the
+    command line's command unless given).
     """
     if plan.status == "archived":
-        return f"{plan.label} is archived; reopen it first ('workplan plan reopen {plan.label}')"
+        return f"{plan.label} is archived; reopen it first ({reopen or reopen_command(plan)})"
     return None
 
 
-def closed_to_new(plan: Plan, what: str = "tasks") -> str | None:
+def closed_to_new(plan: Plan, what: str = "tasks", reopen: str = "") -> str | None:
     """Why no new ``what`` (tasks, outcomes) may be added to ``plan``, or None.
 
-    Completed and archived plans take no new work: reopen the plan first. (Tasks and
-    outcomes already in a completed plan may still be edited: late figures arrive.)
+    Completed and archived plans take no new work: reopen the plan first (``reopen``
+    says how; the command line's command unless given). (Tasks and outcomes already in
+    a completed plan may still be edited: late figures arrive.)
     """
     if plan.status in ("completed", "archived"):
-        return f"{plan.label} is {plan.status}: no new {what} (reopen it first: 'workplan plan reopen {plan.label}')"
+        return f"{plan.label} is {plan.status}: no new {what} (reopen it first: {reopen or reopen_command(plan)})"
     return None
 
 

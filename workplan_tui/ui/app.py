@@ -23,17 +23,19 @@ from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
 from workplan_tui.sync import state as sync_state
+from workplan_tui.ui.changes import describe
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
 from workplan_tui.ui.widgets import BoardContext
 
 POLL_SECONDS = 0.5
+Report = Callable[[str], None]  # takes why a change was refused, e.g. to show it in a form
 
 
 class WorkplanApp(App[None]):
@@ -115,16 +117,37 @@ class WorkplanApp(App[None]):
 
         ``cursor-background`` and ``cursor-text-style`` draw the selected card or row
         (a theme of basic ANSI colours sets ``reverse``: a blend of two ANSI colours
-        is one of them, so a tinted background cannot be had there).
+        is one of them, so a tinted background cannot be had there); ``separator``
+        the lines between the board's columns.
         """
         generated = self.current_theme.to_color_system().generate()
         return {
             "cursor-background": generated["primary-muted"],
             "cursor-text-style": "none",
+            # the lines between the board's columns and above a screen's details: the panel's
+            # colour, or the text's where the panel is see-through (Textual's ANSI themes)
+            "separator": generated["foreground"] if generated["panel"] == "transparent" else generated["panel"],
             # Textual's widgets ask these of a theme of ANSI colours (ansi = true)
             "ansi-background": generated["background"],
             "ansi-foreground": generated["foreground"],
         }
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables, with a theme of ANSI colours held to its own two colours.
+
+        For such a theme (``ansi = true``) Textual leaves text, muted text, the footer,
+        fields and cursors to the terminal's default colour (``ansi_default``), on a
+        background the theme names, or the other way round: on a terminal with a white
+        background that is white on white, or black on black. A theme that names its
+        ``background`` and ``foreground`` gets those instead, wherever it did not set the
+        variable itself (its ``[variables]`` win).
+        """
+        variables = super().get_css_variables()
+        theme = self.current_theme
+        if theme.ansi:
+            variables = solid_ansi(variables, theme.background, theme.foreground, set(theme.variables))
+            self.theme_variables = variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         self._fit_no_color()
@@ -413,29 +436,44 @@ class WorkplanApp(App[None]):
             self.read_only = reason
             self.refresh_screens()
 
-    def can_change(self) -> bool:
+    def cannot_change(self) -> str | None:
+        """Why my changes cannot be written now (the file is read-only, I am not a member), or None."""
         self._check_read_only()
         if self.read_only:
-            self.notify(f"Read-only: {clean(self.read_only)}.", severity="warning", markup=False, timeout=8)
-            return False
+            return f"Read-only: {clean(self.read_only)}."
         workplan = self.workplan
         if workplan is not None and workplan.members and self.store.user not in workplan.members:
-            self.notify(
+            return (
                 f"{self.store.user} is not a member of this partnership: ask a member to run "
-                f"'workplan member add {self.store.user} --name NAME --partner CODE'.",
-                severity="warning",
-                markup=False,
-                timeout=8,
+                f"'workplan member add {self.store.user} --name NAME --partner CODE'."
             )
-            return False
-        return True
+        return None
 
-    def change(self, apply: Callable[[], Any], *, raise_conflict: bool = False) -> bool:
+    def can_change(self, report: Report | None = None) -> bool:
+        """True when a change may be tried; else the reason goes to ``report`` (a form shows it), or a notice."""
+        problem = self.cannot_change()
+        if problem is None:
+            return True
+        if report is not None:
+            report(problem)
+        else:
+            self.notify(problem, severity="warning", markup=False, timeout=8)
+        return False
+
+    def _refused(self, message: str, report: Report | None) -> None:
+        if report is not None:
+            report(message)
+        else:
+            self.notify(message, severity="error", markup=False, timeout=8)
+
+    def change(self, apply: Callable[[], Any], *, raise_conflict: bool = False, report: Report | None = None) -> bool:
         """Run one store action; show a clear notice instead of failing. True when it landed.
 
-        With ``raise_conflict`` a ConflictError reaches the caller, which resolves it.
+        With ``raise_conflict`` a ConflictError reaches the caller, which resolves it. With
+        ``report``, why a change was refused goes there instead of a notice: a form shows
+        it in itself and stays open with what was typed.
         """
-        if not self.can_change():
+        if not self.can_change(report):
             return False
         others_wrote = self.store.changed_on_disk()
         try:
@@ -443,11 +481,11 @@ class WorkplanApp(App[None]):
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
             if raise_conflict and isinstance(exc, ConflictError):
                 raise
-            self.notify(clean(str(exc)), severity="error", markup=False, timeout=8)
+            self._refused(clean(str(exc)), report)
             self._check_read_only()  # the failure may have a cause the banner should name
             return False
         except OSError as exc:  # the store turns these into StoreError; this is the last net
-            self.notify(f"{self.store.path}: not saved: {clean(os_reason(exc))}", severity="error", markup=False)
+            self._refused(f"{self.store.path}: not saved: {clean(os_reason(exc))}", report)
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)
@@ -457,17 +495,26 @@ class WorkplanApp(App[None]):
             self.reload()
         return True
 
-    def save_task(self, original: Task, mine: dict[str, Any], done: Callable[[], None]) -> None:
+    def attempt(self, apply: Callable[[], Any]) -> str | None:
+        """Run one store action for a form: None when it landed, else why not, for the form to show."""
+        problems: list[str] = []
+        if self.change(apply, report=problems.append):
+            return None
+        return problems[-1] if problems else "Not saved."
+
+    def save_task(
+        self, original: Task, mine: dict[str, Any], done: Callable[[], None], report: Report | None = None
+    ) -> None:
         """Save an edit form. If someone changed the task since the form opened, merge what
-        only one side changed and ask about the rest; nothing is written until I choose."""
+        only one side changed and ask about the rest; nothing is written until I choose.
+        ``done`` runs once it is saved; ``report`` takes why it was not (the form shows it)."""
         from workplan_tui.ui.modals import ConflictDialog
 
-        if not self.can_change():
-            return
         try:
             if self.change(
                 lambda: actions.edit_task(self.store, original.id, mine, expected_rev=original.rev),
                 raise_conflict=True,
+                report=report,
             ):
                 done()
             return
@@ -479,7 +526,7 @@ class WorkplanApp(App[None]):
         fresh = schema.task_from_raw(str(original.id), theirs)
         if not conflicts:
             self.notify(f"{original.label} had changed; your edits were merged with theirs.", markup=False)
-            self.save_task(fresh, merged, done)
+            self.save_task(fresh, merged, done, report)
             return
         try:
             who = next((a.member for a in self.store.history().newest() if a.record == original.label), "someone")
@@ -488,12 +535,17 @@ class WorkplanApp(App[None]):
 
         def chosen(choice: dict[str, str] | None) -> None:
             if choice is None:
-                self.notify("Nothing saved.", markup=False)
+                if report is not None:
+                    report(
+                        f"Nothing saved: {original.label} was changed by {who}. ctrl+s asks again; escape leaves it."
+                    )
+                else:
+                    self.notify("Nothing saved.", markup=False)
                 return
             final = {**merged, **{n: mine[n] for n, pick in choice.items() if pick == "mine"}}
             final = {n: v for n, v in final.items() if theirs.get(n) != v}
             if final:
-                self.save_task(fresh, final, done)
+                self.save_task(fresh, final, done, report)
             else:
                 self.reload()
                 done()
@@ -520,8 +572,9 @@ class WorkplanApp(App[None]):
         if not self.change(lambda: actions.undo(self.store, entry_id)):
             return False
         self.my_changes.remove(entry_id)
-        self.my_changes.pop()  # the undo entry itself is not a change to undo
-        self.notify(f"Undone: {describe_id(self.store, entry_id)}", markup=False, timeout=5)
+        undo_id = self.my_changes.pop()  # the undo entry itself is not a change to undo
+        # what the undo did ('T26 status done → doing'), not the change it took back
+        self.notify(f"Undone: {describe_id(self.store, undo_id, who=False)}", markup=False, timeout=5)
         return True
 
     def _patch_task(self, record: dict[str, Any]) -> None:
@@ -597,24 +650,30 @@ class WorkplanApp(App[None]):
             )
 
 
-def describe(entry: Activity) -> str:
-    """'bob: T12 progress 40 → 60' for a notice; 'bob: removed T12 (Order soil)' for a removal."""
-    whole = entry.changes.get("record")
-    if isinstance(whole, list) and len(whole) == 2 and entry.kind in (*actions.REMOVALS, "undo"):
-        if entry.kind != "undo" or whole[0] is None:
-            done, record = ("restored", whole[1]) if entry.kind == "undo" else ("removed", whole[0])
-            return clean(f"{entry.member}: {done} {entry.record} ({short(record)})")
-    changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in entry.changes.items())
-    return clean(f"{entry.member}: {entry.record} {changes or entry.kind}")
+def solid_ansi(
+    variables: dict[str, str], background: str | None, foreground: str | None, own: set[str]
+) -> dict[str, str]:
+    """A theme of ANSI colours' variables with the terminal's default colour (``ansi_default``,
+    also at an alpha) replaced by the theme's ``background`` for backgrounds and its
+    ``foreground`` for text; variables in ``own`` (the theme set them) are kept."""
+    if not background or not foreground or "ansi_default" in (background, foreground):
+        return variables  # a theme made of the terminal's defaults (Textual's ansi-dark): keep them
+    solid = dict(variables)
+    for name, value in variables.items():
+        if name in own or not value.startswith("ansi_default"):
+            continue
+        behind = "background" in name or name in ("surface", "panel", "boost", "scrollbar-corner-color")
+        solid[name] = background if behind else foreground
+    return solid
 
 
-def describe_id(store: Store, entry_id: int) -> str:
+def describe_id(store: Store, entry_id: int, *, who: bool = True) -> str:
     """'bob: T12 progress 40 → 60' for a log entry by id, or 'A12' when it cannot be read."""
     try:
         entry = store.history().entry(entry_id)
     except StoreError:
         entry = None
-    return describe(entry) if entry else f"A{entry_id}"
+    return describe(entry, who=who) if entry else f"A{entry_id}"
 
 
 def make_app(

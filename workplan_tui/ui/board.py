@@ -39,12 +39,14 @@ if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
+REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
 
 
 class BoardScreen(TaskActions, Screen[None]):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
+    REOPEN = REOPEN
 
     app: WorkplanApp
 
@@ -272,12 +274,22 @@ class BoardScreen(TaskActions, Screen[None]):
             column.scroll_to(0, 0, animate=False)
         self.table.cursor = 0
         self._show_plan()
+        self._leave_empty_column()
+
+    def _leave_empty_column(self) -> None:
+        """After a plan switch: stay in the same column if it has cards, else go to the first
+        that has some, so the task keys have a card to act on."""
+        columns = self.columns
+        if not columns[self.column_index].items:
+            self.column_index = next((i for i, c in enumerate(columns) if c.items), self.column_index)
+            self._activate()
 
     @on(VirtualList.Selected)
     def _clicked(self, event: VirtualList.Selected) -> None:
         if isinstance(event.source, PlanList):
             self.plan_index = event.index
             self._show_plan()
+            self._leave_empty_column()
         elif isinstance(event.source, CardColumn):
             self.column_index = self.columns.index(event.source)
             self._activate()
@@ -362,7 +374,7 @@ class BoardScreen(TaskActions, Screen[None]):
         if fig is None:
             self.app.notify("Add a plan first: ctrl+n", severity="warning")
             return
-        closed = rules.closed_to_new(fig.plan, "tasks")  # the rule the store applies, asked before typing
+        closed = rules.closed_to_new(fig.plan, "tasks", REOPEN)  # the rule the store applies, asked before typing
         if closed:
             self.app.notify(closed, severity="warning", markup=False)
             return
@@ -371,29 +383,38 @@ class BoardScreen(TaskActions, Screen[None]):
     # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
 
     def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """The plan's title, scope and buy-in rule; the rule only while it may change
+        (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
+        A refused save shows in the form, which keeps what was typed."""
         if not self.app.can_change():
             return
+        rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
+        if plan is None or plan.status in ("draft", "proposed"):
+            rule = Field("rule", "Buy-in rule", "choice", plan.rule if plan else "consensus", True, rule_words)
+        else:
+            rule = Field(
+                "rule",
+                "Buy-in rule",
+                "note",
+                f"{plan.rule}: {RULE_WORDS.get(plan.rule, plan.rule)}",
+                hint=f"Fixed: {plan.label} is {plan.status}, and its buy-in was decided under this rule "
+                "(a rule changes only while a plan is a draft or proposed).",
+            )
         fields = [
             Field("title", "Title", value=plan.title if plan else "", required=True),
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
-            Field(
-                "rule",
-                "Buy-in rule",
-                "choice",
-                plan.rule if plan else "consensus",
-                True,
-                [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES],
-            ),
+            rule,
         ]
+        saved: dict[str, Any] = {}
+
+        def save(values: dict[str, Any]) -> str | None:
+            return self.app.attempt(lambda: saved.update(done(values)) or saved)
 
         def finished(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            record: dict[str, Any] = {}
-            if self.app.change(lambda: record.update(done(values)) or record):
-                self.show_plan_id(int(str(record.get("id", "P0"))[1:]))
+            if values is not None:
+                self.show_plan_id(int(str(saved.get("id", "P0"))[1:]))
 
-        self.app.push_screen(FormDialog(title, fields), finished)
+        self.app.push_screen(FormDialog(title, fields, save=save), finished)
 
     def show_plan_id(self, plan_id: int) -> None:
         """Redraw with that plan selected."""
@@ -415,11 +436,15 @@ class BoardScreen(TaskActions, Screen[None]):
             self.action_new_plan()
             return
         plan = fig.plan
+        frozen = rules.frozen(plan, REOPEN)  # asked before typing, as the store would refuse the save
+        if frozen:
+            self.app.notify(frozen, severity="warning", markup=False)
+            return
         self._plan_form(
             f"Edit {plan.label} ({plan.status})",
             plan,
             lambda v: actions.edit_plan(
-                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v["rule"], expected_rev=plan.rev
+                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v.get("rule"), expected_rev=plan.rev
             ),
         )
 

@@ -26,7 +26,8 @@ SAVE_HINT = "ctrl+s saves · escape cancels"
 
 @dataclass(slots=True)
 class Field:
-    """One input: ``kind`` is text, number, area (several lines) or choice."""
+    """One input: ``kind`` is text, number, area (several lines) or choice; ``note`` shows
+    ``value`` as text that cannot be changed here (``hint`` says why) and returns nothing."""
 
     name: str
     label: str
@@ -40,7 +41,12 @@ class Field:
 class FormDialog(ModalScreen[dict[str, Any] | None]):
     """Fill in fields; ctrl+s (the save key of every dialog) checks and returns them,
     escape returns None. Enter in a one-line field saves too; in a field of several
-    lines it starts a new line."""
+    lines it starts a new line.
+
+    With ``save`` the form writes its values itself: ``save`` returns None when the
+    change landed (the form closes) or why it did not, which the form shows while it
+    stays open with everything typed.
+    """
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding(SAVE_KEY, "save", "Save")]
@@ -50,16 +56,23 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         title: str,
         fields: list[Field],
         check: Callable[[dict[str, Any]], str | None] | None = None,
+        save: Callable[[dict[str, Any]], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
         self.fields = fields
         self.check = check
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form", classes="dialog"):
             yield Label(content(self.heading), id="form-heading")
             for f in self.fields:
+                if f.kind == "note":
+                    yield Label(f.label)
+                    yield Label(content(f.value), id=f"f-{f.name}", classes="fixed")
+                    yield Label(content(f.hint), classes="hint")
+                    continue
                 yield Label(f.label + (" *" if f.required else ""))
                 if f.kind == "area":
                     yield TextArea(clean(f.value, multiline=True), id=f"f-{f.name}", compact=True, classes="area")
@@ -96,6 +109,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         values: dict[str, Any] = {}
         for f in self.fields:
+            if f.kind == "note":
+                continue
             widget = self.query_one(f"#f-{f.name}")
             if isinstance(widget, TextArea):
                 value: Any = widget.text.strip()
@@ -120,10 +135,16 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         problem = self.check(values) if self.check else None
         if problem:
             return self._error(problem)
+        if self.save is not None:
+            problem = self.save(values)
+            if problem:
+                return self._error(problem)
         self.dismiss(values)
 
     def _error(self, message: str) -> None:
-        self.query_one("#form-error", Label).update(Content(clean(message)))
+        error = self.query_one("#form-error", Label)
+        error.update(Content(clean(message)))
+        error.scroll_visible(animate=False)
 
 
 def _number(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.ui.changes import changes_line
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
@@ -100,17 +102,22 @@ class HelpScreen(Reading):
         self.query_one("#help").focus()
 
 
+Save = Callable[[Any], str | None]  # writes a dialog's result: None when it landed, else why not
+
+
 class AskText(ModalScreen[str | None]):
-    """One line of text, e.g. why a task is blocked."""
+    """One line of text, e.g. why a task is blocked. With ``save`` the dialog writes the
+    answer itself and stays open, showing why, when the change is refused."""
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding(SAVE_KEY, "save", "Save")]
 
-    def __init__(self, prompt: str, value: str = "", what: str = "text") -> None:
+    def __init__(self, prompt: str, value: str = "", what: str = "text", save: Save | None = None) -> None:
         super().__init__()
         self.prompt = prompt
         self.value = value
         self.what = what
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ask", classes="dialog"):
@@ -128,6 +135,10 @@ class AskText(ModalScreen[str | None]):
         if not value:
             self.query_one("#ask-error", Label).update(f"Please give a {self.what}.")
             return
+        problem = self.save(value) if self.save is not None else None
+        if problem:
+            self.query_one("#ask-error", Label).update(Content(clean(problem)))
+            return
         self.dismiss(value)
 
 
@@ -137,12 +148,22 @@ class PickMember(ModalScreen[str | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, prompt: str, members: list[Member], current: str | None, *, allow_none: bool = True) -> None:
+    def __init__(
+        self,
+        prompt: str,
+        members: list[Member],
+        current: str | None,
+        *,
+        allow_none: bool = True,
+        save: Save | None = None,
+    ) -> None:
+        """``save`` writes the choice ("" for none): the dialog stays open, showing why, when it is refused."""
         super().__init__()
         self.prompt = prompt
         self.members = members
         self.current = current
         self.handles = ([""] if allow_none else []) + [m.handle for m in members]
+        self.save = save
 
     def compose(self) -> ComposeResult:
         options = [Option(text("(unassigned)"), id="")] if "" in self.handles else []
@@ -150,6 +171,7 @@ class PickMember(ModalScreen[str | None]):
         with Vertical(id="pick", classes="dialog"):
             yield Label(content(self.prompt))
             yield OptionList(*options, id="members")
+            yield Label("", id="pick-error", classes="error")
             yield Label("enter chooses · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -160,7 +182,12 @@ class PickMember(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id or "")
+        choice = event.option.id or ""
+        problem = self.save(choice) if self.save is not None else None
+        if problem:
+            self.query_one("#pick-error", Label).update(Content(clean(problem)))
+            return
+        self.dismiss(choice)
 
 
 @dataclass(slots=True)
@@ -168,6 +195,9 @@ class TaskEdit:
     """What the edit form changed: only fields whose value differs from the task's."""
 
     fields: dict[str, Any] = field(default_factory=dict)
+
+
+SaveTask = Callable[[TaskEdit, Callable[[], None], Callable[[str], None]], None]
 
 
 class EditTask(ModalScreen[TaskEdit | None]):
@@ -186,11 +216,18 @@ class EditTask(ModalScreen[TaskEdit | None]):
         plan_id: int,
         today: date,
         history: tuple[list[Activity], bool] = ([], True),
+        save: SaveTask | None = None,
     ) -> None:
-        """``history``: the task's newest log entries (oldest first) and whether that is all of them."""
+        """``history``: the task's newest log entries (oldest first) and whether that is all of them.
+
+        ``save(result, close, report)`` writes the form: it calls ``close()`` once the
+        change landed, or ``report(why)`` when it was refused; the form then stays open
+        with everything typed and shows why. Without it the form returns its result.
+        """
         super().__init__()
         self.workplan = workplan
         self.history = history
+        self.save = save
         self.task_ = task
         self.plan_id = plan_id
         self._opened_on = today
@@ -265,8 +302,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
         entries, complete = self.history
         for a in entries:
-            changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in a.changes.items())
-            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {clean(changes)}"))
+            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {changes_line(a)}"))
         lines = lines[-30:]
         if not complete:
             lines.append(Content(f"Older changes: workplan log --record {t.label}"))
@@ -316,9 +352,24 @@ class EditTask(ModalScreen[TaskEdit | None]):
         try:
             result = self._collect()
         except ValueError as exc:
-            self.query_one("#edit-error", Label).update(Content(str(exc)))
+            self.show_error(str(exc))
             return
-        self.dismiss(result)
+        if self.save is None:
+            self.dismiss(result)
+            return
+        self.show_error("")
+        self.save(result, lambda: self._close(result), self.show_error)
+
+    def _close(self, result: TaskEdit) -> None:
+        if self.is_attached and self.app.screen is self:
+            self.dismiss(result)
+
+    def show_error(self, message: str) -> None:
+        """Why the form was not saved, shown in the form (where it can be seen: it scrolls there)."""
+        error = self.query_one("#edit-error", Label)
+        error.update(Content(clean(message)))
+        if message:
+            error.scroll_visible(animate=False)
 
     def _collect(self) -> TaskEdit:
         t = self.task_

@@ -35,6 +35,7 @@ from workplan_tui.model.records import (
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
+from workplan_tui.ui.changes import changes_line, labelled
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.keys import BOARD_KEYS, TASK_KEYS
 from workplan_tui.ui.tasks import TaskActions
@@ -196,14 +197,19 @@ class ListScreen(Screen[None]):
             self.refresh_view()
 
     def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
+        """A form whose save runs ``done`` (a store action); a refused save shows in the form,
+        which stays open with what was typed, and closes only once the change landed."""
         if not self.app.can_change():
             return
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.change(lambda: done(values))
+                self.refresh_view()
 
-        self.app.push_screen(FormDialog(title, fields, check), finished)
+        def save(values: dict[str, Any]) -> str | None:
+            return self.app.attempt(lambda: done(values))
+
+        self.app.push_screen(FormDialog(title, fields, check, save), finished)
 
 
 # --- buy-in ---------------------------------------------------------------------------------
@@ -462,7 +468,7 @@ class OutcomesScreen(ListScreen):
     def action_new(self) -> None:
         wp = self.app.workplan
         plan = wp.plans.get(self.plan_id) if wp else None
-        closed = rules.closed_to_new(plan, "outcomes") if plan else None
+        closed = rules.closed_to_new(plan, "outcomes", "U on the board or the buy-in screen") if plan else None
         if closed:
             self.app.notify(closed, severity="warning", markup=False)
             return
@@ -775,7 +781,7 @@ class ActivityScreen(ListScreen):
             elif sep and key == "plan":
                 if str(self._plan_of(a.record)) != value.upper().lstrip("P"):
                     return False
-            elif term.lower() not in f"{a.member} {a.kind} {a.record} {a.changes}".lower():
+            elif term.lower() not in f"{a.member} {a.kind} {a.record} {labelled(a)}".lower():
                 return False
         return True
 
@@ -797,7 +803,7 @@ class ActivityScreen(ListScreen):
         return entries
 
     def row(self, item: Any, width: int) -> Parts:
-        changes = "; ".join(f"{k} {short(v[0])} → {short(v[1])}" for k, v in item.changes.items())
+        changes = changes_line(item)
         return [
             (f" {stamp(item.at)}  ", "card--meta"),
             (pad(item.member, 10) + " ", "card--title"),
@@ -812,7 +818,7 @@ class ActivityScreen(ListScreen):
                 f"{clean(item.at)}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}"
             )
         ]
-        for key, (before, after) in item.changes.items():
+        for key, (before, after) in labelled(item).items():
             lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))
         return Content("\n").join(lines)
 

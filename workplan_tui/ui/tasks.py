@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
+from workplan_tui.model import rules
 from workplan_tui.model.records import Activity, Task
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
@@ -27,6 +28,7 @@ class TaskActions(Screen[Any]):
     """Mixin for screens with a selected task. Subclasses say which task and how to redraw."""
 
     app: WorkplanApp
+    REOPEN = "U on the board"  # how this screen's user reopens an archived plan (the board: "press U")
 
     def selected_task(self) -> Task | None:
         raise NotImplementedError
@@ -34,10 +36,22 @@ class TaskActions(Screen[Any]):
     def after_change(self, task_id: int | None) -> None:
         raise NotImplementedError
 
+    def frozen(self, task: Task) -> bool:
+        """True, with a notice naming the key that reopens it, when the task's plan is archived
+        (``rules.frozen``, which the store applies too): asked before a dialog opens."""
+        workplan = self.app.workplan
+        plan = workplan.plans.get(task.plan) if workplan else None
+        problem = rules.frozen(plan, self.REOPEN) if plan else None
+        if problem:
+            self.app.notify(problem, severity="warning", markup=False)
+        return problem is not None
+
     def _with_task(self, apply: Callable[[Task], Any]) -> None:
         task = self.selected_task()
         if task is None:
             self.app.notify("No task selected.", severity="warning")
+            return
+        if self.frozen(task):
             return
         if self.app.change(lambda: apply(task)):
             self.after_change(task.id)
@@ -58,32 +72,37 @@ class TaskActions(Screen[Any]):
         from workplan_tui.ui.modals import AskText
 
         task = self.selected_task()
-        if task is None or not self.app.can_change():
+        if task is None or not self.app.can_change() or self.frozen(task):
             return
 
+        def save(reason: str) -> str | None:
+            return self.app.attempt(lambda: actions.set_status(self.app.store, task.id, "blocked", reason))
+
         def done(reason: str | None) -> None:
-            if reason and self.app.change(lambda: actions.set_status(self.app.store, task.id, "blocked", reason)):
+            if reason:
                 self.after_change(task.id)
 
-        self.app.push_screen(AskText(f"Why is {task.label} blocked?", task.blocked_reason, "reason"), done)
+        self.app.push_screen(AskText(f"Why is {task.label} blocked?", task.blocked_reason, "reason", save), done)
 
     def action_assign(self) -> None:
         from workplan_tui.ui.modals import PickMember
 
         task = self.selected_task()
-        if task is None or not self.app.can_change():
+        if task is None or not self.app.can_change() or self.frozen(task):
             return
         workplan = self.app.workplan
         assert workplan is not None
 
-        def done(choice: str | None) -> None:
-            if choice is None:
-                return
+        def save(choice: str) -> str | None:
             owner = None if choice == "" else choice
-            if self.app.change(lambda: actions.assign(self.app.store, task.id, owner)):
+            return self.app.attempt(lambda: actions.assign(self.app.store, task.id, owner))
+
+        def done(choice: str | None) -> None:
+            if choice is not None:
                 self.after_change(task.id)
 
-        self.app.push_screen(PickMember(f"Assign {task.label} to", list(workplan.members.values()), task.owner), done)
+        members = list(workplan.members.values())
+        self.app.push_screen(PickMember(f"Assign {task.label} to", members, task.owner, save=save), done)
 
     def action_undo(self) -> None:
         task = self.selected_task()
@@ -99,37 +118,53 @@ class TaskActions(Screen[Any]):
         self.action_open()
 
     def open_editor(self, task: Task | None, plan_id: int) -> None:
+        """The task form; it writes through the store when saved, and stays open with what was
+        typed, showing why, when the store refuses the change."""
         from workplan_tui.ui.modals import EditTask
 
         workplan = self.app.workplan
         assert workplan is not None
 
-        def done(result: TaskEdit | None) -> None:
-            if result is None:
+        def save(result: TaskEdit, close: Callable[[], None], report: Callable[[str], None]) -> None:
+            if task is not None:
+                if not result.fields:
+                    close()
+                    return
+
+                def saved() -> None:
+                    close()
+                    self.after_change(task.id)
+
+                self.app.save_task(task, result.fields, saved, report)
                 return
-            if task is None:
-                created: dict[str, Any] = {}
+            created: dict[str, Any] = {}
 
-                def create() -> dict[str, Any]:
-                    record = actions.add_task(
-                        self.app.store,
-                        plan_id,
-                        result.fields["title"],
-                        owner=result.fields.get("owner"),
-                        due=result.fields.get("due"),
-                        outcome=result.fields.get("outcome"),
-                        notes=result.fields.get("notes", ""),
-                    )
-                    created.update(record)
-                    extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
-                    if extra.get("status", "todo") != "todo" or extra.get("progress", 0):
-                        record = actions.edit_task(self.app.store, int(record["id"][1:]), extra)
-                    return record
+            def create() -> dict[str, Any]:
+                record = actions.add_task(
+                    self.app.store,
+                    plan_id,
+                    result.fields["title"],
+                    owner=result.fields.get("owner"),
+                    due=result.fields.get("due"),
+                    outcome=result.fields.get("outcome"),
+                    notes=result.fields.get("notes", ""),
+                )
+                created.update(record)
+                extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
+                if extra.get("status", "todo") != "todo" or extra.get("progress", 0):
+                    record = actions.edit_task(self.app.store, int(record["id"][1:]), extra)
+                return record
 
-                if self.app.change(create):
-                    self.after_change(int(created["id"][1:]))
-            elif result.fields:
-                self.app.save_task(task, result.fields, lambda: self.after_change(task.id))
+            problems: list[str] = []
+            landed = self.app.change(create, report=problems.append)
+            if created:  # the task exists (its status or progress may not have been set): never add it twice
+                if not landed:
+                    self.app.reload()
+                    self.app.notify(f"{created['id']} was added, but: {problems[-1]}", severity="error", markup=False)
+                close()
+                self.after_change(int(created["id"][1:]))
+            elif problems:
+                report(problems[-1])
 
         history: tuple[list[Activity], bool] = ([], True)
         if task is not None:
@@ -137,4 +172,4 @@ class TaskActions(Screen[Any]):
                 history = self.app.store.history().recent_of_record(task.label)
             except StoreError:
                 pass
-        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today, history), done)
+        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today, history, save))
