@@ -116,7 +116,9 @@ class ListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="screen-title")
         yield RowList(self.row, id="rows")
-        with VerticalScroll(id="detail-box"):
+        detail = VerticalScroll(id="detail-box")
+        detail.can_focus = False  # arrows move the list's selection, not the details (the mouse still scrolls them)
+        with detail:
             yield from self.compose_detail()
         yield KeyFooter(compact=True, show_command_palette=False)
 
