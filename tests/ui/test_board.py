@@ -245,3 +245,36 @@ async def test_board_turns_the_cycle_collector_on_once_painted(board_file: Path)
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_the_table_keeps_every_row_clear_of_its_scrollbar(tmp_path: Path) -> None:
+    """At 80x24 the last cells of the due column went under the scrollbar ('was due 23 Sep 202')."""
+    from workplan_tui.store.sample import write_demo
+
+    demo = write_demo(tmp_path / "demo.json", today=FIXED_NOW.date(), user="alice")
+    async with app_for(demo).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        table = board(pilot.app).table
+        assert table.room < table.size.width  # a scrollbar takes its cells
+        rows = [table.render_item(t, 0, table.size.width, table.part(""), False).text for t in table.items]
+        assert all(len(row.rstrip()) <= table.room for row in rows)  # what shows, clear of the scrollbar
+        done = [row.rstrip() for row, t in zip(rows, table.items, strict=True) if t.status == "done" and t.due]
+        assert done and all(" was due " in row and row[-4:].isdigit() for row in done), done
+
+
+async def test_shift_arrows_scroll_a_list_screens_details(tmp_path: Path) -> None:
+    """The details pane takes no focus (arrows move the list), so shift+arrows scroll it: the
+    outcome chart's last lines at 80x24 stay within reach of the keyboard."""
+    from workplan_tui.store.sample import write_demo
+
+    demo = write_demo(tmp_path / "demo.json", today=FIXED_NOW.date(), user="alice")
+    async with app_for(demo).run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        box = pilot.app.screen.query_one("#detail-box")
+        assert box.max_scroll_y > 0 and box.scroll_y == 0
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert box.scroll_y > 0
+        await pilot.press("K")
+        await pilot.pause()
+        assert box.scroll_y == 0

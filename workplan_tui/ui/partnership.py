@@ -105,6 +105,8 @@ class ListScreen(Screen[None]):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("shift+down,J", "scroll_detail(3)", "Scroll the details down", show=False),
+        Binding("shift+up,K", "scroll_detail(-3)", "Scroll the details up", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("question_mark", "help", "Help"),
@@ -124,6 +126,10 @@ class ListScreen(Screen[None]):
 
     def compose_detail(self) -> ComposeResult:
         yield Static(id="detail")
+
+    def action_scroll_detail(self, lines: int) -> None:
+        """The details pane takes no focus (the arrows move the list): shift+arrows scroll it."""
+        self.query_one("#detail-box").scroll_relative(y=lines, animate=False)
 
     @property
     def rows_widget(self) -> RowList:

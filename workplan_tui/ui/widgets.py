@@ -440,11 +440,17 @@ class TaskTable(VirtualList[Task]):
         self.empty_text = " No tasks match."
         self._header_width = -1
 
+    @property
+    def room(self) -> int:
+        """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
+        the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
+        return min(self.size.width, self.scrollable_content_region.width)
+
     def on_resize(self) -> None:
         super().on_resize()
-        if self.size.width != self._header_width:
-            self._header_width = self.size.width
-            self.post_message(self.HeaderChanged(self.header(self.size.width)))
+        if self.room != self._header_width:
+            self._header_width = self.room
+            self.post_message(self.HeaderChanged(self.header(self.room)))
 
     @staticmethod
     def header(width: int) -> str:
@@ -457,7 +463,7 @@ class TaskTable(VirtualList[Task]):
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
-        cols = TableLayout.at(width)
+        cols = TableLayout.at(min(width, self.room))
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
