@@ -316,6 +316,15 @@ def check_member_change(
         raise RuleError("you cannot remove yourself (you could not undo it); ask another member to do it")
 
 
+def check_member_add(members: Mapping[str, Member], role: str, *, me: str) -> None:
+    """Refuse a member added as a lead by someone who is not one (``members`` empty: the
+    file's first member, who leads)."""
+    if members and role == "lead":
+        acting = members.get(me)
+        if acting is None or acting.role != "lead":
+            raise RuleError("only a lead may add a lead; add them as a member and ask a lead")
+
+
 def _leads_of(members: Mapping[str, Member]) -> list[str]:
     return sorted(h for h, m in members.items() if m.role == "lead")
 

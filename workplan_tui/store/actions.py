@@ -170,24 +170,16 @@ def add_member(store: Store, handle: str, name: str, partner: str, role: str = "
     fields = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
     with store.transaction() as tx:
         tx.require_member()
-        codes = [p["code"] for p in tx.data.get("partners", {}).values()]
-        code = rules.partner_code(partner, codes)
-        if code is None:
-            known = ", ".join(sorted(codes)) or "none yet; add one with 'workplan partner add'"
-            raise NotFoundError(f"no partner {partner!r} (partners: {known})")
-        fields["partner"] = code
-        handles = _member_handles(tx)
-        if handle in handles:
+        fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
+        members = _members(tx)
+        if handle in members:
             raise RuleError(f"member {handle} already exists")
-        if not handles:
+        if not members:
             problem = rules.first_member_problem(handle, tx.user)
             if problem:
                 raise RuleError(problem)
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
-        elif role == "lead":
-            members = _members(tx)
-            if tx.user not in members or members[tx.user].role != "lead":
-                raise RuleError("only a lead may add a lead; add them as a member and ask a lead")
+        rules.check_member_add(members, role, me=tx.user)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return export("members", doc_id, tx.get("members", doc_id))
 
@@ -658,7 +650,8 @@ def _partner(tx: Tx, typed: str) -> tuple[int, str]:
     code = rules.partner_code(typed, [str(p.get("code")) for p in partners.values()])
     doc_id = _find(tx, "partners", "code", code) if code is not None else None
     if code is None or doc_id is None:
-        known = ", ".join(sorted(str(p.get("code")) for p in partners.values())) or "none yet"
+        known = ", ".join(sorted(str(p.get("code")) for p in partners.values()))
+        known = known or "none yet; add one with 'workplan partner add'"
         raise NotFoundError(f"no partner {typed!r} (partners: {known})")
     return doc_id, code
 
