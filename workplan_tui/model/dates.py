@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from workplan_tui.model.schema import looks_like_date
+from workplan_tui.model.text import LazyPattern
 
 if TYPE_CHECKING:
     import pendulum
@@ -62,12 +62,12 @@ _UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "wee
 _UNITS.update({"m": "months", "month": "months", "months": "months"})
 # ASCII digits only: "\d" also matches other scripts' digits ("３ days"), which int()
 # then refuses with Python's own message. "\Z", not "$" (a final newline).
-_RELATIVE = re.compile(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
+_RELATIVE = LazyPattern(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
 # "dec 15", "december 15th", "15 dec", "15th of december", each with an optional year.
-_MONTH_DAY = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?(?:,?\s+([0-9]{4}))?\Z")
-_DAY_MONTH = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:,?\s+([0-9]{4}))?\Z")
+_MONTH_DAY = LazyPattern(r"([a-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?(?:,?\s+([0-9]{4}))?\Z")
+_DAY_MONTH = LazyPattern(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:,?\s+([0-9]{4}))?\Z")
 # 12/15, 15.12, 12-15: which is the month depends on who typed it.
-_NUMERIC = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{2,4})?\Z")
+_NUMERIC = LazyPattern(r"[0-9]{1,2}[/.-][0-9]{1,2}(?:[/.-][0-9]{2,4})?\Z")
 
 
 class DateError(ValueError):
@@ -228,7 +228,7 @@ def preview(text: str, *, today: date) -> str:
 
 
 PAST_FORMS = "today, yesterday, a weekday (mon: the latest Monday), 3 days ago, -2w, or YYYY-MM-DD"
-_AGO = re.compile(r"(?:([0-9]{1,4})\s*([a-z]+)\s+ago|-([0-9]{1,4})\s*([a-z]+))\Z")
+_AGO = LazyPattern(r"(?:([0-9]{1,4})\s*([a-z]+)\s+ago|-([0-9]{1,4})\s*([a-z]+))\Z")
 
 
 def parse_past_date(text: str, *, today: date) -> date:

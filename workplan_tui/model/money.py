@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from workplan_tui.model.text import LazyPattern
+
 # The most common currencies, by ISO 4217 code, with the symbol shown before an amount.
 # Any other three-letter code is shown after the amount ("10,000 CHF").
 SYMBOLS: dict[str, str] = {
@@ -35,24 +37,24 @@ SYMBOLS: dict[str, str] = {
     "ILS": "₪",
 }
 _ALL_SYMBOLS = "".join(sorted(set(SYMBOLS.values())))
-CURRENCY = re.compile(r"[A-Z]{3}\Z")
+CURRENCY = LazyPattern(r"[A-Z]{3}\Z")
 # The largest amount the file takes (schema.MAX_NUMBER): sums of them stay finite.
 MAX_AMOUNT = 1e15
 MAX_MATCH = 100.0  # a match of 100 times the grant (10,000 %) at most
 
 _SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
 # Spaces (plain, no-break, thin, narrow no-break), apostrophes and underscores between digit groups.
-_GROUP_SEPARATORS = re.compile(r"(?<=[0-9])[ \u00a0\u2009\u202f'’_](?=[0-9])")
-_NUMBER = re.compile(r"([0-9]+(?:,[0-9]+)*)(?:\.([0-9]+))?\Z")
+_GROUP_SEPARATORS = LazyPattern(r"(?<=[0-9])[ \u00a0\u2009\u202f'’_](?=[0-9])")
+_NUMBER = LazyPattern(r"([0-9]+(?:,[0-9]+)*)(?:\.([0-9]+))?\Z")
 _HOURS_WORDS = ("h", "hr", "hrs", "hour", "hours")
-_IN_KIND = re.compile(
+_IN_KIND = LazyPattern(
     r"(?P<hours>[0-9][0-9,.\s'’_]*[kK]?)\s*(?:h|hr|hrs|hours?)\.?\s*(?:@|x|×|\*|at)\s*(?P<rate>.+?)"
     r"\s*(?:/\s*(?:h|hr|hour))?\Z",
     re.IGNORECASE,
 )
-_HOURS_ONLY = re.compile(r"(?P<hours>[0-9][0-9,.\s'’_]*[kK]?)\s*(?:h|hr|hrs|hours?)\.?\Z", re.IGNORECASE)
-_RATIO = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*:\s*([0-9]+(?:\.[0-9]+)?)\Z")
-_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%\Z")
+_HOURS_ONLY = LazyPattern(r"(?P<hours>[0-9][0-9,.\s'’_]*[kK]?)\s*(?:h|hr|hrs|hours?)\.?\Z", re.IGNORECASE)
+_RATIO = LazyPattern(r"([0-9]+(?:\.[0-9]+)?)\s*:\s*([0-9]+(?:\.[0-9]+)?)\Z")
+_PERCENT = LazyPattern(r"([0-9]+(?:\.[0-9]+)?)\s*%\Z")
 
 
 class MoneyError(ValueError):

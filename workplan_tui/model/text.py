@@ -9,6 +9,7 @@ still show text as ``Text``/``Content`` or with ``markup=False``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 _REPLACEMENT = "\ufffd"
@@ -92,3 +93,38 @@ def stamp(at: object, *, date_only: bool = False) -> str:
     except ValueError:
         return s[:10] if date_only else s[:16].replace("T", " ")
     return local.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use, not when its module is imported.
+
+    Compiling costs about 0.1 ms a pattern; a command that never reads an amount or a
+    date in words should not pay for those patterns (benchmarks/bench_scale.py times
+    every command from process start). The methods are ``re.Pattern``'s, for ``str``.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled once, at the first call)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.match``: a match at the start of ``text``, or None."""
+        return self.compiled.match(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.fullmatch``: a match of the whole of ``text``, or None."""
+        return self.compiled.fullmatch(text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        """``re.Pattern.sub``: ``text`` with every match replaced."""
+        return self.compiled.sub(replacement, text)
