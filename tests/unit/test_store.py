@@ -40,6 +40,16 @@ def test_progress_write_bumps_revision_and_logs_before_after(store: Store, wp: P
     assert last.os_user
 
 
+def test_log_names_the_real_unix_login_not_what_user_claims(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # $USER and $LOGNAME are anyone's to set; the audit trail takes the login of the process's uid.
+    import pwd
+
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
+    actions.set_progress(Store(store.path, user="alice"), 1, "+5")
+    assert store.history().latest(1)[0].os_user == pwd.getpwuid(os.geteuid()).pw_name != "mallory"
+
+
 def test_unknown_fields_and_tables_survive_writes(wp: Path, store: Store) -> None:
     data = raw(wp)
     data["tasks"]["1"]["colour"] = "green"

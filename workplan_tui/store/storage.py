@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import getpass
 import grp
 import os
 import pwd
@@ -267,11 +266,16 @@ def holder(lock_path: Path) -> str:
 
 
 def os_login() -> str:
-    """The Unix login of this process (never fails)."""
+    """The Unix login of this process, from its user id: ``"alice"``, or ``"uid1234"`` without one.
+
+    Never from ``$USER`` or ``$LOGNAME`` (what ``getpass.getuser`` reads first): anyone can
+    set those, and the log records this name beside the member's handle as the audit
+    trail. Never fails.
+    """
     try:
-        return getpass.getuser()
+        return pwd.getpwuid(os.geteuid()).pw_name
     except (KeyError, OSError):
-        return f"uid{os.getuid()}"
+        return f"uid{os.geteuid()}"
 
 
 def _open_lock_file(lock_path: Path, data_path: Path) -> tuple[int, bool]:
