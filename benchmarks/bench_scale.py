@@ -124,7 +124,10 @@ def bench(folder: Path, tasks: int, history: int, runs: int, board_runs: int) ->
     print(
         f"{tasks:,} tasks; log of {tasks:,} entries ({size[short]:.1f} MB in all) or {history:,} ({size[long]:.1f} MB)"
     )
-    print(f"median of {runs} fresh processes (board: {board_runs}); runs interleaved\n")
+    print(f"median of {runs} fresh processes (board: {board_runs}); runs interleaved")
+    # Python's start-up is most of a command's time, and it depends on how the interpreter
+    # was built (README, Benchmarks): say which one ran.
+    print(f"Python {sys.version.split()[0]} at {os.path.realpath(sys.executable)}\n")
     report = Report()
     wp = workplan_cmd()
     env = {**ENV, "WORKPLAN_USER": "member01"}
