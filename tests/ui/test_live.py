@@ -33,9 +33,15 @@ def cli(path: Path, user: str, *args: str) -> subprocess.Popen:
 
 
 async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+    """Wait until ``condition()`` holds, then until the app has handled what is pending.
+
+    ``App.notify`` posts a message that is handled later: the notice of a change can land
+    after the change itself, so a test that asserts on notices needs the pause too.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
+            await pilot.pause()
             return
         await pilot.pause(0.1)
     raise AssertionError("the app did not show the change in time")
@@ -43,6 +49,14 @@ async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
 
 def task(path: Path, task_id: int) -> dict:
     return json.loads(path.read_text())["tasks"][str(task_id)]
+
+
+async def test_wait_for_returns_after_the_notices_posted_with_the_change(board_file: Path) -> None:
+    # A reload sets the data and posts its notice in one go: the notice is handled later.
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        pilot.app.notify("posted with the change", markup=False)
+        await wait_for(pilot, lambda: True)
+        assert "posted with the change" in [str(n.message) for n in pilot.app._notifications]
 
 
 async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> None:
