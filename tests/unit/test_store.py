@@ -307,3 +307,28 @@ def test_undo_takes_back_my_last_note_and_check_in(store: Store, wp: Path) -> No
     with pytest.raises(RuleError):
         actions.undo(store)
     assert [u.text for u in store.read().tasks[2].updates] == ["first", "mine", "bob's"]
+
+
+def test_read_with_history_takes_the_data_and_its_log_from_one_read(wp: Path) -> None:
+    board, bob = make_store(wp), make_store(wp, "bob")
+    seen = board.read_with_history()[1].seen()
+    actions.set_progress(bob, 2, "60")
+    workplan, history = board.read_with_history()
+    news = history.since(seen)
+    assert workplan.tasks[2].progress == 60
+    assert [(a.member, a.record, a.changes["progress"]) for a in news] == [("bob", "T2", [0, 60])]
+    actions.set_progress(bob, 3, "30")  # a later write changes neither the snapshot nor its log
+    assert history.since(seen) == news and workplan.tasks[3].progress == 0
+
+
+def test_reading_the_log_leaves_the_snapshot_to_the_next_reload(wp: Path) -> None:
+    """A file edited by hand (not sealed) is parsed for its log alone: the copy the caller
+    holds is still the old one, so a board asking for the log still sees the change coming."""
+    board = make_store(wp)
+    assert board.read().tasks[3].progress == 0
+    data = raw(wp)
+    data["tasks"]["3"]["progress"] = 30
+    wp.write_text(json.dumps(data, indent=1))
+    assert board.history().last == raw(wp)["meta"]["1"]["history"]["last"]
+    assert board.changed_on_disk()
+    assert board.read().tasks[3].progress == 30
