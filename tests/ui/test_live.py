@@ -293,6 +293,27 @@ async def test_my_change_on_top_of_theirs_announces_theirs(board_file: Path, mon
         assert notices_of(pilot.app, "alice:") == 0  # my own change is not news to me
 
 
+async def test_a_write_just_before_mine_is_not_lost_from_the_board(board_file: Path) -> None:
+    """Bob writes after the board looked at the file but before it holds the lock: the board
+    must not patch its old copy with my task alone, or bob's change never appears."""
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        store = pilot.app.store
+        take_lock, written = store._locked, []
+
+        def bob_first():
+            if not written:
+                written.append(cli(board_file, "bob", "task", "progress", "T2", "60").wait())
+            return take_lock()
+
+        store._locked = bob_first
+        await pilot.press("plus")
+        await pilot.pause()
+        assert written == [0]
+        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert notices_of(pilot.app, BOBS_T2) == 1
+        assert not store.changed_on_disk()
+
+
 async def test_a_change_is_announced_once_when_a_reload_and_my_write_cross(board_file: Path, monkeypatch) -> None:
     """A background reload starts for bob's change; my write (which reads bob's and announces
     it) lands before the reload reads the file: the reload must not announce bob's again."""

@@ -332,3 +332,32 @@ def test_reading_the_log_leaves_the_snapshot_to_the_next_reload(wp: Path) -> Non
     assert board.history().last == raw(wp)["meta"]["1"]["history"]["last"]
     assert board.changed_on_disk()
     assert board.read().tasks[3].progress == 30
+
+
+def test_last_write_fresh_says_whether_anyone_wrote_since_my_last_read(wp: Path) -> None:
+    board, bob = make_store(wp), make_store(wp, "bob")
+    board.read()
+    actions.set_progress(board, 1, "+10")
+    assert board.last_write_fresh  # the file was as I had read it
+    actions.set_progress(board, 1, "+10")
+    assert board.last_write_fresh  # ... and as I wrote it
+    actions.set_progress(bob, 2, "60")
+    actions.set_progress(board, 1, "+10")
+    assert not board.last_write_fresh  # bob wrote in between: my copy must be read again
+    assert board.read().tasks[2].progress == 60
+
+
+def test_last_write_fresh_is_decided_under_the_lock(wp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone who writes after I looked at the file but before I hold its lock is seen too."""
+    board = make_store(wp)
+    board.read()
+    assert not board.changed_on_disk()
+    take_lock = board._locked
+
+    def bob_first() -> object:
+        actions.set_progress(make_store(wp, "bob"), 2, "60")
+        return take_lock()
+
+    monkeypatch.setattr(board, "_locked", bob_first)
+    actions.set_progress(board, 1, "+10")
+    assert not board.last_write_fresh

@@ -138,6 +138,9 @@ class Store:
         self._cache_bytes: bytes | None = None  # the file's bytes at _cache_key (writes index them)
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
         self.last_entries: list[dict[str, Any]] = []  # every entry that write logged, in order
+        # The latest transaction found the file exactly as this Store last read or wrote it
+        # (nobody else wrote in between): its result may patch the caller's copy; else reload.
+        self.last_write_fresh = False
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
@@ -401,6 +404,7 @@ class Store:
             raise ReadOnlyError(f"{self.path}: read-only for you: {reason}")
         self.last_log_id = None  # set again only if this transaction logs a change
         self.last_entries = []
+        self.last_write_fresh = False  # set under the lock, by what the transaction finds
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
@@ -439,7 +443,7 @@ class Store:
                 raise
 
     def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
-        """The data to change: (data, whole, base).
+        """The data to change: (data, whole, base); sets ``last_write_fresh`` (the lock is held).
 
         A sealed file is indexed, not parsed (``whole`` False): only the records the
         change reads are parsed, each checked as it is. ``base`` is then the cached
@@ -448,7 +452,8 @@ class Store:
         else is parsed and checked whole (``whole`` True, ``base`` None).
         """
         key = current_key(self.path)
-        fresh = key is not None and key == self._cache_key and self.newer_schema is None
+        self.last_write_fresh = key is not None and key == self._cache_key
+        fresh = self.last_write_fresh and self.newer_schema is None
         read: tuple[bytes, StatKey]
         if fresh and key is not None and self._cache_bytes is not None:
             read, base = (self._cache_bytes, key), self._cache_raw

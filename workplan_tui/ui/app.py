@@ -498,7 +498,6 @@ class WorkplanApp(App[None]):
         """
         if not self.can_change(report):
             return False
-        others_wrote = self.store.changed_on_disk()
         try:
             record = apply()
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
@@ -512,7 +511,9 @@ class WorkplanApp(App[None]):
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)
-        if not others_wrote and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
+        # Patch my copy only when the write found the file as I last read it (the store
+        # knows, under the lock); else someone wrote in between: read it all and say what.
+        if self.store.last_write_fresh and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
             self._patch_task(record)
         else:
             self.reload()
