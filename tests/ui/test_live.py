@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.presence import EXPIRES, Presence
+from workplan_tui.store.store import Store
+from workplan_tui.sync import state as sync_state
+from workplan_tui.ui import app as app_module
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import ConflictDialog, EditTask
@@ -33,9 +37,15 @@ def cli(path: Path, user: str, *args: str) -> subprocess.Popen:
 
 
 async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+    """Wait until ``condition()`` holds, then until the app has handled what is pending.
+
+    ``App.notify`` posts a message that is handled later: the notice of a change can land
+    after the change itself, so a test that asserts on notices needs the pause too.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
+            await pilot.pause()
             return
         await pilot.pause(0.1)
     raise AssertionError("the app did not show the change in time")
@@ -43,6 +53,31 @@ async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
 
 def task(path: Path, task_id: int) -> dict:
     return json.loads(path.read_text())["tasks"][str(task_id)]
+
+
+def notices_of(app: WorkplanApp, text: str) -> int:
+    """How many notices say ``text``."""
+    return sum(text in str(n.message) for n in app._notifications)
+
+
+def edit_by_hand(path: Path, task_id: int, progress: int) -> None:
+    """A member's text editor: the file rewritten without workplan's seal, the log untouched."""
+    data = json.loads(path.read_text())
+    data["tasks"][str(task_id)]["progress"] = progress
+    edited = path.with_name("edited.json")
+    edited.write_text(json.dumps(data, indent=1))
+    os.replace(edited, path)
+
+
+BOBS_T2 = "bob: T2 progress 0 → 60"
+
+
+async def test_wait_for_returns_after_the_notices_posted_with_the_change(board_file: Path) -> None:
+    # A reload sets the data and posts its notice in one go: the notice is handled later.
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        pilot.app.notify("posted with the change", markup=False)
+        await wait_for(pilot, lambda: True)
+        assert "posted with the change" in [str(n.message) for n in pilot.app._notifications]
 
 
 async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> None:
@@ -204,3 +239,100 @@ async def test_stress_four_cli_writers_while_the_board_is_open(board_file: Path)
     data = json.loads(board_file.read_text())
     assert [data["tasks"][k]["progress"] for k in ("2", "3", "4")] == [50, 25, 25]
     assert sum(1 for a in log_of(board_file) if a["kind"] == "task.progress") == 100
+
+
+# --- reads and writes that cross another process's write ------------------------------------
+
+
+async def test_a_write_while_the_board_opens_is_announced(board_file: Path, monkeypatch) -> None:
+    """The board read the data, then where the log stood: a write in between was shown,
+    never announced (the log position already counted it)."""
+    status, written = sync_state.status, []
+
+    def bob_writes_meanwhile(store: Store) -> sync_state.Status | None:
+        if not written:  # the first read of the board, between the data and anything after it
+            written.append(cli(board_file, "bob", "task", "progress", "T2", "60").wait())
+        return status(store)
+
+    monkeypatch.setattr(sync_state, "status", bob_writes_meanwhile)
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        assert written == [0]
+        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 60)
+        assert notices_of(pilot.app, BOBS_T2) == 1
+
+
+async def test_a_write_during_a_reload_is_shown_by_the_next(board_file: Path, monkeypatch) -> None:
+    """A reload read the data, then the log of a newer file: the board announced the newer
+    file's log, took its place as read and never showed its data."""
+    load, edited = Store._load_raw, []
+
+    def then_edited_by_hand(self: Store, *args, **kwargs):
+        result = load(self, *args, **kwargs)
+        if threading.current_thread() is not threading.main_thread() and not edited:
+            edited.append(True)
+            edit_by_hand(board_file, 3, 30)
+        return result
+
+    monkeypatch.setattr(Store, "_load_raw", then_edited_by_hand)
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
+        await wait_for(pilot, lambda: pilot.app.workplan.tasks[3].progress == 30)
+        assert edited and pilot.app.workplan.tasks[2].progress == 60
+        assert notices_of(pilot.app, BOBS_T2) == 1
+
+
+async def test_my_change_on_top_of_theirs_announces_theirs(board_file: Path, monkeypatch) -> None:
+    """My write finds bob's before the board noticed it: the board reads it all and says so."""
+    monkeypatch.setattr(app_module, "POLL_SECONDS", 3600)  # no reload in the background
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
+        await pilot.press("plus")
+        await pilot.pause()
+        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert notices_of(pilot.app, BOBS_T2) == 1
+        assert notices_of(pilot.app, "alice:") == 0  # my own change is not news to me
+
+
+async def test_a_write_just_before_mine_is_not_lost_from_the_board(board_file: Path) -> None:
+    """Bob writes after the board looked at the file but before it holds the lock: the board
+    must not patch its old copy with my task alone, or bob's change never appears."""
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        store = pilot.app.store
+        take_lock, written = store._locked, []
+
+        def bob_first():
+            if not written:
+                written.append(cli(board_file, "bob", "task", "progress", "T2", "60").wait())
+            return take_lock()
+
+        store._locked = bob_first
+        await pilot.press("plus")
+        await pilot.pause()
+        assert written == [0]
+        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert notices_of(pilot.app, BOBS_T2) == 1
+        assert not store.changed_on_disk()
+
+
+async def test_a_change_is_announced_once_when_a_reload_and_my_write_cross(board_file: Path, monkeypatch) -> None:
+    """A background reload starts for bob's change; my write (which reads bob's and announces
+    it) lands before the reload reads the file: the reload must not announce bob's again."""
+    gate, read_with_history = threading.Event(), Store.read_with_history
+
+    def held(self: Store, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            assert gate.wait(10)
+        return read_with_history(self, **kwargs)
+
+    monkeypatch.setattr(Store, "read_with_history", held)
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
+        await wait_for(pilot, lambda: pilot.app._reloading)  # the reload waits at the gate
+        await pilot.press("plus")
+        await pilot.pause()
+        assert notices_of(pilot.app, BOBS_T2) == 1
+        gate.set()
+        await wait_for(pilot, lambda: not pilot.app._reloading)
+        await pilot.pause(0.2)
+        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert notices_of(pilot.app, BOBS_T2) == 1

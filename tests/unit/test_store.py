@@ -317,3 +317,57 @@ def test_undo_takes_back_my_last_note_and_check_in(store: Store, wp: Path) -> No
     with pytest.raises(RuleError):
         actions.undo(store)
     assert [u.text for u in store.read().tasks[2].updates] == ["first", "mine", "bob's"]
+
+
+def test_read_with_history_takes_the_data_and_its_log_from_one_read(wp: Path) -> None:
+    board, bob = make_store(wp), make_store(wp, "bob")
+    seen = board.read_with_history()[1].seen()
+    actions.set_progress(bob, 2, "60")
+    workplan, history = board.read_with_history()
+    news = history.since(seen)
+    assert workplan.tasks[2].progress == 60
+    assert [(a.member, a.record, a.changes["progress"]) for a in news] == [("bob", "T2", [0, 60])]
+    actions.set_progress(bob, 3, "30")  # a later write changes neither the snapshot nor its log
+    assert history.since(seen) == news and workplan.tasks[3].progress == 0
+
+
+def test_reading_the_log_leaves_the_snapshot_to_the_next_reload(wp: Path) -> None:
+    """A file edited by hand (not sealed) is parsed for its log alone: the copy the caller
+    holds is still the old one, so a board asking for the log still sees the change coming."""
+    board = make_store(wp)
+    assert board.read().tasks[3].progress == 0
+    data = raw(wp)
+    data["tasks"]["3"]["progress"] = 30
+    wp.write_text(json.dumps(data, indent=1))
+    assert board.history().last == raw(wp)["meta"]["1"]["history"]["last"]
+    assert board.changed_on_disk()
+    assert board.read().tasks[3].progress == 30
+
+
+def test_last_write_fresh_says_whether_anyone_wrote_since_my_last_read(wp: Path) -> None:
+    board, bob = make_store(wp), make_store(wp, "bob")
+    board.read()
+    actions.set_progress(board, 1, "+10")
+    assert board.last_write_fresh  # the file was as I had read it
+    actions.set_progress(board, 1, "+10")
+    assert board.last_write_fresh  # ... and as I wrote it
+    actions.set_progress(bob, 2, "60")
+    actions.set_progress(board, 1, "+10")
+    assert not board.last_write_fresh  # bob wrote in between: my copy must be read again
+    assert board.read().tasks[2].progress == 60
+
+
+def test_last_write_fresh_is_decided_under_the_lock(wp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone who writes after I looked at the file but before I hold its lock is seen too."""
+    board = make_store(wp)
+    board.read()
+    assert not board.changed_on_disk()
+    take_lock = board._locked
+
+    def bob_first() -> object:
+        actions.set_progress(make_store(wp, "bob"), 2, "60")
+        return take_lock()
+
+    monkeypatch.setattr(board, "_locked", bob_first)
+    actions.set_progress(board, 1, "+10")
+    assert not board.last_write_fresh

@@ -138,6 +138,9 @@ class Store:
         self._cache_bytes: bytes | None = None  # the file's bytes at _cache_key (writes index them)
         self.last_log_id: int | None = None  # the activity entry of this Store's latest write
         self.last_entries: list[dict[str, Any]] = []  # every entry that write logged, in order
+        # The latest transaction found the file exactly as this Store last read or wrote it
+        # (nobody else wrote in between): its result may patch the caller's copy; else reload.
+        self.last_write_fresh = False
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
 
     # --- reading -------------------------------------------------------------
@@ -188,6 +191,22 @@ class Store:
     def read(self, *, allow_newer: bool = False) -> Workplan:
         """A snapshot of the whole partnership (treat it as read-only). Raises StoreError."""
         data, key = self._load_raw(allow_newer)
+        return self._model_of(data, key, allow_newer)
+
+    def read_with_history(self, *, allow_newer: bool = False) -> tuple[Workplan, History]:
+        """A snapshot and the activity log that goes with exactly it, from one read of the file.
+
+        A writer replaces the file in one rename, with the log's commit marker inside
+        (store/history.py): taken from the same bytes, the data and "the log up to here"
+        always agree. Read one after the other (``read``, then ``history``), another
+        process may write in between, and a board would announce a change it does not
+        show, then never show it (or show a change it never announces). Raises StoreError.
+        """
+        data, key = self._load_raw(allow_newer)
+        return self._model_of(data, key, allow_newer), self.history_of(data)
+
+    def _model_of(self, data: dict[str, Any], key: StatKey, allow_newer: bool) -> Workplan:
+        """The records of ``data`` (the cached parse at ``key``), built once per version of the file."""
         if self._cache_model is None or self._cache_key != key:
             with _no_gc():
                 try:
@@ -205,21 +224,27 @@ class Store:
         return self._load_raw()[0]
 
     def history(self) -> History:
-        """The activity log that goes with the current snapshot (see store/history.py).
+        """The activity log that goes with the file as it is now (see store/history.py).
 
         Of a sealed file only the meta record is parsed (``workplan log`` reads no tasks).
+        A file that changed since the last read is read for its log only: the cached
+        snapshot stays as it was, so ``changed_on_disk`` still says the caller's copy is
+        old (a board asking for the log must not lose its next reload).
         """
         key = current_key(self.path)
         if self._cache_raw is None or key != self._cache_key:
-            read = read_bytes(self.path)
-            lazy = layout.index(read[0], schema.record_problem)
+            payload, _ = read_bytes(self.path)
+            lazy = layout.index(payload, schema.record_problem)
             try:
                 meta = lazy["meta"]["1"] if lazy is not None else None
             except (KeyError, layout.LayoutError):
                 meta = None
             if meta is not None and meta.get("schema_version") == SCHEMA_VERSION:
                 return History(self.history_path, mark_of(meta))
-            data, _ = self._load_raw(allow_newer=True, read=read)
+            sealed = layout.verify(payload)
+            with _no_gc():
+                data = parse(self.path, payload, sealed=sealed)
+                self._check(data, True, whole=not (sealed and self.trust_seal))
             return self.history_of(data)
         return self.history_of(self._cache_raw)
 
@@ -379,6 +404,7 @@ class Store:
             raise ReadOnlyError(f"{self.path}: read-only for you: {reason}")
         self.last_log_id = None  # set again only if this transaction logs a change
         self.last_entries = []
+        self.last_write_fresh = False  # set under the lock, by what the transaction finds
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
@@ -417,7 +443,7 @@ class Store:
                 raise
 
     def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
-        """The data to change: (data, whole, base).
+        """The data to change: (data, whole, base); sets ``last_write_fresh`` (the lock is held).
 
         A sealed file is indexed, not parsed (``whole`` False): only the records the
         change reads are parsed, each checked as it is. ``base`` is then the cached
@@ -426,7 +452,8 @@ class Store:
         else is parsed and checked whole (``whole`` True, ``base`` None).
         """
         key = current_key(self.path)
-        fresh = key is not None and key == self._cache_key and self.newer_schema is None
+        self.last_write_fresh = key is not None and key == self._cache_key
+        fresh = self.last_write_fresh and self.newer_schema is None
         read: tuple[bytes, StatKey]
         if fresh and key is not None and self._cache_bytes is not None:
             read, base = (self._cache_bytes, key), self._cache_raw

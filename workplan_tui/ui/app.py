@@ -25,7 +25,7 @@ from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
-from workplan_tui.store.history import Mark
+from workplan_tui.store.history import History, Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
@@ -204,14 +204,16 @@ class WorkplanApp(App[None]):
         self.presence.leave()
 
     def reload(self) -> bool:
-        """Read the file again (a no-op parse when it has not changed)."""
+        """Read the file again (a no-op parse when it has not changed); announce what others
+        changed since the last look, as a reload in the background would."""
         try:
-            workplan = self.store.read(allow_newer=True)
+            workplan, history = self.store.read_with_history(allow_newer=True)
         except (StoreError, schema.SchemaError) as exc:
             self.notify(
                 clean(str(exc)), title="Cannot read the partnership file", severity="error", markup=False, timeout=30
             )
             return False
+        self._catch_up(history)
         self._use(workplan)
         return True
 
@@ -222,11 +224,6 @@ class WorkplanApp(App[None]):
         self._figures = None
         self.read_only = self.store.read_only_reason()
         self.sync_status = sync_state.status(self.store)
-        if self.seen_history is None:
-            try:
-                self.seen_history = self.store.history().seen()
-            except StoreError:
-                self.seen_history = Mark()
 
     # --- live sharing: watch the file, reload in a thread, refresh in place ---------------------
 
@@ -247,19 +244,19 @@ class WorkplanApp(App[None]):
     @work(thread=True, exclusive=True, group="reload")
     def _reload_in_thread(self) -> None:
         reader = Store(self.store.path, user=self.store.user, trust_seal=False)
-        try:
-            workplan = reader.read(allow_newer=True)
+        seen = self.seen_history  # _reloaded checks that nothing was announced since
+        try:  # the data and its log from one read: what is announced is what is shown
+            workplan, history = reader.read_with_history(allow_newer=True)
         except (StoreError, schema.SchemaError, OSError) as exc:
             self.call_from_thread(self._reload_failed, str(exc))
             return
-        news: list[Activity] = []
-        seen = self.seen_history
-        try:  # only what was appended since the last look: a reload costs what changed
-            history = reader.history()
-            news, seen = history.since(self.seen_history or Mark()), history.seen()
-        except StoreError:
-            pass
-        self.call_from_thread(self._reloaded, reader, workplan, news, seen)
+        news: list[Activity] | None = None
+        if seen is not None:
+            try:  # only what was appended since the last look: a reload costs what changed
+                news = history.since(seen)
+            except StoreError:
+                pass
+        self.call_from_thread(self._reloaded, reader, workplan, history, (seen, news))
 
     def _reload_failed(self, message: str) -> None:
         self._reloading = False
@@ -267,15 +264,41 @@ class WorkplanApp(App[None]):
             self._last_problem = message
             self.notify(clean(message), title="The shared file changed", severity="error", markup=False, timeout=15)
 
-    def _reloaded(self, reader: Store, workplan: Workplan, news: list[Activity], seen: Mark | None) -> None:
+    def _reloaded(
+        self,
+        reader: Store,
+        workplan: Workplan,
+        history: History,
+        read_news: tuple[Mark | None, list[Activity] | None],
+    ) -> None:
         self._reloading = False
         self._last_problem = None
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
-        self.seen_history = seen
-        self._announce(news)
+        self._catch_up(history, read_news)
         self._use(workplan)
         self.refresh_screens()
+
+    def _catch_up(self, history: History, read_news: tuple[Mark | None, list[Activity] | None] = (None, None)) -> None:
+        """Announce what others changed since the last seen point of the log, up to ``history``
+        (the log of the snapshot about to be shown), and remember that point.
+
+        Every reload ends here, in the background or on this side (after a change of mine
+        that found someone else's in the file, after a sync): each change is announced
+        once, with the reload that shows it. ``read_news`` is (seen, news) read in the
+        reload's thread; they stand only if nothing was announced since that ``seen``.
+        """
+        if self.seen_history is None:  # the first read: nothing to announce yet
+            self.seen_history = history.seen()
+            return
+        seen, news = read_news
+        if news is None or seen != self.seen_history:
+            try:
+                news = history.since(self.seen_history)
+            except StoreError:
+                return  # the log cannot be read now: keep the point, announce on a later reload
+        self.seen_history = history.seen()
+        self._announce(news)
 
     def _announce(self, news: list[Activity]) -> None:
         """A short notice for each change someone else made; one notice when many arrive."""
@@ -475,7 +498,6 @@ class WorkplanApp(App[None]):
         """
         if not self.can_change(report):
             return False
-        others_wrote = self.store.changed_on_disk()
         try:
             record = apply()
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
@@ -489,7 +511,9 @@ class WorkplanApp(App[None]):
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)
-        if not others_wrote and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
+        # Patch my copy only when the write found the file as I last read it (the store
+        # knows, under the lock); else someone wrote in between: read it all and say what.
+        if self.store.last_write_fresh and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
             self._patch_task(record)
         else:
             self.reload()
