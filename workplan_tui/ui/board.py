@@ -19,7 +19,6 @@ from workplan_tui.model.records import RULES, Plan, Task
 from workplan_tui.model.rules import RULE_WORDS
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
-from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
@@ -388,6 +387,8 @@ class BoardScreen(TaskActions, Screen[None]):
         A refused save shows in the form, which keeps what was typed."""
         if not self.app.can_change():
             return
+        from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
+
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
         if plan is None or plan.status in ("draft", "proposed"):
             rule = Field("rule", "Buy-in rule", "choice", plan.rule if plan else "consensus", True, rule_words)
