@@ -61,7 +61,8 @@ from workplan_tui.store.store import Store
 Json: TypeAlias = Any
 JsonPath: TypeAlias = tuple[str | int, ...]
 
-# Examples per test; FUZZ_EXAMPLES raises it for a bug hunt (the default run: about 35 s of CPU, the suite under 4 minutes on 2 cores).
+# Examples per test; FUZZ_EXAMPLES raises it for a bug hunt (the default run: about 35 s of
+# CPU, which keeps the whole suite under 4 minutes on 2 cores).
 CLI_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "18"))
 MODEL_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "45"))
 FUZZ = settings(
