@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,8 +68,8 @@ async def board_delays(path: Path, writes: int) -> list[float]:
     applied: list[float] = []
     original = WorkplanApp._reloaded
 
-    def timed(self: WorkplanApp, reader, workplan) -> None:  # type: ignore[no-untyped-def]
-        original(self, reader, workplan)
+    def timed(self: WorkplanApp, *args: Any) -> None:
+        original(self, *args)
         applied.append(time.time())
 
     WorkplanApp._reloaded = timed  # type: ignore[method-assign]
