@@ -336,3 +336,43 @@ async def test_a_change_is_announced_once_when_a_reload_and_my_write_cross(board
         await pilot.pause(0.2)
         assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
         assert notices_of(pilot.app, BOBS_T2) == 1
+
+
+async def test_a_file_moved_away_is_said_so_and_its_return_clears_the_error(board_file: Path) -> None:
+    """Not "no write permission" (os.access says no for a missing file too), and once the file
+    reads again the stale error comes down with a word that it did."""
+    away = board_file.with_name("moved.json")
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        board_file.rename(away)
+        await wait_for(pilot, lambda: notices_of(app, "no partnership file") > 0)
+        await pilot.press("plus")
+        await pilot.pause()
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "moved or deleted" in said and "permission" not in said
+        assert task(away, 1)["progress"] == 0  # nothing was written anywhere
+        away.rename(board_file)
+        await wait_for(pilot, lambda: notices_of(app, "reads correctly again") == 1)
+        assert notices_of(app, "no partnership file") == 0 and notices_of(app, "moved or deleted") == 0
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: task(board_file, 1)["progress"] == 10)
+
+
+def test_read_only_reason_of_a_missing_file_is_not_a_permission(board_file: Path) -> None:
+    store = Store(board_file, user="alice")
+    store.read()
+    board_file.rename(board_file.with_name("elsewhere.json"))
+    reason = store.read_only_reason()
+    assert reason is not None and "moved or deleted" in reason and "permission" not in reason
+
+
+async def test_a_hand_edit_broken_then_fixed_takes_its_error_down(board_file: Path) -> None:
+    good = board_file.read_bytes()
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        board_file.write_bytes(good[: len(good) // 2])  # an editor part-way through its save
+        await wait_for(pilot, lambda: notices_of(app, "not valid JSON") + notices_of(app, "not a workplan") > 0)
+        board_file.write_bytes(good.replace(b'"progress":0', b'"progress":40', 1))
+        await wait_for(pilot, lambda: notices_of(app, "reads correctly again") == 1)
+        assert notices_of(app, "not valid JSON") + notices_of(app, "not a workplan") == 0
+        assert app.workplan is not None and 40 in [t.progress for t in app.workplan.tasks.values()]

@@ -289,6 +289,8 @@ class Store:
                 return f"the file system holding {self.path.parent} is read-only"
         except OSError:
             pass
+        if not os.path.lexists(self.path):  # not a permission: os.access says no for a missing file too
+            return f"{self.path.name} is no longer in {self.path.parent} (moved or deleted?)"
         if not os.access(self.path, os.W_OK):
             return f"you have no write permission on {self.path.name}"
         if not os.access(self.path.parent, os.W_OK):

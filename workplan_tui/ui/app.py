@@ -211,13 +211,24 @@ class WorkplanApp(App[None]):
         try:
             workplan, history = self.store.read_with_history(allow_newer=True)
         except (StoreError, schema.SchemaError) as exc:
+            self._last_problem = str(exc)
             self.notify(
                 clean(str(exc)), title="Cannot read the partnership file", severity="error", markup=False, timeout=30
             )
             return False
+        self._recovered()
         self._catch_up(history)
         self._use(workplan)
         return True
+
+    def _recovered(self) -> None:
+        """The file reads again after a problem was shown: take the stale error down and say so
+        (an editor that rewrites the file in place shows it empty for a moment)."""
+        if self._last_problem is None:
+            return
+        self._last_problem = None
+        self.clear_notifications()
+        self.notify("The partnership file reads correctly again.", title="The shared file", timeout=6)
 
     def _use(self, workplan: Workplan) -> None:
         self.workplan = workplan
@@ -239,9 +250,17 @@ class WorkplanApp(App[None]):
             self.context.today = self.today()
             self._figures = None
             self.refresh_screens()
-        if self.store.changed_on_disk() and not self._reloading:
+        if self._reloading:
+            return
+        if self.store.changed_on_disk():
             self._reloading = True
             self._reload_in_thread()
+        elif self._last_problem is not None:  # back as this board last read it (moved, then moved back)
+            try:
+                self.store.read_with_history(allow_newer=True)  # the cached parse: no new read
+            except (StoreError, schema.SchemaError):
+                return  # still wrong, and already said
+            self._recovered()
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload_in_thread(self) -> None:
@@ -274,9 +293,9 @@ class WorkplanApp(App[None]):
         read_news: tuple[Mark | None, list[Activity] | None],
     ) -> None:
         self._reloading = False
-        self._last_problem = None
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
+        self._recovered()
         self._catch_up(history, read_news)
         self._use(workplan)
         self.refresh_screens()
