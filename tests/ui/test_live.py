@@ -376,3 +376,10 @@ async def test_a_hand_edit_broken_then_fixed_takes_its_error_down(board_file: Pa
         await wait_for(pilot, lambda: notices_of(app, "reads correctly again") == 1)
         assert notices_of(app, "not valid JSON") + notices_of(app, "not a workplan") == 0
         assert app.workplan is not None and 40 in [t.progress for t in app.workplan.tasks.values()]
+
+
+async def test_a_note_from_someone_else_reads_as_a_note(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        cli(board_file, "bob", "task", "note", "T1", "Called the supplier").wait(timeout=30)
+        await wait_for(pilot, lambda: notices_of(pilot.app, "bob: T1 note: Called the supplier") == 1)
+        assert notices_of(pilot.app, "note - →") == 0

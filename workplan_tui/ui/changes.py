@@ -18,8 +18,15 @@ def labelled(entry: Activity) -> dict[str, Any]:
 
 
 def changes_line(entry: Activity, room: int = 30) -> str:
-    """'progress 40 → 60; outcome - → O3': each value cut to ``room`` characters."""
-    return clean("; ".join(f"{k} {short(v[0], room)} → {short(v[1], room)}" for k, v in labelled(entry).items()))
+    """'progress 40 → 60; outcome - → O3': each value cut to ``room`` characters. A note
+    added reads 'note: Called the supplier', not 'note - → Called the supplier'."""
+    parts = []
+    for k, (before, after) in labelled(entry).items():
+        if k == "note" and before is None and after is not None:
+            parts.append(f"note: {short(after, room)}")
+        else:
+            parts.append(f"{k} {short(before, room)} → {short(after, room)}")
+    return clean("; ".join(parts))
 
 
 def describe(entry: Activity, *, who: bool = True) -> str:
