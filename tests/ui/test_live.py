@@ -383,3 +383,18 @@ async def test_a_note_from_someone_else_reads_as_a_note(board_file: Path) -> Non
         cli(board_file, "bob", "task", "note", "T1", "Called the supplier").wait(timeout=30)
         await wait_for(pilot, lambda: notices_of(pilot.app, "bob: T1 note: Called the supplier") == 1)
         assert notices_of(pilot.app, "note - →") == 0
+
+
+async def test_a_conflict_over_a_long_title_shows_where_the_versions_differ(board_file: Path) -> None:
+    long = "Photos and a story for the district newsletter"
+    actions.edit_task(make_store(board_file, "alice"), 1, {"title": long})
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        pilot.app.screen.query_one("#title", Input).value = long + " EDITED"
+        actions.edit_task(make_store(board_file, "bob"), 1, {"title": "Photos by bob"})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConflictDialog)
+        shown = str(dialog.query_one("#conflict-rows").render())
+        assert "theirs Photos by bob" in shown and "newsletter EDITED" in shown

@@ -1,6 +1,6 @@
 import pytest
 
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import around_difference, clean, short
 
 NASTY = [
     "\x1b]52;c;ZXZpbA==\x07",  # OSC 52 clipboard write
@@ -38,3 +38,14 @@ def test_unicode_line_separators_do_not_split_a_line() -> None:
     assert clean("a\u2028b\u2029c") == "a b c"
     assert len(clean("x\u2028y").splitlines()) == 1
     assert clean("a\u2028b", multiline=True) == "a\nb"
+
+
+def test_versions_that_differ_at_their_ends_never_look_the_same() -> None:
+    original = "Photos and a story for the district newsletter"
+    mine, theirs = original + " (edited)", "Photos by bob"
+    assert short(original) == short(mine)  # why: cut at 30 characters, both read the same
+    assert around_difference(original, mine) != around_difference(mine, original)
+    assert around_difference(mine, original).endswith("newsletter (edited)")
+    assert around_difference(theirs, mine) == "Photos by bob" and around_difference(None, mine) == "-"
+    assert all(len(around_difference(v, mine)) <= 30 for v in (original, mine, "x" * 500))
+    assert around_difference("\x1b[2J" + "a" * 40 + "b", "\x1b[2J" + "a" * 40 + "c") == "…" + "a" * 28 + "b"

@@ -95,6 +95,19 @@ def stamp(at: object, *, date_only: bool = False) -> str:
     return local.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
 
 
+def around_difference(value: object, other: object, limit: int = 30) -> str:
+    """``short(value, limit)``, but a long text is cut around where it first differs from
+    ``other``: 'Photos and a story for the di…' against the same with ' (edited)' added
+    reads '…the district newsletter (edited)'. For choosing between versions (a conflict)."""
+    if not (isinstance(value, str) and isinstance(other, str)) or value == other or len(value) <= limit:
+        return short(value, limit)
+    first = next((i for i, (a, b) in enumerate(zip(value, other, strict=False)) if a != b), min(len(value), len(other)))
+    if first < limit - 1:
+        return short(value, limit)
+    begin = max(0, min(first - limit // 3, len(value) - limit + 1))
+    return "…" + short(value[begin:], limit - 1)
+
+
 class LazyPattern:
     """A regular expression compiled on its first use, not when its module is imported.
 

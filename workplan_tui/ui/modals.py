@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
-from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.model.text import around_difference, clean, stamp
 from workplan_tui.ui.changes import changes_line
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
@@ -492,9 +492,14 @@ class ConflictDialog(ModalScreen[dict[str, str] | None]):
                 Content.from_markup("$m [b]$f[/b]  keep: [b]$p[/b]", m=marker, f=FIELD_NAMES.get(name, name), p=shown)
             )
             mine_is, theirs_are = clean(self.labels["mine"]), clean(self.labels["theirs"])
-            rows.append(
-                Content(f"     original {short(original)} · {theirs_are} {short(theirs)} · {mine_is} {short(mine)}")
+            # Each value cut around where it differs from mine (mine: from the original), so
+            # two long texts that differ only at their ends never look the same here.
+            was, their, my = (
+                around_difference(original, mine),
+                around_difference(theirs, mine),
+                around_difference(mine, original if mine != original else theirs),
             )
+            rows.append(Content(f"     original {was} · {theirs_are} {their} · {mine_is} {my}"))
         self.query_one("#conflict-rows", Static).update(Content("\n").join(rows))
 
     def action_move(self, delta: int) -> None:
