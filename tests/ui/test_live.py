@@ -398,3 +398,17 @@ async def test_a_conflict_over_a_long_title_shows_where_the_versions_differ(boar
         assert isinstance(dialog, ConflictDialog)
         shown = str(dialog.query_one("#conflict-rows").render())
         assert "theirs Photos by bob" in shown and "newsletter EDITED" in shown
+
+
+async def test_the_activity_shows_the_last_sound_log_while_the_file_is_broken(board_file: Path) -> None:
+    good = board_file.read_bytes()
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        board_file.write_bytes(good[: len(good) // 2])  # a hand edit half saved
+        await pilot.press("L")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert type(screen).__name__ == "ActivityScreen"
+        assert screen.items() and "cannot be read now" in screen.title_text()
+        board_file.write_bytes(good)
+        screen.refresh_view()
+        assert "cannot be read now" not in screen.title_text()

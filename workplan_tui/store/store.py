@@ -248,6 +248,11 @@ class Store:
             return self.history_of(data)
         return self.history_of(self._cache_raw)
 
+    def last_read_history(self) -> History | None:
+        """The activity log of the snapshot last read (what a board shows), or None before
+        any read: for a board whose file cannot be read now (a hand edit half saved)."""
+        return None if self._cache_raw is None else self.history_of(self._cache_raw)
+
     def history_of(self, data: dict[str, Any], *, pending: list[Activity] | None = None) -> History:
         """The activity log that goes with ``data`` (a checked parse of this file)."""
         meta = data["meta"]["1"]

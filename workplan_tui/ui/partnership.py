@@ -737,6 +737,7 @@ class ActivityScreen(ListScreen):
         self.terms: list[str] = []
         self.limit = self.PAGE
         self.more = False  # whether older entries exist beyond those shown
+        self.unreadable: str | None = None  # why the file cannot be read now, if it cannot
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -748,7 +749,8 @@ class ActivityScreen(ListScreen):
 
     def title_text(self) -> str:
         older = " · m: older" if self.more else ""
-        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "") + older
+        stale = " · the file cannot be read now: the log up to the last sound read" if self.unreadable else ""
+        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "") + older + stale
 
     def action_more(self) -> None:
         if self.more:
@@ -798,9 +800,17 @@ class ActivityScreen(ListScreen):
             return []
         entries: list[Activity] = []
         self.more = False
+        self.unreadable = None
         try:
-            newest = self.app.store.history().newest()
-            for entry in newest:
+            try:
+                history = self.app.store.history()
+            except StoreError as exc:  # the file cannot be read now: the log of what the board shows
+                self.unreadable = str(exc)
+                last = self.app.store.last_read_history()
+                if last is None:
+                    raise
+                history = last
+            for entry in history.newest():
                 if self._wanted(entry):
                     if len(entries) == self.limit:
                         self.more = True
