@@ -9,6 +9,7 @@ still show text as ``Text``/``Content`` or with ``markup=False``.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 
@@ -101,7 +102,7 @@ def around_difference(value: object, other: object, limit: int = 30) -> str:
     reads '…the district newsletter (edited)'. For choosing between versions (a conflict)."""
     if not (isinstance(value, str) and isinstance(other, str)) or value == other or len(value) <= limit:
         return short(value, limit)
-    first = next((i for i, (a, b) in enumerate(zip(value, other, strict=False)) if a != b), min(len(value), len(other)))
+    first = len(os.path.commonprefix([value, other]))  # where they first differ
     if first < limit - 1:
         return short(value, limit)
     begin = max(0, min(first - limit // 3, len(value) - limit + 1))

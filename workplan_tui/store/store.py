@@ -160,16 +160,22 @@ class Store:
             if self.newer_schema is None or allow_newer:
                 return self._cache_raw, key
         payload, key = read or read_bytes(self.path)
-        sealed = layout.verify(payload)
-        with _no_gc():
-            data = parse(self.path, payload, sealed=sealed)
-            checked = not (sealed and self.trust_seal)
-            self._check(data, allow_newer, whole=checked)
+        data, checked = self._parse_checked(payload, allow_newer)
         version = data["meta"]["1"]["schema_version"]  # only once the file is known sound
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
         self._cache_checked, self._cache_bytes = checked, payload
         return data, key
+
+    def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool]:
+        """``payload`` parsed and checked: (data, whether every record was checked). A sealed
+        file is checked record by record only when ``trust_seal`` is off. Raises StoreError."""
+        sealed = layout.verify(payload)
+        with _no_gc():
+            data = parse(self.path, payload, sealed=sealed)
+            checked = not (sealed and self.trust_seal)
+            self._check(data, allow_newer, whole=checked)
+        return data, checked
 
     def _check(self, data: Any, allow_newer: bool, *, whole: bool) -> None:
         """Raise InvalidFileError for a file this version cannot use (every record when ``whole``)."""
@@ -241,10 +247,7 @@ class Store:
                 meta = None
             if meta is not None and meta.get("schema_version") == SCHEMA_VERSION:
                 return History(self.history_path, mark_of(meta))
-            sealed = layout.verify(payload)
-            with _no_gc():
-                data = parse(self.path, payload, sealed=sealed)
-                self._check(data, True, whole=not (sealed and self.trust_seal))
+            data, _ = self._parse_checked(payload, allow_newer=True)  # not cached: see above
             return self.history_of(data)
         return self.history_of(self._cache_raw)
 
