@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION
@@ -91,3 +93,30 @@ def test_a_day_that_does_not_exist_is_refused(wp: Path, table: str, field: str, 
     data[table]["1"][field] = value
     problems = schema.validate(data)
     assert problems and "real" in str(problems[0]) and field in str(problems[0])
+
+
+def _two(low: int, high: int) -> st.SearchStrategy[str]:
+    return st.integers(low, high).map(lambda n: f"{n:02d}")
+
+
+_DAYS = st.tuples(
+    st.one_of(st.integers(0, 9999).map(lambda n: f"{n:04d}"), st.sampled_from(["0000", "2000", "1900", "2024"])),
+    _two(0, 13),
+    _two(0, 32),
+).map("-".join)
+
+
+@given(day=_DAYS, hour=_two(0, 25), minute=_two(0, 61), second=_two(0, 61), fraction=st.text("0123456789", max_size=7))
+def test_the_sure_calendar_patterns_accept_only_real_dates_and_instants(
+    day: str, hour: str, minute: str, second: str, fraction: str
+) -> None:
+    """The fast path's shortcut (days 01-28, no calendar asked) never passes what the calendar
+    refuses: year 0000, 2026-02-29, 24:00, minute 60, seven digits of a second."""
+    stamp = f"{day}T{hour}:{minute}:{second}{'.' + fraction if fraction else ''}Z"
+    if schema._SURE_DATE.match(day):
+        assert schema._real_date(day), day
+    if schema._SURE_TIMESTAMP.match(stamp):
+        assert schema._real_timestamp(stamp), stamp
+    # and, through the generated check, the verdict is the calendar's either way
+    task = {**{n: _good_value("tasks", n) for n in schema.FIELDS["tasks"]}, "due": day, "created_at": stamp}
+    assert schema._SOUND["tasks"](task) is (schema._real_date(day) and schema._real_timestamp(stamp))

@@ -62,6 +62,12 @@ _HANDLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\Z")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}\Z")
 # An instant as workplan writes it (ISO 8601 UTC, e.g. 2026-11-28T09:30:00Z); fractions allowed.
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z\Z")
+# Dates and instants that are certainly real, by their digits alone: year 0001 to 9999, month
+# 01 to 12, day 01 to 28 (every month has those), time 00:00:00 to 23:59:59. The fast path
+# asks these first and the calendar (``datetime.fromisoformat``) only about the rest.
+_SURE_DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+_SURE_DATE = re.compile(_SURE_DAY + r"\Z")
+_SURE_TIMESTAMP = re.compile(_SURE_DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?Z\Z")
 # Numbers people track (amounts, outcome values) stay far from float overflow, so
 # sums and ratios of them are always finite.
 MAX_NUMBER = 1e15
@@ -454,10 +460,10 @@ _STR = "type(v) is str and len(v) <= {n}"
 _NONEMPTY = "type(v) is str and len(v) <= {n} and v != '' and not v.isspace()"
 _ID = f"type(v) is int and 1 <= v <= {MAX_ID}"
 _NUM = f"(type(v) is int or (type(v) is float and isfinite(v))) and -{MAX_NUMBER!r} <= v <= {MAX_NUMBER!r}"
-_TS = "TIMESTAMP(v)"
+_TS = "type(v) is str and (SURE_TIMESTAMP(v) is not None or TIMESTAMP(v))"
 _H = "type(v) is str and HANDLE(v) is not None"
 _C = "type(v) is str and CODE(v) is not None"
-_D = "DATE(v)"
+_D = "type(v) is str and (SURE_DATE(v) is not None or DATE(v))"
 _LIST = "type(v) is list and (not v or CHECK(v) is None)"
 
 
@@ -466,7 +472,9 @@ def _opt(expr: str) -> str:
 
 
 def _in(options: tuple[str, ...]) -> str:
-    return f"type(v) is str and v in {frozenset(options)!r}"
+    # a set display after "in" is compiled to one constant frozenset; frozenset({...}) was
+    # a call that built the set anew for every record
+    return f"type(v) is str and v in {{{', '.join(map(repr, sorted(options)))}}}"
 
 
 FAST: dict[str, dict[str, str]] = {
@@ -564,6 +572,8 @@ def _compile_fast(table: str) -> Callable[[dict[str, Any]], bool]:
     names: dict[str, Any] = {"isfinite": math.isfinite, "HANDLE": _HANDLE.match, "CODE": _CODE.match}
     names["DATE"] = _real_date
     names["TIMESTAMP"] = _real_timestamp
+    names["SURE_DATE"] = _SURE_DATE.match
+    names["SURE_TIMESTAMP"] = _SURE_TIMESTAMP.match
     names["CHANGES"] = _changes
     for i, (name, expr) in enumerate(FAST[table].items()):
         check, required = FIELDS[table][name]
