@@ -11,7 +11,7 @@ from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -76,6 +76,7 @@ class WorkplanApp(App[None]):
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
+        self._early_keys: list[events.Key] | None = []  # keys pressed before the board showed (board_shown)
         self._load_themes()
 
     # --- time ----------------------------------------------------------------------
@@ -97,15 +98,32 @@ class WorkplanApp(App[None]):
         self._theme_problems = loaded.problems
         wanted = self._requested_theme or load_settings().get("theme") or self.default_theme()
         if wanted in self.available_themes:
-            self.theme = wanted
-            self._fit_no_color()
+            self._start_with_theme(wanted)
             if self._requested_theme:
                 save_setting("theme", wanted)  # --theme NAME is remembered for next time
         else:
             if self._requested_theme or wanted != DEFAULT_THEME:
                 self._theme_problems.append(f"no theme called {clean(wanted)!r}; using the default")
             if DEFAULT_THEME in self.available_themes:
-                self.theme = DEFAULT_THEME
+                self._start_with_theme(DEFAULT_THEME)
+
+    def _start_with_theme(self, name: str) -> None:
+        """Start with theme ``name``, as setting ``self.theme`` would, less its queued restyle.
+
+        Set before the app runs, Textual's theme watcher queues a second parse of every
+        style sheet and a restyle of every widget, to run just after the first ones: 2 % of
+        the instructions to the board's first paint (``benchmarks/bench_scale.py``). Here
+        the theme is in place before the style sheets are first read, which needs neither.
+        """
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        self.update_classes(
+            {**classes, f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False
+        )
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self._fit_no_color()
+        self.stylesheet.set_variables(self.get_css_variables())  # Textual read the default theme's
 
     def default_theme(self) -> str:
         """The theme for someone who has not chosen one: in a terminal of 16 colours
@@ -173,15 +191,41 @@ class WorkplanApp(App[None]):
 
     # --- data ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        from workplan_tui.ui.board import BoardScreen
-
+    def on_load(self) -> None:
         for problem in self._theme_problems:
             self.notify(f"Theme: {clean(problem)}", severity="warning", markup=False, timeout=8)
         self.reload()
         self.presence.beat()
         self.others = self.presence.others()
-        self.push_screen(BoardScreen())
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The board is the first screen: pushed over Textual's blank one, that one was laid
+        out, resized and restyled with it (4 % of the instructions to its first paint)."""
+        from workplan_tui.ui.board import BoardScreen
+
+        return BoardScreen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._early_keys is not None:
+            self._early_keys.append(event)  # the board is not showing its plans yet
+            return
+        await super().on_event(event)
+
+    def board_shown(self) -> None:
+        """The board shows its plans: keys pressed while it started now reach it, in order.
+
+        A key typed at once (``workplan board`` then Tab, over a slow link) used to reach
+        a board still being built, with no plans, and was lost. Until then keys wait here;
+        a key that arrives before they have been handed on waits behind them.
+        """
+        self.call_next(self._hand_on_early_keys)
+
+    async def _hand_on_early_keys(self) -> None:
+        early, self._early_keys = self._early_keys or [], None
+        for key in early:
+            await super().on_event(key)
+
+    def on_mount(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll, name="watch the file")
         self.set_interval(HEARTBEAT, self._heartbeat, name="presence")
         self.set_timer(1.5, self._heartbeat)  # see boards that started at the same moment

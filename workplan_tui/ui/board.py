@@ -93,7 +93,10 @@ class BoardScreen(TaskActions, Screen[None]):
         self.query_one("#plans", PlanList).empty_text = " Loading…"
         self.query_one("#table-view").display = False
         self.query_one("#filter").display = False
-        self.refresh_data()
+        try:
+            self.refresh_data()
+        finally:
+            self.app.board_shown()
         self.call_after_refresh(self.app.collect_from_now)
 
     def on_resize(self) -> None:
