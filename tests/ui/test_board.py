@@ -14,6 +14,7 @@ from tests.conftest import FIXED_NOW, log_of
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.partnership import BuyInScreen
+from workplan_tui.ui.widgets import KeyBar
 
 
 def app_for(path: Path, user: str = "alice") -> WorkplanApp:
@@ -67,6 +68,23 @@ async def test_keys_typed_while_the_board_starts_reach_it_in_order(
 
     await app.run_async(headless=True, size=(80, 24), auto_pilot=type_at_once)
     assert (opened == [2]) is held, f"v opened the buy-in of plan {opened}"
+
+
+async def test_the_key_bar_shows_the_board_keys_and_a_click_presses_one(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        bar = pilot.app.screen.query_one(KeyBar)
+        line = str(bar.render())
+        assert line.startswith("+ +10% s Status d Done b Blocked")
+        table = line.index("t Table")
+        await pilot.hover(KeyBar, offset=(table + 2, 0))
+        lit = bar.render().get_style_at_offset(pilot.app.console, table)
+        assert lit.bgcolor == bar.get_component_rich_style("key-bar--hover").bgcolor  # under the mouse
+        await pilot.click(KeyBar, offset=(table + 2, 0))
+        await pilot.pause()
+        assert board(pilot.app).table_mode  # as pressing t
+        await pilot.click(KeyBar, offset=(79, 0))  # past the last key: nothing
+        await pilot.pause()
+        assert board(pilot.app).table_mode and pilot.app.is_running
 
 
 async def test_progress_keys_change_screen_and_file(board_file: Path) -> None:

@@ -22,6 +22,7 @@ from workplan_tui.ui.partnership import (
     OutcomesScreen,
     PeopleScreen,
 )
+from workplan_tui.ui.widgets import KeyBar
 
 
 def app_for(path: Path, user: str = "alice") -> WorkplanApp:
@@ -238,11 +239,14 @@ async def test_activity_shows_a_page_and_reads_older_ones_on_m(board_file: Path)
         rows = screen.rows_widget
         assert len(rows.items) == 200 and rows.items[0].id == 450 and screen.more
         assert "m: older" in screen.title_text()
+        assert "m Older" in str(screen.query_one(KeyBar).render())
         await pilot.press("m")
         assert len(rows.items) == 400 and screen.more
         await pilot.press("m")
         assert len(rows.items) == 450 and rows.items[-1].id == 1 and not screen.more
         assert "m: older" not in screen.title_text()
+        await pilot.pause()
+        assert "m Older" not in str(screen.query_one(KeyBar).render())  # the bar follows the keys
 
 
 async def test_the_log_shows_references_as_labels_and_undo_says_what_it_did(board_file: Path) -> None:

@@ -24,7 +24,7 @@ from workplan_tui.ui.safe import content
 from workplan_tui.ui.tasks import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
-    KeyFooter,
+    KeyBar,
     LineInput,
     PlanList,
     TaskTable,
@@ -73,7 +73,7 @@ class BoardScreen(TaskActions, Screen[None]):
             yield Static(id="table-header")
             yield TaskTable(context, id="table")
         yield LineInput(id="filter", placeholder=f"filter: {FILTER_HELP}")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     # --- data -> widgets ----------------------------------------------------------
 

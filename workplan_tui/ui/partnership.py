@@ -41,7 +41,7 @@ from workplan_tui.ui.keys import BOARD_KEYS, TASK_KEYS
 from workplan_tui.ui.tasks import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
-    KeyFooter,
+    KeyBar,
     LineInput,
     TaskTable,
     VirtualList,
@@ -122,7 +122,7 @@ class ListScreen(Screen[None]):
         detail.can_focus = False  # arrows move the list's selection, not the details (the mouse still scrolls them)
         with detail:
             yield from self.compose_detail()
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def compose_detail(self) -> ComposeResult:
         yield Static(id="detail")
@@ -663,7 +663,7 @@ class MemberTasks(TaskActions):
         yield Static(id="screen-title")
         yield Static(id="table-header")
         yield TaskTable(self.app.context, id="table")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     @property
     def table(self) -> TaskTable:

@@ -16,7 +16,7 @@ from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.tasks import TaskActions
-from workplan_tui.ui.widgets import KeyFooter, bar_text, due_marker
+from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -43,7 +43,7 @@ class ReviewScreen(TaskActions):
         yield Static(id="review-header")
         with VerticalScroll(id="review-body"):
             yield Static(id="review-task")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         wp = self.app.workplan

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.color import Color
 from textual.events import Click
@@ -22,7 +23,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Input
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
@@ -79,28 +81,117 @@ class LineInput(Input):
         event.stop()
 
 
-class KeyFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change.
+class KeyBar(Widget):
+    """The keys of the screen it is on, in one line at the bottom, as Textual's compact
+    Footer shows them: key, description; dim when the key does nothing here.
 
-    Footer rebuilds all its key widgets whenever a screen's bindings might have
-    changed (a focus move, a screen resumed): three times while the board starts,
-    each a layout of the whole screen, all after the first paint and with the same
-    keys. This one compares what it would show with what it shows.
+    One widget that draws text. Footer makes a widget of each key and builds them after
+    the screen's first paint, then lays the screen out again: on the board that was a
+    tenth of the time to the first paint (``benchmarks/bench_scale.py``). A click on a
+    key presses it; the mouse over a key lights it and shows its tooltip. Keys that do
+    not fit are cut at the right edge (the help screen, ``?``, lists them all).
     """
 
-    _shown: tuple[tuple[str, str, str, bool, str], ...] | None = None
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-bar--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        shown = tuple(
-            (binding.key, binding.action, binding.description, enabled, tooltip)
-            for _, binding, enabled, tooltip in screen.active_bindings.values()
-            if binding.show
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._keys: tuple[tuple[str, str, str, bool, str], ...] | None = (
+            None  # (key, shown as, description, enabled, tooltip)
         )
-        if shown == self._shown:
+        self._spans: list[tuple[int, int, int]] = []  # (first cell, end cell, index into _keys)
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _current_keys(self) -> tuple[tuple[str, str, str, bool, str], ...]:
+        shown: dict[str, tuple[str, str, str, bool, str]] = {}  # the first key of each action, as Footer
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in shown:
+                display = self.app.get_key_display(binding)
+                shown[binding.action] = (binding.key, display, binding.description, enabled, tooltip or binding.tooltip)
+        return tuple(shown.values())
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
+        keys = self._current_keys()
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
+
+    def render(self) -> Text:
+        if self._keys is None:
+            self._keys = self._current_keys()
+        key_style = self.get_component_rich_style("key-bar--key")
+        text_style = self.get_component_rich_style("key-bar--description")
+        hover_style = self.get_component_rich_style("key-bar--hover")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        for index, (_, display, description, enabled, _) in enumerate(self._keys):
+            start = line.cell_len
+            line.append(display, key_style)
+            if description:
+                line.append(f" {description}", text_style)
+            if index == self._hover:
+                line.stylize(hover_style, start)
+            if not enabled:
+                line.stylize("dim", start)
+            self._spans.append((start, line.cell_len, index))
+            line.append(" ")
+        return line
+
+    def _key_at(self, x: int) -> int | None:
+        return next((index for start, end, index in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._key_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.tooltip = self._keys[hover][4] or None if self._keys and hover is not None else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._key_at(event.x)
+        if index is None or not self._keys:
             return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # Footer rebuilds now (it skips while the app is unfocused)
-        super().bindings_changed(screen)
+        key, _, _, enabled, _ = self._keys[index]
+        if enabled:
+            self.app.simulate_key(key)
+        else:
+            self.app.bell()
 
 
 @dataclass(slots=True)
