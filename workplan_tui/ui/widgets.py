@@ -120,9 +120,8 @@ class KeyBar(Widget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._keys: tuple[tuple[str, str, str, bool, str], ...] | None = (
-            None  # (key, shown as, description, enabled, tooltip)
-        )
+        # each key shown: (key, as shown, description, enabled, tooltip); None until first drawn
+        self._keys: tuple[tuple[str, str, str, bool, str], ...] | None = None
         self._spans: list[tuple[int, int, int]] = []  # (first cell, end cell, index into _keys)
         self._hover: int | None = None
 
