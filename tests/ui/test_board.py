@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 from pathlib import Path
 
-import pytest
-from textual.pilot import Pilot
-
 from tests.conftest import FIXED_NOW, log_of
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.board import BoardScreen
-from workplan_tui.ui.partnership import BuyInScreen
 from workplan_tui.ui.widgets import KeyBar
 
 
@@ -39,35 +34,6 @@ async def test_board_shows_plans_columns_and_outcomes(board_file: Path) -> None:
         assert screen.selected_task().label == "T1"
         outcomes = str(screen.query_one("#outcomes").render())
         assert "Beds built" in outcomes and "0 / 40 beds" in outcomes
-
-
-@pytest.mark.parametrize("held", [True, False], ids=["keys-held", "keys-not-held"])
-async def test_keys_typed_while_the_board_starts_reach_it_in_order(
-    board_file: Path, monkeypatch: pytest.MonkeyPatch, held: bool
-) -> None:
-    """Tab (next plan) then v (its buy-in), typed before the board has shown its plans: the
-    Tab used to reach a board with no plans yet and be lost, so v opened the first plan."""
-    on_mount = BoardScreen.on_mount
-
-    async def slow_to_build(self: BoardScreen) -> None:
-        await asyncio.sleep(0.3)  # a board slow to build: 10,000 tasks on a busy server
-        on_mount(self)
-
-    monkeypatch.setattr(BoardScreen, "on_mount", slow_to_build)
-    app = app_for(board_file)
-    if not held:
-        app._early_keys = None  # the check that this test can fail: keys go straight in
-    opened: list[int] = []
-
-    async def type_at_once(pilot: Pilot[None]) -> None:  # as the CLI runs it: keys may come first
-        await pilot.press("tab", "v")
-        await pilot.pause()
-        screen = pilot.app.screen
-        opened.append(screen.plan_id if isinstance(screen, BuyInScreen) else 0)
-        pilot.app.exit()
-
-    await app.run_async(headless=True, size=(80, 24), auto_pilot=type_at_once)
-    assert (opened == [2]) is held, f"v opened the buy-in of plan {opened}"
 
 
 async def test_the_key_bar_shows_the_board_keys_and_a_click_presses_one(board_file: Path) -> None:

@@ -93,10 +93,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.query_one("#plans", PlanList).empty_text = " Loading…"
         self.query_one("#table-view").display = False
         self.query_one("#filter").display = False
-        try:
-            self.refresh_data()
-        finally:
-            self.app.board_shown()
+        self.refresh_data()
         self.call_after_refresh(self.app.collect_from_now)
 
     def on_resize(self) -> None:

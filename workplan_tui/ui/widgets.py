@@ -112,7 +112,6 @@ class KeyBar(Widget):
             background: $footer-description-background;
         }
         & > .key-bar--hover {
-            color: $footer-key-foreground;
             background: $block-hover-background;
         }
     }
@@ -184,6 +183,9 @@ class KeyBar(Widget):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self._key_at(event.x)
+        if index != self._hover:  # a click with no move before it: light the key clicked
+            self._hover = index
+            self.refresh()
         if index is None or not self._keys:
             return
         key, _, _, enabled, _ = self._keys[index]
