@@ -168,24 +168,22 @@ class KeyBar(Widget):
     def _key_at(self, x: int) -> int | None:
         return next((index for start, end, index in self._spans if start <= x < end), None)
 
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        hover = self._key_at(event.x)
-        if hover != self._hover:
-            self._hover = hover
-            self.tooltip = self._keys[hover][4] or None if self._keys and hover is not None else None
+    def _light(self, index: int | None) -> None:
+        """Light the key at ``index`` (None: none) and show its tooltip."""
+        if index != self._hover:
+            self._hover = index
+            self.tooltip = self._keys[index][4] or None if self._keys and index is not None else None
             self.refresh()
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._light(self._key_at(event.x))
+
     def on_leave(self) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self.tooltip = None
-            self.refresh()
+        self._light(None)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self._key_at(event.x)
-        if index != self._hover:  # a click with no move before it: light the key clicked
-            self._hover = index
-            self.refresh()
+        self._light(index)  # a click with no move before it lights the key clicked
         if index is None or not self._keys:
             return
         key, _, _, enabled, _ = self._keys[index]
