@@ -15,7 +15,7 @@ from workplan_tui.cli import render
 from workplan_tui.model import contract, dates
 from workplan_tui.model.records import Activity, Workplan, parse_label
 from workplan_tui.model.text import clean, short
-from workplan_tui.store.store import Store, acting_member, utc_now
+from workplan_tui.store.store import Store, acting_member
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -33,7 +33,7 @@ class Env:
         self.store = Store(path, user=self.user, on_wait=lambda line: click.echo(f"workplan: {clean(line)}", err=True))
 
     def now(self) -> datetime:
-        return utc_now()
+        return dates.utc_now()
 
     def today(self) -> date:
         return dates.today()

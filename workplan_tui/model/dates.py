@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from workplan_tui.model.schema import looks_like_date
@@ -74,9 +74,21 @@ class DateError(ValueError):
     """Text that is not a date this parser understands."""
 
 
-def today() -> date:
-    """Today's local date (a plain ``date``: importing pendulum costs start-up time)."""
-    return date.today()
+def utc_now() -> datetime:
+    """The one clock every command, board and store reads: an aware UTC ``datetime``.
+
+    Nothing else in workplan reads the system's time of day (file times are compared with
+    file times: store/presence.py), so a test pins "now" for all of workplan in one place.
+    """
+    return datetime.now(UTC)
+
+
+def today(now: datetime | None = None) -> date:
+    """The local calendar day of ``now`` (default: ``utc_now()``), a plain ``date``.
+
+    A plain ``date``: importing pendulum costs start-up time.
+    """
+    return (now if now is not None else utc_now()).astimezone().date()
 
 
 def parse_date(text: str, *, today: date) -> pendulum.Date:

@@ -44,6 +44,7 @@ from typing import Any
 
 import orjson
 
+from workplan_tui.model.dates import utc_now
 from workplan_tui.model.text import clean
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits in the queue before it gives up (nothing saved)
@@ -232,7 +233,8 @@ def _acquire(fd: int, path: Path, lock_path: Path, timeout: float, on_wait: Wait
 
 def _say_holder(fd: int) -> None:
     """Write who holds the lock into the lock file (read by writers who wait)."""
-    line = f"{os_login()} (pid {os.getpid()} on {os.uname().nodename}) since {time.strftime('%H:%M:%S')}\n"
+    since = utc_now().astimezone().strftime("%H:%M:%S")
+    line = f"{os_login()} (pid {os.getpid()} on {os.uname().nodename}) since {since}\n"
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, line.encode()[:_HOLDER_BYTES], 0)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 
 from workplan_tui.model import schema
-from workplan_tui.model.dates import DateError
+from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import layout
@@ -84,10 +84,6 @@ os_user = os_login  # the Unix login of this process (never fails)
 def acting_member() -> str:
     """``$WORKPLAN_USER`` if set, else the Unix login."""
     return os.environ.get("WORKPLAN_USER", "").strip() or os_user()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:

@@ -27,11 +27,12 @@ from typing import Any
 
 import orjson
 
+from workplan_tui.model.dates import utc_now
 from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean
 from workplan_tui.store.history import Mark, history_path_for, mark_of
 from workplan_tui.store.storage import StoreError, write_atomic
-from workplan_tui.store.store import Store, iso, utc_now
+from workplan_tui.store.store import Store, iso
 from workplan_tui.sync import state
 from workplan_tui.sync.driver import data_bytes, load_copy
 from workplan_tui.sync.git import NETWORK_TIMEOUT, Git, GitError, find_top, first_line

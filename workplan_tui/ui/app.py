@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 from itertools import takewhile
 from pathlib import Path
@@ -19,7 +19,8 @@ from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
 from workplan_tui.model import contract, schema
-from workplan_tui.model.dates import DateError
+from workplan_tui.model.dates import DateError, utc_now
+from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
@@ -28,7 +29,7 @@ from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
-from workplan_tui.store.store import ConflictError, Store, utc_now
+from workplan_tui.store.store import ConflictError, Store
 from workplan_tui.sync import state as sync_state
 from workplan_tui.ui.changes import describe
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
@@ -81,12 +82,12 @@ class WorkplanApp(App[None]):
     # --- time ----------------------------------------------------------------------
 
     def now(self) -> datetime:
+        """The board's clock: ``make_app(now=...)`` pins it, else the one clock (model/dates.py)."""
         return self.fixed_now or utc_now()
 
     def today(self) -> date:
-        if self.fixed_now is not None:
-            return self.fixed_now.astimezone(UTC).date()
-        return date.today()
+        """The local day of ``now()``: the day "due in 3 days" counts from."""
+        return local_day(self.now())
 
     # --- themes --------------------------------------------------------------------
 
