@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, log_of, make_store
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.store import actions
@@ -128,11 +129,11 @@ async def test_conflict_merge_and_both_choices(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         pilot.app.screen.query_one("#title", Input).value = "Order soil (mine)"
-        actions.set_due(bob, 1, "2026-11-21")
+        actions.set_due(bob, 1, iso_day(-7))
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, ConflictDialog)
-    assert task(board_file, 1)["title"] == "Order soil (mine)" and task(board_file, 1)["due"] == "2026-11-21"
+    assert task(board_file, 1)["title"] == "Order soil (mine)" and task(board_file, 1)["due"] == iso_day(-7)
     # 2. the same field: asked, keep mine
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
@@ -176,7 +177,7 @@ async def test_conflict_merge_and_both_choices(board_file: Path) -> None:
 async def test_undo_refuses_when_someone_changed_the_task_since(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("plus")
-        actions.set_due(make_store(board_file, "bob"), 1, "2026-11-21")
+        actions.set_due(make_store(board_file, "bob"), 1, iso_day(-7))
         before = board_file.read_bytes()
         await pilot.press("u")
         assert any("bob changed T1 since" in str(n.message) for n in pilot.app._notifications)
@@ -190,7 +191,7 @@ async def test_presence_appears_and_expires(board_file: Path) -> None:
         assert "also here: bob" in str(pilot.app.screen.query_one("#header").render())
         mine = Presence(board_file, "alice").folder
         assert any(entry.name.startswith("alice.") for entry in mine.iterdir())
-        old = time.time() - EXPIRES - 5
+        old = bob.entry.stat().st_mtime - EXPIRES - 5  # file times, on the file system's clock
         os.utime(bob.entry, (old, old))
         pilot.app._heartbeat()
         await pilot.pause()

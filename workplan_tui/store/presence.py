@@ -5,6 +5,11 @@ touches it every ``HEARTBEAT`` seconds; an entry not touched for ``EXPIRES``
 seconds is stale (its board crashed or lost its connection) and is ignored and
 cleared away.
 
+An entry's age is measured with the file system's own clock, never this machine's: on a
+network file system the server stamps every entry, and a reader whose clock is minutes
+off would otherwise hide everyone or keep dead boards "here" forever. So ``others()``
+first touches my own entry and takes its new mtime as "now" (``file_system_now``).
+
 The folder is shared with every member of the group, so nothing in it is trusted
 (PRODUCT.md, "The shared file"): the folder and its entries are never followed
 through a symbolic link (a member who swaps the folder for a link to someone
@@ -20,9 +25,9 @@ import os
 import re
 import socket
 import stat
-import time
 from pathlib import Path
 
+from workplan_tui.model.dates import utc_now
 from workplan_tui.store.storage import group_shared, read_small
 
 HEARTBEAT = 10.0
@@ -92,7 +97,7 @@ class Presence:
             try:
                 if self.shared_group:
                     os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) | stat.S_IRGRP | stat.S_IWGRP)
-                payload = {"user": self.user, "pid": os.getpid(), "since": time.time()}
+                payload = {"user": self.user, "pid": os.getpid(), "since": utc_now().timestamp()}
                 os.write(fd, json.dumps(payload).encode())
             finally:
                 os.close(fd)
@@ -102,13 +107,18 @@ class Presence:
             os.close(folder)
 
     def others(self, now: float | None = None) -> list[str]:
-        """Other members with the file open now (not me, not stale), sorted."""
-        now = time.time() if now is None else now
+        """Other members with the file open now (not me, not stale), sorted.
+
+        ``now`` is a time on the file system's clock, in seconds since the epoch; by default
+        the mtime of my own entry, touched for the purpose (``file_system_now``).
+        """
         folder = self._open_folder(create=False)
         if folder is None:
             return []
         users: set[str] = set()
         try:
+            if now is None:
+                now = self.file_system_now(folder)
             names = os.listdir(folder)
             for name in names[:10_000]:
                 if name == self.name or not ENTRY.match(name):
@@ -121,6 +131,31 @@ class Presence:
         finally:
             os.close(folder)
         return sorted(users)
+
+    def file_system_now(self, folder: int) -> float:
+        """The file system's "now" in seconds: my entry touched, then its mtime read back.
+
+        Touching with no explicit time lets the file system stamp it (an NFS server uses its
+        own clock). Where my entry cannot be touched (a read-only folder, no entry yet), the
+        newest entry's mtime is the best the folder says, and this machine's clock only when
+        the folder is empty.
+        """
+        try:
+            os.utime(self.name, dir_fd=folder, follow_symlinks=False)
+            st = os.stat(self.name, dir_fd=folder, follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                return st.st_mtime
+        except OSError:
+            pass
+        newest = None
+        try:
+            for name in os.listdir(folder)[:10_000]:
+                if ENTRY.match(name):
+                    mtime = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mtime
+                    newest = mtime if newest is None else max(newest, mtime)
+        except OSError:
+            pass
+        return utc_now().timestamp() if newest is None else newest
 
     @staticmethod
     def _read_entry(folder: int, name: str, now: float) -> str | None:
