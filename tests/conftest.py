@@ -1,4 +1,4 @@
-"""Shared fixtures: a real partnership file in tmp_path, a fixed clock, a CLI runner."""
+"""Shared fixtures: a real partnership file in tmp_path, the pinned clock, a CLI runner."""
 
 from __future__ import annotations
 
@@ -6,20 +6,69 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from click.testing import CliRunner, Result
 
+from tests import clock
+from tests.clock import iso_day
 from tests.system import shared_dir, small_disk, users  # noqa: F401 - fixtures for every test module
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import Store
 
-FIXED_NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+FIXED_NOW: datetime = clock.NOW  # the pinned instant (tests/clock.py), for the stores' injected clocks
+CLOCK_HOOK = Path(__file__).with_name("clockhook")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_clock(why): this test reads the real clock; say why")
+
+
+def pytest_report_header() -> str:
+    return f"pinned today: {clock.TODAY.isoformat()} ({clock.TODAY:%A}; set {clock.VARIABLE} for another day)"
+
+
+@pytest.fixture
+def pinned_now() -> datetime:
+    """The instant the clock is pinned to: tests/clock.py's, unless a folder's conftest says otherwise."""
+    return clock.NOW
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, pinned_now: datetime
+) -> Iterator[None]:
+    """Every test, and every process it starts, sees the pinned "now" (tests/clock.py), ticking on."""
+    real = request.node.get_closest_marker("real_clock")
+    if real is not None:
+        if not real.args:
+            pytest.fail("real_clock needs its reason: @pytest.mark.real_clock('why this test needs the real clock')")
+        yield
+        return
+    offset = pinned_now.timestamp() - time.time()
+    monkeypatch.setenv("WORKPLAN_TEST_CLOCK_OFFSET", repr(offset))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(CLOCK_HOOK), os.environ.get("PYTHONPATH")])))
+    git_date = f"@{int(pinned_now.timestamp())} +0000"
+    monkeypatch.setenv("GIT_AUTHOR_DATE", git_date)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", git_date)
+    with time_machine.travel(pinned_now, tick=True) as traveller:
+        request.node.stash[TRAVELLER] = traveller
+        yield
+
+
+TRAVELLER = pytest.StashKey[time_machine.Traveller]()
+
+
+@pytest.fixture
+def time_travel(request: pytest.FixtureRequest) -> time_machine.Traveller:
+    """The pinned clock of this test, to move on: ``time_travel.shift(timedelta(minutes=5))``."""
+    return request.node.stash[TRAVELLER]
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +101,9 @@ def seed(path: Path) -> Path:
     actions.add_member(store, "bob", "Bob", "FOOD")
     actions.add_member(store, "carol", "Carol", "FOOD")
     actions.add_plan(store, "Gardens", "Raised beds")
-    actions.add_outcome(store, 1, "Beds built", 40, 0, "beds", "2026-12-31")
-    actions.add_task(store, 1, "Order soil", owner="alice", due="2026-11-20")
-    actions.add_task(store, 1, "Build beds", owner="bob", due="2026-12-04", outcome=1)
+    actions.add_outcome(store, 1, "Beds built", 40, 0, "beds", iso_day(+33))
+    actions.add_task(store, 1, "Order soil", owner="alice", due=iso_day(-8))
+    actions.add_task(store, 1, "Build beds", owner="bob", due=iso_day(+6), outcome=1)
     actions.add_task(store, 1, "Find volunteers", due=None)
     actions.move_plan(store, 1, "propose")
     return path

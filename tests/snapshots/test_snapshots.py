@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.conftest import FIXED_NOW, make_store
+from tests.conftest import make_store
+from tests.snapshots.conftest import SNAPSHOT_NOW as FIXED_NOW
 from workplan_tui.store import actions
 from workplan_tui.store.sample import write_demo
 from workplan_tui.ui.app import make_app

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
 
@@ -19,7 +20,7 @@ def board_file(wp: Path) -> Path:
     """The seeded partnership plus a second plan, so plan switching has somewhere to go."""
     store = make_store(wp)
     actions.add_plan(store, "Winter boxes")
-    actions.add_task(store, 2, "Find a supplier", owner="carol", due="2026-12-10")
+    actions.add_task(store, 2, "Find a supplier", owner="carol", due=iso_day(+12))
     return wp
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, TextArea
 
+from tests import clock
+from tests.clock import end_of_month
 from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
@@ -110,7 +112,7 @@ async def test_outcome_checkin_moves_the_bar_and_outcomes_can_be_added_and_edite
         await fill(pilot, name="Volunteers trained", unit="people", baseline="0", target="25", due="eom")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert data(board_file)["outcomes"]["2"]["due"] == "2026-11-30"
+        assert data(board_file)["outcomes"]["2"]["due"] == end_of_month(clock.TODAY).isoformat()
         screen.rows_widget.move_to(1)
         await pilot.press("e")
         await fill(pilot, target="30", due="someday")

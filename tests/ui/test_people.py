@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from textual import events
 from textual.widgets import Input
 
+from tests.clock import day, iso_day
 from tests.ui.test_live import wait_for
 from workplan_tui.model.dates import format_due
 from workplan_tui.ui.app import make_app
@@ -16,8 +17,8 @@ from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
 from workplan_tui.ui.widgets import TaskTable
 
-EVENING = datetime(2026, 12, 3, 23, 59, 58, tzinfo=UTC)  # T2 is due 2026-12-04: "due tomorrow"
-MORNING = datetime(2026, 12, 4, 0, 0, 5, tzinfo=UTC)
+EVENING = datetime.combine(day(+5), time(23, 59, 58), UTC)  # T2 is due day(+6): "due tomorrow"
+MORNING = datetime.combine(day(+6), time(0, 0, 5), UTC)
 
 
 def screen_text(screen: BoardScreen) -> str:
@@ -34,14 +35,14 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")  # open T1's form in the evening...
         assert isinstance(pilot.app.screen, EditTask)
-        assert pilot.app.context.today.isoformat() == "2026-12-03"
+        assert pilot.app.context.today == day(+5)
         app.fixed_now = MORNING  # ...and the clock passes midnight
-        await wait_for(pilot, lambda: pilot.app.context.today.isoformat() == "2026-12-04", 3)
+        await wait_for(pilot, lambda: pilot.app.context.today == day(+6), 3)
         due = pilot.app.screen.query_one("#due", Input)
         due.value = "tomorrow"
         await pilot.press("ctrl+s")
         await pilot.pause()
-    assert json.loads(board_file.read_text())["tasks"]["1"]["due"] == "2026-12-05"
+    assert json.loads(board_file.read_text())["tasks"]["1"]["due"] == iso_day(+7)
 
 
 async def test_cards_say_today_after_midnight(board_file: Path) -> None:

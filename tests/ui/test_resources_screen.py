@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
+from tests.clock import NOW_ISO, iso_day
 from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
@@ -53,7 +54,7 @@ def detail(screen: PartnersScreen) -> str:
 
 async def test_partners_show_pledged_delivered_and_the_match(wp: Path) -> None:
     funded(wp)
-    actions.deliver(make_store(wp), "FOOD", "1", "$6,000", on="2026-11-25")
+    actions.deliver(make_store(wp), "FOOD", "1", "$6,000", on=iso_day(-3))
     async with app_for(wp).run_test(size=(80, 24)) as pilot:
         await pilot.press("P")
         screen = pilot.app.screen
@@ -81,9 +82,9 @@ async def test_d_records_a_delivery_and_u_takes_it_back(wp: Path) -> None:
         (delivery,) = data(wp)["partners"]["2"]["contributions"][1]["deliveries"]
         assert delivery == {
             "amount": 1000,
-            "on": "2026-11-27",
+            "on": iso_day(-1),
             "by": "bob",
-            "at": "2026-11-28T09:30:00Z",
+            "at": NOW_ISO,
             "hours": 40,
             "note": "Saturday",
         }
@@ -134,7 +135,7 @@ async def test_the_palette_writes_the_meeting_report_and_says_where(wp: Path) ->
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        written = wp.with_name("workplan-report-2026-11-28.md")
+        written = wp.with_name(f"workplan-report-{iso_day()}.md")
         assert written.read_text().startswith("# Test Partnership: meeting report")
         assert "## Resources and match" in written.read_text()
         notices = [str(n.message) for n in pilot.app._notifications]

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.cells import cell_len
 from textual.widgets import Button, Input, OptionList, TextArea
 
+from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, log_of, make_store
 from workplan_tui.store import actions
 from workplan_tui.store.presence import Presence
@@ -143,9 +144,9 @@ async def test_filter_counts_matches_per_plan_and_knows_overdue_blocked_and_due_
             box.value = words
             await pilot.pause()
             assert [t.label for c in screen.columns for t in c.items] == expected, words
-        box.value = "due:2026-12-10"
+        box.value = f"due:{iso_day(+12)}"
         await pilot.pause()
-        assert plans.matches == {1: 1, 2: 1}  # T2 (Dec 4) and T4 (Dec 10)
+        assert plans.matches == {1: 1, 2: 1}  # T2 (in 6 days) and T4 (in 12)
         await pilot.press("escape", "escape")
         assert plans.matches is None and "buy-in" in lines_of(plans)[0]
 

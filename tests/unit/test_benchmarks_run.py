@@ -16,6 +16,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
+@pytest.mark.real_clock("a benchmark times real work: bench_live compares the file's mtime with time.time()")
 @pytest.mark.parametrize(
     ("script", "args", "reports"),
     [

@@ -1,9 +1,12 @@
 """The command line through click's CliRunner, against a real file."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import FIXED_NOW
 
 NASTY_TITLE = "\x1b]52;c;ZXZpbA==\x07[bold]x\x1b[2J \u202eevil"
 
@@ -196,7 +199,7 @@ def test_due_dates_as_people_type_them(run, wp: Path) -> None:
 
     from workplan_tui.model.dates import short_date
 
-    today = date.today()
+    today = date.today()  # the pinned day (tests/clock.py)
     result = run("task", "due", "T1", "in 3 days")
     assert (
         result.exit_code == 0
@@ -262,7 +265,7 @@ def test_status_since_and_all(run, wp: Path) -> None:
         actions.add_task(store, 1, f"Old task {i}", owner="bob", due=None)
     data = json.loads(wp.read_text())  # make them stale: last touched long ago
     for record in data["tasks"].values():
-        record["updated_at"] = "2026-01-05T10:00:00Z"
+        record["updated_at"] = (FIXED_NOW - timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
     from workplan_tui.store.layout import serialize
 
     wp.write_bytes(serialize(data))
@@ -275,7 +278,8 @@ def test_status_since_and_all(run, wp: Path) -> None:
     assert run("status", "--since", "next year").exit_code == 1
 
 
-def test_task_list_search_and_sort(run) -> None:
+def test_task_list_search_and_sort(run, time_travel) -> None:
+    time_travel.shift(60)  # changed a minute after the seed made them
     run("task", "progress", "T2", "60")
     run("task", "status", "T3", "blocked", "--reason", "no volunteers yet")
 

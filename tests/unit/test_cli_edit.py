@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.clock import NOW_ISO, iso_day
 from tests.conftest import log_of, make_store
 from workplan_tui.store import actions
 
@@ -59,16 +60,16 @@ def activate(wp: Path, plan_id: int = 1) -> None:
 
 def test_task_edit_changes_only_the_given_fields_and_undo_restores_them(run, wp: Path) -> None:
     before = fields(wp)
-    out = ok(run("task", "edit", "T3", "--title", "Find 20 volunteers", "--owner", "carol", "--due", "2026-12-10"))
+    out = ok(run("task", "edit", "T3", "--title", "Find 20 volunteers", "--owner", "carol", "--due", iso_day(+12)))
     assert out.startswith("Changed T3: title, due, owner\n")
     task = tables(wp)["tasks"]["3"]
-    assert (task["title"], task["owner"], task["due"]) == ("Find 20 volunteers", "carol", "2026-12-10")
+    assert (task["title"], task["owner"], task["due"]) == ("Find 20 volunteers", "carol", iso_day(+12))
     entry = log_of(wp)[-1]
     assert entry["kind"] == "task.edit" and entry["record"] == "T3"
     assert entry["changes"] == {
         "title": ["Find volunteers", "Find 20 volunteers"],
         "owner": [None, "carol"],
-        "due": [None, "2026-12-10"],
+        "due": [None, iso_day(+12)],
     }
     assert "Undid" in ok(run("undo"))
     assert fields(wp) == before
@@ -260,7 +261,7 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
     assert "outcome.checkin" in out
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     assert data["id"] == "O1" and data["plan"] == "P1" and data["progress"] == 30.0 and data["tasks"] == ["T2"]
-    assert data["checkins"] == [{"value": 12, "by": "bob", "at": "2026-11-28T09:30:00Z", "note": "first beds"}]
+    assert data["checkins"] == [{"value": 12, "by": "bob", "at": NOW_ISO, "note": "first beds"}]
     assert data["history"][0]["id"].startswith("A")
     refused(run("outcome", "show", "O9"), wp, wp.read_bytes(), "no outcome O9")
 
@@ -269,7 +270,7 @@ def test_outcome_edit_and_undo(run, wp: Path) -> None:
     before = fields(wp)
     out = ok(run("outcome", "edit", "O1", "--name", "Raised beds", "--target", "50", "--due", "none"))
     assert out.startswith("Changed O1: name, target, due\nO1: Raised beds 0 / 50 beds (0%)")
-    assert log_of(wp)[-1]["changes"]["due"] == ["2026-12-31", None]
+    assert log_of(wp)[-1]["changes"]["due"] == [iso_day(+33), None]
     ok(run("undo"))
     assert fields(wp) == before
     refused(run("outcome", "edit", "O1", "--name", ""), wp, wp.read_bytes(), "outcome name must not be empty")
@@ -370,7 +371,7 @@ def test_member_rm_json(run, wp: Path) -> None:
         "partner": "FOOD",
         "role": "member",
         "rev": 1,
-        "created_at": "2026-11-28T09:30:00Z",
+        "created_at": NOW_ISO,
         "unassigned_tasks": ["T2"],
         "removed": True,
     }
@@ -530,7 +531,7 @@ def test_removal_and_undo_on_a_hand_edited_file_read_whole(run, wp: Path) -> Non
 
 def test_a_record_too_large_for_the_log_is_not_removed(run, wp: Path) -> None:
     data = json.loads(wp.read_text())
-    note = {"by": "alice", "at": "2026-11-28T09:30:00Z", "text": "x" * 10_000}
+    note = {"by": "alice", "at": NOW_ISO, "text": "x" * 10_000}
     data["tasks"]["1"]["updates"] = [note] * 60  # 600 KB of notes
     wp.write_text(json.dumps(data))
     refused(run("task", "rm", "T1"), wp, wp.read_bytes(), "T1 is too large to keep in the log for undo")

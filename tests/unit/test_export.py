@@ -15,6 +15,7 @@ import icalendar
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.clock import iso_day
 from tests.conftest import make_store
 from workplan_tui.cli.outputs import COMMANDS, document
 from workplan_tui.store import actions
@@ -41,7 +42,7 @@ def resourced(wp: Path) -> Path:
     actions.set_currency(store, "USD")
     actions.add_grant(store, "PARKS", "FOOD", 30000, "1:1", "Cold storage")
     actions.pledge(store, "FOOD", ("volunteers", "crew", None, 100, 25, 1))
-    actions.deliver(store, "FOOD", "1", "40h", on="2026-11-25", note="=cmd")
+    actions.deliver(store, "FOOD", "1", "40h", on=iso_day(-3), note="=cmd")
     actions.checkin(store, 1, 5, "first")
     return wp
 
@@ -65,7 +66,7 @@ def test_csv_of_each_table_reads_back(run, resourced: Path) -> None:
     tasks = rows(exported(run, "--format", "csv", "--table", "tasks"))
     assert [t["id"] for t in tasks] == ["T1", "T2", "T3"]
     assert tasks[1]["outcome"] == "O1" and tasks[1]["outcome_name"] == "Beds built" and tasks[1]["plan"] == "P1"
-    assert tasks[0]["due"] == "2026-11-20" and tasks[0]["progress"] == "0"
+    assert tasks[0]["due"] == iso_day(-8) and tasks[0]["progress"] == "0"
     assert rows(exported(run, "--format", "csv", "--table", "tasks", "--owner", "bob"))[0]["title"] == "Build beds"
     checkins = rows(exported(run, "--format", "csv", "--table", "checkins"))
     assert checkins == [
@@ -122,15 +123,15 @@ def test_ics_has_due_dates_with_stable_uids(run, resourced: Path) -> None:
     uids = sorted(events)
     assert [u.split(".")[0] for u in uids] == ["O1", "T1", "T2"]  # T3 has no due date
     build = next(e for e in events.values() if str(e["SUMMARY"]).startswith("T2"))
-    assert str(build["SUMMARY"]) == "T2 Build beds" and build.decoded("DTSTART").isoformat() == "2026-12-04"
-    assert build.decoded("DTEND").isoformat() == "2026-12-05" and "Owner: bob" in str(build["DESCRIPTION"])
+    assert str(build["SUMMARY"]) == "T2 Build beds" and build.decoded("DTSTART").isoformat() == iso_day(+6)
+    assert build.decoded("DTEND").isoformat() == iso_day(+7) and "Owner: bob" in str(build["DESCRIPTION"])
     # A change updates the event: same UID, a higher SEQUENCE, the new date.
-    run("task", "due", "T2", "2026-12-11")
+    run("task", "due", "T2", iso_day(+13))
     run("task", "done", "T1")
     again = {str(e["UID"]): e for e in calendar(exported(run, "--format", "ics"))}
     assert sorted(again) == uids
     moved = next(e for e in again.values() if str(e["SUMMARY"]).startswith("T2"))
-    assert moved.decoded("DTSTART").isoformat() == "2026-12-11" and int(moved["SEQUENCE"]) > int(build["SEQUENCE"])
+    assert moved.decoded("DTSTART").isoformat() == iso_day(+13) and int(moved["SEQUENCE"]) > int(build["SEQUENCE"])
     assert any(str(e["SUMMARY"]) == "T1 Order soil (done)" for e in again.values())
 
 

@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -39,6 +39,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, log_of, make_store, seed
 from workplan_tui.cli.main import cli
 from workplan_tui.exchange import csv_export, ics, markdown
@@ -100,7 +101,7 @@ def template() -> bytes:
         actions.add_grant(bob, "PARKS", "FOOD", 5000, "1:1", "Soil")
         actions.pledge(bob, "FOOD", ("cash", "Match", 2500, None, None, 1))
         actions.pledge(bob, "FOOD", ("volunteers", "Crew", None, 100, 25, 1))
-        actions.deliver(bob, "FOOD", "1", "$500", on="2026-11-20", note="first")
+        actions.deliver(bob, "FOOD", "1", "$500", on=iso_day(-8), note="first")
         data = json.loads(path.read_bytes())
         meta = data["meta"]["1"]
         meta["schema_version"] = 1
@@ -874,7 +875,7 @@ WRITES = [
     ["task", "status", "T2", "blocked", "--reason", "rain"],
     ["task", "note", "T3", "checked the shed"],
     ["task", "assign", "T1", "bob"],
-    ["task", "due", "T2", "2026-12-24"],
+    ["task", "due", "T2", iso_day(+26)],
     ["task", "done", "T3"],
     ["task", "add", "P1", "Water beds", "--outcome", "O1", "--owner", "carol"],
     ["outcome", "checkin", "O1", "5", "--note", "five built"],
@@ -1003,7 +1004,7 @@ def removed_records(path: Path) -> set[tuple[str, str]]:
 
 def exercise_model(workplan: Workplan, path: Path) -> None:
     """Everything the board computes from a snapshot and its log; any exception but RuleError is a crash."""
-    for today, now in ((TODAY, FIXED_NOW), (date(2030, 1, 1), FIXED_NOW + timedelta(days=400))):
+    for today, now in ((TODAY, FIXED_NOW), (TODAY + timedelta(days=400), FIXED_NOW + timedelta(days=400))):
         figures = overview.plan_figures(workplan, today)
         for me in (USER, "dave", ""):
             whole = overview.attention(workplan, figures, me, now)
@@ -1090,7 +1091,7 @@ STORE_ACTIONS: list[tuple[str, StoreAction]] = [
     ("add_note T2", lambda s: actions.add_note(s, 2, "x")),
     ("set_status T3 blocked", lambda s: actions.set_status(s, 3, "blocked", "waiting")),
     ("assign T2 carol", lambda s: actions.assign(s, 2, "carol")),
-    ("set_due T1", lambda s: actions.set_due(s, 1, "2026-12-01")),
+    ("set_due T1", lambda s: actions.set_due(s, 1, iso_day(+3))),
     ("edit_task T2", lambda s: actions.edit_task(s, 2, {"title": "Beds", "progress": 50, "outcome": 1})),
     ("checkin O1 5", lambda s: actions.checkin(s, 1, 5, "note")),
     ("edit_outcome O1", lambda s: actions.edit_outcome(s, 1, {"target": 50, "due": None})),
@@ -1122,7 +1123,7 @@ STORE_ACTIONS: list[tuple[str, StoreAction]] = [
     ("reopen P1", lambda s: actions.reopen_plan(s, 1)),
     # resources and the import (issue 13)
     ("set_currency", lambda s: actions.set_currency(s, "GBP")),
-    ("deliver FOOD 1", lambda s: actions.deliver(s, "FOOD", "1", "£5", on="2026-11-27")),
+    ("deliver FOOD 1", lambda s: actions.deliver(s, "FOOD", "1", "£5", on=iso_day(-1))),
     ("undo of deliver", lambda s: actions.undo(s)),
     ("pledge FOOD", lambda s: actions.pledge(s, "FOOD", ("services", "Truck", None, 10, 30, 1))),
     ("add_grant", lambda s: actions.add_grant(s, "FOOD", "PARKS", 100, "25%")),
@@ -1133,7 +1134,7 @@ STORE_ACTIONS: list[tuple[str, StoreAction]] = [
     (
         "import_tasks P1",
         lambda s: actions.import_tasks(
-            s, 1, [importing.Row(2, {"title": "From a sheet", "due": "2026-12-01"}, {})], today=TODAY
+            s, 1, [importing.Row(2, {"title": "From a sheet", "due": iso_day(+3)}, {})], today=TODAY
         ),
     ),
 ]

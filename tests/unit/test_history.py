@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcswidth
 
+from tests.clock import iso_day
 from tests.conftest import log_of, make_store
 from tests.system import fill_disk
 from workplan_tui.cli import render
@@ -350,9 +351,9 @@ def test_log_looks_back_with_past_days_and_says_when_nothing_matches(wp: Path, r
     assert parse_past_date("yesterday", today=monday) == date(2026, 11, 29)
     with pytest.raises(DateError, match="past date"):
         parse_past_date("next friday", today=monday)
-    assert "propose" in run("log", "--since", "2026-11-28", "--until", "2026-11-28").stdout
-    assert run("log", "--since", "2030-01-01").stdout.strip() == "No log entries match."
-    wrong = run("log", "--since", "2026-12-01", "--until", "2026-11-01")
+    assert "propose" in run("log", "--since", iso_day(), "--until", iso_day()).stdout
+    assert run("log", "--since", iso_day(+400)).stdout.strip() == "No log entries match."
+    wrong = run("log", "--since", iso_day(-1), "--until", iso_day(-30))
     assert wrong.exit_code == 1 and "after --until" in wrong.output
     only = json.loads(run("log", "--record", "t1", "--json", "--limit", "100").stdout)
     assert only and {e["record"] for e in only} == {"T1"}

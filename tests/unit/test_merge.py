@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import seed
+from tests.conftest import FIXED_NOW, seed
 from tests.unit.test_contract import assert_follows_contract
 from workplan_tui.cli.main import cli
 from workplan_tui.model import schema
 from workplan_tui.store import actions, layout
 from workplan_tui.store.history import history_path_for
-from workplan_tui.store.store import Store
+from workplan_tui.store.store import Store, iso
 from workplan_tui.sync.driver import load_copy, merge_files
 from workplan_tui.sync.merge import MergeError, Result, canon, merge
 
 
 def at(minute: int) -> datetime:
-    return datetime(2026, 11, 28, 10, minute, tzinfo=UTC)
+    return FIXED_NOW.replace(hour=10, minute=minute)  # after the seed, on the pinned day
 
 
 def store(path: Path, user: str, minute: int) -> Store:
@@ -97,8 +97,8 @@ def test_a_field_both_sides_changed_is_a_conflict_in_the_file(three: tuple[Path,
     conflict = result.data["conflicts"]["1"]
     assert (conflict["record"], conflict["field"], conflict["base"]) == ("T1", "progress", 0)
     assert conflict["sides"] == [
-        {"value": 40, "by": "alice", "at": "2026-11-28T10:01:00Z"},
-        {"value": 70, "by": "bob", "at": "2026-11-28T10:05:00Z"},
+        {"value": 40, "by": "alice", "at": iso(at(1))},
+        {"value": 70, "by": "bob", "at": iso(at(5))},
     ]
     assert result.data["tasks"]["1"]["progress"] == 70  # the later change, until someone settles it
     assert result.data["tasks"]["1"]["status"] == "doing"  # both sides made it doing: no conflict

@@ -9,13 +9,14 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from tests.clock import iso_day
 from tests.conftest import make_store
 from workplan_tui.store import actions
 
 SECTIONS = [
     "Decisions needed",
     "Outcomes",
-    "Done since 2026-11-21",
+    f"Done since {iso_day(-7)}",
     "Needs attention",
     "Who is behind",
     "Resources and match",
@@ -71,22 +72,22 @@ def busy(wp: Path) -> Path:
     actions.set_currency(store, "USD")
     actions.add_grant(store, "PARKS", "FOOD", 30000, "1:1", "Cold storage")
     actions.pledge(store, "FOOD", ("cash", "Match", 10000, None, None, 1))
-    actions.deliver(store, "FOOD", "1", "$4,000", on="2026-11-25")
+    actions.deliver(store, "FOOD", "1", "$4,000", on=iso_day(-3))
     return wp
 
 
 def test_every_section_renders_as_markdown(run, busy: Path) -> None:
-    result = run("report", "--since", "2026-11-21")
+    result = run("report", "--since", iso_day(-7))
     assert result.exit_code == 0, result.output
     tokens = parse(result.stdout)
     assert headings(tokens, "h1") == ["Test Partnership: meeting report"]
     assert headings(tokens) == SECTIONS
-    assert "**Stage:** forming" in result.stdout and "**Changes since:** 2026-11-21" in result.stdout
+    assert "**Stage:** forming" in result.stdout and f"**Changes since:** {iso_day(-7)}" in result.stdout
     found = tables(tokens)
     outcomes = next(t for t in found if t[0][0] == "Outcome")
     assert outcomes[1][:4] == ["O1", "Beds built", "`###-------` 30%", "12 / 40 beds"]
     assert outcomes[1][4] == "+12 beds (1 check-in)"
-    done = result.stdout.split("## Done since 2026-11-21")[1].split("##")[0]
+    done = result.stdout.split(f"## Done since {iso_day(-7)}")[1].split("##")[0]
     assert "- T1 Order soil (alice), P1" in done
     blocked = next(t for t in found if t[0] == ["Task", "Owner", "Why"])
     assert blocked[1] == ["T2 Build beds", "bob", "waiting for the permit"]
@@ -129,7 +130,7 @@ def test_stored_text_is_text_never_markup_html_or_a_link(run, busy: Path) -> Non
 def test_plan_narrows_the_plan_parts_resources_and_norms_stay(run, busy: Path) -> None:
     store = make_store(busy)
     actions.add_plan(store, "Winter boxes")
-    actions.add_task(store, 2, "Confirm supplier", owner="carol", due="2026-11-01")
+    actions.add_task(store, 2, "Confirm supplier", owner="carol", due=iso_day(-27))
     whole = run("report").stdout
     assert "T4 Confirm supplier" in whole and "P2 Winter boxes" in whole
     narrow = run("report", "--plan", "P1").stdout
@@ -151,8 +152,8 @@ def test_the_report_goes_to_a_file_never_over_the_partnership(run, busy: Path, t
 
 
 def test_json_is_the_same_facts(run, busy: Path) -> None:
-    data = json.loads(run("report", "--since", "2026-11-21", "--json").stdout)
-    assert data["since"] == "2026-11-21" and data["plan"] is None
+    data = json.loads(run("report", "--since", iso_day(-7), "--json").stdout)
+    assert data["since"] == iso_day(-7) and data["plan"] is None
     assert [t["id"] for t in data["done"]] == ["T1"]
     assert data["outcomes"][0]["change"] == 12 and data["outcomes"][0]["value_at_since"] == 0
     assert data["decisions"][0]["id"] == "P1" and not data["decisions"][0]["buy_in"]["may_activate"]

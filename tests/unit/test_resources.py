@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import iso_day
 from tests.conftest import log_of
 
 
@@ -32,10 +33,10 @@ def test_pledges_and_deliveries_are_stored_as_typed_and_valued(run, funded: Path
         {"kind": "volunteers", "description": "Saturday crew", "hours": 800, "rate": 25, "grant": 1},
     ]
     first = run("partner", "deliver", "FOOD", "1", "6k", "--note", "Transfer 114", user="bob")
-    assert first.exit_code == 0 and "delivered $6,000 on 2026-" in first.stdout and "(60%)" in first.stdout
-    hours = run("partner", "deliver", "FOOD", "volunteers", "40h", "--on", "2026-11-20", "--json", user="carol")
+    assert first.exit_code == 0 and f"delivered $6,000 on {iso_day()};" in first.stdout and "(60%)" in first.stdout
+    hours = run("partner", "deliver", "FOOD", "volunteers", "40h", "--on", iso_day(-8), "--json", user="carol")
     delivery = json.loads(hours.stdout)["contributions"][1]["deliveries"][0]
-    assert delivery["amount"] == 1000 and delivery["hours"] == 40 and delivery["on"] == "2026-11-20"
+    assert delivery["amount"] == 1000 and delivery["hours"] == 40 and delivery["on"] == iso_day(-8)
     assert delivery["by"] == "carol" and delivery["at"].endswith("Z")
     entry = log_of(funded)[-1]
     assert entry["kind"] == "partner.deliver" and entry["changes"] == {
