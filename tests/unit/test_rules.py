@@ -39,20 +39,20 @@ def test_plan_progress_weighs_outcomes_and_tasks_equally() -> None:
 
 
 MEMBERS = {
-    "alice": Member(1, "alice", "Alice", "PARKS"),
-    "dan": Member(2, "dan", "Dan", "PARKS"),
-    "bob": Member(3, "bob", "Bob", "FOOD"),
-    "carol": Member(4, "carol", "Carol", "SCHOOL"),
+    "alice": Member("alice", "Alice", "PARKS", id=1),
+    "dan": Member("dan", "Dan", "PARKS", id=2),
+    "bob": Member("bob", "Bob", "FOOD", id=3),
+    "carol": Member("carol", "Carol", "SCHOOL", id=4),
 }
-PARTNERS = {c: Partner(i, c, c) for i, c in enumerate(["PARKS", "FOOD", "SCHOOL", "EMPTY"], 1)}
+PARTNERS = {c: Partner(c, c, id=i) for i, c in enumerate(["PARKS", "FOOD", "SCHOOL", "EMPTY"], 1)}
 
 
 def votes(**positions: str) -> dict[str, Vote]:
-    return {h: Vote(i, 1, h, p) for i, (h, p) in enumerate(positions.items(), 1)}
+    return {h: Vote(1, h, p, id=i) for i, (h, p) in enumerate(positions.items(), 1)}
 
 
 def decide(rule: str, **positions: str) -> rules.BuyIn:
-    return rules.buy_in(Plan(1, "p", rule=rule), MEMBERS, votes(**positions), PARTNERS)
+    return rules.buy_in(Plan("p", rule=rule, id=1), MEMBERS, votes(**positions), PARTNERS)
 
 
 def test_consensus_needs_every_member_and_no_disagree_or_block() -> None:
@@ -80,7 +80,7 @@ def test_majority_rule_needs_more_than_half_agreeing_and_no_block() -> None:
 
 
 def test_votes_of_former_members_do_not_count() -> None:
-    result = rules.buy_in(Plan(1, "p"), MEMBERS, votes(zed="block"), PARTNERS)
+    result = rules.buy_in(Plan("p", id=1), MEMBERS, votes(zed="block"), PARTNERS)
     assert "blocked by zed" not in result.reasons
     assert result.tally["block"] == 0
 
@@ -90,7 +90,7 @@ def test_buy_in_summary() -> None:
 
 
 def test_plan_moves() -> None:
-    plan = Plan(1, "p", status="draft")
+    plan = Plan("p", status="draft", id=1)
     assert rules.plan_move(plan, "propose") == "proposed"
     with pytest.raises(RuleError, match="propose it first"):
         rules.plan_move(plan, "activate")

@@ -29,7 +29,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.records import Activity, label, parse_label
+from workplan_tui.model.records import Activity, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -280,18 +280,18 @@ def check(env: Env, as_json: bool) -> None:
         except StoreError:
             pass
     report["temp_files"] = [str(path.parent / name) for name in orphans]
+    workplan = None
     try:
         data = parse(path, read_bytes(path)[0])
-        problems = [str(p) for p in schema.validate(data)]
-    except schema.NewerSchemaError as exc:
-        data, problems = None, [str(p) for p in exc.problems]
+        workplan, problems = schema.load(data), []
+    except schema.SchemaError as exc:  # a newer schema too
+        problems = [str(p) for p in exc.problems]
     except StoreError as exc:  # not readable at all: one line, no list
-        data, problems = None, [str(exc)]
+        problems = [str(exc)]
         report["unreadable"] = True
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
-    if data is not None and not problems:
-        workplan = schema.build(data)
+    if workplan is not None:
         history = env.store.history_of(data)
         try:
             report["log_problems"] = history.problems()
@@ -537,7 +537,7 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     from workplan_tui.store import actions  # here: status and listings never load it
 
     result = actions.undo(env.store)
-    result["restored"] = contract.fields(result["record"], result["restored"])  # references as labels
+    result["restored"] = contract.fields(table_named(result["record"]) or "", result["restored"])  # as labels
     restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
     text = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}"
     if result.get("not_restored"):

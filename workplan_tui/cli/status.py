@@ -210,7 +210,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
     att = s.attention
     p = wp.partnership
     return {
-        "partnership": {"name": p.name, "purpose": p.purpose, "stage": p.stage, "currency": p.currency},
+        "partnership": contract.partnership(p),
         "date": s.today.isoformat(),
         "member": s.me,
         "mine": {

@@ -189,7 +189,7 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
         if problems:
             planned.problems += problems
             continue
-        base = task if task is not None else Task(0, plan_id, title)
+        base = task if task is not None else Task(plan_id, title)
         changes: dict[str, Any] = {"title": title} if task is None or task.title != title else {}
         changes.update({k: v for k, v in wanted.items() if getattr(base, k) != v})
         current = base.replace(**changes)
@@ -371,7 +371,7 @@ def summary(planned: Planned, columns: dict[str, str], ignored: list[str], *, dr
     """The import's result in the JSON contract (references as labels)."""
 
     def shown(values: dict[str, Any]) -> dict[str, Any]:
-        return contract.fields("T0", values)
+        return contract.fields("tasks", values)
 
     return {
         "plan": label("plans", planned.plan),

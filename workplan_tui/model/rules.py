@@ -78,22 +78,11 @@ PLAN_PROGRESS_FORMULA = (
 class BuyIn(Record):
     """Where a plan stands: the tally, and whether its rule lets it become active."""
 
-    __slots__ = ("rule", "tally", "not_voted", "ok", "reasons")
-
     rule: str
     tally: dict[str, int]
     not_voted: list[str]
     ok: bool
-    reasons: list[str]
-
-    def __init__(
-        self, rule: str, tally: dict[str, int], not_voted: list[str], ok: bool, reasons: list[str] | None = None
-    ) -> None:
-        self.rule = rule
-        self.tally = tally
-        self.not_voted = not_voted
-        self.ok = ok
-        self.reasons = [] if reasons is None else reasons
+    reasons: list[str] = []
 
     def summary(self) -> str:
         voted = sum(self.tally.values())

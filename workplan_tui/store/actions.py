@@ -58,7 +58,7 @@ def _plan(tx: Tx, plan_id: int) -> dict[str, Any]:
 
 
 def _plan_model(tx: Tx, plan_id: int) -> Plan:
-    return schema.plan_from_raw(str(plan_id), tx.get("plans", plan_id))
+    return schema.record_of("plans", str(plan_id), tx.get("plans", plan_id))  # type: ignore[no-any-return]
 
 
 def _open_plan(tx: Tx, plan_id: int) -> Plan:
@@ -423,7 +423,7 @@ def _task_change(
     """Apply ``make(task) -> changes`` to the freshest copy of a task."""
     with store.transaction() as tx:
         tx.require_member()
-        task = schema.task_from_raw(str(task_id), tx.get("tasks", task_id))
+        task = schema.record_of("tasks", str(task_id), tx.get("tasks", task_id))
         _open_plan(tx, task.plan)
         changes = make(tx, task)
         tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
@@ -799,10 +799,7 @@ def _member_id(tx: Tx, handle: str) -> int:
 
 def _members(tx: Tx) -> dict[str, Member]:
     """The members as records (a small table: read whole)."""
-    return {
-        m["handle"]: Member(int(k), m["handle"], m["name"], m["partner"], m.get("role", "member"), m.get("rev", 1))
-        for k, m in tx.data.get("members", {}).items()
-    }
+    return {m["handle"]: schema.record_of("members", k, m) for k, m in tx.data.get("members", {}).items()}
 
 
 def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:

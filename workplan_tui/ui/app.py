@@ -587,7 +587,7 @@ class WorkplanApp(App[None]):
         before = {name: getattr(original, name) for name in mine}
         merged = {n: v for n, v in mine.items() if theirs.get(n) in (before[n], v)}
         conflicts = [(n, before[n], theirs.get(n), v) for n, v in mine.items() if n not in merged]
-        fresh = schema.task_from_raw(str(original.id), theirs)
+        fresh = schema.record_of("tasks", str(original.id), theirs)
         if not conflicts:
             self.notify(f"{original.label} had changed; your edits were merged with theirs.", markup=False)
             self.save_task(fresh, merged, done, report)
@@ -645,7 +645,7 @@ class WorkplanApp(App[None]):
         """Put the changed task into the snapshot without rebuilding 10,000 others."""
         assert self.workplan is not None
         task_id, raw = contract.stored("tasks", record)  # the action's record is in the JSON contract's shape
-        self.workplan.tasks[task_id] = schema.task_from_raw(str(task_id), raw)
+        self.workplan.tasks[task_id] = schema.record_of("tasks", str(task_id), raw)
         self._figures = None
 
     def set_stage(self, stage: str) -> None:
