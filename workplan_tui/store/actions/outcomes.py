@@ -1,0 +1,106 @@
+"""Outcomes of a plan and their check-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workplan_tui.model import rules, schema
+from workplan_tui.model.records import LONG_TEXT, label
+from workplan_tui.model.rules import RuleError
+from workplan_tui.store.actions.common import (
+    Record,
+    _labels,
+    _number,
+    _open_plan,
+    _plan_model,
+    _tasks_where,
+    _text,
+    export,
+)
+from workplan_tui.store.store import Store
+
+
+def add_outcome(
+    store: Store, plan_id: int, name: str, target: float, baseline: float = 0.0, unit: str = "", due: str | None = None
+) -> Record:
+    fields = {
+        "plan": plan_id,
+        "name": _text(name, "outcome name"),
+        "unit": _text(unit, "unit", 40, required=False),
+        "baseline": _number(baseline, "baseline"),
+        "target": _number(target, "target"),
+        "current": _number(baseline, "baseline"),
+        "due": due,
+        "checkins": [],
+    }
+    with store.transaction() as tx:
+        tx.require_member()
+        rules.check_can_add(_plan_model(tx, plan_id), "outcomes")
+        doc_id = tx.insert("outcomes", fields)
+        return export("outcomes", doc_id, tx.get("outcomes", doc_id))
+
+
+def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Record:
+    value = _number(value, "value")
+    note = _text(note, "note", LONG_TEXT, required=False)
+    with store.transaction() as tx:
+        tx.require_member()
+        outcome = tx.get("outcomes", outcome_id)
+        _open_plan(tx, outcome["plan"])
+        entry = {"value": value, "by": tx.user, "at": tx.now}
+        if note:
+            entry["note"] = note
+        tx.update(
+            "outcomes",
+            outcome_id,
+            {"current": value, "checkins": [*outcome.get("checkins", []), entry]},
+            kind="outcome.checkin",
+            logged={"current": [outcome.get("current", outcome.get("baseline", 0)), value], "checkin": [None, value]},
+        )
+        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+
+
+def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Record:
+    """Change an outcome's name, unit, baseline, target or due date."""
+    changes: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "name":
+            changes[name] = _text(value, "outcome name")
+        elif name == "unit":
+            changes[name] = _text(value, "unit", 40, required=False)
+        elif name in ("baseline", "target"):
+            changes[name] = _number(float(value), name)
+        elif name == "due":
+            if value is not None and not schema.valid_date(value):
+                raise RuleError(f"due date {value!r} is not YYYY-MM-DD")
+            changes[name] = value
+        else:
+            raise RuleError(f"cannot edit an outcome's {name}")
+    with store.transaction() as tx:
+        tx.require_member()
+        _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
+        tx.update("outcomes", outcome_id, changes, kind="outcome.edit", expected_rev=expected_rev)
+        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+
+
+def remove_outcome(store: Store, outcome_id: int, *, unlink: bool = False, expected_rev: int | None = None) -> Record:
+    """Remove an outcome with its check-ins.
+
+    Refused while tasks link to it, naming them, unless ``unlink``: then those tasks
+    lose the link (each change logged on the task) and ``undo`` links them again.
+    The result lists them under ``unlinked_tasks``.
+    """
+    with store.transaction() as tx:
+        tx.require_member()
+        _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
+        linked = _tasks_where(tx, "outcome", outcome_id)
+        if linked and not unlink:
+            raise RuleError(
+                f"tasks link to O{outcome_id}: {_labels(linked)}; "
+                "remove the links with --unlink (undo links them again), or edit the tasks first"
+            )
+        for task_id in linked:
+            tx.update("tasks", task_id, {"outcome": None}, kind="task.edit")
+        extra = {"unlinked": [[label("tasks", t) for t in linked], None]} if linked else {}
+        removed = tx.remove("outcomes", outcome_id, kind="outcome.rm", expected_rev=expected_rev, changes=extra)
+        return {**export("outcomes", outcome_id, removed), "unlinked_tasks": [label("tasks", t) for t in linked]}
