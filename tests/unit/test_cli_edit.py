@@ -396,10 +396,12 @@ def test_partner_edit_and_undo(run, wp: Path) -> None:
         )
     )  # fmt: skip
     assert record["code"] == "FOOD" and record["name"] == "Food Bank Ltd"
+    unset = {"amount": None, "hours": None, "rate": None, "grant": None, "deliveries": []}  # as 'partner list' shows
     assert record["contributions"] == [
-        {"kind": "cash", "description": "match", "amount": 5000},
-        {"kind": "volunteers", "description": "drivers"},
+        {**unset, "kind": "cash", "description": "match", "amount": 5000},
+        {**unset, "kind": "volunteers", "description": "drivers"},
     ]
+    assert record["contributions"] == json.loads(ok(run("partner", "list", "--json")))[1]["contributions"]
     assert (record["interests_short"], record["interests_long"]) == ("Reach", "Stay")
     assert log_of(wp)[-1]["record"] == "partner FOOD"
     ok(run("undo"))

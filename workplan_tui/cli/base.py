@@ -13,7 +13,7 @@ import click
 
 from workplan_tui.cli import render
 from workplan_tui.model import contract, dates
-from workplan_tui.model.records import Activity, Workplan, parse_label
+from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
 from workplan_tui.model.text import clean, short
 from workplan_tui.store.store import Store, acting_member, utc_now
 
@@ -79,9 +79,13 @@ def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
-def emit(record: Any, as_json: bool, text: str | Callable[[], str]) -> None:
+def emit(result: Any, as_json: bool, text: str | Callable[[], str], **more: Any) -> None:
+    """Print what a command did: ``text`` for people, or with ``--json`` its ``result`` in the
+    JSON contract: a record (``records.Task``, ...) as ``contract.shown`` shapes it, with
+    ``more`` fields the command adds (``removed=True``, ``unlinked_tasks=[...]``)."""
     if as_json:
-        click.echo(render.to_json(record))
+        shown = contract.shown(result) if isinstance(result, Keyed) else result
+        click.echo(render.to_json({**shown, **more} if more else shown))
     else:
         click.echo(text() if callable(text) else text)
 

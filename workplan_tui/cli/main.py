@@ -29,7 +29,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.records import Activity, label, parse_label, table_named
+from workplan_tui.model.records import Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -536,12 +536,21 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     """
     from workplan_tui.store import actions  # here: status and listings never load it
 
-    result = actions.undo(env.store)
-    result["restored"] = contract.fields(table_named(result["record"]) or "", result["restored"])  # as labels
+    undone = actions.undo(env.store)
+    table = table_named(undone.record) or ""
+    back = {k: contract.shown(v) if isinstance(v, Keyed) else v for k, v in undone.restored.items()}
+    result: dict[str, Any] = {
+        "undone": label("activity", undone.entry),
+        "kind": undone.kind,
+        "record": undone.record,
+        "restored": contract.fields(table, back),  # references as labels
+    }
+    if undone.not_restored is not None:
+        result["not_restored"] = undone.not_restored
     restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
-    text = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}"
-    if result.get("not_restored"):
-        text += f" (not given back, changed since: {clean(', '.join(result['not_restored']))})"
+    text = f"Undid {result['undone']} ({undone.kind} on {clean(undone.record)}): {restored}"
+    if undone.not_restored:
+        text += f" (not given back, changed since: {clean(', '.join(undone.not_restored))})"
     emit(result, as_json, text)
 
 
@@ -604,7 +613,7 @@ def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
     from workplan_tui.store import actions
 
     record = actions.set_stage(env.store, stage)
-    emit(record, as_json, f"{clean(record['name'])} is now {stage}")
+    emit(record, as_json, f"{clean(record.name)} is now {stage}")
 
 
 def main() -> None:

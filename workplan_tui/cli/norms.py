@@ -42,7 +42,7 @@ def norm_add(env: Env, text: str, as_json: bool) -> None:
       workplan norm add 'We say so in advance if we miss a meeting.'
     """
     record = actions.add_norm(env.store, text)
-    emit(record, as_json, f"Added norm {record['id']}: {clean(record['text'])}")
+    emit(record, as_json, f"Added norm {record.label}: {clean(record.text)}")
 
 
 @norm.command("agree")
@@ -58,9 +58,9 @@ def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:
     """
     record = actions.agree_norm(env.store, norm_id)
     members = env.read().members
-    in_force = set(members) <= set(record["agreed_by"])
-    state = "in force" if in_force else f"{len(record['agreed_by'])} of {len(members)} agreed"
-    emit(record, as_json, f"{clean(env.user)} agrees to {record['id']} ({state})")
+    in_force = set(members) <= set(record.agreed_by)
+    state = "in force" if in_force else f"{len(record.agreed_by)} of {len(members)} agreed"
+    emit(record, as_json, f"{clean(env.user)} agrees to {record.label} ({state})")
 
 
 @norm.command("list")
@@ -111,12 +111,12 @@ def norm_edit(env: Env, norm_id: int, text: str, rev: int | None, as_json: bool)
     """
     record = actions.edit_norm(env.store, norm_id, text, expected_rev=rev)
     if not changed_fields(env):
-        emit(record, as_json, f"{record['id']} unchanged: it already says that")
+        emit(record, as_json, f"{record.label} unchanged: it already says that")
         return
     logged = env.store.last_entries[-1]["changes"].get("agreed_by") or [[], []]
     had = [h for h in logged[0] if isinstance(h, str)] if isinstance(logged[0], list) else []
     again = f" ({clean(', '.join(had))} had agreed to the old words)" if had else ""
-    emit(record, as_json, f"Reworded {record['id']}; agreement starts again from nobody{again}")
+    emit(record, as_json, f"Reworded {record.label}; agreement starts again from nobody{again}")
 
 
 @norm.command("withdraw")
@@ -135,5 +135,5 @@ def norm_withdraw(env: Env, norm_id: int, rev: int | None, as_json: bool) -> Non
       workplan norm withdraw N2
     """
     record = actions.withdraw_norm(env.store, norm_id, expected_rev=rev)
-    text = f"Withdrew {record['id']}: {render.fit(record['text'], 60)} ('workplan undo' brings it back)"
-    emit({**record, "removed": True}, as_json, text)
+    text = f"Withdrew {record.label}: {render.fit(record.text, 60)} ('workplan undo' brings it back)"
+    emit(record, as_json, text, removed=True)

@@ -60,9 +60,9 @@ def outcome_add(
     emit(
         record,
         as_json,
-        f"Added outcome {record['id']}: {clean(name)} "
+        f"Added outcome {record.label}: {clean(name)} "
         f"({render.number(baseline)} → {render.number(target)}{' ' + clean(unit) if unit else ''})"
-        + (f" · {dates.format_due(record['due'], today=env.today(), dated=True)}" if record.get("due") else ""),
+        + (f" · {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""),
     )
 
 
@@ -251,9 +251,9 @@ def outcome_rm(env: Env, outcome_id: int, unlink: bool, rev: int | None, as_json
     Example:
       workplan outcome rm O3 --unlink
     """
-    record = actions.remove_outcome(env.store, outcome_id, unlink=unlink, expected_rev=rev)
-    unlinked = record["unlinked_tasks"]
-    text = f"Removed {record['id']} {render.fit(record['name'], 50)}"
+    outcome, tasks = actions.remove_outcome(env.store, outcome_id, unlink=unlink, expected_rev=rev)
+    unlinked = [label("tasks", t) for t in tasks]
+    text = f"Removed {outcome.label} {render.fit(outcome.name, 50)}"
     if unlinked:
         text += f"; unlinked {', '.join(unlinked)}"
-    emit({**record, "removed": True}, as_json, text + " ('workplan undo' brings it back)")
+    emit(outcome, as_json, text + " ('workplan undo' brings it back)", unlinked_tasks=unlinked, removed=True)

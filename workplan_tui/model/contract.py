@@ -34,7 +34,6 @@ from workplan_tui.model.records import (
     Partnership,
     Record,
     label,
-    parse_label,
     table_named,
 )
 from workplan_tui.model.schema import _is_number, _is_struct, _is_union, _limit, _unwrap, extra_of
@@ -102,13 +101,6 @@ def _labelled(item: Any, refs: Mapping[str, str]) -> Any:
     return {k: label(refs[k], v) if k in refs and type(v) is int else v for k, v in item.items()}
 
 
-def _unlabelled(item: Any, refs: Mapping[str, str]) -> Any:
-    """The inverse of ``_labelled``: references as ids again."""
-    if not isinstance(item, Mapping):
-        return item
-    return {k: parse_label(v, refs[k]) if k in refs and isinstance(v, str) else v for k, v in item.items()}
-
-
 def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     """A log entry's ``{field: [before, after]}`` with ids of references as labels
     (``"outcome": [null, "O3"]`` for an entry on ``T12``); a removed record kept whole in
@@ -173,22 +165,9 @@ def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
     return {name: fields.get(name, defaults.get(name)) for name in _shown(Partnership)}
 
 
-def stored(table: str, shown: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-    """The inverse of ``record``: a record in the contract's shape as its id and the fields
-    the file holds (references as ids again). Raises ValueError for a label that is not one."""
-    refs = REFERENCES.get(table, {})
-    nested = NESTED_REFERENCES.get(table, {})
-    doc_id = parse_label(str(shown["id"]), table)
-    raw = {}
-    for name, value in shown.items():
-        if name == "id":
-            continue
-        if name in refs and isinstance(value, str):
-            value = parse_label(value, refs[name])
-        elif name in nested and isinstance(value, list):
-            value = [_unlabelled(item, nested[name]) for item in value]
-        raw[name] = value
-    return doc_id, raw
+def shown(item: Keyed) -> dict[str, Any]:
+    """Any record of a table (``records.Task``, the ``Partnership``, ...) as scripts see it."""
+    return partnership(item) if isinstance(item, Partnership) else of(item.TABLE, item)
 
 
 def of(table: str, item: Keyed) -> dict[str, Any]:

@@ -309,6 +309,7 @@ class Partner(Keyed):
     contributions: Annotated[list[Contribution], Meta(max_length=1000)] = []
     interests_short: LongText = ""
     interests_long: LongText = ""
+    created_at: Timestamp = ""
     rev: Id = 1
 
 
@@ -323,6 +324,7 @@ class Member(Keyed):
     name: Name
     partner: PartnerRef
     role: Role = "member"
+    created_at: Timestamp = ""
     rev: Id = 1
 
 
@@ -335,6 +337,7 @@ class Norm(Keyed):
 
     text: Statement
     agreed_by: Annotated[list[Handle], Meta(max_length=10_000)] = []
+    created_at: Timestamp = ""
     rev: Id = 1
 
 
@@ -366,6 +369,7 @@ class Vote(Keyed):
     position: Position
     comment: LongText = ""
     at: Timestamp = ""
+    rev: Id = 1
 
 
 class CheckIn(Record):

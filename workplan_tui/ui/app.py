@@ -18,7 +18,7 @@ from textual.css.query import NoMatches
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
-from workplan_tui.model import contract, schema
+from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.overview import PlanFigures, plan_figures
 from workplan_tui.model.records import STAGES, Activity, Task, Workplan
@@ -553,7 +553,7 @@ class WorkplanApp(App[None]):
             self.my_changes.append(self.store.last_log_id)
         # Patch my copy only when the write found the file as I last read it (the store
         # knows, under the lock); else someone wrote in between: read it all and say what.
-        if self.store.last_write_fresh and isinstance(record, dict) and str(record.get("id", "")).startswith("T"):
+        if self.store.last_write_fresh and isinstance(record, Task):
             self._patch_task(record)
         else:
             self.reload()
@@ -641,11 +641,10 @@ class WorkplanApp(App[None]):
         self.notify(f"Undone: {describe_id(self.store, undo_id, who=False)}", markup=False, timeout=5)
         return True
 
-    def _patch_task(self, record: dict[str, Any]) -> None:
+    def _patch_task(self, task: Task) -> None:
         """Put the changed task into the snapshot without rebuilding 10,000 others."""
         assert self.workplan is not None
-        task_id, raw = contract.stored("tasks", record)  # the action's record is in the JSON contract's shape
-        self.workplan.tasks[task_id] = schema.record_of("tasks", str(task_id), raw)
+        self.workplan.tasks[task.id] = task
         self._figures = None
 
     def set_stage(self, stage: str) -> None:

@@ -381,7 +381,7 @@ class BoardScreen(TaskActions, Screen[None]):
 
     # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
 
-    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], Plan]) -> None:
         """The plan's title, scope and buy-in rule; the rule only while it may change
         (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
         A refused save shows in the form, which keeps what was typed."""
@@ -406,14 +406,14 @@ class BoardScreen(TaskActions, Screen[None]):
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
             rule,
         ]
-        saved: dict[str, Any] = {}
+        saved: list[Plan] = []
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.app.attempt(lambda: saved.update(done(values)) or saved)
+            return self.app.attempt(lambda: saved.append(done(values)))
 
         def finished(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.show_plan_id(int(str(saved.get("id", "P0"))[1:]))
+            if values is not None and saved:
+                self.show_plan_id(saved[-1].id)
 
         self.app.push_screen(FormDialog(title, fields, save=save), finished)
 

@@ -137,9 +137,9 @@ class TaskActions(Screen[Any]):
 
                 self.app.save_task(task, result.fields, saved, report)
                 return
-            created: dict[str, Any] = {}
+            created: list[Task] = []
 
-            def create() -> dict[str, Any]:
+            def create() -> Task:
                 record = actions.add_task(
                     self.app.store,
                     plan_id,
@@ -149,10 +149,10 @@ class TaskActions(Screen[Any]):
                     outcome=result.fields.get("outcome"),
                     notes=result.fields.get("notes", ""),
                 )
-                created.update(record)
+                created.append(record)
                 extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
                 if extra.get("status", "todo") != "todo" or extra.get("progress", 0):
-                    record = actions.edit_task(self.app.store, int(record["id"][1:]), extra)
+                    record = actions.edit_task(self.app.store, record.id, extra)
                 return record
 
             problems: list[str] = []
@@ -160,9 +160,11 @@ class TaskActions(Screen[Any]):
             if created:  # the task exists (its status or progress may not have been set): never add it twice
                 if not landed:
                     self.app.reload()
-                    self.app.notify(f"{created['id']} was added, but: {problems[-1]}", severity="error", markup=False)
+                    self.app.notify(
+                        f"{created[0].label} was added, but: {problems[-1]}", severity="error", markup=False
+                    )
                 close()
-                self.after_change(int(created["id"][1:]))
+                self.after_change(created[0].id)
             elif problems:
                 report(problems[-1])
 

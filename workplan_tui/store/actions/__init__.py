@@ -2,12 +2,14 @@
 
 Each function runs one transaction: it checks the acting member, applies the model's
 rules to the freshest data, writes field-level changes, and returns the changed record
-in its export form (``{"id": "T12", ...}``). One module per kind of record, one for undo;
+as its record (``records.Task``, ...; a removal, an undo and a settled conflict say more:
+``Removed``, ``Undone``, ``Settled``): the CLI prints it in the JSON contract, the board
+shows it. One module per kind of record, one for undo;
 everything is here under its own name (``actions.add_task``).
 """
 
-from workplan_tui.store.actions.common import Pledge, Record, export
-from workplan_tui.store.actions.conflicts import conflict_side, resolve_conflict
+from workplan_tui.store.actions.common import Pledge, Removed
+from workplan_tui.store.actions.conflicts import Settled, conflict_side, resolve_conflict
 from workplan_tui.store.actions.grants import add_grant, edit_grant, remove_grant
 from workplan_tui.store.actions.members import add_member, edit_member, remove_member
 from workplan_tui.store.actions.norms import add_norm, agree_norm, edit_norm, withdraw_norm
@@ -35,14 +37,16 @@ from workplan_tui.store.actions.tasks import (
     set_progress,
     set_status,
 )
-from workplan_tui.store.actions.undo import REMOVALS, UNDONE_BY_REMOVING, last_undoable, undo
+from workplan_tui.store.actions.undo import REMOVALS, UNDONE_BY_REMOVING, Undone, last_undoable, undo
 
 __all__ = [
     "EDITABLE",
     "REMOVALS",
     "UNDONE_BY_REMOVING",
     "Pledge",
-    "Record",
+    "Removed",
+    "Settled",
+    "Undone",
     "add_grant",
     "add_member",
     "add_norm",
@@ -64,7 +68,6 @@ __all__ = [
     "edit_partner",
     "edit_plan",
     "edit_task",
-    "export",
     "find_contribution",
     "import_tasks",
     "last_undoable",

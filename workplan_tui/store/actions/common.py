@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from workplan_tui.model import contract, rules, schema
+from workplan_tui.model import rules, schema
 from workplan_tui.model.records import SHORT_TEXT, Member, Plan, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.store import NotFoundError, NotMemberError, Tx
 
-Record = dict[str, Any]
+R = TypeVar("R")
 
 
-def export(table: str, doc_id: int, raw: dict[str, Any]) -> Record:
-    """A record as scripts see it (the JSON contract, model/contract.py): its label first,
-    references as labels, then its fields."""
-    return contract.record(table, doc_id, raw)
+def saved(tx: Tx, table: str, doc_id: int) -> Any:
+    """Record ``doc_id`` of ``table`` as the transaction holds it now, as its model record
+    (``records.Task``, ...): what an action returns, for the CLI to print and the board to show."""
+    return schema.record_of(table, str(doc_id), tx.get(table, doc_id))
+
+
+def removed(table: str, doc_id: int, fields: dict[str, Any]) -> Any:
+    """A record a removal took out (its stored ``fields``), as its model record."""
+    return schema.record_of(table, str(doc_id), fields)
+
+
+class Removed(NamedTuple, Generic[R]):
+    """What a removal returns: the record removed, and the tasks (ids) that lost their
+    reference to it in the same change (an outcome's linked tasks, a member's open tasks)."""
+
+    record: R
+    tasks: list[int]
 
 
 def _text(value: str, what: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:

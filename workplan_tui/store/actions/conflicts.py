@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from workplan_tui.model import contract
 from workplan_tui.model.records import label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _check_not_frozen, _open_plan, _tasks_where
+from workplan_tui.store.actions.common import _check_not_frozen, _open_plan, _tasks_where
 from workplan_tui.store.store import Store, Tx
 
 _RECORD_CONFLICT = "(record)"
@@ -32,7 +31,23 @@ def conflict_side(conflict: dict[str, Any], which: str, user: str) -> int:
     raise RuleError(f"{which!r} is not a side; choose 1, 2, mine or theirs")
 
 
-def resolve_conflict(store: Store, conflict_id: int, which: str, *, expected_rev: int | None = None) -> Record:
+class Settled(NamedTuple):
+    """What settling a conflict did: the conflict as it was recorded (``stored``: the file's
+    fields, whose ``base`` is absent when the field was new), the side chosen (0 or 1), and
+    whether the record it is about still exists."""
+
+    stored: dict[str, Any]
+    conflict_id: int
+    side: int
+    exists: bool
+
+    @property
+    def value(self) -> Any:
+        """The value the field took (the chosen side's)."""
+        return self.stored["sides"][self.side]["value"]
+
+
+def resolve_conflict(store: Store, conflict_id: int, which: str, *, expected_rev: int | None = None) -> Settled:
     """Settle a conflict: the field takes the chosen side's value, and every conflict recorded on
     that field goes (each logged). For a record one side removed and the other changed
     (``(record)``), ``kept`` keeps it and ``removed`` removes it (a task or norm; the others
@@ -60,8 +75,7 @@ def resolve_conflict(store: Store, conflict_id: int, which: str, *, expected_rev
             _check_not_frozen(tx, table, record)
             if record.get(field) != value:
                 tx.update(table, key, {field: value}, kind="conflict.resolve", record=conflict["record"])
-        shown = contract.conflict(conflict_id, conflict, value, exists=record is not None)
-        result = {**shown, "chosen": side + 1, "value": shown["sides"][side]["value"]}
+        result = Settled(dict(conflict), conflict_id, side, record is not None)
         for other in sorted(set(settled) | {conflict_id}):
             tx.remove("conflicts", other, kind="conflict.settle", record=label("conflicts", other))
         return result

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules
+from workplan_tui.model.records import Grant
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _amount, _text, export
+from workplan_tui.store.actions.common import _amount, _text, removed, saved
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
 
@@ -33,7 +34,7 @@ def _match(text: str) -> str:
         raise RuleError(str(exc)) from None
 
 
-def add_grant(store: Store, funder: str, recipient: str, amount: float, match: str, name: str = "") -> Record:
+def add_grant(store: Store, funder: str, recipient: str, amount: float, match: str, name: str = "") -> Grant:
     """A grant from ``funder`` to ``recipient`` (partner codes) with the match it requires
     (``1:1``, ``1:2``, ``25%``, ``none``). Contributions count towards it when they name it."""
     value = _amount(amount, "grant amount")
@@ -49,7 +50,7 @@ def add_grant(store: Store, funder: str, recipient: str, amount: float, match: s
             "match": normal,
         }
         doc_id = tx.insert("grants", fields)
-        return export("grants", doc_id, tx.get("grants", doc_id))
+        return saved(tx, "grants", doc_id)
 
 
 def edit_grant(
@@ -60,7 +61,7 @@ def edit_grant(
     amount: float | None = None,
     match: str | None = None,
     expected_rev: int | None = None,
-) -> Record:
+) -> Grant:
     """Change a grant's name, amount or required match (the partners it joins stay)."""
     changes: dict[str, Any] = {}
     if name is not None:
@@ -72,10 +73,10 @@ def edit_grant(
     with store.transaction() as tx:
         tx.require_member()
         tx.update("grants", grant_id, changes, kind="grant.edit", expected_rev=expected_rev)
-        return export("grants", grant_id, tx.get("grants", grant_id))
+        return saved(tx, "grants", grant_id)
 
 
-def remove_grant(store: Store, grant_id: int, *, expected_rev: int | None = None) -> Record:
+def remove_grant(store: Store, grant_id: int, *, expected_rev: int | None = None) -> Grant:
     """Remove a grant (kept whole in the log: ``undo`` brings it back); refused while
     contributions count towards it, naming them."""
     with store.transaction() as tx:
@@ -92,5 +93,5 @@ def remove_grant(store: Store, grant_id: int, *, expected_rev: int | None = None
                 f"contributions count towards G{grant_id}: {', '.join(counting)}; "
                 "edit them first ('workplan partner edit CODE --contribution ...')"
             )
-        removed = tx.remove("grants", grant_id, kind="grant.rm", expected_rev=expected_rev)
-        return export("grants", grant_id, removed)
+        gone = tx.remove("grants", grant_id, kind="grant.rm", expected_rev=expected_rev)
+        return removed("grants", grant_id, gone)

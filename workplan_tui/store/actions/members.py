@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules, schema
-from workplan_tui.model.records import ROLES, label
+from workplan_tui.model.records import ROLES, Member, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _member_id, _members, _partner, _tasks_where, _text, export
+from workplan_tui.store.actions.common import (
+    Removed,
+    _member_id,
+    _members,
+    _partner,
+    _tasks_where,
+    _text,
+    removed,
+    saved,
+)
 from workplan_tui.store.store import Store
 
 
-def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Record:
+def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Member:
     if not schema.valid_handle(handle):
         raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
     if role not in ROLES:
@@ -30,7 +39,7 @@ def add_member(store: Store, handle: str, name: str, partner: str, role: str = "
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
         rules.check_member_add(members, role, me=tx.user)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
-        return export("members", doc_id, tx.get("members", doc_id))
+        return saved(tx, "members", doc_id)
 
 
 def edit_member(
@@ -41,7 +50,7 @@ def edit_member(
     role: str | None = None,
     partner: str | None = None,
     expected_rev: int | None = None,
-) -> Record:
+) -> Member:
     """Change a member's name, role or partner; the last lead is never made a member."""
     changes: dict[str, Any] = {}
     if name is not None:
@@ -59,10 +68,10 @@ def edit_member(
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         rules.check_member_change(_members(tx), handle, me=tx.user, role=role, partner=partner)
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
-        return export("members", doc_id, tx.get("members", doc_id))
+        return saved(tx, "members", doc_id)
 
 
-def remove_member(store: Store, handle: str, *, expected_rev: int | None = None) -> Record:
+def remove_member(store: Store, handle: str, *, expected_rev: int | None = None) -> Removed[Member]:
     """Remove a member from the partnership.
 
     Their open tasks (not done) become unassigned, each change logged on the task;
@@ -70,8 +79,7 @@ def remove_member(store: Store, handle: str, *, expected_rev: int | None = None)
     history but no longer count towards buy-in, and their agreement to norms no
     longer matters (only members' does). ``undo`` brings the member back and gives
     them back the tasks nobody has taken since. Never the last lead, the last member
-    or yourself (rules.check_member_change). The result lists the tasks under
-    ``unassigned_tasks``.
+    or yourself (rules.check_member_change). Returns the member removed and the tasks unassigned.
     """
     with store.transaction() as tx:
         tx.require_member()
@@ -81,7 +89,7 @@ def remove_member(store: Store, handle: str, *, expected_rev: int | None = None)
         for task_id in open_tasks:
             tx.update("tasks", task_id, {"owner": None}, kind="task.assign")
         extra = {"unassigned": [[label("tasks", t) for t in open_tasks], None]} if open_tasks else {}
-        removed = tx.remove(
+        gone = tx.remove(
             "members", doc_id, kind="member.rm", record=f"member {handle}", expected_rev=expected_rev, changes=extra
         )
-        return {**export("members", doc_id, removed), "unassigned_tasks": [label("tasks", t) for t in open_tasks]}
+        return Removed(removed("members", doc_id, gone), open_tasks)

@@ -5,24 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules, schema
-from workplan_tui.model.records import LONG_TEXT, label
+from workplan_tui.model.records import LONG_TEXT, Outcome, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
-    Record,
+    Removed,
     _labels,
     _number,
     _open_plan,
     _plan_model,
     _tasks_where,
     _text,
-    export,
+    removed,
+    saved,
 )
 from workplan_tui.store.store import Store
 
 
 def add_outcome(
     store: Store, plan_id: int, name: str, target: float, baseline: float = 0.0, unit: str = "", due: str | None = None
-) -> Record:
+) -> Outcome:
     fields = {
         "plan": plan_id,
         "name": _text(name, "outcome name"),
@@ -37,10 +38,10 @@ def add_outcome(
         tx.require_member()
         rules.check_can_add(_plan_model(tx, plan_id), "outcomes")
         doc_id = tx.insert("outcomes", fields)
-        return export("outcomes", doc_id, tx.get("outcomes", doc_id))
+        return saved(tx, "outcomes", doc_id)
 
 
-def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Record:
+def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Outcome:
     value = _number(value, "value")
     note = _text(note, "note", LONG_TEXT, required=False)
     with store.transaction() as tx:
@@ -57,10 +58,10 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Reco
             kind="outcome.checkin",
             logged={"current": [outcome.get("current", outcome.get("baseline", 0)), value], "checkin": [None, value]},
         )
-        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+        return saved(tx, "outcomes", outcome_id)
 
 
-def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Record:
+def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Outcome:
     """Change an outcome's name, unit, baseline, target or due date."""
     changes: dict[str, Any] = {}
     for name, value in fields.items():
@@ -80,15 +81,17 @@ def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expec
         tx.require_member()
         _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
         tx.update("outcomes", outcome_id, changes, kind="outcome.edit", expected_rev=expected_rev)
-        return export("outcomes", outcome_id, tx.get("outcomes", outcome_id))
+        return saved(tx, "outcomes", outcome_id)
 
 
-def remove_outcome(store: Store, outcome_id: int, *, unlink: bool = False, expected_rev: int | None = None) -> Record:
+def remove_outcome(
+    store: Store, outcome_id: int, *, unlink: bool = False, expected_rev: int | None = None
+) -> Removed[Outcome]:
     """Remove an outcome with its check-ins.
 
     Refused while tasks link to it, naming them, unless ``unlink``: then those tasks
     lose the link (each change logged on the task) and ``undo`` links them again.
-    The result lists them under ``unlinked_tasks``.
+    Returns the outcome removed and the tasks unlinked.
     """
     with store.transaction() as tx:
         tx.require_member()
@@ -102,5 +105,5 @@ def remove_outcome(store: Store, outcome_id: int, *, unlink: bool = False, expec
         for task_id in linked:
             tx.update("tasks", task_id, {"outcome": None}, kind="task.edit")
         extra = {"unlinked": [[label("tasks", t) for t in linked], None]} if linked else {}
-        removed = tx.remove("outcomes", outcome_id, kind="outcome.rm", expected_rev=expected_rev, changes=extra)
-        return {**export("outcomes", outcome_id, removed), "unlinked_tasks": [label("tasks", t) for t in linked]}
+        gone = tx.remove("outcomes", outcome_id, kind="outcome.rm", expected_rev=expected_rev, changes=extra)
+        return Removed(removed("outcomes", outcome_id, gone), linked)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import CONTRIBUTION_KINDS, LONG_TEXT, label
+from workplan_tui.model.records import CONTRIBUTION_KINDS, LONG_TEXT, Partner, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Pledge, Record, _amount, _partner, _text, export
+from workplan_tui.store.actions.common import Pledge, _amount, _partner, _text, removed, saved
 from workplan_tui.store.actions.partnership import currency_of
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
@@ -19,7 +19,7 @@ def add_partner(
     contributions: list[Pledge] | None = None,
     interests_short: str = "",
     interests_long: str = "",
-) -> Record:
+) -> Partner:
     if not schema.valid_code(code):
         raise RuleError(f"partner code {code!r} must be 1-16 letters, digits, '-' or '_' (e.g. PARKS)")
     fields: dict[str, Any] = {
@@ -35,7 +35,7 @@ def add_partner(
             raise RuleError(f"partner {code} already exists")
         _check_grants(tx, code, fields["contributions"])
         doc_id = tx.insert("partners", fields, record=f"partner {code}")
-        return export("partners", doc_id, tx.get("partners", doc_id))
+        return saved(tx, "partners", doc_id)
 
 
 def _contribution(
@@ -87,7 +87,7 @@ def edit_partner(
     interests_short: str | None = None,
     interests_long: str | None = None,
     expected_rev: int | None = None,
-) -> Record:
+) -> Partner:
     """Change a partner's name, interests or its whole list of contributions."""
     changes: dict[str, Any] = {}
     if name is not None:
@@ -105,7 +105,7 @@ def edit_partner(
             _check_grants(tx, code, changes["contributions"])
             changes["contributions"] = _keep_deliveries(tx.get("partners", doc_id).get("contributions", []), changes)
         tx.update("partners", doc_id, changes, kind="partner.edit", record=f"partner {code}", expected_rev=expected_rev)
-        return export("partners", doc_id, tx.get("partners", doc_id))
+        return saved(tx, "partners", doc_id)
 
 
 def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,7 +137,7 @@ def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list
     return new
 
 
-def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) -> Record:
+def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) -> Partner:
     """Remove a partner organisation; refused while members belong to it (naming them)."""
     with store.transaction() as tx:
         tx.require_member()
@@ -154,8 +154,8 @@ def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) 
         if grants:
             named = ", ".join(label("grants", g) for g in grants)
             raise RuleError(f"partner {code} gives or receives {named}; remove the grants first ('workplan grant rm')")
-        removed = tx.remove("partners", doc_id, kind="partner.rm", record=f"partner {code}", expected_rev=expected_rev)
-        return export("partners", doc_id, removed)
+        gone = tx.remove("partners", doc_id, kind="partner.rm", record=f"partner {code}", expected_rev=expected_rev)
+        return removed("partners", doc_id, gone)
 
 
 def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
@@ -175,7 +175,7 @@ def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
     return result
 
 
-def pledge(store: Store, code: str, pledge: Pledge) -> Record:
+def pledge(store: Store, code: str, pledge: Pledge) -> Partner:
     """Add one contribution to a partner's list (``partner pledge``); the log keeps the item."""
     item = _contribution(*pledge)
     with store.transaction() as tx:
@@ -194,19 +194,20 @@ def pledge(store: Store, code: str, pledge: Pledge) -> Record:
             record=f"partner {code}",
             logged={"contribution": [None, {"number": number, **item}]},
         )
-        return export("partners", doc_id, tx.get("partners", doc_id))
+        return saved(tx, "partners", doc_id)
 
 
-def find_contribution(contributions: list[dict[str, Any]], typed: str) -> int:
-    """The index of the contribution ``typed`` names: its number in the list (1 is the first),
-    or its kind when the partner has one contribution of that kind. Raises RuleError."""
+def find_contribution(kinds: list[str], typed: str) -> int:
+    """The index of the contribution ``typed`` names, of a partner whose contributions are of
+    ``kinds`` in order: its number in the list (1 is the first), or its kind when the partner
+    has one contribution of that kind. Raises RuleError."""
     s = typed.strip().lower().lstrip("#")
     if s.isascii() and s.isdigit():
         number = int(s)
-        if not 1 <= number <= len(contributions):
-            raise RuleError(f"no contribution {number}: the partner has {len(contributions)}")
+        if not 1 <= number <= len(kinds):
+            raise RuleError(f"no contribution {number}: the partner has {len(kinds)}")
         return number - 1
-    of_kind = [i for i, c in enumerate(contributions) if c.get("kind") == s]
+    of_kind = [i for i, kind in enumerate(kinds) if kind == s]
     if len(of_kind) == 1:
         return of_kind[0]
     if not of_kind:
@@ -215,7 +216,7 @@ def find_contribution(contributions: list[dict[str, Any]], typed: str) -> int:
     raise RuleError(f"{len(of_kind)} contributions are {s} ({numbers}): give the number of one")
 
 
-def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str, note: str = "") -> Record:
+def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str, note: str = "") -> Partner:
     """Record that part of a pledge was delivered: how much (``$2,500``, or ``40h`` of an in-kind
     pledge at its rate), the day (``on``, YYYY-MM-DD), a note; who and when are the acting member
     and now. The log keeps the delivery itself; ``undo`` takes it back while it is the latest."""
@@ -232,7 +233,7 @@ def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str,
             raise RuleError(
                 f"partner {code} has pledged nothing yet; add a contribution first ('workplan partner pledge')"
             )
-        index = find_contribution(current, contribution)
+        index = find_contribution([str(c.get("kind")) for c in current], contribution)
         target = current[index]
         try:
             value, hours = money.parse_delivery(amount, currency_of(tx), target.get("rate"))
@@ -255,4 +256,4 @@ def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str,
             record=f"partner {code}",
             logged={"delivery": [None, {"contribution": index + 1, **item}]},
         )
-        return export("partners", doc_id, tx.get("partners", doc_id))
+        return saved(tx, "partners", doc_id)

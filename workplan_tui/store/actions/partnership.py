@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from workplan_tui.model import contract
-from workplan_tui.model.records import STAGES
+from workplan_tui.model.records import STAGES, Partnership
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record
+from workplan_tui.store.actions.common import saved
 from workplan_tui.store.store import Store, Tx
 
 
-def set_stage(store: Store, stage: str) -> Record:
+def set_stage(store: Store, stage: str) -> Partnership:
     if stage not in STAGES:
         raise RuleError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     with store.transaction() as tx:
         tx.require_member()
         tx.update("meta", 1, {"stage": stage}, kind="partnership.stage", record="partnership")
-        return contract.partnership(tx.get("meta", 1))
+        return saved(tx, "meta", 1)  # type: ignore[no-any-return]
 
 
-def set_currency(store: Store, code: str) -> Record:
+def set_currency(store: Store, code: str) -> Partnership:
     """Set the partnership's currency (``USD``, ``EUR``): how amounts are shown, and the only
     currency whose symbol amounts may be typed with. Amounts already recorded stay as they are."""
     from workplan_tui.model import money  # only for resources: start-up time of writes
@@ -30,7 +29,7 @@ def set_currency(store: Store, code: str) -> Record:
     with store.transaction() as tx:
         tx.require_member()
         tx.update("meta", 1, {"currency": currency}, kind="partnership.currency", record="partnership")
-        return contract.partnership(tx.get("meta", 1))
+        return saved(tx, "meta", 1)  # type: ignore[no-any-return]
 
 
 def currency_of(tx: Tx) -> str | None:

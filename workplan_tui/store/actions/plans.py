@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import LONG_TEXT, POSITIONS, RULES
+from workplan_tui.model.records import LONG_TEXT, POSITIONS, RULES, Plan, Vote
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _open_plan, _plan, _plan_model, _require_voter, _text, export
+from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, _text, saved
 from workplan_tui.store.store import Store
 
 
-def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus") -> Record:
+def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus") -> Plan:
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
     fields = {
@@ -23,10 +23,10 @@ def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus")
     with store.transaction() as tx:
         tx.require_member()
         doc_id = tx.insert("plans", fields)
-        return export("plans", doc_id, tx.get("plans", doc_id))
+        return saved(tx, "plans", doc_id)
 
 
-def move_plan(store: Store, plan_id: int, action: str) -> Record:
+def move_plan(store: Store, plan_id: int, action: str) -> Plan:
     """propose / activate / complete / archive; activation needs the plan's buy-in
     (``reopen_plan`` brings a completed or archived plan back)."""
     with store.transaction() as tx:
@@ -42,7 +42,7 @@ def move_plan(store: Store, plan_id: int, action: str) -> Record:
         if action == "archive":  # so that 'plan reopen' can put it back where it was
             changes["archived_from"] = plan.status
         tx.update("plans", plan_id, changes, kind=f"plan.{action}")
-        return export("plans", plan_id, tx.get("plans", plan_id))
+        return saved(tx, "plans", plan_id)
 
 
 def edit_plan(
@@ -53,7 +53,7 @@ def edit_plan(
     scope: str | None = None,
     rule: str | None = None,
     expected_rev: int | None = None,
-) -> Record:
+) -> Plan:
     """Rename a plan, change its scope or its decision rule (None leaves a field as it is),
     in one change; not while it is archived, and the rule only before buy-in is decided
     (``rules.rule_change``)."""
@@ -70,10 +70,10 @@ def edit_plan(
             changes["rule"] = rule
         kind = "plan.rename" if set(changes) == {"title"} else "plan.rule" if set(changes) == {"rule"} else "plan.edit"
         tx.update("plans", plan_id, changes, kind=kind, expected_rev=expected_rev)
-        return export("plans", plan_id, tx.get("plans", plan_id))
+        return saved(tx, "plans", plan_id)
 
 
-def set_rule(store: Store, plan_id: int, rule: str, *, expected_rev: int | None = None) -> Record:
+def set_rule(store: Store, plan_id: int, rule: str, *, expected_rev: int | None = None) -> Plan:
     """Change a plan's decision rule; only while it is a draft or proposed (rules.rule_change)."""
     with store.transaction() as tx:
         tx.require_member()
@@ -81,10 +81,10 @@ def set_rule(store: Store, plan_id: int, rule: str, *, expected_rev: int | None 
         if plan.rule != rule:
             rules.rule_change(plan, rule)
         tx.update("plans", plan_id, {"rule": rule}, kind="plan.rule", expected_rev=expected_rev)
-        return export("plans", plan_id, tx.get("plans", plan_id))
+        return saved(tx, "plans", plan_id)
 
 
-def reopen_plan(store: Store, plan_id: int, *, expected_rev: int | None = None) -> Record:
+def reopen_plan(store: Store, plan_id: int, *, expected_rev: int | None = None) -> Plan:
     """A completed plan becomes active again; an archived one returns to the status it was archived from."""
     with store.transaction() as tx:
         tx.require_member()
@@ -94,10 +94,10 @@ def reopen_plan(store: Store, plan_id: int, *, expected_rev: int | None = None) 
         if raw.get("archived_from") is not None:
             changes["archived_from"] = None
         tx.update("plans", plan_id, changes, kind="plan.reopen", expected_rev=expected_rev)
-        return export("plans", plan_id, tx.get("plans", plan_id))
+        return saved(tx, "plans", plan_id)
 
 
-def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Record:
+def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Vote:
     if position not in POSITIONS:
         raise RuleError(f"vote {position!r} is not one of {', '.join(POSITIONS)}")
     comment = _text(comment, "comment", LONG_TEXT, required=False)
@@ -114,4 +114,4 @@ def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Record
         before = previous.position if previous else None
         doc_id = tx.insert("votes", fields, log=False)
         tx.log("vote", f"P{plan_id}", {"vote": [before, position], **({"comment": [None, comment]} if comment else {})})
-        return export("votes", doc_id, tx.get("votes", doc_id))
+        return saved(tx, "votes", doc_id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules, schema
-from workplan_tui.model.records import LONG_TEXT
+from workplan_tui.model.records import LONG_TEXT, Task
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _check_owner, _open_plan, _plan_model, _text, export
+from workplan_tui.store.actions.common import _check_owner, _open_plan, _plan_model, _text, removed, saved
 from workplan_tui.store.store import Store, Tx
 
 
@@ -20,7 +20,7 @@ def add_task(
     due: str | None = None,
     outcome: int | None = None,
     notes: str = "",
-) -> Record:
+) -> Task:
     fields = {
         "plan": plan_id,
         "title": _text(title, "task title"),
@@ -43,7 +43,7 @@ def add_task(
             if linked["plan"] != plan_id:
                 raise RuleError(f"outcome O{outcome} belongs to plan P{linked['plan']}, not P{plan_id}")
         doc_id = tx.insert("tasks", fields)
-        return export("tasks", doc_id, tx.get("tasks", doc_id))
+        return saved(tx, "tasks", doc_id)
 
 
 def _task_change(
@@ -53,7 +53,7 @@ def _task_change(
     make: Any,
     expected_rev: int | None = None,
     logged: dict[str, list[Any]] | None = None,
-) -> Record:
+) -> Task:
     """Apply ``make(task) -> changes`` to the freshest copy of a task."""
     with store.transaction() as tx:
         tx.require_member()
@@ -61,10 +61,10 @@ def _task_change(
         _open_plan(tx, task.plan)
         changes = make(tx, task)
         tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
-        return export("tasks", task_id, tx.get("tasks", task_id))
+        return saved(tx, "tasks", task_id)
 
 
-def set_progress(store: Store, task_id: int, spec: str) -> Record:
+def set_progress(store: Store, task_id: int, spec: str) -> Task:
     """``spec`` is ``60`` (set), ``+10`` or ``-5`` (move, clamped to 0-100)."""
     return _task_change(
         store,
@@ -74,13 +74,13 @@ def set_progress(store: Store, task_id: int, spec: str) -> Record:
     )
 
 
-def set_status(store: Store, task_id: int, status: str, reason: str | None = None) -> Record:
+def set_status(store: Store, task_id: int, status: str, reason: str | None = None) -> Task:
     if reason is not None:
         reason = _text(reason, "reason", LONG_TEXT, required=False)
     return _task_change(store, task_id, "task.status", lambda tx, task: rules.status_changes(task, status, reason))
 
 
-def assign(store: Store, task_id: int, handle: str | None) -> Record:
+def assign(store: Store, task_id: int, handle: str | None) -> Task:
     def make(tx: Tx, task: Any) -> dict[str, Any]:
         if handle is not None:
             _check_owner(tx, handle)
@@ -89,11 +89,11 @@ def assign(store: Store, task_id: int, handle: str | None) -> Record:
     return _task_change(store, task_id, "task.assign", make)
 
 
-def set_due(store: Store, task_id: int, due: str | None) -> Record:
+def set_due(store: Store, task_id: int, due: str | None) -> Task:
     return _task_change(store, task_id, "task.due", lambda tx, task: {"due": due})
 
 
-def add_note(store: Store, task_id: int, text: str) -> Record:
+def add_note(store: Store, task_id: int, text: str) -> Task:
     text = _text(text, "note", LONG_TEXT)
 
     def make(tx: Tx, task: Any) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def add_note(store: Store, task_id: int, text: str) -> Record:
 EDITABLE = ("title", "notes", "owner", "due", "outcome", "status", "progress", "blocked_reason")
 
 
-def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Record:
+def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
     """Change several fields of a task at once (the edit form).
 
     Progress and status follow the task rules (100 % is done, done is 100 %,
@@ -166,14 +166,14 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
     return _task_change(store, task_id, "task.edit", make, expected_rev=expected_rev)
 
 
-def remove_task(store: Store, task_id: int, *, expected_rev: int | None = None) -> Record:
+def remove_task(store: Store, task_id: int, *, expected_rev: int | None = None) -> Task:
     """Remove a task. The whole task goes into the log, so ``undo`` puts it back as it was."""
     with store.transaction() as tx:
         tx.require_member()
         raw = tx.get("tasks", task_id)
         _open_plan(tx, raw["plan"])
-        removed = tx.remove("tasks", task_id, kind="task.rm", expected_rev=expected_rev)
-        return export("tasks", task_id, removed)
+        gone = tx.remove("tasks", task_id, kind="task.rm", expected_rev=expected_rev)
+        return removed("tasks", task_id, gone)
 
 
 def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> Any:

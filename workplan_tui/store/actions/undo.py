@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from workplan_tui.model import schema
 from workplan_tui.model.records import Activity, id_of_label, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Record, _check_not_frozen, _find, _member_handles, export
+from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
 from workplan_tui.store.history import History
 from workplan_tui.store.store import NotFoundError, Store, Tx
+
+
+@dataclass(slots=True)
+class Undone:
+    """What an undo did: the log entry it took back (``entry``, its ``kind``, the ``record``
+    it changed: ``T12``, ``partner CITY``) and what is back as it was (``restored``: fields
+    as stored; ``{"record": <the record>}`` for a removal undone, whose ``"tasks"`` got their
+    reference back; ``{"record": None}`` for an addition undone; ``{"note": None}`` for a
+    note taken back). ``not_restored``: tasks not given back, changed since."""
+
+    entry: int
+    kind: str
+    record: str
+    restored: dict[str, Any]
+    not_restored: list[str] | None = None
+
 
 _PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans", "G": "grants"}
 
@@ -45,7 +62,7 @@ def last_undoable(history: History, user: str) -> int | None:
     return None
 
 
-def undo(store: Store, entry_id: int | None = None) -> Record:
+def undo(store: Store, entry_id: int | None = None) -> Undone:
     """Undo one of my changes (my latest when ``entry_id`` is None).
 
     Refused, changing nothing, when anyone has changed that record since; the undo
@@ -94,7 +111,7 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             if users:
                 raise RuleError(f"{record} is in use now ({', '.join(users[:5])}); remove those first; nothing undone")
             tx.remove(table, doc_id, kind="undo", record=record, undoes=entry_id)
-            result = {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": {"record": None}}
+            result = Undone(entry_id, kind, record, {"record": None})
         elif kind == "vote":
             result = _undo_vote(tx, entry_id, entry)
         elif kind in REMOVALS:
@@ -117,7 +134,7 @@ def undo(store: Store, entry_id: int | None = None) -> Record:
             tx.update(table, doc_id, restored, kind="undo", record=record, undoes=entry_id)
             if leads and not _leads(tx):
                 raise RuleError(f"undoing A{entry_id} would leave the partnership without a lead; nothing undone")
-            result = {"undone": f"A{entry_id}", "kind": kind, "record": record, "restored": restored}
+            result = Undone(entry_id, kind, record, restored)
         # The logged "before" values come from the file, which anyone may have edited:
         # the whole partnership must still be sound (references, unique codes) after undoing.
         problems = schema.validate(tx.data)
@@ -171,7 +188,7 @@ def _dependents(entry: Activity) -> list[str]:
     return [t for t in labels if isinstance(t, str)]
 
 
-def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: list[Activity]) -> Record:
+def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: list[Activity]) -> Undone:
     """Put a removed record back, as it was and under its id; give back the references it took.
 
     A task that lost its owner (or outcome) in the same change gets it back unless someone
@@ -213,12 +230,7 @@ def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: lis
         if not isinstance(partner, str) or _find(tx, "partners", "code", partner) is None:
             raise RuleError(f"{record}'s partner {partner} was removed since; undo that first. Nothing undone")
     tx.restore(table, doc_id, fields, record=record, undoes=entry_id)
-    result: Record = {
-        "undone": f"A{entry_id}",
-        "kind": found.kind,
-        "record": record,
-        "restored": {"record": export(table, doc_id, fields)},
-    }
+    result = Undone(entry_id, found.kind, record, {"record": removed(table, doc_id, fields)})
     labels = _dependents(found)
     if field is None or not labels:
         return result
@@ -244,8 +256,8 @@ def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: lis
             assert parsed is not None
             tx.update("tasks", parsed[1], {field: value}, kind="undo", record=task_label, undoes=step.id)
             given_back.append(task_label)
-    result["restored"]["tasks"] = given_back
-    result["not_restored"] = not_restored
+    result.restored["tasks"] = given_back
+    result.not_restored = not_restored
     return result
 
 
@@ -267,7 +279,7 @@ def _as_raw(entry: Activity) -> dict[str, Any]:
 _APPENDS = {"task.note": ("note", "updates", "text"), "outcome.checkin": ("checkin", "checkins", "value")}
 
 
-def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
     """Take back an appended note or check-in: it must still be the list's last item, and mine."""
     name, field, key = _APPENDS[entry["kind"]]
     table, doc_id = _record_of(tx, entry["record"])
@@ -286,10 +298,10 @@ def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
         restored["current"] = before
         logged["current"] = [after, before]
     tx.update(table, doc_id, restored, kind="undo", record=entry["record"], undoes=entry_id, logged=logged)
-    return {"undone": f"A{entry_id}", "kind": entry["kind"], "record": entry["record"], "restored": {name: None}}
+    return Undone(entry_id, entry["kind"], entry["record"], {name: None})
 
 
-def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
     pair = entry.get("changes", {}).get("vote")
     parsed = id_of_label(entry["record"])
     if pair is None or parsed is None or parsed[0] != "P" or str(parsed[1]) not in tx.data.get("plans", {}):
@@ -304,10 +316,10 @@ def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
         "votes", {"plan": plan_id, "member": tx.user, "position": previous, "comment": comment, "at": tx.now}, log=False
     )
     tx.log("undo", entry["record"], {"vote": [position, previous]}, undoes=entry_id)
-    return {"undone": f"A{entry_id}", "kind": "vote", "record": entry["record"], "restored": {"vote": previous}}
+    return Undone(entry_id, "vote", entry["record"], {"vote": previous})
 
 
-def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
+def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
     """Take back a pledge or a delivery: it must still be the last of its list, exactly as logged."""
     name = "contribution" if entry["kind"] == "partner.pledge" else "delivery"
     pair = entry.get("changes", {}).get(name)
@@ -339,4 +351,4 @@ def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Record:
         undoes=entry_id,
         logged={name: [logged, None]},
     )
-    return {"undone": f"A{entry_id}", "kind": entry["kind"], "record": entry["record"], "restored": {name: None}}
+    return Undone(entry_id, entry["kind"], entry["record"], {name: None})
