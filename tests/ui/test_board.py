@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.conftest import FIXED_NOW, log_of
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.screens.board import BoardScreen
 from workplan_tui.ui.widgets import KeyBar
 
 

@@ -11,7 +11,7 @@ from tests.ui.test_live import wait_for
 from tests.ui.test_terminal_bytes import in_pty, read_until
 from tests.unit.test_disk_failures import synthetic
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.screens.board import BoardScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file
 def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -> None:
     """The real CLI in a pseudo-terminal, with the board made to fail on start."""
     boom = (
-        "import workplan_tui.ui.board as board\n"
+        "import workplan_tui.ui.screens.board as board\n"
         "def on_mount(self): raise RuntimeError('boom')\n"
         "board.BoardScreen.on_mount = on_mount\n"
         "from workplan_tui.cli.main import main; main()\n"

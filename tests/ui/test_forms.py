@@ -13,10 +13,10 @@ from tests.ui.test_live import wait_for
 from workplan_tui.store import actions
 from workplan_tui.store.sample import write_demo
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
 from workplan_tui.ui.modals import AskText, EditTask, PickMember
-from workplan_tui.ui.partnership import OutcomesScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
 
 
 def app_for(path: Path) -> WorkplanApp:

@@ -21,8 +21,8 @@ from workplan_tui.store.store import Store
 from workplan_tui.sync import state as sync_state
 from workplan_tui.ui import app as app_module
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import ConflictDialog, EditTask
+from workplan_tui.ui.screens.board import BoardScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,16 +12,14 @@ from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.storage import locked
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
-from workplan_tui.ui.partners import PartnersScreen
-from workplan_tui.ui.partnership import (
-    ActivityScreen,
-    BuyInScreen,
-    NormsScreen,
-    OutcomesScreen,
-    PeopleScreen,
-)
+from workplan_tui.ui.screens.activity import ActivityScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.buyin import BuyInScreen
+from workplan_tui.ui.screens.norms import NormsScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.partners import PartnersScreen
+from workplan_tui.ui.screens.people import PeopleScreen
 from workplan_tui.ui.widgets import KeyBar
 
 

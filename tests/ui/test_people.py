@@ -12,8 +12,8 @@ from textual.widgets import Input
 from tests.ui.test_live import wait_for
 from workplan_tui.model.dates import format_due
 from workplan_tui.ui.app import make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
+from workplan_tui.ui.screens.board import BoardScreen
 from workplan_tui.ui.widgets import TaskTable
 
 EVENING = datetime(2026, 12, 3, 23, 59, 58, tzinfo=UTC)  # T2 is due 2026-12-04: "due tomorrow"

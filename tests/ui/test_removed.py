@@ -9,10 +9,11 @@ from textual.widgets import Input, Label
 from tests.conftest import make_store
 from tests.ui.test_live import app_for, cli, task, wait_for
 from workplan_tui.store import actions
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
-from workplan_tui.ui.partnership import OutcomesScreen, PeopleScreen
-from workplan_tui.ui.review import ReviewScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.people import PeopleScreen
+from workplan_tui.ui.screens.review import ReviewScreen
 
 
 def notices(app) -> str:

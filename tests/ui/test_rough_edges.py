@@ -13,10 +13,12 @@ from tests.conftest import FIXED_NOW, log_of, make_store
 from workplan_tui.store import actions
 from workplan_tui.store.presence import Presence
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
 from workplan_tui.ui.modals import AskText, EditTask, HelpScreen, PickMember
-from workplan_tui.ui.partnership import MemberTasks, OutcomesScreen, PeopleScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.member_tasks import MemberTasks
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.people import PeopleScreen
 from workplan_tui.ui.widgets import CardColumn, PlanList
 
 

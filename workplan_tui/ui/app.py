@@ -44,7 +44,7 @@ class WorkplanApp(App[None]):
     TITLE = "workplan"
     # The board's sheet from the start: added when the board is pushed, it made Textual
     # parse every sheet again before the first paint (benchmarks/bench_tui.py).
-    CSS_PATH = ["app.tcss", "board.tcss"]
+    CSS_PATH = ["app.tcss", "screens/board.tcss"]
     # ctrl+z puts the board in the background, as in every terminal program (fg brings it
     # back); a field of several lines keeps ctrl+z for undoing what was typed.
     BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend")]
@@ -191,7 +191,7 @@ class WorkplanApp(App[None]):
     # --- data ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from workplan_tui.ui.board import BoardScreen
+        from workplan_tui.ui.screens.board import BoardScreen
 
         for problem in self._theme_problems:
             self.notify(f"Theme: {clean(problem)}", severity="warning", markup=False, timeout=8)

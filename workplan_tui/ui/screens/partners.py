@@ -31,7 +31,7 @@ from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, 
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
-from workplan_tui.ui.partnership import ListScreen, Parts
+from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import bar_text, fit, pad
 
 BAR = 10
@@ -57,7 +57,7 @@ class PartnersScreen(ListScreen):
         Binding("M", "edit_member", "Edit member", show=False),
     ]
     BINDINGS = KEYS
-    CSS_PATH = ["board.tcss", "partnership.tcss", "partners.tcss"]
+    CSS_PATH = ["board.tcss", "list_screen.tcss", "partners.tcss"]
     TITLE_TEXT = "Partners · who brings what · grants and match"
 
     @property

@@ -15,7 +15,7 @@ from workplan_tui.model.overview import ReviewItem, review_queue
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
-from workplan_tui.ui.tasks import TaskActions
+from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
-from workplan_tui.ui.tasks import TaskActions
+from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
     KeyBar,
@@ -335,12 +335,13 @@ class BoardScreen(TaskActions, Screen[None]):
         self.live_refresh()
 
     def action_review(self) -> None:
-        from workplan_tui.ui.review import ReviewScreen
+        from workplan_tui.ui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(), lambda _: self.refresh_data())
 
     def action_screen_for_plan(self, which: str) -> None:
-        from workplan_tui.ui.partnership import BuyInScreen, OutcomesScreen
+        from workplan_tui.ui.screens.buyin import BuyInScreen
+        from workplan_tui.ui.screens.outcomes import OutcomesScreen
 
         fig = self.plan
         if fig is None:
@@ -350,15 +351,12 @@ class BoardScreen(TaskActions, Screen[None]):
         self.app.push_screen(screen, lambda _: self.refresh_data())
 
     def action_open_screen(self, which: str) -> None:
-        from workplan_tui.ui import partnership
-        from workplan_tui.ui.partners import PartnersScreen
+        from workplan_tui.ui.screens.activity import ActivityScreen
+        from workplan_tui.ui.screens.norms import NormsScreen
+        from workplan_tui.ui.screens.partners import PartnersScreen
+        from workplan_tui.ui.screens.people import PeopleScreen
 
-        screens = {
-            "norms": partnership.NormsScreen,
-            "partners": PartnersScreen,
-            "people": partnership.PeopleScreen,
-            "activity": partnership.ActivityScreen,
-        }
+        screens = {"norms": NormsScreen, "partners": PartnersScreen, "people": PeopleScreen, "activity": ActivityScreen}
         self.app.push_screen(screens[which](), lambda _: self.refresh_data())
 
     def action_help(self) -> None:

@@ -1,0 +1,172 @@
+"""The activity log, newest first, a page at a time, filtered as typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Input
+
+from workplan_tui.model.records import (
+    Activity,
+    id_of_label,
+)
+from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.store.storage import StoreError
+from workplan_tui.ui.changes import changes_line, labelled
+from workplan_tui.ui.screens.list_screen import ListScreen, Parts
+from workplan_tui.ui.widgets import (
+    LineInput,
+    fit,
+    pad,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+class ActivityScreen(ListScreen):
+    """The activity log, newest first, a page at a time (``m`` shows older entries);
+    '/' filters: words, member:NAME, plan:P2, kind:task. Only the entries shown are read."""
+
+    PAGE = 200
+    KEYS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("m", "more", "Older"),
+        Binding("escape", "clear_or_back", "Back"),
+    ]
+    BINDINGS = [Binding("slash", "filter", "Filter"), Binding("m", "more", "Older")]
+    TITLE_TEXT = "Activity · newest first"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+        self.limit = self.PAGE
+        self.more = False  # whether older entries exist beyond those shown
+        self.unreadable: str | None = None  # why the file cannot be read now, if it cannot
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield LineInput(id="filter", placeholder="filter: words, member:NAME, plan:P2, kind:vote", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        super().on_mount()
+
+    def title_text(self) -> str:
+        older = " · m: older" if self.more else ""
+        stale = " · the file cannot be read now: the log up to the last sound read" if self.unreadable else ""
+        return self.TITLE_TEXT + (f" · filter: {' '.join(self.terms)}" if self.terms else "") + older + stale
+
+    def action_more(self) -> None:
+        if self.more:
+            self.limit += self.PAGE
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        self.refresh_bindings()  # "m Older" only while there is an older page
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.more if action == "more" else True
+
+    def _plan_of(self, record: str) -> int | None:
+        wp = self.app.workplan
+        parsed = id_of_label(record)
+        if wp is None or parsed is None:
+            return None
+        n = parsed[1]
+        if record[0] == "P":
+            return n
+        if record[0] == "T" and n in wp.tasks:
+            return wp.tasks[n].plan
+        if record[0] == "O" and n in wp.outcomes:
+            return wp.outcomes[n].plan
+        return None
+
+    def _wanted(self, a: Activity) -> bool:
+        for term in self.terms:
+            key, sep, value = term.partition(":")
+            value = value.lower()
+            if sep and key == "member":
+                if value not in a.member.lower():
+                    return False
+            elif sep and key == "kind":
+                if value not in a.kind.lower():
+                    return False
+            elif sep and key == "plan":
+                if str(self._plan_of(a.record)) != value.upper().lstrip("P"):
+                    return False
+            elif term.lower() not in f"{a.member} {a.kind} {a.record} {labelled(a)}".lower():
+                return False
+        return True
+
+    def items(self) -> list[Any]:
+        if self.app.workplan is None:
+            return []
+        entries: list[Activity] = []
+        self.more = False
+        self.unreadable = None
+        try:
+            try:
+                history = self.app.store.history()
+            except StoreError as exc:  # the file cannot be read now: the log of what the board shows
+                self.unreadable = str(exc)
+                last = self.app.store.last_read_history()
+                if last is None:
+                    raise
+                history = last
+            for entry in history.newest():
+                if self._wanted(entry):
+                    if len(entries) == self.limit:
+                        self.more = True
+                        break
+                    entries.append(entry)
+        except StoreError as exc:
+            self.app.notify(clean(str(exc)), severity="error", markup=False)
+        return entries
+
+    def row(self, item: Any, width: int) -> Parts:
+        changes = changes_line(item)
+        return [
+            (f" {stamp(item.at)}  ", "card--meta"),
+            (pad(item.member, 10) + " ", "card--title"),
+            (f"{fit(item.record, 10):<10} ", ""),
+            (f"{fit(item.kind, 14):<14} ", "card--meta"),
+            (fit(changes, max(4, width - 56)), ""),
+        ]
+
+    def detail(self, item: Any) -> Content:
+        lines = [
+            Content(
+                f"{clean(item.at)}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}"
+            )
+        ]
+        for key, (before, after) in labelled(item).items():
+            lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))
+        return Content("\n").join(lines)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.terms = event.value.split()
+        self.refresh_view()
+
+    def on_input_submitted(self) -> None:
+        self.set_focus(None)
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.terms = []
+            self.set_focus(None)
+            self.refresh_view()
+        else:
+            self.dismiss(None)
