@@ -44,7 +44,7 @@ class WorkplanApp(App[None]):
     TITLE = "workplan"
     # The board's sheet from the start: added when the board is pushed, it made Textual
     # parse every sheet again before the first paint (benchmarks/bench_tui.py).
-    CSS_PATH = ["app.tcss", "screens/board.tcss"]
+    CSS_PATH = ["app.tcss", "widgets.tcss", "screens/board.tcss"]
     # ctrl+z puts the board in the background, as in every terminal program (fg brings it
     # back); a field of several lines keeps ctrl+z for undoing what was typed.
     BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend")]

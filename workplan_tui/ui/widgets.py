@@ -16,7 +16,10 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.color import Color
+from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,7 +27,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
@@ -79,6 +82,51 @@ class LineInput(Input):
                 self.replace(text, *self.selection)
         event.prevent_default()  # Input's own handler would add the first line again
         event.stop()
+
+
+class FilterBox(LineInput):
+    """The '/' filter of a screen (the board, the activity log): one line at its foot, hidden
+    until ``open``; as it is typed in, it says which terms it holds (``FilterBox.Filtered``);
+    enter leaves it as it is, ``close`` clears and hides it."""
+
+    class Filtered(Message):
+        """What the filter holds now, split into terms."""
+
+        def __init__(self, terms: list[str]) -> None:
+            super().__init__()
+            self.terms = terms
+
+    def __init__(self, placeholder: str) -> None:
+        super().__init__(placeholder=placeholder, compact=True, id="filter")
+        self.display = False
+
+    def open(self) -> None:
+        self.display = True
+        self.focus()
+
+    def close(self) -> bool:
+        """Clear and hide the filter; False when it was not open."""
+        if not self.display:
+            return False
+        self.value = ""
+        self.display = False
+        self.screen.set_focus(None)
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Filtered(event.value.split()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.set_focus(None)
+
+
+class ScreenTitle(Static):
+    """A screen's title line; the text is the screen's, made safe (``Content``)."""
+
+    def show(self, text: str) -> None:
+        self.update(Content(" " + clean(text)))
 
 
 class KeyBar(Widget):
@@ -574,6 +622,26 @@ class TaskTable(VirtualList[Task]):
             width,
             base,
         )
+
+
+class TaskTableView(Vertical):
+    """A TaskTable under its column headings, which follow the table's width."""
+
+    def __init__(self, context: BoardContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="table-header", classes="table-header")
+        yield TaskTable(self.context, id="table")
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    def on_task_table_header_changed(self, event: TaskTable.HeaderChanged) -> None:
+        event.stop()
+        self.query_one("#table-header", Static).update(Content(event.text))
 
 
 class PlanList(VirtualList[PlanFigures]):

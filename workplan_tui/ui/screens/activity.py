@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Input
 
-from workplan_tui.model.records import (
-    Activity,
-    id_of_label,
-)
+from workplan_tui.model.records import Activity, id_of_label
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.changes import changes_line, labelled
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import (
-    LineInput,
-    fit,
-    pad,
-)
-
-if TYPE_CHECKING:
-    pass
+from workplan_tui.ui.widgets import FilterBox, fit, pad
 
 
 class ActivityScreen(ListScreen):
@@ -49,11 +38,7 @@ class ActivityScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield LineInput(id="filter", placeholder="filter: words, member:NAME, plan:P2, kind:vote", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#filter").display = False
-        super().on_mount()
+        yield FilterBox("filter: words, member:NAME, plan:P2, kind:vote")
 
     def title_text(self) -> str:
         older = " · m: older" if self.more else ""
@@ -149,24 +134,15 @@ class ActivityScreen(ListScreen):
         return Content("\n").join(lines)
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.terms = event.value.split()
+    def on_filter_box_filtered(self, event: FilterBox.Filtered) -> None:
+        self.terms = event.terms
         self.refresh_view()
 
-    def on_input_submitted(self) -> None:
-        self.set_focus(None)
-
     def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
-            box.value = ""
-            box.display = False
+        if self.query_one(FilterBox).close():
             self.terms = []
-            self.set_focus(None)
             self.refresh_view()
         else:
             self.dismiss(None)

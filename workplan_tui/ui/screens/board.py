@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
@@ -24,10 +24,11 @@ from workplan_tui.ui.safe import content
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
+    FilterBox,
     KeyBar,
-    LineInput,
     PlanList,
     TaskTable,
+    TaskTableView,
     VirtualList,
     fit,
     number,
@@ -69,10 +70,8 @@ class BoardScreen(TaskActions, Screen[None]):
                 with Vertical(classes="column"):
                     yield Static(title, classes="column-title", id=f"title-{status}")
                     yield CardColumn(status, context, id=f"col-{status}")
-        with Vertical(id="table-view"):
-            yield Static(id="table-header")
-            yield TaskTable(context, id="table")
-        yield LineInput(id="filter", placeholder=f"filter: {FILTER_HELP}")
+        yield TaskTableView(context, id="table-view")
+        yield FilterBox(f"filter: {FILTER_HELP}")
         yield KeyBar()
 
     # --- data -> widgets ----------------------------------------------------------
@@ -92,7 +91,6 @@ class BoardScreen(TaskActions, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#plans", PlanList).empty_text = " Loading…"
         self.query_one("#table-view").display = False
-        self.query_one("#filter").display = False
         self.refresh_data()
         self.call_after_refresh(self.app.collect_from_now)
 
@@ -293,10 +291,6 @@ class BoardScreen(TaskActions, Screen[None]):
             self.column_index = self.columns.index(event.source)
             self._activate()
 
-    @on(TaskTable.HeaderChanged)
-    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
-        self.query_one("#table-header", Static).update(Content(event.text))
-
     def action_toggle_table(self) -> None:
         self.table_mode = not self.table_mode
         self.query_one("#columns").display = not self.table_mode
@@ -307,26 +301,16 @@ class BoardScreen(TaskActions, Screen[None]):
     # --- filter -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_terms = event.value.split()
+    def on_filter_box_filtered(self, event: FilterBox.Filtered) -> None:
+        self.filter_terms = event.terms
         self._show_header()
         self._show_plan()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.set_focus(None)
-
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
+        self.query_one(FilterBox).close()
         self.filter_terms = []
-        self.set_focus(None)
         self._show_header()
         self._show_plan()
 

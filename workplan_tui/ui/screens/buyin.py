@@ -9,18 +9,12 @@ from textual.binding import Binding
 from textual.content import Content
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import (
-    POSITIONS,
-    Member,
-    Partner,
-)
+from workplan_tui.model.records import POSITIONS, Member, Partner
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts, ago
-from workplan_tui.ui.widgets import (
-    fit,
-)
+from workplan_tui.ui.widgets import fit
 
 if TYPE_CHECKING:
     pass

@@ -17,12 +17,7 @@ from textual.widgets import Static
 
 from workplan_tui.model.text import clean
 from workplan_tui.ui.forms import Field, FormDialog
-from workplan_tui.ui.widgets import (
-    CardColumn,
-    KeyBar,
-    VirtualList,
-    strip,
-)
+from workplan_tui.ui.widgets import CardColumn, KeyBar, ScreenTitle, VirtualList, strip
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -70,7 +65,7 @@ class RowList(VirtualList[Any]):
 class ListScreen(Screen[None]):
     """A header, a list, the selected item's details, the footer."""
 
-    CSS_PATH = ["board.tcss", "list_screen.tcss"]
+    CSS_PATH = ["list_screen.tcss"]
     TITLE_TEXT = ""
     KEYS: list[BindingType] = []
     BINDINGS = [
@@ -89,7 +84,7 @@ class ListScreen(Screen[None]):
     app: WorkplanApp
 
     def compose(self) -> ComposeResult:
-        yield Static(id="screen-title")
+        yield ScreenTitle(id="screen-title")
         yield RowList(self.row, id="rows")
         detail = VerticalScroll(id="detail-box")
         detail.can_focus = False  # arrows move the list's selection, not the details (the mouse still scrolls them)
@@ -139,7 +134,7 @@ class ListScreen(Screen[None]):
         items = self.items()
         cursor = next((i for i, item in enumerate(items) if self.key_of(item) == keep), None)
         rows.set_items(items, cursor)
-        self.query_one("#screen-title", Static).update(Content(" " + clean(self.title_text())))
+        self.query_one(ScreenTitle).show(self.title_text())
         self.show_detail()
 
     def live_refresh(self) -> None:

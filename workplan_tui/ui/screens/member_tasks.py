@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
-from textual.widgets import Static
 
-from workplan_tui.model.records import (
-    Task,
-)
-from workplan_tui.model.text import clean
+from workplan_tui.model.records import Task
 from workplan_tui.ui.keys import BOARD_KEYS, TASK_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
-from workplan_tui.ui.widgets import (
-    KeyBar,
-    TaskTable,
-)
+from workplan_tui.ui.widgets import KeyBar, ScreenTitle, TaskTable, TaskTableView
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -28,7 +19,6 @@ if TYPE_CHECKING:
 class MemberTasks(TaskActions):
     """One member's tasks as a table; the board's keys move, open and change them."""
 
-    CSS_PATH = ["board.tcss", "list_screen.tcss"]
     BINDINGS = [
         *[b for b in BOARD_KEYS if isinstance(b, Binding) and b.action.startswith("cursor(")],
         *TASK_KEYS,
@@ -44,9 +34,8 @@ class MemberTasks(TaskActions):
         self.handle = handle
 
     def compose(self) -> ComposeResult:
-        yield Static(id="screen-title")
-        yield Static(id="table-header")
-        yield TaskTable(self.app.context, id="table")
+        yield ScreenTitle(id="screen-title")
+        yield TaskTableView(self.app.context)
         yield KeyBar()
 
     @property
@@ -62,18 +51,15 @@ class MemberTasks(TaskActions):
         self.table.set_active(True)
         self.refresh_view()
 
-    @on(TaskTable.HeaderChanged)
-    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
-        self.query_one("#table-header", Static).update(Content(event.text))
-
     def refresh_view(self, follow: int | None = None) -> None:
         tasks = self.tasks()
         current = self.table.current
         keep = follow if follow is not None else (current.id if current else None)
         cursor = next((i for i, t in enumerate(tasks) if t.id == keep), None)
         self.table.set_items(tasks, cursor)
-        title = f" Tasks of {clean(self.handle)} ({len(tasks)}, {sum(t.status != 'done' for t in tasks)} open)"
-        self.query_one("#screen-title", Static).update(Content(title))
+        self.query_one(ScreenTitle).show(
+            f"Tasks of {self.handle} ({len(tasks)}, {sum(t.status != 'done' for t in tasks)} open)"
+        )
 
     def live_refresh(self) -> None:
         self.refresh_view()

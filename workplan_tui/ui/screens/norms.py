@@ -7,16 +7,12 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.content import Content
 
-from workplan_tui.model.records import (
-    Norm,
-)
+from workplan_tui.model.records import Norm
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import (
-    fit,
-)
+from workplan_tui.ui.widgets import fit
 
 if TYPE_CHECKING:
     pass
@@ -67,9 +63,7 @@ class NormsScreen(ListScreen):
 
     def action_new(self) -> None:
         self.form(
-            "New norm",
-            [Field("text", "Norm", "area", "", True)],
-            lambda v: actions.add_norm(self.app.store, v["text"]),
+            "New norm", [Field("text", "Norm", "area", "", True)], lambda v: actions.add_norm(self.app.store, v["text"])
         )
 
     def action_edit(self) -> None:

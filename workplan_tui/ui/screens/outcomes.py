@@ -13,30 +13,20 @@ from textual.widgets import Sparkline, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
-from workplan_tui.model.records import (
-    Outcome,
-)
+from workplan_tui.model.records import Outcome
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import (
-    bar_text,
-    fit,
-    number,
-    pad,
-)
+from workplan_tui.ui.widgets import bar_text, fit, number, pad
 
 if TYPE_CHECKING:
     pass
 
 
 class OutcomesScreen(ListScreen):
-    KEYS = [
-        Binding("c", "checkin", "Check in"),
-        Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-    ]
+    CSS_PATH = ["list_screen.tcss", "outcomes.tcss"]
+    KEYS = [Binding("c", "checkin", "Check in"), Binding("n", "new", "New"), Binding("e", "edit", "Edit")]
     BINDINGS = KEYS
 
     def __init__(self, plan_id: int) -> None:

@@ -57,7 +57,7 @@ class PartnersScreen(ListScreen):
         Binding("M", "edit_member", "Edit member", show=False),
     ]
     BINDINGS = KEYS
-    CSS_PATH = ["board.tcss", "list_screen.tcss", "partners.tcss"]
+    CSS_PATH = ["list_screen.tcss", "partners.tcss"]
     TITLE_TEXT = "Partners · who brings what · grants and match"
 
     @property

@@ -12,10 +12,7 @@ from workplan_tui.model.text import clean
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts, ago
 from workplan_tui.ui.screens.member_tasks import MemberTasks
-from workplan_tui.ui.widgets import (
-    fit,
-    pad,
-)
+from workplan_tui.ui.widgets import fit, pad
 
 if TYPE_CHECKING:
     pass
