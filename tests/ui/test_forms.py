@@ -118,7 +118,7 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert form.query_one("#title", Input).value == "Order more soil"
         await pilot.press("escape")
         actions.reopen_plan(bob, 1)
-        pilot.app.reload()  # seen now, not at the next poll
+        pilot.app.session.reload()  # seen now, not at the next poll
         await pilot.press("b")
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
@@ -129,7 +129,7 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert ask.query_one("#answer", Input).value == "no soil"
         await pilot.press("escape")
         actions.reopen_plan(bob, 1)
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("a")
         pick = pilot.app.screen
         assert isinstance(pick, PickMember)
@@ -142,13 +142,13 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert pick.query_one(OptionList).highlighted == chosen
         await pilot.press("escape")
         before = board_file.read_bytes()
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("plus", "b")  # known archived: said at once, with the board's key, and no dialog
         assert isinstance(pilot.app.screen, BoardScreen)
         assert "P1 is archived; reopen it first (press U)" in notices(pilot.app)
         assert board_file.read_bytes() == before
         actions.reopen_plan(bob, 1)  # the plan is back: the same dialog saves and closes
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("b", *"no soil", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
@@ -190,7 +190,7 @@ async def test_new_on_a_completed_plan_names_the_boards_key(tmp_path: Path) -> N
         assert "no new outcomes (reopen it first: U on the board" in notices(pilot.app)
         await pilot.press("escape")
         actions.move_plan(make_store(sample), screen.plan.plan.id, "archive")
-        pilot.app.reload()
+        pilot.app.session.reload()
         screen.refresh_data()
         await pilot.press("p")  # an archived plan takes no edit: said before typing, with the key
         assert isinstance(pilot.app.screen, BoardScreen)

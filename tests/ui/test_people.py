@@ -34,9 +34,9 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")  # open T1's form in the evening...
         assert isinstance(pilot.app.screen, EditTask)
-        assert pilot.app.context.today.isoformat() == "2026-12-03"
-        app.fixed_now = MORNING  # ...and the clock passes midnight
-        await wait_for(pilot, lambda: pilot.app.context.today.isoformat() == "2026-12-04", 3)
+        assert pilot.app.session.context.today.isoformat() == "2026-12-03"
+        app.session.fixed_now = MORNING  # ...and the clock passes midnight
+        await wait_for(pilot, lambda: pilot.app.session.context.today.isoformat() == "2026-12-04", 3)
         due = pilot.app.screen.query_one("#due", Input)
         due.value = "tomorrow"
         await pilot.press("ctrl+s")
@@ -47,10 +47,10 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
 async def test_cards_say_today_after_midnight(board_file: Path) -> None:
     app = make_app(board_file, user="alice", now=EVENING)
     async with app.run_test(size=(120, 40)) as pilot:
-        t2 = pilot.app.workplan.tasks[2]
-        assert format_due(t2.due, today=pilot.app.context.today) == "due tomorrow"
-        app.fixed_now = MORNING
-        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.context.today) == "due today", 3)
+        t2 = pilot.app.session.workplan.tasks[2]
+        assert format_due(t2.due, today=pilot.app.session.context.today) == "due tomorrow"
+        app.session.fixed_now = MORNING
+        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.session.context.today) == "due today", 3)
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
         await pilot.pause()

@@ -214,11 +214,13 @@ class EditTask(ModalScreen[TaskEdit | None]):
         workplan: Workplan,
         task: Task | None,
         plan_id: int,
-        today: date,
+        today: Callable[[], date],
         history: tuple[list[Activity], bool] = ([], True),
         save: SaveTask | None = None,
     ) -> None:
-        """``history``: the task's newest log entries (oldest first) and whether that is all of them.
+        """``today``: the board's clock (dates typed mean what they say when saved, not when
+        the form opened: left open overnight, 'tomorrow' still means tomorrow). ``history``:
+        the task's newest log entries (oldest first) and whether that is all of them.
 
         ``save(result, close, report)`` writes the form: it calls ``close()`` once the
         change landed, or ``report(why)`` when it was refused; the form then stays open
@@ -230,13 +232,12 @@ class EditTask(ModalScreen[TaskEdit | None]):
         self.save = save
         self.task_ = task
         self.plan_id = plan_id
-        self._opened_on = today
+        self._today = today
 
     @property
     def today(self) -> date:
-        """Today as of now, not when the form opened: left open overnight, 'tomorrow' still means tomorrow."""
-        app_today = getattr(self.app, "today", None)
-        return app_today() if callable(app_today) else self._opened_on
+        """Today as of now, not when the form opened."""
+        return self._today()
 
     def compose(self) -> ComposeResult:
         t = self.task_

@@ -58,7 +58,7 @@ class ActivityScreen(ListScreen):
         return self.more if action == "more" else True
 
     def _plan_of(self, record: str) -> int | None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         parsed = id_of_label(record)
         if wp is None or parsed is None:
             return None
@@ -89,17 +89,17 @@ class ActivityScreen(ListScreen):
         return True
 
     def items(self) -> list[Any]:
-        if self.app.workplan is None:
+        if self.session.workplan is None:
             return []
         entries: list[Activity] = []
         self.more = False
         self.unreadable = None
         try:
             try:
-                history = self.app.store.history()
+                history = self.session.store.history()
             except StoreError as exc:  # the file cannot be read now: the log of what the board shows
                 self.unreadable = str(exc)
-                last = self.app.store.last_read_history()
+                last = self.session.store.last_read_history()
                 if last is None:
                     raise
                 history = last

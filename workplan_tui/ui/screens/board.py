@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from workplan_tui.model import rules
@@ -43,7 +42,7 @@ REOPEN = "press U"  # how the board reopens a plan, where the command line says 
 COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
 
 
-class BoardScreen(TaskActions, Screen[None]):
+class BoardScreen(TaskActions):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
     REOPEN = REOPEN
@@ -60,7 +59,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self._shown: dict[str, object] = {}  # what each static part last showed, to skip needless redraws
 
     def compose(self) -> ComposeResult:
-        context = self.app.context
+        context = self.session.context
         yield Static(id="banner")
         yield Static(id="header")
         yield PlanList(id="plans")
@@ -124,10 +123,10 @@ class BoardScreen(TaskActions, Screen[None]):
 
     def refresh_data(self, follow: int | None = None, keep_cursor: bool = False) -> None:
         """Redraw from the app's current snapshot; ``follow`` keeps that task selected."""
-        if self.app.workplan is None:
+        if self.session.workplan is None:
             return
         plan_id = self.plan.plan.id if self.plan else None
-        self.figures = self.app.figures()
+        self.figures = self.session.figures()
         ids = [f.plan.id for f in self.figures]
         if plan_id in ids:
             self.plan_index = ids.index(plan_id)
@@ -141,22 +140,22 @@ class BoardScreen(TaskActions, Screen[None]):
         self._show_plan(follow)
 
     def _show_header(self) -> None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is None:
             return
         p = wp.partnership
-        others = tuple(self.app.others)
-        synced = self.app.sync_words()
+        others = tuple(self.session.others)
+        synced = self.session.sync_words()
         conflicts = len(wp.conflicts)
         signature: tuple[object, ...] = (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width)
         signature += (others, synced, conflicts)
         banner = self.query_one("#banner", Static)
-        banner.display = bool(self.app.read_only)
-        if self.app.read_only and self._changed("banner", self.app.read_only):
-            banner.update(Content(f" Read-only: {clean(self.app.read_only)}"))
+        banner.display = bool(self.session.read_only)
+        if self.session.read_only and self._changed("banner", self.session.read_only):
+            banner.update(Content(f" Read-only: {clean(self.session.read_only)}"))
         if not self._changed("header", signature):
             return
-        me = self.app.context.me
+        me = self.session.context.me
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
         also = f"also here: {', '.join(others)} · " if others else ""
@@ -202,9 +201,9 @@ class BoardScreen(TaskActions, Screen[None]):
         outcomes.styles.height = len(lines)
 
     def task_filter(self) -> TaskFilter:
-        wp = self.app.workplan
+        wp = self.session.workplan
         partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
-        return TaskFilter(self.filter_terms, partner_of, self.app.context.today)
+        return TaskFilter(self.filter_terms, partner_of, self.session.context.today)
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
@@ -315,7 +314,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self._show_plan()
 
     def action_reload(self) -> None:
-        self.app.reload()
+        self.session.reload()
         self.live_refresh()
 
     def action_review(self) -> None:
@@ -349,7 +348,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.app.push_screen(HelpScreen("Board", BOARD_KEYS))
 
     def action_new(self) -> None:
-        if not self.app.can_change():
+        if not self.session.can_change():
             return
         fig = self.plan
         if fig is None:
@@ -367,7 +366,7 @@ class BoardScreen(TaskActions, Screen[None]):
         """The plan's title, scope and buy-in rule; the rule only while it may change
         (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
         A refused save shows in the form, which keeps what was typed."""
-        if not self.app.can_change():
+        if not self.session.can_change():
             return
         from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
 
@@ -391,7 +390,7 @@ class BoardScreen(TaskActions, Screen[None]):
         saved: list[Plan] = []
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.app.attempt(lambda: saved.append(done(values)))
+            return self.session.attempt(lambda: saved.append(done(values)))
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None and saved:
@@ -410,7 +409,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self._plan_form(
             "New plan (starts as a draft)",
             None,
-            lambda v: actions.add_plan(self.app.store, v["title"], v["scope"], v["rule"]),
+            lambda v: actions.add_plan(self.session.store, v["title"], v["scope"], v["rule"]),
         )
 
     def action_edit_plan(self) -> None:
@@ -427,7 +426,12 @@ class BoardScreen(TaskActions, Screen[None]):
             f"Edit {plan.label} ({plan.status})",
             plan,
             lambda v: actions.edit_plan(
-                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v.get("rule"), expected_rev=plan.rev
+                self.session.store,
+                plan.id,
+                title=v["title"],
+                scope=v["scope"],
+                rule=v.get("rule"),
+                expected_rev=plan.rev,
             ),
         )
 
@@ -439,7 +443,7 @@ class BoardScreen(TaskActions, Screen[None]):
         if plan.status not in ("archived", "completed"):
             self.app.notify(f"{plan.label} is {plan.status}: only a closed plan can be reopened.", markup=False)
             return
-        if self.app.change(lambda: actions.reopen_plan(self.app.store, plan.id)):
+        if self.session.change(lambda: actions.reopen_plan(self.session.store, plan.id)):
             self.show_plan_id(plan.id)
-            status = self.app.workplan.plans[plan.id].status if self.app.workplan else "back"
+            status = self.session.workplan.plans[plan.id].status if self.session.workplan else "back"
             self.app.notify(f"{plan.label} is {status} again.", markup=False)

@@ -39,12 +39,12 @@ class BuyInScreen(ListScreen):
         self.plan_id = plan_id
 
     def title_text(self) -> str:
-        wp = self.app.workplan
+        wp = self.session.workplan
         plan = wp.plans[self.plan_id] if wp else None
         return f"Buy-in · {plan.label} {plan.title} [{plan.status}] · rule: {plan.rule}" if plan else "Buy-in"
 
     def items(self) -> list[Any]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is None:
             return []
         rows: list[Any] = []
@@ -61,14 +61,14 @@ class BuyInScreen(ListScreen):
     def row(self, item: Any, width: int) -> Parts:
         if isinstance(item, Partner):
             return [(f" {fit(item.code + ' · ' + item.name, width - 2)}", "card--title")]
-        wp = self.app.workplan
+        wp = self.session.workplan
         assert wp is not None
         vote = wp.current_votes(self.plan_id).get(item.handle)
         position = vote.position if vote else "not voted"
         style = {"block": "card--overdue", "disagree": "card--blocked", "agree": "card--good"}.get(
             position, "card--meta"
         )
-        when = ago(vote.at, self.app.now()) if vote else ""
+        when = ago(vote.at, self.session.now()) if vote else ""
         comment = f'"{vote.comment}"' if vote and vote.comment else ""
         room = max(4, width - 44)
         return [
@@ -79,7 +79,7 @@ class BuyInScreen(ListScreen):
         ]
 
     def detail(self, item: Any) -> Content:
-        wp = self.app.workplan
+        wp = self.session.workplan
         assert wp is not None
         plan = wp.plans[self.plan_id]
         decision = rules.buy_in(plan, wp.members, wp.current_votes(self.plan_id), wp.partners)
@@ -91,8 +91,8 @@ class BuyInScreen(ListScreen):
         return Content("\n").join(lines)
 
     def _my_vote(self) -> Any:
-        wp = self.app.workplan
-        return wp.current_votes(self.plan_id).get(self.app.store.user) if wp else None
+        wp = self.session.workplan
+        return wp.current_votes(self.plan_id).get(self.session.store.user) if wp else None
 
     def action_vote(self) -> None:
         mine = self._my_vote()
@@ -114,24 +114,24 @@ class BuyInScreen(ListScreen):
                 ),
                 Field("comment", "Comment (required for disagree and block)", value=mine.comment if mine else ""),
             ],
-            lambda v: actions.vote(self.app.store, self.plan_id, v["position"], v["comment"]),
+            lambda v: actions.vote(self.session.store, self.plan_id, v["position"], v["comment"]),
             check,
         )
 
     def action_move(self, action: str) -> None:
-        self.change(lambda: actions.move_plan(self.app.store, self.plan_id, action))
+        self.change(lambda: actions.move_plan(self.session.store, self.plan_id, action))
         self.app.notify(f"{self.title_text()}", markup=False, timeout=3)
 
     def action_reopen(self) -> None:
         """A completed plan becomes active again; an archived one returns to where it was."""
-        self.change(lambda: actions.reopen_plan(self.app.store, self.plan_id))
+        self.change(lambda: actions.reopen_plan(self.session.store, self.plan_id))
         self.app.notify(f"{self.title_text()}", markup=False, timeout=3)
 
     def action_history(self) -> None:
         from workplan_tui.ui.modals import TextScreen
 
         member = self.rows_widget.current
-        wp = self.app.workplan
+        wp = self.session.workplan
         if not isinstance(member, Member) or wp is None:
             return
         votes = [v for v in wp.votes if v.plan == self.plan_id and v.member == member.handle]

@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Static
 
 from workplan_tui.model.text import clean
 from workplan_tui.ui.forms import Field, FormDialog
+from workplan_tui.ui.screens.base import SessionScreen
 from workplan_tui.ui.widgets import CardColumn, KeyBar, ScreenTitle, VirtualList, strip
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class RowList(VirtualList[Any]):
         self.post_message(self.Selected(self, self.cursor))
 
 
-class ListScreen(Screen[None]):
+class ListScreen(SessionScreen):
     """A header, a list, the selected item's details, the footer."""
 
     CSS_PATH = ["list_screen.tcss"]
@@ -154,12 +154,12 @@ class ListScreen(Screen[None]):
         self.dismiss(None)
 
     def action_reload(self) -> None:
-        self.app.reload()
+        self.session.reload()
         self.refresh_view()
 
     def action_undo(self) -> None:
         """Undo my last change of this session, whichever screen it was made on."""
-        if self.app.undo():
+        if self.session.undo():
             self.refresh_view()
 
     def action_help(self) -> None:
@@ -169,13 +169,13 @@ class ListScreen(Screen[None]):
 
     def change(self, apply: Callable[[], Any]) -> None:
         """Run a store action (the app re-reads the file); on success redraw in place."""
-        if self.app.change(apply):
+        if self.session.change(apply):
             self.refresh_view()
 
     def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
         """A form whose save runs ``done`` (a store action); a refused save shows in the form,
         which stays open with what was typed, and closes only once the change landed."""
-        if not self.app.can_change():
+        if not self.session.can_change():
             return
 
         def finished(values: dict[str, Any] | None) -> None:
@@ -183,6 +183,6 @@ class ListScreen(Screen[None]):
                 self.refresh_view()
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.app.attempt(lambda: done(values))
+            return self.session.attempt(lambda: done(values))
 
         self.app.push_screen(FormDialog(title, fields, check, save), finished)

@@ -35,7 +35,7 @@ class MemberTasks(TaskActions):
 
     def compose(self) -> ComposeResult:
         yield ScreenTitle(id="screen-title")
-        yield TaskTableView(self.app.context)
+        yield TaskTableView(self.session.context)
         yield KeyBar()
 
     @property
@@ -43,7 +43,7 @@ class MemberTasks(TaskActions):
         return self.query_one(TaskTable)
 
     def tasks(self) -> list[Task]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         mine = (t for t in wp.tasks.values() if t.owner == self.handle) if wp else iter(())
         return sorted(mine, key=lambda t: (t.status == "done", t.due or "9999", t.id))
 
@@ -74,7 +74,7 @@ class MemberTasks(TaskActions):
         self.table.move(delta)
 
     def action_reload(self) -> None:
-        self.app.reload()
+        self.session.reload()
         self.refresh_view()
 
     def action_back(self) -> None:

@@ -24,17 +24,17 @@ class NormsScreen(ListScreen):
     TITLE_TEXT = "Norms · how we work together"
 
     def items(self) -> list[Any]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         return list(wp.norms.values()) if wp else []
 
     def _state(self, norm: Norm) -> tuple[bool, set[str]]:
-        members = set(self.app.workplan.members) if self.app.workplan else set()
+        members = set(self.session.workplan.members) if self.session.workplan else set()
         agreed = members & set(norm.agreed_by)
         return bool(members) and agreed == members, agreed
 
     def row(self, item: Norm, width: int) -> Parts:
         in_force, agreed = self._state(item)
-        total = len(self.app.workplan.members) if self.app.workplan else 0
+        total = len(self.session.workplan.members) if self.session.workplan else 0
         state = "in force" if in_force else f"{len(agreed)}/{total} agreed"
         return [
             (f" {item.label:<4} ", "card--meta"),
@@ -44,7 +44,7 @@ class NormsScreen(ListScreen):
 
     def detail(self, item: Norm) -> Content:
         in_force, agreed = self._state(item)
-        members = set(self.app.workplan.members) if self.app.workplan else set()
+        members = set(self.session.workplan.members) if self.session.workplan else set()
         waiting = sorted(members - agreed)
         lines = [
             Content(clean(item.text, multiline=True)),
@@ -59,11 +59,13 @@ class NormsScreen(ListScreen):
     def action_agree(self) -> None:
         norm = self.rows_widget.current
         if isinstance(norm, Norm):
-            self.change(lambda: actions.agree_norm(self.app.store, norm.id))
+            self.change(lambda: actions.agree_norm(self.session.store, norm.id))
 
     def action_new(self) -> None:
         self.form(
-            "New norm", [Field("text", "Norm", "area", "", True)], lambda v: actions.add_norm(self.app.store, v["text"])
+            "New norm",
+            [Field("text", "Norm", "area", "", True)],
+            lambda v: actions.add_norm(self.session.store, v["text"]),
         )
 
     def action_edit(self) -> None:
@@ -72,5 +74,5 @@ class NormsScreen(ListScreen):
             self.form(
                 f"Edit {norm.label} (rewording asks everyone to agree again)",
                 [Field("text", "Norm", "area", norm.text, True)],
-                lambda v: actions.edit_norm(self.app.store, norm.id, v["text"], expected_rev=norm.rev),
+                lambda v: actions.edit_norm(self.session.store, norm.id, v["text"], expected_rev=norm.rev),
             )

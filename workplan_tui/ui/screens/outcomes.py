@@ -43,12 +43,12 @@ class OutcomesScreen(ListScreen):
             yield Static(id="linked")
 
     def title_text(self) -> str:
-        wp = self.app.workplan
+        wp = self.session.workplan
         plan = wp.plans.get(self.plan_id) if wp else None
         return f"Outcomes · {plan.label} {plan.title}" if plan else "Outcomes"
 
     def items(self) -> list[Any]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         return wp.outcomes_of(self.plan_id) if wp else []
 
     def row(self, item: Outcome, width: int) -> Parts:
@@ -56,7 +56,7 @@ class OutcomesScreen(ListScreen):
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
         done, todo = bar_text(pct, 10)
         figures = rules.outcome_figures(item, number)
-        due = format_due(item.due, today=self.app.today()) if item.due else ""
+        due = format_due(item.due, today=self.session.today()) if item.due else ""
         due_cells = 18 if width >= 100 else 0
         name = max(8, width - 24 - 30 - due_cells)
         return [
@@ -94,7 +94,7 @@ class OutcomesScreen(ListScreen):
             first = "baseline"
             last = stamp(item.checkins[-1].at, date_only=True)
             foot.update(Content(f"{'':>{cells}}  {first} … {len(values) - 1} check-ins … {last}  ({unit or 'value'})"))
-        wp = self.app.workplan
+        wp = self.session.workplan
         tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
         lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
         lines += [Content(f"  {t.label:<6} {pad(t.title, 50)} {t.status:<8} {t.progress:>3}%") for t in tasks]
@@ -115,7 +115,7 @@ class OutcomesScreen(ListScreen):
                 u=unit,
             ),
             Content(
-                (format_due(item.due, today=self.app.today()).capitalize() + ". " if item.due else "No due date. ")
+                (format_due(item.due, today=self.session.today()).capitalize() + ". " if item.due else "No due date. ")
                 + f"Check-ins ({len(item.checkins)}), the latest last:"
             ),
         ]
@@ -138,7 +138,7 @@ class OutcomesScreen(ListScreen):
     def _due(self, text: str) -> str | None:
         from workplan_tui.model.dates import parse_date
 
-        return parse_date(text, today=self.app.today()).isoformat() if text else None
+        return parse_date(text, today=self.session.today()).isoformat() if text else None
 
     def _check_due(self, values: dict[str, Any]) -> str | None:
         from workplan_tui.model.dates import DateError
@@ -150,7 +150,7 @@ class OutcomesScreen(ListScreen):
         return None
 
     def action_new(self) -> None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         plan = wp.plans.get(self.plan_id) if wp else None
         closed = rules.closed_to_new(plan, "outcomes", "U on the board or the buy-in screen") if plan else None
         if closed:
@@ -160,7 +160,7 @@ class OutcomesScreen(ListScreen):
             "New outcome",
             self._outcome_fields(None),
             lambda v: actions.add_outcome(
-                self.app.store, self.plan_id, v["name"], v["target"], v["baseline"], v["unit"], self._due(v["due"])
+                self.session.store, self.plan_id, v["name"], v["target"], v["baseline"], v["unit"], self._due(v["due"])
             ),
             self._check_due,
         )
@@ -172,7 +172,9 @@ class OutcomesScreen(ListScreen):
         self.form(
             f"Edit {o.label}",
             self._outcome_fields(o),
-            lambda v: actions.edit_outcome(self.app.store, o.id, {**v, "due": self._due(v["due"])}, expected_rev=o.rev),
+            lambda v: actions.edit_outcome(
+                self.session.store, o.id, {**v, "due": self._due(v["due"])}, expected_rev=o.rev
+            ),
             self._check_due,
         )
 
@@ -184,5 +186,5 @@ class OutcomesScreen(ListScreen):
         self.form(
             f"Check in {o.label} {o.name} (target {number(o.target)} {o.unit})",
             [Field("value", "Value", "number", o.current, True), Field("note", "Note")],
-            lambda v: actions.checkin(self.app.store, o.id, v["value"], v["note"]),
+            lambda v: actions.checkin(self.session.store, o.id, v["value"], v["note"]),
         )

@@ -28,12 +28,12 @@ class PeopleScreen(ListScreen):
     TITLE_TEXT = "People · who is behind"
 
     def items(self) -> list[Any]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is None:
             return []
-        today = self.app.today().isoformat()
+        today = self.session.today().isoformat()
         try:
-            last, complete = self.app.store.history().last_by_member(wp.members)
+            last, complete = self.session.store.history().last_by_member(wp.members)
         except StoreError:
             last, complete = {}, False
         never = "never" if complete else ""
@@ -58,7 +58,7 @@ class PeopleScreen(ListScreen):
 
     def row(self, item: list[Any], width: int) -> Parts:
         member, open_, overdue, blocked, last = item
-        when = "not lately" if not last else ago(last, self.app.now()) if last != "never" else "never"
+        when = "not lately" if not last else ago(last, self.session.now()) if last != "never" else "never"
         return [
             (f" {fit(member.handle, 10):<10} ", "card--title"),
             (pad(f"{member.name} · {member.partner}", max(6, width - 67)) + " ", "card--meta"),
