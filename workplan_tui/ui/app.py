@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.filter import Monochrome, NoColor
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from workplan_tui.model.records import STAGES
@@ -48,6 +48,8 @@ class WorkplanApp(App[None]):
         self.session = Session(self, store, now=now)
         self._requested_theme = theme
         self._theme_problems: list[str] = []
+        # With NO_COLOR: the filter for a theme of the terminal's own colours (True), or of RGB.
+        self._no_color_filters: dict[bool, LineFilter] = {True: NoColor(), False: Monochrome()}
         self._load_themes()
 
     # --- themes --------------------------------------------------------------------
@@ -59,32 +61,14 @@ class WorkplanApp(App[None]):
         self._theme_problems = loaded.problems
         wanted = self._requested_theme or load_settings().get("theme") or self.default_theme()
         if wanted in self.available_themes:
-            self._start_with_theme(wanted)
+            self.theme = wanted
             if self._requested_theme:
                 save_setting("theme", wanted)  # --theme NAME is remembered for next time
         else:
             if self._requested_theme or wanted != DEFAULT_THEME:
                 self._theme_problems.append(f"no theme called {clean(wanted)!r}; using the default")
             if DEFAULT_THEME in self.available_themes:
-                self._start_with_theme(DEFAULT_THEME)
-
-    def _start_with_theme(self, name: str) -> None:
-        """Start with theme ``name``, as setting ``self.theme`` would, less its queued restyle.
-
-        Set before the app runs, Textual's theme watcher queues a second parse of every
-        style sheet and a restyle of every widget, to run just after the first ones: 2 % of
-        the instructions to the board's first paint (``benchmarks/bench_scale.py``). Here
-        the theme is in place before the style sheets are first read, which needs neither.
-        """
-        self.set_reactive(App.theme, name)
-        dark = self.current_theme.dark
-        classes = {c: False for c in self.classes if c.startswith("-theme-")}
-        self.update_classes(
-            {**classes, f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False
-        )
-        self._refresh_truecolor_filter(self.ansi_theme)
-        self._fit_no_color()
-        self.stylesheet.set_variables(self.get_css_variables())  # Textual read the default theme's
+                self.theme = DEFAULT_THEME
 
     def default_theme(self) -> str:
         """The theme for someone who has not chosen one: in a terminal of 16 colours
@@ -131,24 +115,22 @@ class WorkplanApp(App[None]):
         return variables
 
     def watch_theme(self, theme: str) -> None:
-        self._fit_no_color()
         if self.is_running:
             save_setting("theme", theme)
 
-    def _fit_no_color(self) -> None:
-        """With NO_COLOR, take the colours out the way the current theme needs.
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, with NO_COLOR's fitted to the current theme.
 
-        Textual picks its filter once, for the theme it starts with: greyscale for
-        colours it draws itself. A theme of the terminal's own ANSI colours has no RGB
-        to turn grey (it came out black on black), so there the colours go back to the
+        Textual picks its NO_COLOR filter once, for the theme it starts with: greyscale for
+        colours it draws itself. A theme of the terminal's own ANSI colours has no RGB to
+        turn grey (it came out black on black), so there the colours go back to the
         terminal's defaults, and the selection shows by its reverse video and marker.
         """
+        filters = super().get_line_filters()
         if not self.no_color:
-            return
-        wanted = NoColor if self.native_ansi_color else Monochrome
-        for index, line_filter in enumerate(self._filters):
-            if isinstance(line_filter, NoColor | Monochrome) and not isinstance(line_filter, wanted):
-                self._filters[index] = wanted()
+            return filters
+        wanted = self._no_color_filters[self.native_ansi_color]
+        return [wanted if isinstance(f, NoColor | Monochrome) else f for f in filters]
 
     # --- data ------------------------------------------------------------------------
 

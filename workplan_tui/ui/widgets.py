@@ -73,7 +73,7 @@ class LineInput(Input):
     def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
         if text:
             if self.selection.is_empty:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, on
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -23,7 +23,8 @@ class SessionScreen(Screen[Any]):
     def session(self) -> Session:
         return self.app.session
 
-    def _on_mount(self, event: events.Mount) -> None:  # Textual calls it besides a screen's own on_mount
+    @on(events.Mount)
+    def _subscribe(self) -> None:  # besides a screen's own on_mount
         self.session.reloaded.subscribe(self, self._reloaded, immediate=True)
 
     def _reloaded(self, session: Session) -> None:
