@@ -589,3 +589,18 @@ def test_undo_of_an_addition_others_built_on_is_refused(run, wp: Path) -> None:
     ok(run("undo", user="bob"))  # bob takes his task back
     assert "(plan.add on P2)" in ok(run("undo"))
     assert "2" not in tables(wp)["plans"]
+
+
+def test_norm_agree_counts_only_members_as_the_board_and_the_report_do(run, wp: Path) -> None:
+    """Whether a norm is in force, and who has agreed, is one rule (rules.norm_state): an agreement
+    of someone who is no longer a member counts nowhere (norm agree said '2 of 2 agreed')."""
+    ok(run("norm", "add", "Reply within two days"))
+    ok(run("norm", "agree", "N1", user="carol"))
+    ok(run("member", "rm", "carol"))
+    out = ok(run("norm", "agree", "N1", user="bob"))
+    assert "(1 of 2 agreed)" in out
+    listed = json.loads(ok(run("norm", "list", "--json")))
+    report = json.loads(ok(run("report", "--json")))["norms"]
+    assert listed[0]["in_force"] is False and report[0]["in_force"] is False
+    assert report[0]["waiting_for"] == ["alice"]
+    assert "in force" in ok(run("norm", "agree", "N1"))

@@ -1,7 +1,7 @@
 import pytest
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import Member, Outcome, Partner, Plan, Task, Vote
+from workplan_tui.model.records import Member, Norm, Outcome, Partner, Plan, Task, Vote
 from workplan_tui.model.rules import RuleError
 
 
@@ -157,3 +157,12 @@ def test_outcome_figures_read_the_right_way_round() -> None:
     assert shown(25, 10, 12, "min") == "25 → 12 min, target 10"  # a reduction, not "12 / 10"
     assert shown(100, 200, 150, "") == "100 → 150, target 200"
     assert "\x1b" not in shown(0, 40, 28, "\x1b[2Jbeds")  # the unit is stored text: cleaned
+
+
+def test_a_norm_is_in_force_when_every_member_has_agreed_and_there_are_members() -> None:
+    norm = Norm("We reply within two days", agreed_by=["alice", "zed"], id=1)
+    state = rules.norm_state(norm, MEMBERS)
+    assert not state.in_force and state.agreed == ["alice"] and state.waiting == ["bob", "carol", "dan"]
+    assert rules.norm_state(norm.replace(agreed_by=[*MEMBERS, "zed"]), MEMBERS).in_force
+    nobody = rules.norm_state(norm, {})  # a file without members: nobody has agreed to anything
+    assert not nobody.in_force and nobody.agreed == [] and nobody.waiting == []

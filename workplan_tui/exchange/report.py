@@ -57,14 +57,6 @@ class Behind:
 
 
 @dataclass(slots=True)
-class NormState:
-    norm: Norm
-    in_force: bool
-    agreed: list[str]
-    waiting: list[str]
-
-
-@dataclass(slots=True)
 class Report:
     workplan: Workplan
     today: date
@@ -78,7 +70,7 @@ class Report:
     sharing: resources.CostSharing
     grants: list[resources.GrantMatch]
     match: list[resources.RecipientMatch]
-    norms: list[NormState]
+    norms: list[tuple[Norm, rules.NormState]]
     log_readable: bool = True
 
     @property
@@ -138,7 +130,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         sharing=resources.cost_sharing(workplan),
         grants=[resources.grant_match(workplan, g) for g in workplan.grants.values()],
         match=resources.match_report(workplan),
-        norms=_norms(workplan),
+        norms=[(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()],
         log_readable=log_readable,
     )
 
@@ -191,16 +183,6 @@ def _behind(workplan: Workplan, whole: Attention, figures: list[PlanFigures], la
                 getattr(loads[t.owner], kind).append(t)
     found = [b for b in loads.values() if b.behind]
     return sorted(found, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
-
-
-def _norms(workplan: Workplan) -> list[NormState]:
-    members = set(workplan.members)
-    states = []
-    for norm in workplan.norms.values():
-        agreed = sorted(members & set(norm.agreed_by))
-        waiting = sorted(members - set(norm.agreed_by))
-        states.append(NormState(norm, bool(members) and not waiting, agreed, waiting))
-    return states
 
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -267,7 +249,7 @@ def as_json(report: Report) -> dict[str, Any]:
             for g in report.grants
         ],
         "norms": [
-            {**contract.of("norms", n.norm), "in_force": n.in_force, "waiting_for": n.waiting} for n in report.norms
+            {**contract.of("norms", n), "in_force": s.in_force, "waiting_for": s.waiting} for n, s in report.norms
         ],
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
     POSITIONS,
@@ -12,6 +12,7 @@ from workplan_tui.model.records import (
     RULES,
     TASK_STATUSES,
     Member,
+    Norm,
     Outcome,
     Partner,
     Plan,
@@ -171,6 +172,27 @@ def vote_problem(position: str, comment: str) -> str | None:
     if position in ("disagree", "block") and not comment.strip():
         return f"say why you {position}: a reason is required"
     return None
+
+
+# --- norms --------------------------------------------------------------------
+
+
+class NormState(NamedTuple):
+    """Where a norm stands: in force or not, the members who have agreed and those still to
+    agree (handles, sorted)."""
+
+    in_force: bool
+    agreed: list[str]
+    waiting: list[str]
+
+
+def norm_state(norm: Norm, members: Iterable[str]) -> NormState:
+    """Whether ``norm`` is in force among ``members`` (their handles): when every member has
+    agreed (PRODUCT.md), and only in a partnership that has members. Only members' agreement
+    counts: someone who agreed and has left counts neither as agreed nor as waited for."""
+    current = set(members)
+    agreed = current & set(norm.agreed_by)
+    return NormState(bool(current) and agreed == current, sorted(agreed), sorted(current - agreed))
 
 
 # --- partners and members ---------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.content import Content
 
+from workplan_tui.model import rules
 from workplan_tui.model.records import Norm
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -27,15 +28,12 @@ class NormsScreen(ListScreen):
         wp = self.session.workplan
         return list(wp.norms.values()) if wp else []
 
-    def _state(self, norm: Norm) -> tuple[bool, set[str]]:
-        members = set(self.session.workplan.members) if self.session.workplan else set()
-        agreed = members & set(norm.agreed_by)
-        return bool(members) and agreed == members, agreed
+    def _state(self, norm: Norm) -> rules.NormState:
+        return rules.norm_state(norm, self.session.workplan.members if self.session.workplan else ())
 
     def row(self, item: Norm, width: int) -> Parts:
-        in_force, agreed = self._state(item)
-        total = len(self.session.workplan.members) if self.session.workplan else 0
-        state = "in force" if in_force else f"{len(agreed)}/{total} agreed"
+        in_force, agreed, waiting = self._state(item)
+        state = "in force" if in_force else f"{len(agreed)}/{len(agreed) + len(waiting)} agreed"
         return [
             (f" {item.label:<4} ", "card--meta"),
             (f"{state:<12} ", "card--good" if in_force else "card--soon"),
@@ -43,14 +41,12 @@ class NormsScreen(ListScreen):
         ]
 
     def detail(self, item: Norm) -> Content:
-        in_force, agreed = self._state(item)
-        members = set(self.session.workplan.members) if self.session.workplan else set()
-        waiting = sorted(members - agreed)
+        in_force, agreed, waiting = self._state(item)
         lines = [
             Content(clean(item.text, multiline=True)),
             Content(""),
             Content("In force: every member has agreed." if in_force else "Not yet in force."),
-            Content("Agreed: " + (clean(", ".join(sorted(agreed))) or "nobody yet")),
+            Content("Agreed: " + (clean(", ".join(agreed)) or "nobody yet")),
         ]
         if waiting:
             lines.append(Content("Waiting for: " + clean(", ".join(waiting))))
