@@ -123,3 +123,28 @@ async def test_the_palette_names_actions_for_people_not_code(board_file: Path) -
         ours = [c for c in commands if c.help.startswith("key: ")]
         assert ours and all("(" not in c.help and "_" not in c.help for c in ours)
         assert any(c.title == "+10%" and c.help == "key: + or =" for c in ours)
+
+
+async def test_the_people_screen_and_the_meeting_report_agree_on_who_is_behind(board_file: Path) -> None:
+    """'Who is behind' is one rule (overview.member_loads): tasks of closed plans count for nobody.
+    The People screen counted bob's overdue task of an archived plan; the report did not."""
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW, make_store
+    from workplan_tui.exchange import report
+    from workplan_tui.store import actions
+    from workplan_tui.ui.screens.people import PeopleScreen
+
+    store = make_store(board_file)
+    old = actions.add_plan(store, "Last year's beds")
+    actions.add_task(store, old.id, "Return the tools", owner="bob", due="2026-11-01")
+    actions.move_plan(store, old.id, "archive")
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        screen = pilot.app.screen
+        assert isinstance(screen, PeopleScreen)
+        shown = {load.member.handle: (load.open, len(load.overdue)) for load in screen.rows_widget.items}
+    made = report.build(store, today=FIXED_NOW.date(), now=FIXED_NOW, since=FIXED_NOW.date() - timedelta(days=7))
+    behind = {b.member.handle: (b.open, len(b.overdue)) for b in made.behind}
+    assert shown["bob"] == (1, 0)  # T2 only: the archived plan's task is nobody's load
+    assert {h: v for h, v in shown.items() if h in behind} == behind

@@ -12,14 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import contract, resources, rules
-from workplan_tui.model.overview import Attention, PlanFigures, attention, plan_figures
-from workplan_tui.model.records import Activity, Member, Norm, Outcome, Plan, Task, Workplan
+from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
+from workplan_tui.model.records import Activity, Norm, Outcome, Plan, Task, Workplan
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
@@ -41,22 +41,6 @@ class OutcomeChange:
 
 
 @dataclass(slots=True)
-class Behind:
-    """One member's load: open, overdue, blocked and stale tasks, and their latest change."""
-
-    member: Member
-    open: int = 0
-    overdue: list[Task] = field(default_factory=list)
-    blocked: list[Task] = field(default_factory=list)
-    stale: list[Task] = field(default_factory=list)
-    last_change: str = ""
-
-    @property
-    def behind(self) -> bool:
-        return bool(self.overdue or self.blocked or self.stale)
-
-
-@dataclass(slots=True)
 class Report:
     workplan: Workplan
     today: date
@@ -66,7 +50,7 @@ class Report:
     outcomes: list[OutcomeChange]
     done: list[Task]
     attention: Attention
-    behind: list[Behind]
+    behind: list[Load]
     sharing: resources.CostSharing
     grants: list[resources.GrantMatch]
     match: list[resources.RecipientMatch]
@@ -116,7 +100,8 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         last, _ = store.history().last_by_member(workplan.members)
     except StoreError:
         last = {}
-    behind = _behind(workplan, whole, figures, last)
+    loads = [load for load in member_loads(workplan, figures, now, last) if load.behind]
+    behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
     return Report(
         workplan=workplan,
         today=today,
@@ -168,21 +153,6 @@ def _done_since(workplan: Workplan, recent: list[Activity], plans: set[int]) -> 
                 seen[int(number)] = None
     tasks = [workplan.tasks.get(task_id) for task_id in seen]
     return [t for t in tasks if t is not None and t.status == "done" and t.plan in plans]
-
-
-def _behind(workplan: Workplan, whole: Attention, figures: list[PlanFigures], last: dict[str, str]) -> list[Behind]:
-    loads = {h: Behind(m, last_change=last.get(h, "")) for h, m in workplan.members.items()}
-    live = [f for f in figures if f.plan.status not in CLOSED]
-    for f in live:
-        for t in f.tasks:
-            if t.status != "done" and t.owner in loads:
-                loads[t.owner].open += 1
-    for kind in ("overdue", "blocked", "stale"):
-        for t in getattr(whole, kind):
-            if t.owner in loads:
-                getattr(loads[t.owner], kind).append(t)
-    found = [b for b in loads.values() if b.behind]
-    return sorted(found, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
 
 
 # --- JSON -----------------------------------------------------------------------------------------

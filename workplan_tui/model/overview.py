@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import Outcome, Plan, Task, Workplan
+from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Member, Outcome, Plan, Task, Workplan
 
 
 @dataclass(slots=True)
@@ -105,6 +105,55 @@ def attention(
     ]
     totals = {"overdue": len(overdue), "blocked": len(blocked), "stale": len(stale)}
     return Attention(first(overdue), first(blocked), first(stale, oldest), waiting, totals)
+
+
+@dataclass(slots=True)
+class Load:
+    """One member's load in the plans still running: how many open tasks they own, which of
+    them are overdue, blocked and stale; and when they last changed anything (ISO UTC, "" when
+    not known)."""
+
+    member: Member
+    open: int = 0
+    overdue: list[Task] = field(default_factory=list)
+    blocked: list[Task] = field(default_factory=list)
+    stale: list[Task] = field(default_factory=list)
+    last_change: str = ""
+
+    @property
+    def behind(self) -> bool:
+        """Whether the member is behind: an overdue, blocked or stale task of theirs."""
+        return bool(self.overdue or self.blocked or self.stale)
+
+
+def member_loads(
+    workplan: Workplan, figures: list[PlanFigures], now: datetime, logged: Mapping[str, str]
+) -> list[Load]:
+    """Who is behind, and on what: every member's Load, in the order of the members. Only tasks
+    of the plans in ``figures`` that are still running count (not completed or archived), as
+    ``attention`` counts them; overdue and blocked tasks soonest due first, stale ones the
+    longest untouched first. Their last change is the newest of their log entries
+    (``logged``: handle -> ISO UTC time) and their notes on any task."""
+    loads = {handle: Load(member, last_change=logged.get(handle, "")) for handle, member in workplan.members.items()}
+    for task in workplan.tasks.values():
+        for update in task.updates:
+            load = loads.get(update.by)
+            if load is not None and update.at > load.last_change:
+                load.last_change = update.at
+    for fig in figures:
+        if fig.plan.status in CLOSED_PLAN_STATUSES:
+            continue
+        for task in fig.tasks:
+            load = loads.get(task.owner or "")
+            if load is not None and task.status != "done":
+                load.open += 1
+    whole = attention(workplan, figures, "", now)
+    for kind in ("overdue", "blocked", "stale"):
+        for task in getattr(whole, kind):
+            load = loads.get(task.owner or "")
+            if load is not None:
+                getattr(load, kind).append(task)
+    return list(loads.values())
 
 
 def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tuple[list[Task], int]:
