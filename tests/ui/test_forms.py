@@ -195,3 +195,33 @@ async def test_new_on_a_completed_plan_names_the_boards_key(tmp_path: Path) -> N
         await pilot.press("p")  # an archived plan takes no edit: said before typing, with the key
         assert isinstance(pilot.app.screen, BoardScreen)
         assert "is archived; reopen it first (press U)" in notices(pilot.app)
+
+
+async def test_a_number_in_a_form_is_read_as_the_command_line_reads_it(tmp_path: Path) -> None:
+    """One rule for typed numbers (model/typed.py): the check-in form read 10,5 as 105 (it
+    dropped the comma); now it says what the command line says, and keeps the form open. A
+    task's progress takes 50%, as everywhere."""
+    sample = write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+    async with app_for(sample).run_test(size=(80, 24)) as pilot:
+        await pilot.press("o", "c")
+        outcomes = pilot.app.screen_stack[-2]
+        assert isinstance(outcomes, OutcomesScreen)
+        outcome = outcomes.rows_widget.current
+        form = pilot.app.screen
+        form.query_one("#f-value", Input).value = "10,5"
+        before = sample.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form and sample.read_bytes() == before
+        assert "write decimals with a point (10.5)" in shown(form, "#form-error")
+        form.query_one("#f-value", Input).value = "10.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert data(sample)["outcomes"][str(outcome.id)]["current"] == 10.5
+        await pilot.press("escape", "escape", "enter")
+        task_form = pilot.app.screen
+        assert isinstance(task_form, EditTask)
+        task_form.query_one("#progress", Input).value = "50%"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert task_form.task_ is not None and data(sample)["tasks"][str(task_form.task_.id)]["progress"] == 50

@@ -74,7 +74,7 @@ async def test_an_outcome_and_a_member_removed_while_their_screens_are_open(boar
         assert isinstance(people, PeopleScreen)
         actions.remove_member(make_store(board_file, "alice"), "bob")  # a lead removes members
         await wait_for(pilot, lambda: "bob" not in pilot.app.session.workplan.members)
-        assert "bob" not in [item[0].handle for item in people.rows_widget.items]
+        assert "bob" not in [item.member.handle for item in people.rows_widget.items]
         await pilot.press("escape")
         await pilot.press("j", "enter")  # T2 lost its owner (bob) and its outcome (O1): the form opens
         form = pilot.app.screen

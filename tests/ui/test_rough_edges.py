@@ -197,7 +197,7 @@ async def test_people_shows_the_last_update_and_their_tasks_take_the_board_keys(
         rows = lines_of(people.rows_widget)
         alice = next(row for row in rows if row.lstrip("▌ ").startswith("alice"))
         assert alice.rstrip().endswith("updated today") and cell_len(alice) <= 80
-        while people.rows_widget.current[0].handle != "bob":
+        while people.rows_widget.current.member.handle != "bob":
             await pilot.press("j")
         await pilot.press("enter")
         tasks = pilot.app.screen

@@ -604,3 +604,14 @@ def test_norm_agree_counts_only_members_as_the_board_and_the_report_do(run, wp: 
     assert listed[0]["in_force"] is False and report[0]["in_force"] is False
     assert report[0]["waiting_for"] == ["alice"]
     assert "in force" in ok(run("norm", "agree", "N1"))
+
+
+def test_numbers_and_progress_are_read_by_one_rule(run, wp: Path) -> None:
+    """How a number and a progress are typed is one rule (model/typed.py, rules.parse_progress):
+    the command line refuses 10,5 with a hint, as the board's forms do, and takes 50% for a
+    progress, as the board's form and an import do."""
+    before = wp.read_bytes()
+    refused(run("outcome", "checkin", "O1", "10,5"), wp, before, "write decimals with a point (10.5)")
+    assert json.loads(ok(run("outcome", "checkin", "O1", "10.5", "--json")))["current"] == 10.5
+    assert json.loads(ok(run("task", "progress", "T1", "50%", "--json")))["progress"] == 50
+    assert json.loads(ok(run("task", "edit", "T1", "--progress", "+10%", "--json")))["progress"] == 60

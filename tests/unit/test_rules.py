@@ -106,13 +106,16 @@ def test_plan_moves() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "current", "expected"),
-    [("60", 10, 60), ("+10", 95, 100), ("-5", 3, 0), ("+10", 40, 50), ("0", 50, 0), ("100", 0, 100)],
-)
+    [
+        ("60", 10, 60), ("+10", 95, 100), ("-5", 3, 0), ("+10", 40, 50), ("0", 50, 0), ("100", 0, 100),
+        ("50%", 10, 50), ("+10%", 40, 50), (" 60 % ", 0, 60), ("60.0", 0, 60),
+    ],
+)  # fmt: skip
 def test_parse_progress(spec: str, current: int, expected: int) -> None:
     assert rules.parse_progress(spec, current) == expected
 
 
-@pytest.mark.parametrize("spec", ["150", "abc", "", "+", "60%", "1e2", "-"])
+@pytest.mark.parametrize("spec", ["150", "abc", "", "+", "60%%", "1e2", "-", "60.5", "\u00b2", "%"])
 def test_bad_progress_is_refused(spec: str) -> None:
     with pytest.raises(RuleError):
         rules.parse_progress(spec, 0)

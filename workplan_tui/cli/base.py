@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.model import contract, dates
+from workplan_tui.model import contract, dates, typed
 from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
+from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
 from workplan_tui.store.store import Store, acting_member, utc_now
 
@@ -73,6 +74,24 @@ class HelpGroup(click.Group):
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+class NumberType(click.ParamType):
+    """A number as people type it (``model/typed.py``: ``12.5``, not ``12,5``), read as the
+    board's forms read it."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
+        if isinstance(value, int | float):
+            return value
+        try:
+            return typed.number(str(value))
+        except RuleError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+NUMBER = NumberType()
 
 
 def fail(message: str) -> NoReturn:

@@ -351,17 +351,13 @@ def _status(text: str, bad: Any) -> str | None:
 
 
 def _progress(text: str, bad: Any) -> int | None:
-    typed = text.strip().removesuffix("%").strip()
-    if not typed:
+    if not text.strip():
         return None
     try:
-        value = float(typed) if typed.isascii() else float("nan")
-    except ValueError:
-        value = float("nan")
-    if value != value or not value.is_integer() or not 0 <= value <= 100:
+        return rules.parse_percent(text)  # 60 or 60%, as the board and the command line read it
+    except rules.RuleError:
         bad("progress", f"{clean(text.strip())!r} is not a progress: a whole number from 0 to 100 (60 or 60%)")
         return None
-    return int(value)
 
 
 # --- what an import did, for people and scripts --------------------------------------------------

@@ -30,6 +30,7 @@ SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
+UNIT_TEXT = 40  # an outcome's unit ("meals", "beds")
 # A record id as stored (a key of its table): canonical ASCII digits, no leading zero.
 # "01" or a non-ASCII digit beside "1" would make T1 show one record while writes
 # go to another (PRODUCT.md: ids match ^[1-9][0-9]*$); nine digits at most.
@@ -76,7 +77,7 @@ Text = Annotated[str, Meta(max_length=SHORT_TEXT)]
 Name = Annotated[str, Meta(max_length=SHORT_TEXT), NOT_BLANK]
 LongText = Annotated[str, Meta(max_length=LONG_TEXT)]
 Statement = Annotated[str, Meta(max_length=LONG_TEXT), NOT_BLANK]
-Unit = Annotated[str, Meta(max_length=40)]
+Unit = Annotated[str, Meta(max_length=UNIT_TEXT)]
 Word = Annotated[str, Meta(max_length=64)]
 Label = Annotated[str, Meta(max_length=64), NOT_BLANK]
 TableName = Annotated[str, Meta(max_length=32), NOT_BLANK]

@@ -344,18 +344,32 @@ def _leads_of(members: Mapping[str, Member]) -> list[str]:
 
 
 def parse_progress(spec: str, current: int) -> int:
-    """``60`` sets, ``+10``/``-5`` move; the result of a move is clamped to 0-100."""
+    """A task's progress as typed, from ``current``: ``60`` or ``60%`` sets it, ``+10`` or
+    ``-5%`` moves it (the result clamped to 0-100); a whole number may come with a zero
+    fraction, as spreadsheets write it (``60.0``). The command line, the board's form and an
+    import all read it so. Raises RuleError for anything else."""
     s = spec.strip()
     relative = s[:1] in "+-" and len(s) > 1
-    digits = s[1:] if relative else s
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
-        raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, +10 or -5")
+    digits, _, fraction = (s[1:] if relative else s).removesuffix("%").rstrip().partition(".")
+    if fraction.strip("0") or not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
+        raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, 60%, +10 or -5")
     value = int(digits)
     if relative:
         return max(0, min(100, current + (value if s[0] == "+" else -value)))
     if value > 100:
         raise RuleError(f"progress {value} is out of range; use 0 to 100")
     return value
+
+
+def parse_percent(spec: str) -> int:
+    """A progress typed as a value, not a move (``60`` or ``60%``, 0 to 100): what a form's
+    field or a spreadsheet's cell holds. Raises RuleError for anything else, moves included."""
+    try:
+        if spec.strip()[:1] in "+-":
+            raise RuleError(spec)
+        return parse_progress(spec, 0)
+    except RuleError:
+        raise RuleError(f"progress {spec.strip()!r} is not a whole number from 0 to 100 (60 or 60%)") from None
 
 
 def progress_changes(task: Task, progress: int) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from workplan_tui.model import rules, schema
-from workplan_tui.model.records import SHORT_TEXT, Member, Plan, label
+from workplan_tui.model import rules, schema, typed
+from workplan_tui.model.records import Member, Plan, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.store import NotFoundError, NotMemberError, Tx
 
@@ -29,21 +29,6 @@ class Removed(NamedTuple, Generic[R]):
 
     record: R
     tasks: list[int]
-
-
-def _text(value: str, what: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:
-    value = value.strip()
-    if required and not value:
-        raise RuleError(f"{what} must not be empty")
-    if len(value) > limit:
-        raise RuleError(f"{what} is {len(value)} characters long; at most {limit} allowed")
-    return value
-
-
-def _number(value: float, what: str) -> float | int:
-    if value != value or value in (float("inf"), float("-inf")):
-        raise RuleError(f"{what} must be a finite number")
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
 
 def _plan(tx: Tx, plan_id: int) -> dict[str, Any]:
@@ -78,7 +63,7 @@ Pledge = tuple[Any, ...]  # (kind, description, amount[, hours, rate, grant id])
 
 def _amount(value: float, what: str) -> float | int:
     """A stored amount: finite, not negative, within the file's range (schema.MAX_NUMBER)."""
-    number = _number(value, what)
+    number = typed.number(value, what)
     if number < 0:
         raise RuleError(f"{what} must not be negative")
     if number > schema.MAX_NUMBER:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules
+from workplan_tui.model import rules, typed
 from workplan_tui.model.records import Grant
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import _amount, _text, removed, saved
+from workplan_tui.store.actions.common import _amount, removed, saved
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
 
 def _grant_parties(tx: Tx, funder: str, recipient: str) -> tuple[str, str]:
     codes = [p["code"] for p in tx.data.get("partners", {}).values()]
     found = []
-    for typed in (funder, recipient):
-        code = rules.partner_code(typed, codes)
+    for given in (funder, recipient):
+        code = rules.partner_code(given, codes)
         if code is None:
             known = ", ".join(sorted(codes)) or "none yet"
-            raise NotFoundError(f"no partner {typed!r} (partners: {known})")
+            raise NotFoundError(f"no partner {given!r} (partners: {known})")
         found.append(code)
     if found[0] == found[1]:
         raise RuleError(f"a grant goes from one partner to another, not from {found[0]} to itself")
@@ -43,7 +43,7 @@ def add_grant(store: Store, funder: str, recipient: str, amount: float, match: s
         tx.require_member()
         giver, taker = _grant_parties(tx, funder, recipient)
         fields = {
-            "name": _text(name or f"Grant from {giver} to {taker}", "grant name"),
+            "name": typed.text(name or f"Grant from {giver} to {taker}", "grant name"),
             "funder": giver,
             "recipient": taker,
             "amount": value,
@@ -65,7 +65,7 @@ def edit_grant(
     """Change a grant's name, amount or required match (the partners it joins stay)."""
     changes: dict[str, Any] = {}
     if name is not None:
-        changes["name"] = _text(name, "grant name")
+        changes["name"] = typed.text(name, "grant name")
     if amount is not None:
         changes["amount"] = _amount(amount, "grant amount")
     if match is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema
+from workplan_tui.model import rules, schema, typed
 from workplan_tui.model.records import ROLES, Member, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
@@ -13,7 +13,6 @@ from workplan_tui.store.actions.common import (
     _members,
     _partner,
     _tasks_where,
-    _text,
     removed,
     saved,
 )
@@ -25,7 +24,7 @@ def add_member(store: Store, handle: str, name: str, partner: str, role: str = "
         raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
     if role not in ROLES:
         raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    fields = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
+    fields = {"handle": handle, "name": typed.text(name, "member name"), "partner": partner, "role": role}
     with store.transaction() as tx:
         tx.require_member()
         fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
@@ -54,7 +53,7 @@ def edit_member(
     """Change a member's name, role or partner; the last lead is never made a member."""
     changes: dict[str, Any] = {}
     if name is not None:
-        changes["name"] = _text(name, "member name")
+        changes["name"] = typed.text(name, "member name")
     if role is not None:
         if role not in ROLES:
             raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")

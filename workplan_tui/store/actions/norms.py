@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from workplan_tui.model import typed
 from workplan_tui.model.records import LONG_TEXT, Norm
-from workplan_tui.store.actions.common import _require_voter, _text, removed, saved
+from workplan_tui.store.actions.common import _require_voter, removed, saved
 from workplan_tui.store.store import Store
 
 
 def add_norm(store: Store, text: str) -> Norm:
-    fields = {"text": _text(text, "norm", LONG_TEXT), "agreed_by": []}
+    fields = {"text": typed.text(text, "norm", LONG_TEXT), "agreed_by": []}
     with store.transaction() as tx:
         tx.require_member()
         doc_id = tx.insert("norms", fields)
@@ -27,7 +28,7 @@ def agree_norm(store: Store, norm_id: int) -> Norm:
 
 def edit_norm(store: Store, norm_id: int, text: str, *, expected_rev: int | None = None) -> Norm:
     """Reword a norm. Agreement was to the old words, so it starts again from nobody."""
-    text = _text(text, "norm", LONG_TEXT)
+    text = typed.text(text, "norm", LONG_TEXT)
     with store.transaction() as tx:
         tx.require_member()
         norm = tx.get("norms", norm_id)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema
-from workplan_tui.model.records import LONG_TEXT, Outcome, label
+from workplan_tui.model import rules, schema, typed
+from workplan_tui.model.records import LONG_TEXT, UNIT_TEXT, Outcome, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
     Removed,
     _labels,
-    _number,
     _open_plan,
     _plan_model,
     _tasks_where,
-    _text,
     removed,
     saved,
 )
@@ -26,11 +24,11 @@ def add_outcome(
 ) -> Outcome:
     fields = {
         "plan": plan_id,
-        "name": _text(name, "outcome name"),
-        "unit": _text(unit, "unit", 40, required=False),
-        "baseline": _number(baseline, "baseline"),
-        "target": _number(target, "target"),
-        "current": _number(baseline, "baseline"),
+        "name": typed.text(name, "outcome name"),
+        "unit": typed.text(unit, "unit", UNIT_TEXT, required=False),
+        "baseline": typed.number(baseline, "baseline"),
+        "target": typed.number(target, "target"),
+        "current": typed.number(baseline, "baseline"),
         "due": due,
         "checkins": [],
     }
@@ -42,8 +40,8 @@ def add_outcome(
 
 
 def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Outcome:
-    value = _number(value, "value")
-    note = _text(note, "note", LONG_TEXT, required=False)
+    value = typed.number(value, "value")
+    note = typed.text(note, "note", LONG_TEXT, required=False)
     with store.transaction() as tx:
         tx.require_member()
         outcome = tx.get("outcomes", outcome_id)
@@ -66,11 +64,11 @@ def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expec
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":
-            changes[name] = _text(value, "outcome name")
+            changes[name] = typed.text(value, "outcome name")
         elif name == "unit":
-            changes[name] = _text(value, "unit", 40, required=False)
+            changes[name] = typed.text(value, "unit", UNIT_TEXT, required=False)
         elif name in ("baseline", "target"):
-            changes[name] = _number(float(value), name)
+            changes[name] = typed.number(value, name)
         elif name == "due":
             if value is not None and not schema.valid_date(value):
                 raise RuleError(f"due date {value!r} is not YYYY-MM-DD")

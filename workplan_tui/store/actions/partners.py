@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import schema
+from workplan_tui.model import schema, typed
 from workplan_tui.model.records import CONTRIBUTION_KINDS, LONG_TEXT, Partner, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import Pledge, _amount, _partner, _text, removed, saved
+from workplan_tui.store.actions.common import Pledge, _amount, _partner, removed, saved
 from workplan_tui.store.actions.partnership import currency_of
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
@@ -24,10 +24,10 @@ def add_partner(
         raise RuleError(f"partner code {code!r} must be 1-16 letters, digits, '-' or '_' (e.g. PARKS)")
     fields: dict[str, Any] = {
         "code": code,
-        "name": _text(name, "partner name"),
+        "name": typed.text(name, "partner name"),
         "contributions": [_contribution(*c) for c in contributions or []],
-        "interests_short": _text(interests_short, "short-term interests", LONG_TEXT, required=False),
-        "interests_long": _text(interests_long, "long-term interests", LONG_TEXT, required=False),
+        "interests_short": typed.text(interests_short, "short-term interests", LONG_TEXT, required=False),
+        "interests_long": typed.text(interests_long, "long-term interests", LONG_TEXT, required=False),
     }
     with store.transaction() as tx:
         tx.require_member()
@@ -49,7 +49,7 @@ def _contribution(
     """A contribution as stored: an amount, or hours at a rate (in kind), or neither (not valued)."""
     if kind not in CONTRIBUTION_KINDS:
         raise RuleError(f"contribution kind {kind!r} is not one of {', '.join(CONTRIBUTION_KINDS)}")
-    result: dict[str, Any] = {"kind": kind, "description": _text(description, "contribution description")}
+    result: dict[str, Any] = {"kind": kind, "description": typed.text(description, "contribution description")}
     if amount is not None and (hours is not None or rate is not None):
         raise RuleError("a contribution is valued by an amount, or by hours at a rate, not both")
     if (hours is None) != (rate is None):
@@ -91,13 +91,13 @@ def edit_partner(
     """Change a partner's name, interests or its whole list of contributions."""
     changes: dict[str, Any] = {}
     if name is not None:
-        changes["name"] = _text(name, "partner name")
+        changes["name"] = typed.text(name, "partner name")
     if contributions is not None:
         changes["contributions"] = [_contribution(*c) for c in contributions]
     if interests_short is not None:
-        changes["interests_short"] = _text(interests_short, "short-term interests", LONG_TEXT, required=False)
+        changes["interests_short"] = typed.text(interests_short, "short-term interests", LONG_TEXT, required=False)
     if interests_long is not None:
-        changes["interests_long"] = _text(interests_long, "long-term interests", LONG_TEXT, required=False)
+        changes["interests_long"] = typed.text(interests_long, "long-term interests", LONG_TEXT, required=False)
     with store.transaction() as tx:
         tx.require_member()
         doc_id, code = _partner(tx, code)
@@ -197,11 +197,11 @@ def pledge(store: Store, code: str, pledge: Pledge) -> Partner:
         return saved(tx, "partners", doc_id)
 
 
-def find_contribution(kinds: list[str], typed: str) -> int:
+def find_contribution(kinds: list[str], given: str) -> int:
     """The index of the contribution ``typed`` names, of a partner whose contributions are of
     ``kinds`` in order: its number in the list (1 is the first), or its kind when the partner
     has one contribution of that kind. Raises RuleError."""
-    s = typed.strip().lower().lstrip("#")
+    s = given.strip().lower().lstrip("#")
     if s.isascii() and s.isdigit():
         number = int(s)
         if not 1 <= number <= len(kinds):
@@ -211,7 +211,7 @@ def find_contribution(kinds: list[str], typed: str) -> int:
     if len(of_kind) == 1:
         return of_kind[0]
     if not of_kind:
-        raise RuleError(f"no contribution {typed.strip()!r}: give its number (see 'workplan partner list') or its kind")
+        raise RuleError(f"no contribution {given.strip()!r}: give its number (see 'workplan partner list') or its kind")
     numbers = ", ".join(str(i + 1) for i in of_kind)
     raise RuleError(f"{len(of_kind)} contributions are {s} ({numbers}): give the number of one")
 
@@ -224,7 +224,7 @@ def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str,
 
     if not schema.valid_date(on):
         raise RuleError(f"delivery date {on!r} is not YYYY-MM-DD")
-    note = _text(note, "note", LONG_TEXT, required=False)
+    note = typed.text(note, "note", LONG_TEXT, required=False)
     with store.transaction() as tx:
         tx.require_member()
         doc_id, code = _partner(tx, code)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules
+from workplan_tui.model import rules, typed
 from workplan_tui.model.records import LONG_TEXT, POSITIONS, RULES, Plan, Vote
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, _text, saved
+from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, saved
 from workplan_tui.store.store import Store
 
 
@@ -15,8 +15,8 @@ def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus")
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
     fields = {
-        "title": _text(title, "plan title"),
-        "scope": _text(scope, "scope", LONG_TEXT, required=False),
+        "title": typed.text(title, "plan title"),
+        "scope": typed.text(scope, "scope", LONG_TEXT, required=False),
         "status": "draft",
         "rule": rule,
     }
@@ -59,9 +59,9 @@ def edit_plan(
     (``rules.rule_change``)."""
     changes: dict[str, Any] = {}
     if title is not None:
-        changes["title"] = _text(title, "plan title")
+        changes["title"] = typed.text(title, "plan title")
     if scope is not None:
-        changes["scope"] = _text(scope, "scope", LONG_TEXT, required=False)
+        changes["scope"] = typed.text(scope, "scope", LONG_TEXT, required=False)
     with store.transaction() as tx:
         tx.require_member()
         plan = _open_plan(tx, plan_id)
@@ -100,7 +100,7 @@ def reopen_plan(store: Store, plan_id: int, *, expected_rev: int | None = None) 
 def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Vote:
     if position not in POSITIONS:
         raise RuleError(f"vote {position!r} is not one of {', '.join(POSITIONS)}")
-    comment = _text(comment, "comment", LONG_TEXT, required=False)
+    comment = typed.text(comment, "comment", LONG_TEXT, required=False)
     problem = rules.vote_problem(position, comment)
     if problem:
         raise RuleError(problem)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema
+from workplan_tui.model import rules, schema, typed
 from workplan_tui.model.records import LONG_TEXT, Task
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import _check_owner, _open_plan, _plan_model, _text, removed, saved
+from workplan_tui.store.actions.common import _check_owner, _open_plan, _plan_model, removed, saved
 from workplan_tui.store.store import Store, Tx
 
 
@@ -23,8 +23,8 @@ def add_task(
 ) -> Task:
     fields = {
         "plan": plan_id,
-        "title": _text(title, "task title"),
-        "notes": _text(notes, "notes", LONG_TEXT, required=False),
+        "title": typed.text(title, "task title"),
+        "notes": typed.text(notes, "notes", LONG_TEXT, required=False),
         "owner": owner,
         "status": "todo",
         "progress": 0,
@@ -76,7 +76,7 @@ def set_progress(store: Store, task_id: int, spec: str) -> Task:
 
 def set_status(store: Store, task_id: int, status: str, reason: str | None = None) -> Task:
     if reason is not None:
-        reason = _text(reason, "reason", LONG_TEXT, required=False)
+        reason = typed.text(reason, "reason", LONG_TEXT, required=False)
     return _task_change(store, task_id, "task.status", lambda tx, task: rules.status_changes(task, status, reason))
 
 
@@ -94,7 +94,7 @@ def set_due(store: Store, task_id: int, due: str | None) -> Task:
 
 
 def add_note(store: Store, task_id: int, text: str) -> Task:
-    text = _text(text, "note", LONG_TEXT)
+    text = typed.text(text, "note", LONG_TEXT)
 
     def make(tx: Tx, task: Any) -> dict[str, Any]:
         raw = tx.get("tasks", task_id)
@@ -119,9 +119,9 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         raise RuleError(f"cannot edit {', '.join(sorted(unknown))}")
     clean_fields = dict(fields)
     if "title" in clean_fields:
-        clean_fields["title"] = _text(clean_fields["title"], "task title")
+        clean_fields["title"] = typed.text(clean_fields["title"], "task title")
     if "notes" in clean_fields:
-        clean_fields["notes"] = _text(clean_fields["notes"], "notes", LONG_TEXT, required=False)
+        clean_fields["notes"] = typed.text(clean_fields["notes"], "notes", LONG_TEXT, required=False)
     if "due" in clean_fields and clean_fields["due"] is not None and not schema.valid_date(clean_fields["due"]):
         raise RuleError(f"due date {clean_fields['due']!r} is not YYYY-MM-DD")
 
@@ -159,7 +159,7 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
             reason = clean_fields.get("blocked_reason")
             changes.update(rules.status_changes(current, status, reason))
         elif "blocked_reason" in clean_fields and current.status == "blocked":
-            reason = _text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
+            reason = typed.text(clean_fields["blocked_reason"] or "", "reason", LONG_TEXT)
             changes["blocked_reason"] = reason
         return changes
 
