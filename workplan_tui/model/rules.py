@@ -206,6 +206,20 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     return next((code for code in codes if code.lower() == wanted), None)
 
 
+def member_problem(user: str, members: Iterable[str], *, even_if_none: bool = False) -> str | None:
+    """Why ``user`` may not change the file (the handles of its ``members``), or None: once a
+    file has members only they change it; anyone may set up an empty one. ``even_if_none``: a
+    change only a member can make (a vote, an agreement), members or not. The command line,
+    the actions and the board say it in these words."""
+    handles = set(members)
+    if user in handles or not (handles or even_if_none):
+        return None
+    return (
+        f"{user} is not a member of this partnership; ask a member to run "
+        f"'workplan member add {user} --name NAME --partner CODE'"
+    )
+
+
 def first_member_problem(handle: str, user: str) -> str | None:
     """Why ``user`` may not add ``handle`` as the file's first member, or None.
 

@@ -15,7 +15,7 @@ import orjson
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
-from workplan_tui.model.rules import RuleError
+from workplan_tui.model.rules import RuleError, member_problem
 from workplan_tui.store import layout
 from workplan_tui.store.history import (
     Appender,
@@ -586,14 +586,14 @@ class Tx:
             self._model = schema.build(self.data, sealed=True)
         return self._model
 
-    def require_member(self) -> None:
-        """Only members change a file that has members; anyone may set up an empty one."""
-        members = self.data.get("members", {})
-        if members and not any(m.get("handle") == self.user for m in members.values()):
-            raise NotMemberError(
-                f"{self.user} is not a member of this partnership; ask a member to run "
-                f"'workplan member add {self.user} --name NAME --partner CODE'"
-            )
+    def require_member(self, *, even_if_none: bool = False) -> None:
+        """Refuse (NotMemberError) a change by someone who is not a member (``rules.member_problem``:
+        only members change a file that has members; anyone may set up an empty one, but with
+        ``even_if_none`` only a member may, members or not)."""
+        handles = (m.get("handle") for m in self.data.get("members", {}).values())
+        problem = member_problem(self.user, handles, even_if_none=even_if_none)
+        if problem is not None:
+            raise NotMemberError(problem)
 
     def get(self, table: str, doc_id: int) -> dict[str, Any]:
         record = self.data.get(table, {}).get(str(doc_id))

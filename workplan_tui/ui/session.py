@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.signal import Signal
 
-from workplan_tui.model import schema
+from workplan_tui.model import rules, schema
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
 from workplan_tui.model.overview import PlanFigures, plan_figures
@@ -359,12 +359,8 @@ class Session:
         if self.read_only:
             return f"Read-only: {clean(self.read_only)}."
         workplan = self.workplan
-        if workplan is not None and workplan.members and self.store.user not in workplan.members:
-            return (
-                f"{self.store.user} is not a member of this partnership: ask a member to run "
-                f"'workplan member add {self.store.user} --name NAME --partner CODE'."
-            )
-        return None
+        problem = rules.member_problem(self.store.user, workplan.members) if workplan is not None else None
+        return f"{problem}." if problem else None
 
     def can_change(self, report: Report | None = None) -> bool:
         """True when a change may be tried; else the reason goes to ``report`` (a form shows it), or a notice."""

@@ -7,7 +7,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from workplan_tui.model import rules, schema, typed
 from workplan_tui.model.records import Member, Plan, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.store import NotFoundError, NotMemberError, Tx
+from workplan_tui.store.store import NotFoundError, Tx
 
 R = TypeVar("R")
 
@@ -51,11 +51,8 @@ def _member_handles(tx: Tx) -> set[str]:
 
 
 def _require_voter(tx: Tx) -> None:
-    if tx.user not in _member_handles(tx):
-        raise NotMemberError(
-            f"{tx.user} is not a member of this partnership; ask a member to run "
-            f"'workplan member add {tx.user} --name NAME --partner CODE'"
-        )
+    """Only a member votes or agrees, even in a file without members."""
+    tx.require_member(even_if_none=True)
 
 
 Pledge = tuple[Any, ...]  # (kind, description, amount[, hours, rate, grant id]): resources.parse_pledge's shape
