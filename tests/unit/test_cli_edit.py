@@ -615,3 +615,26 @@ def test_numbers_and_progress_are_read_by_one_rule(run, wp: Path) -> None:
     assert json.loads(ok(run("outcome", "checkin", "O1", "10.5", "--json")))["current"] == 10.5
     assert json.loads(ok(run("task", "progress", "T1", "50%", "--json")))["progress"] == 50
     assert json.loads(ok(run("task", "edit", "T1", "--progress", "+10%", "--json")))["progress"] == 60
+
+
+def test_the_log_words_a_change_as_the_board_does(run, wp: Path) -> None:
+    """One wording of a log change (model/changes.py): a note added reads 'note: ...' and a list
+    of handles its names, in 'workplan log' as on the board (the log said 'note - → ...')."""
+    from workplan_tui.model.changes import changes_line
+    from workplan_tui.store.history import History, history_path_for
+
+    ok(run("task", "note", "T1", "Called the supplier"))
+    ok(run("norm", "add", "Reply within two days"))
+    ok(run("norm", "agree", "N1"))
+    ok(run("norm", "agree", "N1", user="bob"))
+    log = ok(run("log", "--limit", "4"))
+    assert "note: Called the supplier" in log and "agreed_by alice → alice, bob" in log
+    entries = History(history_path_for(wp), mark_of_file(wp)).newest()
+    board = [changes_line(e, 40) for e in entries][:4]
+    assert all(line in log for line in board if line)
+
+
+def mark_of_file(wp: Path):
+    from workplan_tui.store.history import mark_of
+
+    return mark_of(json.loads(wp.read_text())["meta"]["1"])

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from workplan_tui.model import schema
+from workplan_tui.model.changes import REMOVAL_KINDS
 from workplan_tui.model.contract import REFERENCES
 from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
 from workplan_tui.model.text import clean
@@ -64,7 +65,6 @@ LOGGED_AS = {field: logged_as for (_, field), logged_as in schema.appended().ite
 LABELLED = ("tasks", "plans", "outcomes", "norms")
 # Records named by a field (a partner's code): one both sides added is one record.
 NATURAL_KEYS = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw")
 _BOOKKEEPING = ("rev", "updated_at", "created_at")
 
 

@@ -18,11 +18,11 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from workplan_tui.model import rules, typed
+from workplan_tui.model.changes import changes_line
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import around_difference, clean, stamp
-from workplan_tui.ui.changes import changes_line
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text

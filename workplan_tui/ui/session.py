@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual.signal import Signal
 
 from workplan_tui.model import rules, schema
+from workplan_tui.model.changes import describe
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
 from workplan_tui.model.overview import PlanFigures, plan_figures
@@ -33,7 +34,6 @@ from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store, utc_now
 from workplan_tui.sync import state as sync_state
-from workplan_tui.ui.changes import describe
 from workplan_tui.ui.widgets import BoardContext
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 
+from workplan_tui.model.changes import changes_line, labelled
 from workplan_tui.model.records import Activity, id_of_label
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError
-from workplan_tui.ui.changes import changes_line, labelled
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import FilterBox, fit, pad
 
