@@ -29,6 +29,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
+from workplan_tui.model.changes import about_plan
 from workplan_tui.model.records import Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
@@ -507,15 +508,7 @@ def _records_of_plan(env: Env, typed: str) -> Callable[[Activity], bool]:
     workplan = env.read()
     if plan_id not in workplan.plans:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
-    mine = {label("plans", plan_id)}
-    mine |= {t.label for t in workplan.tasks.values() if t.plan == plan_id}
-    mine |= {o.label for o in workplan.outcomes.values() if o.plan == plan_id}
-
-    def about(entry: Activity) -> bool:
-        pair = entry.changes.get("plan")
-        return entry.record in mine or (isinstance(pair, list) and plan_id in pair)
-
-    return about
+    return about_plan(workplan, plan_id)
 
 
 @cli.command("undo")

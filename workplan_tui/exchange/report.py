@@ -19,7 +19,7 @@ from typing import Any
 
 from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
-from workplan_tui.model.records import Activity, Norm, Outcome, Plan, Task, Workplan
+from workplan_tui.model.records import Activity, Norm, Outcome, Plan, Task, Workplan, id_of_label, table_named
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
@@ -147,10 +147,10 @@ def _done_since(workplan: Workplan, recent: list[Activity], plans: set[int]) -> 
     seen: dict[int, None] = {}
     for entry in reversed(recent):
         pair = entry.changes.get("status")
-        if isinstance(pair, list) and len(pair) == 2 and pair[1] == "done" and entry.record[:1] == "T":
-            number = entry.record[1:]
-            if number.isascii() and number.isdigit():
-                seen[int(number)] = None
+        parsed = id_of_label(entry.record)
+        if isinstance(pair, list) and len(pair) == 2 and pair[1] == "done" and table_named(entry.record) == "tasks":
+            assert parsed is not None  # a task's label
+            seen[parsed[1]] = None
     tasks = [workplan.tasks.get(task_id) for task_id in seen]
     return [t for t in tasks if t is not None and t.status == "done" and t.plan in plans]
 

@@ -8,10 +8,11 @@ by its name, a note added as the note (``note: Called the supplier``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from workplan_tui.model import contract
-from workplan_tui.model.records import Activity
+from workplan_tui.model.records import Activity, Workplan, label, table_named
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
@@ -54,6 +55,36 @@ def describe(entry: Activity, *, who: bool = True) -> str:
             done, record = ("restored", whole[1]) if entry.kind == "undo" else ("removed", whole[0])
             return clean(f"{prefix}{done} {entry.record} ({short(record)})")
     return clean(f"{prefix}{entry.record} {changes_line(entry) or entry.kind}")
+
+
+def about_plan(workplan: Workplan, plan_id: int) -> Callable[[Activity], bool]:
+    """Whether a log entry is about plan ``plan_id``: the plan itself (and votes on it), a task or
+    outcome of it, or a record removed since whose entry says it was of that plan (its ``plan``
+    change, or the record kept whole by its removal). ``workplan log --plan`` and the board's
+    activity filter (``plan:P2``) ask this."""
+    mine = {label("plans", plan_id)}
+    mine |= {t.label for t in workplan.tasks.values() if t.plan == plan_id}
+    mine |= {o.label for o in workplan.outcomes.values() if o.plan == plan_id}
+
+    def about(entry: Activity) -> bool:
+        if entry.record in mine:
+            return True
+        pair = entry.changes.get("plan")
+        if isinstance(pair, list) and plan_id in pair:
+            return True
+        kept = entry.changes.get("record")
+        return (
+            isinstance(kept, list)
+            and any(
+                isinstance(side, dict)
+                and isinstance(side.get("record"), dict)
+                and side["record"].get("plan") == plan_id
+                for side in kept
+            )
+            and table_named(entry.record) in ("tasks", "outcomes")
+        )
+
+    return about
 
 
 def summary(entry: Activity) -> str:

@@ -7,7 +7,7 @@ from itertools import islice
 from typing import Any
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import Activity, id_of_label, label
+from workplan_tui.model.records import RECORDS, Activity, Partnership, id_of_label, label, table_named
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
 from workplan_tui.store.history import History
@@ -29,23 +29,26 @@ class Undone:
     not_restored: list[str] | None = None
 
 
-_PREFIX_TABLE = {"T": "tasks", "O": "outcomes", "N": "norms", "P": "plans", "G": "grants"}
+# The tables whose changes undo takes back (votes are undone as votes; conflicts are settled).
+_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants")
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
-    """The (table, id) an activity entry's ``record`` names."""
-    if record == "partnership":
-        return "meta", 1
-    for table, noun, key in (("partners", "partner ", "code"), ("members", "member ", "handle")):
-        if record.startswith(noun):
-            doc_id = _find(tx, table, key, record[len(noun) :])
-            if doc_id is None:
-                raise NotFoundError(f"{record} no longer exists")
-            return table, doc_id
+    """The (table, id) an activity entry's ``record`` names (``records.table_named``)."""
+    table = table_named(record)
+    if table is None or table not in _UNDOABLE:
+        raise RuleError(f"cannot undo a change to {record!r}")
+    if table == Partnership.TABLE:
+        return table, 1
+    named_by = RECORDS[table].NAMED_BY
+    if named_by is not None:
+        doc_id = _find(tx, table, named_by, record.split(" ", 1)[1])
+        if doc_id is None:
+            raise NotFoundError(f"{record} no longer exists")
+        return table, doc_id
     parsed = id_of_label(record)
-    if parsed is not None and parsed[0] in _PREFIX_TABLE:
-        return _PREFIX_TABLE[parsed[0]], parsed[1]
-    raise RuleError(f"cannot undo a change to {record!r}")
+    assert parsed is not None  # table_named read it as a label
+    return table, parsed[1]
 
 
 def last_undoable(history: History, user: str) -> int | None:
@@ -245,7 +248,7 @@ def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: lis
     for task_label in labels:
         step = own.get(task_label)
         parsed = id_of_label(task_label)
-        task = tx.data.get("tasks", {}).get(str(parsed[1])) if parsed and parsed[0] == "T" else None
+        task = tx.data.get("tasks", {}).get(str(parsed[1])) if parsed and table_named(task_label) == "tasks" else None
         touched = any(a.record == task_label and a.id not in undone and a.undoes is None for a in newer)
         plan = tx.data.get("plans", {}).get(str(task.get("plan"))) if task else None
         if step is None or step.id in undone or task is None or touched or task.get(field) is not None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 
-from workplan_tui.model.changes import changes_line, labelled
-from workplan_tui.model.records import Activity, id_of_label
+from workplan_tui.model.changes import about_plan, changes_line, labelled
+from workplan_tui.model.records import Activity, parse_label
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
@@ -57,36 +59,26 @@ class ActivityScreen(ListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.more if action == "more" else True
 
-    def _plan_of(self, record: str) -> int | None:
-        wp = self.session.workplan
-        parsed = id_of_label(record)
-        if wp is None or parsed is None:
-            return None
-        n = parsed[1]
-        if record[0] == "P":
-            return n
-        if record[0] == "T" and n in wp.tasks:
-            return wp.tasks[n].plan
-        if record[0] == "O" and n in wp.outcomes:
-            return wp.outcomes[n].plan
-        return None
-
-    def _wanted(self, a: Activity) -> bool:
+    def _matcher(self) -> Callable[[Activity], bool]:
+        """Whether an entry is kept by every term of the filter: words, member:NAME, kind:KIND,
+        plan:P2 (``changes.about_plan``, as ``workplan log --plan`` keeps them)."""
+        tests: list[Callable[[Activity], bool]] = []
         for term in self.terms:
             key, sep, value = term.partition(":")
-            value = value.lower()
-            if sep and key == "member":
-                if value not in a.member.lower():
-                    return False
-            elif sep and key == "kind":
-                if value not in a.kind.lower():
-                    return False
-            elif sep and key == "plan":
-                if str(self._plan_of(a.record)) != value.upper().lstrip("P"):
-                    return False
-            elif term.lower() not in f"{a.member} {a.kind} {a.record} {labelled(a)}".lower():
-                return False
-        return True
+            if sep and key == "plan":
+                tests.append(self._about_plan(value))
+            else:
+                named = sep and key in ("member", "kind")
+                tests.append(partial(_has, key, value.lower()) if named else partial(_has, "", term.lower()))
+        return lambda a: all(test(a) for test in tests)
+
+    def _about_plan(self, typed: str) -> Callable[[Activity], bool]:
+        wp = self.session.workplan
+        try:
+            plan_id = parse_label(typed, "plans")
+        except ValueError:  # not a plan: nothing is about it
+            return lambda entry: False
+        return about_plan(wp, plan_id) if wp is not None else lambda entry: False
 
     def items(self) -> list[Any]:
         if self.session.workplan is None:
@@ -103,8 +95,9 @@ class ActivityScreen(ListScreen):
                 if last is None:
                     raise
                 history = last
+            wanted = self._matcher()
             for entry in history.newest():
-                if self._wanted(entry):
+                if wanted(entry):
                     if len(entries) == self.limit:
                         self.more = True
                         break
@@ -146,3 +139,9 @@ class ActivityScreen(ListScreen):
             self.refresh_view()
         else:
             self.dismiss(None)
+
+
+def _has(field: str, words: str, entry: Activity) -> bool:
+    """Whether ``entry``'s ``field`` (member, kind; "": everything it says) holds ``words``."""
+    text = getattr(entry, field) if field else f"{entry.member} {entry.kind} {entry.record} {labelled(entry)}"
+    return words in str(text).lower()
