@@ -169,3 +169,10 @@ def test_a_norm_is_in_force_when_every_member_has_agreed_and_there_are_members()
     assert rules.norm_state(norm.replace(agreed_by=[*MEMBERS, "zed"]), MEMBERS).in_force
     nobody = rules.norm_state(norm, {})  # a file without members: nobody has agreed to anything
     assert not nobody.in_force and nobody.agreed == [] and nobody.waiting == []
+
+
+def test_the_board_orders_plans_of_every_status() -> None:
+    from workplan_tui.model.overview import PLAN_ORDER
+    from workplan_tui.model.records import PLAN_STATUSES
+
+    assert sorted(PLAN_ORDER) == sorted(PLAN_STATUSES)

@@ -30,7 +30,7 @@ from workplan_tui.cli.base import (
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.changes import about_plan
-from workplan_tui.model.records import Activity, Keyed, label, parse_label, table_named
+from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -593,7 +593,7 @@ def completion_cmd(shell: str) -> None:
 
 
 @cli.command("stage")
-@click.argument("stage", type=click.Choice(["forming", "storming", "norming", "performing"]))
+@click.argument("stage", type=click.Choice(STAGES))
 @json_option
 @pass_env
 def stage_cmd(env: Env, stage: str, as_json: bool) -> None:

@@ -18,13 +18,12 @@ from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, wi
 from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
-from workplan_tui.model.records import Activity, Task, Workplan
+from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Activity, Task, Workplan
 from workplan_tui.model.text import clean, stamp
 
 LIMIT = 10  # tasks listed in each part before "... and N more"
 STALE_SHOWN = 5  # the longest untouched stale tasks listed without --all
 CHANGES_SHOWN = 10
-CLOSED = ("completed", "archived")
 
 
 class Summary:
@@ -38,8 +37,8 @@ class Summary:
         self.attention: Attention = attention(workplan, self.figures, me, now, limit=limit)
         self.stale_shown = self.attention.stale if everything else self.attention.stale[:STALE_SHOWN]
         self.due = due_this_week(self.figures)
-        self.running = [f for f in self.figures if f.plan.status not in CLOSED]
-        self.closed = [f for f in self.figures if f.plan.status in CLOSED]
+        self.running = [f for f in self.figures if f.plan.status not in CLOSED_PLAN_STATUSES]
+        self.closed = [f for f in self.figures if f.plan.status in CLOSED_PLAN_STATUSES]
         self.sharing = resources.cost_sharing(workplan)
         self.match = resources.match_report(workplan)
 

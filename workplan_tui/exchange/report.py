@@ -19,12 +19,21 @@ from typing import Any
 
 from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
-from workplan_tui.model.records import Activity, Norm, Outcome, Plan, Task, Workplan, id_of_label, table_named
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
+    Activity,
+    Norm,
+    Outcome,
+    Plan,
+    Task,
+    Workplan,
+    id_of_label,
+    table_named,
+)
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
-
-CLOSED = ("completed", "archived")
 
 
 @dataclass(slots=True)
@@ -76,7 +85,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
             raise rules.RuleError(f"no plan P{plan_id}; see 'workplan plan list'")
     figures = [f for f in plan_figures(workplan, today) if plan is None or f.plan.id == plan.id]
     in_scope = {f.plan.id for f in figures}
-    decisions = [f for f in figures if f.plan.status in ("draft", "proposed")]
+    decisions = [f for f in figures if f.plan.status in UNDECIDED_PLAN_STATUSES]
     log_readable = True
     try:
         recent = _since(store, since)
@@ -85,7 +94,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
     outcomes = [
         _outcome_change(o, workplan.plans[o.plan], since)
         for f in figures
-        if f.plan.status not in CLOSED or f.plan.id == (plan.id if plan else None)
+        if f.plan.status not in CLOSED_PLAN_STATUSES or f.plan.id == (plan.id if plan else None)
         for o in f.outcomes
     ]
     done = _done_since(workplan, recent, in_scope)

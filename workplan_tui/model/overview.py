@@ -9,7 +9,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Member, Outcome, Plan, Task, Workplan
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    TASK_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
+    Member,
+    Outcome,
+    Plan,
+    Task,
+    Workplan,
+)
 
 
 @dataclass(slots=True)
@@ -23,6 +32,11 @@ class PlanFigures:
     overdue: list[Task] = field(default_factory=list)
     blocked: list[Task] = field(default_factory=list)
     due_this_week: list[Task] = field(default_factory=list)
+
+
+# The order the board lists plans in: those running first, the closed ones last (every status
+# of records.PlanStatus: tests/unit/test_rules.py).
+PLAN_ORDER = ("active", "proposed", "draft", "completed", "archived")
 
 
 def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
@@ -84,7 +98,7 @@ def attention(
     sort thousands to show ten.
     """
     cutoff = rules.stale_cutoff(now)
-    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+    live = [f for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES]
 
     def key(t: Task) -> tuple[bool, str, int]:
         return (t.owner != me, t.due or "9999", t.id)
@@ -101,7 +115,7 @@ def attention(
     waiting = [
         f.plan
         for f in figures
-        if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
+        if f.plan.status in UNDECIDED_PLAN_STATUSES and me in workplan.members and me in f.buyin.not_voted
     ]
     totals = {"overdue": len(overdue), "blocked": len(blocked), "stale": len(stale)}
     return Attention(first(overdue), first(blocked), first(stale, oldest), waiting, totals)
@@ -159,7 +173,7 @@ def member_loads(
 def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tuple[list[Task], int]:
     """``me``'s open tasks in plans still running, soonest due first (overdue ones first of
     all, no due date last), the first ``limit`` of them; and how many there are in all."""
-    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     mine = [t for t in workplan.tasks.values() if t.owner == me and t.status != "done" and t.plan in live]
 
     def key(t: Task) -> tuple[str, int]:
@@ -170,7 +184,7 @@ def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tupl
 
 def due_this_week(figures: list[PlanFigures]) -> list[Task]:
     """Open tasks of running plans due in the next 7 days (not overdue), soonest first."""
-    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+    live = [f for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES]
     return sorted((t for f in live for t in f.due_this_week), key=lambda t: (t.due or "", t.id))
 
 
@@ -189,7 +203,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
     week_iso = (today + timedelta(days=7)).isoformat()
-    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     items: list[tuple[tuple[object, ...], ReviewItem]] = []
     for task in workplan.tasks.values():
         if task.status == "done" or task.plan not in live:
@@ -212,7 +226,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
 
 def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     """A plan's tasks per status column, soonest due first (no due date last)."""
-    columns: dict[str, list[Task]] = {"todo": [], "doing": [], "blocked": [], "done": []}
+    columns: dict[str, list[Task]] = {status: [] for status in TASK_STATUSES}
     for task in tasks:
         columns[task.status].append(task)
     for status, items in columns.items():

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
     POSITIONS,
     REOPEN_STATUSES,
     RULES,
     TASK_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
     Member,
     Norm,
     Outcome,
@@ -150,7 +152,7 @@ PLAN_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
     "propose": ("proposed", ("draft",)),
     "activate": ("active", ("proposed",)),
     "complete": ("completed", ("active",)),
-    "archive": ("archived", ("draft", "proposed", "active", "completed")),
+    "archive": ("archived", REOPEN_STATUSES),
 }
 
 
@@ -252,7 +254,7 @@ def rule_change(plan: Plan, rule: str) -> None:
     """A plan's decision rule changes only before its buy-in is decided (draft or proposed)."""
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
-    if plan.status not in ("draft", "proposed"):
+    if plan.status not in UNDECIDED_PLAN_STATUSES:
         raise RuleError(
             f"{plan.label} is {plan.status}: its buy-in was decided under the {plan.rule} rule, "
             "which can change only while the plan is a draft or proposed"
@@ -282,7 +284,7 @@ def closed_to_new(plan: Plan, what: str = "tasks", reopen: str = "") -> str | No
     says how; the command line's command unless given). (Tasks and outcomes already in
     a completed plan may still be edited: late figures arrive.)
     """
-    if plan.status in ("completed", "archived"):
+    if plan.status in CLOSED_PLAN_STATUSES:
         return f"{plan.label} is {plan.status}: no new {what} (reopen it first: {reopen or reopen_command(plan)})"
     return None
 

@@ -24,7 +24,7 @@ from workplan_tui.model import rules, schema
 from workplan_tui.model.changes import describe
 from workplan_tui.model.dates import DateError
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
-from workplan_tui.model.overview import PlanFigures, plan_figures
+from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures
 from workplan_tui.model.records import Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
@@ -338,9 +338,8 @@ class Session:
         if self.workplan is None:
             return []
         if self._figures is None:
-            order = {"active": 0, "proposed": 1, "draft": 2, "completed": 3, "archived": 4}
             figures = plan_figures(self.workplan, self.today())
-            self._figures = sorted(figures, key=lambda f: (order[f.plan.status], f.plan.id))
+            self._figures = sorted(figures, key=lambda f: (PLAN_ORDER.index(f.plan.status), f.plan.id))
         return self._figures
 
     def _check_read_only(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules, typed
-from workplan_tui.model.records import LONG_TEXT, POSITIONS, RULES, Plan, Vote
+from workplan_tui.model.records import CLOSED_PLAN_STATUSES, LONG_TEXT, POSITIONS, RULES, Plan, Vote
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, saved
 from workplan_tui.store.store import Store
@@ -107,7 +107,7 @@ def vote(store: Store, plan_id: int, position: str, comment: str = "") -> Vote:
     with store.transaction() as tx:
         _require_voter(tx)
         plan = _plan(tx, plan_id)
-        if plan.get("status") in ("completed", "archived"):
+        if plan.get("status") in CLOSED_PLAN_STATUSES:
             raise RuleError(f"P{plan_id} is {plan['status']}; votes are closed")
         previous = tx.workplan().current_votes(plan_id).get(tx.user)
         fields = {"plan": plan_id, "member": tx.user, "position": position, "comment": comment, "at": tx.now}

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
-from workplan_tui.model.records import RULES, Plan, Task
+from workplan_tui.model.records import RULES, TASK_STATUSES, UNDECIDED_PLAN_STATUSES, Plan, Task
 from workplan_tui.model.rules import RULE_WORDS
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
-COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
+COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
 
 
 class BoardScreen(TaskActions):
@@ -222,9 +222,7 @@ class BoardScreen(TaskActions):
             column.set_items(items, cursor)
             if self._changed(f"title-{status}", len(items)):
                 self.query_one(f"#title-{status}", Static).update(Content(f" {title} ({len(items)})"))
-        table_items = sorted(
-            tasks, key=lambda t: (("todo", "doing", "blocked", "done").index(t.status), t.due or "9999")
-        )
+        table_items = sorted(tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999"))
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
         self._activate()
@@ -371,7 +369,7 @@ class BoardScreen(TaskActions):
         from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
-        if plan is None or plan.status in ("draft", "proposed"):
+        if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
             rule = Field("rule", "Buy-in rule", "choice", plan.rule if plan else "consensus", True, rule_words)
         else:
             rule = Field(
