@@ -23,12 +23,8 @@ class ActivityScreen(ListScreen):
     '/' filters: words, member:NAME, plan:P2, kind:task. Only the entries shown are read."""
 
     PAGE = 200
-    KEYS = [
-        Binding("slash", "filter", "Filter"),
-        Binding("m", "more", "Older"),
-        Binding("escape", "clear_or_back", "Back"),
-    ]
-    BINDINGS = [Binding("slash", "filter", "Filter"), Binding("m", "more", "Older")]
+    KEYS = [Binding("slash", "filter", "Filter"), Binding("m", "more", "Older")]
+    BINDINGS = KEYS
     TITLE_TEXT = "Activity · newest first"
 
     def __init__(self) -> None:
