@@ -140,7 +140,7 @@ def _mine_heading(s: Summary) -> str:
 def _mark(task: Task, today: date) -> str:
     if task.status == "blocked":
         return "x"
-    if task.due and task.due < today.isoformat():
+    if rules.is_overdue(task, today.isoformat()):
         return "!"
     days = days_until(task.due, today=today)  # None for a date a hand edit made up (2026-13-01)
     return "•" if days is not None and days <= 7 else " "

@@ -25,7 +25,7 @@ from workplan_tui.cli.base import (
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract, dates
+from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -380,7 +380,7 @@ def task_list(
         if (pid is None or t.plan == pid)
         and (owner is None or t.owner == owner)
         and (status_ is None or t.status == status_)
-        and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
+        and (not overdue or rules.is_overdue(t, today_iso))
     ]
     if search:
         partner_of = {h: m.partner for h, m in workplan.members.items()}

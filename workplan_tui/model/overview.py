@@ -66,12 +66,10 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
-            due = task.due
-            if due:  # ISO dates compare as strings
-                if due < today_iso:
-                    fig.overdue.append(task)
-                elif due < week_iso:
-                    fig.due_this_week.append(task)
+            if rules.is_overdue(task, today_iso):
+                fig.overdue.append(task)
+            elif task.due and task.due < week_iso:  # ISO days compare as text
+                fig.due_this_week.append(task)
         figures.append(fig)
     return figures
 
@@ -209,7 +207,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
         if task.status == "done" or task.plan not in live:
             continue
         reasons = []
-        if task.due and task.due < today_iso:
+        if rules.is_overdue(task, today_iso):
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
@@ -269,7 +267,7 @@ class TaskFilter:
         word = term.lower()
         key, sep, value = word.partition(":")
         if word == "overdue":
-            return task.status != "done" and bool(task.due) and str(task.due) < self.today.isoformat()
+            return rules.is_overdue(task, self.today.isoformat())
         if word == "blocked":
             return task.status == "blocked"
         if sep and key in ("owner", "partner", "status"):

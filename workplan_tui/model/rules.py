@@ -447,6 +447,12 @@ def _only_changed(task: Task, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if getattr(task, k) != v}
 
 
+def is_overdue(task: Task, today: str) -> bool:
+    """An open task whose due day is before ``today`` (ISO ``YYYY-MM-DD``: ISO days compare as
+    text). The board's columns and filter, the review, status and ``task list --overdue`` ask this."""
+    return task.status != "done" and bool(task.due) and str(task.due) < today
+
+
 def stale_cutoff(now: datetime, days: int = 14) -> str:
     """The ISO UTC timestamp before which an open task counts as stale."""
     return (now - timedelta(days=days)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -258,16 +258,10 @@ class BoardContext:
 
 def due_marker(task: Task, today: date) -> str:
     """'!' overdue, '•' due within 2 days: state shown by a mark, not by colour alone."""
-    if task.status == "done":
-        return ""
-    days = days_until(task.due, today=today)
-    if days is None:
-        return ""
-    if days < 0:
+    if rules.is_overdue(task, today.isoformat()):
         return "!"
-    if days <= 2:
-        return "•"
-    return ""
+    days = days_until(task.due, today=today) if task.status != "done" else None
+    return "•" if days is not None and 0 <= days <= 2 else ""
 
 
 class VirtualList(ScrollView, Generic[T]):
