@@ -48,7 +48,7 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
     for outcome in workplan.outcomes.values():
         outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
     today_iso = today.isoformat()
-    week_iso = (today + timedelta(days=7)).isoformat()
+    week_iso = rules.week_after(today)
     figures = []
     for plan in workplan.plans.values():
         tasks = tasks_by_plan[plan.id]
@@ -68,7 +68,7 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
                 fig.blocked.append(task)
             if rules.is_overdue(task, today_iso):
                 fig.overdue.append(task)
-            elif task.due and task.due < week_iso:  # ISO days compare as text
+            elif rules.is_due_this_week(task, today_iso, week_iso):
                 fig.due_this_week.append(task)
         figures.append(fig)
     return figures
@@ -200,7 +200,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
     """
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
-    week_iso = (today + timedelta(days=7)).isoformat()
+    week_iso = rules.week_after(today)
     live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     items: list[tuple[tuple[object, ...], ReviewItem]] = []
     for task in workplan.tasks.values():
@@ -211,7 +211,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
-        if task.due and today_iso <= task.due < week_iso:
+        if rules.is_due_this_week(task, today_iso, week_iso):
             reasons.append("due this week")
         if rules.is_stale(task, cutoff):
             reasons.append("no update for 14 days")
@@ -286,8 +286,8 @@ class TaskFilter:
         if value not in self._until:
             from workplan_tui.model.dates import DateError, parse_date
 
-            if value == "week":
-                until: str | None = (self.today + timedelta(days=6)).isoformat()
+            if value == "week":  # the days rules.is_due_this_week counts, the last one included
+                until: str | None = (date.fromisoformat(rules.week_after(self.today)) - timedelta(days=1)).isoformat()
             else:
                 try:
                     until = parse_date(value, today=self.today).isoformat()

