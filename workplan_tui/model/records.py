@@ -25,7 +25,7 @@ instead of evaluating 134 strings the first time a record is checked, 8 ms of ev
 import re
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from msgspec import Meta, Struct, field, structs
+from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 
 SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py)
 
@@ -287,9 +287,10 @@ class Partnership(Keyed):
     # The file's bookkeeping: the log's commit marker, the seal (store/layout.py; a seal this
     # version cannot verify only means "not sealed"), and the highest id ever removed from
     # each table (ids are never given out twice).
-    history: Annotated[History | None, HIDDEN] = None
-    digest: Annotated[Annotated[str, Meta(max_length=100)] | None, HIDDEN] = None
-    retired_ids: Annotated[dict[TableName, Id], Meta(max_length=32), HIDDEN] = {}
+    # (Absent, not null: UNSET.)
+    history: Annotated[History | UnsetType, HIDDEN] = UNSET
+    digest: Annotated[Annotated[str, Meta(max_length=100)] | UnsetType, HIDDEN] = UNSET
+    retired_ids: Annotated[dict[Annotated[str, Meta(max_length=32)], Id], Meta(max_length=32), HIDDEN] = {}
     # When the file was made (ICS exports name the partnership by it). Never checked, so never
     # refused: read as "" unless it is text.
     created_at: Annotated[Any, HIDDEN] = ""

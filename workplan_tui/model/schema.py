@@ -29,7 +29,7 @@ from operator import attrgetter
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, UnsetType
 
 from workplan_tui.model.records import (
     CODE_PATTERN,
@@ -141,8 +141,8 @@ def _is_union(kind: Any) -> bool:
 
 
 def _options(kind: Any) -> list[Any]:
-    """The types a value of ``kind`` may have besides None (``X | None`` -> [X])."""
-    return [k for k in get_args(kind) if k is not type(None)] if _is_union(kind) else [kind]
+    """The types a value of ``kind`` may have besides None, or being absent (``X | None`` -> [X])."""
+    return [k for k in get_args(kind) if k not in (type(None), UnsetType)] if _is_union(kind) else [kind]
 
 
 def _is_number(kind: Any) -> bool:
