@@ -21,6 +21,7 @@ label, with nothing to write here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 import msgspec
@@ -59,14 +60,23 @@ def _nested(cls: type[msgspec.Struct]) -> dict[str, type[msgspec.Struct]]:
     return found
 
 
-# Fields that hold another record's id, by table: shown as that record's label (from the declarations).
-REFERENCES: dict[str, dict[str, str]] = {table: refs for table, cls in KEYED.items() if (refs := _references(cls))}
-# References inside a record's nested objects: table -> {list field: {field: table referred to}}.
-NESTED_REFERENCES: dict[str, dict[str, dict[str, str]]] = {
-    table: nested
-    for table, cls in KEYED.items()
-    if (nested := {name: refs for name, item in _nested(cls).items() if (refs := _references(item))})
-}
+@cache
+def references() -> dict[str, dict[str, str]]:
+    """Fields that hold another record's id, by table -> the table referred to (from the
+    declarations; worked out on first use: start-up time): shown as that record's label."""
+    return {table: refs for table, cls in KEYED.items() if (refs := _references(cls))}
+
+
+@cache
+def nested_references() -> dict[str, dict[str, dict[str, str]]]:
+    """References inside a record's nested objects: table -> {list field: {field: table}}."""
+    return {
+        table: nested
+        for table, cls in KEYED.items()
+        if (nested := {name: refs for name, item in _nested(cls).items() if (refs := _references(item))})
+    }
+
+
 _KEYED = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}  # named by a field, not an id
 
 
@@ -79,8 +89,8 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
     out: dict[str, Any] = {}
     if table not in _KEYED and table in PREFIX and doc_id is not None:
         out["id"] = label(table, doc_id)
-    refs = REFERENCES.get(table, {})
-    nested = NESTED_REFERENCES.get(table, {})
+    refs = references().get(table, {})
+    nested = nested_references().get(table, {})
     for name, value in raw.items():
         if name == "id":
             continue
@@ -106,7 +116,7 @@ def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     (``"outcome": [null, "O3"]`` for an entry on ``T12``); a removed record kept whole in
     the entry (``"record": [{"id": 12, "record": {...}}, null]``) in the contract's shape."""
     table = table_named(changed) or ""
-    refs = REFERENCES.get(table, {})
+    refs = references().get(table, {})
     out = {}
     for name, pair in pairs.items():
         if name in refs and isinstance(pair, list):
@@ -126,7 +136,7 @@ def _kept(table: str, value: Any) -> Any:
 
 def fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Some fields of a record of ``table`` (``"tasks"``), references as labels."""
-    refs = REFERENCES.get(table, {})
+    refs = references().get(table, {})
     return {
         name: label(refs[name], value) if name in refs and type(value) is int else _plain(value)
         for name, value in values.items()
@@ -138,7 +148,7 @@ def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists
     label, the record and field, the common value (``base``, absent when the field was new),
     both sides' values with who and when, and the value the record holds now (``current``;
     ``record_exists`` false when it was removed since). References are labels (an outcome O3)."""
-    refs = REFERENCES.get(str(raw.get("table")), {})
+    refs = references().get(str(raw.get("table")), {})
     target = refs.get(str(raw.get("field")))
 
     def shown(value: Any) -> Any:

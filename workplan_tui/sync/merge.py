@@ -37,7 +37,7 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.changes import REMOVAL_KINDS
-from workplan_tui.model.contract import REFERENCES
+from workplan_tui.model.contract import references
 from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
 from workplan_tui.model.text import clean
 
@@ -626,7 +626,7 @@ def _remap_side(side: _Side) -> None:
         rows = side.table(name)
         if rows:
             side.data[name] = {str(numbers.get(int(k), int(k))) if k.isdigit() else k: v for k, v in rows.items()}
-    for name, refs in REFERENCES.items():
+    for name, refs in references().items():
         for record in side.table(name).values():
             if not isinstance(record, dict):
                 continue
@@ -648,7 +648,7 @@ def _remap_side(side: _Side) -> None:
         changes = entry.get("changes")
         if not isinstance(changes, dict):
             continue
-        refs = REFERENCES.get(of or "", {})
+        refs = references().get(of or "", {})
         for name, pair in list(changes.items()):
             if not isinstance(pair, list) or len(pair) != 2:
                 continue
@@ -679,7 +679,7 @@ def _remap_payload(value: Any, table: str | None, maps: dict[str, dict[int, int]
     if not isinstance(value, dict) or type(value.get("id")) is not int or not isinstance(value.get("record"), dict):
         return value
     record = dict(value["record"])
-    for field, target in REFERENCES.get(table or "", {}).items():
+    for field, target in references().get(table or "", {}).items():
         if type(record.get(field)) is int:
             record[field] = maps.get(target, {}).get(record[field], record[field])
     return {**value, "id": maps.get(table or "", {}).get(value["id"], value["id"]), "record": record}
@@ -770,7 +770,7 @@ def _groups(entries: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[d
 def _dangling(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(table, key) of records the merged tables refer to but lack."""
     missing: list[tuple[str, str]] = []
-    for name, refs in REFERENCES.items():
+    for name, refs in references().items():
         if name == "activity":
             continue
         for record in _table(data, name).values():
