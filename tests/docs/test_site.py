@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,3 +61,19 @@ def test_a_broken_link_or_anchor_fails_the_build(tmp_path: Path) -> None:
         result = build(config, tmp_path / "site")
         assert result.returncode != 0, f"{bad} did not fail the build"
         assert "no-such" in result.stderr
+
+
+def test_the_readme_links_into_docs_reach_real_pages_and_headings() -> None:
+    """The README is not part of the site, so MkDocs does not check its links into docs/: this does."""
+    from markdown.extensions.toc import slugify
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\((docs/[^)#\s]+)(?:#([^)\s]+))?\)", readme)
+    assert links, "the README has no link into docs/"
+    for path, anchor in links:
+        target = ROOT / path
+        assert target.is_file(), f"README links to {path}, which does not exist"
+        if anchor:
+            headings = re.findall(r"^#+ (.+?)(?: \{#([^}]+)\})?$", target.read_text(encoding="utf-8"), re.M)
+            ids = {given or slugify(title.replace("`", ""), "-") for title, given in headings}
+            assert anchor in ids, f"README links to {path}#{anchor}, which has no such heading"
