@@ -21,6 +21,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.keys import format_key
+from textual.screen import ModalScreen
 
 PACKAGE = "workplan_tui.ui"
 
@@ -112,7 +113,7 @@ def modules() -> list[str]:
 
 
 def tables() -> list[KeyTable]:
-    """A table per class that has keys: the app first, then in the order of the source."""
+    """A table per class that has keys: the app, the screens, the dialogs, each in the order of the source."""
     found: list[tuple[int, str, int, type]] = []
     seen: set[type] = set()
     for name in modules():
@@ -123,7 +124,7 @@ def tables() -> list[KeyTable]:
             seen.add(cls)
             if _bindings(cls):
                 line = inspect.getsourcelines(cls)[1]
-                found.append((0 if issubclass(cls, App) else 1, name, line, cls))
+                found.append((_rank(cls), name, line, cls))
     found.sort(key=lambda item: item[:3])
     result = []
     for *_, cls in found:
@@ -132,6 +133,13 @@ def tables() -> list[KeyTable]:
         if table.keys and not any(other is not cls and issubclass(other, cls) for *_, other in found):
             result.append(table)
     return result
+
+
+def _rank(cls: type) -> int:
+    """The app's keys first, then the screens', then the dialogs'."""
+    if issubclass(cls, App):
+        return 0
+    return 2 if issubclass(cls, ModalScreen) else 1
 
 
 def textual_keys() -> list[Key]:

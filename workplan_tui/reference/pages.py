@@ -152,7 +152,7 @@ def keys_page(tables: list[keys.KeyTable], textual: list[keys.Key]) -> str:
         "",
         "Every key of the board, screen by screen and dialog by dialog, read from the same tables as "
         f"the key bar at the bottom of each screen and the help screen (`?`). {GENERATED} "
-        "A key marked *bar* is also shown in the key bar; `ctrl+p` finds every action by its name.",
+        "`ctrl+p` finds every action by its name.",
         "",
         "Screens: " + ", ".join(f"[{t.title}](#{t.anchor})" for t in tables) + ".",
         "",
@@ -163,9 +163,9 @@ def keys_page(tables: list[keys.KeyTable], textual: list[keys.Key]) -> str:
         if about:
             out += [text(about), ""]
         rows = table.keys + (textual if table is tables[0] else [])
-        out += ["| key | does | |", "|---|---|---|"]
+        out += ["| key | does | in the key bar |", "|---|---|---|"]
         out += [
-            f"| {' or '.join(code(k) for k in key.keys)} | {cell(key.description)} | {'bar' if key.shown else ''} |"
+            f"| {' or '.join(code(k) for k in key.keys)} | {cell(key.description)} | {'yes' if key.shown else ''} |"
             for key in rows
         ]
         out.append("")
