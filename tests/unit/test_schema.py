@@ -17,6 +17,7 @@ CANDIDATES = [
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
     ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
     "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101, "1:1", "25%", "USD", "usd", "1:0", "0.25",
+    "week", "Every week", "running",
     # Patterns right, calendar wrong: no such day or time (a hand edit, found by a tester).
     "2026-02-30", "2026-13-01", "2026-02-30T09:30:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:61:00Z",
     [{"value": 1, "by": "alice", "at": None}, {"value": 2, "by": "bob", "at": "2026-11-28T09:30:00Z"}],

@@ -129,6 +129,8 @@ _NAMED = {
     "norms": "text",
     "conflicts": "summary",
     "grants": "name",
+    "milestones": "name",
+    "series": "every",
 }
 
 

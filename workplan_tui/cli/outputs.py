@@ -62,8 +62,65 @@ _MATCH = {
     },
 }
 
+_LABEL_OR_NULL = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+_MILESTONE = _with(
+    "milestone",
+    forecast={
+        "type": "object",
+        "required": ["health", "reason", "open_tasks", "open_outcomes"],
+        "properties": {
+            "health": {"enum": ["met", "on_track", "at_risk", "missed", "no_data"]},
+            "reason": {"type": "string"},
+            "open_tasks": _LABELS["T"],
+            "open_outcomes": {"type": "array", "items": {"type": "string", "pattern": "^O[1-9][0-9]*$"}},
+        },
+    },
+)
+_SERIES = _with(
+    "series",
+    repeats={"type": "string", "description": "how often, in words: every Monday"},
+    instances=_LABELS["T"],
+    open={"anyOf": [{"type": "string", "pattern": "^T[1-9][0-9]*$"}, {"type": "null"}]},
+)
+_TIMELINE = {
+    "type": "object",
+    "required": ["from", "weeks", "by", "today", "rows"],
+    "properties": {
+        "from": {"type": "string", "format": "date", "description": "the Monday the weeks begin"},
+        "weeks": {"type": "integer"},
+        "by": {"enum": ["partner", "plan"]},
+        "today": {"type": "string", "format": "date"},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "kind", "group", "title", "start", "end", "state", "why"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[TM][1-9][0-9]*$"},
+                    "kind": {"enum": ["task", "milestone"]},
+                    "group": {"type": "string", "description": "the owner's partner code, or the plan's label"},
+                    "title": {"type": "string"},
+                    "start": {"type": ["string", "null"], "format": "date"},
+                    "end": {"type": ["string", "null"], "format": "date"},
+                    "state": {
+                        "anyOf": [
+                            {"enum": ["overdue", "at_risk", "blocked", "waiting", "done", "met", "on_track", "missed"]},
+                            {"type": "null"},
+                        ]
+                    },
+                    "why": _LABEL_OR_NULL,
+                    "waits_on": _LABELS["T"],
+                },
+            },
+        },
+    },
+}
+
 OUTPUTS: dict[str, Any] = {
     "tally": _TALLY,
+    "milestone_forecast": _MILESTONE,
+    "series_instances": _SERIES,
+    "timeline": _TIMELINE,
     "resources": {
         "type": "object",
         "required": ["currency", "total", "by_kind", "partners", "match"],
@@ -357,7 +414,7 @@ OUTPUTS: dict[str, Any] = {
     },
 }
 
-_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit")
+_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit", "depends", "skip")
 _REMOVED = {"removed": {"const": True}}
 
 COMMANDS: dict[str, Any] = {
@@ -440,6 +497,14 @@ COMMANDS: dict[str, Any] = {
     "grant rm": _with("grant", **_REMOVED),
     "grant list": array_of("grant_match"),
     "report": ref("report"),
+    "milestone add": ref("milestone"),
+    "milestone edit": ref("milestone_forecast"),
+    "milestone rm": _with("milestone", **_REMOVED),
+    "milestone list": array_of("milestone_forecast"),
+    "milestone show": ref("milestone_forecast"),
+    "series list": array_of("series_instances"),
+    **{f"series {change}": ref("series_instances") for change in ("pause", "resume", "end")},
+    "timeline": ref("timeline"),
     "export": ref("export"),
     "import": ref("import"),
 }

@@ -586,6 +586,8 @@ def load(data: Any, *, allow_newer: bool = False, sealed: bool = False) -> Workp
     except (msgspec.ValidationError, ValueError):
         raise SchemaError(list(_field_problems(data, tables)) or [Problem("file", "is not sound")]) from None
     problems = _reference_problems(read)
+    if not problems:
+        problems = _dependency_problems(read)
     if problems:
         raise SchemaError(problems)
     return workplan
@@ -669,6 +671,7 @@ class _Rule(NamedTuple):
     field: str
     target: str | None  # the table referred to; None for a unique value
     within: str | None  # the list field holding the nested records it is in (a partner's contributions)
+    many: bool = False  # the field is a list of references (the tasks a task waits on)
 
 
 @cache
@@ -682,6 +685,8 @@ def _rules() -> tuple[_Rule, ...]:
                 found.append(_Rule(table, f.name, extra["refers_to"], None))
             elif extra.get("unique"):
                 found.append(_Rule(table, f.name, None, None))
+            elif get_origin(kind) is list and "refers_to" in (inner_extra := _unwrap(get_args(kind)[0])[1]):
+                found.append(_Rule(table, f.name, inner_extra["refers_to"], None, many=True))
             elif get_origin(kind) is list and _is_struct(item := _unwrap(get_args(kind)[0])[0]):
                 for inner in msgspec.structs.fields(item):
                     target = extra_of(inner.type).get("refers_to")
@@ -713,6 +718,9 @@ def _reference_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
         else:
             existing = set(map(int, read.get(rule.target, {})))
         existing.add(None)
+        if rule.many:
+            problems += _list_problems(rule, cls, target, records, existing)
+            continue
         if rule.within is None and existing.issuperset(map(attrgetter(rule.field), records.values())):
             continue  # every reference holds (the common case: one pass)
         for key, record in records.items():
@@ -729,6 +737,37 @@ def _reference_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
                         Problem(_named(cls, key, record), f"{thing} {number}: {_missing(rule, target, value)}")
                     )
     return problems
+
+
+def _list_problems(
+    rule: _Rule, cls: type[Keyed], target: type[Keyed], records: dict[str, Any], existing: set[Any]
+) -> list[Problem]:
+    """A list of references (a task's ``waits_on``): each must exist, and none be there twice."""
+    problems: list[Problem] = []
+    for key, record in records.items():
+        values = getattr(record, rule.field)
+        if not values:
+            continue
+        for value in values:
+            if value not in existing:
+                problems.append(Problem(_named(cls, key, record), f"{rule.field}: {_missing(rule, target, value)}"))
+        if len(set(values)) != len(values):
+            twice = next(v for v in values if values.count(v) > 1)
+            problems.append(Problem(_named(cls, key, record), f"{rule.field} lists {label(target.TABLE, twice)} twice"))
+    return problems
+
+
+def _dependency_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Tasks that wait on each other in a circle (none could ever start): named round the circle."""
+    waits = {int(key): task.waits_on for key, task in read.get("tasks", {}).items() if task.waits_on}
+    if not waits:
+        return []
+    from workplan_tui.model.schedule import cycle_words, find_cycle
+
+    cycle = find_cycle(waits)
+    if cycle is None:
+        return []
+    return [Problem(f"task {label('tasks', cycle[0])}", f"waits_on goes round in a circle: {cycle_words(cycle)}")]
 
 
 def _missing(rule: _Rule, target: type[Keyed], value: Any) -> str:
@@ -757,6 +796,19 @@ def appended() -> dict[tuple[str, str], str]:
         for table, cls in RECORDS.items()
         for f in msgspec.structs.fields(cls)
         if (extra := extra_of(f.type)).get("append_only")
+    }
+
+
+@cache
+def unordered() -> set[tuple[str, str]]:
+    """The lists of distinct items whose order means nothing (``records.unordered``), by (table,
+    field): ``{("tasks", "waits_on"), ("milestones", "tasks"), ...}``. A merge keeps what either
+    side added and drops what either side took out."""
+    return {
+        (table, f.encode_name)
+        for table, cls in RECORDS.items()
+        for f in msgspec.structs.fields(cls)
+        if extra_of(f.type).get("unordered")
     }
 
 

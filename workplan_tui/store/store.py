@@ -438,6 +438,8 @@ class Store:
                         for name, table in data.items():
                             if isinstance(table, layout.LazyTable):
                                 table.apply_to(base.setdefault(name, {}))
+                            elif name not in base:  # a table this change made (a file's first milestone)
+                                base[name] = table
                     self._remember(data if whole else base, key, payload)
                     self.last_log_id = tx.last_log
                     self.last_entries = list(tx.entries)
