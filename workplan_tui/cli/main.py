@@ -394,7 +394,10 @@ def _print_summary(
 
     facts = summary.Summary(store.read(), env.user, env.now(), env.today(), everything=everything or as_json)
     limit = None if as_json or everything else summary.CHANGES_SHOWN + 1
-    changes, more = _changes_since(store, first, limit=limit)
+    changes, _ = _changes_since(store, first, limit=None)  # all of them: which of my tasks became ready
+    facts.set_changes(changes)
+    more = limit is not None and len(changes) > limit
+    changes = changes if limit is None else changes[:limit]
     if as_json:
         click.echo(render.to_json({**(extra or {}), **summary.as_json(facts, changes, first)}))
     else:

@@ -118,6 +118,19 @@ _TIMELINE = {
 
 OUTPUTS: dict[str, Any] = {
     "tally": _TALLY,
+    "date_problems": {
+        "type": "array",
+        "description": "dates that cannot work: a task due before a task it waits on, a chain that ends late",
+        "items": {
+            "type": "object",
+            "required": ["task", "with", "text"],
+            "properties": {
+                "task": {"type": "string", "pattern": "^T[1-9][0-9]*$"},
+                "with": {"type": "string", "description": "the other record: T9, O3, P2"},
+                "text": {"type": "string"},
+            },
+        },
+    },
     "milestone_forecast": _MILESTONE,
     "series_instances": _SERIES,
     "timeline": _TIMELINE,
@@ -156,6 +169,8 @@ OUTPUTS: dict[str, Any] = {
             "plan",
             "decisions",
             "outcomes",
+            "milestones",
+            "date_problems",
             "done",
             "needs_attention",
             "behind",
@@ -179,6 +194,8 @@ OUTPUTS: dict[str, Any] = {
                     checkins_since={"type": "integer"},
                 ),
             },
+            "milestones": array_of("milestone_forecast"),
+            "date_problems": ref("date_problems"),
             "done": _TASK_LIST,
             "needs_attention": {
                 "type": "object",
@@ -219,6 +236,8 @@ OUTPUTS: dict[str, Any] = {
             "outcomes": array_of("outcome"),
             "tasks": _TASK_LIST,
             "grants": array_of("grant"),
+            "milestones": array_of("milestone"),
+            "series": array_of("series"),
             "activity": array_of("activity"),
         },
     },
@@ -275,6 +294,8 @@ OUTPUTS: dict[str, Any] = {
         overdue={"type": "integer"},
         blocked={"type": "integer"},
         due_this_week={"type": "integer"},
+        waiting={"type": "integer"},
+        next_milestone={"anyOf": [ref("milestone_forecast"), {"type": "null"}]},
     ),
     "status": {
         "type": "object",
@@ -296,8 +317,25 @@ OUTPUTS: dict[str, Any] = {
             "member": {"type": "string"},
             "mine": {
                 "type": "object",
-                "required": ["tasks", "waiting_for_my_vote"],
-                "properties": {"tasks": _TASK_LIST, "waiting_for_my_vote": array_of("plan")},
+                "required": ["tasks", "waiting_for_my_vote", "ready_to_start"],
+                "properties": {
+                    "tasks": _TASK_LIST,
+                    "waiting_for_my_vote": array_of("plan"),
+                    "ready_to_start": {
+                        "type": "array",
+                        "description": "my tasks whose last prerequisite was done since --since: who did it, when",
+                        "items": {
+                            "type": "object",
+                            "required": ["task", "prerequisite", "by", "at"],
+                            "properties": {
+                                "task": ref("task"),
+                                "prerequisite": ref("task"),
+                                "by": {"type": "string"},
+                                "at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    },
+                },
             },
             "plans": array_of("plan_figures"),
             "due_this_week": _TASK_LIST,
@@ -308,12 +346,14 @@ OUTPUTS: dict[str, Any] = {
             },
             "needs_attention": {
                 "type": "object",
-                "required": ["overdue", "blocked", "stale", "waiting_for_my_vote"],
+                "required": ["overdue", "blocked", "stale", "waiting_for_my_vote", "waiting", "date_problems"],
                 "properties": {
                     "overdue": _TASK_LIST,
                     "blocked": _TASK_LIST,
                     "stale": _TASK_LIST,
                     "waiting_for_my_vote": array_of("plan"),
+                    "waiting": _TASK_LIST,
+                    "date_problems": ref("date_problems"),
                 },
             },
         },
@@ -445,6 +485,8 @@ COMMANDS: dict[str, Any] = {
         buy_in={"type": "object", "properties": {"votes": {"type": "object", "additionalProperties": ref("vote")}}},
         outcomes=array_of("outcome"),
         tasks=_TASK_LIST,
+        milestones=array_of("milestone_forecast"),
+        date_problems=ref("date_problems"),
     ),
     **{f"plan {change}": ref("plan") for change in ("rename", "rule", "reopen", "edit")},
     "vote": ref("vote"),

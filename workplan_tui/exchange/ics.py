@@ -1,6 +1,7 @@
 """Due dates as a calendar (``workplan export --format ics``), made with the icalendar library.
 
-Each task with a due date and each outcome with one becomes an all-day event on that day.
+Each task with a due date, each outcome with one and each milestone becomes an all-day event
+on that day (a milestone's description gives its forecast and what it lists).
 Its UID is the record's label and a fingerprint of the partnership (``T12.3f2a9c1e@workplan``),
 the same in every export, so a calendar that imports the file again updates its events
 instead of adding copies; SEQUENCE is the record's revision and LAST-MODIFIED its last
@@ -16,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from workplan_tui import __version__
 from workplan_tui.model import rules
-from workplan_tui.model.records import Workplan, label
+from workplan_tui.model.records import Task, Workplan, label
 from workplan_tui.model.text import clean
 
 
@@ -100,4 +101,25 @@ def export(workplan: Workplan, *, owner: str | None = None, today: date) -> byte
             latest = o.checkins[-1].at if o.checkins else ""
             description = f"{label('plans', o.plan)} outcome: {figures}"
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, o.rev))
+        from workplan_tui.model.schedule import Schedule, milestone_forecast
+
+        schedule = Schedule(workplan)
+        for m in workplan.milestones.values():
+            day = _day(m.due)
+            if day is None or m.plan in archived:
+                continue
+            f = milestone_forecast(m, workplan, today, schedule)
+            plan = workplan.plans.get(m.plan)
+            lines = [
+                f"{label('plans', m.plan)} {clean(plan.title) if plan else ''}".rstrip() + " milestone",
+                f"Forecast: {f.words}: {clean(f.reason)}",
+                *(f"Task {t.label} {clean(t.title)} ({t.status})" for t in _listed(workplan, m.tasks)),
+                *(f"Outcome {label('outcomes', o)}" for o in m.outcomes),
+            ]
+            summary = f"{m.label} {clean(m.name)} (milestone)"
+            calendar.add_component(event(m.label, day, summary, "\n".join(lines), m.created_at, m.rev))
     return bytes(calendar.to_ical())
+
+
+def _listed(workplan: Workplan, ids: list[int]) -> list[Task]:
+    return [t for i in ids if (t := workplan.tasks.get(i)) is not None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     UNDECIDED_PLAN_STATUSES,
     Activity,
+    Milestone,
     Norm,
     Outcome,
     Plan,
@@ -31,6 +32,7 @@ from workplan_tui.model.records import (
     id_of_label,
     table_named,
 )
+from workplan_tui.model.schedule import DateProblem, MilestoneForecast, Schedule, milestone_forecast
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
@@ -65,6 +67,9 @@ class Report:
     match: list[resources.RecipientMatch]
     norms: list[tuple[Norm, rules.NormState]]
     log_readable: bool = True
+    # Work over time: the plans' milestones with their forecasts, and dates that cannot work.
+    milestones: list[tuple[Milestone, MilestoneForecast]] = field(default_factory=list)
+    date_problems: list[DateProblem] = field(default_factory=list)
 
     @property
     def currency(self) -> str | None:
@@ -111,6 +116,13 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         last = {}
     loads = [load for load in member_loads(workplan, figures, now, last) if load.behind]
     behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
+    schedule = Schedule(workplan)
+    running = {f.plan.id for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES}
+    milestones = [
+        (m, milestone_forecast(m, workplan, today, schedule))
+        for m in sorted(workplan.milestones.values(), key=lambda m: (m.due, m.id))
+        if m.plan in in_scope
+    ]
     return Report(
         workplan=workplan,
         today=today,
@@ -126,6 +138,8 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         match=resources.match_report(workplan),
         norms=[(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()],
         log_readable=log_readable,
+        milestones=milestones,
+        date_problems=schedule.all_problems(today, running),
     )
 
 
@@ -198,6 +212,19 @@ def as_json(report: Report) -> dict[str, Any]:
             }
             for c in report.outcomes
         ],
+        "milestones": [
+            {
+                **contract.of("milestones", m),
+                "forecast": {
+                    "health": f.health,
+                    "reason": f.reason,
+                    "open_tasks": [t.label for t in f.open_tasks],
+                    "open_outcomes": [o.label for o in f.open_outcomes],
+                },
+            }
+            for m, f in report.milestones
+        ],
+        "date_problems": [{"task": p.task.label, "with": p.other, "text": p.text} for p in report.date_problems],
         "done": [contract.of("tasks", t) for t in report.done],
         "needs_attention": {
             "overdue": [contract.of("tasks", t) for t in report.attention.overdue],

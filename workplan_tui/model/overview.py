@@ -195,9 +195,13 @@ class ReviewItem:
 def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
     """Open tasks needing attention: overdue, blocked, due within 7 days, or stale.
 
-    Mine first; then overdue before blocked before due-soon before stale; then by due date.
-    Tasks of completed or archived plans are left out.
+    Ready work first: a task waiting on another that is not done (model/schedule.py) comes
+    after every task that is not, with "waits on T9" among its reasons. Then mine first; then
+    overdue before blocked before due-soon before stale; then by due date. Tasks of completed
+    or archived plans are left out.
     """
+    from workplan_tui.model.schedule import is_waiting
+
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
     week_iso = rules.week_after(today)
@@ -217,7 +221,13 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("no update for 14 days")
         if reasons:
             rank = ("overdue", "blocked", "due this week", "no update for 14 days").index(reasons[0])
-            items.append(((task.owner != me, rank, task.due or "9999", task.id), ReviewItem(task, reasons)))
+            waiting = is_waiting(task, workplan.tasks)
+            if waiting:
+                reasons.append("waits on " + ", ".join(
+                    f"T{t}" for t in task.waits_on if (p := workplan.tasks.get(t)) and p.status != "done"
+                ))  # fmt: skip
+            key = (waiting, task.owner != me, rank, task.due or "9999", task.id)
+            items.append((key, ReviewItem(task, reasons)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
 

@@ -133,10 +133,11 @@ def is_waiting(task: Task, tasks: Mapping[int, Task]) -> bool:
 
 
 def waiting_words(
-    task: Task, tasks: Mapping[int, Task], members: Mapping[str, Member], today: date, *, room: int = 60
+    task: Task, tasks: Mapping[int, Task], members: Mapping[str, Member], today: date, *, brief: bool = False
 ) -> str | None:
     """'waits on T9 · PARKS · due Fri 11 Dec' (the open prerequisite due last; '+1' when there are
-    more; the partner of its owner), or None when ``task`` is not waiting."""
+    more; the partner of its owner), or None when ``task`` is not waiting. ``brief``: 'on T9 ·
+    PARKS · 11 Dec', under a heading that says waiting."""
     if not is_waiting(task, tasks):
         return None
     from workplan_tui.model.dates import short_date
@@ -145,13 +146,16 @@ def waiting_words(
     last = waiting[-1]
     more = f" +{len(waiting) - 1}" if len(waiting) > 1 else ""
     owner = members.get(last.owner or "")
-    parts = [f"waits on {last.label}{more}"]
+    parts = [f"{'on' if brief else 'waits on'} {last.label}{more}"]
     if owner is not None:
         parts.append(owner.partner)
     elif last.owner:
         parts.append(last.owner)
     due = _day(last.due)
-    parts.append(f"due {short_date(due, today=today)}" if due else "no due date")
+    if brief:
+        parts.append(f"{due.day} {due:%b}" if due else "no date")
+    else:
+        parts.append(f"due {short_date(due, today=today)}" if due else "no due date")
     return " · ".join(parts)
 
 
@@ -484,7 +488,10 @@ def parse_waits(text: str, workplan: Workplan, plan_id: int | None = None) -> li
     for part in (p.strip() for p in typed.replace(";", ",").split(",")):
         if not part:
             continue
-        parsed = id_of_label(part.upper()) if part[:1] in "Tt" else None
+        head = part.split(" ", 1)[0]  # "T12 Order soil", as the board's form completes it
+        parsed = id_of_label(head.upper()) if head[:1] in "Tt" else None
+        if parsed is not None and (parsed[0] != "T" or parsed[1] not in workplan.tasks):
+            parsed = None
         if parsed is None and part.isascii() and part.isdigit() and part[0] != "0":
             parsed = ("T", int(part))
         if parsed is not None and parsed[0] == "T" and parsed[1] in workplan.tasks:

@@ -12,7 +12,7 @@ from workplan_tui.store.storage import StoreError, locked, parse
 from workplan_tui.store.store import Store
 
 SAMPLE_NAME = "partnership.json"
-_DATE_KEYS = {"due", "on"}
+_DATE_KEYS = {"due", "on", "anchor"}
 _TIME_KEYS = {"at", "created_at", "updated_at"}
 
 

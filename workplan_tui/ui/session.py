@@ -28,6 +28,7 @@ from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
 from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures
 from workplan_tui.model.records import Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
+from workplan_tui.model.schedule import Schedule, became_ready
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
@@ -103,8 +104,8 @@ class Session:
             )
             return False
         self._recovered()
+        self._use(workplan)  # first: a notice may ask what the new snapshot holds (a task now ready)
         self._catch_up(history)
-        self._use(workplan)
         return True
 
     def _recovered(self) -> None:
@@ -120,6 +121,7 @@ class Session:
         self.workplan = workplan
         self.context.members = workplan.members
         self.context.today = self.today()
+        self.context.schedule = Schedule(workplan)
         self._figures = None
         self.read_only = self.store.read_only_reason()
         self.sync_status = sync_state.status(self.store)
@@ -179,8 +181,8 @@ class Session:
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
-        self._catch_up(history, read_news)
         self._use(workplan)
+        self._catch_up(history, read_news)
         self.refresh()
 
     def _catch_up(self, history: History, read_news: tuple[Mark | None, list[Activity] | None] = (None, None)) -> None:
@@ -209,6 +211,9 @@ class Session:
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
+        if self.workplan is not None:  # the last task mine waited on is done: I can start
+            for ready in became_ready(self.workplan, theirs, owner=self.store.user):
+                self.app.notify(clean(ready.words()).capitalize(), title="Ready to start", markup=False, timeout=12)
         if len(theirs) <= 3:
             for entry in theirs:
                 self.app.notify(describe(entry), markup=False, timeout=6)
@@ -493,6 +498,7 @@ class Session:
         """Put the changed task into the snapshot without rebuilding 10,000 others."""
         assert self.workplan is not None
         self.workplan.tasks[task.id] = task
+        self.context.schedule = Schedule(self.workplan)  # its dependencies may have changed
         self._figures = None
 
 

@@ -33,6 +33,7 @@ from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
+from workplan_tui.model.schedule import DateProblem, Schedule, open_prerequisites
 from workplan_tui.model.text import clean
 
 T = TypeVar("T")
@@ -244,17 +245,56 @@ class KeyBar(Widget):
 
 @dataclass(slots=True)
 class BoardContext:
-    """What rows need besides the record itself."""
+    """What rows need besides the record itself: the day, the members, who I am, and the
+    dependencies of the snapshot shown (``schedule``: what a task waits on, its dates)."""
 
     today: date
     members: dict[str, Member] = field(default_factory=dict)
     me: str = ""
+    schedule: Schedule | None = None
 
     def owner(self, handle: str | None) -> str:
         if not handle:
             return "unassigned"
         member = self.members.get(handle)
         return f"{handle} · {member.partner}" if member else handle
+
+    def waiting(self, task: Task, cells: int) -> str | None:
+        """What ``task`` waits on, in as many words as ``cells`` take: 'waits on T9 · PARKS · due
+        Fri 11 Dec', then 'waits on T9 · PARKS · 11 Dec', 'waits T9 · PARKS', 'waits T9'; None when
+        it is not waiting (``schedule.is_waiting``)."""
+        schedule = self.schedule
+        if schedule is None or not schedule.waiting(task):
+            return None
+        from workplan_tui.model.dates import short_date
+
+        waiting = open_prerequisites(task, schedule.tasks)
+        last = waiting[-1]
+        more = f" +{len(waiting) - 1}" if len(waiting) > 1 else ""
+        member = self.members.get(last.owner or "")
+        who = member.partner if member else (last.owner or "")
+        when = date.fromisoformat(last.due) if last.due and _iso(last.due) else None
+        long_day = short_date(when, today=self.today) if when else "no due date"
+        short_day = f"{when.day} {when:%b}" if when else "no date"
+        options = [
+            " · ".join(p for p in (f"waits on {last.label}{more}", who, f"due {long_day}" if when else long_day) if p),
+            " · ".join(p for p in (f"waits on {last.label}{more}", who, short_day) if p),
+            " · ".join(p for p in (f"waits {last.label}{more}", who) if p),
+            f"waits {last.label}{more}",
+        ]
+        return next((o for o in options if cell_len(clean(o)) <= cells), options[-1])
+
+    def problems(self, task: Task) -> list[DateProblem]:
+        """``task``'s dates that cannot work (``Schedule.problems``), [] without a schedule."""
+        return self.schedule.problems(task, self.today) if self.schedule is not None else []
+
+
+def _iso(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def due_marker(task: Task, today: date) -> str:
@@ -436,6 +476,7 @@ CARD_PARTS = {
     "card--blocked",
     "card--match",
     "card--good",
+    "card--waiting",
 }
 
 
@@ -506,6 +547,12 @@ class CardColumn(VirtualList[Task]):
         if what == "due":
             return self._due_line(item, inner, width, base)
         if what == "bar":
+            waiting = self.context.waiting(item, inner - (5 if item.progress else 0))
+            if waiting is not None:  # waiting is shown where its bar would be (it has rarely begun)
+                parts = [(" ", Style()), (fit(waiting, inner), style("card--waiting"))]
+                if item.progress:
+                    parts.append((f"{item.progress:>4}%", style("card--meta")))
+                return strip(parts, width, base)
             cells = max(1, inner - 5)
             done, todo = bar_text(item.progress, cells)
             return strip(
@@ -529,6 +576,10 @@ class CardColumn(VirtualList[Task]):
         marker = due_marker(item, self.context.today)
         text = format_due(item.due, today=self.context.today, done=item.status == "done")
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
+        problems = self.context.problems(item) if marker != "!" else []
+        if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
+            marker, component = "✗", "card--soon"
+            text = f"{text} · {problems[0].brief}"
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
@@ -602,11 +653,20 @@ class TaskTable(VirtualList[Task]):
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
         owner = self.context.owner(item.owner) if cols.owner >= 16 else (item.owner or "unassigned")
         done, todo = bar_text(item.progress, cols.bar - 1) if cols.bar else ("", "")
+        problems = self.context.problems(item) if marker != "!" else []
+        if problems:
+            marker, component = "✗", "card--soon"
+        title_cells = cols.title
+        waiting = self.context.waiting(item, max(8, cols.title // 2)) if cols.title >= 24 else None
+        waits = f" · {waiting}" if waiting else ""
+        if waits:
+            title_cells = max(6, cols.title - cell_len(waits))
         return strip(
             [
                 (" ", Style()),
                 (pad(item.label, cols.ID) + " ", style("card--id")),
-                (pad(item.title, cols.title) + " ", style("card--title")),
+                (fit(item.title, title_cells), style("card--title")),
+                (pad(waits, cols.title - cell_len(fit(item.title, title_cells))) + " ", style("card--waiting")),
                 (pad(owner, cols.owner) + " ", style("card--meta")),
                 (f"{item.status:<{cols.STATUS}} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),

@@ -310,9 +310,25 @@ def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> 
             raise importing.ImportProblems(planned.problems)
         for added in planned.added:
             added.id = tx.insert("tasks", dict(added.fields))
+        new_ids = {added.row: added.id for added in planned.added}
+        for added in planned.added:  # waiting on a task this import adds: known once it is added
+            if added.waits_rows and added.id is not None:
+                wanted = [*added.fields.get("waits_on", []), *(new_ids[r] for r in added.waits_rows)]
+                added.fields["waits_on"] = wanted
+                tx.update("tasks", added.id, {"waits_on": wanted}, kind="task.import")
         for updated in planned.updated:
+            if updated.waits_rows:
+                updated.changes["waits_on"] = [*updated.changes["waits_on"], *(new_ids[r] for r in updated.waits_rows)]
             before = tx.get("tasks", updated.id).get("status")
             tx.update("tasks", updated.id, updated.changes, kind="task.import")
             if updated.changes.get("status") == "done" and before != "done":
                 make_next(tx, updated.id)  # a recurring task comes back
+        checks = [(a.row, a.id, a.fields.get("waits_on")) for a in planned.added]
+        checks += [(u.row, u.id, u.changes.get("waits_on")) for u in planned.updated]
+        for row, task_id, waits in checks:  # never a circle, among the tasks it adds either
+            if waits and task_id is not None:
+                try:
+                    check_waits(tx, task_id, list(waits))
+                except RuleError as exc:
+                    raise importing.ImportProblems([importing.Problem(row, "", str(exc))]) from None
         return planned

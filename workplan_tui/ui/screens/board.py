@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -37,6 +38,14 @@ from workplan_tui.ui.widgets import (
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
+# A milestone's forecast, in words and in colour (the words say it without colour too).
+MILESTONE_STYLES = {
+    "met": "$text-success",
+    "on_track": "$text-success",
+    "at_risk": "$text-warning",
+    "missed": "$text-error",
+    "no_data": "$text-muted",
+}
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
 COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
@@ -180,12 +189,37 @@ class BoardScreen(TaskActions):
             self.table.set_items([])
             return
         width = max(40, self.size.width - 2)
-        signature = (width, tuple((o.id, o.name, o.current, o.target, o.unit) for o in fig.outcomes))
+        milestone = self._milestone_line(fig)
+        signature = (width, tuple((o.id, o.name, o.current, o.target, o.unit) for o in fig.outcomes), milestone)
         if self._changed("outcomes", signature):
-            self._show_outcomes(fig, width)
+            self._show_outcomes(fig, width, milestone)
         self._show_tasks(fig, follow)
 
-    def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
+    def _milestone_line(self, fig: PlanFigures) -> tuple[tuple[str, str], ...] | None:
+        """The plan's next milestone as (text, style) parts: '◆ M1 Beds ready · Sat 19 Dec · 2 of 5
+        tasks open · at risk', or None when it has none to come (model/schedule.py)."""
+        from workplan_tui.model.dates import short_date
+        from workplan_tui.model.schedule import milestone_forecast, next_milestone
+
+        wp = self.session.workplan
+        if wp is None or not wp.milestones:
+            return None
+        today = self.session.context.today
+        milestone = next_milestone(wp, fig.plan, today)
+        if milestone is None:
+            return None
+        f = milestone_forecast(milestone, wp, today, self.session.context.schedule)
+        when = short_date(date.fromisoformat(milestone.due), today=today)
+        open_work = f"{len(f.open_tasks)} of {f.total_tasks} tasks open" if f.total_tasks else ""
+        if f.open_outcomes:
+            open_work += f"{', ' if open_work else ''}{len(f.open_outcomes)} outcome(s) short"
+        style = MILESTONE_STYLES.get(f.health, "$text-muted")
+        text = f"◆ {milestone.label} {clean(milestone.name)} · {when}" + (f" · {open_work}" if open_work else "")
+        return ((text, "bold"), (" · ", ""), (f.words, style))
+
+    def _show_outcomes(
+        self, fig: PlanFigures, width: int, milestone: tuple[tuple[str, str], ...] | None = None
+    ) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
         shown = fig.outcomes[:3]
@@ -197,6 +231,10 @@ class BoardScreen(TaskActions):
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
         if not fig.outcomes:
             lines.append(content(" No measurable outcomes yet.", "italic"))
+        if milestone is not None:
+            text, rest = milestone[0][0], milestone[1:]
+            room = width - sum(cell_len(t) for t, _ in rest)
+            lines.append(Content.assemble(" ", (fit(text, room), milestone[0][1]), *rest))
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
 
@@ -314,6 +352,15 @@ class BoardScreen(TaskActions):
     def action_reload(self) -> None:
         self.session.reload()
         self.live_refresh()
+
+    def action_timeline(self) -> None:
+        from workplan_tui.ui.screens.timeline import TimelineScreen
+
+        fig = self.plan
+        task = self.selected_task()
+        self.app.push_screen(
+            TimelineScreen(fig.plan.id if fig else None, task.id if task else None), lambda _: self.refresh_data()
+        )
 
     def action_review(self) -> None:
         from workplan_tui.ui.screens.review import ReviewScreen

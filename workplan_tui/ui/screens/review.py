@@ -132,6 +132,12 @@ class ReviewScreen(TaskActions):
         ]
         if task.status == "blocked":
             lines.append(Content(f"blocked   {clean(task.blocked_reason)}"))
+        context = self.session.context
+        waiting = context.waiting(task, 200)
+        if waiting:
+            lines.append(Content(f"waiting   {clean(waiting)}"))
+        for problem in context.problems(task):
+            lines.append(Content.assemble("dates     ", (f"✗ {clean(problem.text)}", "$text-warning bold")))
         if task.outcome is not None and task.outcome in wp.outcomes:
             o = wp.outcomes[task.outcome]
             pct = rules.outcome_progress(o.baseline, o.target, o.current)
