@@ -262,8 +262,9 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 def check(env: Env, as_json: bool) -> None:
     """Validate the file: exit 0 when sound, else 1 with every problem listed.
 
-    It also checks the activity log and reports temporary files left by an interrupted write
-    (the next write removes them).
+    It also checks the activity log, reports temporary files left by an interrupted write
+    (the next write removes them) and, in a git clone, what git did or would do to the file:
+    a merge that stopped on it, conflict markers, a clone not set up by 'workplan sync init'.
 
     \b
     Examples:
@@ -280,6 +281,9 @@ def check(env: Env, as_json: bool) -> None:
         except StoreError:
             pass
     report["temp_files"] = [str(path.parent / name) for name in orphans]
+    from workplan_tui.sync.guard import clone_problems  # sync's modules only for this command
+
+    report["git_problems"] = clone_problems(path)
     try:
         data = parse(path, read_bytes(path)[0])
         problems = [str(p) for p in schema.validate(data)]
@@ -311,7 +315,7 @@ def check(env: Env, as_json: bool) -> None:
         click.echo(render.to_json(report))
     else:
         _check_text(report)
-    if report["problems"] or report["temp_files"] or report["log_problems"]:
+    if report["problems"] or report["temp_files"] or report["log_problems"] or report["git_problems"]:
         sys.exit(1)
 
 
@@ -322,6 +326,8 @@ def _check_text(report: dict[str, Any]) -> None:
         click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
     for name in report["temp_files"]:
         click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
+    for problem in report["git_problems"]:
+        click.echo(f"{real}: {clean(problem)}", err=True)
     if report.get("unreadable"):
         click.echo(f"workplan: error: {clean(report['problems'][0])}", err=True)
         return
@@ -333,8 +339,11 @@ def _check_text(report: dict[str, Any]) -> None:
     for line in report["log_problems"]:
         click.echo(clean(line), err=True)
     counts = report["counts"]
+    verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
+    if report["git_problems"]:
+        verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     click.echo(
-        f"{real}: {'sound' if not report['log_problems'] else 'sound, but its activity log is not'} "
+        f"{real}: {verdict} "
         f"(schema {report['schema_version']}; "
         + ", ".join(_count(counts[table], table[:-1]) for table in counts)
         + (f"; log up to {report['log_last']})" if report["log_last"] else "; empty log)")
