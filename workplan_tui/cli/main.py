@@ -241,7 +241,7 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
     """
     from workplan_tui.store.sample import write_demo
 
-    path = write_demo(out, today=env.today(), user=env.user)
+    path = write_demo(out, today=env.today(), user=env.user, login=env.store.login)
     store = Store(path, user=env.user)
     yesterday = env.today() - timedelta(days=1)
     if as_json:

@@ -174,6 +174,8 @@ def of(table: str, item: Record) -> dict[str, Any]:
     """A model record (``records.Task``, ``Activity``, ...) of ``table`` in the contract's shape."""
     values = _plain(item)
     doc_id = values.pop("id", None)
+    if table == "members" and values.get("accounts") is None:
+        values.pop("accounts", None)  # as the file holds it: no field until a lead binds accounts
     return record(table, doc_id, values)
 
 
@@ -269,7 +271,20 @@ _DEFS: dict[str, Any] = {
         interests_long=_TEXT,
         rev=_REV,
     ),
-    "member": _obj(["handle", "name", "partner"], handle=_HANDLE, name=_TEXT, partner=_CODE, role=_TEXT, rev=_REV),
+    "member": _obj(
+        ["handle", "name", "partner"],
+        handle=_HANDLE,
+        name=_TEXT,
+        partner=_CODE,
+        role=_TEXT,
+        rev=_REV,
+        accounts={
+            "type": ["array", "null"],
+            "items": _HANDLE,
+            "description": "the Unix accounts that may act as this member; absent or null: only the account "
+            "named by the handle",
+        },
+    ),
     "norm": _obj(["id", "text"], id=_LABEL["N"], text=_TEXT, agreed_by={"type": "array", "items": _HANDLE}, rev=_REV),
     "plan": _obj(
         ["id", "title"], id=_LABEL["P"], title=_TEXT, scope=_TEXT, status=_TEXT, rule=_TEXT, created_at=_TIME, rev=_REV

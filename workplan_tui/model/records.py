@@ -309,9 +309,10 @@ class Partner(Record):
 
 
 class Member(Record):
-    """A person: handle (Unix login by default), name, partner CODE, role."""
+    """A person: handle (Unix login by default), name, partner CODE, role, and the Unix
+    accounts that may act as them (None: the one named by the handle; model/identity.py)."""
 
-    __slots__ = ("id", "handle", "name", "partner", "role", "rev")
+    __slots__ = ("id", "handle", "name", "partner", "role", "rev", "accounts")
 
     id: int
     handle: str
@@ -319,6 +320,7 @@ class Member(Record):
     partner: str
     role: str
     rev: int
+    accounts: tuple[str, ...] | None
 
     def __init__(
         self,
@@ -328,6 +330,7 @@ class Member(Record):
         partner: str,
         role: str = "member",
         rev: int = 1,
+        accounts: tuple[str, ...] | None = None,
     ) -> None:
         self.id = id
         self.handle = handle
@@ -335,6 +338,7 @@ class Member(Record):
         self.partner = partner
         self.role = role
         self.rev = rev
+        self.accounts = accounts
 
 
 class Norm(Record):

@@ -19,6 +19,7 @@ from workplan_tui.model.records import (
     Task,
     Vote,
 )
+from workplan_tui.model.schema import MAX_ACCOUNTS, valid_handle
 from workplan_tui.model.text import clean
 
 
@@ -195,17 +196,39 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     return next((code for code in codes if code.lower() == wanted), None)
 
 
-def first_member_problem(handle: str, user: str) -> str | None:
-    """Why ``user`` may not add ``handle`` as the file's first member, or None.
+def first_member_problem(handle: str, accounts: tuple[str, ...], user: str, login: str) -> str | None:
+    """Why ``login`` (acting as ``user``) may not add ``handle``, bound to ``accounts``, as the
+    file's first member, or None.
 
-    Once a file has members only they may change it, so a first member other than the
-    person setting it up would lock that person out of their own file."""
-    if handle != user:
+    Once a file has members only they may change it, each from an account bound to them
+    (model/identity.py), so a first member the person setting it up cannot act as would lock
+    them out of their own file."""
+    if handle != user or login not in accounts:
+        bind = "" if login == handle else f" --account {login}"
         return (
-            f"the first member must be you ({user}), or you could not change the file after: "
-            f"'workplan member add {user} --name NAME --partner CODE --role lead', then add {handle}"
+            f"the first member must be you (your login {login}), or you could not change the file after: "
+            f"'workplan member add {handle} --name NAME --partner CODE{bind}'"
+            + ("" if handle == user else f" with WORKPLAN_USER={handle}")
         )
     return None
+
+
+def check_accounts(accounts: list[str], handle: str, *, me: str, login: str, lead: bool) -> None:
+    """Refuse accounts a member may not set (one line): only a lead binds accounts other than
+    the handle's own (else any member could add a second member acting from their login and
+    vote twice); at most ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the
+    login you act from (you could not change the file after, nor undo this)."""
+    if not lead and list(accounts) != [handle]:
+        raise RuleError("only a lead may bind a member to Unix accounts; ask one")
+    if not accounts:
+        raise RuleError(f"{handle} needs at least one Unix account that may act as them")
+    if len(accounts) > MAX_ACCOUNTS:
+        raise RuleError(f"at most {MAX_ACCOUNTS} accounts may act as one member")
+    for account in accounts:
+        if not valid_handle(account):
+            raise RuleError(f"account {account!r} must be a Unix login: 1-32 letters, digits, '.', '-' or '_'")
+    if handle == me and login not in accounts:
+        raise RuleError(f"your login {login} would no longer act as {handle}: you could not change the file after")
 
 
 def plan_reopen(plan: Plan, archived_from: str | None) -> str:

@@ -71,6 +71,7 @@ _SURE_TIMESTAMP = re.compile(_SURE_DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5
 # Numbers people track (amounts, outcome values) stay far from float overflow, so
 # sums and ratios of them are always finite.
 MAX_NUMBER = 1e15
+MAX_ACCOUNTS = 20  # Unix accounts one member may be acted as from (model/identity.py)
 
 
 class Problem(NamedTuple):
@@ -366,6 +367,8 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str | None], bool]]] = {
         "partner": (_code, True),
         "role": (_choice(ROLES), False),
         "rev": (_REV, False),
+        # absent or null (an undone binding): only the handle's own account (model/identity.py)
+        "accounts": (_optional(_list_of(_handle, MAX_ACCOUNTS)), False),
     },
     "norms": {
         "text": (_text(LONG_TEXT, empty=False), True),
@@ -497,7 +500,14 @@ FAST: dict[str, dict[str, str]] = {
         "interests_long": _STR.format(n=_L),
         "rev": _ID,
     },
-    "members": {"handle": _H, "name": _NONEMPTY.format(n=_S), "partner": _C, "role": _in(ROLES), "rev": _ID},
+    "members": {
+        "handle": _H,
+        "name": _NONEMPTY.format(n=_S),
+        "partner": _C,
+        "role": _in(ROLES),
+        "rev": _ID,
+        "accounts": _opt(_LIST),
+    },
     "norms": {"text": _NONEMPTY.format(n=_L), "agreed_by": _LIST, "rev": _ID},
     "plans": {
         "title": _NONEMPTY.format(n=_S),
@@ -764,8 +774,15 @@ def build(data: Mapping[str, Any]) -> Workplan:
             rev=r.get("rev", 1),
         )
     for key, r in data.get("members", {}).items():
+        accounts = r.get("accounts")
         workplan.members[r["handle"]] = Member(
-            int(key), r["handle"], r["name"], r["partner"], r.get("role", "member"), r.get("rev", 1)
+            int(key),
+            r["handle"],
+            r["name"],
+            r["partner"],
+            r.get("role", "member"),
+            r.get("rev", 1),
+            None if accounts is None else tuple(accounts),
         )
     for key, r in data.get("norms", {}).items():
         workplan.norms[int(key)] = Norm(int(key), r["text"], list(r.get("agreed_by", ())), r.get("rev", 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from workplan_tui.model import contract, rules, schema
+from workplan_tui.model import contract, identity, rules, schema
 from workplan_tui.model.records import (
     CONTRIBUTION_KINDS,
     LONG_TEXT,
@@ -73,6 +73,9 @@ def _member_handles(tx: Tx) -> set[str]:
 
 
 def _require_voter(tx: Tx) -> None:
+    """Only a member votes or agrees, acting from an account bound to them (even in a file
+    without members, where anyone may set things up)."""
+    tx.require_member()
     if tx.user not in _member_handles(tx):
         raise NotMemberError(
             f"{tx.user} is not a member of this partnership; ask a member to run "
@@ -162,23 +165,34 @@ def _check_grants(tx: Tx, code: str, contributions: list[dict[str, Any]]) -> Non
             )
 
 
-def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Record:
+def add_member(
+    store: Store, handle: str, name: str, partner: str, role: str = "member", *, accounts: list[str] | None = None
+) -> Record:
+    """Add a member. ``accounts``: the Unix accounts that may act as them (a lead's choice;
+    None: the one named by the handle, and no ``accounts`` field is written)."""
     if not schema.valid_handle(handle):
         raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
     if role not in ROLES:
         raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    fields = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
+    fields: dict[str, Any] = {"handle": handle, "name": _text(name, "member name"), "partner": partner, "role": role}
+    if accounts is not None:
+        fields["accounts"] = list(dict.fromkeys(accounts))
     with store.transaction() as tx:
         tx.require_member()
         fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         members = _members(tx)
         if handle in members:
             raise RuleError(f"member {handle} already exists")
+        bound = tuple(fields.get("accounts", (handle,)))
         if not members:
-            problem = rules.first_member_problem(handle, tx.user)
+            problem = rules.first_member_problem(handle, bound, tx.user, store.login)
             if problem:
                 raise RuleError(problem)
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+        elif accounts is not None:
+            me = members.get(tx.user)
+            lead = me is not None and me.role == "lead"
+            rules.check_accounts(list(bound), handle, me=tx.user, login=store.login, lead=lead)
         rules.check_member_add(members, role, me=tx.user)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return export("members", doc_id, tx.get("members", doc_id))
@@ -743,9 +757,13 @@ def edit_member(
     name: str | None = None,
     role: str | None = None,
     partner: str | None = None,
+    add_accounts: list[str] | None = None,
+    drop_accounts: list[str] | None = None,
     expected_rev: int | None = None,
 ) -> Record:
-    """Change a member's name, role or partner; the last lead is never made a member."""
+    """Change a member's name, role, partner or Unix accounts; the last lead is never made a
+    member. Accounts are a lead's to bind (model/rules.check_accounts); the member's list starts
+    from the handle's own account when it has none yet."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = _text(name, "member name")
@@ -760,7 +778,17 @@ def edit_member(
         doc_id = _member_id(tx, handle)
         if partner is not None:
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
-        rules.check_member_change(_members(tx), handle, me=tx.user, role=role, partner=partner)
+        members = _members(tx)
+        rules.check_member_change(members, handle, me=tx.user, role=role, partner=partner)
+        if add_accounts or drop_accounts:
+            current = list(identity.accounts_of(members[handle]))
+            accounts = [a for a in dict.fromkeys([*current, *(add_accounts or [])]) if a not in (drop_accounts or [])]
+            me = members.get(tx.user)
+            rules.check_accounts(
+                accounts, handle, me=tx.user, login=store.login, lead=me is not None and me.role == "lead"
+            )
+            if accounts != current:
+                changes["accounts"] = accounts
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return export("members", doc_id, tx.get("members", doc_id))
 
@@ -799,10 +827,14 @@ def _member_id(tx: Tx, handle: str) -> int:
 
 def _members(tx: Tx) -> dict[str, Member]:
     """The members as records (a small table: read whole)."""
-    return {
-        m["handle"]: Member(int(k), m["handle"], m["name"], m["partner"], m.get("role", "member"), m.get("rev", 1))
-        for k, m in tx.data.get("members", {}).items()
-    }
+    out = {}
+    for k, m in tx.data.get("members", {}).items():
+        accounts = m.get("accounts")
+        role, rev = m.get("role", "member"), m.get("rev", 1)
+        out[m["handle"]] = Member(
+            int(k), m["handle"], m["name"], m["partner"], role, rev, None if accounts is None else tuple(accounts)
+        )
+    return out
 
 
 def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
-from workplan_tui.model import schema
+from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
 from workplan_tui.model.rules import RuleError
@@ -81,9 +81,16 @@ class ConflictError(StoreError):
 os_user = os_login  # the Unix login of this process (never fails)
 
 
+def requested_member() -> str | None:
+    """``$WORKPLAN_USER``: the member asked for, or None. It chooses only among the members the
+    login may act as (model/identity.py); every change checks it."""
+    return os.environ.get("WORKPLAN_USER", "").strip() or None
+
+
 def acting_member() -> str:
-    """``$WORKPLAN_USER`` if set, else the Unix login."""
-    return os.environ.get("WORKPLAN_USER", "").strip() or os_user()
+    """``$WORKPLAN_USER`` if set, else the Unix login (before the file says whom the login acts
+    as: see ``Store.user``)."""
+    return requested_member() or os_user()
 
 
 def iso(moment: datetime) -> str:
@@ -124,8 +131,13 @@ class Store:
         self.trust_seal = trust_seal
         self.lock_timeout = lock_timeout
         self.on_wait = on_wait
+        # Who acts: ``user`` as given (a caller that decided it, such as a browser session of
+        # serve), else $WORKPLAN_USER, else whom the file binds the login to (settled on each
+        # read). Every change checks that the login may act as them (Tx.require_member).
+        self.login = os_user()  # the real Unix account: what the binding is checked against
+        self.os_user = self.login  # what the log records as the account (serve adds "via browser")
+        self._settles = user is None and requested_member() is None
         self.user = user or acting_member()
-        self.os_user = os_user()
         self.clock = clock
         self._cache_key: StatKey | None = None
         self._cache_raw: dict[str, Any] | None = None
@@ -161,7 +173,20 @@ class Store:
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, None
         self._cache_checked, self._cache_bytes = checked, payload
+        self.settle_user(data)
         return data, key
+
+    def settle_user(self, data: dict[str, Any]) -> None:
+        """With no member asked for, act as whom the file binds this login to (the member of
+        that handle, else the one member whose accounts include it; else the login itself,
+        which changes nothing). Cheap: the members table only."""
+        if not self._settles:
+            return
+        members = data.get("members")
+        if not members:
+            return
+        binds = identity.raw_bindings(members.values())
+        self.user = identity.default_member(binds, self.login) or self.login
 
     def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool]:
         """``payload`` parsed and checked: (data, whether every record was checked). A sealed
@@ -418,6 +443,7 @@ class Store:
                 meta = data["meta"]["1"]
                 legacy = _legacy_entries(data) if meta["schema_version"] < 2 else []
                 mark = mark_of(meta) if not legacy and meta["schema_version"] >= 2 else Mark()
+                self.settle_user(data)
                 tx = Tx(self, data, mark, legacy)
                 yield tx
                 if tx.storage.dirty or tx.entries:
@@ -578,13 +604,14 @@ class Tx:
         return self._model
 
     def require_member(self) -> None:
-        """Only members change a file that has members; anyone may set up an empty one."""
+        """Only members change a file that has members, each from a Unix account bound to them
+        (model/identity.py); anyone may set up an empty one. Raises NotMemberError."""
         members = self.data.get("members", {})
-        if members and not any(m.get("handle") == self.user for m in members.values()):
-            raise NotMemberError(
-                f"{self.user} is not a member of this partnership; ask a member to run "
-                f"'workplan member add {self.user} --name NAME --partner CODE'"
-            )
+        if not members:
+            return
+        problem = identity.refusal(identity.raw_bindings(members.values()), self.user, self.store.login)
+        if problem:
+            raise NotMemberError(problem)
 
     def get(self, table: str, doc_id: int) -> dict[str, Any]:
         record = self.data.get(table, {}).get(str(doc_id))

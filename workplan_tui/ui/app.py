@@ -18,7 +18,7 @@ from textual.css.query import NoMatches
 from textual.filter import Monochrome, NoColor
 from textual.screen import Screen
 
-from workplan_tui.model import contract, schema
+from workplan_tui.model import contract, identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.overview import PlanFigures, plan_figures
@@ -506,11 +506,10 @@ class WorkplanApp(App[None]):
         if self.read_only:
             return f"Read-only: {clean(self.read_only)}."
         workplan = self.workplan
-        if workplan is not None and workplan.members and self.store.user not in workplan.members:
-            return (
-                f"{self.store.user} is not a member of this partnership: ask a member to run "
-                f"'workplan member add {self.store.user} --name NAME --partner CODE'."
-            )
+        if workplan is not None and workplan.members:
+            problem = identity.refusal(identity.bindings(workplan.members.values()), self.store.user, self.store.login)
+            if problem:
+                return f"{clean(problem)}."
         return None
 
     def can_change(self, report: Report | None = None) -> bool:

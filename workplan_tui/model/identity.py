@@ -1,0 +1,77 @@
+"""Who may act as whom (issue 28): a member is bound to the Unix accounts that may act as them.
+
+A member record may list ``accounts``; without the field, the one account named by the handle.
+``WORKPLAN_USER`` only chooses among the members whose accounts include the login, and root is
+not special: it acts as a member only where a lead listed it (a service account for cron, say,
+acting as a ``bot`` member). Reading needs no binding (anyone who can read the file reads it);
+every change does (``store.Tx.require_member``). The activity log keeps the real login beside
+the member, so a change made through a binding a lead set is still seen to be the account's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from workplan_tui.model.records import Member
+
+
+def accounts_of(member: Member) -> tuple[str, ...]:
+    """The Unix accounts that may act as ``member``: its ``accounts``, else its handle."""
+    return member.accounts if member.accounts is not None else (member.handle,)
+
+
+def bindings(members: Iterable[Member]) -> dict[str, tuple[str, ...]]:
+    """handle -> the accounts that may act as that member."""
+    return {m.handle: accounts_of(m) for m in members}
+
+
+def raw_bindings(records: Iterable[Any]) -> dict[str, tuple[str, ...]]:
+    """``bindings`` of the members table as the file holds it (records checked before)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for record in records:
+        if isinstance(record, Mapping) and isinstance(record.get("handle"), str):
+            accounts = record.get("accounts")
+            out[record["handle"]] = tuple(accounts) if isinstance(accounts, list) else (record["handle"],)
+    return out
+
+
+def members_for(binds: Mapping[str, tuple[str, ...]], login: str) -> list[str]:
+    """The members ``login`` may act as, in handle order."""
+    return sorted(handle for handle, accounts in binds.items() if login in accounts)
+
+
+def default_member(binds: Mapping[str, tuple[str, ...]], login: str) -> str | None:
+    """Whom ``login`` acts as when no member is asked for: the member of that handle if it may,
+    else the one member it may act as; None when it may act as none, or as several."""
+    if login in binds.get(login, ()):
+        return login
+    found = members_for(binds, login)
+    return found[0] if len(found) == 1 else None
+
+
+def refusal(binds: Mapping[str, tuple[str, ...]], user: str, login: str) -> str | None:
+    """Why ``login`` may not change the file as member ``user`` (one line), or None when it may.
+
+    A file without members may be set up by anyone (``binds`` empty)."""
+    if not binds:
+        return None
+    mine = members_for(binds, login)
+    choose = (
+        f"your login {login} acts as {', '.join(mine)} (WORKPLAN_USER={mine[0]})"
+        if mine
+        else f"your login {login} may act as no member"
+    )
+    if user not in binds:
+        if user == login and len(mine) > 1:
+            return f"{choose.replace('acts as', 'may act as')}; set WORKPLAN_USER to the one you are acting as"
+        return (
+            f"{user} is not a member of this partnership ({choose}); ask a member to run "
+            f"'workplan member add {user} --name NAME --partner CODE'"
+        )
+    if login not in binds[user]:
+        return (
+            f"your login {login} may not act as {user} (only {', '.join(binds[user])} may); {choose}. A lead can "
+            f"bind it: 'workplan member edit {user} --account {login}'"
+        )
+    return None
