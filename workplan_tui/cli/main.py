@@ -31,6 +31,7 @@ from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.records import Activity, label, parse_label
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.store import outside
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
 
@@ -284,8 +285,10 @@ def check(env: Env, as_json: bool) -> None:
     from workplan_tui.sync.guard import clone_problems  # sync's modules only for this command
 
     report["git_problems"] = clone_problems(path)
+    payload = b""
     try:
-        data = parse(path, read_bytes(path)[0])
+        payload = read_bytes(path)[0]
+        data = parse(path, payload)
         problems = [str(p) for p in schema.validate(data)]
     except schema.NewerSchemaError as exc:
         data, problems = None, [str(p) for p in exc.problems]
@@ -294,7 +297,13 @@ def check(env: Env, as_json: bool) -> None:
         report["unreadable"] = True
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
+    report["outside_edit"] = None
     if data is not None and not problems:
+        if data["meta"]["1"]["schema_version"] >= 2:
+            edited = outside.detect(path, payload, data)
+            if edited is not None:
+                records = None if edited.changes is None else [c.record for c in edited.changes]
+                report["outside_edit"] = {"at": edited.at, "by": edited.by, "records": records, "said": edited.words()}
         workplan = schema.build(data)
         history = env.store.history_of(data)
         try:
@@ -338,6 +347,9 @@ def _check_text(report: dict[str, Any]) -> None:
         return
     for line in report["log_problems"]:
         click.echo(clean(line), err=True)
+    if report["outside_edit"]:
+        said = report["outside_edit"]["said"]
+        click.echo(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
     counts = report["counts"]
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
     if report["git_problems"]:

@@ -277,6 +277,24 @@ OUTPUTS: dict[str, Any] = {
                 "description": "what git did or would do to the file in its clone: a merge stopped on it, "
                 "conflict markers, git's merge driver or hooks missing, bytes git would change",
             },
+            "outside_edit": {
+                "description": "a change to the file that no workplan write made (a hand edit, another tool): "
+                "when (the file's time), by whom when known, the records that differ from workplan's last write "
+                "(null: not known); the next write logs it",
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["at", "by", "records", "said"],
+                        "properties": {
+                            "at": {"type": "string", "format": "date-time"},
+                            "by": {"type": ["string", "null"]},
+                            "records": {"type": ["array", "null"], "items": {"type": "string"}},
+                            "said": {"type": "string"},
+                        },
+                    },
+                ],
+            },
             "schema_version": {"type": ["integer", "null"]},
             "counts": {"type": ["object", "null"], "additionalProperties": {"type": "integer"}},
             "log_last": {"anyOf": [{"type": "string", "pattern": "^A[1-9][0-9]*$"}, {"type": "null"}]},

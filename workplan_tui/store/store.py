@@ -16,7 +16,7 @@ from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store import layout
+from workplan_tui.store import layout, outside
 from workplan_tui.store.history import (
     Appender,
     History,
@@ -245,6 +245,14 @@ class Store:
                     raise
         return self._cache_model
 
+    def outside_edit(self) -> outside.OutsideEdit | None:
+        """The change made to the file outside workplan since its last write (store/outside.py),
+        as of the last read; None when there is none (or nothing was read yet)."""
+        data, payload = self._cache_raw, self._cache_bytes
+        if data is None or payload is None or data["meta"]["1"]["schema_version"] < 2:
+            return None
+        return outside.detect(self.path, payload, data)
+
     def raw(self) -> dict[str, Any]:
         """The file's tables as stored, checked (treat as read-only): for what the records
         do not carry, such as the conflicts a merge recorded. Raises StoreError."""
@@ -418,6 +426,7 @@ class Store:
             appender.rollback()
             raise
         appender.close()
+        outside.remember(self.path, payload)  # what this write made: an edit after it is seen
         return key, payload
 
     @contextmanager
@@ -439,12 +448,13 @@ class Store:
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
-                data, whole, base = self._load_for_write()
+                data, whole, base, payload = self._load_for_write()
                 meta = data["meta"]["1"]
                 legacy = _legacy_entries(data) if meta["schema_version"] < 2 else []
                 mark = mark_of(meta) if not legacy and meta["schema_version"] >= 2 else Mark()
                 self.settle_user(data)
-                tx = Tx(self, data, mark, legacy)
+                edited = outside.detect(self.path, payload, data) if whole and not legacy else None
+                tx = Tx(self, data, mark, legacy, edited)
                 yield tx
                 if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
@@ -453,7 +463,11 @@ class Store:
                         data.pop("activity", None)
                         meta["schema_version"] = SCHEMA_VERSION
                     key, payload = self._commit(
-                        data, mark, [*legacy, *tx.entries], tx.summary(), fresh=len(legacy) if migrating else None
+                        data,
+                        mark,
+                        [*legacy, *tx.outside_entries, *tx.entries],
+                        tx.summary(),
+                        fresh=len(legacy) if migrating else None,
                     )
                     if not whole and base is not None:  # bring the parse of the old bytes up to date
                         for name, table in data.items():
@@ -474,8 +488,9 @@ class Store:
                     self._check(data, False, whole=True)
                 raise
 
-    def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
-        """The data to change: (data, whole, base); sets ``last_write_fresh`` (the lock is held).
+    def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None, bytes]:
+        """The data to change: (data, whole, base, the file's bytes); sets ``last_write_fresh``
+        (the lock is held).
 
         A sealed file is indexed, not parsed (``whole`` False): only the records the
         change reads are parsed, each checked as it is. ``base`` is then the cached
@@ -496,11 +511,11 @@ class Store:
             meta = lazy["meta"]["1"]  # checked as it is parsed
             if meta["schema_version"] >= 2:
                 self._check({"meta": {"1": meta}}, False, whole=False)
-                return lazy, False, base
+                return lazy, False, base, read[0]
         if fresh and self._cache_raw is not None:
-            return self._cache_raw, True, None
+            return self._cache_raw, True, None, read[0]
         data, _ = self._load_raw(read=read)
-        return data, True, None
+        return data, True, None, read[0]
 
     def lock(self) -> Any:
         """Hold the file's lock for work that replaces the file outside a transaction (a sync
@@ -532,6 +547,16 @@ class Store:
 _MARKER_SLACK = 1_000_000
 
 
+def _latest_time(log: Path, mark: Mark) -> str | None:
+    """The time of the log's last committed entry (read backwards: one line), or None."""
+    try:
+        for entry in History(log, mark).newest():
+            return entry.at
+    except StoreError:
+        return None
+    return None
+
+
 def _legacy_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A schema 1 file's in-file activity log as log lines, oldest first (ids kept)."""
     table = data.get("activity") or {}
@@ -553,7 +578,14 @@ def _stale(name: str, current: dict[str, Any], expected_rev: Any) -> str:
 class Tx:
     """One change to the file, made while holding its lock."""
 
-    def __init__(self, store: Store, data: dict[str, Any], mark: Mark, legacy: list[dict[str, Any]]):
+    def __init__(
+        self,
+        store: Store,
+        data: dict[str, Any],
+        mark: Mark,
+        legacy: list[dict[str, Any]],
+        edited: outside.OutsideEdit | None = None,
+    ):
         self.store = store
         self.mark = mark
         self.legacy = legacy
@@ -564,6 +596,13 @@ class Tx:
         on_disk = 0 if legacy else last_id_on_disk(store.history_path)
         marked = mark.last if mark.last <= on_disk + _MARKER_SLACK or not on_disk else 0
         self._next_log = max(marked, on_disk, legacy[-1]["id"] if legacy else 0) + 1
+        # An edit made outside workplan since the last write (store/outside.py): logged first,
+        # by this write, if it writes anything.
+        self.outside_entries: list[dict[str, Any]] = []
+        if edited is not None:
+            latest = max((e["at"] for e in legacy[-1:]), default=None) or _latest_time(store.history_path, mark)
+            self.outside_entries = edited.entries(self._next_log, latest, iso(store.clock()))
+            self._next_log += len(self.outside_entries)
         from tinydb import TinyDB  # only for changes: a read never loads TinyDB
 
         from workplan_tui.store.tinydb_tables import FieldTable, SharedJSONStorage
@@ -592,7 +631,7 @@ class Tx:
 
     def history(self) -> History:
         """The activity log as it stands inside this transaction (this change's entries last)."""
-        pending = [activity(e) for e in self.entries]
+        pending = [activity(e) for e in (*self.outside_entries, *self.entries)]
         if self.legacy:
             return History(self.store.history_path, Mark(), [*(activity(e) for e in self.legacy), *pending])
         return History(self.store.history_path, self.mark, pending)
@@ -773,7 +812,7 @@ class Tx:
             problem = schema.record_problem(table, self.data.get(table, {}).get(key) or {})
             if problem:
                 raise StoreError(f"{label(table, int(key))}: {problem}")
-        for entry in self.entries:
+        for entry in (*self.outside_entries, *self.entries):
             if entry["id"] > MAX_ID:
                 raise StoreError(f"the activity log is full (ids go up to {MAX_ID:,}); nothing was saved")
             problem = entry_problem(entry)

@@ -362,6 +362,7 @@ def setup(repo: Repo, *, program: list[str] | None = None) -> dict[str, Any]:
     prefix = "" if folder == "." else f"{folder}/"
     name = Path(repo.data).name
     ignored = [ignore_pattern(f"{prefix}.{name}.lock"), ignore_pattern(f"{prefix}.{name}.presence") + "/"]
+    ignored.append(ignore_pattern(f"{prefix}.{name}.written"))  # store/outside.py: each clone keeps its own
     ignored.append(ignore_pattern(prefix) + ".*.tmp" if prefix else "/.*.tmp")
     ignored_added = _add_lines(repo.top / ".gitignore", ignored)
     try:

@@ -29,7 +29,7 @@ import orjson
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.model.text import clean
-from workplan_tui.store import layout
+from workplan_tui.store import layout, outside
 from workplan_tui.store.history import entry_problem, history_path_for, mark_of
 from workplan_tui.store.storage import InvalidFileError, StoreError, locked, parse, real_path, write_atomic
 from workplan_tui.sync.clone import Pair, pair_for
@@ -125,6 +125,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, *, user: str, os_user: str
         what = "the merge"
         write_atomic(history_path_for(target), result.log_bytes, what=what)
         write_atomic(target, payload, what=what)
+        outside.remember(target, payload)
     return result
 
 

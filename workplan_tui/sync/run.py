@@ -27,6 +27,7 @@ import orjson
 from workplan_tui.model.dates import utc_now
 from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean
+from workplan_tui.store import outside
 from workplan_tui.store.history import Mark, history_path_for, mark_of
 from workplan_tui.store.storage import StoreError, write_atomic
 from workplan_tui.store.store import Store, iso
@@ -349,6 +350,7 @@ def _move_to(repo: Repo, head: str | None, target: str, data: bytes, log: bytes)
         write_atomic(log_path, log, what=what)
     if _read(store_path) != data:
         write_atomic(store_path, data, what=what)
+    outside.remember(store_path, data)  # what workplan wrote: an edit after it is seen
     for path, payload in ((repo.data, data), (repo.log, log)):
         blob = git.hash_object(payload, write=True)
         git.run("update-index", "--add", "--cacheinfo", f"{_mode(git, target, path)},{blob},{path}")

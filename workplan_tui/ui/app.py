@@ -27,6 +27,7 @@ from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
+from workplan_tui.store.outside import OutsideEdit
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store
@@ -74,6 +75,7 @@ class WorkplanApp(App[None]):
         self.others: list[str] = []
         self._reloading = False
         self._last_problem: str | None = None
+        self._outside_said: str | None = None  # the last outside edit announced (said once)
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -297,7 +299,8 @@ class WorkplanApp(App[None]):
                 news = history.since(seen)
             except StoreError:
                 pass
-        self.call_from_thread(self._reloaded, reader, workplan, history, (seen, news))
+        edited = reader.outside_edit()  # a hand edit since the last write (store/outside.py)
+        self.call_from_thread(self._reloaded, reader, workplan, history, (seen, news), edited)
 
     def _reload_failed(self, message: str) -> None:
         self._reloading = False
@@ -311,12 +314,16 @@ class WorkplanApp(App[None]):
         workplan: Workplan,
         history: History,
         read_news: tuple[Mark | None, list[Activity] | None],
+        edited: OutsideEdit | None = None,
     ) -> None:
         self._reloading = False
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
         self._catch_up(history, read_news)
+        if edited is not None and edited.words() != self._outside_said:
+            self._outside_said = edited.words()
+            self.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
         self._use(workplan)
         self.refresh_screens()
 
