@@ -88,6 +88,39 @@ def test_sync_init_sets_the_clone_up_and_git_reads_it(tmp_path: Path) -> None:
     assert again["gitattributes_added"] == [] and again["gitignore_added"] == []  # idempotent
 
 
+def test_a_line_overriding_workplans_is_named(tmp_path: Path) -> None:
+    """.git/info/attributes outranks .gitattributes: sync init fails saying so, check reports
+    it, and sync still shares (its own merge needs no attribute) with the warning."""
+    (a,) = make_clones(tmp_path, 1)
+    (a.parent / ".git" / "info").mkdir(exist_ok=True)
+    (a.parent / ".git" / "info" / "attributes").write_text("*.json merge=union\n")
+    result = CliRunner().invoke(cli, ["-f", str(a), "sync", "init"])
+    assert result.exit_code == 1 and "git reads 'merge: union' for partnership.json" in result.stderr
+    assert "'merge: union'" in check(a)[1]
+    actions.add_task(store_of(a, "alice"), 1, "Still shared")
+    report = sync(store_of(a, "alice"))
+    assert report["pushed"] and any("'merge: union'" in w for w in report["warnings"])
+
+
+def test_a_hooks_folder_other_repositories_share_is_left_alone(tmp_path: Path) -> None:
+    """core.hooksPath naming a folder outside the clone: workplan's hooks would run for every
+    repository using it, so sync init writes none there and says so; a workplan hook copied into
+    a repository workplan never set up does nothing."""
+    (a,) = make_clones(tmp_path, 1)
+    shared = tmp_path / "shared-hooks"
+    shared.mkdir()
+    git(a.parent, "config", "core.hooksPath", str(shared))
+    report = json.loads(CliRunner().invoke(cli, ["-f", str(a), "sync", "init", "--json"]).stdout)
+    assert report["hooks"] == [] and len(report["hooks_kept"]) == 6 and list(shared.iterdir()) == []
+    other = tmp_path / "other"
+    git(tmp_path, "init", "-q", str(other))
+    (other / ".git" / "hooks" / "pre-commit").write_bytes((a.parent / ".git" / "hooks" / "pre-commit").read_bytes())
+    (other / ".git" / "hooks" / "pre-commit").chmod(0o755)
+    (other / "notes.txt").write_text("x")
+    git(other, "add", "notes.txt")
+    assert git_run(other, "commit", "-qm", "unrelated").returncode == 0
+
+
 def _moved_install(root: Path) -> tuple[Path, Path]:
     """A workplan installed in ``root/old`` (its script names this interpreter), and an empty folder
     for another installation; the script's path."""

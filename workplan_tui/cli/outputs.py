@@ -453,6 +453,8 @@ COMMANDS: dict[str, Any] = {
             "program",
             "hooks",
             "hooks_kept",
+            "hooks_folder",
+            "problems",
         ],
         "properties": {
             "file": {"type": "string"},
@@ -466,7 +468,13 @@ COMMANDS: dict[str, Any] = {
             "hooks_kept": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": "hooks left as they were: not workplan's",
+                "description": "hooks left as they were: not workplan's, or in a folder other repositories share",
+            },
+            "hooks_folder": {"type": "string", "description": "git's hooks folder for this clone"},
+            "problems": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "always empty: sync init fails instead when git does not read its lines",
             },
         },
     },

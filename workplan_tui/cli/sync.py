@@ -125,7 +125,8 @@ def sync_init(env: Env, as_json: bool) -> None:
             lines.append(f"hooks: {', '.join(report['hooks'])}")
         for hook in report["hooks_kept"]:
             lines.append(
-                f"warning: .git/hooks/{hook} is not workplan's and stays; add this line to it: "
+                f"warning: {clean(report['hooks_folder'])}/{hook} is not workplan's (or the folder is shared "
+                f"through core.hooksPath) and stays; add this line to it: "
                 f'sh "$(git rev-parse --git-common-dir)/workplan-run" sync hook {hook} "$@" || exit 1'
             )
         lines.append("Commit .gitattributes (workplan sync does), and run 'workplan sync init' in every clone.")

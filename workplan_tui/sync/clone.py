@@ -271,7 +271,14 @@ def hook_text(name: str) -> str:
     return f"""#!/bin/sh
 {HOOK_MARK}: installed by 'workplan sync init'; workplan checks the partnership files here.
 [ -z "${SKIP_HOOKS}" ] || exit 0  # workplan sync checked what it commits and pushes itself
-exec sh "$(git rev-parse --git-common-dir)/{LAUNCHER}" sync hook {name} "$@"
+run="$(git rev-parse --git-common-dir)/{LAUNCHER}"
+if [ ! -f "$run" ]; then
+    [ -n "$(git config --get-all {FILES_KEY})" ] || exit 0  # not a clone workplan set up
+    echo "workplan: $run is missing, so git cannot check the partnership files: nothing done; \
+run 'workplan sync init'" >&2
+    exit 1
+fi
+exec sh "$run" sync hook {name} "$@"
 """
 
 
@@ -280,6 +287,15 @@ def _git_dirs(git: Git) -> tuple[Path, Path]:
     common = Path(git.out("rev-parse", "--git-common-dir"))
     hooks = Path(git.out("rev-parse", "--git-path", "hooks"))
     return (common if common.is_absolute() else git.cwd / common), (hooks if hooks.is_absolute() else git.cwd / hooks)
+
+
+def _own_hooks(common: Path, hooks_dir: Path) -> bool:
+    """Whether the hooks folder is this clone's own (not a core.hooksPath other repositories
+    share, where workplan's hooks would run for them too)."""
+    try:
+        return hooks_dir.resolve().is_relative_to(common.resolve())
+    except OSError:
+        return False
 
 
 def _write_script(path: Path, text: str) -> None:
@@ -307,16 +323,17 @@ def is_ours(path: Path) -> bool:
     return len(head) > 1 and head[1].startswith(HOOK_MARK)
 
 
-def setup_problems(git: Git, pair: Pair) -> list[str]:
+def setup_problems(git: Git, pair: Pair, *, hooks: bool = True) -> list[str]:
     """What in this clone would let git merge or change the files without workplan (one line
-    each): the attribute lines, the driver's configuration, the launcher, the hooks."""
+    each): the attribute lines, the driver's configuration, the launcher, and (``hooks``) the
+    hooks."""
     problems = attribute_problems(git, pair)
     configured = git.out("config", f"merge.{DRIVER}.driver", check=False)
     if configured != driver_command():
         what = f"runs {clean(configured)[:80]}" if configured else "is not configured in this clone"
         problems.append(f"git's merge driver for {pair.data} {what}; run 'workplan sync init'")
     try:
-        common, hooks = _git_dirs(git)
+        common, hooks_dir = _git_dirs(git)
     except GitError as exc:
         return [*problems, f"cannot find the git folder ({exc})"]
     launcher = common / LAUNCHER
@@ -331,7 +348,8 @@ def setup_problems(git: Git, pair: Pair) -> list[str]:
             f"git's merge driver would not find workplan ({clean(program[0])} is gone and there is none on PATH); "
             "run 'workplan sync init' with the workplan you use now"
         )
-    missing = [name for name in HOOKS if not (hooks / name).exists()]  # someone else's stays theirs
+    hooks = hooks and _own_hooks(common, hooks_dir)  # core.hooksPath shared with others: left alone
+    missing = [name for name in HOOKS if hooks and not (hooks_dir / name).exists()]  # someone else's stays theirs
     if missing:
         problems.append(f"workplan's git hooks are missing ({', '.join(missing)}); run 'workplan sync init'")
     return problems
@@ -353,8 +371,10 @@ def init(store: Store, *, program: list[str] | None = None) -> dict[str, Any]:
     return setup(repo, program=program)
 
 
-def setup(repo: Repo, *, program: list[str] | None = None) -> dict[str, Any]:
-    """``init`` for a clone already found; the report of ``sync init``. Raises SyncError."""
+def setup(repo: Repo, *, program: list[str] | None = None, strict: bool = True) -> dict[str, Any]:
+    """``init`` for a clone already found; the report of ``sync init``. Raises SyncError, also
+    (``strict``) when git still does not read the lines as written (``problems`` in the report
+    otherwise)."""
     git = repo.git
     lines = [attribute_line(path) for path in repo.pair]
     added = _add_lines(repo.top / ".gitattributes", lines)
@@ -379,15 +399,16 @@ def setup(repo: Repo, *, program: list[str] | None = None) -> dict[str, Any]:
     installed, kept = [], []
     for hook in HOOKS:
         path = hooks_dir / hook
-        if path.exists() and not is_ours(path):
+        if not _own_hooks(common, hooks_dir) or (path.exists() and not is_ours(path)):
             kept.append(hook)
             continue
         _write_script(path, hook_text(hook))
         installed.append(hook)
     problems = attribute_problems(git, repo.pair)
-    if problems:
+    if problems and strict:
         raise SyncError(problems[0])
     return {
+        "problems": problems,
         "file": str(repo.store.path),
         "repository": str(repo.top),
         "gitattributes": lines,
@@ -397,6 +418,7 @@ def setup(repo: Repo, *, program: list[str] | None = None) -> dict[str, Any]:
         "program": " ".join(chosen),
         "hooks": installed,
         "hooks_kept": kept,
+        "hooks_folder": str(hooks_dir),
     }
 
 

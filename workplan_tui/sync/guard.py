@@ -305,21 +305,19 @@ def check_commits(git: Git, pairs: list[Pair], commits: list[tuple[str, list[str
             except MergeError as exc:
                 problems.append(f"{_problem(exc)}; {recover}")
                 continue
-            copies = [reader.at(p, f"parent {p[:10]}") for p in parents]
             found = ""
-            for parent, copy in zip(parents, copies, strict=True):
-                if copy is None:
+            for parent, held in zip(parents, parent_ids, strict=True):
+                if held is None:
                     continue
-                child_log = reader.blob(ids[1]) or b""
-                parent_ids_one = reader.ids(parent)
-                parent_log = reader.blob(parent_ids_one[1]) if parent_ids_one else None
-                if parent_log is not None and len(parents) == 1 and child_log.startswith(parent_log):
-                    continue  # appended to, as every workplan write does
-                lost = missing(copy, child)
+                if len(parents) == 1 and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b""):
+                    continue  # its log appended to, as every workplan write does
+                copy = reader.at(parent, f"parent {parent[:10]}")
+                lost = missing(copy, child) if copy is not None else []
                 if lost:
                     found = f"commit {short} loses {say_lost(lost)} that its parent {parent[:10]} holds"
                     break
-            if not found and len(parents) == 2 and all(copies):
+            copies = [reader.at(p, f"parent {p[:10]}") for p in parents] if len(parents) == 2 and not found else []
+            if copies and all(copies):
                 ours, theirs = copies
                 assert ours is not None and theirs is not None
                 bases = git.out("merge-base", "--all", *parents, check=False).split()
@@ -469,8 +467,7 @@ def hook(name: str, args: list[str], stdin: bytes, cwd: Path) -> list[str]:
     if name == "post-merge":
         return check_merged(git, pairs)
     if name == "pre-rebase":
-        problems = [p for pair in pairs for p in setup_problems(git, pair) if "hooks are missing" not in p]
-        return [f"{p}; rebase not started" for p in problems]
+        return [f"{p}; rebase not started" for pair in pairs for p in setup_problems(git, pair, hooks=False)]
     if name == "post-rewrite":
         if not args or args[0] != "rebase":
             return []
@@ -509,7 +506,8 @@ def clone_problems(path: Path) -> list[str]:
             return []
         problems = []
         state = in_progress(git)
-        abort = f"run '{ABORT[state[0]]}', then 'workplan sync'" if state else "then run 'workplan sync'"
+        back = f"take back the committed version: git checkout HEAD -- '{pair.data}' '{pair.log}'"
+        abort = f"run '{ABORT[state[0]]}', then 'workplan sync'" if state else f"{back}, then run 'workplan sync'"
         unmerged = git.out("ls-files", "-u", "--", *pair)
         reader = Reader(git, pair)
         if unmerged or (state and state[1] and reader.ids("HEAD") != reader.ids(state[1])):
@@ -524,14 +522,7 @@ def clone_problems(path: Path) -> list[str]:
         except OSError:
             raw = b""
         if has_markers(raw):
-            problems.append(
-                f"git left conflict markers in {pair.data} (it merged the file as text); "
-                + (
-                    abort
-                    if state
-                    else f"take back the committed version: git checkout HEAD -- '{pair.data}' '{pair.log}'"
-                )
-            )
+            problems.append(f"git left conflict markers in {pair.data} (it merged the file as text); {abort}")
         intent = git.out("config", "--get-all", FILES_KEY, check=False) or git.out(
             "config", f"merge.{DRIVER}.driver", check=False
         )

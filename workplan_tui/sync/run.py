@@ -82,8 +82,9 @@ def _sync(repo: Repo, retries: int, say: Callable[[str], None]) -> dict[str, Any
     }
     problems = setup_problems(git, repo.pair)
     if problems:  # never set up here, or set up by a workplan since moved: as 'sync init' does
-        setup(repo)
+        left = setup(repo, strict=False)["problems"]
         report["warnings"].append(f"set this clone up for workplan as 'workplan sync init' does ({problems[0]})")
+        report["warnings"] += left  # what sync cannot mend (a line overriding workplan's): sync goes on
     found = guard.gate(git, [repo.pair])
     if found:
         raise SyncError(found[0])
