@@ -1217,6 +1217,7 @@ REGRESSIONS = [case for case, _ in FOUND.values()] + [
         (Set(("tasks", "1", "owner"), "dave"), Set(("votes", "1"), {"plan": 1, "member": "dave", "position": "block"}))
     ),
     HandEdit((Set(("members",), {}),)),
+    HandEdit((Set(("outcomes", "1", "due"), "9999-12-31"),)),  # the ICS export's end day overflowed
     # forged removals for undo to put back: a handle that is not text, an id in use, references it cannot give back
     HandEdit(
         (
