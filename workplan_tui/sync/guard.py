@@ -238,6 +238,9 @@ def check_staged(git: Git, pairs: list[Pair]) -> list[str]:
         parents = [("HEAD", "our side")] + ([(state[1], "their side")] if state and state[1] else [])
         found = ""
         for rev, side in parents:
+            held = reader.ids(rev)
+            if held is None or (state is None and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b"")):
+                continue  # its log only appended to, as every workplan write does: nothing lost
             parent = reader.at(rev, side)
             lost = missing(parent, child) if parent is not None else []
             if lost:
