@@ -22,6 +22,9 @@ ENVIRONMENT: dict[str, str] = {
     "with it and with the Unix account.",
     "WORKPLAN_CONFIG_DIR": "Where the board keeps your theme choice and reads your own themes "
     "(themes/*.toml); else the platform's config folder, ~/.config/workplan on Linux.",
+    "WORKPLAN_SYNC_CHECKED": "Set by 'workplan sync' on the git commands whose result it has already "
+    "checked, so its own hooks do not check them twice; not for people (like --no-verify, it skips "
+    "the hooks' check).",
     "_WORKPLAN_COMPLETE": "Set by the shell completion script that 'workplan completion' prints; not for people.",
     "NO_COLOR": "Any value: the board draws without colour (the selection keeps its marker).",
     "TZ": "The time zone in which history and activity times are shown (they are stored in UTC).",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema, typed
+from workplan_tui.model import identity, rules, schema, typed
 from workplan_tui.model.records import ROLES, Member, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
@@ -19,23 +19,37 @@ from workplan_tui.store.actions.common import (
 from workplan_tui.store.store import Store
 
 
-def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Member:
+def add_member(
+    store: Store, handle: str, name: str, partner: str, role: str = "member", *, accounts: list[str] | None = None
+) -> Member:
+    """Add a member. ``accounts``: the Unix accounts that may act as them (a lead's choice;
+    None: the one named by the handle, and no ``accounts`` field is written)."""
     if not schema.valid_handle(handle):
         raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
     if role not in ROLES:
         raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    fields = {"handle": handle, "name": typed.text(name, "member name"), "partner": partner, "role": role}
+    fields: dict[str, Any] = {
+        "handle": handle,
+        "name": typed.text(name, "member name"),
+        "partner": partner,
+        "role": role,
+    }
+    if accounts is not None:
+        fields["accounts"] = list(dict.fromkeys(accounts))
     with store.transaction() as tx:
         tx.require_member()
         fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         members = _members(tx)
         if handle in members:
             raise RuleError(f"member {handle} already exists")
+        bound = fields.get("accounts", [handle])
         if not members:
-            problem = rules.first_member_problem(handle, tx.user)
+            problem = rules.first_member_problem(handle, bound, tx.user, store.login)
             if problem:
                 raise RuleError(problem)
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+        elif accounts is not None:
+            rules.check_accounts(members, bound, handle, me=tx.user, login=store.login)
         rules.check_member_add(members, role, me=tx.user)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return saved(tx, "members", doc_id)
@@ -48,9 +62,13 @@ def edit_member(
     name: str | None = None,
     role: str | None = None,
     partner: str | None = None,
+    add_accounts: list[str] | None = None,
+    drop_accounts: list[str] | None = None,
     expected_rev: int | None = None,
 ) -> Member:
-    """Change a member's name, role or partner; the last lead is never made a member."""
+    """Change a member's name, role, partner or Unix accounts; the last lead is never made a
+    member. Accounts are a lead's to bind (rules.check_accounts); the member's list starts
+    from the handle's own account when it has none yet."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = typed.text(name, "member name")
@@ -65,7 +83,14 @@ def edit_member(
         doc_id = _member_id(tx, handle)
         if partner is not None:
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
-        rules.check_member_change(_members(tx), handle, me=tx.user, role=role, partner=partner)
+        members = _members(tx)
+        rules.check_member_change(members, handle, me=tx.user, role=role, partner=partner)
+        if add_accounts or drop_accounts:
+            current = list(identity.accounts_of(members[handle]))
+            accounts = [a for a in dict.fromkeys([*current, *(add_accounts or [])]) if a not in (drop_accounts or [])]
+            rules.check_accounts(members, accounts, handle, me=tx.user, login=store.login)
+            if accounts != current:
+                changes["accounts"] = accounts
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return saved(tx, "members", doc_id)
 
