@@ -22,7 +22,7 @@ from workplan_tui.model.timeline import (
     monday,
 )
 
-LEGEND = "│ today  █ task (one cell: its due day)  ╌▸ waits on  ◆ milestone  ◂ ▸ before, after these weeks"
+LEGEND = "│ today  █ task (one cell: its due day)  ░ waiting  ╌▸ waits on  ◆ milestone  ◂ ▸ before, after"
 
 
 @click.command("timeline", context_settings=CONTEXT)
@@ -119,8 +119,8 @@ def as_rows(line: Timeline, first: date, weeks: int) -> dict[str, Any]:
             "kind": row.kind,
             "group": row.group,
             "title": row.title,
-            "start": row.start.isoformat() if row.start else None,
-            "end": row.end.isoformat() if row.end else None,
+            "start": row.first_day or None,
+            "end": row.last_day or None,
             "state": state or None,
             "why": clean(why) or None,
         }

@@ -158,7 +158,10 @@ def repeat_problem(value: object) -> str | None:
     try:
         parse(value)
     except RepeatError:
-        return f"must be a repeat such as week, 2w, month, mon or 1st of month (found {value[:40]!r})"
+        try:
+            return f"must be written {canonical(value)!r} (found {value[:40]!r})"
+        except RepeatError:
+            return f"must be a repeat such as week, 2w, month, mon or 1st of month (found {value[:40]!r})"
     if canonical(value) != value:
         return f"must be written {canonical(value)!r} (found {value!r})"
     return None

@@ -20,6 +20,7 @@ unique in their table (a partner's code).
 
 from __future__ import annotations
 
+import copy
 import re
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -797,6 +798,28 @@ def appended() -> dict[tuple[str, str], str]:
         for f in msgspec.structs.fields(cls)
         if (extra := extra_of(f.type)).get("append_only")
     }
+
+
+def default_of(table: str, name: str) -> Any:
+    """What a record of ``table`` that lacks field ``name`` holds there: its declared default (a
+    fresh copy: ``[]`` for a list), None for a field with none or a table this version does not know."""
+    return copy.copy(_defaults(table).get(name))
+
+
+@cache
+def _defaults(table: str) -> dict[str, Any]:
+    cls = KEYED.get(table)
+    if cls is None:
+        return {}
+    found = {}
+    for f in msgspec.structs.fields(cls):
+        if f.default is not msgspec.NODEFAULT and f.default is not msgspec.UNSET:
+            if isinstance(f.default, float) and f.default in (float("inf"), float("-inf")):
+                continue  # a marker, not a value (an outcome's current: its baseline)
+            found[f.encode_name] = f.default
+        elif f.default_factory is not msgspec.NODEFAULT:
+            found[f.encode_name] = f.default_factory()
+    return found
 
 
 @cache

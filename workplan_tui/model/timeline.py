@@ -6,8 +6,10 @@ only their colours and how they fit a width differ. Weeks run across, ``per_week
 shows as one group's task waiting on another's) or by plan.
 
 * A task with a start day (where the file has one) and a due day is a bar between them; a task
-  with only one of them is one cell on that day. A task waiting on others gets a dotted line
-  from the latest of their due days to its own bar, ending in an arrow (``╌╌▸█``).
+  with only one of them is one cell on that day. A waiting task's bar is hollow (``░``).
+* A task waiting on others gets a dotted line from the latest of their due days to its own bar,
+  ending in an arrow (``╌╌▸░``); when that day is after its own due day, the line runs on from
+  its bar to that day and ends in ``!``.
 * A milestone is a diamond on its day (``◆``).
 * Today is a line down every row (``│``), where nothing else is drawn.
 * Each row says its state in words in a column of its own, besides its colour: ``overdue``,
@@ -33,6 +35,7 @@ NO_PARTNER = "(no owner)"
 MILESTONES = "Milestones"
 
 BAR, MARK, TODAY, ARROW, DOTS, EARLIER, LATER, GRID, CLASH = "█", "◆", "│", "▸", "╌", "◂", "▸", "·", "!"
+WAITING_BAR = "░"  # the bar of a task that cannot start yet: hollow (also without colour)
 TAG_CELLS = 8  # "overdue ", "at risk ", "on track"
 
 # A row's state: the words shown in its tag column, and the kind its bar is drawn as.
@@ -52,16 +55,25 @@ STATE_WORDS = {
 
 @dataclass(slots=True)
 class Row:
-    """One line of the timeline: a group's heading, a milestone or a task."""
+    """One line of the timeline: a group's heading, a milestone or a task. Its days are kept as
+    the file writes them (ISO) and read as dates only when the row is drawn."""
 
     kind: str  # "group", "milestone", "task"
     group: str  # the partner's code or the plan's label ("" for a heading's own key)
     heading: str = ""  # a group's heading text (stored text: clean it to show)
     task: Task | None = None
     milestone: Milestone | None = None
-    start: date | None = None  # where its bar begins
-    end: date | None = None  # where its bar ends (its due day)
+    first_day: str = ""  # where its bar begins (ISO)
+    last_day: str = ""  # where its bar ends, its due day (ISO)
     _state: tuple[str, str] | None = field(default=None, repr=False)  # (state, why), once worked out
+
+    @property
+    def start(self) -> date | None:
+        return _day(self.first_day)
+
+    @property
+    def end(self) -> date | None:
+        return _day(self.last_day)
 
     @property
     def label(self) -> str:
@@ -134,28 +146,22 @@ class Timeline:
         members = self.workplan.members
         partner_of = {h: m.partner for h, m in members.items()}
         groups: dict[str, list[tuple[tuple[str, int], Row]]] = {}
+        by_partner = self.by == "partner"
         for task in self.workplan.tasks.values():
             if task.plan not in shown:
                 continue
-            due = _day(task.due)
-            start = _day(getattr(task, "start", None))  # a task's start day, where the file has one
-            if due is None and start is None:
+            due = task.due or ""
+            start = getattr(task, "start", None) or ""  # a task's start day, where the file has one
+            if not (due or start) or (task.status == "done" and due < first_iso):
                 continue
-            if task.status == "done" and (task.due or "") < first_iso:
-                continue
-            key = partner_of.get(task.owner or "", NO_PARTNER) if self.by == "partner" else f"P{task.plan}"
-            begin = start or due
-            end = due or start
-            assert begin is not None and end is not None
-            if end < begin:  # a hand edit: due before start
-                begin = end
-            row = Row("task", key, task=task, start=begin, end=end)
-            groups.setdefault(key, []).append(((begin.isoformat(), task.id), row))
+            key = partner_of.get(task.owner or "", NO_PARTNER) if by_partner else f"P{task.plan}"
+            begin = min(start or due, due or start)  # a hand edit may put the due day before the start
+            row = Row("task", key, task=task, first_day=begin, last_day=due or start)
+            groups.setdefault(key, []).append(((begin, task.id), row))
         milestones = [m for m in self.workplan.milestones.values() if m.plan in shown and _day(m.due)]
         for m in milestones:
-            day = _day(m.due)
             key = MILESTONES if self.by == "partner" else f"P{m.plan}"
-            row = Row("milestone", key, milestone=m, start=day, end=day)
+            row = Row("milestone", key, milestone=m, first_day=m.due, last_day=m.due)
             groups.setdefault(key, []).append((("", m.id), row))  # first in their group
         rows: list[Row] = []
         for key in self._group_order(groups, plans):
@@ -237,10 +243,11 @@ class Timeline:
         now = at(self.today)
         if 0 <= now < width:
             chars[now], kinds[now] = TODAY, "today"
-        if row.kind == "group" or row.start is None or row.end is None:
+        start, finish = row.start, row.end
+        if row.kind == "group" or start is None or finish is None:
             return _runs(chars, kinds)
         state = self.state(row)[0]
-        begin, end = at(row.start), at(row.end)
+        begin, end = at(start), at(finish)
         if row.kind == "task":
             after = self.waits_until(row)
             if after is not None:
@@ -255,8 +262,9 @@ class Timeline:
                     if 0 <= tail < width:
                         chars[tail], kinds[tail] = CLASH, "arrow at_risk"
             kind = f"bar {state}".strip()
+            char = WAITING_BAR if state == "waiting" else BAR
             for cell in range(max(0, begin), min(width, end + 1)):
-                chars[cell], kinds[cell] = BAR, kind
+                chars[cell], kinds[cell] = char, kind
         else:
             if 0 <= begin < width:
                 chars[begin], kinds[begin] = MARK, f"milestone {state}".strip()

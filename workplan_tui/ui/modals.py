@@ -320,16 +320,16 @@ class EditTask(ModalScreen[TaskEdit | None]):
             yield Label("Linked outcome")
             value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
             yield Select(outcomes, value=value, id="outcome", prompt="none", compact=True)
-            yield Label("Waits on (tasks of any plan, by id or title, comma between; → completes)")
+            yield Label("Waits on (ids or titles, any plan; → completes)")
             yield LineInput(
                 self._waits_text(t),
                 compact=True,
                 id="waits",
-                placeholder="nothing",
+                placeholder="nothing: T9, or a title",
                 suggester=TaskSuggester(self.workplan, t.id if t else None),
             )
             yield Label("", id="waits-preview", classes="hint")
-            yield Label("Repeats (week, 2w, month, monday, 1st of month; none)")
+            yield Label("Repeats (week, 2w, month, monday, 1st of month)")
             yield LineInput(self._every_text(t), compact=True, id="every", placeholder="does not repeat")
             yield Label("", id="every-preview", classes="hint")
             yield Label("Notes")
@@ -396,7 +396,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
                 f"due {short_date(date.fromisoformat(other.due), today=self.today)}" if other.due else "no due date"
             )  # fmt: skip
             parts.append(f"{other.label} ({who}, {when})")
-        label_.update(Content(clean("→ " + "; ".join(parts)) if parts else "ready: waits on nothing"))
+        label_.update(Content(clean("→ " + "; ".join(parts))) if parts else Content(""))
 
     @on(Input.Changed, "#every")
     def _every_changed(self, event: Input.Changed) -> None:
@@ -408,7 +408,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
         label_ = self.query_one("#every-preview", Label)
         typed = value.strip()
         if not typed or typed.lower() in ("none", "-", "never"):
-            label_.update("does not repeat")
+            label_.update("")
             label_.set_class(False, "error")
             return
         try:

@@ -220,7 +220,8 @@ class Session:
             return
         if self.workplan is not None:  # the last task mine waited on is done: I can start
             for ready in became_ready(self.workplan, theirs, owner=self.store.user):
-                self.app.notify(clean(ready.words()).capitalize(), title="Ready to start", markup=False, timeout=12)
+                words = clean(ready.words())
+                self.app.notify(words[:1].upper() + words[1:], title="Ready to start", markup=False, timeout=12)
         if len(theirs) <= 3:
             for entry in theirs:
                 self.app.notify(describe(entry), markup=False, timeout=6)

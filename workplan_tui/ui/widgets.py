@@ -297,6 +297,9 @@ def _iso(text: str) -> bool:
     return True
 
 
+RECURRING = "↻"  # marks an instance of a recurring task, before its due date
+
+
 def due_marker(task: Task, today: date) -> str:
     """'!' overdue, '•' due within 2 days: state shown by a mark, not by colour alone."""
     if rules.is_overdue(task, today.isoformat()):
@@ -547,9 +550,10 @@ class CardColumn(VirtualList[Task]):
         if what == "due":
             return self._due_line(item, inner, width, base)
         if what == "bar":
-            waiting = self.context.waiting(item, inner - (5 if item.progress else 0))
+            room = inner - (5 if item.progress else 0)
+            waiting = self.context.waiting(item, room)
             if waiting is not None:  # waiting is shown where its bar would be (it has rarely begun)
-                parts = [(" ", Style()), (fit(waiting, inner), style("card--waiting"))]
+                parts = [(" ", Style()), (pad(waiting, room), style("card--waiting"))]
                 if item.progress:
                     parts.append((f"{item.progress:>4}%", style("card--meta")))
                 return strip(parts, width, base)
@@ -580,6 +584,8 @@ class CardColumn(VirtualList[Task]):
         if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
             marker, component = "✗", "card--soon"
             text = f"{text} · {problems[0].brief}"
+        if item.series is not None and not marker:
+            marker = RECURRING  # an instance of a recurring task
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 

@@ -227,7 +227,13 @@ class TimelineScreen(TaskActions):
             assert row.milestone is not None
             m = row.milestone
             first = f" ◆ {m.label} {clean(m.name)} · P{m.plan} · {format_due(m.due, today=today, dated=True)}"
-        second = f" {words}: {clean(why)}" if words and why and why != words else (f" {words}" if words else " ")
+        if words and why and why != words:
+            second = f" {words}: {clean(why)}"
+        elif words:
+            second = f" {words}"
+        else:
+            plan = self.session.workplan.plans.get(row.task.plan if row.task else 0) if self.session.workplan else None
+            second = f" {plan.label} {clean(plan.title)}" if plan else " "
         return Content(f"{first}\n{second}")
 
     # --- the selected task (the board's task keys) ----------------------------------------------
@@ -245,7 +251,18 @@ class TimelineScreen(TaskActions):
         self._show_detail()
 
     def action_cursor(self, delta: int) -> None:
-        self.rows.move(delta)
+        """Move the selection; a group's heading is passed over (there is nothing to act on)."""
+        rows = self.rows
+        rows.move(delta)
+        step = 1 if delta > 0 else -1
+        while rows.current is not None and rows.current.kind == "group":
+            before = rows.cursor
+            rows.move(step)
+            if rows.cursor == before:  # at an end: turn round
+                step = -step
+                rows.move(step)
+                if rows.cursor == before:
+                    break
         self._show_detail()
 
     def action_weeks(self, delta: int) -> None:
