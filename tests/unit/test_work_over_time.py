@@ -268,3 +268,32 @@ def test_timeline_prints_within_columns(store: Store, run, monkeypatch: pytest.M
     assert rows["T1"]["state"] == "overdue" and rows["T2"]["waits_on"] == ["T1"]
     assert rows["M1"]["kind"] == "milestone"
     assert "no plan P9" in run("timeline", "--plan", "P9").stderr
+
+
+def test_undoing_a_task_made_recurring_takes_its_new_series_back(store: Store) -> None:
+    actions.make_recurring(store, 1, "month")
+    assert store.read().tasks[1].series == 1
+    undone = actions.undo(store)
+    assert undone.restored["removed"] == ["S1"]
+    assert store.read().series == {} and store.read().tasks[1].series is None
+
+
+def test_the_review_puts_waiting_work_after_ready_work(store: Store) -> None:
+    from tests.conftest import FIXED_NOW
+    from workplan_tui.model.overview import review_queue
+
+    actions.set_due(store, 3, iso_day(+1))  # T3 due tomorrow, bob's T2 in 6 days, alice's T1 overdue
+    actions.set_waits(store, 1, add=[3])  # the overdue one waits
+    queue = review_queue(store.read(), "alice", FIXED_NOW, day(0))
+    assert [item.task.id for item in queue] == [3, 2, 1]
+    assert queue[-1].reasons[-1] == "waits on T3"
+
+
+def test_the_json_export_carries_milestones_and_series_once_there_are_some(store: Store, run) -> None:
+    before = json.loads(run("export", "--no-log").output)
+    assert "milestones" not in before and "series" not in before
+    actions.add_milestone(store, 1, "Beds ready", iso_day(+10), tasks=[2])
+    actions.add_task(store, 1, "Weekly", every="week")
+    after = json.loads(run("export", "--no-log").output)
+    assert after["milestones"][0]["tasks"] == ["T2"] and after["series"][0]["every"] == "week"
+    assert after["tasks"][-1]["series"] == "S1"

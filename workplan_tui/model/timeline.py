@@ -210,7 +210,7 @@ class Timeline:
         if problems:
             return "at_risk", "; ".join(p.text for p in problems)
         if task.status == "blocked":
-            return "blocked", f"blocked: {task.blocked_reason}" if task.blocked_reason else "blocked"
+            return "blocked", task.blocked_reason or "blocked"
         if self.schedule.waiting(task):
             waiting = [p.label for p in _open(task, self.workplan)]
             return "waiting", f"waits on {', '.join(waiting)}"

@@ -148,6 +148,7 @@ class TimelineScreen(TaskActions):
     def on_mount(self) -> None:
         self.rows.set_active(True)
         self.refresh_view(follow=self.follow)
+        self.call_after_refresh(self.rows.scroll_to_cursor)
 
     # --- data -> view ------------------------------------------------------------------------
 
@@ -179,7 +180,8 @@ class TimelineScreen(TaskActions):
         if cursor is None and current is None:
             cursor = next((i for i, r in enumerate(timeline.rows) if r.kind != "group"), 0)
         rows.set_items(timeline.rows, cursor)
-        rows.scroll_to_cursor()
+        if rows.size.height:  # before the first layout it has no height: on_mount scrolls after it
+            rows.scroll_to_cursor()
         self._show_title()
         self._show_weeks()
         self._show_detail()
