@@ -54,6 +54,7 @@ LAZY_COMMANDS = {
     "merge-file": ("sync", "merge_file"),
     "conflicts": ("sync", "conflicts_cmd"),
     "resolve": ("sync", "resolve_cmd"),
+    "remind": ("remind", "remind_cmd"),
 }
 
 
