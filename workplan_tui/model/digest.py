@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from workplan_tui.model import contract, rules
+from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.records import Activity, Task, Workplan, label
 from workplan_tui.model.text import LazyPattern
@@ -251,6 +251,8 @@ def _changed(ctx: Context) -> list[Item]:
 
 def change_words(entry: Activity, room: int = 40) -> str:
     """A log entry's changes in a few words: 'progress 40 → 60', 'note: Called the supplier'."""
+    from workplan_tui.model import contract  # only for a digest's changes: the nudge never loads it
+
     parts = []
     for name, pair in contract.changes(entry.record, entry.changes).items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
