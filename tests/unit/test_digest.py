@@ -8,7 +8,18 @@ import pytest
 
 from tests.clock import TODAY, iso_day
 from workplan_tui.model import digest
-from workplan_tui.model.records import Activity, Member, Norm, Partner, Partnership, Plan, Task, Vote, Workplan
+from workplan_tui.model.records import (
+    SCHEMA_VERSION,
+    Activity,
+    Member,
+    Norm,
+    Partner,
+    Partnership,
+    Plan,
+    Task,
+    Vote,
+    Workplan,
+)
 
 
 def partnership(**tables: object) -> Workplan:
@@ -17,7 +28,7 @@ def partnership(**tables: object) -> Workplan:
         for i, h in enumerate(("alice", "bob", "carol"), 1)
     }
     wp = Workplan(
-        Partnership(name="Test"),
+        Partnership(name="Test", schema_version=SCHEMA_VERSION),
         partners={"PARKS": Partner(id=1, code="PARKS", name="Parks")},
         members=members,
         plans={
@@ -74,7 +85,7 @@ def test_a_vote_not_cast_is_an_item_until_cast_and_only_for_undecided_plans() ->
     wp = partnership()
     assert [i.key for i in digest.items(wp, "bob", today=TODAY)] == ["vote:P3"]
     [item] = digest.items(wp, "bob", today=TODAY)
-    assert item.detail == "proposed; 2 others have not voted either" and item.action.startswith("workplan vote P3")
+    assert item.detail == "proposed; 2 others have not voted" and item.action.startswith("workplan vote P3")
     wp.votes = [Vote(id=1, plan=3, member="bob", position="agree", at=f"{iso_day()}T08:00:00Z")]
     assert digest.items(wp, "bob", today=TODAY) == []
     assert digest.items(wp, "dave", today=TODAY) == []  # not a member: nothing
@@ -159,3 +170,12 @@ def test_a_preference_that_is_none_of_them_is_one_line() -> None:
     with pytest.raises(ValueError, match="is not a digest preference; use daily, weekly"):
         digest.parse_preference("hourly")
     assert digest.preference_words("weekly:fri") == "weekly on Fridays"
+
+
+def test_a_vote_item_says_when_the_proposal_closes_and_the_soonest_comes_first() -> None:
+    wp = partnership()
+    wp.plans[4] = Plan(id=4, title="Vans", status="proposed", closes=iso_day(+2))
+    wp.plans[3] = wp.plans[3].replace(closes=iso_day(+9))
+    found = digest.items(wp, "bob", today=TODAY)
+    assert [i.record for i in found] == ["P4", "P3"]
+    assert found[0].detail.startswith("proposed; closes in 2 days, ")

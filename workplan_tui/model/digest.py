@@ -26,32 +26,33 @@ from typing import NamedTuple
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due, short_date
-from workplan_tui.model.records import Activity, Task, Workplan, label
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    DIGEST_PREFERENCES,
+    EMAIL_PATTERN,
+    UNDECIDED_PLAN_STATUSES,
+    Activity,
+    Task,
+    Workplan,
+    label,
+)
 from workplan_tui.model.text import LazyPattern
 
 # --- addresses --------------------------------------------------------------------------------
 
-# An address workplan sends to: ASCII, one mailbox, nothing a mail header or a command line could
-# take for more (no spaces, commas, quotes, angle brackets or line breaks; not starting with '-'
-# or '.'). A domain without a dot (bob@localhost) is a local mailbox.
-EMAIL_PATTERN = (
-    r"[A-Za-z0-9_+=%][A-Za-z0-9._+=%-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-)
-EMAIL_LENGTH = 254
 _EMAIL = LazyPattern(EMAIL_PATTERN + r"\Z")
 
 
 def valid_email(text: object) -> bool:
     """Whether ``text`` is one plain e-mail address workplan stores and sends to (``EMAIL_PATTERN``)."""
-    return isinstance(text, str) and len(text) <= EMAIL_LENGTH and _EMAIL.match(text) is not None
+    return isinstance(text, str) and len(text) <= 254 and _EMAIL.match(text) is not None
 
 
 # --- preferences and periods ------------------------------------------------------------------
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# How often a member wants a digest: every day, once a week on a weekday, or never.
-PREFERENCES = ("daily", *(f"weekly:{day}" for day in WEEKDAYS), "off")
+# How often a member wants a digest (records.DigestPreference): every day, weekly on a day, never.
+PREFERENCES = DIGEST_PREFERENCES  # "daily", "weekly:mon" ... "weekly:sun", "off"
 DEFAULT_PREFERENCE = "daily"  # a member with an address and no preference gets one a day
 PREFERENCE_FORMS = "daily, weekly (Mondays), weekly:fri (or weekly fri, fri), off"
 
@@ -167,7 +168,7 @@ class Kind(NamedTuple):
 
 def _overdue(ctx: Context) -> list[Item]:
     today = ctx.today.isoformat()
-    late = sorted((t for t in ctx.tasks if t.due and t.due < today), key=lambda t: (t.due or "", t.id))
+    late = sorted((t for t in ctx.tasks if rules.is_overdue(t, today)), key=lambda t: (t.due or "", t.id))
     return [
         Item("overdue", f"overdue:{t.label}", t.label, t.title, _due(t, ctx.today), f"workplan task show {t.label}")
         for t in late
@@ -175,8 +176,8 @@ def _overdue(ctx: Context) -> list[Item]:
 
 
 def _due_soon(ctx: Context) -> list[Item]:
-    today, week_after = ctx.today.isoformat(), (ctx.today + timedelta(days=7)).isoformat()
-    soon = [t for t in ctx.tasks if t.due and today <= t.due < week_after]
+    today, week_after = ctx.today.isoformat(), rules.week_after(ctx.today)
+    soon = [t for t in ctx.tasks if rules.is_due_this_week(t, today, week_after)]
     return [Item("due", f"due:{t.label}", t.label, t.title, _due(t, ctx.today)) for t in soon]
 
 
@@ -190,35 +191,35 @@ def _due(task: Task, today: date) -> str:
 
 
 def _votes(ctx: Context) -> list[Item]:
+    """Plans waiting for the member's vote (as ``status`` counts them: undecided, not voted),
+    the soonest closing first: 'proposed; closes in 2 days, Mon 30 Nov; 3 others have not voted'."""
     wp, me = ctx.workplan, ctx.member
     if me not in wp.members:
         return []
     found = []
-    for plan in sorted(wp.plans.values(), key=lambda p: p.id):
-        if plan.status not in ("draft", "proposed"):
+    for plan in sorted(wp.plans.values(), key=lambda p: (p.closes or "9999", p.id)):
+        if plan.status not in UNDECIDED_PLAN_STATUSES:
             continue
         buyin = rules.buy_in(plan, wp.members, wp.current_votes(plan.id), wp.partners)
         if me not in buyin.not_voted:
             continue
         others = len(buyin.not_voted) - 1
-        waiting = f"{others} other{'s' if others != 1 else ''} ha{'ve' if others != 1 else 's'} not voted either"
-        detail = f"{plan.status}; {waiting if others else 'everyone else has voted'}"
+        waiting = f"{others} other{'s' if others != 1 else ''} ha{'ve' if others != 1 else 's'} not voted"
+        parts = [plan.status, rules.closing_words(plan, ctx.today), waiting if others else "everyone else has voted"]
         action = f"workplan vote {plan.label} agree|abstain|disagree|block"
-        found.append(Item("vote", f"vote:{plan.label}", plan.label, plan.title, detail, action))
+        found.append(Item("vote", f"vote:{plan.label}", plan.label, plan.title, "; ".join(filter(None, parts)), action))
     return found
 
 
 def _norms(ctx: Context) -> list[Item]:
     wp, me = ctx.workplan, ctx.member
-    if me not in wp.members:
-        return []
     found = []
     for norm in sorted(wp.norms.values(), key=lambda n: n.id):
-        agreed = set(norm.agreed_by) & set(wp.members)
-        if me in agreed:
+        state = rules.norm_state(norm, wp.members)
+        if me not in state.waiting:
             continue
-        waiting = len(wp.members) - len(agreed)
-        detail = f"{len(agreed)} of {len(wp.members)} have agreed" if waiting > 1 else "only you have not agreed"
+        total = len(state.agreed) + len(state.waiting)
+        detail = f"{len(state.agreed)} of {total} have agreed" if len(state.waiting) > 1 else "only you have not agreed"
         found.append(
             Item("norm", f"norm:{norm.label}", norm.label, norm.text, detail, f"workplan norm agree {norm.label}")
         )
@@ -249,29 +250,14 @@ def _changed(ctx: Context) -> list[Item]:
     ]
 
 
-def change_words(entry: Activity, room: int = 40) -> str:
-    """A log entry's changes in a few words: 'progress 40 → 60', 'note: Called the supplier'."""
-    from workplan_tui.model import contract  # only for a digest's changes: the nudge never loads it
+def change_words(entry: Activity) -> str:
+    """A log entry's changes in the log's own words (model/changes.py): 'progress 40 → 60',
+    'note: Called the supplier'."""
+    from workplan_tui.model.changes import changes_line  # only for a digest's changes: the nudge never loads it
 
-    parts = []
-    for name, pair in contract.changes(entry.record, entry.changes).items():
-        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        if name == "note" and before is None:
-            parts.append(f"note: {_value(after, room)}")
-        else:
-            parts.append(f"{name} {_value(before, room)} → {_value(after, room)}")
-    return "; ".join(parts) or entry.kind
-
-
-def _value(value: object, room: int) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = ", ".join(value)
-    if isinstance(value, dict):
-        value = next((value[k] for k in ("text", "title", "name") if isinstance(value.get(k), str)), "…")
-    text = str(value)
-    return text if len(text) <= room else text[: room - 1] + "…"
+    if entry.kind.endswith(".add"):
+        return "added it"
+    return changes_line(entry, 40) or entry.kind
 
 
 # The kinds, in the order a digest shows them. A later issue adds its kind here (see above).
@@ -287,7 +273,7 @@ KIND_NAMED = {kind.name: kind for kind in KINDS}
 
 def open_tasks(workplan: Workplan, member: str) -> list[Task]:
     """``member``'s open tasks in plans still running, soonest due first (no due date last)."""
-    running = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    running = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     mine = [t for t in workplan.tasks.values() if t.owner == member and t.status != "done" and t.plan in running]
     return sorted(mine, key=lambda t: (t.due or "9999", t.id))
 

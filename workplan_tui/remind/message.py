@@ -172,17 +172,17 @@ def as_mbox(messages: Sequence[EmailMessage], *, readable: bool) -> str:
     """Messages one after another in mbox form (a ``From `` line before each; lines that begin
     with ``From `` in a body quoted as ``>From ``), which mail tools and Python's ``mailbox`` split.
     ``readable`` shows headers in UTF-8 rather than encoded words."""
-    from email.generator import Generator
-    from io import StringIO
+    from email.generator import BytesGenerator
+    from io import BytesIO
 
-    out = StringIO()
+    out = BytesIO()
     shown = policy.default.clone(utf8=readable, linesep="\n")
     for message in messages:
         sender = message["From"].addresses[0].addr_spec if message["From"] else "workplan"
-        out.write(f"From {sender} {_asctime(message)}\n")
-        Generator(out, mangle_from_=True, policy=shown).flatten(message)
-        out.write("\n")
-    return out.getvalue()
+        out.write(f"From {sender} {_asctime(message)}\n".encode())
+        BytesGenerator(out, mangle_from_=True, policy=shown).flatten(message)
+        out.write(b"\n")
+    return out.getvalue().decode("utf-8", "replace")
 
 
 def _asctime(message: EmailMessage) -> str:
