@@ -2,7 +2,7 @@
 reload), so a change of an internal can stop them without any other test noticing.
 
 Tiny sizes: this checks that they run and report, not the figures (those are for
-``python benchmarks/bench_*.py`` on a quiet machine; README, Benchmarks).
+``python benchmarks/bench_*.py`` on a quiet machine; docs/benchmarks.md).
 """
 
 from __future__ import annotations
