@@ -154,26 +154,39 @@ def _mailto(sender: Address) -> str:
     return f"mailto:{sender.addr_spec}"
 
 
-def _read_config(path: Path, *, must_exist: bool) -> dict[str, Any] | None:
+def _read_private(path: Path, what: str, others: int, fix: str) -> bytes:
+    """At most ``_LIMIT`` + 1 bytes of the regular file ``path`` (``what`` it is, for the
+    errors), refused when its mode has any of the ``others`` bits (``fix`` says how to mend it).
+    Raises ConfigError (FileNotFoundError when it does not exist)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({clean(exc.strerror)})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError(f"{path}: {what} is not a regular file")
+        if st.st_mode & others:
+            raise ConfigError(f"{path}: {fix}")
+        return os.read(fd, _LIMIT + 1)
+    finally:
+        os.close(fd)
+
+
+def _read_config(path: Path, *, must_exist: bool) -> dict[str, Any] | None:
+    try:
+        data = _read_private(
+            path,
+            "the mail settings",
+            stat.S_IWGRP | stat.S_IWOTH,
+            f"others may change it, and so where mail goes and what password is sent; chmod go-w {path}",
+        )
     except FileNotFoundError:
         if must_exist:
             raise ConfigError(f"{path}: no mail settings here (see 'workplan remind --help')") from None
         return None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it ({clean(exc.strerror)})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ConfigError(f"{path}: not a regular file")
-        if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            raise ConfigError(
-                f"{path}: others may change it, and so where mail goes and what password is sent; chmod go-w {path}"
-            )
-        data = os.read(fd, _LIMIT + 1)
-    finally:
-        os.close(fd)
     if len(data) > _LIMIT:
         raise ConfigError(f"{path}: larger than {_LIMIT // 1024} KB; not a mail config")
     try:
@@ -295,18 +308,14 @@ def _loopback(host: str) -> bool:
 
 def _read_secret(path: Path) -> str:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the SMTP password file ({clean(exc.strerror)})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ConfigError(f"{path}: the SMTP password file is not a regular file")
-        if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"{path}: others may read the SMTP password file; chmod 600 {path}")
-        data = os.read(fd, _LIMIT + 1)
-    finally:
-        os.close(fd)
+        data = _read_private(
+            path,
+            "the SMTP password file",
+            stat.S_IRWXG | stat.S_IRWXO,
+            f"others may read the SMTP password file; chmod 600 {path}",
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: cannot read the SMTP password file (no such file)") from None
     lines = data.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0].strip() or len(data) > _LIMIT:
         raise ConfigError(f"{path}: the SMTP password file holds no password on its first line")
