@@ -85,3 +85,26 @@ def test_only_a_plain_nudge_command_line_takes_the_fast_path(argv: list[str], gi
 def test_brief_takes_no_other_option(run) -> None:
     result = run("status", "--brief", "--json")
     assert result.exit_code == 1 and "--brief prints one line" in result.output
+
+
+def test_without_workplan_user_the_nudge_is_for_the_member_the_login_is_bound_to(tmp_path: Path, run) -> None:
+    """Issue 28's rule: the login acts as the one member bound to it (both paths agree)."""
+    from tests.clock import iso_day
+    from tests.conftest import LOGIN
+
+    path = tmp_path / "bound.json"
+    store = make_store(path, "alice")
+    store.create("Bound", "")
+    actions.add_partner(store, "PARKS", "Parks")
+    actions.add_member(store, "alice", "Alice", "PARKS", "lead", accounts=[LOGIN])
+    actions.add_plan(store, "Gardens", "")
+    actions.add_task(store, 1, "Order soil", owner="alice", due=iso_day(-2))
+    env = {k: v for k, v in os.environ.items() if k != "WORKPLAN_USER"}
+    env["WORKPLAN_FILE"] = str(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "workplan_tui", "status", "--brief"], env=env, capture_output=True, text=True
+    )
+    assert done.stdout == "1 overdue, 1 vote to cast: run workplan\n", done.stderr
+    code = f"from workplan_tui.cli.brief import fast; print(fast(['-f', {str(path)!r}, 'status', '--brief']))"
+    fast_only = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert fast_only.stdout == f"1 overdue, 1 vote to cast: run workplan -f {path}\nTrue\n"

@@ -101,7 +101,7 @@ def _nudge_of(path: Path, given: str | None) -> str | None:
     """The nudge for a sealed file of this schema, or None to leave it to the full command."""
     import orjson
 
-    from workplan_tui.model import dates, schema
+    from workplan_tui.model import dates, identity, schema
     from workplan_tui.model.records import SCHEMA_VERSION
     from workplan_tui.store import layout
     from workplan_tui.store.storage import os_login, read_bytes, real_path
@@ -110,8 +110,12 @@ def _nudge_of(path: Path, given: str | None) -> str | None:
     tables = layout.index(raw, lambda table, record: None)  # an intact seal vouches for the records
     if tables is None or tables["meta"]["1"].get("schema_version") != SCHEMA_VERSION:
         return None
-    member = os.environ.get("WORKPLAN_USER", "").strip() or os_login()  # store.acting_member, without its imports
     data = {name: dict(tables[name].items()) for name in _WHOLE if name in tables}
+    # Whom this login acts as, as Store.user settles it (model/identity.py), without the store's imports:
+    # $WORKPLAN_USER (store.requested_member), else the member the file binds the login to.
+    login = os_login()
+    binds = identity.raw_bindings(data.get("members", {}).values())
+    member = os.environ.get("WORKPLAN_USER", "").strip() or identity.default_member(binds, login) or login
     data["meta"] = {"1": tables["meta"]["1"]}
     if "tasks" in tables:
         found = tables["tasks"].containing(b'"owner":' + orjson.dumps(member))

@@ -33,6 +33,7 @@ from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.changes import about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.store import outside
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
 
@@ -244,7 +245,7 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
     """
     from workplan_tui.store.sample import write_demo
 
-    path = write_demo(out, today=env.today(), user=env.user)
+    path = write_demo(out, today=env.today(), user=env.user, login=env.store.login)
     store = Store(path, user=env.user)
     yesterday = env.today() - timedelta(days=1)
     if as_json:
@@ -265,8 +266,9 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 def check(env: Env, as_json: bool) -> None:
     """Validate the file: exit 0 when sound, else 1 with every problem listed.
 
-    It also checks the activity log and reports temporary files left by an interrupted write
-    (the next write removes them).
+    It also checks the activity log, reports temporary files left by an interrupted write
+    (the next write removes them) and, in a git clone, what git did or would do to the file:
+    a merge that stopped on it, conflict markers, a clone not set up by 'workplan sync init'.
 
     \b
     Examples:
@@ -283,9 +285,14 @@ def check(env: Env, as_json: bool) -> None:
         except StoreError:
             pass
     report["temp_files"] = [str(path.parent / name) for name in orphans]
+    from workplan_tui.sync.guard import clone_problems  # sync's modules only for this command
+
+    report["git_problems"] = clone_problems(path)
     workplan = None
+    payload = b""
     try:
-        data = parse(path, read_bytes(path)[0])
+        payload = read_bytes(path)[0]
+        data = parse(path, payload)
         workplan, problems = schema.load(data), []
     except schema.SchemaError as exc:  # a newer schema too
         problems = [str(p) for p in exc.problems]
@@ -294,7 +301,13 @@ def check(env: Env, as_json: bool) -> None:
         report["unreadable"] = True
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
+    report["outside_edit"] = None
     if workplan is not None:
+        if workplan.partnership.schema_version >= 2:
+            edited = outside.detect(path, payload, data)
+            if edited is not None:
+                records = None if edited.changes is None else [c.record for c in edited.changes]
+                report["outside_edit"] = {"at": edited.at, "by": edited.by, "records": records, "said": edited.words()}
         history = env.store.history_of(data)
         try:
             report["log_problems"] = history.problems()
@@ -314,7 +327,7 @@ def check(env: Env, as_json: bool) -> None:
         click.echo(render.to_json(report))
     else:
         _check_text(report)
-    if report["problems"] or report["temp_files"] or report["log_problems"]:
+    if report["problems"] or report["temp_files"] or report["log_problems"] or report["git_problems"]:
         sys.exit(1)
 
 
@@ -325,6 +338,8 @@ def _check_text(report: dict[str, Any]) -> None:
         click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
     for name in report["temp_files"]:
         click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
+    for problem in report["git_problems"]:
+        click.echo(f"{real}: {clean(problem)}", err=True)
     if report.get("unreadable"):
         click.echo(f"workplan: error: {clean(report['problems'][0])}", err=True)
         return
@@ -335,9 +350,15 @@ def _check_text(report: dict[str, Any]) -> None:
         return
     for line in report["log_problems"]:
         click.echo(clean(line), err=True)
+    if report["outside_edit"]:
+        said = report["outside_edit"]["said"]
+        click.echo(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
     counts = report["counts"]
+    verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
+    if report["git_problems"]:
+        verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     click.echo(
-        f"{real}: {'sound' if not report['log_problems'] else 'sound, but its activity log is not'} "
+        f"{real}: {verdict} "
         f"(schema {report['schema_version']}; "
         + ", ".join(_count(counts[table], table[:-1]) for table in counts)
         + (f"; log up to {report['log_last']})" if report["log_last"] else "; empty log)")

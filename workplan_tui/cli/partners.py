@@ -24,7 +24,7 @@ from workplan_tui.cli.base import (
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract, dates, resources
+from workplan_tui.model import contract, dates, identity, resources
 from workplan_tui.model.money import MoneyError, parse_value, value_text
 from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, Member, label
 from workplan_tui.model.text import clean
@@ -375,6 +375,14 @@ def member() -> None:
     help="The CODE of the partner organisation they belong to.",
 )
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    metavar="LOGIN",
+    help="A Unix account that may act as them (repeat it; a lead's choice); then only those listed may. "
+    "Default: HANDLE's own.",
+)
 @email_option
 @digest_option
 @json_option
@@ -385,21 +393,34 @@ def member_add(
     name: str,
     partner_code: str,
     role: str,
+    accounts: tuple[str, ...],
     email: str | None,
     digest: str | None,
     as_json: bool,
 ) -> None:
     """Add a member: a person of a partner organisation.
 
-    HANDLE is their Unix login (what they are known as when they run workplan). The first member
-    of a new file must be you. With --email they get a digest of what they have to act on by
-    mail ('workplan remind'), daily unless --digest says otherwise.
+    HANDLE is their Unix login (what they are known as when they run workplan): only that
+    account may act as them, unless a lead lists others with --account (a service account for
+    cron acting as a 'bot' member, say). The first member of a new file must be you. With
+    --email they get a digest of what they have to act on by mail ('workplan remind'), daily
+    unless --digest says otherwise.
 
     \b
-    Example:
+    Examples:
       workplan member add alice --name 'Alice Moreno' --partner PARKS --role lead
+      workplan member add bot --name Reminders --partner PARKS --account svc-cron
     """
-    record = actions.add_member(env.store, handle, name, partner_code, role, email=email, digest=digest)
+    record = actions.add_member(
+        env.store,
+        handle,
+        name,
+        partner_code,
+        role,
+        accounts=list(accounts) or None,
+        email=email,
+        digest=digest,
+    )
     emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record.partner)}, {role})")
 
 
@@ -422,7 +443,12 @@ def member_list(env: Env, as_json: bool) -> None:
         click.echo("No members yet: workplan member add HANDLE --name NAME --partner CODE")
         return
     rows = [[m.handle, m.name, m.partner, m.role, _digest_shown(m)] for m in members]
-    click.echo(render.table(rows, ["HANDLE", "NAME", "PARTNER", "ROLE", "DIGEST"], flex=1))
+    headers = ["HANDLE", "NAME", "PARTNER", "ROLE", "DIGEST"]
+    if any(m.accounts is not None for m in members):  # only once a lead bound accounts
+        for row, m in zip(rows, members, strict=True):
+            row.append(", ".join(identity.accounts_of(m)))
+        headers.append("ACCOUNTS")
+    click.echo(render.table(rows, headers, flex=1))
 
 
 def _digest_shown(m: Member) -> str:
@@ -444,6 +470,20 @@ def _digest_shown(m: Member) -> str:
     help="Move them to this partner.",
 )
 @click.option("--role", type=click.Choice(ROLES), default=None, help="Their role: lead or member.")
+@click.option(
+    "--account",
+    "add_accounts",
+    multiple=True,
+    metavar="LOGIN",
+    help="Let this Unix account act as them too (repeat it; leads only).",
+)
+@click.option(
+    "--no-account",
+    "drop_accounts",
+    multiple=True,
+    metavar="LOGIN",
+    help="No longer let this Unix account act as them (leads only).",
+)
 @email_option
 @digest_option
 @rev_option
@@ -457,23 +497,35 @@ def member_edit(
     name: str | None,
     partner_code: str | None,
     role: str | None,
+    add_accounts: tuple[str, ...],
+    drop_accounts: tuple[str, ...],
     email: str | None,
     digest: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a member's name, partner, role, e-mail address or digest.
+    """Change a member's name, partner, role, accounts or digest.
 
     The last lead cannot be made a member: nobody could then administer the file.
-    Make someone else a lead first. Members set their own address and digest (daily, weekly on
-    a day, or off: what 'workplan remind' mails them); a lead may set anyone's.
+    Make someone else a lead first. A member is acted as only from their Unix accounts (at
+    first the one named by their handle); a lead adds others ('--account svc-cron' lets cron's
+    account act as them), and nobody unbinds the account they act from. Members set their own
+    e-mail address and digest (daily, weekly on a day, or off: what 'workplan remind' mails them); a
+    lead may set anyone's.
 
     \b
     Example:
       workplan member edit bob --role lead --partner PARKS
       workplan member edit bob --email bob@foodbank.example --digest weekly:fri
     """
-    given = {"name": name, "partner": partner_code, "role": role, "email": email, "digest": digest}
+    given = {
+        "name": name,
+        "partner": partner_code,
+        "role": role,
+        "accounts": add_accounts or drop_accounts or None,
+        "email": email,
+        "digest": digest,
+    }
     need_changes(ctx, {k: v for k, v in given.items() if v is not None})
     record = actions.edit_member(
         env.store,
@@ -481,6 +533,8 @@ def member_edit(
         name=name,
         role=role,
         partner=partner_code,
+        add_accounts=list(add_accounts),
+        drop_accounts=list(drop_accounts),
         email=email,
         digest=digest,
         expected_rev=rev,

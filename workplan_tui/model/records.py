@@ -39,6 +39,7 @@ MAX_ID = 999_999_999
 # Numbers people track (amounts, outcome values) stay far from float overflow, so
 # sums and ratios of them are always finite.
 MAX_NUMBER = 1e15
+MAX_ACCOUNTS = 20  # Unix accounts one member may be acted as from (model/identity.py)
 
 # --- what a field may hold ------------------------------------------------------------------
 # msgspec checks each field's type, lengths, ranges and allowed words as it builds the record.
@@ -330,7 +331,8 @@ class Partner(Keyed):
 
 
 class Member(Keyed):
-    """A person: handle (Unix login by default), name, partner CODE, role."""
+    """A person: handle (Unix login by default), name, partner CODE, role, and the Unix
+    accounts that may act as them (None: the one named by the handle; model/identity.py)."""
 
     TABLE = "members"
     NAME = "member"
@@ -345,6 +347,11 @@ class Member(Keyed):
     digest: DigestPreference = "daily"
     created_at: Timestamp = ""
     rev: Id = 1
+    # Absent (files before it, a member no lead bound) or null (an undone binding): the handle's own.
+    accounts: Annotated[
+        Annotated[list[Handle], Meta(max_length=MAX_ACCOUNTS)] | None,
+        Meta(description="the Unix accounts that may act as this member; absent or null: the handle's own"),
+    ] = None
 
 
 class Norm(Keyed):

@@ -26,6 +26,9 @@ ENVIRONMENT: dict[str, str] = {
     "WORKPLAN_MAIL_CONFIG": "The mail settings 'workplan remind' reads, instead of mail.toml in the config folder.",
     "WORKPLAN_SMTP_PASSWORD": "The SMTP password 'workplan remind' logs in with, when its mail settings name "
     "no password file (never on the command line, never in the shared file).",
+    "WORKPLAN_SYNC_CHECKED": "Set by 'workplan sync' on the git commands whose result it has already "
+    "checked, so its own hooks do not check them twice; not for people (like --no-verify, it skips "
+    "the hooks' check).",
     "_WORKPLAN_COMPLETE": "Set by the shell completion script that 'workplan completion' prints; not for people.",
     "NO_COLOR": "Any value: the board draws without colour (the selection keeps its marker).",
     "TZ": "The time zone in which history and activity times are shown (they are stored in UTC).",
