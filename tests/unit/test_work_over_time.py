@@ -290,10 +290,10 @@ def test_the_review_puts_waiting_work_after_ready_work(store: Store) -> None:
 
 
 def test_the_json_export_carries_milestones_and_series_once_there_are_some(store: Store, run) -> None:
-    before = json.loads(run("export", "--no-log").output)
+    before = json.loads(run("export", "--format", "json", "--no-log").output)
     assert "milestones" not in before and "series" not in before
     actions.add_milestone(store, 1, "Beds ready", iso_day(+10), tasks=[2])
     actions.add_task(store, 1, "Weekly", every="week")
-    after = json.loads(run("export", "--no-log").output)
+    after = json.loads(run("export", "--format", "json", "--no-log").output)
     assert after["milestones"][0]["tasks"] == ["T2"] and after["series"][0]["every"] == "week"
     assert after["tasks"][-1]["series"] == "S1"

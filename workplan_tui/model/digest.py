@@ -260,8 +260,27 @@ def change_words(entry: Activity) -> str:
     return changes_line(entry, 40) or entry.kind
 
 
+def _ready(ctx: Context) -> list[Item]:
+    """The member's tasks whose last prerequisite was done since the last digest (issue 29:
+    model/schedule.py): "you can start T12: T9 done by dan"."""
+    from workplan_tui.model.schedule import became_ready  # only for a digest: the nudge never reads the log
+
+    return [
+        Item(
+            "ready",
+            f"ready:{r.task.label}:{r.prerequisite.label}",
+            r.task.label,
+            r.task.title,
+            f"you can start {r.task.label}: {r.prerequisite.label} done by {r.by}",
+            f"workplan task show {r.task.label}",
+        )
+        for r in became_ready(ctx.workplan, ctx.log, owner=ctx.member)
+    ]
+
+
 # The kinds, in the order a digest shows them. A later issue adds its kind here (see above).
 KINDS: tuple[Kind, ...] = (
+    Kind("ready", "Ready to start", True, None, _ready),
     Kind("overdue", "Overdue", True, ("overdue", "overdue"), _overdue),
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),
