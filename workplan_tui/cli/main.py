@@ -437,9 +437,10 @@ def _print_summary(
 
     facts = summary.Summary(store.read(), env.user, env.now(), env.today(), everything=everything or as_json)
     limit = None if as_json or everything else summary.CHANGES_SHOWN + 1
-    changes, _ = _changes_since(store, first, limit=None)  # all of them: which of my tasks became ready
+    # Every change since, when a task of mine waits on others: which of them became ready to start.
+    changes, more = _changes_since(store, first, limit=None if facts.may_become_ready() else limit)
     facts.set_changes(changes)
-    more = limit is not None and len(changes) > limit
+    more = more or (limit is not None and len(changes) > limit)
     changes = changes if limit is None else changes[:limit]
     if as_json:
         click.echo(render.to_json({**(extra or {}), **summary.as_json(facts, changes, first)}))

@@ -76,6 +76,10 @@ class Summary:
             )
             self.series.setdefault(s.plan, []).append((s, current))
 
+    def may_become_ready(self) -> bool:
+        """Whether one of my open tasks waits on another (only then are the changes read through)."""
+        return any(t.waits_on and t.owner == self.me and t.status != "done" for t in self.workplan.tasks.values())
+
     def set_changes(self, changes: list[Activity]) -> None:
         """Read what the changes since the summary's day mean for me: my tasks ready to start."""
         self.ready = became_ready(self.workplan, changes, owner=self.me)

@@ -23,10 +23,10 @@ years and on the 29th again in leap years.
 
 from __future__ import annotations
 
-import calendar
-import re
 from datetime import date, timedelta
 from typing import NamedTuple
+
+from workplan_tui.model.text import LazyPattern
 
 FORMS = "day, 3d, week, 2w, month, quarter, year, a weekday (monday), 1st of month, 15th of month, last of month"
 
@@ -43,8 +43,8 @@ _WEEKDAY_WORDS = {
     "thurs": 3,
 }
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_INTERVAL = re.compile(r"([0-9]{1,3})\s*(d|days?|w|weeks?|m|months?)\Z")
-_DAY_OF_MONTH = re.compile(
+_INTERVAL = LazyPattern(r"([0-9]{1,3})\s*(d|days?|w|weeks?|m|months?)\Z")
+_DAY_OF_MONTH = LazyPattern(
     r"(?:the\s+)?([0-9]{1,2})(st|nd|rd|th)?(?:\s+day)?(\s+of\s+(?:the\s+|each\s+|every\s+)?month)?\Z"
 )
 _LAST = ("last of month", "last day of month", "last day of the month", "last of the month", "end of month",
@@ -67,6 +67,8 @@ _SAME = {
     "annual": "year",
 }
 _MAX = {"d": 366, "w": 104, "m": 120}
+_STORED_INTERVAL = LazyPattern(r"([1-9][0-9]{0,2})([dwm])\Z")
+_STORED_MONTHDAY = LazyPattern(r"([1-9][0-9]?)(st|nd|rd|th) of month\Z")
 
 
 class RepeatError(ValueError):
@@ -140,12 +142,12 @@ def parse(stored: str) -> Repeat:
         return Repeat("weekday", _WEEKDAYS.index(stored))
     if stored == "last of month":
         return Repeat("monthday", 0)
-    match = re.fullmatch(r"([1-9][0-9]{0,2})([dwm])", stored)
+    match = _STORED_INTERVAL.match(stored)
     if match:
         number, unit = int(match.group(1)), match.group(2)
         if number <= _MAX[unit]:
             return Repeat("months", number) if unit == "m" else Repeat("days", number * (7 if unit == "w" else 1))
-    match = re.fullmatch(r"([1-9][0-9]?)(st|nd|rd|th) of month", stored)
+    match = _STORED_MONTHDAY.match(stored)
     if match and int(match.group(1)) <= 31 and ordinal(int(match.group(1))) == stored.split()[0]:
         return Repeat("monthday", int(match.group(1)))
     raise RepeatError(f"{stored!r} is not a repeat; use {FORMS}")
@@ -188,9 +190,16 @@ def words(stored: str) -> str:
 # --- dates ------------------------------------------------------------------------------------
 
 
+def _month_length(year: int, month: int) -> int:
+    """How many days the month has (29 in February of a leap year)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _month_day(year: int, month: int, day: int) -> date:
     """Day ``day`` of a month, or its last day when it has fewer (0: its last day)."""
-    last = calendar.monthrange(year, month)[1]
+    last = _month_length(year, month)
     return date(year, month, last if day == 0 else min(day, last))
 
 

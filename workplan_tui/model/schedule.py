@@ -25,9 +25,9 @@ to make one, ``cycle_if_added``); the functions here still stop at a task alread
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
+from workplan_tui.model.dates import short_date
 from workplan_tui.model.records import Activity, Member, Milestone, Outcome, Plan, Task, Workplan, label
 from workplan_tui.model.rules import RuleError, is_overdue, outcome_progress
 
@@ -140,8 +140,6 @@ def waiting_words(
     PARKS · 11 Dec', under a heading that says waiting."""
     if not is_waiting(task, tasks):
         return None
-    from workplan_tui.model.dates import short_date
-
     waiting = open_prerequisites(task, tasks)
     last = waiting[-1]
     more = f" +{len(waiting) - 1}" if len(waiting) > 1 else ""
@@ -162,15 +160,48 @@ def waiting_words(
 # --- dates that cannot work -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class DateProblem:
-    """A date of ``task`` that cannot work, in words: ``text`` in full ("T14 is due 4 Dec but waits
-    on T9, due 11 Dec"), ``brief`` for a card ("due before T9, 11 Dec")."""
+    """A date of ``task`` that cannot work. ``kind``: ``before`` (due before ``other``, a task it
+    waits on, due ``day``), ``chain`` (its chain ends on ``chain``'s day, after ``other``'s
+    deadline ``day``: an outcome due, a plan's end), ``after`` (due after that deadline). Its words
+    are made when read: ``text`` in full ("T14 is due Fri 4 Dec but waits on T9, due Fri 11 Dec"),
+    ``brief`` for a card ("due before T9, Fri 11 Dec"). (A plain class, as the others here: a
+    dataclass costs every command that imports this module its generation.)"""
 
-    task: Task
-    text: str
-    brief: str
-    other: str  # the label of the other record (T9, O3, P2)
+    __slots__ = ("chain", "day", "kind", "other", "task", "today", "what")
+
+    def __init__(
+        self,
+        task: Task,
+        kind: str,
+        other: str,
+        day: str,
+        today: date,
+        what: str = "",
+        chain: tuple[str, int] | None = None,
+    ) -> None:
+        self.task, self.kind, self.other, self.day, self.today = task, kind, other, day, today
+        self.what = what  # the deadline in words: "O3 is due", "P2 ends"
+        self.chain = chain  # (ISO day, task id) where the chain ends
+
+    def _day(self, iso: str) -> str:
+        when = _day(iso)
+        return short_date(when, today=self.today) if when else iso
+
+    @property
+    def text(self) -> str:
+        task, day = self.task, self._day
+        if self.kind == "before":
+            return f"{task.label} is due {day(task.due or '')} but waits on {self.other}, due {day(self.day)}"
+        if self.kind == "chain" and self.chain is not None:
+            last = label("tasks", self.chain[1])
+            return f"{task.label}'s chain ends {day(self.chain[0])} ({last}), after {self.what} {day(self.day)}"
+        return f"{task.label} is due {day(task.due or '')}, after {self.what} {day(self.day)}"
+
+    @property
+    def brief(self) -> str:
+        words = {"before": "due before", "chain": "chain ends after"}.get(self.kind, "due after")
+        return f"{words} {self.other}, {self._day(self.day)}"
 
 
 class Schedule:
@@ -184,6 +215,8 @@ class Schedule:
         self._dependents: dict[int, list[int]] | None = None
         self._ends: dict[int, tuple[str, int] | None] = {}
         self._problems: dict[int, list[DateProblem]] = {}
+        # outcome id -> (due, label, words), plan id -> (end, label, words): the days work must be done by
+        self._ends_of: tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str, str]]] | None = None
 
     def dependents(self, task_id: int) -> list[int]:
         """The ids of the tasks waiting on ``task_id`` (done or not)."""
@@ -228,63 +261,64 @@ class Schedule:
         return max(days) if days else None
 
     def problems(self, task: Task, today: date) -> list[DateProblem]:
-        """``task``'s dates that cannot work (see the module's doc); [] for a done task."""
-        if task.id in self._problems:
-            return self._problems[task.id]
-        found: list[DateProblem] = []
+        """``task``'s dates that cannot work (see the module's doc); [] for a done task. At 10,000
+        tasks most have none: found with two lookups each, the words made only when read."""
+        found = self._problems.get(task.id)
+        if found is not None:
+            return found
+        found = []
         if task.status != "done":
-            found = self._problems_of(task, today)
+            if task.waits_on:
+                found = self._problems_of(task, today)
+            elif task.due:
+                if self._ends_of is None:
+                    self._index_deadlines()
+                assert self._ends_of is not None
+                outcome_due, plan_end = self._ends_of
+                by_outcome = outcome_due.get(task.outcome) if task.outcome is not None else None
+                by_plan = plan_end.get(task.plan)
+                if (by_outcome and task.due > by_outcome[0]) or (by_plan and task.due > by_plan[0]):
+                    found = self._problems_of(task, today)
         self._problems[task.id] = found
         return found
 
+    def _index_deadlines(self) -> None:
+        outcomes = {o.id: (o.due, o.label, f"{o.label} is due") for o in self.workplan.outcomes.values() if o.due}
+        plans = {}
+        for p in self.workplan.plans.values():
+            end = getattr(p, "end", None)  # a plan's end day, where the file has one
+            if isinstance(end, str) and end:
+                plans[p.id] = (end, p.label, f"{p.label} ends")
+        self._ends_of = (outcomes, plans)
+
+    def _deadlines(self, task: Task) -> list[tuple[str, str, str]]:
+        """The days ``task``'s work must be done by: its outcome's due day, its plan's end (where
+        the file has one), as (ISO day, label, what it is). Looked up once per outcome and plan."""
+        if self._ends_of is None:
+            self._index_deadlines()
+        assert self._ends_of is not None
+        outcomes, plans = self._ends_of
+        found = []
+        if task.outcome is not None and task.outcome in outcomes:
+            found.append(outcomes[task.outcome])
+        if task.plan in plans:
+            found.append(plans[task.plan])
+        return found
+
     def _problems_of(self, task: Task, today: date) -> list[DateProblem]:
-        from workplan_tui.model.dates import short_date
-
-        def day(iso: str) -> str:
-            when = _day(iso)
-            return short_date(when, today=today) if when else iso
-
         found: list[DateProblem] = []
         due = task.due if _day(task.due) else None
-        for other in open_prerequisites(task, self.tasks):
-            if due and other.due and _day(other.due) and other.due > due:
-                found.append(
-                    DateProblem(
-                        task,
-                        f"{task.label} is due {day(due)} but waits on {other.label}, due {day(other.due)}",
-                        f"due before {other.label}, {day(other.due)}",
-                        other.label,
-                    )
-                )
-        end = self.chain_end(task)
-        outcome = self.workplan.outcomes.get(task.outcome) if task.outcome is not None else None
-        deadlines: list[tuple[str, str, str]] = []  # (day, label, what it is)
-        if outcome is not None and _day(outcome.due):
-            deadlines.append((str(outcome.due), outcome.label, f"{outcome.label} is due"))
-        plan = self.workplan.plans.get(task.plan)
-        plan_end = getattr(plan, "end", None)  # a plan's end day, where the file has one
-        if plan is not None and isinstance(plan_end, str) and _day(plan_end):
-            deadlines.append((plan_end, plan.label, f"{plan.label} ends"))
-        for deadline, whose, what in deadlines:
+        end = None
+        if task.waits_on:
+            for other in open_prerequisites(task, self.tasks):
+                if due and other.due and _day(other.due) and other.due > due:
+                    found.append(DateProblem(task, "before", other.label, other.due, today))
+            end = self.chain_end(task)
+        for deadline, whose, what in self._deadlines(task):
             if end is not None and end[0] > deadline:
-                last = label("tasks", end[1])
-                found.append(
-                    DateProblem(
-                        task,
-                        f"{task.label}'s chain ends {day(end[0])} ({last}), after {what} {day(deadline)}",
-                        f"chain ends after {whose}, {day(deadline)}",
-                        whose,
-                    )
-                )
+                found.append(DateProblem(task, "chain", whose, deadline, today, what, end))
             elif due and due > deadline:
-                found.append(
-                    DateProblem(
-                        task,
-                        f"{task.label} is due {day(due)}, after {what} {day(deadline)}",
-                        f"due after {whose}, {day(deadline)}",
-                        whose,
-                    )
-                )
+                found.append(DateProblem(task, "after", whose, deadline, today, what))
         return found
 
     def all_problems(self, today: date, plans: Iterable[int] | None = None) -> list[DateProblem]:
@@ -311,14 +345,20 @@ def _day(text: str | None) -> date | None:
 # --- ready to start -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Ready:
     """A task whose last open prerequisite was done: by whom, when (ISO UTC), which it was."""
 
-    task: Task
-    prerequisite: Task
-    by: str
-    at: str
+    __slots__ = ("at", "by", "prerequisite", "task")
+
+    def __init__(self, task: Task, prerequisite: Task, by: str, at: str) -> None:
+        self.task, self.prerequisite, self.by, self.at = task, prerequisite, by, at
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ready) and (self.task, self.prerequisite, self.by, self.at) == (
+            other.task, other.prerequisite, other.by, other.at
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
 
     def words(self) -> str:
         """'you can start T12: T9 done by dan'."""
@@ -366,16 +406,23 @@ def became_ready(workplan: Workplan, entries: Iterable[Activity], *, owner: str 
 # --- milestones -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class MilestoneForecast:
     """Where a milestone stands (``milestone_forecast``): its health and why, how many of its tasks
     are still open of how many, and its outcomes not yet at their target."""
 
-    health: Health
-    reason: str
-    open_tasks: list[Task] = field(default_factory=list)
-    total_tasks: int = 0
-    open_outcomes: list[Outcome] = field(default_factory=list)
+    __slots__ = ("health", "open_outcomes", "open_tasks", "reason", "total_tasks")
+
+    def __init__(
+        self,
+        health: Health,
+        reason: str,
+        open_tasks: list[Task] | None = None,
+        total_tasks: int = 0,
+        open_outcomes: list[Outcome] | None = None,
+    ) -> None:
+        self.health, self.reason, self.total_tasks = health, reason, total_tasks
+        self.open_tasks = open_tasks or []
+        self.open_outcomes = open_outcomes or []
 
     @property
     def words(self) -> str:
@@ -391,8 +438,6 @@ def milestone_forecast(
     milestone: Milestone, workplan: Workplan, today: date, schedule: Schedule | None = None
 ) -> MilestoneForecast:
     """The health of ``milestone`` on ``today`` (rules: the module's doc), with a reason in words."""
-    from workplan_tui.model.dates import short_date
-
     schedule = schedule or Schedule(workplan)
     tasks = [t for tid in milestone.tasks if (t := workplan.tasks.get(tid)) is not None]
     outcomes = [o for oid in milestone.outcomes if (o := workplan.outcomes.get(oid)) is not None]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from workplan_tui.model import recurrence
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Series, Task, label
 from workplan_tui.model.rules import RuleError
@@ -25,6 +24,8 @@ RECUR = "task.recur"  # the kind of the log entry of an instance made by the one
 
 def repeat_of(text: str) -> str:
     """A repeat as people type it (``every monday``) in its stored word (``mon``); RuleError else."""
+    from workplan_tui.model import recurrence  # only where a repeat is read: every write imports this module
+
     try:
         return recurrence.canonical(text)
     except recurrence.RepeatError as exc:
@@ -38,6 +39,8 @@ def _today(tx: Tx) -> date:
 def new_series(tx: Tx, plan_id: int, every: str, due: str | None) -> tuple[int, str]:
     """Add a running series to plan ``plan_id`` (``every`` as stored) whose first instance is due on
     ``due`` (None: the repeat's first day from today on); returns (its id, the first due day)."""
+    from workplan_tui.model import recurrence
+
     first = due or recurrence.first_due(every, _today(tx)).isoformat()
     series_id = tx.insert(
         "series", {"plan": plan_id, "every": every, "anchor": first, "status": "running"}, kind="series.add"
@@ -65,6 +68,8 @@ def make_next(tx: Tx, task_id: int) -> int | None:
         return None
     if any(t.get("status") != "done" for tid, t in _instances(tx, series_id) if tid != task_id):
         return None
+    from workplan_tui.model import recurrence
+
     anchor = date.fromisoformat(series["anchor"])
     due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
     fields = {
@@ -106,7 +111,9 @@ def make_recurring(store: Store, task_id: int, every: str | None, *, expected_re
         if series_id is not None and str(series_id) in tx.data.get("series", {}):
             changes: dict[str, Any] = {"status": "ended"} if wanted is None else {"every": wanted, "status": "running"}
             if not tx.update("series", series_id, changes, kind="series.edit"):
-                state = "ended" if wanted is None else f"already {recurrence.words(wanted)}"
+                from workplan_tui.model.recurrence import words
+
+                state = "ended" if wanted is None else f"already {words(wanted)}"
                 raise RuleError(f"{label('tasks', task_id)}'s series {label('series', series_id)} is {state}")
         elif wanted is None:
             raise RuleError(f"{label('tasks', task_id)} is not a recurring task")
@@ -153,6 +160,8 @@ def skip_instance(store: Store, task_id: int) -> Task:
             )
         if raw.get("status") == "done":
             raise RuleError(f"{label('tasks', task_id)} is done; there is nothing to skip")
+        from workplan_tui.model import recurrence
+
         anchor = date.fromisoformat(series["anchor"])
         due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
         tx.update("tasks", task_id, {"due": due.isoformat()}, kind="task.skip")

@@ -8,7 +8,6 @@ from typing import Any
 from workplan_tui.model import rules, schema, typed
 from workplan_tui.model.records import LONG_TEXT, Task, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.schedule import cycle_if_added, cycle_words
 from workplan_tui.store.actions.common import _check_owner, _labels, _open_plan, _plan_model, removed, saved
 from workplan_tui.store.actions.series import make_next, new_series, repeat_of
 from workplan_tui.store.store import NotFoundError, Store, Tx
@@ -99,6 +98,8 @@ def check_waits(tx: Tx, task_id: int, wanted: list[int]) -> None:
             raise RuleError(f"{label('tasks', task_id)} cannot wait on itself")
         if str(other) not in tx.data.get("tasks", {}):
             raise NotFoundError(f"no task {label('tasks', other)}; see 'workplan task list'")
+    from workplan_tui.model.schedule import cycle_if_added, cycle_words  # only where a dependency changes
+
     cycle = cycle_if_added(_Waits(tx, task_id, wanted), task_id, wanted)
     if cycle is not None:
         raise RuleError(
