@@ -215,6 +215,19 @@ def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callabl
     return click.argument(name, callback=ident(table), shell_complete=complete_ids(table))
 
 
+def ids_of(values: tuple[str, ...] | list[str], table: str, option: str) -> list[int]:
+    """Ids given to an option that takes several (``--task T1 --task T2``, ``--task T1,T2``), each
+    read as ``parse_label`` reads one; fails with one line naming the option."""
+    found = []
+    for value in values:
+        for part in value.replace(",", " ").split():
+            try:
+                found.append(parse_label(part, table))
+            except ValueError as exc:
+                fail(f"{option}: {exc}")
+    return found
+
+
 def due_date(env: Env, text: str | None) -> str | None:
     """A due date as people type it ('fri', 'dec 15', 'none' to clear) as YYYY-MM-DD.
 

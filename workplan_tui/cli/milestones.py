@@ -17,6 +17,7 @@ from workplan_tui.cli.base import (
     fail,
     id_argument,
     ident,
+    ids_of,
     json_option,
     pass_env,
     rev_option,
@@ -31,17 +32,6 @@ from workplan_tui.store import actions
 @click.group(cls=HelpGroup, context_settings=CONTEXT)
 def milestone() -> None:
     """Milestones: a day in a plan by which some of its tasks and outcomes must be done."""
-
-
-def _ids(table: str, values: tuple[str, ...], option: str) -> list[int]:
-    out = []
-    for value in values:
-        for part in value.replace(",", " ").split():
-            try:
-                out.append(parse_label(part, table))
-            except ValueError as exc:
-                fail(f"{option}: {exc}")
-    return out
 
 
 def forecast_json(m: Milestone, f: MilestoneForecast) -> dict[str, object]:
@@ -105,8 +95,8 @@ def milestone_add(
         plan_id,
         name,
         day,
-        tasks=_ids("tasks", tasks, "--task"),
-        outcomes=_ids("outcomes", outcomes, "--outcome"),
+        tasks=ids_of(tasks, "tasks", "--task"),
+        outcomes=ids_of(outcomes, "outcomes", "--outcome"),
     )
     when = dates.format_due(record.due, today=env.today(), dated=True)
     emit(record, as_json, f"Added milestone {record.label}: {clean(record.name)}, {when}")

@@ -20,6 +20,7 @@ from workplan_tui.cli.base import (
     emit,
     fail,
     id_argument,
+    ids_of,
     json_option,
     need_changes,
     pass_env,
@@ -116,14 +117,7 @@ def task_add(
 
 def task_ids(values: tuple[str, ...] | list[str], option: str) -> list[int]:
     """Task ids given as T12, 12 or T1,T2 (each value may hold several, split by commas)."""
-    found = []
-    for value in values:
-        for part in value.replace(",", " ").split():
-            try:
-                found.append(parse_label(part, "tasks"))
-            except ValueError as exc:
-                fail(f"{option}: {exc}")
-    return found
+    return ids_of(values, "tasks", option)
 
 
 def _schedule_words(env: Env, record: Task) -> str:

@@ -333,13 +333,17 @@ class Schedule:
         return sorted(found, key=lambda p: (p.task.due or "9999", p.task.id))
 
 
-def _day(text: str | None) -> date | None:
+def parse_day(text: str | None) -> date | None:
+    """An ISO day as a date; None for none, or for text that is not a real day (a hand edit)."""
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+_day = parse_day
 
 
 # --- ready to start -------------------------------------------------------------------------------

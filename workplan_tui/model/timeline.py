@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Milestone, Plan, Task, Workplan
 from workplan_tui.model.rules import is_overdue
 from workplan_tui.model.schedule import Schedule, milestone_forecast
+from workplan_tui.model.schedule import parse_day as _day
 
 GROUPINGS = ("partner", "plan")
 NO_PARTNER = "(no owner)"
@@ -100,15 +101,6 @@ def monday(day: date) -> date:
 def window_start(today: date) -> date:
     """Where the weeks begin when the timeline opens: the Monday of last week (a week of context)."""
     return monday(today) - timedelta(days=7)
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 class Timeline:
