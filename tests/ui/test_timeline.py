@@ -37,6 +37,18 @@ async def test_a_waiting_card_says_on_what_and_keeps_its_keys(board_file: Path) 
         assert json.loads(board_file.read_text())["tasks"]["2"]["progress"] == 10  # people start early
 
 
+async def test_the_board_filter_word_waiting_keeps_only_waiting_tasks(board_file: Path) -> None:
+    store = make_store(board_file)
+    actions.set_waits(store, 2, add=[1])  # T2 waits on T1
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("slash", *"waiting")
+        assert [t.label for t in board.columns[0].items] == ["T2"]
+        await pilot.press("escape", "escape")
+        assert [t.label for t in board.columns[0].items] == ["T1", "T2", "T3"]
+
+
 async def test_a_date_that_cannot_work_is_marked_on_the_card(board_file: Path) -> None:
     store = make_store(board_file)
     actions.set_due(store, 1, iso_day(+20))

@@ -297,3 +297,9 @@ def test_the_json_export_carries_milestones_and_series_once_there_are_some(store
     after = json.loads(run("export", "--format", "json", "--no-log").output)
     assert after["milestones"][0]["tasks"] == ["T2"] and after["series"][0]["every"] == "week"
     assert after["tasks"][-1]["series"] == "S1"
+
+
+def test_the_filter_word_waiting(store: Store, run) -> None:
+    actions.set_waits(store, 2, add=[1])
+    found = run("task", "list", "--search", "waiting")
+    assert "T2" in found.output and "T1 " not in found.output and "T3" not in found.output

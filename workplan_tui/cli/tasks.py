@@ -487,7 +487,7 @@ def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
     "--search",
     metavar="WORDS",
     help="Only tasks matching every word, as the board's filter: words in the title, notes, owner, "
-    "partner or status; owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri.",
+    "partner or status; owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri.",
 )
 @click.option(
     "--sort",
@@ -544,7 +544,7 @@ def task_list(
     ]
     if search:
         partner_of = {h: m.partner for h, m in workplan.members.items()}
-        keep = overview.TaskFilter(search.split(), partner_of, env.today())
+        keep = overview.TaskFilter(search.split(), partner_of, env.today(), workplan.tasks)
         items = [t for t in items if keep(t)]
     if sort_by:
         items = overview.sort_tasks(items, sort_by)

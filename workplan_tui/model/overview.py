@@ -266,7 +266,7 @@ def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     return columns
 
 
-FILTER_HELP = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri"
+FILTER_HELP = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri"
 
 
 @dataclass(slots=True)
@@ -274,8 +274,9 @@ class TaskFilter:
     """What ``/`` on the board keeps: every term must match.
 
     Plain words match the title, notes, owner, partner, status or id. ``owner:NAME``,
-    ``partner:CODE`` and ``status:S`` match that field; ``overdue`` and ``blocked``
-    mean what they say (an open task past its due date; a blocked task); ``due:week``
+    ``partner:CODE`` and ``status:S`` match that field; ``overdue``, ``blocked`` and ``waiting``
+    mean what they say (an open task past its due date; a blocked task; an open task waiting on
+    one that is not done, when ``tasks`` is given: model/schedule.py); ``due:week``
     is an open task due within 7 days (as the review and ``workplan status`` count
     "due this week"), ``due:today``, and ``due:DATE`` (``due:fri``, ``due:+2w``) one due
     from today up to that date.
@@ -284,6 +285,7 @@ class TaskFilter:
     terms: list[str]
     partner_of: dict[str, str]
     today: date
+    tasks: Mapping[int, Task] | None = None  # every task, to know which are waiting
     _until: dict[str, str | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -301,6 +303,10 @@ class TaskFilter:
             return rules.is_overdue(task, self.today.isoformat())
         if word == "blocked":
             return task.status == "blocked"
+        if word == "waiting" and self.tasks is not None:
+            from workplan_tui.model.schedule import is_waiting
+
+            return is_waiting(task, self.tasks)
         if sep and key in ("owner", "partner", "status"):
             field_value = {"owner": owner, "partner": partner, "status": task.status}[key]
             return value in field_value.lower()

@@ -243,7 +243,7 @@ class BoardScreen(TaskActions):
     def task_filter(self) -> TaskFilter:
         wp = self.session.workplan
         partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
-        return TaskFilter(self.filter_terms, partner_of, self.session.context.today)
+        return TaskFilter(self.filter_terms, partner_of, self.session.context.today, wp.tasks if wp else None)
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
