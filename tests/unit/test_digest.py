@@ -20,6 +20,7 @@ from workplan_tui.model.records import (
     Vote,
     Workplan,
 )
+from workplan_tui.remind import message
 
 
 def partnership(**tables: object) -> Workplan:
@@ -191,5 +192,6 @@ def test_a_task_whose_last_prerequisite_was_done_is_ready_to_start() -> None:
     ready = [i for i in found if i.kind == "ready"]
     assert [(i.key, i.detail) for i in ready] == [("ready:T12:T9", "you can start T12: T9 done by alice")]
     assert digest.worth_sending(ready)
+    assert message.subject("Eastside", ready) == "[Eastside] 1 task ready to start"  # counted in the subject
     assert "ready" not in [i.kind for i in digest.items(wp, "alice", today=TODAY, log=log)]
     assert "ready" not in {k.name for k in digest.NUDGE_KINDS}  # the nudge reads no log

@@ -156,7 +156,8 @@ class Kind(NamedTuple):
 
     ``acts``: an item of it is something to act on (a digest is sent only with one).
     ``nudge``: its words in ``status --brief``, singular and plural (``("vote to cast",
-    "votes to cast")``), or None to leave it out of the nudge.
+    "votes to cast")``), or None to leave it out of the nudge. ``words``: its words in a mail's
+    subject when it has none in the nudge (``words_of``).
     """
 
     name: str
@@ -164,6 +165,13 @@ class Kind(NamedTuple):
     acts: bool
     nudge: tuple[str, str] | None
     find: Callable[[Context], list[Item]]
+    words: tuple[str, str] | None = None
+
+    def words_of(self, n: int) -> str | None:
+        """'1 vote to cast', '2 tasks ready to start': ``n`` items of this kind in words, as a
+        digest's subject counts them (None: a kind the subject does not count)."""
+        words = self.nudge or self.words
+        return None if words is None else f"{n} {words[0] if n == 1 else words[1]}"
 
 
 def _overdue(ctx: Context) -> list[Item]:
@@ -280,7 +288,7 @@ def _ready(ctx: Context) -> list[Item]:
 
 # The kinds, in the order a digest shows them. A later issue adds its kind here (see above).
 KINDS: tuple[Kind, ...] = (
-    Kind("ready", "Ready to start", True, None, _ready),
+    Kind("ready", "Ready to start", True, None, _ready, ("task ready to start", "tasks ready to start")),
     Kind("overdue", "Overdue", True, ("overdue", "overdue"), _overdue),
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),
