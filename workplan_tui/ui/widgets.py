@@ -316,7 +316,8 @@ class VirtualList(ScrollView, Generic[T]):
     left edge, so the selection is plain in 16 colours and with ``NO_COLOR`` too.
     Every component's colour is worked out against the background of the row it is
     drawn on (the cursor's or the list's), so ``$text-muted`` and ``auto`` colours
-    keep their contrast on both.
+    keep their contrast on both; a colour that is the cursor's own (a bar in a theme of ANSI colours)
+    is drawn in the cursor's text colour there instead.
     """
 
     ITEM_HEIGHT = 1
@@ -374,9 +375,11 @@ class VirtualList(ScrollView, Generic[T]):
         self.scroll_to_cursor()
         self.refresh()
 
-    def scroll_to_cursor(self) -> None:
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
         h = self.item_height
-        self.scroll_to_region(Region(0, self.cursor * h, max(1, self.size.width), h), animate=False, force=True)
+        region = Region(0, self.cursor * h, 1, h)  # as narrow as can be: a wider one scrolls sideways first
+        self.scroll_to_region(region, animate=False, force=True, center=center)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
@@ -448,7 +451,10 @@ class VirtualList(ScrollView, Generic[T]):
         if not name:
             return text_style + Style(color=color.rich_color, bgcolor=background.rich_color)
         styles = self.get_component_styles(name)
-        return styles.text_style + Style(color=_resolve(styles, background, color).rich_color)
+        color = _resolve(styles, background, color)
+        if on_cursor and color.rgb == background.rgb:  # the cursor's own colour: it would vanish
+            color = background.get_contrast_text()
+        return styles.text_style + Style(color=color.rich_color)
 
     def on_click(self, event: Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.item_height

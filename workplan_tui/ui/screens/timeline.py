@@ -69,6 +69,13 @@ class TimelineRows(VirtualList[Row]):
         self.first = date.today()
         self.per_week = 7
         self.empty_text = " No dated tasks or milestones in these plans."
+        self.opening = True  # until first laid out: then the selected row goes mid-view
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.opening and self.size.height > 1:
+            self.opening = False
+            self.call_after_refresh(self.scroll_to_cursor, center=True)  # with the rows around it in view
 
     def labels(self, width: int) -> int:
         """Cells for a row's id and title."""
@@ -148,7 +155,6 @@ class TimelineScreen(TaskActions):
     def on_mount(self) -> None:
         self.rows.set_active(True)
         self.refresh_view(follow=self.follow)
-        self.call_after_refresh(self.rows.scroll_to_cursor)
 
     # --- data -> view ------------------------------------------------------------------------
 
@@ -180,7 +186,7 @@ class TimelineScreen(TaskActions):
         if cursor is None and current is None:
             cursor = next((i for i, r in enumerate(timeline.rows) if r.kind != "group"), 0)
         rows.set_items(timeline.rows, cursor)
-        if rows.size.height:  # before the first layout it has no height: on_mount scrolls after it
+        if rows.size.height and not rows.opening:  # before its first layout: it scrolls once laid out
             rows.scroll_to_cursor()
         self._show_title()
         self._show_weeks()
