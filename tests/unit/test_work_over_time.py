@@ -263,6 +263,7 @@ def test_timeline_prints_within_columns(store: Store, run, monkeypatch: pytest.M
         out = run("timeline", "--weeks", "12").output
         assert max(len(line) for line in out.splitlines()) <= int(columns), out
         assert "M1 Beds ready" in out and "overdue" in out
+        assert "◂ ▸ before, after" in out and "◆ milestone" in out  # the key to the signs: wrapped, never cut
     data = json.loads(run("timeline", "--json", "--plan", "P1").output)
     rows = {r["id"]: r for r in data["rows"]}
     assert rows["T1"]["state"] == "overdue" and rows["T2"]["waits_on"] == ["T1"]

@@ -22,7 +22,26 @@ from workplan_tui.model.timeline import (
     monday,
 )
 
-LEGEND = "│ today  █ task (one cell: its due day)  ░ waiting  ╌▸ waits on  ◆ milestone  ◂ ▸ before, after"
+LEGEND = (
+    "│ today",
+    "█ task (one cell: its due day)",
+    "░ waiting",
+    "╌▸ waits on",
+    "! waits on work due later",
+    "◆ milestone",
+    "◂ ▸ before, after",
+)
+
+
+def legend(cols: int) -> list[str]:
+    """The key to the signs, as many to a line as ``cols`` cells take (none is cut)."""
+    lines: list[str] = []
+    for item in LEGEND:
+        if lines and render.cells(lines[-1]) + 2 + render.cells(item) <= cols:
+            lines[-1] += "  " + item
+        else:
+            lines.append(render.fit(item, cols))
+    return lines
 
 
 @click.command("timeline", context_settings=CONTEXT)
@@ -103,7 +122,7 @@ def text_lines(line: Timeline, first: date, weeks: int, cols: int, scope: str) -
         tag = STATE_WORDS.get(state, state)
         name = render.pad(f"{row.label} {clean(row.title)}", labels)
         out.append(f"{name} {tag:<{TAG_CELLS}} {line.text(row, first, shown_weeks, per_week)}".rstrip())
-    out.append(render.fit(LEGEND, cols))
+    out += legend(cols)
     return out
 
 
