@@ -92,6 +92,8 @@ def test_dates_that_cannot_work_are_flagged_in_status_and_task_show(store: Store
     shown = run("task", "show", "T2").output
     assert "waits on: T1 Order soil" in shown and "! dates:" in shown
     assert "before:   T2 Build beds waits on it" in run("task", "show", "T1").output
+    listed = {line.split()[0]: line for line in run("task", "list").output.splitlines()[1:]}
+    assert "✗ due in 6 days" in listed["T2"] and "✗" not in listed["T1"]
 
 
 def test_an_edit_replaces_what_a_task_waits_on(store: Store, run) -> None:

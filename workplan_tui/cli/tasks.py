@@ -511,7 +511,9 @@ def task_list(
 ) -> None:
     """List tasks, filtered and sorted.
 
-    Without --sort, tasks are in the order they were added.
+    Without --sort, tasks are in the order they were added. A due date that cannot work (due
+    before a task it waits on, or a chain that ends after its outcome or plan) is marked ✗;
+    'workplan task show' says why.
 
     \b
     Examples:
@@ -519,7 +521,7 @@ def task_list(
       workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
-    from workplan_tui.model.schedule import is_waiting
+    from workplan_tui.model.schedule import Schedule, is_waiting
 
     pid = None
     if plan_id is not None:
@@ -555,17 +557,14 @@ def task_list(
         click.echo("No tasks match.")
         return
     today = env.today()
-    rows = [
-        [
-            t.label,
-            t.title,
-            t.status,
-            f"{t.progress:>3}%",
-            dates.format_due(t.due, today=today, done=t.status == "done") if t.due else "",
-            t.owner or "-",
-        ]
-        for t in items
-    ]
+    schedule = Schedule(workplan)
+
+    def due(t: Task) -> str:
+        """The due day in words, marked ✗ when it cannot work (model/schedule.py)."""
+        shown = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
+        return f"✗ {shown}".rstrip() if schedule.problems(t, today) else shown
+
+    rows = [[t.label, t.title, t.status, f"{t.progress:>3}%", due(t), t.owner or "-"] for t in items]
     click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "DONE", "DUE", "OWNER"], flex=1))
 
 
