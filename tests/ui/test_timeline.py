@@ -156,3 +156,30 @@ async def test_the_timeline_opens_from_the_board_and_moves_by_rows_and_weeks(boa
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
     assert json.loads(board_file.read_text())["tasks"]["2"]["progress"] == 10
+
+
+NASTY = ("[@click=app.quit]Open[/]", "Budget [/b] review", "osc\x1b]52;c;ZXZpbA==\x07 csi\x9b31m")
+
+
+async def test_stored_text_on_the_timeline_is_literal_and_harmless(board_file: Path) -> None:
+    """Titles, a milestone's name and a blocked reason from the file: shown as typed, never markup,
+    never a control character (rows, the foot line), and the CLI's text likewise."""
+    store = make_store(board_file)
+    made = [actions.add_task(store, 1, title, due=iso_day(+3)) for title in NASTY]
+    actions.set_status(store, made[2].id, "blocked", reason=NASTY[2])
+    actions.add_milestone(store, 1, NASTY[1], iso_day(+5), tasks=[made[0].id])
+    async with app_for(board_file).run_test(size=(120, 40)) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        shown = "\n".join(lines(screen.rows))
+        assert "[@click=app.quit]Open[/]" in shown and "M1 Budget [/b] review" in shown
+        screen.rows.move_to(next(i for i, r in enumerate(screen.rows.items) if r.task and r.task.id == made[2].id))
+        screen._show_detail()
+        await pilot.pause()
+        detail = str(screen.query_one("#timeline-detail").render())
+        assert "blocked: osc" in detail
+        for text in (shown, detail):
+            assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
+        assert pilot.app.is_running

@@ -306,3 +306,12 @@ def test_the_filter_word_waiting(store: Store, run) -> None:
     actions.set_waits(store, 2, add=[1])
     found = run("task", "list", "--search", "waiting")
     assert "T2" in found.output and "T1 " not in found.output and "T3" not in found.output
+
+
+def test_the_printed_timeline_shows_stored_text_without_control_characters(store: Store, run) -> None:
+    nasty = "osc\x1b]52;c;ZXZpbA==\x07 csi\x9b31m"
+    made = actions.add_task(store, 1, nasty, due=iso_day(+3))
+    actions.add_milestone(store, 1, nasty, iso_day(+5), tasks=[made.id])
+    for args in (("timeline",), ("timeline", "--json"), ("milestone", "list"), ("task", "list")):
+        out = run(*args).output
+        assert "ZXZpbA" in out and "\x1b]52" not in out and "\x07" not in out and "\x9b" not in out, args
