@@ -1,0 +1,625 @@
+"""Are we on track? Forecasts for outcomes, plans and tasks (pure: no I/O, no Textual).
+
+Derived, never stored (PRODUCT.md, "forecast"): every figure comes from what the file
+already holds (baselines, targets, start and due dates, check-ins, task statuses) and the
+``today`` it is given. The README's "Forecasts" section gives the same formulas in short.
+
+**An outcome** (``outcome_forecast``). Values are in the outcome's unit; a week is 7 days.
+
+- *expected now*: where the straight line from the baseline at the start to the target on
+  the due day stands today (the baseline before the start, the target from the due day on;
+  none when the start is not before the due day).
+- *pace* per week: the slope of the least-squares line through the check-ins of the last
+  ``PACE_WINDOW_DAYS`` days, and through at least the ``PACE_MIN_CHECKINS`` latest ones on at
+  least two different days (older ones are taken until that holds). With check-ins on a single
+  day, the line runs from the baseline on the start day to them. None when even that is one day.
+- *time left*: from the start of today to the end of the due day, ``(due - today + 1) / 7``
+  weeks (due today leaves a day).
+- *needed* per week: ``(target - latest) / time left``; *projected* at due:
+  ``latest + pace x time left`` (the latest value is taken as today's).
+- *health*, checked in this order:
+
+  ``met``        the latest value has reached the target (or gone beyond it), whatever the date;
+  ``no_data``    no due date, no check-in yet, or no pace (check-ins on one day only);
+  ``off_track``  the due day has passed; or pace / needed < ``AT_RISK_RATIO`` (0.75) while
+                 the latest value is behind the expected line;
+  ``at_risk``    pace / needed from 0.75 up to 1; or under 0.75 while at or ahead of the
+                 expected line (ahead of plan, but slowing); or on track by the numbers while
+                 the latest check-in is ``STALE_CHECKIN_DAYS`` (28) days old or more;
+  ``on_track``   pace / needed >= 1: at this pace the target is reached by the due day.
+
+  A reduction goal (wait time 25 -> 10 minutes) is the same with the signs turned: its pace
+  and needed pace are negative numbers of minutes per week. A target equal to the baseline
+  is met while the latest value is at it; otherwise at risk until due, off track after.
+
+**A plan** (``plan_forecast``) rolls up from its outcomes' health and from its tasks:
+open tasks past their due day (at risk; off track when ``OVERDUE_OFF_TRACK_MIN`` (3) or more
+and at least ``OVERDUE_OFF_TRACK_SHARE`` (a quarter) of the open tasks), open tasks due after
+the plan's end (at risk), and the open tasks against the time left at the rate tasks were
+closed in the last ``CLOSE_WINDOW_DAYS`` (28) days (the same 0.75 / 1 ratios; judged once
+the plan has run ``CLOSE_MIN_DAYS`` (14) days). A plan whose end has passed and that is not
+completed is off track. Its health is the worst of its parts (an outcome without data or a
+met one does not pull it down), ``met`` when every outcome is met and every task done, and
+its reason names the worst parts first ("O3 off track; 5 tasks overdue").
+
+**A task** (``task_health``): done is met; past its due day off track; blocked, not started
+after its start day, due after its plan's end or far behind its time (progress short of
+the share of its start-to-due time gone by more than ``TASK_BEHIND_POINTS`` (25)) at risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal, Protocol
+
+from workplan_tui.model.text import clean
+
+Health = Literal["met", "on_track", "at_risk", "off_track", "no_data"]
+# Worst first: the order of "Off track / at risk" lists and of the Review queue.
+HEALTHS: tuple[Health, ...] = ("off_track", "at_risk", "no_data", "on_track", "met")
+HEALTH_WORDS: dict[str, str] = {
+    "met": "met",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "no_data": "no data",
+}
+# How good each health is, for "worst of": no_data is not a judgement and never wins.
+_GOODNESS: dict[str, int] = {"off_track": 0, "at_risk": 1, "on_track": 2, "met": 3}
+
+PACE_WINDOW_DAYS = 42  # the pace is measured over the last 6 weeks of check-ins...
+PACE_MIN_CHECKINS = 3  # ...and over at least the 3 latest
+AT_RISK_RATIO = 0.75  # pace / needed pace: under 1 at risk, under 0.75 off track
+STALE_CHECKIN_DAYS = 28  # a latest check-in this old leaves an outcome at risk at best
+CLOSE_WINDOW_DAYS = 28  # the closing rate of tasks: those done in the last 4 weeks
+CLOSE_MIN_DAYS = 14  # a plan that has run less than 2 weeks has no closing rate yet
+OVERDUE_OFF_TRACK_MIN = 3  # overdue tasks make a plan off track from 3...
+OVERDUE_OFF_TRACK_SHARE = 0.25  # ...that are a quarter of its open tasks or more
+TASK_BEHIND_POINTS = 25  # a task whose progress trails its time gone by 25 points is at risk
+
+PACE_METHOD = (
+    f"least-squares line through the check-ins of the last {PACE_WINDOW_DAYS // 7} weeks "
+    f"(at least the {PACE_MIN_CHECKINS} latest, on two days or more; with check-ins on one day "
+    "only, from the baseline on the start day)"
+)
+
+
+def rank(health: str) -> int:
+    """Where ``health`` sorts worst first (``HEALTHS``' order); unknown words sort last."""
+    return HEALTHS.index(health) if health in HEALTHS else len(HEALTHS)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Where an outcome is heading (``outcome_forecast``).
+
+    Numbers are in the outcome's unit (per week for the two paces), None where unknown:
+    ``expected`` needs a start and a due day, ``pace_per_week`` two check-in days (or one
+    after the start day), ``projected`` a pace and a due day not yet past, ``needed_per_week``
+    a due day not yet past and the target not reached. ``pace_since`` is the first day the
+    pace was measured from, ``last_checkin`` the day of the latest check-in.
+    """
+
+    health: Health
+    reason: str
+    expected: float | None = None
+    projected: float | None = None
+    pace_per_week: float | None = None
+    needed_per_week: float | None = None
+    pace_since: date | None = None
+    last_checkin: date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON contract's ``"forecast"`` object: health, reason and the four numbers
+        (rounded to 4 decimals), ``null`` where unknown."""
+        return {
+            "health": self.health,
+            "reason": self.reason,
+            "expected": _rounded(self.expected),
+            "projected": _rounded(self.projected),
+            "pace_per_week": _rounded(self.pace_per_week),
+            "needed_per_week": _rounded(self.needed_per_week),
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def expected_value(baseline: float, target: float, start: date | None, due: date | None, on: date) -> float | None:
+    """Where the straight line from ``baseline`` on ``start`` to ``target`` on ``due`` stands
+    on the day ``on``: the baseline up to the start, the target from the due day on. None
+    without both days, or with a start on or after the due day (no line to draw)."""
+    if start is None or due is None or start >= due:
+        return None
+    if on >= due:
+        return float(target)
+    if on <= start:
+        return float(baseline)
+    return baseline + (target - baseline) * (on - start).days / (due - start).days
+
+
+def pace_points(checkins: Sequence[tuple[date, float]], today: date) -> list[tuple[date, float]]:
+    """The check-ins the pace is measured over (see the module's doc), oldest first.
+
+    ``checkins``: (day, value) in the order they were recorded. Only the tail is read: the
+    cost does not grow with an outcome's history.
+    """
+    window_start = today - timedelta(days=PACE_WINDOW_DAYS)
+    chosen: list[tuple[date, float]] = []
+    days: set[date] = set()
+    for day, value in reversed(checkins):
+        if day < window_start and len(chosen) >= PACE_MIN_CHECKINS and len(days) >= 2:
+            break
+        chosen.append((day, value))
+        days.add(day)
+    chosen.reverse()
+    return chosen
+
+
+def least_squares_slope(points: Sequence[tuple[date, float]]) -> float | None:
+    """The slope, per day, of the least-squares line through ``points``; None when they all
+    fall on one day."""
+    if not points:
+        return None
+    origin = points[0][0].toordinal()
+    xs = [day.toordinal() - origin for day, _ in points]
+    ys = [value for _, value in points]
+    mean_x = sum(xs) / len(xs)
+    mean_y = sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def outcome_forecast(
+    *,
+    baseline: float,
+    target: float,
+    current: float,
+    start: date | None,
+    due: date | None,
+    checkins: Sequence[tuple[date, float]],
+    today: date,
+    unit: str = "",
+) -> Forecast:
+    """The forecast of one outcome (formulas and thresholds: the module's doc).
+
+    ``current`` is the latest value (the latest check-in's, else the baseline); ``checkins``
+    are (day, value) in the order recorded; ``start`` is the outcome's start day (its own,
+    else its plan's, else the day it was added; None when none is known); ``unit`` only goes
+    into the reason ("needs 3.1 beds/week, doing 1.4 since 12 Oct").
+    """
+    unit = clean(unit)
+    last = checkins[-1][0] if checkins else None
+    span = target - baseline
+    expected = expected_value(baseline, target, start, due, today)
+
+    def done(
+        health: Health,
+        reason: str,
+        *,
+        projected: float | None = None,
+        pace_per_week: float | None = None,
+        needed_per_week: float | None = None,
+        pace_since: date | None = None,
+    ) -> Forecast:
+        return Forecast(
+            health, reason, expected, projected, pace_per_week, needed_per_week, pace_since, last_checkin=last
+        )
+
+    if span == 0:
+        if current == target:
+            return done("met", f"at its target, {_value(target, unit)}")
+        late = due is not None and due < today
+        return done(
+            "off_track" if late else "at_risk",
+            f"at {_value(current, unit)}, its target is its baseline, {_value(target, unit)}"
+            + (f"; was due {short_day(due, today)}" if late and due else ""),
+        )
+    sign = 1.0 if span > 0 else -1.0
+    if (target - current) * sign <= 0:
+        return done("met", f"reached {_value(current, unit)} (target {_value(target, unit)})")
+
+    points = pace_points(checkins, today)
+    if len({day for day, _ in points}) < 2 and start is not None and points and start < points[0][0]:
+        points = [(start, float(baseline)), *points]
+    slope = least_squares_slope(points)
+    pace = None if slope is None else slope * 7
+    since = points[0][0] if slope is not None else None
+    schedule = ""
+    if start is not None and due is not None and start >= due:
+        schedule = f"; it starts {short_day(start, today)}, on or after its due day"
+
+    if due is None:
+        what = "no due date" + ("" if checkins else " and no check-in yet")
+        return done("no_data", f"{what}: set one to forecast", pace_per_week=pace, pace_since=since)
+    days_left = (due - today).days
+    if days_left < 0:
+        return done(
+            "off_track",
+            f"was due {short_day(due, today)}: at {_value(current, unit)}, target {_value(target, unit)}",
+            projected=float(current),
+            pace_per_week=pace,
+            pace_since=since,
+        )
+    weeks_left = (days_left + 1) / 7
+    needed = (target - current) / weeks_left
+    if not checkins:
+        if start is not None and start > today:
+            return done("no_data", f"starts {short_day(start, today)}", needed_per_week=needed)
+        began = f" in the {_weeks(today, start)} since it started" if start is not None and start < today else " yet"
+        return done("no_data", f"no check-in{began}", needed_per_week=needed)
+    if pace is None:
+        return done(
+            "no_data",
+            f"no pace yet: its check-ins are all from {short_day(last or today, today)}" + schedule,
+            needed_per_week=needed,
+        )
+    projected = current + pace * weeks_left
+    ratio = (pace * sign) / (needed * sign)
+    ahead = expected is not None and (current - expected) * sign >= 0
+    doing = _doing(pace, sign, since, today)
+    needs = f"needs {_rate(needed, unit)}"
+    stale_days = (today - last).days if last is not None else 0
+    if ratio >= 1:
+        if stale_days >= STALE_CHECKIN_DAYS:
+            return done(
+                "at_risk",
+                f"no check-in for {_weeks(today, last)}; {needs}, was {doing}{schedule}",
+                projected=projected,
+                pace_per_week=pace,
+                needed_per_week=needed,
+                pace_since=since,
+            )
+        return done(
+            "on_track",
+            f"{doing}, {needs}{schedule}",
+            projected=projected,
+            pace_per_week=pace,
+            needed_per_week=needed,
+            pace_since=since,
+        )
+    stale = f"; no check-in for {_weeks(today, last)}" if stale_days >= STALE_CHECKIN_DAYS else ""
+    if ratio >= AT_RISK_RATIO:
+        return done(
+            "at_risk",
+            f"{needs}, {doing}{stale}{schedule}",
+            projected=projected,
+            pace_per_week=pace,
+            needed_per_week=needed,
+            pace_since=since,
+        )
+    if ahead and expected is not None:
+        return done(
+            "at_risk",
+            f"ahead of plan ({_number(current)}, expected {_number(expected)}) but {needs}, {doing}{stale}{schedule}",
+            projected=projected,
+            pace_per_week=pace,
+            needed_per_week=needed,
+            pace_since=since,
+        )
+    return done(
+        "off_track",
+        f"{needs}, {doing}{stale}{schedule}",
+        projected=projected,
+        pace_per_week=pace,
+        needed_per_week=needed,
+        pace_since=since,
+    )
+
+
+def _doing(pace: float, sign: float, since: date | None, today: date) -> str:
+    when = f" since {short_day(since, today)}" if since is not None else ""
+    if pace == 0:
+        return f"no change{when}"
+    if pace * sign < 0:
+        return f"going the wrong way ({_rate_number(pace)}/week{when})"
+    return f"doing {_rate_number(pace)}{when}"
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+class TaskLike(Protocol):
+    """What a forecast reads of a task: status, due day (ISO, or None) and its last change
+    (ISO UTC timestamp; a done task's last change counts as the day it was closed)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def due(self) -> str | None: ...
+    @property
+    def updated_at(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlanForecast:
+    """Where a plan is heading (``plan_forecast``).
+
+    ``expected_progress``: the share of the plan's time (start to end) gone, 0-100, None
+    without both days. ``closing_per_week``: tasks done per week lately (None before the
+    plan has run two weeks); ``needed_per_week``: tasks per week to close the open ones by
+    the end (None without a future end or open tasks); ``finish_by``: the day the open tasks
+    are done at the closing rate (None without a rate above zero).
+    """
+
+    health: Health
+    reason: str
+    open_tasks: int = 0
+    overdue_tasks: int = 0
+    tasks_after_end: int = 0
+    closing_per_week: float | None = None
+    needed_per_week: float | None = None
+    finish_by: date | None = None
+    expected_progress: float | None = None
+    parts: tuple[tuple[Health, str], ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON contract's ``"forecast"`` object of a plan."""
+        return {
+            "health": self.health,
+            "reason": self.reason,
+            "expected_progress": _rounded(self.expected_progress),
+            "open_tasks": self.open_tasks,
+            "overdue_tasks": self.overdue_tasks,
+            "tasks_after_end": self.tasks_after_end,
+            "closing_per_week": _rounded(self.closing_per_week),
+            "needed_per_week": _rounded(self.needed_per_week),
+            "finish_by": self.finish_by.isoformat() if self.finish_by else None,
+        }
+
+
+def plan_forecast(
+    *,
+    status: str,
+    start: date | None,
+    end: date | None,
+    outcomes: Iterable[tuple[str, Forecast]],
+    tasks: Iterable[TaskLike],
+    today: date,
+) -> PlanForecast:
+    """The forecast of one plan from its outcomes' forecasts (``(label, forecast)``, e.g.
+    ``("O3", ...)``) and its tasks (formulas and thresholds: the module's doc).
+
+    ``start`` is the plan's start (else the day it was added; None when unknown), ``end`` its
+    target end. A completed or archived plan is judged by its outcomes alone: met when each
+    is met, off track naming those that are not.
+    """
+    outcome_list = list(outcomes)
+    today_iso = today.isoformat()
+    end_iso = end.isoformat() if end else None
+    close_from = (today - timedelta(days=CLOSE_WINDOW_DAYS)).isoformat()
+    open_tasks = overdue = after_end = closed_lately = total = 0
+    for task in tasks:
+        total += 1
+        if task.status == "done":
+            if task.updated_at >= close_from:
+                closed_lately += 1
+            continue
+        open_tasks += 1
+        due = task.due
+        if due:
+            if due < today_iso:
+                overdue += 1
+            elif end_iso is not None and due > end_iso:
+                after_end += 1
+    expected_progress = None
+    if start is not None and end is not None:
+        expected_progress = 100.0 * max(0.0, min(1.0, _fraction(start, end, today)))
+
+    if status in ("completed", "archived"):
+        missed = [name for name, f in outcome_list if f.health != "met"]
+        if missed:
+            return PlanForecast(
+                "off_track",
+                f"{status} with {_names(missed)} not met",
+                open_tasks=open_tasks,
+                parts=tuple(("off_track", f"{name} not met") for name in missed),
+            )
+        if not outcome_list and not total:
+            return PlanForecast("no_data", f"{status}, with no outcomes or tasks")
+        return PlanForecast("met", status + (", every outcome met" if outcome_list else ""), open_tasks=open_tasks)
+
+    # The closing rate, the rate needed to close the open tasks by the end, and when they
+    # would be done at the closing rate.
+    ran_days = (today - start).days if start is not None else None
+    closing = None
+    if ran_days is not None and ran_days >= CLOSE_MIN_DAYS:
+        closing = closed_lately / (min(ran_days, CLOSE_WINDOW_DAYS) / 7)
+    needed = None
+    if end is not None and end >= today and open_tasks:
+        needed = open_tasks / (((end - today).days + 1) / 7)
+    finish_by = None
+    if closing and open_tasks:
+        finish_by = today + timedelta(days=round(open_tasks / closing * 7))
+
+    parts: list[tuple[Health, str]] = []  # what is wrong, each with its health
+    good: list[str] = []  # what is fine, for the reason of a plan on track
+    if end is not None and end < today:
+        parts.append(("off_track", f"ended {short_day(end, today)}, not completed"))
+    for name, f in outcome_list:
+        if f.health in ("off_track", "at_risk"):
+            parts.append((f.health, f"{name} {HEALTH_WORDS[f.health]}"))
+    on = sum(1 for _, f in outcome_list if f.health == "on_track")
+    met = sum(1 for _, f in outcome_list if f.health == "met")
+    if on or met:
+        good.append(
+            ", ".join(w for w in (f"{_count(on, 'outcome')} on track" if on else "", f"{met} met" if met else "") if w)
+        )
+    if overdue:
+        heavy = overdue >= OVERDUE_OFF_TRACK_MIN and overdue >= OVERDUE_OFF_TRACK_SHARE * open_tasks
+        parts.append(("off_track" if heavy else "at_risk", f"{_count(overdue, 'task')} overdue"))
+    if after_end and end is not None:
+        parts.append(("at_risk", f"{_count(after_end, 'task')} due after the plan's end, {short_day(end, today)}"))
+    unknown: list[str] = []  # why a part could not be judged
+    if open_tasks:
+        rate = f"{_count(open_tasks, 'open task')}, closing {_rate_number(closing)}/week" if closing is not None else ""
+        if closing is None:
+            unknown.append(f"{_count(open_tasks, 'open task')}, too early for a closing rate")
+        elif needed is not None and end is not None:
+            ratio = closing / needed
+            if ratio >= 1:
+                good.append(f"{rate}, {_span((end - today).days + 1)} left")
+            else:
+                health: Health = "at_risk" if ratio >= AT_RISK_RATIO else "off_track"
+                parts.append((health, f"{rate}, needs {_rate_number(needed)}"))
+        elif end is None:
+            unknown.append(f"no end date; {rate}" + (f": done by {short_day(finish_by, today)}" if finish_by else ""))
+
+    numbers = _PlanNumbers(open_tasks, overdue, after_end, closing, needed, finish_by, expected_progress)
+    if parts:
+        parts.sort(key=lambda part: _GOODNESS[part[0]])
+        shown = [text for _, text in parts[:3]] + ([f"{len(parts) - 3} more"] if len(parts) > 3 else [])
+        return numbers.forecast(parts[0][0], "; ".join(shown), tuple(parts))
+    if not outcome_list and not total:
+        return numbers.forecast("no_data", "no outcomes or tasks yet" + ("; no end date" if end is None else ""))
+    if all(f.health == "met" for _, f in outcome_list) and not open_tasks:
+        words = ["every outcome met" if outcome_list else "", "every task done" if total else ""]
+        return numbers.forecast("met", ", ".join(w for w in words if w))
+    for name, f in outcome_list:
+        if f.health == "no_data":
+            unknown.append(f"{name}: {f.reason}")
+    if good:
+        return numbers.forecast("on_track", "; ".join([*good, *unknown[:1]]))
+    return numbers.forecast("no_data", "; ".join(unknown[:2]))
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanNumbers:
+    open_tasks: int
+    overdue_tasks: int
+    tasks_after_end: int
+    closing_per_week: float | None
+    needed_per_week: float | None
+    finish_by: date | None
+    expected_progress: float | None
+
+    def forecast(self, health: Health, reason: str, parts: tuple[tuple[Health, str], ...] = ()) -> PlanForecast:
+        return PlanForecast(
+            health,
+            reason,
+            self.open_tasks,
+            self.overdue_tasks,
+            self.tasks_after_end,
+            self.closing_per_week,
+            self.needed_per_week,
+            self.finish_by,
+            self.expected_progress,
+            parts,
+        )
+
+
+def _fraction(start: date, end: date, today: date) -> float:
+    if end <= start:
+        return 1.0 if today >= end else 0.0
+    return (today - start).days / (end - start).days
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+def task_health(
+    *,
+    status: str,
+    progress: int,
+    due: str | None,
+    start: str | None,
+    today: date,
+    plan_end: date | None = None,
+    blocked_reason: str = "",
+) -> tuple[Health, str]:
+    """A task's health and the reason (rules: the module's doc); ``due`` and ``start`` are
+    ISO days as stored (None when not set)."""
+    if status == "done":
+        return "met", "done"
+    due_day = _iso(due)
+    if due_day is not None and due_day < today:
+        days = (today - due_day).days
+        return "off_track", f"{days} day{'s' if days != 1 else ''} overdue"
+    if status == "blocked":
+        return "at_risk", f"blocked: {clean(blocked_reason)}" if blocked_reason else "blocked"
+    if due_day is not None and plan_end is not None and due_day > plan_end:
+        return "at_risk", f"due after the plan's end, {short_day(plan_end, today)}"
+    start_day = _iso(start)
+    if start_day is not None and start_day < today and status == "todo":
+        days = (today - start_day).days
+        return "at_risk", f"not started, {days} day{'s' if days != 1 else ''} after its start"
+    if start_day is not None and due_day is not None and start_day < today:
+        gone = round(100 * max(0.0, min(1.0, _fraction(start_day, due_day, today))))
+        if progress + TASK_BEHIND_POINTS < gone:
+            return "at_risk", f"{progress}% done with {gone}% of its time gone"
+    if due_day is None:
+        return "no_data", "no due date"
+    return "on_track", ""
+
+
+def _iso(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    """12, 12.5, 1,200, 0.25: as the board and the CLI print amounts of an outcome."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _rate_number(value: float) -> str:
+    """A pace: 3.1, 12, 0.04 (two significant digits under 1, one decimal under 10)."""
+    size = abs(value)
+    if size >= 10:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:.1f}"
+    return f"{value:.2g}"
+
+
+def _value(value: float, unit: str) -> str:
+    return f"{_number(value)}{_unit(unit)}"
+
+
+def _unit(unit: str) -> str:
+    return "" if not unit else unit if unit == "%" else f" {unit}"
+
+
+def _rate(value: float, unit: str) -> str:
+    return f"{_rate_number(value)}{_unit(unit)}/week"
+
+
+def short_day(day: date, today: date) -> str:
+    """'12 Oct', with the year when it is not this year's: '12 Oct 2025'."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")
+
+
+def _weeks(today: date, since: date | None) -> str:
+    days = (today - since).days if since is not None else 0
+    return _span(days)
+
+
+def _span(days: int) -> str:
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{days // 7} weeks"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
