@@ -263,56 +263,29 @@ def outcome_forecast(
             needed_per_week=needed,
         )
     projected = current + pace * weeks_left
+
+    def judged(health: Health, reason: str) -> Forecast:
+        return done(health, reason, projected=projected, pace_per_week=pace, needed_per_week=needed, pace_since=since)
+
     ratio = (pace * sign) / (needed * sign)
     ahead = expected is not None and (current - expected) * sign >= 0
     doing = _doing(pace, sign, since, today)
     needs = f"needs {_rate(needed, unit)}"
-    stale_days = (today - last).days if last is not None else 0
+    stale = last is not None and (today - last).days >= STALE_CHECKIN_DAYS
+    silent = f"no check-in for {_weeks(today, last)}" if stale else ""
     if ratio >= 1:
-        if stale_days >= STALE_CHECKIN_DAYS:
-            return done(
-                "at_risk",
-                f"no check-in for {_weeks(today, last)}; {needs}, was {doing}{schedule}",
-                projected=projected,
-                pace_per_week=pace,
-                needed_per_week=needed,
-                pace_since=since,
-            )
-        return done(
-            "on_track",
-            f"{doing}, {needs}{schedule}",
-            projected=projected,
-            pace_per_week=pace,
-            needed_per_week=needed,
-            pace_since=since,
-        )
-    stale = f"; no check-in for {_weeks(today, last)}" if stale_days >= STALE_CHECKIN_DAYS else ""
+        if stale:
+            return judged("at_risk", f"{silent}; {needs}, was {doing}{schedule}")
+        return judged("on_track", f"{doing}, {needs}{schedule}")
+    also = f"; {silent}" if stale else ""
     if ratio >= AT_RISK_RATIO:
-        return done(
-            "at_risk",
-            f"{needs}, {doing}{stale}{schedule}",
-            projected=projected,
-            pace_per_week=pace,
-            needed_per_week=needed,
-            pace_since=since,
-        )
+        return judged("at_risk", f"{needs}, {doing}{also}{schedule}")
     if ahead and expected is not None:
-        return done(
+        return judged(
             "at_risk",
-            f"ahead of plan ({_number(current)}, expected {_number(expected)}) but {needs}, {doing}{stale}{schedule}",
-            projected=projected,
-            pace_per_week=pace,
-            needed_per_week=needed,
-            pace_since=since,
+            f"ahead of plan ({_number(current)}, expected {_number(expected)}) but {needs}, {doing}{also}{schedule}",
         )
-    return done(
-        "off_track",
-        f"{needs}, {doing}{stale}{schedule}",
-        projected=projected,
-        pace_per_week=pace,
-        needed_per_week=needed,
-        pace_since=since,
-    )
+    return judged("off_track", f"{needs}, {doing}{also}{schedule}")
 
 
 def _doing(pace: float, sign: float, since: date | None, today: date) -> str:
