@@ -62,17 +62,18 @@ print((time.process_time() - start_cpu) / (time.monotonic() - start) * 100)
 
 
 async def board_delays(path: Path, writes: int) -> list[float]:
-    from workplan_tui.ui.app import WorkplanApp, make_app
+    from workplan_tui.ui.app import make_app
+    from workplan_tui.ui.session import Session
 
     app = make_app(path, user="member01")
     applied: list[float] = []
-    original = WorkplanApp._reloaded
+    original = Session._reloaded
 
-    def timed(self: WorkplanApp, *args: Any) -> None:
+    def timed(self: Session, *args: Any) -> None:
         original(self, *args)
         applied.append(time.time())
 
-    WorkplanApp._reloaded = timed  # type: ignore[method-assign]
+    Session._reloaded = timed  # type: ignore[method-assign]
     delays = []
     env = {**os.environ, "WORKPLAN_FILE": str(path), "WORKPLAN_USER": "member02"}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -90,10 +91,11 @@ async def board_delays(path: Path, writes: int) -> list[float]:
                 await pilot.pause(0.02)
             if len(applied) == seen:
                 raise SystemExit(f"write {i}: the board did not pick it up within 10 s")
-            assert app.workplan is not None and app.workplan.tasks[100 + i].updates[-1].text == f"bench {i}"
+            workplan = app.session.workplan
+            assert workplan is not None and workplan.tasks[100 + i].updates[-1].text == f"bench {i}"
             delays.append(applied[-1] - landed)
             await pilot.pause(0.3)
-    WorkplanApp._reloaded = original  # type: ignore[method-assign]
+    Session._reloaded = original  # type: ignore[method-assign]
     return delays
 
 

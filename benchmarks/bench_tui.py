@@ -56,7 +56,7 @@ async def auto_pilot(pilot):
 
         from textual.screen import Screen
 
-        from workplan_tui.ui.board import BoardScreen
+        from workplan_tui.ui.screens.board import BoardScreen
 
         # Latency as the user sees it: from the key's action starting to the end of the
         # first screen refresh after it (the pilot's own idle-waiting is not counted).

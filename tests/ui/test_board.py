@@ -11,7 +11,7 @@ from tests.clock import day, iso_day
 from tests.conftest import FIXED_NOW, log_of
 from workplan_tui.model.dates import short_date
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.screens.board import BoardScreen
 from workplan_tui.ui.widgets import KeyBar
 
 
@@ -201,12 +201,21 @@ async def test_help_lists_every_key(board_file: Path) -> None:
 
 
 async def test_non_member_is_told_and_nothing_changes(board_file: Path) -> None:
+    """The board says it in the command line's words (one message: rules.member_problem)."""
+    import os
+    import subprocess
+    import sys
+
     before = board_file.read_bytes()
     async with app_for(board_file, user="mallory").run_test(size=(80, 24)) as pilot:
         await pilot.press("plus", "d")
         await pilot.pause()
-        assert any("not a member" in str(n.message) for n in pilot.app._notifications)
+        told = [str(n.message) for n in pilot.app._notifications if "not a member" in str(n.message)]
     assert board_file.read_bytes() == before
+    cli = [sys.executable, "-m", "workplan_tui", "-f", str(board_file), "task", "progress", "T1", "+10"]
+    env = {**os.environ, "WORKPLAN_USER": "mallory"}
+    said = subprocess.run(cli, env=env, capture_output=True, text=True).stderr.strip().removeprefix("workplan: error: ")
+    assert told and told[0] == f"{said}."
 
 
 async def test_undo_and_quit(board_file: Path) -> None:

@@ -11,7 +11,7 @@ from tests.ui.test_live import wait_for
 from tests.ui.test_terminal_bytes import in_pty, read_until
 from tests.unit.test_disk_failures import synthetic
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
+from workplan_tui.ui.screens.board import BoardScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file
         data["tasks"]["01"] = data["tasks"]["1"]
         board_file.write_text(json.dumps(data))
         await wait_for(pilot, lambda: any("owner" in m and "more" in m for m in messages(pilot.app)))
-        assert pilot.app.is_running and len(pilot.app.workplan.tasks) == 4  # the last sound snapshot
+        assert pilot.app.is_running and len(pilot.app.session.workplan.tasks) == 4  # the last sound snapshot
         before = board_file.read_bytes()
         await pilot.press("plus")  # a write now would go over an unsound file: refused
         await pilot.pause()
@@ -58,7 +58,7 @@ async def test_a_hand_edit_that_breaks_the_file_leaves_open_boards_up(board_file
 def test_a_board_that_crashes_exits_non_zero(board_file: Path, tmp_path: Path) -> None:
     """The real CLI in a pseudo-terminal, with the board made to fail on start."""
     boom = (
-        "import workplan_tui.ui.board as board\n"
+        "import workplan_tui.ui.screens.board as board\n"
         "def on_mount(self): raise RuntimeError('boom')\n"
         "board.BoardScreen.on_mount = on_mount\n"
         "from workplan_tui.cli.main import main; main()\n"
@@ -78,10 +78,10 @@ async def test_the_read_only_banner_follows_its_cause(small_disk: Path) -> None:
         try:
             await pilot.press("plus")
             await pilot.pause()
-            assert pilot.app.read_only and "read-only" in pilot.app.read_only
+            assert pilot.app.session.read_only and "read-only" in pilot.app.session.read_only
         finally:
             remount(small_disk, "rw")
         before = wp.read_bytes()
         await pilot.press("plus")  # the admin fixed it: the next key works again
         await pilot.pause()
-        assert pilot.app.read_only is None and wp.read_bytes() != before
+        assert pilot.app.session.read_only is None and wp.read_bytes() != before

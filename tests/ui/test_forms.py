@@ -13,10 +13,10 @@ from tests.ui.test_live import wait_for
 from workplan_tui.store import actions
 from workplan_tui.store.sample import write_demo
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
 from workplan_tui.ui.modals import AskText, EditTask, PickMember
-from workplan_tui.ui.partnership import OutcomesScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
 
 
 def app_for(path: Path) -> WorkplanApp:
@@ -118,7 +118,7 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert form.query_one("#title", Input).value == "Order more soil"
         await pilot.press("escape")
         actions.reopen_plan(bob, 1)
-        pilot.app.reload()  # seen now, not at the next poll
+        pilot.app.session.reload()  # seen now, not at the next poll
         await pilot.press("b")
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
@@ -129,7 +129,7 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert ask.query_one("#answer", Input).value == "no soil"
         await pilot.press("escape")
         actions.reopen_plan(bob, 1)
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("a")
         pick = pilot.app.screen
         assert isinstance(pick, PickMember)
@@ -142,13 +142,13 @@ async def test_the_task_form_and_the_quick_dialogs_keep_a_refused_change(board_f
         assert pick.query_one(OptionList).highlighted == chosen
         await pilot.press("escape")
         before = board_file.read_bytes()
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("plus", "b")  # known archived: said at once, with the board's key, and no dialog
         assert isinstance(pilot.app.screen, BoardScreen)
         assert "P1 is archived; reopen it first (press U)" in notices(pilot.app)
         assert board_file.read_bytes() == before
         actions.reopen_plan(bob, 1)  # the plan is back: the same dialog saves and closes
-        pilot.app.reload()
+        pilot.app.session.reload()
         await pilot.press("b", *"no soil", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
@@ -190,8 +190,38 @@ async def test_new_on_a_completed_plan_names_the_boards_key(tmp_path: Path) -> N
         assert "no new outcomes (reopen it first: U on the board" in notices(pilot.app)
         await pilot.press("escape")
         actions.move_plan(make_store(sample), screen.plan.plan.id, "archive")
-        pilot.app.reload()
+        pilot.app.session.reload()
         screen.refresh_data()
         await pilot.press("p")  # an archived plan takes no edit: said before typing, with the key
         assert isinstance(pilot.app.screen, BoardScreen)
         assert "is archived; reopen it first (press U)" in notices(pilot.app)
+
+
+async def test_a_number_in_a_form_is_read_as_the_command_line_reads_it(tmp_path: Path) -> None:
+    """One rule for typed numbers (model/typed.py): the check-in form read 10,5 as 105 (it
+    dropped the comma); now it says what the command line says, and keeps the form open. A
+    task's progress takes 50%, as everywhere."""
+    sample = write_demo(tmp_path / "sample.json", today=FIXED_NOW.date(), user="alice")
+    async with app_for(sample).run_test(size=(80, 24)) as pilot:
+        await pilot.press("o", "c")
+        outcomes = pilot.app.screen_stack[-2]
+        assert isinstance(outcomes, OutcomesScreen)
+        outcome = outcomes.rows_widget.current
+        form = pilot.app.screen
+        form.query_one("#f-value", Input).value = "10,5"
+        before = sample.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form and sample.read_bytes() == before
+        assert "write decimals with a point (10.5)" in shown(form, "#form-error")
+        form.query_one("#f-value", Input).value = "10.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert data(sample)["outcomes"][str(outcome.id)]["current"] == 10.5
+        await pilot.press("escape", "escape", "enter")
+        task_form = pilot.app.screen
+        assert isinstance(task_form, EditTask)
+        task_form.query_one("#progress", Input).value = "50%"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert task_form.task_ is not None and data(sample)["tasks"][str(task_form.task_.id)]["progress"] == 50

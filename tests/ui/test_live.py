@@ -20,10 +20,10 @@ from workplan_tui.store.history import history_path_for
 from workplan_tui.store.presence import EXPIRES, Presence
 from workplan_tui.store.store import Store
 from workplan_tui.sync import state as sync_state
-from workplan_tui.ui import app as app_module
+from workplan_tui.ui import session as session_module
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import ConflictDialog, EditTask
+from workplan_tui.ui.screens.board import BoardScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +87,7 @@ async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> No
         assert isinstance(screen, BoardScreen)
         await pilot.press("j", "j")  # select T3
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
-        t2 = lambda: pilot.app.workplan.tasks[2].progress == 60  # noqa: E731
+        t2 = lambda: pilot.app.session.workplan.tasks[2].progress == 60  # noqa: E731
         await wait_for(pilot, t2)
         assert screen.selected_task().label == "T3"  # still where I was
         assert [t.label for t in screen.columns[1].items] == ["T2"]  # T2 moved to Doing on my screen
@@ -101,7 +101,7 @@ async def test_open_dialog_keeps_what_i_typed_while_others_write(board_file: Pat
         assert isinstance(form, EditTask)
         form.query_one("#title", Input).value = "Typing in progress"
         actions.set_progress(make_store(board_file, "bob"), 2, "40")
-        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 40)
+        await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[2].progress == 40)
         assert pilot.app.screen is form
         assert form.query_one("#title", Input).value == "Typing in progress"
 
@@ -118,7 +118,7 @@ async def test_many_changes_are_collapsed_into_one_notice(board_file: Path) -> N
             actions.set_progress(bob, 2, "+10")
         os.replace(history_path_for(copy), history_path_for(board_file))  # the log first, as a writer does
         os.replace(copy, board_file)
-        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 50)
+        await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[2].progress == 50)
         notices = [str(n.message) for n in pilot.app._notifications]
         assert "bob: 5 changes (T2)" in notices
 
@@ -193,7 +193,7 @@ async def test_presence_appears_and_expires(board_file: Path) -> None:
         assert any(entry.name.startswith("alice.") for entry in mine.iterdir())
         old = bob.entry.stat().st_mtime - EXPIRES - 5  # file times, on the file system's clock
         os.utime(bob.entry, (old, old))
-        pilot.app._heartbeat()
+        pilot.app.session.heartbeat()
         await pilot.pause()
         assert "also here" not in str(pilot.app.screen.query_one("#header").render())
     assert not any(entry.name.startswith("alice.") for entry in mine.iterdir())  # gone when I leave
@@ -235,7 +235,7 @@ async def test_stress_four_cli_writers_while_the_board_is_open(board_file: Path)
             await pilot.pause(0.1)
         assert [p.returncode for p in procs] == [0, 0, 0, 0]
         # T2's writers may finish first: wait for the snapshot with every writer's last change
-        final = lambda: tuple(pilot.app.workplan.tasks[i].progress for i in (2, 3, 4)) == (50, 25, 25)  # noqa: E731
+        final = lambda: tuple(pilot.app.session.workplan.tasks[i].progress for i in (2, 3, 4)) == (50, 25, 25)  # noqa: E731
         await wait_for(pilot, final, 10)
     data = json.loads(board_file.read_text())
     assert [data["tasks"][k]["progress"] for k in ("2", "3", "4")] == [50, 25, 25]
@@ -258,7 +258,7 @@ async def test_a_write_while_the_board_opens_is_announced(board_file: Path, monk
     monkeypatch.setattr(sync_state, "status", bob_writes_meanwhile)
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert written == [0]
-        await wait_for(pilot, lambda: pilot.app.workplan.tasks[2].progress == 60)
+        await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[2].progress == 60)
         assert notices_of(pilot.app, BOBS_T2) == 1
 
 
@@ -277,19 +277,19 @@ async def test_a_write_during_a_reload_is_shown_by_the_next(board_file: Path, mo
     monkeypatch.setattr(Store, "_load_raw", then_edited_by_hand)
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
-        await wait_for(pilot, lambda: pilot.app.workplan.tasks[3].progress == 30)
-        assert edited and pilot.app.workplan.tasks[2].progress == 60
+        await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[3].progress == 30)
+        assert edited and pilot.app.session.workplan.tasks[2].progress == 60
         assert notices_of(pilot.app, BOBS_T2) == 1
 
 
 async def test_my_change_on_top_of_theirs_announces_theirs(board_file: Path, monkeypatch) -> None:
     """My write finds bob's before the board noticed it: the board reads it all and says so."""
-    monkeypatch.setattr(app_module, "POLL_SECONDS", 3600)  # no reload in the background
+    monkeypatch.setattr(session_module, "POLL_SECONDS", 3600)  # no reload in the background
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
         await pilot.press("plus")
         await pilot.pause()
-        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert (pilot.app.session.workplan.tasks[1].progress, pilot.app.session.workplan.tasks[2].progress) == (10, 60)
         assert notices_of(pilot.app, BOBS_T2) == 1
         assert notices_of(pilot.app, "alice:") == 0  # my own change is not news to me
 
@@ -298,7 +298,7 @@ async def test_a_write_just_before_mine_is_not_lost_from_the_board(board_file: P
     """Bob writes after the board looked at the file but before it holds the lock: the board
     must not patch its old copy with my task alone, or bob's change never appears."""
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
-        store = pilot.app.store
+        store = pilot.app.session.store
         take_lock, written = store._locked, []
 
         def bob_first():
@@ -310,7 +310,7 @@ async def test_a_write_just_before_mine_is_not_lost_from_the_board(board_file: P
         await pilot.press("plus")
         await pilot.pause()
         assert written == [0]
-        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert (pilot.app.session.workplan.tasks[1].progress, pilot.app.session.workplan.tasks[2].progress) == (10, 60)
         assert notices_of(pilot.app, BOBS_T2) == 1
         assert not store.changed_on_disk()
 
@@ -328,14 +328,14 @@ async def test_a_change_is_announced_once_when_a_reload_and_my_write_cross(board
     monkeypatch.setattr(Store, "read_with_history", held)
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
-        await wait_for(pilot, lambda: pilot.app._reloading)  # the reload waits at the gate
+        await wait_for(pilot, lambda: pilot.app.session._reloading)  # the reload waits at the gate
         await pilot.press("plus")
         await pilot.pause()
         assert notices_of(pilot.app, BOBS_T2) == 1
         gate.set()
-        await wait_for(pilot, lambda: not pilot.app._reloading)
+        await wait_for(pilot, lambda: not pilot.app.session._reloading)
         await pilot.pause(0.2)
-        assert (pilot.app.workplan.tasks[1].progress, pilot.app.workplan.tasks[2].progress) == (10, 60)
+        assert (pilot.app.session.workplan.tasks[1].progress, pilot.app.session.workplan.tasks[2].progress) == (10, 60)
         assert notices_of(pilot.app, BOBS_T2) == 1
 
 
@@ -376,7 +376,7 @@ async def test_a_hand_edit_broken_then_fixed_takes_its_error_down(board_file: Pa
         board_file.write_bytes(good.replace(b'"progress":0', b'"progress":40', 1))
         await wait_for(pilot, lambda: notices_of(app, "reads correctly again") == 1)
         assert notices_of(app, "not valid JSON") + notices_of(app, "not a workplan") == 0
-        assert app.workplan is not None and 40 in [t.progress for t in app.workplan.tasks.values()]
+        assert app.session.workplan is not None and 40 in [t.progress for t in app.session.workplan.tasks.values()]
 
 
 async def test_a_note_from_someone_else_reads_as_a_note(board_file: Path) -> None:

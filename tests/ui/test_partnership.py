@@ -14,16 +14,14 @@ from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.storage import locked
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
-from workplan_tui.ui.partners import PartnersScreen
-from workplan_tui.ui.partnership import (
-    ActivityScreen,
-    BuyInScreen,
-    NormsScreen,
-    OutcomesScreen,
-    PeopleScreen,
-)
+from workplan_tui.ui.screens.activity import ActivityScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.buyin import BuyInScreen
+from workplan_tui.ui.screens.norms import NormsScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.partners import PartnersScreen
+from workplan_tui.ui.screens.people import PeopleScreen
 from workplan_tui.ui.widgets import KeyBar
 
 
@@ -188,7 +186,7 @@ async def test_people_shows_who_is_behind_and_lists_their_tasks(board_file: Path
         screen = pilot.app.screen
         assert isinstance(screen, PeopleScreen)
         first = screen.rows_widget.current
-        assert first[0].handle == "alice" and first[2] == 1  # one overdue task
+        assert first.member.handle == "alice" and [t.label for t in first.overdue] == ["T1"]  # one overdue task
         await pilot.press("enter")
         table = pilot.app.screen.query_one("#table")
         assert [t.label for t in table.items] == ["T1"]
@@ -276,3 +274,25 @@ async def test_the_log_shows_references_as_labels_and_undo_says_what_it_did(boar
         await pilot.pause()
         undone = [m for m in messages(pilot.app).split(" | ") if m.startswith("Undone")]
         assert undone == ["Undone: T2 progress 10 → 0; status doing → todo"]
+
+
+async def test_the_activity_filter_by_plan_keeps_what_workplan_log_plan_keeps(board_file: Path) -> None:
+    """Which entries are about a plan is one rule (changes.about_plan): the board's 'plan:P2' lost
+    the entries of a task removed since, which 'workplan log --plan P2' keeps."""
+    import os
+    import subprocess
+    import sys
+
+    store = make_store(board_file)
+    gone = actions.add_task(store, 2, "Borrow a van")
+    actions.remove_task(store, gone.id)
+    env = {**os.environ, "WORKPLAN_USER": "alice", "TZ": "UTC"}
+    cli = [sys.executable, "-m", "workplan_tui", "-f", str(board_file), "log", "--plan", "P2", "--json"]
+    logged = {entry["id"] for entry in json.loads(subprocess.run(cli, env=env, capture_output=True).stdout)}
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("L", "slash", *"plan:P2")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        shown = {f"A{a.id}" for a in screen.rows_widget.items}
+        assert gone.label in {a.record for a in screen.rows_widget.items}
+    assert shown == logged

@@ -13,8 +13,8 @@ from tests.clock import day, iso_day
 from tests.ui.test_live import wait_for
 from workplan_tui.model.dates import format_due
 from workplan_tui.ui.app import make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
+from workplan_tui.ui.screens.board import BoardScreen
 from workplan_tui.ui.widgets import TaskTable
 
 EVENING = datetime.combine(day(+5), time(23, 59, 58), UTC)  # T2 is due day(+6): "due tomorrow"
@@ -35,9 +35,9 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")  # open T1's form in the evening...
         assert isinstance(pilot.app.screen, EditTask)
-        assert pilot.app.context.today == day(+5)
-        app.fixed_now = MORNING  # ...and the clock passes midnight
-        await wait_for(pilot, lambda: pilot.app.context.today == day(+6), 3)
+        assert pilot.app.session.context.today == day(+5)
+        app.session.fixed_now = MORNING  # ...and the clock passes midnight
+        await wait_for(pilot, lambda: pilot.app.session.context.today == day(+6), 3)
         due = pilot.app.screen.query_one("#due", Input)
         due.value = "tomorrow"
         await pilot.press("ctrl+s")
@@ -48,10 +48,10 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
 async def test_cards_say_today_after_midnight(board_file: Path) -> None:
     app = make_app(board_file, user="alice", now=EVENING)
     async with app.run_test(size=(120, 40)) as pilot:
-        t2 = pilot.app.workplan.tasks[2]
-        assert format_due(t2.due, today=pilot.app.context.today) == "due tomorrow"
-        app.fixed_now = MORNING
-        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.context.today) == "due today", 3)
+        t2 = pilot.app.session.workplan.tasks[2]
+        assert format_due(t2.due, today=pilot.app.session.context.today) == "due tomorrow"
+        app.session.fixed_now = MORNING
+        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.session.context.today) == "due today", 3)
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
         await pilot.pause()
@@ -124,3 +124,28 @@ async def test_the_palette_names_actions_for_people_not_code(board_file: Path) -
         ours = [c for c in commands if c.help.startswith("key: ")]
         assert ours and all("(" not in c.help and "_" not in c.help for c in ours)
         assert any(c.title == "+10%" and c.help == "key: + or =" for c in ours)
+
+
+async def test_the_people_screen_and_the_meeting_report_agree_on_who_is_behind(board_file: Path) -> None:
+    """'Who is behind' is one rule (overview.member_loads): tasks of closed plans count for nobody.
+    The People screen counted bob's overdue task of an archived plan; the report did not."""
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW, make_store
+    from workplan_tui.exchange import report
+    from workplan_tui.store import actions
+    from workplan_tui.ui.screens.people import PeopleScreen
+
+    store = make_store(board_file)
+    old = actions.add_plan(store, "Last year's beds")
+    actions.add_task(store, old.id, "Return the tools", owner="bob", due="2026-11-01")
+    actions.move_plan(store, old.id, "archive")
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        screen = pilot.app.screen
+        assert isinstance(screen, PeopleScreen)
+        shown = {load.member.handle: (load.open, len(load.overdue)) for load in screen.rows_widget.items}
+    made = report.build(store, today=FIXED_NOW.date(), now=FIXED_NOW, since=FIXED_NOW.date() - timedelta(days=7))
+    behind = {b.member.handle: (b.open, len(b.overdue)) for b in made.behind}
+    assert shown["bob"] == (1, 0)  # T2 only: the archived plan's task is nobody's load
+    assert {h: v for h, v in shown.items() if h in behind} == behind

@@ -9,10 +9,11 @@ from textual.widgets import Input, Label
 from tests.conftest import make_store
 from tests.ui.test_live import app_for, cli, task, wait_for
 from workplan_tui.store import actions
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.modals import EditTask
-from workplan_tui.ui.partnership import OutcomesScreen, PeopleScreen
-from workplan_tui.ui.review import ReviewScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.people import PeopleScreen
+from workplan_tui.ui.screens.review import ReviewScreen
 
 
 def notices(app) -> str:
@@ -26,7 +27,7 @@ async def test_a_task_removed_from_the_cli_leaves_the_open_board(board_file: Pat
         await pilot.press("j", "j")  # select T3, the one that goes
         assert screen.selected_task().label == "T3"
         assert cli(board_file, "bob", "task", "rm", "T3").wait() == 0
-        await wait_for(pilot, lambda: 3 not in pilot.app.workplan.tasks)
+        await wait_for(pilot, lambda: 3 not in pilot.app.session.workplan.tasks)
         assert "T3" not in [t.label for column in screen.columns for t in column.items]
         assert "bob: removed T3 (Find volunteers)" in notices(pilot.app)
         selected = screen.selected_task()
@@ -44,7 +45,7 @@ async def test_saving_a_form_for_a_task_removed_meanwhile_says_so_in_the_form(bo
         assert isinstance(form, EditTask)
         form.query_one("#title", Input).value = "Typed meanwhile"
         actions.remove_task(make_store(board_file, "bob"), 1)
-        await wait_for(pilot, lambda: 1 not in pilot.app.workplan.tasks)
+        await wait_for(pilot, lambda: 1 not in pilot.app.session.workplan.tasks)
         assert pilot.app.screen is form  # what I typed is still there
         before = board_file.read_bytes()
         await pilot.press("ctrl+s")
@@ -64,7 +65,7 @@ async def test_an_outcome_and_a_member_removed_while_their_screens_are_open(boar
         outcomes = pilot.app.screen
         assert isinstance(outcomes, OutcomesScreen) and outcomes.rows_widget.current.label == "O1"
         actions.remove_outcome(carol, 1, unlink=True)
-        await wait_for(pilot, lambda: 1 not in pilot.app.workplan.outcomes)
+        await wait_for(pilot, lambda: 1 not in pilot.app.session.workplan.outcomes)
         assert outcomes.rows_widget.items == [] and outcomes.rows_widget.current is None
         await pilot.press("c", "e")  # check-in and edit with nothing selected: nothing happens
         assert pilot.app.screen is outcomes
@@ -72,8 +73,8 @@ async def test_an_outcome_and_a_member_removed_while_their_screens_are_open(boar
         people = pilot.app.screen
         assert isinstance(people, PeopleScreen)
         actions.remove_member(make_store(board_file, "alice"), "bob")  # a lead removes members
-        await wait_for(pilot, lambda: "bob" not in pilot.app.workplan.members)
-        assert "bob" not in [item[0].handle for item in people.rows_widget.items]
+        await wait_for(pilot, lambda: "bob" not in pilot.app.session.workplan.members)
+        assert "bob" not in [item.member.handle for item in people.rows_widget.items]
         await pilot.press("escape")
         await pilot.press("j", "enter")  # T2 lost its owner (bob) and its outcome (O1): the form opens
         form = pilot.app.screen
@@ -108,7 +109,7 @@ async def test_review_says_when_the_task_under_review_was_removed(board_file: Pa
         first = review.current()
         assert first is not None
         actions.remove_task(make_store(board_file, "bob"), first.id)
-        await wait_for(pilot, lambda: first.id not in pilot.app.workplan.tasks)
+        await wait_for(pilot, lambda: first.id not in pilot.app.session.workplan.tasks)
         assert "removed" in str(review.query_one("#review-task").render())
         await pilot.press("plus")  # nothing to bump: a notice, no write, no crash
         assert "No task selected" in notices(pilot.app)
@@ -133,4 +134,4 @@ async def test_no_new_task_in_an_archived_or_completed_plan_from_the_board(board
         assert board_file.read_bytes() == before
         await pilot.press("v", "U")  # reopened from its buy-in screen: back where it was archived from
         await pilot.pause()
-        assert pilot.app.workplan.plans[1].status == "proposed"
+        assert pilot.app.session.workplan.plans[1].status == "proposed"

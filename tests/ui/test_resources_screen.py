@@ -15,7 +15,7 @@ from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.forms import FormDialog
-from workplan_tui.ui.partners import PartnersScreen
+from workplan_tui.ui.screens.partners import PartnersScreen
 
 
 def app_for(path: Path, user: str = "alice") -> WorkplanApp:

@@ -14,10 +14,12 @@ from tests.conftest import FIXED_NOW, log_of, make_store
 from workplan_tui.store import actions
 from workplan_tui.store.presence import Presence
 from workplan_tui.ui.app import WorkplanApp, make_app
-from workplan_tui.ui.board import BoardScreen
 from workplan_tui.ui.forms import FormDialog
 from workplan_tui.ui.modals import AskText, EditTask, HelpScreen, PickMember
-from workplan_tui.ui.partnership import MemberTasks, OutcomesScreen, PeopleScreen
+from workplan_tui.ui.screens.board import BoardScreen
+from workplan_tui.ui.screens.member_tasks import MemberTasks
+from workplan_tui.ui.screens.outcomes import OutcomesScreen
+from workplan_tui.ui.screens.people import PeopleScreen
 from workplan_tui.ui.widgets import CardColumn, PlanList
 
 
@@ -196,7 +198,7 @@ async def test_people_shows_the_last_update_and_their_tasks_take_the_board_keys(
         rows = lines_of(people.rows_widget)
         alice = next(row for row in rows if row.lstrip("▌ ").startswith("alice"))
         assert alice.rstrip().endswith("updated today") and cell_len(alice) <= 80
-        while people.rows_widget.current[0].handle != "bob":
+        while people.rows_widget.current.member.handle != "bob":
             await pilot.press("j")
         await pilot.press("enter")
         tasks = pilot.app.screen

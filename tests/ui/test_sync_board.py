@@ -49,7 +49,7 @@ async def test_the_header_and_palette_show_sync_and_conflicts(conflicted: tuple[
 async def test_settle_conflicts_with_the_conflict_dialog(conflicted: tuple[Path, Path]) -> None:
     _, b = conflicted
     async with make_app(b, user="bob").run_test(size=(80, 24)) as pilot:
-        pilot.app.settle_conflicts()
+        pilot.app.session.settle_conflicts()
         await pilot.pause()
         dialog = pilot.app.screen
         assert isinstance(dialog, ConflictDialog)
@@ -68,17 +68,17 @@ async def test_sync_now_from_the_board(conflicted: tuple[Path, Path]) -> None:
     actions.add_task(store_of(a, "alice"), 1, "Shared by alice")
     sync(store_of(a, "alice"))
     async with make_app(b, user="bob").run_test(size=(80, 24)) as pilot:
-        pilot.app.sync_now()
+        pilot.app.session.sync_now()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Shared by alice" in [t.title for t in pilot.app.workplan.tasks.values()]
-        assert not pilot.app._syncing
+        assert "Shared by alice" in [t.title for t in pilot.app.session.workplan.tasks.values()]
+        assert not pilot.app.session._syncing
 
 
 async def test_a_file_outside_git_shows_no_sync_and_says_why(wp: Path) -> None:
     async with make_app(wp, user="alice").run_test(size=(80, 24)) as pilot:
         assert "synced" not in header(pilot.app)
         assert "Sync now" in titles(pilot.app)
-        pilot.app.sync_now()
+        pilot.app.session.sync_now()
         await pilot.pause()
         assert any("not in a git repository" in str(n.message) for n in pilot.app._notifications)

@@ -397,10 +397,12 @@ def test_partner_edit_and_undo(run, wp: Path) -> None:
         )
     )  # fmt: skip
     assert record["code"] == "FOOD" and record["name"] == "Food Bank Ltd"
+    unset = {"amount": None, "hours": None, "rate": None, "grant": None, "deliveries": []}  # as 'partner list' shows
     assert record["contributions"] == [
-        {"kind": "cash", "description": "match", "amount": 5000},
-        {"kind": "volunteers", "description": "drivers"},
+        {**unset, "kind": "cash", "description": "match", "amount": 5000},
+        {**unset, "kind": "volunteers", "description": "drivers"},
     ]
+    assert record["contributions"] == json.loads(ok(run("partner", "list", "--json")))[1]["contributions"]
     assert (record["interests_short"], record["interests_long"]) == ("Reach", "Stay")
     assert log_of(wp)[-1]["record"] == "partner FOOD"
     ok(run("undo"))
@@ -588,3 +590,52 @@ def test_undo_of_an_addition_others_built_on_is_refused(run, wp: Path) -> None:
     ok(run("undo", user="bob"))  # bob takes his task back
     assert "(plan.add on P2)" in ok(run("undo"))
     assert "2" not in tables(wp)["plans"]
+
+
+def test_norm_agree_counts_only_members_as_the_board_and_the_report_do(run, wp: Path) -> None:
+    """Whether a norm is in force, and who has agreed, is one rule (rules.norm_state): an agreement
+    of someone who is no longer a member counts nowhere (norm agree said '2 of 2 agreed')."""
+    ok(run("norm", "add", "Reply within two days"))
+    ok(run("norm", "agree", "N1", user="carol"))
+    ok(run("member", "rm", "carol"))
+    out = ok(run("norm", "agree", "N1", user="bob"))
+    assert "(1 of 2 agreed)" in out
+    listed = json.loads(ok(run("norm", "list", "--json")))
+    report = json.loads(ok(run("report", "--json")))["norms"]
+    assert listed[0]["in_force"] is False and report[0]["in_force"] is False
+    assert report[0]["waiting_for"] == ["alice"]
+    assert "in force" in ok(run("norm", "agree", "N1"))
+
+
+def test_numbers_and_progress_are_read_by_one_rule(run, wp: Path) -> None:
+    """How a number and a progress are typed is one rule (model/typed.py, rules.parse_progress):
+    the command line refuses 10,5 with a hint, as the board's forms do, and takes 50% for a
+    progress, as the board's form and an import do."""
+    before = wp.read_bytes()
+    refused(run("outcome", "checkin", "O1", "10,5"), wp, before, "write decimals with a point (10.5)")
+    assert json.loads(ok(run("outcome", "checkin", "O1", "10.5", "--json")))["current"] == 10.5
+    assert json.loads(ok(run("task", "progress", "T1", "50%", "--json")))["progress"] == 50
+    assert json.loads(ok(run("task", "edit", "T1", "--progress", "+10%", "--json")))["progress"] == 60
+
+
+def test_the_log_words_a_change_as_the_board_does(run, wp: Path) -> None:
+    """One wording of a log change (model/changes.py): a note added reads 'note: ...' and a list
+    of handles its names, in 'workplan log' as on the board (the log said 'note - → ...')."""
+    from workplan_tui.model.changes import changes_line
+    from workplan_tui.store.history import History, history_path_for
+
+    ok(run("task", "note", "T1", "Called the supplier"))
+    ok(run("norm", "add", "Reply within two days"))
+    ok(run("norm", "agree", "N1"))
+    ok(run("norm", "agree", "N1", user="bob"))
+    log = ok(run("log", "--limit", "4"))
+    assert "note: Called the supplier" in log and "agreed_by alice → alice, bob" in log
+    entries = History(history_path_for(wp), mark_of_file(wp)).newest()
+    board = [changes_line(e, 40) for e in entries][:4]
+    assert all(line in log for line in board if line)
+
+
+def mark_of_file(wp: Path):
+    from workplan_tui.store.history import mark_of
+
+    return mark_of(json.loads(wp.read_text())["meta"]["1"])

@@ -208,14 +208,3 @@ def test_every_command_helps_in_full_sentences_with_an_example(run, monkeypatch)
         body = shown.split("\n", 1)[1]  # after "Usage: ... [ARGS]..."
         assert "..." not in body, f"{name} --help cuts a line:\n{shown}"
         assert max(len(line) for line in shown.splitlines()) <= 80
-
-
-def test_stored_undoes_record(wp: Path) -> None:
-    """The board patches its snapshot from an action's record: contract.stored must invert contract.record."""
-    from workplan_tui.model import contract
-
-    data = json.loads(wp.read_text())
-    for table in ("tasks", "outcomes", "votes", "plans", "norms"):
-        for key, raw in data.get(table, {}).items():
-            shown = contract.record(table, int(key), raw)
-            assert contract.stored(table, shown) == (int(key), raw)

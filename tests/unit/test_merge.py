@@ -315,3 +315,12 @@ def test_merge_keeps_fields_and_tables_a_newer_version_added(three: tuple[Path, 
     assert_sound(result)
     assert result.data["tasks"]["1"]["colour"] == "red" and result.data["tasks"]["1"]["size"] == 3
     assert len(result.data["badges"]) == 2  # both kept, one renumbered
+
+
+def test_the_merge_knows_every_kind_of_removal_the_actions_make() -> None:
+    """One list of the kinds that remove a record (model/changes.py): the merge's own copy
+    lacked grant.rm, so a grant removed on one side and changed on the other named nobody."""
+    from workplan_tui.store import actions
+    from workplan_tui.sync import merge
+
+    assert set(merge.REMOVAL_KINDS) == set(actions.REMOVALS)

@@ -108,12 +108,11 @@ def test_money_is_shown_in_the_partnership_currency() -> None:
 
 def sample() -> Workplan:
     """FOOD receives a 1:1 grant of 30,000 from CITY; it pledges cash and hours towards it."""
-    wp = Workplan(Partnership("P", currency="USD"))
-    wp.partners["CITY"] = Partner(1, "CITY", "City", [Contribution("staff", "gardeners", 18000)])
+    wp = Workplan(Partnership(2, "P", currency="USD"))
+    wp.partners["CITY"] = Partner("CITY", "City", [Contribution("staff", "gardeners", 18000)], id=1)
     delivered = [Delivery(6000, "2026-11-01", "bob", "2026-11-02T09:00:00Z")]
     hours = [Delivery(1000, "2026-11-01", "bob", "2026-11-02T09:00:00Z", hours=40)]
     wp.partners["FOOD"] = Partner(
-        2,
         "FOOD",
         "Food bank",
         [
@@ -121,8 +120,9 @@ def sample() -> Workplan:
             Contribution("volunteers", "crew", None, 600, 25, grant=1, deliveries=hours),
             Contribution("facilities", "a hall"),  # not valued
         ],
+        id=2,
     )
-    wp.grants[1] = Grant(1, "Cold storage", "CITY", "FOOD", 30000, "1:1")
+    wp.grants[1] = Grant("Cold storage", "CITY", "FOOD", 30000, "1:1", id=1)
     return wp
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import Member, Outcome, Partner, Plan, Task, Vote
+from workplan_tui.model.records import Member, Norm, Outcome, Partner, Plan, Task, Vote
 from workplan_tui.model.rules import RuleError
 
 
@@ -39,20 +39,20 @@ def test_plan_progress_weighs_outcomes_and_tasks_equally() -> None:
 
 
 MEMBERS = {
-    "alice": Member(1, "alice", "Alice", "PARKS"),
-    "dan": Member(2, "dan", "Dan", "PARKS"),
-    "bob": Member(3, "bob", "Bob", "FOOD"),
-    "carol": Member(4, "carol", "Carol", "SCHOOL"),
+    "alice": Member("alice", "Alice", "PARKS", id=1),
+    "dan": Member("dan", "Dan", "PARKS", id=2),
+    "bob": Member("bob", "Bob", "FOOD", id=3),
+    "carol": Member("carol", "Carol", "SCHOOL", id=4),
 }
-PARTNERS = {c: Partner(i, c, c) for i, c in enumerate(["PARKS", "FOOD", "SCHOOL", "EMPTY"], 1)}
+PARTNERS = {c: Partner(c, c, id=i) for i, c in enumerate(["PARKS", "FOOD", "SCHOOL", "EMPTY"], 1)}
 
 
 def votes(**positions: str) -> dict[str, Vote]:
-    return {h: Vote(i, 1, h, p) for i, (h, p) in enumerate(positions.items(), 1)}
+    return {h: Vote(1, h, p, id=i) for i, (h, p) in enumerate(positions.items(), 1)}
 
 
 def decide(rule: str, **positions: str) -> rules.BuyIn:
-    return rules.buy_in(Plan(1, "p", rule=rule), MEMBERS, votes(**positions), PARTNERS)
+    return rules.buy_in(Plan("p", rule=rule, id=1), MEMBERS, votes(**positions), PARTNERS)
 
 
 def test_consensus_needs_every_member_and_no_disagree_or_block() -> None:
@@ -80,7 +80,7 @@ def test_majority_rule_needs_more_than_half_agreeing_and_no_block() -> None:
 
 
 def test_votes_of_former_members_do_not_count() -> None:
-    result = rules.buy_in(Plan(1, "p"), MEMBERS, votes(zed="block"), PARTNERS)
+    result = rules.buy_in(Plan("p", id=1), MEMBERS, votes(zed="block"), PARTNERS)
     assert "blocked by zed" not in result.reasons
     assert result.tally["block"] == 0
 
@@ -90,7 +90,7 @@ def test_buy_in_summary() -> None:
 
 
 def test_plan_moves() -> None:
-    plan = Plan(1, "p", status="draft")
+    plan = Plan("p", status="draft", id=1)
     assert rules.plan_move(plan, "propose") == "proposed"
     with pytest.raises(RuleError, match="propose it first"):
         rules.plan_move(plan, "activate")
@@ -106,13 +106,16 @@ def test_plan_moves() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "current", "expected"),
-    [("60", 10, 60), ("+10", 95, 100), ("-5", 3, 0), ("+10", 40, 50), ("0", 50, 0), ("100", 0, 100)],
-)
+    [
+        ("60", 10, 60), ("+10", 95, 100), ("-5", 3, 0), ("+10", 40, 50), ("0", 50, 0), ("100", 0, 100),
+        ("50%", 10, 50), ("+10%", 40, 50), (" 60 % ", 0, 60), ("60.0", 0, 60),
+    ],
+)  # fmt: skip
 def test_parse_progress(spec: str, current: int, expected: int) -> None:
     assert rules.parse_progress(spec, current) == expected
 
 
-@pytest.mark.parametrize("spec", ["150", "abc", "", "+", "60%", "1e2", "-"])
+@pytest.mark.parametrize("spec", ["150", "abc", "", "+", "60%%", "1e2", "-", "60.5", "\u00b2", "%"])
 def test_bad_progress_is_refused(spec: str) -> None:
     with pytest.raises(RuleError):
         rules.parse_progress(spec, 0)
@@ -157,3 +160,19 @@ def test_outcome_figures_read_the_right_way_round() -> None:
     assert shown(25, 10, 12, "min") == "25 → 12 min, target 10"  # a reduction, not "12 / 10"
     assert shown(100, 200, 150, "") == "100 → 150, target 200"
     assert "\x1b" not in shown(0, 40, 28, "\x1b[2Jbeds")  # the unit is stored text: cleaned
+
+
+def test_a_norm_is_in_force_when_every_member_has_agreed_and_there_are_members() -> None:
+    norm = Norm("We reply within two days", agreed_by=["alice", "zed"], id=1)
+    state = rules.norm_state(norm, MEMBERS)
+    assert not state.in_force and state.agreed == ["alice"] and state.waiting == ["bob", "carol", "dan"]
+    assert rules.norm_state(norm.replace(agreed_by=[*MEMBERS, "zed"]), MEMBERS).in_force
+    nobody = rules.norm_state(norm, {})  # a file without members: nobody has agreed to anything
+    assert not nobody.in_force and nobody.agreed == [] and nobody.waiting == []
+
+
+def test_the_board_orders_plans_of_every_status() -> None:
+    from workplan_tui.model.overview import PLAN_ORDER
+    from workplan_tui.model.records import PLAN_STATUSES
+
+    assert sorted(PLAN_ORDER) == sorted(PLAN_STATUSES)

@@ -135,7 +135,7 @@ def test_activation_is_refused_without_buy_in(store: Store, wp: Path) -> None:
         actions.move_plan(store, 1, "activate")
     actions.vote(make_store(wp, "bob"), 1, "agree")
     actions.vote(make_store(wp, "carol"), 1, "abstain")
-    assert actions.move_plan(store, 1, "activate")["status"] == "active"
+    assert actions.move_plan(store, 1, "activate").status == "active"
 
 
 def test_checkin_moves_the_outcome(store: Store) -> None:
@@ -255,7 +255,7 @@ def test_undo_restores_my_last_change_and_is_logged(store: Store, wp: Path) -> N
     actions.set_progress(store, 1, "40")
     actions.set_progress(store, 1, "+20")
     result = actions.undo(store)
-    assert result["restored"] == {"progress": 40}
+    assert result.restored == {"progress": 40}
     assert raw(wp)["tasks"]["1"]["progress"] == 40
     last = store.history().latest(1)[0]
     assert last.kind == "undo" and last.undoes is not None and last.changes == {"progress": [60, 40]}
@@ -284,7 +284,7 @@ def test_undo_of_checkin_vote_and_things_that_cannot_be_undone(store: Store, wp:
     assert store.read().current_votes(1)["alice"].position == "agree"
     new = actions.add_task(store, 1, "New")
     actions.undo(store)  # an addition is taken back by removing it (kept whole in the log)
-    assert new["id"][1:] not in raw(wp)["tasks"]
+    assert str(new.id) not in raw(wp)["tasks"]
     actions.add_partner(store, "NEW", "New partner")
     with pytest.raises(RuleError, match="cannot undo partner.add"):
         actions.undo(store)  # a partner goes with 'partner rm' and its rules

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.model import contract, dates
-from workplan_tui.model.records import Activity, Workplan, parse_label
+from workplan_tui.model import contract, dates, typed
+from workplan_tui.model.changes import changes_line
+from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
+from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
 from workplan_tui.store.store import Store, acting_member
 
@@ -75,13 +77,35 @@ class HelpGroup(click.Group):
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+class NumberType(click.ParamType):
+    """A number as people type it (``model/typed.py``: ``12.5``, not ``12,5``), read as the
+    board's forms read it."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
+        if isinstance(value, int | float):
+            return value
+        try:
+            return typed.number(str(value))
+        except RuleError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+NUMBER = NumberType()
+
+
 def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
-def emit(record: Any, as_json: bool, text: str | Callable[[], str]) -> None:
+def emit(result: Any, as_json: bool, text: str | Callable[[], str], **more: Any) -> None:
+    """Print what a command did: ``text`` for people, or with ``--json`` its ``result`` in the
+    JSON contract: a record (``records.Task``, ...) as ``contract.shown`` shapes it, with
+    ``more`` fields the command adds (``removed=True``, ``unlinked_tasks=[...]``)."""
     if as_json:
-        click.echo(render.to_json(record))
+        shown = contract.shown(result) if isinstance(result, Keyed) else result
+        click.echo(render.to_json({**shown, **more} if more else shown))
     else:
         click.echo(text() if callable(text) else text)
 
@@ -206,23 +230,9 @@ def due_date(env: Env, text: str | None) -> str | None:
 
 
 def changes_text(entry: Activity, room: int = 40) -> str:
-    """A log entry's changes on one line: 'progress 40 → 60; outcome - → O3' (each value
-    cut to ``room`` characters; references as labels)."""
-    pairs = contract.changes(entry.record, entry.changes)
-    return "; ".join(f"{k} {_value(v[0], room)} → {_value(v[1], room)}" for k, v in pairs.items())
-
-
-def _value(value: Any, room: int) -> str:
-    """One value of a change: a list of labels as 'T3, T5', a record removed whole by its
-    name, anything else cut to ``room`` characters."""
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return short(", ".join(value), room)
-    if isinstance(value, dict):  # a whole record kept by its removal: shown by its name
-        names = ("title", "name", "text", "handle", "code")
-        name = next((value[k] for k in names if isinstance(value.get(k), str)), None)
-        if name is not None:
-            return short(name, room)
-    return short(value, room)
+    """A log entry's changes on one line, as the board words them (``model.changes``):
+    'progress 40 → 60; outcome - → O3', each value cut to ``room`` characters."""
+    return changes_line(entry, room)
 
 
 def due_full(t: Any, today: date) -> str:

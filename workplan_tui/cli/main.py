@@ -29,7 +29,8 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.records import Activity, label, parse_label
+from workplan_tui.model.changes import about_plan
+from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -280,18 +281,18 @@ def check(env: Env, as_json: bool) -> None:
         except StoreError:
             pass
     report["temp_files"] = [str(path.parent / name) for name in orphans]
+    workplan = None
     try:
         data = parse(path, read_bytes(path)[0])
-        problems = [str(p) for p in schema.validate(data)]
-    except schema.NewerSchemaError as exc:
-        data, problems = None, [str(p) for p in exc.problems]
+        workplan, problems = schema.load(data), []
+    except schema.SchemaError as exc:  # a newer schema too
+        problems = [str(p) for p in exc.problems]
     except StoreError as exc:  # not readable at all: one line, no list
-        data, problems = None, [str(exc)]
+        problems = [str(exc)]
         report["unreadable"] = True
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
-    if data is not None and not problems:
-        workplan = schema.build(data)
+    if workplan is not None:
         history = env.store.history_of(data)
         try:
             report["log_problems"] = history.problems()
@@ -507,15 +508,7 @@ def _records_of_plan(env: Env, typed: str) -> Callable[[Activity], bool]:
     workplan = env.read()
     if plan_id not in workplan.plans:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
-    mine = {label("plans", plan_id)}
-    mine |= {t.label for t in workplan.tasks.values() if t.plan == plan_id}
-    mine |= {o.label for o in workplan.outcomes.values() if o.plan == plan_id}
-
-    def about(entry: Activity) -> bool:
-        pair = entry.changes.get("plan")
-        return entry.record in mine or (isinstance(pair, list) and plan_id in pair)
-
-    return about
+    return about_plan(workplan, plan_id)
 
 
 @cli.command("undo")
@@ -536,12 +529,21 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     """
     from workplan_tui.store import actions  # here: status and listings never load it
 
-    result = actions.undo(env.store)
-    result["restored"] = contract.fields(result["record"], result["restored"])  # references as labels
+    undone = actions.undo(env.store)
+    table = table_named(undone.record) or ""
+    back = {k: contract.shown(v) if isinstance(v, Keyed) else v for k, v in undone.restored.items()}
+    result: dict[str, Any] = {
+        "undone": label("activity", undone.entry),
+        "kind": undone.kind,
+        "record": undone.record,
+        "restored": contract.fields(table, back),  # references as labels
+    }
+    if undone.not_restored is not None:
+        result["not_restored"] = undone.not_restored
     restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
-    text = f"Undid {result['undone']} ({result['kind']} on {clean(result['record'])}): {restored}"
-    if result.get("not_restored"):
-        text += f" (not given back, changed since: {clean(', '.join(result['not_restored']))})"
+    text = f"Undid {result['undone']} ({undone.kind} on {clean(undone.record)}): {restored}"
+    if undone.not_restored:
+        text += f" (not given back, changed since: {clean(', '.join(undone.not_restored))})"
     emit(result, as_json, text)
 
 
@@ -591,7 +593,7 @@ def completion_cmd(shell: str) -> None:
 
 
 @cli.command("stage")
-@click.argument("stage", type=click.Choice(["forming", "storming", "norming", "performing"]))
+@click.argument("stage", type=click.Choice(STAGES))
 @json_option
 @pass_env
 def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
@@ -604,7 +606,7 @@ def stage_cmd(env: Env, stage: str, as_json: bool) -> None:
     from workplan_tui.store import actions
 
     record = actions.set_stage(env.store, stage)
-    emit(record, as_json, f"{clean(record['name'])} is now {stage}")
+    emit(record, as_json, f"{clean(record.name)} is now {stage}")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from workplan_tui.cli.base import (
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract
+from workplan_tui.model import contract, rules
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -42,7 +42,7 @@ def norm_add(env: Env, text: str, as_json: bool) -> None:
       workplan norm add 'We say so in advance if we miss a meeting.'
     """
     record = actions.add_norm(env.store, text)
-    emit(record, as_json, f"Added norm {record['id']}: {clean(record['text'])}")
+    emit(record, as_json, f"Added norm {record.label}: {clean(record.text)}")
 
 
 @norm.command("agree")
@@ -58,9 +58,9 @@ def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:
     """
     record = actions.agree_norm(env.store, norm_id)
     members = env.read().members
-    in_force = set(members) <= set(record["agreed_by"])
-    state = "in force" if in_force else f"{len(record['agreed_by'])} of {len(members)} agreed"
-    emit(record, as_json, f"{clean(env.user)} agrees to {record['id']} ({state})")
+    in_force, agreed, _ = rules.norm_state(record, members)
+    state = "in force" if in_force else f"{len(agreed)} of {len(members)} agreed"
+    emit(record, as_json, f"{clean(env.user)} agrees to {record.label} ({state})")
 
 
 @norm.command("list")
@@ -74,22 +74,17 @@ def norm_list(env: Env, as_json: bool) -> None:
       workplan norm list
     """
     workplan = env.read()
-    members = set(workplan.members)
-    rows = []
-    for n in workplan.norms.values():
-        agreed = members & set(n.agreed_by)
-        rows.append((n, agreed, bool(members) and agreed == members))
+    rows = [(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()]
     if as_json:
-        click.echo(render.to_json([{**contract.of("norms", n), "in_force": f} for n, _, f in rows]))
+        click.echo(render.to_json([{**contract.of("norms", n), "in_force": s.in_force} for n, s in rows]))
         return
     if not rows:
         click.echo("No norms yet: workplan norm add TEXT")
-    for n, agreed, in_force in rows:
-        state = "in force" if in_force else f"{len(agreed)}/{len(members)} agreed"
-        waiting = sorted(members - agreed)
+    for n, s in rows:
+        state = "in force" if s.in_force else f"{len(s.agreed)}/{len(workplan.members)} agreed"
         click.echo(render.wrap(f"{n.label:<4} [{state}] {clean(n.text)}"))
-        if waiting and not in_force:
-            click.echo(render.wrap(f"       waiting for: {clean(', '.join(waiting))}"))
+        if s.waiting and not s.in_force:
+            click.echo(render.wrap(f"       waiting for: {clean(', '.join(s.waiting))}"))
 
 
 @norm.command("edit")
@@ -111,12 +106,12 @@ def norm_edit(env: Env, norm_id: int, text: str, rev: int | None, as_json: bool)
     """
     record = actions.edit_norm(env.store, norm_id, text, expected_rev=rev)
     if not changed_fields(env):
-        emit(record, as_json, f"{record['id']} unchanged: it already says that")
+        emit(record, as_json, f"{record.label} unchanged: it already says that")
         return
     logged = env.store.last_entries[-1]["changes"].get("agreed_by") or [[], []]
     had = [h for h in logged[0] if isinstance(h, str)] if isinstance(logged[0], list) else []
     again = f" ({clean(', '.join(had))} had agreed to the old words)" if had else ""
-    emit(record, as_json, f"Reworded {record['id']}; agreement starts again from nobody{again}")
+    emit(record, as_json, f"Reworded {record.label}; agreement starts again from nobody{again}")
 
 
 @norm.command("withdraw")
@@ -135,5 +130,5 @@ def norm_withdraw(env: Env, norm_id: int, rev: int | None, as_json: bool) -> Non
       workplan norm withdraw N2
     """
     record = actions.withdraw_norm(env.store, norm_id, expected_rev=rev)
-    text = f"Withdrew {record['id']}: {render.fit(record['text'], 60)} ('workplan undo' brings it back)"
-    emit({**record, "removed": True}, as_json, text)
+    text = f"Withdrew {record.label}: {render.fit(record.text, 60)} ('workplan undo' brings it back)"
+    emit(record, as_json, text, removed=True)

@@ -7,6 +7,7 @@ import click
 from workplan_tui.cli import render
 from workplan_tui.cli.base import (
     CONTEXT,
+    NUMBER,
     Env,
     HelpGroup,
     changed_fields,
@@ -39,8 +40,8 @@ def outcome() -> None:
 @outcome.command("add")
 @id_argument("plan_id", "plans")
 @click.argument("name")
-@click.option("--target", type=float, required=True, help="The value to reach.")
-@click.option("--baseline", type=float, default=0.0, show_default=True, help="Where it starts (default 0).")
+@click.option("--target", type=NUMBER, required=True, help="The value to reach.")
+@click.option("--baseline", type=NUMBER, default=0.0, show_default=True, help="Where it starts (default 0).")
 @click.option("--unit", default="", help="What it counts: meals, beds, % and so on.")
 @click.option("--due", default=None, help="When: e.g. end of month, dec 15, in 6 weeks, 2026-12-15.")
 @json_option
@@ -60,15 +61,15 @@ def outcome_add(
     emit(
         record,
         as_json,
-        f"Added outcome {record['id']}: {clean(name)} "
+        f"Added outcome {record.label}: {clean(name)} "
         f"({render.number(baseline)} → {render.number(target)}{' ' + clean(unit) if unit else ''})"
-        + (f" · {dates.format_due(record['due'], today=env.today(), dated=True)}" if record.get("due") else ""),
+        + (f" · {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""),
     )
 
 
 @outcome.command("checkin")
 @id_argument("outcome_id", "outcomes")
-@click.argument("value", type=float)
+@click.argument("value", type=NUMBER)
 @click.option("--note", default="", help="What happened since the last check-in.")
 @json_option
 @pass_env
@@ -187,8 +188,8 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
 @id_argument("outcome_id", "outcomes")
 @click.option("--name", default=None, help="The new name.")
 @click.option("--unit", default=None, help="e.g. meals, beds, % ('' clears it).")
-@click.option("--baseline", type=float, default=None, help="Where it started.")
-@click.option("--target", type=float, default=None, help="The value to reach.")
+@click.option("--baseline", type=NUMBER, default=None, help="Where it started.")
+@click.option("--target", type=NUMBER, default=None, help="The value to reach.")
 @click.option("--due", default=None, metavar="DATE", help="e.g. eom, 2026-12-15 ('none' clears it).")
 @rev_option
 @json_option
@@ -251,9 +252,9 @@ def outcome_rm(env: Env, outcome_id: int, unlink: bool, rev: int | None, as_json
     Example:
       workplan outcome rm O3 --unlink
     """
-    record = actions.remove_outcome(env.store, outcome_id, unlink=unlink, expected_rev=rev)
-    unlinked = record["unlinked_tasks"]
-    text = f"Removed {record['id']} {render.fit(record['name'], 50)}"
+    outcome, tasks = actions.remove_outcome(env.store, outcome_id, unlink=unlink, expected_rev=rev)
+    unlinked = [label("tasks", t) for t in tasks]
+    text = f"Removed {outcome.label} {render.fit(outcome.name, 50)}"
     if unlinked:
         text += f"; unlinked {', '.join(unlinked)}"
-    emit({**record, "removed": True}, as_json, text + " ('workplan undo' brings it back)")
+    emit(outcome, as_json, text + " ('workplan undo' brings it back)", unlinked_tasks=unlinked, removed=True)

@@ -206,12 +206,12 @@ def partner_edit(
         expected_rev=rev,
     )
     changed = changed_fields(env)
-    code = record["code"]  # as the partner defines it (typed in any case)
+    code = record.code  # as the partner defines it (typed in any case)
     if not changed:
         text = f"{clean(code)} unchanged: it already has those values"
     else:
-        count = len(record.get("contributions", []))
-        text = f"Changed {clean(code)}: {', '.join(changed)} ({clean(record['name'])}, {count} contributions)"
+        count = len(record.contributions)
+        text = f"Changed {clean(code)}: {', '.join(changed)} ({clean(record.name)}, {count} contributions)"
     emit(record, as_json, text)
 
 
@@ -232,9 +232,10 @@ def partner_rm(env: Env, code: str, rev: int | None, as_json: bool) -> None:
     """
     record = actions.remove_partner(env.store, code, expected_rev=rev)
     emit(
-        {**record, "removed": True},
+        record,
         as_json,
-        f"Removed partner {clean(record['code'])} ({clean(record['name'])}) ('workplan undo' brings it back)",
+        f"Removed partner {clean(record.code)} ({clean(record.name)}) ('workplan undo' brings it back)",
+        removed=True,
     )
 
 
@@ -273,9 +274,9 @@ def partner_pledge(
     except MoneyError as exc:
         fail(str(exc))
     record = actions.pledge(env.store, code, (kind, description, worth.amount, worth.hours, worth.rate, grant_id))
-    added = record["contributions"][-1]
-    text = f"{clean(record['code'])} pledges #{len(record['contributions'])}: {clean(kind)}: {clean(description)}"
-    shown = value_text(added.get("amount"), added.get("hours"), added.get("rate"), _currency_of(env))
+    added = record.contributions[-1]
+    text = f"{clean(record.code)} pledges #{len(record.contributions)}: {clean(kind)}: {clean(description)}"
+    shown = value_text(added.amount, added.hours, added.rate, _currency_of(env))
     text += f" ({shown or 'not valued'})" + (f", match for {label('grants', grant_id)}" if grant_id else "")
     emit(record, as_json, render.wrap(text))
 
@@ -310,17 +311,14 @@ def partner_deliver(env: Env, code: str, contribution: str, amount: str, day: st
         fail(f"--on: {exc}")
     record = actions.deliver(env.store, code, contribution, amount, on=on, note=note)
     currency = _currency_of(env)
-    index = actions.find_contribution(record["contributions"], contribution)
-    c = record["contributions"][index]
-    given = c["deliveries"][-1]
-    pledged = c.get("amount")
-    if pledged is None and c.get("hours") is not None and c.get("rate") is not None:
-        pledged = c["hours"] * c["rate"]
-    delivered = sum(d["amount"] for d in c["deliveries"])
+    index = actions.find_contribution([c.kind for c in record.contributions], contribution)
+    c = record.contributions[index]
+    given = c.deliveries[-1]
+    pledged, delivered = c.value, c.delivered
     of = render.money(pledged, currency) if pledged is not None else "a pledge not valued"
     text = (
-        f"{clean(record['code'])} #{index + 1} {c['kind']} ({clean(c['description'])}): delivered "
-        f"{render.money(given['amount'], currency)} on {on}; {render.money(delivered, currency)} of {of}"
+        f"{clean(record.code)} #{index + 1} {c.kind} ({clean(c.description)}): delivered "
+        f"{render.money(given.amount, currency)} on {on}; {render.money(delivered, currency)} of {of}"
     )
     if pledged:
         text += f" ({delivered / pledged * 100:.0f}%)"
@@ -356,7 +354,7 @@ def member_add(env: Env, handle: str, name: str, partner_code: str, role: str, a
       workplan member add alice --name 'Alice Moreno' --partner PARKS --role lead
     """
     record = actions.add_member(env.store, handle, name, partner_code, role)
-    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record['partner'])}, {role})")
+    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record.partner)}, {role})")
 
 
 @member.command("list")
@@ -420,7 +418,7 @@ def member_edit(
     need_changes(ctx, {k: v for k, v in given.items() if v is not None})
     record = actions.edit_member(env.store, handle, name=name, role=role, partner=partner_code, expected_rev=rev)
     changed = changed_fields(env)
-    summary = f"{clean(record['handle'])} ({clean(record['name'])}, {clean(record['partner'])}, {record.get('role')})"
+    summary = f"{clean(record.handle)} ({clean(record.name)}, {clean(record.partner)}, {record.role})"
     text = (
         f"Changed {summary}: {', '.join(changed)}" if changed else f"{summary} unchanged: it already has those values"
     )
@@ -445,12 +443,12 @@ def member_rm(env: Env, handle: str, rev: int | None, as_json: bool) -> None:
     Example:
       workplan member rm bob
     """
-    record = actions.remove_member(env.store, handle, expected_rev=rev)
-    tasks = record["unassigned_tasks"]
-    lines = [f"Removed member {clean(handle)} ({clean(record['name'])}, {clean(record['partner'])})."]
+    record, unassigned = actions.remove_member(env.store, handle, expected_rev=rev)
+    tasks = [label("tasks", t) for t in unassigned]
+    lines = [f"Removed member {clean(handle)} ({clean(record.name)}, {clean(record.partner)})."]
     if tasks:
         lines.append(f"Their open tasks are now unassigned: {', '.join(tasks)}.")
     else:
         lines.append("They had no open tasks.")
     lines.append("Their votes stay in the history but no longer count. 'workplan undo' brings them back.")
-    emit({**record, "removed": True}, as_json, render.wrap("\n".join(lines)))
+    emit(record, as_json, render.wrap("\n".join(lines)), unassigned_tasks=tasks, removed=True)

@@ -23,7 +23,7 @@ from workplan_tui.cli.base import (
     rev_option,
 )
 from workplan_tui.model import contract, dates, rules
-from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Workplan, label
+from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Plan, Workplan, label
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -58,7 +58,7 @@ def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None
       workplan plan add 'Winter meal boxes' --rule partners
     """
     record = actions.add_plan(env.store, title, scope, rule)
-    emit(record, as_json, f"Added plan {record['id']}: {clean(title)} (draft, rule: {rule})")
+    emit(record, as_json, f"Added plan {record.label}: {clean(title)} (draft, rule: {rule})")
 
 
 @plan.command("list")
@@ -189,7 +189,7 @@ def _plan_move(action: str) -> Callable[..., None]:
     @pass_env
     def command(env: Env, plan_id: int, as_json: bool) -> None:
         record = actions.move_plan(env.store, plan_id, action)
-        emit(record, as_json, f"{record['id']} is now {record['status']}")
+        emit(record, as_json, f"{record.label} is now {record.status}")
 
     command.__doc__ = {
         "propose": "Propose a draft plan for buy-in: members can vote on it from now on.",
@@ -222,7 +222,7 @@ def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bo
       workplan plan rename P1 "Community gardens 2027"
     """
     record = actions.edit_plan(env.store, plan_id, title=title, expected_rev=rev)
-    _plan_result(env, record, as_json, f"{record['id']} is now called {clean(record['title'])}")
+    _plan_result(env, record, as_json, f"{record.label} is now called {clean(record.title)}")
 
 
 @plan.command("edit")
@@ -247,8 +247,8 @@ def plan_edit(
     """
     need_changes(ctx, {k: v for k, v in (("title", title), ("scope", scope)) if v is not None})
     record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, expected_rev=rev)
-    scope_text = f"; scope: {render.fit(record.get('scope', ''), 60)}" if record.get("scope") else ""
-    _plan_result(env, record, as_json, f"{record['id']} {clean(record['title'])}{scope_text}")
+    scope_text = f"; scope: {render.fit(record.scope, 60)}" if record.scope else ""
+    _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}")
 
 
 @plan.command("rule")
@@ -275,7 +275,7 @@ def plan_rule(env: Env, plan_id: int, rule: str, rev: int | None, as_json: bool)
     the_plan = workplan.plans[plan_id]
     buyin = rules.buy_in(the_plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
     state = "may become active" if buyin.ok else "missing: " + clean("; ".join(buyin.reasons))
-    _plan_result(env, record, as_json, f"{record['id']} decides by {rule} ({buyin.summary()}; {state})")
+    _plan_result(env, record, as_json, f"{record.label} decides by {rule} ({buyin.summary()}; {state})")
 
 
 @plan.command("reopen")
@@ -296,12 +296,12 @@ def plan_reopen(env: Env, plan_id: int, rev: int | None, as_json: bool) -> None:
       workplan plan reopen P1
     """
     record = actions.reopen_plan(env.store, plan_id, expected_rev=rev)
-    emit(record, as_json, f"{record['id']} is reopened: now {record['status']}")
+    emit(record, as_json, f"{record.label} is reopened: now {record.status}")
 
 
-def _plan_result(env: Env, record: dict[str, Any], as_json: bool, text: str) -> None:
+def _plan_result(env: Env, record: Plan, as_json: bool, text: str) -> None:
     if not changed_fields(env):
-        text = f"{record['id']} unchanged: it already has that value"
+        text = f"{record.label} unchanged: it already has that value"
     emit(record, as_json, text)
 
 

@@ -73,11 +73,7 @@ def grant_add(env: Env, funder: str, recipient: str, amount: str, match: str, na
     """
     record = actions.add_grant(env.store, funder, recipient, _amount(env, amount), _match(match), name)
     workplan = env.read()
-    emit(record, as_json, lambda: render.wrap(f"Added {grant_text(workplan, workplan.grants[_id(record)])}"))
-
-
-def _id(record: dict[str, Any]) -> int:
-    return int(str(record["id"])[1:])
+    emit(record, as_json, lambda: render.wrap(f"Added {grant_text(workplan, workplan.grants[record.id])}"))
 
 
 def grant_text(workplan: Workplan, g: Grant) -> str:
@@ -216,9 +212,10 @@ def grant_rm(env: Env, grant_id: int, rev: int | None, as_json: bool) -> None:
     """
     record = actions.remove_grant(env.store, grant_id, expected_rev=rev)
     emit(
-        {**record, "removed": True},
+        record,
         as_json,
-        f"Removed {record['id']} ({clean(record['name'])}) ('workplan undo' brings it back)",
+        f"Removed {record.label} ({clean(record.name)}) ('workplan undo' brings it back)",
+        removed=True,
     )
 
 
@@ -238,9 +235,12 @@ def currency_cmd(env: Env, code: str | None, as_json: bool) -> None:
       workplan currency USD
     """
     if code is None:
-        record = contract.partnership(env.read().partnership)
-        current = record.get("currency")
-        emit(record, as_json, f"The partnership counts in {current}." if current else "No currency set yet.")
+        current = env.read().partnership
+        emit(
+            current,
+            as_json,
+            f"The partnership counts in {current.currency}." if current.currency else "No currency set yet.",
+        )
         return
     record = actions.set_currency(env.store, code)
-    emit(record, as_json, f"{clean(record['name'])} now counts in {record['currency']}.")
+    emit(record, as_json, f"{clean(record.name)} now counts in {record.currency}.")

@@ -18,13 +18,12 @@ from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, wi
 from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
-from workplan_tui.model.records import Activity, Task, Workplan
+from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Activity, Task, Workplan
 from workplan_tui.model.text import clean, stamp
 
 LIMIT = 10  # tasks listed in each part before "... and N more"
 STALE_SHOWN = 5  # the longest untouched stale tasks listed without --all
 CHANGES_SHOWN = 10
-CLOSED = ("completed", "archived")
 
 
 class Summary:
@@ -38,8 +37,8 @@ class Summary:
         self.attention: Attention = attention(workplan, self.figures, me, now, limit=limit)
         self.stale_shown = self.attention.stale if everything else self.attention.stale[:STALE_SHOWN]
         self.due = due_this_week(self.figures)
-        self.running = [f for f in self.figures if f.plan.status not in CLOSED]
-        self.closed = [f for f in self.figures if f.plan.status in CLOSED]
+        self.running = [f for f in self.figures if f.plan.status not in CLOSED_PLAN_STATUSES]
+        self.closed = [f for f in self.figures if f.plan.status in CLOSED_PLAN_STATUSES]
         self.sharing = resources.cost_sharing(workplan)
         self.match = resources.match_report(workplan)
 
@@ -141,7 +140,7 @@ def _mine_heading(s: Summary) -> str:
 def _mark(task: Task, today: date) -> str:
     if task.status == "blocked":
         return "x"
-    if task.due and task.due < today.isoformat():
+    if rules.is_overdue(task, today.isoformat()):
         return "!"
     days = days_until(task.due, today=today)  # None for a date a hand edit made up (2026-13-01)
     return "•" if days is not None and days <= 7 else " "
@@ -210,7 +209,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
     att = s.attention
     p = wp.partnership
     return {
-        "partnership": {"name": p.name, "purpose": p.purpose, "stage": p.stage, "currency": p.currency},
+        "partnership": contract.partnership(p),
         "date": s.today.isoformat(),
         "member": s.me,
         "mine": {

@@ -238,10 +238,11 @@ def resolve_cmd(env: Env, conflict_id: int, which: str, as_json: bool) -> None:
 
     if not which.strip():
         fail("say which side: 1, 2, mine or theirs")
-    record = actions.resolve_conflict(env.store, conflict_id, which)
+    settled = actions.resolve_conflict(env.store, conflict_id, which)
+    shown = contract.conflict(settled.conflict_id, settled.stored, settled.value, exists=settled.exists)
     emit(
-        record,
+        {**shown, "chosen": settled.side + 1, "value": shown["sides"][settled.side]["value"]},
         as_json,
-        f"Settled {record['id']}: {clean(record['record'])} {clean(record['field'])} is "
-        f"{short(record['value'], 40)} (side {record['chosen']})",
+        f"Settled {shown['id']}: {clean(shown['record'])} {clean(shown['field'])} is "
+        f"{short(settled.value, 40)} (side {settled.side + 1})",
     )

@@ -25,8 +25,8 @@ from workplan_tui.cli.base import (
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract, dates
-from workplan_tui.model.records import TASK_STATUSES, label, parse_label
+from workplan_tui.model import contract, dates, rules
+from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
@@ -81,24 +81,20 @@ def task_add(
     record = actions.add_task(
         env.store, plan_id, title, owner=owner, due=due_date(env, due), outcome=linked, notes=notes
     )
-    due_text = f", {dates.format_due(record['due'], today=env.today(), dated=True)}" if record["due"] else ""
-    emit(record, as_json, f"Added task {record['id']}: {clean(title)}{due_text}")
+    due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
+    emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
 
 
-def _task_result(env: Env, record: dict[str, Any], as_json: bool) -> None:
-    status, progress = record.get("status", "todo"), record.get("progress", 0)  # optional in the file
+def _task_result(env: Env, record: Task, as_json: bool) -> None:
+    status, progress = record.status, record.progress
     today = env.today()
-    due = (
-        f" · {dates.format_due(record['due'], today=today, done=status == 'done', dated=True)}"
-        if record.get("due")
-        else ""
-    )
-    owner = f" · {clean(record['owner'])}" if record.get("owner") else ""
-    reason = f" ({clean(record.get('blocked_reason', ''))})" if status == "blocked" else ""
+    due = f" · {dates.format_due(record.due, today=today, done=status == 'done', dated=True)}" if record.due else ""
+    owner = f" · {clean(record.owner)}" if record.owner else ""
+    reason = f" ({clean(record.blocked_reason)})" if status == "blocked" else ""
     emit(
         record,
         as_json,
-        f"{record['id']} {render.fit(record['title'], 50)}: {status}{reason} "
+        f"{record.label} {render.fit(record.title, 50)}: {status}{reason} "
         f"{render.bar(progress, 10)} {progress}%{owner}{due}",
     )
 
@@ -279,10 +275,10 @@ def task_edit(
     record = actions.edit_task(env.store, task_id, fields, expected_rev=rev)
     changed = changed_fields(env)
     if not changed:
-        emit(record, as_json, f"{record['id']} unchanged: it already has those values")
+        emit(record, as_json, f"{record.label} unchanged: it already has those values")
         return
     if not as_json:
-        click.echo(f"Changed {record['id']}: {', '.join(changed)}")
+        click.echo(f"Changed {record.label}: {', '.join(changed)}")
     _task_result(env, record, as_json)
 
 
@@ -310,9 +306,10 @@ def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
     """
     record = actions.remove_task(env.store, task_id, expected_rev=rev)
     emit(
-        {**record, "removed": True},
+        record,
         as_json,
-        f"Removed {record['id']} {render.fit(record['title'], 50)} ('workplan undo' brings it back)",
+        f"Removed {record.label} {render.fit(record.title, 50)} ('workplan undo' brings it back)",
+        removed=True,
     )
 
 
@@ -383,7 +380,7 @@ def task_list(
         if (pid is None or t.plan == pid)
         and (owner is None or t.owner == owner)
         and (status_ is None or t.status == status_)
-        and (not overdue or (t.status != "done" and t.due is not None and t.due < today_iso))
+        and (not overdue or rules.is_overdue(t, today_iso))
     ]
     if search:
         partner_of = {h: m.partner for h, m in workplan.members.items()}

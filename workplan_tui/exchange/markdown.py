@@ -161,13 +161,13 @@ def render(report: Report) -> str:
     out += ["", "## Norms", ""]
     if not report.norms:
         out.append("No norms agreed yet.")
-    for number, n in enumerate(report.norms, 1):
+    for number, (norm, n) in enumerate(report.norms, 1):
         if n.in_force:
             state = "*In force.*"
         else:
             whole = len(n.agreed) + len(n.waiting)
             state = f"Agreed by {len(n.agreed)} of {whole}; waiting for {md(', '.join(n.waiting))}."
-        out.append(f"{number}. **{n.norm.label}** {md(n.norm.text)} {state}")
+        out.append(f"{number}. **{norm.label}** {md(norm.text)} {state}")
     out.append("")
     return "\n".join(out)
 

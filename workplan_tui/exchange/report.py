@@ -12,19 +12,28 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import contract, resources, rules
-from workplan_tui.model.overview import Attention, PlanFigures, attention, plan_figures
-from workplan_tui.model.records import Activity, Member, Norm, Outcome, Plan, Task, Workplan
+from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
+    Activity,
+    Norm,
+    Outcome,
+    Plan,
+    Task,
+    Workplan,
+    id_of_label,
+    table_named,
+)
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
-
-CLOSED = ("completed", "archived")
 
 
 @dataclass(slots=True)
@@ -41,30 +50,6 @@ class OutcomeChange:
 
 
 @dataclass(slots=True)
-class Behind:
-    """One member's load: open, overdue, blocked and stale tasks, and their latest change."""
-
-    member: Member
-    open: int = 0
-    overdue: list[Task] = field(default_factory=list)
-    blocked: list[Task] = field(default_factory=list)
-    stale: list[Task] = field(default_factory=list)
-    last_change: str = ""
-
-    @property
-    def behind(self) -> bool:
-        return bool(self.overdue or self.blocked or self.stale)
-
-
-@dataclass(slots=True)
-class NormState:
-    norm: Norm
-    in_force: bool
-    agreed: list[str]
-    waiting: list[str]
-
-
-@dataclass(slots=True)
 class Report:
     workplan: Workplan
     today: date
@@ -74,11 +59,11 @@ class Report:
     outcomes: list[OutcomeChange]
     done: list[Task]
     attention: Attention
-    behind: list[Behind]
+    behind: list[Load]
     sharing: resources.CostSharing
     grants: list[resources.GrantMatch]
     match: list[resources.RecipientMatch]
-    norms: list[NormState]
+    norms: list[tuple[Norm, rules.NormState]]
     log_readable: bool = True
 
     @property
@@ -100,7 +85,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
             raise rules.RuleError(f"no plan P{plan_id}; see 'workplan plan list'")
     figures = [f for f in plan_figures(workplan, today) if plan is None or f.plan.id == plan.id]
     in_scope = {f.plan.id for f in figures}
-    decisions = [f for f in figures if f.plan.status in ("draft", "proposed")]
+    decisions = [f for f in figures if f.plan.status in UNDECIDED_PLAN_STATUSES]
     log_readable = True
     try:
         recent = _since(store, since)
@@ -109,7 +94,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
     outcomes = [
         _outcome_change(o, workplan.plans[o.plan], since)
         for f in figures
-        if f.plan.status not in CLOSED or f.plan.id == (plan.id if plan else None)
+        if f.plan.status not in CLOSED_PLAN_STATUSES or f.plan.id == (plan.id if plan else None)
         for o in f.outcomes
     ]
     done = _done_since(workplan, recent, in_scope)
@@ -124,7 +109,8 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         last, _ = store.history().last_by_member(workplan.members)
     except StoreError:
         last = {}
-    behind = _behind(workplan, whole, figures, last)
+    loads = [load for load in member_loads(workplan, figures, now, last) if load.behind]
+    behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
     return Report(
         workplan=workplan,
         today=today,
@@ -138,7 +124,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         sharing=resources.cost_sharing(workplan),
         grants=[resources.grant_match(workplan, g) for g in workplan.grants.values()],
         match=resources.match_report(workplan),
-        norms=_norms(workplan),
+        norms=[(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()],
         log_readable=log_readable,
     )
 
@@ -170,37 +156,12 @@ def _done_since(workplan: Workplan, recent: list[Activity], plans: set[int]) -> 
     seen: dict[int, None] = {}
     for entry in reversed(recent):
         pair = entry.changes.get("status")
-        if isinstance(pair, list) and len(pair) == 2 and pair[1] == "done" and entry.record[:1] == "T":
-            number = entry.record[1:]
-            if number.isascii() and number.isdigit():
-                seen[int(number)] = None
+        parsed = id_of_label(entry.record)
+        if isinstance(pair, list) and len(pair) == 2 and pair[1] == "done" and table_named(entry.record) == "tasks":
+            assert parsed is not None  # a task's label
+            seen[parsed[1]] = None
     tasks = [workplan.tasks.get(task_id) for task_id in seen]
     return [t for t in tasks if t is not None and t.status == "done" and t.plan in plans]
-
-
-def _behind(workplan: Workplan, whole: Attention, figures: list[PlanFigures], last: dict[str, str]) -> list[Behind]:
-    loads = {h: Behind(m, last_change=last.get(h, "")) for h, m in workplan.members.items()}
-    live = [f for f in figures if f.plan.status not in CLOSED]
-    for f in live:
-        for t in f.tasks:
-            if t.status != "done" and t.owner in loads:
-                loads[t.owner].open += 1
-    for kind in ("overdue", "blocked", "stale"):
-        for t in getattr(whole, kind):
-            if t.owner in loads:
-                getattr(loads[t.owner], kind).append(t)
-    found = [b for b in loads.values() if b.behind]
-    return sorted(found, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
-
-
-def _norms(workplan: Workplan) -> list[NormState]:
-    members = set(workplan.members)
-    states = []
-    for norm in workplan.norms.values():
-        agreed = sorted(members & set(norm.agreed_by))
-        waiting = sorted(members - set(norm.agreed_by))
-        states.append(NormState(norm, bool(members) and not waiting, agreed, waiting))
-    return states
 
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -267,7 +228,7 @@ def as_json(report: Report) -> dict[str, Any]:
             for g in report.grants
         ],
         "norms": [
-            {**contract.of("norms", n.norm), "in_force": n.in_force, "waiting_for": n.waiting} for n in report.norms
+            {**contract.of("norms", n), "in_force": s.in_force, "waiting_for": s.waiting} for n, s in report.norms
         ],
     }
 

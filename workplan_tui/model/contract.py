@@ -12,26 +12,72 @@ One shape everywhere (PRODUCT.md, "The command line"):
 
 ``record`` shapes a stored record (the file's own dict) and ``of`` a model record;
 ``schema`` builds the contract as JSON Schema (draft 2020-12), which ``workplan schema``
-prints with the schema of each command's output (``cli/contract_commands.py``).
+prints with the schema of each command's output (``cli/outputs.py``). Both come from the
+records' declarations (``model/records.py``): a field declared there is printed and
+published, with its type, limits and allowed values, and a reference (``PlanRef``) is a
+label, with nothing to write here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
 
-from workplan_tui.model.records import PREFIX, Partnership, Record, label, parse_label
+import msgspec
 
-# Fields that hold another record's id, by table: shown as that record's label.
-REFERENCES: dict[str, dict[str, str]] = {
-    "tasks": {"plan": "plans", "outcome": "outcomes"},
-    "outcomes": {"plan": "plans"},
-    "votes": {"plan": "plans"},
-    "activity": {"undoes": "activity"},
-}
-# References inside a record's nested objects: table -> {list field: {field: table referred to}}.
-NESTED_REFERENCES: dict[str, dict[str, dict[str, str]]] = {"partners": {"contributions": {"grant": "grants"}}}
-_KEYED = {"partners": "code", "members": "handle"}  # named by a field, not by an id
+from workplan_tui.model.records import (
+    KEYED,
+    MAX_ID,
+    PREFIX,
+    Conflict,
+    Keyed,
+    Partnership,
+    Record,
+    label,
+    table_named,
+)
+from workplan_tui.model.schema import _is_number, _is_struct, _is_union, _limit, _unwrap, extra_of
+
+
+def _references(cls: type[msgspec.Struct]) -> dict[str, str]:
+    """The fields of ``cls`` that hold another record's id -> the table referred to."""
+    found = {}
+    for f in msgspec.structs.fields(cls):
+        target = extra_of(f.type).get("refers_to")
+        if target is not None and target in PREFIX:
+            found[f.encode_name] = target
+    return found
+
+
+def _nested(cls: type[msgspec.Struct]) -> dict[str, type[msgspec.Struct]]:
+    """The fields of ``cls`` that hold a list of records (a partner's contributions) -> their kind."""
+    found = {}
+    for f in msgspec.structs.fields(cls):
+        kind = _unwrap(f.type)[0]
+        if get_origin(kind) is list and _is_struct(item := _unwrap(get_args(kind)[0])[0]):
+            found[f.encode_name] = item
+    return found
+
+
+@cache
+def references() -> dict[str, dict[str, str]]:
+    """Fields that hold another record's id, by table -> the table referred to (from the
+    declarations; worked out on first use: start-up time): shown as that record's label."""
+    return {table: refs for table, cls in KEYED.items() if (refs := _references(cls))}
+
+
+@cache
+def nested_references() -> dict[str, dict[str, dict[str, str]]]:
+    """References inside a record's nested objects: table -> {list field: {field: table}}."""
+    return {
+        table: nested
+        for table, cls in KEYED.items()
+        if (nested := {name: refs for name, item in _nested(cls).items() if (refs := _references(item))})
+    }
+
+
+_KEYED = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}  # named by a field, not an id
 
 
 def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,8 +89,8 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
     out: dict[str, Any] = {}
     if table not in _KEYED and table in PREFIX and doc_id is not None:
         out["id"] = label(table, doc_id)
-    refs = REFERENCES.get(table, {})
-    nested = NESTED_REFERENCES.get(table, {})
+    refs = references().get(table, {})
+    nested = nested_references().get(table, {})
     for name, value in raw.items():
         if name == "id":
             continue
@@ -65,30 +111,12 @@ def _labelled(item: Any, refs: Mapping[str, str]) -> Any:
     return {k: label(refs[k], v) if k in refs and type(v) is int else v for k, v in item.items()}
 
 
-def _unlabelled(item: Any, refs: Mapping[str, str]) -> Any:
-    """The inverse of ``_labelled``: references as ids again."""
-    if not isinstance(item, Mapping):
-        return item
-    return {k: parse_label(v, refs[k]) if k in refs and isinstance(v, str) else v for k, v in item.items()}
-
-
-_TABLE_OF = {letter: table for table, letter in PREFIX.items()}
-
-
-def _table_named(changed: str) -> str:
-    """The table of the record a log entry names: ``T12`` -> tasks, ``member bob`` -> members."""
-    word = changed.split(" ", 1)[0]
-    if word in ("member", "partner"):
-        return f"{word}s"
-    return _TABLE_OF.get(changed[:1], "")
-
-
 def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     """A log entry's ``{field: [before, after]}`` with ids of references as labels
     (``"outcome": [null, "O3"]`` for an entry on ``T12``); a removed record kept whole in
     the entry (``"record": [{"id": 12, "record": {...}}, null]``) in the contract's shape."""
-    table = _table_named(changed)
-    refs = REFERENCES.get(table, {})
+    table = table_named(changed) or ""
+    refs = references().get(table, {})
     out = {}
     for name, pair in pairs.items():
         if name in refs and isinstance(pair, list):
@@ -106,9 +134,9 @@ def _kept(table: str, value: Any) -> Any:
     return value
 
 
-def fields(changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Some fields of the record labelled ``changed`` (``"T12"``), references as labels."""
-    refs = REFERENCES.get(_table_named(changed), {})
+def fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Some fields of a record of ``table`` (``"tasks"``), references as labels."""
+    refs = references().get(table, {})
     return {
         name: label(refs[name], value) if name in refs and type(value) is int else _plain(value)
         for name, value in values.items()
@@ -120,7 +148,7 @@ def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists
     label, the record and field, the common value (``base``, absent when the field was new),
     both sides' values with who and when, and the value the record holds now (``current``;
     ``record_exists`` false when it was removed since). References are labels (an outcome O3)."""
-    refs = REFERENCES.get(str(raw.get("table")), {})
+    refs = references().get(str(raw.get("table")), {})
     target = refs.get(str(raw.get("field")))
 
     def shown(value: Any) -> Any:
@@ -140,37 +168,19 @@ def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists
 
 def partnership(meta: Mapping[str, Any] | Partnership) -> dict[str, Any]:
     """The partnership (meta record 1, stored or a model ``Partnership``) as scripts see it:
-    name, purpose, stage and schema version; the file's own bookkeeping (the log's commit
-    marker, the seal) is not shown."""
+    name, purpose, stage, currency and schema version, each with its default when the file
+    does not set it; the file's own bookkeeping (the log's commit marker, the seal) is not shown."""
     fields: Mapping[str, Any] = _plain(meta) if isinstance(meta, Partnership) else meta
-    return {
-        "name": fields.get("name"),
-        "purpose": fields.get("purpose", ""),
-        "stage": fields.get("stage", "forming"),
-        "currency": fields.get("currency"),
-        "schema_version": fields.get("schema_version"),
-    }
+    defaults = {f.encode_name: f.default for f in msgspec.structs.fields(Partnership)}
+    return {name: fields.get(name, defaults.get(name)) for name in _shown(Partnership)}
 
 
-def stored(table: str, shown: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
-    """The inverse of ``record``: a record in the contract's shape as its id and the fields
-    the file holds (references as ids again). Raises ValueError for a label that is not one."""
-    refs = REFERENCES.get(table, {})
-    nested = NESTED_REFERENCES.get(table, {})
-    doc_id = parse_label(str(shown["id"]), table)
-    raw = {}
-    for name, value in shown.items():
-        if name == "id":
-            continue
-        if name in refs and isinstance(value, str):
-            value = parse_label(value, refs[name])
-        elif name in nested and isinstance(value, list):
-            value = [_unlabelled(item, nested[name]) for item in value]
-        raw[name] = value
-    return doc_id, raw
+def shown(item: Keyed) -> dict[str, Any]:
+    """Any record of a table (``records.Task``, the ``Partnership``, ...) as scripts see it."""
+    return partnership(item) if isinstance(item, Partnership) else of(item.TABLE, item)
 
 
-def of(table: str, item: Record) -> dict[str, Any]:
+def of(table: str, item: Keyed) -> dict[str, Any]:
     """A model record (``records.Task``, ``Activity``, ...) of ``table`` in the contract's shape."""
     values = _plain(item)
     doc_id = values.pop("id", None)
@@ -179,9 +189,8 @@ def of(table: str, item: Record) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """Records as dicts of their fields, lists and dicts copied: what JSON can hold."""
-    if isinstance(value, Record):
-        names: tuple[str, ...] = value.__slots__
-        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, msgspec.Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -191,177 +200,115 @@ def _plain(value: Any) -> Any:
 
 # --- the schema --------------------------------------------------------------------------------
 
-_LABEL = {letter: {"type": "string", "pattern": f"^{letter}[1-9][0-9]*$"} for letter in PREFIX.values()}
-_DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-_TIME = {
-    "type": "string",
-    "format": "date-time",
-    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z$",
-}
-_TEXT = {"type": "string"}
-_NUMBER = {"type": "number"}
-_HANDLE = {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$"}
-_CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$"}
-_REV = {"type": "integer", "minimum": 1}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties, "additionalProperties": True}
-
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def _list(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
+def _shown(cls: type[msgspec.Struct]) -> list[str]:
+    """The fields of ``cls`` that ``--json`` prints (not the file's bookkeeping, not the id)."""
+    return [
+        f.encode_name for f in msgspec.structs.fields(cls) if f.name != "id" and extra_of(f.type).get("shown", True)
+    ]
 
 
-_DEFS: dict[str, Any] = {
-    "partnership": _obj(
-        ["name", "purpose", "stage"],
-        name=_TEXT,
-        purpose=_TEXT,
-        stage=_TEXT,
-        currency=_nullable({"type": "string", "pattern": "^[A-Z]{3}$"}),
-        schema_version={"type": "integer"},
-    ),
-    "delivery": _obj(
-        ["amount", "on", "by", "at"],
-        amount=_NUMBER,
-        on=_DATE,
-        by=_HANDLE,
-        at=_TIME,
-        note=_TEXT,
-        hours=_nullable(_NUMBER),
-    ),
-    "contribution": _obj(
-        ["kind", "description"],
-        kind=_TEXT,
-        description=_TEXT,
-        amount=_nullable(_NUMBER),
-        hours=_nullable(_NUMBER),
-        rate=_nullable(_NUMBER),
-        grant=_nullable(_LABEL["G"]),
-        deliveries=_list("delivery"),
-    ),
-    "grant": _obj(
-        ["id", "name", "funder", "recipient", "amount", "match"],
-        id=_LABEL["G"],
-        name=_TEXT,
-        funder=_CODE,
-        recipient=_CODE,
-        amount=_NUMBER,
-        match={"type": "string", "description": "match to grant, 1:1 or 1:2, or a share of the grant, 25%"},
-        created_at=_TIME,
-        rev=_REV,
-    ),
-    "partner": _obj(
-        ["code", "name"],
-        code=_CODE,
-        name=_TEXT,
-        contributions=_list("contribution"),
-        interests_short=_TEXT,
-        interests_long=_TEXT,
-        rev=_REV,
-    ),
-    "member": _obj(["handle", "name", "partner"], handle=_HANDLE, name=_TEXT, partner=_CODE, role=_TEXT, rev=_REV),
-    "norm": _obj(["id", "text"], id=_LABEL["N"], text=_TEXT, agreed_by={"type": "array", "items": _HANDLE}, rev=_REV),
-    "plan": _obj(
-        ["id", "title"], id=_LABEL["P"], title=_TEXT, scope=_TEXT, status=_TEXT, rule=_TEXT, created_at=_TIME, rev=_REV
-    ),
-    "vote": _obj(
-        ["id", "plan", "member", "position"],
-        id=_LABEL["V"],
-        plan=_LABEL["P"],
-        member=_HANDLE,
-        position=_TEXT,
-        comment=_TEXT,
-        at=_TIME,
-    ),
-    "checkin": _obj(["value", "by", "at"], value=_NUMBER, by=_HANDLE, at=_TIME, note=_TEXT),
-    "outcome": _obj(
-        ["id", "plan", "name", "target"],
-        id=_LABEL["O"],
-        plan=_LABEL["P"],
-        name=_TEXT,
-        target=_NUMBER,
-        baseline=_NUMBER,
-        current=_NUMBER,
-        unit=_TEXT,
-        due=_nullable(_DATE),
-        checkins=_list("checkin"),
-        rev=_REV,
-    ),
-    "update": _obj(["by", "at", "text"], by=_HANDLE, at=_TIME, text=_TEXT),
-    "task": _obj(
-        ["id", "plan", "title"],
-        id=_LABEL["T"],
-        plan=_LABEL["P"],
-        title=_TEXT,
-        notes=_TEXT,
-        owner=_nullable(_HANDLE),
-        status=_TEXT,
-        progress={"type": "integer", "minimum": 0, "maximum": 100},
-        due=_nullable(_DATE),
-        outcome=_nullable(_LABEL["O"]),
-        blocked_reason=_TEXT,
-        updates=_list("update"),
-        created_at=_TIME,
-        updated_at=_TIME,
-        rev=_REV,
-    ),
-    "conflict": _obj(
-        ["id", "record", "table", "field", "sides", "current", "record_exists", "at"],
-        id=_LABEL["C"],
-        record=_TEXT,
-        table=_TEXT,
-        field=_TEXT,
-        base={"description": "the value both copies had before (absent when the field was new)"},
-        sides={
-            "type": "array",
-            "minItems": 2,
-            "maxItems": 2,
-            "items": _obj(["value", "by", "at"], value={}, by=_TEXT, at=_nullable(_TIME)),
-        },
-        current={"description": "the value the record holds now (null when it was removed)"},
-        record_exists={"type": "boolean"},
-        at=_TIME,
-        merged_by=_TEXT,
-    ),
-    "activity": _obj(
-        ["id", "at", "member", "kind", "record"],
-        id=_LABEL["A"],
-        at=_TIME,
-        member=_TEXT,
-        os_user=_TEXT,
-        kind=_TEXT,
-        record=_TEXT,
-        changes={
-            "type": "object",
-            "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2},
-            "description": "field -> [before, after]",
-        },
-        undoes=_nullable(_LABEL["A"]),
-    ),
-}
+def _label_schema(table: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{PREFIX[table]}[1-9][0-9]{{0,{len(str(MAX_ID)) - 1}}}$"}
 
-TABLE_DEFS = {
-    "partners": "partner",
-    "members": "member",
-    "norms": "norm",
-    "plans": "plan",
-    "votes": "vote",
-    "outcomes": "outcome",
-    "tasks": "task",
-    "activity": "activity",
-    "conflicts": "conflict",
-    "grants": "grant",
-}
+
+def _type_schema(kind: Any) -> dict[str, Any]:
+    """The JSON Schema of a declared type (``records.Date``, ``PlanRef | None``, ...)."""
+    inner, extra, metas = _unwrap(kind)
+    out: dict[str, Any] = {}
+    for meta in metas:
+        out.update(meta.extra_json_schema or {})
+        if meta.description:
+            out["description"] = meta.description
+    if "refers_to" in extra and extra["refers_to"] in PREFIX:
+        return {**_label_schema(extra["refers_to"]), **out}
+    if _is_number(inner):
+        low = min(_limit([m for k in get_args(inner) for m in _unwrap(k)[2]], "ge") or 0, 0)
+        return {"type": "number", "minimum": low, "maximum": -low, **out}
+    if _is_union(inner):
+        options = [_type_schema(k) for k in get_args(inner) if k is not type(None)]
+        if type(None) in get_args(inner):
+            options.append({"type": "null"})
+        return {"anyOf": options, **out}
+    if get_origin(inner) is Literal:
+        return {"type": "string", "enum": list(get_args(inner)), **out}
+    if inner is str:
+        text: dict[str, Any] = {"type": "string"}
+        if _limit(metas, "max_length") is not None:
+            text["maxLength"] = _limit(metas, "max_length")
+        if "pattern" in extra:
+            text["pattern"] = f"^{extra['pattern']}$"
+        elif extra.get("not_blank"):
+            text["pattern"] = "\\S"  # something besides white space
+        return {**text, **out}
+    if inner in (int, float):
+        number: dict[str, Any] = {"type": "integer" if inner is int else "number"}
+        for key, name in (("minimum", "ge"), ("maximum", "le")):
+            if _limit(metas, name) is not None:
+                number[key] = _limit(metas, name)
+        return {**number, **out}
+    if get_origin(inner) is list:
+        array: dict[str, Any] = {"type": "array", "items": _type_schema(get_args(inner)[0])}
+        for key, name in (("minItems", "min_length"), ("maxItems", "max_length")):
+            if _limit(metas, name) is not None:
+                array[key] = _limit(metas, name)
+        return {**array, **out}
+    if get_origin(inner) is dict:
+        return {"type": "object", "additionalProperties": _type_schema(get_args(inner)[1]), **out}
+    if _is_struct(inner):
+        return {**_ref(inner.NAME), **out}
+    return out  # Any: any JSON value
+
+
+def _record_schema(cls: type[msgspec.Struct], **more: Any) -> dict[str, Any]:
+    """A record as ``--json`` prints it: its label first (records with one), then every field
+    shown, the file's required ones required; ``more``: properties the output adds (required)."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    if isinstance(cls, type) and issubclass(cls, Keyed) and cls.PREFIX and not cls.NAMED_BY:
+        properties["id"] = _label_schema(cls.TABLE)
+        required.append("id")
+    fields = {f.encode_name: f for f in msgspec.structs.fields(cls)}
+    for name in _shown(cls):
+        properties[name] = _type_schema(fields[name].type)
+        if fields[name].required:
+            required.append(name)
+    properties.update(more)
+    required += list(more)
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": True}
+
+
+def _defs() -> dict[str, Any]:
+    """Every record's schema and every record nested in one (a task's updates), by its NAME."""
+    found: dict[str, Any] = {}
+
+    def add(cls: type[Record], **more: Any) -> None:
+        found[cls.NAME] = _record_schema(cls, **more)
+        for f in msgspec.structs.fields(cls):
+            for option in [_unwrap(f.type)[0], *get_args(_unwrap(f.type)[0])]:
+                item = _unwrap(option)[0]
+                if get_origin(item) is list:
+                    item = _unwrap(get_args(item)[0])[0]
+                if _is_struct(item) and item.NAME not in found and extra_of(f.type).get("shown", True):
+                    add(item)
+
+    for cls in KEYED.values():
+        if cls is Conflict:  # printed with what settling it needs to know (``conflict`` below)
+            add(
+                cls,
+                current={"description": "the value the record holds now (null when it was removed)"},
+                record_exists={"type": "boolean"},
+            )
+        elif cls is Partnership:  # printed whole, every field with its default
+            add(cls)
+            found[cls.NAME]["required"] = _shown(cls)
+        else:
+            add(cls)
+    return found
 
 
 def schema(commands: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -376,7 +323,7 @@ def schema(commands: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str,
             "references; dates are YYYY-MM-DD; times are ISO 8601 UTC with Z; records may carry "
             "fields a newer workplan added."
         ),
-        "$defs": {**_DEFS, **outputs},
+        "$defs": {**_defs(), **outputs},
         "x-commands": {name: commands[name] for name in sorted(commands)},
     }
 
@@ -388,4 +335,4 @@ def ref(name: str) -> dict[str, str]:
 
 def array_of(name: str) -> dict[str, Any]:
     """The schema of a JSON array of ``name`` records."""
-    return _list(name)
+    return {"type": "array", "items": _ref(name)}

@@ -189,7 +189,7 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
         if problems:
             planned.problems += problems
             continue
-        base = task if task is not None else Task(0, plan_id, title)
+        base = task if task is not None else Task(plan_id, title)
         changes: dict[str, Any] = {"title": title} if task is None or task.title != title else {}
         changes.update({k: v for k, v in wanted.items() if getattr(base, k) != v})
         current = base.replace(**changes)
@@ -351,17 +351,13 @@ def _status(text: str, bad: Any) -> str | None:
 
 
 def _progress(text: str, bad: Any) -> int | None:
-    typed = text.strip().removesuffix("%").strip()
-    if not typed:
+    if not text.strip():
         return None
     try:
-        value = float(typed) if typed.isascii() else float("nan")
-    except ValueError:
-        value = float("nan")
-    if value != value or not value.is_integer() or not 0 <= value <= 100:
+        return rules.parse_percent(text)  # 60 or 60%, as the board and the command line read it
+    except rules.RuleError:
         bad("progress", f"{clean(text.strip())!r} is not a progress: a whole number from 0 to 100 (60 or 60%)")
         return None
-    return int(value)
 
 
 # --- what an import did, for people and scripts --------------------------------------------------
@@ -371,7 +367,7 @@ def summary(planned: Planned, columns: dict[str, str], ignored: list[str], *, dr
     """The import's result in the JSON contract (references as labels)."""
 
     def shown(values: dict[str, Any]) -> dict[str, Any]:
-        return contract.fields("T0", values)
+        return contract.fields("tasks", values)
 
     return {
         "plan": label("plans", planned.plan),

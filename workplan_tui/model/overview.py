@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.records import Outcome, Plan, Task, Workplan
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    TASK_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
+    Member,
+    Outcome,
+    Plan,
+    Task,
+    Workplan,
+)
 
 
 @dataclass(slots=True)
@@ -25,6 +34,11 @@ class PlanFigures:
     due_this_week: list[Task] = field(default_factory=list)
 
 
+# The order the board lists plans in: those running first, the closed ones last (every status
+# of records.PlanStatus: tests/unit/test_rules.py).
+PLAN_ORDER = ("active", "proposed", "draft", "completed", "archived")
+
+
 def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
     """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
     tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
@@ -34,7 +48,7 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
     for outcome in workplan.outcomes.values():
         outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
     today_iso = today.isoformat()
-    week_iso = (today + timedelta(days=7)).isoformat()
+    week_iso = rules.week_after(today)
     figures = []
     for plan in workplan.plans.values():
         tasks = tasks_by_plan[plan.id]
@@ -52,12 +66,10 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
-            due = task.due
-            if due:  # ISO dates compare as strings
-                if due < today_iso:
-                    fig.overdue.append(task)
-                elif due < week_iso:
-                    fig.due_this_week.append(task)
+            if rules.is_overdue(task, today_iso):
+                fig.overdue.append(task)
+            elif rules.is_due_this_week(task, today_iso, week_iso):
+                fig.due_this_week.append(task)
         figures.append(fig)
     return figures
 
@@ -84,7 +96,7 @@ def attention(
     sort thousands to show ten.
     """
     cutoff = rules.stale_cutoff(now)
-    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+    live = [f for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES]
 
     def key(t: Task) -> tuple[bool, str, int]:
         return (t.owner != me, t.due or "9999", t.id)
@@ -101,16 +113,65 @@ def attention(
     waiting = [
         f.plan
         for f in figures
-        if f.plan.status in ("draft", "proposed") and me in workplan.members and me in f.buyin.not_voted
+        if f.plan.status in UNDECIDED_PLAN_STATUSES and me in workplan.members and me in f.buyin.not_voted
     ]
     totals = {"overdue": len(overdue), "blocked": len(blocked), "stale": len(stale)}
     return Attention(first(overdue), first(blocked), first(stale, oldest), waiting, totals)
 
 
+@dataclass(slots=True)
+class Load:
+    """One member's load in the plans still running: how many open tasks they own, which of
+    them are overdue, blocked and stale; and when they last changed anything (ISO UTC, "" when
+    not known)."""
+
+    member: Member
+    open: int = 0
+    overdue: list[Task] = field(default_factory=list)
+    blocked: list[Task] = field(default_factory=list)
+    stale: list[Task] = field(default_factory=list)
+    last_change: str = ""
+
+    @property
+    def behind(self) -> bool:
+        """Whether the member is behind: an overdue, blocked or stale task of theirs."""
+        return bool(self.overdue or self.blocked or self.stale)
+
+
+def member_loads(
+    workplan: Workplan, figures: list[PlanFigures], now: datetime, logged: Mapping[str, str]
+) -> list[Load]:
+    """Who is behind, and on what: every member's Load, in the order of the members. Only tasks
+    of the plans in ``figures`` that are still running count (not completed or archived), as
+    ``attention`` counts them; overdue and blocked tasks soonest due first, stale ones the
+    longest untouched first. Their last change is the newest of their log entries
+    (``logged``: handle -> ISO UTC time) and their notes on any task."""
+    loads = {handle: Load(member, last_change=logged.get(handle, "")) for handle, member in workplan.members.items()}
+    for task in workplan.tasks.values():
+        for update in task.updates:
+            load = loads.get(update.by)
+            if load is not None and update.at > load.last_change:
+                load.last_change = update.at
+    for fig in figures:
+        if fig.plan.status in CLOSED_PLAN_STATUSES:
+            continue
+        for task in fig.tasks:
+            load = loads.get(task.owner or "")
+            if load is not None and task.status != "done":
+                load.open += 1
+    whole = attention(workplan, figures, "", now)
+    for kind in ("overdue", "blocked", "stale"):
+        for task in getattr(whole, kind):
+            load = loads.get(task.owner or "")
+            if load is not None:
+                getattr(load, kind).append(task)
+    return list(loads.values())
+
+
 def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tuple[list[Task], int]:
     """``me``'s open tasks in plans still running, soonest due first (overdue ones first of
     all, no due date last), the first ``limit`` of them; and how many there are in all."""
-    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     mine = [t for t in workplan.tasks.values() if t.owner == me and t.status != "done" and t.plan in live]
 
     def key(t: Task) -> tuple[str, int]:
@@ -121,7 +182,7 @@ def my_open_tasks(workplan: Workplan, me: str, limit: int | None = None) -> tupl
 
 def due_this_week(figures: list[PlanFigures]) -> list[Task]:
     """Open tasks of running plans due in the next 7 days (not overdue), soonest first."""
-    live = [f for f in figures if f.plan.status not in ("completed", "archived")]
+    live = [f for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES]
     return sorted((t for f in live for t in f.due_this_week), key=lambda t: (t.due or "", t.id))
 
 
@@ -139,18 +200,18 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
     """
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
-    week_iso = (today + timedelta(days=7)).isoformat()
-    live = {p.id for p in workplan.plans.values() if p.status not in ("completed", "archived")}
+    week_iso = rules.week_after(today)
+    live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
     items: list[tuple[tuple[object, ...], ReviewItem]] = []
     for task in workplan.tasks.values():
         if task.status == "done" or task.plan not in live:
             continue
         reasons = []
-        if task.due and task.due < today_iso:
+        if rules.is_overdue(task, today_iso):
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
-        if task.due and today_iso <= task.due < week_iso:
+        if rules.is_due_this_week(task, today_iso, week_iso):
             reasons.append("due this week")
         if rules.is_stale(task, cutoff):
             reasons.append("no update for 14 days")
@@ -163,7 +224,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
 
 def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     """A plan's tasks per status column, soonest due first (no due date last)."""
-    columns: dict[str, list[Task]] = {"todo": [], "doing": [], "blocked": [], "done": []}
+    columns: dict[str, list[Task]] = {status: [] for status in TASK_STATUSES}
     for task in tasks:
         columns[task.status].append(task)
     for status, items in columns.items():
@@ -206,7 +267,7 @@ class TaskFilter:
         word = term.lower()
         key, sep, value = word.partition(":")
         if word == "overdue":
-            return task.status != "done" and bool(task.due) and str(task.due) < self.today.isoformat()
+            return rules.is_overdue(task, self.today.isoformat())
         if word == "blocked":
             return task.status == "blocked"
         if sep and key in ("owner", "partner", "status"):
@@ -225,8 +286,8 @@ class TaskFilter:
         if value not in self._until:
             from workplan_tui.model.dates import DateError, parse_date
 
-            if value == "week":
-                until: str | None = (self.today + timedelta(days=6)).isoformat()
+            if value == "week":  # the days rules.is_due_this_week counts, the last one included
+                until: str | None = (date.fromisoformat(rules.week_after(self.today)) - timedelta(days=1)).isoformat()
             else:
                 try:
                     until = parse_date(value, today=self.today).isoformat()

@@ -1,45 +1,542 @@
-"""The partnership's records as plain classes with slots (no I/O, no Textual)."""
+"""The partnership's records, each declared once (no I/O, no Textual).
 
-from __future__ import annotations
+Every record is a ``msgspec.Struct`` whose fields say, in their types, what the shared
+file may hold: ``Name`` is text of 1 to 200 characters, ``Date`` a real calendar day,
+``PlanRef`` the id of a plan, ``TaskStatus`` one of four words. From these declarations
+alone come the check of the file and the records built from it (``model/schema.py``),
+the JSON contract and ``workplan schema`` (``model/contract.py``), the words of every
+problem found (``schema.in_words``) and what a merge renumbers (``sync/merge.py``).
+
+Adding a field to a task is one line in ``Task`` below, e.g.::
+
+    start: Date | None = None   # the day work may start
+
+and nothing else: old files (without it) load with the default, the check refuses a
+file whose ``start`` is not a real date, ``--json`` prints it and ``workplan schema``
+publishes it. A field this version does not declare is left alone (it stays in the file).
+
+What no type can say lives in plain code beside the declarations: references between
+tables and unique codes (``schema``), canonical ids and the schema version.
+
+(No ``from __future__ import annotations`` here: msgspec reads the annotations as they are,
+instead of evaluating 134 strings the first time a record is checked, 8 ms of every command.)
+"""
 
 import re
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from msgspec import UNSET, Meta, Struct, UnsetType, field, structs
 
 SCHEMA_VERSION = 2  # 2: the activity log moved to a side file (store/history.py)
 
-STAGES = ("forming", "storming", "norming", "performing")
-CONTRIBUTION_KINDS = (
-    "staff",
-    "facilities",
-    "equipment",
-    "cash",
-    "supplies",
-    "volunteers",
-    "services",
-    "maintenance",
-)
-ROLES = ("lead", "member")
-PLAN_STATUSES = ("draft", "proposed", "active", "completed", "archived")
-# The statuses an archived plan may return to when reopened (it remembers which it left).
-REOPEN_STATUSES = PLAN_STATUSES[:4]
-RULES = ("consensus", "partners", "majority")
-POSITIONS = ("agree", "abstain", "disagree", "block")
-TASK_STATUSES = ("todo", "doing", "blocked", "done")
-
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
+UNIT_TEXT = 40  # an outcome's unit ("meals", "beds")
+# A record id as stored (a key of its table): canonical ASCII digits, no leading zero.
+# "01" or a non-ASCII digit beside "1" would make T1 show one record while writes
+# go to another (PRODUCT.md: ids match ^[1-9][0-9]*$); nine digits at most.
+MAX_ID = 999_999_999
+# Numbers people track (amounts, outcome values) stay far from float overflow, so
+# sums and ratios of them are always finite.
+MAX_NUMBER = 1e15
+
+# --- what a field may hold ------------------------------------------------------------------
+# msgspec checks each field's type, lengths, ranges and allowed words as it builds the record.
+# Patterns, text that must not be blank and the money rules are plain checks that the schema
+# runs after it, a column at a time (``extra``: "pattern", "not_blank", "check"): one pattern
+# over 10,000 values joined costs a third less than 10,000 calls of it, and a file workplan
+# sealed is not checked again (store/layout.py says why that is safe). ``extra["words"]``
+# is what a problem says for people (schema.in_words): "must be <words> (found ...)".
+#
+# Patterns are matched whole (anchored by the schema; the JSON contract publishes ^...$),
+# have no top-level "|", and spell their character classes in ASCII ("\d" also matches
+# other scripts' digits).
+
+# A real day of the calendar by its digits alone: years 0001-9999, each month's days, 29
+# February in leap years (every fourth year, but not centuries that 400 does not divide).
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    r"(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    r"|(?:0[13578]|1[02])-31)|" + _LEAP_YEAR + r"-02-29)"
+)
+# An instant as workplan writes it (ISO 8601 UTC, 2026-11-28T09:30:00Z), fractions of a second allowed.
+TIMESTAMP_PATTERN = DATE_PATTERN + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?Z"
+HANDLE_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}"
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
+
+
+def matching(pattern: str, words: str, **more: Any) -> Meta:
+    """Of text that matches ``pattern`` whole; ``words`` name it in a problem ("a member
+    handle"); ``more`` goes to ``extra`` ("refers_to", "unique", ...)."""
+    return Meta(extra={"pattern": pattern, "words": words, **more})
+
+
+# Of text that must hold something besides white space (str.isspace's).
+NOT_BLANK = Meta(extra={"not_blank": True})
+
+Text = Annotated[str, Meta(max_length=SHORT_TEXT)]
+Name = Annotated[str, Meta(max_length=SHORT_TEXT), NOT_BLANK]
+LongText = Annotated[str, Meta(max_length=LONG_TEXT)]
+Statement = Annotated[str, Meta(max_length=LONG_TEXT), NOT_BLANK]
+Unit = Annotated[str, Meta(max_length=UNIT_TEXT)]
+Word = Annotated[str, Meta(max_length=64)]
+Label = Annotated[str, Meta(max_length=64), NOT_BLANK]
+TableName = Annotated[str, Meta(max_length=32), NOT_BLANK]
+Id = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id"})]
+Count = Annotated[int, Meta(ge=0, le=2**53)]
+Percent = Annotated[int, Meta(ge=0, le=100, extra={"words": "a whole number from 0 to 100"})]
+Number = (
+    Annotated[int, Meta(ge=-int(MAX_NUMBER), le=int(MAX_NUMBER))]
+    | Annotated[float, Meta(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+)
+Handle = Annotated[str, matching(HANDLE_PATTERN, "a member handle")]
+Code = Annotated[str, matching(CODE_PATTERN, "a partner code")]
+Date = Annotated[
+    str,
+    Meta(extra_json_schema={"format": "date"}),
+    matching(
+        DATE_PATTERN,
+        "a date YYYY-MM-DD",
+        shape=r"[0-9]{4}-[0-9]{2}-[0-9]{2}",  # looks like one, but no such day: "a real date"
+        real=("a real date", "no such day"),
+    ),
+]
+Timestamp = Annotated[
+    str,
+    Meta(extra_json_schema={"format": "date-time"}),
+    matching(
+        TIMESTAMP_PATTERN,
+        "a UTC timestamp like 2026-11-28T09:30:00Z",
+        shape=r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z",
+        real=("a real moment", "no such day or time"),
+    ),
+]
+Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code such as USD")]
+
+
+def _match_problem(value: object) -> str | None:
+    """The money rules' check of a stored match rate (imported when first used: start-up time)."""
+    from workplan_tui.model.money import match_problem
+
+    return match_problem(value)
+
+
+# A grant's required match, checked by the money rules (no pattern says "at most 100 times").
+MatchRate = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        description="match to grant, 1:1 or 1:2, or a share of the grant, 25%",
+        extra={"words": "a match rate such as 1:1 or 25%", "check": _match_problem},
+    ),
+]
+
+# References to another record: by its id, or (partners) by its code. ``schema`` checks that
+# it exists, the contract shows it as a label (P3), a merge renumbers it.
+PlanRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "plans"})]
+OutcomeRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "outcomes"})]
+GrantRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "grants"})]
+EntryRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "activity"})]
+PartnerRef = Annotated[str, matching(CODE_PATTERN, "a partner code", refers_to="partners")]
+# A value no other record may hold in its table (a partner's code, a member's handle).
+UniqueCode = Annotated[str, matching(CODE_PATTERN, "a partner code", unique=True)]
+UniqueHandle = Annotated[str, matching(HANDLE_PATTERN, "a member handle", unique=True)]
+
+Stage = Literal["forming", "storming", "norming", "performing"]
+ContributionKind = Literal[
+    "staff", "facilities", "equipment", "cash", "supplies", "volunteers", "services", "maintenance"
+]
+Role = Literal["lead", "member"]
+PlanStatus = Literal["draft", "proposed", "active", "completed", "archived"]
+# The statuses an archived plan may return to when reopened (it remembers which it left).
+ReopenStatus = Literal["draft", "proposed", "active", "completed"]
+DecisionRule = Literal["consensus", "partners", "majority"]
+Position = Literal["agree", "abstain", "disagree", "block"]
+TaskStatus = Literal["todo", "doing", "blocked", "done"]
+
+STAGES: tuple[str, ...] = get_args(Stage)
+CONTRIBUTION_KINDS: tuple[str, ...] = get_args(ContributionKind)
+ROLES: tuple[str, ...] = get_args(Role)
+PLAN_STATUSES: tuple[str, ...] = get_args(PlanStatus)
+REOPEN_STATUSES: tuple[str, ...] = get_args(ReopenStatus)
+RULES: tuple[str, ...] = get_args(DecisionRule)
+POSITIONS: tuple[str, ...] = get_args(Position)
+TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
+# Plans that are over: no new work, no votes, left out of what needs attention.
+CLOSED_PLAN_STATUSES = ("completed", "archived")
+# Plans whose buy-in is still being decided (their rule may change; they wait for votes).
+UNDECIDED_PLAN_STATUSES = ("draft", "proposed")
+
+
+def appended(limit: int, logged_as: str) -> Meta:
+    """Of a list only ever added to (a task's notes, an outcome's check-ins), at most ``limit``
+    items: a merge keeps the union of both sides' items, and the log names one added item
+    ``logged_as`` (``note``), never the whole list."""
+    return Meta(max_length=limit, extra={"append_only": True, "logged_as": logged_as})
+
+
+# Of a field of the file's own bookkeeping: checked like any other, never printed by ``--json``.
+HIDDEN = Meta(extra={"shown": False})
+
+
+# --- the records ----------------------------------------------------------------------------
+
+
+class Record(Struct):
+    """Field-by-field equality, a readable repr and ``replace`` for every record.
+
+    Records are mutable and never hashed. ``NAME`` is what one of them is called, in
+    problems ("task T12: ...", "plan P9 does not exist") and in the JSON contract
+    (``#/$defs/update``).
+    """
+
+    NAME: ClassVar[str] = "record"
+
+    def replace(self, **changes: Any) -> Any:
+        """A shallow copy with ``changes`` (field name -> value); TypeError for an unknown field."""
+        return structs.replace(self, **changes)
+
+
+class Keyed(Record, kw_only=True):
+    """A record of a table: its ``id`` is its key in the table (``"12"``), never a field of it.
+
+    ``TABLE`` names the table, ``PREFIX`` the letter of its labels (``T12``; None for
+    records named by a field), ``NAMED_BY`` the field people name it by instead
+    (a partner's ``code``, a member's ``handle``).
+    """
+
+    TABLE: ClassVar[str] = ""
+    PREFIX: ClassVar[str | None] = None
+    NAMED_BY: ClassVar[str | None] = None
+    CREATED: ClassVar[bool] = True  # the table is in every new file (conflicts appear with a merge)
+
+    # Named so that no field of a stored record can fill it: the id comes from the key.
+    id: int = field(default=0, name="(table key)")
+
+    @property
+    def label(self) -> str:
+        """``T12``, ``P3``: how people and scripts name the record."""
+        return label(self.TABLE, self.id)
+
+
+class Delivery(Record):
+    """Part of a pledge delivered: its value (hours too, for in-kind), the day, who recorded it."""
+
+    NAME = "delivery"
+
+    amount: Number
+    on: Date
+    by: Handle
+    at: Timestamp
+    note: LongText = ""
+    hours: Number | None = None
+
+
+class Contribution(Record):
+    """What a partner pledges: kind, description and its value: an amount in the partnership's
+    currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
+    counts towards, if any; and what has been delivered of it."""
+
+    NAME = "contribution"
+
+    kind: ContributionKind
+    description: Text
+    amount: Number | None = None
+    hours: Number | None = None
+    rate: Number | None = None
+    grant: GrantRef | None = None
+    deliveries: Annotated[list[Delivery], Meta(max_length=10_000)] = []
+
+    @property
+    def value(self) -> float | None:
+        """What the pledge is worth: its amount, else hours x rate, else None (not valued)."""
+        if self.amount is not None:
+            return self.amount
+        if self.hours is not None and self.rate is not None:
+            return self.hours * self.rate
+        return None
+
+    @property
+    def delivered(self) -> float:
+        """The value delivered so far."""
+        return sum(d.amount for d in self.deliveries)
+
+
+class History(Struct, forbid_unknown_fields=True):
+    """The data file's commit marker for its activity log (store/history.py)."""
+
+    NAME: ClassVar[str] = "history"
+
+    last: Count
+    bytes: Count
+
+
+class Partnership(Keyed):
+    """The partnership itself (meta record 1): name, purpose, stage, and the currency its
+    amounts are in (an ISO 4217 code such as USD; None when not set)."""
+
+    TABLE = "meta"
+    NAME = "partnership"
+
+    schema_version: Id
+    name: Name
+    purpose: LongText = ""
+    stage: Stage = "forming"
+    rev: Annotated[Id, HIDDEN] = 1
+    currency: Currency | None = None
+    # The file's bookkeeping: the log's commit marker, the seal (store/layout.py; a seal this
+    # version cannot verify only means "not sealed"), and the highest id ever removed from
+    # each table (ids are never given out twice).
+    # (Absent, not null: UNSET.)
+    history: Annotated[History | UnsetType, HIDDEN] = UNSET
+    digest: Annotated[Annotated[str, Meta(max_length=100)] | UnsetType, HIDDEN] = UNSET
+    retired_ids: Annotated[dict[Annotated[str, Meta(max_length=32)], Id], Meta(max_length=32), HIDDEN] = {}
+    # When the file was made (ICS exports name the partnership by it). Never checked, so never
+    # refused: read as "" unless it is text.
+    created_at: Annotated[Any, HIDDEN] = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.created_at, str):
+            self.created_at = ""
+
+
+class Partner(Keyed):
+    """An organisation in the partnership, named by its CODE."""
+
+    TABLE = "partners"
+    NAME = "partner"
+    NAMED_BY = "code"
+
+    code: UniqueCode
+    name: Name
+    contributions: Annotated[list[Contribution], Meta(max_length=1000)] = []
+    interests_short: LongText = ""
+    interests_long: LongText = ""
+    created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class Member(Keyed):
+    """A person: handle (Unix login by default), name, partner CODE, role."""
+
+    TABLE = "members"
+    NAME = "member"
+    NAMED_BY = "handle"
+
+    handle: UniqueHandle
+    name: Name
+    partner: PartnerRef
+    role: Role = "member"
+    created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class Norm(Keyed):
+    """Agreed behaviour; in force when every member has agreed (``rules.norm_state``)."""
+
+    TABLE = "norms"
+    PREFIX = "N"
+    NAME = "norm"
+
+    text: Statement
+    agreed_by: Annotated[list[Handle], Meta(max_length=10_000)] = []
+    created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class Plan(Keyed):
+    """A work plan (a board) and its buy-in rule; an archived plan remembers the status it left."""
+
+    TABLE = "plans"
+    PREFIX = "P"
+    NAME = "plan"
+
+    title: Name
+    scope: LongText = ""
+    status: PlanStatus = "draft"
+    rule: DecisionRule = "consensus"
+    created_at: Timestamp = ""
+    archived_from: ReopenStatus | None = None
+    rev: Id = 1
+
+
+class Vote(Keyed):
+    """A member's buy-in position on a plan; a later vote replaces an earlier one."""
+
+    TABLE = "votes"
+    PREFIX = "V"
+    NAME = "vote"
+
+    plan: PlanRef
+    member: Handle
+    position: Position
+    comment: LongText = ""
+    at: Timestamp = ""
+    rev: Id = 1
+
+
+class CheckIn(Record):
+    """A measured value of an outcome: who, when, note."""
+
+    NAME = "checkin"
+
+    value: Number
+    by: Handle
+    at: Timestamp
+    note: LongText = ""
+
+
+# An outcome with no current figure yet stands at its baseline (never a value of the file).
+_AT_BASELINE = float("-inf")
+
+
+class Outcome(Keyed):
+    """A measurable result of a plan: baseline, target, current, due."""
+
+    TABLE = "outcomes"
+    PREFIX = "O"
+    NAME = "outcome"
+
+    plan: PlanRef
+    name: Name
+    target: Number
+    baseline: Number = 0.0
+    current: Number = _AT_BASELINE
+    unit: Unit = ""
+    due: Date | None = None
+    checkins: Annotated[list[CheckIn], appended(100_000, "checkin")] = []
+    rev: Id = 1
+
+    def __post_init__(self) -> None:
+        if self.current == _AT_BASELINE:
+            self.current = self.baseline
+
+
+class TaskUpdate(Record):
+    """A note on a task: who, when, text."""
+
+    NAME = "update"
+
+    by: Handle
+    at: Timestamp
+    text: LongText
+
+
+class Task(Keyed):
+    """A task of a plan: owner, status, progress 0-100, due, linked outcome."""
+
+    TABLE = "tasks"
+    PREFIX = "T"
+    NAME = "task"
+
+    plan: PlanRef
+    title: Name
+    notes: LongText = ""
+    owner: Handle | None = None
+    status: TaskStatus = "todo"
+    progress: Percent = 0
+    due: Date | None = None
+    outcome: OutcomeRef | None = None
+    blocked_reason: LongText = ""
+    updates: Annotated[list[TaskUpdate], appended(100_000, "note")] = []
+    created_at: Timestamp = ""
+    updated_at: Timestamp = ""
+    rev: Id = 1
+
+
+class Grant(Keyed):
+    """Money one partner gives another, and the match the recipient must bring (``1:1``, ``25%``)."""
+
+    TABLE = "grants"
+    PREFIX = "G"
+    NAME = "grant"
+
+    name: Name
+    funder: PartnerRef
+    recipient: PartnerRef
+    amount: Number
+    match: MatchRate
+    created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class ConflictSide(Record):
+    """One side of a conflict: the value it set, who set it and when (None when not known)."""
+
+    NAME = "side"
+
+    value: Any
+    by: Word
+    at: Timestamp | None
+
+
+class Conflict(Keyed):
+    """A field that both sides of a merge changed to different values (sync/merge.py).
+
+    The record holds one of the two values until a member settles it ('workplan resolve');
+    ``field`` is ``(record)`` when one side removed the record and the other changed it (it
+    was kept). ``base`` is the value both had before (absent when the field was new).
+    """
+
+    TABLE = "conflicts"
+    PREFIX = "C"
+    NAME = "conflict"
+    CREATED = False
+
+    table: TableName
+    key: Annotated[Id, HIDDEN]
+    record: Label
+    field: Label
+    sides: Annotated[list[ConflictSide], Meta(min_length=2, max_length=2)]
+    at: Timestamp
+    base: Annotated[Any, Meta(description="the value both copies had before (absent when the field was new)")] = None
+    merged_by: Word = ""
+    rev: Annotated[Id, HIDDEN] = 1
+
+    @property
+    def summary(self) -> str:
+        """'T12 progress', as completion and listings name it."""
+        return f"{self.record} {self.field}"
+
+
+class Activity(Keyed):
+    """One entry of the activity log: who, when, which record, before -> after.
+
+    The log is a side file of lines (store/history.py), each carrying its own ``"id"``;
+    a schema 1 file kept them in its ``activity`` table, keyed by id like any table.
+    """
+
+    TABLE = "activity"
+    PREFIX = "A"
+    NAME = "activity"
+
+    at: Timestamp
+    member: Word
+    kind: Label
+    record: Word
+    os_user: Word = ""
+    changes: Annotated[
+        dict[Word, Annotated[list[Any], Meta(min_length=2, max_length=2)]],
+        Meta(description="field -> [before, after]"),
+    ] = {}
+    undoes: EntryRef | None = None
+
+
+# The tables of a file, in the order it holds them. "grants" came after schema 2 was published:
+# a file without it has no grants (older files stay readable).
+RECORDS: dict[str, type[Keyed]] = {
+    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Conflict)
+}
+TABLES = tuple(RECORDS)
+# The tables a new file starts with: "conflicts" appears only when a merge records one.
+CREATED_TABLES = tuple(name for name, cls in RECORDS.items() if cls.CREATED and name != "meta")
+# Schema 1 kept the activity log in the file; schema 2 keeps it in a side file (store/history.py).
+LEGACY_TABLES = (*TABLES, Activity.TABLE)
+KEYED: dict[str, type[Keyed]] = {**RECORDS, Activity.TABLE: Activity}
 
 # Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
-PREFIX = {
-    "tasks": "T",
-    "plans": "P",
-    "outcomes": "O",
-    "norms": "N",
-    "votes": "V",
-    "activity": "A",
-    "conflicts": "C",
-    "grants": "G",
-}
+PREFIX: dict[str, str] = {name: cls.PREFIX for name, cls in KEYED.items() if cls.PREFIX}
+_TABLE_OF_PREFIX = {letter: name for name, letter in PREFIX.items()}
 
 
 def label(table: str, doc_id: int) -> str:
@@ -47,10 +544,6 @@ def label(table: str, doc_id: int) -> str:
     return f"{PREFIX.get(table, '#')}{doc_id}"
 
 
-# A record id as stored (a key of its table): canonical ASCII digits, no leading zero.
-# "01" or a non-ASCII digit beside "1" would make T1 show one record while writes
-# go to another (PRODUCT.md: ids match ^[1-9][0-9]*$); nine digits at most.
-MAX_ID = 999_999_999
 ID_KEY = re.compile(r"[1-9][0-9]{0,8}\Z")
 _TYPED_ID = re.compile(r"[0-9]{1,9}")
 
@@ -76,669 +569,52 @@ def parse_label(text: str, table: str) -> int:
     if s[:1].upper() == prefix:
         s = s[1:]
     if not _TYPED_ID.fullmatch(s) or int(s) == 0:
-        raise ValueError(f"{text!r} is not a {_NOUN[table]} id (expected e.g. {prefix}12)")
+        raise ValueError(f"{text!r} is not a {KEYED[table].NAME} id (expected e.g. {prefix}12)")
     return int(s)
 
 
-_NOUN = {
-    "tasks": "task",
-    "plans": "plan",
-    "outcomes": "outcome",
-    "norms": "norm",
-    "votes": "vote",
-    "activity": "activity",
-    "conflicts": "conflict",
-    "grants": "grant",
-}
+def record_name(table: str, doc_id: int, fields: Any) -> str:
+    """How the log and people name a record: ``T12``, ``partner CITY``, ``member bob``,
+    ``partnership`` (``fields``: the record's stored fields, for those named by one)."""
+    if table == Partnership.TABLE:
+        return "partnership"
+    cls = KEYED.get(table)
+    named_by = cls.NAMED_BY if cls is not None else None
+    if named_by is not None and isinstance(fields, dict) and isinstance(fields.get(named_by), str):
+        return f"{cls.NAME if cls else table} {fields[named_by]}"
+    if table in PREFIX:
+        return label(table, doc_id)
+    return f"{table} {doc_id}"
 
 
-class Record:
-    """Field-by-field equality, a readable repr and ``replace`` for the records below.
-
-    The records are plain classes with ``__slots__`` (their fields, in order) and an
-    ``__init__`` written out, not dataclasses: generating those methods at import was
-    most of this module's import time, which every command pays (3 ms of a 90 ms write,
-    ``benchmarks/bench_scale.py``).
-    """
-
-    __slots__ = ()
-    __hash__ = None  # type: ignore[assignment]  # mutable records: compared, never hashed
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        names: tuple[str, ...] = self.__slots__  # each record lists its fields here
-        return all(getattr(self, name) == getattr(other, name) for name in names)
-
-    def __repr__(self) -> str:
-        names: tuple[str, ...] = self.__slots__
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        return f"{type(self).__name__}({fields})"
-
-    def replace(self, **changes: Any) -> Any:
-        """A shallow copy with ``changes`` (field name -> value); TypeError for an unknown field."""
-        names: tuple[str, ...] = self.__slots__
-        unknown = set(changes) - set(names)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
-        copy = object.__new__(type(self))
-        for name in names:
-            setattr(copy, name, changes[name] if name in changes else getattr(self, name))
-        return copy
-
-
-class Partnership(Record):
-    """The partnership itself (meta record 1): name, purpose, stage, and the currency its
-    amounts are in (an ISO 4217 code such as USD; None when not set)."""
-
-    __slots__ = ("name", "purpose", "stage", "schema_version", "rev", "currency", "created_at")
-
-    name: str
-    purpose: str
-    stage: str
-    schema_version: int
-    rev: int
-    currency: str | None
-    created_at: str
-
-    def __init__(
-        self,
-        name: str,
-        purpose: str = "",
-        stage: str = "forming",
-        schema_version: int = SCHEMA_VERSION,
-        rev: int = 1,
-        currency: str | None = None,
-        created_at: str = "",
-    ) -> None:
-        self.name = name
-        self.purpose = purpose
-        self.stage = stage
-        self.schema_version = schema_version
-        self.rev = rev
-        self.currency = currency
-        self.created_at = created_at
-
-
-class Delivery(Record):
-    """Part of a pledge delivered: its value (hours too, for in-kind), the day, who recorded it."""
-
-    __slots__ = ("amount", "on", "by", "at", "note", "hours")
-
-    amount: float
-    on: str
-    by: str
-    at: str
-    note: str
-    hours: float | None
-
-    def __init__(
-        self,
-        amount: float,
-        on: str,
-        by: str,
-        at: str,
-        note: str = "",
-        hours: float | None = None,
-    ) -> None:
-        self.amount = amount
-        self.on = on
-        self.by = by
-        self.at = at
-        self.note = note
-        self.hours = hours
-
-
-class Contribution(Record):
-    """What a partner pledges: kind, description and its value: an amount in the partnership's
-    currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
-    counts towards, if any; and what has been delivered of it."""
-
-    __slots__ = ("kind", "description", "amount", "hours", "rate", "grant", "deliveries")
-
-    kind: str
-    description: str
-    amount: float | None
-    hours: float | None
-    rate: float | None
-    grant: int | None
-    deliveries: list[Delivery]
-
-    def __init__(
-        self,
-        kind: str,
-        description: str,
-        amount: float | None = None,
-        hours: float | None = None,
-        rate: float | None = None,
-        grant: int | None = None,
-        deliveries: list[Delivery] | None = None,
-    ) -> None:
-        self.kind = kind
-        self.description = description
-        self.amount = amount
-        self.hours = hours
-        self.rate = rate
-        self.grant = grant
-        self.deliveries = [] if deliveries is None else deliveries
-
-    @property
-    def value(self) -> float | None:
-        """What the pledge is worth: its amount, else hours x rate, else None (not valued)."""
-        if self.amount is not None:
-            return self.amount
-        if self.hours is not None and self.rate is not None:
-            return self.hours * self.rate
+def table_named(record: object) -> str | None:
+    """The table of the record a log entry or a conflict names: ``T12`` -> tasks, ``member bob``
+    -> members, ``partnership`` -> meta; None for a name that is none of these."""
+    if not isinstance(record, str):
         return None
-
-    @property
-    def delivered(self) -> float:
-        """The value delivered so far."""
-        return sum(d.amount for d in self.deliveries)
-
-
-class Grant(Record):
-    """Money one partner gives another, and the match the recipient must bring (``1:1``, ``25%``)."""
-
-    __slots__ = ("id", "name", "funder", "recipient", "amount", "match", "created_at", "rev")
-
-    id: int
-    name: str
-    funder: str
-    recipient: str
-    amount: float
-    match: str
-    created_at: str
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        name: str,
-        funder: str,
-        recipient: str,
-        amount: float,
-        match: str = "0%",
-        created_at: str = "",
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.funder = funder
-        self.recipient = recipient
-        self.amount = amount
-        self.match = match
-        self.created_at = created_at
-        self.rev = rev
-
-    @property
-    def label(self) -> str:
-        return label("grants", self.id)
-
-
-class Partner(Record):
-    """An organisation in the partnership, named by its CODE."""
-
-    __slots__ = ("id", "code", "name", "contributions", "interests_short", "interests_long", "rev")
-
-    id: int
-    code: str
-    name: str
-    contributions: list[Contribution]
-    interests_short: str
-    interests_long: str
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        code: str,
-        name: str,
-        contributions: list[Contribution] | None = None,
-        interests_short: str = "",
-        interests_long: str = "",
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.code = code
-        self.name = name
-        self.contributions = [] if contributions is None else contributions
-        self.interests_short = interests_short
-        self.interests_long = interests_long
-        self.rev = rev
-
-
-class Member(Record):
-    """A person: handle (Unix login by default), name, partner CODE, role."""
-
-    __slots__ = ("id", "handle", "name", "partner", "role", "rev")
-
-    id: int
-    handle: str
-    name: str
-    partner: str
-    role: str
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        handle: str,
-        name: str,
-        partner: str,
-        role: str = "member",
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.handle = handle
-        self.name = name
-        self.partner = partner
-        self.role = role
-        self.rev = rev
-
-
-class Norm(Record):
-    """Agreed behaviour; in force when every member has agreed."""
-
-    __slots__ = ("id", "text", "agreed_by", "rev")
-
-    id: int
-    text: str
-    agreed_by: list[str]
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        text: str,
-        agreed_by: list[str] | None = None,
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.text = text
-        self.agreed_by = [] if agreed_by is None else agreed_by
-        self.rev = rev
-
-    @property
-    def label(self) -> str:
-        return label("norms", self.id)
-
-
-class Plan(Record):
-    """A work plan (a board) and its buy-in rule."""
-
-    __slots__ = ("id", "title", "scope", "status", "rule", "created_at", "rev")
-
-    id: int
-    title: str
-    scope: str
-    status: str
-    rule: str
-    created_at: str
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        title: str,
-        scope: str = "",
-        status: str = "draft",
-        rule: str = "consensus",
-        created_at: str = "",
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.title = title
-        self.scope = scope
-        self.status = status
-        self.rule = rule
-        self.created_at = created_at
-        self.rev = rev
-
-    @property
-    def label(self) -> str:
-        return label("plans", self.id)
-
-
-class Vote(Record):
-    """A member's buy-in position on a plan; a later vote replaces an earlier one."""
-
-    __slots__ = ("id", "plan", "member", "position", "comment", "at")
-
-    id: int
-    plan: int
-    member: str
-    position: str
-    comment: str
-    at: str
-
-    def __init__(
-        self,
-        id: int,
-        plan: int,
-        member: str,
-        position: str,
-        comment: str = "",
-        at: str = "",
-    ) -> None:
-        self.id = id
-        self.plan = plan
-        self.member = member
-        self.position = position
-        self.comment = comment
-        self.at = at
-
-
-class CheckIn(Record):
-    """A measured value of an outcome: who, when, note."""
-
-    __slots__ = ("value", "by", "at", "note")
-
-    value: float
-    by: str
-    at: str
-    note: str
-
-    def __init__(
-        self,
-        value: float,
-        by: str,
-        at: str,
-        note: str = "",
-    ) -> None:
-        self.value = value
-        self.by = by
-        self.at = at
-        self.note = note
-
-
-class Outcome(Record):
-    """A measurable result of a plan: baseline, target, current, due."""
-
-    __slots__ = ("id", "plan", "name", "target", "baseline", "current", "unit", "due", "checkins", "rev")
-
-    id: int
-    plan: int
-    name: str
-    target: float
-    baseline: float
-    current: float
-    unit: str
-    due: str | None
-    checkins: list[CheckIn]
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        plan: int,
-        name: str,
-        target: float,
-        baseline: float = 0.0,
-        current: float = 0.0,
-        unit: str = "",
-        due: str | None = None,
-        checkins: list[CheckIn] | None = None,
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.plan = plan
-        self.name = name
-        self.target = target
-        self.baseline = baseline
-        self.current = current
-        self.unit = unit
-        self.due = due
-        self.checkins = [] if checkins is None else checkins
-        self.rev = rev
-
-    @property
-    def label(self) -> str:
-        return label("outcomes", self.id)
-
-
-class TaskUpdate(Record):
-    """A note on a task: who, when, text."""
-
-    __slots__ = ("by", "at", "text")
-
-    by: str
-    at: str
-    text: str
-
-    def __init__(
-        self,
-        by: str,
-        at: str,
-        text: str,
-    ) -> None:
-        self.by = by
-        self.at = at
-        self.text = text
-
-
-class Task(Record):
-    """A task of a plan: owner, status, progress 0-100, due, linked outcome."""
-
-    __slots__ = (
-        "id",
-        "plan",
-        "title",
-        "notes",
-        "owner",
-        "status",
-        "progress",
-        "due",
-        "outcome",
-        "blocked_reason",
-        "updates",
-        "created_at",
-        "updated_at",
-        "rev",
-    )
-
-    id: int
-    plan: int
-    title: str
-    notes: str
-    owner: str | None
-    status: str
-    progress: int
-    due: str | None
-    outcome: int | None
-    blocked_reason: str
-    updates: list[TaskUpdate]
-    created_at: str
-    updated_at: str
-    rev: int
-
-    def __init__(
-        self,
-        id: int,
-        plan: int,
-        title: str,
-        notes: str = "",
-        owner: str | None = None,
-        status: str = "todo",
-        progress: int = 0,
-        due: str | None = None,
-        outcome: int | None = None,
-        blocked_reason: str = "",
-        updates: list[TaskUpdate] | None = None,
-        created_at: str = "",
-        updated_at: str = "",
-        rev: int = 1,
-    ) -> None:
-        self.id = id
-        self.plan = plan
-        self.title = title
-        self.notes = notes
-        self.owner = owner
-        self.status = status
-        self.progress = progress
-        self.due = due
-        self.outcome = outcome
-        self.blocked_reason = blocked_reason
-        self.updates = [] if updates is None else updates
-        self.created_at = created_at
-        self.updated_at = updated_at
-        self.rev = rev
-
-    @property
-    def label(self) -> str:
-        return label("tasks", self.id)
-
-
-class Activity(Record):
-    """One entry of the activity log: who, when, which record, before -> after."""
-
-    __slots__ = ("id", "at", "member", "os_user", "kind", "record", "changes", "undoes")
-
-    id: int
-    at: str
-    member: str
-    os_user: str
-    kind: str
-    record: str
-    changes: dict[str, list[Any]]
-    undoes: int | None
-
-    def __init__(
-        self,
-        id: int,
-        at: str,
-        member: str,
-        os_user: str,
-        kind: str,
-        record: str,
-        changes: dict[str, list[Any]] | None = None,
-        undoes: int | None = None,
-    ) -> None:
-        self.id = id
-        self.at = at
-        self.member = member
-        self.os_user = os_user
-        self.kind = kind
-        self.record = record
-        self.changes = {} if changes is None else changes
-        self.undoes = undoes
-
-
-class ConflictSide(Record):
-    """One side of a conflict: the value it set, who set it and when (None when not known)."""
-
-    __slots__ = ("value", "by", "at")
-
-    value: Any
-    by: str
-    at: str | None
-
-    def __init__(self, value: Any, by: str, at: str | None) -> None:
-        self.value = value
-        self.by = by
-        self.at = at
-
-
-class Conflict(Record):
-    """A field that both sides of a merge changed to different values (sync/merge.py).
-
-    The record holds one of the two values until a member settles it; ``field`` is
-    ``(record)`` when one side removed the record and the other changed it (it was kept).
-    """
-
-    __slots__ = ("id", "table", "key", "record", "field", "base", "sides", "at", "merged_by")
-
-    id: int
-    table: str
-    key: int
-    record: str
-    field: str
-    base: Any
-    sides: list[ConflictSide]
-    at: str
-    merged_by: str
-
-    def __init__(
-        self,
-        id: int,
-        table: str,
-        key: int,
-        record: str,
-        field: str,
-        base: Any,
-        sides: list[ConflictSide],
-        at: str,
-        merged_by: str = "",
-    ) -> None:
-        self.id = id
-        self.table = table
-        self.key = key
-        self.record = record
-        self.field = field
-        self.base = base
-        self.sides = sides
-        self.at = at
-        self.merged_by = merged_by
-
-    @property
-    def label(self) -> str:
-        return label("conflicts", self.id)
-
-    @property
-    def summary(self) -> str:
-        """'T12 progress', as completion and listings name it."""
-        return f"{self.record} {self.field}"
-
-
-class Workplan(Record):
+    if record == "partnership":
+        return Partnership.TABLE
+    word, _, rest = record.partition(" ")
+    for name, cls in KEYED.items():
+        if cls.NAMED_BY is not None and word == cls.NAME and rest:
+            return name
+    parsed = id_of_label(record)
+    return _TABLE_OF_PREFIX.get(parsed[0]) if parsed else None
+
+
+class Workplan(Struct):
     """Everything one partnership file holds, as read at one moment."""
 
-    __slots__ = (
-        "partnership",
-        "partners",
-        "members",
-        "norms",
-        "plans",
-        "votes",
-        "outcomes",
-        "tasks",
-        "conflicts",
-        "grants",
-    )
-
     partnership: Partnership
-    partners: dict[str, Partner]
-    members: dict[str, Member]
-    norms: dict[int, Norm]
-    plans: dict[int, Plan]
-    votes: list[Vote]
-    outcomes: dict[int, Outcome]
-    tasks: dict[int, Task]
-    grants: dict[int, Grant]
-
-    def __init__(
-        self,
-        partnership: Partnership,
-        partners: dict[str, Partner] | None = None,
-        members: dict[str, Member] | None = None,
-        norms: dict[int, Norm] | None = None,
-        plans: dict[int, Plan] | None = None,
-        votes: list[Vote] | None = None,
-        outcomes: dict[int, Outcome] | None = None,
-        tasks: dict[int, Task] | None = None,
-        conflicts: dict[int, Conflict] | None = None,
-        grants: dict[int, Grant] | None = None,
-    ) -> None:
-        self.partnership = partnership
-        self.partners = {} if partners is None else partners
-        self.members = {} if members is None else members
-        self.norms = {} if norms is None else norms
-        self.plans = {} if plans is None else plans
-        self.votes = [] if votes is None else votes
-        self.outcomes = {} if outcomes is None else outcomes
-        self.tasks = {} if tasks is None else tasks
-        self.conflicts = {} if conflicts is None else conflicts
-        self.grants = {} if grants is None else grants
+    partners: dict[str, Partner] = {}
+    members: dict[str, Member] = {}
+    norms: dict[int, Norm] = {}
+    plans: dict[int, Plan] = {}
+    votes: list[Vote] = []
+    outcomes: dict[int, Outcome] = {}
+    tasks: dict[int, Task] = {}
+    conflicts: dict[int, Conflict] = {}
+    grants: dict[int, Grant] = {}
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

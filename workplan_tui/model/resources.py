@@ -162,12 +162,6 @@ class RecipientMatch:
             return None
         return max(0.0, min(100.0, self.total.delivered / self.required * 100))
 
-    @property
-    def pledged_percent(self) -> float | None:
-        if self.required <= 0:
-            return None
-        return max(0.0, min(100.0, self.total.pledged / self.required * 100))
-
     def as_json(self) -> dict[str, object]:
         return {
             "recipient": self.recipient,

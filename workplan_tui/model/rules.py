@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
     POSITIONS,
     REOPEN_STATUSES,
     RULES,
     TASK_STATUSES,
+    UNDECIDED_PLAN_STATUSES,
     Member,
+    Norm,
     Outcome,
     Partner,
     Plan,
@@ -78,22 +81,11 @@ PLAN_PROGRESS_FORMULA = (
 class BuyIn(Record):
     """Where a plan stands: the tally, and whether its rule lets it become active."""
 
-    __slots__ = ("rule", "tally", "not_voted", "ok", "reasons")
-
     rule: str
     tally: dict[str, int]
     not_voted: list[str]
     ok: bool
-    reasons: list[str]
-
-    def __init__(
-        self, rule: str, tally: dict[str, int], not_voted: list[str], ok: bool, reasons: list[str] | None = None
-    ) -> None:
-        self.rule = rule
-        self.tally = tally
-        self.not_voted = not_voted
-        self.ok = ok
-        self.reasons = [] if reasons is None else reasons
+    reasons: list[str] = []
 
     def summary(self) -> str:
         voted = sum(self.tally.values())
@@ -160,7 +152,7 @@ PLAN_MOVES: dict[str, tuple[str, tuple[str, ...]]] = {
     "propose": ("proposed", ("draft",)),
     "activate": ("active", ("proposed",)),
     "complete": ("completed", ("active",)),
-    "archive": ("archived", ("draft", "proposed", "active", "completed")),
+    "archive": ("archived", REOPEN_STATUSES),
 }
 
 
@@ -184,6 +176,27 @@ def vote_problem(position: str, comment: str) -> str | None:
     return None
 
 
+# --- norms --------------------------------------------------------------------
+
+
+class NormState(NamedTuple):
+    """Where a norm stands: in force or not, the members who have agreed and those still to
+    agree (handles, sorted)."""
+
+    in_force: bool
+    agreed: list[str]
+    waiting: list[str]
+
+
+def norm_state(norm: Norm, members: Iterable[str]) -> NormState:
+    """Whether ``norm`` is in force among ``members`` (their handles): when every member has
+    agreed (PRODUCT.md), and only in a partnership that has members. Only members' agreement
+    counts: someone who agreed and has left counts neither as agreed nor as waited for."""
+    current = set(members)
+    agreed = current & set(norm.agreed_by)
+    return NormState(bool(current) and agreed == current, sorted(agreed), sorted(current - agreed))
+
+
 # --- partners and members ---------------------------------------------------
 
 
@@ -193,6 +206,20 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     differs from another only in case."""
     wanted = typed.strip().lower()
     return next((code for code in codes if code.lower() == wanted), None)
+
+
+def member_problem(user: str, members: Iterable[str], *, even_if_none: bool = False) -> str | None:
+    """Why ``user`` may not change the file (the handles of its ``members``), or None: once a
+    file has members only they change it; anyone may set up an empty one. ``even_if_none``: a
+    change only a member can make (a vote, an agreement), members or not. The command line,
+    the actions and the board say it in these words."""
+    handles = set(members)
+    if user in handles or not (handles or even_if_none):
+        return None
+    return (
+        f"{user} is not a member of this partnership; ask a member to run "
+        f"'workplan member add {user} --name NAME --partner CODE'"
+    )
 
 
 def first_member_problem(handle: str, user: str) -> str | None:
@@ -227,7 +254,7 @@ def rule_change(plan: Plan, rule: str) -> None:
     """A plan's decision rule changes only before its buy-in is decided (draft or proposed)."""
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
-    if plan.status not in ("draft", "proposed"):
+    if plan.status not in UNDECIDED_PLAN_STATUSES:
         raise RuleError(
             f"{plan.label} is {plan.status}: its buy-in was decided under the {plan.rule} rule, "
             "which can change only while the plan is a draft or proposed"
@@ -257,7 +284,7 @@ def closed_to_new(plan: Plan, what: str = "tasks", reopen: str = "") -> str | No
     says how; the command line's command unless given). (Tasks and outcomes already in
     a completed plan may still be edited: late figures arrive.)
     """
-    if plan.status in ("completed", "archived"):
+    if plan.status in CLOSED_PLAN_STATUSES:
         return f"{plan.label} is {plan.status}: no new {what} (reopen it first: {reopen or reopen_command(plan)})"
     return None
 
@@ -333,18 +360,32 @@ def _leads_of(members: Mapping[str, Member]) -> list[str]:
 
 
 def parse_progress(spec: str, current: int) -> int:
-    """``60`` sets, ``+10``/``-5`` move; the result of a move is clamped to 0-100."""
+    """A task's progress as typed, from ``current``: ``60`` or ``60%`` sets it, ``+10`` or
+    ``-5%`` moves it (the result clamped to 0-100); a whole number may come with a zero
+    fraction, as spreadsheets write it (``60.0``). The command line, the board's form and an
+    import all read it so. Raises RuleError for anything else."""
     s = spec.strip()
     relative = s[:1] in "+-" and len(s) > 1
-    digits = s[1:] if relative else s
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
-        raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, +10 or -5")
+    digits, _, fraction = (s[1:] if relative else s).removesuffix("%").rstrip().partition(".")
+    if fraction.strip("0") or not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
+        raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, 60%, +10 or -5")
     value = int(digits)
     if relative:
         return max(0, min(100, current + (value if s[0] == "+" else -value)))
     if value > 100:
         raise RuleError(f"progress {value} is out of range; use 0 to 100")
     return value
+
+
+def parse_percent(spec: str) -> int:
+    """A progress typed as a value, not a move (``60`` or ``60%``, 0 to 100): what a form's
+    field or a spreadsheet's cell holds. Raises RuleError for anything else, moves included."""
+    try:
+        if spec.strip()[:1] in "+-":
+            raise RuleError(spec)
+        return parse_progress(spec, 0)
+    except RuleError:
+        raise RuleError(f"progress {spec.strip()!r} is not a whole number from 0 to 100 (60 or 60%)") from None
 
 
 def progress_changes(task: Task, progress: int) -> dict[str, Any]:
@@ -404,6 +445,25 @@ def status_progress_problem(status: str, progress: int) -> str | None:
 
 def _only_changed(task: Task, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if getattr(task, k) != v}
+
+
+def is_overdue(task: Task, today: str) -> bool:
+    """An open task whose due day is before ``today`` (ISO ``YYYY-MM-DD``: ISO days compare as
+    text). The board's columns and filter, the review, status and ``task list --overdue`` ask this."""
+    return task.status != "done" and bool(task.due) and str(task.due) < today
+
+
+def week_after(today: date) -> str:
+    """The first day past the coming week (ISO): a task due before it, and not overdue, is due
+    this week (``is_due_this_week``)."""
+    return (today + timedelta(days=7)).isoformat()
+
+
+def is_due_this_week(task: Task, today: str, week_after: str) -> bool:
+    """An open task due from ``today`` to the end of the coming week (``week_after``, from
+    ``rules.week_after``; both ISO days). The review, the board's ``due:week`` filter and
+    ``status``'s "due this week" ask this."""
+    return task.status != "done" and bool(task.due) and today <= str(task.due) < week_after
 
 
 def stale_cutoff(now: datetime, days: int = 14) -> str:

@@ -78,7 +78,7 @@ def marker(mark: Mark) -> dict[str, int]:
 
 
 def entry_problem(raw: Any) -> str | None:
-    """What is wrong with one parsed log line, or None (the fields of schema.FIELDS['activity'])."""
+    """What is wrong with one parsed log line, or None (``records.Activity`` declares its fields)."""
     if type(raw) is not dict:
         return "is not an object"
     entry_id = raw.get("id")
@@ -90,14 +90,14 @@ def entry_problem(raw: Any) -> str | None:
 def activity(raw: dict[str, Any]) -> Activity:
     """A checked log line (or a schema 1 activity record with its id) as an Activity."""
     return Activity(
-        raw["id"],
-        raw["at"],
-        raw["member"],
-        raw.get("os_user", ""),
-        raw["kind"],
-        raw["record"],
-        dict(raw.get("changes", {})),
-        raw.get("undoes"),
+        id=raw["id"],
+        at=raw["at"],
+        member=raw["member"],
+        os_user=raw.get("os_user", ""),
+        kind=raw["kind"],
+        record=raw["record"],
+        changes=dict(raw.get("changes", {})),
+        undoes=raw.get("undoes"),
     )
 
 

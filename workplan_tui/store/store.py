@@ -15,7 +15,7 @@ import orjson
 from workplan_tui.model import schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
-from workplan_tui.model.rules import RuleError
+from workplan_tui.model.rules import RuleError, member_problem
 from workplan_tui.store import layout
 from workplan_tui.store.history import (
     Appender,
@@ -156,39 +156,46 @@ class Store:
             if self.newer_schema is None or allow_newer:
                 return self._cache_raw, key
         payload, key = read or read_bytes(self.path)
-        data, checked = self._parse_checked(payload, allow_newer)
+        data, checked, model = self._parse_checked(payload, allow_newer)
         version = data["meta"]["1"]["schema_version"]  # only once the file is known sound
         self.newer_schema = version if version > SCHEMA_VERSION else None
-        self._cache_key, self._cache_raw, self._cache_model = key, data, None
+        self._cache_key, self._cache_raw, self._cache_model = key, data, model
         self._cache_checked, self._cache_bytes = checked, payload
         return data, key
 
-    def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool]:
-        """``payload`` parsed and checked: (data, whether every record was checked). A sealed
-        file is checked record by record only when ``trust_seal`` is off. Raises StoreError."""
+    def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool, Workplan | None]:
+        """``payload`` parsed and checked: (data, whether every record was checked, its records
+        when they were: checking builds them). A sealed file is checked record by record only
+        when ``trust_seal`` is off. Raises StoreError."""
         sealed = layout.verify(payload)
         with _no_gc():
             data = parse(self.path, payload, sealed=sealed)
             checked = not (sealed and self.trust_seal)
-            self._check(data, allow_newer, whole=checked)
-        return data, checked
+            model = self._check(data, allow_newer, whole=checked)
+        return data, checked, model
 
-    def _check(self, data: Any, allow_newer: bool, *, whole: bool) -> None:
-        """Raise InvalidFileError for a file this version cannot use (every record when ``whole``)."""
+    def _check(self, data: Any, allow_newer: bool, *, whole: bool) -> Workplan | None:
+        """The records of ``data`` when ``whole`` (every record checked as it is built), else
+        None (only the version and the meta record checked). Raises InvalidFileError for a
+        file this version cannot use."""
+        model = None
         try:
-            problems = (
-                schema.validate(data, allow_newer=allow_newer)
-                if whole
-                else schema.check_version(data, allow_newer=allow_newer)
-            )
+            if whole:
+                model = schema.load(data, allow_newer=allow_newer)
+                problems = []
+            else:
+                problems = schema.check_version(data, allow_newer=allow_newer)
             if not problems and not whole:
                 problem = schema.record_problem("meta", data["meta"]["1"])
                 problems = [schema.Problem("partnership (meta)", problem)] if problem else []
         except schema.NewerSchemaError as exc:
             raise InvalidFileError(f"{self.path}: {exc.problems[0].message}", exc.problems) from None
+        except schema.SchemaError as exc:
+            problems = exc.problems
         if problems:
             more = f" (+{len(problems) - 1} more; run 'workplan check')" if len(problems) > 1 else ""
             raise InvalidFileError(f"{self.path}: {problems[0]}{more}", problems)
+        return model
 
     def read(self, *, allow_newer: bool = False) -> Workplan:
         """A snapshot of the whole partnership (treat it as read-only). Raises StoreError."""
@@ -211,13 +218,11 @@ class Store:
         """The records of ``data`` (the cached parse at ``key``), built once per version of the file."""
         if self._cache_model is None or self._cache_key != key:
             with _no_gc():
-                try:
-                    self._cache_model = schema.build(data)
-                except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-                    if self._cache_checked:
-                        raise
-                    self._check(data, allow_newer, whole=True)  # a forged seal: say what is wrong
-                    raise
+                try:  # a sealed file workplan wrote: its plain checks were made when it was written
+                    self._cache_model = schema.build(data, sealed=not self._cache_checked)
+                except schema.SchemaError:  # a forged seal: say what is wrong
+                    self._cache_model = self._check(data, allow_newer, whole=True)
+        assert self._cache_model is not None
         return self._cache_model
 
     def raw(self) -> dict[str, Any]:
@@ -243,7 +248,7 @@ class Store:
                 meta = None
             if meta is not None and meta.get("schema_version") == SCHEMA_VERSION:
                 return History(self.history_path, mark_of(meta))
-            data, _ = self._parse_checked(payload, allow_newer=True)  # not cached: see above
+            data, _, _ = self._parse_checked(payload, allow_newer=True)  # not cached: see above
             return self.history_of(data)
         return self.history_of(self._cache_raw)
 
@@ -573,18 +578,18 @@ class Tx:
 
     def workplan(self) -> Workplan:
         """The partnership as it stands inside this transaction."""
-        if self._model is None:
-            self._model = schema.build(self.data)
+        if self._model is None:  # every record read was checked as it was read (or as the file was)
+            self._model = schema.build(self.data, sealed=True)
         return self._model
 
-    def require_member(self) -> None:
-        """Only members change a file that has members; anyone may set up an empty one."""
-        members = self.data.get("members", {})
-        if members and not any(m.get("handle") == self.user for m in members.values()):
-            raise NotMemberError(
-                f"{self.user} is not a member of this partnership; ask a member to run "
-                f"'workplan member add {self.user} --name NAME --partner CODE'"
-            )
+    def require_member(self, *, even_if_none: bool = False) -> None:
+        """Refuse (NotMemberError) a change by someone who is not a member (``rules.member_problem``:
+        only members change a file that has members; anyone may set up an empty one, but with
+        ``even_if_none`` only a member may, members or not)."""
+        handles = (m.get("handle") for m in self.data.get("members", {}).values())
+        problem = member_problem(self.user, handles, even_if_none=even_if_none)
+        if problem is not None:
+            raise NotMemberError(problem)
 
     def get(self, table: str, doc_id: int) -> dict[str, Any]:
         record = self.data.get(table, {}).get(str(doc_id))

@@ -36,8 +36,9 @@ from typing import Any, NamedTuple
 import orjson
 
 from workplan_tui.model import schema
-from workplan_tui.model.contract import REFERENCES
-from workplan_tui.model.records import PREFIX, id_of_label, label
+from workplan_tui.model.changes import REMOVAL_KINDS
+from workplan_tui.model.contract import references
+from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
 from workplan_tui.model.text import clean
 
 
@@ -55,14 +56,15 @@ MISSING: Any = _Missing()
 RECORD = "(record)"  # the conflict "field" of a record one side removed and the other changed
 REMOVED, KEPT = "removed", "kept"
 
-# Lists whose items are only ever added (or the last one taken back by undo): merged as a union.
-ITEM_LISTS = {("tasks", "updates"), ("outcomes", "checkins")}
+# Lists whose items are only ever added (or the last one taken back by undo): merged as a union
+# (records.appended declares them).
+ITEM_LISTS = set(schema.appended())
 # How the log names a change to such a list (a note or check-in logs the item, not the list).
-LOGGED_AS = {"updates": "note", "checkins": "checkin"}
+LOGGED_AS = {field: logged_as for (_, field), logged_as in schema.appended().items()}
 # Tables whose records have a label people use (T12): a renumbering is logged.
 LABELLED = ("tasks", "plans", "outcomes", "norms")
-NATURAL_KEYS = {"partners": "code", "members": "handle"}
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw")
+# Records named by a field (a partner's code): one both sides added is one record.
+NATURAL_KEYS = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}
 _BOOKKEEPING = ("rev", "updated_at", "created_at")
 
 
@@ -110,15 +112,7 @@ def time_key(at: Any) -> tuple[str, str]:
     return (at[:19], at[19:].rstrip("Z"))
 
 
-def record_label(table: str, key: int, record: dict[str, Any]) -> str:
-    """How the log and people name a record: T12, 'partner CITY', 'member bob', 'partnership'."""
-    if table == "meta":
-        return "partnership"
-    if table in NATURAL_KEYS and isinstance(record.get(NATURAL_KEYS[table]), str):
-        return f"{table[:-1]} {record[NATURAL_KEYS[table]]}"
-    if table in PREFIX:
-        return label(table, key)
-    return f"{table} {key}"
+record_label = record_name  # how the log and people name a record: T12, 'partner CITY', 'partnership'
 
 
 def merge(base: Copy, ours: Copy, theirs: Copy, *, user: str, os_user: str = "") -> Result:
@@ -632,7 +626,7 @@ def _remap_side(side: _Side) -> None:
         rows = side.table(name)
         if rows:
             side.data[name] = {str(numbers.get(int(k), int(k))) if k.isdigit() else k: v for k, v in rows.items()}
-    for name, refs in REFERENCES.items():
+    for name, refs in references().items():
         for record in side.table(name).values():
             if not isinstance(record, dict):
                 continue
@@ -649,12 +643,12 @@ def _remap_side(side: _Side) -> None:
     relabel = _relabeller(maps)
     for entry in side.new:
         record = entry.get("record")
-        of = _table_of_label(record)
+        of = table_named(record)
         entry["record"] = relabel(record)
         changes = entry.get("changes")
         if not isinstance(changes, dict):
             continue
-        refs = REFERENCES.get(of or "", {})
+        refs = references().get(of or "", {})
         for name, pair in list(changes.items()):
             if not isinstance(pair, list) or len(pair) != 2:
                 continue
@@ -672,7 +666,7 @@ def _relabeller(maps: dict[str, dict[int, int]]) -> Callable[[Any], Any]:
         if not isinstance(text, str):
             return text
         parsed = id_of_label(text)
-        table = _TABLE_OF.get(parsed[0]) if parsed else None
+        table = table_named(text) if parsed else None
         if parsed is None or table is None or parsed[1] not in maps.get(table, {}):
             return text
         return label(table, maps[table][parsed[1]])
@@ -680,26 +674,12 @@ def _relabeller(maps: dict[str, dict[int, int]]) -> Callable[[Any], Any]:
     return relabel
 
 
-_TABLE_OF = {letter: table for table, letter in PREFIX.items() if table != "activity"}
-
-
-def _table_of_label(record: Any) -> str | None:
-    if not isinstance(record, str):
-        return None
-    if record.startswith("partner "):
-        return "partners"
-    if record.startswith("member "):
-        return "members"
-    parsed = id_of_label(record)
-    return _TABLE_OF.get(parsed[0]) if parsed else None
-
-
 def _remap_payload(value: Any, table: str | None, maps: dict[str, dict[int, int]]) -> Any:
     """A removed record kept whole in a log entry ({"id": 41, "record": {...}}), renumbered."""
     if not isinstance(value, dict) or type(value.get("id")) is not int or not isinstance(value.get("record"), dict):
         return value
     record = dict(value["record"])
-    for field, target in REFERENCES.get(table or "", {}).items():
+    for field, target in references().get(table or "", {}).items():
         if type(record.get(field)) is int:
             record[field] = maps.get(target, {}).get(record[field], record[field])
     return {**value, "id": maps.get(table or "", {}).get(value["id"], value["id"]), "record": record}
@@ -755,7 +735,7 @@ def _follows_checkins(record: dict[str, Any], current: Any) -> bool:
 
 
 def _side(value: Any, by: str, at: str | None) -> dict[str, Any]:
-    return {"value": value, "by": by[:64], "at": at if isinstance(at, str) and schema._timestamp(at) is None else None}
+    return {"value": value, "by": by[:64], "at": at if isinstance(at, str) and schema.valid_timestamp(at) else None}
 
 
 def _jsonable(value: Any) -> Any:
@@ -790,7 +770,7 @@ def _groups(entries: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[d
 def _dangling(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(table, key) of records the merged tables refer to but lack."""
     missing: list[tuple[str, str]] = []
-    for name, refs in REFERENCES.items():
+    for name, refs in references().items():
         if name == "activity":
             continue
         for record in _table(data, name).values():

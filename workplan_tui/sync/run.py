@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from workplan_tui.model.changes import summary
 from workplan_tui.model.dates import utc_now
 from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean
@@ -198,42 +199,15 @@ def commit_message(entries: list[Activity], user: str, paths: list[str] | None =
         return clean(f"{user}: {', '.join(paths or ['workplan files'])} (no logged change)"), ""
     by_member: dict[str, list[str]] = {}
     for entry in entries:
-        by_member.setdefault(entry.member, []).append(describe(entry))
+        by_member.setdefault(entry.member, []).append(summary(entry))
     parts = [f"{member}: {'; '.join(items)}" for member, items in by_member.items()]
     subject = clean(" | ".join(parts))
     if len(subject) > 100:
         subject = subject[:90].rsplit(";", 1)[0].rstrip() + f" (+{len(entries)} changes)"
-    body = "\n".join(clean(f"{e.at} {e.member}: {describe(e)}") for e in entries[:500])
+    body = "\n".join(clean(f"{e.at} {e.member}: {summary(e)}") for e in entries[:500])
     if len(entries) > 500:
         body += f"\n... and {len(entries) - 500} more"
     return subject, body if len(entries) > 1 else ""
-
-
-def describe(entry: Activity) -> str:
-    """One change in a few words: 'T12 progress 40 -> 60', 'T14 done', 'new T41', 'P2 vote agree'."""
-    changes = entry.changes
-    if entry.kind == "partnership.create":
-        return "created the partnership"
-    if entry.kind.endswith(".add"):
-        return f"new {entry.record}"
-    if entry.kind.endswith((".rm", ".withdraw")):
-        return f"removed {entry.record}"
-    if entry.kind == "vote" and isinstance(changes.get("vote"), list):
-        return f"{entry.record} vote {_value(changes['vote'][1])}"
-    status = changes.get("status")
-    if isinstance(status, list) and status[1] == "done":
-        return f"{entry.record} done"
-    for name, what in (("note", "note"), ("checkin", "check-in")):
-        if name in changes:
-            return f"{entry.record} {what}" + (f" {_value(changes[name][1])}" if name == "checkin" else "")
-    shown = [f"{k} {_value(v[0])} -> {_value(v[1])}" for k, v in changes.items() if isinstance(v, list) and len(v) == 2]
-    return f"{entry.record} {', '.join(shown[:3]) or entry.kind}"
-
-
-def _value(value: Any) -> str:
-    text = "-" if value is None else value if isinstance(value, str) else orjson.dumps(value).decode()
-    text = clean(text)
-    return text if len(text) <= 24 else text[:23] + "…"
 
 
 # --- 2. fetch ------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
+from workplan_tui.model import typed
+from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.ui.safe import content, text
 from workplan_tui.ui.widgets import LineInput
@@ -122,13 +124,11 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 if f.kind == "number":
                     if value == "" and not f.required:
                         value = None
-                    else:
-                        try:
-                            value = float(value.replace(",", ""))
-                        except ValueError:
-                            return self._error(f"{f.label}: {value!r} is not a number.")
-                        if value != value or value in (float("inf"), float("-inf")):
-                            return self._error(f"{f.label} must be a finite number.")
+                    elif value:
+                        try:  # as the command line reads it (model/typed.py): 10,5 is refused, not 105
+                            value = typed.number(value, f.label)
+                        except RuleError as exc:
+                            return self._error(f"{exc}.")
             if f.required and value in ("", None):
                 return self._error(f"{f.label} is required.")
             values[f.name] = value

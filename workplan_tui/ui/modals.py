@@ -17,10 +17,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from workplan_tui.model import rules, typed
+from workplan_tui.model.changes import changes_line
 from workplan_tui.model.dates import DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
+from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import around_difference, clean, stamp
-from workplan_tui.ui.changes import changes_line
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
 from workplan_tui.ui.safe import content, text
@@ -214,11 +216,13 @@ class EditTask(ModalScreen[TaskEdit | None]):
         workplan: Workplan,
         task: Task | None,
         plan_id: int,
-        today: date,
+        today: Callable[[], date],
         history: tuple[list[Activity], bool] = ([], True),
         save: SaveTask | None = None,
     ) -> None:
-        """``history``: the task's newest log entries (oldest first) and whether that is all of them.
+        """``today``: the board's clock (dates typed mean what they say when saved, not when
+        the form opened: left open overnight, 'tomorrow' still means tomorrow). ``history``:
+        the task's newest log entries (oldest first) and whether that is all of them.
 
         ``save(result, close, report)`` writes the form: it calls ``close()`` once the
         change landed, or ``report(why)`` when it was refused; the form then stays open
@@ -230,13 +234,12 @@ class EditTask(ModalScreen[TaskEdit | None]):
         self.save = save
         self.task_ = task
         self.plan_id = plan_id
-        self._opened_on = today
+        self._today = today
 
     @property
     def today(self) -> date:
-        """Today as of now, not when the form opened: left open overnight, 'tomorrow' still means tomorrow."""
-        app_today = getattr(self.app, "today", None)
-        return app_today() if callable(app_today) else self._opened_on
+        """Today as of now, not when the form opened."""
+        return self._today()
 
     def compose(self) -> ComposeResult:
         t = self.task_
@@ -277,7 +280,10 @@ class EditTask(ModalScreen[TaskEdit | None]):
                 with Vertical():
                     yield Label("Progress %")
                     yield LineInput(
-                        str(t.progress) if t else "0", compact=True, id="progress", type="integer", max_length=3
+                        str(t.progress) if t else "0",
+                        compact=True,
+                        id="progress",
+                        max_length=4,  # 60 or 60%
                     )
             yield Label("Blocked because", id="reason-label")
             yield LineInput(
@@ -373,11 +379,11 @@ class EditTask(ModalScreen[TaskEdit | None]):
 
     def _collect(self) -> TaskEdit:
         t = self.task_
-        title = self.query_one("#title", Input).value.strip()
-        if not title:
-            raise ValueError("The title must not be empty.")
-        if len(title) > 200:
-            raise ValueError(f"The title is {len(title)} characters long; at most 200.")
+        try:  # as the actions check them (model/typed.py, rules.parse_percent): 60 and 60% alike
+            title = typed.text(self.query_one("#title", Input).value, "The title")
+            progress = rules.parse_percent(self.query_one("#progress", Input).value or "0")
+        except RuleError as exc:
+            raise ValueError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         due_text = self.query_one("#due", Input).value.strip()
         due = None
         if due_text and due_text.lower() != "none":
@@ -385,9 +391,6 @@ class EditTask(ModalScreen[TaskEdit | None]):
                 due = parse_date(due_text, today=self.today).isoformat()
             except DateError as exc:
                 raise ValueError(str(exc)) from None
-        progress_text = self.query_one("#progress", Input).value.strip() or "0"
-        if not (progress_text.isascii() and progress_text.isdigit()) or int(progress_text) > 100:
-            raise ValueError("Progress is a whole number from 0 to 100.")
         owner = self.query_one("#owner", Select).value
         outcome = self.query_one("#outcome", Select).value
         status = str(self.query_one("#status", Select).value)
@@ -399,7 +402,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             "owner": owner if isinstance(owner, str) else None,
             "due": due,
             "status": status,
-            "progress": int(progress_text),
+            "progress": progress,
             "outcome": outcome if isinstance(outcome, int) else None,
             "notes": self.query_one("#notes", TextArea).text.strip(),
         }

@@ -16,7 +16,10 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.color import Color
+from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,7 +27,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
@@ -70,7 +73,7 @@ class LineInput(Input):
     def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
         if text:
             if self.selection.is_empty:
@@ -79,6 +82,52 @@ class LineInput(Input):
                 self.replace(text, *self.selection)
         event.prevent_default()  # Input's own handler would add the first line again
         event.stop()
+
+
+class FilterBox(LineInput):
+    """The '/' filter of a screen (the board, the activity log): one line at its foot, hidden
+    until ``open``; as it is typed in, it says which terms it holds (``FilterBox.Filtered``);
+    enter leaves it as it is, ``close`` clears and hides it."""
+
+    class Filtered(Message):
+        """What the filter holds now, split into terms."""
+
+        def __init__(self, terms: list[str]) -> None:
+            super().__init__()
+            self.terms = terms
+
+    def __init__(self, placeholder: str) -> None:
+        super().__init__(placeholder=placeholder, compact=True, id="filter")
+        self.display = False
+
+    def open(self) -> None:
+        """Show the filter and put the cursor in it."""
+        self.display = True
+        self.focus()
+
+    def close(self) -> bool:
+        """Clear and hide the filter; False when it was not open."""
+        if not self.display:
+            return False
+        self.value = ""
+        self.display = False
+        self.screen.set_focus(None)
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Filtered(event.value.split()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.set_focus(None)
+
+
+class ScreenTitle(Static):
+    """A screen's title line; the text is the screen's, made safe (``Content``)."""
+
+    def show(self, text: str) -> None:
+        self.update(Content(" " + clean(text)))
 
 
 class KeyBar(Widget):
@@ -210,16 +259,10 @@ class BoardContext:
 
 def due_marker(task: Task, today: date) -> str:
     """'!' overdue, '•' due within 2 days: state shown by a mark, not by colour alone."""
-    if task.status == "done":
-        return ""
-    days = days_until(task.due, today=today)
-    if days is None:
-        return ""
-    if days < 0:
+    if rules.is_overdue(task, today.isoformat()):
         return "!"
-    if days <= 2:
-        return "•"
-    return ""
+    days = days_until(task.due, today=today) if task.status != "done" else None
+    return "•" if days is not None and 0 <= days <= 2 else ""
 
 
 class VirtualList(ScrollView, Generic[T]):
@@ -574,6 +617,26 @@ class TaskTable(VirtualList[Task]):
             width,
             base,
         )
+
+
+class TaskTableView(Vertical):
+    """A TaskTable under its column headings, which follow the table's width."""
+
+    def __init__(self, context: BoardContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="table-header", classes="table-header")
+        yield TaskTable(self.context, id="table")
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    def on_task_table_header_changed(self, event: TaskTable.HeaderChanged) -> None:
+        event.stop()
+        self.query_one("#table-header", Static).update(Content(event.text))
 
 
 class PlanList(VirtualList[PlanFigures]):

@@ -31,7 +31,7 @@ from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, 
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
-from workplan_tui.ui.partnership import ListScreen, Parts
+from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import bar_text, fit, pad
 
 BAR = 10
@@ -57,19 +57,19 @@ class PartnersScreen(ListScreen):
         Binding("M", "edit_member", "Edit member", show=False),
     ]
     BINDINGS = KEYS
-    CSS_PATH = ["board.tcss", "partnership.tcss", "partners.tcss"]
+    CSS_PATH = ["list_screen.tcss", "partners.tcss"]
     TITLE_TEXT = "Partners · who brings what · grants and match"
 
     @property
     def currency(self) -> str | None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         return wp.partnership.currency if wp else None
 
     def money(self, value: float | None) -> str:
         return format_money(value, self.currency)
 
     def items(self) -> list[Any]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         return [*wp.partners.values(), *wp.grants.values()] if wp else []
 
     def key_of(self, item: Any) -> Hashable:
@@ -84,7 +84,7 @@ class PartnersScreen(ListScreen):
     def row(self, item: Partner | Grant, width: int) -> Parts:
         if isinstance(item, Grant):
             return self._grant_row(item, width)
-        wp = self.app.workplan
+        wp = self.session.workplan
         members = sum(1 for m in wp.members.values() if m.partner == item.code) if wp else 0
         share = resources.total(resources.by_kind(item.contributions).values())
         done, todo = bar_text(share.percent or 0, BAR)
@@ -101,7 +101,7 @@ class PartnersScreen(ListScreen):
         ]
 
     def _grant_row(self, grant: Grant, width: int) -> Parts:
-        wp = self.app.workplan
+        wp = self.session.workplan
         assert wp is not None
         found = resources.grant_match(wp, grant)
         percent = found.total.delivered / found.required * 100 if found.required > 0 else None
@@ -120,7 +120,7 @@ class PartnersScreen(ListScreen):
     # --- the detail ----------------------------------------------------------------------------
 
     def detail(self, item: Partner | Grant) -> Content:
-        wp = self.app.workplan
+        wp = self.session.workplan
         assert wp is not None
         lines = self._grant_detail(wp, item) if isinstance(item, Grant) else self._partner_detail(wp, item)
         lines += [Content(""), *self._by_kind(wp)]
@@ -254,7 +254,7 @@ class PartnersScreen(ListScreen):
             "New partner",
             self._fields(None),
             lambda v: actions.add_partner(
-                self.app.store,
+                self.session.store,
                 v["code"],
                 v["name"],
                 actions.parse_contributions(v["contributions"], self.currency),
@@ -275,7 +275,7 @@ class PartnersScreen(ListScreen):
                 f"Edit partner {p.code}",
                 self._fields(p),
                 lambda v: actions.edit_partner(
-                    self.app.store,
+                    self.session.store,
                     p.code,
                     name=v["name"],
                     contributions=actions.parse_contributions(v["contributions"], self.currency),
@@ -287,7 +287,7 @@ class PartnersScreen(ListScreen):
             )
 
     def _grant_choices(self) -> list[tuple[str, Any]]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         grants = list(wp.grants.values()) if wp else []
         return [("none", None), *[(f"{g.label} {g.name} ({g.funder} → {g.recipient})", g.id) for g in grants]]
 
@@ -308,7 +308,7 @@ class PartnersScreen(ListScreen):
         def done(values: dict[str, Any]) -> Any:
             worth = parse_value(values["value"], currency)
             pledged = (values["kind"], values["description"], worth.amount, worth.hours, worth.rate, values["grant"])
-            return actions.pledge(self.app.store, p.code, pledged)
+            return actions.pledge(self.session.store, p.code, pledged)
 
         self.form(
             f"{p.code} pledges",
@@ -330,7 +330,7 @@ class PartnersScreen(ListScreen):
         if not p.contributions:
             self.app.notify(f"{p.code} has pledged nothing yet: p adds a pledge.", severity="warning", markup=False)
             return
-        currency, today = self.currency, self.app.today()
+        currency, today = self.currency, self.session.today()
         choices = [
             (f"{n} {c.kind}: {c.description} ({value_text(c.amount, c.hours, c.rate, currency) or 'not valued'})", n)
             for n, c in enumerate(p.contributions, 1)
@@ -348,7 +348,7 @@ class PartnersScreen(ListScreen):
         def done(values: dict[str, Any]) -> Any:
             on = dates.parse_past_date(values["on"] or "today", today=today).isoformat()
             return actions.deliver(
-                self.app.store, p.code, str(values["contribution"]), values["amount"], on=on, note=values["note"]
+                self.session.store, p.code, str(values["contribution"]), values["amount"], on=on, note=values["note"]
             )
 
         self.form(
@@ -364,7 +364,7 @@ class PartnersScreen(ListScreen):
         )
 
     def _grant_fields(self, g: Grant | None) -> list[Field]:
-        wp = self.app.workplan
+        wp = self.session.workplan
         codes = [(f"{p.code} {p.name}", p.code) for p in wp.partners.values()] if wp else []
         parties = (
             []
@@ -390,7 +390,7 @@ class PartnersScreen(ListScreen):
         return None
 
     def action_new_grant(self) -> None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is None or len(wp.partners) < 2:
             self.app.notify("A grant goes from one partner to another: add partners first (n).", markup=False)
             return
@@ -398,7 +398,7 @@ class PartnersScreen(ListScreen):
             "New grant",
             self._grant_fields(None),
             lambda v: actions.add_grant(
-                self.app.store,
+                self.session.store,
                 v["funder"],
                 v["recipient"],
                 parse_amount(v["amount"], self.currency),
@@ -413,7 +413,7 @@ class PartnersScreen(ListScreen):
             f"Edit {g.label} ({g.funder} → {g.recipient})",
             self._grant_fields(g),
             lambda v: actions.edit_grant(
-                self.app.store,
+                self.session.store,
                 g.id,
                 name=v["name"] or g.name,
                 amount=parse_amount(v["amount"], self.currency),
@@ -433,14 +433,14 @@ class PartnersScreen(ListScreen):
                     Field("name", "Name", required=True),
                     Field("role", "Role", "choice", "member", True, [(r, r) for r in ROLES]),
                 ],
-                lambda v: actions.add_member(self.app.store, v["handle"], v["name"], p.code, v["role"]),
+                lambda v: actions.add_member(self.session.store, v["handle"], v["name"], p.code, v["role"]),
             )
 
     def action_edit_member(self) -> None:
         from workplan_tui.ui.modals import PickMember
 
         p = self.rows_widget.current
-        wp = self.app.workplan
+        wp = self.session.workplan
         if not isinstance(p, Partner) or wp is None:
             return
         members = [m for m in wp.members.values() if m.partner == p.code]
@@ -455,7 +455,7 @@ class PartnersScreen(ListScreen):
                     Field("name", "Name", value=m.name, required=True),
                     Field("role", "Role", "choice", m.role, True, [(r, r) for r in ROLES]),
                 ],
-                lambda v: actions.edit_member(self.app.store, m.handle, name=v["name"], role=v["role"]),
+                lambda v: actions.edit_member(self.session.store, m.handle, name=v["name"], role=v["role"]),
             )
 
         self.app.push_screen(PickMember(f"Edit which member of {p.code}?", members, None, allow_none=False), chosen)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textual.screen import Screen
-
 from workplan_tui.model import rules
 from workplan_tui.model.records import Activity, Task
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
+from workplan_tui.ui.screens.base import SessionScreen
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 CYCLE = {"todo": "doing", "doing": "done", "done": "todo", "blocked": "doing"}
 
 
-class TaskActions(Screen[Any]):
+class TaskActions(SessionScreen):
     """Mixin for screens with a selected task. Subclasses say which task and how to redraw."""
 
     app: WorkplanApp
@@ -39,7 +38,7 @@ class TaskActions(Screen[Any]):
     def frozen(self, task: Task) -> bool:
         """True, with a notice naming the key that reopens it, when the task's plan is archived
         (``rules.frozen``, which the store applies too): asked before a dialog opens."""
-        workplan = self.app.workplan
+        workplan = self.session.workplan
         plan = workplan.plans.get(task.plan) if workplan else None
         problem = rules.frozen(plan, self.REOPEN) if plan else None
         if problem:
@@ -53,30 +52,30 @@ class TaskActions(Screen[Any]):
             return
         if self.frozen(task):
             return
-        if self.app.change(lambda: apply(task)):
+        if self.session.change(lambda: apply(task)):
             self.after_change(task.id)
 
     def action_bump(self, delta: int) -> None:
-        self._with_task(lambda t: actions.set_progress(self.app.store, t.id, f"{delta:+d}"))
+        self._with_task(lambda t: actions.set_progress(self.session.store, t.id, f"{delta:+d}"))
 
     def action_set_progress(self, value: int) -> None:
-        self._with_task(lambda t: actions.set_progress(self.app.store, t.id, str(value)))
+        self._with_task(lambda t: actions.set_progress(self.session.store, t.id, str(value)))
 
     def action_cycle_status(self) -> None:
-        self._with_task(lambda t: actions.set_status(self.app.store, t.id, CYCLE[t.status]))
+        self._with_task(lambda t: actions.set_status(self.session.store, t.id, CYCLE[t.status]))
 
     def action_done(self) -> None:
-        self._with_task(lambda t: actions.set_status(self.app.store, t.id, "done"))
+        self._with_task(lambda t: actions.set_status(self.session.store, t.id, "done"))
 
     def action_block(self) -> None:
         from workplan_tui.ui.modals import AskText
 
         task = self.selected_task()
-        if task is None or not self.app.can_change() or self.frozen(task):
+        if task is None or not self.session.can_change() or self.frozen(task):
             return
 
         def save(reason: str) -> str | None:
-            return self.app.attempt(lambda: actions.set_status(self.app.store, task.id, "blocked", reason))
+            return self.session.attempt(lambda: actions.set_status(self.session.store, task.id, "blocked", reason))
 
         def done(reason: str | None) -> None:
             if reason:
@@ -88,14 +87,14 @@ class TaskActions(Screen[Any]):
         from workplan_tui.ui.modals import PickMember
 
         task = self.selected_task()
-        if task is None or not self.app.can_change() or self.frozen(task):
+        if task is None or not self.session.can_change() or self.frozen(task):
             return
-        workplan = self.app.workplan
+        workplan = self.session.workplan
         assert workplan is not None
 
         def save(choice: str) -> str | None:
             owner = None if choice == "" else choice
-            return self.app.attempt(lambda: actions.assign(self.app.store, task.id, owner))
+            return self.session.attempt(lambda: actions.assign(self.session.store, task.id, owner))
 
         def done(choice: str | None) -> None:
             if choice is not None:
@@ -106,7 +105,7 @@ class TaskActions(Screen[Any]):
 
     def action_undo(self) -> None:
         task = self.selected_task()
-        if self.app.undo():
+        if self.session.undo():
             self.after_change(task.id if task else None)
 
     def action_open(self) -> None:
@@ -122,7 +121,7 @@ class TaskActions(Screen[Any]):
         typed, showing why, when the store refuses the change."""
         from workplan_tui.ui.modals import EditTask
 
-        workplan = self.app.workplan
+        workplan = self.session.workplan
         assert workplan is not None
 
         def save(result: TaskEdit, close: Callable[[], None], report: Callable[[str], None]) -> None:
@@ -135,13 +134,13 @@ class TaskActions(Screen[Any]):
                     close()
                     self.after_change(task.id)
 
-                self.app.save_task(task, result.fields, saved, report)
+                self.session.save_task(task, result.fields, saved, report)
                 return
-            created: dict[str, Any] = {}
+            created: list[Task] = []
 
-            def create() -> dict[str, Any]:
+            def create() -> Task:
                 record = actions.add_task(
-                    self.app.store,
+                    self.session.store,
                     plan_id,
                     result.fields["title"],
                     owner=result.fields.get("owner"),
@@ -149,27 +148,29 @@ class TaskActions(Screen[Any]):
                     outcome=result.fields.get("outcome"),
                     notes=result.fields.get("notes", ""),
                 )
-                created.update(record)
+                created.append(record)
                 extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
                 if extra.get("status", "todo") != "todo" or extra.get("progress", 0):
-                    record = actions.edit_task(self.app.store, int(record["id"][1:]), extra)
+                    record = actions.edit_task(self.session.store, record.id, extra)
                 return record
 
             problems: list[str] = []
-            landed = self.app.change(create, report=problems.append)
+            landed = self.session.change(create, report=problems.append)
             if created:  # the task exists (its status or progress may not have been set): never add it twice
                 if not landed:
-                    self.app.reload()
-                    self.app.notify(f"{created['id']} was added, but: {problems[-1]}", severity="error", markup=False)
+                    self.session.reload()
+                    self.app.notify(
+                        f"{created[0].label} was added, but: {problems[-1]}", severity="error", markup=False
+                    )
                 close()
-                self.after_change(int(created["id"][1:]))
+                self.after_change(created[0].id)
             elif problems:
                 report(problems[-1])
 
         history: tuple[list[Activity], bool] = ([], True)
         if task is not None:
             try:
-                history = self.app.store.history().recent_of_record(task.label)
+                history = self.session.store.history().recent_of_record(task.label)
             except StoreError:
                 pass
-        self.app.push_screen(EditTask(workplan, task, plan_id, self.app.context.today, history, save))
+        self.app.push_screen(EditTask(workplan, task, plan_id, self.session.today, history, save))

@@ -15,7 +15,7 @@ from workplan_tui.model.overview import ReviewItem, review_queue
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
-from workplan_tui.ui.tasks import TaskActions
+from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker
 
 if TYPE_CHECKING:
@@ -46,16 +46,16 @@ class ReviewScreen(TaskActions):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is not None:
-            self.queue = review_queue(wp, self.app.store.user, self.app.now(), self.app.today())
+            self.queue = review_queue(wp, self.session.store.user, self.session.now(), self.session.today())
         self.show()
 
     def current(self) -> Task | None:
         """The task under review as it is now; None when done, or when someone removed it."""
         if self.finished or not self.queue:
             return None
-        wp = self.app.workplan
+        wp = self.session.workplan
         task = self.queue[self.position].task
         return wp.tasks.get(task.id) if wp else task
 
@@ -110,9 +110,9 @@ class ReviewScreen(TaskActions):
         body.update(self.card(task))
 
     def card(self, task: Task) -> Content:
-        wp = self.app.workplan
+        wp = self.session.workplan
         assert wp is not None
-        today = self.app.today()
+        today = self.session.today()
         plan = wp.plans.get(task.plan)
         member = wp.members.get(task.owner or "")
         owner = (
@@ -144,7 +144,7 @@ class ReviewScreen(TaskActions):
         return Content("\n").join(lines)
 
     def summary(self) -> Content:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
         lines = [Content(f"Reviewed {len(self.queue)} tasks needing attention.")]

@@ -10,24 +10,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
-from workplan_tui.model.records import RULES, Plan, Task
+from workplan_tui.model.records import RULES, TASK_STATUSES, UNDECIDED_PLAN_STATUSES, Plan, Task
 from workplan_tui.model.rules import RULE_WORDS
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
-from workplan_tui.ui.tasks import TaskActions
+from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
     CardColumn,
+    FilterBox,
     KeyBar,
-    LineInput,
     PlanList,
     TaskTable,
+    TaskTableView,
     VirtualList,
     fit,
     number,
@@ -39,10 +39,10 @@ if TYPE_CHECKING:
 
 OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
 REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
-COLUMNS = (("todo", "To do"), ("doing", "Doing"), ("blocked", "Blocked"), ("done", "Done"))
+COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
 
 
-class BoardScreen(TaskActions, Screen[None]):
+class BoardScreen(TaskActions):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
     REOPEN = REOPEN
@@ -59,7 +59,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self._shown: dict[str, object] = {}  # what each static part last showed, to skip needless redraws
 
     def compose(self) -> ComposeResult:
-        context = self.app.context
+        context = self.session.context
         yield Static(id="banner")
         yield Static(id="header")
         yield PlanList(id="plans")
@@ -69,10 +69,8 @@ class BoardScreen(TaskActions, Screen[None]):
                 with Vertical(classes="column"):
                     yield Static(title, classes="column-title", id=f"title-{status}")
                     yield CardColumn(status, context, id=f"col-{status}")
-        with Vertical(id="table-view"):
-            yield Static(id="table-header")
-            yield TaskTable(context, id="table")
-        yield LineInput(id="filter", placeholder=f"filter: {FILTER_HELP}")
+        yield TaskTableView(context, id="table-view")
+        yield FilterBox(f"filter: {FILTER_HELP}")
         yield KeyBar()
 
     # --- data -> widgets ----------------------------------------------------------
@@ -92,7 +90,6 @@ class BoardScreen(TaskActions, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#plans", PlanList).empty_text = " Loading…"
         self.query_one("#table-view").display = False
-        self.query_one("#filter").display = False
         self.refresh_data()
         self.call_after_refresh(self.app.collect_from_now)
 
@@ -126,10 +123,10 @@ class BoardScreen(TaskActions, Screen[None]):
 
     def refresh_data(self, follow: int | None = None, keep_cursor: bool = False) -> None:
         """Redraw from the app's current snapshot; ``follow`` keeps that task selected."""
-        if self.app.workplan is None:
+        if self.session.workplan is None:
             return
         plan_id = self.plan.plan.id if self.plan else None
-        self.figures = self.app.figures()
+        self.figures = self.session.figures()
         ids = [f.plan.id for f in self.figures]
         if plan_id in ids:
             self.plan_index = ids.index(plan_id)
@@ -143,22 +140,22 @@ class BoardScreen(TaskActions, Screen[None]):
         self._show_plan(follow)
 
     def _show_header(self) -> None:
-        wp = self.app.workplan
+        wp = self.session.workplan
         if wp is None:
             return
         p = wp.partnership
-        others = tuple(self.app.others)
-        synced = self.app.sync_words()
+        others = tuple(self.session.others)
+        synced = self.session.sync_words()
         conflicts = len(wp.conflicts)
         signature: tuple[object, ...] = (p.name, p.stage, len(wp.plans), tuple(self.filter_terms), self.size.width)
         signature += (others, synced, conflicts)
         banner = self.query_one("#banner", Static)
-        banner.display = bool(self.app.read_only)
-        if self.app.read_only and self._changed("banner", self.app.read_only):
-            banner.update(Content(f" Read-only: {clean(self.app.read_only)}"))
+        banner.display = bool(self.session.read_only)
+        if self.session.read_only and self._changed("banner", self.session.read_only):
+            banner.update(Content(f" Read-only: {clean(self.session.read_only)}"))
         if not self._changed("header", signature):
             return
-        me = self.app.context.me
+        me = self.session.context.me
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
         also = f"also here: {', '.join(others)} · " if others else ""
@@ -204,9 +201,9 @@ class BoardScreen(TaskActions, Screen[None]):
         outcomes.styles.height = len(lines)
 
     def task_filter(self) -> TaskFilter:
-        wp = self.app.workplan
+        wp = self.session.workplan
         partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
-        return TaskFilter(self.filter_terms, partner_of, self.app.context.today)
+        return TaskFilter(self.filter_terms, partner_of, self.session.context.today)
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
@@ -225,9 +222,7 @@ class BoardScreen(TaskActions, Screen[None]):
             column.set_items(items, cursor)
             if self._changed(f"title-{status}", len(items)):
                 self.query_one(f"#title-{status}", Static).update(Content(f" {title} ({len(items)})"))
-        table_items = sorted(
-            tasks, key=lambda t: (("todo", "doing", "blocked", "done").index(t.status), t.due or "9999")
-        )
+        table_items = sorted(tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999"))
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
         self._activate()
@@ -293,10 +288,6 @@ class BoardScreen(TaskActions, Screen[None]):
             self.column_index = self.columns.index(event.source)
             self._activate()
 
-    @on(TaskTable.HeaderChanged)
-    def _table_header(self, event: TaskTable.HeaderChanged) -> None:
-        self.query_one("#table-header", Static).update(Content(event.text))
-
     def action_toggle_table(self) -> None:
         self.table_mode = not self.table_mode
         self.query_one("#columns").display = not self.table_mode
@@ -307,40 +298,31 @@ class BoardScreen(TaskActions, Screen[None]):
     # --- filter -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_terms = event.value.split()
+    def on_filter_box_filtered(self, event: FilterBox.Filtered) -> None:
+        self.filter_terms = event.terms
         self._show_header()
         self._show_plan()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.set_focus(None)
-
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
+        self.query_one(FilterBox).close()
         self.filter_terms = []
-        self.set_focus(None)
         self._show_header()
         self._show_plan()
 
     def action_reload(self) -> None:
-        self.app.reload()
+        self.session.reload()
         self.live_refresh()
 
     def action_review(self) -> None:
-        from workplan_tui.ui.review import ReviewScreen
+        from workplan_tui.ui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(), lambda _: self.refresh_data())
 
     def action_screen_for_plan(self, which: str) -> None:
-        from workplan_tui.ui.partnership import BuyInScreen, OutcomesScreen
+        from workplan_tui.ui.screens.buyin import BuyInScreen
+        from workplan_tui.ui.screens.outcomes import OutcomesScreen
 
         fig = self.plan
         if fig is None:
@@ -350,15 +332,12 @@ class BoardScreen(TaskActions, Screen[None]):
         self.app.push_screen(screen, lambda _: self.refresh_data())
 
     def action_open_screen(self, which: str) -> None:
-        from workplan_tui.ui import partnership
-        from workplan_tui.ui.partners import PartnersScreen
+        from workplan_tui.ui.screens.activity import ActivityScreen
+        from workplan_tui.ui.screens.norms import NormsScreen
+        from workplan_tui.ui.screens.partners import PartnersScreen
+        from workplan_tui.ui.screens.people import PeopleScreen
 
-        screens = {
-            "norms": partnership.NormsScreen,
-            "partners": PartnersScreen,
-            "people": partnership.PeopleScreen,
-            "activity": partnership.ActivityScreen,
-        }
+        screens = {"norms": NormsScreen, "partners": PartnersScreen, "people": PeopleScreen, "activity": ActivityScreen}
         self.app.push_screen(screens[which](), lambda _: self.refresh_data())
 
     def action_help(self) -> None:
@@ -367,7 +346,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self.app.push_screen(HelpScreen("Board", BOARD_KEYS))
 
     def action_new(self) -> None:
-        if not self.app.can_change():
+        if not self.session.can_change():
             return
         fig = self.plan
         if fig is None:
@@ -381,16 +360,16 @@ class BoardScreen(TaskActions, Screen[None]):
 
     # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
 
-    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], Plan]) -> None:
         """The plan's title, scope and buy-in rule; the rule only while it may change
         (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
         A refused save shows in the form, which keeps what was typed."""
-        if not self.app.can_change():
+        if not self.session.can_change():
             return
         from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
-        if plan is None or plan.status in ("draft", "proposed"):
+        if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
             rule = Field("rule", "Buy-in rule", "choice", plan.rule if plan else "consensus", True, rule_words)
         else:
             rule = Field(
@@ -406,14 +385,14 @@ class BoardScreen(TaskActions, Screen[None]):
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
             rule,
         ]
-        saved: dict[str, Any] = {}
+        saved: list[Plan] = []
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.app.attempt(lambda: saved.update(done(values)) or saved)
+            return self.session.attempt(lambda: saved.append(done(values)))
 
         def finished(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.show_plan_id(int(str(saved.get("id", "P0"))[1:]))
+            if values is not None and saved:
+                self.show_plan_id(saved[-1].id)
 
         self.app.push_screen(FormDialog(title, fields, save=save), finished)
 
@@ -428,7 +407,7 @@ class BoardScreen(TaskActions, Screen[None]):
         self._plan_form(
             "New plan (starts as a draft)",
             None,
-            lambda v: actions.add_plan(self.app.store, v["title"], v["scope"], v["rule"]),
+            lambda v: actions.add_plan(self.session.store, v["title"], v["scope"], v["rule"]),
         )
 
     def action_edit_plan(self) -> None:
@@ -445,7 +424,12 @@ class BoardScreen(TaskActions, Screen[None]):
             f"Edit {plan.label} ({plan.status})",
             plan,
             lambda v: actions.edit_plan(
-                self.app.store, plan.id, title=v["title"], scope=v["scope"], rule=v.get("rule"), expected_rev=plan.rev
+                self.session.store,
+                plan.id,
+                title=v["title"],
+                scope=v["scope"],
+                rule=v.get("rule"),
+                expected_rev=plan.rev,
             ),
         )
 
@@ -457,7 +441,7 @@ class BoardScreen(TaskActions, Screen[None]):
         if plan.status not in ("archived", "completed"):
             self.app.notify(f"{plan.label} is {plan.status}: only a closed plan can be reopened.", markup=False)
             return
-        if self.app.change(lambda: actions.reopen_plan(self.app.store, plan.id)):
+        if self.session.change(lambda: actions.reopen_plan(self.session.store, plan.id)):
             self.show_plan_id(plan.id)
-            status = self.app.workplan.plans[plan.id].status if self.app.workplan else "back"
+            status = self.session.workplan.plans[plan.id].status if self.session.workplan else "back"
             self.app.notify(f"{plan.label} is {status} again.", markup=False)

@@ -1,0 +1,94 @@
+"""Members: add, edit, remove (their open tasks are unassigned; undo gives them back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workplan_tui.model import rules, schema, typed
+from workplan_tui.model.records import ROLES, Member, label
+from workplan_tui.model.rules import RuleError
+from workplan_tui.store.actions.common import (
+    Removed,
+    _member_id,
+    _members,
+    _partner,
+    _tasks_where,
+    removed,
+    saved,
+)
+from workplan_tui.store.store import Store
+
+
+def add_member(store: Store, handle: str, name: str, partner: str, role: str = "member") -> Member:
+    if not schema.valid_handle(handle):
+        raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
+    if role not in ROLES:
+        raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    fields = {"handle": handle, "name": typed.text(name, "member name"), "partner": partner, "role": role}
+    with store.transaction() as tx:
+        tx.require_member()
+        fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
+        members = _members(tx)
+        if handle in members:
+            raise RuleError(f"member {handle} already exists")
+        if not members:
+            problem = rules.first_member_problem(handle, tx.user)
+            if problem:
+                raise RuleError(problem)
+            fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+        rules.check_member_add(members, role, me=tx.user)
+        doc_id = tx.insert("members", fields, record=f"member {handle}")
+        return saved(tx, "members", doc_id)
+
+
+def edit_member(
+    store: Store,
+    handle: str,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    partner: str | None = None,
+    expected_rev: int | None = None,
+) -> Member:
+    """Change a member's name, role or partner; the last lead is never made a member."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = typed.text(name, "member name")
+    if role is not None:
+        if role not in ROLES:
+            raise RuleError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        changes["role"] = role
+    if partner is not None:
+        changes["partner"] = partner
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = _member_id(tx, handle)
+        if partner is not None:
+            changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
+        rules.check_member_change(_members(tx), handle, me=tx.user, role=role, partner=partner)
+        tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
+        return saved(tx, "members", doc_id)
+
+
+def remove_member(store: Store, handle: str, *, expected_rev: int | None = None) -> Removed[Member]:
+    """Remove a member from the partnership.
+
+    Their open tasks (not done) become unassigned, each change logged on the task;
+    done tasks keep them as owner (who did the work). Their votes stay in the
+    history but no longer count towards buy-in, and their agreement to norms no
+    longer matters (only members' does). ``undo`` brings the member back and gives
+    them back the tasks nobody has taken since. Never the last lead, the last member
+    or yourself (rules.check_member_change). Returns the member removed and the tasks unassigned.
+    """
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id = _member_id(tx, handle)
+        rules.check_member_change(_members(tx), handle, me=tx.user, remove=True)
+        open_tasks = _tasks_where(tx, "owner", handle, open_only=True)
+        for task_id in open_tasks:
+            tx.update("tasks", task_id, {"owner": None}, kind="task.assign")
+        extra = {"unassigned": [[label("tasks", t) for t in open_tasks], None]} if open_tasks else {}
+        gone = tx.remove(
+            "members", doc_id, kind="member.rm", record=f"member {handle}", expected_rev=expected_rev, changes=extra
+        )
+        return Removed(removed("members", doc_id, gone), open_tasks)
