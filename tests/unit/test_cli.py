@@ -16,10 +16,12 @@ def test_status_shows_plans_and_attention(run) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Test Partnership · stage: forming" in out
-    assert "P1 Gardens  [proposed]" in out
+    assert "P1 Gardens  [proposed] · at risk" in out  # one task overdue
+    assert out.index("Off track / at risk (1)") < out.index("Mine (alice)")  # are we on track? first
+    assert "at risk    P1 Gardens: 1 task overdue" in out
     assert "buy-in 0/3" in out
     assert "Beds built 0 / 40 beds (0%)" in out
-    assert out.index("Mine (alice): 1 open task, 1 vote to cast") < out.index("P1 Gardens")  # mine first
+    assert out.index("Mine (alice): 1 open task, 1 vote to cast") < out.index("P1 Gardens  [")  # mine first
     assert "? P1 Gardens waits for your vote" in out
     assert "Needs attention" in out and "Overdue (1)" in out and "T1" in out
 
@@ -251,8 +253,8 @@ def test_status_is_a_morning_summary_that_cuts_nothing_that_matters(run, monkeyp
     words = " ".join(out.split())
     assert "because: " + reason in words  # wrapped, whole
     assert "Students taking part in garden lessons every week 0 / 600 (0%)" in words
-    assert "Closed: P2 Old pilot (archived)" in out and "P2 Old pilot  [" not in out  # folded into one line
-    assert out.index("Mine (alice)") < out.index("P1 Gardens") < out.index("Due this week")
+    assert "Closed: P2 Old pilot (archived, no data)" in out and "P2 Old pilot  [" not in out  # folded
+    assert out.index("Mine (alice)") < out.index("P1 Gardens  [") < out.index("Due this week")
     assert "Changed since" in out and "T2 status todo → blocked" in words
 
 

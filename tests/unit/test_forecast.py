@@ -3,7 +3,6 @@ property: raising an outcome's latest value never makes its health worse."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from tests.clock import day
 from workplan_tui.model import forecast
 from workplan_tui.model.forecast import Forecast, outcome_forecast, plan_forecast, task_health
+from workplan_tui.model.records import Task
 
 TODAY = day(0)
 
@@ -261,21 +261,17 @@ def test_health_is_monotone_in_the_latest_value(
 # --- plans ----------------------------------------------------------------------------------
 
 
-@dataclass
-class T:
-    """A task as the plan forecast reads it."""
-
-    status: str = "todo"
-    due: str | None = None
-    updated_at: str = ""
+def done(days_ago: int) -> Task:
+    """A task closed ``days_ago`` days ago (its last change)."""
+    return Task(
+        id=1, plan=1, title="t", status="done", progress=100, updated_at=f"{day(-days_ago).isoformat()}T10:00:00Z"
+    )
 
 
-def done(days_ago: int) -> T:
-    return T("done", None, f"{day(-days_ago).isoformat()}T10:00:00Z")
-
-
-def open_task(due: int | None = None) -> T:
-    return T("doing", day(due).isoformat() if due is not None else None, "")
+def open_task(due: int | None = None) -> Task:
+    return Task(
+        id=1, plan=1, title="t", status="doing", progress=10, due=day(due).isoformat() if due is not None else None
+    )
 
 
 def on(health: str, reason: str = "") -> Forecast:
@@ -288,7 +284,7 @@ def pf(
     start: int | None = -60,
     end: int | None = 60,
     outcomes: list[tuple[str, Forecast]] | None = None,
-    tasks: list[T] | None = None,
+    tasks: list[Task] | None = None,
 ) -> forecast.PlanForecast:
     return plan_forecast(
         status=status,

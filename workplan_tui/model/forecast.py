@@ -49,11 +49,13 @@ the share of its start-to-due time gone by more than ``TASK_BEHIND_POINTS`` (25)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal, Protocol
+from typing import Literal, overload
 
+from workplan_tui.model import rules
+from workplan_tui.model.records import CheckIn, Outcome, Plan, Task, label
 from workplan_tui.model.text import clean
 
 Health = Literal["met", "on_track", "at_risk", "off_track", "no_data"]
@@ -216,16 +218,16 @@ def outcome_forecast(
 
     if span == 0:
         if current == target:
-            return done("met", f"at its target, {_value(target, unit)}")
+            return done("met", f"at its target, {with_unit(target, unit)}")
         late = due is not None and due < today
         return done(
             "off_track" if late else "at_risk",
-            f"at {_value(current, unit)}, its target is its baseline, {_value(target, unit)}"
+            f"at {with_unit(current, unit)}, its target is its baseline, {with_unit(target, unit)}"
             + (f"; was due {short_day(due, today)}" if late and due else ""),
         )
     sign = 1.0 if span > 0 else -1.0
     if (target - current) * sign <= 0:
-        return done("met", f"reached {_value(current, unit)} (target {_value(target, unit)})")
+        return done("met", f"reached {with_unit(current, unit)} (target {with_unit(target, unit)})")
 
     points = pace_points(checkins, today)
     if len({day for day, _ in points}) < 2 and start is not None and points and start < points[0][0]:
@@ -244,7 +246,7 @@ def outcome_forecast(
     if days_left < 0:
         return done(
             "off_track",
-            f"was due {short_day(due, today)}: at {_value(current, unit)}, target {_value(target, unit)}",
+            f"was due {short_day(due, today)}: at {with_unit(current, unit)}, target {with_unit(target, unit)}",
             projected=float(current),
             pace_per_week=pace,
             pace_since=since,
@@ -270,7 +272,7 @@ def outcome_forecast(
     ratio = (pace * sign) / (needed * sign)
     ahead = expected is not None and (current - expected) * sign >= 0
     doing = _doing(pace, sign, since, today)
-    needs = f"needs {_rate(needed, unit)}"
+    needs = f"needs {per_week(needed, unit)}"
     stale = last is not None and (today - last).days >= STALE_CHECKIN_DAYS
     silent = f"no check-in for {_weeks(today, last)}" if stale else ""
     if ratio >= 1:
@@ -283,7 +285,8 @@ def outcome_forecast(
     if ahead and expected is not None:
         return judged(
             "at_risk",
-            f"ahead of plan ({_number(current)}, expected {_number(expected)}) but {needs}, {doing}{also}{schedule}",
+            f"ahead of plan ({figure_text(current)}, expected {figure_text(expected)}) "
+            f"but {needs}, {doing}{also}{schedule}",
         )
     return judged("off_track", f"{needs}, {doing}{also}{schedule}")
 
@@ -293,23 +296,11 @@ def _doing(pace: float, sign: float, since: date | None, today: date) -> str:
     if pace == 0:
         return f"no change{when}"
     if pace * sign < 0:
-        return f"going the wrong way ({_rate_number(pace)}/week{when})"
-    return f"doing {_rate_number(pace)}{when}"
+        return f"going the wrong way ({rate_text(pace)}/week{when})"
+    return f"doing {rate_text(pace)}{when}"
 
 
 # --- plans ----------------------------------------------------------------------------------
-
-
-class TaskLike(Protocol):
-    """What a forecast reads of a task: status, due day (ISO, or None) and its last change
-    (ISO UTC timestamp; a done task's last change counts as the day it was closed)."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def due(self) -> str | None: ...
-    @property
-    def updated_at(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,15 +346,16 @@ def plan_forecast(
     start: date | None,
     end: date | None,
     outcomes: Iterable[tuple[str, Forecast]],
-    tasks: Iterable[TaskLike],
+    tasks: Iterable[Task],
     today: date,
 ) -> PlanForecast:
     """The forecast of one plan from its outcomes' forecasts (``(label, forecast)``, e.g.
     ``("O3", ...)``) and its tasks (formulas and thresholds: the module's doc).
 
     ``start`` is the plan's start (else the day it was added; None when unknown), ``end`` its
-    target end. A completed or archived plan is judged by its outcomes alone: met when each
-    is met, off track naming those that are not.
+    target end. A task is overdue as ``rules.is_overdue`` says; a done task's last change
+    (``updated_at``) counts as the day it was closed. A completed or archived plan is judged
+    by its outcomes alone: met when each is met, off track naming those that are not.
     """
     outcome_list = list(outcomes)
     today_iso = today.isoformat()
@@ -377,12 +369,10 @@ def plan_forecast(
                 closed_lately += 1
             continue
         open_tasks += 1
-        due = task.due
-        if due:
-            if due < today_iso:
-                overdue += 1
-            elif end_iso is not None and due > end_iso:
-                after_end += 1
+        if rules.is_overdue(task, today_iso):
+            overdue += 1
+        elif end_iso is not None and task.due and task.due > end_iso:
+            after_end += 1
     expected_progress = None
     if start is not None and end is not None:
         expected_progress = 100.0 * max(0.0, min(1.0, _fraction(start, end, today)))
@@ -433,7 +423,7 @@ def plan_forecast(
         parts.append(("at_risk", f"{_count(after_end, 'task')} due after the plan's end, {short_day(end, today)}"))
     unknown: list[str] = []  # why a part could not be judged
     if open_tasks:
-        rate = f"{_count(open_tasks, 'open task')}, closing {_rate_number(closing)}/week" if closing is not None else ""
+        rate = f"{_count(open_tasks, 'open task')}, closing {rate_text(closing)}/week" if closing is not None else ""
         if closing is None:
             unknown.append(f"{_count(open_tasks, 'open task')}, too early for a closing rate")
         elif needed is not None and end is not None:
@@ -442,7 +432,7 @@ def plan_forecast(
                 good.append(f"{rate}, {_span((end - today).days + 1)} left")
             else:
                 health: Health = "at_risk" if ratio >= AT_RISK_RATIO else "off_track"
-                parts.append((health, f"{rate}, needs {_rate_number(needed)}"))
+                parts.append((health, f"{rate}, needs {rate_text(needed)}"))
         elif end is None:
             unknown.append(f"no end date; {rate}" + (f": done by {short_day(finish_by, today)}" if finish_by else ""))
 
@@ -495,6 +485,89 @@ def _fraction(start: date, end: date, today: date) -> float:
     return (today - start).days / (end - start).days
 
 
+# --- from the records -----------------------------------------------------------------------
+
+
+def day_of(text: str | None) -> date | None:
+    """The day an ISO date or UTC timestamp (``2026-11-28``, ``2026-11-28T09:30:00Z``) falls on
+    in UTC; None for None, "" or text that is not one."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def plan_start(plan: Plan) -> date | None:
+    """A plan's start: its own, else the day it was added."""
+    return day_of(plan.start) or day_of(plan.created_at)
+
+
+def outcome_start(outcome: Outcome, plan: Plan | None) -> date | None:
+    """An outcome's start: its own, else its plan's, else the day it was added (issue 25)."""
+    return day_of(outcome.start) or (day_of(plan.start) if plan else None) or day_of(outcome.created_at)
+
+
+class _CheckinPoints(Sequence[tuple[date, float]]):
+    """An outcome's check-ins as (day, value), read only where asked: the pace reads the tail."""
+
+    def __init__(self, checkins: list[CheckIn]) -> None:
+        self._checkins = checkins
+
+    def __len__(self) -> int:
+        return len(self._checkins)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[date, float]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[date, float]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[date, float] | Sequence[tuple[date, float]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        checkin = self._checkins[index]
+        return (day_of(checkin.at) or date.min, float(checkin.value))
+
+
+def of_outcome(outcome: Outcome, plan: Plan | None, today: date) -> Forecast:
+    """``outcome_forecast`` of a stored outcome (its start as ``outcome_start`` says)."""
+    return outcome_forecast(
+        baseline=outcome.baseline,
+        target=outcome.target,
+        current=outcome.current,
+        start=outcome_start(outcome, plan),
+        due=day_of(outcome.due),
+        checkins=_CheckinPoints(outcome.checkins),
+        today=today,
+        unit=outcome.unit,
+    )
+
+
+def of_plan(plan: Plan, outcomes: Mapping[int, Forecast], tasks: Iterable[Task], today: date) -> PlanForecast:
+    """``plan_forecast`` of a stored plan from its outcomes' forecasts (by outcome id) and tasks."""
+    return plan_forecast(
+        status=plan.status,
+        start=plan_start(plan),
+        end=day_of(plan.end),
+        outcomes=[(label("outcomes", outcome_id), f) for outcome_id, f in outcomes.items()],
+        tasks=tasks,
+        today=today,
+    )
+
+
+def of_task(task: Task, plan: Plan | None, today: date) -> tuple[Health, str]:
+    """``task_health`` of a stored task, its plan's end as the plan's."""
+    return task_health(
+        status=task.status,
+        progress=task.progress,
+        due=task.due,
+        start=task.start,
+        today=today,
+        plan_end=day_of(plan.end) if plan else None,
+        blocked_reason=task.blocked_reason,
+    )
+
+
 # --- tasks ----------------------------------------------------------------------------------
 
 
@@ -512,7 +585,7 @@ def task_health(
     ISO days as stored (None when not set)."""
     if status == "done":
         return "met", "done"
-    due_day = _iso(due)
+    due_day = day_of(due)
     if due_day is not None and due_day < today:
         days = (today - due_day).days
         return "off_track", f"{days} day{'s' if days != 1 else ''} overdue"
@@ -520,7 +593,7 @@ def task_health(
         return "at_risk", f"blocked: {clean(blocked_reason)}" if blocked_reason else "blocked"
     if due_day is not None and plan_end is not None and due_day > plan_end:
         return "at_risk", f"due after the plan's end, {short_day(plan_end, today)}"
-    start_day = _iso(start)
+    start_day = day_of(start)
     if start_day is not None and start_day < today and status == "todo":
         days = (today - start_day).days
         return "at_risk", f"not started, {days} day{'s' if days != 1 else ''} after its start"
@@ -533,45 +606,42 @@ def task_health(
     return "on_track", ""
 
 
-def _iso(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 # --- words ----------------------------------------------------------------------------------
 
 
-def _number(value: float) -> str:
+def figure_text(value: float) -> str:
     """12, 12.5, 1,200, 0.25: as the board and the CLI print amounts of an outcome."""
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _rate_number(value: float) -> str:
-    """A pace: 3.1, 12, 0.04 (two significant digits under 1, one decimal under 10)."""
+def rate_text(value: float) -> str:
+    """A pace: 12, 3.1, 0.25, 0.004 (whole from 10, one decimal from 1, else up to 4 decimals;
+    never in e-notation)."""
     size = abs(value)
     if size >= 10:
         return f"{value:,.0f}"
     if size >= 1:
         return f"{value:.1f}"
-    return f"{value:.2g}"
+    digits = 2 if size >= 0.01 else 4
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0", "0") else text
 
 
-def _value(value: float, unit: str) -> str:
-    return f"{_number(value)}{_unit(unit)}"
+def with_unit(value: float, unit: str) -> str:
+    """'28 beds', '12%': a figure and its unit (cleaned)."""
+    return f"{figure_text(value)}{_unit(unit)}"
 
 
 def _unit(unit: str) -> str:
+    unit = clean(unit)
     return "" if not unit else unit if unit == "%" else f" {unit}"
 
 
-def _rate(value: float, unit: str) -> str:
-    return f"{_rate_number(value)}{_unit(unit)}/week"
+def per_week(value: float, unit: str) -> str:
+    """'3.1 beds/week': a pace and its unit."""
+    return f"{rate_text(value)}{_unit(unit)}/week"
 
 
 def short_day(day: date, today: date) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
+from workplan_tui.model.forecast import Forecast, PlanForecast, of_outcome, of_plan, rank
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     TASK_STATUSES,
@@ -32,6 +33,9 @@ class PlanFigures:
     overdue: list[Task] = field(default_factory=list)
     blocked: list[Task] = field(default_factory=list)
     due_this_week: list[Task] = field(default_factory=list)
+    # Are we on track? The plan's forecast and each of its outcomes' (by id): model/forecast.py.
+    forecast: PlanForecast = field(default_factory=lambda: PlanForecast("no_data", ""))
+    outcome_forecasts: dict[int, Forecast] = field(default_factory=dict)
 
 
 # The order the board lists plans in: those running first, the closed ones last (every status
@@ -40,7 +44,9 @@ PLAN_ORDER = ("active", "proposed", "draft", "completed", "archived")
 
 
 def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
-    """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
+    """Per plan: progress, buy-in, outcomes, task counts and forecasts (``of_plan``,
+    ``of_outcome``: model/forecast.py), from what is loaded: one pass over the tasks for the counts and
+    one for the forecast, none over the log."""
     tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
     for task in workplan.tasks.values():
         tasks_by_plan.setdefault(task.plan, []).append(task)
@@ -70,8 +76,46 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
                 fig.overdue.append(task)
             elif rules.is_due_this_week(task, today_iso, week_iso):
                 fig.due_this_week.append(task)
+        fig.outcome_forecasts = {o.id: of_outcome(o, plan, today) for o in outcomes}
+        fig.forecast = of_plan(plan, fig.outcome_forecasts, tasks, today)
         figures.append(fig)
     return figures
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    """A plan or an outcome that is off track or at risk: what a lead names first in a review."""
+
+    label: str  # "P2", "O4"
+    name: str  # the plan's title or the outcome's name (stored text: clean it to show)
+    plan: Plan
+    health: str  # "off_track" or "at_risk"
+    reason: str
+    outcome: Outcome | None = None  # the outcome, for an outcome's concern
+
+
+def concerns(figures: list[PlanFigures]) -> list[Concern]:
+    """The plans still running (not completed or archived) that are off track or at risk, and
+    their outcomes that are, worst first: off track before at risk, a plan before its
+    outcomes, then by id. ``workplan status``, the review and the meeting report list these."""
+    found: list[tuple[tuple[int, int, int, int], Concern]] = []
+    for fig in figures:
+        plan = fig.plan
+        if plan.status in CLOSED_PLAN_STATUSES:
+            continue
+        if fig.forecast.health in WORRYING:
+            item = Concern(plan.label, plan.title, plan, fig.forecast.health, fig.forecast.reason)
+            found.append(((rank(item.health), plan.id, 0, 0), item))
+        for outcome in fig.outcomes:
+            f = fig.outcome_forecasts.get(outcome.id)
+            if f is not None and f.health in WORRYING:
+                item = Concern(outcome.label, outcome.name, plan, f.health, f.reason, outcome)
+                found.append(((rank(item.health), plan.id, 1, outcome.id), item))
+    found.sort(key=lambda pair: pair[0])
+    return [item for _, item in found]
+
+
+WORRYING = ("off_track", "at_risk")
 
 
 @dataclass(slots=True)

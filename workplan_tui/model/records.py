@@ -153,6 +153,7 @@ ReopenStatus = Literal["draft", "proposed", "active", "completed"]
 DecisionRule = Literal["consensus", "partners", "majority"]
 Position = Literal["agree", "abstain", "disagree", "block"]
 TaskStatus = Literal["todo", "doing", "blocked", "done"]
+Confidence = Literal["low", "medium", "high"]
 
 STAGES: tuple[str, ...] = get_args(Stage)
 CONTRIBUTION_KINDS: tuple[str, ...] = get_args(ContributionKind)
@@ -162,6 +163,7 @@ REOPEN_STATUSES: tuple[str, ...] = get_args(ReopenStatus)
 RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
+CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
 # Plans whose buy-in is still being decided (their rule may change; they wait for votes).
@@ -355,6 +357,8 @@ class Plan(Keyed):
     scope: LongText = ""
     status: PlanStatus = "draft"
     rule: DecisionRule = "consensus"
+    start: Date | None = None  # when work starts: forecasts measure from it (model/forecast.py)
+    end: Date | None = None  # the target end: a plan past it and not completed is off track
     created_at: Timestamp = ""
     archived_from: ReopenStatus | None = None
     rev: Id = 1
@@ -376,7 +380,7 @@ class Vote(Keyed):
 
 
 class CheckIn(Record):
-    """A measured value of an outcome: who, when, note."""
+    """A measured value of an outcome: who, when, how sure they are, and the story behind it."""
 
     NAME = "checkin"
 
@@ -384,6 +388,7 @@ class CheckIn(Record):
     by: Handle
     at: Timestamp
     note: LongText = ""
+    confidence: Confidence | None = None  # of reaching the target on time, as the one checking in sees it
 
 
 # An outcome with no current figure yet stands at its baseline (never a value of the file).
@@ -403,8 +408,10 @@ class Outcome(Keyed):
     baseline: Number = 0.0
     current: Number = _AT_BASELINE
     unit: Unit = ""
+    start: Date | None = None  # None: its plan's start, else the day it was added (forecast.outcome_start)
     due: Date | None = None
     checkins: Annotated[list[CheckIn], appended(100_000, "checkin")] = []
+    created_at: Timestamp = ""
     rev: Id = 1
 
     def __post_init__(self) -> None:
@@ -435,6 +442,7 @@ class Task(Keyed):
     owner: Handle | None = None
     status: TaskStatus = "todo"
     progress: Percent = 0
+    start: Date | None = None  # the day work on it may start
     due: Date | None = None
     outcome: OutcomeRef | None = None
     blocked_reason: LongText = ""
