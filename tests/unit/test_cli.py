@@ -170,6 +170,23 @@ def test_demo_writes_a_fresh_file_dated_from_today(run, tmp_path: Path) -> None:
     assert run("demo", "--out", str(out)).exit_code == 1  # never overwrites
 
 
+def test_the_demo_shows_each_health_dated_from_today(run, tmp_path: Path) -> None:
+    """The sample partnership demonstrates the forecast: an outcome on track, one at risk, one
+    off track and one met; its plans' dates moved with today like every other date."""
+    out = tmp_path / "demo.json"
+    assert run("demo", "--out", str(out)).exit_code == 0
+    data = json.loads(run("outcome", "list", "--json", path=out).stdout)
+    health = {o["id"]: o["forecast"]["health"] for o in data}
+    assert {"met", "on_track", "at_risk", "off_track"} <= set(health.values())
+    assert (health["O1"], health["O3"], health["O5"], health["O4"]) == ("met", "on_track", "at_risk", "off_track")
+    assert health["O7"] == "off_track"  # "0 / 400 families, due in 5 weeks" is not healthy
+    plans = {p["id"]: p for p in json.loads(run("plan", "list", "--json", path=out).stdout)}
+    assert plans["P2"]["start"] < FIXED_NOW.date().isoformat() < plans["P2"]["end"]
+    assert plans["P1"]["forecast"]["reason"] == "completed with O2 not met"
+    status = run("status", path=out).stdout
+    assert status.index("Off track / at risk") < status.index("Mine (")
+
+
 def test_undo_command(run, wp: Path) -> None:
     run("task", "progress", "T2", "50")
     result = run("undo")
