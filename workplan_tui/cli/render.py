@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.forecast import HEALTH_WORDS, Forecast, PlanForecast, per_week, short_day, with_unit
+from workplan_tui.model.forecast import HEALTH_WORDS, Forecast, PlanForecast, estimate_text, per_week, short_day
 from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
@@ -125,9 +125,9 @@ def outcome_numbers(f: Forecast, unit: str) -> str:
     beds/week', as far as each is known ('' when none is)."""
     parts = []
     if f.expected is not None:
-        parts.append(f"expected {with_unit(f.expected, unit)} by today")
+        parts.append(f"expected {estimate_text(f.expected, unit)} by today")
     if f.projected is not None:
-        parts.append(f"projected {with_unit(f.projected, unit)} at due")
+        parts.append(f"projected {estimate_text(f.projected, unit)} at due")
     if f.pace_per_week is not None:
         parts.append(f"pace {per_week(f.pace_per_week, unit)}")
     if f.needed_per_week is not None:

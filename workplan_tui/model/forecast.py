@@ -285,7 +285,7 @@ def outcome_forecast(
     if ahead and expected is not None:
         return judged(
             "at_risk",
-            f"ahead of plan ({figure_text(current)}, expected {figure_text(expected)}) "
+            f"ahead of plan ({figure_text(current)}, expected {estimate_text(expected, '')}) "
             f"but {needs}, {doing}{also}{schedule}",
         )
     return judged("off_track", f"{needs}, {doing}{also}{schedule}")
@@ -439,7 +439,9 @@ def plan_forecast(
     numbers = _PlanNumbers(open_tasks, overdue, after_end, closing, needed, finish_by, expected_progress)
     if parts:
         parts.sort(key=lambda part: _GOODNESS[part[0]])
-        shown = [text for _, text in parts[:3]] + ([f"{len(parts) - 3} more"] if len(parts) > 3 else [])
+        shown = (
+            [text for _, text in parts] if len(parts) <= 4 else [*(t for _, t in parts[:3]), f"{len(parts) - 3} more"]
+        )
         return numbers.forecast(parts[0][0], "; ".join(shown), tuple(parts))
     if not outcome_list and not total:
         return numbers.forecast("no_data", "no outcomes or tasks yet" + ("; no end date" if end is None else ""))
@@ -632,6 +634,13 @@ def rate_text(value: float) -> str:
 def with_unit(value: float, unit: str) -> str:
     """'28 beds', '12%': a figure and its unit (cleaned)."""
     return f"{figure_text(value)}{_unit(unit)}"
+
+
+def estimate_text(value: float, unit: str) -> str:
+    """An estimate (expected, projected) and its unit: '40.6 beds', '1,204 kg' (one decimal
+    under 1,000, whole from there: more would claim a precision it does not have)."""
+    shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.1f}".removesuffix(".0")
+    return f"{'0' if shown == '-0' else shown}{_unit(unit)}"
 
 
 def _unit(unit: str) -> str:

@@ -32,7 +32,7 @@ LEGEND: Line = [
     (PROJECTED, "projected"),
     (" projected  ", ""),
     ("● ◐ ○", "checkin"),
-    (" check-in: high, medium, low confidence", ""),
+    (" check-in: high, medium, low", ""),
 ]
 
 
@@ -72,9 +72,8 @@ def outcome_chart(
     low, high = min(values), max(values)
     if high == low:
         high, low = high + 1, low - 1
-    labels = {0: number(high), height - 1: number(low)}
     target_row = _row(target, low, high, height)
-    labels.setdefault(target_row, number(target))
+    labels = {0: number(high), height - 1: number(low), target_row: number(target)}  # the target's wins
     gutter = max(cell_len(text) for text in labels.values()) + 1
     plot = max(10, width - gutter - 1)
 

@@ -22,6 +22,7 @@ from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
+    HEALTH_STYLES,
     CardColumn,
     FilterBox,
     KeyBar,
@@ -30,6 +31,8 @@ from workplan_tui.ui.widgets import (
     TaskTableView,
     VirtualList,
     fit,
+    health_marker,
+    health_part,
     number,
     outcome_parts,
 )
@@ -37,7 +40,15 @@ from workplan_tui.ui.widgets import (
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
-OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
+OUTCOME_STYLES = {
+    "title": "bold",
+    "bar": "$success",
+    "bar-empty": "$foreground 25%",
+    "meta": "$text-muted",
+    "expected": "$accent bold",
+    **HEALTH_STYLES,
+}
+REASON_HEIGHT = 30  # from this many lines, the selected plan's health and its reason get a line of their own
 REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
 COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
 
@@ -180,7 +191,12 @@ class BoardScreen(TaskActions):
             self.table.set_items([])
             return
         width = max(40, self.size.width - 2)
-        signature = (width, tuple((o.id, o.name, o.current, o.target, o.unit) for o in fig.outcomes))
+        signature = (
+            width,
+            self.size.height >= REASON_HEIGHT,
+            fig.forecast,
+            tuple((o.id, o.name, o.current, o.target, o.unit, fig.outcome_forecasts.get(o.id)) for o in fig.outcomes),
+        )
         if self._changed("outcomes", signature):
             self._show_outcomes(fig, width)
         self._show_tasks(fig, follow)
@@ -188,10 +204,19 @@ class BoardScreen(TaskActions):
     def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
+        if self.size.height >= REASON_HEIGHT:
+            health = fig.forecast.health
+            lines.append(
+                Content.assemble(
+                    f" {fig.plan.label} ",
+                    (health_marker(health), HEALTH_STYLES[health_part(health)]),
+                    (fit(f": {fig.forecast.reason}", width - 16) if fig.forecast.reason else "", "$text-muted"),
+                )
+            )
         shown = fig.outcomes[:3]
         widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
         for outcome in shown:
-            parts = outcome_parts(outcome, width, widest)
+            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id))
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
