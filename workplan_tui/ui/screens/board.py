@@ -386,12 +386,13 @@ class BoardScreen(TaskActions):
     # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
 
     def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], Plan]) -> None:
-        """The plan's title, scope and buy-in rule; the rule only while it may change
-        (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
-        A refused save shows in the form, which keeps what was typed."""
+        """The plan's title, scope, start and end, and buy-in rule; the rule only while it may
+        change (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
+        ``done`` gets the dates as YYYY-MM-DD (or None). A refused save (a date it cannot read,
+        an end before the start) shows in the form, which keeps what was typed."""
         if not self.session.can_change():
             return
-        from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
+        from workplan_tui.ui.forms import Field, FormDialog, typed_day  # with its editors: not before the first paint
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
         if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
@@ -408,12 +409,19 @@ class BoardScreen(TaskActions):
         fields = [
             Field("title", "Title", value=plan.title if plan else "", required=True),
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
+            Field("start", "Start (mon, dec 1, 2026-12-01; empty for none)", value=plan.start or "" if plan else ""),
+            Field("end", "End: when it should be done (mar 31, in 12 weeks)", value=plan.end or "" if plan else ""),
             rule,
         ]
         saved: list[Plan] = []
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.session.attempt(lambda: saved.append(done(values)))
+            def apply() -> None:
+                today = self.session.today()
+                dated = {**values, "start": typed_day(values["start"], today), "end": typed_day(values["end"], today)}
+                saved.append(done(dated))
+
+            return self.session.attempt(apply)
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None and saved:
@@ -432,7 +440,9 @@ class BoardScreen(TaskActions):
         self._plan_form(
             "New plan (starts as a draft)",
             None,
-            lambda v: actions.add_plan(self.session.store, v["title"], v["scope"], v["rule"]),
+            lambda v: actions.add_plan(
+                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"]
+            ),
         )
 
     def action_edit_plan(self) -> None:
@@ -454,6 +464,7 @@ class BoardScreen(TaskActions):
                 title=v["title"],
                 scope=v["scope"],
                 rule=v.get("rule"),
+                dates={"start": v["start"], "end": v["end"]},
                 expected_rev=plan.rev,
             ),
         )

@@ -19,7 +19,7 @@ from workplan_tui.model.records import CONFIDENCES, Outcome
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.chart import Point, outcome_chart
-from workplan_tui.ui.forms import Field
+from workplan_tui.ui.forms import Field, typed_day
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import (
     HEALTH_CELLS,
@@ -199,18 +199,19 @@ class OutcomesScreen(ListScreen):
             Field("baseline", "Baseline", "number", o.baseline if o else 0, True),
             Field("target", "Target", "number", o.target if o else None, True),
             Field("due", "Due (fri, in 2 weeks, 2026-12-15; empty for none)", value=o.due if o and o.due else ""),
+            Field("start", "Start (empty: the plan's start)", value=o.start if o and o.start else ""),
         ]
 
-    def _due(self, text: str) -> str | None:
-        from workplan_tui.model.dates import parse_date
+    def _day(self, text: str) -> str | None:
+        return typed_day(text, self.session.today())
 
-        return parse_date(text, today=self.session.today()).isoformat() if text else None
-
-    def _check_due(self, values: dict[str, Any]) -> str | None:
+    def _check_days(self, values: dict[str, Any]) -> str | None:
+        """Why the due or start date typed cannot be read (the form shows it), or None."""
         from workplan_tui.model.dates import DateError
 
         try:
-            self._due(values["due"])
+            self._day(values["due"])
+            self._day(values["start"])
         except DateError as exc:
             return str(exc)
         return None
@@ -226,9 +227,16 @@ class OutcomesScreen(ListScreen):
             "New outcome",
             self._outcome_fields(None),
             lambda v: actions.add_outcome(
-                self.session.store, self.plan_id, v["name"], v["target"], v["baseline"], v["unit"], self._due(v["due"])
+                self.session.store,
+                self.plan_id,
+                v["name"],
+                v["target"],
+                v["baseline"],
+                v["unit"],
+                self._day(v["due"]),
+                start=self._day(v["start"]),
             ),
-            self._check_due,
+            self._check_days,
         )
 
     def action_edit(self) -> None:
@@ -239,9 +247,12 @@ class OutcomesScreen(ListScreen):
             f"Edit {o.label}",
             self._outcome_fields(o),
             lambda v: actions.edit_outcome(
-                self.session.store, o.id, {**v, "due": self._due(v["due"])}, expected_rev=o.rev
+                self.session.store,
+                o.id,
+                {**v, "due": self._day(v["due"]), "start": self._day(v["start"])},
+                expected_rev=o.rev,
             ),
-            self._check_due,
+            self._check_days,
         )
 
     def action_checkin(self) -> None:
