@@ -254,7 +254,9 @@ class ReviewScreen(TaskActions):
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
         tasks = sum(1 for item in self.queue if isinstance(item, ReviewItem))
         others = len(self.queue) - tasks
-        seen = f"{tasks} tasks" + (f" and {others} plans and outcomes" if others else "")
+        seen = f"{tasks} task{'s' if tasks != 1 else ''}"
+        if others:
+            seen += f" and {others} " + ("plan or outcome" if others == 1 else "plans and outcomes")
         lines = [Content(f"Reviewed {seen} needing attention.")]
         changed = 0
         for task_id, before in self.before.items():
