@@ -171,7 +171,7 @@ def build(path: Path) -> None:
     ):
         clock.at(step)
         actions.checkin(as_("fatima"), 1, value, note, sure)
-    for step, value, sure in ((100, 22, "medium"), (80, 15, "medium"), (65, 12, "low")):
+    for step, value, sure in ((100, 22, "medium"), (80, 15, "medium"), (65, 10, "high")):
         clock.at(step)
         actions.checkin(as_("bob"), 2, value, "", sure)
     clock.at(60)

@@ -182,7 +182,10 @@ def test_the_demo_shows_each_health_dated_from_today(run, tmp_path: Path) -> Non
     assert health["O7"] == "off_track"  # "0 / 400 families, due in 5 weeks" is not healthy
     plans = {p["id"]: p for p in json.loads(run("plan", "list", "--json", path=out).stdout)}
     assert plans["P2"]["start"] < FIXED_NOW.date().isoformat() < plans["P2"]["end"]
-    assert plans["P1"]["forecast"]["reason"] == "completed with O2 not met"
+    assert (
+        plans["P1"]["forecast"]["health"] == "met"
+        and plans["P1"]["forecast"]["reason"] == "completed, every outcome met"
+    )
     status = run("status", path=out).stdout
     assert status.index("Off track / at risk") < status.index("Mine (")
 

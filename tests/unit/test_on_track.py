@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from tests.clock import day, iso_day
-from tests.conftest import make_store
+from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.model import forecast
 from workplan_tui.model.records import Outcome, Plan
 from workplan_tui.store import actions
@@ -176,3 +176,12 @@ def test_a_task_start_goes_out_and_comes_back_through_csv(run, wp: Path, tmp_pat
     result = json.loads(ok(run("import", str(sheet), "--plan", "P1", "--json")))
     assert [u["id"] for u in result["updated"]] == ["T2"] and "start" not in result["ignored_columns"]
     assert json.loads(wp.read_text())["tasks"]["2"]["start"] == iso_day(-3)
+
+
+def test_a_task_not_started_after_its_start_day_is_reviewed(wp: Path) -> None:
+    from workplan_tui.model.overview import review_queue
+
+    store = make_store(wp)
+    actions.edit_task(store, 3, {"start": iso_day(-2)})  # T3, to do, no due date
+    queue = review_queue(store.read(), "alice", FIXED_NOW, FIXED_NOW.date())
+    assert [(i.task.label, i.reasons) for i in queue if i.task.label == "T3"] == [("T3", ["not started"])]

@@ -236,11 +236,16 @@ class ReviewItem:
     reasons: list[str]
 
 
-def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
-    """Open tasks needing attention: overdue, blocked, due within 7 days, or stale.
+# Why a task is in the review, in the order the review takes them.
+REVIEW_REASONS = ("overdue", "blocked", "not started", "due this week", "no update for 14 days")
 
-    Mine first; then overdue before blocked before due-soon before stale; then by due date.
-    Tasks of completed or archived plans are left out.
+
+def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
+    """Open tasks needing attention: overdue, blocked, not started after their start day, due
+    within 7 days, or stale.
+
+    Mine first; then overdue before blocked before not started before due-soon before stale;
+    then by due date. Tasks of completed or archived plans are left out.
     """
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
@@ -255,12 +260,14 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
+        if task.status == "todo" and task.start and task.start < today_iso:
+            reasons.append("not started")
         if rules.is_due_this_week(task, today_iso, week_iso):
             reasons.append("due this week")
         if rules.is_stale(task, cutoff):
             reasons.append("no update for 14 days")
         if reasons:
-            rank = ("overdue", "blocked", "due this week", "no update for 14 days").index(reasons[0])
+            rank = REVIEW_REASONS.index(reasons[0])
             items.append(((task.owner != me, rank, task.due or "9999", task.id), ReviewItem(task, reasons)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
