@@ -151,7 +151,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
         due = f"  {_due(o, f, today)}" if o.due else ""
         click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))
         click.echo(render.wrap(f"            {render.health(f)}"))
-        numbers = render.outcome_numbers(f, o.unit)
+        numbers = forecast.outcome_numbers(f, o.unit)
         if numbers:
             click.echo(render.wrap(f"            {numbers}"))
 
@@ -216,7 +216,7 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
         else "  start:    -",
         f"  health:   {render.health(f)}",
     ]
-    numbers = render.outcome_numbers(f, o.unit)
+    numbers = forecast.outcome_numbers(f, o.unit)
     if numbers:
         out.append(f"            {numbers}")
     out.append(f"Check-ins ({len(o.checkins)}):" if o.checkins else "Check-ins: none yet ('workplan outcome checkin')")

@@ -23,7 +23,7 @@ from workplan_tui.cli.base import (
     rev_option,
     start_date,
 )
-from workplan_tui.model import contract, dates, rules
+from workplan_tui.model import contract, dates, forecast, rules
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Plan, Workplan, label
 from workplan_tui.model.text import clean
@@ -167,7 +167,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     span = _span(env, the_plan, "")
     out.append(f"Dates: {span}" if span else "Dates: no start or end ('workplan plan edit --start --end')")
     out.append(f"Health: {render.health(fig.forecast)}")
-    numbers = render.plan_numbers(fig.forecast, today)
+    numbers = forecast.plan_numbers(fig.forecast, today)
     if numbers:
         out.append(f"  {numbers}")
     o_mean = [rules.outcome_progress(o.baseline, o.target, o.current) for o in fig.outcomes]
@@ -194,7 +194,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
             due = f"  {dates.format_due(o.due, today=today, done=f.health == 'met')}" if o.due else ""
             out.append(f"  {o.label:<5} {render.outcome_line(o)}{due}")
             out.append(f"        {render.health(f)}")
-            numbers = render.outcome_numbers(f, o.unit)
+            numbers = forecast.outcome_numbers(f, o.unit)
             if numbers:
                 out.append(f"        {numbers}")
     out.append(f"Tasks ({len(fig.tasks)}):")

@@ -653,6 +653,38 @@ def per_week(value: float, unit: str) -> str:
     return f"{rate_text(value)}{_unit(unit)}/week"
 
 
+def outcome_numbers(f: Forecast, unit: str) -> str:
+    """'expected 23 beds by today · projected 35 beds at due · pace 2.1 beds/week · needs 2.7
+    beds/week', as far as each is known ('' when none is): the CLI and the board say it so."""
+    parts = []
+    if f.expected is not None:
+        parts.append(f"expected {estimate_text(f.expected, unit)} by today")
+    if f.projected is not None:
+        parts.append(f"projected {estimate_text(f.projected, unit)} at due")
+    if f.pace_per_week is not None:
+        parts.append(f"pace {per_week(f.pace_per_week, unit)}")
+    if f.needed_per_week is not None:
+        parts.append(f"needs {per_week(f.needed_per_week, unit)}")
+    return " · ".join(parts)
+
+
+def plan_numbers(f: PlanForecast, today: date) -> str:
+    """'45% of its time gone · 12 open tasks · closing 2.0/week · needs 3.0/week · done by 3 Mar
+    at that rate', as far as each is known."""
+    parts = []
+    if f.expected_progress is not None:
+        parts.append(f"{f.expected_progress:.0f}% of its time gone")
+    if f.open_tasks:
+        parts.append(f"{f.open_tasks} open task{'s' if f.open_tasks != 1 else ''}")
+    if f.closing_per_week is not None:
+        parts.append(f"closing {per_week(f.closing_per_week, '')}")
+    if f.needed_per_week is not None:
+        parts.append(f"needs {per_week(f.needed_per_week, '')}")
+    if f.finish_by is not None:
+        parts.append(f"done by {short_day(f.finish_by, today)} at that rate")
+    return " · ".join(parts)
+
+
 def short_day(day: date, today: date) -> str:
     """'12 Oct', with the year when it is not this year's: '12 Oct 2025'."""
     return f"{day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")

@@ -99,7 +99,7 @@ def outcome_chart(
     for y, cells in enumerate(grid):
         label = labels.get(y, "")
         tick = "┤" if label else "│"
-        lines.append([(f"{label:>{gutter - 1}} {tick}", "axis"), *_joined(cells)])
+        lines.append([(f"{label:>{gutter - 1}} {tick}", "axis"), *joined(cells)])
     ticks = {column(d) for d in (start, today, due) if d is not None}
     axis = "".join("┬" if x in ticks else "─" for x in range(plot))
     lines.append([(" " * (gutter - 1) + " └" + axis, "axis")])
@@ -130,7 +130,7 @@ def _segment(
         grid[row(value)][x] = (mark, part)
 
 
-def _joined(cells: list[Piece]) -> Line:
+def joined(cells: Sequence[Piece]) -> Line:
     """Neighbouring cells of one part as one piece."""
     out: Line = []
     for text, part in cells:

@@ -35,6 +35,7 @@ from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
 from workplan_tui.model.text import clean
+from workplan_tui.ui.chart import joined
 
 T = TypeVar("T")
 
@@ -781,13 +782,7 @@ def bar_parts(percent: float, cells: int, expected: float | None = None) -> list
     at = min(cells - 1, max(0, int(expected / 100 * cells)))  # the cell the expected share falls in
     line = [(c, "bar" if i < len(done) else "bar-empty") for i, c in enumerate(done + todo)]
     line[at] = (EXPECTED_MARK, "expected")
-    out: list[tuple[str, str]] = []
-    for text, part in line:
-        if out and out[-1][1] == part:
-            out[-1] = (out[-1][0] + text, part)
-        else:
-            out.append((text, part))
-    return out
+    return joined(line)
 
 
 def number(value: float) -> str:

@@ -188,7 +188,7 @@ class OutcomesScreen(ListScreen):
             Content.assemble(
                 (health, HEALTH_STYLES[health_part(f.health)]), f": {clean(f.reason)}" if f.reason else ""
             ),
-            Content(f"{due} {_numbers(f, item.unit)}".rstrip()),
+            Content(f"{due} {_sentence(forecast.outcome_numbers(f, item.unit))}".rstrip()),
         ]
         return Content("\n").join(lines)
 
@@ -283,17 +283,3 @@ def _sentence(words: str) -> str:
 def _day(when: date, today: date) -> str:
     """'12 Oct' on the chart's axis (with the year when not this year's)."""
     return short_date(when, today=today).split(" ", 1)[1]
-
-
-def _numbers(f: forecast.Forecast, unit: str) -> str:
-    """'Expected 23 by today · projected 35 at due · pace 2.1/week · needs 2.7/week'."""
-    parts = []
-    if f.expected is not None:
-        parts.append(f"Expected {forecast.estimate_text(f.expected, unit)} by today")
-    if f.projected is not None:
-        parts.append(f"projected {forecast.estimate_text(f.projected, unit)} at due")
-    if f.pace_per_week is not None:
-        parts.append(f"pace {forecast.per_week(f.pace_per_week, unit)}")
-    if f.needed_per_week is not None:
-        parts.append(f"needs {forecast.per_week(f.needed_per_week, unit)}")
-    return " · ".join(parts)
