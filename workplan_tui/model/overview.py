@@ -9,7 +9,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
-from workplan_tui.model.forecast import Forecast, PlanForecast, of_outcome, of_plan, rank
+from workplan_tui.model.forecast import (
+    Forecast,
+    PlanForecast,
+    TaskTally,
+    close_cutoff,
+    day_of,
+    of_outcome,
+    of_plan,
+    rank,
+)
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     TASK_STATUSES,
@@ -55,10 +64,14 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
     today_iso = today.isoformat()
     week_iso = rules.week_after(today)
+    close_from = close_cutoff(today)
     figures = []
     for plan in workplan.plans.values():
         tasks = tasks_by_plan[plan.id]
         outcomes = outcomes_by_plan[plan.id]
+        end = day_of(plan.end)
+        end_iso = end.isoformat() if end else "9999"
+        closed = after_end = 0  # for the forecast's TaskTally, counted in this same pass
         fig = PlanFigures(
             plan,
             rules.plan_progress(outcomes, tasks),
@@ -69,15 +82,21 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         for task in tasks:
             if task.status == "done":
                 fig.done += 1
+                if task.updated_at >= close_from:
+                    closed += 1
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
             if rules.is_overdue(task, today_iso):
                 fig.overdue.append(task)
-            elif rules.is_due_this_week(task, today_iso, week_iso):
+                continue
+            if rules.is_due_this_week(task, today_iso, week_iso):
                 fig.due_this_week.append(task)
+            if task.due and task.due > end_iso:
+                after_end += 1
         fig.outcome_forecasts = {o.id: of_outcome(o, plan, today) for o in outcomes}
-        fig.forecast = of_plan(plan, fig.outcome_forecasts, tasks, today)
+        tally = TaskTally(len(tasks), len(tasks) - fig.done, len(fig.overdue), after_end, closed)
+        fig.forecast = of_plan(plan, fig.outcome_forecasts, tally, today)
         figures.append(fig)
     return figures
 
