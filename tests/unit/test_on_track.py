@@ -185,3 +185,16 @@ def test_a_task_not_started_after_its_start_day_is_reviewed(wp: Path) -> None:
     actions.edit_task(store, 3, {"start": iso_day(-2)})  # T3, to do, no due date
     queue = review_queue(store.read(), "alice", FIXED_NOW, FIXED_NOW.date())
     assert [(i.task.label, i.reasons) for i in queue if i.task.label == "T3"] == [("T3", ["not started"])]
+
+
+def test_the_boards_figures_count_tasks_as_the_forecast_does(tmp_path: Path) -> None:
+    """plan_figures counts the forecast's tasks in its own pass: the same as tally_tasks."""
+    from workplan_tui.model.overview import plan_figures
+    from workplan_tui.store.sample import write_demo
+
+    demo = write_demo(tmp_path / "demo.json", today=FIXED_NOW.date(), user="alice")
+    workplan = make_store(demo).read()
+    for fig in plan_figures(workplan, FIXED_NOW.date()):
+        alone = forecast.of_plan(fig.plan, fig.outcome_forecasts, fig.tasks, FIXED_NOW.date())
+        assert fig.forecast == alone, fig.plan.label
+    assert {f.forecast.health for f in plan_figures(workplan, FIXED_NOW.date())} == {"met", "off_track"}
