@@ -92,6 +92,7 @@ def test_outcome_list_and_show_give_health_reason_and_figures(run, wp: Path) -> 
     shown = ok(run("outcome", "show", "O1"))
     assert "health:   on track: doing 3.0 since" in shown and "pace 3.0 beds/week" in shown
     assert f"start:    {iso_day(-21)} (its own)" in shown
+    assert "(pace: least-squares line through the check-ins of the last 6 weeks" in " ".join(shown.split())
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     f = data["forecast"]
     assert f["health"] == "on_track" and f["pace_per_week"] == 3.0 and f["expected"] == round(40 * 21 / 54, 4)
@@ -137,6 +138,8 @@ def test_a_met_outcome_is_never_overdue(run, wp: Path) -> None:
     listed = ok(run("outcome", "list"))
     assert "overdue" not in listed and "met: reached 40 beds" in listed
     assert "was due" in listed
+    row = next(line for line in ok(run("report")).splitlines() if line.startswith("| O1 | Beds built | `"))
+    assert "overdue" not in row and "was due" in row  # the report's outcomes table too
 
 
 # --- exports ---------------------------------------------------------------------------------

@@ -219,6 +219,8 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
     numbers = forecast.outcome_numbers(f, o.unit)
     if numbers:
         out.append(f"            {numbers}")
+    if f.pace_per_week is not None:
+        out.append(f"            (pace: {forecast.PACE_METHOD})")
     out.append(f"Check-ins ({len(o.checkins)}):" if o.checkins else "Check-ins: none yet ('workplan outcome checkin')")
     for c in o.checkins:
         note = f"  {clean(c.note)}" if c.note else ""

@@ -158,7 +158,7 @@ def render(report: Report) -> str:
             change = f"{md(sign + plain(c.change))}{unit}" if c.change else "no change"
             if c.checkins:
                 change += f" ({c.checkins} check-in{'s' if c.checkins != 1 else ''})"
-            due = md(format_due(o.due, today=today)) if o.due else "-"
+            due = md(format_due(o.due, today=today, done=c.forecast.health == "met")) if o.due else "-"
             rows.append([o.label, md(o.name), bar(c.progress), figures, change, due, c.plan.label])
         out += table(["Outcome", "Name", "Progress", "Now", f"Since {day}", "Due", "Plan"], rows)
 
