@@ -126,7 +126,7 @@ def bench(folder: Path, tasks: int, history: int, runs: int, board_runs: int) ->
     )
     print(f"median of {runs} fresh processes (board: {board_runs}); runs interleaved")
     # Python's start-up is most of a command's time, and it depends on how the interpreter
-    # was built (README, Benchmarks): say which one ran.
+    # was built (docs/benchmarks.md): say which one ran.
     print(f"Python {sys.version.split()[0]} at {os.path.realpath(sys.executable)}\n")
     report = Report()
     wp = workplan_cmd()

@@ -19,7 +19,7 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION
-from workplan_tui.store.storage import locked
+from workplan_tui.store.storage import locked, os_login
 from workplan_tui.store.store import Store
 
 PARTNERS = ["PARKS", "FOODBANK", "SCHOOLS", "GARDEN"]
@@ -49,6 +49,7 @@ def generate(tasks: int, plans: int = 20, seed: int = 7, history: int | None = N
     for i, code in enumerate(PARTNERS, 1):
         data["partners"][str(i)] = {"code": code, "name": f"{code.title()} organisation", "contributions": [], "rev": 1}
     handles = [f"member{i:02d}" for i in range(1, 13)]
+    login = os_login()  # the benchmarks act as several members (WORKPLAN_USER) from this account
     for i, handle in enumerate(handles, 1):
         data["members"][str(i)] = {
             "handle": handle,
@@ -56,6 +57,7 @@ def generate(tasks: int, plans: int = 20, seed: int = 7, history: int | None = N
             "partner": PARTNERS[i % 4],
             "role": "lead" if i <= 4 else "member",
             "rev": 1,
+            "accounts": [handle, login],
         }
     for i in range(1, 6):
         data["norms"][str(i)] = {"text": f"Norm number {i}", "agreed_by": handles[: 12 - i], "rev": 1}

@@ -45,7 +45,11 @@ def build(path: Path) -> None:
 
     def as_(user: str) -> Store:
         if user not in stores:
-            stores[user] = Store(path, user=user, clock=clock)
+            store = Store(path, user=user, clock=clock)
+            # Each of the sample's people acts from their own login (model/identity.py binds a
+            # member to the account their handle names), not from whoever runs this script.
+            store.login = store.os_user = user
+            stores[user] = store
         return stores[user]
 
     if path.exists():

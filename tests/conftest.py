@@ -20,6 +20,7 @@ from tests.system import shared_dir, small_disk, users  # noqa: F401 - fixtures 
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
+from workplan_tui.store.storage import os_login
 from workplan_tui.store.store import Store
 
 FIXED_NOW: datetime = clock.NOW  # the pinned instant (tests/clock.py), for the stores' injected clocks
@@ -91,15 +92,27 @@ def make_store(path: Path, user: str = "alice") -> Store:
     return Store(path, user=user, clock=lambda: FIXED_NOW)
 
 
+# The account the suite runs as (root, which creates the Unix users of tests/system.py). A
+# member is acted as only from the accounts bound to them (model/identity.py), so the seeded
+# members are bound to it as well as to their own login, as a lead binds a service account:
+# the tests act as each of them with WORKPLAN_USER. Tests of the binding itself use real users.
+LOGIN = os_login()
+
+
+def bound(handle: str) -> list[str]:
+    """The accounts a test member is acted as from: its own login and the suite's."""
+    return list(dict.fromkeys([handle, LOGIN]))
+
+
 def seed(path: Path) -> Path:
     """A small partnership: 2 partners, 3 members, one proposed plan with an outcome and 3 tasks."""
     store = make_store(path)
     store.create("Test Partnership", "Testing")
     actions.add_partner(store, "PARKS", "Parks Dept", [("staff", "gardeners", 1000.0)])
     actions.add_partner(store, "FOOD", "Food Bank")
-    actions.add_member(store, "alice", "Alice", "PARKS", "lead")
-    actions.add_member(store, "bob", "Bob", "FOOD")
-    actions.add_member(store, "carol", "Carol", "FOOD")
+    actions.add_member(store, "alice", "Alice", "PARKS", "lead", accounts=bound("alice"))
+    actions.add_member(store, "bob", "Bob", "FOOD", accounts=bound("bob"))
+    actions.add_member(store, "carol", "Carol", "FOOD", accounts=bound("carol"))
     actions.add_plan(store, "Gardens", "Raised beds")
     actions.add_outcome(store, 1, "Beds built", 40, 0, "beds", iso_day(+33))
     actions.add_task(store, 1, "Order soil", owner="alice", due=iso_day(-8))

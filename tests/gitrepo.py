@@ -59,16 +59,18 @@ def store_of(path: Path, user: str, **kwargs: Any) -> Store:
     return Store(path, user=user, **kwargs)
 
 
-def make_clones(root: Path, count: int = 3, *, driver: bool = True) -> list[Path]:
+def make_clones(root: Path, count: int = 3, *, driver: bool = True, file: str = FILE) -> list[Path]:
     """A bare repository ``remote.git`` and ``count`` clones of a seeded partnership (shared by the
-    first clone's sync); the partnership file of each clone, in order."""
+    first clone's sync); the partnership file of each clone, in order. ``file`` is its path in
+    the repository."""
     bare = root / "remote.git"
     git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
     paths = []
     for number in range(count):
         clone = root / f"clone{number}"
         git(root, "clone", "--quiet", str(bare), str(clone))
-        path = clone / FILE
+        path = clone / file
+        path.parent.mkdir(parents=True, exist_ok=True)
         if number == 0:
             seed(path)
             init(store_of(path, "alice"))
@@ -83,6 +85,13 @@ def make_clones(root: Path, count: int = 3, *, driver: bool = True) -> list[Path
 
 def files_of(path: Path) -> tuple[bytes, bytes]:
     return path.read_bytes(), path.with_name(path.stem + ".history.jsonl").read_bytes()
+
+
+def git_run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``git ARGS`` as a person runs it (hooks and all), whatever its exit status."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
 
 
 def environ_for(user: str) -> dict[str, str]:

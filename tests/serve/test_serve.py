@@ -178,4 +178,4 @@ async def test_a_non_member_serves_a_read_only_board(wp: Path, tmp_path: Path, m
     finally:
         code, _, err = served.stop()
     assert wp.read_bytes() == before
-    assert "zed is not a member: the board will be read-only" in err and code == 0
+    assert "the board will be read-only: zed is not a member" in err and code == 0

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from tests import clock
 from tests.clock import day, iso_day
-from tests.conftest import FIXED_NOW, log_of
+from tests.conftest import FIXED_NOW, LOGIN, log_of, make_store
 from workplan_tui.model.dates import short_date
 from workplan_tui.model.overview import Concern
+from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.screens.board import BoardScreen
 from workplan_tui.ui.widgets import KeyBar
@@ -223,6 +224,19 @@ async def test_non_member_is_told_and_nothing_changes(board_file: Path) -> None:
     env = {**os.environ, "WORKPLAN_USER": "mallory"}
     said = subprocess.run(cli, env=env, capture_output=True, text=True).stderr.strip().removeprefix("workplan: error: ")
     assert told and told[0] == f"{said}."
+
+
+async def test_a_member_not_bound_to_this_account_is_read_only(board_file: Path) -> None:
+    """The board acts as bob, whose accounts no longer include the one running it (issue 28):
+    the header says so, keys are refused with the reason, and the file does not change."""
+    actions.edit_member(make_store(board_file), "bob", drop_accounts=[LOGIN])
+    before = board_file.read_bytes()
+    async with app_for(board_file, user="bob").run_test(size=(80, 24)) as pilot:
+        await pilot.press("plus", "d")
+        await pilot.pause()
+        assert any(f"your login {LOGIN} may not act as bob" in str(n.message) for n in pilot.app._notifications)
+        assert "bob (not from your account: read-only)" in str(pilot.app.screen.query_one("#header").render())
+    assert board_file.read_bytes() == before
 
 
 async def test_undo_and_quit(board_file: Path) -> None:

@@ -413,3 +413,17 @@ async def test_the_activity_shows_the_last_sound_log_while_the_file_is_broken(bo
         board_file.write_bytes(good)
         screen.refresh_view()
         assert "cannot be read now" not in screen.title_text()
+
+
+async def test_an_open_board_announces_a_hand_edit(board_file: Path) -> None:
+    """Issue 28: an edit made outside workplan is said on the board, once, with the records that
+    differ from workplan's last write; the board shows the edited file, as before."""
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        edit_by_hand(board_file, 2, 35)
+        await wait_for(pilot, lambda: notices_of(pilot.app, "changed outside workplan") > 0)
+        assert notices_of(pilot.app, ": T2 differs from the log") == 1
+        assert pilot.app.session.workplan is not None and pilot.app.session.workplan.tasks[2].progress == 35
+        edit_by_hand(board_file, 2, 35)  # saved again, the same edit: not said twice
+        await pilot.pause(1.0)
+        assert notices_of(pilot.app, "changed outside workplan") == 1

@@ -2,7 +2,7 @@
 reload), so a change of an internal can stop them without any other test noticing.
 
 Tiny sizes: this checks that they run and report, not the figures (those are for
-``python benchmarks/bench_*.py`` on a quiet machine; README, Benchmarks).
+``python benchmarks/bench_*.py`` on a quiet machine; docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
     [
         ("bench_tui.py", ["--tasks", "200", "--runs", "1"], "board, first paint"),
         ("bench_live.py", ["--tasks", "200", "--writes", "1", "--idle", "0.5"], "CLI write -> board shows it"),
+        ("bench_brief.py", ["--tasks", "200", "--runs", "1"], "status --brief:"),
     ],
 )
 def test_a_benchmark_runs_and_reports(script: str, args: list[str], reports: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, LOGIN
 
 NASTY_TITLE = "\x1b]52;c;ZXZpbA==\x07[bold]x\x1b[2J \u202eevil"
 
@@ -254,8 +254,12 @@ def test_setting_up_cannot_lock_the_setter_out(run, tmp_path: Path) -> None:
     assert run("init", "--name", "New", path=new).exit_code == 0
     assert run("partner", "add", "PARKS", "--name", "Parks", path=new).exit_code == 0
     result = run("member", "add", "bob", "--name", "Bob", "--partner", "PARKS", path=new)
-    assert result.exit_code == 1 and "the first member must be you (alice)" in result.stderr
-    result = run("member", "add", "alice", "--name", "Alice", "--partner", "parks", "--role", "lead", path=new)
+    assert result.exit_code == 1 and f"the first member must be you (your login {LOGIN})" in result.stderr
+    if LOGIN != "alice":  # alice, but not bound to this account: it could not act as her after
+        result = run("member", "add", "alice", "--name", "Alice", "--partner", "parks", path=new)
+        assert result.exit_code == 1 and f"--account {LOGIN}" in result.stderr
+    args = ("member", "add", "alice", "--name", "Alice", "--partner", "parks", "--role", "lead", "--account", LOGIN)
+    result = run(*args, path=new)
     assert result.exit_code == 0 and "PARKS" in result.stdout  # codes match ignoring case, stored as defined
     assert run("member", "add", "bob", "--name", "Bob", "--partner", "Parks", path=new).exit_code == 0
     assert json.loads(run("member", "list", "--json", path=new).stdout)[1]["partner"] == "PARKS"

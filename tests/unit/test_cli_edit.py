@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.clock import NOW_ISO, iso_day
-from tests.conftest import log_of, make_store
+from tests.conftest import bound, log_of, make_store
 from workplan_tui.store import actions
 
 BOOKKEEPING = ("rev", "updated_at")
@@ -370,7 +370,10 @@ def test_member_rm_json(run, wp: Path) -> None:
         "name": "Bob",
         "partner": "FOOD",
         "role": "member",
+        "email": None,
+        "digest": "daily",
         "rev": 1,
+        "accounts": bound("bob"),
         "created_at": NOW_ISO,
         "unassigned_tasks": ["T2"],
         "removed": True,

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from jsonschema import Draft202012Validator
 
+from tests.conftest import LOGIN
 from workplan_tui.cli.main import cli
 from workplan_tui.cli.outputs import COMMANDS, document
 
@@ -22,7 +23,7 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("stage", ["stage", "norming"], "alice"),
     ("partner add", ["partner", "add", "SCHOOLS", "--name", "Schools", "--contribution", "staff:teachers:3"], "alice"),
     ("partner list", ["partner", "list"], "alice"),
-    ("member add", ["member", "add", "dave", "--name", "Dave", "--partner", "schools"], "alice"),
+    ("member add", ["member", "add", "dave", "--name", "Dave", "--partner", "schools", "--account", LOGIN], "alice"),
     ("member list", ["member", "list"], "alice"),
     ("norm add", ["norm", "add", "We say so in advance if we miss a meeting."], "alice"),
     ("norm agree", ["norm", "agree", "N1"], "bob"),

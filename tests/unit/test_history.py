@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from tests.clock import iso_day
-from tests.conftest import log_of, make_store
+from tests.conftest import bound, log_of, make_store
 from tests.system import fill_disk
 from workplan_tui.cli import render
 from workplan_tui.model import schema
@@ -62,7 +62,7 @@ def test_a_full_disk_takes_the_log_entry_back_with_the_change(small_disk: Path) 
     store = make_store(wp)
     store.create("Disk", "")
     actions.add_partner(store, "PARKS", "Parks")
-    actions.add_member(store, "alice", "Alice", "PARKS")
+    actions.add_member(store, "alice", "Alice", "PARKS", accounts=bound("alice"))
     actions.add_plan(store, "Plan", "")
     actions.add_task(store, 1, "x" * 150)
     # Grow the data file to several pages, so a page of the log has room left when the disk is full.

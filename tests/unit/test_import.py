@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import clock
-from tests.conftest import log_of, make_store
+from tests.conftest import LOGIN, log_of, make_store
 from workplan_tui.exchange.cells import text_cell, unquote
 from workplan_tui.store import actions
 
@@ -178,7 +178,7 @@ def test_round_trip_export_then_import_into_a_fresh_file(run, wp: Path, tmp_path
     for args in (
         ["init", "--name", "Fresh"],
         ["partner", "add", "PARKS", "--name", "Parks"],
-        ["member", "add", "alice", "--name", "Alice", "--partner", "PARKS", "--role", "lead"],
+        ["member", "add", "alice", "--name", "Alice", "--partner", "PARKS", "--role", "lead", "--account", LOGIN],
         ["member", "add", "bob", "--name", "Bob", "--partner", "PARKS"],
         ["member", "add", "carol", "--name", "Carol", "--partner", "PARKS"],
         ["plan", "add", "Other"],

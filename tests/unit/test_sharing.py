@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import seed
+from tests.conftest import make_store, seed
 from tests.system import ChildError, as_user, share_gid
 from workplan_tui.store import actions
 from workplan_tui.store.presence import Presence
@@ -24,7 +24,10 @@ ACL_XATTR = "system.posix_acl_access"
 
 
 def shared_file(folder: Path, owner: int, mode: int = 0o660) -> Path:
+    """The seeded partnership, each member bound to their real account (wpalice acts as alice)."""
     wp = seed(folder / "workplan.json")
+    for handle in ("alice", "bob", "carol"):
+        actions.edit_member(make_store(wp), handle, add_accounts=[f"wp{handle}"])
     for extra in folder.iterdir():  # the lock file too, as if the owner had made everything
         os.chown(extra, owner, share_gid(), follow_symlinks=False)
     os.chmod(wp, mode)

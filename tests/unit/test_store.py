@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import log_of, make_store
+from tests.conftest import LOGIN, bound, log_of, make_store
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
@@ -94,10 +94,12 @@ def test_anyone_may_set_up_an_empty_file_but_not_lock_themselves_out(tmp_path: P
     store.create("New")
     actions.add_partner(store, "A", "A org")
     before = store.path.read_bytes()
-    with pytest.raises(RuleError, match=r"the first member must be you \(setup-user\)"):
+    with pytest.raises(RuleError, match=rf"the first member must be you \(your login {LOGIN}\)"):
         actions.add_member(store, "alice", "Alice", "A")  # she would be the only one allowed in
+    with pytest.raises(RuleError, match="the first member must be you"):
+        actions.add_member(store, "setup-user", "Setter", "A")  # not bound to this login: locked out
     assert store.path.read_bytes() == before
-    actions.add_member(store, "setup-user", "Setter", "a", "lead")  # codes match ignoring case
+    actions.add_member(store, "setup-user", "Setter", "a", "lead", accounts=bound("setup-user"))  # codes: any case
     actions.add_member(store, "alice", "Alice", "A")
     assert store.read().members["setup-user"].partner == "A"
     outsider = make_store(store.path, "mallory")

@@ -1,6 +1,12 @@
-"""Three clones, random edits on each, synced in random orders (issue 14): afterwards the three
-files hold the same partnership, every change made is present or recorded as a conflict, and
-``workplan check`` passes on each.
+"""Three clones, random edits on each, synced in random orders (issue 14) and by random routes
+(issue 28): afterwards the three files hold the same partnership, every change made is present
+or recorded as a conflict, and ``workplan check`` passes on each.
+
+A clone shares its changes by one of the routes people take: ``workplan sync``; a commit by
+hand, ``git pull`` (merge or rebase) and ``git push``; or such a pull with workplan's merge
+driver not running, resolved by hand (one side taken whole, or git's text merge with its
+markers), where workplan's hooks refuse what would lose changes and the person follows the one
+line they print. Nothing acknowledged (a change workplan wrote) may be lost on any route.
 
 The oracle knows, for every change, which changes its clone had seen when it was made (a clone
 sees its own changes, and what the remote held at its last sync). A change nobody made after
@@ -22,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from tests.gitrepo import MEMBERS, files_of, git_environment, make_clones, store_of
+from tests.gitrepo import MEMBERS, files_of, git_environment, git_run, make_clones, store_of
 from workplan_tui.cli.main import cli
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
@@ -36,11 +42,13 @@ EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "4"))
 CLONES = 3
 TRACKED = ("progress", "notes")  # fields whose every value is unique in these runs
 
+ROUTES = ("sync", "pull", "rebase", "hand-ours", "hand-theirs", "hand-text", "hand-rebase")
 clone = st.integers(0, CLONES - 1)
 task_pick = st.sampled_from([0, 0, 0, 1, 2, 3, 4])  # mostly T1: edits of the same task
+route = st.sampled_from(("sync",) * 12 + ROUTES[1:])  # each route once a run (the @example); more when hunting
 step = st.one_of(
-    st.tuples(st.just("sync"), clone),
-    st.tuples(st.just("sync"), clone),
+    st.tuples(st.just("sync"), clone, route),
+    st.tuples(st.just("sync"), clone, route),
     st.tuples(st.just("add"), clone),
     st.tuples(st.just("add"), clone),
     st.tuples(st.just("progress"), clone, task_pick),
@@ -88,7 +96,8 @@ def apply(oracle: Oracle, paths: list[Path], action: tuple[Any, ...]) -> None:
     path, member = paths[which], MEMBERS[which]
     store = store_of(path, member)
     if kind == "sync":
-        sync(store)
+        share(path, member, action[2] if len(action) > 2 else "sync")
+        event(f"route: {action[2] if len(action) > 2 else 'sync'}")
         oracle.knows[which] |= oracle.remote
         oracle.remote = set(oracle.knows[which])
         return
@@ -127,6 +136,63 @@ def apply(oracle: Oracle, paths: list[Path], action: tuple[Any, ...]) -> None:
                     write = Write(len(oracle.writes), title, name, after, frozenset(oracle.knows[which]))
                     oracle.writes.append(write)
                     oracle.knows[which].add(write.id)
+
+
+NO_DRIVER = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "merge.workplan.driver", "GIT_CONFIG_VALUE_0": "false"}
+PAIR = ("partnership.json", "partnership.history.jsonl")
+
+
+def share(path: Path, member: str, how: str) -> None:
+    """Bring the remote's changes into this clone and share its own, the way ``how`` says."""
+    folder = path.parent
+    if how == "sync":
+        sync(store_of(path, member))
+        return
+    git_run(folder, "commit", "-qm", f"{member} by hand", "--", *PAIR)  # nothing to commit: fine
+    if how in ("pull", "rebase"):
+        done = git_run(folder, "pull", "-q", "--no-edit", "--rebase" if how == "rebase" else "--no-rebase")
+        assert done.returncode == 0, done.stderr
+    elif how == "hand-rebase":
+        git_run(folder, "fetch", "-q")
+        if git_run(folder, "rebase", "-q", "--no-verify", "origin/main", env=NO_DRIVER).returncode != 0:
+            _resolve(folder, "ours")
+            git_run(folder, "add", *PAIR)
+            done = git_run(folder, "-c", "core.editor=true", "rebase", "--continue")
+            assert done.returncode == 0, done.stderr
+            if "workplan:" in done.stderr:  # what the rebase lost: the line says how to go back
+                (line,) = [x for x in done.stderr.splitlines() if x.startswith("workplan:")]
+                target = line.split("git reset --keep ")[1].split("'")[0]
+                assert git_run(folder, "reset", "-q", "--keep", target).returncode == 0
+                sync(store_of(path, member))
+                return
+    else:  # a merge git stops on: resolved by hand, refused by the hook, done again as it says
+        if git_run(folder, "pull", "-q", "--no-rebase", "--no-edit", env=NO_DRIVER).returncode != 0:
+            _resolve(folder, how.removeprefix("hand-"))
+            git_run(folder, "add", *PAIR)
+            refused = git_run(folder, "commit", "--no-edit")
+            lines = [x for x in refused.stderr.splitlines() if x.startswith("workplan:")]
+            assert refused.returncode == 1 and len(lines) == 1, refused.stderr
+            assert "git merge --abort" in lines[0] and "workplan sync" in lines[0]
+            assert git_run(folder, "merge", "--abort").returncode == 0
+            sync(store_of(path, member))
+            return
+    done = git_run(folder, "push", "-q")
+    assert done.returncode == 0, done.stderr
+
+
+def _resolve(folder: Path, how: str) -> None:
+    """What a person makes of a file git did not merge: one side whole, or git's text merge."""
+    for name in PAIR:
+        if how != "text":
+            git_run(folder, "checkout", f"--{how}", "--", name)
+            continue
+        stages = [git_run(folder, "show", f":{n}:{name}").stdout for n in (2, 1, 3)]
+        copies = []
+        for n, text in enumerate(stages):
+            copy = folder.parent / f"stage{n}"
+            copy.write_text(text)
+            copies.append(str(copy))
+        (folder / name).write_text(git_run(folder, "merge-file", "-p", *copies).stdout)
 
 
 def assert_converged(oracle: Oracle, paths: list[Path]) -> None:
@@ -190,6 +256,15 @@ def _by_field(writes: list[Write]) -> dict[tuple[str, str], list[Write]]:
     derandomize=EXAMPLES <= 4,  # the suite runs the same few examples every time; hunting is random
 )
 @given(steps=st.lists(step, min_size=6, max_size=20))
+@example(  # every route, each with changes on both sides to merge
+    steps=[
+        *[
+            a
+            for n, how in enumerate(ROUTES)
+            for a in (("progress", n % 2, 0), ("note", 1 - n % 2, 0), ("sync", 1 - n % 2, "sync"), ("sync", n % 2, how))
+        ],
+    ]
+)
 def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory(prefix="workplan-sync-") as folder:
         root = Path(folder)
@@ -202,7 +277,7 @@ def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
             for action in steps:
                 apply(oracle, paths, action)
             for which in (0, 1, 2, 0, 1):
-                apply(oracle, paths, ("sync", which))
+                apply(oracle, paths, ("sync", which, "sync"))
             assert_converged(oracle, paths)
         finally:
             for name, value in saved.items():

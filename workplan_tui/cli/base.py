@@ -17,7 +17,7 @@ from workplan_tui.model.changes import changes_line
 from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
-from workplan_tui.store.store import Store, acting_member
+from workplan_tui.store.store import Store
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -31,8 +31,13 @@ class Env:
     def __init__(self, path: Path):
         self.path = path
         self.theme: str | None = None
-        self.user = acting_member()
-        self.store = Store(path, user=self.user, on_wait=lambda line: click.echo(f"workplan: {clean(line)}", err=True))
+        self.store = Store(path, on_wait=lambda line: click.echo(f"workplan: {clean(line)}", err=True))
+
+    @property
+    def user(self) -> str:
+        """The acting member: $WORKPLAN_USER, else whom the file binds the login to (known once
+        the file is read; model/identity.py)."""
+        return self.store.user
 
     def now(self) -> datetime:
         return dates.utc_now()

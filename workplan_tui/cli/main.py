@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
@@ -32,6 +33,7 @@ from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.changes import about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.store import outside
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
 
@@ -55,6 +57,7 @@ LAZY_COMMANDS = {
     "merge-file": ("sync", "merge_file"),
     "conflicts": ("sync", "conflicts_cmd"),
     "resolve": ("sync", "resolve_cmd"),
+    "remind": ("remind", "remind_cmd"),
 }
 
 
@@ -242,7 +245,7 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
     """
     from workplan_tui.store.sample import write_demo
 
-    path = write_demo(out, today=env.today(), user=env.user)
+    path = write_demo(out, today=env.today(), user=env.user, login=env.store.login)
     store = Store(path, user=env.user)
     yesterday = env.today() - timedelta(days=1)
     if as_json:
@@ -263,8 +266,9 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
 def check(env: Env, as_json: bool) -> None:
     """Validate the file: exit 0 when sound, else 1 with every problem listed.
 
-    It also checks the activity log and reports temporary files left by an interrupted write
-    (the next write removes them).
+    It also checks the activity log, reports temporary files left by an interrupted write
+    (the next write removes them) and, in a git clone, what git did or would do to the file:
+    a merge that stopped on it, conflict markers, a clone not set up by 'workplan sync init'.
 
     \b
     Examples:
@@ -281,9 +285,14 @@ def check(env: Env, as_json: bool) -> None:
         except StoreError:
             pass
     report["temp_files"] = [str(path.parent / name) for name in orphans]
+    from workplan_tui.sync.guard import clone_problems  # sync's modules only for this command
+
+    report["git_problems"] = clone_problems(path)
     workplan = None
+    payload = b""
     try:
-        data = parse(path, read_bytes(path)[0])
+        payload = read_bytes(path)[0]
+        data = parse(path, payload)
         workplan, problems = schema.load(data), []
     except schema.SchemaError as exc:  # a newer schema too
         problems = [str(p) for p in exc.problems]
@@ -292,7 +301,13 @@ def check(env: Env, as_json: bool) -> None:
         report["unreadable"] = True
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
+    report["outside_edit"] = None
     if workplan is not None:
+        if workplan.partnership.schema_version >= 2:
+            edited = outside.detect(path, payload, data)
+            if edited is not None:
+                records = None if edited.changes is None else [c.record for c in edited.changes]
+                report["outside_edit"] = {"at": edited.at, "by": edited.by, "records": records, "said": edited.words()}
         history = env.store.history_of(data)
         try:
             report["log_problems"] = history.problems()
@@ -312,7 +327,7 @@ def check(env: Env, as_json: bool) -> None:
         click.echo(render.to_json(report))
     else:
         _check_text(report)
-    if report["problems"] or report["temp_files"] or report["log_problems"]:
+    if report["problems"] or report["temp_files"] or report["log_problems"] or report["git_problems"]:
         sys.exit(1)
 
 
@@ -323,6 +338,8 @@ def _check_text(report: dict[str, Any]) -> None:
         click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
     for name in report["temp_files"]:
         click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
+    for problem in report["git_problems"]:
+        click.echo(f"{real}: {clean(problem)}", err=True)
     if report.get("unreadable"):
         click.echo(f"workplan: error: {clean(report['problems'][0])}", err=True)
         return
@@ -333,9 +350,15 @@ def _check_text(report: dict[str, Any]) -> None:
         return
     for line in report["log_problems"]:
         click.echo(clean(line), err=True)
+    if report["outside_edit"]:
+        said = report["outside_edit"]["said"]
+        click.echo(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
     counts = report["counts"]
+    verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
+    if report["git_problems"]:
+        verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     click.echo(
-        f"{real}: {'sound' if not report['log_problems'] else 'sound, but its activity log is not'} "
+        f"{real}: {verdict} "
         f"(schema {report['schema_version']}; "
         + ", ".join(_count(counts[table], table[:-1]) for table in counts)
         + (f"; log up to {report['log_last']})" if report["log_last"] else "; empty log)")
@@ -363,21 +386,41 @@ def _day(text: str, today: date, option: str) -> str:
     "--since", "since", metavar="DATE", help="Show the changes from this day on (default: yesterday; mon, 2026-11-01)."
 )
 @click.option("--all", "everything", is_flag=True, help="List every task of each part, not the first ten.")
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="One line of what I have to act on (2 overdue, 1 vote to cast), or nothing: for a login shell.",
+)
 @json_option
 @pass_env
-def status(env: Env, since: str | None, everything: bool, as_json: bool) -> None:
+@click.pass_context
+def status(ctx: click.Context, env: Env, since: str | None, everything: bool, brief: bool, as_json: bool) -> None:
     """Print the morning summary: mine, each plan, due this week, what changed, what needs attention.
 
     Mine lists my open tasks and the plans waiting for my vote; closed plans fold into one line;
     stale tasks show as a count with the five longest untouched. --json gives whole records and
     every item.
 
+    --brief prints one line or nothing, fast enough for ~/.profile: `workplan status --brief`.
+
     \b
     Examples:
       workplan status
       workplan status --since mon --all
       workplan status --json
+      workplan status --brief
     """
+    if brief:
+        if since is not None or everything or as_json:
+            fail("--brief prints one line: it takes no --since, --all or --json")
+        from workplan_tui.cli.brief import line
+
+        root = ctx.find_root()
+        given = root.params["path"] if root.get_parameter_source("path") == ParameterSource.COMMANDLINE else None
+        text = line(env.read(), env.user, env.today(), None if given is None else str(given))
+        if text:
+            click.echo(text)
+        return
     today = env.today()
     first = date.fromisoformat(_day(since, today, "--since")) if since is not None else today - timedelta(days=1)
     _print_summary(env, env.store, first, everything=everything, as_json=as_json)

@@ -368,6 +368,30 @@ OUTPUTS: dict[str, Any] = {
             "problems": {"type": "array", "items": {"type": "string"}},
             "log_problems": {"type": "array", "items": {"type": "string"}},
             "temp_files": {"type": "array", "items": {"type": "string"}},
+            "git_problems": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "what git did or would do to the file in its clone: a merge stopped on it, "
+                "conflict markers, git's merge driver or hooks missing, bytes git would change",
+            },
+            "outside_edit": {
+                "description": "a change to the file that no workplan write made (a hand edit, another tool): "
+                "when (the file's time), by whom when known, the records that differ from workplan's last write "
+                "(null: not known); the next write logs it",
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["at", "by", "records", "said"],
+                        "properties": {
+                            "at": {"type": "string", "format": "date-time"},
+                            "by": {"type": ["string", "null"]},
+                            "records": {"type": ["array", "null"], "items": {"type": "string"}},
+                            "said": {"type": "string"},
+                        },
+                    },
+                ],
+            },
             "schema_version": {"type": ["integer", "null"]},
             "counts": {"type": ["object", "null"], "additionalProperties": {"type": "integer"}},
             "log_last": {"anyOf": [{"type": "string", "pattern": "^A[1-9][0-9]*$"}, {"type": "null"}]},
@@ -489,7 +513,17 @@ COMMANDS: dict[str, Any] = {
         progress={"type": "number"},
         progress_formula={"type": "string"},
         forecast=ref("plan_forecast"),
-        buy_in={"type": "object", "properties": {"votes": {"type": "object", "additionalProperties": ref("vote")}}},
+        buy_in={
+            "type": "object",
+            "properties": {
+                "votes": {"type": "object", "additionalProperties": ref("vote")},
+                "not_voted_by_close": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "members who had not voted by the end of the plan's closing day, once it passed",
+                },
+            },
+        },
         outcomes={"type": "array", "items": _OUTCOME_FORECAST},
         tasks=_TASK_LIST,
     ),
@@ -524,14 +558,39 @@ COMMANDS: dict[str, Any] = {
     "sync": ref("sync"),
     "sync init": {
         "type": "object",
-        "required": ["file", "repository", "gitattributes", "gitattributes_added", "gitignore_added", "driver"],
+        "required": [
+            "file",
+            "repository",
+            "gitattributes",
+            "gitattributes_added",
+            "gitignore_added",
+            "driver",
+            "program",
+            "hooks",
+            "hooks_kept",
+            "hooks_folder",
+            "problems",
+        ],
         "properties": {
             "file": {"type": "string"},
             "repository": {"type": "string"},
             "gitattributes": {"type": "array", "items": {"type": "string"}},
             "gitattributes_added": {"type": "array", "items": {"type": "string"}},
             "gitignore_added": {"type": "array", "items": {"type": "string"}},
-            "driver": {"type": "string"},
+            "driver": {"type": "string", "description": "git config merge.workplan.driver"},
+            "program": {"type": "string", "description": "the workplan git's driver and hooks try first"},
+            "hooks": {"type": "array", "items": {"type": "string"}, "description": "hooks written"},
+            "hooks_kept": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "hooks left as they were: not workplan's, or in a folder other repositories share",
+            },
+            "hooks_folder": {"type": "string", "description": "git's hooks folder for this clone"},
+            "problems": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "always empty: sync init fails instead when git does not read its lines",
+            },
         },
     },
     "merge-file": ref("merge_file"),

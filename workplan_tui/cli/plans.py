@@ -14,6 +14,7 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    due_date,
     emit,
     fail,
     id_argument,
@@ -107,7 +108,7 @@ def plan_list(env: Env, as_json: bool) -> None:
             f.plan.status,
             HEALTH_WORDS[f.forecast.health],
             f"{render.bar(f.progress, 10)} {f.progress:3.0f}%",
-            f.buyin.summary(),
+            f.buyin.summary() + (f" · {f.closing}" if f.closing else ""),
         ]
         for f in figures
     ]
@@ -136,6 +137,8 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
 
     fig = next(f for f in overview.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
     votes = workplan.current_votes(plan_id)
+    closed = rules.is_closed(the_plan, env.today())
+    late = rules.not_voted_by_close(the_plan, workplan.members, workplan.votes) if closed else []
     if as_json:
         click.echo(
             render.to_json(
@@ -150,6 +153,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                         "may_activate": fig.buyin.ok,
                         "missing": fig.buyin.reasons,
                         "votes": {h: contract.of("votes", v) for h, v in votes.items()},
+                        "not_voted_by_close": late,
                     },
                     "outcomes": [
                         {**contract.of("outcomes", o), "forecast": fig.outcome_forecasts[o.id].as_json()}
@@ -187,6 +191,9 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     if fig.buyin.not_voted:
         out.append(f"  not voted: {clean(', '.join(fig.buyin.not_voted))}")
     out.append("  may become active" if fig.buyin.ok else f"  missing: {clean('; '.join(fig.buyin.reasons))}")
+    if the_plan.closes:
+        who = f"; had not voted by then: {clean(', '.join(late))}" if late else ""
+        out.append(f"  {rules.closing_words(the_plan, today)}{who}")
     if fig.outcomes:
         out.append("Outcomes:")
         for o in fig.outcomes:
@@ -209,22 +216,37 @@ def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:
     return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), cols, " ")
 
 
+_EXAMPLE_MORE = {"propose": " --closes fri"}
+
+
 def _plan_move(action: str) -> Callable[..., None]:
     @id_argument("plan_id", "plans")
     @json_option
     @pass_env
-    def command(env: Env, plan_id: int, as_json: bool) -> None:
-        record = actions.move_plan(env.store, plan_id, action)
-        emit(record, as_json, f"{record.label} is now {record.status}")
+    def command(env: Env, plan_id: int, as_json: bool, closes: str | None = None) -> None:
+        when = due_date(env, closes) if closes is not None else None
+        record = actions.move_plan(env.store, plan_id, action, closes=when)
+        said = f"; buy-in {rules.closing_words(record, env.today())}" if record.closes and action == "propose" else ""
+        emit(record, as_json, f"{record.label} is now {record.status}{said}")
+
+    if action == "propose":
+        command = click.option(
+            "--closes",
+            metavar="DATE",
+            default=None,
+            help="The day buy-in closes (fri, 'in 2 weeks', 2026-12-15): shown, and reminded to who has not voted.",
+        )(command)
 
     command.__doc__ = {
-        "propose": "Propose a draft plan for buy-in: members can vote on it from now on.",
+        "propose": "Propose a draft plan for buy-in: members can vote on it from now on.\n\n    With --closes, "
+        "the day by which votes are asked for: the Buy-in screen, status and the digests show it, and once "
+        "it has passed, who had not voted by then. The rule is unchanged: a lead still activates.",
         "activate": "Make a proposed plan active; refused, with the reasons, without the buy-in its rule asks for.",
         "complete": "Mark an active plan completed.\n\n    It takes no new tasks or outcomes until reopened "
         "('workplan plan reopen'); those it has may still change.",
         "archive": "Archive a plan.\n\n    It, its tasks and its outcomes stop changing until it is reopened "
         "('workplan plan reopen'), which returns it to the status it had.",
-    }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2\n    "
+    }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2{_EXAMPLE_MORE.get(action, '')}\n    "
     return command
 
 
@@ -257,6 +279,9 @@ def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bo
 @click.option("--scope", default=None, help="What the plan covers ('' clears it).")
 @click.option("--start", default=None, metavar="DATE", help="When its work starts ('none' clears it).")
 @click.option("--end", default=None, metavar="DATE", help="When it should be done ('none' clears it).")
+@click.option(
+    "--closes", metavar="DATE", default=None, help="The day its buy-in closes (fri, 2026-12-15; 'none' clears it)."
+)
 @rev_option
 @json_option
 @pass_env
@@ -269,24 +294,27 @@ def plan_edit(
     scope: str | None,
     start: str | None,
     end: str | None,
+    closes: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a plan's title, scope, start or end; the rest stays as it is.
+    """Change a plan's title, scope, start, end or closing date; the rest stays as it is.
 
     An archived plan cannot change: reopen it first. The decision rule has its own
     command ('workplan plan rule'). A plan whose end has passed and that is not
-    completed is off track.
+    completed is off track. A closing date is for a plan whose buy-in is undecided.
 
     \b
     Example:
       workplan plan edit P1 --scope "Raised beds at three schools" --end "mar 31"
     """
     dates_given = {k: start_date(env, v) for k, v in (("start", start), ("end", end)) if v is not None}
-    need_changes(
-        ctx, {k: v for k, v in (("title", title), ("scope", scope), ("dates", dates_given or None)) if v is not None}
+    given = (("title", title), ("scope", scope), ("closes", closes), ("dates", dates_given or None))
+    need_changes(ctx, {k: v for k, v in given if v is not None})
+    when = (due_date(env, closes) or "") if closes is not None else None
+    record = actions.edit_plan(
+        env.store, plan_id, title=title, scope=scope, dates=dates_given, closes=when, expected_rev=rev
     )
-    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, dates=dates_given, expected_rev=rev)
     scope_text = f"; scope: {render.fit(record.scope, 60)}" if record.scope else ""
     _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}{_span(env, record, '; ')}")
 

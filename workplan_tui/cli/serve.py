@@ -17,6 +17,7 @@ import threading
 import click
 
 from workplan_tui.cli.base import Env, fail, pass_env
+from workplan_tui.model import identity, rules
 from workplan_tui.model.text import clean
 
 
@@ -68,8 +69,9 @@ def serve(env: Env, port: int, host: str) -> None:
             "SSH tunnel (see 'workplan serve --help').",
             err=True,
         )
-    if workplan.members and member not in workplan.members:
-        click.echo(f"workplan: note: {clean(member)} is not a member: the board will be read-only", err=True)
+    refused = rules.member_problem(member, identity.bindings(workplan.members.values()), store.login)
+    if refused:
+        click.echo(f"workplan: note: the board will be read-only: {clean(refused)}", err=True)
     elif store.read_only_reason():
         click.echo(f"workplan: note: the board will be read-only: {clean(store.read_only_reason() or '')}", err=True)
     path = store.given.absolute()

@@ -95,11 +95,15 @@ def _print_report(report: dict[str, Any], as_json: bool, *, compact: bool = Fals
 @json_option
 @pass_env
 def sync_init(env: Env, as_json: bool) -> None:
-    """Register workplan as git's merge driver for the file and its activity log.
+    """Set this clone up so that git leaves the file and its activity log to workplan.
 
-    It adds lines to .gitattributes (commit it, so every clone has them) and .gitignore, and
-    sets merge.workplan.driver in this clone's git config. Each partner runs it once in their
-    clone; after that a plain 'git pull' merges the file record by record too.
+    It adds lines to .gitattributes (commit it, so every clone has them: merge=workplan, and no
+    end-of-line conversion or filter) and checks with 'git check-attr' that git reads them; it
+    sets merge.workplan.driver in this clone's git config, through .git/workplan-run, which
+    finds workplan wherever it is installed; and it installs hooks that refuse a commit or push
+    that would lose changes (a text merge, one side taken whole). Each partner runs it once in
+    their clone ('workplan sync' also does when something is missing); after that a plain
+    'git pull' merges the file record by record too.
 
     \b
     Example:
@@ -115,11 +119,47 @@ def sync_init(env: Env, as_json: bool) -> None:
     def text() -> str:
         added = report["gitattributes_added"]
         lines = [f"{clean(report['repository'])}/.gitattributes: " + ("added " + ", ".join(added) if added else "ok")]
-        lines.append(f"git config merge.workplan.driver: {clean(report['driver'])}")
+        lines.append("git reads them: merge=workplan, no end-of-line conversion or filter (git check-attr)")
+        lines.append(f"git's merge driver and hooks run {clean(report['program'])}, else any workplan on PATH")
+        if report["hooks"]:
+            lines.append(f"hooks: {', '.join(report['hooks'])}")
+        for hook in report["hooks_kept"]:
+            lines.append(
+                f"warning: {clean(report['hooks_folder'])}/{hook} is not workplan's (or the folder is shared "
+                f"through core.hooksPath) and stays; add this line to it: "
+                f'sh "$(git rev-parse --git-common-dir)/workplan-run" sync hook {hook} "$@" || exit 1'
+            )
         lines.append("Commit .gitattributes (workplan sync does), and run 'workplan sync init' in every clone.")
         return "\n".join(lines)
 
     emit(report, as_json, text)
+
+
+@sync_cmd.command("hook", hidden=True)
+@click.argument("name")
+@click.argument("args", nargs=-1)
+def sync_hook(name: str, args: tuple[str, ...]) -> None:
+    """What the git hooks 'sync init' installs run (not for people): checks the partnership files
+    before git commits, merges, rebases or pushes them; exit 1 with one line each when wrong.
+
+    It is what .git/hooks/pre-commit and the other hooks run.
+
+    \b
+    Example:
+      workplan sync hook pre-commit
+    """
+    from workplan_tui.sync import guard
+    from workplan_tui.sync.git import GitError
+
+    stdin = sys.stdin.buffer.read() if name in ("post-rewrite", "pre-push") else b""
+    try:
+        problems = guard.hook(name, list(args), stdin, Path.cwd())
+    except GitError as exc:
+        fail(f"cannot check the partnership files ({exc}); nothing checked, so git stops here")
+    for problem in problems:
+        click.echo(f"workplan: {clean(problem)}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @click.command("merge-file", context_settings=CONTEXT)
@@ -142,16 +182,16 @@ def merge_file(base: Path, ours: Path, theirs: Path, path: str | None, as_json: 
       workplan merge-file base.json mine.json theirs.json
     """
     from workplan_tui.store.storage import StoreError
-    from workplan_tui.store.store import acting_member, os_user
     from workplan_tui.sync import driver
+    from workplan_tui.sync.guard import merger
     from workplan_tui.sync.merge import MergeError
 
-    user = acting_member()[:64] or "workplan"
+    user, account = merger()
     try:
         if path is None:
-            result = driver.merge_files(base, ours, theirs, user=user, os_user=os_user())
+            result = driver.merge_files(base, ours, theirs, user=user, os_user=account)
         else:
-            result = driver.git_merge(base, ours, theirs, path, user=user, os_user=os_user())
+            result = driver.git_merge(base, ours, theirs, path, user=user, os_user=account)
     except (MergeError, StoreError) as exc:
         fail(f"{path or ours}: {exc}")
     report = {

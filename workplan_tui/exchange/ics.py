@@ -63,7 +63,8 @@ def export(workplan: Workplan, *, owner: str | None = None, today: date) -> byte
         e.add("summary", summary)
         e.add("description", description)
         e.add("dtstart", day)
-        e.add("dtend", day + timedelta(days=1))
+        if day < date.max:  # 9999-12-31 has no next day; a DATE start alone is a one-day event (RFC 5545)
+            e.add("dtend", day + timedelta(days=1))
         stamp = _moment(changed) or fallback
         e.add("dtstamp", stamp)
         e.add("last-modified", stamp)

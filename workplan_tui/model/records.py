@@ -39,6 +39,7 @@ MAX_ID = 999_999_999
 # Numbers people track (amounts, outcome values) stay far from float overflow, so
 # sums and ratios of them are always finite.
 MAX_NUMBER = 1e15
+MAX_ACCOUNTS = 20  # Unix accounts one member may be acted as from (model/identity.py)
 
 # --- what a field may hold ------------------------------------------------------------------
 # msgspec checks each field's type, lengths, ranges and allowed words as it builds the record.
@@ -112,6 +113,18 @@ Timestamp = Annotated[
     ),
 ]
 Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code such as USD")]
+# An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
+# command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not
+# starting with '-' or '.'). A domain without a dot (bob@localhost) is a local mailbox.
+EMAIL_PATTERN = (
+    r"[A-Za-z0-9_+=%][A-Za-z0-9._+=%-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+Email = Annotated[str, Meta(max_length=254), matching(EMAIL_PATTERN, "an e-mail address such as bob@example.org")]
+# How often a member wants their digest (model/digest.py): every day, once a week on a weekday, never.
+DigestPreference = Literal[
+    "daily", "weekly:mon", "weekly:tue", "weekly:wed", "weekly:thu", "weekly:fri", "weekly:sat", "weekly:sun", "off"
+]
 
 
 def _match_problem(value: object) -> str | None:
@@ -164,6 +177,7 @@ RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
 # Plans whose buy-in is still being decided (their rule may change; they wait for votes).
@@ -319,7 +333,8 @@ class Partner(Keyed):
 
 
 class Member(Keyed):
-    """A person: handle (Unix login by default), name, partner CODE, role."""
+    """A person: handle (Unix login by default), name, partner CODE, role, and the Unix
+    accounts that may act as them (None: the one named by the handle; model/identity.py)."""
 
     TABLE = "members"
     NAME = "member"
@@ -329,8 +344,16 @@ class Member(Keyed):
     name: Name
     partner: PartnerRef
     role: Role = "member"
+    # Their digest by mail (workplan remind): where, and how often. They set their own, a lead anyone's.
+    email: Email | None = None
+    digest: DigestPreference = "daily"
     created_at: Timestamp = ""
     rev: Id = 1
+    # Absent (files before it, a member no lead bound) or null (an undone binding): the handle's own.
+    accounts: Annotated[
+        Annotated[list[Handle], Meta(max_length=MAX_ACCOUNTS)] | None,
+        Meta(description="the Unix accounts that may act as this member; absent or null: the handle's own"),
+    ] = None
 
 
 class Norm(Keyed):
@@ -359,6 +382,8 @@ class Plan(Keyed):
     rule: DecisionRule = "consensus"
     start: Date | None = None  # when work starts: forecasts measure from it (model/forecast.py)
     end: Date | None = None  # the target end: a plan past it and not completed is off track
+    # The day a proposal's buy-in closes (plan propose --closes): shown and reminded; the rule is unchanged.
+    closes: Date | None = None
     created_at: Timestamp = ""
     archived_from: ReopenStatus | None = None
     rev: Id = 1

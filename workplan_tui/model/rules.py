@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
+from workplan_tui.model import identity
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
+    MAX_ACCOUNTS,
     POSITIONS,
     REOPEN_STATUSES,
     RULES,
@@ -22,6 +24,7 @@ from workplan_tui.model.records import (
     Task,
     Vote,
 )
+from workplan_tui.model.schema import valid_handle
 from workplan_tui.model.text import clean
 
 
@@ -167,6 +170,50 @@ def plan_move(plan: Plan, action: str, buyin: BuyIn | None = None) -> str:
     return new_status
 
 
+# --- closing dates (a proposal's buy-in deadline) ------------------------------
+
+
+def closing_words(plan: Plan, today: date) -> str:
+    """A proposal's closing date in words: 'closes in 2 days, Mon 30 Nov', 'closes today',
+    'closed Fri 27 Nov'; '' for a plan without one. The rule is unchanged by it (a lead still
+    activates); it says by when the partners are asked to have voted."""
+    if not plan.closes:
+        return ""
+    from workplan_tui.model.dates import short_date
+
+    when = date.fromisoformat(plan.closes)
+    days = when.toordinal() - today.toordinal()
+    day = short_date(when, today=today)
+    if days < 0:
+        return f"closed {day}"
+    if days == 0:
+        return "closes today"
+    return f"closes {'tomorrow' if days == 1 else f'in {days} days'}, {day}"
+
+
+def is_closed(plan: Plan, today: date) -> bool:
+    """Whether a proposal's closing date has passed (False without one)."""
+    return bool(plan.closes) and str(plan.closes) < today.isoformat()
+
+
+def not_voted_by_close(plan: Plan, members: Iterable[str], votes: Iterable[Vote]) -> list[str]:
+    """The members (handles, sorted) who had not voted on ``plan`` by the end of its closing day
+    (their local day of each vote, as people see it), from the votes kept in the file; [] for a
+    plan without a closing date. A vote changed later does not count before it was cast."""
+    if not plan.closes:
+        return []
+    voted = set()
+    for vote in votes:
+        if vote.plan == plan.id and vote.at:
+            try:
+                day = datetime.fromisoformat(vote.at.replace("Z", "+00:00")).astimezone().date().isoformat()
+            except ValueError:
+                continue
+            if day <= plan.closes:
+                voted.add(vote.member)
+    return sorted(set(members) - voted)
+
+
 def vote_problem(position: str, comment: str) -> str | None:
     """Why a vote cannot be cast as given, or None. A member who disagrees or blocks says
     why (a block stops the plan, so the others must know what would lift it): the board
@@ -208,31 +255,71 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     return next((code for code in codes if code.lower() == wanted), None)
 
 
-def member_problem(user: str, members: Iterable[str], *, even_if_none: bool = False) -> str | None:
-    """Why ``user`` may not change the file (the handles of its ``members``), or None: once a
-    file has members only they change it; anyone may set up an empty one. ``even_if_none``: a
-    change only a member can make (a vote, an agreement), members or not. The command line,
-    the actions and the board say it in these words."""
-    handles = set(members)
-    if user in handles or not (handles or even_if_none):
+def member_problem(
+    user: str, members: Mapping[str, Sequence[str]], login: str, *, even_if_none: bool = False
+) -> str | None:
+    """Why the Unix account ``login`` may not change the file as member ``user``, or None (one
+    line). ``members``: each member's handle -> the accounts that may act as them
+    (``identity.bindings``). Once a file has members only they change it, each from an
+    account bound to them (root is not special); anyone may set up an empty one.
+    ``even_if_none``: a change only a member can make (a vote, an agreement), members or not.
+    The command line, the actions, the board and serve say it in these words."""
+    if not (members or even_if_none):
         return None
-    return (
-        f"{user} is not a member of this partnership; ask a member to run "
-        f"'workplan member add {user} --name NAME --partner CODE'"
+    mine = identity.members_for(members, login)
+    choose = (
+        f"your login {login} acts as {', '.join(mine)} (WORKPLAN_USER={mine[0]})"
+        if mine
+        else f"your login {login} may act as no member"
     )
-
-
-def first_member_problem(handle: str, user: str) -> str | None:
-    """Why ``user`` may not add ``handle`` as the file's first member, or None.
-
-    Once a file has members only they may change it, so a first member other than the
-    person setting it up would lock that person out of their own file."""
-    if handle != user:
+    if user not in members:
+        if user == login and len(mine) > 1:
+            return f"{choose.replace('acts as', 'may act as')}; set WORKPLAN_USER to the one you are acting as"
         return (
-            f"the first member must be you ({user}), or you could not change the file after: "
-            f"'workplan member add {user} --name NAME --partner CODE --role lead', then add {handle}"
+            f"{user} is not a member of this partnership ({choose}); ask a member to run "
+            f"'workplan member add {user} --name NAME --partner CODE'"
+        )
+    if login not in members[user]:
+        return (
+            f"your login {login} may not act as {user} (only {', '.join(members[user])} may); {choose}. A lead can "
+            f"bind it: 'workplan member edit {user} --account {login}'"
         )
     return None
+
+
+def first_member_problem(handle: str, accounts: Sequence[str], user: str, login: str) -> str | None:
+    """Why ``login`` (acting as ``user``) may not add ``handle``, bound to ``accounts``, as the
+    file's first member, or None.
+
+    Once a file has members only they may change it, each from an account bound to them
+    (model/identity.py), so a first member the person setting it up cannot act as would lock
+    them out of their own file."""
+    if handle != user or login not in accounts:
+        bind = "" if login == handle else f" --account {login}"
+        return (
+            f"the first member must be you (your login {login}), or you could not change the file after: "
+            f"'workplan member add {handle} --name NAME --partner CODE{bind}'"
+            + ("" if handle == user else f" with WORKPLAN_USER={handle}")
+        )
+    return None
+
+
+def check_accounts(members: Mapping[str, Member], accounts: Sequence[str], handle: str, *, me: str, login: str) -> None:
+    """Refuse accounts a member may not set (one line): only a lead binds accounts other than
+    the handle's own (else any member could add a second member acting from their login and
+    vote twice); at most ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the
+    login you act from (you could not change the file after, nor undo this)."""
+    if not _is_lead(members, me) and list(accounts) != [handle]:
+        raise RuleError("only a lead may bind a member to Unix accounts; ask one")
+    if not accounts:
+        raise RuleError(f"{handle} needs at least one Unix account that may act as them")
+    if len(accounts) > MAX_ACCOUNTS:
+        raise RuleError(f"at most {MAX_ACCOUNTS} accounts may act as one member")
+    for account in accounts:
+        if not valid_handle(account):
+            raise RuleError(f"account {account!r} must be a Unix login: 1-32 letters, digits, '.', '-' or '_'")
+    if handle == me and login not in accounts:
+        raise RuleError(f"your login {login} would no longer act as {handle}: you could not change the file after")
 
 
 def plan_reopen(plan: Plan, archived_from: str | None) -> str:
@@ -325,8 +412,7 @@ def check_member_change(
     change the file), and never remove yourself (you could not undo it: ask another member).
     """
     member = members[handle]
-    acting = members.get(me)
-    if (remove or role is not None or partner is not None) and (acting is None or acting.role != "lead"):
+    if (remove or role is not None or partner is not None) and not _is_lead(members, me):
         doing = "remove a member" if remove else "change a member's role or partner"
         raise RuleError(f"only a lead may {doing}; ask one ({', '.join(_leads_of(members)) or 'none'})")
     leads = [h for h, m in members.items() if m.role == "lead"]
@@ -343,13 +429,39 @@ def check_member_change(
         raise RuleError("you cannot remove yourself (you could not undo it); ask another member to do it")
 
 
+def check_contact_change(members: Mapping[str, Member], handle: str, *, me: str) -> None:
+    """Refuse a change of a member's e-mail address or digest preference by anyone but that
+    member or a lead (issue 27: they set their own, a lead may set anyone's). ``me`` is the
+    acting member, whom the store has already checked may act so."""
+    acting = members.get(me)
+    if me != handle and (acting is None or acting.role != "lead"):
+        raise RuleError(
+            f"only {handle} or a lead may change {handle}'s e-mail address or digest; "
+            f"ask one ({', '.join(_leads_of(members)) or 'none'})"
+        )
+
+
+def email_problem(text: str) -> str | None:
+    """Why ``text`` is not an address workplan may mail (one line), or None (records.EMAIL_PATTERN)."""
+    from workplan_tui.model.digest import valid_email
+
+    if valid_email(text):
+        return None
+    return (
+        f"{clean(text)!r} is not one plain e-mail address (letters, digits and . _ + = % - before the @; "
+        "no spaces, commas, quotes or angle brackets)"
+    )
+
+
 def check_member_add(members: Mapping[str, Member], role: str, *, me: str) -> None:
     """Refuse a member added as a lead by someone who is not one (``members`` empty: the
     file's first member, who leads)."""
-    if members and role == "lead":
-        acting = members.get(me)
-        if acting is None or acting.role != "lead":
-            raise RuleError("only a lead may add a lead; add them as a member and ask a lead")
+    if members and role == "lead" and not _is_lead(members, me):
+        raise RuleError("only a lead may add a lead; add them as a member and ask a lead")
+
+
+def _is_lead(members: Mapping[str, Member], handle: str) -> bool:
+    return handle in members and members[handle].role == "lead"
 
 
 def _leads_of(members: Mapping[str, Member]) -> list[str]:

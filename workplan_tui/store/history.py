@@ -5,7 +5,7 @@ line, oldest first::
 
     {"id":1,"at":"2026-11-28T09:30:00Z","member":"alice","os_user":"alice","kind":"partnership.create",...}
 
-Why a side file (README, "History"): with the log inside the data file every write
+Why a side file (docs/design.md, "History"): with the log inside the data file every write
 rewrote all of it, so writes, reads and every board reload slowed down as history grew
 (1.6 s per write at 200,000 entries). Appending costs the same at any length, readers
 read only what they show (the newest page, or what is new since they last looked), and

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import schema
-from workplan_tui.store.storage import StoreError, locked, parse
+from workplan_tui.store.storage import StoreError, locked, os_login, parse
 from workplan_tui.store.store import Store
 
 SAMPLE_NAME = "partnership.json"
@@ -78,14 +78,17 @@ def _shifted(data: Any, days: int, date_keys: frozenset[str]) -> Any:
     return data
 
 
-def write_demo(out: Path | None, *, today: date, user: str) -> Path:
-    """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead."""
+def write_demo(out: Path | None, *, today: date, user: str, login: str | None = None) -> Path:
+    """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead, acted as
+    from ``login`` (default: this process's Unix account; model/identity.py), so that you can
+    change things."""
     source = sample_path()
     data = parse(source, source.read_bytes())
     meta = data["meta"]["1"]
     reference = date.fromisoformat(meta.pop("sample_today"))
     data = shifted(data, (today - reference).days)
     members = data["members"]
+    login = login or os_login()
     if schema.valid_handle(user) and all(m["handle"] != user for m in members.values()):
         first_partner = next(iter(data["partners"].values()))["code"]
         members[str(max(map(int, members)) + 1)] = {
@@ -94,7 +97,12 @@ def write_demo(out: Path | None, *, today: date, user: str) -> Path:
             "partner": first_partner,
             "role": "lead",
             "rev": 1,
+            **({"accounts": [user, login]} if login != user else {}),
         }
+    else:  # you chose a member of the sample (WORKPLAN_USER): your account acts as them
+        for member in members.values():
+            if member["handle"] == user and login != user:
+                member["accounts"] = [user, login]
     problems = schema.validate(data)
     if problems:
         raise StoreError(f"the sample partnership is broken: {problems[0]}")

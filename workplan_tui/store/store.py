@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
-from workplan_tui.model import schema
+from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
 from workplan_tui.model.rules import RuleError, member_problem
-from workplan_tui.store import layout
+from workplan_tui.store import layout, outside
 from workplan_tui.store.history import (
     Appender,
     History,
@@ -81,9 +81,16 @@ class ConflictError(StoreError):
 os_user = os_login  # the Unix login of this process (never fails)
 
 
+def requested_member() -> str | None:
+    """``$WORKPLAN_USER``: the member asked for, or None. It chooses only among the members the
+    login may act as (model/identity.py); every change checks it."""
+    return os.environ.get("WORKPLAN_USER", "").strip() or None
+
+
 def acting_member() -> str:
-    """``$WORKPLAN_USER`` if set, else the Unix login."""
-    return os.environ.get("WORKPLAN_USER", "").strip() or os_user()
+    """``$WORKPLAN_USER`` if set, else the Unix login (before the file says whom the login acts
+    as: see ``Store.user``)."""
+    return requested_member() or os_user()
 
 
 def iso(moment: datetime) -> str:
@@ -124,8 +131,13 @@ class Store:
         self.trust_seal = trust_seal
         self.lock_timeout = lock_timeout
         self.on_wait = on_wait
+        # Who acts: ``user`` as given (a caller that decided it, such as a browser session of
+        # serve), else $WORKPLAN_USER, else whom the file binds the login to (settled on each
+        # read). Every change checks that the login may act as them (Tx.require_member).
+        self.login = os_user()  # the real Unix account: what the binding is checked against
+        self.os_user = self.login  # what the log records as the account (serve adds "via browser")
+        self._settles = user is None and requested_member() is None
         self.user = user or acting_member()
-        self.os_user = os_user()
         self.clock = clock
         self._cache_key: StatKey | None = None
         self._cache_raw: dict[str, Any] | None = None
@@ -161,7 +173,20 @@ class Store:
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, model
         self._cache_checked, self._cache_bytes = checked, payload
+        self.settle_user(data)
         return data, key
+
+    def settle_user(self, data: dict[str, Any]) -> None:
+        """With no member asked for, act as whom the file binds this login to (the member of
+        that handle, else the one member whose accounts include it; else the login itself,
+        which changes nothing). Cheap: the members table only."""
+        if not self._settles:
+            return
+        members = data.get("members")
+        if not members:
+            return
+        binds = identity.raw_bindings(members.values())
+        self.user = identity.default_member(binds, self.login) or self.login
 
     def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool, Workplan | None]:
         """``payload`` parsed and checked: (data, whether every record was checked, its records
@@ -224,6 +249,14 @@ class Store:
                     self._cache_model = self._check(data, allow_newer, whole=True)
         assert self._cache_model is not None
         return self._cache_model
+
+    def outside_edit(self) -> outside.OutsideEdit | None:
+        """The change made to the file outside workplan since its last write (store/outside.py),
+        as of the last read; None when there is none (or nothing was read yet)."""
+        data, payload = self._cache_raw, self._cache_bytes
+        if data is None or payload is None or data["meta"]["1"]["schema_version"] < 2:
+            return None
+        return outside.detect(self.path, payload, data)
 
     def raw(self) -> dict[str, Any]:
         """The file's tables as stored, checked (treat as read-only): for what the records
@@ -398,6 +431,7 @@ class Store:
             appender.rollback()
             raise
         appender.close()
+        outside.remember(self.path, payload)  # what this write made: an edit after it is seen
         return key, payload
 
     @contextmanager
@@ -419,11 +453,13 @@ class Store:
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
             try:
-                data, whole, base = self._load_for_write()
+                data, whole, base, payload = self._load_for_write()
                 meta = data["meta"]["1"]
                 legacy = _legacy_entries(data) if meta["schema_version"] < 2 else []
                 mark = mark_of(meta) if not legacy and meta["schema_version"] >= 2 else Mark()
-                tx = Tx(self, data, mark, legacy)
+                self.settle_user(data)
+                edited = outside.detect(self.path, payload, data) if whole and not legacy else None
+                tx = Tx(self, data, mark, legacy, edited)
                 yield tx
                 if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
@@ -432,7 +468,11 @@ class Store:
                         data.pop("activity", None)
                         meta["schema_version"] = SCHEMA_VERSION
                     key, payload = self._commit(
-                        data, mark, [*legacy, *tx.entries], tx.summary(), fresh=len(legacy) if migrating else None
+                        data,
+                        mark,
+                        [*legacy, *tx.outside_entries, *tx.entries],
+                        tx.summary(),
+                        fresh=len(legacy) if migrating else None,
                     )
                     if not whole and base is not None:  # bring the parse of the old bytes up to date
                         for name, table in data.items():
@@ -453,8 +493,9 @@ class Store:
                     self._check(data, False, whole=True)
                 raise
 
-    def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
-        """The data to change: (data, whole, base); sets ``last_write_fresh`` (the lock is held).
+    def _load_for_write(self) -> tuple[dict[str, Any], bool, dict[str, Any] | None, bytes]:
+        """The data to change: (data, whole, base, the file's bytes); sets ``last_write_fresh``
+        (the lock is held).
 
         A sealed file is indexed, not parsed (``whole`` False): only the records the
         change reads are parsed, each checked as it is. ``base`` is then the cached
@@ -475,11 +516,11 @@ class Store:
             meta = lazy["meta"]["1"]  # checked as it is parsed
             if meta["schema_version"] >= 2:
                 self._check({"meta": {"1": meta}}, False, whole=False)
-                return lazy, False, base
+                return lazy, False, base, read[0]
         if fresh and self._cache_raw is not None:
-            return self._cache_raw, True, None
+            return self._cache_raw, True, None, read[0]
         data, _ = self._load_raw(read=read)
-        return data, True, None
+        return data, True, None, read[0]
 
     def lock(self) -> Any:
         """Hold the file's lock for work that replaces the file outside a transaction (a sync
@@ -511,6 +552,16 @@ class Store:
 _MARKER_SLACK = 1_000_000
 
 
+def _latest_time(log: Path, mark: Mark) -> str | None:
+    """The time of the log's last committed entry (read backwards: one line), or None."""
+    try:
+        for entry in History(log, mark).newest():
+            return entry.at
+    except StoreError:
+        return None
+    return None
+
+
 def _legacy_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
     """A schema 1 file's in-file activity log as log lines, oldest first (ids kept)."""
     table = data.get("activity") or {}
@@ -532,7 +583,14 @@ def _stale(name: str, current: dict[str, Any], expected_rev: Any) -> str:
 class Tx:
     """One change to the file, made while holding its lock."""
 
-    def __init__(self, store: Store, data: dict[str, Any], mark: Mark, legacy: list[dict[str, Any]]):
+    def __init__(
+        self,
+        store: Store,
+        data: dict[str, Any],
+        mark: Mark,
+        legacy: list[dict[str, Any]],
+        edited: outside.OutsideEdit | None = None,
+    ):
         self.store = store
         self.mark = mark
         self.legacy = legacy
@@ -543,6 +601,13 @@ class Tx:
         on_disk = 0 if legacy else last_id_on_disk(store.history_path)
         marked = mark.last if mark.last <= on_disk + _MARKER_SLACK or not on_disk else 0
         self._next_log = max(marked, on_disk, legacy[-1]["id"] if legacy else 0) + 1
+        # An edit made outside workplan since the last write (store/outside.py): logged first,
+        # by this write, if it writes anything.
+        self.outside_entries: list[dict[str, Any]] = []
+        if edited is not None:
+            latest = max((e["at"] for e in legacy[-1:]), default=None) or _latest_time(store.history_path, mark)
+            self.outside_entries = edited.entries(self._next_log, latest, iso(store.clock()))
+            self._next_log += len(self.outside_entries)
         from tinydb import TinyDB  # only for changes: a read never loads TinyDB
 
         from workplan_tui.store.tinydb_tables import FieldTable, SharedJSONStorage
@@ -571,7 +636,7 @@ class Tx:
 
     def history(self) -> History:
         """The activity log as it stands inside this transaction (this change's entries last)."""
-        pending = [activity(e) for e in self.entries]
+        pending = [activity(e) for e in (*self.outside_entries, *self.entries)]
         if self.legacy:
             return History(self.store.history_path, Mark(), [*(activity(e) for e in self.legacy), *pending])
         return History(self.store.history_path, self.mark, pending)
@@ -583,11 +648,12 @@ class Tx:
         return self._model
 
     def require_member(self, *, even_if_none: bool = False) -> None:
-        """Refuse (NotMemberError) a change by someone who is not a member (``rules.member_problem``:
-        only members change a file that has members; anyone may set up an empty one, but with
-        ``even_if_none`` only a member may, members or not)."""
-        handles = (m.get("handle") for m in self.data.get("members", {}).values())
-        problem = member_problem(self.user, handles, even_if_none=even_if_none)
+        """Refuse (NotMemberError) a change the login may not make as ``user``
+        (``rules.member_problem``: only members change a file that has members, each from a
+        Unix account bound to them; anyone may set up an empty one, but with ``even_if_none``
+        only a member may, members or not)."""
+        binds = identity.raw_bindings(self.data.get("members", {}).values())
+        problem = member_problem(self.user, binds, self.store.login, even_if_none=even_if_none)
         if problem is not None:
             raise NotMemberError(problem)
 
@@ -751,7 +817,7 @@ class Tx:
             problem = schema.record_problem(table, self.data.get(table, {}).get(key) or {})
             if problem:
                 raise StoreError(f"{label(table, int(key))}: {problem}")
-        for entry in self.entries:
+        for entry in (*self.outside_entries, *self.entries):
             if entry["id"] > MAX_ID:
                 raise StoreError(f"the activity log is full (ids go up to {MAX_ID:,}); nothing was saved")
             problem = entry_problem(entry)

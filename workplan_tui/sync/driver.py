@@ -22,16 +22,17 @@ wrong, a newer schema included, is one line and a non-zero exit, with OURS untou
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.model.text import clean
-from workplan_tui.store import layout
+from workplan_tui.store import layout, outside
 from workplan_tui.store.history import entry_problem, history_path_for, mark_of
 from workplan_tui.store.storage import InvalidFileError, StoreError, locked, parse, real_path, write_atomic
+from workplan_tui.sync.clone import Pair, pair_for
 from workplan_tui.sync.git import Git, GitError
 from workplan_tui.sync.merge import Copy, MergeError, Result, merge
 
@@ -124,6 +125,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, *, user: str, os_user: str
         what = "the merge"
         write_atomic(history_path_for(target), result.log_bytes, what=what)
         write_atomic(target, payload, what=what)
+        outside.remember(target, payload)
     return result
 
 
@@ -138,23 +140,11 @@ def _read(path: Path) -> bytes:
 # --- as git's merge driver -------------------------------------------------------------------------
 
 
-class Paths(NamedTuple):
-    data: str  # the data file's path in the repository
-    log: str  # its log's path
-
-
-def paths_for(path: str) -> tuple[Paths, bool]:
-    """The pair of files ``path`` (as git names it) belongs to, and whether it is the log."""
-    if path.endswith(".history.jsonl"):
-        return Paths(path[: -len(".history.jsonl")] + ".json", path), True
-    return Paths(path, str(history_path_for(Path(path)))), False
-
-
 def git_merge(base: Path, ours: Path, theirs: Path, path: str, *, user: str, os_user: str) -> Result:
     """Run as git's merge driver for ``path`` (the data file or its log): merge, then write
     ours (git's temporary copy) with this file's part of the result. Raises MergeError."""
     git = Git(Path.cwd())
-    pair, is_log = paths_for(path)
+    pair, is_log = pair_for(path), path.endswith(".history.jsonl")
     given = {name: _read(p) for name, p in (("base", base), ("ours", ours), ("theirs", theirs))}
     try:
         others = _other_halves(git, pair, is_log, given)
@@ -198,7 +188,7 @@ def _trivial(versions: dict[str, bytes | None]) -> bytes | None:
     return None
 
 
-def _other_halves(git: Git, pair: Paths, is_log: bool, given: dict[str, bytes]) -> dict[str, bytes | None]:
+def _other_halves(git: Git, pair: Pair, is_log: bool, given: dict[str, bytes]) -> dict[str, bytes | None]:
     """For each of the three copies git gave, the other file of the pair committed with it."""
     mine, other = (pair.log, pair.data) if is_log else (pair.data, pair.log)
     wanted = {name: git.hash_object(content) for name, content in given.items() if content}

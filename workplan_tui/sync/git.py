@@ -26,9 +26,12 @@ class GitError(Exception):
 class Git:
     """git commands run in one working tree."""
 
-    def __init__(self, cwd: Path, *, identity: tuple[str, str] | None = None):
+    def __init__(self, cwd: Path, *, identity: tuple[str, str] | None = None, keep_index: bool = False):
+        """``keep_index``: keep git's ``GIT_INDEX_FILE`` (a hook's: ``git commit -a`` stages into
+        a temporary index, and the hook must read what will be committed)."""
         self.cwd = cwd
         self.identity = identity  # (name, email) when git has none configured
+        self.keep_index = keep_index
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -37,7 +40,10 @@ class Git:
         env["LC_ALL"] = "C"  # messages this module reads are git's English ones
         env.pop("GIT_DIR", None)
         env.pop("GIT_WORK_TREE", None)
-        env.pop("GIT_INDEX_FILE", None)
+        if not self.keep_index:
+            env.pop("GIT_INDEX_FILE", None)
+        elif env.get("GIT_INDEX_FILE") and not os.path.isabs(env["GIT_INDEX_FILE"]):
+            env["GIT_INDEX_FILE"] = os.path.abspath(env["GIT_INDEX_FILE"])
         return env
 
     def run(

@@ -18,9 +18,6 @@
 from __future__ import annotations
 
 import os
-import shlex
-import socket
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,47 +28,18 @@ from workplan_tui.model.changes import summary
 from workplan_tui.model.dates import utc_now
 from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean
+from workplan_tui.store import outside
 from workplan_tui.store.history import Mark, history_path_for, mark_of
 from workplan_tui.store.storage import StoreError, write_atomic
 from workplan_tui.store.store import Store, iso
-from workplan_tui.sync import state
+from workplan_tui.sync import driver, guard, state
+from workplan_tui.sync.clone import SKIP_HOOKS, Repo, SyncError, init, setup, setup_problems
 from workplan_tui.sync.driver import data_bytes, load_copy
-from workplan_tui.sync.git import NETWORK_TIMEOUT, Git, GitError, find_top, first_line
+from workplan_tui.sync.git import NETWORK_TIMEOUT, Git, GitError, first_line
 from workplan_tui.sync.merge import MergeError, merge
 
 RETRIES = 5  # pushes tried when others keep pushing in between
-DRIVER = "workplan"  # the merge driver's name in .gitattributes and git config
-
-
-class SyncError(Exception):
-    """Sync could not finish (one line); what it did before (a local commit) is said."""
-
-
-class Repo:
-    """The partnership's files inside their git working tree."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        top = find_top(store.path.absolute().parent)
-        if top is None:
-            raise SyncError(
-                f"{store.path}: not in a git repository; clone the partnership's repository "
-                "(git clone URL), or run 'git init' there and add a remote"
-            )
-        self.top = top.resolve()
-        try:
-            self.data = str(store.path.resolve().relative_to(self.top))
-        except ValueError:
-            raise SyncError(f"{store.path}: outside the git working tree {self.top}") from None
-        self.log = str(history_path_for(Path(self.data)))
-        self.git = Git(self.top)
-        if not self.git.ok("var", "GIT_COMMITTER_IDENT"):  # no name configured: say who it is
-            self.git.identity = (store.user, f"{store.os_user}@{socket.gethostname() or 'localhost'}")
-
-    def paths(self) -> list[str]:
-        """What a sync commits: the two files, and what 'sync init' wrote beside them."""
-        extra = [name for name in (".gitattributes", ".gitignore") if (self.top / name).exists()]
-        return [self.data, self.log, *extra]
+__all__ = ["Repo", "SyncError", "init", "sync"]
 
 
 def sync(store: Store, *, retries: int = RETRIES, say: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -87,12 +55,12 @@ def sync(store: Store, *, retries: int = RETRIES, say: Callable[[str], None] | N
 
 def _sync(repo: Repo, retries: int, say: Callable[[str], None]) -> dict[str, Any]:
     git, store = repo.git, repo.store
-    for busy in ("MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD"):
-        if git.rev(busy):
-            raise SyncError(
-                f"a git {busy.split('_')[0].lower().replace('cherry', 'cherry-pick')} is in progress in {repo.top}; "
-                "finish or abort it first (e.g. git merge --abort), then sync again"
-            )
+    busy = guard.in_progress(git)
+    if busy:
+        raise SyncError(
+            f"a git {busy[0]} is in progress in {repo.top}; finish it or abort it first "
+            f"({guard.ABORT[busy[0]]}), then sync again"
+        )
     branch = git.out("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     if not branch:
         raise SyncError(f"{repo.top}: no branch is checked out (detached HEAD); check one out, then sync again")
@@ -113,10 +81,14 @@ def _sync(repo: Repo, retries: int, say: Callable[[str], None]) -> dict[str, Any
         "renumbered": [],
         "warnings": [],
     }
-    if git.out("config", f"merge.{DRIVER}.driver", check=False) == "":
-        report["warnings"].append(
-            "a plain 'git pull' will not merge the file record by record: run 'workplan sync init'"
-        )
+    problems = setup_problems(git, repo.pair)
+    if problems:  # never set up here, or set up by a workplan since moved: as 'sync init' does
+        left = setup(repo, strict=False)["problems"]
+        report["warnings"].append(f"set this clone up for workplan as 'workplan sync init' does ({problems[0]})")
+        report["warnings"] += left  # what sync cannot mend (a line overriding workplan's): sync goes on
+    found = guard.gate(git, [repo.pair])
+    if found:
+        raise SyncError(found[0])
     with store.lock():
         committed = _commit_local(repo)
     if committed:
@@ -172,8 +144,32 @@ def _commit_local(repo: Repo) -> dict[str, Any] | None:
     entries = _entries_since(repo, "HEAD")
     subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])
     git.run("add", "--", *(p for p in paths if (repo.top / p).exists()))
-    git.run("commit", "--quiet", "-m", subject, *(["-m", body] if body else []), "--", *paths)
+    _check_staged(repo)
+    checked = {SKIP_HOOKS: "1"}  # what the hooks would check is checked above
+    git.run("commit", "--quiet", "-m", subject, *(["-m", body] if body else []), "--", *paths, env=checked)
     return {"commit": git.rev("HEAD"), "subject": subject, "changes": len(entries)}
+
+
+def _check_staged(repo: Repo) -> None:
+    """What git staged is exactly what workplan wrote (no end-of-line conversion or filter), and
+    holds every change the last commit holds. Else SyncError, with the files unstaged."""
+    git = repo.git
+    problems = []
+    for path in repo.pair:
+        raw = _read(repo.top / path)
+        staged = git.out("ls-files", "-s", "--", path).split()
+        if raw is not None and staged and staged[1] != git.hash_object(raw):
+            problems.append(
+                f"git changes the bytes of {path} as it commits it (end-of-line conversion with core.autocrlf, "
+                "or a filter), which would break it for every other clone: nothing committed; "
+                "see 'workplan check'"
+            )
+    head_log, log = git.blob("HEAD", repo.log), _read(repo.top / repo.log)
+    if not problems and head_log and log is not None and not log.startswith(head_log):  # not just appended to
+        problems = guard.check_staged(git, [repo.pair])
+    if problems:
+        git.run("reset", "--quiet", "--", *repo.pair, check=False)
+        raise SyncError(problems[0])
 
 
 def _entries_since(repo: Repo, rev: str) -> list[Activity]:
@@ -270,6 +266,7 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
         summary += f", renumbered {len(renumbered)} record(s) both sides had added"
     message = f"Merge {where} (workplan sync)\n\n{summary}"
     commit = git.out("commit-tree", tree, "-p", head, "-p", upstream, "-m", message)
+    driver._remember(git, data, log)  # a merge this clone made, for the checks before a push
     _move_to(repo, head, commit, data, log)
     return {
         "kind": "merge",
@@ -328,6 +325,7 @@ def _move_to(repo: Repo, head: str | None, target: str, data: bytes, log: bytes)
         write_atomic(log_path, log, what=what)
     if _read(store_path) != data:
         write_atomic(store_path, data, what=what)
+    outside.remember(store_path, data)  # what workplan wrote: an edit after it is seen
     for path, payload in ((repo.data, data), (repo.log, log)):
         blob = git.hash_object(payload, write=True)
         git.run("update-index", "--add", "--cacheinfo", f"{_mode(git, target, path)},{blob},{path}")
@@ -352,7 +350,15 @@ def _read(path: Path) -> bytes | None:
 
 def _push(repo: Repo, remote: str, merge_ref: str, report: dict[str, Any]) -> bool:
     """Push HEAD; False when someone pushed in between (then fetch and merge again)."""
-    done = repo.git.run("push", "--porcelain", remote, f"HEAD:{merge_ref}", timeout=NETWORK_TIMEOUT, check=False)
+    done = repo.git.run(
+        "push",
+        "--porcelain",
+        remote,
+        f"HEAD:{merge_ref}",
+        timeout=NETWORK_TIMEOUT,
+        check=False,
+        env={SKIP_HOOKS: "1"},  # checked before anything was committed (guard.gate)
+    )
     if done.returncode == 0:
         return True
     text = (done.stdout + done.stderr).decode("utf-8", "replace")
@@ -373,59 +379,6 @@ def _remember(repo: Repo, where: str) -> None:
     except StoreError:
         return
     state.write(repo.store.path, {"at": iso(utc_now()), "last": mark.last, "bytes": mark.size, "remote": where})
-
-
-# --- sync init ----------------------------------------------------------------------------------
-
-
-def driver_command() -> str:
-    """How git should run workplan's merge driver: this installation's ``workplan`` script."""
-    script = Path(sys.executable).with_name("workplan")
-    if script.is_file() and os.access(script, os.X_OK):
-        program = shlex.quote(str(script))
-    else:
-        program = f"{shlex.quote(sys.executable)} -m workplan_tui"
-    return f"{program} merge-file %O %A %B %P"
-
-
-def init(store: Store) -> dict[str, Any]:
-    """Register workplan as the merge driver of the file and its log: .gitattributes lines (to
-    commit), git config (this clone only), .gitignore lines for the lock and temporary files."""
-    repo = Repo(store)
-    lines = [f"/{path} merge={DRIVER}" for path in (repo.data, repo.log)]
-    added = _add_lines(repo.top / ".gitattributes", lines)
-    folder = str(Path(repo.data).parent)
-    prefix = "" if folder == "." else f"{folder}/"
-    name = Path(repo.data).name
-    ignored = [f"/{prefix}.{name}.lock", f"/{prefix}.{name}.presence/", f"/{prefix}.*.tmp"]
-    ignored_added = _add_lines(repo.top / ".gitignore", ignored)
-    command = driver_command()
-    repo.git.run("config", f"merge.{DRIVER}.name", "workplan: merge partnership files record by record")
-    repo.git.run("config", f"merge.{DRIVER}.driver", command)
-    return {
-        "file": str(store.path),
-        "repository": str(repo.top),
-        "gitattributes": lines,
-        "gitattributes_added": added,
-        "gitignore_added": ignored_added,
-        "driver": command,
-    }
-
-
-def _add_lines(path: Path, lines: list[str]) -> list[str]:
-    try:
-        text = path.read_text() if path.exists() else ""
-    except OSError as exc:
-        raise SyncError(f"{path}: cannot read it ({exc.strerror})") from None
-    have = set(text.splitlines())
-    missing = [line for line in lines if line not in have]
-    if missing:
-        prefix = "" if not text or text.endswith("\n") else "\n"
-        try:
-            path.write_text(text + prefix + "\n".join(missing) + "\n")
-        except OSError as exc:
-            raise SyncError(f"{path}: cannot write it ({exc.strerror})") from None
-    return missing
 
 
 def parse_interval(text: str) -> float:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.signal import Signal
 
-from workplan_tui.model import rules, schema
+from workplan_tui.model import identity, rules, schema
 from workplan_tui.model.changes import describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
@@ -31,6 +31,7 @@ from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
+from workplan_tui.store.outside import OutsideEdit
 from workplan_tui.store.presence import HEARTBEAT, Presence
 from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import ConflictError, Store
@@ -64,6 +65,7 @@ class Session:
         self.others: list[str] = []
         self._reloading = False
         self._last_problem: str | None = None
+        self._outside_said: str | None = None  # the last outside edit announced (said once)
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -160,7 +162,8 @@ class Session:
                 news = history.since(seen)
             except StoreError:
                 pass
-        self.app.call_from_thread(self._reloaded, reader, workplan, history, (seen, news))
+        edited = reader.outside_edit()  # a hand edit since the last write (store/outside.py)
+        self.app.call_from_thread(self._reloaded, reader, workplan, history, (seen, news), edited)
 
     def _reload_failed(self, message: str) -> None:
         self._reloading = False
@@ -174,12 +177,16 @@ class Session:
         workplan: Workplan,
         history: History,
         read_news: tuple[Mark | None, list[Activity] | None],
+        edited: OutsideEdit | None = None,
     ) -> None:
         self._reloading = False
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
         self._catch_up(history, read_news)
+        if edited is not None and edited.words() != self._outside_said:
+            self._outside_said = edited.words()
+            self.app.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
         self._use(workplan)
         self.refresh()
 
@@ -359,8 +366,10 @@ class Session:
         if self.read_only:
             return f"Read-only: {clean(self.read_only)}."
         workplan = self.workplan
-        problem = rules.member_problem(self.store.user, workplan.members) if workplan is not None else None
-        return f"{problem}." if problem else None
+        if workplan is None:
+            return None
+        problem = rules.member_problem(self.store.user, identity.bindings(workplan.members.values()), self.store.login)
+        return f"{clean(problem)}." if problem else None
 
     def can_change(self, report: Report | None = None) -> bool:
         """True when a change may be tried; else the reason goes to ``report`` (a form shows it), or a notice."""

@@ -51,7 +51,7 @@ def _member_handles(tx: Tx) -> set[str]:
 
 
 def _require_voter(tx: Tx) -> None:
-    """Only a member votes or agrees, even in a file without members."""
+    """Only a member votes or agrees, from an account bound to them, even in a file without members."""
     tx.require_member(even_if_none=True)
 
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from workplan_tui.model import rules
+from workplan_tui.model import identity, rules
 from workplan_tui.model.overview import FILTER_HELP, PlanFigures, TaskFilter, tasks_by_column
 from workplan_tui.model.records import RULES, TASK_STATUSES, UNDECIDED_PLAN_STATUSES, Plan, Task
 from workplan_tui.model.rules import RULE_WORDS
@@ -168,6 +168,8 @@ class BoardScreen(TaskActions):
             return
         me = self.session.context.me
         who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
+        if me in wp.members and self.session.store.login not in identity.accounts_of(wp.members[me]):
+            who = f"{me} (not from your account: read-only)"
         left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
         also = f"also here: {', '.join(others)} · " if others else ""
         if conflicts:

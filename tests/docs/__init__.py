@@ -1,0 +1,1 @@
+"""The documentation: the site built in strict mode, the reference against the source, the man page."""

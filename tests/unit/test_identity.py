@@ -1,0 +1,154 @@
+"""A member is who they logged in as (issue 28): each member is bound to the Unix accounts that may
+act as them; WORKPLAN_USER only chooses among those; root is not special. With real Unix users
+(tests/system.py: wpalice and wpbob share the group wpshare), the CLI run in a child switched to
+them, and the file checked byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import LOGIN, log_of, make_store, seed
+from tests.system import as_user, share_gid
+from workplan_tui.cli.main import cli
+from workplan_tui.model import identity, rules
+from workplan_tui.model.rules import RuleError
+from workplan_tui.store import actions
+
+
+def workplan(path: Path, *args: str, user: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """``workplan -f PATH ARGS`` as this process's real account; (exit status, stderr)."""
+    environ = {"WORKPLAN_USER": user, **(env or {})}  # None: not set at all
+    result = CliRunner().invoke(cli, ["-f", str(path), *args], env=environ)
+    return result.exit_code, result.stderr
+
+
+def as_account(login: str, path: Path, *args: str, user: str | None = None, **env: str) -> tuple[int, str]:
+    return as_user(login, lambda: workplan(path, *args, user=user, env=env))  # type: ignore[no-any-return]
+
+
+def shared(folder: Path) -> Path:
+    """The seeded partnership in a group folder, its members bound to their real accounts only:
+    wpalice is alice (the lead), wpbob is bob; carol's account is carol's own (none here)."""
+    wp = seed(folder / "workplan.json")
+    lead = make_store(wp)
+    actions.edit_member(lead, "bob", add_accounts=["wpbob"], drop_accounts=["bob", LOGIN])
+    actions.edit_member(lead, "carol", drop_accounts=[LOGIN])
+    actions.edit_member(lead, "alice", add_accounts=["wpalice"])
+    for path in folder.iterdir():
+        os.chown(path, os.stat(path).st_uid, share_gid())
+        os.chmod(path, 0o660)
+    as_user("wpalice", lambda: actions.edit_member(make_store(wp), "alice", drop_accounts=["alice", LOGIN]))
+    return wp
+
+
+def test_another_account_cannot_act_as_a_member(users: dict[str, int], shared_dir: Path) -> None:
+    wp = shared(shared_dir)
+    before = wp.read_bytes()
+    for args in (("vote", "P1", "block", "--comment", "no"), ("norm", "add", "x"), ("task", "progress", "T1", "90")):
+        code, err = as_account("wpbob", wp, *args, user="alice")
+        assert code == 1 and err.count("\n") == 1, err
+        assert "your login wpbob may not act as alice (only wpalice may)" in err and "Traceback" not in err
+    assert wp.read_bytes() == before
+    code, err = as_account("wpbob", wp, "vote", "P1", "agree", USER="wpalice", LOGNAME="wpalice")  # no WORKPLAN_USER
+    assert code == 0, err
+    vote = log_of(wp)[-1]
+    assert (vote["member"], vote["os_user"], vote["kind"]) == ("bob", "wpbob", "vote")  # the real account
+    assert as_account("wpbob", wp, "status")[0] == 0  # reading needs no binding
+
+
+def test_another_account_cannot_undo_a_members_change(users: dict[str, int], shared_dir: Path) -> None:
+    wp = shared(shared_dir)
+    assert as_account("wpalice", wp, "task", "progress", "T1", "40")[0] == 0
+    after_alice = wp.read_bytes()
+    code, err = as_account("wpbob", wp, "undo", user="alice")
+    assert code == 1 and "may not act as alice" in err
+    code, err = as_account("wpbob", wp, "undo")
+    assert code == 1 and "bob has no change to undo" in err
+    assert wp.read_bytes() == after_alice
+    assert [(e["member"], e["os_user"]) for e in log_of(wp)[-1:]] == [("alice", "wpalice")]
+
+
+def test_a_lead_binds_a_service_account_and_only_a_lead(users: dict[str, int], shared_dir: Path) -> None:
+    """cron runs as wpbob's account and acts as a 'bot' member: once a lead says so, and then the
+    account must say which member it acts as."""
+    wp = shared(shared_dir)
+    code, err = as_account("wpbob", wp, "member", "edit", "bob", "--account", "wpalice")
+    assert code == 1 and "only a lead may bind" in err
+    code, err = as_account(
+        "wpbob", wp, "member", "add", "bot", "--name", "Bot", "--partner", "FOOD", "--account", "wpbob"
+    )
+    assert code == 1 and "only a lead may bind" in err
+    add = ("member", "add", "bot", "--name", "Reminders", "--partner", "FOOD", "--account", "wpbob")
+    assert as_account("wpalice", wp, *add)[0] == 0
+    assert as_account("wpbob", wp, "norm", "add", "We answer within a day", user="bot")[0] == 0
+    assert (log_of(wp)[-1]["member"], log_of(wp)[-1]["os_user"]) == ("bot", "wpbob")
+    code, err = as_account("wpbob", wp, "norm", "add", "Which one?")
+    assert code == 1 and "your login wpbob may act as bob, bot (WORKPLAN_USER=bob); set WORKPLAN_USER" in err
+    code, err = as_account("wpalice", wp, "member", "edit", "alice", "--account", "wpcarol", "--no-account", "wpalice")
+    assert code == 1 and "you could not change the file after" in err
+
+
+def test_root_is_not_special(users: dict[str, int], shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs as root: in a file where no member lists root, root acts as nobody, and
+    WORKPLAN_USER picks nobody either; once a lead lists it for a member, it acts as that one."""
+    assert LOGIN == "root"
+    wp = shared(shared_dir)
+    before = wp.read_bytes()
+    code, err = workplan(wp, "vote", "P1", "agree", user="alice")
+    assert code == 1 and "your login root may not act as alice" in err
+    code, err = workplan(wp, "vote", "P1", "agree")
+    assert code == 1 and "root is not a member of this partnership (your login root may act as no member)" in err
+    assert wp.read_bytes() == before
+    assert workplan(wp, "status")[0] == 0
+    add = ("member", "add", "admin", "--name", "Admin", "--partner", "PARKS", "--account", "root")
+    assert as_account("wpalice", wp, *add)[0] == 0
+    code, err = workplan(wp, "norm", "add", "Minutes within a week")
+    assert code == 0, err
+    assert (log_of(wp)[-1]["member"], log_of(wp)[-1]["os_user"]) == ("admin", "root")
+
+
+def test_old_files_read_as_before_and_gain_the_field_only_when_set(tmp_path: Path) -> None:
+    """A member without 'accounts' is acted as from its handle's account; writes leave the field
+    out until a lead binds accounts; undo and the JSON contract carry it."""
+    store = make_store(tmp_path / "w.json", "root")
+    store.create("Old")
+    actions.add_partner(store, "A", "A org")
+    actions.add_member(store, "root", "Root", "A", "lead")
+    actions.add_member(store, "bob", "Bob", "A")
+    actions.add_plan(store, "Plan")
+    raw = json.loads(store.path.read_text())
+    assert all("accounts" not in m for m in raw["members"].values())
+    assert identity.bindings(store.read().members.values()) == {"root": ("root",), "bob": ("bob",)}
+    actions.edit_member(store, "bob", add_accounts=["svc"])
+    members = {m["handle"]: m for m in json.loads(store.path.read_text())["members"].values()}
+    assert members["bob"]["accounts"] == ["bob", "svc"] and "accounts" not in members["root"]
+    listed: list[dict[str, Any]] = json.loads(
+        CliRunner().invoke(cli, ["-f", str(store.path), "member", "list", "--json"], env={"WORKPLAN_USER": None}).stdout
+    )
+    assert [m.get("accounts") for m in listed] == [None, ["bob", "svc"]]
+    actions.undo(store)
+    assert identity.bindings(store.read().members.values())["bob"] == ("bob",)
+    with pytest.raises(RuleError, match="at most 20"):
+        actions.edit_member(store, "bob", add_accounts=[f"a{n}" for n in range(20)])
+    with pytest.raises(RuleError, match="must be a Unix login"):
+        actions.edit_member(store, "bob", add_accounts=["not a login"])
+
+
+def test_whom_a_login_acts_as() -> None:
+    binds = {"alice": ("alice",), "bot": ("svc", "root"), "admin": ("root",), "bob": ("bob", "svc")}
+    assert identity.default_member(binds, "alice") == "alice"
+    assert identity.default_member(binds, "root") is None  # two members: say which
+    assert identity.default_member(binds, "svc") is None
+    assert identity.default_member({"bot": ("svc",)}, "svc") == "bot"
+    assert identity.default_member(binds, "eve") is None
+    assert rules.member_problem("bot", binds, "svc") is None
+    assert rules.member_problem("anyone", {}, "eve") is None  # an empty file: anyone sets it up
+    assert "may not act as alice (only alice may)" in (rules.member_problem("alice", binds, "svc") or "")
+    assert "may act as admin, bot" in (rules.member_problem("root", binds, "root") or "")
+    assert "eve is not a member" in (rules.member_problem("eve", binds, "eve") or "")

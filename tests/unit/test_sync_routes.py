@@ -1,0 +1,317 @@
+"""Every route by which git can bring the partnership files into a commit, with real clones and
+real git (hooks and all, as a person runs it): the driver found after workplan moves or refused
+when it is nowhere, attribute lines git reads for any file name, bytes kept under
+``core.autocrlf``, a merge or a rebase resolved by hand, a bad merge committed past the hooks.
+Each time: nothing committed or pushed that loses a change, one line saying what happened and
+how to recover, and the recovery brings every change back (issue 28)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.gitrepo import files_of, git, git_env, git_run, make_clones, store_of  # noqa: F401 - fixture
+from tests.unit.test_contract import assert_follows_contract
+from workplan_tui.cli.main import cli
+from workplan_tui.store import actions
+from workplan_tui.store.history import history_path_for
+from workplan_tui.sync.clone import attributes, init
+from workplan_tui.sync.git import Git
+from workplan_tui.sync.run import SyncError, sync
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+PAIR = ("partnership.json", "partnership.history.jsonl")
+NO_DRIVER = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "merge.workplan.driver", "GIT_CONFIG_VALUE_0": "false"}
+
+
+def check(path: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["-f", str(path), "check"], env={"WORKPLAN_USER": "alice"})
+    return result.exit_code, result.stderr
+
+
+def diverge(a: Path, b: Path) -> None:
+    """Bob shares a change; Alice commits one of her own by hand (her hooks check it)."""
+    actions.set_progress(store_of(b, "bob"), 2, "55")
+    actions.add_task(store_of(b, "bob"), 1, "Bob's task")
+    sync(store_of(b, "bob"))
+    actions.add_note(store_of(a, "alice"), 1, "alice's note")
+    actions.add_task(store_of(a, "alice"), 1, "Alice's task")
+    done = git_run(a.parent, "commit", "-qam", "alice by hand")
+    assert done.returncode == 0, done.stderr
+
+
+def assert_nothing_lost(a: Path, b: Path) -> None:
+    """Both sides' changes are in ``a``, which is sound; after syncing both, the clones agree."""
+    sync(store_of(a, "alice"))
+    sync(store_of(b, "bob"))
+    assert files_of(a) == files_of(b)
+    code, err = check(a)
+    assert code == 0, err
+    data = json.loads(a.read_text())
+    titles = sorted(t["title"] for t in data["tasks"].values())
+    assert "Alice's task" in titles and "Bob's task" in titles
+    assert data["tasks"]["2"]["progress"] == 55
+    assert [u["text"] for u in data["tasks"]["1"]["updates"]] == ["alice's note"]
+
+
+def one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith("workplan:")]
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+def test_sync_init_sets_the_clone_up_and_git_reads_it(tmp_path: Path) -> None:
+    (a,) = make_clones(tmp_path, 1)
+    (a.parent / ".git" / "hooks" / "post-merge").unlink()
+    foreign = a.parent / ".git" / "hooks" / "pre-push"
+    foreign.write_text("#!/bin/sh\nexit 0\n")
+    result = CliRunner().invoke(cli, ["-f", str(a), "sync", "init", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert_follows_contract("sync init", report)
+    assert report["hooks_kept"] == ["pre-push"] and "post-merge" in report["hooks"]
+    assert foreign.read_text() == "#!/bin/sh\nexit 0\n"
+    lines = (a.parent / ".gitattributes").read_text().splitlines()
+    assert "/partnership.json merge=workplan -text -filter -ident" in lines
+    read = attributes(Git(a.parent), list(PAIR))
+    assert {(r.merge, r.text) for r in read.values()} == {("workplan", "unset")}
+    assert "workplan-run" in git(a.parent, "config", "merge.workplan.driver")
+    again = json.loads(CliRunner().invoke(cli, ["-f", str(a), "sync", "init", "--json"]).stdout)
+    assert again["gitattributes_added"] == [] and again["gitignore_added"] == []  # idempotent
+
+
+def test_a_line_overriding_workplans_is_named(tmp_path: Path) -> None:
+    """.git/info/attributes outranks .gitattributes: sync init fails saying so, check reports
+    it, and sync still shares (its own merge needs no attribute) with the warning."""
+    (a,) = make_clones(tmp_path, 1)
+    (a.parent / ".git" / "info").mkdir(exist_ok=True)
+    (a.parent / ".git" / "info" / "attributes").write_text("*.json merge=union\n")
+    result = CliRunner().invoke(cli, ["-f", str(a), "sync", "init"])
+    assert result.exit_code == 1 and "git reads 'merge: union' for partnership.json" in result.stderr
+    assert "'merge: union'" in check(a)[1]
+    actions.add_task(store_of(a, "alice"), 1, "Still shared")
+    report = sync(store_of(a, "alice"))
+    assert report["pushed"] and any("'merge: union'" in w for w in report["warnings"])
+
+
+def test_a_hooks_folder_other_repositories_share_is_left_alone(tmp_path: Path) -> None:
+    """core.hooksPath naming a folder outside the clone: workplan's hooks would run for every
+    repository using it, so sync init writes none there and says so; a workplan hook copied into
+    a repository workplan never set up does nothing."""
+    (a,) = make_clones(tmp_path, 1)
+    shared = tmp_path / "shared-hooks"
+    shared.mkdir()
+    git(a.parent, "config", "core.hooksPath", str(shared))
+    report = json.loads(CliRunner().invoke(cli, ["-f", str(a), "sync", "init", "--json"]).stdout)
+    assert report["hooks"] == [] and len(report["hooks_kept"]) == 6 and list(shared.iterdir()) == []
+    other = tmp_path / "other"
+    git(tmp_path, "init", "-q", str(other))
+    (other / ".git" / "hooks" / "pre-commit").write_bytes((a.parent / ".git" / "hooks" / "pre-commit").read_bytes())
+    (other / ".git" / "hooks" / "pre-commit").chmod(0o755)
+    (other / "notes.txt").write_text("x")
+    git(other, "add", "notes.txt")
+    assert git_run(other, "commit", "-qm", "unrelated").returncode == 0
+
+
+def _moved_install(root: Path) -> tuple[Path, Path]:
+    """A workplan installed in ``root/old`` (its script names this interpreter), and an empty folder
+    for another installation; the script's path."""
+    script = root / "old" / "bin" / "workplan"
+    script.parent.mkdir(parents=True)
+    script.write_text(f'#!/bin/sh\nexec {sys.executable} -m workplan_tui "$@"\n')
+    script.chmod(0o755)
+    return script, root / "new" / "bin"
+
+
+def test_the_driver_is_found_after_workplan_moves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sync init ran with a workplan that has since moved (a virtual environment rebuilt
+    elsewhere): git still merges record by record, with the workplan now on PATH."""
+    a, b = make_clones(tmp_path, 2)
+    script, new = _moved_install(tmp_path)
+    init(store_of(a, "alice"), program=[str(script)])
+    shutil.move(script.parent.parent, tmp_path / "elsewhere")
+    new.mkdir(parents=True)
+    (new / "workplan").write_text(f'#!/bin/sh\nexec {sys.executable} -m workplan_tui "$@"\n')
+    (new / "workplan").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{new}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    diverge(a, b)
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit")
+    assert pulled.returncode == 0, pulled.stderr
+    assert b"<<<<<<<" not in a.read_bytes()
+    assert_nothing_lost(a, b)
+
+
+def test_without_workplan_anywhere_git_stops_and_nothing_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = make_clones(tmp_path, 2)
+    script, _ = _moved_install(tmp_path)
+    init(store_of(a, "alice"), program=[str(script)])
+    diverge(a, b)
+    shutil.rmtree(script.parent.parent)
+    monkeypatch.setenv("PATH", f"/usr/bin{os.pathsep}/bin")  # git and sh, no workplan
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit")
+    assert pulled.returncode != 0 and "cannot run workplan" in pulled.stderr
+    head = git(a.parent, "rev-parse", "HEAD")
+    git(a.parent, "add", *PAIR)
+    committed = git_run(a.parent, "commit", "--no-edit")
+    assert committed.returncode != 0
+    assert "cannot run workplan" in one_line(committed.stderr) and "git merge --abort" in committed.stderr
+    assert git(a.parent, "rev-parse", "HEAD") == head  # nothing committed
+    code, err = check(a)
+    assert code == 1 and "git merge --abort" in err
+    git(a.parent, "merge", "--abort")
+    assert_nothing_lost(a, b)
+
+
+def test_attribute_lines_apply_to_any_file_name(tmp_path: Path) -> None:
+    """A name with a space and a '[' (a glob character): git reads the line, so a plain pull
+    merges the file record by record instead of as text."""
+    name = "north side/plan [2027] *.json"
+    a, b = make_clones(tmp_path, 2, file=name)
+    read = attributes(Git(a.parent.parent), [name, name.replace(".json", ".history.jsonl")])
+    assert {(r.merge, r.text) for r in read.values()} == {("workplan", "unset")}
+    actions.set_progress(store_of(b, "bob"), 2, "55")
+    sync(store_of(b, "bob"))
+    actions.add_task(store_of(a, "alice"), 1, "Alice's task")
+    git(a.parent, "commit", "-qam", "alice by hand")
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit")
+    assert pulled.returncode == 0, pulled.stderr
+    data = json.loads(a.read_text())
+    assert data["tasks"]["2"]["progress"] == 55 and "Alice's task" in [t["title"] for t in data["tasks"].values()]
+    assert check(a)[0] == 0
+
+
+def test_autocrlf_changes_no_byte_and_a_clone_without_the_lines_is_mended(tmp_path: Path) -> None:
+    """core.autocrlf=true (Git for Windows' default) converts text files on checkout: the two files
+    are not text to git, so their bytes stay as workplan wrote them. A clone whose .gitattributes
+    lost the protection is told by 'check', and 'sync' puts the lines back for every clone."""
+    a, b = make_clones(tmp_path, 2)
+    attributes_file = a.parent / ".gitattributes"
+    attributes_file.write_text("")  # as an older workplan, or a careless edit, left it
+    git(a.parent, "commit", "-qm", "no attributes", "--no-verify", "--", ".gitattributes")
+    git(a.parent, "push", "-q", "--no-verify")
+    git(b.parent, "pull", "-q", "--no-edit")
+    git(b.parent, "config", "core.autocrlf", "true")
+    code, err = check(b)
+    assert code == 1 and "git reads 'merge: unspecified'" in err and "change the bytes" in err
+    report = sync(store_of(a, "alice"))
+    assert any("set this clone up" in w for w in report["warnings"])
+    sync(store_of(b, "bob"))
+    for path in PAIR:
+        (b.parent / path).unlink()
+    git(b.parent, "checkout", "--", *PAIR)
+    committed = [git(b.parent, "cat-file", "blob", f"HEAD:{p}").encode() + b"\n" for p in PAIR]
+    assert list(files_of(b)) == committed and b"\r\n" not in b.read_bytes()
+    actions.add_task(store_of(b, "bob"), 1, "Written under autocrlf")
+    sync(store_of(b, "bob"))
+    sync(store_of(a, "alice"))
+    assert files_of(a) == files_of(b)
+    assert check(a)[0] == 0 and check(b)[0] == 0
+
+
+@pytest.mark.parametrize("resolution", ["ours", "theirs", "text"])
+def test_a_merge_resolved_by_hand_is_refused_before_it_is_committed(tmp_path: Path, resolution: str) -> None:
+    """The driver did not run (here: git told to use 'false'); the file is unmerged, and whatever
+    the person stages (one side whole, or git's text merge with markers), the commit is refused
+    with the way back; following it loses nothing."""
+    a, b = make_clones(tmp_path, 2)
+    diverge(a, b)
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit", env=NO_DRIVER)
+    assert pulled.returncode != 0
+    code, err = check(a)
+    assert code == 1 and "git has not merged partnership.json" in err
+    for path in PAIR:
+        if resolution == "text":
+            stages = [git(a.parent, "show", f":{n}:{path}") for n in (2, 1, 3)]
+            for n, text in zip("obt", stages, strict=True):
+                (tmp_path / n).write_text(text + "\n")
+            merged = git_run(a.parent, "merge-file", "-p", *(str(tmp_path / n) for n in "obt"))
+            (a.parent / path).write_text(merged.stdout)
+        else:
+            git(a.parent, "checkout", f"--{resolution}", "--", path)
+    if resolution == "text":
+        code, err = check(a)
+        assert code == 1 and "conflict markers" in err
+    head = git(a.parent, "rev-parse", "HEAD")
+    git(a.parent, "add", *PAIR)
+    committed = git_run(a.parent, "commit", "--no-edit")
+    assert committed.returncode == 1
+    line = one_line(committed.stderr)
+    assert "nothing committed" in line and "git merge --abort" in line and "workplan sync" in line
+    assert git(a.parent, "rev-parse", "HEAD") == head
+    git(a.parent, "merge", "--abort")
+    assert_nothing_lost(a, b)
+
+
+@pytest.mark.parametrize("resolution", ["ours", "theirs"])
+def test_a_rebase_resolved_by_hand_is_caught_before_it_is_pushed(tmp_path: Path, resolution: str) -> None:
+    """A rebase commits without pre-commit. pre-rebase refuses to start without workplan's driver;
+    past it (--no-verify), post-rewrite finds what the rebase lost, and neither git push nor
+    workplan sync shares it until the branch holds it again."""
+    a, b = make_clones(tmp_path, 2)
+    diverge(a, b)
+    git(a.parent, "fetch", "-q")
+    refused = git_run(a.parent, "rebase", "origin/main", env=NO_DRIVER)
+    assert refused.returncode != 0 and "rebase not started" in one_line(refused.stderr)
+    before = git(a.parent, "rev-parse", "HEAD")
+    assert git_run(a.parent, "rebase", "--no-verify", "origin/main", env=NO_DRIVER).returncode != 0
+    for path in PAIR:
+        git(a.parent, "checkout", f"--{resolution}", "--", path)
+    git(a.parent, "add", *PAIR)
+    done = git_run(a.parent, "-c", "core.editor=true", "rebase", "--continue")
+    assert done.returncode == 0, done.stderr  # git's part is done: no hook may stop it
+    line = one_line(done.stderr)
+    assert f"git reset --keep {before[:12]}" in line and "workplan sync" in line
+    pushed = git_run(a.parent, "push")
+    assert pushed.returncode != 0 and "the rebase lost" in one_line(pushed.stderr)
+    with pytest.raises(SyncError, match=f"the rebase lost.*git reset --keep {before[:12]}"):
+        sync(store_of(a, "alice"))
+    reset = re.search(r"git reset --keep [0-9a-f]+", line)
+    assert reset is not None
+    git(a.parent, *reset.group(0).split()[1:])
+    assert_nothing_lost(a, b)
+    assert not (a.parent / ".git" / "workplan-lost").exists()
+
+
+def test_a_bad_merge_committed_past_the_hooks_is_never_pushed(tmp_path: Path) -> None:
+    """Someone skips the hooks (--no-verify) and commits their side alone as the merge: neither
+    workplan sync nor git push shares it; going back to before it and syncing loses nothing."""
+    a, b = make_clones(tmp_path, 2)
+    diverge(a, b)
+    before = git(a.parent, "rev-parse", "HEAD")
+    git_run(a.parent, "pull", "--no-rebase", "--no-edit", env=NO_DRIVER)
+    git(a.parent, "checkout", "--ours", "--", *PAIR)
+    git(a.parent, "add", *PAIR)
+    git(a.parent, "commit", "--no-verify", "--no-edit")
+    pushed = git_run(a.parent, "push")
+    assert pushed.returncode != 0 and "loses 2 change(s) (bob:" in one_line(pushed.stderr)
+    actions.add_task(store_of(a, "alice"), 1, "Written after")
+    with pytest.raises(SyncError, match="that its parent [0-9a-f]+ holds; nothing shared"):
+        sync(store_of(a, "alice"))
+    assert git(a.parent, "rev-parse", "HEAD^") == before  # nothing more committed on top
+    git(a.parent, "stash")
+    git(a.parent, "reset", "--keep", before)
+    git(a.parent, "stash", "pop")
+    assert_nothing_lost(a, b)
+    assert "Written after" in [t["title"] for t in json.loads(a.read_text())["tasks"].values()]
+
+
+def test_a_pull_that_brings_a_broken_file_says_so_at_once(tmp_path: Path) -> None:
+    a, b = make_clones(tmp_path, 2)
+    (b.parent / PAIR[0]).write_bytes(b.read_bytes()[:-40])
+    git(b.parent, "commit", "-qam", "cut", "--no-verify")
+    git(b.parent, "push", "-q", "--no-verify")
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit")
+    assert "git reset --keep ORIG_HEAD" in one_line(pulled.stderr)
+    git(a.parent, "reset", "--keep", "ORIG_HEAD")
+    assert check(a)[0] == 0
+    assert history_path_for(a).exists()
