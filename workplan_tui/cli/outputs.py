@@ -34,7 +34,7 @@ def _with(base: str, **extra: Any) -> dict[str, Any]:
 
 _HEALTH = {
     "enum": ["met", "on_track", "at_risk", "off_track", "no_data"],
-    "description": "are we on track? (model/forecast.py; the README's Forecasts section)",
+    "description": "are we on track? (model/forecast.py; docs/status-review.md, how health is worked out)",
 }
 _MAYBE_NUMBER = {"type": ["number", "null"]}
 # An outcome's forecast (forecast.Forecast.as_json): numbers in the outcome's unit, null where unknown.

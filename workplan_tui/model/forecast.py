@@ -2,7 +2,8 @@
 
 Derived, never stored (PRODUCT.md, "forecast"): every figure comes from what the file
 already holds (baselines, targets, start and due dates, check-ins, task statuses) and the
-``today`` it is given. The README's "Forecasts" section gives the same formulas in short.
+``today`` it is given. The README's "Forecasts" section says the same in short, and
+docs/status-review.md ("How health is worked out") in full, for a lead.
 
 **An outcome** (``outcome_forecast``). Values are in the outcome's unit; a week is 7 days.
 
