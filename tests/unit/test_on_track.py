@@ -143,6 +143,16 @@ def test_a_met_outcome_is_never_overdue(run, wp: Path) -> None:
     assert "overdue" not in row and "was due" in row  # the report's outcomes table too
 
 
+def test_the_report_gives_each_plans_dates_and_health(run, wp: Path) -> None:
+    run("plan", "edit", "P1", "--start", iso_day(-21), "--end", iso_day(40))
+    report = ok(run("report"))
+    assert report.index("## Are we on track?") < report.index("## Decisions needed")
+    row = next(line for line in report.splitlines() if line.startswith("| **P1 Gardens**"))
+    assert f"({iso_day(-21)} to {iso_day(40)})" in row and "| **off track** |" in row
+    data = json.loads(ok(run("report", "--json")))["on_track"][0]
+    assert (data["start"], data["end"]) == (iso_day(-21), iso_day(40))
+
+
 # --- exports ---------------------------------------------------------------------------------
 
 
