@@ -133,9 +133,12 @@ class Forecast(_Value):
 
     Numbers are in the outcome's unit (per week for the two paces), None where unknown:
     ``expected`` needs a start and a due day, ``pace_per_week`` two check-in days (or one
-    after the start day), ``projected`` a pace and a due day not yet past, ``needed_per_week``
-    a due day not yet past and the target not reached. ``pace_since`` is the first day the
-    pace was measured from, ``last_checkin`` the day of the latest check-in.
+    after the start day), ``projected`` a pace and a start day come (never below 0 for a
+    baseline and a target of 0 or more; once the due day has passed, the latest value
+    whatever the pace), ``needed_per_week`` a due day
+    not yet past and the target not reached (before the start day, the pace needed from the
+    start). ``pace_since`` is the first day the pace was measured from, ``last_checkin`` the
+    day of the latest check-in.
     """
 
     __slots__ = (
