@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from tests.clock import NOW_ISO, day, iso_day
-from workplan_tui.model import schema
+from workplan_tui.model import forecast, schema
 from workplan_tui.model.records import (
     Activity,
+    CheckIn,
     Member,
     Milestone,
     Outcome,
@@ -192,9 +193,13 @@ def test_milestone_forecasts() -> None:
     assert milestone_forecast(milestone(+5, [2]), wp, today).health == "on_track"
     late = milestone_forecast(milestone(+5, [2, 3]), wp, today)
     assert (late.health, late.reason) == ("at_risk", "T3 overdue; 2 of 2 tasks open")
-    assert milestone_forecast(milestone(+5, [4]), wp, today).reason.startswith("T4 due after it")
-    assert milestone_forecast(milestone(+5, [5]), wp, today).reason.startswith("T5 waits on work due after it")
-    assert milestone_forecast(milestone(-2, [2]), wp, today).health == "missed"
+    # By the plan's own dates it will be missed: off track, in the forecasts' words.
+    after = milestone_forecast(milestone(+5, [4]), wp, today)
+    assert after.health == "off_track" and after.reason.startswith("T4 due after it") and after.words == "off track"
+    chained = milestone_forecast(milestone(+5, [5]), wp, today)
+    assert chained.health == "off_track" and chained.reason.startswith("T5 waits on work due after it")
+    missed = milestone_forecast(milestone(-2, [2]), wp, today)
+    assert missed.health == "off_track" and missed.reason.startswith("missed: was due ")
     assert milestone_forecast(milestone(-2, [1]), wp, today).health == "met"  # met late is met
     assert (
         milestone_forecast(milestone(+5, [], [4]), wp, today).reason
@@ -272,3 +277,57 @@ def test_the_weeks_heading_names_months_and_mondays() -> None:
     assert days.startswith(str(first.day))
     assert f"{(first + timedelta(days=7)).day}" in days
     assert len(months) == len(days) == 42
+
+
+def test_a_milestone_takes_its_parts_health_from_the_forecasts() -> None:
+    """One vocabulary (model/forecast.py): a listed task at risk by its own health (blocked, late
+    to start) or an outcome off track by its forecast makes the milestone at risk, named."""
+    blocked = task(2, "b", due=+3).replace(status="blocked", blocked_reason="no permit")
+    late_start = task(3, "c", due=+4).replace(start=iso_day(-3))
+    behind = Outcome(1, "Beds", 40, current=1, due=iso_day(+3), start=iso_day(-60))
+    behind.id = 4
+    behind = behind.replace(
+        checkins=[CheckIn(0, "dan", f"{iso_day(-30)}T09:00:00Z"), CheckIn(1, "dan", f"{iso_day(-1)}T09:00:00Z")]
+    )
+    wp = partnership(blocked, late_start, task(5, "e", due=+4), outcomes=[behind])
+
+    def at(tasks: list[int], outcomes: list[int] | None = None) -> tuple[str, str]:
+        made = Milestone(1, "Beds ready", iso_day(+5), tasks=tasks, outcomes=outcomes or [])
+        made.id = 1
+        f = milestone_forecast(made, wp, day(0))
+        return f.health, f.reason
+
+    assert at([2]) == ("at_risk", "T2 blocked; 1 of 1 task open")
+    assert at([3]) == ("at_risk", "T3 not started, 3 days after its start; 1 of 1 task open")
+    assert at([5], [4]) == ("at_risk", "O4 off track; 1 of 1 task open, 1 of 1 outcome short of target")
+    assert at([5])[0] == "on_track"
+
+
+def test_a_chain_that_ends_after_the_plan_ends_cannot_work() -> None:
+    beds = task(9, "Build beds", owner="dan", due=+13)
+    plant = task(14, "Plant", owner="ed", due=+6, waits=[9])
+    wp = partnership(beds, plant)
+    wp.plans[1] = wp.plans[1].replace(end=iso_day(+10))
+    texts = [p.text for p in Schedule(wp).problems(plant, day(0))]
+    assert f"T14's chain ends {_short(+13)} (T9), after P1 ends {_short(+10)}" in texts
+    assert [p.text for p in Schedule(wp).problems(beds, day(0))] == [
+        f"T9 is due {_short(+13)}, after P1 ends {_short(+10)}"
+    ]
+
+
+def test_a_task_waiting_past_its_start_is_at_risk_as_waiting_not_as_not_started() -> None:
+    """The forecasts' task health hears what a task waits on (one rule, model/forecast.py): the
+    timeline, task show and a milestone say why in the same words."""
+    beds = task(9, "Build beds", owner="dan", due=+13)
+    plant = task(14, "Plant", owner="ed", due=+20, waits=[9]).replace(start=iso_day(-2))
+    idle = task(15, "Water", owner="ed", due=+20).replace(start=iso_day(-2))
+    wp = partnership(beds, plant, idle)
+    assert forecast.of_task(plant, wp.plans[1], day(0), ["T9"]) == ("at_risk", "waiting on T9, 2 days after its start")
+    assert forecast.of_task(idle, wp.plans[1], day(0)) == ("at_risk", "not started, 2 days after its start")
+    line = Timeline(wp, day(0))
+    rows = {r.label: r for r in line.rows}
+    assert line.state(rows["T14"]) == ("waiting", "waiting on T9, 2 days after its start")
+    assert line.state(rows["T15"]) == ("at_risk", "not started, 2 days after its start")
+    made = Milestone(1, "Planted", iso_day(+25), tasks=[14])
+    made.id = 1
+    assert milestone_forecast(made, wp, day(0)).reason.startswith("T14 waiting on T9, 2 days after its start")

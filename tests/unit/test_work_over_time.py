@@ -186,6 +186,15 @@ def test_skipping_an_instance_moves_it_to_the_next_day_and_undo_moves_it_back(st
     assert "not a recurring task" in run("task", "skip", "T1").stderr
 
 
+def test_an_instance_with_a_start_keeps_its_lead_when_skipped_and_when_the_next_is_made(store: Store) -> None:
+    weekly = actions.add_task(store, 1, "Weigh the harvest", every="week", due=iso_day(2), start=iso_day(0))
+    skipped = actions.skip_instance(store, weekly.id)
+    assert (skipped.start, skipped.due) == (iso_day(7), iso_day(9))  # two days' lead, a week on
+    actions.set_status(store, weekly.id, "done")
+    [following] = [t for t in store.read().tasks.values() if t.series == weekly.series and t.status != "done"]
+    assert (following.start, following.due) == (iso_day(14), iso_day(16))
+
+
 def test_making_a_task_recurring_and_ending_it(store: Store, run) -> None:
     assert run("task", "edit", "T3", "--every", "2w").exit_code == 0  # it had no due date: today
     task = store.read().tasks[3]

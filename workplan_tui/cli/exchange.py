@@ -128,12 +128,24 @@ EXPORT_FORMATS = ("json", "csv", "ics")
 @click.option(
     "--table",
     type=click.Choice(
-        ["tasks", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants", "milestones"]
+        [
+            "tasks",
+            "plans",
+            "outcomes",
+            "checkins",
+            "votes",
+            "activity",
+            "contributions",
+            "deliveries",
+            "grants",
+            "milestones",
+        ]
     ),
     default=None,
     metavar="TABLE",
-    help="The table a CSV export holds (required with --format csv): tasks, outcomes, checkins, votes, "
-    "activity, contributions, deliveries, grants or milestones.",
+    help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
+    "activity, contributions, deliveries, grants or milestones (plans, outcomes and milestones with their "
+    "forecast).",
 )
 @click.option(
     "--owner",

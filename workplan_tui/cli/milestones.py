@@ -81,7 +81,8 @@ def milestone_add(
 ) -> None:
     """Add a milestone to a plan: a name, a day, and the tasks and outcomes due by then.
 
-    It is forecast like an outcome: met, on track, at risk or missed.
+    It has a health as an outcome has: met, on track, at risk, off track (missed, or due to be
+    by the plan's own dates) or no data.
 
     \b
     Example:

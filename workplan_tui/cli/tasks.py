@@ -25,8 +25,10 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
+    start_date,
 )
-from workplan_tui.model import contract, dates, rules
+from workplan_tui.model import contract, dates, forecast, rules
+from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -67,6 +69,7 @@ def task() -> None:
     metavar="REPEAT",
     help="Make it recurring: week, 2w, month, quarter, monday, '1st of month' (no --due: the first such day).",
 )
+@click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
 @json_option
 @pass_env
 def task_add(
@@ -79,6 +82,7 @@ def task_add(
     notes: str,
     waits_on: tuple[str, ...],
     every: str | None,
+    start: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
@@ -109,6 +113,7 @@ def task_add(
         notes=notes,
         waits_on=task_ids(waits_on, "--waits-on"),
         every=every,
+        start=start_date(env, start),
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
     more = _schedule_words(env, record)
@@ -318,6 +323,7 @@ def task_skip(env: Env, task_id: int, as_json: bool) -> None:
     help="Give it to this member ('none' unassigns it).",
 )
 @click.option("--due", default=None, metavar="DATE", help="e.g. fri, in 2 weeks, 2026-12-15 ('none' clears it).")
+@click.option("--start", default=None, metavar="DATE", help="When work on it may start ('none' clears it).")
 @click.option(
     "--outcome",
     "outcome_id",
@@ -349,6 +355,7 @@ def task_edit(
     notes: str | None,
     owner: str | None,
     due: str | None,
+    start: str | None,
     outcome_id: str | None,
     waits_on: str | None,
     every: str | None,
@@ -378,6 +385,8 @@ def task_edit(
         fields["owner"] = None if owner.strip().lower() in ("none", "-") else owner.strip()
     if due is not None:
         fields["due"] = due_date(env, due)
+    if start is not None:
+        fields["start"] = start_date(env, start)
     if outcome_id is not None:
         fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
     if progress is not None:
@@ -608,6 +617,15 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
         f"  progress: {render.bar(t.progress)} {t.progress}%",
         f"  due:      {due_full(t, today)}",
     ]
+    if t.start:
+        out.append(f"  start:    {t.start}")
+    waiting_on = []
+    if t.waits_on:
+        from workplan_tui.model.schedule import open_prerequisites
+
+        waiting_on = [p.label for p in open_prerequisites(t, workplan.tasks)]
+    health, why = forecast.of_task(t, the_plan, today, waiting_on)
+    out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
     out += _schedule_lines(workplan, t, today)

@@ -12,11 +12,20 @@ finished the last prerequisite (the board's notice, ``workplan status``, the dig
 * its chain (the latest due day among the open tasks it waits on, however far back) ends after
   its own outcome is due, or after its plan ends.
 
-**A milestone** (``milestone_forecast``) is forecast like an outcome: ``met`` once every task it
-lists is done and every outcome has reached its target; ``missed`` when its day has passed
-without that; ``at_risk`` when one of its open tasks is overdue, blocked, waiting on a task due
-after the milestone, due after it, or its chain ends after it; ``on_track`` otherwise;
-``no_data`` for a milestone that lists nothing.
+**A milestone** (``milestone_forecast``) has a health in the forecasts' words (model/forecast.py:
+``met``, ``on_track``, ``at_risk``, ``off_track``, ``no_data``), rolled up from its parts as a
+plan's is, each part judged by the forecasts' own rules:
+
+* ``met`` once every task it lists is done and every outcome has reached its target;
+* ``no_data`` while it lists nothing;
+* ``off_track`` when its day has passed without that (missed), or when by the plan's own dates it
+  will be: an open task it lists is due after it, or waits on work due after it (its chain ends
+  after the milestone's day);
+* ``at_risk`` when a task it lists is off track or at risk by its own health (overdue, blocked,
+  late to start, behind its time, due after its plan's end: ``forecast.task_health``) or has a
+  date that cannot work (above), or an outcome it lists is off track or at risk by its forecast
+  (``forecast.outcome_forecast``);
+* ``on_track`` otherwise.
 
 Dependencies never form a cycle (the file check refuses one, ``find_cycle``; the store refuses
 to make one, ``cycle_if_added``); the functions here still stop at a task already visited.
@@ -27,13 +36,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
+from workplan_tui.model import forecast
 from workplan_tui.model.dates import short_date
+from workplan_tui.model.forecast import HEALTH_WORDS, Health
 from workplan_tui.model.records import Activity, Member, Milestone, Outcome, Plan, Task, Workplan, label
-from workplan_tui.model.rules import RuleError, is_overdue, outcome_progress
-
-Health = str  # "met", "on_track", "at_risk", "missed", "no_data"
-MILESTONE_WORDS = {"met": "met", "on_track": "on track", "at_risk": "at risk", "missed": "missed", "no_data": "no data"}
-
+from workplan_tui.model.rules import RuleError, outcome_progress
 
 # --- the graph ------------------------------------------------------------------------------------
 
@@ -284,16 +291,12 @@ class Schedule:
 
     def _index_deadlines(self) -> None:
         outcomes = {o.id: (o.due, o.label, f"{o.label} is due") for o in self.workplan.outcomes.values() if o.due}
-        plans = {}
-        for p in self.workplan.plans.values():
-            end = getattr(p, "end", None)  # a plan's end day, where the file has one
-            if isinstance(end, str) and end:
-                plans[p.id] = (end, p.label, f"{p.label} ends")
+        plans = {p.id: (p.end, p.label, f"{p.label} ends") for p in self.workplan.plans.values() if p.end}
         self._ends_of = (outcomes, plans)
 
     def _deadlines(self, task: Task) -> list[tuple[str, str, str]]:
-        """The days ``task``'s work must be done by: its outcome's due day, its plan's end (where
-        the file has one), as (ISO day, label, what it is). Looked up once per outcome and plan."""
+        """The days ``task``'s work must be done by: its outcome's due day, its plan's end (when
+        it has one), as (ISO day, label, what it is). Looked up once per outcome and plan."""
         if self._ends_of is None:
             self._index_deadlines()
         assert self._ends_of is not None
@@ -411,8 +414,8 @@ def became_ready(workplan: Workplan, entries: Iterable[Activity], *, owner: str 
 
 
 class MilestoneForecast:
-    """Where a milestone stands (``milestone_forecast``): its health and why, how many of its tasks
-    are still open of how many, and its outcomes not yet at their target."""
+    """Where a milestone stands (``milestone_forecast``): its health (the forecasts' words) and why,
+    how many of its tasks are still open of how many, and its outcomes not yet at their target."""
 
     __slots__ = ("health", "open_outcomes", "open_tasks", "reason", "total_tasks")
 
@@ -430,8 +433,8 @@ class MilestoneForecast:
 
     @property
     def words(self) -> str:
-        """'at risk', 'on track', 'missed'..."""
-        return MILESTONE_WORDS.get(self.health, self.health)
+        """'at risk', 'on track', 'off track'... (``forecast.HEALTH_WORDS``)."""
+        return HEALTH_WORDS.get(self.health, self.health)
 
 
 def _outcome_met(outcome: Outcome) -> bool:
@@ -441,7 +444,8 @@ def _outcome_met(outcome: Outcome) -> bool:
 def milestone_forecast(
     milestone: Milestone, workplan: Workplan, today: date, schedule: Schedule | None = None
 ) -> MilestoneForecast:
-    """The health of ``milestone`` on ``today`` (rules: the module's doc), with a reason in words."""
+    """The health of ``milestone`` on ``today`` (rules: the module's doc), with a reason in words
+    naming the parts that make it so ("T11 blocked; T42 due after it; 2 of 3 tasks open")."""
     schedule = schedule or Schedule(workplan)
     tasks = [t for tid in milestone.tasks if (t := workplan.tasks.get(tid)) is not None]
     outcomes = [o for oid in milestone.outcomes if (o := workplan.outcomes.get(oid)) is not None]
@@ -460,25 +464,35 @@ def milestone_forecast(
     if not open_tasks and not open_outcomes:
         return result("met", "every task done" + (" and outcome met" if outcomes else ""))
     if day is not None and day < today:
-        return result("missed", f"was due {when}: {left}")
-    today_iso = today.isoformat()
-    worries: list[str] = []
-    late = [t for t in open_tasks if is_overdue(t, today_iso)]
-    if late:
-        worries.append(f"{_labels(late)} overdue")
-    after = [t for t in open_tasks if t.due and t.due > due and t not in late]
+        return result("off_track", f"missed: was due {when}; {left}")
+    # By the plan's own dates it will be missed: a task due after it, or waiting on work due after it.
+    after = [t for t in open_tasks if t.due and t.due > due]
+    chained = [t for t in open_tasks if t not in after and (end := schedule.chain_end(t)) and end[0] > due]
+    late: list[str] = []
     if after:
-        worries.append(f"{_labels(after)} due after it")
-    chained = [
-        t for t in open_tasks if t not in late and t not in after and (end := schedule.chain_end(t)) and end[0] > due
-    ]
+        late.append(f"{_labels(after)} due after it")
     if chained:
-        worries.append(f"{_labels(chained)} waits on work due after it")
-    blocked = [t for t in open_tasks if t.status == "blocked" and t not in late]
-    if blocked:
-        worries.append(f"{_labels(blocked)} blocked")
+        late.append(f"{_labels(chained)} {'waits' if len(chained) == 1 else 'wait'} on work due after it")
+    if late:
+        return result("off_track", f"{'; '.join(late)}; {left}")
+    # Its parts, each by its own health (model/forecast.py) or dates that cannot work.
+    worries: dict[str, list[str]] = {}
+    for t in open_tasks:
+        plan = workplan.plans.get(t.plan)
+        waiting_on = [p.label for p in open_prerequisites(t, workplan.tasks)] if t.waits_on else []
+        health, why = forecast.of_task(t, plan, today, waiting_on)
+        if health in ("off_track", "at_risk"):
+            what = "overdue" if why.endswith("overdue") else ("blocked" if t.status == "blocked" else why)
+            worries.setdefault(what, []).append(t.label)
+        elif schedule.problems(t, today):
+            worries.setdefault("dates cannot work", []).append(t.label)
+    for o in open_outcomes:
+        health = forecast.of_outcome(o, workplan.plans.get(o.plan), today).health
+        if health in ("off_track", "at_risk"):
+            worries.setdefault(HEALTH_WORDS[health], []).append(o.label)
     if worries:
-        return result("at_risk", f"{'; '.join(worries)}; {left}")
+        parts = [f"{_names(labels)} {what}" for what, labels in worries.items()]
+        return result("at_risk", f"{'; '.join(parts)}; {left}")
     return result("on_track", f"{left}, due {when}")
 
 
@@ -492,8 +506,12 @@ def _left_words(open_tasks: list[Task], tasks: int, open_outcomes: list[Outcome]
 
 
 def _labels(tasks: list[Task]) -> str:
-    shown = ", ".join(t.label for t in tasks[:3])
-    return shown + (f" +{len(tasks) - 3}" if len(tasks) > 3 else "")
+    return _names([t.label for t in tasks])
+
+
+def _names(labels: list[str]) -> str:
+    shown = ", ".join(labels[:3])
+    return shown + (f" +{len(labels) - 3}" if len(labels) > 3 else "")
 
 
 def milestones_of(workplan: Workplan, plan_id: int) -> list[Milestone]:
@@ -503,14 +521,14 @@ def milestones_of(workplan: Workplan, plan_id: int) -> list[Milestone]:
 
 def next_milestone(workplan: Workplan, plan: Plan, today: date) -> Milestone | None:
     """The plan's milestone to show first: the soonest not yet met whose day is today or later,
-    else the latest missed one, else None (every one met, or none)."""
+    else the latest missed one (its day passed, not met), else None (every one met, or none)."""
     schedule = Schedule(workplan)
+    today_iso = today.isoformat()
     coming, missed = None, None
     for m in milestones_of(workplan, plan.id):
-        health = milestone_forecast(m, workplan, today, schedule).health
-        if health == "met":
+        if milestone_forecast(m, workplan, today, schedule).health == "met":
             continue
-        if health == "missed":
+        if m.due < today_iso:
             missed = m
         elif coming is None:
             coming = m

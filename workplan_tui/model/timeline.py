@@ -13,8 +13,9 @@ shows as one group's task waiting on another's) or by plan.
 * A milestone is a diamond on its day (``◆``).
 * Today is a line down every row (``│``), where nothing else is drawn.
 * Each row says its state in words in a column of its own, besides its colour: ``overdue``,
-  ``at risk`` (a date that cannot work, or blocked), ``waiting``, ``done``; a milestone its
-  forecast (``met``, ``on track``, ``at risk``, ``missed``).
+  ``at risk`` (a date that cannot work, or at risk by the task's own health: late to start, behind
+  its time: model/forecast.py), ``blocked``, ``waiting``, ``done``; a milestone its health in the
+  forecasts' words (``met``, ``on track``, ``at risk``, ``off track``, ``no data``).
 * Something before the weeks shown is a ``◂`` at the left edge; after them, ``▸`` at the right.
 
 Which rows: the tasks of running plans (not completed or archived) that have a date, except
@@ -26,8 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from workplan_tui.model import forecast
+from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Milestone, Plan, Task, Workplan
-from workplan_tui.model.rules import is_overdue
 from workplan_tui.model.schedule import Schedule, milestone_forecast
 from workplan_tui.model.schedule import parse_day as _day
 
@@ -41,15 +43,11 @@ TAG_CELLS = 8  # "overdue ", "at risk ", "on track"
 
 # A row's state: the words shown in its tag column, and the kind its bar is drawn as.
 STATE_WORDS = {
+    **HEALTH_WORDS,  # a milestone's health; a task's at risk
     "overdue": "overdue",
-    "at_risk": "at risk",
     "blocked": "blocked",
     "waiting": "waiting",
     "done": "done",
-    "met": "met",
-    "on_track": "on track",
-    "missed": "missed",
-    "no_data": "no data",
     "": "",
 }
 
@@ -143,7 +141,7 @@ class Timeline:
             if task.plan not in shown:
                 continue
             due = task.due or ""
-            start = getattr(task, "start", None) or ""  # a task's start day, where the file has one
+            start = task.start or ""
             if not (due or start) or (task.status == "done" and due < first_iso):
                 continue
             key = partner_of.get(task.owner or "", NO_PARTNER) if by_partner else f"P{task.plan}"
@@ -192,20 +190,26 @@ class Timeline:
         return found
 
     def _task_state(self, task: Task) -> tuple[str, str]:
-        from workplan_tui.model.dates import format_due
-
+        """Overdue (off track by its own health), then a date that cannot work, blocked, waiting,
+        and at risk by its own health (late to start, behind its time: model/forecast.py)."""
         if task.status == "done":
             return "done", "done"
-        if is_overdue(task, self.today.isoformat()):
-            return "overdue", format_due(task.due, today=self.today)
+        waiting_on = [p.label for p in _open(task, self.workplan)] if task.waits_on else []
+        health, why = forecast.of_task(task, self.workplan.plans.get(task.plan), self.today, waiting_on)
+        if health == "off_track":
+            return "overdue", why
         problems = self.schedule.problems(task, self.today)
         if problems:
             return "at_risk", "; ".join(p.text for p in problems)
         if task.status == "blocked":
             return "blocked", task.blocked_reason or "blocked"
-        if self.schedule.waiting(task):
-            waiting = [p.label for p in _open(task, self.workplan)]
-            return "waiting", f"waits on {', '.join(waiting)}"
+        if waiting_on:
+            words = f"waits on {', '.join(waiting_on)}"
+            if health == "at_risk":  # late to start because of it says so itself; behind its time does not
+                words = why if why.startswith("waiting on") else f"{words}; {why}"
+            return "waiting", words
+        if health == "at_risk":
+            return "at_risk", why
         return "", ""
 
     def waits_until(self, row: Row) -> date | None:

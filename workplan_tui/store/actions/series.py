@@ -3,7 +3,8 @@
 A series (``records.Series``) says how often a task comes back; its instances are tasks that
 name it. When an instance is done and the series is running, the next instance is made in the
 same change (logged ``task.recur``: undoing the done takes it back too) with the next due day
-(``recurrence.following``), the same title, notes, owner and outcome, and its own history. Only
+(``recurrence.following``), the same title, notes, owner and outcome, a start day as far before
+its due day as the last one's was (where it had one), and its own history. Only
 one instance is open at a time: none is made while another is open. A paused series makes none
 until resumed (resuming makes one if none is open); an ended one makes none again.
 """
@@ -72,7 +73,7 @@ def make_next(tx: Tx, task_id: int) -> int | None:
 
     anchor = date.fromisoformat(series["anchor"])
     due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
-    fields = {
+    fields: dict[str, Any] = {
         "plan": raw["plan"],
         "title": raw["title"],
         "notes": raw.get("notes", ""),
@@ -85,7 +86,19 @@ def make_next(tx: Tx, task_id: int) -> int | None:
         "updates": [],
         "series": series_id,
     }
+    start = _moved_start(raw, due)
+    if start is not None:
+        fields["start"] = start
     return tx.insert("tasks", fields, kind=RECUR)
+
+
+def _moved_start(raw: dict[str, Any], due: date) -> str | None:
+    """The start day of an instance due on ``due`` whose model ``raw`` has a start and a due day:
+    as far before ``due`` as it was before its own (a week's lead stays a week). None without."""
+    start, was_due = _day(raw.get("start")), _day(raw.get("due"))
+    if start is None or was_due is None:
+        return None
+    return (due - (was_due - start)).isoformat()
 
 
 def _day(text: Any) -> date | None:
@@ -147,7 +160,8 @@ def set_series_status(store: Store, series_id: int, status: str) -> Series:
 
 def skip_instance(store: Store, task_id: int) -> Task:
     """Skip this time of a recurring task: it moves to the series' next day after its due day (or
-    from today on, when that has passed), keeping its progress and history. Logged ``task.skip``."""
+    from today on, when that has passed), its start day with it, keeping its progress and
+    history. Logged ``task.skip``."""
     with store.transaction() as tx:
         tx.require_member()
         raw = tx.get("tasks", task_id)
@@ -164,5 +178,9 @@ def skip_instance(store: Store, task_id: int) -> Task:
 
         anchor = date.fromisoformat(series["anchor"])
         due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
-        tx.update("tasks", task_id, {"due": due.isoformat()}, kind="task.skip")
+        changes = {"due": due.isoformat()}
+        start = _moved_start(raw, due)
+        if start is not None:
+            changes["start"] = start
+        tx.update("tasks", task_id, changes, kind="task.skip")
         return saved(tx, "tasks", task_id)

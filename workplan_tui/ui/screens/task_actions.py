@@ -166,6 +166,7 @@ class TaskActions(SessionScreen):
                     notes=result.fields.get("notes", ""),
                     waits_on=result.fields.get("waits_on", []),
                     every=result.every or None,
+                    start=result.fields.get("start"),
                 )
                 created.append(record)
                 extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}

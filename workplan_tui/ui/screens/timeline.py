@@ -40,7 +40,7 @@ KIND_PARTS = {
 }
 STATE_PARTS = {
     "overdue": "timeline--late",
-    "missed": "timeline--late",
+    "off_track": "timeline--late",
     "at_risk": "timeline--risk",
     "blocked": "timeline--risk",
     "waiting": "timeline--waiting",
