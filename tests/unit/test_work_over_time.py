@@ -299,6 +299,11 @@ def test_the_review_puts_waiting_work_after_ready_work(store: Store) -> None:
     queue = review_queue(store.read(), "alice", FIXED_NOW, day(0))
     assert [item.task.id for item in queue] == [3, 2, 1]
     assert queue[-1].reasons[-1] == "waits on T3"
+    late = actions.add_task(store, 1, "Plant", due=iso_day(+20), start=iso_day(-2), waits_on=[3])
+    alone = actions.add_task(store, 1, "Weed", due=iso_day(+20), start=iso_day(-2))
+    reasons = {item.task.id: item.reasons for item in review_queue(store.read(), "alice", FIXED_NOW, day(0))}
+    assert reasons[alone.id] == ["not started"] and reasons[late.id] == ["not started", "waits on T3"]
+    assert [item.task.id for item in review_queue(store.read(), "alice", FIXED_NOW, day(0))][-1] == late.id
 
 
 def test_the_json_export_carries_milestones_and_series_once_there_are_some(store: Store, run) -> None:

@@ -285,10 +285,10 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
     within 7 days, or stale.
 
     Ready work first: a task waiting on another that is not done (model/schedule.py) comes
-    after every task that is not, with "waits on T9" among its reasons (and is not "not
-    started": it cannot start yet). Then mine first; then overdue before blocked before not
-    started before due-soon before stale; then by due date. Tasks of completed or archived
-    plans are left out.
+    after every task that is not, with "waits on T9" among its reasons (a hand-off late to
+    start is "not started" and "waits on T9"). Then mine first; then overdue before blocked
+    before not started before due-soon before stale; then by due date. Tasks of completed or
+    archived plans are left out.
     """
     from workplan_tui.model.schedule import is_waiting
 
@@ -306,7 +306,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
         if task.status == "blocked":
             reasons.append("blocked")
         waiting = is_waiting(task, workplan.tasks)
-        if task.status == "todo" and task.start and task.start < today_iso and not waiting:
+        if task.status == "todo" and task.start and task.start < today_iso:
             reasons.append("not started")
         if rules.is_due_this_week(task, today_iso, week_iso):
             reasons.append("due this week")
