@@ -16,7 +16,7 @@ from workplan_tui.model.records import Activity, Workplan, label, table_named
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm")
+REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm")
 
 
 def labelled(entry: Activity) -> dict[str, Any]:

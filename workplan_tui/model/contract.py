@@ -245,6 +245,8 @@ def _type_schema(kind: Any) -> dict[str, Any]:
         elif extra.get("not_blank"):
             text["pattern"] = "\\S"  # something besides white space
         return {**text, **out}
+    if inner is bool:
+        return {"type": "boolean", **out}
     if inner in (int, float):
         number: dict[str, Any] = {"type": "integer" if inner is int else "number"}
         for key, name in (("minimum", "ge"), ("maximum", "le")):

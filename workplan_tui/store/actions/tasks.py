@@ -21,8 +21,10 @@ def add_task(
     outcome: int | None = None,
     notes: str = "",
     start: str | None = None,
+    meeting: int | None = None,
 ) -> Task:
-    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start."""
+    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start;
+    ``meeting``: the meeting whose action item it is (``M3``'s id)."""
     fields: dict[str, Any] = {
         "plan": plan_id,
         "title": typed.text(title, "task title"),
@@ -37,6 +39,8 @@ def add_task(
     }
     if start is not None:
         fields["start"] = typed.day(start, "start date")
+    if meeting is not None:
+        fields["meeting"] = meeting
     problem = rules.schedule_problem("the task", start, due, "be due")
     if problem:
         raise RuleError(problem)
@@ -45,6 +49,8 @@ def add_task(
         rules.check_can_add(_plan_model(tx, plan_id), "tasks")
         if owner is not None:
             _check_owner(tx, owner)
+        if meeting is not None:
+            tx.get("meetings", meeting)
         if outcome is not None:
             linked = tx.get("outcomes", outcome)
             if linked["plan"] != plan_id:
