@@ -77,6 +77,20 @@ def nested_references() -> dict[str, dict[str, dict[str, str]]]:
     }
 
 
+@cache
+def nested_mentions() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Labels of records named inside a record's nested objects (``records.Mention``: an agenda
+    item's or a decision's ``about``): table -> {list field: (fields)}. A merge that renumbers a
+    record relabels them."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for table, cls in KEYED.items():
+        for name, item in _nested(cls).items():
+            fields = tuple(f.encode_name for f in msgspec.structs.fields(item) if extra_of(f.type).get("mentions"))
+            if fields:
+                found.setdefault(table, {})[name] = fields
+    return found
+
+
 _KEYED = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}  # named by a field, not an id
 
 

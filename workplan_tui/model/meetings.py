@@ -449,3 +449,63 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
 
 def _due_order(task: Task) -> tuple[str, int]:
     return (task.due or "9999", task.id)
+
+
+# --- how a change to a meeting reads in the log ------------------------------------------------
+
+
+def list_change_words(name: str, before: object, after: object) -> str | None:
+    """A change to a meeting's agenda, attendance or decisions (logged as the list before and
+    after, as the file holds it) in a few words: 'agenda + AOB', 'agenda: moved "AOB" to 3',
+    'attendance bob apologies', 'attendance bob absent → present', 'bob debriefed by alice',
+    'decision removed: ...'. None for anything else (the log then shows it as it is). Stored
+    text: the caller cleans and cuts it."""
+    if name not in ("agenda", "attendance", "decisions") or not isinstance(before, list | type(None)):
+        return None
+    if not isinstance(after, list | type(None)):
+        return None
+    old = [i for i in before or [] if isinstance(i, dict)]
+    new = [i for i in after or [] if isinstance(i, dict)]
+    if name == "attendance":
+        return _attendance_change(old, new)
+    said = "decision" if name == "decisions" else "agenda"
+    was = [_item_key(i) for i in old]
+    now = [_item_key(i) for i in new]
+    parts = [f"{said} + {key[0]}" for key in now if key not in was]
+    parts += [f"{said} removed: {key[0]}" for key in was if key not in now]
+    if not parts and was != now:
+        kept = [key for key in was if key in now]
+        for position, key in enumerate(now, 1):
+            if kept.index(key) + 1 != position:
+                parts.append(f'{said}: moved "{key[0]}" to {position}')
+                break
+    return "; ".join(parts) or None
+
+
+def _item_key(item: dict[str, object]) -> tuple[str, str]:
+    """An agenda item or decision as the log compares it: its text and what it is about."""
+    return (str(item.get("text", "")), str(item.get("about") or ""))
+
+
+def _attendance_change(old: list[dict[str, object]], new: list[dict[str, object]]) -> str | None:
+    was = {str(e.get("member")): e for e in old}
+    now = {str(e.get("member")): e for e in new}
+    parts = []
+    for member in sorted(set(was) | set(now)):
+        a, b = was.get(member), now.get(member)
+        if a == b:
+            continue
+        if b is None:
+            parts.append(f"{member} no longer recorded")
+        elif a is None or a.get("status") != b.get("status"):
+            status = str(b.get("status"))
+            if b.get("proxy"):
+                status += f" by {b.get('proxy')}"
+            parts.append(f"{member} {a.get('status')} → {status}" if a else f"{member} {status}")
+        elif b.get("debriefed_by") and not a.get("debriefed_by"):
+            parts.append(f"{member} debriefed by {b.get('debriefed_by')}")
+        elif a.get("debrief_due") != b.get("debrief_due"):
+            parts.append(f"{member} debrief due {a.get('debrief_due') or '-'} → {b.get('debrief_due') or '-'}")
+        else:
+            parts.append(f"{member} changed")
+    return "attendance " + ", ".join(parts) if parts else None
