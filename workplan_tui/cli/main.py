@@ -45,6 +45,7 @@ LAZY_COMMANDS = {
     "import": ("exchange", "import_cmd"),
     "report": ("exchange", "report_cmd"),
     "grant": ("resources", "grant"),
+    "meeting": ("meetings", "meeting"),
     "member": ("partners", "member"),
     "norm": ("norms", "norm"),
     "outcome": ("outcomes", "outcome"),

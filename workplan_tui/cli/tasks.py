@@ -55,6 +55,13 @@ def task() -> None:
 )
 @click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
 @click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    shell_complete=complete_ids("meetings"),
+    help="The meeting whose action item it is (for example M3).",
+)
 @json_option
 @pass_env
 def task_add(
@@ -66,6 +73,7 @@ def task_add(
     outcome_id: str | None,
     notes: str,
     start: str | None,
+    meeting_id: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
@@ -76,12 +84,14 @@ def task_add(
     Example:
       workplan task add P2 'Order soil' --owner bob --due fri --outcome O1
     """
-    linked = None
-    if outcome_id is not None:
-        try:
+    linked = meeting = None
+    try:
+        if outcome_id is not None:
             linked = parse_label(outcome_id, "outcomes")
-        except ValueError as exc:
-            fail(str(exc))
+        if meeting_id is not None:
+            meeting = parse_label(meeting_id, "meetings")
+    except ValueError as exc:
+        fail(str(exc))
     record = actions.add_task(
         env.store,
         plan_id,
@@ -91,6 +101,7 @@ def task_add(
         outcome=linked,
         notes=notes,
         start=start_date(env, start),
+        meeting=meeting,
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
     emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
@@ -470,6 +481,9 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
+    if t.meeting is not None and t.meeting in workplan.meetings:
+        m = workplan.meetings[t.meeting]
+        out.append(f"  meeting:  {m.label} {clean(m.title)}, {m.day} (an action item)")
     if t.notes:
         out.append("  notes:    " + clean(t.notes, multiline=True).replace("\n", "\n            "))
     if t.updates:

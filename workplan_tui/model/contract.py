@@ -201,6 +201,11 @@ def of(table: str, item: Keyed) -> dict[str, Any]:
     return record(table, doc_id, values)
 
 
+def of_nested(item: Record) -> dict[str, Any]:
+    """A record nested in another (a meeting's decision, an outcome's check-in) as scripts see it."""
+    return dict(_plain(item))
+
+
 def _plain(value: Any) -> Any:
     """Records as dicts of their fields, lists and dicts copied: what JSON can hold."""
     if isinstance(value, msgspec.Struct):
