@@ -229,7 +229,18 @@ OUTPUTS: dict[str, Any] = {
     },
     "export": {
         "type": "object",
-        "required": ["partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants"],
+        "required": [
+            "partnership",
+            "partners",
+            "members",
+            "norms",
+            "plans",
+            "votes",
+            "outcomes",
+            "tasks",
+            "grants",
+            "meetings",
+        ],
         "properties": {
             "partnership": ref("partnership"),
             "partners": array_of("partner"),
@@ -240,6 +251,7 @@ OUTPUTS: dict[str, Any] = {
             "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
             "tasks": _TASK_LIST,
             "grants": array_of("grant"),
+            "meetings": array_of("meeting"),
             "activity": array_of("activity"),
         },
     },

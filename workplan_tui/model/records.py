@@ -580,6 +580,7 @@ class Meeting(Keyed):
     decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
     notes: LongText = ""
     created_at: Timestamp = ""
+    updated_at: Timestamp = ""
     rev: Id = 1
 
 
