@@ -3,7 +3,7 @@ items and minutes (the rules: model/meetings.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.model import contract, dates, meetings
 from workplan_tui.model.records import ATTENDANCE, Meeting, Workplan, label, parse_label
-from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -54,29 +53,11 @@ def meeting_day(env: Env, text: str) -> str:
 
 
 def sent_time(env: Env, text: str | None) -> str | None:
-    """When apologies were sent, as typed (``now``, ``yesterday 17:00``, ``mon 9am``, an ISO UTC
-    time; a day without a time is noon of it), as the file's UTC time; None for now."""
-    if text is None or text.strip().lower() == "now":
-        return None
-    typed = text.strip()
-    if typed.endswith("Z") and "T" in typed:
-        return typed
-    words = typed.split()
-    at = time(12, 0)
-    if len(words) > 1:
-        try:
-            at = time.fromisoformat(meetings.parse_time(words[-1]))
-            words = words[:-1]
-        except RuleError:
-            pass
+    """When apologies were sent, as typed (``meetings.parse_sent``); None for now."""
     try:
-        day = dates.parse_past_date(" ".join(words), today=env.today())
+        return meetings.parse_sent(text, env.today())
     except dates.DateError as exc:
         fail(f"--sent: {exc}")
-    moment = datetime.combine(day, at).astimezone()
-    from workplan_tui.store.store import iso
-
-    return iso(moment)
 
 
 def _member_arg(env: Env, handle: str) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from workplan_tui.model import rules
@@ -84,6 +84,39 @@ def parse_time(text: str) -> str:
     if hour > 23 or minute > 59:
         raise rules.RuleError(f"{text.strip()!r} is not a time of day; use {TIME_FORMS}")
     return f"{hour:02d}:{minute:02d}"
+
+
+SENT_FORMS = "now, yesterday 17:00, mon 9am, 2026-11-23 or 2026-11-23T16:00:00Z"
+
+
+def parse_sent(text: str | None, today: date) -> str | None:
+    """When apologies were sent, as people type it (``now``, ``yesterday 17:00``, ``mon 9am``,
+    ``2026-11-23``: a day without a time is its noon; an ISO UTC time as it is), as the file's
+    UTC time; None for ``now`` or nothing (the moment it is recorded). DateError naming the forms."""
+    from workplan_tui.model.dates import DateError, parse_past_date
+
+    if text is None or text.strip().lower() in ("", "now"):
+        return None
+    typed = text.strip()
+    if typed.endswith("Z") and "T" in typed:
+        from workplan_tui.model.schema import valid_timestamp
+
+        if not valid_timestamp(typed):
+            raise DateError(f"{typed!r} is not a UTC time; use {SENT_FORMS}")
+        return typed
+    words = typed.split()
+    at = time(12, 0)
+    if len(words) > 1:
+        try:
+            at = time.fromisoformat(parse_time(words[-1]))
+            words = words[:-1]
+        except rules.RuleError:
+            pass
+    try:
+        day = parse_past_date(" ".join(words), today=today)
+    except DateError:
+        raise DateError(f"cannot read {typed!r} as when apologies were sent; use {SENT_FORMS}") from None
+    return datetime.combine(day, at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day(meeting: Meeting) -> date:
