@@ -244,6 +244,14 @@ def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
     shell_complete=complete_ids("outcomes"),
     help="Link it to this outcome, e.g. O3 ('none' unlinks).",
 )
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    metavar="ID",
+    shell_complete=complete_ids("meetings"),
+    help="Make it an action item of this meeting, e.g. M3 ('none' unlinks).",
+)
 @click.option("--progress", default=None, metavar="N", help="60 sets it, +10 / -5 move it; 100 marks it done.")
 @click.option("--status", "new_status", type=click.Choice(TASK_STATUSES), default=None, help="The new status.")
 @click.option("--reason", default=None, help="Why it is blocked (needed with --status blocked).")
@@ -261,6 +269,7 @@ def task_edit(
     due: str | None,
     start: str | None,
     outcome_id: str | None,
+    meeting_id: str | None,
     progress: str | None,
     new_status: str | None,
     reason: str | None,
@@ -291,6 +300,8 @@ def task_edit(
         fields["start"] = start_date(env, start)
     if outcome_id is not None:
         fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
+    if meeting_id is not None:
+        fields["meeting"] = None if meeting_id.strip().lower() in ("none", "-") else _label_id(meeting_id, "meetings")
     if progress is not None:
         fields["progress"] = progress
     if new_status is not None:
@@ -309,8 +320,12 @@ def task_edit(
 
 
 def _outcome_id(text: str) -> int:
+    return _label_id(text, "outcomes")
+
+
+def _label_id(text: str, table: str) -> int:
     try:
-        return parse_label(text, "outcomes")
+        return parse_label(text, table)
     except ValueError as exc:
         fail(str(exc))
 

@@ -476,7 +476,7 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
         state = rules.norm_state(norm, workplan.members)
         if state.in_force or not workplan.members:
             continue
-        add(f"Norm not in force: {norm.label} {norm.text}: waiting for {', '.join(state.waiting)}", norm.label)
+        add(f"Norm not in force: {norm.label} {norm.text} (waiting for {', '.join(state.waiting)})", norm.label)
     return items
 
 

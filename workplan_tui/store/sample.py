@@ -82,6 +82,21 @@ def _shifted(data: Any, days: int, date_keys: frozenset[str], time_keys: frozens
     return data
 
 
+def _fresh_agendas(data: Any, today: date) -> None:
+    """The agenda of a meeting still to come that workplan filled in (every item pre-filled)
+    made again from the partnership as of the demo's ``today``: its words name days ("debrief
+    due Sun 29 Nov") that moving the sample's dates would leave behind."""
+    from workplan_tui.model import meetings
+    from workplan_tui.store.actions.meetings import schema_item
+
+    workplan = schema.build(data)
+    for raw in data.get("meetings", {}).values():
+        agenda = raw.get("agenda") or []
+        if raw.get("day", "") < today.isoformat() or not agenda or not all(i.get("prefilled") for i in agenda):
+            continue
+        raw["agenda"] = [schema_item(item) for item in meetings.prefill(workplan, today)]
+
+
 def write_demo(out: Path | None, *, today: date, user: str, login: str | None = None) -> Path:
     """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead, acted as
     from ``login`` (default: this process's Unix account; model/identity.py), so that you can
@@ -107,6 +122,7 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
         for member in members.values():
             if member["handle"] == user and login != user:
                 member["accounts"] = [user, login]
+    _fresh_agendas(data, today)
     problems = schema.validate(data)
     if problems:
         raise StoreError(f"the sample partnership is broken: {problems[0]}")

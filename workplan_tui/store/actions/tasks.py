@@ -124,7 +124,7 @@ def add_note(store: Store, task_id: int, text: str) -> Task:
     return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
-EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "status", "progress", "blocked_reason")
+EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "meeting", "status", "progress", "blocked_reason")
 
 
 def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
@@ -166,6 +166,10 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
             if outcome is not None and tx.get("outcomes", outcome)["plan"] != task.plan:
                 raise RuleError(f"outcome O{outcome} belongs to another plan")
             changes["outcome"] = outcome
+        if "meeting" in clean_fields:
+            if clean_fields["meeting"] is not None:
+                tx.get("meetings", clean_fields["meeting"])
+            changes["meeting"] = clean_fields["meeting"]
         current = task
         progress = clean_fields.get("progress")
         if isinstance(progress, str):  # '60', '+10' or '-5', as on the command line
