@@ -44,8 +44,13 @@ def ago(timestamp: str, now: datetime) -> str:
     return f"{days // 7} weeks ago"
 
 
-class RowList(VirtualList[Any]):
-    """One line per item, drawn by the screen's ``row`` function."""
+class RowList(VirtualList[Any], inherit_bindings=False):
+    """One line per item, drawn by the screen's ``row`` function.
+
+    Without a scroll view's own keys: the arrows, page keys, home and end are the screen's
+    (they move the selection); as the list's own they scrolled a list longer than the screen
+    (the Activity screen's 200 entries) without moving the selection at all.
+    """
 
     COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
 
