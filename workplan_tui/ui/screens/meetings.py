@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from textual.binding import Binding
@@ -74,21 +75,26 @@ class MeetingsScreen(ListScreen):
         now, today = self.session.now(), self.session.today()
         past = meetings.is_past(item, now)
         owed = sum(1 for d in self._owed() if d.meeting.id == item.id)
-        when = meetings.when_text(item, today)
-        state = _counts(item) if past else "upcoming"
-        if past and not state:
-            state = "no attendance recorded"
-        extra = f" · {owed} debrief{'s' if owed != 1 else ''} owed" if owed else ""
-        flag = " · no facilitator" if meetings.flags(item) else ""
-        room = max(8, width - 50)
-        return [
+        day = dates.short_date(date.fromisoformat(item.day), today=today)
+        when = f"{day} {item.time or ''}".rstrip()
+        entries = meetings.attendance(item).values()
+        if past:
+            there = sum(1 for e in entries if e.status == "present")
+            state = f"{there} of {len(entries)} there" if entries else "attendance not taken"
+        else:
+            state = "upcoming"
+        style = "card--meta" if past else "card--soon"
+        parts: Parts = [
             (f" {item.label:<4} ", "card--meta"),
-            (pad(when, 22) + " ", "card--meta" if past else "card--soon"),
-            (pad(item.title, room) + " ", "card--title"),
-            (fit(state, 24), "card--meta"),
-            (extra, "card--overdue"),
-            (flag, "card--blocked"),
+            (pad(when, 17) + " ", style),
+            (pad(item.title, max(8, width - 56)) + " ", "card--title"),
+            (state, style),
         ]
+        if owed:
+            parts.append((f" · {owed} debrief{'s' if owed != 1 else ''} owed", "card--overdue"))
+        if meetings.flags(item):
+            parts.append((" · no facilitator", "card--blocked"))
+        return parts
 
     def detail(self, item: Meeting) -> Content:
         wp = self.session.workplan
