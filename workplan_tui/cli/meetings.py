@@ -192,8 +192,9 @@ def meeting_add(
     alternate is flagged.
 
     \b
-    Example:
-      workplan meeting add 'Partnership meeting' --on tue --at 14:00 --facilitator alice --alternate bob
+    Examples:
+      workplan meeting add Partners --on tue --at 2pm --facilitator alice
+      workplan meeting add Boxes --on 'dec 15' --alternate bob --no-agenda
     """
     record = actions.add_meeting(
         env.store,
@@ -428,7 +429,7 @@ def meeting_agenda(
 
 @meeting.command("attend")
 @id_argument("meeting_id", "meetings")
-@click.argument("status", type=click.Choice([*ATTENDANCE, "clear"]))
+@click.argument("status", type=click.Choice([*ATTENDANCE, "clear"]), metavar="STATUS")
 @click.argument("members", nargs=-1, required=True, shell_complete=complete_members)
 @click.option(
     "--by", "proxy", default=None, shell_complete=complete_members, help="With represented: who represented them."
@@ -452,7 +453,8 @@ def meeting_attend(
 ) -> None:
     """Record how members were at a meeting: present, apologies, absent or represented.
 
-    MEMBERS are handles ('me' is you). Apologies record when they were sent, so that one sent
+    STATUS is present, apologies, absent, represented or clear; MEMBERS are handles ('me' is
+    you). Apologies record when they were sent, so that one sent
     before the meeting shows as sent in advance. A member who was not there is owed a debrief,
     due the norm's days after the meeting (see 'workplan meeting debrief-days'). 'clear' takes a
     member's attendance off the record.
@@ -645,7 +647,7 @@ def meeting_action(
 
     \b
     Example:
-      workplan meeting action M3 P2 'Ask the district about the permit' --owner carmen --due fri
+      workplan meeting action M3 P2 'Ask about the permit' --owner ed --due fri
     """
     try:
         plan_id = parse_label(plan_label, "plans")

@@ -220,7 +220,8 @@ def attendance_words(entry: Attendance, meeting: Meeting, today: date) -> str:
         if entry.debriefed_by:
             words += f"; debriefed by {clean(entry.debriefed_by)}"
         elif entry.debrief_due:
-            words += f"; debrief due {_short(entry.debrief_due, today)}"
+            late = entry.debrief_due < today.isoformat()
+            words += f"; debrief {'overdue since' if late else 'due'} {_short(entry.debrief_due, today)}"
     return words
 
 
@@ -537,6 +538,8 @@ def _attendance_change(old: list[dict[str, object]], new: list[dict[str, object]
             parts.append(f"{member} {a.get('status')} → {status}" if a else f"{member} {status}")
         elif b.get("debriefed_by") and not a.get("debriefed_by"):
             parts.append(f"{member} debriefed by {b.get('debriefed_by')}")
+        elif a.get("debriefed_by") and not b.get("debriefed_by"):
+            parts.append(f"{member} not debriefed after all")
         elif a.get("debrief_due") != b.get("debrief_due"):
             parts.append(f"{member} debrief due {a.get('debrief_due') or '-'} → {b.get('debrief_due') or '-'}")
         else:

@@ -78,6 +78,8 @@ class ListScreen(SessionScreen):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("home", "cursor(-1000000)", "First", show=False),
+        Binding("end", "cursor(1000000)", "Last", show=False),
         Binding("shift+down,J", "scroll_detail(3)", "Scroll the details down", show=False),
         Binding("shift+up,K", "scroll_detail(-3)", "Scroll the details up", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
