@@ -521,3 +521,62 @@ def test_records_nested_in_a_meeting_are_declared_once() -> None:
     assert AgendaItem("x").prefilled is False
     problem = schema.record_problem("meetings", {"title": "x", "day": iso_day(0), "time": "7pm"})
     assert problem == "'time' must be a time of day HH:MM (24-hour clock) (found '7pm')"
+
+
+# --- the digest, over a real SMTP server -------------------------------------------------------------------
+
+
+def test_the_digest_says_who_is_owed_a_debrief_who_gives_it_and_who_runs_the_next_meeting(
+    run, wp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.mail import mail_config, smtp_server, text_of
+    from tests.unit.test_remind import ADDRESSES, give_addresses
+
+    def smtp_settings(port: int) -> None:  # as test_remind's fixture: an admin's mail.toml
+        settings = f'from = "workplan <workplan@example.org>"\n[smtp]\nhost = "127.0.0.1"\nport = {port}\n'
+        monkeypatch.setenv("WORKPLAN_MAIL_CONFIG", str(mail_config(tmp_path, settings)))
+
+    s = make_store(wp)
+    past_meeting(s, days_ago=9)  # alice facilitated; carol was absent: her debrief is overdue
+    actions.add_meeting(s, "Next", iso_day(3), time="10:00", facilitator="bob", alternate="alice")
+    give_addresses(wp, ADDRESSES)
+    with smtp_server() as server:
+        smtp_settings(server.port)
+        first = run("remind")
+        again = run("remind")
+    assert first.exit_code == 0, first.output
+    carol = text_of(server.inbox.to("carol@example.org")[0].message)
+    assert "Debriefs owed (1)\n  M1  Partnership meeting\n      you missed it" in carol
+    alice = server.inbox.to("alice@example.org")[0].message
+    assert "1 debrief owed" in alice["Subject"]
+    assert "carol missed it" in text_of(alice) and "workplan meeting debrief M1 carol" in text_of(alice)
+    assert "Meetings this week (1)" in text_of(alice) and "you are the alternate" in text_of(alice)
+    bob = text_of(server.inbox.to("bob@example.org")[0].message)
+    assert "Meetings you run this week (1)\n  M2  Next" in bob and "you facilitate" in bob
+    assert len(server.inbox.received) == 3 and "already sent" in again.output  # nothing twice
+    assert run("status", "--brief", user="bob").stdout.endswith("1 meeting to run: run workplan\n")
+    assert "1 debrief owed" in run("status", "--brief", user="carol").stdout
+
+
+def test_a_debrief_given_leaves_the_digest(wp: Path) -> None:
+    from workplan_tui.model import digest
+
+    s = make_store(wp)
+    m = past_meeting(s, days_ago=2)
+    assert [i.key for i in digest.items(s.read(), "carol", today=TODAY) if i.kind == "debrief"] == [
+        f"debrief:M{m}:carol"
+    ]
+    actions.debrief(s, m, "carol")
+    assert not [i for i in digest.items(s.read(), "carol", today=TODAY) if i.kind == "debrief"]
+    assert not [i for i in digest.items(s.read(), "alice", today=TODAY) if i.kind == "debrief"]
+
+
+def test_the_login_nudge_by_its_fast_path_counts_debriefs_and_meetings_to_run(run, wp: Path) -> None:
+    from tests.unit.test_brief import nudge_process
+
+    s = make_store(wp)
+    past_meeting(s, days_ago=9)
+    actions.add_meeting(s, "Next", iso_day(3), facilitator="carol")
+    said = run("status", "--brief", user="carol").stdout
+    assert said == "1 vote to cast, 1 debrief owed, 1 meeting to run: run workplan\n"
+    assert nudge_process(wp, "carol").stdout == said  # a real process, by the fast path
