@@ -321,7 +321,7 @@ def build(path: Path) -> None:
     actions.decide(grace, 1, "Harvested produce goes to the food bank every Friday.", about="P2")
     m1_actions = [
         actions.add_task(grace, 2, "Send the lesson plans to the district", owner="carmen", due=day(-14), meeting=1),
-        actions.add_task(grace, 2, "Ask the county about a cold-storage grant", owner="bob", due=day(-7), meeting=1),
+        actions.add_task(grace, 2, "Ask the county about a cold-storage grant", owner="bob", due=day(5), meeting=1),
     ]
     clock.at(26)
     actions.debrief(as_("carmen"), 1, "ed")
