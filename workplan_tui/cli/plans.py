@@ -298,11 +298,12 @@ def plan_edit(
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a plan's title, scope, start, end or closing date; the rest stays as it is.
+    """Change a plan's title, scope, dates or closing date.
 
-    An archived plan cannot change: reopen it first. The decision rule has its own
-    command ('workplan plan rule'). A plan whose end has passed and that is not
-    completed is off track. A closing date is for a plan whose buy-in is undecided.
+    The rest stays as it is. An archived plan cannot change: reopen it first. The
+    decision rule has its own command ('workplan plan rule'). A plan whose end has
+    passed and that is not completed is off track. A closing date is for a plan
+    whose buy-in is undecided.
 
     \b
     Example:
