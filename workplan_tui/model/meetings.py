@@ -205,15 +205,15 @@ def debriefed(entry: Attendance) -> bool:
     return entry.debriefed_by is not None
 
 
-def attendance_words(entry: Attendance, meeting: Meeting, today: date) -> str:
+def attendance_words(entry: Attendance, meeting: Meeting, today: date, *, brief: bool = False) -> str:
     """How a member was at the meeting, in words: 'present', 'apologies (sent in advance, Mon
-    30 Nov)', 'represented by dan', 'absent; debrief due Tue 8 Dec', 'absent; debriefed by
-    alice'. Handles are cleaned."""
+    30 Nov 17:30)', 'represented by dan', 'absent; debrief due Tue 8 Dec', 'absent; debriefed by
+    alice'; ``brief`` leaves out when apologies were sent ('apologies (late)'). Handles are cleaned."""
     words = ATTENDANCE_WORDS.get(entry.status, entry.status)
     if entry.status == "apologies" and entry.sent:
-        ahead = in_advance(entry, meeting)
-        when = _sent_day(entry.sent, today)
-        words += f" (sent {'in advance' if ahead else 'late'}{', ' + when if when else ''})"
+        ahead = "in advance" if in_advance(entry, meeting) else "late"
+        when = "" if brief else _sent_day(entry.sent, today)
+        words += f" ({ahead})" if brief else f" (sent {ahead}{', ' + when if when else ''})"
     if entry.status == "represented" and entry.proxy:
         words += f" by {clean(entry.proxy)}"
     if missed(entry):

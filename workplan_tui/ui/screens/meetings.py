@@ -293,7 +293,7 @@ class MeetingScreen(ListScreen):
             member = wp.members.get(item.handle)
             attended = meetings.attendance(m).get(item.handle)
             name = member.name if member else "(no longer a member)"
-            words = meetings.attendance_words(attended, m, today) if attended else "-"
+            words = meetings.attendance_words(attended, m, today, brief=width < 110) if attended else "-"
             style = _STATUS_STYLE.get(attended.status, "") if attended else "card--meta"
             if attended and meetings.missed(attended) and not attended.debriefed_by:
                 style = "card--overdue" if (attended.debrief_due or "9999") < today.isoformat() else style
