@@ -235,6 +235,23 @@ def test_every_change_is_logged_and_undone(store: Store) -> None:
     assert m.id not in store.read().meetings
 
 
+def test_debriefs_decisions_taken_back_and_the_norms_days_are_undone_too(store: Store) -> None:
+    m = past_meeting(store)
+    actions.decide(store, m, "One")
+    before = store.read()
+    actions.debrief(store, m, "carol")
+    actions.remove_decision(store, m, 1)
+    actions.unattend(store, m, "bob")
+    actions.set_debrief_days(store, 3)
+    for _ in range(4):
+        actions.undo(store)
+    after = store.read()
+    assert after.meetings[m] == before.meetings[m].replace(
+        rev=after.meetings[m].rev, updated_at=after.meetings[m].updated_at
+    )
+    assert after.partnership.debrief_days == 7
+
+
 def test_a_change_made_on_a_stale_copy_is_refused(store: Store) -> None:
     m = actions.add_meeting(store, "Kick-off", iso_day(2), agenda=False)
     actions.agenda_add(store, m.id, "One")

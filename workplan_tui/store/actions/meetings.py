@@ -360,7 +360,16 @@ def set_debrief_days(store: Store, days: int) -> Partnership:
         raise RuleError(f"a debrief is due 1 to 90 days after the meeting (found {days!r})")
     with store.transaction() as tx:
         tx.require_member()
-        tx.update("meta", 1, {"debrief_days": days}, kind="partnership.debrief_days", record="partnership")
+        was = _debrief_days(tx)  # a file without the field has the norm's default: undo gives that back
+        if was != days:
+            tx.update(
+                "meta",
+                1,
+                {"debrief_days": days},
+                kind="partnership.debrief_days",
+                record="partnership",
+                logged={"debrief_days": [was, days]},
+            )
         return saved(tx, "meta", 1)  # type: ignore[no-any-return]
 
 
