@@ -201,3 +201,18 @@ async def test_review_brings_the_debriefs_owed_and_opens_their_meeting(wp: Path)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(pilot.app.screen, MeetingScreen) and pilot.app.screen.meeting_id == 1
+
+
+async def test_decisions_are_searched_across_meetings(wp: Path) -> None:
+    with_meetings(wp)
+    s = make_store(wp)
+    actions.decide(s, 1, "Gardens go ahead in spring", about="P1")
+    actions.decide(s, 2, "Buy more soil")
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "slash")
+        await pilot.pause()
+        await pilot.press(*"garden", "enter")
+        await pilot.pause()
+        shown = str(pilot.app.screen.query_one("#help-text").render())
+        assert "M1.1" in shown and "Gardens go ahead in spring" in shown and "about P1 Gardens" in shown
+        assert "soil" not in shown

@@ -42,13 +42,15 @@ class MeetingsScreen(ListScreen):
     """The meetings, oldest first, the next one selected: when, how many came, the debriefs still
     owed and a flag for one with neither a facilitator nor an alternate. Enter opens a meeting
     (agenda, attendance, decisions, action items); ``n`` plans a new one, its agenda pre-filled
-    with what needs the partnership; ``m`` writes a meeting's minutes."""
+    with what needs the partnership; ``m`` writes a meeting's minutes; ``/`` searches the
+    decisions of every meeting."""
 
     KEYS = [
         Binding("enter", "open", "Open"),
         Binding("n", "new", "New meeting"),
         Binding("e", "edit", "Edit"),
         Binding("m", "minutes", "Minutes"),
+        Binding("slash", "search", "Search decisions"),
     ]
     BINDINGS = KEYS
     TITLE_TEXT = "Meetings · agenda, attendance, decisions"
@@ -170,6 +172,23 @@ class MeetingsScreen(ListScreen):
         m = self.rows_widget.current
         if isinstance(m, Meeting):
             self.app.write_minutes(m.id)
+
+    def action_search(self) -> None:
+        from workplan_tui.ui.modals import AskText, TextScreen
+
+        def found(words: str | None) -> None:
+            wp = self.session.workplan
+            if words is None or wp is None:
+                return
+            lines = []
+            for hit in meetings.decisions(wp, words):
+                about = meetings.mentioned(wp, hit.decision.about)
+                lines.append(f"{hit.meeting.label}.{hit.number} {hit.meeting.day}  {hit.decision.text}")
+                if about:
+                    lines.append(f"      about {about}")
+            self.app.push_screen(TextScreen(f"Decisions with {words!r}", lines or ["None found."]))
+
+        self.app.push_screen(AskText("Search the decisions of every meeting", what="words"), found)
 
 
 def edit_meeting(screen: ListScreen, m: Meeting) -> None:
