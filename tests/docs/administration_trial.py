@@ -106,7 +106,9 @@ def follow(tmp: Path, package: str) -> dict[str, object]:
         home = must(sh(f"getent passwd {user} | cut -d: -f6"), f"{user}'s home").strip()
         env = {**CRON_ENV, "HOME": home, "LOGNAME": user}
         cwd = home if os.path.isdir(home) else "/"  # cron runs a job in its user's home
-        done = subprocess.run([runuser, "-u", user, "--", "/bin/sh", "-c", job], env=env, text=True, capture_output=True, cwd=cwd)
+        done = subprocess.run(
+            [runuser, "-u", user, "--", "/bin/sh", "-c", job], env=env, text=True, capture_output=True, cwd=cwd
+        )
         print(f"--- cron, as {user}: {job}\n{done.stdout}{done.stderr}", flush=True)
         if done.returncode != 0:
             sys.exit(f"FAILED: the cron job {job!r} as {user} exited {done.returncode}")

@@ -42,7 +42,9 @@ def test_the_page_says_who_runs_each_block_and_covers_each_part() -> None:
 
 
 def test_cron_lines_are_read_as_cron_reads_them() -> None:
-    crontab = "# a comment\n\n0 7 * * *  workplan  A=1 /usr/local/bin/workplan remind --quiet\n*/5 * * * * bob cd /x && y\n"
+    crontab = (
+        "# a comment\n\n0 7 * * *  workplan  A=1 /usr/local/bin/workplan remind --quiet\n*/5 * * * * bob cd /x && y\n"
+    )
     assert cron_jobs(crontab) == [("workplan", "A=1 /usr/local/bin/workplan remind --quiet"), ("bob", "cd /x && y")]
 
 
@@ -66,12 +68,33 @@ def test_an_administrator_follows_the_page_for_two_real_users(tmp_path: Path) ->
     # The wheel pip would build from this checkout, built once here (as tests/docs/test_man.py does), so the
     # page's install and upgrade take it as they would take the package from PyPI.
     pytest.importorskip("hatchling", reason="hatchling is in the test extra: pip install -e '.[test]'")
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)]
+    build = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(tmp_path),
+        str(ROOT),
+    ]
     subprocess.run(build, check=True, capture_output=True, timeout=120)
     (wheel,) = tmp_path.glob("*.whl")
     trial = tmp_path / "trial"
     trial.mkdir()
-    command = ["unshare", "-m", "--propagation", "private", sys.executable, str(TRIAL), "--private", str(trial), str(wheel)]
+    command = [
+        "unshare",
+        "-m",
+        "--propagation",
+        "private",
+        sys.executable,
+        str(TRIAL),
+        "--private",
+        str(trial),
+        str(wheel),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, cwd="/")
     said = done.stdout + done.stderr
     assert done.returncode == 0, said[-8000:]

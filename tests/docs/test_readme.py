@@ -75,6 +75,8 @@ def test_the_morning_script_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WORKPLAN_CONFIG_DIR", str(tmp_path / "config"))  # remind's mail settings: none
     for command in commands:
-        result = CliRunner().invoke(cli, shlex.split(command)[1:], env={"WORKPLAN_FILE": str(demo), "WORKPLAN_USER": "you"})
+        result = CliRunner().invoke(
+            cli, shlex.split(command)[1:], env={"WORKPLAN_FILE": str(demo), "WORKPLAN_USER": "you"}
+        )
         assert result.exit_code == 0, f"{command}: {result.output}"
     assert (tmp_path / "notes.md").read_text(encoding="utf-8").startswith("# ")

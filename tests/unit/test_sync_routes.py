@@ -318,7 +318,7 @@ def test_a_pull_that_brings_a_broken_file_says_so_at_once(tmp_path: Path) -> Non
 
 
 def test_a_sync_of_a_file_that_is_not_there_names_it_in_words(tmp_path: Path) -> None:
-    """Found following docs/administration.md without -f: the default ./workplan.json, in a clone that has other files."""
+    """Found following docs/administration.md without -f: the default ./workplan.json, in a clone of other files."""
     clone = tmp_path / "clone"
     git(tmp_path, "init", "--quiet", str(clone))
     git(clone, "remote", "add", "origin", str(tmp_path / "nowhere.git"))

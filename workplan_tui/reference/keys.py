@@ -69,7 +69,7 @@ class KeyTable:
 
     @property
     def about(self) -> str:
-        """What it is for, in a user's words (HEADINGS), else the class's docstring's first paragraph ('' without one)."""
+        """What it is for, in a user's words (HEADINGS), else its docstring's first paragraph ('' without one)."""
         said = HEADINGS.get(self.cls.__name__, ("", ""))[1]
         if said:
             return said
@@ -81,7 +81,10 @@ class KeyTable:
 # docstring are a developer's ('AskText', "a new task when `task` is None"). The anchors stay the
 # class's (#ask-text), so links into the reference hold. Classes not named here read as before.
 HEADINGS: dict[str, tuple[str, str]] = {
-    "BoardScreen": ("The board", "Plans, the selected plan's outcomes and its tasks in four columns (`t`: as a table)."),
+    "BoardScreen": (
+        "The board",
+        "Plans, the selected plan's outcomes and its tasks in four columns (`t`: as a table).",
+    ),
     "ActivityScreen": ("Activity", ""),
     "BuyInScreen": ("Buy-in", ""),
     "MemberTasks": ("A member's tasks", "One member's tasks (from People, `enter`); the board's keys work here."),

@@ -25,7 +25,7 @@ SNAPSHOTS = Path(__file__).resolve().parents[2] / "tests" / "snapshots" / "__sna
 
 
 def screen_name(svg: Path) -> str:
-    """The site's name for a snapshot: ``test_partnership_screens[buyin-80x24].svg`` -> ``partnership_screens-buyin-80x24.svg``.
+    """The site's name for a snapshot, ``test_board[x-80x24].svg`` -> ``board-x-80x24.svg``.
 
     The test's name without ``test_``, every run of characters other than letters, digits,
     ``_`` and ``-`` as one ``-``.
