@@ -74,21 +74,27 @@ def must(done: subprocess.CompletedProcess[str], what: str) -> str:
 
 
 def private(tmp: Path) -> None:
-    """This namespace's own /etc (a copy) and empty folders where the page writes."""
+    """This namespace's own /etc (a copy) and empty folders where the page writes.
+
+    What this run needs from those folders stays in reach, by a link to the machine's own: the
+    machine's entries of /opt (pip's settings may name them) and, should the checkout, this
+    Python or the test's folder be in one of them, its entry there.
+    """
     must(sh(f"cp -a /etc {tmp}/etc && mount --bind {tmp}/etc /etc"), "a private /etc")
-    # /opt: ours, with the machine's own entries still reachable (pip's settings may name them).
-    (tmp / "opt.real").mkdir()
-    (tmp / "opt").mkdir()
-    must(sh(f"mount --bind /opt {tmp}/opt.real"), "the machine's /opt kept in reach")
-    for entry in (tmp / "opt.real").iterdir():
-        (tmp / "opt" / entry.name).symlink_to(entry)
-    must(sh(f"mount --bind {tmp}/opt /opt"), "a private /opt")
-    for folder in PRIVATE:
-        must(sh(f"mkdir -p {folder} && mount -t tmpfs -o mode=0755 tmpfs {folder}"), f"a private {folder}")
+    needed = [ROOT, Path(sys.prefix), Path(sys.base_prefix), tmp]
+    for number, folder in enumerate(("/opt", *PRIVATE)):
+        real, ours = tmp / f"real{number}", tmp / f"ours{number}"
+        real.mkdir()
+        ours.mkdir(mode=0o755)
+        must(sh(f"mkdir -p {folder} && mount --bind {folder} {real}"), f"the machine's {folder} kept in reach")
+        for entry in real.iterdir():
+            inside = Path(folder) / entry.name
+            if folder == "/opt" or any(path == inside or inside in path.parents for path in needed):
+                (ours / entry.name).symlink_to(entry)
+        must(sh(f"mount --bind {ours} {folder}"), f"a private {folder}")
 
 
-def follow(tmp: Path, package: str) -> dict[str, object]:
-    page = PAGE.read_text(encoding="utf-8")
+def follow(tmp: Path, package: str, page: str) -> dict[str, object]:
     runuser = shutil.which("runuser") or "runuser"  # in /usr/sbin, which is not on cron's PATH
     os.makedirs("/etc/cron.d", exist_ok=True)  # what the cron package provides
     for name in MEMBERS:  # the page starts from members who have accounts
@@ -148,11 +154,12 @@ def look(tmp: Path) -> dict[str, object]:
 def main() -> None:
     """``[--private] TMP [PACKAGE]``: PACKAGE (a wheel, or this checkout by default) stands in for the PyPI name."""
     args = sys.argv[1:]
+    page = PAGE.read_text(encoding="utf-8")  # before anything is mounted
     if args[:1] == ["--private"]:
         args = args[1:]
         private(Path(args[0]))
     package = args[1] if len(args) > 1 else str(ROOT)
-    seen = follow(Path(args[0]), package)
+    seen = follow(Path(args[0]), package, page)
     print("RESULT " + json.dumps(seen), flush=True)
 
 
