@@ -322,6 +322,7 @@ def check(env: Env, as_json: bool) -> None:
             "outcomes": len(workplan.outcomes),
             "tasks": len(workplan.tasks),
             "grants": len(workplan.grants),
+            "meetings": len(workplan.meetings),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
     if as_json:
