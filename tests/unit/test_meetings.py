@@ -333,6 +333,7 @@ def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
         (["meeting", "add", "X", "--on", "someday"], "cannot read"),
         (["meeting", "add", "X", "--on", "fri", "--at", "25:00"], "'25:00' is not a time of day"),
         (["meeting", "attend", "M1", "represented", "bob"], "say who represented bob"),
+        (["meeting", "attend", "M1", "present", "alice", "zed"], "no member 'zed'"),  # alice not recorded either
         (["meeting", "agenda", "M1", "--remove", "40"], "there is no agenda item 40"),
         (["meeting", "edit", "M1", "--facilitator", "zed"], "no member 'zed'"),
         (["meeting", "edit", "M1", "--facilitator", "bob", "--alternate", "bob"], "both the facilitator and"),

@@ -470,19 +470,17 @@ def meeting_attend(
     if sent is not None and status != "apologies":
         raise click.UsageError("--sent goes with apologies")
     when = sent_time(env, sent)
-    record = None
-    for handle in dict.fromkeys(_member_arg(env, m) for m in members):
-        if status == "clear":
-            record = actions.unattend(env.store, meeting_id, handle)
-        else:
-            record = actions.attend(env.store, meeting_id, handle, status, proxy=proxy, sent=when)
-    assert record is not None
+    handles = list(dict.fromkeys(_member_arg(env, m) for m in members))
+    if status == "clear":
+        record = actions.unattend(env.store, meeting_id, handles)
+    else:  # one change for every member named, or none
+        record = actions.attend(env.store, meeting_id, handles, status, proxy=proxy, sent=when)
     today = env.today()
     entries = meetings.attendance(record)
     lines = [
         f"{record.label} {clean(handle)}: "
         + (meetings.attendance_words(entries[handle], record, today) if handle in entries else "not recorded")
-        for handle in dict.fromkeys(_member_arg(env, m) for m in members)
+        for handle in handles
     ]
     emit(record, as_json, lambda: render.wrap("\n".join(lines)))
 

@@ -9,6 +9,7 @@ changed: ``model/changes.py``); a decision is logged as the decision added, as a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from workplan_tui.model import meetings, schema, typed
@@ -17,6 +18,7 @@ from workplan_tui.model.records import (
     ATTENDANCE,
     LONG_TEXT,
     MENTION_PATTERN,
+    Attendance,
     Meeting,
     Partnership,
     id_of_label,
@@ -265,56 +267,70 @@ def _debrief_days(tx: Tx) -> int:
 def attend(
     store: Store,
     meeting_id: int,
-    member: str,
+    member: str | Sequence[str],
     status: str,
     *,
     proxy: str | None = None,
     sent: str | None = None,
     expected_rev: int | None = None,
 ) -> Meeting:
-    """Record how ``member`` was at a meeting: present, apologies (``sent``: when, an ISO UTC
-    time; now by default), absent, or represented by ``proxy``. A member who was not there is
-    owed a debrief, due the norm's days after the meeting (``debrief_days``); one recorded
-    present again owes nothing."""
+    """Record how ``member`` (a handle, or several: one change for all, or none if one is
+    refused) was at a meeting: present, apologies (``sent``: when, an ISO UTC time; now by
+    default), absent, or represented by ``proxy``. A member who was not there is owed a
+    debrief, due the norm's days after the meeting (``debrief_days``); one recorded present
+    again owes nothing."""
     if status not in ATTENDANCE:
         raise RuleError(f"attendance {status!r} is not one of {', '.join(ATTENDANCE)}")
     if sent is not None and not schema.valid_timestamp(sent):
         raise RuleError(f"{sent!r} is not a UTC time such as 2026-11-28T09:30:00Z")
+    handles = [member] if isinstance(member, str) else list(dict.fromkeys(member))
     with store.transaction() as tx:
         tx.require_member()
         meeting = _meeting(tx, meeting_id)
-        problem = meetings.attendance_problem(meeting, member, status, proxy, _member_handles(tx))
-        if problem:
-            raise RuleError(problem)
-        before = meetings.attendance(meeting).get(member)
-        entry: dict[str, Any] = {"member": member, "status": status}
-        if status == "apologies":
-            entry["sent"] = (
-                sent or (before.sent if before is not None and before.status == "apologies" else None) or tx.now
-            )
-        if status == "represented":
-            entry["proxy"] = proxy
-        if status in meetings.MISSED:
-            kept = before if before is not None and meetings.missed(before) else None
-            entry["debrief_due"] = (kept.debrief_due if kept else None) or meetings.debrief_due(
-                meeting.day, _debrief_days(tx)
-            )
-            if kept is not None and kept.debriefed_by is not None:
-                entry["debriefed_by"], entry["debriefed_at"] = kept.debriefed_by, kept.debriefed_at
-        others = [schema_item(e) for e in meeting.attendance if e.member != member]
-        after = sorted([*others, entry], key=lambda e: e["member"])
+        known = _member_handles(tx)
+        for handle in handles:
+            problem = meetings.attendance_problem(meeting, handle, status, proxy, known)
+            if problem:
+                raise RuleError(problem)
+            entry = _attendance_entry(tx, meeting, handle, status, proxy, sent)
+            others = [e for e in meeting.attendance if e.member != handle]
+            meeting = meeting.replace(attendance=sorted([*others, entry], key=lambda e: e.member))
+        after = [schema_item(e) for e in meeting.attendance]
         tx.update("meetings", meeting_id, {"attendance": after}, kind="meeting.attend", expected_rev=expected_rev)
         return _meeting(tx, meeting_id)
 
 
-def unattend(store: Store, meeting_id: int, member: str, *, expected_rev: int | None = None) -> Meeting:
-    """Take ``member``'s attendance off a meeting's record (recorded by mistake)."""
+def _attendance_entry(
+    tx: Tx, meeting: Meeting, member: str, status: str, proxy: str | None, sent: str | None
+) -> Attendance:
+    """``member``'s attendance as ``status``, keeping what still holds of the one recorded before
+    (when apologies were sent; a debrief's day, and whether it was given, while they missed it)."""
+    before = meetings.attendance(meeting).get(member)
+    entry = Attendance(member, status)  # type: ignore[arg-type]
+    if status == "apologies":
+        earlier = before.sent if before is not None and before.status == "apologies" else None
+        entry.sent = sent or earlier or tx.now
+    if status == "represented":
+        entry.proxy = proxy
+    if status in meetings.MISSED:
+        kept = before if before is not None and meetings.missed(before) else None
+        entry.debrief_due = (kept.debrief_due if kept else None) or meetings.debrief_due(meeting.day, _debrief_days(tx))
+        if kept is not None and kept.debriefed_by is not None:
+            entry.debriefed_by, entry.debriefed_at = kept.debriefed_by, kept.debriefed_at
+    return entry
+
+
+def unattend(store: Store, meeting_id: int, member: str | Sequence[str], *, expected_rev: int | None = None) -> Meeting:
+    """Take ``member``'s attendance (or several members') off a meeting's record (recorded by mistake)."""
+    handles = [member] if isinstance(member, str) else list(dict.fromkeys(member))
     with store.transaction() as tx:
         tx.require_member()
         meeting = _meeting(tx, meeting_id)
-        if member not in meetings.attendance(meeting):
-            raise RuleError(f"no attendance of {member} is recorded at M{meeting_id}")
-        after = [schema_item(e) for e in meeting.attendance if e.member != member]
+        recorded = meetings.attendance(meeting)
+        missing = [h for h in handles if h not in recorded]
+        if missing:
+            raise RuleError(f"no attendance of {', '.join(missing)} is recorded at M{meeting_id}")
+        after = [schema_item(e) for e in meeting.attendance if e.member not in handles]
         tx.update("meetings", meeting_id, {"attendance": after}, kind="meeting.attend", expected_rev=expected_rev)
         return _meeting(tx, meeting_id)
 
