@@ -152,3 +152,20 @@ def test_whom_a_login_acts_as() -> None:
     assert "may not act as alice (only alice may)" in (rules.member_problem("alice", binds, "svc") or "")
     assert "may act as admin, bot" in (rules.member_problem("root", binds, "root") or "")
     assert "eve is not a member" in (rules.member_problem("eve", binds, "eve") or "")
+
+
+def test_only_a_lead_changes_accounts_even_back_to_the_handles_own(users: dict[str, int], shared_dir: Path) -> None:
+    """A member who is not a lead may not rebind a member to the account of its handle: that would
+    unbind cron's account from the 'bot' member, or give alice's name back to a login 'alice' a
+    lead had taken it from (the binding is a lead's decision, whichever way it goes)."""
+    wp = shared(shared_dir)
+    add = ("member", "add", "bot", "--name", "Reminders", "--partner", "FOOD", "--account", "svc-cron")
+    assert as_account("wpalice", wp, *add)[0] == 0
+    before = wp.read_bytes()
+    for handle, bound in (("alice", "wpalice"), ("bot", "svc-cron")):
+        code, err = as_account("wpbob", wp, "member", "edit", handle, "--account", handle, "--no-account", bound)
+        assert code == 1 and err.count("\n") == 1 and "only a lead may" in err, err
+    code, err = as_account("wpbob", wp, "member", "edit", "bob", "--no-account", "wpbob", "--account", "bob")
+    assert code == 1 and "only a lead may" in err, err
+    assert wp.read_bytes() == before
+    assert as_account("wpbob", wp, "member", "edit", "bob", "--name", "Robert")[0] == 0  # their own name: theirs

@@ -260,13 +260,20 @@ def first_member_problem(handle: str, accounts: Sequence[str], user: str, login:
     return None
 
 
-def check_accounts(members: Mapping[str, Member], accounts: Sequence[str], handle: str, *, me: str, login: str) -> None:
+def check_accounts(
+    members: Mapping[str, Member], accounts: Sequence[str], handle: str, *, me: str, login: str, change: bool = False
+) -> None:
     """Refuse accounts a member may not set (one line): only a lead binds accounts other than
-    the handle's own (else any member could add a second member acting from their login and
-    vote twice); at most ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the
-    login you act from (you could not change the file after, nor undo this)."""
-    if not _is_lead(members, me) and list(accounts) != [handle]:
-        raise RuleError("only a lead may bind a member to Unix accounts; ask one")
+    the handle's own to a new member (else any member could add a second member acting from
+    their login and vote twice), and only a lead changes an existing member's (``change``),
+    back to the handle's own included (else any member could unbind cron's account from a
+    'bot' member, or give a name back to the login a lead took it from); at most
+    ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the login you act from (you
+    could not change the file after, nor undo this)."""
+    if not _is_lead(members, me) and (change or list(accounts) != [handle]):
+        raise RuleError(
+            f"only a lead may bind a member to Unix accounts, or unbind them; ask one ({', '.join(_leads_of(members))})"
+        )
     if not accounts:
         raise RuleError(f"{handle} needs at least one Unix account that may act as them")
     if len(accounts) > MAX_ACCOUNTS:
