@@ -366,7 +366,9 @@ def member_add(
       workplan member add bot --name Reminders --partner PARKS --account svc-cron
     """
     record = actions.add_member(env.store, handle, name, partner_code, role, accounts=list(accounts) or None)
-    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record.partner)}, {role})")
+    emit(
+        record, as_json, f"Added member {clean(handle)} ({clean(record.name)}, {clean(record.partner)}, {record.role})"
+    )
 
 
 @member.command("list")
