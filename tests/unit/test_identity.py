@@ -169,3 +169,21 @@ def test_only_a_lead_changes_accounts_even_back_to_the_handles_own(users: dict[s
     assert code == 1 and "only a lead may" in err, err
     assert wp.read_bytes() == before
     assert as_account("wpbob", wp, "member", "edit", "bob", "--name", "Robert")[0] == 0  # their own name: theirs
+
+
+def test_presence_names_a_board_by_whom_its_account_may_act_as(users: dict[str, int], shared_dir: Path) -> None:
+    """'also here: alice' only when it is alice's account: a board wpbob opened with
+    WORKPLAN_USER=alice (read-only), or an entry he wrote by hand claiming alice, is wpbob."""
+    from workplan_tui.store.presence import Presence
+
+    wp = shared(shared_dir)
+    binds = identity.bindings(make_store(wp).read().members.values())
+    as_user("wpbob", lambda: Presence(wp, "alice").beat())
+    me = Presence(wp, "carol")
+    assert me.others(bindings=binds) == ["wpbob"]
+    as_user("wpalice", lambda: Presence(wp, "alice").beat())
+    as_user("wpbob", lambda: Presence(wp, "bob").beat())
+    assert me.others(bindings=binds) == ["alice", "bob", "wpbob"]
+    pretending = as_user("wpbob", lambda: Presence(wp, "alice").others(bindings=binds))
+    assert pretending == ["alice", "bob"]  # his read-only board as alice still sees alice here, and his other one
+    assert me.others() == ["alice", "bob"]  # without a file's members to check against: as written
