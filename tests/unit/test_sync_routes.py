@@ -315,3 +315,41 @@ def test_a_pull_that_brings_a_broken_file_says_so_at_once(tmp_path: Path) -> Non
     git(a.parent, "reset", "--keep", "ORIG_HEAD")
     assert check(a)[0] == 0
     assert history_path_for(a).exists()
+
+
+@pytest.mark.parametrize("meanwhile", [False, True])
+def test_changes_dropped_in_a_clone_without_workplans_hooks_are_said(tmp_path: Path, meanwhile: bool) -> None:
+    """A clone where 'sync init' never ran has no hooks: there, a pull merged as text and resolved
+    by taking one side whole is committed and pushed. workplan cannot stop that, but the sync
+    that brings it into the clone whose change it was (by a fast forward, or by a merge when
+    that clone went on working) may not say 'brought in' as if nothing happened: it names what
+    was dropped and where, and making it again shares it."""
+    a, b = make_clones(tmp_path, 2)
+    careless = tmp_path / "careless"
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "remote.git"), str(careless))
+    c = careless / "partnership.json"
+    actions.add_task(store_of(c, "carol"), 1, "Carol's task")
+    git(careless, "commit", "-qam", "carol by hand")
+    actions.set_progress(store_of(b, "bob"), 2, "55")
+    sync(store_of(b, "bob"))
+    assert git_run(careless, "pull", "--no-rebase", "--no-edit").returncode != 0  # no driver here: text
+    git(careless, "checkout", "--ours", "--", *PAIR)
+    git(careless, "commit", "-qam", "resolved: mine")
+    git(careless, "push", "-q")
+    if meanwhile:
+        actions.add_note(store_of(b, "bob"), 1, "bob's note")
+        git(b.parent, "commit", "-qam", "bob by hand")
+    report = sync(store_of(b, "bob"))  # the clone whose change it was is told, whichever way it merges
+    dropped = [w for w in report["warnings"] if "no longer holds" in w]
+    assert len(dropped) == 1 and "bob: T2 progress" in dropped[0] and "make them again" in dropped[0], report
+    assert "(by Test: resolved: mine)" in dropped[0], dropped[0]
+    assert json.loads(b.read_text())["tasks"]["2"]["progress"] != 55  # as it says: not in the file now
+    actions.set_progress(store_of(b, "bob"), 2, "55")  # made again, as it says
+    sync(store_of(b, "bob"))
+    report = sync(store_of(a, "alice"))  # alice never held it: nothing of hers was dropped
+    assert not [w for w in report["warnings"] if "no longer holds" in w]
+    actions.set_progress(store_of(a, "alice"), 3, "10")
+    assert sync(store_of(a, "alice"))["pushed"]
+    result = CliRunner().invoke(cli, ["-f", str(b), "sync"], env={"WORKPLAN_USER": "bob"})
+    assert result.exit_code == 0 and "no longer holds" not in result.stderr  # said once, when brought in
+    assert json.loads(a.read_text())["tasks"]["2"]["progress"] == 55 and files_of(a) == files_of(b)

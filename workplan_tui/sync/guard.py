@@ -91,6 +91,29 @@ def missing(parent: Copy, child: Copy) -> list[dict[str, Any]]:
     return out
 
 
+def first_without(git: Git, pair: Pair, tip: str, since: str, entries: list[dict[str, Any]]) -> str:
+    """The oldest commit reachable from ``tip`` and not from ``since`` that lacks one of
+    ``entries`` (log entries) a parent of it holds: where they were dropped, as ``abc1234567 (by
+    NAME: subject)``; "" when it cannot be told (more than RANGE_LIMIT commits to look at)."""
+    keys = {_key(e) for e in entries}
+    listed = git.out("rev-list", "--reverse", "--topo-order", "--parents", tip, "--not", since, check=False)
+    commits = [line.split() for line in listed.splitlines() if line.strip()]
+    if len(commits) > RANGE_LIMIT:
+        return ""
+    reader = Reader(git, pair)
+
+    def held(rev: str) -> set[tuple[str, str, str, str]]:
+        copy = reader.at(rev, f"commit {rev[:10]}")
+        return keys & {_key(e) for e in copy.log} if copy is not None else set()
+
+    for commit, *parents in commits:
+        have = held(commit)
+        if any(held(parent) - have for parent in parents):
+            who = git.out("log", "-1", "--format=%an: %s", commit, check=False)
+            return clean(f"{commit[:10]} (by {who[:80]})")
+    return ""
+
+
 def say_lost(entries: list[dict[str, Any]]) -> str:
     """'3 changes (bob: T12 progress, T14 status, ...)'."""
     shown = []
