@@ -353,3 +353,28 @@ def test_changes_dropped_in_a_clone_without_workplans_hooks_are_said(tmp_path: P
     result = CliRunner().invoke(cli, ["-f", str(b), "sync"], env={"WORKPLAN_USER": "bob"})
     assert result.exit_code == 0 and "no longer holds" not in result.stderr  # said once, when brought in
     assert json.loads(a.read_text())["tasks"]["2"]["progress"] == 55 and files_of(a) == files_of(b)
+
+
+def test_check_tells_what_sync_and_push_will_refuse(tmp_path: Path) -> None:
+    """'workplan check' is where every refusal sends a person: it may not say 'sound' while the
+    branch holds a commit that loses changes (committed with --no-verify, or by a 'git revert' of
+    a workplan commit, which runs no pre-commit), nor while the file on disk lost a change its
+    last commit holds (an older version checked out); and following its line mends it."""
+    a, b = make_clones(tmp_path, 2)
+    actions.set_progress(store_of(a, "alice"), 2, "55")
+    sync(store_of(a, "alice"))
+    shared = git(a.parent, "rev-parse", "HEAD")
+    git(a.parent, "checkout", "HEAD^", "--", *PAIR)  # an older version, over the change
+    code, err = check(a)
+    assert code == 1 and "loses 1 change(s) (alice: T2 progress" in err and "git checkout HEAD --" in err, err
+    with pytest.raises(SyncError, match="see 'workplan check'"):
+        sync(store_of(a, "alice"))
+    git(a.parent, "checkout", "HEAD", "--", *PAIR)
+    assert check(a) == (0, "")
+    reverted = git_run(a.parent, "revert", "--no-edit", "HEAD")
+    assert reverted.returncode == 0, reverted.stderr
+    code, err = check(a)
+    assert code == 1 and "loses 1 change(s) (alice: T2 progress" in err and f"git reset --keep {shared[:12]}" in err
+    git(a.parent, "reset", "-q", "--keep", shared)
+    assert check(a) == (0, "")
+    assert sync(store_of(a, "alice"))["pushed"] is False  # nothing to share: it was shared already

@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 
 from workplan_tui.model.text import clean
+from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import acting_member, os_user
 from workplan_tui.sync import driver
 from workplan_tui.sync.clone import (
@@ -517,6 +518,35 @@ def gate(git: Git, pairs: list[Pair]) -> list[str]:
     return check_notes(git) or check_commits(git, pairs, unpushed(git, ["HEAD"], ["--remotes"]), "nothing shared")
 
 
+def _working_loses(reader: Reader, path: Path, raw: bytes) -> list[str]:
+    """The file on disk, if it lacks a change its last commit holds (an older version checked
+    out over it, or a hand edit of the log): what 'workplan sync' would refuse to commit."""
+    pair = reader.pair
+    held = reader.ids("HEAD")
+    if held is None or not raw:
+        return []
+    try:
+        log = history_path_for(path).read_bytes()
+    except OSError:
+        log = b""
+    committed = reader.blob(held[1]) or b""
+    if log.startswith(committed):
+        return []  # only appended to, as every workplan write does
+    parent = reader.at("HEAD", "the last commit")
+    try:
+        child = driver.load_copy(pair.data, raw, log)
+    except MergeError:
+        return []  # not sound: the check of the file says what is wrong
+    lost = missing(parent, child) if parent is not None else []
+    if not lost:
+        return []
+    return [
+        f"{pair.data} loses {say_lost(lost)} that the last commit holds (an older version checked out over "
+        f"it?), and workplan sync refuses to commit it; take back the committed version: "
+        f"git checkout HEAD -- '{pair.data}' '{pair.log}' (changes made since are lost with it)"
+    ]
+
+
 def clone_problems(path: Path) -> list[str]:
     """For ``workplan check``: what git has done to the file, or would do to it (one line each;
     none outside a git clone, or for a file git does not track)."""
@@ -554,7 +584,12 @@ def clone_problems(path: Path) -> list[str]:
         )
         if intent:
             problems += setup_problems(git, pair)
+        if not problems:  # what sync and git push would refuse: the file on disk, then the branch
+            problems += _working_loses(reader, path, raw)
         problems += check_notes(git)
+        if not problems:
+            done = "workplan sync and git push refuse it"
+            problems += check_commits(git, [pair], unpushed(git, ["HEAD"], ["--remotes"]), done)
     except GitError as exc:
         return [f"cannot ask git about {path.name} ({exc})"]
     return problems
