@@ -378,3 +378,23 @@ def test_check_tells_what_sync_and_push_will_refuse(tmp_path: Path) -> None:
     git(a.parent, "reset", "-q", "--keep", shared)
     assert check(a) == (0, "")
     assert sync(store_of(a, "alice"))["pushed"] is False  # nothing to share: it was shared already
+
+
+@pytest.mark.parametrize("how", [("-s", "ours"), ("-X", "ours"), ()])
+def test_a_merge_git_commits_itself_is_checked_against_workplans(tmp_path: Path, how: tuple[str, ...]) -> None:
+    """'git pull -s ours' merges without running any driver and commits at once: pre-merge-commit
+    runs before git notes what it merges (no MERGE_HEAD yet), and must still see the other side,
+    refusing a merge that drops it; a plain pull (workplan's driver) is let through."""
+    a, b = make_clones(tmp_path, 2)
+    diverge(a, b)
+    head = git(a.parent, "rev-parse", "HEAD")
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit", *how)
+    if how[-1:] == ("ours",) and how[0] == "-s":
+        assert pulled.returncode != 0
+        line = one_line(pulled.stderr)
+        assert "that their side holds; nothing committed" in line and "git merge --abort" in line, line
+        assert git(a.parent, "rev-parse", "HEAD") == head  # nothing committed
+        git(a.parent, "merge", "--abort")
+    else:
+        assert pulled.returncode == 0, pulled.stderr  # the driver merged: -X says nothing to it
+    assert_nothing_lost(a, b)

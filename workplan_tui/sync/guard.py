@@ -26,6 +26,7 @@ kind (a merge may renumber the records they name, never these).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,7 +65,7 @@ def merger() -> tuple[str, str]:
 def in_progress(git: Git) -> tuple[str, str] | None:
     """("merge" | "rebase" | "cherry-pick", the commit being brought in, "" when none) while git
     is in one. A finished rebase may leave REBASE_HEAD behind: its folder is what says."""
-    merging = git.rev("MERGE_HEAD")
+    merging = git.rev("MERGE_HEAD") or _merging_now()
     if merging:
         return "merge", merging
     for folder in ("rebase-merge", "rebase-apply"):
@@ -73,6 +74,15 @@ def in_progress(git: Git) -> tuple[str, str] | None:
             return "rebase", git.rev("REBASE_HEAD") or ""
     picking = git.rev("CHERRY_PICK_HEAD")
     return ("cherry-pick", picking) if picking else None
+
+
+def _merging_now() -> str:
+    """The commit a 'git merge' (or 'git pull') that commits by itself is merging, as its
+    ``pre-merge-commit`` hook sees it: git writes MERGE_HEAD only after that hook, but names each
+    commit it merges in the environment (``GITHEAD_<commit>``, for its merge strategies). "" when
+    not inside such a merge."""
+    heads = sorted(name.removeprefix("GITHEAD_") for name in os.environ if name.startswith("GITHEAD_"))
+    return next((h for h in heads if len(h) in (40, 64) and all(c in "0123456789abcdef" for c in h)), "")
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
