@@ -324,3 +324,24 @@ def test_the_merge_knows_every_kind_of_removal_the_actions_make() -> None:
     from workplan_tui.sync import merge
 
     assert set(merge.REMOVAL_KINDS) == set(actions.REMOVALS)
+
+
+def test_two_changes_that_read_the_same_are_both_kept(three: tuple[Path, Path, Path]) -> None:
+    """A member votes 'agree' twice within one second (a double key press, a script run twice):
+    two log entries that read the same. They are two changes, so the merge keeps both, on
+    whichever side they are and however often they were merged before."""
+    base, ours, theirs = three
+    for _ in range(3):
+        actions.vote(store(ours, "alice", 1), 1, "agree")
+    actions.set_progress(store(theirs, "bob", 2), 1, "40")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    votes = [e for e in result.log if e["kind"] == "vote" and e["member"] == "alice" and e["at"] == iso(at(1))]
+    assert len(votes) == 3
+    again = merged(base, ours, theirs)  # the same merge, twice: the same log
+    assert again.log == result.log
+    shutil.copy(ours, theirs)  # theirs now holds ours' votes, merged in before, and one more
+    shutil.copy(history_path_for(ours), history_path_for(theirs))
+    actions.vote(store(theirs, "alice", 1), 1, "agree")
+    result = merged(base, ours, theirs)
+    assert len([e for e in result.log if e["kind"] == "vote" and e["at"] == iso(at(1))]) == 4

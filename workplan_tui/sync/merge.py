@@ -30,6 +30,7 @@ both runs must agree (the data file's history marker names the merged log's leng
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -161,15 +162,20 @@ def _plain_key(entry: dict[str, Any]) -> bytes:
 
 def entry_keys(log: list[dict[str, Any]]) -> list[bytes]:
     """Each entry's identity: everything but its id, ``undoes`` as the identity of the entry it
-    undoes. The same change in two copies has the same identity whatever its id there."""
+    undoes, and how many entries just like it came before it in ``log``. The same change in two
+    copies has the same identity whatever its id there; two changes that read the same (a
+    member voting 'agree' twice in one second) are two, not one."""
     keys: list[bytes] = []
     by_id: dict[int, bytes] = {}
+    seen: Counter[bytes] = Counter()
     for entry in log:
         fields = {k: v for k, v in entry.items() if k != "id"}
         target = fields.get("undoes")
         if type(target) is int and target in by_id:
             fields["undoes"] = by_id[target].hex()
-        key = _digest(fields)
+        plain = _digest(fields)
+        key = _digest([plain.hex(), seen[plain]]) if seen[plain] else plain
+        seen[plain] += 1
         by_id[entry["id"]] = key
         keys.append(key)
     return keys
@@ -507,7 +513,9 @@ class _Merge:
         base_ids = {e["id"] for e in log}
         emitted: dict[bytes, int] = {}  # entry identity -> its id in the merged log
         maps: dict[str, dict[int, int]] = {"ours": {}, "theirs": {}}
-        queues = {side.name: list(reversed(_groups(side.new))) for side in (self.ours, self.theirs)}
+        queues = {
+            side.name: list(reversed(_groups(side.new, entry_keys(side.new)))) for side in (self.ours, self.theirs)
+        }
         while queues["ours"] or queues["theirs"]:
             order = min(queue[-1][0] for queue in queues.values() if queue)
             names = [name for name, queue in queues.items() if queue and queue[-1][0] == order]
@@ -748,19 +756,24 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _groups(entries: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[bytes]]]:
-    """A side's new entries in runs of one change (same time, member and account), each with its
-    sort key: (time, member, account, the run's identity)."""
+def _groups(
+    entries: list[dict[str, Any]], identities: list[bytes]
+) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[bytes]]]:
+    """A side's new entries (and their ``entry_keys``, counted over all of them) in runs of one
+    change (same time, member and account), each with its sort key: (time, member, account, the
+    run's identity)."""
     runs: list[list[dict[str, Any]]] = []
-    for entry in entries:
+    run_keys: list[list[bytes]] = []
+    for entry, key in zip(entries, identities, strict=True):
         who = (entry.get("at"), entry.get("member"), entry.get("os_user"))
         if runs and (runs[-1][0].get("at"), runs[-1][0].get("member"), runs[-1][0].get("os_user")) == who:
             runs[-1].append(entry)
+            run_keys[-1].append(key)
         else:
             runs.append([entry])
+            run_keys.append([key])
     out = []
-    for run in runs:
-        keys = entry_keys(run)
+    for run, keys in zip(runs, run_keys, strict=True):
         first = run[0]
         order = (time_key(first.get("at")), str(first.get("member", "")), str(first.get("os_user", "")), b"".join(keys))
         out.append((order, run, keys))
