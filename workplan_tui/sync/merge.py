@@ -8,7 +8,9 @@ result is always a sound partnership file and a log that goes with it:
   bytes: the same answer whichever side merges) and the other takes the next free id; every
   reference to it (a task's plan or outcome, a vote's plan, its own log entries) is updated
   and the log says so (``T41 from bob's copy is now T45``). A partner or member both sides
-  added (same code or handle) is one record.
+  added (same code or handle) is one record. A record of the common version that one side's
+  history renumbered so (bob had shared T41 before the merge elsewhere) is followed to its
+  new id on the other side first (``_Merge._follow_moves``).
 * **A field changed on one side** takes that side's value; **changed on both to different
   values** it is a conflict, recorded in the ``conflicts`` table with both values, who and
   when. The record holds the later change (by its log time) until a member settles it.
@@ -236,6 +238,7 @@ class _Merge:
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> Result:
+        self._follow_moves()
         self._number_new_records()
         for side in (self.ours, self.theirs):
             _remap_side(side)
@@ -273,6 +276,68 @@ class _Merge:
             names.update(dict.fromkeys(data))
         names.pop("activity", None)
         return list(names)
+
+    # --- records of the common version that a merge elsewhere renumbered -------------------------
+
+    def _follow_moves(self) -> None:
+        """A record of the common version that one side's history gave a new id is still that
+        record: the common version and the other side take its new id before anything is compared.
+
+        This happens when a record was shared and a merge on another clone then renumbered it
+        (its clone and another both added one under that id, and the other was created first:
+        ``T4 from bob's copy is now T6``). Compared by id, bob's own clone would otherwise see T4
+        become someone else's task, and apply his later changes of his T4 to it. A move is
+        taken from the side's ``merge.renumber`` entries (followed through later renumberings),
+        and only when the record now at the new id was not created after the common version
+        and was created when the common version's record was."""
+        for mover, other in ((self.theirs, self.ours), (self.ours, self.theirs)):
+            moves = _moves(mover, self.base, self.base_log)
+            if not moves:
+                continue
+            base_side = _Side("base", Copy(self.base, [], "base"), set())
+            used = {
+                name: {
+                    int(k)
+                    for data in (self.base, self.ours.data, self.theirs.data)
+                    for k in _table(data, name)
+                    if k.isdigit()
+                }
+                for name in moves
+            }
+            for name, numbers in moves.items():
+                next_id = (
+                    max(
+                        max(used[name], default=0),
+                        _retired(self.base).get(name, 0),
+                        *(_retired(c.data).get(name, 0) for c in (self.ours, self.theirs)),
+                    )
+                    + 1
+                )
+                base_rows, rows = _table(self.base, name), other.table(name)
+                for old, new in sorted(numbers.items()):
+                    born = _stamp(base_rows.get(str(old)))
+                    base_side.maps.setdefault(name, {})[old] = new
+                    if _stamp(rows.get(str(old))) == born:  # the other side has it where it was
+                        other.maps.setdefault(name, {})[old] = new
+                        if str(new) in rows:  # and a record of its own at the new id: it moves on
+                            other.maps[name][new] = next_id
+                            self.renumbered.append(
+                                Renumbered(name, new, next_id, other.name, other.added_by(name, new))
+                            )
+                            next_id += 1
+            _remap_side(base_side)
+            self.base = base_side.data
+            _remap_side(other)
+            other.maps = {}
+            # the common part of the log named the moved records by their old ids, as the merge
+            # that moved them relabelled them: it does so here too, and the mover's relabelled
+            # copies of those entries are then not news (else the log would say it twice)
+            moved = _Side("base", Copy({}, [], "base"), set())
+            moved.new, moved.maps = _copied(self.base_log), dict(base_side.maps)
+            _remap_side(moved)
+            self.base_log = moved.new
+            known = set(entry_keys(moved.new))
+            mover.new = [e for e, k in zip(mover.new, entry_keys(mover.new), strict=True) if k not in known]
 
     # --- records both sides added under one id ------------------------------------------------
 
@@ -618,6 +683,56 @@ def _key_of(table: dict[str, Any], wanted: str) -> str | None:
         return wanted if wanted in table else None
     code = wanted[5:]
     return next((k for k, r in table.items() if isinstance(r, dict) and r.get("code") == code), None)
+
+
+def _stamp(record: Any) -> str | None:
+    """When a record was created (``created_at``, a vote's ``at``), or None."""
+    stamp = record.get("created_at", record.get("at")) if isinstance(record, dict) else None
+    return stamp if isinstance(stamp, str) else None
+
+
+def _moves(side: _Side, base: dict[str, Any], base_log: list[dict[str, Any]]) -> dict[str, dict[int, int]]:
+    """table -> {id in the common version: id on ``side``} for the records of the common
+    version that ``side``'s new log entries renumbered (see ``_Merge._follow_moves``): named by
+    its ``merge.renumber`` entries (followed through later renumberings), and confirmed by the
+    record's creation, which the common version logged under the old id and the renumbering
+    merge relabelled with the new one."""
+    chains: dict[str, dict[int, int]] = {}
+    created: dict[str, set[tuple[Any, ...]]] = {}  # label -> who created it, when
+    for entry in side.new:
+        kind = str(entry.get("kind", ""))
+        if kind.endswith(".add") and isinstance(entry.get("record"), str):
+            created.setdefault(entry["record"], set()).add(_creation(entry))
+        changes = entry.get("changes")
+        pair = changes.get("id") if kind == "merge.renumber" and isinstance(changes, dict) else None
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)):
+            continue
+        old, new, table = id_of_label(pair[0]), id_of_label(pair[1]), table_named(pair[0])
+        if old is None or new is None or table is None or table != table_named(pair[1]):
+            continue
+        chain = chains.setdefault(table, {})
+        origin = next((o for o, now in chain.items() if now == old[1]), old[1])
+        chain[origin] = new[1]
+    if not chains:
+        return {}
+    base_created: dict[str, set[tuple[Any, ...]]] = {}
+    for entry in base_log:
+        if str(entry.get("kind", "")).endswith(".add") and isinstance(entry.get("record"), str):
+            base_created.setdefault(entry["record"], set()).add(_creation(entry))
+    moves: dict[str, dict[int, int]] = {}
+    for table, chain in chains.items():
+        base_rows, rows = _table(base, table), side.table(table)
+        for was, now in chain.items():
+            if was == now or str(was) not in base_rows or str(now) in base_rows or str(now) not in rows:
+                continue
+            if created.get(label(table, now), set()) & base_created.get(label(table, was), set()):
+                moves.setdefault(table, {})[was] = now
+    return moves
+
+
+def _creation(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """Who created a record, and when, as its log entry says (not which id it names)."""
+    return (entry.get("at"), entry.get("member"), entry.get("os_user"), entry.get("kind"))
 
 
 def _birth(record: Any) -> tuple[tuple[str, str], bytes]:
