@@ -271,6 +271,35 @@ def _by_field(writes: list[Write]) -> dict[tuple[str, str], list[Write]]:
         ],
     ]
 )
+@example(  # found by hunting: bob's later changes to a shared task a merge elsewhere renumbered
+    steps=[
+        ("sync", 2, "hand-text"),
+        ("notes", 1, 0),
+        ("add", 0),
+        ("notes", 1, 4),
+        ("add", 0),
+        ("vote", 1, "agree"),
+        ("add", 2),
+        ("vote", 1, "agree"),
+        ("add", 2),
+        ("add", 1),
+        ("sync", 1, "sync"),
+        ("note", 1, 0),
+        ("progress", 1, 3),
+        ("sync", 0, "sync"),
+        ("note", 1, 0),
+    ]
+)
+@example(  # found by hunting: alice votes 'agree' twice in one second, two log entries alike
+    steps=[
+        ("sync", 0, "sync"),
+        ("vote", 0, "agree"),
+        ("add", 0),
+        ("add", 1),
+        ("vote", 0, "agree"),
+        ("vote", 0, "agree"),
+    ]
+)
 def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory(prefix="workplan-sync-") as folder:
         root = Path(folder)
