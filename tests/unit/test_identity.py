@@ -187,3 +187,31 @@ def test_presence_names_a_board_by_whom_its_account_may_act_as(users: dict[str, 
     pretending = as_user("wpbob", lambda: Presence(wp, "alice").others(bindings=binds))
     assert pretending == ["alice", "bob"]  # his read-only board as alice still sees alice here, and his other one
     assert me.others() == ["alice", "bob"]  # without a file's members to check against: as written
+
+
+def test_whoever_sets_a_file_up_adds_themselves_under_any_handle(users: dict[str, int], shared_dir: Path) -> None:
+    """The docs' way: a file set up by wpbob, whose handle is 'bob', with '--account wpbob' and no
+    WORKPLAN_USER; he then acts as bob (the member add is logged as bob's). Adding someone else
+    first, or with WORKPLAN_USER naming someone else, is refused, the file unchanged."""
+    wp = shared_dir / "new.json"
+    assert as_account("wpbob", wp, "init", "--name", "New")[0] == 0
+    assert as_account("wpbob", wp, "partner", "add", "PARKS", "--name", "Parks")[0] == 0
+    before = wp.read_bytes()
+    code, err = as_account("wpbob", wp, "member", "add", "alice", "--name", "Alice", "--partner", "PARKS")
+    assert code == 1 and err.count("\n") == 1 and "'workplan member add wpbob --name NAME" in err, err
+    assert "--account wpbob'" in err
+    add = ("member", "add", "bob", "--name", "Bob", "--partner", "PARKS", "--account", "wpbob")
+    code, err = as_account("wpbob", wp, *add, user="alice")
+    assert code == 1 and "WORKPLAN_USER=alice is not the member you add (bob)" in err, err
+    assert wp.read_bytes() == before
+    code, err = as_account("wpbob", wp, *add)
+    assert code == 0, err
+    assert as_account("wpbob", wp, "member", "add", "alice", "--name", "Alice", "--partner", "PARKS")[0] == 0
+    assert [(e["member"], e["os_user"], e["record"]) for e in log_of(wp)[-2:]] == [
+        ("bob", "wpbob", "member bob"),
+        ("bob", "wpbob", "member alice"),
+    ]
+    assert {m["handle"]: m["role"] for m in json.loads(wp.read_text())["members"].values()} == {
+        "bob": "lead",
+        "alice": "member",
+    }

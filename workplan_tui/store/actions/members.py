@@ -48,6 +48,7 @@ def add_member(
             if problem:
                 raise RuleError(problem)
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+            tx.user = handle  # and is that member from now on (their login's only binding)
         elif accounts is not None:
             rules.check_accounts(members, bound, handle, me=tx.user, login=store.login)
         rules.check_member_add(members, role, me=tx.user)
