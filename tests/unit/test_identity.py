@@ -215,3 +215,43 @@ def test_whoever_sets_a_file_up_adds_themselves_under_any_handle(users: dict[str
         "bob": "lead",
         "alice": "member",
     }
+
+
+@pytest.mark.parametrize("route", ["sync", "git pull"])
+def test_a_merge_borrows_no_members_name(tmp_path: Path, route: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge needs no member, so it is not refused; but its notes, the conflicts' 'merged_by'
+    and the commit's author name whom the login acts as, never a member named in WORKPLAN_USER
+    that the login may not act as (the suite's login may act as alice and carol, not bob)."""
+    from tests.gitrepo import git, git_environment, make_clones, store_of
+    from workplan_tui.sync.run import sync
+
+    (tmp_path / "home").mkdir()
+    for name, value in git_environment(tmp_path / "home").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GIT_AUTHOR_NAME")  # sync names the author itself
+    monkeypatch.delenv("GIT_COMMITTER_NAME")
+    a, b = make_clones(tmp_path, 2)
+    actions.edit_member(make_store(a, "alice"), "bob", drop_accounts=[LOGIN])
+    sync(make_store(a, "alice"))
+    sync(make_store(b, "alice"))
+    actions.set_progress(make_store(a, "alice"), 1, "20")
+    sync(make_store(a, "alice"))
+    actions.set_progress(make_store(b, "carol"), 1, "30")
+    monkeypatch.setenv("WORKPLAN_USER", "bob")
+    if route == "sync":
+        sync(store_of(b, "bob"))
+    else:
+        git(b.parent, "commit", "-qam", "carol by hand")
+        git(b.parent, "pull", "--no-rebase", "--no-edit")
+    notes = [e for e in log_of(b) if e["kind"].startswith("merge.")]
+    assert [(e["member"], e["os_user"]) for e in notes] == [(LOGIN, LOGIN)]  # alice and carol: neither chosen
+    data = json.loads(b.read_text())
+    assert [c["merged_by"] for c in data["conflicts"].values()] == [LOGIN]
+    if route == "sync":
+        assert git(b.parent, "log", "-1", "--format=%an") == LOGIN
+    monkeypatch.setenv("WORKPLAN_USER", "carol")  # one it may act as: named
+    actions.set_progress(make_store(a, "alice"), 2, "25")
+    sync(make_store(a, "alice"))
+    actions.set_progress(make_store(b, "carol"), 2, "35")
+    sync(store_of(b, "carol"))
+    assert [e["member"] for e in log_of(b) if e["kind"].startswith("merge.")][-1] == "carol"

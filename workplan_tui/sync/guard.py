@@ -36,7 +36,6 @@ import orjson
 
 from workplan_tui.model.text import clean
 from workplan_tui.store.history import history_path_for
-from workplan_tui.store.store import acting_member, os_user
 from workplan_tui.sync import driver
 from workplan_tui.sync.clone import (
     DRIVER,
@@ -55,11 +54,6 @@ LOST_FILE = "workplan-lost"  # in the git folder: changes a rebase lost, until t
 RANGE_LIMIT = 200  # commits checked before a push, newest first
 ABORT = {"merge": "git merge --abort", "rebase": "git rebase --abort", "cherry-pick": "git cherry-pick --abort"}
 ZERO = "0" * 40
-
-
-def merger() -> tuple[str, str]:
-    """Who a merge made by git (the driver, or a check of what it made) is recorded as."""
-    return acting_member()[:64] or "workplan", os_user()
 
 
 def in_progress(git: Git) -> tuple[str, str] | None:
@@ -234,7 +228,7 @@ def _mergers(result: Copy, ours: Copy, theirs: Copy) -> list[tuple[str, str]]:
         for e in result.log
         if str(e.get("kind", "")).startswith("merge.") and _key(e) not in known
     ]
-    return [merger(), *named[:1]]
+    return [driver.merger(ours.data), *named[:1]]
 
 
 def _remembered(git: Git, ids: tuple[str, str]) -> bool:

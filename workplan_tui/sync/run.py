@@ -143,7 +143,7 @@ def _commit_local(repo: Repo) -> dict[str, Any] | None:
         problem = str(exc).removesuffix("; nothing merged")
         raise SyncError(f"{problem}; fix it (see 'workplan check') before syncing; nothing shared") from None
     entries = _entries_since(repo, "HEAD")
-    subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])
+    subject, body = commit_message(entries, repo.who, [line[3:] for line in changed.splitlines()])
     git.run("add", "--", *(p for p in paths if (repo.top / p).exists()))
     _check_staged(repo)
     checked = {SKIP_HOOKS: "1"}  # what the hooks would check is checked above
@@ -268,7 +268,7 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
             raise SyncError(f"{WHERE[name].format(where=where)} has no {repo.data}; nothing merged")
         copies.append(load_copy(name, data, git.blob(rev, repo.log)))
     dropped = _dropped(repo, copies[0], copies[2], head, upstream, where)
-    result = merge(*copies, user=repo.store.user, os_user=repo.store.os_user)
+    result = merge(*copies, user=repo.who, os_user=repo.store.os_user)
     data, log = data_bytes(result), result.log_bytes
     tree = _merged_tree(repo, base, head, upstream, data, log)
     summary = f"Merged {where}: {result.from_theirs} change(s) from their copy"
