@@ -345,3 +345,41 @@ def test_two_changes_that_read_the_same_are_both_kept(three: tuple[Path, Path, P
     actions.vote(store(theirs, "alice", 1), 1, "agree")
     result = merged(base, ours, theirs)
     assert len([e for e in result.log if e["kind"] == "vote" and e["at"] == iso(at(1))]) == 4
+
+
+@pytest.mark.parametrize("later", ["other fields", "the same field", "removed", "removed and changed"])
+def test_a_record_both_sides_got_without_a_common_version_is_one(three: tuple[Path, Path, Path], later: str) -> None:
+    """Bob's new T4 reached ours too, by a commit git does not see as shared (cherry-picked,
+    squashed): the common version lacks it. It is one record, and what each side did to it
+    since is merged as for any record: told from the log (whose entries only one side holds)."""
+    base, ours, theirs = three
+    actions.add_task(store(theirs, "bob", 1), 1, "Bob's task")
+    for path in (theirs, history_path_for(theirs)):
+        shutil.copy(path, ours.parent / path.name)
+    if later.startswith("removed"):
+        actions.remove_task(store(theirs, "bob", 2), 4)
+    else:
+        actions.edit_task(store(theirs, "bob", 2), 4, {"notes": "from bob"})
+        actions.set_progress(store(theirs, "bob", 2), 4, "30")
+    if later in ("other fields", "removed and changed"):
+        actions.add_note(store(ours, "alice", 3), 4, "alice's note")
+    if later == "the same field":
+        actions.set_progress(store(ours, "alice", 3), 4, "20")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    tasks = result.data["tasks"]
+    conflicts = [(c["record"], c["field"]) for c in result.data.get("conflicts", {}).values()]
+    assert [e["kind"] for e in result.log].count("task.add") == 4 and not result.renumbered
+    if later == "removed":
+        assert "4" not in tasks and conflicts == []
+        return
+    assert list(tasks) == ["1", "2", "3", "4"]
+    if later == "removed and changed":
+        assert conflicts == [("T4", "(record)")]
+        return
+    assert tasks["4"]["notes"] == "from bob"
+    if later == "other fields":
+        assert tasks["4"]["progress"] == 30 and [u["text"] for u in tasks["4"]["updates"]] == ["alice's note"]
+        assert conflicts == []
+    else:
+        assert conflicts == [("T4", "progress")] and tasks["4"]["progress"] == 20  # the later change holds

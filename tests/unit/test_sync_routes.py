@@ -22,6 +22,7 @@ from tests.unit.test_contract import assert_follows_contract
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
+from workplan_tui.store.store import Store
 from workplan_tui.sync.clone import attributes, init
 from workplan_tui.sync.git import Git
 from workplan_tui.sync.run import SyncError, sync
@@ -398,3 +399,53 @@ def test_a_merge_git_commits_itself_is_checked_against_workplans(tmp_path: Path,
     else:
         assert pulled.returncode == 0, pulled.stderr  # the driver merged: -X says nothing to it
     assert_nothing_lost(a, b)
+
+
+@pytest.mark.parametrize("route", ["cherry-pick", "squash", "cherry-pick, mine first"])
+def test_a_change_brought_in_twice_is_one_record(tmp_path: Path, route: str) -> None:
+    """Alice takes Bob's commit by 'git cherry-pick' or 'git merge --squash': git then knows no
+    common version holding Bob's new task, and the next merge saw it twice (two 'Bob's task',
+    Bob's later changes on one of them). It is one record, under the id the merge that took
+    it in gave (T5 when Alice's own task came first), with both sides' later changes and no
+    conflict; its log entries come once."""
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
+
+    def at(user: str, path: Path, minute: int) -> Store:
+        return store_of(path, user, clock=lambda: FIXED_NOW + timedelta(minutes=minute))
+
+    a, b = make_clones(tmp_path, 2)
+    mine_first = route.endswith("mine first")
+    actions.add_task(at("alice", a, 1 if mine_first else 3), 1, "Alice's task")
+    git(a.parent, "commit", "-qam", "alice by hand")
+    actions.add_task(at("bob", b, 2), 1, "Bob's task")
+    sync(at("bob", b, 2))
+    git(a.parent, "fetch", "-q")
+    if route == "squash":
+        git(a.parent, "merge", "-q", "--squash", "origin/main")
+        git(a.parent, "commit", "-qm", "squashed")
+    else:
+        git(a.parent, "cherry-pick", "origin/main")
+    tasks = {t["title"]: int(k) for k, t in json.loads(a.read_text())["tasks"].items()}
+    bobs, alices = tasks["Bob's task"], tasks["Alice's task"]
+    assert (bobs, alices) == ((5, 4) if mine_first else (4, 5))
+    actions.set_progress(at("bob", b, 4), 4, "60")
+    actions.add_note(at("bob", b, 4), 4, "soil ordered")
+    sync(at("bob", b, 4))
+    actions.add_note(at("alice", a, 5), bobs, "thanks bob")
+    actions.set_progress(at("alice", a, 5), alices, "10")
+    sync(at("alice", a, 6))
+    sync(at("bob", b, 6))
+    assert files_of(a) == files_of(b)
+    data = json.loads(a.read_text())
+    by_title = {t["title"]: (int(k), t) for k, t in data["tasks"].items()}
+    assert len(data["tasks"]) == 5 and not data.get("conflicts"), data.get("conflicts")
+    assert by_title["Bob's task"][0] == bobs and by_title["Alice's task"][0] == alices
+    bob_task = by_title["Bob's task"][1]
+    assert bob_task["progress"] == 60 and [u["text"] for u in bob_task["updates"]] == ["soil ordered", "thanks bob"]
+    assert by_title["Alice's task"][1]["progress"] == 10
+    log = [json.loads(line) for line in history_path_for(a).read_text().splitlines()]
+    assert [e["record"] for e in log if e["kind"] == "task.add" and e["member"] == "bob"] == [f"T{bobs}"]
+    assert [e["record"] for e in log if e["kind"] == "task.progress" and e["member"] == "bob"] == [f"T{bobs}"]
+    assert check(a)[0] == 0

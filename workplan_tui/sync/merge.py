@@ -10,7 +10,9 @@ result is always a sound partnership file and a log that goes with it:
   and the log says so (``T41 from bob's copy is now T45``). A partner or member both sides
   added (same code or handle) is one record. A record of the common version that one side's
   history renumbered so (bob had shared T41 before the merge elsewhere) is followed to its
-  new id on the other side first (``_Merge._follow_moves``).
+  new id on the other side first (``_Merge._follow_moves``). A record both sides hold that
+  the common version lacks (a commit cherry-picked or squashed across) is one record, known
+  by its creation entry (``_Merge._pair_twins``).
 * **A field changed on one side** takes that side's value; **changed on both to different
   values** it is a conflict, recorded in the ``conflicts`` table with both values, who and
   when. The record holds the later change (by its log time) until a member settles it.
@@ -64,6 +66,7 @@ REMOVED, KEPT = "removed", "kept"
 ITEM_LISTS = set(schema.appended())
 # How the log names a change to such a list (a note or check-in logs the item, not the list).
 LOGGED_AS = {field: logged_as for (_, field), logged_as in schema.appended().items()}
+FIELD_OF = {logged_as: field for field, logged_as in LOGGED_AS.items()}  # "note" -> "updates"
 # Tables whose records have a label people use (T12): a renumbering is logged.
 LABELLED = ("tasks", "plans", "outcomes", "norms")
 # Records named by a field (a partner's code): one both sides added is one record.
@@ -234,11 +237,15 @@ class _Merge:
         self.new_conflicts: list[dict[str, Any]] = []
         self.restored: list[tuple[str, int, str]] = []  # (table, key, label) kept although one side removed it
         self.merged: dict[str, Any] = {}
+        # records both sides added as one (a commit cherry-picked or squashed across): table ->
+        # id -> what it was before either side's own changes (see _pair_twins)
+        self.twins: dict[str, dict[str, Any]] = {}
 
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> Result:
         self._follow_moves()
+        self._pair_twins()
         self._number_new_records()
         for side in (self.ours, self.theirs):
             _remap_side(side)
@@ -339,6 +346,103 @@ class _Merge:
             known = set(entry_keys(moved.new))
             mover.new = [e for e, k in zip(mover.new, entry_keys(mover.new), strict=True) if k not in known]
 
+    # --- records both sides added as one, without a common version to say so ------------------
+
+    def _pair_twins(self) -> None:
+        """A record the common version lacks, which both sides hold because the very change that
+        added it reached each of them (a commit cherry-picked, squashed or copied across, so git
+        knows no common version holding it), is one record: under one id, compared field by field.
+
+        It is known by its creation entry (the same time, member, account, kind and fields, not
+        which id it names); a merge on one side may have renumbered it, and that side's id is
+        kept (the one the side that saw both gave it; the lower when both or neither did). A
+        record of the other side's own under that id takes the next free one. What it was
+        before either side changed it is told by the log: a field only one side's own entries
+        changed takes that side's value; one both changed, or neither logged, is a conflict. A
+        twin one side removed is removed, unless the other changed it since (a conflict)."""
+        for name in LABELLED:
+            base_rows = _table(self.base, name)
+            born = {side.name: _creations(side, name, base_rows) for side in (self.ours, self.theirs)}
+            pairs: list[tuple[int, int]] = []
+            for signature, ids in born["ours"].items():
+                pairs += list(zip(ids, born["theirs"].get(signature, []), strict=False))
+            if not pairs:
+                continue
+            moved = {
+                side.name: _renumbered_to(side, name) for side in (self.ours, self.theirs)
+            }  # ids a merge on that side gave
+            used = {
+                int(k)
+                for data in (self.base, self.ours.data, self.theirs.data)
+                for k in _table(data, name)
+                if k.isdigit()
+            }
+            next_id = (
+                max(
+                    max(used, default=0),
+                    *(_retired(d).get(name, 0) for d in (self.base, self.ours.data, self.theirs.data)),
+                )
+                + 1
+            )
+            final: dict[str, dict[int, int]] = {"ours": {}, "theirs": {}}
+            taken: set[int] = set()
+            for mine, theirs in sorted(pairs):
+                chosen_ours = mine in moved["ours"] and theirs not in moved["theirs"]
+                chosen_theirs = theirs in moved["theirs"] and mine not in moved["ours"]
+                first = mine if chosen_ours else theirs if chosen_theirs else min(mine, theirs)
+                keep = next((k for k in (first, mine, theirs) if k not in taken), None)
+                if keep is None:
+                    continue  # ids crossed by hand: left to be told apart as any other records
+                taken.add(keep)
+                final["ours"][mine], final["theirs"][theirs] = keep, keep
+            for side in (self.ours, self.theirs):
+                moves = {old: new for old, new in final[side.name].items() if old != new}
+                if not moves:
+                    continue
+                for key in sorted(int(k) for k in side.table(name) if k.isdigit()):
+                    if key in taken and key not in final[side.name]:  # its own record where a twin goes
+                        moves[key] = next_id
+                        self.renumbered.append(Renumbered(name, key, next_id, side.name, side.added_by(name, key)))
+                        next_id += 1
+                side.maps = {name: moves}
+                _remap_side(side)
+                side.maps = {}
+            self.twins[name] = {str(key): self._twin_base(name, key) for key in sorted(taken)}
+
+    def _twin_base(self, name: str, key: int) -> Any:
+        """What twin ``key`` of ``name`` was before either side's own changes, as far as the
+        sides' logs tell (see ``_pair_twins``): MISSING for a field that is a conflict."""
+        record = label(name, key)
+        o, t = self.ours.table(name).get(str(key)), self.theirs.table(name).get(str(key))
+        touched: dict[str, set[str]] = {}
+        theirs_keys = set(entry_keys(self.theirs.new))
+        ours_keys = set(entry_keys(self.ours.new))
+        for side, others in ((self.ours, theirs_keys), (self.theirs, ours_keys)):
+            fields: set[str] = set()
+            for entry, k in zip(side.new, entry_keys(side.new), strict=True):
+                if k in others or entry.get("record") != record:
+                    continue
+                changes = entry.get("changes")
+                fields |= {FIELD_OF.get(str(n), str(n)) for n in changes} if isinstance(changes, dict) else set()
+                fields.add("*")
+            touched[side.name] = fields
+        if o is None or t is None:  # one side removed it: unchanged since on the other, it goes
+            kept = o if o is not None else t
+            return kept if not touched["ours" if o is not None else "theirs"] else {}
+        base: dict[str, Any] = {}
+        for field in [*o, *(f for f in t if f not in o)]:
+            ov, tv = o.get(field, MISSING), t.get(field, MISSING)
+            if _same(ov, tv):
+                base[field] = ov
+            elif (name, field) in ITEM_LISTS and isinstance(ov, list) and isinstance(tv, list):
+                both = {canon(i) for i in tv}
+                base[field] = [i for i in ov if canon(i) in both]
+            elif field in touched["theirs"] and field not in touched["ours"]:
+                base[field] = ov
+            elif field in touched["ours"] and field not in touched["theirs"]:
+                base[field] = tv
+        return base
+
     # --- records both sides added under one id ------------------------------------------------
 
     def _number_new_records(self) -> None:
@@ -368,6 +472,7 @@ class _Merge:
             unified = self._unify_natural(name, new, sides)
             shared = set(new["ours"]) & set(new["theirs"])
             same = {k for k in shared if _same(new["ours"][k], new["theirs"][k])} | unified
+            same |= {int(k) for k in self.twins.get(name, {})}
             colliding = sorted(shared - same)
             if not colliding:
                 continue
@@ -407,6 +512,7 @@ class _Merge:
 
     def _merge_table(self, name: str) -> dict[str, Any]:
         base, ours, theirs = _table(self.base, name), self.ours.table(name), self.theirs.table(name)
+        base = {**self.twins.get(name, {}), **base}
         out: dict[str, Any] = {}
         for key in sorted({*base, *ours, *theirs}, key=_id_order):
             b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
@@ -728,6 +834,41 @@ def _moves(side: _Side, base: dict[str, Any], base_log: list[dict[str, Any]]) ->
             if created.get(label(table, now), set()) & base_created.get(label(table, was), set()):
                 moves.setdefault(table, {})[was] = now
     return moves
+
+
+def _creations(side: _Side, table: str, base_rows: dict[str, Any]) -> dict[bytes, list[int]]:
+    """The records of ``table`` that ``side``'s new log entries created and the common version
+    lacks, by their creation entry without the id it names: {signature: [ids, in order]}.
+    A signature is the entry's time, member, account and kind, and the fields it set other than
+    references (which a merge may renumber)."""
+    refs = references().get(table, {})
+    out: dict[bytes, list[int]] = {}
+    for entry in side.new:
+        record = entry.get("record")
+        parsed = id_of_label(record) if isinstance(record, str) else None
+        if parsed is None or table_named(record) != table or str(parsed[1]) in base_rows:
+            continue
+        if not str(entry.get("kind", "")).endswith(".add") or not isinstance(entry.get("changes"), dict):
+            continue
+        fields = {k: v for k, v in entry["changes"].items() if k not in refs}
+        signature = _digest([_creation(entry), fields])
+        if parsed[1] not in out.get(signature, []):
+            out.setdefault(signature, []).append(parsed[1])
+    return out
+
+
+def _renumbered_to(side: _Side, table: str) -> set[int]:
+    """The ids of ``table`` that a merge on ``side`` gave a record (its new ``merge.renumber``
+    entries)."""
+    out = set()
+    for entry in side.new:
+        changes = entry.get("changes")
+        pair = changes.get("id") if entry.get("kind") == "merge.renumber" and isinstance(changes, dict) else None
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) and table_named(pair[1]) == table:
+            parsed = id_of_label(pair[1])
+            if parsed is not None:
+                out.add(parsed[1])
+    return out
 
 
 def _creation(entry: dict[str, Any]) -> tuple[Any, ...]:
