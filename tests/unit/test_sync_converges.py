@@ -6,7 +6,9 @@ A clone shares its changes by one of the routes people take: ``workplan sync``; 
 hand, ``git pull`` (merge or rebase) and ``git push``; or such a pull with workplan's merge
 driver not running, resolved by hand (one side taken whole, or git's text merge with its
 markers), where workplan's hooks refuse what would lose changes and the person follows the one
-line they print. Nothing acknowledged (a change workplan wrote) may be lost on any route.
+line they print; or the remote's changes taken in by ``git merge --squash`` (git then knows
+no common version holding them) before a sync. Nothing acknowledged (a change workplan wrote)
+may be lost on any route, nor any record doubled.
 
 The oracle knows, for every change, which changes its clone had seen when it was made (a clone
 sees its own changes, and what the remote held at its last sync). A change nobody made after
@@ -42,7 +44,7 @@ EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "4"))
 CLONES = 3
 TRACKED = ("progress", "notes")  # fields whose every value is unique in these runs
 
-ROUTES = ("sync", "pull", "rebase", "hand-ours", "hand-theirs", "hand-text", "hand-rebase")
+ROUTES = ("sync", "pull", "rebase", "hand-ours", "hand-theirs", "hand-text", "hand-rebase", "squash")
 clone = st.integers(0, CLONES - 1)
 task_pick = st.sampled_from([0, 0, 0, 1, 2, 3, 4])  # mostly T1: edits of the same task
 route = st.sampled_from(("sync",) * 12 + ROUTES[1:])  # each route once a run (the @example); more when hunting
@@ -149,6 +151,13 @@ def share(path: Path, member: str, how: str) -> None:
         _sync(path, member)
         return
     git_run(folder, "commit", "-qm", f"{member} by hand", "--", *PAIR)  # nothing to commit: fine
+    if how == "squash":  # the remote's changes taken in as one commit of this clone's: git sees no merge
+        git_run(folder, "fetch", "-q")
+        done = git_run(folder, "merge", "-q", "--squash", "origin/main")
+        assert done.returncode == 0, done.stderr
+        git_run(folder, "commit", "-qm", f"{member} squashed")
+        _sync(path, member)
+        return
     if how in ("pull", "rebase"):
         done = git_run(folder, "pull", "-q", "--no-edit", "--rebase" if how == "rebase" else "--no-rebase")
         assert done.returncode == 0, done.stderr
