@@ -381,6 +381,32 @@ def test_check_tells_what_sync_and_push_will_refuse(tmp_path: Path) -> None:
     assert sync(store_of(a, "alice"))["pushed"] is False  # nothing to share: it was shared already
 
 
+@pytest.mark.parametrize("which", PAIR)
+def test_check_says_how_git_gives_back_a_pair_one_half_of_which_was_checked_out(tmp_path: Path, which: str) -> None:
+    """'git checkout COMMIT -- partnership.history.jsonl' (or the data file alone) leaves a pair
+    that is not sound, or lacks a change: check says so, and how git gives the committed pair
+    back (before, it named only what was wrong with the log). An older data file beside the
+    newer log only looked appended to, and sync, the hooks and push let it through."""
+    a, _ = make_clones(tmp_path, 2)
+    actions.set_progress(store_of(a, "alice"), 2, "55")
+    sync(store_of(a, "alice"))
+    git(a.parent, "checkout", "HEAD^", "--", which)
+    code, err = check(a)
+    said = "differs from the last commit and is not sound" if which == PAIR[1] else "loses 1 change(s)"
+    assert code == 1 and said in err, err
+    assert "git checkout HEAD -- 'partnership.json' 'partnership.history.jsonl'" in err
+    with pytest.raises(SyncError, match="see 'workplan check'"):
+        sync(store_of(a, "alice"))
+    committed = git_run(a.parent, "commit", "-qam", "by hand")  # the hook: the same refusal
+    assert committed.returncode == 1 and "nothing committed" in one_line(committed.stderr)
+    git(a.parent, "commit", "-qam", "past the hooks", "--no-verify")
+    pushed = git_run(a.parent, "push")
+    assert pushed.returncode != 0 and "nothing pushed" in one_line(pushed.stderr)
+    git(a.parent, "reset", "-q", "--keep", "HEAD^")
+    git(a.parent, "checkout", "HEAD", "--", *PAIR)
+    assert check(a) == (0, "")
+
+
 @pytest.mark.parametrize("how", [("-s", "ours"), ("-X", "ours"), ()])
 def test_a_merge_git_commits_itself_is_checked_against_workplans(tmp_path: Path, how: tuple[str, ...]) -> None:
     """'git pull -s ours' merges without running any driver and commits at once: pre-merge-commit

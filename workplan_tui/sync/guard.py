@@ -35,7 +35,8 @@ from typing import Any
 import orjson
 
 from workplan_tui.model.text import clean
-from workplan_tui.store.history import history_path_for
+from workplan_tui.store import layout
+from workplan_tui.store.history import history_path_for, mark_of
 from workplan_tui.sync import driver
 from workplan_tui.sync.clone import (
     DRIVER,
@@ -77,6 +78,19 @@ def _merging_now() -> str:
     not inside such a merge."""
     heads = sorted(name.removeprefix("GITHEAD_") for name in os.environ if name.startswith("GITHEAD_"))
     return next((h for h in heads if len(h) in (40, 64) and all(c in "0123456789abcdef" for c in h)), "")
+
+
+def only_appended(data: bytes | None, log: bytes | None, parent_log: bytes | None) -> bool:
+    """Whether a pair (its data file's bytes, its log's) only adds to a parent whose log was
+    ``parent_log``, as every workplan write does, so nothing of the parent's can be lost: its
+    log starts with the parent's, and its data file's marker accounts for all of that (an older
+    data file checked out beside the newer log does not: its changes since are gone). Cheap: the
+    data file's first record line only; False when that cannot tell (then check it whole)."""
+    log, parent_log = log or b"", parent_log or b""
+    if not log.startswith(parent_log):
+        return False
+    meta = layout.meta_of(data or b"")
+    return meta is not None and mark_of(meta).size >= len(parent_log)
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -267,8 +281,10 @@ def check_staged(git: Git, pairs: list[Pair]) -> list[str]:
         found = ""
         for rev, side in parents:
             held = reader.ids(rev)
-            if held is None or (state is None and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b"")):
-                continue  # its log only appended to, as every workplan write does: nothing lost
+            if held is None or (
+                state is None and only_appended(reader.blob(ids[0]), reader.blob(ids[1]), reader.blob(held[1]))
+            ):
+                continue  # only appended to, as every workplan write does: nothing lost
             parent = reader.at(rev, side)
             lost = missing(parent, child) if parent is not None else []
             if lost:
@@ -340,8 +356,8 @@ def check_commits(git: Git, pairs: list[Pair], commits: list[tuple[str, list[str
             for parent, held in zip(parents, parent_ids, strict=True):
                 if held is None:
                     continue
-                if len(parents) == 1 and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b""):
-                    continue  # its log appended to, as every workplan write does
+                if len(parents) == 1 and only_appended(reader.blob(ids[0]), reader.blob(ids[1]), reader.blob(held[1])):
+                    continue  # only appended to, as every workplan write does
                 copy = reader.at(parent, f"parent {parent[:10]}")
                 lost = missing(copy, child) if copy is not None else []
                 if lost:
@@ -534,20 +550,24 @@ def _working_loses(reader: Reader, path: Path, raw: bytes) -> list[str]:
     except OSError:
         log = b""
     committed = reader.blob(held[1]) or b""
-    if log.startswith(committed):
-        return []  # only appended to, as every workplan write does
-    parent = reader.at("HEAD", "the last commit")
+    back = f"take back the committed version: git checkout HEAD -- '{pair.data}' '{pair.log}'"
+    if only_appended(raw, log, committed):
+        return []  # as committed, or only appended to, as every workplan write does
     try:
         child = driver.load_copy(pair.data, raw, log)
-    except MergeError:
-        return []  # not sound: the check of the file says what is wrong
+    except MergeError:  # not sound (the check of the file says how): git can give back the last commit
+        return [
+            f"{pair.data} or its log differs from the last commit and is not sound (one of them checked out "
+            f"from another commit, or edited?), and workplan sync refuses to commit it; {back} "
+            "(changes made since are lost with it)"
+        ]
+    parent = reader.at("HEAD", "the last commit")
     lost = missing(parent, child) if parent is not None else []
     if not lost:
         return []
     return [
         f"{pair.data} loses {say_lost(lost)} that the last commit holds (an older version checked out over "
-        f"it?), and workplan sync refuses to commit it; take back the committed version: "
-        f"git checkout HEAD -- '{pair.data}' '{pair.log}' (changes made since are lost with it)"
+        f"it?), and workplan sync refuses to commit it; {back} (changes made since are lost with it)"
     ]
 
 

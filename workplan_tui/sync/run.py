@@ -166,7 +166,8 @@ def _check_staged(repo: Repo) -> None:
                 "see 'workplan check'"
             )
     head_log, log = git.blob("HEAD", repo.log), _read(repo.top / repo.log)
-    if not problems and head_log and log is not None and not log.startswith(head_log):  # not just appended to
+    data = _read(repo.top / repo.data)
+    if not problems and head_log and log is not None and not guard.only_appended(data, log, head_log):
         problems = guard.check_staged(git, [repo.pair])
     if problems:
         git.run("reset", "--quiet", "--", *repo.pair, check=False)
@@ -244,7 +245,7 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
         theirs = load_copy("theirs", data, log)  # what comes from a remote is checked before it is used
         dropped: list[str] = []
         ours_log = git.blob(head, repo.log) if head is not None else None
-        if head is not None and ours_log and not (log or b"").startswith(ours_log):  # else only appended to
+        if head is not None and ours_log and not guard.only_appended(data, log, ours_log):
             ours = _copy_at(repo, head, "ours")
             dropped = _dropped(repo, ours, theirs, head, upstream, where) if ours is not None else []
         _move_to(repo, head, upstream, data, log or b"")
