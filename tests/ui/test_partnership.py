@@ -296,3 +296,21 @@ async def test_the_activity_filter_by_plan_keeps_what_workplan_log_plan_keeps(bo
         shown = {f"A{a.id}" for a in screen.rows_widget.items}
         assert gone.label in {a.record for a in screen.rows_widget.items}
     assert shown == logged
+
+
+async def test_a_closing_date_shows_on_the_buy_in_screen_and_the_plan_row(board_file: Path) -> None:
+    """Issue 27: a proposal's closing date, and once it has passed, who had not voted by then."""
+    from workplan_tui.ui.widgets import PlanList
+
+    actions.edit_plan(make_store(board_file), 1, closes=clock.iso_day(+2))
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        row = pilot.app.screen.query_one(PlanList).render_line(0).text
+        assert "closes in 2 days" in row, row
+        await pilot.press("v")
+        detail = str(pilot.app.screen.query_one("#detail").render())
+        assert "Closes in 2 days, " in detail
+    actions.edit_plan(make_store(board_file), 1, closes=clock.iso_day(-1))
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("v")
+        detail = str(pilot.app.screen.query_one("#detail").render())
+        assert "Closed " in detail and "had not voted by then: alice, bob, carol" in detail

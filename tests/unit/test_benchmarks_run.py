@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
     [
         ("bench_tui.py", ["--tasks", "200", "--runs", "1"], "board, first paint"),
         ("bench_live.py", ["--tasks", "200", "--writes", "1", "--idle", "0.5"], "CLI write -> board shows it"),
+        ("bench_brief.py", ["--tasks", "200", "--runs", "1"], "status --brief:"),
     ],
 )
 def test_a_benchmark_runs_and_reports(script: str, args: list[str], reports: str) -> None:

@@ -370,6 +370,8 @@ def test_member_rm_json(run, wp: Path) -> None:
         "name": "Bob",
         "partner": "FOOD",
         "role": "member",
+        "email": None,
+        "digest": "daily",
         "rev": 1,
         "accounts": bound("bob"),
         "created_at": NOW_ISO,

@@ -21,6 +21,8 @@ CANDIDATES = [
     "2026-02-30", "2026-13-01", "2026-02-30T09:30:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:61:00Z",
     [{"value": 1, "by": "alice", "at": None}, {"value": 2, "by": "bob", "at": "2026-11-28T09:30:00Z"}],
     [{"value": 1, "by": "alice"}, {"value": 2}], [{"value": 1, "by": "alice", "at": "x"}] * 2,
+    # A member's digest (issue 27): an address, one that is not one mailbox, a preference.
+    "bob@example.org", "a@x.org, b@y.org", "bob@example.org\nBcc: c@x.org", "daily", "weekly:fri", "hourly",
 ]  # fmt: skip
 
 

@@ -10,11 +10,18 @@ commands; the board turns it back on (it runs for hours).
 from __future__ import annotations
 
 import gc
+import os
+import sys
 
 
 def main() -> None:
     """Console entry point: ``workplan [-f FILE] COMMAND ...`` (see cli/main.py)."""
     gc.disable()
+    if sys.argv[-1:] == ["--brief"]:  # the login nudge, before click loads (cli/brief.py)
+        from workplan_tui.cli.brief import fast
+
+        if fast(sys.argv[1:]):
+            os._exit(0)  # as short commands end (cli/main.py): no teardown
     from workplan_tui.cli.main import main as run  # after gc.disable(): see the docstring
 
     run()

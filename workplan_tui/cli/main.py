@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from workplan_tui import __version__
 from workplan_tui.cli import render
@@ -56,6 +57,7 @@ LAZY_COMMANDS = {
     "merge-file": ("sync", "merge_file"),
     "conflicts": ("sync", "conflicts_cmd"),
     "resolve": ("sync", "resolve_cmd"),
+    "remind": ("remind", "remind_cmd"),
 }
 
 
@@ -384,21 +386,41 @@ def _day(text: str, today: date, option: str) -> str:
     "--since", "since", metavar="DATE", help="Show the changes from this day on (default: yesterday; mon, 2026-11-01)."
 )
 @click.option("--all", "everything", is_flag=True, help="List every task of each part, not the first ten.")
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="One line of what I have to act on (2 overdue, 1 vote to cast), or nothing: for a login shell.",
+)
 @json_option
 @pass_env
-def status(env: Env, since: str | None, everything: bool, as_json: bool) -> None:
+@click.pass_context
+def status(ctx: click.Context, env: Env, since: str | None, everything: bool, brief: bool, as_json: bool) -> None:
     """Print the morning summary: mine, each plan, due this week, what changed, what needs attention.
 
     Mine lists my open tasks and the plans waiting for my vote; closed plans fold into one line;
     stale tasks show as a count with the five longest untouched. --json gives whole records and
     every item.
 
+    --brief prints one line or nothing, fast enough for ~/.profile: `workplan status --brief`.
+
     \b
     Examples:
       workplan status
       workplan status --since mon --all
       workplan status --json
+      workplan status --brief
     """
+    if brief:
+        if since is not None or everything or as_json:
+            fail("--brief prints one line: it takes no --since, --all or --json")
+        from workplan_tui.cli.brief import line
+
+        root = ctx.find_root()
+        given = root.params["path"] if root.get_parameter_source("path") == ParameterSource.COMMANDLINE else None
+        text = line(env.read(), env.user, env.today(), None if given is None else str(given))
+        if text:
+            click.echo(text)
+        return
     today = env.today()
     first = date.fromisoformat(_day(since, today, "--since")) if since is not None else today - timedelta(days=1)
     _print_summary(env, env.store, first, everything=everything, as_json=as_json)

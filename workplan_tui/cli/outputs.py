@@ -409,7 +409,17 @@ COMMANDS: dict[str, Any] = {
         "plan",
         progress={"type": "number"},
         progress_formula={"type": "string"},
-        buy_in={"type": "object", "properties": {"votes": {"type": "object", "additionalProperties": ref("vote")}}},
+        buy_in={
+            "type": "object",
+            "properties": {
+                "votes": {"type": "object", "additionalProperties": ref("vote")},
+                "not_voted_by_close": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "members who had not voted by the end of the plan's closing day, once it passed",
+                },
+            },
+        },
         outcomes=array_of("outcome"),
         tasks=_TASK_LIST,
     ),

@@ -26,7 +26,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.model import contract, dates, identity, resources
 from workplan_tui.model.money import MoneyError, parse_value, value_text
-from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, label
+from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, Member, label
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 
@@ -325,6 +325,40 @@ def partner_deliver(env: Env, code: str, contribution: str, amount: str, day: st
     emit(record, as_json, render.wrap(text))
 
 
+def _email(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--email ADDRESS, or 'none' (or '') to remove it: '' for the action."""
+    if value is None:
+        return None
+    return "" if value.strip().lower() in ("", "none", "-") else value.strip()
+
+
+def _digest(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from workplan_tui.model.digest import parse_preference
+
+    try:
+        return parse_preference(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+email_option = click.option(
+    "--email",
+    metavar="ADDRESS",
+    default=None,
+    callback=_email,
+    help="Where their digest goes (workplan remind); 'none' removes it.",
+)
+digest_option = click.option(
+    "--digest",
+    metavar="daily|weekly[:DAY]|off",
+    default=None,
+    callback=_digest,
+    help="How often they get a digest: daily (the default), weekly (Mondays), weekly:fri, or off.",
+)
+
+
 @click.group(cls=HelpGroup, context_settings=CONTEXT)
 def member() -> None:
     """People: who they are and which partner they belong to."""
@@ -349,23 +383,44 @@ def member() -> None:
     help="A Unix account that may act as them (repeat it; a lead's choice); then only those listed may. "
     "Default: HANDLE's own.",
 )
+@email_option
+@digest_option
 @json_option
 @pass_env
 def member_add(
-    env: Env, handle: str, name: str, partner_code: str, role: str, accounts: tuple[str, ...], as_json: bool
+    env: Env,
+    handle: str,
+    name: str,
+    partner_code: str,
+    role: str,
+    accounts: tuple[str, ...],
+    email: str | None,
+    digest: str | None,
+    as_json: bool,
 ) -> None:
     """Add a member: a person of a partner organisation.
 
     HANDLE is their Unix login (what they are known as when they run workplan): only that
     account may act as them, unless a lead lists others with --account (a service account for
-    cron acting as a 'bot' member, say). The first member of a new file must be you.
+    cron acting as a 'bot' member, say). The first member of a new file must be you. With
+    --email they get a digest of what they have to act on by mail ('workplan remind'), daily
+    unless --digest says otherwise.
 
     \b
     Examples:
       workplan member add alice --name 'Alice Moreno' --partner PARKS --role lead
       workplan member add bot --name Reminders --partner PARKS --account svc-cron
     """
-    record = actions.add_member(env.store, handle, name, partner_code, role, accounts=list(accounts) or None)
+    record = actions.add_member(
+        env.store,
+        handle,
+        name,
+        partner_code,
+        role,
+        accounts=list(accounts) or None,
+        email=email,
+        digest=digest,
+    )
     emit(
         record, as_json, f"Added member {clean(handle)} ({clean(record.name)}, {clean(record.partner)}, {record.role})"
     )
@@ -389,13 +444,20 @@ def member_list(env: Env, as_json: bool) -> None:
     if not members:
         click.echo("No members yet: workplan member add HANDLE --name NAME --partner CODE")
         return
-    rows = [[m.handle, m.name, m.partner, m.role] for m in members]
-    headers = ["HANDLE", "NAME", "PARTNER", "ROLE"]
+    rows = [[m.handle, m.name, m.partner, m.role, _digest_shown(m)] for m in members]
+    headers = ["HANDLE", "NAME", "PARTNER", "ROLE", "DIGEST"]
     if any(m.accounts is not None for m in members):  # only once a lead bound accounts
         for row, m in zip(rows, members, strict=True):
             row.append(", ".join(identity.accounts_of(m)))
         headers.append("ACCOUNTS")
     click.echo(render.table(rows, headers, flex=1))
+
+
+def _digest_shown(m: Member) -> str:
+    """'daily to bob@x.org', 'off (bob@x.org)', '-' (no address)."""
+    if m.email is None:
+        return "-"
+    return f"off ({m.email})" if m.digest == "off" else f"{m.digest} to {m.email}"
 
 
 @member.command("edit")
@@ -424,6 +486,8 @@ def member_list(env: Env, as_json: bool) -> None:
     metavar="LOGIN",
     help="No longer let this Unix account act as them (leads only).",
 )
+@email_option
+@digest_option
 @rev_option
 @json_option
 @pass_env
@@ -437,21 +501,33 @@ def member_edit(
     role: str | None,
     add_accounts: tuple[str, ...],
     drop_accounts: tuple[str, ...],
+    email: str | None,
+    digest: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a member's name, partner, role or Unix accounts.
+    """Change a member's name, partner, role, accounts or digest.
 
     The last lead cannot be made a member: nobody could then administer the file.
     Make someone else a lead first. A member is acted as only from their Unix accounts (at
     first the one named by their handle); a lead adds others ('--account svc-cron' lets cron's
-    account act as them), and nobody unbinds the account they act from.
+    account act as them), and nobody unbinds the account they act from. Members set their own
+    e-mail address and digest (daily, weekly on a day, or off: what 'workplan remind' mails them); a
+    lead may set anyone's.
 
     \b
     Example:
       workplan member edit bob --role lead --partner PARKS
+      workplan member edit bob --email bob@foodbank.example --digest weekly:fri
     """
-    given = {"name": name, "partner": partner_code, "role": role, "accounts": add_accounts or drop_accounts or None}
+    given = {
+        "name": name,
+        "partner": partner_code,
+        "role": role,
+        "accounts": add_accounts or drop_accounts or None,
+        "email": email,
+        "digest": digest,
+    }
     need_changes(ctx, {k: v for k, v in given.items() if v is not None})
     record = actions.edit_member(
         env.store,
@@ -461,6 +537,8 @@ def member_edit(
         partner=partner_code,
         add_accounts=list(add_accounts),
         drop_accounts=list(drop_accounts),
+        email=email,
+        digest=digest,
         expected_rev=rev,
     )
     changed = changed_fields(env)

@@ -14,6 +14,7 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    due_date,
     emit,
     fail,
     id_argument,
@@ -99,7 +100,7 @@ def plan_list(env: Env, as_json: bool) -> None:
             f.plan.title,
             f.plan.status,
             f"{render.bar(f.progress, 10)} {f.progress:3.0f}%",
-            f.buyin.summary(),
+            f.buyin.summary() + (f" · {f.closing}" if f.closing else ""),
         ]
         for f in figures
     ]
@@ -125,6 +126,8 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
 
     fig = next(f for f in overview.plan_figures(workplan, env.today()) if f.plan.id == plan_id)
     votes = workplan.current_votes(plan_id)
+    closed = rules.is_closed(the_plan, env.today())
+    late = rules.not_voted_by_close(the_plan, workplan.members, workplan.votes) if closed else []
     if as_json:
         click.echo(
             render.to_json(
@@ -138,6 +141,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                         "may_activate": fig.buyin.ok,
                         "missing": fig.buyin.reasons,
                         "votes": {h: contract.of("votes", v) for h, v in votes.items()},
+                        "not_voted_by_close": late,
                     },
                     "outcomes": [contract.of("outcomes", o) for o in fig.outcomes],
                     "tasks": [contract.of("tasks", t) for t in fig.tasks],
@@ -166,6 +170,9 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     if fig.buyin.not_voted:
         out.append(f"  not voted: {clean(', '.join(fig.buyin.not_voted))}")
     out.append("  may become active" if fig.buyin.ok else f"  missing: {clean('; '.join(fig.buyin.reasons))}")
+    if the_plan.closes:
+        who = f"; had not voted by then: {clean(', '.join(late))}" if late else ""
+        out.append(f"  {rules.closing_words(the_plan, today)}{who}")
     if fig.outcomes:
         out.append("Outcomes:")
         for o in fig.outcomes:
@@ -183,22 +190,37 @@ def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:
     return render.task_line(workplan, t, f"{t.status} {t.progress}% {due}".strip(), cols, " ")
 
 
+_EXAMPLE_MORE = {"propose": " --closes fri"}
+
+
 def _plan_move(action: str) -> Callable[..., None]:
     @id_argument("plan_id", "plans")
     @json_option
     @pass_env
-    def command(env: Env, plan_id: int, as_json: bool) -> None:
-        record = actions.move_plan(env.store, plan_id, action)
-        emit(record, as_json, f"{record.label} is now {record.status}")
+    def command(env: Env, plan_id: int, as_json: bool, closes: str | None = None) -> None:
+        when = due_date(env, closes) if closes is not None else None
+        record = actions.move_plan(env.store, plan_id, action, closes=when)
+        said = f"; buy-in {rules.closing_words(record, env.today())}" if record.closes and action == "propose" else ""
+        emit(record, as_json, f"{record.label} is now {record.status}{said}")
+
+    if action == "propose":
+        command = click.option(
+            "--closes",
+            metavar="DATE",
+            default=None,
+            help="The day buy-in closes (fri, 'in 2 weeks', 2026-12-15): shown, and reminded to who has not voted.",
+        )(command)
 
     command.__doc__ = {
-        "propose": "Propose a draft plan for buy-in: members can vote on it from now on.",
+        "propose": "Propose a draft plan for buy-in: members can vote on it from now on.\n\n    With --closes, "
+        "the day by which votes are asked for: the Buy-in screen, status and the digests show it, and once "
+        "it has passed, who had not voted by then. The rule is unchanged: a lead still activates.",
         "activate": "Make a proposed plan active; refused, with the reasons, without the buy-in its rule asks for.",
         "complete": "Mark an active plan completed.\n\n    It takes no new tasks or outcomes until reopened "
         "('workplan plan reopen'); those it has may still change.",
         "archive": "Archive a plan.\n\n    It, its tasks and its outcomes stop changing until it is reopened "
         "('workplan plan reopen'), which returns it to the status it had.",
-    }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2\n    "
+    }[action] + f"\n\n    \b\n    Example:\n      workplan plan {action} P2{_EXAMPLE_MORE.get(action, '')}\n    "
     return command
 
 
@@ -229,24 +251,36 @@ def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bo
 @id_argument("plan_id", "plans")
 @click.option("--title", default=None, help="The new title.")
 @click.option("--scope", default=None, help="What the plan covers ('' clears it).")
+@click.option(
+    "--closes", metavar="DATE", default=None, help="The day its buy-in closes (fri, 2026-12-15; 'none' clears it)."
+)
 @rev_option
 @json_option
 @pass_env
 @click.pass_context
 def plan_edit(
-    ctx: click.Context, env: Env, plan_id: int, title: str | None, scope: str | None, rev: int | None, as_json: bool
+    ctx: click.Context,
+    env: Env,
+    plan_id: int,
+    title: str | None,
+    scope: str | None,
+    closes: str | None,
+    rev: int | None,
+    as_json: bool,
 ) -> None:
-    """Change a plan's title or scope; the rest stays as it is.
+    """Change a plan's title, scope or closing date.
 
-    An archived plan cannot change: reopen it first. The decision rule has its own
-    command ('workplan plan rule').
+    The rest stays as it is. An archived plan cannot change: reopen it first. The decision rule has its own
+    command ('workplan plan rule'). A closing date is for a plan whose buy-in is undecided.
 
     \b
     Example:
       workplan plan edit P1 --scope "Raised beds at three schools"
     """
-    need_changes(ctx, {k: v for k, v in (("title", title), ("scope", scope)) if v is not None})
-    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, expected_rev=rev)
+    given = (("title", title), ("scope", scope), ("closes", closes))
+    need_changes(ctx, {k: v for k, v in given if v is not None})
+    when = (due_date(env, closes) or "") if closes is not None else None
+    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, closes=when, expected_rev=rev)
     scope_text = f"; scope: {render.fit(record.scope, 60)}" if record.scope else ""
     _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}")
 

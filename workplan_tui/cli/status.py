@@ -58,7 +58,10 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     if s.mine_total > len(s.mine):
         out.append(f"  ... and {s.mine_total - len(s.mine)} more (workplan task list --owner {clean(s.me)})")
     for plan in s.attention.waiting_votes:
-        out.append(fit(f"  ? {plan.label} {clean(plan.title)} waits for your vote", cols))
+        closing = rules.closing_words(plan, today)
+        out.append(
+            fit(f"  ? {plan.label} {clean(plan.title)} waits for your vote{f' ({closing})' if closing else ''}", cols)
+        )
 
     if not s.figures:
         out += ["", "No plans yet: add one with 'workplan plan add TITLE'."]
@@ -157,6 +160,8 @@ def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
         fit(f"{plan.label} {clean(plan.title)}  [{plan.status}]", cols),
         f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}",
     ]
+    if fig.closing:
+        lines.append(wrap(f"   {clean(fig.closing_text())}", cols))
     if fig.outcomes:
         lines.append("   outcomes:")
         lines += [wrap(f"     {outcome_line(o)}", cols) for o in fig.outcomes]

@@ -32,6 +32,23 @@ class PlanFigures:
     overdue: list[Task] = field(default_factory=list)
     blocked: list[Task] = field(default_factory=list)
     due_this_week: list[Task] = field(default_factory=list)
+    # A proposal's closing date in words while its buy-in is undecided ("closes in 2 days, Mon 30
+    # Nov", "closed Fri 27 Nov"), else ""; once it has passed, who had not voted by then.
+    closing: str = ""
+    late: list[str] = field(default_factory=list)
+
+    def closing_text(self) -> str:
+        """'closes in 2 days, Mon 30 Nov; 3 have not voted', 'closed Fri 27 Nov; 2 had not voted by
+        then (carol, dan)', '' without a closing date (status, the plan row, the Buy-in screen)."""
+        if not self.closing:
+            return ""
+        if self.closing.startswith("closed"):
+            who = f" ({', '.join(self.late)})" if self.late else ""
+            return f"{self.closing}; {len(self.late)} had not voted by then{who}" if self.late else self.closing
+        waiting = len(self.buyin.not_voted)
+        return f"{self.closing}; " + (
+            f"{waiting} ha{'s' if waiting == 1 else 've'} not voted" if waiting else "all voted"
+        )
 
 
 # The order the board lists plans in: those running first, the closed ones last (every status
@@ -60,6 +77,10 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
             outcomes,
             tasks,
         )
+        if plan.closes and plan.status in UNDECIDED_PLAN_STATUSES:
+            fig.closing = rules.closing_words(plan, today)
+            if rules.is_closed(plan, today):
+                fig.late = rules.not_voted_by_close(plan, workplan.members, workplan.votes)
         for task in tasks:
             if task.status == "done":
                 fig.done += 1

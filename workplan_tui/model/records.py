@@ -113,6 +113,18 @@ Timestamp = Annotated[
     ),
 ]
 Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code such as USD")]
+# An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
+# command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not
+# starting with '-' or '.'). A domain without a dot (bob@localhost) is a local mailbox.
+EMAIL_PATTERN = (
+    r"[A-Za-z0-9_+=%][A-Za-z0-9._+=%-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+Email = Annotated[str, Meta(max_length=254), matching(EMAIL_PATTERN, "an e-mail address such as bob@example.org")]
+# How often a member wants their digest (model/digest.py): every day, once a week on a weekday, never.
+DigestPreference = Literal[
+    "daily", "weekly:mon", "weekly:tue", "weekly:wed", "weekly:thu", "weekly:fri", "weekly:sat", "weekly:sun", "off"
+]
 
 
 def _match_problem(value: object) -> str | None:
@@ -163,6 +175,7 @@ REOPEN_STATUSES: tuple[str, ...] = get_args(ReopenStatus)
 RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
+DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
 # Plans whose buy-in is still being decided (their rule may change; they wait for votes).
@@ -329,6 +342,9 @@ class Member(Keyed):
     name: Name
     partner: PartnerRef
     role: Role = "member"
+    # Their digest by mail (workplan remind): where, and how often. They set their own, a lead anyone's.
+    email: Email | None = None
+    digest: DigestPreference = "daily"
     created_at: Timestamp = ""
     rev: Id = 1
     # Absent (files before it, a member no lead bound) or null (an undone binding): the handle's own.
@@ -362,6 +378,8 @@ class Plan(Keyed):
     scope: LongText = ""
     status: PlanStatus = "draft"
     rule: DecisionRule = "consensus"
+    # The day a proposal's buy-in closes (plan propose --closes): shown and reminded; the rule is unchanged.
+    closes: Date | None = None
     created_at: Timestamp = ""
     archived_from: ReopenStatus | None = None
     rev: Id = 1

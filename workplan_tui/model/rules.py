@@ -170,6 +170,50 @@ def plan_move(plan: Plan, action: str, buyin: BuyIn | None = None) -> str:
     return new_status
 
 
+# --- closing dates (a proposal's buy-in deadline) ------------------------------
+
+
+def closing_words(plan: Plan, today: date) -> str:
+    """A proposal's closing date in words: 'closes in 2 days, Mon 30 Nov', 'closes today',
+    'closed Fri 27 Nov'; '' for a plan without one. The rule is unchanged by it (a lead still
+    activates); it says by when the partners are asked to have voted."""
+    if not plan.closes:
+        return ""
+    from workplan_tui.model.dates import short_date
+
+    when = date.fromisoformat(plan.closes)
+    days = when.toordinal() - today.toordinal()
+    day = short_date(when, today=today)
+    if days < 0:
+        return f"closed {day}"
+    if days == 0:
+        return "closes today"
+    return f"closes {'tomorrow' if days == 1 else f'in {days} days'}, {day}"
+
+
+def is_closed(plan: Plan, today: date) -> bool:
+    """Whether a proposal's closing date has passed (False without one)."""
+    return bool(plan.closes) and str(plan.closes) < today.isoformat()
+
+
+def not_voted_by_close(plan: Plan, members: Iterable[str], votes: Iterable[Vote]) -> list[str]:
+    """The members (handles, sorted) who had not voted on ``plan`` by the end of its closing day
+    (their local day of each vote, as people see it), from the votes kept in the file; [] for a
+    plan without a closing date. A vote changed later does not count before it was cast."""
+    if not plan.closes:
+        return []
+    voted = set()
+    for vote in votes:
+        if vote.plan == plan.id and vote.at:
+            try:
+                day = datetime.fromisoformat(vote.at.replace("Z", "+00:00")).astimezone().date().isoformat()
+            except ValueError:
+                continue
+            if day <= plan.closes:
+                voted.add(vote.member)
+    return sorted(set(members) - voted)
+
+
 def vote_problem(position: str, comment: str) -> str | None:
     """Why a vote cannot be cast as given, or None. A member who disagrees or blocks says
     why (a block stops the plan, so the others must know what would lift it): the board
@@ -393,6 +437,30 @@ def check_member_change(
         raise RuleError(f"{handle} is the last member; a partnership without members could be changed by anyone")
     if remove and handle == me:
         raise RuleError("you cannot remove yourself (you could not undo it); ask another member to do it")
+
+
+def check_contact_change(members: Mapping[str, Member], handle: str, *, me: str) -> None:
+    """Refuse a change of a member's e-mail address or digest preference by anyone but that
+    member or a lead (issue 27: they set their own, a lead may set anyone's). ``me`` is the
+    acting member, whom the store has already checked may act so."""
+    acting = members.get(me)
+    if me != handle and (acting is None or acting.role != "lead"):
+        raise RuleError(
+            f"only {handle} or a lead may change {handle}'s e-mail address or digest; "
+            f"ask one ({', '.join(_leads_of(members)) or 'none'})"
+        )
+
+
+def email_problem(text: str) -> str | None:
+    """Why ``text`` is not an address workplan may mail (one line), or None (records.EMAIL_PATTERN)."""
+    from workplan_tui.model.digest import valid_email
+
+    if valid_email(text):
+        return None
+    return (
+        f"{clean(text)!r} is not one plain e-mail address (letters, digits and . _ + = % - before the @; "
+        "no spaces, commas, quotes or angle brackets)"
+    )
 
 
 def check_member_add(members: Mapping[str, Member], role: str, *, me: str) -> None:

@@ -18,10 +18,15 @@ import click
 # checks that every WORKPLAN_ name the package reads is here: add a line when you read another.
 ENVIRONMENT: dict[str, str] = {
     "WORKPLAN_FILE": "The partnership file when -f is not given; else ./workplan.json.",
-    "WORKPLAN_USER": "The acting member's handle, else the Unix login. A member's changes are logged "
-    "with it and with the Unix account.",
+    "WORKPLAN_USER": "Which member to act as, among those the file binds your Unix login to (needed only "
+    "when it is bound to several); else the member of your login's handle, or the one member bound to it. "
+    "Changes are logged with the member and the real Unix account.",
     "WORKPLAN_CONFIG_DIR": "Where the board keeps your theme choice and reads your own themes "
-    "(themes/*.toml); else the platform's config folder, ~/.config/workplan on Linux.",
+    "(themes/*.toml), and 'workplan remind' its mail settings (mail.toml); else the platform's config "
+    "folder, ~/.config/workplan on Linux.",
+    "WORKPLAN_MAIL_CONFIG": "The mail settings 'workplan remind' reads, instead of mail.toml in the config folder.",
+    "WORKPLAN_SMTP_PASSWORD": "The SMTP password 'workplan remind' logs in with, when its mail settings name "
+    "no password file (never on the command line, never in the shared file).",
     "WORKPLAN_SYNC_CHECKED": "Set by 'workplan sync' on the git commands whose result it has already "
     "checked, so its own hooks do not check them twice; not for people (like --no-verify, it skips "
     "the hooks' check).",
@@ -33,7 +38,8 @@ ENVIRONMENT: dict[str, str] = {
 
 EXIT_STATUS: dict[str, str] = {
     "0": "Done; for 'check', the file is sound.",
-    "1": "An error, said in one line on standard error; the file is unchanged. For 'check', a problem.",
+    "1": "An error, said in one line on standard error; the file is unchanged. For 'check', a problem; "
+    "for 'remind', a digest not delivered (each named; the next run tries again).",
     "2": "A mistyped command or option (the usage line says which).",
     "130": "Interrupted (Ctrl+C).",
 }

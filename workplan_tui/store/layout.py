@@ -245,6 +245,28 @@ class LazyTable(MutableMapping[str, Any]):
             self._lines, self._pos = lines, pos
         return self._pos
 
+    def containing(self, needle: bytes) -> dict[str, Any]:
+        """The records whose line holds ``needle`` (bytes as the file spells them, e.g.
+        ``b'"owner":"alice"'``), parsed and checked, without splitting or parsing the rest of
+        the table: ``status --brief`` reads one member's tasks of 10,000 so. A line may hold the
+        bytes inside a string too: callers check the field of what they get."""
+        found: dict[str, Any] = {}
+        raw, at, end = self._raw, self._start, self._end
+        while (hit := raw.find(needle, at, end)) >= 0:
+            line = raw.rfind(b"\n", self._start - 1, hit) + 1  # no raw newline inside a line
+            stop = raw.find(b",\n", hit, end)
+            close = raw.find(b'"', line + 1, hit)
+            if raw[line : line + 1] != b'"' or close < 0:
+                raise LayoutError(f"{self.name}: a line is not a record")
+            key = raw[line + 1 : close].decode("ascii", "replace")
+            if self._lines is None and _canonical(key):
+                self._spans.setdefault(key, (line, end if stop < 0 else stop))  # no second search
+            found[key] = self[key]
+            if stop < 0:
+                break
+            at = stop + 2
+        return found
+
     def next_id(self) -> int:
         """One more than the largest record id (1 for an empty table), without splitting it."""
         if self._lines is not None:

@@ -668,8 +668,9 @@ class PlanList(VirtualList[PlanFigures]):
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
             last = (fit(found, room), style("card--match") if count else style("card--meta"))
         else:
+            closing = f" · {item.closing}" if item.closing else ""
             last = (
-                fit(item.buyin.summary(), room),
+                fit(item.buyin.summary() + closing, room),
                 style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
             )
         return strip(

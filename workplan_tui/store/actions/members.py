@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import identity, rules, schema, typed
-from workplan_tui.model.records import ROLES, Member, label
+from workplan_tui.model.records import DIGEST_PREFERENCES, ROLES, Member, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
     Removed,
@@ -20,10 +20,19 @@ from workplan_tui.store.store import Store
 
 
 def add_member(
-    store: Store, handle: str, name: str, partner: str, role: str = "member", *, accounts: list[str] | None = None
+    store: Store,
+    handle: str,
+    name: str,
+    partner: str,
+    role: str = "member",
+    *,
+    accounts: list[str] | None = None,
+    email: str | None = None,
+    digest: str | None = None,
 ) -> Member:
     """Add a member. ``accounts``: the Unix accounts that may act as them (a lead's choice;
-    None: the one named by the handle, and no ``accounts`` field is written)."""
+    None: the one named by the handle, and no ``accounts`` field is written). ``email`` and
+    ``digest``: where their digest goes and how often (only a lead sets them for someone else)."""
     if not schema.valid_handle(handle):
         raise RuleError(f"handle {handle!r} must be 1-32 letters, digits, '.', '-' or '_' (a Unix login)")
     if role not in ROLES:
@@ -36,6 +45,7 @@ def add_member(
     }
     if accounts is not None:
         fields["accounts"] = list(dict.fromkeys(accounts))
+    fields.update(_contact(email, digest))
     with store.transaction() as tx:
         tx.require_member()
         fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
@@ -52,6 +62,8 @@ def add_member(
         elif accounts is not None:
             rules.check_accounts(members, bound, handle, me=tx.user, login=store.login)
         rules.check_member_add(members, role, me=tx.user)
+        if (email or digest) and members:
+            rules.check_contact_change(members, handle, me=tx.user)
         doc_id = tx.insert("members", fields, record=f"member {handle}")
         return saved(tx, "members", doc_id)
 
@@ -63,14 +75,19 @@ def edit_member(
     name: str | None = None,
     role: str | None = None,
     partner: str | None = None,
+    email: str | None = None,
+    digest: str | None = None,
     add_accounts: list[str] | None = None,
     drop_accounts: list[str] | None = None,
     expected_rev: int | None = None,
 ) -> Member:
-    """Change a member's name, role, partner or Unix accounts; the last lead is never made a
-    member. Accounts are a lead's to bind (rules.check_accounts); the member's list starts
-    from the handle's own account when it has none yet."""
-    changes: dict[str, Any] = {}
+    """Change a member's name, role, partner, Unix accounts, e-mail address or digest preference;
+    the last lead is never made a member. Accounts are a lead's to bind (rules.check_accounts); the
+    member's list starts from the handle's own account when it has none yet. ``email`` "" removes
+    the address; ``digest`` is a stored preference (``daily``, ``weekly:fri``, ``off``:
+    model/digest.py reads what people type). Only the member or a lead changes their address or
+    preference (rules.check_contact_change; who the member is, the store's identity rule says)."""
+    changes: dict[str, Any] = _contact(email, digest)
     if name is not None:
         changes["name"] = typed.text(name, "member name")
     if role is not None:
@@ -86,6 +103,8 @@ def edit_member(
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         members = _members(tx)
         rules.check_member_change(members, handle, me=tx.user, role=role, partner=partner)
+        if email is not None or digest is not None:
+            rules.check_contact_change(members, handle, me=tx.user)
         if add_accounts or drop_accounts:
             current = list(identity.accounts_of(members[handle]))
             accounts = [a for a in dict.fromkeys([*current, *(add_accounts or [])]) if a not in (drop_accounts or [])]
@@ -94,6 +113,22 @@ def edit_member(
                 changes["accounts"] = accounts
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)
         return saved(tx, "members", doc_id)
+
+
+def _contact(email: str | None, digest: str | None) -> dict[str, Any]:
+    """The fields for a member's address ("" removes it: None) and digest preference, checked."""
+    fields: dict[str, Any] = {}
+    if email is not None:
+        email = email.strip()
+        problem = rules.email_problem(email) if email else None
+        if problem:
+            raise RuleError(problem)
+        fields["email"] = email or None
+    if digest is not None:
+        if digest not in DIGEST_PREFERENCES:
+            raise RuleError(f"digest {digest!r} is not one of {', '.join(DIGEST_PREFERENCES)}")
+        fields["digest"] = digest
+    return fields
 
 
 def remove_member(store: Store, handle: str, *, expected_rev: int | None = None) -> Removed[Member]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from workplan_tui.model import rules, typed
-from workplan_tui.model.records import CLOSED_PLAN_STATUSES, LONG_TEXT, POSITIONS, RULES, Plan, Vote
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    LONG_TEXT,
+    POSITIONS,
+    RULES,
+    UNDECIDED_PLAN_STATUSES,
+    Plan,
+    Vote,
+)
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, saved
 from workplan_tui.store.store import Store
@@ -26,9 +34,12 @@ def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus")
         return saved(tx, "plans", doc_id)
 
 
-def move_plan(store: Store, plan_id: int, action: str) -> Plan:
+def move_plan(store: Store, plan_id: int, action: str, *, closes: str | None = None) -> Plan:
     """propose / activate / complete / archive; activation needs the plan's buy-in
-    (``reopen_plan`` brings a completed or archived plan back)."""
+    (``reopen_plan`` brings a completed or archived plan back). ``closes``: with ``propose``, the
+    day (ISO) by which votes are asked for (``rules.closing_words``)."""
+    if closes is not None and action != "propose":
+        raise RuleError("a closing date goes with propose (or 'workplan plan edit P1 --closes DATE')")
     with store.transaction() as tx:
         tx.require_member()
         _plan(tx, plan_id)
@@ -41,6 +52,8 @@ def move_plan(store: Store, plan_id: int, action: str) -> Plan:
         changes: dict[str, Any] = {"status": new_status}
         if action == "archive":  # so that 'plan reopen' can put it back where it was
             changes["archived_from"] = plan.status
+        if closes is not None:
+            changes["closes"] = closes
         tx.update("plans", plan_id, changes, kind=f"plan.{action}")
         return saved(tx, "plans", plan_id)
 
@@ -52,11 +65,12 @@ def edit_plan(
     title: str | None = None,
     scope: str | None = None,
     rule: str | None = None,
+    closes: str | None = None,
     expected_rev: int | None = None,
 ) -> Plan:
-    """Rename a plan, change its scope or its decision rule (None leaves a field as it is),
-    in one change; not while it is archived, and the rule only before buy-in is decided
-    (``rules.rule_change``)."""
+    """Rename a plan, change its scope, its decision rule or its closing date (None leaves a
+    field as it is; ``closes`` "" clears it), in one change; not while it is archived, and the
+    rule and the closing date only before buy-in is decided (``rules.rule_change``)."""
     changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = typed.text(title, "plan title")
@@ -68,6 +82,12 @@ def edit_plan(
         if rule is not None and rule != plan.rule:
             rules.rule_change(plan, rule)
             changes["rule"] = rule
+        if closes is not None and (closes or None) != plan.closes:
+            if plan.status not in UNDECIDED_PLAN_STATUSES:
+                raise RuleError(
+                    f"{plan.label} is {plan.status}: its buy-in is decided, so it has no closing date to set"
+                )
+            changes["closes"] = closes or None
         kind = "plan.rename" if set(changes) == {"title"} else "plan.rule" if set(changes) == {"rule"} else "plan.edit"
         tx.update("plans", plan_id, changes, kind=kind, expected_rev=expected_rev)
         return saved(tx, "plans", plan_id)

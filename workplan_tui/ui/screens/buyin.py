@@ -88,6 +88,12 @@ class BuyInScreen(ListScreen):
             Content(f"{decision.summary()}   rule: {plan.rule} ({rule_words})"),
             Content("May become active." if decision.ok else "Still missing: " + clean("; ".join(decision.reasons))),
         ]
+        if plan.closes:  # the rule is unchanged by it; it says by when votes were asked for
+            today = self.session.today()
+            closing = rules.closing_words(plan, today)
+            late = rules.not_voted_by_close(plan, wp.members, wp.votes) if rules.is_closed(plan, today) else []
+            who = f"; had not voted by then: {', '.join(late)}" if late else ""
+            lines.append(Content(closing[:1].upper() + closing[1:] + clean(who) + "."))
         return Content("\n").join(lines)
 
     def _my_vote(self) -> Any:

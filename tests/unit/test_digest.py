@@ -1,0 +1,181 @@
+"""What a digest carries (model/digest.py), on the pinned day: pure, no file, no clock read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.clock import TODAY, iso_day
+from workplan_tui.model import digest
+from workplan_tui.model.records import (
+    SCHEMA_VERSION,
+    Activity,
+    Member,
+    Norm,
+    Partner,
+    Partnership,
+    Plan,
+    Task,
+    Vote,
+    Workplan,
+)
+
+
+def partnership(**tables: object) -> Workplan:
+    members = {
+        h: Member(id=i, handle=h, name=h.title(), partner="PARKS", role="lead" if h == "alice" else "member")
+        for i, h in enumerate(("alice", "bob", "carol"), 1)
+    }
+    wp = Workplan(
+        Partnership(name="Test", schema_version=SCHEMA_VERSION),
+        partners={"PARKS": Partner(id=1, code="PARKS", name="Parks")},
+        members=members,
+        plans={
+            1: Plan(id=1, title="Gardens", status="active"),
+            2: Plan(id=2, title="Old", status="archived"),
+            3: Plan(id=3, title="Kitchen", status="proposed"),
+        },
+    )
+    for name, value in tables.items():
+        setattr(wp, name, value)
+    return wp
+
+
+def task(key: int, due: str | None, owner: str = "bob", status: str = "todo", plan: int = 1) -> Task:
+    return Task(id=key, plan=plan, title=f"Task {key}", owner=owner, status=status, due=due)
+
+
+def entry(key: int, record: str, member: str, **changes: list[object]) -> Activity:
+    return Activity(
+        id=key, at=f"{iso_day()}T08:{key % 60:02d}:00Z", member=member, os_user=member, kind="task.edit", record=record,
+        changes=dict(changes),
+    )  # fmt: skip
+
+
+def kinds_and_records(items: list[digest.Item]) -> list[tuple[str, str]]:
+    return [(i.kind, i.record) for i in items]
+
+
+def test_overdue_and_due_this_week_are_my_open_tasks_of_running_plans_by_due_date() -> None:
+    tasks = {
+        1: task(1, iso_day(-8)),
+        2: task(2, iso_day(-1)),
+        3: task(3, iso_day(0)),
+        4: task(4, iso_day(+6)),
+        5: task(5, iso_day(+7)),  # a week off: not this week
+        6: task(6, iso_day(-3), status="done"),
+        7: task(7, iso_day(-3), plan=2),  # archived plan
+        8: task(8, iso_day(-3), owner="carol"),
+        9: task(9, None),
+    }
+    found = digest.items(partnership(tasks=tasks), "bob", today=TODAY)
+    assert kinds_and_records(found) == [
+        ("overdue", "T1"),
+        ("overdue", "T2"),
+        ("due", "T3"),
+        ("due", "T4"),
+        ("vote", "P3"),
+    ]
+    assert found[0].key == "overdue:T1" and found[0].detail.startswith("8 days overdue, ")
+    assert found[2].detail.startswith("due today")
+
+
+def test_a_vote_not_cast_is_an_item_until_cast_and_only_for_undecided_plans() -> None:
+    wp = partnership()
+    assert [i.key for i in digest.items(wp, "bob", today=TODAY)] == ["vote:P3"]
+    [item] = digest.items(wp, "bob", today=TODAY)
+    assert item.detail == "proposed; 2 others have not voted" and item.action.startswith("workplan vote P3")
+    wp.votes = [Vote(id=1, plan=3, member="bob", position="agree", at=f"{iso_day()}T08:00:00Z")]
+    assert digest.items(wp, "bob", today=TODAY) == []
+    assert digest.items(wp, "dave", today=TODAY) == []  # not a member: nothing
+
+
+def test_a_norm_not_agreed_is_an_item_until_agreed() -> None:
+    wp = partnership(norms={1: Norm(id=1, text="We notify\nin advance", agreed_by=["alice", "bob"])})
+    wp.plans[3] = wp.plans[3].replace(status="active")
+    assert [i.key for i in digest.items(wp, "carol", today=TODAY)] == ["norm:N1"]
+    assert digest.items(wp, "carol", today=TODAY)[0].detail == "only you have not agreed"
+    assert digest.items(wp, "bob", today=TODAY) == []
+
+
+def test_what_others_changed_on_my_tasks_is_one_item_a_task_and_not_worth_a_message_alone() -> None:
+    wp = partnership(tasks={1: task(1, None), 2: task(2, None, owner="carol")})
+    wp.plans[3] = wp.plans[3].replace(status="active")
+    log = [
+        entry(10, "T1", "alice", progress=[40, 60]),
+        entry(11, "T1", "carol", note=[None, "Called the supplier"]),
+        entry(12, "T1", "bob", progress=[60, 70]),  # my own change: I know it
+        entry(13, "T2", "alice", progress=[0, 10]),  # not my task
+    ]
+    [item] = digest.items(wp, "bob", today=TODAY, log=log)
+    assert item.kind == "changed" and item.key == "changed:T1:A11"
+    assert item.detail == "alice: progress 40 → 60; carol: note: Called the supplier"
+    assert not digest.worth_sending([item])
+
+
+def test_an_item_i_acted_on_since_the_last_digest_is_not_repeated_once() -> None:
+    wp = partnership(tasks={1: task(1, iso_day(-2)), 2: task(2, iso_day(-2))})
+    log = [entry(20, "T1", "bob", progress=[10, 20])]
+    found = digest.items(wp, "bob", today=TODAY, log=log, sent_before=["overdue:T1", "overdue:T2"])
+    assert [i.key for i in found] == ["overdue:T2", "vote:P3"]  # T1: I changed it since; T2 untouched
+    again = digest.items(wp, "bob", today=TODAY, log=[], sent_before=["overdue:T2", "vote:P3"])
+    assert [i.key for i in again] == ["overdue:T1", "overdue:T2", "vote:P3"]  # back the time after
+
+
+def test_the_nudge_counts_what_to_act_on_in_words() -> None:
+    wp = partnership(
+        tasks={1: task(1, iso_day(-1)), 2: task(2, iso_day(-9)), 3: task(3, iso_day(+2))},
+        norms={1: Norm(id=1, text="On time", agreed_by=[])},
+    )
+    assert digest.nudge(wp, "bob", today=TODAY) == "2 overdue, 1 due this week, 1 vote to cast, 1 norm to agree"
+    assert digest.nudge(partnership(plans={}), "bob", today=TODAY) == ""
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_a_weekly_period_starts_on_the_latest_chosen_weekday(weekday: int) -> None:
+    day = digest.WEEKDAYS[weekday]
+    period = digest.period(f"weekly:{day}", TODAY)
+    assert period is not None and period.startswith("week from ")
+    start = TODAY - timedelta(days=(TODAY.weekday() - weekday) % 7)
+    assert period == f"week from {start.isoformat()}" and start.weekday() == weekday and 0 <= (TODAY - start).days < 7
+    tomorrow = digest.period(f"weekly:{day}", TODAY + timedelta(days=1))
+    assert (tomorrow == period) == ((TODAY + timedelta(days=1)).weekday() != weekday)
+
+
+def test_daily_and_off_periods() -> None:
+    assert digest.period("daily", TODAY) == TODAY.isoformat()
+    assert digest.period("daily", TODAY + timedelta(days=1)) != digest.period("daily", TODAY)
+    assert digest.period("off", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("daily", "daily"),
+        ("weekly", "weekly:mon"),
+        ("weekly fri", "weekly:fri"),
+        ("Weekly:Friday", "weekly:fri"),
+        ("sun", "weekly:sun"),
+        ("off", "off"),
+        ("never", "off"),
+    ],
+)
+def test_preferences_as_people_type_them(typed: str, stored: str) -> None:
+    assert digest.parse_preference(typed) == stored
+    assert stored in digest.PREFERENCES
+
+
+def test_a_preference_that_is_none_of_them_is_one_line() -> None:
+    with pytest.raises(ValueError, match="is not a digest preference; use daily, weekly"):
+        digest.parse_preference("hourly")
+    assert digest.preference_words("weekly:fri") == "weekly on Fridays"
+
+
+def test_a_vote_item_says_when_the_proposal_closes_and_the_soonest_comes_first() -> None:
+    wp = partnership()
+    wp.plans[4] = Plan(id=4, title="Vans", status="proposed", closes=iso_day(+2))
+    wp.plans[3] = wp.plans[3].replace(closes=iso_day(+9))
+    found = digest.items(wp, "bob", today=TODAY)
+    assert [i.record for i in found] == ["P4", "P3"]
+    assert found[0].detail.startswith("proposed; closes in 2 days, ")
