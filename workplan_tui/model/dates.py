@@ -186,7 +186,9 @@ def short_date(when: date, *, today: date) -> str:
 
 
 def format_due(due: str | None, *, today: date, done: bool = False, dated: bool = False) -> str:
-    """Humanise a due date: "due today", "due in 3 days", "2 days overdue".
+    """Humanise a due date: "due today", "due in 3 days", "2 days overdue"; for something
+    ``done`` (a task done, an outcome met), the day alone: "was due 20 Nov 2026" once it has
+    passed, "due 28 Feb 2027" before.
 
     ``dated`` adds the date itself where the words do not say it: "due in 5 days, Fri 4 Dec"
     (what a person confirms after typing "fri" or "next week").
@@ -205,8 +207,8 @@ def format_due(due: str | None, *, today: date, done: bool = False, dated: bool 
 
 def _due_words(when: date, *, today: date, done: bool) -> str:
     days = when.toordinal() - today.toordinal()
-    if done:
-        return f"was due {_long(when)}"
+    if done:  # finished (a task done, an outcome met): the day, never a countdown or "overdue"
+        return f"{'was due' if days < 0 else 'due'} {_long(when)}"
     if days == 0:
         return "due today"
     if days == 1:
