@@ -37,3 +37,33 @@ def test_status_does_not_say_all_clear_under_an_outcome_off_track(run, wp: Path)
     assert "All clear" not in out and "Needs attention: no task is overdue, blocked or stale." in out
     actions.checkin(store, 1, 40)  # met: nothing is off track or needs attention
     assert "All clear" in ok(run("status"))
+
+
+def test_check_reports_dates_a_hand_edit_left_that_no_command_writes(run, wp: Path) -> None:
+    """A plan ending before it starts, an outcome or task starting after its due day, a check-in
+    dated in the future or recorded out of time order: every command refuses or never writes
+    them, the forecast reads them as they are, and 'check' said 'sound'."""
+    assert json.loads(ok(run("check", "--json")))["doubts"] == []
+    data = json.loads(wp.read_text())
+    data["plans"]["1"].update(start=iso_day(30), end=iso_day(-5))
+    data["outcomes"]["1"].update(start=iso_day(60))  # due in 33 days
+    data["tasks"]["2"].update(start=iso_day(20))  # due in 6 days
+    data["outcomes"]["1"]["checkins"] = [
+        {"value": 9, "by": "alice", "at": f"{iso_day(-7)}T10:00:00Z"},
+        {"value": 5, "by": "bob", "at": f"{iso_day(-14)}T10:00:00Z"},
+        {"value": 30, "by": "bob", "at": f"{iso_day(40)}T10:00:00Z"},
+    ]
+    wp.write_text(json.dumps(data))
+    before = wp.read_bytes()
+    result = run("check")
+    assert result.exit_code == 0 and "Traceback" not in result.output  # still sound: it opens, it reads
+    out = result.output
+    assert f"P1 ends on {iso_day(-5)}, before it starts on {iso_day(30)}" in out
+    assert f"O1 starts on {iso_day(60)}, after its due day, {iso_day(33)}" in out
+    assert f"T2 starts on {iso_day(20)}, after its due day, {iso_day(6)}" in out
+    assert f"O1 check-in 2 ({iso_day(-14)}) is recorded after a later one" in out
+    assert f"O1 check-in 3 is dated {iso_day(40)}, in the future" in out
+    assert "sound, but 5 dates look wrong (above)" in out
+    doubts = json.loads(ok(run("check", "--json")))["doubts"]
+    assert len(doubts) == 5 and all(isinstance(d, str) for d in doubts)
+    assert wp.read_bytes() == before  # check changes nothing
