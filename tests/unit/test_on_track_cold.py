@@ -67,3 +67,26 @@ def test_check_reports_dates_a_hand_edit_left_that_no_command_writes(run, wp: Pa
     doubts = json.loads(ok(run("check", "--json")))["doubts"]
     assert len(doubts) == 5 and all(isinstance(d, str) for d in doubts)
     assert wp.read_bytes() == before  # check changes nothing
+
+
+def test_the_demo_history_gives_the_dates_the_records_have(tmp_path: Path) -> None:
+    """The demo moved every record's dates to today but not the log's: O7's history said it
+    was added due 2026-12-06 while it was due 2027-01-11, 36 days later."""
+    from tests.conftest import FIXED_NOW, log_of
+    from workplan_tui.store.sample import write_demo
+
+    demo = write_demo(tmp_path / "demo.json", today=FIXED_NOW.date(), user="alice")
+    data = json.loads(demo.read_text())
+    last: dict[tuple[str, str], object] = {}
+    for entry in log_of(demo):
+        for field, pair in (entry.get("changes") or {}).items():
+            if field in ("due", "start", "end") and isinstance(pair, list) and len(pair) == 2:
+                last[(entry["record"], field)] = pair[1]
+    tables = {"P": "plans", "O": "outcomes", "T": "tasks"}
+    checked = 0
+    for (record, field), value in last.items():
+        stored = data[tables[record[0]]].get(record[1:])
+        if stored is not None:
+            assert stored.get(field) == value, (record, field, stored.get(field), value)
+            checked += 1
+    assert checked > 20
