@@ -90,3 +90,27 @@ def test_the_demo_history_gives_the_dates_the_records_have(tmp_path: Path) -> No
             assert stored.get(field) == value, (record, field, stored.get(field), value)
             checked += 1
     assert checked > 20
+
+
+def test_a_year_typed_wrong_is_refused_not_taken(run, wp: Path) -> None:
+    """'--start 2999-01-01' made a plan 'from Tue 1 Jan 2999' and '--due 0001-01-01' an outcome
+    '739921 days overdue': a typo in the year, taken without a word."""
+    from datetime import date
+
+    from workplan_tui.model import dates
+
+    before = wp.read_bytes()
+    for args in (
+        ("plan", "add", "Far", "--start", "2999-01-01"),
+        ("plan", "edit", "P1", "--end", "2999-12-31"),
+        ("outcome", "add", "P1", "Old", "--target", "5", "--due", "0001-01-01"),
+        ("outcome", "edit", "O1", "--start", "1900-01-01"),
+        ("task", "add", "P1", "Far task", "--due", "2299-12-15"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, (args, result.output)
+        assert "within 50 years of today" in result.stderr and "Traceback" not in result.output
+        assert wp.read_bytes() == before
+    today = date(2026, 11, 28)
+    assert dates.parse_date("2076-11-28", today=today).isoformat() == "2076-11-28"  # 50 years: taken
+    assert dates.parse_date("in 52 weeks", today=today).year == 2027

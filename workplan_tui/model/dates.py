@@ -96,7 +96,32 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
 
     ``fri`` is the next Friday after today (a week ahead when today is Friday);
     ``next fri`` is the Friday of next week (the week after this Monday-to-Sunday one).
+    Raises DateError for text that is not a date, and for a day more than ``YEARS_AWAY``
+    years before or after today (``2999-01-01``, ``0001-01-01``: a typo in the year).
     """
+    when = _parse_date(text, today=today)
+    if not _years_back(today, YEARS_AWAY) <= when <= _years_back(today, -YEARS_AWAY):
+        years = abs(when.year - today.year)
+        away = "from today" if when > today else "ago"
+        said = "" if text.strip() == when.isoformat() else f" ({when.isoformat()})"
+        raise DateError(
+            f"{text.strip()!r}{said} is {years} years {away}; workplan takes dates within "
+            f"{YEARS_AWAY} years of today (a typo in the year?)"
+        )
+    return when
+
+
+def _years_back(today: date, years: int) -> date:
+    """The same day ``years`` years before ``today`` (after, for a negative number); 28 Feb for 29 Feb."""
+    year = min(max(today.year - years, 1), 9999)
+    return today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=year)
+
+
+# A typed day further than this from today is a typo in the year, not a plan (parse_date).
+YEARS_AWAY = 50
+
+
+def _parse_date(text: str, *, today: date) -> pendulum.Date:
     import pendulum
 
     today = pendulum.Date(today.year, today.month, today.day)
