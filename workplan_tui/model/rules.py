@@ -23,6 +23,7 @@ from workplan_tui.model.records import (
     Record,
     Task,
     Vote,
+    Workplan,
 )
 from workplan_tui.model.schema import valid_handle
 from workplan_tui.model.text import clean
@@ -577,6 +578,40 @@ def schedule_problem(what: str, start: str | None, end: str | None, ends: str = 
     if start and end and start > end:
         return f"{what} would {ends} on {end}, before it starts on {start}; change both together"
     return None
+
+
+# A check-in dated this far past "now" is in the future, not a clock a little ahead.
+FUTURE_CHECKIN_SLACK = timedelta(days=1)
+
+
+def date_doubts(workplan: Workplan, now: datetime) -> list[str]:
+    """Dates no command writes but a hand edit (or a merge of two edits) may leave, in words
+    with the record's id, for ``workplan check``: a plan that ends before it starts, an outcome
+    or task that starts after its due day (``schedule_problem``'s rule), a check-in recorded
+    after a later one (the forecast takes the last recorded as the latest) and one dated more
+    than ``FUTURE_CHECKIN_SLACK`` after ``now`` (an aware datetime). The file stays sound: the
+    forecast reads such dates as they are (model/forecast.py)."""
+    doubts: list[str] = []
+    plans, outcomes, tasks = workplan.plans.values(), workplan.outcomes.values(), workplan.tasks.values()
+    for plan in plans:
+        if schedule_problem(plan.label, plan.start, plan.end):
+            doubts.append(f"{plan.label} ends on {plan.end}, before it starts on {plan.start}")
+    for outcome in outcomes:
+        if schedule_problem(outcome.label, outcome.start, outcome.due):
+            doubts.append(f"{outcome.label} starts on {outcome.start}, after its due day, {outcome.due}")
+    for task in tasks:
+        if schedule_problem(task.label, task.start, task.due):
+            doubts.append(f"{task.label} starts on {task.start}, after its due day, {task.due}")
+    future = (now + FUTURE_CHECKIN_SLACK).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for outcome in outcomes:
+        latest = ""
+        for number, checkin in enumerate(outcome.checkins, 1):
+            if checkin.at < latest:
+                doubts.append(f"{outcome.label} check-in {number} ({checkin.at[:10]}) is recorded after a later one")
+            elif checkin.at > future:
+                doubts.append(f"{outcome.label} check-in {number} is dated {checkin.at[:10]}, in the future")
+            latest = max(latest, checkin.at)
+    return doubts
 
 
 def is_overdue(task: Task, today: str) -> bool:
