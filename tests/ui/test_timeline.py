@@ -63,7 +63,7 @@ async def test_the_board_shows_the_plans_next_milestone(board_file: Path) -> Non
     actions.add_milestone(make_store(board_file), 1, "Beds ready", iso_day(+10), tasks=[1, 2])
     async with app_for(board_file).run_test(size=(100, 30)) as pilot:
         outcomes = str(pilot.app.screen.query_one("#outcomes").render())
-        assert "◆ M1 Beds ready" in outcomes and "2 of 2 tasks open" in outcomes and "at risk" in outcomes
+        assert "◆ D1 Beds ready" in outcomes and "2 of 2 tasks open" in outcomes and "at risk" in outcomes
 
 
 async def test_the_owner_is_told_when_the_last_task_they_waited_on_is_done(board_file: Path) -> None:
@@ -174,7 +174,7 @@ async def test_stored_text_on_the_timeline_is_literal_and_harmless(board_file: P
         screen = pilot.app.screen
         assert isinstance(screen, TimelineScreen)
         shown = "\n".join(lines(screen.rows))
-        assert "[@click=app.quit]Open[/]" in shown and "M1 Budget [/b] review" in shown
+        assert "[@click=app.quit]Open[/]" in shown and "D1 Budget [/b] review" in shown
         screen.rows.move_to(next(i for i, r in enumerate(screen.rows.items) if r.task and r.task.id == made[2].id))
         screen._show_detail()
         await pilot.pause()

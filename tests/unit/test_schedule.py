@@ -246,7 +246,7 @@ def test_the_timeline_groups_by_partner_and_draws_bars_arrows_today_and_mileston
     assert line.first == window_start(day(0)) and line.first.weekday() == 0
     kinds = [(r.kind, r.label or r.group) for r in line.rows]
     assert kinds == [
-        ("group", "Milestones"), ("milestone", "M1"),
+        ("group", "Milestones"), ("milestone", "D1"),
         ("group", "PARKS"), ("task", "T9"),
         ("group", "SCHOOLS"), ("task", "T15"), ("task", "T14"), ("task", "T12"),
     ]  # fmt: skip
@@ -264,7 +264,7 @@ def test_the_timeline_groups_by_partner_and_draws_bars_arrows_today_and_mileston
     assert cell("T9", +6) == "█"
     assert cell("T12", +13) == "░" and cell("T12", +12) == "▸" and cell("T12", +7) == "╌"  # hollow: waiting
     assert cell("T14", +3) == "█" and cell("T14", +6) == "!"  # it waits on work due after it
-    assert cell("M1", +14) == "◆"
+    assert cell("D1", +14) == "◆"
     assert cell("T9", 0) == "│"  # today, where nothing else is drawn
     grouped = Timeline(wp, day(0), by="plan")
     assert [r.kind for r in grouped.rows][:2] == ["group", "milestone"]

@@ -57,6 +57,15 @@ def test_the_whole_file_check_and_the_words_of_one_field_agree(table: str) -> No
                 assert refused[0].message == f"'{name}' {check(value)}"
 
 
+def test_every_kind_of_record_has_a_letter_of_its_own() -> None:
+    """A label names one record: two kinds with one letter (a meeting's M and a milestone's, once)
+    would make 'M1' either, and the later kind would take every label of the earlier."""
+    from workplan_tui.model.records import KEYED
+
+    letters = [cls.PREFIX for cls in KEYED.values() if cls.PREFIX]
+    assert len(letters) == len(set(letters)), sorted(letters)
+
+
 def test_the_sample_is_sound() -> None:
     data = json.loads((Path(__file__).parents[2] / "sample_data" / "partnership.json").read_text())
     assert schema.validate(data) == []

@@ -214,18 +214,18 @@ def test_making_a_task_recurring_and_ending_it(store: Store, run) -> None:
 def test_milestones_are_added_forecast_edited_removed_and_undone(store: Store, wp: Path, run) -> None:
     added = run("milestone", "add", "P1", "Beds ready", "--due", "in 10 days", "--task", "T1,T2", "--outcome", "O1")
     assert added.exit_code == 0, added.output
-    shown = run("milestone", "show", "M1")
-    assert "M1 Beds ready" in shown.output and "at risk: T1 overdue" in shown.output
+    shown = run("milestone", "show", "D1")
+    assert "D1 Beds ready" in shown.output and "at risk: T1 overdue" in shown.output
     assert "Milestones:" in run("plan", "show", "P1").output
-    assert "next milestone: M1 Beds ready" in run("status").output
-    assert run("milestone", "edit", "M1", "--drop", "T1").exit_code == 0
+    assert "next milestone: D1 Beds ready" in run("status").output
+    assert run("milestone", "edit", "D1", "--drop", "T1").exit_code == 0
     assert store.read().milestones[1].tasks == [2]
     refused = run("task", "rm", "T2")
-    assert refused.exit_code == 1 and "milestone M1 lists T2" in refused.stderr
-    assert "milestone M1 lists O1" in run("outcome", "rm", "O1", "--unlink").stderr
-    assert run("milestone", "rm", "M1").exit_code == 0
+    assert refused.exit_code == 1 and "milestone D1 lists T2" in refused.stderr
+    assert "milestone D1 lists O1" in run("outcome", "rm", "O1", "--unlink").stderr
+    assert run("milestone", "rm", "D1").exit_code == 0
     assert store.read().milestones == {}
-    assert actions.undo(store).record == "M1"
+    assert actions.undo(store).record == "D1"
     assert store.read().milestones[1].tasks == [2]
     other = actions.add_plan(store, "Other")
     with pytest.raises(RuleError, match="lists its own plan's tasks"):
@@ -235,10 +235,10 @@ def test_milestones_are_added_forecast_edited_removed_and_undone(store: Store, w
 def test_a_milestone_is_in_the_ics_export_and_the_report(store: Store, run) -> None:
     actions.add_milestone(store, 1, "Beds ready", iso_day(+10), tasks=[2])
     ics = run("export", "--format", "ics").output
-    assert "SUMMARY:M1 Beds ready (milestone)" in ics
+    assert "SUMMARY:D1 Beds ready (milestone)" in ics
     assert f"DTSTART;VALUE=DATE:{day(+10):%Y%m%d}" in ics
     report = run("report").output
-    assert "## Milestones" in report and "| M1 Beds ready |" in report
+    assert "## Milestones" in report and "| D1 Beds ready |" in report
 
 
 # --- exchange -------------------------------------------------------------------------------------------
@@ -273,12 +273,12 @@ def test_timeline_prints_within_columns(store: Store, run, monkeypatch: pytest.M
         monkeypatch.setenv("COLUMNS", columns)
         out = run("timeline", "--weeks", "12").output
         assert max(len(line) for line in out.splitlines()) <= int(columns), out
-        assert "M1 Beds ready" in out and "overdue" in out
+        assert "D1 Beds ready" in out and "overdue" in out
         assert "◂ ▸ before, after" in out and "◆ milestone" in out  # the key to the signs: wrapped, never cut
     data = json.loads(run("timeline", "--json", "--plan", "P1").output)
     rows = {r["id"]: r for r in data["rows"]}
     assert rows["T1"]["state"] == "overdue" and rows["T2"]["waits_on"] == ["T1"]
-    assert rows["M1"]["kind"] == "milestone"
+    assert rows["D1"]["kind"] == "milestone"
     assert "no plan P9" in run("timeline", "--plan", "P9").stderr
 
 

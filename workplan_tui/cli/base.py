@@ -136,6 +136,7 @@ _NAMED = {
     "grants": "name",
     "milestones": "name",
     "series": "every",
+    "meetings": "title",
 }
 
 

@@ -49,7 +49,7 @@ def forecast_json(m: Milestone, f: MilestoneForecast) -> dict[str, object]:
 
 
 def milestone_line(m: Milestone, f: MilestoneForecast, today: date) -> str:
-    """'M1 Beds ready · Fri 11 Dec · at risk: T14 overdue; 2 of 5 tasks open'."""
+    """'D1 Beds ready · Fri 11 Dec · at risk: T14 overdue; 2 of 5 tasks open'."""
     when = dates.format_due(m.due, today=today, dated=True).removeprefix("due ")
     return f"{m.label} {clean(m.name)} · {when} · {f.words}: {clean(f.reason)}"
 
@@ -126,7 +126,7 @@ def milestone_edit(
 
     \b
     Example:
-      workplan milestone edit M1 --due 'dec 18' --add T14 --drop O3
+      workplan milestone edit D1 --due 'dec 18' --add T14 --drop O3
     """
     if name is None and due is None and not add and not drop:
         raise click.UsageError("say what to change: --name, --due, --add, --drop")
@@ -172,7 +172,7 @@ def milestone_rm(env: Env, milestone_id: int, rev: int | None, as_json: bool) ->
 
     \b
     Example:
-      workplan milestone rm M1
+      workplan milestone rm D1
     """
     record = actions.remove_milestone(env.store, milestone_id, expected_rev=rev)
     emit(record, as_json, f"Removed {record.label} {clean(record.name)} ('workplan undo' brings it back)", removed=True)
@@ -222,7 +222,7 @@ def milestone_show(env: Env, milestone_id: int, as_json: bool) -> None:
 
     \b
     Example:
-      workplan milestone show M1
+      workplan milestone show D1
     """
     workplan = env.read()
     m = workplan.milestones.get(milestone_id)

@@ -85,6 +85,7 @@ _PLAN_FORECAST = {
 _OUTCOME_FORECAST = _with("outcome", forecast=ref("forecast"))
 _OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"}, forecast=ref("forecast"))
 _TASK_LIST = {"type": "array", "items": ref("task")}
+_TASK_LABELS = {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}
 _LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
 _NUMBER = {"type": "number"}
 _TALLY = {
@@ -147,7 +148,7 @@ _TIMELINE = {
                 "type": "object",
                 "required": ["id", "kind", "group", "title", "start", "end", "state", "why"],
                 "properties": {
-                    "id": {"type": "string", "pattern": "^[TM][1-9][0-9]*$"},
+                    "id": {"type": "string", "pattern": "^[TD][1-9][0-9]*$"},
                     "kind": {"enum": ["task", "milestone"]},
                     "group": {"type": "string", "description": "the owner's partner code, or the plan's label"},
                     "title": {"type": "string"},
@@ -311,7 +312,18 @@ OUTPUTS: dict[str, Any] = {
     },
     "export": {
         "type": "object",
-        "required": ["partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants"],
+        "required": [
+            "partnership",
+            "partners",
+            "members",
+            "norms",
+            "plans",
+            "votes",
+            "outcomes",
+            "tasks",
+            "grants",
+            "meetings",
+        ],
         "properties": {
             "partnership": ref("partnership"),
             "partners": array_of("partner"),
@@ -324,6 +336,7 @@ OUTPUTS: dict[str, Any] = {
             "grants": array_of("grant"),
             "milestones": array_of("milestone"),
             "series": array_of("series"),
+            "meetings": array_of("meeting"),
             "activity": array_of("activity"),
         },
     },
@@ -369,6 +382,32 @@ OUTPUTS: dict[str, Any] = {
             },
         },
     },
+    "meeting_shown": _with(
+        "meeting",
+        past={"type": "boolean", "description": "the meeting is over"},
+        flags={"type": "array", "items": {"type": "string"}, "description": "e.g. no facilitator or alternate"},
+        action_items=_TASK_LABELS,
+        debriefs_owed={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "members who missed it and have not been debriefed yet",
+        },
+        apologies_in_advance={
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "description": "member -> whether their apologies were sent before the meeting started",
+        },
+    ),
+    "debrief_owed": {
+        "type": "object",
+        "required": ["meeting", "member", "due", "overdue"],
+        "properties": {
+            "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+            "member": {"type": "string"},
+            "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+            "overdue": {"type": "boolean"},
+        },
+    },
     "buy_in": _BUY_IN,
     "forecast": _FORECAST,
     "plan_forecast": _PLAN_FORECAST,
@@ -410,10 +449,22 @@ OUTPUTS: dict[str, Any] = {
             "changed",
             "needs_attention",
             "resources",
+            "meetings",
         ],
         "properties": {
             "partnership": ref("partnership"),
             "resources": ref("resources"),
+            "meetings": {
+                "type": "object",
+                "required": ["next", "debriefs_owed"],
+                "properties": {
+                    "next": {
+                        "anyOf": [ref("meeting"), {"type": "null"}],
+                        "description": "the soonest meeting not over",
+                    },
+                    "debriefs_owed": array_of("debrief_owed"),
+                },
+            },
             "date": {"type": "string", "format": "date"},
             "member": {"type": "string"},
             "off_track_at_risk": {
@@ -473,6 +524,13 @@ OUTPUTS: dict[str, Any] = {
             "sound": {"type": "boolean"},
             "problems": {"type": "array", "items": {"type": "string"}},
             "log_problems": {"type": "array", "items": {"type": "string"}},
+            "doubts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "dates no command writes but a hand edit may leave (a plan ending before it "
+                "starts, an outcome or task starting after its due day, a check-in dated in the future or "
+                "recorded after a later one); the file is still sound and the forecast reads them as they are",
+            },
             "temp_files": {"type": "array", "items": {"type": "string"}},
             "git_problems": {
                 "type": "array",
@@ -599,6 +657,36 @@ COMMANDS: dict[str, Any] = {
     "partner list": {"type": "array", "items": _with("partner", members={"type": "array"})},
     "member add": ref("member"),
     "member list": array_of("member"),
+    "member show": _with(
+        "member",
+        open_tasks=_TASK_LABELS,
+        roles={
+            "type": "array",
+            "description": "the meetings they facilitate or stand in for",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "role", "past"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "role": {"enum": ["facilitator", "alternate"]},
+                    "past": {"type": "boolean"},
+                },
+            },
+        },
+        attendance={"type": "object", "additionalProperties": {"type": "integer"}},
+        debriefs_owed={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "due", "overdue"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+                    "overdue": {"type": "boolean"},
+                },
+            },
+        },
+    ),
     "norm add": ref("norm"),
     "norm agree": ref("norm"),
     "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
@@ -722,6 +810,31 @@ COMMANDS: dict[str, Any] = {
     "timeline": ref("timeline"),
     "export": ref("export"),
     "import": ref("import"),
+    "meeting add": ref("meeting"),
+    "meeting list": array_of("meeting_shown"),
+    "meeting show": ref("meeting_shown"),
+    "meeting edit": ref("meeting"),
+    "meeting rm": _with("meeting", unlinked_tasks=_TASK_LABELS, **_REMOVED),
+    **{f"meeting {change}": ref("meeting") for change in ("agenda", "attend", "debrief", "decide")},
+    "meeting debrief-days": ref("partnership"),
+    "meeting decisions": {
+        "type": "array",
+        "items": {
+            "allOf": [
+                ref("decision"),
+                {
+                    "type": "object",
+                    "required": ["meeting", "day", "number"],
+                    "properties": {
+                        "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                        "day": {"type": "string", "format": "date"},
+                        "number": {"type": "integer", "minimum": 1},
+                    },
+                },
+            ]
+        },
+    },
+    "meeting action": ref("task"),
 }
 
 

@@ -70,6 +70,13 @@ def task() -> None:
     help="Make it recurring: week, 2w, month, quarter, monday, '1st of month' (no --due: the first such day).",
 )
 @click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    shell_complete=complete_ids("meetings"),
+    help="The meeting whose action item it is (for example M3).",
+)
 @json_option
 @pass_env
 def task_add(
@@ -83,6 +90,7 @@ def task_add(
     waits_on: tuple[str, ...],
     every: str | None,
     start: str | None,
+    meeting_id: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
@@ -97,12 +105,14 @@ def task_add(
       workplan task add P2 'Plant seedlings' --owner ed --due fri --waits-on T9
       workplan task add P2 'Weekly watering rota' --owner hiro --every monday
     """
-    linked = None
-    if outcome_id is not None:
-        try:
+    linked = meeting = None
+    try:
+        if outcome_id is not None:
             linked = parse_label(outcome_id, "outcomes")
-        except ValueError as exc:
-            fail(str(exc))
+        if meeting_id is not None:
+            meeting = parse_label(meeting_id, "meetings")
+    except ValueError as exc:
+        fail(str(exc))
     record = actions.add_task(
         env.store,
         plan_id,
@@ -114,6 +124,7 @@ def task_add(
         waits_on=task_ids(waits_on, "--waits-on"),
         every=every,
         start=start_date(env, start),
+        meeting=meeting,
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
     more = _schedule_words(env, record)
@@ -340,6 +351,14 @@ def task_skip(env: Env, task_id: int, as_json: bool) -> None:
     help="Exactly the tasks it waits on ('none': nothing); 'workplan task depends' adds or removes some.",
 )
 @click.option("--every", default=None, metavar="REPEAT", help="Make it recurring (week, monday); 'none' ends it.")
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    metavar="ID",
+    shell_complete=complete_ids("meetings"),
+    help="Make it an action item of this meeting, e.g. M3 ('none' unlinks).",
+)
 @click.option("--progress", default=None, metavar="N", help="60 sets it, +10 / -5 move it; 100 marks it done.")
 @click.option("--status", "new_status", type=click.Choice(TASK_STATUSES), default=None, help="The new status.")
 @click.option("--reason", default=None, help="Why it is blocked (needed with --status blocked).")
@@ -359,6 +378,7 @@ def task_edit(
     outcome_id: str | None,
     waits_on: str | None,
     every: str | None,
+    meeting_id: str | None,
     progress: str | None,
     new_status: str | None,
     reason: str | None,
@@ -389,6 +409,8 @@ def task_edit(
         fields["start"] = start_date(env, start)
     if outcome_id is not None:
         fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
+    if meeting_id is not None:
+        fields["meeting"] = None if meeting_id.strip().lower() in ("none", "-") else _label_id(meeting_id, "meetings")
     if progress is not None:
         fields["progress"] = progress
     if new_status is not None:
@@ -448,8 +470,12 @@ def _schedule_lines(workplan: Any, t: Task, today: Any) -> list[str]:
 
 
 def _outcome_id(text: str) -> int:
+    return _label_id(text, "outcomes")
+
+
+def _label_id(text: str, table: str) -> int:
     try:
-        return parse_label(text, "outcomes")
+        return parse_label(text, table)
     except ValueError as exc:
         fail(str(exc))
 
@@ -628,6 +654,9 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
+    if t.meeting is not None and t.meeting in workplan.meetings:
+        m = workplan.meetings[t.meeting]
+        out.append(f"  meeting:  {m.label} {clean(m.title)}, {m.day} (an action item)")
     out += _schedule_lines(workplan, t, today)
     if t.notes:
         out.append("  notes:    " + clean(t.notes, multiline=True).replace("\n", "\n            "))

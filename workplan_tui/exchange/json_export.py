@@ -34,6 +34,7 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
         ],
         "tasks": [contract.of("tasks", t) for t in wp.tasks.values()],
         "grants": [contract.of("grants", g) for g in wp.grants.values()],
+        "meetings": [contract.of("meetings", m) for m in wp.meetings.values()],
     }
     if wp.milestones:  # tables a file has only once someone made one
         document["milestones"] = [contract.of("milestones", m) for m in wp.milestones.values()]

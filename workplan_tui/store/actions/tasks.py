@@ -25,11 +25,13 @@ def add_task(
     waits_on: Sequence[int] = (),
     every: str | None = None,
     start: str | None = None,
+    meeting: int | None = None,
 ) -> Task:
     """Add a task to a plan, to do. ``waits_on``: tasks (of any plan) it cannot start before;
     ``every``: a repeat as typed (``week``, ``monday``, ``1st of month``): the task is the first
     instance of a new series (logged ``series.add`` just before it) and, without a due day, gets
-    the repeat's first day; ``start`` (ISO day, optional): when work on it may start."""
+    the repeat's first day; ``start`` (ISO day, optional): when work on it may start;
+    ``meeting``: the meeting whose action item it is (``M3``'s id)."""
     repeat = repeat_of(every) if every is not None else None
     fields: dict[str, Any] = {
         "plan": plan_id,
@@ -45,6 +47,8 @@ def add_task(
     }
     if start is not None:
         fields["start"] = typed.day(start, "start date")
+    if meeting is not None:
+        fields["meeting"] = meeting
     problem = rules.schedule_problem("the task", start, due, "be due")
     if problem:
         raise RuleError(problem)
@@ -53,6 +57,8 @@ def add_task(
         rules.check_can_add(_plan_model(tx, plan_id), "tasks")
         if owner is not None:
             _check_owner(tx, owner)
+        if meeting is not None:
+            tx.get("meetings", meeting)
         if outcome is not None:
             linked = tx.get("outcomes", outcome)
             if linked["plan"] != plan_id:
@@ -208,7 +214,9 @@ def add_note(store: Store, task_id: int, text: str) -> Task:
     return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
-EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "status", "progress", "blocked_reason", "waits_on")
+EDITABLE = (
+    "title", "notes", "owner", "start", "due", "outcome", "meeting", "status", "progress", "blocked_reason", "waits_on"
+)  # fmt: skip
 
 
 def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
@@ -255,6 +263,10 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
             if outcome is not None and tx.get("outcomes", outcome)["plan"] != task.plan:
                 raise RuleError(f"outcome O{outcome} belongs to another plan")
             changes["outcome"] = outcome
+        if "meeting" in clean_fields:
+            if clean_fields["meeting"] is not None:
+                tx.get("meetings", clean_fields["meeting"])
+            changes["meeting"] = clean_fields["meeting"]
         current = task
         progress = clean_fields.get("progress")
         if isinstance(progress, str):  # '60', '+10' or '-5', as on the command line

@@ -32,7 +32,9 @@ class Undone:
 
 
 # The tables whose changes undo takes back (votes are undone as votes; conflicts are settled).
-_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "milestones", "series")
+_UNDOABLE = (
+    "meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "meetings", "milestones", "series"
+)  # fmt: skip
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
@@ -157,13 +159,14 @@ _REFERRED_BY: dict[str, tuple[tuple[str, str], ...]] = {
     "outcomes": (("tasks", "outcome"), ("milestones", "outcomes")),
     "tasks": (("tasks", "waits_on"), ("milestones", "tasks")),
     "series": (("tasks", "series"),),
+    "meetings": (("tasks", "meeting"),),
 }
 
 
 def _referring(tx: Tx, table: str, doc_id: int) -> list[str]:
     """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes, votes,
-    milestones and series; an outcome's linked tasks and milestones; the tasks waiting on a task),
-    as labels: what its removal would leave dangling."""
+    milestones and series; an outcome's linked tasks and milestones; the tasks waiting on a task;
+    a meeting's action items), as labels: what its removal would leave dangling."""
     found = []
     for other, field in _REFERRED_BY.get(table, ()):
         for key, raw in tx.data.get(other, {}).items():
@@ -212,9 +215,10 @@ def _leads(tx: Tx) -> list[str]:
 
 
 # Additions that undo takes back by removing the record (kept whole in the log, as any
-# removal): a task, an outcome, a norm or a plan that nothing refers to yet. A member or a
-# partner is removed with its own command and rules (`member rm`, `partner rm`).
-UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "milestone.add", "series.add")
+# removal): a task, an outcome, a norm, a plan, a meeting, a milestone or a series that nothing
+# refers to yet. A member or a partner is removed with its own command and rules (`member rm`,
+# `partner rm`).
+UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "meeting.add", "milestone.add", "series.add")
 
 
 # Kinds that remove a record -> (its table, the task field that referred to it, the
@@ -227,6 +231,7 @@ REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
     "norm.withdraw": ("norms", None, None),
     "grant.rm": ("grants", None, None),
     "milestone.rm": ("milestones", None, None),
+    "meeting.rm": ("meetings", "meeting", "unlinked"),
 }
 
 
@@ -328,7 +333,11 @@ def _as_raw(entry: Activity) -> dict[str, Any]:
 
 
 # Changes that append an item to a list, logged as the item: kind -> (logged name, list field, item's value key)
-_APPENDS = {"task.note": ("note", "updates", "text"), "outcome.checkin": ("checkin", "checkins", "value")}
+_APPENDS = {
+    "task.note": ("note", "updates", "text"),
+    "outcome.checkin": ("checkin", "checkins", "value"),
+    "meeting.decide": ("decision", "decisions", "text"),
+}
 
 
 def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:

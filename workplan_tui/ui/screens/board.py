@@ -179,7 +179,7 @@ class BoardScreen(TaskActions):
             also = f"{synced} · {also}"
         filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
         room = max(10, self.size.width - left.cell_length - 3)
-        right = Content(fit(f"{also}{who} · {len(wp.plans)} plans{filt}", room))
+        right = Content(fit(f"{also}{who} · {len(wp.plans)} plan{'s' if len(wp.plans) != 1 else ''}{filt}", room))
         gap = max(1, self.size.width - left.cell_length - right.cell_length - 2)
         self.query_one("#header", Static).update(Content.assemble(" ", left, " " * gap, right))
 
@@ -207,7 +207,7 @@ class BoardScreen(TaskActions):
         self._show_tasks(fig, follow)
 
     def _milestone_line(self, fig: PlanFigures) -> tuple[tuple[str, str], ...] | None:
-        """The plan's next milestone as (text, style) parts: '◆ M1 Beds ready · Sat 19 Dec · 2 of 5
+        """The plan's next milestone as (text, style) parts: '◆ D1 Beds ready · Sat 19 Dec · 2 of 5
         tasks open · at risk', or None when it has none to come (model/schedule.py)."""
         from workplan_tui.model.dates import short_date
         from workplan_tui.model.schedule import milestone_forecast, next_milestone
@@ -399,11 +399,18 @@ class BoardScreen(TaskActions):
 
     def action_open_screen(self, which: str) -> None:
         from workplan_tui.ui.screens.activity import ActivityScreen
+        from workplan_tui.ui.screens.meetings import MeetingsScreen
         from workplan_tui.ui.screens.norms import NormsScreen
         from workplan_tui.ui.screens.partners import PartnersScreen
         from workplan_tui.ui.screens.people import PeopleScreen
 
-        screens = {"norms": NormsScreen, "partners": PartnersScreen, "people": PeopleScreen, "activity": ActivityScreen}
+        screens = {
+            "norms": NormsScreen,
+            "partners": PartnersScreen,
+            "people": PeopleScreen,
+            "activity": ActivityScreen,
+            "meetings": MeetingsScreen,
+        }
         self.app.push_screen(screens[which](), lambda _: self.refresh_data())
 
     def action_help(self) -> None:
