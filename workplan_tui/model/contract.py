@@ -187,6 +187,11 @@ def of(table: str, item: Keyed) -> dict[str, Any]:
     return record(table, doc_id, values)
 
 
+def plain(value: Any) -> Any:
+    """A nested record (a follow-up, a delivery) as JSON holds it: its fields, lists copied."""
+    return _plain(value)
+
+
 def _plain(value: Any) -> Any:
     """Records as dicts of their fields, lists and dicts copied: what JSON can hold."""
     if isinstance(value, msgspec.Struct):
