@@ -224,7 +224,8 @@ def test_a_new_date_agreed_in_a_follow_up_moves_what_was_overdue_until_then() ->
     assert found.health == "on_track" and found.agreed == agreed
     assert "agreed on 20 Nov: $3,000 by 15 Dec" in found.reason
     assert status(c, date(2026, 12, 15)).health == "on_track"  # the new date: it still has the day
-    assert status(c, date(2026, 12, 16)).health == "off_track"  # the new date passed, and nothing came
+    assert status(c, date(2026, 12, 16)).health == "at_risk"  # the new date passed, and nothing came
+    assert status(c, date(2027, 1, 14)).health == "off_track"  # 30 days after the new date
     assert status(c, date(2026, 11, 19)).health == "off_track"  # before the agreement, it was late
 
 
@@ -237,9 +238,8 @@ def test_deliveries_dated_after_a_day_do_not_count_by_it() -> None:
 
 
 def partnership(*partners: Partner, grants: dict[int, Grant] | None = None, **tables: object) -> Workplan:
-    members = {
-        h: Member(id=i, handle=h, name=h.title(), partner=p) for i, (h, p) in enumerate((("alice", "PARKS"), ("bob", "FOOD"), ("dan", "PARKS")), 1)
-    }  # fmt: skip
+    people = (("alice", "PARKS"), ("bob", "FOOD"), ("dan", "PARKS"))
+    members = {h: Member(id=i, handle=h, name=h.title(), partner=p) for i, (h, p) in enumerate(people, 1)}
     wp = Workplan(
         Partnership(name="Test", schema_version=SCHEMA_VERSION, currency="USD"),
         partners={p.code: p for p in partners} or {"PARKS": Partner(id=1, code="PARKS", name="Parks")},

@@ -322,6 +322,20 @@ def when_words(c: Contribution, today: date, currency: str | None = None) -> str
 # --- a pledge --------------------------------------------------------------------------------------
 
 
+GRANT_DATES = ("start", "end", "match_by")
+
+
+def grant_period_problem(start: str | None, end: str | None, match_by: str | None) -> str | None:
+    """Why a grant cannot run from ``start`` to ``end`` with its match due ``match_by`` (ISO days,
+    each may be None), or None: a period that ends before it starts, a match deadline before the
+    grant starts. (A deadline after the end is a funder's grace, and taken.)"""
+    if start and end and end < start:
+        return f"the grant's period would end {end}, before it starts {start}"
+    if start and match_by and match_by < start:
+        return f"the match deadline {match_by} would come before the grant starts {start}"
+    return None
+
+
 def grant_deadline(grant: Grant | None) -> date | None:
     """The day a grant's match must be delivered by: its ``match_by``, else its period's end."""
     if grant is None:
@@ -351,9 +365,10 @@ def deferral(c: Contribution) -> FollowUp | None:
     return next((f for f in reversed(c.followups) if f.new_date), None)
 
 
-def expected_by(c: Contribution, day: date, deadline: date | None = None) -> float:
+def expected_by(c: Contribution, day: date, deadline: date | None = None, *, judged: date | None = None) -> float:
     """What of a pledge is expected delivered by the end of ``day`` (the module's doc): the steps
-    fallen due by then, less what a follow-up moved past it."""
+    fallen due by then, less what a follow-up's new date moved past ``day``, when the agreement
+    was made by the day it is ``judged`` (default ``day``)."""
     expected = 0.0
     for when, cumulative in steps(c, deadline):
         if when > day:
@@ -362,7 +377,7 @@ def expected_by(c: Contribution, day: date, deadline: date | None = None) -> flo
     moved = deferral(c)
     if moved is not None and moved.deferred:
         agreed, until = day_of(moved.on), day_of(moved.new_date)
-        if agreed is not None and until is not None and agreed <= day < until:
+        if agreed is not None and until is not None and agreed <= (judged or day) and day < until:
             expected = max(0.0, expected - moved.deferred)
     return expected
 
@@ -472,10 +487,10 @@ def pledge_status(
     passed = [(day, cumulative) for day, cumulative in plan if day < today]
     next_day = ahead[0][0] if ahead else None
     next_amount = ahead[0][1] - (passed[-1][1] if passed else 0.0) if ahead and value is not None else None
-    expected = expected_by(c, yesterday, deadline) if value is not None else 0.0
+    expected = expected_by(c, yesterday, deadline, judged=today) if value is not None else 0.0
     shortfall = max(0.0, expected - done)
     agreed = None
-    if moved is not None and moved.deferred and agreed_until is not None and today < agreed_until:
+    if moved is not None and moved.deferred and agreed_until is not None and today <= agreed_until:
         agreed = moved
 
     def made(health: Health, reason: str) -> PledgeStatus:
@@ -489,14 +504,14 @@ def pledge_status(
         if c.deliveries:
             return made("met", f"delivered ({len(c.deliveries)} recorded)")
         if last_day is None:
-            return made("no_data", "not valued, no date")
+            return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
             return made("off_track", f"was due {short_day(last_day, today)}, nothing recorded as delivered")
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
         return made("met", f"delivered {money(done)} of {money(value)}")
     if not plan:
-        return made("no_data", f"no due date or instalments; delivered {money(done)} of {money(value)}")
+        return made("no_data", f"delivered {money(done)} of {money(value)}, by no set day")
     nxt = ""
     if next_day is not None and c.schedule is not None and next_amount is not None:
         nxt = f"; next instalment {money(next_amount)} on {short_day(next_day, today)}"
@@ -509,7 +524,7 @@ def pledge_status(
             )
         since = short_day(passed[-1][0] if passed else yesterday, today)
         head = f"{money(expected)} of {money(value)} expected by {since}{of_grant}, delivered {money(done)}"
-        if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline) > done + CENT:
+        if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline, judged=today) > done + CENT:
             return made("off_track", f"{head}, {_overdue_for(c, done, today, deadline)}{nxt}{agreement}")
         return made("at_risk", f"{head}{nxt}{agreement}")
     if expected > CENT:
@@ -696,6 +711,48 @@ def followups_due(workplan: Workplan, today: date, *, by: str | None = None) -> 
             found.append(FollowUpDue(subject, latest, (today - due).days))
     found.sort(key=lambda f: (-f.days, f.subject.name))
     return found
+
+
+_PLEDGE_SUBJECT = LazyPattern(r"(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{0,15})\s*(?:#|:|\s)\s*#?(?P<pledge>\S+)\Z")
+
+
+class Typed(NamedTuple):
+    """A follow-up's subject as typed: a task's id, or a partner's code and a pledge (its number or kind)."""
+
+    task: int | None = None
+    code: str = ""
+    pledge: str = ""
+
+
+def parse_subject(text: str) -> Typed:
+    """What a follow-up is about, as typed: a task (``T12``, ``12``) -> ``Typed(task=12)``, or a
+    pledge (``PARKS#2``, ``PARKS 2``, ``PARKS #staff``: the partner's code and the pledge's
+    number or kind) -> ``Typed(code="PARKS", pledge="2")``. Raises ValueError, one line, otherwise."""
+    from workplan_tui.model.records import parse_label
+
+    s = text.strip()
+    pledge = _PLEDGE_SUBJECT.match(s)
+    if pledge is not None:
+        return Typed(code=pledge.group("code"), pledge=pledge.group("pledge"))
+    try:
+        return Typed(task=parse_label(s, "tasks"))
+    except ValueError:
+        raise ValueError(
+            f"{s!r} is neither a task (T12) nor a pledge (PARKS#2: a partner's code and its number)"
+        ) from None
+
+
+def deferred_by(c: Contribution, on: date, new_date: date, deadline: date | None = None) -> tuple[float, date | None]:
+    """What a new date agreed on ``on`` moves to ``new_date``: everything of a pledge that falls due
+    before the new date and is not delivered by ``on`` (its own dates, or ``deadline``'s, without
+    an earlier agreement), and the day the oldest of it fell or falls due (None when nothing)."""
+    raw = c.replace(followups=[])
+    done = delivered(c, on)
+    owed = expected_by(raw, new_date - timedelta(days=1), deadline) - done
+    if owed <= CENT or c.value is None:
+        return 0.0, None
+    oldest = next((day for day, cumulative in steps(raw, deadline) if cumulative > done + CENT), None)
+    return owed, oldest
 
 
 def followup_words(f: FollowUp, today: date) -> str:

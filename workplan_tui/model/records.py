@@ -262,7 +262,9 @@ class Schedule(Record):
 
     every: Period
     start: Date
-    count: Annotated[int, Meta(ge=1, le=MAX_INSTALMENTS, extra={"words": f"a whole number from 1 to {MAX_INSTALMENTS}"})]
+    count: Annotated[
+        int, Meta(ge=1, le=MAX_INSTALMENTS, extra={"words": f"a whole number from 1 to {MAX_INSTALMENTS}"})
+    ]
 
 
 class FollowUp(Record):
