@@ -88,7 +88,11 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("grant edit", ["grant", "edit", "G1", "--start", "2026-01-01", "--end", "in 8 weeks"], "alice"),
     ("partner schedule", ["partner", "schedule", "FOOD", "1", "by dec 31"], "alice"),
     ("partner schedule", ["partner", "schedule", "FOOD", "2", "25h a month from 2026-09-01"], "alice"),
-    ("followup add", ["followup", "add", "T1", "--with", "carol", "--agreed", "next week", "--new-date", "+7d"], "alice"),
+    (
+        "followup add",
+        ["followup", "add", "T1", "--with", "carol", "--agreed", "next week", "--new-date", "+7d"],
+        "alice",
+    ),
     ("followup add", ["followup", "add", "FOOD#2", "--with", "bob", "--new-date", "in 2 weeks"], "alice"),
     ("followup list", ["followup", "list"], "alice"),
     ("followup list", ["followup", "list", "--due"], "alice"),

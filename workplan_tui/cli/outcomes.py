@@ -271,7 +271,9 @@ def outcome_edit(
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change an outcome's name, unit, baseline, target, start, due date or lead partner.
+    """Change an outcome's name, unit, baseline, target, dates or lead.
+
+    Its dates are its start and its due date; its lead is the partner that leads it.
 
     The current value and the check-ins stay as they are ('workplan outcome checkin'
     records a new value). An outcome of an archived plan cannot change: reopen the

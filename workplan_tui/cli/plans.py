@@ -311,7 +311,10 @@ def plan_edit(
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a plan's title, scope, start, end, closing date or lead partner; the rest stays as it is.
+    """Change a plan's title, scope, dates or lead partner.
+
+    Options not given stay as they are. Its dates are its start, its end and the day its
+    buy-in closes; its lead is the partner that leads it.
 
     An archived plan cannot change: reopen it first. The decision rule has its own
     command ('workplan plan rule'). A plan whose end has passed and that is not

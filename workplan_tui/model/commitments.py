@@ -502,16 +502,16 @@ def pledge_status(
         agreement = f"; agreed on {on}: {money(agreed.deferred or 0)} by {short_day(agreed_until, today)}"
     if value is None:  # not valued: delivered once anything of it is recorded
         if c.deliveries:
-            return made("met", f"delivered ({len(c.deliveries)} recorded)")
+            return made("met", f"{len(c.deliveries)} deliver{'y' if len(c.deliveries) == 1 else 'ies'} recorded")
         if last_day is None:
             return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
             return made("off_track", f"was due {short_day(last_day, today)}, nothing recorded as delivered")
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
-        return made("met", f"delivered {money(done)} of {money(value)}")
+        return made("met", f"{money(done)} of {money(value)}")
     if not plan:
-        return made("no_data", f"delivered {money(done)} of {money(value)}, by no set day")
+        return made("no_data", f"{money(done)} of {money(value)} delivered so far")
     nxt = ""
     if next_day is not None and c.schedule is not None and next_amount is not None:
         nxt = f"; next instalment {money(next_amount)} on {short_day(next_day, today)}"
