@@ -333,7 +333,7 @@ def test_a_partners_record_says_in_one_line_what_is_outstanding() -> None:
         wp, "PARKS", NOV_28, logged={"dan": "2026-11-25T09:00:00Z", "bob": "2026-11-27T09:00:00Z"}
     )
     assert record.summary("USD") == (
-        "PARKS: 2 tasks overdue, pledge $3,000 behind, 1 blocked, 1 vote missing, 1 norm agreement missing"
+        "PARKS: 2 tasks overdue, pledge $3,000 behind, 1 blocked, 1 vote missing, 1 norm not agreed"
     )
     assert [t.label for t in record.overdue] == ["T1", "T2"] and [t.label for t in record.blocked] == ["T3"]
     assert [(p.label, who) for p, who in record.votes] == [("P2", ["dan"])]

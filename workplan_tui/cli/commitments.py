@@ -22,12 +22,11 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.model import commitments, contract, dates
 from workplan_tui.model.commitments import PartnerRecord, PledgeStatus
-from workplan_tui.model.forecast import HEALTH_WORDS, short_day
+from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS, short_day
 from workplan_tui.model.records import Contribution, Workplan
 from workplan_tui.model.text import clean, stamp
 
-# How a health reads without colour, as on the board (ui/widgets.py HEALTH_MARKS).
-MARKS = {"met": "✓", "on_track": "●", "at_risk": "▲", "off_track": "✗", "no_data": "?"}
+MARKS = HEALTH_SYMBOLS  # how a health reads without colour, as on the board
 
 
 def pledge_health(status: PledgeStatus) -> str:

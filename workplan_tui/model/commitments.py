@@ -848,9 +848,8 @@ class PartnerRecord(NamedTuple):
         votes = sum(len(who) for _, who in self.votes)
         if votes:
             parts.append(_count(votes, "vote") + " missing")
-        norms = sum(len(who) for _, who in self.norms)
-        if norms:
-            parts.append(f"{norms} norm agreement{'s' if norms != 1 else ''} missing")
+        if self.norms:
+            parts.append(_count(len(self.norms), "norm") + " not agreed")
         return ", ".join(parts)
 
 
