@@ -816,11 +816,12 @@ class PartnerRecord(NamedTuple):
 
     @property
     def health(self) -> Health:
-        """The worst of its pledges and tasks: off track with a pledge late or a task overdue, at
-        risk with a pledge behind, a task blocked or a vote or norm waiting, else on track."""
+        """Whether the partner keeps its dates: off track ("late") with a pledge late or a task
+        overdue, at risk ("behind") with a pledge behind, else on track. Blocked tasks, votes and
+        norm agreements are said in its summary but judge nobody: they wait on others too."""
         if any(p.status.health == "off_track" for p in self.pledges) or self.overdue:
             return "off_track"
-        if self.behind or self.blocked or self.votes or self.norms:
+        if self.behind:
             return "at_risk"
         return "on_track"
 
