@@ -128,12 +128,24 @@ EXPORT_FORMATS = ("json", "csv", "ics")
 @click.option(
     "--table",
     type=click.Choice(
-        ["tasks", "plans", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants"]
+        [
+            "tasks",
+            "plans",
+            "outcomes",
+            "checkins",
+            "votes",
+            "activity",
+            "contributions",
+            "deliveries",
+            "grants",
+            "followups",
+        ]
     ),
     default=None,
     metavar="TABLE",
     help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
-    "activity, contributions, deliveries or grants (plans and outcomes with their forecast).",
+    "activity, contributions, deliveries, grants or followups (plans and outcomes with their forecast, "
+    "pledges and grants with their health).",
 )
 @click.option(
     "--owner",
