@@ -96,7 +96,7 @@ async def test_a_grant_gets_a_period_and_a_deadline_before_its_start_is_refused(
         screen = pilot.app.screen
         assert isinstance(screen, PartnersScreen)
         assert "● on track: $0 of $30,000 delivered, deadline" in detail(screen)  # every pledge due by it
-        assert "match due by" in detail(screen) and "FOOD #1 cash: Match ($10,000) ● on schedule" in detail(screen)
+        assert "match due by" in detail(screen) and "● on schedule   FOOD #1 cash: Match ($10,000)" in detail(screen)
 
 
 async def test_the_boards_f_follows_up_a_task_and_replaces_its_due_date(wp: Path) -> None:

@@ -47,7 +47,7 @@ PLEDGE_HINT = (
     "KIND: description: value: grant: when  (value $18,000, 1.5k or 200h @ $25; grant G1 and when, "
     "by dec 31 or 4 quarterly from jan, optional)"
 )
-WHEN_LABEL = "When: by dec 31, 4 quarterly from jan, 40h a month from jan to jun (empty: no date)"
+WHEN_LABEL = "When (by dec 31, 4 quarterly from jan, 1k a month to jun; empty: none)"
 
 
 def bar(percent: float | None, cells: int = BAR) -> Content:
@@ -363,8 +363,12 @@ class PartnersScreen(ListScreen):
             pledge = commitments.of_pledge(wp, c, today)
             lines.append(
                 Content.assemble(
-                    f"   {clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value}) ",
-                    (f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", HEALTH_STYLES[health_part(pledge.health)]),
+                    "   ",
+                    (
+                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 13),
+                        HEALTH_STYLES[health_part(pledge.health)],
+                    ),
+                    f" {clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
                 )
             )
         if not found.contributions:
@@ -519,17 +523,22 @@ class PartnersScreen(ListScreen):
             return None
         return p
 
+    def _first_late(self, p: Partner) -> int:
+        """The number of the partner's first pledge behind or late (1 when none is)."""
+        record = self.records.get(p.code)
+        return next((line.number for line in record.pledges if line.status.overdue), 1) if record else 1
+
     def action_schedule(self) -> None:
         """By when a pledge is expected: a due day or instalments (``partner schedule``)."""
         p = self._partner_with_pledges()
         if p is None:
             return
-        first = p.contributions[0]
+        number = self._first_late(p)
         self.form(
             f"Dates of a pledge of {p.code}",
             [
-                Field("contribution", "Of the pledge", "choice", 1, True, self._pledge_choices(p)),
-                Field("when", WHEN_LABEL + "; none clears", value=commitments.when_text(first)),
+                Field("contribution", "Of the pledge", "choice", number, True, self._pledge_choices(p)),
+                Field("when", WHEN_LABEL, value=commitments.when_text(p.contributions[number - 1])),
             ],
             lambda v: actions.schedule_pledge(
                 self.session.store, p.code, str(v["contribution"]), v["when"] or "none", today=self.session.today()
@@ -542,7 +551,7 @@ class PartnersScreen(ListScreen):
         if p is None:
             return
         record = self.records.get(p.code)
-        late = next((line.number for line in record.pledges if line.status.overdue), 1) if record else 1
+        late = self._first_late(p)
         lead = next((m.handle for m in (record.members if record else []) if m.role == "lead"), "")
         today = self.session.today()
 
