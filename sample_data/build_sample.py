@@ -241,7 +241,8 @@ def build(path: Path) -> None:
         ("Soil tests at the three school yards", "dan", -70, 3, ("done", 100, ""), 60),
         ("Order lumber for 40 raised beds", "alice", -50, 3, ("done", 100, ""), 45),
         ("Build beds at Lincoln Elementary", "hiro", -20, 3, ("done", 100, ""), 18),
-        ("Build beds at Riverside Elementary", "hiro", 4, 3, ("doing", 70, ""), 4),
+        # The parks department's gardeners build these, with the garden group's lumber.
+        ("Build beds at Riverside Elementary", "dan", -3, 3, ("doing", 70, ""), 4),
         (
             "Build beds at Oak Street Elementary",
             "grace",
