@@ -154,7 +154,7 @@ def test_outcome_chart_in_the_ansi_theme(snap_compare, sample: Path) -> None:
 @pytest.mark.parametrize(
     ("keys_pressed", "what"),
     [
-        (("P", "J", "J", "J", "J", "J"), "parks-record"),  # a late pledge, its tasks, what it leads
+        (("P", "J", "J", "J"), "parks-record"),  # a late pledge, its tasks, what it leads
         (("P", "j", "j"), "schools-behind"),  # instalments, one behind, and a follow-up
         (("P", "j", "j", "s"), "pledge-dates-form"),
     ],

@@ -365,10 +365,10 @@ class PartnersScreen(ListScreen):
                 Content.assemble(
                     "   ",
                     (
-                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 13),
+                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14),
                         HEALTH_STYLES[health_part(pledge.health)],
                     ),
-                    f" {clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
+                    f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
                 )
             )
         if not found.contributions:
