@@ -246,3 +246,23 @@ def test_the_store_refuses_a_follow_up_on_a_done_task(wp: Path) -> None:
     with pytest.raises(RuleError, match="T1 is done: nothing to follow up"):
         actions.follow_up_task(s, 1, whom="bob", on=FIXED_NOW.date().isoformat())
     assert commitments.followups_due(s.read(), TODAY) == []
+
+
+def test_deliveries_after_the_deadline_are_shown_as_late_with_both_figures(run, wp: Path) -> None:
+    assert (
+        run(
+            "grant", "add", "PARKS", "FOOD", "10k", "--match", "1:1", "--start", iso_day(-60), "--end", iso_day(-10)
+        ).exit_code
+        == 0
+    )
+    assert run("partner", "pledge", "FOOD", "cash", "Match", "10k", "--match", "G1").exit_code == 0
+    assert run("partner", "deliver", "FOOD", "1", "2k", "--on", iso_day(-20)).exit_code == 0
+    assert run("partner", "deliver", "FOOD", "1", "1k", "--on", "yesterday").exit_code == 0
+    shown = run("partner", "show", "FOOD").output
+    assert "1,000 of it delivered after G1's match deadline (late)" in shown
+    listed = " ".join(run("grant", "list").output.split())
+    assert "passed with 2,000 of 10,000 delivered by it (1,000 after it)" in listed
+    status = json.loads(run("grant", "list", "--json").stdout)[0]["match_status"]
+    assert (status["delivered_by_deadline"], status["delivered_late"]) == (2000, 1000)
+    late = run("export", "--format", "csv", "--table", "deliveries").stdout.splitlines()
+    assert late[1].endswith(",") and late[2].endswith(",yes")

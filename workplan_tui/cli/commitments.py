@@ -44,6 +44,12 @@ def pledge_lines(
     lines = [render.wrap(indent + contribution_line(number, c, currency).lstrip(), cols)]
     when = commitments.when_words(c, today, currency) if c.schedule is not None else ""  # a due day: in the reason
     lines.append(render.wrap(f"{indent}     {when + ' · ' if when else ''}{pledge_health(status)}", cols))
+    late = commitments.late_delivered(wp, c)
+    if late > commitments.CENT:
+        money = render.money(late, currency)
+        lines.append(
+            render.wrap(f"{indent}     {money} of it delivered after G{c.grant}'s match deadline (late)", cols)
+        )
     for f in c.followups[-2:]:
         lines.append(render.wrap(f"{indent}     follow-up: {commitments.followup_words(f, today)}", cols))
     return lines

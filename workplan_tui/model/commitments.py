@@ -389,6 +389,13 @@ def delivered(c: Contribution, by: date | None = None) -> float:
     return sum(d.amount for d in c.deliveries if d.on <= limit)
 
 
+def late_delivered(workplan: Workplan, c: Contribution) -> float:
+    """What of a pledge was delivered after the match deadline of the grant it counts towards
+    (0 without one): shown as late, not counted towards the match by the deadline."""
+    deadline = grant_deadline(workplan.grants.get(c.grant)) if c.grant is not None else None
+    return c.delivered - delivered(c, deadline) if deadline is not None else 0.0
+
+
 class PledgeStatus(_Value):
     """Where a pledge stands on a day (``pledge_status``).
 
