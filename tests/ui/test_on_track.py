@@ -44,7 +44,7 @@ async def test_plan_rows_and_outcome_bars_say_their_health_in_words(demo: Path, 
         await pilot.pause()
         shown = screen_text(pilot.app)
         rows = shown.splitlines()
-        assert "✗ off track" in rows[1] and "P2 Community gardens" in rows[1]
+        assert "✗ off track" in rows[1] and "P2 Community garde" in rows[1]
         beds = next(r for r in rows if "Raised beds built" in r)
         assert "● on track" in beds and "│" in beds.split("Raised beds built")[1]  # the expected-now mark
         assert "▲ at risk" in next(r for r in rows if "Produce donated" in r)
@@ -133,3 +133,24 @@ async def test_the_task_form_takes_a_start(board_file: Path) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, BoardScreen)
     assert data(board_file)["tasks"][str(task_id)]["start"] == iso_day(-10)
+
+
+async def test_review_puts_what_is_off_track_first_and_its_reason_under_itself(demo: Path) -> None:
+    from workplan_tui.model.overview import Concern
+    from workplan_tui.ui.screens.review import ReviewScreen
+
+    async with app_for(demo).run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        assert isinstance(review, ReviewScreen)
+        concerns = [item for item in review.queue if isinstance(item, Concern)]
+        assert review.queue[: len(concerns)] == concerns  # plans and outcomes before the tasks
+        assert [c.health for c in concerns] == sorted((c.health for c in concerns), key=["off_track", "at_risk"].index)
+        assert {c.label for c in concerns} >= {"P2", "O4", "O5"}
+        card = screen_text(pilot.app).splitlines()
+        why = next(i for i, line in enumerate(card) if line.startswith("  why       O4 off track; 5 tasks overdue"))
+        assert card[why + 1].startswith(" " * 12) and "O5 at risk" in card[why + 1]  # wrapped under itself
+        await pilot.press("space")
+        shown = screen_text(pilot.app)
+        assert "why       needs 59 students/week, doing 35 since" in shown
+        assert "latest" in shown and "low confidence: Spring timetable not set yet" in shown

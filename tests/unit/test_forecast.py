@@ -1,5 +1,7 @@
-"""The forecast (model/forecast.py): outcomes, plans and tasks, their edge cases, and a
-property: raising an outcome's latest value never makes its health worse."""
+"""The forecast (model/forecast.py): outcomes, plans and tasks, their edge cases, and its
+properties: raising an outcome's latest value never makes its health worse; any outcome, plan
+or task gets a health and a reason, never a crash; a met outcome is never late; a reduction goal
+is the same goal turned round; a plan is never better than its worst judged outcome."""
 
 from __future__ import annotations
 
@@ -128,10 +130,41 @@ def test_a_check_in_on_the_start_day_gives_no_pace() -> None:
 
 
 def test_start_after_due() -> None:
+    # An outcome without its own start takes its plan's, which may come after its due day.
     f = fc(start=40, due=20, checkins=[(-14, 0), (-7, 1), (0, 2)])
     assert f.expected is None  # no line from a start to an earlier due day
-    assert "on or after its due day" in f.reason
-    assert f.health == "off_track"
+    assert (f.health, f.reason) == ("no_data", f"starts {forecast.short_day(day(40), TODAY)}, on or after its due day")
+    late = fc(start=-5, due=-10, checkins=[(-14, 0), (-7, 1)])
+    assert late.health == "off_track" and late.reason.startswith("was due")
+
+
+def test_an_outcome_is_not_judged_before_its_start_day() -> None:
+    # Check-ins ahead of the start (a slow early trickle) say nothing yet about the pace to come.
+    f = fc(start=14, due=83, checkins=[(-14, 1), (-7, 2), (0, 3)])
+    assert (f.health, f.reason) == ("no_data", f"starts {forecast.short_day(day(14), TODAY)}")
+    assert f.pace_per_week == pytest.approx(1.0) and f.projected is None
+    assert f.needed_per_week == pytest.approx(37 / 10)  # over its 10 weeks, from the start
+    assert f.expected == 0.0
+    assert fc(start=14, due=83, checkins=[(0, 40)]).health == "met"  # reached is reached
+
+
+@pytest.mark.parametrize("on", [-20, 0, 20])
+def test_a_zero_length_period_never_crashes_and_says_so(on: int) -> None:
+    f = fc(start=on, due=on, checkins=[(-14, 1), (-7, 2), (0, 3)])
+    assert f.expected is None
+    assert ("on or after its due day" in f.reason) == (on >= 0) and f.reason.startswith("was due") == (on < 0)
+    assert f.health == ("no_data" if on > 0 else "off_track")  # due today with 37 to go: off track
+    assert fc(start=on, due=on, checkins=[]).health in ("no_data", "off_track")
+
+
+def test_a_projection_does_not_go_below_zero_for_a_count() -> None:
+    # Wait time 25 -> 10 minutes, falling 6 a week: at that pace it would be -27 by the due day.
+    fast = fc(baseline=25, target=10, start=-21, due=49, unit="min", checkins=[(-14, 20), (-7, 14), (0, 8.5)])
+    assert fast.health == "met"
+    f = fc(baseline=25, target=10, start=-21, due=49, unit="min", checkins=[(-14, 24), (-7, 18), (0, 12)])
+    assert f.pace_per_week == pytest.approx(-6.0) and f.projected == 0.0
+    below = fc(baseline=5, target=-10, start=-21, due=49, checkins=[(-14, 4), (-7, 2), (0, 0)])
+    assert below.projected is not None and below.projected < 0  # a quantity that may go below 0
 
 
 def test_target_equal_to_baseline() -> None:
@@ -256,6 +289,131 @@ def test_health_is_monotone_in_the_latest_value(
 
     low, high = sorted(latest)
     assert not_worse(health(value(low)), health(value(high)))
+
+
+# Any outcome a file may hold: dates anywhere around today (start after due, a zero-length
+# period, no start, no due date), check-ins before the start or on one day, values beyond the
+# target either way, and a target equal to the baseline.
+numbers = st.integers(-10_000, 10_000) | st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+days = st.none() | st.integers(-400, 400)
+outcomes = st.fixed_dictionaries(
+    {
+        "baseline": numbers,
+        "target": numbers,
+        "start": days,
+        "due": days,
+        "checkins": st.lists(st.tuples(st.integers(-400, 5), numbers), max_size=8),
+    }
+)
+
+
+def forecast_of(case: dict, negate: bool = False) -> Forecast:  # type: ignore[type-arg]
+    """``fc`` of a drawn case, with every value negated when asked (a goal turned round)."""
+    flip = -1 if negate else 1
+    return fc(
+        baseline=flip * case["baseline"],
+        target=flip * case["target"],
+        start=case["start"],
+        due=case["due"],
+        checkins=[(d, flip * v) for d, v in case["checkins"]],
+        unit="beds",
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=outcomes)
+def test_any_outcome_gets_a_health_a_reason_and_finite_figures(case: dict) -> None:  # type: ignore[type-arg]
+    f = forecast_of(case)
+    assert f.health in forecast.HEALTHS
+    assert f.reason and "\n" not in f.reason
+    figures = f.as_json()
+    for name in ("expected", "projected", "pace_per_week", "needed_per_week"):
+        value = figures[name]
+        assert value is None or (isinstance(value, float) and abs(value) < float("inf")), (name, value)
+    latest = case["checkins"][-1][1] if case["checkins"] else case["baseline"]
+    span = case["target"] - case["baseline"]
+    reached = span != 0 and (case["target"] - latest) * (1 if span > 0 else -1) <= 0
+    assert (f.health == "met") == (reached or (span == 0 and latest == case["target"]))
+    if f.health == "met":
+        assert "overdue" not in f.reason and "was due" not in f.reason  # a met outcome is never late
+    if case["due"] is None:
+        assert f.health in ("met", "no_data") and f.projected is None and f.needed_per_week is None
+    if f.health in ("on_track", "at_risk", "off_track") and case["due"] is not None and case["due"] >= 0:
+        assert f.needed_per_week is not None  # a judged outcome says what it needs
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=outcomes)
+def test_a_reduction_goal_is_judged_as_the_same_goal_turned_round(case: dict) -> None:  # type: ignore[type-arg]
+    """Every value negated (25 -> 10 minutes read as -25 -> -10): the same health, the paces
+    negated. Negation is exact in floating point, so this holds to the last bit."""
+    up, down = forecast_of(case), forecast_of(case, negate=True)
+    assert up.health == down.health
+    for name in ("expected", "pace_per_week", "needed_per_week"):
+        a, b = getattr(up, name), getattr(down, name)
+        assert (a is None and b is None) or a == -b, name
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.sampled_from(["draft", "proposed", "active", "completed", "archived"]),
+    start=days,
+    end=days,
+    healths=st.lists(st.sampled_from(forecast.HEALTHS), max_size=5),
+    tasks=st.lists(
+        st.tuples(st.sampled_from(["todo", "doing", "blocked", "done"]), st.none() | st.integers(-60, 60)),
+        max_size=12,
+    ),
+)
+def test_a_plan_is_never_better_than_its_worst_judged_outcome(
+    status: str, start: int | None, end: int | None, healths: list[str], tasks: list[tuple[str, int | None]]
+) -> None:
+    """The worst part decides: a plan never reads better than an outcome it holds (one without
+    data aside), and always has a reason."""
+    records = [
+        done(-due if due is not None and due <= 0 else 1)
+        if state == "done"
+        else open_task(due).replace(status=state, blocked_reason="wait" if state == "blocked" else "")
+        for state, due in tasks
+    ]
+    p = pf(
+        status=status,
+        start=start,
+        end=end,
+        outcomes=[(f"O{n}", on(h, "why")) for n, h in enumerate(healths, 1)],
+        tasks=records,
+    )
+    assert p.health in forecast.HEALTHS and p.reason
+    judged = [GOODNESS[h] for h in healths if h != "no_data"]
+    if judged and p.health != "no_data":
+        assert GOODNESS[p.health] <= min(judged)
+    if "off_track" in healths:
+        assert p.health == "off_track" and "O" in p.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.sampled_from(["todo", "doing", "blocked", "done"]),
+    progress=st.integers(0, 100),
+    due=days,
+    start=days,
+    end=days,
+)
+def test_any_task_gets_a_health(
+    status: str, progress: int, due: int | None, start: int | None, end: int | None
+) -> None:
+    health, reason = th(
+        status=status,
+        progress=progress,
+        due=day(due).isoformat() if due is not None else None,
+        start=day(start).isoformat() if start is not None else None,
+        plan_end=day(end) if end is not None else None,
+    )
+    assert health in forecast.HEALTHS
+    assert (health == "met") == (status == "done")
+    if status != "done" and due is not None and due < 0:
+        assert (health, reason) == ("off_track", f"{-due} day{'s' if due != -1 else ''} overdue")
+    assert reason or health == "on_track"
 
 
 # --- plans ----------------------------------------------------------------------------------

@@ -86,13 +86,14 @@ def test_outcome_start_falls_back_to_the_plan_then_the_day_it_was_added() -> Non
 
 def test_outcome_list_and_show_give_health_reason_and_figures(run, wp: Path) -> None:
     on_track_outcome(wp)
-    listed = ok(run("outcome", "list"))
+    listed = " ".join(ok(run("outcome", "list")).split())
     assert "on track: doing 3.0 since" in listed and "needs " in listed
     assert "expected 15.6 beds by today · projected 44.6 beds at due" in listed  # 21 of 54 days gone
     shown = ok(run("outcome", "show", "O1"))
-    assert "health:   on track: doing 3.0 since" in shown and "pace 3.0 beds/week" in shown
+    words = " ".join(shown.split())  # lines wrap at the terminal's width
+    assert "health: on track: doing 3.0 since" in words and "pace 3.0 beds/week" in words
     assert f"start:    {iso_day(-21)} (its own)" in shown
-    assert "(pace: least-squares line through the check-ins of the last 6 weeks" in " ".join(shown.split())
+    assert "(pace: least-squares line through the check-ins of the last 6 weeks" in words
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     f = data["forecast"]
     assert f["health"] == "on_track" and f["pace_per_week"] == 3.0 and f["expected"] == round(40 * 21 / 54, 4)
@@ -140,6 +141,16 @@ def test_a_met_outcome_is_never_overdue(run, wp: Path) -> None:
     assert "was due" in listed
     row = next(line for line in ok(run("report")).splitlines() if line.startswith("| O1 | Beds built | `"))
     assert "overdue" not in row and "was due" in row  # the report's outcomes table too
+
+
+def test_the_report_gives_each_plans_dates_and_health(run, wp: Path) -> None:
+    run("plan", "edit", "P1", "--start", iso_day(-21), "--end", iso_day(40))
+    report = ok(run("report"))
+    assert report.index("## Are we on track?") < report.index("## Decisions needed")
+    row = next(line for line in report.splitlines() if line.startswith("| **P1 Gardens**"))
+    assert f"({iso_day(-21)} to {iso_day(40)})" in row and "| **off track** |" in row
+    data = json.loads(ok(run("report", "--json")))["on_track"][0]
+    assert (data["start"], data["end"]) == (iso_day(-21), iso_day(40))
 
 
 # --- exports ---------------------------------------------------------------------------------

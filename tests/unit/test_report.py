@@ -88,7 +88,7 @@ def test_every_section_renders_as_markdown(run, busy: Path) -> None:
     found = tables(tokens)
     on_track = next(t for t in found if t[0][0] == "Plan / outcome")  # the first section: are we on track?
     assert on_track[0][1:3] == ["Health", "Why"]
-    assert on_track[1][:2] == ["**P1 Gardens**", "no data"]  # made today: nothing to judge by yet
+    assert on_track[1][:2] == ["**P1 Gardens** (no end date)", "no data"]  # made today: nothing to judge by yet
     assert on_track[2][:2] == ["O1 Beds built", "no data"]
     assert on_track[2][2].startswith("no pace yet: its check-ins are all from")  # one check-in, on its first day
     outcomes = next(t for t in found if t[0][0] == "Outcome")
@@ -170,6 +170,8 @@ def test_json_is_the_same_facts(run, busy: Path) -> None:
     assert data["grants"][0]["delivered"] == 4000 and data["resources"]["match"][0]["shortfall"] == 20000
     assert data["norms"][0]["waiting_for"] == ["bob", "carol"]
     assert data["on_track"][0]["plan"] == "P1" and data["on_track"][0]["forecast"]["health"] == "no_data"
+    assert (data["on_track"][0]["start"], data["on_track"][0]["end"]) == (None, None)
+    assert data["on_track"][0]["outcomes"][0]["due"] == data["outcomes"][0]["due"]
     assert data["on_track"][0]["outcomes"][0]["forecast"]["reason"].startswith("no pace yet")
     assert data["outcomes"][0]["forecast"]["health"] == "no_data"
     assert data["outcomes"][0]["forecast"]["needed_per_week"] == round(28 / (34 / 7), 4)

@@ -34,9 +34,10 @@ def _with(base: str, **extra: Any) -> dict[str, Any]:
 
 _HEALTH = {
     "enum": ["met", "on_track", "at_risk", "off_track", "no_data"],
-    "description": "are we on track? (model/forecast.py; the README's Forecasts section)",
+    "description": "are we on track? (model/forecast.py; docs/status-review.md, how health is worked out)",
 }
 _MAYBE_NUMBER = {"type": ["number", "null"]}
+_MAYBE_DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
 # An outcome's forecast (forecast.Forecast.as_json): numbers in the outcome's unit, null where unknown.
 _FORECAST = {
     "type": "object",
@@ -271,19 +272,22 @@ OUTPUTS: dict[str, Any] = {
                 "description": "Are we on track? Each running plan (or the one asked for) and its outcomes",
                 "items": {
                     "type": "object",
-                    "required": ["plan", "title", "forecast", "outcomes"],
+                    "required": ["plan", "title", "start", "end", "forecast", "outcomes"],
                     "properties": {
                         "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
                         "title": {"type": "string"},
+                        "start": _MAYBE_DATE,
+                        "end": _MAYBE_DATE,
                         "forecast": ref("plan_forecast"),
                         "outcomes": {
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["id", "name", "forecast"],
+                                "required": ["id", "name", "due", "forecast"],
                                 "properties": {
                                     "id": {"type": "string", "pattern": "^O[1-9][0-9]*$"},
                                     "name": {"type": "string"},
+                                    "due": _MAYBE_DATE,
                                     "forecast": ref("forecast"),
                                 },
                             },

@@ -313,12 +313,11 @@ def plan_edit(
 ) -> None:
     """Change a plan's title, scope, dates or lead partner.
 
-    Options not given stay as they are. Its dates are its start, its end and the day its
-    buy-in closes; its lead is the partner that leads it.
-
-    An archived plan cannot change: reopen it first. The decision rule has its own
-    command ('workplan plan rule'). A plan whose end has passed and that is not
-    completed is off track. A closing date is for a plan whose buy-in is undecided.
+    The rest stays as it is. Its dates are its start, its end and the day its buy-in
+    closes; its lead is the partner that leads it. An archived plan cannot change: reopen
+    it first. The decision rule has its own command ('workplan plan rule'). A plan whose
+    end has passed and that is not completed is off track. A closing date is for a plan
+    whose buy-in is undecided.
 
     \b
     Example:

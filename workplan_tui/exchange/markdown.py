@@ -73,7 +73,7 @@ def _on_track(report: Report) -> list[str]:
         time = f"{pf.expected_progress:.0f}% of its time" if pf.expected_progress is not None else "-"
         rows.append(
             [
-                f"**{f.plan.label} {md(f.plan.title)}**",
+                f"**{f.plan.label} {md(f.plan.title)}**{_span(f.plan.start, f.plan.end)}",
                 _health(pf.health),
                 md(pf.reason),
                 time,
@@ -99,6 +99,13 @@ def _on_track(report: Report) -> list[str]:
         ["Plan / outcome", "Health", "Why", "Expected now", "Projected at due", "Pace / week", "Needed / week"], rows
     )
     return out
+
+
+def _span(start: str | None, end: str | None) -> str:
+    """' (2026-09-08 to 2027-02-05)', ' (from ...)', ' (no end date)': a plan's dates."""
+    if start and end:
+        return f" ({start} to {end})"
+    return f" (from {start}; no end date)" if start else f" (to {end})" if end else " (no end date)"
 
 
 def _health(health: str) -> str:

@@ -200,9 +200,12 @@ def as_json(report: Report) -> dict[str, Any]:
             {
                 "plan": f.plan.label,
                 "title": f.plan.title,
+                "start": f.plan.start,
+                "end": f.plan.end,
                 "forecast": f.forecast.as_json(),
                 "outcomes": [
-                    {"id": o.label, "name": o.name, "forecast": f.outcome_forecasts[o.id].as_json()} for o in f.outcomes
+                    {"id": o.label, "name": o.name, "due": o.due, "forecast": f.outcome_forecasts[o.id].as_json()}
+                    for o in f.outcomes
                 ],
             }
             for f in report.on_track

@@ -2,7 +2,8 @@
 
 Derived, never stored (PRODUCT.md, "forecast"): every figure comes from what the file
 already holds (baselines, targets, start and due dates, check-ins, task statuses) and the
-``today`` it is given. The README's "Forecasts" section gives the same formulas in short.
+``today`` it is given. The README's "Forecasts" section says the same in short, and
+docs/status-review.md ("How health is worked out") in full, for a lead.
 
 **An outcome** (``outcome_forecast``). Values are in the outcome's unit; a week is 7 days.
 
@@ -15,22 +16,28 @@ already holds (baselines, targets, start and due dates, check-ins, task statuses
   day, the line runs from the baseline on the start day to them. None when even that is one day.
 - *time left*: from the start of today to the end of the due day, ``(due - today + 1) / 7``
   weeks (due today leaves a day).
-- *needed* per week: ``(target - latest) / time left``; *projected* at due:
-  ``latest + pace x time left`` (the latest value is taken as today's).
-- *health*, checked in this order:
+- *needed* per week: ``(target - latest) / time left`` (before the start day, over the time
+  from the start to the due day instead); *projected* at due: ``latest + pace x time left``
+  (the latest value is taken as today's; never below 0 when the baseline and the target are
+  0 or more: a count, a wait or a weight does not go below 0).
+- *health*, the first that holds:
 
   ``met``        the latest value has reached the target (or gone beyond it), whatever the date;
-  ``no_data``    no due date, no check-in yet, or no pace (check-ins on one day only);
-  ``off_track``  the due day has passed; or pace / needed < ``AT_RISK_RATIO`` (0.75) while
-                 the latest value is behind the expected line;
-  ``at_risk``    pace / needed from 0.75 up to 1; or under 0.75 while at or ahead of the
-                 expected line (ahead of plan, but slowing); or on track by the numbers while
-                 the latest check-in is ``STALE_CHECKIN_DAYS`` (28) days old or more;
-  ``on_track``   pace / needed >= 1: at this pace the target is reached by the due day.
+  ``no_data``    no due date;
+  ``off_track``  the due day has passed;
+  ``no_data``    the start day is still to come (not judged before it), no check-in yet, or
+                 no pace (check-ins on one day only);
+  ``on_track``   pace / needed >= 1 (at this pace the target is reached by the due day), with
+                 a check-in in the last ``STALE_CHECKIN_DAYS`` (28) days;
+  ``at_risk``    pace / needed >= 1 but the latest check-in is 28 days old or more; pace /
+                 needed from ``AT_RISK_RATIO`` (0.75) up to 1; or under 0.75 while at or ahead
+                 of the expected line (ahead of plan, but slowing);
+  ``off_track``  pace / needed < 0.75 while behind the expected line.
 
   A reduction goal (wait time 25 -> 10 minutes) is the same with the signs turned: its pace
   and needed pace are negative numbers of minutes per week. A target equal to the baseline
-  is met while the latest value is at it; otherwise at risk until due, off track after.
+  (a level to hold) is met while the latest value is at it; otherwise as above, but at risk
+  where a pace would be judged.
 
 **A plan** (``plan_forecast``) rolls up from its outcomes' health and from its tasks:
 open tasks past their due day (at risk; off track when ``OVERDUE_OFF_TRACK_MIN`` (3) or more
@@ -128,9 +135,12 @@ class Forecast(_Value):
 
     Numbers are in the outcome's unit (per week for the two paces), None where unknown:
     ``expected`` needs a start and a due day, ``pace_per_week`` two check-in days (or one
-    after the start day), ``projected`` a pace and a due day not yet past, ``needed_per_week``
-    a due day not yet past and the target not reached. ``pace_since`` is the first day the
-    pace was measured from, ``last_checkin`` the day of the latest check-in.
+    after the start day), ``projected`` a pace and a start day come (never below 0 for a
+    baseline and a target of 0 or more; once the due day has passed, the latest value
+    whatever the pace), ``needed_per_week`` a due day
+    not yet past and the target not reached (before the start day, the pace needed from the
+    start). ``pace_since`` is the first day the pace was measured from, ``last_checkin`` the
+    day of the latest check-in.
     """
 
     __slots__ = (
@@ -267,17 +277,10 @@ def outcome_forecast(
             health, reason, expected, projected, pace_per_week, needed_per_week, pace_since, last_checkin=last
         )
 
-    if span == 0:
-        if current == target:
-            return done("met", f"at its target, {with_unit(target, unit)}")
-        late = due is not None and due < today
-        return done(
-            "off_track" if late else "at_risk",
-            f"at {with_unit(current, unit)}, its target is its baseline, {with_unit(target, unit)}"
-            + (f"; was due {short_day(due, today)}" if late and due else ""),
-        )
-    sign = 1.0 if span > 0 else -1.0
-    if (target - current) * sign <= 0:
+    if span == 0 and current == target:
+        return done("met", f"at its target, {with_unit(target, unit)}")
+    sign = 1.0 if span >= 0 else -1.0
+    if span != 0 and (target - current) * sign <= 0:
         return done("met", f"reached {with_unit(current, unit)} (target {with_unit(target, unit)})")
 
     points = pace_points(checkins, today)
@@ -304,9 +307,20 @@ def outcome_forecast(
         )
     weeks_left = (days_left + 1) / 7
     needed = (target - current) / weeks_left
+    if start is not None and start > today:  # not judged before it starts
+        if start <= due:  # the pace it will need once it has started
+            needed = (target - current) / (((due - start).days + 1) / 7)
+        when = f"starts {short_day(start, today)}" + (", on or after its due day" if schedule else "")
+        return done("no_data", when, pace_per_week=pace, needed_per_week=needed, pace_since=since)
+    if span == 0:  # a level to hold, and it is not held: no pace can say when it will be
+        return done(
+            "at_risk",
+            f"at {with_unit(current, unit)}, its target is its baseline, {with_unit(target, unit)}" + schedule,
+            pace_per_week=pace,
+            needed_per_week=needed,
+            pace_since=since,
+        )
     if not checkins:
-        if start is not None and start > today:
-            return done("no_data", f"starts {short_day(start, today)}", needed_per_week=needed)
         began = f" in the {_weeks(today, start)} since it started" if start is not None and start < today else " yet"
         return done("no_data", f"no check-in{began}", needed_per_week=needed)
     if pace is None:
@@ -316,6 +330,8 @@ def outcome_forecast(
             needed_per_week=needed,
         )
     projected = current + pace * weeks_left
+    if projected < 0 <= min(baseline, target):  # a count, a wait or a weight does not go below 0
+        projected = 0.0
 
     def judged(health: Health, reason: str) -> Forecast:
         return done(health, reason, projected=projected, pace_per_week=pace, needed_per_week=needed, pace_since=since)

@@ -684,17 +684,22 @@ class PlanList(VirtualList[PlanFigures]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.matches: dict[int, int] | None = None
-        self._tallies = 12
+        self._widest = 12
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
-        # Cells for the tally on a wide list: the widest, 12 to 26, so the reasons after it align.
-        self._tallies = max(12, min(26, max((cell_len(f.buyin.summary()) for f in items), default=12)))
+        # The widest tally (with a closing date), so that the titles give way to it and, on a
+        # wide list, the reasons after it start in one column.
+        self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
         super().set_items(items, cursor)
+
+    @staticmethod
+    def _tally(item: PlanFigures) -> str:
+        return item.buyin.summary() + (f" · {item.closing}" if item.closing else "")
 
     @property
     def _tally_cells(self) -> int:
-        """Cells for the tally (or the matches, 12) on a wide list."""
-        return 12 if self.matches is not None else self._tallies
+        """Cells for the tally (or the matches, 12): the widest tally's, 12 to 34."""
+        return 12 if self.matches is not None else max(12, min(34, self._widest))
 
     def set_matches(self, matches: dict[int, int] | None) -> None:
         """Tasks matching the filter, per plan id (None: no filter)."""
@@ -710,11 +715,11 @@ class PlanList(VirtualList[PlanFigures]):
         fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
         left = width - fixed
         if width >= self.REASON_WIDTH:
-            room = self._tally_cells
+            room = min(26, self._tally_cells)
             title = max(16, min(30, left - room - 1 - 30))
             reason = left - title - 1 - room - 2
-        else:
-            room = max(12, min(34, left // 2))
+        else:  # the title keeps 16 cells and gives way to the tally beyond them
+            room = max(12, min(self._tally_cells, left - 17))
             title = max(8, left - room - 1)
             reason = 0
         done, todo = bar_text(item.progress, 8)
@@ -723,9 +728,8 @@ class PlanList(VirtualList[PlanFigures]):
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
             last = (fit(found, room), style("card--match") if count else style("card--meta"))
         else:
-            closing = f" · {item.closing}" if item.closing else ""
             last = (
-                fit(item.buyin.summary() + closing, room),
+                fit(self._tally(item), room),
                 style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
             )
         return strip(

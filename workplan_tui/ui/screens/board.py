@@ -385,7 +385,7 @@ class BoardScreen(TaskActions):
             return
         self.open_editor(None, fig.plan.id)
 
-    # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
+    # --- plans: new, edit (title, scope, dates, rule), un-archive -------------------------
 
     def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], Plan]) -> None:
         """The plan's title, scope, start and end, and buy-in rule; the rule only while it may

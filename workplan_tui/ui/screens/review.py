@@ -31,12 +31,14 @@ from workplan_tui.ui.widgets import (
     health_marker,
     health_part,
     pad,
+    wrap,
 )
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
 FIELDS = ("status", "progress", "owner", "due", "blocked_reason", "title")
+NAME_CELLS = 10  # a field's name, then its value: "why       O4 off track; ..."
 
 
 class LatePledge(NamedTuple):
@@ -112,6 +114,16 @@ class ReviewScreen(TaskActions):
     def live_refresh(self) -> None:
         self.show()
 
+    def on_resize(self) -> None:
+        self.show()  # values wrap at the width
+
+    def field(self, name: str, value: str) -> Content:
+        """A field's line: its name in ``NAME_CELLS`` cells, then ``value`` (cleaned), wrapped
+        under itself at the screen's width."""
+        width = self.size.width or 80
+        lines = wrap(value, max(20, width - 6 - NAME_CELLS), 40) or [""]  # 6: padding, scrollbar
+        return Content(f"{name:<{NAME_CELLS}}" + ("\n" + " " * NAME_CELLS).join(lines))
+
     def action_next(self) -> None:
         if self.finished:
             self.dismiss(None)
@@ -178,18 +190,18 @@ class ReviewScreen(TaskActions):
         overdue = due_marker(task, today) == "!"
         lines = [
             Content.from_markup("[b]$label  $title[/b]", label=task.label, title=clean(task.title)),
-            Content(f"plan      {plan.label} {clean(plan.title)}" if plan else ""),
-            Content(f"owner     {clean(owner)}"),
+            self.field("plan", f"{plan.label} {plan.title}") if plan else Content(""),
+            self.field("owner", owner),
             Content.assemble("status    ", (task.status, "$text-error bold" if task.status == "blocked" else "bold")),
             Content.assemble("progress  ", (done, "$success"), (todo, "$foreground 30%"), f" {task.progress}%"),
             Content.assemble("due       ", (("! " if overdue else "") + due, "$text-error bold" if overdue else "")),
         ]
         if task.status == "blocked":
-            lines.append(Content(f"blocked   {clean(task.blocked_reason)}"))
+            lines.append(self.field("blocked", task.blocked_reason))
         if task.outcome is not None and task.outcome in wp.outcomes:
             o = wp.outcomes[task.outcome]
             pct = rules.outcome_progress(o.baseline, o.target, o.current)
-            lines.append(Content(f"outcome   {o.label} {clean(o.name)} ({pct:.0f}%)"))
+            lines.append(self.field("outcome", f"{o.label} {o.name} ({pct:.0f}%)"))
         if task.notes:
             lines.append(Content(""))
             lines.append(Content(clean(task.notes, multiline=True)))
@@ -333,9 +345,9 @@ class ReviewScreen(TaskActions):
         now = f"{forecast.figure_text(outcome.current)} of {forecast.with_unit(outcome.target, unit)}"
         lines = [
             Content.from_markup("[b]$label  $name[/b]", label=outcome.label, name=clean(outcome.name)),
-            Content(f"plan      {fig.plan.label} {clean(fig.plan.title)}"),
+            self.field("plan", f"{fig.plan.label} {fig.plan.title}"),
             Content.assemble("health    ", (health_marker(f.health), HEALTH_STYLES[health_part(f.health)])),
-            Content(f"why       {clean(f.reason)}"),
+            self.field("why", f.reason),
             Content.assemble("progress  ", (done, "$success"), (todo, "$foreground 30%"), f" {pct:.0f}%"),
             Content(f"now       {now}"),
             Content(f"due       {due}"),
@@ -352,7 +364,7 @@ class ReviewScreen(TaskActions):
             last = outcome.checkins[-1]
             sure = f", {last.confidence} confidence" if last.confidence else ""
             note = f": {clean(last.note)}" if last.note else ""
-            lines.append(Content(f"latest    {stamp(last.at, date_only=True)} {clean(last.by)}{sure}{note}"))
+            lines.append(self.field("latest", f"{stamp(last.at, date_only=True)} {last.by}{sure}{note}"))
         return lines
 
     def _plan_lines(self, fig: PlanFigures) -> list[Content]:
@@ -362,7 +374,7 @@ class ReviewScreen(TaskActions):
             Content.from_markup("[b]$label  $name[/b]", label=fig.plan.label, name=clean(fig.plan.title)),
             Content(f"status    {fig.plan.status}"),
             Content.assemble("health    ", (health_marker(pf.health), HEALTH_STYLES[health_part(pf.health)])),
-            Content(f"why       {clean(pf.reason)}"),
+            self.field("why", pf.reason),
         ]
         if fig.plan.end:
             lines.append(Content(f"end       {_end_words(fig.plan.end, today)}"))
