@@ -226,6 +226,8 @@ def _attention_lines(s: Summary, cols: int) -> list[str]:
     totals = att.totals
     partners = [r for r in s.records if r.outstanding()]
     if not (totals["overdue"] or totals["blocked"] or totals["stale"] or s.late_pledges or s.followups_due or partners):
+        if s.concerns:  # "All clear" under "Off track" above would contradict it
+            return ["Needs attention: no task is overdue, blocked or stale."]
         return ["Needs attention: nothing. All clear."]
     lines = ["Needs attention"]
     currency = wp.partnership.currency
