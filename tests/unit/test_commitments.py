@@ -133,6 +133,7 @@ def test_hours_a_month_of_an_in_kind_pledge() -> None:
         ("by 12/31", 12000, "is ambiguous"),
         ("whenever", 12000, "cannot read 'whenever' as a date"),
         ("0 monthly from jan", 12000, "0 instalments: give 1 to 520"),
+        ("4 quarterly from jan 2999", 12000, "years from today"),  # a typo in the year
     ],
 )
 def test_a_date_that_cannot_be_is_one_line(typed: str, amount: float | None, words: str) -> None:

@@ -147,7 +147,10 @@ def _day(text: str, today: date, *, end: bool = False, after: date | None = None
     if alone and month is not None:
         since = after or today
         year = int(alone.group("year")) if alone.group("year") else since.year + (month < since.month)
-        first = date(year, month, 1)
+        try:  # through the one parser: its rules hold (a year 50 years away is a typo)
+            first = date.fromisoformat(parse_date(f"{year:04d}-{month:02d}-01", today=today).isoformat())
+        except DateError as exc:
+            raise WhenError(str(exc)) from None
         return add_months(first, 0, 31) if end else first  # "to jun", "by jun": its last day
     try:
         return date.fromisoformat(parse_date(text, today=today).isoformat())
