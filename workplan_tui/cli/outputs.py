@@ -491,7 +491,7 @@ OUTPUTS: dict[str, Any] = {
                     "waiting_for_my_vote": array_of("plan"),
                     "partners": {
                         "type": "array",
-                        "description": "each partner with something outstanding, in one line",
+                        "description": "each partner late or behind on a date (a task, a pledge), in one line",
                         "items": {
                             "type": "object",
                             "required": ["code", "summary", "health"],

@@ -59,6 +59,9 @@ class Summary:
         # Commitments that can be late (model/commitments.py): each partner's record, the pledges
         # behind or late, the follow-ups due (mine among them).
         self.records = commitments.partner_records(workplan, today, figures=self.figures)
+        # Under "Needs attention": the partners late or behind on a date (a task, a pledge), each
+        # in its one line; votes and norms missing are said in that line, but alone need no one.
+        self.partners_behind = [r for r in self.records if r.health != "on_track"]
         self.late_pledges = commitments.late_pledges(workplan, today)
         self.followups_due = commitments.followups_due(workplan, today)
         self.my_followups = [f for f in self.followups_due if f.followup.by == me]
@@ -224,7 +227,7 @@ def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
 def _attention_lines(s: Summary, cols: int) -> list[str]:
     att, wp, today = s.attention, s.workplan, s.today
     totals = att.totals
-    partners = [r for r in s.records if r.outstanding()]
+    partners = s.partners_behind
     if not (totals["overdue"] or totals["blocked"] or totals["stale"] or s.late_pledges or s.followups_due or partners):
         if s.concerns:  # "All clear" under "Off track" above would contradict it
             return ["Needs attention: no task is overdue, blocked or stale."]
@@ -299,8 +302,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
             "partners": [
                 {"code": r.partner.code, "summary": r.outstanding(p.currency), "health": r.health}
-                for r in s.records
-                if r.outstanding()
+                for r in s.partners_behind
             ],
             "late_pledges": [
                 {
