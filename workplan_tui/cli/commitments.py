@@ -255,7 +255,7 @@ def followup_list(env: Env, due_only: bool, mine: bool, as_json: bool) -> None:
         click.echo(
             render.to_json(
                 [
-                    {"subject": s.name, "title": s.title, "partner": s.partner or None, **contract.plain(f)}
+                    {"subject": s.name, "title": s.title, "partner": s.partner or None, **contract.of_nested(f)}
                     for s, f in rows
                 ]
             )

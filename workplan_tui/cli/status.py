@@ -19,7 +19,7 @@ from typing import Any
 from workplan_tui.cli.base import changes_text
 from workplan_tui.cli.commitments import due_words
 from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
-from workplan_tui.model import commitments, contract, resources, rules
+from workplan_tui.model import commitments, contract, meetings, resources, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.overview import (
@@ -65,6 +65,8 @@ class Summary:
         self.late_pledges = commitments.late_pledges(workplan, today)
         self.followups_due = commitments.followups_due(workplan, today)
         self.my_followups = [f for f in self.followups_due if f.followup.by == me]
+        self.next_meeting = meetings.next_meeting(workplan, now)
+        self.debriefs = meetings.debriefs_owed(workplan, today)
 
 
 def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
@@ -120,6 +122,7 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     if not s.everything and (len(changes) > CHANGES_SHOWN or more_changes):
         out.append(f"  ... and more (workplan log --since {since.isoformat()})")
 
+    out += _meeting_lines(s, cols)
     out += ["", *_attention_lines(s, cols)]
     return "\n".join(fit(line, cols) if "\n" not in line else line for line in out)
 
@@ -156,6 +159,32 @@ def _resource_lines(s: Summary, cols: int) -> list[str]:
         )
         if line.delivered_percent is not None:
             lines.append(f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% delivered")
+    return lines
+
+
+def _meeting_lines(s: Summary, cols: int) -> list[str]:
+    """The next meeting (and my part in it), then every debrief owed (mine marked), soonest due
+    first: the norm says a member who missed a meeting is debriefed within a week."""
+    m = s.next_meeting
+    if m is None and not s.debriefs:
+        return []
+    lines = [""]
+    if m is not None:
+        part = {m.facilitator: "you facilitate", m.alternate: "you are the alternate"}.get(s.me, "")
+        part = part or ("no facilitator or alternate yet" if meetings.flags(m) else "")
+        lines.append(
+            wrap(
+                f"Next meeting: {m.label} {clean(m.title)} · {meetings.when_text(m, s.today)}"
+                + (f" · {part}" if part else ""),
+                cols,
+            )
+        )
+    if s.debriefs:
+        overdue = sum(1 for d in s.debriefs if d.overdue)
+        lines.append(f"Debriefs owed ({len(s.debriefs)}{f', {overdue} overdue' if overdue else ''})")
+        for owed in s.debriefs:
+            mark = "!" if owed.overdue else ("*" if owed.entry.member == s.me else "•")
+            lines.append(wrap(f"  {mark} {owed.words(s.today)}", cols))
     return lines
 
 
@@ -317,6 +346,20 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "followups_due": [_due_json(due) for due in s.followups_due],
         },
         "resources": resources.resources_json(wp),
+        "meetings": {
+            "next": contract.of("meetings", s.next_meeting) if s.next_meeting is not None else None,
+            "debriefs_owed": [debrief_json(d) for d in s.debriefs],
+        },
+    }
+
+
+def debrief_json(owed: meetings.OwedDebrief) -> dict[str, Any]:
+    """A debrief owed, as scripts see it (``#/$defs/debrief_owed``)."""
+    return {
+        "meeting": owed.meeting.label,
+        "member": owed.entry.member,
+        "due": owed.due or None,
+        "overdue": owed.overdue,
     }
 
 
@@ -326,7 +369,7 @@ def _due_json(due: commitments.FollowUpDue) -> dict[str, Any]:
         "subject": due.subject.name,
         "title": due.subject.title,
         "partner": due.subject.partner or None,
-        **contract.plain(due.followup),
+        **contract.of_nested(due.followup),
     }
 
 

@@ -44,6 +44,7 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
             commitments.record_json(r, wp.partnership.currency)
             for r in commitments.partner_records(wp, today, figures=figures)
         ],
+        "meetings": [contract.of("meetings", m) for m in wp.meetings.values()],
     }
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]

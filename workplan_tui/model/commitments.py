@@ -1065,5 +1065,5 @@ def record_json(record: PartnerRecord, currency: str | None = None) -> dict[str,
         "last_change": {"at": record.last_change[0], "member": record.last_change[1]}
         if record.last_change[0]
         else None,
-        "followups": [{"subject": s.name, **contract.plain(f)} for s, f in record.followups],
+        "followups": [{"subject": s.name, **contract.of_nested(f)} for s, f in record.followups],
     }

@@ -1,6 +1,7 @@
 """Review: one thing needing attention at a time, full width: the plans and outcomes off track or
 at risk first (worst first, each with its reason and figures), then the pledges behind or late and
-the follow-ups due (model/commitments.py), then the tasks, with the quick keys."""
+the follow-ups due (model/commitments.py), then the debriefs owed to members who missed a meeting,
+then the tasks, with the quick keys."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Static
 from workplan_tui.model import commitments, forecast, rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS
+from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
 from workplan_tui.model.money import format_money, value_text
 from workplan_tui.model.overview import Concern, PlanFigures, ReviewItem, concerns, plan_figures, review_queue
 from workplan_tui.model.records import Outcome, Partner, Task
@@ -48,14 +50,15 @@ class LatePledge(NamedTuple):
     line: commitments.PledgeLine
 
 
-Item = ReviewItem | Concern | LatePledge | commitments.FollowUpDue
+Item = ReviewItem | Concern | LatePledge | commitments.FollowUpDue | OwedDebrief
 
 
 class ReviewScreen(TaskActions):
     """Plans and outcomes off track or at risk (worst first), then pledges behind or late and
-    follow-ups due (mine first), then tasks overdue, blocked, due within 7 days, stale (my tasks
-    first). Space or enter moves on; ``o`` opens a task, a plan's or outcome's Outcomes screen, or
-    the Partners screen; ``f`` follows up the task or pledge."""
+    follow-ups due (mine first), the debriefs owed (soonest due first), then tasks overdue,
+    blocked, due within 7 days, stale (my tasks first). Space or enter moves on; ``o`` opens a
+    task, a plan's or outcome's Outcomes screen, the Partners screen or the meeting a debrief is
+    owed for; ``f`` follows up the task or pledge."""
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
@@ -85,6 +88,7 @@ class ReviewScreen(TaskActions):
                 *concerns(self.session.figures()),
                 *(LatePledge(partner, line) for partner, line in commitments.late_pledges(wp, today)),
                 *sorted(due, key=lambda d: d.followup.by != me),
+                *debriefs_owed(wp, today),
                 *review_queue(wp, me, self.session.now(), today),
             ]
         self.show()
@@ -167,6 +171,11 @@ class ReviewScreen(TaskActions):
             header.update(Content(f"{place}follow-up due"))
             body.update(self.followup_card(item))
             return
+        if isinstance(item, OwedDebrief):
+            state = "debrief overdue" if item.overdue else "debrief owed"
+            header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {state}"))
+            body.update(self.debrief_card(item))
+            return
         task = self.current()
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
         if task is None:  # removed by someone else since the review started
@@ -222,6 +231,11 @@ class ReviewScreen(TaskActions):
             from workplan_tui.ui.screens.partners import PartnersScreen
 
             self.app.push_screen(PartnersScreen(), lambda _: self.show())
+            return
+        if isinstance(item, OwedDebrief):
+            from workplan_tui.ui.screens.meetings import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(item.meeting.id), lambda _: self.show())
             return
         super().action_open()
 
@@ -320,6 +334,28 @@ class ReviewScreen(TaskActions):
         ]
         return Content("\n").join(lines)
 
+    def debrief_card(self, item: OwedDebrief) -> Content:
+        """A member who missed a meeting and is still owed a debrief, as it stands now."""
+        wp = self.session.workplan
+        today = self.session.today()
+        meeting = wp.meetings.get(item.meeting.id) if wp else None
+        entry = attendance(meeting).get(item.entry.member) if meeting else None
+        if meeting is None or entry is None:
+            return Content(f"{item.meeting.label}: changed since the review started.\n\nspace: next")
+        member = wp.members.get(entry.member) if wp else None
+        who = f"{entry.member} ({member.name}, {member.partner})" if member else entry.member
+        lines = [
+            Content.from_markup("[b]$label  $title[/b]", label=meeting.label, title=clean(meeting.title)),
+            Content(f"when      {when_text(meeting, today)}"),
+            Content(f"member    {clean(who)}"),
+            Content(f"was       {attendance_words(entry, meeting, today)}"),
+            Content(f"ran by    {clean(meeting.facilitator or 'no facilitator')}"),
+            Content(""),
+            Content("A member who was there gives the debrief and ticks it off (b on the meeting)."),
+            Content("o: the meeting · space: next"),
+        ]
+        return Content("\n").join(lines)
+
     def concern_card(self, item: Concern) -> Content:
         """A plan or an outcome off track or at risk, as it stands now: health and reason, and
         the figures behind them."""
@@ -395,10 +431,13 @@ class ReviewScreen(TaskActions):
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
         tasks = sum(1 for item in self.queue if isinstance(item, ReviewItem))
+        owed = sum(1 for item in self.queue if isinstance(item, OwedDebrief))
         others = sum(1 for item in self.queue if isinstance(item, Concern))
         pledges = sum(1 for item in self.queue if isinstance(item, LatePledge))
         followups = sum(1 for item in self.queue if isinstance(item, commitments.FollowUpDue))
         parts = [f"{tasks} task{'s' if tasks != 1 else ''}"]
+        if owed:
+            parts.append(f"{owed} debrief{'s' if owed != 1 else ''} owed")
         if others:
             parts.append(f"{others} " + ("plan or outcome" if others == 1 else "plans and outcomes"))
         if pledges:
