@@ -291,9 +291,10 @@ class VirtualList(ScrollView, Generic[T]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[T] = []
+        self._drawn: object = None  # the ``view_key`` the lines on screen were drawn with
         self._styles: dict[tuple[str, bool], Style] = {}
         self._on_cursor = False  # whether the line being drawn is on the cursor's background
-        self.cursor = 0
+        self._cursor = 0
         self.active = False
         self.empty_text = ""
 
@@ -303,16 +304,57 @@ class VirtualList(ScrollView, Generic[T]):
         return self.ITEM_HEIGHT
 
     @property
+    def cursor(self) -> int:
+        """The index of the selected item."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, index: int) -> None:
+        if index != self._cursor:
+            h = self.item_height
+            self.refresh_lines(self._cursor * h, h)  # where the selection was, and where it goes
+            self.refresh_lines(index * h, h)
+            self._cursor = index
+
+    @property
     def current(self) -> T | None:
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def set_items(self, items: list[T], cursor: int | None = None) -> None:
+        """Show ``items`` (``cursor``: select that one), redrawing only the lines that change.
+
+        An item that is the same object as the one shown at its place is not drawn again
+        (the records of a version of the file read by what changed are the same objects
+        where nothing changed: store/patch.py); nor is anything when ``view_key`` says that
+        what every row shows besides its item changed (then every line is).
+        """
+        before = self.items
         self.items = items
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
-        self.virtual_size = Size(self.size.width, len(items) * self.item_height)
-        self.refresh()
+        size = Size(self.size.width, len(items) * self.item_height)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        key = self.view_key()
+        if key != self._drawn:
+            self._drawn = key
+            self.refresh()
+            return
+        h = self.item_height
+        first = next((i for i, (a, b) in enumerate(zip(before, items, strict=False)) if a is not b), None)
+        if len(before) != len(items):  # rows from the first difference on move: redraw them all
+            start = min(len(before), len(items)) if first is None else first
+            self.refresh_lines(start * h, (max(len(before), len(items)) - start) * h)
+        elif first is not None:
+            for index in range(first, len(items)):
+                if before[index] is not items[index]:
+                    self.refresh_lines(index * h, h)
+
+    def view_key(self) -> object:
+        """What every row shows besides its item (a list of cards: the day and the members):
+        when it changes, ``set_items`` redraws every line."""
+        return None
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
@@ -480,6 +522,9 @@ class CardColumn(VirtualList[Task]):
     def item_height(self) -> int:
         return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
 
+    def view_key(self) -> object:
+        return self.context.today, self.context.members, self.context.me
+
     def cursor_lines(self) -> int:
         return self.item_height - 1  # not the spacer
 
@@ -572,6 +617,9 @@ class TaskTable(VirtualList[Task]):
         self.context = context
         self.empty_text = " No tasks match."
         self._header_width = -1
+
+    def view_key(self) -> object:
+        return self.context.today, self.context.members, self.context.me
 
     @property
     def room(self) -> int:
