@@ -44,8 +44,12 @@ from workplan_tui.ui.widgets import BoardContext
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.notifications import Notification
+    from textual.timer import Timer
 
 POLL_SECONDS = 0.5
+NEWS_SECONDS = 6.0  # how long a notice of others' changes stays up after the latest one
+NEWS_LIMIT = 60.0  # the longest one stays up while changes keep coming (then a new one goes up)
 Report = Callable[[str], None]  # takes why a change was refused, e.g. to show it in a form
 
 
@@ -72,6 +76,8 @@ class Session:
         self._reloading = False
         self._last_problem: str | None = None
         self._outside_said: str | None = None  # the last outside edit announced (said once)
+        self._news: list[Notification] = []  # the notices of others' changes last put up
+        self._news_timer: Timer | None = None  # takes them down
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -216,17 +222,66 @@ class Session:
         self._announce(news)
 
     def _announce(self, news: list[Activity]) -> None:
-        """A short notice for each change someone else made; one notice when many arrive."""
+        """A short notice for each change someone else made; one notice when many arrive.
+
+        They take the place of the notices of earlier changes still up, and a single notice
+        still up is given the new words where it stands: a notice that Textual puts up or
+        takes down lays the whole screen out again (about 15 ms of CPU and 2 KB to the
+        terminal, twice), and at a write a second a stack of them moving up redrew a third
+        of the screen each time (``benchmarks/bench_boards.py``). The Activity screen (``L``)
+        keeps every change.
+        """
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
         if len(theirs) <= 3:
-            for entry in theirs:
-                self.app.notify(describe(entry), markup=False, timeout=6)
+            notices = [(describe(entry), NEWS_SECONDS) for entry in theirs]
         else:
             who = ", ".join(sorted({a.member for a in theirs}))
             records = ", ".join(dict.fromkeys(a.record for a in theirs))
-            self.app.notify(clean(f"{who}: {len(theirs)} changes ({records})"), markup=False, timeout=8)
+            notices = [(clean(f"{who}: {len(theirs)} changes ({records})"), NEWS_SECONDS + 2)]
+        if self._news_timer is not None:
+            self._news_timer.stop()
+        if len(notices) == 1 and self._reword_news(notices[0][0]):
+            self._news_timer = self.app.set_timer(notices[0][1], self._take_down_news)
+            return
+        from textual.notifications import Notification, Notify
+
+        for earlier in self._news:  # taken down as the new ones go up: one redraw of that corner
+            self.app._unnotify(earlier, refresh=False)
+        # Up until taken down (_take_down_news), or, while changes keep coming, a minute at most.
+        self._news = [Notification(text, timeout=NEWS_LIMIT, markup=False) for text, _ in notices]
+        for notice in self._news:
+            self.app.post_message(Notify(notice))  # what App.notify does, keeping the notice
+        self._news_timer = self.app.set_timer(max(t for _, t in notices), self._take_down_news)
+
+    def _reword_news(self, text: str) -> bool:
+        """Show ``text`` in the one notice of others' changes still up, where it stands (a
+        redraw of those few lines, without laying the screen out again unless it needs more or
+        fewer lines); False when there is no such notice on the screen shown."""
+        if len(self._news) != 1:
+            return False
+        notice = self._news[0]
+        if notice not in self.app._notifications or notice.time_left < NEWS_SECONDS + 1:
+            return False
+        found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
+        toast = found.first().children[0] if found else None
+        if toast is None:
+            return False
+        from textual.content import Content
+
+        width = toast.content_size.width
+        relayout = len(Content(notice.message).wrap(width)) != len(Content(text).wrap(width))
+        notice.message = text
+        toast.refresh(layout=relayout)
+        return True
+
+    def _take_down_news(self) -> None:
+        """The notices of others' changes have been up long enough."""
+        for notice in self._news:
+            self.app._unnotify(notice)
+        self._news = []
+        self._news_timer = None
 
     def refresh(self) -> None:
         """Tell every screen to redraw from the snapshot (the ``reloaded`` signal); dialogs keep what is typed."""

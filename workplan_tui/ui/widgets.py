@@ -292,6 +292,7 @@ class VirtualList(ScrollView, Generic[T]):
         super().__init__(**kwargs)
         self.items: list[T] = []
         self._drawn: object = None  # the ``view_key`` the lines on screen were drawn with
+        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         self._styles: dict[tuple[str, bool], Style] = {}
         self._on_cursor = False  # whether the line being drawn is on the cursor's background
         self._cursor = 0
@@ -349,7 +350,7 @@ class VirtualList(ScrollView, Generic[T]):
         elif first is not None:
             for index in range(first, len(items)):
                 if before[index] is not items[index]:
-                    self.refresh_lines(index * h, h)
+                    self._refresh_item(index, before[index], items[index])
 
     def view_key(self) -> object:
         """What every row shows besides its item (a list of cards: the day and the members):
@@ -380,6 +381,18 @@ class VirtualList(ScrollView, Generic[T]):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual's ScrollView, at every layout of the screen, is handed the size of its region
+        as its virtual size, never equal to a list's own (its items' lines), so it redrew its
+        scrollbar each time: a notice shown or taken down redrew the board's five scrollbars,
+        about 6 KB each time to a terminal over SSH (``benchmarks/bench_boards.py``). Here
+        only a real change redraws them: of the list's size, its container's, or its items."""
+        drawn = (size, container_size, self.virtual_size)
+        if drawn == self._laid_out:
+            return False
+        self._laid_out = drawn
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         super().notify_style_update()
@@ -400,11 +413,15 @@ class VirtualList(ScrollView, Generic[T]):
             return Strip.blank(width, base)
         if index >= len(self.items):
             return Strip.blank(width, base)
+        return self._item_line(self.items[index], index, line, width)
+
+    def _item_line(self, item: T, index: int, line: int, width: int) -> Strip:
+        """Line ``line`` of ``item`` drawn at ``index``, as ``render_line`` draws it."""
         selected = index == self.cursor
         on_cursor = selected and self.active and line < self.cursor_lines()
         self._on_cursor = on_cursor
         try:
-            rendered = self.render_item(self.items[index], line, width, self.part(""), selected)
+            rendered = self.render_item(item, line, width, self.part(""), selected)
         finally:
             self._on_cursor = False
         if on_cursor and self.MARKER and width > 1:
@@ -413,6 +430,18 @@ class VirtualList(ScrollView, Generic[T]):
             self._on_cursor = False
             rendered = Strip([marker, *rendered.crop(1, width)], width)
         return rendered
+
+    def _refresh_item(self, index: int, before: T, after: T) -> None:
+        """Redraw the lines of the item at ``index`` that ``after`` draws otherwise than ``before``
+        did (in view only: the others are drawn when they are scrolled to)."""
+        h = self.item_height
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        for line in range(h):
+            y = index * h + line
+            if top <= y < top + height and self._item_line(before, index, line, width) != self._item_line(
+                after, index, line, width
+            ):
+                self.refresh_lines(y, 1)
 
     def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
         raise NotImplementedError
