@@ -209,14 +209,18 @@ def wait_quiet(reader: Reader, boards: list[Board], quiet: float, limit: float) 
     while time.time() < deadline:
         for board in boards:
             if board.process.poll() is not None:
-                raise SystemExit(f"board {board.index} exited ({board.process.returncode}): {bytes(board.out[-400:])!r}")
+                raise SystemExit(
+                    f"board {board.index} exited ({board.process.returncode}): {bytes(board.out[-400:])!r}"
+                )
         if all(reader.quiet_since(b) >= quiet and b.chunks for b in boards):
             return
         time.sleep(0.2)
     raise SystemExit(f"the boards did not go quiet within {limit:.0f} s")
 
 
-def keys_during(board: Board, reader: Reader, seconds: float, gap: float, rows: dict[bytes, set[int]], state: list[bytes]) -> list[float]:
+def keys_during(
+    board: Board, reader: Reader, seconds: float, gap: float, rows: dict[bytes, set[int]], state: list[bytes]
+) -> list[float]:
     """Send cursor keys to ``board`` for ``seconds``; the latency of each answer (seconds)."""
     latencies = []
     end = time.time() + seconds
@@ -379,7 +383,10 @@ def main() -> None:
         f"{'write -> every board shows it':<52}median {statistics.median(delays) * ms:6.0f} ms, "
         f"max {max(delays) * ms:6.0f} ms; missed {missed}  target: max <= 1000 ms, none missed"
     )
-    for name, keys in (("key latency, board 0, idle", idle_keys), ("key latency, board 0, while the writes land", busy_keys)):
+    for name, keys in (
+        ("key latency, board 0, idle", idle_keys),
+        ("key latency, board 0, while the writes land", busy_keys),
+    ):
         print(
             f"{name:<52}median {statistics.median(keys) * ms:6.0f} ms, p95 {percentile(keys, 0.95) * ms:6.0f} ms "
             f"({len(keys)} keys)" + ("  target <= 100 / 250 ms" if "writes" in name else "")

@@ -120,6 +120,12 @@ def _table_head(line: bytes) -> tuple[str, bool] | None:
     return name.decode(), rest == b'": {}'
 
 
+def digest_of(raw: bytes) -> str | None:
+    """The seal ``serialize`` wrote into ``raw`` (``"crc32:9f86c1d2"``), or None."""
+    at = _digest_at(raw)
+    return None if at is None else "crc32:" + raw[at : at + _DIGEST_LEN].decode("ascii")
+
+
 def verify(raw: bytes) -> bool:
     """Whether ``raw`` is exactly what ``serialize`` wrote (layout head and digest match)."""
     at = _digest_at(raw)

@@ -181,6 +181,7 @@ class Store:
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, model
         self._cache_checked, self._cache_bytes = checked, payload
+        self._version = None  # made from these bytes when first needed
         self.settle_user(data)
         return data, key
 
@@ -478,6 +479,7 @@ class Store:
             except (TypeError, ValueError) as exc:  # orjson: not JSON, nesting too deep
                 raise StoreError(f"{self.path}: {what} was not saved: it cannot be written as JSON ({exc})") from None
             key = write_atomic(self.path, payload, what=what)
+            data["meta"]["1"]["digest"] = layout.digest_of(payload)  # the records kept are the file's, seal included
         except BaseException:
             appender.rollback()
             raise
