@@ -559,6 +559,16 @@ def _only_changed(task: Task, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if getattr(task, k) != v}
 
 
+def schedule_problem(what: str, start: str | None, end: str | None, ends: str = "end") -> str | None:
+    """Why ``what`` (``"P2"``, ``"O3"``, ``"T12"``) cannot start on ``start`` and end (or be
+    due: ``ends="be due"``) on ``end``, or None. ISO days; either may be None. A start after
+    the end is refused everywhere a date is typed (the store asks this); a file edited by
+    hand may still hold one, and the forecast says so (model/forecast.py)."""
+    if start and end and start > end:
+        return f"{what} would {ends} on {end}, before it starts on {start}; change both together"
+    return None
+
+
 def is_overdue(task: Task, today: str) -> bool:
     """An open task whose due day is before ``today`` (ISO ``YYYY-MM-DD``: ISO days compare as
     text). The board's columns and filter, the review, status and ``task list --overdue`` ask this."""
