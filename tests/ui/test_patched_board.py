@@ -136,10 +136,11 @@ async def patched_then_fresh(path: Path, steps: list[tuple[Any, ...]]) -> None:
             if step[0] == "key":
                 await pilot.press(step[1])
             elif step[0] == "my progress":
-                session = app.session
-                if step[1] in (session.workplan.tasks if session.workplan else {}):
-                    if session.change(lambda s=step: actions.set_progress(session.store, s[1], str(s[2]))):
-                        screen.after_change(step[1])
+                session, (_, task_id, value) = app.session, step
+                store = session.store
+                if task_id in (session.workplan.tasks if session.workplan else {}):
+                    if session.change(lambda: actions.set_progress(store, task_id, str(value))):  # noqa: B023
+                        screen.after_change(task_id)
             else:
                 write(path, step)
             await settle(app, pilot)
