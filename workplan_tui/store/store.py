@@ -479,7 +479,9 @@ class Store:
             except (TypeError, ValueError) as exc:  # orjson: not JSON, nesting too deep
                 raise StoreError(f"{self.path}: {what} was not saved: it cannot be written as JSON ({exc})") from None
             key = write_atomic(self.path, payload, what=what)
-            data["meta"]["1"]["digest"] = layout.digest_of(payload)  # the records kept are the file's, seal included
+            meta = data["meta"]["1"]  # the records kept are the file's, seal included (last, as written)
+            meta.pop("digest", None)
+            meta["digest"] = layout.digest_of(payload)
         except BaseException:
             appender.rollback()
             raise
