@@ -24,7 +24,7 @@ seconds throughout both stretches. Printed, all from this one run:
 * bytes per foreign write: what each board sent its terminal over the writes, less the
   idle stretch's, divided by the writes; mean and max (board 0 left out). Target: <= 2 KB.
 
-It exits 1 when a target is missed. The machine's load is printed with the figures
+It exits 1 when a target is missed (not with --report). The machine's load is printed with the figures
 (`os.getloadavg`): the boards share the CPU with whatever else runs.
 """
 
@@ -257,6 +257,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between writes")
     parser.add_argument("--key-gap", type=float, default=0.25, help="seconds between keys to board 0 (on average)")
     parser.add_argument("--startup", type=float, default=600.0, help="seconds the boards may take to paint")
+    parser.add_argument("--report", action="store_true", help="exit 0 even when a target is missed (a smoke test)")
     args = parser.parse_args()
     if args.boards < 2:
         parser.error("--boards: at least 2 (board 0 answers keys, the others are measured)")
@@ -410,7 +411,8 @@ def main() -> None:
     ]
     if failed:
         print(f"\nmissed: {', '.join(failed)}")
-        sys.exit(1)
+        if not args.report:
+            sys.exit(1)
 
 
 if __name__ == "__main__":
