@@ -181,12 +181,12 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
     return tables
 
 
-def record_lines(raw: bytes) -> dict[str, list[bytes]] | None:
-    """Each table's record lines (``b'"12": {"title":...}'``, in the file's order) of a sealed
-    file, by table in the file's order; None when ``raw`` is not one (store/patch.py compares
-    two versions of a file line by line)."""
+def table_spans(raw: bytes) -> dict[str, tuple[int, int]] | None:
+    """Where each table's record lines are in a sealed file, ``raw[start:end]``, by table in the
+    file's order; None when ``raw`` is not one (store/patch.py compares two versions of a file
+    table by table, line by line)."""
     tables = index(raw, _unchecked)
-    return None if tables is None else {name: table.lines() for name, table in tables.items()}
+    return None if tables is None else {name: (table._start, table._end) for name, table in tables.items()}
 
 
 def _unchecked(table: str, record: Any) -> None:
@@ -211,11 +211,6 @@ class LazyTable(MutableMapping[str, Any]):
         self._values: dict[str, Any] = {}  # records parsed (or set) so far
         self._deleted: set[str] = set()
         self._check = check
-
-    def lines(self) -> list[bytes]:
-        """The table's record lines as the file holds them, in order (none split or parsed here before)."""
-        text = self._raw[self._start : self._end]
-        return text.split(b",\n") if text else []
 
     # --- finding records without splitting the table ---------------------------------
 
