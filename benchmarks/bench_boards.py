@@ -24,8 +24,8 @@ seconds throughout both stretches. Printed, all from this one run:
 * bytes per foreign write: what each board sent its terminal over the writes, less the
   idle stretch's, divided by the writes; mean and max (board 0 left out). Target: <= 2 KB.
 
-It exits 1 when a target is missed (not with --report). The machine's load is printed with the figures
-(`os.getloadavg`): the boards share the CPU with whatever else runs.
+It exits 1 when a target is missed (not with --report). The machine's load is printed with
+the figures (`os.getloadavg`): the boards share the CPU with whatever else runs.
 """
 
 from __future__ import annotations

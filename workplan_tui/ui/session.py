@@ -9,9 +9,8 @@ every record that did not change stays the same object, so the per-plan figures 
 nothing changed in are kept and a screen redraws only what shows a changed record; a
 version that cannot be read so is read whole, as the first one is. Every change of mine
 goes through it (``change``, ``attempt``, ``save_task``, ``undo``), and so do sync and the
-conflicts a sync recorded. It talks to Textual only
-through the app it is given (notices, workers, dialogs, timers); the rules and the merge
-of a stale edit are the model's.
+conflicts a sync recorded. It talks to Textual only through the app it is given (notices,
+workers, dialogs, timers); the rules and the merge of a stale edit are the model's.
 """
 
 from __future__ import annotations
