@@ -39,6 +39,13 @@ def day(offset: int) -> str:
     return (SAMPLE_TODAY + timedelta(days=offset)).date().isoformat()
 
 
+def moment(offset: int, at: str) -> str:
+    """A UTC time ``offset`` days from the sample's today at ``at`` (HH:MM), as the file writes it."""
+    hour, minute = map(int, at.split(":"))
+    when = (SAMPLE_TODAY + timedelta(days=offset)).replace(hour=hour, minute=minute, second=0)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def build(path: Path) -> None:
     clock = Clock()
     stores: dict[str, Store] = {}
@@ -283,6 +290,46 @@ def build(path: Path) -> None:
         clock.at(days_ago)
         actions.checkin(as_(who), outcome_id, value, note, sure)
 
+    # M1: a meeting four weeks ago. Dan sent apologies the evening before; Ed was represented by
+    # Carmen; both were debriefed within the week. Two decisions about P2 and two action items.
+    clock.at(35)
+    actions.add_meeting(
+        grace,
+        "Partnership meeting",
+        day(-28),
+        time="14:00",
+        duration=90,
+        place="Lincoln Elementary, library",
+        facilitator="grace",
+        alternate="alice",
+        agenda=False,
+    )
+    for text, about in (
+        ("Raised beds: where each school stands", "O3"),
+        ("Garden lessons for the spring term", "O4"),
+        ("Harvest plan for the food bank", "O5"),
+        ("Blocked: the Oak Street permit", "T11"),
+    ):
+        actions.agenda_add(grace, 1, text, about=about)
+    clock.at(29)
+    actions.attend(as_("dan"), 1, "dan", "apologies", sent=moment(-29, "17:30"))
+    clock.at(27.7)
+    for who in ("alice", "bob", "carmen", "fatima", "grace", "hiro"):
+        actions.attend(grace, 1, who, "present")
+    actions.attend(grace, 1, "ed", "represented", proxy="carmen")
+    actions.decide(grace, 1, "Lesson plans go to the district for approval before the spring term.", about="P2")
+    actions.decide(grace, 1, "Harvested produce goes to the food bank every Friday.", about="P2")
+    m1_actions = [
+        actions.add_task(grace, 2, "Send the lesson plans to the district", owner="carmen", due=day(-14), meeting=1),
+        actions.add_task(grace, 2, "Ask the county about a cold-storage grant", owner="bob", due=day(5), meeting=1),
+    ]
+    clock.at(26)
+    actions.debrief(as_("carmen"), 1, "ed")
+    clock.at(25)
+    actions.debrief(alice, 1, "dan")
+    clock.at(16)
+    actions.set_status(as_("carmen"), m1_actions[0].id, "done")
+
     # P3: proposed, votes pending, one disagree.
     clock.at(20)
     actions.add_plan(
@@ -297,6 +344,28 @@ def build(path: Path) -> None:
     # Enrolment starts now, before the boxes: "0 / 400, due in 5 weeks" is not healthy.
     actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35), start=day(-20))
     actions.move_plan(bob, 3, "propose")
+    # M2: the meeting where P3 was voted on, two weeks ago. Carmen's apologies came after it had
+    # started; she was debriefed. Dan was absent and nobody has debriefed him yet.
+    clock.at(17)
+    actions.add_meeting(
+        alice,
+        "Partnership meeting: winter boxes",
+        day(-15),
+        time="08:30",
+        duration=90,
+        place="Food bank warehouse",
+        facilitator="alice",
+        alternate="grace",
+        agenda=False,
+    )
+    for text, about in (
+        ("Winter weekend meal boxes: the vote", "P3"),
+        ("Debrief norm: how we keep members who miss a meeting up to date", "N1"),
+        ("Cold storage: the compressor quote", "T19"),
+    ):
+        actions.agenda_add(alice, 2, text, about=about)
+    clock.at(15.01)
+    actions.attend(as_("carmen"), 2, "carmen", "apologies", sent=moment(-15, "09:15"))
     for who, position, comment in (
         ("bob", "agree", "We have the cash match lined up"),
         ("fatima", "agree", ""),
@@ -307,6 +376,15 @@ def build(path: Path) -> None:
     ):
         clock.at(15)
         actions.vote(as_(who), 3, position, comment)
+    clock.at(14.75)
+    for who in ("alice", "bob", "ed", "fatima", "grace", "hiro"):
+        actions.attend(alice, 2, who, "present")
+    actions.attend(alice, 2, "dan", "absent")
+    actions.decide(alice, 2, "Winter boxes stay proposed until the schools can staff weekend pickups.", about="P3")
+    actions.add_task(alice, 3, "Ask the district about weekend access", owner="ed", due=day(-3), meeting=2)
+    actions.agenda_add(alice, 2, "Who staffs the Saturday pickups?", about="P3", at=1)
+    clock.at(13)
+    actions.debrief(as_("ed"), 2, "carmen")
     winter_tasks = [
         ("Confirm box supplier for December", "bob", 14, 6),
         ("Enrolment form for families", "fatima", 7, 7),
@@ -321,9 +399,10 @@ def build(path: Path) -> None:
         ("Draft press release", "grace", 35, None),
         ("Plan B: delivery to homebound families", None, 40, None),
     ]
+    winter_ids = []
     for i, (title, owner, due, outcome) in enumerate(winter_tasks):
         clock.at(14 - i * 0.5)
-        actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome)
+        winter_ids.append(actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome).id)
     clock.at(6)
     actions.checkin(as_("fatima"), 7, 45, "Paper forms at two schools so far", "low")
     clock.at(2.5)
@@ -336,13 +415,25 @@ def build(path: Path) -> None:
         actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
 
     clock.at(2)
-    first_winter = first_garden + len(garden_tasks)
+    first_winter = winter_ids[0]
     actions.set_progress(as_("fatima"), first_winter + 1, "40")
     actions.set_progress(as_("bob"), first_winter + 4, "70")
     actions.set_status(as_("carmen"), first_winter + 3, "blocked", "District has not approved weekend access")
 
     clock.at(1)
     actions.set_stage(alice, "norming")
+    # M3: the next meeting, in six days, its agenda pre-filled with what needs the partnership.
+    clock.at(0.5)
+    actions.add_meeting(
+        bob,
+        "Partnership meeting",
+        day(6),
+        time="14:00",
+        duration=90,
+        place="Riverside Elementary, room 12",
+        facilitator="bob",
+        alternate="fatima",
+    )
     # The sample ships as one file: schema 1, its log inside (every demo then also
     # exercises the move of the log to its side file on the first write).
     data = orjson.loads(path.read_bytes())

@@ -115,6 +115,8 @@ SCREENS = {
     "partners": ("P",),
     "people": ("w",),
     "activity": ("L",),
+    "meetings": ("M",),  # the next meeting selected
+    "meeting": ("M", "up", "enter", *["j"] * 11),  # the past one: attendance, apologies late, a debrief owed
 }
 
 
@@ -128,6 +130,27 @@ def test_partnership_screens(snap_compare, sample: Path, screen: str, size: tupl
 def test_partners_match_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
     """The food bank, recipient of the city's grant (its pledges and the match report by kind), and the grant."""
     assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))
+
+
+@pytest.mark.parametrize("theme", ["workplan-light", "workplan-high-contrast", "ansi-dark"])
+def test_meeting_in_each_theme(snap_compare, sample: Path, theme: str) -> None:
+    """The planned meeting's pre-filled agenda, the selection on its first item."""
+    assert snap_compare(app(sample, theme), terminal_size=(80, 24), run_before=keys("M", "enter", "j"))
+
+
+def test_meeting_without_colour(snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the selected member is plain to see by its marker; an overdue debrief says so in words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("M", "up", "enter", *["j"] * 10))
+
+
+def test_meeting_stored_markup_shows_literally(snap_compare, sample: Path) -> None:
+    store = make_store(sample)
+    m = actions.add_meeting(store, NASTY[1], FIXED_NOW.date().isoformat(), place=NASTY[2], agenda=False)
+    for text in NASTY:
+        actions.agenda_add(store, m.id, text)
+    actions.decide(store, m.id, NASTY[3])
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("M", "enter"))
 
 
 def test_board_with_reasons_at_140x40(snap_compare, sample: Path) -> None:

@@ -89,6 +89,30 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("export", ["export"], "alice"),
     ("status", ["status", "--since", "2020-01-01"], "bob"),
     ("conflicts", ["conflicts"], "alice"),
+    # meetings (issue 30)
+    (
+        "meeting add",
+        ["meeting", "add", "Kick-off", "--on", "2020-01-06", "--at", "14:00", "--facilitator", "bob"],
+        "alice",
+    ),
+    ("meeting add", ["meeting", "add", "Next", "--on", "in 9 days", "--no-agenda"], "alice"),
+    ("meeting edit", ["meeting", "edit", "M1", "--alternate", "carol", "--place", "Room 2"], "alice"),
+    ("meeting agenda", ["meeting", "agenda", "M1", "--add", "Winter boxes", "--about", "P2"], "alice"),
+    ("meeting agenda", ["meeting", "agenda", "M1"], "alice"),
+    ("meeting attend", ["meeting", "attend", "M1", "present", "alice", "bob"], "alice"),
+    ("meeting attend", ["meeting", "attend", "M1", "apologies", "carol", "--sent", "2020-01-05"], "carol"),
+    ("meeting debrief", ["meeting", "debrief", "M1", "carol"], "bob"),
+    ("meeting debrief-days", ["meeting", "debrief-days", "5"], "alice"),
+    ("meeting debrief-days", ["meeting", "debrief-days"], "alice"),
+    ("meeting decide", ["meeting", "decide", "M1", "Gardens go ahead", "--about", "P1"], "alice"),
+    ("meeting decisions", ["meeting", "decisions", "garden"], "alice"),
+    ("meeting action", ["meeting", "action", "M1", "P1", "Write it up", "--owner", "bob"], "alice"),
+    ("meeting list", ["meeting", "list"], "alice"),
+    ("meeting show", ["meeting", "show", "M1"], "alice"),
+    ("member show", ["member", "show", "bob"], "alice"),
+    ("status", ["status"], "carol"),
+    ("export", ["export"], "alice"),
+    ("meeting rm", ["meeting", "rm", "M2"], "alice"),
 ]
 # Commands that need a git repository or a merge to print anything: tests/unit/test_sync.py runs
 # them and checks their output with ``assert_follows_contract``.

@@ -134,6 +134,7 @@ _NAMED = {
     "norms": "text",
     "conflicts": "summary",
     "grants": "name",
+    "meetings": "title",
 }
 
 

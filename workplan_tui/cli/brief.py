@@ -73,7 +73,7 @@ def file_given(argv: Sequence[str]) -> tuple[str | None, bool] | None:
 
 
 # The tables the nudge reads whole; of "tasks" only the acting member's lines.
-_WHOLE = ("partners", "members", "norms", "plans", "votes", "outcomes", "grants")
+_WHOLE = ("partners", "members", "norms", "plans", "votes", "outcomes", "grants", "meetings")
 
 
 def fast(argv: Sequence[str]) -> bool:

@@ -45,6 +45,7 @@ LAZY_COMMANDS = {
     "import": ("exchange", "import_cmd"),
     "report": ("exchange", "report_cmd"),
     "grant": ("resources", "grant"),
+    "meeting": ("meetings", "meeting"),
     "member": ("partners", "member"),
     "norm": ("norms", "norm"),
     "outcome": ("outcomes", "outcome"),
@@ -322,6 +323,7 @@ def check(env: Env, as_json: bool) -> None:
             "outcomes": len(workplan.outcomes),
             "tasks": len(workplan.tasks),
             "grants": len(workplan.grants),
+            "meetings": len(workplan.meetings),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
         report["doubts"] = rules.date_doubts(workplan, dates.utc_now())

@@ -85,6 +85,7 @@ _PLAN_FORECAST = {
 _OUTCOME_FORECAST = _with("outcome", forecast=ref("forecast"))
 _OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"}, forecast=ref("forecast"))
 _TASK_LIST = {"type": "array", "items": ref("task")}
+_TASK_LABELS = {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}
 _LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
 _NUMBER = {"type": "number"}
 _TALLY = {
@@ -232,7 +233,18 @@ OUTPUTS: dict[str, Any] = {
     },
     "export": {
         "type": "object",
-        "required": ["partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants"],
+        "required": [
+            "partnership",
+            "partners",
+            "members",
+            "norms",
+            "plans",
+            "votes",
+            "outcomes",
+            "tasks",
+            "grants",
+            "meetings",
+        ],
         "properties": {
             "partnership": ref("partnership"),
             "partners": array_of("partner"),
@@ -243,6 +255,7 @@ OUTPUTS: dict[str, Any] = {
             "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
             "tasks": _TASK_LIST,
             "grants": array_of("grant"),
+            "meetings": array_of("meeting"),
             "activity": array_of("activity"),
         },
     },
@@ -288,6 +301,32 @@ OUTPUTS: dict[str, Any] = {
             },
         },
     },
+    "meeting_shown": _with(
+        "meeting",
+        past={"type": "boolean", "description": "the meeting is over"},
+        flags={"type": "array", "items": {"type": "string"}, "description": "e.g. no facilitator or alternate"},
+        action_items=_TASK_LABELS,
+        debriefs_owed={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "members who missed it and have not been debriefed yet",
+        },
+        apologies_in_advance={
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "description": "member -> whether their apologies were sent before the meeting started",
+        },
+    ),
+    "debrief_owed": {
+        "type": "object",
+        "required": ["meeting", "member", "due", "overdue"],
+        "properties": {
+            "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+            "member": {"type": "string"},
+            "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+            "overdue": {"type": "boolean"},
+        },
+    },
     "buy_in": _BUY_IN,
     "forecast": _FORECAST,
     "plan_forecast": _PLAN_FORECAST,
@@ -327,10 +366,22 @@ OUTPUTS: dict[str, Any] = {
             "changed",
             "needs_attention",
             "resources",
+            "meetings",
         ],
         "properties": {
             "partnership": ref("partnership"),
             "resources": ref("resources"),
+            "meetings": {
+                "type": "object",
+                "required": ["next", "debriefs_owed"],
+                "properties": {
+                    "next": {
+                        "anyOf": [ref("meeting"), {"type": "null"}],
+                        "description": "the soonest meeting not over",
+                    },
+                    "debriefs_owed": array_of("debrief_owed"),
+                },
+            },
             "date": {"type": "string", "format": "date"},
             "member": {"type": "string"},
             "off_track_at_risk": {
@@ -504,6 +555,36 @@ COMMANDS: dict[str, Any] = {
     "partner list": {"type": "array", "items": _with("partner", members={"type": "array"})},
     "member add": ref("member"),
     "member list": array_of("member"),
+    "member show": _with(
+        "member",
+        open_tasks=_TASK_LABELS,
+        roles={
+            "type": "array",
+            "description": "the meetings they facilitate or stand in for",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "role", "past"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "role": {"enum": ["facilitator", "alternate"]},
+                    "past": {"type": "boolean"},
+                },
+            },
+        },
+        attendance={"type": "object", "additionalProperties": {"type": "integer"}},
+        debriefs_owed={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "due", "overdue"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+                    "overdue": {"type": "boolean"},
+                },
+            },
+        },
+    ),
     "norm add": ref("norm"),
     "norm agree": ref("norm"),
     "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
@@ -617,6 +698,31 @@ COMMANDS: dict[str, Any] = {
     "report": ref("report"),
     "export": ref("export"),
     "import": ref("import"),
+    "meeting add": ref("meeting"),
+    "meeting list": array_of("meeting_shown"),
+    "meeting show": ref("meeting_shown"),
+    "meeting edit": ref("meeting"),
+    "meeting rm": _with("meeting", unlinked_tasks=_TASK_LABELS, **_REMOVED),
+    **{f"meeting {change}": ref("meeting") for change in ("agenda", "attend", "debrief", "decide")},
+    "meeting debrief-days": ref("partnership"),
+    "meeting decisions": {
+        "type": "array",
+        "items": {
+            "allOf": [
+                ref("decision"),
+                {
+                    "type": "object",
+                    "required": ["meeting", "day", "number"],
+                    "properties": {
+                        "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                        "day": {"type": "string", "format": "date"},
+                        "number": {"type": "integer", "minimum": 1},
+                    },
+                },
+            ]
+        },
+    },
+    "meeting action": ref("task"),
 }
 
 

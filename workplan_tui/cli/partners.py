@@ -460,6 +460,80 @@ def _digest_shown(m: Member) -> str:
     return f"off ({m.email})" if m.digest == "off" else f"{m.digest} to {m.email}"
 
 
+@member.command("show")
+@click.argument("handle", shell_complete=complete_members)
+@json_option
+@pass_env
+def member_show(env: Env, handle: str, as_json: bool) -> None:
+    """Show a member: partner, role, digest, their open tasks, the meetings they facilitate or
+    stand in for, how they attended and the debriefs owed to them.
+
+    \b
+    Example:
+      workplan member show alice
+    """
+    from workplan_tui.model import meetings, overview
+
+    workplan = env.read()
+    m = workplan.members.get(handle)
+    if m is None:
+        fail(f"no member {handle!r}; see 'workplan member list'")
+    now, today = env.now(), env.today()
+    roles = meetings.roles(workplan, handle)
+    attended: dict[str, int] = {}
+    for meeting in workplan.meetings.values():
+        entry = meetings.attendance(meeting).get(handle)
+        if entry is not None:
+            attended[entry.status] = attended.get(entry.status, 0) + 1
+    owed = meetings.debriefs_owed(workplan, today, member=handle)
+    tasks, total = overview.my_open_tasks(workplan, handle)
+    if as_json:
+        click.echo(
+            render.to_json(
+                {
+                    **contract.of("members", m),
+                    "open_tasks": [t.label for t in tasks],
+                    "roles": [
+                        {"meeting": meeting.label, "role": role, "past": meetings.is_past(meeting, now)}
+                        for meeting, role in roles
+                    ],
+                    "attendance": attended,
+                    "debriefs_owed": [
+                        {"meeting": d.meeting.label, "due": d.due or None, "overdue": d.overdue} for d in owed
+                    ],
+                }
+            )
+        )
+        return
+    out = [
+        f"{clean(m.handle)} {clean(m.name)}",
+        f"  partner:  {clean(m.partner)}"
+        + (f" {clean(workplan.partners[m.partner].name)}" if m.partner in workplan.partners else ""),
+        f"  role:     {m.role}",
+        f"  digest:   {_digest_shown(m)}",
+        f"  accounts: {clean(', '.join(identity.accounts_of(m)))}",
+        f"  tasks:    {total} open"
+        + (f" ({', '.join(t.label for t in tasks[:8])}{', ...' if total > 8 else ''})" if total else ""),
+    ]
+    coming = [(meeting, role) for meeting, role in roles if not meetings.is_past(meeting, now)]
+    gone = [(meeting, role) for meeting, role in roles if meetings.is_past(meeting, now)]
+    if coming:
+        out.append("Meetings to come:")
+        out += [
+            f"  {role:<11} {meeting.label} {clean(meeting.title)} · {meetings.when_text(meeting, today)}"
+            for meeting, role in coming
+        ]
+    if gone:
+        out.append(
+            f"Meetings run: {len(gone)} (" + ", ".join(f"{meeting.label} {role}" for meeting, role in gone[-5:]) + ")"
+        )
+    if attended:
+        out.append("Attendance: " + ", ".join(f"{attended[s]} {s}" for s in meetings.ATTENDANCE_WORDS if s in attended))
+    for d in owed:
+        out.append(f"  ! {d.words(today)}")
+    click.echo(render.wrap("\n".join(out)))
+
+
 @member.command("edit")
 @click.argument("handle", shell_complete=complete_members)
 @click.option("--name", default=None, help="The new display name.")

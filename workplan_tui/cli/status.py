@@ -17,7 +17,7 @@ from typing import Any
 
 from workplan_tui.cli.base import changes_text
 from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
-from workplan_tui.model import contract, resources, rules
+from workplan_tui.model import contract, meetings, resources, rules
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.overview import (
@@ -54,6 +54,8 @@ class Summary:
         self.closed = [f for f in self.figures if f.plan.status in CLOSED_PLAN_STATUSES]
         self.sharing = resources.cost_sharing(workplan)
         self.match = resources.match_report(workplan)
+        self.next_meeting = meetings.next_meeting(workplan, now)
+        self.debriefs = meetings.debriefs_owed(workplan, today)
 
 
 def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
@@ -107,6 +109,7 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     if not s.everything and (len(changes) > CHANGES_SHOWN or more_changes):
         out.append(f"  ... and more (workplan log --since {since.isoformat()})")
 
+    out += _meeting_lines(s, cols)
     out += ["", *_attention_lines(s, cols)]
     return "\n".join(fit(line, cols) if "\n" not in line else line for line in out)
 
@@ -143,6 +146,32 @@ def _resource_lines(s: Summary, cols: int) -> list[str]:
         )
         if line.delivered_percent is not None:
             lines.append(f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% delivered")
+    return lines
+
+
+def _meeting_lines(s: Summary, cols: int) -> list[str]:
+    """The next meeting (and my part in it), then every debrief owed (mine marked), soonest due
+    first: the norm says a member who missed a meeting is debriefed within a week."""
+    m = s.next_meeting
+    if m is None and not s.debriefs:
+        return []
+    lines = [""]
+    if m is not None:
+        part = {m.facilitator: "you facilitate", m.alternate: "you are the alternate"}.get(s.me, "")
+        part = part or ("no facilitator or alternate yet" if meetings.flags(m) else "")
+        lines.append(
+            wrap(
+                f"Next meeting: {m.label} {clean(m.title)} · {meetings.when_text(m, s.today)}"
+                + (f" · {part}" if part else ""),
+                cols,
+            )
+        )
+    if s.debriefs:
+        overdue = sum(1 for d in s.debriefs if d.overdue)
+        lines.append(f"Debriefs owed ({len(s.debriefs)}{f', {overdue} overdue' if overdue else ''})")
+        for owed in s.debriefs:
+            mark = "!" if owed.overdue else ("*" if owed.entry.member == s.me else "•")
+            lines.append(wrap(f"  {mark} {owed.words(s.today)}", cols))
     return lines
 
 
@@ -270,6 +299,20 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
         },
         "resources": resources.resources_json(wp),
+        "meetings": {
+            "next": contract.of("meetings", s.next_meeting) if s.next_meeting is not None else None,
+            "debriefs_owed": [debrief_json(d) for d in s.debriefs],
+        },
+    }
+
+
+def debrief_json(owed: meetings.OwedDebrief) -> dict[str, Any]:
+    """A debrief owed, as scripts see it (``#/$defs/debrief_owed``)."""
+    return {
+        "meeting": owed.meeting.label,
+        "member": owed.entry.member,
+        "due": owed.due or None,
+        "overdue": owed.overdue,
     }
 
 

@@ -42,6 +42,15 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "deliveries": ["partner", "contribution", "kind", "amount", "hours", "on", "by", "at", "note"],
     "grants": ["id", "name", "funder", "recipient", "amount", "match", "required", "pledged", "delivered"],
+    "meetings": [
+        "id", "title", "day", "time", "duration", "place", "facilitator", "alternate", "agenda_items",
+        "present", "apologies", "absent", "represented", "decisions", "action_items", "notes",
+    ],
+    "attendance": [
+        "meeting", "day", "member", "status", "apologies_sent", "in_advance", "represented_by", "debrief_due",
+        "debriefed_by", "debriefed_at",
+    ],
+    "decisions": ["meeting", "day", "number", "text", "about", "by", "at"],
 }  # fmt: skip
 TABLES = tuple(COLUMNS)
 
@@ -182,6 +191,41 @@ def _grants(wp: Workplan, owner: str | None) -> Iterable[Row]:
         ]
 
 
+def _meetings(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for m in meetings.in_order(wp.meetings.values()):
+        statuses = [e.status for e in meetings.attendance(m).values()]
+        yield [
+            m.label, text_cell(m.title), m.day, text_cell(m.time), number_cell(m.duration), text_cell(m.place),
+            text_cell(m.facilitator), text_cell(m.alternate), str(len(m.agenda)),
+            *(str(statuses.count(s)) for s in ("present", "apologies", "absent", "represented")),
+            str(len(m.decisions)), " ".join(t.label for t in meetings.action_items(wp, m.id)), text_cell(m.notes),
+        ]  # fmt: skip
+
+
+def _attendance(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for m in meetings.in_order(wp.meetings.values()):
+        for handle, e in sorted(meetings.attendance(m).items()):
+            ahead = meetings.in_advance(e, m)
+            yield [
+                m.label, m.day, text_cell(handle), e.status, text_cell(e.sent),
+                "" if ahead is None else ("yes" if ahead else "no"), text_cell(e.proxy), text_cell(e.debrief_due),
+                text_cell(e.debriefed_by), text_cell(e.debriefed_at),
+            ]  # fmt: skip
+
+
+def _decisions(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for found in meetings.decisions(wp):
+        d = found.decision
+        yield [found.meeting.label, found.meeting.day, str(found.number), text_cell(d.text), text_cell(d.about),
+               text_cell(d.by), text_cell(d.at)]  # fmt: skip
+
+
 _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
     "tasks": _tasks,
     "plans": _plans,
@@ -191,6 +235,9 @@ _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
     "contributions": _contributions,
     "deliveries": _deliveries,
     "grants": _grants,
+    "meetings": _meetings,
+    "attendance": _attendance,
+    "decisions": _decisions,
 }
 
 

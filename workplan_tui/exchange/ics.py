@@ -1,22 +1,26 @@
-"""Due dates as a calendar (``workplan export --format ics``), made with the icalendar library.
+"""Due dates and meetings as a calendar (``workplan export --format ics``), made with the icalendar library.
 
 Each task with a due date and each outcome with one becomes an all-day event on that day.
+Each meeting is an event at its time, in the partnership's local time (a "floating" time, RFC
+5545 3.3.5: 14:00 where the partners meet), for its duration, with its place, facilitator,
+alternate and agenda; a meeting without a time is an all-day event.
 Its UID is the record's label and a fingerprint of the partnership (``T12.3f2a9c1e@workplan``),
 the same in every export, so a calendar that imports the file again updates its events
 instead of adding copies; SEQUENCE is the record's revision and LAST-MODIFIED its last
 change, so calendars know which copy is newer. Tasks of archived plans are left out.
-``owner`` keeps one member's tasks (and no outcomes, which have no owner). icalendar
+``owner`` keeps one member's tasks (and no outcomes, which have no owner) and every meeting. icalendar
 escapes and folds the text; control characters are replaced before it sees them.
 """
 
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from workplan_tui import __version__
 from workplan_tui.model import rules
-from workplan_tui.model.records import Workplan, label
+from workplan_tui.model.records import Meeting, Workplan, label
 from workplan_tui.model.text import clean
 
 
@@ -101,4 +105,43 @@ def export(workplan: Workplan, *, owner: str | None = None, today: date) -> byte
             latest = o.checkins[-1].at if o.checkins else ""
             description = f"{label('plans', o.plan)} outcome: {figures}"
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, o.rev))
+    for m in workplan.meetings.values():
+        calendar.add_component(_meeting_event(workplan, m, tag, fallback))
     return bytes(calendar.to_ical())
+
+
+def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime) -> Any:
+    """A meeting as a busy event: timed (floating local time) or all day."""
+    from icalendar import Event
+
+    e = Event()
+    e.add("uid", f"{m.label}.{tag}@workplan")
+    e.add("summary", f"{m.label} {clean(m.title)}")
+    day = _day(m.day) or fallback.date()
+    if m.time:
+        start = datetime.combine(day, time.fromisoformat(m.time))  # naive: floating local time
+        e.add("dtstart", start)
+        e.add("dtend", start + timedelta(minutes=m.duration))
+    else:
+        e.add("dtstart", day)
+        if day < date.max:
+            e.add("dtend", day + timedelta(days=1))
+    if m.place:
+        e.add("location", clean(m.place))
+    lines = [
+        f"Facilitator: {clean(m.facilitator) if m.facilitator else 'none named'}",
+        f"Alternate: {clean(m.alternate) if m.alternate else 'none named'}",
+    ]
+    if m.agenda:
+        lines += ["", "Agenda:"] + [f"{n}. {clean(item.text)}" for n, item in enumerate(m.agenda, 1)]
+    if m.decisions:
+        lines += ["", "Decisions:"] + [f"{n}. {clean(d.text)}" for n, d in enumerate(m.decisions, 1)]
+    if m.notes:
+        lines += ["", clean(m.notes, multiline=True)]
+    e.add("description", "\n".join(lines))
+    stamp = _moment(m.updated_at or m.created_at) or fallback
+    e.add("dtstamp", stamp)
+    e.add("last-modified", stamp)
+    e.add("sequence", max(0, m.rev - 1))
+    e.add("transp", "OPAQUE")
+    return e

@@ -34,6 +34,7 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
         ],
         "tasks": [contract.of("tasks", t) for t in wp.tasks.values()],
         "grants": [contract.of("grants", g) for g in wp.grants.values()],
+        "meetings": [contract.of("meetings", m) for m in wp.meetings.values()],
     }
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]

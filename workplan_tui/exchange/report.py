@@ -257,13 +257,13 @@ def as_json(report: Report) -> dict[str, Any]:
 # --- the board's "Meeting report" ------------------------------------------------------------------
 
 
-def write_beside(store: Store, text: str, today: date) -> Path:
-    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``), where the
-    other members find it; when that folder is not writable for me, in my current folder. A report
-    of the same day is replaced (it is the same meeting's, brought up to date); one another member
-    wrote and I cannot replace gets my handle in its name. Returns where it went; OSError when
-    nowhere would take it."""
-    name = f"{store.path.stem}-report-{today.isoformat()}"
+def write_beside(store: Store, text: str, today: date, name: str | None = None) -> Path:
+    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``, or
+    ``name``.md: a meeting's minutes), where the other members find it; when that folder is not
+    writable for me, in my current folder. A report of the same day is replaced (it is the same
+    meeting's, brought up to date); one another member wrote and I cannot replace gets my handle
+    in its name. Returns where it went; OSError when nowhere would take it."""
+    name = name or f"{store.path.stem}-report-{today.isoformat()}"
     folders = [store.path.parent, Path.cwd()]
     problem: OSError | None = None
     for folder in dict.fromkeys(folders):

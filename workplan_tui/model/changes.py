@@ -16,7 +16,7 @@ from workplan_tui.model.records import Activity, Workplan, label, table_named
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm")
+REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm")
 
 
 def labelled(entry: Activity) -> dict[str, Any]:
@@ -38,11 +38,23 @@ def changes_line(entry: Activity, room: int = 30, arrow: str = "→") -> str:
     parts = []
     for name, pair in labelled(entry).items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        if name == "note" and before is None and after is not None:
-            parts.append(f"note: {value_text(after, room)}")
+        if name in ("note", "decision") and before is None and after is not None:
+            parts.append(f"{name}: {value_text(after, room)}")
+        elif name in _MEETING_LISTS and (words := _meeting_list(name, before, after)) is not None:
+            parts.append(short(words, max(room, 60)))
         else:
             parts.append(f"{name} {value_text(before, room)} {arrow} {value_text(after, room)}")
     return clean("; ".join(parts))
+
+
+_MEETING_LISTS = ("agenda", "attendance", "decisions")
+
+
+def _meeting_list(name: str, before: Any, after: Any) -> str | None:
+    """A meeting's agenda, attendance or decisions changed, as the item that changed."""
+    from workplan_tui.model.meetings import list_change_words  # only for such an entry: start-up time
+
+    return list_change_words(name, before, after)
 
 
 def describe(entry: Activity, *, who: bool = True) -> str:

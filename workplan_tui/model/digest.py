@@ -10,6 +10,10 @@ last sent is left out of the next digest ("an item they have acted on since is n
 repeated"); a vote cast or a norm agreed is gone on its own, since items are found in the
 file as it is now.
 
+Meetings (model/meetings.py) add three kinds: debriefs owed (to a member who missed a meeting,
+and by the one who runs it or represented them), meetings the member runs this week (to
+prepare), and the other meetings of the week (news, not something to act on).
+
 **Adding a kind** (an outcome off track, a late pledge, a task that may start): write a
 function ``Context -> list[Item]`` below and add one ``Kind`` to ``KINDS``: its name, heading,
 whether it is something to act on (a digest is only sent with one), and, for the login nudge,
@@ -226,6 +230,67 @@ def _norms(ctx: Context) -> list[Item]:
     return found
 
 
+def _debriefs(ctx: Context) -> list[Item]:
+    """Debriefs owed (model/meetings.py): to the member, who missed a meeting ('get one from a
+    member who was there'), and by the member, who runs that meeting or represented the one who
+    missed it (tick it off once given). The soonest due first."""
+    from workplan_tui.model import meetings  # only for a file with meetings: the nudge's start-up
+
+    if not ctx.workplan.meetings:
+        return []
+    me, today = ctx.member, ctx.today
+    found = []
+    for owed in meetings.debriefs_owed(ctx.workplan, today):
+        m, who = owed.meeting, owed.entry.member
+        due = owed.words(today).split(": ", 1)[1]  # 'debrief due Tue 1 Dec', 'debrief overdue since ...'
+        if who == me:
+            detail = f"you missed it ({m.day}); {due}: ask a member who was there"
+            action = f"workplan meeting show {m.label}"
+        elif me in (m.facilitator, m.alternate, owed.entry.proxy):
+            detail = f"{who} missed it; {due}"
+            action = f"workplan meeting debrief {m.label} {who}"
+        else:
+            continue
+        found.append(Item("debrief", f"debrief:{m.label}:{who}", m.label, m.title, detail, action))
+    return found
+
+
+def _meetings_soon(ctx: Context, *, facilitating: bool) -> list[Item]:
+    """Meetings in the coming week: those the member facilitates or stands in for (to prepare:
+    the agenda, a missing alternate), or, without ``facilitating``, the others."""
+    from workplan_tui.model import meetings
+
+    if not ctx.workplan.meetings:
+        return []
+    me, today = ctx.member, ctx.today
+    last = rules.week_after(today)
+    found = []
+    for m in meetings.in_order(ctx.workplan.meetings.values()):
+        if not today.isoformat() <= m.day < last:
+            continue
+        runs = m.facilitator == me or (m.facilitator is None and m.alternate == me)
+        role = "facilitate" if m.facilitator == me else "are the alternate" if m.alternate == me else ""
+        if runs != facilitating or me not in ctx.workplan.members:
+            continue
+        parts = [meetings.when_text(m, today)]
+        if m.place:
+            parts.append(m.place)
+        if role:
+            parts.append(f"you {role}")
+        if runs:
+            parts.append(f"{len(m.agenda)} agenda item{'s' if len(m.agenda) != 1 else ''}")
+            if m.facilitator is None or m.alternate is None:
+                parts.append("no " + ("facilitator" if m.facilitator is None else "alternate") + " named")
+        entry = meetings.attendance(m).get(me)
+        if entry is not None and entry.status == "apologies":
+            parts.append("you sent apologies")
+        kind = "facilitate" if facilitating else "meeting"
+        found.append(
+            Item(kind, f"{kind}:{m.label}", m.label, m.title, "; ".join(parts), f"workplan meeting show {m.label}")
+        )
+    return found
+
+
 def _changed(ctx: Context) -> list[Item]:
     """What others changed on the member's tasks (open or done) since the last digest, one item a task."""
     wp, me = ctx.workplan, ctx.member
@@ -266,6 +331,15 @@ KINDS: tuple[Kind, ...] = (
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),
     Kind("norm", "Norms to agree", True, ("norm to agree", "norms to agree"), _norms),
+    Kind("debrief", "Debriefs owed", True, ("debrief owed", "debriefs owed"), _debriefs),
+    Kind(
+        "facilitate",
+        "Meetings you run this week",
+        True,
+        ("meeting to run", "meetings to run"),
+        lambda ctx: _meetings_soon(ctx, facilitating=True),
+    ),
+    Kind("meeting", "Meetings this week", False, None, lambda ctx: _meetings_soon(ctx, facilitating=False)),
     Kind("changed", "Changed on your tasks", False, None, _changed),
 )
 KIND_NAMED = {kind.name: kind for kind in KINDS}

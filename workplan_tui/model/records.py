@@ -63,6 +63,12 @@ DATE_PATTERN = (
 # An instant as workplan writes it (ISO 8601 UTC, 2026-11-28T09:30:00Z), fractions of a second allowed.
 TIMESTAMP_PATTERN = DATE_PATTERN + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?Z"
 HANDLE_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}"
+# A time of day on a 24-hour clock, as a meeting starts (local wall time: 09:30, 14:00).
+TIME_PATTERN = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+# A record named in text (a meeting's agenda item or decision "about P3"): its label, one of the
+# tables people name by label. Not a reference the file must keep whole (a mention of a norm
+# withdrawn since stays, shown as gone); a merge that renumbers the record relabels it.
+MENTION_PATTERN = r"[PONTMG][1-9][0-9]{0,8}"
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 
 
@@ -113,6 +119,11 @@ Timestamp = Annotated[
     ),
 ]
 Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code such as USD")]
+TimeOfDay = Annotated[str, matching(TIME_PATTERN, "a time of day HH:MM (24-hour clock)")]
+Mention = Annotated[
+    str,
+    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2 or M1", mentions=True),
+]
 # An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
 # command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not
 # starting with '-' or '.'). A domain without a dot (bob@localhost) is a local mailbox.
@@ -150,6 +161,7 @@ PlanRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "r
 OutcomeRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "outcomes"})]
 GrantRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "grants"})]
 EntryRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "activity"})]
+MeetingRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "meetings"})]
 PartnerRef = Annotated[str, matching(CODE_PATTERN, "a partner code", refers_to="partners")]
 # A value no other record may hold in its table (a partner's code, a member's handle).
 UniqueCode = Annotated[str, matching(CODE_PATTERN, "a partner code", unique=True)]
@@ -167,6 +179,9 @@ DecisionRule = Literal["consensus", "partners", "majority"]
 Position = Literal["agree", "abstain", "disagree", "block"]
 TaskStatus = Literal["todo", "doing", "blocked", "done"]
 Confidence = Literal["low", "medium", "high"]
+# How a member was at a meeting: there, sent apologies (when: in advance or not), absent without
+# them, or represented by another member (model/meetings.py).
+AttendanceStatus = Literal["present", "apologies", "absent", "represented"]
 
 STAGES: tuple[str, ...] = get_args(Stage)
 CONTRIBUTION_KINDS: tuple[str, ...] = get_args(ContributionKind)
@@ -178,6 +193,7 @@ POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
+ATTENDANCE: tuple[str, ...] = get_args(AttendanceStatus)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
 # Plans whose buy-in is still being decided (their rule may change; they wait for votes).
@@ -300,6 +316,11 @@ class Partnership(Keyed):
     stage: Stage = "forming"
     rev: Annotated[Id, HIDDEN] = 1
     currency: Currency | None = None
+    # The norm's days for a debrief: a member who missed a meeting is debriefed within this many
+    # days of it (model/meetings.py; each debrief's own due date can be moved).
+    debrief_days: Annotated[
+        int, Meta(ge=1, le=90, description="days after a meeting by which a member who missed it is debriefed")
+    ] = 7
     # The file's bookkeeping: the log's commit marker, the seal (store/layout.py; a seal this
     # version cannot verify only means "not sealed"), and the highest id ever removed from
     # each table (ids are never given out twice).
@@ -475,6 +496,7 @@ class Task(Keyed):
     created_at: Timestamp = ""
     updated_at: Timestamp = ""
     rev: Id = 1
+    meeting: MeetingRef | None = None  # the meeting whose action item this task is
 
 
 class Grant(Keyed):
@@ -490,6 +512,75 @@ class Grant(Keyed):
     amount: Number
     match: MatchRate
     created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class AgendaItem(Record):
+    """One item of a meeting's agenda: what to take up, the record it is about (a plan waiting
+    for buy-in, an outcome off track...), and whether workplan put it there when the meeting
+    was made (``prefilled``) or a member added it."""
+
+    NAME = "agenda_item"
+
+    text: Name
+    about: Mention | None = None
+    prefilled: bool = False
+
+
+class Attendance(Record):
+    """How one member was at a meeting, and the debrief owed to one who missed it.
+
+    ``sent``: when apologies were sent (before the meeting starts: in advance). ``proxy``: the
+    member who represented them. ``debrief_due``: the day by which a member who was not there
+    is debriefed (the meeting's day plus the partnership's ``debrief_days``); ``debriefed_by``
+    and ``debriefed_at``: the member who was there and gave it, and when it was ticked off.
+    """
+
+    NAME = "attendance"
+
+    member: Handle
+    status: AttendanceStatus
+    sent: Timestamp | None = None
+    proxy: Handle | None = None
+    debrief_due: Date | None = None
+    debriefed_by: Handle | None = None
+    debriefed_at: Timestamp | None = None
+
+
+class Decision(Record):
+    """What a meeting decided: the words, the plan or norm it is about (a vote taken in the
+    meeting stays the plan's vote record), who recorded it and when."""
+
+    NAME = "decision"
+
+    text: Statement
+    by: Handle
+    at: Timestamp
+    about: Mention | None = None
+
+
+class Meeting(Keyed):
+    """A meeting of the partnership: when (its day, a local start time, how long), where, who
+    facilitates and who stands in, its agenda, who came, what it decided and its notes. Its
+    action items are tasks that name it (``Task.meeting``)."""
+
+    TABLE = "meetings"
+    PREFIX = "M"
+    NAME = "meeting"
+
+    title: Name
+    day: Date
+    time: TimeOfDay | None = None  # local wall time; None: the day only
+    duration: Annotated[int, Meta(ge=1, le=1440, description="minutes")] = 60
+    place: Text = ""
+    facilitator: Handle | None = None
+    alternate: Handle | None = None
+    agenda: Annotated[list[AgendaItem], Meta(max_length=500)] = []
+    attendance: Annotated[list[Attendance], Meta(max_length=10_000)] = []
+    decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
+    notes: LongText = ""
+    created_at: Timestamp = ""
+    updated_at: Timestamp = ""
     rev: Id = 1
 
 
@@ -555,10 +646,10 @@ class Activity(Keyed):
     undoes: EntryRef | None = None
 
 
-# The tables of a file, in the order it holds them. "grants" came after schema 2 was published:
-# a file without it has no grants (older files stay readable).
+# The tables of a file, in the order it holds them. "grants" and "meetings" came after schema 2 was
+# published: a file without them has none (older files stay readable).
 RECORDS: dict[str, type[Keyed]] = {
-    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Conflict)
+    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Meeting, Conflict)
 }
 TABLES = tuple(RECORDS)
 # The tables a new file starts with: "conflicts" appears only when a merge records one.
@@ -567,7 +658,7 @@ CREATED_TABLES = tuple(name for name, cls in RECORDS.items() if cls.CREATED and 
 LEGACY_TABLES = (*TABLES, Activity.TABLE)
 KEYED: dict[str, type[Keyed]] = {**RECORDS, Activity.TABLE: Activity}
 
-# Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
+# Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2, M1 meeting 1.
 PREFIX: dict[str, str] = {name: cls.PREFIX for name, cls in KEYED.items() if cls.PREFIX}
 _TABLE_OF_PREFIX = {letter: name for name, letter in PREFIX.items()}
 
@@ -648,6 +739,7 @@ class Workplan(Struct):
     tasks: dict[int, Task] = {}
     conflicts: dict[int, Conflict] = {}
     grants: dict[int, Grant] = {}
+    meetings: dict[int, Meeting] = {}
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

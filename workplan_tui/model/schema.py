@@ -192,7 +192,14 @@ def _name_of(kind: Any) -> str:
         return str(extra["words"])
     if _is_struct(kind):
         return "an object"
-    names = {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "an object"}
+    names = {
+        str: "text",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }
     return names.get(get_origin(kind) or kind, "a value of another kind")
 
 

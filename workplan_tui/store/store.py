@@ -59,6 +59,9 @@ MEMBER_NAME = 64
 
 # Fields the store maintains itself; they are not "changes" worth logging.
 _BOOKKEEPING = {"rev", "updated_at", "created_at"}
+# The tables whose records say when they last changed (``updated_at``: a task's staleness, a
+# meeting's LAST-MODIFIED in a calendar).
+_DATED = ("tasks", "meetings")
 
 
 class NotMemberError(StoreError):
@@ -754,7 +757,7 @@ class Tx:
         doc["rev"] = 1
         if table != "votes":
             doc.setdefault("created_at", self.now)
-        if table == "tasks":
+        if table in _DATED:
             doc["updated_at"] = self.now
         rows = self._rows(table)
         # Past every id in the table and every id ever removed from it: an id names one record, ever
@@ -798,7 +801,7 @@ class Tx:
         log_extra = {"undoes": undoes} if undoes is not None else {}
         fields = {k: v for k, v in changes.items() if k in diff}
         fields["rev"] = current.get("rev", 1) + 1
-        if table == "tasks":
+        if table in _DATED:
             fields["updated_at"] = self.now
         self.db.table(table).update(fields, doc_ids=[doc_id])
         self._touched.add((table, str(doc_id)))

@@ -45,6 +45,7 @@ BOARD_KEYS: list[BindingType] = [
     Binding("N", "open_screen('norms')", "Norms", show=False, id="norms"),
     Binding("P", "open_screen('partners')", "Partners", show=False, id="partners"),
     Binding("w", "open_screen('people')", "People", show=False, id="people"),
+    Binding("M", "open_screen('meetings')", "Meetings", show=False, id="meetings"),
     Binding("L", "open_screen('activity')", "Activity log", show=False, id="activity"),
     Binding("t", "toggle_table", "Table", id="toggle-table"),
     Binding("question_mark", "help", "Help", id="help"),

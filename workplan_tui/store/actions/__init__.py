@@ -11,6 +11,20 @@ everything is here under its own name (``actions.add_task``).
 from workplan_tui.store.actions.common import Pledge, Removed
 from workplan_tui.store.actions.conflicts import Settled, conflict_side, resolve_conflict
 from workplan_tui.store.actions.grants import add_grant, edit_grant, remove_grant
+from workplan_tui.store.actions.meetings import (
+    add_meeting,
+    agenda_add,
+    agenda_move,
+    agenda_remove,
+    attend,
+    debrief,
+    decide,
+    edit_meeting,
+    remove_decision,
+    remove_meeting,
+    set_debrief_days,
+    unattend,
+)
 from workplan_tui.store.actions.members import add_member, edit_member, remove_member
 from workplan_tui.store.actions.norms import add_norm, agree_norm, edit_norm, withdraw_norm
 from workplan_tui.store.actions.outcomes import add_outcome, checkin, edit_outcome, remove_outcome
@@ -40,6 +54,18 @@ from workplan_tui.store.actions.tasks import (
 from workplan_tui.store.actions.undo import REMOVALS, UNDONE_BY_REMOVING, Undone, last_undoable, undo
 
 __all__ = [
+    "unattend",
+    "set_debrief_days",
+    "remove_meeting",
+    "remove_decision",
+    "edit_meeting",
+    "decide",
+    "debrief",
+    "attend",
+    "agenda_remove",
+    "agenda_move",
+    "agenda_add",
+    "add_meeting",
     "EDITABLE",
     "REMOVALS",
     "UNDONE_BY_REMOVING",

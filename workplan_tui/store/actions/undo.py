@@ -30,7 +30,7 @@ class Undone:
 
 
 # The tables whose changes undo takes back (votes are undone as votes; conflicts are settled).
-_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants")
+_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "meetings")
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
@@ -149,8 +149,8 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
 def _referring(tx: Tx, table: str, doc_id: int) -> list[str]:
     """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes and
     votes; an outcome's linked tasks), as labels: what its removal would leave dangling."""
-    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",)}.get(table, ())
-    field = "plan" if table == "plans" else "outcome"
+    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",), "meetings": ("tasks",)}.get(table, ())
+    field = {"plans": "plan", "meetings": "meeting"}.get(table, "outcome")
     return [
         label(other, int(key))
         for other in fields
@@ -164,9 +164,9 @@ def _leads(tx: Tx) -> list[str]:
 
 
 # Additions that undo takes back by removing the record (kept whole in the log, as any
-# removal): a task, an outcome, a norm or a plan that nothing refers to yet. A member or a
-# partner is removed with its own command and rules (`member rm`, `partner rm`).
-UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add")
+# removal): a task, an outcome, a norm, a plan or a meeting that nothing refers to yet. A member or
+# a partner is removed with its own command and rules (`member rm`, `partner rm`).
+UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "meeting.add")
 
 
 # Kinds that remove a record -> (its table, the task field that referred to it, the
@@ -178,6 +178,7 @@ REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
     "partner.rm": ("partners", None, None),
     "norm.withdraw": ("norms", None, None),
     "grant.rm": ("grants", None, None),
+    "meeting.rm": ("meetings", "meeting", "unlinked"),
 }
 
 
@@ -279,7 +280,11 @@ def _as_raw(entry: Activity) -> dict[str, Any]:
 
 
 # Changes that append an item to a list, logged as the item: kind -> (logged name, list field, item's value key)
-_APPENDS = {"task.note": ("note", "updates", "text"), "outcome.checkin": ("checkin", "checkins", "value")}
+_APPENDS = {
+    "task.note": ("note", "updates", "text"),
+    "outcome.checkin": ("checkin", "checkins", "value"),
+    "meeting.decide": ("decision", "decisions", "text"),
+}
 
 
 def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:

@@ -374,11 +374,18 @@ class BoardScreen(TaskActions):
 
     def action_open_screen(self, which: str) -> None:
         from workplan_tui.ui.screens.activity import ActivityScreen
+        from workplan_tui.ui.screens.meetings import MeetingsScreen
         from workplan_tui.ui.screens.norms import NormsScreen
         from workplan_tui.ui.screens.partners import PartnersScreen
         from workplan_tui.ui.screens.people import PeopleScreen
 
-        screens = {"norms": NormsScreen, "partners": PartnersScreen, "people": PeopleScreen, "activity": ActivityScreen}
+        screens = {
+            "norms": NormsScreen,
+            "partners": PartnersScreen,
+            "people": PeopleScreen,
+            "activity": ActivityScreen,
+            "meetings": MeetingsScreen,
+        }
         self.app.push_screen(screens[which](), lambda _: self.refresh_data())
 
     def action_help(self) -> None:

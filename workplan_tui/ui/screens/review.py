@@ -1,5 +1,6 @@
 """Review: one thing needing attention at a time, full width: the plans and outcomes off track or
-at risk first (worst first, each with its reason and figures), then the tasks, with the quick keys."""
+at risk first (worst first, each with its reason and figures), then the debriefs owed to members
+who missed a meeting, then the tasks, with the quick keys."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from workplan_tui.model import forecast, rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.forecast import HEALTH_WORDS
+from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
 from workplan_tui.model.overview import Concern, PlanFigures, ReviewItem, concerns, plan_figures, review_queue
 from workplan_tui.model.records import Outcome, Task
 from workplan_tui.model.text import clean, stamp
@@ -39,9 +41,10 @@ NAME_CELLS = 10  # a field's name, then its value: "why       O4 off track; ..."
 
 
 class ReviewScreen(TaskActions):
-    """Plans and outcomes off track or at risk (worst first), then tasks overdue, blocked, due
-    within 7 days, stale (my tasks first). Space or enter moves on; ``o`` opens a task, or a
-    plan's or outcome's Outcomes screen."""
+    """Plans and outcomes off track or at risk (worst first), the debriefs owed (soonest due
+    first), then tasks overdue, blocked, due within 7 days, stale (my tasks first). Space or
+    enter moves on; ``o`` opens a task, a plan's or outcome's Outcomes screen, or the meeting
+    a debrief is owed for."""
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
@@ -50,7 +53,7 @@ class ReviewScreen(TaskActions):
 
     def __init__(self) -> None:
         super().__init__()
-        self.queue: list[ReviewItem | Concern] = []
+        self.queue: list[ReviewItem | Concern | OwedDebrief] = []
         self.position = 0
         self.before: dict[int, Task] = {}
         self.finished = False
@@ -67,6 +70,7 @@ class ReviewScreen(TaskActions):
             today = self.session.today()
             self.queue = [
                 *concerns(plan_figures(wp, today)),
+                *debriefs_owed(wp, today),
                 *review_queue(wp, self.session.store.user, self.session.now(), today),
             ]
         self.show()
@@ -138,6 +142,11 @@ class ReviewScreen(TaskActions):
             header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {HEALTH_WORDS[item.health]}"))
             body.update(self.concern_card(item))
             return
+        if isinstance(item, OwedDebrief):
+            state = "debrief overdue" if item.overdue else "debrief owed"
+            header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {state}"))
+            body.update(self.debrief_card(item))
+            return
         task = self.current()
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
         if task is None:  # removed by someone else since the review started
@@ -188,7 +197,34 @@ class ReviewScreen(TaskActions):
 
             self.app.push_screen(OutcomesScreen(item.plan.id), lambda _: self.show())
             return
+        if isinstance(item, OwedDebrief):
+            from workplan_tui.ui.screens.meetings import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(item.meeting.id), lambda _: self.show())
+            return
         super().action_open()
+
+    def debrief_card(self, item: OwedDebrief) -> Content:
+        """A member who missed a meeting and is still owed a debrief, as it stands now."""
+        wp = self.session.workplan
+        today = self.session.today()
+        meeting = wp.meetings.get(item.meeting.id) if wp else None
+        entry = attendance(meeting).get(item.entry.member) if meeting else None
+        if meeting is None or entry is None:
+            return Content(f"{item.meeting.label}: changed since the review started.\n\nspace: next")
+        member = wp.members.get(entry.member) if wp else None
+        who = f"{entry.member} ({member.name}, {member.partner})" if member else entry.member
+        lines = [
+            Content.from_markup("[b]$label  $title[/b]", label=meeting.label, title=clean(meeting.title)),
+            Content(f"when      {when_text(meeting, today)}"),
+            Content(f"member    {clean(who)}"),
+            Content(f"was       {attendance_words(entry, meeting, today)}"),
+            Content(f"ran by    {clean(meeting.facilitator or 'no facilitator')}"),
+            Content(""),
+            Content("A member who was there gives the debrief and ticks it off (b on the meeting)."),
+            Content("o: the meeting · space: next"),
+        ]
+        return Content("\n").join(lines)
 
     def concern_card(self, item: Concern) -> Content:
         """A plan or an outcome off track or at risk, as it stands now: health and reason, and
@@ -265,8 +301,11 @@ class ReviewScreen(TaskActions):
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
         tasks = sum(1 for item in self.queue if isinstance(item, ReviewItem))
-        others = len(self.queue) - tasks
+        owed = sum(1 for item in self.queue if isinstance(item, OwedDebrief))
+        others = len(self.queue) - tasks - owed
         seen = f"{tasks} task{'s' if tasks != 1 else ''}"
+        if owed:
+            seen += f", {owed} debrief{'s' if owed != 1 else ''} owed"
         if others:
             seen += f" and {others} " + ("plan or outcome" if others == 1 else "plans and outcomes")
         lines = [Content(f"Reviewed {seen} needing attention.")]
