@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from workplan_tui.model import rules
+from workplan_tui.model import forecast, rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
@@ -230,6 +230,31 @@ def _norms(ctx: Context) -> list[Item]:
     return found
 
 
+def _off_track(ctx: Context) -> list[Item]:
+    """The outcomes off track that the member works towards: an open task of theirs is linked
+    to it (an outcome has no owner of its own; the tasks towards it are how a member owns it).
+    Health and reason are the forecast's (``forecast.of_outcome``), as on every surface."""
+    wp = ctx.workplan
+    found = []
+    for oid in sorted({t.outcome for t in ctx.tasks if t.outcome is not None}):
+        outcome = wp.outcomes.get(oid)
+        if outcome is None:
+            continue
+        judged = forecast.of_outcome(outcome, wp.plans.get(outcome.plan), ctx.today)
+        if judged.health == "off_track":
+            found.append(
+                Item(
+                    "offtrack",
+                    f"offtrack:{outcome.label}",
+                    outcome.label,
+                    outcome.name,
+                    f"off track: {judged.reason}",
+                    f"workplan outcome show {outcome.label}",
+                )
+            )
+    return found
+
+
 def _debriefs(ctx: Context) -> list[Item]:
     """Debriefs owed (model/meetings.py): to the member, who missed a meeting ('get one from a
     member who was there'), and by the member, who runs that meeting or represented the one who
@@ -331,6 +356,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),
     Kind("norm", "Norms to agree", True, ("norm to agree", "norms to agree"), _norms),
+    Kind("offtrack", "Outcomes you work towards that are off track", True, None, _off_track),
     Kind("debrief", "Debriefs owed", True, ("debrief owed", "debriefs owed"), _debriefs),
     Kind(
         "facilitate",
