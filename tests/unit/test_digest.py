@@ -216,3 +216,35 @@ def test_a_follow_up_is_due_to_whoever_recorded_it_once_its_new_date_comes() -> 
     assert item.action == "workplan followup add T1 --with bob"
     assert [i.kind for i in digest.items(wp, "bob", today=TODAY)] == ["overdue", "due", "vote"]  # not bob's
     assert digest.nudge(wp, "alice", today=TODAY) == "1 vote to cast, 1 follow-up due"
+
+
+def test_outcomes_off_track_that_my_open_tasks_work_towards() -> None:
+    """An outcome is 'mine' through my open tasks linked to it; only an off-track one is said,
+    with the forecast's reason (past due, 10 of 40 beds)."""
+    from workplan_tui.model.records import Outcome
+
+    outcomes = {
+        1: Outcome(
+            id=1, plan=1, name="Beds built", target=40, current=10, unit="beds", start=iso_day(-60), due=iso_day(-3)
+        ),
+        2: Outcome(id=2, plan=1, name="Volunteers", target=10, current=10, due=iso_day(-3)),  # met: never off track
+        3: Outcome(id=3, plan=1, name="Bins", target=5, current=0, due=iso_day(-3)),  # off track, but not mine
+    }
+    tasks = {
+        1: Task(id=1, plan=1, title="Order soil", owner="bob", outcome=1, due=iso_day(5)),
+        2: Task(id=2, plan=1, title="Call", owner="bob", outcome=2, due=iso_day(5)),
+        3: Task(id=3, plan=1, title="Bins", owner="carol", outcome=3, due=iso_day(5)),
+        4: Task(id=4, plan=1, title="Done", owner="bob", outcome=3, status="done"),
+    }
+    found = [
+        i for i in digest.items(partnership(tasks=tasks, outcomes=outcomes), "bob", today=TODAY) if i.kind == "offtrack"
+    ]
+    assert [(i.key, i.title) for i in found] == [("offtrack:O1", "Beds built")]
+    assert found[0].detail.startswith("off track: was due ") and found[0].detail.endswith("at 10 beds, target 40 beds")
+    assert found[0].action == "workplan outcome show O1"
+    carols = [
+        i.key
+        for i in digest.items(partnership(tasks=tasks, outcomes=outcomes), "carol", today=TODAY)
+        if i.kind == "offtrack"
+    ]
+    assert carols == ["offtrack:O3"]  # her open task works towards it; bob's done one does not count

@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from workplan_tui.model import rules
+from workplan_tui.model import forecast, rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
@@ -235,6 +235,31 @@ def _norms(ctx: Context) -> list[Item]:
     return found
 
 
+def _off_track(ctx: Context) -> list[Item]:
+    """The outcomes off track that the member works towards: an open task of theirs is linked
+    to it (an outcome has no owner of its own; the tasks towards it are how a member owns it).
+    Health and reason are the forecast's (``forecast.of_outcome``), as on every surface."""
+    wp = ctx.workplan
+    found = []
+    for oid in sorted({t.outcome for t in ctx.tasks if t.outcome is not None}):
+        outcome = wp.outcomes.get(oid)
+        if outcome is None:
+            continue
+        judged = forecast.of_outcome(outcome, wp.plans.get(outcome.plan), ctx.today)
+        if judged.health == "off_track":
+            found.append(
+                Item(
+                    "offtrack",
+                    f"offtrack:{outcome.label}",
+                    outcome.label,
+                    outcome.name,
+                    f"off track: {judged.reason}",
+                    f"workplan outcome show {outcome.label}",
+                )
+            )
+    return found
+
+
 def _debriefs(ctx: Context) -> list[Item]:
     """Debriefs owed (model/meetings.py): to the member, who missed a meeting ('get one from a
     member who was there'), and by the member, who runs that meeting or represented the one who
@@ -387,6 +412,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("norm", "Norms to agree", True, ("norm to agree", "norms to agree"), _norms),
     Kind("pledge", "Your partner's pledges behind or late", True, ("late pledge", "late pledges"), _late_pledges),
     Kind("followup", "Follow-ups due", True, ("follow-up due", "follow-ups due"), _followups),
+    Kind("offtrack", "Outcomes you work towards that are off track", True, None, _off_track),
     Kind("debrief", "Debriefs owed", True, ("debrief owed", "debriefs owed"), _debriefs),
     Kind(
         "facilitate",

@@ -68,6 +68,7 @@ class BoardScreen(TaskActions):
         self.filter_terms: list[str] = []
         self.figures: list[PlanFigures] = []
         self._shown: dict[str, object] = {}  # what each static part last showed, to skip needless redraws
+        self._counted: dict[int, tuple[PlanFigures, object, int]] = {}  # plan id -> (figures, filter, matches)
 
     def compose(self) -> ComposeResult:
         context = self.session.context
@@ -234,9 +235,13 @@ class BoardScreen(TaskActions):
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
-        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
         plans = self.query_one("#plans", PlanList)
-        plans.set_matches({f.plan.id: sum(1 for t in f.tasks if keep(t)) for f in self.figures} if keep else None)
+        plans.set_matches({f.plan.id: self._matching(f, keep) for f in self.figures} if keep else None)
+        context = self.session.context
+        signature = (fig, tuple(self.filter_terms), context.today, context.members, self.table_mode, follow)
+        if not self._changed("tasks", signature):
+            return  # nothing this plan shows changed (figures are kept while nothing in the plan changes)
+        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
         grouped = tasks_by_column(tasks)
         for (status, title), column in zip(COLUMNS, self.columns, strict=True):
             items = grouped[status]
@@ -253,6 +258,14 @@ class BoardScreen(TaskActions):
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
         self._activate()
+
+    def _matching(self, fig: PlanFigures, keep: TaskFilter) -> int:
+        """How many of a plan's tasks the filter keeps (counted once per plan's figures and filter)."""
+        key = (tuple(self.filter_terms), self.session.context.today, self.session.context.members)
+        counted = self._counted.get(fig.plan.id)
+        if counted is None or counted[0] is not fig or counted[1] != key:
+            counted = self._counted[fig.plan.id] = (fig, key, sum(1 for t in fig.tasks if keep(t)))
+        return counted[2]
 
     def _activate(self) -> None:
         for i, column in enumerate(self.columns):
@@ -294,6 +307,7 @@ class BoardScreen(TaskActions):
             column.cursor = 0
             column.scroll_to(0, 0, animate=False)
         self.table.cursor = 0
+        self._shown.pop("tasks", None)  # the cursors went back to the top: set them again
         self._show_plan()
         self._leave_empty_column()
 
