@@ -138,6 +138,7 @@ EXPORT_FORMATS = ("json", "csv", "ics")
             "contributions",
             "deliveries",
             "grants",
+            "followups",
             "meetings",
             "attendance",
             "decisions",
@@ -146,8 +147,8 @@ EXPORT_FORMATS = ("json", "csv", "ics")
     default=None,
     metavar="TABLE",
     help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
-    "activity, contributions, deliveries, grants (plans and outcomes with their forecast), meetings, "
-    "attendance or decisions (of every meeting).",
+    "activity, contributions, deliveries, grants, followups (plans and outcomes with their forecast, pledges "
+    "and grants with their health), meetings, attendance or decisions (of every meeting).",
 )
 @click.option(
     "--owner",

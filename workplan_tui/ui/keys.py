@@ -17,6 +17,7 @@ TASK_KEYS: list[BindingType] = [
     Binding("d", "done", "Done", id="done"),
     Binding("b", "block", "Blocked", id="blocked"),
     Binding("a", "assign", "Assign", show=False, id="assign"),
+    Binding("f", "follow_up", "Follow up: what was agreed", show=False, id="follow-up"),
     Binding("e", "edit", "Edit", show=False, id="edit"),
     Binding("u", "undo", "Undo", show=False, id="undo"),
 ]

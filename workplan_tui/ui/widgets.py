@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.forecast import HEALTH_SYMBOLS as forecast_symbols
 from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
@@ -500,7 +501,7 @@ def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
 
 # Each health as the board shows it: a symbol and a word, so it reads without colour (NO_COLOR,
 # 16 colours) as well as with it; and the component class (widgets.tcss) that colours it.
-HEALTH_SYMBOLS = {"off_track": "✗", "at_risk": "▲", "on_track": "●", "met": "✓", "no_data": "?"}
+HEALTH_SYMBOLS = forecast_symbols  # model/forecast.py: the CLI and the mail use the same
 HEALTH_CELLS = 11  # "✗ off track", the longest marker
 
 

@@ -415,7 +415,8 @@ class BoardScreen(TaskActions):
         an end before the start) shows in the form, which keeps what was typed."""
         if not self.session.can_change():
             return
-        from workplan_tui.ui.forms import Field, FormDialog, typed_day  # with its editors: not before the first paint
+        # with its editors: not before the first paint
+        from workplan_tui.ui.forms import Field, FormDialog, lead_field, typed_day
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
         if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
@@ -435,6 +436,7 @@ class BoardScreen(TaskActions):
             Field("start", "Start (mon, dec 1, 2026-12-01; empty for none)", value=plan.start or "" if plan else ""),
             Field("end", "End: when it should be done (mar 31, in 12 weeks)", value=plan.end or "" if plan else ""),
             rule,
+            lead_field(self.session.workplan, plan.lead if plan else None),
         ]
         saved: list[Plan] = []
 
@@ -464,7 +466,7 @@ class BoardScreen(TaskActions):
             "New plan (starts as a draft)",
             None,
             lambda v: actions.add_plan(
-                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"]
+                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"], lead=v["lead"]
             ),
         )
 
@@ -488,6 +490,7 @@ class BoardScreen(TaskActions):
                 scope=v["scope"],
                 rule=v.get("rule"),
                 dates={"start": v["start"], "end": v["end"]},
+                lead=v["lead"] or "",
                 expected_rev=plan.rev,
             ),
         )
