@@ -171,6 +171,50 @@ def test_outcome_chart_in_the_ansi_theme(snap_compare, sample: Path) -> None:
     assert snap_compare(app(sample, "ansi-dark"), terminal_size=(80, 24), run_before=keys("o", "j"))
 
 
+# --- commitments (issue 26) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys_pressed", "what"),
+    [
+        (("P", "J", "J", "J"), "parks-record"),  # a late pledge, its tasks, what it leads
+        (("P", "j", "j"), "schools-behind"),  # instalments, one behind, and a follow-up
+        (("P", "j", "j", "s"), "pledge-dates-form"),
+    ],
+)
+def test_partners_records_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
+    """Each partner's record: the summaries heading the list, a pledge late and one behind with
+    their reasons, the tasks its members own, what it leads; the form of a pledge's dates."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))
+
+
+def test_partners_in_the_light_theme_without_colour(
+    snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: each partner's health and each pledge's still read, by their symbols and words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample, "workplan-light"), terminal_size=(80, 24), run_before=keys("P", "j", "j"))
+
+
+def test_follow_up_form_at_80x24(snap_compare, sample: Path) -> None:
+    """f on the board: who was contacted, by whom, when, what was agreed, a new date."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("l", "j", "f"))
+
+
+def test_review_of_a_late_pledge(snap_compare, sample: Path) -> None:
+    """Review, past the plans and outcomes: the late pledge, its reason and its figures."""
+
+    async def to_the_pledge(pilot) -> None:
+        await pilot.press("r")
+        for _ in range(30):
+            if "pledge" in str(pilot.app.screen.query_one("#review-header").render()):
+                break
+            await pilot.press("space")
+        await still(pilot)
+
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=to_the_pledge)
+
+
 # --- work over time (issue 29) ----------------------------------------------------------------------
 
 

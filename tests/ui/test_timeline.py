@@ -4,6 +4,7 @@ milestone, the form's "waits on" and "repeats", skipping, the ready notice, the 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.clock import iso_day
@@ -183,3 +184,20 @@ async def test_stored_text_on_the_timeline_is_literal_and_harmless(board_file: P
         for text in (shown, detail):
             assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
         assert pilot.app.is_running
+
+
+async def test_a_waiting_card_is_redrawn_when_what_it_waits_on_is_done_by_another(board_file: Path) -> None:
+    """The board redraws only the rows whose task changed (store/patch.py): T2 did not change when
+    bob finished T4, in another plan, yet its card must stop saying it waits (Schedule.view_key)."""
+    from tests.ui.test_patched_board import settle
+
+    actions.set_waits(make_store(board_file), 2, add=[4])  # P1's T2 waits on P2's T4
+    async with app_for(board_file).run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        assert re.search(r"waits (on )?T4", "\n".join(lines(board.columns[0])))
+        actions.set_status(make_store(board_file, "bob"), 4, "done")
+        await settle(pilot.app, pilot)
+        shown = "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
+        assert "T2 Build beds" in shown and not re.search(r"waits (on )?T4", shown)

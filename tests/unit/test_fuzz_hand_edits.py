@@ -1227,6 +1227,8 @@ FOUND: dict[str, tuple[HandEdit, list[str]]] = {
 # Hand edits every property run tries first: the bugs found, and edits that look risky.
 REGRESSIONS = [case for case, _ in FOUND.values()] + [
     HandEdit((Clone(("tasks",), "1", "01"),)),
+    HandEdit((Set(("meetings", "1", "day"), "0001-01-01"),)),  # its start in local time was before year 1
+    HandEdit((Set(("meetings", "1", "day"), "9999-12-31"),)),  # its end, the day after, past year 9999
     HandEdit((Rename(("tasks",), "1", "\u0661"),)),
     HandEdit((DuplicateKey((), "tasks", {}),)),
     HandEdit((DuplicateKey(("tasks", "1"), "title", "Other"),)),

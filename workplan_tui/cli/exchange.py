@@ -139,6 +139,7 @@ EXPORT_FORMATS = ("json", "csv", "ics")
             "deliveries",
             "grants",
             "milestones",
+            "followups",
             "meetings",
             "attendance",
             "decisions",
@@ -147,8 +148,9 @@ EXPORT_FORMATS = ("json", "csv", "ics")
     default=None,
     metavar="TABLE",
     help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
-    "activity, contributions, deliveries, grants (plans and outcomes with their forecast), meetings, "
-    "attendance or decisions (of every meeting), or milestones (with their health).",
+    "activity, contributions, deliveries, grants, followups (plans and outcomes with their forecast, pledges "
+    "and grants with their health), meetings, attendance or decisions (of every meeting), or milestones "
+    "(with their health).",
 )
 @click.option(
     "--owner",

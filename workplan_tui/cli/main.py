@@ -44,6 +44,7 @@ LAZY_COMMANDS = {
     "export": ("exchange", "export_cmd"),
     "import": ("exchange", "import_cmd"),
     "report": ("exchange", "report_cmd"),
+    "followup": ("commitments", "followup"),
     "grant": ("resources", "grant"),
     "meeting": ("meetings", "meeting"),
     "member": ("partners", "member"),

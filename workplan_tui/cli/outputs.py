@@ -173,8 +173,110 @@ _TIMELINE = {
     },
 }
 
+_DATE_OR_NULL = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+# A pledge's status (commitments.PledgeStatus.as_json): money in the partnership's currency.
+_PLEDGE_STATUS = {
+    "type": "object",
+    "required": ["health", "reason", "expected", "delivered", "shortfall", "due", "next_due", "next_amount"],
+    "properties": {
+        "health": {
+            **_HEALTH,
+            "description": "a pledge's health (model/commitments.py): met = delivered, on_track = on schedule, "
+            "at_risk = behind, off_track = late, no_data = no date",
+        },
+        "reason": {"type": "string"},
+        "expected": {**_MAYBE_NUMBER, "description": "what fell due before today (null: not valued)"},
+        "delivered": _NUMBER,
+        "shortfall": {**_MAYBE_NUMBER, "description": "expected less delivered, never below 0"},
+        "due": {**_DATE_OR_NULL, "description": "when all of it is due"},
+        "next_due": {**_DATE_OR_NULL, "description": "the next instalment's day"},
+        "next_amount": _MAYBE_NUMBER,
+    },
+}
+_MATCH_STATUS = {
+    "type": "object",
+    "required": ["health", "reason", "deadline", "delivered_by_deadline", "delivered_late"],
+    "properties": {
+        "health": _HEALTH,
+        "reason": {"type": "string"},
+        "deadline": {**_DATE_OR_NULL, "description": "the match deadline: match_by, else the period's end"},
+        "delivered_by_deadline": _NUMBER,
+        "delivered_late": {**_NUMBER, "description": "delivered after the deadline: not counted towards the match"},
+    },
+}
+_FOLLOWUP_ROW = _with(
+    "followup",
+    subject={"type": "string", "description": "T12, or a pledge: PARKS #2"},
+    title={"type": "string"},
+    partner={"type": ["string", "null"]},
+)
+_PARTNER_RECORD = _with(
+    "partner",
+    members={"type": "array", "items": {"type": "string"}},
+    summary={"type": "string", "description": "'2 tasks overdue, pledge $3,000 behind, 1 vote missing'"},
+    health=_HEALTH,
+    pledges={
+        "type": "array",
+        "items": {
+            "allOf": [
+                ref("pledge_status"),
+                {
+                    "type": "object",
+                    "required": ["number", "kind", "description"],
+                    "properties": {"number": {"type": "integer"}},
+                },
+            ]
+        },
+    },
+    tasks={
+        "type": "object",
+        "required": ["open", "overdue", "blocked"],
+        "properties": {k: _LABELS["T"] for k in ("open", "overdue", "blocked")},
+    },
+    leads={
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "name", "health", "reason"],
+            "properties": {"id": {"type": "string", "pattern": "^[PO][1-9][0-9]*$"}, "health": _HEALTH},
+        },
+    },
+    votes_missing={
+        "type": "array",
+        "items": {"type": "object", "required": ["plan", "members"], "properties": {"plan": {"type": "string"}}},
+    },
+    norms_not_agreed={
+        "type": "array",
+        "items": {"type": "object", "required": ["norm", "members"], "properties": {"norm": {"type": "string"}}},
+    },
+    last_change={
+        "anyOf": [
+            {"type": "null"},
+            {"type": "object", "required": ["at", "member"], "properties": {"at": {"type": "string"}}},
+        ]
+    },
+    followups={
+        "type": "array",
+        "items": _with("followup", subject={"type": "string"}),
+    },
+)
+
 OUTPUTS: dict[str, Any] = {
     "tally": _TALLY,
+    "pledge_status": _PLEDGE_STATUS,
+    "match_status": _MATCH_STATUS,
+    "partner_record": _PARTNER_RECORD,
+    "late_pledge": {
+        "allOf": [
+            ref("pledge_status"),
+            {
+                "type": "object",
+                "required": ["partner", "number", "kind", "description"],
+                "properties": {"partner": {"type": "string"}, "number": {"type": "integer"}},
+            },
+        ],
+        "description": "a pledge behind or late",
+    },
     "date_problems": {
         "type": "array",
         "description": "dates that cannot work: a task due before a task it waits on, a chain that ends late",
@@ -216,6 +318,7 @@ OUTPUTS: dict[str, Any] = {
         pledged=_NUMBER,
         delivered=_NUMBER,
         by_kind=_BY_KIND,
+        match_status=ref("match_status"),
     ),
     "report": {
         "type": "object",
@@ -235,6 +338,7 @@ OUTPUTS: dict[str, Any] = {
             "resources",
             "grants",
             "norms",
+            "partners",
         ],
         "properties": {
             "partnership": ref("partnership"),
@@ -286,9 +390,16 @@ OUTPUTS: dict[str, Any] = {
             "done": _TASK_LIST,
             "needs_attention": {
                 "type": "object",
-                "required": ["overdue", "blocked", "stale"],
-                "properties": {"overdue": _TASK_LIST, "blocked": _TASK_LIST, "stale": _TASK_LIST},
+                "required": ["overdue", "blocked", "stale", "late_pledges", "followups_due"],
+                "properties": {
+                    "overdue": _TASK_LIST,
+                    "blocked": _TASK_LIST,
+                    "stale": _TASK_LIST,
+                    "late_pledges": array_of("late_pledge"),
+                    "followups_due": {"type": "array", "items": _FOLLOWUP_ROW},
+                },
             },
+            "partners": array_of("partner_record"),
             "behind": {
                 "type": "array",
                 "items": {
@@ -322,6 +433,7 @@ OUTPUTS: dict[str, Any] = {
             "outcomes",
             "tasks",
             "grants",
+            "partner_records",
             "meetings",
         ],
         "properties": {
@@ -333,7 +445,8 @@ OUTPUTS: dict[str, Any] = {
             "votes": array_of("vote"),
             "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
             "tasks": _TASK_LIST,
-            "grants": array_of("grant"),
+            "grants": {"type": "array", "items": _with("grant", match_status=ref("match_status"))},
+            "partner_records": array_of("partner_record"),
             "milestones": array_of("milestone"),
             "series": array_of("series"),
             "meetings": array_of("meeting"),
@@ -503,12 +616,33 @@ OUTPUTS: dict[str, Any] = {
             },
             "needs_attention": {
                 "type": "object",
-                "required": ["overdue", "blocked", "stale", "waiting_for_my_vote", "waiting", "date_problems"],
+                "required": [
+                    "overdue",
+                    "blocked",
+                    "stale",
+                    "waiting_for_my_vote",
+                    "partners",
+                    "late_pledges",
+                    "followups_due",
+                    "waiting",
+                    "date_problems",
+                ],
                 "properties": {
                     "overdue": _TASK_LIST,
                     "blocked": _TASK_LIST,
                     "stale": _TASK_LIST,
                     "waiting_for_my_vote": array_of("plan"),
+                    "partners": {
+                        "type": "array",
+                        "description": "each partner late or behind on a date (a task, a pledge), in one line",
+                        "items": {
+                            "type": "object",
+                            "required": ["code", "summary", "health"],
+                            "properties": {"summary": {"type": "string"}, "health": _HEALTH},
+                        },
+                    },
+                    "late_pledges": array_of("late_pledge"),
+                    "followups_due": {"type": "array", "items": _FOLLOWUP_ROW},
                     "waiting": _TASK_LIST,
                     "date_problems": ref("date_problems"),
                 },
@@ -795,6 +929,10 @@ COMMANDS: dict[str, Any] = {
     "currency": ref("partnership"),
     "partner pledge": ref("partner"),
     "partner deliver": ref("partner"),
+    "partner schedule": ref("partner"),
+    "partner show": ref("partner_record"),
+    "followup add": {"anyOf": [ref("task"), ref("partner")], "description": "the task, or the pledge's partner"},
+    "followup list": {"type": "array", "items": _FOLLOWUP_ROW},
     "grant add": ref("grant"),
     "grant edit": ref("grant"),
     "grant rm": _with("grant", **_REMOVED),

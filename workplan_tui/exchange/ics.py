@@ -1,7 +1,8 @@
 """Due dates and meetings as a calendar (``workplan export --format ics``), made with the icalendar library.
 
 Each task with a due date, each outcome with one and each milestone becomes an all-day event
-on that day (a milestone's description gives its health and what it lists).
+on that day (a milestone's description gives its health and what it lists); so do each
+pledge's due day or instalments and each grant's match deadline (issue 26).
 Each meeting is an event at its time, in the partnership's local time (a "floating" time, RFC
 5545 3.3.5: 14:00 where the partners meet), for its duration, with its place, facilitator,
 alternate and agenda; a meeting without a time is an all-day event.
@@ -21,6 +22,7 @@ from typing import Any
 
 from workplan_tui import __version__
 from workplan_tui.model import rules
+from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import Meeting, Task, Workplan, label
 from workplan_tui.model.text import clean
 
@@ -123,9 +125,43 @@ def export(workplan: Workplan, *, owner: str | None = None, today: date) -> byte
             ]
             summary = f"{m.label} {clean(m.name)} (milestone)"
             calendar.add_component(event(m.label, day, summary, "\n".join(lines), m.created_at, m.rev))
+        _commitments(workplan, today, event, calendar)
     for meeting in workplan.meetings.values():
         calendar.add_component(_meeting_event(workplan, meeting, tag, fallback))
     return bytes(calendar.to_ical())
+
+
+def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> None:
+    """Each pledge's due day or instalments, and each grant's match deadline (model/commitments.py).
+    UIDs name the partner, the pledge's number and the instalment (``PARKS-2-3``): stable while
+    the partner's list keeps its order."""
+    from workplan_tui.model import commitments
+    from workplan_tui.model.money import format_money
+
+    currency = workplan.partnership.currency
+    for p in workplan.partners.values():
+        for number, c in enumerate(p.contributions, 1):
+            if c.schedule is None and not c.due:
+                continue
+            status = commitments.of_pledge(workplan, c, today)
+            name = commitments.pledge_name(p.code, number)
+            plan = commitments.steps(c)
+            latest = max((d.at for d in c.deliveries), default=p.created_at)
+            for k, (day, cumulative) in enumerate(plan, 1):
+                each = cumulative - (plan[k - 2][1] if k > 1 else 0.0)
+                worth = f" {format_money(each, currency)}" if c.value is not None else ""
+                which = f" instalment {k} of {len(plan)}" if len(plan) > 1 else " due"
+                summary = f"{clean(name)}{which}{worth}: {clean(c.description)}"
+                description = f"{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
+                uid = f"{clean(p.code)}-{number}-{k}"
+                calendar.add_component(event(uid, day, summary, description, latest, p.rev))
+    for g in workplan.grants.values():
+        found = commitments.grant_status(workplan, g, today)
+        if found.deadline is None:
+            continue
+        summary = f"{g.label} match due: {format_money(found.required, currency)} ({clean(g.name)})"
+        description = f"{HEALTH_WORDS.get(found.health, found.health)}: {clean(found.reason)}"
+        calendar.add_component(event(f"{g.label}-match", found.deadline, summary, description, g.created_at, g.rev))
 
 
 def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime) -> Any:

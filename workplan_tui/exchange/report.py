@@ -3,8 +3,9 @@
 For the partnership's meeting: are we on track (each running plan and its outcomes with
 their health, the reason and the figures behind it: model/forecast.py), the decisions it
 needs (plans waiting for buy-in and what is missing), each outcome with its change since
-the last meeting, the tasks done since, what needs attention (overdue, blocked, stale),
-who is behind, resources and match, and the norms. ``--plan`` narrows the plan parts to
+the last meeting, the tasks done since, what needs attention (overdue, blocked, stale; pledges
+behind or late; follow-ups due), who is behind, each partner's record (model/commitments.py),
+resources and match (each grant's by its deadline), and the norms. ``--plan`` narrows the plan parts to
 one plan; resources and norms are the partnership's.
 """
 
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from workplan_tui.model import contract, resources, rules
+from workplan_tui.model import commitments, contract, resources, rules
 from workplan_tui.model.forecast import Forecast
 from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
 from workplan_tui.model.records import (
@@ -28,6 +29,7 @@ from workplan_tui.model.records import (
     Milestone,
     Norm,
     Outcome,
+    Partner,
     Plan,
     Task,
     Workplan,
@@ -70,6 +72,12 @@ class Report:
     grants: list[resources.GrantMatch]
     match: list[resources.RecipientMatch]
     norms: list[tuple[Norm, rules.NormState]]
+    # Commitments that can be late (model/commitments.py): each partner's record, the pledges behind
+    # or late, the follow-ups due, each grant's match by its deadline (by grant id).
+    partners: list[commitments.PartnerRecord] = field(default_factory=list)
+    late_pledges: list[tuple[Partner, commitments.PledgeLine]] = field(default_factory=list)
+    followups_due: list[commitments.FollowUpDue] = field(default_factory=list)
+    match_status: dict[int, commitments.MatchStatus] = field(default_factory=dict)
     log_readable: bool = True
     # Work over time: the plans' milestones with their forecasts, and dates that cannot work.
     milestones: list[tuple[Milestone, MilestoneForecast]] = field(default_factory=list)
@@ -120,6 +128,9 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
     except StoreError:
         last = {}
     loads = [load for load in member_loads(workplan, figures, now, last) if load.behind]
+    every = (
+        plan_figures(workplan, today) if plan is not None else figures
+    )  # a partner's record is the whole partnership's
     behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
     schedule = Schedule(workplan)
     running = {f.plan.id for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES}
@@ -143,6 +154,10 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         grants=[resources.grant_match(workplan, g) for g in workplan.grants.values()],
         match=resources.match_report(workplan),
         norms=[(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()],
+        partners=commitments.partner_records(workplan, today, figures=every, logged=last),
+        late_pledges=commitments.late_pledges(workplan, today),
+        followups_due=commitments.followups_due(workplan, today),
+        match_status={g.id: commitments.grant_status(workplan, g, today) for g in workplan.grants.values()},
         log_readable=log_readable,
         milestones=milestones,
         date_problems=schedule.all_problems(today, running),
@@ -251,7 +266,27 @@ def as_json(report: Report) -> dict[str, Any]:
             "overdue": [contract.of("tasks", t) for t in report.attention.overdue],
             "blocked": [contract.of("tasks", t) for t in report.attention.blocked],
             "stale": [contract.of("tasks", t) for t in report.attention.stale],
+            "late_pledges": [
+                {
+                    "partner": partner.code,
+                    "number": line.number,
+                    "kind": line.contribution.kind,
+                    "description": line.contribution.description,
+                    **line.status.as_json(),
+                }
+                for partner, line in report.late_pledges
+            ],
+            "followups_due": [
+                {
+                    "subject": due.subject.name,
+                    "title": due.subject.title,
+                    "partner": due.subject.partner or None,
+                    **contract.of_nested(due.followup),
+                }
+                for due in report.followups_due
+            ],
         },
+        "partners": [commitments.record_json(r, wp.partnership.currency) for r in report.partners],
         "behind": [
             {
                 "member": b.member.handle,
@@ -272,6 +307,7 @@ def as_json(report: Report) -> dict[str, Any]:
                 "pledged": resources.as_number(g.total.pledged),
                 "delivered": resources.as_number(g.total.delivered),
                 "by_kind": {kind: t.as_json() for kind, t in g.kinds.items()},
+                "match_status": report.match_status[g.grant.id].as_json(),
             }
             for g in report.grants
         ],

@@ -44,11 +44,31 @@ def changes_line(entry: Activity, room: int = 30, arrow: str = "→") -> str:
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         if name in ("note", "decision") and before is None and after is not None:
             parts.append(f"{name}: {value_text(after, room)}")
+        elif name == "followup" and isinstance(after, dict) and before is None:
+            parts.append(f"follow-up: {_followup_text(after, room)}")
+        elif name == "dates" and isinstance(before, dict) and isinstance(after, dict):
+            parts.append(f"#{after.get('contribution', '?')} dates {_dates_text(before)} {arrow} {_dates_text(after)}")
         elif name in _MEETING_LISTS and (words := _meeting_list(name, before, after)) is not None:
             parts.append(short(words, max(room, 60)))
         else:
             parts.append(f"{name} {value_text(before, room)} {arrow} {value_text(after, room)}")
     return clean("; ".join(parts))
+
+
+def _followup_text(item: dict[str, Any], room: int) -> str:
+    """'with dan: insurance by Friday, new date 2026-12-04' (a pledge's: '#2 with bob: ...')."""
+    number = f"#{item['contribution']} " if "contribution" in item else ""
+    agreed = f": {short(item.get('agreed'), room)}" if item.get("agreed") else ""
+    new = f", new date {short(item.get('new_date'))}" if item.get("new_date") else ""
+    return f"{number}with {short(item.get('whom'), room)}{agreed}{new}"
+
+
+def _dates_text(dates: dict[str, Any]) -> str:
+    """A pledge's dates as logged: 'by 2026-12-31', '4 quarter from 2027-01-15', '-'."""
+    schedule = dates.get("schedule")
+    if isinstance(schedule, dict):
+        return f"{short(schedule.get('count'))} {short(schedule.get('every'))} from {short(schedule.get('start'))}"
+    return f"by {short(dates['due'])}" if dates.get("due") else "-"
 
 
 _MEETING_LISTS = ("agenda", "attendance", "decisions")

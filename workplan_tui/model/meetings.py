@@ -119,8 +119,14 @@ def parse_sent(text: str | None, today: date) -> str | None:
     return datetime.combine(day, at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A meeting's day as its moments are worked out from, kept two days inside the calendar's ends:
+# a hand edit may write 0001-01-01 or 9999-12-31, and its start, its end (the day after, at most
+# 1,440 minutes on) and its moment in UTC must exist in every time zone.
+_FIRST_DAY, _LAST_DAY = date(1, 1, 3), date(9999, 12, 29)
+
+
 def _day(meeting: Meeting) -> date:
-    return date.fromisoformat(meeting.day)
+    return min(max(date.fromisoformat(meeting.day), _FIRST_DAY), _LAST_DAY)
 
 
 def start_of(meeting: Meeting) -> datetime:
@@ -193,7 +199,10 @@ def in_advance(entry: Attendance, meeting: Meeting) -> bool | None:
 def debrief_due(day: str, days: int) -> str:
     """The day a debrief is due: ``days`` (the partnership's ``debrief_days``) after the
     meeting's ``day`` (ISO)."""
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    try:
+        return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    except OverflowError:  # a hand-edited day at the calendar's end: due that day
+        return day
 
 
 def missed(entry: Attendance) -> bool:

@@ -201,6 +201,8 @@ DecisionRule = Literal["consensus", "partners", "majority"]
 Position = Literal["agree", "abstain", "disagree", "block"]
 TaskStatus = Literal["todo", "doing", "blocked", "done"]
 Confidence = Literal["low", "medium", "high"]
+# How often a pledge's instalments fall (model/commitments.py): one every week, month, quarter or year.
+Period = Literal["week", "month", "quarter", "year"]
 # How a member was at a meeting: there, sent apologies (when: in advance or not), absent without
 # them, or represented by another member (model/meetings.py).
 AttendanceStatus = Literal["present", "apologies", "absent", "represented"]
@@ -215,6 +217,8 @@ POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
 SERIES_STATUSES: tuple[str, ...] = get_args(SeriesStatus)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+PERIODS: tuple[str, ...] = get_args(Period)
+MAX_INSTALMENTS = 520  # ten years of weekly instalments
 DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
 ATTENDANCE: tuple[str, ...] = get_args(AttendanceStatus)
 # Plans that are over: no new work, no votes, left out of what needs attention.
@@ -294,10 +298,47 @@ class Delivery(Record):
     hours: Number | None = None
 
 
+class Schedule(Record):
+    """A pledge delivered in equal instalments: one every ``every`` (week, month, quarter,
+    year) from ``start`` (the first instalment's day), ``count`` in all. A month's instalment
+    falls on the start's day of the month, or on the month's last day when it has no such day
+    (31 Jan, 28 Feb, 31 Mar: model/commitments.py)."""
+
+    NAME = "schedule"
+
+    every: Period
+    start: Date
+    count: Annotated[
+        int, Meta(ge=1, le=MAX_INSTALMENTS, extra={"words": f"a whole number from 1 to {MAX_INSTALMENTS}"})
+    ]
+
+
+class FollowUp(Record):
+    """A lead's follow-up on a late task or pledge: who contacted whom (``who``, ``whom``), on
+    which day, what was agreed, and the new date agreed, if any. The new date replaced ``was``
+    (a task's due date, a pledge's date of what was overdue), which stays here to be seen; for a
+    pledge, ``deferred`` is the amount overdue that day, now expected by the new date.
+    ``by`` and ``at``: who recorded it, and when."""
+
+    NAME = "followup"
+
+    by: Handle
+    at: Timestamp
+    on: Date
+    whom: Name
+    who: Text = ""  # who made contact ("" when the one who recorded it did)
+    agreed: LongText = ""
+    new_date: Date | None = None
+    was: Date | None = None
+    deferred: Number | None = None
+
+
 class Contribution(Record):
     """What a partner pledges: kind, description and its value: an amount in the partnership's
     currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
-    counts towards, if any; and what has been delivered of it."""
+    counts towards, if any; and what has been delivered of it. By when (model/commitments.py):
+    a ``due`` day for all of it, or a ``schedule`` of instalments, or neither (a pledge towards a
+    grant is then expected by the grant's match deadline); the follow-ups a lead recorded on it."""
 
     NAME = "contribution"
 
@@ -308,6 +349,9 @@ class Contribution(Record):
     rate: Number | None = None
     grant: GrantRef | None = None
     deliveries: Annotated[list[Delivery], Meta(max_length=10_000)] = []
+    due: Date | None = None
+    schedule: Schedule | None = None
+    followups: Annotated[list[FollowUp], Meta(max_length=1000)] = []
 
     @property
     def value(self) -> float | None:
@@ -438,6 +482,7 @@ class Plan(Keyed):
     created_at: Timestamp = ""
     archived_from: ReopenStatus | None = None
     rev: Id = 1
+    lead: PartnerRef | None = None  # the partner that leads it (its record lists it: model/commitments.py)
 
 
 class Vote(Keyed):
@@ -489,6 +534,7 @@ class Outcome(Keyed):
     checkins: Annotated[list[CheckIn], appended(100_000, "checkin")] = []
     created_at: Timestamp = ""
     rev: Id = 1
+    lead: PartnerRef | None = None  # the partner that leads it
 
     def __post_init__(self) -> None:
         if self.current == _AT_BASELINE:
@@ -530,6 +576,8 @@ class Task(Keyed):
     created_at: Timestamp = ""
     updated_at: Timestamp = ""
     rev: Id = 1
+    # A lead's follow-ups on it while late: a new date agreed replaced ``due`` (the old one stays in the follow-up).
+    followups: Annotated[list[FollowUp], appended(10_000, "followup")] = []
     meeting: MeetingRef | None = None  # the meeting whose action item this task is
 
 
@@ -584,6 +632,10 @@ class Grant(Keyed):
     match: MatchRate
     created_at: Timestamp = ""
     rev: Id = 1
+    # The grant's period, and the day its match must be delivered by (None: the period's end).
+    start: Date | None = None
+    end: Date | None = None
+    match_by: Date | None = None
 
 
 class AgendaItem(Record):

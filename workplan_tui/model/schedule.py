@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from operator import attrgetter
 
 from workplan_tui.model import forecast
 from workplan_tui.model.dates import short_date
@@ -224,6 +225,24 @@ class Schedule:
         self._problems: dict[int, list[DateProblem]] = {}
         # outcome id -> (due, label, words), plan id -> (end, label, words): the days work must be done by
         self._ends_of: tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str, str]]] | None = None
+        self._view_key: tuple[object, ...] | None = None
+
+    def view_key(self) -> tuple[object, ...]:
+        """What a task's waiting and date words depend on besides the task itself: the status,
+        due day and owner of every task another waits on, each outcome's due day and each plan's
+        end. Two snapshots with equal keys show every task they share the same way, so a board
+        that redraws only the rows whose task changed (ui/widgets.py) redraws them all when this
+        changes (T9 done: T12 no longer waits). One pass over the tasks, in C; kept once made."""
+        if self._view_key is None:
+            tasks = self.tasks
+            needed = {tid for waits in filter(None, map(attrgetter("waits_on"), tasks.values())) for tid in waits}
+            prerequisites = sorted(
+                (tid, p.status, p.due, p.owner) for tid in needed if (p := tasks.get(tid)) is not None
+            )
+            outcomes = [(o.id, o.due) for o in self.workplan.outcomes.values()]
+            plans = [(p.id, p.end) for p in self.workplan.plans.values()]
+            self._view_key = (tuple(prerequisites), tuple(outcomes), tuple(plans))
+        return self._view_key
 
     def dependents(self, task_id: int) -> list[int]:
         """The ids of the tasks waiting on ``task_id`` (done or not)."""

@@ -20,6 +20,7 @@ TASK_KEYS: list[BindingType] = [
     Binding("b", "block", "Blocked", id="blocked"),
     Binding("a", "assign", "Assign", show=False, id="assign"),
     Binding("x", "skip", "Skip this time (a recurring task)", show=False, id="skip"),
+    Binding("f", "follow_up", "Follow up: what was agreed", show=False, id="follow-up"),
     Binding("e", "edit", "Edit", show=False, id="edit"),
     Binding("u", "undo", "Undo", show=False, id="undo"),
 ]

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.forecast import HEALTH_SYMBOLS as forecast_symbols
 from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
@@ -255,6 +256,12 @@ class BoardContext:
     me: str = ""
     schedule: Schedule | None = None
 
+    def view_key(self) -> object:
+        """What every card and row shows besides its task: the day, the members, who I am, and
+        what waiting and dates that cannot work depend on (``Schedule.view_key``)."""
+        schedule = self.schedule.view_key() if self.schedule is not None else None
+        return self.today, self.members, self.me, schedule
+
     def owner(self, handle: str | None) -> str:
         if not handle:
             return "unassigned"
@@ -337,9 +344,11 @@ class VirtualList(ScrollView, Generic[T]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[T] = []
+        self._drawn: object = None  # the ``view_key`` the lines on screen were drawn with
+        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         self._styles: dict[tuple[str, bool], Style] = {}
         self._on_cursor = False  # whether the line being drawn is on the cursor's background
-        self.cursor = 0
+        self._cursor = 0
         self.active = False
         self.empty_text = ""
 
@@ -349,16 +358,57 @@ class VirtualList(ScrollView, Generic[T]):
         return self.ITEM_HEIGHT
 
     @property
+    def cursor(self) -> int:
+        """The index of the selected item."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, index: int) -> None:
+        if index != self._cursor:
+            h = self.item_height
+            self.refresh_lines(self._cursor * h, h)  # where the selection was, and where it goes
+            self.refresh_lines(index * h, h)
+            self._cursor = index
+
+    @property
     def current(self) -> T | None:
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def set_items(self, items: list[T], cursor: int | None = None) -> None:
+        """Show ``items`` (``cursor``: select that one), redrawing only the lines that change.
+
+        An item that is the same object as the one shown at its place is not drawn again
+        (the records of a version of the file read by what changed are the same objects
+        where nothing changed: store/patch.py); nor is anything when ``view_key`` says that
+        what every row shows besides its item changed (then every line is).
+        """
+        before = self.items
         self.items = items
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
-        self.virtual_size = Size(self.size.width, len(items) * self.item_height)
-        self.refresh()
+        size = Size(self.size.width, len(items) * self.item_height)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        key = self.view_key()
+        if key != self._drawn:
+            self._drawn = key
+            self.refresh()
+            return
+        h = self.item_height
+        first = next((i for i, (a, b) in enumerate(zip(before, items, strict=False)) if a is not b), None)
+        if len(before) != len(items):  # rows from the first difference on move: redraw them all
+            start = min(len(before), len(items)) if first is None else first
+            self.refresh_lines(start * h, (max(len(before), len(items)) - start) * h)
+        elif first is not None:
+            for index in range(first, len(items)):
+                if before[index] is not items[index]:
+                    self._refresh_item(index, before[index], items[index])
+
+    def view_key(self) -> object:
+        """What every row shows besides its item (a list of cards: the day and the members):
+        when it changes, ``set_items`` redraws every line."""
+        return None
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
@@ -386,6 +436,18 @@ class VirtualList(ScrollView, Generic[T]):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual's ScrollView, at every layout of the screen, is handed the size of its region
+        as its virtual size, never equal to a list's own (its items' lines), so it redrew its
+        scrollbar each time: a notice shown or taken down redrew the board's five scrollbars,
+        about 6 KB each time to a terminal over SSH (``benchmarks/bench_boards.py``). Here
+        only a real change redraws them: of the list's size, its container's, or its items."""
+        drawn = (size, container_size, self.virtual_size)
+        if drawn == self._laid_out:
+            return False
+        self._laid_out = drawn
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         super().notify_style_update()
@@ -406,11 +468,15 @@ class VirtualList(ScrollView, Generic[T]):
             return Strip.blank(width, base)
         if index >= len(self.items):
             return Strip.blank(width, base)
+        return self._item_line(self.items[index], index, line, width)
+
+    def _item_line(self, item: T, index: int, line: int, width: int) -> Strip:
+        """Line ``line`` of ``item`` drawn at ``index``, as ``render_line`` draws it."""
         selected = index == self.cursor
         on_cursor = selected and self.active and line < self.cursor_lines()
         self._on_cursor = on_cursor
         try:
-            rendered = self.render_item(self.items[index], line, width, self.part(""), selected)
+            rendered = self.render_item(item, line, width, self.part(""), selected)
         finally:
             self._on_cursor = False
         if on_cursor and self.MARKER and width > 1:
@@ -419,6 +485,18 @@ class VirtualList(ScrollView, Generic[T]):
             self._on_cursor = False
             rendered = Strip([marker, *rendered.crop(1, width)], width)
         return rendered
+
+    def _refresh_item(self, index: int, before: T, after: T) -> None:
+        """Redraw the lines of the item at ``index`` that ``after`` draws otherwise than ``before``
+        did (in view only: the others are drawn when they are scrolled to)."""
+        h = self.item_height
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        for line in range(h):
+            y = index * h + line
+            if top <= y < top + height and self._item_line(before, index, line, width) != self._item_line(
+                after, index, line, width
+            ):
+                self.refresh_lines(y, 1)
 
     def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
         raise NotImplementedError
@@ -478,7 +556,7 @@ def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
 
 # Each health as the board shows it: a symbol and a word, so it reads without colour (NO_COLOR,
 # 16 colours) as well as with it; and the component class (widgets.tcss) that colours it.
-HEALTH_SYMBOLS = {"off_track": "✗", "at_risk": "▲", "on_track": "●", "met": "✓", "no_data": "?"}
+HEALTH_SYMBOLS = forecast_symbols  # model/forecast.py: the CLI and the mail use the same
 HEALTH_CELLS = 11  # "✗ off track", the longest marker
 
 
@@ -560,6 +638,9 @@ class CardColumn(VirtualList[Task]):
     @property
     def item_height(self) -> int:
         return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
+
+    def view_key(self) -> object:
+        return self.context.view_key()
 
     def cursor_lines(self) -> int:
         return self.item_height - 1  # not the spacer
@@ -667,6 +748,9 @@ class TaskTable(VirtualList[Task]):
         self.empty_text = " No tasks match."
         self._header_width = -1
 
+    def view_key(self) -> object:
+        return self.context.view_key()
+
     @property
     def room(self) -> int:
         """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
@@ -766,6 +850,9 @@ class PlanList(VirtualList[PlanFigures]):
     @staticmethod
     def _tally(item: PlanFigures) -> str:
         return item.buyin.summary() + (f" · {item.closing}" if item.closing else "")
+
+    def view_key(self) -> object:
+        return self._tally_cells  # every row's columns give way to the widest tally
 
     @property
     def _tally_cells(self) -> int:

@@ -10,6 +10,7 @@ everything is here under its own name (``actions.add_task``).
 
 from workplan_tui.store.actions.common import Pledge, Removed
 from workplan_tui.store.actions.conflicts import Settled, conflict_side, resolve_conflict
+from workplan_tui.store.actions.followups import follow_up_pledge, follow_up_task
 from workplan_tui.store.actions.grants import add_grant, edit_grant, remove_grant
 from workplan_tui.store.actions.meetings import (
     add_meeting,
@@ -37,6 +38,7 @@ from workplan_tui.store.actions.partners import (
     parse_contributions,
     pledge,
     remove_partner,
+    schedule_pledge,
 )
 from workplan_tui.store.actions.partnership import currency_of, set_currency, set_stage
 from workplan_tui.store.actions.plans import add_plan, edit_plan, move_plan, reopen_plan, set_rule, vote
@@ -100,6 +102,8 @@ __all__ = [
     "edit_plan",
     "edit_task",
     "find_contribution",
+    "follow_up_pledge",
+    "follow_up_task",
     "import_tasks",
     "last_undoable",
     "move_plan",
@@ -114,6 +118,7 @@ __all__ = [
     "remove_task",
     "reopen_plan",
     "resolve_conflict",
+    "schedule_pledge",
     "set_currency",
     "set_due",
     "set_progress",

@@ -47,7 +47,8 @@ class PeopleScreen(ListScreen):
         when = ago(last, self.session.now()) if last else "never" if self.log_complete else "not lately"
         return [
             (f" {fit(member.handle, 10):<10} ", "card--title"),
-            (pad(f"{member.name} · {member.partner}", max(6, width - 67)) + " ", "card--meta"),
+            # the partner before the name: at 80 columns the name gives way, never the partner
+            (pad(f"{member.partner} · {member.name}", max(6, width - 67)) + " ", "card--meta"),
             (f"open {open_:>3}  ", ""),
             (f"overdue {overdue:>2}  ", "card--overdue" if overdue else "card--meta"),
             (f"blocked {blocked:>2}  ", "card--blocked" if blocked else "card--meta"),
