@@ -134,6 +134,8 @@ _NAMED = {
     "norms": "text",
     "conflicts": "summary",
     "grants": "name",
+    "milestones": "name",
+    "series": "every",
     "meetings": "title",
 }
 
@@ -212,6 +214,19 @@ def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callabl
     """``@id_argument("task_id", "tasks")``: an argument read as an id (T12, t12 or 12) whose
     shell completion offers the ids with their titles."""
     return click.argument(name, callback=ident(table), shell_complete=complete_ids(table))
+
+
+def ids_of(values: tuple[str, ...] | list[str], table: str, option: str) -> list[int]:
+    """Ids given to an option that takes several (``--task T1 --task T2``, ``--task T1,T2``), each
+    read as ``parse_label`` reads one; fails with one line naming the option."""
+    found = []
+    for value in values:
+        for part in value.replace(",", " ").split():
+            try:
+                found.append(parse_label(part, table))
+            except ValueError as exc:
+                fail(f"{option}: {exc}")
+    return found
 
 
 def due_date(env: Env, text: str | None) -> str | None:

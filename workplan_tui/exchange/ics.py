@@ -1,7 +1,8 @@
 """Due dates and meetings as a calendar (``workplan export --format ics``), made with the icalendar library.
 
-Each task with a due date and each outcome with one becomes an all-day event on that day; so do
-each pledge's due day or instalments and each grant's match deadline (issue 26).
+Each task with a due date, each outcome with one and each milestone becomes an all-day event
+on that day (a milestone's description gives its health and what it lists); so do each
+pledge's due day or instalments and each grant's match deadline (issue 26).
 Each meeting is an event at its time, in the partnership's local time (a "floating" time, RFC
 5545 3.3.5: 14:00 where the partners meet), for its duration, with its place, facilitator,
 alternate and agenda; a meeting without a time is an all-day event.
@@ -22,7 +23,7 @@ from typing import Any
 from workplan_tui import __version__
 from workplan_tui.model import rules
 from workplan_tui.model.forecast import HEALTH_WORDS
-from workplan_tui.model.records import Meeting, Workplan, label
+from workplan_tui.model.records import Meeting, Task, Workplan, label
 from workplan_tui.model.text import clean
 
 
@@ -107,9 +108,26 @@ def export(workplan: Workplan, *, owner: str | None = None, today: date) -> byte
             latest = o.checkins[-1].at if o.checkins else ""
             description = f"{label('plans', o.plan)} outcome: {figures}"
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, o.rev))
+        from workplan_tui.model.schedule import Schedule, milestone_forecast
+
+        schedule = Schedule(workplan)
+        for m in workplan.milestones.values():
+            day = _day(m.due)
+            if day is None or m.plan in archived:
+                continue
+            f = milestone_forecast(m, workplan, today, schedule)
+            plan = workplan.plans.get(m.plan)
+            lines = [
+                f"{label('plans', m.plan)} {clean(plan.title) if plan else ''}".rstrip() + " milestone",
+                f"Health: {f.words}: {clean(f.reason)}",
+                *(f"Task {t.label} {clean(t.title)} ({t.status})" for t in _listed(workplan, m.tasks)),
+                *(f"Outcome {label('outcomes', o)}" for o in m.outcomes),
+            ]
+            summary = f"{m.label} {clean(m.name)} (milestone)"
+            calendar.add_component(event(m.label, day, summary, "\n".join(lines), m.created_at, m.rev))
         _commitments(workplan, today, event, calendar)
-    for m in workplan.meetings.values():
-        calendar.add_component(_meeting_event(workplan, m, tag, fallback))
+    for meeting in workplan.meetings.values():
+        calendar.add_component(_meeting_event(workplan, meeting, tag, fallback))
     return bytes(calendar.to_ical())
 
 
@@ -181,3 +199,7 @@ def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime)
     e.add("sequence", max(0, m.rev - 1))
     e.add("transp", "OPAQUE")
     return e
+
+
+def _listed(workplan: Workplan, ids: list[int]) -> list[Task]:
+    return [t for i in ids if (t := workplan.tasks.get(i)) is not None]

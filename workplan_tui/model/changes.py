@@ -16,7 +16,9 @@ from workplan_tui.model.records import Activity, Workplan, label, table_named
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm")
+REMOVAL_KINDS = (
+    "task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm", "milestone.rm"
+)  # fmt: skip
 
 
 def labelled(entry: Activity) -> dict[str, Any]:
@@ -29,6 +31,8 @@ def value_text(value: Any, room: int = 30) -> str:
     handles as 'T3, T5', a record kept whole by its name, anything else cleaned."""
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return short(", ".join(value), room)
+    if isinstance(value, list) and not value:
+        return "-"
     return short(value, room)
 
 

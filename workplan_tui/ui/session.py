@@ -31,6 +31,7 @@ from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
 from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures, refigure
 from workplan_tui.model.records import Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
+from workplan_tui.model.schedule import Schedule, became_ready
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
@@ -116,8 +117,8 @@ class Session:
             )
             return False
         self._recovered()
+        self._use(workplan)  # first: a notice may ask what the new snapshot holds (a task now ready)
         self._catch_up(history)
-        self._use(workplan)
         return True
 
     def _recovered(self) -> None:
@@ -133,6 +134,7 @@ class Session:
         self.workplan = workplan
         self.context.members = workplan.members
         self.context.today = self.today()
+        self.context.schedule = Schedule(workplan)  # one a version: what waits, dates (model/schedule.py)
         self.read_only = self.store.read_only_reason()
         self.sync_status = sync_state.status(self.store)
 
@@ -192,11 +194,11 @@ class Session:
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
-        self._catch_up(history, read_news)
         if edited is not None and edited.words() != self._outside_said:
             self._outside_said = edited.words()
             self.app.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
         self._use(workplan)
+        self._catch_up(history, read_news)
         self.refresh()
 
     def _catch_up(self, history: History, read_news: tuple[Mark | None, list[Activity] | None] = (None, None)) -> None:
@@ -233,6 +235,10 @@ class Session:
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
+        if self.workplan is not None:  # the last task mine waited on is done: I can start
+            for ready in became_ready(self.workplan, theirs, owner=self.store.user):
+                words = clean(ready.words())
+                self.app.notify(words[:1].upper() + words[1:], title="Ready to start", markup=False, timeout=12)
         if len(theirs) <= 3:
             notices = [(describe(entry), NEWS_SECONDS) for entry in theirs]
         else:
