@@ -104,11 +104,17 @@ def add_months(day: date, months: int, on: int | None = None) -> date:
 
 def instalment_days(every: str, start: date, count: int) -> list[date]:
     """The days of ``count`` instalments, one every ``every`` (week, month, quarter, year) from
-    ``start``. Each is counted from the start, never from the one before (31 Jan, 28 Feb, 31 Mar)."""
-    if every == "week":
-        return [start + timedelta(days=7 * k) for k in range(count)]
-    step = _MONTHS_OF[every]
-    return [add_months(start, step * k) for k in range(count)]
+    ``start``. Each is counted from the start, never from the one before (31 Jan, 28 Feb, 31 Mar).
+    An instalment the calendar cannot hold (after 31 Dec 9999: a hand-edited schedule, since
+    typed dates stay within 50 years) falls on its last day, so every instalment keeps its share."""
+    days: list[date] = []
+    for k in range(count):
+        try:
+            days.append(start + timedelta(days=7 * k) if every == "week" else add_months(start, _MONTHS_OF[every] * k))
+        except (OverflowError, ValueError):  # past date.max: so is every later one
+            days += [date.max] * (count - k)
+            break
+    return days
 
 
 class When(NamedTuple):
