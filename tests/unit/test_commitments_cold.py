@@ -55,3 +55,46 @@ def test_a_hand_edited_schedule_running_past_the_year_9999_is_shown_not_a_traceb
         assert result.exit_code == 0, (command, result.output)
     assert "520 " in said(run("partner", "show", "PARKS")) and "31 Dec 9999" in said(run("partner", "show", "PARKS"))
     assert iso_day(0)  # the pinned day, far from the end of the calendar
+
+
+def grant_edit(path: Path, **fields: object) -> None:
+    data = json.loads(path.read_text())
+    next(iter(data["grants"].values())).update(fields)
+    path.write_text(json.dumps(data, indent=1))
+
+
+@pytest.mark.parametrize(
+    ("edit", "said_of_it"),
+    [
+        ({"amount": -5000}, "'contributions' entry 1 'amount' must not be negative (found -5000)"),
+        (
+            {"amount": None, "hours": -40, "rate": 25},
+            "'contributions' entry 1 'hours' must not be negative (found -40)",
+        ),
+        ({"amount": None, "hours": 40, "rate": -25}, "'contributions' entry 1 'rate' must not be negative (found -25)"),
+        (
+            {"deliveries": [{"amount": -300, "on": "2026-01-05", "by": "alice", "at": "2026-01-05T09:00:00Z"}]},
+            "'contributions' entry 1 'deliveries' entry 1 'amount' must not be negative (found -300)",
+        ),
+        ({"amount": "4000"}, "'contributions' entry 1 'amount' must be a number (found '4000')"),
+    ],
+)
+def test_a_hand_edited_negative_or_text_amount_is_one_line_naming_it_and_the_file_is_kept(
+    run, wp: Path, edit: dict, said_of_it: str
+) -> None:
+    """Before: -$5,000 pledged and 'delivered -$3,000 (-75%)' were shown and summed as if real,
+    and text in an amount was 'a value of another kind'."""
+    hand_edit(wp, "PARKS", 1, **edit)
+    before = wp.read_bytes()
+    for command in (("status",), ("partner", "show", "PARKS"), ("check",), ("task", "done", "T1")):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert said_of_it in said(result.stderr) and "Traceback" not in result.output
+    assert wp.read_bytes() == before
+
+
+def test_a_hand_edited_negative_grant_is_refused_in_one_line(run, wp: Path) -> None:
+    assert run("grant", "add", "PARKS", "FOOD", "$10,000", "--match", "1:1").exit_code == 0
+    grant_edit(wp, amount=-10000)
+    result = run("grant", "list")
+    assert result.exit_code == 1 and "grant G1: 'amount' must not be negative (found -10000)" in said(result.stderr)
