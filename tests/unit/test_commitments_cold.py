@@ -98,3 +98,18 @@ def test_a_hand_edited_negative_grant_is_refused_in_one_line(run, wp: Path) -> N
     grant_edit(wp, amount=-10000)
     result = run("grant", "list")
     assert result.exit_code == 1 and "grant G1: 'amount' must not be negative (found -10000)" in said(result.stderr)
+
+
+def test_a_late_pledge_says_how_long_it_has_been_late() -> None:
+    """Before: 'all $4,000 was due by 28 Oct, delivered $0', whether a day or a season ago."""
+    from tests.unit.test_commitments import delivery, pledge
+
+    c = pledge(4000, due="2026-10-28", deliveries=[delivery(1000, "2026-10-01")])
+    said_on = {day: commitments.pledge_status(c, day, currency="USD").reason for day in (date(2026, 10, 29), date(2026, 12, 7))}
+    assert said_on[date(2026, 10, 29)] == "all $4,000 was due by 28 Oct (1 day overdue), delivered $1,000"
+    assert said_on[date(2026, 12, 7)] == "all $4,000 was due by 28 Oct (5 weeks overdue), delivered $1,000"
+    hall = pledge(None, due="2026-11-30")
+    assert commitments.pledge_status(hall, date(2026, 12, 7)).reason == (
+        "was due 30 Nov (7 days overdue), nothing recorded as delivered"
+    )
+    assert commitments.overdue_span(date(2026, 11, 23), date(2026, 12, 7)) == "2 weeks overdue"

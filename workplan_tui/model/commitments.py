@@ -521,7 +521,8 @@ def pledge_status(
         if last_day is None:
             return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
-            return made("off_track", f"was due {short_day(last_day, today)}, nothing recorded as delivered")
+            late = f"was due {short_day(last_day, today)} ({overdue_span(last_day, today)})"
+            return made("off_track", f"{late}, nothing recorded as delivered")
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
         return made("met", f"{money(done)} of {money(value)}")
@@ -533,10 +534,8 @@ def pledge_status(
     of_grant = " (the grant's match deadline)" if c.schedule is None and not c.due and deadline is not None else ""
     if shortfall > CENT:
         if last_day is not None and last_day < today:
-            due = short_day(last_day, today)
-            return made(
-                "off_track", f"all {money(value)} was due by {due}{of_grant}, delivered {money(done)}{agreement}"
-            )
+            due = f"{short_day(last_day, today)}{of_grant} ({overdue_span(last_day, today)})"
+            return made("off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}")
         since = short_day(passed[-1][0] if passed else yesterday, today)
         head = f"{money(expected)} of {money(value)} expected by {since}{of_grant}, delivered {money(done)}"
         if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline, judged=today) > done + CENT:
@@ -556,10 +555,17 @@ def _overdue_for(c: Contribution, done: float, today: date, deadline: date | Non
     """'the oldest part 6 weeks overdue': how long the first amount not delivered has been due."""
     for day, cumulative in steps(c, deadline):
         if cumulative > done + CENT and day <= today:
-            days = (today - day).days
-            span = f"{days} days" if days < 14 else f"{days // 7} weeks"
-            return f"the oldest part {span} overdue"
+            return f"the oldest part {overdue_span(day, today)}"
     return "overdue"
+
+
+def overdue_span(due: date, today: date) -> str:
+    """How long what was due on ``due`` has been overdue on ``today``: '1 day overdue', '9 days
+    overdue', in weeks from two weeks on ('6 weeks overdue'), as a pledge's reason says it."""
+    days = (today - due).days
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''} overdue"
+    return f"{days // 7} weeks overdue"
 
 
 def of_pledge(workplan: Workplan, c: Contribution, today: date) -> PledgeStatus:

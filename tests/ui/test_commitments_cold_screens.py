@@ -1,0 +1,37 @@
+"""Issue 26 tried cold on the board, driven with Pilot at 80x24: what a new lead found reading a
+late pledge in Review. Each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.clock import TODAY, iso_day
+from tests.conftest import make_store
+from tests.ui.test_resources_screen import app_for
+from workplan_tui.store import actions
+from workplan_tui.ui.screens.review import ReviewScreen
+
+
+async def test_a_late_pledges_card_wraps_each_field_under_itself_and_counts_deliveries_in_words(wp: Path) -> None:
+    """Before: 'in 1 deliveries', and a long reason or follow-up went on at the screen's left edge."""
+    store = make_store(wp)
+    actions.schedule_pledge(store, "PARKS", "1", f"by {iso_day(-40)}", today=TODAY)
+    actions.deliver(store, "PARKS", "1", "100", on=iso_day(-50))
+    actions.follow_up_pledge(
+        store, "PARKS", "1", whom="alice", on=iso_day(-1), agreed="the rest comes with the next council budget vote"
+    )
+    async with app_for(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen)
+        while "pledge late" not in str(screen.query_one("#review-header").render()):
+            await pilot.press("space")
+        lines = str(screen.query_one("#review-task").render()).splitlines()
+        why = next(n for n, line in enumerate(lines) if line.startswith("why "))
+        assert "weeks overdue" in lines[why] + lines[why + 1]
+        assert next(line for line in lines if line.startswith("delivered ")).endswith("in 1 delivery")
+        bullet = next(n for n, line in enumerate(lines) if line.startswith("· "))
+        assert lines[bullet + 1].startswith("  ") and "vote" in lines[bullet + 1]  # under its own text
+        for line in lines:
+            assert len(line) <= 80 - 4
+        assert all(not line or line[0] != " " or line.startswith(("  ", " " * 10)) for line in lines)
