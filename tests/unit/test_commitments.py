@@ -183,7 +183,9 @@ def test_a_pledge_past_its_due_day_is_late_the_next_day() -> None:
     c = pledge(6000, due="2026-11-27", deliveries=[delivery(2000, "2026-11-01")])
     assert status(c, date(2026, 11, 27)).health == "on_track"
     found = status(c)
-    assert found.health == "off_track" and found.reason == "all $6,000 was due by 27 Nov (1 day overdue), delivered $2,000"
+    assert (
+        found.health == "off_track" and found.reason == "all $6,000 was due by 27 Nov (1 day overdue), delivered $2,000"
+    )
 
 
 def test_on_schedule_met_and_no_date() -> None:

@@ -105,7 +105,9 @@ def test_a_late_pledge_says_how_long_it_has_been_late() -> None:
     from tests.unit.test_commitments import delivery, pledge
 
     c = pledge(4000, due="2026-10-28", deliveries=[delivery(1000, "2026-10-01")])
-    said_on = {day: commitments.pledge_status(c, day, currency="USD").reason for day in (date(2026, 10, 29), date(2026, 12, 7))}
+    said_on = {
+        day: commitments.pledge_status(c, day, currency="USD").reason for day in (date(2026, 10, 29), date(2026, 12, 7))
+    }
     assert said_on[date(2026, 10, 29)] == "all $4,000 was due by 28 Oct (1 day overdue), delivered $1,000"
     assert said_on[date(2026, 12, 7)] == "all $4,000 was due by 28 Oct (5 weeks overdue), delivered $1,000"
     hall = pledge(None, due="2026-11-30")
