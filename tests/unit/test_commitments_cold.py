@@ -115,3 +115,15 @@ def test_a_late_pledge_says_how_long_it_has_been_late() -> None:
         "was due 30 Nov (7 days overdue), nothing recorded as delivered"
     )
     assert commitments.overdue_span(date(2026, 11, 23), date(2026, 12, 7)) == "2 weeks overdue"
+
+
+def test_status_says_each_grants_match_by_its_deadline(run, wp: Path) -> None:
+    """Before: status said 'Match for FOOD (G1): ... delivered' with no deadline and no health, so
+    the morning summary never said that a match was at risk (grant list did)."""
+    from tests.unit.test_commitments_cli import granted
+
+    granted(run)  # $10,000 at 1:1 by a deadline in 8 weeks, $6,000 pledged
+    text = said(run("status"))
+    assert "Match for FOOD (G1): $10,000 required" in text
+    assert "G1 ▲ match at risk: $0 of $10,000 delivered, deadline" in text and "$4,000 of the match not pledged" in text
+    assert said(run("grant", "list")).count("▲ match at risk: $0 of $10,000 delivered") == 1

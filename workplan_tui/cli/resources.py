@@ -263,13 +263,10 @@ def grant_edit(
 
 
 def _match_health(workplan: Workplan, g: Grant) -> str:
-    """'▲ at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned)."""
-    from workplan_tui.cli.commitments import MARKS
-    from workplan_tui.model import commitments
-    from workplan_tui.model.forecast import HEALTH_WORDS
+    """'▲ match at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned)."""
+    from workplan_tui.cli.commitments import match_health
 
-    found = commitments.grant_status(workplan, g, dates.today())
-    return f"{MARKS[found.health]} match {HEALTH_WORDS[found.health]}: {clean(found.reason)}"
+    return match_health(workplan, g, dates.today())
 
 
 @grant.command("rm")
