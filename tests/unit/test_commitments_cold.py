@@ -127,3 +127,21 @@ def test_status_says_each_grants_match_by_its_deadline(run, wp: Path) -> None:
     assert "Match for FOOD (G1): $10,000 required" in text
     assert "G1 ▲ match at risk: $0 of $10,000 delivered, deadline" in text and "$4,000 of the match not pledged" in text
     assert said(run("grant", "list")).count("▲ match at risk: $0 of $10,000 delivered") == 1
+
+
+def test_a_new_date_agreed_for_a_pledge_is_in_the_calendar_beside_the_old_one(run, wp: Path) -> None:
+    """Before: a follow-up moved what was overdue to a new date, which the screens said, but the
+    ICS export kept only the old due day, so a partner's calendar never showed what was agreed."""
+    from tests.unit.test_export import calendar, exported
+
+    assert run("partner", "schedule", "PARKS", "1", f"by {iso_day(-20)}").exit_code == 0
+    followed = run(
+        "followup", "add", "PARKS#1", "--with", "alice", "--agreed", "paid next week", "--new-date", iso_day(7)
+    )
+    assert followed.exit_code == 0, followed.output
+    events = {str(e["UID"]).split(".")[0]: e for e in calendar(exported(run, "--format", "ics"))}
+    assert events["PARKS-1-1"].decoded("DTSTART").isoformat() == iso_day(-20)  # the old date stays
+    agreed = events["PARKS-1-agreed"]
+    assert agreed.decoded("DTSTART").isoformat() == iso_day(7)
+    assert str(agreed["SUMMARY"]) == "PARKS #1 agreed 1,000: gardeners"
+    assert "paid next week" in str(agreed["DESCRIPTION"]) and "(was " in str(agreed["DESCRIPTION"])
