@@ -35,3 +35,19 @@ async def test_a_late_pledges_card_wraps_each_field_under_itself_and_counts_deli
         for line in lines:
             assert len(line) <= 80 - 4
         assert all(not line or line[0] != " " or line.startswith(("  ", " " * 10)) for line in lines)
+
+
+async def test_the_grant_form_reads_its_period_as_the_command_line_does(wp: Path) -> None:
+    """Before: 'jan' and 'dec 31' were refused in the form ("cannot read 'jan' as a date")."""
+    from tests.ui.test_resources_screen import data, fill, funded
+    from workplan_tui.ui.forms import FormDialog
+
+    funded(wp)
+    async with app_for(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("P", "j", "j", "e")  # the grant
+        await fill(pilot, start="jan", end="dec 31", match_by="")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, FormDialog), str(pilot.app.screen.query_one("#form-error").render())
+        grant = data(wp)["grants"]["1"]
+        assert grant["start"].endswith("-01-01") and grant["end"] == f"{grant['start'][:4]}-12-31"

@@ -145,3 +145,26 @@ def test_a_new_date_agreed_for_a_pledge_is_in_the_calendar_beside_the_old_one(ru
     assert agreed.decoded("DTSTART").isoformat() == iso_day(7)
     assert str(agreed["SUMMARY"]) == "PARKS #1 agreed 1,000: gardeners"
     assert "paid next week" in str(agreed["DESCRIPTION"]) and "(was " in str(agreed["DESCRIPTION"])
+
+
+def test_a_grants_period_is_typed_as_the_help_and_the_docs_show_it(run, wp: Path) -> None:
+    """Before: the help's own example (--start jan --end 'dec 31') and the docs' (--start jun --end
+    'mar 31') were refused: "cannot read 'jan' as a date", as grants' dates were not read as
+    pledges' are. And 'monthly from jan to dec 31', typed in December, ended before it started."""
+    today = date.fromisoformat(iso_day(0))
+    jan = date(today.year + (today.month > 1), 1, 1)  # a month alone: this one, or the next such
+    added = run("grant", "add", "PARKS", "FOOD", "$10,000", "--match", "1:1", "--start", "jan", "--end", "dec 31")
+    assert added.exit_code == 0, added.output
+    stored = next(iter(json.loads(wp.read_text())["grants"].values()))
+    assert stored["start"] == jan.isoformat() and stored["end"] == f"{jan.year}-12-31"
+    edited = run("grant", "edit", "G1", "--start", "jun", "--end", "mar 31")
+    assert edited.exit_code == 0, edited.output
+    stored = next(iter(json.loads(wp.read_text())["grants"].values()))
+    assert stored["start"].endswith("-06-01") and stored["end"] == f"{int(stored['start'][:4]) + 1}-03-31"
+    alone = run("grant", "edit", "G1", "--match-by", "apr 30")  # after the stored start
+    assert alone.exit_code == 0 and json.loads(wp.read_text())["grants"]["1"]["match_by"] > stored["start"]
+    refused = run("grant", "edit", "G1", "--end", "bogus")
+    assert refused.exit_code == 1 and "the period's end: cannot read 'bogus' as a date" in said(refused.stderr)
+    whole_year = run("partner", "schedule", "PARKS", "1", "monthly from jan to dec 31")
+    assert whole_year.exit_code == 0, whole_year.output
+    assert json.loads(wp.read_text())["partners"]["1"]["contributions"][0]["schedule"]["count"] == 12
