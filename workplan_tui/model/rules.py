@@ -472,13 +472,18 @@ def _leads_of(members: Mapping[str, Member]) -> list[str]:
 
 
 def parse_progress(spec: str, current: int) -> int:
-    """A task's progress as typed, from ``current``: ``60`` or ``60%`` sets it, ``+10`` or
+    """A task's progress as typed, from ``current``: ``60``, ``60%`` or ``60 percent`` sets it, ``+10`` or
     ``-5%`` moves it (the result clamped to 0-100); a whole number may come with a zero
     fraction, as spreadsheets write it (``60.0``). The command line, the board's form and an
     import all read it so. Raises RuleError for anything else."""
     s = spec.strip()
     relative = s[:1] in "+-" and len(s) > 1
-    digits, _, fraction = (s[1:] if relative else s).removesuffix("%").rstrip().partition(".")
+    number = s[1:] if relative else s
+    for sign in ("%", "percent", "pct", "pc"):  # 60%, 60 percent
+        if number.lower().endswith(sign):
+            number = number[: -len(sign)]
+            break
+    digits, _, fraction = number.rstrip().partition(".")
     if fraction.strip("0") or not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
         raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, 60%, +10 or -5")
     value = int(digits)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from workplan_tui.model import rules, typed
 from workplan_tui.model.changes import changes_line
-from workplan_tui.model.dates import DateError, parse_date, preview
+from workplan_tui.model.dates import EXAMPLES, DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import around_difference, clean, stamp
@@ -274,7 +274,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
                     )
             with Horizontal(classes="row"):
                 with Vertical():
-                    yield Label("Due (fri, +2w, 2026-12-15)")
+                    yield Label("Due (fri, 2w, 2026-12-15)")
                     yield LineInput((t.due or "") if t else "", compact=True, id="due", placeholder="none")
                     yield Label("", id="due-preview", classes="hint")
                 with Vertical():
@@ -339,7 +339,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             label.update(Content("→ " + preview(value, today=self.today)))
             label.set_class(False, "error")
         except DateError:
-            label.update(Content("not a date this understands"))
+            label.update(Content(f"not a date; try {EXAMPLES}"))
             label.set_class(True, "error")
 
     @on(Input.Submitted)
