@@ -70,3 +70,35 @@ def test_progress_with_a_percent_sign(run: Run, wp: Path) -> None:
         assert result.exit_code == 0, result.output
         assert f"{expected}%" in result.output
     assert log_of(wp)[-1]["changes"]["progress"] == [60, 70]
+
+
+def test_handles_are_read_in_any_case_everywhere(run: Run, wp: Path) -> None:
+    assert run("task", "add", "P1", "Call the county", "--owner", "Bob").exit_code == 0
+    assert run("task", "assign", "T1", "CAROL").exit_code == 0
+    assert run("task", "edit", "T3", "--owner", "Alice").exit_code == 0
+    tasks = {t["id"]: t["owner"] for t in json.loads(run("task", "list", "--json").output)}
+    assert tasks == {"T1": "carol", "T2": "bob", "T3": "alice", "T4": "bob"}
+    listed = json.loads(run("task", "list", "--owner", "BOB", "--json").output)
+    assert [t["id"] for t in listed] == ["T2", "T4"]
+    assert b"T2" in run("export", "--format", "ics", "--owner", "Bob").stdout_bytes
+    # WORKPLAN_USER=Bob acts as bob, and the log says bob
+    assert run("task", "note", "T2", "On it", user="Bob").exit_code == 0
+    assert log_of(wp)[-1]["member"] == "bob"
+    assert "On it" in run("log", "--member", "BOB").output
+
+
+def test_a_handle_nobody_has_is_refused_with_the_ones_meant(run: Run, wp: Path) -> None:
+    before = wp.read_bytes()
+    for args in (("task", "assign", "T1", "bbo"), ("task", "list", "--owner", "bbo"), ("member", "rm", "bbo")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert "no member 'bbo' (did you mean bob?)" in result.output, result.output
+    refused = run("task", "note", "T2", "x", user="bbo")
+    assert refused.exit_code == 1 and "did you mean bob?" in refused.output
+    assert wp.read_bytes() == before
+
+
+def test_a_handle_differing_only_in_case_is_not_added(run: Run, wp: Path) -> None:
+    result = run("member", "add", "Bob", "--name", "Another Bob", "--partner", "FOOD")
+    assert result.exit_code == 1
+    assert "member bob already exists" in result.output

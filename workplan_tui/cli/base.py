@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.model import contract, dates, typed
+from workplan_tui.model import contract, dates, rules, typed
 from workplan_tui.model.changes import changes_line
 from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
 from workplan_tui.model.rules import RuleError
@@ -113,6 +113,15 @@ def emit(result: Any, as_json: bool, text: str | Callable[[], str], **more: Any)
         click.echo(render.to_json({**shown, **more} if more else shown))
     else:
         click.echo(text() if callable(text) else text)
+
+
+def member_named(workplan: Workplan, typed: str) -> str:
+    """The handle of the member ``typed`` names, in any case (``rules.member_handle``: ``Dan`` is
+    ``dan``); fails with one line naming the handles it may have meant."""
+    found = rules.member_handle(typed, workplan.members)
+    if found is None:
+        fail(rules.no_member(typed, workplan.members))
+    return found
 
 
 def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:

@@ -22,6 +22,7 @@ from workplan_tui.cli.base import (
     complete_members,
     fail,
     json_option,
+    member_named,
     pass_env,
 )
 from workplan_tui.model import dates
@@ -178,8 +179,8 @@ def export_cmd(
     if table is not None and fmt != "csv":
         raise click.UsageError("--table goes with --format csv")
     workplan = env.read()
-    if owner is not None and owner not in workplan.members:
-        fail(f"no member {owner!r}; see 'workplan member list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
     payload: bytes
     if fmt == "json":
         from workplan_tui.exchange import json_export

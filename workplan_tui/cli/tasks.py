@@ -21,6 +21,7 @@ from workplan_tui.cli.base import (
     fail,
     id_argument,
     json_option,
+    member_named,
     need_changes,
     pass_env,
     rev_option,
@@ -371,8 +372,8 @@ def task_list(
     workplan = env.read()
     if pid is not None and pid not in workplan.plans:
         fail(f"no plan {label('plans', pid)}; see 'workplan plan list'")
-    if owner is not None and owner not in workplan.members:
-        fail(f"no member {owner!r}; see 'workplan member list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
     today_iso = env.today().isoformat()
     items = [
         t

@@ -255,6 +255,40 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     return next((code for code in codes if code.lower() == wanted), None)
 
 
+def member_handle(typed: str, handles: Iterable[str]) -> str | None:
+    """The stored handle that ``typed`` names, or None. A handle is matched as typed, else
+    ignoring case (``Dan`` names ``dan``, ``WORKPLAN_USER=Bob`` acts as ``bob``), as long as
+    only one handle matches so; ``member add`` refuses a handle that differs from another only
+    in case. Every command, action and filter that takes a handle asks this."""
+    typed = typed.strip()
+    known = list(handles)
+    if typed in known:
+        return typed
+    lowered = typed.casefold()
+    found = [h for h in known if h.casefold() == lowered]
+    return found[0] if len(found) == 1 else None
+
+
+def no_member(typed: str, handles: Iterable[str]) -> str:
+    """The refusal of a handle no member has, with the handles it may have meant:
+    "no member 'dna' (did you mean dan?); see 'workplan member list'"."""
+    known = sorted(handles)
+    typed = typed.strip()
+    same = [h for h in known if h.casefold() == typed.casefold()]
+    if len(same) > 1:
+        return f"{typed!r} names {len(same)} members ({', '.join(same)}); type the handle exactly"
+    return f"no member {typed!r}{_meant(typed, known)}; see 'workplan member list'"
+
+
+def _meant(typed: str, handles: Iterable[str]) -> str:
+    """' (did you mean dan?)' for the handles close to ``typed``, or ''."""
+    from difflib import get_close_matches  # only when refusing: start-up time
+
+    lowered = {h.casefold(): h for h in handles}
+    close = [lowered[h] for h in get_close_matches(typed.strip().casefold(), list(lowered), n=3, cutoff=0.6)]
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
 def member_problem(
     user: str, members: Mapping[str, Sequence[str]], login: str, *, even_if_none: bool = False
 ) -> str | None:
@@ -276,7 +310,7 @@ def member_problem(
         if user == login and len(mine) > 1:
             return f"{choose.replace('acts as', 'may act as')}; set WORKPLAN_USER to the one you are acting as"
         return (
-            f"{user} is not a member of this partnership ({choose}); ask a member to run "
+            f"{user} is not a member of this partnership{_meant(user, members)} ({choose}); ask a member to run "
             f"'workplan member add {user} --name NAME --partner CODE'"
         )
     if login not in members[user]:

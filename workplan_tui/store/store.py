@@ -15,7 +15,7 @@ import orjson
 from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
-from workplan_tui.model.rules import RuleError, member_problem
+from workplan_tui.model.rules import RuleError, member_handle, member_problem
 from workplan_tui.store import layout, outside
 from workplan_tui.store.history import (
     Appender,
@@ -137,6 +137,7 @@ class Store:
         self.login = os_user()  # the real Unix account: what the binding is checked against
         self.os_user = self.login  # what the log records as the account (serve adds "via browser")
         self._settles = user is None and requested_member() is None
+        self._requested = user is None and not self._settles  # $WORKPLAN_USER, matched in any case
         self.user = user or acting_member()
         self.clock = clock
         self._cache_key: StatKey | None = None
@@ -179,11 +180,16 @@ class Store:
     def settle_user(self, data: dict[str, Any]) -> None:
         """With no member asked for, act as whom the file binds this login to (the member of
         that handle, else the one member whose accounts include it; else the login itself,
-        which changes nothing). Cheap: the members table only."""
-        if not self._settles:
-            return
+        which changes nothing); with ``$WORKPLAN_USER``, the member it names in any case.
+        Cheap: the members table only."""
         members = data.get("members")
         if not members:
+            return
+        if self._requested:  # WORKPLAN_USER=Bob acts as bob (rules.member_handle), if bound to them
+            handles = [m.get("handle") for m in members.values() if isinstance(m, dict)]
+            self.user = member_handle(self.user, [h for h in handles if isinstance(h, str)]) or self.user
+            return
+        if not self._settles:
             return
         binds = identity.raw_bindings(members.values())
         self.user = identity.default_member(binds, self.login) or self.login
