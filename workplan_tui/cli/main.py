@@ -513,7 +513,9 @@ def log(
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
             break  # the log is in the order things happened: all older from here
-        if (last and day > last) or (wanted and a.record != wanted) or (member and a.member.casefold() != member.strip().casefold()):
+        if (last and day > last) or (wanted and a.record != wanted):
+            continue
+        if member and a.member.casefold() != member.strip().casefold():  # a handle in any case
             continue
         if kind and not _is_kind(a.kind, kind) or in_plan is not None and not in_plan(a):
             continue
