@@ -40,7 +40,10 @@ def test_bash_completes_commands_ids_handles_and_codes(wp: Path) -> None:
     assert bash_completes(wp, "task", "progress", "") == ["T1", "T2", "T3"]
     assert bash_completes(wp, "task", "progress", "t") == ["T1", "T2", "T3"]  # typed in any case
     assert bash_completes(wp, "plan", "show", "P") == ["P1"]
-    assert bash_completes(wp, "task", "assign", "T1", "") == ["alice", "bob", "carol"]
+    # after an id, another id or the handle (task assign T1 T2 bob)
+    assert bash_completes(wp, "task", "assign", "T1", "") == ["T1", "T2", "T3", "alice", "bob", "carol"]
+    assert bash_completes(wp, "task", "assign", "T1", "b") == ["bob"]
+    assert bash_completes(wp, "task", "status", "T1", "T2", "do") == ["doing", "done"]
     assert bash_completes(wp, "member", "add", "dave", "--partner", "f") == ["FOOD"]
     assert bash_completes(wp, "task", "add", "P1", "x", "--outcome", "") == ["O1"]
     assert bash_completes(wp, "log", "--member", "b") == ["bob"]

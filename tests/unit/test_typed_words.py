@@ -102,3 +102,37 @@ def test_a_handle_differing_only_in_case_is_not_added(run: Run, wp: Path) -> Non
     result = run("member", "add", "Bob", "--name", "Another Bob", "--partner", "FOOD")
     assert result.exit_code == 1
     assert "member bob already exists" in result.output
+
+
+def test_several_ids_in_one_command(run: Run, wp: Path) -> None:
+    done = run("task", "done", "T1", "t2")
+    assert done.exit_code == 0, done.output
+    assert "T1 Order soil: done" in done.output and "T2 Build beds: done" in done.output
+    entries = log_of(wp)
+    assert [e["record"] for e in entries[-2:]] == ["T1", "T2"]
+    assert entries[-1]["at"] == entries[-2]["at"]  # one write
+    moved = json.loads(run("task", "progress", "T1", "T2", "T3", "50%", "--json").output)
+    assert [(t["id"], t["progress"]) for t in moved] == [("T1", 50), ("T2", 50), ("T3", 50)]
+    one = json.loads(run("task", "assign", "T3", "bob", "--json").output)
+    assert one["id"] == "T3"  # one id: the record, as before
+    assert run("task", "assign", "T1", "T2", "carol").exit_code == 0
+    assert run("task", "due", "T1", "T2", "tmrw").exit_code == 0
+    assert run("task", "note", "T1", "T2", "Called").exit_code == 0
+    assert run("task", "status", "T1", "T2", "blocked", "--reason", "rain").exit_code == 0
+    tasks = {t["id"]: t for t in json.loads(run("task", "list", "--json").output)}
+    assert {tasks[i]["owner"] for i in ("T1", "T2")} == {"carol"}
+    assert {tasks[i]["status"] for i in ("T1", "T2")} == {"blocked"}
+    assert run("norm", "add", "We reply within two days.").exit_code == 0
+    assert run("norm", "add", "We share the minutes.").exit_code == 0
+    assert "agrees to N2" in run("norm", "agree", "N1", "N2").output
+    assert run("task", "rm", "T1", "T2").exit_code == 0
+    assert [t["id"] for t in json.loads(run("task", "list", "--json").output)] == ["T3"]
+
+
+def test_several_ids_change_all_or_nothing(run: Run, wp: Path) -> None:
+    before = wp.read_bytes()
+    refused = run("task", "done", "T1", "T99")
+    assert refused.exit_code == 1
+    assert "no task T99" in refused.output and "nothing changed (T1, T99 are as they were)" in refused.output
+    assert wp.read_bytes() == before
+    assert run("task", "rm", "T1", "T2", "--rev", "1").exit_code == 2

@@ -14,9 +14,10 @@ import click
 from workplan_tui.cli import render
 from workplan_tui.model import contract, dates, rules, typed
 from workplan_tui.model.changes import changes_line
-from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
+from workplan_tui.model.records import Activity, Keyed, Workplan, label, parse_label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean, short
+from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
 
 if TYPE_CHECKING:
@@ -220,6 +221,61 @@ def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callabl
     """``@id_argument("task_id", "tasks")``: an argument read as an id (T12, t12 or 12) whose
     shell completion offers the ids with their titles."""
     return click.argument(name, callback=ident(table), shell_complete=complete_ids(table))
+
+
+def idents(table: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], list[int]]:
+    """Several ids (T10 T16) read as ids, each once, in the order typed."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[int]:
+        try:
+            return list(dict.fromkeys(parse_label(v, table) for v in value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return convert
+
+
+def ids_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@ids_argument("task_ids", "tasks")``: one id or several (``task done T10 T16``). Its
+    shell completion offers the ids, and once an id is typed what the argument after the ids
+    takes too (``task assign T10 b`` offers bob)."""
+    ids = complete_ids(table)
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        found = ids(ctx, param, incomplete)
+        params = ctx.command.params
+        after = params[params.index(param) + 1 :] if param in params else []
+        given = any(ctx.params.get(p.name or "") for p in params if isinstance(p, click.Argument))
+        then = next((p for p in after if isinstance(p, click.Argument)), None)
+        if then is not None and given:
+            found += then.shell_complete(ctx, incomplete)
+        return found
+
+    return click.argument(name, nargs=-1, required=True, callback=idents(table), shell_complete=complete)
+
+
+def each(env: Env, ids: list[int], change: Callable[[int], Any], table: str = "tasks") -> list[Any]:
+    """``change`` applied to each id in one write: all of them, or (one refused) none. Returns
+    what each change returns, in order."""
+    if len(ids) == 1:
+        return [change(ids[0])]
+    try:
+        with env.store.transaction():
+            return [change(i) for i in ids]
+    except (StoreError, RuleError, dates.DateError) as exc:
+        shown = ", ".join(label(table, i) for i in ids)
+        raise click.ClickException(f"{exc}; nothing changed ({shown} are as they were)") from None
+
+
+def emit_each(records: list[Any], as_json: bool, text: Callable[[Any], str], **more: Any) -> None:
+    """``emit`` for one record or several: with ``--json`` the record, or an array of them."""
+    if not as_json:
+        for record in records:
+            emit(record, False, text(record))
+    elif len(records) == 1:
+        emit(records[0], True, "", **more)
+    else:
+        click.echo(render.to_json([{**contract.shown(r), **more} for r in records]))
 
 
 def due_date(env: Env, text: str | None) -> str | None:

@@ -382,6 +382,7 @@ OUTPUTS: dict[str, Any] = {
 }
 
 _TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit")
+_SEVERAL = ("progress", "status", "done", "assign", "due", "note")  # task commands that take several ids
 _REMOVED = {"removed": {"const": True}}
 
 COMMANDS: dict[str, Any] = {
@@ -397,7 +398,7 @@ COMMANDS: dict[str, Any] = {
     "member add": ref("member"),
     "member list": array_of("member"),
     "norm add": ref("norm"),
-    "norm agree": ref("norm"),
+    "norm agree": {"anyOf": [ref("norm"), array_of("norm")]},  # several ids: an array
     "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
     "plan add": ref("plan"),
     **{f"plan {move}": ref("plan") for move in ("propose", "activate", "complete", "archive")},
@@ -446,8 +447,10 @@ COMMANDS: dict[str, Any] = {
     "partner rm": _with("partner", **_REMOVED),
     "norm edit": ref("norm"),
     "norm withdraw": _with("norm", **_REMOVED),
-    "task rm": _with("task", **_REMOVED),
+    "task rm": {"anyOf": [_with("task", **_REMOVED), {"type": "array", "items": _with("task", **_REMOVED)}]},
     **{f"task {change}": ref("task") for change in _TASK_CHANGES},
+    # given several ids (task done T10 T16), the tasks changed, in the order given
+    **{f"task {change}": {"anyOf": [ref("task"), _TASK_LIST]} for change in _SEVERAL},
     "task list": _TASK_LIST,
     "task show": _with("task", history=array_of("activity")),
     "sync": ref("sync"),

@@ -17,9 +17,12 @@ from workplan_tui.cli.base import (
     complete_members,
     due_date,
     due_full,
+    each,
     emit,
+    emit_each,
     fail,
     id_argument,
+    ids_argument,
     json_option,
     member_named,
     need_changes,
@@ -86,120 +89,133 @@ def task_add(
     emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
 
 
-def _task_result(env: Env, record: Task, as_json: bool) -> None:
+def _task_line(env: Env, record: Task) -> str:
+    """'T12 Order soil: doing █████░░░░░ 50% · bob · due in 2 days, Fri 4 Dec'."""
     status, progress = record.status, record.progress
     today = env.today()
     due = f" · {dates.format_due(record.due, today=today, done=status == 'done', dated=True)}" if record.due else ""
     owner = f" · {clean(record.owner)}" if record.owner else ""
     reason = f" ({clean(record.blocked_reason)})" if status == "blocked" else ""
-    emit(
-        record,
-        as_json,
-        f"{record.label} {render.fit(record.title, 50)}: {status}{reason} "
-        f"{render.bar(progress, 10)} {progress}%{owner}{due}",
-    )
+    bar = f"{render.bar(progress, 10)} {progress}%"
+    return f"{record.label} {render.fit(record.title, 50)}: {status}{reason} {bar}{owner}{due}"
+
+
+def _task_result(env: Env, record: Task, as_json: bool) -> None:
+    emit(record, as_json, _task_line(env, record))
+
+
+def _tasks_result(env: Env, records: list[Task], as_json: bool) -> None:
+    """One line per task changed; with --json the task, or an array of them when several were."""
+    emit_each(records, as_json, lambda r: _task_line(env, r))
 
 
 @task.command("progress", context_settings={"ignore_unknown_options": True})
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("value")
 @json_option
 @pass_env
-def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
+def task_progress(env: Env, task_ids: list[int], value: str, as_json: bool) -> None:
     """Set a task's progress: 60 sets it, +10 and -5 move it.
 
     Moves stop at 0 and 100; 100 marks the task done, and progress on a task to do marks it doing.
+    Several tasks at once take the same value, in one change (or none, if one is refused).
 
     \b
     Examples:
       workplan task progress T12 60
       workplan task progress T12 +10
+      workplan task progress T12 T14 50%
     """
-    _task_result(env, actions.set_progress(env.store, task_id, value), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_progress(env.store, i, value)), as_json)
 
 
 @task.command("status")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("new_status", metavar="STATUS", type=click.Choice(TASK_STATUSES))
 @click.option("--reason", default=None, help="Why it is blocked (required for blocked).")
 @json_option
 @pass_env
-def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_json: bool) -> None:
+def task_status(env: Env, task_ids: list[int], new_status: str, reason: str | None, as_json: bool) -> None:
     """Move a task to todo, doing, blocked or done.
 
-    A blocked task needs --reason, so the others know what would unblock it.
+    A blocked task needs --reason, so the others know what would unblock it. Several tasks
+    move together, or none do.
 
     \b
     Examples:
       workplan task status T12 doing
-      workplan task status T12 blocked --reason 'Waiting for the permit'
+      workplan task status T12 T13 blocked --reason 'Waiting for the permit'
     """
-    _task_result(env, actions.set_status(env.store, task_id, new_status, reason), as_json)
+    changed = each(env, task_ids, lambda i: actions.set_status(env.store, i, new_status, reason))
+    _tasks_result(env, changed, as_json)
 
 
 @task.command("done")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @json_option
 @pass_env
-def task_done(env: Env, task_id: int, as_json: bool) -> None:
-    """Mark a task done; its progress becomes 100.
+def task_done(env: Env, task_ids: list[int], as_json: bool) -> None:
+    """Mark a task done (or several: T10 T16); its progress becomes 100.
 
     \b
-    Example:
+    Examples:
       workplan task done T12
+      workplan task done T10 T16
     """
-    _task_result(env, actions.set_status(env.store, task_id, "done"), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_status(env.store, i, "done")), as_json)
 
 
 @task.command("assign")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("handle", shell_complete=complete_members)
 @json_option
 @pass_env
-def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
-    """Give a task to a member; 'none' leaves it unassigned.
+def task_assign(env: Env, task_ids: list[int], handle: str, as_json: bool) -> None:
+    """Give a task (or several) to a member; 'none' leaves it unassigned.
 
     \b
-    Example:
+    Examples:
       workplan task assign T12 bob
+      workplan task assign T12 T13 T14 carol
     """
     owner = None if handle.lower() in ("none", "-") else handle
-    _task_result(env, actions.assign(env.store, task_id, owner), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.assign(env.store, i, owner)), as_json)
 
 
 @task.command("due")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("date")
 @json_option
 @pass_env
-def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
-    """Set a task's due date; 'none' clears it.
+def task_due(env: Env, task_ids: list[int], date: str, as_json: bool) -> None:
+    """Set a task's due date (or several tasks'); 'none' clears it.
 
-    Dates are typed as people say them: fri, next week, in 2 weeks, dec 15, end of month or
-    2026-12-15. The date itself is shown beside the words, and a date in the past is taken with
-    a warning.
+    Dates are typed as people say them: fri, tmrw, next week, in 2 weeks, 2w, dec 15, end of
+    month or 2026-12-15. The date itself is shown beside the words, and a date in the past is
+    taken with a warning.
 
     \b
     Examples:
       workplan task due T12 'next friday'
-      workplan task due T12 none
+      workplan task due T12 T13 none
     """
-    _task_result(env, actions.set_due(env.store, task_id, due_date(env, date)), as_json)
+    due = due_date(env, date)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_due(env.store, i, due)), as_json)
 
 
 @task.command("note")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("text")
 @json_option
 @pass_env
-def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
-    """Add an update note to a task, kept with who wrote it and when.
+def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
+    """Add an update note to a task (or to several), kept with who wrote it and when.
 
     \b
     Example:
       workplan task note T12 'Supplier confirmed for Friday'
     """
-    _task_result(env, actions.add_note(env.store, task_id, text), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.add_note(env.store, i, text)), as_json)
 
 
 @task.command("edit")
@@ -291,25 +307,27 @@ def _outcome_id(text: str) -> int:
 
 
 @task.command("rm")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @rev_option
 @json_option
 @pass_env
-def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
-    """Remove a task; 'workplan undo' brings it back as it was.
+def task_rm(env: Env, task_ids: list[int], rev: int | None, as_json: bool) -> None:
+    """Remove tasks (T12 T13); 'workplan undo' brings each back as it was.
 
     The whole task (notes, updates, history) is kept in the activity log. A task of
-    an archived plan cannot be removed: reopen the plan first.
+    an archived plan cannot be removed: reopen the plan first. --rev goes with one task.
 
     \b
     Example:
-      workplan task rm T12
+      workplan task rm T12 T13
     """
-    record = actions.remove_task(env.store, task_id, expected_rev=rev)
-    emit(
-        record,
+    if rev is not None and len(task_ids) > 1:
+        raise click.UsageError("--rev names one task's revision: remove one task at a time with it")
+    gone = each(env, task_ids, lambda i: actions.remove_task(env.store, i, expected_rev=rev))
+    emit_each(
+        gone,
         as_json,
-        f"Removed {record.label} {render.fit(record.title, 50)} ('workplan undo' brings it back)",
+        lambda r: f"Removed {r.label} {render.fit(r.title, 50)} ('workplan undo' brings it back)",
         removed=True,
     )
 

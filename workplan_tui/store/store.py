@@ -151,6 +151,7 @@ class Store:
         # (nobody else wrote in between): its result may patch the caller's copy; else reload.
         self.last_write_fresh = False
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
+        self._open_tx: Tx | None = None  # the transaction under way, which nested ones join
 
     # --- reading -------------------------------------------------------------
 
@@ -447,7 +448,12 @@ class Store:
         Nothing is written if the block raises. Keep the block short: the lock is
         held throughout, so never wait for a person inside it. A schema 1 file moves
         its activity log to the side file on its first write (store/history.py).
+        Actions run inside an open transaction of the same Store join it: several changes
+        (``task done T10 T16``) are then written together, or none of them.
         """
+        if self._open_tx is not None:  # inside another transaction of this Store: one change, one write
+            yield self._open_tx
+            return
         if not os.path.lexists(self.path):
             read_bytes(self.path)  # raises the clear "no file" error
         reason = self._permission_reason()
@@ -466,7 +472,11 @@ class Store:
                 self.settle_user(data)
                 edited = outside.detect(self.path, payload, data) if whole and not legacy else None
                 tx = Tx(self, data, mark, legacy, edited)
-                yield tx
+                self._open_tx = tx
+                try:
+                    yield tx
+                finally:
+                    self._open_tx = None
                 if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
                     migrating = meta["schema_version"] < 2
