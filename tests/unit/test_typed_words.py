@@ -136,3 +136,29 @@ def test_several_ids_change_all_or_nothing(run: Run, wp: Path) -> None:
     assert "no task T99" in refused.output and "nothing changed (T1, T99 are as they were)" in refused.output
     assert wp.read_bytes() == before
     assert run("task", "rm", "T1", "T2", "--rev", "1").exit_code == 2
+
+
+def test_confirmations_fit_the_terminal_as_listings_do(run: Run, wp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workplan_tui.cli.render import cells
+
+    monkeypatch.setenv("COLUMNS", "60")
+    title = "Call the county about the permit for the Riverside garden beds"
+    commands = [
+        ("task", "add", "P1", title, "--owner", "bob", "--due", "fri"),
+        ("task", "progress", "T4", "+10"),
+        ("task", "status", "T4", "blocked", "--reason", "Waiting for the county's reply on the permit"),
+        ("task", "due", "T4", "in 2 weeks"),
+        ("task", "edit", "T4", "--title", title + " again"),
+        ("task", "done", "T1", "T2"),
+        ("undo",),
+        ("norm", "add", "We tell every partner a week ahead when a meeting has to move."),
+        ("vote", "P1", "agree", "--comment", "Yes, as long as the county agrees to the permit"),
+        ("check",),
+    ]
+    for args in commands:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        for line in result.stdout.splitlines():
+            assert cells(line) <= 60 or " " not in line.strip(), (args, line)  # a path is never cut
+    added = run("task", "show", "T4").output
+    assert "Riverside garden\n  beds again" in added  # wrapped, not cut

@@ -113,7 +113,7 @@ def emit(result: Any, as_json: bool, text: str | Callable[[], str], **more: Any)
         shown = contract.shown(result) if isinstance(result, Keyed) else result
         click.echo(render.to_json({**shown, **more} if more else shown))
     else:
-        click.echo(text() if callable(text) else text)
+        render.say(text() if callable(text) else text)
 
 
 def member_named(workplan: Workplan, typed: str) -> str:

@@ -110,7 +110,7 @@ def report_cmd(env: Env, since: str | None, plan_id: int | None, out: Path | Non
         click.echo(text, nl=False)
         return
     write_out(env, out, text.encode("utf-8"))
-    click.echo(f"Wrote the meeting report to {clean(str(out))}")
+    render.say(f"Wrote the meeting report to {clean(str(out))}")
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def export_cmd(
         return
     write_out(env, out, payload)
     what = {"json": "the partnership", "csv": f"the {table} table", "ics": "the calendar"}[fmt]
-    click.echo(f"Wrote {what} to {clean(str(out))}")
+    render.say(f"Wrote {what} to {clean(str(out))}")
 
 
 # --- import ------------------------------------------------------------------------------------

@@ -253,10 +253,10 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
         return
     if not no_open and sys.stdin.isatty() and sys.stdout.isatty():
         launch_board(store, env.theme)
-        click.echo(f"The demo partnership is in {path}; open it again with: workplan -f {path}")
+        render.say(clean(f"The demo partnership is in {path}; open it again with: workplan -f {path}"))
         return
-    click.echo(f"Demo partnership written to {path}")
-    click.echo(f"Try: workplan -f {path} status   (or export WORKPLAN_FILE={path})\n")
+    render.say(clean(f"Demo partnership written to {path}"))
+    render.say(clean(f"Try: workplan -f {path} status (or export WORKPLAN_FILE={path})") + "\n")
     _print_summary(env, store, yesterday, everything=False, as_json=False)
 
 
@@ -335,7 +335,7 @@ def _check_text(report: dict[str, Any]) -> None:
     """``check`` for people: problems on stderr, one line of verdict on stdout."""
     file, real = clean(report["file"]), clean(report["link_to"] or report["file"])
     if report["link_to"]:
-        click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
+        render.say(f"{file}: a symbolic link to {real}; workplan locks and writes there")
     for name in report["temp_files"]:
         click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
     for problem in report["git_problems"]:
@@ -352,12 +352,12 @@ def _check_text(report: dict[str, Any]) -> None:
         click.echo(clean(line), err=True)
     if report["outside_edit"]:
         said = report["outside_edit"]["said"]
-        click.echo(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
+        render.say(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
     counts = report["counts"]
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
     if report["git_problems"]:
         verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
-    click.echo(
+    render.say(
         f"{real}: {verdict} "
         f"(schema {report['schema_version']}; "
         + ", ".join(_count(counts[table], table[:-1]) for table in counts)

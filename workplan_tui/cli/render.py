@@ -78,11 +78,12 @@ def fit(text: str, room: int) -> str:
     return "".join(kept) + "…" if room > 0 else ""
 
 
-def wrap(text: str, cols: int | None = None) -> str:
+def wrap(text: str, cols: int | None = None, *, cut: bool = True) -> str:
     """Each line of ``text`` broken at spaces to at most ``cols`` terminal cells (default: the terminal).
 
     A continuation is indented two cells past the line's own indent; a word longer than a
-    whole line is cut with an ellipsis. Text must already be cleaned (it is not cleaned again).
+    whole line is cut with an ellipsis, or, without ``cut``, kept whole on a line of its own
+    (a path to copy). Text must already be cleaned (it is not cleaned again).
     """
     cols = cols or width()
     out: list[str] = []
@@ -97,9 +98,18 @@ def wrap(text: str, cols: int | None = None) -> str:
             if current.strip() and cells(current) + len(gap) + cells(word) > cols:
                 out.append(current)
                 current, gap = " " * (lead + 2), ""
-            current += gap + fit(word, cols - cells(current) - len(gap))
+            current += gap + (fit(word, cols - cells(current) - len(gap)) if cut else word)
         out.append(current)
     return "\n".join(out)
+
+
+def say(text: str) -> None:
+    """Print a confirmation for people, wrapped to the terminal (``COLUMNS``) as listings are cut
+    to it: 'Added task T41: Call the county, due in 5 days, Fri 4 Dec'. Words are never cut
+    (a path stays whole); ``text`` must already be cleaned."""
+    import click  # the CLI's own: loaded already
+
+    click.echo(wrap(text, cut=False))
 
 
 def pad(text: str, room: int) -> str:

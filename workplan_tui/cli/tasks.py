@@ -295,7 +295,7 @@ def task_edit(
         emit(record, as_json, f"{record.label} unchanged: it already has those values")
         return
     if not as_json:
-        click.echo(f"Changed {record.label}: {', '.join(changed)}")
+        render.say(f"Changed {record.label}: {', '.join(changed)}")
     _task_result(env, record, as_json)
 
 
