@@ -25,6 +25,11 @@ def to_json(value: Any) -> str:
 
 def width() -> int:
     """Terminal columns to fill: the terminal's (or $COLUMNS), 30 to 160."""
+    return max(30, min(known_width() or 100, 160))
+
+
+def known_width() -> int | None:
+    """$COLUMNS, else the terminal's width; None when output goes to neither (a pipe, a file)."""
     # shutil.get_terminal_size's rule without importing shutil (start-up time)
     columns = os.environ.get("COLUMNS", "")
     cols = int(columns) if columns.isascii() and columns.isdigit() else 0
@@ -33,7 +38,7 @@ def width() -> int:
             cols = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             cols = 0
-    return max(30, min(cols or 100, 160))
+    return cols or None
 
 
 def cells(text: str) -> int:
@@ -106,10 +111,12 @@ def wrap(text: str, cols: int | None = None, *, cut: bool = True) -> str:
 def say(text: str) -> None:
     """Print a confirmation for people, wrapped to the terminal (``COLUMNS``) as listings are cut
     to it: 'Added task T41: Call the county, due in 5 days, Fri 4 Dec'. Words are never cut
-    (a path stays whole); ``text`` must already be cleaned."""
+    (a path stays whole); ``text`` must already be cleaned. Printed to a pipe or a file (no
+    terminal, no ``COLUMNS``), a line stays whole: a script reads it as it was."""
     import click  # the CLI's own: loaded already
 
-    click.echo(wrap(text, cut=False))
+    cols = known_width()
+    click.echo(wrap(text, max(30, min(cols, 160)), cut=False) if cols else text)
 
 
 def pad(text: str, room: int) -> str:
