@@ -153,11 +153,28 @@ def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: st
     return fit(line, cols)
 
 
-def table(rows: list[list[str]], headers: list[str], flex: int) -> str:
-    """Fixed-width columns; column ``flex`` takes the room that is left."""
+# The room a table's flexible column (a title) keeps before optional columns give way.
+FLEX_ROOM = 24
+
+
+def table(rows: list[list[str]], headers: list[str], flex: int, optional: list[int] | None = None) -> str:
+    """Fixed-width columns; column ``flex`` takes the room that is left. ``optional`` columns
+    (least important first) are left out, one by one, while the flexible one would get
+    fewer than ``FLEX_ROOM`` cells (or what it needs, if less)."""
     cols = width()
     texts = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [cells(r[i]) for r in texts]) for i, h in enumerate(headers)]
+    shown = list(range(len(headers)))
+    for column in optional or []:
+        others = sum(widths[i] for i in shown if i != flex) + 2 * (len(shown) - 1)
+        if cols - others >= min(FLEX_ROOM, widths[flex]):
+            break
+        shown.remove(column)
+    if len(shown) < len(headers):
+        headers = [headers[i] for i in shown]
+        texts = [[row[i] for i in shown] for row in texts]
+        widths = [widths[i] for i in shown]
+        flex = shown.index(flex)
     others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
     widths[flex] = max(8, min(widths[flex], cols - others))
     out = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]

@@ -15,6 +15,7 @@ from workplan_tui.cli.base import (
     changes_text,
     complete_ids,
     complete_members,
+    complete_partners,
     due_date,
     due_full,
     each,
@@ -342,9 +343,17 @@ def task_rm(env: Env, task_ids: list[int], rev: int | None, as_json: bool) -> No
 )
 @click.option("--owner", default=None, shell_complete=complete_members, help="Only this member's tasks.")
 @click.option(
+    "--partner",
+    "partner_code",
+    default=None,
+    metavar="CODE",
+    shell_complete=complete_partners,
+    help="Only the tasks of this partner's members.",
+)
+@click.option(
     "--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only the tasks with this status."
 )
-@click.option("--overdue", is_flag=True, help="Only open tasks past their due date.")
+@click.option("--overdue", is_flag=True, help="Only open tasks past their due date, the latest first.")
 @click.option(
     "--search",
     metavar="WORDS",
@@ -364,19 +373,21 @@ def task_list(
     env: Env,
     plan_id: str | None,
     owner: str | None,
+    partner_code: str | None,
     status_: str | None,
     overdue: bool,
     search: str | None,
     sort_by: str | None,
     as_json: bool,
 ) -> None:
-    """List tasks, filtered and sorted.
+    """List tasks, filtered and sorted, with their plan and their owner's partner.
 
-    Without --sort, tasks are in the order they were added.
+    Without --sort, tasks are in the order they were added; with --overdue, the latest first.
 
     \b
     Examples:
       workplan task list --owner bob --overdue
+      workplan task list --partner FOODBANK --status blocked
       workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
@@ -392,21 +403,28 @@ def task_list(
         fail(f"no plan {label('plans', pid)}; see 'workplan plan list'")
     if owner is not None:
         owner = member_named(workplan, owner)
+    partner_of = {h: m.partner for h, m in workplan.members.items()}
+    partner = None
+    if partner_code is not None:
+        partner = rules.partner_code(partner_code, [p.code for p in workplan.partners.values()])
+        if partner is None:
+            known = ", ".join(sorted(p.code for p in workplan.partners.values())) or "none yet"
+            fail(f"no partner {partner_code!r} (partners: {known})")
     today_iso = env.today().isoformat()
     items = [
         t
         for t in workplan.tasks.values()
         if (pid is None or t.plan == pid)
         and (owner is None or t.owner == owner)
+        and (partner is None or partner_of.get(t.owner or "") == partner)
         and (status_ is None or t.status == status_)
         and (not overdue or rules.is_overdue(t, today_iso))
     ]
     if search:
-        partner_of = {h: m.partner for h, m in workplan.members.items()}
         keep = overview.TaskFilter(search.split(), partner_of, env.today())
         items = [t for t in items if keep(t)]
-    if sort_by:
-        items = overview.sort_tasks(items, sort_by)
+    if sort_by or overdue:  # overdue ones by lateness: the longest overdue first
+        items = overview.sort_tasks(items, sort_by or "due")
     if as_json:
         click.echo(render.to_json([contract.of("tasks", t) for t in items]))
         return
@@ -418,14 +436,18 @@ def task_list(
         [
             t.label,
             t.title,
+            label("plans", t.plan),
             t.status,
             f"{t.progress:>3}%",
             dates.format_due(t.due, today=today, done=t.status == "done") if t.due else "",
             t.owner or "-",
+            partner_of.get(t.owner or "", "-"),
         ]
         for t in items
     ]
-    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "DONE", "DUE", "OWNER"], flex=1))
+    headers = ["ID", "TITLE", "PLAN", "STATUS", "DONE", "DUE", "OWNER", "PARTNER"]
+    # In a narrow terminal the title keeps its room: the partner goes first, then the plan.
+    click.echo(render.table(rows, headers, flex=1, optional=[7, 2]))
 
 
 @task.command("show")
