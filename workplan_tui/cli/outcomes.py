@@ -23,7 +23,7 @@ from workplan_tui.cli.base import (
     pass_env,
     rev_option,
 )
-from workplan_tui.model import contract, dates, rules
+from workplan_tui.model import contract, rules
 from workplan_tui.model.records import label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -63,7 +63,7 @@ def outcome_add(
         as_json,
         f"Added outcome {record.label}: {clean(name)} "
         f"({render.number(baseline)} → {render.number(target)}{' ' + clean(unit) if unit else ''})"
-        + (f" · {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""),
+        + (f" · {rules.outcome_due(record, env.today(), dated=True)}" if record.due else ""),
     )
 
 
@@ -121,7 +121,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
         click.echo("No outcomes: workplan outcome add PLAN_ID NAME --target N")
     for o in items:
         pct = rules.outcome_progress(o.baseline, o.target, o.current)
-        due = f"  {dates.format_due(o.due, today=env.today())}" if o.due else ""
+        due = f"  {rules.outcome_due(o, env.today())}" if o.due else ""
         click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))
 
 
@@ -167,7 +167,7 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
         f"  progress: {render.bar(progress)} {progress:.0f}%",
         f"  current:  {render.number(o.current)}{unit} (baseline {render.number(o.baseline)}, "
         f"target {render.number(o.target)})",
-        f"  due:      {o.due} · {dates.format_due(o.due, today=env.today())}" if o.due else "  due:      -",
+        f"  due:      {o.due} · {rules.outcome_due(o, env.today())}" if o.due else "  due:      -",
     ]
     out.append(f"Check-ins ({len(o.checkins)}):" if o.checkins else "Check-ins: none yet ('workplan outcome checkin')")
     for c in o.checkins:

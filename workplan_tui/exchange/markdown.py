@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from workplan_tui.exchange.report import Report
+from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.money import format_money, plain
 from workplan_tui.model.records import Task, label
@@ -80,7 +81,7 @@ def render(report: Report) -> str:
             f"- **{plan.label} {md(plan.title)}** ({plan.status}, rule: {md(plan.rule)}): {md(f.buyin.summary())}"
         )
         if f.buyin.ok:
-            out.append("  - Has the buy-in its rule asks for: it may become active.")
+            out.append(f"  - Has the buy-in its rule asks for: it {md(rules.buyin_words(plan, f.buyin))}.")
         for reason in f.buyin.reasons:
             out.append(f"  - Missing: {md(reason)}")
 
@@ -99,7 +100,7 @@ def render(report: Report) -> str:
             change = f"{md(sign + plain(c.change))}{unit}" if c.change else "no change"
             if c.checkins:
                 change += f" ({c.checkins} check-in{'s' if c.checkins != 1 else ''})"
-            due = md(format_due(o.due, today=today)) if o.due else "-"
+            due = md(rules.outcome_due(o, today)) if o.due else "-"
             rows.append([o.label, md(o.name), bar(c.progress), figures, change, due, c.plan.label])
         out += table(["Outcome", "Name", "Progress", "Now", f"Since {day}", "Due", "Plan"], rows)
 

@@ -47,6 +47,23 @@ def outcome_progress(baseline: float, target: float, current: float) -> float:
     return max(0.0, min(100.0, (current - baseline) / span * 100.0))
 
 
+def outcome_met(outcome: Outcome) -> bool:
+    """Whether an outcome has reached its target (its progress is 100 %)."""
+    return outcome_progress(outcome.baseline, outcome.target, outcome.current) >= 100.0
+
+
+def outcome_due(outcome: Outcome, today: date, *, dated: bool = False) -> str:
+    """An outcome's due date in words, as a task's (``dates.format_due``: "due in 3 weeks",
+    "4 days overdue"), except that a met outcome is never overdue: "met" (with its due date
+    when it has one: "met, was due 4 Dec 2026"). "" without a due date. Every screen, command,
+    report and calendar says it so."""
+    from workplan_tui.model.dates import format_due
+
+    if outcome_met(outcome):
+        return f"met, {format_due(outcome.due, today=today, done=True)}" if outcome.due else "met"
+    return format_due(outcome.due, today=today, dated=dated) if outcome.due else ""
+
+
 def outcome_figures(outcome: Outcome, number: Callable[[float], str]) -> str:
     """Where an outcome stands, in words a reader takes the right way round:
     "28 / 40 beds" for a goal that grows from nothing, else from where it started:
@@ -141,6 +158,21 @@ def buy_in(
     else:
         reasons.append(f"unknown decision rule {plan.rule!r}")
     return BuyIn(plan.rule, tally, not_voted, ok=not reasons, reasons=reasons)
+
+
+def buyin_words(plan: Plan, buyin: BuyIn) -> str:
+    """Where a plan's buy-in leaves it, in words fitting its status: only a proposed plan "may
+    become active"; a draft does so once proposed; an active (or closed) plan says it has the
+    buy-in, or what it lacks now (a member who joined since). The board, the command line and
+    the report say it so."""
+    missing = "; ".join(buyin.reasons)
+    if plan.status == "proposed":
+        return "may become active" if buyin.ok else f"missing: {missing}"
+    if plan.status == "draft":
+        return "may become active once proposed" if buyin.ok else f"missing: {missing}"
+    if buyin.ok:
+        return f"{plan.status}, with the buy-in its rule asks for"
+    return f"{plan.status}; its buy-in now lacks: {missing}"
 
 
 # Each buy-in rule in plain words (the board and the CLI say it the same way).

@@ -12,7 +12,6 @@ from textual.content import Content
 from textual.widgets import Sparkline, Static
 
 from workplan_tui.model import rules
-from workplan_tui.model.dates import format_due
 from workplan_tui.model.records import Outcome
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -56,7 +55,7 @@ class OutcomesScreen(ListScreen):
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
         done, todo = bar_text(pct, 10)
         figures = rules.outcome_figures(item, number)
-        due = format_due(item.due, today=self.session.today()) if item.due else ""
+        due = rules.outcome_due(item, self.session.today())
         due_cells = 18 if width >= 100 else 0
         name = max(8, width - 24 - 30 - due_cells)
         return [
@@ -115,7 +114,7 @@ class OutcomesScreen(ListScreen):
                 u=unit,
             ),
             Content(
-                (format_due(item.due, today=self.session.today()).capitalize() + ". " if item.due else "No due date. ")
+                (rules.outcome_due(item, self.session.today()).capitalize() + ". " if item.due else "No due date. ")
                 + f"Check-ins ({len(item.checkins)}), the latest last:"
             ),
         ]

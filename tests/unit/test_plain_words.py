@@ -1,0 +1,51 @@
+"""What the screens, commands and reports say in words (issue 31): a met outcome is never
+overdue; only a proposed plan "may become active"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from tests.clock import iso_day
+from tests.conftest import make_store
+from workplan_tui.model import rules
+from workplan_tui.store import actions
+
+Run = Callable[..., Result]
+
+
+def test_a_met_outcome_is_never_overdue(run: Run, wp: Path) -> None:
+    store = make_store(wp)
+    actions.edit_outcome(store, 1, {"due": iso_day(-3)})
+    actions.checkin(store, 1, 40)  # the target: met
+    actions.add_outcome(store, 1, "Volunteers", 20, 0, "people", iso_day(-3))  # not met, late
+    shown = {
+        "outcome list": run("outcome", "list").output,
+        "plan show": run("plan", "show", "P1").output,
+        "report": run("report").output,
+    }
+    for command, text in shown.items():
+        o1 = next(line for line in text.splitlines() if "Beds built" in line)
+        assert "overdue" not in o1 and "met, was due" in o1, (command, o1)
+    due = next(line for line in run("outcome", "show", "O1").output.splitlines() if line.startswith("  due:"))
+    assert "overdue" not in due and "met" in due
+    listed = run("outcome", "list").output
+    assert "3 days overdue" in next(line for line in listed.splitlines() if "Volunteers" in line)
+
+
+def test_only_a_proposed_plan_may_become_active(run: Run, wp: Path) -> None:
+    for who in ("alice", "bob", "carol"):
+        assert run("vote", "P1", "agree", user=who).exit_code == 0
+    assert "may become active" in run("plan", "show", "P1").output
+    assert run("plan", "activate", "P1").exit_code == 0
+    shown = run("plan", "show", "P1").output
+    assert "may become active" not in shown
+    assert "active, with the buy-in its rule asks for" in shown
+    assert run("member", "add", "dave", "--name", "Dave", "--partner", "FOOD").exit_code == 0
+    assert "active; its buy-in now lacks: not voted yet: dave" in run("plan", "show", "P1").output
+    assert run("plan", "add", "Winter").exit_code == 0
+    plan = make_store(wp).read().plans[2]
+    words = rules.buyin_words(plan, rules.buy_in(plan, {}, {}, {}))
+    assert words.startswith("missing")
