@@ -49,3 +49,21 @@ def test_only_a_proposed_plan_may_become_active(run: Run, wp: Path) -> None:
     plan = make_store(wp).read().plans[2]
     words = rules.buyin_words(plan, rules.buy_in(plan, {}, {}, {}))
     assert words.startswith("missing")
+
+
+def test_a_first_vote_is_undone_and_others_votes_do_not_stop_it(run: Run, wp: Path) -> None:
+    assert run("vote", "P1", "agree", "--comment", "Looks right").exit_code == 0
+    assert run("vote", "P1", "disagree", "--comment", "not yet", user="bob").exit_code == 0
+    undone = run("undo")
+    assert undone.exit_code == 0, undone.output
+    store = make_store(wp)
+    assert set(store.read().current_votes(1)) == {"bob"}  # mine is gone, bob's stays
+    entry = store.history().latest(1)[0]
+    assert entry.kind == "undo" and entry.changes == {"vote": ["agree", None]}
+    # a first vote changed and changed back, then undone: no vote of mine at all
+    assert run("vote", "P1", "agree").exit_code == 0
+    assert run("vote", "P1", "block", "--comment", "no").exit_code == 0
+    assert run("undo").exit_code == 0  # back to agree
+    assert run("undo").exit_code == 0  # the first vote: gone
+    assert "alice" not in make_store(wp).read().current_votes(1)
+    assert "not voted yet: alice" in run("plan", "show", "P1").output

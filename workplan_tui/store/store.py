@@ -755,9 +755,11 @@ class Tx:
         expected_rev: int | None = None,
         changes: dict[str, list[Any]] | None = None,
         undoes: int | None = None,
+        log: bool = True,
     ) -> dict[str, Any]:
         """Take a record out of its table; returns it as it was (``undoes``: the id of the
-        entry this removal undoes, when it undoes an addition).
+        entry this removal undoes, when it undoes an addition; without ``log`` the caller logs
+        the change in its own words, as undoing a first vote does).
 
         The whole record and its id go into the log entry (``{"record": [{"id": 12,
         "record": {...}}, None]}``, plus ``changes`` the caller adds), so ``undo`` can put it
@@ -783,8 +785,9 @@ class Tx:
             meta["retired_ids"] = {**retired, table: doc_id}
             self._touched.add(("meta", "1"))
         self._model = None
-        extra = {"undoes": undoes} if undoes is not None else {}
-        self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})}, **extra)
+        if log:
+            extra = {"undoes": undoes} if undoes is not None else {}
+            self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})}, **extra)
         return removed
 
     def restore(self, table: str, doc_id: int, fields: dict[str, Any], *, record: str, undoes: int) -> None:

@@ -490,7 +490,16 @@ class Session:
             self.app.notify("Nothing of yours to undo in this session.", markup=False)
             return False
         entry_id = pending[-1]
-        if not self.change(lambda: actions.undo(self.store, entry_id)):
+        refused: list[str] = []
+        if not self.change(lambda: actions.undo(self.store, entry_id), report=refused.append):
+            if refused and self.cannot_change() is None:
+                # This change cannot be undone (someone changed the record since, or it is of a
+                # kind undo leaves alone): it leaves the list, so that u goes on to the one before.
+                self.my_changes.remove(entry_id)
+                more = " u again undoes your change before it." if len(pending) > 1 else ""
+                self.app.notify(f"Not undone: {refused[-1]}.{more}", severity="warning", markup=False, timeout=8)
+            elif refused:
+                self.app.notify(refused[-1], severity="error", markup=False, timeout=8)
             return False
         self.my_changes.remove(entry_id)
         undo_id = self.my_changes.pop()  # the undo entry itself is not a change to undo

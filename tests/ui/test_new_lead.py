@@ -1,0 +1,69 @@
+"""What a new lead tripped on (issue 31), tried on the board with Pilot and checked in the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.clock import iso_day
+from tests.conftest import FIXED_NOW, log_of, make_store
+from workplan_tui.store import actions
+from workplan_tui.ui.app import WorkplanApp, make_app
+from workplan_tui.ui.screens.board import BoardScreen
+
+
+def app_for(path: Path, user: str = "alice") -> WorkplanApp:
+    return make_app(path, user=user, now=FIXED_NOW)
+
+
+def data(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def board(app: WorkplanApp) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+def messages(app: WorkplanApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_refused_undo_does_not_block_the_changes_before_it(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("plus")  # T1 (the first card of To do) 0 → 10 %: moves to Doing
+        first = screen.selected_task()
+        assert first is not None and first.id == 1
+        await pilot.press("minus")  # T1 back to 0: a second change of mine
+        actions.set_due(make_store(board_file, "bob"), 1, iso_day(-7))  # bob changes T1
+        await pilot.pause()
+        await pilot.press("u")  # my latest change cannot be undone now
+        assert any("bob changed T1 since" in m and "u again" in m for m in messages(pilot.app))
+        await pilot.press("u")  # ... nor the one before (T1 too): still said, never stuck
+        pilot.app._notifications.clear()
+        actions.add_note(make_store(board_file), 2, "mine, from the command line")
+        await pilot.press("u")
+        assert messages(pilot.app) == ["Nothing of yours to undo in this session."]
+    assert data(board_file)["tasks"]["1"]["due"] == iso_day(-7)
+
+
+async def test_a_refused_undo_moves_on_to_the_change_before(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("down")  # To do: T1 (overdue), T2, T3
+        second = screen.selected_task()
+        assert second is not None and second.id == 2
+        await pilot.press("plus")  # T2 0 → 10 %: it moves to Doing, the selection with it
+        await pilot.press("left", "home")
+        first = screen.selected_task()
+        assert first is not None and first.id == 1
+        await pilot.press("plus")  # T1 0 → 10 %
+        actions.set_due(make_store(board_file, "bob"), 1, iso_day(-7))  # bob changes T1 since
+        await pilot.pause()
+        await pilot.press("u")  # refused: bob changed T1 since
+        assert data(board_file)["tasks"]["2"]["progress"] == 10
+        await pilot.press("u")  # the change before it: T2 back to 0 %
+        assert data(board_file)["tasks"]["2"]["progress"] == 0
+        assert data(board_file)["tasks"]["1"]["progress"] == 10
+        assert log_of(board_file)[-1]["kind"] == "undo"
