@@ -67,3 +67,26 @@ def test_a_first_vote_is_undone_and_others_votes_do_not_stop_it(run: Run, wp: Pa
     assert run("undo").exit_code == 0  # the first vote: gone
     assert "alice" not in make_store(wp).read().current_votes(1)
     assert "not voted yet: alice" in run("plan", "show", "P1").output
+
+
+def test_the_demo_stays_the_healthy_partnership_it_describes(tmp_path: Path) -> None:
+    from tests.clock import day
+    from workplan_tui.store.sample import sample_path, write_demo
+
+    sample = make_store(sample_path()).read()  # the sample as its eight members left it
+    path = write_demo(tmp_path / "demo.json", today=day(0), user="newlead")
+    demo = make_store(path, "newlead").read()
+    assert "newlead" in demo.members and len(demo.members) == len(sample.members) + 1
+    for norm_id, norm in demo.norms.items():
+        was, _, _ = rules.norm_state(sample.norms[norm_id], sample.members)
+        now, _, waiting = rules.norm_state(norm, demo.members)
+        assert now == was, norm.text  # in force before, in force with the newcomer
+        if not now:
+            assert "newlead" in waiting  # an open one waits for them as for the others
+    for plan in demo.plans.values():
+        buyin = rules.buy_in(plan, demo.members, demo.current_votes(plan.id), demo.partners)
+        if plan.status in ("active", "completed"):
+            assert buyin.ok, (plan.label, buyin.reasons)
+        else:
+            assert "newlead" in buyin.not_voted  # a vote to cast: something to do
+    actions.set_progress(make_store(path, "newlead"), 10, "+10")  # and they can change things
