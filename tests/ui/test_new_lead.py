@@ -67,3 +67,33 @@ async def test_a_refused_undo_moves_on_to_the_change_before(board_file: Path) ->
         assert data(board_file)["tasks"]["2"]["progress"] == 0
         assert data(board_file)["tasks"]["1"]["progress"] == 10
         assert log_of(board_file)[-1]["kind"] == "undo"
+
+
+async def test_the_review_summary_counts_what_was_reviewed_in_words_that_fit(board_file: Path) -> None:
+    from rich.cells import cell_len
+
+    from workplan_tui.ui.screens.review import ReviewScreen
+
+    store = make_store(board_file)
+    long = "Order the raised-bed soil, compost and mulch from the county's depot before the frost comes"
+    actions.edit_task(store, 1, {"title": long})
+    for n in range(4):  # more tasks needing attention than are looked at
+        actions.add_task(store, 1, f"Overdue {n}", owner="alice", due=iso_day(-2))
+    async with app_for(board_file).run_test(size=(60, 20)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.queue[0].task.id == 1
+        total = len(review.queue)
+        await pilot.press("b")
+        await pilot.press(*"Waiting for the county's depot to confirm the order")
+        await pilot.press("enter", "space", "plus", "escape")  # two looked at, then escape
+        summary = str(review.query_one("#review-task").render())
+    assert f"Reviewed 2 of the {total} tasks needing attention." in summary
+    assert "You changed 2 of them." in summary
+    assert "blocked_reason" not in summary and "reason blocked - → Waiting" in summary
+    assert "T1 Order the raised-bed soil, compost and …:" in summary  # cut with an ellipsis
+    lines = summary.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("  T1 "))
+    assert lines[first + 1].startswith("    ")  # a long item wraps under its margin
+    assert all(cell_len(line) <= 56 for line in lines)

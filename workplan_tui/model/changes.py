@@ -19,6 +19,25 @@ from workplan_tui.model.text import clean, short
 REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm")
 
 
+# A field as people call it (the board's labels, lower case), where its stored name is not a word.
+FIELD_WORDS = {
+    "blocked_reason": "reason blocked",
+    "due": "due date",
+    "agreed_by": "agreed by",
+    "interests_short": "short-term interests",
+    "interests_long": "long-term interests",
+    "archived_from": "archived from",
+    "closes": "closing date",
+    "checkin": "check-in",
+    "retired_ids": "retired ids",
+}
+
+
+def field_words(name: str) -> str:
+    """A field as people call it: 'reason blocked' for ``blocked_reason``, 'due date' for ``due``."""
+    return FIELD_WORDS.get(name, name.replace("_", " "))
+
+
 def labelled(entry: Activity) -> dict[str, Any]:
     """The entry's ``{field: [before, after]}`` with reference ids as labels (``contract.changes``)."""
     return contract.changes(entry.record, entry.changes)

@@ -462,6 +462,25 @@ def wrap(value: str, cells: int, lines: int) -> list[str]:
     return out[:lines]
 
 
+def hanging(value: str, cells: int, indent: int) -> list[str]:
+    """``value`` (already cleaned, starting with its own indent) broken at spaces into lines of
+    at most ``cells`` cells, each line after the first indented by ``indent`` cells, so that a
+    long line reads as one item under a list's margin. A word longer than a line is cut."""
+    lead = len(value) - len(value.lstrip(" "))
+    out: list[str] = []
+    line = value[:lead]
+    for word in value[lead:].split(" "):
+        if not line.strip():  # the line's first word: cut only if it is longer than the line
+            line += fit(word, cells - cell_len(line))
+        elif cell_len(line) + 1 + cell_len(word) <= cells:
+            line += " " + word
+        else:
+            out.append(line)
+            line = " " * indent + fit(word, cells - indent)
+    out.append(line)
+    return out
+
+
 class CardColumn(VirtualList[Task]):
     """One status column of the board: each task a card (id and title, owner, due date,
     progress; a blocked task also its reason, on two lines) and a spacer."""

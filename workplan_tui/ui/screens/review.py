@@ -10,13 +10,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workplan_tui.model import rules
+from workplan_tui.model.changes import field_words
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.overview import ReviewItem, review_queue
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
-from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker
+from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker, fit, hanging
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -37,6 +38,7 @@ class ReviewScreen(TaskActions):
         self.queue: list[ReviewItem] = []
         self.position = 0
         self.before: dict[int, Task] = {}
+        self.seen: set[int] = set()  # the positions of the queue shown so far
         self.finished = False
 
     def compose(self) -> ComposeResult:
@@ -102,6 +104,7 @@ class ReviewScreen(TaskActions):
             return
         item = self.queue[self.position]
         task = self.current()
+        self.seen.add(self.position)
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
         if task is None:  # removed by someone else since the review started
             gone = item.task
@@ -147,20 +150,25 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
-        lines = [Content(f"Reviewed {len(self.queue)} tasks needing attention.")]
+        total, seen = len(self.queue), len(self.seen)
+        things = "task needing" if total == 1 else "tasks needing"
+        reviewed = f"all {total} {things}" if seen >= total else f"{seen} of the {total} {things}"
+        lines = [Content(f"Reviewed {reviewed} attention.")]
+        cells = max(20, self.query_one("#review-task").size.width or self.size.width - 4)
         changed = 0
         for task_id, before in self.before.items():
             after = wp.tasks.get(task_id) if wp else None
             if after is None:
                 continue
             diffs = [
-                f"{name} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
+                f"{field_words(name)} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
             if diffs:
                 changed += 1
-                lines.append(Content(f"  {after.label} {clean(after.title)[:40]}: {clean('; '.join(diffs))}"))
+                line = f"  {after.label} {fit(after.title, 40)}: {clean('; '.join(diffs))}"
+                lines += [Content(part) for part in hanging(line, cells, 4)]
         lines.insert(1, Content(f"You changed {changed} of them." if changed else "You changed nothing."))
         lines.append(Content("\nspace / escape: back to the board"))
         return Content("\n").join(lines)
