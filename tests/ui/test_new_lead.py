@@ -97,3 +97,37 @@ async def test_the_review_summary_counts_what_was_reviewed_in_words_that_fit(boa
     first = next(i for i, line in enumerate(lines) if line.startswith("  T1 "))
     assert lines[first + 1].startswith("    ")  # a long item wraps under its margin
     assert all(cell_len(line) <= 56 for line in lines)
+
+
+async def test_activity_selects_the_newest_match_and_says_it_in_words(board_file: Path) -> None:
+    from workplan_tui.ui.screens.activity import ActivityScreen
+
+    store = make_store(board_file)
+    actions.set_currency(store, "USD")
+    actions.add_norm(store, "We reply within two days.")
+    actions.agree_norm(store, 1)
+    actions.agree_norm(make_store(board_file, "bob"), 1)
+    actions.deliver(store, "PARKS", "1", "$400", on=iso_day(-1))
+    for n in range(40):  # enough entries that the oldest are far out of view
+        actions.set_progress(store, 2, str(n + 1))
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        rows = screen.rows_widget
+        rows.move_to(40)  # deep in the log
+        await pilot.pause()
+        assert rows.cursor == 40 and rows.scroll_offset.y > 0
+        await pilot.press("slash", *"agreed")
+        assert rows.cursor == 0 and rows.scroll_offset.y == 0  # the newest match, in view
+        first = rows.current
+        assert first is not None and first.kind == "norm.agree" and first.member == "bob"
+        text = "".join(t for t, _ in screen.row(first, 78))
+        assert "bob agreed to N1 'We reply within two days.'" in text
+        detail = str(screen.query_one("#detail").render())
+        assert "agreed by: alice → alice, bob" in detail
+        assert "agreed_by" not in detail and "[2]" not in detail
+        await pilot.press("escape")
+        await pilot.press("slash", *"delivery")
+        detail = str(screen.query_one("#detail").render())
+        assert "$400 on" in detail and "partner.deliver" not in detail

@@ -90,3 +90,34 @@ def test_the_demo_stays_the_healthy_partnership_it_describes(tmp_path: Path) -> 
         else:
             assert "newlead" in buyin.not_voted  # a vote to cast: something to do
     actions.set_progress(make_store(path, "newlead"), 10, "+10")  # and they can change things
+
+
+def test_every_log_line_reads_as_a_sentence(run: Run, wp: Path) -> None:
+    from tests.clock import TODAY
+    from workplan_tui.model.changes import Names, sentence
+
+    store = make_store(wp)
+    bob = make_store(wp, "bob")
+    actions.set_currency(store, "USD")
+    actions.add_task(bob, 1, "Call the county", owner="carol", due=iso_day(+6))
+    actions.add_norm(store, "We notify members in advance if we miss a meeting.")
+    actions.agree_norm(make_store(wp, "carol"), 1)
+    actions.deliver(store, "PARKS", "1", "$400", on=iso_day(-1), note="first week")
+    actions.set_progress(store, 2, "60")
+    actions.set_status(bob, 2, "blocked", "rain")
+    actions.vote(bob, 1, "agree", "good plan")
+    actions.vote(bob, 1, "block", "no soil yet")
+    workplan, history = store.read_with_history()
+    names = Names(workplan, TODAY)
+    said = [sentence(e, names) for e in history.newest()][:8]
+    friday = next(line for line in said if "Call the county" in line)
+    assert friday.startswith("bob added T4 'Call the county' for carol, due ")
+    assert "carol agreed to N1 'We notify members in advance if we miss…'" in said
+    assert "alice recorded a delivery by PARKS: $400 on " in next(line for line in said if "delivery" in line)
+    assert "alice moved T2 'Build beds' from 0% to 60% (now doing)" in said
+    assert "bob marked T2 'Build beds' blocked: rain" in said
+    assert "bob changed their vote on P1 'Gardens' from agree to block: no soil yet" in said
+    for line in said:  # no stored names, kinds or list counts
+        assert "agreed_by" not in line and "partner.deliver" not in line and "[2]" not in line
+    log = run("log", "--limit", "8").output
+    assert "agreed to N1 'We notify members" in log and "added T4 'Call the county' for carol" in log

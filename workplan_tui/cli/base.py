@@ -13,10 +13,10 @@ import click
 
 from workplan_tui.cli import render
 from workplan_tui.model import contract, dates, rules, typed
-from workplan_tui.model.changes import changes_line
+from workplan_tui.model.changes import Names, changes_line, sentence
 from workplan_tui.model.records import Activity, Keyed, Workplan, label, parse_label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean, short, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
 
@@ -303,6 +303,27 @@ def changes_text(entry: Activity, room: int = 40) -> str:
     """A log entry's changes on one line, as the board words them (``model.changes``):
     'progress 40 → 60; outcome - → O3', each value cut to ``room`` characters."""
     return changes_line(entry, room)
+
+
+def names_of(env: Env, workplan: Workplan | None = None) -> Names:
+    """What log entries' sentences need (titles, currency, today: ``model.changes.Names``), from
+    ``workplan`` or the file; without titles when the file cannot be read (the log still can)."""
+    if workplan is None:
+        try:
+            workplan = env.read()
+        except StoreError:
+            workplan = None
+    return Names(workplan, env.today())
+
+
+def log_line(entry: Activity, names: Names, *, titled: bool = True) -> str:
+    """One log entry for ``workplan log``, ``status`` and a record's history, as a sentence:
+    "2026-11-28 09:30  bob moved T12 'Order soil' from 40% to 60%" (the account beside the
+    member when they differ: "bob (wpbob) moved ...")."""
+    said = sentence(entry, names, titled=titled)
+    if entry.os_user and entry.os_user != entry.member and said.startswith(entry.member + " "):
+        said = f"{entry.member} ({clean(entry.os_user)}){said[len(entry.member) :]}"
+    return f"{stamp(entry.at)}  {said}"
 
 
 def due_full(t: Any, today: date) -> str:

@@ -20,19 +20,20 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
-    changes_text,
     complete_ids,
     complete_members,
     emit,
     fail,
     json_option,
+    log_line,
+    names_of,
     pass_env,
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.changes import about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
-from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import outside
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -530,9 +531,10 @@ def log(
         filtered = first or last or wanted or member or kind or plan_label
         click.echo("No log entries match." if filtered else "The log is empty.")
     cols = render.width()
+    names = names_of(env) if entries else None
     for a in entries:
-        who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
-        click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes_text(a)}", cols))
+        assert names is not None
+        click.echo(render.fit(log_line(a, names), cols))
     if more:
         click.echo(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
 
@@ -585,18 +587,18 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     }
     if undone.not_restored is not None:
         result["not_restored"] = undone.not_restored
-    restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
-    text = f"Undid {result['undone']} ({undone.kind} on {clean(undone.record)}): {restored}"
+    from workplan_tui.model.changes import sentence
+    from workplan_tui.store.history import activity
+
+    entry = next((e for e in env.store.last_entries if e.get("undoes") == undone.entry), None)
+    said = sentence(activity(entry), names_of(env), who=False) if entry else clean(undone.record)
+    text = f"Undid {result['undone']}: {said}"
+    given = undone.restored.get("tasks")
+    if given:
+        text += f"; {clean(', '.join(given))} {'has' if len(given) == 1 else 'have'} it again"
     if undone.not_restored:
         text += f" (not given back, changed since: {clean(', '.join(undone.not_restored))})"
     emit(result, as_json, text)
-
-
-def _shown(value: object) -> str:
-    """A restored value for the undo line: a list of labels as 'T3, T5', anything else shortened."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return clean(", ".join(value)) or "-"
-    return short(value, 40)
 
 
 @cli.command("schema")

@@ -12,7 +12,6 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
-    changes_text,
     complete_ids,
     complete_members,
     complete_partners,
@@ -25,7 +24,9 @@ from workplan_tui.cli.base import (
     id_argument,
     ids_argument,
     json_option,
+    log_line,
     member_named,
+    names_of,
     need_changes,
     pass_env,
     rev_option,
@@ -501,6 +502,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     if history or unread:
         out.append("History:" if not unread else f"History: cannot be read: {unread}")
         cols = render.width()
+        names = names_of(env, workplan)
         for a in history:
-            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
+            out.append(render.fit(f"  {log_line(a, names, titled=False)}", cols))
     click.echo(render.wrap("\n".join(out)))

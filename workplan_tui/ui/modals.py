@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from workplan_tui.model import rules, typed
-from workplan_tui.model.changes import changes_line
+from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import EXAMPLES, DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
 from workplan_tui.model.rules import RuleError
@@ -307,8 +307,9 @@ class EditTask(ModalScreen[TaskEdit | None]):
         for u in t.updates:
             lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
         entries, complete = self.history
+        names = Names(self.workplan, self.today)
         for a in entries:
-            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {changes_line(a)}"))
+            lines.append(Content(f"{stamp(a.at)}  {sentence(a, names, titled=False)}"))
         lines = lines[-30:]
         if not complete:
             lines.append(Content(f"Older changes: workplan log --record {t.label}"))

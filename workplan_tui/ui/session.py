@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual.signal import Signal
 
 from workplan_tui.model import identity, rules, schema
-from workplan_tui.model.changes import describe
+from workplan_tui.model.changes import Names, describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
@@ -105,8 +105,8 @@ class Session:
             )
             return False
         self._recovered()
+        self._use(workplan)  # first: the notices name records by their titles in it
         self._catch_up(history)
-        self._use(workplan)
         return True
 
     def _recovered(self) -> None:
@@ -183,11 +183,11 @@ class Session:
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
+        self._use(workplan)  # first: the notices name records by their titles in it
         self._catch_up(history, read_news)
         if edited is not None and edited.words() != self._outside_said:
             self._outside_said = edited.words()
             self.app.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
-        self._use(workplan)
         self.refresh()
 
     def _catch_up(self, history: History, read_news: tuple[Mark | None, list[Activity] | None] = (None, None)) -> None:
@@ -217,12 +217,20 @@ class Session:
         if not theirs:
             return
         if len(theirs) <= 3:
+            names = self.names()
             for entry in theirs:
-                self.app.notify(describe(entry), markup=False, timeout=6)
+                self.app.notify(describe(entry, names=names), markup=False, timeout=6)
         else:
-            who = ", ".join(sorted({a.member for a in theirs}))
-            records = ", ".join(dict.fromkeys(a.record for a in theirs))
-            self.app.notify(clean(f"{who}: {len(theirs)} changes ({records})"), markup=False, timeout=8)
+            people = sorted({a.member for a in theirs})
+            who = ", ".join(people[:-1]) + f" and {people[-1]}" if len(people) > 1 else people[0]
+            records = list(dict.fromkeys(a.record for a in theirs))
+            shown = ", ".join(records[:8]) + (f" and {len(records) - 8} more" if len(records) > 8 else "")
+            self.app.notify(clean(f"{who} made {len(theirs)} changes, to {shown}."), markup=False, timeout=8)
+
+    def names(self) -> Names:
+        """What a log entry's sentence needs (model/changes.py): the titles of the snapshot's
+        records, the partnership's currency, today."""
+        return Names(self.workplan, self.today())
 
     def refresh(self) -> None:
         """Tell every screen to redraw from the snapshot (the ``reloaded`` signal); dialogs keep what is typed."""
@@ -504,7 +512,8 @@ class Session:
         self.my_changes.remove(entry_id)
         undo_id = self.my_changes.pop()  # the undo entry itself is not a change to undo
         # what the undo did ('T26 status done → doing'), not the change it took back
-        self.app.notify(f"Undone: {describe_id(self.store, undo_id, who=False)}", markup=False, timeout=5)
+        said = describe_id(self.store, undo_id, who=False, names=self.names())
+        self.app.notify(f"Undone: {said}", markup=False, timeout=5)
         return True
 
     def _patch_task(self, task: Task) -> None:
@@ -514,10 +523,11 @@ class Session:
         self._figures = None
 
 
-def describe_id(store: Store, entry_id: int, *, who: bool = True) -> str:
-    """'bob: T12 progress 40 → 60' for a log entry by id, or 'A12' when it cannot be read."""
+def describe_id(store: Store, entry_id: int, *, who: bool = True, names: Names | None = None) -> str:
+    """ "bob moved T12 'Order soil' from 40% to 60%" for a log entry by id, or 'A12' when it
+    cannot be read."""
     try:
         entry = store.history().entry(entry_id)
     except StoreError:
         entry = None
-    return describe(entry, who=who) if entry else f"A{entry_id}"
+    return describe(entry, who=who, names=names) if entry else f"A{entry_id}"
