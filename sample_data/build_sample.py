@@ -45,7 +45,11 @@ def build(path: Path) -> None:
 
     def as_(user: str) -> Store:
         if user not in stores:
-            stores[user] = Store(path, user=user, clock=clock)
+            store = Store(path, user=user, clock=clock)
+            # Each of the sample's people acts from their own login (model/identity.py binds a
+            # member to the account their handle names), not from whoever runs this script.
+            store.login = store.os_user = user
+            stores[user] = store
         return stores[user]
 
     if path.exists():
@@ -140,7 +144,14 @@ def build(path: Path) -> None:
     # P1: completed summer pilot.
     clock.at(140)
     bob = as_("bob")
-    actions.add_plan(bob, "Summer meals pilot", "Free lunches at two parks during the school holidays.", "consensus")
+    actions.add_plan(
+        bob,
+        "Summer meals pilot",
+        "Free lunches at two parks during the school holidays.",
+        "consensus",
+        start=day(-120),
+        end=day(-55),
+    )
     actions.add_outcome(bob, 1, "Meals served", 12000, 0, "meals", day(-60))
     actions.add_outcome(bob, 1, "Average wait at pickup", 10, 25, "minutes", day(-60))
     actions.move_plan(bob, 1, "propose")
@@ -157,12 +168,16 @@ def build(path: Path) -> None:
     ]
     for title, owner, due in pilot_tasks:
         actions.add_task(bob, 1, title, owner=owner, due=day(due))
-    for step, value, note in ((100, 2100, "first two weeks"), (80, 6800, ""), (65, 12850, "final count")):
+    for step, value, note, sure in (
+        (100, 2100, "first two weeks", "medium"),
+        (80, 6800, "", "high"),
+        (65, 12850, "final count", "high"),
+    ):
         clock.at(step)
-        actions.checkin(as_("fatima"), 1, value, note)
-    for step, value in ((100, 22), (80, 15), (65, 12)):
+        actions.checkin(as_("fatima"), 1, value, note, sure)
+    for step, value, sure in ((100, 22, "medium"), (80, 15, "medium"), (65, 10, "high")):
         clock.at(step)
-        actions.checkin(as_("bob"), 2, value, "")
+        actions.checkin(as_("bob"), 2, value, "", sure)
     clock.at(60)
     for task_id in range(1, 7):
         actions.set_status(as_(pilot_tasks[task_id - 1][1]), task_id, "done")
@@ -181,7 +196,12 @@ def build(path: Path) -> None:
     clock.at(90)
     grace = as_("grace")
     actions.add_plan(
-        grace, "Community gardens at three schools", "Raised beds, lessons and a harvest for the food bank.", "partners"
+        grace,
+        "Community gardens at three schools",
+        "Raised beds, lessons and a harvest for the food bank.",
+        "partners",
+        start=day(-90),
+        end=day(60),
     )
     actions.add_outcome(grace, 2, "Raised beds built", 40, 0, "beds", day(30))
     actions.add_outcome(grace, 2, "Students in garden lessons", 600, 0, "students", day(45))
@@ -243,21 +263,25 @@ def build(path: Path) -> None:
         if status in ("blocked", "done"):
             actions.set_status(store, task_id, status, reason or None)
     clock.at(4)
+    # Teacher training was to start five days ago; nobody has begun it.
+    actions.edit_task(as_("ed"), first_garden + 8, {"start": day(-5)})
     actions.add_note(as_("hiro"), 10, "Two of six beds left; lumber for them arrives Monday.")
     actions.add_note(as_("bob"), 19, "Cheapest quote is $4,800; we budgeted $3,000.")
-    for days_ago, outcome_id, value, who, note in (
-        (60, 3, 6, "dan", "Lincoln yard cleared"),
-        (40, 3, 14, "hiro", ""),
-        (18, 3, 24, "hiro", "Lincoln done"),
-        (5, 3, 28, "hiro", ""),
-        (30, 4, 90, "carmen", "Pilot lessons, two classes"),
-        (6, 4, 210, "carmen", ""),
-        (25, 5, 120, "fatima", "First salad greens"),
-        (12, 5, 340, "fatima", ""),
-        (3, 5, 455, "fatima", "Squash harvest"),
+    # Beds on track, lessons off track (the spring timetable is not set), produce at risk.
+    for days_ago, outcome_id, value, who, note, sure in (
+        (60, 3, 6, "dan", "Lincoln yard cleared", "medium"),
+        (40, 3, 14, "hiro", "", "medium"),
+        (18, 3, 24, "hiro", "Lincoln done", "high"),
+        (5, 3, 28, "hiro", "Riverside half built", "high"),
+        (30, 4, 90, "carmen", "Pilot lessons, two classes", "medium"),
+        (6, 4, 210, "carmen", "Spring timetable not set yet", "low"),
+        (40, 5, 150, "fatima", "First salad greens", "medium"),
+        (26, 5, 400, "fatima", "", "medium"),
+        (12, 5, 640, "fatima", "", "medium"),
+        (3, 5, 800, "fatima", "Squash harvest; frost next week", "low"),
     ):
         clock.at(days_ago)
-        actions.checkin(as_(who), outcome_id, value, note)
+        actions.checkin(as_(who), outcome_id, value, note, sure)
 
     # P3: proposed, votes pending, one disagree.
     clock.at(20)
@@ -266,9 +290,12 @@ def build(path: Path) -> None:
         "Winter weekend meal boxes",
         "Saturday meal boxes for 400 families from December to March, picked up at schools.",
         "consensus",
+        start=day(30),
+        end=day(150),
     )
     actions.add_outcome(bob, 3, "Meal boxes distributed", 5000, 0, "boxes", day(150))
-    actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35))
+    # Enrolment starts now, before the boxes: "0 / 400, due in 5 weeks" is not healthy.
+    actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35), start=day(-20))
     actions.move_plan(bob, 3, "propose")
     for who, position, comment in (
         ("bob", "agree", "We have the cash match lined up"),
@@ -297,6 +324,8 @@ def build(path: Path) -> None:
     for i, (title, owner, due, outcome) in enumerate(winter_tasks):
         clock.at(14 - i * 0.5)
         actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome)
+    clock.at(6)
+    actions.checkin(as_("fatima"), 7, 45, "Paper forms at two schools so far", "low")
     clock.at(2.5)
     for who, code, number, amount, on, note in (
         ("bob", "FOODBANK", "1", "$3,000", -10, "Second transfer"),

@@ -104,3 +104,18 @@ def test_help_text_becomes_safe_markdown() -> None:
     assert code("a|b") == "`a\\|b`"
     blocks = help_blocks("First.\n\n\b\nExamples:\n  workplan status\n  workplan log")
     assert blocks == ["First.", "Examples:\n\n```sh\nworkplan status\nworkplan log\n```"]
+
+
+def test_the_reference_calls_screens_and_dialogs_by_a_users_words(generated: dict[str, str]) -> None:
+    """A class's name ('AskText') is a developer's; the reference's headings and blurbs are a user's,
+    and the anchors stay the class's so that links into the reference hold."""
+    from workplan_tui.reference import keys
+
+    tables = {t.cls.__name__: t for t in keys.tables()}
+    assert set(keys.HEADINGS) <= set(tables), set(keys.HEADINGS) - set(tables)  # no heading for a class gone
+    page = generated["reference/keys.md"]
+    assert "## A task's form {#edit-task}" in page and "## The board {#board-screen}" in page
+    for table in tables.values():
+        heading = page.split(f" {{#{table.anchor}}}", 1)[0].rsplit("\n", 1)[1]
+        assert not re.search(r"[a-z][A-Z]|Screen|Dialog\b|\bAsk text\b|\bPick member\b", heading), heading
+        assert "None" not in table.about and "``" not in table.about, f"{heading}: {table.about}"

@@ -77,3 +77,23 @@ def test_the_readme_links_into_docs_reach_real_pages_and_headings() -> None:
             headings = re.findall(r"^#+ (.+?)(?: \{#([^}]+)\})?$", target.read_text(encoding="utf-8"), re.M)
             ids = {given or slugify(title.replace("`", ""), "-") for title, given in headings}
             assert anchor in ids, f"README links to {path}#{anchor}, which has no such heading"
+
+
+def test_the_screens_are_the_snapshot_suites_pictures(tmp_path: Path) -> None:
+    """The hook adds every snapshot SVG as screens/NAME.svg; the pages show them from there."""
+    from workplan_tui.reference.site import SNAPSHOTS, screen_name, screens
+
+    assert screen_name(Path("test_partnership_screens[buyin-80x24].svg")) == "partnership_screens-buyin-80x24.svg"
+    assert screen_name(Path("test_board_80x24.svg")) == "board_80x24.svg"
+    found = screens()
+    assert found["screens/board_80x24.svg"] == SNAPSHOTS / "test_snapshots" / "test_board_80x24.svg"
+    page = (ROOT / "docs" / "status-review.md").read_text(encoding="utf-8")
+    shown = re.findall(r"!\[[^\]]*\]\((screens/[^)]+)\)", page)
+    assert len(shown) >= 6 and set(shown) <= set(found), set(shown) - set(found)
+    twin = tmp_path / "a" / "test_x.svg"
+    twin.parent.mkdir()
+    twin.write_text("<svg/>")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "test_x.svg").write_text("<svg/>")
+    with pytest.raises(ValueError, match="rename one of the tests"):
+        screens(tmp_path)

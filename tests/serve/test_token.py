@@ -189,3 +189,20 @@ def test_localhost_is_one_loopback_address(given: str, host: str) -> None:
     from workplan_tui.serve.server import LOOPBACK_TWIN, canonical_host
 
     assert canonical_host(given) == host and host in LOOPBACK_TWIN
+
+
+async def test_behind_a_proxy_that_ends_tls_the_page_opens_a_secure_websocket(
+    client: TestClient, server: BoardServer
+) -> None:
+    """docs/administration.md's proxy passes the Host and says the browser came over HTTPS."""
+    base = f"/{server.token}/"
+    plain = await (await client.get(base)).text()
+    assert f'data-session-websocket-url="ws://{client.server.host}:{client.server.port}{base}ws"' in plain
+    proxied = {"Host": "board.eastside.example", "X-Forwarded-Proto": "https"}
+    page = await (await client.get(base, headers=proxied)).text()
+    assert f'data-session-websocket-url="wss://board.eastside.example{base}ws"' in page
+    async with client.ws_connect(f"{base}ws", headers=proxied, origin="https://board.eastside.example") as ws:
+        assert (await ws.receive(timeout=10)).data == b"hello from the board"
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:  # the Origin check holds behind the proxy too
+        await client.ws_connect(f"{base}ws", headers=proxied, origin="https://evil.example")
+    assert refused.value.status == 403

@@ -128,3 +128,21 @@ def test_partnership_screens(snap_compare, sample: Path, screen: str, size: tupl
 def test_partners_match_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
     """The food bank, recipient of the city's grant (its pledges and the match report by kind), and the grant."""
     assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))
+
+
+def test_board_with_reasons_at_140x40(snap_compare, sample: Path) -> None:
+    """Where there is room, each plan's row says why it has its health, and the selected plan
+    has a line of its own; every outcome bar has its health, the reason and where it should be."""
+    assert snap_compare(app(sample), terminal_size=(140, 40), run_before=keys())
+
+
+def test_outcome_chart_at_risk_without_colour(snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the produce outcome, at risk: the health by its symbol and word; the chart's
+    target, expected line, projection and check-ins (by confidence) by their shapes."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample), terminal_size=(120, 40), run_before=keys("o", "j", "j"))
+
+
+def test_outcome_chart_in_the_ansi_theme(snap_compare, sample: Path) -> None:
+    """Textual's theme of the terminal's 16 colours: health markers and chart marks still read."""
+    assert snap_compare(app(sample, "ansi-dark"), terminal_size=(80, 24), run_before=keys("o", "j"))

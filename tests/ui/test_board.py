@@ -10,6 +10,7 @@ from tests import clock
 from tests.clock import day, iso_day
 from tests.conftest import FIXED_NOW, LOGIN, log_of, make_store
 from workplan_tui.model.dates import short_date
+from workplan_tui.model.overview import Concern
 from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.screens.board import BoardScreen
@@ -180,10 +181,16 @@ async def test_review_walks_the_queue_and_summarises(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
         review = pilot.app.screen
-        assert [i.task.label for i in review.queue] == ["T1", "T2"]  # mine and overdue first, then due this week
-        assert "Review 1 of 2 · overdue" in str(review.query_one("#review-header").render())
+        labels = [i.label if isinstance(i, Concern) else i.task.label for i in review.queue]
+        assert labels == ["P1", "T1", "T2"]  # the plan at risk first; then mine and overdue, then due this week
+        assert "Review 1 of 3 · at risk" in str(review.query_one("#review-header").render())
+        card = str(review.query_one("#review-task").render())
+        assert "▲ at risk" in card and "why       1 task overdue" in card
+        await pilot.press("space")
+        assert "Review 2 of 3 · overdue" in str(review.query_one("#review-header").render())
         await pilot.press("plus", "space", "d", "space")
         summary = str(review.query_one("#review-task").render())
+        assert "Reviewed all 2 tasks and the plan or outcome needing attention." in summary
         assert "You changed 2 of them." in summary
         assert "progress 0% → 10%" in summary and "status todo → done" in summary
         await pilot.press("space")

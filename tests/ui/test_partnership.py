@@ -103,8 +103,11 @@ async def test_outcome_checkin_moves_the_bar_and_outcomes_can_be_added_and_edite
         assert outcome["current"] == 12 and outcome["checkins"][-1]["note"] == "first beds"
         row = "".join(text for text, _ in screen.row(screen.rows_widget.current, 80))
         assert "30%" in row and "12 / 40 beds" in row
-        assert "first beds" in str(screen.query_one("#detail").render())
-        assert screen.query_one("#trend").data == [0, 12]
+        assert "first beds" in str(screen.query_one("#checkins").render())
+        assert "? no data: no pace yet" in str(screen.query_one("#detail").render())  # one check-in, on its first day
+        chart = str(screen.query_one("#chart").render())
+        assert "40 ┤" in chart and "today" in chart  # the target's line, and the time axis
+        assert "•" in chart  # the check-in, of no stated confidence
         assert "T2" in str(screen.query_one("#linked").render())  # the task linked to O1
         await pilot.press("n")
         await fill(pilot, name="Volunteers trained", unit="people", baseline="0", target="25", due="eom")

@@ -233,6 +233,8 @@ async def test_outcome_chart_has_its_axis_values(board_file: Path) -> None:
     actions.checkin(store, 1, 28)
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("o")
-        axis = str(pilot.app.screen.query_one("#axis").render())
-        assert axis.splitlines()[0].strip().startswith("28") and axis.splitlines()[-1].strip().startswith("0")
-        assert "2 check-ins" in str(pilot.app.screen.query_one("#chart-foot").render())
+        lines = str(pilot.app.screen.query_one("#chart").render()).splitlines()
+        assert lines[0].strip().startswith("40 ┤")  # the target, at the top: no value is higher
+        plot = [line for line in lines if "┤" in line or "│" in line]
+        assert plot[-1].strip().startswith("0 ┤")  # the baseline, at the bottom
+        assert sum(line.count("•") for line in plot) == 2  # both check-ins

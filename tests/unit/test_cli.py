@@ -16,10 +16,12 @@ def test_status_shows_plans_and_attention(run) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Test Partnership · stage: forming" in out
-    assert "P1 Gardens  [proposed]" in out
+    assert "P1 Gardens  [proposed] · at risk" in out  # one task overdue
+    assert out.index("Off track / at risk (1)") < out.index("Mine (alice)")  # are we on track? first
+    assert "at risk    P1 Gardens: 1 task overdue" in out
     assert "buy-in 0/3" in out
     assert "Beds built 0 / 40 beds (0%)" in out
-    assert out.index("Mine (alice): 1 open task, 1 vote to cast") < out.index("P1 Gardens")  # mine first
+    assert out.index("Mine (alice): 1 open task, 1 vote to cast") < out.index("P1 Gardens  [")  # mine first
     assert "? P1 Gardens waits for your vote" in out
     assert "Needs attention" in out and "Overdue (1)" in out and "T1" in out
 
@@ -168,6 +170,26 @@ def test_demo_writes_a_fresh_file_dated_from_today(run, tmp_path: Path) -> None:
     assert run("demo", "--out", str(out)).exit_code == 1  # never overwrites
 
 
+def test_the_demo_shows_each_health_dated_from_today(run, tmp_path: Path) -> None:
+    """The sample partnership demonstrates the forecast: an outcome on track, one at risk, one
+    off track and one met; its plans' dates moved with today like every other date."""
+    out = tmp_path / "demo.json"
+    assert run("demo", "--out", str(out)).exit_code == 0
+    data = json.loads(run("outcome", "list", "--json", path=out).stdout)
+    health = {o["id"]: o["forecast"]["health"] for o in data}
+    assert {"met", "on_track", "at_risk", "off_track"} <= set(health.values())
+    assert (health["O1"], health["O3"], health["O5"], health["O4"]) == ("met", "on_track", "at_risk", "off_track")
+    assert health["O7"] == "off_track"  # "0 / 400 families, due in 5 weeks" is not healthy
+    plans = {p["id"]: p for p in json.loads(run("plan", "list", "--json", path=out).stdout)}
+    assert plans["P2"]["start"] < FIXED_NOW.date().isoformat() < plans["P2"]["end"]
+    assert (
+        plans["P1"]["forecast"]["health"] == "met"
+        and plans["P1"]["forecast"]["reason"] == "completed, every outcome met"
+    )
+    status = run("status", path=out).stdout
+    assert status.index("Off track / at risk") < status.index("Mine (")
+
+
 def test_undo_command(run, wp: Path) -> None:
     run("task", "progress", "T2", "50")
     result = run("undo")
@@ -255,8 +277,8 @@ def test_status_is_a_morning_summary_that_cuts_nothing_that_matters(run, monkeyp
     words = " ".join(out.split())
     assert "because: " + reason in words  # wrapped, whole
     assert "Students taking part in garden lessons every week 0 / 600 (0%)" in words
-    assert "Closed: P2 Old pilot (archived)" in out and "P2 Old pilot  [" not in out  # folded into one line
-    assert out.index("Mine (alice)") < out.index("P1 Gardens") < out.index("Due this week")
+    assert "Closed: P2 Old pilot (archived, no data)" in out and "P2 Old pilot  [" not in out  # folded
+    assert out.index("Mine (alice)") < out.index("P1 Gardens  [") < out.index("Due this week")
     assert "Changed since" in out and "marked T2 'Build beds' blocked" in words
 
 

@@ -261,7 +261,7 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
     assert "bob (root) checked in 12 on O1 (was 0)" in out or "bob checked in 12 on O1 (was 0)" in out
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     assert data["id"] == "O1" and data["plan"] == "P1" and data["progress"] == 30.0 and data["tasks"] == ["T2"]
-    assert data["checkins"] == [{"value": 12, "by": "bob", "at": NOW_ISO, "note": "first beds"}]
+    assert data["checkins"] == [{"value": 12, "by": "bob", "at": NOW_ISO, "note": "first beds", "confidence": None}]
     assert data["history"][0]["id"].startswith("A")
     refused(run("outcome", "show", "O9"), wp, wp.read_bytes(), "no outcome O9")
 

@@ -71,7 +71,7 @@ def test_csv_of_each_table_reads_back(run, resourced: Path) -> None:
     checkins = rows(exported(run, "--format", "csv", "--table", "checkins"))
     assert checkins == [
         {"outcome": "O1", "outcome_name": "Beds built", "value": "5", "by": "alice", "at": checkins[0]["at"],
-         "note": "first"}
+         "note": "first", "confidence": ""}
     ]  # fmt: skip
     contributions = rows(exported(run, "--format", "csv", "--table", "contributions"))
     crew = contributions[-1]

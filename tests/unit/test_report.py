@@ -14,6 +14,7 @@ from tests.conftest import make_store
 from workplan_tui.store import actions
 
 SECTIONS = [
+    "Are we on track?",
     "Decisions needed",
     "Outcomes",
     f"Done since {iso_day(-7)}",
@@ -84,6 +85,11 @@ def test_every_section_renders_as_markdown(run, busy: Path) -> None:
     assert headings(tokens) == SECTIONS
     assert "**Stage:** forming" in result.stdout and f"**Changes since:** {iso_day(-7)}" in result.stdout
     found = tables(tokens)
+    on_track = next(t for t in found if t[0][0] == "Plan / outcome")  # the first section: are we on track?
+    assert on_track[0][1:3] == ["Health", "Why"]
+    assert on_track[1][:2] == ["**P1 Gardens** (no end date)", "no data"]  # made today: nothing to judge by yet
+    assert on_track[2][:2] == ["O1 Beds built", "no data"]
+    assert on_track[2][2].startswith("no pace yet: its check-ins are all from")  # one check-in, on its first day
     outcomes = next(t for t in found if t[0][0] == "Outcome")
     assert outcomes[1][:4] == ["O1", "Beds built", "`###-------` 30%", "12 / 40 beds"]
     assert outcomes[1][4] == "+12 beds (1 check-in)"
@@ -160,14 +166,21 @@ def test_json_is_the_same_facts(run, busy: Path) -> None:
     assert data["behind"][0]["member"] == "bob" and data["behind"][0]["blocked"] == ["T2"]
     assert data["grants"][0]["delivered"] == 4000 and data["resources"]["match"][0]["shortfall"] == 20000
     assert data["norms"][0]["waiting_for"] == ["bob", "carol"]
+    assert data["on_track"][0]["plan"] == "P1" and data["on_track"][0]["forecast"]["health"] == "no_data"
+    assert (data["on_track"][0]["start"], data["on_track"][0]["end"]) == (None, None)
+    assert data["on_track"][0]["outcomes"][0]["due"] == data["outcomes"][0]["due"]
+    assert data["on_track"][0]["outcomes"][0]["forecast"]["reason"].startswith("no pace yet")
+    assert data["outcomes"][0]["forecast"]["health"] == "no_data"
+    assert data["outcomes"][0]["forecast"]["needed_per_week"] == round(28 / (34 / 7), 4)
 
 
 def test_an_empty_partnership_reports_plainly(run, tmp_path: Path) -> None:
     new = tmp_path / "new.json"
     run("init", "--name", "New", path=new)
     text = run("report", path=new).stdout
-    assert headings(parse(text)) == [*SECTIONS[:2], text.split("## ")[3].splitlines()[0], *SECTIONS[3:]]
+    assert headings(parse(text)) == [*SECTIONS[:3], text.split("## ")[4].splitlines()[0], *SECTIONS[4:]]
     for line in (
+        "No plan is running.",
         "No plan is waiting for buy-in.",
         "Nothing was finished in this period.",
         "Nothing is overdue, blocked or stale.",

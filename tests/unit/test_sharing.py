@@ -165,3 +165,30 @@ def test_a_link_another_member_made_is_not_followed(users: dict[str, int], share
     os.lchown(link, users["wpbob"], -1)  # bob's own link is his to follow
     as_user("wpbob", lambda: bump(link, "bob"))
     assert private.read_bytes() != before
+
+
+def test_a_clone_git_refuses_as_another_users_says_how_to_allow_it(users: dict[str, int], shared_dir: Path) -> None:
+    """git refuses a repository another user owns ("dubious ownership"): in a group folder, every
+    member's but its maker's. Found following docs/administration.md; the page's fix is safe.directory."""
+    import subprocess
+
+    from workplan_tui.sync.clone import Repo, SyncError
+    from workplan_tui.sync.guard import clone_problems
+
+    wp = shared_file(shared_dir, users["wpalice"])
+    subprocess.run(["git", "init", "--quiet", "--shared=group", str(shared_dir)], check=True)  # made by root
+
+    def try_sync() -> str:
+        try:
+            Repo(Store(wp, user="alice"))
+        except SyncError as exc:
+            return str(exc)
+        return "no error"
+
+    said = as_user("wpalice", try_sync)
+    assert said == (
+        f"{wp}: git refuses the repository at {shared_dir}: it belongs to another user; an administrator "
+        f"lets every member use it with: git config --system --add safe.directory {shared_dir}"
+    )
+    assert as_user("wpalice", lambda: clone_problems(wp)) == [said.removeprefix(f"{wp}: ")]
+    assert clone_problems(wp) == []  # root made it: git works for root, and nothing is wrong

@@ -315,3 +315,17 @@ def test_a_pull_that_brings_a_broken_file_says_so_at_once(tmp_path: Path) -> Non
     git(a.parent, "reset", "--keep", "ORIG_HEAD")
     assert check(a)[0] == 0
     assert history_path_for(a).exists()
+
+
+def test_a_sync_of_a_file_that_is_not_there_names_it_in_words(tmp_path: Path) -> None:
+    """Found following docs/administration.md without -f: the default ./workplan.json, in a clone of other files."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "init", "--quiet", str(clone))
+    git(clone, "remote", "add", "origin", str(tmp_path / "nowhere.git"))
+    (clone / "notes.txt").write_text("x\n")
+    with pytest.raises(SyncError) as refused:
+        sync(store_of(clone / "workplan.json", "alice"))
+    assert str(refused.value) == (
+        f"{clone / 'workplan.json'}: cannot read it (no such file or directory); "
+        "fix it (see 'workplan check') before syncing; nothing shared"
+    )

@@ -285,6 +285,18 @@ def due_date(env: Env, text: str | None) -> str | None:
     which also shows the date, since 'mon' or '12 nov' may not be the day the user meant.
     Fails with one line for text that is not a date (dates.parse_date says which forms are).
     """
+    return typed_day(env, text, warn_past=True)
+
+
+def start_date(env: Env, text: str | None) -> str | None:
+    """A start date as people type it ('mon', 'dec 1', 'none' to clear) as YYYY-MM-DD; one in
+    the past is as likely as one to come, so it gets no warning."""
+    return typed_day(env, text, warn_past=False)
+
+
+def typed_day(env: Env, text: str | None, *, warn_past: bool) -> str | None:
+    """A date as people type it, as YYYY-MM-DD (None for None or 'none'); one clear line and
+    exit for text that is not a date; with ``warn_past``, a warning for a day before today."""
     if text is None:
         return None
     if text.strip().lower() in ("none", "clear", "-"):
@@ -293,7 +305,7 @@ def due_date(env: Env, text: str | None) -> str | None:
         when = dates.parse_date(text, today=env.today())
     except dates.DateError as exc:
         fail(str(exc))
-    if when < env.today():
+    if warn_past and when < env.today():
         shown = dates.format_due(when.isoformat(), today=env.today(), dated=True)
         click.echo(f"workplan: warning: {clean(text.strip())!r} is in the past ({shown})", err=True)
     return when.isoformat()

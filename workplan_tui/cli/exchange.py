@@ -128,11 +128,13 @@ EXPORT_FORMATS = ("json", "csv", "ics")
 )
 @click.option(
     "--table",
-    type=click.Choice(["tasks", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants"]),
+    type=click.Choice(
+        ["tasks", "plans", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants"]
+    ),
     default=None,
     metavar="TABLE",
-    help="The table a CSV export holds (required with --format csv): tasks, outcomes, checkins, votes, "
-    "activity, contributions, deliveries or grants.",
+    help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
+    "activity, contributions, deliveries or grants (plans and outcomes with their forecast).",
 )
 @click.option(
     "--owner",

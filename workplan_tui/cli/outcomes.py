@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from workplan_tui.cli import render
@@ -11,6 +13,7 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    changes_text,
     complete_ids,
     due_date,
     emit,
@@ -18,14 +21,13 @@ from workplan_tui.cli.base import (
     id_argument,
     ident,
     json_option,
-    log_line,
-    names_of,
     need_changes,
     pass_env,
     rev_option,
+    start_date,
 )
-from workplan_tui.model import contract, rules
-from workplan_tui.model.records import label
+from workplan_tui.model import contract, dates, forecast, rules
+from workplan_tui.model.records import CONFIDENCES, Outcome, Workplan, label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
@@ -45,45 +47,65 @@ def outcome() -> None:
 @click.option("--baseline", type=NUMBER, default=0.0, show_default=True, help="Where it starts (default 0).")
 @click.option("--unit", default="", help="What it counts: meals, beds, % and so on.")
 @click.option("--due", default=None, help="When: e.g. end of month, dec 15, in 6 weeks, 2026-12-15.")
+@click.option("--start", default=None, metavar="DATE", help="When it starts to count (default: the plan's start).")
 @json_option
 @pass_env
 def outcome_add(
-    env: Env, plan_id: int, name: str, target: float, baseline: float, unit: str, due: str | None, as_json: bool
+    env: Env,
+    plan_id: int,
+    name: str,
+    target: float,
+    baseline: float,
+    unit: str,
+    due: str | None,
+    start: str | None,
+    as_json: bool,
 ) -> None:
     """Add a measurable outcome to a plan: where it starts, the target and the unit.
 
-    Its progress is (current - baseline) / (target - baseline), from 0 to 100%.
+    Its progress is (current - baseline) / (target - baseline), from 0 to 100%. With a due
+    date, its forecast says whether the pace of its check-ins reaches the target in time.
 
     \b
     Example:
       workplan outcome add P2 'Beds built' --target 40 --unit beds --due eom
     """
-    record = actions.add_outcome(env.store, plan_id, name, target, baseline, unit, due_date(env, due))
+    record = actions.add_outcome(
+        env.store, plan_id, name, target, baseline, unit, due_date(env, due), start=start_date(env, start)
+    )
     emit(
         record,
         as_json,
         f"Added outcome {record.label}: {clean(name)} "
         f"({render.number(baseline)} → {render.number(target)}{' ' + clean(unit) if unit else ''})"
-        + (f" · {rules.outcome_due(record, env.today(), dated=True)}" if record.due else ""),
+        + (f" · {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""),
     )
 
 
 @outcome.command("checkin")
 @id_argument("outcome_id", "outcomes")
 @click.argument("value", type=NUMBER)
-@click.option("--note", default="", help="What happened since the last check-in.")
+@click.option("--note", default="", help="What happened since the last check-in: the story behind the curve.")
+@click.option(
+    "--confidence",
+    type=click.Choice(CONFIDENCES),
+    default=None,
+    help="How sure you are of reaching the target on time.",
+)
 @json_option
 @pass_env
-def outcome_checkin(env: Env, outcome_id: int, value: float, note: str, as_json: bool) -> None:
-    """Record the outcome's current value (a check-in), with a note.
+def outcome_checkin(env: Env, outcome_id: int, value: float, note: str, confidence: str | None, as_json: bool) -> None:
+    """Record the outcome's current value (a check-in), with a note and your confidence.
 
     \b
     Example:
-      workplan outcome checkin O1 28 --note 'Oak Street beds done'
+      workplan outcome checkin O1 28 --note 'Oak Street done' --confidence high
     """
-    record = actions.checkin(env.store, outcome_id, value, note)
-    o = env.read().outcomes[outcome_id]
-    emit(record, as_json, f"{o.label}: {render.outcome_line(o)}")
+    record = actions.checkin(env.store, outcome_id, value, note, confidence)
+    workplan = env.read()
+    o = workplan.outcomes[outcome_id]
+    f = forecast.of_outcome(o, workplan.plans.get(o.plan), env.today())
+    emit(record, as_json, f"{o.label}: {render.outcome_line(o)}\n{o.label} is {render.health(f)}")
 
 
 @outcome.command("list")
@@ -104,7 +126,9 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
       workplan outcome list --plan P2
     """
     workplan = env.read()
+    today = env.today()
     items = [o for o in workplan.outcomes.values() if plan_id is None or o.plan == plan_id]
+    forecasts = {o.id: _forecast(workplan, o, today) for o in items}
     if as_json:
         click.echo(
             render.to_json(
@@ -112,6 +136,7 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
                     {
                         **contract.of("outcomes", o),
                         "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
+                        "forecast": forecasts[o.id].as_json(),
                     }
                     for o in items
                 ]
@@ -122,8 +147,22 @@ def outcome_list(env: Env, plan_id: int | None, as_json: bool) -> None:
         click.echo("No outcomes: workplan outcome add PLAN_ID NAME --target N")
     for o in items:
         pct = rules.outcome_progress(o.baseline, o.target, o.current)
-        due = f"  {rules.outcome_due(o, env.today())}" if o.due else ""
+        f = forecasts[o.id]
+        due = f"  {_due(o, f, today)}" if o.due else ""
         click.echo(render.wrap(f"{o.label:<5} P{o.plan:<3} {render.bar(pct, 10)} {render.outcome_line(o)}{due}"))
+        click.echo(render.wrap(f"            {render.health(f)}"))
+        numbers = forecast.outcome_numbers(f, o.unit)
+        if numbers:
+            click.echo(render.wrap(f"            {numbers}"))
+
+
+def _forecast(workplan: Workplan, o: Outcome, today: date) -> forecast.Forecast:
+    return forecast.of_outcome(o, workplan.plans.get(o.plan), today)
+
+
+def _due(o: Outcome, f: forecast.Forecast, today: date) -> str:
+    """When it is due, in words; a met outcome is never "overdue" (it was due then)."""
+    return dates.format_due(o.due, today=today, done=f.health == "met")
 
 
 @outcome.command("show")
@@ -143,6 +182,8 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
         fail(f"no outcome {label('outcomes', outcome_id)}; see 'workplan outcome list'")
     tasks = sorted((t for t in workplan.tasks.values() if t.outcome == outcome_id), key=lambda t: t.id)
     progress = rules.outcome_progress(o.baseline, o.target, o.current)
+    today = env.today()
+    f = _forecast(workplan, o, today)
     try:
         history, unread = env.store.history().of_record(o.label), ""
     except StoreError as exc:  # the outcome itself is still worth showing
@@ -153,6 +194,7 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
                 {
                     **contract.of("outcomes", o),
                     "progress": round(progress, 1),
+                    "forecast": f.as_json(),
                     "tasks": [t.label for t in tasks],
                     "history": [contract.of("activity", a) for a in history],
                     **({"history_error": unread} if unread else {}),
@@ -168,21 +210,30 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
         f"  progress: {render.bar(progress)} {progress:.0f}%",
         f"  current:  {render.number(o.current)}{unit} (baseline {render.number(o.baseline)}, "
         f"target {render.number(o.target)})",
-        f"  due:      {o.due} · {rules.outcome_due(o, env.today())}" if o.due else "  due:      -",
+        f"  due:      {o.due} · {_due(o, f, today)}" if o.due else "  due:      -",
+        f"  start:    {start} ({'its own' if o.start else 'the plan' if the_plan.start else 'the day it was added'})"
+        if (start := forecast.outcome_start(o, the_plan))
+        else "  start:    -",
+        f"  health:   {render.health(f)}",
     ]
+    numbers = forecast.outcome_numbers(f, o.unit)
+    if numbers:
+        out.append(f"            {numbers}")
+    if f.pace_per_week is not None:
+        out.append(f"            (pace: {forecast.PACE_METHOD})")
     out.append(f"Check-ins ({len(o.checkins)}):" if o.checkins else "Check-ins: none yet ('workplan outcome checkin')")
     for c in o.checkins:
         note = f"  {clean(c.note)}" if c.note else ""
-        out.append(f"  {stamp(c.at)}  {clean(c.by)}  {render.number(c.value)}{unit}{note}")
+        sure = f"  ({c.confidence} confidence)" if c.confidence else ""
+        out.append(f"  {stamp(c.at)}  {clean(c.by)}  {render.number(c.value)}{unit}{sure}{note}")
     out.append(f"Tasks ({len(tasks)}):" if tasks else "Tasks: none linked")
     cols = render.width()
     for t in tasks:
         out.append(render.task_line(workplan, t, f"{t.status} {t.progress}%", cols))
     if history or unread:
         out.append("History:" if not unread else f"History: cannot be read: {unread}")
-        names = names_of(env, workplan)
         for a in history:
-            out.append(render.fit(f"  {log_line(a, names, titled=False)}", cols))
+            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
     click.echo(render.wrap("\n".join(out)))
 
 
@@ -193,6 +244,7 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
 @click.option("--baseline", type=NUMBER, default=None, help="Where it started.")
 @click.option("--target", type=NUMBER, default=None, help="The value to reach.")
 @click.option("--due", default=None, metavar="DATE", help="e.g. eom, 2026-12-15 ('none' clears it).")
+@click.option("--start", default=None, metavar="DATE", help="When it starts to count ('none': the plan's start).")
 @rev_option
 @json_option
 @pass_env
@@ -206,10 +258,11 @@ def outcome_edit(
     baseline: float | None,
     target: float | None,
     due: str | None,
+    start: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change an outcome's name, unit, baseline, target or due date.
+    """Change an outcome's name, unit, baseline, target, start or due date.
 
     The current value and the check-ins stay as they are ('workplan outcome checkin'
     records a new value). An outcome of an archived plan cannot change: reopen the
@@ -225,6 +278,8 @@ def outcome_edit(
             fields[key] = value
     if due is not None:
         fields["due"] = due_date(env, due)
+    if start is not None:
+        fields["start"] = start_date(env, start)
     need_changes(ctx, fields)
     record = actions.edit_outcome(env.store, outcome_id, fields, expected_rev=rev)
     changed = changed_fields(env)

@@ -32,7 +32,58 @@ def _with(base: str, **extra: Any) -> dict[str, Any]:
     return {"allOf": [ref(base), {"type": "object", "required": sorted(extra), "properties": extra}]}
 
 
-_OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"})
+_HEALTH = {
+    "enum": ["met", "on_track", "at_risk", "off_track", "no_data"],
+    "description": "are we on track? (model/forecast.py; docs/status-review.md, how health is worked out)",
+}
+_MAYBE_NUMBER = {"type": ["number", "null"]}
+_MAYBE_DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+# An outcome's forecast (forecast.Forecast.as_json): numbers in the outcome's unit, null where unknown.
+_FORECAST = {
+    "type": "object",
+    "required": ["health", "reason", "expected", "projected", "pace_per_week", "needed_per_week"],
+    "additionalProperties": False,
+    "properties": {
+        "health": _HEALTH,
+        "reason": {"type": "string", "description": "why, in words a lead can repeat in a meeting"},
+        "expected": {**_MAYBE_NUMBER, "description": "where the line from baseline at start to target at due is today"},
+        "projected": {**_MAYBE_NUMBER, "description": "the value at the due date at the current pace"},
+        "pace_per_week": {**_MAYBE_NUMBER, "description": "least-squares pace of the recent check-ins"},
+        "needed_per_week": {**_MAYBE_NUMBER, "description": "the pace that reaches the target on time"},
+    },
+}
+# A plan's forecast (forecast.PlanForecast.as_json).
+_PLAN_FORECAST = {
+    "type": "object",
+    "required": [
+        "health",
+        "reason",
+        "expected_progress",
+        "open_tasks",
+        "overdue_tasks",
+        "tasks_after_end",
+        "closing_per_week",
+        "needed_per_week",
+        "finish_by",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "health": _HEALTH,
+        "reason": {"type": "string", "description": "the worst parts first: 'O3 off track; 5 tasks overdue'"},
+        "expected_progress": {**_MAYBE_NUMBER, "description": "the share of the plan's time gone, 0-100"},
+        "open_tasks": {"type": "integer"},
+        "overdue_tasks": {"type": "integer"},
+        "tasks_after_end": {"type": "integer", "description": "open tasks due after the plan's end"},
+        "closing_per_week": {**_MAYBE_NUMBER, "description": "tasks done per week in the last 4 weeks"},
+        "needed_per_week": {**_MAYBE_NUMBER, "description": "tasks per week to close the open ones by the end"},
+        "finish_by": {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
+            "description": "when the open tasks are done at the closing rate",
+        },
+    },
+}
+_OUTCOME_FORECAST = _with("outcome", forecast=ref("forecast"))
+_OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"}, forecast=ref("forecast"))
 _TASK_LIST = {"type": "array", "items": ref("task")}
 _LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
 _NUMBER = {"type": "number"}
@@ -97,6 +148,7 @@ OUTPUTS: dict[str, Any] = {
             "date",
             "since",
             "plan",
+            "on_track",
             "decisions",
             "outcomes",
             "done",
@@ -111,6 +163,34 @@ OUTPUTS: dict[str, Any] = {
             "date": {"type": "string", "format": "date"},
             "since": {"type": "string", "format": "date"},
             "plan": {"anyOf": [{"type": "string", "pattern": "^P[1-9][0-9]*$"}, {"type": "null"}]},
+            "on_track": {
+                "type": "array",
+                "description": "Are we on track? Each running plan (or the one asked for) and its outcomes",
+                "items": {
+                    "type": "object",
+                    "required": ["plan", "title", "start", "end", "forecast", "outcomes"],
+                    "properties": {
+                        "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
+                        "title": {"type": "string"},
+                        "start": _MAYBE_DATE,
+                        "end": _MAYBE_DATE,
+                        "forecast": ref("plan_forecast"),
+                        "outcomes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "name", "due", "forecast"],
+                                "properties": {
+                                    "id": {"type": "string", "pattern": "^O[1-9][0-9]*$"},
+                                    "name": {"type": "string"},
+                                    "due": _MAYBE_DATE,
+                                    "forecast": ref("forecast"),
+                                },
+                            },
+                        },
+                    },
+                },
+            },
             "decisions": {"type": "array", "items": _with("plan", buy_in=ref("buy_in"))},
             "outcomes": {
                 "type": "array",
@@ -120,6 +200,7 @@ OUTPUTS: dict[str, Any] = {
                     value_at_since=_NUMBER,
                     change=_NUMBER,
                     checkins_since={"type": "integer"},
+                    forecast=ref("forecast"),
                 ),
             },
             "done": _TASK_LIST,
@@ -157,9 +238,9 @@ OUTPUTS: dict[str, Any] = {
             "partners": array_of("partner"),
             "members": array_of("member"),
             "norms": array_of("norm"),
-            "plans": array_of("plan"),
+            "plans": {"type": "array", "items": _with("plan", forecast=ref("plan_forecast"))},
             "votes": array_of("vote"),
-            "outcomes": array_of("outcome"),
+            "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
             "tasks": _TASK_LIST,
             "grants": array_of("grant"),
             "activity": array_of("activity"),
@@ -208,9 +289,23 @@ OUTPUTS: dict[str, Any] = {
         },
     },
     "buy_in": _BUY_IN,
+    "forecast": _FORECAST,
+    "plan_forecast": _PLAN_FORECAST,
+    "concern": {
+        "type": "object",
+        "required": ["id", "name", "plan", "health", "reason"],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[PO][1-9][0-9]*$", "description": "the plan or outcome"},
+            "name": {"type": "string"},
+            "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
+            "health": {"enum": ["off_track", "at_risk"]},
+            "reason": {"type": "string"},
+        },
+    },
     "plan_figures": _with(
         "plan",
         progress={"type": "number"},
+        forecast=ref("plan_forecast"),
         buy_in=_BUY_IN,
         outcomes={"type": "array", "items": _OUTCOME_PROGRESS},
         tasks={"type": "integer"},
@@ -225,6 +320,7 @@ OUTPUTS: dict[str, Any] = {
             "partnership",
             "date",
             "member",
+            "off_track_at_risk",
             "mine",
             "plans",
             "due_this_week",
@@ -237,6 +333,11 @@ OUTPUTS: dict[str, Any] = {
             "resources": ref("resources"),
             "date": {"type": "string", "format": "date"},
             "member": {"type": "string"},
+            "off_track_at_risk": {
+                "type": "array",
+                "items": ref("concern"),
+                "description": "running plans and their outcomes off track or at risk, worst first",
+            },
             "mine": {
                 "type": "object",
                 "required": ["tasks", "waiting_for_my_vote"],
@@ -404,12 +505,19 @@ COMMANDS: dict[str, Any] = {
     **{f"plan {move}": ref("plan") for move in ("propose", "activate", "complete", "archive")},
     "plan list": {
         "type": "array",
-        "items": _with("plan", progress={"type": "number"}, buy_in={"type": "object"}, tasks={"type": "integer"}),
+        "items": _with(
+            "plan",
+            progress={"type": "number"},
+            buy_in={"type": "object"},
+            tasks={"type": "integer"},
+            forecast=ref("plan_forecast"),
+        ),
     },
     "plan show": _with(
         "plan",
         progress={"type": "number"},
         progress_formula={"type": "string"},
+        forecast=ref("plan_forecast"),
         buy_in={
             "type": "object",
             "properties": {
@@ -421,7 +529,7 @@ COMMANDS: dict[str, Any] = {
                 },
             },
         },
-        outcomes=array_of("outcome"),
+        outcomes={"type": "array", "items": _OUTCOME_FORECAST},
         tasks=_TASK_LIST,
     ),
     **{f"plan {change}": ref("plan") for change in ("rename", "rule", "reopen", "edit")},
@@ -432,6 +540,7 @@ COMMANDS: dict[str, Any] = {
     "outcome show": _with(
         "outcome",
         progress={"type": "number"},
+        forecast=ref("forecast"),
         tasks={"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}},
         history=array_of("activity"),
     ),

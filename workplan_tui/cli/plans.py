@@ -22,8 +22,10 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
+    start_date,
 )
-from workplan_tui.model import contract, dates, rules
+from workplan_tui.model import contract, dates, forecast, rules
+from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import POSITIONS, RULES, TASK_STATUSES, Plan, Workplan, label
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -46,20 +48,24 @@ def plan() -> None:
     show_default=True,
     help="The buy-in the plan needs to become active.",
 )
+@click.option("--start", default=None, metavar="DATE", help="When its work starts: e.g. mon, dec 1, 2026-12-01.")
+@click.option("--end", default=None, metavar="DATE", help="When it should be done: e.g. eom, mar 31, in 12 weeks.")
 @json_option
 @pass_env
-def plan_add(env: Env, title: str, scope: str, rule: str, as_json: bool) -> None:
+def plan_add(env: Env, title: str, scope: str, rule: str, start: str | None, end: str | None, as_json: bool) -> None:
     """Add a work plan; it starts as a draft.
 
     The rule says what buy-in it needs to become active: consensus (everyone agrees, nobody
-    blocks), partners (every partner organisation agrees) or majority.
+    blocks), partners (every partner organisation agrees) or majority. With a start and an
+    end, its forecast says whether its tasks and outcomes will be done in time; without,
+    it says what date they need.
 
     \b
     Example:
-      workplan plan add 'Winter meal boxes' --rule partners
+      workplan plan add 'Winter boxes' --start 'dec 1' --end 'mar 31'
     """
-    record = actions.add_plan(env.store, title, scope, rule)
-    emit(record, as_json, f"Added plan {record.label}: {clean(title)} (draft, rule: {rule})")
+    record = actions.add_plan(env.store, title, scope, rule, start=start_date(env, start), end=start_date(env, end))
+    emit(record, as_json, f"Added plan {record.label}: {clean(title)} (draft, rule: {rule}{_span(env, record)})")
 
 
 @plan.command("list")
@@ -85,6 +91,7 @@ def plan_list(env: Env, as_json: bool) -> None:
                         "progress": round(f.progress, 1),
                         "buy_in": f.buyin.tally,
                         "tasks": len(f.tasks),
+                        "forecast": f.forecast.as_json(),
                     }
                     for f in figures
                 ]
@@ -99,12 +106,16 @@ def plan_list(env: Env, as_json: bool) -> None:
             f.plan.label,
             f.plan.title,
             f.plan.status,
+            HEALTH_WORDS[f.forecast.health],
             f"{render.bar(f.progress, 10)} {f.progress:3.0f}%",
             f.buyin.summary() + (f" · {f.closing}" if f.closing else ""),
         ]
         for f in figures
     ]
-    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "PROGRESS", "BUY-IN"], flex=1))
+    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "HEALTH", "PROGRESS", "BUY-IN"], flex=1))
+    click.echo("Why:")
+    for f in figures:
+        click.echo(render.wrap(f"  {f.plan.label:<5} {render.health(f.forecast)}"))
 
 
 @plan.command("show")
@@ -135,6 +146,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                     **contract.of("plans", the_plan),
                     "progress": round(fig.progress, 1),
                     "progress_formula": rules.PLAN_PROGRESS_FORMULA,
+                    "forecast": fig.forecast.as_json(),
                     "buy_in": {
                         "tally": fig.buyin.tally,
                         "not_voted": fig.buyin.not_voted,
@@ -143,7 +155,10 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                         "votes": {h: contract.of("votes", v) for h, v in votes.items()},
                         "not_voted_by_close": late,
                     },
-                    "outcomes": [contract.of("outcomes", o) for o in fig.outcomes],
+                    "outcomes": [
+                        {**contract.of("outcomes", o), "forecast": fig.outcome_forecasts[o.id].as_json()}
+                        for o in fig.outcomes
+                    ],
                     "tasks": [contract.of("tasks", t) for t in fig.tasks],
                 }
             )
@@ -153,6 +168,12 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     out = [f"{the_plan.label} {clean(the_plan.title)}  [{the_plan.status}]  rule: {the_plan.rule}"]
     if the_plan.scope:
         out.append(f"Scope: {clean(the_plan.scope)}")
+    span = _span(env, the_plan, "")
+    out.append(f"Dates: {span}" if span else "Dates: no start or end ('workplan plan edit --start --end')")
+    out.append(f"Health: {render.health(fig.forecast)}")
+    numbers = forecast.plan_numbers(fig.forecast, today)
+    if numbers:
+        out.append(f"  {numbers}")
     o_mean = [rules.outcome_progress(o.baseline, o.target, o.current) for o in fig.outcomes]
     t_mean = [t.progress for t in fig.tasks]
     parts = []
@@ -176,8 +197,13 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
     if fig.outcomes:
         out.append("Outcomes:")
         for o in fig.outcomes:
-            due = f"  {rules.outcome_due(o, today)}" if o.due else ""
+            f = fig.outcome_forecasts[o.id]
+            due = f"  {dates.format_due(o.due, today=today, done=f.health == 'met')}" if o.due else ""
             out.append(f"  {o.label:<5} {render.outcome_line(o)}{due}")
+            out.append(f"        {render.health(f)}")
+            numbers = forecast.outcome_numbers(f, o.unit)
+            if numbers:
+                out.append(f"        {numbers}")
     out.append(f"Tasks ({len(fig.tasks)}):")
     cols = render.width()
     for t in sorted(fig.tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999", t.id)):
@@ -251,6 +277,8 @@ def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bo
 @id_argument("plan_id", "plans")
 @click.option("--title", default=None, help="The new title.")
 @click.option("--scope", default=None, help="What the plan covers ('' clears it).")
+@click.option("--start", default=None, metavar="DATE", help="When its work starts ('none' clears it).")
+@click.option("--end", default=None, metavar="DATE", help="When it should be done ('none' clears it).")
 @click.option(
     "--closes", metavar="DATE", default=None, help="The day its buy-in closes (fri, 2026-12-15; 'none' clears it)."
 )
@@ -264,25 +292,41 @@ def plan_edit(
     plan_id: int,
     title: str | None,
     scope: str | None,
+    start: str | None,
+    end: str | None,
     closes: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a plan's title, scope or closing date.
+    """Change a plan's title, scope, dates or closing date.
 
-    The rest stays as it is. An archived plan cannot change: reopen it first. The decision rule has its own
-    command ('workplan plan rule'). A closing date is for a plan whose buy-in is undecided.
+    The rest stays as it is. An archived plan cannot change: reopen it first. The
+    decision rule has its own command ('workplan plan rule'). A plan whose end has
+    passed and that is not completed is off track. A closing date is for a plan
+    whose buy-in is undecided.
 
     \b
     Example:
-      workplan plan edit P1 --scope "Raised beds at three schools"
+      workplan plan edit P1 --scope "Raised beds at three schools" --end "mar 31"
     """
-    given = (("title", title), ("scope", scope), ("closes", closes))
+    dates_given = {k: start_date(env, v) for k, v in (("start", start), ("end", end)) if v is not None}
+    given = (("title", title), ("scope", scope), ("closes", closes), ("dates", dates_given or None))
     need_changes(ctx, {k: v for k, v in given if v is not None})
     when = (due_date(env, closes) or "") if closes is not None else None
-    record = actions.edit_plan(env.store, plan_id, title=title, scope=scope, closes=when, expected_rev=rev)
+    record = actions.edit_plan(
+        env.store, plan_id, title=title, scope=scope, dates=dates_given, closes=when, expected_rev=rev
+    )
     scope_text = f"; scope: {render.fit(record.scope, 60)}" if record.scope else ""
-    _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}")
+    _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}{_span(env, record, '; ')}")
+
+
+def _span(env: Env, plan: Plan, lead: str = ", ") -> str:
+    """'Fri 4 Dec to Wed 31 Mar 2027', as far as the plan has dates ('' without)."""
+    today = env.today()
+    start = f"from {dates.short_date(date.fromisoformat(plan.start), today=today)}" if plan.start else ""
+    end = f"to {dates.short_date(date.fromisoformat(plan.end), today=today)}" if plan.end else ""
+    both = " ".join(w for w in (start, end) if w)
+    return f"{lead}{both}" if both else ""
 
 
 @plan.command("rule")

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from workplan_tui.model import rules
+from workplan_tui.model.forecast import HEALTH_WORDS, Forecast, PlanForecast
 from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
@@ -128,6 +129,12 @@ def pad(text: str, room: int) -> str:
 def outcome_line(outcome: Outcome) -> str:
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     return f"{clean(outcome.name)} {rules.outcome_figures(outcome, number)} ({pct:.0f}%)"
+
+
+def health(f: Forecast | PlanForecast) -> str:
+    """'at risk: needs 3.1 beds/week, doing 1.4 since 12 Oct': the health in words, then why."""
+    words = HEALTH_WORDS.get(f.health, f.health)
+    return f"{words}: {clean(f.reason)}" if f.reason else words
 
 
 def owner_text(workplan: Workplan, handle: str | None) -> str:

@@ -1,7 +1,9 @@
 """``workplan status``: the morning summary a lead reads every day, as text and as JSON.
 
-In the order a lead works through it: what is mine (my open tasks, my missing votes);
-each running plan (progress, buy-in, every outcome on its own line, task counts), the
+In the order a lead works through it: what is off track or at risk, with the reason (plans
+and outcomes, worst first: model/forecast.py); what is mine (my open tasks, my missing votes);
+each running plan (health, progress, buy-in, every outcome on its own line with its
+health, task counts), the
 closed ones folded into one line; what is due this week, as a list; what changed since
 yesterday (or ``--since``); what needs attention (overdue, blocked with the whole
 reason, and the stale ones as a count with the five longest untouched, ``--all`` for
@@ -17,7 +19,17 @@ from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, wi
 from workplan_tui.model import contract, resources, rules
 from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import days_until, format_due, short_date
-from workplan_tui.model.overview import Attention, PlanFigures, attention, due_this_week, my_open_tasks, plan_figures
+from workplan_tui.model.forecast import HEALTH_WORDS
+from workplan_tui.model.overview import (
+    Attention,
+    Concern,
+    PlanFigures,
+    attention,
+    concerns,
+    due_this_week,
+    my_open_tasks,
+    plan_figures,
+)
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Activity, Task, Workplan
 from workplan_tui.model.text import clean, stamp
 
@@ -32,6 +44,7 @@ class Summary:
     def __init__(self, workplan: Workplan, me: str, now: datetime, today: date, *, everything: bool) -> None:
         self.workplan, self.me, self.today, self.everything = workplan, me, today, everything
         self.figures: list[PlanFigures] = plan_figures(workplan, today)
+        self.concerns: list[Concern] = concerns(self.figures)
         limit = None if everything else LIMIT
         self.mine, self.mine_total = my_open_tasks(workplan, me, limit)
         self.attention: Attention = attention(workplan, self.figures, me, now, limit=limit)
@@ -52,6 +65,7 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     if p.purpose:
         out.append(wrap(clean(p.purpose), cols))
 
+    out += ["", *_concern_lines(s, cols)]
     out += ["", _mine_heading(s)]
     for task in s.mine:
         out.append(task_line(wp, task, _due_or_state(task, today), cols, _mark(task, today)))
@@ -68,7 +82,10 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     for fig in s.running:
         out += [""] + _plan_lines(fig, cols)
     if s.closed:
-        folded = " · ".join(f"{f.plan.label} {clean(f.plan.title)} ({f.plan.status})" for f in s.closed)
+        folded = " · ".join(
+            f"{f.plan.label} {clean(f.plan.title)} ({f.plan.status}, {HEALTH_WORDS[f.forecast.health]})"
+            for f in s.closed
+        )
         out += ["", wrap(f"Closed: {folded}", cols)]
 
     out += _resource_lines(s, cols)
@@ -152,17 +169,36 @@ def _due_or_state(task: Task, today: date) -> str:
     return f"{task.status} {task.progress}% · {due}"
 
 
+def _concern_lines(s: Summary, cols: int) -> list[str]:
+    """Off track / at risk: each plan and outcome with its reason, worst first."""
+    if not s.concerns:
+        judged = any(f.forecast.health != "no_data" for f in s.running)
+        return [
+            "Off track / at risk: none." if judged or not s.running else "Off track / at risk: nothing to judge yet."
+        ]
+    lines = [f"Off track / at risk ({len(s.concerns)})"]
+    for c in s.concerns:
+        of_plan = f" ({c.plan.label})" if c.outcome is not None else ""
+        lines.append(
+            wrap(f"  {HEALTH_WORDS[c.health]:<9}  {c.label} {clean(c.name)}{of_plan}: {clean(c.reason)}", cols)
+        )
+    return lines
+
+
 def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
     plan = fig.plan
     lines = [
-        fit(f"{plan.label} {clean(plan.title)}  [{plan.status}]", cols),
+        fit(f"{plan.label} {clean(plan.title)}  [{plan.status}] · {HEALTH_WORDS[fig.forecast.health]}", cols),
         f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}",
     ]
     if fig.closing:
         lines.append(wrap(f"   {clean(fig.closing_text())}", cols))
     if fig.outcomes:
         lines.append("   outcomes:")
-        lines += [wrap(f"     {outcome_line(o)}", cols) for o in fig.outcomes]
+        lines += [
+            wrap(f"     {outcome_line(o)} · {HEALTH_WORDS[fig.outcome_forecasts[o.id].health]}", cols)
+            for o in fig.outcomes
+        ]
     lines.append(
         f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
         f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
@@ -219,6 +255,7 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "tasks": [contract.of("tasks", t) for t in s.mine],
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
         },
+        "off_track_at_risk": [_concern_json(c) for c in s.concerns],
         "plans": [_plan_json(f) for f in s.figures],
         "due_this_week": [contract.of("tasks", t) for t in s.due],
         "changed": {"since": since.isoformat(), "entries": [contract.of("activity", a) for a in changes]},
@@ -232,10 +269,21 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
     }
 
 
+def _concern_json(c: Concern) -> dict[str, Any]:
+    return {
+        "id": c.label,
+        "name": c.name,
+        "plan": c.plan.label,
+        "health": c.health,
+        "reason": c.reason,
+    }
+
+
 def _plan_json(f: PlanFigures) -> dict[str, Any]:
     return {
         **contract.of("plans", f.plan),
         "progress": round(f.progress, 1),
+        "forecast": f.forecast.as_json(),
         "buy_in": {
             "rule": f.buyin.rule,
             "tally": f.buyin.tally,
@@ -247,6 +295,7 @@ def _plan_json(f: PlanFigures) -> dict[str, Any]:
             {
                 **contract.of("outcomes", o),
                 "progress": round(rules.outcome_progress(o.baseline, o.target, o.current), 1),
+                "forecast": f.outcome_forecasts[o.id].as_json(),
             }
             for o in f.outcomes
         ],

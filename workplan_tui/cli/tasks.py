@@ -30,8 +30,10 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
+    start_date,
 )
-from workplan_tui.model import contract, dates, rules
+from workplan_tui.model import contract, dates, forecast, rules
+from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
@@ -58,6 +60,7 @@ def task() -> None:
     help="The outcome it moves forward (for example O2).",
 )
 @click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
+@click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
 @json_option
 @pass_env
 def task_add(
@@ -68,6 +71,7 @@ def task_add(
     due: str | None,
     outcome_id: str | None,
     notes: str,
+    start: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
@@ -85,7 +89,14 @@ def task_add(
         except ValueError as exc:
             fail(str(exc))
     record = actions.add_task(
-        env.store, plan_id, title, owner=owner, due=due_date(env, due), outcome=linked, notes=notes
+        env.store,
+        plan_id,
+        title,
+        owner=owner,
+        due=due_date(env, due),
+        outcome=linked,
+        notes=notes,
+        start=start_date(env, start),
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
     emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
@@ -232,6 +243,7 @@ def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
     help="Give it to this member ('none' unassigns it).",
 )
 @click.option("--due", default=None, metavar="DATE", help="e.g. fri, in 2 weeks, 2026-12-15 ('none' clears it).")
+@click.option("--start", default=None, metavar="DATE", help="When work on it may start ('none' clears it).")
 @click.option(
     "--outcome",
     "outcome_id",
@@ -255,6 +267,7 @@ def task_edit(
     notes: str | None,
     owner: str | None,
     due: str | None,
+    start: str | None,
     outcome_id: str | None,
     progress: str | None,
     new_status: str | None,
@@ -282,6 +295,8 @@ def task_edit(
         fields["owner"] = None if owner.strip().lower() in ("none", "-") else owner.strip()
     if due is not None:
         fields["due"] = due_date(env, due)
+    if start is not None:
+        fields["start"] = start_date(env, start)
     if outcome_id is not None:
         fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
     if progress is not None:
@@ -491,6 +506,10 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
         f"  progress: {render.bar(t.progress)} {t.progress}%",
         f"  due:      {due_full(t, today)}",
     ]
+    if t.start:
+        out.append(f"  start:    {t.start}")
+    health, why = forecast.of_task(t, the_plan, today)
+    out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
     if t.notes:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 
 from workplan_tui.exchange.cells import number_cell, text_cell
-from workplan_tui.model import contract, resources, rules
+from workplan_tui.model import contract, dates, forecast, resources, rules
 from workplan_tui.model.records import Workplan, label
 from workplan_tui.store.store import Store
 
@@ -23,11 +23,18 @@ Row = list[str]
 
 COLUMNS: dict[str, list[str]] = {
     "tasks": [
-        "id", "plan", "title", "owner", "status", "progress", "due", "outcome", "outcome_name", "blocked_reason",
-        "notes", "created_at", "updated_at",
+        "id", "plan", "title", "owner", "status", "progress", "start", "due", "outcome", "outcome_name",
+        "blocked_reason", "notes", "created_at", "updated_at",
     ],
-    "outcomes": ["id", "plan", "name", "unit", "baseline", "target", "current", "progress", "due"],
-    "checkins": ["outcome", "outcome_name", "value", "by", "at", "note"],
+    "outcomes": [
+        "id", "plan", "name", "unit", "baseline", "target", "current", "progress", "start", "due",
+        "health", "reason", "expected", "projected", "pace_per_week", "needed_per_week",
+    ],
+    "checkins": ["outcome", "outcome_name", "value", "by", "at", "note", "confidence"],
+    "plans": [
+        "id", "title", "status", "rule", "start", "end", "progress", "health", "reason", "expected_progress",
+        "open_tasks", "overdue_tasks", "tasks_after_end", "closing_per_week", "needed_per_week", "finish_by",
+    ],
     "votes": ["id", "plan", "member", "position", "comment", "at"],
     "activity": ["id", "at", "member", "os_user", "kind", "record", "changes", "undoes"],
     "contributions": [
@@ -50,6 +57,7 @@ def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
             text_cell(t.owner),
             t.status,
             number_cell(t.progress),
+            text_cell(t.start),
             text_cell(t.due),
             label("outcomes", t.outcome) if t.outcome is not None else "",
             text_cell(wp.outcomes[t.outcome].name) if t.outcome in wp.outcomes else "",
@@ -61,8 +69,11 @@ def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
 
 
 def _outcomes(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Each outcome with its forecast today (model/forecast.py): health, reason and the figures."""
+    today = dates.today()
     for o in wp.outcomes.values():
         progress = rules.outcome_progress(o.baseline, o.target, o.current)
+        f = forecast.of_outcome(o, wp.plans.get(o.plan), today)
         yield [
             o.label,
             label("plans", o.plan),
@@ -72,8 +83,42 @@ def _outcomes(wp: Workplan, owner: str | None) -> Iterable[Row]:
             number_cell(o.target),
             number_cell(o.current),
             number_cell(round(progress, 1)),
+            text_cell(o.start),
             text_cell(o.due),
+            f.health,
+            text_cell(f.reason),
+            *(number_cell(_rounded(v)) for v in (f.expected, f.projected, f.pace_per_week, f.needed_per_week)),
         ]
+
+
+def _plans(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Each plan with its forecast today (model/forecast.py)."""
+    from workplan_tui.model.overview import plan_figures
+
+    for fig in plan_figures(wp, dates.today()):
+        p, f = fig.plan, fig.forecast
+        yield [
+            p.label,
+            text_cell(p.title),
+            p.status,
+            p.rule,
+            text_cell(p.start),
+            text_cell(p.end),
+            number_cell(round(fig.progress, 1)),
+            f.health,
+            text_cell(f.reason),
+            number_cell(_rounded(f.expected_progress)),
+            str(f.open_tasks),
+            str(f.overdue_tasks),
+            str(f.tasks_after_end),
+            number_cell(_rounded(f.closing_per_week)),
+            number_cell(_rounded(f.needed_per_week)),
+            f.finish_by.isoformat() if f.finish_by else "",
+        ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _checkins(wp: Workplan, owner: str | None) -> Iterable[Row]:
@@ -86,6 +131,7 @@ def _checkins(wp: Workplan, owner: str | None) -> Iterable[Row]:
                 text_cell(c.by),
                 text_cell(c.at),
                 text_cell(c.note),
+                text_cell(c.confidence),
             ]
 
 
@@ -138,6 +184,7 @@ def _grants(wp: Workplan, owner: str | None) -> Iterable[Row]:
 
 _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
     "tasks": _tasks,
+    "plans": _plans,
     "outcomes": _outcomes,
     "checkins": _checkins,
     "votes": _votes,

@@ -39,6 +39,7 @@ HEADERS: dict[str, str] = {
         ["due", "due date", "deadline", "date due", "by when", "end", "end date", "finish", "target date", "due by"],
         "due",
     ),
+    **dict.fromkeys(["start", "start date", "starts", "begin", "begins", "from"], "start"),
     **dict.fromkeys(["status", "state"], "status"),
     **dict.fromkeys(
         ["progress", "% complete", "percent complete", "complete", "% done", "done %", "percent", "%", "completion"],

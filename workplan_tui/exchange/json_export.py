@@ -1,7 +1,8 @@
 """The whole partnership as one JSON document, in the JSON contract (``workplan export --format json``).
 
 The same records ``--json`` prints, table by table (ids as labels, references too, ISO
-dates, UTC times with Z), and the activity log oldest first. The document's shape is
+dates, UTC times with Z), plans and outcomes with their forecast today (``"forecast"``, as
+``plan show`` and ``outcome show`` print it), and the activity log oldest first. The document's shape is
 published with the contract (``workplan schema``: ``x-commands`` → ``export``).
 """
 
@@ -9,21 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import contract
+from workplan_tui.model import contract, dates
+from workplan_tui.model.overview import plan_figures
 from workplan_tui.store.store import Store
 
 
 def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
     """The partnership ``store`` holds; ``with_log`` adds every activity entry (it reads the whole log)."""
     wp = store.read()
+    figures = plan_figures(wp, dates.today())
+    plans = {f.plan.id: f.forecast.as_json() for f in figures}
+    outcomes = {o: f.as_json() for fig in figures for o, f in fig.outcome_forecasts.items()}
     document: dict[str, Any] = {
         "partnership": contract.partnership(wp.partnership),
         "partners": [contract.of("partners", p) for p in wp.partners.values()],
         "members": [contract.of("members", m) for m in wp.members.values()],
         "norms": [contract.of("norms", n) for n in wp.norms.values()],
-        "plans": [contract.of("plans", p) for p in wp.plans.values()],
+        "plans": [{**contract.of("plans", p), "forecast": plans[p.id]} for p in wp.plans.values()],
         "votes": [contract.of("votes", v) for v in sorted(wp.votes, key=lambda v: v.id)],
-        "outcomes": [contract.of("outcomes", o) for o in wp.outcomes.values()],
+        "outcomes": [
+            {**contract.of("outcomes", o), **({"forecast": outcomes[o.id]} if o.id in outcomes else {})}
+            for o in wp.outcomes.values()
+        ],
         "tasks": [contract.of("tasks", t) for t in wp.tasks.values()],
         "grants": [contract.of("grants", g) for g in wp.grants.values()],
     }

@@ -15,6 +15,7 @@ import re
 from workplan_tui.exchange.report import Report
 from workplan_tui.model import rules
 from workplan_tui.model.dates import format_due
+from workplan_tui.model.forecast import HEALTH_WORDS, estimate_text, rank, rate_text
 from workplan_tui.model.money import format_money, plain
 from workplan_tui.model.records import Task, label
 from workplan_tui.model.text import clean, stamp
@@ -58,6 +59,69 @@ def _task(task: Task) -> str:
     return f"{task.label} {md(task.title)}"
 
 
+def _on_track(report: Report) -> list[str]:
+    """'Are we on track?': each plan, then its outcomes, with the health, the reason and the
+    figures behind it (model/forecast.py); plans off track first."""
+    out = ["## Are we on track?", ""]
+    if not report.on_track:
+        return [*out, "No plan is running."]
+    rows = []
+    for f in sorted(report.on_track, key=lambda f: (rank(f.forecast.health), f.plan.id)):
+        pf = f.forecast
+        plan_pace = f"{rate_text(pf.closing_per_week)} tasks" if pf.closing_per_week is not None else "-"
+        plan_needed = f"{rate_text(pf.needed_per_week)} tasks" if pf.needed_per_week is not None else "-"
+        time = f"{pf.expected_progress:.0f}% of its time" if pf.expected_progress is not None else "-"
+        rows.append(
+            [
+                f"**{f.plan.label} {md(f.plan.title)}**{_span(f.plan.start, f.plan.end)}",
+                _health(pf.health),
+                md(pf.reason),
+                time,
+                "-",
+                plan_pace,
+                plan_needed,
+            ]
+        )
+        for o in f.outcomes:
+            of = f.outcome_forecasts[o.id]
+            rows.append(
+                [
+                    f"{o.label} {md(o.name)}",
+                    _health(of.health),
+                    md(of.reason),
+                    _estimate(of.expected, o.unit),
+                    _estimate(of.projected, o.unit),
+                    _pace(of.pace_per_week, o.unit),
+                    _pace(of.needed_per_week, o.unit),
+                ]
+            )
+    out += table(
+        ["Plan / outcome", "Health", "Why", "Expected now", "Projected at due", "Pace / week", "Needed / week"], rows
+    )
+    return out
+
+
+def _span(start: str | None, end: str | None) -> str:
+    """' (2026-09-08 to 2027-02-05)', ' (from ...)', ' (no end date)': a plan's dates."""
+    if start and end:
+        return f" ({start} to {end})"
+    return f" (from {start}; no end date)" if start else f" (to {end})" if end else " (no end date)"
+
+
+def _health(health: str) -> str:
+    """The health in words, bold when off track or at risk (so it reads in print, without colour)."""
+    words = HEALTH_WORDS.get(health, health)
+    return f"**{words}**" if health in ("off_track", "at_risk") else words
+
+
+def _estimate(value: float | None, unit: str) -> str:
+    return "-" if value is None else md(estimate_text(value, unit))
+
+
+def _pace(value: float | None, unit: str) -> str:
+    return "-" if value is None else md(f"{rate_text(value)}{' ' + unit if unit and unit != '%' else unit}")
+
+
 def render(report: Report) -> str:
     """The whole report as Markdown (ends with a newline)."""
     wp, today, since = report.workplan, report.today, report.since
@@ -71,6 +135,8 @@ def render(report: Report) -> str:
     ]
     if p.purpose:
         out += ["", f"*{md(p.purpose)}*"]
+
+    out += ["", *_on_track(report)]
 
     out += ["", "## Decisions needed", ""]
     if not report.decisions:
@@ -100,7 +166,7 @@ def render(report: Report) -> str:
             change = f"{md(sign + plain(c.change))}{unit}" if c.change else "no change"
             if c.checkins:
                 change += f" ({c.checkins} check-in{'s' if c.checkins != 1 else ''})"
-            due = md(rules.outcome_due(o, today)) if o.due else "-"
+            due = md(format_due(o.due, today=today, done=c.forecast.health == "met")) if o.due else "-"
             rows.append([o.label, md(o.name), bar(c.progress), figures, change, due, c.plan.label])
         out += table(["Outcome", "Name", "Progress", "Now", f"Since {day}", "Due", "Plan"], rows)
 

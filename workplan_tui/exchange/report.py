@@ -1,10 +1,11 @@
 """What a meeting report says, worked out once for its Markdown and its JSON.
 
-For the partnership's meeting: the decisions it needs (plans waiting for buy-in and what
-is missing), each outcome with its change since the last meeting, the tasks done since,
-what needs attention (overdue, blocked, stale), who is behind, resources and match, and
-the norms. ``--plan`` narrows the plan parts to one plan; resources and norms are the
-partnership's.
+For the partnership's meeting: are we on track (each running plan and its outcomes with
+their health, the reason and the figures behind it: model/forecast.py), the decisions it
+needs (plans waiting for buy-in and what is missing), each outcome with its change since
+the last meeting, the tasks done since, what needs attention (overdue, blocked, stale),
+who is behind, resources and match, and the norms. ``--plan`` narrows the plan parts to
+one plan; resources and norms are the partnership's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_tui.model import contract, resources, rules
+from workplan_tui.model.forecast import Forecast
 from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
@@ -43,6 +45,7 @@ class OutcomeChange:
     progress: float
     before: float  # the value at the start of the period: the last check-in before it, else the baseline
     checkins: int  # check-ins during the period
+    forecast: Forecast  # where it is heading (model/forecast.py)
 
     @property
     def change(self) -> float:
@@ -55,6 +58,7 @@ class Report:
     today: date
     since: date
     plan: Plan | None
+    on_track: list[PlanFigures]  # the plans "Are we on track?" covers: the running ones (or the one asked for)
     decisions: list[PlanFigures]
     outcomes: list[OutcomeChange]
     done: list[Task]
@@ -85,6 +89,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
             raise rules.RuleError(f"no plan P{plan_id}; see 'workplan plan list'")
     figures = [f for f in plan_figures(workplan, today) if plan is None or f.plan.id == plan.id]
     in_scope = {f.plan.id for f in figures}
+    on_track = [f for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES or plan is not None]
     decisions = [f for f in figures if f.plan.status in UNDECIDED_PLAN_STATUSES]
     log_readable = True
     try:
@@ -92,7 +97,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
     except StoreError:
         recent, log_readable = [], False
     outcomes = [
-        _outcome_change(o, workplan.plans[o.plan], since)
+        _outcome_change(o, workplan.plans[o.plan], since, f.outcome_forecasts[o.id])
         for f in figures
         if f.plan.status not in CLOSED_PLAN_STATUSES or f.plan.id == (plan.id if plan else None)
         for o in f.outcomes
@@ -116,6 +121,7 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         today=today,
         since=since,
         plan=plan,
+        on_track=on_track,
         decisions=decisions,
         outcomes=outcomes,
         done=done,
@@ -139,7 +145,7 @@ def _since(store: Store, since: date) -> list[Activity]:
     return found
 
 
-def _outcome_change(outcome: Outcome, plan: Plan, since: date) -> OutcomeChange:
+def _outcome_change(outcome: Outcome, plan: Plan, since: date, forecast: Forecast) -> OutcomeChange:
     before, during = outcome.baseline, 0
     for checkin in outcome.checkins:
         if stamp(checkin.at)[:10] < since.isoformat():
@@ -147,7 +153,7 @@ def _outcome_change(outcome: Outcome, plan: Plan, since: date) -> OutcomeChange:
         else:
             during += 1
     progress = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
-    return OutcomeChange(outcome, plan, progress, before, during)
+    return OutcomeChange(outcome, plan, progress, before, during, forecast)
 
 
 def _done_since(workplan: Workplan, recent: list[Activity], plans: set[int]) -> list[Task]:
@@ -175,6 +181,20 @@ def as_json(report: Report) -> dict[str, Any]:
         "date": report.today.isoformat(),
         "since": report.since.isoformat(),
         "plan": report.plan.label if report.plan else None,
+        "on_track": [
+            {
+                "plan": f.plan.label,
+                "title": f.plan.title,
+                "start": f.plan.start,
+                "end": f.plan.end,
+                "forecast": f.forecast.as_json(),
+                "outcomes": [
+                    {"id": o.label, "name": o.name, "due": o.due, "forecast": f.outcome_forecasts[o.id].as_json()}
+                    for o in f.outcomes
+                ],
+            }
+            for f in report.on_track
+        ],
         "decisions": [
             {
                 **contract.of("plans", f.plan),
@@ -195,6 +215,7 @@ def as_json(report: Report) -> dict[str, Any]:
                 "value_at_since": c.before,
                 "change": resources.as_number(c.change),
                 "checkins_since": c.checkins,
+                "forecast": c.forecast.as_json(),
             }
             for c in report.outcomes
         ],

@@ -36,6 +36,7 @@ FIELDS = (
     "plan",
     "title",
     "owner",
+    "start",
     "due",
     "status",
     "progress",
@@ -163,8 +164,11 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
         wanted: dict[str, Any] = {}
         if "owner" in cells:
             wanted["owner"] = _owner(cells["owner"], workplan, bad)
-        if "due" in cells:
-            wanted["due"] = _due(cells["due"], today, bad)
+        for day_field in ("start", "due"):
+            if day_field in cells:
+                wanted[day_field] = _day(cells[day_field], today, bad, day_field)
+        if wanted.get("start") and wanted.get("due") and wanted["start"] > wanted["due"]:
+            bad("start", f"it starts on {wanted['start']}, after it is due ({wanted['due']})")
         if "outcome" in cells or "outcome_name" in cells:
             wanted["outcome"] = _outcome(row, outcomes, plan_id, here, bad)
         if "notes" in cells:
@@ -236,6 +240,7 @@ def _new_task(plan_id: int, t: Task) -> dict[str, Any]:
         "owner": t.owner,
         "status": t.status,
         "progress": t.progress,
+        "start": t.start,
         "due": t.due,
         "outcome": t.outcome,
         "blocked_reason": t.blocked_reason,
@@ -299,14 +304,15 @@ def _owner(text: str, workplan: Workplan, bad: Any) -> str | None:
     return None
 
 
-def _due(text: str, today: date, bad: Any) -> str | None:
+def _day(text: str, today: date, bad: Any, column: str) -> str | None:
+    """A start or due day as typed in the sheet (the shared parser: fri, dec 15, 2026-12-15)."""
     typed = text.strip()
     if not typed or typed.lower() in ("none", "-"):
         return None
     try:
         return parse_date(typed, today=today).isoformat()
     except DateError as exc:
-        bad("due", str(exc))
+        bad(column, str(exc))
         return None
 
 

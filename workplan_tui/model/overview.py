@@ -9,6 +9,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from workplan_tui.model import rules
+from workplan_tui.model.forecast import (
+    Forecast,
+    PlanForecast,
+    TaskTally,
+    close_cutoff,
+    day_of,
+    of_outcome,
+    of_plan,
+    rank,
+)
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     TASK_STATUSES,
@@ -32,6 +42,9 @@ class PlanFigures:
     overdue: list[Task] = field(default_factory=list)
     blocked: list[Task] = field(default_factory=list)
     due_this_week: list[Task] = field(default_factory=list)
+    # Are we on track? The plan's forecast and each of its outcomes' (by id): model/forecast.py.
+    forecast: PlanForecast = field(default_factory=lambda: PlanForecast("no_data", ""))
+    outcome_forecasts: dict[int, Forecast] = field(default_factory=dict)
     # A proposal's closing date in words while its buy-in is undecided ("closes in 2 days, Mon 30
     # Nov", "closed Fri 27 Nov"), else ""; once it has passed, who had not voted by then.
     closing: str = ""
@@ -57,7 +70,9 @@ PLAN_ORDER = ("active", "proposed", "draft", "completed", "archived")
 
 
 def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
-    """Per plan: progress, buy-in, outcomes and task counts, in one pass over the tasks."""
+    """Per plan: progress, buy-in, outcomes, task counts and forecasts (``of_plan``,
+    ``of_outcome``: model/forecast.py), from what is loaded: one pass over the tasks (the
+    forecast's counts too), none over the log."""
     tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
     for task in workplan.tasks.values():
         tasks_by_plan.setdefault(task.plan, []).append(task)
@@ -66,10 +81,14 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
     today_iso = today.isoformat()
     week_iso = rules.week_after(today)
+    close_from = close_cutoff(today)
     figures = []
     for plan in workplan.plans.values():
         tasks = tasks_by_plan[plan.id]
         outcomes = outcomes_by_plan[plan.id]
+        end = day_of(plan.end)
+        end_iso = end.isoformat() if end else "9999"
+        closed = after_end = 0  # for the forecast's TaskTally, counted in this same pass
         fig = PlanFigures(
             plan,
             rules.plan_progress(outcomes, tasks),
@@ -84,15 +103,59 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         for task in tasks:
             if task.status == "done":
                 fig.done += 1
+                if task.updated_at >= close_from:
+                    closed += 1
                 continue
             if task.status == "blocked":
                 fig.blocked.append(task)
             if rules.is_overdue(task, today_iso):
                 fig.overdue.append(task)
-            elif rules.is_due_this_week(task, today_iso, week_iso):
+                continue
+            if rules.is_due_this_week(task, today_iso, week_iso):
                 fig.due_this_week.append(task)
+            if task.due and task.due > end_iso:
+                after_end += 1
+        fig.outcome_forecasts = {o.id: of_outcome(o, plan, today) for o in outcomes}
+        tally = TaskTally(len(tasks), len(tasks) - fig.done, len(fig.overdue), after_end, closed)
+        fig.forecast = of_plan(plan, fig.outcome_forecasts, tally, today)
         figures.append(fig)
     return figures
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    """A plan or an outcome that is off track or at risk: what a lead names first in a review."""
+
+    label: str  # "P2", "O4"
+    name: str  # the plan's title or the outcome's name (stored text: clean it to show)
+    plan: Plan
+    health: str  # "off_track" or "at_risk"
+    reason: str
+    outcome: Outcome | None = None  # the outcome, for an outcome's concern
+
+
+def concerns(figures: list[PlanFigures]) -> list[Concern]:
+    """The plans still running (not completed or archived) that are off track or at risk, and
+    their outcomes that are, worst first: off track before at risk, a plan before its
+    outcomes, then by id. ``workplan status``, the review and the meeting report list these."""
+    found: list[tuple[tuple[int, int, int, int], Concern]] = []
+    for fig in figures:
+        plan = fig.plan
+        if plan.status in CLOSED_PLAN_STATUSES:
+            continue
+        if fig.forecast.health in WORRYING:
+            item = Concern(plan.label, plan.title, plan, fig.forecast.health, fig.forecast.reason)
+            found.append(((rank(item.health), plan.id, 0, 0), item))
+        for outcome in fig.outcomes:
+            f = fig.outcome_forecasts.get(outcome.id)
+            if f is not None and f.health in WORRYING:
+                item = Concern(outcome.label, outcome.name, plan, f.health, f.reason, outcome)
+                found.append(((rank(item.health), plan.id, 1, outcome.id), item))
+    found.sort(key=lambda pair: pair[0])
+    return [item for _, item in found]
+
+
+WORRYING = ("off_track", "at_risk")
 
 
 @dataclass(slots=True)
@@ -213,11 +276,16 @@ class ReviewItem:
     reasons: list[str]
 
 
-def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
-    """Open tasks needing attention: overdue, blocked, due within 7 days, or stale.
+# Why a task is in the review, in the order the review takes them.
+REVIEW_REASONS = ("overdue", "blocked", "not started", "due this week", "no update for 14 days")
 
-    Mine first; then overdue before blocked before due-soon before stale; then by due date.
-    Tasks of completed or archived plans are left out.
+
+def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> list[ReviewItem]:
+    """Open tasks needing attention: overdue, blocked, not started after their start day, due
+    within 7 days, or stale.
+
+    Mine first; then overdue before blocked before not started before due-soon before stale;
+    then by due date. Tasks of completed or archived plans are left out.
     """
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
@@ -232,12 +300,14 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
+        if task.status == "todo" and task.start and task.start < today_iso:
+            reasons.append("not started")
         if rules.is_due_this_week(task, today_iso, week_iso):
             reasons.append("due this week")
         if rules.is_stale(task, cutoff):
             reasons.append("no update for 14 days")
         if reasons:
-            rank = ("overdue", "blocked", "due this week", "no update for 14 days").index(reasons[0])
+            rank = REVIEW_REASONS.index(reasons[0])
             items.append(((task.owner != me, rank, task.due or "9999", task.id), ReviewItem(task, reasons)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]

@@ -166,6 +166,7 @@ ReopenStatus = Literal["draft", "proposed", "active", "completed"]
 DecisionRule = Literal["consensus", "partners", "majority"]
 Position = Literal["agree", "abstain", "disagree", "block"]
 TaskStatus = Literal["todo", "doing", "blocked", "done"]
+Confidence = Literal["low", "medium", "high"]
 
 STAGES: tuple[str, ...] = get_args(Stage)
 CONTRIBUTION_KINDS: tuple[str, ...] = get_args(ContributionKind)
@@ -175,6 +176,7 @@ REOPEN_STATUSES: tuple[str, ...] = get_args(ReopenStatus)
 RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
+CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
@@ -378,6 +380,8 @@ class Plan(Keyed):
     scope: LongText = ""
     status: PlanStatus = "draft"
     rule: DecisionRule = "consensus"
+    start: Date | None = None  # when work starts: forecasts measure from it (model/forecast.py)
+    end: Date | None = None  # the target end: a plan past it and not completed is off track
     # The day a proposal's buy-in closes (plan propose --closes): shown and reminded; the rule is unchanged.
     closes: Date | None = None
     created_at: Timestamp = ""
@@ -401,7 +405,7 @@ class Vote(Keyed):
 
 
 class CheckIn(Record):
-    """A measured value of an outcome: who, when, note."""
+    """A measured value of an outcome: who, when, how sure they are, and the story behind it."""
 
     NAME = "checkin"
 
@@ -409,6 +413,7 @@ class CheckIn(Record):
     by: Handle
     at: Timestamp
     note: LongText = ""
+    confidence: Confidence | None = None  # of reaching the target on time, as the one checking in sees it
 
 
 # An outcome with no current figure yet stands at its baseline (never a value of the file).
@@ -428,8 +433,10 @@ class Outcome(Keyed):
     baseline: Number = 0.0
     current: Number = _AT_BASELINE
     unit: Unit = ""
+    start: Date | None = None  # None: its plan's start, else the day it was added (forecast.outcome_start)
     due: Date | None = None
     checkins: Annotated[list[CheckIn], appended(100_000, "checkin")] = []
+    created_at: Timestamp = ""
     rev: Id = 1
 
     def __post_init__(self) -> None:
@@ -460,6 +467,7 @@ class Task(Keyed):
     owner: Handle | None = None
     status: TaskStatus = "todo"
     progress: Percent = 0
+    start: Date | None = None  # the day work on it may start
     due: Date | None = None
     outcome: OutcomeRef | None = None
     blocked_reason: LongText = ""

@@ -47,23 +47,6 @@ def outcome_progress(baseline: float, target: float, current: float) -> float:
     return max(0.0, min(100.0, (current - baseline) / span * 100.0))
 
 
-def outcome_met(outcome: Outcome) -> bool:
-    """Whether an outcome has reached its target (its progress is 100 %)."""
-    return outcome_progress(outcome.baseline, outcome.target, outcome.current) >= 100.0
-
-
-def outcome_due(outcome: Outcome, today: date, *, dated: bool = False) -> str:
-    """An outcome's due date in words, as a task's (``dates.format_due``: "due in 3 weeks",
-    "4 days overdue"), except that a met outcome is never overdue: "met" (with its due date
-    when it has one: "met, was due 4 Dec 2026"). "" without a due date. Every screen, command,
-    report and calendar says it so."""
-    from workplan_tui.model.dates import format_due
-
-    if outcome_met(outcome):
-        return f"met, {format_due(outcome.due, today=today, done=True)}" if outcome.due else "met"
-    return format_due(outcome.due, today=today, dated=dated) if outcome.due else ""
-
-
 def outcome_figures(outcome: Outcome, number: Callable[[float], str]) -> str:
     """Where an outcome stands, in words a reader takes the right way round:
     "28 / 40 beds" for a goal that grows from nothing, else from where it started:
@@ -628,6 +611,16 @@ def status_progress_problem(status: str, progress: int) -> str | None:
 
 def _only_changed(task: Task, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if getattr(task, k) != v}
+
+
+def schedule_problem(what: str, start: str | None, end: str | None, ends: str = "end") -> str | None:
+    """Why ``what`` (``"P2"``, ``"O3"``, ``"T12"``) cannot start on ``start`` and end (or be
+    due: ``ends="be due"``) on ``end``, or None. ISO days; either may be None. A start after
+    the end is refused everywhere a date is typed (the store asks this); a file edited by
+    hand may still hold one, and the forecast says so (model/forecast.py)."""
+    if start and end and start > end:
+        return f"{what} would {ends} on {end}, before it starts on {start}; change both together"
+    return None
 
 
 def is_overdue(task: Task, today: str) -> bool:

@@ -45,3 +45,15 @@ def number(value: str | float, what: str = "") -> int | float:
     if value != value or value in (float("inf"), float("-inf")):
         raise RuleError(f"{named}must be a finite number")
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+def day(value: str, what: str) -> str:
+    """An ISO day as the file stores it (``2026-12-15``: a real date, ``records.Date``);
+    RuleError naming ``what`` ("start date '2026-02-30' is not YYYY-MM-DD (a real date)")
+    otherwise. Words people type (``fri``, ``in 2 weeks``) are read before this
+    (``dates.parse_date``)."""
+    from workplan_tui.model.schema import valid_date
+
+    if not valid_date(value):
+        raise RuleError(f"{what} {value!r} is not YYYY-MM-DD (a real date)")
+    return value

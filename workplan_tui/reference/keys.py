@@ -63,10 +63,51 @@ class KeyTable:
         return re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
 
     @property
+    def heading(self) -> str:
+        """What a person calls the screen or dialog ('A task's form'); ``title`` where HEADINGS has none."""
+        return HEADINGS.get(self.cls.__name__, (self.title, ""))[0]
+
+    @property
     def about(self) -> str:
-        """The class's own docstring, first paragraph: what the screen is for ('' without one)."""
+        """What it is for, in a user's words (HEADINGS), else its docstring's first paragraph ('' without one)."""
+        said = HEADINGS.get(self.cls.__name__, ("", ""))[1]
+        if said:
+            return said
         doc = inspect.cleandoc(self.cls.__dict__.get("__doc__") or "")
         return " ".join(doc.split("\n\n")[0].split()).replace("``", "`")
+
+
+# What the reference calls each screen and dialog, and what it is for, where the class's name and
+# docstring are a developer's ('AskText', "a new task when `task` is None"). The anchors stay the
+# class's (#ask-text), so links into the reference hold. Classes not named here read as before.
+HEADINGS: dict[str, tuple[str, str]] = {
+    "BoardScreen": (
+        "The board",
+        "Plans, the selected plan's outcomes and its tasks in four columns (`t`: as a table).",
+    ),
+    "ActivityScreen": ("Activity", ""),
+    "BuyInScreen": ("Buy-in", ""),
+    "MemberTasks": ("A member's tasks", "One member's tasks (from People, `enter`); the board's keys work here."),
+    "NormsScreen": ("Norms", "Each norm, who has agreed, and whether it is in force."),
+    "OutcomesScreen": ("Outcomes", "A plan's outcomes, the selected one's check-ins, chart and linked tasks."),
+    "PartnersScreen": ("Partners", "What each partner pledged and delivered, and each grant's match."),
+    "PeopleScreen": ("People", ""),
+    "ReviewScreen": ("Review", ""),
+    "FormDialog": (
+        "Forms",
+        "A plan, an outcome, a check-in, a partner, a pledge, a grant: `ctrl+s` saves (and `enter` in a "
+        "one-line field), `escape` cancels and changes nothing.",
+    ),
+    "TextScreen": ("Reading", "Lines to read, such as a member's earlier votes."),
+    "HelpScreen": ("Help", "Every key of the screen it was opened on (`?`)."),
+    "AskText": ("A question", "One line to answer, such as why a task is blocked."),
+    "PickMember": ("Choosing a member", "Whom to assign a task to, or nobody."),
+    "EditTask": ("A task's form", "A task in full, to read or change, or a new one; its history below."),
+    "ConflictDialog": (
+        "Someone changed it meanwhile",
+        "Someone else changed the task while your form was open: for each field both changed, keep theirs or yours.",
+    ),
+}
 
 
 def key_name(key: str) -> str:

@@ -154,11 +154,11 @@ def keys_page(tables: list[keys.KeyTable], textual: list[keys.Key]) -> str:
         f"the key bar at the bottom of each screen and the help screen (`?`). {GENERATED} "
         "`ctrl+p` finds every action by its name.",
         "",
-        "Screens: " + ", ".join(f"[{t.title}](#{t.anchor})" for t in tables) + ".",
+        "Screens: " + ", ".join(f"[{t.heading}](#{t.anchor})" for t in tables) + ".",
         "",
     ]
     for table in tables:
-        out += [f"## {text(table.title)} {{#{table.anchor}}}", ""]
+        out += [f"## {text(table.heading)} {{#{table.anchor}}}", ""]
         about = "Keys that work on every screen." if table is tables[0] else table.about
         if about:
             out += [text(about), ""]

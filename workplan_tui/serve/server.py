@@ -228,7 +228,7 @@ class BoardServer(Server):
         page = self.templates.get_template("board.html").render(
             title=title,
             static_url=f"{base}static/",
-            app_websocket_url=f"ws://{request.host}{base}ws",
+            app_websocket_url=f"{websocket_scheme(request)}://{request.host}{base}ws",
         )
         return web.Response(text=page, content_type="text/html")
 
@@ -273,6 +273,18 @@ class BoardServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         """textual-serve prints a logo and the address here; ``serve`` prints the address once, itself."""
+
+
+def websocket_scheme(request: web.Request) -> str:
+    """``"wss"`` when the browser reached the page over HTTPS, else ``"ws"``.
+
+    Behind a reverse proxy that ends TLS (docs/administration.md), the request arrives as plain
+    HTTP with ``X-Forwarded-Proto: https``; a page served over HTTPS may open only a ``wss://``
+    websocket. Trusting the header is safe: it chooses nothing but the scheme of the address
+    this page's own script connects to, and the token and the Origin check still decide.
+    """
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return "wss" if request.secure or forwarded == "https" else "ws"
 
 
 @contextmanager

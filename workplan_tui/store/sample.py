@@ -12,8 +12,39 @@ from workplan_tui.store.storage import StoreError, locked, os_login, parse
 from workplan_tui.store.store import Store
 
 SAMPLE_NAME = "partnership.json"
-_DATE_KEYS = {"due", "on"}
 _TIME_KEYS = {"at", "created_at", "updated_at"}
+
+
+def _date_keys() -> frozenset[str]:
+    """The names of the fields declared as a day (``records.Date``: due, on, start, end...) in
+    any record, nested ones too: the sample moves each of them."""
+    from msgspec import structs
+
+    from workplan_tui.model.records import DATE_PATTERN, KEYED
+
+    found: set[str] = set()
+    seen: set[type] = set()
+    waiting: list[type] = list(KEYED.values())
+    while waiting:
+        cls = waiting.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for f in structs.fields(cls):  # type: ignore[arg-type]
+            if schema.extra_of(f.type).get("pattern") == DATE_PATTERN:
+                found.add(f.encode_name)
+            waiting += _structs_in(f.type)
+    return frozenset(found)
+
+
+def _structs_in(kind: Any) -> list[type]:
+    """The records a declared type holds (a list of check-ins: CheckIn)."""
+    from typing import get_args
+
+    inner = schema._unwrap(kind)[0]
+    if schema._is_struct(inner):
+        return [inner]
+    return [found for option in get_args(inner) for found in _structs_in(option)]
 
 
 def sample_path() -> Path:
@@ -26,20 +57,24 @@ def sample_path() -> Path:
 
 
 def shifted(data: Any, days: int) -> Any:
-    """A copy of ``data`` with every due date and timestamp moved by ``days``."""
+    """A copy of ``data`` with every day (due, start, end...) and timestamp moved by ``days``."""
+    return _shifted(data, days, _date_keys())
+
+
+def _shifted(data: Any, days: int, date_keys: frozenset[str]) -> Any:
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if key in _DATE_KEYS and isinstance(value, str) and schema.valid_date(value):
+            if key in date_keys and isinstance(value, str) and schema.valid_date(value):
                 out[key] = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
             elif key in _TIME_KEYS and isinstance(value, str):
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
                 out[key] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             else:
-                out[key] = shifted(value, days)
+                out[key] = _shifted(value, days, date_keys)
         return out
     if isinstance(data, list):
-        return [shifted(v, days) for v in data]
+        return [_shifted(v, days, date_keys) for v in data]
     return data
 
 

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 from workplan_tui.model.text import clean
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import Store
-from workplan_tui.sync.git import Git, GitError, find_top
+from workplan_tui.sync.git import Git, GitError, find_top, refused_repository
 
 DRIVER = "workplan"  # the merge driver's name in .gitattributes and git config
 LAUNCHER = "workplan-run"  # in the git folder: how the driver and the hooks run workplan
@@ -69,6 +69,9 @@ class Repo:
         self.store = store
         top = find_top(store.path.absolute().parent)
         if top is None:
+            refused = refused_repository(store.path.absolute().parent)
+            if refused:
+                raise SyncError(f"{store.path}: {refused}")
             raise SyncError(
                 f"{store.path}: not in a git repository; clone the partnership's repository "
                 "(git clone URL), or run 'git init' there and add a remote"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -121,8 +122,37 @@ def first_line(raw: bytes | str) -> str:
 
 def find_top(folder: Path) -> Path | None:
     """The top of the git working tree holding ``folder``, or None when it is not in one."""
+    done = _show_toplevel(folder)
+    if done is None:
+        return None
+    top = done.stdout.decode("utf-8", "replace").strip()
+    return Path(top) if done.returncode == 0 and top else None
+
+
+def refused_repository(folder: Path) -> str | None:
+    """Why git will not work in the repository holding ``folder``, when it found one but refuses it.
+
+    Since git 2.35.2 a repository owned by another user is "dubious" and refused unless the
+    ``safe.directory`` setting names it: in a partnership's group folder, every member but the
+    one who made it. One line saying so and how an administrator allows it; None otherwise.
+    """
+    done = _show_toplevel(folder)
+    if done is None or done.returncode == 0:
+        return None
+    text = done.stderr.decode("utf-8", "replace")
+    found = re.search(r"dubious ownership in repository at '([^'\n]+)'", text)
+    if found is None:
+        return None
+    where = clean(found.group(1))
+    return (
+        f"git refuses the repository at {where}: it belongs to another user; an administrator lets "
+        f"every member use it with: git config --system --add safe.directory {where}"
+    )
+
+
+def _show_toplevel(folder: Path) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
             cwd=folder,
             capture_output=True,
@@ -132,5 +162,3 @@ def find_top(folder: Path) -> Path | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    top = done.stdout.decode("utf-8", "replace").strip()
-    return Path(top) if done.returncode == 0 and top else None

@@ -45,7 +45,7 @@ from workplan_tui.sync.clone import (
     pair_for,
     setup_problems,
 )
-from workplan_tui.sync.git import Git, GitError, find_top
+from workplan_tui.sync.git import Git, GitError, find_top, refused_repository
 from workplan_tui.sync.merge import Copy, MergeError, merge
 from workplan_tui.sync.state import git_dir
 
@@ -501,7 +501,8 @@ def clone_problems(path: Path) -> list[str]:
         return []
     top = find_top(path.parent)
     if top is None:
-        return []
+        refused = refused_repository(path.parent)
+        return [refused] if refused else []
     git = Git(top)
     try:
         pair = pair_for(str(path.resolve().relative_to(top.resolve())))

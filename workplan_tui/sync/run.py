@@ -30,7 +30,7 @@ from workplan_tui.model.records import Activity
 from workplan_tui.model.text import clean
 from workplan_tui.store import outside
 from workplan_tui.store.history import Mark, history_path_for, mark_of
-from workplan_tui.store.storage import StoreError, write_atomic
+from workplan_tui.store.storage import StoreError, os_reason, write_atomic
 from workplan_tui.store.store import Store, iso
 from workplan_tui.sync import driver, guard, state
 from workplan_tui.sync.clone import SKIP_HOOKS, Repo, SyncError, init, setup, setup_problems
@@ -139,7 +139,11 @@ def _commit_local(repo: Repo) -> dict[str, Any] | None:
         log_path = history_path_for(store.path)
         load_copy(str(store.path), store.path.read_bytes(), _read(log_path))
     except (MergeError, OSError) as exc:
-        problem = str(exc).removesuffix("; nothing merged")
+        problem = (
+            f"{exc.filename or store.path}: cannot read it ({os_reason(exc)})"
+            if isinstance(exc, OSError)
+            else str(exc).removesuffix("; nothing merged")
+        )
         raise SyncError(f"{problem}; fix it (see 'workplan check') before syncing; nothing shared") from None
     entries = _entries_since(repo, "HEAD")
     subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from textual import on
@@ -145,6 +146,18 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         error = self.query_one("#form-error", Label)
         error.update(Content(clean(message)))
         error.scroll_visible(animate=False)
+
+
+def typed_day(text: str, today: date) -> str | None:
+    """A day typed in a form (fri, +2w, dec 15, 2026-12-15) as YYYY-MM-DD; None when empty or
+    'none'. DateError, saying which forms are understood, for anything else (a form's save
+    shows it: ``session.attempt``)."""
+    from workplan_tui.model.dates import parse_date
+
+    text = text.strip()
+    if not text or text.lower() == "none":
+        return None
+    return parse_date(text, today=today).isoformat()
 
 
 def _number(value: Any) -> str:

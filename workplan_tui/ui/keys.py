@@ -35,7 +35,7 @@ BOARD_KEYS: list[BindingType] = [
     *TASK_KEYS,
     Binding("n", "new", "New", show=False, id="new-task"),
     Binding("ctrl+n", "new_plan", "New plan", show=False, id="new-plan"),
-    Binding("p", "edit_plan", "Edit plan (title, scope, rule)", show=False, id="edit-plan"),
+    Binding("p", "edit_plan", "Edit plan (title, scope, dates, rule)", show=False, id="edit-plan"),
     Binding("U", "unarchive_plan", "Reopen plan (un-archive)", show=False, id="unarchive-plan"),
     Binding("slash", "filter", "Filter", id="filter"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),

@@ -289,9 +289,14 @@ class EditTask(ModalScreen[TaskEdit | None]):
             yield LineInput(
                 clean(t.blocked_reason) if t else "", compact=True, id="reason", placeholder="why it is blocked"
             )
-            yield Label("Linked outcome")
-            value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
-            yield Select(outcomes, value=value, id="outcome", prompt="none", compact=True)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Start (may start on)")
+                    yield LineInput((t.start or "") if t else "", compact=True, id="start", placeholder="none")
+                with Vertical():
+                    yield Label("Linked outcome")
+                    value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
+                    yield Select(outcomes, value=value, id="outcome", prompt="none", compact=True)
             yield Label("Notes")
             yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes", compact=True)
             yield Label("", id="edit-error", classes="error")
@@ -385,13 +390,8 @@ class EditTask(ModalScreen[TaskEdit | None]):
             progress = rules.parse_percent(self.query_one("#progress", Input).value or "0")
         except RuleError as exc:
             raise ValueError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
-        due_text = self.query_one("#due", Input).value.strip()
-        due = None
-        if due_text and due_text.lower() != "none":
-            try:
-                due = parse_date(due_text, today=self.today).isoformat()
-            except DateError as exc:
-                raise ValueError(str(exc)) from None
+        due = self._day("#due")
+        start = self._day("#start")
         owner = self.query_one("#owner", Select).value
         outcome = self.query_one("#outcome", Select).value
         status = str(self.query_one("#status", Select).value)
@@ -401,6 +401,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
         values: dict[str, Any] = {
             "title": title,
             "owner": owner if isinstance(owner, str) else None,
+            "start": start,
             "due": due,
             "status": status,
             "progress": progress,
@@ -414,6 +415,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
         original = {
             "title": clean(t.title),
             "owner": t.owner,
+            "start": t.start,
             "due": t.due,
             "status": t.status,
             "progress": t.progress,
@@ -426,10 +428,22 @@ class EditTask(ModalScreen[TaskEdit | None]):
             del changed["title"]
         return TaskEdit(changed)
 
+    def _day(self, field: str) -> str | None:
+        """The day typed in ``field`` (fri, +2w, 2026-12-15) as YYYY-MM-DD; None when empty or
+        'none'; ValueError saying why for text that is not a date."""
+        typed_text = self.query_one(field, Input).value.strip()
+        if not typed_text or typed_text.lower() == "none":
+            return None
+        try:
+            return parse_date(typed_text, today=self.today).isoformat()
+        except DateError as exc:
+            raise ValueError(str(exc)) from None
+
 
 FIELD_NAMES = {
     "title": "Title",
     "owner": "Owner",
+    "start": "Start",
     "due": "Due",
     "status": "Status",
     "progress": "Progress",

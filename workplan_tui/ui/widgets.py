@@ -31,9 +31,11 @@ from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
 from workplan_tui.model.text import clean
+from workplan_tui.ui.chart import joined
 
 T = TypeVar("T")
 
@@ -425,7 +427,36 @@ def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
     return background + color
 
 
-CARD_PARTS = {
+# Each health as the board shows it: a symbol and a word, so it reads without colour (NO_COLOR,
+# 16 colours) as well as with it; and the component class (widgets.tcss) that colours it.
+HEALTH_SYMBOLS = {"off_track": "✗", "at_risk": "▲", "on_track": "●", "met": "✓", "no_data": "?"}
+HEALTH_CELLS = 11  # "✗ off track", the longest marker
+
+
+def health_marker(health: str) -> str:
+    """'✗ off track', '▲ at risk', '● on track', '✓ met', '? no data'."""
+    return f"{HEALTH_SYMBOLS.get(health, '?')} {HEALTH_WORDS.get(health, health)}"
+
+
+def health_part(health: str) -> str:
+    """The component class a health is drawn with: ``health--off_track``..."""
+    return f"health--{health}" if health in HEALTH_SYMBOLS else "card--meta"
+
+
+HEALTH_PARTS = {health_part(h) for h in HEALTH_SYMBOLS}
+# The same colours for text assembled outside the lists (Content styles; widgets.tcss has the lists').
+HEALTH_STYLES = {
+    "health--off_track": "$text-error bold",
+    "health--at_risk": "$text-warning bold",
+    "health--on_track": "$text-success",
+    "health--met": "$text-success bold",
+    "health--no_data": "$text-muted",
+    "card--meta": "$text-muted",
+}
+EXPECTED_MARK = "│"  # on an outcome's bar: where it should stand by today
+
+CARD_PARTS = HEALTH_PARTS | {
+    "card--expected",
     "card--id",
     "card--title",
     "card--meta",
@@ -659,8 +690,11 @@ class TaskTableView(Vertical):
 
 
 class PlanList(VirtualList[PlanFigures]):
-    """Every plan: status, progress bar and buy-in tally; while a filter is on, how many
+    """Every plan: status, progress bar, health (a symbol and a word) and buy-in tally, and
+    from ``REASON_WIDTH`` columns the reason for its health; while a filter is on, how many
     of its tasks match instead of the tally."""
+
+    REASON_WIDTH = 110
 
     MARKER = ""  # the current plan has its own mark, ▸
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
@@ -668,6 +702,22 @@ class PlanList(VirtualList[PlanFigures]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.matches: dict[int, int] | None = None
+        self._widest = 12
+
+    def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
+        # The widest tally (with a closing date), so that the titles give way to it and, on a
+        # wide list, the reasons after it start in one column.
+        self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
+        super().set_items(items, cursor)
+
+    @staticmethod
+    def _tally(item: PlanFigures) -> str:
+        return item.buyin.summary() + (f" · {item.closing}" if item.closing else "")
+
+    @property
+    def _tally_cells(self) -> int:
+        """Cells for the tally (or the matches, 12): the widest tally's, 12 to 34."""
+        return 12 if self.matches is not None else max(12, min(34, self._widest))
 
     def set_matches(self, matches: dict[int, int] | None) -> None:
         """Tasks matching the filter, per plan id (None: no filter)."""
@@ -678,18 +728,26 @@ class PlanList(VirtualList[PlanFigures]):
     def render_item(self, item: PlanFigures, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
         plan = item.plan
-        tally_cells = max(12, min(34, width // 3))
-        title = max(8, width - tally_cells - len(plan.label) - 31)
+        health = item.forecast.health
+        # marker, label, title, status, bar, percentage, health, then the tally (and the reason)
+        fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
+        left = width - fixed
+        if width >= self.REASON_WIDTH:
+            room = min(26, self._tally_cells)
+            title = max(16, min(30, left - room - 1 - 30))
+            reason = left - title - 1 - room - 2
+        else:  # the title keeps 16 cells and gives way to the tally beyond them
+            room = max(12, min(self._tally_cells, left - 17))
+            title = max(8, left - room - 1)
+            reason = 0
         done, todo = bar_text(item.progress, 8)
-        room = max(4, width - 2 - cell_len(plan.label) - 1 - (title + 1) - 11 - 8 - 7)
         if self.matches is not None:
             count = self.matches.get(plan.id, 0)
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
             last = (fit(found, room), style("card--match") if count else style("card--meta"))
         else:
-            closing = f" · {item.closing}" if item.closing else ""
             last = (
-                fit(item.buyin.summary() + closing, room),
+                fit(self._tally(item), room),
                 style("card--blocked") if item.buyin.tally["block"] else style("card--meta"),
             )
         return strip(
@@ -697,31 +755,58 @@ class PlanList(VirtualList[PlanFigures]):
                 ("▸ " if selected else "  ", style("list--marker")),
                 (f"{plan.label} ", style("card--id")),
                 (pad(plan.title, title) + " ", style("card--title")),
-                (f"{plan.status:<10} ", style("card--meta")),
+                (f"{plan.status:<9} ", style("card--meta")),
                 (done, style("card--bar")),
                 (todo, style("card--bar-empty")),
                 (f"{item.progress:>4.0f}%  ", Style()),
-                last,
+                (pad(health_marker(health), HEALTH_CELLS) + " ", style(health_part(health))),
+                (pad(last[0], room) if reason else last[0], last[1]),
+                ("  " + fit(item.forecast.reason, reason) if reason else "", style("card--meta")),
             ],
             width,
             base,
         )
 
 
-def outcome_parts(outcome: Outcome, width: int, figures_cells: int = 0) -> list[tuple[str, str]]:
+def outcome_parts(
+    outcome: Outcome, width: int, figures_cells: int = 0, forecast: Forecast | None = None
+) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, figures ("28 / 40 beds", or for
-    a reduction "25 → 12 min, target 10"). Lines given the same ``figures_cells`` (the
-    widest figures among them) put their bars in one column."""
+    a reduction "25 → 12 min, target 10"), and with its ``forecast`` the health (a symbol
+    and a word, class ``health--...``), the mark on the bar where it should stand by today
+    (``│``, class ``expected``) and, where the line has room, the reason. Lines given the
+    same ``figures_cells`` (the widest figures among them) put their bars in one column."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     figures = " " + rules.outcome_figures(outcome, number)
-    name_cells = max(6, min(30, width - max(figures_cells, cell_len(figures)) - 14))
-    done, todo = bar_text(pct, 10)
-    return [
-        (pad(outcome.name, name_cells) + " ", "title"),
-        (done, "bar"),
-        (todo, "bar-empty"),
-        (figures, "meta"),
-    ]
+    figures_cells = max(figures_cells, cell_len(figures))
+    health_cells = HEALTH_CELLS + 2 if forecast is not None else 0
+    name_cells = max(6, min(30, width - figures_cells - 14 - health_cells))
+    parts = [(pad(outcome.name, name_cells) + " ", "title"), *bar_parts(pct, 10, _expected_percent(outcome, forecast))]
+    parts.append((figures.ljust(figures_cells) if forecast is not None else figures, "meta"))
+    if forecast is not None:
+        parts.append(("  " + pad(health_marker(forecast.health), HEALTH_CELLS), health_part(forecast.health)))
+        room = width - 1 - sum(cell_len(text) for text, _ in parts) - 2
+        if room >= 16 and forecast.reason:
+            parts.append(("  " + fit(forecast.reason, room), "meta"))
+    return parts
+
+
+def _expected_percent(outcome: Outcome, forecast: Forecast | None) -> float | None:
+    if forecast is None or forecast.expected is None:
+        return None
+    return rules.outcome_progress(outcome.baseline, outcome.target, forecast.expected)
+
+
+def bar_parts(percent: float, cells: int, expected: float | None = None) -> list[tuple[str, str]]:
+    """A progress bar as (text, class) parts ("bar", "bar-empty"), with the expected-now mark
+    (``│``, class "expected") in the cell where ``expected`` percent falls (none for None)."""
+    done, todo = bar_text(percent, cells)
+    if expected is None:
+        return [(done, "bar"), (todo, "bar-empty")]
+    at = min(cells - 1, max(0, int(expected / 100 * cells)))  # the cell the expected share falls in
+    line = [(c, "bar" if i < len(done) else "bar-empty") for i, c in enumerate(done + todo)]
+    line[at] = (EXPECTED_MARK, "expected")
+    return joined(line)
 
 
 def number(value: float) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import rules, schema, typed
-from workplan_tui.model.records import LONG_TEXT, UNIT_TEXT, Outcome, label
+from workplan_tui.model import rules, typed
+from workplan_tui.model.records import CONFIDENCES, LONG_TEXT, UNIT_TEXT, Outcome, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
     Removed,
@@ -20,9 +20,19 @@ from workplan_tui.store.store import Store
 
 
 def add_outcome(
-    store: Store, plan_id: int, name: str, target: float, baseline: float = 0.0, unit: str = "", due: str | None = None
+    store: Store,
+    plan_id: int,
+    name: str,
+    target: float,
+    baseline: float = 0.0,
+    unit: str = "",
+    due: str | None = None,
+    *,
+    start: str | None = None,
 ) -> Outcome:
-    fields = {
+    """A new outcome of a plan. ``start`` (ISO day) is when it starts to count; None: its
+    plan's start, else the day it is added (``forecast.outcome_start``)."""
+    fields: dict[str, Any] = {
         "plan": plan_id,
         "name": typed.text(name, "outcome name"),
         "unit": typed.text(unit, "unit", UNIT_TEXT, required=False),
@@ -32,6 +42,11 @@ def add_outcome(
         "due": due,
         "checkins": [],
     }
+    if start is not None:
+        fields["start"] = typed.day(start, "start date")
+    problem = rules.schedule_problem("the outcome", start, due, "be due")
+    if problem:
+        raise RuleError(problem)
     with store.transaction() as tx:
         tx.require_member()
         rules.check_can_add(_plan_model(tx, plan_id), "outcomes")
@@ -39,9 +54,13 @@ def add_outcome(
         return saved(tx, "outcomes", doc_id)
 
 
-def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Outcome:
+def checkin(store: Store, outcome_id: int, value: float, note: str = "", confidence: str | None = None) -> Outcome:
+    """Record the outcome's value now, with a note (the story behind the curve) and how
+    confident the one checking in is of reaching the target on time (low, medium, high)."""
     value = typed.number(value, "value")
     note = typed.text(note, "note", LONG_TEXT, required=False)
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise RuleError(f"confidence {confidence!r} is not one of {', '.join(CONFIDENCES)}")
     with store.transaction() as tx:
         tx.require_member()
         outcome = tx.get("outcomes", outcome_id)
@@ -49,6 +68,8 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Outc
         entry = {"value": value, "by": tx.user, "at": tx.now}
         if note:
             entry["note"] = note
+        if confidence is not None:
+            entry["confidence"] = confidence
         tx.update(
             "outcomes",
             outcome_id,
@@ -60,7 +81,8 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "") -> Outc
 
 
 def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Outcome:
-    """Change an outcome's name, unit, baseline, target or due date."""
+    """Change an outcome's name, unit, baseline, target, start or due date (never a start after
+    the due date: ``rules.schedule_problem``)."""
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":
@@ -69,15 +91,18 @@ def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expec
             changes[name] = typed.text(value, "unit", UNIT_TEXT, required=False)
         elif name in ("baseline", "target"):
             changes[name] = typed.number(value, name)
-        elif name == "due":
-            if value is not None and not schema.valid_date(value):
-                raise RuleError(f"due date {value!r} is not YYYY-MM-DD")
-            changes[name] = value
+        elif name in ("due", "start"):
+            changes[name] = None if value is None else typed.day(value, f"{name} date")
         else:
             raise RuleError(f"cannot edit an outcome's {name}")
     with store.transaction() as tx:
         tx.require_member()
-        _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
+        outcome = tx.get("outcomes", outcome_id)
+        _open_plan(tx, outcome["plan"])
+        start, due = changes.get("start", outcome.get("start")), changes.get("due", outcome.get("due"))
+        problem = rules.schedule_problem(label("outcomes", outcome_id), start, due, "be due")
+        if problem:
+            raise RuleError(problem)
         tx.update("outcomes", outcome_id, changes, kind="outcome.edit", expected_rev=expected_rev)
         return saved(tx, "outcomes", outcome_id)
 

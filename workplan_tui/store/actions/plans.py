@@ -19,17 +19,32 @@ from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _r
 from workplan_tui.store.store import Store
 
 
-def add_plan(store: Store, title: str, scope: str = "", rule: str = "consensus") -> Plan:
+def add_plan(
+    store: Store,
+    title: str,
+    scope: str = "",
+    rule: str = "consensus",
+    *,
+    start: str | None = None,
+    end: str | None = None,
+) -> Plan:
+    """A new draft plan; ``start`` and ``end`` (ISO days, optional) are when its work runs."""
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
-    fields = {
+    fields: dict[str, Any] = {
         "title": typed.text(title, "plan title"),
         "scope": typed.text(scope, "scope", LONG_TEXT, required=False),
         "status": "draft",
         "rule": rule,
     }
+    for name, value in (("start", start), ("end", end)):
+        if value is not None:
+            fields[name] = typed.day(value, f"{name} date")
     with store.transaction() as tx:
         tx.require_member()
+        problem = rules.schedule_problem("the plan", start, end)
+        if problem:
+            raise RuleError(problem)
         doc_id = tx.insert("plans", fields)
         return saved(tx, "plans", doc_id)
 
@@ -65,23 +80,33 @@ def edit_plan(
     title: str | None = None,
     scope: str | None = None,
     rule: str | None = None,
+    dates: dict[str, str | None] | None = None,
     closes: str | None = None,
     expected_rev: int | None = None,
 ) -> Plan:
-    """Rename a plan, change its scope, its decision rule or its closing date (None leaves a
-    field as it is; ``closes`` "" clears it), in one change; not while it is archived, and the
-    rule and the closing date only before buy-in is decided (``rules.rule_change``)."""
+    """Rename a plan, change its scope, its decision rule, its dates or its closing date (None
+    leaves a field as it is; ``dates`` maps ``start``/``end`` to an ISO day, or None to clear
+    it; ``closes`` "" clears it), in one change; not while it is archived, the rule and the
+    closing date only before buy-in is decided (``rules.rule_change``), never an end before
+    the start (``rules.schedule_problem``)."""
     changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = typed.text(title, "plan title")
     if scope is not None:
         changes["scope"] = typed.text(scope, "scope", LONG_TEXT, required=False)
+    for name, value in (dates or {}).items():
+        if name not in ("start", "end"):
+            raise RuleError(f"a plan has no {name} date")
+        changes[name] = None if value is None else typed.day(value, f"{name} date")
     with store.transaction() as tx:
         tx.require_member()
         plan = _open_plan(tx, plan_id)
         if rule is not None and rule != plan.rule:
             rules.rule_change(plan, rule)
             changes["rule"] = rule
+        problem = rules.schedule_problem(plan.label, changes.get("start", plan.start), changes.get("end", plan.end))
+        if problem:
+            raise RuleError(problem)
         if closes is not None and (closes or None) != plan.closes:
             if plan.status not in UNDECIDED_PLAN_STATUSES:
                 raise RuleError(

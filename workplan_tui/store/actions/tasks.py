@@ -20,8 +20,10 @@ def add_task(
     due: str | None = None,
     outcome: int | None = None,
     notes: str = "",
+    start: str | None = None,
 ) -> Task:
-    fields = {
+    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start."""
+    fields: dict[str, Any] = {
         "plan": plan_id,
         "title": typed.text(title, "task title"),
         "notes": typed.text(notes, "notes", LONG_TEXT, required=False),
@@ -33,6 +35,11 @@ def add_task(
         "blocked_reason": "",
         "updates": [],
     }
+    if start is not None:
+        fields["start"] = typed.day(start, "start date")
+    problem = rules.schedule_problem("the task", start, due, "be due")
+    if problem:
+        raise RuleError(problem)
     with store.transaction() as tx:
         tx.require_member()
         rules.check_can_add(_plan_model(tx, plan_id), "tasks")
@@ -88,7 +95,15 @@ def assign(store: Store, task_id: int, handle: str | None) -> Task:
 
 
 def set_due(store: Store, task_id: int, due: str | None) -> Task:
-    return _task_change(store, task_id, "task.due", lambda tx, task: {"due": due})
+    """Set or clear (None) a task's due day, never before its start (``rules.schedule_problem``)."""
+
+    def make(tx: Tx, task: Any) -> dict[str, Any]:
+        problem = rules.schedule_problem(task.label, task.start, due, "be due")
+        if problem:
+            raise RuleError(problem)
+        return {"due": due}
+
+    return _task_change(store, task_id, "task.due", make)
 
 
 def add_note(store: Store, task_id: int, text: str) -> Task:
@@ -101,7 +116,7 @@ def add_note(store: Store, task_id: int, text: str) -> Task:
     return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
-EDITABLE = ("title", "notes", "owner", "due", "outcome", "status", "progress", "blocked_reason")
+EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "status", "progress", "blocked_reason")
 
 
 def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
@@ -120,14 +135,20 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         clean_fields["title"] = typed.text(clean_fields["title"], "task title")
     if "notes" in clean_fields:
         clean_fields["notes"] = typed.text(clean_fields["notes"], "notes", LONG_TEXT, required=False)
-    if "due" in clean_fields and clean_fields["due"] is not None and not schema.valid_date(clean_fields["due"]):
-        raise RuleError(f"due date {clean_fields['due']!r} is not YYYY-MM-DD")
+    for name in ("start", "due"):
+        if clean_fields.get(name) is not None:
+            clean_fields[name] = typed.day(clean_fields[name], f"{name} date")
 
     def make(tx: Tx, task: Any) -> dict[str, Any]:
         changes: dict[str, Any] = {}
-        for name in ("title", "notes", "due"):
+        for name in ("title", "notes", "start", "due"):
             if name in clean_fields:
                 changes[name] = clean_fields[name]
+        problem = rules.schedule_problem(
+            task.label, changes.get("start", task.start), changes.get("due", task.due), "be due"
+        )
+        if problem:
+            raise RuleError(problem)
         if "owner" in clean_fields:
             owner = clean_fields["owner"]
             changes["owner"] = _check_owner(tx, owner) if owner is not None else None

@@ -22,6 +22,7 @@ from workplan_tui.ui.keys import BOARD_KEYS
 from workplan_tui.ui.safe import content
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
+    HEALTH_STYLES,
     CardColumn,
     FilterBox,
     KeyBar,
@@ -30,6 +31,8 @@ from workplan_tui.ui.widgets import (
     TaskTableView,
     VirtualList,
     fit,
+    health_marker,
+    health_part,
     number,
     outcome_parts,
 )
@@ -37,7 +40,15 @@ from workplan_tui.ui.widgets import (
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
-OUTCOME_STYLES = {"title": "bold", "bar": "$success", "bar-empty": "$foreground 25%", "meta": "$text-muted"}
+OUTCOME_STYLES = {
+    "title": "bold",
+    "bar": "$success",
+    "bar-empty": "$foreground 25%",
+    "meta": "$text-muted",
+    "expected": "$accent bold",
+    **HEALTH_STYLES,
+}
+REASON_HEIGHT = 30  # from this many lines, the selected plan's health and its reason get a line of their own
 REOPEN = "press U"  # how the board reopens a plan, where the command line says 'workplan plan reopen P1'
 COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
 
@@ -182,7 +193,12 @@ class BoardScreen(TaskActions):
             self.table.set_items([])
             return
         width = max(40, self.size.width - 2)
-        signature = (width, tuple((o.id, o.name, o.current, o.target, o.unit) for o in fig.outcomes))
+        signature = (
+            width,
+            self.size.height >= REASON_HEIGHT,
+            fig.forecast,
+            tuple((o.id, o.name, o.current, o.target, o.unit, fig.outcome_forecasts.get(o.id)) for o in fig.outcomes),
+        )
         if self._changed("outcomes", signature):
             self._show_outcomes(fig, width)
         self._show_tasks(fig, follow)
@@ -190,10 +206,19 @@ class BoardScreen(TaskActions):
     def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
+        if self.size.height >= REASON_HEIGHT:
+            health = fig.forecast.health
+            lines.append(
+                Content.assemble(
+                    f" {fig.plan.label} ",
+                    (health_marker(health), HEALTH_STYLES[health_part(health)]),
+                    (fit(f": {fig.forecast.reason}", width - 16) if fig.forecast.reason else "", "$text-muted"),
+                )
+            )
         shown = fig.outcomes[:3]
         widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
         for outcome in shown:
-            parts = outcome_parts(outcome, width, widest)
+            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id))
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
@@ -360,15 +385,16 @@ class BoardScreen(TaskActions):
             return
         self.open_editor(None, fig.plan.id)
 
-    # --- plans: new, edit (title, scope, rule), un-archive --------------------------------
+    # --- plans: new, edit (title, scope, dates, rule), un-archive -------------------------
 
     def _plan_form(self, title: str, plan: Plan | None, done: Callable[[dict[str, Any]], Plan]) -> None:
-        """The plan's title, scope and buy-in rule; the rule only while it may change
-        (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
-        A refused save shows in the form, which keeps what was typed."""
+        """The plan's title, scope, start and end, and buy-in rule; the rule only while it may
+        change (``rules.rule_change``: a draft or proposed plan), else shown with the reason.
+        ``done`` gets the dates as YYYY-MM-DD (or None). A refused save (a date it cannot read,
+        an end before the start) shows in the form, which keeps what was typed."""
         if not self.session.can_change():
             return
-        from workplan_tui.ui.forms import Field, FormDialog  # with its editors: not before the first paint
+        from workplan_tui.ui.forms import Field, FormDialog, typed_day  # with its editors: not before the first paint
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
         if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
@@ -385,12 +411,19 @@ class BoardScreen(TaskActions):
         fields = [
             Field("title", "Title", value=plan.title if plan else "", required=True),
             Field("scope", "Scope (what the plan covers)", "area", plan.scope if plan else ""),
+            Field("start", "Start (mon, dec 1, 2026-12-01; empty for none)", value=plan.start or "" if plan else ""),
+            Field("end", "End: when it should be done (mar 31, in 12 weeks)", value=plan.end or "" if plan else ""),
             rule,
         ]
         saved: list[Plan] = []
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.session.attempt(lambda: saved.append(done(values)))
+            def apply() -> None:
+                today = self.session.today()
+                dated = {**values, "start": typed_day(values["start"], today), "end": typed_day(values["end"], today)}
+                saved.append(done(dated))
+
+            return self.session.attempt(apply)
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None and saved:
@@ -409,7 +442,9 @@ class BoardScreen(TaskActions):
         self._plan_form(
             "New plan (starts as a draft)",
             None,
-            lambda v: actions.add_plan(self.session.store, v["title"], v["scope"], v["rule"]),
+            lambda v: actions.add_plan(
+                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"]
+            ),
         )
 
     def action_edit_plan(self) -> None:
@@ -431,6 +466,7 @@ class BoardScreen(TaskActions):
                 title=v["title"],
                 scope=v["scope"],
                 rule=v.get("rule"),
+                dates={"start": v["start"], "end": v["end"]},
                 expected_rev=plan.rev,
             ),
         )

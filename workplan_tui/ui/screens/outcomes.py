@@ -1,23 +1,46 @@
-"""Outcomes of a plan: each with its bar, figures and trend, and the tasks linked to it."""
+"""Outcomes of a plan: each with its bar, figures and health; the selected one's forecast, its
+chart (check-ins over time against the target, the expected line and the projection, with a
+time axis: ui/chart.py), its check-ins with their confidence, and the tasks linked to it."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
-from workplan_tui.model import rules
-from workplan_tui.model.records import Outcome
+from workplan_tui.model import forecast, rules
+from workplan_tui.model.dates import format_due, short_date
+from workplan_tui.model.records import CONFIDENCES, Outcome
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
-from workplan_tui.ui.forms import Field
+from workplan_tui.ui.chart import Point, outcome_chart
+from workplan_tui.ui.forms import Field, typed_day
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import bar_text, fit, number, pad
+from workplan_tui.ui.widgets import (
+    HEALTH_CELLS,
+    HEALTH_STYLES,
+    bar_parts,
+    fit,
+    health_marker,
+    health_part,
+    number,
+    pad,
+)
+
+# The chart's parts (ui/chart.py) in the theme's colours; each also differs by its shape.
+CHART_STYLES = {
+    "": "",
+    "axis": "$text-muted",
+    "target": "$text-warning",
+    "expected": "$text-muted",
+    "projected": "$text-primary",
+    "checkin": "$text-success bold",
+}
 
 if TYPE_CHECKING:
     pass
@@ -35,10 +58,8 @@ class OutcomesScreen(ListScreen):
     def compose_detail(self) -> ComposeResult:
         with Vertical(id="detail-parts"):
             yield Static(id="detail")
-            with Horizontal(id="chart"):
-                yield Static(id="axis")
-                yield Sparkline([], id="trend")
-            yield Static(id="chart-foot")
+            yield Static(id="chart")
+            yield Static(id="checkins")
             yield Static(id="linked")
 
     def title_text(self) -> str:
@@ -50,49 +71,49 @@ class OutcomesScreen(ListScreen):
         wp = self.session.workplan
         return wp.outcomes_of(self.plan_id) if wp else []
 
+    def forecast_of(self, item: Outcome) -> forecast.Forecast:
+        """The outcome's forecast today (model/forecast.py)."""
+        wp = self.session.workplan
+        plan = wp.plans.get(item.plan) if wp else None
+        return forecast.of_outcome(item, plan, self.session.today())
+
     def row(self, item: Outcome, width: int) -> Parts:
-        """Fixed columns: id, name, bar, %, baseline → current → target, and due when there is room."""
+        """Fixed columns: id, name, bar (with where it should be by today), %, baseline →
+        current → target, health, and due when there is room."""
         pct = rules.outcome_progress(item.baseline, item.target, item.current)
-        done, todo = bar_text(pct, 10)
+        f = self.forecast_of(item)
+        expected = None if f.expected is None else rules.outcome_progress(item.baseline, item.target, f.expected)
         figures = rules.outcome_figures(item, number)
-        due = rules.outcome_due(item, self.session.today())
+        done = f.health == "met"  # a met outcome is never "overdue"
+        due = format_due(item.due, today=self.session.today(), done=done) if item.due else ""
         due_cells = 18 if width >= 100 else 0
-        name = max(8, width - 24 - 30 - due_cells)
+        figure_cells = 30 if width >= 100 else 22
+        name = max(8, width - 24 - figure_cells - HEALTH_CELLS - 1 - due_cells)
         return [
             (f" {item.label:<4} ", "card--meta"),
             (pad(item.name, name) + " ", "card--title"),
-            (done, "card--bar"),
-            (todo, "card--bar-empty"),
+            *[(text, f"card--{part}") for text, part in bar_parts(pct, 10, expected)],
             (f"{pct:4.0f}% ", ""),
-            (fit(figures, 29).ljust(30), "card--meta"),
+            (fit(figures, figure_cells - 1).ljust(figure_cells), "card--meta"),
+            (pad(health_marker(f.health), HEALTH_CELLS) + " ", health_part(f.health)),
             (fit(due, due_cells), "card--meta"),
         ]
 
     def show_detail(self) -> None:
         super().show_detail()
         item = self.rows_widget.current
-        trend = self.query_one("#trend", Sparkline)
+        chart = self.query_one("#chart", Static)
+        checkins = self.query_one("#checkins", Static)
         linked = self.query_one("#linked", Static)
-        axis = self.query_one("#axis", Static)
-        foot = self.query_one("#chart-foot", Static)
-        chart = self.query_one("#chart")
         if not isinstance(item, Outcome):
-            trend.data = []
-            linked.update("")
-            chart.display = foot.display = False
+            for part in (chart, checkins, linked):
+                part.update("")
+            chart.display = False
             return
-        values = [item.baseline, *[c.value for c in item.checkins]] if item.checkins else []
-        trend.data = values
-        chart.display = foot.display = bool(values)
-        if values:
-            # The sparkline runs from the lowest value (bottom) to the highest (top): say which
-            high, low = number(max(values)), number(min(values))
-            unit = clean(item.unit)
-            cells = max(cell_len(high), cell_len(low))
-            axis.update(Content(f"{high:>{cells}} ┤\n{'':>{cells}} │\n{low:>{cells}} ┤"))
-            first = "baseline"
-            last = stamp(item.checkins[-1].at, date_only=True)
-            foot.update(Content(f"{'':>{cells}}  {first} … {len(values) - 1} check-ins … {last}  ({unit or 'value'})"))
+        f = self.forecast_of(item)
+        chart.display = True
+        chart.update(self.chart(item, f))
+        checkins.update(self.checkin_lines(item))
         wp = self.session.workplan
         tasks = [t for t in wp.tasks.values() if t.outcome == item.id] if wp else []
         lines = [Content.from_markup("[b]Tasks linked to $o[/b]", o=item.label)]
@@ -101,8 +122,59 @@ class OutcomesScreen(ListScreen):
             lines.append(Content("  none"))
         linked.update(Content("\n").join(lines))
 
+    def chart(self, item: Outcome, f: forecast.Forecast) -> Content:
+        """The outcome's chart (ui/chart.py): 5 plot lines at 24 rows, up to 10 on a taller screen."""
+        today = self.session.today()
+        wp = self.session.workplan
+        plan = wp.plans.get(item.plan) if wp else None
+        points = [
+            Point(day, float(c.value), c.confidence)
+            for c in item.checkins[-200:]
+            if (day := forecast.day_of(c.at)) is not None
+        ]
+        lines = outcome_chart(
+            baseline=item.baseline,
+            target=item.target,
+            start=forecast.outcome_start(item, plan),
+            due=forecast.day_of(item.due),
+            today=today,
+            points=points,
+            projected=f.projected,
+            width=max(30, self.size.width - 4),
+            height=max(5, min(10, self.size.height // 2 - 7)),
+            number=number,
+            day=lambda d: _day(d, today),
+        )
+        return Content("\n").join(
+            Content.assemble(*[(text, CHART_STYLES[part]) if part else text for text, part in line]) for line in lines
+        )
+
+    def checkin_lines(self, item: Outcome) -> Content:
+        """The latest check-ins (eight), each with its confidence and note."""
+        unit = clean(item.unit)
+        lines = [
+            Content(f"Check-ins ({len(item.checkins)}), the latest last:" if item.checkins else "No check-ins yet (c).")
+        ]
+        for c in item.checkins[-8:]:
+            sure = f"{c.confidence:<6}" if c.confidence else "-     "
+            note = f"  {clean(c.note)}" if c.note else ""
+            lines.append(
+                Content(
+                    f"  {stamp(c.at, date_only=True)}  {clean(c.by):<10} {number(c.value):>10} {unit}  {sure}{note}"
+                )
+            )
+        return Content("\n").join(lines)
+
     def detail(self, item: Outcome) -> Content:
         unit = clean(item.unit)
+        f = self.forecast_of(item)
+        today = self.session.today()
+        due = (
+            _sentence(format_due(item.due, today=today, done=f.health == "met", dated=True)) + "."
+            if item.due
+            else "No due date."
+        )
+        health = health_marker(f.health)
         lines = [
             Content.from_markup(
                 "[b]$label $name[/b]  baseline $b → current $c → target $t $u",
@@ -113,16 +185,11 @@ class OutcomesScreen(ListScreen):
                 t=number(item.target),
                 u=unit,
             ),
-            Content(
-                (rules.outcome_due(item, self.session.today()).capitalize() + ". " if item.due else "No due date. ")
-                + f"Check-ins ({len(item.checkins)}), the latest last:"
+            Content.assemble(
+                (health, HEALTH_STYLES[health_part(f.health)]), f": {clean(f.reason)}" if f.reason else ""
             ),
+            Content(f"{due} {_sentence(forecast.outcome_numbers(f, item.unit))}".rstrip()),
         ]
-        for c in item.checkins[-8:]:
-            note = f"  {clean(c.note)}" if c.note else ""
-            lines.append(
-                Content(f"  {stamp(c.at, date_only=True)}  {clean(c.by):<10} {number(c.value):>10} {unit}{note}")
-            )
         return Content("\n").join(lines)
 
     def _outcome_fields(self, o: Outcome | None) -> list[Field]:
@@ -132,18 +199,19 @@ class OutcomesScreen(ListScreen):
             Field("baseline", "Baseline", "number", o.baseline if o else 0, True),
             Field("target", "Target", "number", o.target if o else None, True),
             Field("due", "Due (fri, in 2 weeks, 2026-12-15; empty for none)", value=o.due if o and o.due else ""),
+            Field("start", "Start (empty: the plan's start)", value=o.start if o and o.start else ""),
         ]
 
-    def _due(self, text: str) -> str | None:
-        from workplan_tui.model.dates import parse_date
+    def _day(self, text: str) -> str | None:
+        return typed_day(text, self.session.today())
 
-        return parse_date(text, today=self.session.today()).isoformat() if text else None
-
-    def _check_due(self, values: dict[str, Any]) -> str | None:
+    def _check_days(self, values: dict[str, Any]) -> str | None:
+        """Why the due or start date typed cannot be read (the form shows it), or None."""
         from workplan_tui.model.dates import DateError
 
         try:
-            self._due(values["due"])
+            self._day(values["due"])
+            self._day(values["start"])
         except DateError as exc:
             return str(exc)
         return None
@@ -159,9 +227,16 @@ class OutcomesScreen(ListScreen):
             "New outcome",
             self._outcome_fields(None),
             lambda v: actions.add_outcome(
-                self.session.store, self.plan_id, v["name"], v["target"], v["baseline"], v["unit"], self._due(v["due"])
+                self.session.store,
+                self.plan_id,
+                v["name"],
+                v["target"],
+                v["baseline"],
+                v["unit"],
+                self._day(v["due"]),
+                start=self._day(v["start"]),
             ),
-            self._check_due,
+            self._check_days,
         )
 
     def action_edit(self) -> None:
@@ -172,9 +247,12 @@ class OutcomesScreen(ListScreen):
             f"Edit {o.label}",
             self._outcome_fields(o),
             lambda v: actions.edit_outcome(
-                self.session.store, o.id, {**v, "due": self._due(v["due"])}, expected_rev=o.rev
+                self.session.store,
+                o.id,
+                {**v, "due": self._day(v["due"]), "start": self._day(v["start"])},
+                expected_rev=o.rev,
             ),
-            self._check_due,
+            self._check_days,
         )
 
     def action_checkin(self) -> None:
@@ -182,8 +260,26 @@ class OutcomesScreen(ListScreen):
         if not isinstance(o, Outcome):
             self.app.notify("Add an outcome first (n).", severity="warning")
             return
+        sure = [(f"{c}: {_CONFIDENCE_WORDS[c]}", c) for c in CONFIDENCES]
         self.form(
             f"Check in {o.label} {o.name} (target {number(o.target)} {o.unit})",
-            [Field("value", "Value", "number", o.current, True), Field("note", "Note")],
-            lambda v: actions.checkin(self.session.store, o.id, v["value"], v["note"]),
+            [
+                Field("value", "Value", "number", o.current, True),
+                Field("note", "Note (the story behind the number)"),
+                Field("confidence", "Confidence of reaching the target on time", "choice", None, False, sure),
+            ],
+            lambda v: actions.checkin(self.session.store, o.id, v["value"], v["note"], v.get("confidence") or None),
         )
+
+
+_CONFIDENCE_WORDS = {"low": "unlikely as things go", "medium": "could go either way", "high": "we will make it"}
+
+
+def _sentence(words: str) -> str:
+    """'due in 4 weeks' -> 'Due in 4 weeks' (``str.capitalize`` would lower 'Jan')."""
+    return words[:1].upper() + words[1:]
+
+
+def _day(when: date, today: date) -> str:
+    """'12 Oct' on the chart's axis (with the year when not this year's)."""
+    return short_date(when, today=today).split(" ", 1)[1]

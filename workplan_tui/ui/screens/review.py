@@ -1,7 +1,9 @@
-"""Review: one task needing attention at a time, full width, with the quick keys."""
+"""Review: one thing needing attention at a time, full width: the plans and outcomes off track or
+at risk first (worst first, each with its reason and figures), then the tasks, with the quick keys."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -9,24 +11,40 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from workplan_tui.model import rules
+from workplan_tui.model import forecast, rules
 from workplan_tui.model.changes import field_words
-from workplan_tui.model.dates import format_due
-from workplan_tui.model.overview import ReviewItem, review_queue
-from workplan_tui.model.records import Task
+from workplan_tui.model.dates import format_due, short_date
+from workplan_tui.model.forecast import HEALTH_WORDS
+from workplan_tui.model.overview import Concern, PlanFigures, ReviewItem, concerns, plan_figures, review_queue
+from workplan_tui.model.records import Outcome, Task
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
-from workplan_tui.ui.widgets import KeyBar, bar_text, due_marker, fit, hanging
+from workplan_tui.ui.widgets import (
+    HEALTH_CELLS,
+    HEALTH_STYLES,
+    KeyBar,
+    bar_text,
+    due_marker,
+    fit,
+    hanging,
+    health_marker,
+    health_part,
+    pad,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
 FIELDS = ("status", "progress", "owner", "due", "blocked_reason", "title")
+NAME_CELLS = 10  # a field's name, then its value: "why       O4 off track; ..."
 
 
 class ReviewScreen(TaskActions):
-    """Overdue, blocked, due within 7 days, stale; my tasks first. Space or enter moves on."""
+    """Plans and outcomes off track or at risk (worst first), then tasks overdue, blocked, due
+    within 7 days, stale (my tasks first). Space or enter moves on; ``o`` opens a task, or a
+    plan's or outcome's Outcomes screen."""
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
@@ -35,7 +53,7 @@ class ReviewScreen(TaskActions):
 
     def __init__(self) -> None:
         super().__init__()
-        self.queue: list[ReviewItem] = []
+        self.queue: list[ReviewItem | Concern] = []
         self.position = 0
         self.before: dict[int, Task] = {}
         self.seen: set[int] = set()  # the positions of the queue shown so far
@@ -50,15 +68,22 @@ class ReviewScreen(TaskActions):
     def on_mount(self) -> None:
         wp = self.session.workplan
         if wp is not None:
-            self.queue = review_queue(wp, self.session.store.user, self.session.now(), self.session.today())
+            today = self.session.today()
+            self.queue = [
+                *concerns(plan_figures(wp, today)),
+                *review_queue(wp, self.session.store.user, self.session.now(), today),
+            ]
         self.show()
 
     def current(self) -> Task | None:
         """The task under review as it is now; None when done, or when someone removed it."""
         if self.finished or not self.queue:
             return None
+        item = self.queue[self.position]
+        if not isinstance(item, ReviewItem):
+            return None
         wp = self.session.workplan
-        task = self.queue[self.position].task
+        task = item.task
         return wp.tasks.get(task.id) if wp else task
 
     def selected_task(self) -> Task | None:
@@ -72,6 +97,16 @@ class ReviewScreen(TaskActions):
 
     def live_refresh(self) -> None:
         self.show()
+
+    def on_resize(self) -> None:
+        self.show()  # values wrap at the width
+
+    def field(self, name: str, value: str) -> Content:
+        """A field's line: its name in ``NAME_CELLS`` cells, then ``value`` (cleaned), wrapped
+        under itself at the screen's width."""
+        width = self.size.width or 80
+        lines = wrap(value, max(20, width - 6 - NAME_CELLS), 40) or [""]  # 6: padding, scrollbar
+        return Content(f"{name:<{NAME_CELLS}}" + ("\n" + " " * NAME_CELLS).join(lines))
 
     def action_next(self) -> None:
         if self.finished:
@@ -103,8 +138,12 @@ class ReviewScreen(TaskActions):
             body.update(self.summary())
             return
         item = self.queue[self.position]
-        task = self.current()
         self.seen.add(self.position)
+        if isinstance(item, Concern):
+            header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {HEALTH_WORDS[item.health]}"))
+            body.update(self.concern_card(item))
+            return
+        task = self.current()
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
         if task is None:  # removed by someone else since the review started
             gone = item.task
@@ -127,18 +166,18 @@ class ReviewScreen(TaskActions):
         overdue = due_marker(task, today) == "!"
         lines = [
             Content.from_markup("[b]$label  $title[/b]", label=task.label, title=clean(task.title)),
-            Content(f"plan      {plan.label} {clean(plan.title)}" if plan else ""),
-            Content(f"owner     {clean(owner)}"),
+            self.field("plan", f"{plan.label} {plan.title}") if plan else Content(""),
+            self.field("owner", owner),
             Content.assemble("status    ", (task.status, "$text-error bold" if task.status == "blocked" else "bold")),
             Content.assemble("progress  ", (done, "$success"), (todo, "$foreground 30%"), f" {task.progress}%"),
             Content.assemble("due       ", (("! " if overdue else "") + due, "$text-error bold" if overdue else "")),
         ]
         if task.status == "blocked":
-            lines.append(Content(f"blocked   {clean(task.blocked_reason)}"))
+            lines.append(self.field("blocked", task.blocked_reason))
         if task.outcome is not None and task.outcome in wp.outcomes:
             o = wp.outcomes[task.outcome]
             pct = rules.outcome_progress(o.baseline, o.target, o.current)
-            lines.append(Content(f"outcome   {o.label} {clean(o.name)} ({pct:.0f}%)"))
+            lines.append(self.field("outcome", f"{o.label} {o.name} ({pct:.0f}%)"))
         if task.notes:
             lines.append(Content(""))
             lines.append(Content(clean(task.notes, multiline=True)))
@@ -146,15 +185,99 @@ class ReviewScreen(TaskActions):
             lines.append(Content(f"· {stamp(update.at, date_only=True)} {clean(update.by)}: {clean(update.text)}"))
         return Content("\n").join(lines)
 
+    def action_open(self) -> None:
+        """A task opens in its form; a plan or an outcome opens its plan's Outcomes screen."""
+        item = self.queue[self.position] if self.queue and not self.finished else None
+        if isinstance(item, Concern):
+            from workplan_tui.ui.screens.outcomes import OutcomesScreen
+
+            self.app.push_screen(OutcomesScreen(item.plan.id), lambda _: self.show())
+            return
+        super().action_open()
+
+    def concern_card(self, item: Concern) -> Content:
+        """A plan or an outcome off track or at risk, as it stands now: health and reason, and
+        the figures behind them."""
+        wp = self.session.workplan
+        fig = (
+            next((f for f in plan_figures(wp, self.session.today()) if f.plan.id == item.plan.id), None) if wp else None
+        )
+        outcome = None
+        if fig is not None and item.outcome is not None:
+            outcome = next((o for o in fig.outcomes if o.id == item.outcome.id), None)
+        if fig is None or (item.outcome is not None and outcome is None):
+            return Content(f"{item.label} {clean(item.name)}: removed since the review started.\n\nspace: next")
+        lines = self._outcome_lines(fig, outcome) if outcome is not None else self._plan_lines(fig)
+        return Content("\n").join([*lines, Content(""), Content("o: its plan's outcomes · space: next")])
+
+    def _outcome_lines(self, fig: PlanFigures, outcome: Outcome) -> list[Content]:
+        f = fig.outcome_forecasts[outcome.id]
+        unit = clean(outcome.unit)
+        today = self.session.today()
+        pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
+        done, todo = bar_text(pct, 30)
+        due = format_due(outcome.due, today=today, dated=True) if outcome.due else "no due date"
+        now = f"{forecast.figure_text(outcome.current)} of {forecast.with_unit(outcome.target, unit)}"
+        lines = [
+            Content.from_markup("[b]$label  $name[/b]", label=outcome.label, name=clean(outcome.name)),
+            self.field("plan", f"{fig.plan.label} {fig.plan.title}"),
+            Content.assemble("health    ", (health_marker(f.health), HEALTH_STYLES[health_part(f.health)])),
+            self.field("why", f.reason),
+            Content.assemble("progress  ", (done, "$success"), (todo, "$foreground 30%"), f" {pct:.0f}%"),
+            Content(f"now       {now}"),
+            Content(f"due       {due}"),
+        ]
+        if f.expected is not None:
+            lines.append(Content(f"expected  {forecast.estimate_text(f.expected, unit)} by today"))
+        if f.projected is not None:
+            lines.append(Content(f"projected {forecast.estimate_text(f.projected, unit)} at due, at this pace"))
+        if f.pace_per_week is not None:
+            lines.append(Content(f"pace      {forecast.per_week(f.pace_per_week, unit)}"))
+        if f.needed_per_week is not None:
+            lines.append(Content(f"needed    {forecast.per_week(f.needed_per_week, unit)}"))
+        if outcome.checkins:
+            last = outcome.checkins[-1]
+            sure = f", {last.confidence} confidence" if last.confidence else ""
+            note = f": {clean(last.note)}" if last.note else ""
+            lines.append(self.field("latest", f"{stamp(last.at, date_only=True)} {last.by}{sure}{note}"))
+        return lines
+
+    def _plan_lines(self, fig: PlanFigures) -> list[Content]:
+        pf = fig.forecast
+        today = self.session.today()
+        lines = [
+            Content.from_markup("[b]$label  $name[/b]", label=fig.plan.label, name=clean(fig.plan.title)),
+            Content(f"status    {fig.plan.status}"),
+            Content.assemble("health    ", (health_marker(pf.health), HEALTH_STYLES[health_part(pf.health)])),
+            self.field("why", pf.reason),
+        ]
+        if fig.plan.end:
+            lines.append(Content(f"end       {_end_words(fig.plan.end, today)}"))
+        if pf.expected_progress is not None:
+            lines.append(Content(f"time      {pf.expected_progress:.0f}% of its time gone, {fig.progress:.0f}% done"))
+        if pf.open_tasks:
+            closing = pf.closing_per_week
+            rate = f", closing {forecast.per_week(closing, '')}" if closing is not None else ""
+            lines.append(Content(f"tasks     {pf.open_tasks} open, {pf.overdue_tasks} overdue{rate}"))
+        for o in fig.outcomes:
+            health = fig.outcome_forecasts[o.id].health
+            marker = (pad(health_marker(health), HEALTH_CELLS), HEALTH_STYLES[health_part(health)])
+            lines.append(Content.assemble(f"  {o.label:<5} ", marker, f"  {clean(o.name)}"))
+        return lines
+
     def summary(self) -> Content:
         wp = self.session.workplan
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
-        total, seen = len(self.queue), len(self.seen)
-        things = "task needing" if total == 1 else "tasks needing"
-        reviewed = f"all {total} {things}" if seen >= total else f"{seen} of the {total} {things}"
-        lines = [Content(f"Reviewed {reviewed} attention.")]
+        tasks = [i for i in range(len(self.queue)) if isinstance(self.queue[i], ReviewItem)]
+        others = len(self.queue) - len(tasks)
+        seen_tasks = len(self.seen.intersection(tasks))
+        parts = [_reviewed(seen_tasks, len(tasks), "task", "tasks")] if tasks else []
+        if others:
+            parts.append(_reviewed(len(self.seen) - seen_tasks, others, "plan or outcome", "plans and outcomes"))
         cells = max(20, self.query_one("#review-task").size.width or self.size.width - 4)
+        heading = hanging(f"Reviewed {' and '.join(parts)} needing attention.", cells, 0)
+        lines = [Content(part) for part in heading]
         changed = 0
         for task_id, before in self.before.items():
             after = wp.tasks.get(task_id) if wp else None
@@ -169,9 +292,26 @@ class ReviewScreen(TaskActions):
                 changed += 1
                 line = f"  {after.label} {fit(after.title, 40)}: {clean('; '.join(diffs))}"
                 lines += [Content(part) for part in hanging(line, cells, 4)]
-        lines.insert(1, Content(f"You changed {changed} of them." if changed else "You changed nothing."))
+        lines.insert(len(heading), Content(f"You changed {changed} of them." if changed else "You changed nothing."))
         lines.append(Content("\nspace / escape: back to the board"))
         return Content("\n").join(lines)
+
+
+def _end_words(end: str, today: date) -> str:
+    """'ends in 8 weeks', 'ends today', 'ended Mon 30 Nov' for a plan's end."""
+    if end < today.isoformat():
+        return f"ended {short_date(date.fromisoformat(end), today=today)}"
+    words = format_due(end, today=today, dated=True)
+    return "ends" + words.removeprefix("due") if words.startswith("due") else words
+
+
+def _reviewed(seen: int, total: int, one: str, many: str) -> str:
+    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'none of the 2 plans and outcomes'."""
+    if total == 1:
+        return f"the {one}" if seen else f"not the {one}"
+    if seen >= total:
+        return f"all {total} {many}"
+    return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"
 
 
 def _show(value: object) -> str:

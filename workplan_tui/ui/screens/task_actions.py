@@ -147,6 +147,7 @@ class TaskActions(SessionScreen):
                     due=result.fields.get("due"),
                     outcome=result.fields.get("outcome"),
                     notes=result.fields.get("notes", ""),
+                    start=result.fields.get("start"),
                 )
                 created.append(record)
                 extra = {k: v for k, v in result.fields.items() if k in ("status", "progress", "blocked_reason")}
