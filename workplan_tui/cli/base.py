@@ -151,6 +151,9 @@ def _file_for_completion(ctx: click.Context) -> Workplan | None:
     """The partnership the command line being completed names (-f, else $WORKPLAN_FILE), or
     None when it cannot be read: completion never fails or prints an error."""
     path = ctx.find_root().params.get("path") or Path(os.environ.get("WORKPLAN_FILE") or "workplan.json")
+    # The shell expands ~ and $HOME only when it runs the command: the line being completed
+    # still holds them as typed (-f ~/p.json), so they are expanded here as the shell will.
+    path = os.path.expanduser(os.path.expandvars(os.fspath(path)))
     try:
         return Store(Path(path), user="", trust_seal=True).read(allow_newer=True)
     except Exception:  # a half-typed path, a bad file: no completions, and no traceback in the shell

@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,17 @@ class WorkplanGroup(HelpGroup):
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Click's completion, with fish's script that keeps a description's commas
+        (``shell.FishComplete``); loaded only when a shell asks for completions."""
+        if os.environ.get(complete_var or "_WORKPLAN_COMPLETE"):
+            from workplan_tui.cli.shell import register
+
+            register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def main(  # type: ignore[override]
         self,
@@ -634,6 +645,9 @@ def completion_cmd(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
+    from workplan_tui.cli.shell import register
+
+    register()
     completion = get_completion_class(shell)
     assert completion is not None  # click knows the three shells the choice allows
     click.echo(completion(cli, {}, "workplan", "_WORKPLAN_COMPLETE").source())
