@@ -42,3 +42,59 @@ def test_a_web_address_stays_a_working_link_in_the_report(run: Run, wp: Path) ->
         assert "javascript:" not in html
     blocked = next(line for line in report.splitlines() if line.startswith("| T2"))
     assert blocked.count(" | ") == 2  # the pipe in the reason did not split its cell
+
+
+def _events(payload: bytes) -> dict[str, object]:
+    import icalendar
+
+    return {str(e["UID"]).split(".")[0]: e for e in icalendar.Calendar.from_ical(payload).walk("VEVENT")}
+
+
+def test_a_calendar_with_nothing_in_it_is_refused_in_one_line(run: Run, wp: Path, tmp_path: Path) -> None:
+    store = make_store(wp)
+    for task_id in (1, 2):
+        actions.set_due(store, task_id, None)
+    actions.edit_outcome(store, 1, {"due": None})
+    # the log says they had dates: cancelled events make a calendar of them
+    assert run("export", "--format", "ics").exit_code == 0
+    fresh = tmp_path / "fresh.json"
+    assert run("init", path=fresh).exit_code == 0
+    out = tmp_path / "empty.ics"
+    refused = run("export", "--format", "ics", "-o", str(out), path=fresh)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        "workplan: error: nothing to put in a calendar: no task or outcome has a due date; nothing written"
+    )
+    assert not out.exists()
+    mine = run("export", "--format", "ics", "--owner", "carol")
+    assert mine.exit_code == 1 and "none of carol's tasks has a due date" in mine.stderr
+
+
+def test_events_of_tasks_gone_since_are_cancelled_for_calendars_that_imported_them(run: Run, wp: Path) -> None:
+    before = _events(run("export", "--format", "ics").stdout_bytes)
+    bobs = _events(run("export", "--format", "ics", "--owner", "bob").stdout_bytes)
+    assert set(before) == {"O1", "T1", "T2"} and set(bobs) == {"T2"}
+    assert run("task", "rm", "T1").exit_code == 0
+    assert run("task", "due", "T2", "none").exit_code == 0
+    after = _events(run("export", "--format", "ics").stdout_bytes)
+    for label in ("T1", "T2"):
+        event = after[label]
+        assert str(event["STATUS"]) == "CANCELLED", label
+        assert str(event["UID"]) == str(before[label]["UID"])  # the same event, for the calendar
+        assert int(event["SEQUENCE"]) > int(before[label]["SEQUENCE"])
+        assert event.decoded("DTSTART") == before[label].decoded("DTSTART")
+    assert "STATUS" not in after["O1"]
+    # one member's calendar: a task given to someone else leaves it
+    assert run("undo").exit_code == 0  # T2 due again
+    assert run("task", "assign", "T2", "carol").exit_code == 0
+    bobs_now = _events(run("export", "--format", "ics", "--owner", "bob").stdout_bytes)
+    assert str(bobs_now["T2"]["STATUS"]) == "CANCELLED"
+    assert int(bobs_now["T2"]["SEQUENCE"]) > int(bobs["T2"]["SEQUENCE"])
+    assert "STATUS" not in _events(run("export", "--format", "ics", "--owner", "carol").stdout_bytes)["T2"]
+    # an archived plan's events are cancelled; reopened, they come back, newer still
+    assert run("plan", "archive", "P1").exit_code == 0
+    archived = _events(run("export", "--format", "ics").stdout_bytes)
+    assert str(archived["T2"]["STATUS"]) == "CANCELLED" and str(archived["O1"]["STATUS"]) == "CANCELLED"
+    assert run("plan", "reopen", "P1").exit_code == 0
+    back = _events(run("export", "--format", "ics").stdout_bytes)
+    assert "STATUS" not in back["T2"] and int(back["T2"]["SEQUENCE"]) > int(archived["T2"]["SEQUENCE"])

@@ -28,6 +28,7 @@ from workplan_tui.cli.base import (
 from workplan_tui.model import dates
 from workplan_tui.model.records import parse_label
 from workplan_tui.model.text import clean
+from workplan_tui.store.storage import StoreError
 
 REPORT_DAYS = 7  # a report's default period: the week since the last weekly meeting
 SHOWN_PROBLEMS = 200  # bad rows listed at most (a file of the wrong kind would list every row)
@@ -162,7 +163,9 @@ def export_cmd(
     one --table with a header row, in UTF-8 with a byte-order mark so spreadsheet programs
     open it cleanly; a cell that would start a formula (=, +, -, @) starts with ' instead.
     ICS holds the due dates of tasks and outcomes as all-day events whose UIDs stay the
-    same, so a calendar that imports it again updates them; --owner makes one person's.
+    same, so a calendar that imports it again updates them; --owner makes one person's. A task
+    removed, undated, archived or given to another since is sent as cancelled, so calendars
+    drop it; a calendar with nothing in it is refused.
 
     \b
     Examples:
@@ -196,7 +199,15 @@ def export_cmd(
     else:
         from workplan_tui.exchange import ics
 
-        payload = ics.export(workplan, owner=owner, today=env.today())
+        try:  # the whole log: the events of tasks gone since an earlier export are cancelled
+            history = list(env.store.history().newest())[::-1]
+        except StoreError as exc:
+            click.echo(f"workplan: warning: {clean(str(exc))}; no event is cancelled in this export", err=True)
+            history = None
+        try:
+            payload = ics.export(workplan, owner=owner, today=env.today(), history=history)
+        except ics.NothingToExport as exc:
+            fail(str(exc))
     if out is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)
