@@ -98,3 +98,61 @@ def test_events_of_tasks_gone_since_are_cancelled_for_calendars_that_imported_th
     assert run("plan", "reopen", "P1").exit_code == 0
     back = _events(run("export", "--format", "ics").stdout_bytes)
     assert "STATUS" not in back["T2"] and int(back["T2"]["SEQUENCE"]) > int(archived["T2"]["SEQUENCE"])
+
+
+TITLES = ["Café du coin", "Élagage des haies", "Crème brûlée pour la fête", "Niño’s garden"]
+
+
+def _sheet(titles: list[str], separator: str = ",") -> str:
+    return "\r\n".join([f"Task{separator}Lead", *(f"{t}{separator}bob" for t in titles)]) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("what", "payload", "read_as"),
+    [
+        ("UTF-8 with Excel's byte-order mark", "\ufeff" + _sheet(TITLES), "utf-8"),
+        ("UTF-8 without it", _sheet(TITLES), "utf-8"),
+        ("Excel's Unicode Text (UTF-16, tabs)", _sheet(TITLES, "\t"), "utf-16"),
+        ("Excel for Mac's CSV (Mac Roman, CR line ends)", _sheet(TITLES).replace("\r\n", "\r"), "mac-roman"),
+        ("Mac Roman with CRLF", _sheet(TITLES), "mac-roman"),
+        ("Windows-1252", _sheet(TITLES), "cp1252"),
+        ("Excel's sep=; line first", "sep=;\r\n" + _sheet(TITLES, ";"), "utf-8"),
+    ],
+)
+def test_csv_import_reads_the_encodings_spreadsheets_write(
+    run: Run, wp: Path, tmp_path: Path, what: str, payload: str, read_as: str
+) -> None:
+    codec = {"utf-8": "utf-8", "utf-16": "utf-16", "cp1252": "cp1252", "mac-roman": "mac_roman"}[read_as]
+    sheet = tmp_path / "plan.csv"
+    sheet.write_bytes(payload.encode(codec))
+    dry = run("import", str(sheet), "--plan", "P1", "--dry-run")
+    assert dry.exit_code == 0, (what, dry.output)
+    assert "'Café du coin', 'Élagage des haies', 'Crème brûlée pour la fête'" in " ".join(dry.output.split())
+    result = run("import", str(sheet), "--plan", "P1", "--json")
+    assert result.exit_code == 0, (what, result.output)
+    import json
+
+    shown = json.loads(result.output)
+    assert shown["encoding"] == read_as and shown["sample"] == TITLES[:3]
+    titles = [t["title"] for t in json.loads(run("task", "list", "--json").output)]
+    assert titles[-4:] == TITLES, what  # never mojibake
+    assert [a["row"] for a in shown["added"]] == [2, 3, 4, 5]  # the header is row 1, sep=; or not
+
+
+def test_an_encoding_that_cannot_be_told_is_refused_naming_the_choices(run: Run, wp: Path, tmp_path: Path) -> None:
+    before = wp.read_bytes()
+    sheet = tmp_path / "plan.csv"
+    sheet.write_bytes("Task,Lead\r\nBudget § 2,bob\r\n".encode("cp1252"))
+    refused = run("import", str(sheet), "--plan", "P1")
+    assert refused.exit_code == 1
+    line = refused.stderr.strip()
+    assert "\n" not in line and "cannot tell which encoding" in line
+    assert "--encoding utf-8 or utf-16 or cp1252 or mac-roman" in line
+    assert wp.read_bytes() == before
+    ok = run("import", str(sheet), "--plan", "P1", "--encoding", "Windows-1252")
+    assert ok.exit_code == 0, ok.output
+    assert "Budget § 2" in run("task", "list").output
+    wrong = run("import", str(sheet), "--plan", "P1", "--encoding", "utf-8")
+    assert wrong.exit_code == 1 and "not UTF-8" in wrong.stderr and "cp1252" in wrong.stderr
+    unknown = run("import", str(sheet), "--plan", "P1", "--encoding", "ebcdic")
+    assert unknown.exit_code == 1 and "'ebcdic' is not one of utf-8, utf-16, cp1252, mac-roman" in unknown.stderr

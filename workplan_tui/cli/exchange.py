@@ -32,6 +32,7 @@ from workplan_tui.store.storage import StoreError
 
 REPORT_DAYS = 7  # a report's default period: the week since the last weekly meeting
 SHOWN_PROBLEMS = 200  # bad rows listed at most (a file of the wrong kind would list every row)
+SAMPLE_TITLES = 3  # titles an import shows as read, to check the encoding by eye
 
 
 def _plan_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -242,10 +243,26 @@ def export_cmd(
     default=None,
     help='Which column is which field when the headers do not say it, e.g. "Task=title,Lead=owner".',
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    default=None,
+    help="The file's encoding, when it cannot be told: utf-8, utf-16 (Excel's Unicode Text), cp1252 "
+    "(Excel's CSV on Windows) or mac-roman (Excel for Mac's CSV).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
 @json_option
 @pass_env
-def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None, dry_run: bool, as_json: bool) -> None:
+def import_cmd(
+    env: Env,
+    file: Path,
+    fmt: str,
+    plan_id: int,
+    mapping: str | None,
+    encoding: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Bring a spreadsheet's tasks into a plan from a CSV file.
 
     Columns are found by their headers: title (or task), owner (or lead, assignee), due,
@@ -253,7 +270,9 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     others. Dates are read as everywhere in workplan, owners by handle or name. Every bad
     row is listed with its row number, column and reason, and nothing is written unless
     every row is good. Importing the same file again updates the tasks instead of adding
-    them twice: by the id column (T12) for rows of this plan, else by title.
+    them twice: by the id column (T12) for rows of this plan, else by title. The file may be
+    UTF-8, UTF-16, Windows-1252 or Mac Roman, as spreadsheets save CSV; when which cannot be
+    told, --encoding says it. The dry run shows the first titles as they were read.
 
     \b
     Examples:
@@ -268,7 +287,7 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     if plan_id not in workplan.plans:
         fail(f"no plan P{plan_id}; see 'workplan plan list'")
     try:
-        sheet = csv_import.read(file, mapping)
+        sheet = csv_import.read(file, mapping, encoding)
     except csv_import.SheetError as exc:
         fail(str(exc))
     planned = importing.plan_import(workplan, plan_id, sheet.rows, today=env.today())
@@ -280,10 +299,16 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
         except importing.ImportProblems as exc:
             _bad_rows(file, exc.problems)
     result = importing.summary(planned, sheet.columns, sheet.ignored, dry_run=dry_run)
+    result["encoding"] = sheet.encoding
+    result["sample"] = [row.cells.get("title", "") for row in sheet.rows[:SAMPLE_TITLES]]
     if as_json:
         click.echo(render.to_json(result))
         return
-    click.echo(render.wrap(importing.summary_text(result, clean(str(file)))))
+    text = importing.summary_text(result, clean(str(file)))
+    if dry_run:
+        titles = ", ".join(repr(clean(t)) for t in result["sample"]) or "none"
+        text += f"\nRead as {csv_import.ENCODING_WORDS[sheet.encoding]}; the first titles as read: {titles}."
+    click.echo(render.wrap(text))
 
 
 def _bad_rows(file: Path, problems: list[Any]) -> NoReturn:

@@ -248,10 +248,29 @@ OUTPUTS: dict[str, Any] = {
     },
     "import": {
         "type": "object",
-        "required": ["plan", "dry_run", "columns", "ignored_columns", "added", "updated", "unchanged"],
+        "required": [
+            "plan",
+            "dry_run",
+            "columns",
+            "ignored_columns",
+            "added",
+            "updated",
+            "unchanged",
+            "encoding",
+            "sample",
+        ],
         "properties": {
             "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
             "dry_run": {"type": "boolean"},
+            "encoding": {
+                "enum": ["utf-8", "utf-16", "cp1252", "mac-roman"],
+                "description": "how the file was read (--encoding names it when it cannot be told)",
+            },
+            "sample": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the first titles as read, to check the encoding by eye",
+            },
             "columns": {"type": "object", "additionalProperties": {"type": "string"}},
             "ignored_columns": {"type": "array", "items": {"type": "string"}},
             "added": {
