@@ -258,9 +258,10 @@ def test_setting_up_cannot_lock_the_setter_out(run, tmp_path: Path) -> None:
     if LOGIN != "alice":  # alice, but not bound to this account: it could not act as her after
         result = run("member", "add", "alice", "--name", "Alice", "--partner", "parks", path=new)
         assert result.exit_code == 1 and f"--account {LOGIN}" in result.stderr
-    args = ("member", "add", "alice", "--name", "Alice", "--partner", "parks", "--role", "lead", "--account", LOGIN)
+    args = ("member", "add", "alice", "--name", "Alice", "--partner", "parks", "--account", LOGIN)
     result = run(*args, path=new)
     assert result.exit_code == 0 and "PARKS" in result.stdout  # codes match ignoring case, stored as defined
+    assert "(Alice, PARKS, lead)" in result.stdout  # the first member leads, and is told so
     assert run("member", "add", "bob", "--name", "Bob", "--partner", "Parks", path=new).exit_code == 0
     assert json.loads(run("member", "list", "--json", path=new).stdout)[1]["partner"] == "PARKS"
 

@@ -152,3 +152,106 @@ def test_whom_a_login_acts_as() -> None:
     assert "may not act as alice (only alice may)" in (rules.member_problem("alice", binds, "svc") or "")
     assert "may act as admin, bot" in (rules.member_problem("root", binds, "root") or "")
     assert "eve is not a member" in (rules.member_problem("eve", binds, "eve") or "")
+
+
+def test_only_a_lead_changes_accounts_even_back_to_the_handles_own(users: dict[str, int], shared_dir: Path) -> None:
+    """A member who is not a lead may not rebind a member to the account of its handle: that would
+    unbind cron's account from the 'bot' member, or give alice's name back to a login 'alice' a
+    lead had taken it from (the binding is a lead's decision, whichever way it goes)."""
+    wp = shared(shared_dir)
+    add = ("member", "add", "bot", "--name", "Reminders", "--partner", "FOOD", "--account", "svc-cron")
+    assert as_account("wpalice", wp, *add)[0] == 0
+    before = wp.read_bytes()
+    for handle, bound in (("alice", "wpalice"), ("bot", "svc-cron")):
+        code, err = as_account("wpbob", wp, "member", "edit", handle, "--account", handle, "--no-account", bound)
+        assert code == 1 and err.count("\n") == 1 and "only a lead may" in err, err
+    code, err = as_account("wpbob", wp, "member", "edit", "bob", "--no-account", "wpbob", "--account", "bob")
+    assert code == 1 and "only a lead may" in err, err
+    assert wp.read_bytes() == before
+    assert as_account("wpbob", wp, "member", "edit", "bob", "--name", "Robert")[0] == 0  # their own name: theirs
+
+
+def test_presence_names_a_board_by_whom_its_account_may_act_as(users: dict[str, int], shared_dir: Path) -> None:
+    """'also here: alice' only when it is alice's account: a board wpbob opened with
+    WORKPLAN_USER=alice (read-only), or an entry he wrote by hand claiming alice, is wpbob."""
+    from workplan_tui.store.presence import Presence
+
+    wp = shared(shared_dir)
+    binds = identity.bindings(make_store(wp).read().members.values())
+    as_user("wpbob", lambda: Presence(wp, "alice").beat())
+    me = Presence(wp, "carol")
+    assert me.others(bindings=binds) == ["wpbob"]
+    as_user("wpalice", lambda: Presence(wp, "alice").beat())
+    as_user("wpbob", lambda: Presence(wp, "bob").beat())
+    assert me.others(bindings=binds) == ["alice", "bob", "wpbob"]
+    pretending = as_user("wpbob", lambda: Presence(wp, "alice").others(bindings=binds))
+    assert pretending == ["alice", "bob"]  # his read-only board as alice still sees alice here, and his other one
+    assert me.others() == ["alice", "bob"]  # without a file's members to check against: as written
+
+
+def test_whoever_sets_a_file_up_adds_themselves_under_any_handle(users: dict[str, int], shared_dir: Path) -> None:
+    """The docs' way: a file set up by wpbob, whose handle is 'bob', with '--account wpbob' and no
+    WORKPLAN_USER; he then acts as bob (the member add is logged as bob's). Adding someone else
+    first, or with WORKPLAN_USER naming someone else, is refused, the file unchanged."""
+    wp = shared_dir / "new.json"
+    assert as_account("wpbob", wp, "init", "--name", "New")[0] == 0
+    assert as_account("wpbob", wp, "partner", "add", "PARKS", "--name", "Parks")[0] == 0
+    before = wp.read_bytes()
+    code, err = as_account("wpbob", wp, "member", "add", "alice", "--name", "Alice", "--partner", "PARKS")
+    assert code == 1 and err.count("\n") == 1 and "'workplan member add wpbob --name NAME" in err, err
+    assert "--account wpbob'" in err
+    add = ("member", "add", "bob", "--name", "Bob", "--partner", "PARKS", "--account", "wpbob")
+    code, err = as_account("wpbob", wp, *add, user="alice")
+    assert code == 1 and "WORKPLAN_USER=alice is not the member you add (bob)" in err, err
+    assert wp.read_bytes() == before
+    code, err = as_account("wpbob", wp, *add)
+    assert code == 0, err
+    assert as_account("wpbob", wp, "member", "add", "alice", "--name", "Alice", "--partner", "PARKS")[0] == 0
+    assert [(e["member"], e["os_user"], e["record"]) for e in log_of(wp)[-2:]] == [
+        ("bob", "wpbob", "member bob"),
+        ("bob", "wpbob", "member alice"),
+    ]
+    assert {m["handle"]: m["role"] for m in json.loads(wp.read_text())["members"].values()} == {
+        "bob": "lead",
+        "alice": "member",
+    }
+
+
+@pytest.mark.parametrize("route", ["sync", "git pull"])
+def test_a_merge_borrows_no_members_name(tmp_path: Path, route: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge needs no member, so it is not refused; but its notes, the conflicts' 'merged_by'
+    and the commit's author name whom the login acts as, never a member named in WORKPLAN_USER
+    that the login may not act as (the suite's login may act as alice and carol, not bob)."""
+    from tests.gitrepo import git, git_environment, make_clones, store_of
+    from workplan_tui.sync.run import sync
+
+    (tmp_path / "home").mkdir()
+    for name, value in git_environment(tmp_path / "home").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GIT_AUTHOR_NAME")  # sync names the author itself
+    monkeypatch.delenv("GIT_COMMITTER_NAME")
+    a, b = make_clones(tmp_path, 2)
+    actions.edit_member(make_store(a, "alice"), "bob", drop_accounts=[LOGIN])
+    sync(make_store(a, "alice"))
+    sync(make_store(b, "alice"))
+    actions.set_progress(make_store(a, "alice"), 1, "20")
+    sync(make_store(a, "alice"))
+    actions.set_progress(make_store(b, "carol"), 1, "30")
+    monkeypatch.setenv("WORKPLAN_USER", "bob")
+    if route == "sync":
+        sync(store_of(b, "bob"))
+    else:
+        git(b.parent, "commit", "-qam", "carol by hand")
+        git(b.parent, "pull", "--no-rebase", "--no-edit")
+    notes = [e for e in log_of(b) if e["kind"].startswith("merge.")]
+    assert [(e["member"], e["os_user"]) for e in notes] == [(LOGIN, LOGIN)]  # alice and carol: neither chosen
+    data = json.loads(b.read_text())
+    assert [c["merged_by"] for c in data["conflicts"].values()] == [LOGIN]
+    if route == "sync":
+        assert git(b.parent, "log", "-1", "--format=%an") == LOGIN
+    monkeypatch.setenv("WORKPLAN_USER", "carol")  # one it may act as: named
+    actions.set_progress(make_store(a, "alice"), 2, "25")
+    sync(make_store(a, "alice"))
+    actions.set_progress(make_store(b, "carol"), 2, "35")
+    sync(store_of(b, "carol"))
+    assert [e["member"] for e in log_of(b) if e["kind"].startswith("merge.")][-1] == "carol"

@@ -324,3 +324,62 @@ def test_the_merge_knows_every_kind_of_removal_the_actions_make() -> None:
     from workplan_tui.sync import merge
 
     assert set(merge.REMOVAL_KINDS) == set(actions.REMOVALS)
+
+
+def test_two_changes_that_read_the_same_are_both_kept(three: tuple[Path, Path, Path]) -> None:
+    """A member votes 'agree' twice within one second (a double key press, a script run twice):
+    two log entries that read the same. They are two changes, so the merge keeps both, on
+    whichever side they are and however often they were merged before."""
+    base, ours, theirs = three
+    for _ in range(3):
+        actions.vote(store(ours, "alice", 1), 1, "agree")
+    actions.set_progress(store(theirs, "bob", 2), 1, "40")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    votes = [e for e in result.log if e["kind"] == "vote" and e["member"] == "alice" and e["at"] == iso(at(1))]
+    assert len(votes) == 3
+    again = merged(base, ours, theirs)  # the same merge, twice: the same log
+    assert again.log == result.log
+    shutil.copy(ours, theirs)  # theirs now holds ours' votes, merged in before, and one more
+    shutil.copy(history_path_for(ours), history_path_for(theirs))
+    actions.vote(store(theirs, "alice", 1), 1, "agree")
+    result = merged(base, ours, theirs)
+    assert len([e for e in result.log if e["kind"] == "vote" and e["at"] == iso(at(1))]) == 4
+
+
+@pytest.mark.parametrize("later", ["other fields", "the same field", "removed", "removed and changed"])
+def test_a_record_both_sides_got_without_a_common_version_is_one(three: tuple[Path, Path, Path], later: str) -> None:
+    """Bob's new T4 reached ours too, by a commit git does not see as shared (cherry-picked,
+    squashed): the common version lacks it. It is one record, and what each side did to it
+    since is merged as for any record: told from the log (whose entries only one side holds)."""
+    base, ours, theirs = three
+    actions.add_task(store(theirs, "bob", 1), 1, "Bob's task")
+    for path in (theirs, history_path_for(theirs)):
+        shutil.copy(path, ours.parent / path.name)
+    if later.startswith("removed"):
+        actions.remove_task(store(theirs, "bob", 2), 4)
+    else:
+        actions.edit_task(store(theirs, "bob", 2), 4, {"notes": "from bob"})
+        actions.set_progress(store(theirs, "bob", 2), 4, "30")
+    if later in ("other fields", "removed and changed"):
+        actions.add_note(store(ours, "alice", 3), 4, "alice's note")
+    if later == "the same field":
+        actions.set_progress(store(ours, "alice", 3), 4, "20")
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    tasks = result.data["tasks"]
+    conflicts = [(c["record"], c["field"]) for c in result.data.get("conflicts", {}).values()]
+    assert [e["kind"] for e in result.log].count("task.add") == 4 and not result.renumbered
+    if later == "removed":
+        assert "4" not in tasks and conflicts == []
+        return
+    assert list(tasks) == ["1", "2", "3", "4"]
+    if later == "removed and changed":
+        assert conflicts == [("T4", "(record)")]
+        return
+    assert tasks["4"]["notes"] == "from bob"
+    if later == "other fields":
+        assert tasks["4"]["progress"] == 30 and [u["text"] for u in tasks["4"]["updates"]] == ["alice's note"]
+        assert conflicts == []
+    else:
+        assert conflicts == [("T4", "progress")] and tasks["4"]["progress"] == 20  # the later change holds

@@ -248,3 +248,42 @@ def test_the_merged_log_and_marker_agree_after_a_merge_with_notes(tmp_path: Path
     kinds = [json.loads(line)["kind"] for line in history_path_for(a).read_text().splitlines()]
     assert kinds.count("merge.renumber") == 1 and kinds.count("merge.conflict") == 1
     assert layout.verify(a.read_bytes())
+
+
+@pytest.mark.parametrize("route", ["sync", "pull"])
+def test_a_shared_record_another_merge_renumbered_keeps_its_changes(tmp_path: Path, route: str) -> None:
+    """Bob shares his new task T4; Alice, who added one of her own earlier, merges and keeps T4
+    for hers, so bob's becomes T5 for everyone ("T4 from bob's copy is now T5"). Bob, not yet
+    knowing, moves his T4 on. When he brings Alice's merge in, his change goes to his task (now
+    T5), not to hers; his task is logged as added once."""
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
+
+    a, b = make_clones(tmp_path, 2)
+    actions.add_task(store_of(a, "alice", clock=lambda: FIXED_NOW + timedelta(minutes=1)), 1, "Alice's task")
+    actions.add_task(store_of(b, "bob", clock=lambda: FIXED_NOW + timedelta(minutes=2)), 1, "Bob's task")
+    sync(store_of(b, "bob"))
+    report = sync(store_of(a, "alice"))
+    assert report["renumbered"] == ["tasks:4->5"]
+    actions.set_progress(store_of(b, "bob", clock=lambda: FIXED_NOW + timedelta(minutes=3)), 4, "60")
+    actions.add_note(store_of(b, "bob", clock=lambda: FIXED_NOW + timedelta(minutes=3)), 4, "soil ordered")
+    actions.add_note(store_of(a, "alice", clock=lambda: FIXED_NOW + timedelta(minutes=4)), 5, "thanks bob")
+    if route == "sync":
+        sync(store_of(b, "bob"))
+    else:
+        git(b.parent, "commit", "-qam", "bob by hand")
+        git(b.parent, "pull", "--no-rebase", "--no-edit")
+        sync(store_of(b, "bob"))
+    sync(store_of(a, "alice"))  # a merge too: alice went on working meanwhile
+    sync(store_of(b, "bob"))
+    assert files_of(a) == files_of(b)
+    tasks = {t["title"]: t for t in json.loads(b.read_text())["tasks"].values()}
+    assert tasks["Alice's task"]["progress"] == 0 and not tasks["Alice's task"].get("updates"), tasks
+    notes = [u["text"] for u in tasks["Bob's task"]["updates"]]
+    assert tasks["Bob's task"]["progress"] == 60 and notes == ["soil ordered", "thanks bob"]
+    log = [json.loads(line) for line in history_path_for(b).read_text().splitlines()]
+    added = [e for e in log if e["kind"] == "task.add" and e["changes"]["title"][1] == "Bob's task"]
+    assert len(added) == 1
+    assert [e["record"] for e in log if e["kind"] == "task.progress" and e["member"] == "bob"] == ["T5"]
+    assert run(b, "check").exit_code == 0

@@ -6,7 +6,9 @@ A clone shares its changes by one of the routes people take: ``workplan sync``; 
 hand, ``git pull`` (merge or rebase) and ``git push``; or such a pull with workplan's merge
 driver not running, resolved by hand (one side taken whole, or git's text merge with its
 markers), where workplan's hooks refuse what would lose changes and the person follows the one
-line they print. Nothing acknowledged (a change workplan wrote) may be lost on any route.
+line they print; or the remote's changes taken in by ``git merge --squash`` (git then knows
+no common version holding them) before a sync. Nothing acknowledged (a change workplan wrote)
+may be lost on any route, nor any record doubled.
 
 The oracle knows, for every change, which changes its clone had seen when it was made (a clone
 sees its own changes, and what the remote held at its last sync). A change nobody made after
@@ -42,7 +44,7 @@ EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "4"))
 CLONES = 3
 TRACKED = ("progress", "notes")  # fields whose every value is unique in these runs
 
-ROUTES = ("sync", "pull", "rebase", "hand-ours", "hand-theirs", "hand-text", "hand-rebase")
+ROUTES = ("sync", "pull", "rebase", "hand-ours", "hand-theirs", "hand-text", "hand-rebase", "squash")
 clone = st.integers(0, CLONES - 1)
 task_pick = st.sampled_from([0, 0, 0, 1, 2, 3, 4])  # mostly T1: edits of the same task
 route = st.sampled_from(("sync",) * 12 + ROUTES[1:])  # each route once a run (the @example); more when hunting
@@ -146,9 +148,16 @@ def share(path: Path, member: str, how: str) -> None:
     """Bring the remote's changes into this clone and share its own, the way ``how`` says."""
     folder = path.parent
     if how == "sync":
-        sync(store_of(path, member))
+        _sync(path, member)
         return
     git_run(folder, "commit", "-qm", f"{member} by hand", "--", *PAIR)  # nothing to commit: fine
+    if how == "squash":  # the remote's changes taken in as one commit of this clone's: git sees no merge
+        git_run(folder, "fetch", "-q")
+        done = git_run(folder, "merge", "-q", "--squash", "origin/main")
+        assert done.returncode == 0, done.stderr
+        git_run(folder, "commit", "-qm", f"{member} squashed")
+        _sync(path, member)
+        return
     if how in ("pull", "rebase"):
         done = git_run(folder, "pull", "-q", "--no-edit", "--rebase" if how == "rebase" else "--no-rebase")
         assert done.returncode == 0, done.stderr
@@ -163,7 +172,7 @@ def share(path: Path, member: str, how: str) -> None:
                 (line,) = [x for x in done.stderr.splitlines() if x.startswith("workplan:")]
                 target = line.split("git reset --keep ")[1].split("'")[0]
                 assert git_run(folder, "reset", "-q", "--keep", target).returncode == 0
-                sync(store_of(path, member))
+                _sync(path, member)
                 return
     else:  # a merge git stops on: resolved by hand, refused by the hook, done again as it says
         if git_run(folder, "pull", "-q", "--no-rebase", "--no-edit", env=NO_DRIVER).returncode != 0:
@@ -174,10 +183,16 @@ def share(path: Path, member: str, how: str) -> None:
             assert refused.returncode == 1 and len(lines) == 1, refused.stderr
             assert "git merge --abort" in lines[0] and "workplan sync" in lines[0]
             assert git_run(folder, "merge", "--abort").returncode == 0
-            sync(store_of(path, member))
+            _sync(path, member)
             return
     done = git_run(folder, "push", "-q")
     assert done.returncode == 0, done.stderr
+
+
+def _sync(path: Path, member: str) -> None:
+    """workplan sync, which never finds a shared change dropped: every route here loses nothing."""
+    report = sync(store_of(path, member))
+    assert not [w for w in report["warnings"] if "no longer holds" in w], report["warnings"]
 
 
 def _resolve(folder: Path, how: str) -> None:
@@ -263,6 +278,35 @@ def _by_field(writes: list[Write]) -> dict[tuple[str, str], list[Write]]:
             for n, how in enumerate(ROUTES)
             for a in (("progress", n % 2, 0), ("note", 1 - n % 2, 0), ("sync", 1 - n % 2, "sync"), ("sync", n % 2, how))
         ],
+    ]
+)
+@example(  # found by hunting: bob's later changes to a shared task a merge elsewhere renumbered
+    steps=[
+        ("sync", 2, "hand-text"),
+        ("notes", 1, 0),
+        ("add", 0),
+        ("notes", 1, 4),
+        ("add", 0),
+        ("vote", 1, "agree"),
+        ("add", 2),
+        ("vote", 1, "agree"),
+        ("add", 2),
+        ("add", 1),
+        ("sync", 1, "sync"),
+        ("note", 1, 0),
+        ("progress", 1, 3),
+        ("sync", 0, "sync"),
+        ("note", 1, 0),
+    ]
+)
+@example(  # found by hunting: alice votes 'agree' twice in one second, two log entries alike
+    steps=[
+        ("sync", 0, "sync"),
+        ("vote", 0, "agree"),
+        ("add", 0),
+        ("add", 1),
+        ("vote", 0, "agree"),
+        ("vote", 0, "agree"),
     ]
 )
 def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:

@@ -22,6 +22,7 @@ from tests.unit.test_contract import assert_follows_contract
 from workplan_tui.cli.main import cli
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
+from workplan_tui.store.store import Store
 from workplan_tui.sync.clone import attributes, init
 from workplan_tui.sync.git import Git
 from workplan_tui.sync.run import SyncError, sync
@@ -329,3 +330,162 @@ def test_a_sync_of_a_file_that_is_not_there_names_it_in_words(tmp_path: Path) ->
         f"{clone / 'workplan.json'}: cannot read it (no such file or directory); "
         "fix it (see 'workplan check') before syncing; nothing shared"
     )
+
+
+@pytest.mark.parametrize("meanwhile", [False, True])
+def test_changes_dropped_in_a_clone_without_workplans_hooks_are_said(tmp_path: Path, meanwhile: bool) -> None:
+    """A clone where 'sync init' never ran has no hooks: there, a pull merged as text and resolved
+    by taking one side whole is committed and pushed. workplan cannot stop that, but the sync
+    that brings it into the clone whose change it was (by a fast forward, or by a merge when
+    that clone went on working) may not say 'brought in' as if nothing happened: it names what
+    was dropped and where, and making it again shares it."""
+    a, b = make_clones(tmp_path, 2)
+    careless = tmp_path / "careless"
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "remote.git"), str(careless))
+    c = careless / "partnership.json"
+    actions.add_task(store_of(c, "carol"), 1, "Carol's task")
+    git(careless, "commit", "-qam", "carol by hand")
+    actions.set_progress(store_of(b, "bob"), 2, "55")
+    sync(store_of(b, "bob"))
+    assert git_run(careless, "pull", "--no-rebase", "--no-edit").returncode != 0  # no driver here: text
+    git(careless, "checkout", "--ours", "--", *PAIR)
+    git(careless, "commit", "-qam", "resolved: mine")
+    git(careless, "push", "-q")
+    if meanwhile:
+        actions.add_note(store_of(b, "bob"), 1, "bob's note")
+        git(b.parent, "commit", "-qam", "bob by hand")
+    report = sync(store_of(b, "bob"))  # the clone whose change it was is told, whichever way it merges
+    dropped = [w for w in report["warnings"] if "no longer holds" in w]
+    assert len(dropped) == 1 and "bob: T2 progress" in dropped[0] and "make them again" in dropped[0], report
+    assert "(by Test: resolved: mine)" in dropped[0], dropped[0]
+    assert json.loads(b.read_text())["tasks"]["2"]["progress"] != 55  # as it says: not in the file now
+    actions.set_progress(store_of(b, "bob"), 2, "55")  # made again, as it says
+    sync(store_of(b, "bob"))
+    report = sync(store_of(a, "alice"))  # alice never held it: nothing of hers was dropped
+    assert not [w for w in report["warnings"] if "no longer holds" in w]
+    actions.set_progress(store_of(a, "alice"), 3, "10")
+    assert sync(store_of(a, "alice"))["pushed"]
+    result = CliRunner().invoke(cli, ["-f", str(b), "sync"], env={"WORKPLAN_USER": "bob"})
+    assert result.exit_code == 0 and "no longer holds" not in result.stderr  # said once, when brought in
+    assert json.loads(a.read_text())["tasks"]["2"]["progress"] == 55 and files_of(a) == files_of(b)
+
+
+def test_check_tells_what_sync_and_push_will_refuse(tmp_path: Path) -> None:
+    """'workplan check' is where every refusal sends a person: it may not say 'sound' while the
+    branch holds a commit that loses changes (committed with --no-verify, or by a 'git revert' of
+    a workplan commit, which runs no pre-commit), nor while the file on disk lost a change its
+    last commit holds (an older version checked out); and following its line mends it."""
+    a, b = make_clones(tmp_path, 2)
+    actions.set_progress(store_of(a, "alice"), 2, "55")
+    sync(store_of(a, "alice"))
+    shared = git(a.parent, "rev-parse", "HEAD")
+    git(a.parent, "checkout", "HEAD^", "--", *PAIR)  # an older version, over the change
+    code, err = check(a)
+    assert code == 1 and "loses 1 change(s) (alice: T2 progress" in err and "git checkout HEAD --" in err, err
+    with pytest.raises(SyncError, match="see 'workplan check'"):
+        sync(store_of(a, "alice"))
+    git(a.parent, "checkout", "HEAD", "--", *PAIR)
+    assert check(a) == (0, "")
+    reverted = git_run(a.parent, "revert", "--no-edit", "HEAD")
+    assert reverted.returncode == 0, reverted.stderr
+    code, err = check(a)
+    assert code == 1 and "loses 1 change(s) (alice: T2 progress" in err and f"git reset --keep {shared[:12]}" in err
+    git(a.parent, "reset", "-q", "--keep", shared)
+    assert check(a) == (0, "")
+    assert sync(store_of(a, "alice"))["pushed"] is False  # nothing to share: it was shared already
+
+
+@pytest.mark.parametrize("which", PAIR)
+def test_check_says_how_git_gives_back_a_pair_one_half_of_which_was_checked_out(tmp_path: Path, which: str) -> None:
+    """'git checkout COMMIT -- partnership.history.jsonl' (or the data file alone) leaves a pair
+    that is not sound, or lacks a change: check says so, and how git gives the committed pair
+    back (before, it named only what was wrong with the log). An older data file beside the
+    newer log only looked appended to, and sync, the hooks and push let it through."""
+    a, _ = make_clones(tmp_path, 2)
+    actions.set_progress(store_of(a, "alice"), 2, "55")
+    sync(store_of(a, "alice"))
+    git(a.parent, "checkout", "HEAD^", "--", which)
+    code, err = check(a)
+    said = "differs from the last commit and is not sound" if which == PAIR[1] else "loses 1 change(s)"
+    assert code == 1 and said in err, err
+    assert "git checkout HEAD -- 'partnership.json' 'partnership.history.jsonl'" in err
+    with pytest.raises(SyncError, match="see 'workplan check'"):
+        sync(store_of(a, "alice"))
+    committed = git_run(a.parent, "commit", "-qam", "by hand")  # the hook: the same refusal
+    assert committed.returncode == 1 and "nothing committed" in one_line(committed.stderr)
+    git(a.parent, "commit", "-qam", "past the hooks", "--no-verify")
+    pushed = git_run(a.parent, "push")
+    assert pushed.returncode != 0 and "nothing pushed" in one_line(pushed.stderr)
+    git(a.parent, "reset", "-q", "--keep", "HEAD^")
+    git(a.parent, "checkout", "HEAD", "--", *PAIR)
+    assert check(a) == (0, "")
+
+
+@pytest.mark.parametrize("how", [("-s", "ours"), ("-X", "ours"), ()])
+def test_a_merge_git_commits_itself_is_checked_against_workplans(tmp_path: Path, how: tuple[str, ...]) -> None:
+    """'git pull -s ours' merges without running any driver and commits at once: pre-merge-commit
+    runs before git notes what it merges (no MERGE_HEAD yet), and must still see the other side,
+    refusing a merge that drops it; a plain pull (workplan's driver) is let through."""
+    a, b = make_clones(tmp_path, 2)
+    diverge(a, b)
+    head = git(a.parent, "rev-parse", "HEAD")
+    pulled = git_run(a.parent, "pull", "--no-rebase", "--no-edit", *how)
+    if how[-1:] == ("ours",) and how[0] == "-s":
+        assert pulled.returncode != 0
+        line = one_line(pulled.stderr)
+        assert "that their side holds; nothing committed" in line and "git merge --abort" in line, line
+        assert git(a.parent, "rev-parse", "HEAD") == head  # nothing committed
+        git(a.parent, "merge", "--abort")
+    else:
+        assert pulled.returncode == 0, pulled.stderr  # the driver merged: -X says nothing to it
+    assert_nothing_lost(a, b)
+
+
+@pytest.mark.parametrize("route", ["cherry-pick", "squash", "cherry-pick, mine first"])
+def test_a_change_brought_in_twice_is_one_record(tmp_path: Path, route: str) -> None:
+    """Alice takes Bob's commit by 'git cherry-pick' or 'git merge --squash': git then knows no
+    common version holding Bob's new task, and the next merge saw it twice (two 'Bob's task',
+    Bob's later changes on one of them). It is one record, under the id the merge that took
+    it in gave (T5 when Alice's own task came first), with both sides' later changes and no
+    conflict; its log entries come once."""
+    from datetime import timedelta
+
+    from tests.conftest import FIXED_NOW
+
+    def at(user: str, path: Path, minute: int) -> Store:
+        return store_of(path, user, clock=lambda: FIXED_NOW + timedelta(minutes=minute))
+
+    a, b = make_clones(tmp_path, 2)
+    mine_first = route.endswith("mine first")
+    actions.add_task(at("alice", a, 1 if mine_first else 3), 1, "Alice's task")
+    git(a.parent, "commit", "-qam", "alice by hand")
+    actions.add_task(at("bob", b, 2), 1, "Bob's task")
+    sync(at("bob", b, 2))
+    git(a.parent, "fetch", "-q")
+    if route == "squash":
+        git(a.parent, "merge", "-q", "--squash", "origin/main")
+        git(a.parent, "commit", "-qm", "squashed")
+    else:
+        git(a.parent, "cherry-pick", "origin/main")
+    tasks = {t["title"]: int(k) for k, t in json.loads(a.read_text())["tasks"].items()}
+    bobs, alices = tasks["Bob's task"], tasks["Alice's task"]
+    assert (bobs, alices) == ((5, 4) if mine_first else (4, 5))
+    actions.set_progress(at("bob", b, 4), 4, "60")
+    actions.add_note(at("bob", b, 4), 4, "soil ordered")
+    sync(at("bob", b, 4))
+    actions.add_note(at("alice", a, 5), bobs, "thanks bob")
+    actions.set_progress(at("alice", a, 5), alices, "10")
+    sync(at("alice", a, 6))
+    sync(at("bob", b, 6))
+    assert files_of(a) == files_of(b)
+    data = json.loads(a.read_text())
+    by_title = {t["title"]: (int(k), t) for k, t in data["tasks"].items()}
+    assert len(data["tasks"]) == 5 and not data.get("conflicts"), data.get("conflicts")
+    assert by_title["Bob's task"][0] == bobs and by_title["Alice's task"][0] == alices
+    bob_task = by_title["Bob's task"][1]
+    assert bob_task["progress"] == 60 and [u["text"] for u in bob_task["updates"]] == ["soil ordered", "thanks bob"]
+    assert by_title["Alice's task"][1]["progress"] == 10
+    log = [json.loads(line) for line in history_path_for(a).read_text().splitlines()]
+    assert [e["record"] for e in log if e["kind"] == "task.add" and e["member"] == "bob"] == [f"T{bobs}"]
+    assert [e["record"] for e in log if e["kind"] == "task.progress" and e["member"] == "bob"] == [f"T{bobs}"]
+    assert check(a)[0] == 0

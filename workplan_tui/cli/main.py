@@ -314,6 +314,7 @@ def check(env: Env, as_json: bool) -> None:
     report.update(sound=not problems, problems=problems, log_problems=[], schema_version=None, counts=None)
     report["log_last"] = None
     report["outside_edit"] = None
+    report["doubts"] = []
     if workplan is not None:
         if workplan.partnership.schema_version >= 2:
             edited = outside.detect(path, payload, data)
@@ -335,6 +336,7 @@ def check(env: Env, as_json: bool) -> None:
             "grants": len(workplan.grants),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
+        report["doubts"] = rules.date_doubts(workplan, dates.utc_now())
     if as_json:
         click.echo(render.to_json(report))
     else:
@@ -365,8 +367,13 @@ def _check_text(report: dict[str, Any]) -> None:
     if report["outside_edit"]:
         said = report["outside_edit"]["said"]
         render.say(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
+    for doubt in report["doubts"]:
+        render.say(f"{real}: {clean(doubt)}")
     counts = report["counts"]
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
+    if report["doubts"]:
+        doubts = len(report["doubts"])
+        verdict += f", but {doubts} date{'s look' if doubts != 1 else ' looks'} wrong (above)"
     if report["git_problems"]:
         verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     render.say(

@@ -390,6 +390,13 @@ OUTPUTS: dict[str, Any] = {
             "sound": {"type": "boolean"},
             "problems": {"type": "array", "items": {"type": "string"}},
             "log_problems": {"type": "array", "items": {"type": "string"}},
+            "doubts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "dates no command writes but a hand edit may leave (a plan ending before it "
+                "starts, an outcome or task starting after its due day, a check-in dated in the future or "
+                "recorded after a later one); the file is still sound and the forecast reads them as they are",
+            },
             "temp_files": {"type": "array", "items": {"type": "string"}},
             "git_problems": {
                 "type": "array",

@@ -421,7 +421,9 @@ def member_add(
         email=email,
         digest=digest,
     )
-    emit(record, as_json, f"Added member {clean(handle)} ({clean(name)}, {clean(record.partner)}, {role})")
+    emit(
+        record, as_json, f"Added member {clean(handle)} ({clean(record.name)}, {clean(record.partner)}, {record.role})"
+    )
 
 
 @member.command("list")

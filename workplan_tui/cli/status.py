@@ -210,6 +210,8 @@ def _attention_lines(s: Summary, cols: int) -> list[str]:
     att, wp, today = s.attention, s.workplan, s.today
     totals = att.totals
     if not (totals["overdue"] or totals["blocked"] or totals["stale"]):
+        if s.concerns:  # "All clear" under "Off track" above would contradict it
+            return ["Needs attention: no task is overdue, blocked or stale."]
         return ["Needs attention: nothing. All clear."]
     lines = ["Needs attention"]
     if totals["overdue"]:

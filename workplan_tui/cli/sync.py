@@ -183,15 +183,13 @@ def merge_file(base: Path, ours: Path, theirs: Path, path: str | None, as_json: 
     """
     from workplan_tui.store.storage import StoreError
     from workplan_tui.sync import driver
-    from workplan_tui.sync.guard import merger
     from workplan_tui.sync.merge import MergeError
 
-    user, account = merger()
     try:
         if path is None:
-            result = driver.merge_files(base, ours, theirs, user=user, os_user=account)
+            result = driver.merge_files(base, ours, theirs)
         else:
-            result = driver.git_merge(base, ours, theirs, path, user=user, os_user=account)
+            result = driver.git_merge(base, ours, theirs, path)
     except (MergeError, StoreError) as exc:
         fail(f"{path or ours}: {exc}")
     report = {

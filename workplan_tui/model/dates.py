@@ -104,7 +104,32 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
 
     ``fri`` is the next Friday after today (a week ahead when today is Friday);
     ``next fri`` is the Friday of next week (the week after this Monday-to-Sunday one).
+    Raises DateError for text that is not a date, and for a day more than ``YEARS_AWAY``
+    years before or after today (``2999-01-01``, ``0001-01-01``: a typo in the year).
     """
+    when = _parse_date(text, today=today)
+    if not _years_back(today, YEARS_AWAY) <= when <= _years_back(today, -YEARS_AWAY):
+        years = abs(when.year - today.year)
+        away = "from today" if when > today else "ago"
+        said = "" if text.strip() == when.isoformat() else f" ({when.isoformat()})"
+        raise DateError(
+            f"{text.strip()!r}{said} is {years} years {away}; workplan takes dates within "
+            f"{YEARS_AWAY} years of today (a typo in the year?)"
+        )
+    return when
+
+
+def _years_back(today: date, years: int) -> date:
+    """The same day ``years`` years before ``today`` (after, for a negative number); 28 Feb for 29 Feb."""
+    year = min(max(today.year - years, 1), 9999)
+    return today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=year)
+
+
+# A typed day further than this from today is a typo in the year, not a plan (parse_date).
+YEARS_AWAY = 50
+
+
+def _parse_date(text: str, *, today: date) -> pendulum.Date:
     import pendulum
 
     today = pendulum.Date(today.year, today.month, today.day)
@@ -207,7 +232,9 @@ def short_date(when: date, *, today: date) -> str:
 
 
 def format_due(due: str | None, *, today: date, done: bool = False, dated: bool = False) -> str:
-    """Humanise a due date: "due today", "due in 3 days", "2 days overdue".
+    """Humanise a due date: "due today", "due in 3 days", "2 days overdue"; for something
+    ``done`` (a task done, an outcome met), the day alone: "was due 20 Nov 2026" once it has
+    passed, "due 28 Feb 2027" before.
 
     ``dated`` adds the date itself where the words do not say it: "due in 5 days, Fri 4 Dec"
     (what a person confirms after typing "fri" or "next week").
@@ -226,8 +253,8 @@ def format_due(due: str | None, *, today: date, done: bool = False, dated: bool 
 
 def _due_words(when: date, *, today: date, done: bool) -> str:
     days = when.toordinal() - today.toordinal()
-    if done:
-        return f"was due {_long(when)}"
+    if done:  # finished (a task done, an outcome met): the day, never a countdown or "overdue"
+        return f"{'was due' if days < 0 else 'due'} {_long(when)}"
     if days == 0:
         return "due today"
     if days == 1:

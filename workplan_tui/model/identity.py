@@ -42,6 +42,17 @@ def members_for(binds: Mapping[str, Sequence[str]], login: str) -> list[str]:
     return sorted(handle for handle, accounts in binds.items() if login in accounts)
 
 
+def acting_as(binds: Mapping[str, tuple[str, ...]], login: str, asked: str | None) -> str:
+    """Who ``login`` is named as in what needs no member (the notes of a merge, a conflict's
+    ``merged_by``, the author of a sync's commit): ``asked`` (``$WORKPLAN_USER``, or the member
+    a caller chose) when the login may act as them, else ``default_member``, else the login
+    itself. Never a member the login may not act as: only changes are refused, so these must
+    not borrow a name a change could not."""
+    if asked is not None and login in binds.get(asked, ()):
+        return asked
+    return default_member(binds, login) or login
+
+
 def default_member(binds: Mapping[str, tuple[str, ...]], login: str) -> str | None:
     """Whom ``login`` acts as when no member is asked for: the member of that handle if it may,
     else the one member it may act as; None when it may act as none, or as several."""

@@ -23,6 +23,7 @@ from workplan_tui.model.records import (
     Record,
     Task,
     Vote,
+    Workplan,
 )
 from workplan_tui.model.schema import valid_handle
 from workplan_tui.model.text import clean
@@ -338,28 +339,38 @@ def member_problem(
 
 def first_member_problem(handle: str, accounts: Sequence[str], user: str, login: str) -> str | None:
     """Why ``login`` (acting as ``user``) may not add ``handle``, bound to ``accounts``, as the
-    file's first member, or None.
+    file's first member, or None. The one setting a file up adds themselves: a member bound to
+    their login, under its own handle or another (``--account LOGIN``), which they then act as
+    (``user`` is their login, or that handle asked for with ``$WORKPLAN_USER``).
 
     Once a file has members only they may change it, each from an account bound to them
     (model/identity.py), so a first member the person setting it up cannot act as would lock
     them out of their own file."""
-    if handle != user or login not in accounts:
-        bind = "" if login == handle else f" --account {login}"
-        return (
-            f"the first member must be you (your login {login}), or you could not change the file after: "
-            f"'workplan member add {handle} --name NAME --partner CODE{bind}'"
-            + ("" if handle == user else f" with WORKPLAN_USER={handle}")
-        )
-    return None
+    if login in accounts and user in (handle, login):
+        return None
+    if login in accounts:  # $WORKPLAN_USER names someone else
+        return f"WORKPLAN_USER={user} is not the member you add ({handle}); unset it to add yourself"
+    return (
+        f"the first member must be you (your login {login}), or you could not change the file after: "
+        f"'workplan member add {login} --name NAME --partner CODE', or under another handle "
+        f"'workplan member add HANDLE --name NAME --partner CODE --account {login}'"
+    )
 
 
-def check_accounts(members: Mapping[str, Member], accounts: Sequence[str], handle: str, *, me: str, login: str) -> None:
+def check_accounts(
+    members: Mapping[str, Member], accounts: Sequence[str], handle: str, *, me: str, login: str, change: bool = False
+) -> None:
     """Refuse accounts a member may not set (one line): only a lead binds accounts other than
-    the handle's own (else any member could add a second member acting from their login and
-    vote twice); at most ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the
-    login you act from (you could not change the file after, nor undo this)."""
-    if not _is_lead(members, me) and list(accounts) != [handle]:
-        raise RuleError("only a lead may bind a member to Unix accounts; ask one")
+    the handle's own to a new member (else any member could add a second member acting from
+    their login and vote twice), and only a lead changes an existing member's (``change``),
+    back to the handle's own included (else any member could unbind cron's account from a
+    'bot' member, or give a name back to the login a lead took it from); at most
+    ``MAX_ACCOUNTS``, each a login; and never unbind yourself from the login you act from (you
+    could not change the file after, nor undo this)."""
+    if not _is_lead(members, me) and (change or list(accounts) != [handle]):
+        raise RuleError(
+            f"only a lead may bind a member to Unix accounts, or unbind them; ask one ({', '.join(_leads_of(members))})"
+        )
     if not accounts:
         raise RuleError(f"{handle} needs at least one Unix account that may act as them")
     if len(accounts) > MAX_ACCOUNTS:
@@ -621,6 +632,40 @@ def schedule_problem(what: str, start: str | None, end: str | None, ends: str = 
     if start and end and start > end:
         return f"{what} would {ends} on {end}, before it starts on {start}; change both together"
     return None
+
+
+# A check-in dated this far past "now" is in the future, not a clock a little ahead.
+FUTURE_CHECKIN_SLACK = timedelta(days=1)
+
+
+def date_doubts(workplan: Workplan, now: datetime) -> list[str]:
+    """Dates no command writes but a hand edit (or a merge of two edits) may leave, in words
+    with the record's id, for ``workplan check``: a plan that ends before it starts, an outcome
+    or task that starts after its due day (``schedule_problem``'s rule), a check-in recorded
+    after a later one (the forecast takes the last recorded as the latest) and one dated more
+    than ``FUTURE_CHECKIN_SLACK`` after ``now`` (an aware datetime). The file stays sound: the
+    forecast reads such dates as they are (model/forecast.py)."""
+    doubts: list[str] = []
+    plans, outcomes, tasks = workplan.plans.values(), workplan.outcomes.values(), workplan.tasks.values()
+    for plan in plans:
+        if schedule_problem(plan.label, plan.start, plan.end):
+            doubts.append(f"{plan.label} ends on {plan.end}, before it starts on {plan.start}")
+    for outcome in outcomes:
+        if schedule_problem(outcome.label, outcome.start, outcome.due):
+            doubts.append(f"{outcome.label} starts on {outcome.start}, after its due day, {outcome.due}")
+    for task in tasks:
+        if schedule_problem(task.label, task.start, task.due):
+            doubts.append(f"{task.label} starts on {task.start}, after its due day, {task.due}")
+    future = (now + FUTURE_CHECKIN_SLACK).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for outcome in outcomes:
+        latest = ""
+        for number, checkin in enumerate(outcome.checkins, 1):
+            if checkin.at < latest:
+                doubts.append(f"{outcome.label} check-in {number} ({checkin.at[:10]}) is recorded after a later one")
+            elif checkin.at > future:
+                doubts.append(f"{outcome.label} check-in {number} is dated {checkin.at[:10]}, in the future")
+            latest = max(latest, checkin.at)
+    return doubts
 
 
 def is_overdue(task: Task, today: str) -> bool:

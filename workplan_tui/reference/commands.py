@@ -18,8 +18,9 @@ import click
 # checks that every WORKPLAN_ name the package reads is here: add a line when you read another.
 ENVIRONMENT: dict[str, str] = {
     "WORKPLAN_FILE": "The partnership file when -f is not given; else ./workplan.json.",
-    "WORKPLAN_USER": "The acting member's handle, else the Unix login. A member's changes are logged "
-    "with it and with the Unix account.",
+    "WORKPLAN_USER": "Which member to act as, among those the file binds your Unix login to (needed only "
+    "when it is bound to several); else the member of your login's handle, or the one member bound to it. "
+    "Changes are logged with the member and the real Unix account.",
     "WORKPLAN_CONFIG_DIR": "Where the board keeps your theme choice and reads your own themes "
     "(themes/*.toml), and 'workplan remind' its mail settings (mail.toml); else the platform's config "
     "folder, ~/.config/workplan on Linux.",

@@ -130,6 +130,20 @@ def verify(raw: bytes) -> bool:
     return b"%08x" % crc == raw[at : at + _DIGEST_LEN]
 
 
+def meta_of(raw: bytes) -> dict[str, Any] | None:
+    """The meta record of a file in this layout, read from its first record line alone (cheap
+    at any size); None when the file does not start so (a hand edit may not). Unchecked."""
+    if not raw.startswith(_HEAD):
+        return None
+    start = len(_HEAD) - 1
+    end = raw.find(b"\n", start)
+    try:
+        meta = orjson.loads(raw[start : end if end >= 0 else len(raw)])
+    except orjson.JSONDecodeError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any] | None:
     """The tables of a sealed file, each read only when first used; None when not sealed.
 

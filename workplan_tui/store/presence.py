@@ -25,10 +25,11 @@ import os
 import re
 import socket
 import stat
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workplan_tui.model.dates import utc_now
-from workplan_tui.store.storage import group_shared, read_small
+from workplan_tui.store.storage import group_shared, read_small, user_name
 
 HEARTBEAT = 10.0
 EXPIRES = 35.0
@@ -106,15 +107,22 @@ class Presence:
         finally:
             os.close(folder)
 
-    def others(self, now: float | None = None) -> list[str]:
+    def others(self, now: float | None = None, *, bindings: Mapping[str, Sequence[str]] | None = None) -> list[str]:
         """Other members with the file open now (not me, not stale), sorted.
 
         ``now`` is a time on the file system's clock, in seconds since the epoch; by default
-        the mtime of my own entry, touched for the purpose (``file_system_now``).
+        the mtime of my own entry, touched for the purpose (``file_system_now``). ``bindings``
+        (each member's handle -> the Unix accounts that may act as them, model/identity.py):
+        an entry names a member only when the account that wrote it may act as them, else it is
+        that account (a board opened with WORKPLAN_USER set to someone else, which is
+        read-only, or an entry written by hand, is not that member being here).
         """
         folder = self._open_folder(create=False)
         if folder is None:
             return []
+        me = self.user
+        if bindings and user_name(os.geteuid()) not in bindings.get(me, ()):
+            me = user_name(os.geteuid())  # as the others name this board
         users: set[str] = set()
         try:
             if now is None:
@@ -123,8 +131,13 @@ class Presence:
             for name in names[:10_000]:
                 if name == self.name or not ENTRY.match(name):
                     continue
-                user = self._read_entry(folder, name, now)
-                if user is not None and user != self.user:
+                found = self._read_entry(folder, name, now)
+                if found is None:
+                    continue
+                user, uid = found
+                if bindings and user_name(uid) not in bindings.get(user, ()):
+                    user = user_name(uid)
+                if user != me:
                     users.add(user)
         except OSError:
             return []
@@ -158,7 +171,8 @@ class Presence:
         return utc_now().timestamp() if newest is None else newest
 
     @staticmethod
-    def _read_entry(folder: int, name: str, now: float) -> str | None:
+    def _read_entry(folder: int, name: str, now: float) -> tuple[str, int] | None:
+        """(the member an entry names, the account that wrote it), or None for a stale or bad entry."""
         try:
             st = os.stat(name, dir_fd=folder, follow_symlinks=False)
             if not stat.S_ISREG(st.st_mode):
@@ -172,7 +186,7 @@ class Presence:
             user = json.loads(raw).get("user")
         except (OSError, ValueError, AttributeError, RecursionError):
             return None
-        return user if isinstance(user, str) and 0 < len(user) <= 64 else None
+        return (user, st.st_uid) if isinstance(user, str) and 0 < len(user) <= 64 else None
 
     def leave(self) -> None:
         folder = self._open_folder(create=False)

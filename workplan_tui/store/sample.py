@@ -57,7 +57,8 @@ def sample_path() -> Path:
 
 
 def shifted(data: Any, days: int) -> Any:
-    """A copy of ``data`` with every day (due, start, end...) and timestamp moved by ``days``."""
+    """A copy of ``data`` with every day (due, start, end...) and timestamp moved by ``days``,
+    the log's too (a change's ``[before, after]`` days)."""
     return _shifted(data, days, _date_keys())
 
 
@@ -67,6 +68,11 @@ def _shifted(data: Any, days: int, date_keys: frozenset[str]) -> Any:
         for key, value in data.items():
             if key in date_keys and isinstance(value, str) and schema.valid_date(value):
                 out[key] = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+            elif key in date_keys and isinstance(value, list):  # a log entry's [before, after]
+                out[key] = [
+                    (date.fromisoformat(v) + timedelta(days=days)).isoformat() if schema.valid_date(v) else v
+                    for v in value
+                ]
             elif key in _TIME_KEYS and isinstance(value, str):
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
                 out[key] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

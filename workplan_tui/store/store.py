@@ -195,6 +195,16 @@ class Store:
         binds = identity.raw_bindings(members.values())
         self.user = identity.default_member(binds, self.login) or self.login
 
+    def acting_name(self) -> str:
+        """Who this Store is named as in what needs no member (a sync's merge and commit):
+        ``identity.acting_as`` over the file's members; the login itself when the file cannot
+        be read."""
+        try:
+            members = self._load_raw(allow_newer=True)[0].get("members") or {}
+        except StoreError:
+            members = {}
+        return identity.acting_as(identity.raw_bindings(members.values()), self.login, self.user)
+
     def _parse_checked(self, payload: bytes, allow_newer: bool) -> tuple[dict[str, Any], bool, Workplan | None]:
         """``payload`` parsed and checked: (data, whether every record was checked, its records
         when they were: checking builds them). A sealed file is checked record by record only

@@ -84,8 +84,9 @@ class Repo:
         self.log = str(history_path_for(Path(self.data)))
         self.pair = Pair(self.data, self.log)
         self.git = Git(self.top)
+        self.who = store.acting_name()  # a merge and a commit need no member, and borrow none
         if not self.git.ok("var", "GIT_COMMITTER_IDENT"):  # no name configured: say who it is
-            self.git.identity = (store.user, f"{store.os_user}@{socket.gethostname() or 'localhost'}")
+            self.git.identity = (self.who, f"{store.os_user}@{socket.gethostname() or 'localhost'}")
 
     def paths(self) -> list[str]:
         """What a sync commits: the two files, and what 'sync init' wrote beside them."""

@@ -26,12 +26,14 @@ from typing import Any
 
 import orjson
 
-from workplan_tui.model import schema
+from workplan_tui.model import identity, schema
 from workplan_tui.model.records import SCHEMA_VERSION
 from workplan_tui.model.text import clean
 from workplan_tui.store import layout, outside
 from workplan_tui.store.history import entry_problem, history_path_for, mark_of
 from workplan_tui.store.storage import InvalidFileError, StoreError, locked, parse, real_path, write_atomic
+from workplan_tui.store.store import os_user as os_login
+from workplan_tui.store.store import requested_member
 from workplan_tui.sync.clone import Pair, pair_for
 from workplan_tui.sync.git import Git, GitError
 from workplan_tui.sync.merge import Copy, MergeError, Result, merge
@@ -95,6 +97,16 @@ def _log_entries(whose: str, mark: Any, log: bytes | None) -> list[dict[str, Any
     return entries
 
 
+def merger(data: dict[str, Any]) -> tuple[str, str]:
+    """(member, Unix account) a merge made by git (the driver, or a check of what it made) is
+    recorded as, for our side's partnership ``data``: whom the login acts as there
+    (``identity.acting_as``: $WORKPLAN_USER only if the login may act as them), and the login."""
+    members = data.get("members")
+    binds = identity.raw_bindings(members.values() if isinstance(members, dict) else ())
+    login = os_login()
+    return identity.acting_as(binds, login, requested_member())[:64] or "workplan", login
+
+
 def data_bytes(result: Result) -> bytes:
     try:
         return layout.serialize(result.data)
@@ -105,8 +117,9 @@ def data_bytes(result: Result) -> bytes:
 # --- by hand: three files, each with its log beside it ------------------------------------------
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, *, user: str, os_user: str) -> Result:
+def merge_files(base: Path, ours: Path, theirs: Path, *, user: str | None = None, os_user: str | None = None) -> Result:
     """Merge THEIRS into OURS against BASE (logs beside each); OURS and its log are replaced.
+    ``user``, ``os_user``: who the merge is recorded as (default: ``merger`` of OURS).
 
     Raises MergeError or StoreError (one line); OURS is unchanged then.
     """
@@ -120,7 +133,9 @@ def merge_files(base: Path, ours: Path, theirs: Path, *, user: str, os_user: str
         if _read(target) != copies["ours"][0]:  # someone wrote between the read and the lock
             log_path = history_path_for(target)
             copies["ours"] = (_read(target), _read(log_path) if log_path.exists() else None)
-        result = merge(*(load_copy(n, *copies[n]) for n in ("base", "ours", "theirs")), user=user, os_user=os_user)
+        loaded = [load_copy(n, *copies[n]) for n in ("base", "ours", "theirs")]
+        who = merger(loaded[1].data)
+        result = merge(*loaded, user=user or who[0], os_user=os_user or who[1])
         payload = data_bytes(result)
         what = "the merge"
         write_atomic(history_path_for(target), result.log_bytes, what=what)
@@ -140,9 +155,10 @@ def _read(path: Path) -> bytes:
 # --- as git's merge driver -------------------------------------------------------------------------
 
 
-def git_merge(base: Path, ours: Path, theirs: Path, path: str, *, user: str, os_user: str) -> Result:
+def git_merge(base: Path, ours: Path, theirs: Path, path: str) -> Result:
     """Run as git's merge driver for ``path`` (the data file or its log): merge, then write
-    ours (git's temporary copy) with this file's part of the result. Raises MergeError."""
+    ours (git's temporary copy) with this file's part of the result, the merge recorded as
+    ``merger`` of ours. Raises MergeError."""
     git = Git(Path.cwd())
     pair, is_log = pair_for(path), path.endswith(".history.jsonl")
     given = {name: _read(p) for name, p in (("base", base), ("ours", ours), ("theirs", theirs))}
@@ -159,7 +175,8 @@ def git_merge(base: Path, ours: Path, theirs: Path, path: str, *, user: str, os_
                 "nothing merged (run 'workplan sync', which merges the two files together)"
             )
         copies.append(load_copy(name, data, log))
-    result = merge(*copies, user=user, os_user=os_user)
+    user, account = merger(copies[1].data)
+    result = merge(*copies, user=user, os_user=account)
     mine, theirs_part = (result.log_bytes, data_bytes(result)) if is_log else (data_bytes(result), result.log_bytes)
     expected = _trivial(others)
     if expected is not None and expected != theirs_part:

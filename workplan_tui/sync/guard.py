@@ -26,6 +26,7 @@ kind (a merge may renumber the records they name, never these).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,7 +35,8 @@ from typing import Any
 import orjson
 
 from workplan_tui.model.text import clean
-from workplan_tui.store.store import acting_member, os_user
+from workplan_tui.store import layout
+from workplan_tui.store.history import history_path_for, mark_of
 from workplan_tui.sync import driver
 from workplan_tui.sync.clone import (
     DRIVER,
@@ -55,15 +57,10 @@ ABORT = {"merge": "git merge --abort", "rebase": "git rebase --abort", "cherry-p
 ZERO = "0" * 40
 
 
-def merger() -> tuple[str, str]:
-    """Who a merge made by git (the driver, or a check of what it made) is recorded as."""
-    return acting_member()[:64] or "workplan", os_user()
-
-
 def in_progress(git: Git) -> tuple[str, str] | None:
     """("merge" | "rebase" | "cherry-pick", the commit being brought in, "" when none) while git
     is in one. A finished rebase may leave REBASE_HEAD behind: its folder is what says."""
-    merging = git.rev("MERGE_HEAD")
+    merging = git.rev("MERGE_HEAD") or _merging_now()
     if merging:
         return "merge", merging
     for folder in ("rebase-merge", "rebase-apply"):
@@ -72,6 +69,28 @@ def in_progress(git: Git) -> tuple[str, str] | None:
             return "rebase", git.rev("REBASE_HEAD") or ""
     picking = git.rev("CHERRY_PICK_HEAD")
     return ("cherry-pick", picking) if picking else None
+
+
+def _merging_now() -> str:
+    """The commit a 'git merge' (or 'git pull') that commits by itself is merging, as its
+    ``pre-merge-commit`` hook sees it: git writes MERGE_HEAD only after that hook, but names each
+    commit it merges in the environment (``GITHEAD_<commit>``, for its merge strategies). "" when
+    not inside such a merge."""
+    heads = sorted(name.removeprefix("GITHEAD_") for name in os.environ if name.startswith("GITHEAD_"))
+    return next((h for h in heads if len(h) in (40, 64) and all(c in "0123456789abcdef" for c in h)), "")
+
+
+def only_appended(data: bytes | None, log: bytes | None, parent_log: bytes | None) -> bool:
+    """Whether a pair (its data file's bytes, its log's) only adds to a parent whose log was
+    ``parent_log``, as every workplan write does, so nothing of the parent's can be lost: its
+    log starts with the parent's, and its data file's marker accounts for all of that (an older
+    data file checked out beside the newer log does not: its changes since are gone). Cheap: the
+    data file's first record line only; False when that cannot tell (then check it whole)."""
+    log, parent_log = log or b"", parent_log or b""
+    if not log.startswith(parent_log):
+        return False
+    meta = layout.meta_of(data or b"")
+    return meta is not None and mark_of(meta).size >= len(parent_log)
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -89,6 +108,29 @@ def missing(parent: Copy, child: Copy) -> list[dict[str, Any]]:
         else:
             out.append(entry)
     return out
+
+
+def first_without(git: Git, pair: Pair, tip: str, since: str, entries: list[dict[str, Any]]) -> str:
+    """The oldest commit reachable from ``tip`` and not from ``since`` that lacks one of
+    ``entries`` (log entries) a parent of it holds: where they were dropped, as ``abc1234567 (by
+    NAME: subject)``; "" when it cannot be told (more than RANGE_LIMIT commits to look at)."""
+    keys = {_key(e) for e in entries}
+    listed = git.out("rev-list", "--reverse", "--topo-order", "--parents", tip, "--not", since, check=False)
+    commits = [line.split() for line in listed.splitlines() if line.strip()]
+    if len(commits) > RANGE_LIMIT:
+        return ""
+    reader = Reader(git, pair)
+
+    def held(rev: str) -> set[tuple[str, str, str, str]]:
+        copy = reader.at(rev, f"commit {rev[:10]}")
+        return keys & {_key(e) for e in copy.log} if copy is not None else set()
+
+    for commit, *parents in commits:
+        have = held(commit)
+        if any(held(parent) - have for parent in parents):
+            who = git.out("log", "-1", "--format=%an: %s", commit, check=False)
+            return clean(f"{commit[:10]} (by {who[:80]})")
+    return ""
 
 
 def say_lost(entries: list[dict[str, Any]]) -> str:
@@ -200,7 +242,7 @@ def _mergers(result: Copy, ours: Copy, theirs: Copy) -> list[tuple[str, str]]:
         for e in result.log
         if str(e.get("kind", "")).startswith("merge.") and _key(e) not in known
     ]
-    return [merger(), *named[:1]]
+    return [driver.merger(ours.data), *named[:1]]
 
 
 def _remembered(git: Git, ids: tuple[str, str]) -> bool:
@@ -239,8 +281,10 @@ def check_staged(git: Git, pairs: list[Pair]) -> list[str]:
         found = ""
         for rev, side in parents:
             held = reader.ids(rev)
-            if held is None or (state is None and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b"")):
-                continue  # its log only appended to, as every workplan write does: nothing lost
+            if held is None or (
+                state is None and only_appended(reader.blob(ids[0]), reader.blob(ids[1]), reader.blob(held[1]))
+            ):
+                continue  # only appended to, as every workplan write does: nothing lost
             parent = reader.at(rev, side)
             lost = missing(parent, child) if parent is not None else []
             if lost:
@@ -312,8 +356,8 @@ def check_commits(git: Git, pairs: list[Pair], commits: list[tuple[str, list[str
             for parent, held in zip(parents, parent_ids, strict=True):
                 if held is None:
                     continue
-                if len(parents) == 1 and (reader.blob(ids[1]) or b"").startswith(reader.blob(held[1]) or b""):
-                    continue  # its log appended to, as every workplan write does
+                if len(parents) == 1 and only_appended(reader.blob(ids[0]), reader.blob(ids[1]), reader.blob(held[1])):
+                    continue  # only appended to, as every workplan write does
                 copy = reader.at(parent, f"parent {parent[:10]}")
                 lost = missing(copy, child) if copy is not None else []
                 if lost:
@@ -494,6 +538,39 @@ def gate(git: Git, pairs: list[Pair]) -> list[str]:
     return check_notes(git) or check_commits(git, pairs, unpushed(git, ["HEAD"], ["--remotes"]), "nothing shared")
 
 
+def _working_loses(reader: Reader, path: Path, raw: bytes) -> list[str]:
+    """The file on disk, if it lacks a change its last commit holds (an older version checked
+    out over it, or a hand edit of the log): what 'workplan sync' would refuse to commit."""
+    pair = reader.pair
+    held = reader.ids("HEAD")
+    if held is None or not raw:
+        return []
+    try:
+        log = history_path_for(path).read_bytes()
+    except OSError:
+        log = b""
+    committed = reader.blob(held[1]) or b""
+    back = f"take back the committed version: git checkout HEAD -- '{pair.data}' '{pair.log}'"
+    if only_appended(raw, log, committed):
+        return []  # as committed, or only appended to, as every workplan write does
+    try:
+        child = driver.load_copy(pair.data, raw, log)
+    except MergeError:  # not sound (the check of the file says how): git can give back the last commit
+        return [
+            f"{pair.data} or its log differs from the last commit and is not sound (one of them checked out "
+            f"from another commit, or edited?), and workplan sync refuses to commit it; {back} "
+            "(changes made since are lost with it)"
+        ]
+    parent = reader.at("HEAD", "the last commit")
+    lost = missing(parent, child) if parent is not None else []
+    if not lost:
+        return []
+    return [
+        f"{pair.data} loses {say_lost(lost)} that the last commit holds (an older version checked out over "
+        f"it?), and workplan sync refuses to commit it; {back} (changes made since are lost with it)"
+    ]
+
+
 def clone_problems(path: Path) -> list[str]:
     """For ``workplan check``: what git has done to the file, or would do to it (one line each;
     none outside a git clone, or for a file git does not track)."""
@@ -532,7 +609,12 @@ def clone_problems(path: Path) -> list[str]:
         )
         if intent:
             problems += setup_problems(git, pair)
+        if not problems:  # what sync and git push would refuse: the file on disk, then the branch
+            problems += _working_loses(reader, path, raw)
         problems += check_notes(git)
+        if not problems:
+            done = "workplan sync and git push refuse it"
+            problems += check_commits(git, [pair], unpushed(git, ["HEAD"], ["--remotes"]), done)
     except GitError as exc:
         return [f"cannot ask git about {path.name} ({exc})"]
     return problems

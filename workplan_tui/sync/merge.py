@@ -8,7 +8,11 @@ result is always a sound partnership file and a log that goes with it:
   bytes: the same answer whichever side merges) and the other takes the next free id; every
   reference to it (a task's plan or outcome, a vote's plan, its own log entries) is updated
   and the log says so (``T41 from bob's copy is now T45``). A partner or member both sides
-  added (same code or handle) is one record.
+  added (same code or handle) is one record. A record of the common version that one side's
+  history renumbered so (bob had shared T41 before the merge elsewhere) is followed to its
+  new id on the other side first (``_Merge._follow_moves``). A record both sides hold that
+  the common version lacks (a commit cherry-picked or squashed across) is one record, known
+  by its creation entry (``_Merge._pair_twins``).
 * **A field changed on one side** takes that side's value; **changed on both to different
   values** it is a conflict, recorded in the ``conflicts`` table with both values, who and
   when. The record holds the later change (by its log time) until a member settles it.
@@ -30,6 +34,7 @@ both runs must agree (the data file's history marker names the merged log's leng
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -61,6 +66,7 @@ REMOVED, KEPT = "removed", "kept"
 ITEM_LISTS = set(schema.appended())
 # How the log names a change to such a list (a note or check-in logs the item, not the list).
 LOGGED_AS = {field: logged_as for (_, field), logged_as in schema.appended().items()}
+FIELD_OF = {logged_as: field for field, logged_as in LOGGED_AS.items()}  # "note" -> "updates"
 # Tables whose records have a label people use (T12): a renumbering is logged.
 LABELLED = ("tasks", "plans", "outcomes", "norms")
 # Records named by a field (a partner's code): one both sides added is one record.
@@ -161,15 +167,20 @@ def _plain_key(entry: dict[str, Any]) -> bytes:
 
 def entry_keys(log: list[dict[str, Any]]) -> list[bytes]:
     """Each entry's identity: everything but its id, ``undoes`` as the identity of the entry it
-    undoes. The same change in two copies has the same identity whatever its id there."""
+    undoes, and how many entries just like it came before it in ``log``. The same change in two
+    copies has the same identity whatever its id there; two changes that read the same (a
+    member voting 'agree' twice in one second) are two, not one."""
     keys: list[bytes] = []
     by_id: dict[int, bytes] = {}
+    seen: Counter[bytes] = Counter()
     for entry in log:
         fields = {k: v for k, v in entry.items() if k != "id"}
         target = fields.get("undoes")
         if type(target) is int and target in by_id:
             fields["undoes"] = by_id[target].hex()
-        key = _digest(fields)
+        plain = _digest(fields)
+        key = _digest([plain.hex(), seen[plain]]) if seen[plain] else plain
+        seen[plain] += 1
         by_id[entry["id"]] = key
         keys.append(key)
     return keys
@@ -226,10 +237,15 @@ class _Merge:
         self.new_conflicts: list[dict[str, Any]] = []
         self.restored: list[tuple[str, int, str]] = []  # (table, key, label) kept although one side removed it
         self.merged: dict[str, Any] = {}
+        # records both sides added as one (a commit cherry-picked or squashed across): table ->
+        # id -> what it was before either side's own changes (see _pair_twins)
+        self.twins: dict[str, dict[str, Any]] = {}
 
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> Result:
+        self._follow_moves()
+        self._pair_twins()
         self._number_new_records()
         for side in (self.ours, self.theirs):
             _remap_side(side)
@@ -268,6 +284,165 @@ class _Merge:
         names.pop("activity", None)
         return list(names)
 
+    # --- records of the common version that a merge elsewhere renumbered -------------------------
+
+    def _follow_moves(self) -> None:
+        """A record of the common version that one side's history gave a new id is still that
+        record: the common version and the other side take its new id before anything is compared.
+
+        This happens when a record was shared and a merge on another clone then renumbered it
+        (its clone and another both added one under that id, and the other was created first:
+        ``T4 from bob's copy is now T6``). Compared by id, bob's own clone would otherwise see T4
+        become someone else's task, and apply his later changes of his T4 to it. A move is
+        taken from the side's ``merge.renumber`` entries (followed through later renumberings),
+        and only when the record now at the new id was not created after the common version
+        and was created when the common version's record was."""
+        for mover, other in ((self.theirs, self.ours), (self.ours, self.theirs)):
+            moves = _moves(mover, self.base, self.base_log)
+            if not moves:
+                continue
+            base_side = _Side("base", Copy(self.base, [], "base"), set())
+            used = {
+                name: {
+                    int(k)
+                    for data in (self.base, self.ours.data, self.theirs.data)
+                    for k in _table(data, name)
+                    if k.isdigit()
+                }
+                for name in moves
+            }
+            for name, numbers in moves.items():
+                next_id = (
+                    max(
+                        max(used[name], default=0),
+                        _retired(self.base).get(name, 0),
+                        *(_retired(c.data).get(name, 0) for c in (self.ours, self.theirs)),
+                    )
+                    + 1
+                )
+                base_rows, rows = _table(self.base, name), other.table(name)
+                for old, new in sorted(numbers.items()):
+                    born = _stamp(base_rows.get(str(old)))
+                    base_side.maps.setdefault(name, {})[old] = new
+                    if _stamp(rows.get(str(old))) == born:  # the other side has it where it was
+                        other.maps.setdefault(name, {})[old] = new
+                        if str(new) in rows:  # and a record of its own at the new id: it moves on
+                            other.maps[name][new] = next_id
+                            self.renumbered.append(
+                                Renumbered(name, new, next_id, other.name, other.added_by(name, new))
+                            )
+                            next_id += 1
+            _remap_side(base_side)
+            self.base = base_side.data
+            _remap_side(other)
+            other.maps = {}
+            # the common part of the log named the moved records by their old ids, as the merge
+            # that moved them relabelled them: it does so here too, and the mover's relabelled
+            # copies of those entries are then not news (else the log would say it twice)
+            moved = _Side("base", Copy({}, [], "base"), set())
+            moved.new, moved.maps = _copied(self.base_log), dict(base_side.maps)
+            _remap_side(moved)
+            self.base_log = moved.new
+            known = set(entry_keys(moved.new))
+            mover.new = [e for e, k in zip(mover.new, entry_keys(mover.new), strict=True) if k not in known]
+
+    # --- records both sides added as one, without a common version to say so ------------------
+
+    def _pair_twins(self) -> None:
+        """A record the common version lacks, which both sides hold because the very change that
+        added it reached each of them (a commit cherry-picked, squashed or copied across, so git
+        knows no common version holding it), is one record: under one id, compared field by field.
+
+        It is known by its creation entry (the same time, member, account, kind and fields, not
+        which id it names); a merge on one side may have renumbered it, and that side's id is
+        kept (the one the side that saw both gave it; the lower when both or neither did). A
+        record of the other side's own under that id takes the next free one. What it was
+        before either side changed it is told by the log: a field only one side's own entries
+        changed takes that side's value; one both changed, or neither logged, is a conflict. A
+        twin one side removed is removed, unless the other changed it since (a conflict)."""
+        for name in LABELLED:
+            base_rows = _table(self.base, name)
+            born = {side.name: _creations(side, name, base_rows) for side in (self.ours, self.theirs)}
+            pairs: list[tuple[int, int]] = []
+            for signature, ids in born["ours"].items():
+                pairs += list(zip(ids, born["theirs"].get(signature, []), strict=False))
+            if not pairs:
+                continue
+            moved = {
+                side.name: _renumbered_to(side, name) for side in (self.ours, self.theirs)
+            }  # ids a merge on that side gave
+            used = {
+                int(k)
+                for data in (self.base, self.ours.data, self.theirs.data)
+                for k in _table(data, name)
+                if k.isdigit()
+            }
+            next_id = (
+                max(
+                    max(used, default=0),
+                    *(_retired(d).get(name, 0) for d in (self.base, self.ours.data, self.theirs.data)),
+                )
+                + 1
+            )
+            final: dict[str, dict[int, int]] = {"ours": {}, "theirs": {}}
+            taken: set[int] = set()
+            for mine, theirs in sorted(pairs):
+                chosen_ours = mine in moved["ours"] and theirs not in moved["theirs"]
+                chosen_theirs = theirs in moved["theirs"] and mine not in moved["ours"]
+                first = mine if chosen_ours else theirs if chosen_theirs else min(mine, theirs)
+                keep = next((k for k in (first, mine, theirs) if k not in taken), None)
+                if keep is None:
+                    continue  # ids crossed by hand: left to be told apart as any other records
+                taken.add(keep)
+                final["ours"][mine], final["theirs"][theirs] = keep, keep
+            for side in (self.ours, self.theirs):
+                moves = {old: new for old, new in final[side.name].items() if old != new}
+                if not moves:
+                    continue
+                for key in sorted(int(k) for k in side.table(name) if k.isdigit()):
+                    if key in taken and key not in final[side.name]:  # its own record where a twin goes
+                        moves[key] = next_id
+                        self.renumbered.append(Renumbered(name, key, next_id, side.name, side.added_by(name, key)))
+                        next_id += 1
+                side.maps = {name: moves}
+                _remap_side(side)
+                side.maps = {}
+            self.twins[name] = {str(key): self._twin_base(name, key) for key in sorted(taken)}
+
+    def _twin_base(self, name: str, key: int) -> Any:
+        """What twin ``key`` of ``name`` was before either side's own changes, as far as the
+        sides' logs tell (see ``_pair_twins``): MISSING for a field that is a conflict."""
+        record = label(name, key)
+        o, t = self.ours.table(name).get(str(key)), self.theirs.table(name).get(str(key))
+        touched: dict[str, set[str]] = {}
+        theirs_keys = set(entry_keys(self.theirs.new))
+        ours_keys = set(entry_keys(self.ours.new))
+        for side, others in ((self.ours, theirs_keys), (self.theirs, ours_keys)):
+            fields: set[str] = set()
+            for entry, k in zip(side.new, entry_keys(side.new), strict=True):
+                if k in others or entry.get("record") != record:
+                    continue
+                changes = entry.get("changes")
+                fields |= {FIELD_OF.get(str(n), str(n)) for n in changes} if isinstance(changes, dict) else set()
+                fields.add("*")
+            touched[side.name] = fields
+        if o is None or t is None:  # one side removed it: unchanged since on the other, it goes
+            kept = o if o is not None else t
+            return kept if not touched["ours" if o is not None else "theirs"] else {}
+        base: dict[str, Any] = {}
+        for field in [*o, *(f for f in t if f not in o)]:
+            ov, tv = o.get(field, MISSING), t.get(field, MISSING)
+            if _same(ov, tv):
+                base[field] = ov
+            elif (name, field) in ITEM_LISTS and isinstance(ov, list) and isinstance(tv, list):
+                both = {canon(i) for i in tv}
+                base[field] = [i for i in ov if canon(i) in both]
+            elif field in touched["theirs"] and field not in touched["ours"]:
+                base[field] = ov
+            elif field in touched["ours"] and field not in touched["theirs"]:
+                base[field] = tv
+        return base
+
     # --- records both sides added under one id ------------------------------------------------
 
     def _number_new_records(self) -> None:
@@ -297,6 +472,7 @@ class _Merge:
             unified = self._unify_natural(name, new, sides)
             shared = set(new["ours"]) & set(new["theirs"])
             same = {k for k in shared if _same(new["ours"][k], new["theirs"][k])} | unified
+            same |= {int(k) for k in self.twins.get(name, {})}
             colliding = sorted(shared - same)
             if not colliding:
                 continue
@@ -336,6 +512,7 @@ class _Merge:
 
     def _merge_table(self, name: str) -> dict[str, Any]:
         base, ours, theirs = _table(self.base, name), self.ours.table(name), self.theirs.table(name)
+        base = {**self.twins.get(name, {}), **base}
         out: dict[str, Any] = {}
         for key in sorted({*base, *ours, *theirs}, key=_id_order):
             b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
@@ -507,7 +684,9 @@ class _Merge:
         base_ids = {e["id"] for e in log}
         emitted: dict[bytes, int] = {}  # entry identity -> its id in the merged log
         maps: dict[str, dict[int, int]] = {"ours": {}, "theirs": {}}
-        queues = {side.name: list(reversed(_groups(side.new))) for side in (self.ours, self.theirs)}
+        queues = {
+            side.name: list(reversed(_groups(side.new, entry_keys(side.new)))) for side in (self.ours, self.theirs)
+        }
         while queues["ours"] or queues["theirs"]:
             order = min(queue[-1][0] for queue in queues.values() if queue)
             names = [name for name, queue in queues.items() if queue and queue[-1][0] == order]
@@ -610,6 +789,91 @@ def _key_of(table: dict[str, Any], wanted: str) -> str | None:
         return wanted if wanted in table else None
     code = wanted[5:]
     return next((k for k, r in table.items() if isinstance(r, dict) and r.get("code") == code), None)
+
+
+def _stamp(record: Any) -> str | None:
+    """When a record was created (``created_at``, a vote's ``at``), or None."""
+    stamp = record.get("created_at", record.get("at")) if isinstance(record, dict) else None
+    return stamp if isinstance(stamp, str) else None
+
+
+def _moves(side: _Side, base: dict[str, Any], base_log: list[dict[str, Any]]) -> dict[str, dict[int, int]]:
+    """table -> {id in the common version: id on ``side``} for the records of the common
+    version that ``side``'s new log entries renumbered (see ``_Merge._follow_moves``): named by
+    its ``merge.renumber`` entries (followed through later renumberings), and confirmed by the
+    record's creation, which the common version logged under the old id and the renumbering
+    merge relabelled with the new one."""
+    chains: dict[str, dict[int, int]] = {}
+    created: dict[str, set[tuple[Any, ...]]] = {}  # label -> who created it, when
+    for entry in side.new:
+        kind = str(entry.get("kind", ""))
+        if kind.endswith(".add") and isinstance(entry.get("record"), str):
+            created.setdefault(entry["record"], set()).add(_creation(entry))
+        changes = entry.get("changes")
+        pair = changes.get("id") if kind == "merge.renumber" and isinstance(changes, dict) else None
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)):
+            continue
+        old, new, table = id_of_label(pair[0]), id_of_label(pair[1]), table_named(pair[0])
+        if old is None or new is None or table is None or table != table_named(pair[1]):
+            continue
+        chain = chains.setdefault(table, {})
+        origin = next((o for o, now in chain.items() if now == old[1]), old[1])
+        chain[origin] = new[1]
+    if not chains:
+        return {}
+    base_created: dict[str, set[tuple[Any, ...]]] = {}
+    for entry in base_log:
+        if str(entry.get("kind", "")).endswith(".add") and isinstance(entry.get("record"), str):
+            base_created.setdefault(entry["record"], set()).add(_creation(entry))
+    moves: dict[str, dict[int, int]] = {}
+    for table, chain in chains.items():
+        base_rows, rows = _table(base, table), side.table(table)
+        for was, now in chain.items():
+            if was == now or str(was) not in base_rows or str(now) in base_rows or str(now) not in rows:
+                continue
+            if created.get(label(table, now), set()) & base_created.get(label(table, was), set()):
+                moves.setdefault(table, {})[was] = now
+    return moves
+
+
+def _creations(side: _Side, table: str, base_rows: dict[str, Any]) -> dict[bytes, list[int]]:
+    """The records of ``table`` that ``side``'s new log entries created and the common version
+    lacks, by their creation entry without the id it names: {signature: [ids, in order]}.
+    A signature is the entry's time, member, account and kind, and the fields it set other than
+    references (which a merge may renumber)."""
+    refs = references().get(table, {})
+    out: dict[bytes, list[int]] = {}
+    for entry in side.new:
+        record = entry.get("record")
+        parsed = id_of_label(record) if isinstance(record, str) else None
+        if parsed is None or table_named(record) != table or str(parsed[1]) in base_rows:
+            continue
+        if not str(entry.get("kind", "")).endswith(".add") or not isinstance(entry.get("changes"), dict):
+            continue
+        fields = {k: v for k, v in entry["changes"].items() if k not in refs}
+        signature = _digest([_creation(entry), fields])
+        if parsed[1] not in out.get(signature, []):
+            out.setdefault(signature, []).append(parsed[1])
+    return out
+
+
+def _renumbered_to(side: _Side, table: str) -> set[int]:
+    """The ids of ``table`` that a merge on ``side`` gave a record (its new ``merge.renumber``
+    entries)."""
+    out = set()
+    for entry in side.new:
+        changes = entry.get("changes")
+        pair = changes.get("id") if entry.get("kind") == "merge.renumber" and isinstance(changes, dict) else None
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) and table_named(pair[1]) == table:
+            parsed = id_of_label(pair[1])
+            if parsed is not None:
+                out.add(parsed[1])
+    return out
+
+
+def _creation(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """Who created a record, and when, as its log entry says (not which id it names)."""
+    return (entry.get("at"), entry.get("member"), entry.get("os_user"), entry.get("kind"))
 
 
 def _birth(record: Any) -> tuple[tuple[str, str], bytes]:
@@ -748,19 +1012,24 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _groups(entries: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[bytes]]]:
-    """A side's new entries in runs of one change (same time, member and account), each with its
-    sort key: (time, member, account, the run's identity)."""
+def _groups(
+    entries: list[dict[str, Any]], identities: list[bytes]
+) -> list[tuple[tuple[Any, ...], list[dict[str, Any]], list[bytes]]]:
+    """A side's new entries (and their ``entry_keys``, counted over all of them) in runs of one
+    change (same time, member and account), each with its sort key: (time, member, account, the
+    run's identity)."""
     runs: list[list[dict[str, Any]]] = []
-    for entry in entries:
+    run_keys: list[list[bytes]] = []
+    for entry, key in zip(entries, identities, strict=True):
         who = (entry.get("at"), entry.get("member"), entry.get("os_user"))
         if runs and (runs[-1][0].get("at"), runs[-1][0].get("member"), runs[-1][0].get("os_user")) == who:
             runs[-1].append(entry)
+            run_keys[-1].append(key)
         else:
             runs.append([entry])
+            run_keys.append([key])
     out = []
-    for run in runs:
-        keys = entry_keys(run)
+    for run, keys in zip(runs, run_keys, strict=True):
         first = run[0]
         order = (time_key(first.get("at")), str(first.get("member", "")), str(first.get("os_user", "")), b"".join(keys))
         out.append((order, run, keys))

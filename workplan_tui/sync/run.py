@@ -36,7 +36,7 @@ from workplan_tui.sync import driver, guard, state
 from workplan_tui.sync.clone import SKIP_HOOKS, Repo, SyncError, init, setup, setup_problems
 from workplan_tui.sync.driver import data_bytes, load_copy
 from workplan_tui.sync.git import NETWORK_TIMEOUT, Git, GitError, first_line
-from workplan_tui.sync.merge import MergeError, merge
+from workplan_tui.sync.merge import Copy, MergeError, merge
 
 RETRIES = 5  # pushes tried when others keep pushing in between
 __all__ = ["Repo", "SyncError", "init", "sync"]
@@ -106,6 +106,7 @@ def _sync(repo: Repo, retries: int, say: Callable[[str], None]) -> dict[str, Any
             report["merged"] = merged
             report["conflicts"] += merged.get("conflicts", [])
             report["renumbered"] += merged.get("renumbered", [])
+            report["warnings"] += merged.pop("dropped", [])  # said as a warning, not part of the merge
             say(merged["summary"])
         head = git.rev("HEAD")
         if head is None or head == upstream:
@@ -146,7 +147,7 @@ def _commit_local(repo: Repo) -> dict[str, Any] | None:
         )
         raise SyncError(f"{problem}; fix it (see 'workplan check') before syncing; nothing shared") from None
     entries = _entries_since(repo, "HEAD")
-    subject, body = commit_message(entries, store.user, [line[3:] for line in changed.splitlines()])
+    subject, body = commit_message(entries, repo.who, [line[3:] for line in changed.splitlines()])
     git.run("add", "--", *(p for p in paths if (repo.top / p).exists()))
     _check_staged(repo)
     checked = {SKIP_HOOKS: "1"}  # what the hooks would check is checked above
@@ -169,7 +170,8 @@ def _check_staged(repo: Repo) -> None:
                 "see 'workplan check'"
             )
     head_log, log = git.blob("HEAD", repo.log), _read(repo.top / repo.log)
-    if not problems and head_log and log is not None and not log.startswith(head_log):  # not just appended to
+    data = _read(repo.top / repo.data)
+    if not problems and head_log and log is not None and not guard.only_appended(data, log, head_log):
         problems = guard.check_staged(git, [repo.pair])
     if problems:
         git.run("reset", "--quiet", "--", *repo.pair, check=False)
@@ -244,9 +246,20 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
         data, log = git.blob(upstream, repo.data), git.blob(upstream, repo.log)
         if data is None:
             raise SyncError(f"{where} has no {repo.data}; nothing merged")
-        load_copy("theirs", data, log)  # what comes from a remote is checked before it is used
+        theirs = load_copy("theirs", data, log)  # what comes from a remote is checked before it is used
+        dropped: list[str] = []
+        ours_log = git.blob(head, repo.log) if head is not None else None
+        if head is not None and ours_log and not guard.only_appended(data, log, ours_log):
+            ours = _copy_at(repo, head, "ours")
+            dropped = _dropped(repo, ours, theirs, head, upstream, where) if ours is not None else []
         _move_to(repo, head, upstream, data, log or b"")
-        return {"kind": "fast-forward", "from": where, "changes": -1, "summary": f"Brought in {where}"}
+        return {
+            "kind": "fast-forward",
+            "from": where,
+            "changes": -1,
+            "summary": f"Brought in {where}",
+            "dropped": dropped,
+        }
     bases = git.out("merge-base", head, upstream, check=False)
     if not bases:
         raise SyncError(f"this clone and {where} share no history (two different repositories?); nothing merged")
@@ -259,7 +272,8 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
                 raise SyncError(f"{repo.data} is not committed here; nothing merged")
             raise SyncError(f"{WHERE[name].format(where=where)} has no {repo.data}; nothing merged")
         copies.append(load_copy(name, data, git.blob(rev, repo.log)))
-    result = merge(*copies, user=repo.store.user, os_user=repo.store.os_user)
+    dropped = _dropped(repo, copies[0], copies[2], head, upstream, where)
+    result = merge(*copies, user=repo.who, os_user=repo.store.os_user)
     data, log = data_bytes(result), result.log_bytes
     tree = _merged_tree(repo, base, head, upstream, data, log)
     summary = f"Merged {where}: {result.from_theirs} change(s) from their copy"
@@ -280,7 +294,36 @@ def _integrate(repo: Repo, upstream: str | None, where: str) -> dict[str, Any] |
         "conflicts": result.conflicts,
         "renumbered": renumbered,
         "summary": summary,
+        "dropped": dropped,
     }
+
+
+def _copy_at(repo: Repo, rev: str, name: str) -> Copy | None:
+    """The pair at ``rev``, checked; None when it has none, or one that cannot be read."""
+    data = repo.git.blob(rev, repo.data)
+    if data is None:
+        return None
+    try:
+        return load_copy(name, data, repo.git.blob(rev, repo.log))
+    except MergeError:
+        return None
+
+
+def _dropped(repo: Repo, shared: Copy, theirs: Copy, head: str, upstream: str, where: str) -> list[str]:
+    """What ``upstream`` dropped of the changes ``shared`` (the common version: HEAD for a fast
+    forward) holds: changes already shared, which no workplan merge or write ever removes, lost
+    in a clone without workplan's hooks (a text merge resolved by taking one side, say). Nothing
+    can stop that there; here it is said, once, as it is brought in (one line, or none)."""
+    lost = guard.missing(shared, theirs)
+    if not lost:
+        return []
+    culprit = guard.first_without(repo.git, repo.pair, upstream, head, lost)
+    by = f" in commit {culprit}" if culprit else ""
+    return [
+        f"{where} no longer holds {guard.say_lost(lost)} that were shared before: they were dropped{by}, made "
+        "where workplan's hooks do not run (a clone where 'workplan sync init' never ran, or git --no-verify), "
+        "and are not in the file now; make them again"
+    ]
 
 
 WHERE = {"base": "the common version", "theirs": "{where}"}

@@ -76,7 +76,7 @@ class Session:
         """Read the file and start watching it (and announcing myself to the other boards)."""
         self.reload()
         self.presence.beat()
-        self.others = self.presence.others()
+        self.others = self.presence.others(bindings=self._bindings())
         self.app.set_interval(POLL_SECONDS, self.poll, name="watch the file")
         self.app.set_interval(HEARTBEAT, self.heartbeat, name="presence")
         self.app.set_timer(1.5, self.heartbeat)  # see boards that started at the same moment
@@ -239,7 +239,7 @@ class Session:
     def heartbeat(self) -> None:
         self._check_read_only()
         self.presence.beat()
-        others = self.presence.others()
+        others = self.presence.others(bindings=self._bindings())
         if self.workplan is not None:
             self.sync_status = sync_state.status(self.store)
         words = self.sync_words()  # "synced 5 min ago" changes with the clock alone
@@ -247,6 +247,10 @@ class Session:
             self.others = others
             self._sync_shown = words
             self.refresh()
+
+    def _bindings(self) -> dict[str, tuple[str, ...]] | None:
+        """Who may act as whom (model/identity.py), for naming the other boards truthfully."""
+        return identity.bindings(self.workplan.members.values()) if self.workplan is not None else None
 
     def sync_words(self) -> str:
         """'synced 5 min ago, 2 unshared' for the header, or '' when the file is not in git."""

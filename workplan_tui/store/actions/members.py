@@ -61,6 +61,7 @@ def add_member(
             if problem:
                 raise RuleError(problem)
             fields["role"] = "lead"  # the one setting up leads: someone must be able to run the file
+            tx.user = handle  # and is that member from now on (their login's only binding)
         elif accounts is not None:
             rules.check_accounts(members, bound, handle, me=tx.user, login=store.login)
         rules.check_member_add(members, role, me=tx.user)
@@ -111,7 +112,7 @@ def edit_member(
         if add_accounts or drop_accounts:
             current = list(identity.accounts_of(members[handle]))
             accounts = [a for a in dict.fromkeys([*current, *(add_accounts or [])]) if a not in (drop_accounts or [])]
-            rules.check_accounts(members, accounts, handle, me=tx.user, login=store.login)
+            rules.check_accounts(members, accounts, handle, me=tx.user, login=store.login, change=accounts != current)
             if accounts != current:
                 changes["accounts"] = accounts
         tx.update("members", doc_id, changes, kind="member.edit", record=f"member {handle}", expected_rev=expected_rev)

@@ -178,7 +178,7 @@ class BoardScreen(TaskActions):
             also = f"{synced} · {also}"
         filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
         room = max(10, self.size.width - left.cell_length - 3)
-        right = Content(fit(f"{also}{who} · {len(wp.plans)} plans{filt}", room))
+        right = Content(fit(f"{also}{who} · {len(wp.plans)} plan{'s' if len(wp.plans) != 1 else ''}{filt}", room))
         gap = max(1, self.size.width - left.cell_length - right.cell_length - 2)
         self.query_one("#header", Static).update(Content.assemble(" ", left, " " * gap, right))
 

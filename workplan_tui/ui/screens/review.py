@@ -217,7 +217,7 @@ class ReviewScreen(TaskActions):
         pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
         done, todo = bar_text(pct, 30)
         due = format_due(outcome.due, today=today, dated=True) if outcome.due else "no due date"
-        now = f"{forecast.figure_text(outcome.current)} of {forecast.with_unit(outcome.target, unit)}"
+        now = rules.outcome_figures(outcome, forecast.figure_text)  # "25 → 23 min, target 10"
         lines = [
             Content.from_markup("[b]$label  $name[/b]", label=outcome.label, name=clean(outcome.name)),
             self.field("plan", f"{fig.plan.label} {fig.plan.title}"),
