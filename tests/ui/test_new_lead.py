@@ -44,7 +44,7 @@ async def test_a_refused_undo_does_not_block_the_changes_before_it(board_file: P
         pilot.app._notifications.clear()
         actions.add_note(make_store(board_file), 2, "mine, from the command line")
         await pilot.press("u")
-        assert messages(pilot.app) == ["Nothing of yours to undo in this session."]
+        assert "Nothing of yours to undo in this session." in messages(pilot.app)
     assert data(board_file)["tasks"]["1"]["due"] == iso_day(-7)
 
 
@@ -134,3 +134,96 @@ async def test_activity_selects_the_newest_match_and_says_it_in_words(board_file
         await pilot.press("slash", *"delivery")
         detail = str(screen.query_one("#detail").render())
         assert "$400 on" in detail and "partner.deliver" not in detail
+
+
+def header_of(app: WorkplanApp) -> str:
+    return str(app.screen.query_one("#header").render())
+
+
+async def test_the_header_says_who_i_am_apart_from_who_else_is_here_and_which_file(board_file: Path) -> None:
+    from workplan_tui.store.presence import Presence
+
+    Presence(board_file, "bob").beat()
+    async with app_for(board_file).run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        header = header_of(pilot.app)
+        assert "also here: bob ·" in header and "you: alice" in header
+        assert "also here: bob, alice" not in header and "bob · alice" not in header
+        assert board_file.name in header  # the file open
+    async with app_for(board_file, user="root-not-member").run_test(size=(60, 20)) as pilot:
+        header = header_of(pilot.app)
+        assert header.rstrip().endswith("you: root-not-member (not a member: read-only)"), header
+        assert "Test Partnership"[:8] in header  # the name gives way, but stays
+
+
+async def test_m_shows_only_my_tasks_and_the_cursor_finds_a_card(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("right")  # Doing: empty in P1
+        await pilot.press("m")  # mine: alice has T1 (To do)
+        assert "filter: mine" in header_of(pilot.app)
+        shown = [t.label for column in screen.columns for t in column.items]
+        assert shown == ["T1"]
+        assert screen.selected_task() is not None and screen.selected_task().label == "T1"  # not the empty column
+        await pilot.press("plus")
+        assert data(board_file)["tasks"]["1"]["progress"] == 10
+        assert not any(m.startswith("No task selected") for m in messages(pilot.app))
+        await pilot.press("m")  # all again
+        assert sum(len(c.items) for c in screen.columns) == 3
+        await pilot.press("slash", *"owner:carol")  # nothing of carol's in P1: every column empty
+        await pilot.press("enter", "escape")
+        await pilot.press("slash", *"build")
+        await pilot.press("enter")
+        assert screen.selected_task() is not None and screen.selected_task().label == "T2"
+
+
+async def test_the_assign_picker_jumps_to_what_is_typed(board_file: Path) -> None:
+    from textual.widgets import OptionList
+
+    from workplan_tui.ui.modals import PickMember
+
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # assign T1
+        picker = pilot.app.screen
+        assert isinstance(picker, PickMember)
+        options = picker.query_one(OptionList)
+        await pilot.press("c")
+        assert picker.handles[options.highlighted or 0] == "carol"
+        await pilot.press("b")  # "cb" continues no one: b starts again
+        assert picker.handles[options.highlighted or 0] == "bob"
+        await pilot.press("enter")
+    assert data(board_file)["tasks"]["1"]["owner"] == "bob"
+
+
+async def test_the_palette_finds_tasks_by_id_and_title(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"supplier")  # T4, of the other plan
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.plan is not None and screen.plan.plan.label == "P2"
+        assert screen.selected_task() is not None and screen.selected_task().label == "T4"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"t2")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.plan.plan.label == "P1" and screen.selected_task().label == "T2"
+
+
+async def test_the_palette_shows_a_title_as_text_never_markup(board_file: Path) -> None:
+    actions.edit_task(make_store(board_file), 3, {"title": "[@click=app.quit]Open[/] [b]bold"})
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"open")
+        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        listed = pilot.app.screen.query_one(CommandList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("T3 [@click=app.quit]Open[/] [b]bold" in p for p in prompts), prompts
+        await pilot.click(CommandList)  # a click on the hit runs nothing but the jump
+        await pilot.pause()
+        assert pilot.app.is_running

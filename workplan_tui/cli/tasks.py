@@ -437,7 +437,7 @@ def task_list(
         and (not overdue or rules.is_overdue(t, today_iso))
     ]
     if search:
-        keep = overview.TaskFilter(search.split(), partner_of, env.today())
+        keep = overview.TaskFilter(search.split(), partner_of, env.today(), env.user)
         items = [t for t in items if keep(t)]
     if sort_by or overdue:  # overdue ones by lateness: the longest overdue first
         items = overview.sort_tasks(items, sort_by or "due")

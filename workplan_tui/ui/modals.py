@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -145,7 +145,8 @@ class AskText(ModalScreen[str | None]):
 
 
 class PickMember(ModalScreen[str | None]):
-    """Choose a member ("" means unassigned, offered only with ``allow_none``)."""
+    """Choose a member ("" means unassigned, offered only with ``allow_none``). Typing jumps:
+    ``c`` to the first member whose handle or name starts with c, ``ca`` on to carmen."""
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -166,6 +167,7 @@ class PickMember(ModalScreen[str | None]):
         self.current = current
         self.handles = ([""] if allow_none else []) + [m.handle for m in members]
         self.save = save
+        self.typed = ""  # the letters typed so far, to jump to the member they begin
 
     def compose(self) -> ComposeResult:
         options = [Option(text("(unassigned)"), id="")] if "" in self.handles else []
@@ -181,6 +183,32 @@ class PickMember(ModalScreen[str | None]):
         if self.current in self.handles:
             members.highlighted = self.handles.index(self.current)
         members.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter jumps to the first member whose handle or name (any of its words) begins with
+        what was typed; a letter that continues no one starts again from it."""
+        char = event.character
+        if not char or not char.isprintable() or char.isspace() or len(char) != 1:
+            if event.key == "backspace" and self.typed:
+                self.typed = self.typed[:-1]
+                event.stop()
+            return
+        for prefix in (self.typed + char.lower(), char.lower()):
+            found = self._starting(prefix)
+            if found is not None:
+                self.typed = prefix
+                self.query_one(OptionList).highlighted = found
+                break
+        event.stop()
+
+    def _starting(self, prefix: str) -> int | None:
+        """The index of the first option whose member's handle or a word of their name begins with ``prefix``."""
+        offset = 1 if "" in self.handles else 0
+        for index, member in enumerate(self.members):
+            words = [member.handle.lower(), *member.name.lower().split()]
+            if any(word.startswith(prefix) for word in words):
+                return index + offset
+        return None
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
