@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, log_of, make_store
 from workplan_tui.store import actions
@@ -227,3 +229,55 @@ async def test_the_palette_shows_a_title_as_text_never_markup(board_file: Path) 
         await pilot.click(CommandList)  # a click on the hit runs nothing but the jump
         await pilot.pause()
         assert pilot.app.is_running
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    from workplan_tui.store.sample import write_demo
+
+    return write_demo(tmp_path / "demo.json", today=FIXED_NOW.date(), user="alice")
+
+
+def rendered(widget) -> list[str]:
+    return ["".join(s.text for s in widget.render_line(y)) for y in range(widget.size.height)]
+
+
+async def test_at_120_columns_names_and_owners_are_whole_while_titles_have_room(demo: Path) -> None:
+    async with app_for(demo).run_test(size=(120, 40)) as pilot:
+        screen = board(pilot.app)
+        plans = "\n".join(rendered(screen.query_one("#plans")))
+        assert "Community gardens at three schools " in plans
+        outcomes = str(screen.query_one("#outcomes").render())
+        assert "Produce donated to the food bank " in outcomes
+        await pilot.press("t")
+        rows = "\n".join(rendered(screen.table))
+        assert "fatima · FOODBANK " in rows and "…" not in rows.split("FOODBANK")[0][-30:]
+        assert "Photos and a story for the district newsletter " in rows
+
+
+async def test_at_60x20_every_column_keeps_what_it_needs(demo: Path) -> None:
+    from rich.cells import cell_len
+
+    async with app_for(demo).run_test(size=(60, 20)) as pilot:
+        screen = board(pilot.app)
+        await pilot.press("t")
+        header = str(screen.query_one("#table-header").render())
+        assert "OWNER" not in header  # the title keeps its room
+        title_cells = header.index("STATUS") - header.index("TITLE")
+        assert title_cells >= 16, header
+        await pilot.press("t", "w")  # People
+        people = rendered(pilot.app.screen.rows_widget)
+        assert all("updated" in line for line in people if line.strip())
+        await pilot.press("escape", "L")  # Activity: the sentence keeps the row
+        row = rendered(pilot.app.screen.rows_widget)[0]
+        assert cell_len(row.split("  ", 1)[1].strip()) >= 30, row
+        await pilot.press("escape", "P")  # Partners: bars never wrap into the next line
+        partners = pilot.app.screen
+        detail = partners.query_one("#detail")
+        room = detail.content_region.width
+        bars = [line for line in str(detail.render()).splitlines() if "█" in line or "░" in line]
+        assert bars
+        for line in bars:  # a bar and its percentage on one line, within the box
+            assert cell_len(line) <= room and line.rstrip()[-1:] in ("%", "-"), line
+        rows = rendered(partners.rows_widget)
+        assert all(line.rstrip().endswith("%") for line in rows if line.strip())

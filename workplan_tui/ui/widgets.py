@@ -596,13 +596,21 @@ class TableLayout:
     DUE = 19  # "was due 12 Dec 2026", "! 123 days overdue"
 
     @classmethod
-    def at(cls, width: int) -> TableLayout:
-        """Everything but the title has a fixed width, so the due column never drops:
-        narrow terminals show the owner's handle only, wide ones a progress bar too."""
-        owner = 16 if width >= 76 else 10
+    def at(cls, width: int, title_need: int = 40, owner_need: int = 16) -> TableLayout:
+        """The due column never drops; the title comes next: it gets what its longest title needs
+        (``title_need``) before the owner gets more than a handle's 16 cells, and the owner gives
+        way to it (the handle alone under 76 cells, no owner column under 70). The owner's
+        column grows to what its longest needs (``owner_need``, up to 24) from what is left;
+        wide terminals show a progress bar too."""
         bar = 9 if width >= 100 else 0
-        fixed = 1 + (cls.ID + 1) + 1 + (owner + 1) + (cls.STATUS + 1) + bar + 5 + cls.DUE
-        return cls(title=max(6, width - fixed), owner=owner, bar=bar)
+        rest = width - (1 + (cls.ID + 1) + 1 + (cls.STATUS + 1) + bar + 5 + cls.DUE)
+        if width < 70:
+            owner = 0
+        elif width < 76:
+            owner = 10
+        else:
+            owner = max(16, min(max(owner_need, 16), 24, rest - 1 - title_need))
+        return cls(title=max(6, rest - (owner + 1 if owner else 0)), owner=owner, bar=bar)
 
 
 class TaskTable(VirtualList[Task]):
@@ -621,7 +629,8 @@ class TaskTable(VirtualList[Task]):
         super().__init__(**kwargs)
         self.context = context
         self.empty_text = " No tasks match."
-        self._header_width = -1
+        self._header: str | None = None
+        self._needs: tuple[int, int] | None = None  # cells the longest title and owner need (None: to measure)
 
     @property
     def room(self) -> int:
@@ -629,24 +638,43 @@ class TaskTable(VirtualList[Task]):
         the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
         return min(self.size.width, self.scrollable_content_region.width)
 
+    def layout_at(self, width: int) -> TableLayout:
+        """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
+        of rows (10,000 titles cost a few milliseconds: not on every key while the table is hidden)."""
+        if self._needs is None:
+            self._needs = (
+                max((cell_len(clean(t.title)) for t in self.items), default=40),
+                max((cell_len(self.context.owner(t.owner)) for t in self.items), default=16),
+            )
+        return TableLayout.at(width, *self._needs)
+
+    def set_items(self, items: list[Task], cursor: int | None = None) -> None:
+        self._needs = None
+        super().set_items(items, cursor)
+        self._post_header()
+
     def on_resize(self) -> None:
         super().on_resize()
-        if self.room != self._header_width:
-            self._header_width = self.room
-            self.post_message(self.HeaderChanged(self.header(self.room)))
+        self._post_header()
 
-    @staticmethod
-    def header(width: int) -> str:
-        cols = TableLayout.at(width)
+    def _post_header(self) -> None:
+        view = self.parent
+        if isinstance(view, Widget) and not view.display:
+            return  # hidden: measured when shown (the board sets the rows again then)
+        header = self.header(self.room)
+        if header != self._header:
+            self._header = header
+            self.post_message(self.HeaderChanged(header))
+
+    def header(self, width: int) -> str:
+        cols = self.layout_at(width)
         progress = f"{'PROGRESS':<{cols.bar + 5}}" if cols.bar else "   % "
-        return (
-            f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {'OWNER':<{cols.owner}} {'STATUS':<{cols.STATUS}} "
-            f"{progress}DUE"
-        )
+        owner = f"{'OWNER':<{cols.owner}} " if cols.owner else ""
+        return f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {owner}{'STATUS':<{cols.STATUS}} {progress}DUE"
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
-        cols = TableLayout.at(min(width, self.room))
+        cols = self.layout_at(min(width, self.room))
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
@@ -657,7 +685,7 @@ class TaskTable(VirtualList[Task]):
                 (" ", Style()),
                 (pad(item.label, cols.ID) + " ", style("card--id")),
                 (pad(item.title, cols.title) + " ", style("card--title")),
-                (pad(owner, cols.owner) + " ", style("card--meta")),
+                (pad(owner, cols.owner) + " " if cols.owner else "", style("card--meta")),
                 (f"{item.status:<{cols.STATUS}} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),
                 (todo + (" " if cols.bar else ""), style("card--bar-empty")),
@@ -732,9 +760,10 @@ class PlanList(VirtualList[PlanFigures]):
         # marker, label, title, status, bar, percentage, health, then the tally (and the reason)
         fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
         left = width - fixed
-        if width >= self.REASON_WIDTH:
+        if width >= self.REASON_WIDTH:  # the title gets what the longest needs before the reason does
             room = min(26, self._tally_cells)
-            title = max(16, min(30, left - room - 1 - 30))
+            need = max((cell_len(clean(f.plan.title)) for f in self.items), default=16)
+            title = max(16, min(need, 44, left - room - 1 - 16))
             reason = left - title - 1 - room - 2
         else:  # the title keeps 16 cells and gives way to the tally beyond them
             room = max(12, min(self._tally_cells, left - 17))
@@ -769,18 +798,19 @@ class PlanList(VirtualList[PlanFigures]):
 
 
 def outcome_parts(
-    outcome: Outcome, width: int, figures_cells: int = 0, forecast: Forecast | None = None
+    outcome: Outcome, width: int, figures_cells: int = 0, forecast: Forecast | None = None, name_need: int = 30
 ) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, figures ("28 / 40 beds", or for
     a reduction "25 → 12 min, target 10"), and with its ``forecast`` the health (a symbol
     and a word, class ``health--...``), the mark on the bar where it should stand by today
     (``│``, class ``expected``) and, where the line has room, the reason. Lines given the
-    same ``figures_cells`` (the widest figures among them) put their bars in one column."""
+    same ``figures_cells`` (the widest figures among them) put their bars in one column; the
+    name gets what ``name_need`` (the longest name among them) asks before the reason gets any."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     figures = " " + rules.outcome_figures(outcome, number)
     figures_cells = max(figures_cells, cell_len(figures))
     health_cells = HEALTH_CELLS + 2 if forecast is not None else 0
-    name_cells = max(6, min(30, width - figures_cells - 14 - health_cells))
+    name_cells = max(6, min(name_need, 44, width - figures_cells - 14 - health_cells))
     parts = [(pad(outcome.name, name_cells) + " ", "title"), *bar_parts(pct, 10, _expected_percent(outcome, forecast))]
     parts.append((figures.ljust(figures_cells) if forecast is not None else figures, "meta"))
     if forecast is not None:

@@ -233,8 +233,9 @@ class BoardScreen(TaskActions):
             )
         shown = fig.outcomes[:3]
         widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
+        names = max((cell_len(clean(o.name)) for o in shown), default=0)
         for outcome in shown:
-            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id))
+            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id), names)
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
