@@ -61,7 +61,59 @@ def bar_text(percent: float, cells: int) -> tuple[str, str]:
 
 
 def strip(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
-    return Strip([Segment(t, base + s) for t, s in parts if t]).adjust_cell_length(width, base)
+    """One line of ``parts`` in their styles over ``base``, cut or padded to ``width`` cells.
+
+    Blank parts join the part after them (or before, at the end) when they differ from it only
+    in the colour of text they have none of: the terminal is sent one style less for each (a
+    style is some 40 bytes in true colour; over SSH every byte counts,
+    benchmarks/bench_bytes.py). What shows is the same."""
+    segments: list[Segment] = []
+    pending = ""  # blanks waiting to join the next part
+    pending_style = base
+    for text, style in parts:
+        if not text:
+            continue
+        full = base + style
+        if not text.strip(" ") and _blank_alike(full, full):
+            if pending and not _blank_alike(pending_style, full):
+                segments.append(Segment(pending, pending_style))
+                pending = ""
+            pending, pending_style = pending + text, full
+            continue
+        if pending:
+            if _blank_alike(pending_style, full):
+                text = pending + text
+            else:
+                segments.append(Segment(pending, pending_style))
+            pending = ""
+        segments.append(Segment(text, full))
+    line = Strip(segments)
+    room = width - line.cell_length
+    if pending:
+        if segments and _blank_alike(pending_style, segments[-1].style or base):
+            last = segments[-1]
+            segments[-1] = Segment(last.text + pending, last.style)
+        else:
+            segments.append(Segment(pending, pending_style))
+        line = Strip(segments)
+        room = width - line.cell_length
+    if room > 0 and segments and _blank_alike(base, segments[-1].style or base):
+        last = segments[-1]
+        segments[-1] = Segment(last.text + " " * room, last.style)  # the padding in the last part's style
+        line = Strip(segments)
+    return line.adjust_cell_length(width, base)
+
+
+def _blank_alike(blank: Style, other: Style) -> bool:
+    """Whether spaces in style ``blank`` look the same in style ``other``: same background, and
+    nothing drawn on a blank (underline, strike, reverse, a link)."""
+    drawn = ("underline", "strike", "reverse", "overline", "underline2")
+    return (
+        blank.bgcolor == other.bgcolor
+        and not any(getattr(blank, name) or getattr(other, name) for name in drawn)
+        and not blank.link
+        and not other.link
+    )
 
 
 class LineInput(Input):
@@ -298,6 +350,7 @@ class VirtualList(ScrollView, Generic[T]):
         self.cursor = 0
         self.active = False
         self.empty_text = ""
+        self._look: object = None  # what every item was last drawn with (``look``)
 
     @property
     def item_height(self) -> int:
@@ -309,29 +362,69 @@ class VirtualList(ScrollView, Generic[T]):
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def set_items(self, items: list[T], cursor: int | None = None) -> None:
+        """Show ``items`` (the cursor on index ``cursor``, or where it was). Only the items that
+        changed are drawn again when the list is otherwise the same (same length, same look:
+        ``look``): over SSH every byte counts, and a key changes one card, not a column
+        (benchmarks/bench_bytes.py)."""
+        old, old_cursor = self.items, self.cursor
         self.items = items
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
-        self.virtual_size = Size(self.size.width, len(items) * self.item_height)
-        self.refresh()
+        size = Size(self.size.width, len(items) * self.item_height)
+        look = self.look()
+        if size != self.virtual_size or look != self._look or len(old) != len(items):
+            self.virtual_size = size
+            self._look = look
+            self.refresh()
+            return
+        changed = {i for i, (before, after) in enumerate(zip(old, items, strict=True)) if before is not after}
+        changed = {i for i in changed if old[i] != items[i]}
+        if self.cursor != old_cursor:
+            changed |= {old_cursor, self.cursor}
+        for index in changed:
+            self.refresh_item(index)
+
+    def look(self) -> object:
+        """What the drawing of every item depends on besides the item itself (a list that draws
+        with today's date says so): when it changes, every item is drawn again."""
+        return self.size.width
+
+    def refresh_item(self, index: int, lines: int | None = None) -> None:
+        """Draw the item at ``index`` again: its first ``lines`` lines (default: all), not the
+        scrollbar beside them."""
+        if 0 <= index < len(self.items):
+            y = index * self.item_height - self.scroll_offset.y
+            height = self.item_height if lines is None else lines
+            self.refresh(Region(0, y, self.scrollable_content_region.width or self.size.width, height))
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
             self.active = active
-            self.refresh()
+            if self.items:
+                self.refresh_item(self.cursor, self.cursor_lines())  # only the selected item shows it
+            else:
+                self.refresh()
 
     def move(self, delta: int) -> None:
         if not self.items:
             return
-        self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
-        self.scroll_to_cursor()
-        self.refresh()
+        self._move(max(0, min(len(self.items) - 1, self.cursor + delta)))
 
     def move_to(self, index: int) -> None:
-        self.cursor = max(0, min(len(self.items) - 1, index))
+        self._move(max(0, min(len(self.items) - 1, index)))
+
+    def _move(self, index: int) -> None:
+        """The cursor to ``index``: the two items it leaves and reaches are drawn again, or
+        everything in view when the list scrolls."""
+        before, scrolled = self.cursor, self.scroll_offset
+        self.cursor = index
         self.scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset != scrolled:
+            self.refresh()
+        else:  # only the lines that show the cursor (a card's spacer never does)
+            self.refresh_item(before, self.cursor_lines())
+            self.refresh_item(index, self.cursor_lines())
 
     def scroll_to_cursor(self) -> None:
         h = self.item_height
@@ -530,6 +623,9 @@ class CardColumn(VirtualList[Task]):
     def item_height(self) -> int:
         return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
 
+    def look(self) -> object:
+        return (self.size.width, self.context.today, id(self.context.members))
+
     def cursor_lines(self) -> int:
         return self.item_height - 1  # not the spacer
 
@@ -638,6 +734,9 @@ class TaskTable(VirtualList[Task]):
         the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
         return min(self.size.width, self.scrollable_content_region.width)
 
+    def look(self) -> object:
+        return (self.size.width, self.context.today, id(self.context.members))
+
     def layout_at(self, width: int) -> TableLayout:
         """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
         of rows (10,000 titles cost a few milliseconds: not on every key while the table is hidden)."""
@@ -665,6 +764,7 @@ class TaskTable(VirtualList[Task]):
         if header != self._header:
             self._header = header
             self.post_message(self.HeaderChanged(header))
+            self.refresh()  # new columns: every row again
 
     def header(self, width: int) -> str:
         cols = self.layout_at(width)
@@ -731,12 +831,17 @@ class PlanList(VirtualList[PlanFigures]):
         super().__init__(**kwargs)
         self.matches: dict[int, int] | None = None
         self._widest = 12
+        self._title_need = 16  # the longest plan title's cells
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
         # The widest tally (with a closing date), so that the titles give way to it and, on a
         # wide list, the reasons after it start in one column.
         self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
+        self._title_need = max((cell_len(clean(f.plan.title)) for f in items), default=16)
         super().set_items(items, cursor)
+
+    def look(self) -> object:
+        return (self.size.width, self._widest, self._title_need, self.matches is None)
 
     @staticmethod
     def _tally(item: PlanFigures) -> str:
@@ -762,8 +867,7 @@ class PlanList(VirtualList[PlanFigures]):
         left = width - fixed
         if width >= self.REASON_WIDTH:  # the title gets what the longest needs before the reason does
             room = min(26, self._tally_cells)
-            need = max((cell_len(clean(f.plan.title)) for f in self.items), default=16)
-            title = max(16, min(need, 44, left - room - 1 - 16))
+            title = max(16, min(self._title_need, 44, left - room - 1 - 16))
             reason = left - title - 1 - room - 2
         else:  # the title keeps 16 cells and gives way to the tally beyond them
             room = max(12, min(self._tally_cells, left - 17))

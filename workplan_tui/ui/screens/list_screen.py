@@ -62,6 +62,9 @@ class RowList(VirtualList[Any]):
         super().move(delta)
         self.post_message(self.Selected(self, self.cursor))
 
+    def look(self) -> object:
+        return object()  # a row may show more than its item (titles, "3 days ago"): all again
+
 
 class ListScreen(SessionScreen):
     """A header, a list, the selected item's details, the footer."""
