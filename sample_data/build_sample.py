@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from workplan_tui.model.commitments import When
 from workplan_tui.store import actions
 from workplan_tui.store.history import history_path_for
 from workplan_tui.store.store import Store
@@ -37,6 +38,22 @@ class Clock:
 def day(offset: int) -> str:
     """A date ``offset`` days from the sample's today (negative is past)."""
     return (SAMPLE_TODAY + timedelta(days=offset)).date().isoformat()
+
+
+def quarterly(first: int, count: int) -> dict[str, object]:
+    """A pledge's instalments: ``count`` quarterly from ``first`` (days from the sample's today)."""
+    return {"every": "quarter", "start": day(first), "count": count}
+
+
+def monthly(first: int, count: int) -> dict[str, object]:
+    return {"every": "month", "start": day(first), "count": count}
+
+
+def moment(offset: int, at: str) -> str:
+    """A UTC time ``offset`` days from the sample's today at ``at`` (HH:MM), as the file writes it."""
+    hour, minute = map(int, at.split(":"))
+    when = (SAMPLE_TODAY + timedelta(days=offset)).replace(hour=hour, minute=minute, second=0)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build(path: Path) -> None:
@@ -67,9 +84,10 @@ def build(path: Path) -> None:
         "PARKS",
         "City Parks & Recreation Department",
         [
-            ("staff", "Two gardeners, 10 h/week", 18000),
+            ("staff", "Two gardeners, 10 h/week", 18000, None, None, None, When(due=day(90))),
             ("facilities", "Greenhouse at Lincoln Park", None),
-            ("maintenance", "Mowing and upkeep of the garden sites", 4000),
+            # Late: the mowing contract was due to be paid six weeks ago.
+            ("maintenance", "Mowing and upkeep of the garden sites", 4000, None, None, None, When(due=day(-40))),
         ],
         "Use park land for community benefit this season",
         "A permanent urban-agriculture programme",
@@ -88,7 +106,8 @@ def build(path: Path) -> None:
         "Riverside School District",
         [
             ("facilities", "School yards at three elementaries", None),
-            ("staff", "Science teacher time", 6000),
+            # Behind: four quarterly instalments; the second fell due a week ago.
+            ("staff", "Science teacher time", 6000, None, None, None, When(schedule=quarterly(-100, 4))),
             ("maintenance", "Custodial care of the garden beds", None, 120, 30),
         ],
         "Outdoor science lessons",
@@ -99,19 +118,29 @@ def build(path: Path) -> None:
         "GARDEN",
         "Green Thumbs Volunteer Garden Group",
         [
-            ("volunteers", "40 volunteer gardeners", None, 1200, 25),
+            # On schedule: 100 hours a month, three months delivered.
+            ("volunteers", "40 volunteer gardeners", None, 1200, 25, None, When(schedule=monthly(-90, 12))),
             ("equipment", "Tools, tillers and irrigation kit", 3500),
-            ("supplies", "Seeds, seedlings and compost", 1200),
+            ("supplies", "Seeds, seedlings and compost", 1200, None, None, None, When(due=day(30))),
         ],
         "Space and water for members' plots",
         "A garden within walking distance of every home",
     )
-    # The city's grant to the food bank, matched one to one in cash, volunteer hours and services.
-    actions.add_grant(alice, "PARKS", "FOODBANK", 30000, "1:1", "Cold storage and winter meal boxes")
+    # The city's grant to the food bank, matched one to one in cash, volunteer hours and services
+    # by the end of its period: at risk, since the truck is pledged for after that.
+    actions.add_grant(
+        alice,
+        "PARKS",
+        "FOODBANK",
+        30000,
+        "1:1",
+        "Cold storage and winter meal boxes",
+        dates={"start": day(-150), "end": day(120)},
+    )
     for pledged in (
-        ("cash", "Match from the county hunger fund", 10000, None, None, 1),
-        ("volunteers", "Saturday distribution crew", None, 600, 25, 1),
-        ("services", "Refrigerated truck and driver", 5000, None, None, 1),
+        ("cash", "Match from the county hunger fund", 10000, None, None, 1, When(due=day(60))),
+        ("volunteers", "Saturday distribution crew", None, 600, 25, 1),  # by the grant's deadline
+        ("services", "Refrigerated truck and driver", 5000, None, None, 1, When(due=day(150))),
     ):
         actions.pledge(alice, "FOODBANK", pledged)
     people = [
@@ -151,9 +180,10 @@ def build(path: Path) -> None:
         "consensus",
         start=day(-120),
         end=day(-55),
+        lead="PARKS",
     )
-    actions.add_outcome(bob, 1, "Meals served", 12000, 0, "meals", day(-60))
-    actions.add_outcome(bob, 1, "Average wait at pickup", 10, 25, "minutes", day(-60))
+    actions.add_outcome(bob, 1, "Meals served", 12000, 0, "meals", day(-60), lead="FOODBANK")
+    actions.add_outcome(bob, 1, "Average wait at pickup", 10, 25, "minutes", day(-60), lead="PARKS")
     actions.move_plan(bob, 1, "propose")
     for who in everyone:
         actions.vote(as_(who), 1, "agree", "")
@@ -189,6 +219,7 @@ def build(path: Path) -> None:
         ("fatima", "FOODBANK", "2", "120h", -50, "Summer pilot Saturdays"),
         ("grace", "GARDEN", "equipment", "$3,500", -80, ""),
         ("alice", "PARKS", "staff", "$6,000", -50, "Gardeners, May to July"),
+        ("carmen", "SCHOOLS", "staff", "$1,500", -95, "First quarter of teacher time"),
     ):
         actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
 
@@ -202,10 +233,11 @@ def build(path: Path) -> None:
         "partners",
         start=day(-90),
         end=day(60),
+        lead="GARDEN",
     )
-    actions.add_outcome(grace, 2, "Raised beds built", 40, 0, "beds", day(30))
-    actions.add_outcome(grace, 2, "Students in garden lessons", 600, 0, "students", day(45))
-    actions.add_outcome(grace, 2, "Produce donated to the food bank", 2000, 0, "kg", day(60))
+    actions.add_outcome(grace, 2, "Raised beds built", 40, 0, "beds", day(30), lead="GARDEN")
+    actions.add_outcome(grace, 2, "Students in garden lessons", 600, 0, "students", day(45), lead="SCHOOLS")
+    actions.add_outcome(grace, 2, "Produce donated to the food bank", 2000, 0, "kg", day(60), lead="FOODBANK")
     actions.move_plan(grace, 2, "propose")
     comments = {"carmen": "Yes, if lessons fit the science curriculum", "ed": "Happy to host at Lincoln Elementary"}
     for who in everyone:
@@ -216,7 +248,8 @@ def build(path: Path) -> None:
         ("Soil tests at the three school yards", "dan", -70, 3, ("done", 100, ""), 60),
         ("Order lumber for 40 raised beds", "alice", -50, 3, ("done", 100, ""), 45),
         ("Build beds at Lincoln Elementary", "hiro", -20, 3, ("done", 100, ""), 18),
-        ("Build beds at Riverside Elementary", "hiro", -3, 3, ("doing", 70, ""), 4),
+        # The parks department's gardeners build these, with the garden group's lumber.
+        ("Build beds at Riverside Elementary", "dan", -3, 3, ("doing", 70, ""), 4),
         (
             "Build beds at Oak Street Elementary",
             "grace",
@@ -229,7 +262,7 @@ def build(path: Path) -> None:
         ("Irrigation at Riverside Elementary", "dan", 20, 3, ("todo", 0, ""), 30),
         ("Garden lesson plans, grades 3-5", "carmen", 5, 4, ("doing", 60, ""), 2),
         ("Train teachers to run garden lessons", "ed", 14, 4, ("todo", 0, ""), 25),
-        ("Parent consent forms", "ed", -2, 4, ("doing", 80, ""), 3),
+        ("Parent consent forms", "ed", -9, 4, ("doing", 80, ""), 3),
         ("Schedule classes for spring term", "carmen", 40, 4, ("todo", 0, ""), 25),
         ("Harvest log for donated produce", "fatima", 3, 5, ("doing", 50, ""), 5),
         (
@@ -262,6 +295,25 @@ def build(path: Path) -> None:
             actions.set_progress(store, task_id, str(progress))
         if status in ("blocked", "done"):
             actions.set_status(store, task_id, status, reason or None)
+    clock.at(8)
+    # Followed up, and due again: the forms were promised for two days ago.
+    actions.follow_up_task(
+        as_("carmen"),
+        first_garden + 9,
+        whom="ed",
+        on=day(-8),
+        agreed="Forms back from the last two classes by Friday",
+        new_date=day(-2),
+    )
+    clock.at(5)
+    actions.follow_up_pledge(
+        as_("alice"),
+        "SCHOOLS",
+        "2",
+        whom="carmen",
+        on=day(-5),
+        agreed="The second instalment waits for the district's budget vote",
+    )
     clock.at(4)
     # Teacher training was to start five days ago; nobody has begun it.
     actions.edit_task(as_("ed"), first_garden + 8, {"start": day(-5)})
@@ -283,6 +335,46 @@ def build(path: Path) -> None:
         clock.at(days_ago)
         actions.checkin(as_(who), outcome_id, value, note, sure)
 
+    # M1: a meeting four weeks ago. Dan sent apologies the evening before; Ed was represented by
+    # Carmen; both were debriefed within the week. Two decisions about P2 and two action items.
+    clock.at(35)
+    actions.add_meeting(
+        grace,
+        "Partnership meeting",
+        day(-28),
+        time="14:00",
+        duration=90,
+        place="Lincoln Elementary, library",
+        facilitator="grace",
+        alternate="alice",
+        agenda=False,
+    )
+    for text, about in (
+        ("Raised beds: where each school stands", "O3"),
+        ("Garden lessons for the spring term", "O4"),
+        ("Harvest plan for the food bank", "O5"),
+        ("Blocked: the Oak Street permit", "T11"),
+    ):
+        actions.agenda_add(grace, 1, text, about=about)
+    clock.at(29)
+    actions.attend(as_("dan"), 1, "dan", "apologies", sent=moment(-29, "17:30"))
+    clock.at(27.7)
+    for who in ("alice", "bob", "carmen", "fatima", "grace", "hiro"):
+        actions.attend(grace, 1, who, "present")
+    actions.attend(grace, 1, "ed", "represented", proxy="carmen")
+    actions.decide(grace, 1, "Lesson plans go to the district for approval before the spring term.", about="P2")
+    actions.decide(grace, 1, "Harvested produce goes to the food bank every Friday.", about="P2")
+    m1_actions = [
+        actions.add_task(grace, 2, "Send the lesson plans to the district", owner="carmen", due=day(-14), meeting=1),
+        actions.add_task(grace, 2, "Ask the county about a cold-storage grant", owner="bob", due=day(5), meeting=1),
+    ]
+    clock.at(26)
+    actions.debrief(as_("carmen"), 1, "ed")
+    clock.at(25)
+    actions.debrief(alice, 1, "dan")
+    clock.at(16)
+    actions.set_status(as_("carmen"), m1_actions[0].id, "done")
+
     # P3: proposed, votes pending, one disagree.
     clock.at(20)
     actions.add_plan(
@@ -292,11 +384,34 @@ def build(path: Path) -> None:
         "consensus",
         start=day(30),
         end=day(150),
+        lead="FOODBANK",
     )
-    actions.add_outcome(bob, 3, "Meal boxes distributed", 5000, 0, "boxes", day(150))
+    actions.add_outcome(bob, 3, "Meal boxes distributed", 5000, 0, "boxes", day(150), lead="FOODBANK")
     # Enrolment starts now, before the boxes: "0 / 400, due in 5 weeks" is not healthy.
-    actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35), start=day(-20))
+    actions.add_outcome(bob, 3, "Families enrolled", 400, 0, "families", day(35), start=day(-20), lead="SCHOOLS")
     actions.move_plan(bob, 3, "propose")
+    # M2: the meeting where P3 was voted on, two weeks ago. Carmen's apologies came after it had
+    # started; she was debriefed. Dan was absent and nobody has debriefed him yet.
+    clock.at(17)
+    actions.add_meeting(
+        alice,
+        "Partnership meeting: winter boxes",
+        day(-15),
+        time="08:30",
+        duration=90,
+        place="Food bank warehouse",
+        facilitator="alice",
+        alternate="grace",
+        agenda=False,
+    )
+    for text, about in (
+        ("Winter weekend meal boxes: the vote", "P3"),
+        ("Debrief norm: how we keep members who miss a meeting up to date", "N1"),
+        ("Cold storage: the compressor quote", "T19"),
+    ):
+        actions.agenda_add(alice, 2, text, about=about)
+    clock.at(15.01)
+    actions.attend(as_("carmen"), 2, "carmen", "apologies", sent=moment(-15, "09:15"))
     for who, position, comment in (
         ("bob", "agree", "We have the cash match lined up"),
         ("fatima", "agree", ""),
@@ -307,6 +422,15 @@ def build(path: Path) -> None:
     ):
         clock.at(15)
         actions.vote(as_(who), 3, position, comment)
+    clock.at(14.75)
+    for who in ("alice", "bob", "ed", "fatima", "grace", "hiro"):
+        actions.attend(alice, 2, who, "present")
+    actions.attend(alice, 2, "dan", "absent")
+    actions.decide(alice, 2, "Winter boxes stay proposed until the schools can staff weekend pickups.", about="P3")
+    actions.add_task(alice, 3, "Ask the district about weekend access", owner="ed", due=day(-3), meeting=2)
+    actions.agenda_add(alice, 2, "Who staffs the Saturday pickups?", about="P3", at=1)
+    clock.at(13)
+    actions.debrief(as_("ed"), 2, "carmen")
     winter_tasks = [
         ("Confirm box supplier for December", "bob", 14, 6),
         ("Enrolment form for families", "fatima", 7, 7),
@@ -321,9 +445,10 @@ def build(path: Path) -> None:
         ("Draft press release", "grace", 35, None),
         ("Plan B: delivery to homebound families", None, 40, None),
     ]
+    winter_ids = []
     for i, (title, owner, due, outcome) in enumerate(winter_tasks):
         clock.at(14 - i * 0.5)
-        actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome)
+        winter_ids.append(actions.add_task(bob, 3, title, owner=owner, due=day(due), outcome=outcome).id)
     clock.at(6)
     actions.checkin(as_("fatima"), 7, 45, "Paper forms at two schools so far", "low")
     clock.at(2.5)
@@ -336,13 +461,25 @@ def build(path: Path) -> None:
         actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
 
     clock.at(2)
-    first_winter = first_garden + len(garden_tasks)
+    first_winter = winter_ids[0]
     actions.set_progress(as_("fatima"), first_winter + 1, "40")
     actions.set_progress(as_("bob"), first_winter + 4, "70")
     actions.set_status(as_("carmen"), first_winter + 3, "blocked", "District has not approved weekend access")
 
     clock.at(1)
     actions.set_stage(alice, "norming")
+    # M3: the next meeting, in six days, its agenda pre-filled with what needs the partnership.
+    clock.at(0.5)
+    actions.add_meeting(
+        bob,
+        "Partnership meeting",
+        day(6),
+        time="14:00",
+        duration=90,
+        place="Riverside Elementary, room 12",
+        facilitator="bob",
+        alternate="fatima",
+    )
     # The sample ships as one file: schema 1, its log inside (every demo then also
     # exercises the move of the log to its side file on the first write).
     data = orjson.loads(path.read_bytes())

@@ -115,6 +115,8 @@ SCREENS = {
     "partners": ("P",),
     "people": ("w",),
     "activity": ("L",),
+    "meetings": ("M",),  # the next meeting selected
+    "meeting": ("M", "up", "enter", *["j"] * 11),  # the past one: attendance, apologies late, a debrief owed
 }
 
 
@@ -128,6 +130,27 @@ def test_partnership_screens(snap_compare, sample: Path, screen: str, size: tupl
 def test_partners_match_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
     """The food bank, recipient of the city's grant (its pledges and the match report by kind), and the grant."""
     assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))
+
+
+@pytest.mark.parametrize("theme", ["workplan-light", "workplan-high-contrast", "ansi-dark"])
+def test_meeting_in_each_theme(snap_compare, sample: Path, theme: str) -> None:
+    """The planned meeting's pre-filled agenda, the selection on its first item."""
+    assert snap_compare(app(sample, theme), terminal_size=(80, 24), run_before=keys("M", "enter", "j"))
+
+
+def test_meeting_without_colour(snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the selected member is plain to see by its marker; an overdue debrief says so in words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("M", "up", "enter", *["j"] * 10))
+
+
+def test_meeting_stored_markup_shows_literally(snap_compare, sample: Path) -> None:
+    store = make_store(sample)
+    m = actions.add_meeting(store, NASTY[1], FIXED_NOW.date().isoformat(), place=NASTY[2], agenda=False)
+    for text in NASTY:
+        actions.agenda_add(store, m.id, text)
+    actions.decide(store, m.id, NASTY[3])
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("M", "enter"))
 
 
 def test_board_with_reasons_at_140x40(snap_compare, sample: Path) -> None:
@@ -146,3 +169,47 @@ def test_outcome_chart_at_risk_without_colour(snap_compare, sample: Path, monkey
 def test_outcome_chart_in_the_ansi_theme(snap_compare, sample: Path) -> None:
     """Textual's theme of the terminal's 16 colours: health markers and chart marks still read."""
     assert snap_compare(app(sample, "ansi-dark"), terminal_size=(80, 24), run_before=keys("o", "j"))
+
+
+# --- commitments (issue 26) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys_pressed", "what"),
+    [
+        (("P", "J", "J", "J"), "parks-record"),  # a late pledge, its tasks, what it leads
+        (("P", "j", "j"), "schools-behind"),  # instalments, one behind, and a follow-up
+        (("P", "j", "j", "s"), "pledge-dates-form"),
+    ],
+)
+def test_partners_records_at_80x24(snap_compare, sample: Path, keys_pressed: tuple[str, ...], what: str) -> None:
+    """Each partner's record: the summaries heading the list, a pledge late and one behind with
+    their reasons, the tasks its members own, what it leads; the form of a pledge's dates."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys(*keys_pressed))
+
+
+def test_partners_in_the_light_theme_without_colour(
+    snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: each partner's health and each pledge's still read, by their symbols and words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample, "workplan-light"), terminal_size=(80, 24), run_before=keys("P", "j", "j"))
+
+
+def test_follow_up_form_at_80x24(snap_compare, sample: Path) -> None:
+    """f on the board: who was contacted, by whom, when, what was agreed, a new date."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("l", "j", "f"))
+
+
+def test_review_of_a_late_pledge(snap_compare, sample: Path) -> None:
+    """Review, past the plans and outcomes: the late pledge, its reason and its figures."""
+
+    async def to_the_pledge(pilot) -> None:
+        await pilot.press("r")
+        for _ in range(30):
+            if "pledge" in str(pilot.app.screen.query_one("#review-header").render()):
+                break
+            await pilot.press("space")
+        await still(pilot)
+
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=to_the_pledge)

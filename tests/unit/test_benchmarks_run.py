@@ -23,6 +23,11 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("bench_tui.py", ["--tasks", "200", "--runs", "1"], "board, first paint"),
         ("bench_live.py", ["--tasks", "200", "--writes", "1", "--idle", "0.5"], "CLI write -> board shows it"),
         ("bench_brief.py", ["--tasks", "200", "--runs", "1"], "status --brief:"),
+        (
+            "bench_boards.py",
+            ["--tasks", "200", "--boards", "2", "--writes", "2", "--interval", "0.5", "--report"],
+            "CPU per board per foreign write",
+        ),
     ],
 )
 def test_a_benchmark_runs_and_reports(script: str, args: list[str], reports: str) -> None:

@@ -108,3 +108,19 @@ def test_without_workplan_user_the_nudge_is_for_the_member_the_login_is_bound_to
     code = f"from workplan_tui.cli.brief import fast; print(fast(['-f', {str(path)!r}, 'status', '--brief']))"
     fast_only = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert fast_only.stdout == f"1 overdue, 1 vote to cast: run workplan -f {path}\nTrue\n"
+
+
+def test_the_nudge_names_follow_ups_due_and_my_partners_late_pledges_by_both_paths(run, wp: Path) -> None:
+    """Issue 26: a follow-up I recorded on someone else's task, once its new date has come (today),
+    and a pledge of my partner that is late; the fast path reads the tasks followed up too."""
+    from tests.clock import TODAY, iso_day
+
+    store = make_store(wp, "carol")
+    actions.vote(store, 1, "agree")
+    actions.follow_up_task(store, 2, whom="bob", on=iso_day(-2), new_date=iso_day())  # bob's task, due today
+    actions.schedule_pledge(make_store(wp), "PARKS", "1", f"by {iso_day(-40)}", today=TODAY)
+    said = run("status", "--brief", user="carol").stdout
+    assert said == "1 follow-up due: run workplan\n"
+    assert nudge_process(wp, "carol").stdout == said
+    assert "1 late pledge" in run("status", "--brief", user="alice").stdout
+    assert "1 late pledge" in nudge_process(wp, "alice").stdout

@@ -401,6 +401,7 @@ def test_partner_edit_and_undo(run, wp: Path) -> None:
     )  # fmt: skip
     assert record["code"] == "FOOD" and record["name"] == "Food Bank Ltd"
     unset = {"amount": None, "hours": None, "rate": None, "grant": None, "deliveries": []}  # as 'partner list' shows
+    unset |= {"due": None, "schedule": None, "followups": []}
     assert record["contributions"] == [
         {**unset, "kind": "cash", "description": "match", "amount": 5000},
         {**unset, "kind": "volunteers", "description": "drivers"},

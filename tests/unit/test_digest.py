@@ -11,6 +11,8 @@ from workplan_tui.model import digest
 from workplan_tui.model.records import (
     SCHEMA_VERSION,
     Activity,
+    Contribution,
+    FollowUp,
     Member,
     Norm,
     Partner,
@@ -179,3 +181,70 @@ def test_a_vote_item_says_when_the_proposal_closes_and_the_soonest_comes_first()
     found = digest.items(wp, "bob", today=TODAY)
     assert [i.record for i in found] == ["P4", "P3"]
     assert found[0].detail.startswith("proposed; closes in 2 days, ")
+
+
+# --- commitments (issue 26): the partner's late pledges, follow-ups due ---------------------------------
+
+
+def test_my_partners_pledges_behind_or_late_are_items_for_each_of_its_members() -> None:
+    late = Contribution(kind="cash", description="Match", amount=6000, due=iso_day(-40))
+    fine = Contribution(kind="staff", description="Gardeners", amount=1000, due=iso_day(+40))
+    wp = partnership()
+    wp.partnership = wp.partnership.replace(currency="USD")
+    wp.partners["PARKS"] = wp.partners["PARKS"].replace(contributions=[fine, late])
+    wp.partners["FOOD"] = Partner(id=2, code="FOOD", name="Food", contributions=[late])
+    found = [i for i in digest.items(wp, "bob", today=TODAY) if i.kind == "pledge"]
+    assert [(i.key, i.record, i.title) for i in found] == [("pledge:PARKS#2", "PARKS #2", "Match")]
+    assert found[0].detail.startswith("late: all $6,000 was due by ") and found[0].about == "partner PARKS"
+    assert digest.nudge(wp, "bob", today=TODAY) == "1 vote to cast, 1 late pledge"
+    # acted on since (a delivery, a follow-up: a change to the partner): not repeated once
+    acted = [Activity(id=9, at=f"{iso_day()}T08:00:00Z", member="bob", kind="partner.deliver", record="partner PARKS")]
+    again = digest.items(wp, "bob", today=TODAY, log=acted, sent_before=["pledge:PARKS#2"])
+    assert "pledge:PARKS#2" not in [i.key for i in again]
+
+
+def test_a_follow_up_is_due_to_whoever_recorded_it_once_its_new_date_comes() -> None:
+    followed = FollowUp(
+        by="alice", at=f"{iso_day(-5)}T09:00:00Z", on=iso_day(-5), whom="bob", agreed="by Friday", new_date=iso_day(-1)
+    )
+    later = followed.replace(new_date=iso_day(+3))
+    tasks = {1: task(1, iso_day(-1)).replace(followups=[followed]), 2: task(2, iso_day(+3)).replace(followups=[later])}
+    wp = partnership(tasks=tasks)
+    [item] = [i for i in digest.items(wp, "alice", today=TODAY) if i.kind == "followup"]
+    assert (item.key, item.record, item.title) == (f"followup:T1:{iso_day(-1)}", "T1", "Task 1")
+    assert item.detail.startswith("agreed with bob: by Friday; new date ") and item.detail.endswith("1 day ago")
+    assert item.action == "workplan followup add T1 --with bob"
+    assert [i.kind for i in digest.items(wp, "bob", today=TODAY)] == ["overdue", "due", "vote"]  # not bob's
+    assert digest.nudge(wp, "alice", today=TODAY) == "1 vote to cast, 1 follow-up due"
+
+
+def test_outcomes_off_track_that_my_open_tasks_work_towards() -> None:
+    """An outcome is 'mine' through my open tasks linked to it; only an off-track one is said,
+    with the forecast's reason (past due, 10 of 40 beds)."""
+    from workplan_tui.model.records import Outcome
+
+    outcomes = {
+        1: Outcome(
+            id=1, plan=1, name="Beds built", target=40, current=10, unit="beds", start=iso_day(-60), due=iso_day(-3)
+        ),
+        2: Outcome(id=2, plan=1, name="Volunteers", target=10, current=10, due=iso_day(-3)),  # met: never off track
+        3: Outcome(id=3, plan=1, name="Bins", target=5, current=0, due=iso_day(-3)),  # off track, but not mine
+    }
+    tasks = {
+        1: Task(id=1, plan=1, title="Order soil", owner="bob", outcome=1, due=iso_day(5)),
+        2: Task(id=2, plan=1, title="Call", owner="bob", outcome=2, due=iso_day(5)),
+        3: Task(id=3, plan=1, title="Bins", owner="carol", outcome=3, due=iso_day(5)),
+        4: Task(id=4, plan=1, title="Done", owner="bob", outcome=3, status="done"),
+    }
+    found = [
+        i for i in digest.items(partnership(tasks=tasks, outcomes=outcomes), "bob", today=TODAY) if i.kind == "offtrack"
+    ]
+    assert [(i.key, i.title) for i in found] == [("offtrack:O1", "Beds built")]
+    assert found[0].detail.startswith("off track: was due ") and found[0].detail.endswith("at 10 beds, target 40 beds")
+    assert found[0].action == "workplan outcome show O1"
+    carols = [
+        i.key
+        for i in digest.items(partnership(tasks=tasks, outcomes=outcomes), "carol", today=TODAY)
+        if i.kind == "offtrack"
+    ]
+    assert carols == ["offtrack:O3"]  # her open task works towards it; bob's done one does not count

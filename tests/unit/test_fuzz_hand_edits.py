@@ -102,6 +102,12 @@ def template() -> bytes:
         actions.pledge(bob, "FOOD", ("cash", "Match", 2500, None, None, 1))
         actions.pledge(bob, "FOOD", ("volunteers", "Crew", None, 100, 25, 1))
         actions.deliver(bob, "FOOD", "1", "$500", on=iso_day(-8), note="first")
+        # Meetings (issue 30): a past one with attendance, a debrief owed, a decision and an action item.
+        actions.add_meeting(bob, "Kick-off", iso_day(-9), time="14:00", facilitator="bob", alternate="carol")
+        actions.attend(bob, 1, "bob", "present")
+        actions.attend(bob, 1, "carol", "apologies", sent=f"{iso_day(-10)}T17:00:00Z")
+        actions.decide(bob, 1, "Gardens go ahead", about="P1")
+        actions.add_task(bob, 1, "Write it up", owner="bob", meeting=1)
         data = json.loads(path.read_bytes())
         meta = data["meta"]["1"]
         meta["schema_version"] = 1
@@ -849,6 +855,10 @@ ALWAYS = [
     ["report"],
     ["report", "--json", "--since", "2000-01-01"],
     ["export", "--json"],
+    # issue 30: meetings
+    ["meeting", "list"],
+    ["meeting", "list", "--json"],
+    ["meeting", "decisions", "--json"],
 ]
 # Exports whose formats end lines with CR LF (RFC 4180, RFC 5545): written to a file outside the folder.
 EXPORTS = [
@@ -858,6 +868,8 @@ EXPORTS = [
     ["export", "--format", "csv", "--table", "grants"],
     ["export", "--format", "ics"],
     ["export", "--format", "ics", "--owner", "bob"],
+    ["export", "--format", "csv", "--table", "attendance"],
+    ["meeting", "minutes", "M1"],
 ]
 NAMED = [
     ["task", "show", "T1"],
@@ -867,6 +879,9 @@ NAMED = [
     ["task", "list", "--plan", "P1", "--owner", "bob", "--overdue"],
     ["plan", "show", "P1"],
     ["plan", "show", "P1", "--json"],
+    ["meeting", "show", "M1"],
+    ["meeting", "show", "M1", "--json"],
+    ["member", "show", "carol"],
 ]
 WRITES = [
     ["undo"],
@@ -913,6 +928,15 @@ WRITES = [
     ["grant", "rm", "G2"],
     ["undo"],
     ["partner", "edit", "FOOD", "--contribution", "cash:Match:$2,500:G1"],
+    # meetings (issue 30); each removal undone again
+    ["meeting", "add", "Next", "--on", iso_day(+5), "--at", "10:00"],
+    ["meeting", "attend", "M1", "absent", "alice"],
+    ["meeting", "debrief", "M1", "carol"],
+    ["meeting", "agenda", "M1", "--add", "AOB", "--about", "T1"],
+    ["meeting", "decide", "M1", "Reply within a day", "--about", "N1"],
+    ["meeting", "edit", "M1", "--on", iso_day(-8), "--alternate", "none"],
+    ["meeting", "rm", "M1", "--unlink"],
+    ["undo"],
 ]
 IMPORT = "title,notes\r\nImported from a sheet,=1+1\r\n"  # title only: rows this cannot refuse on a sound file
 
@@ -1203,6 +1227,8 @@ FOUND: dict[str, tuple[HandEdit, list[str]]] = {
 # Hand edits every property run tries first: the bugs found, and edits that look risky.
 REGRESSIONS = [case for case, _ in FOUND.values()] + [
     HandEdit((Clone(("tasks",), "1", "01"),)),
+    HandEdit((Set(("meetings", "1", "day"), "0001-01-01"),)),  # its start in local time was before year 1
+    HandEdit((Set(("meetings", "1", "day"), "9999-12-31"),)),  # its end, the day after, past year 9999
     HandEdit((Rename(("tasks",), "1", "\u0661"),)),
     HandEdit((DuplicateKey((), "tasks", {}),)),
     HandEdit((DuplicateKey(("tasks", "1"), "title", "Other"),)),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
-from workplan_tui.model import resources
+import pytest
+from msgspec import structs
+
+from workplan_tui.model import commitments, resources
 from workplan_tui.model.money import (
     MoneyError,
     Value,
@@ -15,7 +18,7 @@ from workplan_tui.model.money import (
     parse_match,
     parse_value,
 )
-from workplan_tui.model.records import Contribution, Delivery, Grant, Partner, Partnership, Workplan
+from workplan_tui.model.records import Contribution, Delivery, Grant, Partner, Partnership, Schedule, Workplan
 
 
 @pytest.mark.parametrize(
@@ -156,9 +159,14 @@ def test_the_match_report_per_recipient_by_kind() -> None:
 
 def test_pledge_lines_read_back_what_the_form_shows() -> None:
     wp = sample()
-    for c in wp.partners["FOOD"].contributions:
+    dated = [
+        Contribution("cash", "by a day", 6000, due="2026-12-31"),
+        Contribution("cash", "quarterly", 12000, grant=1, schedule=Schedule("quarter", "2027-01-31", 4)),
+        Contribution("volunteers", "monthly hours", None, 240, 25, schedule=Schedule("month", "2027-01-01", 6)),
+    ]
+    for c in [*wp.partners["FOOD"].contributions, *dated]:
         line = resources.pledge_text(c, "USD")
-        kind, description, amount, hours, rate, grant = resources.parse_pledge(line, "USD")
+        kind, description, amount, hours, rate, grant, when = resources.parse_pledge(line, "USD", date(2026, 11, 28))
         assert (kind, description, amount, hours, rate, grant) == (
             c.kind,
             c.description,
@@ -167,5 +175,11 @@ def test_pledge_lines_read_back_what_the_form_shows() -> None:
             c.rate,
             c.grant,
         )
+        schedule = structs.asdict(c.schedule) if c.schedule else None
+        assert when == (commitments.When(c.due, schedule) if c.due or schedule else None), line
+    assert resources.pledge_text(dated[1], "USD") == "cash: quarterly: $12,000: G1: 4 quarterly from 2027-01-31"
+    assert resources.parse_pledge("cash: x: 1k: by dec 31", None, date(2026, 11, 28))[6] == commitments.When(
+        "2026-12-31"
+    )  # no grant between the value and the date
     with pytest.raises(resources.PledgeError, match="KIND:DESCRIPTION"):
         resources.parse_pledge("money: lots")

@@ -221,3 +221,31 @@ def test_from_cron_a_real_process_sends_exactly_one_message_per_member_per_perio
         ]
     assert [(r.returncode, r.stdout, r.stderr) for r in runs] == [(0, "", "")] * 2  # quiet: cron mails nothing
     assert sorted(r.recipients[0] for r in server.inbox.received) == sorted(ADDRESSES.values())
+
+
+def test_digests_carry_the_partners_late_pledges_and_the_follow_ups_due_through_a_real_server(
+    run, wp: Path, smtp_settings
+) -> None:
+    """Issue 27's digest, with issue 26's kinds: PARKS's late pledge goes to alice (of PARKS), not
+    to bob and carol (of FOOD); carol's follow-up, due today, goes to carol; a second run sends nothing."""
+    give_addresses(wp, ADDRESSES)
+    actions.schedule_pledge(make_store(wp), "PARKS", "1", f"by {clock.iso_day(-40)}", today=clock.TODAY)
+    carol = make_store(wp, "carol")
+    actions.vote(carol, 1, "agree")
+    actions.follow_up_task(
+        carol, 1, whom="alice", on=clock.iso_day(-3), agreed="soil by today", new_date=clock.iso_day()
+    )
+    with smtp_server() as server:
+        smtp_settings(server.port)
+        first = remind(run)
+        second = remind(run)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert len(server.inbox.received) == 3  # one each, and nothing twice
+    alice = text_of(server.inbox.to("alice@example.org")[0].message)
+    assert "Your partner's pledges behind or late (1)\n  PARKS #1  gardeners\n      late: all 1,000 was due by" in alice
+    assert "workplan partner show PARKS" in alice
+    carols = server.inbox.to("carol@example.org")[0].message
+    assert carols["Subject"] == "[Test Partnership] 1 follow-up due"
+    assert "Follow-ups due (1)\n  T1  Order soil\n      agreed with alice: soil by today; new date " in text_of(carols)
+    assert "workplan followup add T1 --with alice" in text_of(carols)
+    assert "pledges behind" not in text_of(server.inbox.to("bob@example.org")[0].message)

@@ -20,6 +20,7 @@ SECTIONS = [
     f"Done since {iso_day(-7)}",
     "Needs attention",
     "Who is behind",
+    "Partners",
     "Resources and match",
     "Norms",
 ]
@@ -102,7 +103,9 @@ def test_every_section_renders_as_markdown(run, busy: Path) -> None:
     pledged = next(t for t in found if t[0][:2] == ["Partner", "Kind"])
     assert ["FOOD", "cash", "\\$10,000", "\\$4,000", "`####------` 40%"] in pledged
     grants = next(t for t in found if t[0][0] == "Grant")
-    assert grants[1] == ["G1 Cold storage", "PARKS → FOOD", "\\$30,000", "1:1", "\\$30,000", "\\$10,000", "\\$4,000"]
+    assert grants[1] == [
+        "G1 Cold storage", "PARKS → FOOD", "\\$30,000", "1:1", "\\$30,000", "\\$10,000", "\\$4,000", "-", "no data",
+    ]  # fmt: skip
     assert "#### Match for FOOD (G1)" in result.stdout and "Still to pledge: \\$20,000." in result.stdout
     assert "1. **N1** We notify members in advance if we miss a meeting. Agreed by 1 of 3" in result.stdout
     decisions = result.stdout.split("## Decisions needed")[1].split("##")[0]
@@ -195,5 +198,6 @@ def test_an_empty_partnership_reports_plainly(run, tmp_path: Path) -> None:
         "Nothing pledged yet.",
         "No grants.",
         "No norms agreed yet.",
+        "No partners yet.",
     ):
         assert line in text

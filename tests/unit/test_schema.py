@@ -50,7 +50,8 @@ def test_the_whole_file_check_and_the_words_of_one_field_agree(table: str) -> No
             data = {"meta": {"1": {**meta, **(record if table == "meta" else {})}}}
             if table != "meta":
                 data[table] = {"1": record}
-            refused = [p for p in schema.validate(data) if f"'{name}'" in p.message]
+            # The field's own problems (a reference to a record not there is another kind: "lead partner 'x'").
+            refused = [p for p in schema.validate(data) if p.message.startswith(f"'{name}'")]
             assert bool(refused) == (check(value) is not None), (table, name, value, refused)
             if refused:
                 assert refused[0].message == f"'{name}' {check(value)}"

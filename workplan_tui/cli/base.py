@@ -144,6 +144,7 @@ _NAMED = {
     "norms": "text",
     "conflicts": "summary",
     "grants": "name",
+    "meetings": "title",
 }
 
 

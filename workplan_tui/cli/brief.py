@@ -10,9 +10,9 @@ act on, or for someone who is not a member.
 **Fast.** A login shell runs it every time, so it must not cost what ``status`` does (click
 alone is half of a command's start). The console script (``cli/entry.py``) hands a command
 line of exactly ``[-f FILE] status --brief`` to ``fast`` before click is imported. For a file
-whose seal is intact (store/layout.py), ``fast`` parses only the small tables and the acting
-member's own task lines, found by their bytes among 10,000, and builds the partnership from
-those: the nudge's kinds read no other task (model/digest.py says so). Anything else (no seal,
+whose seal is intact (store/layout.py), ``fast`` parses only the small tables, the acting
+member's own task lines and those with follow-ups, found by their bytes among 10,000, and builds
+the partnership from those: the nudge's kinds read no other task (model/digest.py says so). Anything else (no seal,
 a newer schema, an unreadable file, an odd command line) falls back to click's ``status
 --brief``, which reads the whole file as every command does and says what is wrong in one line.
 ``benchmarks/bench_brief.py`` measures it at 10,000 tasks against Python's own start.
@@ -73,7 +73,7 @@ def file_given(argv: Sequence[str]) -> tuple[str | None, bool] | None:
 
 
 # The tables the nudge reads whole; of "tasks" only the acting member's lines.
-_WHOLE = ("partners", "members", "norms", "plans", "votes", "outcomes", "grants")
+_WHOLE = ("partners", "members", "norms", "plans", "votes", "outcomes", "grants", "meetings")
 
 
 def fast(argv: Sequence[str]) -> bool:
@@ -120,5 +120,8 @@ def _nudge_of(path: Path, given: str | None) -> str | None:
     if "tasks" in tables:
         found = tables["tasks"].containing(b'"owner":' + orjson.dumps(member))
         data["tasks"] = {key: task for key, task in found.items() if task.get("owner") == member}
+        # and the tasks followed up (model/digest.py: a follow-up due is the one who recorded it's)
+        followed = tables["tasks"].containing(b'"followups":')
+        data["tasks"].update((key, task) for key, task in followed.items() if task.get("followups"))
     workplan = schema.build(data, sealed=True)  # the seal vouches for the plain checks too
     return line(workplan, member, dates.today(), None if given is None else str(Path(given)))

@@ -131,12 +131,27 @@ EXPORT_FORMATS = ("json", "csv", "ics")
 @click.option(
     "--table",
     type=click.Choice(
-        ["tasks", "plans", "outcomes", "checkins", "votes", "activity", "contributions", "deliveries", "grants"]
+        [
+            "tasks",
+            "plans",
+            "outcomes",
+            "checkins",
+            "votes",
+            "activity",
+            "contributions",
+            "deliveries",
+            "grants",
+            "followups",
+            "meetings",
+            "attendance",
+            "decisions",
+        ]
     ),
     default=None,
     metavar="TABLE",
     help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
-    "activity, contributions, deliveries or grants (plans and outcomes with their forecast).",
+    "activity, contributions, deliveries, grants, followups (plans and outcomes with their forecast, pledges "
+    "and grants with their health), meetings, attendance or decisions (of every meeting).",
 )
 @click.option(
     "--owner",
@@ -163,10 +178,11 @@ def export_cmd(
     the activity log included unless --no-log); --json is short for --format json. CSV is
     one --table with a header row, in UTF-8 with a byte-order mark so spreadsheet programs
     open it cleanly; a cell that would start a formula (=, +, -, @) starts with ' instead.
-    ICS holds the due dates of tasks and outcomes as all-day events whose UIDs stay the
-    same, so a calendar that imports it again updates them; --owner makes one person's. A task
-    removed, undated, archived or given to another since is sent as cancelled, so calendars
-    drop it; a calendar with nothing in it is refused.
+    ICS holds the due dates of tasks and outcomes as all-day events, and the meetings (at their
+    time, where one is set), whose UIDs stay the same, so a calendar that imports it again
+    updates them; --owner makes one person's (their tasks and every meeting). A task removed,
+    undated, archived or given to another since is sent as cancelled, so calendars drop it; a
+    calendar with nothing in it is refused.
 
     \b
     Examples:

@@ -45,7 +45,9 @@ LAZY_COMMANDS = {
     "export": ("exchange", "export_cmd"),
     "import": ("exchange", "import_cmd"),
     "report": ("exchange", "report_cmd"),
+    "followup": ("commitments", "followup"),
     "grant": ("resources", "grant"),
+    "meeting": ("meetings", "meeting"),
     "member": ("partners", "member"),
     "norm": ("norms", "norm"),
     "outcome": ("outcomes", "outcome"),
@@ -334,6 +336,7 @@ def check(env: Env, as_json: bool) -> None:
             "outcomes": len(workplan.outcomes),
             "tasks": len(workplan.tasks),
             "grants": len(workplan.grants),
+            "meetings": len(workplan.meetings),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
         report["doubts"] = rules.date_doubts(workplan, dates.utc_now())

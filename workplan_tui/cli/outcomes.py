@@ -14,6 +14,7 @@ from workplan_tui.cli.base import (
     HelpGroup,
     changed_fields,
     complete_ids,
+    complete_partners,
     due_date,
     emit,
     fail,
@@ -49,6 +50,9 @@ def outcome() -> None:
 @click.option("--unit", default="", help="What it counts: meals, beds, % and so on.")
 @click.option("--due", default=None, help="When: e.g. end of month, dec 15, in 6 weeks, 2026-12-15.")
 @click.option("--start", default=None, metavar="DATE", help="When it starts to count (default: the plan's start).")
+@click.option(
+    "--lead", default=None, metavar="CODE", shell_complete=complete_partners, help="The partner that leads it."
+)
 @json_option
 @pass_env
 def outcome_add(
@@ -60,6 +64,7 @@ def outcome_add(
     unit: str,
     due: str | None,
     start: str | None,
+    lead: str | None,
     as_json: bool,
 ) -> None:
     """Add a measurable outcome to a plan: where it starts, the target and the unit.
@@ -72,7 +77,7 @@ def outcome_add(
       workplan outcome add P2 'Beds built' --target 40 --unit beds --due eom
     """
     record = actions.add_outcome(
-        env.store, plan_id, name, target, baseline, unit, due_date(env, due), start=start_date(env, start)
+        env.store, plan_id, name, target, baseline, unit, due_date(env, due), start=start_date(env, start), lead=lead
     )
     emit(
         record,
@@ -247,6 +252,9 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
 @click.option("--target", type=NUMBER, default=None, help="The value to reach.")
 @click.option("--due", default=None, metavar="DATE", help="e.g. eom, 2026-12-15 ('none' clears it).")
 @click.option("--start", default=None, metavar="DATE", help="When it starts to count ('none': the plan's start).")
+@click.option(
+    "--lead", default=None, metavar="CODE", shell_complete=complete_partners, help="The partner that leads it ('none')."
+)
 @rev_option
 @json_option
 @pass_env
@@ -261,10 +269,13 @@ def outcome_edit(
     target: float | None,
     due: str | None,
     start: str | None,
+    lead: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change an outcome's name, unit, baseline, target, start or due date.
+    """Change an outcome's name, unit, baseline, target, dates or lead.
+
+    Its dates are its start and its due date; its lead is the partner that leads it.
 
     The current value and the check-ins stay as they are ('workplan outcome checkin'
     records a new value). An outcome of an archived plan cannot change: reopen the
@@ -282,6 +293,8 @@ def outcome_edit(
         fields["due"] = due_date(env, due)
     if start is not None:
         fields["start"] = start_date(env, start)
+    if lead is not None:
+        fields["lead"] = None if lead.strip().lower() in ("none", "-", "") else lead
     need_changes(ctx, fields)
     record = actions.edit_outcome(env.store, outcome_id, fields, expected_rev=rev)
     changed = changed_fields(env)

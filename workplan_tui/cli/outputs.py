@@ -85,6 +85,7 @@ _PLAN_FORECAST = {
 _OUTCOME_FORECAST = _with("outcome", forecast=ref("forecast"))
 _OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"}, forecast=ref("forecast"))
 _TASK_LIST = {"type": "array", "items": ref("task")}
+_TASK_LABELS = {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}
 _LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
 _NUMBER = {"type": "number"}
 _TALLY = {
@@ -113,8 +114,110 @@ _MATCH = {
     },
 }
 
+_DATE_OR_NULL = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+# A pledge's status (commitments.PledgeStatus.as_json): money in the partnership's currency.
+_PLEDGE_STATUS = {
+    "type": "object",
+    "required": ["health", "reason", "expected", "delivered", "shortfall", "due", "next_due", "next_amount"],
+    "properties": {
+        "health": {
+            **_HEALTH,
+            "description": "a pledge's health (model/commitments.py): met = delivered, on_track = on schedule, "
+            "at_risk = behind, off_track = late, no_data = no date",
+        },
+        "reason": {"type": "string"},
+        "expected": {**_MAYBE_NUMBER, "description": "what fell due before today (null: not valued)"},
+        "delivered": _NUMBER,
+        "shortfall": {**_MAYBE_NUMBER, "description": "expected less delivered, never below 0"},
+        "due": {**_DATE_OR_NULL, "description": "when all of it is due"},
+        "next_due": {**_DATE_OR_NULL, "description": "the next instalment's day"},
+        "next_amount": _MAYBE_NUMBER,
+    },
+}
+_MATCH_STATUS = {
+    "type": "object",
+    "required": ["health", "reason", "deadline", "delivered_by_deadline", "delivered_late"],
+    "properties": {
+        "health": _HEALTH,
+        "reason": {"type": "string"},
+        "deadline": {**_DATE_OR_NULL, "description": "the match deadline: match_by, else the period's end"},
+        "delivered_by_deadline": _NUMBER,
+        "delivered_late": {**_NUMBER, "description": "delivered after the deadline: not counted towards the match"},
+    },
+}
+_FOLLOWUP_ROW = _with(
+    "followup",
+    subject={"type": "string", "description": "T12, or a pledge: PARKS #2"},
+    title={"type": "string"},
+    partner={"type": ["string", "null"]},
+)
+_PARTNER_RECORD = _with(
+    "partner",
+    members={"type": "array", "items": {"type": "string"}},
+    summary={"type": "string", "description": "'2 tasks overdue, pledge $3,000 behind, 1 vote missing'"},
+    health=_HEALTH,
+    pledges={
+        "type": "array",
+        "items": {
+            "allOf": [
+                ref("pledge_status"),
+                {
+                    "type": "object",
+                    "required": ["number", "kind", "description"],
+                    "properties": {"number": {"type": "integer"}},
+                },
+            ]
+        },
+    },
+    tasks={
+        "type": "object",
+        "required": ["open", "overdue", "blocked"],
+        "properties": {k: _LABELS["T"] for k in ("open", "overdue", "blocked")},
+    },
+    leads={
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "name", "health", "reason"],
+            "properties": {"id": {"type": "string", "pattern": "^[PO][1-9][0-9]*$"}, "health": _HEALTH},
+        },
+    },
+    votes_missing={
+        "type": "array",
+        "items": {"type": "object", "required": ["plan", "members"], "properties": {"plan": {"type": "string"}}},
+    },
+    norms_not_agreed={
+        "type": "array",
+        "items": {"type": "object", "required": ["norm", "members"], "properties": {"norm": {"type": "string"}}},
+    },
+    last_change={
+        "anyOf": [
+            {"type": "null"},
+            {"type": "object", "required": ["at", "member"], "properties": {"at": {"type": "string"}}},
+        ]
+    },
+    followups={
+        "type": "array",
+        "items": _with("followup", subject={"type": "string"}),
+    },
+)
+
 OUTPUTS: dict[str, Any] = {
     "tally": _TALLY,
+    "pledge_status": _PLEDGE_STATUS,
+    "match_status": _MATCH_STATUS,
+    "partner_record": _PARTNER_RECORD,
+    "late_pledge": {
+        "allOf": [
+            ref("pledge_status"),
+            {
+                "type": "object",
+                "required": ["partner", "number", "kind", "description"],
+                "properties": {"partner": {"type": "string"}, "number": {"type": "integer"}},
+            },
+        ],
+        "description": "a pledge behind or late",
+    },
     "resources": {
         "type": "object",
         "required": ["currency", "total", "by_kind", "partners", "match"],
@@ -140,6 +243,7 @@ OUTPUTS: dict[str, Any] = {
         pledged=_NUMBER,
         delivered=_NUMBER,
         by_kind=_BY_KIND,
+        match_status=ref("match_status"),
     ),
     "report": {
         "type": "object",
@@ -157,6 +261,7 @@ OUTPUTS: dict[str, Any] = {
             "resources",
             "grants",
             "norms",
+            "partners",
         ],
         "properties": {
             "partnership": ref("partnership"),
@@ -206,9 +311,16 @@ OUTPUTS: dict[str, Any] = {
             "done": _TASK_LIST,
             "needs_attention": {
                 "type": "object",
-                "required": ["overdue", "blocked", "stale"],
-                "properties": {"overdue": _TASK_LIST, "blocked": _TASK_LIST, "stale": _TASK_LIST},
+                "required": ["overdue", "blocked", "stale", "late_pledges", "followups_due"],
+                "properties": {
+                    "overdue": _TASK_LIST,
+                    "blocked": _TASK_LIST,
+                    "stale": _TASK_LIST,
+                    "late_pledges": array_of("late_pledge"),
+                    "followups_due": {"type": "array", "items": _FOLLOWUP_ROW},
+                },
             },
+            "partners": array_of("partner_record"),
             "behind": {
                 "type": "array",
                 "items": {
@@ -232,7 +344,19 @@ OUTPUTS: dict[str, Any] = {
     },
     "export": {
         "type": "object",
-        "required": ["partnership", "partners", "members", "norms", "plans", "votes", "outcomes", "tasks", "grants"],
+        "required": [
+            "partnership",
+            "partners",
+            "members",
+            "norms",
+            "plans",
+            "votes",
+            "outcomes",
+            "tasks",
+            "grants",
+            "partner_records",
+            "meetings",
+        ],
         "properties": {
             "partnership": ref("partnership"),
             "partners": array_of("partner"),
@@ -242,7 +366,9 @@ OUTPUTS: dict[str, Any] = {
             "votes": array_of("vote"),
             "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
             "tasks": _TASK_LIST,
-            "grants": array_of("grant"),
+            "grants": {"type": "array", "items": _with("grant", match_status=ref("match_status"))},
+            "partner_records": array_of("partner_record"),
+            "meetings": array_of("meeting"),
             "activity": array_of("activity"),
         },
     },
@@ -307,6 +433,32 @@ OUTPUTS: dict[str, Any] = {
             },
         },
     },
+    "meeting_shown": _with(
+        "meeting",
+        past={"type": "boolean", "description": "the meeting is over"},
+        flags={"type": "array", "items": {"type": "string"}, "description": "e.g. no facilitator or alternate"},
+        action_items=_TASK_LABELS,
+        debriefs_owed={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "members who missed it and have not been debriefed yet",
+        },
+        apologies_in_advance={
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "description": "member -> whether their apologies were sent before the meeting started",
+        },
+    ),
+    "debrief_owed": {
+        "type": "object",
+        "required": ["meeting", "member", "due", "overdue"],
+        "properties": {
+            "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+            "member": {"type": "string"},
+            "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+            "overdue": {"type": "boolean"},
+        },
+    },
     "buy_in": _BUY_IN,
     "forecast": _FORECAST,
     "plan_forecast": _PLAN_FORECAST,
@@ -346,10 +498,22 @@ OUTPUTS: dict[str, Any] = {
             "changed",
             "needs_attention",
             "resources",
+            "meetings",
         ],
         "properties": {
             "partnership": ref("partnership"),
             "resources": ref("resources"),
+            "meetings": {
+                "type": "object",
+                "required": ["next", "debriefs_owed"],
+                "properties": {
+                    "next": {
+                        "anyOf": [ref("meeting"), {"type": "null"}],
+                        "description": "the soonest meeting not over",
+                    },
+                    "debriefs_owed": array_of("debrief_owed"),
+                },
+            },
             "date": {"type": "string", "format": "date"},
             "member": {"type": "string"},
             "off_track_at_risk": {
@@ -371,12 +535,31 @@ OUTPUTS: dict[str, Any] = {
             },
             "needs_attention": {
                 "type": "object",
-                "required": ["overdue", "blocked", "stale", "waiting_for_my_vote"],
+                "required": [
+                    "overdue",
+                    "blocked",
+                    "stale",
+                    "waiting_for_my_vote",
+                    "partners",
+                    "late_pledges",
+                    "followups_due",
+                ],
                 "properties": {
                     "overdue": _TASK_LIST,
                     "blocked": _TASK_LIST,
                     "stale": _TASK_LIST,
                     "waiting_for_my_vote": array_of("plan"),
+                    "partners": {
+                        "type": "array",
+                        "description": "each partner late or behind on a date (a task, a pledge), in one line",
+                        "items": {
+                            "type": "object",
+                            "required": ["code", "summary", "health"],
+                            "properties": {"summary": {"type": "string"}, "health": _HEALTH},
+                        },
+                    },
+                    "late_pledges": array_of("late_pledge"),
+                    "followups_due": {"type": "array", "items": _FOLLOWUP_ROW},
                 },
             },
         },
@@ -524,6 +707,36 @@ COMMANDS: dict[str, Any] = {
     "partner list": {"type": "array", "items": _with("partner", members={"type": "array"})},
     "member add": ref("member"),
     "member list": array_of("member"),
+    "member show": _with(
+        "member",
+        open_tasks=_TASK_LABELS,
+        roles={
+            "type": "array",
+            "description": "the meetings they facilitate or stand in for",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "role", "past"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "role": {"enum": ["facilitator", "alternate"]},
+                    "past": {"type": "boolean"},
+                },
+            },
+        },
+        attendance={"type": "object", "additionalProperties": {"type": "integer"}},
+        debriefs_owed={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["meeting", "due", "overdue"],
+                "properties": {
+                    "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                    "due": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+                    "overdue": {"type": "boolean"},
+                },
+            },
+        },
+    ),
     "norm add": ref("norm"),
     "norm agree": {"anyOf": [ref("norm"), array_of("norm")]},  # several ids: an array
     "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
@@ -632,6 +845,10 @@ COMMANDS: dict[str, Any] = {
     "currency": ref("partnership"),
     "partner pledge": ref("partner"),
     "partner deliver": ref("partner"),
+    "partner schedule": ref("partner"),
+    "partner show": ref("partner_record"),
+    "followup add": {"anyOf": [ref("task"), ref("partner")], "description": "the task, or the pledge's partner"},
+    "followup list": {"type": "array", "items": _FOLLOWUP_ROW},
     "grant add": ref("grant"),
     "grant edit": ref("grant"),
     "grant rm": _with("grant", **_REMOVED),
@@ -639,6 +856,31 @@ COMMANDS: dict[str, Any] = {
     "report": ref("report"),
     "export": ref("export"),
     "import": ref("import"),
+    "meeting add": ref("meeting"),
+    "meeting list": array_of("meeting_shown"),
+    "meeting show": ref("meeting_shown"),
+    "meeting edit": ref("meeting"),
+    "meeting rm": _with("meeting", unlinked_tasks=_TASK_LABELS, **_REMOVED),
+    **{f"meeting {change}": ref("meeting") for change in ("agenda", "attend", "debrief", "decide")},
+    "meeting debrief-days": ref("partnership"),
+    "meeting decisions": {
+        "type": "array",
+        "items": {
+            "allOf": [
+                ref("decision"),
+                {
+                    "type": "object",
+                    "required": ["meeting", "day", "number"],
+                    "properties": {
+                        "meeting": {"type": "string", "pattern": "^M[1-9][0-9]*$"},
+                        "day": {"type": "string", "format": "date"},
+                        "number": {"type": "integer", "minimum": 1},
+                    },
+                },
+            ]
+        },
+    },
+    "meeting action": ref("task"),
 }
 
 

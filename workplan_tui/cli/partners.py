@@ -16,6 +16,7 @@ from workplan_tui.cli.base import (
     complete_ids,
     complete_members,
     complete_partners,
+    due_date,
     emit,
     fail,
     ident,
@@ -47,17 +48,18 @@ def _currency(ctx: click.Context) -> str | None:
 def _contribution(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Any]:
     result = []
     currency = _currency(ctx) if values else None
+    today = dates.today()
     for value in values:
         try:
-            result.append(resources.parse_pledge(value, currency))
+            result.append(resources.parse_pledge(value, currency, today))
         except resources.PledgeError as exc:
             raise click.BadParameter(f"{value!r}: {exc}") from None
     return result
 
 
 _PLEDGE_HELP = (
-    "KIND:DESCRIPTION[:VALUE[:GRANT]]: VALUE is money ($18,000, 1.5k) or hours at a rate (200h @ $25); "
-    "GRANT is the grant whose match it counts towards (G1)."
+    "KIND:DESCRIPTION[:VALUE[:GRANT][:WHEN]]: VALUE is money ($18,000, 1.5k) or hours at a rate (200h @ $25); "
+    "GRANT is the grant whose match it counts towards (G1); WHEN is by when (by dec 31, 4 quarterly from jan)."
 )
 
 
@@ -119,19 +121,26 @@ def partner_list(env: Env, as_json: bool) -> None:
         return
     if not workplan.partners:
         click.echo("No partners yet: workplan partner add CODE --name NAME")
+    from workplan_tui.cli.commitments import pledge_lines
+    from workplan_tui.model import commitments
+
     currency = workplan.partnership.currency
-    for p in workplan.partners.values():
-        members = [m.handle for m in workplan.members.values() if m.partner == p.code]
+    today, cols = env.today(), render.width()
+    for record in commitments.partner_records(workplan, today):
+        p = record.partner
+        members = [m.handle for m in record.members]
         click.echo(
             render.wrap(
                 f"{clean(p.code)}  {clean(p.name)}  ({len(members)} members: {clean(', '.join(members)) or '-'})"
             )
         )
+        click.echo(render.wrap(f"  {record.outstanding(currency) or 'nothing outstanding'}", cols))
         if p.contributions:
             share = resources.total(resources.by_kind(p.contributions).values())
             click.echo(render.wrap(f"  {render.tally_line(share, currency, 10)}"))
-        for number, c in enumerate(p.contributions, 1):
-            click.echo(render.wrap(contribution_line(number, c, currency)))
+        for line in record.pledges:
+            for text in pledge_lines(workplan, line.number, line.contribution, line.status, today, cols, "  "):
+                click.echo(text)
 
 
 def contribution_line(number: int, c: Contribution, currency: str | None) -> str:
@@ -253,32 +262,136 @@ def partner_rm(env: Env, code: str, rev: int | None, as_json: bool) -> None:
     shell_complete=complete_ids("grants"),
     help="The grant whose required match this pledge counts towards.",
 )
+@click.option("--due", default=None, metavar="DATE", help="When all of it is due (dec 31, eom, 2026-12-31).")
+@click.option(
+    "--when",
+    "when",
+    default=None,
+    metavar="SCHEDULE",
+    help="Instalments: '4 quarterly from jan', 'monthly from jan to jun', '40h a month from jan to jun'.",
+)
 @json_option
 @pass_env
+@click.pass_context
 def partner_pledge(
-    env: Env, code: str, kind: str, description: str, value: str, grant_id: int | None, as_json: bool
+    ctx: click.Context,
+    env: Env,
+    code: str,
+    kind: str,
+    description: str,
+    value: str,
+    grant_id: int | None,
+    due: str | None,
+    when: str | None,
+    as_json: bool,
 ) -> None:
     """Add one contribution to what a partner pledges, keeping the others.
 
     VALUE is money as people type it ($10,000, 10 000, 1.5k) or, for a contribution in kind,
-    hours at a rate (200h @ $25); leave it out when the pledge is not valued. 'workplan undo'
-    takes the pledge back.
+    hours at a rate (200h @ $25); leave it out when the pledge is not valued. --due says when all
+    of it is due, --when in what instalments (a pledge towards a grant without either is due by
+    the grant's match deadline); from these, workplan says whether it is on schedule, behind or
+    late. 'workplan undo' takes the pledge back.
 
     \b
     Examples:
-      workplan partner pledge FOODBANK cash 'Grant match' '$10,000' --match G1
-      workplan partner pledge GARDEN volunteers 'Crew' '800h @ $25' --match G1
+      workplan partner pledge FOODBANK cash Match 10k --match G1 --due 'mar 31'
+      workplan partner pledge GARDEN volunteers Crew '240h @ $25' \\
+        --when '40h a month from jan to jun'
     """
+    from workplan_tui.model import commitments
+
+    if due is not None and when is not None:
+        raise click.UsageError("give --due or --when, not both", ctx)
+    currency = env.read().partnership.currency
     try:
-        worth = parse_value(value, env.read().partnership.currency)
+        worth = parse_value(value, currency)
     except MoneyError as exc:
         fail(str(exc))
-    record = actions.pledge(env.store, code, (kind, description, worth.amount, worth.hours, worth.rate, grant_id))
+    dated = None
+    if due is not None or when is not None:
+        typed = f"by {due_date(env, due)}" if due is not None else when or ""
+        try:
+            dated = commitments.parse_when(
+                typed, today=env.today(), amount=worth.amount, hours=worth.hours, rate=worth.rate, currency=currency
+            )
+        except commitments.WhenError as exc:
+            fail(f"--{'due' if due is not None else 'when'}: {exc}")
+    pledged = (kind, description, worth.amount, worth.hours, worth.rate, grant_id, dated)
+    record = actions.pledge(env.store, code, pledged)
     added = record.contributions[-1]
     text = f"{clean(record.code)} pledges #{len(record.contributions)}: {clean(kind)}: {clean(description)}"
-    shown = value_text(added.amount, added.hours, added.rate, _currency_of(env))
+    shown = value_text(added.amount, added.hours, added.rate, currency)
     text += f" ({shown or 'not valued'})" + (f", match for {label('grants', grant_id)}" if grant_id else "")
+    words = commitments.when_words(added, env.today(), currency)
+    text += f"; {words}" if words else ""
     emit(record, as_json, render.wrap(text))
+
+
+@partner.command("schedule")
+@click.argument("code", shell_complete=complete_partners)
+@click.argument("contribution", shell_complete=complete_contributions)
+@click.argument("when", metavar="WHEN")
+@json_option
+@pass_env
+def partner_schedule(env: Env, code: str, contribution: str, when: str, as_json: bool) -> None:
+    """Say by when a pledge is expected: a due day or instalments ('none' clears them).
+
+    CONTRIBUTION is the pledge's number in 'workplan partner list' (or its kind, when the partner
+    has one of that kind). WHEN is 'by dec 31', '4 quarterly from jan', 'monthly from jan to
+    jun', '$1,000 a month from jan' or '40h a month from jan to jun' (a month alone is its first
+    day, or its last after 'to' or 'by'). A schedule that ends before it starts, or an instalment
+    larger than the pledge, is refused. 'workplan undo' puts the old dates back.
+
+    \b
+    Examples:
+      workplan partner schedule SCHOOLS 2 'by dec 31'
+      workplan partner schedule FOODBANK cash '4 quarterly from 15 jan'
+    """
+    from workplan_tui.cli.commitments import pledge_health
+    from workplan_tui.model import commitments
+
+    record = actions.schedule_pledge(env.store, code, contribution, when, today=env.today())
+    index = actions.find_contribution([c.kind for c in record.contributions], contribution)
+    c = record.contributions[index]
+    wp = env.read()
+    words = commitments.when_words(c, env.today(), wp.partnership.currency) or "no date"
+    status = commitments.of_pledge(wp, c, env.today())
+    text = f"{clean(record.code)} #{index + 1} {c.kind} ({clean(c.description)}): {words}; {pledge_health(status)}"
+    emit(record, as_json, render.wrap(text))
+
+
+@partner.command("show")
+@click.argument("code", shell_complete=complete_partners)
+@json_option
+@pass_env
+def partner_show(env: Env, code: str, as_json: bool) -> None:
+    """Show one partner's record: its pledges (expected, delivered, late), the tasks its members
+    own (open, overdue, blocked), the plans and outcomes it leads, votes its members have not
+    cast, norms they have not agreed, when they last changed anything, and the follow-ups.
+
+    \b
+    Examples:
+      workplan partner show PARKS
+      workplan partner show parks --json
+    """
+    from workplan_tui.cli.commitments import record_lines
+    from workplan_tui.model import commitments, rules
+    from workplan_tui.store.storage import StoreError
+
+    wp = env.read()
+    found = rules.partner_code(code, list(wp.partners))
+    if found is None:
+        fail(f"no partner {code!r} (partners: {', '.join(sorted(wp.partners)) or 'none yet'})")
+    try:
+        logged, _ = env.store.history().last_by_member(wp.members)
+    except StoreError:
+        logged = {}
+    record = commitments.partner_record(wp, found, env.today(), logged=logged)
+    if as_json:
+        click.echo(render.to_json(commitments.record_json(record, wp.partnership.currency)))
+        return
+    click.echo("\n".join(record_lines(wp, record, env.today(), env.now(), render.width())))
 
 
 def _currency_of(env: Env) -> str | None:
@@ -458,6 +571,80 @@ def _digest_shown(m: Member) -> str:
     if m.email is None:
         return "-"
     return f"off ({m.email})" if m.digest == "off" else f"{m.digest} to {m.email}"
+
+
+@member.command("show")
+@click.argument("handle", shell_complete=complete_members)
+@json_option
+@pass_env
+def member_show(env: Env, handle: str, as_json: bool) -> None:
+    """Show a member: partner, role, digest, their open tasks, the meetings they facilitate or
+    stand in for, how they attended and the debriefs owed to them.
+
+    \b
+    Example:
+      workplan member show alice
+    """
+    from workplan_tui.model import meetings, overview
+
+    workplan = env.read()
+    m = workplan.members.get(handle)
+    if m is None:
+        fail(f"no member {handle!r}; see 'workplan member list'")
+    now, today = env.now(), env.today()
+    roles = meetings.roles(workplan, handle)
+    attended: dict[str, int] = {}
+    for meeting in workplan.meetings.values():
+        entry = meetings.attendance(meeting).get(handle)
+        if entry is not None:
+            attended[entry.status] = attended.get(entry.status, 0) + 1
+    owed = meetings.debriefs_owed(workplan, today, member=handle)
+    tasks, total = overview.my_open_tasks(workplan, handle)
+    if as_json:
+        click.echo(
+            render.to_json(
+                {
+                    **contract.of("members", m),
+                    "open_tasks": [t.label for t in tasks],
+                    "roles": [
+                        {"meeting": meeting.label, "role": role, "past": meetings.is_past(meeting, now)}
+                        for meeting, role in roles
+                    ],
+                    "attendance": attended,
+                    "debriefs_owed": [
+                        {"meeting": d.meeting.label, "due": d.due or None, "overdue": d.overdue} for d in owed
+                    ],
+                }
+            )
+        )
+        return
+    out = [
+        f"{clean(m.handle)} {clean(m.name)}",
+        f"  partner:  {clean(m.partner)}"
+        + (f" {clean(workplan.partners[m.partner].name)}" if m.partner in workplan.partners else ""),
+        f"  role:     {m.role}",
+        f"  digest:   {_digest_shown(m)}",
+        f"  accounts: {clean(', '.join(identity.accounts_of(m)))}",
+        f"  tasks:    {total} open"
+        + (f" ({', '.join(t.label for t in tasks[:8])}{', ...' if total > 8 else ''})" if total else ""),
+    ]
+    coming = [(meeting, role) for meeting, role in roles if not meetings.is_past(meeting, now)]
+    gone = [(meeting, role) for meeting, role in roles if meetings.is_past(meeting, now)]
+    if coming:
+        out.append("Meetings to come:")
+        out += [
+            f"  {role:<11} {meeting.label} {clean(meeting.title)} · {meetings.when_text(meeting, today)}"
+            for meeting, role in coming
+        ]
+    if gone:
+        out.append(
+            f"Meetings run: {len(gone)} (" + ", ".join(f"{meeting.label} {role}" for meeting, role in gone[-5:]) + ")"
+        )
+    if attended:
+        out.append("Attendance: " + ", ".join(f"{attended[s]} {s}" for s in meetings.ATTENDANCE_WORDS if s in attended))
+    for d in owed:
+        out.append(f"  ! {d.words(today)}")
+    click.echo(render.wrap("\n".join(out)))
 
 
 @member.command("edit")

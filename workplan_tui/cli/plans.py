@@ -14,6 +14,7 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    complete_partners,
     due_date,
     emit,
     fail,
@@ -50,9 +51,14 @@ def plan() -> None:
 )
 @click.option("--start", default=None, metavar="DATE", help="When its work starts: e.g. mon, dec 1, 2026-12-01.")
 @click.option("--end", default=None, metavar="DATE", help="When it should be done: e.g. eom, mar 31, in 12 weeks.")
+@click.option(
+    "--lead", default=None, metavar="CODE", shell_complete=complete_partners, help="The partner that leads it."
+)
 @json_option
 @pass_env
-def plan_add(env: Env, title: str, scope: str, rule: str, start: str | None, end: str | None, as_json: bool) -> None:
+def plan_add(
+    env: Env, title: str, scope: str, rule: str, start: str | None, end: str | None, lead: str | None, as_json: bool
+) -> None:
     """Add a work plan; it starts as a draft.
 
     The rule says what buy-in it needs to become active: consensus (everyone agrees, nobody
@@ -64,8 +70,11 @@ def plan_add(env: Env, title: str, scope: str, rule: str, start: str | None, end
     Example:
       workplan plan add 'Winter boxes' --start 'dec 1' --end 'mar 31'
     """
-    record = actions.add_plan(env.store, title, scope, rule, start=start_date(env, start), end=start_date(env, end))
-    emit(record, as_json, f"Added plan {record.label}: {clean(title)} (draft, rule: {rule}{_span(env, record)})")
+    record = actions.add_plan(
+        env.store, title, scope, rule, start=start_date(env, start), end=start_date(env, end), lead=lead
+    )
+    led = f", led by {clean(record.lead)}" if record.lead else ""
+    emit(record, as_json, f"Added plan {record.label}: {clean(title)} (draft, rule: {rule}{led}{_span(env, record)})")
 
 
 @plan.command("list")
@@ -282,6 +291,9 @@ def plan_rename(env: Env, plan_id: int, title: str, rev: int | None, as_json: bo
 @click.option(
     "--closes", metavar="DATE", default=None, help="The day its buy-in closes (fri, 2026-12-15; 'none' clears it)."
 )
+@click.option(
+    "--lead", default=None, metavar="CODE", shell_complete=complete_partners, help="The partner that leads it ('none')."
+)
 @rev_option
 @json_option
 @pass_env
@@ -295,14 +307,16 @@ def plan_edit(
     start: str | None,
     end: str | None,
     closes: str | None,
+    lead: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a plan's title, scope, dates or closing date.
+    """Change a plan's title, scope, dates or lead partner.
 
-    The rest stays as it is. An archived plan cannot change: reopen it first. The
-    decision rule has its own command ('workplan plan rule'). A plan whose end has
-    passed and that is not completed is off track. A closing date is for a plan
+    The rest stays as it is. Its dates are its start, its end and the day its buy-in
+    closes; its lead is the partner that leads it. An archived plan cannot change: reopen
+    it first. The decision rule has its own command ('workplan plan rule'). A plan whose
+    end has passed and that is not completed is off track. A closing date is for a plan
     whose buy-in is undecided.
 
     \b
@@ -310,13 +324,15 @@ def plan_edit(
       workplan plan edit P1 --scope "Raised beds at three schools" --end "mar 31"
     """
     dates_given = {k: start_date(env, v) for k, v in (("start", start), ("end", end)) if v is not None}
-    given = (("title", title), ("scope", scope), ("closes", closes), ("dates", dates_given or None))
+    given = (("title", title), ("scope", scope), ("closes", closes), ("dates", dates_given or None), ("lead", lead))
     need_changes(ctx, {k: v for k, v in given if v is not None})
     when = (due_date(env, closes) or "") if closes is not None else None
+    led = None if lead is None else "" if lead.strip().lower() in ("none", "-", "") else lead
     record = actions.edit_plan(
-        env.store, plan_id, title=title, scope=scope, dates=dates_given, closes=when, expected_rev=rev
+        env.store, plan_id, title=title, scope=scope, dates=dates_given, closes=when, lead=led, expected_rev=rev
     )
     scope_text = f"; scope: {render.fit(record.scope, 60)}" if record.scope else ""
+    scope_text += f"; led by {clean(record.lead)}" if record.lead else ""
     _plan_result(env, record, as_json, f"{record.label} {clean(record.title)}{scope_text}{_span(env, record, '; ')}")
 
 

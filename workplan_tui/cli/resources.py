@@ -20,8 +20,9 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
+    start_date,
 )
-from workplan_tui.model import contract, resources
+from workplan_tui.model import contract, dates, resources
 from workplan_tui.model.money import MoneyError, parse_amount, parse_match
 from workplan_tui.model.records import Grant, Workplan
 from workplan_tui.model.text import clean
@@ -59,35 +60,81 @@ def _match(text: str) -> str:
     help="The match the recipient must bring: a ratio of match to grant (1:1, 1:2) or a share of it (25%), or none.",
 )
 @click.option("--name", default="", help="What the grant is for (default: 'Grant from FUNDER to RECIPIENT').")
+@click.option("--start", default=None, metavar="DATE", help="The first day of the grant's period.")
+@click.option("--end", default=None, metavar="DATE", help="The last day of the grant's period.")
+@click.option(
+    "--match-by",
+    "--deadline",
+    "match_by",
+    default=None,
+    metavar="DATE",
+    help="The day the match must be delivered by (default: the period's end).",
+)
 @json_option
 @pass_env
-def grant_add(env: Env, funder: str, recipient: str, amount: str, match: str, name: str, as_json: bool) -> None:
+def grant_add(
+    env: Env,
+    funder: str,
+    recipient: str,
+    amount: str,
+    match: str,
+    name: str,
+    start: str | None,
+    end: str | None,
+    match_by: str | None,
+    as_json: bool,
+) -> None:
     """Add a grant that one partner (FUNDER) gives another (RECIPIENT).
 
     AMOUNT is typed as people write money ($30,000, 30k). Contributions count towards its match
-    when they name it (workplan partner pledge with --match G1).
+    when they name it (workplan partner pledge with --match G1). With a period (--start, --end)
+    the match is due by its end, or by --match-by: deliveries dated later are shown as late and
+    do not count towards the match by the deadline.
 
     \b
     Example:
-      workplan grant add PARKS FOODBANK '$30,000' --match 1:1 --name Storage
+      workplan grant add PARKS FOODBANK '$30,000' --match 1:1 --name Storage \\
+        --start jan --end 'dec 31'
     """
-    record = actions.add_grant(env.store, funder, recipient, _amount(env, amount), _match(match), name)
+    period = _period(env, start, end, match_by)
+    record = actions.add_grant(env.store, funder, recipient, _amount(env, amount), _match(match), name, dates=period)
     workplan = env.read()
     emit(record, as_json, lambda: render.wrap(f"Added {grant_text(workplan, workplan.grants[record.id])}"))
 
 
+def _period(env: Env, start: str | None, end: str | None, match_by: str | None) -> dict[str, str | None]:
+    """The dates given, as the action takes them (a day, or None for 'none': cleared)."""
+    found = {}
+    for name, typed in (("start", start), ("end", end), ("match_by", match_by)):
+        if typed is not None:
+            found[name] = start_date(env, typed)
+    return found
+
+
 def grant_text(workplan: Workplan, g: Grant) -> str:
-    """'G1 Cold storage: PARKS → FOODBANK $30,000, match 1:1 (requires $30,000)' (cleaned)."""
+    """'G1 Cold storage: PARKS → FOODBANK $30,000, match 1:1 (requires $30,000 by 31 Mar)' (cleaned)."""
+    from workplan_tui.model import commitments
+    from workplan_tui.model.forecast import short_day
+
     currency = workplan.partnership.currency
     need = render.money(resources.required(g), currency)
+    today = dates.today()
+    deadline = commitments.grant_deadline(g)
+    by = f" by {short_day(deadline, today)}" if deadline else ""
+    start, end = commitments.day_of(g.start), commitments.day_of(g.end)
+    period = ""
+    if start or end:
+        period = f"; period {short_day(start, today) if start else '?'} to {short_day(end, today) if end else '?'}"
     return (
         f"{g.label} {clean(g.name)}: {clean(g.funder)} → {clean(g.recipient)} "
-        f"{render.money(g.amount, currency)}, match {clean(g.match)} (requires {need})"
+        f"{render.money(g.amount, currency)}, match {clean(g.match)} (requires {need}{by}){period}"
     )
 
 
 def grant_json(workplan: Workplan, g: Grant) -> dict[str, Any]:
     """A grant with its match: required, pledged and delivered, by kind."""
+    from workplan_tui.model import commitments
+
     found = resources.grant_match(workplan, g)
     whole = found.total.as_json()
     return {
@@ -96,6 +143,7 @@ def grant_json(workplan: Workplan, g: Grant) -> dict[str, Any]:
         "pledged": whole["pledged"],
         "delivered": whole["delivered"],
         "unvalued": whole["unvalued"],
+        "match_status": commitments.grant_status(workplan, g, dates.today()).as_json(),
         "by_kind": {kind: t.as_json() for kind, t in found.kinds.items()},
         "contributions": [
             {"partner": p.code, "number": number, "kind": c.kind} for p, number, c in found.contributions
@@ -130,6 +178,7 @@ def grant_list(env: Env, as_json: bool) -> None:
         click.echo(render.wrap(grant_text(workplan, g), cols))
         line = resources.RecipientMatch(g.recipient, [g], found.required, found.kinds, found.total)
         click.echo(render.wrap(f"    {render.match_line(line, currency, 10)}", cols))
+        click.echo(render.wrap(f"    {_match_health(workplan, g)}", cols))
         for kind, tally in found.kinds.items():
             more = f" · {tally.unvalued} not valued" if tally.unvalued else ""
             click.echo(
@@ -159,6 +208,16 @@ def grant_list(env: Env, as_json: bool) -> None:
 @click.option("--name", default=None, help="What the grant is for.")
 @click.option("--amount", default=None, help="The grant's amount ($30,000, 30k).")
 @click.option("--match", "match", default=None, metavar="RATE", help="The match required: 1:1, 1:2, 25% or none.")
+@click.option("--start", default=None, metavar="DATE", help="The first day of its period ('none' clears it).")
+@click.option("--end", default=None, metavar="DATE", help="The last day of its period ('none' clears it).")
+@click.option(
+    "--match-by",
+    "--deadline",
+    "match_by",
+    default=None,
+    metavar="DATE",
+    help="The day the match is due by ('none': the period's end).",
+)
 @rev_option
 @json_option
 @pass_env
@@ -170,30 +229,47 @@ def grant_edit(
     name: str | None,
     amount: str | None,
     match: str | None,
+    start: str | None,
+    end: str | None,
+    match_by: str | None,
     rev: int | None,
     as_json: bool,
 ) -> None:
-    """Change a grant's name, amount or required match.
+    """Change a grant's name, amount, required match, period or match deadline.
 
-    The partners it joins cannot change: remove it and add another.
+    The partners it joins cannot change: remove it and add another. A period that ends before
+    it starts, or a match deadline before the grant starts, is refused.
 
     \b
     Example:
       workplan grant edit G1 --amount '$35,000' --match 1:2
+      workplan grant edit G1 --end 'jun 30' --match-by 'jul 31'
     """
-    need_changes(ctx, {k: v for k, v in {"name": name, "amount": amount, "match": match}.items() if v is not None})
+    given = {"name": name, "amount": amount, "match": match, "start": start, "end": end, "match_by": match_by}
+    need_changes(ctx, {k: v for k, v in given.items() if v is not None})
     record = actions.edit_grant(
         env.store,
         grant_id,
         name=name,
         amount=_amount(env, amount) if amount is not None else None,
         match=_match(match) if match is not None else None,
+        dates=_period(env, start, end, match_by),
         expected_rev=rev,
     )
     changed = changed_fields(env)
     workplan = env.read()
     shown = grant_text(workplan, workplan.grants[grant_id])
     emit(record, as_json, render.wrap(f"Changed {', '.join(changed)}: {shown}" if changed else f"Unchanged: {shown}"))
+
+
+def _match_health(workplan: Workplan, g: Grant) -> str:
+    """'▲ at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned)."""
+    from workplan_tui.cli.commitments import MARKS
+    from workplan_tui.model import commitments
+    from workplan_tui.model.forecast import HEALTH_WORDS
+
+    found = commitments.grant_status(workplan, g, dates.today())
+    return f"{MARKS[found.health]} match {HEALTH_WORDS[found.health]}: {clean(found.reason)}"
 
 
 @grant.command("rm")

@@ -5,9 +5,10 @@ and outcomes, worst first: model/forecast.py); what is mine (my open tasks, my m
 each running plan (health, progress, buy-in, every outcome on its own line with its
 health, task counts), the
 closed ones folded into one line; what is due this week, as a list; what changed since
-yesterday (or ``--since``); what needs attention (overdue, blocked with the whole
-reason, and the stale ones as a count with the five longest untouched, ``--all`` for
-every one). Nothing that matters is cut: long outcome lines and reasons wrap.
+yesterday (or ``--since``); what needs attention (each partner with something outstanding,
+in one line: model/commitments.py; overdue, blocked with the whole reason, and the stale ones as
+a count with the five longest untouched, ``--all`` for every one; pledges behind or late;
+follow-ups due). Nothing that matters is cut: long outcome lines and reasons wrap.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from workplan_tui.cli.commitments import due_words
 from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
-from workplan_tui.model import contract, resources, rules
+from workplan_tui.model import commitments, contract, meetings, resources, rules
 from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.forecast import HEALTH_WORDS
@@ -54,6 +56,17 @@ class Summary:
         self.closed = [f for f in self.figures if f.plan.status in CLOSED_PLAN_STATUSES]
         self.sharing = resources.cost_sharing(workplan)
         self.match = resources.match_report(workplan)
+        # Commitments that can be late (model/commitments.py): each partner's record, the pledges
+        # behind or late, the follow-ups due (mine among them).
+        self.records = commitments.partner_records(workplan, today, figures=self.figures)
+        # Under "Needs attention": the partners late or behind on a date (a task, a pledge), each
+        # in its one line; votes and norms missing are said in that line, but alone need no one.
+        self.partners_behind = [r for r in self.records if r.health != "on_track"]
+        self.late_pledges = commitments.late_pledges(workplan, today)
+        self.followups_due = commitments.followups_due(workplan, today)
+        self.my_followups = [f for f in self.followups_due if f.followup.by == me]
+        self.next_meeting = meetings.next_meeting(workplan, now)
+        self.debriefs = meetings.debriefs_owed(workplan, today)
 
 
 def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
@@ -76,6 +89,8 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
         out.append(
             fit(f"  ? {plan.label} {clean(plan.title)} waits for your vote{f' ({closing})' if closing else ''}", cols)
         )
+    for due in s.my_followups:
+        out.append(wrap(f"  ~ follow up again: {due_words(due, today)}", cols))
 
     if not s.figures:
         out += ["", "No plans yet: add one with 'workplan plan add TITLE'."]
@@ -105,6 +120,7 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     if not s.everything and (len(changes) > CHANGES_SHOWN or more_changes):
         out.append(f"  ... and more (workplan log --since {since.isoformat()})")
 
+    out += _meeting_lines(s, cols)
     out += ["", *_attention_lines(s, cols)]
     return "\n".join(fit(line, cols) if "\n" not in line else line for line in out)
 
@@ -144,6 +160,32 @@ def _resource_lines(s: Summary, cols: int) -> list[str]:
     return lines
 
 
+def _meeting_lines(s: Summary, cols: int) -> list[str]:
+    """The next meeting (and my part in it), then every debrief owed (mine marked), soonest due
+    first: the norm says a member who missed a meeting is debriefed within a week."""
+    m = s.next_meeting
+    if m is None and not s.debriefs:
+        return []
+    lines = [""]
+    if m is not None:
+        part = {m.facilitator: "you facilitate", m.alternate: "you are the alternate"}.get(s.me, "")
+        part = part or ("no facilitator or alternate yet" if meetings.flags(m) else "")
+        lines.append(
+            wrap(
+                f"Next meeting: {m.label} {clean(m.title)} · {meetings.when_text(m, s.today)}"
+                + (f" · {part}" if part else ""),
+                cols,
+            )
+        )
+    if s.debriefs:
+        overdue = sum(1 for d in s.debriefs if d.overdue)
+        lines.append(f"Debriefs owed ({len(s.debriefs)}{f', {overdue} overdue' if overdue else ''})")
+        for owed in s.debriefs:
+            mark = "!" if owed.overdue else ("*" if owed.entry.member == s.me else "•")
+            lines.append(wrap(f"  {mark} {owed.words(s.today)}", cols))
+    return lines
+
+
 def _mine_heading(s: Summary) -> str:
     me = clean(s.me)
     if s.me not in s.workplan.members:
@@ -152,6 +194,9 @@ def _mine_heading(s: Summary) -> str:
     parts = [f"{s.mine_total} open task{'s' if s.mine_total != 1 else ''}"]
     if votes:
         parts.append(f"{votes} vote{'s' if votes != 1 else ''} to cast")
+    if s.my_followups:
+        n = len(s.my_followups)
+        parts.append(f"{n} follow-up{'s' if n != 1 else ''} due")
     return f"Mine ({me}): " + ", ".join(parts)
 
 
@@ -209,11 +254,16 @@ def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
 def _attention_lines(s: Summary, cols: int) -> list[str]:
     att, wp, today = s.attention, s.workplan, s.today
     totals = att.totals
-    if not (totals["overdue"] or totals["blocked"] or totals["stale"]):
+    partners = s.partners_behind
+    if not (totals["overdue"] or totals["blocked"] or totals["stale"] or s.late_pledges or s.followups_due or partners):
         if s.concerns:  # "All clear" under "Off track" above would contradict it
             return ["Needs attention: no task is overdue, blocked or stale."]
         return ["Needs attention: nothing. All clear."]
     lines = ["Needs attention"]
+    currency = wp.partnership.currency
+    if partners:
+        lines.append(f"  Partners ({len(partners)})")
+        lines += [wrap(f"    {r.summary(currency)}", cols) for r in partners]
     if totals["overdue"]:
         lines.append(f"  Overdue ({totals['overdue']})")
         lines += [task_line(wp, t, format_due(t.due, today=today), cols, "!") for t in att.overdue]
@@ -237,6 +287,17 @@ def _attention_lines(s: Summary, cols: int) -> list[str]:
             lines.append(task_line(wp, t, last, cols, "~"))
         if totals["stale"] > len(shown):
             lines.append("  (every one: workplan status --all)")
+    if s.late_pledges:
+        lines.append(f"  Pledges behind or late ({len(s.late_pledges)})")
+        for partner, line in s.late_pledges:
+            c = line.contribution
+            name = commitments.pledge_name(partner.code, line.number)
+            mark = "!" if line.status.health == "off_track" else "•"
+            lines.append(wrap(f"  {mark} {clean(name)} {c.kind} {clean(c.description)}: {line.status.words}", cols))
+            lines.append(wrap(f"           {clean(line.status.reason)}", cols))
+    if s.followups_due:
+        lines.append(f"  Follow-ups due ({len(s.followups_due)})")
+        lines += [wrap(f"  ~ {due_words(due, today)}", cols) for due in s.followups_due]
     return lines
 
 
@@ -266,8 +327,47 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "blocked": [contract.of("tasks", t) for t in att.blocked],
             "stale": [contract.of("tasks", t) for t in att.stale],
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
+            "partners": [
+                {"code": r.partner.code, "summary": r.outstanding(p.currency), "health": r.health}
+                for r in s.partners_behind
+            ],
+            "late_pledges": [
+                {
+                    "partner": partner.code,
+                    "number": line.number,
+                    "kind": line.contribution.kind,
+                    "description": line.contribution.description,
+                    **line.status.as_json(),
+                }
+                for partner, line in s.late_pledges
+            ],
+            "followups_due": [_due_json(due) for due in s.followups_due],
         },
         "resources": resources.resources_json(wp),
+        "meetings": {
+            "next": contract.of("meetings", s.next_meeting) if s.next_meeting is not None else None,
+            "debriefs_owed": [debrief_json(d) for d in s.debriefs],
+        },
+    }
+
+
+def debrief_json(owed: meetings.OwedDebrief) -> dict[str, Any]:
+    """A debrief owed, as scripts see it (``#/$defs/debrief_owed``)."""
+    return {
+        "meeting": owed.meeting.label,
+        "member": owed.entry.member,
+        "due": owed.due or None,
+        "overdue": owed.overdue,
+    }
+
+
+def _due_json(due: commitments.FollowUpDue) -> dict[str, Any]:
+    """A follow-up due, for scripts: what it is about and the follow-up itself."""
+    return {
+        "subject": due.subject.name,
+        "title": due.subject.title,
+        "partner": due.subject.partner or None,
+        **contract.of_nested(due.followup),
     }
 
 

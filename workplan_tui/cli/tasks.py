@@ -61,6 +61,13 @@ def task() -> None:
 )
 @click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
 @click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    shell_complete=complete_ids("meetings"),
+    help="The meeting whose action item it is (for example M3).",
+)
 @json_option
 @pass_env
 def task_add(
@@ -72,6 +79,7 @@ def task_add(
     outcome_id: str | None,
     notes: str,
     start: str | None,
+    meeting_id: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
@@ -82,12 +90,14 @@ def task_add(
     Example:
       workplan task add P2 'Order soil' --owner bob --due fri --outcome O1
     """
-    linked = None
-    if outcome_id is not None:
-        try:
+    linked = meeting = None
+    try:
+        if outcome_id is not None:
             linked = parse_label(outcome_id, "outcomes")
-        except ValueError as exc:
-            fail(str(exc))
+        if meeting_id is not None:
+            meeting = parse_label(meeting_id, "meetings")
+    except ValueError as exc:
+        fail(str(exc))
     record = actions.add_task(
         env.store,
         plan_id,
@@ -97,6 +107,7 @@ def task_add(
         outcome=linked,
         notes=notes,
         start=start_date(env, start),
+        meeting=meeting,
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
     emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
@@ -252,6 +263,14 @@ def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
     shell_complete=complete_ids("outcomes"),
     help="Link it to this outcome, e.g. O3 ('none' unlinks).",
 )
+@click.option(
+    "--meeting",
+    "meeting_id",
+    default=None,
+    metavar="ID",
+    shell_complete=complete_ids("meetings"),
+    help="Make it an action item of this meeting, e.g. M3 ('none' unlinks).",
+)
 @click.option("--progress", default=None, metavar="N", help="60 sets it, +10 / -5 move it; 100 marks it done.")
 @click.option("--status", "new_status", type=click.Choice(TASK_STATUSES), default=None, help="The new status.")
 @click.option("--reason", default=None, help="Why it is blocked (needed with --status blocked).")
@@ -269,6 +288,7 @@ def task_edit(
     due: str | None,
     start: str | None,
     outcome_id: str | None,
+    meeting_id: str | None,
     progress: str | None,
     new_status: str | None,
     reason: str | None,
@@ -299,6 +319,8 @@ def task_edit(
         fields["start"] = start_date(env, start)
     if outcome_id is not None:
         fields["outcome"] = None if outcome_id.strip().lower() in ("none", "-") else _outcome_id(outcome_id)
+    if meeting_id is not None:
+        fields["meeting"] = None if meeting_id.strip().lower() in ("none", "-") else _label_id(meeting_id, "meetings")
     if progress is not None:
         fields["progress"] = progress
     if new_status is not None:
@@ -317,8 +339,12 @@ def task_edit(
 
 
 def _outcome_id(text: str) -> int:
+    return _label_id(text, "outcomes")
+
+
+def _label_id(text: str, table: str) -> int:
     try:
-        return parse_label(text, "outcomes")
+        return parse_label(text, table)
     except ValueError as exc:
         fail(str(exc))
 
@@ -512,6 +538,9 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
+    if t.meeting is not None and t.meeting in workplan.meetings:
+        m = workplan.meetings[t.meeting]
+        out.append(f"  meeting:  {m.label} {clean(m.title)}, {m.day} (an action item)")
     if t.notes:
         out.append("  notes:    " + clean(t.notes, multiline=True).replace("\n", "\n            "))
     if t.updates:

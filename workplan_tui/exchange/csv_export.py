@@ -15,8 +15,8 @@ import json
 from collections.abc import Callable, Iterable
 
 from workplan_tui.exchange.cells import number_cell, text_cell
-from workplan_tui.model import contract, dates, forecast, resources, rules
-from workplan_tui.model.records import Workplan, label
+from workplan_tui.model import commitments, contract, dates, forecast, resources, rules
+from workplan_tui.model.records import FollowUp, Workplan, label
 from workplan_tui.store.store import Store
 
 Row = list[str]
@@ -28,20 +28,37 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "outcomes": [
         "id", "plan", "name", "unit", "baseline", "target", "current", "progress", "start", "due",
-        "health", "reason", "expected", "projected", "pace_per_week", "needed_per_week",
+        "health", "reason", "expected", "projected", "pace_per_week", "needed_per_week", "lead",
     ],
     "checkins": ["outcome", "outcome_name", "value", "by", "at", "note", "confidence"],
     "plans": [
         "id", "title", "status", "rule", "start", "end", "progress", "health", "reason", "expected_progress",
         "open_tasks", "overdue_tasks", "tasks_after_end", "closing_per_week", "needed_per_week", "finish_by",
+        "lead",
     ],
     "votes": ["id", "plan", "member", "position", "comment", "at"],
     "activity": ["id", "at", "member", "os_user", "kind", "record", "changes", "undoes"],
     "contributions": [
         "partner", "number", "kind", "description", "amount", "hours", "rate", "value", "delivered", "grant",
+        "due", "schedule", "expected", "health", "reason",
     ],
-    "deliveries": ["partner", "contribution", "kind", "amount", "hours", "on", "by", "at", "note"],
-    "grants": ["id", "name", "funder", "recipient", "amount", "match", "required", "pledged", "delivered"],
+    "deliveries": ["partner", "contribution", "kind", "amount", "hours", "on", "by", "at", "note", "late"],
+    "grants": [
+        "id", "name", "funder", "recipient", "amount", "match", "required", "pledged", "delivered",
+        "start", "end", "match_by", "deadline", "delivered_by_deadline", "health", "reason",
+    ],
+    "followups": [
+        "subject", "title", "partner", "on", "by", "who", "whom", "agreed", "new_date", "was", "deferred", "at",
+    ],
+    "meetings": [
+        "id", "title", "day", "time", "duration", "place", "facilitator", "alternate", "agenda_items",
+        "present", "apologies", "absent", "represented", "decisions", "action_items", "notes",
+    ],
+    "attendance": [
+        "meeting", "day", "member", "status", "apologies_sent", "in_advance", "represented_by", "debrief_due",
+        "debriefed_by", "debriefed_at",
+    ],
+    "decisions": ["meeting", "day", "number", "text", "about", "by", "at"],
 }  # fmt: skip
 TABLES = tuple(COLUMNS)
 
@@ -88,6 +105,7 @@ def _outcomes(wp: Workplan, owner: str | None) -> Iterable[Row]:
             f.health,
             text_cell(f.reason),
             *(number_cell(_rounded(v)) for v in (f.expected, f.projected, f.pace_per_week, f.needed_per_week)),
+            text_cell(o.lead),
         ]
 
 
@@ -114,6 +132,7 @@ def _plans(wp: Workplan, owner: str | None) -> Iterable[Row]:
             number_cell(_rounded(f.closing_per_week)),
             number_cell(_rounded(f.needed_per_week)),
             f.finish_by.isoformat() if f.finish_by else "",
+            text_cell(p.lead),
         ]
 
 
@@ -142,8 +161,11 @@ def _votes(wp: Workplan, owner: str | None) -> Iterable[Row]:
 
 
 def _contributions(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Each pledge with its dates and its health today (model/commitments.py)."""
+    today = dates.today()
     for p in wp.partners.values():
         for number, c in enumerate(p.contributions, 1):
+            status = commitments.of_pledge(wp, c, today)
             yield [
                 text_cell(p.code),
                 str(number),
@@ -155,20 +177,30 @@ def _contributions(wp: Workplan, owner: str | None) -> Iterable[Row]:
                 number_cell(c.value),
                 number_cell(resources.as_number(c.delivered)),
                 label("grants", c.grant) if c.grant is not None else "",
+                text_cell(c.due),
+                text_cell(commitments.when_text(c) if c.schedule is not None else ""),
+                number_cell(resources.as_number(status.expected)) if c.value is not None else "",
+                status.health,
+                text_cell(status.reason),
             ]
 
 
 def _deliveries(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Each delivery; ``late``: dated after the match deadline of the grant its pledge counts towards."""
     for p in wp.partners.values():
         for number, c in enumerate(p.contributions, 1):
+            deadline = commitments.grant_deadline(wp.grants.get(c.grant)) if c.grant is not None else None
             for d in c.deliveries:
+                late = "yes" if deadline is not None and d.on > deadline.isoformat() else ""
                 yield [text_cell(p.code), str(number), c.kind, number_cell(d.amount), number_cell(d.hours),
-                       text_cell(d.on), text_cell(d.by), text_cell(d.at), text_cell(d.note)]  # fmt: skip
+                       text_cell(d.on), text_cell(d.by), text_cell(d.at), text_cell(d.note), late]  # fmt: skip
 
 
 def _grants(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    today = dates.today()
     for g in wp.grants.values():
         found = resources.grant_match(wp, g)
+        status = commitments.grant_status(wp, g, today)
         yield [
             g.label,
             text_cell(g.name),
@@ -179,7 +211,68 @@ def _grants(wp: Workplan, owner: str | None) -> Iterable[Row]:
             number_cell(resources.as_number(found.required)),
             number_cell(resources.as_number(found.total.pledged)),
             number_cell(resources.as_number(found.total.delivered)),
+            text_cell(g.start),
+            text_cell(g.end),
+            text_cell(g.match_by),
+            status.deadline.isoformat() if status.deadline else "",
+            number_cell(resources.as_number(status.by_deadline)),
+            status.health,
+            text_cell(status.reason),
         ]
+
+
+def _followups(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Every follow-up, on tasks and on pledges, newest first."""
+    rows: list[tuple[commitments.Subject, FollowUp]] = []
+    partner_of = {m.handle: m.partner for m in wp.members.values()}
+    for t in wp.tasks.values():
+        rows += [(commitments.Subject(t.label, t.title, partner_of.get(t.owner or "", "")), f) for f in t.followups]
+    for p in wp.partners.values():
+        for number, c in enumerate(p.contributions, 1):
+            subject = commitments.Subject(commitments.pledge_name(p.code, number), c.description, p.code)
+            rows += [(subject, f) for f in c.followups]
+    rows.sort(key=lambda pair: (pair[1].on, pair[1].at), reverse=True)
+    for subject, f in rows:
+        yield [
+            text_cell(subject.name), text_cell(subject.title), text_cell(subject.partner), text_cell(f.on),
+            text_cell(f.by), text_cell(f.who), text_cell(f.whom), text_cell(f.agreed), text_cell(f.new_date),
+            text_cell(f.was), number_cell(f.deferred), text_cell(f.at),
+        ]  # fmt: skip
+
+
+def _meetings(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for m in meetings.in_order(wp.meetings.values()):
+        statuses = [e.status for e in meetings.attendance(m).values()]
+        yield [
+            m.label, text_cell(m.title), m.day, text_cell(m.time), number_cell(m.duration), text_cell(m.place),
+            text_cell(m.facilitator), text_cell(m.alternate), str(len(m.agenda)),
+            *(str(statuses.count(s)) for s in ("present", "apologies", "absent", "represented")),
+            str(len(m.decisions)), " ".join(t.label for t in meetings.action_items(wp, m.id)), text_cell(m.notes),
+        ]  # fmt: skip
+
+
+def _attendance(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for m in meetings.in_order(wp.meetings.values()):
+        for handle, e in sorted(meetings.attendance(m).items()):
+            ahead = meetings.in_advance(e, m)
+            yield [
+                m.label, m.day, text_cell(handle), e.status, text_cell(e.sent),
+                "" if ahead is None else ("yes" if ahead else "no"), text_cell(e.proxy), text_cell(e.debrief_due),
+                text_cell(e.debriefed_by), text_cell(e.debriefed_at),
+            ]  # fmt: skip
+
+
+def _decisions(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model import meetings
+
+    for found in meetings.decisions(wp):
+        d = found.decision
+        yield [found.meeting.label, found.meeting.day, str(found.number), text_cell(d.text), text_cell(d.about),
+               text_cell(d.by), text_cell(d.at)]  # fmt: skip
 
 
 _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
@@ -191,6 +284,10 @@ _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
     "contributions": _contributions,
     "deliveries": _deliveries,
     "grants": _grants,
+    "followups": _followups,
+    "meetings": _meetings,
+    "attendance": _attendance,
+    "decisions": _decisions,
 }
 
 

@@ -1,12 +1,17 @@
-"""Due dates as a calendar (``workplan export --format ics``), made with the icalendar library.
+"""Due dates and meetings as a calendar (``workplan export --format ics``), made with the icalendar library.
 
-Each task with a due date and each outcome with one becomes an all-day event on that day.
+Each task with a due date and each outcome with one becomes an all-day event on that day; so do
+each pledge's due day or instalments and each grant's match deadline (issue 26).
+Each meeting is an event at its time, in the partnership's local time (a "floating" time, RFC
+5545 3.3.5: 14:00 where the partners meet), for its duration, with its place, facilitator,
+alternate and agenda; a meeting without a time is an all-day event.
 Its UID is the record's label and a fingerprint of the partnership (``T12.3f2a9c1e@workplan``),
 the same in every export, so a calendar that imports the file again updates its events
 instead of adding copies; SEQUENCE counts the record's changes (its revision, or the log's
 entries about it, and its plan's archiving and reopening) and LAST-MODIFIED is its last
 change, so calendars know which copy is newer. ``owner`` keeps one member's tasks (and no
-outcomes, which have no owner). icalendar escapes and folds the text; control characters are
+outcomes, which have no owner) and every meeting; pledges' due days and instalments and grants'
+match deadlines come too. icalendar escapes and folds the text; control characters are
 replaced before it sees them.
 
 An event a calendar imported earlier must not linger once its task has gone: a task or
@@ -22,12 +27,13 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from workplan_tui import __version__
 from workplan_tui.model import rules
-from workplan_tui.model.records import Activity, Task, Workplan, label, table_named
+from workplan_tui.model.forecast import HEALTH_WORDS
+from workplan_tui.model.records import Activity, Meeting, Task, Workplan, label, table_named
 from workplan_tui.model.text import clean
 
 
@@ -176,6 +182,13 @@ def export(
             seq = sequence(o.label, o.rev, o.plan)
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, seq))
             shown.add(o.label)
+
+        def by_revision(uid: str, day: date, summary: str, description: str, changed: str, rev: int) -> Event:
+            return event(uid, day, summary, description, changed, max(0, rev - 1))
+
+        _commitments(workplan, today, by_revision, calendar)
+    for m in workplan.meetings.values():
+        calendar.add_component(_meeting_event(workplan, m, tag, fallback))
     for record_label, why, day, title, seq in _gone(workplan, past, archived, owner, sequence):
         if record_label in shown or day is None:
             continue
@@ -183,7 +196,7 @@ def export(
         summary = f"{record_label} {clean(title)} (cancelled)".replace("  ", " ")
         calendar.add_component(event(record_label, day, summary, description, "", seq, cancelled=True))
         shown.add(record_label)
-    if not shown:
+    if not calendar.walk("VEVENT"):
         whose = f"none of {clean(owner)}'s tasks has" if owner else "no task or outcome has"
         raise NothingToExport(f"nothing to put in a calendar: {whose} a due date; nothing written")
     return bytes(calendar.to_ical())
@@ -221,3 +234,73 @@ def _gone(
                 yield record.label, "its due date was cleared", _day(past.due[record.label]), title, seq
         elif is_task and owner is not None and record.owner != owner and owner in past.owners.get(record.label, ()):
             yield record.label, f"given to {record.owner or 'nobody'}", _day(record.due), title, seq
+
+
+def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> None:
+    """Each pledge's due day or instalments, and each grant's match deadline (model/commitments.py).
+    UIDs name the partner, the pledge's number and the instalment (``PARKS-2-3``): stable while
+    the partner's list keeps its order."""
+    from workplan_tui.model import commitments
+    from workplan_tui.model.money import format_money
+
+    currency = workplan.partnership.currency
+    for p in workplan.partners.values():
+        for number, c in enumerate(p.contributions, 1):
+            if c.schedule is None and not c.due:
+                continue
+            status = commitments.of_pledge(workplan, c, today)
+            name = commitments.pledge_name(p.code, number)
+            plan = commitments.steps(c)
+            latest = max((d.at for d in c.deliveries), default=p.created_at)
+            for k, (day, cumulative) in enumerate(plan, 1):
+                each = cumulative - (plan[k - 2][1] if k > 1 else 0.0)
+                worth = f" {format_money(each, currency)}" if c.value is not None else ""
+                which = f" instalment {k} of {len(plan)}" if len(plan) > 1 else " due"
+                summary = f"{clean(name)}{which}{worth}: {clean(c.description)}"
+                description = f"{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
+                uid = f"{clean(p.code)}-{number}-{k}"
+                calendar.add_component(event(uid, day, summary, description, latest, p.rev))
+    for g in workplan.grants.values():
+        found = commitments.grant_status(workplan, g, today)
+        if found.deadline is None:
+            continue
+        summary = f"{g.label} match due: {format_money(found.required, currency)} ({clean(g.name)})"
+        description = f"{HEALTH_WORDS.get(found.health, found.health)}: {clean(found.reason)}"
+        calendar.add_component(event(f"{g.label}-match", found.deadline, summary, description, g.created_at, g.rev))
+
+
+def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime) -> Any:
+    """A meeting as a busy event: timed (floating local time) or all day."""
+    from icalendar import Event
+
+    e = Event()
+    e.add("uid", f"{m.label}.{tag}@workplan")
+    e.add("summary", f"{m.label} {clean(m.title)}")
+    day = _day(m.day) or fallback.date()
+    if m.time:
+        start = datetime.combine(day, time.fromisoformat(m.time))  # naive: floating local time
+        e.add("dtstart", start)
+        e.add("dtend", start + timedelta(minutes=m.duration))
+    else:
+        e.add("dtstart", day)
+        if day < date.max:
+            e.add("dtend", day + timedelta(days=1))
+    if m.place:
+        e.add("location", clean(m.place))
+    lines = [
+        f"Facilitator: {clean(m.facilitator) if m.facilitator else 'none named'}",
+        f"Alternate: {clean(m.alternate) if m.alternate else 'none named'}",
+    ]
+    if m.agenda:
+        lines += ["", "Agenda:"] + [f"{n}. {clean(item.text)}" for n, item in enumerate(m.agenda, 1)]
+    if m.decisions:
+        lines += ["", "Decisions:"] + [f"{n}. {clean(d.text)}" for n, d in enumerate(m.decisions, 1)]
+    if m.notes:
+        lines += ["", clean(m.notes, multiline=True)]
+    e.add("description", "\n".join(lines))
+    stamp = _moment(m.updated_at or m.created_at) or fallback
+    e.add("dtstamp", stamp)
+    e.add("last-modified", stamp)
+    e.add("sequence", max(0, m.rev - 1))
+    e.add("transp", "OPAQUE")
+    return e

@@ -2,7 +2,8 @@
 
 The same records ``--json`` prints, table by table (ids as labels, references too, ISO
 dates, UTC times with Z), plans and outcomes with their forecast today (``"forecast"``, as
-``plan show`` and ``outcome show`` print it), and the activity log oldest first. The document's shape is
+``plan show`` and ``outcome show`` print it), grants with their match by the deadline, each
+partner's record (as ``partner show`` prints it), and the activity log oldest first. The document's shape is
 published with the contract (``workplan schema``: ``x-commands`` → ``export``).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_tui.model import contract, dates
+from workplan_tui.model import commitments, contract, dates
 from workplan_tui.model.overview import plan_figures
 from workplan_tui.store.store import Store
 
@@ -18,7 +19,8 @@ from workplan_tui.store.store import Store
 def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
     """The partnership ``store`` holds; ``with_log`` adds every activity entry (it reads the whole log)."""
     wp = store.read()
-    figures = plan_figures(wp, dates.today())
+    today = dates.today()
+    figures = plan_figures(wp, today)
     plans = {f.plan.id: f.forecast.as_json() for f in figures}
     outcomes = {o: f.as_json() for fig in figures for o, f in fig.outcome_forecasts.items()}
     document: dict[str, Any] = {
@@ -33,7 +35,16 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
             for o in wp.outcomes.values()
         ],
         "tasks": [contract.of("tasks", t) for t in wp.tasks.values()],
-        "grants": [contract.of("grants", g) for g in wp.grants.values()],
+        "grants": [
+            {**contract.of("grants", g), "match_status": commitments.grant_status(wp, g, today).as_json()}
+            for g in wp.grants.values()
+        ],
+        # Each partner's record today (model/commitments.py): its pledges' health, tasks, leads, follow-ups.
+        "partner_records": [
+            commitments.record_json(r, wp.partnership.currency)
+            for r in commitments.partner_records(wp, today, figures=figures)
+        ],
+        "meetings": [contract.of("meetings", m) for m in wp.meetings.values()],
     }
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from workplan_tui.exchange.report import Report
-from workplan_tui.model import rules
+from workplan_tui.model import commitments, rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.forecast import HEALTH_WORDS, estimate_text, rank, rate_text
 from workplan_tui.model.money import format_money, plain
@@ -205,7 +205,7 @@ def render(report: Report) -> str:
 
     att = report.attention
     out += ["", "## Needs attention", ""]
-    if not (att.overdue or att.blocked or att.stale):
+    if not (att.overdue or att.blocked or att.stale or report.late_pledges or report.followups_due):
         out.append("Nothing is overdue, blocked or stale.")
     if att.overdue:
         out += [f"### Overdue ({len(att.overdue)})", ""]
@@ -222,6 +222,29 @@ def render(report: Report) -> str:
         out += [f"### Stale: no update for 14 days or more ({len(att.stale)})", ""]
         rows = [[_task(t), md(t.owner or "unassigned"), md(stamp(t.updated_at, date_only=True))] for t in att.stale]
         out += table(["Task", "Owner", "Last update"], rows) + [""]
+    if report.late_pledges:
+        out += [f"### Pledges behind or late ({len(report.late_pledges)})", ""]
+        rows = [
+            [
+                md(commitments.pledge_name(partner.code, line.number)),
+                f"{line.contribution.kind}: {md(line.contribution.description)}",
+                _health_words(line.status.health, line.status.words),
+                md(line.status.reason),
+            ]
+            for partner, line in report.late_pledges
+        ]
+        out += table(["Pledge", "What", "Status", "Why"], rows) + [""]
+    if report.followups_due:
+        out += [f"### Follow-ups due ({len(report.followups_due)})", ""]
+        rows = [
+            [
+                f"{md(due.subject.name)} {md(due.subject.title)}",
+                md(commitments.followup_words(due.followup, today)),
+                md(format_due(due.followup.new_date, today=today)),
+            ]
+            for due in report.followups_due
+        ]
+        out += table(["On", "Follow-up", "New date"], rows) + [""]
     if out[-1] == "":
         out.pop()
 
@@ -246,6 +269,8 @@ def render(report: Report) -> str:
             ["Member", "Name", "Partner", "Open", "Overdue", "Blocked", "Stale", "Last change"], rows, "lllrrrrl"
         )
 
+    out += ["", *_partners(report)]
+
     out += ["", *_resources(report)]
 
     out += ["", "## Norms", ""]
@@ -260,6 +285,61 @@ def render(report: Report) -> str:
         out.append(f"{number}. **{norm.label}** {md(norm.text)} {state}")
     out.append("")
     return "\n".join(out)
+
+
+def _health_words(health: str, words: str) -> str:
+    """A pledge's words ('late', 'behind'), bold when behind or late."""
+    return f"**{words}**" if health in ("off_track", "at_risk") else words
+
+
+def _partners(report: Report) -> list[str]:
+    """Each partner's record (model/commitments.py): accountability without blame."""
+    out = ["## Partners", ""]
+    if not report.partners:
+        return [*out, "No partners yet."]
+    currency, today = report.currency, report.today
+    for record in report.partners:
+        p = record.partner
+        out += [
+            f"### {md(p.code)} {md(p.name)}",
+            "",
+            f"**{md(record.outstanding(currency) or 'Nothing outstanding.')}**",
+            "",
+        ]
+        for line in record.pledges:
+            c = line.contribution
+            out.append(
+                f"- Pledge #{line.number} {c.kind}: {md(c.description)}: "
+                f"{_health_words(line.status.health, line.status.words)}: {md(line.status.reason)}"
+            )
+        overdue = ", ".join(t.label for t in record.overdue)
+        blocked = ", ".join(t.label for t in record.blocked)
+        out.append(
+            f"- Tasks its members own: {len(record.open)} open, {len(record.overdue)} overdue"
+            + (f" ({overdue})" if overdue else "")
+            + f", {len(record.blocked)} blocked"
+            + (f" ({blocked})" if blocked else "")
+        )
+        if record.leads:
+            led = ", ".join(
+                f"{led.label} {md(led.name)} ({HEALTH_WORDS.get(led.health, led.health)})" for led in record.leads
+            )
+            out.append(f"- Leads: {led}")
+        if record.votes:
+            out.append(
+                "- Votes not cast: " + "; ".join(f"{plan.label} ({md(', '.join(who))})" for plan, who in record.votes)
+            )
+        if record.norms:
+            out.append(
+                "- Norms not agreed: " + "; ".join(f"{norm.label} ({md(', '.join(who))})" for norm, who in record.norms)
+            )
+        at, who = record.last_change
+        out.append(f"- Last change: {md(stamp(at, date_only=True))} ({md(who)})" if at else "- Last change: not known")
+        for subject, f in record.followups[:5]:
+            out.append(f"- Follow-up on {md(subject.name)}: {md(commitments.followup_words(f, today))}")
+        out.append("")
+    out.pop()
+    return out
 
 
 def _resources(report: Report) -> list[str]:
@@ -298,6 +378,9 @@ def _resources(report: Report) -> list[str]:
     rows = []
     for g in report.grants:
         grant = g.grant
+        status = report.match_status[grant.id]
+        by = md(status.deadline.isoformat()) if status.deadline else "-"
+        late = f" ({money(status.late, currency)} late)" if status.late > 0.005 else ""
         rows.append(
             [
                 f"{grant.label} {md(grant.name)}",
@@ -306,10 +389,19 @@ def _resources(report: Report) -> list[str]:
                 md(grant.match),
                 money(g.required, currency),
                 money(g.total.pledged, currency),
-                money(g.total.delivered, currency),
+                money(g.total.delivered, currency) + late,
+                by,
+                _health(status.health),
             ]
         )
-    out += table(["Grant", "From → to", "Amount", "Match", "Required", "Pledged", "Delivered"], rows, "llrlrrr")
+    out += table(
+        ["Grant", "From → to", "Amount", "Match", "Required", "Pledged", "Delivered", "Deadline", "Match health"],
+        rows,
+        "llrlrrrll",
+    )
+    for g in report.grants:
+        status = report.match_status[g.grant.id]
+        out += ["", f"{g.grant.label}: {_health(status.health)}: {md(status.reason)}"]
     for line in report.match:
         grants = ", ".join(g.label for g in line.grants)
         out += ["", f"#### Match for {md(line.recipient)} ({grants})", ""]

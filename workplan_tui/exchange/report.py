@@ -3,8 +3,9 @@
 For the partnership's meeting: are we on track (each running plan and its outcomes with
 their health, the reason and the figures behind it: model/forecast.py), the decisions it
 needs (plans waiting for buy-in and what is missing), each outcome with its change since
-the last meeting, the tasks done since, what needs attention (overdue, blocked, stale),
-who is behind, resources and match, and the norms. ``--plan`` narrows the plan parts to
+the last meeting, the tasks done since, what needs attention (overdue, blocked, stale; pledges
+behind or late; follow-ups due), who is behind, each partner's record (model/commitments.py),
+resources and match (each grant's by its deadline), and the norms. ``--plan`` narrows the plan parts to
 one plan; resources and norms are the partnership's.
 """
 
@@ -13,12 +14,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from workplan_tui.model import contract, resources, rules
+from workplan_tui.model import commitments, contract, resources, rules
 from workplan_tui.model.forecast import Forecast
 from workplan_tui.model.overview import Attention, Load, PlanFigures, attention, member_loads, plan_figures
 from workplan_tui.model.records import (
@@ -27,6 +28,7 @@ from workplan_tui.model.records import (
     Activity,
     Norm,
     Outcome,
+    Partner,
     Plan,
     Task,
     Workplan,
@@ -68,6 +70,12 @@ class Report:
     grants: list[resources.GrantMatch]
     match: list[resources.RecipientMatch]
     norms: list[tuple[Norm, rules.NormState]]
+    # Commitments that can be late (model/commitments.py): each partner's record, the pledges behind
+    # or late, the follow-ups due, each grant's match by its deadline (by grant id).
+    partners: list[commitments.PartnerRecord] = field(default_factory=list)
+    late_pledges: list[tuple[Partner, commitments.PledgeLine]] = field(default_factory=list)
+    followups_due: list[commitments.FollowUpDue] = field(default_factory=list)
+    match_status: dict[int, commitments.MatchStatus] = field(default_factory=dict)
     log_readable: bool = True
 
     @property
@@ -115,6 +123,9 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
     except StoreError:
         last = {}
     loads = [load for load in member_loads(workplan, figures, now, last) if load.behind]
+    every = (
+        plan_figures(workplan, today) if plan is not None else figures
+    )  # a partner's record is the whole partnership's
     behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
     return Report(
         workplan=workplan,
@@ -131,6 +142,10 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         grants=[resources.grant_match(workplan, g) for g in workplan.grants.values()],
         match=resources.match_report(workplan),
         norms=[(n, rules.norm_state(n, workplan.members)) for n in workplan.norms.values()],
+        partners=commitments.partner_records(workplan, today, figures=every, logged=last),
+        late_pledges=commitments.late_pledges(workplan, today),
+        followups_due=commitments.followups_due(workplan, today),
+        match_status={g.id: commitments.grant_status(workplan, g, today) for g in workplan.grants.values()},
         log_readable=log_readable,
     )
 
@@ -224,7 +239,27 @@ def as_json(report: Report) -> dict[str, Any]:
             "overdue": [contract.of("tasks", t) for t in report.attention.overdue],
             "blocked": [contract.of("tasks", t) for t in report.attention.blocked],
             "stale": [contract.of("tasks", t) for t in report.attention.stale],
+            "late_pledges": [
+                {
+                    "partner": partner.code,
+                    "number": line.number,
+                    "kind": line.contribution.kind,
+                    "description": line.contribution.description,
+                    **line.status.as_json(),
+                }
+                for partner, line in report.late_pledges
+            ],
+            "followups_due": [
+                {
+                    "subject": due.subject.name,
+                    "title": due.subject.title,
+                    "partner": due.subject.partner or None,
+                    **contract.of_nested(due.followup),
+                }
+                for due in report.followups_due
+            ],
         },
+        "partners": [commitments.record_json(r, wp.partnership.currency) for r in report.partners],
         "behind": [
             {
                 "member": b.member.handle,
@@ -245,6 +280,7 @@ def as_json(report: Report) -> dict[str, Any]:
                 "pledged": resources.as_number(g.total.pledged),
                 "delivered": resources.as_number(g.total.delivered),
                 "by_kind": {kind: t.as_json() for kind, t in g.kinds.items()},
+                "match_status": report.match_status[g.grant.id].as_json(),
             }
             for g in report.grants
         ],
@@ -257,13 +293,13 @@ def as_json(report: Report) -> dict[str, Any]:
 # --- the board's "Meeting report" ------------------------------------------------------------------
 
 
-def write_beside(store: Store, text: str, today: date) -> Path:
-    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``), where the
-    other members find it; when that folder is not writable for me, in my current folder. A report
-    of the same day is replaced (it is the same meeting's, brought up to date); one another member
-    wrote and I cannot replace gets my handle in its name. Returns where it went; OSError when
-    nowhere would take it."""
-    name = f"{store.path.stem}-report-{today.isoformat()}"
+def write_beside(store: Store, text: str, today: date, name: str | None = None) -> Path:
+    """Write a Markdown report beside the partnership file (``NAME-report-YYYY-MM-DD.md``, or
+    ``name``.md: a meeting's minutes), where the other members find it; when that folder is not
+    writable for me, in my current folder. A report of the same day is replaced (it is the same
+    meeting's, brought up to date); one another member wrote and I cannot replace gets my handle
+    in its name. Returns where it went; OSError when nowhere would take it."""
+    name = name or f"{store.path.stem}-report-{today.isoformat()}"
     folders = [store.path.parent, Path.cwd()]
     problem: OSError | None = None
     for folder in dict.fromkeys(folders):

@@ -18,7 +18,7 @@ from workplan_tui.model.records import Activity, Workplan, id_of_label, label, t
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm")
+REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm")
 
 
 # A field as people call it (the board's labels, lower case), where its stored name is not a word.
@@ -59,11 +59,43 @@ def changes_line(entry: Activity, room: int = 30, arrow: str = "→") -> str:
     parts = []
     for name, pair in labelled(entry).items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        if name == "note" and before is None and after is not None:
-            parts.append(f"note: {value_text(after, room)}")
+        if name in ("note", "decision") and before is None and after is not None:
+            parts.append(f"{name}: {value_text(after, room)}")
+        elif name == "followup" and isinstance(after, dict) and before is None:
+            parts.append(f"follow-up: {_followup_text(after, room)}")
+        elif name == "dates" and isinstance(before, dict) and isinstance(after, dict):
+            parts.append(f"#{after.get('contribution', '?')} dates {_dates_text(before)} {arrow} {_dates_text(after)}")
+        elif name in _MEETING_LISTS and (words := _meeting_list(name, before, after)) is not None:
+            parts.append(short(words, max(room, 60)))
         else:
             parts.append(f"{name} {value_text(before, room)} {arrow} {value_text(after, room)}")
     return clean("; ".join(parts))
+
+
+def _followup_text(item: dict[str, Any], room: int) -> str:
+    """'with dan: insurance by Friday, new date 2026-12-04' (a pledge's: '#2 with bob: ...')."""
+    number = f"#{item['contribution']} " if "contribution" in item else ""
+    agreed = f": {short(item.get('agreed'), room)}" if item.get("agreed") else ""
+    new = f", new date {short(item.get('new_date'))}" if item.get("new_date") else ""
+    return f"{number}with {short(item.get('whom'), room)}{agreed}{new}"
+
+
+def _dates_text(dates: dict[str, Any]) -> str:
+    """A pledge's dates as logged: 'by 2026-12-31', '4 quarter from 2027-01-15', '-'."""
+    schedule = dates.get("schedule")
+    if isinstance(schedule, dict):
+        return f"{short(schedule.get('count'))} {short(schedule.get('every'))} from {short(schedule.get('start'))}"
+    return f"by {short(dates['due'])}" if dates.get("due") else "-"
+
+
+_MEETING_LISTS = ("agenda", "attendance", "decisions")
+
+
+def _meeting_list(name: str, before: Any, after: Any) -> str | None:
+    """A meeting's agenda, attendance or decisions changed, as the item that changed."""
+    from workplan_tui.model.meetings import list_change_words  # only for such an entry: start-up time
+
+    return list_change_words(name, before, after)
 
 
 def describe(entry: Activity, *, who: bool = True, names: Names | None = None) -> str:
@@ -151,7 +183,14 @@ class Names:
         return getattr(kept, _TITLED[table], None) if kept is not None else None
 
 
-_TITLED = {"tasks": "title", "plans": "title", "outcomes": "name", "norms": "text", "grants": "name"}
+_TITLED = {
+    "tasks": "title",
+    "plans": "title",
+    "outcomes": "name",
+    "norms": "text",
+    "grants": "name",
+    "meetings": "title",
+}
 _STATUS_WORDS = {"todo": "to do"}
 _MONEY_FIELDS = ("amount",)
 _DATE_FIELDS = ("due", "closes", "on")
@@ -218,7 +257,16 @@ def change_words(entry: Activity, names: Names | None = None, room: int = 60) ->
             if joined and all(isinstance(v, str) for v in joined):
                 parts.append(f"{field} + {short(', '.join(joined), room)}")
                 continue
-        added = entry.kind.endswith(".add") or name in ("note", "checkin", "contribution", "delivery")
+        if name == "followup" and isinstance(after, dict) and before is None:
+            parts.append(f"follow-up: {_followup_text(after, room)}")
+            continue
+        if name == "dates" and isinstance(before, dict) and isinstance(after, dict):
+            parts.append(f"pledge #{after.get('contribution', '?')}: {_dates_text(before)} → {_dates_text(after)}")
+            continue
+        if name in _MEETING_LISTS and (listed := _meeting_list(name, before, after)) is not None:
+            parts.append(short(listed, max(room, 60)))
+            continue
+        added = entry.kind.endswith(".add") or name in ("note", "checkin", "contribution", "delivery", "decision")
         if added and before in (None, "", []):  # a new record's values, an item added to a list
             parts.append(f"{field}: {value_words(name, after, names, room)}")
             continue
@@ -352,6 +400,10 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         text = f"recorded a pledge by {ref}: {words('contribution', _after(c, 'contribution'))}"
     elif kind == "partner.deliver":
         text = f"recorded a delivery by {ref}: {words('delivery', _after(c, 'delivery'))}"
+    elif kind in ("task.followup", "partner.followup") and isinstance(_after(c, "followup"), dict):
+        text = f"followed up {ref} {_followup_text(_after(c, 'followup'), 60)}"
+    elif kind == "meeting.decide" and _after(c, "decision") is not None:
+        text = f"recorded a decision at {ref}: {words('decision', _after(c, 'decision'))}"
     elif kind == "partnership.create":
         text = f"created the partnership {words('name', _after(c, 'name'))}"
     elif kind == "partnership.stage":

@@ -77,6 +77,20 @@ def nested_references() -> dict[str, dict[str, dict[str, str]]]:
     }
 
 
+@cache
+def nested_mentions() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Labels of records named inside a record's nested objects (``records.Mention``: an agenda
+    item's or a decision's ``about``): table -> {list field: (fields)}. A merge that renumbers a
+    record relabels them."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for table, cls in KEYED.items():
+        for name, item in _nested(cls).items():
+            fields = tuple(f.encode_name for f in msgspec.structs.fields(item) if extra_of(f.type).get("mentions"))
+            if fields:
+                found.setdefault(table, {})[name] = fields
+    return found
+
+
 _KEYED = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}  # named by a field, not an id
 
 
@@ -187,6 +201,11 @@ def of(table: str, item: Keyed) -> dict[str, Any]:
     return record(table, doc_id, values)
 
 
+def of_nested(item: Record) -> dict[str, Any]:
+    """A record nested in another (a meeting's decision, an outcome's check-in) as scripts see it."""
+    return dict(_plain(item))
+
+
 def _plain(value: Any) -> Any:
     """Records as dicts of their fields, lists and dicts copied: what JSON can hold."""
     if isinstance(value, msgspec.Struct):
@@ -245,6 +264,8 @@ def _type_schema(kind: Any) -> dict[str, Any]:
         elif extra.get("not_blank"):
             text["pattern"] = "\\S"  # something besides white space
         return {**text, **out}
+    if inner is bool:
+        return {"type": "boolean", **out}
     if inner in (int, float):
         number: dict[str, Any] = {"type": "integer" if inner is int else "number"}
         for key, name in (("minimum", "ge"), ("maximum", "le")):

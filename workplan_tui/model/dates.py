@@ -82,6 +82,11 @@ class DateError(ValueError):
     """Text that is not a date this parser understands."""
 
 
+def month_number(word: str) -> int | None:
+    """The month a name or its short form names (``jan``, ``January``, ``sept``): 1-12, else None."""
+    return _MONTHS.get(word.strip().lower().rstrip("."))
+
+
 def utc_now() -> datetime:
     """The one clock every command, board and store reads: an aware UTC ``datetime``.
 

@@ -10,21 +10,28 @@ last sent is left out of the next digest ("an item they have acted on since is n
 repeated"); a vote cast or a norm agreed is gone on its own, since items are found in the
 file as it is now.
 
-**Adding a kind** (an outcome off track, a late pledge, a task that may start): write a
-function ``Context -> list[Item]`` below and add one ``Kind`` to ``KINDS``: its name, heading,
-whether it is something to act on (a digest is only sent with one), and, for the login nudge,
-its words. The mail, ``--dry-run``, ``--print`` and the nudge then carry it. A kind with
-nudge words must read no task but the member's own: ``status --brief`` builds the partnership
-with only those (cli/brief.py), every other table whole.
+Meetings (model/meetings.py) add three kinds: debriefs owed (to a member who missed a meeting,
+and by the one who runs it or represented them), meetings the member runs this week (to
+prepare), and the other meetings of the week (news, not something to act on). Commitments
+(model/commitments.py) add two: the pledges of the member's partner that are behind or late,
+and the follow-ups the member recorded whose new date has come.
+
+**Adding a kind** (an outcome off track, a task that may start): write a function ``Context ->
+list[Item]`` below and add one ``Kind`` to ``KINDS``: its name, heading, whether it is something to
+act on (a digest is only sent with one), and, for the login nudge, its words. The mail,
+``--dry-run``, ``--print`` and the nudge then carry it. A kind with nudge words must read no task
+but the member's own and those with follow-ups: ``status --brief`` builds the partnership with
+only those (cli/brief.py), every other table whole.
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from workplan_tui.model import rules
+from workplan_tui.model import forecast, rules
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
@@ -36,7 +43,7 @@ from workplan_tui.model.records import (
     Workplan,
     label,
 )
-from workplan_tui.model.text import LazyPattern
+from workplan_tui.model.text import LazyPattern, clean
 
 # --- addresses --------------------------------------------------------------------------------
 
@@ -128,7 +135,8 @@ class Item(NamedTuple):
     ``key`` names it stably (``overdue:T12``); ``record`` is the label of the record it is
     about (``T12``, ``P3``); ``title`` that record's title or text as stored (untrusted: clean
     it before showing); ``detail`` what about it, in words; ``action`` the command that acts
-    on it, if one does.
+    on it, if one does; ``about`` how the log names the record when it is not ``record`` (a
+    pledge ``FOODBANK #1`` is a change to ``partner FOODBANK``).
     """
 
     kind: str
@@ -137,6 +145,7 @@ class Item(NamedTuple):
     title: str
     detail: str
     action: str = ""
+    about: str = ""
 
 
 class Context(NamedTuple):
@@ -226,6 +235,92 @@ def _norms(ctx: Context) -> list[Item]:
     return found
 
 
+def _off_track(ctx: Context) -> list[Item]:
+    """The outcomes off track that the member works towards: an open task of theirs is linked
+    to it (an outcome has no owner of its own; the tasks towards it are how a member owns it).
+    Health and reason are the forecast's (``forecast.of_outcome``), as on every surface."""
+    wp = ctx.workplan
+    found = []
+    for oid in sorted({t.outcome for t in ctx.tasks if t.outcome is not None}):
+        outcome = wp.outcomes.get(oid)
+        if outcome is None:
+            continue
+        judged = forecast.of_outcome(outcome, wp.plans.get(outcome.plan), ctx.today)
+        if judged.health == "off_track":
+            found.append(
+                Item(
+                    "offtrack",
+                    f"offtrack:{outcome.label}",
+                    outcome.label,
+                    outcome.name,
+                    f"off track: {judged.reason}",
+                    f"workplan outcome show {outcome.label}",
+                )
+            )
+    return found
+
+
+def _debriefs(ctx: Context) -> list[Item]:
+    """Debriefs owed (model/meetings.py): to the member, who missed a meeting ('get one from a
+    member who was there'), and by the member, who runs that meeting or represented the one who
+    missed it (tick it off once given). The soonest due first."""
+    from workplan_tui.model import meetings  # only for a file with meetings: the nudge's start-up
+
+    if not ctx.workplan.meetings:
+        return []
+    me, today = ctx.member, ctx.today
+    found = []
+    for owed in meetings.debriefs_owed(ctx.workplan, today):
+        m, who = owed.meeting, owed.entry.member
+        due = owed.words(today).split(": ", 1)[1]  # 'debrief due Tue 1 Dec', 'debrief overdue since ...'
+        if who == me:
+            detail = f"you missed it ({m.day}); {due}: ask a member who was there"
+            action = f"workplan meeting show {m.label}"
+        elif me in (m.facilitator, m.alternate, owed.entry.proxy):
+            detail = f"{who} missed it; {due}"
+            action = f"workplan meeting debrief {m.label} {who}"
+        else:
+            continue
+        found.append(Item("debrief", f"debrief:{m.label}:{who}", m.label, m.title, detail, action))
+    return found
+
+
+def _meetings_soon(ctx: Context, *, facilitating: bool) -> list[Item]:
+    """Meetings in the coming week: those the member facilitates or stands in for (to prepare:
+    the agenda, a missing alternate), or, without ``facilitating``, the others."""
+    from workplan_tui.model import meetings
+
+    if not ctx.workplan.meetings:
+        return []
+    me, today = ctx.member, ctx.today
+    last = rules.week_after(today)
+    found = []
+    for m in meetings.in_order(ctx.workplan.meetings.values()):
+        if not today.isoformat() <= m.day < last:
+            continue
+        runs = m.facilitator == me or (m.facilitator is None and m.alternate == me)
+        role = "facilitate" if m.facilitator == me else "are the alternate" if m.alternate == me else ""
+        if runs != facilitating or me not in ctx.workplan.members:
+            continue
+        parts = [meetings.when_text(m, today)]
+        if m.place:
+            parts.append(m.place)
+        if role:
+            parts.append(f"you {role}")
+        if runs:
+            parts.append(f"{len(m.agenda)} agenda item{'s' if len(m.agenda) != 1 else ''}")
+            if m.facilitator is None or m.alternate is None:
+                parts.append("no " + ("facilitator" if m.facilitator is None else "alternate") + " named")
+        entry = meetings.attendance(m).get(me)
+        if entry is not None and entry.status == "apologies":
+            parts.append("you sent apologies")
+        kind = "facilitate" if facilitating else "meeting"
+        found.append(
+            Item(kind, f"{kind}:{m.label}", m.label, m.title, "; ".join(parts), f"workplan meeting show {m.label}")
+        )
+    return found
+
+
 def _changed(ctx: Context) -> list[Item]:
     """What others changed on the member's tasks (open or done) since the last digest, one item a task."""
     wp, me = ctx.workplan, ctx.member
@@ -250,6 +345,55 @@ def _changed(ctx: Context) -> list[Item]:
     ]
 
 
+def _late_pledges(ctx: Context) -> list[Item]:
+    """The pledges of the member's partner that are behind or late, late first: 'late: all $6,000
+    was due by 31 Dec, delivered $2,000'. Acting on one (a delivery, a follow-up, new dates) is a
+    change to the partner's record."""
+    from workplan_tui.model import commitments  # only for a digest: the nudge of a file without pledges is cheap
+
+    wp = ctx.workplan
+    member = wp.members.get(ctx.member)
+    if member is None:
+        return []
+    return [
+        Item(
+            "pledge",
+            f"pledge:{partner.code}#{line.number}",
+            commitments.pledge_name(partner.code, line.number),
+            line.contribution.description,
+            f"{line.status.words}: {line.status.reason}",
+            f"workplan partner show {partner.code}",
+            f"partner {partner.code}",
+        )
+        for partner, line in commitments.late_pledges(wp, ctx.today)
+        if partner.code == member.partner
+    ]
+
+
+def _followups(ctx: Context) -> list[Item]:
+    """The member's follow-ups whose new date has come while the task is open or the pledge still
+    behind: 'agreed with dan: insurance by Friday; new date Fri 27 Nov, 1 day ago'."""
+    from workplan_tui.model import commitments
+
+    found = []
+    for due in commitments.followups_due(ctx.workplan, ctx.today, by=ctx.member):
+        f, subject = due.followup, due.subject
+        about = "" if subject.task is not None else f"partner {subject.partner}"
+        agreed = f": {f.agreed}" if f.agreed else ""
+        when = "today" if due.days == 0 else f"{due.days} day{'s' if due.days != 1 else ''} ago"
+        detail = f"agreed with {f.whom}{agreed}; new date {short_date(_day(f.new_date), today=ctx.today)}, {when}"
+        name = subject.name.replace(" ", "")
+        action = f"workplan followup add {shlex.quote(name)} --with {shlex.quote(clean(f.whom))}"
+        found.append(
+            Item("followup", f"followup:{name}:{f.new_date}", subject.name, subject.title, detail, action, about)
+        )
+    return found
+
+
+def _day(text: str | None) -> date:
+    return date.fromisoformat(text) if text else date.min
+
+
 def change_words(entry: Activity, workplan: Workplan | None = None, today: date | None = None) -> str:
     """A change to one of the member's tasks as a sentence (model/changes.py), the task by its
     label (the digest names its title): "bob moved T12 from 40% to 60%"."""
@@ -264,6 +408,18 @@ KINDS: tuple[Kind, ...] = (
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),
     Kind("norm", "Norms to agree", True, ("norm to agree", "norms to agree"), _norms),
+    Kind("pledge", "Your partner's pledges behind or late", True, ("late pledge", "late pledges"), _late_pledges),
+    Kind("followup", "Follow-ups due", True, ("follow-up due", "follow-ups due"), _followups),
+    Kind("offtrack", "Outcomes you work towards that are off track", True, None, _off_track),
+    Kind("debrief", "Debriefs owed", True, ("debrief owed", "debriefs owed"), _debriefs),
+    Kind(
+        "facilitate",
+        "Meetings you run this week",
+        True,
+        ("meeting to run", "meetings to run"),
+        lambda ctx: _meetings_soon(ctx, facilitating=True),
+    ),
+    Kind("meeting", "Meetings this week", False, None, lambda ctx: _meetings_soon(ctx, facilitating=False)),
     Kind("changed", "Changed on your tasks", False, None, _changed),
 )
 KIND_NAMED = {kind.name: kind for kind in KINDS}
@@ -298,7 +454,7 @@ def items(
         item
         for kind in kinds
         for item in kind.find(ctx)
-        if not (kind.acts and item.key in sent_before and item.record in acted)
+        if not (kind.acts and item.key in sent_before and (item.about or item.record) in acted)
     ]
 
 

@@ -74,6 +74,8 @@ HEALTH_WORDS: dict[str, str] = {
     "off_track": "off track",
     "no_data": "no data",
 }
+# Each health without colour (NO_COLOR, 16 colours, a mail): a symbol beside its word, everywhere.
+HEALTH_SYMBOLS: dict[str, str] = {"off_track": "✗", "at_risk": "▲", "on_track": "●", "met": "✓", "no_data": "?"}
 # How good each health is, for "worst of": no_data is not a judgement and never wins.
 _GOODNESS: dict[str, int] = {"off_track": 0, "at_risk": 1, "on_track": 2, "met": 3}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -73,17 +73,25 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
     """Per plan: progress, buy-in, outcomes, task counts and forecasts (``of_plan``,
     ``of_outcome``: model/forecast.py), from what is loaded: one pass over the tasks (the
     forecast's counts too), none over the log."""
-    tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in workplan.plans}
+    return _figures_of(workplan, workplan.plans.values(), today)
+
+
+def _figures_of(workplan: Workplan, plans: Iterable[Plan], today: date) -> list[PlanFigures]:
+    """The figures of ``plans`` (plans of ``workplan``), in their order: one pass over the tasks."""
+    wanted = {plan.id for plan in plans}
+    tasks_by_plan: dict[int, list[Task]] = {pid: [] for pid in wanted}
     for task in workplan.tasks.values():
-        tasks_by_plan.setdefault(task.plan, []).append(task)
-    outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in workplan.plans}
+        if task.plan in wanted:
+            tasks_by_plan[task.plan].append(task)
+    outcomes_by_plan: dict[int, list[Outcome]] = {pid: [] for pid in wanted}
     for outcome in workplan.outcomes.values():
-        outcomes_by_plan.setdefault(outcome.plan, []).append(outcome)
+        if outcome.plan in wanted:
+            outcomes_by_plan[outcome.plan].append(outcome)
     today_iso = today.isoformat()
     week_iso = rules.week_after(today)
     close_from = close_cutoff(today)
     figures = []
-    for plan in workplan.plans.values():
+    for plan in plans:
         tasks = tasks_by_plan[plan.id]
         outcomes = outcomes_by_plan[plan.id]
         end = day_of(plan.end)
@@ -120,6 +128,41 @@ def plan_figures(workplan: Workplan, today: date) -> list[PlanFigures]:
         fig.forecast = of_plan(plan, fig.outcome_forecasts, tally, today)
         figures.append(fig)
     return figures
+
+
+def refigure(figures: list[PlanFigures], before: Workplan, after: Workplan, today: date) -> list[PlanFigures]:
+    """``plan_figures(after, today)``, given ``figures``, those of ``before`` on the same day
+    (in any order), when ``after`` is ``before`` with some records changed and every other
+    record the same object (a version of the file read by what changed, store/patch.py).
+
+    The figures of a plan none of whose records changed (the plan, its tasks, outcomes and
+    votes; members and partners count for every plan's buy-in) are reused, the same
+    objects; the others are worked out again, in one pass over the tasks. A snapshot read
+    whole shares nothing and gets every plan worked out.
+    """
+    if after is before:
+        return list(figures)
+    if after.members is not before.members or after.partners is not before.partners:
+        return plan_figures(after, today)
+    touched: set[int] = set()
+    for mine, theirs in ((after.plans, before.plans), (after.tasks, before.tasks), (after.outcomes, before.outcomes)):
+        if mine is theirs:
+            continue
+        earlier = theirs.get
+        for number, record in mine.items():
+            old = earlier(number)
+            if old is not record:
+                touched.add(getattr(record, "plan", number))
+                if old is not None:
+                    touched.add(getattr(old, "plan", number))
+        for number in theirs.keys() - mine.keys():
+            touched.add(getattr(theirs[number], "plan", number))
+    if after.votes is not before.votes:
+        kept = {id(v) for v in before.votes} & {id(v) for v in after.votes}
+        touched.update(v.plan for v in (*before.votes, *after.votes) if id(v) not in kept)
+    reused = {f.plan.id: f for f in figures if f.plan.id not in touched}
+    fresh = {f.plan.id: f for f in _figures_of(after, [p for p in after.plans.values() if p.id not in reused], today)}
+    return [reused.get(pid) or fresh[pid] for pid in after.plans]
 
 
 @dataclass(frozen=True, slots=True)

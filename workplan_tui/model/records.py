@@ -63,6 +63,12 @@ DATE_PATTERN = (
 # An instant as workplan writes it (ISO 8601 UTC, 2026-11-28T09:30:00Z), fractions of a second allowed.
 TIMESTAMP_PATTERN = DATE_PATTERN + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?Z"
 HANDLE_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}"
+# A time of day on a 24-hour clock, as a meeting starts (local wall time: 09:30, 14:00).
+TIME_PATTERN = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+# A record named in text (a meeting's agenda item or decision "about P3"): its label, one of the
+# tables people name by label. Not a reference the file must keep whole (a mention of a norm
+# withdrawn since stays, shown as gone); a merge that renumbers the record relabels it.
+MENTION_PATTERN = r"[PONTMG][1-9][0-9]{0,8}"
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 
 
@@ -113,6 +119,11 @@ Timestamp = Annotated[
     ),
 ]
 Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code such as USD")]
+TimeOfDay = Annotated[str, matching(TIME_PATTERN, "a time of day HH:MM (24-hour clock)")]
+Mention = Annotated[
+    str,
+    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2 or M1", mentions=True),
+]
 # An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
 # command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not
 # starting with '-' or '.'). A domain without a dot (bob@localhost) is a local mailbox.
@@ -150,6 +161,7 @@ PlanRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "r
 OutcomeRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "outcomes"})]
 GrantRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "grants"})]
 EntryRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "activity"})]
+MeetingRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "meetings"})]
 PartnerRef = Annotated[str, matching(CODE_PATTERN, "a partner code", refers_to="partners")]
 # A value no other record may hold in its table (a partner's code, a member's handle).
 UniqueCode = Annotated[str, matching(CODE_PATTERN, "a partner code", unique=True)]
@@ -167,6 +179,11 @@ DecisionRule = Literal["consensus", "partners", "majority"]
 Position = Literal["agree", "abstain", "disagree", "block"]
 TaskStatus = Literal["todo", "doing", "blocked", "done"]
 Confidence = Literal["low", "medium", "high"]
+# How often a pledge's instalments fall (model/commitments.py): one every week, month, quarter or year.
+Period = Literal["week", "month", "quarter", "year"]
+# How a member was at a meeting: there, sent apologies (when: in advance or not), absent without
+# them, or represented by another member (model/meetings.py).
+AttendanceStatus = Literal["present", "apologies", "absent", "represented"]
 
 STAGES: tuple[str, ...] = get_args(Stage)
 CONTRIBUTION_KINDS: tuple[str, ...] = get_args(ContributionKind)
@@ -177,7 +194,10 @@ RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+PERIODS: tuple[str, ...] = get_args(Period)
+MAX_INSTALMENTS = 520  # ten years of weekly instalments
 DIGEST_PREFERENCES: tuple[str, ...] = get_args(DigestPreference)
+ATTENDANCE: tuple[str, ...] = get_args(AttendanceStatus)
 # Plans that are over: no new work, no votes, left out of what needs attention.
 CLOSED_PLAN_STATUSES = ("completed", "archived")
 # Plans whose buy-in is still being decided (their rule may change; they wait for votes).
@@ -248,10 +268,47 @@ class Delivery(Record):
     hours: Number | None = None
 
 
+class Schedule(Record):
+    """A pledge delivered in equal instalments: one every ``every`` (week, month, quarter,
+    year) from ``start`` (the first instalment's day), ``count`` in all. A month's instalment
+    falls on the start's day of the month, or on the month's last day when it has no such day
+    (31 Jan, 28 Feb, 31 Mar: model/commitments.py)."""
+
+    NAME = "schedule"
+
+    every: Period
+    start: Date
+    count: Annotated[
+        int, Meta(ge=1, le=MAX_INSTALMENTS, extra={"words": f"a whole number from 1 to {MAX_INSTALMENTS}"})
+    ]
+
+
+class FollowUp(Record):
+    """A lead's follow-up on a late task or pledge: who contacted whom (``who``, ``whom``), on
+    which day, what was agreed, and the new date agreed, if any. The new date replaced ``was``
+    (a task's due date, a pledge's date of what was overdue), which stays here to be seen; for a
+    pledge, ``deferred`` is the amount overdue that day, now expected by the new date.
+    ``by`` and ``at``: who recorded it, and when."""
+
+    NAME = "followup"
+
+    by: Handle
+    at: Timestamp
+    on: Date
+    whom: Name
+    who: Text = ""  # who made contact ("" when the one who recorded it did)
+    agreed: LongText = ""
+    new_date: Date | None = None
+    was: Date | None = None
+    deferred: Number | None = None
+
+
 class Contribution(Record):
     """What a partner pledges: kind, description and its value: an amount in the partnership's
     currency, or (in kind) hours at a rate, or neither (not valued); the grant whose match it
-    counts towards, if any; and what has been delivered of it."""
+    counts towards, if any; and what has been delivered of it. By when (model/commitments.py):
+    a ``due`` day for all of it, or a ``schedule`` of instalments, or neither (a pledge towards a
+    grant is then expected by the grant's match deadline); the follow-ups a lead recorded on it."""
 
     NAME = "contribution"
 
@@ -262,6 +319,9 @@ class Contribution(Record):
     rate: Number | None = None
     grant: GrantRef | None = None
     deliveries: Annotated[list[Delivery], Meta(max_length=10_000)] = []
+    due: Date | None = None
+    schedule: Schedule | None = None
+    followups: Annotated[list[FollowUp], Meta(max_length=1000)] = []
 
     @property
     def value(self) -> float | None:
@@ -300,6 +360,11 @@ class Partnership(Keyed):
     stage: Stage = "forming"
     rev: Annotated[Id, HIDDEN] = 1
     currency: Currency | None = None
+    # The norm's days for a debrief: a member who missed a meeting is debriefed within this many
+    # days of it (model/meetings.py; each debrief's own due date can be moved).
+    debrief_days: Annotated[
+        int, Meta(ge=1, le=90, description="days after a meeting by which a member who missed it is debriefed")
+    ] = 7
     # The file's bookkeeping: the log's commit marker, the seal (store/layout.py; a seal this
     # version cannot verify only means "not sealed"), and the highest id ever removed from
     # each table (ids are never given out twice).
@@ -387,6 +452,7 @@ class Plan(Keyed):
     created_at: Timestamp = ""
     archived_from: ReopenStatus | None = None
     rev: Id = 1
+    lead: PartnerRef | None = None  # the partner that leads it (its record lists it: model/commitments.py)
 
 
 class Vote(Keyed):
@@ -438,6 +504,7 @@ class Outcome(Keyed):
     checkins: Annotated[list[CheckIn], appended(100_000, "checkin")] = []
     created_at: Timestamp = ""
     rev: Id = 1
+    lead: PartnerRef | None = None  # the partner that leads it
 
     def __post_init__(self) -> None:
         if self.current == _AT_BASELINE:
@@ -475,6 +542,9 @@ class Task(Keyed):
     created_at: Timestamp = ""
     updated_at: Timestamp = ""
     rev: Id = 1
+    # A lead's follow-ups on it while late: a new date agreed replaced ``due`` (the old one stays in the follow-up).
+    followups: Annotated[list[FollowUp], appended(10_000, "followup")] = []
+    meeting: MeetingRef | None = None  # the meeting whose action item this task is
 
 
 class Grant(Keyed):
@@ -490,6 +560,79 @@ class Grant(Keyed):
     amount: Number
     match: MatchRate
     created_at: Timestamp = ""
+    rev: Id = 1
+    # The grant's period, and the day its match must be delivered by (None: the period's end).
+    start: Date | None = None
+    end: Date | None = None
+    match_by: Date | None = None
+
+
+class AgendaItem(Record):
+    """One item of a meeting's agenda: what to take up, the record it is about (a plan waiting
+    for buy-in, an outcome off track...), and whether workplan put it there when the meeting
+    was made (``prefilled``) or a member added it."""
+
+    NAME = "agenda_item"
+
+    text: Name
+    about: Mention | None = None
+    prefilled: bool = False
+
+
+class Attendance(Record):
+    """How one member was at a meeting, and the debrief owed to one who missed it.
+
+    ``sent``: when apologies were sent (before the meeting starts: in advance). ``proxy``: the
+    member who represented them. ``debrief_due``: the day by which a member who was not there
+    is debriefed (the meeting's day plus the partnership's ``debrief_days``); ``debriefed_by``
+    and ``debriefed_at``: the member who was there and gave it, and when it was ticked off.
+    """
+
+    NAME = "attendance"
+
+    member: Handle
+    status: AttendanceStatus
+    sent: Timestamp | None = None
+    proxy: Handle | None = None
+    debrief_due: Date | None = None
+    debriefed_by: Handle | None = None
+    debriefed_at: Timestamp | None = None
+
+
+class Decision(Record):
+    """What a meeting decided: the words, the plan or norm it is about (a vote taken in the
+    meeting stays the plan's vote record), who recorded it and when."""
+
+    NAME = "decision"
+
+    text: Statement
+    by: Handle
+    at: Timestamp
+    about: Mention | None = None
+
+
+class Meeting(Keyed):
+    """A meeting of the partnership: when (its day, a local start time, how long), where, who
+    facilitates and who stands in, its agenda, who came, what it decided and its notes. Its
+    action items are tasks that name it (``Task.meeting``)."""
+
+    TABLE = "meetings"
+    PREFIX = "M"
+    NAME = "meeting"
+
+    title: Name
+    day: Date
+    time: TimeOfDay | None = None  # local wall time; None: the day only
+    duration: Annotated[int, Meta(ge=1, le=1440, description="minutes")] = 60
+    place: Text = ""
+    facilitator: Handle | None = None
+    alternate: Handle | None = None
+    agenda: Annotated[list[AgendaItem], Meta(max_length=500)] = []
+    attendance: Annotated[list[Attendance], Meta(max_length=10_000)] = []
+    decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
+    notes: LongText = ""
+    created_at: Timestamp = ""
+    updated_at: Timestamp = ""
     rev: Id = 1
 
 
@@ -555,10 +698,10 @@ class Activity(Keyed):
     undoes: EntryRef | None = None
 
 
-# The tables of a file, in the order it holds them. "grants" came after schema 2 was published:
-# a file without it has no grants (older files stay readable).
+# The tables of a file, in the order it holds them. "grants" and "meetings" came after schema 2 was
+# published: a file without them has none (older files stay readable).
 RECORDS: dict[str, type[Keyed]] = {
-    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Conflict)
+    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Meeting, Conflict)
 }
 TABLES = tuple(RECORDS)
 # The tables a new file starts with: "conflicts" appears only when a merge records one.
@@ -567,7 +710,7 @@ CREATED_TABLES = tuple(name for name, cls in RECORDS.items() if cls.CREATED and 
 LEGACY_TABLES = (*TABLES, Activity.TABLE)
 KEYED: dict[str, type[Keyed]] = {**RECORDS, Activity.TABLE: Activity}
 
-# Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2.
+# Short ids people type: T12 is task 12, P3 plan 3, O4 outcome 4, N2 norm 2, M1 meeting 1.
 PREFIX: dict[str, str] = {name: cls.PREFIX for name, cls in KEYED.items() if cls.PREFIX}
 _TABLE_OF_PREFIX = {letter: name for name, letter in PREFIX.items()}
 
@@ -648,6 +791,7 @@ class Workplan(Struct):
     tasks: dict[int, Task] = {}
     conflicts: dict[int, Conflict] = {}
     grants: dict[int, Grant] = {}
+    meetings: dict[int, Meeting] = {}
 
     def tasks_of(self, plan_id: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.plan == plan_id]

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
 from workplan_tui.model.money import match_rate
 from workplan_tui.model.records import CONTRIBUTION_KINDS, Contribution, Grant, Partner, Workplan
+
+if TYPE_CHECKING:
+    from workplan_tui.model.commitments import When
 
 
 @dataclass(slots=True)
@@ -219,30 +224,33 @@ class PledgeError(ValueError):
     """A pledge line that cannot be read; the message says how to write one."""
 
 
-PLEDGE_FORM = "KIND:DESCRIPTION[:VALUE[:GRANT]]"
+PLEDGE_FORM = "KIND:DESCRIPTION[:VALUE[:GRANT][:WHEN]]"
 
 
 def parse_pledge(
-    text: str, currency: str | None = None
-) -> tuple[str, str, float | None, float | None, float | None, int | None]:
-    """``KIND:DESCRIPTION[:VALUE[:GRANT]]`` as (kind, description, amount, hours, rate, grant id).
+    text: str, currency: str | None = None, today: date | None = None
+) -> tuple[str, str, float | None, float | None, float | None, int | None, When | None]:
+    """``KIND:DESCRIPTION[:VALUE[:GRANT][:WHEN]]`` as (kind, description, amount, hours, rate,
+    grant id, dates).
 
     VALUE is money as people type it (``$18,000``, ``1.5k``) or hours at a rate
     (``200h @ $25``); GRANT is the grant whose match the pledge counts towards (``G1``,
-    or ``match G1``). Raises PledgeError.
+    or ``match G1``); WHEN is by when (``by dec 31``, ``4 quarterly from jan``: read against
+    ``today`` by ``commitments.parse_when``; None when not given). Raises PledgeError.
     """
     from workplan_tui.model.money import MoneyError, parse_value
     from workplan_tui.model.records import parse_label
 
     parts = [p.strip() for p in text.split(":")]
     kind = parts[0].lower()
-    if kind not in CONTRIBUTION_KINDS or len(parts) < 2 or not parts[1] or len(parts) > 4:
+    if kind not in CONTRIBUTION_KINDS or len(parts) < 2 or not parts[1] or len(parts) > 5:
         raise PledgeError(f"use {PLEDGE_FORM}, KIND one of {', '.join(CONTRIBUTION_KINDS)}")
     try:
         value = parse_value(parts[2] if len(parts) > 2 else "", currency)
     except MoneyError as exc:
         raise PledgeError(str(exc)) from None
     grant = None
+    when_typed = parts[4] if len(parts) > 4 else None
     if len(parts) > 3 and parts[3]:
         typed = parts[3]
         if typed.lower().startswith("match "):
@@ -250,19 +258,41 @@ def parse_pledge(
         try:
             grant = parse_label(typed, "grants")
         except ValueError as exc:
+            if len(parts) > 4:  # KIND:DESCRIPTION:VALUE:GRANT:WHEN
+                raise PledgeError(str(exc)) from None
+            when_typed = parts[3]  # KIND:DESCRIPTION:VALUE:WHEN
+    when = None
+    if when_typed:
+        from workplan_tui.model.commitments import WhenError, parse_when
+        from workplan_tui.model.dates import today as today_of
+
+        try:
+            when = parse_when(
+                when_typed,
+                today=today or today_of(),
+                amount=value.amount,
+                hours=value.hours,
+                rate=value.rate,
+                currency=currency,
+            )
+        except WhenError as exc:
             raise PledgeError(str(exc)) from None
-    return kind, parts[1], value.amount, value.hours, value.rate, grant
+    return kind, parts[1], value.amount, value.hours, value.rate, grant, when
 
 
 def pledge_text(c: Contribution, currency: str | None) -> str:
     """A contribution as its pledge line (what ``parse_pledge`` reads back)."""
+    from workplan_tui.model.commitments import when_text
     from workplan_tui.model.money import value_text
     from workplan_tui.model.records import label
 
     line = f"{c.kind}: {c.description}"
     value = value_text(c.amount, c.hours, c.rate, currency)
-    if value or c.grant is not None:
+    when = when_text(c)
+    if value or c.grant is not None or when:
         line += f": {value}"
     if c.grant is not None:
         line += f": {label('grants', c.grant)}"
+    if when:
+        line += f": {when}"
     return line

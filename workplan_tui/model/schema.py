@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import chain
 from operator import attrgetter
@@ -192,7 +192,14 @@ def _name_of(kind: Any) -> str:
         return str(extra["words"])
     if _is_struct(kind):
         return "an object"
-    names = {str: "text", int: "a whole number", float: "a number", list: "a list", dict: "an object"}
+    names = {
+        str: "text",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }
     return names.get(get_origin(kind) or kind, "a value of another kind")
 
 
@@ -628,6 +635,124 @@ def _workplan(read: dict[str, dict[str, Any]]) -> Workplan:
     meta = tables.pop(Partnership.TABLE)
     tables.pop("activity", None)
     return Workplan(meta[1], votes=votes, **tables)
+
+
+def patch(
+    workplan: Workplan,
+    updates: Mapping[str, Mapping[str, Any]],
+    orders: Mapping[str, list[str]] | None = None,
+) -> Workplan:
+    """``workplan`` with some records changed, added or removed, every other record shared
+    with it (the same objects): a newer version of the file read by what changed
+    (store/patch.py).
+
+    ``updates[table][key]`` is a record as stored (``{"title": ...}``) under its key
+    (``"12"``), or None where it was removed; ``orders[table]``, when given, is the table's
+    every key in the file's order (else records added go after the others, as a write adds
+    them). Each record given is checked as ``load`` checks it (its fields, then every
+    reference to or from the tables changed, and unique values); tables this version does
+    not know are left out, as ``load`` leaves them. Raises SchemaError when anything is
+    not sound: the caller then reads the file whole, which says what is wrong.
+    """
+    orders = orders or {}
+    changed: dict[str, Any] = {}
+    for table, records in updates.items():
+        cls = RECORDS.get(table)
+        if cls is None:
+            continue  # kept in the file, not read (as load)
+        built: dict[int, Any] = {}
+        for key, stored in records.items():
+            if not _canonical(key):
+                raise SchemaError([Problem(f"{table} record {_found(key)[:20]}", "id must be a record id")])
+            built[int(key)] = None if stored is None else record_of(table, key, stored)
+        order = [int(key) for key in orders[table]] if table in orders else None
+        if table == Partnership.TABLE:
+            partnership = built.get(1, workplan.partnership)
+            if partnership is None:
+                raise SchemaError([Problem("file", "not a workplan file (no 'meta' table with record 1)")])
+            changed["partnership"] = partnership
+            continue
+        if table == Vote.TABLE:
+            by_id = _patched({v.id: v for v in workplan.votes}, built, order)
+            changed[table] = sorted(by_id.values(), key=lambda v: (v.at, v.id))
+        elif cls.NAMED_BY is not None:
+            old: dict[str, Any] = getattr(workplan, table)
+            by_id = _patched({r.id: r for r in old.values()}, built, order)
+            changed[table] = {getattr(r, cls.NAMED_BY): r for r in by_id.values()}
+            if len(changed[table]) != len(by_id):
+                raise SchemaError([Problem(cls.NAME, f"{cls.NAMED_BY} is used by another {cls.NAME}")])
+        else:
+            changed[table] = _patched(getattr(workplan, table), built, order)
+    result = msgspec.structs.replace(workplan, **changed)
+    touched = {table for table in updates if table in RECORDS}
+    if not _references_sound(result, touched, {t: {int(k) for k in updates[t]} for t in touched}):
+        raise SchemaError([Problem("file", "a reference does not hold")])
+    return result
+
+
+def _patched(records: dict[int, Any], built: dict[int, Any], order: list[int] | None) -> dict[int, Any]:
+    """A copy of ``records`` (id -> record) with ``built`` applied (None removes), in ``order``
+    when given, else with new ids last."""
+    result = dict(records)
+    for number, record in built.items():
+        if record is None:
+            result.pop(number, None)
+        else:
+            result[number] = record
+    if order is not None:
+        if len(order) != len(result) or not result.keys() >= set(order):
+            raise SchemaError([Problem("file", "the order of a table does not match its records")])
+        result = {number: result[number] for number in order}
+    return result
+
+
+def _table_records(workplan: Workplan, table: str) -> Iterable[Any]:
+    """The records of one table of ``workplan``, in any order."""
+    if table == Partnership.TABLE:
+        return [workplan.partnership]
+    records = getattr(workplan, table)
+    return records if isinstance(records, list) else records.values()
+
+
+def _changed_records(workplan: Workplan, table: str, ids: set[int], records: Iterable[Any]) -> Iterable[Any]:
+    """The records of ``table`` whose ids are in ``ids`` (those removed are not there)."""
+    by_id = getattr(workplan, table, None)
+    if isinstance(by_id, dict) and RECORDS[table].NAMED_BY is None:
+        return [by_id[number] for number in ids if number in by_id]
+    return [r for r in records if r.id in ids]  # a small table: votes, partners, members
+
+
+def _references_sound(workplan: Workplan, touched: set[str], ids: dict[str, set[int]]) -> bool:
+    """Whether every reference from or to a table in ``touched`` holds, and every unique value
+    is unique, in ``workplan`` (``_reference_problems`` for a file read whole). A rule whose
+    own table alone changed is asked of the records changed (``ids``) only."""
+    for rule in _rules():
+        target_touched = rule.target is not None and rule.target in touched
+        if rule.table not in touched and not target_touched:
+            continue
+        records = _table_records(workplan, rule.table)
+        if rule.target is None:
+            values = list(map(attrgetter(rule.field), records))
+            if len(set(values)) != len(values):
+                return False
+            continue
+        target = RECORDS[rule.target]
+        existing: Any = getattr(workplan, rule.target)
+        if isinstance(existing, list):
+            existing = {r.id for r in existing}
+        elif target.NAMED_BY is not None:
+            existing = existing.keys()  # named by the field references use
+        if not target_touched:  # only records of this table changed: ask those
+            records = _changed_records(workplan, rule.table, ids[rule.table], records)
+        for record in records:
+            values = (
+                [getattr(record, rule.field)]
+                if rule.within is None
+                else [getattr(item, rule.field) for item in getattr(record, rule.within)]
+            )
+            if any(value is not None and value not in existing for value in values):
+                return False
+    return True
 
 
 def _field_problems(data: Mapping[str, Any], tables: tuple[str, ...]) -> Iterator[Problem]:

@@ -120,6 +120,12 @@ def _table_head(line: bytes) -> tuple[str, bool] | None:
     return name.decode(), rest == b'": {}'
 
 
+def digest_of(raw: bytes) -> str | None:
+    """The seal ``serialize`` wrote into ``raw`` (``"crc32:9f86c1d2"``), or None."""
+    at = _digest_at(raw)
+    return None if at is None else "crc32:" + raw[at : at + _DIGEST_LEN].decode("ascii")
+
+
 def verify(raw: bytes) -> bool:
     """Whether ``raw`` is exactly what ``serialize`` wrote (layout head and digest match)."""
     at = _digest_at(raw)
@@ -187,6 +193,18 @@ def index(raw: bytes, check: Callable[[str, Any], str | None]) -> dict[str, Any]
     if "meta" not in tables:
         return None
     return tables
+
+
+def table_spans(raw: bytes) -> dict[str, tuple[int, int]] | None:
+    """Where each table's record lines are in a sealed file, ``raw[start:end]``, by table in the
+    file's order; None when ``raw`` is not one (store/patch.py compares two versions of a file
+    table by table, line by line)."""
+    tables = index(raw, _unchecked)
+    return None if tables is None else {name: (table._start, table._end) for name, table in tables.items()}
+
+
+def _unchecked(table: str, record: Any) -> None:
+    return None
 
 
 class LazyTable(MutableMapping[str, Any]):

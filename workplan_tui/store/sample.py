@@ -12,16 +12,18 @@ from workplan_tui.store.storage import StoreError, locked, os_login, parse
 from workplan_tui.store.store import Store
 
 SAMPLE_NAME = "partnership.json"
-_TIME_KEYS = {"at", "created_at", "updated_at"}
+_TIME_KEYS = frozenset({"at", "created_at", "updated_at"})
 
 
-def _date_keys() -> frozenset[str]:
+def _date_keys(pattern: str | None = None) -> frozenset[str]:
     """The names of the fields declared as a day (``records.Date``: due, on, start, end...) in
-    any record, nested ones too: the sample moves each of them."""
+    any record, nested ones too: the sample moves each of them. With ``pattern``, those declared
+    with that pattern instead (``records.TIMESTAMP_PATTERN``: at, sent, debriefed_at...)."""
     from msgspec import structs
 
     from workplan_tui.model.records import DATE_PATTERN, KEYED
 
+    pattern = pattern or DATE_PATTERN
     found: set[str] = set()
     seen: set[type] = set()
     waiting: list[type] = list(KEYED.values())
@@ -31,7 +33,7 @@ def _date_keys() -> frozenset[str]:
             continue
         seen.add(cls)
         for f in structs.fields(cls):  # type: ignore[arg-type]
-            if schema.extra_of(f.type).get("pattern") == DATE_PATTERN:
+            if schema.extra_of(f.type).get("pattern") == pattern:
                 found.add(f.encode_name)
             waiting += _structs_in(f.type)
     return frozenset(found)
@@ -59,10 +61,12 @@ def sample_path() -> Path:
 def shifted(data: Any, days: int) -> Any:
     """A copy of ``data`` with every day (due, start, end...) and timestamp moved by ``days``,
     the log's too (a change's ``[before, after]`` days)."""
-    return _shifted(data, days, _date_keys())
+    from workplan_tui.model.records import TIMESTAMP_PATTERN
+
+    return _shifted(data, days, _date_keys(), _TIME_KEYS | _date_keys(TIMESTAMP_PATTERN))
 
 
-def _shifted(data: Any, days: int, date_keys: frozenset[str]) -> Any:
+def _shifted(data: Any, days: int, date_keys: frozenset[str], time_keys: frozenset[str]) -> Any:
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -70,17 +74,19 @@ def _shifted(data: Any, days: int, date_keys: frozenset[str]) -> Any:
                 out[key] = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
             elif key in date_keys and isinstance(value, list):  # a log entry's [before, after]
                 out[key] = [
-                    (date.fromisoformat(v) + timedelta(days=days)).isoformat() if schema.valid_date(v) else v
+                    (date.fromisoformat(v) + timedelta(days=days)).isoformat()
+                    if isinstance(v, str) and schema.valid_date(v)
+                    else v
                     for v in value
                 ]
-            elif key in _TIME_KEYS and isinstance(value, str):
+            elif key in time_keys and isinstance(value, str) and schema.valid_timestamp(value):
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
                 out[key] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             else:
-                out[key] = _shifted(value, days, date_keys)
+                out[key] = _shifted(value, days, date_keys, time_keys)
         return out
     if isinstance(data, list):
-        return [_shifted(v, days, date_keys) for v in data]
+        return [_shifted(v, days, date_keys, time_keys) for v in data]
     return data
 
 
@@ -110,6 +116,21 @@ def _caught_up(data: dict[str, Any], user: str) -> None:
             }
 
 
+def _fresh_agendas(data: Any, today: date) -> None:
+    """The agenda of a meeting still to come that workplan filled in (every item pre-filled)
+    made again from the partnership as of the demo's ``today``: its words name days ("debrief
+    due Sun 29 Nov") that moving the sample's dates would leave behind."""
+    from workplan_tui.model import meetings
+    from workplan_tui.store.actions.meetings import schema_item
+
+    workplan = schema.build(data)
+    for raw in data.get("meetings", {}).values():
+        agenda = raw.get("agenda") or []
+        if raw.get("day", "") < today.isoformat() or not agenda or not all(i.get("prefilled") for i in agenda):
+            continue
+        raw["agenda"] = [schema_item(item) for item in meetings.prefill(workplan, today)]
+
+
 def write_demo(out: Path | None, *, today: date, user: str, login: str | None = None) -> Path:
     """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead, acted as
     from ``login`` (default: this process's Unix account; model/identity.py), so that you can
@@ -137,6 +158,7 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
         for member in members.values():
             if member["handle"] == user and login != user:
                 member["accounts"] = [user, login]
+    _fresh_agendas(data, today)
     problems = schema.validate(data)
     if problems:
         raise StoreError(f"the sample partnership is broken: {problems[0]}")

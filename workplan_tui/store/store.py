@@ -16,7 +16,7 @@ from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
 from workplan_tui.model.rules import RuleError, member_handle, member_problem
-from workplan_tui.store import layout, outside
+from workplan_tui.store import layout, outside, patch
 from workplan_tui.store.history import (
     Appender,
     History,
@@ -59,6 +59,9 @@ MEMBER_NAME = 64
 
 # Fields the store maintains itself; they are not "changes" worth logging.
 _BOOKKEEPING = {"rev", "updated_at", "created_at"}
+# The tables whose records say when they last changed (``updated_at``: a task's staleness, a
+# meeting's LAST-MODIFIED in a calendar).
+_DATED = ("tasks", "meetings")
 
 
 class NotMemberError(StoreError):
@@ -152,6 +155,10 @@ class Store:
         self.last_write_fresh = False
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
         self._open_tx: Tx | None = None  # the transaction under way, which nested ones join
+        # The cached file as lines, to read its next version by what changed (store/patch.py):
+        # kept only once ``keep_versions`` is called (the board), and made on first need.
+        self._keep_versions = False
+        self._version: patch.Version | None = None
 
     # --- reading -------------------------------------------------------------
 
@@ -170,13 +177,56 @@ class Store:
             if self.newer_schema is None or allow_newer:
                 return self._cache_raw, key
         payload, key = read or read_bytes(self.path)
+        old = self._version_now()
+        if old is not None and (new := patch.advance(old, payload)) is not None:
+            self._use_version(new, key)
+            return new.data, key
         data, checked, model = self._parse_checked(payload, allow_newer)
         version = data["meta"]["1"]["schema_version"]  # only once the file is known sound
         self.newer_schema = version if version > SCHEMA_VERSION else None
         self._cache_key, self._cache_raw, self._cache_model = key, data, model
         self._cache_checked, self._cache_bytes = checked, payload
+        self._version = None  # made from these bytes when first needed
         self.settle_user(data)
         return data, key
+
+    def keep_versions(self) -> None:
+        """From now on read each newer version of the file by what changed in it, sharing every
+        unchanged record with the version cached (store/patch.py): for the board, which reads
+        the file again at every change and redraws what changed. Only with every record
+        checked (``check_everything``); a version that cannot be read so is read whole."""
+        self._keep_versions = True
+
+    def _version_now(self) -> patch.Version | None:
+        """The cached file as a ``patch.Version``, when versions are kept and it can be one
+        (sealed, this schema, every record checked and built); made once per version."""
+        payload, data, model = self._cache_bytes, self._cache_raw, self._cache_model
+        if not self._keep_versions or payload is None or data is None or model is None or not self._cache_checked:
+            return None
+        if self.newer_schema is not None or data["meta"]["1"]["schema_version"] != SCHEMA_VERSION:
+            return None
+        version = self._version
+        if version is None or version.payload is not payload:
+            version = self._version = patch.version_of(payload, data, model)
+        return version
+
+    def _use_version(self, version: patch.Version, key: StatKey) -> None:
+        """Cache ``version`` (read by what changed) as the file at ``key``."""
+        self._cache_key, self._cache_raw, self._cache_model = key, version.data, version.workplan
+        self._cache_checked, self._cache_bytes, self._version = True, version.payload, version
+        self.newer_schema = None
+        self.settle_user(version.data)
+
+    def reader(self) -> Store:
+        """A Store of the same file and member, for reading it again in another thread from
+        what this one holds (a newer version is read by what changed); ``adopt`` takes its
+        read back. Neither changes what the other holds in place."""
+        copy = Store(self.given, user=self.user, clock=self.clock, trust_seal=self.trust_seal)
+        copy._settles, copy.login, copy.os_user = self._settles, self.login, self.os_user
+        copy._cache_key, copy._cache_raw, copy._cache_model = self._cache_key, self._cache_raw, self._cache_model
+        copy._cache_checked, copy._cache_bytes = self._cache_checked, self._cache_bytes
+        copy.newer_schema, copy._keep_versions, copy._version = self.newer_schema, self._keep_versions, self._version
+        return copy
 
     def settle_user(self, data: dict[str, Any]) -> None:
         """With no member asked for, act as whom the file binds this login to (the member of
@@ -273,6 +323,8 @@ class Store:
         data, payload = self._cache_raw, self._cache_bytes
         if data is None or payload is None or data["meta"]["1"]["schema_version"] < 2:
             return None
+        if self._version is not None and self._version.payload is payload:
+            return None  # read by what changed: sealed, so exactly as workplan wrote it
         return outside.detect(self.path, payload, data)
 
     def raw(self) -> dict[str, Any]:
@@ -373,9 +425,12 @@ class Store:
         """
         if other._cache_key is None or other._cache_key != current_key(self.path):
             return False
+        if other._cache_key == self._cache_key:
+            return True  # read here meanwhile (a change of mine, ctrl+r): keep what is shown
         self._cache_key, self._cache_raw, self._cache_model = other._cache_key, other._cache_raw, other._cache_model
         self._cache_checked, self._cache_bytes = other._cache_checked, other._cache_bytes
-        self.newer_schema = other.newer_schema
+        self.newer_schema, self._version = other.newer_schema, other._version
+        self.user = other.user
         return True
 
     # --- writing -------------------------------------------------------------
@@ -444,6 +499,9 @@ class Store:
             except (TypeError, ValueError) as exc:  # orjson: not JSON, nesting too deep
                 raise StoreError(f"{self.path}: {what} was not saved: it cannot be written as JSON ({exc})") from None
             key = write_atomic(self.path, payload, what=what)
+            meta = data["meta"]["1"]  # the records kept are the file's, seal included (last, as written)
+            meta.pop("digest", None)
+            meta["digest"] = layout.digest_of(payload)
         except BaseException:
             appender.rollback()
             raise
@@ -474,6 +532,7 @@ class Store:
         self.last_write_fresh = False  # set under the lock, by what the transaction finds
         with self._locked():
             sweep_temp_files(self.path)  # under the lock any temp file is an orphan of a killed writer
+            whole = True  # until known: the data read may be the cached parse, changed in place
             try:
                 data, whole, base, payload = self._load_for_write()
                 meta = data["meta"]["1"]
@@ -500,18 +559,27 @@ class Store:
                         tx.summary(),
                         fresh=len(legacy) if migrating else None,
                     )
-                    if not whole and base is not None:  # bring the parse of the old bytes up to date
-                        for name, table in data.items():
-                            if isinstance(table, layout.LazyTable):
-                                table.apply_to(base.setdefault(name, {}))
-                    self._remember(data if whole else base, key, payload)
+                    old = self._version_now()  # the file as last read, to read what I wrote by what changed
+                    if old is not None and (new := patch.advance(old, payload)) is not None:
+                        self._use_version(new, key)
+                    else:
+                        if not whole and base is not None:  # bring the parse of the old bytes up to date
+                            if self._keep_versions:  # a version is never changed in place (store/patch.py)
+                                base = dict(base)
+                            for name, table in data.items():
+                                if isinstance(table, layout.LazyTable):
+                                    parsed = base.get(name, {})
+                                    base[name] = dict(parsed) if self._keep_versions else parsed
+                                    table.apply_to(base[name])
+                        self._remember(data if whole else base, key, payload)
                     self.last_log_id = tx.last_log
                     self.last_entries = list(tx.entries)
             except layout.LayoutError as exc:
                 self._forget()
                 raise InvalidFileError(f"{self.path}: {exc}; run 'workplan check'") from None
             except (StoreError, RuleError, DateError, schema.SchemaError):
-                self._forget()  # the cached data may hold half-applied changes
+                if whole:
+                    self._forget()  # the cached data may hold half-applied changes
                 raise
             except Exception:
                 self._forget()
@@ -565,12 +633,14 @@ class Store:
     def _remember(self, data: dict[str, Any] | None, key: StatKey, payload: bytes) -> None:
         # What a transaction wrote is as checked as what it read, plus its checked changes.
         self._cache_key, self._cache_raw, self._cache_model, self._cache_bytes = key, data, None, payload
+        self._version = None
         if data is None:
             self._cache_checked = False
 
     def _forget(self) -> None:
         self._cache_key = self._cache_raw = self._cache_model = self._cache_bytes = None
         self._cache_checked = False
+        self._version = None
 
 
 # How far the marker's last id may run ahead of the log's real last entry (a log cut
@@ -703,7 +773,7 @@ class Tx:
         doc["rev"] = 1
         if table != "votes":
             doc.setdefault("created_at", self.now)
-        if table == "tasks":
+        if table in _DATED:
             doc["updated_at"] = self.now
         rows = self._rows(table)
         # Past every id in the table and every id ever removed from it: an id names one record, ever
@@ -747,7 +817,7 @@ class Tx:
         log_extra = {"undoes": undoes} if undoes is not None else {}
         fields = {k: v for k, v in changes.items() if k in diff}
         fields["rev"] = current.get("rev", 1) + 1
-        if table == "tasks":
+        if table in _DATED:
             fields["updated_at"] = self.now
         self.db.table(table).update(fields, doc_ids=[doc_id])
         self._touched.add((table, str(doc_id)))

@@ -42,7 +42,7 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.changes import REMOVAL_KINDS
-from workplan_tui.model.contract import references
+from workplan_tui.model.contract import nested_mentions, nested_references, references
 from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
 from workplan_tui.model.text import clean
 
@@ -68,7 +68,7 @@ ITEM_LISTS = set(schema.appended())
 LOGGED_AS = {field: logged_as for (_, field), logged_as in schema.appended().items()}
 FIELD_OF = {logged_as: field for field, logged_as in LOGGED_AS.items()}  # "note" -> "updates"
 # Tables whose records have a label people use (T12): a renumbering is logged.
-LABELLED = ("tasks", "plans", "outcomes", "norms")
+LABELLED = ("tasks", "plans", "outcomes", "norms", "meetings")
 # Records named by a field (a partner's code): one both sides added is one record.
 NATURAL_KEYS = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}
 _BOOKKEEPING = ("rev", "updated_at", "created_at")
@@ -904,7 +904,24 @@ def _remap_side(side: _Side) -> None:
             conflict["key"] = mapping[conflict["key"]]
             if conflict["table"] in PREFIX:
                 conflict["record"] = label(conflict["table"], conflict["key"])
+    for name, nested in nested_references().items():  # a contribution's grant
+        for record in side.table(name).values():
+            for field, refs in nested.items():
+                items = record.get(field) if isinstance(record, dict) else None
+                for item in items if isinstance(items, list) else ():
+                    for key, target in refs.items():
+                        value = item.get(key) if isinstance(item, dict) else None
+                        if type(value) is int and value in maps.get(target, {}):
+                            item[key] = maps[target][value]
     relabel = _relabeller(maps)
+    for name, lists in nested_mentions().items():  # "about P3" in a meeting's agenda and decisions
+        for record in side.table(name).values():
+            for field, names in lists.items():
+                items = record.get(field) if isinstance(record, dict) else None
+                for item in items if isinstance(items, list) else ():
+                    for key in names:
+                        if isinstance(item, dict) and key in item:
+                            item[key] = relabel(item[key])
     for entry in side.new:
         record = entry.get("record")
         of = table_named(record)

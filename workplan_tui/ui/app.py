@@ -248,6 +248,27 @@ class WorkplanApp(App[None]):
             return
         self.notify(f"Meeting report written to {clean(str(path))}", markup=False, timeout=10)
 
+    def write_minutes(self, meeting_id: int) -> None:
+        """A meeting's minutes in Markdown (exchange/minutes.py), beside the partnership file (or,
+        if its folder is not writable, in the current folder); a notice says where."""
+        from workplan_tui.exchange import minutes, report
+
+        session = self.session
+        workplan = session.workplan
+        meeting = workplan.meetings.get(meeting_id) if workplan else None
+        if workplan is None or meeting is None:
+            self.notify("No such meeting.", severity="warning", markup=False)
+            return
+        text = minutes.render(workplan, meeting, now=session.now(), today=session.today())
+        try:
+            path = report.write_beside(
+                session.store, text, session.today(), name=minutes.file_stem(session.store.path, meeting)
+            )
+        except OSError as exc:
+            self.notify(f"No minutes written: {clean(os_reason(exc))}", severity="error", markup=False, timeout=8)
+            return
+        self.notify(f"Minutes of {meeting.label} written to {clean(str(path))}", markup=False, timeout=10)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
@@ -265,6 +286,15 @@ class WorkplanApp(App[None]):
             "write this week's report (Markdown: decisions, outcomes, attention, resources, norms) beside the file",
             self.write_report,
         )
+        if workplan is not None and workplan.meetings:
+            from workplan_tui.model import meetings
+
+            for m in meetings.in_order(workplan.meetings.values())[-5:]:
+                yield SystemCommand(  # the palette reads its text as markup: no stored text in it
+                    f"Minutes of {m.label} ({m.day})",
+                    "write its minutes (Markdown: attendance, decisions, action items, norms) beside the file",
+                    lambda meeting_id=m.id: self.write_minutes(meeting_id),
+                )
         for stage in STAGES:
             yield SystemCommand(
                 f"Stage: {stage}",

@@ -164,3 +164,27 @@ def _number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def followup_fields(
+    subjects: list[tuple[str, Any]] | None, subject: Any, whom: str, me: str, new_date: str = ""
+) -> list[Field]:
+    """The fields of a follow-up (``records.FollowUp``): which pledge (``subjects``: choices; None
+    for a task's, which needs no choice), who made contact, with whom, on which day, what was agreed
+    and the new date agreed."""
+    fields = [Field("contribution", "Of the pledge", "choice", subject, True, subjects)] if subjects else []
+    return [
+        *fields,
+        Field("whom", "With (who was contacted)", value=whom, required=True),
+        Field("who", "By (who made contact)", value=me),
+        Field("on", "On (today, yesterday, mon, 2026-11-20)", value="today"),
+        Field("agreed", "What was agreed"),
+        Field("new_date", "New date agreed (fri, jan 15; empty: none): it replaces the old one", value=new_date),
+    ]
+
+
+def lead_field(workplan: Any, lead: str | None) -> Field:
+    """The partner that leads a plan or an outcome: a choice of the partners, or none."""
+    partners = list(workplan.partners.values()) if workplan is not None else []
+    choices: list[tuple[str, Any]] = [("none", None), *[(f"{p.code} {p.name}", p.code) for p in partners]]
+    return Field("lead", "Led by (the partner that leads it)", "choice", lead, False, choices)

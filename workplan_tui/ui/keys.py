@@ -17,6 +17,7 @@ TASK_KEYS: list[BindingType] = [
     Binding("d", "done", "Done", id="done"),
     Binding("b", "block", "Blocked", id="blocked"),
     Binding("a", "assign", "Assign", show=False, id="assign"),
+    Binding("f", "follow_up", "Follow up: what was agreed", show=False, id="follow-up"),
     Binding("e", "edit", "Edit", show=False, id="edit"),
     Binding("u", "undo", "Undo", show=False, id="undo"),
 ]
@@ -46,6 +47,7 @@ BOARD_KEYS: list[BindingType] = [
     Binding("N", "open_screen('norms')", "Norms", show=False, id="norms"),
     Binding("P", "open_screen('partners')", "Partners", show=False, id="partners"),
     Binding("w", "open_screen('people')", "People", show=False, id="people"),
+    Binding("M", "open_screen('meetings')", "Meetings", show=False, id="meetings"),
     Binding("L", "open_screen('activity')", "Activity log", show=False, id="activity"),
     Binding("t", "toggle_table", "Table", id="toggle-table"),
     Binding("question_mark", "help", "Help", id="help"),

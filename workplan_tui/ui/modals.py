@@ -273,6 +273,9 @@ class EditTask(ModalScreen[TaskEdit | None]):
         t = self.task_
         plan = self.workplan.plans[self.plan_id]
         heading = f"{t.label} · {plan.label} {plan.title}" if t else f"New task in {plan.label} {plan.title}"
+        if t and t.meeting is not None and t.meeting in self.workplan.meetings:  # an action item
+            meeting = self.workplan.meetings[t.meeting]
+            heading += f" · action item of {meeting.label} ({meeting.day})"
         members = [(text(f"{m.handle} · {m.partner}"), m.handle) for m in self.workplan.members.values()]
         if t and t.owner and t.owner not in self.workplan.members:  # removed since: kept unless changed
             members.append((text(f"{t.owner} · no longer a member"), t.owner))

@@ -4,10 +4,13 @@ A ``Session`` holds the snapshot the screens show (``workplan``) and keeps it fr
 watches the file (one stat every half second), reads it again in a worker thread when
 someone else wrote, announces what they changed, and tells the screens to redraw through
 its ``reloaded`` signal (a screen subscribes when it mounts; dialogs do not, they keep what
-is typed). Every change of mine goes through it (``change``, ``attempt``, ``save_task``,
-``undo``), and so do sync and the conflicts a sync recorded. It talks to Textual only
-through the app it is given (notices, workers, dialogs, timers); the rules and the merge
-of a stale edit are the model's.
+is typed). Each newer version of the file is read by what changed in it (store/patch.py):
+every record that did not change stays the same object, so the per-plan figures of plans
+nothing changed in are kept and a screen redraws only what shows a changed record; a
+version that cannot be read so is read whole, as the first one is. Every change of mine
+goes through it (``change``, ``attempt``, ``save_task``, ``undo``), and so do sync and the
+conflicts a sync recorded. It talks to Textual only through the app it is given (notices,
+workers, dialogs, timers); the rules and the merge of a stale edit are the model's.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from workplan_tui.model.changes import Names, describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
-from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures
+from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures, refigure
 from workplan_tui.model.records import Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
@@ -40,8 +43,12 @@ from workplan_tui.ui.widgets import BoardContext
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.notifications import Notification
+    from textual.timer import Timer
 
 POLL_SECONDS = 0.5
+NEWS_SECONDS = 6.0  # how long a notice of others' changes stays up after the latest one
+NEWS_LIMIT = 60.0  # the longest one stays up while changes keep coming (then a new one goes up)
 Report = Callable[[str], None]  # takes why a change was refused, e.g. to show it in a form
 
 
@@ -52,12 +59,14 @@ class Session:
         """``app`` shows what happens (notices, dialogs) and runs the workers; ``now`` fixes
         the clock (tests, snapshots)."""
         store.check_everything()  # the board reads every record checked (store/layout.py)
+        store.keep_versions()  # and each newer version by what changed in it (store/patch.py)
         self.app = app
         self.store = store
         self.fixed_now = now
         self.workplan: Workplan | None = None
         self.context = BoardContext(today=self.today(), me=store.user)
         self._figures: list[PlanFigures] | None = None
+        self._figured: tuple[Workplan, date] | None = None  # what ``_figures`` were worked out from
         self.read_only: str | None = None
         self.seen_history: Mark | None = None  # how much of the activity log has been announced
         self.my_changes: list[int] = []
@@ -66,6 +75,8 @@ class Session:
         self._reloading = False
         self._last_problem: str | None = None
         self._outside_said: str | None = None  # the last outside edit announced (said once)
+        self._news: list[Notification] = []  # the notices of others' changes last put up
+        self._news_timer: Timer | None = None  # takes them down
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -122,7 +133,6 @@ class Session:
         self.workplan = workplan
         self.context.members = workplan.members
         self.context.today = self.today()
-        self._figures = None
         self.read_only = self.store.read_only_reason()
         self.sync_status = sync_state.status(self.store)
 
@@ -134,13 +144,13 @@ class Session:
         """
         if self.today() != self.context.today:
             self.context.today = self.today()
-            self._figures = None
             self.refresh()
         if self._reloading:
             return
         if self.store.changed_on_disk():
             self._reloading = True
-            self.app.run_worker(self._reload_in_thread, thread=True, exclusive=True, group="reload")
+            reader = self.store.reader()  # made here: the thread starts from the version shown
+            self.app.run_worker(partial(self._reload_in_thread, reader), thread=True, exclusive=True, group="reload")
         elif self._last_problem is not None:  # back as this board last read it (moved, then moved back)
             try:
                 self.store.read_with_history(allow_newer=True)  # the cached parse: no new read
@@ -148,8 +158,7 @@ class Session:
                 return  # still wrong, and already said
             self._recovered()
 
-    def _reload_in_thread(self) -> None:
-        reader = Store(self.store.path, user=self.store.user, trust_seal=False)
+    def _reload_in_thread(self, reader: Store) -> None:
         seen = self.seen_history  # _reloaded checks that nothing was announced since
         try:  # the data and its log from one read: what is announced is what is shown
             workplan, history = reader.read_with_history(allow_newer=True)
@@ -212,20 +221,69 @@ class Session:
         self._announce(news)
 
     def _announce(self, news: list[Activity]) -> None:
-        """A short notice for each change someone else made; one notice when many arrive."""
+        """A short notice for each change someone else made; one notice when many arrive.
+
+        They take the place of the notices of earlier changes still up, and a single notice
+        still up is given the new words where it stands: a notice that Textual puts up or
+        takes down lays the whole screen out again (about 15 ms of CPU and 2 KB to the
+        terminal, twice), and at a write a second a stack of them moving up redrew a third
+        of the screen each time (``benchmarks/bench_boards.py``). The Activity screen (``L``)
+        keeps every change.
+        """
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
         if len(theirs) <= 3:
             names = self.names()
-            for entry in theirs:
-                self.app.notify(describe(entry, names=names), markup=False, timeout=6)
+            notices = [(describe(entry, names=names), NEWS_SECONDS) for entry in theirs]
         else:
             people = sorted({a.member for a in theirs})
             who = ", ".join(people[:-1]) + f" and {people[-1]}" if len(people) > 1 else people[0]
             records = list(dict.fromkeys(a.record for a in theirs))
             shown = ", ".join(records[:8]) + (f" and {len(records) - 8} more" if len(records) > 8 else "")
-            self.app.notify(clean(f"{who} made {len(theirs)} changes, to {shown}."), markup=False, timeout=8)
+            notices = [(clean(f"{who} made {len(theirs)} changes, to {shown}."), NEWS_SECONDS + 2)]
+        if self._news_timer is not None:
+            self._news_timer.stop()
+        if len(notices) == 1 and self._reword_news(notices[0][0]):
+            self._news_timer = self.app.set_timer(notices[0][1], self._take_down_news)
+            return
+        from textual.notifications import Notification, Notify
+
+        for earlier in self._news:  # taken down as the new ones go up: one redraw of that corner
+            self.app._unnotify(earlier, refresh=False)
+        # Up until taken down (_take_down_news), or, while changes keep coming, a minute at most.
+        self._news = [Notification(text, timeout=NEWS_LIMIT, markup=False) for text, _ in notices]
+        for notice in self._news:
+            self.app.post_message(Notify(notice))  # what App.notify does, keeping the notice
+        self._news_timer = self.app.set_timer(max(t for _, t in notices), self._take_down_news)
+
+    def _reword_news(self, text: str) -> bool:
+        """Show ``text`` in the one notice of others' changes still up, where it stands (a
+        redraw of those few lines, without laying the screen out again unless it needs more or
+        fewer lines); False when there is no such notice on the screen shown."""
+        if len(self._news) != 1:
+            return False
+        notice = self._news[0]
+        if notice not in self.app._notifications or notice.time_left < NEWS_SECONDS + 1:
+            return False
+        found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
+        toast = found.first().children[0] if found else None
+        if toast is None:
+            return False
+        from textual.content import Content
+
+        width = toast.content_size.width
+        relayout = len(Content(notice.message).wrap(width)) != len(Content(text).wrap(width))
+        notice.message = text
+        toast.refresh(layout=relayout)
+        return True
+
+    def _take_down_news(self) -> None:
+        """The notices of others' changes have been up long enough."""
+        for notice in self._news:
+            self.app._unnotify(notice)
+        self._news = []
+        self._news_timer = None
 
     def names(self) -> Names:
         """What a log entry's sentence needs (model/changes.py): the titles of the snapshot's
@@ -355,11 +413,17 @@ class Session:
 
     def figures(self) -> list[PlanFigures]:
         """Per-plan figures, active plans first."""
-        if self.workplan is None:
+        workplan, today = self.workplan, self.context.today
+        if workplan is None:
             return []
-        if self._figures is None:
-            figures = plan_figures(self.workplan, self.today())
-            self._figures = sorted(figures, key=lambda f: (PLAN_ORDER.index(f.plan.status), f.plan.id))
+        if self._figures is None or self._figured is None or self._figured[1] != today:
+            figures = plan_figures(workplan, today)
+        elif self._figured[0] is not workplan:  # a newer version: the plans nothing changed in keep theirs
+            figures = refigure(self._figures, self._figured[0], workplan, today)
+        else:
+            return self._figures
+        self._figures = sorted(figures, key=lambda f: (PLAN_ORDER.index(f.plan.status), f.plan.id))
+        self._figured = (workplan, today)
         return self._figures
 
     def _check_read_only(self) -> None:
@@ -410,7 +474,7 @@ class Session:
         if not self.can_change(report):
             return False
         try:
-            record = apply()
+            apply()
         except (StoreError, RuleError, DateError, schema.SchemaError) as exc:
             if raise_conflict and isinstance(exc, ConflictError):
                 raise
@@ -422,12 +486,9 @@ class Session:
             return False
         if self.store.last_log_id is not None:
             self.my_changes.append(self.store.last_log_id)
-        # Patch my copy only when the write found the file as I last read it (the store
-        # knows, under the lock); else someone wrote in between: read it all and say what.
-        if self.store.last_write_fresh and isinstance(record, Task):
-            self._patch_task(record)
-        else:
-            self.reload()
+        # The store read what it wrote by what changed (store/patch.py), someone else's write
+        # in between included: show it, and say what they changed.
+        self.reload()
         return True
 
     def attempt(self, apply: Callable[[], Any]) -> str | None:
@@ -519,12 +580,6 @@ class Session:
         said = describe_id(self.store, undo_id, who=False, names=self.names())
         self.app.notify(f"Undone: {said}", markup=False, timeout=5)
         return True
-
-    def _patch_task(self, task: Task) -> None:
-        """Put the changed task into the snapshot without rebuilding 10,000 others."""
-        assert self.workplan is not None
-        self.workplan.tasks[task.id] = task
-        self._figures = None
 
 
 def describe_id(store: Store, entry_id: int, *, who: bool = True, names: Names | None = None) -> str:

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 
 from workplan_tui.model import rules
 from workplan_tui.model.dates import days_until, format_due
+from workplan_tui.model.forecast import HEALTH_SYMBOLS as forecast_symbols
 from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
@@ -345,12 +346,13 @@ class VirtualList(ScrollView, Generic[T]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.items: list[T] = []
+        self._drawn: object = None  # the ``view_key`` the lines on screen were drawn with
+        self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         self._styles: dict[tuple[str, bool], Style] = {}
         self._on_cursor = False  # whether the line being drawn is on the cursor's background
-        self.cursor = 0
+        self._cursor = 0
         self.active = False
         self.empty_text = ""
-        self._look: object = None  # what every item was last drawn with (``look``)
 
     @property
     def item_height(self) -> int:
@@ -358,37 +360,57 @@ class VirtualList(ScrollView, Generic[T]):
         return self.ITEM_HEIGHT
 
     @property
+    def cursor(self) -> int:
+        """The index of the selected item."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, index: int) -> None:
+        if index != self._cursor:
+            before, self._cursor = self._cursor, index
+            # where the selection was, and where it goes: the lines that show it, not the scrollbar
+            self.refresh_item(before, self.cursor_lines())
+            self.refresh_item(index, self.cursor_lines())
+
+    @property
     def current(self) -> T | None:
         return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
 
     def set_items(self, items: list[T], cursor: int | None = None) -> None:
-        """Show ``items`` (the cursor on index ``cursor``, or where it was). Only the items that
-        changed are drawn again when the list is otherwise the same (same length, same look:
-        ``look``): over SSH every byte counts, and a key changes one card, not a column
-        (benchmarks/bench_bytes.py)."""
-        old, old_cursor = self.items, self.cursor
+        """Show ``items`` (``cursor``: select that one), redrawing only the lines that change.
+
+        An item that is the same object as the one shown at its place is not drawn again
+        (the records of a version of the file read by what changed are the same objects
+        where nothing changed: store/patch.py); nor is anything when ``view_key`` says that
+        what every row shows besides its item changed (then every line is).
+        """
+        before = self.items
         self.items = items
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
         size = Size(self.size.width, len(items) * self.item_height)
-        look = self.look()
-        if size != self.virtual_size or look != self._look or len(old) != len(items):
+        if size != self.virtual_size:
             self.virtual_size = size
-            self._look = look
+        key = self.view_key()
+        if key != self._drawn:
+            self._drawn = key
             self.refresh()
             return
-        changed = {i for i, (before, after) in enumerate(zip(old, items, strict=True)) if before is not after}
-        changed = {i for i in changed if old[i] != items[i]}
-        if self.cursor != old_cursor:
-            changed |= {old_cursor, self.cursor}
-        for index in changed:
-            self.refresh_item(index)
+        h = self.item_height
+        first = next((i for i, (a, b) in enumerate(zip(before, items, strict=False)) if a is not b), None)
+        if len(before) != len(items):  # rows from the first difference on move: redraw them all
+            start = min(len(before), len(items)) if first is None else first
+            self.refresh_lines(start * h, (max(len(before), len(items)) - start) * h)
+        elif first is not None:
+            for index in range(first, len(items)):
+                if before[index] is not items[index]:
+                    self._refresh_item(index, before[index], items[index])
 
-    def look(self) -> object:
-        """What the drawing of every item depends on besides the item itself (a list that draws
-        with today's date says so): when it changes, every item is drawn again."""
-        return self.size.width
+    def view_key(self) -> object:
+        """What every row shows besides its item (a list of cards: the day and the members):
+        when it changes, ``set_items`` redraws every line."""
+        return None
 
     def refresh_item(self, index: int, lines: int | None = None) -> None:
         """Draw the item at ``index`` again: its first ``lines`` lines (default: all), not the
@@ -415,16 +437,13 @@ class VirtualList(ScrollView, Generic[T]):
         self._move(max(0, min(len(self.items) - 1, index)))
 
     def _move(self, index: int) -> None:
-        """The cursor to ``index``: the two items it leaves and reaches are drawn again, or
-        everything in view when the list scrolls."""
-        before, scrolled = self.cursor, self.scroll_offset
+        """The cursor to ``index``: the lines that show it in the two items it leaves and reaches
+        are drawn again (the ``cursor`` setter), or everything in view when the list scrolls."""
+        scrolled = self.scroll_offset
         self.cursor = index
         self.scroll_to_cursor()
         if self.scroll_offset != scrolled:
             self.refresh()
-        else:  # only the lines that show the cursor (a card's spacer never does)
-            self.refresh_item(before, self.cursor_lines())
-            self.refresh_item(index, self.cursor_lines())
 
     def scroll_to_cursor(self) -> None:
         h = self.item_height
@@ -432,6 +451,18 @@ class VirtualList(ScrollView, Generic[T]):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual's ScrollView, at every layout of the screen, is handed the size of its region
+        as its virtual size, never equal to a list's own (its items' lines), so it redrew its
+        scrollbar each time: a notice shown or taken down redrew the board's five scrollbars,
+        about 6 KB each time to a terminal over SSH (``benchmarks/bench_boards.py``). Here
+        only a real change redraws them: of the list's size, its container's, or its items."""
+        drawn = (size, container_size, self.virtual_size)
+        if drawn == self._laid_out:
+            return False
+        self._laid_out = drawn
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
@@ -453,11 +484,15 @@ class VirtualList(ScrollView, Generic[T]):
             return Strip.blank(width, base)
         if index >= len(self.items):
             return Strip.blank(width, base)
+        return self._item_line(self.items[index], index, line, width)
+
+    def _item_line(self, item: T, index: int, line: int, width: int) -> Strip:
+        """Line ``line`` of ``item`` drawn at ``index``, as ``render_line`` draws it."""
         selected = index == self.cursor
         on_cursor = selected and self.active and line < self.cursor_lines()
         self._on_cursor = on_cursor
         try:
-            rendered = self.render_item(self.items[index], line, width, self.part(""), selected)
+            rendered = self.render_item(item, line, width, self.part(""), selected)
         finally:
             self._on_cursor = False
         if on_cursor and self.MARKER and width > 1:
@@ -466,6 +501,18 @@ class VirtualList(ScrollView, Generic[T]):
             self._on_cursor = False
             rendered = Strip([marker, *rendered.crop(1, width)], width)
         return rendered
+
+    def _refresh_item(self, index: int, before: T, after: T) -> None:
+        """Redraw the lines of the item at ``index`` that ``after`` draws otherwise than ``before``
+        did (in view only: the others are drawn when they are scrolled to)."""
+        h = self.item_height
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        for line in range(h):
+            y = index * h + line
+            if top <= y < top + height and self._item_line(before, index, line, width) != self._item_line(
+                after, index, line, width
+            ):
+                self.refresh_lines(y, 1)
 
     def render_item(self, item: T, line: int, width: int, base: Style, selected: bool) -> Strip:
         raise NotImplementedError
@@ -522,7 +569,7 @@ def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
 
 # Each health as the board shows it: a symbol and a word, so it reads without colour (NO_COLOR,
 # 16 colours) as well as with it; and the component class (widgets.tcss) that colours it.
-HEALTH_SYMBOLS = {"off_track": "✗", "at_risk": "▲", "on_track": "●", "met": "✓", "no_data": "?"}
+HEALTH_SYMBOLS = forecast_symbols  # model/forecast.py: the CLI and the mail use the same
 HEALTH_CELLS = 11  # "✗ off track", the longest marker
 
 
@@ -623,8 +670,8 @@ class CardColumn(VirtualList[Task]):
     def item_height(self) -> int:
         return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
 
-    def look(self) -> object:
-        return (self.size.width, self.context.today, id(self.context.members))
+    def view_key(self) -> object:
+        return self.context.today, self.context.members, self.context.me
 
     def cursor_lines(self) -> int:
         return self.item_height - 1  # not the spacer
@@ -728,14 +775,14 @@ class TaskTable(VirtualList[Task]):
         self._header: str | None = None
         self._needs: tuple[int, int] | None = None  # cells the longest title and owner need (None: to measure)
 
+    def view_key(self) -> object:
+        return self.context.today, self.context.members, self.context.me
+
     @property
     def room(self) -> int:
         """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
         the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
         return min(self.size.width, self.scrollable_content_region.width)
-
-    def look(self) -> object:
-        return (self.size.width, self.context.today, id(self.context.members))
 
     def layout_at(self, width: int) -> TableLayout:
         """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
@@ -840,12 +887,13 @@ class PlanList(VirtualList[PlanFigures]):
         self._title_need = max((cell_len(clean(f.plan.title)) for f in items), default=16)
         super().set_items(items, cursor)
 
-    def look(self) -> object:
-        return (self.size.width, self._widest, self._title_need, self.matches is None)
-
     @staticmethod
     def _tally(item: PlanFigures) -> str:
         return item.buyin.summary() + (f" · {item.closing}" if item.closing else "")
+
+    def view_key(self) -> object:
+        # every row's columns give way to the widest tally, and to the longest title
+        return self._tally_cells, self._title_need
 
     @property
     def _tally_cells(self) -> int:

@@ -10,7 +10,22 @@ everything is here under its own name (``actions.add_task``).
 
 from workplan_tui.store.actions.common import Pledge, Removed
 from workplan_tui.store.actions.conflicts import Settled, conflict_side, resolve_conflict
+from workplan_tui.store.actions.followups import follow_up_pledge, follow_up_task
 from workplan_tui.store.actions.grants import add_grant, edit_grant, remove_grant
+from workplan_tui.store.actions.meetings import (
+    add_meeting,
+    agenda_add,
+    agenda_move,
+    agenda_remove,
+    attend,
+    debrief,
+    decide,
+    edit_meeting,
+    remove_decision,
+    remove_meeting,
+    set_debrief_days,
+    unattend,
+)
 from workplan_tui.store.actions.members import add_member, edit_member, remove_member
 from workplan_tui.store.actions.norms import add_norm, agree_norm, edit_norm, withdraw_norm
 from workplan_tui.store.actions.outcomes import add_outcome, checkin, edit_outcome, remove_outcome
@@ -22,6 +37,7 @@ from workplan_tui.store.actions.partners import (
     parse_contributions,
     pledge,
     remove_partner,
+    schedule_pledge,
 )
 from workplan_tui.store.actions.partnership import currency_of, set_currency, set_stage
 from workplan_tui.store.actions.plans import add_plan, edit_plan, move_plan, reopen_plan, set_rule, vote
@@ -40,6 +56,18 @@ from workplan_tui.store.actions.tasks import (
 from workplan_tui.store.actions.undo import REMOVALS, UNDONE_BY_REMOVING, Undone, last_undoable, undo
 
 __all__ = [
+    "unattend",
+    "set_debrief_days",
+    "remove_meeting",
+    "remove_decision",
+    "edit_meeting",
+    "decide",
+    "debrief",
+    "attend",
+    "agenda_remove",
+    "agenda_move",
+    "agenda_add",
+    "add_meeting",
     "EDITABLE",
     "REMOVALS",
     "UNDONE_BY_REMOVING",
@@ -69,6 +97,8 @@ __all__ = [
     "edit_plan",
     "edit_task",
     "find_contribution",
+    "follow_up_pledge",
+    "follow_up_task",
     "import_tasks",
     "last_undoable",
     "move_plan",
@@ -81,6 +111,7 @@ __all__ = [
     "remove_task",
     "reopen_plan",
     "resolve_conflict",
+    "schedule_pledge",
     "set_currency",
     "set_due",
     "set_progress",

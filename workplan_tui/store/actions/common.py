@@ -55,7 +55,9 @@ def _require_voter(tx: Tx) -> None:
     tx.require_member(even_if_none=True)
 
 
-Pledge = tuple[Any, ...]  # (kind, description, amount[, hours, rate, grant id]): resources.parse_pledge's shape
+# (kind, description, amount[, hours, rate, grant id, dates]): resources.parse_pledge's shape; the
+# dates are a commitments.When (a due day or a schedule) or None.
+Pledge = tuple[Any, ...]
 
 
 def _amount(value: float, what: str) -> float | int:
@@ -125,6 +127,14 @@ def _partner(tx: Tx, typed: str) -> tuple[int, str]:
         known = known or "none yet; add one with 'workplan partner add'"
         raise NotFoundError(f"no partner {typed!r} (partners: {known})")
     return doc_id, code
+
+
+def _lead(tx: Tx, typed: str | None) -> str | None:
+    """The stored code of the partner ``typed`` names as a plan's or an outcome's lead (any case),
+    None for None or ''; NotFoundError naming the partners for one that is not there."""
+    if not typed:
+        return None
+    return _partner(tx, typed)[1]
 
 
 def _member_id(tx: Tx, handle: str) -> int:

@@ -34,11 +34,41 @@ def _match(text: str) -> str:
         raise RuleError(str(exc)) from None
 
 
-def add_grant(store: Store, funder: str, recipient: str, amount: float, match: str, name: str = "") -> Grant:
+def _period(dates: dict[str, str | None] | None) -> dict[str, str | None]:
+    """A grant's ``start``, ``end`` and ``match_by`` as given (ISO days; None clears one)."""
+    from workplan_tui.model.commitments import GRANT_DATES  # only for grants: start-up time of writes
+
+    found: dict[str, str | None] = {}
+    for name, value in (dates or {}).items():
+        if name not in GRANT_DATES:
+            raise RuleError(f"a grant has no {name} date (only {', '.join(GRANT_DATES)})")
+        found[name] = None if value is None else typed.day(value, f"{name.replace('_', ' ')} date")
+    return found
+
+
+def add_grant(
+    store: Store,
+    funder: str,
+    recipient: str,
+    amount: float,
+    match: str,
+    name: str = "",
+    *,
+    dates: dict[str, str | None] | None = None,
+) -> Grant:
     """A grant from ``funder`` to ``recipient`` (partner codes) with the match it requires
-    (``1:1``, ``1:2``, ``25%``, ``none``). Contributions count towards it when they name it."""
+    (``1:1``, ``1:2``, ``25%``, ``none``). Contributions count towards it when they name it.
+    ``dates``: its period (``start``, ``end``) and match deadline (``match_by``), ISO days, each
+    optional; refused when the period ends before it starts or the deadline comes before the start
+    (``commitments.grant_period_problem``)."""
     value = _amount(amount, "grant amount")
     normal = _match(match)
+    from workplan_tui.model.commitments import grant_period_problem
+
+    period = {k: v for k, v in _period(dates).items() if v is not None}
+    problem = grant_period_problem(period.get("start"), period.get("end"), period.get("match_by"))
+    if problem:
+        raise RuleError(problem)
     with store.transaction() as tx:
         tx.require_member()
         giver, taker = _grant_parties(tx, funder, recipient)
@@ -48,6 +78,7 @@ def add_grant(store: Store, funder: str, recipient: str, amount: float, match: s
             "recipient": taker,
             "amount": value,
             "match": normal,
+            **period,
         }
         doc_id = tx.insert("grants", fields)
         return saved(tx, "grants", doc_id)
@@ -60,10 +91,14 @@ def edit_grant(
     name: str | None = None,
     amount: float | None = None,
     match: str | None = None,
+    dates: dict[str, str | None] | None = None,
     expected_rev: int | None = None,
 ) -> Grant:
-    """Change a grant's name, amount or required match (the partners it joins stay)."""
-    changes: dict[str, Any] = {}
+    """Change a grant's name, amount, required match, period or match deadline (``dates``: name ->
+    ISO day, None to clear; as ``add_grant`` checks them). The partners it joins stay."""
+    from workplan_tui.model.commitments import GRANT_DATES, grant_period_problem
+
+    changes: dict[str, Any] = dict(_period(dates))
     if name is not None:
         changes["name"] = typed.text(name, "grant name")
     if amount is not None:
@@ -72,6 +107,11 @@ def edit_grant(
         changes["match"] = _match(match)
     with store.transaction() as tx:
         tx.require_member()
+        current = tx.get("grants", grant_id)
+        after = {name: changes.get(name, current.get(name)) for name in GRANT_DATES}
+        problem = grant_period_problem(after["start"], after["end"], after["match_by"])
+        if problem:
+            raise RuleError(problem)
         tx.update("grants", grant_id, changes, kind="grant.edit", expected_rev=expected_rev)
         return saved(tx, "grants", grant_id)
 

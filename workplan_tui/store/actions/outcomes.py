@@ -10,6 +10,7 @@ from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
     Removed,
     _labels,
+    _lead,
     _open_plan,
     _plan_model,
     _tasks_where,
@@ -29,9 +30,11 @@ def add_outcome(
     due: str | None = None,
     *,
     start: str | None = None,
+    lead: str | None = None,
 ) -> Outcome:
     """A new outcome of a plan. ``start`` (ISO day) is when it starts to count; None: its
-    plan's start, else the day it is added (``forecast.outcome_start``)."""
+    plan's start, else the day it is added (``forecast.outcome_start``). ``lead``: the code of
+    the partner that leads it (optional)."""
     fields: dict[str, Any] = {
         "plan": plan_id,
         "name": typed.text(name, "outcome name"),
@@ -50,6 +53,8 @@ def add_outcome(
     with store.transaction() as tx:
         tx.require_member()
         rules.check_can_add(_plan_model(tx, plan_id), "outcomes")
+        if lead:
+            fields["lead"] = _lead(tx, lead)
         doc_id = tx.insert("outcomes", fields)
         return saved(tx, "outcomes", doc_id)
 
@@ -82,7 +87,7 @@ def checkin(store: Store, outcome_id: int, value: float, note: str = "", confide
 
 def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Outcome:
     """Change an outcome's name, unit, baseline, target, start or due date (never a start after
-    the due date: ``rules.schedule_problem``)."""
+    the due date: ``rules.schedule_problem``), or its lead partner (a code; "" or None: none)."""
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":
@@ -93,12 +98,16 @@ def edit_outcome(store: Store, outcome_id: int, fields: dict[str, Any], *, expec
             changes[name] = typed.number(value, name)
         elif name in ("due", "start"):
             changes[name] = None if value is None else typed.day(value, f"{name} date")
+        elif name == "lead":
+            changes[name] = value or None
         else:
             raise RuleError(f"cannot edit an outcome's {name}")
     with store.transaction() as tx:
         tx.require_member()
         outcome = tx.get("outcomes", outcome_id)
         _open_plan(tx, outcome["plan"])
+        if changes.get("lead"):
+            changes["lead"] = _lead(tx, changes["lead"])
         start, due = changes.get("start", outcome.get("start")), changes.get("due", outcome.get("due"))
         problem = rules.schedule_problem(label("outcomes", outcome_id), start, due, "be due")
         if problem:

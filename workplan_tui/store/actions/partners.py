@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from workplan_tui.model import schema, typed
@@ -45,8 +46,10 @@ def _contribution(
     hours: float | None = None,
     rate: float | None = None,
     grant: int | None = None,
+    when: Any = None,
 ) -> dict[str, Any]:
-    """A contribution as stored: an amount, or hours at a rate (in kind), or neither (not valued)."""
+    """A contribution as stored: an amount, or hours at a rate (in kind), or neither (not valued);
+    ``when`` (``commitments.When``, or None): its due day or its schedule of instalments."""
     if kind not in CONTRIBUTION_KINDS:
         raise RuleError(f"contribution kind {kind!r} is not one of {', '.join(CONTRIBUTION_KINDS)}")
     result: dict[str, Any] = {"kind": kind, "description": typed.text(description, "contribution description")}
@@ -59,7 +62,32 @@ def _contribution(
             result[name] = _amount(value, f"contribution {name}")
     if grant is not None:
         result["grant"] = grant
+    if when is not None:
+        result.update(_dates(when, valued=amount is not None or hours is not None))
     return result
+
+
+def _dates(when: Any, *, valued: bool) -> dict[str, Any]:
+    """A pledge's ``due`` and ``schedule`` as stored, checked (``commitments.When``: its due day
+    or its schedule; what is None is left out)."""
+    from workplan_tui.model.records import MAX_INSTALMENTS, PERIODS
+
+    found: dict[str, Any] = {}
+    due, schedule = when
+    if due is not None and schedule is not None:
+        raise RuleError("a pledge has a due day or instalments, not both")
+    if due is not None:
+        found["due"] = typed.day(due, "due date")
+    if schedule is not None:
+        every, start, count = schedule.get("every"), schedule.get("start"), schedule.get("count")
+        if every not in PERIODS:
+            raise RuleError(f"instalments come every {', '.join(PERIODS)}, not {every!r}")
+        if type(count) is not int or not 1 <= count <= MAX_INSTALMENTS:
+            raise RuleError(f"a pledge has 1 to {MAX_INSTALMENTS} instalments")
+        if not valued and count > 1:
+            raise RuleError("a pledge that is not valued has a due day, not instalments")
+        found["schedule"] = {"every": every, "start": typed.day(start, "first instalment"), "count": count}
+    return found
 
 
 def _check_grants(tx: Tx, code: str, contributions: list[dict[str, Any]]) -> None:
@@ -109,7 +137,8 @@ def edit_partner(
 
 
 def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list[dict[str, Any]]:
-    """The new list of contributions, each keeping the deliveries recorded against it.
+    """The new list of contributions, each keeping the deliveries and follow-ups recorded
+    against it (its history: the list's lines say everything else, dates included).
 
     A new contribution is the old one with the same kind and description (ignoring case),
     else the one in the same place with the same kind (a description reworded). Deliveries
@@ -132,8 +161,9 @@ def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list
             c["_from"] = i
     for c in new:
         source = c.pop("_from", None)
-        if source is not None and old[source].get("deliveries"):
-            c["deliveries"] = old[source]["deliveries"]
+        for kept in ("deliveries", "followups"):
+            if source is not None and old[source].get(kept):
+                c[kept] = old[source][kept]
     return new
 
 
@@ -154,14 +184,26 @@ def remove_partner(store: Store, code: str, *, expected_rev: int | None = None) 
         if grants:
             named = ", ".join(label("grants", g) for g in grants)
             raise RuleError(f"partner {code} gives or receives {named}; remove the grants first ('workplan grant rm')")
+        led = [
+            label(table, int(k))
+            for table in ("plans", "outcomes")
+            for k, r in tx.data.get(table, {}).items()
+            if r.get("lead") == code
+        ]
+        if led:
+            raise RuleError(
+                f"partner {code} leads {', '.join(led[:10])}; give them another lead first "
+                "('workplan plan edit P1 --lead CODE', 'workplan outcome edit O1 --lead none')"
+            )
         gone = tx.remove("partners", doc_id, kind="partner.rm", record=f"partner {code}", expected_rev=expected_rev)
         return removed("partners", doc_id, gone)
 
 
-def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
-    """Lines of ``KIND: description[: value[: G1]]`` (as the partner form shows them): the value
-    as people type money (``$18,000``, ``1.5k``) or hours at a rate (``200h @ $25``), and the
-    grant whose match the pledge counts towards."""
+def parse_contributions(text: str, currency: str | None = None, today: date | None = None) -> list[Pledge]:
+    """Lines of ``KIND: description[: value[: G1][: when]]`` (as the partner form shows them): the
+    value as people type money (``$18,000``, ``1.5k``) or hours at a rate (``200h @ $25``), the
+    grant whose match the pledge counts towards, and by when (``by dec 31``, ``4 quarterly from
+    jan``, read against ``today``)."""
     from workplan_tui.model import resources  # only for resources: start-up time of writes
 
     result: list[Pledge] = []
@@ -169,7 +211,7 @@ def parse_contributions(text: str, currency: str | None = None) -> list[Pledge]:
         if not line.strip():
             continue
         try:
-            result.append(resources.parse_pledge(line, currency))
+            result.append(resources.parse_pledge(line, currency, today))
         except resources.PledgeError as exc:
             raise RuleError(f"line {number}: {exc}") from None
     return result
@@ -255,5 +297,50 @@ def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str,
             kind="partner.deliver",
             record=f"partner {code}",
             logged={"delivery": [None, {"contribution": index + 1, **item}]},
+        )
+        return saved(tx, "partners", doc_id)
+
+
+def schedule_pledge(store: Store, code: str, contribution: str, when: str, *, today: date) -> Partner:
+    """Say by when a pledge is expected (``partner schedule``): ``when`` as people type it (``by
+    dec 31``, ``4 quarterly from jan``, ``40h a month from jan to jun``, ``none`` to clear; read
+    against ``today`` and the pledge's value: ``commitments.parse_when``). The log keeps both."""
+    from workplan_tui.model import commitments, money  # only for pledges: start-up time of writes
+
+    with store.transaction() as tx:
+        tx.require_member()
+        doc_id, code = _partner(tx, code)
+        current = [dict(c) for c in tx.get("partners", doc_id).get("contributions", [])]
+        if not current:
+            raise RuleError(f"partner {code} has pledged nothing yet ('workplan partner pledge')")
+        index = find_contribution([str(c.get("kind")) for c in current], contribution)
+        target = current[index]
+        try:
+            found = commitments.parse_when(
+                when,
+                today=today,
+                amount=target.get("amount"),
+                hours=target.get("hours"),
+                rate=target.get("rate"),
+                currency=currency_of(tx),
+            )
+        except (commitments.WhenError, money.MoneyError) as exc:
+            raise RuleError(str(exc)) from None
+        valued = target.get("amount") is not None or target.get("hours") is not None
+        dates = _dates(found, valued=valued)
+        before = {name: target.get(name) for name in ("due", "schedule") if name in target}
+        for name in ("due", "schedule"):
+            target.pop(name, None)
+        target.update(dates)
+        if before == dates:
+            return saved(tx, "partners", doc_id)
+        number = index + 1
+        tx.update(
+            "partners",
+            doc_id,
+            {"contributions": current},
+            kind="partner.schedule",
+            record=f"partner {code}",
+            logged={"dates": [{"contribution": number, **before}, {"contribution": number, **dates}]},
         )
         return saved(tx, "partners", doc_id)

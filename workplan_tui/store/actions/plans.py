@@ -15,7 +15,7 @@ from workplan_tui.model.records import (
     Vote,
 )
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import _open_plan, _plan, _plan_model, _require_voter, saved
+from workplan_tui.store.actions.common import _lead, _open_plan, _plan, _plan_model, _require_voter, saved
 from workplan_tui.store.store import Store
 
 
@@ -27,8 +27,10 @@ def add_plan(
     *,
     start: str | None = None,
     end: str | None = None,
+    lead: str | None = None,
 ) -> Plan:
-    """A new draft plan; ``start`` and ``end`` (ISO days, optional) are when its work runs."""
+    """A new draft plan; ``start`` and ``end`` (ISO days, optional) are when its work runs;
+    ``lead``: the code of the partner that leads it (optional)."""
     if rule not in RULES:
         raise RuleError(f"decision rule {rule!r} is not one of {', '.join(RULES)}")
     fields: dict[str, Any] = {
@@ -45,6 +47,8 @@ def add_plan(
         problem = rules.schedule_problem("the plan", start, end)
         if problem:
             raise RuleError(problem)
+        if lead:
+            fields["lead"] = _lead(tx, lead)
         doc_id = tx.insert("plans", fields)
         return saved(tx, "plans", doc_id)
 
@@ -82,11 +86,12 @@ def edit_plan(
     rule: str | None = None,
     dates: dict[str, str | None] | None = None,
     closes: str | None = None,
+    lead: str | None = None,
     expected_rev: int | None = None,
 ) -> Plan:
-    """Rename a plan, change its scope, its decision rule, its dates or its closing date (None
-    leaves a field as it is; ``dates`` maps ``start``/``end`` to an ISO day, or None to clear
-    it; ``closes`` "" clears it), in one change; not while it is archived, the rule and the
+    """Rename a plan, change its scope, its decision rule, its dates, its closing date or its lead
+    partner (None leaves a field as it is; ``dates`` maps ``start``/``end`` to an ISO day, or None
+    to clear it; ``closes`` and ``lead`` "" clear it), in one change; not while it is archived, the rule and the
     closing date only before buy-in is decided (``rules.rule_change``), never an end before
     the start (``rules.schedule_problem``)."""
     changes: dict[str, Any] = {}
@@ -113,6 +118,8 @@ def edit_plan(
                     f"{plan.label} is {plan.status}: its buy-in is decided, so it has no closing date to set"
                 )
             changes["closes"] = closes or None
+        if lead is not None:
+            changes["lead"] = _lead(tx, lead)
         kind = "plan.rename" if set(changes) == {"title"} else "plan.rule" if set(changes) == {"rule"} else "plan.edit"
         tx.update("plans", plan_id, changes, kind=kind, expected_rev=expected_rev)
         return saved(tx, "plans", plan_id)

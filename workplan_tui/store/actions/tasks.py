@@ -21,8 +21,10 @@ def add_task(
     outcome: int | None = None,
     notes: str = "",
     start: str | None = None,
+    meeting: int | None = None,
 ) -> Task:
-    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start."""
+    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start;
+    ``meeting``: the meeting whose action item it is (``M3``'s id)."""
     fields: dict[str, Any] = {
         "plan": plan_id,
         "title": typed.text(title, "task title"),
@@ -37,6 +39,8 @@ def add_task(
     }
     if start is not None:
         fields["start"] = typed.day(start, "start date")
+    if meeting is not None:
+        fields["meeting"] = meeting
     problem = rules.schedule_problem("the task", start, due, "be due")
     if problem:
         raise RuleError(problem)
@@ -45,6 +49,8 @@ def add_task(
         rules.check_can_add(_plan_model(tx, plan_id), "tasks")
         if owner is not None:
             fields["owner"] = _check_owner(tx, owner)
+        if meeting is not None:
+            tx.get("meetings", meeting)
         if outcome is not None:
             linked = tx.get("outcomes", outcome)
             if linked["plan"] != plan_id:
@@ -116,7 +122,7 @@ def add_note(store: Store, task_id: int, text: str) -> Task:
     return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
-EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "status", "progress", "blocked_reason")
+EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "meeting", "status", "progress", "blocked_reason")
 
 
 def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
@@ -157,6 +163,10 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
             if outcome is not None and tx.get("outcomes", outcome)["plan"] != task.plan:
                 raise RuleError(f"outcome O{outcome} belongs to another plan")
             changes["outcome"] = outcome
+        if "meeting" in clean_fields:
+            if clean_fields["meeting"] is not None:
+                tx.get("meetings", clean_fields["meeting"])
+            changes["meeting"] = clean_fields["meeting"]
         current = task
         progress = clean_fields.get("progress")
         if isinstance(progress, str):  # '60', '+10' or '-5', as on the command line

@@ -38,7 +38,7 @@ class Undone:
 
 
 # The tables whose changes undo takes back (votes are undone as votes; conflicts are settled).
-_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants")
+_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "meetings")
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
@@ -133,8 +133,12 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
             result = _undo_removal(tx, found, newer, preceding)
         elif kind in _APPENDS and _APPENDS[kind][0] in entry.get("changes", {}):
             result = _undo_append(tx, entry_id, entry)
-        elif kind in ("partner.pledge", "partner.deliver"):
+        elif kind in ("partner.pledge", "partner.deliver", "partner.followup"):
             result = _undo_resource(tx, entry_id, entry)
+        elif kind == "task.followup":
+            result = _undo_task_followup(tx, entry_id, entry)
+        elif kind == "partner.schedule":
+            result = _undo_schedule(tx, entry_id, entry)
         else:
             table, doc_id = _record_of(tx, record)
             current = tx.get(table, doc_id)
@@ -159,8 +163,8 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
 def _referring(tx: Tx, table: str, doc_id: int) -> list[str]:
     """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes and
     votes; an outcome's linked tasks), as labels: what its removal would leave dangling."""
-    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",)}.get(table, ())
-    field = "plan" if table == "plans" else "outcome"
+    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",), "meetings": ("tasks",)}.get(table, ())
+    field = {"plans": "plan", "meetings": "meeting"}.get(table, "outcome")
     return [
         label(other, int(key))
         for other in fields
@@ -174,9 +178,9 @@ def _leads(tx: Tx) -> list[str]:
 
 
 # Additions that undo takes back by removing the record (kept whole in the log, as any
-# removal): a task, an outcome, a norm or a plan that nothing refers to yet. A member or a
-# partner is removed with its own command and rules (`member rm`, `partner rm`).
-UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add")
+# removal): a task, an outcome, a norm, a plan or a meeting that nothing refers to yet. A member or
+# a partner is removed with its own command and rules (`member rm`, `partner rm`).
+UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "meeting.add")
 
 
 # Kinds that remove a record -> (its table, the task field that referred to it, the
@@ -188,6 +192,7 @@ REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
     "partner.rm": ("partners", None, None),
     "norm.withdraw": ("norms", None, None),
     "grant.rm": ("grants", None, None),
+    "meeting.rm": ("meetings", "meeting", "unlinked"),
 }
 
 
@@ -289,7 +294,11 @@ def _as_raw(entry: Activity) -> dict[str, Any]:
 
 
 # Changes that append an item to a list, logged as the item: kind -> (logged name, list field, item's value key)
-_APPENDS = {"task.note": ("note", "updates", "text"), "outcome.checkin": ("checkin", "checkins", "value")}
+_APPENDS = {
+    "task.note": ("note", "updates", "text"),
+    "outcome.checkin": ("checkin", "checkins", "value"),
+    "meeting.decide": ("decision", "decisions", "text"),
+}
 
 
 def _undo_append(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
@@ -353,8 +362,13 @@ def _withdraw_vote(tx: Tx, entry_id: int, entry: dict[str, Any], plan_id: int, p
 
 
 def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
-    """Take back a pledge or a delivery: it must still be the last of its list, exactly as logged."""
-    name = "contribution" if entry["kind"] == "partner.pledge" else "delivery"
+    """Take back a pledge, a delivery or a follow-up on a pledge: it must still be the last of its
+    list, exactly as logged."""
+    name, items = {
+        "partner.pledge": ("contribution", ""),
+        "partner.deliver": ("delivery", "deliveries"),
+        "partner.followup": ("followup", "followups"),
+    }[entry["kind"]]
     pair = entry.get("changes", {}).get(name)
     logged = pair[1] if isinstance(pair, list) and len(pair) == 2 else None
     table, doc_id = _record_of(tx, entry["record"])
@@ -371,10 +385,10 @@ def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
         number = item.pop("contribution", None)
         if type(number) is not int or not 1 <= number <= len(contributions):
             raise RuleError(f"{entry['record']}'s contributions changed since; nothing undone")
-        deliveries = list(contributions[number - 1].get("deliveries", []))
-        if not deliveries or deliveries[-1] != item:
-            raise RuleError(f"{entry['record']} has a newer delivery since; nothing undone")
-        contributions[number - 1]["deliveries"] = deliveries[:-1]
+        listed = list(contributions[number - 1].get(items, []))
+        if not listed or listed[-1] != item:
+            raise RuleError(f"{entry['record']} has a newer {name} since; nothing undone")
+        contributions[number - 1][items] = listed[:-1]
     tx.update(
         table,
         doc_id,
@@ -385,3 +399,62 @@ def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
         logged={name: [logged, None]},
     )
     return Undone(entry_id, entry["kind"], entry["record"], {name: None})
+
+
+def _undo_task_followup(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
+    """Take back a follow-up on a task, and the due date it set: the follow-up must still be the
+    task's last and its due date still the one it set."""
+    table, doc_id = _record_of(tx, entry["record"])
+    current = tx.get(table, doc_id)
+    _check_not_frozen(tx, table, current)
+    changes = entry.get("changes", {})
+    pair = changes.get("followup")
+    added = pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+    items = current.get("followups", [])
+    if not isinstance(added, dict) or not items or items[-1] != added:
+        raise RuleError(f"{entry['record']} has a newer follow-up since (or was edited by hand); nothing undone")
+    restored: dict[str, Any] = {"followups": items[:-1]}
+    logged: dict[str, list[Any]] = {"followup": [added, None]}
+    due = changes.get("due")
+    if isinstance(due, list) and len(due) == 2:
+        if current.get("due") != due[1]:
+            raise RuleError(f"{entry['record']}'s due date was changed since; nothing undone")
+        restored["due"] = due[0]
+        logged["due"] = [due[1], due[0]]
+    tx.update(table, doc_id, restored, kind="undo", record=entry["record"], undoes=entry_id, logged=logged)
+    return Undone(entry_id, entry["kind"], entry["record"], {"followup": None})
+
+
+def _undo_schedule(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
+    """Put a pledge's dates back as they were, while they are still as the change left them."""
+    pair = entry.get("changes", {}).get("dates")
+    table, doc_id = _record_of(tx, entry["record"])
+    if (
+        table != "partners"
+        or not isinstance(pair, list)
+        or len(pair) != 2
+        or not all(isinstance(p, dict) for p in pair)
+    ):
+        raise RuleError(f"A{entry_id} does not hold the dates it changed (edited by hand?); nothing undone")
+    before, after = (dict(p) for p in pair)
+    number = after.pop("contribution", None)
+    before.pop("contribution", None)
+    contributions = [dict(c) for c in tx.get(table, doc_id).get("contributions", [])]
+    if type(number) is not int or not 1 <= number <= len(contributions):
+        raise RuleError(f"{entry['record']}'s contributions changed since; nothing undone")
+    target = contributions[number - 1]
+    if {k: target[k] for k in ("due", "schedule") if k in target} != after:
+        raise RuleError(f"{entry['record']} #{number}'s dates changed since; nothing undone")
+    for name in ("due", "schedule"):
+        target.pop(name, None)
+    target.update(before)
+    tx.update(
+        table,
+        doc_id,
+        {"contributions": contributions},
+        kind="undo",
+        record=entry["record"],
+        undoes=entry_id,
+        logged={"dates": pair[::-1]},
+    )
+    return Undone(entry_id, entry["kind"], entry["record"], {"dates": before})

@@ -68,6 +68,7 @@ class BoardScreen(TaskActions):
         self.filter_terms: list[str] = []
         self.figures: list[PlanFigures] = []
         self._shown: dict[str, object] = {}  # what each static part last showed, to skip needless redraws
+        self._counted: dict[int, tuple[PlanFigures, object, int]] = {}  # plan id -> (figures, filter, matches)
 
     def compose(self) -> ComposeResult:
         context = self.session.context
@@ -251,9 +252,13 @@ class BoardScreen(TaskActions):
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
-        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
         plans = self.query_one("#plans", PlanList)
-        plans.set_matches({f.plan.id: sum(1 for t in f.tasks if keep(t)) for f in self.figures} if keep else None)
+        plans.set_matches({f.plan.id: self._matching(f, keep) for f in self.figures} if keep else None)
+        context = self.session.context
+        signature = (fig, tuple(self.filter_terms), context.today, context.members, self.table_mode, follow)
+        if not self._changed("tasks", signature):
+            return  # nothing this plan shows changed (figures are kept while nothing in the plan changes)
+        tasks = [t for t in fig.tasks if keep(t)] if keep else fig.tasks
         grouped = tasks_by_column(tasks)
         for (status, title), column in zip(COLUMNS, self.columns, strict=True):
             items = grouped[status]
@@ -270,6 +275,14 @@ class BoardScreen(TaskActions):
         cursor = next((i for i, t in enumerate(table_items) if t.id == follow), None)
         self.table.set_items(table_items, cursor)
         self._activate()
+
+    def _matching(self, fig: PlanFigures, keep: TaskFilter) -> int:
+        """How many of a plan's tasks the filter keeps (counted once per plan's figures and filter)."""
+        key = (tuple(self.filter_terms), self.session.context.today, self.session.context.members)
+        counted = self._counted.get(fig.plan.id)
+        if counted is None or counted[0] is not fig or counted[1] != key:
+            counted = self._counted[fig.plan.id] = (fig, key, sum(1 for t in fig.tasks if keep(t)))
+        return counted[2]
 
     def _activate(self) -> None:
         for i, column in enumerate(self.columns):
@@ -311,6 +324,7 @@ class BoardScreen(TaskActions):
             column.cursor = 0
             column.scroll_to(0, 0, animate=False)
         self.table.cursor = 0
+        self._shown.pop("tasks", None)  # the cursors went back to the top: set them again
         self._show_plan()
         self._leave_empty_column()
 
@@ -395,11 +409,18 @@ class BoardScreen(TaskActions):
 
     def action_open_screen(self, which: str) -> None:
         from workplan_tui.ui.screens.activity import ActivityScreen
+        from workplan_tui.ui.screens.meetings import MeetingsScreen
         from workplan_tui.ui.screens.norms import NormsScreen
         from workplan_tui.ui.screens.partners import PartnersScreen
         from workplan_tui.ui.screens.people import PeopleScreen
 
-        screens = {"norms": NormsScreen, "partners": PartnersScreen, "people": PeopleScreen, "activity": ActivityScreen}
+        screens = {
+            "norms": NormsScreen,
+            "partners": PartnersScreen,
+            "people": PeopleScreen,
+            "activity": ActivityScreen,
+            "meetings": MeetingsScreen,
+        }
         self.app.push_screen(screens[which](), lambda _: self.refresh_data())
 
     def action_help(self) -> None:
@@ -429,7 +450,8 @@ class BoardScreen(TaskActions):
         an end before the start) shows in the form, which keeps what was typed."""
         if not self.session.can_change():
             return
-        from workplan_tui.ui.forms import Field, FormDialog, typed_day  # with its editors: not before the first paint
+        # with its editors: not before the first paint
+        from workplan_tui.ui.forms import Field, FormDialog, lead_field, typed_day
 
         rule_words = [(f"{rule}: {RULE_WORDS[rule]}", rule) for rule in RULES]
         if plan is None or plan.status in UNDECIDED_PLAN_STATUSES:
@@ -449,6 +471,7 @@ class BoardScreen(TaskActions):
             Field("start", "Start (mon, dec 1, 2026-12-01; empty for none)", value=plan.start or "" if plan else ""),
             Field("end", "End: when it should be done (mar 31, in 12 weeks)", value=plan.end or "" if plan else ""),
             rule,
+            lead_field(self.session.workplan, plan.lead if plan else None),
         ]
         saved: list[Plan] = []
 
@@ -490,7 +513,7 @@ class BoardScreen(TaskActions):
             "New plan (starts as a draft)",
             None,
             lambda v: actions.add_plan(
-                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"]
+                self.session.store, v["title"], v["scope"], v["rule"], start=v["start"], end=v["end"], lead=v["lead"]
             ),
         )
 
@@ -514,6 +537,7 @@ class BoardScreen(TaskActions):
                 scope=v["scope"],
                 rule=v.get("rule"),
                 dates={"start": v["start"], "end": v["end"]},
+                lead=v["lead"] or "",
                 expected_rev=plan.rev,
             ),
         )

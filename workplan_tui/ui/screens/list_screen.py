@@ -44,8 +44,13 @@ def ago(timestamp: str, now: datetime) -> str:
     return f"{days // 7} weeks ago"
 
 
-class RowList(VirtualList[Any]):
-    """One line per item, drawn by the screen's ``row`` function."""
+class RowList(VirtualList[Any], inherit_bindings=False):
+    """One line per item, drawn by the screen's ``row`` function.
+
+    Without a scroll view's own keys: the arrows, page keys, home and end are the screen's
+    (they move the selection); as the list's own they scrolled a list longer than the screen
+    (the Activity screen's 200 entries) without moving the selection at all.
+    """
 
     COMPONENT_CLASSES = CardColumn.COMPONENT_CLASSES
 
@@ -62,9 +67,6 @@ class RowList(VirtualList[Any]):
         super().move(delta)
         self.post_message(self.Selected(self, self.cursor))
 
-    def look(self) -> object:
-        return object()  # a row may show more than its item (titles, "3 days ago"): all again
-
 
 class ListScreen(SessionScreen):
     """A header, a list, the selected item's details, the footer."""
@@ -77,6 +79,8 @@ class ListScreen(SessionScreen):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("home", "cursor(-1000000)", "First", show=False),
+        Binding("end", "cursor(1000000)", "Last", show=False),
         Binding("shift+down,J", "scroll_detail(3)", "Scroll the details down", show=False),
         Binding("shift+up,K", "scroll_detail(-3)", "Scroll the details up", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),

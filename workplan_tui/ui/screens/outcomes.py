@@ -19,7 +19,7 @@ from workplan_tui.model.records import CONFIDENCES, Outcome
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.chart import Point, outcome_chart
-from workplan_tui.ui.forms import Field, typed_day
+from workplan_tui.ui.forms import Field, lead_field, typed_day
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import (
     HEALTH_CELLS,
@@ -200,6 +200,7 @@ class OutcomesScreen(ListScreen):
             Field("target", "Target", "number", o.target if o else None, True),
             Field("due", "Due (fri, in 2 weeks, 2026-12-15; empty for none)", value=o.due if o and o.due else ""),
             Field("start", "Start (empty: the plan's start)", value=o.start if o and o.start else ""),
+            lead_field(self.session.workplan, o.lead if o else None),
         ]
 
     def _day(self, text: str) -> str | None:
@@ -235,6 +236,7 @@ class OutcomesScreen(ListScreen):
                 v["unit"],
                 self._day(v["due"]),
                 start=self._day(v["start"]),
+                lead=v["lead"],
             ),
             self._check_days,
         )
@@ -249,7 +251,7 @@ class OutcomesScreen(ListScreen):
             lambda v: actions.edit_outcome(
                 self.session.store,
                 o.id,
-                {**v, "due": self._day(v["due"]), "start": self._day(v["start"])},
+                {**v, "due": self._day(v["due"]), "start": self._day(v["start"]), "lead": v["lead"] or ""},
                 expected_rev=o.rev,
             ),
             self._check_days,

@@ -1,24 +1,31 @@
-"""The Partners screen: who brings what, what has been delivered, and each grant's match.
+"""The Partners screen: who is behind, who brings what, and each grant's match by its deadline.
 
-The list holds the partners (each with what it pledged and a bar of how much of that is
-delivered) and then the grants (each with a bar of its match delivered). The detail of a
-partner shows its pledges one by one, pledged against delivered, and, for a recipient of
-grants, the match report by kind; of a grant, its match by kind and the pledges counting
-towards it; both end with the partnership's totals by kind. Keys: ``n`` new partner, ``e``
-edit (a partner, or a grant), ``p`` pledge, ``d`` record a delivery, ``g`` new grant,
+The list holds the partners, each headed by its one-line summary (``2 tasks overdue, pledge
+$3,000 behind, 1 vote missing``: model/commitments.py) with what it pledged and a bar of how
+much of that is delivered, and then the grants (each with its match health, its deadline and a
+bar of its match delivered). The detail of a partner is its record: its pledges one by one
+(pledged against delivered, each with its dates and health), the tasks its members own, the
+plans and outcomes it leads, votes and norm agreements missing, its members' last change, the
+follow-ups and, for a recipient of grants, the match report by kind; of a grant, its period,
+its match by its deadline and the pledges counting towards it; both end with the partnership's
+totals by kind. Keys: ``n`` new partner, ``e`` edit (a partner, or a grant), ``p`` pledge,
+``s`` a pledge's dates, ``d`` record a delivery, ``f`` follow up a pledge, ``g`` new grant,
 ``m``/``M`` members. Every change goes through ``store.actions``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import date
 from typing import Any
 
 from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 
-from workplan_tui.model import dates, resources, rules
+from workplan_tui.model import commitments, dates, resources, rules
+from workplan_tui.model.dates import format_due
+from workplan_tui.model.forecast import HEALTH_SYMBOLS, short_day
 from workplan_tui.model.money import (
     MoneyError,
     format_money,
@@ -31,12 +38,17 @@ from workplan_tui.model.money import (
 from workplan_tui.model.records import CONTRIBUTION_KINDS, ROLES, Contribution, Grant, Partner, Workplan
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
-from workplan_tui.ui.forms import Field
-from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import bar_text, fit, pad
+from workplan_tui.store.storage import StoreError
+from workplan_tui.ui.forms import Field, followup_fields, typed_day
+from workplan_tui.ui.screens.list_screen import ListScreen, Parts, ago
+from workplan_tui.ui.widgets import HEALTH_STYLES, bar_text, fit, health_marker, health_part, pad
 
 BAR = 10
-PLEDGE_HINT = "KIND: description: value: grant  (value $18,000, 1.5k or 200h @ $25; grant G1, optional)"
+PLEDGE_HINT = (
+    "KIND: description: value: grant: when  (value $18,000, 1.5k or 200h @ $25; grant G1 and when, "
+    "by dec 31 or 4 quarterly from jan, optional)"
+)
+WHEN_LABEL = "When (by dec 31, 4 quarterly from jan, 1k a month to jun; empty: none)"
 
 
 def bar(percent: float | None, cells: int = BAR) -> Content:
@@ -53,13 +65,21 @@ class PartnersScreen(ListScreen):
         Binding("e", "edit", "Edit"),
         Binding("p", "pledge", "Pledge"),
         Binding("d", "deliver", "Delivered"),
-        Binding("g", "new_grant", "New grant"),
+        Binding("f", "follow_up", "Follow up"),
+        Binding("s", "schedule", "Pledge's dates", show=False),
+        Binding("g", "new_grant", "New grant", show=False),
         Binding("m", "member", "Add member", show=False),
         Binding("M", "edit_member", "Edit member", show=False),
     ]
     BINDINGS = KEYS
     CSS_PATH = ["list_screen.tcss", "partners.tcss"]
-    TITLE_TEXT = "Partners · who brings what · grants and match"
+    TITLE_TEXT = "Partners · who is behind · who brings what · grants"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Worked out once a redraw (``items``), read by every row and detail.
+        self.records: dict[str, commitments.PartnerRecord] = {}
+        self.matches: dict[int, commitments.MatchStatus] = {}
 
     @property
     def currency(self) -> str | None:
@@ -71,7 +91,17 @@ class PartnersScreen(ListScreen):
 
     def items(self) -> list[Any]:
         wp = self.session.workplan
-        return [*wp.partners.values(), *wp.grants.values()] if wp else []
+        if wp is None:
+            return []
+        today = self.session.today()
+        try:
+            logged, _ = self.session.store.history().last_by_member(wp.members)
+        except StoreError:
+            logged = {}
+        records = commitments.partner_records(wp, today, figures=self.session.figures(), logged=logged)
+        self.records = {r.partner.code: r for r in records}
+        self.matches = {g.id: commitments.grant_status(wp, g, today) for g in wp.grants.values()}
+        return [*wp.partners.values(), *wp.grants.values()]
 
     def key_of(self, item: Any) -> Hashable:
         return ("grant", item.id) if isinstance(item, Grant) else ("partner", item.code)
@@ -83,37 +113,58 @@ class PartnersScreen(ListScreen):
     # --- the list ----------------------------------------------------------------------------
 
     def row(self, item: Partner | Grant, width: int) -> Parts:
+        """' PARKS      ✗ 2 tasks overdue, pledge $9,000 late, 1 vote…   $22,000 ████░░░░░░  41%': the
+        partner's one-line summary heads its row; its name too from 110 columns."""
         if isinstance(item, Grant):
             return self._grant_row(item, width)
-        wp = self.session.workplan
-        members = sum(1 for m in wp.members.values() if m.partner == item.code) if wp else 0
+        record = self.records.get(item.code)
         share = resources.total(resources.by_kind(item.contributions).values())
         done, todo = bar_text(share.percent or 0, BAR)
         pct = f"{share.percent:3.0f}%" if share.percent is not None else "   -"
         pledged = self.money(share.pledged) if share.pledged or not share.count else "not valued"
+        health = record.health if record is not None else "no_data"
+        outstanding = (record.outstanding(self.currency) if record is not None else "") or "nothing outstanding"
+        room = max(8, width - 30)
+        name: Parts = []
+        amount: Parts = []
+        if width >= 100:  # the amount pledged: in the detail's first lines at any width
+            amount = [(f"{fit(pledged, 11):>11} ", "")]
+            room -= 12
+        if width >= 140:
+            name = [(pad(item.name, 24) + " ", "")]
+            room -= 25
         return [
             (f" {fit(item.code, 10):<10} ", "card--title"),
-            (pad(item.name, max(6, width - 52)) + " ", ""),
-            (f"{members:>2} member{'s' if members != 1 else ' '} ", "card--meta"),
-            (f"{fit(pledged, 11):>11} ", ""),
+            *name,
+            (HEALTH_SYMBOLS[health] + " ", health_part(health)),
+            (pad(outstanding, room) + " ", "card--meta" if health == "on_track" else ""),
+            *amount,
             (done, "card--bar"),
             (todo, "card--bar-empty"),
             (f" {pct}", "card--meta"),
         ]
 
     def _grant_row(self, grant: Grant, width: int) -> Parts:
+        """' G1         ▲ PARKS → FOODBANK      Cold storage…  by 31 Mar  ████░░░░░░  40%'."""
         wp = self.session.workplan
         assert wp is not None
         found = resources.grant_match(wp, grant)
+        status = self.matches.get(grant.id)
         percent = found.total.delivered / found.required * 100 if found.required > 0 else None
         done, todo = bar_text(min(100.0, percent or 0), BAR)
         parties = f"{grant.funder} → {grant.recipient}"
-        parties_cells = 21 if width >= 70 else max(8, 21 - (70 - width))  # narrow: the bar and % stay whole
+        health = status.health if status is not None else "no_data"
+        deadline = status.deadline if status is not None else None
+        today = self.session.today()
+        year = f" {deadline:%y}" if deadline and deadline.year != today.year else ""
+        by = f"by {deadline.day} {deadline:%b}{year}" if deadline else f"match {grant.match}"
+        parties_cells = 21 if width >= 73 else max(8, 21 - (73 - width))  # narrow: the bar and % stay whole
         return [
             (f" {grant.label:<10} ", "card--id"),
+            (HEALTH_SYMBOLS[health] + " ", health_part(health)),
             (pad(parties, parties_cells) + " ", "card--title"),
-            (pad(grant.name, max(6, width - 63)) + " ", ""),
-            (f"{fit('match ' + grant.match, 11):<11} ", "card--meta"),
+            (pad(grant.name, max(6, width - 66)) + " ", ""),
+            (f"{fit(by, 12):<12} ", "card--meta"),
             (done, "card--bar"),
             (todo, "card--bar-empty"),
             (f" {percent:3.0f}%" if percent is not None else "    -", "card--meta"),
@@ -129,12 +180,22 @@ class PartnersScreen(ListScreen):
         return Content("\n").join(lines)
 
     def _partner_detail(self, wp: Workplan, p: Partner) -> list[Content]:
-        members = [m for m in wp.members.values() if m.partner == p.code]
+        """The partner's record (model/commitments.py): accountability without blame."""
+        today = self.session.today()
+        record = self.records.get(p.code) or commitments.partner_record(wp, p.code, today)
+        members = record.members
+        health = record.health
         lines = [
             Content.from_markup("[b]$code · $name[/b]", code=p.code, name=clean(p.name)),
-            Content("Members: " + (clean(", ".join(f"{m.handle} ({m.name}, {m.role})" for m in members)) or "-")),
-            Content("Short-term interests: " + (clean(p.interests_short) or "-")),
-            Content("Long-term interests:  " + (clean(p.interests_long) or "-")),
+            Content.assemble(
+                (HEALTH_SYMBOLS[health] + " ", HEALTH_STYLES[health_part(health)]),
+                clean(record.outstanding(self.currency)) or "Nothing outstanding.",
+            ),
+            Content(
+                "Members: "
+                + (clean(", ".join(f"{m.handle} ({m.name}, {m.role})" for m in members)) or "-")
+                + f" · last change {self._last_change(record)}"
+            ),
         ]
         share = resources.total(resources.by_kind(p.contributions).values())
         if not p.contributions:
@@ -147,11 +208,63 @@ class PartnersScreen(ListScreen):
                     share.percent,
                 )
             )
-        for number, c in enumerate(p.contributions, 1):
-            lines.append(self._pledge_line(number, c))
+        for pledged in record.pledges:
+            lines += self._pledge_lines(pledged.number, pledged.contribution, pledged.status, today)
+        lines += self._tasks_lines(wp, record, today)
+        if record.leads:
+            led = [
+                part
+                for led in record.leads
+                for part in (
+                    (HEALTH_SYMBOLS.get(led.health, "?") + " ", HEALTH_STYLES[health_part(led.health)]),
+                    (f"{led.label} {clean(led.name)}  ", ""),
+                )
+            ]
+            lines.append(Content.assemble("Leads: ", *led))
+        if record.votes:
+            votes = "; ".join(f"{plan.label} {plan.title} ({', '.join(who)})" for plan, who in record.votes)
+            lines.append(Content("Votes not cast: " + clean(votes)))
+        if record.norms:
+            norms = "; ".join(f"{norm.label} ({', '.join(who)})" for norm, who in record.norms)
+            lines.append(Content("Norms not agreed: " + clean(norms)))
+        if record.followups:
+            lines.append(Content("Follow-ups:"))
+            for subject, f in record.followups[:5]:
+                lines += self._hanging("   ", (clean(subject.name), ""), f": {commitments.followup_words(f, today)}")
+        lines += [
+            Content("Short-term interests: " + (clean(p.interests_short) or "-")),
+            Content("Long-term interests:  " + (clean(p.interests_long) or "-")),
+        ]
         for line in resources.match_report(wp):
             if line.recipient == p.code:
                 lines += self._match_lines(line)
+        return lines
+
+    def _last_change(self, record: commitments.PartnerRecord) -> str:
+        at, who = record.last_change
+        return f"{ago(at, self.session.now())} ({clean(who)})" if at else "not known"
+
+    def _tasks_lines(self, wp: Workplan, record: commitments.PartnerRecord, today: date) -> list[Content]:
+        """'Tasks its members own: 6 open · 2 overdue · 1 blocked', then those overdue or blocked."""
+        lines = [
+            Content(
+                f"Tasks its members own: {len(record.open)} open · {len(record.overdue)} overdue · "
+                f"{len(record.blocked)} blocked"
+            )
+        ]
+        for task in [*record.overdue, *(t for t in record.blocked if t not in record.overdue)]:
+            overdue = task in record.overdue
+            why = format_due(task.due, today=today) if overdue else f"blocked: {clean(task.blocked_reason)}"
+            head = f"   {'!' if overdue else 'x'} {task.label} "
+            room = max(10, self._room() - len(head) - 2 - 12 - 2 - 20)
+            lines.append(
+                Content.assemble(
+                    head,
+                    pad(task.title, room) + "  ",
+                    (fit(task.owner or "unassigned", 12).ljust(12) + "  ", "$text-muted"),
+                    (fit(why, 40), "$text-error" if overdue else "$text-warning"),
+                )
+            )
         return lines
 
     def _room(self) -> int:
@@ -182,6 +295,34 @@ class PartnersScreen(ListScreen):
         head = f"{number:>2} {c.kind:<11} {pad(c.description, room)} {fit(figures, 18):>18} {fit(grant, 3):<3} "
         return Content.assemble(head, bar(percent))
 
+    def _pledge_lines(
+        self, number: int, c: Contribution, status: commitments.PledgeStatus, today: date
+    ) -> list[Content]:
+        """The pledge's line, then its dates and health ('✗ late: all $18,000 was due by 1 Nov, ...')
+        and its latest follow-up."""
+        lines = [self._pledge_line(number, c)]
+        if c.schedule is not None:
+            lines.append(Content(f"     {commitments.when_words(c, today, self.currency)}"))
+        words = f"{HEALTH_SYMBOLS[status.health]} {status.words}"
+        lines += self._hanging("     ", (words, HEALTH_STYLES[health_part(status.health)]), f": {clean(status.reason)}")
+        if c.followups:
+            lines += self._hanging(
+                "     ", ("follow-up", ""), f": {commitments.followup_words(c.followups[-1], today)}"
+            )
+        return lines
+
+    def _hanging(self, indent: str, head: tuple[str, str], text: str) -> list[Content]:
+        """``indent`` + ``head`` (text, style) + ``text`` cut at spaces into lines of the detail's
+        width, each line after the first indented two more cells (stored text: already cleaned)."""
+        import textwrap
+
+        room = max(20, self._room() - 1)
+        first, *rest = textwrap.wrap(
+            head[0] + text, room, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+        ) or [indent + head[0]]
+        lines = [Content.assemble(indent, head, first[len(indent) + len(head[0]) :])]
+        return [*lines, *(Content(line) for line in rest)]
+
     def _match_lines(self, line: resources.RecipientMatch) -> list[Content]:
         grants = ", ".join(f"{g.label} {self.money(g.amount)} from {g.funder} at {g.match}" for g in line.grants)
         lines = [
@@ -202,18 +343,44 @@ class PartnersScreen(ListScreen):
     def _grant_detail(self, wp: Workplan, g: Grant) -> list[Content]:
         found = resources.grant_match(wp, g)
         line = resources.RecipientMatch(g.recipient, [g], found.required, found.kinds, found.total)
+        today = self.session.today()
+        status = self.matches.get(g.id) or commitments.grant_status(wp, g, today)
+        start, end = commitments.day_of(g.start), commitments.day_of(g.end)
+        period = (
+            f"Period {short_day(start, today) if start else '?'} to {short_day(end, today) if end else '?'}; "
+            if start or end
+            else "No period; "
+        )
+        deadline = f"match due by {short_day(status.deadline, today)}" if status.deadline else "no match deadline"
+        late = f", {self.money(status.late)} of it after the deadline (late)" if status.late > 0.005 else ""
         lines = [
             Content.from_markup("[b]$label $name[/b]", label=g.label, name=clean(g.name)),
             Content(
                 f"From {clean(g.funder)} to {clean(g.recipient)}: {self.money(g.amount)}, match {clean(g.match)} "
                 f"(match to grant), so {clean(g.recipient)} brings {self.money(found.required)}."
             ),
+            Content(f"{period}{deadline}."),
+            Content.assemble(
+                (health_marker(status.health), HEALTH_STYLES[health_part(status.health)]),
+                f": {clean(status.reason)}",
+            ),
             *self._match_lines(line)[2:],
+            Content(f"Delivered {self.money(status.delivered)}{late}."),
             Content("Pledges counting towards it:"),
         ]
         for p, number, c in found.contributions:
             value = value_text(c.amount, c.hours, c.rate, self.currency) or "not valued"
-            lines.append(Content(f"   {clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})"))
+            pledge = commitments.of_pledge(wp, c, today)
+            lines.append(
+                Content.assemble(
+                    "   ",
+                    (
+                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14),
+                        HEALTH_STYLES[health_part(pledge.health)],
+                    ),
+                    f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
+                )
+            )
         if not found.contributions:
             lines.append(Content(f"   none yet: select {clean(g.recipient)} and press p (grant {g.label})"))
         return lines
@@ -254,7 +421,7 @@ class PartnersScreen(ListScreen):
 
     def _check(self, values: dict[str, Any]) -> str | None:
         try:
-            actions.parse_contributions(values["contributions"], self.currency)
+            actions.parse_contributions(values["contributions"], self.currency, self.session.today())
         except rules.RuleError as exc:
             return str(exc)
         return None
@@ -267,7 +434,7 @@ class PartnersScreen(ListScreen):
                 self.session.store,
                 v["code"],
                 v["name"],
-                actions.parse_contributions(v["contributions"], self.currency),
+                actions.parse_contributions(v["contributions"], self.currency, self.session.today()),
                 v["interests_short"],
                 v["interests_long"],
             ),
@@ -288,7 +455,7 @@ class PartnersScreen(ListScreen):
                     self.session.store,
                     p.code,
                     name=v["name"],
-                    contributions=actions.parse_contributions(v["contributions"], self.currency),
+                    contributions=actions.parse_contributions(v["contributions"], self.currency, self.session.today()),
                     interests_short=v["interests_short"],
                     interests_long=v["interests_long"],
                     expected_rev=p.rev,
@@ -308,17 +475,33 @@ class PartnersScreen(ListScreen):
             return
         currency = self.currency
 
+        def read(values: dict[str, Any]) -> tuple[Any, ...]:
+            worth = parse_value(values["value"], currency)
+            when = commitments.parse_when(
+                values["when"],
+                today=self.session.today(),
+                amount=worth.amount,
+                hours=worth.hours,
+                rate=worth.rate,
+                currency=currency,
+            )
+            dated = when if when.due or when.schedule else None
+            return (
+                values["kind"],
+                values["description"],
+                worth.amount,
+                worth.hours,
+                worth.rate,
+                values["grant"],
+                dated,
+            )
+
         def check(values: dict[str, Any]) -> str | None:
             try:
-                parse_value(values["value"], currency)
-            except MoneyError as exc:
+                read(values)
+            except (MoneyError, commitments.WhenError) as exc:
                 return str(exc)
             return None
-
-        def done(values: dict[str, Any]) -> Any:
-            worth = parse_value(values["value"], currency)
-            pledged = (values["kind"], values["description"], worth.amount, worth.hours, worth.rate, values["grant"])
-            return actions.pledge(self.session.store, p.code, pledged)
 
         self.form(
             f"{p.code} pledges",
@@ -327,9 +510,79 @@ class PartnersScreen(ListScreen):
                 Field("description", "What", required=True),
                 Field("value", "Value: $18,000, 1.5k, 200h @ $25 (empty: not valued)"),
                 Field("grant", "Counts towards the match of", "choice", None, False, self._grant_choices()),
+                Field("when", WHEN_LABEL),
             ],
-            done,
+            lambda values: actions.pledge(self.session.store, p.code, read(values)),
             check,
+        )
+
+    def _pledge_choices(self, p: Partner) -> list[tuple[str, Any]]:
+        currency = self.currency
+        return [
+            (f"{n} {c.kind}: {c.description} ({value_text(c.amount, c.hours, c.rate, currency) or 'not valued'})", n)
+            for n, c in enumerate(p.contributions, 1)
+        ]
+
+    def _partner_with_pledges(self) -> Partner | None:
+        p = self.rows_widget.current
+        if not isinstance(p, Partner):
+            self.app.notify("Select a partner first.", severity="warning", markup=False)
+            return None
+        if not p.contributions:
+            self.app.notify(f"{p.code} has pledged nothing yet: p adds a pledge.", severity="warning", markup=False)
+            return None
+        return p
+
+    def _first_late(self, p: Partner) -> int:
+        """The number of the partner's first pledge behind or late (1 when none is)."""
+        record = self.records.get(p.code)
+        return next((line.number for line in record.pledges if line.status.overdue), 1) if record else 1
+
+    def action_schedule(self) -> None:
+        """By when a pledge is expected: a due day or instalments (``partner schedule``)."""
+        p = self._partner_with_pledges()
+        if p is None:
+            return
+        number = self._first_late(p)
+        self.form(
+            f"Dates of a pledge of {p.code}",
+            [
+                Field("contribution", "Of the pledge", "choice", number, True, self._pledge_choices(p)),
+                Field("when", WHEN_LABEL, value=commitments.when_text(p.contributions[number - 1])),
+            ],
+            lambda v: actions.schedule_pledge(
+                self.session.store, p.code, str(v["contribution"]), v["when"] or "none", today=self.session.today()
+            ),
+        )
+
+    def action_follow_up(self) -> None:
+        """Record a follow-up on one of the partner's pledges (``workplan followup add CODE#N``)."""
+        p = self._partner_with_pledges()
+        if p is None:
+            return
+        record = self.records.get(p.code)
+        late = self._first_late(p)
+        lead = next((m.handle for m in (record.members if record else []) if m.role == "lead"), "")
+        today = self.session.today()
+
+        def save(v: dict[str, Any]) -> Any:
+            on = dates.parse_past_date(v["on"] or "today", today=today).isoformat()
+            new = typed_day(v["new_date"], today)
+            return actions.follow_up_pledge(
+                self.session.store,
+                p.code,
+                str(v["contribution"]),
+                whom=v["whom"],
+                on=on,
+                agreed=v["agreed"],
+                new_date=new,
+                who=v["who"],
+            )
+
+        self.form(
+            f"Follow up a pledge of {p.code}",
+            followup_fields(self._pledge_choices(p), late, lead, self.session.store.user),
+            save,
         )
 
     def action_deliver(self) -> None:
@@ -389,15 +642,24 @@ class PartnersScreen(ListScreen):
             Field("name", "What it is for", value=g.name if g else ""),
             Field("amount", "Amount ($30,000, 30k)", value=format_money(g.amount, None) if g else "", required=True),
             Field("match", "Match required: 1:1, 1:2 (match to grant), 25% or none", value=g.match if g else "1:1"),
+            Field("start", "Period from (jan 1, 2027-01-01; empty: none)", value=g.start or "" if g else ""),
+            Field("end", "Period to (dec 31)", value=g.end or "" if g else ""),
+            Field("match_by", "Match due by (empty: the period's end)", value=g.match_by or "" if g else ""),
         ]
+
+    def _grant_dates(self, values: dict[str, Any]) -> dict[str, str | None]:
+        """The period and deadline typed (DateError for one that is not a date)."""
+        today = self.session.today()
+        return {name: typed_day(values[name], today) for name in ("start", "end", "match_by")}
 
     def _check_grant(self, values: dict[str, Any]) -> str | None:
         try:
             parse_amount(values["amount"], self.currency)
             parse_match(values["match"] or "none")
-        except MoneyError as exc:
+            period = self._grant_dates(values)
+        except (MoneyError, dates.DateError) as exc:
             return str(exc)
-        return None
+        return commitments.grant_period_problem(period["start"], period["end"], period["match_by"])
 
     def action_new_grant(self) -> None:
         wp = self.session.workplan
@@ -414,6 +676,7 @@ class PartnersScreen(ListScreen):
                 parse_amount(v["amount"], self.currency),
                 v["match"] or "none",
                 v["name"],
+                dates=self._grant_dates(v),
             ),
             self._check_grant,
         )
@@ -428,6 +691,7 @@ class PartnersScreen(ListScreen):
                 name=v["name"] or g.name,
                 amount=parse_amount(v["amount"], self.currency),
                 match=v["match"] or "none",
+                dates=self._grant_dates(v),
                 expected_rev=g.rev,
             ),
             self._check_grant,

@@ -55,7 +55,9 @@ class PeopleScreen(ListScreen):
         handle = (f" {fit(member.handle, 10):<10} ", "card--title")
         fixed = sum(cell_len(text) for text, _ in counts[:3]) + 21 + 12  # "updated 10 weeks ago" at most, aligned
         if width - fixed >= 12:  # the name and partner, in the room the counts leave
-            return [handle, (pad(f"{member.name} · {member.partner}", width - fixed - 1) + " ", "card--meta"), *counts]
+            # the partner before the name: where room is short the name gives way, never the partner
+            name = (pad(f"{member.partner} · {member.name}", width - fixed - 1) + " ", "card--meta")
+            return [handle, name, *counts]
         # narrow: the counts come first, closer together (the name is in the details below)
         return [(f" {fit(member.handle, 8):<8} ", "card--title"), *[(" ".join(t.split()) + " ", c) for t, c in counts]]
 

@@ -1,23 +1,28 @@
 """Review: one thing needing attention at a time, full width: the plans and outcomes off track or
-at risk first (worst first, each with its reason and figures), then the tasks, with the quick keys."""
+at risk first (worst first, each with its reason and figures), then the pledges behind or late and
+the follow-ups due (model/commitments.py), then the debriefs owed to members who missed a meeting,
+then the tasks, with the quick keys."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from workplan_tui.model import forecast, rules
+from workplan_tui.model import commitments, forecast, rules
 from workplan_tui.model.changes import field_words
 from workplan_tui.model.dates import format_due, short_date
-from workplan_tui.model.forecast import HEALTH_WORDS
+from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS
+from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
+from workplan_tui.model.money import format_money, value_text
 from workplan_tui.model.overview import Concern, PlanFigures, ReviewItem, concerns, plan_figures, review_queue
-from workplan_tui.model.records import Outcome, Task
+from workplan_tui.model.records import Outcome, Partner, Task
 from workplan_tui.model.text import clean, stamp
+from workplan_tui.store import actions
 from workplan_tui.ui.keys import REVIEW_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import (
@@ -41,10 +46,22 @@ FIELDS = ("status", "progress", "owner", "due", "blocked_reason", "title")
 NAME_CELLS = 10  # a field's name, then its value: "why       O4 off track; ..."
 
 
+class LatePledge(NamedTuple):
+    """A pledge behind or late, in the review."""
+
+    partner: Partner
+    line: commitments.PledgeLine
+
+
+Item = ReviewItem | Concern | LatePledge | commitments.FollowUpDue | OwedDebrief
+
+
 class ReviewScreen(TaskActions):
-    """Plans and outcomes off track or at risk (worst first), then tasks overdue, blocked, due
-    within 7 days, stale (my tasks first). Space or enter moves on; ``o`` opens a task, or a
-    plan's or outcome's Outcomes screen."""
+    """Plans and outcomes off track or at risk (worst first), then pledges behind or late and
+    follow-ups due (mine first), the debriefs owed (soonest due first), then tasks overdue,
+    blocked, due within 7 days, stale (my tasks first). Space or enter moves on; ``o`` opens a
+    task, a plan's or outcome's Outcomes screen, the Partners screen or the meeting a debrief is
+    owed for; ``f`` follows up the task or pledge."""
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
@@ -53,7 +70,7 @@ class ReviewScreen(TaskActions):
 
     def __init__(self) -> None:
         super().__init__()
-        self.queue: list[ReviewItem | Concern] = []
+        self.queue: list[Item] = []
         self.position = 0
         self.before: dict[int, Task] = {}
         self.seen: set[int] = set()  # the positions of the queue shown so far
@@ -69,9 +86,14 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         if wp is not None:
             today = self.session.today()
+            me = self.session.store.user
+            due = commitments.followups_due(wp, today)
             self.queue = [
-                *concerns(plan_figures(wp, today)),
-                *review_queue(wp, self.session.store.user, self.session.now(), today),
+                *concerns(self.session.figures()),
+                *(LatePledge(partner, line) for partner, line in commitments.late_pledges(wp, today)),
+                *sorted(due, key=lambda d: d.followup.by != me),
+                *debriefs_owed(wp, today),
+                *review_queue(wp, me, self.session.now(), today),
             ]
         self.show()
 
@@ -80,10 +102,12 @@ class ReviewScreen(TaskActions):
         if self.finished or not self.queue:
             return None
         item = self.queue[self.position]
-        if not isinstance(item, ReviewItem):
+        task = item.task if isinstance(item, ReviewItem) else None
+        if isinstance(item, commitments.FollowUpDue):
+            task = item.subject.task
+        if task is None:
             return None
         wp = self.session.workplan
-        task = item.task
         return wp.tasks.get(task.id) if wp else task
 
     def selected_task(self) -> Task | None:
@@ -139,9 +163,23 @@ class ReviewScreen(TaskActions):
             return
         item = self.queue[self.position]
         self.seen.add(self.position)
+        place = f" Review {self.position + 1} of {len(self.queue)} · "
         if isinstance(item, Concern):
-            header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {HEALTH_WORDS[item.health]}"))
+            header.update(Content(f"{place}{HEALTH_WORDS[item.health]}"))
             body.update(self.concern_card(item))
+            return
+        if isinstance(item, LatePledge):
+            header.update(Content(f"{place}pledge {item.line.status.words}"))
+            body.update(self.pledge_card(item))
+            return
+        if isinstance(item, commitments.FollowUpDue):
+            header.update(Content(f"{place}follow-up due"))
+            body.update(self.followup_card(item))
+            return
+        if isinstance(item, OwedDebrief):
+            state = "debrief overdue" if item.overdue else "debrief owed"
+            header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {state}"))
+            body.update(self.debrief_card(item))
             return
         task = self.current()
         header.update(Content(f" Review {self.position + 1} of {len(self.queue)} · {', '.join(item.reasons)}"))
@@ -186,14 +224,142 @@ class ReviewScreen(TaskActions):
         return Content("\n").join(lines)
 
     def action_open(self) -> None:
-        """A task opens in its form; a plan or an outcome opens its plan's Outcomes screen."""
+        """A task opens in its form; a plan or an outcome opens its plan's Outcomes screen; a pledge
+        the Partners screen."""
         item = self.queue[self.position] if self.queue and not self.finished else None
         if isinstance(item, Concern):
             from workplan_tui.ui.screens.outcomes import OutcomesScreen
 
             self.app.push_screen(OutcomesScreen(item.plan.id), lambda _: self.show())
             return
+        if self._pledge_of(item) is not None:
+            from workplan_tui.ui.screens.partners import PartnersScreen
+
+            self.app.push_screen(PartnersScreen(), lambda _: self.show())
+            return
+        if isinstance(item, OwedDebrief):
+            from workplan_tui.ui.screens.meetings import MeetingScreen
+
+            self.app.push_screen(MeetingScreen(item.meeting.id), lambda _: self.show())
+            return
         super().action_open()
+
+    def _pledge_of(self, item: Item | None) -> tuple[str, int] | None:
+        """(partner code, pledge number) of a pledge's item, None for another."""
+        if isinstance(item, LatePledge):
+            return item.partner.code, item.line.number
+        if isinstance(item, commitments.FollowUpDue) and item.subject.contribution is not None:
+            return item.subject.partner, item.subject.number
+        return None
+
+    def action_follow_up(self) -> None:
+        """``f``: a follow-up on the pledge or the task under review."""
+        item = self.queue[self.position] if self.queue and not self.finished else None
+        pledge = self._pledge_of(item)
+        if pledge is None:
+            super().action_follow_up()
+            return
+        from workplan_tui.model import dates
+        from workplan_tui.ui.forms import FormDialog, followup_fields, typed_day
+
+        if not self.session.can_change():
+            return
+        code, number = pledge
+        wp = self.session.workplan
+        lead = next((m.handle for m in wp.members.values() if m.partner == code and m.role == "lead"), "") if wp else ""
+        today = self.session.today()
+
+        def save(v: dict[str, Any]) -> str | None:
+            def apply() -> Any:
+                on = dates.parse_past_date(v["on"] or "today", today=today).isoformat()
+                return actions.follow_up_pledge(
+                    self.session.store,
+                    code,
+                    str(number),
+                    whom=v["whom"],
+                    on=on,
+                    agreed=v["agreed"],
+                    new_date=typed_day(v["new_date"], today),
+                    who=v["who"],
+                )
+
+            return self.session.attempt(apply)
+
+        name = commitments.pledge_name(code, number)
+        fields = followup_fields(None, None, lead, self.session.store.user)
+        self.app.push_screen(FormDialog(f"Follow up {name}", fields, save=save), lambda _: self.show())
+
+    def pledge_card(self, item: LatePledge) -> Content:
+        """A pledge behind or late, as it stands now: its health and reason, figures, dates, follow-ups."""
+        wp = self.session.workplan
+        assert wp is not None
+        today = self.session.today()
+        partner = wp.partners.get(item.partner.code)
+        number = item.line.number
+        if partner is None or number > len(partner.contributions):
+            return Content(f"{commitments.pledge_name(item.partner.code, number)}: removed since.\n\nspace: next")
+        c = partner.contributions[number - 1]
+        status = commitments.of_pledge(wp, c, today)
+        currency = wp.partnership.currency
+        value = value_text(c.amount, c.hours, c.rate, currency) or "not valued"
+        when = commitments.when_words(c, today, currency) or "no date of its own"
+        lines = [
+            Content.from_markup(
+                "[b]$name  $kind: $what[/b]",
+                name=commitments.pledge_name(partner.code, number),
+                kind=c.kind,
+                what=clean(c.description),
+            ),
+            Content(f"partner   {clean(partner.code)} {clean(partner.name)}"),
+            Content.assemble(
+                "health    ",
+                (f"{HEALTH_SYMBOLS[status.health]} {status.words}", HEALTH_STYLES[health_part(status.health)]),
+            ),
+            Content(f"why       {clean(status.reason)}"),
+            Content(f"pledged   {value}" + (f", towards G{c.grant}" if c.grant is not None else "")),
+            Content(f"when      {clean(when)}"),
+            Content(f"delivered {format_money(status.delivered, currency)} in {len(c.deliveries)} deliveries"),
+        ]
+        for f in c.followups[-3:]:
+            lines.append(Content(f"· {commitments.followup_words(f, today)}"))
+        lines += [Content(""), Content("f: follow up · o: the Partners screen · space: next")]
+        return Content("\n").join(lines)
+
+    def followup_card(self, item: commitments.FollowUpDue) -> Content:
+        """A follow-up whose new date has come: what it is about, what was agreed."""
+        today = self.session.today()
+        f = item.followup
+        lines = [
+            Content.from_markup("[b]$name  $title[/b]", name=item.subject.name, title=clean(item.subject.title)),
+            Content(f"agreed    {commitments.followup_words(f, today)}"),
+            Content(f"new date  {format_due(f.new_date, today=today)} and not done yet"),
+            Content(f"recorded  by {clean(f.by)}"),
+            Content(""),
+            Content("f: follow up again · o: open · space: next"),
+        ]
+        return Content("\n").join(lines)
+
+    def debrief_card(self, item: OwedDebrief) -> Content:
+        """A member who missed a meeting and is still owed a debrief, as it stands now."""
+        wp = self.session.workplan
+        today = self.session.today()
+        meeting = wp.meetings.get(item.meeting.id) if wp else None
+        entry = attendance(meeting).get(item.entry.member) if meeting else None
+        if meeting is None or entry is None:
+            return Content(f"{item.meeting.label}: changed since the review started.\n\nspace: next")
+        member = wp.members.get(entry.member) if wp else None
+        who = f"{entry.member} ({member.name}, {member.partner})" if member else entry.member
+        lines = [
+            Content.from_markup("[b]$label  $title[/b]", label=meeting.label, title=clean(meeting.title)),
+            Content(f"when      {when_text(meeting, today)}"),
+            Content(f"member    {clean(who)}"),
+            Content(f"was       {attendance_words(entry, meeting, today)}"),
+            Content(f"ran by    {clean(meeting.facilitator or 'no facilitator')}"),
+            Content(""),
+            Content("A member who was there gives the debrief and ticks it off (b on the meeting)."),
+            Content("o: the meeting · space: next"),
+        ]
+        return Content("\n").join(lines)
 
     def concern_card(self, item: Concern) -> Content:
         """A plan or an outcome off track or at risk, as it stands now: health and reason, and
@@ -269,14 +435,21 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
-        tasks = [i for i in range(len(self.queue)) if isinstance(self.queue[i], ReviewItem)]
-        others = len(self.queue) - len(tasks)
-        seen_tasks = len(self.seen.intersection(tasks))
-        parts = [_reviewed(seen_tasks, len(tasks), "task", "tasks")] if tasks else []
-        if others:
-            parts.append(_reviewed(len(self.seen) - seen_tasks, others, "plan or outcome", "plans and outcomes"))
+        kinds = (
+            (ReviewItem, "task", "tasks"),
+            (OwedDebrief, "debrief owed", "debriefs owed"),
+            (Concern, "plan or outcome", "plans and outcomes"),
+            (LatePledge, "pledge", "pledges"),
+            (commitments.FollowUpDue, "follow-up", "follow-ups"),
+        )
+        parts = []
+        for kind, one, many in kinds:
+            shown = [i for i, item in enumerate(self.queue) if isinstance(item, kind)]
+            if shown:
+                parts.append(_reviewed(len(self.seen.intersection(shown)), len(shown), one, many))
+        said = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
         cells = max(20, self.query_one("#review-task").size.width or self.size.width - 4)
-        heading = hanging(f"Reviewed {' and '.join(parts)} needing attention.", cells, 0)
+        heading = hanging(f"Reviewed {said} needing attention.", cells, 0)
         lines = [Content(part) for part in heading]
         changed = 0
         for task_id, before in self.before.items():

@@ -103,6 +103,42 @@ class TaskActions(SessionScreen):
         members = list(workplan.members.values())
         self.app.push_screen(PickMember(f"Assign {task.label} to", members, task.owner, save=save), done)
 
+    def action_follow_up(self) -> None:
+        """Record a follow-up on the task (``workplan followup add T12``): who contacted whom, what
+        was agreed and a new date, which replaces its due date (the old one stays in the follow-up)."""
+        from workplan_tui.model import dates
+        from workplan_tui.ui.forms import FormDialog, followup_fields, typed_day
+
+        task = self.selected_task()
+        if task is None or not self.session.can_change() or self.frozen(task):
+            return
+        if task.status == "done":
+            self.app.notify(f"{task.label} is done: nothing to follow up.", markup=False)
+            return
+        today = self.session.today()
+
+        def save(v: dict[str, Any]) -> str | None:
+            def apply() -> Task:
+                on = dates.parse_past_date(v["on"] or "today", today=today).isoformat()
+                return actions.follow_up_task(
+                    self.session.store,
+                    task.id,
+                    whom=v["whom"],
+                    on=on,
+                    agreed=v["agreed"],
+                    new_date=typed_day(v["new_date"], today),
+                    who=v["who"],
+                )
+
+            return self.session.attempt(apply)
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.after_change(task.id)
+
+        fields = followup_fields(None, None, task.owner or "", self.session.store.user)
+        self.app.push_screen(FormDialog(f"Follow up {task.label}: {task.title}", fields, save=save), done)
+
     def action_undo(self) -> None:
         task = self.selected_task()
         if self.session.undo():
