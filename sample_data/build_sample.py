@@ -466,6 +466,31 @@ def build(path: Path) -> None:
     actions.set_progress(as_("bob"), first_winter + 4, "70")
     actions.set_status(as_("carmen"), first_winter + 3, "blocked", "District has not approved weekend access")
 
+    # Work over time (issue 29): a hand-off across three partners, a milestone, a weekly task
+    # (after everything above, so that the log stays in the order things happened). Parks delivers
+    # soil, the garden group builds the Oak Street beds on it, the school plants in them; a lesson
+    # about the seedlings is due before they are planted: a date that cannot work.
+    clock.at(1.9)
+    soil = actions.add_task(
+        as_("dan"), 2, "Deliver soil and compost to Oak Street", owner="dan", due=day(8), outcome=3
+    ).id
+    oak_beds = 11  # "Build beds at Oak Street Elementary" (grace), above
+    actions.set_waits(grace, oak_beds, add=[soil])
+    planting = actions.add_task(
+        as_("carmen"), 2, "Plant winter seedlings at Oak Street", owner="ed", due=day(18), waits_on=[oak_beds]
+    ).id
+    actions.add_task(
+        as_("carmen"), 2, "Seedling lesson for grade 3", owner="carmen", due=day(14), outcome=4, waits_on=[planting]
+    )
+    actions.add_milestone(grace, 2, "Oak Street garden planted", day(20), tasks=[soil, oak_beds, planting])
+    # A weekly task: the weigh-in done makes next week's.
+    clock.at(1.8)
+    weigh_in = actions.add_task(
+        as_("fatima"), 2, "Weekly harvest weigh-in", owner="fatima", due=day(-1), outcome=5, every="week"
+    ).id
+    clock.at(1.2)
+    actions.set_status(as_("fatima"), weigh_in, "done")
+
     clock.at(1)
     actions.set_stage(alice, "norming")
     # M3: the next meeting, in six days, its agenda pre-filled with what needs the partnership.

@@ -213,3 +213,30 @@ def test_review_of_a_late_pledge(snap_compare, sample: Path) -> None:
         await still(pilot)
 
     assert snap_compare(app(sample), terminal_size=(80, 24), run_before=to_the_pledge)
+
+
+# --- work over time (issue 29) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_timeline(snap_compare, sample: Path, size: tuple[int, int]) -> None:
+    """Weeks across, grouped by partner: the sample's hand-off (soil, beds, planting) waiting
+    down the chain, its milestone, the weekly weigh-in, overdue and at-risk rows in words."""
+    assert snap_compare(app(sample), terminal_size=size, run_before=keys("T"))
+
+
+def test_timeline_by_plan_in_high_contrast(snap_compare, sample: Path) -> None:
+    assert snap_compare(
+        app(sample, "workplan-high-contrast"), terminal_size=(80, 24), run_before=keys("T", "g", "j", "j")
+    )
+
+
+def test_timeline_without_colour(snap_compare, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the state of each row is in words, the selection shows by its marker."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("T", "j"))
+
+
+def test_waiting_card(snap_compare, sample: Path) -> None:
+    """The Oak Street beds wait on the soil Parks delivers: where its bar would be, in words."""
+    assert snap_compare(app(sample), terminal_size=(80, 24), run_before=keys("l", "l", "j"))

@@ -51,6 +51,8 @@ THEIRS = st.one_of(
     st.tuples(st.just("partner"), st.sampled_from(["bob", "carol"]), st.sampled_from(["PARKS", "FOOD"])),
     st.tuples(st.just("plan title"), st.integers(1, 2), st.text("pq", min_size=1, max_size=5)),
     st.tuples(st.just("by hand"), TASK, st.integers(0, 100)),
+    st.tuples(st.just("waits"), TASK, TASK),  # a card of another task then reads 'waits on' (issue 29)
+    st.tuples(st.just("no longer waits"), TASK, TASK),
 )
 MINE = st.one_of(
     st.tuples(st.just("key"), st.sampled_from(["plus", "minus", "s", "d", "5", "j", "k", "h", "l", "tab", "ctrl+r"])),
@@ -88,6 +90,10 @@ def write(path: Path, step: tuple[Any, ...]) -> None:
             actions.edit_member(bob, what, partner=value)
         elif kind == "plan title":
             actions.edit_plan(bob, what, title=value)
+        elif kind == "waits":
+            actions.set_waits(bob, what, add=[value])
+        elif kind == "no longer waits":
+            actions.set_waits(bob, what, remove=[value])
         elif kind == "by hand":
             data = json.loads(path.read_text())
             if str(what) in data["tasks"]:

@@ -42,6 +42,8 @@ VISITS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("people", "PeopleScreen", ("w", "j"), ("escape",)),
     ("member's tasks", "MemberTasks", ("w", "enter"), ("escape", "escape")),
     ("activity", "ActivityScreen", ("L", "j"), ("escape",)),
+    ("timeline", "TimelineScreen", ("T", "j"), ("escape",)),
+    ("timeline by plan", "TimelineScreen", ("T", "g", "z"), ("escape",)),
     ("a notice", "BoardScreen", ("u",), ()),
 ]
 

@@ -22,6 +22,7 @@ from workplan_tui.model.records import (
     Vote,
     Workplan,
 )
+from workplan_tui.remind import message
 
 
 def partnership(**tables: object) -> Workplan:
@@ -181,6 +182,21 @@ def test_a_vote_item_says_when_the_proposal_closes_and_the_soonest_comes_first()
     found = digest.items(wp, "bob", today=TODAY)
     assert [i.record for i in found] == ["P4", "P3"]
     assert found[0].detail.startswith("proposed; closes in 2 days, ")
+
+
+def test_a_task_whose_last_prerequisite_was_done_is_ready_to_start() -> None:
+    """Issue 29: "you can start T12: T9 done by dan" reaches the owner in their digest."""
+    done = task(9, None, owner="alice", status="done")
+    mine = task(12, None).replace(waits_on=[9])
+    wp = partnership(tasks={9: done, 12: mine})
+    log = [entry(20, "T9", "alice", status=["doing", "done"])]
+    found = digest.items(wp, "bob", today=TODAY, log=log)
+    ready = [i for i in found if i.kind == "ready"]
+    assert [(i.key, i.detail) for i in ready] == [("ready:T12:T9", "you can start T12: T9 done by alice")]
+    assert digest.worth_sending(ready)
+    assert message.subject("Eastside", ready) == "[Eastside] 1 task ready to start"  # counted in the subject
+    assert "ready" not in [i.kind for i in digest.items(wp, "alice", today=TODAY, log=log)]
+    assert "ready" not in {k.name for k in digest.NUDGE_KINDS}  # the nudge reads no log
 
 
 # --- commitments (issue 26): the partner's late pledges, follow-ups due ---------------------------------

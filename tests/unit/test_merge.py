@@ -383,3 +383,84 @@ def test_a_record_both_sides_got_without_a_common_version_is_one(three: tuple[Pa
         assert conflicts == []
     else:
         assert conflicts == [("T4", "progress")] and tasks["4"]["progress"] == 20  # the later change holds
+
+
+# --- work over time (issue 29) ----------------------------------------------------------------------
+
+
+def test_a_dependency_added_on_both_sides_comes_once_and_others_are_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_waits(store(ours, "alice", 1), 2, add=[1])
+    actions.set_waits(store(theirs, "bob", 2), 2, add=[1])  # the same one
+    actions.set_waits(store(theirs, "bob", 3), 3, add=[2])
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.data["tasks"]["2"]["waits_on"] == [1] and result.data["tasks"]["3"]["waits_on"] == [2]
+    assert result.conflicts == []
+    actions.set_waits(store(ours, "alice", 4), 3, add=[1])  # ours: T3 waits on T1 too
+    again = merged(base, ours, theirs)
+    assert sorted(again.data["tasks"]["3"]["waits_on"]) == [1, 2]
+    assert canon(merged(base, theirs, ours).data["tasks"]) == canon(again.data["tasks"])
+
+
+def test_a_removal_on_one_side_and_an_addition_on_the_other_are_both_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_waits(store(base, "alice", 0), 3, add=[1, 2])
+    for copy_of in (ours, theirs):
+        shutil.copy(base, copy_of)
+        shutil.copy(history_path_for(base), history_path_for(copy_of))
+    actions.set_waits(store(ours, "alice", 1), 3, remove=[1])
+    actions.add_task(store(theirs, "bob", 2), 1, "Rake")  # T4
+    actions.set_waits(store(theirs, "bob", 3), 3, add=[4])
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.data["tasks"]["3"]["waits_on"] == [2, 4]
+
+
+def test_a_circle_made_by_two_copies_is_a_conflict_never_stored(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_waits(store(ours, "alice", 1), 2, add=[1])  # here T2 waits on T1
+    actions.set_waits(store(theirs, "bob", 2), 1, add=[2])  # there T1 waits on T2
+    result = merged(base, ours, theirs)
+    assert_sound(result)  # the file check refuses a circle: none was stored
+    tasks = result.data["tasks"]
+    assert tasks["2"]["waits_on"] == [1] and tasks["1"]["waits_on"] == []  # the later one left out
+    [label] = result.conflicts
+    conflict = result.data["conflicts"][label[1:]]
+    assert (conflict["record"], conflict["field"]) == ("T1", "waits_on")
+    assert [side["value"] for side in conflict["sides"]] == [[], [2]] and conflict["sides"][1]["by"] == "bob"
+    assert canon(merged(base, theirs, ours).data["tasks"]) == canon(tasks)
+
+
+def test_settling_a_circle_conflict_the_circle_s_way_is_refused(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.set_waits(store(ours, "alice", 1), 2, add=[1])
+    actions.set_waits(store(theirs, "bob", 2), 1, add=[2])
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    refused = run("resolve", "C1", "2", path=ours, user="alice")
+    assert refused.exit_code == 1 and "would go round in a circle" in refused.stderr  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "1", path=ours, user="alice").exit_code == 0  # type: ignore[attr-defined]
+    assert run("check", path=ours).exit_code == 0  # type: ignore[attr-defined]
+
+
+def test_a_renumbered_task_is_renumbered_where_others_wait_on_it(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.add_task(store(ours, "alice", 1), 1, "Dig")  # T4 here
+    actions.add_task(store(theirs, "bob", 2), 1, "Plant")  # T4 there too: renumbered
+    actions.set_waits(store(theirs, "bob", 3), 3, add=[4])  # their T3 waits on their T4
+    actions.add_milestone(store(theirs, "bob", 4), 1, "Planted", "2027-01-10", tasks=[4])
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    plant = next(k for k, t in result.data["tasks"].items() if t["title"] == "Plant")
+    assert plant != "4" and result.data["tasks"]["3"]["waits_on"] == [int(plant)]
+    assert result.data["milestones"]["1"]["tasks"] == [int(plant)]
+
+
+def test_a_task_removed_on_one_side_that_the_other_now_waits_on_is_kept(three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = three
+    actions.remove_task(store(ours, "alice", 1), 3)
+    actions.set_waits(store(theirs, "bob", 2), 1, add=[3])
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert "3" in result.data["tasks"] and result.data["tasks"]["1"]["waits_on"] == [3]
+    assert any(c["field"] == "(record)" and c["record"] == "T3" for c in result.data["conflicts"].values())

@@ -82,7 +82,7 @@ def test_the_demo_history_gives_the_dates_the_records_have(tmp_path: Path) -> No
         for field, pair in (entry.get("changes") or {}).items():
             if field in ("due", "start", "end") and isinstance(pair, list) and len(pair) == 2:
                 last[(entry["record"], field)] = pair[1]
-    tables = {"P": "plans", "O": "outcomes", "T": "tasks", "G": "grants"}  # a grant's period (issue 26)
+    tables = {"P": "plans", "O": "outcomes", "T": "tasks", "G": "grants", "D": "milestones"}  # (a grant: its period)
     checked = 0
     for (record, field), value in last.items():
         stored = data[tables[record[0]]].get(record[1:])

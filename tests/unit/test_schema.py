@@ -17,6 +17,7 @@ CANDIDATES = [
     "agree", "draft", "consensus", "forming", "lead", [], [1], [{"value": 1, "by": "alice", "at": "2026-01-01"}],
     ["alice"], {}, {"a": 1}, {"last": 1, "bytes": 10}, {"last": -1, "bytes": 10}, {"last": 1},
     "crc32:0123abcd", "sha256:" + "a" * 64, "z" * 101, "1:1", "25%", "USD", "usd", "1:0", "0.25",
+    "week", "Every week", "running",
     # Patterns right, calendar wrong: no such day or time (a hand edit, found by a tester).
     "2026-02-30", "2026-13-01", "2026-02-30T09:30:00Z", "2026-11-28T24:00:00Z", "2026-11-28T09:61:00Z",
     [{"value": 1, "by": "alice", "at": None}, {"value": 2, "by": "bob", "at": "2026-11-28T09:30:00Z"}],
@@ -55,6 +56,15 @@ def test_the_whole_file_check_and_the_words_of_one_field_agree(table: str) -> No
             assert bool(refused) == (check(value) is not None), (table, name, value, refused)
             if refused:
                 assert refused[0].message == f"'{name}' {check(value)}"
+
+
+def test_every_kind_of_record_has_a_letter_of_its_own() -> None:
+    """A label names one record: two kinds with one letter (a meeting's M and a milestone's, once)
+    would make 'M1' either, and the later kind would take every label of the earlier."""
+    from workplan_tui.model.records import KEYED
+
+    letters = [cls.PREFIX for cls in KEYED.values() if cls.PREFIX]
+    assert len(letters) == len(set(letters)), sorted(letters)
 
 
 def test_the_sample_is_sound() -> None:

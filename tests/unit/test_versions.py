@@ -97,6 +97,38 @@ def test_an_undone_removal_comes_back_in_its_place(wp: Path) -> None:
     assert list(same(board, wp).tasks) == [1, 2, 3]  # in the middle, where the file has it
 
 
+def test_what_a_task_waits_on_is_read_by_what_changed_and_a_forged_circle_is_not(wp: Path) -> None:
+    """Issue 29's lists of references (``waits_on``) are checked on the patched path as a whole
+    read checks them; a circle sealed by hand (a forged seal) is read whole, and refused."""
+    board = board_store(wp)
+    before = board.read()
+    bob = make_store(wp, "bob")
+    actions.set_waits(bob, 2, add=[1])
+    after = same(board, wp)
+    assert board._version is not None and board._version.workplan is after  # read by what changed
+    assert after.tasks[2].waits_on == [1] and after.tasks[3] is before.tasks[3]
+    actions.remove_task(bob, 3)
+    assert 3 not in same(board, wp).tasks and board._version is not None
+    payload = wp.read_bytes()
+    line = next(x for x in payload.split(b"\n") if b'"title":"Order soil"' in x)  # T1's line
+    assert b'"waits_on"' not in line  # a task that never waited has none in the file
+    forged = line.replace(b'"plan":', b'"waits_on":[2],"plan":', 1)
+    wp.write_bytes(payload.replace(line, forged))  # T1 waits on T2 and T2 on T1, the seal kept
+    with pytest.raises((StoreError, schema.SchemaError)):
+        board.read()
+
+
+def test_a_patch_is_refused_where_a_whole_read_would_refuse_what_tasks_wait_on(wp: Path) -> None:
+    actions.set_waits(make_store(wp, "bob"), 2, add=[1])
+    reader = Store(wp, user="alice", trust_seal=False)
+    workplan, raw = reader.read(), reader.raw()
+    for waits in ([2], [3, 3], [99]):  # a circle (T2 waits on T1), a task twice, a task not there
+        changed = {**raw["tasks"]["1"], "waits_on": waits}
+        with pytest.raises(schema.SchemaError):
+            schema.patch(workplan, {"tasks": {"1": changed}})
+    assert schema.patch(workplan, {"tasks": {"1": {**raw["tasks"]["1"], "waits_on": [3]}}}).tasks[1].waits_on == [3]
+
+
 def test_what_cannot_be_read_by_what_changed_is_read_whole(wp: Path) -> None:
     board = board_store(wp)
     board.read()

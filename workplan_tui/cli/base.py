@@ -144,6 +144,8 @@ _NAMED = {
     "norms": "text",
     "conflicts": "summary",
     "grants": "name",
+    "milestones": "name",
+    "series": "every",
     "meetings": "title",
 }
 
@@ -280,6 +282,19 @@ def emit_each(records: list[Any], as_json: bool, text: Callable[[Any], str], **m
         emit(records[0], True, "", **more)
     else:
         click.echo(render.to_json([{**contract.shown(r), **more} for r in records]))
+
+
+def ids_of(values: tuple[str, ...] | list[str], table: str, option: str) -> list[int]:
+    """Ids given to an option that takes several (``--task T1 --task T2``, ``--task T1,T2``), each
+    read as ``parse_label`` reads one; fails with one line naming the option."""
+    found = []
+    for value in values:
+        for part in value.replace(",", " ").split():
+            try:
+                found.append(parse_label(part, table))
+            except ValueError as exc:
+                fail(f"{option}: {exc}")
+    return found
 
 
 def due_date(env: Env, text: str | None) -> str | None:

@@ -141,6 +141,7 @@ EXPORT_FORMATS = ("json", "csv", "ics")
             "contributions",
             "deliveries",
             "grants",
+            "milestones",
             "followups",
             "meetings",
             "attendance",
@@ -151,7 +152,8 @@ EXPORT_FORMATS = ("json", "csv", "ics")
     metavar="TABLE",
     help="The table a CSV export holds (required with --format csv): tasks, plans, outcomes, checkins, votes, "
     "activity, contributions, deliveries, grants, followups (plans and outcomes with their forecast, pledges "
-    "and grants with their health), meetings, attendance or decisions (of every meeting).",
+    "and grants with their health), meetings, attendance or decisions (of every meeting), or milestones "
+    "(with their health).",
 )
 @click.option(
     "--owner",

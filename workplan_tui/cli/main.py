@@ -49,12 +49,15 @@ LAZY_COMMANDS = {
     "grant": ("resources", "grant"),
     "meeting": ("meetings", "meeting"),
     "member": ("partners", "member"),
+    "milestone": ("milestones", "milestone"),
     "norm": ("norms", "norm"),
     "outcome": ("outcomes", "outcome"),
     "partner": ("partners", "partner"),
     "plan": ("plans", "plan"),
     "serve": ("serve", "serve"),
+    "series": ("series", "series"),
     "task": ("tasks", "task"),
+    "timeline": ("timeline", "timeline_cmd"),
     "vote": ("plans", "vote_cmd"),
     "sync": ("sync", "sync_cmd"),
     "merge-file": ("sync", "merge_file"),
@@ -456,7 +459,11 @@ def _print_summary(
 
     facts = summary.Summary(store.read(), env.user, env.now(), env.today(), everything=everything or as_json)
     limit = None if as_json or everything else summary.CHANGES_SHOWN + 1
-    changes, more = _changes_since(store, first, limit=limit)
+    # Every change since, when a task of mine waits on others: which of them became ready to start.
+    changes, more = _changes_since(store, first, limit=None if facts.may_become_ready() else limit)
+    facts.set_changes(changes)
+    more = more or (limit is not None and len(changes) > limit)
+    changes = changes if limit is None else changes[:limit]
     if as_json:
         click.echo(render.to_json({**(extra or {}), **summary.as_json(facts, changes, first)}))
     else:

@@ -114,6 +114,65 @@ _MATCH = {
     },
 }
 
+_LABEL_OR_NULL = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+_MILESTONE = _with(
+    "milestone",
+    forecast={
+        "type": "object",
+        "required": ["health", "reason", "open_tasks", "open_outcomes"],
+        "properties": {
+            "health": _HEALTH,
+            "reason": {"type": "string"},
+            "open_tasks": _LABELS["T"],
+            "open_outcomes": {"type": "array", "items": {"type": "string", "pattern": "^O[1-9][0-9]*$"}},
+        },
+    },
+)
+_SERIES = _with(
+    "series",
+    repeats={"type": "string", "description": "how often, in words: every Monday"},
+    instances=_LABELS["T"],
+    open={"anyOf": [{"type": "string", "pattern": "^T[1-9][0-9]*$"}, {"type": "null"}]},
+)
+_TIMELINE = {
+    "type": "object",
+    "required": ["from", "weeks", "by", "today", "rows"],
+    "properties": {
+        "from": {"type": "string", "format": "date", "description": "the Monday the weeks begin"},
+        "weeks": {"type": "integer"},
+        "by": {"enum": ["partner", "plan"]},
+        "today": {"type": "string", "format": "date"},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "kind", "group", "title", "start", "end", "state", "why"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[TD][1-9][0-9]*$"},
+                    "kind": {"enum": ["task", "milestone"]},
+                    "group": {"type": "string", "description": "the owner's partner code, or the plan's label"},
+                    "title": {"type": "string"},
+                    "start": {"type": ["string", "null"], "format": "date"},
+                    "end": {"type": ["string", "null"], "format": "date"},
+                    "state": {
+                        "anyOf": [
+                            {
+                                "enum": [
+                                    *("overdue", "blocked", "waiting", "done"),
+                                    *("met", "on_track", "at_risk", "off_track", "no_data"),
+                                ]
+                            },
+                            {"type": "null"},
+                        ]
+                    },
+                    "why": _LABEL_OR_NULL,
+                    "waits_on": _LABELS["T"],
+                },
+            },
+        },
+    },
+}
+
 _DATE_OR_NULL = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
 # A pledge's status (commitments.PledgeStatus.as_json): money in the partnership's currency.
 _PLEDGE_STATUS = {
@@ -218,6 +277,22 @@ OUTPUTS: dict[str, Any] = {
         ],
         "description": "a pledge behind or late",
     },
+    "date_problems": {
+        "type": "array",
+        "description": "dates that cannot work: a task due before a task it waits on, a chain that ends late",
+        "items": {
+            "type": "object",
+            "required": ["task", "with", "text"],
+            "properties": {
+                "task": {"type": "string", "pattern": "^T[1-9][0-9]*$"},
+                "with": {"type": "string", "description": "the other record: T9, O3, P2"},
+                "text": {"type": "string"},
+            },
+        },
+    },
+    "milestone_forecast": _MILESTONE,
+    "series_instances": _SERIES,
+    "timeline": _TIMELINE,
     "resources": {
         "type": "object",
         "required": ["currency", "total", "by_kind", "partners", "match"],
@@ -255,6 +330,8 @@ OUTPUTS: dict[str, Any] = {
             "on_track",
             "decisions",
             "outcomes",
+            "milestones",
+            "date_problems",
             "done",
             "needs_attention",
             "behind",
@@ -308,6 +385,8 @@ OUTPUTS: dict[str, Any] = {
                     forecast=ref("forecast"),
                 ),
             },
+            "milestones": array_of("milestone_forecast"),
+            "date_problems": ref("date_problems"),
             "done": _TASK_LIST,
             "needs_attention": {
                 "type": "object",
@@ -368,6 +447,8 @@ OUTPUTS: dict[str, Any] = {
             "tasks": _TASK_LIST,
             "grants": {"type": "array", "items": _with("grant", match_status=ref("match_status"))},
             "partner_records": array_of("partner_record"),
+            "milestones": array_of("milestone"),
+            "series": array_of("series"),
             "meetings": array_of("meeting"),
             "activity": array_of("activity"),
         },
@@ -484,6 +565,8 @@ OUTPUTS: dict[str, Any] = {
         overdue={"type": "integer"},
         blocked={"type": "integer"},
         due_this_week={"type": "integer"},
+        waiting={"type": "integer"},
+        next_milestone={"anyOf": [ref("milestone_forecast"), {"type": "null"}]},
     ),
     "status": {
         "type": "object",
@@ -523,8 +606,25 @@ OUTPUTS: dict[str, Any] = {
             },
             "mine": {
                 "type": "object",
-                "required": ["tasks", "waiting_for_my_vote"],
-                "properties": {"tasks": _TASK_LIST, "waiting_for_my_vote": array_of("plan")},
+                "required": ["tasks", "waiting_for_my_vote", "ready_to_start"],
+                "properties": {
+                    "tasks": _TASK_LIST,
+                    "waiting_for_my_vote": array_of("plan"),
+                    "ready_to_start": {
+                        "type": "array",
+                        "description": "my tasks whose last prerequisite was done since --since: who did it, when",
+                        "items": {
+                            "type": "object",
+                            "required": ["task", "prerequisite", "by", "at"],
+                            "properties": {
+                                "task": ref("task"),
+                                "prerequisite": ref("task"),
+                                "by": {"type": "string"},
+                                "at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    },
+                },
             },
             "plans": array_of("plan_figures"),
             "due_this_week": _TASK_LIST,
@@ -543,6 +643,8 @@ OUTPUTS: dict[str, Any] = {
                     "partners",
                     "late_pledges",
                     "followups_due",
+                    "waiting",
+                    "date_problems",
                 ],
                 "properties": {
                     "overdue": _TASK_LIST,
@@ -560,6 +662,8 @@ OUTPUTS: dict[str, Any] = {
                     },
                     "late_pledges": array_of("late_pledge"),
                     "followups_due": {"type": "array", "items": _FOLLOWUP_ROW},
+                    "waiting": _TASK_LIST,
+                    "date_problems": ref("date_problems"),
                 },
             },
         },
@@ -691,7 +795,7 @@ OUTPUTS: dict[str, Any] = {
     },
 }
 
-_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit")
+_TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit", "depends", "skip")
 _SEVERAL = ("progress", "status", "done", "assign", "due", "note")  # task commands that take several ids
 _REMOVED = {"removed": {"const": True}}
 
@@ -770,6 +874,8 @@ COMMANDS: dict[str, Any] = {
         },
         outcomes={"type": "array", "items": _OUTCOME_FORECAST},
         tasks=_TASK_LIST,
+        milestones=array_of("milestone_forecast"),
+        date_problems=ref("date_problems"),
     ),
     **{f"plan {change}": ref("plan") for change in ("rename", "rule", "reopen", "edit")},
     "vote": ref("vote"),
@@ -854,6 +960,14 @@ COMMANDS: dict[str, Any] = {
     "grant rm": _with("grant", **_REMOVED),
     "grant list": array_of("grant_match"),
     "report": ref("report"),
+    "milestone add": ref("milestone"),
+    "milestone edit": ref("milestone_forecast"),
+    "milestone rm": _with("milestone", **_REMOVED),
+    "milestone list": array_of("milestone_forecast"),
+    "milestone show": ref("milestone_forecast"),
+    "series list": array_of("series_instances"),
+    **{f"series {change}": ref("series_instances") for change in ("pause", "resume", "end")},
+    "timeline": ref("timeline"),
     "export": ref("export"),
     "import": ref("import"),
     "meeting add": ref("meeting"),

@@ -169,6 +169,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
                         for o in fig.outcomes
                     ],
                     "tasks": [contract.of("tasks", t) for t in fig.tasks],
+                    **_schedule_json(workplan, plan_id, env.today()),
                 }
             )
         )
@@ -213,11 +214,46 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
             numbers = forecast.outcome_numbers(f, o.unit)
             if numbers:
                 out.append(f"        {numbers}")
+    out += _milestone_lines(workplan, plan_id, today)
     out.append(f"Tasks ({len(fig.tasks)}):")
     cols = render.width()
     for t in sorted(fig.tasks, key=lambda t: (TASK_STATUSES.index(t.status), t.due or "9999", t.id)):
         out.append(_task_row(workplan, t, today, cols))
     click.echo(render.wrap("\n".join(out)))
+
+
+def _schedule_json(workplan: Workplan, plan_id: int, today: date) -> dict[str, Any]:
+    """``plan show --json``'s milestones (with forecasts) and dates that cannot work."""
+    from workplan_tui.cli.milestones import forecast_json
+    from workplan_tui.model.schedule import Schedule, milestone_forecast, milestones_of
+
+    schedule = Schedule(workplan)
+    return {
+        "milestones": [
+            forecast_json(m, milestone_forecast(m, workplan, today, schedule)) for m in milestones_of(workplan, plan_id)
+        ],
+        "date_problems": [
+            {"task": p.task.label, "with": p.other, "text": p.text} for p in schedule.all_problems(today, [plan_id])
+        ],
+    }
+
+
+def _milestone_lines(workplan: Workplan, plan_id: int, today: date) -> list[str]:
+    """The plan's milestones with their forecasts, and its dates that cannot work."""
+    from workplan_tui.cli.milestones import milestone_line
+    from workplan_tui.model.schedule import Schedule, milestone_forecast, milestones_of
+
+    schedule = Schedule(workplan)
+    out = []
+    milestones = milestones_of(workplan, plan_id)
+    if milestones:
+        out.append("Milestones:")
+        out += [f"  {milestone_line(m, milestone_forecast(m, workplan, today, schedule), today)}" for m in milestones]
+    problems = schedule.all_problems(today, [plan_id])
+    if problems:
+        out.append("Dates that cannot work:")
+        out += [f"  ✗ {clean(p.text)}" for p in problems]
+    return out
 
 
 def _task_row(workplan: Workplan, t: Any, today: date, cols: int) -> str:

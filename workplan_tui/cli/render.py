@@ -13,8 +13,9 @@ from workplan_tui.model.records import Outcome, Task, Workplan
 from workplan_tui.model.text import clean
 
 # Characters one cell wide everywhere, none combining (Latin, punctuation, arrows, the
-# bars' blocks): text made only of these is measured by its length, without wcwidth.
-_NARROW = re.compile("[\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u259f -~]*")
+# bars' blocks, the timeline's marks ◆ ▸ ◂ and the ✗ of a date that cannot work): text made
+# only of these is measured by its length, without wcwidth.
+_NARROW = re.compile("[\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u259f\u25b8\u25c2\u25c6\u2717 -~]*")
 
 
 def to_json(value: Any) -> str:

@@ -32,7 +32,17 @@ from workplan_tui.model.overview import (
     my_open_tasks,
     plan_figures,
 )
-from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Activity, Task, Workplan
+from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Activity, Milestone, Series, Task, Workplan
+from workplan_tui.model.schedule import (
+    DateProblem,
+    MilestoneForecast,
+    Ready,
+    Schedule,
+    became_ready,
+    milestone_forecast,
+    next_milestone,
+    waiting_words,
+)
 from workplan_tui.model.text import clean, stamp
 
 LIMIT = 10  # tasks listed in each part before "... and N more"
@@ -67,6 +77,38 @@ class Summary:
         self.my_followups = [f for f in self.followups_due if f.followup.by == me]
         self.next_meeting = meetings.next_meeting(workplan, now)
         self.debriefs = meetings.debriefs_owed(workplan, today)
+        # work over time: what waits, dates that cannot work, milestones, recurring tasks
+        self.schedule = Schedule(workplan)
+        live = {f.plan.id for f in self.running}
+        self.date_problems: list[DateProblem] = self.schedule.all_problems(today, live)
+        self.waiting = sorted(
+            (t for t in workplan.tasks.values() if t.plan in live and self.schedule.waiting(t)),
+            key=lambda t: (t.due or "9999", t.id),
+        )
+        self.ready: list[Ready] = []  # my tasks whose last prerequisite was done since (set_changes)
+        self.milestones: dict[int, tuple[Milestone, MilestoneForecast]] = {}
+        for fig in self.running:
+            found = next_milestone(workplan, fig.plan, today)
+            if found is not None:
+                self.milestones[fig.plan.id] = (found, milestone_forecast(found, workplan, today, self.schedule))
+        self.series: dict[int, list[tuple[Series, Task | None]]] = {}
+        for s in workplan.series.values():
+            if s.status == "ended" or s.plan not in live:
+                continue
+            current = min(
+                (t for t in workplan.tasks.values() if t.series == s.id and t.status != "done"),
+                key=lambda t: t.id,
+                default=None,
+            )
+            self.series.setdefault(s.plan, []).append((s, current))
+
+    def may_become_ready(self) -> bool:
+        """Whether one of my open tasks waits on another (only then are the changes read through)."""
+        return any(t.waits_on and t.owner == self.me and t.status != "done" for t in self.workplan.tasks.values())
+
+    def set_changes(self, changes: list[Activity]) -> None:
+        """Read what the changes since the summary's day mean for me: my tasks ready to start."""
+        self.ready = became_ready(self.workplan, changes, owner=self.me)
 
 
 def text(summary: Summary, changes: list[Activity], since: date, *, more_changes: bool) -> str:
@@ -89,13 +131,15 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
         out.append(
             fit(f"  ? {plan.label} {clean(plan.title)} waits for your vote{f' ({closing})' if closing else ''}", cols)
         )
+    for ready in s.ready:
+        out.append(fit(f"  → {clean(ready.words())}", cols))
     for due in s.my_followups:
         out.append(wrap(f"  ~ follow up again: {due_words(due, today)}", cols))
 
     if not s.figures:
         out += ["", "No plans yet: add one with 'workplan plan add TITLE'."]
     for fig in s.running:
-        out += [""] + _plan_lines(fig, cols)
+        out += [""] + _plan_lines(fig, cols, s)
     if s.closed:
         folded = " · ".join(
             f"{f.plan.label} {clean(f.plan.title)} ({f.plan.status}, {HEALTH_WORDS[f.forecast.health]})"
@@ -230,7 +274,7 @@ def _concern_lines(s: Summary, cols: int) -> list[str]:
     return lines
 
 
-def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
+def _plan_lines(fig: PlanFigures, cols: int, s: Summary | None = None) -> list[str]:
     plan = fig.plan
     lines = [
         fit(f"{plan.label} {clean(plan.title)}  [{plan.status}] · {HEALTH_WORDS[fig.forecast.health]}", cols),
@@ -244,10 +288,28 @@ def _plan_lines(fig: PlanFigures, cols: int) -> list[str]:
             wrap(f"     {outcome_line(o)} · {HEALTH_WORDS[fig.outcome_forecasts[o.id].health]}", cols)
             for o in fig.outcomes
         ]
+    waiting = sum(1 for t in s.waiting if t.plan == plan.id) if s is not None else 0
     lines.append(
         f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
-        f"{len(fig.blocked)} blocked · {len(fig.due_this_week)} due this week"
+        f"{len(fig.blocked)} blocked · {waiting} waiting · {len(fig.due_this_week)} due this week"
     )
+    if s is None:
+        return lines
+    if plan.id in s.milestones:
+        m, f = s.milestones[plan.id]
+        when = format_due(m.due, today=s.today, dated=True).removeprefix("due ")
+        lines.append(wrap(f"   next milestone: {m.label} {clean(m.name)}, {when}: {f.words} ({clean(f.reason)})", cols))
+    for series, current in s.series.get(plan.id, []):
+        from workplan_tui.model.recurrence import words
+
+        title = f"{current.label} {clean(current.title)}" if current else "no instance open"
+        due = (
+            f", due {format_due(current.due, today=s.today, dated=True).removeprefix('due ')}"
+            if current and current.due
+            else ""
+        )
+        paused = " (paused)" if series.status == "paused" else ""
+        lines.append(fit(f"   repeats: {title} {words(series.every)}{paused}{due}", cols))
     return lines
 
 
@@ -255,7 +317,10 @@ def _attention_lines(s: Summary, cols: int) -> list[str]:
     att, wp, today = s.attention, s.workplan, s.today
     totals = att.totals
     partners = s.partners_behind
-    if not (totals["overdue"] or totals["blocked"] or totals["stale"] or s.late_pledges or s.followups_due or partners):
+    if not (
+        totals["overdue"] or totals["blocked"] or totals["stale"] or s.late_pledges or s.followups_due or partners
+        or s.date_problems or s.waiting
+    ):  # fmt: skip
         if s.concerns:  # "All clear" under "Off track" above would contradict it
             return ["Needs attention: no task is overdue, blocked or stale."]
         return ["Needs attention: nothing. All clear."]
@@ -264,6 +329,20 @@ def _attention_lines(s: Summary, cols: int) -> list[str]:
     if partners:
         lines.append(f"  Partners ({len(partners)})")
         lines += [wrap(f"    {r.summary(currency)}", cols) for r in partners]
+    if s.date_problems:
+        lines.append(f"  Dates that cannot work ({len(s.date_problems)})")
+        problems = s.date_problems if s.everything else s.date_problems[:LIMIT]
+        lines += [wrap(f"  ✗ {clean(p.text)}", cols) for p in problems]
+        if len(s.date_problems) > len(problems):
+            lines.append(f"  ... and {len(s.date_problems) - len(problems)} more (workplan status --all)")
+    if s.waiting:
+        lines.append(f"  Waiting on another task ({len(s.waiting)})")
+        shown_waiting = s.waiting if s.everything else s.waiting[:LIMIT]
+        for t in shown_waiting:
+            words = waiting_words(t, wp.tasks, wp.members, today, brief=True) or ""
+            lines.append(task_line(wp, t, words, cols, "~"))
+        if len(s.waiting) > len(shown_waiting):
+            lines.append(f"  ... and {len(s.waiting) - len(shown_waiting)} more (workplan task list --waiting)")
     if totals["overdue"]:
         lines.append(f"  Overdue ({totals['overdue']})")
         lines += [task_line(wp, t, format_due(t.due, today=today), cols, "!") for t in att.overdue]
@@ -317,9 +396,18 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
         "mine": {
             "tasks": [contract.of("tasks", t) for t in s.mine],
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
+            "ready_to_start": [
+                {
+                    "task": contract.of("tasks", r.task),
+                    "prerequisite": contract.of("tasks", r.prerequisite),
+                    "by": r.by,
+                    "at": r.at,
+                }
+                for r in s.ready
+            ],
         },
         "off_track_at_risk": [_concern_json(c) for c in s.concerns],
-        "plans": [_plan_json(f) for f in s.figures],
+        "plans": [_plan_json(f, s) for f in s.figures],
         "due_this_week": [contract.of("tasks", t) for t in s.due],
         "changed": {"since": since.isoformat(), "entries": [contract.of("activity", a) for a in changes]},
         "needs_attention": {
@@ -327,6 +415,8 @@ def as_json(summary: Summary, changes: list[Activity], since: date) -> dict[str,
             "blocked": [contract.of("tasks", t) for t in att.blocked],
             "stale": [contract.of("tasks", t) for t in att.stale],
             "waiting_for_my_vote": [contract.of("plans", p) for p in att.waiting_votes],
+            "waiting": [contract.of("tasks", t) for t in s.waiting],
+            "date_problems": [{"task": p.task.label, "with": p.other, "text": p.text} for p in s.date_problems],
             "partners": [
                 {"code": r.partner.code, "summary": r.outstanding(p.currency), "health": r.health}
                 for r in s.partners_behind
@@ -381,7 +471,8 @@ def _concern_json(c: Concern) -> dict[str, Any]:
     }
 
 
-def _plan_json(f: PlanFigures) -> dict[str, Any]:
+def _plan_json(f: PlanFigures, s: Summary) -> dict[str, Any]:
+    milestone = s.milestones.get(f.plan.id)
     return {
         **contract.of("plans", f.plan),
         "progress": round(f.progress, 1),
@@ -406,4 +497,16 @@ def _plan_json(f: PlanFigures) -> dict[str, Any]:
         "overdue": len(f.overdue),
         "blocked": len(f.blocked),
         "due_this_week": len(f.due_this_week),
+        "waiting": sum(1 for t in s.waiting if t.plan == f.plan.id),
+        "next_milestone": None
+        if milestone is None
+        else {
+            **contract.of("milestones", milestone[0]),
+            "forecast": {
+                "health": milestone[1].health,
+                "reason": milestone[1].reason,
+                "open_tasks": [t.label for t in milestone[1].open_tasks],
+                "open_outcomes": [o.label for o in milestone[1].open_outcomes],
+            },
+        },
     }

@@ -23,6 +23,7 @@ from workplan_tui.cli.base import (
     fail,
     id_argument,
     ids_argument,
+    ids_of,
     json_option,
     log_line,
     member_named,
@@ -60,6 +61,20 @@ def task() -> None:
     help="The outcome it moves forward (for example O2).",
 )
 @click.option("--notes", default="", help="Details: what done looks like, links, contacts.")
+@click.option(
+    "--waits-on",
+    "waits_on",
+    multiple=True,
+    metavar="T1",
+    shell_complete=complete_ids("tasks"),
+    help="A task (of any plan) that must be done before this one can start; repeat it, or T1,T2.",
+)
+@click.option(
+    "--every",
+    default=None,
+    metavar="REPEAT",
+    help="Make it recurring: week, 2w, month, quarter, monday, '1st of month' (no --due: the first such day).",
+)
 @click.option("--start", default=None, metavar="DATE", help="When work on it may start: e.g. mon, dec 1.")
 @click.option(
     "--meeting",
@@ -78,17 +93,23 @@ def task_add(
     due: str | None,
     outcome_id: str | None,
     notes: str,
+    waits_on: tuple[str, ...],
+    every: str | None,
     start: str | None,
     meeting_id: str | None,
     as_json: bool,
 ) -> None:
     """Add a task to a plan, with an owner, a due date and a linked outcome if you like.
 
-    Dates are typed as people say them (fri, next week, dec 15); see --due.
+    Dates are typed as people say them (fri, next week, dec 15); see --due. A task that waits on
+    others (--waits-on) shows as waiting until they are done; a recurring one (--every) comes
+    back, with the next due date, each time it is done.
 
     \b
-    Example:
+    Examples:
       workplan task add P2 'Order soil' --owner bob --due fri --outcome O1
+      workplan task add P2 'Plant seedlings' --owner ed --due fri --waits-on T9
+      workplan task add P2 'Weekly watering rota' --owner hiro --every monday
     """
     linked = meeting = None
     try:
@@ -106,11 +127,42 @@ def task_add(
         due=due_date(env, due),
         outcome=linked,
         notes=notes,
+        waits_on=task_ids(waits_on, "--waits-on"),
+        every=every,
         start=start_date(env, start),
         meeting=meeting,
     )
     due_text = f", {dates.format_due(record.due, today=env.today(), dated=True)}" if record.due else ""
-    emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}")
+    more = _schedule_words(env, record)
+    emit(record, as_json, f"Added task {record.label}: {clean(title)}{due_text}{more}")
+
+
+def task_ids(values: tuple[str, ...] | list[str], option: str) -> list[int]:
+    """Task ids given as T12, 12 or T1,T2 (each value may hold several, split by commas)."""
+    return ids_of(values, "tasks", option)
+
+
+def _schedule_words(env: Env, record: Task) -> str:
+    """'; waits on T9 · PARKS · due Fri 11 Dec', '; every Monday (S1)', '; T14 is due ... but waits
+    on T9 ...': what a change to a task's dependencies or repeat means, for the line it prints."""
+    if not (record.waits_on or record.series):
+        return ""
+    from workplan_tui.model.schedule import Schedule, waiting_words
+
+    workplan = env.read()
+    today = env.today()
+    parts = []
+    task = workplan.tasks.get(record.id, record)
+    waiting = waiting_words(task, workplan.tasks, workplan.members, today)
+    if waiting:
+        parts.append(waiting)
+    series = workplan.series.get(task.series) if task.series is not None else None
+    if series is not None:
+        from workplan_tui.model.recurrence import words
+
+        parts.append(f"{words(series.every)} ({series.label}, {series.status})")
+    parts += [f"dates cannot work: {p.text}" for p in Schedule(workplan).problems(task, today)]
+    return "".join(f"; {clean(p)}" for p in parts)
 
 
 def _task_line(env: Env, record: Task) -> str:
@@ -242,6 +294,53 @@ def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
     _tasks_result(env, each(env, task_ids, lambda i: actions.add_note(env.store, i, text)), as_json)
 
 
+@task.command("depends")
+@id_argument("task_id", "tasks")
+@click.argument("prerequisites", nargs=-1, required=True, metavar="T1...", shell_complete=complete_ids("tasks"))
+@click.option("--remove", is_flag=True, help="No longer wait on these tasks.")
+@rev_option
+@json_option
+@pass_env
+def task_depends(
+    env: Env, task_id: int, prerequisites: tuple[str, ...], remove: bool, rev: int | None, as_json: bool
+) -> None:
+    """Make a task wait on others (of any plan): it shows as waiting until they are done.
+
+    A circle (T12 waits on T9, which waits on T12) is refused, naming it. When the last task it
+    waits on is done, its owner is told (the board, workplan status).
+
+    \b
+    Examples:
+      workplan task depends T12 T9
+      workplan task depends T12 T9 T10
+      workplan task depends T12 T9 --remove
+    """
+    ids = task_ids(prerequisites, "T1")
+    record = actions.set_waits(
+        env.store, task_id, add=[] if remove else ids, remove=ids if remove else [], expected_rev=rev
+    )
+    shown = ", ".join(label("tasks", t) for t in record.waits_on) or "nothing"
+    emit(record, as_json, f"{record.label} waits on {shown}{_schedule_words(env, record)}")
+
+
+@task.command("skip")
+@id_argument("task_id", "tasks")
+@json_option
+@pass_env
+def task_skip(env: Env, task_id: int, as_json: bool) -> None:
+    """Skip this time of a recurring task: it moves to the next day of its series.
+
+    Its progress and history stay; 'workplan undo' moves it back.
+
+    \b
+    Example:
+      workplan task skip T30
+    """
+    record = actions.skip_instance(env.store, task_id)
+    due = dates.format_due(record.due, today=env.today(), dated=True)
+    emit(record, as_json, f"Skipped: {record.label} {render.fit(record.title, 50)} is now {due}")
+
+
 @task.command("edit")
 @id_argument("task_id", "tasks")
 @click.option("--title", default=None, help="The new title.")
@@ -263,6 +362,14 @@ def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
     shell_complete=complete_ids("outcomes"),
     help="Link it to this outcome, e.g. O3 ('none' unlinks).",
 )
+@click.option(
+    "--waits-on",
+    "waits_on",
+    default=None,
+    metavar="T1,T2",
+    help="Exactly the tasks it waits on ('none': nothing); 'workplan task depends' adds or removes some.",
+)
+@click.option("--every", default=None, metavar="REPEAT", help="Make it recurring (week, monday); 'none' ends it.")
 @click.option(
     "--meeting",
     "meeting_id",
@@ -288,6 +395,8 @@ def task_edit(
     due: str | None,
     start: str | None,
     outcome_id: str | None,
+    waits_on: str | None,
+    every: str | None,
     meeting_id: str | None,
     progress: str | None,
     new_status: str | None,
@@ -327,15 +436,56 @@ def task_edit(
         fields["status"] = new_status
     if reason is not None:
         fields["blocked_reason"] = reason
-    need_changes(ctx, fields)
-    record = actions.edit_task(env.store, task_id, fields, expected_rev=rev)
-    changed = changed_fields(env)
+    if waits_on is not None:
+        fields["waits_on"] = [] if waits_on.strip().lower() in ("none", "-", "") else task_ids([waits_on], "--waits-on")
+    if every is None:
+        need_changes(ctx, fields)
+    changed: list[str] = []
+    record = None
+    if fields:
+        record = actions.edit_task(env.store, task_id, fields, expected_rev=rev)
+        changed = changed_fields(env)
+    if every is not None:
+        ends = every.strip().lower() in ("none", "-", "never")
+        record = actions.make_recurring(
+            env.store, task_id, None if ends else every, expected_rev=None if fields else rev
+        )
+        changed.append("every")
+    assert record is not None
     if not changed:
         emit(record, as_json, f"{record.label} unchanged: it already has those values")
         return
     if not as_json:
-        render.say(f"Changed {record.label}: {', '.join(changed)}")
+        render.say(f"Changed {record.label}: {', '.join(changed)}{_schedule_words(env, record)}")
     _task_result(env, record, as_json)
+
+
+def _schedule_lines(workplan: Any, t: Task, today: Any) -> list[str]:
+    """``task show``'s lines on what a task waits on, what waits on it, its repeat and its dates
+    that cannot work."""
+    from workplan_tui.model.recurrence import words
+    from workplan_tui.model.schedule import Schedule
+
+    schedule = Schedule(workplan)
+    lines = []
+    for tid in t.waits_on:
+        other = workplan.tasks.get(tid)
+        if other is None:
+            continue
+        state = "done" if other.status == "done" else dates.format_due(other.due, today=today) if other.due else "open"
+        who = render.owner_text(workplan, other.owner)
+        lines.append(f"  waits on: {other.label} {clean(other.title)} ({who}; {state})")
+    for tid in schedule.dependents(t.id):
+        other = workplan.tasks[tid]
+        lines.append(
+            f"  before:   {other.label} {clean(other.title)} waits on it ({render.owner_text(workplan, other.owner)})"
+        )
+    series = workplan.series.get(t.series) if t.series is not None else None
+    if series is not None:
+        lines.append(f"  repeats:  {words(series.every)} ({series.label}, {series.status})")
+    for problem in schedule.problems(t, today):
+        lines.append(f"  ! dates:  {clean(problem.text)}")
+    return lines
 
 
 def _outcome_id(text: str) -> int:
@@ -396,11 +546,12 @@ def task_rm(env: Env, task_ids: list[int], rev: int | None, as_json: bool) -> No
     "--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only the tasks with this status."
 )
 @click.option("--overdue", is_flag=True, help="Only open tasks past their due date, the latest first.")
+@click.option("--waiting", is_flag=True, help="Only tasks waiting on another task that is not done.")
 @click.option(
     "--search",
     metavar="WORDS",
     help="Only tasks matching every word, as the board's filter: words in the title, notes, owner, "
-    "partner or status; owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri.",
+    "partner or status; owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri.",
 )
 @click.option(
     "--sort",
@@ -418,13 +569,16 @@ def task_list(
     partner_code: str | None,
     status_: str | None,
     overdue: bool,
+    waiting: bool,
     search: str | None,
     sort_by: str | None,
     as_json: bool,
 ) -> None:
     """List tasks, filtered and sorted, with their plan and their owner's partner.
 
-    Without --sort, tasks are in the order they were added; with --overdue, the latest first.
+    Without --sort, tasks are in the order they were added; with --overdue, the latest first. A
+    due date that cannot work (due before a task it waits on, or a chain that ends after its
+    outcome or plan) is marked ✗; 'workplan task show' says why.
 
     \b
     Examples:
@@ -433,6 +587,7 @@ def task_list(
       workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
+    from workplan_tui.model.schedule import Schedule, is_waiting
 
     pid = None
     if plan_id is not None:
@@ -461,9 +616,10 @@ def task_list(
         and (partner is None or partner_of.get(t.owner or "") == partner)
         and (status_ is None or t.status == status_)
         and (not overdue or rules.is_overdue(t, today_iso))
+        and (not waiting or is_waiting(t, workplan.tasks))
     ]
     if search:
-        keep = overview.TaskFilter(search.split(), partner_of, env.today(), env.user)
+        keep = overview.TaskFilter(search.split(), partner_of, env.today(), env.user, workplan.tasks)
         items = [t for t in items if keep(t)]
     if sort_by or overdue:  # overdue ones by lateness: the longest overdue first
         items = overview.sort_tasks(items, sort_by or "due")
@@ -474,6 +630,13 @@ def task_list(
         click.echo("No tasks match.")
         return
     today = env.today()
+    schedule = Schedule(workplan)
+
+    def due(t: Task) -> str:
+        """The due day in words, marked ✗ when it cannot work (model/schedule.py)."""
+        shown = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
+        return f"✗ {shown}".rstrip() if schedule.problems(t, today) else shown
+
     rows = [
         [
             t.label,
@@ -481,7 +644,7 @@ def task_list(
             label("plans", t.plan),
             t.status,
             f"{t.progress:>3}%",
-            dates.format_due(t.due, today=today, done=t.status == "done") if t.due else "",
+            due(t),
             t.owner or "-",
             partner_of.get(t.owner or "", "-"),
         ]
@@ -534,13 +697,19 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     ]
     if t.start:
         out.append(f"  start:    {t.start}")
-    health, why = forecast.of_task(t, the_plan, today)
+    waiting_on = []
+    if t.waits_on:
+        from workplan_tui.model.schedule import open_prerequisites
+
+        waiting_on = [p.label for p in open_prerequisites(t, workplan.tasks)]
+    health, why = forecast.of_task(t, the_plan, today, waiting_on)
     out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")
     if t.meeting is not None and t.meeting in workplan.meetings:
         m = workplan.meetings[t.meeting]
         out.append(f"  meeting:  {m.label} {clean(m.title)}, {m.day} (an action item)")
+    out += _schedule_lines(workplan, t, today)
     if t.notes:
         out.append("  notes:    " + clean(t.notes, multiline=True).replace("\n", "\n            "))
     if t.updates:

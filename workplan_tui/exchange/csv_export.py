@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 
 from workplan_tui.exchange.cells import number_cell, text_cell
 from workplan_tui.model import commitments, contract, dates, forecast, resources, rules
-from workplan_tui.model.records import FollowUp, Workplan, label
+from workplan_tui.model.records import FollowUp, Task, Workplan, label
+from workplan_tui.model.text import clean
 from workplan_tui.store.store import Store
 
 Row = list[str]
@@ -24,7 +25,7 @@ Row = list[str]
 COLUMNS: dict[str, list[str]] = {
     "tasks": [
         "id", "plan", "title", "owner", "status", "progress", "start", "due", "outcome", "outcome_name",
-        "blocked_reason", "notes", "created_at", "updated_at",
+        "blocked_reason", "notes", "waits_on", "repeats", "created_at", "updated_at",
     ],
     "outcomes": [
         "id", "plan", "name", "unit", "baseline", "target", "current", "progress", "start", "due",
@@ -50,6 +51,7 @@ COLUMNS: dict[str, list[str]] = {
     "followups": [
         "subject", "title", "partner", "on", "by", "who", "whom", "agreed", "new_date", "was", "deferred", "at",
     ],
+    "milestones": ["id", "plan", "name", "due", "tasks", "outcomes", "health", "reason"],
     "meetings": [
         "id", "title", "day", "time", "duration", "place", "facilitator", "alternate", "agenda_items",
         "present", "apologies", "absent", "represented", "decisions", "action_items", "notes",
@@ -80,8 +82,36 @@ def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
             text_cell(wp.outcomes[t.outcome].name) if t.outcome in wp.outcomes else "",
             text_cell(t.blocked_reason),
             text_cell(t.notes, multiline=True),
+            text_cell(_waits_cell(wp, t)),
+            text_cell(wp.series[t.series].every if t.series in wp.series else ""),
             text_cell(t.created_at),
             text_cell(t.updated_at),
+        ]
+
+
+def _waits_cell(wp: Workplan, t: Task) -> str:
+    """The tasks ``t`` waits on as ``workplan import`` reads them back: 'T9 Build beds; T10 Water'
+    (its id in this file, its title in another)."""
+    return "; ".join(f"{label('tasks', i)} {clean(wp.tasks[i].title)}" if i in wp.tasks else label("tasks", i)
+                     for i in t.waits_on)  # fmt: skip
+
+
+def _milestones(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    from workplan_tui.model.dates import today
+    from workplan_tui.model.schedule import Schedule, milestone_forecast
+
+    schedule = Schedule(wp)
+    for m in sorted(wp.milestones.values(), key=lambda m: (m.due, m.id)):
+        f = milestone_forecast(m, wp, today(), schedule)
+        yield [
+            m.label,
+            label("plans", m.plan),
+            text_cell(m.name),
+            text_cell(m.due),
+            " ".join(label("tasks", t) for t in m.tasks),
+            " ".join(label("outcomes", o) for o in m.outcomes),
+            f.health,
+            text_cell(f.reason),
         ]
 
 
@@ -284,6 +314,7 @@ _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {
     "contributions": _contributions,
     "deliveries": _deliveries,
     "grants": _grants,
+    "milestones": _milestones,
     "followups": _followups,
     "meetings": _meetings,
     "attendance": _attendance,

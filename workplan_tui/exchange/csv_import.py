@@ -54,6 +54,9 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(["outcome", "linked outcome", "result", "goal", "outcome id"], "outcome"),
     **dict.fromkeys(["outcome name"], "outcome_name"),
     **dict.fromkeys(["blocked reason", "reason", "blocker", "why blocked", "blocked because"], "blocked_reason"),
+    **dict.fromkeys(
+        ["waits on", "depends on", "dependencies", "predecessors", "prerequisites", "after", "blocked by"], "waits_on"
+    ),
 }
 
 

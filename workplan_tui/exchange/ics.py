@@ -1,7 +1,8 @@
 """Due dates and meetings as a calendar (``workplan export --format ics``), made with the icalendar library.
 
-Each task with a due date and each outcome with one becomes an all-day event on that day; so do
-each pledge's due day or instalments and each grant's match deadline (issue 26).
+Each task with a due date, each outcome with one and each milestone becomes an all-day event
+on that day (a milestone's description gives its health and what it lists); so do each
+pledge's due day or instalments and each grant's match deadline (issue 26).
 Each meeting is an event at its time, in the partnership's local time (a "floating" time, RFC
 5545 3.3.5: 14:00 where the partners meet), for its duration, with its place, facilitator,
 alternate and agenda; a meeting without a time is an all-day event.
@@ -182,13 +183,32 @@ def export(
             seq = sequence(o.label, o.rev, o.plan)
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, seq))
             shown.add(o.label)
+        from workplan_tui.model.schedule import Schedule, milestone_forecast
+
+        schedule = Schedule(workplan)
+        for m in workplan.milestones.values():
+            day = _day(m.due)
+            if day is None or m.plan in archived:
+                continue
+            f = milestone_forecast(m, workplan, today, schedule)
+            plan = workplan.plans.get(m.plan)
+            lines = [
+                f"{label('plans', m.plan)} {clean(plan.title) if plan else ''}".rstrip() + " milestone",
+                f"Health: {f.words}: {clean(f.reason)}",
+                *(f"Task {t.label} {clean(t.title)} ({t.status})" for t in _listed(workplan, m.tasks)),
+                *(f"Outcome {label('outcomes', o)}" for o in m.outcomes),
+            ]
+            summary = f"{m.label} {clean(m.name)} (milestone)"
+            seq = sequence(m.label, m.rev, m.plan)
+            calendar.add_component(event(m.label, day, summary, "\n".join(lines), m.created_at, seq))
+            shown.add(m.label)
 
         def by_revision(uid: str, day: date, summary: str, description: str, changed: str, rev: int) -> Event:
             return event(uid, day, summary, description, changed, max(0, rev - 1))
 
         _commitments(workplan, today, by_revision, calendar)
-    for m in workplan.meetings.values():
-        calendar.add_component(_meeting_event(workplan, m, tag, fallback))
+    for meeting in workplan.meetings.values():
+        calendar.add_component(_meeting_event(workplan, meeting, tag, fallback))
     for record_label, why, day, title, seq in _gone(workplan, past, archived, owner, sequence):
         if record_label in shown or day is None:
             continue
@@ -206,13 +226,13 @@ def _gone(
     workplan: Workplan, past: _Past, archived: set[int], owner: str | None, sequence: Any
 ) -> Iterator[tuple[str, str, date | None, str, int]]:
     """Events an earlier export held that this one must cancel: (label, why, its last day, its
-    title, its new SEQUENCE). A task or outcome removed (its last revision plus one), its due
+    title, its new SEQUENCE). A task, outcome or milestone removed (its last revision plus one), its due
     date cleared, its plan archived, or (one member's calendar) the task given to another."""
     for record_label, fields in past.removed.items():
         table = table_named(record_label)
-        if table not in ("tasks", "outcomes") or (owner is not None and fields.get("owner") != owner):
+        if table not in ("tasks", "outcomes", "milestones") or (owner is not None and fields.get("owner") != owner):
             continue
-        if owner is not None and table == "outcomes":
+        if owner is not None and table != "tasks":
             continue
         rev: int = fields["rev"] if type(fields.get("rev")) is int else 1
         plan = fields.get("plan") if type(fields.get("plan")) is int else None
@@ -221,7 +241,7 @@ def _gone(
         yield record_label, "removed", day, title, sequence(record_label, rev + 1, plan)
     records: list[Any] = list(workplan.tasks.values())
     if owner is None:
-        records += list(workplan.outcomes.values())
+        records += list(workplan.outcomes.values()) + list(workplan.milestones.values())
     for record in records:
         is_task = isinstance(record, Task)
         title = record.title if is_task else record.name
@@ -304,3 +324,7 @@ def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime)
     e.add("sequence", max(0, m.rev - 1))
     e.add("transp", "OPAQUE")
     return e
+
+
+def _listed(workplan: Workplan, ids: list[int]) -> list[Task]:
+    return [t for i in ids if (t := workplan.tasks.get(i)) is not None]

@@ -46,6 +46,10 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
         ],
         "meetings": [contract.of("meetings", m) for m in wp.meetings.values()],
     }
+    if wp.milestones:  # tables a file has only once someone made one
+        document["milestones"] = [contract.of("milestones", m) for m in wp.milestones.values()]
+    if wp.series:
+        document["series"] = [contract.of("series", s) for s in wp.series.values()]
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]
     return document

@@ -193,6 +193,8 @@ def render(report: Report) -> str:
             rows.append([o.label, md(o.name), bar(c.progress), figures, change, due, c.plan.label])
         out += table(["Outcome", "Name", "Progress", "Now", f"Since {day}", "Due", "Plan"], rows)
 
+    out += _milestones(report)
+
     out += ["", f"## Done since {day}", ""]
     if not report.log_readable:
         out.append("*The activity log could not be read; this lists done tasks last changed since then.*")
@@ -205,7 +207,9 @@ def render(report: Report) -> str:
 
     att = report.attention
     out += ["", "## Needs attention", ""]
-    if not (att.overdue or att.blocked or att.stale or report.late_pledges or report.followups_due):
+    if not (
+        att.overdue or att.blocked or att.stale or report.date_problems or report.late_pledges or report.followups_due
+    ):
         out.append("Nothing is overdue, blocked or stale.")
     if att.overdue:
         out += [f"### Overdue ({len(att.overdue)})", ""]
@@ -218,6 +222,9 @@ def render(report: Report) -> str:
         out += [f"### Blocked ({len(att.blocked)})", ""]
         rows = [[_task(t), md(t.owner or "unassigned"), md(t.blocked_reason or "no reason given")] for t in att.blocked]
         out += table(["Task", "Owner", "Why"], rows) + [""]
+    if report.date_problems:
+        out += [f"### Dates that cannot work ({len(report.date_problems)})", ""]
+        out += [f"- {md(p.text)}" for p in report.date_problems] + [""]
     if att.stale:
         out += [f"### Stale: no update for 14 days or more ({len(att.stale)})", ""]
         rows = [[_task(t), md(t.owner or "unassigned"), md(stamp(t.updated_at, date_only=True))] for t in att.stale]
@@ -285,6 +292,20 @@ def render(report: Report) -> str:
         out.append(f"{number}. **{norm.label}** {md(norm.text)} {state}")
     out.append("")
     return "\n".join(out)
+
+
+def _milestones(report: Report) -> list[str]:
+    """The milestones of the plans in the report, soonest first, each with its forecast."""
+    if not report.milestones:
+        return []
+    out = ["", "## Milestones", ""]
+    rows = []
+    for m, f in report.milestones:
+        tasks = f"{len(f.open_tasks)} of {f.total_tasks} open" if f.total_tasks else "-"
+        rows.append([
+            f"{m.label} {md(m.name)}", md(m.due), f"**{md(f.words)}**", tasks, md(f.reason), label("plans", m.plan),
+        ])  # fmt: skip
+    return out + table(["Milestone", "Date", "Forecast", "Tasks", "Why", "Plan"], rows)
 
 
 def _health_words(health: str, words: str) -> str:

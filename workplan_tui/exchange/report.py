@@ -26,6 +26,7 @@ from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     UNDECIDED_PLAN_STATUSES,
     Activity,
+    Milestone,
     Norm,
     Outcome,
     Partner,
@@ -35,6 +36,7 @@ from workplan_tui.model.records import (
     id_of_label,
     table_named,
 )
+from workplan_tui.model.schedule import DateProblem, MilestoneForecast, Schedule, milestone_forecast
 from workplan_tui.model.text import stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
@@ -77,6 +79,9 @@ class Report:
     followups_due: list[commitments.FollowUpDue] = field(default_factory=list)
     match_status: dict[int, commitments.MatchStatus] = field(default_factory=dict)
     log_readable: bool = True
+    # Work over time: the plans' milestones with their forecasts, and dates that cannot work.
+    milestones: list[tuple[Milestone, MilestoneForecast]] = field(default_factory=list)
+    date_problems: list[DateProblem] = field(default_factory=list)
 
     @property
     def currency(self) -> str | None:
@@ -127,6 +132,13 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         plan_figures(workplan, today) if plan is not None else figures
     )  # a partner's record is the whole partnership's
     behind = sorted(loads, key=lambda b: (-len(b.overdue), -len(b.blocked), -len(b.stale), b.member.handle))
+    schedule = Schedule(workplan)
+    running = {f.plan.id for f in figures if f.plan.status not in CLOSED_PLAN_STATUSES}
+    milestones = [
+        (m, milestone_forecast(m, workplan, today, schedule))
+        for m in sorted(workplan.milestones.values(), key=lambda m: (m.due, m.id))
+        if m.plan in in_scope
+    ]
     return Report(
         workplan=workplan,
         today=today,
@@ -147,6 +159,8 @@ def build(store: Store, *, today: date, now: datetime, since: date, plan_id: int
         followups_due=commitments.followups_due(workplan, today),
         match_status={g.id: commitments.grant_status(workplan, g, today) for g in workplan.grants.values()},
         log_readable=log_readable,
+        milestones=milestones,
+        date_problems=schedule.all_problems(today, running),
     )
 
 
@@ -234,6 +248,19 @@ def as_json(report: Report) -> dict[str, Any]:
             }
             for c in report.outcomes
         ],
+        "milestones": [
+            {
+                **contract.of("milestones", m),
+                "forecast": {
+                    "health": f.health,
+                    "reason": f.reason,
+                    "open_tasks": [t.label for t in f.open_tasks],
+                    "open_outcomes": [o.label for o in f.open_outcomes],
+                },
+            }
+            for m, f in report.milestones
+        ],
+        "date_problems": [{"task": p.task.label, "with": p.other, "text": p.text} for p in report.date_problems],
         "done": [contract.of("tasks", t) for t in report.done],
         "needs_attention": {
             "overdue": [contract.of("tasks", t) for t in report.attention.overdue],

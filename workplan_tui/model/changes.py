@@ -18,7 +18,9 @@ from workplan_tui.model.records import Activity, Workplan, id_of_label, label, t
 from workplan_tui.model.text import clean, short
 
 # The kinds of change that remove a record (kept whole in the entry: undo puts it back).
-REMOVAL_KINDS = ("task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm")
+REMOVAL_KINDS = (
+    "task.rm", "outcome.rm", "member.rm", "partner.rm", "norm.withdraw", "grant.rm", "meeting.rm", "milestone.rm"
+)  # fmt: skip
 
 
 # A field as people call it (the board's labels, lower case), where its stored name is not a word.
@@ -50,6 +52,8 @@ def value_text(value: Any, room: int = 30) -> str:
     handles as 'T3, T5', a record kept whole by its name, anything else cleaned."""
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return short(", ".join(value), room)
+    if isinstance(value, list) and not value:
+        return "-"
     return short(value, room)
 
 

@@ -41,13 +41,27 @@ from workplan_tui.model.schema import _is_number, _is_struct, _is_union, _limit,
 
 
 def _references(cls: type[msgspec.Struct]) -> dict[str, str]:
-    """The fields of ``cls`` that hold another record's id -> the table referred to."""
+    """The fields of ``cls`` that hold another record's id, or a list of them (the tasks a task
+    waits on) -> the table referred to."""
     found = {}
     for f in msgspec.structs.fields(cls):
         target = extra_of(f.type).get("refers_to")
+        kind = _unwrap(f.type)[0]
+        if target is None and get_origin(kind) is list:
+            target = _unwrap(get_args(kind)[0])[1].get("refers_to")
         if target is not None and target in PREFIX:
             found[f.encode_name] = target
     return found
+
+
+def labelled(value: Any, table: str) -> Any:
+    """A reference as its label (``9`` -> ``"T9"``), each of a list of them (``[9, 8]`` ->
+    ``["T9", "T8"]``); anything else as it is."""
+    if type(value) is int:
+        return label(table, value)
+    if isinstance(value, list):
+        return [label(table, v) if type(v) is int else v for v in value]
+    return value
 
 
 def _nested(cls: type[msgspec.Struct]) -> dict[str, type[msgspec.Struct]]:
@@ -62,8 +76,8 @@ def _nested(cls: type[msgspec.Struct]) -> dict[str, type[msgspec.Struct]]:
 
 @cache
 def references() -> dict[str, dict[str, str]]:
-    """Fields that hold another record's id, by table -> the table referred to (from the
-    declarations; worked out on first use: start-up time): shown as that record's label."""
+    """Fields that hold another record's id (or a list of ids), by table -> the table referred to
+    (from the declarations; worked out on first use: start-up time): shown as that record's label."""
     return {table: refs for table, cls in KEYED.items() if (refs := _references(cls))}
 
 
@@ -108,8 +122,8 @@ def record(table: str, doc_id: int | None, raw: Mapping[str, Any]) -> dict[str, 
     for name, value in raw.items():
         if name == "id":
             continue
-        if name in refs and type(value) is int:
-            value = label(refs[name], value)
+        if name in refs:
+            value = labelled(value, refs[name])
         elif name == "changes" and table == "activity" and isinstance(value, Mapping):
             value = changes(str(raw.get("record", "")), value)
         elif name in nested and isinstance(value, list):
@@ -134,7 +148,7 @@ def changes(changed: str, pairs: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
     for name, pair in pairs.items():
         if name in refs and isinstance(pair, list):
-            pair = [label(refs[name], v) if type(v) is int else v for v in pair]
+            pair = [labelled(v, refs[name]) for v in pair]
         elif name == "record" and isinstance(pair, list):
             pair = [_kept(table, v) for v in pair]
         out[name] = pair
@@ -151,10 +165,7 @@ def _kept(table: str, value: Any) -> Any:
 def fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Some fields of a record of ``table`` (``"tasks"``), references as labels."""
     refs = references().get(table, {})
-    return {
-        name: label(refs[name], value) if name in refs and type(value) is int else _plain(value)
-        for name, value in values.items()
-    }
+    return {name: labelled(value, refs[name]) if name in refs else _plain(value) for name, value in values.items()}
 
 
 def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists: bool = True) -> dict[str, Any]:
@@ -166,7 +177,7 @@ def conflict(doc_id: int, raw: Mapping[str, Any], current: Any = None, *, exists
     target = refs.get(str(raw.get("field")))
 
     def shown(value: Any) -> Any:
-        return label(target, value) if target is not None and type(value) is int else _plain(value)
+        return labelled(value, target) if target is not None else _plain(value)
 
     out: dict[str, Any] = {"id": label("conflicts", doc_id), "record": raw.get("record"), "table": raw.get("table")}
     out["field"] = raw.get("field")

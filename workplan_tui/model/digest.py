@@ -165,7 +165,8 @@ class Kind(NamedTuple):
 
     ``acts``: an item of it is something to act on (a digest is sent only with one).
     ``nudge``: its words in ``status --brief``, singular and plural (``("vote to cast",
-    "votes to cast")``), or None to leave it out of the nudge.
+    "votes to cast")``), or None to leave it out of the nudge. ``words``: its words in a mail's
+    subject when it has none in the nudge (``words_of``).
     """
 
     name: str
@@ -173,6 +174,13 @@ class Kind(NamedTuple):
     acts: bool
     nudge: tuple[str, str] | None
     find: Callable[[Context], list[Item]]
+    words: tuple[str, str] | None = None
+
+    def words_of(self, n: int) -> str | None:
+        """'1 vote to cast', '2 tasks ready to start': ``n`` items of this kind in words, as a
+        digest's subject counts them (None: a kind the subject does not count)."""
+        words = self.nudge or self.words
+        return None if words is None else f"{n} {words[0] if n == 1 else words[1]}"
 
 
 def _overdue(ctx: Context) -> list[Item]:
@@ -402,8 +410,27 @@ def change_words(entry: Activity, workplan: Workplan | None = None, today: date 
     return sentence(entry, Names(workplan, today), titled=False)
 
 
+def _ready(ctx: Context) -> list[Item]:
+    """The member's tasks whose last prerequisite was done since the last digest (issue 29:
+    model/schedule.py): "you can start T12: T9 done by dan"."""
+    from workplan_tui.model.schedule import became_ready  # only for a digest: the nudge never reads the log
+
+    return [
+        Item(
+            "ready",
+            f"ready:{r.task.label}:{r.prerequisite.label}",
+            r.task.label,
+            r.task.title,
+            f"you can start {r.task.label}: {r.prerequisite.label} done by {r.by}",
+            f"workplan task show {r.task.label}",
+        )
+        for r in became_ready(ctx.workplan, ctx.log, owner=ctx.member)
+    ]
+
+
 # The kinds, in the order a digest shows them. A later issue adds its kind here (see above).
 KINDS: tuple[Kind, ...] = (
+    Kind("ready", "Ready to start", True, None, _ready, ("task ready to start", "tasks ready to start")),
     Kind("overdue", "Overdue", True, ("overdue", "overdue"), _overdue),
     Kind("due", "Due this week", True, ("due this week", "due this week"), _due_soon),
     Kind("vote", "Votes to cast", True, ("vote to cast", "votes to cast"), _votes),

@@ -50,8 +50,9 @@ met one does not pull it down), ``met`` when every outcome is met and every task
 its reason names the worst parts first ("O3 off track; 5 tasks overdue").
 
 **A task** (``task_health``): done is met; past its due day off track; blocked, not started
-after its start day, due after its plan's end or far behind its time (progress short of
-the share of its start-to-due time gone by more than ``TASK_BEHIND_POINTS`` (25)) at risk.
+after its start day (or still waiting on another task then: model/schedule.py), due after its
+plan's end or far behind its time (progress short of the share of its start-to-due time gone by
+more than ``TASK_BEHIND_POINTS`` (25)) at risk.
 """
 
 from __future__ import annotations
@@ -677,8 +678,9 @@ def of_plan(
     )
 
 
-def of_task(task: Task, plan: Plan | None, today: date) -> tuple[Health, str]:
-    """``task_health`` of a stored task, its plan's end as the plan's."""
+def of_task(task: Task, plan: Plan | None, today: date, waiting_on: Sequence[str] = ()) -> tuple[Health, str]:
+    """``task_health`` of a stored task, its plan's end as the plan's; ``waiting_on``: the labels
+    of the tasks it waits on that are not done (``schedule.open_prerequisites``), if any."""
     return task_health(
         status=task.status,
         progress=task.progress,
@@ -687,6 +689,7 @@ def of_task(task: Task, plan: Plan | None, today: date) -> tuple[Health, str]:
         today=today,
         plan_end=day_of(plan.end) if plan else None,
         blocked_reason=task.blocked_reason,
+        waiting_on=waiting_on,
     )
 
 
@@ -702,9 +705,12 @@ def task_health(
     today: date,
     plan_end: date | None = None,
     blocked_reason: str = "",
+    waiting_on: Sequence[str] = (),
 ) -> tuple[Health, str]:
     """A task's health and the reason (rules: the module's doc); ``due`` and ``start`` are
-    ISO days as stored (None when not set)."""
+    ISO days as stored (None when not set). ``waiting_on``: the tasks it waits on that are not
+    done (model/schedule.py): a task not started after its start day because of them is at risk
+    as waiting on them, not as "not started"."""
     if status == "done":
         return "met", "done"
     due_day = day_of(due)
@@ -718,7 +724,10 @@ def task_health(
     start_day = day_of(start)
     if start_day is not None and start_day < today and status == "todo":
         days = (today - start_day).days
-        return "at_risk", f"not started, {days} day{'s' if days != 1 else ''} after its start"
+        after = f"{days} day{'s' if days != 1 else ''} after its start"
+        if waiting_on:
+            return "at_risk", f"waiting on {_names(list(waiting_on))}, {after}"
+        return "at_risk", f"not started, {after}"
     if start_day is not None and due_day is not None and start_day < today:
         gone = round(100 * max(0.0, min(1.0, _fraction(start_day, due_day, today))))
         if progress + TASK_BEHIND_POINTS < gone:

@@ -16,8 +16,14 @@ Matching, so that importing the same file again updates instead of duplicating:
 * else it is a new task. Two rows can never be the same task.
 
 A column that is not there leaves that field of existing tasks alone; an empty cell in a
-column that is there clears the field (owner, due, outcome, notes), except status and
-progress, which an empty cell leaves as they are.
+column that is there clears the field (owner, due, outcome, notes, waits on), except status
+and progress, which an empty cell leaves as they are.
+
+A "waits on" cell names the tasks a row cannot start before, separated by semicolons (or
+commas): by id (``T9``, only in a row of this plan, as ids are read above), else by title,
+``T9 Build beds`` being read as either: a task the same file adds (another row), a task of
+the plan, then of the partnership. A row may not wait on itself; a circle is refused when
+the import is applied (``store.actions.import_tasks``).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ FIELDS = (
     "outcome",
     "outcome_name",
     "blocked_reason",
+    "waits_on",
 )
 MAX_ROWS = 20_000
 
@@ -104,6 +111,7 @@ class Added:
     row: int
     fields: dict[str, Any]  # a whole new task's fields (plan, title, owner, ... as stored)
     id: int | None = None  # once written
+    waits_rows: list[int] = field(default_factory=list)  # rows this import adds that it waits on
 
 
 @dataclass(slots=True)
@@ -112,6 +120,7 @@ class Updated:
     id: int
     changes: dict[str, Any]  # field -> new value
     before: dict[str, Any]  # field -> old value
+    waits_rows: list[int] = field(default_factory=list)  # rows this import adds that it waits on
 
 
 @dataclass(slots=True)
@@ -147,6 +156,7 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
     planned = Planned(plan_id)
     claimed: dict[int, int] = {}  # task id -> the row that matched it
     new_titles: dict[str, int] = {}  # title key -> the row that adds a task so titled
+    waits: list[tuple[Row, bool, Added | Updated | tuple[int, int]]] = []  # rows with a "waits on" cell
     for row in rows:
         problems: list[Problem] = []
 
@@ -220,16 +230,92 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
         if task is None:
             new_titles[_key(title)] = row.number
             planned.added.append(Added(row.number, _new_task(plan_id, current)))
+            made: Added | Updated | tuple[int, int] = planned.added[-1]
         else:
             claimed[task.id] = row.number
             if changes:
                 before = {k: getattr(task, k) for k in changes}
                 planned.updated.append(Updated(row.number, task.id, changes, before))
+                made = planned.updated[-1]
             else:
                 planned.unchanged.append((row.number, task.id))
+                made = planned.unchanged[-1]
+        if "waits_on" in cells:
+            waits.append((row, here, made))
+    for row, here, made in waits:
+        _waits_on(row, here, made, planned, workplan, plan_id, new_titles)
     if planned.added and not planned.problems:
         rules.check_can_add(plan, "tasks")
     return planned
+
+
+def _waits_on(
+    row: Row,
+    here: bool,
+    made: Added | Updated | tuple[int, int],
+    planned: Planned,
+    workplan: Workplan,
+    plan_id: int,
+    new_titles: dict[str, int],
+) -> None:
+    """Read a row's "waits on" cell (the module's doc) into what it adds or changes."""
+    cell = clean(row.cells.get("waits_on", "")).strip()
+    parts = [p.strip() for p in (cell.split(";") if ";" in cell else cell.split(","))]
+    parts = [p for p in parts if p and p.lower() not in ("none", "-")]
+    ids: list[int] = []
+    rows: list[int] = []
+    own_id = made.id if isinstance(made, Updated) else made[1] if isinstance(made, tuple) else None
+    for part in parts:
+        head, _, rest = part.partition(" ")
+        number = None
+        if head[:1] in "Tt":
+            try:
+                number = parse_label(head, "tasks")
+            except ValueError:
+                number = None
+        if number is not None and here and number in workplan.tasks:
+            ids.append(number)
+            continue
+        title = _key(rest if number is not None and rest else part)
+        if title in new_titles:
+            rows.append(new_titles[title])
+            continue
+        same = [t for t in workplan.tasks.values() if _key(t.title) == title]
+        found = [t for t in same if t.plan == plan_id] or same
+        if len(found) == 1:
+            ids.append(found[0].id)
+        elif found:
+            labels = ", ".join(t.label for t in found)
+            planned.problems.append(
+                Problem(
+                    row.number, row.headers.get("waits_on", ""), f"{len(found)} tasks are titled {part!r} ({labels})"
+                )
+            )
+        else:
+            planned.problems.append(
+                Problem(row.number, row.headers.get("waits_on", ""), f"no task {part!r} (by id or title)")
+            )
+    ids = list(dict.fromkeys(ids))
+    rows = list(dict.fromkeys(rows))
+    if row.number in rows or (own_id is not None and own_id in ids):
+        planned.problems.append(Problem(row.number, row.headers.get("waits_on", ""), "a task cannot wait on itself"))
+        return
+    if isinstance(made, Added):
+        if ids:
+            made.fields["waits_on"] = ids
+        made.waits_rows = rows
+        return
+    task_id = made.id if isinstance(made, Updated) else made[1]
+    current = workplan.tasks[task_id].waits_on
+    if ids == current and not rows:
+        return
+    if isinstance(made, tuple):  # unchanged but for this: an update now
+        planned.unchanged.remove(made)
+        made = Updated(row.number, task_id, {}, {})
+        planned.updated.append(made)
+    made.changes["waits_on"] = ids
+    made.before["waits_on"] = current
+    made.waits_rows = rows
 
 
 def _new_task(plan_id: int, t: Task) -> dict[str, Any]:

@@ -327,9 +327,14 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
     """Open tasks needing attention: overdue, blocked, not started after their start day, due
     within 7 days, or stale.
 
-    Mine first; then overdue before blocked before not started before due-soon before stale;
-    then by due date. Tasks of completed or archived plans are left out.
+    Ready work first: a task waiting on another that is not done (model/schedule.py) comes
+    after every task that is not, with "waits on T9" among its reasons (a hand-off late to
+    start is "not started" and "waits on T9"). Then mine first; then overdue before blocked
+    before not started before due-soon before stale; then by due date. Tasks of completed or
+    archived plans are left out.
     """
+    from workplan_tui.model.schedule import is_waiting
+
     cutoff = rules.stale_cutoff(now)
     today_iso = today.isoformat()
     week_iso = rules.week_after(today)
@@ -343,6 +348,7 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("overdue")
         if task.status == "blocked":
             reasons.append("blocked")
+        waiting = is_waiting(task, workplan.tasks)
         if task.status == "todo" and task.start and task.start < today_iso:
             reasons.append("not started")
         if rules.is_due_this_week(task, today_iso, week_iso):
@@ -351,7 +357,12 @@ def review_queue(workplan: Workplan, me: str, now: datetime, today: date) -> lis
             reasons.append("no update for 14 days")
         if reasons:
             rank = REVIEW_REASONS.index(reasons[0])
-            items.append(((task.owner != me, rank, task.due or "9999", task.id), ReviewItem(task, reasons)))
+            if waiting:
+                reasons.append("waits on " + ", ".join(
+                    f"T{t}" for t in task.waits_on if (p := workplan.tasks.get(t)) and p.status != "done"
+                ))  # fmt: skip
+            key = (waiting, task.owner != me, rank, task.due or "9999", task.id)
+            items.append((key, ReviewItem(task, reasons)))
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
 
@@ -369,7 +380,7 @@ def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     return columns
 
 
-FILTER_HELP = "words, mine, owner:NAME, partner:CODE, status:S, overdue, blocked, due:week, due:fri"
+FILTER_HELP = "words, mine, owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri"
 
 
 @dataclass(slots=True)
@@ -377,8 +388,9 @@ class TaskFilter:
     """What ``/`` on the board keeps: every term must match.
 
     Plain words match the title, notes, owner, partner, status or id. ``owner:NAME``,
-    ``partner:CODE`` and ``status:S`` match that field; ``overdue`` and ``blocked``
-    mean what they say (an open task past its due date; a blocked task); ``due:week``
+    ``partner:CODE`` and ``status:S`` match that field; ``overdue``, ``blocked`` and ``waiting``
+    mean what they say (an open task past its due date; a blocked task; an open task waiting on
+    one that is not done, when ``tasks`` is given: model/schedule.py); ``due:week``
     is an open task due within 7 days (as the review and ``workplan status`` count
     "due this week"), ``due:today``, and ``due:DATE`` (``due:fri``, ``due:+2w``) one due
     from today up to that date. ``mine`` is a task of ``me`` (the acting member: the board's
@@ -389,6 +401,7 @@ class TaskFilter:
     partner_of: dict[str, str]
     today: date
     me: str = ""
+    tasks: Mapping[int, Task] | None = None  # every task, to know which are waiting
     _until: dict[str, str | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -408,6 +421,10 @@ class TaskFilter:
             return rules.is_overdue(task, self.today.isoformat())
         if word == "blocked":
             return task.status == "blocked"
+        if word == "waiting" and self.tasks is not None:
+            from workplan_tui.model.schedule import is_waiting
+
+            return is_waiting(task, self.tasks)
         if sep and key in ("owner", "partner", "status"):
             field_value = {"owner": owner, "partner": partner, "status": task.status}[key]
             return value in field_value.lower()

@@ -155,12 +155,33 @@ MatchRate = Annotated[
     ),
 ]
 
+
+def _repeat_problem(value: object) -> str | None:
+    """The recurrence rules' check of a stored repeat (imported when first used: start-up time)."""
+    from workplan_tui.model.recurrence import repeat_problem
+
+    return repeat_problem(value)
+
+
+# How often a recurring task comes back, as recurrence.canonical writes it ("week", "2w", "mon",
+# "1st of month"); checked by the recurrence rules.
+Repeat = Annotated[
+    str,
+    Meta(
+        max_length=40,
+        description="how often it comes back: 3d, week, 2w, month, quarter, year, mon, 1st of month, last of month",
+        extra={"words": "a repeat such as week, 2w, month, mon or 1st of month", "check": _repeat_problem},
+    ),
+]
+
 # References to another record: by its id, or (partners) by its code. ``schema`` checks that
 # it exists, the contract shows it as a label (P3), a merge renumbers it.
 PlanRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "plans"})]
 OutcomeRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "outcomes"})]
 GrantRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "grants"})]
 EntryRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "activity"})]
+TaskRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "tasks"})]
+SeriesRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "series"})]
 MeetingRef = Annotated[int, Meta(ge=1, le=MAX_ID, extra={"words": "a record id", "refers_to": "meetings"})]
 PartnerRef = Annotated[str, matching(CODE_PATTERN, "a partner code", refers_to="partners")]
 # A value no other record may hold in its table (a partner's code, a member's handle).
@@ -173,6 +194,7 @@ ContributionKind = Literal[
 ]
 Role = Literal["lead", "member"]
 PlanStatus = Literal["draft", "proposed", "active", "completed", "archived"]
+SeriesStatus = Literal["running", "paused", "ended"]
 # The statuses an archived plan may return to when reopened (it remembers which it left).
 ReopenStatus = Literal["draft", "proposed", "active", "completed"]
 DecisionRule = Literal["consensus", "partners", "majority"]
@@ -193,6 +215,7 @@ REOPEN_STATUSES: tuple[str, ...] = get_args(ReopenStatus)
 RULES: tuple[str, ...] = get_args(DecisionRule)
 POSITIONS: tuple[str, ...] = get_args(Position)
 TASK_STATUSES: tuple[str, ...] = get_args(TaskStatus)
+SERIES_STATUSES: tuple[str, ...] = get_args(SeriesStatus)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 PERIODS: tuple[str, ...] = get_args(Period)
 MAX_INSTALMENTS = 520  # ten years of weekly instalments
@@ -209,6 +232,13 @@ def appended(limit: int, logged_as: str) -> Meta:
     items: a merge keeps the union of both sides' items, and the log names one added item
     ``logged_as`` (``note``), never the whole list."""
     return Meta(max_length=limit, extra={"append_only": True, "logged_as": logged_as})
+
+
+def unordered(limit: int) -> Meta:
+    """Of a list whose order means nothing and whose items are distinct (the tasks a task waits
+    on, a milestone's tasks), at most ``limit`` items: a merge keeps what either side added and
+    drops what either side took out (each item once), as a set."""
+    return Meta(max_length=limit, extra={"unordered": True})
 
 
 # Of a field of the file's own bookkeeping: checked like any other, never printed by ``--json``.
@@ -539,12 +569,53 @@ class Task(Keyed):
     outcome: OutcomeRef | None = None
     blocked_reason: LongText = ""
     updates: Annotated[list[TaskUpdate], appended(100_000, "note")] = []
+    # The tasks that must be done before this one can start (any plan of the partnership): while
+    # one is open, this task is waiting (model/schedule.py). Never a cycle (schema checks).
+    waits_on: Annotated[list[TaskRef], unordered(1000)] = []
+    series: SeriesRef | None = None  # the recurring series this task is an instance of
     created_at: Timestamp = ""
     updated_at: Timestamp = ""
     rev: Id = 1
     # A lead's follow-ups on it while late: a new date agreed replaced ``due`` (the old one stays in the follow-up).
     followups: Annotated[list[FollowUp], appended(10_000, "followup")] = []
     meeting: MeetingRef | None = None  # the meeting whose action item this task is
+
+
+class Milestone(Keyed):
+    """A date in a plan by which some of its tasks and outcomes must be done (model/schedule.py
+    gives its health in the forecasts' words: met, on track, at risk, off track, no data)."""
+
+    TABLE = "milestones"
+    PREFIX = "D"  # a date the plan holds itself to ("M" is a meeting's)
+    NAME = "milestone"
+    CREATED = False  # the table appears with a file's first milestone
+
+    plan: PlanRef
+    name: Name
+    due: Date
+    tasks: Annotated[list[TaskRef], unordered(10_000)] = []
+    outcomes: Annotated[list[OutcomeRef], unordered(1000)] = []
+    created_at: Timestamp = ""
+    rev: Id = 1
+
+
+class Series(Keyed):
+    """A recurring task: how often it comes back (``every``), the first due day the dates count
+    from (``anchor``: monthly on the 31st stays at month ends), and whether it is running,
+    paused or ended. Its instances are tasks that name it (``Task.series``); when one is done,
+    the next is made (store/actions/series.py)."""
+
+    TABLE = "series"
+    PREFIX = "S"
+    NAME = "series"
+    CREATED = False  # the table appears with a file's first recurring task
+
+    plan: PlanRef
+    every: Repeat
+    anchor: Date
+    status: SeriesStatus = "running"
+    created_at: Timestamp = ""
+    rev: Id = 1
 
 
 class Grant(Keyed):
@@ -701,7 +772,22 @@ class Activity(Keyed):
 # The tables of a file, in the order it holds them. "grants" and "meetings" came after schema 2 was
 # published: a file without them has none (older files stay readable).
 RECORDS: dict[str, type[Keyed]] = {
-    cls.TABLE: cls for cls in (Partnership, Partner, Member, Norm, Plan, Vote, Outcome, Task, Grant, Meeting, Conflict)
+    cls.TABLE: cls
+    for cls in (
+        Partnership,
+        Partner,
+        Member,
+        Norm,
+        Plan,
+        Vote,
+        Outcome,
+        Task,
+        Grant,
+        Meeting,
+        Conflict,
+        Milestone,
+        Series,
+    )
 }
 TABLES = tuple(RECORDS)
 # The tables a new file starts with: "conflicts" appears only when a merge records one.
@@ -791,6 +877,8 @@ class Workplan(Struct):
     tasks: dict[int, Task] = {}
     conflicts: dict[int, Conflict] = {}
     grants: dict[int, Grant] = {}
+    milestones: dict[int, Milestone] = {}
+    series: dict[int, Series] = {}
     meetings: dict[int, Meeting] = {}
 
     def tasks_of(self, plan_id: int) -> list[Task]:

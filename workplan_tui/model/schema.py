@@ -20,12 +20,13 @@ unique in their table (a partner's code).
 
 from __future__ import annotations
 
+import copy
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import msgspec
@@ -593,6 +594,8 @@ def load(data: Any, *, allow_newer: bool = False, sealed: bool = False) -> Workp
     except (msgspec.ValidationError, ValueError):
         raise SchemaError(list(_field_problems(data, tables)) or [Problem("file", "is not sound")]) from None
     problems = _reference_problems(read)
+    if not problems:
+        problems = _dependency_problems(read)
     if problems:
         raise SchemaError(problems)
     return workplan
@@ -723,8 +726,9 @@ def _changed_records(workplan: Workplan, table: str, ids: set[int], records: Ite
 
 
 def _references_sound(workplan: Workplan, touched: set[str], ids: dict[str, set[int]]) -> bool:
-    """Whether every reference from or to a table in ``touched`` holds, and every unique value
-    is unique, in ``workplan`` (``_reference_problems`` for a file read whole). A rule whose
+    """Whether every reference from or to a table in ``touched`` holds, every unique value is
+    unique, and no changed task closes a circle of tasks waiting on each other, in ``workplan``
+    (``_reference_problems`` and ``_dependency_problems`` for a file read whole). A rule whose
     own table alone changed is asked of the records changed (``ids``) only."""
     for rule in _rules():
         target_touched = rule.target is not None and rule.target in touched
@@ -745,13 +749,21 @@ def _references_sound(workplan: Workplan, touched: set[str], ids: dict[str, set[
         if not target_touched:  # only records of this table changed: ask those
             records = _changed_records(workplan, rule.table, ids[rule.table], records)
         for record in records:
-            values = (
-                [getattr(record, rule.field)]
-                if rule.within is None
-                else [getattr(item, rule.field) for item in getattr(record, rule.within)]
-            )
+            if rule.many:  # a list of references (a task's waits_on): each must exist, none twice
+                values = getattr(record, rule.field)
+                if len(set(values)) != len(values):
+                    return False
+            elif rule.within is None:
+                values = [getattr(record, rule.field)]
+            else:
+                values = [getattr(item, rule.field) for item in getattr(record, rule.within)]
             if any(value is not None and value not in existing for value in values):
                 return False
+    if "tasks" in touched and any(t is not None and t.waits_on for t in map(workplan.tasks.get, ids["tasks"])):
+        from workplan_tui.model.schedule import find_cycle
+
+        if find_cycle({t.id: t.waits_on for t in workplan.tasks.values() if t.waits_on}) is not None:
+            return False  # a circle of tasks waiting on each other (``_dependency_problems``)
     return True
 
 
@@ -794,6 +806,7 @@ class _Rule(NamedTuple):
     field: str
     target: str | None  # the table referred to; None for a unique value
     within: str | None  # the list field holding the nested records it is in (a partner's contributions)
+    many: bool = False  # the field is a list of references (the tasks a task waits on)
 
 
 @cache
@@ -807,6 +820,8 @@ def _rules() -> tuple[_Rule, ...]:
                 found.append(_Rule(table, f.name, extra["refers_to"], None))
             elif extra.get("unique"):
                 found.append(_Rule(table, f.name, None, None))
+            elif get_origin(kind) is list and "refers_to" in (inner_extra := _unwrap(get_args(kind)[0])[1]):
+                found.append(_Rule(table, f.name, inner_extra["refers_to"], None, many=True))
             elif get_origin(kind) is list and _is_struct(item := _unwrap(get_args(kind)[0])[0]):
                 for inner in msgspec.structs.fields(item):
                     target = extra_of(inner.type).get("refers_to")
@@ -838,6 +853,9 @@ def _reference_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
         else:
             existing = set(map(int, read.get(rule.target, {})))
         existing.add(None)
+        if rule.many:
+            problems += _list_problems(rule, cls, target, records, existing)
+            continue
         if rule.within is None and existing.issuperset(map(attrgetter(rule.field), records.values())):
             continue  # every reference holds (the common case: one pass)
         for key, record in records.items():
@@ -854,6 +872,40 @@ def _reference_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
                         Problem(_named(cls, key, record), f"{thing} {number}: {_missing(rule, target, value)}")
                     )
     return problems
+
+
+def _list_problems(
+    rule: _Rule, cls: type[Keyed], target: type[Keyed], records: dict[str, Any], existing: set[Any]
+) -> list[Problem]:
+    """A list of references (a task's ``waits_on``): each must exist, and none be there twice.
+    Only the records whose list is not empty are looked at (found in C: most tasks wait on nothing)."""
+    problems: list[Problem] = []
+    for key, values in filter(itemgetter(1), zip(records, map(attrgetter(rule.field), records.values()), strict=False)):
+        record = records[key]
+        for value in values:
+            if value not in existing:
+                problems.append(Problem(_named(cls, key, record), f"{rule.field}: {_missing(rule, target, value)}"))
+        if len(set(values)) != len(values):
+            twice = next(v for v in values if values.count(v) > 1)
+            problems.append(Problem(_named(cls, key, record), f"{rule.field} lists {label(target.TABLE, twice)} twice"))
+    return problems
+
+
+def _dependency_problems(read: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Tasks that wait on each other in a circle (none could ever start): named round the circle."""
+    tasks = read.get("tasks", {})
+    waits = {
+        int(key): values
+        for key, values in filter(itemgetter(1), zip(tasks, map(attrgetter("waits_on"), tasks.values()), strict=False))
+    }
+    if not waits:
+        return []
+    from workplan_tui.model.schedule import cycle_words, find_cycle
+
+    cycle = find_cycle(waits)
+    if cycle is None:
+        return []
+    return [Problem(f"task {label('tasks', cycle[0])}", f"waits_on goes round in a circle: {cycle_words(cycle)}")]
 
 
 def _missing(rule: _Rule, target: type[Keyed], value: Any) -> str:
@@ -882,6 +934,41 @@ def appended() -> dict[tuple[str, str], str]:
         for table, cls in RECORDS.items()
         for f in msgspec.structs.fields(cls)
         if (extra := extra_of(f.type)).get("append_only")
+    }
+
+
+def default_of(table: str, name: str) -> Any:
+    """What a record of ``table`` that lacks field ``name`` holds there: its declared default (a
+    fresh copy: ``[]`` for a list), None for a field with none or a table this version does not know."""
+    return copy.copy(_defaults(table).get(name))
+
+
+@cache
+def _defaults(table: str) -> dict[str, Any]:
+    cls = KEYED.get(table)
+    if cls is None:
+        return {}
+    found = {}
+    for f in msgspec.structs.fields(cls):
+        if f.default is not msgspec.NODEFAULT and f.default is not msgspec.UNSET:
+            if isinstance(f.default, float) and f.default in (float("inf"), float("-inf")):
+                continue  # a marker, not a value (an outcome's current: its baseline)
+            found[f.encode_name] = f.default
+        elif f.default_factory is not msgspec.NODEFAULT:
+            found[f.encode_name] = f.default_factory()
+    return found
+
+
+@cache
+def unordered() -> set[tuple[str, str]]:
+    """The lists of distinct items whose order means nothing (``records.unordered``), by (table,
+    field): ``{("tasks", "waits_on"), ("milestones", "tasks"), ...}``. A merge keeps what either
+    side added and drops what either side took out."""
+    return {
+        (table, f.encode_name)
+        for table, cls in RECORDS.items()
+        for f in msgspec.structs.fields(cls)
+        if extra_of(f.type).get("unordered")
     }
 
 

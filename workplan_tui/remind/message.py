@@ -47,12 +47,10 @@ class Recipient(NamedTuple):
 
 
 def subject(partnership: str, items: Sequence[digest.Item]) -> str:
-    """'[Eastside Food Access] 2 overdue, 1 vote to cast' (what the digest asks, in counts)."""
-    parts = []
-    for name, n in digest.counts(items).items():
-        words = digest.KIND_NAMED[name].nudge
-        if words is not None:
-            parts.append(f"{n} {words[0] if n == 1 else words[1]}")
+    """'[Eastside Food Access] 1 task ready to start, 2 overdue, 1 vote to cast' (what the digest
+    asks, in counts: ``Kind.words_of``)."""
+    counted = (digest.KIND_NAMED[name].words_of(n) for name, n in digest.counts(items).items())
+    parts = [words for words in counted if words is not None]
     what = ", ".join(parts) or "your digest"
     return f"[{_one_line(partnership, 80)}] {what}"
 

@@ -571,6 +571,8 @@ class Store:
                                     parsed = base.get(name, {})
                                     base[name] = dict(parsed) if self._keep_versions else parsed
                                     table.apply_to(base[name])
+                                elif name not in base:  # a table this change made (a file's first milestone)
+                                    base[name] = table
                         self._remember(data if whole else base, key, payload)
                     self.last_log_id = tx.last_log
                     self.last_entries = list(tx.entries)
@@ -811,7 +813,10 @@ class Tx:
         name = record or label(table, doc_id)
         if expected_rev is not None and current.get("rev", 1) != expected_rev:
             raise ConflictError(_stale(name, current, expected_rev), name, dict(current))
-        diff = {k: [current.get(k), v] for k, v in changes.items() if current.get(k) != v}
+        # A field the record lacks (an older file) was its declared default: a list is [], not null
+        # (undo puts the "before" back, and null is no list).
+        before = {k: current[k] if k in current else schema.default_of(table, k) for k in changes}
+        diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
         if not diff:
             return {}
         log_extra = {"undoes": undoes} if undoes is not None else {}

@@ -23,6 +23,10 @@ result is always a sound partnership file and a log that goes with it:
   latest check-in; a norm's agreement is the union too, unless one side reworded the norm
   (agreement was to the old words). Votes are records: both sides' are kept, and a member's
   current vote is the latest.
+* **Sets** (the tasks a task waits on, a milestone's tasks and outcomes: ``records.unordered``)
+  keep what either side added, once, and lose what either side took out. A dependency that
+  would close a circle with the other side's (T12 waits on T9 here, T9 on T12 there) is not
+  kept: the later one is left out and recorded as a conflict on that task's ``waits_on``.
 * **The activity log** is the common part, then both sides' new entries in time order (each
   side's changes stay in their order; entries both have come once), numbered on from the
   common part, then one entry for each renumbering and conflict.
@@ -61,6 +65,8 @@ MISSING: Any = _Missing()
 RECORD = "(record)"  # the conflict "field" of a record one side removed and the other changed
 REMOVED, KEPT = "removed", "kept"
 
+# Lists of distinct items whose order means nothing (records.unordered): merged as sets.
+SETS = schema.unordered()
 # Lists whose items are only ever added (or the last one taken back by undo): merged as a union
 # (records.appended declares them).
 ITEM_LISTS = set(schema.appended())
@@ -256,6 +262,7 @@ class _Merge:
             elif name != "conflicts":
                 self.merged[name] = self._merge_table(name)
         self._keep_what_is_referenced()
+        self._break_circles()
         self.merged["conflicts"] = self._merge_table("conflicts")
         log = self._merge_log()
         conflict_labels = self._record_conflicts()
@@ -564,6 +571,8 @@ class _Merge:
             value: Any
             if (table, name) in ITEM_LISTS and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_items(bv if isinstance(bv, list) else [], ov, tv)
+            elif (table, name) in SETS and all(isinstance(v, list) for v in (ov, tv)):
+                value = _merge_set(bv if isinstance(bv, list) else [], ov, tv)
             elif (table, name) == ("norms", "agreed_by") and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_agreement(base, o, t)
             elif name == "created_at" and not _same(ov, tv):
@@ -631,6 +640,55 @@ class _Merge:
                 self.merged[table] = dict(sorted(self.merged[table].items(), key=lambda item: _id_order(item[0])))
                 base = _table(self.base, table).get(key, MISSING)
                 self._removal_conflict(table, key, base, record, keeper, remover)
+
+    # --- dependencies that would go round in a circle -------------------------------------------
+
+    def _break_circles(self) -> None:
+        """Each side's dependencies were sound, but together they may close a circle (T12 waits on
+        T9 in one copy, T9 on T12 in the other): the dependency of the circle added last (by its
+        log time; then by ids, the same whichever side merges) is left out, and a conflict on that
+        task's ``waits_on`` records both values. Never stored: a circle would stop every task in it."""
+        from workplan_tui.model.schedule import find_cycle
+
+        tasks = self.merged.get("tasks", {})
+        base = _table(self.base, "tasks")
+        for _ in range(1000):
+            waits = {
+                int(k): [v for v in r["waits_on"] if type(v) is int]
+                for k, r in tasks.items()
+                if k.isdigit() and isinstance(r, dict) and isinstance(r.get("waits_on"), list) and r["waits_on"]
+            }
+            cycle = find_cycle(waits)
+            if cycle is None:
+                return
+            added: list[tuple[tuple[str, str], str, int, int, list[Any]]] = []
+            for a, b in zip(cycle, cycle[1:], strict=False):
+                before = base.get(str(a))
+                if isinstance(before, dict) and b in (before.get("waits_on") or []):
+                    continue  # both copies had it: not this merge's doing
+                for side in (self.ours, self.theirs):
+                    record = side.table("tasks").get(str(a))
+                    if isinstance(record, dict) and b in (record.get("waits_on") or []):
+                        who, at = side.who(label("tasks", a), "waits_on")
+                        added.append((time_key(at), who, a, b, [who, at]))
+            if not added:
+                return  # left for the final check to name
+            _, _, a, b, (who, at) = max(added, key=lambda item: (item[0], item[1], item[2], item[3]))
+            record = tasks[str(a)]
+            with_it = list(record["waits_on"])
+            record["waits_on"] = [v for v in with_it if v != b]
+            before = base.get(str(a))
+            conflict: dict[str, Any] = {"table": "tasks", "key": a, "record": label("tasks", a), "field": "waits_on"}
+            if isinstance(before, dict) and "waits_on" in before:
+                conflict["base"] = before["waits_on"]
+            others = [s for s in (self.ours, self.theirs) if isinstance(s.table("tasks").get(str(a)), dict)]
+            kept_by = next((s.who(label("tasks", a), "waits_on") for s in others if b not in (
+                s.table("tasks")[str(a)].get("waits_on") or [])), ("", None))  # fmt: skip
+            conflict["sides"] = [_side(record["waits_on"], *kept_by), _side(with_it, who, at)]
+            self.new_conflicts = [
+                c for c in self.new_conflicts if (c["table"], c["key"], c["field"]) != ("tasks", a, "waits_on")
+            ]
+            self.new_conflicts.append(conflict)
 
     # --- the partnership record ---------------------------------------------------------------
 
@@ -898,6 +956,8 @@ def _remap_side(side: _Side) -> None:
                 value = record.get(field)
                 if type(value) is int and value in maps.get(target, {}):
                     record[field] = maps[target][value]
+                elif isinstance(value, list) and maps.get(target):
+                    record[field] = [maps[target].get(v, v) if type(v) is int else v for v in value]
     for conflict in side.table("conflicts").values():
         mapping = maps.get(conflict.get("table"), {})
         if conflict.get("key") in mapping:
@@ -935,7 +995,7 @@ def _remap_side(side: _Side) -> None:
                 continue
             if name in refs:
                 numbers = maps.get(refs[name], {})
-                changes[name] = [numbers.get(v, v) if type(v) is int else v for v in pair]
+                changes[name] = [_renumbered(v, numbers) for v in pair]
             elif name == "record":
                 changes[name] = [_remap_payload(v, of, maps) for v in pair]
             elif name in ("unlinked", "unassigned"):
@@ -961,9 +1021,18 @@ def _remap_payload(value: Any, table: str | None, maps: dict[str, dict[int, int]
         return value
     record = dict(value["record"])
     for field, target in references().get(table or "", {}).items():
-        if type(record.get(field)) is int:
-            record[field] = maps.get(target, {}).get(record[field], record[field])
+        if field in record:
+            record[field] = _renumbered(record[field], maps.get(target, {}))
     return {**value, "id": maps.get(table or "", {}).get(value["id"], value["id"]), "record": record}
+
+
+def _renumbered(value: Any, numbers: dict[int, int]) -> Any:
+    """A reference (or a list of them) with renumbered ids replaced."""
+    if type(value) is int:
+        return numbers.get(value, value)
+    if isinstance(value, list):
+        return [numbers.get(v, v) if type(v) is int else v for v in value]
+    return value
 
 
 def _item_key(item: Any) -> tuple[tuple[str, str], str, bytes]:
@@ -988,6 +1057,21 @@ def _merge_items(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[An
             continue
         kept[key] = item
     return sorted(kept.values(), key=_item_key)
+
+
+def _merge_set(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
+    """A set (records.unordered): what either side added, once, less what either side took out;
+    in the base's order, then the added ones in order (the same whichever side merges)."""
+    if _same(ours, base):
+        return list(theirs)
+    if _same(theirs, base):
+        return list(ours)
+    gone = {canon(v) for v in base if v not in ours or v not in theirs}
+    out = [v for v in base if canon(v) not in gone]
+    seen = {canon(v) for v in out}
+    added = {canon(v): v for v in [*ours, *theirs] if canon(v) not in seen and v not in base}
+    order = sorted(added, key=lambda k: (type(added[k]) is not int, added[k] if type(added[k]) is int else 0, k))
+    return out + [added[k] for k in order]
 
 
 def _merge_agreement(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> list[Any]:
@@ -1064,9 +1148,10 @@ def _dangling(data: dict[str, Any]) -> list[tuple[str, str]]:
                 continue
             for field, target in refs.items():
                 value = record.get(field)
-                wanted = (target, str(value))
-                if type(value) is int and wanted[1] not in _table(data, target) and wanted not in missing:
-                    missing.append(wanted)
+                for one in value if isinstance(value, list) else [value]:
+                    wanted = (target, str(one))
+                    if type(one) is int and wanted[1] not in _table(data, target) and wanted not in missing:
+                        missing.append(wanted)
     codes = {p.get("code") for p in _table(data, "partners").values() if isinstance(p, dict)}
     for member in _table(data, "members").values():
         if isinstance(member, dict) and member.get("partner") not in codes:

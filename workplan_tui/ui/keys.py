@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding, BindingType
 
 # Keys that act on the selected task; the board and the review screen share them.
@@ -17,6 +19,7 @@ TASK_KEYS: list[BindingType] = [
     Binding("d", "done", "Done", id="done"),
     Binding("b", "block", "Blocked", id="blocked"),
     Binding("a", "assign", "Assign", show=False, id="assign"),
+    Binding("x", "skip", "Skip this time (a recurring task)", show=False, id="skip"),
     Binding("f", "follow_up", "Follow up: what was agreed", show=False, id="follow-up"),
     Binding("e", "edit", "Edit", show=False, id="edit"),
     Binding("u", "undo", "Undo", show=False, id="undo"),
@@ -42,6 +45,7 @@ BOARD_KEYS: list[BindingType] = [
     Binding("m", "mine", "Only my tasks (m again: all)", show=False, id="mine"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     Binding("r", "review", "Review", id="review"),
+    Binding("T", "timeline", "Timeline", show=False, id="timeline"),
     Binding("v", "screen_for_plan('buyin')", "Buy-in", show=False, id="buy-in"),
     Binding("o", "screen_for_plan('outcomes')", "Outcomes", show=False, id="outcomes"),
     Binding("N", "open_screen('norms')", "Norms", show=False, id="norms"),
@@ -53,6 +57,30 @@ BOARD_KEYS: list[BindingType] = [
     Binding("question_mark", "help", "Help", id="help"),
     Binding("ctrl+r", "reload", "Reload now", show=False, id="reload"),
     Binding("q", "app.quit", "Quit", id="quit"),
+]
+
+TIMELINE_KEYS: list[BindingType] = [
+    Binding("up,k", "cursor(-1)", "Up", show=False, id="timeline-up"),
+    Binding("down,j", "cursor(1)", "Down", show=False, id="timeline-down"),
+    Binding("pageup", "cursor(-10)", "Page up", show=False, id="timeline-page-up"),
+    Binding("pagedown", "cursor(10)", "Page down", show=False, id="timeline-page-down"),
+    Binding("home", "cursor(-1000000)", "First row", show=False, id="timeline-first"),
+    Binding("end", "cursor(1000000)", "Last row", show=False, id="timeline-last"),
+    Binding("left", "weeks(-1)", "Earlier", id="timeline-earlier"),
+    Binding("right", "weeks(1)", "Later", id="timeline-later"),
+    Binding("h", "weeks(-1)", "A week earlier", show=False, id="timeline-earlier-h"),
+    Binding("l", "weeks(1)", "A week later", show=False, id="timeline-later-l"),
+    Binding("H", "weeks(-4)", "Four weeks earlier", show=False, id="timeline-earlier-4"),
+    Binding("L", "weeks(4)", "Four weeks later", show=False, id="timeline-later-4"),
+    Binding("full_stop", "this_week", "Back to this week", show=False, id="timeline-today"),
+    Binding("z", "zoom(1)", "Zoom out", tooltip="More weeks across: a week gets fewer cells", id="timeline-zoom-out"),
+    Binding("Z", "zoom(-1)", "Fewer weeks (zoom in)", show=False, id="timeline-zoom-in"),
+    Binding("g", "group", "Group", tooltip="Group the rows by partner or by plan", id="timeline-group"),
+    Binding("p", "scope", "This plan / every plan", show=False, id="timeline-scope"),
+    *[replace(b, show=b.key == "enter") if isinstance(b, Binding) else b for b in TASK_KEYS],
+    Binding("ctrl+r", "reload", "Reload now", show=False, id="timeline-reload"),
+    Binding("question_mark", "help", "Help", id="timeline-help"),
+    Binding("escape,q", "back", "Back", id="timeline-back"),
 ]
 
 REVIEW_KEYS: list[BindingType] = [
@@ -75,6 +103,7 @@ def key_label(binding: Binding) -> str:
         "question_mark": "?",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "full_stop": ".",
         "shift+tab": "shift+tab",
     }
     return " / ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))

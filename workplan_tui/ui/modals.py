@@ -14,14 +14,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workplan_tui.model import rules, typed
 from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import EXAMPLES, DateError, parse_date, preview
-from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan
+from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan, label
 from workplan_tui.model.rules import RuleError
+from workplan_tui.model.schedule import parse_waits
 from workplan_tui.model.text import around_difference, clean, stamp
 from workplan_tui.ui.forms import SAVE_HINT, SAVE_KEY, SAVE_LABEL
 from workplan_tui.ui.keys import key_label
@@ -222,9 +224,35 @@ class PickMember(ModalScreen[str | None]):
 
 @dataclass(slots=True)
 class TaskEdit:
-    """What the edit form changed: only fields whose value differs from the task's."""
+    """What the edit form changed: only fields whose value differs from the task's; ``every``, a
+    repeat as typed ("" ends it), when that changed (it is its series', not the task's)."""
 
     fields: dict[str, Any] = field(default_factory=dict)
+    every: str | None = None
+
+
+class TaskSuggester(Suggester):
+    """Completes the last of a comma-separated list of tasks by id or title: 'T1' or 'bui' becomes
+    'T12 Build beds at Oak Street', which the "waits on" field reads as T12 (schedule.parse_waits)."""
+
+    def __init__(self, workplan: Workplan, exclude: int | None) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.choices = [
+            (f"{t.label} {clean(t.title)}", t.label.lower(), clean(t.title).casefold())
+            for t in sorted(workplan.tasks.values(), key=lambda t: (t.status == "done", t.id))
+            if t.id != exclude
+        ]
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, comma, last = value.rpartition(",")
+        typed = last.lstrip()
+        if not typed:
+            return None
+        lowered = typed.casefold()
+        for shown, name, title in self.choices:
+            if name.startswith(lowered) or title.startswith(lowered) or shown.casefold().startswith(lowered):
+                return f"{head}{comma}{last[: len(last) - len(typed)]}{shown}"
+        return None
 
 
 SaveTask = Callable[[TaskEdit, Callable[[], None], Callable[[str], None]], None]
@@ -328,6 +356,18 @@ class EditTask(ModalScreen[TaskEdit | None]):
                     yield Label("Linked outcome")
                     value = t.outcome if t and t.outcome in {o[1] for o in outcomes} else Select.NULL
                     yield Select(outcomes, value=value, id="outcome", prompt="none", compact=True)
+            yield Label("Waits on (ids or titles, any plan; → completes)")
+            yield LineInput(
+                self._waits_text(t),
+                compact=True,
+                id="waits",
+                placeholder="nothing: T9, or a title",
+                suggester=TaskSuggester(self.workplan, t.id if t else None),
+            )
+            yield Label("", id="waits-preview", classes="hint")
+            yield Label("Repeats (week, 2w, month, monday, 1st of month)")
+            yield LineInput(self._every_text(t), compact=True, id="every", placeholder="does not repeat")
+            yield Label("", id="every-preview", classes="hint")
             yield Label("Notes")
             yield TextArea(clean(t.notes, multiline=True) if t else "", id="notes", compact=True)
             yield Label("", id="edit-error", classes="error")
@@ -337,6 +377,16 @@ class EditTask(ModalScreen[TaskEdit | None]):
             if t:
                 yield Label("History")
                 yield Static(self._history(t), id="history")
+
+    def _waits_text(self, t: Task | None) -> str:
+        if t is None:
+            return ""
+        return ", ".join(f"{label('tasks', tid)} {clean(other.title)}" if (other := self.workplan.tasks.get(tid)) else
+                         label("tasks", tid) for tid in t.waits_on)  # fmt: skip
+
+    def _every_text(self, t: Task | None) -> str:
+        series = self.workplan.series.get(t.series) if t and t.series is not None else None
+        return series.every if series is not None and series.status != "ended" else ""
 
     def _history(self, t: Task) -> Content:
         lines = []
@@ -354,7 +404,56 @@ class EditTask(ModalScreen[TaskEdit | None]):
     def on_mount(self) -> None:
         self._show_reason()
         self._preview(self.query_one("#due", Input).value)
+        self._waits_preview(self.query_one("#waits", Input).value)
+        self._every_preview(self.query_one("#every", Input).value)
         self.query_one("#title", Input).focus()
+
+    @on(Input.Changed, "#waits")
+    def _waits_changed(self, event: Input.Changed) -> None:
+        self._waits_preview(event.value)
+
+    def _waits_preview(self, value: str) -> None:
+        """What the "waits on" field names, read back: 'T9 (grace · GARDEN, due Fri 11 Dec)'."""
+        from workplan_tui.model.dates import short_date
+
+        label_ = self.query_one("#waits-preview", Label)
+        try:
+            found = parse_waits(value, self.workplan, self.plan_id)
+        except RuleError as exc:
+            label_.update(Content(clean(str(exc))))
+            label_.set_class(True, "error")
+            return
+        label_.set_class(False, "error")
+        parts = []
+        for tid in found:
+            other = self.workplan.tasks[tid]
+            member = self.workplan.members.get(other.owner or "")
+            who = f"{other.owner} · {member.partner}" if member else (other.owner or "unassigned")
+            when = "done" if other.status == "done" else (
+                f"due {short_date(date.fromisoformat(other.due), today=self.today)}" if other.due else "no due date"
+            )  # fmt: skip
+            parts.append(f"{other.label} ({who}, {when})")
+        label_.update(Content(clean("→ " + "; ".join(parts))) if parts else Content(""))
+
+    @on(Input.Changed, "#every")
+    def _every_changed(self, event: Input.Changed) -> None:
+        self._every_preview(event.value)
+
+    def _every_preview(self, value: str) -> None:
+        from workplan_tui.model import recurrence
+
+        label_ = self.query_one("#every-preview", Label)
+        typed = value.strip()
+        if not typed or typed.lower() in ("none", "-", "never"):
+            label_.update("")
+            label_.set_class(False, "error")
+            return
+        try:
+            label_.update(Content("→ " + recurrence.words(recurrence.canonical(typed))))
+            label_.set_class(False, "error")
+        except recurrence.RepeatError:
+            label_.update(Content("not a repeat this understands: week, 2w, month, monday, 1st of month"))
+            label_.set_class(True, "error")
 
     @on(Select.Changed, "#status")
     def _show_reason(self) -> None:
@@ -423,6 +522,20 @@ class EditTask(ModalScreen[TaskEdit | None]):
             raise ValueError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         due = self._day("#due")
         start = self._day("#start")
+        try:
+            waits_on = parse_waits(self.query_one("#waits", Input).value, self.workplan, self.plan_id)
+        except RuleError as exc:
+            raise ValueError(f"Waits on: {exc}.") from None
+        every = self.query_one("#every", Input).value.strip()
+        if every.lower() in ("none", "-", "never"):
+            every = ""
+        if every:
+            from workplan_tui.model import recurrence
+
+            try:
+                every = recurrence.canonical(every)
+            except recurrence.RepeatError as exc:
+                raise ValueError(f"Repeats: {exc}.") from None
         owner = self.query_one("#owner", Select).value
         outcome = self.query_one("#outcome", Select).value
         status = str(self.query_one("#status", Select).value)
@@ -441,8 +554,11 @@ class EditTask(ModalScreen[TaskEdit | None]):
         }
         if status == "blocked":
             values["blocked_reason"] = reason
+        if waits_on or (t is not None and t.waits_on):
+            values["waits_on"] = waits_on
+        changed_every = every if every != self._every_text(t) else None
         if t is None:
-            return TaskEdit(values)
+            return TaskEdit(values, every or None)
         original = {
             "title": clean(t.title),
             "owner": t.owner,
@@ -453,11 +569,12 @@ class EditTask(ModalScreen[TaskEdit | None]):
             "outcome": t.outcome,
             "notes": clean(t.notes, multiline=True).strip(),
             "blocked_reason": clean(t.blocked_reason),
+            "waits_on": t.waits_on,
         }
         changed = {k: v for k, v in values.items() if original.get(k) != v}
         if "title" in changed and changed["title"] == clean(t.title):
             del changed["title"]
-        return TaskEdit(changed)
+        return TaskEdit(changed, changed_every)
 
     def _day(self, field: str) -> str | None:
         """The day typed in ``field`` (fri, +2w, 2026-12-15) as YYYY-MM-DD; None when empty or
@@ -481,6 +598,7 @@ FIELD_NAMES = {
     "outcome": "Outcome",
     "notes": "Notes",
     "blocked_reason": "Blocked because",
+    "waits_on": "Waits on",
 }
 
 

@@ -31,6 +31,7 @@ from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
 from workplan_tui.model.overview import PLAN_ORDER, PlanFigures, plan_figures, refigure
 from workplan_tui.model.records import Activity, Task, Workplan
 from workplan_tui.model.rules import RuleError
+from workplan_tui.model.schedule import Schedule, became_ready
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
 from workplan_tui.store.history import History, Mark
@@ -116,7 +117,7 @@ class Session:
             )
             return False
         self._recovered()
-        self._use(workplan)  # first: the notices name records by their titles in it
+        self._use(workplan)  # first: notices name records by their titles in it, and may ask what it holds
         self._catch_up(history)
         return True
 
@@ -133,6 +134,7 @@ class Session:
         self.workplan = workplan
         self.context.members = workplan.members
         self.context.today = self.today()
+        self.context.schedule = Schedule(workplan)  # one a version: what waits, dates (model/schedule.py)
         self.read_only = self.store.read_only_reason()
         self.sync_status = sync_state.status(self.store)
 
@@ -192,7 +194,7 @@ class Session:
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
-        self._use(workplan)  # first: the notices name records by their titles in it
+        self._use(workplan)  # first: notices name records by their titles in it, and may ask what it holds
         self._catch_up(history, read_news)
         if edited is not None and edited.words() != self._outside_said:
             self._outside_said = edited.words()
@@ -233,6 +235,10 @@ class Session:
         theirs = [a for a in news if a.member != self.store.user]
         if not theirs:
             return
+        if self.workplan is not None:  # the last task mine waited on is done: I can start
+            for ready in became_ready(self.workplan, theirs, owner=self.store.user):
+                words = clean(ready.words())
+                self.app.notify(words[:1].upper() + words[1:], title="Ready to start", markup=False, timeout=12)
         if len(theirs) <= 3:
             names = self.names()
             notices = [(describe(entry, names=names), NEWS_SECONDS) for entry in theirs]

@@ -35,6 +35,7 @@ from workplan_tui.model.forecast import HEALTH_SYMBOLS as forecast_symbols
 from workplan_tui.model.forecast import HEALTH_WORDS, Forecast
 from workplan_tui.model.overview import PlanFigures
 from workplan_tui.model.records import Member, Outcome, Task
+from workplan_tui.model.schedule import DateProblem, Schedule, open_prerequisites
 from workplan_tui.model.text import clean
 from workplan_tui.ui.chart import joined
 
@@ -299,17 +300,65 @@ class KeyBar(Widget):
 
 @dataclass(slots=True)
 class BoardContext:
-    """What rows need besides the record itself."""
+    """What rows need besides the record itself: the day, the members, who I am, and the
+    dependencies of the snapshot shown (``schedule``: what a task waits on, its dates)."""
 
     today: date
     members: dict[str, Member] = field(default_factory=dict)
     me: str = ""
+    schedule: Schedule | None = None
+
+    def view_key(self) -> object:
+        """What every card and row shows besides its task: the day, the members, who I am, and
+        what waiting and dates that cannot work depend on (``Schedule.view_key``)."""
+        schedule = self.schedule.view_key() if self.schedule is not None else None
+        return self.today, self.members, self.me, schedule
 
     def owner(self, handle: str | None) -> str:
         if not handle:
             return "unassigned"
         member = self.members.get(handle)
         return f"{handle} · {member.partner}" if member else handle
+
+    def waiting(self, task: Task, cells: int) -> str | None:
+        """What ``task`` waits on, in as many words as ``cells`` take: 'waits on T9 · PARKS · due
+        Fri 11 Dec', then 'waits on T9 · PARKS · 11 Dec', 'waits T9 · PARKS', 'waits T9'; None when
+        it is not waiting (``schedule.is_waiting``)."""
+        schedule = self.schedule
+        if schedule is None or not schedule.waiting(task):
+            return None
+        from workplan_tui.model.dates import short_date
+
+        waiting = open_prerequisites(task, schedule.tasks)
+        last = waiting[-1]
+        more = f" +{len(waiting) - 1}" if len(waiting) > 1 else ""
+        member = self.members.get(last.owner or "")
+        who = member.partner if member else (last.owner or "")
+        when = date.fromisoformat(last.due) if last.due and _iso(last.due) else None
+        long_day = short_date(when, today=self.today) if when else "no due date"
+        short_day = f"{when.day} {when:%b}" if when else "no date"
+        options = [
+            " · ".join(p for p in (f"waits on {last.label}{more}", who, f"due {long_day}" if when else long_day) if p),
+            " · ".join(p for p in (f"waits on {last.label}{more}", who, short_day) if p),
+            " · ".join(p for p in (f"waits {last.label}{more}", who) if p),
+            f"waits {last.label}{more}",
+        ]
+        return next((o for o in options if cell_len(clean(o)) <= cells), options[-1])
+
+    def problems(self, task: Task) -> list[DateProblem]:
+        """``task``'s dates that cannot work (``Schedule.problems``), [] without a schedule."""
+        return self.schedule.problems(task, self.today) if self.schedule is not None else []
+
+
+def _iso(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+RECURRING = "↻"  # marks an instance of a recurring task, before its due date
 
 
 def due_marker(task: Task, today: date) -> str:
@@ -328,7 +377,8 @@ class VirtualList(ScrollView, Generic[T]):
     left edge, so the selection is plain in 16 colours and with ``NO_COLOR`` too.
     Every component's colour is worked out against the background of the row it is
     drawn on (the cursor's or the list's), so ``$text-muted`` and ``auto`` colours
-    keep their contrast on both.
+    keep their contrast on both; a colour that is the cursor's own (a bar in a theme of ANSI colours)
+    is drawn in the cursor's text colour there instead.
     """
 
     ITEM_HEIGHT = 1
@@ -445,9 +495,11 @@ class VirtualList(ScrollView, Generic[T]):
         if self.scroll_offset != scrolled:
             self.refresh()
 
-    def scroll_to_cursor(self) -> None:
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
         h = self.item_height
-        self.scroll_to_region(Region(0, self.cursor * h, max(1, self.size.width), h), animate=False, force=True)
+        region = Region(0, self.cursor * h, 1, h)  # as narrow as can be: a wider one scrolls sideways first
+        self.scroll_to_region(region, animate=False, force=True, center=center)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
@@ -547,7 +599,10 @@ class VirtualList(ScrollView, Generic[T]):
         if not name:
             return text_style + Style(color=color.rich_color, bgcolor=background.rich_color)
         styles = self.get_component_styles(name)
-        return styles.text_style + Style(color=_resolve(styles, background, color).rich_color)
+        color = _resolve(styles, background, color)
+        if on_cursor and color.rgb == background.rgb:  # the cursor's own colour: it would vanish
+            color = background.get_contrast_text()
+        return styles.text_style + Style(color=color.rich_color)
 
     def on_click(self, event: Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.item_height
@@ -607,6 +662,7 @@ CARD_PARTS = HEALTH_PARTS | {
     "card--blocked",
     "card--match",
     "card--good",
+    "card--waiting",
 }
 
 
@@ -671,7 +727,7 @@ class CardColumn(VirtualList[Task]):
         return self.ITEM_HEIGHT + (self.REASON_LINES if self.status == "blocked" else 0)
 
     def view_key(self) -> object:
-        return self.context.today, self.context.members, self.context.me
+        return self.context.view_key()
 
     def cursor_lines(self) -> int:
         return self.item_height - 1  # not the spacer
@@ -699,6 +755,13 @@ class CardColumn(VirtualList[Task]):
         if what == "due":
             return self._due_line(item, inner, width, base)
         if what == "bar":
+            room = inner - (5 if item.progress else 0)
+            waiting = self.context.waiting(item, room)
+            if waiting is not None:  # waiting is shown where its bar would be (it has rarely begun)
+                parts = [(" ", Style()), (pad(waiting, room), style("card--waiting"))]
+                if item.progress:
+                    parts.append((f"{item.progress:>4}%", style("card--meta")))
+                return strip(parts, width, base)
             cells = max(1, inner - 5)
             done, todo = bar_text(item.progress, cells)
             return strip(
@@ -722,6 +785,12 @@ class CardColumn(VirtualList[Task]):
         marker = due_marker(item, self.context.today)
         text = format_due(item.due, today=self.context.today, done=item.status == "done")
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
+        problems = self.context.problems(item) if marker != "!" else []
+        if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
+            marker, component = "✗", "card--soon"
+            text = f"{text} · {problems[0].brief}"
+        if item.series is not None and not marker:
+            marker = RECURRING  # an instance of a recurring task
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
@@ -776,7 +845,7 @@ class TaskTable(VirtualList[Task]):
         self._needs: tuple[int, int] | None = None  # cells the longest title and owner need (None: to measure)
 
     def view_key(self) -> object:
-        return self.context.today, self.context.members, self.context.me
+        return self.context.view_key()
 
     @property
     def room(self) -> int:
@@ -827,11 +896,20 @@ class TaskTable(VirtualList[Task]):
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
         owner = self.context.owner(item.owner) if cols.owner >= 16 else (item.owner or "unassigned")
         done, todo = bar_text(item.progress, cols.bar - 1) if cols.bar else ("", "")
+        problems = self.context.problems(item) if marker != "!" else []
+        if problems:
+            marker, component = "✗", "card--soon"
+        title_cells = cols.title
+        waiting = self.context.waiting(item, max(8, cols.title // 2)) if cols.title >= 24 else None
+        waits = f" · {waiting}" if waiting else ""
+        if waits:
+            title_cells = max(6, cols.title - cell_len(waits))
         return strip(
             [
                 (" ", Style()),
                 (pad(item.label, cols.ID) + " ", style("card--id")),
-                (pad(item.title, cols.title) + " ", style("card--title")),
+                (fit(item.title, title_cells), style("card--title")),
+                (pad(waits, cols.title - cell_len(fit(item.title, title_cells))) + " ", style("card--waiting")),
                 (pad(owner, cols.owner) + " " if cols.owner else "", style("card--meta")),
                 (f"{item.status:<{cols.STATUS}} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),

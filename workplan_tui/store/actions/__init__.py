@@ -27,6 +27,7 @@ from workplan_tui.store.actions.meetings import (
     unattend,
 )
 from workplan_tui.store.actions.members import add_member, edit_member, remove_member
+from workplan_tui.store.actions.milestones import add_milestone, edit_milestone, remove_milestone
 from workplan_tui.store.actions.norms import add_norm, agree_norm, edit_norm, withdraw_norm
 from workplan_tui.store.actions.outcomes import add_outcome, checkin, edit_outcome, remove_outcome
 from workplan_tui.store.actions.partners import (
@@ -41,6 +42,7 @@ from workplan_tui.store.actions.partners import (
 )
 from workplan_tui.store.actions.partnership import currency_of, set_currency, set_stage
 from workplan_tui.store.actions.plans import add_plan, edit_plan, move_plan, reopen_plan, set_rule, vote
+from workplan_tui.store.actions.series import make_recurring, set_series_status, skip_instance
 from workplan_tui.store.actions.tasks import (
     EDITABLE,
     add_note,
@@ -52,6 +54,7 @@ from workplan_tui.store.actions.tasks import (
     set_due,
     set_progress,
     set_status,
+    set_waits,
 )
 from workplan_tui.store.actions.undo import REMOVALS, UNDONE_BY_REMOVING, Undone, last_undoable, undo
 
@@ -77,6 +80,7 @@ __all__ = [
     "Undone",
     "add_grant",
     "add_member",
+    "add_milestone",
     "add_norm",
     "add_note",
     "add_outcome",
@@ -91,6 +95,7 @@ __all__ = [
     "deliver",
     "edit_grant",
     "edit_member",
+    "edit_milestone",
     "edit_norm",
     "edit_outcome",
     "edit_partner",
@@ -105,7 +110,9 @@ __all__ = [
     "parse_contributions",
     "pledge",
     "remove_grant",
+    "make_recurring",
     "remove_member",
+    "remove_milestone",
     "remove_outcome",
     "remove_partner",
     "remove_task",
@@ -116,6 +123,9 @@ __all__ = [
     "set_due",
     "set_progress",
     "set_rule",
+    "set_series_status",
+    "set_waits",
+    "skip_instance",
     "set_stage",
     "set_status",
     "undo",

@@ -152,7 +152,7 @@ def _members(tx: Tx) -> dict[str, Member]:
 
 def _check_not_frozen(tx: Tx, table: str, raw: dict[str, Any]) -> None:
     """Undo changes nothing in an archived plan either (rules.frozen)."""
-    if table in ("tasks", "outcomes"):
+    if table in ("tasks", "outcomes", "milestones", "series"):
         plan_id = raw.get("plan")
         if isinstance(plan_id, int) and str(plan_id) in tx.data.get("plans", {}):
             rules.check_open(_plan_model(tx, plan_id))

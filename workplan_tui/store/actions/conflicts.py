@@ -73,6 +73,11 @@ def resolve_conflict(store: Store, conflict_id: int, which: str, *, expected_rev
             settled = [int(k) for k, c in conflicts if (c.get("table"), c.get("key")) == (table, key)]
         elif record is not None and field != _RECORD_CONFLICT:
             _check_not_frozen(tx, table, record)
+            if (table, field) == ("tasks", "waits_on") and isinstance(value, list):
+                from workplan_tui.store.actions.tasks import check_waits
+
+                current = record.get("waits_on") or []
+                check_waits(tx, key, [v for v in value if v not in current])  # never a circle
             if record.get(field) != value:
                 tx.update(table, key, {field: value}, kind="conflict.resolve", record=conflict["record"])
         result = Settled(dict(conflict), conflict_id, side, record is not None)

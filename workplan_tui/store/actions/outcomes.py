@@ -128,6 +128,16 @@ def remove_outcome(
     with store.transaction() as tx:
         tx.require_member()
         _open_plan(tx, tx.get("outcomes", outcome_id)["plan"])
+        listed = sorted(
+            int(k) for k, m in tx.data.get("milestones", {}).items() if outcome_id in (m.get("outcomes") or ())
+        )
+        if listed:
+            first = label("milestones", listed[0])
+            names = ", ".join(label("milestones", m) for m in listed)
+            raise RuleError(
+                f"milestone {names} lists O{outcome_id}: take it out first "
+                f"('workplan milestone edit {first} --drop O{outcome_id}')"
+            )
         linked = _tasks_where(tx, "outcome", outcome_id)
         if linked and not unlink:
             raise RuleError(

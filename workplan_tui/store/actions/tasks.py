@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from workplan_tui.model import rules, schema, typed
-from workplan_tui.model.records import LONG_TEXT, Task
+from workplan_tui.model.records import LONG_TEXT, Task, label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.store.actions.common import _check_owner, _open_plan, _plan_model, removed, saved
-from workplan_tui.store.store import Store, Tx
+from workplan_tui.store.actions.common import _check_owner, _labels, _open_plan, _plan_model, removed, saved
+from workplan_tui.store.actions.series import make_next, new_series, repeat_of
+from workplan_tui.store.store import NotFoundError, Store, Tx
 
 
 def add_task(
@@ -20,11 +22,17 @@ def add_task(
     due: str | None = None,
     outcome: int | None = None,
     notes: str = "",
+    waits_on: Sequence[int] = (),
+    every: str | None = None,
     start: str | None = None,
     meeting: int | None = None,
 ) -> Task:
-    """A new task of a plan, to do; ``start`` (ISO day, optional) is when work on it may start;
+    """Add a task to a plan, to do. ``waits_on``: tasks (of any plan) it cannot start before;
+    ``every``: a repeat as typed (``week``, ``monday``, ``1st of month``): the task is the first
+    instance of a new series (logged ``series.add`` just before it) and, without a due day, gets
+    the repeat's first day; ``start`` (ISO day, optional): when work on it may start;
     ``meeting``: the meeting whose action item it is (``M3``'s id)."""
+    repeat = repeat_of(every) if every is not None else None
     fields: dict[str, Any] = {
         "plan": plan_id,
         "title": typed.text(title, "task title"),
@@ -55,8 +63,88 @@ def add_task(
             linked = tx.get("outcomes", outcome)
             if linked["plan"] != plan_id:
                 raise RuleError(f"outcome O{outcome} belongs to plan P{linked['plan']}, not P{plan_id}")
+        wanted = _distinct(waits_on)
+        for other in wanted:
+            tx.get("tasks", other)  # NotFoundError for a task that does not exist
+        if wanted:
+            fields["waits_on"] = wanted
+        if repeat is not None:
+            fields["series"], fields["due"] = new_series(tx, plan_id, repeat, due)
         doc_id = tx.insert("tasks", fields)
         return saved(tx, "tasks", doc_id)
+
+
+def _distinct(ids: Sequence[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+class _Waits(Mapping[int, Sequence[int]]):
+    """What each task waits on, read from the transaction's tasks one at a time as a search reaches
+    them (a sealed file parses only those), for ``schedule.cycle_if_added``."""
+
+    def __init__(self, tx: Tx, task_id: int, wanted: list[int]) -> None:
+        self.tasks = tx.data.get("tasks", {})
+        self.task_id, self.wanted = task_id, wanted
+
+    def __getitem__(self, key: int) -> Sequence[int]:
+        if key == self.task_id:
+            return self.wanted
+        raw = self.tasks.get(str(key))
+        if raw is None:
+            raise KeyError(key)
+        waits = raw.get("waits_on", [])
+        return waits if isinstance(waits, list) else []
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self.tasks)
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+
+def check_waits(tx: Tx, task_id: int, wanted: list[int]) -> None:
+    """RuleError (NotFoundError) when task ``task_id`` cannot wait on ``wanted``: a task that does
+    not exist, itself, or a circle, named ("T12 → T9 → T12 would go round in a circle")."""
+    for other in wanted:
+        if other == task_id:
+            raise RuleError(f"{label('tasks', task_id)} cannot wait on itself")
+        if str(other) not in tx.data.get("tasks", {}):
+            raise NotFoundError(f"no task {label('tasks', other)}; see 'workplan task list'")
+    from workplan_tui.model.schedule import cycle_if_added, cycle_words  # only where a dependency changes
+
+    cycle = cycle_if_added(_Waits(tx, task_id, wanted), task_id, wanted)
+    if cycle is not None:
+        raise RuleError(
+            f"{cycle_words(cycle)} would go round in a circle (each waits on the next), so "
+            f"{label('tasks', task_id)} cannot wait on {label('tasks', cycle[1])}; nothing changed"
+        )
+
+
+def set_waits(
+    store: Store,
+    task_id: int,
+    *,
+    add: Sequence[int] = (),
+    remove: Sequence[int] = (),
+    expected_rev: int | None = None,
+) -> Task:
+    """Make task ``task_id`` wait on the tasks ``add`` (any plan of the partnership) and no longer on
+    those in ``remove``. Refused, naming it, when it would close a circle; logged ``task.depends``."""
+
+    def make(tx: Tx, task: Task) -> dict[str, Any]:
+        missing = [t for t in remove if t not in task.waits_on]
+        if missing:
+            raise RuleError(f"{task.label} does not wait on {_labels(missing)}")
+        wanted = [t for t in task.waits_on if t not in remove]
+        added = [t for t in _distinct(add) if t not in wanted]
+        check_waits(tx, task_id, added)
+        wanted += added
+        if wanted == task.waits_on:
+            already = _labels(list(add))
+            raise RuleError(f"{task.label} already waits on {already}; nothing changed")
+        return {"waits_on": wanted}
+
+    return _task_change(store, task_id, "task.depends", make, expected_rev=expected_rev)
 
 
 def _task_change(
@@ -74,6 +162,8 @@ def _task_change(
         _open_plan(tx, task.plan)
         changes = make(tx, task)
         tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
+        if changes.get("status") == "done" and task.status != "done" and task.series is not None:
+            make_next(tx, task_id)  # a recurring task comes back (store/actions/series.py)
         return saved(tx, "tasks", task_id)
 
 
@@ -122,7 +212,9 @@ def add_note(store: Store, task_id: int, text: str) -> Task:
     return _task_change(store, task_id, "task.note", make, logged={"note": [None, text]})
 
 
-EDITABLE = ("title", "notes", "owner", "start", "due", "outcome", "meeting", "status", "progress", "blocked_reason")
+EDITABLE = (
+    "title", "notes", "owner", "start", "due", "outcome", "meeting", "status", "progress", "blocked_reason", "waits_on"
+)  # fmt: skip
 
 
 def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_rev: int | None = None) -> Task:
@@ -150,6 +242,11 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         for name in ("title", "notes", "start", "due"):
             if name in clean_fields:
                 changes[name] = clean_fields[name]
+        if "waits_on" in clean_fields:
+            wanted = _distinct(list(clean_fields["waits_on"] or []))
+            check_waits(tx, task_id, [t for t in wanted if t not in task.waits_on])
+            if wanted != task.waits_on:
+                changes["waits_on"] = wanted
         problem = rules.schedule_problem(
             task.label, changes.get("start", task.start), changes.get("due", task.due), "be due"
         )
@@ -195,13 +292,37 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
 
 
 def remove_task(store: Store, task_id: int, *, expected_rev: int | None = None) -> Task:
-    """Remove a task. The whole task goes into the log, so ``undo`` puts it back as it was."""
+    """Remove a task. The whole task goes into the log, so ``undo`` puts it back as it was.
+    Refused, naming them, while other tasks wait on it or a milestone lists it."""
     with store.transaction() as tx:
         tx.require_member()
         raw = tx.get("tasks", task_id)
         _open_plan(tx, raw["plan"])
+        problem = in_use(tx, task_id)
+        if problem:
+            raise RuleError(f"{problem}; nothing removed")
         gone = tx.remove("tasks", task_id, kind="task.rm", expected_rev=expected_rev)
         return removed("tasks", task_id, gone)
+
+
+def in_use(tx: Tx, task_id: int) -> str | None:
+    """Why task ``task_id`` cannot go (tasks wait on it, milestones list it), with the commands
+    that change that, or None. Reads the whole tasks table: removals are rare."""
+    name = label("tasks", task_id)
+    waiting = sorted(int(k) for k, t in tx.data.get("tasks", {}).items() if task_id in (t.get("waits_on") or ()))
+    if waiting:
+        first = label("tasks", waiting[0])
+        verb = "waits" if len(waiting) == 1 else "wait"
+        return (
+            f"{_labels(waiting)} {verb} on {name}: take {name} out of what they wait on first "
+            f"('workplan task depends {first} {name} --remove')"
+        )
+    listed = sorted(int(k) for k, m in tx.data.get("milestones", {}).items() if task_id in (m.get("tasks") or ()))
+    if listed:
+        first = label("milestones", listed[0])
+        names = ", ".join(label("milestones", m) for m in listed)
+        return f"milestone {names} lists {name}: take it out first ('workplan milestone edit {first} --drop {name}')"
+    return None
 
 
 def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> Any:
@@ -219,6 +340,25 @@ def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> 
             raise importing.ImportProblems(planned.problems)
         for added in planned.added:
             added.id = tx.insert("tasks", dict(added.fields))
+        new_ids = {added.row: added.id for added in planned.added}
+        for added in planned.added:  # waiting on a task this import adds: known once it is added
+            if added.waits_rows and added.id is not None:
+                wanted = [*added.fields.get("waits_on", []), *(new_ids[r] for r in added.waits_rows)]
+                added.fields["waits_on"] = wanted
+                tx.update("tasks", added.id, {"waits_on": wanted}, kind="task.import")
         for updated in planned.updated:
+            if updated.waits_rows:
+                updated.changes["waits_on"] = [*updated.changes["waits_on"], *(new_ids[r] for r in updated.waits_rows)]
+            before = tx.get("tasks", updated.id).get("status")
             tx.update("tasks", updated.id, updated.changes, kind="task.import")
+            if updated.changes.get("status") == "done" and before != "done":
+                make_next(tx, updated.id)  # a recurring task comes back
+        checks = [(a.row, a.id, a.fields.get("waits_on")) for a in planned.added]
+        checks += [(u.row, u.id, u.changes.get("waits_on")) for u in planned.updated]
+        for row, task_id, waits in checks:  # never a circle, among the tasks it adds either
+            if waits and task_id is not None:
+                try:
+                    check_waits(tx, task_id, list(waits))
+                except RuleError as exc:
+                    raise importing.ImportProblems([importing.Problem(row, "", str(exc))]) from None
         return planned

@@ -18,7 +18,9 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
+from workplan_tui.store.actions.series import RECUR
 from workplan_tui.store.history import History
+from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
 
@@ -38,7 +40,9 @@ class Undone:
 
 
 # The tables whose changes undo takes back (votes are undone as votes; conflicts are settled).
-_UNDOABLE = ("meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "meetings")
+_UNDOABLE = (
+    "meta", "partners", "members", "norms", "plans", "outcomes", "tasks", "grants", "meetings", "milestones", "series"
+)  # fmt: skip
 
 
 def _record_of(tx: Tx, record: str) -> tuple[str, int]:
@@ -68,7 +72,8 @@ def last_undoable(history: History, user: str) -> int | None:
     for entry in history.newest():
         if entry.undoes is not None:
             undone.add(entry.undoes)
-        if entry.member == user and entry.kind != "undo" and entry.id not in undone:
+        # an instance a recurring task made when it was done is undone with that done (RECUR)
+        if entry.member == user and entry.kind not in ("undo", RECUR) and entry.id not in undone:
             return entry.id
     return None
 
@@ -152,6 +157,8 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
             if leads and not _leads(tx):
                 raise RuleError(f"undoing A{entry_id} would leave the partnership without a lead; nothing undone")
             result = Undone(entry_id, kind, record, restored)
+        if kind not in REMOVALS:
+            _undo_made_with(tx, found, newer, result)
         # The logged "before" values come from the file, which anyone may have edited:
         # the whole partnership must still be sound (references, unique codes) after undoing.
         problems = schema.validate(tx.data)
@@ -160,17 +167,61 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
         return result
 
 
+# What refers to a record of each table: (the table that refers, its field).
+_REFERRED_BY: dict[str, tuple[tuple[str, str], ...]] = {
+    "plans": (("tasks", "plan"), ("outcomes", "plan"), ("votes", "plan"), ("milestones", "plan"), ("series", "plan")),
+    "outcomes": (("tasks", "outcome"), ("milestones", "outcomes")),
+    "tasks": (("tasks", "waits_on"), ("milestones", "tasks")),
+    "series": (("tasks", "series"),),
+    "meetings": (("tasks", "meeting"),),
+}
+
+
 def _referring(tx: Tx, table: str, doc_id: int) -> list[str]:
-    """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes and
-    votes; an outcome's linked tasks), as labels: what its removal would leave dangling."""
-    fields = {"plans": ("tasks", "outcomes", "votes"), "outcomes": ("tasks",), "meetings": ("tasks",)}.get(table, ())
-    field = {"plans": "plan", "meetings": "meeting"}.get(table, "outcome")
-    return [
-        label(other, int(key))
-        for other in fields
-        for key, raw in tx.data.get(other, {}).items()
-        if isinstance(raw, dict) and raw.get(field) == doc_id
-    ]
+    """The records that refer to record ``doc_id`` of ``table`` (a plan's tasks, outcomes, votes,
+    milestones and series; an outcome's linked tasks and milestones; the tasks waiting on a task;
+    a meeting's action items), as labels: what its removal would leave dangling."""
+    found = []
+    for other, field in _REFERRED_BY.get(table, ()):
+        for key, raw in tx.data.get(other, {}).items():
+            value = raw.get(field) if isinstance(raw, dict) else None
+            if value == doc_id or (isinstance(value, list) and doc_id in value):
+                found.append(label(other, int(key)))
+    return found
+
+
+def _undo_made_with(tx: Tx, found: Activity, newer: list[Activity], result: Undone) -> None:
+    """Take back what a change made along with it, in the same change (the log entries right
+    after or before its own, by the same member at the same moment): the next instance a
+    recurring task made when it was done (``task.recur``), unless someone changed that instance
+    since; a series made for a task (``series.add``) that no task is an instance of any more."""
+    undone = {a.undoes for a in newer}
+    same = [a for a in newer if a.member == found.member and a.at == found.at and a.os_user == found.os_user]
+    for made in same:
+        if made.kind != RECUR or made.id in undone or made.id != found.id + 1:
+            continue
+        parsed = id_of_label(made.record)
+        touched = any(a.record == made.record and a.id != made.id and a.id not in undone for a in newer)
+        if parsed is None or touched or str(parsed[1]) not in tx.data.get("tasks", {}):
+            continue
+        tx.remove("tasks", parsed[1], kind="undo", record=made.record, undoes=made.id)
+        result.restored.setdefault("removed", []).append(made.record)
+    pair = found.changes.get("series")
+    series_id = pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+    if type(series_id) is not int or str(series_id) not in tx.data.get("series", {}):
+        return
+    if _referring(tx, "series", series_id):
+        return
+    try:
+        made_it = tx.history().entry(found.id - 1)
+    except StoreError:
+        return
+    if made_it is None or made_it.kind != "series.add" or made_it.record != label("series", series_id):
+        return
+    if (made_it.member, made_it.at) != (found.member, found.at):
+        return
+    tx.remove("series", series_id, kind="undo", record=made_it.record, undoes=made_it.id)
+    result.restored.setdefault("removed", []).append(label("series", series_id))
 
 
 def _leads(tx: Tx) -> list[str]:
@@ -178,9 +229,10 @@ def _leads(tx: Tx) -> list[str]:
 
 
 # Additions that undo takes back by removing the record (kept whole in the log, as any
-# removal): a task, an outcome, a norm, a plan or a meeting that nothing refers to yet. A member or
-# a partner is removed with its own command and rules (`member rm`, `partner rm`).
-UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "meeting.add")
+# removal): a task, an outcome, a norm, a plan, a meeting, a milestone or a series that nothing
+# refers to yet. A member or a partner is removed with its own command and rules (`member rm`,
+# `partner rm`).
+UNDONE_BY_REMOVING = ("task.add", "outcome.add", "norm.add", "plan.add", "meeting.add", "milestone.add", "series.add")
 
 
 # Kinds that remove a record -> (its table, the task field that referred to it, the
@@ -192,6 +244,7 @@ REMOVALS: dict[str, tuple[str, str | None, str | None]] = {
     "partner.rm": ("partners", None, None),
     "norm.withdraw": ("norms", None, None),
     "grant.rm": ("grants", None, None),
+    "milestone.rm": ("milestones", None, None),
     "meeting.rm": ("meetings", "meeting", "unlinked"),
 }
 
@@ -225,7 +278,7 @@ def _undo_removal(tx: Tx, found: Activity, newer: list[Activity], preceding: lis
     doc_id, fields = payload["id"], dict(payload["record"])
     if _removal_label(table, doc_id, fields) != record:
         raise RuleError(f"A{entry_id} holds another record than {record} (edited by hand?); nothing undone")
-    if table in ("tasks", "outcomes"):
+    if table in ("tasks", "outcomes", "milestones"):
         plan_id = fields.get("plan")
         if not isinstance(plan_id, int) or str(plan_id) not in tx.data.get("plans", {}):
             raise RuleError(f"{record}'s plan P{plan_id} no longer exists; nothing undone")

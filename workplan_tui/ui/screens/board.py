@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -210,17 +211,42 @@ class BoardScreen(TaskActions):
             self.table.set_items([])
             return
         width = max(40, self.size.width - 2)
+        milestone = self._milestone_line(fig)
         signature = (
             width,
             self.size.height >= REASON_HEIGHT,
             fig.forecast,
             tuple((o.id, o.name, o.current, o.target, o.unit, fig.outcome_forecasts.get(o.id)) for o in fig.outcomes),
+            milestone,
         )
         if self._changed("outcomes", signature):
-            self._show_outcomes(fig, width)
+            self._show_outcomes(fig, width, milestone)
         self._show_tasks(fig, follow)
 
-    def _show_outcomes(self, fig: PlanFigures, width: int) -> None:
+    def _milestone_line(self, fig: PlanFigures) -> tuple[tuple[str, str], ...] | None:
+        """The plan's next milestone as (text, style) parts: '◆ D1 Beds ready · Sat 19 Dec · 2 of 5
+        tasks open · at risk', or None when it has none to come (model/schedule.py)."""
+        from workplan_tui.model.dates import short_date
+        from workplan_tui.model.schedule import milestone_forecast, next_milestone
+
+        wp = self.session.workplan
+        if wp is None or not wp.milestones:
+            return None
+        today = self.session.context.today
+        milestone = next_milestone(wp, fig.plan, today)
+        if milestone is None:
+            return None
+        f = milestone_forecast(milestone, wp, today, self.session.context.schedule)
+        when = short_date(date.fromisoformat(milestone.due), today=today)
+        open_work = f"{len(f.open_tasks)} of {f.total_tasks} tasks open" if f.total_tasks else ""
+        if f.open_outcomes:
+            open_work += f"{', ' if open_work else ''}{len(f.open_outcomes)} outcome(s) short"
+        text = f"◆ {milestone.label} {clean(milestone.name)} · {when}" + (f" · {open_work}" if open_work else "")
+        return ((text, "bold"), (" · ", ""), (health_marker(f.health), HEALTH_STYLES[health_part(f.health)]))
+
+    def _show_outcomes(
+        self, fig: PlanFigures, width: int, milestone: tuple[tuple[str, str], ...] | None = None
+    ) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
         if self.size.height >= REASON_HEIGHT:
@@ -242,13 +268,19 @@ class BoardScreen(TaskActions):
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
         if not fig.outcomes:
             lines.append(content(" No measurable outcomes yet.", "italic"))
+        if milestone is not None:
+            text, rest = milestone[0][0], milestone[1:]
+            room = width - sum(cell_len(t) for t, _ in rest)
+            lines.append(Content.assemble(" ", (fit(text, room), milestone[0][1]), *rest))
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
 
     def task_filter(self) -> TaskFilter:
         wp = self.session.workplan
         partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
-        return TaskFilter(self.filter_terms, partner_of, self.session.context.today, self.session.context.me)
+        return TaskFilter(
+            self.filter_terms, partner_of, self.session.context.today, self.session.context.me, wp.tasks if wp else None
+        )
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
@@ -390,6 +422,15 @@ class BoardScreen(TaskActions):
     def action_reload(self) -> None:
         self.session.reload()
         self.live_refresh()
+
+    def action_timeline(self) -> None:
+        from workplan_tui.ui.screens.timeline import TimelineScreen
+
+        fig = self.plan
+        task = self.selected_task()
+        self.app.push_screen(
+            TimelineScreen(fig.plan.id if fig else None, task.id if task else None), lambda _: self.refresh_data()
+        )
 
     def action_review(self) -> None:
         from workplan_tui.ui.screens.review import ReviewScreen

@@ -212,6 +212,12 @@ class ReviewScreen(TaskActions):
         ]
         if task.status == "blocked":
             lines.append(self.field("blocked", task.blocked_reason))
+        context = self.session.context
+        waiting = context.waiting(task, 200)
+        if waiting:
+            lines.append(self.field("waiting", waiting))
+        for problem in context.problems(task):
+            lines.append(self.field("dates", f"✗ {problem.text}").stylize("$text-warning bold", NAME_CELLS))
         if task.outcome is not None and task.outcome in wp.outcomes:
             o = wp.outcomes[task.outcome]
             pct = rules.outcome_progress(o.baseline, o.target, o.current)

@@ -67,6 +67,14 @@ class TaskActions(SessionScreen):
     def action_done(self) -> None:
         self._with_task(lambda t: actions.set_status(self.session.store, t.id, "done"))
 
+    def action_skip(self) -> None:
+        """Skip this time of a recurring task: it moves to its series' next day."""
+        task = self.selected_task()
+        if task is not None and task.series is None:
+            self.app.notify(f"{task.label} is not a recurring task: x skips a time of one.", markup=False)
+            return
+        self._with_task(lambda t: actions.skip_instance(self.session.store, t.id))
+
     def action_block(self) -> None:
         from workplan_tui.ui.modals import AskText
 
@@ -162,15 +170,24 @@ class TaskActions(SessionScreen):
 
         def save(result: TaskEdit, close: Callable[[], None], report: Callable[[str], None]) -> None:
             if task is not None:
-                if not result.fields:
+                if not result.fields and result.every is None:
                     close()
                     return
 
                 def saved() -> None:
+                    if result.every is not None:  # the repeat is its series' (store/actions/series.py)
+                        every = result.every or None
+                        if not self.session.change(
+                            lambda: actions.make_recurring(self.session.store, task.id, every), report=report
+                        ):
+                            return
                     close()
                     self.after_change(task.id)
 
-                self.session.save_task(task, result.fields, saved, report)
+                if result.fields:
+                    self.session.save_task(task, result.fields, saved, report)
+                else:
+                    saved()
                 return
             created: list[Task] = []
 
@@ -183,6 +200,8 @@ class TaskActions(SessionScreen):
                     due=result.fields.get("due"),
                     outcome=result.fields.get("outcome"),
                     notes=result.fields.get("notes", ""),
+                    waits_on=result.fields.get("waits_on", []),
+                    every=result.every or None,
                     start=result.fields.get("start"),
                 )
                 created.append(record)
