@@ -61,7 +61,7 @@ def activate(wp: Path, plan_id: int = 1) -> None:
 def test_task_edit_changes_only_the_given_fields_and_undo_restores_them(run, wp: Path) -> None:
     before = fields(wp)
     out = ok(run("task", "edit", "T3", "--title", "Find 20 volunteers", "--owner", "carol", "--due", iso_day(+12)))
-    assert out.startswith("Changed T3: title, due, owner\n")
+    assert out.startswith("Changed T3: title, due date, owner\n")
     task = tables(wp)["tasks"]["3"]
     assert (task["title"], task["owner"], task["due"]) == ("Find 20 volunteers", "carol", iso_day(+12))
     entry = log_of(wp)[-1]
@@ -269,7 +269,7 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
 def test_outcome_edit_and_undo(run, wp: Path) -> None:
     before = fields(wp)
     out = ok(run("outcome", "edit", "O1", "--name", "Raised beds", "--target", "50", "--due", "none"))
-    assert out.startswith("Changed O1: name, target, due\nO1: Raised beds 0 / 50 beds (0%)")
+    assert out.startswith("Changed O1: name, target, due date\nO1: Raised beds 0 / 50 beds (0%)")
     assert log_of(wp)[-1]["changes"]["due"] == [iso_day(+33), None]
     ok(run("undo"))
     assert fields(wp) == before

@@ -122,3 +122,36 @@ def test_every_log_line_reads_as_a_sentence(run: Run, wp: Path) -> None:
         assert "agreed_by" not in line and "partner.deliver" not in line and "[2]" not in line
     log = run("log", "--limit", "8").output
     assert "agreed to N1 'We notify members" in log and "added T4 'Call the county' for carol" in log
+
+
+def test_work_over_time_reads_as_sentences(run: Run, wp: Path) -> None:
+    """Issue 29's log lines (waiting, skipping, repeating, milestones) are sentences too."""
+    from tests.clock import TODAY
+    from workplan_tui.model.changes import Names, sentence
+
+    store = make_store(wp)
+    first = actions.add_task(store, 1, "Water the beds", owner="alice", due=iso_day(+2), every="week").id
+    actions.set_waits(store, 2, add=[1, first])
+    actions.set_waits(store, 2, remove=[1])
+    actions.skip_instance(store, first)
+    actions.set_progress(store, first, "100")  # done: the next time comes round
+    actions.add_milestone(store, 1, "Beds ready", iso_day(+9), tasks=[1, 2])
+    actions.edit_milestone(store, 1, due=iso_day(+10))
+    actions.make_recurring(store, 1, "monday")
+    actions.set_series_status(store, 2, "ended")
+    workplan, history = store.read_with_history()
+    said = [sentence(e, Names(workplan, TODAY)) for e in history.newest()][:12]
+    text = "\n".join(said)
+    assert f"alice made T2 'Build beds' wait on T1 and T{first}" in said, text
+    assert "alice made T2 'Build beds' no longer wait on T1" in said, text
+    assert any(line.startswith(f"alice skipped T{first} 'Water the beds' this time: now due ") for line in said), text
+    assert any("the next time of S1 (every week)" in line and "brought round" in line for line in said), text
+    assert any(line.startswith("alice added the milestone D1 'Beds ready', due ") for line in said), text
+    assert any(line.endswith("for T1 and T2") for line in said), text
+    assert any(line.startswith("alice changed D1 'Beds ready': due date ") for line in said), text
+    assert "alice added S1, every week" in said and "alice added S2, every Monday" in said, text
+    assert "alice made T1 'Order soil' repeat, S2 (every Monday)" in said, text
+    assert "alice ended S2 (every Monday)" in said, text
+    for line in said:  # no stored field names or raw values
+        assert "waits_on" not in line and "series" not in line and "none →" not in line, line
+    assert f"made T2 'Build beds' wait on T1 and T{first}" in run("log", "--limit", "20").output

@@ -386,10 +386,13 @@ rev_option = click.option(
 
 
 def changed_fields(env: Env) -> list[str]:
-    """The fields the command's write changed, in order ([] when it wrote nothing)."""
+    """The fields the command's write changed, in order and in words ('due date', 'reason
+    blocked', 'waits on': model/changes.field_words), [] when it wrote nothing."""
+    from workplan_tui.model.changes import field_words
+
     names: dict[str, None] = {}
     for entry in env.store.last_entries:
-        names.update(dict.fromkeys(entry.get("changes", {})))
+        names.update(dict.fromkeys(field_words(name) for name in entry.get("changes", {})))
     return list(names)
 
 

@@ -160,7 +160,10 @@ def _schedule_words(env: Env, record: Task) -> str:
     if series is not None:
         from workplan_tui.model.recurrence import words
 
-        parts.append(f"{words(series.every)} ({series.label}, {series.status})")
+        if series.status == "ended":
+            parts.append(f"no longer repeats ({series.label}, {words(series.every)}, ended)")
+        else:
+            parts.append(f"{words(series.every)} ({series.label}{', paused' if series.status == 'paused' else ''})")
     parts += [f"dates cannot work: {p.text}" for p in Schedule(workplan).problems(task, today)]
     return "".join(f"; {clean(p)}" for p in parts)
 
@@ -450,7 +453,7 @@ def task_edit(
         record = actions.make_recurring(
             env.store, task_id, None if ends else every, expected_rev=None if fields else rev
         )
-        changed.append("every")
+        changed.append("repeats")
     assert record is not None
     if not changed:
         emit(record, as_json, f"{record.label} unchanged: it already has those values")

@@ -34,6 +34,9 @@ FIELD_WORDS = {
     "closes": "closing date",
     "checkin": "check-in",
     "retired_ids": "retired ids",
+    "waits_on": "waits on",
+    "series": "repeats",
+    "start": "start date",
 }
 
 
@@ -194,6 +197,7 @@ _TITLED = {
     "norms": "text",
     "grants": "name",
     "meetings": "title",
+    "milestones": "name",
 }
 _STATUS_WORDS = {"todo": "to do"}
 _MONEY_FIELDS = ("amount",)
@@ -300,6 +304,29 @@ def _ref(entry: Activity, names: Names, changes: dict[str, Any], titled: bool = 
     return clean(f"{record} '{short(title, TITLE_CELLS)}'") if title else clean(record)
 
 
+def _and(items: list[str]) -> str:
+    """'T9', 'T9 and T10', 'T9, T10 and T11'."""
+    shown = [clean(i) for i in items]
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
+def _repeat_words(every: object) -> str:
+    """A series' repeat in words ('every Monday'); a stored value not understood, as it is."""
+    from workplan_tui.model.recurrence import words
+
+    try:
+        return words(str(every))
+    except ValueError:
+        return clean(str(every))
+
+
+def _series_ref(record: str, names: Names) -> str:
+    """A series as people name it: 'S1 (every Friday)', or 'S1' when the file no longer has it."""
+    found = id_of_label(record)
+    series = names.workplan.series.get(found[1]) if names.workplan is not None and found is not None else None
+    return f"{clean(record)} ({_repeat_words(series.every)})" if series is not None else clean(record)
+
+
 def _after(changes: dict[str, Any], name: str) -> Any:
     pair = changes.get(name)
     return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
@@ -335,12 +362,48 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         return value_words(name, value, names)
 
     text: str | None = None
-    if kind == "task.add":
+    if kind in ("task.add", "task.recur"):
         owner = _after(c, "owner")
         due = _after(c, "due")
-        text = f"added {ref}" + (f" for {clean(owner)}" if owner else "")
+        text = f"{'added' if kind == 'task.add' else 'brought round'} {ref}" + (f" for {clean(owner)}" if owner else "")
         text += f", due {words('due', due)}" if due else ""
         text += f", towards {clean(_after(c, 'outcome'))}" if _after(c, "outcome") else ""
+        if kind == "task.recur" and isinstance(_after(c, "series"), str):
+            text += f", the next time of {_series_ref(_after(c, 'series'), names)}"
+    elif kind == "task.depends" and isinstance(c.get("waits_on"), list) and len(c["waits_on"]) == 2:
+        before, after = (v if isinstance(v, list) else [] for v in c["waits_on"])
+        added = [str(t) for t in after if t not in before]
+        dropped = [str(t) for t in before if t not in after]
+        parts = [f"wait on {_and(added)}"] if added else []
+        parts += [f"{'and ' if added else ''}no longer wait on {_and(dropped)}"] if dropped else []
+        text = f"made {ref} {' '.join(parts)}" if parts else None
+    elif kind == "task.skip" and "due" in c:
+        now, was = words("due", _after(c, "due")), words("due", _before(c, "due"))
+        text = f"skipped {ref} this time: now due {now} (was {was})"
+    elif kind == "task.every" and "series" in c:
+        series, was = _after(c, "series"), _before(c, "series")
+        if isinstance(series, str):
+            text = f"made {ref} repeat, {_series_ref(series, names)}"
+        elif isinstance(was, str):
+            text = f"stopped {ref} repeating ({clean(was)})"
+    elif kind == "series.add":
+        every = _after(c, "every")
+        text = f"added {clean(entry.record)}" + (f", {_repeat_words(every)}" if isinstance(every, str) else "")
+    elif kind == "series.edit" and set(c) <= {"status", "every"}:
+        status, every = _after(c, "status"), _after(c, "every")
+        verb = {"ended": "ended", "paused": "paused", "running": "resumed"}.get(status) if status else None
+        series = _series_ref(entry.record, names)
+        if verb and every:
+            text = f"{verb} {series}, now {_repeat_words(every)}"
+        elif verb:
+            text = f"{verb} {series}"
+        elif isinstance(every, str):
+            text = f"made {clean(entry.record)} repeat {_repeat_words(every)}"
+    elif kind == "milestone.add":
+        due = _after(c, "due")
+        listed = [str(v) for k in ("tasks", "outcomes") if isinstance(_after(c, k), list) for v in _after(c, k)]
+        text = f"added the milestone {ref}" + (f", due {words('due', due)}" if due else "")
+        text += f", for {_and(listed)}" if listed else ""
     elif kind == "member.add":
         role = clean(_after(c, "role") or "member")
         text = f"added {ref} ({words('name', _after(c, 'name'))}, {clean(_after(c, 'partner'))}) as a {role}"
