@@ -100,6 +100,24 @@ def test_events_of_tasks_gone_since_are_cancelled_for_calendars_that_imported_th
     assert "STATUS" not in back["T2"] and int(back["T2"]["SEQUENCE"]) > int(archived["T2"]["SEQUENCE"])
 
 
+
+def test_a_milestone_gone_since_is_cancelled_as_a_task_is(run: Run, wp: Path) -> None:
+    """Issue 29's milestones are events too: removed, undated or archived, they are cancelled."""
+    assert run("milestone", "add", "P1", "Beds ready", "--due", "+9d", "--task", "T1").exit_code == 0
+    before = _events(run("export", "--format", "ics").stdout_bytes)
+    assert "STATUS" not in before["D1"]
+    assert run("milestone", "edit", "D1", "--due", "+10d").exit_code == 0
+    moved = _events(run("export", "--format", "ics").stdout_bytes)
+    assert int(moved["D1"]["SEQUENCE"]) > int(before["D1"]["SEQUENCE"])  # the calendar takes the new day
+    assert run("milestone", "rm", "D1").exit_code == 0
+    after = _events(run("export", "--format", "ics").stdout_bytes)
+    assert str(after["D1"]["STATUS"]) == "CANCELLED" and str(after["D1"]["UID"]) == str(before["D1"]["UID"])
+    assert int(after["D1"]["SEQUENCE"]) > int(moved["D1"]["SEQUENCE"])
+    assert run("undo").exit_code == 0  # back, then its plan archived
+    assert "STATUS" not in _events(run("export", "--format", "ics").stdout_bytes)["D1"]
+    assert run("plan", "archive", "P1").exit_code == 0
+    assert str(_events(run("export", "--format", "ics").stdout_bytes)["D1"]["STATUS"]) == "CANCELLED"
+
 TITLES = ["Café du coin", "Élagage des haies", "Crème brûlée pour la fête", "Niño’s garden"]
 
 
