@@ -100,7 +100,6 @@ def test_events_of_tasks_gone_since_are_cancelled_for_calendars_that_imported_th
     assert "STATUS" not in back["T2"] and int(back["T2"]["SEQUENCE"]) > int(archived["T2"]["SEQUENCE"])
 
 
-
 def test_a_milestone_gone_since_is_cancelled_as_a_task_is(run: Run, wp: Path) -> None:
     """Issue 29's milestones are events too: removed, undated or archived, they are cancelled."""
     assert run("milestone", "add", "P1", "Beds ready", "--due", "+9d", "--task", "T1").exit_code == 0
@@ -117,6 +116,7 @@ def test_a_milestone_gone_since_is_cancelled_as_a_task_is(run: Run, wp: Path) ->
     assert "STATUS" not in _events(run("export", "--format", "ics").stdout_bytes)["D1"]
     assert run("plan", "archive", "P1").exit_code == 0
     assert str(_events(run("export", "--format", "ics").stdout_bytes)["D1"]["STATUS"]) == "CANCELLED"
+
 
 TITLES = ["Café du coin", "Élagage des haies", "Crème brûlée pour la fête", "Niño’s garden"]
 
