@@ -129,6 +129,20 @@ def test_several_ids_in_one_command(run: Run, wp: Path) -> None:
     assert [t["id"] for t in json.loads(run("task", "list", "--json").output)] == ["T3"]
 
 
+def test_several_recurring_tasks_skipped_at_once(run: Run, wp: Path) -> None:
+    for task in ("T1", "T2"):
+        assert run("task", "edit", task, "--every", "week").exit_code == 0
+    before = wp.read_bytes()
+    refused = run("task", "skip", "T1", "T3")  # T3 does not repeat: neither moves
+    assert refused.exit_code == 1 and "nothing changed (T1, T3 are as they were)" in refused.output
+    assert wp.read_bytes() == before
+    skipped = run("task", "skip", "T1", "T2")
+    assert skipped.exit_code == 0, skipped.output
+    assert "Skipped: T1 Order soil is now" in skipped.output and "Skipped: T2 Build beds is now" in skipped.output
+    assert [e["kind"] for e in log_of(wp)[-2:]] == ["task.skip", "task.skip"]
+    assert [t["id"] for t in json.loads(run("task", "skip", "T1", "T2", "--json").output)] == ["T1", "T2"]
+
+
 def test_several_ids_change_all_or_nothing(run: Run, wp: Path) -> None:
     before = wp.read_bytes()
     refused = run("task", "done", "T1", "T99")
@@ -153,6 +167,10 @@ def test_confirmations_fit_the_terminal_as_listings_do(run: Run, wp: Path, monke
         ("undo",),
         ("norm", "add", "We tell every partner a week ahead when a meeting has to move."),
         ("vote", "P1", "agree", "--comment", "Yes, as long as the county agrees to the permit"),
+        ("task", "depends", "T4", "T3"),
+        ("task", "edit", "T3", "--every", "week"),
+        ("task", "skip", "T3"),
+        ("milestone", "add", "P1", "Beds ready before the county's inspection of the gardens", "--due", "+9d"),
         ("check",),
     ]
     for args in commands:

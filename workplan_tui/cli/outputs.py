@@ -796,7 +796,7 @@ OUTPUTS: dict[str, Any] = {
 }
 
 _TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit", "depends", "skip")
-_SEVERAL = ("progress", "status", "done", "assign", "due", "note")  # task commands that take several ids
+_SEVERAL = ("progress", "status", "done", "assign", "due", "note", "skip")  # task commands that take several ids
 _REMOVED = {"removed": {"const": True}}
 
 COMMANDS: dict[str, Any] = {

@@ -327,21 +327,27 @@ def task_depends(
 
 
 @task.command("skip")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @json_option
 @pass_env
-def task_skip(env: Env, task_id: int, as_json: bool) -> None:
-    """Skip this time of a recurring task: it moves to the next day of its series.
+def task_skip(env: Env, task_ids: list[int], as_json: bool) -> None:
+    """Skip this time of a recurring task (or several: T30 T31): it moves to the next day of its
+    series.
 
     Its progress and history stay; 'workplan undo' moves it back.
 
     \b
-    Example:
+    Examples:
       workplan task skip T30
+      workplan task skip T30 T31
     """
-    record = actions.skip_instance(env.store, task_id)
-    due = dates.format_due(record.due, today=env.today(), dated=True)
-    emit(record, as_json, f"Skipped: {record.label} {render.fit(record.title, 50)} is now {due}")
+    records = each(env, task_ids, lambda i: actions.skip_instance(env.store, i))
+
+    def line(record: Task) -> str:
+        due = dates.format_due(record.due, today=env.today(), dated=True)
+        return f"Skipped: {record.label} {render.fit(record.title, 50)} is now {due}"
+
+    emit_each(records, as_json, line)
 
 
 @task.command("edit")
