@@ -142,9 +142,11 @@ _ADJECTIVE.update({"annually": "year", "annual": "year"})
 
 
 def _day(text: str, today: date, *, end: bool = False, after: date | None = None) -> date:
-    """A day in a pledge's dates: the date words workplan reads (model/dates.py), or a month
-    alone (``jan``, ``jan 2027``): its first day (``end``: its last), this month or the next such
-    month from ``after`` (default today) on."""
+    """A day in a pledge's dates or a grant's period: the date words workplan reads
+    (model/dates.py), or a month alone (``jan``, ``jan 2027``): its first day (``end``: its
+    last), this month or the next such month from ``after`` (default today) on. A month's day
+    without a year (``dec 31``) that would fall before ``after`` is the next one from ``after``
+    on: ``from jan to dec 31``, typed in December, ends the December after."""
     from workplan_tui.model.dates import DateError, month_number, parse_date
 
     s = " ".join(text.strip().lower().split())
@@ -159,9 +161,25 @@ def _day(text: str, today: date, *, end: bool = False, after: date | None = None
             raise WhenError(str(exc)) from None
         return add_months(first, 0, 31) if end else first  # "to jun", "by jun": its last day
     try:
-        return date.fromisoformat(parse_date(text, today=today).isoformat())
+        day = date.fromisoformat(parse_date(text, today=today).isoformat())
     except DateError as exc:
         raise WhenError(str(exc)) from None
+    if after is not None and day < after and _names_a_month_without_year(s):
+        try:  # "to dec 31" after a start in January: the next 31 Dec from the start on
+            later = date.fromisoformat(parse_date(text, today=after).isoformat())
+        except DateError:
+            return day
+        return later if later >= after else day
+    return day
+
+
+def _names_a_month_without_year(text: str) -> bool:
+    """Whether ``text`` names a month (dec 31, 31 december) and no year: a day of the next such
+    month, which may be read from another day than today."""
+    from workplan_tui.model.dates import month_number
+
+    words = text.replace(",", " ").split()
+    return any(month_number(w) is not None for w in words) and not any(w.isdigit() and len(w) == 4 for w in words)
 
 
 def parse_when(
@@ -331,6 +349,7 @@ def when_words(c: Contribution, today: date, currency: str | None = None) -> str
 
 
 GRANT_DATES = ("start", "end", "match_by")
+_GRANT_DATE_WORDS = {"start": "the period's start", "end": "the period's end", "match_by": "the match deadline"}
 
 
 def grant_period_problem(start: str | None, end: str | None, match_by: str | None) -> str | None:
@@ -342,6 +361,30 @@ def grant_period_problem(start: str | None, end: str | None, match_by: str | Non
     if start and match_by and match_by < start:
         return f"the match deadline {match_by} would come before the grant starts {start}"
     return None
+
+
+def read_grant_period(typed: Mapping[str, str | None], today: date, start: str | None = None) -> dict[str, str | None]:
+    """A grant's period and match deadline as people type them (``typed``: ``start``, ``end``,
+    ``match_by``, each optional) -> ISO days, None for ``none`` or empty (cleared); those not
+    typed are left out. Read as a pledge's dates are (``_day``): ``--start jan --end 'dec 31'``, a
+    month alone its first day (an end or deadline: its last), and an end or deadline with no year
+    the next such day from the start on (the one typed, else ``start``, the grant's own). Raises
+    WhenError, one line, for text that is not a date; ``grant_period_problem`` judges the result."""
+    found: dict[str, str | None] = {}
+    for name in GRANT_DATES:
+        text = typed.get(name)
+        if text is None:
+            continue
+        if text.strip().lower() in ("", "none", "clear", "-"):
+            found[name] = None
+            continue
+        began = day_of(found["start"]) if found.get("start") else day_of(start) if "start" not in found else None
+        try:
+            day = _day(text, today, end=name != "start", after=began if name != "start" else None)
+        except WhenError as exc:
+            raise WhenError(f"{_GRANT_DATE_WORDS[name]}: {exc}") from None
+        found[name] = day.isoformat()
+    return found
 
 
 def grant_deadline(grant: Grant | None) -> date | None:

@@ -648,16 +648,17 @@ class PartnersScreen(ListScreen):
         ]
 
     def _grant_dates(self, values: dict[str, Any]) -> dict[str, str | None]:
-        """The period and deadline typed (DateError for one that is not a date)."""
-        today = self.session.today()
-        return {name: typed_day(values[name], today) for name in ("start", "end", "match_by")}
+        """The period and deadline typed, read as the CLI reads them (``commitments.read_grant_period``:
+        jan, dec 31 after the start); WhenError for one that is not a date."""
+        typed = {name: values[name] or "none" for name in commitments.GRANT_DATES}
+        return commitments.read_grant_period(typed, self.session.today())
 
     def _check_grant(self, values: dict[str, Any]) -> str | None:
         try:
             parse_amount(values["amount"], self.currency)
             parse_match(values["match"] or "none")
             period = self._grant_dates(values)
-        except (MoneyError, dates.DateError) as exc:
+        except (MoneyError, dates.DateError, commitments.WhenError) as exc:
             return str(exc)
         return commitments.grant_period_problem(period["start"], period["end"], period["match_by"])
 
