@@ -51,3 +51,17 @@ async def test_the_grant_form_reads_its_period_as_the_command_line_does(wp: Path
         assert not isinstance(pilot.app.screen, FormDialog), str(pilot.app.screen.query_one("#form-error").render())
         grant = data(wp)["grants"]["1"]
         assert grant["start"].endswith("-01-01") and grant["end"] == f"{grant['start'][:4]}-12-31"
+
+
+async def test_a_grants_pledges_due_after_its_deadline_say_so_on_the_partners_screen(wp: Path) -> None:
+    from tests.ui.test_resources_screen import detail, funded
+
+    funded(wp)
+    store = make_store(wp)
+    actions.edit_grant(store, 1, dates={"start": iso_day(-30), "end": iso_day(30)})
+    actions.schedule_pledge(store, "FOOD", "1", f"by {iso_day(60)}", today=TODAY)
+    async with app_for(wp).run_test(size=(120, 40)) as pilot:
+        await pilot.press("P", "j", "j")  # the grant
+        text = " ".join(detail(pilot.app.screen).split())
+        assert "pledged for after the deadline (FOOD #1)" in text
+        assert "FOOD #1 cash: Match ($10,000) · due " in text and ", after the deadline" in text

@@ -168,3 +168,22 @@ def test_a_grants_period_is_typed_as_the_help_and_the_docs_show_it(run, wp: Path
     whole_year = run("partner", "schedule", "PARKS", "1", "monthly from jan to dec 31")
     assert whole_year.exit_code == 0, whole_year.output
     assert json.loads(wp.read_text())["partners"]["1"]["contributions"][0]["schedule"]["count"] == 12
+
+
+def test_a_match_at_risk_names_the_pledges_due_after_its_deadline() -> None:
+    """Before: '$5,000 pledged for after the deadline', and the grant's pledges all read 'on
+    schedule': a lead could not tell whom to ask."""
+    from tests.unit.test_commitments import delivery, food, grant, partnership, pledge
+    from workplan_tui.model.records import Partner
+
+    cash = pledge(6000, grant=1, due="2026-12-15", deliveries=[delivery(2000, "2026-11-01")])
+    truck = pledge(4000, grant=1, due="2027-02-01")
+    wp = partnership(Partner(id=1, code="PARKS", name="Parks"), food(cash, truck), grants={1: grant(end="2026-12-31")})
+    today = date(2026, 11, 28)
+    found = commitments.grant_status(wp, wp.grants[1], today)
+    assert found.reason.endswith("$4,000 pledged for after the deadline (FOOD #2)")
+    deadline = commitments.grant_deadline(wp.grants[1])
+    assert commitments.after_deadline(commitments.of_pledge(wp, truck, today), deadline, today) == (
+        " · due 1 Feb 2027, after the deadline"
+    )
+    assert commitments.after_deadline(commitments.of_pledge(wp, cash, today), deadline, today) == ""

@@ -611,6 +611,15 @@ def overdue_span(due: date, today: date) -> str:
     return f"{days // 7} weeks overdue"
 
 
+def after_deadline(status: PledgeStatus, deadline: date | None, today: date) -> str:
+    """' · due 6 May 2027, after the deadline' for a pledge towards a grant whose last day comes
+    after the grant's match deadline (what makes the match "pledged for after the deadline");
+    '' otherwise, or once it is delivered."""
+    if deadline is None or status.last_day is None or status.health == "met" or status.last_day <= deadline:
+        return ""
+    return f" · due {short_day(status.last_day, today)}, after the deadline"
+
+
 def of_pledge(workplan: Workplan, c: Contribution, today: date) -> PledgeStatus:
     """``pledge_status`` of a stored pledge, its grant's deadline and the partnership's currency."""
     grant = workplan.grants.get(c.grant) if c.grant is not None else None
@@ -708,7 +717,13 @@ def grant_status(workplan: Workplan, grant: Grant, today: date) -> MatchStatus:
     coming = sum(expected_by(c, deadline, deadline) for _, _, c in counted if c.value is not None)
     after = min(pledged, required) - coming
     if after > CENT and pledged > CENT:
-        parts.append(f"{money(after)} pledged for after the deadline")
+        which = [  # the pledges not all due by the deadline, so a lead knows whom to ask
+            pledge_name(p.code, n)
+            for p, n, c in counted
+            if c.value is not None and expected_by(c, deadline, deadline) < c.value - CENT
+        ]
+        named = f" ({', '.join(which[:3])}{', ...' if len(which) > 3 else ''})" if which else ""
+        parts.append(f"{money(after)} pledged for after the deadline{named}")
     for p, n, c in counted:
         found = pledge_status(c, today, deadline=deadline, currency=currency)
         if found.overdue:

@@ -379,6 +379,7 @@ class PartnersScreen(ListScreen):
                         HEALTH_STYLES[health_part(pledge.health)],
                     ),
                     f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
+                    (commitments.after_deadline(pledge, status.deadline, today), "$text-warning"),
                 )
             )
         if not found.contributions:
