@@ -187,3 +187,16 @@ def test_a_match_at_risk_names_the_pledges_due_after_its_deadline() -> None:
         " · due 1 Feb 2027, after the deadline"
     )
     assert commitments.after_deadline(commitments.of_pledge(wp, cash, today), deadline, today) == ""
+
+
+def test_undoing_a_follow_up_says_a_follow_up_was_taken_back_not_a_delivery(run, wp: Path) -> None:
+    """Before: 'Undid A9: PARKS: followup a delivery on Mon 7 Dec → none', in undo, log and Activity."""
+    assert run("partner", "schedule", "PARKS", "1", f"by {iso_day(-20)}").exit_code == 0
+    for subject in ("PARKS#1", "T1"):
+        added = run("followup", "add", subject, "--with", "alice", "--agreed", "paid Friday", "--new-date", iso_day(4))
+        assert added.exit_code == 0, added.output
+    undone = [said(run("undo")) for _ in range(2)]
+    assert "T1 'Order soil': follow-up taken back: with alice: paid Friday, new date" in undone[0]
+    assert "PARKS: follow-up taken back: #1 with alice: paid Friday, new date" in undone[1]
+    log = said(run("log", "--limit", "2"))
+    assert "a delivery" not in " ".join(undone) + log and log.count("follow-up taken back") == 2
