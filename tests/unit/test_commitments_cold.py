@@ -200,3 +200,15 @@ def test_undoing_a_follow_up_says_a_follow_up_was_taken_back_not_a_delivery(run,
     assert "PARKS: follow-up taken back: #1 with alice: paid Friday, new date" in undone[1]
     log = said(run("log", "--limit", "2"))
     assert "a delivery" not in " ".join(undone) + log and log.count("follow-up taken back") == 2
+
+
+def test_a_pledge_behind_is_not_called_late_in_the_nudge_or_a_digests_subject(run, wp: Path) -> None:
+    """Before: SCHOOLS's pledge, behind by 8 days, made carmen's digest subject and status --brief
+    say '1 late pledge'; 'late' is the health of one 30 days short or past its last day."""
+    assert run("partner", "schedule", "PARKS", "1", f"4 quarterly from {iso_day(-10)}").exit_code == 0
+    assert "▲ behind" in said(run("partner", "show", "PARKS"))
+    brief = run("status", "--brief").stdout
+    assert "1 pledge behind or late" in brief and "late pledge" not in brief
+    assert run("member", "edit", "alice", "--email", "alice@example.org").exit_code == 0
+    mail = run("remind", "--dry-run", "--member", "alice").stdout
+    assert "1 pledge behind or late" in " ".join(mail.split()) and "late pledge" not in mail
