@@ -212,3 +212,45 @@ def test_a_pledge_behind_is_not_called_late_in_the_nudge_or_a_digests_subject(ru
     assert run("member", "edit", "alice", "--email", "alice@example.org").exit_code == 0
     mail = run("remind", "--dry-run", "--member", "alice").stdout
     assert "1 pledge behind or late" in " ".join(mail.split()) and "late pledge" not in mail
+
+
+def test_one_copys_new_dates_and_the_others_delivery_on_a_pledge_merge_without_a_conflict(tmp_path: Path) -> None:
+    """Before: a partner's pledges were one field to the merge, so new dates on one side and a
+    delivery or a follow-up on the other made the whole list a conflict, one side's work held
+    back until a member settled it. The issue asks that the new fields merge field by field."""
+    from tests.clock import TODAY
+    from tests.conftest import seed
+    from tests.unit.test_merge import assert_sound, copy, copy_target, merged, store
+    from workplan_tui.store import actions
+
+    base = seed(copy_target(tmp_path / "base"))
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.schedule_pledge(store(ours, "alice", 1), "PARKS", "1", f"4 quarterly from {iso_day(-100)}", today=TODAY)
+    actions.deliver(store(theirs, "carol", 2), "PARKS", "1", "250", on=iso_day(-5))
+    actions.follow_up_pledge(store(theirs, "carol", 3), "PARKS", "1", whom="alice", on=iso_day(-1), agreed="in Jan")
+    results = [merged(base, ours, theirs), merged(base, theirs, ours)]
+    for result in results:
+        assert_sound(result)
+        assert not result.data.get("conflicts")
+        pledge = result.data["partners"]["1"]["contributions"][0]
+        assert pledge["schedule"]["count"] == 4 and [d["amount"] for d in pledge["deliveries"]] == [250]
+        assert [f["agreed"] for f in pledge["followups"]] == ["in Jan"]
+    assert sorted(results[0].data["partners"]["1"]["contributions"][0].items()) == sorted(
+        results[1].data["partners"]["1"]["contributions"][0].items()
+    )
+
+
+def test_one_pledges_dates_changed_on_both_copies_are_still_a_conflict(tmp_path: Path) -> None:
+    from tests.clock import TODAY
+    from tests.conftest import seed
+    from tests.unit.test_merge import assert_sound, copy, copy_target, merged, store
+    from workplan_tui.store import actions
+
+    base = seed(copy_target(tmp_path / "base"))
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.schedule_pledge(store(ours, "alice", 1), "PARKS", "1", f"by {iso_day(10)}", today=TODAY)
+    actions.schedule_pledge(store(theirs, "carol", 2), "PARKS", "1", f"by {iso_day(20)}", today=TODAY)
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    (conflict,) = result.data["conflicts"].values()
+    assert (conflict["record"], conflict["field"]) == ("partner PARKS", "contributions")
