@@ -254,3 +254,23 @@ def test_one_pledges_dates_changed_on_both_copies_are_still_a_conflict(tmp_path:
     assert_sound(result)
     (conflict,) = result.data["conflicts"].values()
     assert (conflict["record"], conflict["field"]) == ("partner PARKS", "contributions")
+
+
+def test_a_hand_edited_grant_period_that_ends_before_it_starts_is_said_not_judged(run, wp: Path) -> None:
+    """Before: a period from 1 May to 1 Jan was shown as it was, its 'deadline' 1 Jan judged the
+    match 'off track: deadline passed with $0 delivered by it' and made the pledges towards it late."""
+    from tests.unit.test_commitments_cli import granted
+
+    granted(run)
+    assert run("partner", "pledge", "FOOD", "volunteers", "Crew", "$4,000", "--match", "G1").exit_code == 0
+    grant_edit(wp, start=iso_day(100), end=iso_day(-10))
+    listed = said(run("grant", "list"))
+    assert "? match no data: its period ends " in listed and "before it starts" in listed
+    assert "workplan grant edit G1 --start ... --end ..." in listed and "off track" not in listed
+    crew = said(run("partner", "show", "FOOD"))
+    assert "? no date: $0 of $4,000 delivered so far" in crew and "late" not in crew
+    assert "G1 ? match no data: its period ends" in said(run("status"))
+    grant_edit(wp, start=iso_day(-30), end=iso_day(30), match_by=iso_day(-40))
+    assert "its match deadline " in said(run("grant", "list")) and "comes before it starts" in said(
+        run("grant", "list")
+    )

@@ -388,8 +388,10 @@ def read_grant_period(typed: Mapping[str, str | None], today: date, start: str |
 
 
 def grant_deadline(grant: Grant | None) -> date | None:
-    """The day a grant's match must be delivered by: its ``match_by``, else its period's end."""
-    if grant is None:
+    """The day a grant's match must be delivered by: its ``match_by``, else its period's end;
+    None without one, or when its dates cannot be (a hand edit: ``grant_period_problem``), so
+    that nothing is judged by them."""
+    if grant is None or grant_period_problem(grant.start, grant.end, grant.match_by) is not None:
         return None
     return day_of(grant.match_by) or day_of(grant.end)
 
@@ -698,6 +700,21 @@ def grant_status(workplan: Workplan, grant: Grant, today: date) -> MatchStatus:
     late = f" ({money(done - by_deadline)} after it)" if done - by_deadline > CENT else ""
     if required <= CENT:
         return status("met", "no match required")
+    start, end, match_by = day_of(grant.start), day_of(grant.end), day_of(grant.match_by)
+    if start is not None and end is not None and end < start:  # a hand edit; typed ones are refused
+        return status(
+            "no_data",
+            f"its period ends {short_day(end, today)}, before it starts {short_day(start, today)}: no deadline "
+            f"to judge the match by (workplan grant edit {grant.label} --start ... --end ...); "
+            f"{money(done)} of {money(required)} delivered",
+        )
+    if start is not None and match_by is not None and match_by < start:
+        return status(
+            "no_data",
+            f"its match deadline {short_day(match_by, today)} comes before it starts {short_day(start, today)}: "
+            f"no deadline to judge the match by (workplan grant edit {grant.label} --match-by ...); "
+            f"{money(done)} of {money(required)} delivered",
+        )
     if by_deadline >= required - CENT:
         when = f" by {short_day(deadline, today)}" if deadline else ""
         return status("met", f"match delivered: {money(by_deadline)} of {money(required)}{when}{late}")
