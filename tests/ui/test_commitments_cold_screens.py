@@ -65,3 +65,27 @@ async def test_a_grants_pledges_due_after_its_deadline_say_so_on_the_partners_sc
         text = " ".join(detail(pilot.app.screen).split())
         assert "pledged for after the deadline (FOOD #1)" in text
         assert "FOOD #1 cash: Match ($10,000) · due " in text and ", after the deadline" in text
+
+
+async def test_a_grants_pledges_and_health_wrap_under_themselves_at_80_columns(wp: Path) -> None:
+    """Before: '● on schedule FOOD #1 cash: ... ($10,000)' and the match's reason ran past the
+    detail's width and went on at its left edge."""
+    from tests.ui.test_resources_screen import detail, funded
+
+    funded(wp)
+    store = make_store(wp)
+    actions.edit_grant(store, 1, dates={"start": iso_day(-30), "end": iso_day(30)})
+    actions.pledge(
+        store, "FOOD", ("services", "Refrigerated truck, its driver and fuel for the winter", 5000, None, None, 1)
+    )
+    async with app_for(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("P", "j", "j")  # the grant
+        screen = pilot.app.screen
+        lines = detail(screen).splitlines()
+        width = screen.query_one("#detail").content_region.width
+        block = lines[lines.index("Pledges counting towards it:") + 1 :]
+        block = block[: next((n for n, line in enumerate(block) if not line.startswith("   ")), len(block))]
+        assert len(block) > 2 and all(len(line) <= width for line in block)
+        assert any(line.startswith("     ") for line in block)  # a continuation, under its pledge
+        health = next(n for n, line in enumerate(lines) if line.startswith(("▲", "●", "✗", "?")))
+        assert len(lines[health]) <= width and lines[health + 1].startswith("  ")

@@ -360,7 +360,8 @@ class PartnersScreen(ListScreen):
                 f"(match to grant), so {clean(g.recipient)} brings {self.money(found.required)}."
             ),
             Content(f"{period}{deadline}."),
-            Content.assemble(
+            *self._hanging(
+                "",
                 (health_marker(status.health), HEALTH_STYLES[health_part(status.health)]),
                 f": {clean(status.reason)}",
             ),
@@ -371,16 +372,12 @@ class PartnersScreen(ListScreen):
         for p, number, c in found.contributions:
             value = value_text(c.amount, c.hours, c.rate, self.currency) or "not valued"
             pledge = commitments.of_pledge(wp, c, today)
-            lines.append(
-                Content.assemble(
-                    "   ",
-                    (
-                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14),
-                        HEALTH_STYLES[health_part(pledge.health)],
-                    ),
-                    f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
-                    (commitments.after_deadline(pledge, status.deadline, today), "$text-warning"),
-                )
+            words = pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14)
+            after = commitments.after_deadline(pledge, status.deadline, today)
+            lines += self._hanging(  # a long description goes on under itself, not at the left edge
+                "   ",
+                (words, HEALTH_STYLES[health_part(pledge.health)]),
+                f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value}){after}",
             )
         if not found.contributions:
             lines.append(Content(f"   none yet: select {clean(g.recipient)} and press p (grant {g.label})"))
