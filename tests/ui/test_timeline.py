@@ -201,3 +201,29 @@ async def test_a_waiting_card_is_redrawn_when_what_it_waits_on_is_done_by_anothe
         await settle(pilot.app, pilot)
         shown = "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
         assert "T2 Build beds" in shown and not re.search(r"waits (on )?T4", shown)
+
+
+async def test_m_on_the_timeline_shows_only_my_tasks_as_on_the_board(board_file: Path, run) -> None:
+    """Issue 31's 'mine' on issue 29's Timeline: m keeps my tasks and the milestones that list
+    them; the board's m carries over; 'workplan timeline --owner' is the same for the CLI."""
+    store = make_store(board_file)
+    actions.add_milestone(store, 1, "Beds ready", iso_day(+9), tasks=[2])  # bob's only
+    actions.add_milestone(store, 1, "Soil in", iso_day(+3), tasks=[1])  # alice's
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("T")
+        timeline = pilot.app.screen
+        assert isinstance(timeline, TimelineScreen)
+        tasks = {r.task.label for r in timeline.rows.items if r.task is not None}
+        assert tasks == {"T1", "T2", "T4"}
+        await pilot.press("m")
+        shown = timeline.rows.items
+        assert {r.task.label for r in shown if r.task is not None} == {"T1"}
+        assert [r.milestone.name for r in shown if r.milestone is not None] == ["Soil in"]
+        assert "only my tasks" in str(timeline.query_one("#timeline-title").render())
+        await pilot.press("m")
+        assert {r.task.label for r in timeline.rows.items if r.task is not None} == tasks
+        await pilot.press("escape", "m", "T")  # m on the board, then the Timeline: mine there too
+        assert {r.task.label for r in pilot.app.screen.rows.items if r.task is not None} == {"T1"}
+    printed = run("timeline", "--owner", "BOB", "--weeks", "4", path=board_file).output
+    assert "T2 " in printed and "T1 " not in printed and "Beds ready" in printed and "Soil in" not in printed
+    assert "bob's tasks" in printed

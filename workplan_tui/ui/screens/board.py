@@ -442,8 +442,10 @@ class BoardScreen(TaskActions):
 
         fig = self.plan
         task = self.selected_task()
+        mine = any(t.lower() == "mine" for t in self.filter_terms)  # m on the board: mine there too
         self.app.push_screen(
-            TimelineScreen(fig.plan.id if fig else None, task.id if task else None), lambda _: self.refresh_data()
+            TimelineScreen(fig.plan.id if fig else None, task.id if task else None, mine=mine),
+            lambda _: self.refresh_data(),
         )
 
     def action_review(self) -> None:
