@@ -227,3 +227,24 @@ async def test_m_on_the_timeline_shows_only_my_tasks_as_on_the_board(board_file:
     printed = run("timeline", "--owner", "BOB", "--weeks", "4", path=board_file).output
     assert "T2 " in printed and "T1 " not in printed and "Beds ready" in printed and "Soil in" not in printed
     assert "bob's tasks" in printed
+
+
+async def test_a_task_key_on_a_row_that_is_no_task_says_so_in_the_screens_words(board_file: Path) -> None:
+    """The board's 'this column has no card' made no sense on the Timeline's headings nor on a
+    plan or outcome in the review."""
+    actions.add_milestone(make_store(board_file), 1, "Beds ready", iso_day(+9), tasks=[2])
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("T", "home", "plus")  # the first row: the milestone
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("This row is not a task"), said
+    store = make_store(board_file)
+    actions.edit_outcome(store, 1, {"due": iso_day(+2)})  # far from its target, due soon: off track
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        assert review.queue and review.current() is None  # the outcome comes first: no task
+        await pilot.press("plus")
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("This item is not a task") and not any("column" in m for m in said), said

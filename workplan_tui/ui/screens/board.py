@@ -73,6 +73,7 @@ class BoardScreen(TaskActions):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
     REOPEN = REOPEN
+    NO_TASK = "No task selected: this column has no card (← → move between columns)."
 
     app: WorkplanApp
 

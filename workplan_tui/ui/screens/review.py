@@ -65,6 +65,7 @@ class ReviewScreen(TaskActions):
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
+    NO_TASK = "This item is not a task: the task keys act on a task (o opens this one; space: next)."
 
     app: WorkplanApp
 

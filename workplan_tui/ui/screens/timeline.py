@@ -129,6 +129,7 @@ class TimelineScreen(TaskActions):
     BINDINGS = TIMELINE_KEYS
     CSS_PATH = "timeline.tcss"
     REOPEN = "U on the board"
+    NO_TASK = "This row is not a task: the task keys act on a task's row (↑ ↓ move)."
 
     app: WorkplanApp
 
