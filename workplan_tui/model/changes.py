@@ -201,7 +201,7 @@ _TITLED = {
 }
 _STATUS_WORDS = {"todo": "to do"}
 _MONEY_FIELDS = ("amount",)
-_DATE_FIELDS = ("due", "closes", "on")
+_DATE_FIELDS = ("due", "closes", "on", "day", "start", "end", "anchor")
 TITLE_CELLS = 40  # a record's title in a sentence is cut to this many characters
 
 
