@@ -125,6 +125,30 @@ async def test_x_skips_a_time_of_a_recurring_task(board_file: Path) -> None:
     assert json.loads(board_file.read_text())["tasks"][str(made.id)]["due"] == iso_day(+8)
 
 
+async def test_a_card_loses_its_recurring_mark_when_its_series_ends(board_file: Path) -> None:
+    """The ↻ says the task will come round: not once its series has ended (by another member
+    too: the board redraws the card though the task itself did not change)."""
+    store = make_store(board_file)
+    made = actions.add_task(store, 1, "Weekly rota", every="week", due=iso_day(+10))  # not due soon: ↻
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        card = next(i for i, t in enumerate(board.columns[0].items) if t.id == made.id)
+        height = board.columns[0].item_height
+
+        def drawn() -> str:
+            column = board.columns[0]
+            column.scroll_to(y=card * height, animate=False, immediate=True)
+            return "\n".join(lines(column))
+
+        await pilot.pause()
+        assert "↻" in drawn()
+        actions.make_recurring(make_store(board_file, "bob"), made.id, None)  # bob ends it
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Weekly rota" in drawn() and "↻" not in drawn()
+
+
 async def test_the_timeline_opens_from_the_board_and_moves_by_rows_and_weeks(board_file: Path) -> None:
     store = make_store(board_file)
     actions.set_waits(store, 2, add=[1])

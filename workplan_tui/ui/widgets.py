@@ -310,9 +310,18 @@ class BoardContext:
 
     def view_key(self) -> object:
         """What every card and row shows besides its task: the day, the members, who I am, and
-        what waiting and dates that cannot work depend on (``Schedule.view_key``)."""
+        what waiting and dates that cannot work depend on (``Schedule.view_key``), and which series
+        have ended (their tasks lose the ↻)."""
         schedule = self.schedule.view_key() if self.schedule is not None else None
-        return self.today, self.members, self.me, schedule
+        series = tuple((k, v.status) for k, v in self.schedule.workplan.series.items()) if self.schedule else ()
+        return self.today, self.members, self.me, schedule, series
+
+    def repeats(self, task: Task) -> bool:
+        """Whether ``task`` is an instance of a series that has not ended (it will come round)."""
+        if task.series is None:
+            return False
+        series = self.schedule.workplan.series.get(task.series) if self.schedule is not None else None
+        return series is None or series.status != "ended"
 
     def owner(self, handle: str | None) -> str:
         if not handle:
@@ -795,8 +804,8 @@ class CardColumn(VirtualList[Task]):
         if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
             marker, component = "✗", "card--soon"
             text = f"{text} · {problems[0].brief}"
-        if item.series is not None and not marker:
-            marker = RECURRING  # an instance of a recurring task
+        if not marker and self.context.repeats(item):
+            marker = RECURRING  # an instance of a recurring task that will come round
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
