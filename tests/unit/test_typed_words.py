@@ -203,3 +203,5 @@ def test_status_at_60_columns_wraps_a_plans_lines_and_gives_my_titles_room(
     mine = next(line for line in lines if "T1 " in line and "Order soil" in line)
     assert "Order soil and com" in mine and not mine.rstrip().endswith("alice"), mine
     assert not any(line.rstrip().endswith("…") for line in lines[:3]), lines[:3]  # the day whole
+    soon = next(line for line in lines if "T2 " in line and "due in 6 days" in line)  # a listing's title
+    assert "Build beds " in soon and "Fri 4 Dec" in soon and soon.rstrip().endswith("bob"), soon

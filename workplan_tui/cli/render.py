@@ -156,6 +156,8 @@ def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: st
     fixed = f"  {marker} {task.label:<6} "
     wide = cols >= 100
     detail_cells, owner_cells = 28, (20 if wide else 10)
+    if cols < 72:  # narrow: a handle of 8 and 'due in 3 days, Thu 10 Dec' whole give the title 3 cells more
+        detail_cells, owner_cells = 26, 8
     if not owner:
         room = max(8, cols - len(fixed) - detail_cells - 2)
         return fit(f"{fixed}{pad(task.title, room)}  {detail}", cols)
