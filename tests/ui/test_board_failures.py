@@ -89,7 +89,6 @@ async def test_the_read_only_banner_follows_its_cause(small_disk: Path) -> None:
         assert pilot.app.session.read_only is None and wp.read_bytes() != before
 
 
-
 def test_a_board_whose_terminal_went_away_exits(board_file: Path, tmp_path: Path) -> None:
     """An SSH connection dropped while the hang-up signal was ignored (nohup): no SIGHUP came,
     and Textual's reader of keys spun on "end of input", a core's worth of CPU, for as long as
