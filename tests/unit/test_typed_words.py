@@ -192,3 +192,28 @@ def test_confirmations_fit_the_terminal_as_listings_do(run: Run, wp: Path, monke
             assert cells(line) <= 60 or " " not in line.strip(), (args, line)  # a path is never cut
     added = run("task", "show", "T4").output
     assert "Riverside garden\n  beds again" in added  # wrapped, not cut
+
+
+def test_status_at_60_columns_wraps_a_plans_lines_and_gives_my_titles_room(
+    run: Run, wp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 29's lines in the status (waiting, repeats) were cut at 60 columns; 'Mine' repeated
+    my handle on every line while the titles had 8 cells."""
+    from workplan_tui.cli.render import cells
+
+    monkeypatch.setenv("COLUMNS", "60")
+    assert run("task", "edit", "T1", "--every", "week").exit_code == 0
+    assert run("task", "edit", "T1", "--title", "Order soil and compost for the beds").exit_code == 0
+    shown = run("status").output
+    lines = shown.splitlines()
+    assert all(cells(line) <= 60 for line in lines), shown
+    tasks = " ".join(lines[next(i for i, line in enumerate(lines) if line.startswith("   tasks: ")) :][:2])
+    assert "1 due this week" in " ".join(tasks.split()) and "…" not in tasks, tasks  # wrapped, not cut
+    repeats = next(i for i, line in enumerate(lines) if line.startswith("   repeats: "))
+    said = " ".join(" ".join(lines[repeats : repeats + 2]).split())
+    assert "every week, 8 days overdue" in said and "due 8 days" not in said, said
+    mine = next(line for line in lines if "T1 " in line and "Order soil" in line)
+    assert "Order soil and com" in mine and not mine.rstrip().endswith("alice"), mine
+    assert not any(line.rstrip().endswith("…") for line in lines[:3]), lines[:3]  # the day whole
+    soon = next(line for line in lines if "T2 " in line and "due in 6 days" in line)  # a listing's title
+    assert "Build beds " in soon and "Fri 4 Dec" in soon and soon.rstrip().endswith("bob"), soon
