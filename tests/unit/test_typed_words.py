@@ -36,6 +36,9 @@ Run = Callable[..., Result]
         ("eod", "2026-11-28"),
         ("end of day", "2026-11-28"),
         ("EOD", "2026-11-28"),
+        ("yesterday", "2026-11-27"),  # a plan that ended, a pledge that came late
+        ("3 days ago", "2026-11-25"),
+        ("-2w", "2026-11-14"),
     ],
 )
 def test_more_date_words(text: str, expected: str) -> None:
@@ -55,6 +58,15 @@ def test_the_refusal_names_the_new_forms() -> None:
         assert form in str(refused.value)
     for example in EXAMPLES.split(", "):
         parse_date(example, today=SAT)  # every example the board offers is read
+
+
+def test_a_plan_can_end_yesterday(run: Run, wp: Path) -> None:
+    """A lead closes a plan that ended, or records a due date that has passed, as they say it."""
+    result = run("plan", "edit", "P1", "--end", "yesterday")
+    assert result.exit_code == 0, result.output
+    assert json.loads(run("plan", "show", "P1", "--json").output)["end"] == iso_day(-1)
+    assert run("task", "due", "T3", "2 days ago").exit_code == 0
+    assert json.loads(run("task", "show", "T3", "--json").output)["due"] == iso_day(-2)
 
 
 def test_the_cli_takes_them(run: Run, wp: Path) -> None:

@@ -27,10 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from workplan_tui.model import forecast
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Milestone, Plan, Task, Workplan
-from workplan_tui.model.schedule import Schedule, milestone_forecast
+from workplan_tui.model.schedule import Schedule, milestone_forecast, task_health
 from workplan_tui.model.schedule import parse_day as _day
 
 GROUPINGS = ("partner", "plan")
@@ -204,8 +203,8 @@ class Timeline:
         and at risk by its own health (late to start, behind its time: model/forecast.py)."""
         if task.status == "done":
             return "done", "done"
+        health, why = task_health(task, self.workplan, self.today)
         waiting_on = [p.label for p in _open(task, self.workplan)] if task.waits_on else []
-        health, why = forecast.of_task(task, self.workplan.plans.get(task.plan), self.today, waiting_on)
         if health == "off_track":
             return "overdue", why
         problems = self.schedule.problems(task, self.today)
