@@ -274,3 +274,35 @@ def test_a_hand_edited_grant_period_that_ends_before_it_starts_is_said_not_judge
     assert "its match deadline " in said(run("grant", "list")) and "comes before it starts" in said(
         run("grant", "list")
     )
+
+
+def test_a_late_pledges_json_says_how_many_days_it_has_been_overdue(run, wp: Path) -> None:
+    """Before: the reason said '5 weeks overdue' and the JSON status had no figure for it. The
+    days count from the day the reason counts from; null when nothing is overdue."""
+    from jsonschema import Draft202012Validator
+
+    from tests.clock import day
+    from tests.unit.test_commitments import delivery, pledge, quarterly
+    from tests.unit.test_contract import SCHEMA_FILE
+
+    c = pledge(4000, due="2026-10-28", deliveries=[delivery(1000, "2026-10-01")])
+    late = commitments.pledge_status(c, date(2026, 12, 7), currency="USD")
+    assert "5 weeks overdue" in late.reason and late.as_json()["overdue_days"] == 40
+    assert commitments.pledge_status(c, date(2026, 10, 28)).as_json()["overdue_days"] is None  # due today
+    assert commitments.pledge_status(pledge(None, due="2026-11-30"), date(2026, 12, 7)).overdue_days == 7
+    missed = pledge(schedule=quarterly("2026-07-15"), deliveries=[delivery(3000, "2026-07-20")])
+    oldest = commitments.pledge_status(missed, date(2026, 11, 28))  # the 15 Oct instalment
+    assert "the oldest part 6 weeks overdue" in oldest.reason and oldest.overdue_days == 44
+    behind = commitments.pledge_status(missed, date(2026, 11, 1))  # behind, not yet late
+    assert behind.health == "at_risk" and behind.overdue_days == 17
+    assert commitments.pledge_status(pledge(4000, due="2026-12-28"), date(2026, 12, 7)).overdue_days is None
+    assert run("partner", "add", "HALL", "--name", "Town hall").exit_code == 0
+    assert run("partner", "pledge", "HALL", "cash", "Late", "$2,000", "--due", day(-20).isoformat()).exit_code == 0
+    assert run("partner", "pledge", "HALL", "cash", "Later", "$2,000", "--due", day(+20).isoformat()).exit_code == 0
+    shown = run("partner", "show", "HALL", "--json")
+    assert shown.exit_code == 0, shown.output
+    found = json.loads(shown.stdout)
+    days = [p["overdue_days"] for p in found["pledges"]]
+    assert days == [20, None], days
+    schema = json.loads(SCHEMA_FILE.read_text())
+    Draft202012Validator({**schema, "$ref": "#/$defs/pledge_status"}).validate(found["pledges"][0])

@@ -457,7 +457,9 @@ class PledgeStatus(_Value):
     before today: what falls due today still has the day) and
     ``shortfall`` (expected less delivered, never below 0) in money; ``last_day``: when all of it
     is due; ``next_day`` and ``next_amount``: the next instalment after today (None when none is
-    left); ``agreed``: the follow-up whose new date moved what was overdue, while it applies.
+    left); ``agreed``: the follow-up whose new date moved what was overdue, while it applies;
+    ``overdue_days``: for a pledge behind or late, how many days the part its reason counts from
+    has been due ('5 weeks overdue' is 35 to 41), else None (``overdue_since``).
     """
 
     __slots__ = (
@@ -471,6 +473,7 @@ class PledgeStatus(_Value):
         "next_day",
         "next_amount",
         "agreed",
+        "overdue_days",
     )
 
     def __init__(
@@ -485,6 +488,7 @@ class PledgeStatus(_Value):
         next_day: date | None = None,
         next_amount: float | None = None,
         agreed: FollowUp | None = None,
+        overdue_days: int | None = None,
     ) -> None:
         self.health: Health = health
         self.reason = reason
@@ -496,6 +500,7 @@ class PledgeStatus(_Value):
         self.next_day = next_day
         self.next_amount = next_amount
         self.agreed = agreed
+        self.overdue_days = overdue_days
 
     @property
     def words(self) -> str:
@@ -520,6 +525,7 @@ class PledgeStatus(_Value):
             "due": self.last_day.isoformat() if self.last_day else None,
             "next_due": self.next_day.isoformat() if self.next_day else None,
             "next_amount": as_number(self.next_amount) if self.next_amount is not None else None,
+            "overdue_days": self.overdue_days,
         }
 
 
@@ -553,8 +559,12 @@ def pledge_status(
     if moved is not None and moved.deferred and agreed_until is not None and today <= agreed_until:
         agreed = moved
 
-    def made(health: Health, reason: str) -> PledgeStatus:
-        return PledgeStatus(health, reason, value, done, expected, shortfall, last_day, next_day, next_amount, agreed)
+    def made(health: Health, reason: str, since: date | None = None) -> PledgeStatus:
+        """The status; ``since``: the day its overdue part fell due (the one its reason counts from)."""
+        days = (today - since).days if since is not None and health in ("at_risk", "off_track") else None
+        return PledgeStatus(
+            health, reason, value, done, expected, shortfall, last_day, next_day, next_amount, agreed, days
+        )
 
     agreement = ""
     if agreed is not None and agreed_until is not None:
@@ -567,7 +577,7 @@ def pledge_status(
             return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
             late = f"was due {short_day(last_day, today)} ({overdue_span(last_day, today)})"
-            return made("off_track", f"{late}, nothing recorded as delivered")
+            return made("off_track", f"{late}, nothing recorded as delivered", last_day)
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
         return made("met", f"{money(done)} of {money(value)}")
@@ -580,12 +590,16 @@ def pledge_status(
     if shortfall > CENT:
         if last_day is not None and last_day < today:
             due = f"{short_day(last_day, today)}{of_grant} ({overdue_span(last_day, today)})"
-            return made("off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}")
+            return made(
+                "off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}", last_day
+            )
         since = short_day(passed[-1][0] if passed else yesterday, today)
         head = f"{money(expected)} of {money(value)} expected by {since}{of_grant}, delivered {money(done)}"
+        oldest = overdue_since(c, done, today, deadline)
         if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline, judged=today) > done + CENT:
-            return made("off_track", f"{head}, {_overdue_for(c, done, today, deadline)}{nxt}{agreement}")
-        return made("at_risk", f"{head}{nxt}{agreement}")
+            late = f"the oldest part {overdue_span(oldest, today)}" if oldest is not None else "overdue"
+            return made("off_track", f"{head}, {late}{nxt}{agreement}", oldest)
+        return made("at_risk", f"{head}{nxt}{agreement}", oldest)
     if expected > CENT:
         reason = f"{money(expected)} of {money(value)} expected by now, delivered {money(done)}{nxt}{agreement}"
     elif c.schedule is not None and next_day is not None:
@@ -596,12 +610,14 @@ def pledge_status(
     return made("on_track", reason)
 
 
-def _overdue_for(c: Contribution, done: float, today: date, deadline: date | None) -> str:
-    """'the oldest part 6 weeks overdue': how long the first amount not delivered has been due."""
+def overdue_since(c: Contribution, done: float, today: date, deadline: date | None) -> date | None:
+    """The day the oldest amount of a pledge not delivered (``done``: what was) fell due, on or
+    before ``today``; None when nothing due is undelivered. What 'the oldest part 6 weeks
+    overdue' counts from."""
     for day, cumulative in steps(c, deadline):
         if cumulative > done + CENT and day <= today:
-            return f"the oldest part {overdue_span(day, today)}"
-    return "overdue"
+            return day
+    return None
 
 
 def overdue_span(due: date, today: date) -> str:
