@@ -314,11 +314,12 @@ def build(path: Path) -> None:
 
         def touch(
             task_id: int = first_garden + i,
-            store: Store = as_(owner),
+            owner: str = owner,
             status: str = status,
             progress: int = progress,
             reason: str = reason,
         ) -> None:
+            store = as_(owner)
             if progress and status != "done":
                 actions.set_progress(store, task_id, str(progress))
             if status in ("blocked", "done"):
