@@ -306,3 +306,41 @@ def test_a_late_pledges_json_says_how_many_days_it_has_been_overdue(run, wp: Pat
     assert days == [20, None], days
     schema = json.loads(SCHEMA_FILE.read_text())
     Draft202012Validator({**schema, "$ref": "#/$defs/pledge_status"}).validate(found["pledges"][0])
+
+
+def test_the_demo_user_does_not_make_their_partner_look_worse(tmp_path: Path) -> None:
+    """Issue 26's cold trial: 'workplan demo' made its user a lead of PARKS, and PARKS's record
+    then counted their vote on P3 and two norms against PARKS ('2 votes missing, 2 norms not
+    agreed' for the sample's '1 vote missing, 1 norm not agreed'). They joined today: their
+    answers are not due yet (commitments.answer_due); the buy-in and the norms still wait for them."""
+    from tests.clock import day
+    from tests.conftest import make_store
+    from workplan_tui.model import rules
+    from workplan_tui.store.sample import write_demo
+
+    as_sample = make_store(write_demo(tmp_path / "alice.json", today=day(0), user="alice")).read()
+    path = write_demo(tmp_path / "demo.json", today=day(0), user="newlead")
+    demo = make_store(path, "newlead").read()
+    before = [r.summary() for r in commitments.partner_records(as_sample, day(0))]
+    assert [r.summary() for r in commitments.partner_records(demo, day(0))] == before
+    assert "1 vote missing, 1 norm not agreed" in before[0]  # PARKS: dan's, as the sample has them
+    p3 = rules.buy_in(demo.plans[3], demo.members, demo.current_votes(3), demo.partners)
+    assert "newlead" in p3.not_voted  # still a vote to cast
+    week_on = [r.summary() for r in commitments.partner_records(demo, day(commitments.NEWCOMER_DAYS))]
+    assert "2 votes missing" in week_on[0]  # a week on, their vote is due like anyone's
+
+
+def test_a_new_members_vote_counts_on_their_partners_record_a_week_after_they_join(run, time_travel) -> None:
+    from datetime import timedelta
+
+    def waiting() -> set[str]:
+        shown = json.loads(run("partner", "show", "FOOD", "--json").stdout)["votes_missing"]
+        return {who for v in shown for who in v["members"]}
+
+    assert waiting() == {"bob", "carol"}  # members when P1 was made: due at once
+    time_travel.shift(timedelta(minutes=5))
+    assert run("member", "add", "dave", "--name", "Dave", "--partner", "FOOD").exit_code == 0
+    assert waiting() == {"bob", "carol"}  # dave joined since: his vote is due in a week
+    assert "dave" in run("plan", "show", "P1").output  # P1's buy-in waits for him all the same
+    time_travel.shift(timedelta(days=commitments.NEWCOMER_DAYS))
+    assert waiting() == {"bob", "carol", "dave"}

@@ -899,14 +899,37 @@ class Led(NamedTuple):
     reason: str
 
 
+NEWCOMER_DAYS = 7  # a newcomer's vote and agreement count on their partner's record this long after they join
+
+
+def answer_due(member: Member, opened: str, today: date) -> bool:
+    """Whether a member's vote on a plan open for votes, or their agreement to a norm, counts on
+    their partner's record on ``today``. ``opened``: the plan's or norm's ``created_at`` (ISO UTC).
+    Due at once from a member who was there when it was made; from one who joined since, only
+    ``NEWCOMER_DAYS`` days after they joined (the member's ``created_at``; a member or record
+    without one: due). Accountability without blame (issue 26): a partner is not behind because
+    someone joined it this week (the demo's user joins today); the buy-in and the norm still wait
+    for them."""
+    joined = day_of(member.created_at[:10]) if member.created_at else None
+    if joined is None or not opened or member.created_at <= opened:
+        return True
+    return (today - joined).days >= NEWCOMER_DAYS
+
+
+def _due(members: Mapping[str, Member], waiting: list[str], opened: str, today: date) -> list[str]:
+    """Those of ``waiting`` who are among ``members`` (handle -> member) and whose answer is due."""
+    return [h for h in waiting if h in members and answer_due(members[h], opened, today)]
+
+
 class PartnerRecord(NamedTuple):
     """One partner's record (``partner_record``): accountability without blame.
 
     ``pledges``: every pledge with its status; ``open``, ``overdue`` and ``blocked``: the tasks its
     members own in plans still running; ``leads``: the plans and outcomes it leads; ``votes``:
     proposals its members have not voted on (plan, handles); ``norms``: norms they have not
-    agreed (norm, handles); ``last_change``: (ISO UTC time, handle) of its members' newest change,
-    ("", "") when not known; ``followups``: the follow-ups on its pledges and its members' tasks,
+    agreed (norm, handles), each from the members whose answer is due (``answer_due``);
+    ``last_change``: (ISO UTC time, handle) of its members' newest change, ("", "") when not known;
+    ``followups``: the follow-ups on its pledges and its members' tasks,
     newest first (subject, follow-up)."""
 
     partner: Partner
@@ -1082,7 +1105,6 @@ def _records(
     for code in codes:
         partner, mine = workplan.partners[code], found[code]
         members = [m for m in workplan.members.values() if m.partner == code]
-        handles = {m.handle for m in members}
         pledges = [PledgeLine(n, c, of_pledge(workplan, c, today)) for n, c in enumerate(partner.contributions, 1)]
         for n, c in enumerate(partner.contributions, 1):
             subject = Subject(pledge_name(code, n), c.description, code, number=n, contribution=c)
@@ -1098,8 +1120,13 @@ def _records(
             for o in workplan.outcomes.values()
             if o.lead == code and o.plan in workplan.plans and workplan.plans[o.plan].status != "archived"
         ]
-        votes = [(plan, who) for plan, everyone in waiting_votes if (who := [h for h in everyone if h in handles])]
-        norms = [(norm, who) for norm, everyone in waiting_norms if (who := [h for h in everyone if h in handles])]
+        theirs = {m.handle: m for m in members}
+        votes = [
+            (plan, who) for plan, everyone in waiting_votes if (who := _due(theirs, everyone, plan.created_at, today))
+        ]
+        norms = [
+            (norm, who) for norm, everyone in waiting_norms if (who := _due(theirs, everyone, norm.created_at, today))
+        ]
         records.append(
             PartnerRecord(
                 partner,
