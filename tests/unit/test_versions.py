@@ -129,6 +129,25 @@ def test_a_patch_is_refused_where_a_whole_read_would_refuse_what_tasks_wait_on(w
     assert schema.patch(workplan, {"tasks": {"1": {**raw["tasks"]["1"], "waits_on": [3]}}}).tasks[1].waits_on == [3]
 
 
+def test_a_patch_is_refused_when_a_record_others_name_goes_away(wp: Path) -> None:
+    """A change of a task is checked against the changed tasks alone (what they name must be
+    there), yet a record that goes away is still looked for in everything that names it: a
+    task another waits on, an outcome a task counts towards, a partner code a member uses."""
+    actions.set_waits(make_store(wp, "bob"), 2, add=[1])
+    reader = Store(wp, user="alice", trust_seal=False)
+    workplan, raw = reader.read(), reader.raw()
+    for updates in (
+        {"tasks": {"1": None}},  # T2 waits on T1
+        {"outcomes": {"1": None}},  # T2 counts towards O1
+        {"partners": {"2": {**raw["partners"]["2"], "code": "GROCER"}}},  # bob and carol are of FOOD
+    ):
+        with pytest.raises(schema.SchemaError):
+            schema.patch(workplan, updates)
+    assert 3 not in schema.patch(workplan, {"tasks": {"3": None}}).tasks  # nothing waits on T3
+    retitled = schema.patch(workplan, {"tasks": {"1": {**raw["tasks"]["1"], "title": "Order compost"}}})
+    assert retitled.tasks[1].title == "Order compost" and retitled.tasks[2] is workplan.tasks[2]
+
+
 def test_what_cannot_be_read_by_what_changed_is_read_whole(wp: Path) -> None:
     board = board_store(wp)
     board.read()
