@@ -190,6 +190,31 @@ def test_a_forged_seal_over_a_repeated_id_is_read_whole(wp: Path) -> None:
     same(board, wp)  # read whole, as a fresh read reads it (the parse keeps the last T3)
 
 
+def test_the_tables_of_a_newer_version_are_found_where_a_whole_index_finds_them(wp: Path) -> None:
+    """``layout.spans_in_order`` (each table's end found by the next table's head) agrees with
+    ``layout.table_spans`` (line by line): empty tables, the last table with records or
+    without; it refuses tables in another order; and a table a forged seal closes early is
+    never read by what changed."""
+    raw = wp.read_bytes()
+    spans = layout.table_spans(raw)
+    assert spans is not None and {s == e for s, e in spans.values()} == {True, False}  # empty and not
+    assert layout.spans_in_order(raw, list(spans)) == spans
+    data = orjson.loads(raw)
+    last = list(data)[-1]
+    data[last] = {"1": {"note": "the last table with a record"}}
+    full = layout.serialize(data)
+    assert layout.spans_in_order(full, list(spans)) == layout.table_spans(full) is not None
+    assert layout.spans_in_order(raw, list(reversed(spans))) is None
+    assert layout.spans_in_order(raw, list(spans)[:-1]) is None
+    board = board_store(wp)
+    board.read()
+    old = board._version_now()
+    assert old is not None
+    forged = _reseal(raw.replace(b'},\n"2": {', b'}\n},\n"2": {', 1))  # tasks closed after T1
+    assert layout.verify(forged) and layout.table_spans(forged) is None
+    assert patch.advance(old, forged) is None
+
+
 def _reseal(raw: bytes) -> bytes:
     """``raw`` with its digest made right again (a forger's last step)."""
     at = raw.index(b'"digest":"crc32:') + len(b'"digest":"crc32:')

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from itertools import takewhile
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from textual.content import Content
 from textual.signal import Signal
 
 from workplan_tui.model import identity, rules, schema
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.notifications import Notification
     from textual.timer import Timer
+    from textual.widget import Widget
 
 POLL_SECONDS = 0.5
 # A newer version of a file up to this size is read here, by what changed in it (``_read_here``);
@@ -80,7 +83,9 @@ class Session:
         self._last_problem: str | None = None
         self._outside_said: str | None = None  # the last outside edit announced (said once)
         self._news: list[Notification] = []  # the notices of others' changes last put up
-        self._news_timer: Timer | None = None  # takes them down
+        self._news_timer: Timer | None = None  # takes them down at ``_news_until`` (time.monotonic)
+        self._news_until = 0.0
+        self._news_toast: tuple[Widget, int] | None = None  # the one notice up, and its lines
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -271,10 +276,8 @@ class Session:
             who = ", ".join(sorted({a.member for a in theirs}))
             records = ", ".join(dict.fromkeys(a.record for a in theirs))
             notices = [(clean(f"{who}: {len(theirs)} changes ({records})"), NEWS_SECONDS + 2)]
-        if self._news_timer is not None:
-            self._news_timer.stop()
         if len(notices) == 1 and self._reword_news(notices[0][0]):
-            self._news_timer = self.app.set_timer(notices[0][1], self._take_down_news)
+            self._keep_news_up(notices[0][1])
             return
         from textual.notifications import Notification, Notify
 
@@ -282,9 +285,10 @@ class Session:
             self.app._unnotify(earlier, refresh=False)
         # Up until taken down (_take_down_news), or, while changes keep coming, a minute at most.
         self._news = [Notification(text, timeout=NEWS_LIMIT, markup=False) for text, _ in notices]
+        self._news_toast = None
         for notice in self._news:
             self.app.post_message(Notify(notice))  # what App.notify does, keeping the notice
-        self._news_timer = self.app.set_timer(max(t for _, t in notices), self._take_down_news)
+        self._keep_news_up(max(t for _, t in notices))
 
     def _reword_news(self, text: str) -> bool:
         """Show ``text`` in the one notice of others' changes still up, where it stands (a
@@ -295,23 +299,40 @@ class Session:
         notice = self._news[0]
         if notice not in self.app._notifications or notice.time_left < NEWS_SECONDS + 1:
             return False
-        found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
-        toast = found.first().children[0] if found else None
-        if toast is None:
-            return False
-        from textual.content import Content
-
-        width = toast.content_size.width
-        relayout = len(Content(notice.message).wrap(width)) != len(Content(text).wrap(width))
+        toast, lines = self._news_toast or (None, 0)
+        if toast is None or not toast.is_attached or toast.screen is not self.app.screen:
+            # found once a screen: looking it up walked the whole screen at every write
+            found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
+            toast = found.first().children[0] if found else None
+            if toast is None:
+                return False
+            lines = len(Content(notice.message).wrap(toast.content_size.width))
+        now = len(Content(text).wrap(toast.content_size.width))
         notice.message = text
-        toast.refresh(layout=relayout)
+        self._news_toast = (toast, now)
+        toast.refresh(layout=now != lines)
         return True
+
+    def _keep_news_up(self, seconds: float) -> None:
+        """Take the notices of others' changes down ``seconds`` from now: one timer, moved on
+        when it is due, rather than a timer stopped and another started at every change."""
+        self._news_until = monotonic() + seconds
+        if self._news_timer is None:
+            self._news_timer = self.app.set_timer(seconds, self._news_due)
+
+    def _news_due(self) -> None:
+        left = self._news_until - monotonic()
+        if left > 0.01:
+            self._news_timer = self.app.set_timer(left, self._news_due)
+        else:
+            self._take_down_news()
 
     def _take_down_news(self) -> None:
         """The notices of others' changes have been up long enough."""
         for notice in self._news:
             self.app._unnotify(notice)
         self._news = []
+        self._news_toast = None
         self._news_timer = None
 
     def refresh(self) -> None:

@@ -430,6 +430,9 @@ class VirtualList(ScrollView, Generic[T]):
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
         h = self.item_height
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if not center and height > 0 and top <= self.cursor * h and (self.cursor + 1) * h <= top + height:
+            return  # in view already: nothing to scroll (a board redrawn at a partner's write)
         region = Region(0, self.cursor * h, 1, h)  # as narrow as can be: a wider one scrolls sideways first
         self.scroll_to_region(region, animate=False, force=True, center=center)
 
