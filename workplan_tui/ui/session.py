@@ -1,8 +1,9 @@
 """The shared file as the board sees it: the session every screen works through.
 
 A ``Session`` holds the snapshot the screens show (``workplan``) and keeps it fresh: it
-watches the file (one stat every half second), reads it again in a worker thread when
-someone else wrote, announces what they changed, and tells the screens to redraw through
+watches the file (one stat every half second), reads it again when someone else wrote (at
+that poll when the file is small and can be read by what changed, else in a worker thread),
+announces what they changed, and tells the screens to redraw through
 its ``reloaded`` signal (a screen subscribes when it mounts; dialogs do not, they keep what
 is typed). Each newer version of the file is read by what changed in it (store/patch.py):
 every record that did not change stays the same object, so the per-plan figures of plans
