@@ -310,9 +310,18 @@ class BoardContext:
 
     def view_key(self) -> object:
         """What every card and row shows besides its task: the day, the members, who I am, and
-        what waiting and dates that cannot work depend on (``Schedule.view_key``)."""
+        what waiting and dates that cannot work depend on (``Schedule.view_key``), and which series
+        have ended (their tasks lose the ↻)."""
         schedule = self.schedule.view_key() if self.schedule is not None else None
-        return self.today, self.members, self.me, schedule
+        series = tuple((k, v.status) for k, v in self.schedule.workplan.series.items()) if self.schedule else ()
+        return self.today, self.members, self.me, schedule, series
+
+    def repeats(self, task: Task) -> bool:
+        """Whether ``task`` is an instance of a series that has not ended (it will come round)."""
+        if task.series is None:
+            return False
+        series = self.schedule.workplan.series.get(task.series) if self.schedule is not None else None
+        return series is None or series.status != "ended"
 
     def owner(self, handle: str | None) -> str:
         if not handle:
@@ -466,6 +475,12 @@ class VirtualList(ScrollView, Generic[T]):
                 if before[index] is not items[index]:
                     self._refresh_item(index, before[index], items[index])
 
+    @property
+    def room(self) -> int:
+        """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
+        the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
+        return min(self.size.width, self.scrollable_content_region.width)
+
     def view_key(self) -> object:
         """What every row shows besides its item (a list of cards: the day and the members):
         when it changes, ``set_items`` redraws every line."""
@@ -473,8 +488,9 @@ class VirtualList(ScrollView, Generic[T]):
 
     def line_key(self) -> object:
         """What a line drawn also depends on besides its item, whether it is selected, whether
-        the list is active and its width (``_item_line`` keeps a line while these hold)."""
-        return None
+        the list is active and its width (``_item_line`` keeps a line while these hold): the
+        cells a row may take (``room``: a scrollbar that comes or goes takes or gives them)."""
+        return self.room
 
     def refresh_item(self, index: int, lines: int | None = None) -> None:
         """Draw the item at ``index`` again: its first ``lines`` lines (default: all), not the
@@ -829,8 +845,8 @@ class CardColumn(VirtualList[Task]):
         if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
             marker, component = "✗", "card--soon"
             text = f"{text} · {problems[0].brief}"
-        if item.series is not None and not marker:
-            marker = RECURRING  # an instance of a recurring task
+        if not marker and self.context.repeats(item):
+            marker = RECURRING  # an instance of a recurring task that will come round
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
@@ -892,12 +908,6 @@ class TaskTable(VirtualList[Task]):
         # the columns: a scrollbar that comes or goes takes or gives cells, the width alone does
         # not; the longest title and owner of the rows shown widen or narrow them
         return self.layout_at(min(self.size.width, self.room))
-
-    @property
-    def room(self) -> int:
-        """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
-        the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
-        return min(self.size.width, self.scrollable_content_region.width)
 
     def layout_at(self, width: int) -> TableLayout:
         """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
@@ -1004,23 +1014,34 @@ class PlanList(VirtualList[PlanFigures]):
         self.matches: dict[int, int] | None = None
         self._widest = 12
         self._title_need = 16  # the longest plan title's cells
-        # plan id -> (figures, their tally's cells, their title's cells)
-        self._widths: dict[int, tuple[PlanFigures, int, int]] = {}
+        self._tally_least = 10
+        # plan id -> (figures, their tally's cells, their title's cells, the least of their tally)
+        self._widths: dict[int, tuple[PlanFigures, int, int, int]] = {}
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
         # The widest tally (with a closing date), so that the titles give way to it and, on a
-        # wide list, the reasons after it start in one column. Worked out once per figures:
-        # those of a plan nothing changed in are kept (model/overview.py ``refigure``).
-        tallies, titles = [], []
+        # wide list, the reasons after it start in one column; what a tally may not lose:
+        # 'buy-in 8/9', and a cell for the ellipsis when more follows. Worked out once per
+        # figures: those of a plan nothing changed in are kept (model/overview.py ``refigure``).
+        tallies, titles, least = [], [], []
         for fig in items:
             kept = self._widths.get(fig.plan.id)
             if kept is None or kept[0] is not fig:
-                kept = self._widths[fig.plan.id] = (fig, cell_len(self._tally(fig)), cell_len(clean(fig.plan.title)))
+                tally = (cell_len(self._tally(fig)), cell_len(clean(fig.plan.title)), self._least(fig))
+                kept = self._widths[fig.plan.id] = (fig, *tally)
             tallies.append(kept[1])
             titles.append(kept[2])
+            least.append(kept[3])
         self._widest = max(tallies, default=12)
         self._title_need = max(titles, default=16)
+        self._tally_least = max(least, default=10)
         super().set_items(items, cursor)
+
+    @classmethod
+    def _least(cls, item: PlanFigures) -> int:
+        whole = cls._tally(item)
+        first = whole.split(" · ", 1)[0]
+        return cell_len(first) + (1 if first != whole else 0)
 
     @staticmethod
     def _tally(item: PlanFigures) -> str:
@@ -1028,7 +1049,7 @@ class PlanList(VirtualList[PlanFigures]):
 
     def view_key(self) -> object:
         # every row's columns give way to the widest tally, and to the longest title
-        return self._tally_cells, self._title_need
+        return self._tally_cells, self._title_need, self._tally_least
 
     @property
     def _tally_cells(self) -> int:
@@ -1046,18 +1067,25 @@ class PlanList(VirtualList[PlanFigures]):
         style = self.part
         plan = item.plan
         health = item.forecast.health
+        full, width = width, min(width, self.room)  # the row ends before the scrollbar
         # marker, label, title, status, bar, percentage, health, then the tally (and the reason)
-        fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
+        bar = 8
+        fixed = 2 + cell_len(plan.label) + 1 + 10 + bar + 7 + HEALTH_CELLS + 1
         left = width - fixed
         if width >= self.REASON_WIDTH:  # the title gets what the longest needs before the reason does
             room = min(26, self._tally_cells)
             title = max(16, min(self._title_need, 44, left - room - 1 - 16))
             reason = left - title - 1 - room - 2
         else:  # the title keeps 16 cells and gives way to the tally beyond them
-            room = max(12, min(self._tally_cells, left - 17))
-            title = max(8, left - room - 1)
+            least = 10 if self.matches is not None else self._tally_least
+            room = max(least, min(self._tally_cells, left - 17))
+            title = left - room - 1
+            if title < 8:  # narrow (60 columns): the bar gives up to half of itself before the tally is cut
+                given = min(bar // 2, 8 - title)
+                bar, title = bar - given, title + given
+            title = max(8, title)
             reason = 0
-        done, todo = bar_text(item.progress, 8)
+        done, todo = bar_text(item.progress, bar)
         if self.matches is not None:
             count = self.matches.get(plan.id, 0)
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
@@ -1080,7 +1108,7 @@ class PlanList(VirtualList[PlanFigures]):
                 (pad(last[0], room) if reason else last[0], last[1]),
                 ("  " + fit(item.forecast.reason, reason) if reason else "", style("card--meta")),
             ],
-            width,
+            full,
             base,
         )
 
