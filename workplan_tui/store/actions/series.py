@@ -57,7 +57,8 @@ def _instances(tx: Tx, series_id: int) -> list[tuple[int, dict[str, Any]]]:
 
 def make_next(tx: Tx, task_id: int) -> int | None:
     """After instance ``task_id`` was done (or its series resumed): make the next instance, unless
-    its series is not running, another instance is still open, or its plan takes no new tasks.
+    its series is not running, another instance is still open, its plan takes no new tasks, or
+    the series has no next day (this one is due at the calendar's end: a hand edit).
     Returns the new task's id, or None."""
     raw = tx.get("tasks", task_id)
     series_id = raw.get("series")
@@ -72,7 +73,10 @@ def make_next(tx: Tx, task_id: int) -> int | None:
     from workplan_tui.model import recurrence
 
     anchor = date.fromisoformat(series["anchor"])
-    due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+    try:
+        due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+    except recurrence.NoNextDay:  # due at the calendar's end (a hand edit): this one is done, no next
+        return None
     fields: dict[str, Any] = {
         "plan": raw["plan"],
         "title": raw["title"],
@@ -98,7 +102,10 @@ def _moved_start(raw: dict[str, Any], due: date) -> str | None:
     start, was_due = _day(raw.get("start")), _day(raw.get("due"))
     if start is None or was_due is None:
         return None
-    return (due - (was_due - start)).isoformat()
+    try:
+        return (due - (was_due - start)).isoformat()
+    except OverflowError:  # a hand-edited start years from its due day: past the calendar's ends
+        return None
 
 
 def _day(text: Any) -> date | None:
@@ -177,7 +184,10 @@ def skip_instance(store: Store, task_id: int) -> Task:
         from workplan_tui.model import recurrence
 
         anchor = date.fromisoformat(series["anchor"])
-        due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+        try:
+            due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+        except recurrence.NoNextDay as exc:
+            raise RuleError(f"{label('tasks', task_id)} cannot be skipped: {exc}") from None
         changes = {"due": due.isoformat()}
         start = _moved_start(raw, due)
         if start is not None:

@@ -1,0 +1,37 @@
+"""Work over time on the board tried cold (issue 29): hand edits a partner can make must never
+take another member's board down, whatever key they press."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.clock import iso_day
+from tests.conftest import FIXED_NOW, make_store
+from workplan_tui.store import actions
+from workplan_tui.ui.app import make_app
+from workplan_tui.ui.screens.board import BoardScreen
+
+
+async def test_x_and_d_on_an_instance_due_at_the_calendars_end_keep_the_board_up(board_file: Path) -> None:
+    store = make_store(board_file)
+    made = actions.add_task(store, 1, "Weekly rota", owner="alice", every="week", due=iso_day(+1))
+    data = json.loads(board_file.read_text())
+    data["tasks"][str(made.id)]["due"] = "9999-12-31"  # a hand edit: the calendar's last day
+    board_file.write_text(json.dumps(data))
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 24)) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        column = board.columns[0]
+        column.move_to(next(i for i, t in enumerate(column.items) if t.id == made.id))
+        await pilot.press("x")
+        await pilot.pause()
+        assert pilot.app.is_running and pilot.app.screen is board
+        shown = [str(n.message) for n in pilot.app._notifications]
+        assert any("cannot be skipped" in m and "9999-12-31" in m for m in shown), shown
+        await pilot.press("d")
+        await pilot.pause()
+        assert pilot.app.is_running
+    tasks = json.loads(board_file.read_text())["tasks"]
+    assert tasks[str(made.id)]["status"] == "done"
+    assert [k for k, t in tasks.items() if t.get("series") == made.series] == [str(made.id)]

@@ -1,0 +1,85 @@
+"""Work over time tried cold (issue 29), as a careless or hostile partner would: hand-edited
+dates at the calendar's ends on recurring tasks, spreadsheets whose "waits on" cells hold titles
+with separators, ids that name another task than their title, circles a dry run must see, and
+the values of a dependency as people read them in conflicts and the log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.clock import iso_day
+from tests.conftest import make_store
+from workplan_tui.store import actions
+from workplan_tui.store.store import Store
+
+
+def file_of(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def hand_edit(path: Path, edit) -> None:
+    data = file_of(path)
+    edit(data)
+    path.write_text(json.dumps(data))
+
+
+# --- a recurring task due at the calendar's end ------------------------------------------------------
+
+
+def test_an_instance_due_on_the_calendars_last_day_is_done_without_a_next_and_not_skipped(
+    store: Store, wp: Path, run
+) -> None:
+    made = actions.add_task(store, 1, "Weekly rota", owner="bob", every="week", due=iso_day(+1))
+
+    def at_the_end(data: dict) -> None:
+        data["tasks"][str(made.id)]["due"] = "9999-12-31"
+
+    hand_edit(wp, at_the_end)
+    assert run("check").exit_code == 0
+    before = wp.read_bytes()
+    skipped = run("task", "skip", made.label)
+    assert skipped.exit_code == 1 and "Traceback" not in skipped.output
+    assert skipped.stderr.count("\n") == 1
+    assert f"{made.label} cannot be skipped: every week has no day after 9999-12-31" in skipped.stderr
+    assert wp.read_bytes() == before
+    done = run("task", "done", made.label)
+    assert done.exit_code == 0, done.output
+    tasks = file_of(wp)["tasks"]
+    assert tasks[str(made.id)]["status"] == "done"
+    assert [k for k, t in tasks.items() if t.get("series") == made.series] == [str(made.id)]  # no next one
+
+
+def test_a_monthly_series_at_the_calendars_end_and_a_start_years_from_its_due_day(store: Store, wp: Path) -> None:
+    monthly = actions.add_task(store, 1, "Monthly report", every="month", due=iso_day(+1))
+
+    def hand_edits(data: dict) -> None:
+        data["series"][str(monthly.series)]["anchor"] = "9999-12-01"
+        data["tasks"][str(monthly.id)]["due"] = "9999-12-31"
+
+    hand_edit(wp, hand_edits)
+    actions.set_status(store, monthly.id, "done")  # December 9999 has no month after it
+    assert [t.id for t in store.read().tasks.values() if t.series == monthly.series] == [monthly.id]
+    weekly = actions.add_task(store, 1, "Weekly rota", every="week", due=iso_day(+1))
+
+    def a_start_after_its_due(data: dict) -> None:
+        data["tasks"][str(weekly.id)]["start"] = "9999-12-31"  # years after its due day
+
+    hand_edit(wp, a_start_after_its_due)
+    actions.set_status(store, weekly.id, "done")
+    [following] = [t for t in store.read().tasks.values() if t.series == weekly.series and t.status != "done"]
+    assert (following.due, following.start) == (iso_day(+8), None)  # a lead that cannot be kept is dropped
+
+
+def test_resuming_a_series_whose_last_instance_is_due_at_the_calendars_end(store: Store, wp: Path, run) -> None:
+    made = actions.add_task(store, 1, "Weekly rota", every="week", due=iso_day(+1))
+    actions.set_series_status(store, made.series or 0, "paused")
+    actions.set_status(store, made.id, "done")
+
+    def at_the_end(data: dict) -> None:
+        data["tasks"][str(made.id)]["due"] = "9999-12-31"
+
+    hand_edit(wp, at_the_end)
+    resumed = run("series", "resume", f"S{made.series}")
+    assert resumed.exit_code == 0, resumed.output
+    assert make_store(wp).read().series[made.series or 0].status == "running"
