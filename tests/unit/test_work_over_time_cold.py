@@ -83,3 +83,61 @@ def test_resuming_a_series_whose_last_instance_is_due_at_the_calendars_end(store
     resumed = run("series", "resume", f"S{made.series}")
     assert resumed.exit_code == 0, resumed.output
     assert make_store(wp).read().series[made.series or 0].status == "running"
+
+
+# --- a spreadsheet's "waits on" column ----------------------------------------------------------------
+
+
+def test_a_dry_run_sees_a_circle_as_the_import_does(store: Store, wp: Path, tmp_path: Path, run) -> None:
+    actions.set_waits(store, 2, add=[1])  # T2 waits on T1
+    among_new = tmp_path / "new.csv"
+    among_new.write_text("title,waits on\nDig,Plant\nPlant,Water\nWater,Dig\n")
+    through_old = tmp_path / "old.csv"
+    through_old.write_text("id,title,waits on\nT1,Order soil,Dig\n,Dig,T2\n")
+    before = wp.read_bytes()
+    for sheet, says in (
+        (among_new, "row 4, column 'waits on': Water (row 4) → Dig (row 2) → Plant (row 3) → Water (row 4) would go"),
+        (through_old, "row 3, column 'waits on': Dig (row 3) → T2 → T1 → Dig (row 3) would go round in a circle"),
+    ):
+        for dry in (["--dry-run"], []):
+            refused = run("import", str(sheet), "--plan", "P1", *dry)
+            assert refused.exit_code == 1, (dry, refused.output)
+            assert says in refused.stderr, refused.stderr
+            assert wp.read_bytes() == before
+
+
+def test_titles_holding_the_separators_come_back_from_an_export(store: Store, wp: Path, tmp_path: Path, run) -> None:
+    actions.edit_task(store, 1, {"title": "Beds; phase 2, north"})
+    actions.edit_task(store, 3, {"title": "Order soil, compost"})
+    actions.set_waits(store, 2, add=[1])
+    actions.set_waits(store, 3, add=[1, 2])
+    sheet = tmp_path / "tasks.csv"
+    assert run("export", "--format", "csv", "--table", "tasks", "-o", str(sheet)).exit_code == 0
+    assert "T1 Beds; phase 2, north" in sheet.read_text()
+    again = run("import", str(sheet), "--plan", "P1", "--json")
+    assert again.exit_code == 0, again.output
+    result = json.loads(again.output)
+    assert (result["added"], result["updated"], len(result["unchanged"])) == ([], [], 3)
+    by_title = tmp_path / "titles.csv"
+    by_title.write_text('title,waits on\nPlant,"Beds; phase 2, north"\nWater,"Order soil, compost"\n')
+    assert run("import", str(by_title), "--plan", "P1").exit_code == 0
+    tasks = store.read().tasks
+    waits = {t.title: t.waits_on for t in tasks.values() if t.title in ("Plant", "Water")}
+    assert waits == {"Plant": [1], "Water": [3]}
+
+
+def test_an_id_and_a_title_that_name_two_tasks_never_pick_one_silently(
+    store: Store, wp: Path, tmp_path: Path, run
+) -> None:
+    sheet = tmp_path / "other.csv"
+    # T2 is not "Water the beds", and no task is: neither is taken
+    sheet.write_text("title,waits on\nPlant,T2 Water the beds\n")
+    before = wp.read_bytes()
+    refused = run("import", str(sheet), "--plan", "P1")
+    assert refused.exit_code == 1
+    assert "T2 is titled " in refused.stderr and "not 'Water the beds', and no task has that title" in refused.stderr
+    assert wp.read_bytes() == before
+    title_of_t3 = store.read().tasks[3].title
+    sheet.write_text(f"title,waits on\nPlant,T2 {title_of_t3}\n")  # another file's T2: read by its title
+    assert run("import", str(sheet), "--plan", "P1").exit_code == 0, refused.output
+    assert next(t for t in store.read().tasks.values() if t.title == "Plant").waits_on == [3]

@@ -20,14 +20,18 @@ column that is there clears the field (owner, due, outcome, notes, waits on), ex
 and progress, which an empty cell leaves as they are.
 
 A "waits on" cell names the tasks a row cannot start before, separated by semicolons (or
-commas): by id (``T9``, only in a row of this plan, as ids are read above), else by title,
-``T9 Build beds`` being read as either: a task the same file adds (another row), a task of
-the plan, then of the partnership. A row may not wait on itself; a circle is refused when
-the import is applied (``store.actions.import_tasks``).
+commas; a title that holds one is read whole, as an export writes it): by id (``T9``, only in
+a row of this plan, as ids are read above), else by title, ``T9 Build beds`` being read as
+either (by id when T9 is so titled, else by the title: an id and a title that name two tasks
+never silently pick one): a task the same file adds (another row), a task of the plan, then of
+the partnership. A row may not wait on itself, nor close a circle, among
+the tasks the import adds too (so a dry run says so; ``store.actions.import_tasks`` checks
+again when it writes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -244,6 +248,8 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
             waits.append((row, here, made))
     for row, here, made in waits:
         _waits_on(row, here, made, planned, workplan, plan_id, new_titles)
+    if waits and not planned.problems:
+        _refuse_circles(planned, workplan, waits[0][0].headers.get("waits_on", ""))
     if planned.added and not planned.problems:
         rules.check_can_add(plan, "tasks")
     return planned
@@ -260,23 +266,38 @@ def _waits_on(
 ) -> None:
     """Read a row's "waits on" cell (the module's doc) into what it adds or changes."""
     cell = clean(row.cells.get("waits_on", "")).strip()
-    parts = [p.strip() for p in (cell.split(";") if ";" in cell else cell.split(","))]
-    parts = [p for p in parts if p and p.lower() not in ("none", "-")]
     ids: list[int] = []
     rows: list[int] = []
     own_id = made.id if isinstance(made, Updated) else made[1] if isinstance(made, tuple) else None
-    for part in parts:
+
+    def by_id(part: str) -> tuple[int | None, str]:
+        """The task a part names by its id (``T9`` or ``T9 Build beds``), if it can, and the rest."""
         head, _, rest = part.partition(" ")
-        number = None
-        if head[:1] in "Tt":
-            try:
-                number = parse_label(head, "tasks")
-            except ValueError:
-                number = None
-        if number is not None and here and number in workplan.tasks:
-            ids.append(number)
+        if head[:1] not in "Tt":
+            return None, rest
+        try:
+            number = parse_label(head, "tasks")
+        except ValueError:
+            return None, rest
+        return (number if here and number in workplan.tasks else None), rest
+
+    titles = {_key(t.title) for t in workplan.tasks.values()}
+
+    def names_one(part: str) -> bool:
+        """Whether ``part`` names a task whole: by its id and its very title, or by a title."""
+        number, rest = by_id(part)
+        if number is not None and rest and _key(rest) == _key(workplan.tasks[number].title):
+            return True
+        return _key(part) in new_titles or _key(part) in titles
+
+    for part in _cell_parts(cell, names_one):
+        number, rest = by_id(part)
+        named = workplan.tasks[number] if number is not None else None
+        if named is not None and (not rest or _key(rest) == _key(named.title)):
+            ids.append(named.id)
             continue
-        title = _key(rest if number is not None and rest else part)
+        asked = rest if rest and (named is not None or _is_label(part)) else part
+        title = _key(asked)
         if title in new_titles:
             rows.append(new_titles[title])
             continue
@@ -288,7 +309,15 @@ def _waits_on(
             labels = ", ".join(t.label for t in found)
             planned.problems.append(
                 Problem(
-                    row.number, row.headers.get("waits_on", ""), f"{len(found)} tasks are titled {part!r} ({labels})"
+                    row.number, row.headers.get("waits_on", ""), f"{len(found)} tasks are titled {asked!r} ({labels})"
+                )
+            )
+        elif named is not None:  # an id and a title that name two different tasks: neither is taken
+            planned.problems.append(
+                Problem(
+                    row.number,
+                    row.headers.get("waits_on", ""),
+                    f"{named.label} is titled {named.title!r}, not {rest!r}, and no task has that title",
                 )
             )
         else:
@@ -316,6 +345,70 @@ def _waits_on(
     made.changes["waits_on"] = ids
     made.before["waits_on"] = current
     made.waits_rows = rows
+
+
+_JOINED = 50  # at most this many pieces of a "waits on" cell are joined back into one title
+
+
+def _cell_parts(cell: str, names_one: Callable[[str], bool]) -> list[str]:
+    """The items of a "waits on" cell: split at semicolons (at commas when it has none), with the
+    pieces joined back where together they name one task (``names_one``): a title may hold the
+    separator, as an export writes it (``T9 Beds; phase 2, north``). Empty, ``none`` and ``-``
+    items are dropped."""
+    separator = ";" if ";" in cell else ","
+    pieces = cell.split(separator)
+    parts: list[str] = []
+    start = 0
+    while start < len(pieces):
+        end = start
+        for last in range(min(len(pieces), start + _JOINED) - 1, start, -1):
+            if names_one(separator.join(pieces[start : last + 1]).strip()):
+                end = last
+                break
+        parts.append(separator.join(pieces[start : end + 1]).strip())
+        start = end + 1
+    return [p for p in parts if p and p.lower() not in ("none", "-")]
+
+
+def _is_label(part: str) -> bool:
+    """Whether ``part`` begins with a task's label (``T9 Build beds``), whatever task that is."""
+    try:
+        parse_label(part.partition(" ")[0], "tasks")
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_circles(planned: Planned, workplan: Workplan, column: str) -> None:
+    """A problem for each row whose "waits on" would close a circle (``model/schedule.py``), among
+    the tasks the import adds too: the rule ``store.actions.import_tasks`` applies when it writes,
+    so that a dry run says so as well. A row that adds a task stands for it by its title and row
+    number (``New A (row 2) → T9 → New A (row 2)``) until it has an id."""
+    from workplan_tui.model.schedule import cycle_if_added  # only for an import that sets waits on
+
+    wanted: list[tuple[int, int, list[int]]] = []  # (row, the task or -row, what it is to wait on)
+    for added in planned.added:
+        if added.fields.get("waits_on") or added.waits_rows:
+            wanted.append((added.row, -added.row, [*added.fields.get("waits_on", []), *(-r for r in added.waits_rows)]))
+    for updated in planned.updated:
+        if "waits_on" in updated.changes:
+            waits = [*updated.changes["waits_on"], *(-r for r in updated.waits_rows)]
+            wanted.append((updated.row, updated.id, waits))
+    graph: dict[int, list[int]] = {tid: list(t.waits_on) for tid, t in workplan.tasks.items() if t.waits_on}
+    for _, node, _ in wanted:
+        graph.pop(node, None)  # what it waits on now is what the row says
+    titles = {-added.row: added.fields["title"] for added in planned.added}
+
+    def named(node: int) -> str:
+        return label("tasks", node) if node > 0 else f"{titles[node]} (row {-node})"
+
+    for row, node, waits in sorted(wanted):
+        cycle = cycle_if_added(graph, node, waits)
+        if cycle is None:
+            graph[node] = waits
+            continue
+        words = " → ".join(named(n) for n in cycle)
+        planned.problems.append(Problem(row, column, f"{words} would go round in a circle (each waits on the next)"))
 
 
 def _new_task(plan_id: int, t: Task) -> dict[str, Any]:
