@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, make_store
+from tests.gitrepo import git_env, make_clones, store_of  # noqa: F401 - fixture
 from workplan_tui.store import actions
+from workplan_tui.sync.run import sync
 from workplan_tui.ui.app import make_app
+from workplan_tui.ui.modals import ConflictDialog
 from workplan_tui.ui.screens.board import BoardScreen
 
 
@@ -35,3 +40,21 @@ async def test_x_and_d_on_an_instance_due_at_the_calendars_end_keep_the_board_up
     tasks = json.loads(board_file.read_text())["tasks"]
     assert tasks[str(made.id)]["status"] == "done"
     assert [k for k, t in tasks.items() if t.get("series") == made.series] == [str(made.id)]
+
+
+@pytest.mark.usefixtures("git_env")
+async def test_settling_a_dependency_conflict_shows_the_tasks_not_a_count(tmp_path: Path) -> None:
+    a, b = make_clones(tmp_path, 2)
+    actions.set_waits(store_of(a, "alice"), 2, add=[1])
+    actions.set_waits(store_of(a, "alice"), 1, add=[3])  # alice: T1 waits on T3
+    sync(store_of(a, "alice"))
+    actions.set_waits(store_of(b, "bob"), 3, add=[2])  # bob: T3 waits on T2, closing the circle
+    assert sync(store_of(b, "bob"))["conflicts"] == ["C1"]
+    async with make_app(b, user="bob", now=FIXED_NOW).run_test(size=(100, 24)) as pilot:
+        pilot.app.session.settle_conflicts()
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConflictDialog)
+        assert dialog.conflicts[0][0] == "waits_on"
+        rows = str(dialog.query_one("#conflict-rows").render())
+        assert "T2" in rows and "[1]" not in rows and "[0]" not in rows, rows
