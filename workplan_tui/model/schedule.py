@@ -259,25 +259,41 @@ class Schedule:
 
     def chain_end(self, task: Task) -> tuple[str, int] | None:
         """The latest due day among the open tasks ``task`` waits on, however far back, and which
-        task is due then: (ISO day, task id); None when none of them has a due day."""
-        if task.id in self._ends:
-            return self._ends[task.id]
-        best: tuple[str, int] | None = None
-        seen: set[int] = {task.id}
-        todo = list(task.waits_on)
-        while todo:
-            tid = todo.pop()
-            if tid in seen:
+        task is due then: (ISO day, task id; the lower id of two due the same day); None when none
+        of them has a due day. Each task's end is kept once worked out and built from those of the
+        open tasks it waits on, so a chain thousands long costs each task once, not once per task
+        after it (a walk per task was quadratic: 52 s for ``milestone list`` over a 6,000-task
+        chain). A circle a check missed ends the walk, never loops."""
+        ends = self._ends
+        if task.id in ends:
+            return ends[task.id]
+        tasks = self.tasks
+        active: set[int] = set()  # on the walk's path: their ends are not known yet
+        stack: list[tuple[Task, bool]] = [(task, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current.id in ends or (not expanded and current.id in active):
                 continue
-            seen.add(tid)
-            other = self.tasks.get(tid)
-            if other is None or other.status == "done":
+            if not expanded:
+                active.add(current.id)
+                stack.append((current, True))
+                for tid in current.waits_on:
+                    other = tasks.get(tid)
+                    if other is not None and other.status != "done" and tid not in ends and tid not in active:
+                        stack.append((other, False))
                 continue
-            if other.due and _day(other.due) and (best is None or (other.due, -other.id) > (best[0], -best[1])):
-                best = (other.due, other.id)
-            todo.extend(other.waits_on)
-        self._ends[task.id] = best
-        return best
+            best: tuple[str, int] | None = None
+            for tid in current.waits_on:
+                other = tasks.get(tid)
+                if other is None or other.status == "done":
+                    continue
+                own = (other.due, other.id) if other.due and _day(other.due) else None
+                for found in (own, ends.get(tid)):
+                    if found is not None and (best is None or (found[0], -found[1]) > (best[0], -best[1])):
+                        best = found
+            ends[current.id] = best
+            active.discard(current.id)
+        return ends[task.id]
 
     def finish(self, task: Task) -> str | None:
         """The day ``task`` can be done by at the earliest its dates allow: the later of its own due
