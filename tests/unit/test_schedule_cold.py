@@ -75,3 +75,23 @@ def test_a_chain_thousands_long_costs_each_task_once() -> None:
     for t in chain:
         assert schedule.chain_end(t) == (None if t.id == 1 else (chain[0].due, 1))
     assert CountingTasks.lookups < 10 * length  # a walk per task looked up 4.5 million
+
+
+def test_nothing_but_the_one_clock_reads_the_real_day() -> None:
+    """Tests pin the day through ``model/dates.py``; a module reading the system's date would
+    show another day than the rest (the Timeline's rows began on the real today)."""
+    import re
+    from pathlib import Path
+
+    import workplan_tui
+
+    root = Path(workplan_tui.__file__).parent
+    reads = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.today|datetime\.utcnow|time\.time)\(")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if path.relative_to(root).as_posix() != "model/dates.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if reads.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert found == []

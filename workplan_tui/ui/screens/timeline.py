@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from workplan_tui.model.dates import format_due, short_date
+from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
 from workplan_tui.model.timeline import GROUPINGS, STATE_WORDS, TAG_CELLS, Row, Timeline, header, window_start
@@ -66,7 +67,7 @@ class TimelineRows(VirtualList[Row]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.timeline: Timeline | None = None
-        self.first = date.today()
+        self.first = window_start(local_day())  # the screen sets it from the session's day before drawing
         self.per_week = 7
         self.empty_text = " No dated tasks or milestones in these plans."
         self.opening = True  # until first laid out: then the selected row goes mid-view
