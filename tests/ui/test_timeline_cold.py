@@ -58,3 +58,25 @@ async def test_settling_a_dependency_conflict_shows_the_tasks_not_a_count(tmp_pa
         assert dialog.conflicts[0][0] == "waits_on"
         rows = str(dialog.query_one("#conflict-rows").render())
         assert "T2" in rows and "[1]" not in rows and "[0]" not in rows, rows
+
+
+async def test_the_form_saves_a_completed_title_that_holds_a_separator(board_file: Path) -> None:
+    store = make_store(board_file)
+    actions.edit_task(store, 2, {"title": "Beds; phase 2, north"})
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 40)) as pilot:
+        await pilot.press("j", "j", "e")  # T3
+        await pilot.pause()
+        form = pilot.app.screen
+        waits = form.query_one("#waits")
+        waits.focus()
+        await pilot.press(*"beds")
+        await pilot.pause()
+        await pilot.press("right")  # takes the suggestion
+        await pilot.pause()
+        assert waits.value == "T2 Beds; phase 2, north"
+        preview = str(form.query_one("#waits-preview").render())
+        assert preview.startswith("→ T2 (") and "no task" not in preview, preview
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is not form
+    assert json.loads(board_file.read_text())["tasks"]["3"]["waits_on"] == [2]

@@ -4,6 +4,7 @@ finds, and is worked out once per task, not once per task after it."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,3 +96,22 @@ def test_nothing_but_the_one_clock_reads_the_real_day() -> None:
         if reads.search(line) and not line.lstrip().startswith("#")
     ]
     assert found == []
+
+
+def test_the_forms_waits_on_reads_a_title_holding_separators_and_never_a_wrong_id() -> None:
+    from workplan_tui.model.rules import RuleError
+    from workplan_tui.model.schedule import parse_waits
+
+    wp = partnership(
+        task(9, "Beds; phase 2, north"),
+        task(10, "Water, then feed"),
+        task(11, "Plant \x1b[31mred\x07"),  # a hand edit: the form completes it cleaned
+        task(12, "Lesson"),
+    )
+    assert parse_waits("T9 Beds; phase 2, north", wp, 1) == [9]  # as the form completes it
+    assert parse_waits("T10 Water, then feed, T9 Beds; phase 2, north", wp, 1) == [10, 9]
+    assert parse_waits("Water, then feed; 12", wp, 1) == [10, 12]
+    assert parse_waits("T11 Plant ␛[31mred␇", wp, 1) == [11]
+    assert parse_waits("T9 Lesson", wp, 1) == [12]  # T9 is not "Lesson": the title is read
+    with pytest.raises(RuleError, match="T9 is titled 'Beds; phase 2, north', not 'Dig', and no task has that title"):
+        parse_waits("T9 Dig", wp, 1)

@@ -19,19 +19,18 @@ A column that is not there leaves that field of existing tasks alone; an empty c
 column that is there clears the field (owner, due, outcome, notes, waits on), except status
 and progress, which an empty cell leaves as they are.
 
-A "waits on" cell names the tasks a row cannot start before, separated by semicolons (or
-commas; a title that holds one is read whole, as an export writes it): by id (``T9``, only in
-a row of this plan, as ids are read above), else by title, ``T9 Build beds`` being read as
-either (by id when T9 is so titled, else by the title: an id and a title that name two tasks
-never silently pick one): a task the same file adds (another row), a task of the plan, then of
-the partnership. A row may not wait on itself, nor close a circle, among
-the tasks the import adds too (so a dry run says so; ``store.actions.import_tasks`` checks
-again when it writes).
+A "waits on" cell names the tasks a row cannot start before, separated by semicolons or commas
+(a title that holds one is read whole, as an export writes it), read as the board's form reads
+its "waits on" field (``schedule.WaitsReader``, the one rule): by id (``T9``, only in a row of
+this plan, as ids are read above), else by title, ``T9 Build beds`` being read as either (by id
+when T9 is so titled, else by the title: an id and a title that name two tasks never silently
+pick one): a task the same file adds (another row), a task of the plan, then of the
+partnership. A row may not wait on itself, nor close a circle, among the tasks the import adds
+too (so a dry run says so; ``store.actions.import_tasks`` checks again when it writes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -265,65 +264,23 @@ def _waits_on(
     new_titles: dict[str, int],
 ) -> None:
     """Read a row's "waits on" cell (the module's doc) into what it adds or changes."""
+    from workplan_tui.model.schedule import WaitsReader  # only for an import with a "waits on" column
+
     cell = clean(row.cells.get("waits_on", "")).strip()
     ids: list[int] = []
     rows: list[int] = []
     own_id = made.id if isinstance(made, Updated) else made[1] if isinstance(made, tuple) else None
-
-    def by_id(part: str) -> tuple[int | None, str]:
-        """The task a part names by its id (``T9`` or ``T9 Build beds``), if it can, and the rest."""
-        head, _, rest = part.partition(" ")
-        if head[:1] not in "Tt":
-            return None, rest
+    reader = WaitsReader(workplan, plan_id, by_id=here, added=new_titles)
+    for part in reader.items(cell):
         try:
-            number = parse_label(head, "tasks")
-        except ValueError:
-            return None, rest
-        return (number if here and number in workplan.tasks else None), rest
-
-    titles = {_key(t.title) for t in workplan.tasks.values()}
-
-    def names_one(part: str) -> bool:
-        """Whether ``part`` names a task whole: by its id and its very title, or by a title."""
-        number, rest = by_id(part)
-        if number is not None and rest and _key(rest) == _key(workplan.tasks[number].title):
-            return True
-        return _key(part) in new_titles or _key(part) in titles
-
-    for part in _cell_parts(cell, names_one):
-        number, rest = by_id(part)
-        named = workplan.tasks[number] if number is not None else None
-        if named is not None and (not rest or _key(rest) == _key(named.title)):
-            ids.append(named.id)
+            task_id, added_row = reader.read(part)
+        except rules.RuleError as exc:
+            planned.problems.append(Problem(row.number, row.headers.get("waits_on", ""), str(exc)))
             continue
-        asked = rest if rest and (named is not None or _is_label(part)) else part
-        title = _key(asked)
-        if title in new_titles:
-            rows.append(new_titles[title])
-            continue
-        same = [t for t in workplan.tasks.values() if _key(t.title) == title]
-        found = [t for t in same if t.plan == plan_id] or same
-        if len(found) == 1:
-            ids.append(found[0].id)
-        elif found:
-            labels = ", ".join(t.label for t in found)
-            planned.problems.append(
-                Problem(
-                    row.number, row.headers.get("waits_on", ""), f"{len(found)} tasks are titled {asked!r} ({labels})"
-                )
-            )
-        elif named is not None:  # an id and a title that name two different tasks: neither is taken
-            planned.problems.append(
-                Problem(
-                    row.number,
-                    row.headers.get("waits_on", ""),
-                    f"{named.label} is titled {named.title!r}, not {rest!r}, and no task has that title",
-                )
-            )
-        else:
-            planned.problems.append(
-                Problem(row.number, row.headers.get("waits_on", ""), f"no task {part!r} (by id or title)")
-            )
+        if task_id is not None:
+            ids.append(task_id)
+        elif added_row is not None:
+            rows.append(added_row)
     ids = list(dict.fromkeys(ids))
     rows = list(dict.fromkeys(rows))
     if row.number in rows or (own_id is not None and own_id in ids):
@@ -345,38 +302,6 @@ def _waits_on(
     made.changes["waits_on"] = ids
     made.before["waits_on"] = current
     made.waits_rows = rows
-
-
-_JOINED = 50  # at most this many pieces of a "waits on" cell are joined back into one title
-
-
-def _cell_parts(cell: str, names_one: Callable[[str], bool]) -> list[str]:
-    """The items of a "waits on" cell: split at semicolons (at commas when it has none), with the
-    pieces joined back where together they name one task (``names_one``): a title may hold the
-    separator, as an export writes it (``T9 Beds; phase 2, north``). Empty, ``none`` and ``-``
-    items are dropped."""
-    separator = ";" if ";" in cell else ","
-    pieces = cell.split(separator)
-    parts: list[str] = []
-    start = 0
-    while start < len(pieces):
-        end = start
-        for last in range(min(len(pieces), start + _JOINED) - 1, start, -1):
-            if names_one(separator.join(pieces[start : last + 1]).strip()):
-                end = last
-                break
-        parts.append(separator.join(pieces[start : end + 1]).strip())
-        start = end + 1
-    return [p for p in parts if p and p.lower() not in ("none", "-")]
-
-
-def _is_label(part: str) -> bool:
-    """Whether ``part`` begins with a task's label (``T9 Build beds``), whatever task that is."""
-    try:
-        parse_label(part.partition(" ")[0], "tasks")
-    except ValueError:
-        return False
-    return True
 
 
 def _refuse_circles(planned: Planned, workplan: Workplan, column: str) -> None:

@@ -33,7 +33,8 @@ to make one, ``cycle_if_added``); the functions here still stop at a task alread
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import attrgetter
 
@@ -42,6 +43,7 @@ from workplan_tui.model.dates import short_date
 from workplan_tui.model.forecast import HEALTH_WORDS, Health
 from workplan_tui.model.records import Activity, Member, Milestone, Outcome, Plan, Task, Workplan, label
 from workplan_tui.model.rules import RuleError, outcome_progress
+from workplan_tui.model.text import clean
 
 # --- the graph ------------------------------------------------------------------------------------
 
@@ -573,38 +575,118 @@ def next_milestone(workplan: Workplan, plan: Plan, today: date) -> Milestone | N
 # --- "waits on" as people type it --------------------------------------------------------------
 
 
+_JOINED = 50  # at most this many pieces of a "waits on" text are joined back into one title
+
+
+def _title_key(title: str) -> str:
+    """A title as typed or stored, compared ignoring case, spacing and control characters (the
+    form completes a title as shown: cleaned)."""
+    return " ".join(clean(title).split()).casefold()
+
+
+def split_waits(text: str, names_one: Callable[[str], bool]) -> list[str]:
+    """The items of a "waits on" text (the board's form, a spreadsheet's column): split at
+    semicolons and commas, pieces joined back where together they name one task (``names_one``,
+    given the joined text): a title may hold a separator, as the form completes it and an export
+    writes it (``T9 Beds; phase 2, north``). Empty, ``none`` and ``-`` items are dropped."""
+    pieces = re.split(r"([;,])", text)
+    words, separators = pieces[0::2], pieces[1::2]
+    items: list[str] = []
+    start = 0
+    while start < len(words):
+        end = start
+        for last in range(min(len(words), start + _JOINED) - 1, start, -1):
+            joined = "".join(w + sep for w, sep in zip(words[start:last], separators[start:last], strict=True))
+            if names_one((joined + words[last]).strip()):
+                end = last
+                break
+        joined = "".join(w + sep for w, sep in zip(words[start:end], separators[start:end], strict=True))
+        items.append((joined + words[end]).strip())
+        start = end + 1
+    return [item for item in items if item and item.lower() not in ("none", "-")]
+
+
+class WaitsReader:
+    """Reads the items of a "waits on" text of tasks of plan ``plan_id`` (the one rule for the
+    board's form and a spreadsheet's column). An item is a task's id (``T9``; ``9`` too with
+    ``digits``), its id and title as the form completes it (``T9 Build beds``), or a title,
+    matched ignoring case and spacing: a task ``added`` by the same spreadsheet (title key ->
+    its row), then of the plan, then of the partnership. An id and a title that name two tasks
+    never pick one silently: the title is read instead, or it is refused naming both. ``by_id``
+    False reads ids as titles (a spreadsheet row from another file: its ids are other tasks)."""
+
+    def __init__(
+        self,
+        workplan: Workplan,
+        plan_id: int | None,
+        *,
+        by_id: bool = True,
+        digits: bool = False,
+        added: Mapping[str, int] | None = None,
+    ) -> None:
+        self.workplan, self.plan_id, self.by_id, self.digits = workplan, plan_id, by_id, digits
+        self.added = added or {}
+        self._titles: set[str] | None = None
+
+    def _number(self, head: str) -> int | None:
+        """The task id ``head`` is (``T9``, or ``9`` with ``digits``), whether or not it exists."""
+        if self.digits and head.isascii() and head.isdigit() and head[0] != "0":
+            return int(head)
+        if head[:1] not in "Tt":
+            return None
+        from workplan_tui.model.records import id_of_label
+
+        parsed = id_of_label(head.upper())
+        return parsed[1] if parsed is not None and parsed[0] == "T" else None
+
+    def _named(self, part: str) -> tuple[Task | None, str, bool]:
+        """(the task ``part``'s id names when ids are read and it exists, the rest after the id,
+        whether ``part`` begins with an id at all)."""
+        head, _, rest = part.partition(" ")
+        number = self._number(head)
+        task = self.workplan.tasks.get(number) if number is not None and self.by_id else None
+        return task, rest.strip(), number is not None
+
+    def names_one(self, part: str) -> bool:
+        """Whether ``part`` names one task whole: by its id and its very title, or by a title."""
+        task, rest, _ = self._named(part)
+        if task is not None and rest and _title_key(rest) == _title_key(task.title):
+            return True
+        if self._titles is None:
+            self._titles = {_title_key(t.title) for t in self.workplan.tasks.values()}
+        key = _title_key(part)
+        return key in self.added or key in self._titles
+
+    def items(self, text: str) -> list[str]:
+        return split_waits(text, self.names_one)
+
+    def read(self, part: str) -> tuple[int | None, int | None]:
+        """(task id, None), or (None, row) for a task the spreadsheet adds. RuleError naming what
+        is not one task: none, several (use the id), or an id and a title of two tasks."""
+        task, rest, has_id = self._named(part)
+        if task is not None and (not rest or _title_key(rest) == _title_key(task.title)):
+            return task.id, None
+        asked = [part, rest] if rest and has_id else [part]
+        for title in asked:
+            key = _title_key(title)
+            if key in self.added:
+                return None, self.added[key]
+            same = [t for t in self.workplan.tasks.values() if _title_key(t.title) == key]
+            here = [t for t in same if t.plan == self.plan_id] or same
+            if len(here) == 1:
+                return here[0].id, None
+            if here:
+                labels = ", ".join(t.label for t in here)
+                raise RuleError(f"{len(here)} tasks are titled {title!r} ({labels}); use the id")
+        if task is not None:
+            raise RuleError(f"{task.label} is titled {task.title!r}, not {rest!r}, and no task has that title")
+        raise RuleError(f"no task {part!r} (by id or title)")
+
+
 def parse_waits(text: str, workplan: Workplan, plan_id: int | None = None) -> list[int]:
-    """The tasks a "waits on" field names (the board's form, a spreadsheet's column): ids or
-    titles, separated by commas or semicolons (``T9, Build beds at Oak Street``). A title is
-    matched ignoring case and spacing, among the plan's tasks first, then the partnership's.
-    Raises RuleError naming what is not one task; "" or "none" is no task."""
-    found: list[int] = []
-    typed = text.strip()
-    if not typed or typed.lower() in ("none", "-"):
-        return found
-    from workplan_tui.model.records import id_of_label
-
-    def key(title: str) -> str:
-        return " ".join(title.split()).casefold()
-
-    for part in (p.strip() for p in typed.replace(";", ",").split(",")):
-        if not part:
-            continue
-        head = part.split(" ", 1)[0]  # "T12 Order soil", as the board's form completes it
-        parsed = id_of_label(head.upper()) if head[:1] in "Tt" else None
-        if parsed is not None and (parsed[0] != "T" or parsed[1] not in workplan.tasks):
-            parsed = None
-        if parsed is None and part.isascii() and part.isdigit() and part[0] != "0":
-            parsed = ("T", int(part))
-        if parsed is not None and parsed[0] == "T" and parsed[1] in workplan.tasks:
-            found.append(parsed[1])
-            continue
-        same = [t for t in workplan.tasks.values() if key(t.title) == key(part)]
-        here = [t for t in same if t.plan == plan_id] or same
-        if len(here) == 1:
-            found.append(here[0].id)
-        elif here:
-            raise RuleError(f"{len(here)} tasks are titled {part!r} ({', '.join(t.label for t in here)}); use the id")
-        else:
-            raise RuleError(f"no task {part!r} (by id or title)")
+    """The tasks a "waits on" field of the board's form names (``WaitsReader``, ``9`` read as T9
+    too): ``T9, Build beds at Oak Street``, ``T12 Beds; phase 2`` as the form completes a title
+    holding a separator. Raises RuleError naming what is not one task; "" or "none" is no task."""
+    reader = WaitsReader(workplan, plan_id, digits=True)
+    found = [task_id for part in reader.items(text.strip()) if (task_id := reader.read(part)[0]) is not None]
     return list(dict.fromkeys(found))
