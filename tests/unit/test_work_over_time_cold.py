@@ -141,3 +141,9 @@ def test_an_id_and_a_title_that_name_two_tasks_never_pick_one_silently(
     sheet.write_text(f"title,waits on\nPlant,T2 {title_of_t3}\n")  # another file's T2: read by its title
     assert run("import", str(sheet), "--plan", "P1").exit_code == 0, refused.output
     assert next(t for t in store.read().tasks.values() if t.title == "Plant").waits_on == [3]
+
+
+def test_a_prerequisite_that_is_no_id_is_named_as_such(run) -> None:
+    refused = run("task", "depends", "T3", "Build")
+    assert refused.exit_code == 1
+    assert refused.stderr == "workplan: error: what it waits on: 'Build' is not a task id (expected e.g. T12)\n"
