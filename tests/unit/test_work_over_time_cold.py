@@ -147,3 +147,24 @@ def test_a_prerequisite_that_is_no_id_is_named_as_such(run) -> None:
     refused = run("task", "depends", "T3", "Build")
     assert refused.exit_code == 1
     assert refused.stderr == "workplan: error: what it waits on: 'Build' is not a task id (expected e.g. T12)\n"
+
+
+def test_a_series_whose_open_instance_was_removed_comes_back_on_resume(store: Store, wp: Path, run) -> None:
+    first = actions.add_task(store, 1, "Weekly rota", owner="bob", every="week", due=iso_day(+1))
+    series = f"S{first.series}"
+    actions.set_status(store, first.id, "done")
+    [made] = [t for t in store.read().tasks.values() if t.series == first.series and t.status != "done"]
+    assert run("task", "rm", made.label).exit_code == 0  # meant to skip it, say
+    assert "running · none open" in run("series", "list").output
+    resumed = run("series", "resume", series)
+    assert resumed.exit_code == 0, resumed.output  # was "S1 is already running": it never came back
+    instances = [t for t in store.read().tasks.values() if t.series == first.series and t.status != "done"]
+    assert [(t.status, t.due) for t in instances] == [("todo", iso_day(+8))]
+    assert "already running" in run("series", "resume", series).stderr  # one open: nothing to make
+    assert run("undo").exit_code == 0  # the new instance, on its own
+    assert [t.id for t in store.read().tasks.values() if t.series == first.series] == [first.id]
+    assert run("undo").exit_code == 0  # the removal
+    assert run("task", "rm", made.label).exit_code == 0
+    assert run("task", "rm", first.label).exit_code == 0  # no instance left at all
+    orphan = run("series", "resume", series)
+    assert orphan.exit_code == 1 and "has no task left to repeat" in orphan.stderr
