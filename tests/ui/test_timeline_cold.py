@@ -80,3 +80,23 @@ async def test_the_form_saves_a_completed_title_that_holds_a_separator(board_fil
         await pilot.pause()
         assert pilot.app.screen is not form
     assert json.loads(board_file.read_text())["tasks"]["3"]["waits_on"] == [2]
+
+
+async def test_moving_the_timeline_back_shows_the_work_done_in_those_weeks(board_file: Path) -> None:
+    from workplan_tui.ui.screens.timeline import TimelineScreen
+
+    store = make_store(board_file)
+    done = actions.add_task(store, 1, "Dug the beds", owner="alice", due=iso_day(-30))
+    actions.set_status(store, done.id, "done")
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(100, 30)) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert done.id not in [r.task.id for r in screen.rows.items if r.task is not None]
+        await pilot.press("H", "H")  # eight weeks back
+        await pilot.pause()
+        assert done.id in [r.task.id for r in screen.rows.items if r.task is not None]
+        await pilot.press("L", "L")  # and forward again: what was shown stays
+        await pilot.pause()
+        assert done.id in [r.task.id for r in screen.rows.items if r.task is not None]

@@ -168,3 +168,20 @@ def test_a_series_whose_open_instance_was_removed_comes_back_on_resume(store: St
     assert run("task", "rm", first.label).exit_code == 0  # no instance left at all
     orphan = run("series", "resume", series)
     assert orphan.exit_code == 1 and "has no task left to repeat" in orphan.stderr
+
+
+# --- the timeline of past weeks ----------------------------------------------------------------------
+
+
+def test_the_printed_timeline_from_past_weeks_shows_the_work_done_then(store: Store, run) -> None:
+    done = actions.add_task(store, 1, "Dug the beds", owner="bob", due=iso_day(-30))
+    actions.set_status(store, done.id, "done")
+    now = run("timeline", "--plan", "P1", "--weeks", "4")
+    assert "Dug the beds" not in now.output  # done before the weeks shown
+    back = run("timeline", "--plan", "P1", "--weeks", "4", "--from", iso_day(-35))
+    assert back.exit_code == 0, back.output
+    assert f"{done.label} Dug the beds" in back.output and "done" in back.output
+    as_json = json.loads(run("timeline", "--plan", "P1", "--weeks", "4", "--from", iso_day(-35), "--json").output)
+    assert done.label in [row["id"] for row in as_json["rows"]]
+    actions.add_plan(store, "Empty plan")
+    assert "No dated tasks or milestones in P2." in run("timeline", "--plan", "P2").output

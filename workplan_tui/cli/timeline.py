@@ -20,6 +20,7 @@ from workplan_tui.model.timeline import (
     fit_weeks,
     header,
     monday,
+    window_start,
 )
 
 LEGEND = (
@@ -82,8 +83,7 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
     if plan_id is not None and plan_id not in workplan.plans:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
     today = env.today()
-    line = Timeline(workplan, today, by=by, plan_id=plan_id)
-    first = line.first
+    first = window_start(today)
     if start is not None:
         try:
             first = monday(parse_date(start, today=today))
@@ -92,6 +92,7 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
                 first = monday(date.fromisoformat(start))
             except ValueError:
                 fail(f"--from: cannot read {start!r} as a day (2026-11-30, mon, dec 1)")
+    line = Timeline(workplan, today, by=by, plan_id=plan_id, first=first)  # done work of the weeks shown too
     if as_json:
         click.echo(render.to_json(as_rows(line, first, weeks)))
         return
@@ -112,7 +113,7 @@ def text_lines(line: Timeline, first: date, weeks: int, cols: int, scope: str) -
     lead = " " * (labels + 1 + TAG_CELLS + 1)
     out += [render.fit(lead + months, cols).rstrip(), render.fit(lead + days, cols).rstrip()]
     if not line.rows:
-        out.append("No dated tasks or milestones in the running plans.")
+        out.append(f"No dated tasks or milestones in {'the ' if scope == 'running plans' else ''}{scope}.")
     for row in line.rows:
         if row.kind == "group":
             heading = render.fit(f"── {clean(row.heading)} ", cols)

@@ -113,12 +113,16 @@ class Timeline:
         by: str = "partner",
         plan_id: int | None = None,
         schedule: Schedule | None = None,
+        first: date | None = None,
     ) -> None:
+        """``first``: the Monday the weeks shown begin on (default ``window_start(today)``); done
+        tasks due before it are left out, so a timeline moved back to past weeks is made anew
+        from there (they were missing: the past looked as if nothing had been done)."""
         if by not in GROUPINGS:
             raise ValueError(f"group by {by!r}: use one of {', '.join(GROUPINGS)}")
         self.workplan, self.today, self.by = workplan, today, by
         self.schedule = schedule or Schedule(workplan)
-        self.first = window_start(today)
+        self.first = first if first is not None else window_start(today)
         self.rows = self._rows(plan_id)
 
     # --- the rows ---------------------------------------------------------------------------

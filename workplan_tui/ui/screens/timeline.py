@@ -172,7 +172,10 @@ class TimelineScreen(TaskActions):
         current = rows.current
         keep = ("T", follow) if follow is not None else ((current.kind, current.label) if current else None)
         plan = self.plan_id if self.only_plan else None
-        timeline = Timeline(wp, today, by=self.by, plan_id=plan, schedule=session.context.schedule)
+        built = rows.timeline.first if rows.timeline is not None else window_start(today)
+        timeline = Timeline(  # from the earliest week shown yet: done work there is kept as weeks move on
+            wp, today, by=self.by, plan_id=plan, schedule=session.context.schedule, first=min(self.first, built)
+        )
         rows.timeline = timeline
         rows.first, rows.per_week = self.first, ZOOMS[self.zoom]
         cursor = None
@@ -278,6 +281,10 @@ class TimelineScreen(TaskActions):
         assert self.first is not None
         self.first += timedelta(days=7 * delta)
         self.rows.first = self.first
+        timeline = self.rows.timeline
+        if timeline is not None and self.first < timeline.first:  # back before the rows' weeks: their done work
+            self.refresh_view()
+            return
         self.rows.refresh()
         self._show_title()
         self._show_weeks()
