@@ -115,3 +115,15 @@ def test_the_forms_waits_on_reads_a_title_holding_separators_and_never_a_wrong_i
     assert parse_waits("T9 Lesson", wp, 1) == [12]  # T9 is not "Lesson": the title is read
     with pytest.raises(RuleError, match="T9 is titled 'Beds; phase 2, north', not 'Dig', and no task has that title"):
         parse_waits("T9 Dig", wp, 1)
+
+
+def test_the_timelines_weeks_move_within_the_calendar() -> None:
+    from datetime import date
+
+    from workplan_tui.model.timeline import LAST_FIRST, moved_weeks
+
+    monday = date(2026, 11, 30)
+    assert moved_weeks(monday, 2) == date(2026, 12, 14) and moved_weeks(monday, -1) == date(2026, 11, 23)
+    assert moved_weeks(monday, -(10**6)) == date.min  # a Monday, 1 Jan 1
+    assert moved_weeks(monday, 10**6) == LAST_FIRST and LAST_FIRST.weekday() == 0
+    assert moved_weeks(LAST_FIRST, 1) == LAST_FIRST

@@ -185,3 +185,12 @@ def test_the_printed_timeline_from_past_weeks_shows_the_work_done_then(store: St
     assert done.label in [row["id"] for row in as_json["rows"]]
     actions.add_plan(store, "Empty plan")
     assert "No dated tasks or milestones in P2." in run("timeline", "--plan", "P2").output
+
+
+def test_the_printed_timeline_near_the_calendars_end_is_one_line_not_a_traceback(store: Store, run) -> None:
+    refused = run("timeline", "--from", "9999-12-20")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.stderr == (
+        "workplan: error: --from: 9999-12-20 leaves no room for the weeks before the calendar ends (31 Dec 9999)\n"
+    )
+    assert run("timeline", "--from", "0001-01-01", "--weeks", "2").exit_code == 0

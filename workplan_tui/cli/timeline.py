@@ -14,6 +14,7 @@ from workplan_tui.model.records import label
 from workplan_tui.model.text import clean
 from workplan_tui.model.timeline import (
     GROUPINGS,
+    LAST_FIRST,
     STATE_WORDS,
     TAG_CELLS,
     Timeline,
@@ -92,6 +93,8 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
                 first = monday(date.fromisoformat(start))
             except ValueError:
                 fail(f"--from: cannot read {start!r} as a day (2026-11-30, mon, dec 1)")
+        if first > LAST_FIRST:
+            fail(f"--from: {first.isoformat()} leaves no room for the weeks before the calendar ends (31 Dec 9999)")
     line = Timeline(workplan, today, by=by, plan_id=plan_id, first=first)  # done work of the weeks shown too
     if as_json:
         click.echo(render.to_json(as_rows(line, first, weeks)))

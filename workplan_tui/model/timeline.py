@@ -96,6 +96,18 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# The latest Monday the weeks shown may begin on: room after it for 2,000 weeks (a wide terminal
+# at a cell a week), so a timeline moved on, or asked for, near 31 Dec 9999 never runs off the calendar.
+LAST_FIRST = date.max - timedelta(days=date.max.weekday() + 7 * 2000)
+
+
+def moved_weeks(first: date, weeks: int) -> date:
+    """``first`` moved ``weeks`` weeks on (back when negative), kept between the calendar's first
+    Monday (1 Jan 1) and ``LAST_FIRST``."""
+    days = max((date.min - first).days, min((LAST_FIRST - first).days, 7 * weeks))
+    return first + timedelta(days=days)
+
+
 def window_start(today: date) -> date:
     """Where the weeks begin when the timeline opens: the Monday of last week (a week of context)."""
     return monday(today) - timedelta(days=7)

@@ -9,7 +9,7 @@ or every running plan; the board's task keys work on the selected task (``enter`
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -23,7 +23,16 @@ from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
-from workplan_tui.model.timeline import GROUPINGS, STATE_WORDS, TAG_CELLS, Row, Timeline, header, window_start
+from workplan_tui.model.timeline import (
+    GROUPINGS,
+    STATE_WORDS,
+    TAG_CELLS,
+    Row,
+    Timeline,
+    header,
+    moved_weeks,
+    window_start,
+)
 from workplan_tui.ui.keys import TIMELINE_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import CARD_PARTS, KeyBar, ScreenTitle, VirtualList, fit, pad, strip
@@ -279,7 +288,7 @@ class TimelineScreen(TaskActions):
 
     def action_weeks(self, delta: int) -> None:
         assert self.first is not None
-        self.first += timedelta(days=7 * delta)
+        self.first = moved_weeks(self.first, delta)
         self.rows.first = self.first
         timeline = self.rows.timeline
         if timeline is not None and self.first < timeline.first:  # back before the rows' weeks: their done work
