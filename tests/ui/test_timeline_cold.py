@@ -100,3 +100,23 @@ async def test_moving_the_timeline_back_shows_the_work_done_in_those_weeks(board
         await pilot.press("L", "L")  # and forward again: what was shown stays
         await pilot.pause()
         assert done.id in [r.task.id for r in screen.rows.items if r.task is not None]
+
+
+async def test_an_open_board_flags_a_card_when_another_member_archives_what_it_waits_on(board_file: Path) -> None:
+    from tests.ui.test_live import wait_for
+
+    store = make_store(board_file)
+    actions.set_waits(store, 3, add=[4])  # alice's T3 waits on carol's T4, in P2
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(120, 30)) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+
+        def card_of_t3() -> str:
+            column = board.columns[0]
+            return "\n".join("".join(s.text for s in column.render_line(y)) for y in range(column.size.height))
+
+        assert "✗" not in card_of_t3()
+        actions.move_plan(make_store(board_file, "bob"), 2, "archive")  # another member, another process's way
+        await wait_for(pilot, lambda: pilot.app.session.workplan.plans[2].status == "archived")
+        await pilot.pause()
+        assert "✗" in card_of_t3(), card_of_t3()

@@ -194,3 +194,20 @@ def test_the_printed_timeline_near_the_calendars_end_is_one_line_not_a_traceback
         "workplan: error: --from: 9999-12-20 leaves no room for the weeks before the calendar ends (31 Dec 9999)\n"
     )
     assert run("timeline", "--from", "0001-01-01", "--weeks", "2").exit_code == 0
+
+
+# --- a hand-off to a plan that was archived ----------------------------------------------------------
+
+
+def test_waiting_on_work_left_open_in_an_archived_plan_is_flagged(store: Store, run) -> None:
+    actions.add_plan(store, "Winter boxes")
+    van = actions.add_task(store, 2, "Find a van", owner="bob", due=iso_day(+4))
+    actions.set_waits(store, 3, add=[van.id])
+    assert "open in archived" not in run("task", "show", "T3").output
+    actions.move_plan(store, 2, "archive")  # T4 will never be done there
+    says = f"T3 waits on {van.label}, open in archived P2: it will not be done"
+    assert says in run("task", "show", "T3").output
+    assert says in run("status", "--all").output
+    assert "✗" in next(line for line in run("task", "list").output.splitlines() if line.startswith("T3 "))
+    actions.reopen_plan(store, 2)
+    assert "open in archived" not in run("task", "show", "T3").output

@@ -10,7 +10,8 @@ finished the last prerequisite (the board's notice, ``workplan status``, the dig
 
 * it is due before a task it waits on is due ("T14 is due 4 Dec but waits on T9, due 11 Dec");
 * its chain (the latest due day among the open tasks it waits on, however far back) ends after
-  its own outcome is due, or after its plan ends.
+  its own outcome is due, or after its plan ends;
+* it waits on a task still open in an archived plan, where nothing is done any more.
 
 **A milestone** (``milestone_forecast``) has a health in the forecasts' words (model/forecast.py:
 ``met``, ``on_track``, ``at_risk``, ``off_track``, ``no_data``), rolled up from its parts as a
@@ -173,7 +174,8 @@ def waiting_words(
 class DateProblem:
     """A date of ``task`` that cannot work. ``kind``: ``before`` (due before ``other``, a task it
     waits on, due ``day``), ``chain`` (its chain ends on ``chain``'s day, after ``other``'s
-    deadline ``day``: an outcome due, a plan's end), ``after`` (due after that deadline). Its words
+    deadline ``day``: an outcome due, a plan's end), ``after`` (due after that deadline),
+    ``archived`` (it waits on ``other``, open in an archived plan ``what``: never done there). Its words
     are made when read: ``text`` in full ("T14 is due Fri 4 Dec but waits on T9, due Fri 11 Dec"),
     ``brief`` for a card ("due before T9, Fri 11 Dec"). (A plain class, as the others here: a
     dataclass costs every command that imports this module its generation.)"""
@@ -201,6 +203,11 @@ class DateProblem:
     @property
     def text(self) -> str:
         task, day = self.task, self._day
+        if self.kind == "archived":
+            return (
+                f"{task.label} waits on {self.other}, open in archived {self.what}: it will not be done "
+                f"('workplan task depends {task.label} {self.other} --remove', or reopen {self.what})"
+            )
         if self.kind == "before":
             return f"{task.label} is due {day(task.due or '')} but waits on {self.other}, due {day(self.day)}"
         if self.kind == "chain" and self.chain is not None:
@@ -210,6 +217,8 @@ class DateProblem:
 
     @property
     def brief(self) -> str:
+        if self.kind == "archived":
+            return f"waits on {self.other}, archived"
         words = {"before": "due before", "chain": "chain ends after"}.get(self.kind, "due after")
         return f"{words} {self.other}, {self._day(self.day)}"
 
@@ -232,7 +241,7 @@ class Schedule:
     def view_key(self) -> tuple[object, ...]:
         """What a task's waiting and date words depend on besides the task itself: the status,
         due day and owner of every task another waits on, each outcome's due day and each plan's
-        end. Two snapshots with equal keys show every task they share the same way, so a board
+        end and status (archived). Two snapshots with equal keys show every task they share the same way, so a board
         that redraws only the rows whose task changed (ui/widgets.py) redraws them all when this
         changes (T9 done: T12 no longer waits). One pass over the tasks, in C; kept once made."""
         if self._view_key is None:
@@ -242,7 +251,7 @@ class Schedule:
                 (tid, p.status, p.due, p.owner) for tid in needed if (p := tasks.get(tid)) is not None
             )
             outcomes = [(o.id, o.due) for o in self.workplan.outcomes.values()]
-            plans = [(p.id, p.end) for p in self.workplan.plans.values()]
+            plans = [(p.id, p.end, p.status) for p in self.workplan.plans.values()]  # archived: never done
             self._view_key = (tuple(prerequisites), tuple(outcomes), tuple(plans))
         return self._view_key
 
@@ -350,8 +359,11 @@ class Schedule:
         due = task.due if _day(task.due) else None
         end = None
         if task.waits_on:
+            plans = self.workplan.plans
             for other in open_prerequisites(task, self.tasks):
-                if due and other.due and _day(other.due) and other.due > due:
+                if (held := plans.get(other.plan)) is not None and held.status == "archived":
+                    found.append(DateProblem(task, "archived", other.label, other.due or "", today, held.label))
+                elif due and other.due and _day(other.due) and other.due > due:
                     found.append(DateProblem(task, "before", other.label, other.due, today))
             end = self.chain_end(task)
         for deadline, whose, what in self._deadlines(task):
