@@ -8,7 +8,17 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, complete_ids, fail, ident, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    complete_ids,
+    complete_members,
+    fail,
+    ident,
+    json_option,
+    member_named,
+    pass_env,
+)
 from workplan_tui.model.dates import DateError, parse_date, short_date
 from workplan_tui.model.records import label
 from workplan_tui.model.text import clean
@@ -65,9 +75,18 @@ def legend(cols: int) -> list[str]:
 @click.option(
     "--from", "start", default=None, metavar="DATE", help="The first week: the week of this day (default: last week)."
 )
+@click.option(
+    "--owner",
+    default=None,
+    metavar="HANDLE",
+    shell_complete=complete_members,
+    help="Only this member's tasks (any case: Dan is dan), and the milestones that list them.",
+)
 @json_option
 @pass_env
-def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str | None, as_json: bool) -> None:
+def timeline_cmd(
+    env: Env, plan_id: int | None, weeks: int, by: str, start: str | None, owner: str | None, as_json: bool
+) -> None:
     """Print the plan over time: weeks across, a row per task and milestone, grouped by partner.
 
     A task is a bar from its start to its due day (one cell when it has only a due day); a task
@@ -79,10 +98,13 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
     Examples:
       workplan timeline
       workplan timeline --plan P2 --weeks 8 --by plan
+      workplan timeline --owner dan
     """
     workplan = env.read()
     if plan_id is not None and plan_id not in workplan.plans:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
     today = env.today()
     first = window_start(today)
     if start is not None:
@@ -95,11 +117,12 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
                 fail(f"--from: cannot read {start!r} as a day (2026-11-30, mon, dec 1)")
         if first > LAST_FIRST:
             fail(f"--from: {first.isoformat()} leaves no room for the weeks before the calendar ends (31 Dec 9999)")
-    line = Timeline(workplan, today, by=by, plan_id=plan_id, first=first)  # done work of the weeks shown too
+    line = Timeline(workplan, today, by=by, plan_id=plan_id, owner=owner, first=first)  # done work of its weeks too
     if as_json:
         click.echo(render.to_json(as_rows(line, first, weeks)))
         return
     scope = label("plans", plan_id) if plan_id is not None else "running plans"
+    scope += f" · {owner}'s tasks" if owner is not None else ""
     click.echo("\n".join(text_lines(line, first, weeks, render.width(), scope)))
 
 
@@ -116,7 +139,7 @@ def text_lines(line: Timeline, first: date, weeks: int, cols: int, scope: str) -
     lead = " " * (labels + 1 + TAG_CELLS + 1)
     out += [render.fit(lead + months, cols).rstrip(), render.fit(lead + days, cols).rstrip()]
     if not line.rows:
-        out.append(f"No dated tasks or milestones in {'the ' if scope == 'running plans' else ''}{scope}.")
+        out.append(f"No dated tasks or milestones in {'the ' if scope.startswith('running plans') else ''}{scope}.")
     for row in line.rows:
         if row.kind == "group":
             heading = render.fit(f"── {clean(row.heading)} ", cols)

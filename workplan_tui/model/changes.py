@@ -70,6 +70,8 @@ def changes_line(entry: Activity, room: int = 30, arrow: str = "→") -> str:
             parts.append(f"{name}: {value_text(after, room)}")
         elif name == "followup" and isinstance(after, dict) and before is None:
             parts.append(f"follow-up: {_followup_text(after, room)}")
+        elif name == "followup" and isinstance(before, dict) and after is None:  # undone
+            parts.append(f"follow-up taken back: {_followup_text(before, room)}")
         elif name == "dates" and isinstance(before, dict) and isinstance(after, dict):
             parts.append(f"#{after.get('contribution', '?')} dates {_dates_text(before)} {arrow} {_dates_text(after)}")
         elif name in _MEETING_LISTS and (words := _meeting_list(name, before, after)) is not None:
@@ -200,8 +202,18 @@ _TITLED = {
     "milestones": "name",
 }
 _STATUS_WORDS = {"todo": "to do"}
+_LIST_NOUNS = {  # a field that holds a list, as people count its items
+    "agenda": ("agenda item", "agenda items"),
+    "attendance": ("person", "people"),
+    "decisions": ("decision", "decisions"),
+    "followups": ("follow-up", "follow-ups"),
+    "checkins": ("check-in", "check-ins"),
+    "deliveries": ("delivery", "deliveries"),
+    "updates": ("note", "notes"),
+    "schedule": ("instalment", "instalments"),
+}
 _MONEY_FIELDS = ("amount",)
-_DATE_FIELDS = ("due", "closes", "on")
+_DATE_FIELDS = ("due", "closes", "on", "day", "start", "end", "anchor")
 TITLE_CELLS = 40  # a record's title in a sentence is cut to this many characters
 
 
@@ -229,6 +241,11 @@ def value_words(name: str, value: Any, names: Names | None = None, room: int = 6
         return short(", ".join(value), room)
     if name == "contributions" and isinstance(value, list):
         return f"{len(value)} pledge{'' if len(value) == 1 else 's'}"
+    if name == "followup" and isinstance(value, dict):
+        return _followup_text(value, room)
+    if isinstance(value, list):  # a list of items: how many, in words ('11 agenda items', not '[11]')
+        one, many = _LIST_NOUNS.get(name, ("item", "items"))
+        return f"{len(value)} {one if len(value) == 1 else many}"
     if isinstance(value, dict) and ("kind" in value or "on" in value):  # a pledge or a delivery
         return _resource_words(value, names, room)
     return short(value, room)
@@ -267,6 +284,9 @@ def change_words(entry: Activity, names: Names | None = None, room: int = 60) ->
                 continue
         if name == "followup" and isinstance(after, dict) and before is None:
             parts.append(f"follow-up: {_followup_text(after, room)}")
+            continue
+        if name == "followup" and isinstance(before, dict) and after is None:  # undone
+            parts.append(f"follow-up taken back: {_followup_text(before, room)}")
             continue
         if name == "dates" and isinstance(before, dict) and isinstance(after, dict):
             parts.append(f"pledge #{after.get('contribution', '?')}: {_dates_text(before)} → {_dates_text(after)}")

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workplan_tui.model import commitments, forecast, rules
-from workplan_tui.model.changes import field_words
+from workplan_tui.model.changes import Names, field_words, value_words
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS
 from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
@@ -65,6 +65,7 @@ class ReviewScreen(TaskActions):
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
+    NO_TASK = "This item is not a task: the task keys act on a task (o opens this one; space: next)."
 
     app: WorkplanApp
 
@@ -131,6 +132,13 @@ class ReviewScreen(TaskActions):
         width = self.size.width or 80
         lines = wrap(value, max(20, width - 6 - NAME_CELLS), 40) or [""]  # 6: padding, scrollbar
         return Content(f"{name:<{NAME_CELLS}}" + ("\n" + " " * NAME_CELLS).join(lines))
+
+    def bullet(self, value: str) -> Content:
+        """A line of history ('· 2 Dec alice with carmen: ...'), ``value`` cleaned and wrapped
+        under itself at the screen's width."""
+        width = self.size.width or 80
+        lines = wrap(value, max(20, width - 6 - 2), 40) or [""]
+        return Content("· " + "\n  ".join(lines))
 
     def action_next(self) -> None:
         if self.finished:
@@ -226,7 +234,7 @@ class ReviewScreen(TaskActions):
             lines.append(Content(""))
             lines.append(Content(clean(task.notes, multiline=True)))
         for update in task.updates[-3:]:
-            lines.append(Content(f"· {stamp(update.at, date_only=True)} {clean(update.by)}: {clean(update.text)}"))
+            lines.append(self.bullet(f"{stamp(update.at, date_only=True)} {update.by}: {update.text}"))
         return Content("\n").join(lines)
 
     def action_open(self) -> None:
@@ -309,6 +317,7 @@ class ReviewScreen(TaskActions):
         currency = wp.partnership.currency
         value = value_text(c.amount, c.hours, c.rate, currency) or "not valued"
         when = commitments.when_words(c, today, currency) or "no date of its own"
+        deliveries = f"{len(c.deliveries)} deliver{'y' if len(c.deliveries) == 1 else 'ies'}"
         lines = [
             Content.from_markup(
                 "[b]$name  $kind: $what[/b]",
@@ -316,18 +325,18 @@ class ReviewScreen(TaskActions):
                 kind=c.kind,
                 what=clean(c.description),
             ),
-            Content(f"partner   {clean(partner.code)} {clean(partner.name)}"),
+            self.field("partner", f"{partner.code} {partner.name}"),
             Content.assemble(
                 "health    ",
                 (f"{HEALTH_SYMBOLS[status.health]} {status.words}", HEALTH_STYLES[health_part(status.health)]),
             ),
-            Content(f"why       {clean(status.reason)}"),
-            Content(f"pledged   {value}" + (f", towards G{c.grant}" if c.grant is not None else "")),
-            Content(f"when      {clean(when)}"),
-            Content(f"delivered {format_money(status.delivered, currency)} in {len(c.deliveries)} deliveries"),
+            self.field("why", status.reason),
+            self.field("pledged", f"{value}" + (f", towards G{c.grant}" if c.grant is not None else "")),
+            self.field("when", when),
+            self.field("delivered", f"{format_money(status.delivered, currency)} in {deliveries}"),
         ]
         for f in c.followups[-3:]:
-            lines.append(Content(f"· {commitments.followup_words(f, today)}"))
+            lines.append(self.bullet(commitments.followup_words(f, today)))
         lines += [Content(""), Content("f: follow up · o: the Partners screen · space: next")]
         return Content("\n").join(lines)
 
@@ -337,9 +346,9 @@ class ReviewScreen(TaskActions):
         f = item.followup
         lines = [
             Content.from_markup("[b]$name  $title[/b]", name=item.subject.name, title=clean(item.subject.title)),
-            Content(f"agreed    {commitments.followup_words(f, today)}"),
-            Content(f"new date  {format_due(f.new_date, today=today)} and not done yet"),
-            Content(f"recorded  by {clean(f.by)}"),
+            self.field("agreed", commitments.followup_words(f, today)),
+            self.field("new date", f"{format_due(f.new_date, today=today)} and not done yet"),
+            self.field("recorded", f"by {f.by}"),
             Content(""),
             Content("f: follow up again · o: open · space: next"),
         ]
@@ -458,12 +467,14 @@ class ReviewScreen(TaskActions):
         heading = hanging(f"Reviewed {said} needing attention.", cells, 0)
         lines = [Content(part) for part in heading]
         changed = 0
+        names = Names(wp, self.session.context.today)  # values as the log's sentences say them
         for task_id, before in self.before.items():
             after = wp.tasks.get(task_id) if wp else None
             if after is None:
                 continue
             diffs = [
-                f"{field_words(name)} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
+                f"{field_words(name)} {value_words(name, getattr(before, name), names)}"
+                f" → {value_words(name, getattr(after, name), names)}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
@@ -491,11 +502,3 @@ def _reviewed(seen: int, total: int, one: str, many: str) -> str:
     if seen >= total:
         return f"all {total} {many}"
     return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"
-
-
-def _show(value: object) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, int):
-        return f"{value}%" if not isinstance(value, bool) else str(value)
-    return str(value)
