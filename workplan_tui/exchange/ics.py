@@ -60,7 +60,7 @@ def _moment(text: str) -> datetime | None:
 
 
 class NothingToExport(ValueError):
-    """No task or outcome has (or had) a due date to put in the calendar."""
+    """No task, outcome, milestone, meeting or pledge has (or had) a day to put in the calendar."""
 
 
 class _Past:
@@ -217,7 +217,7 @@ def export(
         calendar.add_component(event(record_label, day, summary, description, "", seq, cancelled=True))
         shown.add(record_label)
     if not calendar.walk("VEVENT"):
-        whose = f"none of {clean(owner)}'s tasks has" if owner else "no task or outcome has"
+        whose = f"none of {clean(owner)}'s tasks has" if owner else "no task, outcome, milestone, meeting or pledge has"
         raise NothingToExport(f"nothing to put in a calendar: {whose} a due date; nothing written")
     return bytes(calendar.to_ical())
 

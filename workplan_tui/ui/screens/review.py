@@ -111,6 +111,14 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         return wp.tasks.get(task.id) if wp else task
 
+    def no_task(self) -> str:
+        if not self.finished and self.queue:
+            item = self.queue[self.position]
+            task = item.subject.task if isinstance(item, commitments.FollowUpDue) else getattr(item, "task", None)
+            if isinstance(task, Task):  # a task under review that someone removed meanwhile
+                return f"No task selected: {task.label} was removed (space: next)."
+        return self.NO_TASK
+
     def selected_task(self) -> Task | None:
         task = self.current()
         if task is not None and task.id not in self.before:
