@@ -120,3 +120,21 @@ async def test_an_open_board_flags_a_card_when_another_member_archives_what_it_w
         await wait_for(pilot, lambda: pilot.app.session.workplan.plans[2].status == "archived")
         await pilot.pause()
         assert "✗" in card_of_t3(), card_of_t3()
+
+
+async def test_work_after_the_weeks_shown_is_marked_clear_of_the_scrollbar(board_file: Path) -> None:
+    from workplan_tui.ui.screens.timeline import TimelineScreen
+
+    store = make_store(board_file)
+    for n in range(30):  # enough rows for a scrollbar
+        actions.add_task(store, 1, f"Later work {n}", owner="alice", due=iso_day(+200))
+    async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 24)) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        rows = screen.rows
+        assert rows.scrollbar_size_vertical == 1
+        shown = ["".join(s.text for s in rows.render_line(y)) for y in range(rows.size.height)]
+        later = [line for line in shown if "Later work" in line]
+        assert later and all("▸" in line[: rows.size.width - 1] for line in later), later

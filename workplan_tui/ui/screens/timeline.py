@@ -40,6 +40,7 @@ from workplan_tui.ui.widgets import CARD_PARTS, KeyBar, ScreenTitle, VirtualList
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
+SCROLLBAR = 1  # the rows' vertical scrollbar, over their last column
 ZOOMS = (7, 4, 2, 1)  # cells a week: a cell a day, down to a cell a week
 # The look of each cell kind and state (model/timeline.py): words say the state besides colour.
 KIND_PARTS = {
@@ -92,8 +93,9 @@ class TimelineRows(VirtualList[Row]):
         return max(14, min(34, width // 4))
 
     def weeks(self, width: int) -> int:
-        """How many weeks fit beside the labels at the current zoom."""
-        return max(1, (width - 1 - self.labels(width) - 1 - TAG_CELLS - 1) // self.per_week)
+        """How many weeks fit beside the labels at the current zoom, the last column left to the
+        scrollbar (drawn over it: a row's ``▸``, work after the weeks shown, was hidden there)."""
+        return max(1, (width - 1 - self.labels(width) - 1 - TAG_CELLS - 1 - SCROLLBAR) // self.per_week)
 
     def grid_offset(self, width: int) -> int:
         return 1 + self.labels(width) + 1 + TAG_CELLS + 1
