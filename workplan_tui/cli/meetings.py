@@ -23,6 +23,7 @@ from workplan_tui.cli.base import (
     id_argument,
     json_option,
     need_changes,
+    output_option,
     pass_env,
     rev_option,
 )
@@ -671,14 +672,7 @@ def meeting_action(
 
 @meeting.command("minutes")
 @id_argument("meeting_id", "meetings")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the minutes to this file instead of printing them.",
-)
+@output_option("the minutes")
 @pass_env
 def meeting_minutes(env: Env, meeting_id: int, out: Path | None) -> None:
     """Write a meeting's minutes in Markdown, with the partnership's norms attached at the end.

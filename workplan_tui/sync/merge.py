@@ -48,9 +48,9 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.changes import REMOVAL_KINDS
-from workplan_tui.model.contract import nested_mentions, nested_references, references
+from workplan_tui.model.contract import field_value, nested_mentions, nested_references, references
 from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 
 
 class MergeError(ValueError):
@@ -800,12 +800,19 @@ class _Merge:
         for conflict_label in conflicts:
             conflict = table[conflict_label[1:]]
             a, b = conflict["sides"]
+            one, two = (self._shown(conflict["table"], conflict["field"], side["value"]) for side in (a, b))
             text = (
-                f"{conflict_label}: {conflict['field']} {_short(a['value'])} ({a['by'] or 'unknown'}) "
-                f"or {_short(b['value'])} ({b['by'] or 'unknown'}); settle with 'workplan resolve {conflict_label}'"
+                f"{conflict_label}: {conflict['field']} {one} ({a['by'] or 'unknown'}) "
+                f"or {two} ({b['by'] or 'unknown'}); settle with 'workplan resolve {conflict_label}'"
             )
             note("merge.conflict", conflict["record"], {"conflict": [None, text[:500]]})
         return notes
+
+    @staticmethod
+    def _shown(table: str, name: str, value: Any) -> str:
+        """A side's value in the conflict's log line: references as labels, a list as its items
+        (``T9, T12``), a record by its name, as ``workplan conflicts`` shows it."""
+        return short(field_value(table, name, value), 40)
 
     # --- the result must be sound -------------------------------------------------------------
 
@@ -1157,12 +1164,6 @@ def _side(value: Any, by: str, at: str | None) -> dict[str, Any]:
 
 def _jsonable(value: Any) -> Any:
     return None if value is MISSING else value
-
-
-def _short(value: Any, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    text = clean(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _groups(

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.signal import Signal
 
-from workplan_tui.model import identity, rules, schema
+from workplan_tui.model import contract, identity, rules, schema
 from workplan_tui.model.changes import Names, describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
@@ -441,7 +441,10 @@ class Session:
                     "mine": f"{conflict.sides[mine].by or 'one copy'}'s",
                     "theirs": f"{conflict.sides[theirs].by or 'the other copy'}'s",
                 }
-            rows.append((name, conflict.base, conflict.sides[theirs].value, conflict.sides[mine].value))
+            shown = partial(contract.field_value, conflict.table, name)  # T9, not 9
+            rows.append(
+                (name, shown(conflict.base), shown(conflict.sides[theirs].value), shown(conflict.sides[mine].value))
+            )
             picks[name] = (conflict.id, mine, theirs)
         record = first.record
 
@@ -599,7 +602,11 @@ class Session:
                 done()
 
         self.app.push_screen(
-            ConflictDialog(f"{original.label} was changed by {who} since you opened it", conflicts, sorted(merged)),
+            ConflictDialog(
+                f"{original.label} was changed by {who} since you opened it",
+                [(name, *(contract.field_value("tasks", name, v) for v in values)) for name, *values in conflicts],
+                sorted(merged),
+            ),
             chosen,
         )
 

@@ -836,7 +836,11 @@ class CardColumn(VirtualList[Task]):
         style = self.part
         if item.status == "done":
             return strip([(" ", Style()), ("✓ done", style("card--meta"))], width, base)
-        if not item.due:
+        if not item.due:  # still, its chain or what it waits on may not work: say so
+            problems = self.context.problems(item)
+            if problems:
+                text = fit(f"✗ no due date · {problems[0].brief}", inner)
+                return strip([(" ", Style()), (text, style("card--soon"))], width, base)
             return strip([(" ", Style()), ("no due date", style("card--meta"))], width, base)
         marker = due_marker(item, self.context.today)
         text = format_due(item.due, today=self.context.today, done=item.status == "done")
