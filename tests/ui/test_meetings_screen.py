@@ -216,3 +216,27 @@ async def test_decisions_are_searched_across_meetings(wp: Path) -> None:
         shown = str(pilot.app.screen.query_one("#help-text").render())
         assert "M1.1" in shown and "Gardens go ahead in spring" in shown and "about P1 Gardens" in shown
         assert "soil" not in shown
+
+
+async def test_a_new_meetings_agenda_raises_late_pledges_and_milestones_on_the_screen(wp: Path) -> None:
+    from tests.unit.test_meetings import late_pledge_and_milestones
+
+    late_pledge_and_milestones(wp)
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "n")
+        await pilot.pause()
+        pilot.app.screen.query_one("#f-day").value = iso_day(4)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        lines = {"".join(text for text, _ in screen.row(line, 80)): line for line in screen.items()}
+        pledge = next(t for t in lines if "FOOD's pledge of 2,000 (cash: Match) is 3 weeks late" in t)
+        milestone = next(t for t in lines if "Milestone D1 'Beds built' due" in t)
+        await select(pilot, screen, lines[pledge])
+        assert "all 2,000 was due by" in str(screen.query_one("#detail").render())
+        await select(pilot, screen, lines[milestone])
+        shown = str(screen.query_one("#detail").render())
+        assert "is at risk: T1 overdue; 1 of 1 task open" in shown and "About: D1 Beds built" in shown

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from tests.clock import NOW, TODAY, day, iso_day
 from tests.conftest import make_store, seed
 from tests.unit.test_merge import assert_sound, copy, merged, store
-from workplan_tui.model import meetings, schema
+from workplan_tui.model import dates, meetings, resources, schema
 from workplan_tui.model.records import AgendaItem, Attendance, Meeting
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
@@ -157,6 +157,77 @@ def test_the_agenda_starts_with_what_needs_the_partnership(wp: Path) -> None:
     assert "Blocked: T2 Build beds: Waiting for the permit" in words
     assert any(w.startswith("Norm not in force: N1 ") and "(waiting for bob, carol)" in w for w in words)
     assert all(i.prefilled for i in items)
+
+
+def late_pledge_and_milestones(wp: Path) -> Store:
+    """FOOD's $2,000 pledged by three weeks ago, nothing delivered; a grant whose match deadline
+    passed; milestones: D1 at risk (its task overdue) though three weeks off, D2 on track and due
+    in 10 days, D3 met, D4 on track but two months off, D5 due in 3 days listing nothing."""
+    s = make_store(wp)
+    actions.pledge(s, "FOOD", resources.parse_pledge(f"cash: Match: $2,000: by {iso_day(-21)}", "USD", TODAY))
+    actions.add_grant(s, "PARKS", "FOOD", 1000, "1:1", "Seed grant", dates={"end": iso_day(-2)})
+    actions.add_milestone(s, 1, "Beds built", iso_day(20), tasks=[1])
+    actions.add_milestone(s, 1, "Soil in", iso_day(10), tasks=[2])
+    actions.add_milestone(s, 1, "Volunteers found", iso_day(5), tasks=[3])
+    actions.set_status(s, 3, "done")
+    later = actions.add_task(s, 1, "Paint the beds", due=iso_day(50))
+    actions.add_milestone(s, 1, "Painted", iso_day(60), tasks=[later.id])
+    actions.add_milestone(s, 1, "Signs up", iso_day(3))
+    return s
+
+
+def test_the_agenda_raises_late_pledges_missed_matches_and_milestones_at_risk_or_due_soon(wp: Path) -> None:
+    s = late_pledge_and_milestones(wp)
+    items = meetings.prefill(s.read(), TODAY)
+    words = [i.text for i in items]
+    late = f"FOOD's pledge of 2,000 (cash: Match) is 3 weeks late: all 2,000 was due by {day(-21):%-d %b}"
+    assert any(w.startswith(late) and w.endswith("delivered 0") for w in words), words
+    match = next(i for i in items if i.text.startswith("Match of G1 Seed grant (FOOD) missed: deadline "))
+    assert match.about == "G1"
+    due = lambda offset: dates.short_date(day(offset), today=TODAY)  # noqa: E731
+    raised = [(i.about, i.text) for i in items if i.text.startswith("Milestone ")]
+    assert raised == [
+        ("D1", f"Milestone D1 'Beds built' due {due(20)} is at risk: T1 overdue; 1 of 1 task open"),
+        ("D5", f"Milestone D5 'Signs up' due {due(3)} lists no tasks or outcomes yet"),
+        ("D2", f"Milestone D2 'Soil in' is on track: 1 of 1 task open, due {due(10)}"),
+    ]
+    # In the agenda's order: off track and late money before milestones, milestones before blocked tasks.
+    kinds = [w.split()[0] for w in words]
+    assert kinds.index("FOOD's") < kinds.index("Match") < kinds.index("Milestone")
+    assert all(i.prefilled for i in items)
+    assert meetings.mentioned(s.read(), "D1") == "D1 Beds built"
+
+
+def test_a_pledge_not_valued_and_one_behind_read_as_people_say_them(wp: Path) -> None:
+    s = make_store(wp)
+    actions.pledge(s, "FOOD", resources.parse_pledge(f"facilities: Hall: : : by {iso_day(-3)}", "USD", TODAY))
+    start = day(-20).isoformat()
+    actions.pledge(s, "PARKS", resources.parse_pledge(f"cash: Soil: $1,200: 12 monthly from {start}", "USD", TODAY))
+    words = [i.text for i in meetings.prefill(s.read(), TODAY)]
+    assert (
+        f"FOOD's pledge (facilities: Hall) is 3 days late: was due {day(-3):%-d %b}, nothing recorded as delivered"
+        in words
+    )
+    assert any(
+        w.startswith("PARKS's pledge of 1,200 (cash: Soil) is behind: 100 of 1,200 expected by ") for w in words
+    ), words
+
+
+def test_late_pledges_and_milestones_reach_the_agenda_show_and_minutes_from_the_command_line(run, wp: Path) -> None:
+    late_pledge_and_milestones(wp)
+    added = json.loads(run("meeting", "add", "Partners", "--on", iso_day(4), "--at", "2pm", "--json").stdout)
+    agenda = [(i["text"], i["about"]) for i in added["agenda"]]
+    assert any(text.startswith("FOOD's pledge of 2,000 (cash: Match) is 3 weeks late: ") for text, _ in agenda)
+    assert any(text.startswith("Milestone D1 'Beds built' due ") and about == "D1" for text, about in agenda)
+    shown = run("meeting", "show", "M1").stdout
+    assert "FOOD's pledge of 2,000 (cash: Match) is 3 weeks late" in shown and "is at risk: T1 overdue" in shown
+    minutes = run("meeting", "minutes", "M1").stdout
+    assert "is 3 weeks late: all 2,000 was due by" in minutes
+    assert "Milestone D1 'Beds built' due" in minutes and "is at risk: T1 overdue; 1 of 1 task open" in minutes
+    # A member names a milestone as what an item is about, as they name a plan.
+    assert run("meeting", "agenda", "M1", "--add", "Planting day", "--about", "d2").exit_code == 0
+    listed = json.loads(run("meeting", "agenda", "M1", "--json").stdout)
+    assert listed["agenda"][-1] == {"text": "Planting day", "about": "D2", "prefilled": False}
 
 
 def test_the_log_reads_a_change_to_a_list_as_the_item_that_changed() -> None:

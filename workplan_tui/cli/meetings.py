@@ -373,7 +373,7 @@ def meeting_rm(env: Env, meeting_id: int, unlink: bool, rev: int | None, as_json
 @meeting.command("agenda")
 @id_argument("meeting_id", "meetings")
 @click.option("--add", "text", default=None, metavar="TEXT", help="Add an item.")
-@click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2).")
+@click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2, D1).")
 @click.option("--at", "at", type=int, default=None, metavar="N", help="With --add: its place (1 is first).")
 @click.option("--move", type=int, default=None, metavar="N", help="Move item N (with --to).")
 @click.option("--to", type=int, default=None, metavar="M", help="With --move: its new place.")

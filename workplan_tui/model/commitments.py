@@ -50,7 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from workplan_tui.model.forecast import HEALTH_WORDS, Health, _Value, day_of, rank, short_day
+from workplan_tui.model.forecast import HEALTH_WORDS, Health, _span, _Value, day_of, rank, short_day
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     MAX_INSTALMENTS,
@@ -546,13 +546,29 @@ def pledge_status(
     return made("on_track", reason)
 
 
+def days_overdue(c: Contribution, today: date, deadline: date | None = None) -> int | None:
+    """How many days the oldest part of a pledge not delivered has been due on ``today`` (0: it
+    falls due today), by its own dates or ``deadline``'s (its grant's); None when nothing
+    expected by today is missing. A pledge that is not valued is missing once nothing of it is
+    recorded as delivered."""
+    done = c.delivered if c.value is not None else (1.0 if c.deliveries else 0.0)
+    for day, cumulative in steps(c, deadline):
+        if cumulative > done + CENT and day <= today:
+            return (today - day).days
+    return None
+
+
+def span_words(days: int) -> str:
+    """'1 day', '9 days', '3 weeks' (from 14 days on, whole weeks): how long something is late
+    (the forecasts' own words for a span)."""
+    return _span(days)
+
+
 def _overdue_for(c: Contribution, done: float, today: date, deadline: date | None) -> str:
     """'the oldest part 6 weeks overdue': how long the first amount not delivered has been due."""
     for day, cumulative in steps(c, deadline):
         if cumulative > done + CENT and day <= today:
-            days = (today - day).days
-            span = f"{days} days" if days < 14 else f"{days // 7} weeks"
-            return f"the oldest part {span} overdue"
+            return f"the oldest part {span_words((today - day).days)} overdue"
     return "overdue"
 
 
@@ -1025,6 +1041,30 @@ def late_pledges(workplan: Workplan, today: date) -> list[tuple[Partner, PledgeL
     ]
     found.sort(key=lambda pair: (rank(pair[1].status.health), -pair[1].status.shortfall, pair[0].code, pair[1].number))
     return found
+
+
+def late_pledge_words(workplan: Workplan, partner: Partner, line: PledgeLine, today: date) -> str:
+    """A pledge behind or late (``late_pledges``) as a person says it at a meeting: "PARKS's
+    pledge of $2,000 (cash: Match) is 3 weeks late: all $2,000 was due by 6 Nov, delivered $0";
+    "SCHOOLS's pledge of $6,000 (staff: Science teacher time) is behind: $3,000 of $6,000
+    expected by 29 Nov, delivered $1,500". How late counts from the day the oldest part not
+    delivered fell due (``days_overdue``). Stored text is cleaned."""
+    from workplan_tui.model.money import format_money
+
+    c, status = line.contribution, line.status
+    worth = f" of {format_money(c.value, workplan.partnership.currency)}" if c.value is not None else ""
+    what = f"{c.kind}: {' '.join(clean(c.description).split())}" if c.description.strip() else c.kind
+    grant = workplan.grants.get(c.grant) if c.grant is not None else None
+    days = days_overdue(c, today, grant_deadline(grant)) if status.health == "off_track" else None
+    state = f"{span_words(days)} late" if days else status.words
+    return f"{clean(partner.code)}'s pledge{worth} ({what}) is {state}: {clean(status.reason)}"
+
+
+def missed_matches(workplan: Workplan, today: date) -> list[tuple[Grant, MatchStatus]]:
+    """The grants whose match deadline has passed short of the match required (``grant_status``
+    off track), by id."""
+    found = [(g, grant_status(workplan, g, today)) for g in sorted(workplan.grants.values(), key=lambda g: g.id)]
+    return [(g, status) for g, status in found if status.health == "off_track"]
 
 
 def health_words(health: str) -> str:

@@ -16,7 +16,9 @@ Every rule about a meeting has its home here, and the command line, the board, t
   one is *owed* (``debriefs_owed``), overdue once its day has passed.
 * **Agenda**: a meeting made by workplan starts with what needs the partnership
   (``prefill``): debriefs still owed, plans waiting for buy-in (with their closing dates),
-  outcomes and plans off track, blocked tasks that need a decision, norms not yet in force.
+  outcomes and plans off track, pledges behind or late and grants' matches missed
+  (model/commitments.py), milestones at risk, off track or due within two weeks
+  (model/schedule.py), blocked tasks that need a decision, norms not yet in force.
   A meeting with neither a facilitator nor an alternate is flagged (``flags``).
 * **Decisions** are text, optionally about a plan or a norm (by its label, ``records.Mention``);
   a vote taken in the meeting stays the plan's vote record (``votes_on_the_day``).
@@ -39,6 +41,7 @@ from workplan_tui.model.records import (
     Attendance,
     Decision,
     Meeting,
+    Milestone,
     Task,
     Vote,
     Workplan,
@@ -49,6 +52,7 @@ from workplan_tui.model.text import clean
 
 if TYPE_CHECKING:
     from workplan_tui.model.overview import PlanFigures
+    from workplan_tui.model.schedule import MilestoneForecast
 
 # The statuses of a member who was not at the meeting in person: each is owed a debrief.
 MISSED = ("apologies", "absent", "represented")
@@ -391,6 +395,7 @@ def mentioned(workplan: Workplan, mention: str | None) -> str:
         "norms": lambda i: workplan.norms.get(i) and workplan.norms[i].text,
         "meetings": lambda i: workplan.meetings.get(i) and workplan.meetings[i].title,
         "grants": lambda i: workplan.grants.get(i) and workplan.grants[i].name,
+        "milestones": lambda i: workplan.milestones.get(i) and workplan.milestones[i].name,
     }.get(table, lambda i: None)(parsed[1])
     if not found:
         return f"{mention} (removed since)"
@@ -436,6 +441,7 @@ def decisions(workplan: Workplan, words: str = "", about: str | None = None) -> 
 # --- the agenda made for a new meeting ----------------------------------------------------------
 
 PREFILL_LIMIT = 12  # items of one kind at most (blocked tasks, concerns), then one that counts the rest
+MILESTONE_SOON_DAYS = 14  # a milestone due within this many days is on the agenda even when on track
 
 
 def _fit(text: str) -> str:
@@ -446,11 +452,16 @@ def _fit(text: str) -> str:
 
 def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None = None) -> list[AgendaItem]:
     """The agenda a new meeting starts with: what needs the partnership on ``today``, as items
-    about the record concerned (``prefilled``): debriefs still owed, plans waiting for buy-in
-    (closing date, who has not voted), outcomes and plans off track (with the forecast's
-    reason), blocked tasks that need a decision (with why), norms not yet in force (who has not
-    agreed). ``figures``: ``overview.plan_figures`` when the caller has them."""
-    from workplan_tui.model import overview
+    about the record concerned (``prefilled``), in this order: debriefs still owed, plans waiting
+    for buy-in (closing date, who has not voted), outcomes and plans off track (with the
+    forecast's reason), pledges behind or late (``commitments.late_pledges``, in words:
+    "PARKS's pledge of $2,000 (cash: Match) is 3 weeks late: ...") and grants whose match
+    deadline passed short, milestones at risk, off track or due within ``MILESTONE_SOON_DAYS``
+    ("Milestone D1 'Beds built' due Fri 18 Dec is at risk: T11 blocked; ..."), blocked tasks
+    that need a decision (with why), norms not yet in force (who has not agreed). At most
+    ``PREFILL_LIMIT`` items of a kind, then one that counts the rest. ``figures``:
+    ``overview.plan_figures`` when the caller has them."""
+    from workplan_tui.model import commitments, overview, schedule
 
     figures = figures if figures is not None else overview.plan_figures(workplan, today)
     items: list[AgendaItem] = []
@@ -475,7 +486,19 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
         add(f"Off track: {concern.label} {concern.name}: {concern.reason}", concern.label)
     if len(off) > PREFILL_LIMIT:
         add(f"Off track: {len(off) - PREFILL_LIMIT} more (workplan status)", None)
+    late = commitments.late_pledges(workplan, today)
+    for partner, line in late[:PREFILL_LIMIT]:
+        add(commitments.late_pledge_words(workplan, partner, line, today), None)
+    if len(late) > PREFILL_LIMIT:
+        add(f"{len(late) - PREFILL_LIMIT} more pledges behind or late (workplan partner list)", None)
+    for grant, match in commitments.missed_matches(workplan, today)[:PREFILL_LIMIT]:
+        add(f"Match of {grant.label} {grant.name} ({grant.recipient}) missed: {match.reason}", grant.label)
     live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
+    raised = _milestones_to_raise(workplan, today, live)
+    for milestone, found in raised[:PREFILL_LIMIT]:
+        add(f"Milestone {schedule.milestone_words(milestone, found, today)}", milestone.label)
+    if len(raised) > PREFILL_LIMIT:
+        add(f"Milestones: {len(raised) - PREFILL_LIMIT} more (workplan milestone list)", None)
     blocked = sorted((t for t in workplan.tasks.values() if t.status == "blocked" and t.plan in live), key=_due_order)
     for task in blocked[:PREFILL_LIMIT]:
         why = f": {task.blocked_reason}" if task.blocked_reason.strip() else ""
@@ -488,6 +511,30 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
             continue
         add(f"Norm not in force: {norm.label} {norm.text} (waiting for {', '.join(state.waiting)})", norm.label)
     return items
+
+
+def _milestones_to_raise(
+    workplan: Workplan, today: date, live: set[int]
+) -> list[tuple[Milestone, MilestoneForecast]]:
+    """The milestones of running plans (``live``: their ids) an agenda raises: not met, and off
+    track (missed, or will be by the plan's dates) or at risk by their forecast, or due within
+    ``MILESTONE_SOON_DAYS`` of ``today``; worst first, then soonest."""
+    from workplan_tui.model import schedule
+    from workplan_tui.model.forecast import rank
+
+    plan_of = schedule.Schedule(workplan)
+    soon = (today + timedelta(days=MILESTONE_SOON_DAYS)).isoformat()
+    found = []
+    for milestone in workplan.milestones.values():
+        if milestone.plan not in live:
+            continue
+        forecast = schedule.milestone_forecast(milestone, workplan, today, plan_of)
+        worry = forecast.health in ("off_track", "at_risk")
+        if forecast.health == "met" or not (worry or today.isoformat() <= milestone.due <= soon):
+            continue
+        found.append((milestone, forecast))
+    found.sort(key=lambda pair: (rank(pair[1].health), pair[0].due, pair[0].id))
+    return found
 
 
 def _due_order(task: Task) -> tuple[str, int]:

@@ -68,7 +68,7 @@ TIME_PATTERN = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
 # A record named in text (a meeting's agenda item or decision "about P3"): its label, one of the
 # tables people name by label. Not a reference the file must keep whole (a mention of a norm
 # withdrawn since stays, shown as gone); a merge that renumbers the record relabels it.
-MENTION_PATTERN = r"[PONTMG][1-9][0-9]{0,8}"
+MENTION_PATTERN = r"[PONTMGD][1-9][0-9]{0,8}"
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 
 
@@ -122,7 +122,7 @@ Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code su
 TimeOfDay = Annotated[str, matching(TIME_PATTERN, "a time of day HH:MM (24-hour clock)")]
 Mention = Annotated[
     str,
-    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2 or M1", mentions=True),
+    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2, D1 or M1", mentions=True),
 ]
 # An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
 # command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not

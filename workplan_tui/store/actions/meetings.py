@@ -183,7 +183,7 @@ def _about(text: str | None) -> str | None:
         return None
     typed_label = text.strip().upper()
     if id_of_label(typed_label) is None or schema.whole(MENTION_PATTERN).match(typed_label) is None:
-        raise RuleError(f"{text.strip()!r} is not a record label such as P3, O4, T12, N2 or M1")
+        raise RuleError(f"{text.strip()!r} is not a record label such as P3, O4, T12, N2, D1 or M1")
     return typed_label
 
 

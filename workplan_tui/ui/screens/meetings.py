@@ -411,7 +411,7 @@ class MeetingScreen(ListScreen):
         at = line.number + 1 if line is not None and line.kind == "agenda" else None
         fields = [
             Field("text", "Item", required=True),
-            Field("about", "About (a record's id: P3, O4, T12, N2; optional)"),
+            Field("about", "About (a record's id: P3, O4, T12, N2, D1; optional)"),
         ]
         self.form(
             "Add to the agenda",
