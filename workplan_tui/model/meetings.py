@@ -513,9 +513,7 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
     return items
 
 
-def _milestones_to_raise(
-    workplan: Workplan, today: date, live: set[int]
-) -> list[tuple[Milestone, MilestoneForecast]]:
+def _milestones_to_raise(workplan: Workplan, today: date, live: set[int]) -> list[tuple[Milestone, MilestoneForecast]]:
     """The milestones of running plans (``live``: their ids) an agenda raises: not met, and off
     track (missed, or will be by the plan's dates) or at risk by their forecast, or due within
     ``MILESTONE_SOON_DAYS`` of ``today``; worst first, then soonest."""
