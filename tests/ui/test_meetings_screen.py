@@ -240,3 +240,21 @@ async def test_a_new_meetings_agenda_raises_late_pledges_and_milestones_on_the_s
         await select(pilot, screen, lines[milestone])
         shown = str(screen.query_one("#detail").render())
         assert "is at risk: T1 overdue; 1 of 1 task open" in shown and "About: D1 Beds built" in shown
+
+
+async def test_the_last_line_selected_stays_in_view_when_its_details_take_more_room(wp: Path) -> None:
+    """At 80x24 the meeting is longer than the screen; the action item, its last line, has two
+    lines of details: selecting it with end scrolled to it, then the details grew under it."""
+    with_meetings(wp)
+    s = make_store(wp)
+    for number in range(12):
+        actions.agenda_add(s, 2, f"Item {number}")
+    actions.add_task(s, 1, "Book the van", owner="bob", due=iso_day(6), meeting=2)
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        rows = screen.rows_widget
+        assert rows.current.kind == "action"
+        assert rows.scroll_offset.y <= rows.cursor < rows.scroll_offset.y + rows.size.height

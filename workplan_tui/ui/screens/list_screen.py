@@ -66,6 +66,13 @@ class RowList(VirtualList[Any], inherit_bindings=False):
         super().move(delta)
         self.post_message(self.Selected(self, self.cursor))
 
+    def on_resize(self) -> None:
+        """The selection stays in view when the list gets shorter: the details below it grow
+        with the item selected (the last line of a meeting, two lines of details, was scrolled
+        to and then hidden under them)."""
+        super().on_resize()
+        self.call_after_refresh(self.scroll_to_cursor)
+
 
 class ListScreen(SessionScreen):
     """A header, a list, the selected item's details, the footer."""
