@@ -170,7 +170,7 @@ async def test_a_new_meeting_starts_with_what_needs_the_partnership(wp: Path) ->
         [m] = read(wp).meetings.values()
         assert (m.title, m.day, m.time) == ("Partnership meeting", iso_day(5), "14:00")
         assert m.agenda and all(i.prefilled for i in m.agenda)
-        assert meetings.flags(m) == [meetings.NO_FACILITATOR]
+        assert meetings.flags(m, read(wp).members) == [meetings.NO_FACILITATOR]
 
 
 async def test_minutes_from_the_screen_go_beside_the_file(wp: Path) -> None:
@@ -258,3 +258,22 @@ async def test_the_last_line_selected_stays_in_view_when_its_details_take_more_r
         rows = screen.rows_widget
         assert rows.current.kind == "action"
         assert rows.scroll_offset.y <= rows.cursor < rows.scroll_offset.y + rows.size.height
+
+
+async def test_editing_a_meeting_whose_facilitator_left_keeps_them(wp: Path) -> None:
+    """The form's choice held only members: saving the notes of a meeting run by someone who has
+    left since set its facilitator to nobody without a word (the record of who ran it lost)."""
+    with_meetings(wp)
+    s = make_store(wp)
+    actions.edit_meeting(s, 1, {"alternate": "bob"})
+    actions.remove_member(s, "bob")
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        screen = await open_meeting(pilot, -1)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#f-notes").text = "Bob ran the second half"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen is pilot.app.screen
+    m = read(wp).meetings[1]
+    assert (m.facilitator, m.alternate, m.notes) == ("alice", "bob", "Bob ran the second half")

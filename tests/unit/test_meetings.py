@@ -24,6 +24,10 @@ from workplan_tui.store.store import ConflictError, NotMemberError, Store
 HOSTILE = "[@click=app.quit]x[/] <script>alert(1)</script> [l](javascript:alert(1)) *b* | \x1b]52;c;aGk=\x07"
 
 
+def read(path: Path):
+    return Store(path, user="alice").read()
+
+
 def meeting(**fields: object) -> Meeting:
     base: dict[str, object] = {"title": "M", "day": iso_day(-3), "time": "14:00", "id": 1}
     base.update(fields)
@@ -140,8 +144,29 @@ def test_only_a_member_who_was_there_ticks_off_a_debrief() -> None:
 
 
 def test_a_meeting_with_neither_facilitator_nor_alternate_is_flagged() -> None:
-    assert meetings.flags(meeting()) == [meetings.NO_FACILITATOR]
-    assert meetings.flags(meeting(alternate="bob")) == []
+    members = {"alice", "bob"}
+    assert meetings.flags(meeting(), members) == [meetings.NO_FACILITATOR]
+    assert meetings.flags(meeting(alternate="bob"), members) == []
+    # Both have left since: a meeting still to come has no one to run it; a past one had.
+    coming = meeting(day=iso_day(3), facilitator="dan", alternate="erin")
+    assert meetings.flags(coming, members, NOW) == [
+        "No facilitator or alternate: dan and erin are no longer members; choose them before the meeting"
+    ]
+    assert meetings.flags(coming.replace(alternate=None), members, NOW)[0].endswith(
+        "dan is no longer a member; choose them before the meeting"
+    )
+    assert meetings.flags(coming.replace(alternate="bob"), members, NOW) == []
+    assert meetings.flags(meeting(facilitator="dan"), members, NOW) == []  # three days ago
+
+
+def test_a_meeting_is_said_on_the_day_the_file_holds_even_at_the_calendars_ends() -> None:
+    assert meetings.when_text(meeting(day="0001-01-01", time=None), TODAY) == "Mon 1 Jan 1"
+    assert meetings.when_text(meeting(day="9999-12-31", time="09:00"), TODAY) == "Fri 31 Dec 9999 09:00-10:00"
+    late = meeting(day="9999-12-31", time="23:30", duration=1440)
+    assert meetings.when_text(late, TODAY) == "Fri 31 Dec 9999 23:30-23:30 next day"
+    assert meetings.when_text(meeting(day=iso_day(0), time="23:00", duration=120), TODAY).endswith(
+        "23:00-01:00 next day"
+    )
 
 
 def test_the_agenda_starts_with_what_needs_the_partnership(wp: Path) -> None:
@@ -573,6 +598,43 @@ def test_meetings_are_in_the_calendar_at_their_time(store: Store) -> None:
     assert whole.decoded("dtstart") == day(4) and not isinstance(whole.decoded("dtstart"), datetime)
     again = icalendar.Calendar.from_ical(ics.export(store.read(), owner="bob", today=TODAY))
     assert {str(e["uid"]).split(".")[0] for e in again.walk("VEVENT")} >= {"M1", "M2"}
+
+
+def test_a_meeting_ending_after_the_calendars_last_day_is_in_the_calendar_for_its_length(run, wp: Path) -> None:
+    """A hand edit: 9999-12-31 at 23:30 for a day. Its end (year 10000) cannot be written, so the
+    event gives its length (DURATION) instead: the export was a traceback."""
+    run("meeting", "add", "Last", "--on", iso_day(3), "--at", "23:30", "--no-agenda")
+    data = json.loads(wp.read_text())
+    data["meetings"]["1"].update(day="9999-12-31", duration=1440)
+    wp.write_text(json.dumps(data))
+    result = run("export", "--format", "ics")
+    assert result.exit_code == 0, result.output
+    [event] = [e for e in icalendar.Calendar.from_ical(result.stdout).walk("VEVENT") if str(e["uid"]).startswith("M1.")]
+    assert event.decoded("dtstart") == datetime(9999, 12, 31, 23, 30) and event.decoded("duration") == timedelta(days=1)
+    assert "Fri 31 Dec 9999 23:30-23:30 next day" in run("meeting", "show", "M1").stdout
+    assert run("meeting", "minutes", "M1").exit_code == 0 and run("status").exit_code == 0
+
+
+def test_a_meeting_whose_facilitator_and_alternate_left_is_flagged_everywhere(run, wp: Path) -> None:
+    run("meeting", "add", "Next", "--on", iso_day(3), "--facilitator", "bob", "--alternate", "carol", "--no-agenda")
+    removed = run("member", "rm", "bob")
+    said = " ".join(removed.output.split())
+    assert "They were to run meetings to come: M1 (facilitator); choose another with" in said
+    assert "'workplan meeting edit M1 --facilitator HANDLE'" in said
+    run("member", "rm", "carol")
+    flag = "No facilitator or alternate: bob and carol are no longer members; choose them before the meeting"
+    assert flag in run("meeting", "show", "M1").stdout
+    assert json.loads(run("meeting", "show", "M1", "--json").stdout)["flags"] == [flag]
+    assert "no facilitator" in run("meeting", "list").stdout
+    assert "no facilitator or alternate yet" in run("status").stdout
+    assert flag in run("meeting", "minutes", "M1").stdout
+    assert flag in run("meeting", "agenda", "M1").stdout
+    # Anything else about it still changes (it was refused: "no member 'carol'"), keeping who was named.
+    assert run("meeting", "edit", "M1", "--place", "Room 3").exit_code == 0
+    assert (read(wp).meetings[1].facilitator, read(wp).meetings[1].place) == ("bob", "Room 3")
+    assert run("meeting", "edit", "M1", "--facilitator", "alice").exit_code == 0
+    assert "No facilitator" not in run("meeting", "show", "M1").stdout
+    assert "no member 'dan'" in run("meeting", "edit", "M1", "--alternate", "dan").stderr
 
 
 def test_csv_tables_of_meetings_attendance_and_decisions(run, wp: Path) -> None:

@@ -99,7 +99,7 @@ def meeting_json(workplan: Workplan, m: Meeting, now: datetime, today: date) -> 
     return {
         **contract.of("meetings", m),
         "past": meetings.is_past(m, now),
-        "flags": meetings.flags(m),
+        "flags": meetings.flags(m, workplan.members, now),
         "action_items": [t.label for t in meetings.action_items(workplan, m.id)],
         "debriefs_owed": sorted(owed),
         "apologies_in_advance": {
@@ -117,7 +117,7 @@ def show_text(workplan: Workplan, m: Meeting, now: datetime, today: date) -> str
         f"  alternate:   {_who(workplan, m.alternate)}",
         "Agenda:",
     ]
-    out += [f"  ! {flag}" for flag in meetings.flags(m)]
+    out += [f"  ! {flag}" for flag in meetings.flags(m, workplan.members, now)]
     if not m.agenda:
         out.append("  (nothing yet: workplan meeting agenda M? --add TEXT)".replace("M?", m.label))
     for number, item in enumerate(m.agenda, 1):
@@ -209,7 +209,7 @@ def meeting_add(
         agenda=not no_agenda,
     )
     items = len(record.agenda)
-    flag = "; no facilitator or alternate yet" if meetings.flags(record) else ""
+    flag = "; no facilitator or alternate yet" if meetings.flags(record, None) else ""
     emit(
         record,
         as_json,
@@ -254,7 +254,7 @@ def meeting_list(env: Env, upcoming: bool, past: bool, as_json: bool) -> None:
         mine = [d for d in owed if d.meeting.id == m.id]
         if mine:
             parts.append(f"{len(mine)} debrief{'s' if len(mine) != 1 else ''} owed")
-        if meetings.flags(m):
+        if meetings.flags(m, workplan.members, now):
             parts.append("no facilitator")
         marker = "next" if coming is not None and coming.id == m.id else ""
         line = f"{m.label:<4} {meetings.when_text(m, today):<22} {clean(m.title)}"
@@ -422,7 +422,7 @@ def meeting_agenda(
     else:
         record = _the(env.read(), meeting_id)
         said = f"{record.label} {clean(record.title)}: agenda"
-    lines = [said] + [f"  ! {f}" for f in meetings.flags(record)]
+    lines = [said] + [f"  ! {f}" for f in meetings.flags(record, env.read().members, env.now())]
     lines += [f"  {n:>2}. {clean(i.text)}" for n, i in enumerate(record.agenda, 1)] or ["  (no items)"]
     emit(record, as_json, lambda: render.wrap("\n".join(lines)))
 

@@ -28,7 +28,7 @@ Every rule about a meeting has its home here, and the command line, the board, t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -154,12 +154,16 @@ def is_past(meeting: Meeting, now: datetime) -> bool:
 
 
 def when_text(meeting: Meeting, today: date) -> str:
-    """'Tue 1 Dec 14:00-15:30', 'Tue 1 Dec' (the day only), with the year when not this one's."""
-    day = short_date(_day(meeting), today=today)
+    """'Tue 1 Dec 14:00-15:30', 'Tue 1 Dec' (the day only), with the year when not this one's;
+    'Thu 31 Dec 23:00-01:00 next day' for one that ends on the day after. The day is the one the
+    file holds, even at the calendar's ends (its moments are worked out a few days inside them)."""
+    day = short_date(date.fromisoformat(meeting.day), today=today)
     if not meeting.time:
         return day
-    end = (start_of(meeting) + timedelta(minutes=meeting.duration)).strftime("%H:%M")
-    return f"{day} {meeting.time}-{end}"
+    start = start_of(meeting)
+    end = start + timedelta(minutes=meeting.duration)
+    later = " next day" if end.date() != start.date() else ""
+    return f"{day} {meeting.time}-{end:%H:%M}{later}"
 
 
 def in_order(meetings: Iterable[Meeting]) -> list[Meeting]:
@@ -341,10 +345,20 @@ def attendance_problem(
 # --- roles, flags, action items, decisions ------------------------------------------------------
 
 
-def flags(meeting: Meeting) -> list[str]:
+def flags(meeting: Meeting, members: Collection[str] | None, now: datetime | None = None) -> list[str]:
     """What the agenda says before anything else: a meeting with neither a facilitator nor an
-    alternate (the norm: a facilitator and at least one alternate)."""
-    return [NO_FACILITATOR] if meeting.facilitator is None and meeting.alternate is None else []
+    alternate (the norm: a facilitator and at least one alternate); and one still to come (not
+    over at ``now``) whose facilitator and alternate have both left the partnership since (not
+    in ``members``, the handles: a member removed, or a hand edit), which has none in fact.
+    ``members`` None: the roles were just checked (a meeting being made)."""
+    named = [h for h in (meeting.facilitator, meeting.alternate) if h]
+    if not named:
+        return [NO_FACILITATOR]
+    if members is None or (now is not None and is_past(meeting, now)) or any(h in members for h in named):
+        return []
+    who = " and ".join(clean(h) for h in named)
+    gone = "is no longer a member" if len(named) == 1 else "are no longer members"
+    return [f"No facilitator or alternate: {who} {gone}; choose them before the meeting"]
 
 
 def roles(workplan: Workplan, handle: str) -> list[tuple[Meeting, str]]:

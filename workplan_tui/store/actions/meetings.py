@@ -36,11 +36,13 @@ def _meeting(tx: Tx, meeting_id: int) -> Meeting:
     return schema.record_of("meetings", str(meeting_id), tx.get("meetings", meeting_id))  # type: ignore[no-any-return]
 
 
-def _roles(tx: Tx, facilitator: str | None, alternate: str | None) -> None:
-    """A facilitator and an alternate are members, and two different ones."""
+def _roles(tx: Tx, facilitator: str | None, alternate: str | None, *, given: Sequence[str] | None = None) -> None:
+    """A facilitator and an alternate are members, and two different ones. ``given``: the roles
+    an edit changes; one kept as stored may name someone who has left since, which must not stop
+    a change to anything else (the notes of a meeting they ran)."""
     handles = _member_handles(tx)
-    for handle in (facilitator, alternate):
-        if handle is not None and handle not in handles:
+    for role, handle in (("facilitator", facilitator), ("alternate", alternate)):
+        if handle is not None and handle not in handles and (given is None or role in given):
             raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
     if facilitator is not None and facilitator == alternate:
         raise RuleError(f"{facilitator} cannot be both the facilitator and the alternate")
@@ -133,6 +135,7 @@ def edit_meeting(store: Store, meeting_id: int, changes: dict[str, Any], *, expe
             tx,
             fields.get("facilitator", meeting.facilitator),
             fields.get("alternate", meeting.alternate),
+            given=[r for r in ("facilitator", "alternate") if r in fields and fields[r] != getattr(meeting, r)],
         )
         if "day" in fields and fields["day"] != meeting.day:
             days = _debrief_days(tx)

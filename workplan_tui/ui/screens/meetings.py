@@ -23,11 +23,15 @@ from workplan_tui.ui.widgets import fit, pad
 _STATUS_STYLE = {"present": "card--good", "apologies": "card--soon", "absent": "card--overdue", "represented": ""}
 
 
-def _members(wp: Workplan | None, none: str = "nobody") -> list[tuple[str, Any]]:
-    """A choice of members for a form: 'alice · Alice Moreno (PARKS)', and nobody."""
+def _members(wp: Workplan | None, none: str = "nobody", keep: str | None = None) -> list[tuple[str, Any]]:
+    """A choice of members for a form: 'alice · Alice Moreno (PARKS)', and nobody; ``keep``, the
+    handle stored now, stays a choice when it is no longer a member's (saving the form unchanged
+    keeps who ran a meeting)."""
     found: list[tuple[str, Any]] = [(none, None)]
     for m in wp.members.values() if wp else []:
         found.append((f"{m.handle} · {m.name} ({m.partner})", m.handle))
+    if keep is not None and (wp is None or keep not in wp.members):
+        found.append((f"{keep} · no longer a member", keep))
     return found
 
 
@@ -94,7 +98,8 @@ class MeetingsScreen(ListScreen):
         ]
         if owed:
             parts.append((f" · {owed} debrief{'s' if owed != 1 else ''} owed", "card--overdue"))
-        if meetings.flags(item):
+        wp = self.session.workplan
+        if meetings.flags(item, wp.members if wp else (), now):
             parts.append((" · no facilitator", "card--blocked"))
         return parts
 
@@ -108,7 +113,7 @@ class MeetingsScreen(ListScreen):
             else Content(f"{item.label} {clean(item.title)} · {meetings.when_text(item, today)} · {clean(item.place)}"),
             Content(f"Facilitator: {clean(item.facilitator or 'none')} · alternate: {clean(item.alternate or 'none')}"),
         ]
-        for flag in meetings.flags(item):
+        for flag in meetings.flags(item, wp.members, self.session.now()):
             lines.append(Content.styled(f"! {flag}", "$text-warning"))
         counts = _counts(item)
         agenda = f"{len(item.agenda)} agenda item{'s' if len(item.agenda) != 1 else ''}"
@@ -201,8 +206,8 @@ def edit_meeting(screen: ListScreen, m: Meeting) -> None:
         Field("time", "Starts at (14:00, 2pm; empty for the day only)", value=m.time or ""),
         Field("duration", "Minutes", "number", m.duration, True),
         Field("place", "Where", value=m.place),
-        Field("facilitator", "Facilitator", "choice", m.facilitator, False, _members(wp)),
-        Field("alternate", "Alternate", "choice", m.alternate, False, _members(wp)),
+        Field("facilitator", "Facilitator", "choice", m.facilitator, False, _members(wp, keep=m.facilitator)),
+        Field("alternate", "Alternate", "choice", m.alternate, False, _members(wp, keep=m.alternate)),
         Field("notes", "Notes", "area", m.notes),
     ]
 
@@ -278,7 +283,7 @@ class MeetingScreen(ListScreen):
         if wp is None or m is None:
             return []
         lines: list[Line] = [Line("heading", text=f"Agenda ({len(m.agenda)})")]
-        lines += [Line("flag", text=flag) for flag in meetings.flags(m)]
+        lines += [Line("flag", text=flag) for flag in meetings.flags(m, wp.members, self.session.now())]
         lines += [Line("agenda", number=n) for n in range(1, len(m.agenda) + 1)]
         entries = meetings.attendance(m)
         lines.append(Line("heading", text=f"Attendance ({_counts(m) or 'not recorded yet'})"))
