@@ -207,7 +207,7 @@ async def test_decisions_are_searched_across_meetings(wp: Path) -> None:
     with_meetings(wp)
     s = make_store(wp)
     actions.decide(s, 1, "Gardens go ahead in spring", about="P1")
-    actions.decide(s, 2, "Buy more soil")
+    actions.decide(s, 1, "Buy more soil")
     async with app(wp).run_test(size=(80, 24)) as pilot:
         await pilot.press("M", "slash")
         await pilot.pause()
@@ -277,3 +277,18 @@ async def test_editing_a_meeting_whose_facilitator_left_keeps_them(wp: Path) -> 
         assert screen is pilot.app.screen
     m = read(wp).meetings[1]
     assert (m.facilitator, m.alternate, m.notes) == ("alice", "bob", "Bob ran the second half")
+
+
+async def test_who_came_and_decisions_wait_for_the_meeting_to_be_held(wp: Path) -> None:
+    """Present, absent, a decision or a debrief on a meeting still to come were taken as given
+    (a debrief ticked off a week before the meeting): now the board says why not."""
+    with_meetings(wp)
+    before = wp.read_bytes()
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        screen = await open_meeting(pilot)  # the next one, in four days
+        await select(pilot, screen, Line("member", handle="alice"))
+        await pilot.press("p")
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert any("M2 is on" in m and "who was present is recorded once it is held" in m for m in said), said
+    assert wp.read_bytes() == before

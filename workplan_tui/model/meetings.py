@@ -300,6 +300,16 @@ def debriefs_owed(workplan: Workplan, today: date, *, member: str | None = None)
     return sorted(found, key=lambda d: (d.due or "9999", d.meeting.day, d.meeting.id, d.entry.member))
 
 
+def not_yet_problem(meeting: Meeting, today: date, what: str) -> str | None:
+    """Why ``what`` ('a debrief is given', 'who was present is recorded') cannot be recorded yet
+    at a meeting whose day has not come on ``today`` (the local day), or None once it has: a
+    debrief, a decision, who was present or absent are facts of a meeting held. Apologies and
+    who will represent whom are sent and arranged in advance, so they need no such day."""
+    if meeting.day <= today.isoformat():
+        return None
+    return f"{meeting.label} is on {_short(meeting.day, today)}: {what} once it is held"
+
+
 def debrief_problem(meeting: Meeting, member: str, by: str) -> str | None:
     """Why ``by`` may not tick off ``member``'s debrief for ``meeting``, or None when they may:
     ``member`` must have missed the meeting and not been debriefed yet, and ``by`` must have

@@ -290,6 +290,10 @@ def attend(
     with store.transaction() as tx:
         tx.require_member()
         meeting = _meeting(tx, meeting_id)
+        if status in ("present", "absent"):
+            early = meetings.not_yet_problem(meeting, local_day(store.clock()), f"who was {status} is recorded")
+            if early:
+                raise RuleError(early)
         known = _member_handles(tx)
         for handle in handles:
             problem = meetings.attendance_problem(meeting, handle, status, proxy, known)
@@ -363,7 +367,8 @@ def debrief(
                 raise RuleError(f"a debrief is due after the meeting ({meeting.day}), not {due}")
             changed = changed.replace(debrief_due=due)
         if done:
-            problem = meetings.debrief_problem(meeting, member, tx.user)
+            problem = meetings.not_yet_problem(meeting, local_day(store.clock()), "a debrief is given")
+            problem = problem or meetings.debrief_problem(meeting, member, tx.user)
             if problem:
                 raise RuleError(problem)
             changed = changed.replace(debriefed_by=tx.user, debriefed_at=tx.now)
@@ -402,10 +407,13 @@ def decide(store: Store, meeting_id: int, text: str, *, about: str | None = None
     mention = _about(about)
     with store.transaction() as tx:
         tx.require_member()
-        problem = meetings.decision_about_problem(tx.workplan(), mention)
+        raw = tx.get("meetings", meeting_id)
+        problem = meetings.not_yet_problem(
+            _meeting(tx, meeting_id), local_day(store.clock()), "its decisions are recorded"
+        )
+        problem = problem or meetings.decision_about_problem(tx.workplan(), mention)
         if problem:
             raise RuleError(problem)
-        raw = tx.get("meetings", meeting_id)
         decision: dict[str, Any] = {"text": words, "by": tx.user, "at": tx.now}
         if mention is not None:
             decision["about"] = mention
