@@ -292,3 +292,21 @@ async def test_who_came_and_decisions_wait_for_the_meeting_to_be_held(wp: Path) 
         said = [n.message for n in pilot.app._notifications]
         assert any("M2 is on" in m and "who was present is recorded once it is held" in m for m in said), said
     assert wp.read_bytes() == before
+
+
+async def test_a_meetings_length_in_the_form_is_whole_minutes(wp: Path) -> None:
+    """'1.5' was cut to a 1-minute meeting without a word."""
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "n")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#f-day").value = iso_day(5)  # type: ignore[attr-defined]
+        dialog.query_one("#f-duration").value = "1.5"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        assert "a meeting lasts 1 to 1440 whole minutes (found 1.5)" in str(dialog.query_one("#form-error").render())
+        dialog.query_one("#f-duration").value = "90"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert [m.duration for m in read(wp).meetings.values()] == [90]

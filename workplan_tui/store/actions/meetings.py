@@ -50,7 +50,7 @@ def _roles(tx: Tx, facilitator: str | None, alternate: str | None, *, given: Seq
 
 def _duration(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
-        raise RuleError(f"a meeting lasts 1 to 1440 minutes (found {value!r})")
+        raise RuleError(f"a meeting lasts 1 to 1440 whole minutes (found {value!r})")
     return value
 
 
