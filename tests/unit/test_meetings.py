@@ -455,6 +455,27 @@ def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
     assert wp.read_bytes() == before
 
 
+def test_a_year_typed_wrong_for_a_day_gone_by_is_refused_not_taken(run, wp: Path) -> None:
+    """A meeting '--on 0001-01-01' was added ('Mon 1 Jan 1'), apologies sent in 0001 or next
+    week were taken, a delivery on 1900-01-01 too: the days to come were checked for a typo in the
+    year, the days gone by (the other parser) were not."""
+    run("meeting", "add", "Next", "--on", iso_day(3), "--no-agenda")
+    before = wp.read_bytes()
+    for args, says in (
+        (("meeting", "add", "Old", "--on", "0001-01-01"), "within 50 years of today (a typo in the year?)"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", "1926-11-01"), "within 50 years of today"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", "2126-01-01T10:00:00Z"), "within 50 years"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", iso_day(2)), "is still to come"),
+        (("partner", "deliver", "PARKS", "1", "100", "--on", "1900-01-01"), "within 50 years of today"),
+        (("followup", "add", "T1", "--with", "bob", "--on", "1926-01-01"), "within 50 years of today"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 1 and says in result.stderr and result.stderr.count("\n") == 1, (args, result.output)
+    assert wp.read_bytes() == before
+    assert run("meeting", "add", "Last year's", "--on", iso_day(-365), "--no-agenda").exit_code == 0
+    assert run("log", "--since", "1990-01-01").exit_code == 0  # looking back, any year
+
+
 def test_member_show_names_the_meetings_they_run(run, wp: Path) -> None:
     run("meeting", "add", "Next", "--on", iso_day(3), "--facilitator", "bob", "--alternate", "carol")
     text = run("member", "show", "bob").stdout

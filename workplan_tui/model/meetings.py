@@ -96,8 +96,9 @@ SENT_FORMS = "now, yesterday 17:00, mon 9am, 2026-11-23 or 2026-11-23T16:00:00Z"
 def parse_sent(text: str | None, today: date) -> str | None:
     """When apologies were sent, as people type it (``now``, ``yesterday 17:00``, ``mon 9am``,
     ``2026-11-23``: a day without a time is its noon; an ISO UTC time as it is), as the file's
-    UTC time; None for ``now`` or nothing (the moment it is recorded). DateError naming the forms."""
-    from workplan_tui.model.dates import DateError, parse_past_date
+    UTC time; None for ``now`` or nothing (the moment it is recorded). DateError naming the forms,
+    or saying why a day after ``today`` or more than 50 years away (a typo in the year) is not."""
+    from workplan_tui.model.dates import DateError, parse_past_date, within_years
 
     if text is None or text.strip().lower() in ("", "now"):
         return None
@@ -107,6 +108,7 @@ def parse_sent(text: str | None, today: date) -> str | None:
 
         if not valid_timestamp(typed):
             raise DateError(f"{typed!r} is not a UTC time; use {SENT_FORMS}")
+        _not_ahead(within_years(date.fromisoformat(typed[:10]), typed, today), typed, today)
         return typed
     words = typed.split()
     at = time(12, 0)
@@ -117,10 +119,18 @@ def parse_sent(text: str | None, today: date) -> str | None:
         except rules.RuleError:
             pass
     try:
-        day = parse_past_date(" ".join(words), today=today)
+        day = parse_past_date(" ".join(words), today=today, any_year=True)
     except DateError:
         raise DateError(f"cannot read {typed!r} as when apologies were sent; use {SENT_FORMS}") from None
+    _not_ahead(within_years(day, " ".join(words), today), typed, today)  # a typo in the year, or a day to come
     return datetime.combine(day, at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _not_ahead(day: date, typed: str, today: date) -> None:
+    from workplan_tui.model.dates import DateError
+
+    if day > today:
+        raise DateError(f"{typed!r} is still to come: apologies are recorded once they are sent")
 
 
 # A meeting's day as its moments are worked out from, kept two days inside the calendar's ends:
