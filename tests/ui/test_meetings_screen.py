@@ -310,3 +310,13 @@ async def test_a_meetings_length_in_the_form_is_whole_minutes(wp: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert [m.duration for m in read(wp).meetings.values()] == [90]
+
+
+async def test_the_meetings_details_count_in_words(wp: Path) -> None:
+    with_meetings(wp)
+    actions.decide(make_store(wp), 1, "Gardens go ahead")
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "up")
+        await pilot.pause()
+        shown = str(pilot.app.screen.query_one("#detail").render())
+        assert "1 agenda item · no attendance recorded · 1 decision\n" in shown  # was '1 decisions'

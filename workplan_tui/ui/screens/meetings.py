@@ -117,7 +117,8 @@ class MeetingsScreen(ListScreen):
             lines.append(Content.styled(f"! {flag}", "$text-warning"))
         counts = _counts(item)
         agenda = f"{len(item.agenda)} agenda item{'s' if len(item.agenda) != 1 else ''}"
-        lines.append(Content(f"{agenda} · {counts or 'no attendance recorded'} · {len(item.decisions)} decisions"))
+        decided = f"{len(item.decisions)} decision{'s' if len(item.decisions) != 1 else ''}"
+        lines.append(Content(f"{agenda} · {counts or 'no attendance recorded'} · {decided}"))
         for owed in self._owed():
             if owed.meeting.id == item.id:
                 lines.append(Content(owed.words(today)))
