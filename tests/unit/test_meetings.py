@@ -754,6 +754,18 @@ def test_a_debrief_given_leaves_the_digest(wp: Path) -> None:
     assert not [i for i in digest.items(s.read(), "alice", today=TODAY) if i.kind == "debrief"]
 
 
+def test_the_alternate_runs_a_meeting_whose_facilitator_has_left(wp: Path) -> None:
+    """The digest told no one to run it: the facilitator had left, and the alternate only runs one
+    with no facilitator named."""
+    from workplan_tui.model import digest
+
+    s = make_store(wp)
+    actions.add_meeting(s, "Next", iso_day(3), time="10:00", facilitator="bob", alternate="carol")
+    actions.remove_member(s, "bob")
+    [item] = [i for i in digest.items(s.read(), "carol", today=TODAY) if i.kind == "facilitate"]
+    assert "you are the alternate" in item.detail and "the facilitator bob is no longer a member" in item.detail
+
+
 def test_the_login_nudge_by_its_fast_path_counts_debriefs_and_meetings_to_run(run, wp: Path) -> None:
     from tests.unit.test_brief import nudge_process
 
