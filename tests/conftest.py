@@ -77,6 +77,7 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLORTERM", "truecolor")  # the board's default theme follows the terminal's colours
     monkeypatch.delenv("WORKPLAN_FILE", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # xdist's workers set 80: a test that wants a width says so
     monkeypatch.setenv("WORKPLAN_USER", "alice")
     monkeypatch.setenv("TZ", "UTC")  # times are shown in local time: the same on every machine
     time.tzset()

@@ -206,3 +206,13 @@ async def test_behind_a_proxy_that_ends_tls_the_page_opens_a_secure_websocket(
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:  # the Origin check holds behind the proxy too
         await client.ws_connect(f"{base}ws", headers=proxied, origin="https://evil.example")
     assert refused.value.status == 403
+
+
+async def test_a_proxy_that_says_forwarded_gets_wss_too(client: TestClient, server: BoardServer) -> None:
+    """RFC 7239's header, as HAProxy and others send it, says the same as X-Forwarded-Proto (issue 31)."""
+    base = f"/{server.token}/"
+    proxied = {"Host": "board.eastside.example", "Forwarded": 'for=192.0.2.1;proto=https;host="board.eastside.example"'}
+    page = await (await client.get(base, headers=proxied)).text()
+    assert f'data-session-websocket-url="wss://board.eastside.example{base}ws"' in page
+    plain = {"Host": "board.eastside.example", "Forwarded": "for=192.0.2.1;proto=http"}
+    assert "ws://board.eastside.example" in await (await client.get(base, headers=plain)).text()

@@ -70,7 +70,7 @@ def edit_by_hand(path: Path, task_id: int, progress: int) -> None:
     os.replace(edited, path)
 
 
-BOBS_T2 = "bob: T2 progress 0 → 60"
+BOBS_T2 = "bob moved T2 'Build beds' from 0% to 60% (now doing)"
 
 
 async def test_wait_for_returns_after_the_notices_posted_with_the_change(board_file: Path) -> None:
@@ -91,7 +91,9 @@ async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> No
         await wait_for(pilot, t2)
         assert screen.selected_task().label == "T3"  # still where I was
         assert [t.label for t in screen.columns[1].items] == ["T2"]  # T2 moved to Doing on my screen
-        assert any("bob: T2 progress 0 → 60" in str(n.message) for n in pilot.app._notifications)
+        assert any(
+            "bob moved T2 'Build beds' from 0% to 60% (now doing)" in str(n.message) for n in pilot.app._notifications
+        )
 
 
 async def test_open_dialog_keeps_what_i_typed_while_others_write(board_file: Path) -> None:
@@ -120,7 +122,7 @@ async def test_many_changes_are_collapsed_into_one_notice(board_file: Path) -> N
         os.replace(copy, board_file)
         await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[2].progress == 50)
         notices = [str(n.message) for n in pilot.app._notifications]
-        assert "bob: 5 changes (T2)" in notices
+        assert "bob made 5 changes, to T2." in notices
 
 
 async def test_conflict_merge_and_both_choices(board_file: Path) -> None:
@@ -382,7 +384,7 @@ async def test_a_hand_edit_broken_then_fixed_takes_its_error_down(board_file: Pa
 async def test_a_note_from_someone_else_reads_as_a_note(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(100, 30)) as pilot:
         cli(board_file, "bob", "task", "note", "T1", "Called the supplier").wait(timeout=30)
-        await wait_for(pilot, lambda: notices_of(pilot.app, "bob: T1 note: Called the supplier") == 1)
+        await wait_for(pilot, lambda: notices_of(pilot.app, "bob noted on T1 'Order soil': Called the supplier") == 1)
         assert notices_of(pilot.app, "note - →") == 0
 
 

@@ -253,30 +253,30 @@ async def test_activity_shows_a_page_and_reads_older_ones_on_m(board_file: Path)
 
 
 async def test_the_log_shows_references_as_labels_and_undo_says_what_it_did(board_file: Path) -> None:
-    """As the CLI does: 'plan - → P2', 'outcome - → O1', never the stored ids."""
+    """As the CLI does: in sentences ('towards O1'; 'plan: P2'), never the stored ids."""
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "enter")  # T2, added linked to O1
         form = pilot.app.screen
         history = str(form.query_one("#history").render())
-        assert "plan - → P1" in history and "outcome - → O1" in history
-        assert "plan - → 1" not in history
+        assert "added T2 for bob" in history and "towards O1" in history
+        assert "towards 1" not in history
         await pilot.press("escape", "L")
         screen = pilot.app.screen
         assert isinstance(screen, ActivityScreen)
         added = next(a for a in screen.rows_widget.items if a.record == "T4")  # a task of P2
         row = "".join(text for text, _ in screen.row(added, 200))
-        assert "plan - → P2" in row and "plan - → 2" not in row
+        assert "alice added T4 'Find a supplier' for carol" in row
         screen.rows_widget.move_to(screen.rows_widget.items.index(added))
         screen.show_detail()
         detail = str(screen.query_one("#detail").render())
-        assert "plan: - → P2" in detail
+        assert "plan: P2" in detail and "plan: 2" not in detail
         await pilot.press("slash", *"P2")  # words find labels too
         assert added in screen.rows_widget.items
         await pilot.press("escape", "escape")
         await pilot.press("plus", "u")  # T2 (still selected) 0 → 10 % and to doing, then undone
         await pilot.pause()
         undone = [m for m in messages(pilot.app).split(" | ") if m.startswith("Undone")]
-        assert undone == ["Undone: T2 progress 10 → 0; status doing → todo"]
+        assert undone == ["Undone: T2 'Build beds': progress 10% → 0%; status doing → to do"]
 
 
 async def test_the_activity_filter_by_plan_keeps_what_workplan_log_plan_keeps(board_file: Path) -> None:

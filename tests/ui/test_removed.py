@@ -29,7 +29,7 @@ async def test_a_task_removed_from_the_cli_leaves_the_open_board(board_file: Pat
         assert cli(board_file, "bob", "task", "rm", "T3").wait() == 0
         await wait_for(pilot, lambda: 3 not in pilot.app.session.workplan.tasks)
         assert "T3" not in [t.label for column in screen.columns for t in column.items]
-        assert "bob: removed T3 (Find volunteers)" in notices(pilot.app)
+        assert "bob removed T3 'Find volunteers'" in notices(pilot.app)
         selected = screen.selected_task()
         assert selected is not None and selected.label != "T3"
         await pilot.press("plus")  # the keys act on what is selected now

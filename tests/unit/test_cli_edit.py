@@ -61,7 +61,7 @@ def activate(wp: Path, plan_id: int = 1) -> None:
 def test_task_edit_changes_only_the_given_fields_and_undo_restores_them(run, wp: Path) -> None:
     before = fields(wp)
     out = ok(run("task", "edit", "T3", "--title", "Find 20 volunteers", "--owner", "carol", "--due", iso_day(+12)))
-    assert out.startswith("Changed T3: title, due, owner\n")
+    assert out.startswith("Changed T3: title, due date, owner\n")
     task = tables(wp)["tasks"]["3"]
     assert (task["title"], task["owner"], task["due"]) == ("Find 20 volunteers", "carol", iso_day(+12))
     entry = log_of(wp)[-1]
@@ -135,9 +135,9 @@ def test_task_rm_keeps_the_whole_task_in_the_log_and_undo_brings_it_back_exactly
     entry = log_of(wp)[-1]
     assert entry["kind"] == "task.rm" and entry["record"] == "T2"
     assert entry["changes"] == {"record": [{"id": 2, "record": before["tasks"]["2"]}, None]}
-    assert "T2 task.rm  record Build beds → -" in ok(run("log", "--limit", "1"))
+    assert "removed T2 'Build beds'" in ok(run("log", "--limit", "1"))
     out = ok(run("undo"))
-    assert out.startswith("Undid A") and "(task.rm on T2): record → Build beds" in out
+    assert out.startswith("Undid A") and "T2 'Build beds' is back" in out
     assert tables(wp) == before  # the task exactly as it was: notes, updates, revision
     assert list(tables(wp)["tasks"]) == ["1", "2", "3"]  # and where it was
     last = log_of(wp)[-1]
@@ -258,7 +258,7 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
     assert "current:  12 beds (baseline 0, target 40)" in out
     assert "Check-ins (1):" in out and "bob  12 beds  first beds" in out
     assert "Tasks (1):" in out and "T2" in out
-    assert "outcome.checkin" in out
+    assert "bob (root) checked in 12 on O1 (was 0)" in out or "bob checked in 12 on O1 (was 0)" in out
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     assert data["id"] == "O1" and data["plan"] == "P1" and data["progress"] == 30.0 and data["tasks"] == ["T2"]
     assert data["checkins"] == [{"value": 12, "by": "bob", "at": NOW_ISO, "note": "first beds", "confidence": None}]
@@ -269,7 +269,7 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
 def test_outcome_edit_and_undo(run, wp: Path) -> None:
     before = fields(wp)
     out = ok(run("outcome", "edit", "O1", "--name", "Raised beds", "--target", "50", "--due", "none"))
-    assert out.startswith("Changed O1: name, target, due\nO1: Raised beds 0 / 50 beds (0%)")
+    assert out.startswith("Changed O1: name, target, due date\nO1: Raised beds 0 / 50 beds (0%)")
     assert log_of(wp)[-1]["changes"]["due"] == [iso_day(+33), None]
     ok(run("undo"))
     assert fields(wp) == before
@@ -290,7 +290,7 @@ def test_outcome_rm_refuses_while_tasks_link_unless_unlink_and_undo_links_them_a
     assert unlink["record"] == "T2" and unlink["changes"] == {"outcome": [1, None]}
     assert rm["kind"] == "outcome.rm" and rm["changes"]["unlinked"] == [["T2"], None]
     out = ok(run("undo"))
-    assert "record → Beds built; tasks → T2" in out
+    assert "O1 'Beds built' is back; T2 has it again" in out
     after = tables(wp)
     assert after["outcomes"] == before["outcomes"]
     assert after["tasks"]["2"]["outcome"] == 1
@@ -577,9 +577,9 @@ def test_undo_takes_back_an_addition_so_an_earlier_removal_can_be_undone_too(run
     before = tables(wp)
     ok(run("task", "rm", "T3"))
     added = json.loads(ok(run("task", "add", "P1", "New after rm", "--json")))["id"]
-    assert "(task.add on " + added + ")" in ok(run("undo"))
+    assert f"{added} 'New after rm' is removed again" in ok(run("undo"))
     assert added[1:] not in tables(wp)["tasks"]
-    assert "(task.rm on T3)" in ok(run("undo"))
+    assert "T3 'Find volunteers' is back" in ok(run("undo"))
     assert tables(wp)["tasks"] == before["tasks"]
     new_id = json.loads(ok(run("task", "add", "P1", "Another", "--json")))["id"]
     assert new_id not in (added, "T3")  # ids of removed tasks are never given out again
@@ -592,7 +592,7 @@ def test_undo_of_an_addition_others_built_on_is_refused(run, wp: Path) -> None:
     result = run("undo")
     assert result.exit_code == 1 and "P2 is in use now (T4)" in result.stderr and wp.read_bytes() == before
     ok(run("undo", user="bob"))  # bob takes his task back
-    assert "(plan.add on P2)" in ok(run("undo"))
+    assert "P2 'Spring' is removed again" in ok(run("undo"))
     assert "2" not in tables(wp)["plans"]
 
 
@@ -623,9 +623,11 @@ def test_numbers_and_progress_are_read_by_one_rule(run, wp: Path) -> None:
 
 
 def test_the_log_words_a_change_as_the_board_does(run, wp: Path) -> None:
-    """One wording of a log change (model/changes.py): a note added reads 'note: ...' and a list
-    of handles its names, in 'workplan log' as on the board (the log said 'note - → ...')."""
-    from workplan_tui.model.changes import changes_line
+    """One wording of a log change (model/changes.py): a sentence a person would write, the
+    record by its title, in 'workplan log' as on the board (the log said 'note - → ...', and
+    then 'agreed_by alice → alice, bob')."""
+    from tests.clock import TODAY
+    from workplan_tui.model.changes import Names, sentence
     from workplan_tui.store.history import History, history_path_for
 
     ok(run("task", "note", "T1", "Called the supplier"))
@@ -633,10 +635,11 @@ def test_the_log_words_a_change_as_the_board_does(run, wp: Path) -> None:
     ok(run("norm", "agree", "N1"))
     ok(run("norm", "agree", "N1", user="bob"))
     log = ok(run("log", "--limit", "4"))
-    assert "note: Called the supplier" in log and "agreed_by alice → alice, bob" in log
+    assert "noted on T1 'Order soil': Called the supplier" in log and "agreed to N1 'Reply within two days'" in log
     entries = History(history_path_for(wp), mark_of_file(wp)).newest()
-    board = [changes_line(e, 40) for e in entries][:4]
-    assert all(line in log for line in board if line)
+    names = Names(make_store(wp).read(), TODAY)
+    board = [sentence(e, names).split(" ", 1)[1] for e in entries][:4]  # after the member (and their account)
+    assert all(line in log for line in board)
 
 
 def mark_of_file(wp: Path):

@@ -40,7 +40,10 @@ def test_bash_completes_commands_ids_handles_and_codes(wp: Path) -> None:
     assert bash_completes(wp, "task", "progress", "") == ["T1", "T2", "T3"]
     assert bash_completes(wp, "task", "progress", "t") == ["T1", "T2", "T3"]  # typed in any case
     assert bash_completes(wp, "plan", "show", "P") == ["P1"]
-    assert bash_completes(wp, "task", "assign", "T1", "") == ["alice", "bob", "carol"]
+    # after an id, another id or the handle (task assign T1 T2 bob)
+    assert bash_completes(wp, "task", "assign", "T1", "") == ["T1", "T2", "T3", "alice", "bob", "carol"]
+    assert bash_completes(wp, "task", "assign", "T1", "b") == ["bob"]
+    assert bash_completes(wp, "task", "status", "T1", "T2", "do") == ["doing", "done"]
     assert bash_completes(wp, "member", "add", "dave", "--partner", "f") == ["FOOD"]
     assert bash_completes(wp, "task", "add", "P1", "x", "--outcome", "") == ["O1"]
     assert bash_completes(wp, "log", "--member", "b") == ["bob"]
@@ -81,3 +84,32 @@ def test_every_id_argument_completes() -> None:
                     assert param._custom_shell_complete is not None, f"{command.name} {param.name}"
                     seen += 1
     assert seen > 15
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_a_file_given_as_tilde_or_home_is_found(wp: Path, tmp_path: Path) -> None:
+    """The shell expands ~ and $HOME when it runs the command, not in the line being completed."""
+    home = wp.parent
+    env = {**env_for(wp), "HOME": str(home)}
+    del env["WORKPLAN_FILE"]
+    for given in (f"~/{wp.name}", f"$HOME/{wp.name}", f"${{HOME}}/{wp.name}"):
+        line = " ".join(f"'{w}'" for w in ("workplan", "-f", given, "task", "show", "T"))
+        script = (
+            'eval "$(workplan completion bash)"; '
+            f"COMP_WORDS=({line}); COMP_CWORD=5; _workplan_completion workplan; "
+            'printf "%s\\n" "${COMPREPLY[@]}"'
+        )
+        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+        assert done.stdout.split() == ["T1", "T2", "T3"], (given, done.stdout, done.stderr)
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_keeps_a_description_with_commas_whole(wp: Path) -> None:
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    actions.add_task(make_store(wp), 1, "Order soil, compost and mulch, by Friday")
+    script = 'source (workplan completion fish | psub); complete -C "workplan task show T4"'
+    done = subprocess.run(["fish", "-c", script], env=env_for(wp), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "T4\tOrder soil, compost and mulch, by Friday" in done.stdout.splitlines()

@@ -46,6 +46,8 @@ RUNS: list[tuple[str, list[str], str]] = [
     ("task progress", ["task", "progress", "T4", "+30"], "alice"),
     ("task status", ["task", "status", "T2", "blocked", "--reason", "waiting for the permit"], "alice"),
     ("task done", ["task", "done", "T3"], "alice"),
+    ("task progress", ["task", "progress", "T1", "T2", "+10"], "alice"),  # several ids: an array
+    ("norm agree", ["norm", "agree", "N1"], "carol"),
     ("task assign", ["task", "assign", "T1", "carol"], "alice"),
     ("task due", ["task", "due", "T1", "in 2 weeks"], "alice"),
     ("task note", ["task", "note", "T4", "Called the supplier"], "alice"),

@@ -113,7 +113,7 @@ def test_what_others_changed_on_my_tasks_is_one_item_a_task_and_not_worth_a_mess
     ]
     [item] = digest.items(wp, "bob", today=TODAY, log=log)
     assert item.kind == "changed" and item.key == "changed:T1:A11"
-    assert item.detail == "alice: progress 40 → 60; carol: note: Called the supplier"
+    assert item.detail == "alice changed T1: progress 40% → 60%; carol changed T1: note: Called the supplier"
     assert not digest.worth_sending([item])
 
 

@@ -89,7 +89,7 @@ def test_a_schema_1_file_reads_as_it_is_and_moves_its_log_out_on_the_first_write
     before = wp.read_bytes()
     assert run("check").exit_code == 0
     assert "propose" in run("log").stdout
-    assert "task.add" in run("task", "show", "T1").stdout
+    assert "added T1 for alice" in run("task", "show", "T1").stdout
     assert wp.read_bytes() == before and not history_path_for(wp).exists()  # reading changes nothing
     assert run("task", "progress", "T1", "+10").exit_code == 0
     moved = json.loads(wp.read_text())

@@ -187,9 +187,9 @@ def test_what_changed_since_the_last_digest_comes_once(run, wp: Path, smtp_setti
         remind(run)
     texts = [text_of(r.message) for r in server.inbox.received]
     assert len(texts) == 3
-    assert "T2  Build beds\n      alice: added it\n" in texts[0]  # the first looks back a day
-    assert "alice: progress 0 → 40" in texts[1] and "status todo → doing" in texts[1]
-    assert "added it" not in texts[1]
+    assert "T2  Build beds\n      alice added T2 for bob" in texts[0]  # the first looks back a day
+    assert "alice moved T2 from 0% to 40% (now doing)" in texts[1]
+    assert "added T2" not in texts[1]
     assert "Changed on your tasks" not in texts[2]
 
 

@@ -74,9 +74,9 @@ def test_status_shows_resources_and_the_match(run, funded: Path) -> None:
 
 def test_every_change_is_undone_one_at_a_time(run, funded: Path) -> None:
     run("partner", "deliver", "FOOD", "1", "$500", user="bob")
-    assert "delivery → -" in run("undo", user="bob").stdout  # bob's delivery
+    assert "FOOD: the delivery $500 on " in run("undo", user="bob").stdout  # bob's delivery, taken back
     assert partner(funded, "FOOD")["contributions"][0].get("deliveries") == []
-    assert "contribution → -" in run("undo", user="bob").stdout  # bob's pledge
+    assert "taken back" in run("undo", user="bob").stdout  # bob's pledge
     assert len(partner(funded, "FOOD")["contributions"]) == 1
     run("grant", "edit", "G1", "--match", "1:2")
     assert json.loads(funded.read_text())["grants"]["1"]["match"] == "1:2"

@@ -137,7 +137,7 @@ def test_check_reports_a_dependency_on_a_missing_task(wp: Path, run) -> None:
 def test_a_done_instance_makes_the_next_one_and_undo_takes_both_back(store: Store, wp: Path, run) -> None:
     result = run("task", "add", "P1", "Weekly harvest weigh-in", "--owner", "bob", "--every", "week", "--due", "today")
     assert result.exit_code == 0, result.output
-    assert "every week (S1, running)" in result.output
+    assert "every week (S1)" in result.output
     assert [e["kind"] for e in log_of(wp)[-2:]] == ["series.add", "task.add"]
     done = run("task", "done", "T4")
     assert done.exit_code == 0
@@ -151,6 +151,15 @@ def test_a_done_instance_makes_the_next_one_and_undo_takes_both_back(store: Stor
     assert 5 not in store.read().tasks and store.read().tasks[4].status == "todo"
     actions.undo(store)  # the task's addition: its series goes with it
     assert store.read().series == {} and 4 not in store.read().tasks
+
+
+def test_task_edit_says_in_words_what_repeats_and_what_it_waits_on(run) -> None:
+    assert run("task", "edit", "T1", "--every", "monday").output.startswith("Changed T1: repeats; every Monday (S1)")
+    ended = run("task", "edit", "T1", "--every", "none").output
+    assert ended.startswith("Changed T1: repeats; no longer repeats (S1, every Monday, ended)"), ended
+    waits = run("task", "edit", "T2", "--waits-on", "T3").output
+    assert waits.startswith("Changed T2: waits on; waits on T3"), waits
+    assert "waits_on" not in waits and "every;" not in ended
 
 
 def test_only_one_instance_is_open_and_a_paused_series_makes_none(store: Store) -> None:

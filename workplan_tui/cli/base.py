@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.model import contract, dates, typed
-from workplan_tui.model.changes import changes_line
-from workplan_tui.model.records import Activity, Keyed, Workplan, parse_label
+from workplan_tui.model import contract, dates, rules, typed
+from workplan_tui.model.changes import Names, changes_line, sentence
+from workplan_tui.model.records import Activity, Keyed, Workplan, label, parse_label
 from workplan_tui.model.rules import RuleError
-from workplan_tui.model.text import clean, short
+from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import Store
 
 if TYPE_CHECKING:
@@ -112,7 +113,16 @@ def emit(result: Any, as_json: bool, text: str | Callable[[], str], **more: Any)
         shown = contract.shown(result) if isinstance(result, Keyed) else result
         click.echo(render.to_json({**shown, **more} if more else shown))
     else:
-        click.echo(text() if callable(text) else text)
+        render.say(text() if callable(text) else text)
+
+
+def member_named(workplan: Workplan, typed: str) -> str:
+    """The handle of the member ``typed`` names, in any case (``rules.member_handle``: ``Dan`` is
+    ``dan``); fails with one line naming the handles it may have meant."""
+    found = rules.member_handle(typed, workplan.members)
+    if found is None:
+        fail(rules.no_member(typed, workplan.members))
+    return found
 
 
 def ident(table: str) -> Callable[[click.Context, click.Parameter, str], int]:
@@ -144,6 +154,9 @@ def _file_for_completion(ctx: click.Context) -> Workplan | None:
     """The partnership the command line being completed names (-f, else $WORKPLAN_FILE), or
     None when it cannot be read: completion never fails or prints an error."""
     path = ctx.find_root().params.get("path") or Path(os.environ.get("WORKPLAN_FILE") or "workplan.json")
+    # The shell expands ~ and $HOME only when it runs the command: the line being completed
+    # still holds them as typed (-f ~/p.json), so they are expanded here as the shell will.
+    path = os.path.expanduser(os.path.expandvars(os.fspath(path)))
     try:
         return Store(Path(path), user="", trust_seal=True).read(allow_newer=True)
     except Exception:  # a half-typed path, a bad file: no completions, and no traceback in the shell
@@ -216,6 +229,61 @@ def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callabl
     return click.argument(name, callback=ident(table), shell_complete=complete_ids(table))
 
 
+def idents(table: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], list[int]]:
+    """Several ids (T10 T16) read as ids, each once, in the order typed."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[int]:
+        try:
+            return list(dict.fromkeys(parse_label(v, table) for v in value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return convert
+
+
+def ids_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@ids_argument("task_ids", "tasks")``: one id or several (``task done T10 T16``). Its
+    shell completion offers the ids, and once an id is typed what the argument after the ids
+    takes too (``task assign T10 b`` offers bob)."""
+    ids = complete_ids(table)
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        found = ids(ctx, param, incomplete)
+        params = ctx.command.params
+        after = params[params.index(param) + 1 :] if param in params else []
+        given = any(ctx.params.get(p.name or "") for p in params if isinstance(p, click.Argument))
+        then = next((p for p in after if isinstance(p, click.Argument)), None)
+        if then is not None and given:
+            found += then.shell_complete(ctx, incomplete)
+        return found
+
+    return click.argument(name, nargs=-1, required=True, callback=idents(table), shell_complete=complete)
+
+
+def each(env: Env, ids: list[int], change: Callable[[int], Any], table: str = "tasks") -> list[Any]:
+    """``change`` applied to each id in one write: all of them, or (one refused) none. Returns
+    what each change returns, in order."""
+    if len(ids) == 1:
+        return [change(ids[0])]
+    try:
+        with env.store.transaction():
+            return [change(i) for i in ids]
+    except (StoreError, RuleError, dates.DateError) as exc:
+        shown = ", ".join(label(table, i) for i in ids)
+        raise click.ClickException(f"{exc}; nothing changed ({shown} are as they were)") from None
+
+
+def emit_each(records: list[Any], as_json: bool, text: Callable[[Any], str], **more: Any) -> None:
+    """``emit`` for one record or several: with ``--json`` the record, or an array of them."""
+    if not as_json:
+        for record in records:
+            emit(record, False, text(record))
+    elif len(records) == 1:
+        emit(records[0], True, "", **more)
+    else:
+        click.echo(render.to_json([{**contract.shown(r), **more} for r in records]))
+
+
 def ids_of(values: tuple[str, ...] | list[str], table: str, option: str) -> list[int]:
     """Ids given to an option that takes several (``--task T1 --task T2``, ``--task T1,T2``), each
     read as ``parse_label`` reads one; fails with one line naming the option."""
@@ -268,6 +336,27 @@ def changes_text(entry: Activity, room: int = 40) -> str:
     return changes_line(entry, room)
 
 
+def names_of(env: Env, workplan: Workplan | None = None) -> Names:
+    """What log entries' sentences need (titles, currency, today: ``model.changes.Names``), from
+    ``workplan`` or the file; without titles when the file cannot be read (the log still can)."""
+    if workplan is None:
+        try:
+            workplan = env.read()
+        except StoreError:
+            workplan = None
+    return Names(workplan, env.today())
+
+
+def log_line(entry: Activity, names: Names, *, titled: bool = True) -> str:
+    """One log entry for ``workplan log``, ``status`` and a record's history, as a sentence:
+    "2026-11-28 09:30  bob moved T12 'Order soil' from 40% to 60%" (the account beside the
+    member when they differ: "bob (wpbob) moved ...")."""
+    said = sentence(entry, names, titled=titled)
+    if entry.os_user and entry.os_user != entry.member and said.startswith(entry.member + " "):
+        said = f"{entry.member} ({clean(entry.os_user)}){said[len(entry.member) :]}"
+    return f"{stamp(entry.at)}  {said}"
+
+
 def due_full(t: Any, today: date) -> str:
     """A task's due date with its humanised form: '2026-12-04 · due in 2 days', or '-'."""
     if not t.due:
@@ -297,10 +386,13 @@ rev_option = click.option(
 
 
 def changed_fields(env: Env) -> list[str]:
-    """The fields the command's write changed, in order ([] when it wrote nothing)."""
+    """The fields the command's write changed, in order and in words ('due date', 'reason
+    blocked', 'waits on': model/changes.field_words), [] when it wrote nothing."""
+    from workplan_tui.model.changes import field_words
+
     names: dict[str, None] = {}
     for entry in env.store.last_entries:
-        names.update(dict.fromkeys(entry.get("changes", {})))
+        names.update(dict.fromkeys(field_words(name) for name in entry.get("changes", {})))
     return list(names)
 
 

@@ -22,14 +22,17 @@ from workplan_tui.cli.base import (
     complete_members,
     fail,
     json_option,
+    member_named,
     pass_env,
 )
 from workplan_tui.model import dates
 from workplan_tui.model.records import parse_label
 from workplan_tui.model.text import clean
+from workplan_tui.store.storage import StoreError
 
 REPORT_DAYS = 7  # a report's default period: the week since the last weekly meeting
 SHOWN_PROBLEMS = 200  # bad rows listed at most (a file of the wrong kind would list every row)
+SAMPLE_TITLES = 3  # titles an import shows as read, to check the encoding by eye
 
 
 def _plan_option(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -109,7 +112,7 @@ def report_cmd(env: Env, since: str | None, plan_id: int | None, out: Path | Non
         click.echo(text, nl=False)
         return
     write_out(env, out, text.encode("utf-8"))
-    click.echo(f"Wrote the meeting report to {clean(str(out))}")
+    render.say(f"Wrote the meeting report to {clean(str(out))}")
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -179,7 +182,9 @@ def export_cmd(
     open it cleanly; a cell that would start a formula (=, +, -, @) starts with ' instead.
     ICS holds the due dates of tasks and outcomes as all-day events, and the meetings (at their
     time, where one is set), whose UIDs stay the same, so a calendar that imports it again
-    updates them; --owner makes one person's (their tasks and every meeting).
+    updates them; --owner makes one person's (their tasks and every meeting). A task removed,
+    undated, archived or given to another since is sent as cancelled, so calendars drop it; a
+    calendar with nothing in it is refused.
 
     \b
     Examples:
@@ -198,8 +203,8 @@ def export_cmd(
     if table is not None and fmt != "csv":
         raise click.UsageError("--table goes with --format csv")
     workplan = env.read()
-    if owner is not None and owner not in workplan.members:
-        fail(f"no member {owner!r}; see 'workplan member list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
     payload: bytes
     if fmt == "json":
         from workplan_tui.exchange import json_export
@@ -213,7 +218,15 @@ def export_cmd(
     else:
         from workplan_tui.exchange import ics
 
-        payload = ics.export(workplan, owner=owner, today=env.today())
+        try:  # the whole log: the events of tasks gone since an earlier export are cancelled
+            history = list(env.store.history().newest())[::-1]
+        except StoreError as exc:
+            click.echo(f"workplan: warning: {clean(str(exc))}; no event is cancelled in this export", err=True)
+            history = None
+        try:
+            payload = ics.export(workplan, owner=owner, today=env.today(), history=history)
+        except ics.NothingToExport as exc:
+            fail(str(exc))
     if out is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)
@@ -221,7 +234,7 @@ def export_cmd(
         return
     write_out(env, out, payload)
     what = {"json": "the partnership", "csv": f"the {table} table", "ics": "the calendar"}[fmt]
-    click.echo(f"Wrote {what} to {clean(str(out))}")
+    render.say(f"Wrote {what} to {clean(str(out))}")
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -248,10 +261,26 @@ def export_cmd(
     default=None,
     help='Which column is which field when the headers do not say it, e.g. "Task=title,Lead=owner".',
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    default=None,
+    help="The file's encoding, when it cannot be told: utf-8, utf-16 (Excel's Unicode Text), cp1252 "
+    "(Excel's CSV on Windows) or mac-roman (Excel for Mac's CSV).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
 @json_option
 @pass_env
-def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None, dry_run: bool, as_json: bool) -> None:
+def import_cmd(
+    env: Env,
+    file: Path,
+    fmt: str,
+    plan_id: int,
+    mapping: str | None,
+    encoding: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Bring a spreadsheet's tasks into a plan from a CSV file.
 
     Columns are found by their headers: title (or task), owner (or lead, assignee), due,
@@ -259,7 +288,9 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     others. Dates are read as everywhere in workplan, owners by handle or name. Every bad
     row is listed with its row number, column and reason, and nothing is written unless
     every row is good. Importing the same file again updates the tasks instead of adding
-    them twice: by the id column (T12) for rows of this plan, else by title.
+    them twice: by the id column (T12) for rows of this plan, else by title. The file may be
+    UTF-8, UTF-16, Windows-1252 or Mac Roman, as spreadsheets save CSV; when which cannot be
+    told, --encoding says it. The dry run shows the first titles as they were read.
 
     \b
     Examples:
@@ -274,7 +305,7 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
     if plan_id not in workplan.plans:
         fail(f"no plan P{plan_id}; see 'workplan plan list'")
     try:
-        sheet = csv_import.read(file, mapping)
+        sheet = csv_import.read(file, mapping, encoding)
     except csv_import.SheetError as exc:
         fail(str(exc))
     planned = importing.plan_import(workplan, plan_id, sheet.rows, today=env.today())
@@ -286,10 +317,16 @@ def import_cmd(env: Env, file: Path, fmt: str, plan_id: int, mapping: str | None
         except importing.ImportProblems as exc:
             _bad_rows(file, exc.problems)
     result = importing.summary(planned, sheet.columns, sheet.ignored, dry_run=dry_run)
+    result["encoding"] = sheet.encoding
+    result["sample"] = [row.cells.get("title", "") for row in sheet.rows[:SAMPLE_TITLES]]
     if as_json:
         click.echo(render.to_json(result))
         return
-    click.echo(render.wrap(importing.summary_text(result, clean(str(file)))))
+    text = importing.summary_text(result, clean(str(file)))
+    if dry_run:
+        titles = ", ".join(repr(clean(t)) for t in result["sample"]) or "none"
+        text += f"\nRead as {csv_import.ENCODING_WORDS[sheet.encoding]}; the first titles as read: {titles}."
+    click.echo(render.wrap(text))
 
 
 def _bad_rows(file: Path, problems: list[Any]) -> NoReturn:

@@ -6,7 +6,7 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,19 +20,20 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
-    changes_text,
     complete_ids,
     complete_members,
     emit,
     fail,
     json_option,
+    log_line,
+    names_of,
     pass_env,
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
 from workplan_tui.model.changes import about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
-from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import outside
 from workplan_tui.store.storage import StoreError, find_temp_files, locked, parse, read_bytes
 from workplan_tui.store.store import Store
@@ -82,6 +83,17 @@ class WorkplanGroup(HelpGroup):
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def _main_shell_completion(
+        self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Click's completion, with fish's script that keeps a description's commas
+        (``shell.FishComplete``); loaded only when a shell asks for completions."""
+        if os.environ.get(complete_var or "_WORKPLAN_COMPLETE"):
+            from workplan_tui.cli.shell import register
+
+            register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def main(  # type: ignore[override]
         self,
@@ -258,10 +270,10 @@ def demo(env: Env, out: Path | None, no_open: bool, as_json: bool) -> None:
         return
     if not no_open and sys.stdin.isatty() and sys.stdout.isatty():
         launch_board(store, env.theme)
-        click.echo(f"The demo partnership is in {path}; open it again with: workplan -f {path}")
+        render.say(clean(f"The demo partnership is in {path}; open it again with: workplan -f {path}"))
         return
-    click.echo(f"Demo partnership written to {path}")
-    click.echo(f"Try: workplan -f {path} status   (or export WORKPLAN_FILE={path})\n")
+    render.say(clean(f"Demo partnership written to {path}"))
+    render.say(clean(f"Try: workplan -f {path} status (or export WORKPLAN_FILE={path})") + "\n")
     _print_summary(env, store, yesterday, everything=False, as_json=False)
 
 
@@ -343,7 +355,7 @@ def _check_text(report: dict[str, Any]) -> None:
     """``check`` for people: problems on stderr, one line of verdict on stdout."""
     file, real = clean(report["file"]), clean(report["link_to"] or report["file"])
     if report["link_to"]:
-        click.echo(f"{file}: a symbolic link to {real}; workplan locks and writes there")
+        render.say(f"{file}: a symbolic link to {real}; workplan locks and writes there")
     for name in report["temp_files"]:
         click.echo(f"{clean(name)}: left by an interrupted write; the next write removes it", err=True)
     for problem in report["git_problems"]:
@@ -360,9 +372,9 @@ def _check_text(report: dict[str, Any]) -> None:
         click.echo(clean(line), err=True)
     if report["outside_edit"]:
         said = report["outside_edit"]["said"]
-        click.echo(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
+        render.say(f"{real}: {clean(said)}; the next write logs it (valid hand edits are kept)")
     for doubt in report["doubts"]:
-        click.echo(f"{real}: {clean(doubt)}")
+        render.say(f"{real}: {clean(doubt)}")
     counts = report["counts"]
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
     if report["doubts"]:
@@ -370,7 +382,7 @@ def _check_text(report: dict[str, Any]) -> None:
         verdict += f", but {doubts} date{'s look' if doubts != 1 else ' looks'} wrong (above)"
     if report["git_problems"]:
         verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
-    click.echo(
+    render.say(
         f"{real}: {verdict} "
         f"(schema {report['schema_version']}; "
         + ", ".join(_count(counts[table], table[:-1]) for table in counts)
@@ -530,7 +542,9 @@ def log(
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
             break  # the log is in the order things happened: all older from here
-        if (last and day > last) or (wanted and a.record != wanted) or (member and a.member != member):
+        if (last and day > last) or (wanted and a.record != wanted):
+            continue
+        if member and a.member.casefold() != member.strip().casefold():  # a handle in any case
             continue
         if kind and not _is_kind(a.kind, kind) or in_plan is not None and not in_plan(a):
             continue
@@ -545,9 +559,10 @@ def log(
         filtered = first or last or wanted or member or kind or plan_label
         click.echo("No log entries match." if filtered else "The log is empty.")
     cols = render.width()
+    names = names_of(env) if entries else None
     for a in entries:
-        who = clean(a.member) + (f" ({clean(a.os_user)})" if a.os_user and a.os_user != a.member else "")
-        click.echo(render.fit(f"{stamp(a.at)}  {who}  {clean(a.record)} {clean(a.kind)}  {changes_text(a)}", cols))
+        assert names is not None
+        click.echo(render.fit(log_line(a, names), cols))
     if more:
         click.echo(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
 
@@ -600,18 +615,18 @@ def undo_cmd(env: Env, as_json: bool) -> None:
     }
     if undone.not_restored is not None:
         result["not_restored"] = undone.not_restored
-    restored = "; ".join(f"{k} → {_shown(v)}" for k, v in result["restored"].items())
-    text = f"Undid {result['undone']} ({undone.kind} on {clean(undone.record)}): {restored}"
+    from workplan_tui.model.changes import sentence
+    from workplan_tui.store.history import activity
+
+    entry = next((e for e in env.store.last_entries if e.get("undoes") == undone.entry), None)
+    said = sentence(activity(entry), names_of(env), who=False) if entry else clean(undone.record)
+    text = f"Undid {result['undone']}: {said}"
+    given = undone.restored.get("tasks")
+    if given:
+        text += f"; {clean(', '.join(given))} {'has' if len(given) == 1 else 'have'} it again"
     if undone.not_restored:
         text += f" (not given back, changed since: {clean(', '.join(undone.not_restored))})"
     emit(result, as_json, text)
-
-
-def _shown(value: object) -> str:
-    """A restored value for the undo line: a list of labels as 'T3, T5', anything else shortened."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return clean(", ".join(value)) or "-"
-    return short(value, 40)
 
 
 @cli.command("schema")
@@ -647,6 +662,9 @@ def completion_cmd(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
+    from workplan_tui.cli.shell import register
+
+    register()
     completion = get_completion_class(shell)
     assert completion is not None  # click knows the three shells the choice allows
     click.echo(completion(cli, {}, "workplan", "_WORKPLAN_COMPLETE").source())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from workplan_tui.cli import render
@@ -10,8 +12,11 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
+    each,
     emit,
+    emit_each,
     id_argument,
+    ids_argument,
     json_option,
     pass_env,
     rev_option,
@@ -46,21 +51,26 @@ def norm_add(env: Env, text: str, as_json: bool) -> None:
 
 
 @norm.command("agree")
-@id_argument("norm_id", "norms")
+@ids_argument("norm_ids", "norms")
 @json_option
 @pass_env
-def norm_agree(env: Env, norm_id: int, as_json: bool) -> None:
-    """Agree to a norm.
+def norm_agree(env: Env, norm_ids: list[int], as_json: bool) -> None:
+    """Agree to a norm (or several at once: N1 N2 N3).
 
     \b
-    Example:
+    Examples:
       workplan norm agree N2
+      workplan norm agree N1 N2 N3
     """
-    record = actions.agree_norm(env.store, norm_id)
+    records = each(env, norm_ids, lambda i: actions.agree_norm(env.store, i), "norms")
     members = env.read().members
-    in_force, agreed, _ = rules.norm_state(record, members)
-    state = "in force" if in_force else f"{len(agreed)} of {len(members)} agreed"
-    emit(record, as_json, f"{clean(env.user)} agrees to {record.label} ({state})")
+
+    def line(record: Any) -> str:
+        in_force, agreed, _ = rules.norm_state(record, members)
+        state = "in force" if in_force else f"{len(agreed)} of {len(members)} agreed"
+        return f"{clean(env.user)} agrees to {record.label} ({state})"
+
+    emit_each(records, as_json, line)
 
 
 @norm.command("list")

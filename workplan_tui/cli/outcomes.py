@@ -13,7 +13,6 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
-    changes_text,
     complete_ids,
     complete_partners,
     due_date,
@@ -22,6 +21,8 @@ from workplan_tui.cli.base import (
     id_argument,
     ident,
     json_option,
+    log_line,
+    names_of,
     need_changes,
     pass_env,
     rev_option,
@@ -237,8 +238,9 @@ def outcome_show(env: Env, outcome_id: int, as_json: bool) -> None:
         out.append(render.task_line(workplan, t, f"{t.status} {t.progress}%", cols))
     if history or unread:
         out.append("History:" if not unread else f"History: cannot be read: {unread}")
+        names = names_of(env, workplan)
         for a in history:
-            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
+            out.append(render.fit(f"  {log_line(a, names, titled=False)}", cols))
     click.echo(render.wrap("\n".join(out)))
 
 

@@ -455,10 +455,29 @@ OUTPUTS: dict[str, Any] = {
     },
     "import": {
         "type": "object",
-        "required": ["plan", "dry_run", "columns", "ignored_columns", "added", "updated", "unchanged"],
+        "required": [
+            "plan",
+            "dry_run",
+            "columns",
+            "ignored_columns",
+            "added",
+            "updated",
+            "unchanged",
+            "encoding",
+            "sample",
+        ],
         "properties": {
             "plan": {"type": "string", "pattern": "^P[1-9][0-9]*$"},
             "dry_run": {"type": "boolean"},
+            "encoding": {
+                "enum": ["utf-8", "utf-16", "cp1252", "mac-roman"],
+                "description": "how the file was read (--encoding names it when it cannot be told)",
+            },
+            "sample": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the first titles as read, to check the encoding by eye",
+            },
             "columns": {"type": "object", "additionalProperties": {"type": "string"}},
             "ignored_columns": {"type": "array", "items": {"type": "string"}},
             "added": {
@@ -777,6 +796,7 @@ OUTPUTS: dict[str, Any] = {
 }
 
 _TASK_CHANGES = ("add", "progress", "status", "done", "assign", "due", "note", "edit", "depends", "skip")
+_SEVERAL = ("progress", "status", "done", "assign", "due", "note", "skip")  # task commands that take several ids
 _REMOVED = {"removed": {"const": True}}
 
 COMMANDS: dict[str, Any] = {
@@ -822,7 +842,7 @@ COMMANDS: dict[str, Any] = {
         },
     ),
     "norm add": ref("norm"),
-    "norm agree": ref("norm"),
+    "norm agree": {"anyOf": [ref("norm"), array_of("norm")]},  # several ids: an array
     "norm list": {"type": "array", "items": _with("norm", in_force={"type": "boolean"})},
     "plan add": ref("plan"),
     **{f"plan {move}": ref("plan") for move in ("propose", "activate", "complete", "archive")},
@@ -881,8 +901,10 @@ COMMANDS: dict[str, Any] = {
     "partner rm": _with("partner", **_REMOVED),
     "norm edit": ref("norm"),
     "norm withdraw": _with("norm", **_REMOVED),
-    "task rm": _with("task", **_REMOVED),
+    "task rm": {"anyOf": [_with("task", **_REMOVED), {"type": "array", "items": _with("task", **_REMOVED)}]},
     **{f"task {change}": ref("task") for change in _TASK_CHANGES},
+    # given several ids (task done T10 T16), the tasks changed, in the order given
+    **{f"task {change}": {"anyOf": [ref("task"), _TASK_LIST]} for change in _SEVERAL},
     "task list": _TASK_LIST,
     "task show": _with("task", history=array_of("activity")),
     "sync": ref("sync"),

@@ -200,7 +200,7 @@ def plan_show(env: Env, plan_id: int, as_json: bool) -> None:
         out.append(f"  {clean(handle):<12} {v.position:<9}{comment}")
     if fig.buyin.not_voted:
         out.append(f"  not voted: {clean(', '.join(fig.buyin.not_voted))}")
-    out.append("  may become active" if fig.buyin.ok else f"  missing: {clean('; '.join(fig.buyin.reasons))}")
+    out.append(f"  {clean(rules.buyin_words(the_plan, fig.buyin))}")
     if the_plan.closes:
         who = f"; had not voted by then: {clean(', '.join(late))}" if late else ""
         out.append(f"  {rules.closing_words(the_plan, today)}{who}")
@@ -404,7 +404,7 @@ def plan_rule(env: Env, plan_id: int, rule: str, rev: int | None, as_json: bool)
     workplan = env.read()
     the_plan = workplan.plans[plan_id]
     buyin = rules.buy_in(the_plan, workplan.members, workplan.current_votes(plan_id), workplan.partners)
-    state = "may become active" if buyin.ok else "missing: " + clean("; ".join(buyin.reasons))
+    state = clean(rules.buyin_words(the_plan, buyin))
     _plan_result(env, record, as_json, f"{record.label} decides by {rule} ({buyin.summary()}; {state})")
 
 

@@ -27,6 +27,11 @@ def to_json(value: Any) -> str:
 
 def width() -> int:
     """Terminal columns to fill: the terminal's (or $COLUMNS), 30 to 160."""
+    return max(30, min(known_width() or 100, 160))
+
+
+def known_width() -> int | None:
+    """$COLUMNS, else the terminal's width; None when output goes to neither (a pipe, a file)."""
     # shutil.get_terminal_size's rule without importing shutil (start-up time)
     columns = os.environ.get("COLUMNS", "")
     cols = int(columns) if columns.isascii() and columns.isdigit() else 0
@@ -35,7 +40,7 @@ def width() -> int:
             cols = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             cols = 0
-    return max(30, min(cols or 100, 160))
+    return cols or None
 
 
 def cells(text: str) -> int:
@@ -80,11 +85,12 @@ def fit(text: str, room: int) -> str:
     return "".join(kept) + "…" if room > 0 else ""
 
 
-def wrap(text: str, cols: int | None = None) -> str:
+def wrap(text: str, cols: int | None = None, *, cut: bool = True) -> str:
     """Each line of ``text`` broken at spaces to at most ``cols`` terminal cells (default: the terminal).
 
     A continuation is indented two cells past the line's own indent; a word longer than a
-    whole line is cut with an ellipsis. Text must already be cleaned (it is not cleaned again).
+    whole line is cut with an ellipsis, or, without ``cut``, kept whole on a line of its own
+    (a path to copy). Text must already be cleaned (it is not cleaned again).
     """
     cols = cols or width()
     out: list[str] = []
@@ -99,9 +105,20 @@ def wrap(text: str, cols: int | None = None) -> str:
             if current.strip() and cells(current) + len(gap) + cells(word) > cols:
                 out.append(current)
                 current, gap = " " * (lead + 2), ""
-            current += gap + fit(word, cols - cells(current) - len(gap))
+            current += gap + (fit(word, cols - cells(current) - len(gap)) if cut else word)
         out.append(current)
     return "\n".join(out)
+
+
+def say(text: str) -> None:
+    """Print a confirmation for people, wrapped to the terminal (``COLUMNS``) as listings are cut
+    to it: 'Added task T41: Call the county, due in 5 days, Fri 4 Dec'. Words are never cut
+    (a path stays whole); ``text`` must already be cleaned. Printed to a pipe or a file (no
+    terminal, no ``COLUMNS``), a line stays whole: a script reads it as it was."""
+    import click  # the CLI's own: loaded already
+
+    cols = known_width()
+    click.echo(wrap(text, max(30, min(cols, 160)), cut=False) if cols else text)
 
 
 def pad(text: str, room: int) -> str:
@@ -144,11 +161,28 @@ def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: st
     return fit(line, cols)
 
 
-def table(rows: list[list[str]], headers: list[str], flex: int) -> str:
-    """Fixed-width columns; column ``flex`` takes the room that is left."""
+# The room a table's flexible column (a title) keeps before optional columns give way.
+FLEX_ROOM = 24
+
+
+def table(rows: list[list[str]], headers: list[str], flex: int, optional: list[int] | None = None) -> str:
+    """Fixed-width columns; column ``flex`` takes the room that is left. ``optional`` columns
+    (least important first) are left out, one by one, while the flexible one would get
+    fewer than ``FLEX_ROOM`` cells (or what it needs, if less)."""
     cols = width()
     texts = [[clean(c) for c in row] for row in rows]
     widths = [max([len(h)] + [cells(r[i]) for r in texts]) for i, h in enumerate(headers)]
+    shown = list(range(len(headers)))
+    for column in optional or []:
+        others = sum(widths[i] for i in shown if i != flex) + 2 * (len(shown) - 1)
+        if cols - others >= min(FLEX_ROOM, widths[flex]):
+            break
+        shown.remove(column)
+    if len(shown) < len(headers):
+        headers = [headers[i] for i in shown]
+        texts = [[row[i] for i in shown] for row in texts]
+        widths = [widths[i] for i in shown]
+        flex = shown.index(flex)
     others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
     widths[flex] = max(8, min(widths[flex], cols - others))
     out = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]

@@ -16,10 +16,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from workplan_tui.cli.base import changes_text
 from workplan_tui.cli.commitments import due_words
 from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
 from workplan_tui.model import commitments, contract, meetings, resources, rules
+from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import days_until, format_due, short_date
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.overview import (
@@ -158,11 +158,9 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     day = short_date(since, today=today)
     count = f"{len(changes)}{'+' if more_changes else ''}"
     out += ["", f"Changed since {day} ({count})" if changes else f"No changes since {day}."]
+    names = Names(wp, today)
     for entry in changes if s.everything else changes[:CHANGES_SHOWN]:
-        what = changes_text(entry, 30)
-        out.append(
-            fit(f"  {stamp(entry.at)[5:16]}  {clean(entry.member)}  {clean(entry.record)} {what or entry.kind}", cols)
-        )
+        out.append(fit(f"  {stamp(entry.at)[5:16]}  {sentence(entry, names)}", cols))
     if not s.everything and (len(changes) > CHANGES_SHOWN or more_changes):
         out.append(f"  ... and more (workplan log --since {since.isoformat()})")
 

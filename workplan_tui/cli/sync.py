@@ -88,7 +88,7 @@ def _print_report(report: dict[str, Any], as_json: bool, *, compact: bool = Fals
         done.append(f"Up to date with {clean(report['remote'])}")
     if report["conflicts"]:
         done.append(f"{len(report['conflicts'])} conflict(s) to settle: workplan conflicts")
-    click.echo("; ".join(done) + ".")
+    render.say(clean("; ".join(done) + "."))
 
 
 @sync_cmd.command("init")

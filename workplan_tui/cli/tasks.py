@@ -12,16 +12,22 @@ from workplan_tui.cli.base import (
     Env,
     HelpGroup,
     changed_fields,
-    changes_text,
     complete_ids,
     complete_members,
+    complete_partners,
     due_date,
     due_full,
+    each,
     emit,
+    emit_each,
     fail,
     id_argument,
+    ids_argument,
     ids_of,
     json_option,
+    log_line,
+    member_named,
+    names_of,
     need_changes,
     pass_env,
     rev_option,
@@ -154,125 +160,141 @@ def _schedule_words(env: Env, record: Task) -> str:
     if series is not None:
         from workplan_tui.model.recurrence import words
 
-        parts.append(f"{words(series.every)} ({series.label}, {series.status})")
+        if series.status == "ended":
+            parts.append(f"no longer repeats ({series.label}, {words(series.every)}, ended)")
+        else:
+            parts.append(f"{words(series.every)} ({series.label}{', paused' if series.status == 'paused' else ''})")
     parts += [f"dates cannot work: {p.text}" for p in Schedule(workplan).problems(task, today)]
     return "".join(f"; {clean(p)}" for p in parts)
 
 
-def _task_result(env: Env, record: Task, as_json: bool) -> None:
+def _task_line(env: Env, record: Task) -> str:
+    """'T12 Order soil: doing █████░░░░░ 50% · bob · due in 2 days, Fri 4 Dec'."""
     status, progress = record.status, record.progress
     today = env.today()
     due = f" · {dates.format_due(record.due, today=today, done=status == 'done', dated=True)}" if record.due else ""
     owner = f" · {clean(record.owner)}" if record.owner else ""
     reason = f" ({clean(record.blocked_reason)})" if status == "blocked" else ""
-    emit(
-        record,
-        as_json,
-        f"{record.label} {render.fit(record.title, 50)}: {status}{reason} "
-        f"{render.bar(progress, 10)} {progress}%{owner}{due}",
-    )
+    bar = f"{render.bar(progress, 10)} {progress}%"
+    return f"{record.label} {render.fit(record.title, 50)}: {status}{reason} {bar}{owner}{due}"
+
+
+def _task_result(env: Env, record: Task, as_json: bool) -> None:
+    emit(record, as_json, _task_line(env, record))
+
+
+def _tasks_result(env: Env, records: list[Task], as_json: bool) -> None:
+    """One line per task changed; with --json the task, or an array of them when several were."""
+    emit_each(records, as_json, lambda r: _task_line(env, r))
 
 
 @task.command("progress", context_settings={"ignore_unknown_options": True})
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("value")
 @json_option
 @pass_env
-def task_progress(env: Env, task_id: int, value: str, as_json: bool) -> None:
+def task_progress(env: Env, task_ids: list[int], value: str, as_json: bool) -> None:
     """Set a task's progress: 60 sets it, +10 and -5 move it.
 
     Moves stop at 0 and 100; 100 marks the task done, and progress on a task to do marks it doing.
+    Several tasks at once take the same value, in one change (or none, if one is refused).
 
     \b
     Examples:
       workplan task progress T12 60
       workplan task progress T12 +10
+      workplan task progress T12 T14 50%
     """
-    _task_result(env, actions.set_progress(env.store, task_id, value), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_progress(env.store, i, value)), as_json)
 
 
 @task.command("status")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("new_status", metavar="STATUS", type=click.Choice(TASK_STATUSES))
 @click.option("--reason", default=None, help="Why it is blocked (required for blocked).")
 @json_option
 @pass_env
-def task_status(env: Env, task_id: int, new_status: str, reason: str | None, as_json: bool) -> None:
+def task_status(env: Env, task_ids: list[int], new_status: str, reason: str | None, as_json: bool) -> None:
     """Move a task to todo, doing, blocked or done.
 
-    A blocked task needs --reason, so the others know what would unblock it.
+    A blocked task needs --reason, so the others know what would unblock it. Several tasks
+    move together, or none do.
 
     \b
     Examples:
       workplan task status T12 doing
-      workplan task status T12 blocked --reason 'Waiting for the permit'
+      workplan task status T12 T13 blocked --reason 'Waiting for the permit'
     """
-    _task_result(env, actions.set_status(env.store, task_id, new_status, reason), as_json)
+    changed = each(env, task_ids, lambda i: actions.set_status(env.store, i, new_status, reason))
+    _tasks_result(env, changed, as_json)
 
 
 @task.command("done")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @json_option
 @pass_env
-def task_done(env: Env, task_id: int, as_json: bool) -> None:
-    """Mark a task done; its progress becomes 100.
+def task_done(env: Env, task_ids: list[int], as_json: bool) -> None:
+    """Mark a task done (or several: T10 T16); its progress becomes 100.
 
     \b
-    Example:
+    Examples:
       workplan task done T12
+      workplan task done T10 T16
     """
-    _task_result(env, actions.set_status(env.store, task_id, "done"), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_status(env.store, i, "done")), as_json)
 
 
 @task.command("assign")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("handle", shell_complete=complete_members)
 @json_option
 @pass_env
-def task_assign(env: Env, task_id: int, handle: str, as_json: bool) -> None:
-    """Give a task to a member; 'none' leaves it unassigned.
+def task_assign(env: Env, task_ids: list[int], handle: str, as_json: bool) -> None:
+    """Give a task (or several) to a member; 'none' leaves it unassigned.
 
     \b
-    Example:
+    Examples:
       workplan task assign T12 bob
+      workplan task assign T12 T13 T14 carol
     """
     owner = None if handle.lower() in ("none", "-") else handle
-    _task_result(env, actions.assign(env.store, task_id, owner), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.assign(env.store, i, owner)), as_json)
 
 
 @task.command("due")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("date")
 @json_option
 @pass_env
-def task_due(env: Env, task_id: int, date: str, as_json: bool) -> None:
-    """Set a task's due date; 'none' clears it.
+def task_due(env: Env, task_ids: list[int], date: str, as_json: bool) -> None:
+    """Set a task's due date (or several tasks'); 'none' clears it.
 
-    Dates are typed as people say them: fri, next week, in 2 weeks, dec 15, end of month or
-    2026-12-15. The date itself is shown beside the words, and a date in the past is taken with
-    a warning.
+    Dates are typed as people say them: fri, tmrw, next week, in 2 weeks, 2w, dec 15, end of
+    month or 2026-12-15. The date itself is shown beside the words, and a date in the past is
+    taken with a warning.
 
     \b
     Examples:
       workplan task due T12 'next friday'
-      workplan task due T12 none
+      workplan task due T12 T13 none
     """
-    _task_result(env, actions.set_due(env.store, task_id, due_date(env, date)), as_json)
+    due = due_date(env, date)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.set_due(env.store, i, due)), as_json)
 
 
 @task.command("note")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @click.argument("text")
 @json_option
 @pass_env
-def task_note(env: Env, task_id: int, text: str, as_json: bool) -> None:
-    """Add an update note to a task, kept with who wrote it and when.
+def task_note(env: Env, task_ids: list[int], text: str, as_json: bool) -> None:
+    """Add an update note to a task (or to several), kept with who wrote it and when.
 
     \b
     Example:
       workplan task note T12 'Supplier confirmed for Friday'
     """
-    _task_result(env, actions.add_note(env.store, task_id, text), as_json)
+    _tasks_result(env, each(env, task_ids, lambda i: actions.add_note(env.store, i, text)), as_json)
 
 
 @task.command("depends")
@@ -305,21 +327,27 @@ def task_depends(
 
 
 @task.command("skip")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @json_option
 @pass_env
-def task_skip(env: Env, task_id: int, as_json: bool) -> None:
-    """Skip this time of a recurring task: it moves to the next day of its series.
+def task_skip(env: Env, task_ids: list[int], as_json: bool) -> None:
+    """Skip this time of a recurring task (or several: T30 T31): it moves to the next day of its
+    series.
 
     Its progress and history stay; 'workplan undo' moves it back.
 
     \b
-    Example:
+    Examples:
       workplan task skip T30
+      workplan task skip T30 T31
     """
-    record = actions.skip_instance(env.store, task_id)
-    due = dates.format_due(record.due, today=env.today(), dated=True)
-    emit(record, as_json, f"Skipped: {record.label} {render.fit(record.title, 50)} is now {due}")
+    records = each(env, task_ids, lambda i: actions.skip_instance(env.store, i))
+
+    def line(record: Task) -> str:
+        due = dates.format_due(record.due, today=env.today(), dated=True)
+        return f"Skipped: {record.label} {render.fit(record.title, 50)} is now {due}"
+
+    emit_each(records, as_json, line)
 
 
 @task.command("edit")
@@ -431,13 +459,13 @@ def task_edit(
         record = actions.make_recurring(
             env.store, task_id, None if ends else every, expected_rev=None if fields else rev
         )
-        changed.append("every")
+        changed.append("repeats")
     assert record is not None
     if not changed:
         emit(record, as_json, f"{record.label} unchanged: it already has those values")
         return
     if not as_json:
-        click.echo(f"Changed {record.label}: {', '.join(changed)}{_schedule_words(env, record)}")
+        render.say(f"Changed {record.label}: {', '.join(changed)}{_schedule_words(env, record)}")
     _task_result(env, record, as_json)
 
 
@@ -481,25 +509,27 @@ def _label_id(text: str, table: str) -> int:
 
 
 @task.command("rm")
-@id_argument("task_id", "tasks")
+@ids_argument("task_ids", "tasks")
 @rev_option
 @json_option
 @pass_env
-def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
-    """Remove a task; 'workplan undo' brings it back as it was.
+def task_rm(env: Env, task_ids: list[int], rev: int | None, as_json: bool) -> None:
+    """Remove tasks (T12 T13); 'workplan undo' brings each back as it was.
 
     The whole task (notes, updates, history) is kept in the activity log. A task of
-    an archived plan cannot be removed: reopen the plan first.
+    an archived plan cannot be removed: reopen the plan first. --rev goes with one task.
 
     \b
     Example:
-      workplan task rm T12
+      workplan task rm T12 T13
     """
-    record = actions.remove_task(env.store, task_id, expected_rev=rev)
-    emit(
-        record,
+    if rev is not None and len(task_ids) > 1:
+        raise click.UsageError("--rev names one task's revision: remove one task at a time with it")
+    gone = each(env, task_ids, lambda i: actions.remove_task(env.store, i, expected_rev=rev))
+    emit_each(
+        gone,
         as_json,
-        f"Removed {record.label} {render.fit(record.title, 50)} ('workplan undo' brings it back)",
+        lambda r: f"Removed {r.label} {render.fit(r.title, 50)} ('workplan undo' brings it back)",
         removed=True,
     )
 
@@ -514,9 +544,17 @@ def task_rm(env: Env, task_id: int, rev: int | None, as_json: bool) -> None:
 )
 @click.option("--owner", default=None, shell_complete=complete_members, help="Only this member's tasks.")
 @click.option(
+    "--partner",
+    "partner_code",
+    default=None,
+    metavar="CODE",
+    shell_complete=complete_partners,
+    help="Only the tasks of this partner's members.",
+)
+@click.option(
     "--status", "status_", type=click.Choice(TASK_STATUSES), default=None, help="Only the tasks with this status."
 )
-@click.option("--overdue", is_flag=True, help="Only open tasks past their due date.")
+@click.option("--overdue", is_flag=True, help="Only open tasks past their due date, the latest first.")
 @click.option("--waiting", is_flag=True, help="Only tasks waiting on another task that is not done.")
 @click.option(
     "--search",
@@ -537,6 +575,7 @@ def task_list(
     env: Env,
     plan_id: str | None,
     owner: str | None,
+    partner_code: str | None,
     status_: str | None,
     overdue: bool,
     waiting: bool,
@@ -544,15 +583,16 @@ def task_list(
     sort_by: str | None,
     as_json: bool,
 ) -> None:
-    """List tasks, filtered and sorted.
+    """List tasks, filtered and sorted, with their plan and their owner's partner.
 
-    Without --sort, tasks are in the order they were added. A due date that cannot work (due
-    before a task it waits on, or a chain that ends after its outcome or plan) is marked ✗;
-    'workplan task show' says why.
+    Without --sort, tasks are in the order they were added; with --overdue, the latest first. A
+    due date that cannot work (due before a task it waits on, or a chain that ends after its
+    outcome or plan) is marked ✗; 'workplan task show' says why.
 
     \b
     Examples:
       workplan task list --owner bob --overdue
+      workplan task list --partner FOODBANK --status blocked
       workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
@@ -567,24 +607,31 @@ def task_list(
     workplan = env.read()
     if pid is not None and pid not in workplan.plans:
         fail(f"no plan {label('plans', pid)}; see 'workplan plan list'")
-    if owner is not None and owner not in workplan.members:
-        fail(f"no member {owner!r}; see 'workplan member list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
+    partner_of = {h: m.partner for h, m in workplan.members.items()}
+    partner = None
+    if partner_code is not None:
+        partner = rules.partner_code(partner_code, [p.code for p in workplan.partners.values()])
+        if partner is None:
+            known = ", ".join(sorted(p.code for p in workplan.partners.values())) or "none yet"
+            fail(f"no partner {partner_code!r} (partners: {known})")
     today_iso = env.today().isoformat()
     items = [
         t
         for t in workplan.tasks.values()
         if (pid is None or t.plan == pid)
         and (owner is None or t.owner == owner)
+        and (partner is None or partner_of.get(t.owner or "") == partner)
         and (status_ is None or t.status == status_)
         and (not overdue or rules.is_overdue(t, today_iso))
         and (not waiting or is_waiting(t, workplan.tasks))
     ]
     if search:
-        partner_of = {h: m.partner for h, m in workplan.members.items()}
-        keep = overview.TaskFilter(search.split(), partner_of, env.today(), workplan.tasks)
+        keep = overview.TaskFilter(search.split(), partner_of, env.today(), env.user, workplan.tasks)
         items = [t for t in items if keep(t)]
-    if sort_by:
-        items = overview.sort_tasks(items, sort_by)
+    if sort_by or overdue:  # overdue ones by lateness: the longest overdue first
+        items = overview.sort_tasks(items, sort_by or "due")
     if as_json:
         click.echo(render.to_json([contract.of("tasks", t) for t in items]))
         return
@@ -599,8 +646,22 @@ def task_list(
         shown = dates.format_due(t.due, today=today, done=t.status == "done") if t.due else ""
         return f"✗ {shown}".rstrip() if schedule.problems(t, today) else shown
 
-    rows = [[t.label, t.title, t.status, f"{t.progress:>3}%", due(t), t.owner or "-"] for t in items]
-    click.echo(render.table(rows, ["ID", "TITLE", "STATUS", "DONE", "DUE", "OWNER"], flex=1))
+    rows = [
+        [
+            t.label,
+            t.title,
+            label("plans", t.plan),
+            t.status,
+            f"{t.progress:>3}%",
+            due(t),
+            t.owner or "-",
+            partner_of.get(t.owner or "", "-"),
+        ]
+        for t in items
+    ]
+    headers = ["ID", "TITLE", "PLAN", "STATUS", "DONE", "DUE", "OWNER", "PARTNER"]
+    # In a narrow terminal the title keeps its room: the partner goes first, then the plan.
+    click.echo(render.table(rows, headers, flex=1, optional=[7, 2]))
 
 
 @task.command("show")
@@ -667,6 +728,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     if history or unread:
         out.append("History:" if not unread else f"History: cannot be read: {unread}")
         cols = render.width()
+        names = names_of(env, workplan)
         for a in history:
-            out.append(render.fit(f"  {stamp(a.at)}  {clean(a.member)}  {clean(a.kind)}  {changes_text(a)}", cols))
+            out.append(render.fit(f"  {log_line(a, names, titled=False)}", cols))
     click.echo(render.wrap("\n".join(out)))

@@ -1,13 +1,18 @@
 """Read a spreadsheet's work plan from a CSV file (``workplan import --format csv``).
 
-The file is untrusted like everything else: at most 20 MB; UTF-8 (with or without the
-byte-order mark Excel writes), else Windows-1252, the other encoding Excel saves CSV in;
-a comma, semicolon or tab between cells, whichever the header row uses most. Columns are
-found by their header (``HEADERS``: "Task", "Lead", "% complete"... mean title, owner and
-progress), or named with ``--map "Task=title,Lead=owner"``. A cell that a spreadsheet (or
-``workplan export``) quoted with a leading ``'`` so that it would not run as a formula gets
-it back as plain text (``exchange.cells``). Rows keep the numbers a spreadsheet shows
-(the header is row 1), so every problem names the row a person looks for.
+The file is untrusted like everything else: at most 20 MB, in one of the encodings
+spreadsheets write (``decode``): UTF-8 (with or without the byte-order mark Excel writes),
+UTF-16 (Excel's "Unicode Text", tab-separated), Windows-1252 (Excel's CSV on Windows) or Mac
+Roman (Excel for Mac's "CSV (Macintosh)"). Which one is known from the byte-order mark, from
+UTF-8's own rules, or, between the two single-byte ones, from which reads as words; when that
+cannot be told, the import is refused and ``--encoding`` names it: mojibake is never stored.
+A comma, semicolon or tab between cells, whichever the header row uses most, or what Excel's
+``sep=;`` first line says. Columns are found by their header (``HEADERS``: "Task", "Lead", "%
+complete"... mean title, owner and progress), or named with ``--map "Task=title,Lead=owner"``.
+A cell that a spreadsheet (or ``workplan export``) quoted with a leading ``'`` so that it
+would not run as a formula gets it back as plain text (``exchange.cells``). Rows keep the
+numbers a spreadsheet shows (the header is row 1), so every problem names the row a person
+looks for.
 """
 
 from __future__ import annotations
@@ -64,6 +69,44 @@ class Sheet:
     rows: list[Row]
     columns: dict[str, str] = field(default_factory=dict)  # header as in the file -> field
     ignored: list[str] = field(default_factory=list)  # headers no field was found for
+    encoding: str = "utf-8"  # how the file was read (a name of ENCODINGS)
+
+
+# The encodings spreadsheets write, by the names --encoding takes -> Python's codec, and in words.
+ENCODINGS = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "cp1252": "cp1252", "mac-roman": "mac_roman"}
+ENCODING_WORDS = {
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16 (Excel's Unicode Text)",
+    "cp1252": "Windows-1252 (Excel's CSV on Windows)",
+    "mac-roman": "Mac Roman (Excel for Mac's CSV (Macintosh))",
+}
+_ALIASES = {
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "utf16": "utf-16",
+    "utf-16le": "utf-16",
+    "utf-16be": "utf-16",
+    "windows-1252": "cp1252",
+    "win-1252": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "iso-8859-1": "cp1252",
+    "macroman": "mac-roman",
+    "mac-roman": "mac-roman",
+    "macintosh": "mac-roman",
+    "mac": "mac-roman",
+}
+CHOICES = ", ".join(ENCODINGS)
+
+
+def encoding_named(typed: str) -> str:
+    """The name of ``ENCODINGS`` that ``typed`` means (``UTF8``, ``windows-1252``, ``macintosh``);
+    SheetError naming the choices for anything else."""
+    name = typed.strip().lower().replace("_", "-")
+    name = _ALIASES.get(name, name)
+    if name not in ENCODINGS:
+        raise SheetError(f"--encoding: {typed!r} is not one of {CHOICES}")
+    return name
 
 
 def normal(header: str) -> str:
@@ -86,11 +129,90 @@ def parse_map(text: str) -> dict[str, str]:
     return mapping
 
 
-def _decode(payload: bytes) -> str:
+def decode(payload: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The file's text and the name of the encoding it was read in (``ENCODINGS``).
+
+    ``encoding`` as given (``encoding_named``), else: a byte-order mark (UTF-8, UTF-16), UTF-16
+    without one (every other byte 0), valid UTF-8, else Windows-1252 or Mac Roman, whichever
+    reads as words (``_plausible``). SheetError, naming ``--encoding`` and its choices, for
+    bytes that are not in the encoding given, or when the two single-byte ones cannot be told
+    apart: the import stores no mojibake."""
+    if encoding is not None:
+        name = encoding_named(encoding)
+        try:
+            return payload.decode(ENCODINGS[name]), name
+        except UnicodeDecodeError as exc:
+            raise SheetError(
+                f"{path}: not {ENCODING_WORDS[name]} (byte {exc.start + 1} cannot be read so); "
+                f"try another --encoding: {CHOICES}"
+            ) from None
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(payload, "utf-16", path), "utf-16"
+    if payload.startswith(b"\xef\xbb\xbf"):
+        return _strict(payload, "utf-8", path), "utf-8"
+    head = payload[:4096]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # UTF-16 without its mark
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return payload.decode(codec), "utf-16"
+        except UnicodeDecodeError:
+            pass
     try:
-        return payload.decode("utf-8-sig")
+        return payload.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return payload.decode("cp1252", errors="replace")
+        pass
+    read = {}
+    for name in ("cp1252", "mac-roman"):
+        try:
+            read[name] = payload.decode(ENCODINGS[name])
+        except UnicodeDecodeError:
+            continue
+    scores = {name: _plausible(text) for name, text in read.items()}
+    if b"\r" in payload and b"\n" not in payload and "mac-roman" in scores:  # classic Mac line ends
+        scores["mac-roman"] += 3
+    ranked = sorted(scores, key=lambda n: scores[n], reverse=True)
+    if ranked and (len(ranked) == 1 or scores[ranked[0]] - scores[ranked[1]] >= 2) and scores[ranked[0]] > 0:
+        return read[ranked[0]], ranked[0]
+    raise SheetError(
+        f"{path}: cannot tell which encoding the file is in (not UTF-8; Windows-1252 and Mac Roman both "
+        f"read it); say which with --encoding {' or '.join(ENCODINGS)}"
+    )
+
+
+def _strict(payload: bytes, name: str, path: Path) -> str:
+    try:
+        return payload.decode(ENCODINGS[name])
+    except UnicodeDecodeError as exc:
+        raise SheetError(
+            f"{path}: starts as {ENCODING_WORDS[name]} but byte {exc.start + 1} is not; say which with --encoding"
+        ) from None
+
+
+def _plausible(text: str) -> int:
+    """How much ``text``'s letters beyond ASCII read as words: a letter inside a word counts for,
+    a capital inside a lower-case word or a symbol between letters against. Windows-1252 text
+    read as Mac Roman (and back) scores low: 'Caf‡', 'CafŽ', 'Espa–a'."""
+    score = 0
+    for i, ch in enumerate(text):
+        if ord(ch) < 0x80:
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        inside = before.isalpha() and after.isalpha()
+        if ch.isalpha():
+            if ch.islower() and (before.isalpha() or after.islower()):
+                score += 2
+            elif ch.isupper() and (after.islower() and not before.isalpha()):
+                score += 1  # a word's capital: Élagage
+            elif ch.isupper() and before.islower():
+                score -= 3  # CafŽ
+        elif ch in "’‘" and inside:
+            score += 3  # don’t: the commonest letter beyond ASCII in text from Windows
+        elif ch in "“”–—…€•’‘" and not inside:
+            score += 1
+        else:
+            score -= 3 if inside else 1  # Caf‡, Espa–a; a symbol alone
+    return score
 
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -104,18 +226,29 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read(path: Path, mapping: str | None = None) -> Sheet:
-    """The rows of a CSV file, their cells by field. Raises SheetError (or OSError)."""
+_SEP_LINE = re.compile(r"\A\ufeff?\s*sep=(.)[ \t]*(?:\r\n|\n|\r|\Z)", re.IGNORECASE)
+
+
+def read(path: Path, mapping: str | None = None, encoding: str | None = None) -> Sheet:
+    """The rows of a CSV file, their cells by field (``encoding``: as ``decode`` takes it, None
+    to tell from the file). Raises SheetError (or OSError)."""
     wanted = parse_map(mapping) if mapping else {}
     with open(path, "rb") as handle:
         payload = handle.read(MAX_BYTES + 1)
     if len(payload) > MAX_BYTES:
         raise SheetError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB; split it")
-    text = _decode(payload).replace("\x00", "")
+    text, used = decode(payload, path, encoding)
+    text = text.replace("\x00", "")
+    if "\n" not in text:  # a classic Mac file ends its lines with CR alone
+        text = text.replace("\r", "\n")
+    separator = None
+    sep = _SEP_LINE.match(text)  # Excel's "sep=;" first line names the separator; it is not a row
+    if sep:
+        separator, text = sep.group(1), text[sep.end() :]
     if not text.strip():
         raise SheetError(f"{path}: the file is empty")
     lines = text.lstrip("\r\n").split("\n", 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator or _delimiter(lines[0]))
     try:
         records = list(reader)
     except csv.Error as exc:
@@ -156,4 +289,4 @@ def read(path: Path, mapping: str | None = None) -> Sheet:
             continue
         cells = {name: unquote(record[i].strip()) if i < len(record) else "" for i, name in columns.items()}
         rows.append(Row(offset, cells, named))
-    return Sheet(rows, {header: name for name, header in named.items()}, ignored)
+    return Sheet(rows, {header: name for name, header in named.items()}, ignored, used)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from workplan_tui.exchange.report import Report
-from workplan_tui.model import commitments
+from workplan_tui.model import commitments, rules
 from workplan_tui.model.dates import format_due
 from workplan_tui.model.forecast import HEALTH_WORDS, estimate_text, rank, rate_text
 from workplan_tui.model.money import format_money, plain
@@ -27,11 +27,34 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$^])")
 BAR_CELLS = 10
 
 
+# A web address in stored text ("see https://example.org/form?id=3"): kept a working link.
+_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\""  # sentence punctuation after an address is not part of it
+
+
 def md(value: object) -> str:
     """Stored text as Markdown that shows exactly that text: one line, no control characters,
-    every character that could be markup escaped."""
+    every character that could be markup escaped; a web address (http or https) stays a working
+    link, as an autolink (``<https://...>``: CommonMark, GFM and pandoc read it, and escaping
+    inside it would put backslashes in the address)."""
     text = " ".join(clean(value).split())
-    return _SPECIAL.sub(r"\\\1", text)
+    out, at = [], 0
+    for found in _URL.finditer(text):
+        url = _trimmed(found.group())
+        out.append(_SPECIAL.sub(r"\\\1", text[at : found.start()]))
+        # '|' would end a table's cell even inside an autolink: %7C is the same address
+        out.append(f"<{url.replace('|', '%7C')}>")
+        at = found.start() + len(url)
+    out.append(_SPECIAL.sub(r"\\\1", text[at:]))
+    return "".join(out)
+
+
+def _trimmed(url: str) -> str:
+    """An address found in text without what closes the sentence after it: a full stop, a comma,
+    a closing bracket that opened before the address."""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    return url
 
 
 def bar(percent: float | None, cells: int = BAR_CELLS) -> str:
@@ -147,7 +170,7 @@ def render(report: Report) -> str:
             f"- **{plan.label} {md(plan.title)}** ({plan.status}, rule: {md(plan.rule)}): {md(f.buyin.summary())}"
         )
         if f.buyin.ok:
-            out.append("  - Has the buy-in its rule asks for: it may become active.")
+            out.append(f"  - Has the buy-in its rule asks for: it {md(rules.buyin_words(plan, f.buyin))}.")
         for reason in f.buyin.reasons:
             out.append(f"  - Missing: {md(reason)}")
 

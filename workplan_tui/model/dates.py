@@ -14,10 +14,14 @@ if TYPE_CHECKING:
     import pendulum
 
 ACCEPTED_FORMS = (
-    "today, tomorrow, a weekday (fri, friday), next friday, next week, next month, in 3 days, "
-    "in 2 weeks, +5d, +2w, end of week (eow), end of month (eom), dec 15, 15 december, "
+    "today (eod), tomorrow (tmrw), a weekday (fri, friday), next friday, next week, next month, in 3 days, "
+    "in 2 weeks, in a fortnight, 5d, +2w, end of week (eow), end of month (eom), dec 15, 15 december, "
     "or YYYY-MM-DD"
 )
+# A few forms to try, for a field that has no room for all of them (the board's forms).
+EXAMPLES = "fri, tmrw, next week, in 2 weeks, 2w, dec 15, 2026-12-15"
+_TODAY_WORDS = ("today", "eod", "end of day", "end of the day", "end of today", "cob", "close of business")
+_TOMORROW_WORDS = ("tomorrow", "tmrw", "tmr", "tmw", "tomorow", "tommorow", "tommorrow")
 
 _WEEKDAYS = {
     "mon": 0,
@@ -62,9 +66,13 @@ _MONTHS = {
 }
 _UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
 _UNITS.update({"m": "months", "month": "months", "months": "months"})
+_UNITS.update(dict.fromkeys(("wk", "wks"), "weeks"))
+_UNITS.update(dict.fromkeys(("mo", "mos", "mth", "mths"), "months"))
+_FORTNIGHTS = ("fortnight", "fortnights")  # two weeks each
 # ASCII digits only: "\d" also matches other scripts' digits ("３ days"), which int()
-# then refuses with Python's own message. "\Z", not "$" (a final newline).
-_RELATIVE = LazyPattern(r"(?:in\s+([0-9]{1,4})\s*([a-z]+)|\+([0-9]{1,4})\s*([a-z]+))\Z")
+# then refuses with Python's own message. "\Z", not "$" (a final newline). "in 3 days",
+# "in a week", "a fortnight", "+5d" and "5d" (a count and its unit, nothing else: "2w").
+_RELATIVE = LazyPattern(r"(?:in\s+)?(?:([0-9]{1,4})\s*|(an?)\s+)([a-z]+)\Z|\+([0-9]{1,4})\s*([a-z]+)\Z")
 # "dec 15", "december 15th", "15 dec", "15th of december", each with an optional year.
 _MONTH_DAY = LazyPattern(r"([a-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?(?:,?\s+([0-9]{4}))?\Z")
 _DAY_MONTH = LazyPattern(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:,?\s+([0-9]{4}))?\Z")
@@ -139,9 +147,9 @@ def _parse_date(text: str, *, today: date) -> pendulum.Date:
     s = " ".join(text.strip().lower().split())
     if not s:
         raise DateError(f"empty date; use {ACCEPTED_FORMS}")
-    if s == "today":
+    if s in _TODAY_WORDS:  # "eod": the end of today is still today
         return today
-    if s == "tomorrow":
+    if s in _TOMORROW_WORDS:
         return today.add(days=1)
     if s in _WEEKDAYS:
         return _next_weekday(today, _WEEKDAYS[s])
@@ -164,18 +172,31 @@ def _parse_date(text: str, *, today: date) -> pendulum.Date:
             f"{text.strip()!r} is ambiguous: partners write day and month in different orders; "
             f"use YYYY-MM-DD or a month name ({today.year}-12-15 or dec 15)"
         )
-    match = _RELATIVE.match(s)
-    if match:
-        amount = int(match.group(1) or match.group(3))
-        unit = _UNITS.get(match.group(2) or match.group(4))
-        if unit is not None:
-            return today.add(**{unit: amount})
+    moved = _relative(s, today)
+    if moved is not None:
+        return moved
     if looks_like_date(s):  # the file's own date pattern: ASCII digits only
         try:
             return pendulum.Date.fromisoformat(s)
         except ValueError as exc:
             raise DateError(f"{text.strip()!r} is not a real date ({exc})") from None
     raise DateError(f"cannot read {text.strip()!r} as a date; use {ACCEPTED_FORMS}")
+
+
+def _relative(s: str, today: pendulum.Date) -> pendulum.Date | None:
+    """'in 3 days', 'in a week', 'a fortnight', '+5d' or '2w' from ``today``; None for other text.
+    A bare count needs its unit ('2w', not '2'): a number alone may be a day of the month."""
+    match = _RELATIVE.match(s)
+    if not match:
+        return None
+    if match.group(4):
+        amount, word = int(match.group(4)), match.group(5)
+    else:
+        amount, word = (int(match.group(1)) if match.group(1) else 1), match.group(3)
+    if word in _FORTNIGHTS:
+        return today.add(weeks=2 * amount)
+    unit = _UNITS.get(word)
+    return today.add(**{unit: amount}) if unit is not None else None
 
 
 def _month_and_day(s: str, today: pendulum.Date) -> pendulum.Date | None:

@@ -343,7 +343,7 @@ def _changed(ctx: Context) -> list[Item]:
         task = mine.get(entry.record)
         if task is None or entry.member == me:
             continue
-        lines.setdefault(entry.record, []).append(f"{entry.member}: {change_words(entry)}")
+        lines.setdefault(entry.record, []).append(change_words(entry, ctx.workplan, ctx.today))
         last[entry.record] = entry.id
     return [
         Item(
@@ -406,14 +406,12 @@ def _day(text: str | None) -> date:
     return date.fromisoformat(text) if text else date.min
 
 
-def change_words(entry: Activity) -> str:
-    """A log entry's changes in the log's own words (model/changes.py): 'progress 40 → 60',
-    'note: Called the supplier'."""
-    from workplan_tui.model.changes import changes_line  # only for a digest's changes: the nudge never loads it
+def change_words(entry: Activity, workplan: Workplan | None = None, today: date | None = None) -> str:
+    """A change to one of the member's tasks as a sentence (model/changes.py), the task by its
+    label (the digest names its title): "bob moved T12 from 40% to 60%"."""
+    from workplan_tui.model.changes import Names, sentence  # only for a digest's changes: the nudge never loads it
 
-    if entry.kind.endswith(".add"):
-        return "added it"
-    return changes_line(entry, 40) or entry.kind
+    return sentence(entry, Names(workplan, today), titled=False)
 
 
 def _ready(ctx: Context) -> list[Item]:

@@ -380,7 +380,7 @@ def tasks_by_column(tasks: list[Task]) -> dict[str, list[Task]]:
     return columns
 
 
-FILTER_HELP = "words, owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri"
+FILTER_HELP = "words, mine, owner:NAME, partner:CODE, status:S, overdue, blocked, waiting, due:week, due:fri"
 
 
 @dataclass(slots=True)
@@ -393,12 +393,14 @@ class TaskFilter:
     one that is not done, when ``tasks`` is given: model/schedule.py); ``due:week``
     is an open task due within 7 days (as the review and ``workplan status`` count
     "due this week"), ``due:today``, and ``due:DATE`` (``due:fri``, ``due:+2w``) one due
-    from today up to that date.
+    from today up to that date. ``mine`` is a task of ``me`` (the acting member: the board's
+    ``m``).
     """
 
     terms: list[str]
     partner_of: dict[str, str]
     today: date
+    me: str = ""
     tasks: Mapping[int, Task] | None = None  # every task, to know which are waiting
     _until: dict[str, str | None] = field(default_factory=dict)
 
@@ -412,6 +414,8 @@ class TaskFilter:
         owner = task.owner or ""
         partner = self.partner_of.get(owner, "")
         word = term.lower()
+        if word == "mine":
+            return bool(self.me) and owner == self.me
         key, sep, value = word.partition(":")
         if word == "overdue":
             return rules.is_overdue(task, self.today.isoformat())

@@ -144,6 +144,21 @@ def buy_in(
     return BuyIn(plan.rule, tally, not_voted, ok=not reasons, reasons=reasons)
 
 
+def buyin_words(plan: Plan, buyin: BuyIn) -> str:
+    """Where a plan's buy-in leaves it, in words fitting its status: only a proposed plan "may
+    become active"; a draft does so once proposed; an active (or closed) plan says it has the
+    buy-in, or what it lacks now (a member who joined since). The board, the command line and
+    the report say it so."""
+    missing = "; ".join(buyin.reasons)
+    if plan.status == "proposed":
+        return "may become active" if buyin.ok else f"missing: {missing}"
+    if plan.status == "draft":
+        return "may become active once proposed" if buyin.ok else f"missing: {missing}"
+    if buyin.ok:
+        return f"{plan.status}, with the buy-in its rule asks for"
+    return f"{plan.status}; its buy-in now lacks: {missing}"
+
+
 # Each buy-in rule in plain words (the board and the CLI say it the same way).
 RULE_WORDS = {
     "consensus": "every member votes; nobody disagrees or blocks",
@@ -256,6 +271,40 @@ def partner_code(typed: str, codes: Iterable[str]) -> str | None:
     return next((code for code in codes if code.lower() == wanted), None)
 
 
+def member_handle(typed: str, handles: Iterable[str]) -> str | None:
+    """The stored handle that ``typed`` names, or None. A handle is matched as typed, else
+    ignoring case (``Dan`` names ``dan``, ``WORKPLAN_USER=Bob`` acts as ``bob``), as long as
+    only one handle matches so; ``member add`` refuses a handle that differs from another only
+    in case. Every command, action and filter that takes a handle asks this."""
+    typed = typed.strip()
+    known = list(handles)
+    if typed in known:
+        return typed
+    lowered = typed.casefold()
+    found = [h for h in known if h.casefold() == lowered]
+    return found[0] if len(found) == 1 else None
+
+
+def no_member(typed: str, handles: Iterable[str]) -> str:
+    """The refusal of a handle no member has, with the handles it may have meant:
+    "no member 'dna' (did you mean dan?); see 'workplan member list'"."""
+    known = sorted(handles)
+    typed = typed.strip()
+    same = [h for h in known if h.casefold() == typed.casefold()]
+    if len(same) > 1:
+        return f"{typed!r} names {len(same)} members ({', '.join(same)}); type the handle exactly"
+    return f"no member {typed!r}{_meant(typed, known)}; see 'workplan member list'"
+
+
+def _meant(typed: str, handles: Iterable[str]) -> str:
+    """' (did you mean dan?)' for the handles close to ``typed``, or ''."""
+    from difflib import get_close_matches  # only when refusing: start-up time
+
+    lowered = {h.casefold(): h for h in handles}
+    close = [lowered[h] for h in get_close_matches(typed.strip().casefold(), list(lowered), n=3, cutoff=0.6)]
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
 def member_problem(
     user: str, members: Mapping[str, Sequence[str]], login: str, *, even_if_none: bool = False
 ) -> str | None:
@@ -277,7 +326,7 @@ def member_problem(
         if user == login and len(mine) > 1:
             return f"{choose.replace('acts as', 'may act as')}; set WORKPLAN_USER to the one you are acting as"
         return (
-            f"{user} is not a member of this partnership ({choose}); ask a member to run "
+            f"{user} is not a member of this partnership{_meant(user, members)} ({choose}); ask a member to run "
             f"'workplan member add {user} --name NAME --partner CODE'"
         )
     if login not in members[user]:
@@ -483,13 +532,18 @@ def _leads_of(members: Mapping[str, Member]) -> list[str]:
 
 
 def parse_progress(spec: str, current: int) -> int:
-    """A task's progress as typed, from ``current``: ``60`` or ``60%`` sets it, ``+10`` or
+    """A task's progress as typed, from ``current``: ``60``, ``60%`` or ``60 percent`` sets it, ``+10`` or
     ``-5%`` moves it (the result clamped to 0-100); a whole number may come with a zero
     fraction, as spreadsheets write it (``60.0``). The command line, the board's form and an
     import all read it so. Raises RuleError for anything else."""
     s = spec.strip()
     relative = s[:1] in "+-" and len(s) > 1
-    digits, _, fraction = (s[1:] if relative else s).removesuffix("%").rstrip().partition(".")
+    number = s[1:] if relative else s
+    for sign in ("%", "percent", "pct", "pc"):  # 60%, 60 percent
+        if number.lower().endswith(sign):
+            number = number[: -len(sign)]
+            break
+    digits, _, fraction = number.rstrip().partition(".")
     if fraction.strip("0") or not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
         raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, 60%, +10 or -5")
     value = int(digits)

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import NamedTuple
 
-from workplan_tui.model import digest
+from workplan_tui.model import digest, rules
 from workplan_tui.model.records import Activity, Member, Workplan
 from workplan_tui.model.text import clean
 from workplan_tui.remind import message as mail
@@ -93,9 +93,10 @@ def remind(
     workplan, history = store.read_with_history()
     members = sorted(workplan.members.values(), key=lambda m: m.handle)
     if only is not None:
-        members = [m for m in members if m.handle == only]
+        handle = rules.member_handle(only, workplan.members)  # in any case, as everywhere
+        members = [m for m in members if m.handle == handle]
         if not members:
-            raise ValueError(f"{clean(only)} is not a member of this partnership; see 'workplan member list'")
+            raise ValueError(clean(rules.no_member(only, workplan.members)))
     path = sent_path_for(store.path)
     board = f"workplan -f {store.given.absolute()}"
     run = _Run(workplan, history, config, now=now, today=today, board=board, progress=progress, mode=mode)

@@ -279,12 +279,14 @@ def websocket_scheme(request: web.Request) -> str:
     """``"wss"`` when the browser reached the page over HTTPS, else ``"ws"``.
 
     Behind a reverse proxy that ends TLS (docs/administration.md), the request arrives as plain
-    HTTP with ``X-Forwarded-Proto: https``; a page served over HTTPS may open only a ``wss://``
+    HTTP with ``X-Forwarded-Proto: https`` (or ``Forwarded: proto=https``, RFC 7239, as HAProxy
+    and others send it); a page served over HTTPS may open only a ``wss://``
     websocket. Trusting the header is safe: it chooses nothing but the scheme of the address
     this page's own script connects to, and the token and the Origin check still decide.
     """
     forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return "wss" if request.secure or forwarded == "https" else "ws"
+    standard = request.forwarded[0].get("proto", "").lower() if request.forwarded else ""  # RFC 7239's Forwarded
+    return "wss" if request.secure or "https" in (forwarded, standard) else "ws"
 
 
 @contextmanager

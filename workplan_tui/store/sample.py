@@ -90,6 +90,32 @@ def _shifted(data: Any, days: int, date_keys: frozenset[str], time_keys: frozens
     return data
 
 
+def _caught_up(data: dict[str, Any], user: str) -> None:
+    """The sample as the healthy partnership it describes, with ``user`` in it: they have agreed
+    to the norms everyone else agreed to, and to the plans whose buy-in was decided (active or
+    completed), as every member of the sample had. Plans still open for votes (proposed) wait
+    for their vote, as for anyone's: something to do in the demo."""
+    handles = {m["handle"] for m in data["members"].values()} - {user}
+    for norm in data.get("norms", {}).values():
+        if handles <= set(norm.get("agreed_by", [])):
+            norm["agreed_by"] = [*norm["agreed_by"], user]
+    votes = data.setdefault("votes", {})
+    for plan_id, plan in data.get("plans", {}).items():
+        if plan.get("status") not in ("active", "completed"):
+            continue
+        theirs = [v for v in votes.values() if v.get("plan") == int(plan_id)]
+        if {v.get("member") for v in theirs if v.get("position") == "agree"} >= handles:
+            at = max((v.get("at", "") for v in theirs), default="")
+            votes[str(max(map(int, votes), default=0) + 1)] = {
+                "plan": int(plan_id),
+                "member": user,
+                "position": "agree",
+                "comment": "",
+                "at": at,
+                "rev": 1,
+            }
+
+
 def _fresh_agendas(data: Any, today: date) -> None:
     """The agenda of a meeting still to come that workplan filled in (every item pre-filled)
     made again from the partnership as of the demo's ``today``: its words name days ("debrief
@@ -108,7 +134,8 @@ def _fresh_agendas(data: Any, today: date) -> None:
 def write_demo(out: Path | None, *, today: date, user: str, login: str | None = None) -> Path:
     """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead, acted as
     from ``login`` (default: this process's Unix account; model/identity.py), so that you can
-    change things."""
+    change things, and as one who agreed to what the partnership had agreed (``_caught_up``):
+    its norms stay in force and its running plans keep their buy-in."""
     source = sample_path()
     data = parse(source, source.read_bytes())
     meta = data["meta"]["1"]
@@ -126,6 +153,7 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
             "rev": 1,
             **({"accounts": [user, login]} if login != user else {}),
         }
+        _caught_up(data, user)
     else:  # you chose a member of the sample (WORKPLAN_USER): your account acts as them
         for member in members.values():
             if member["handle"] == user and login != user:

@@ -15,7 +15,7 @@ import orjson
 from workplan_tui.model import identity, schema
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.records import MAX_ID, SCHEMA_VERSION, Activity, Workplan, id_of_key, label
-from workplan_tui.model.rules import RuleError, member_problem
+from workplan_tui.model.rules import RuleError, member_handle, member_problem
 from workplan_tui.store import layout, outside, patch
 from workplan_tui.store.history import (
     Appender,
@@ -140,6 +140,7 @@ class Store:
         self.login = os_user()  # the real Unix account: what the binding is checked against
         self.os_user = self.login  # what the log records as the account (serve adds "via browser")
         self._settles = user is None and requested_member() is None
+        self._requested = user is None and not self._settles  # $WORKPLAN_USER, matched in any case
         self.user = user or acting_member()
         self.clock = clock
         self._cache_key: StatKey | None = None
@@ -153,6 +154,7 @@ class Store:
         # (nobody else wrote in between): its result may patch the caller's copy; else reload.
         self.last_write_fresh = False
         self.newer_schema: int | None = None  # set when a newer file was read with allow_newer
+        self._open_tx: Tx | None = None  # the transaction under way, which nested ones join
         # The cached file as lines, to read its next version by what changed (store/patch.py):
         # kept only once ``keep_versions`` is called (the board), and made on first need.
         self._keep_versions = False
@@ -229,11 +231,16 @@ class Store:
     def settle_user(self, data: dict[str, Any]) -> None:
         """With no member asked for, act as whom the file binds this login to (the member of
         that handle, else the one member whose accounts include it; else the login itself,
-        which changes nothing). Cheap: the members table only."""
-        if not self._settles:
-            return
+        which changes nothing); with ``$WORKPLAN_USER``, the member it names in any case.
+        Cheap: the members table only."""
         members = data.get("members")
         if not members:
+            return
+        if self._requested:  # WORKPLAN_USER=Bob acts as bob (rules.member_handle), if bound to them
+            handles = [m.get("handle") for m in members.values() if isinstance(m, dict)]
+            self.user = member_handle(self.user, [h for h in handles if isinstance(h, str)]) or self.user
+            return
+        if not self._settles:
             return
         binds = identity.raw_bindings(members.values())
         self.user = identity.default_member(binds, self.login) or self.login
@@ -509,7 +516,12 @@ class Store:
         Nothing is written if the block raises. Keep the block short: the lock is
         held throughout, so never wait for a person inside it. A schema 1 file moves
         its activity log to the side file on its first write (store/history.py).
+        Actions run inside an open transaction of the same Store join it: several changes
+        (``task done T10 T16``) are then written together, or none of them.
         """
+        if self._open_tx is not None:  # inside another transaction of this Store: one change, one write
+            yield self._open_tx
+            return
         if not os.path.lexists(self.path):
             read_bytes(self.path)  # raises the clear "no file" error
         reason = self._permission_reason()
@@ -529,7 +541,11 @@ class Store:
                 self.settle_user(data)
                 edited = outside.detect(self.path, payload, data) if whole and not legacy else None
                 tx = Tx(self, data, mark, legacy, edited)
-                yield tx
+                self._open_tx = tx
+                try:
+                    yield tx
+                finally:
+                    self._open_tx = None
                 if tx.storage.dirty or tx.entries:
                     tx.validate_touched()
                     migrating = meta["schema_version"] < 2
@@ -824,9 +840,11 @@ class Tx:
         expected_rev: int | None = None,
         changes: dict[str, list[Any]] | None = None,
         undoes: int | None = None,
+        log: bool = True,
     ) -> dict[str, Any]:
         """Take a record out of its table; returns it as it was (``undoes``: the id of the
-        entry this removal undoes, when it undoes an addition).
+        entry this removal undoes, when it undoes an addition; without ``log`` the caller logs
+        the change in its own words, as undoing a first vote does).
 
         The whole record and its id go into the log entry (``{"record": [{"id": 12,
         "record": {...}}, None]}``, plus ``changes`` the caller adds), so ``undo`` can put it
@@ -852,8 +870,9 @@ class Tx:
             meta["retired_ids"] = {**retired, table: doc_id}
             self._touched.add(("meta", "1"))
         self._model = None
-        extra = {"undoes": undoes} if undoes is not None else {}
-        self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})}, **extra)
+        if log:
+            extra = {"undoes": undoes} if undoes is not None else {}
+            self.log(kind, name, {"record": [{"id": doc_id, "record": removed}, None], **(changes or {})}, **extra)
         return removed
 
     def restore(self, table: str, doc_id: int, fields: dict[str, Any], *, record: str, undoes: int) -> None:

@@ -6,16 +6,20 @@ import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.content import Content
 from textual.filter import LineFilter, Monochrome, NoColor
-from textual.screen import Screen
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
 
 from workplan_tui.model.dates import utc_now
-from workplan_tui.model.records import STAGES
+from workplan_tui.model.records import STAGES, parse_label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.text import clean
 from workplan_tui.store import actions
@@ -23,6 +27,47 @@ from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import Store
 from workplan_tui.ui.session import Session
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
+
+
+class TaskCommands(Provider):
+    """The palette finds tasks by id (``T12``, ``12``) or by words of their title; choosing one
+    shows it on the board, its plan selected and its card under the cursor."""
+
+    LIMIT = 40  # hits at most: a word common to 10,000 titles lists the first of them
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if not isinstance(app, WorkplanApp) or isinstance(self.screen, ModalScreen):
+            return
+        workplan = app.session.workplan
+        words = query.lower().split()
+        if workplan is None or not words:
+            return
+        matcher = self.matcher(query)
+        exact = None
+        try:
+            exact = parse_label(query.strip(), "tasks")
+        except ValueError:
+            pass
+        found = 0
+        for task in workplan.tasks.values():
+            text = f"{task.label} {clean(task.title)}"
+            lowered = text.lower()
+            if task.id != exact and not all(word in lowered for word in words):
+                continue
+            plan = workplan.plans.get(task.plan)
+            where = f"{plan.label} {clean(plan.title)}" if plan else ""
+            owner = clean(task.owner) if task.owner else "unassigned"
+            score = 100.0 if task.id == exact else max(matcher.match(text), 0.1)  # an id typed: first
+            yield Hit(
+                score,
+                Content(text),  # stored text: never markup (the fuzzy highlighter parses it as markup)
+                partial(app.go_to_task, task.id),
+                help=escape(f"task · {where} · {task.status} · {owner}"),  # the palette reads help as markup
+            )
+            found += 1
+            if found >= self.LIMIT:
+                return
 
 
 class WorkplanApp(App[None]):
@@ -37,6 +82,7 @@ class WorkplanApp(App[None]):
     # back); a field of several lines keeps ctrl+z for undoing what was typed.
     BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend")]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {TaskCommands}
 
     def __init__(
         self,
@@ -163,6 +209,15 @@ class WorkplanApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.leave()
+
+    def go_to_task(self, task_id: int) -> None:
+        """The palette's task: back on the board, the task's plan selected and its card under the cursor."""
+        from workplan_tui.ui.screens.board import BoardScreen
+
+        while not isinstance(self.screen, BoardScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()  # the list screens (people, activity...) are views: nothing is lost
+        if isinstance(self.screen, BoardScreen):
+            self.screen.show_task(task_id)
 
     def set_stage(self, stage: str) -> None:
         """The palette's "Stage: ...": set the partnership's stage; every screen shows it."""

@@ -42,6 +42,7 @@ BOARD_KEYS: list[BindingType] = [
     Binding("p", "edit_plan", "Edit plan (title, scope, dates, rule)", show=False, id="edit-plan"),
     Binding("U", "unarchive_plan", "Reopen plan (un-archive)", show=False, id="unarchive-plan"),
     Binding("slash", "filter", "Filter", id="filter"),
+    Binding("m", "mine", "Only my tasks (m again: all)", show=False, id="mine"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     Binding("r", "review", "Review", id="review"),
     Binding("T", "timeline", "Timeline", show=False, id="timeline"),

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,8 +19,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from workplan_tui.model import rules, typed
-from workplan_tui.model.changes import changes_line
-from workplan_tui.model.dates import DateError, parse_date, preview
+from workplan_tui.model.changes import Names, sentence
+from workplan_tui.model.dates import EXAMPLES, DateError, parse_date, preview
 from workplan_tui.model.records import TASK_STATUSES, Activity, Member, Task, Workplan, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.model.schedule import parse_waits
@@ -147,7 +147,8 @@ class AskText(ModalScreen[str | None]):
 
 
 class PickMember(ModalScreen[str | None]):
-    """Choose a member ("" means unassigned, offered only with ``allow_none``)."""
+    """Choose a member ("" means unassigned, offered only with ``allow_none``). Typing jumps:
+    ``c`` to the first member whose handle or name starts with c, ``ca`` on to carmen."""
 
     CSS_PATH = "modals.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -168,6 +169,7 @@ class PickMember(ModalScreen[str | None]):
         self.current = current
         self.handles = ([""] if allow_none else []) + [m.handle for m in members]
         self.save = save
+        self.typed = ""  # the letters typed so far, to jump to the member they begin
 
     def compose(self) -> ComposeResult:
         options = [Option(text("(unassigned)"), id="")] if "" in self.handles else []
@@ -183,6 +185,32 @@ class PickMember(ModalScreen[str | None]):
         if self.current in self.handles:
             members.highlighted = self.handles.index(self.current)
         members.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter jumps to the first member whose handle or name (any of its words) begins with
+        what was typed; a letter that continues no one starts again from it."""
+        char = event.character
+        if not char or not char.isprintable() or char.isspace() or len(char) != 1:
+            if event.key == "backspace" and self.typed:
+                self.typed = self.typed[:-1]
+                event.stop()
+            return
+        for prefix in (self.typed + char.lower(), char.lower()):
+            found = self._starting(prefix)
+            if found is not None:
+                self.typed = prefix
+                self.query_one(OptionList).highlighted = found
+                break
+        event.stop()
+
+    def _starting(self, prefix: str) -> int | None:
+        """The index of the first option whose member's handle or a word of their name begins with ``prefix``."""
+        offset = 1 if "" in self.handles else 0
+        for index, member in enumerate(self.members):
+            words = [member.handle.lower(), *member.name.lower().split()]
+            if any(word.startswith(prefix) for word in words):
+                return index + offset
+        return None
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -305,7 +333,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
                     )
             with Horizontal(classes="row"):
                 with Vertical():
-                    yield Label("Due (fri, +2w, 2026-12-15)")
+                    yield Label("Due (fri, 2w, 2026-12-15)")
                     yield LineInput((t.due or "") if t else "", compact=True, id="due", placeholder="none")
                     yield Label("", id="due-preview", classes="hint")
                 with Vertical():
@@ -365,8 +393,9 @@ class EditTask(ModalScreen[TaskEdit | None]):
         for u in t.updates:
             lines.append(Content(f"{stamp(u.at)}  {clean(u.by)}: {clean(u.text)}"))
         entries, complete = self.history
+        names = Names(self.workplan, self.today)
         for a in entries:
-            lines.append(Content(f"{stamp(a.at)}  {clean(a.member)}  {changes_line(a)}"))
+            lines.append(Content(f"{stamp(a.at)}  {sentence(a, names, titled=False)}"))
         lines = lines[-30:]
         if not complete:
             lines.append(Content(f"Older changes: workplan log --record {t.label}"))
@@ -446,7 +475,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
             label.update(Content("→ " + preview(value, today=self.today)))
             label.set_class(False, "error")
         except DateError:
-            label.update(Content("not a date this understands"))
+            label.update(Content(f"not a date; try {EXAMPLES}"))
             label.set_class(True, "error")
 
     @on(Input.Submitted)

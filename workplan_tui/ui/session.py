@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from textual.signal import Signal
 
 from workplan_tui.model import identity, rules, schema
-from workplan_tui.model.changes import describe
+from workplan_tui.model.changes import Names, describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.edits import merge_stale_edit, settle_stale_edit
@@ -117,7 +117,7 @@ class Session:
             )
             return False
         self._recovered()
-        self._use(workplan)  # first: a notice may ask what the new snapshot holds (a task now ready)
+        self._use(workplan)  # first: notices name records by their titles in it, and may ask what it holds
         self._catch_up(history)
         return True
 
@@ -194,11 +194,11 @@ class Session:
         if not self.store.adopt(reader):
             return  # it changed again meanwhile; the next poll reads it
         self._recovered()
+        self._use(workplan)  # first: notices name records by their titles in it, and may ask what it holds
+        self._catch_up(history, read_news)
         if edited is not None and edited.words() != self._outside_said:
             self._outside_said = edited.words()
             self.app.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
-        self._use(workplan)
-        self._catch_up(history, read_news)
         self.refresh()
 
     def _catch_up(self, history: History, read_news: tuple[Mark | None, list[Activity] | None] = (None, None)) -> None:
@@ -240,11 +240,14 @@ class Session:
                 words = clean(ready.words())
                 self.app.notify(words[:1].upper() + words[1:], title="Ready to start", markup=False, timeout=12)
         if len(theirs) <= 3:
-            notices = [(describe(entry), NEWS_SECONDS) for entry in theirs]
+            names = self.names()
+            notices = [(describe(entry, names=names), NEWS_SECONDS) for entry in theirs]
         else:
-            who = ", ".join(sorted({a.member for a in theirs}))
-            records = ", ".join(dict.fromkeys(a.record for a in theirs))
-            notices = [(clean(f"{who}: {len(theirs)} changes ({records})"), NEWS_SECONDS + 2)]
+            people = sorted({a.member for a in theirs})
+            who = ", ".join(people[:-1]) + f" and {people[-1]}" if len(people) > 1 else people[0]
+            records = list(dict.fromkeys(a.record for a in theirs))
+            shown = ", ".join(records[:8]) + (f" and {len(records) - 8} more" if len(records) > 8 else "")
+            notices = [(clean(f"{who} made {len(theirs)} changes, to {shown}."), NEWS_SECONDS + 2)]
         if self._news_timer is not None:
             self._news_timer.stop()
         if len(notices) == 1 and self._reword_news(notices[0][0]):
@@ -287,6 +290,11 @@ class Session:
             self.app._unnotify(notice)
         self._news = []
         self._news_timer = None
+
+    def names(self) -> Names:
+        """What a log entry's sentence needs (model/changes.py): the titles of the snapshot's
+        records, the partnership's currency, today."""
+        return Names(self.workplan, self.today())
 
     def refresh(self) -> None:
         """Tell every screen to redraw from the snapshot (the ``reloaded`` signal); dialogs keep what is typed."""
@@ -561,19 +569,30 @@ class Session:
             self.app.notify("Nothing of yours to undo in this session.", markup=False)
             return False
         entry_id = pending[-1]
-        if not self.change(lambda: actions.undo(self.store, entry_id)):
+        refused: list[str] = []
+        if not self.change(lambda: actions.undo(self.store, entry_id), report=refused.append):
+            if refused and self.cannot_change() is None:
+                # This change cannot be undone (someone changed the record since, or it is of a
+                # kind undo leaves alone): it leaves the list, so that u goes on to the one before.
+                self.my_changes.remove(entry_id)
+                more = " u again undoes your change before it." if len(pending) > 1 else ""
+                self.app.notify(f"Not undone: {refused[-1]}.{more}", severity="warning", markup=False, timeout=8)
+            elif refused:
+                self.app.notify(refused[-1], severity="error", markup=False, timeout=8)
             return False
         self.my_changes.remove(entry_id)
         undo_id = self.my_changes.pop()  # the undo entry itself is not a change to undo
         # what the undo did ('T26 status done → doing'), not the change it took back
-        self.app.notify(f"Undone: {describe_id(self.store, undo_id, who=False)}", markup=False, timeout=5)
+        said = describe_id(self.store, undo_id, who=False, names=self.names())
+        self.app.notify(f"Undone: {said}", markup=False, timeout=5)
         return True
 
 
-def describe_id(store: Store, entry_id: int, *, who: bool = True) -> str:
-    """'bob: T12 progress 40 → 60' for a log entry by id, or 'A12' when it cannot be read."""
+def describe_id(store: Store, entry_id: int, *, who: bool = True, names: Names | None = None) -> str:
+    """ "bob moved T12 'Order soil' from 40% to 60%" for a log entry by id, or 'A12' when it
+    cannot be read."""
     try:
         entry = store.history().entry(entry_id)
     except StoreError:
         entry = None
-    return describe(entry, who=who) if entry else f"A{entry_id}"
+    return describe(entry, who=who, names=names) if entry else f"A{entry_id}"

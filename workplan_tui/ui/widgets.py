@@ -63,7 +63,59 @@ def bar_text(percent: float, cells: int) -> tuple[str, str]:
 
 
 def strip(parts: Sequence[tuple[str, Style]], width: int, base: Style) -> Strip:
-    return Strip([Segment(t, base + s) for t, s in parts if t]).adjust_cell_length(width, base)
+    """One line of ``parts`` in their styles over ``base``, cut or padded to ``width`` cells.
+
+    Blank parts join the part after them (or before, at the end) when they differ from it only
+    in the colour of text they have none of: the terminal is sent one style less for each (a
+    style is some 40 bytes in true colour; over SSH every byte counts,
+    benchmarks/bench_bytes.py). What shows is the same."""
+    segments: list[Segment] = []
+    pending = ""  # blanks waiting to join the next part
+    pending_style = base
+    for text, style in parts:
+        if not text:
+            continue
+        full = base + style
+        if not text.strip(" ") and _blank_alike(full, full):
+            if pending and not _blank_alike(pending_style, full):
+                segments.append(Segment(pending, pending_style))
+                pending = ""
+            pending, pending_style = pending + text, full
+            continue
+        if pending:
+            if _blank_alike(pending_style, full):
+                text = pending + text
+            else:
+                segments.append(Segment(pending, pending_style))
+            pending = ""
+        segments.append(Segment(text, full))
+    line = Strip(segments)
+    room = width - line.cell_length
+    if pending:
+        if segments and _blank_alike(pending_style, segments[-1].style or base):
+            last = segments[-1]
+            segments[-1] = Segment(last.text + pending, last.style)
+        else:
+            segments.append(Segment(pending, pending_style))
+        line = Strip(segments)
+        room = width - line.cell_length
+    if room > 0 and segments and _blank_alike(base, segments[-1].style or base):
+        last = segments[-1]
+        segments[-1] = Segment(last.text + " " * room, last.style)  # the padding in the last part's style
+        line = Strip(segments)
+    return line.adjust_cell_length(width, base)
+
+
+def _blank_alike(blank: Style, other: Style) -> bool:
+    """Whether spaces in style ``blank`` look the same in style ``other``: same background, and
+    nothing drawn on a blank (underline, strike, reverse, a link)."""
+    drawn = ("underline", "strike", "reverse", "overline", "underline2")
+    return (
+        blank.bgcolor == other.bgcolor
+        and not any(getattr(blank, name) or getattr(other, name) for name in drawn)
+        and not blank.link
+        and not other.link
+    )
 
 
 class LineInput(Input):
@@ -365,10 +417,10 @@ class VirtualList(ScrollView, Generic[T]):
     @cursor.setter
     def cursor(self, index: int) -> None:
         if index != self._cursor:
-            h = self.item_height
-            self.refresh_lines(self._cursor * h, h)  # where the selection was, and where it goes
-            self.refresh_lines(index * h, h)
-            self._cursor = index
+            before, self._cursor = self._cursor, index
+            # where the selection was, and where it goes: the lines that show it, not the scrollbar
+            self.refresh_item(before, self.cursor_lines())
+            self.refresh_item(index, self.cursor_lines())
 
     @property
     def current(self) -> T | None:
@@ -410,22 +462,38 @@ class VirtualList(ScrollView, Generic[T]):
         when it changes, ``set_items`` redraws every line."""
         return None
 
+    def refresh_item(self, index: int, lines: int | None = None) -> None:
+        """Draw the item at ``index`` again: its first ``lines`` lines (default: all), not the
+        scrollbar beside them."""
+        if 0 <= index < len(self.items):
+            y = index * self.item_height - self.scroll_offset.y
+            height = self.item_height if lines is None else lines
+            self.refresh(Region(0, y, self.scrollable_content_region.width or self.size.width, height))
+
     def set_active(self, active: bool) -> None:
         if active != self.active:
             self.active = active
-            self.refresh()
+            if self.items:
+                self.refresh_item(self.cursor, self.cursor_lines())  # only the selected item shows it
+            else:
+                self.refresh()
 
     def move(self, delta: int) -> None:
         if not self.items:
             return
-        self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
-        self.scroll_to_cursor()
-        self.refresh()
+        self._move(max(0, min(len(self.items) - 1, self.cursor + delta)))
 
     def move_to(self, index: int) -> None:
-        self.cursor = max(0, min(len(self.items) - 1, index))
+        self._move(max(0, min(len(self.items) - 1, index)))
+
+    def _move(self, index: int) -> None:
+        """The cursor to ``index``: the lines that show it in the two items it leaves and reaches
+        are drawn again (the ``cursor`` setter), or everything in view when the list scrolls."""
+        scrolled = self.scroll_offset
+        self.cursor = index
         self.scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset != scrolled:
+            self.refresh()
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
@@ -621,6 +689,25 @@ def wrap(value: str, cells: int, lines: int) -> list[str]:
     return out[:lines]
 
 
+def hanging(value: str, cells: int, indent: int) -> list[str]:
+    """``value`` (already cleaned, starting with its own indent) broken at spaces into lines of
+    at most ``cells`` cells, each line after the first indented by ``indent`` cells, so that a
+    long line reads as one item under a list's margin. A word longer than a line is cut."""
+    lead = len(value) - len(value.lstrip(" "))
+    out: list[str] = []
+    line = value[:lead]
+    for word in value[lead:].split(" "):
+        if not line.strip():  # the line's first word: cut only if it is longer than the line
+            line += fit(word, cells - cell_len(line))
+        elif cell_len(line) + 1 + cell_len(word) <= cells:
+            line += " " + word
+        else:
+            out.append(line)
+            line = " " * indent + fit(word, cells - indent)
+    out.append(line)
+    return out
+
+
 class CardColumn(VirtualList[Task]):
     """One status column of the board: each task a card (id and title, owner, due date,
     progress; a blocked task also its reason, on two lines) and a spacer."""
@@ -721,13 +808,21 @@ class TableLayout:
     DUE = 19  # "was due 12 Dec 2026", "! 123 days overdue"
 
     @classmethod
-    def at(cls, width: int) -> TableLayout:
-        """Everything but the title has a fixed width, so the due column never drops:
-        narrow terminals show the owner's handle only, wide ones a progress bar too."""
-        owner = 16 if width >= 76 else 10
+    def at(cls, width: int, title_need: int = 40, owner_need: int = 16) -> TableLayout:
+        """The due column never drops; the title comes next: it gets what its longest title needs
+        (``title_need``) before the owner gets more than a handle's 16 cells, and the owner gives
+        way to it (the handle alone under 76 cells, no owner column under 70). The owner's
+        column grows to what its longest needs (``owner_need``, up to 24) from what is left;
+        wide terminals show a progress bar too."""
         bar = 9 if width >= 100 else 0
-        fixed = 1 + (cls.ID + 1) + 1 + (owner + 1) + (cls.STATUS + 1) + bar + 5 + cls.DUE
-        return cls(title=max(6, width - fixed), owner=owner, bar=bar)
+        rest = width - (1 + (cls.ID + 1) + 1 + (cls.STATUS + 1) + bar + 5 + cls.DUE)
+        if width < 70:
+            owner = 0
+        elif width < 76:
+            owner = 10
+        else:
+            owner = max(16, min(max(owner_need, 16), 24, rest - 1 - title_need))
+        return cls(title=max(6, rest - (owner + 1 if owner else 0)), owner=owner, bar=bar)
 
 
 class TaskTable(VirtualList[Task]):
@@ -746,7 +841,8 @@ class TaskTable(VirtualList[Task]):
         super().__init__(**kwargs)
         self.context = context
         self.empty_text = " No tasks match."
-        self._header_width = -1
+        self._header: str | None = None
+        self._needs: tuple[int, int] | None = None  # cells the longest title and owner need (None: to measure)
 
     def view_key(self) -> object:
         return self.context.view_key()
@@ -757,24 +853,44 @@ class TaskTable(VirtualList[Task]):
         the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
         return min(self.size.width, self.scrollable_content_region.width)
 
+    def layout_at(self, width: int) -> TableLayout:
+        """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
+        of rows (10,000 titles cost a few milliseconds: not on every key while the table is hidden)."""
+        if self._needs is None:
+            self._needs = (
+                max((cell_len(clean(t.title)) for t in self.items), default=40),
+                max((cell_len(self.context.owner(t.owner)) for t in self.items), default=16),
+            )
+        return TableLayout.at(width, *self._needs)
+
+    def set_items(self, items: list[Task], cursor: int | None = None) -> None:
+        self._needs = None
+        super().set_items(items, cursor)
+        self._post_header()
+
     def on_resize(self) -> None:
         super().on_resize()
-        if self.room != self._header_width:
-            self._header_width = self.room
-            self.post_message(self.HeaderChanged(self.header(self.room)))
+        self._post_header()
 
-    @staticmethod
-    def header(width: int) -> str:
-        cols = TableLayout.at(width)
+    def _post_header(self) -> None:
+        view = self.parent
+        if isinstance(view, Widget) and not view.display:
+            return  # hidden: measured when shown (the board sets the rows again then)
+        header = self.header(self.room)
+        if header != self._header:
+            self._header = header
+            self.post_message(self.HeaderChanged(header))
+            self.refresh()  # new columns: every row again
+
+    def header(self, width: int) -> str:
+        cols = self.layout_at(width)
         progress = f"{'PROGRESS':<{cols.bar + 5}}" if cols.bar else "   % "
-        return (
-            f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {'OWNER':<{cols.owner}} {'STATUS':<{cols.STATUS}} "
-            f"{progress}DUE"
-        )
+        owner = f"{'OWNER':<{cols.owner}} " if cols.owner else ""
+        return f" {'ID':<{cols.ID}} {'TITLE':<{cols.title}} {owner}{'STATUS':<{cols.STATUS}} {progress}DUE"
 
     def render_item(self, item: Task, line: int, width: int, base: Style, selected: bool) -> Strip:
         style = self.part
-        cols = TableLayout.at(min(width, self.room))
+        cols = self.layout_at(min(width, self.room))
         marker = due_marker(item, self.context.today)
         due = format_due(item.due, today=self.context.today, done=item.status == "done") if item.due else ""
         component = {"!": "card--overdue", "•": "card--soon"}.get(marker, "card--meta")
@@ -794,7 +910,7 @@ class TaskTable(VirtualList[Task]):
                 (pad(item.label, cols.ID) + " ", style("card--id")),
                 (fit(item.title, title_cells), style("card--title")),
                 (pad(waits, cols.title - cell_len(fit(item.title, title_cells))) + " ", style("card--waiting")),
-                (pad(owner, cols.owner) + " ", style("card--meta")),
+                (pad(owner, cols.owner) + " " if cols.owner else "", style("card--meta")),
                 (f"{item.status:<{cols.STATUS}} ", style("card--blocked") if item.status == "blocked" else Style()),
                 (done, style("card--bar")),
                 (todo + (" " if cols.bar else ""), style("card--bar-empty")),
@@ -840,11 +956,13 @@ class PlanList(VirtualList[PlanFigures]):
         super().__init__(**kwargs)
         self.matches: dict[int, int] | None = None
         self._widest = 12
+        self._title_need = 16  # the longest plan title's cells
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
         # The widest tally (with a closing date), so that the titles give way to it and, on a
         # wide list, the reasons after it start in one column.
         self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
+        self._title_need = max((cell_len(clean(f.plan.title)) for f in items), default=16)
         super().set_items(items, cursor)
 
     @staticmethod
@@ -852,7 +970,8 @@ class PlanList(VirtualList[PlanFigures]):
         return item.buyin.summary() + (f" · {item.closing}" if item.closing else "")
 
     def view_key(self) -> object:
-        return self._tally_cells  # every row's columns give way to the widest tally
+        # every row's columns give way to the widest tally, and to the longest title
+        return self._tally_cells, self._title_need
 
     @property
     def _tally_cells(self) -> int:
@@ -872,9 +991,9 @@ class PlanList(VirtualList[PlanFigures]):
         # marker, label, title, status, bar, percentage, health, then the tally (and the reason)
         fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
         left = width - fixed
-        if width >= self.REASON_WIDTH:
+        if width >= self.REASON_WIDTH:  # the title gets what the longest needs before the reason does
             room = min(26, self._tally_cells)
-            title = max(16, min(30, left - room - 1 - 30))
+            title = max(16, min(self._title_need, 44, left - room - 1 - 16))
             reason = left - title - 1 - room - 2
         else:  # the title keeps 16 cells and gives way to the tally beyond them
             room = max(12, min(self._tally_cells, left - 17))
@@ -909,18 +1028,19 @@ class PlanList(VirtualList[PlanFigures]):
 
 
 def outcome_parts(
-    outcome: Outcome, width: int, figures_cells: int = 0, forecast: Forecast | None = None
+    outcome: Outcome, width: int, figures_cells: int = 0, forecast: Forecast | None = None, name_need: int = 30
 ) -> list[tuple[str, str]]:
     """An outcome as (text, css-class) parts: name, bar, figures ("28 / 40 beds", or for
     a reduction "25 → 12 min, target 10"), and with its ``forecast`` the health (a symbol
     and a word, class ``health--...``), the mark on the bar where it should stand by today
     (``│``, class ``expected``) and, where the line has room, the reason. Lines given the
-    same ``figures_cells`` (the widest figures among them) put their bars in one column."""
+    same ``figures_cells`` (the widest figures among them) put their bars in one column; the
+    name gets what ``name_need`` (the longest name among them) asks before the reason gets any."""
     pct = rules.outcome_progress(outcome.baseline, outcome.target, outcome.current)
     figures = " " + rules.outcome_figures(outcome, number)
     figures_cells = max(figures_cells, cell_len(figures))
     health_cells = HEALTH_CELLS + 2 if forecast is not None else 0
-    name_cells = max(6, min(30, width - figures_cells - 14 - health_cells))
+    name_cells = max(6, min(name_need, 44, width - figures_cells - 14 - health_cells))
     parts = [(pad(outcome.name, name_cells) + " ", "title"), *bar_parts(pct, 10, _expected_percent(outcome, forecast))]
     parts.append((figures.ljust(figures_cells) if forecast is not None else figures, "meta"))
     if forecast is not None:

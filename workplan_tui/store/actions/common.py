@@ -70,9 +70,19 @@ def _amount(value: float, what: str) -> float | int:
     return number
 
 
-def _check_owner(tx: Tx, handle: str) -> None:
-    if handle not in _member_handles(tx):
-        raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
+def _handle(tx: Tx, typed: str) -> str:
+    """The stored handle of the member ``typed`` names, in any case (``rules.member_handle``);
+    NotFoundError naming the handles it may have meant."""
+    handles = _member_handles(tx)
+    found = rules.member_handle(typed, handles)
+    if found is None:
+        raise NotFoundError(rules.no_member(typed, handles))
+    return found
+
+
+def _check_owner(tx: Tx, handle: str) -> str:
+    """The stored handle of the member who is to own a task (``_handle``)."""
+    return _handle(tx, handle)
 
 
 def _tasks_where(tx: Tx, field: str, value: Any, *, open_only: bool = False) -> list[int]:
@@ -128,9 +138,10 @@ def _lead(tx: Tx, typed: str | None) -> str | None:
 
 
 def _member_id(tx: Tx, handle: str) -> int:
-    doc_id = _find(tx, "members", "handle", handle)
+    """The id of the member record of ``handle`` (in any case: ``_handle``)."""
+    doc_id = _find(tx, "members", "handle", _handle(tx, handle))
     if doc_id is None:
-        raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
+        raise NotFoundError(rules.no_member(handle, _member_handles(tx)))
     return doc_id
 
 

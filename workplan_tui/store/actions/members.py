@@ -9,6 +9,7 @@ from workplan_tui.model.records import DIGEST_PREFERENCES, ROLES, Member, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import (
     Removed,
+    _handle,
     _member_id,
     _members,
     _partner,
@@ -50,8 +51,10 @@ def add_member(
         tx.require_member()
         fields["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
         members = _members(tx)
-        if handle in members:
-            raise RuleError(f"member {handle} already exists")
+        same = rules.member_handle(handle, members)  # handles are told apart ignoring case
+        if same is not None:
+            also = "" if same == handle else f" (handles must differ by more than case: {handle!r})"
+            raise RuleError(f"member {same} already exists{also}")
         bound = fields.get("accounts", [handle])
         if not members:
             problem = rules.first_member_problem(handle, bound, tx.user, store.login)
@@ -98,6 +101,7 @@ def edit_member(
         changes["partner"] = partner
     with store.transaction() as tx:
         tx.require_member()
+        handle = _handle(tx, handle)
         doc_id = _member_id(tx, handle)
         if partner is not None:
             changes["partner"] = _partner(tx, partner)[1]  # stored as the partner defines it
@@ -143,6 +147,7 @@ def remove_member(store: Store, handle: str, *, expected_rev: int | None = None)
     """
     with store.transaction() as tx:
         tx.require_member()
+        handle = _handle(tx, handle)
         doc_id = _member_id(tx, handle)
         rules.check_member_change(_members(tx), handle, me=tx.user, remove=True)
         open_tasks = _tasks_where(tx, "owner", handle, open_only=True)

@@ -56,7 +56,7 @@ def add_task(
         tx.require_member()
         rules.check_can_add(_plan_model(tx, plan_id), "tasks")
         if owner is not None:
-            _check_owner(tx, owner)
+            fields["owner"] = _check_owner(tx, owner)
         if meeting is not None:
             tx.get("meetings", meeting)
         if outcome is not None:
@@ -185,9 +185,7 @@ def set_status(store: Store, task_id: int, status: str, reason: str | None = Non
 
 def assign(store: Store, task_id: int, handle: str | None) -> Task:
     def make(tx: Tx, task: Any) -> dict[str, Any]:
-        if handle is not None:
-            _check_owner(tx, handle)
-        return {"owner": handle}
+        return {"owner": _check_owner(tx, handle) if handle is not None else None}
 
     return _task_change(store, task_id, "task.assign", make)
 
@@ -255,9 +253,8 @@ def edit_task(store: Store, task_id: int, fields: dict[str, Any], *, expected_re
         if problem:
             raise RuleError(problem)
         if "owner" in clean_fields:
-            if clean_fields["owner"] is not None:
-                _check_owner(tx, clean_fields["owner"])
-            changes["owner"] = clean_fields["owner"]
+            owner = clean_fields["owner"]
+            changes["owner"] = _check_owner(tx, owner) if owner is not None else None
         if "outcome" in clean_fields:
             outcome = clean_fields["outcome"]
             if outcome is not None and tx.get("outcomes", outcome)["plan"] != task.plan:

@@ -7,7 +7,15 @@ from itertools import islice
 from typing import Any
 
 from workplan_tui.model import schema
-from workplan_tui.model.records import RECORDS, Activity, Partnership, id_of_label, label, table_named
+from workplan_tui.model.records import (
+    CLOSED_PLAN_STATUSES,
+    RECORDS,
+    Activity,
+    Partnership,
+    id_of_label,
+    label,
+    table_named,
+)
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
 from workplan_tui.store.actions.series import RECUR
@@ -107,6 +115,8 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
             raise RuleError(f"cannot undo {kind} on {record}; edit or remove it instead")
         # Later changes to the record count, except pairs of a change and its undo.
         later = [a for a in newer if a.record == record and a.id not in undone and a.undoes is None]
+        if kind == "vote":  # others' votes on the plan are not changes to mine; the plan's own moves are
+            later = [a for a in later if a.member == found.member and a.kind == "vote" or a.kind.startswith("plan.")]
         if later:
             who = later[0]
             raise RuleError(
@@ -373,8 +383,8 @@ def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
         raise RuleError(f"A{entry_id} is not a vote on an existing plan; nothing undone")
     previous, position = pair
     plan_id = parsed[1]
-    if previous is None:
-        raise RuleError(f"your first vote on {entry['record']} cannot be undone; vote again to change it")
+    if previous is None:  # my first vote: I have not voted on the plan again
+        return _withdraw_vote(tx, entry_id, entry, plan_id, position)
     earlier = [v for v in tx.workplan().votes if v.plan == plan_id and v.member == tx.user]
     comment = earlier[-2].comment if len(earlier) >= 2 else ""
     tx.insert(
@@ -382,6 +392,26 @@ def _undo_vote(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:
     )
     tx.log("undo", entry["record"], {"vote": [position, previous]}, undoes=entry_id)
     return Undone(entry_id, "vote", entry["record"], {"vote": previous})
+
+
+def _withdraw_vote(tx: Tx, entry_id: int, entry: dict[str, Any], plan_id: int, position: str) -> Undone:
+    """Undo a member's first vote on a plan: they have not voted on it, as before. Their vote
+    records on the plan (the first, and any changed and changed back since) leave the votes
+    table; the log keeps what they said and that it was taken back."""
+    votes = tx.data.get("votes", {})
+    mine = [int(key) for key, raw in votes.items() if raw.get("plan") == plan_id and raw.get("member") == tx.user]
+    if not mine:
+        raise RuleError(f"{entry['record']} holds no vote of yours (edited by hand?); nothing undone")
+    latest = votes[str(max(mine))].get("position")
+    if latest != position:
+        raise RuleError(f"your vote on {entry['record']} is {latest} now, not {position}; nothing undone")
+    plan = tx.get("plans", plan_id)
+    if plan.get("status") in CLOSED_PLAN_STATUSES:
+        raise RuleError(f"{entry['record']} is {plan.get('status')}; votes are closed. Nothing undone")
+    for doc_id in sorted(mine):
+        tx.remove("votes", doc_id, kind="undo", log=False)
+    tx.log("undo", entry["record"], {"vote": [position, None]}, undoes=entry_id)
+    return Undone(entry_id, "vote", entry["record"], {"vote": None})
 
 
 def _undo_resource(tx: Tx, entry_id: int, entry: dict[str, Any]) -> Undone:

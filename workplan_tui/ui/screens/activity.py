@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 
-from workplan_tui.model.changes import about_plan, changes_line, labelled
-from workplan_tui.model.records import Activity, parse_label
-from workplan_tui.model.text import clean, short, stamp
+from workplan_tui.model.changes import Names, about_plan, field_words, labelled, sentence, value_words
+from workplan_tui.model.records import Activity, label, parse_label
+from workplan_tui.model.text import clean, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
-from workplan_tui.ui.widgets import FilterBox, fit, pad
+from workplan_tui.ui.widgets import FilterBox, fit
 
 
 class ActivityScreen(ListScreen):
@@ -59,13 +59,16 @@ class ActivityScreen(ListScreen):
         """Whether an entry is kept by every term of the filter: words, member:NAME, kind:KIND,
         plan:P2 (``changes.about_plan``, as ``workplan log --plan`` keeps them)."""
         tests: list[Callable[[Activity], bool]] = []
+        names = self.names
         for term in self.terms:
             key, sep, value = term.partition(":")
             if sep and key == "plan":
                 tests.append(self._about_plan(value))
             else:
                 named = sep and key in ("member", "kind")
-                tests.append(partial(_has, key, value.lower()) if named else partial(_has, "", term.lower()))
+                tests.append(
+                    partial(_has, key, value.lower(), names) if named else partial(_has, "", term.lower(), names)
+                )
         return lambda a: all(test(a) for test in tests)
 
     def _about_plan(self, typed: str) -> Callable[[Activity], bool]:
@@ -103,23 +106,35 @@ class ActivityScreen(ListScreen):
         return entries
 
     def row(self, item: Any, width: int) -> Parts:
-        changes = changes_line(item)
-        return [
-            (f" {stamp(item.at)}  ", "card--meta"),
-            (pad(item.member, 10) + " ", "card--title"),
-            (f"{fit(item.record, 10):<10} ", ""),
-            (f"{fit(item.kind, 14):<14} ", "card--meta"),
-            (fit(changes, max(4, width - 56)), ""),
-        ]
+        """'2026-11-28 09:30  bob moved T12 'Order soil' from 40% to 60%': when, and what in words."""
+        when = f" {stamp(item.at)}  "
+        return [(when, "card--meta"), (fit(sentence(item, self.names), max(4, width - len(when))), "")]
+
+    @property
+    def names(self) -> Names:
+        """Titles, currency and today for the sentences (model/changes.py), from the snapshot."""
+        return Names(self.session.workplan, self.session.today())
 
     def detail(self, item: Any) -> Content:
+        names = self.names
+        account = clean(item.os_user) or "unknown"
+        who = clean(item.member) if account == item.member else f"{clean(item.member)} (as the account {account})"
         lines = [
-            Content(
-                f"{clean(item.at)}  {clean(item.member)} (OS account {clean(item.os_user) or '-'})  {clean(item.kind)}"
-            )
+            Content(f"{stamp(item.at)} · {who} · {label('activity', item.id)}"),
+            Content.from_markup("[b]$said[/b]", said=sentence(item, names) + "."),
         ]
-        for key, (before, after) in labelled(item).items():
-            lines.append(Content(f"  {clean(key)}: {short(before, 200)} → {short(after, 200)}"))
+        for name, pair in labelled(item).items():
+            if name == "record":
+                continue
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            was, now = value_words(name, before, names, 200), value_words(name, after, names, 200)
+            lines.append(
+                Content(
+                    f"  {field_words(name)}: {was} → {now}" if before is not None else f"  {field_words(name)}: {now}"
+                )
+            )
+        if item.undoes is not None:
+            lines.append(Content(f"  undoes {label('activity', item.undoes)}"))
         return Content("\n").join(lines)
 
     def action_filter(self) -> None:
@@ -128,6 +143,8 @@ class ActivityScreen(ListScreen):
     def on_filter_box_filtered(self, event: FilterBox.Filtered) -> None:
         self.terms = event.terms
         self.refresh_view()
+        self.rows_widget.move_to(0)  # the newest match, in view (not the old position, among the oldest)
+        self.show_detail()
 
     def action_back(self) -> None:
         if self.query_one(FilterBox).close():
@@ -137,7 +154,10 @@ class ActivityScreen(ListScreen):
             self.dismiss(None)
 
 
-def _has(field: str, words: str, entry: Activity) -> bool:
-    """Whether ``entry``'s ``field`` (member, kind; "": everything it says) holds ``words``."""
-    text = getattr(entry, field) if field else f"{entry.member} {entry.kind} {entry.record} {labelled(entry)}"
-    return words in str(text).lower()
+def _has(field: str, words: str, names: Names, entry: Activity) -> bool:
+    """Whether ``entry``'s ``field`` (member, kind; "": everything it says, as shown and as
+    stored) holds ``words``."""
+    if field:
+        return words in str(getattr(entry, field)).lower()
+    text = f"{entry.member} {entry.kind} {entry.record} {labelled(entry)} {sentence(entry, names)}"
+    return words in text.lower()

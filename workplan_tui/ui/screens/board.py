@@ -169,18 +169,34 @@ class BoardScreen(TaskActions):
         if not self._changed("header", signature):
             return
         me = self.session.context.me
-        who = f"{me}" if me in wp.members else f"{me} (not a member: read-only)"
+        who = f"you: {me}" if me in wp.members else f"you: {me} (not a member: read-only)"
         if me in wp.members and self.session.store.login not in identity.accounts_of(wp.members[me]):
-            who = f"{me} (not from your account: read-only)"
-        left = Content.assemble((fit(p.name, 44), "bold"), f" · {p.stage}")
-        also = f"also here: {', '.join(others)} · " if others else ""
-        if conflicts:
-            also = f"{conflicts} conflict{'s' if conflicts > 1 else ''} to settle (ctrl+p) · {also}"
-        if synced:
-            also = f"{synced} · {also}"
-        filt = f" · filter: {' '.join(self.filter_terms)}" if self.filter_terms else ""
-        room = max(10, self.size.width - left.cell_length - 3)
-        right = Content(fit(f"{also}{who} · {len(wp.plans)} plan{'s' if len(wp.plans) != 1 else ''}{filt}", room))
+            who = f"you: {me} (not from your account: read-only)"
+        stage = f" · {p.stage}"
+        plans = f"{len(wp.plans)} plan{'s' if len(wp.plans) != 1 else ''}"
+        # (what, how much it matters): the least that matters gives way first in a narrow terminal
+        parts = [
+            (f"also here: {', '.join(others)}" if others else "", 3),
+            (f"{conflicts} conflict{'s' if conflicts > 1 else ''} to settle (ctrl+p)" if conflicts else "", 5),
+            (synced, 2),
+            (plans, 1),
+            (f"filter: {' '.join(self.filter_terms)}" if self.filter_terms else "", 6),
+            (self.session.store.given.name, 0),  # which file is open
+            (who, 9),  # never left out: whom the board acts as, and whether it can change anything
+        ]
+        shown = [(text, weight) for text, weight in parts if text]
+        name_room = 16  # the partnership's name keeps at least this much
+        while len(shown) > 1:
+            right_text = " · ".join(text for text, _ in shown)
+            if cell_len(right_text) + cell_len(stage) + name_room + 3 <= self.size.width:
+                break
+            shown.remove(min(shown, key=lambda part: part[1]))
+        right_text = " · ".join(text for text, _ in shown)
+        room = self.size.width - cell_len(stage) - cell_len(right_text) - 3
+        if room < 8:  # whom the board acts as comes before the stage, and the name keeps a start
+            stage, room = "", self.size.width - cell_len(right_text) - 3
+        left = Content.assemble((fit(p.name, max(6, min(44, room))), "bold"), stage)
+        right = Content(fit(right_text, max(10, self.size.width - left.cell_length - 3)))
         gap = max(1, self.size.width - left.cell_length - right.cell_length - 2)
         self.query_one("#header", Static).update(Content.assemble(" ", left, " " * gap, right))
 
@@ -244,8 +260,9 @@ class BoardScreen(TaskActions):
             )
         shown = fig.outcomes[:3]
         widest = max((cell_len(rules.outcome_figures(o, number)) + 1 for o in shown), default=0)
+        names = max((cell_len(clean(o.name)) for o in shown), default=0)
         for outcome in shown:
-            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id))
+            parts = outcome_parts(outcome, width, widest, fig.outcome_forecasts.get(outcome.id), names)
             lines.append(Content.assemble(" ", *[(text, OUTCOME_STYLES[cls]) for text, cls in parts]))
         if len(fig.outcomes) > 3:
             lines.append(Content(f" … and {len(fig.outcomes) - 3} more outcomes"))
@@ -261,7 +278,9 @@ class BoardScreen(TaskActions):
     def task_filter(self) -> TaskFilter:
         wp = self.session.workplan
         partner_of = {h: m.partner for h, m in wp.members.items()} if wp else {}
-        return TaskFilter(self.filter_terms, partner_of, self.session.context.today, wp.tasks if wp else None)
+        return TaskFilter(
+            self.filter_terms, partner_of, self.session.context.today, self.session.context.me, wp.tasks if wp else None
+        )
 
     def _show_tasks(self, fig: PlanFigures, follow: int | None) -> None:
         keep = self.task_filter()
@@ -373,14 +392,32 @@ class BoardScreen(TaskActions):
 
     def on_filter_box_filtered(self, event: FilterBox.Filtered) -> None:
         self.filter_terms = event.terms
-        self._show_header()
-        self._show_plan()
+        self._filtered()
 
     def action_clear_filter(self) -> None:
         self.query_one(FilterBox).close()
         self.filter_terms = []
+        self._filtered()
+
+    def action_mine(self) -> None:
+        """``m``: only my tasks, on every plan (the plan list counts them), or all again."""
+        box = self.query_one(FilterBox)
+        terms = [t for t in self.filter_terms if t.lower() != "mine"]
+        if len(terms) == len(self.filter_terms):
+            terms.append("mine")
+        self.filter_terms = terms
+        with box.prevent(FilterBox.Changed):
+            box.value = " ".join(terms)
+        box.display = bool(terms)
+        self._filtered()
+
+    def _filtered(self) -> None:
+        """Redraw for the filter as it is now, the selection in a column that has cards (an empty
+        one left '+' with nothing to act on)."""
+        task = self.selected_task()
         self._show_header()
-        self._show_plan()
+        self._show_plan(follow=task.id if task else None)
+        self._leave_empty_column()
 
     def action_reload(self) -> None:
         self.session.reload()
@@ -492,6 +529,18 @@ class BoardScreen(TaskActions):
                 self.show_plan_id(saved[-1].id)
 
         self.app.push_screen(FormDialog(title, fields, save=save), finished)
+
+    def show_task(self, task_id: int) -> None:
+        """Select a task (the palette found it): its plan, its column or table row; a filter that
+        hides it is cleared."""
+        wp = self.session.workplan
+        task = wp.tasks.get(task_id) if wp else None
+        if task is None:
+            return
+        if self.filter_terms and not self.task_filter()(task):
+            self.action_clear_filter()
+        self.show_plan_id(task.plan)
+        self._show_plan(follow=task_id)
 
     def show_plan_id(self, plan_id: int) -> None:
         """Redraw with that plan selected."""

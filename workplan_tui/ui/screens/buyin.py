@@ -86,7 +86,7 @@ class BuyInScreen(ListScreen):
         rule_words = rules.RULE_WORDS.get(plan.rule, plan.rule)
         lines = [
             Content(f"{decision.summary()}   rule: {plan.rule} ({rule_words})"),
-            Content("May become active." if decision.ok else "Still missing: " + clean("; ".join(decision.reasons))),
+            Content(_sentence(rules.buyin_words(plan, decision))),
         ]
         if plan.closes:  # the rule is unchanged by it; it says by when votes were asked for
             today = self.session.today()
@@ -143,3 +143,8 @@ class BuyInScreen(ListScreen):
         votes = [v for v in wp.votes if v.plan == self.plan_id and v.member == member.handle]
         lines = [f"{stamp(v.at)}  {v.position:<9} {clean(v.comment)}" for v in votes] or ["No votes yet."]
         self.app.push_screen(TextScreen(f"{member.handle} on P{self.plan_id}: every position", lines))
+
+
+def _sentence(words: str) -> str:
+    """'may become active' as 'May become active.'"""
+    return clean(words[:1].upper() + words[1:] + ("" if words.endswith(".") else "."))

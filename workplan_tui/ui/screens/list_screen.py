@@ -59,7 +59,8 @@ class RowList(VirtualList[Any], inherit_bindings=False):
         self.render_row = render_row
 
     def render_item(self, item: Any, line: int, width: int, base: Style, selected: bool) -> Strip:
-        parts = self.render_row(item, width)
+        # the row's own room: its end (an ellipsis) must not go under the scrollbar
+        parts = self.render_row(item, min(width, self.scrollable_content_region.width or width))
         return strip([(t, self.part(c) if c else Style()) for t, c in parts], width, base)
 
     def move(self, delta: int) -> None:

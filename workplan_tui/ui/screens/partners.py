@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 
@@ -157,10 +158,11 @@ class PartnersScreen(ListScreen):
         today = self.session.today()
         year = f" {deadline:%y}" if deadline and deadline.year != today.year else ""
         by = f"by {deadline.day} {deadline:%b}{year}" if deadline else f"match {grant.match}"
+        parties_cells = 21 if width >= 73 else max(8, 21 - (73 - width))  # narrow: the bar and % stay whole
         return [
             (f" {grant.label:<10} ", "card--id"),
             (HEALTH_SYMBOLS[health] + " ", health_part(health)),
-            (pad(parties, 21) + " ", "card--title"),
+            (pad(parties, parties_cells) + " ", "card--title"),
             (pad(grant.name, max(6, width - 66)) + " ", ""),
             (f"{fit(by, 12):<12} ", "card--meta"),
             (done, "card--bar"),
@@ -267,11 +269,16 @@ class PartnersScreen(ListScreen):
 
     def _room(self) -> int:
         """Cells a detail line may take (the detail box, less its padding and scrollbar)."""
-        return max(60, self.app.size.width - 5)
+        return max(30, self.app.size.width - 5)
 
     def _with_bar(self, text: str, percent: float | None, after: str = "") -> Content:
-        """``text`` padded so that every bar of the detail starts in the same column."""
-        return Content.assemble(pad(text, self._room() - BAR - 5), bar(percent), after)
+        """``text`` padded so that every bar of the detail starts in the same column; where the
+        line has no room for both, the bar goes under the text, indented (never wrapped by the
+        screen's edge into the next line's margin)."""
+        room = self._room()
+        if cell_len(text) + 1 + BAR + 5 + cell_len(after) <= room:
+            return Content.assemble(pad(text, max(cell_len(text) + 1, room - BAR - 5)), bar(percent), after)
+        return Content("\n").join([Content(fit(text, room)), Content.assemble("    ", bar(percent), after)])
 
     def _pledge_line(self, number: int, c: Contribution) -> Content:
         """' 1 staff        Two gardeners…   $9,000 of $18,000 G1 ██████░░░░  50%'."""
@@ -280,9 +287,12 @@ class PartnersScreen(ListScreen):
         else:
             figures = f"{self.money(c.delivered)}, not valued" if c.deliveries else "not valued"
         grant = f"G{c.grant}" if c.grant is not None else ""
-        room = max(8, self._room() - 2 - 1 - 11 - 1 - 1 - 18 - 1 - 3 - 1 - BAR - 5)
-        head = f"{number:>2} {c.kind:<11} {pad(c.description, room)} {fit(figures, 18):>18} {fit(grant, 3):<3} "
         percent = c.delivered / c.value * 100 if c.value else None
+        room = self._room() - 2 - 1 - 11 - 1 - 1 - 18 - 1 - 3 - 1 - BAR - 5
+        if room < 12:  # a narrow terminal: the figures and the bar on a line of their own, under it
+            head = f"{number:>2} {c.kind:<11} {fit(c.description, self._room() - 15)}"
+            return Content("\n").join([Content(head), Content.assemble(f"    {figures} {grant} ", bar(percent))])
+        head = f"{number:>2} {c.kind:<11} {pad(c.description, room)} {fit(figures, 18):>18} {fit(grant, 3):<3} "
         return Content.assemble(head, bar(percent))
 
     def _pledge_lines(

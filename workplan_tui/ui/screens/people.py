@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 
@@ -45,15 +46,20 @@ class PeopleScreen(ListScreen):
         last = item.last_change
         # no change in the log read (the newest megabyte), nor a note: "never" only if that was all of it
         when = ago(last, self.session.now()) if last else "never" if self.log_complete else "not lately"
-        return [
-            (f" {fit(member.handle, 10):<10} ", "card--title"),
-            # the partner before the name: at 80 columns the name gives way, never the partner
-            (pad(f"{member.partner} · {member.name}", max(6, width - 67)) + " ", "card--meta"),
+        counts: Parts = [
             (f"open {open_:>3}  ", ""),
             (f"overdue {overdue:>2}  ", "card--overdue" if overdue else "card--meta"),
             (f"blocked {blocked:>2}  ", "card--blocked" if blocked else "card--meta"),
             (f"updated {when}", "card--meta"),
         ]
+        handle = (f" {fit(member.handle, 10):<10} ", "card--title")
+        fixed = sum(cell_len(text) for text, _ in counts[:3]) + 21 + 12  # "updated 10 weeks ago" at most, aligned
+        if width - fixed >= 12:  # the name and partner, in the room the counts leave
+            # the partner before the name: where room is short the name gives way, never the partner
+            name = (pad(f"{member.partner} · {member.name}", width - fixed - 1) + " ", "card--meta")
+            return [handle, name, *counts]
+        # narrow: the counts come first, closer together (the name is in the details below)
+        return [(f" {fit(member.handle, 8):<8} ", "card--title"), *[(" ".join(t.split()) + " ", c) for t, c in counts]]
 
     def detail(self, item: Load) -> Content:
         member = item.member

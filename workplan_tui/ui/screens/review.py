@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workplan_tui.model import commitments, forecast, rules
+from workplan_tui.model.changes import field_words
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS
 from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
@@ -30,6 +31,8 @@ from workplan_tui.ui.widgets import (
     KeyBar,
     bar_text,
     due_marker,
+    fit,
+    hanging,
     health_marker,
     health_part,
     pad,
@@ -70,6 +73,7 @@ class ReviewScreen(TaskActions):
         self.queue: list[Item] = []
         self.position = 0
         self.before: dict[int, Task] = {}
+        self.seen: set[int] = set()  # the positions of the queue shown so far
         self.finished = False
 
     def compose(self) -> ComposeResult:
@@ -158,6 +162,7 @@ class ReviewScreen(TaskActions):
             body.update(self.summary())
             return
         item = self.queue[self.position]
+        self.seen.add(self.position)
         place = f" Review {self.position + 1} of {len(self.queue)} · "
         if isinstance(item, Concern):
             header.update(Content(f"{place}{HEALTH_WORDS[item.health]}"))
@@ -436,36 +441,37 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         if not self.queue:
             return Content("Nothing needs attention. All clear.\n\nescape: back to the board")
-        tasks = sum(1 for item in self.queue if isinstance(item, ReviewItem))
-        owed = sum(1 for item in self.queue if isinstance(item, OwedDebrief))
-        others = sum(1 for item in self.queue if isinstance(item, Concern))
-        pledges = sum(1 for item in self.queue if isinstance(item, LatePledge))
-        followups = sum(1 for item in self.queue if isinstance(item, commitments.FollowUpDue))
-        parts = [f"{tasks} task{'s' if tasks != 1 else ''}"]
-        if owed:
-            parts.append(f"{owed} debrief{'s' if owed != 1 else ''} owed")
-        if others:
-            parts.append(f"{others} " + ("plan or outcome" if others == 1 else "plans and outcomes"))
-        if pledges:
-            parts.append(f"{pledges} pledge{'s' if pledges != 1 else ''}")
-        if followups:
-            parts.append(f"{followups} follow-up{'s' if followups != 1 else ''}")
-        seen = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
-        lines = [Content(f"Reviewed {seen} needing attention.")]
+        kinds = (
+            (ReviewItem, "task", "tasks"),
+            (OwedDebrief, "debrief owed", "debriefs owed"),
+            (Concern, "plan or outcome", "plans and outcomes"),
+            (LatePledge, "pledge", "pledges"),
+            (commitments.FollowUpDue, "follow-up", "follow-ups"),
+        )
+        parts = []
+        for kind, one, many in kinds:
+            shown = [i for i, item in enumerate(self.queue) if isinstance(item, kind)]
+            if shown:
+                parts.append(_reviewed(len(self.seen.intersection(shown)), len(shown), one, many))
+        said = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+        cells = max(20, self.query_one("#review-task").size.width or self.size.width - 4)
+        heading = hanging(f"Reviewed {said} needing attention.", cells, 0)
+        lines = [Content(part) for part in heading]
         changed = 0
         for task_id, before in self.before.items():
             after = wp.tasks.get(task_id) if wp else None
             if after is None:
                 continue
             diffs = [
-                f"{name} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
+                f"{field_words(name)} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
             if diffs:
                 changed += 1
-                lines.append(Content(f"  {after.label} {clean(after.title)[:40]}: {clean('; '.join(diffs))}"))
-        lines.insert(1, Content(f"You changed {changed} of them." if changed else "You changed nothing."))
+                line = f"  {after.label} {fit(after.title, 40)}: {clean('; '.join(diffs))}"
+                lines += [Content(part) for part in hanging(line, cells, 4)]
+        lines.insert(len(heading), Content(f"You changed {changed} of them." if changed else "You changed nothing."))
         lines.append(Content("\nspace / escape: back to the board"))
         return Content("\n").join(lines)
 
@@ -476,6 +482,15 @@ def _end_words(end: str, today: date) -> str:
         return f"ended {short_date(date.fromisoformat(end), today=today)}"
     words = format_due(end, today=today, dated=True)
     return "ends" + words.removeprefix("due") if words.startswith("due") else words
+
+
+def _reviewed(seen: int, total: int, one: str, many: str) -> str:
+    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'none of the 2 plans and outcomes'."""
+    if total == 1:
+        return f"the {one}" if seen else f"not the {one}"
+    if seen >= total:
+        return f"all {total} {many}"
+    return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"
 
 
 def _show(value: object) -> str:

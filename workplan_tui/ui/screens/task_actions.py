@@ -48,7 +48,7 @@ class TaskActions(SessionScreen):
     def _with_task(self, apply: Callable[[Task], Any]) -> None:
         task = self.selected_task()
         if task is None:
-            self.app.notify("No task selected.", severity="warning")
+            self.app.notify("No task selected: this column has no card (← → move between columns).", severity="warning")
             return
         if self.frozen(task):
             return

@@ -1,0 +1,176 @@
+"""Files that come from and go to other programs (issue 31): the report's links, calendars,
+spreadsheets' encodings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import make_store
+from workplan_tui.store import actions
+
+Run = Callable[..., Result]
+
+FORM = "https://example.org/forms/a_b*c?id=3&plan=P1"
+WIKI = "https://en.wikipedia.org/wiki/Raised-bed_gardening_(UK)"
+
+
+def _links(html: str) -> set[str]:
+    return {m.replace("&amp;", "&") for m in re.findall(r'<a href="([^"]*)"', html)}
+
+
+def test_a_web_address_stays_a_working_link_in_the_report(run: Run, wp: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    cmarkgfm = pytest.importorskip("cmarkgfm")  # GitHub's own parser (the test extra has it)
+    store = make_store(wp)
+    actions.edit_task(store, 1, {"title": f"Fill in {FORM}."})  # overdue: in "Needs attention"
+    actions.set_status(store, 2, "blocked", f"see the permit rules ({WIKI}), then call | the county")
+    actions.edit_plan(store, 1, title="Gardens, https://example.org/p|lan")
+    report = run("report").output
+    assert "\\" not in "".join(re.findall(r"<https?://[^>]*>", report))  # no escapes inside an address
+    commonmark = MarkdownIt("commonmark").enable("table").render(report)
+    gfm = cmarkgfm.github_flavored_markdown_to_html(report)
+    for html in (commonmark, gfm):
+        links = _links(html)
+        assert FORM in links and WIKI in links, links
+        assert "https://example.org/p%7Clan" in links  # a | in an address is %7C: the table holds
+        assert "javascript:" not in html
+    blocked = next(line for line in report.splitlines() if line.startswith("| T2"))
+    assert blocked.count(" | ") == 2  # the pipe in the reason did not split its cell
+
+
+def _events(payload: bytes) -> dict[str, object]:
+    import icalendar
+
+    return {str(e["UID"]).split(".")[0]: e for e in icalendar.Calendar.from_ical(payload).walk("VEVENT")}
+
+
+def test_a_calendar_with_nothing_in_it_is_refused_in_one_line(run: Run, wp: Path, tmp_path: Path) -> None:
+    store = make_store(wp)
+    for task_id in (1, 2):
+        actions.set_due(store, task_id, None)
+    actions.edit_outcome(store, 1, {"due": None})
+    # the log says they had dates: cancelled events make a calendar of them
+    assert run("export", "--format", "ics").exit_code == 0
+    fresh = tmp_path / "fresh.json"
+    assert run("init", path=fresh).exit_code == 0
+    out = tmp_path / "empty.ics"
+    refused = run("export", "--format", "ics", "-o", str(out), path=fresh)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        "workplan: error: nothing to put in a calendar: no task or outcome has a due date; nothing written"
+    )
+    assert not out.exists()
+    mine = run("export", "--format", "ics", "--owner", "carol")
+    assert mine.exit_code == 1 and "none of carol's tasks has a due date" in mine.stderr
+
+
+def test_events_of_tasks_gone_since_are_cancelled_for_calendars_that_imported_them(run: Run, wp: Path) -> None:
+    before = _events(run("export", "--format", "ics").stdout_bytes)
+    bobs = _events(run("export", "--format", "ics", "--owner", "bob").stdout_bytes)
+    assert set(before) == {"O1", "T1", "T2"} and set(bobs) == {"T2"}
+    assert run("task", "rm", "T1").exit_code == 0
+    assert run("task", "due", "T2", "none").exit_code == 0
+    after = _events(run("export", "--format", "ics").stdout_bytes)
+    for label in ("T1", "T2"):
+        event = after[label]
+        assert str(event["STATUS"]) == "CANCELLED", label
+        assert str(event["UID"]) == str(before[label]["UID"])  # the same event, for the calendar
+        assert int(event["SEQUENCE"]) > int(before[label]["SEQUENCE"])
+        assert event.decoded("DTSTART") == before[label].decoded("DTSTART")
+    assert "STATUS" not in after["O1"]
+    # one member's calendar: a task given to someone else leaves it
+    assert run("undo").exit_code == 0  # T2 due again
+    assert run("task", "assign", "T2", "carol").exit_code == 0
+    bobs_now = _events(run("export", "--format", "ics", "--owner", "bob").stdout_bytes)
+    assert str(bobs_now["T2"]["STATUS"]) == "CANCELLED"
+    assert int(bobs_now["T2"]["SEQUENCE"]) > int(bobs["T2"]["SEQUENCE"])
+    assert "STATUS" not in _events(run("export", "--format", "ics", "--owner", "carol").stdout_bytes)["T2"]
+    # an archived plan's events are cancelled; reopened, they come back, newer still
+    assert run("plan", "archive", "P1").exit_code == 0
+    archived = _events(run("export", "--format", "ics").stdout_bytes)
+    assert str(archived["T2"]["STATUS"]) == "CANCELLED" and str(archived["O1"]["STATUS"]) == "CANCELLED"
+    assert run("plan", "reopen", "P1").exit_code == 0
+    back = _events(run("export", "--format", "ics").stdout_bytes)
+    assert "STATUS" not in back["T2"] and int(back["T2"]["SEQUENCE"]) > int(archived["T2"]["SEQUENCE"])
+
+
+def test_a_milestone_gone_since_is_cancelled_as_a_task_is(run: Run, wp: Path) -> None:
+    """Issue 29's milestones are events too: removed, undated or archived, they are cancelled."""
+    assert run("milestone", "add", "P1", "Beds ready", "--due", "+9d", "--task", "T1").exit_code == 0
+    before = _events(run("export", "--format", "ics").stdout_bytes)
+    assert "STATUS" not in before["D1"]
+    assert run("milestone", "edit", "D1", "--due", "+10d").exit_code == 0
+    moved = _events(run("export", "--format", "ics").stdout_bytes)
+    assert int(moved["D1"]["SEQUENCE"]) > int(before["D1"]["SEQUENCE"])  # the calendar takes the new day
+    assert run("milestone", "rm", "D1").exit_code == 0
+    after = _events(run("export", "--format", "ics").stdout_bytes)
+    assert str(after["D1"]["STATUS"]) == "CANCELLED" and str(after["D1"]["UID"]) == str(before["D1"]["UID"])
+    assert int(after["D1"]["SEQUENCE"]) > int(moved["D1"]["SEQUENCE"])
+    assert run("undo").exit_code == 0  # back, then its plan archived
+    assert "STATUS" not in _events(run("export", "--format", "ics").stdout_bytes)["D1"]
+    assert run("plan", "archive", "P1").exit_code == 0
+    assert str(_events(run("export", "--format", "ics").stdout_bytes)["D1"]["STATUS"]) == "CANCELLED"
+
+
+TITLES = ["Café du coin", "Élagage des haies", "Crème brûlée pour la fête", "Niño’s garden"]
+
+
+def _sheet(titles: list[str], separator: str = ",") -> str:
+    return "\r\n".join([f"Task{separator}Lead", *(f"{t}{separator}bob" for t in titles)]) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("what", "payload", "read_as"),
+    [
+        ("UTF-8 with Excel's byte-order mark", "\ufeff" + _sheet(TITLES), "utf-8"),
+        ("UTF-8 without it", _sheet(TITLES), "utf-8"),
+        ("Excel's Unicode Text (UTF-16, tabs)", _sheet(TITLES, "\t"), "utf-16"),
+        ("Excel for Mac's CSV (Mac Roman, CR line ends)", _sheet(TITLES).replace("\r\n", "\r"), "mac-roman"),
+        ("Mac Roman with CRLF", _sheet(TITLES), "mac-roman"),
+        ("Windows-1252", _sheet(TITLES), "cp1252"),
+        ("Excel's sep=; line first", "sep=;\r\n" + _sheet(TITLES, ";"), "utf-8"),
+    ],
+)
+def test_csv_import_reads_the_encodings_spreadsheets_write(
+    run: Run, wp: Path, tmp_path: Path, what: str, payload: str, read_as: str
+) -> None:
+    codec = {"utf-8": "utf-8", "utf-16": "utf-16", "cp1252": "cp1252", "mac-roman": "mac_roman"}[read_as]
+    sheet = tmp_path / "plan.csv"
+    sheet.write_bytes(payload.encode(codec))
+    dry = run("import", str(sheet), "--plan", "P1", "--dry-run")
+    assert dry.exit_code == 0, (what, dry.output)
+    assert "'Café du coin', 'Élagage des haies', 'Crème brûlée pour la fête'" in " ".join(dry.output.split())
+    result = run("import", str(sheet), "--plan", "P1", "--json")
+    assert result.exit_code == 0, (what, result.output)
+    import json
+
+    shown = json.loads(result.output)
+    assert shown["encoding"] == read_as and shown["sample"] == TITLES[:3]
+    titles = [t["title"] for t in json.loads(run("task", "list", "--json").output)]
+    assert titles[-4:] == TITLES, what  # never mojibake
+    assert [a["row"] for a in shown["added"]] == [2, 3, 4, 5]  # the header is row 1, sep=; or not
+
+
+def test_an_encoding_that_cannot_be_told_is_refused_naming_the_choices(run: Run, wp: Path, tmp_path: Path) -> None:
+    before = wp.read_bytes()
+    sheet = tmp_path / "plan.csv"
+    sheet.write_bytes("Task,Lead\r\nBudget § 2,bob\r\n".encode("cp1252"))
+    refused = run("import", str(sheet), "--plan", "P1")
+    assert refused.exit_code == 1
+    line = refused.stderr.strip()
+    assert "\n" not in line and "cannot tell which encoding" in line
+    assert "--encoding utf-8 or utf-16 or cp1252 or mac-roman" in line
+    assert wp.read_bytes() == before
+    ok = run("import", str(sheet), "--plan", "P1", "--encoding", "Windows-1252")
+    assert ok.exit_code == 0, ok.output
+    assert "Budget § 2" in run("task", "list").output
+    wrong = run("import", str(sheet), "--plan", "P1", "--encoding", "utf-8")
+    assert wrong.exit_code == 1 and "not UTF-8" in wrong.stderr and "cp1252" in wrong.stderr
+    unknown = run("import", str(sheet), "--plan", "P1", "--encoding", "ebcdic")
+    assert unknown.exit_code == 1 and "'ebcdic' is not one of utf-8, utf-16, cp1252, mac-roman" in unknown.stderr
