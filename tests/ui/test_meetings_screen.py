@@ -320,3 +320,19 @@ async def test_the_meetings_details_count_in_words(wp: Path) -> None:
         await pilot.pause()
         shown = str(pilot.app.screen.query_one("#detail").render())
         assert "1 agenda item · no attendance recorded · 1 decision\n" in shown  # was '1 decisions'
+
+
+async def test_a_meeting_just_planned_is_the_one_selected(wp: Path) -> None:
+    """The next meeting stayed selected, so enter opened another than the one just planned."""
+    with_meetings(wp)
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "n")
+        await pilot.pause()
+        pilot.app.screen.query_one("#f-title").value = "Planting day"  # type: ignore[attr-defined]
+        pilot.app.screen.query_one("#f-day").value = iso_day(9)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen.rows_widget.current.title == "Planting day"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen.meeting_id == 3

@@ -167,7 +167,7 @@ class MeetingsScreen(ListScreen):
                 agenda=bool(v["agenda"]),
             )
 
-        self.form("New meeting", fields, save)
+        self.form("New meeting", fields, save, made=lambda m: self.select(lambda item: item.id == m.id))
 
     def action_edit(self) -> None:
         m = self.rows_widget.current
