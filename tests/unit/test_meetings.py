@@ -422,6 +422,21 @@ def test_a_meeting_from_the_command_line_to_its_minutes(run, wp: Path) -> None:
     assert minutes.startswith("# Minutes: M1 Partnership meeting")
 
 
+def test_an_agenda_item_moved_says_where_it_went(run, wp: Path) -> None:
+    """'--to 999' said 'to 999' (it went last) and '--to 0' or '--at -3' were taken as first."""
+    run("meeting", "add", "Next", "--on", iso_day(2), "--no-agenda")
+    for text in ("One", "Two", "Three"):
+        run("meeting", "agenda", "M1", "--add", text)
+    assert run("meeting", "agenda", "M1", "--move", "1", "--to", "999").stdout.startswith(
+        "Moved item 1 of M1's agenda to 3\n"
+    )
+    before = wp.read_bytes()
+    for args in (("--move", "2", "--to", "0"), ("--add", "Four", "--at", "-3"), ("--add", "Four", "--at", "0")):
+        result = run("meeting", "agenda", "M1", *args)
+        assert result.exit_code == 2 and "is not in the range x>=1" in result.stderr, args
+    assert wp.read_bytes() == before
+
+
 def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
     run("meeting", "add", "Kick-off", "--on", iso_day(0))
     run("meeting", "add", "Next", "--on", iso_day(1), "--no-agenda")

@@ -375,9 +375,17 @@ def meeting_rm(env: Env, meeting_id: int, unlink: bool, rev: int | None, as_json
 @id_argument("meeting_id", "meetings")
 @click.option("--add", "text", default=None, metavar="TEXT", help="Add an item.")
 @click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2, D1).")
-@click.option("--at", "at", type=int, default=None, metavar="N", help="With --add: its place (1 is first).")
+@click.option(
+    "--at", "at", type=click.IntRange(min=1), default=None, metavar="N", help="With --add: its place (1 is first)."
+)
 @click.option("--move", type=int, default=None, metavar="N", help="Move item N (with --to).")
-@click.option("--to", type=int, default=None, metavar="M", help="With --move: its new place.")
+@click.option(
+    "--to",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="M",
+    help="With --move: its new place (past the end: last).",
+)
 @click.option("--remove", type=int, default=None, metavar="N", help="Take item N off the agenda.")
 @rev_option
 @json_option
@@ -416,7 +424,7 @@ def meeting_agenda(
         said = f"Added to {record.label}'s agenda"
     elif move is not None and to is not None:
         record = actions.agenda_move(env.store, meeting_id, move, to, expected_rev=rev)
-        said = f"Moved item {move} of {record.label}'s agenda to {to}"
+        said = f"Moved item {move} of {record.label}'s agenda to {min(to, len(record.agenda))}"
     elif remove is not None:
         record = actions.agenda_remove(env.store, meeting_id, remove, expected_rev=rev)
         said = f"Took item {remove} off {record.label}'s agenda"
