@@ -699,6 +699,24 @@ def test_csv_tables_of_meetings_attendance_and_decisions(run, wp: Path) -> None:
     assert "'=HYPERLINK(1)" in decisions
 
 
+def test_csv_keeps_the_lines_of_a_meetings_notes_and_decisions(run, wp: Path) -> None:
+    """As a task's notes: a meeting's notes and a decision (typed in a box of several lines) were
+    run into one line, 'Who: alice Next: bob'."""
+    import csv
+    import io
+
+    past_meeting(make_store(wp))
+    run("meeting", "edit", "M1", "--notes", "Who: alice\n=cmd|x\nNext: bob")
+    run("meeting", "decide", "M1", "Buy soil\nand seeds")
+
+    def rows(table: str) -> list[dict[str, str]]:
+        text = run("export", "--format", "csv", "--table", table).stdout.lstrip("\ufeff")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    assert rows("meetings")[0]["notes"] == "Who: alice\n=cmd|x\nNext: bob"  # a formula only at a cell's start
+    assert rows("decisions")[0]["text"] == "Buy soil\nand seeds"
+
+
 def test_the_demo_has_past_meetings_with_debriefs_and_a_planned_one(tmp_path: Path) -> None:
     from workplan_tui.store.sample import write_demo
 
