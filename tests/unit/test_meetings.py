@@ -222,6 +222,9 @@ def test_the_agenda_raises_late_pledges_missed_matches_and_milestones_at_risk_or
     assert kinds.index("FOOD's") < kinds.index("Match") < kinds.index("Milestone")
     assert all(i.prefilled for i in items)
     assert meetings.mentioned(s.read(), "D1") == "D1 Beds built"
+    # Soon is soon after the meeting: one in seven weeks raises D4, due two months from now.
+    later = [i.about for i in meetings.prefill(s.read(), TODAY, day=day(50)) if i.text.startswith("Milestone ")]
+    assert later == ["D1", "D5", "D2", "D4"]
 
 
 def test_a_pledge_not_valued_and_one_behind_read_as_people_say_them(wp: Path) -> None:

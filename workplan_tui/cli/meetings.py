@@ -188,7 +188,7 @@ def meeting_add(
 
     The agenda is pre-filled with debriefs still owed, plans waiting for buy-in (and their closing
     dates), outcomes and plans off track, pledges behind or late and grants' matches missed,
-    milestones at risk or due within two weeks, blocked tasks that need a decision and norms not
+    milestones at risk or due by two weeks after it, blocked tasks that need a decision and norms not
     yet in force; change it with 'workplan meeting agenda'. A meeting with neither a facilitator
     nor an alternate is flagged.
 

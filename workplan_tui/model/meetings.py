@@ -17,7 +17,7 @@ Every rule about a meeting has its home here, and the command line, the board, t
 * **Agenda**: a meeting made by workplan starts with what needs the partnership
   (``prefill``): debriefs still owed, plans waiting for buy-in (with their closing dates),
   outcomes and plans off track, pledges behind or late and grants' matches missed
-  (model/commitments.py), milestones at risk, off track or due within two weeks
+  (model/commitments.py), milestones at risk, off track or due by two weeks after the meeting
   (model/schedule.py), blocked tasks that need a decision, norms not yet in force.
   A meeting with neither a facilitator nor an alternate is flagged (``flags``).
 * **Decisions** are text, optionally about a plan or a norm (by its label, ``records.Mention``);
@@ -484,14 +484,18 @@ def _fit(text: str) -> str:
     return one if len(one) <= SHORT_TEXT else one[: SHORT_TEXT - 1] + "…"
 
 
-def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None = None) -> list[AgendaItem]:
+def prefill(
+    workplan: Workplan, today: date, figures: list[PlanFigures] | None = None, *, day: date | None = None
+) -> list[AgendaItem]:
     """The agenda a new meeting starts with: what needs the partnership on ``today``, as items
     about the record concerned (``prefilled``), in this order: debriefs still owed, plans waiting
     for buy-in (closing date, who has not voted), outcomes and plans off track (with the
     forecast's reason), pledges behind or late (``commitments.late_pledges``, in words:
     "PARKS's pledge of $2,000 (cash: Match) is 3 weeks late: ...") and grants whose match
     deadline passed short, milestones at risk, off track or due within ``MILESTONE_SOON_DAYS``
-    ("Milestone D1 'Beds built' due Fri 18 Dec is at risk: T11 blocked; ..."), blocked tasks
+    of the meeting's ``day`` (of ``today`` when it is past or not given: the meeting should see
+    what falls due before the one after it) ("Milestone D1 'Beds built' due Fri 18 Dec is at
+    risk: T11 blocked; ..."), blocked tasks
     that need a decision (with why), norms not yet in force (who has not agreed). At most
     ``PREFILL_LIMIT`` items of a kind, then one that counts the rest. ``figures``:
     ``overview.plan_figures`` when the caller has them."""
@@ -528,7 +532,7 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
     for grant, match in commitments.missed_matches(workplan, today)[:PREFILL_LIMIT]:
         add(f"Match of {grant.label} {grant.name} ({grant.recipient}) missed: {match.reason}", grant.label)
     live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
-    raised = _milestones_to_raise(workplan, today, live)
+    raised = _milestones_to_raise(workplan, today, live, max(today, day or today))
     for milestone, found in raised[:PREFILL_LIMIT]:
         add(f"Milestone {schedule.milestone_words(milestone, found, today)}", milestone.label)
     if len(raised) > PREFILL_LIMIT:
@@ -547,15 +551,18 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
     return items
 
 
-def _milestones_to_raise(workplan: Workplan, today: date, live: set[int]) -> list[tuple[Milestone, MilestoneForecast]]:
+def _milestones_to_raise(
+    workplan: Workplan, today: date, live: set[int], meeting: date
+) -> list[tuple[Milestone, MilestoneForecast]]:
     """The milestones of running plans (``live``: their ids) an agenda raises: not met, and off
-    track (missed, or will be by the plan's dates) or at risk by their forecast, or due within
-    ``MILESTONE_SOON_DAYS`` of ``today``; worst first, then soonest."""
+    track (missed, or will be by the plan's dates) or at risk by their forecast on ``today``, or
+    due from today to ``MILESTONE_SOON_DAYS`` after the ``meeting``'s day; worst first, then
+    soonest."""
     from workplan_tui.model import schedule
     from workplan_tui.model.forecast import rank
 
     plan_of = schedule.Schedule(workplan)
-    soon = (today + timedelta(days=MILESTONE_SOON_DAYS)).isoformat()
+    soon = (meeting + timedelta(days=MILESTONE_SOON_DAYS)).isoformat()
     found = []
     for milestone in workplan.milestones.values():
         if milestone.plan not in live:

@@ -10,6 +10,7 @@ changed: ``model/changes.py``); a decision is logged as the decision added, as a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from workplan_tui.model import meetings, schema, typed
@@ -98,7 +99,8 @@ def add_meeting(
         tx.require_member()
         _roles(tx, facilitator, alternate)
         fields.update(facilitator=facilitator, alternate=alternate)
-        items = meetings.prefill(tx.workplan(), local_day(store.clock())) if agenda else []
+        on = date.fromisoformat(fields["day"])
+        items = meetings.prefill(tx.workplan(), local_day(store.clock()), day=on) if agenda else []
         fields["agenda"] = [schema_item(i) for i in items]
         fields["attendance"] = []
         fields["decisions"] = []
