@@ -574,6 +574,37 @@ def test_two_clones_adding_meetings_on_the_same_day_keep_both(tmp_path: Path) ->
     assert result.data["tasks"]["4"]["meeting"] == 1
 
 
+def test_attendance_taken_in_two_clones_is_merged_member_by_member(tmp_path: Path) -> None:
+    """Alice recorded herself present in one clone, bob his apologies in the other: the merge made
+    the whole list a conflict and held one side's, so alice's or bob's entry was gone until
+    someone settled it. Only the same member's entry changed differently on both is a conflict."""
+    base = seed(tmp_path / "base.json")
+    m = actions.add_meeting(make_store(base), "Both", iso_day(-1), agenda=False)
+    actions.attend(make_store(base), m.id, "carol", "absent")
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.attend(store(ours, "alice", 1), m.id, "alice", "present")
+    actions.attend(store(theirs, "bob", 2), m.id, "bob", "apologies")
+    actions.debrief(store(theirs, "bob", 3), m.id, "carol", due=iso_day(3), done=False)
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    entries = result.data["meetings"][str(m.id)]["attendance"]
+    assert [(e["member"], e["status"]) for e in entries] == [
+        ("alice", "present"),
+        ("bob", "apologies"),
+        ("carol", "absent"),
+    ]
+    assert entries[2]["debrief_due"] == iso_day(3)
+    assert not result.data.get("conflicts")
+    # The same member recorded otherwise on each side: a conflict, both values kept in it.
+    ours2, theirs2 = copy(base, tmp_path / "ours2"), copy(base, tmp_path / "theirs2")
+    actions.attend(store(ours2, "alice", 1), m.id, "bob", "present")
+    actions.attend(store(theirs2, "bob", 2), m.id, "bob", "absent")
+    clash = merged(base, ours2, theirs2)
+    assert_sound(clash)
+    [conflict] = clash.data["conflicts"].values()
+    assert conflict["field"] == "attendance" and len(conflict["sides"]) == 2
+
+
 def test_decisions_from_both_sides_are_kept(tmp_path: Path) -> None:
     base = seed(tmp_path / "base.json")
     m = actions.add_meeting(make_store(base), "Both", iso_day(-1), agenda=False)

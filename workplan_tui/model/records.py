@@ -234,6 +234,14 @@ def appended(limit: int, logged_as: str) -> Meta:
     return Meta(max_length=limit, extra={"append_only": True, "logged_as": logged_as})
 
 
+def keyed(limit: int, key: str) -> Meta:
+    """Of a list of records each about one thing named by their field ``key`` (a meeting's
+    attendance: one entry per member), at most ``limit`` items: a merge takes each side's change
+    to an entry as a field's (what either side added, changed or took out, entry by entry), and
+    records a conflict only when both changed the same entry differently."""
+    return Meta(max_length=limit, extra={"keyed_by": key})
+
+
 def unordered(limit: int) -> Meta:
     """Of a list whose order means nothing and whose items are distinct (the tasks a task waits
     on, a milestone's tasks), at most ``limit`` items: a merge keeps what either side added and
@@ -699,7 +707,7 @@ class Meeting(Keyed):
     facilitator: Handle | None = None
     alternate: Handle | None = None
     agenda: Annotated[list[AgendaItem], Meta(max_length=500)] = []
-    attendance: Annotated[list[Attendance], Meta(max_length=10_000)] = []
+    attendance: Annotated[list[Attendance], keyed(10_000, "member")] = []
     decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
     notes: LongText = ""
     created_at: Timestamp = ""
