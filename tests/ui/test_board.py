@@ -192,7 +192,7 @@ async def test_review_walks_the_queue_and_summarises(board_file: Path) -> None:
         summary = str(review.query_one("#review-task").render())
         assert "Reviewed all 2 tasks and the plan or outcome needing attention." in summary
         assert "You changed 2 of them." in summary
-        assert "progress 0% → 10%" in summary and "status todo → done" in summary
+        assert "progress 0% → 10%" in summary and "status to do → done" in summary  # as the log says it
         await pilot.press("space")
         assert isinstance(pilot.app.screen, BoardScreen)
     assert task(board_file, 1)["progress"] == 10 and task(board_file, 2)["status"] == "done"

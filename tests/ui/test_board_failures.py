@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from tests.conftest import FIXED_NOW
@@ -10,7 +11,8 @@ from tests.system import fill_disk, remount
 from tests.ui.test_live import wait_for
 from tests.ui.test_terminal_bytes import in_pty, read_until
 from tests.unit.test_disk_failures import synthetic
-from workplan_tui.ui.app import WorkplanApp, make_app
+from workplan_tui.store.presence import Presence
+from workplan_tui.ui.app import TERMINAL_GONE, WorkplanApp, make_app
 from workplan_tui.ui.screens.board import BoardScreen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +87,19 @@ async def test_the_read_only_banner_follows_its_cause(small_disk: Path) -> None:
         await pilot.press("plus")  # the admin fixed it: the next key works again
         await pilot.pause()
         assert pilot.app.session.read_only is None and wp.read_bytes() != before
+
+
+def test_a_board_whose_terminal_went_away_exits(board_file: Path, tmp_path: Path) -> None:
+    """An SSH connection dropped while the hang-up signal was ignored (nohup): no SIGHUP came,
+    and Textual's reader of keys spun on "end of input", a core's worth of CPU, for as long as
+    the process lived. The real CLI in a pseudo-terminal that is not its controlling one (so
+    closing it sends no hang-up), then the terminal closed: the board goes, and the other
+    boards stop listing it."""
+    out = bytearray()
+    with in_pty(["-m", "workplan_tui", "-f", str(board_file)], tmp_path, 24, 80) as (fd, app):
+        assert read_until(fd, b"Test Partnership", 20, out), out[-500:]
+        assert Presence(board_file, "bob").others() == ["alice"]
+        os.close(fd)  # the terminal goes
+        status = app.wait(timeout=15)
+    assert status == TERMINAL_GONE
+    assert Presence(board_file, "bob").others() == []

@@ -96,7 +96,7 @@ async def test_the_review_summary_counts_what_was_reviewed_in_words_that_fit(boa
         summary = str(review.query_one("#review-task").render())
     assert f"Reviewed 2 of the {total} tasks" in " ".join(summary.split())
     assert "You changed 2 of them." in summary
-    assert "blocked_reason" not in summary and "reason blocked - → Waiting" in summary
+    assert "blocked_reason" not in summary and "reason blocked none → Waiting" in summary
     assert "T1 Order the raised-bed soil, compost and …:" in summary  # cut with an ellipsis
     lines = summary.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("  T1 "))
@@ -281,3 +281,35 @@ async def test_at_60x20_every_column_keeps_what_it_needs(demo: Path) -> None:
             assert cell_len(line) <= room and line.rstrip()[-1:] in ("%", "-"), line
         rows = rendered(partners.rows_widget)
         assert all(line.rstrip().endswith("%") for line in rows if line.strip())
+
+
+def screen_lines(app: WorkplanApp) -> list[str]:
+    """What the screen shows, line by line (no colour)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_at_60x20_plans_milestones_outcomes_and_titles_keep_their_words(demo: Path) -> None:
+    """Issue 29's screens too: no word is cut mid-way without an ellipsis, nor lost under a scrollbar."""
+    import re
+
+    async with app_for(demo).run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        shown = screen_lines(pilot.app)
+        plans = [line for line in shown[1:4] if re.search(r"P\d ", line)]
+        assert plans and all(re.search(r"buy-in \d+/\d+", line) for line in plans), plans
+        assert all(line[:-1].rstrip()[-1] in "0123456789…" for line in plans), plans  # the last column: a scrollbar
+        milestone = next(line for line in shown if "◆ D1" in line)
+        assert "·…" not in milestone and "at risk" in milestone and "Oak Street garden planted" in milestone, milestone
+        await pilot.press("o")  # Outcomes: names, figures and health whole in 60 columns
+        await pilot.pause()
+        rows = [line for line in screen_lines(pilot.app)[1:4] if line.strip()]
+        assert all(re.search(r"(on track|off track|at risk)$", line.rstrip()) for line in rows), rows
+        assert any("210 / 600 students" in line for line in rows), rows
+        await pilot.press("escape", "T")  # the Timeline's title ends in an ellipsis when it does not fit
+        await pilot.pause()
+        title = screen_lines(pilot.app)[0].rstrip()
+        assert title.startswith(" Timeline · every running plan") and title.endswith("…"), title
+        await pilot.press("escape", "M")  # Meetings: what does not fit ends in an ellipsis
+        await pilot.pause()
+        rows = [line.rstrip() for line in screen_lines(pilot.app)[1:4]]
+        assert all(line.endswith(("there", "upcoming", "…")) for line in rows if line), rows

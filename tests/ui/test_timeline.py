@@ -125,6 +125,30 @@ async def test_x_skips_a_time_of_a_recurring_task(board_file: Path) -> None:
     assert json.loads(board_file.read_text())["tasks"][str(made.id)]["due"] == iso_day(+8)
 
 
+async def test_a_card_loses_its_recurring_mark_when_its_series_ends(board_file: Path) -> None:
+    """The ↻ says the task will come round: not once its series has ended (by another member
+    too: the board redraws the card though the task itself did not change)."""
+    store = make_store(board_file)
+    made = actions.add_task(store, 1, "Weekly rota", every="week", due=iso_day(+10))  # not due soon: ↻
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        card = next(i for i, t in enumerate(board.columns[0].items) if t.id == made.id)
+        height = board.columns[0].item_height
+
+        def drawn() -> str:
+            column = board.columns[0]
+            column.scroll_to(y=card * height, animate=False, immediate=True)
+            return "\n".join(lines(column))
+
+        await pilot.pause()
+        assert "↻" in drawn()
+        actions.make_recurring(make_store(board_file, "bob"), made.id, None)  # bob ends it
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Weekly rota" in drawn() and "↻" not in drawn()
+
+
 async def test_the_timeline_opens_from_the_board_and_moves_by_rows_and_weeks(board_file: Path) -> None:
     store = make_store(board_file)
     actions.set_waits(store, 2, add=[1])
@@ -201,3 +225,50 @@ async def test_a_waiting_card_is_redrawn_when_what_it_waits_on_is_done_by_anothe
         await settle(pilot.app, pilot)
         shown = "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
         assert "T2 Build beds" in shown and not re.search(r"waits (on )?T4", shown)
+
+
+async def test_m_on_the_timeline_shows_only_my_tasks_as_on_the_board(board_file: Path, run) -> None:
+    """Issue 31's 'mine' on issue 29's Timeline: m keeps my tasks and the milestones that list
+    them; the board's m carries over; 'workplan timeline --owner' is the same for the CLI."""
+    store = make_store(board_file)
+    actions.add_milestone(store, 1, "Beds ready", iso_day(+9), tasks=[2])  # bob's only
+    actions.add_milestone(store, 1, "Soil in", iso_day(+3), tasks=[1])  # alice's
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("T")
+        timeline = pilot.app.screen
+        assert isinstance(timeline, TimelineScreen)
+        tasks = {r.task.label for r in timeline.rows.items if r.task is not None}
+        assert tasks == {"T1", "T2", "T4"}
+        await pilot.press("m")
+        shown = timeline.rows.items
+        assert {r.task.label for r in shown if r.task is not None} == {"T1"}
+        assert [r.milestone.name for r in shown if r.milestone is not None] == ["Soil in"]
+        assert "only my tasks" in str(timeline.query_one("#timeline-title").render())
+        await pilot.press("m")
+        assert {r.task.label for r in timeline.rows.items if r.task is not None} == tasks
+        await pilot.press("escape", "m", "T")  # m on the board, then the Timeline: mine there too
+        assert {r.task.label for r in pilot.app.screen.rows.items if r.task is not None} == {"T1"}
+    printed = run("timeline", "--owner", "BOB", "--weeks", "4", path=board_file).output
+    assert "T2 " in printed and "T1 " not in printed and "Beds ready" in printed and "Soil in" not in printed
+    assert "bob's tasks" in printed
+
+
+async def test_a_task_key_on_a_row_that_is_no_task_says_so_in_the_screens_words(board_file: Path) -> None:
+    """The board's 'this column has no card' made no sense on the Timeline's headings nor on a
+    plan or outcome in the review."""
+    actions.add_milestone(make_store(board_file), 1, "Beds ready", iso_day(+9), tasks=[2])
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("T", "home", "plus")  # the first row: the milestone
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("This row is not a task"), said
+    store = make_store(board_file)
+    actions.edit_outcome(store, 1, {"due": iso_day(+2)})  # far from its target, due soon: off track
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        assert review.queue and review.current() is None  # the outcome comes first: no task
+        await pilot.press("plus")
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert said[-1].startswith("This item is not a task") and not any("column" in m for m in said), said

@@ -212,3 +212,28 @@ def test_the_boards_figures_count_tasks_as_the_forecast_does(tmp_path: Path) -> 
         alone = forecast.of_plan(fig.plan, fig.outcome_forecasts, fig.tasks, FIXED_NOW.date())
         assert fig.forecast == alone, fig.plan.label
     assert {f.forecast.health for f in plan_figures(workplan, FIXED_NOW.date())} == {"met", "off_track"}
+
+
+def test_every_task_surface_gives_its_health_and_why(run, wp: Path, tmp_path: Path) -> None:
+    """task list/show --json, the JSON export and the tasks CSV give each task's health today and
+    the reason in words, as the board and 'task show' say it (model/schedule.task_health)."""
+    run("task", "status", "T3", "blocked", "--reason", "No van")
+    expected = {
+        "T1": ("off_track", "8 days overdue"),
+        "T2": ("on_track", ""),
+        "T3": ("at_risk", "blocked: No van"),
+    }
+    listed = json.loads(ok(run("task", "list", "--json")))
+    assert {t["id"]: (t["health"], t["reason"]) for t in listed} == expected
+    shown = json.loads(ok(run("task", "show", "T3", "--json")))
+    assert (shown["health"], shown["reason"]) == expected["T3"]
+    assert "health:   at risk: blocked: No van" in ok(run("task", "show", "T3"))
+    exported = json.loads(ok(run("export", "--format", "json")))["tasks"]
+    assert {t["id"]: (t["health"], t["reason"]) for t in exported} == expected
+    rows = exported_rows(run, "--table", "tasks")
+    assert {r["id"]: (r["health"], r["health_reason"]) for r in rows} == expected
+    # The columns come back from an import as what they are: the blocked reason stays the blocker.
+    sheet = tmp_path / "tasks.csv"
+    assert run("export", "--format", "csv", "--table", "tasks", "-o", str(sheet)).exit_code == 0
+    result = json.loads(ok(run("import", str(sheet), "--plan", "P1", "--json", "--dry-run")))
+    assert {"health", "health_reason"} <= set(result["ignored_columns"])

@@ -155,3 +155,14 @@ def test_work_over_time_reads_as_sentences(run: Run, wp: Path) -> None:
     for line in said:  # no stored field names or raw values
         assert "waits_on" not in line and "series" not in line and "none →" not in line, line
     assert f"made T2 'Build beds' wait on T1 and T{first}" in run("log", "--limit", "20").output
+
+
+def test_a_list_in_a_change_is_counted_in_words_not_as_a_bracket() -> None:
+    """Activity's details said 'agenda: [11]' for a meeting added with its agenda."""
+    from workplan_tui.model.changes import value_words
+
+    assert value_words("agenda", [{"text": "Welcome"}] * 11) == "11 agenda items"
+    assert value_words("attendance", [{"member": "bob"}]) == "1 person"
+    assert value_words("decisions", [{"text": "a"}, {"text": "b"}]) == "2 decisions"
+    assert value_words("waits_on", ["T9", "T10"]) == "T9, T10"  # labels stay labels
+    assert value_words("agenda", []) == "none"

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from tests.gitrepo import MEMBERS, files_of, git_environment, git_run, make_clones, store_of
 from workplan_tui.cli.main import cli
@@ -61,6 +63,12 @@ step = st.one_of(
     st.tuples(st.just("note"), clone, task_pick),
     st.tuples(st.just("notes"), clone, task_pick),
 )
+
+
+def tally(what: str) -> None:
+    """Count ``what`` in hypothesis's statistics (``--hypothesis-show-statistics``), when it runs."""
+    if currently_in_test_context():
+        event(what)
 
 
 @dataclass
@@ -99,7 +107,7 @@ def apply(oracle: Oracle, paths: list[Path], action: tuple[Any, ...]) -> None:
     store = store_of(path, member)
     if kind == "sync":
         share(path, member, action[2] if len(action) > 2 else "sync")
-        event(f"route: {action[2] if len(action) > 2 else 'sync'}")
+        tally(f"route: {action[2] if len(action) > 2 else 'sync'}")
         oracle.knows[which] |= oracle.remote
         oracle.remote = set(oracle.knows[which])
         return
@@ -236,7 +244,7 @@ def assert_converged(oracle: Oracle, paths: list[Path]) -> None:
             latest = [v for v in mine if v["at"] == mine[-1]["at"]]
             assert cast[-1] in [v["position"] for v in latest], f"{member}'s current vote is not their latest"
     conflicts = list(data.get("conflicts", {}).values())
-    event(f"conflicts: {min(len(conflicts), 3)}{'+' if len(conflicts) > 3 else ''}")
+    tally(f"conflicts: {min(len(conflicts), 3)}{'+' if len(conflicts) > 3 else ''}")
     for (title, name), writes in _by_field(oracle.writes).items():
         final = [w for w in writes if not any(w.id in other.seen for other in writes)]
         held = tasks[title][1].get(name)
@@ -252,7 +260,7 @@ def assert_converged(oracle: Oracle, paths: list[Path]) -> None:
             missing = values_final - recorded - {json.dumps(held)}
             assert not missing, f"{title} {name}: {missing} neither held nor recorded as a conflict"
     log = [json.loads(line) for line in history_path_for(paths[0]).read_text().splitlines()]
-    event(f"renumbered: {any(e['kind'] == 'merge.renumber' for e in log)}")
+    tally(f"renumbered: {any(e['kind'] == 'merge.renumber' for e in log)}")
     present = Counter((e["member"], e["at"], e["kind"]) for e in log)
     assert Counter(oracle.entries) <= present, "a log entry was lost"
 
@@ -264,52 +272,60 @@ def _by_field(writes: list[Write]) -> dict[tuple[str, str], list[Write]]:
     return grouped
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=EXAMPLES <= 4,  # the suite runs the same few examples every time; hunting is random
-)
-@given(steps=st.lists(step, min_size=6, max_size=20))
-@example(  # every route, each with changes on both sides to merge
-    steps=[
-        *[
-            a
-            for n, how in enumerate(ROUTES)
-            for a in (("progress", n % 2, 0), ("note", 1 - n % 2, 0), ("sync", 1 - n % 2, "sync"), ("sync", n % 2, how))
+# Each run alone (xdist spreads them over the workers; as hypothesis examples they ran one after
+# another in one long test): every route, and what hunting found.
+FOUND = [
+    pytest.param(  # every route, each with changes on both sides to merge
+        [
+            *[
+                a
+                for n, how in enumerate(ROUTES)
+                for a in (
+                    ("progress", n % 2, 0),
+                    ("note", 1 - n % 2, 0),
+                    ("sync", 1 - n % 2, "sync"),
+                    ("sync", n % 2, how),
+                )
+            ],
         ],
-    ]
-)
-@example(  # found by hunting: bob's later changes to a shared task a merge elsewhere renumbered
-    steps=[
-        ("sync", 2, "hand-text"),
-        ("notes", 1, 0),
-        ("add", 0),
-        ("notes", 1, 4),
-        ("add", 0),
-        ("vote", 1, "agree"),
-        ("add", 2),
-        ("vote", 1, "agree"),
-        ("add", 2),
-        ("add", 1),
-        ("sync", 1, "sync"),
-        ("note", 1, 0),
-        ("progress", 1, 3),
-        ("sync", 0, "sync"),
-        ("note", 1, 0),
-    ]
-)
-@example(  # found by hunting: alice votes 'agree' twice in one second, two log entries alike
-    steps=[
-        ("sync", 0, "sync"),
-        ("vote", 0, "agree"),
-        ("add", 0),
-        ("add", 1),
-        ("vote", 0, "agree"),
-        ("vote", 0, "agree"),
-    ]
-)
-def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
+        id="every-route",
+    ),
+    pytest.param(  # found by hunting: bob's later changes to a shared task a merge elsewhere renumbered
+        [
+            ("sync", 2, "hand-text"),
+            ("notes", 1, 0),
+            ("add", 0),
+            ("notes", 1, 4),
+            ("add", 0),
+            ("vote", 1, "agree"),
+            ("add", 2),
+            ("vote", 1, "agree"),
+            ("add", 2),
+            ("add", 1),
+            ("sync", 1, "sync"),
+            ("note", 1, 0),
+            ("progress", 1, 3),
+            ("sync", 0, "sync"),
+            ("note", 1, 0),
+        ],
+        id="renumbered",
+    ),
+    pytest.param(  # found by hunting: alice votes 'agree' twice in one second, two log entries alike
+        [
+            ("sync", 0, "sync"),
+            ("vote", 0, "agree"),
+            ("add", 0),
+            ("add", 1),
+            ("vote", 0, "agree"),
+            ("vote", 0, "agree"),
+        ],
+        id="twice-in-a-second",
+    ),
+]
+
+
+def converge(steps: list[tuple[Any, ...]]) -> None:
+    """Three clones take ``steps``, then sync round: every clone holds what the oracle says."""
     with tempfile.TemporaryDirectory(prefix="workplan-sync-") as folder:
         root = Path(folder)
         saved = {name: os.environ.get(name) for name in (*git_environment(root), "WORKPLAN_USER")}
@@ -329,3 +345,19 @@ def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+@pytest.mark.parametrize("steps", FOUND)
+def test_three_clones_converge_on_every_route_and_what_hunting_found(steps: list[tuple[Any, ...]]) -> None:
+    converge(steps)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=EXAMPLES <= 4,  # the suite runs the same few examples every time; hunting is random
+)
+@given(steps=st.lists(step, min_size=6, max_size=20))
+def test_three_clones_converge(steps: list[tuple[Any, ...]]) -> None:
+    converge(steps)

@@ -36,6 +36,9 @@ Run = Callable[..., Result]
         ("eod", "2026-11-28"),
         ("end of day", "2026-11-28"),
         ("EOD", "2026-11-28"),
+        ("yesterday", "2026-11-27"),  # a plan that ended, a pledge that came late
+        ("3 days ago", "2026-11-25"),
+        ("-2w", "2026-11-14"),
     ],
 )
 def test_more_date_words(text: str, expected: str) -> None:
@@ -55,6 +58,15 @@ def test_the_refusal_names_the_new_forms() -> None:
         assert form in str(refused.value)
     for example in EXAMPLES.split(", "):
         parse_date(example, today=SAT)  # every example the board offers is read
+
+
+def test_a_plan_can_end_yesterday(run: Run, wp: Path) -> None:
+    """A lead closes a plan that ended, or records a due date that has passed, as they say it."""
+    result = run("plan", "edit", "P1", "--end", "yesterday")
+    assert result.exit_code == 0, result.output
+    assert json.loads(run("plan", "show", "P1", "--json").output)["end"] == iso_day(-1)
+    assert run("task", "due", "T3", "2 days ago").exit_code == 0
+    assert json.loads(run("task", "show", "T3", "--json").output)["due"] == iso_day(-2)
 
 
 def test_the_cli_takes_them(run: Run, wp: Path) -> None:
@@ -180,3 +192,28 @@ def test_confirmations_fit_the_terminal_as_listings_do(run: Run, wp: Path, monke
             assert cells(line) <= 60 or " " not in line.strip(), (args, line)  # a path is never cut
     added = run("task", "show", "T4").output
     assert "Riverside garden\n  beds again" in added  # wrapped, not cut
+
+
+def test_status_at_60_columns_wraps_a_plans_lines_and_gives_my_titles_room(
+    run: Run, wp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 29's lines in the status (waiting, repeats) were cut at 60 columns; 'Mine' repeated
+    my handle on every line while the titles had 8 cells."""
+    from workplan_tui.cli.render import cells
+
+    monkeypatch.setenv("COLUMNS", "60")
+    assert run("task", "edit", "T1", "--every", "week").exit_code == 0
+    assert run("task", "edit", "T1", "--title", "Order soil and compost for the beds").exit_code == 0
+    shown = run("status").output
+    lines = shown.splitlines()
+    assert all(cells(line) <= 60 for line in lines), shown
+    tasks = " ".join(lines[next(i for i, line in enumerate(lines) if line.startswith("   tasks: ")) :][:2])
+    assert "1 due this week" in " ".join(tasks.split()) and "…" not in tasks, tasks  # wrapped, not cut
+    repeats = next(i for i, line in enumerate(lines) if line.startswith("   repeats: "))
+    said = " ".join(" ".join(lines[repeats : repeats + 2]).split())
+    assert "every week, 8 days overdue" in said and "due 8 days" not in said, said
+    mine = next(line for line in lines if "T1 " in line and "Order soil" in line)
+    assert "Order soil and com" in mine and not mine.rstrip().endswith("alice"), mine
+    assert not any(line.rstrip().endswith("…") for line in lines[:3]), lines[:3]  # the day whole
+    soon = next(line for line in lines if "T2 " in line and "due in 6 days" in line)  # a listing's title
+    assert "Build beds " in soon and "Fri 4 Dec" in soon and soon.rstrip().endswith("bob"), soon

@@ -85,6 +85,8 @@ _PLAN_FORECAST = {
 _OUTCOME_FORECAST = _with("outcome", forecast=ref("forecast"))
 _OUTCOME_PROGRESS = _with("outcome", progress={"type": "number"}, forecast=ref("forecast"))
 _TASK_LIST = {"type": "array", "items": ref("task")}
+# A task with its health today and why (model/schedule.task_health): task list/show, the JSON export.
+_TASK_HEALTH = {"health": _HEALTH, "reason": {"type": "string"}}
 _TASK_LABELS = {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}
 _LABELS = {"T": {"type": "array", "items": {"type": "string", "pattern": "^T[1-9][0-9]*$"}}}
 _NUMBER = {"type": "number"}
@@ -444,7 +446,7 @@ OUTPUTS: dict[str, Any] = {
             "plans": {"type": "array", "items": _with("plan", forecast=ref("plan_forecast"))},
             "votes": array_of("vote"),
             "outcomes": {"type": "array", "items": _OUTCOME_FORECAST},
-            "tasks": _TASK_LIST,
+            "tasks": {"type": "array", "items": _with("task", **_TASK_HEALTH)},
             "grants": {"type": "array", "items": _with("grant", match_status=ref("match_status"))},
             "partner_records": array_of("partner_record"),
             "milestones": array_of("milestone"),
@@ -905,8 +907,8 @@ COMMANDS: dict[str, Any] = {
     **{f"task {change}": ref("task") for change in _TASK_CHANGES},
     # given several ids (task done T10 T16), the tasks changed, in the order given
     **{f"task {change}": {"anyOf": [ref("task"), _TASK_LIST]} for change in _SEVERAL},
-    "task list": _TASK_LIST,
-    "task show": _with("task", history=array_of("activity")),
+    "task list": {"type": "array", "items": _with("task", **_TASK_HEALTH)},
+    "task show": _with("task", history=array_of("activity"), **_TASK_HEALTH),
     "sync": ref("sync"),
     "sync init": {
         "type": "object",

@@ -145,16 +145,22 @@ def owner_text(workplan: Workplan, handle: str | None) -> str:
     return f"{clean(handle)} ({clean(member.partner)})" if member else clean(handle)
 
 
-def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: str = " ") -> str:
+def task_line(workplan: Workplan, task: Task, detail: str, cols: int, marker: str = " ", *, owner: bool = True) -> str:
     """One aligned line: marker, id, title (takes the room left), detail, owner; at most ``cols`` cells.
 
     The detail ("12 days overdue", "due in 2 days, Fri 4 Dec") keeps 28 cells and the
     owner their handle at any width (with their partner from 100 columns): the title
-    gives way first.
+    gives way first. Without ``owner`` (a list of one member's own tasks) the title has
+    the owner's room too.
     """
     fixed = f"  {marker} {task.label:<6} "
     wide = cols >= 100
     detail_cells, owner_cells = 28, (20 if wide else 10)
+    if cols < 72:  # narrow: a handle of 8 and 'due in 3 days, Thu 10 Dec' whole give the title 3 cells more
+        detail_cells, owner_cells = 26, 8
+    if not owner:
+        room = max(8, cols - len(fixed) - detail_cells - 2)
+        return fit(f"{fixed}{pad(task.title, room)}  {detail}", cols)
     room = max(8, cols - len(fixed) - detail_cells - owner_cells - 4)
     who = owner_text(workplan, task.owner) if wide else clean(task.owner or "unassigned")
     line = f"{fixed}{pad(task.title, room)}  {pad(detail, detail_cells)}  {fit(who, owner_cells)}"

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from workplan_tui.cli.commitments import due_words
-from workplan_tui.cli.render import bar, fit, money, outcome_line, task_line, width, wrap
+from workplan_tui.cli.render import bar, cells, fit, money, outcome_line, task_line, width, wrap
 from workplan_tui.model import commitments, contract, meetings, resources, rules
 from workplan_tui.model.changes import Names, sentence
 from workplan_tui.model.dates import days_until, format_due, short_date
@@ -116,14 +116,16 @@ def text(summary: Summary, changes: list[Activity], since: date, *, more_changes
     s, wp, today = summary, summary.workplan, summary.today
     cols = width()
     p = wp.partnership
-    out = [f"{clean(p.name)} · stage: {p.stage} · {today:%a} {today.day} {today:%b %Y}"]
+    head, day = f"{clean(p.name)} · stage: {p.stage}", f"{today:%a} {today.day} {today:%b %Y}"
+    # narrow: the day on a line of its own, whole, under the name
+    out = [f"{head} · {day}" if cells(f"{head} · {day}") <= cols else f"{wrap(head, cols)}\n  {day}"]
     if p.purpose:
         out.append(wrap(clean(p.purpose), cols))
 
     out += ["", *_concern_lines(s, cols)]
     out += ["", _mine_heading(s)]
     for task in s.mine:
-        out.append(task_line(wp, task, _due_or_state(task, today), cols, _mark(task, today)))
+        out.append(task_line(wp, task, _due_or_state(task, today), cols, _mark(task, today), owner=False))
     if s.mine_total > len(s.mine):
         out.append(f"  ... and {s.mine_total - len(s.mine)} more (workplan task list --owner {clean(s.me)})")
     for plan in s.attention.waiting_votes:
@@ -278,7 +280,7 @@ def _plan_lines(fig: PlanFigures, cols: int, s: Summary | None = None) -> list[s
     plan = fig.plan
     lines = [
         fit(f"{plan.label} {clean(plan.title)}  [{plan.status}] · {HEALTH_WORDS[fig.forecast.health]}", cols),
-        f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}",
+        wrap(f"   {bar(fig.progress)} {fig.progress:3.0f}%  {fig.buyin.summary()}", cols),
     ]
     if fig.closing:
         lines.append(wrap(f"   {clean(fig.closing_text())}", cols))
@@ -290,8 +292,11 @@ def _plan_lines(fig: PlanFigures, cols: int, s: Summary | None = None) -> list[s
         ]
     waiting = sum(1 for t in s.waiting if t.plan == plan.id) if s is not None else 0
     lines.append(
-        f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
-        f"{len(fig.blocked)} blocked · {waiting} waiting · {len(fig.due_this_week)} due this week"
+        wrap(
+            f"   tasks: {len(fig.tasks)} ({fig.done} done) · {len(fig.overdue)} overdue · "
+            f"{len(fig.blocked)} blocked · {waiting} waiting · {len(fig.due_this_week)} due this week",
+            cols,
+        )
     )
     if s is None:
         return lines
@@ -303,13 +308,10 @@ def _plan_lines(fig: PlanFigures, cols: int, s: Summary | None = None) -> list[s
         from workplan_tui.model.recurrence import words
 
         title = f"{current.label} {clean(current.title)}" if current else "no instance open"
-        due = (
-            f", due {format_due(current.due, today=s.today, dated=True).removeprefix('due ')}"
-            if current and current.due
-            else ""
-        )
+        # ', due in 13 days, Sun 20 Dec' or ', 8 days overdue, Fri 20 Nov' (not 'due 8 days overdue')
+        due = f", {format_due(current.due, today=s.today, dated=True)}" if current and current.due else ""
         paused = " (paused)" if series.status == "paused" else ""
-        lines.append(fit(f"   repeats: {title} {words(series.every)}{paused}{due}", cols))
+        lines.append(wrap(f"   repeats: {title} {words(series.every)}{paused}{due}", cols))
     return lines
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,12 +33,15 @@ from workplan_tui.cli.base import (
     rev_option,
     start_date,
 )
-from workplan_tui.model import contract, dates, forecast, rules
+from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.forecast import HEALTH_WORDS
-from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
+from workplan_tui.model.records import TASK_STATUSES, Task, Workplan, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
+
+if TYPE_CHECKING:
+    from datetime import date
 
 # --- tasks -------------------------------------------------------------------------------------
 
@@ -633,7 +636,8 @@ def task_list(
     if sort_by or overdue:  # overdue ones by lateness: the longest overdue first
         items = overview.sort_tasks(items, sort_by or "due")
     if as_json:
-        click.echo(render.to_json([contract.of("tasks", t) for t in items]))
+        today = env.today()
+        click.echo(render.to_json([{**contract.of("tasks", t), **_health_json(t, workplan, today)} for t in items]))
         return
     if not items:
         click.echo("No tasks match.")
@@ -664,6 +668,15 @@ def task_list(
     click.echo(render.table(rows, headers, flex=1, optional=[7, 2]))
 
 
+def _health_json(t: Task, workplan: Workplan, today: date) -> dict[str, str]:
+    """A task's health today and why, for its JSON (model/schedule.task_health):
+    ``{"health": "at_risk", "reason": "blocked: no van"}``; the reason is "" when there is none."""
+    from workplan_tui.model.schedule import task_health  # only here: start-up time
+
+    health, why = task_health(t, workplan, today)
+    return {"health": health, "reason": clean(why)}
+
+
 @task.command("show")
 @id_argument("task_id", "tasks")
 @json_option
@@ -688,6 +701,7 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
             render.to_json(
                 {
                     **contract.of("tasks", t),
+                    **_health_json(t, workplan, env.today()),
                     "history": [contract.of("activity", a) for a in history],
                     **({"history_error": unread} if unread else {}),
                 }
@@ -706,12 +720,9 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     ]
     if t.start:
         out.append(f"  start:    {t.start}")
-    waiting_on = []
-    if t.waits_on:
-        from workplan_tui.model.schedule import open_prerequisites
+    from workplan_tui.model.schedule import task_health
 
-        waiting_on = [p.label for p in open_prerequisites(t, workplan.tasks)]
-    health, why = forecast.of_task(t, the_plan, today, waiting_on)
+    health, why = task_health(t, workplan, today)
     out.append(f"  health:   {HEALTH_WORDS[health]}" + (f": {clean(why)}" if why else ""))
     if t.outcome is not None and t.outcome in workplan.outcomes:
         out.append(f"  outcome:  O{t.outcome} {render.outcome_line(workplan.outcomes[t.outcome])}")

@@ -8,7 +8,17 @@ from typing import Any
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, complete_ids, fail, ident, json_option, pass_env
+from workplan_tui.cli.base import (
+    CONTEXT,
+    Env,
+    complete_ids,
+    complete_members,
+    fail,
+    ident,
+    json_option,
+    member_named,
+    pass_env,
+)
 from workplan_tui.model.dates import DateError, parse_date, short_date
 from workplan_tui.model.records import label
 from workplan_tui.model.text import clean
@@ -63,9 +73,18 @@ def legend(cols: int) -> list[str]:
 @click.option(
     "--from", "start", default=None, metavar="DATE", help="The first week: the week of this day (default: last week)."
 )
+@click.option(
+    "--owner",
+    default=None,
+    metavar="HANDLE",
+    shell_complete=complete_members,
+    help="Only this member's tasks (any case: Dan is dan), and the milestones that list them.",
+)
 @json_option
 @pass_env
-def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str | None, as_json: bool) -> None:
+def timeline_cmd(
+    env: Env, plan_id: int | None, weeks: int, by: str, start: str | None, owner: str | None, as_json: bool
+) -> None:
     """Print the plan over time: weeks across, a row per task and milestone, grouped by partner.
 
     A task is a bar from its start to its due day (one cell when it has only a due day); a task
@@ -77,12 +96,15 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
     Examples:
       workplan timeline
       workplan timeline --plan P2 --weeks 8 --by plan
+      workplan timeline --owner dan
     """
     workplan = env.read()
     if plan_id is not None and plan_id not in workplan.plans:
         fail(f"no plan {label('plans', plan_id)}; see 'workplan plan list'")
+    if owner is not None:
+        owner = member_named(workplan, owner)
     today = env.today()
-    line = Timeline(workplan, today, by=by, plan_id=plan_id)
+    line = Timeline(workplan, today, by=by, plan_id=plan_id, owner=owner)
     first = line.first
     if start is not None:
         try:
@@ -96,6 +118,7 @@ def timeline_cmd(env: Env, plan_id: int | None, weeks: int, by: str, start: str 
         click.echo(render.to_json(as_rows(line, first, weeks)))
         return
     scope = label("plans", plan_id) if plan_id is not None else "running plans"
+    scope += f" · {owner}'s tasks" if owner is not None else ""
     click.echo("\n".join(text_lines(line, first, weeks, render.width(), scope)))
 
 

@@ -25,8 +25,8 @@ Row = list[str]
 COLUMNS: dict[str, list[str]] = {
     "tasks": [
         "id", "plan", "title", "owner", "status", "progress", "start", "due", "outcome", "outcome_name",
-        "blocked_reason", "notes", "waits_on", "repeats", "created_at", "updated_at",
-    ],
+        "blocked_reason", "notes", "waits_on", "repeats", "created_at", "updated_at", "health", "health_reason",
+    ],  # "health_reason", not "reason": an import reads a "reason" column as the reason a task is blocked
     "outcomes": [
         "id", "plan", "name", "unit", "baseline", "target", "current", "progress", "start", "due",
         "health", "reason", "expected", "projected", "pace_per_week", "needed_per_week", "lead",
@@ -66,9 +66,14 @@ TABLES = tuple(COLUMNS)
 
 
 def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
+    """Each task as stored, with its health today and why (model/schedule.task_health)."""
+    from workplan_tui.model.schedule import task_health
+
+    today = dates.today()
     for t in wp.tasks.values():
         if owner is not None and t.owner != owner:
             continue
+        health, why = task_health(t, wp, today)
         yield [
             t.label,
             label("plans", t.plan),
@@ -86,6 +91,8 @@ def _tasks(wp: Workplan, owner: str | None) -> Iterable[Row]:
             text_cell(wp.series[t.series].every if t.series in wp.series else ""),
             text_cell(t.created_at),
             text_cell(t.updated_at),
+            health,
+            text_cell(why),
         ]
 
 

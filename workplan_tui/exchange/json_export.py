@@ -2,17 +2,22 @@
 
 The same records ``--json`` prints, table by table (ids as labels, references too, ISO
 dates, UTC times with Z), plans and outcomes with their forecast today (``"forecast"``, as
-``plan show`` and ``outcome show`` print it), grants with their match by the deadline, each
+``plan show`` and ``outcome show`` print it), tasks with their health and its reason (as
+``task list --json``), grants with their match by the deadline, each
 partner's record (as ``partner show`` prints it), and the activity log oldest first. The document's shape is
 published with the contract (``workplan schema``: ``x-commands`` → ``export``).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from workplan_tui.model import commitments, contract, dates
 from workplan_tui.model.overview import plan_figures
+from workplan_tui.model.records import Task, Workplan
+from workplan_tui.model.schedule import task_health
+from workplan_tui.model.text import clean
 from workplan_tui.store.store import Store
 
 
@@ -34,7 +39,7 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
             {**contract.of("outcomes", o), **({"forecast": outcomes[o.id]} if o.id in outcomes else {})}
             for o in wp.outcomes.values()
         ],
-        "tasks": [contract.of("tasks", t) for t in wp.tasks.values()],
+        "tasks": [{**contract.of("tasks", t), **_health(t, wp, today)} for t in wp.tasks.values()],
         "grants": [
             {**contract.of("grants", g), "match_status": commitments.grant_status(wp, g, today).as_json()}
             for g in wp.grants.values()
@@ -53,3 +58,9 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]
     return document
+
+
+def _health(task: Task, wp: Workplan, today: date) -> dict[str, str]:
+    """A task's health today and why (model/schedule.task_health), as ``task list --json`` gives it."""
+    health, why = task_health(task, wp, today)
+    return {"health": health, "reason": clean(why)}

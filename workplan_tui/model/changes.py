@@ -200,8 +200,18 @@ _TITLED = {
     "milestones": "name",
 }
 _STATUS_WORDS = {"todo": "to do"}
+_LIST_NOUNS = {  # a field that holds a list, as people count its items
+    "agenda": ("agenda item", "agenda items"),
+    "attendance": ("person", "people"),
+    "decisions": ("decision", "decisions"),
+    "followups": ("follow-up", "follow-ups"),
+    "checkins": ("check-in", "check-ins"),
+    "deliveries": ("delivery", "deliveries"),
+    "updates": ("note", "notes"),
+    "schedule": ("instalment", "instalments"),
+}
 _MONEY_FIELDS = ("amount",)
-_DATE_FIELDS = ("due", "closes", "on")
+_DATE_FIELDS = ("due", "closes", "on", "day", "start", "end", "anchor")
 TITLE_CELLS = 40  # a record's title in a sentence is cut to this many characters
 
 
@@ -229,6 +239,9 @@ def value_words(name: str, value: Any, names: Names | None = None, room: int = 6
         return short(", ".join(value), room)
     if name == "contributions" and isinstance(value, list):
         return f"{len(value)} pledge{'' if len(value) == 1 else 's'}"
+    if isinstance(value, list):  # a list of items: how many, in words ('11 agenda items', not '[11]')
+        one, many = _LIST_NOUNS.get(name, ("item", "items"))
+        return f"{len(value)} {one if len(value) == 1 else many}"
     if isinstance(value, dict) and ("kind" in value or "on" in value):  # a pledge or a delivery
         return _resource_words(value, names, room)
     return short(value, room)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 ACCEPTED_FORMS = (
     "today (eod), tomorrow (tmrw), a weekday (fri, friday), next friday, next week, next month, in 3 days, "
     "in 2 weeks, in a fortnight, 5d, +2w, end of week (eow), end of month (eom), dec 15, 15 december, "
-    "or YYYY-MM-DD"
+    "yesterday, 3 days ago, -2w, or YYYY-MM-DD"
 )
 # A few forms to try, for a field that has no room for all of them (the board's forms).
 EXAMPLES = "fri, tmrw, next week, in 2 weeks, 2w, dec 15, 2026-12-15"
@@ -151,6 +151,9 @@ def _parse_date(text: str, *, today: date) -> pendulum.Date:
         return today
     if s in _TOMORROW_WORDS:
         return today.add(days=1)
+    if s == "yesterday" or _AGO.match(s):  # a date that has passed: a plan that ended, a late record
+        past = parse_past_date(s, today=today)
+        return pendulum.Date(past.year, past.month, past.day)
     if s in _WEEKDAYS:
         return _next_weekday(today, _WEEKDAYS[s])
     if s.startswith("next ") and s[5:] in _WEEKDAYS:

@@ -132,6 +132,14 @@ def open_prerequisites(task: Task, tasks: Mapping[int, Task]) -> list[Task]:
     return sorted(found, key=lambda p: (p.due or "9999-99-99", p.id))
 
 
+def task_health(task: Task, workplan: Workplan, today: date) -> tuple[Health, str]:
+    """A stored task's health today and its reason in words ("3 days overdue", "waiting on T9,
+    2 days after its start"): ``forecast.task_health`` (the rules) with its plan's end and the
+    tasks it waits on that are not done. Every surface that shows a task's health asks here."""
+    waiting_on = [p.label for p in open_prerequisites(task, workplan.tasks)] if task.waits_on else []
+    return forecast.of_task(task, workplan.plans.get(task.plan), today, waiting_on)
+
+
 def is_waiting(task: Task, tasks: Mapping[int, Task]) -> bool:
     """Whether ``task`` is open and waits on a task that is not done (waiting is derived: it is
     not a status; a waiting task can still be started, and its keys all work)."""
@@ -497,9 +505,7 @@ def milestone_forecast(
     # Its parts, each by its own health (model/forecast.py) or dates that cannot work.
     worries: dict[str, list[str]] = {}
     for t in open_tasks:
-        plan = workplan.plans.get(t.plan)
-        waiting_on = [p.label for p in open_prerequisites(t, workplan.tasks)] if t.waits_on else []
-        health, why = forecast.of_task(t, plan, today, waiting_on)
+        health, why = task_health(t, workplan, today)
         if health in ("off_track", "at_risk"):
             what = "overdue" if why.endswith("overdue") else ("blocked" if t.status == "blocked" else why)
             worries.setdefault(what, []).append(t.label)

@@ -27,10 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from workplan_tui.model import forecast
 from workplan_tui.model.forecast import HEALTH_WORDS
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Milestone, Plan, Task, Workplan
-from workplan_tui.model.schedule import Schedule, milestone_forecast
+from workplan_tui.model.schedule import Schedule, milestone_forecast, task_health
 from workplan_tui.model.schedule import parse_day as _day
 
 GROUPINGS = ("partner", "plan")
@@ -113,10 +112,13 @@ class Timeline:
         by: str = "partner",
         plan_id: int | None = None,
         schedule: Schedule | None = None,
+        owner: str | None = None,
     ) -> None:
+        """``owner``: only that member's tasks, and the milestones that list one of them (the
+        board's ``m``, ``workplan timeline --owner``)."""
         if by not in GROUPINGS:
             raise ValueError(f"group by {by!r}: use one of {', '.join(GROUPINGS)}")
-        self.workplan, self.today, self.by = workplan, today, by
+        self.workplan, self.today, self.by, self.owner = workplan, today, by, owner
         self.schedule = schedule or Schedule(workplan)
         self.first = window_start(today)
         self.rows = self._rows(plan_id)
@@ -137,9 +139,12 @@ class Timeline:
         partner_of = {h: m.partner for h, m in members.items()}
         groups: dict[str, list[tuple[tuple[str, int], Row]]] = {}
         by_partner = self.by == "partner"
+        owner = self.owner
+        mine: set[int] = set()
         for task in self.workplan.tasks.values():
-            if task.plan not in shown:
+            if task.plan not in shown or (owner is not None and task.owner != owner):
                 continue
+            mine.add(task.id)
             due = task.due or ""
             start = task.start or ""
             if not (due or start) or (task.status == "done" and due < first_iso):
@@ -148,7 +153,11 @@ class Timeline:
             begin = min(start or due, due or start)  # a hand edit may put the due day before the start
             row = Row("task", key, task=task, first_day=begin, last_day=due or start)
             groups.setdefault(key, []).append(((begin, task.id), row))
-        milestones = [m for m in self.workplan.milestones.values() if m.plan in shown and _day(m.due)]
+        milestones = [
+            m
+            for m in self.workplan.milestones.values()
+            if m.plan in shown and _day(m.due) and (owner is None or mine.intersection(m.tasks))
+        ]
         for m in milestones:
             key = MILESTONES if self.by == "partner" else f"P{m.plan}"
             row = Row("milestone", key, milestone=m, first_day=m.due, last_day=m.due)
@@ -194,8 +203,8 @@ class Timeline:
         and at risk by its own health (late to start, behind its time: model/forecast.py)."""
         if task.status == "done":
             return "done", "done"
+        health, why = task_health(task, self.workplan, self.today)
         waiting_on = [p.label for p in _open(task, self.workplan)] if task.waits_on else []
-        health, why = forecast.of_task(task, self.workplan.plans.get(task.plan), self.today, waiting_on)
         if health == "off_track":
             return "overdue", why
         problems = self.schedule.problems(task, self.today)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -27,6 +29,11 @@ from workplan_tui.store.storage import StoreError, os_reason
 from workplan_tui.store.store import Store
 from workplan_tui.ui.session import Session
 from workplan_tui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST, load_settings, load_themes, save_setting
+
+# How often the board checks that its terminal is still there, in seconds, and the exit status
+# when it has gone (129 = 128 + SIGHUP: what a hang-up would have ended the process with).
+TERMINAL_CHECK_SECONDS = 2.0
+TERMINAL_GONE = 129
 
 
 class TaskCommands(Provider):
@@ -187,6 +194,8 @@ class WorkplanApp(App[None]):
         for problem in self._theme_problems:
             self.notify(f"Theme: {clean(problem)}", severity="warning", markup=False, timeout=8)
         self.session.start()
+        if self._terminal_fd() is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone, name="the terminal")
         # Pushed, not the default screen: as the default screen its first frame came before
         # its scrollbars, and two more full frames followed (60 % more bytes at start-up).
         self.push_screen(BoardScreen())
@@ -209,6 +218,27 @@ class WorkplanApp(App[None]):
 
     def on_unmount(self) -> None:
         self.session.leave()
+
+    def _terminal_fd(self) -> int | None:
+        """The terminal the board reads its keys from, or None (tests, the browser, a pipe)."""
+        if self.is_headless or self.is_web or sys.__stdin__ is None:
+            return None
+        try:
+            fd = sys.__stdin__.fileno()
+        except (OSError, ValueError):
+            return None
+        return fd if os.isatty(fd) else None
+
+    def _exit_if_terminal_gone(self) -> None:
+        """Close the board when its terminal has gone (an SSH connection dropped under
+        ``nohup``, a terminal closed while the hang-up signal is ignored): the hang-up that
+        would have ended the process never came, and Textual's reader of keys then spins on
+        a terminal that only ever says "end of input", a core's worth of CPU for as long as
+        the process lives. A terminal that has hung up refuses its settings (EIO), so it is
+        no longer a terminal to ``isatty``."""
+        if self._terminal_fd() is not None:
+            return
+        self.exit(return_code=TERMINAL_GONE)
 
     def go_to_task(self, task_id: int) -> None:
         """The palette's task: back on the board, the task's plan selected and its card under the cursor."""

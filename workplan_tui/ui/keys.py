@@ -77,6 +77,7 @@ TIMELINE_KEYS: list[BindingType] = [
     Binding("Z", "zoom(-1)", "Fewer weeks (zoom in)", show=False, id="timeline-zoom-in"),
     Binding("g", "group", "Group", tooltip="Group the rows by partner or by plan", id="timeline-group"),
     Binding("p", "scope", "This plan / every plan", show=False, id="timeline-scope"),
+    Binding("m", "mine", "Only my tasks (m again: all)", show=False, id="timeline-mine"),
     *[replace(b, show=b.key == "enter") if isinstance(b, Binding) else b for b in TASK_KEYS],
     Binding("ctrl+r", "reload", "Reload now", show=False, id="timeline-reload"),
     Binding("question_mark", "help", "Help", id="timeline-help"),

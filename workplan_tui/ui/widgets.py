@@ -310,9 +310,18 @@ class BoardContext:
 
     def view_key(self) -> object:
         """What every card and row shows besides its task: the day, the members, who I am, and
-        what waiting and dates that cannot work depend on (``Schedule.view_key``)."""
+        what waiting and dates that cannot work depend on (``Schedule.view_key``), and which series
+        have ended (their tasks lose the ↻)."""
         schedule = self.schedule.view_key() if self.schedule is not None else None
-        return self.today, self.members, self.me, schedule
+        series = tuple((k, v.status) for k, v in self.schedule.workplan.series.items()) if self.schedule else ()
+        return self.today, self.members, self.me, schedule, series
+
+    def repeats(self, task: Task) -> bool:
+        """Whether ``task`` is an instance of a series that has not ended (it will come round)."""
+        if task.series is None:
+            return False
+        series = self.schedule.workplan.series.get(task.series) if self.schedule is not None else None
+        return series is None or series.status != "ended"
 
     def owner(self, handle: str | None) -> str:
         if not handle:
@@ -456,6 +465,12 @@ class VirtualList(ScrollView, Generic[T]):
             for index in range(first, len(items)):
                 if before[index] is not items[index]:
                     self._refresh_item(index, before[index], items[index])
+
+    @property
+    def room(self) -> int:
+        """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
+        the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
+        return min(self.size.width, self.scrollable_content_region.width)
 
     def view_key(self) -> object:
         """What every row shows besides its item (a list of cards: the day and the members):
@@ -789,8 +804,8 @@ class CardColumn(VirtualList[Task]):
         if problems:  # a date that cannot work: marked ✗, in words as far as the card's width goes
             marker, component = "✗", "card--soon"
             text = f"{text} · {problems[0].brief}"
-        if item.series is not None and not marker:
-            marker = RECURRING  # an instance of a recurring task
+        if not marker and self.context.repeats(item):
+            marker = RECURRING  # an instance of a recurring task that will come round
         shown = f"{marker} {text}" if marker else text
         return strip([(" ", Style()), (fit(shown, inner), style(component))], width, base)
 
@@ -846,12 +861,6 @@ class TaskTable(VirtualList[Task]):
 
     def view_key(self) -> object:
         return self.context.view_key()
-
-    @property
-    def room(self) -> int:
-        """Cells a row may take: the width less the scrollbar's gutter (the size counts it, and
-        the last cells of the due column went under it: 'was due 23 Sep 202', a tester)."""
-        return min(self.size.width, self.scrollable_content_region.width)
 
     def layout_at(self, width: int) -> TableLayout:
         """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
@@ -957,13 +966,22 @@ class PlanList(VirtualList[PlanFigures]):
         self.matches: dict[int, int] | None = None
         self._widest = 12
         self._title_need = 16  # the longest plan title's cells
+        self._tally_least = 10
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
         # The widest tally (with a closing date), so that the titles give way to it and, on a
         # wide list, the reasons after it start in one column.
         self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
         self._title_need = max((cell_len(clean(f.plan.title)) for f in items), default=16)
+        # what a tally may not lose: 'buy-in 8/9', and a cell for the ellipsis when more follows
+        self._tally_least = max((self._least(f) for f in items), default=10)
         super().set_items(items, cursor)
+
+    @classmethod
+    def _least(cls, item: PlanFigures) -> int:
+        whole = cls._tally(item)
+        first = whole.split(" · ", 1)[0]
+        return cell_len(first) + (1 if first != whole else 0)
 
     @staticmethod
     def _tally(item: PlanFigures) -> str:
@@ -971,7 +989,7 @@ class PlanList(VirtualList[PlanFigures]):
 
     def view_key(self) -> object:
         # every row's columns give way to the widest tally, and to the longest title
-        return self._tally_cells, self._title_need
+        return self._tally_cells, self._title_need, self._tally_least
 
     @property
     def _tally_cells(self) -> int:
@@ -988,18 +1006,25 @@ class PlanList(VirtualList[PlanFigures]):
         style = self.part
         plan = item.plan
         health = item.forecast.health
+        full, width = width, min(width, self.room)  # the row ends before the scrollbar
         # marker, label, title, status, bar, percentage, health, then the tally (and the reason)
-        fixed = 2 + cell_len(plan.label) + 1 + 10 + 8 + 7 + HEALTH_CELLS + 1
+        bar = 8
+        fixed = 2 + cell_len(plan.label) + 1 + 10 + bar + 7 + HEALTH_CELLS + 1
         left = width - fixed
         if width >= self.REASON_WIDTH:  # the title gets what the longest needs before the reason does
             room = min(26, self._tally_cells)
             title = max(16, min(self._title_need, 44, left - room - 1 - 16))
             reason = left - title - 1 - room - 2
         else:  # the title keeps 16 cells and gives way to the tally beyond them
-            room = max(12, min(self._tally_cells, left - 17))
-            title = max(8, left - room - 1)
+            least = 10 if self.matches is not None else self._tally_least
+            room = max(least, min(self._tally_cells, left - 17))
+            title = left - room - 1
+            if title < 8:  # narrow (60 columns): the bar gives up to half of itself before the tally is cut
+                given = min(bar // 2, 8 - title)
+                bar, title = bar - given, title + given
+            title = max(8, title)
             reason = 0
-        done, todo = bar_text(item.progress, 8)
+        done, todo = bar_text(item.progress, bar)
         if self.matches is not None:
             count = self.matches.get(plan.id, 0)
             found = {0: "no match", 1: "1 match"}.get(count, f"{count} matches")
@@ -1022,7 +1047,7 @@ class PlanList(VirtualList[PlanFigures]):
                 (pad(last[0], room) if reason else last[0], last[1]),
                 ("  " + fit(item.forecast.reason, reason) if reason else "", style("card--meta")),
             ],
-            width,
+            full,
             base,
         )
 

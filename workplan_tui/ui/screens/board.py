@@ -54,10 +54,26 @@ REOPEN = "press U"  # how the board reopens a plan, where the command line says 
 COLUMNS = tuple(zip(TASK_STATUSES, ("To do", "Doing", "Blocked", "Done"), strict=True))  # (status, title)
 
 
+# a milestone on the board: its words, in the order they give way, and the styled parts after them
+MilestoneLine = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def milestone_words(words: tuple[str, ...], room: int) -> str:
+    """A milestone's words joined by ' · ' in ``room`` cells: the open work goes first, then the
+    day, before the name is cut below 16 cells; a part is shown whole or not at all."""
+    shown = list(words)
+    while len(shown) > 1 and cell_len(" · ".join(shown)) > room:
+        if len(shown) == 2 and room - cell_len(" · " + shown[1]) >= 16:
+            return fit(shown[0], room - cell_len(" · " + shown[1])) + " · " + shown[1]
+        shown.pop()
+    return fit(" · ".join(shown), room)
+
+
 class BoardScreen(TaskActions):
     BINDINGS = BOARD_KEYS
     CSS_PATH = "board.tcss"
     REOPEN = REOPEN
+    NO_TASK = "No task selected: this column has no card (← → move between columns)."
 
     app: WorkplanApp
 
@@ -223,9 +239,10 @@ class BoardScreen(TaskActions):
             self._show_outcomes(fig, width, milestone)
         self._show_tasks(fig, follow)
 
-    def _milestone_line(self, fig: PlanFigures) -> tuple[tuple[str, str], ...] | None:
-        """The plan's next milestone as (text, style) parts: '◆ D1 Beds ready · Sat 19 Dec · 2 of 5
-        tasks open · at risk', or None when it has none to come (model/schedule.py)."""
+    def _milestone_line(self, fig: PlanFigures) -> MilestoneLine | None:
+        """The plan's next milestone as its words ('◆ D1 Beds ready', 'Sat 19 Dec', '2 of 5 tasks
+        open', in the order they give way) and (text, style) parts after them (' · ', 'at risk'),
+        or None when it has none to come (model/schedule.py)."""
         from workplan_tui.model.dates import short_date
         from workplan_tui.model.schedule import milestone_forecast, next_milestone
 
@@ -241,12 +258,10 @@ class BoardScreen(TaskActions):
         open_work = f"{len(f.open_tasks)} of {f.total_tasks} tasks open" if f.total_tasks else ""
         if f.open_outcomes:
             open_work += f"{', ' if open_work else ''}{len(f.open_outcomes)} outcome(s) short"
-        text = f"◆ {milestone.label} {clean(milestone.name)} · {when}" + (f" · {open_work}" if open_work else "")
-        return ((text, "bold"), (" · ", ""), (health_marker(f.health), HEALTH_STYLES[health_part(f.health)]))
+        words = (f"◆ {milestone.label} {clean(milestone.name)}", when, *([open_work] if open_work else []))
+        return words, ((" · ", ""), (health_marker(f.health), HEALTH_STYLES[health_part(f.health)]))
 
-    def _show_outcomes(
-        self, fig: PlanFigures, width: int, milestone: tuple[tuple[str, str], ...] | None = None
-    ) -> None:
+    def _show_outcomes(self, fig: PlanFigures, width: int, milestone: MilestoneLine | None = None) -> None:
         outcomes = self.query_one("#outcomes", Static)
         lines = []
         if self.size.height >= REASON_HEIGHT:
@@ -269,9 +284,9 @@ class BoardScreen(TaskActions):
         if not fig.outcomes:
             lines.append(content(" No measurable outcomes yet.", "italic"))
         if milestone is not None:
-            text, rest = milestone[0][0], milestone[1:]
-            room = width - sum(cell_len(t) for t, _ in rest)
-            lines.append(Content.assemble(" ", (fit(text, room), milestone[0][1]), *rest))
+            words, rest = milestone
+            room = width - 1 - sum(cell_len(t) for t, _ in rest)
+            lines.append(Content.assemble(" ", (milestone_words(words, room), "bold"), *rest))
         outcomes.update(Content("\n").join(lines))
         outcomes.styles.height = len(lines)
 
@@ -428,8 +443,10 @@ class BoardScreen(TaskActions):
 
         fig = self.plan
         task = self.selected_task()
+        mine = any(t.lower() == "mine" for t in self.filter_terms)  # m on the board: mine there too
         self.app.push_screen(
-            TimelineScreen(fig.plan.id if fig else None, task.id if task else None), lambda _: self.refresh_data()
+            TimelineScreen(fig.plan.id if fig else None, task.id if task else None, mine=mine),
+            lambda _: self.refresh_data(),
         )
 
     def action_review(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +18,7 @@ from textual.widgets import Static
 from workplan_tui.model.text import clean
 from workplan_tui.ui.forms import Field, FormDialog
 from workplan_tui.ui.screens.base import SessionScreen
-from workplan_tui.ui.widgets import CardColumn, KeyBar, ScreenTitle, VirtualList, strip
+from workplan_tui.ui.widgets import CardColumn, KeyBar, ScreenTitle, VirtualList, fit, strip
 
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
@@ -44,6 +45,24 @@ def ago(timestamp: str, now: datetime) -> str:
     return f"{days // 7} weeks ago"
 
 
+def cut_parts(parts: Parts, room: int) -> Parts:
+    """A row's parts in ``room`` cells: the part that crosses the edge ends in an ellipsis (or
+    loses only its padding), and the parts after it go; a row never ends cut mid-word."""
+    kept: Parts = []
+    used = 0
+    for text, style in parts:
+        cells = cell_len(text)
+        if used + cells <= room:
+            kept.append((text, style))
+            used += cells
+            continue
+        left = room - used
+        if left > 0:
+            kept.append((text.rstrip() if cell_len(text.rstrip()) <= left else fit(text, left), style))
+        break
+    return kept
+
+
 class RowList(VirtualList[Any], inherit_bindings=False):
     """One line per item, drawn by the screen's ``row`` function.
 
@@ -60,7 +79,8 @@ class RowList(VirtualList[Any], inherit_bindings=False):
 
     def render_item(self, item: Any, line: int, width: int, base: Style, selected: bool) -> Strip:
         # the row's own room: its end (an ellipsis) must not go under the scrollbar
-        parts = self.render_row(item, min(width, self.scrollable_content_region.width or width))
+        room = min(width, self.scrollable_content_region.width or width)
+        parts = cut_parts(self.render_row(item, room), room)
         return strip([(t, self.part(c) if c else Style()) for t, c in parts], width, base)
 
     def move(self, delta: int) -> None:

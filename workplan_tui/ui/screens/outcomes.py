@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -54,6 +55,7 @@ class OutcomesScreen(ListScreen):
     def __init__(self, plan_id: int) -> None:
         super().__init__()
         self.plan_id = plan_id
+        self._widest: tuple[object, int] = (None, 12)  # (the rows measured, their widest figures' cells)
 
     def compose_detail(self) -> ComposeResult:
         with Vertical(id="detail-parts"):
@@ -88,16 +90,29 @@ class OutcomesScreen(ListScreen):
         due = format_due(item.due, today=self.session.today(), done=done) if item.due else ""
         due_cells = 18 if width >= 100 else 0
         figure_cells = 30 if width >= 100 else 22
-        name = max(8, width - 24 - figure_cells - HEALTH_CELLS - 1 - due_cells)
+        bar, percent = 10, f"{pct:4.0f}% "  # the percentage and a space after it
+        if width < 72:  # narrow (60 columns): the figures take what the widest needs, the bar says the %
+            figure_cells = min(figure_cells, self._widest_figures())
+            percent = " "
+        name = max(8, width - 18 - len(percent) - figure_cells - HEALTH_CELLS - 1 - due_cells)
+        if name < 16 and width < 72:  # the bar gives up a few cells to the name
+            bar, name = 6, name + 4
         return [
             (f" {item.label:<4} ", "card--meta"),
             (pad(item.name, name) + " ", "card--title"),
-            *[(text, f"card--{part}") for text, part in bar_parts(pct, 10, expected)],
-            (f"{pct:4.0f}% ", ""),
+            *[(text, f"card--{part}") for text, part in bar_parts(pct, bar, expected)],
+            (percent, ""),
             (fit(figures, figure_cells - 1).ljust(figure_cells), "card--meta"),
             (pad(health_marker(f.health), HEALTH_CELLS) + " ", health_part(f.health)),
             (fit(due, due_cells), "card--meta"),
         ]
+
+    def _widest_figures(self) -> int:
+        """Cells the widest figures of the outcomes listed take, and one after them."""
+        shown = self.rows_widget.items
+        if self._widest[0] is not shown:
+            self._widest = (shown, 1 + max((cell_len(rules.outcome_figures(o, number)) for o in shown), default=12))
+        return self._widest[1]
 
     def show_detail(self) -> None:
         super().show_detail()

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workplan_tui.model import commitments, forecast, rules
-from workplan_tui.model.changes import field_words
+from workplan_tui.model.changes import Names, field_words, value_words
 from workplan_tui.model.dates import format_due, short_date
 from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS
 from workplan_tui.model.meetings import OwedDebrief, attendance, attendance_words, debriefs_owed, when_text
@@ -65,6 +65,7 @@ class ReviewScreen(TaskActions):
 
     BINDINGS = REVIEW_KEYS
     CSS_PATH = "review.tcss"
+    NO_TASK = "This item is not a task: the task keys act on a task (o opens this one; space: next)."
 
     app: WorkplanApp
 
@@ -458,12 +459,14 @@ class ReviewScreen(TaskActions):
         heading = hanging(f"Reviewed {said} needing attention.", cells, 0)
         lines = [Content(part) for part in heading]
         changed = 0
+        names = Names(wp, self.session.context.today)  # values as the log's sentences say them
         for task_id, before in self.before.items():
             after = wp.tasks.get(task_id) if wp else None
             if after is None:
                 continue
             diffs = [
-                f"{field_words(name)} {_show(getattr(before, name))} → {_show(getattr(after, name))}"
+                f"{field_words(name)} {value_words(name, getattr(before, name), names)}"
+                f" → {value_words(name, getattr(after, name), names)}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
@@ -491,11 +494,3 @@ def _reviewed(seen: int, total: int, one: str, many: str) -> str:
     if seen >= total:
         return f"all {total} {many}"
     return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"
-
-
-def _show(value: object) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, int):
-        return f"{value}%" if not isinstance(value, bool) else str(value)
-    return str(value)

@@ -28,6 +28,7 @@ class TaskActions(SessionScreen):
 
     app: WorkplanApp
     REOPEN = "U on the board"  # how this screen's user reopens an archived plan (the board: "press U")
+    NO_TASK = "No task selected."  # what a task key says with none selected, in this screen's words
 
     def selected_task(self) -> Task | None:
         raise NotImplementedError
@@ -48,7 +49,7 @@ class TaskActions(SessionScreen):
     def _with_task(self, apply: Callable[[Task], Any]) -> None:
         task = self.selected_task()
         if task is None:
-            self.app.notify("No task selected: this column has no card (← → move between columns).", severity="warning")
+            self.app.notify(self.NO_TASK, severity="warning", markup=False)
             return
         if self.frozen(task):
             return

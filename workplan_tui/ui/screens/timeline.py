@@ -129,13 +129,15 @@ class TimelineScreen(TaskActions):
     BINDINGS = TIMELINE_KEYS
     CSS_PATH = "timeline.tcss"
     REOPEN = "U on the board"
+    NO_TASK = "This row is not a task: the task keys act on a task's row (↑ ↓ move)."
 
     app: WorkplanApp
 
-    def __init__(self, plan_id: int | None = None, task_id: int | None = None) -> None:
+    def __init__(self, plan_id: int | None = None, task_id: int | None = None, *, mine: bool = False) -> None:
         super().__init__()
         self.plan_id = plan_id  # the board's plan: 'p' narrows to it
         self.only_plan = False
+        self.mine = mine  # only my tasks ('m', as on the board)
         self.by = "partner"
         self.zoom = 0
         self.follow = task_id
@@ -171,7 +173,8 @@ class TimelineScreen(TaskActions):
         current = rows.current
         keep = ("T", follow) if follow is not None else ((current.kind, current.label) if current else None)
         plan = self.plan_id if self.only_plan else None
-        timeline = Timeline(wp, today, by=self.by, plan_id=plan, schedule=session.context.schedule)
+        owner = session.context.me if self.mine else None
+        timeline = Timeline(wp, today, by=self.by, plan_id=plan, schedule=session.context.schedule, owner=owner)
         rows.timeline = timeline
         rows.first, rows.per_week = self.first, ZOOMS[self.zoom]
         cursor = None
@@ -199,6 +202,7 @@ class TimelineScreen(TaskActions):
         wp = self.session.workplan
         plan = wp.plans.get(self.plan_id) if wp and self.plan_id is not None else None
         scope = f"{plan.label} {clean(plan.title)}" if self.only_plan and plan else "every running plan"
+        scope += " · only my tasks (m: all)" if self.mine else ""
         assert self.first is not None
         today = self.session.context.today
         self.query_one(ScreenTitle).show(
@@ -293,6 +297,14 @@ class TimelineScreen(TaskActions):
 
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
+        self.refresh_view()
+
+    def action_mine(self) -> None:
+        """``m``: only my tasks (and the milestones that list them), or everyone's again."""
+        if not self.session.context.me:
+            self.app.notify("You are not a member here: there are no tasks of yours.", markup=False)
+            return
+        self.mine = not self.mine
         self.refresh_view()
 
     def action_scope(self) -> None:
