@@ -122,5 +122,5 @@ def test_the_nudge_names_follow_ups_due_and_my_partners_late_pledges_by_both_pat
     said = run("status", "--brief", user="carol").stdout
     assert said == "1 follow-up due: run workplan\n"
     assert nudge_process(wp, "carol").stdout == said
-    assert "1 late pledge" in run("status", "--brief", user="alice").stdout
-    assert "1 late pledge" in nudge_process(wp, "alice").stdout
+    assert "1 pledge behind or late" in run("status", "--brief", user="alice").stdout
+    assert "1 pledge behind or late" in nudge_process(wp, "alice").stdout

@@ -183,7 +183,9 @@ def test_a_pledge_past_its_due_day_is_late_the_next_day() -> None:
     c = pledge(6000, due="2026-11-27", deliveries=[delivery(2000, "2026-11-01")])
     assert status(c, date(2026, 11, 27)).health == "on_track"
     found = status(c)
-    assert found.health == "off_track" and found.reason == "all $6,000 was due by 27 Nov, delivered $2,000"
+    assert (
+        found.health == "off_track" and found.reason == "all $6,000 was due by 27 Nov (1 day overdue), delivered $2,000"
+    )
 
 
 def test_on_schedule_met_and_no_date() -> None:
@@ -266,7 +268,9 @@ def test_a_match_is_at_risk_before_its_deadline_while_pledges_fall_short_or_afte
     wp = partnership(Partner(id=1, code="PARKS", name="Parks"), food(cash, late), grants={1: grant(end="2026-12-31")})
     found = cm.grant_status(wp, wp.grants[1], NOV_28)
     assert found.health == "at_risk"
-    assert found.reason == "$2,000 of $10,000 delivered, deadline 31 Dec: $4,000 pledged for after the deadline"
+    assert (
+        found.reason == "$2,000 of $10,000 delivered, deadline 31 Dec: $4,000 pledged for after the deadline (FOOD #2)"
+    )
     wp.partners["FOOD"].contributions[1] = pledge(4000, grant=1)  # no date of its own: by the deadline
     assert cm.grant_status(wp, wp.grants[1], NOV_28).health == "on_track"
     wp.partners["FOOD"].contributions[1] = pledge(2000, grant=1)

@@ -111,7 +111,7 @@ def test_bad_dates_are_one_line_and_nothing_is_written(run, wp: Path) -> None:
             "before the follow-up's day",
         ),
         (["followup", "add", "12x", "--with", "bob"], "is neither a task (T12) nor a pledge (PARKS#2"),
-        (["followup", "add", "FOOD#9", "--with", "bob"], "no contribution 9"),
+        (["followup", "add", "FOOD#9", "--with", "bob"], "no pledge 9: the partner has 1 pledge"),
     ):
         result = run(*args)
         assert result.exit_code != 0, args

@@ -212,7 +212,7 @@ def test_my_partners_pledges_behind_or_late_are_items_for_each_of_its_members() 
     found = [i for i in digest.items(wp, "bob", today=TODAY) if i.kind == "pledge"]
     assert [(i.key, i.record, i.title) for i in found] == [("pledge:PARKS#2", "PARKS #2", "Match")]
     assert found[0].detail.startswith("late: all $6,000 was due by ") and found[0].about == "partner PARKS"
-    assert digest.nudge(wp, "bob", today=TODAY) == "1 vote to cast, 1 late pledge"
+    assert digest.nudge(wp, "bob", today=TODAY) == "1 vote to cast, 1 pledge behind or late"
     # acted on since (a delivery, a follow-up: a change to the partner): not repeated once
     acted = [Activity(id=9, at=f"{iso_day()}T08:00:00Z", member="bob", kind="partner.deliver", record="partner PARKS")]
     again = digest.items(wp, "bob", today=TODAY, log=acted, sent_before=["pledge:PARKS#2"])

@@ -63,7 +63,8 @@ def test_a_calendar_with_nothing_in_it_is_refused_in_one_line(run: Run, wp: Path
     refused = run("export", "--format", "ics", "-o", str(out), path=fresh)
     assert refused.exit_code == 1
     assert refused.stderr.strip() == (
-        "workplan: error: nothing to put in a calendar: no task or outcome has a due date; nothing written"
+        "workplan: error: nothing to put in a calendar: no task, outcome, milestone, meeting or pledge has a due date;"
+        " nothing written"
     )
     assert not out.exists()
     mine = run("export", "--format", "ics", "--owner", "carol")

@@ -116,8 +116,8 @@ def test_edit_keeps_the_deliveries_of_the_pledges_it_keeps(run, funded: Path) ->
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["partner", "deliver", "FOOD", "3", "$5"], "no contribution 3"),
-        (["partner", "deliver", "FOOD", "staff", "$5"], "no contribution 'staff'"),
+        (["partner", "deliver", "FOOD", "3", "$5"], "no pledge 3: the partner has 2 pledges"),
+        (["partner", "deliver", "FOOD", "staff", "$5"], "no pledge 'staff'"),
         (["partner", "deliver", "FOOD", "1", "40h"], "no hourly rate"),
         (["partner", "deliver", "FOOD", "1", "€5"], "counts in $ (USD)"),
         (["partner", "deliver", "FOOD", "1", "5", "--on", "next week"], "--on"),

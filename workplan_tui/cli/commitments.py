@@ -23,10 +23,17 @@ from workplan_tui.cli.base import (
 from workplan_tui.model import commitments, contract, dates
 from workplan_tui.model.commitments import PartnerRecord, PledgeStatus
 from workplan_tui.model.forecast import HEALTH_SYMBOLS, HEALTH_WORDS, short_day
-from workplan_tui.model.records import Contribution, Workplan
+from workplan_tui.model.records import Contribution, Grant, Workplan
 from workplan_tui.model.text import clean, stamp
 
 MARKS = HEALTH_SYMBOLS  # how a health reads without colour, as on the board
+
+
+def match_health(workplan: Workplan, grant: Grant, today: date) -> str:
+    """'▲ match at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned): a grant's
+    match by its deadline (``commitments.grant_status``), as ``grant list`` and ``status`` say it."""
+    found = commitments.grant_status(workplan, grant, today)
+    return f"{MARKS[found.health]} match {HEALTH_WORDS[found.health]}: {clean(found.reason)}"
 
 
 def pledge_health(status: PledgeStatus) -> str:

@@ -180,11 +180,12 @@ def export_cmd(
     the activity log included unless --no-log); --json is short for --format json. CSV is
     one --table with a header row, in UTF-8 with a byte-order mark so spreadsheet programs
     open it cleanly; a cell that would start a formula (=, +, -, @) starts with ' instead.
-    ICS holds the due dates of tasks and outcomes as all-day events, and the meetings (at their
-    time, where one is set), whose UIDs stay the same, so a calendar that imports it again
-    updates them; --owner makes one person's (their tasks and every meeting). A task removed,
-    undated, archived or given to another since is sent as cancelled, so calendars drop it; a
-    calendar with nothing in it is refused.
+    ICS holds the due dates of tasks, outcomes and milestones, each pledge's due day or
+    instalments (and a new date agreed in a follow-up) and each grant's match deadline as
+    all-day events, and the meetings (at their time, where one is set), whose UIDs stay the
+    same, so a calendar that imports it again updates them; --owner makes one person's (their
+    tasks and every meeting). A task removed, undated, archived or given to another since is
+    sent as cancelled, so calendars drop it; a calendar with nothing in it is refused.
 
     \b
     Examples:

@@ -20,7 +20,6 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
-    start_date,
 )
 from workplan_tui.model import contract, dates, resources
 from workplan_tui.model.money import MoneyError, parse_amount, parse_match
@@ -102,13 +101,18 @@ def grant_add(
     emit(record, as_json, lambda: render.wrap(f"Added {grant_text(workplan, workplan.grants[record.id])}"))
 
 
-def _period(env: Env, start: str | None, end: str | None, match_by: str | None) -> dict[str, str | None]:
-    """The dates given, as the action takes them (a day, or None for 'none': cleared)."""
-    found = {}
-    for name, typed in (("start", start), ("end", end), ("match_by", match_by)):
-        if typed is not None:
-            found[name] = start_date(env, typed)
-    return found
+def _period(
+    env: Env, start: str | None, end: str | None, match_by: str | None, *, began: str | None = None
+) -> dict[str, str | None]:
+    """The dates given, as the action takes them (a day, or None for 'none': cleared), read as a
+    pledge's are (``commitments.read_grant_period``: ``--start jan --end 'dec 31'``); ``began``:
+    the grant's start as stored, for an end typed alone. One line and exit for one that is not a date."""
+    from workplan_tui.model import commitments
+
+    try:
+        return commitments.read_grant_period({"start": start, "end": end, "match_by": match_by}, env.today(), began)
+    except commitments.WhenError as exc:
+        fail(str(exc))
 
 
 def grant_text(workplan: Workplan, g: Grant) -> str:
@@ -247,13 +251,14 @@ def grant_edit(
     """
     given = {"name": name, "amount": amount, "match": match, "start": start, "end": end, "match_by": match_by}
     need_changes(ctx, {k: v for k, v in given.items() if v is not None})
+    began = env.read().grants.get(grant_id)
     record = actions.edit_grant(
         env.store,
         grant_id,
         name=name,
         amount=_amount(env, amount) if amount is not None else None,
         match=_match(match) if match is not None else None,
-        dates=_period(env, start, end, match_by),
+        dates=_period(env, start, end, match_by, began=began.start if began is not None else None),
         expected_rev=rev,
     )
     changed = changed_fields(env)
@@ -263,13 +268,10 @@ def grant_edit(
 
 
 def _match_health(workplan: Workplan, g: Grant) -> str:
-    """'▲ at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned)."""
-    from workplan_tui.cli.commitments import MARKS
-    from workplan_tui.model import commitments
-    from workplan_tui.model.forecast import HEALTH_WORDS
+    """'▲ match at risk: $12,000 of $30,000 delivered, deadline 31 Mar: ...' (cleaned)."""
+    from workplan_tui.cli.commitments import match_health
 
-    found = commitments.grant_status(workplan, g, dates.today())
-    return f"{MARKS[found.health]} match {HEALTH_WORDS[found.health]}: {clean(found.reason)}"
+    return match_health(workplan, g, dates.today())
 
 
 @grant.command("rm")

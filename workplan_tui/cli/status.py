@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from workplan_tui.cli.commitments import due_words
+from workplan_tui.cli.commitments import due_words, match_health
 from workplan_tui.cli.render import bar, cells, fit, money, outcome_line, task_line, width, wrap
 from workplan_tui.model import commitments, contract, meetings, resources, rules
 from workplan_tui.model.changes import Names, sentence
@@ -203,6 +203,8 @@ def _resource_lines(s: Summary, cols: int) -> list[str]:
         )
         if line.delivered_percent is not None:
             lines.append(f"   {bar(line.delivered_percent)} {line.delivered_percent:3.0f}% delivered")
+        for g in line.grants:  # by its deadline: at risk, late, or on track (grant list says the same)
+            lines.append(wrap(f"   {g.label} {match_health(s.workplan, g, s.today)}", cols))
     return lines
 
 

@@ -60,7 +60,7 @@ def _moment(text: str) -> datetime | None:
 
 
 class NothingToExport(ValueError):
-    """No task or outcome has (or had) a due date to put in the calendar."""
+    """No task, outcome, milestone, meeting or pledge has (or had) a day to put in the calendar."""
 
 
 class _Past:
@@ -217,7 +217,7 @@ def export(
         calendar.add_component(event(record_label, day, summary, description, "", seq, cancelled=True))
         shown.add(record_label)
     if not calendar.walk("VEVENT"):
-        whose = f"none of {clean(owner)}'s tasks has" if owner else "no task or outcome has"
+        whose = f"none of {clean(owner)}'s tasks has" if owner else "no task, outcome, milestone, meeting or pledge has"
         raise NothingToExport(f"nothing to put in a calendar: {whose} a due date; nothing written")
     return bytes(calendar.to_ical())
 
@@ -257,7 +257,8 @@ def _gone(
 
 
 def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> None:
-    """Each pledge's due day or instalments, and each grant's match deadline (model/commitments.py).
+    """Each pledge's due day or instalments, the new date a follow-up agreed for what was overdue
+    (``PARKS-2-agreed``, beside the old dates), and each grant's match deadline (model/commitments.py).
     UIDs name the partner, the pledge's number and the instalment (``PARKS-2-3``): stable while
     the partner's list keeps its order."""
     from workplan_tui.model import commitments
@@ -280,6 +281,15 @@ def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> 
                 description = f"{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
                 uid = f"{clean(p.code)}-{number}-{k}"
                 calendar.add_component(event(uid, day, summary, description, latest, p.rev))
+            moved = commitments.deferral(c)  # a new date agreed in a follow-up: the old dates stay too
+            agreed = _day(moved.new_date) if moved is not None and moved.deferred else None
+            if moved is not None and agreed is not None:
+                summary = f"{clean(name)} agreed {format_money(moved.deferred or 0, currency)}: {clean(c.description)}"
+                said = f"Follow-up: {commitments.followup_words(moved, today)}"
+                description = f"{said}\n{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
+                calendar.add_component(
+                    event(f"{clean(p.code)}-{number}-agreed", agreed, summary, description, moved.at, p.rev)
+                )
     for g in workplan.grants.values():
         found = commitments.grant_status(workplan, g, today)
         if found.deadline is None:

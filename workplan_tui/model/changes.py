@@ -70,6 +70,8 @@ def changes_line(entry: Activity, room: int = 30, arrow: str = "→") -> str:
             parts.append(f"{name}: {value_text(after, room)}")
         elif name == "followup" and isinstance(after, dict) and before is None:
             parts.append(f"follow-up: {_followup_text(after, room)}")
+        elif name == "followup" and isinstance(before, dict) and after is None:  # undone
+            parts.append(f"follow-up taken back: {_followup_text(before, room)}")
         elif name == "dates" and isinstance(before, dict) and isinstance(after, dict):
             parts.append(f"#{after.get('contribution', '?')} dates {_dates_text(before)} {arrow} {_dates_text(after)}")
         elif name in _MEETING_LISTS and (words := _meeting_list(name, before, after)) is not None:
@@ -239,6 +241,8 @@ def value_words(name: str, value: Any, names: Names | None = None, room: int = 6
         return short(", ".join(value), room)
     if name == "contributions" and isinstance(value, list):
         return f"{len(value)} pledge{'' if len(value) == 1 else 's'}"
+    if name == "followup" and isinstance(value, dict):
+        return _followup_text(value, room)
     if isinstance(value, list):  # a list of items: how many, in words ('11 agenda items', not '[11]')
         one, many = _LIST_NOUNS.get(name, ("item", "items"))
         return f"{len(value)} {one if len(value) == 1 else many}"
@@ -280,6 +284,9 @@ def change_words(entry: Activity, names: Names | None = None, room: int = 60) ->
                 continue
         if name == "followup" and isinstance(after, dict) and before is None:
             parts.append(f"follow-up: {_followup_text(after, room)}")
+            continue
+        if name == "followup" and isinstance(before, dict) and after is None:  # undone
+            parts.append(f"follow-up taken back: {_followup_text(before, room)}")
             continue
         if name == "dates" and isinstance(before, dict) and isinstance(after, dict):
             parts.append(f"pledge #{after.get('contribution', '?')}: {_dates_text(before)} → {_dates_text(after)}")

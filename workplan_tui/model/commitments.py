@@ -104,11 +104,17 @@ def add_months(day: date, months: int, on: int | None = None) -> date:
 
 def instalment_days(every: str, start: date, count: int) -> list[date]:
     """The days of ``count`` instalments, one every ``every`` (week, month, quarter, year) from
-    ``start``. Each is counted from the start, never from the one before (31 Jan, 28 Feb, 31 Mar)."""
-    if every == "week":
-        return [start + timedelta(days=7 * k) for k in range(count)]
-    step = _MONTHS_OF[every]
-    return [add_months(start, step * k) for k in range(count)]
+    ``start``. Each is counted from the start, never from the one before (31 Jan, 28 Feb, 31 Mar).
+    An instalment the calendar cannot hold (after 31 Dec 9999: a hand-edited schedule, since
+    typed dates stay within 50 years) falls on its last day, so every instalment keeps its share."""
+    days: list[date] = []
+    for k in range(count):
+        try:
+            days.append(start + timedelta(days=7 * k) if every == "week" else add_months(start, _MONTHS_OF[every] * k))
+        except (OverflowError, ValueError):  # past date.max: so is every later one
+            days += [date.max] * (count - k)
+            break
+    return days
 
 
 class When(NamedTuple):
@@ -136,9 +142,11 @@ _ADJECTIVE.update({"annually": "year", "annual": "year"})
 
 
 def _day(text: str, today: date, *, end: bool = False, after: date | None = None) -> date:
-    """A day in a pledge's dates: the date words workplan reads (model/dates.py), or a month
-    alone (``jan``, ``jan 2027``): its first day (``end``: its last), this month or the next such
-    month from ``after`` (default today) on."""
+    """A day in a pledge's dates or a grant's period: the date words workplan reads
+    (model/dates.py), or a month alone (``jan``, ``jan 2027``): its first day (``end``: its
+    last), this month or the next such month from ``after`` (default today) on. A month's day
+    without a year (``dec 31``) that would fall before ``after`` is the next one from ``after``
+    on: ``from jan to dec 31``, typed in December, ends the December after."""
     from workplan_tui.model.dates import DateError, month_number, parse_date
 
     s = " ".join(text.strip().lower().split())
@@ -153,9 +161,25 @@ def _day(text: str, today: date, *, end: bool = False, after: date | None = None
             raise WhenError(str(exc)) from None
         return add_months(first, 0, 31) if end else first  # "to jun", "by jun": its last day
     try:
-        return date.fromisoformat(parse_date(text, today=today).isoformat())
+        day = date.fromisoformat(parse_date(text, today=today).isoformat())
     except DateError as exc:
         raise WhenError(str(exc)) from None
+    if after is not None and day < after and _names_a_month_without_year(s):
+        try:  # "to dec 31" after a start in January: the next 31 Dec from the start on
+            later = date.fromisoformat(parse_date(text, today=after).isoformat())
+        except DateError:
+            return day
+        return later if later >= after else day
+    return day
+
+
+def _names_a_month_without_year(text: str) -> bool:
+    """Whether ``text`` names a month (dec 31, 31 december) and no year: a day of the next such
+    month, which may be read from another day than today."""
+    from workplan_tui.model.dates import month_number
+
+    words = text.replace(",", " ").split()
+    return any(month_number(w) is not None for w in words) and not any(w.isdigit() and len(w) == 4 for w in words)
 
 
 def parse_when(
@@ -325,6 +349,7 @@ def when_words(c: Contribution, today: date, currency: str | None = None) -> str
 
 
 GRANT_DATES = ("start", "end", "match_by")
+_GRANT_DATE_WORDS = {"start": "the period's start", "end": "the period's end", "match_by": "the match deadline"}
 
 
 def grant_period_problem(start: str | None, end: str | None, match_by: str | None) -> str | None:
@@ -338,9 +363,35 @@ def grant_period_problem(start: str | None, end: str | None, match_by: str | Non
     return None
 
 
+def read_grant_period(typed: Mapping[str, str | None], today: date, start: str | None = None) -> dict[str, str | None]:
+    """A grant's period and match deadline as people type them (``typed``: ``start``, ``end``,
+    ``match_by``, each optional) -> ISO days, None for ``none`` or empty (cleared); those not
+    typed are left out. Read as a pledge's dates are (``_day``): ``--start jan --end 'dec 31'``, a
+    month alone its first day (an end or deadline: its last), and an end or deadline with no year
+    the next such day from the start on (the one typed, else ``start``, the grant's own). Raises
+    WhenError, one line, for text that is not a date; ``grant_period_problem`` judges the result."""
+    found: dict[str, str | None] = {}
+    for name in GRANT_DATES:
+        text = typed.get(name)
+        if text is None:
+            continue
+        if text.strip().lower() in ("", "none", "clear", "-"):
+            found[name] = None
+            continue
+        began = day_of(found["start"]) if found.get("start") else day_of(start) if "start" not in found else None
+        try:
+            day = _day(text, today, end=name != "start", after=began if name != "start" else None)
+        except WhenError as exc:
+            raise WhenError(f"{_GRANT_DATE_WORDS[name]}: {exc}") from None
+        found[name] = day.isoformat()
+    return found
+
+
 def grant_deadline(grant: Grant | None) -> date | None:
-    """The day a grant's match must be delivered by: its ``match_by``, else its period's end."""
-    if grant is None:
+    """The day a grant's match must be delivered by: its ``match_by``, else its period's end;
+    None without one, or when its dates cannot be (a hand edit: ``grant_period_problem``), so
+    that nothing is judged by them."""
+    if grant is None or grant_period_problem(grant.start, grant.end, grant.match_by) is not None:
         return None
     return day_of(grant.match_by) or day_of(grant.end)
 
@@ -515,7 +566,8 @@ def pledge_status(
         if last_day is None:
             return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
-            return made("off_track", f"was due {short_day(last_day, today)}, nothing recorded as delivered")
+            late = f"was due {short_day(last_day, today)} ({overdue_span(last_day, today)})"
+            return made("off_track", f"{late}, nothing recorded as delivered")
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
         return made("met", f"{money(done)} of {money(value)}")
@@ -527,10 +579,8 @@ def pledge_status(
     of_grant = " (the grant's match deadline)" if c.schedule is None and not c.due and deadline is not None else ""
     if shortfall > CENT:
         if last_day is not None and last_day < today:
-            due = short_day(last_day, today)
-            return made(
-                "off_track", f"all {money(value)} was due by {due}{of_grant}, delivered {money(done)}{agreement}"
-            )
+            due = f"{short_day(last_day, today)}{of_grant} ({overdue_span(last_day, today)})"
+            return made("off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}")
         since = short_day(passed[-1][0] if passed else yesterday, today)
         head = f"{money(expected)} of {money(value)} expected by {since}{of_grant}, delivered {money(done)}"
         if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline, judged=today) > done + CENT:
@@ -546,18 +596,6 @@ def pledge_status(
     return made("on_track", reason)
 
 
-def days_overdue(c: Contribution, today: date, deadline: date | None = None) -> int | None:
-    """How many days the oldest part of a pledge not delivered has been due on ``today`` (0: it
-    falls due today), by its own dates or ``deadline``'s (its grant's); None when nothing
-    expected by today is missing. A pledge that is not valued is missing once nothing of it is
-    recorded as delivered."""
-    done = c.delivered if c.value is not None else (1.0 if c.deliveries else 0.0)
-    for day, cumulative in steps(c, deadline):
-        if cumulative > done + CENT and day <= today:
-            return (today - day).days
-    return None
-
-
 def span_words(days: int) -> str:
     """'1 day', '9 days', '3 weeks' (from 14 days on, whole weeks): how long something is late
     (the forecasts' own words for a span)."""
@@ -568,8 +606,23 @@ def _overdue_for(c: Contribution, done: float, today: date, deadline: date | Non
     """'the oldest part 6 weeks overdue': how long the first amount not delivered has been due."""
     for day, cumulative in steps(c, deadline):
         if cumulative > done + CENT and day <= today:
-            return f"the oldest part {span_words((today - day).days)} overdue"
+            return f"the oldest part {overdue_span(day, today)}"
     return "overdue"
+
+
+def overdue_span(due: date, today: date) -> str:
+    """How long what was due on ``due`` has been overdue on ``today``: '1 day overdue', '9 days
+    overdue', in weeks from two weeks on ('6 weeks overdue'), as a pledge's reason says it."""
+    return f"{span_words((today - due).days)} overdue"
+
+
+def after_deadline(status: PledgeStatus, deadline: date | None, today: date) -> str:
+    """' · due 6 May 2027, after the deadline' for a pledge towards a grant whose last day comes
+    after the grant's match deadline (what makes the match "pledged for after the deadline");
+    '' otherwise, or once it is delivered."""
+    if deadline is None or status.last_day is None or status.health == "met" or status.last_day <= deadline:
+        return ""
+    return f" · due {short_day(status.last_day, today)}, after the deadline"
 
 
 def of_pledge(workplan: Workplan, c: Contribution, today: date) -> PledgeStatus:
@@ -650,6 +703,21 @@ def grant_status(workplan: Workplan, grant: Grant, today: date) -> MatchStatus:
     late = f" ({money(done - by_deadline)} after it)" if done - by_deadline > CENT else ""
     if required <= CENT:
         return status("met", "no match required")
+    start, end, match_by = day_of(grant.start), day_of(grant.end), day_of(grant.match_by)
+    if start is not None and end is not None and end < start:  # a hand edit; typed ones are refused
+        return status(
+            "no_data",
+            f"its period ends {short_day(end, today)}, before it starts {short_day(start, today)}: no deadline "
+            f"to judge the match by (workplan grant edit {grant.label} --start ... --end ...); "
+            f"{money(done)} of {money(required)} delivered",
+        )
+    if start is not None and match_by is not None and match_by < start:
+        return status(
+            "no_data",
+            f"its match deadline {short_day(match_by, today)} comes before it starts {short_day(start, today)}: "
+            f"no deadline to judge the match by (workplan grant edit {grant.label} --match-by ...); "
+            f"{money(done)} of {money(required)} delivered",
+        )
     if by_deadline >= required - CENT:
         when = f" by {short_day(deadline, today)}" if deadline else ""
         return status("met", f"match delivered: {money(by_deadline)} of {money(required)}{when}{late}")
@@ -669,7 +737,13 @@ def grant_status(workplan: Workplan, grant: Grant, today: date) -> MatchStatus:
     coming = sum(expected_by(c, deadline, deadline) for _, _, c in counted if c.value is not None)
     after = min(pledged, required) - coming
     if after > CENT and pledged > CENT:
-        parts.append(f"{money(after)} pledged for after the deadline")
+        which = [  # the pledges not all due by the deadline, so a lead knows whom to ask
+            pledge_name(p.code, n)
+            for p, n, c in counted
+            if c.value is not None and expected_by(c, deadline, deadline) < c.value - CENT
+        ]
+        named = f" ({', '.join(which[:3])}{', ...' if len(which) > 3 else ''})" if which else ""
+        parts.append(f"{money(after)} pledged for after the deadline{named}")
     for p, n, c in counted:
         found = pledge_status(c, today, deadline=deadline, currency=currency)
         if found.overdue:
@@ -1045,19 +1119,16 @@ def late_pledges(workplan: Workplan, today: date) -> list[tuple[Partner, PledgeL
 
 def late_pledge_words(workplan: Workplan, partner: Partner, line: PledgeLine, today: date) -> str:
     """A pledge behind or late (``late_pledges``) as a person says it at a meeting: "PARKS's
-    pledge of $2,000 (cash: Match) is 3 weeks late: all $2,000 was due by 6 Nov, delivered $0";
-    "SCHOOLS's pledge of $6,000 (staff: Science teacher time) is behind: $3,000 of $6,000
-    expected by 29 Nov, delivered $1,500". How late counts from the day the oldest part not
-    delivered fell due (``days_overdue``). Stored text is cleaned."""
+    pledge of $2,000 (cash: Match) is late: all $2,000 was due by 6 Nov (3 weeks overdue),
+    delivered $0"; "SCHOOLS's pledge of $6,000 (staff: Science teacher time) is behind: $3,000
+    of $6,000 expected by 29 Nov, delivered $1,500" (how late is the reason's, ``pledge_status``).
+    Stored text is cleaned."""
     from workplan_tui.model.money import format_money
 
     c, status = line.contribution, line.status
     worth = f" of {format_money(c.value, workplan.partnership.currency)}" if c.value is not None else ""
     what = f"{c.kind}: {' '.join(clean(c.description).split())}" if c.description.strip() else c.kind
-    grant = workplan.grants.get(c.grant) if c.grant is not None else None
-    days = days_overdue(c, today, grant_deadline(grant)) if status.health == "off_track" else None
-    state = f"{span_words(days)} late" if days else status.words
-    return f"{clean(partner.code)}'s pledge{worth} ({what}) is {state}: {clean(status.reason)}"
+    return f"{clean(partner.code)}'s pledge{worth} ({what}) is {status.words}: {clean(status.reason)}"
 
 
 def missed_matches(workplan: Workplan, today: date) -> list[tuple[Grant, MatchStatus]]:

@@ -257,8 +257,10 @@ def _type_schema(kind: Any) -> dict[str, Any]:
     if "refers_to" in extra and extra["refers_to"] in PREFIX:
         return {**_label_schema(extra["refers_to"]), **out}
     if _is_number(inner):
-        low = min(_limit([m for k in get_args(inner) for m in _unwrap(k)[2]], "ge") or 0, 0)
-        return {"type": "number", "minimum": low, "maximum": -low, **out}
+        bounds = [m for k in get_args(inner) for m in _unwrap(k)[2]]
+        low = min(m.ge for m in bounds if m.ge is not None)
+        high = max(m.le for m in bounds if m.le is not None)
+        return {"type": "number", "minimum": low, "maximum": high, **out}
     if _is_union(inner):
         options = [_type_schema(k) for k in get_args(inner) if k is not type(None)]
         if type(None) in get_args(inner):

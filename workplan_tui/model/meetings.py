@@ -491,7 +491,7 @@ def prefill(
     about the record concerned (``prefilled``), in this order: debriefs still owed, plans waiting
     for buy-in (closing date, who has not voted), outcomes and plans off track (with the
     forecast's reason), pledges behind or late (``commitments.late_pledges``, in words:
-    "PARKS's pledge of $2,000 (cash: Match) is 3 weeks late: ...") and grants whose match
+    "PARKS's pledge of $2,000 (cash: Match) is late: ... (3 weeks overdue) ...") and grants whose match
     deadline passed short, milestones at risk, off track or due within ``MILESTONE_SOON_DAYS``
     of the meeting's ``day`` (of ``today`` when it is past or not given: the meeting should see
     what falls due before the one after it) ("Milestone D1 'Beds built' due Fri 18 Dec is at

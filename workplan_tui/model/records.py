@@ -96,6 +96,9 @@ Number = (
     Annotated[int, Meta(ge=-int(MAX_NUMBER), le=int(MAX_NUMBER))]
     | Annotated[float, Meta(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 )
+# Money and hours pledged, delivered or granted: never below 0 (what a person types is refused
+# below 0 by model/money.py; a hand edit's -5000 is refused when the file is read).
+Amount = Annotated[int, Meta(ge=0, le=int(MAX_NUMBER))] | Annotated[float, Meta(ge=0, le=MAX_NUMBER)]
 Handle = Annotated[str, matching(HANDLE_PATTERN, "a member handle")]
 Code = Annotated[str, matching(CODE_PATTERN, "a partner code")]
 Date = Annotated[
@@ -298,12 +301,12 @@ class Delivery(Record):
 
     NAME = "delivery"
 
-    amount: Number
+    amount: Amount
     on: Date
     by: Handle
     at: Timestamp
     note: LongText = ""
-    hours: Number | None = None
+    hours: Amount | None = None
 
 
 class Schedule(Record):
@@ -338,7 +341,7 @@ class FollowUp(Record):
     agreed: LongText = ""
     new_date: Date | None = None
     was: Date | None = None
-    deferred: Number | None = None
+    deferred: Amount | None = None
 
 
 class Contribution(Record):
@@ -352,9 +355,9 @@ class Contribution(Record):
 
     kind: ContributionKind
     description: Text
-    amount: Number | None = None
-    hours: Number | None = None
-    rate: Number | None = None
+    amount: Amount | None = None
+    hours: Amount | None = None
+    rate: Amount | None = None
     grant: GrantRef | None = None
     deliveries: Annotated[list[Delivery], Meta(max_length=10_000)] = []
     due: Date | None = None
@@ -636,7 +639,7 @@ class Grant(Keyed):
     name: Name
     funder: PartnerRef
     recipient: PartnerRef
-    amount: Number
+    amount: Amount
     match: MatchRate
     created_at: Timestamp = ""
     rev: Id = 1

@@ -147,8 +147,13 @@ def _options(kind: Any) -> list[Any]:
 
 
 def _is_number(kind: Any) -> bool:
-    """The union of a whole and a decimal number (``records.Number``)."""
+    """The union of a whole and a decimal number (``records.Number``, ``records.Amount``)."""
     return _is_union(kind) and {_unwrap(k)[0] for k in get_args(kind)} == {int, float}
+
+
+def _maybe_number(kind: Any) -> bool:
+    """A number, or a number or None (``Amount | None``)."""
+    return _is_union(kind) and {_unwrap(k)[0] for k in _options(kind)} == {int, float}
 
 
 def _is_struct(kind: Any) -> bool:
@@ -210,11 +215,14 @@ def _words(kind: Any, value: Any) -> str | None:
     words = extra.get("words")
     if kind is Any:
         return None
-    if _is_number(kind):
+    if _maybe_number(kind):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"must be a number (found {_found(value)})"
         if value != value or value in (float("inf"), float("-inf")):
             return "must be a finite number"
+        least = _limit(_unwrap(_options(kind)[0])[2], "ge")
+        if least is not None and value < least:
+            return f"must not be negative (found {_found(value)})" if least == 0 else f"must be at least {least}"
         return f"must be at most {MAX_NUMBER:.0e} in size (found {_found(value)})"
     if _is_union(kind):
         if value is None and type(None) in get_args(kind):

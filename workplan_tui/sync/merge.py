@@ -18,8 +18,10 @@ result is always a sound partnership file and a log that goes with it:
   when. The record holds the later change (by its log time) until a member settles it.
   A record removed on one side and changed on the other is kept, with a conflict on
   ``(record)``; so is a removed record that the other side still refers to.
-* **Lists that grow** (a task's updates, an outcome's check-ins) are the union of both
-  sides in time order without duplicates, and an outcome's current value follows its
+* **Lists that grow** (a task's updates, an outcome's check-ins, a pledge's deliveries and
+  follow-ups) are the union of both sides in time order without duplicates; a partner's pledges
+  changed on both sides merge pledge by pledge (``_merge_pledges``: one side's new dates, the
+  other's delivery), and an outcome's current value follows its
   latest check-in; a norm's agreement is the union too, unless one side reworded the norm
   (agreement was to the old words). Votes are records: both sides' are kept, and a member's
   current vote is the latest.
@@ -588,6 +590,8 @@ class _Merge:
                 value = ov
             elif _same(ov, bv):
                 value = tv
+            elif (table, name) == ("partners", "contributions") and (pledges := _merge_pledges(bv, ov, tv)) is not None:
+                value = pledges
             elif (table, name) == ("outcomes", "current") and _follows_checkins(o, ov) and _follows_checkins(t, tv):
                 value = MISSING  # set from the merged check-ins below
             else:
@@ -1094,6 +1098,54 @@ def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str) 
         if value is not MISSING:
             out.append(value)
     return out
+
+
+# Of a pledge, the lists only added to (an undo takes back the last): merged as a union.
+PLEDGE_ITEMS = ("deliveries", "followups")
+
+
+def _merge_pledges(base: Any, ours: Any, theirs: Any) -> list[Any] | None:
+    """A partner's pledges changed on both sides, pledge by pledge, as records are merged: a
+    pledge's deliveries and follow-ups are the union of both sides' (``_merge_items``), each other
+    field (its dates, its amount) taken from the side that changed it; pledges one side added at
+    the end are kept. None (the whole list is then a conflict) when the two sides cannot be laid
+    over each other: a pledge removed, reordered or renamed (kind, description), pledges added on
+    both sides, or a field of one pledge changed on both to different values."""
+    sides = (base, ours, theirs)
+    if not all(isinstance(side, list) and all(isinstance(c, dict) for c in side) for side in sides):
+        return None
+    known = len(base)
+    for side in (ours, theirs):
+        if len(side) < known or any(_pledge_is(side[i]) != _pledge_is(base[i]) for i in range(known)):
+            return None
+    merged: list[Any] = []
+    for b, o, t in zip(base, ours, theirs, strict=False):
+        pledge: dict[str, Any] = {}
+        for name in dict.fromkeys([*o, *t, *b]):
+            bv, ov, tv = b.get(name, MISSING), o.get(name, MISSING), t.get(name, MISSING)
+            value: Any
+            if name in PLEDGE_ITEMS and all(isinstance(v, list) or v is MISSING for v in (bv, ov, tv)):
+                value = _merge_items(*([] if v is MISSING else v for v in (bv, ov, tv)))
+                if not value and ov is MISSING and tv is MISSING:
+                    value = MISSING
+            elif _same(ov, tv) or _same(tv, bv):
+                value = ov
+            elif _same(ov, bv):
+                value = tv
+            else:
+                return None
+            if value is not MISSING:
+                pledge[name] = value
+        merged.append(pledge)
+    added_here, added_there = ours[known:], theirs[known:]
+    if added_here and added_there and not _same(added_here, added_there):
+        return None
+    return merged + (added_here or added_there)
+
+
+def _pledge_is(pledge: dict[str, Any]) -> tuple[Any, Any]:
+    """What names a pledge across copies: its kind and description."""
+    return pledge.get("kind"), pledge.get("description")
 
 
 def _merge_set(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:

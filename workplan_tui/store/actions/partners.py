@@ -247,15 +247,16 @@ def find_contribution(kinds: list[str], given: str) -> int:
     if s.isascii() and s.isdigit():
         number = int(s)
         if not 1 <= number <= len(kinds):
-            raise RuleError(f"no contribution {number}: the partner has {len(kinds)}")
+            has = f"{len(kinds)} pledge{'s' if len(kinds) != 1 else ''}" if kinds else "no pledges"
+            raise RuleError(f"no pledge {number}: the partner has {has}")
         return number - 1
     of_kind = [i for i, kind in enumerate(kinds) if kind == s]
     if len(of_kind) == 1:
         return of_kind[0]
     if not of_kind:
-        raise RuleError(f"no contribution {given.strip()!r}: give its number (see 'workplan partner list') or its kind")
+        raise RuleError(f"no pledge {given.strip()!r}: give its number (see 'workplan partner list') or its kind")
     numbers = ", ".join(str(i + 1) for i in of_kind)
-    raise RuleError(f"{len(of_kind)} contributions are {s} ({numbers}): give the number of one")
+    raise RuleError(f"{len(of_kind)} pledges are {s} ({numbers}): give the number of one")
 
 
 def deliver(store: Store, code: str, contribution: str, amount: str, *, on: str, note: str = "") -> Partner:

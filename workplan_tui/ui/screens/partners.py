@@ -360,7 +360,8 @@ class PartnersScreen(ListScreen):
                 f"(match to grant), so {clean(g.recipient)} brings {self.money(found.required)}."
             ),
             Content(f"{period}{deadline}."),
-            Content.assemble(
+            *self._hanging(
+                "",
                 (health_marker(status.health), HEALTH_STYLES[health_part(status.health)]),
                 f": {clean(status.reason)}",
             ),
@@ -371,15 +372,12 @@ class PartnersScreen(ListScreen):
         for p, number, c in found.contributions:
             value = value_text(c.amount, c.hours, c.rate, self.currency) or "not valued"
             pledge = commitments.of_pledge(wp, c, today)
-            lines.append(
-                Content.assemble(
-                    "   ",
-                    (
-                        pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14),
-                        HEALTH_STYLES[health_part(pledge.health)],
-                    ),
-                    f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value})",
-                )
+            words = pad(f"{HEALTH_SYMBOLS[pledge.health]} {pledge.words}", 14)
+            after = commitments.after_deadline(pledge, status.deadline, today)
+            lines += self._hanging(  # a long description goes on under itself, not at the left edge
+                "   ",
+                (words, HEALTH_STYLES[health_part(pledge.health)]),
+                f"{clean(p.code)} #{number} {c.kind}: {clean(c.description)} ({value}){after}",
             )
         if not found.contributions:
             lines.append(Content(f"   none yet: select {clean(g.recipient)} and press p (grant {g.label})"))
@@ -648,16 +646,17 @@ class PartnersScreen(ListScreen):
         ]
 
     def _grant_dates(self, values: dict[str, Any]) -> dict[str, str | None]:
-        """The period and deadline typed (DateError for one that is not a date)."""
-        today = self.session.today()
-        return {name: typed_day(values[name], today) for name in ("start", "end", "match_by")}
+        """The period and deadline typed, read as the CLI reads them (``commitments.read_grant_period``:
+        jan, dec 31 after the start); WhenError for one that is not a date."""
+        typed = {name: values[name] or "none" for name in commitments.GRANT_DATES}
+        return commitments.read_grant_period(typed, self.session.today())
 
     def _check_grant(self, values: dict[str, Any]) -> str | None:
         try:
             parse_amount(values["amount"], self.currency)
             parse_match(values["match"] or "none")
             period = self._grant_dates(values)
-        except (MoneyError, dates.DateError) as exc:
+        except (MoneyError, dates.DateError, commitments.WhenError) as exc:
             return str(exc)
         return commitments.grant_period_problem(period["start"], period["end"], period["match_by"])
 

@@ -111,6 +111,14 @@ class ReviewScreen(TaskActions):
         wp = self.session.workplan
         return wp.tasks.get(task.id) if wp else task
 
+    def no_task(self) -> str:
+        if not self.finished and self.queue:
+            item = self.queue[self.position]
+            task = item.subject.task if isinstance(item, commitments.FollowUpDue) else getattr(item, "task", None)
+            if isinstance(task, Task):  # a task under review that someone removed meanwhile
+                return f"No task selected: {task.label} was removed (space: next)."
+        return self.NO_TASK
+
     def selected_task(self) -> Task | None:
         task = self.current()
         if task is not None and task.id not in self.before:
@@ -132,6 +140,13 @@ class ReviewScreen(TaskActions):
         width = self.size.width or 80
         lines = wrap(value, max(20, width - 6 - NAME_CELLS), 40) or [""]  # 6: padding, scrollbar
         return Content(f"{name:<{NAME_CELLS}}" + ("\n" + " " * NAME_CELLS).join(lines))
+
+    def bullet(self, value: str) -> Content:
+        """A line of history ('· 2 Dec alice with carmen: ...'), ``value`` cleaned and wrapped
+        under itself at the screen's width."""
+        width = self.size.width or 80
+        lines = wrap(value, max(20, width - 6 - 2), 40) or [""]
+        return Content("· " + "\n  ".join(lines))
 
     def action_next(self) -> None:
         if self.finished:
@@ -227,7 +242,7 @@ class ReviewScreen(TaskActions):
             lines.append(Content(""))
             lines.append(Content(clean(task.notes, multiline=True)))
         for update in task.updates[-3:]:
-            lines.append(Content(f"· {stamp(update.at, date_only=True)} {clean(update.by)}: {clean(update.text)}"))
+            lines.append(self.bullet(f"{stamp(update.at, date_only=True)} {update.by}: {update.text}"))
         return Content("\n").join(lines)
 
     def action_open(self) -> None:
@@ -310,6 +325,7 @@ class ReviewScreen(TaskActions):
         currency = wp.partnership.currency
         value = value_text(c.amount, c.hours, c.rate, currency) or "not valued"
         when = commitments.when_words(c, today, currency) or "no date of its own"
+        deliveries = f"{len(c.deliveries)} deliver{'y' if len(c.deliveries) == 1 else 'ies'}"
         lines = [
             Content.from_markup(
                 "[b]$name  $kind: $what[/b]",
@@ -317,18 +333,18 @@ class ReviewScreen(TaskActions):
                 kind=c.kind,
                 what=clean(c.description),
             ),
-            Content(f"partner   {clean(partner.code)} {clean(partner.name)}"),
+            self.field("partner", f"{partner.code} {partner.name}"),
             Content.assemble(
                 "health    ",
                 (f"{HEALTH_SYMBOLS[status.health]} {status.words}", HEALTH_STYLES[health_part(status.health)]),
             ),
-            Content(f"why       {clean(status.reason)}"),
-            Content(f"pledged   {value}" + (f", towards G{c.grant}" if c.grant is not None else "")),
-            Content(f"when      {clean(when)}"),
-            Content(f"delivered {format_money(status.delivered, currency)} in {len(c.deliveries)} deliveries"),
+            self.field("why", status.reason),
+            self.field("pledged", f"{value}" + (f", towards G{c.grant}" if c.grant is not None else "")),
+            self.field("when", when),
+            self.field("delivered", f"{format_money(status.delivered, currency)} in {deliveries}"),
         ]
         for f in c.followups[-3:]:
-            lines.append(Content(f"· {commitments.followup_words(f, today)}"))
+            lines.append(self.bullet(commitments.followup_words(f, today)))
         lines += [Content(""), Content("f: follow up · o: the Partners screen · space: next")]
         return Content("\n").join(lines)
 
@@ -338,9 +354,9 @@ class ReviewScreen(TaskActions):
         f = item.followup
         lines = [
             Content.from_markup("[b]$name  $title[/b]", name=item.subject.name, title=clean(item.subject.title)),
-            Content(f"agreed    {commitments.followup_words(f, today)}"),
-            Content(f"new date  {format_due(f.new_date, today=today)} and not done yet"),
-            Content(f"recorded  by {clean(f.by)}"),
+            self.field("agreed", commitments.followup_words(f, today)),
+            self.field("new date", f"{format_due(f.new_date, today=today)} and not done yet"),
+            self.field("recorded", f"by {f.by}"),
             Content(""),
             Content("f: follow up again · o: open · space: next"),
         ]

@@ -36,6 +36,10 @@ class TaskActions(SessionScreen):
     def after_change(self, task_id: int | None) -> None:
         raise NotImplementedError
 
+    def no_task(self) -> str:
+        """What a task key says when no task is selected (``NO_TASK``, in the screen's words)."""
+        return self.NO_TASK
+
     def frozen(self, task: Task) -> bool:
         """True, with a notice naming the key that reopens it, when the task's plan is archived
         (``rules.frozen``, which the store applies too): asked before a dialog opens."""
@@ -49,7 +53,7 @@ class TaskActions(SessionScreen):
     def _with_task(self, apply: Callable[[Task], Any]) -> None:
         task = self.selected_task()
         if task is None:
-            self.app.notify(self.NO_TASK, severity="warning", markup=False)
+            self.app.notify(self.no_task(), severity="warning", markup=False)
             return
         if self.frozen(task):
             return
