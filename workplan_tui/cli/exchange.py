@@ -49,7 +49,7 @@ def _since(env: Env, text: str | None) -> date:
     if text is None:
         return env.today() - timedelta(days=REPORT_DAYS)
     try:
-        return dates.parse_past_date(text, today=env.today())
+        return dates.parse_past_date(text, today=env.today(), any_year=True)
     except dates.DateError as exc:
         fail(f"--since: {exc}")
 

@@ -551,6 +551,26 @@ def milestone_forecast(
     return result("on_track", f"{left}, due {when}")
 
 
+def milestone_words(milestone: Milestone, found: MilestoneForecast, today: date) -> str:
+    """A milestone and its forecast as a person says it at a meeting: "D1 'Beds built' due Fri 18
+    Dec is at risk: T11 blocked; 3 of 3 tasks open", "D2 'Planted' missed: was due Sun 29 Nov; 1 of
+    2 tasks open", "D3 'Signs up' is on track: 2 of 3 tasks open, due Fri 11 Dec". Stored text is
+    cleaned."""
+    from workplan_tui.model.text import clean
+
+    name = f"{milestone.label} '{' '.join(clean(milestone.name).split())}'"
+    day = _day(milestone.due)
+    when = short_date(day, today=today) if day else clean(milestone.due)
+    reason = clean(found.reason)
+    if found.health == "off_track" and reason.startswith("missed"):
+        return f"{name} {reason}"
+    if found.health in ("off_track", "at_risk", "met"):
+        return f"{name} due {when} is {found.words}: {reason}"
+    if found.health == "on_track":
+        return f"{name} is on track: {reason}"
+    return f"{name} due {when} {reason}"
+
+
 def _left_words(open_tasks: list[Task], tasks: int, open_outcomes: list[Outcome], outcomes: int) -> str:
     parts = []
     if tasks:

@@ -974,6 +974,18 @@ def _defaults(table: str) -> dict[str, Any]:
 
 
 @cache
+def keyed() -> dict[tuple[str, str], str]:
+    """The lists of records keyed by one of their fields (``records.keyed``), by (table, field),
+    each with that field: ``{("meetings", "attendance"): "member"}``. A merge merges them entry
+    by entry."""
+    return {
+        (table, f.encode_name): extra["keyed_by"]
+        for table, cls in RECORDS.items()
+        for f in msgspec.structs.fields(cls)
+        if (extra := extra_of(f.type)).get("keyed_by")
+    }
+
+
 def unordered() -> set[tuple[str, str]]:
     """The lists of distinct items whose order means nothing (``records.unordered``), by (table,
     field): ``{("tasks", "waits_on"), ("milestones", "tasks"), ...}``. A merge keeps what either
