@@ -330,3 +330,24 @@ async def test_shift_arrows_scroll_a_list_screens_details(tmp_path: Path) -> Non
         await pilot.press("K")
         await pilot.pause()
         assert box.scroll_y == 0
+
+
+async def test_a_theme_chosen_on_an_open_board_redraws_every_card_and_row(board_file: Path) -> None:
+    """The board's lists keep the lines they drew while the item and the view hold
+    (``VirtualList._item_line``): a new theme must not leave a card, a plan row or the selection
+    in the old theme's colours, on the board and in the table."""
+    from tests.ui.readability import rows
+
+    seen = []
+    for opened, chosen in (("workplan-dark", "workplan-light"), ("workplan-light", None)):
+        app = make_app(board_file, user="alice", now=FIXED_NOW, theme=opened)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("j", "l")  # the lines of a selection, in another column
+            if chosen is not None:
+                app.theme = chosen
+            await pilot.pause()
+            shown = rows(app)
+            await pilot.press("t")
+            await pilot.pause()
+            seen.append((shown, rows(app)))
+    assert seen[0] == seen[1]

@@ -96,6 +96,29 @@ async def test_cli_change_appears_in_place_with_a_notice(board_file: Path) -> No
         )
 
 
+async def test_a_small_file_is_read_at_the_poll_by_what_changed(board_file: Path, monkeypatch) -> None:
+    """A partner's write to a file of up to ``READ_HERE_BYTES`` is read and shown by the poll
+    that sees it, on the board's own thread (no worker: a thread and its messages cost a board
+    more than the read), every record it did not change shared with what was shown; a larger
+    file is read in a worker thread, so a key is never held up."""
+    monkeypatch.setattr(session_module, "POLL_SECONDS", 3600)  # the test polls
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        session = pilot.app.session
+        before = session.workplan
+        assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
+        session.poll()
+        assert not session._reloading and not session.store.changed_on_disk()
+        assert session.workplan.tasks[2].progress == 60 and session.workplan.tasks[3] is before.tasks[3]
+        await pilot.pause()
+        assert notices_of(pilot.app, BOBS_T2) == 1
+        monkeypatch.setattr(session_module, "READ_HERE_BYTES", board_file.stat().st_size - 1)
+        assert cli(board_file, "bob", "task", "progress", "T3", "20").wait() == 0
+        session.poll()
+        assert session._reloading and session.workplan.tasks[3].progress == 0  # the worker reads it
+        await wait_for(pilot, lambda: session.workplan.tasks[3].progress == 20)
+        assert notices_of(pilot.app, "bob moved T3 ") == 1
+
+
 async def test_open_dialog_keeps_what_i_typed_while_others_write(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
@@ -277,6 +300,7 @@ async def test_a_write_during_a_reload_is_shown_by_the_next(board_file: Path, mo
         return result
 
     monkeypatch.setattr(Store, "_load_raw", then_edited_by_hand)
+    monkeypatch.setattr(session_module, "READ_HERE_BYTES", 0)  # a large file: read in a thread
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
         await wait_for(pilot, lambda: pilot.app.session.workplan.tasks[3].progress == 30)
@@ -328,6 +352,7 @@ async def test_a_change_is_announced_once_when_a_reload_and_my_write_cross(board
         return read_with_history(self, **kwargs)
 
     monkeypatch.setattr(Store, "read_with_history", held)
+    monkeypatch.setattr(session_module, "READ_HERE_BYTES", 0)  # a large file: read in a thread
     async with app_for(board_file).run_test(size=(80, 24)) as pilot:
         assert cli(board_file, "bob", "task", "progress", "T2", "60").wait() == 0
         await wait_for(pilot, lambda: pilot.app.session._reloading)  # the reload waits at the gate

@@ -30,6 +30,7 @@ from workplan_tui.model import schema
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
+from workplan_tui.ui import session as session_module
 from workplan_tui.ui.app import WorkplanApp, make_app
 from workplan_tui.ui.screens.board import BoardScreen
 
@@ -180,9 +181,13 @@ async def patched_then_fresh(path: Path, steps: list[tuple[Any, ...]]) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(steps=STEPS)
-def test_a_patched_board_shows_what_a_board_opened_on_the_final_file_shows(steps) -> None:
+@given(steps=STEPS, here=st.booleans())
+def test_a_patched_board_shows_what_a_board_opened_on_the_final_file_shows(steps, here: bool) -> None:
+    """``here``: each newer version read on the board's own thread (a small file), else in a
+    worker thread (a file over ``READ_HERE_BYTES``)."""
     folder = Path(tempfile.mkdtemp(prefix="workplan-patched-"))
+    read_here = session_module.READ_HERE_BYTES
+    session_module.READ_HERE_BYTES = read_here if here else 0
     try:
         path = seed(folder / "w.json")
         bob = make_store(path, "bob")
@@ -193,4 +198,5 @@ def test_a_patched_board_shows_what_a_board_opened_on_the_final_file_shows(steps
         os.environ["WORKPLAN_CONFIG_DIR"] = str(folder / "config")
         asyncio.run(patched_then_fresh(path, steps))
     finally:
+        session_module.READ_HERE_BYTES = read_here
         shutil.rmtree(folder, ignore_errors=True)

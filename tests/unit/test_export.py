@@ -143,3 +143,23 @@ def test_ics_for_one_owner_and_hostile_text(run, wp: Path) -> None:
     assert "\x1b" not in str(mine[0]["SUMMARY"]) and ", now; please" in str(mine[0]["SUMMARY"])
     name = icalendar.Calendar.from_ical(exported(run, "--format", "ics", "--owner", "bob"))["X-WR-CALNAME"]
     assert str(name) == "Test Partnership: bob's tasks"
+
+
+@pytest.mark.parametrize(
+    ("command", "printed"),
+    [
+        (["report"], "meeting report"),
+        (["export", "--format", "csv", "--table", "tasks"], "id,plan,title"),
+        (["meeting", "minutes", "M1"], "# Minutes: M1 Next"),
+    ],
+)
+def test_output_dash_prints_as_in_every_unix_tool(
+    run, wp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], printed: str
+) -> None:
+    """'-o -' is standard output: 'report -o -' wrote a file named '-'."""
+    assert run("meeting", "add", "Next", "--on", "in 9 days", "--no-agenda").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run(*command, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert printed in result.stdout_bytes.decode("utf-8-sig")
+    assert not (tmp_path / "-").exists()

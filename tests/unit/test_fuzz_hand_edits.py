@@ -1229,6 +1229,14 @@ REGRESSIONS = [case for case, _ in FOUND.values()] + [
     HandEdit((Clone(("tasks",), "1", "01"),)),
     HandEdit((Set(("meetings", "1", "day"), "0001-01-01"),)),  # its start in local time was before year 1
     HandEdit((Set(("meetings", "1", "day"), "9999-12-31"),)),  # its end, the day after, past year 9999
+    # ending after 9999-12-31 at its time: the ICS export's DTEND overflowed (a traceback)
+    HandEdit(
+        (
+            Set(("meetings", "1", "day"), "9999-12-31"),
+            Set(("meetings", "1", "time"), "23:30"),
+            Set(("meetings", "1", "duration"), 1440),
+        )
+    ),
     HandEdit((Rename(("tasks",), "1", "\u0661"),)),
     HandEdit((DuplicateKey((), "tasks", {}),)),
     HandEdit((DuplicateKey(("tasks", "1"), "title", "Other"),)),

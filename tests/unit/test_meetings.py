@@ -16,13 +16,17 @@ from markdown_it import MarkdownIt
 from tests.clock import NOW, TODAY, day, iso_day
 from tests.conftest import make_store, seed
 from tests.unit.test_merge import assert_sound, copy, merged, store
-from workplan_tui.model import meetings, schema
+from workplan_tui.model import dates, meetings, resources, schema
 from workplan_tui.model.records import AgendaItem, Attendance, Meeting
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store import actions
 from workplan_tui.store.store import ConflictError, NotMemberError, Store
 
 HOSTILE = "[@click=app.quit]x[/] <script>alert(1)</script> [l](javascript:alert(1)) *b* | \x1b]52;c;aGk=\x07"
+
+
+def read(path: Path):
+    return Store(path, user="alice").read()
 
 
 def meeting(**fields: object) -> Meeting:
@@ -143,8 +147,29 @@ def test_only_a_member_who_was_there_ticks_off_a_debrief() -> None:
 
 
 def test_a_meeting_with_neither_facilitator_nor_alternate_is_flagged() -> None:
-    assert meetings.flags(meeting()) == [meetings.NO_FACILITATOR]
-    assert meetings.flags(meeting(alternate="bob")) == []
+    members = {"alice", "bob"}
+    assert meetings.flags(meeting(), members) == [meetings.NO_FACILITATOR]
+    assert meetings.flags(meeting(alternate="bob"), members) == []
+    # Both have left since: a meeting still to come has no one to run it; a past one had.
+    coming = meeting(day=iso_day(3), facilitator="dan", alternate="erin")
+    assert meetings.flags(coming, members, NOW) == [
+        "No facilitator or alternate: dan and erin are no longer members; choose them before the meeting"
+    ]
+    assert meetings.flags(coming.replace(alternate=None), members, NOW)[0].endswith(
+        "dan is no longer a member; choose them before the meeting"
+    )
+    assert meetings.flags(coming.replace(alternate="bob"), members, NOW) == []
+    assert meetings.flags(meeting(facilitator="dan"), members, NOW) == []  # three days ago
+
+
+def test_a_meeting_is_said_on_the_day_the_file_holds_even_at_the_calendars_ends() -> None:
+    assert meetings.when_text(meeting(day="0001-01-01", time=None), TODAY) == "Mon 1 Jan 1"
+    assert meetings.when_text(meeting(day="9999-12-31", time="09:00"), TODAY) == "Fri 31 Dec 9999 09:00-10:00"
+    late = meeting(day="9999-12-31", time="23:30", duration=1440)
+    assert meetings.when_text(late, TODAY) == "Fri 31 Dec 9999 23:30-23:30 next day"
+    assert meetings.when_text(meeting(day=iso_day(0), time="23:00", duration=120), TODAY).endswith(
+        "23:00-01:00 next day"
+    )
 
 
 def test_the_agenda_starts_with_what_needs_the_partnership(wp: Path) -> None:
@@ -160,6 +185,80 @@ def test_the_agenda_starts_with_what_needs_the_partnership(wp: Path) -> None:
     assert "Blocked: T2 Build beds: Waiting for the permit" in words
     assert any(w.startswith("Norm not in force: N1 ") and "(waiting for bob, carol)" in w for w in words)
     assert all(i.prefilled for i in items)
+
+
+def late_pledge_and_milestones(wp: Path) -> Store:
+    """FOOD's $2,000 pledged by three weeks ago, nothing delivered; a grant whose match deadline
+    passed; milestones: D1 at risk (its task overdue) though three weeks off, D2 on track and due
+    in 10 days, D3 met, D4 on track but two months off, D5 due in 3 days listing nothing."""
+    s = make_store(wp)
+    actions.pledge(s, "FOOD", resources.parse_pledge(f"cash: Match: $2,000: by {iso_day(-21)}", "USD", TODAY))
+    actions.add_grant(s, "PARKS", "FOOD", 1000, "1:1", "Seed grant", dates={"end": iso_day(-2)})
+    actions.add_milestone(s, 1, "Beds built", iso_day(20), tasks=[1])
+    actions.add_milestone(s, 1, "Soil in", iso_day(10), tasks=[2])
+    actions.add_milestone(s, 1, "Volunteers found", iso_day(5), tasks=[3])
+    actions.set_status(s, 3, "done")
+    later = actions.add_task(s, 1, "Paint the beds", due=iso_day(50))
+    actions.add_milestone(s, 1, "Painted", iso_day(60), tasks=[later.id])
+    actions.add_milestone(s, 1, "Signs up", iso_day(3))
+    return s
+
+
+def test_the_agenda_raises_late_pledges_missed_matches_and_milestones_at_risk_or_due_soon(wp: Path) -> None:
+    s = late_pledge_and_milestones(wp)
+    items = meetings.prefill(s.read(), TODAY)
+    words = [i.text for i in items]
+    late = f"FOOD's pledge of 2,000 (cash: Match) is late: all 2,000 was due by {day(-21):%-d %b} (3 weeks overdue)"
+    assert any(w.startswith(late) and w.endswith("delivered 0") for w in words), words
+    match = next(i for i in items if i.text.startswith("Match of G1 Seed grant (FOOD) missed: deadline "))
+    assert match.about == "G1"
+    due = lambda offset: dates.short_date(day(offset), today=TODAY)  # noqa: E731
+    raised = [(i.about, i.text) for i in items if i.text.startswith("Milestone ")]
+    assert raised == [
+        ("D1", f"Milestone D1 'Beds built' due {due(20)} is at risk: T1 overdue; 1 of 1 task open"),
+        ("D5", f"Milestone D5 'Signs up' due {due(3)} lists no tasks or outcomes yet"),
+        ("D2", f"Milestone D2 'Soil in' is on track: 1 of 1 task open, due {due(10)}"),
+    ]
+    # In the agenda's order: off track and late money before milestones, milestones before blocked tasks.
+    kinds = [w.split()[0] for w in words]
+    assert kinds.index("FOOD's") < kinds.index("Match") < kinds.index("Milestone")
+    assert all(i.prefilled for i in items)
+    assert meetings.mentioned(s.read(), "D1") == "D1 Beds built"
+    # Soon is soon after the meeting: one in seven weeks raises D4, due two months from now.
+    later = [i.about for i in meetings.prefill(s.read(), TODAY, day=day(50)) if i.text.startswith("Milestone ")]
+    assert later == ["D1", "D5", "D2", "D4"]
+
+
+def test_a_pledge_not_valued_and_one_behind_read_as_people_say_them(wp: Path) -> None:
+    s = make_store(wp)
+    actions.pledge(s, "FOOD", resources.parse_pledge(f"facilities: Hall: : : by {iso_day(-3)}", "USD", TODAY))
+    start = day(-20).isoformat()
+    actions.pledge(s, "PARKS", resources.parse_pledge(f"cash: Soil: $1,200: 12 monthly from {start}", "USD", TODAY))
+    words = [i.text for i in meetings.prefill(s.read(), TODAY)]
+    assert (
+        f"FOOD's pledge (facilities: Hall) is late: was due {day(-3):%-d %b} (3 days overdue), "
+        "nothing recorded as delivered" in words
+    )
+    assert any(
+        w.startswith("PARKS's pledge of 1,200 (cash: Soil) is behind: 100 of 1,200 expected by ") for w in words
+    ), words
+
+
+def test_late_pledges_and_milestones_reach_the_agenda_show_and_minutes_from_the_command_line(run, wp: Path) -> None:
+    late_pledge_and_milestones(wp)
+    added = json.loads(run("meeting", "add", "Partners", "--on", iso_day(4), "--at", "2pm", "--json").stdout)
+    agenda = [(i["text"], i["about"]) for i in added["agenda"]]
+    assert any(text.startswith("FOOD's pledge of 2,000 (cash: Match) is late: ") for text, _ in agenda)
+    assert any(text.startswith("Milestone D1 'Beds built' due ") and about == "D1" for text, about in agenda)
+    shown = run("meeting", "show", "M1").stdout
+    assert "FOOD's pledge of 2,000 (cash: Match) is late" in shown and "is at risk: T1 overdue" in shown
+    minutes = run("meeting", "minutes", "M1").stdout
+    assert "is late: all 2,000 was due by" in minutes and "(3 weeks overdue)" in minutes
+    assert "Milestone D1 'Beds built' due" in minutes and "is at risk: T1 overdue; 1 of 1 task open" in minutes
+    # A member names a milestone as what an item is about, as they name a plan.
+    assert run("meeting", "agenda", "M1", "--add", "Planting day", "--about", "d2").exit_code == 0
+    listed = json.loads(run("meeting", "agenda", "M1", "--json").stdout)
+    assert listed["agenda"][-1] == {"text": "Planting day", "about": "D2", "prefilled": False}
 
 
 def test_the_log_reads_a_change_to_a_list_as_the_item_that_changed() -> None:
@@ -209,7 +308,7 @@ def test_represented_needs_a_member_who_was_there(store: Store) -> None:
 
 
 def test_every_change_is_logged_and_undone(store: Store) -> None:
-    m = actions.add_meeting(store, "Kick-off", iso_day(2), time="10:00", facilitator="alice", alternate="bob")
+    m = actions.add_meeting(store, "Kick-off", iso_day(0), time="10:00", facilitator="alice", alternate="bob")
     before = store.read().meetings[m.id]
     steps = [
         lambda: actions.agenda_add(store, m.id, "AOB", about="p1"),
@@ -328,10 +427,36 @@ def test_a_meeting_from_the_command_line_to_its_minutes(run, wp: Path) -> None:
     assert minutes.startswith("# Minutes: M1 Partnership meeting")
 
 
-def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
-    run("meeting", "add", "Kick-off", "--on", iso_day(1))
+def test_an_agenda_item_moved_says_where_it_went(run, wp: Path) -> None:
+    """'--to 999' said 'to 999' (it went last) and '--to 0' or '--at -3' were taken as first."""
+    run("meeting", "add", "Next", "--on", iso_day(2), "--no-agenda")
+    for text in ("One", "Two", "Three"):
+        run("meeting", "agenda", "M1", "--add", text)
+    assert run("meeting", "agenda", "M1", "--move", "1", "--to", "999").stdout.startswith(
+        "Moved item 1 of M1's agenda to 3\n"
+    )
     before = wp.read_bytes()
+    for args in (("--move", "2", "--to", "0"), ("--add", "Four", "--at", "-3"), ("--add", "Four", "--at", "0")):
+        result = run("meeting", "agenda", "M1", *args)
+        assert result.exit_code == 2 and "is not in the range x>=1" in result.stderr, args
+    assert wp.read_bytes() == before
+
+
+def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
+    run("meeting", "add", "Kick-off", "--on", iso_day(0))
+    run("meeting", "add", "Next", "--on", iso_day(1), "--no-agenda")
+    run("meeting", "attend", "M2", "apologies", "bob")  # sent ahead: fine
+    before = wp.read_bytes()
+    soon = dates.short_date(day(1), today=TODAY)
     for args, says in (
+        # What only a meeting held has: who came, its decisions, debriefs given.
+        (
+            ["meeting", "attend", "M2", "present", "alice"],
+            f"M2 is on {soon}: who was present is recorded once it is held",
+        ),
+        (["meeting", "attend", "M2", "absent", "carol"], "who was absent is recorded once it is held"),
+        (["meeting", "decide", "M2", "Go"], "its decisions are recorded once it is held"),
+        (["meeting", "debrief", "M2", "bob"], "a debrief is given once it is held"),
         (["meeting", "show", "M9"], "no meeting M9"),
         (["meeting", "add", "X", "--on", "someday"], "cannot read"),
         (["meeting", "add", "X", "--on", "fri", "--at", "25:00"], "'25:00' is not a time of day"),
@@ -349,6 +474,27 @@ def test_errors_are_one_line_and_change_nothing(run, wp: Path) -> None:
         assert len(lines) == 1 and says in lines[0], (args, result.output)
         assert "Traceback" not in result.output
     assert wp.read_bytes() == before
+
+
+def test_a_year_typed_wrong_for_a_day_gone_by_is_refused_not_taken(run, wp: Path) -> None:
+    """A meeting '--on 0001-01-01' was added ('Mon 1 Jan 1'), apologies sent in 0001 or next
+    week were taken, a delivery on 1900-01-01 too: the days to come were checked for a typo in the
+    year, the days gone by (the other parser) were not."""
+    run("meeting", "add", "Next", "--on", iso_day(3), "--no-agenda")
+    before = wp.read_bytes()
+    for args, says in (
+        (("meeting", "add", "Old", "--on", "0001-01-01"), "within 50 years of today (a typo in the year?)"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", "1926-11-01"), "within 50 years of today"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", "2126-01-01T10:00:00Z"), "within 50 years"),
+        (("meeting", "attend", "M1", "apologies", "bob", "--sent", iso_day(2)), "is still to come"),
+        (("partner", "deliver", "PARKS", "1", "100", "--on", "1900-01-01"), "within 50 years of today"),
+        (("followup", "add", "T1", "--with", "bob", "--on", "1926-01-01"), "within 50 years of today"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 1 and says in result.stderr and result.stderr.count("\n") == 1, (args, result.output)
+    assert wp.read_bytes() == before
+    assert run("meeting", "add", "Last year's", "--on", iso_day(-365), "--no-agenda").exit_code == 0
+    assert run("log", "--since", "1990-01-01").exit_code == 0  # looking back, any year
 
 
 def test_member_show_names_the_meetings_they_run(run, wp: Path) -> None:
@@ -428,6 +574,37 @@ def test_two_clones_adding_meetings_on_the_same_day_keep_both(tmp_path: Path) ->
     assert titles == {"1": "Ours", "2": "Theirs"}
     assert result.data["meetings"]["2"]["agenda"][0]["about"] == "M2"  # relabelled with its meeting
     assert result.data["tasks"]["4"]["meeting"] == 1
+
+
+def test_attendance_taken_in_two_clones_is_merged_member_by_member(tmp_path: Path) -> None:
+    """Alice recorded herself present in one clone, bob his apologies in the other: the merge made
+    the whole list a conflict and held one side's, so alice's or bob's entry was gone until
+    someone settled it. Only the same member's entry changed differently on both is a conflict."""
+    base = seed(tmp_path / "base.json")
+    m = actions.add_meeting(make_store(base), "Both", iso_day(-1), agenda=False)
+    actions.attend(make_store(base), m.id, "carol", "absent")
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.attend(store(ours, "alice", 1), m.id, "alice", "present")
+    actions.attend(store(theirs, "bob", 2), m.id, "bob", "apologies")
+    actions.debrief(store(theirs, "bob", 3), m.id, "carol", due=iso_day(3), done=False)
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    entries = result.data["meetings"][str(m.id)]["attendance"]
+    assert [(e["member"], e["status"]) for e in entries] == [
+        ("alice", "present"),
+        ("bob", "apologies"),
+        ("carol", "absent"),
+    ]
+    assert entries[2]["debrief_due"] == iso_day(3)
+    assert not result.data.get("conflicts")
+    # The same member recorded otherwise on each side: a conflict, both values kept in it.
+    ours2, theirs2 = copy(base, tmp_path / "ours2"), copy(base, tmp_path / "theirs2")
+    actions.attend(store(ours2, "alice", 1), m.id, "bob", "present")
+    actions.attend(store(theirs2, "bob", 2), m.id, "bob", "absent")
+    clash = merged(base, ours2, theirs2)
+    assert_sound(clash)
+    [conflict] = clash.data["conflicts"].values()
+    assert conflict["field"] == "attendance" and len(conflict["sides"]) == 2
 
 
 def test_decisions_from_both_sides_are_kept(tmp_path: Path) -> None:
@@ -511,6 +688,43 @@ def test_meetings_are_in_the_calendar_at_their_time(store: Store) -> None:
     assert {str(e["uid"]).split(".")[0] for e in again.walk("VEVENT")} >= {"M1", "M2"}
 
 
+def test_a_meeting_ending_after_the_calendars_last_day_is_in_the_calendar_for_its_length(run, wp: Path) -> None:
+    """A hand edit: 9999-12-31 at 23:30 for a day. Its end (year 10000) cannot be written, so the
+    event gives its length (DURATION) instead: the export was a traceback."""
+    run("meeting", "add", "Last", "--on", iso_day(3), "--at", "23:30", "--no-agenda")
+    data = json.loads(wp.read_text())
+    data["meetings"]["1"].update(day="9999-12-31", duration=1440)
+    wp.write_text(json.dumps(data))
+    result = run("export", "--format", "ics")
+    assert result.exit_code == 0, result.output
+    [event] = [e for e in icalendar.Calendar.from_ical(result.stdout).walk("VEVENT") if str(e["uid"]).startswith("M1.")]
+    assert event.decoded("dtstart") == datetime(9999, 12, 31, 23, 30) and event.decoded("duration") == timedelta(days=1)
+    assert "Fri 31 Dec 9999 23:30-23:30 next day" in run("meeting", "show", "M1").stdout
+    assert run("meeting", "minutes", "M1").exit_code == 0 and run("status").exit_code == 0
+
+
+def test_a_meeting_whose_facilitator_and_alternate_left_is_flagged_everywhere(run, wp: Path) -> None:
+    run("meeting", "add", "Next", "--on", iso_day(3), "--facilitator", "bob", "--alternate", "carol", "--no-agenda")
+    removed = run("member", "rm", "bob")
+    said = " ".join(removed.output.split())
+    assert "They were to run meetings to come: M1 (facilitator); choose another with" in said
+    assert "'workplan meeting edit M1 --facilitator HANDLE'" in said
+    run("member", "rm", "carol")
+    flag = "No facilitator or alternate: bob and carol are no longer members; choose them before the meeting"
+    assert flag in " ".join(run("meeting", "show", "M1").stdout.split())
+    assert json.loads(run("meeting", "show", "M1", "--json").stdout)["flags"] == [flag]
+    assert "no facilitator" in run("meeting", "list").stdout
+    assert "no facilitator or alternate yet" in " ".join(run("status").stdout.split())
+    assert flag in run("meeting", "minutes", "M1").stdout
+    assert flag in " ".join(run("meeting", "agenda", "M1").stdout.split())
+    # Anything else about it still changes (it was refused: "no member 'carol'"), keeping who was named.
+    assert run("meeting", "edit", "M1", "--place", "Room 3").exit_code == 0
+    assert (read(wp).meetings[1].facilitator, read(wp).meetings[1].place) == ("bob", "Room 3")
+    assert run("meeting", "edit", "M1", "--facilitator", "alice").exit_code == 0
+    assert "No facilitator" not in run("meeting", "show", "M1").stdout
+    assert "no member 'dan'" in run("meeting", "edit", "M1", "--alternate", "dan").stderr
+
+
 def test_csv_tables_of_meetings_attendance_and_decisions(run, wp: Path) -> None:
     past_meeting(make_store(wp))
     run("meeting", "decide", "M1", "=HYPERLINK(1)")
@@ -519,6 +733,24 @@ def test_csv_tables_of_meetings_attendance_and_decisions(run, wp: Path) -> None:
     assert rows[3].startswith(f"M1,{iso_day(-3)},carol,absent")
     decisions = run("export", "--format", "csv", "--table", "decisions").stdout
     assert "'=HYPERLINK(1)" in decisions
+
+
+def test_csv_keeps_the_lines_of_a_meetings_notes_and_decisions(run, wp: Path) -> None:
+    """As a task's notes: a meeting's notes and a decision (typed in a box of several lines) were
+    run into one line, 'Who: alice Next: bob'."""
+    import csv
+    import io
+
+    past_meeting(make_store(wp))
+    run("meeting", "edit", "M1", "--notes", "Who: alice\n=cmd|x\nNext: bob")
+    run("meeting", "decide", "M1", "Buy soil\nand seeds")
+
+    def rows(table: str) -> list[dict[str, str]]:
+        text = run("export", "--format", "csv", "--table", table).stdout.lstrip("\ufeff")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    assert rows("meetings")[0]["notes"] == "Who: alice\n=cmd|x\nNext: bob"  # a formula only at a cell's start
+    assert rows("decisions")[0]["text"] == "Buy soil\nand seeds"
 
 
 def test_the_demo_has_past_meetings_with_debriefs_and_a_planned_one(tmp_path: Path) -> None:
@@ -594,6 +826,18 @@ def test_a_debrief_given_leaves_the_digest(wp: Path) -> None:
     actions.debrief(s, m, "carol")
     assert not [i for i in digest.items(s.read(), "carol", today=TODAY) if i.kind == "debrief"]
     assert not [i for i in digest.items(s.read(), "alice", today=TODAY) if i.kind == "debrief"]
+
+
+def test_the_alternate_runs_a_meeting_whose_facilitator_has_left(wp: Path) -> None:
+    """The digest told no one to run it: the facilitator had left, and the alternate only runs one
+    with no facilitator named."""
+    from workplan_tui.model import digest
+
+    s = make_store(wp)
+    actions.add_meeting(s, "Next", iso_day(3), time="10:00", facilitator="bob", alternate="carol")
+    actions.remove_member(s, "bob")
+    [item] = [i for i in digest.items(s.read(), "carol", today=TODAY) if i.kind == "facilitate"]
+    assert "you are the alternate" in item.detail and "the facilitator bob is no longer a member" in item.detail
 
 
 def test_the_login_nudge_by_its_fast_path_counts_debriefs_and_meetings_to_run(run, wp: Path) -> None:

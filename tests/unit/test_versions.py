@@ -129,6 +129,25 @@ def test_a_patch_is_refused_where_a_whole_read_would_refuse_what_tasks_wait_on(w
     assert schema.patch(workplan, {"tasks": {"1": {**raw["tasks"]["1"], "waits_on": [3]}}}).tasks[1].waits_on == [3]
 
 
+def test_a_patch_is_refused_when_a_record_others_name_goes_away(wp: Path) -> None:
+    """A change of a task is checked against the changed tasks alone (what they name must be
+    there), yet a record that goes away is still looked for in everything that names it: a
+    task another waits on, an outcome a task counts towards, a partner code a member uses."""
+    actions.set_waits(make_store(wp, "bob"), 2, add=[1])
+    reader = Store(wp, user="alice", trust_seal=False)
+    workplan, raw = reader.read(), reader.raw()
+    for updates in (
+        {"tasks": {"1": None}},  # T2 waits on T1
+        {"outcomes": {"1": None}},  # T2 counts towards O1
+        {"partners": {"2": {**raw["partners"]["2"], "code": "GROCER"}}},  # bob and carol are of FOOD
+    ):
+        with pytest.raises(schema.SchemaError):
+            schema.patch(workplan, updates)
+    assert 3 not in schema.patch(workplan, {"tasks": {"3": None}}).tasks  # nothing waits on T3
+    retitled = schema.patch(workplan, {"tasks": {"1": {**raw["tasks"]["1"], "title": "Order compost"}}})
+    assert retitled.tasks[1].title == "Order compost" and retitled.tasks[2] is workplan.tasks[2]
+
+
 def test_what_cannot_be_read_by_what_changed_is_read_whole(wp: Path) -> None:
     board = board_store(wp)
     board.read()
@@ -169,6 +188,31 @@ def test_a_forged_seal_over_a_repeated_id_is_read_whole(wp: Path) -> None:
     assert patch.advance(old, forged) is None  # a key twice: never read by what changed
     wp.write_bytes(forged)
     same(board, wp)  # read whole, as a fresh read reads it (the parse keeps the last T3)
+
+
+def test_the_tables_of_a_newer_version_are_found_where_a_whole_index_finds_them(wp: Path) -> None:
+    """``layout.spans_in_order`` (each table's end found by the next table's head) agrees with
+    ``layout.table_spans`` (line by line): empty tables, the last table with records or
+    without; it refuses tables in another order; and a table a forged seal closes early is
+    never read by what changed."""
+    raw = wp.read_bytes()
+    spans = layout.table_spans(raw)
+    assert spans is not None and {s == e for s, e in spans.values()} == {True, False}  # empty and not
+    assert layout.spans_in_order(raw, list(spans)) == spans
+    data = orjson.loads(raw)
+    last = list(data)[-1]
+    data[last] = {"1": {"note": "the last table with a record"}}
+    full = layout.serialize(data)
+    assert layout.spans_in_order(full, list(spans)) == layout.table_spans(full) is not None
+    assert layout.spans_in_order(raw, list(reversed(spans))) is None
+    assert layout.spans_in_order(raw, list(spans)[:-1]) is None
+    board = board_store(wp)
+    board.read()
+    old = board._version_now()
+    assert old is not None
+    forged = _reseal(raw.replace(b'},\n"2": {', b'}\n},\n"2": {', 1))  # tasks closed after T1
+    assert layout.verify(forged) and layout.table_spans(forged) is None
+    assert patch.advance(old, forged) is None
 
 
 def _reseal(raw: bytes) -> bytes:

@@ -83,6 +83,24 @@ class HelpGroup(click.Group):
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+def _standard_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -`` is standard output, as in every Unix tool: None, as if no file were given."""
+    return None if value is not None and str(value) == "-" else value
+
+
+def output_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output FILE`` (into the parameter ``out``): write ``what`` to FILE instead of
+    printing it; ``-o -`` prints it (standard output), as ``-`` means in every Unix tool."""
+    return click.option(
+        "-o",
+        "--output",
+        "out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_standard_output,
+        help=f"Write {what} to this file instead of printing it ('-': print it).",
+    )
+
+
 class NumberType(click.ParamType):
     """A number as people type it (``model/typed.py``: ``12.5``, not ``12,5``), read as the
     board's forms read it."""

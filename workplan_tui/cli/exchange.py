@@ -23,6 +23,7 @@ from workplan_tui.cli.base import (
     fail,
     json_option,
     member_named,
+    output_option,
     pass_env,
 )
 from workplan_tui.model import dates
@@ -48,7 +49,7 @@ def _since(env: Env, text: str | None) -> date:
     if text is None:
         return env.today() - timedelta(days=REPORT_DAYS)
     try:
-        return dates.parse_past_date(text, today=env.today())
+        return dates.parse_past_date(text, today=env.today(), any_year=True)
     except dates.DateError as exc:
         fail(f"--since: {exc}")
 
@@ -78,13 +79,7 @@ def write_out(env: Env, out: Path, payload: bytes) -> None:
     shell_complete=complete_ids("plans"),
     help="Only this plan's decisions, outcomes, tasks and people (resources and norms stay whole).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of printing it.",
-)
+@output_option("the report")
 @json_option
 @pass_env
 def report_cmd(env: Env, since: str | None, plan_id: int | None, out: Path | None, as_json: bool) -> None:
@@ -162,13 +157,7 @@ EXPORT_FORMATS = ("json", "csv", "ics")
     help="Only this member's tasks (ICS: one person's calendar; CSV of tasks too).",
 )
 @click.option("--no-log", is_flag=True, help="Leave the activity log out of a JSON export.")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of printing.",
-)
+@output_option("the export")
 @json_option
 @pass_env
 def export_cmd(

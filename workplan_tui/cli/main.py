@@ -401,7 +401,7 @@ def _count(n: int, noun: str) -> str:
 def _day(text: str, today: date, option: str) -> str:
     """A past day people type ('2026-11-01', 'mon', '3 days ago') as YYYY-MM-DD, or one clear error."""
     try:
-        return dates.parse_past_date(text, today=today).isoformat()
+        return dates.parse_past_date(text, today=today, any_year=True).isoformat()
     except ValueError as exc:
         fail(f"{option}: {exc}")
 

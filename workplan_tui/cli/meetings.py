@@ -23,6 +23,7 @@ from workplan_tui.cli.base import (
     id_argument,
     json_option,
     need_changes,
+    output_option,
     pass_env,
     rev_option,
 )
@@ -99,7 +100,7 @@ def meeting_json(workplan: Workplan, m: Meeting, now: datetime, today: date) -> 
     return {
         **contract.of("meetings", m),
         "past": meetings.is_past(m, now),
-        "flags": meetings.flags(m),
+        "flags": meetings.flags(m, workplan.members, now),
         "action_items": [t.label for t in meetings.action_items(workplan, m.id)],
         "debriefs_owed": sorted(owed),
         "apologies_in_advance": {
@@ -117,7 +118,7 @@ def show_text(workplan: Workplan, m: Meeting, now: datetime, today: date) -> str
         f"  alternate:   {_who(workplan, m.alternate)}",
         "Agenda:",
     ]
-    out += [f"  ! {flag}" for flag in meetings.flags(m)]
+    out += [f"  ! {flag}" for flag in meetings.flags(m, workplan.members, now)]
     if not m.agenda:
         out.append("  (nothing yet: workplan meeting agenda M? --add TEXT)".replace("M?", m.label))
     for number, item in enumerate(m.agenda, 1):
@@ -187,9 +188,10 @@ def meeting_add(
     """Plan a meeting; its agenda starts with what needs the partnership.
 
     The agenda is pre-filled with debriefs still owed, plans waiting for buy-in (and their closing
-    dates), outcomes and plans off track, blocked tasks that need a decision and norms not yet in
-    force; change it with 'workplan meeting agenda'. A meeting with neither a facilitator nor an
-    alternate is flagged.
+    dates), outcomes and plans off track, pledges behind or late and grants' matches missed,
+    milestones at risk or due by two weeks after it, blocked tasks that need a decision and norms not
+    yet in force; change it with 'workplan meeting agenda'. A meeting with neither a facilitator
+    nor an alternate is flagged.
 
     \b
     Examples:
@@ -209,7 +211,7 @@ def meeting_add(
         agenda=not no_agenda,
     )
     items = len(record.agenda)
-    flag = "; no facilitator or alternate yet" if meetings.flags(record) else ""
+    flag = "; no facilitator or alternate yet" if meetings.flags(record, None) else ""
     emit(
         record,
         as_json,
@@ -254,7 +256,7 @@ def meeting_list(env: Env, upcoming: bool, past: bool, as_json: bool) -> None:
         mine = [d for d in owed if d.meeting.id == m.id]
         if mine:
             parts.append(f"{len(mine)} debrief{'s' if len(mine) != 1 else ''} owed")
-        if meetings.flags(m):
+        if meetings.flags(m, workplan.members, now):
             parts.append("no facilitator")
         marker = "next" if coming is not None and coming.id == m.id else ""
         line = f"{m.label:<4} {meetings.when_text(m, today):<22} {clean(m.title)}"
@@ -373,10 +375,18 @@ def meeting_rm(env: Env, meeting_id: int, unlink: bool, rev: int | None, as_json
 @meeting.command("agenda")
 @id_argument("meeting_id", "meetings")
 @click.option("--add", "text", default=None, metavar="TEXT", help="Add an item.")
-@click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2).")
-@click.option("--at", "at", type=int, default=None, metavar="N", help="With --add: its place (1 is first).")
+@click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2, D1).")
+@click.option(
+    "--at", "at", type=click.IntRange(min=1), default=None, metavar="N", help="With --add: its place (1 is first)."
+)
 @click.option("--move", type=int, default=None, metavar="N", help="Move item N (with --to).")
-@click.option("--to", type=int, default=None, metavar="M", help="With --move: its new place.")
+@click.option(
+    "--to",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="M",
+    help="With --move: its new place (past the end: last).",
+)
 @click.option("--remove", type=int, default=None, metavar="N", help="Take item N off the agenda.")
 @rev_option
 @json_option
@@ -415,14 +425,14 @@ def meeting_agenda(
         said = f"Added to {record.label}'s agenda"
     elif move is not None and to is not None:
         record = actions.agenda_move(env.store, meeting_id, move, to, expected_rev=rev)
-        said = f"Moved item {move} of {record.label}'s agenda to {to}"
+        said = f"Moved item {move} of {record.label}'s agenda to {min(to, len(record.agenda))}"
     elif remove is not None:
         record = actions.agenda_remove(env.store, meeting_id, remove, expected_rev=rev)
         said = f"Took item {remove} off {record.label}'s agenda"
     else:
         record = _the(env.read(), meeting_id)
         said = f"{record.label} {clean(record.title)}: agenda"
-    lines = [said] + [f"  ! {f}" for f in meetings.flags(record)]
+    lines = [said] + [f"  ! {f}" for f in meetings.flags(record, env.read().members, env.now())]
     lines += [f"  {n:>2}. {clean(i.text)}" for n, i in enumerate(record.agenda, 1)] or ["  (no items)"]
     emit(record, as_json, lambda: render.wrap("\n".join(lines)))
 
@@ -671,14 +681,7 @@ def meeting_action(
 
 @meeting.command("minutes")
 @id_argument("meeting_id", "meetings")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the minutes to this file instead of printing them.",
-)
+@output_option("the minutes")
 @pass_env
 def meeting_minutes(env: Env, meeting_id: int, out: Path | None) -> None:
     """Write a meeting's minutes in Markdown, with the partnership's norms attached at the end.

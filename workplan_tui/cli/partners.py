@@ -762,4 +762,15 @@ def member_rm(env: Env, handle: str, rev: int | None, as_json: bool) -> None:
     else:
         lines.append("They had no open tasks.")
     lines.append("Their votes stay in the history but no longer count. 'workplan undo' brings them back.")
+    from workplan_tui.model import meetings
+
+    workplan = env.read()
+    coming = {m.id for m in meetings.upcoming(workplan, env.now())}
+    roles = [(m, role) for m, role in meetings.roles(workplan, handle) if m.id in coming]
+    if roles:
+        ran = ", ".join(f"{m.label} ({role})" for m, role in roles)
+        lines.append(
+            f"They were to run meetings to come: {ran}; choose another with "
+            f"'workplan meeting edit {roles[0][0].label} --{roles[0][1]} HANDLE'."
+        )
     emit(record, as_json, render.wrap("\n".join(lines)), unassigned_tasks=tasks, removed=True)

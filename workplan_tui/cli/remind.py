@@ -26,9 +26,11 @@ def remind_cmd(env: Env, dry_run: bool, to_stdout: bool, only: str | None, quiet
 
     A member gets one when they have an e-mail address (member edit --email), their preference
     (--digest daily, weekly:fri or off; daily by default) says this period is due, and there is
-    something to act on: tasks overdue or due this week, votes not cast, norms not agreed, with
-    what others changed on their tasks since their last digest. Safe from cron: what was sent is
-    recorded beside the file (NAME.reminders.json), so running it again in the same period sends
+    something to act on: tasks overdue or due this week, votes not cast, norms not agreed,
+    outcomes off track that their tasks work towards, their partner's pledges behind or late,
+    follow-ups due, debriefs owed, meetings they run this week; with the week's other meetings
+    and what others changed on their tasks since their last digest. Safe from cron: what was
+    sent is recorded beside the file (NAME.reminders.json), so running it again in the same period sends
     nothing twice, and a member whose message failed is tried again at the next run. Exit status
     0 when everyone due got theirs, 1 when one failed (each named on stderr).
 

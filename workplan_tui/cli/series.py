@@ -111,7 +111,8 @@ _status_command(
 _status_command(
     "resume",
     "running",
-    "Resume a paused or ended series; with no instance open, the next one is made.\n\n"
+    "Resume a paused or ended series; with no instance open, the next one is made (a running\n"
+    "series too, when its open instance was removed).\n\n"
     "\b\nExample:\n  workplan series resume T30",
 )
 _status_command(

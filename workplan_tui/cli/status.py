@@ -217,7 +217,7 @@ def _meeting_lines(s: Summary, cols: int) -> list[str]:
     lines = [""]
     if m is not None:
         part = {m.facilitator: "you facilitate", m.alternate: "you are the alternate"}.get(s.me, "")
-        part = part or ("no facilitator or alternate yet" if meetings.flags(m) else "")
+        part = part or ("no facilitator or alternate yet" if meetings.flags(m, s.workplan.members) else "")
         lines.append(
             wrap(
                 f"Next meeting: {m.label} {clean(m.title)} · {meetings.when_text(m, s.today)}"

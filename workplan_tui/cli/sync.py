@@ -282,5 +282,5 @@ def resolve_cmd(env: Env, conflict_id: int, which: str, as_json: bool) -> None:
         {**shown, "chosen": settled.side + 1, "value": shown["sides"][settled.side]["value"]},
         as_json,
         f"Settled {shown['id']}: {clean(shown['record'])} {clean(shown['field'])} is "
-        f"{short(settled.value, 40)} (side {settled.side + 1})",
+        f"{short(shown['current'], 40)} (side {settled.side + 1})",
     )

@@ -321,7 +321,7 @@ def task_depends(
       workplan task depends T12 T9 T10
       workplan task depends T12 T9 --remove
     """
-    ids = task_ids(prerequisites, "T1")
+    ids = task_ids(prerequisites, "what it waits on")
     record = actions.set_waits(
         env.store, task_id, add=[] if remove else ids, remove=ids if remove else [], expected_rev=rev
     )

@@ -24,12 +24,14 @@ from workplan_tui.model.records import label
 from workplan_tui.model.text import clean
 from workplan_tui.model.timeline import (
     GROUPINGS,
+    LAST_FIRST,
     STATE_WORDS,
     TAG_CELLS,
     Timeline,
     fit_weeks,
     header,
     monday,
+    window_start,
 )
 
 LEGEND = (
@@ -104,8 +106,7 @@ def timeline_cmd(
     if owner is not None:
         owner = member_named(workplan, owner)
     today = env.today()
-    line = Timeline(workplan, today, by=by, plan_id=plan_id, owner=owner)
-    first = line.first
+    first = window_start(today)
     if start is not None:
         try:
             first = monday(parse_date(start, today=today))
@@ -114,6 +115,9 @@ def timeline_cmd(
                 first = monday(date.fromisoformat(start))
             except ValueError:
                 fail(f"--from: cannot read {start!r} as a day (2026-11-30, mon, dec 1)")
+        if first > LAST_FIRST:
+            fail(f"--from: {first.isoformat()} leaves no room for the weeks before the calendar ends (31 Dec 9999)")
+    line = Timeline(workplan, today, by=by, plan_id=plan_id, owner=owner, first=first)  # done work of its weeks too
     if as_json:
         click.echo(render.to_json(as_rows(line, first, weeks)))
         return
@@ -135,7 +139,7 @@ def text_lines(line: Timeline, first: date, weeks: int, cols: int, scope: str) -
     lead = " " * (labels + 1 + TAG_CELLS + 1)
     out += [render.fit(lead + months, cols).rstrip(), render.fit(lead + days, cols).rstrip()]
     if not line.rows:
-        out.append("No dated tasks or milestones in the running plans.")
+        out.append(f"No dated tasks or milestones in {'the ' if scope.startswith('running plans') else ''}{scope}.")
     for row in line.rows:
         if row.kind == "group":
             heading = render.fit(f"── {clean(row.heading)} ", cols)

@@ -286,7 +286,8 @@ def _meetings(wp: Workplan, owner: str | None) -> Iterable[Row]:
             m.label, text_cell(m.title), m.day, text_cell(m.time), number_cell(m.duration), text_cell(m.place),
             text_cell(m.facilitator), text_cell(m.alternate), str(len(m.agenda)),
             *(str(statuses.count(s)) for s in ("present", "apologies", "absent", "represented")),
-            str(len(m.decisions)), " ".join(t.label for t in meetings.action_items(wp, m.id)), text_cell(m.notes),
+            str(len(m.decisions)), " ".join(t.label for t in meetings.action_items(wp, m.id)),
+            text_cell(m.notes, multiline=True),
         ]  # fmt: skip
 
 
@@ -308,8 +309,8 @@ def _decisions(wp: Workplan, owner: str | None) -> Iterable[Row]:
 
     for found in meetings.decisions(wp):
         d = found.decision
-        yield [found.meeting.label, found.meeting.day, str(found.number), text_cell(d.text), text_cell(d.about),
-               text_cell(d.by), text_cell(d.at)]  # fmt: skip
+        yield [found.meeting.label, found.meeting.day, str(found.number), text_cell(d.text, multiline=True),
+               text_cell(d.about), text_cell(d.by), text_cell(d.at)]  # fmt: skip
 
 
 _ROWS: dict[str, Callable[[Workplan, str | None], Iterable[Row]]] = {

@@ -405,7 +405,10 @@ def _meeting_event(workplan: Workplan, m: Meeting, tag: str, fallback: datetime)
     if m.time:
         start = datetime.combine(day, time.fromisoformat(m.time))  # naive: floating local time
         e.add("dtstart", start)
-        e.add("dtend", start + timedelta(minutes=m.duration))
+        try:
+            e.add("dtend", start + timedelta(minutes=m.duration))
+        except OverflowError:  # a hand-edited meeting ending after 9999-12-31: its length instead
+            e.add("duration", timedelta(minutes=m.duration))
     else:
         e.add("dtstart", day)
         if day < date.max:

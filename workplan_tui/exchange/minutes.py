@@ -77,7 +77,7 @@ def render(workplan: Workplan, meeting: Meeting, *, now: datetime, today: date) 
         "",
         f"**Facilitator:** {_who(workplan, m.facilitator)} · **Alternate:** {_who(workplan, m.alternate)}",
     ]
-    for flag in meetings.flags(m):
+    for flag in meetings.flags(m, workplan.members, now):
         out += ["", f"**{md(flag)}.**"]
 
     out += ["", "## Attendance", ""]

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from workplan_tui.model.forecast import HEALTH_WORDS, Health, _Value, day_of, rank, short_day
+from workplan_tui.model.forecast import HEALTH_WORDS, Health, _span, _Value, day_of, rank, short_day
 from workplan_tui.model.records import (
     CLOSED_PLAN_STATUSES,
     MAX_INSTALMENTS,
@@ -610,6 +610,12 @@ def pledge_status(
     return made("on_track", reason)
 
 
+def span_words(days: int) -> str:
+    """'1 day', '9 days', '3 weeks' (from 14 days on, whole weeks): how long something is late
+    (the forecasts' own words for a span)."""
+    return _span(days)
+
+
 def overdue_since(c: Contribution, done: float, today: date, deadline: date | None) -> date | None:
     """The day the oldest amount of a pledge not delivered (``done``: what was) fell due, on or
     before ``today``; None when nothing due is undelivered. What 'the oldest part 6 weeks
@@ -623,10 +629,7 @@ def overdue_since(c: Contribution, done: float, today: date, deadline: date | No
 def overdue_span(due: date, today: date) -> str:
     """How long what was due on ``due`` has been overdue on ``today``: '1 day overdue', '9 days
     overdue', in weeks from two weeks on ('6 weeks overdue'), as a pledge's reason says it."""
-    days = (today - due).days
-    if days < 14:
-        return f"{days} day{'s' if days != 1 else ''} overdue"
-    return f"{days // 7} weeks overdue"
+    return f"{span_words((today - due).days)} overdue"
 
 
 def after_deadline(status: PledgeStatus, deadline: date | None, today: date) -> str:
@@ -1155,6 +1158,27 @@ def late_pledges(workplan: Workplan, today: date) -> list[tuple[Partner, PledgeL
     ]
     found.sort(key=lambda pair: (rank(pair[1].status.health), -pair[1].status.shortfall, pair[0].code, pair[1].number))
     return found
+
+
+def late_pledge_words(workplan: Workplan, partner: Partner, line: PledgeLine, today: date) -> str:
+    """A pledge behind or late (``late_pledges``) as a person says it at a meeting: "PARKS's
+    pledge of $2,000 (cash: Match) is late: all $2,000 was due by 6 Nov (3 weeks overdue),
+    delivered $0"; "SCHOOLS's pledge of $6,000 (staff: Science teacher time) is behind: $3,000
+    of $6,000 expected by 29 Nov, delivered $1,500" (how late is the reason's, ``pledge_status``).
+    Stored text is cleaned."""
+    from workplan_tui.model.money import format_money
+
+    c, status = line.contribution, line.status
+    worth = f" of {format_money(c.value, workplan.partnership.currency)}" if c.value is not None else ""
+    what = f"{c.kind}: {' '.join(clean(c.description).split())}" if c.description.strip() else c.kind
+    return f"{clean(partner.code)}'s pledge{worth} ({what}) is {status.words}: {clean(status.reason)}"
+
+
+def missed_matches(workplan: Workplan, today: date) -> list[tuple[Grant, MatchStatus]]:
+    """The grants whose match deadline has passed short of the match required (``grant_status``
+    off track), by id."""
+    found = [(g, grant_status(workplan, g, today)) for g in sorted(workplan.grants.values(), key=lambda g: g.id)]
+    return [(g, status) for g, status in found if status.health == "off_track"]
 
 
 def health_words(health: str) -> str:

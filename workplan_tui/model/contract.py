@@ -162,6 +162,13 @@ def _kept(table: str, value: Any) -> Any:
     return value
 
 
+def field_value(table: str, name: str, value: Any) -> Any:
+    """The value of field ``name`` of a record of ``table`` with its references as labels
+    (``("tasks", "waits_on", [9, 12])`` -> ``["T9", "T12"]``); other fields as they are."""
+    target = references().get(table, {}).get(name)
+    return labelled(value, target) if target is not None else value
+
+
 def fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Some fields of a record of ``table`` (``"tasks"``), references as labels."""
     refs = references().get(table, {})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from workplan_tui.model.schema import looks_like_date
 from workplan_tui.model.text import LazyPattern
+
+D = TypeVar("D", bound=date)
 
 if TYPE_CHECKING:
     import pendulum
@@ -112,7 +114,11 @@ def parse_date(text: str, *, today: date) -> pendulum.Date:
     Raises DateError for text that is not a date, and for a day more than ``YEARS_AWAY``
     years before or after today (``2999-01-01``, ``0001-01-01``: a typo in the year).
     """
-    when = _parse_date(text, today=today)
+    return within_years(_parse_date(text, today=today), text, today)
+
+
+def within_years(when: D, text: str, today: date) -> D:
+    """``when`` if it is within ``YEARS_AWAY`` years of ``today``; else DateError: a typo in the year."""
     if not _years_back(today, YEARS_AWAY) <= when <= _years_back(today, -YEARS_AWAY):
         years = abs(when.year - today.year)
         away = "from today" if when > today else "ago"
@@ -303,13 +309,22 @@ PAST_FORMS = (
 _AGO = LazyPattern(r"(?:([0-9]{1,4})\s*([a-z]+)\s+ago|-([0-9]{1,4})\s*([a-z]+))\Z")
 
 
-def parse_past_date(text: str, *, today: date) -> date:
-    """A day in the past people type, for looking back (``log --since``): relative to ``today``.
+def parse_past_date(text: str, *, today: date, any_year: bool = False) -> date:
+    """A day in the past people type, relative to ``today``: a day to record (a delivery's, a
+    meeting held, when apologies were sent) or, with ``any_year``, one to look back from (``log
+    --since``).
 
     ``mon`` is the latest Monday (today when today is Monday); ``dec 1`` (as parse_date reads a
     month and day, with or without a year) is the latest Dec 1 not after today; ``3 days ago``
-    and ``-3d`` count back; ISO dates as they are. Raises DateError with the forms accepted.
+    and ``-3d`` count back; ISO dates as they are. Raises DateError with the forms accepted, and,
+    unless ``any_year``, for a day more than ``YEARS_AWAY`` years from today (a typo in the year,
+    as ``parse_date`` refuses).
     """
+    when = _parse_past_date(text, today=today)
+    return when if any_year else within_years(when, text, today)
+
+
+def _parse_past_date(text: str, *, today: date) -> date:
     from datetime import timedelta
 
     import pendulum

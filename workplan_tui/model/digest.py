@@ -306,7 +306,9 @@ def _meetings_soon(ctx: Context, *, facilitating: bool) -> list[Item]:
     for m in meetings.in_order(ctx.workplan.meetings.values()):
         if not today.isoformat() <= m.day < last:
             continue
-        runs = m.facilitator == me or (m.facilitator is None and m.alternate == me)
+        # The alternate runs a meeting without a facilitator: none named, or one who has left since.
+        left = m.facilitator is not None and m.facilitator not in ctx.workplan.members
+        runs = m.facilitator == me or ((m.facilitator is None or left) and m.alternate == me)
         role = "facilitate" if m.facilitator == me else "are the alternate" if m.alternate == me else ""
         if runs != facilitating or me not in ctx.workplan.members:
             continue
@@ -317,7 +319,9 @@ def _meetings_soon(ctx: Context, *, facilitating: bool) -> list[Item]:
             parts.append(f"you {role}")
         if runs:
             parts.append(f"{len(m.agenda)} agenda item{'s' if len(m.agenda) != 1 else ''}")
-            if m.facilitator is None or m.alternate is None:
+            if left:
+                parts.append(f"the facilitator {m.facilitator} is no longer a member")
+            elif m.facilitator is None or m.alternate is None:
                 parts.append("no " + ("facilitator" if m.facilitator is None else "alternate") + " named")
         entry = meetings.attendance(m).get(me)
         if entry is not None and entry.status == "apologies":

@@ -19,11 +19,14 @@ A column that is not there leaves that field of existing tasks alone; an empty c
 column that is there clears the field (owner, due, outcome, notes, waits on), except status
 and progress, which an empty cell leaves as they are.
 
-A "waits on" cell names the tasks a row cannot start before, separated by semicolons (or
-commas): by id (``T9``, only in a row of this plan, as ids are read above), else by title,
-``T9 Build beds`` being read as either: a task the same file adds (another row), a task of
-the plan, then of the partnership. A row may not wait on itself; a circle is refused when
-the import is applied (``store.actions.import_tasks``).
+A "waits on" cell names the tasks a row cannot start before, separated by semicolons or commas
+(a title that holds one is read whole, as an export writes it), read as the board's form reads
+its "waits on" field (``schedule.WaitsReader``, the one rule): by id (``T9``, only in a row of
+this plan, as ids are read above), else by title, ``T9 Build beds`` being read as either (by id
+when T9 is so titled, else by the title: an id and a title that name two tasks never silently
+pick one): a task the same file adds (another row), a task of the plan, then of the
+partnership. A row may not wait on itself, nor close a circle, among the tasks the import adds
+too (so a dry run says so; ``store.actions.import_tasks`` checks again when it writes).
 """
 
 from __future__ import annotations
@@ -244,6 +247,8 @@ def plan_import(workplan: Workplan, plan_id: int, rows: list[Row], *, today: dat
             waits.append((row, here, made))
     for row, here, made in waits:
         _waits_on(row, here, made, planned, workplan, plan_id, new_titles)
+    if waits and not planned.problems:
+        _refuse_circles(planned, workplan, waits[0][0].headers.get("waits_on", ""))
     if planned.added and not planned.problems:
         rules.check_can_add(plan, "tasks")
     return planned
@@ -259,42 +264,23 @@ def _waits_on(
     new_titles: dict[str, int],
 ) -> None:
     """Read a row's "waits on" cell (the module's doc) into what it adds or changes."""
+    from workplan_tui.model.schedule import WaitsReader  # only for an import with a "waits on" column
+
     cell = clean(row.cells.get("waits_on", "")).strip()
-    parts = [p.strip() for p in (cell.split(";") if ";" in cell else cell.split(","))]
-    parts = [p for p in parts if p and p.lower() not in ("none", "-")]
     ids: list[int] = []
     rows: list[int] = []
     own_id = made.id if isinstance(made, Updated) else made[1] if isinstance(made, tuple) else None
-    for part in parts:
-        head, _, rest = part.partition(" ")
-        number = None
-        if head[:1] in "Tt":
-            try:
-                number = parse_label(head, "tasks")
-            except ValueError:
-                number = None
-        if number is not None and here and number in workplan.tasks:
-            ids.append(number)
+    reader = WaitsReader(workplan, plan_id, by_id=here, added=new_titles)
+    for part in reader.items(cell):
+        try:
+            task_id, added_row = reader.read(part)
+        except rules.RuleError as exc:
+            planned.problems.append(Problem(row.number, row.headers.get("waits_on", ""), str(exc)))
             continue
-        title = _key(rest if number is not None and rest else part)
-        if title in new_titles:
-            rows.append(new_titles[title])
-            continue
-        same = [t for t in workplan.tasks.values() if _key(t.title) == title]
-        found = [t for t in same if t.plan == plan_id] or same
-        if len(found) == 1:
-            ids.append(found[0].id)
-        elif found:
-            labels = ", ".join(t.label for t in found)
-            planned.problems.append(
-                Problem(
-                    row.number, row.headers.get("waits_on", ""), f"{len(found)} tasks are titled {part!r} ({labels})"
-                )
-            )
-        else:
-            planned.problems.append(
-                Problem(row.number, row.headers.get("waits_on", ""), f"no task {part!r} (by id or title)")
-            )
+        if task_id is not None:
+            ids.append(task_id)
+        elif added_row is not None:
+            rows.append(added_row)
     ids = list(dict.fromkeys(ids))
     rows = list(dict.fromkeys(rows))
     if row.number in rows or (own_id is not None and own_id in ids):
@@ -316,6 +302,38 @@ def _waits_on(
     made.changes["waits_on"] = ids
     made.before["waits_on"] = current
     made.waits_rows = rows
+
+
+def _refuse_circles(planned: Planned, workplan: Workplan, column: str) -> None:
+    """A problem for each row whose "waits on" would close a circle (``model/schedule.py``), among
+    the tasks the import adds too: the rule ``store.actions.import_tasks`` applies when it writes,
+    so that a dry run says so as well. A row that adds a task stands for it by its title and row
+    number (``New A (row 2) → T9 → New A (row 2)``) until it has an id."""
+    from workplan_tui.model.schedule import cycle_if_added  # only for an import that sets waits on
+
+    wanted: list[tuple[int, int, list[int]]] = []  # (row, the task or -row, what it is to wait on)
+    for added in planned.added:
+        if added.fields.get("waits_on") or added.waits_rows:
+            wanted.append((added.row, -added.row, [*added.fields.get("waits_on", []), *(-r for r in added.waits_rows)]))
+    for updated in planned.updated:
+        if "waits_on" in updated.changes:
+            waits = [*updated.changes["waits_on"], *(-r for r in updated.waits_rows)]
+            wanted.append((updated.row, updated.id, waits))
+    graph: dict[int, list[int]] = {tid: list(t.waits_on) for tid, t in workplan.tasks.items() if t.waits_on}
+    for _, node, _ in wanted:
+        graph.pop(node, None)  # what it waits on now is what the row says
+    titles = {-added.row: added.fields["title"] for added in planned.added}
+
+    def named(node: int) -> str:
+        return label("tasks", node) if node > 0 else f"{titles[node]} (row {-node})"
+
+    for row, node, waits in sorted(wanted):
+        cycle = cycle_if_added(graph, node, waits)
+        if cycle is None:
+            graph[node] = waits
+            continue
+        words = " → ".join(named(n) for n in cycle)
+        planned.problems.append(Problem(row, column, f"{words} would go round in a circle (each waits on the next)"))
 
 
 def _new_task(plan_id: int, t: Task) -> dict[str, Any]:

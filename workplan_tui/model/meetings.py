@@ -16,7 +16,9 @@ Every rule about a meeting has its home here, and the command line, the board, t
   one is *owed* (``debriefs_owed``), overdue once its day has passed.
 * **Agenda**: a meeting made by workplan starts with what needs the partnership
   (``prefill``): debriefs still owed, plans waiting for buy-in (with their closing dates),
-  outcomes and plans off track, blocked tasks that need a decision, norms not yet in force.
+  outcomes and plans off track, pledges behind or late and grants' matches missed
+  (model/commitments.py), milestones at risk, off track or due by two weeks after the meeting
+  (model/schedule.py), blocked tasks that need a decision, norms not yet in force.
   A meeting with neither a facilitator nor an alternate is flagged (``flags``).
 * **Decisions** are text, optionally about a plan or a norm (by its label, ``records.Mention``);
   a vote taken in the meeting stays the plan's vote record (``votes_on_the_day``).
@@ -26,7 +28,7 @@ Every rule about a meeting has its home here, and the command line, the board, t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,6 +41,7 @@ from workplan_tui.model.records import (
     Attendance,
     Decision,
     Meeting,
+    Milestone,
     Task,
     Vote,
     Workplan,
@@ -49,6 +52,7 @@ from workplan_tui.model.text import clean
 
 if TYPE_CHECKING:
     from workplan_tui.model.overview import PlanFigures
+    from workplan_tui.model.schedule import MilestoneForecast
 
 # The statuses of a member who was not at the meeting in person: each is owed a debrief.
 MISSED = ("apologies", "absent", "represented")
@@ -92,8 +96,9 @@ SENT_FORMS = "now, yesterday 17:00, mon 9am, 2026-11-23 or 2026-11-23T16:00:00Z"
 def parse_sent(text: str | None, today: date) -> str | None:
     """When apologies were sent, as people type it (``now``, ``yesterday 17:00``, ``mon 9am``,
     ``2026-11-23``: a day without a time is its noon; an ISO UTC time as it is), as the file's
-    UTC time; None for ``now`` or nothing (the moment it is recorded). DateError naming the forms."""
-    from workplan_tui.model.dates import DateError, parse_past_date
+    UTC time; None for ``now`` or nothing (the moment it is recorded). DateError naming the forms,
+    or saying why a day after ``today`` or more than 50 years away (a typo in the year) is not."""
+    from workplan_tui.model.dates import DateError, parse_past_date, within_years
 
     if text is None or text.strip().lower() in ("", "now"):
         return None
@@ -103,6 +108,7 @@ def parse_sent(text: str | None, today: date) -> str | None:
 
         if not valid_timestamp(typed):
             raise DateError(f"{typed!r} is not a UTC time; use {SENT_FORMS}")
+        _not_ahead(within_years(date.fromisoformat(typed[:10]), typed, today), typed, today)
         return typed
     words = typed.split()
     at = time(12, 0)
@@ -119,10 +125,18 @@ def parse_sent(text: str | None, today: date) -> str | None:
         except rules.RuleError:
             pass
     try:
-        day = parse_past_date(" ".join(words), today=today)
+        day = parse_past_date(" ".join(words), today=today, any_year=True)
     except DateError:
         raise DateError(f"cannot read {typed!r} as when apologies were sent; use {SENT_FORMS}") from None
+    _not_ahead(within_years(day, " ".join(words), today), typed, today)  # a typo in the year, or a day to come
     return datetime.combine(day, at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _not_ahead(day: date, typed: str, today: date) -> None:
+    from workplan_tui.model.dates import DateError
+
+    if day > today:
+        raise DateError(f"{typed!r} is still to come: apologies are recorded once they are sent")
 
 
 # A meeting's day as its moments are worked out from, kept two days inside the calendar's ends:
@@ -156,12 +170,16 @@ def is_past(meeting: Meeting, now: datetime) -> bool:
 
 
 def when_text(meeting: Meeting, today: date) -> str:
-    """'Tue 1 Dec 14:00-15:30', 'Tue 1 Dec' (the day only), with the year when not this one's."""
-    day = short_date(_day(meeting), today=today)
+    """'Tue 1 Dec 14:00-15:30', 'Tue 1 Dec' (the day only), with the year when not this one's;
+    'Thu 31 Dec 23:00-01:00 next day' for one that ends on the day after. The day is the one the
+    file holds, even at the calendar's ends (its moments are worked out a few days inside them)."""
+    day = short_date(date.fromisoformat(meeting.day), today=today)
     if not meeting.time:
         return day
-    end = (start_of(meeting) + timedelta(minutes=meeting.duration)).strftime("%H:%M")
-    return f"{day} {meeting.time}-{end}"
+    start = start_of(meeting)
+    end = start + timedelta(minutes=meeting.duration)
+    later = " next day" if end.date() != start.date() else ""
+    return f"{day} {meeting.time}-{end:%H:%M}{later}"
 
 
 def in_order(meetings: Iterable[Meeting]) -> list[Meeting]:
@@ -298,6 +316,16 @@ def debriefs_owed(workplan: Workplan, today: date, *, member: str | None = None)
     return sorted(found, key=lambda d: (d.due or "9999", d.meeting.day, d.meeting.id, d.entry.member))
 
 
+def not_yet_problem(meeting: Meeting, today: date, what: str) -> str | None:
+    """Why ``what`` ('a debrief is given', 'who was present is recorded') cannot be recorded yet
+    at a meeting whose day has not come on ``today`` (the local day), or None once it has: a
+    debrief, a decision, who was present or absent are facts of a meeting held. Apologies and
+    who will represent whom are sent and arranged in advance, so they need no such day."""
+    if meeting.day <= today.isoformat():
+        return None
+    return f"{meeting.label} is on {_short(meeting.day, today)}: {what} once it is held"
+
+
 def debrief_problem(meeting: Meeting, member: str, by: str) -> str | None:
     """Why ``by`` may not tick off ``member``'s debrief for ``meeting``, or None when they may:
     ``member`` must have missed the meeting and not been debriefed yet, and ``by`` must have
@@ -343,10 +371,20 @@ def attendance_problem(
 # --- roles, flags, action items, decisions ------------------------------------------------------
 
 
-def flags(meeting: Meeting) -> list[str]:
+def flags(meeting: Meeting, members: Collection[str] | None, now: datetime | None = None) -> list[str]:
     """What the agenda says before anything else: a meeting with neither a facilitator nor an
-    alternate (the norm: a facilitator and at least one alternate)."""
-    return [NO_FACILITATOR] if meeting.facilitator is None and meeting.alternate is None else []
+    alternate (the norm: a facilitator and at least one alternate); and one still to come (not
+    over at ``now``) whose facilitator and alternate have both left the partnership since (not
+    in ``members``, the handles: a member removed, or a hand edit), which has none in fact.
+    ``members`` None: the roles were just checked (a meeting being made)."""
+    named = [h for h in (meeting.facilitator, meeting.alternate) if h]
+    if not named:
+        return [NO_FACILITATOR]
+    if members is None or (now is not None and is_past(meeting, now)) or any(h in members for h in named):
+        return []
+    who = " and ".join(clean(h) for h in named)
+    gone = "is no longer a member" if len(named) == 1 else "are no longer members"
+    return [f"No facilitator or alternate: {who} {gone}; choose them before the meeting"]
 
 
 def roles(workplan: Workplan, handle: str) -> list[tuple[Meeting, str]]:
@@ -397,6 +435,7 @@ def mentioned(workplan: Workplan, mention: str | None) -> str:
         "norms": lambda i: workplan.norms.get(i) and workplan.norms[i].text,
         "meetings": lambda i: workplan.meetings.get(i) and workplan.meetings[i].title,
         "grants": lambda i: workplan.grants.get(i) and workplan.grants[i].name,
+        "milestones": lambda i: workplan.milestones.get(i) and workplan.milestones[i].name,
     }.get(table, lambda i: None)(parsed[1])
     if not found:
         return f"{mention} (removed since)"
@@ -442,6 +481,7 @@ def decisions(workplan: Workplan, words: str = "", about: str | None = None) -> 
 # --- the agenda made for a new meeting ----------------------------------------------------------
 
 PREFILL_LIMIT = 12  # items of one kind at most (blocked tasks, concerns), then one that counts the rest
+MILESTONE_SOON_DAYS = 14  # a milestone due within this many days is on the agenda even when on track
 
 
 def _fit(text: str) -> str:
@@ -450,13 +490,22 @@ def _fit(text: str) -> str:
     return one if len(one) <= SHORT_TEXT else one[: SHORT_TEXT - 1] + "…"
 
 
-def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None = None) -> list[AgendaItem]:
+def prefill(
+    workplan: Workplan, today: date, figures: list[PlanFigures] | None = None, *, day: date | None = None
+) -> list[AgendaItem]:
     """The agenda a new meeting starts with: what needs the partnership on ``today``, as items
-    about the record concerned (``prefilled``): debriefs still owed, plans waiting for buy-in
-    (closing date, who has not voted), outcomes and plans off track (with the forecast's
-    reason), blocked tasks that need a decision (with why), norms not yet in force (who has not
-    agreed). ``figures``: ``overview.plan_figures`` when the caller has them."""
-    from workplan_tui.model import overview
+    about the record concerned (``prefilled``), in this order: debriefs still owed, plans waiting
+    for buy-in (closing date, who has not voted), outcomes and plans off track (with the
+    forecast's reason), pledges behind or late (``commitments.late_pledges``, in words:
+    "PARKS's pledge of $2,000 (cash: Match) is late: ... (3 weeks overdue) ...") and grants whose match
+    deadline passed short, milestones at risk, off track or due within ``MILESTONE_SOON_DAYS``
+    of the meeting's ``day`` (of ``today`` when it is past or not given: the meeting should see
+    what falls due before the one after it) ("Milestone D1 'Beds built' due Fri 18 Dec is at
+    risk: T11 blocked; ..."), blocked tasks
+    that need a decision (with why), norms not yet in force (who has not agreed). At most
+    ``PREFILL_LIMIT`` items of a kind, then one that counts the rest. ``figures``:
+    ``overview.plan_figures`` when the caller has them."""
+    from workplan_tui.model import commitments, overview, schedule
 
     figures = figures if figures is not None else overview.plan_figures(workplan, today)
     items: list[AgendaItem] = []
@@ -481,7 +530,19 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
         add(f"Off track: {concern.label} {concern.name}: {concern.reason}", concern.label)
     if len(off) > PREFILL_LIMIT:
         add(f"Off track: {len(off) - PREFILL_LIMIT} more (workplan status)", None)
+    late = commitments.late_pledges(workplan, today)
+    for partner, line in late[:PREFILL_LIMIT]:
+        add(commitments.late_pledge_words(workplan, partner, line, today), None)
+    if len(late) > PREFILL_LIMIT:
+        add(f"{len(late) - PREFILL_LIMIT} more pledges behind or late (workplan partner list)", None)
+    for grant, match in commitments.missed_matches(workplan, today)[:PREFILL_LIMIT]:
+        add(f"Match of {grant.label} {grant.name} ({grant.recipient}) missed: {match.reason}", grant.label)
     live = {p.id for p in workplan.plans.values() if p.status not in CLOSED_PLAN_STATUSES}
+    raised = _milestones_to_raise(workplan, today, live, max(today, day or today))
+    for milestone, found in raised[:PREFILL_LIMIT]:
+        add(f"Milestone {schedule.milestone_words(milestone, found, today)}", milestone.label)
+    if len(raised) > PREFILL_LIMIT:
+        add(f"Milestones: {len(raised) - PREFILL_LIMIT} more (workplan milestone list)", None)
     blocked = sorted((t for t in workplan.tasks.values() if t.status == "blocked" and t.plan in live), key=_due_order)
     for task in blocked[:PREFILL_LIMIT]:
         why = f": {task.blocked_reason}" if task.blocked_reason.strip() else ""
@@ -494,6 +555,31 @@ def prefill(workplan: Workplan, today: date, figures: list[PlanFigures] | None =
             continue
         add(f"Norm not in force: {norm.label} {norm.text} (waiting for {', '.join(state.waiting)})", norm.label)
     return items
+
+
+def _milestones_to_raise(
+    workplan: Workplan, today: date, live: set[int], meeting: date
+) -> list[tuple[Milestone, MilestoneForecast]]:
+    """The milestones of running plans (``live``: their ids) an agenda raises: not met, and off
+    track (missed, or will be by the plan's dates) or at risk by their forecast on ``today``, or
+    due from today to ``MILESTONE_SOON_DAYS`` after the ``meeting``'s day; worst first, then
+    soonest."""
+    from workplan_tui.model import schedule
+    from workplan_tui.model.forecast import rank
+
+    plan_of = schedule.Schedule(workplan)
+    soon = (meeting + timedelta(days=MILESTONE_SOON_DAYS)).isoformat()
+    found = []
+    for milestone in workplan.milestones.values():
+        if milestone.plan not in live:
+            continue
+        forecast = schedule.milestone_forecast(milestone, workplan, today, plan_of)
+        worry = forecast.health in ("off_track", "at_risk")
+        if forecast.health == "met" or not (worry or today.isoformat() <= milestone.due <= soon):
+            continue
+        found.append((milestone, forecast))
+    found.sort(key=lambda pair: (rank(pair[1].health), pair[0].due, pair[0].id))
+    return found
 
 
 def _due_order(task: Task) -> tuple[str, int]:

@@ -68,7 +68,7 @@ TIME_PATTERN = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
 # A record named in text (a meeting's agenda item or decision "about P3"): its label, one of the
 # tables people name by label. Not a reference the file must keep whole (a mention of a norm
 # withdrawn since stays, shown as gone); a merge that renumbers the record relabels it.
-MENTION_PATTERN = r"[PONTMG][1-9][0-9]{0,8}"
+MENTION_PATTERN = r"[PONTMGD][1-9][0-9]{0,8}"
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 
 
@@ -125,7 +125,7 @@ Currency = Annotated[str, matching(r"[A-Z]{3}", "a three-letter currency code su
 TimeOfDay = Annotated[str, matching(TIME_PATTERN, "a time of day HH:MM (24-hour clock)")]
 Mention = Annotated[
     str,
-    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2 or M1", mentions=True),
+    matching(MENTION_PATTERN, "a record label such as P3, O4, T12, N2, D1 or M1", mentions=True),
 ]
 # An address workplan mails (``workplan remind``): ASCII, one mailbox, nothing a mail header or a
 # command line could take for more (no spaces, commas, quotes, angle brackets or line breaks; not
@@ -235,6 +235,14 @@ def appended(limit: int, logged_as: str) -> Meta:
     items: a merge keeps the union of both sides' items, and the log names one added item
     ``logged_as`` (``note``), never the whole list."""
     return Meta(max_length=limit, extra={"append_only": True, "logged_as": logged_as})
+
+
+def keyed(limit: int, key: str) -> Meta:
+    """Of a list of records each about one thing named by their field ``key`` (a meeting's
+    attendance: one entry per member), at most ``limit`` items: a merge takes each side's change
+    to an entry as a field's (what either side added, changed or took out, entry by entry), and
+    records a conflict only when both changed the same entry differently."""
+    return Meta(max_length=limit, extra={"keyed_by": key})
 
 
 def unordered(limit: int) -> Meta:
@@ -702,7 +710,7 @@ class Meeting(Keyed):
     facilitator: Handle | None = None
     alternate: Handle | None = None
     agenda: Annotated[list[AgendaItem], Meta(max_length=500)] = []
-    attendance: Annotated[list[Attendance], Meta(max_length=10_000)] = []
+    attendance: Annotated[list[Attendance], keyed(10_000, "member")] = []
     decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
     notes: LongText = ""
     created_at: Timestamp = ""

@@ -75,6 +75,11 @@ class RepeatError(ValueError):
     """Text that is not a repeat this understands (one line, with the forms it takes)."""
 
 
+class NoNextDay(ValueError):
+    """A series has no next day in the calendar: the day after which it is wanted is at its end
+    (31 December 9999: only a hand edit puts a due day there). One line, naming the day."""
+
+
 class Repeat(NamedTuple):
     """A repeat read: ``kind`` is "days" or "months" (``step`` of them), "weekday" (``step``: 0 for
     Monday) or "monthday" (``step``: the day of the month, 1 to 31; 0 for the last day)."""
@@ -211,8 +216,19 @@ def _months_on(anchor: date, months: int) -> date:
 
 def next_after(stored: str, anchor: date, after: date) -> date:
     """The first day of the series after ``after`` (never on it): see the module's table.
-    ``anchor`` is the series' first due day. Raises RepeatError for a repeat that is not one."""
+    ``anchor`` is the series' first due day. Raises RepeatError for a repeat that is not one, and
+    NoNextDay when that day would be past the calendar's last (``date.max``, 31 Dec 9999)."""
     rule = parse(stored)
+    try:
+        return _next_after(rule, anchor, after)
+    except (OverflowError, ValueError):  # date arithmetic past year 9999 (the rule is read above)
+        raise NoNextDay(
+            f"{words(stored)} has no day after {after.isoformat()}: the calendar ends on {date.max.isoformat()}"
+        ) from None
+
+
+def _next_after(rule: Repeat, anchor: date, after: date) -> date:
+    """``next_after`` for a repeat already read; OverflowError or ValueError past ``date.max``."""
     if rule.kind == "days":
         if after < anchor:
             return anchor
@@ -250,7 +266,8 @@ def first_due(stored: str, today: date) -> date:
 def following(stored: str, anchor: date, due: date | None, today: date) -> date:
     """The due day of the instance after one due on ``due`` (done, or skipped): the next day of
     the series after it, and, when that is already past, the first from ``today`` on (missed
-    ones are not made up: a weekly task done three weeks late comes back next week)."""
+    ones are not made up: a weekly task done three weeks late comes back next week). Raises
+    NoNextDay when that is past the calendar's end (a due day hand-edited to 9999-12-31)."""
     after = next_after(stored, anchor, due or today)
     if after < today:
         after = next_after(stored, anchor, today - timedelta(days=1))

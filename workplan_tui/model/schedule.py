@@ -10,7 +10,8 @@ finished the last prerequisite (the board's notice, ``workplan status``, the dig
 
 * it is due before a task it waits on is due ("T14 is due 4 Dec but waits on T9, due 11 Dec");
 * its chain (the latest due day among the open tasks it waits on, however far back) ends after
-  its own outcome is due, or after its plan ends.
+  its own outcome is due, or after its plan ends;
+* it waits on a task still open in an archived plan, where nothing is done any more.
 
 **A milestone** (``milestone_forecast``) has a health in the forecasts' words (model/forecast.py:
 ``met``, ``on_track``, ``at_risk``, ``off_track``, ``no_data``), rolled up from its parts as a
@@ -33,7 +34,8 @@ to make one, ``cycle_if_added``); the functions here still stop at a task alread
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import attrgetter
 
@@ -42,6 +44,7 @@ from workplan_tui.model.dates import short_date
 from workplan_tui.model.forecast import HEALTH_WORDS, Health
 from workplan_tui.model.records import Activity, Member, Milestone, Outcome, Plan, Task, Workplan, label
 from workplan_tui.model.rules import RuleError, outcome_progress
+from workplan_tui.model.text import clean
 
 # --- the graph ------------------------------------------------------------------------------------
 
@@ -179,7 +182,8 @@ def waiting_words(
 class DateProblem:
     """A date of ``task`` that cannot work. ``kind``: ``before`` (due before ``other``, a task it
     waits on, due ``day``), ``chain`` (its chain ends on ``chain``'s day, after ``other``'s
-    deadline ``day``: an outcome due, a plan's end), ``after`` (due after that deadline). Its words
+    deadline ``day``: an outcome due, a plan's end), ``after`` (due after that deadline),
+    ``archived`` (it waits on ``other``, open in an archived plan ``what``: never done there). Its words
     are made when read: ``text`` in full ("T14 is due Fri 4 Dec but waits on T9, due Fri 11 Dec"),
     ``brief`` for a card ("due before T9, Fri 11 Dec"). (A plain class, as the others here: a
     dataclass costs every command that imports this module its generation.)"""
@@ -207,6 +211,11 @@ class DateProblem:
     @property
     def text(self) -> str:
         task, day = self.task, self._day
+        if self.kind == "archived":
+            return (
+                f"{task.label} waits on {self.other}, open in archived {self.what}: it will not be done "
+                f"('workplan task depends {task.label} {self.other} --remove', or reopen {self.what})"
+            )
         if self.kind == "before":
             return f"{task.label} is due {day(task.due or '')} but waits on {self.other}, due {day(self.day)}"
         if self.kind == "chain" and self.chain is not None:
@@ -216,6 +225,8 @@ class DateProblem:
 
     @property
     def brief(self) -> str:
+        if self.kind == "archived":
+            return f"waits on {self.other}, archived"
         words = {"before": "due before", "chain": "chain ends after"}.get(self.kind, "due after")
         return f"{words} {self.other}, {self._day(self.day)}"
 
@@ -238,7 +249,7 @@ class Schedule:
     def view_key(self) -> tuple[object, ...]:
         """What a task's waiting and date words depend on besides the task itself: the status,
         due day and owner of every task another waits on, each outcome's due day and each plan's
-        end. Two snapshots with equal keys show every task they share the same way, so a board
+        end and status (archived). Two snapshots with equal keys show every task they share the same way, so a board
         that redraws only the rows whose task changed (ui/widgets.py) redraws them all when this
         changes (T9 done: T12 no longer waits). One pass over the tasks, in C; kept once made."""
         if self._view_key is None:
@@ -248,7 +259,7 @@ class Schedule:
                 (tid, p.status, p.due, p.owner) for tid in needed if (p := tasks.get(tid)) is not None
             )
             outcomes = [(o.id, o.due) for o in self.workplan.outcomes.values()]
-            plans = [(p.id, p.end) for p in self.workplan.plans.values()]
+            plans = [(p.id, p.end, p.status) for p in self.workplan.plans.values()]  # archived: never done
             self._view_key = (tuple(prerequisites), tuple(outcomes), tuple(plans))
         return self._view_key
 
@@ -267,25 +278,41 @@ class Schedule:
 
     def chain_end(self, task: Task) -> tuple[str, int] | None:
         """The latest due day among the open tasks ``task`` waits on, however far back, and which
-        task is due then: (ISO day, task id); None when none of them has a due day."""
-        if task.id in self._ends:
-            return self._ends[task.id]
-        best: tuple[str, int] | None = None
-        seen: set[int] = {task.id}
-        todo = list(task.waits_on)
-        while todo:
-            tid = todo.pop()
-            if tid in seen:
+        task is due then: (ISO day, task id; the lower id of two due the same day); None when none
+        of them has a due day. Each task's end is kept once worked out and built from those of the
+        open tasks it waits on, so a chain thousands long costs each task once, not once per task
+        after it (a walk per task was quadratic: 52 s for ``milestone list`` over a 6,000-task
+        chain). A circle a check missed ends the walk, never loops."""
+        ends = self._ends
+        if task.id in ends:
+            return ends[task.id]
+        tasks = self.tasks
+        active: set[int] = set()  # on the walk's path: their ends are not known yet
+        stack: list[tuple[Task, bool]] = [(task, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current.id in ends or (not expanded and current.id in active):
                 continue
-            seen.add(tid)
-            other = self.tasks.get(tid)
-            if other is None or other.status == "done":
+            if not expanded:
+                active.add(current.id)
+                stack.append((current, True))
+                for tid in current.waits_on:
+                    other = tasks.get(tid)
+                    if other is not None and other.status != "done" and tid not in ends and tid not in active:
+                        stack.append((other, False))
                 continue
-            if other.due and _day(other.due) and (best is None or (other.due, -other.id) > (best[0], -best[1])):
-                best = (other.due, other.id)
-            todo.extend(other.waits_on)
-        self._ends[task.id] = best
-        return best
+            best: tuple[str, int] | None = None
+            for tid in current.waits_on:
+                other = tasks.get(tid)
+                if other is None or other.status == "done":
+                    continue
+                own = (other.due, other.id) if other.due and _day(other.due) else None
+                for found in (own, ends.get(tid)):
+                    if found is not None and (best is None or (found[0], -found[1]) > (best[0], -best[1])):
+                        best = found
+            ends[current.id] = best
+            active.discard(current.id)
+        return ends[task.id]
 
     def finish(self, task: Task) -> str | None:
         """The day ``task`` can be done by at the earliest its dates allow: the later of its own due
@@ -340,8 +367,11 @@ class Schedule:
         due = task.due if _day(task.due) else None
         end = None
         if task.waits_on:
+            plans = self.workplan.plans
             for other in open_prerequisites(task, self.tasks):
-                if due and other.due and _day(other.due) and other.due > due:
+                if (held := plans.get(other.plan)) is not None and held.status == "archived":
+                    found.append(DateProblem(task, "archived", other.label, other.due or "", today, held.label))
+                elif due and other.due and _day(other.due) and other.due > due:
                     found.append(DateProblem(task, "before", other.label, other.due, today))
             end = self.chain_end(task)
         for deadline, whose, what in self._deadlines(task):
@@ -521,6 +551,26 @@ def milestone_forecast(
     return result("on_track", f"{left}, due {when}")
 
 
+def milestone_words(milestone: Milestone, found: MilestoneForecast, today: date) -> str:
+    """A milestone and its forecast as a person says it at a meeting: "D1 'Beds built' due Fri 18
+    Dec is at risk: T11 blocked; 3 of 3 tasks open", "D2 'Planted' missed: was due Sun 29 Nov; 1 of
+    2 tasks open", "D3 'Signs up' is on track: 2 of 3 tasks open, due Fri 11 Dec". Stored text is
+    cleaned."""
+    from workplan_tui.model.text import clean
+
+    name = f"{milestone.label} '{' '.join(clean(milestone.name).split())}'"
+    day = _day(milestone.due)
+    when = short_date(day, today=today) if day else clean(milestone.due)
+    reason = clean(found.reason)
+    if found.health == "off_track" and reason.startswith("missed"):
+        return f"{name} {reason}"
+    if found.health in ("off_track", "at_risk", "met"):
+        return f"{name} due {when} is {found.words}: {reason}"
+    if found.health == "on_track":
+        return f"{name} is on track: {reason}"
+    return f"{name} due {when} {reason}"
+
+
 def _left_words(open_tasks: list[Task], tasks: int, open_outcomes: list[Outcome], outcomes: int) -> str:
     parts = []
     if tasks:
@@ -563,38 +613,118 @@ def next_milestone(workplan: Workplan, plan: Plan, today: date) -> Milestone | N
 # --- "waits on" as people type it --------------------------------------------------------------
 
 
+_JOINED = 50  # at most this many pieces of a "waits on" text are joined back into one title
+
+
+def _title_key(title: str) -> str:
+    """A title as typed or stored, compared ignoring case, spacing and control characters (the
+    form completes a title as shown: cleaned)."""
+    return " ".join(clean(title).split()).casefold()
+
+
+def split_waits(text: str, names_one: Callable[[str], bool]) -> list[str]:
+    """The items of a "waits on" text (the board's form, a spreadsheet's column): split at
+    semicolons and commas, pieces joined back where together they name one task (``names_one``,
+    given the joined text): a title may hold a separator, as the form completes it and an export
+    writes it (``T9 Beds; phase 2, north``). Empty, ``none`` and ``-`` items are dropped."""
+    pieces = re.split(r"([;,])", text)
+    words, separators = pieces[0::2], pieces[1::2]
+    items: list[str] = []
+    start = 0
+    while start < len(words):
+        end = start
+        for last in range(min(len(words), start + _JOINED) - 1, start, -1):
+            joined = "".join(w + sep for w, sep in zip(words[start:last], separators[start:last], strict=True))
+            if names_one((joined + words[last]).strip()):
+                end = last
+                break
+        joined = "".join(w + sep for w, sep in zip(words[start:end], separators[start:end], strict=True))
+        items.append((joined + words[end]).strip())
+        start = end + 1
+    return [item for item in items if item and item.lower() not in ("none", "-")]
+
+
+class WaitsReader:
+    """Reads the items of a "waits on" text of tasks of plan ``plan_id`` (the one rule for the
+    board's form and a spreadsheet's column). An item is a task's id (``T9``; ``9`` too with
+    ``digits``), its id and title as the form completes it (``T9 Build beds``), or a title,
+    matched ignoring case and spacing: a task ``added`` by the same spreadsheet (title key ->
+    its row), then of the plan, then of the partnership. An id and a title that name two tasks
+    never pick one silently: the title is read instead, or it is refused naming both. ``by_id``
+    False reads ids as titles (a spreadsheet row from another file: its ids are other tasks)."""
+
+    def __init__(
+        self,
+        workplan: Workplan,
+        plan_id: int | None,
+        *,
+        by_id: bool = True,
+        digits: bool = False,
+        added: Mapping[str, int] | None = None,
+    ) -> None:
+        self.workplan, self.plan_id, self.by_id, self.digits = workplan, plan_id, by_id, digits
+        self.added = added or {}
+        self._titles: set[str] | None = None
+
+    def _number(self, head: str) -> int | None:
+        """The task id ``head`` is (``T9``, or ``9`` with ``digits``), whether or not it exists."""
+        if self.digits and head.isascii() and head.isdigit() and head[0] != "0":
+            return int(head)
+        if head[:1] not in "Tt":
+            return None
+        from workplan_tui.model.records import id_of_label
+
+        parsed = id_of_label(head.upper())
+        return parsed[1] if parsed is not None and parsed[0] == "T" else None
+
+    def _named(self, part: str) -> tuple[Task | None, str, bool]:
+        """(the task ``part``'s id names when ids are read and it exists, the rest after the id,
+        whether ``part`` begins with an id at all)."""
+        head, _, rest = part.partition(" ")
+        number = self._number(head)
+        task = self.workplan.tasks.get(number) if number is not None and self.by_id else None
+        return task, rest.strip(), number is not None
+
+    def names_one(self, part: str) -> bool:
+        """Whether ``part`` names one task whole: by its id and its very title, or by a title."""
+        task, rest, _ = self._named(part)
+        if task is not None and rest and _title_key(rest) == _title_key(task.title):
+            return True
+        if self._titles is None:
+            self._titles = {_title_key(t.title) for t in self.workplan.tasks.values()}
+        key = _title_key(part)
+        return key in self.added or key in self._titles
+
+    def items(self, text: str) -> list[str]:
+        return split_waits(text, self.names_one)
+
+    def read(self, part: str) -> tuple[int | None, int | None]:
+        """(task id, None), or (None, row) for a task the spreadsheet adds. RuleError naming what
+        is not one task: none, several (use the id), or an id and a title of two tasks."""
+        task, rest, has_id = self._named(part)
+        if task is not None and (not rest or _title_key(rest) == _title_key(task.title)):
+            return task.id, None
+        asked = [part, rest] if rest and has_id else [part]
+        for title in asked:
+            key = _title_key(title)
+            if key in self.added:
+                return None, self.added[key]
+            same = [t for t in self.workplan.tasks.values() if _title_key(t.title) == key]
+            here = [t for t in same if t.plan == self.plan_id] or same
+            if len(here) == 1:
+                return here[0].id, None
+            if here:
+                labels = ", ".join(t.label for t in here)
+                raise RuleError(f"{len(here)} tasks are titled {title!r} ({labels}); use the id")
+        if task is not None:
+            raise RuleError(f"{task.label} is titled {task.title!r}, not {rest!r}, and no task has that title")
+        raise RuleError(f"no task {part!r} (by id or title)")
+
+
 def parse_waits(text: str, workplan: Workplan, plan_id: int | None = None) -> list[int]:
-    """The tasks a "waits on" field names (the board's form, a spreadsheet's column): ids or
-    titles, separated by commas or semicolons (``T9, Build beds at Oak Street``). A title is
-    matched ignoring case and spacing, among the plan's tasks first, then the partnership's.
-    Raises RuleError naming what is not one task; "" or "none" is no task."""
-    found: list[int] = []
-    typed = text.strip()
-    if not typed or typed.lower() in ("none", "-"):
-        return found
-    from workplan_tui.model.records import id_of_label
-
-    def key(title: str) -> str:
-        return " ".join(title.split()).casefold()
-
-    for part in (p.strip() for p in typed.replace(";", ",").split(",")):
-        if not part:
-            continue
-        head = part.split(" ", 1)[0]  # "T12 Order soil", as the board's form completes it
-        parsed = id_of_label(head.upper()) if head[:1] in "Tt" else None
-        if parsed is not None and (parsed[0] != "T" or parsed[1] not in workplan.tasks):
-            parsed = None
-        if parsed is None and part.isascii() and part.isdigit() and part[0] != "0":
-            parsed = ("T", int(part))
-        if parsed is not None and parsed[0] == "T" and parsed[1] in workplan.tasks:
-            found.append(parsed[1])
-            continue
-        same = [t for t in workplan.tasks.values() if key(t.title) == key(part)]
-        here = [t for t in same if t.plan == plan_id] or same
-        if len(here) == 1:
-            found.append(here[0].id)
-        elif here:
-            raise RuleError(f"{len(here)} tasks are titled {part!r} ({', '.join(t.label for t in here)}); use the id")
-        else:
-            raise RuleError(f"no task {part!r} (by id or title)")
+    """The tasks a "waits on" field of the board's form names (``WaitsReader``, ``9`` read as T9
+    too): ``T9, Build beds at Oak Street``, ``T12 Beds; phase 2`` as the form completes a title
+    holding a separator. Raises RuleError naming what is not one task; "" or "none" is no task."""
+    reader = WaitsReader(workplan, plan_id, digits=True)
+    found = [task_id for part in reader.items(text.strip()) if (task_id := reader.read(part)[0]) is not None]
     return list(dict.fromkeys(found))

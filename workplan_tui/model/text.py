@@ -56,11 +56,15 @@ def clean(text: object, *, multiline: bool = False) -> str:
 
 
 def short(value: object, limit: int = 30) -> str:
-    """A logged value for one line: '-' for nothing, '[3]' for a list, a record by its title or
-    name, else clean and cut."""
-    if value is None or value == "":
+    """A logged value for one line: '-' for nothing (an empty list too), a list of labels or
+    handles as its items ('T9, T12': what a task waits on, who agreed), '[3]' for any other list
+    (of records: notes, check-ins), a record by its title or name, else clean and cut. References
+    are shown as stored: label them first (``contract.labelled``)."""
+    if value is None or value == "" or value == []:
         return "-"
-    if isinstance(value, list):
+    if isinstance(value, list) and all(type(v) in (str, int) for v in value):
+        value = ", ".join(str(v) for v in value)
+    elif isinstance(value, list):
         return f"[{len(value)}]"
     if isinstance(value, dict):  # a whole record (a removal, its undo): by what people call it
         inner = value.get("record")

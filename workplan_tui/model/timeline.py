@@ -95,6 +95,18 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# The latest Monday the weeks shown may begin on: room after it for 2,000 weeks (a wide terminal
+# at a cell a week), so a timeline moved on, or asked for, near 31 Dec 9999 never runs off the calendar.
+LAST_FIRST = date.max - timedelta(days=date.max.weekday() + 7 * 2000)
+
+
+def moved_weeks(first: date, weeks: int) -> date:
+    """``first`` moved ``weeks`` weeks on (back when negative), kept between the calendar's first
+    Monday (1 Jan 1) and ``LAST_FIRST``."""
+    days = max((date.min - first).days, min((LAST_FIRST - first).days, 7 * weeks))
+    return first + timedelta(days=days)
+
+
 def window_start(today: date) -> date:
     """Where the weeks begin when the timeline opens: the Monday of last week (a week of context)."""
     return monday(today) - timedelta(days=7)
@@ -112,15 +124,19 @@ class Timeline:
         by: str = "partner",
         plan_id: int | None = None,
         schedule: Schedule | None = None,
+        first: date | None = None,
         owner: str | None = None,
     ) -> None:
-        """``owner``: only that member's tasks, and the milestones that list one of them (the
-        board's ``m``, ``workplan timeline --owner``)."""
+        """``first``: the Monday the weeks shown begin on (default ``window_start(today)``); done
+        tasks due before it are left out, so a timeline moved back to past weeks is made anew
+        from there (they were missing: the past looked as if nothing had been done). ``owner``:
+        only that member's tasks, and the milestones that list one of them (the board's ``m``,
+        ``workplan timeline --owner``)."""
         if by not in GROUPINGS:
             raise ValueError(f"group by {by!r}: use one of {', '.join(GROUPINGS)}")
         self.workplan, self.today, self.by, self.owner = workplan, today, by, owner
         self.schedule = schedule or Schedule(workplan)
-        self.first = window_start(today)
+        self.first = first if first is not None else window_start(today)
         self.rows = self._rows(plan_id)
 
     # --- the rows ---------------------------------------------------------------------------

@@ -203,6 +203,48 @@ def table_spans(raw: bytes) -> dict[str, tuple[int, int]] | None:
     return None if tables is None else {name: (table._start, table._end) for name, table in tables.items()}
 
 
+def spans_in_order(raw: bytes, names: list[str]) -> dict[str, tuple[int, int]] | None:
+    """``table_spans(raw)`` for a sealed file expected to hold the tables ``names``, in that
+    order (the tables of the version before it); None when it does not hold them so.
+
+    Each table's end is found by the head of the table after it, a search for a needle of
+    a dozen bytes that skips through the records, rather than by the first line that starts
+    with "}" (the search for those two bytes stops at every line: 0.7 ms at 1,000 tasks,
+    9 ms at 10,000, at each version a board read). Only a forged seal can make the two
+    differ (a table closed early by hand): the lines read then are not records, and
+    store/patch.py reads the file whole.
+    """
+    if not names or names[0] != "meta" or not raw.endswith(b"\n}\n") or not verify(raw):
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    start, stop = 2, len(raw) - 3  # the tables, without the outer "{\n" and "\n}\n"
+    for i, name in enumerate(names):
+        head = orjson.dumps(name) + b": {"
+        if not raw.startswith(head, start):
+            return None
+        after = start + len(head)
+        if raw.startswith(b"}", after):  # an empty table on one line: "members": {}
+            spans[name] = (start, start)
+            end = after + 1
+        elif not raw.startswith(b"\n", after):
+            return None
+        else:
+            if i + 1 < len(names):
+                close = raw.find(b"\n},\n" + orjson.dumps(names[i + 1]) + b": {", after)
+            else:
+                close = stop - 2 if raw.startswith(b"\n}", stop - 2) else -1
+            if close <= after:
+                return None
+            spans[name] = (after + 1, close)
+            end = close + 2
+        if i + 1 == len(names):
+            return spans if end == stop else None
+        if not raw.startswith(b",\n", end):
+            return None
+        start = end + 2
+    return None
+
+
 def _unchecked(table: str, record: Any) -> None:
     return None
 

@@ -59,7 +59,7 @@ def advance(old: Version, payload: bytes) -> Version | None:
     The result is exactly what reading ``payload`` whole gives (the same tables, records and
     orders, every record checked as a whole read checks it), with every record whose line
     did not change shared with ``old``."""
-    spans = layout.table_spans(payload)
+    spans = layout.spans_in_order(payload, list(old.spans)) or layout.table_spans(payload)
     if spans is None or list(spans) != list(old.spans):
         return None
     data = dict(old.data)

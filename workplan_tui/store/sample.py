@@ -128,7 +128,8 @@ def _fresh_agendas(data: Any, today: date) -> None:
         agenda = raw.get("agenda") or []
         if raw.get("day", "") < today.isoformat() or not agenda or not all(i.get("prefilled") for i in agenda):
             continue
-        raw["agenda"] = [schema_item(item) for item in meetings.prefill(workplan, today)]
+        on = date.fromisoformat(raw["day"])
+        raw["agenda"] = [schema_item(item) for item in meetings.prefill(workplan, today, day=on)]
 
 
 def write_demo(out: Path | None, *, today: date, user: str, login: str | None = None) -> Path:

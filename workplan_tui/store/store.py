@@ -306,6 +306,24 @@ class Store:
         data, key = self._load_raw(allow_newer)
         return self._model_of(data, key, allow_newer), self.history_of(data)
 
+    def read_by_change(self, *, most: int) -> tuple[Workplan, History] | None:
+        """The file's newer version and its log, as ``read_with_history`` gives them, when it can
+        be read by what changed from the version held (store/patch.py) and is at most ``most``
+        bytes long; else None, having changed nothing held: read it with ``read_with_history``
+        (whole, or in a thread). What it costs is a read of the bytes, a comparison and the
+        records that changed: about a millisecond at 1,000 tasks. Raises StoreError when the
+        file cannot be read (as ``read_with_history`` would)."""
+        old = self._version_now()
+        key = current_key(self.path)
+        if old is None or key is None or key[3] > most:
+            return None
+        payload, key = read_bytes(self.path)
+        new = patch.advance(old, payload) if len(payload) <= most else None
+        if new is None:
+            return None
+        self._use_version(new, key)
+        return new.workplan, self.history_of(new.data)
+
     def _model_of(self, data: dict[str, Any], key: StatKey, allow_newer: bool) -> Workplan:
         """The records of ``data`` (the cached parse at ``key``), built once per version of the file."""
         if self._cache_model is None or self._cache_key != key:

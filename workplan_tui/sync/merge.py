@@ -48,9 +48,9 @@ import orjson
 
 from workplan_tui.model import schema
 from workplan_tui.model.changes import REMOVAL_KINDS
-from workplan_tui.model.contract import nested_mentions, nested_references, references
+from workplan_tui.model.contract import field_value, nested_mentions, nested_references, references
 from workplan_tui.model.records import KEYED, PREFIX, id_of_label, label, record_name, table_named
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 
 
 class MergeError(ValueError):
@@ -69,6 +69,9 @@ REMOVED, KEPT = "removed", "kept"
 
 # Lists of distinct items whose order means nothing (records.unordered): merged as sets.
 SETS = schema.unordered()
+# Lists of records one per thing (records.keyed: a meeting's attendance, one entry per member):
+# merged entry by entry.
+KEYED_LISTS = schema.keyed()
 # Lists whose items are only ever added (or the last one taken back by undo): merged as a union
 # (records.appended declares them).
 ITEM_LISTS = set(schema.appended())
@@ -575,6 +578,9 @@ class _Merge:
                 value = _merge_items(bv if isinstance(bv, list) else [], ov, tv)
             elif (table, name) in SETS and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_set(bv if isinstance(bv, list) else [], ov, tv)
+            elif (table, name) in KEYED_LISTS and all(isinstance(v, list) for v in (ov, tv)):
+                keyed = _merge_keyed(bv if isinstance(bv, list) else [], ov, tv, KEYED_LISTS[table, name])
+                value = keyed if keyed is not None else self._field_conflict(table, key, record, name, bv, ov, tv)
             elif (table, name) == ("norms", "agreed_by") and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_agreement(base, o, t)
             elif name == "created_at" and not _same(ov, tv):
@@ -800,12 +806,19 @@ class _Merge:
         for conflict_label in conflicts:
             conflict = table[conflict_label[1:]]
             a, b = conflict["sides"]
+            one, two = (self._shown(conflict["table"], conflict["field"], side["value"]) for side in (a, b))
             text = (
-                f"{conflict_label}: {conflict['field']} {_short(a['value'])} ({a['by'] or 'unknown'}) "
-                f"or {_short(b['value'])} ({b['by'] or 'unknown'}); settle with 'workplan resolve {conflict_label}'"
+                f"{conflict_label}: {conflict['field']} {one} ({a['by'] or 'unknown'}) "
+                f"or {two} ({b['by'] or 'unknown'}); settle with 'workplan resolve {conflict_label}'"
             )
             note("merge.conflict", conflict["record"], {"conflict": [None, text[:500]]})
         return notes
+
+    @staticmethod
+    def _shown(table: str, name: str, value: Any) -> str:
+        """A side's value in the conflict's log line: references as labels, a list as its items
+        (``T9, T12``), a record by its name, as ``workplan conflicts`` shows it."""
+        return short(field_value(table, name, value), 40)
 
     # --- the result must be sound -------------------------------------------------------------
 
@@ -1063,6 +1076,37 @@ def _merge_items(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[An
     return sorted(kept.values(), key=_item_key)
 
 
+def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str) -> list[Any] | None:
+    """A list of records one per ``key`` (records.keyed), merged entry by entry as fields are: an
+    entry changed, added or taken out on one side takes that side's; the same change on both is
+    one. None when both sides changed one entry differently, or an entry is not a record with its
+    key once (a hand edit): then the whole list is a conflict, as any field changed on both sides.
+    In the order of ``key`` (how the store keeps them)."""
+    if _same(ours, base):
+        return list(theirs)
+    if _same(theirs, base):
+        return list(ours)
+    sides: list[dict[str, Any]] = []
+    for items in (base, ours, theirs):
+        found = {item[key]: item for item in items if isinstance(item, dict) and isinstance(item.get(key), str)}
+        if len(found) != len(items):
+            return None
+        sides.append(found)
+    b, o, t = sides
+    out = []
+    for name in sorted({*b, *o, *t}):
+        bv, ov, tv = b.get(name, MISSING), o.get(name, MISSING), t.get(name, MISSING)
+        if _same(ov, tv) or _same(tv, bv):
+            value = ov
+        elif _same(ov, bv):
+            value = tv
+        else:
+            return None
+        if value is not MISSING:
+            out.append(value)
+    return out
+
+
 # Of a pledge, the lists only added to (an undo takes back the last): merged as a union.
 PLEDGE_ITEMS = ("deliveries", "followups")
 
@@ -1157,12 +1201,6 @@ def _side(value: Any, by: str, at: str | None) -> dict[str, Any]:
 
 def _jsonable(value: Any) -> Any:
     return None if value is MISSING else value
-
-
-def _short(value: Any, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    text = clean(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _groups(

@@ -1,8 +1,9 @@
 """The shared file as the board sees it: the session every screen works through.
 
 A ``Session`` holds the snapshot the screens show (``workplan``) and keeps it fresh: it
-watches the file (one stat every half second), reads it again in a worker thread when
-someone else wrote, announces what they changed, and tells the screens to redraw through
+watches the file (one stat every half second), reads it again when someone else wrote (at
+that poll when the file is small and can be read by what changed, else in a worker thread),
+announces what they changed, and tells the screens to redraw through
 its ``reloaded`` signal (a screen subscribes when it mounts; dialogs do not, they keep what
 is typed). Each newer version of the file is read by what changed in it (store/patch.py):
 every record that did not change stays the same object, so the per-plan figures of plans
@@ -19,11 +20,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from itertools import takewhile
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from textual.content import Content
 from textual.signal import Signal
 
-from workplan_tui.model import identity, rules, schema
+from workplan_tui.model import contract, identity, rules, schema
 from workplan_tui.model.changes import Names, describe
 from workplan_tui.model.dates import DateError, utc_now
 from workplan_tui.model.dates import today as local_day
@@ -46,8 +49,12 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.notifications import Notification
     from textual.timer import Timer
+    from textual.widget import Widget
 
 POLL_SECONDS = 0.5
+# A newer version of a file up to this size is read here, by what changed in it (``_read_here``);
+# a larger one in a thread, so that reading it never holds up a key (2.6 MB at 10,000 tasks).
+READ_HERE_BYTES = 1 << 20
 NEWS_SECONDS = 6.0  # how long a notice of others' changes stays up after the latest one
 NEWS_LIMIT = 60.0  # the longest one stays up while changes keep coming (then a new one goes up)
 Report = Callable[[str], None]  # takes why a change was refused, e.g. to show it in a form
@@ -77,7 +84,9 @@ class Session:
         self._last_problem: str | None = None
         self._outside_said: str | None = None  # the last outside edit announced (said once)
         self._news: list[Notification] = []  # the notices of others' changes last put up
-        self._news_timer: Timer | None = None  # takes them down
+        self._news_timer: Timer | None = None  # takes them down at ``_news_until`` (time.monotonic)
+        self._news_until = 0.0
+        self._news_toast: tuple[Widget, int] | None = None  # the one notice up, and its lines
         self.sync_status: sync_state.Status | None = None  # None: the file is not in a git repository
         self._syncing = False
         self._sync_shown = ""
@@ -150,6 +159,8 @@ class Session:
         if self._reloading:
             return
         if self.store.changed_on_disk():
+            if self._read_here():
+                return
             self._reloading = True
             reader = self.store.reader()  # made here: the thread starts from the version shown
             self.app.run_worker(partial(self._reload_in_thread, reader), thread=True, exclusive=True, group="reload")
@@ -159,6 +170,27 @@ class Session:
             except (StoreError, schema.SchemaError):
                 return  # still wrong, and already said
             self._recovered()
+
+    def _read_here(self) -> bool:
+        """Read a newer version of a small file here, by what changed in it (store/patch.py),
+        and show it; False when it must be read in a thread (a file over ``READ_HERE_BYTES``,
+        one that cannot be read by what changed, an error to report).
+
+        A partner's write changes a record or two: read so, a file of 1,000 tasks costs about
+        a millisecond, less than handing the read to a thread and its result back (a thread
+        started, a worker's messages, a call from the thread: about 2 ms of a board's CPU
+        at each write, ``benchmarks/bench_boards.py``).
+        """
+        reader = self.store.reader()
+        try:
+            read = reader.read_by_change(most=READ_HERE_BYTES)
+        except (StoreError, OSError):
+            return False  # the thread reads it again and says what is wrong
+        if read is None:
+            return False
+        workplan, history = read
+        self._reloaded(reader, workplan, history, (None, None))  # sealed: never an outside edit
+        return True
 
     def _reload_in_thread(self, reader: Store) -> None:
         seen = self.seen_history  # _reloaded checks that nothing was announced since
@@ -248,10 +280,8 @@ class Session:
             records = list(dict.fromkeys(a.record for a in theirs))
             shown = ", ".join(records[:8]) + (f" and {len(records) - 8} more" if len(records) > 8 else "")
             notices = [(clean(f"{who} made {len(theirs)} changes, to {shown}."), NEWS_SECONDS + 2)]
-        if self._news_timer is not None:
-            self._news_timer.stop()
         if len(notices) == 1 and self._reword_news(notices[0][0]):
-            self._news_timer = self.app.set_timer(notices[0][1], self._take_down_news)
+            self._keep_news_up(notices[0][1])
             return
         from textual.notifications import Notification, Notify
 
@@ -259,9 +289,10 @@ class Session:
             self.app._unnotify(earlier, refresh=False)
         # Up until taken down (_take_down_news), or, while changes keep coming, a minute at most.
         self._news = [Notification(text, timeout=NEWS_LIMIT, markup=False) for text, _ in notices]
+        self._news_toast = None
         for notice in self._news:
             self.app.post_message(Notify(notice))  # what App.notify does, keeping the notice
-        self._news_timer = self.app.set_timer(max(t for _, t in notices), self._take_down_news)
+        self._keep_news_up(max(t for _, t in notices))
 
     def _reword_news(self, text: str) -> bool:
         """Show ``text`` in the one notice of others' changes still up, where it stands (a
@@ -272,23 +303,40 @@ class Session:
         notice = self._news[0]
         if notice not in self.app._notifications or notice.time_left < NEWS_SECONDS + 1:
             return False
-        found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
-        toast = found.first().children[0] if found else None
-        if toast is None:
-            return False
-        from textual.content import Content
-
-        width = toast.content_size.width
-        relayout = len(Content(notice.message).wrap(width)) != len(Content(text).wrap(width))
+        toast, lines = self._news_toast or (None, 0)
+        if toast is None or not toast.is_attached or toast.screen is not self.app.screen:
+            # found once a screen: looking it up walked the whole screen at every write
+            found = self.app.screen.query(f"#--textual-toast-{notice.identity}")  # Textual's ToastRack names it so
+            toast = found.first().children[0] if found else None
+            if toast is None:
+                return False
+            lines = len(Content(notice.message).wrap(toast.content_size.width))
+        now = len(Content(text).wrap(toast.content_size.width))
         notice.message = text
-        toast.refresh(layout=relayout)
+        self._news_toast = (toast, now)
+        toast.refresh(layout=now != lines)
         return True
+
+    def _keep_news_up(self, seconds: float) -> None:
+        """Take the notices of others' changes down ``seconds`` from now: one timer, moved on
+        when it is due, rather than a timer stopped and another started at every change."""
+        self._news_until = monotonic() + seconds
+        if self._news_timer is None:
+            self._news_timer = self.app.set_timer(seconds, self._news_due)
+
+    def _news_due(self) -> None:
+        left = self._news_until - monotonic()
+        if left > 0.01:
+            self._news_timer = self.app.set_timer(left, self._news_due)
+        else:
+            self._take_down_news()
 
     def _take_down_news(self) -> None:
         """The notices of others' changes have been up long enough."""
         for notice in self._news:
             self.app._unnotify(notice)
         self._news = []
+        self._news_toast = None
         self._news_timer = None
 
     def names(self) -> Names:
@@ -393,7 +441,10 @@ class Session:
                     "mine": f"{conflict.sides[mine].by or 'one copy'}'s",
                     "theirs": f"{conflict.sides[theirs].by or 'the other copy'}'s",
                 }
-            rows.append((name, conflict.base, conflict.sides[theirs].value, conflict.sides[mine].value))
+            shown = partial(contract.field_value, conflict.table, name)  # T9, not 9
+            rows.append(
+                (name, shown(conflict.base), shown(conflict.sides[theirs].value), shown(conflict.sides[mine].value))
+            )
             picks[name] = (conflict.id, mine, theirs)
         record = first.record
 
@@ -551,7 +602,11 @@ class Session:
                 done()
 
         self.app.push_screen(
-            ConflictDialog(f"{original.label} was changed by {who} since you opened it", conflicts, sorted(merged)),
+            ConflictDialog(
+                f"{original.label} was changed by {who} since you opened it",
+                [(name, *(contract.field_value("tasks", name, v) for v in values)) for name, *values in conflicts],
+                sorted(merged),
+            ),
             chosen,
         )
 

@@ -378,6 +378,9 @@ def due_marker(task: Task, today: date) -> str:
     return "•" if days is not None and 0 <= days <= 2 else ""
 
 
+LINES_KEPT = 4000  # lines a list keeps drawn (``VirtualList._item_line``): a few screens of them
+
+
 class VirtualList(ScrollView, Generic[T]):
     """A scrolling list of items of a fixed height, with a cursor.
 
@@ -392,6 +395,9 @@ class VirtualList(ScrollView, Generic[T]):
 
     ITEM_HEIGHT = 1
     MARKER = "▌"
+    # Keep the lines drawn (``_item_line``): for a list whose lines depend on nothing but what
+    # the key of a kept line holds, ``view_key`` and the styles (the board's lists).
+    KEEP_LINES = False
     COMPONENT_CLASSES = {"list--cursor", "list--marker", "list--empty"}
 
     class Selected(Message):
@@ -408,6 +414,8 @@ class VirtualList(ScrollView, Generic[T]):
         self._drawn: object = None  # the ``view_key`` the lines on screen were drawn with
         self._laid_out: tuple[Size, Size, Size] | None = None  # see _size_updated
         self._styles: dict[tuple[str, bool], Style] = {}
+        # (index, line) -> (item, selected, active, width, line_key, the line drawn): see _item_line
+        self._lines: dict[tuple[int, int], tuple[Any, bool, bool, int, object, Strip]] = {}
         self._on_cursor = False  # whether the line being drawn is on the cursor's background
         self._cursor = 0
         self.active = False
@@ -454,6 +462,7 @@ class VirtualList(ScrollView, Generic[T]):
         key = self.view_key()
         if key != self._drawn:
             self._drawn = key
+            self._lines.clear()
             self.refresh()
             return
         h = self.item_height
@@ -476,6 +485,12 @@ class VirtualList(ScrollView, Generic[T]):
         """What every row shows besides its item (a list of cards: the day and the members):
         when it changes, ``set_items`` redraws every line."""
         return None
+
+    def line_key(self) -> object:
+        """What a line drawn also depends on besides its item, whether it is selected, whether
+        the list is active and its width (``_item_line`` keeps a line while these hold): the
+        cells a row may take (``room``: a scrollbar that comes or goes takes or gives them)."""
+        return self.room
 
     def refresh_item(self, index: int, lines: int | None = None) -> None:
         """Draw the item at ``index`` again: its first ``lines`` lines (default: all), not the
@@ -513,6 +528,9 @@ class VirtualList(ScrollView, Generic[T]):
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
         h = self.item_height
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if not center and height > 0 and top <= self.cursor * h and (self.cursor + 1) * h <= top + height:
+            return  # in view already: nothing to scroll (a board redrawn at a partner's write)
         region = Region(0, self.cursor * h, 1, h)  # as narrow as can be: a wider one scrolls sideways first
         self.scroll_to_region(region, animate=False, force=True, center=center)
 
@@ -533,6 +551,7 @@ class VirtualList(ScrollView, Generic[T]):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     def cursor_lines(self) -> int:
@@ -554,8 +573,29 @@ class VirtualList(ScrollView, Generic[T]):
         return self._item_line(self.items[index], index, line, width)
 
     def _item_line(self, item: T, index: int, line: int, width: int) -> Strip:
-        """Line ``line`` of ``item`` drawn at ``index``, as ``render_line`` draws it."""
+        """Line ``line`` of ``item`` drawn at ``index``, as ``render_line`` draws it.
+
+        The line last drawn at that place is kept, and given again while it would be drawn
+        alike: the same item (the same object: a record nothing changed is kept by a newer
+        version of the file, store/patch.py), selected or not, the list active or not, the
+        same width and ``line_key``; a change of ``view_key`` or of the styles forgets them
+        all. So a partner's write draws a changed card once, not once to compare it with
+        what was there (``_refresh_item``) and again for the screen.
+        """
         selected = index == self.cursor
+        if not self.KEEP_LINES:
+            return self._draw_item_line(item, selected, line, width)
+        extra = self.line_key()
+        kept = self._lines.get((index, line))
+        if kept is not None and kept[0] is item and kept[1:5] == (selected, self.active, width, extra):
+            return kept[5]
+        if len(self._lines) >= LINES_KEPT:
+            self._lines.clear()
+        rendered = self._draw_item_line(item, selected, line, width)
+        self._lines[(index, line)] = (item, selected, self.active, width, extra, rendered)
+        return rendered
+
+    def _draw_item_line(self, item: T, selected: bool, line: int, width: int) -> Strip:
         on_cursor = selected and self.active and line < self.cursor_lines()
         self._on_cursor = on_cursor
         try:
@@ -730,6 +770,7 @@ class CardColumn(VirtualList[Task]):
     ITEM_HEIGHT = 5
     REASON_LINES = 2
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
+    KEEP_LINES = True
 
     def __init__(self, status: str, context: BoardContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -795,7 +836,11 @@ class CardColumn(VirtualList[Task]):
         style = self.part
         if item.status == "done":
             return strip([(" ", Style()), ("✓ done", style("card--meta"))], width, base)
-        if not item.due:
+        if not item.due:  # still, its chain or what it waits on may not work: say so
+            problems = self.context.problems(item)
+            if problems:
+                text = fit(f"✗ no due date · {problems[0].brief}", inner)
+                return strip([(" ", Style()), (text, style("card--soon"))], width, base)
             return strip([(" ", Style()), ("no due date", style("card--meta"))], width, base)
         marker = due_marker(item, self.context.today)
         text = format_due(item.due, today=self.context.today, done=item.status == "done")
@@ -844,6 +889,7 @@ class TaskTable(VirtualList[Task]):
     """The same tasks as the board, one row each."""
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
+    KEEP_LINES = True
 
     class HeaderChanged(Message):
         """The column headings for the table's width (it keeps room for its scrollbar)."""
@@ -861,6 +907,11 @@ class TaskTable(VirtualList[Task]):
 
     def view_key(self) -> object:
         return self.context.view_key()
+
+    def line_key(self) -> object:
+        # the columns: a scrollbar that comes or goes takes or gives cells, the width alone does
+        # not; the longest title and owner of the rows shown widen or narrow them
+        return self.layout_at(min(self.size.width, self.room))
 
     def layout_at(self, width: int) -> TableLayout:
         """The columns at ``width`` for the rows shown (``TableLayout.at``), measured once a set
@@ -960,6 +1011,7 @@ class PlanList(VirtualList[PlanFigures]):
 
     MARKER = ""  # the current plan has its own mark, ▸
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | CARD_PARTS
+    KEEP_LINES = True
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -967,14 +1019,26 @@ class PlanList(VirtualList[PlanFigures]):
         self._widest = 12
         self._title_need = 16  # the longest plan title's cells
         self._tally_least = 10
+        # plan id -> (figures, their tally's cells, their title's cells, the least of their tally)
+        self._widths: dict[int, tuple[PlanFigures, int, int, int]] = {}
 
     def set_items(self, items: list[PlanFigures], cursor: int | None = None) -> None:
         # The widest tally (with a closing date), so that the titles give way to it and, on a
-        # wide list, the reasons after it start in one column.
-        self._widest = max((cell_len(self._tally(f)) for f in items), default=12)
-        self._title_need = max((cell_len(clean(f.plan.title)) for f in items), default=16)
-        # what a tally may not lose: 'buy-in 8/9', and a cell for the ellipsis when more follows
-        self._tally_least = max((self._least(f) for f in items), default=10)
+        # wide list, the reasons after it start in one column; what a tally may not lose:
+        # 'buy-in 8/9', and a cell for the ellipsis when more follows. Worked out once per
+        # figures: those of a plan nothing changed in are kept (model/overview.py ``refigure``).
+        tallies, titles, least = [], [], []
+        for fig in items:
+            kept = self._widths.get(fig.plan.id)
+            if kept is None or kept[0] is not fig:
+                tally = (cell_len(self._tally(fig)), cell_len(clean(fig.plan.title)), self._least(fig))
+                kept = self._widths[fig.plan.id] = (fig, *tally)
+            tallies.append(kept[1])
+            titles.append(kept[2])
+            least.append(kept[3])
+        self._widest = max(tallies, default=12)
+        self._title_need = max(titles, default=16)
+        self._tally_least = max(least, default=10)
         super().set_items(items, cursor)
 
     @classmethod
@@ -1000,6 +1064,7 @@ class PlanList(VirtualList[PlanFigures]):
         """Tasks matching the filter, per plan id (None: no filter)."""
         if matches != self.matches:
             self.matches = matches
+            self._lines.clear()
             self.refresh()
 
     def render_item(self, item: PlanFigures, line: int, width: int, base: Style, selected: bool) -> Strip:

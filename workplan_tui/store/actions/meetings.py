@@ -10,6 +10,7 @@ changed: ``model/changes.py``); a decision is logged as the decision added, as a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from workplan_tui.model import meetings, schema, typed
@@ -36,11 +37,13 @@ def _meeting(tx: Tx, meeting_id: int) -> Meeting:
     return schema.record_of("meetings", str(meeting_id), tx.get("meetings", meeting_id))  # type: ignore[no-any-return]
 
 
-def _roles(tx: Tx, facilitator: str | None, alternate: str | None) -> None:
-    """A facilitator and an alternate are members, and two different ones."""
+def _roles(tx: Tx, facilitator: str | None, alternate: str | None, *, given: Sequence[str] | None = None) -> None:
+    """A facilitator and an alternate are members, and two different ones. ``given``: the roles
+    an edit changes; one kept as stored may name someone who has left since, which must not stop
+    a change to anything else (the notes of a meeting they ran)."""
     handles = _member_handles(tx)
-    for handle in (facilitator, alternate):
-        if handle is not None and handle not in handles:
+    for role, handle in (("facilitator", facilitator), ("alternate", alternate)):
+        if handle is not None and handle not in handles and (given is None or role in given):
             raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
     if facilitator is not None and facilitator == alternate:
         raise RuleError(f"{facilitator} cannot be both the facilitator and the alternate")
@@ -48,7 +51,7 @@ def _roles(tx: Tx, facilitator: str | None, alternate: str | None) -> None:
 
 def _duration(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
-        raise RuleError(f"a meeting lasts 1 to 1440 minutes (found {value!r})")
+        raise RuleError(f"a meeting lasts 1 to 1440 whole minutes (found {value!r})")
     return value
 
 
@@ -96,7 +99,8 @@ def add_meeting(
         tx.require_member()
         _roles(tx, facilitator, alternate)
         fields.update(facilitator=facilitator, alternate=alternate)
-        items = meetings.prefill(tx.workplan(), local_day(store.clock())) if agenda else []
+        on = date.fromisoformat(fields["day"])
+        items = meetings.prefill(tx.workplan(), local_day(store.clock()), day=on) if agenda else []
         fields["agenda"] = [schema_item(i) for i in items]
         fields["attendance"] = []
         fields["decisions"] = []
@@ -133,6 +137,7 @@ def edit_meeting(store: Store, meeting_id: int, changes: dict[str, Any], *, expe
             tx,
             fields.get("facilitator", meeting.facilitator),
             fields.get("alternate", meeting.alternate),
+            given=[r for r in ("facilitator", "alternate") if r in fields and fields[r] != getattr(meeting, r)],
         )
         if "day" in fields and fields["day"] != meeting.day:
             days = _debrief_days(tx)
@@ -183,7 +188,7 @@ def _about(text: str | None) -> str | None:
         return None
     typed_label = text.strip().upper()
     if id_of_label(typed_label) is None or schema.whole(MENTION_PATTERN).match(typed_label) is None:
-        raise RuleError(f"{text.strip()!r} is not a record label such as P3, O4, T12, N2 or M1")
+        raise RuleError(f"{text.strip()!r} is not a record label such as P3, O4, T12, N2, D1 or M1")
     return typed_label
 
 
@@ -287,6 +292,10 @@ def attend(
     with store.transaction() as tx:
         tx.require_member()
         meeting = _meeting(tx, meeting_id)
+        if status in ("present", "absent"):
+            early = meetings.not_yet_problem(meeting, local_day(store.clock()), f"who was {status} is recorded")
+            if early:
+                raise RuleError(early)
         known = _member_handles(tx)
         for handle in handles:
             problem = meetings.attendance_problem(meeting, handle, status, proxy, known)
@@ -360,7 +369,8 @@ def debrief(
                 raise RuleError(f"a debrief is due after the meeting ({meeting.day}), not {due}")
             changed = changed.replace(debrief_due=due)
         if done:
-            problem = meetings.debrief_problem(meeting, member, tx.user)
+            problem = meetings.not_yet_problem(meeting, local_day(store.clock()), "a debrief is given")
+            problem = problem or meetings.debrief_problem(meeting, member, tx.user)
             if problem:
                 raise RuleError(problem)
             changed = changed.replace(debriefed_by=tx.user, debriefed_at=tx.now)
@@ -399,10 +409,13 @@ def decide(store: Store, meeting_id: int, text: str, *, about: str | None = None
     mention = _about(about)
     with store.transaction() as tx:
         tx.require_member()
-        problem = meetings.decision_about_problem(tx.workplan(), mention)
+        raw = tx.get("meetings", meeting_id)
+        problem = meetings.not_yet_problem(
+            _meeting(tx, meeting_id), local_day(store.clock()), "its decisions are recorded"
+        )
+        problem = problem or meetings.decision_about_problem(tx.workplan(), mention)
         if problem:
             raise RuleError(problem)
-        raw = tx.get("meetings", meeting_id)
         decision: dict[str, Any] = {"text": words, "by": tx.user, "at": tx.now}
         if mention is not None:
             decision["about"] = mention

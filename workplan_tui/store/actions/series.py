@@ -55,10 +55,12 @@ def _instances(tx: Tx, series_id: int) -> list[tuple[int, dict[str, Any]]]:
     return sorted(found, key=lambda pair: pair[0])
 
 
-def make_next(tx: Tx, task_id: int) -> int | None:
+def make_next(tx: Tx, task_id: int, *, kind: str = RECUR) -> int | None:
     """After instance ``task_id`` was done (or its series resumed): make the next instance, unless
-    its series is not running, another instance is still open, or its plan takes no new tasks.
-    Returns the new task's id, or None."""
+    its series is not running, another instance is still open, its plan takes no new tasks, or
+    the series has no next day (this one is due at the calendar's end: a hand edit).
+    Logged ``kind``: ``task.recur``, undone with the change that made it, or ``task.add`` when
+    it is a change of its own (undone on its own). Returns the new task's id, or None."""
     raw = tx.get("tasks", task_id)
     series_id = raw.get("series")
     series = tx.data.get("series", {}).get(str(series_id)) if series_id is not None else None
@@ -72,7 +74,10 @@ def make_next(tx: Tx, task_id: int) -> int | None:
     from workplan_tui.model import recurrence
 
     anchor = date.fromisoformat(series["anchor"])
-    due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+    try:
+        due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+    except recurrence.NoNextDay:  # due at the calendar's end (a hand edit): this one is done, no next
+        return None
     fields: dict[str, Any] = {
         "plan": raw["plan"],
         "title": raw["title"],
@@ -89,7 +94,7 @@ def make_next(tx: Tx, task_id: int) -> int | None:
     start = _moved_start(raw, due)
     if start is not None:
         fields["start"] = start
-    return tx.insert("tasks", fields, kind=RECUR)
+    return tx.insert("tasks", fields, kind=kind)
 
 
 def _moved_start(raw: dict[str, Any], due: date) -> str | None:
@@ -98,7 +103,10 @@ def _moved_start(raw: dict[str, Any], due: date) -> str | None:
     start, was_due = _day(raw.get("start")), _day(raw.get("due"))
     if start is None or was_due is None:
         return None
-    return (due - (was_due - start)).isoformat()
+    try:
+        return (due - (was_due - start)).isoformat()
+    except OverflowError:  # a hand-edited start years from its due day: past the calendar's ends
+        return None
 
 
 def _day(text: Any) -> date | None:
@@ -139,22 +147,32 @@ def make_recurring(store: Store, task_id: int, every: str | None, *, expected_re
 
 def set_series_status(store: Store, series_id: int, status: str) -> Series:
     """Pause, resume (``running``) or end a series. Resuming makes the next instance when none is
-    open (due on the series' next day from today on, or after the last instance's due day)."""
+    open (due on the series' next day from today on, or after the last instance's due day), a
+    running series too when its open instance was removed (else it would never come back)."""
     if status not in ("running", "paused", "ended"):
         raise RuleError(f"a series is running, paused or ended, not {status!r}")
     with store.transaction() as tx:
         tx.require_member()
         series = tx.get("series", series_id)
         _open_plan(tx, series["plan"])
+        instances = _instances(tx, series_id)
+        none_open = bool(instances) and all(t.get("status") == "done" for _, t in instances)
+        if series.get("status") == status and status == "running" and none_open:
+            # running with no instance open (its open one was removed): resuming makes the next
+            if make_next(tx, instances[-1][0], kind="task.add") is not None:  # undone on its own
+                return saved(tx, "series", series_id)
+        if series.get("status") == status == "running" and not instances:
+            raise RuleError(
+                f"{label('series', series_id)} has no task left to repeat (its instances were removed; "
+                "'workplan undo' brings one back)"
+            )
         if series.get("status") == status:
             raise RuleError(f"{label('series', series_id)} is already {status}")
         if series.get("status") == "ended" and status == "paused":
             raise RuleError(f"{label('series', series_id)} has ended; resume it first")
         tx.update("series", series_id, {"status": status}, kind="series.edit")
-        if status == "running":
-            instances = _instances(tx, series_id)
-            if instances and all(t.get("status") == "done" for _, t in instances):
-                make_next(tx, instances[-1][0])
+        if status == "running" and none_open:
+            make_next(tx, instances[-1][0])
         return saved(tx, "series", series_id)
 
 
@@ -177,7 +195,10 @@ def skip_instance(store: Store, task_id: int) -> Task:
         from workplan_tui.model import recurrence
 
         anchor = date.fromisoformat(series["anchor"])
-        due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+        try:
+            due = recurrence.following(series["every"], anchor, _day(raw.get("due")), _today(tx))
+        except recurrence.NoNextDay as exc:
+            raise RuleError(f"{label('tasks', task_id)} cannot be skipped: {exc}") from None
         changes = {"due": due.isoformat()}
         start = _moved_start(raw, due)
         if start is not None:

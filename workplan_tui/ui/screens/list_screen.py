@@ -87,6 +87,13 @@ class RowList(VirtualList[Any], inherit_bindings=False):
         super().move(delta)
         self.post_message(self.Selected(self, self.cursor))
 
+    def on_resize(self) -> None:
+        """The selection stays in view when the list gets shorter: the details below it grow
+        with the item selected (the last line of a meeting, two lines of details, was scrolled
+        to and then hidden under them)."""
+        super().on_resize()
+        self.call_after_refresh(self.scroll_to_cursor)
+
 
 class ListScreen(SessionScreen):
     """A header, a list, the selected item's details, the footer."""
@@ -195,22 +202,43 @@ class ListScreen(SessionScreen):
 
         self.app.push_screen(HelpScreen(self.title_text(), [*self.KEYS, *ListScreen.BINDINGS]))
 
+    def select(self, wanted: Callable[[Any], bool]) -> None:
+        """Select the first item ``wanted`` says yes to (one just added), in view."""
+        rows = self.rows_widget
+        items = self.items()
+        index = next((i for i, item in enumerate(items) if wanted(item)), None)
+        if index is not None:
+            rows.set_items(items, index)
+            rows.scroll_to_cursor()
+            self.show_detail()
+
     def change(self, apply: Callable[[], Any]) -> None:
         """Run a store action (the app re-reads the file); on success redraw in place."""
         if self.session.change(apply):
             self.refresh_view()
 
-    def form(self, title: str, fields: list[Field], done: Callable[[dict[str, Any]], Any], check: Any = None) -> None:
+    def form(
+        self,
+        title: str,
+        fields: list[Field],
+        done: Callable[[dict[str, Any]], Any],
+        check: Any = None,
+        made: Callable[[Any], None] | None = None,
+    ) -> None:
         """A form whose save runs ``done`` (a store action); a refused save shows in the form,
-        which stays open with what was typed, and closes only once the change landed."""
+        which stays open with what was typed, and closes only once the change landed. ``made``
+        is then given what ``done`` returned (a record just added, to select it)."""
         if not self.session.can_change():
             return
+        results: list[Any] = []
 
         def finished(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self.refresh_view()
+                if made is not None and results:
+                    made(results[-1])
 
         def save(values: dict[str, Any]) -> str | None:
-            return self.session.attempt(lambda: done(values))
+            return self.session.attempt(lambda: results.append(done(values)))
 
         self.app.push_screen(FormDialog(title, fields, check, save), finished)

@@ -23,11 +23,15 @@ from workplan_tui.ui.widgets import fit, pad
 _STATUS_STYLE = {"present": "card--good", "apologies": "card--soon", "absent": "card--overdue", "represented": ""}
 
 
-def _members(wp: Workplan | None, none: str = "nobody") -> list[tuple[str, Any]]:
-    """A choice of members for a form: 'alice · Alice Moreno (PARKS)', and nobody."""
+def _members(wp: Workplan | None, none: str = "nobody", keep: str | None = None) -> list[tuple[str, Any]]:
+    """A choice of members for a form: 'alice · Alice Moreno (PARKS)', and nobody; ``keep``, the
+    handle stored now, stays a choice when it is no longer a member's (saving the form unchanged
+    keeps who ran a meeting)."""
     found: list[tuple[str, Any]] = [(none, None)]
     for m in wp.members.values() if wp else []:
         found.append((f"{m.handle} · {m.name} ({m.partner})", m.handle))
+    if keep is not None and (wp is None or keep not in wp.members):
+        found.append((f"{keep} · no longer a member", keep))
     return found
 
 
@@ -94,7 +98,8 @@ class MeetingsScreen(ListScreen):
         ]
         if owed:
             parts.append((f" · {owed} debrief{'s' if owed != 1 else ''} owed", "card--overdue"))
-        if meetings.flags(item):
+        wp = self.session.workplan
+        if meetings.flags(item, wp.members if wp else (), now):
             parts.append((" · no facilitator", "card--blocked"))
         return parts
 
@@ -108,11 +113,12 @@ class MeetingsScreen(ListScreen):
             else Content(f"{item.label} {clean(item.title)} · {meetings.when_text(item, today)} · {clean(item.place)}"),
             Content(f"Facilitator: {clean(item.facilitator or 'none')} · alternate: {clean(item.alternate or 'none')}"),
         ]
-        for flag in meetings.flags(item):
+        for flag in meetings.flags(item, wp.members, self.session.now()):
             lines.append(Content.styled(f"! {flag}", "$text-warning"))
         counts = _counts(item)
         agenda = f"{len(item.agenda)} agenda item{'s' if len(item.agenda) != 1 else ''}"
-        lines.append(Content(f"{agenda} · {counts or 'no attendance recorded'} · {len(item.decisions)} decisions"))
+        decided = f"{len(item.decisions)} decision{'s' if len(item.decisions) != 1 else ''}"
+        lines.append(Content(f"{agenda} · {counts or 'no attendance recorded'} · {decided}"))
         for owed in self._owed():
             if owed.meeting.id == item.id:
                 lines.append(Content(owed.words(today)))
@@ -154,14 +160,14 @@ class MeetingsScreen(ListScreen):
                 v["title"],
                 day,
                 time=v["time"] or None,
-                duration=int(v["duration"]),
+                duration=v["duration"],
                 place=v["place"],
                 facilitator=v["facilitator"],
                 alternate=v["alternate"],
                 agenda=bool(v["agenda"]),
             )
 
-        self.form("New meeting", fields, save)
+        self.form("New meeting", fields, save, made=lambda m: self.select(lambda item: item.id == m.id))
 
     def action_edit(self) -> None:
         m = self.rows_widget.current
@@ -201,8 +207,8 @@ def edit_meeting(screen: ListScreen, m: Meeting) -> None:
         Field("time", "Starts at (14:00, 2pm; empty for the day only)", value=m.time or ""),
         Field("duration", "Minutes", "number", m.duration, True),
         Field("place", "Where", value=m.place),
-        Field("facilitator", "Facilitator", "choice", m.facilitator, False, _members(wp)),
-        Field("alternate", "Alternate", "choice", m.alternate, False, _members(wp)),
+        Field("facilitator", "Facilitator", "choice", m.facilitator, False, _members(wp, keep=m.facilitator)),
+        Field("alternate", "Alternate", "choice", m.alternate, False, _members(wp, keep=m.alternate)),
         Field("notes", "Notes", "area", m.notes),
     ]
 
@@ -212,7 +218,7 @@ def edit_meeting(screen: ListScreen, m: Meeting) -> None:
             "title": v["title"],
             "day": day,
             "time": v["time"] or None,
-            "duration": int(v["duration"]),
+            "duration": v["duration"],
             "place": v["place"],
             "facilitator": v["facilitator"],
             "alternate": v["alternate"],
@@ -278,7 +284,7 @@ class MeetingScreen(ListScreen):
         if wp is None or m is None:
             return []
         lines: list[Line] = [Line("heading", text=f"Agenda ({len(m.agenda)})")]
-        lines += [Line("flag", text=flag) for flag in meetings.flags(m)]
+        lines += [Line("flag", text=flag) for flag in meetings.flags(m, wp.members, self.session.now())]
         lines += [Line("agenda", number=n) for n in range(1, len(m.agenda) + 1)]
         entries = meetings.attendance(m)
         lines.append(Line("heading", text=f"Attendance ({_counts(m) or 'not recorded yet'})"))
@@ -411,7 +417,7 @@ class MeetingScreen(ListScreen):
         at = line.number + 1 if line is not None and line.kind == "agenda" else None
         fields = [
             Field("text", "Item", required=True),
-            Field("about", "About (a record's id: P3, O4, T12, N2; optional)"),
+            Field("about", "About (a record's id: P3, O4, T12, N2, D1; optional)"),
         ]
         self.form(
             "Add to the agenda",

@@ -9,7 +9,7 @@ or every running plan; the board's task keys work on the selected task (``enter`
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -20,9 +20,19 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from workplan_tui.model.dates import format_due, short_date
+from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.records import Task
 from workplan_tui.model.text import clean
-from workplan_tui.model.timeline import GROUPINGS, STATE_WORDS, TAG_CELLS, Row, Timeline, header, window_start
+from workplan_tui.model.timeline import (
+    GROUPINGS,
+    STATE_WORDS,
+    TAG_CELLS,
+    Row,
+    Timeline,
+    header,
+    moved_weeks,
+    window_start,
+)
 from workplan_tui.ui.keys import TIMELINE_KEYS
 from workplan_tui.ui.screens.task_actions import TaskActions
 from workplan_tui.ui.widgets import CARD_PARTS, KeyBar, ScreenTitle, VirtualList, fit, pad, strip
@@ -30,6 +40,7 @@ from workplan_tui.ui.widgets import CARD_PARTS, KeyBar, ScreenTitle, VirtualList
 if TYPE_CHECKING:
     from workplan_tui.ui.app import WorkplanApp
 
+SCROLLBAR = 1  # the rows' vertical scrollbar, over their last column
 ZOOMS = (7, 4, 2, 1)  # cells a week: a cell a day, down to a cell a week
 # The look of each cell kind and state (model/timeline.py): words say the state besides colour.
 KIND_PARTS = {
@@ -66,7 +77,7 @@ class TimelineRows(VirtualList[Row]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.timeline: Timeline | None = None
-        self.first = date.today()
+        self.first = window_start(local_day())  # the screen sets it from the session's day before drawing
         self.per_week = 7
         self.empty_text = " No dated tasks or milestones in these plans."
         self.opening = True  # until first laid out: then the selected row goes mid-view
@@ -82,8 +93,9 @@ class TimelineRows(VirtualList[Row]):
         return max(14, min(34, width // 4))
 
     def weeks(self, width: int) -> int:
-        """How many weeks fit beside the labels at the current zoom."""
-        return max(1, (width - 1 - self.labels(width) - 1 - TAG_CELLS - 1) // self.per_week)
+        """How many weeks fit beside the labels at the current zoom, the last column left to the
+        scrollbar (drawn over it: a row's ``▸``, work after the weeks shown, was hidden there)."""
+        return max(1, (width - 1 - self.labels(width) - 1 - TAG_CELLS - 1 - SCROLLBAR) // self.per_week)
 
     def grid_offset(self, width: int) -> int:
         return 1 + self.labels(width) + 1 + TAG_CELLS + 1
@@ -174,7 +186,16 @@ class TimelineScreen(TaskActions):
         keep = ("T", follow) if follow is not None else ((current.kind, current.label) if current else None)
         plan = self.plan_id if self.only_plan else None
         owner = session.context.me if self.mine else None
-        timeline = Timeline(wp, today, by=self.by, plan_id=plan, schedule=session.context.schedule, owner=owner)
+        built = rows.timeline.first if rows.timeline is not None else window_start(today)
+        timeline = Timeline(  # from the earliest week shown yet: done work there is kept as weeks move on
+            wp,
+            today,
+            by=self.by,
+            plan_id=plan,
+            schedule=session.context.schedule,
+            first=min(self.first, built),
+            owner=owner,
+        )
         rows.timeline = timeline
         rows.first, rows.per_week = self.first, ZOOMS[self.zoom]
         cursor = None
@@ -279,8 +300,12 @@ class TimelineScreen(TaskActions):
 
     def action_weeks(self, delta: int) -> None:
         assert self.first is not None
-        self.first += timedelta(days=7 * delta)
+        self.first = moved_weeks(self.first, delta)
         self.rows.first = self.first
+        timeline = self.rows.timeline
+        if timeline is not None and self.first < timeline.first:  # back before the rows' weeks: their done work
+            self.refresh_view()
+            return
         self.rows.refresh()
         self._show_title()
         self._show_weeks()
