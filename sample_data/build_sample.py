@@ -10,6 +10,7 @@ file with a believable activity log. Dates are relative to SAMPLE_TODAY;
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,14 +26,37 @@ OUT = Path(__file__).with_name("partnership.json")
 
 
 class Clock:
+    """The simulated clock, which only goes forward, so that the log is in time order (a
+    record's history is shown in the log's order). ``later`` keeps a change for its own time,
+    before the script's next step: ``at`` first makes every change kept for then or earlier,
+    oldest first. Records are made in the script's order (their ids: T16 stays T16)."""
+
     def __init__(self) -> None:
         self.now = SAMPLE_TODAY - timedelta(days=150)
+        self.kept: list[tuple[float, int, Callable[[], object]]] = []
 
     def __call__(self) -> datetime:
         return self.now
 
+    def _moment(self, days_before_today: float) -> datetime:
+        when = SAMPLE_TODAY - timedelta(days=days_before_today)
+        if when < self.now:
+            raise ValueError(f"the sample's clock would go back to {days_before_today} days before its today")
+        return when
+
+    def later(self, days_before_today: float, change: Callable[[], object]) -> None:
+        """Make ``change`` at its time, once the script's clock reaches it."""
+        self._moment(days_before_today)
+        self.kept.append((days_before_today, len(self.kept), change))
+
     def at(self, days_before_today: float) -> None:
-        self.now = SAMPLE_TODAY - timedelta(days=days_before_today)
+        when = self._moment(days_before_today)
+        due = sorted((k for k in self.kept if k[0] >= days_before_today), key=lambda k: (-k[0], k[1]))
+        self.kept = [k for k in self.kept if k[0] < days_before_today]
+        for days, _, change in due:
+            self.now = SAMPLE_TODAY - timedelta(days=days)
+            change()
+        self.now = when
 
 
 def day(offset: int) -> str:
@@ -198,22 +222,18 @@ def build(path: Path) -> None:
     ]
     for title, owner, due in pilot_tasks:
         actions.add_task(bob, 1, title, owner=owner, due=day(due))
+    # What happens over the summer, at its own time among P2's first weeks (Clock.later).
     for step, value, note, sure in (
         (100, 2100, "first two weeks", "medium"),
         (80, 6800, "", "high"),
         (65, 12850, "final count", "high"),
     ):
-        clock.at(step)
-        actions.checkin(as_("fatima"), 1, value, note, sure)
+        clock.later(step, lambda v=value, n=note, s=sure: actions.checkin(as_("fatima"), 1, v, n, s))
     for step, value, sure in ((100, 22, "medium"), (80, 15, "medium"), (65, 10, "high")):
-        clock.at(step)
-        actions.checkin(as_("bob"), 2, value, "", sure)
-    clock.at(60)
+        clock.later(step, lambda v=value, s=sure: actions.checkin(as_("bob"), 2, v, "", s))
     for task_id in range(1, 7):
-        actions.set_status(as_(pilot_tasks[task_id - 1][1]), task_id, "done")
-    clock.at(50)
-    actions.move_plan(bob, 1, "complete")
-    clock.at(48)
+        clock.later(60, lambda t=task_id: actions.set_status(as_(pilot_tasks[t - 1][1]), t, "done"))
+    clock.later(50, lambda: actions.move_plan(bob, 1, "complete"))
     for who, code, number, amount, on, note in (
         ("bob", "FOODBANK", "1", "$3,000", -75, "First transfer from the county fund"),
         ("fatima", "FOODBANK", "2", "120h", -50, "Summer pilot Saturdays"),
@@ -221,7 +241,10 @@ def build(path: Path) -> None:
         ("alice", "PARKS", "staff", "$6,000", -50, "Gardeners, May to July"),
         ("carmen", "SCHOOLS", "staff", "$1,500", -95, "First quarter of teacher time"),
     ):
-        actions.deliver(as_(who), code, number, amount, on=day(on), note=note)
+        clock.later(
+            48,
+            lambda w=who, c=code, n=number, a=amount, o=on, t=note: actions.deliver(as_(w), c, n, a, on=day(o), note=t),
+        )
 
     # P2: the active plan, with full buy-in.
     clock.at(90)
@@ -288,37 +311,48 @@ def build(path: Path) -> None:
         actions.add_task(grace, 2, title, owner=owner, due=day(due), outcome=outcome)
     first_garden = 7
     for i, (_, owner, _, _, (status, progress, reason), touched) in enumerate(garden_tasks):
-        task_id = first_garden + i
-        clock.at(touched)
-        store = as_(owner)
-        if progress and status != "done":
-            actions.set_progress(store, task_id, str(progress))
-        if status in ("blocked", "done"):
-            actions.set_status(store, task_id, status, reason or None)
-    clock.at(8)
+
+        def touch(
+            task_id: int = first_garden + i,
+            owner: str = owner,
+            status: str = status,
+            progress: int = progress,
+            reason: str = reason,
+        ) -> None:
+            store = as_(owner)
+            if progress and status != "done":
+                actions.set_progress(store, task_id, str(progress))
+            if status in ("blocked", "done"):
+                actions.set_status(store, task_id, status, reason or None)
+
+        clock.later(touched, touch)
     # Followed up, and due again: the forms were promised for two days ago.
-    actions.follow_up_task(
-        as_("carmen"),
-        first_garden + 9,
-        whom="ed",
-        on=day(-8),
-        agreed="Forms back from the last two classes by Friday",
-        new_date=day(-2),
+    clock.later(
+        8,
+        lambda: actions.follow_up_task(
+            as_("carmen"),
+            first_garden + 9,
+            whom="ed",
+            on=day(-8),
+            agreed="Forms back from the last two classes by Friday",
+            new_date=day(-2),
+        ),
     )
-    clock.at(5)
-    actions.follow_up_pledge(
-        as_("alice"),
-        "SCHOOLS",
-        "2",
-        whom="carmen",
-        on=day(-5),
-        agreed="The second instalment waits for the district's budget vote",
+    clock.later(
+        5,
+        lambda: actions.follow_up_pledge(
+            as_("alice"),
+            "SCHOOLS",
+            "2",
+            whom="carmen",
+            on=day(-5),
+            agreed="The second instalment waits for the district's budget vote",
+        ),
     )
-    clock.at(4)
     # Teacher training was to start five days ago; nobody has begun it.
-    actions.edit_task(as_("ed"), first_garden + 8, {"start": day(-5)})
-    actions.add_note(as_("hiro"), 10, "Two of six beds left; lumber for them arrives Monday.")
-    actions.add_note(as_("bob"), 19, "Cheapest quote is $4,800; we budgeted $3,000.")
+    clock.later(4, lambda: actions.edit_task(as_("ed"), first_garden + 8, {"start": day(-5)}))
+    clock.later(4, lambda: actions.add_note(as_("hiro"), 10, "Two of six beds left; lumber for them arrives Monday."))
+    clock.later(4, lambda: actions.add_note(as_("bob"), 19, "Cheapest quote is $4,800; we budgeted $3,000."))
     # Beds on track, lessons off track (the spring timetable is not set), produce at risk.
     for days_ago, outcome_id, value, who, note, sure in (
         (60, 3, 6, "dan", "Lincoln yard cleared", "medium"),
@@ -332,8 +366,7 @@ def build(path: Path) -> None:
         (12, 5, 640, "fatima", "", "medium"),
         (3, 5, 800, "fatima", "Squash harvest; frost next week", "low"),
     ):
-        clock.at(days_ago)
-        actions.checkin(as_(who), outcome_id, value, note, sure)
+        clock.later(days_ago, lambda o=outcome_id, v=value, w=who, n=note, s=sure: actions.checkin(as_(w), o, v, n, s))
 
     # M1: a meeting four weeks ago. Dan sent apologies the evening before; Ed was represented by
     # Carmen; both were debriefed within the week. Two decisions about P2 and two action items.
@@ -372,8 +405,7 @@ def build(path: Path) -> None:
     actions.debrief(as_("carmen"), 1, "ed")
     clock.at(25)
     actions.debrief(alice, 1, "dan")
-    clock.at(16)
-    actions.set_status(as_("carmen"), m1_actions[0].id, "done")
+    clock.later(16, lambda: actions.set_status(as_("carmen"), m1_actions[0].id, "done"))
 
     # P3: proposed, votes pending, one disagree.
     clock.at(20)
@@ -429,8 +461,7 @@ def build(path: Path) -> None:
     actions.decide(alice, 2, "Winter boxes stay proposed until the schools can staff weekend pickups.", about="P3")
     actions.add_task(alice, 3, "Ask the district about weekend access", owner="ed", due=day(-3), meeting=2)
     actions.agenda_add(alice, 2, "Who staffs the Saturday pickups?", about="P3", at=1)
-    clock.at(13)
-    actions.debrief(as_("ed"), 2, "carmen")
+    clock.later(13, lambda: actions.debrief(as_("ed"), 2, "carmen"))
     winter_tasks = [
         ("Confirm box supplier for December", "bob", 14, 6),
         ("Enrolment form for families", "fatima", 7, 7),
@@ -505,6 +536,7 @@ def build(path: Path) -> None:
         facilitator="bob",
         alternate="fatima",
     )
+    assert not clock.kept, "a change kept for after the sample's last step"
     # The sample ships as one file: schema 1, its log inside (every demo then also
     # exercises the move of the log to its side file on the first write).
     data = orjson.loads(path.read_bytes())

@@ -274,3 +274,73 @@ def test_a_hand_edited_grant_period_that_ends_before_it_starts_is_said_not_judge
     assert "its match deadline " in said(run("grant", "list")) and "comes before it starts" in said(
         run("grant", "list")
     )
+
+
+def test_a_late_pledges_json_says_how_many_days_it_has_been_overdue(run, wp: Path) -> None:
+    """Before: the reason said '5 weeks overdue' and the JSON status had no figure for it. The
+    days count from the day the reason counts from; null when nothing is overdue."""
+    from jsonschema import Draft202012Validator
+
+    from tests.clock import day
+    from tests.unit.test_commitments import delivery, pledge, quarterly
+    from tests.unit.test_contract import SCHEMA_FILE
+
+    c = pledge(4000, due="2026-10-28", deliveries=[delivery(1000, "2026-10-01")])
+    late = commitments.pledge_status(c, date(2026, 12, 7), currency="USD")
+    assert "5 weeks overdue" in late.reason and late.as_json()["overdue_days"] == 40
+    assert commitments.pledge_status(c, date(2026, 10, 28)).as_json()["overdue_days"] is None  # due today
+    assert commitments.pledge_status(pledge(None, due="2026-11-30"), date(2026, 12, 7)).overdue_days == 7
+    missed = pledge(schedule=quarterly("2026-07-15"), deliveries=[delivery(3000, "2026-07-20")])
+    oldest = commitments.pledge_status(missed, date(2026, 11, 28))  # the 15 Oct instalment
+    assert "the oldest part 6 weeks overdue" in oldest.reason and oldest.overdue_days == 44
+    behind = commitments.pledge_status(missed, date(2026, 11, 1))  # behind, not yet late
+    assert behind.health == "at_risk" and behind.overdue_days == 17
+    assert commitments.pledge_status(pledge(4000, due="2026-12-28"), date(2026, 12, 7)).overdue_days is None
+    assert run("partner", "add", "HALL", "--name", "Town hall").exit_code == 0
+    assert run("partner", "pledge", "HALL", "cash", "Late", "$2,000", "--due", day(-20).isoformat()).exit_code == 0
+    assert run("partner", "pledge", "HALL", "cash", "Later", "$2,000", "--due", day(+20).isoformat()).exit_code == 0
+    shown = run("partner", "show", "HALL", "--json")
+    assert shown.exit_code == 0, shown.output
+    found = json.loads(shown.stdout)
+    days = [p["overdue_days"] for p in found["pledges"]]
+    assert days == [20, None], days
+    schema = json.loads(SCHEMA_FILE.read_text())
+    Draft202012Validator({**schema, "$ref": "#/$defs/pledge_status"}).validate(found["pledges"][0])
+
+
+def test_the_demo_user_does_not_make_their_partner_look_worse(tmp_path: Path) -> None:
+    """Issue 26's cold trial: 'workplan demo' made its user a lead of PARKS, and PARKS's record
+    then counted their vote on P3 and two norms against PARKS ('2 votes missing, 2 norms not
+    agreed' for the sample's '1 vote missing, 1 norm not agreed'). They joined today: their
+    answers are not due yet (commitments.answer_due); the buy-in and the norms still wait for them."""
+    from tests.clock import day
+    from tests.conftest import make_store
+    from workplan_tui.model import rules
+    from workplan_tui.store.sample import write_demo
+
+    as_sample = make_store(write_demo(tmp_path / "alice.json", today=day(0), user="alice")).read()
+    path = write_demo(tmp_path / "demo.json", today=day(0), user="newlead")
+    demo = make_store(path, "newlead").read()
+    before = [r.summary() for r in commitments.partner_records(as_sample, day(0))]
+    assert [r.summary() for r in commitments.partner_records(demo, day(0))] == before
+    assert "1 vote missing, 1 norm not agreed" in before[0]  # PARKS: dan's, as the sample has them
+    p3 = rules.buy_in(demo.plans[3], demo.members, demo.current_votes(3), demo.partners)
+    assert "newlead" in p3.not_voted  # still a vote to cast
+    week_on = [r.summary() for r in commitments.partner_records(demo, day(commitments.NEWCOMER_DAYS))]
+    assert "2 votes missing" in week_on[0]  # a week on, their vote is due like anyone's
+
+
+def test_a_new_members_vote_counts_on_their_partners_record_a_week_after_they_join(run, time_travel) -> None:
+    from datetime import timedelta
+
+    def waiting() -> set[str]:
+        shown = json.loads(run("partner", "show", "FOOD", "--json").stdout)["votes_missing"]
+        return {who for v in shown for who in v["members"]}
+
+    assert waiting() == {"bob", "carol"}  # members when P1 was made: due at once
+    time_travel.shift(timedelta(minutes=5))
+    assert run("member", "add", "dave", "--name", "Dave", "--partner", "FOOD").exit_code == 0
+    assert waiting() == {"bob", "carol"}  # dave joined since: his vote is due in a week
+    assert "dave" in run("plan", "show", "P1").output  # P1's buy-in waits for him all the same
+    time_travel.shift(timedelta(days=commitments.NEWCOMER_DAYS))
+    assert waiting() == {"bob", "carol", "dave"}

@@ -175,3 +175,47 @@ def test_an_encoding_that_cannot_be_told_is_refused_naming_the_choices(run: Run,
     assert wrong.exit_code == 1 and "not UTF-8" in wrong.stderr and "cp1252" in wrong.stderr
     unknown = run("import", str(sheet), "--plan", "P1", "--encoding", "ebcdic")
     assert unknown.exit_code == 1 and "'ebcdic' is not one of utf-8, utf-16, cp1252, mac-roman" in unknown.stderr
+
+
+def test_every_kind_of_event_gone_since_is_cancelled_by_one_rule(run: Run, wp: Path) -> None:
+    """Issue 26's cold trial: only tasks, outcomes and milestones were cancelled. A pledge's due
+    day and its instalments, a follow-up's agreed date, a grant's match deadline and a meeting,
+    once gone (removed, undated, fewer instalments), are cancelled too: the same UID, a higher
+    SEQUENCE, on the day the calendar has them."""
+    from tests.clock import iso_day
+
+    assert run("partner", "pledge", "FOOD", "cash", "Late", "$2,000", "--due", iso_day(-10)).exit_code == 0
+    assert run("partner", "pledge", "FOOD", "cash", "Rent", "$4,000").exit_code == 0
+    schedule = run("partner", "schedule", "FOOD", "2", f"4 monthly from {iso_day(+3)}")
+    assert schedule.exit_code == 0, schedule.output
+    assert run("grant", "add", "PARKS", "FOOD", "$10,000", "--match", "1:1", "--end", iso_day(+60)).exit_code == 0
+    assert run("meeting", "add", "Partners", "--on", iso_day(+4), "--at", "2pm").exit_code == 0
+    assert run("meeting", "add", "Boxes", "--on", iso_day(+11)).exit_code == 0
+    agreed = run("followup", "add", "FOOD#1", "--with", "bob", "--new-date", iso_day(+10))
+    assert agreed.exit_code == 0, agreed.output
+    kinds = ("FOOD-1-1", "FOOD-1-agreed", "FOOD-2-1", "FOOD-2-3", "FOOD-2-4", "G1-match", "M1", "M2")
+    before = _events(run("export", "--format", "ics").stdout_bytes)
+    assert set(kinds) <= set(before) and not any("STATUS" in before[uid] for uid in kinds)
+    assert run("undo").exit_code == 0  # the follow-up: its agreed date goes
+    assert run("partner", "schedule", "FOOD", "1", "none").exit_code == 0
+    assert run("partner", "schedule", "FOOD", "2", f"2 monthly from {iso_day(+3)}").exit_code == 0
+    assert run("grant", "edit", "G1", "--end", "none").exit_code == 0
+    assert run("meeting", "rm", "M1").exit_code == 0
+    assert run("meeting", "edit", "M2", "--title", "Winter boxes").exit_code == 0
+    after = _events(run("export", "--format", "ics").stdout_bytes)
+    for uid in ("FOOD-1-1", "FOOD-1-agreed", "FOOD-2-3", "FOOD-2-4", "G1-match", "M1"):
+        event = after[uid]
+        assert str(event["STATUS"]) == "CANCELLED", uid
+        assert str(event["UID"]) == str(before[uid]["UID"])
+        assert int(event["SEQUENCE"]) > int(before[uid]["SEQUENCE"]), uid
+        was = before[uid].decoded("DTSTART")
+        assert event.decoded("DTSTART") == (was.date() if uid == "M1" else was), uid  # M1 was at 2pm: its day
+    for uid in ("FOOD-2-1", "FOOD-2-2", "M2", "T1", "O1"):
+        assert "STATUS" not in after[uid], uid
+    assert int(after["M2"]["SEQUENCE"]) > int(before["M2"]["SEQUENCE"])
+    assert run("grant", "rm", "G1").exit_code == 0  # gone after its deadline went: cancelled still, newer
+    gone = _events(run("export", "--format", "ics").stdout_bytes)["G1-match"]
+    assert str(gone["STATUS"]) == "CANCELLED" and int(gone["SEQUENCE"]) > int(after["G1-match"]["SEQUENCE"])
+    assert run("undo").exit_code == 0  # the grant back; its end again: in the calendar again, newer
+    assert run("grant", "edit", "G1", "--end", iso_day(+60)).exit_code == 0
+    assert "STATUS" not in _events(run("export", "--format", "ics").stdout_bytes)["G1-match"]

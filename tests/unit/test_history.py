@@ -416,3 +416,33 @@ def test_a_second_killed_writer_in_a_row_is_cut_too(wp: Path, store: Store) -> N
     log.write_bytes(committed + orjson.dumps(killed) + b"\n")
     actions.set_progress(store, 1, "+10")
     assert log.read_bytes().startswith(committed) and b'"T9"' not in log.read_bytes()
+
+
+def test_past_days_read_month_names_as_the_latest_such_day(wp: Path, run) -> None:
+    """parse_past_date reads what parse_date reads where it means a past day: a month and day
+    is the latest such day not after today, across the year's turn (issue 26's cold trial:
+    ``log --since 'dec 1'`` was refused)."""
+    from datetime import date
+
+    from workplan_tui.model.dates import DateError, parse_past_date
+
+    turn = date(2027, 1, 5)
+    assert parse_past_date("dec 20", today=turn) == date(2026, 12, 20)
+    assert parse_past_date("20th of December", today=turn) == date(2026, 12, 20)
+    assert parse_past_date("jan 5", today=turn) == turn  # today is not after today
+    assert parse_past_date("jan 6", today=turn) == date(2026, 1, 6)
+    assert parse_past_date("dec 20, 2025", today=turn) == date(2025, 12, 20)
+    assert parse_past_date("feb 29", today=turn) == date(2024, 2, 29)  # the last leap day
+    assert parse_past_date("tue", today=turn) == turn and parse_past_date("mon", today=turn) == date(2027, 1, 4)
+    with pytest.raises(DateError, match="ambiguous"):
+        parse_past_date("12/20", today=turn)
+    with pytest.raises(DateError, match="not a real date"):
+        parse_past_date("feb 30", today=turn)
+    from tests.clock import day
+
+    for typed in (day(0).strftime("%b %-d"), day(+1).strftime("%-d %B")):  # tomorrow's date: last year's
+        shown = run("log", "--since", typed, "--json", "--limit", "1000")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout), typed  # the seed's entries, made today
+    before = run("log", "--until", day(-1).strftime("%b %-d"), "--json", "--limit", "1000")
+    assert before.exit_code == 0 and json.loads(before.stdout) == []

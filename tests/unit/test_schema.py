@@ -3,6 +3,7 @@ import json
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -182,3 +183,41 @@ def test_what_the_check_took_before_the_declarations_it_takes_still(
     assert (schema.validate(data) == []) is sound
     if sound and table == "meta" and field == "created_at":
         assert schema.load(data).partnership.created_at == ""
+
+
+def _in_time_order(entries: list[dict[str, Any]]) -> list[str]:
+    """Each log entry (oldest first) with an earlier time than the one before it."""
+    return [
+        f"{e.get('kind')} {e.get('record')} at {e.get('at')} after {before.get('at')}"
+        for before, e in zip(entries, entries[1:], strict=False)
+        if e.get("at", "") < before.get("at", "")
+    ]
+
+
+def test_every_samples_log_is_in_time_order(tmp_path: Path) -> None:
+    """A record's history is listed in the log's order: the sample's T16 follow-up (8 days ago)
+    came after changes made 3 days ago, so 'task show T16' listed its history out of order. The
+    shipped sample is what sample_data/build_sample.py builds (its clock only goes forward), and
+    the demo written from it keeps the order."""
+    import importlib.util
+
+    from tests.conftest import log_of
+    from workplan_tui.store.sample import sample_path, write_demo
+
+    shipped = json.loads(sample_path().read_text())
+    entries = [shipped["activity"][k] for k in sorted(shipped["activity"], key=int)]
+    assert _in_time_order(entries) == []
+    spec = importlib.util.spec_from_file_location("build_sample", sample_path().with_name("build_sample.py"))
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    builder.build(tmp_path / "rebuilt.json")
+    assert json.loads((tmp_path / "rebuilt.json").read_text()) == shipped, "rebuild: python sample_data/build_sample.py"
+    demo = write_demo(tmp_path / "demo.json", today=date(2027, 1, 5), user="zoe", login="zoe")
+    inside = json.loads(demo.read_text()).get("activity", {})
+    logged = [inside[k] for k in sorted(inside, key=int)] + log_of(demo)
+    assert len(logged) == len(entries) and _in_time_order(logged) == []
+    with pytest.raises(ValueError, match="go back"):
+        clock = builder.Clock()
+        clock.at(10)
+        clock.later(20, lambda: None)

@@ -208,7 +208,7 @@ def export_cmd(
     else:
         from workplan_tui.exchange import ics
 
-        try:  # the whole log: the events of tasks gone since an earlier export are cancelled
+        try:  # the whole log: the events of records gone since an earlier export are cancelled
             history = list(env.store.history().newest())[::-1]
         except StoreError as exc:
             click.echo(f"workplan: warning: {clean(str(exc))}; no event is cancelled in this export", err=True)

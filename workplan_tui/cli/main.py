@@ -491,7 +491,10 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
 )
 @click.option(
-    "--since", "since", metavar="DATE", help="Only changes on or after this day (2026-11-01, mon, '3 days ago')."
+    "--since",
+    "since",
+    metavar="DATE",
+    help="Only changes on or after this day (2026-11-01, mon, 'dec 1': the latest Dec 1, '3 days ago').",
 )
 @click.option("--until", "until", metavar="DATE", help="Only changes on or before this day.")
 @click.option("--record", metavar="ID", help="Only changes to one record (T12, P3, 'partner CITY').")

@@ -179,7 +179,17 @@ _DATE_OR_NULL = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"
 # A pledge's status (commitments.PledgeStatus.as_json): money in the partnership's currency.
 _PLEDGE_STATUS = {
     "type": "object",
-    "required": ["health", "reason", "expected", "delivered", "shortfall", "due", "next_due", "next_amount"],
+    "required": [
+        "health",
+        "reason",
+        "expected",
+        "delivered",
+        "shortfall",
+        "due",
+        "next_due",
+        "next_amount",
+        "overdue_days",
+    ],
     "properties": {
         "health": {
             **_HEALTH,
@@ -193,6 +203,11 @@ _PLEDGE_STATUS = {
         "due": {**_DATE_OR_NULL, "description": "when all of it is due"},
         "next_due": {**_DATE_OR_NULL, "description": "the next instalment's day"},
         "next_amount": _MAYBE_NUMBER,
+        "overdue_days": {
+            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}],
+            "description": "behind or late: days since the part the reason counts from fell due "
+            "('5 weeks overdue': 35 to 41); null otherwise",
+        },
     },
 }
 _MATCH_STATUS = {

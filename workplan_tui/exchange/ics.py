@@ -15,19 +15,22 @@ outcomes, which have no owner) and every meeting; pledges' due days and instalme
 match deadlines come too. icalendar escapes and folds the text; control characters are
 replaced before it sees them.
 
-An event a calendar imported earlier must not linger once its task has gone: a task or
-outcome removed, its due date cleared, its plan archived (or, in one member's calendar, the
-task given to someone else) is exported as ``STATUS:CANCELLED`` under the same UID with a
-higher SEQUENCE, on the last day the log knows for it, which every calendar that follows
-RFC 5545 removes. A calendar holds at least one event (RFC 5545): with nothing to put in it,
-the export is refused (``NothingToExport``).
+An event a calendar imported earlier must not linger once what made it has gone. One rule for
+every kind (``_Past``, ``_dated``): the log is read as each version of each record, and an event
+some version held that this export does not hold is exported as ``STATUS:CANCELLED`` under the
+same UID with a higher SEQUENCE, on the last day it had, which every calendar that follows RFC
+5545 removes: a task, outcome, milestone or meeting removed or undated, its plan archived, (in
+one member's calendar) a task given to someone else, a pledge removed or its dates cleared, an
+instalment no longer in its schedule, a follow-up's agreed date taken back, a grant removed or
+without a match deadline. A calendar holds at least one event (RFC 5545): with nothing to put
+in it, the export is refused (``NothingToExport``).
 """
 
 from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -63,41 +66,155 @@ class NothingToExport(ValueError):
     """No task, outcome, milestone, meeting or pledge has (or had) a day to put in the calendar."""
 
 
-class _Past:
-    """What the activity log says about each task and outcome, for calendars that imported
-    earlier exports: how many entries are about it, the last due date and record it had, and
-    the owners it had."""
+# The records whose events a calendar holds (tasks, outcomes, milestones, pledges in their
+# partner, grants' match deadlines, meetings): what ``_dated`` reads.
+_CALENDAR_TABLES = ("tasks", "outcomes", "milestones", "partners", "grants", "meetings")
 
-    def __init__(self, entries: Iterable[Activity]) -> None:
+
+def _dated(table: str, fields: dict[str, Any], name: str, owner: str | None) -> list[tuple[str, date, str]]:
+    """The events one version of a record puts in a calendar, as (UID's label, day, title): the
+    one rule of what is in it, for what the log says a record was as for what it is. ``fields``:
+    the record as stored; ``name``: how the log names it (``T12``, ``partner PARKS``). A
+    task in ``owner``'s calendar only while it is theirs; the rest only in the whole one (a
+    meeting in every one). [] for fields that are not a sound record."""
+    import msgspec
+
+    from workplan_tui.model import commitments
+    from workplan_tui.model.records import KEYED, Grant, Meeting, Partner
+
+    try:
+        record = msgspec.convert(fields, KEYED[table])
+    except (msgspec.ValidationError, TypeError, ValueError):
+        return []
+    if isinstance(record, Meeting):
+        day = _day(record.day)
+        return [(name, day, record.title)] if day is not None else []
+    if isinstance(record, Task):
+        day = _day(record.due)
+        mine = owner is None or record.owner == owner
+        return [(name, day, record.title)] if day is not None and mine else []
+    if owner is not None:
+        return []
+    if isinstance(record, Grant):
+        deadline = commitments.grant_deadline(record)
+        return [(f"{name}-match", deadline, record.name)] if deadline is not None else []
+    if isinstance(record, Partner):
+        found: list[tuple[str, date, str]] = []
+        for number, c in enumerate(record.contributions, 1):
+            pledge = f"{commitments.pledge_name(record.code, number)}: {c.description}"
+            for k, (day, _) in enumerate(commitments.steps(c) if c.schedule is not None or c.due else [], 1):
+                found.append((f"{record.code}-{number}-{k}", day, pledge))
+            moved = commitments.deferral(c)
+            agreed = _day(moved.new_date) if moved is not None and moved.deferred else None
+            if agreed is not None:
+                found.append((f"{record.code}-{number}-agreed", agreed, pledge))
+        return found
+    day = _day(getattr(record, "due", None))
+    return [(name, day, getattr(record, "name", ""))] if day is not None else []
+
+
+class _Past:
+    """What the activity log says each record was, for calendars that imported earlier exports:
+    how many entries are about it, and every event any version of it held (``held``: UID's
+    label -> the record's name, the last day and title the event had, its table). The log is
+    read oldest first, each entry as the record before it and after it (``_dated`` of each);
+    a record's fields the log never names are taken as they are now."""
+
+    def __init__(self, entries: Iterable[Activity], now: dict[str, tuple[str, dict[str, Any]]], owner: str | None):
         self.changes: Counter[str] = Counter()
-        self.due: dict[str, str] = {}  # the last due date a record had in the log
-        self.owners: dict[str, set[str]] = {}
-        self.removed: dict[str, dict[str, Any]] = {}  # a removed record, as the log kept it
+        self.held: dict[str, tuple[str, date, str, str]] = {}
+        self.last: dict[str, dict[str, Any]] = {}  # the last version the log shows of a record gone
+        states: dict[str, dict[str, Any] | None] = {}
         for entry in entries:  # oldest first
-            record = entry.record
-            self.changes[record] += 1
-            for name, pair in entry.changes.items():
-                if not (isinstance(pair, list) and len(pair) == 2):
+            name = entry.record
+            self.changes[name] += 1
+            table = table_named(name)
+            if table not in _CALENDAR_TABLES or not isinstance(entry.changes, dict):
+                continue
+            if name not in states:
+                states[name] = dict(now[name][1]) if name in now else {}
+            for side in (0, 1):
+                states[name] = _side(states[name], entry.changes, side)
+                state = states[name]
+                if state is None:
                     continue
-                if name == "due":
-                    known = [v for v in pair if isinstance(v, str)]
-                    if known:
-                        self.due[record] = known[-1]
-                elif name == "owner":
-                    self.owners.setdefault(record, set()).update(v for v in pair if isinstance(v, str))
-                elif name == "record":
-                    kept, back = pair
-                    whole = kept if isinstance(kept, dict) else back if isinstance(back, dict) else None
-                    fields = whole.get("record") if isinstance(whole, dict) else None
-                    if isinstance(fields, dict):
-                        if isinstance(fields.get("due"), str):
-                            self.due[record] = fields["due"]
-                        if isinstance(fields.get("owner"), str):
-                            self.owners.setdefault(record, set()).add(fields["owner"])
-                        if back is None:
-                            self.removed[record] = fields
-                        else:
-                            self.removed.pop(record, None)
+                self.last[name] = state
+                for uid, day, title in _dated(table, state, name, owner):
+                    self.held[uid] = (name, day, title, table)
+
+
+def _side(state: dict[str, Any] | None, changes: dict[str, Any], side: int) -> dict[str, Any] | None:
+    """A record's stored fields before (``side`` 0) or after (1) a log entry's ``changes``; None
+    while it does not exist. Fields change as ``{"due": [before, after]}``; a whole record as
+    ``{"record": [kept, back]}``; a partner's pledges one at a time (``contribution``, its
+    ``dates``, a ``followup`` on it)."""
+    for field, pair in changes.items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            continue
+        value = pair[side]
+        if field == "record":
+            whole = value.get("record") if isinstance(value, dict) else None
+            state = dict(whole) if isinstance(whole, dict) else None
+            continue
+        if state is None:
+            continue
+        if field in ("contribution", "dates", "followup") and (isinstance(value, dict) or isinstance(pair[0], dict)):
+            _pledge_side(state, field, pair, side)
+        elif field not in ("delivery", "note", "decision", "vote"):
+            if value is None:
+                state.pop(field, None)
+            else:
+                state[field] = value
+    return state
+
+
+def _pledge_side(state: dict[str, Any], field: str, pair: list[Any], side: int) -> None:
+    """A partner's pledges before or after one pledge was added or taken back, its dates set or a
+    follow-up on it recorded (``partner.pledge``, ``partner.schedule``, ``partner.followup``)."""
+    some = next((v for v in pair if isinstance(v, dict)), {})
+    number = some.get("number" if field == "contribution" else "contribution")
+    pledges = [dict(c) for c in state.get("contributions") or [] if isinstance(c, dict)]
+    if type(number) is not int or not 1 <= number <= len(pledges) + 1:
+        return
+    value = pair[side]
+    item = {k: v for k, v in value.items() if k not in ("number", "contribution")} if isinstance(value, dict) else None
+    if field == "contribution":
+        if item is None:
+            del pledges[number - 1 : number]
+        elif number <= len(pledges):
+            pledges[number - 1] = item
+        else:
+            pledges.append(item)
+    elif number <= len(pledges):
+        pledge = pledges[number - 1]
+        if field == "dates":
+            pledge.pop("due", None)
+            pledge.pop("schedule", None)
+            pledge.update(item or {})
+        else:
+            listed = list(pledge.get("followups") or [])
+            gone = {k: v for k, v in pair[0].items() if k != "contribution"} if isinstance(pair[0], dict) else None
+            if item is not None and (not listed or listed[-1] != item):
+                listed.append(item)
+            elif item is None and listed and listed[-1] == gone:
+                listed.pop()
+            pledge["followups"] = listed
+    state["contributions"] = pledges
+
+
+def _current(workplan: Workplan) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each record a calendar takes events from, by how the log names it, as (table, stored fields)."""
+    import msgspec
+
+    from workplan_tui.model.records import record_name
+
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for table in _CALENDAR_TABLES:
+        for record in getattr(workplan, table).values():
+            fields = msgspec.to_builtins(record)
+            fields.pop("(table key)", None)
+            found[record_name(table, record.id, fields)] = (table, fields)
+    return found
 
 
 def export(
@@ -121,7 +238,8 @@ def export(
     archived = {pid for pid, plan in workplan.plans.items() if plan.status == "archived"}
 
     entries = list(history) if history is not None else []
-    past = _Past(entries)
+    now = _current(workplan)
+    past = _Past(entries, now, owner)
     moves = Counter(e.record for e in entries if e.kind in ("plan.archive", "plan.reopen"))
 
     def sequence(record_label: str, rev: int, plan: int | None) -> int:
@@ -147,9 +265,10 @@ def export(
         e.add("transp", "TRANSPARENT")
         if cancelled:
             e.add("status", "CANCELLED")
+        shown.add(record_label)
         return e
 
-    shown: set[str] = set()
+    shown: set[str] = set()  # the UIDs' labels of this export's events
     for t in workplan.tasks.values():
         day = _day(t.due)
         if day is None or t.plan in archived or (owner is not None and t.owner != owner):
@@ -169,7 +288,6 @@ def export(
         calendar.add_component(
             event(t.label, day, summary, "\n".join(lines), t.updated_at, sequence(t.label, t.rev, t.plan))
         )
-        shown.add(t.label)
     if owner is None:
         for o in workplan.outcomes.values():
             day = _day(o.due)
@@ -182,7 +300,6 @@ def export(
             description = f"{label('plans', o.plan)} outcome: {figures}"
             seq = sequence(o.label, o.rev, o.plan)
             calendar.add_component(event(o.label, day, f"{o.label} {clean(o.name)} due", description, latest, seq))
-            shown.add(o.label)
         from workplan_tui.model.schedule import Schedule, milestone_forecast
 
         schedule = Schedule(workplan)
@@ -201,7 +318,6 @@ def export(
             summary = f"{m.label} {clean(m.name)} (milestone)"
             seq = sequence(m.label, m.rev, m.plan)
             calendar.add_component(event(m.label, day, summary, "\n".join(lines), m.created_at, seq))
-            shown.add(m.label)
 
         def by_revision(uid: str, day: date, summary: str, description: str, changed: str, rev: int) -> Event:
             return event(uid, day, summary, description, changed, max(0, rev - 1))
@@ -209,51 +325,30 @@ def export(
         _commitments(workplan, today, by_revision, calendar)
     for meeting in workplan.meetings.values():
         calendar.add_component(_meeting_event(workplan, meeting, tag, fallback))
-    for record_label, why, day, title, seq in _gone(workplan, past, archived, owner, sequence):
-        if record_label in shown or day is None:
+        shown.add(meeting.label)
+    # One rule for every kind: an event some version of a record held, which this export does
+    # not hold, is cancelled, under its UID, on its last day, newer than any copy before.
+    for uid, (name, day, title, table) in past.held.items():
+        if uid in shown:
             continue
+        if name in now:
+            fields, rev = now[name][1], now[name][1].get("rev")
+            why = "its plan was archived" if fields.get("plan") in archived else "no longer has that date"
+        else:
+            fields, rev = past.last.get(name, {}), past.last.get(name, {}).get("rev")
+            why = "removed"
+            rev = (rev if type(rev) is int else 1) + 1
+        plan = fields.get("plan") if type(fields.get("plan")) is int else None
+        seq = sequence(name, rev if type(rev) is int else 1, plan)
+        if owner is not None and table == "tasks" and name in now and fields.get("owner") != owner:
+            why = f"given to {fields.get('owner') or 'nobody'}"
         description = f"Cancelled: {why}. workplan no longer has it in this calendar."
-        summary = f"{record_label} {clean(title)} (cancelled)".replace("  ", " ")
-        calendar.add_component(event(record_label, day, summary, description, "", seq, cancelled=True))
-        shown.add(record_label)
+        summary = f"{uid} {clean(title)} (cancelled)".replace("  ", " ")
+        calendar.add_component(event(uid, day, summary, description, "", seq, cancelled=True))
     if not calendar.walk("VEVENT"):
         whose = f"none of {clean(owner)}'s tasks has" if owner else "no task, outcome, milestone, meeting or pledge has"
         raise NothingToExport(f"nothing to put in a calendar: {whose} a due date; nothing written")
     return bytes(calendar.to_ical())
-
-
-def _gone(
-    workplan: Workplan, past: _Past, archived: set[int], owner: str | None, sequence: Any
-) -> Iterator[tuple[str, str, date | None, str, int]]:
-    """Events an earlier export held that this one must cancel: (label, why, its last day, its
-    title, its new SEQUENCE). A task, outcome or milestone removed (its last revision plus one), its due
-    date cleared, its plan archived, or (one member's calendar) the task given to another."""
-    for record_label, fields in past.removed.items():
-        table = table_named(record_label)
-        if table not in ("tasks", "outcomes", "milestones") or (owner is not None and fields.get("owner") != owner):
-            continue
-        if owner is not None and table != "tasks":
-            continue
-        rev: int = fields["rev"] if type(fields.get("rev")) is int else 1
-        plan = fields.get("plan") if type(fields.get("plan")) is int else None
-        title = str(fields.get("title") or fields.get("name") or "")
-        day = _day(past.due.get(record_label))
-        yield record_label, "removed", day, title, sequence(record_label, rev + 1, plan)
-    records: list[Any] = list(workplan.tasks.values())
-    if owner is None:
-        records += list(workplan.outcomes.values()) + list(workplan.milestones.values())
-    for record in records:
-        is_task = isinstance(record, Task)
-        title = record.title if is_task else record.name
-        seq = sequence(record.label, record.rev, record.plan)
-        if record.plan in archived and record.due:
-            if owner is None or (is_task and record.owner == owner):
-                yield record.label, "its plan was archived", _day(record.due), title, seq
-        elif not record.due and record.label in past.due:
-            if owner is None or (is_task and record.owner == owner) or owner in past.owners.get(record.label, ()):
-                yield record.label, "its due date was cleared", _day(past.due[record.label]), title, seq
-        elif is_task and owner is not None and record.owner != owner and owner in past.owners.get(record.label, ()):
-            yield record.label, f"given to {record.owner or 'nobody'}", _day(record.due), title, seq
 
 
 def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> None:

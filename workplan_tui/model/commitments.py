@@ -457,7 +457,9 @@ class PledgeStatus(_Value):
     before today: what falls due today still has the day) and
     ``shortfall`` (expected less delivered, never below 0) in money; ``last_day``: when all of it
     is due; ``next_day`` and ``next_amount``: the next instalment after today (None when none is
-    left); ``agreed``: the follow-up whose new date moved what was overdue, while it applies.
+    left); ``agreed``: the follow-up whose new date moved what was overdue, while it applies;
+    ``overdue_days``: for a pledge behind or late, how many days the part its reason counts from
+    has been due ('5 weeks overdue' is 35 to 41), else None (``overdue_since``).
     """
 
     __slots__ = (
@@ -471,6 +473,7 @@ class PledgeStatus(_Value):
         "next_day",
         "next_amount",
         "agreed",
+        "overdue_days",
     )
 
     def __init__(
@@ -485,6 +488,7 @@ class PledgeStatus(_Value):
         next_day: date | None = None,
         next_amount: float | None = None,
         agreed: FollowUp | None = None,
+        overdue_days: int | None = None,
     ) -> None:
         self.health: Health = health
         self.reason = reason
@@ -496,6 +500,7 @@ class PledgeStatus(_Value):
         self.next_day = next_day
         self.next_amount = next_amount
         self.agreed = agreed
+        self.overdue_days = overdue_days
 
     @property
     def words(self) -> str:
@@ -520,6 +525,7 @@ class PledgeStatus(_Value):
             "due": self.last_day.isoformat() if self.last_day else None,
             "next_due": self.next_day.isoformat() if self.next_day else None,
             "next_amount": as_number(self.next_amount) if self.next_amount is not None else None,
+            "overdue_days": self.overdue_days,
         }
 
 
@@ -553,8 +559,12 @@ def pledge_status(
     if moved is not None and moved.deferred and agreed_until is not None and today <= agreed_until:
         agreed = moved
 
-    def made(health: Health, reason: str) -> PledgeStatus:
-        return PledgeStatus(health, reason, value, done, expected, shortfall, last_day, next_day, next_amount, agreed)
+    def made(health: Health, reason: str, since: date | None = None) -> PledgeStatus:
+        """The status; ``since``: the day its overdue part fell due (the one its reason counts from)."""
+        days = (today - since).days if since is not None and health in ("at_risk", "off_track") else None
+        return PledgeStatus(
+            health, reason, value, done, expected, shortfall, last_day, next_day, next_amount, agreed, days
+        )
 
     agreement = ""
     if agreed is not None and agreed_until is not None:
@@ -567,7 +577,7 @@ def pledge_status(
             return made("no_data", "not valued, nothing recorded as delivered")
         if last_day < today:
             late = f"was due {short_day(last_day, today)} ({overdue_span(last_day, today)})"
-            return made("off_track", f"{late}, nothing recorded as delivered")
+            return made("off_track", f"{late}, nothing recorded as delivered", last_day)
         return made("on_track", f"due {short_day(last_day, today)}")
     if done >= value - CENT:
         return made("met", f"{money(done)} of {money(value)}")
@@ -580,12 +590,16 @@ def pledge_status(
     if shortfall > CENT:
         if last_day is not None and last_day < today:
             due = f"{short_day(last_day, today)}{of_grant} ({overdue_span(last_day, today)})"
-            return made("off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}")
+            return made(
+                "off_track", f"all {money(value)} was due by {due}, delivered {money(done)}{agreement}", last_day
+            )
         since = short_day(passed[-1][0] if passed else yesterday, today)
         head = f"{money(expected)} of {money(value)} expected by {since}{of_grant}, delivered {money(done)}"
+        oldest = overdue_since(c, done, today, deadline)
         if expected_by(c, today - timedelta(days=LATE_AFTER_DAYS), deadline, judged=today) > done + CENT:
-            return made("off_track", f"{head}, {_overdue_for(c, done, today, deadline)}{nxt}{agreement}")
-        return made("at_risk", f"{head}{nxt}{agreement}")
+            late = f"the oldest part {overdue_span(oldest, today)}" if oldest is not None else "overdue"
+            return made("off_track", f"{head}, {late}{nxt}{agreement}", oldest)
+        return made("at_risk", f"{head}{nxt}{agreement}", oldest)
     if expected > CENT:
         reason = f"{money(expected)} of {money(value)} expected by now, delivered {money(done)}{nxt}{agreement}"
     elif c.schedule is not None and next_day is not None:
@@ -602,12 +616,14 @@ def span_words(days: int) -> str:
     return _span(days)
 
 
-def _overdue_for(c: Contribution, done: float, today: date, deadline: date | None) -> str:
-    """'the oldest part 6 weeks overdue': how long the first amount not delivered has been due."""
+def overdue_since(c: Contribution, done: float, today: date, deadline: date | None) -> date | None:
+    """The day the oldest amount of a pledge not delivered (``done``: what was) fell due, on or
+    before ``today``; None when nothing due is undelivered. What 'the oldest part 6 weeks
+    overdue' counts from."""
     for day, cumulative in steps(c, deadline):
         if cumulative > done + CENT and day <= today:
-            return f"the oldest part {overdue_span(day, today)}"
-    return "overdue"
+            return day
+    return None
 
 
 def overdue_span(due: date, today: date) -> str:
@@ -886,14 +902,37 @@ class Led(NamedTuple):
     reason: str
 
 
+NEWCOMER_DAYS = 7  # a newcomer's vote and agreement count on their partner's record this long after they join
+
+
+def answer_due(member: Member, opened: str, today: date) -> bool:
+    """Whether a member's vote on a plan open for votes, or their agreement to a norm, counts on
+    their partner's record on ``today``. ``opened``: the plan's or norm's ``created_at`` (ISO UTC).
+    Due at once from a member who was there when it was made; from one who joined since, only
+    ``NEWCOMER_DAYS`` days after they joined (the member's ``created_at``; a member or record
+    without one: due). Accountability without blame (issue 26): a partner is not behind because
+    someone joined it this week (the demo's user joins today); the buy-in and the norm still wait
+    for them."""
+    joined = day_of(member.created_at[:10]) if member.created_at else None
+    if joined is None or not opened or member.created_at <= opened:
+        return True
+    return (today - joined).days >= NEWCOMER_DAYS
+
+
+def _due(members: Mapping[str, Member], waiting: list[str], opened: str, today: date) -> list[str]:
+    """Those of ``waiting`` who are among ``members`` (handle -> member) and whose answer is due."""
+    return [h for h in waiting if h in members and answer_due(members[h], opened, today)]
+
+
 class PartnerRecord(NamedTuple):
     """One partner's record (``partner_record``): accountability without blame.
 
     ``pledges``: every pledge with its status; ``open``, ``overdue`` and ``blocked``: the tasks its
     members own in plans still running; ``leads``: the plans and outcomes it leads; ``votes``:
     proposals its members have not voted on (plan, handles); ``norms``: norms they have not
-    agreed (norm, handles); ``last_change``: (ISO UTC time, handle) of its members' newest change,
-    ("", "") when not known; ``followups``: the follow-ups on its pledges and its members' tasks,
+    agreed (norm, handles), each from the members whose answer is due (``answer_due``);
+    ``last_change``: (ISO UTC time, handle) of its members' newest change, ("", "") when not known;
+    ``followups``: the follow-ups on its pledges and its members' tasks,
     newest first (subject, follow-up)."""
 
     partner: Partner
@@ -1069,7 +1108,6 @@ def _records(
     for code in codes:
         partner, mine = workplan.partners[code], found[code]
         members = [m for m in workplan.members.values() if m.partner == code]
-        handles = {m.handle for m in members}
         pledges = [PledgeLine(n, c, of_pledge(workplan, c, today)) for n, c in enumerate(partner.contributions, 1)]
         for n, c in enumerate(partner.contributions, 1):
             subject = Subject(pledge_name(code, n), c.description, code, number=n, contribution=c)
@@ -1085,8 +1123,13 @@ def _records(
             for o in workplan.outcomes.values()
             if o.lead == code and o.plan in workplan.plans and workplan.plans[o.plan].status != "archived"
         ]
-        votes = [(plan, who) for plan, everyone in waiting_votes if (who := [h for h in everyone if h in handles])]
-        norms = [(norm, who) for norm, everyone in waiting_norms if (who := [h for h in everyone if h in handles])]
+        theirs = {m.handle: m for m in members}
+        votes = [
+            (plan, who) for plan, everyone in waiting_votes if (who := _due(theirs, everyone, plan.created_at, today))
+        ]
+        norms = [
+            (norm, who) for norm, everyone in waiting_norms if (who := _due(theirs, everyone, norm.created_at, today))
+        ]
         records.append(
             PartnerRecord(
                 partner,

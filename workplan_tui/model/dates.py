@@ -202,10 +202,11 @@ def _relative(s: str, today: pendulum.Date) -> pendulum.Date | None:
     return today.add(**{unit: amount}) if unit is not None else None
 
 
-def _month_and_day(s: str, today: pendulum.Date) -> pendulum.Date | None:
+def _month_and_day(s: str, today: pendulum.Date, *, past: bool = False) -> pendulum.Date | None:
     """'dec 15' or '15 december' (optionally with a year) as a date; without a year, the next
-    such day from today on (a day already past this year means next year). None when ``s``
-    is not of that form; DateError for a month-and-day that does not exist (feb 30)."""
+    such day from today on (a day already past this year means next year), or with ``past``
+    the latest such day not after today (on 2027-01-05, 'dec 20' is 2026-12-20). None when
+    ``s`` is not of that form; DateError for a month-and-day that does not exist (feb 30)."""
     import pendulum
 
     match = _MONTH_DAY.match(s)
@@ -216,13 +217,14 @@ def _month_and_day(s: str, today: pendulum.Date) -> pendulum.Date | None:
         if not (match and match.group(2) in _MONTHS):
             return None
         month, day, year = _MONTHS[match.group(2)], int(match.group(1)), match.group(3)
-    years = [int(year)] if year else range(today.year, today.year + 5)  # feb 29: the next leap year
+    step = -1 if past else 1  # feb 29: the next (or the last) leap year
+    years = [int(year)] if year else range(today.year, today.year + 5 * step, step)
     for y in years:
         try:
             when = pendulum.Date(y, month, day)
         except ValueError:
             continue
-        if year or when >= today:
+        if year or (when <= today if past else when >= today):
             return when
     raise DateError(f"{s!r} is not a real date")
 
@@ -301,7 +303,9 @@ def preview(text: str, *, today: date) -> str:
     return f"{short_date(when, today=today)} · {relative}"
 
 
-PAST_FORMS = "today, yesterday, a weekday (mon: the latest Monday), 3 days ago, -2w, or YYYY-MM-DD"
+PAST_FORMS = (
+    "today, yesterday, a weekday (mon: the latest Monday), dec 1 (the latest Dec 1), 3 days ago, -2w, or YYYY-MM-DD"
+)
 _AGO = LazyPattern(r"(?:([0-9]{1,4})\s*([a-z]+)\s+ago|-([0-9]{1,4})\s*([a-z]+))\Z")
 
 
@@ -310,10 +314,11 @@ def parse_past_date(text: str, *, today: date, any_year: bool = False) -> date:
     meeting held, when apologies were sent) or, with ``any_year``, one to look back from (``log
     --since``).
 
-    ``mon`` is the latest Monday (today when today is Monday); ``3 days ago`` and ``-3d``
-    count back; ISO dates as they are. Raises DateError with the forms accepted, and, unless
-    ``any_year``, for a day more than ``YEARS_AWAY`` years from today (a typo in the year, as
-    ``parse_date`` refuses).
+    ``mon`` is the latest Monday (today when today is Monday); ``dec 1`` (as parse_date reads a
+    month and day, with or without a year) is the latest Dec 1 not after today; ``3 days ago``
+    and ``-3d`` count back; ISO dates as they are. Raises DateError with the forms accepted, and,
+    unless ``any_year``, for a day more than ``YEARS_AWAY`` years from today (a typo in the year,
+    as ``parse_date`` refuses).
     """
     when = _parse_past_date(text, today=today)
     return when if any_year else within_years(when, text, today)
@@ -321,6 +326,8 @@ def parse_past_date(text: str, *, today: date, any_year: bool = False) -> date:
 
 def _parse_past_date(text: str, *, today: date) -> date:
     from datetime import timedelta
+
+    import pendulum
 
     s = " ".join(text.strip().lower().split())
     if s == "today":
@@ -343,6 +350,14 @@ def _parse_past_date(text: str, *, today: date) -> date:
             if year < 1:
                 raise DateError(f"{text.strip()!r} is too far back")
             return date(year, month, min(today.day, 28))
+    named = _month_and_day(s, pendulum.Date(today.year, today.month, today.day), past=True)
+    if named is not None:
+        return date(named.year, named.month, named.day)
+    if _NUMERIC.match(s):
+        raise DateError(
+            f"{text.strip()!r} is ambiguous: partners write day and month in different orders; "
+            f"use YYYY-MM-DD or a month name ({today.isoformat()} or dec 1)"
+        )
     if looks_like_date(s):
         try:
             return date.fromisoformat(s)

@@ -112,6 +112,12 @@ def parse_sent(text: str | None, today: date) -> str | None:
         return typed
     words = typed.split()
     at = time(12, 0)
+    try:  # "dec 15" is a day, not "dec" at 15:00
+        parse_past_date(typed, today=today)
+    except DateError:
+        pass
+    else:
+        words = [typed]
     if len(words) > 1:
         try:
             at = time.fromisoformat(parse_time(words[-1]))

@@ -136,7 +136,9 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
     """Write a fresh demo file dated relative to ``today``; ``user`` joins as a lead, acted as
     from ``login`` (default: this process's Unix account; model/identity.py), so that you can
     change things, and as one who agreed to what the partnership had agreed (``_caught_up``):
-    its norms stay in force and its running plans keep their buy-in."""
+    its norms stay in force and its running plans keep their buy-in. They join today, so the
+    votes and norms still waiting for them do not count against their partner's record
+    (``commitments.answer_due``): the partners look as the sample describes them."""
     source = sample_path()
     data = parse(source, source.read_bytes())
     meta = data["meta"]["1"]
@@ -151,6 +153,7 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
             "name": f"{user} (you)",
             "partner": first_partner,
             "role": "lead",
+            "created_at": f"{today.isoformat()}T00:00:00Z",  # joined today: not yet behind (answer_due)
             "rev": 1,
             **({"accounts": [user, login]} if login != user else {}),
         }
