@@ -299,7 +299,11 @@ async def test_at_60x20_plans_milestones_outcomes_and_titles_keep_their_words(de
         assert plans and all(re.search(r"buy-in \d+/\d+", line) for line in plans), plans
         assert all(line[:-1].rstrip()[-1] in "0123456789…" for line in plans), plans  # the last column: a scrollbar
         milestone = next(line for line in shown if "◆ D1" in line)
-        assert "·…" not in milestone and "at risk" in milestone and "Oak Street garden planted" in milestone, milestone
+        assert "·…" not in milestone and "at risk" in milestone, milestone  # parts whole, or not there
+        # its name whole, or at least 16 cells of it beside a day that carries its year ("Sat 3 Jan 2026")
+        assert "Oak Street garden planted" in milestone or re.search(
+            r"◆ D1 Oak Street.*… · \w{3} \d+ \w{3} \d{4}", milestone
+        )
         await pilot.press("o")  # Outcomes: names, figures and health whole in 60 columns
         await pilot.pause()
         rows = [line for line in screen_lines(pilot.app)[1:4] if line.strip()]
@@ -308,7 +312,8 @@ async def test_at_60x20_plans_milestones_outcomes_and_titles_keep_their_words(de
         await pilot.press("escape", "T")  # the Timeline's title ends in an ellipsis when it does not fit
         await pilot.pause()
         title = screen_lines(pilot.app)[0].rstrip()
-        assert title.startswith(" Timeline · every running plan") and title.endswith("…"), title
+        assert title.startswith(" Timeline · every running plan"), title
+        assert title.endswith("…") or re.search(r"from \w{3} \d+ \w{3}$", title), title  # cut, or whole
         await pilot.press("escape", "M")  # Meetings: what does not fit ends in an ellipsis
         await pilot.pause()
         rows = [line.rstrip() for line in screen_lines(pilot.app)[1:4]]
