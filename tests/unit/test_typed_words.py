@@ -218,3 +218,9 @@ def test_status_at_60_columns_wraps_a_plans_lines_and_gives_my_titles_room(
     soon = next(line for line in lines if "T2 " in line and "due in 6 days" in line)  # a listing's title
     due = day(6)  # the seed's T2: the day whole, as "Fri 4 Dec" (and its year when another)
     assert "Build beds " in soon and f"{due:%a} {due.day} {due:%b}" in soon and soon.rstrip().endswith("bob"), soon
+
+
+def test_a_milestone_that_is_not_there_is_named_by_its_own_label(run: Run, wp: Path) -> None:
+    """Milestones are D1, D2... (meetings have M): the refusal said 'no milestone M9'."""
+    result = run("milestone", "show", "D9")
+    assert result.exit_code != 0 and "no milestone D9;" in result.output, result.output

@@ -227,7 +227,7 @@ def milestone_show(env: Env, milestone_id: int, as_json: bool) -> None:
     workplan = env.read()
     m = workplan.milestones.get(milestone_id)
     if m is None:
-        fail(f"no milestone M{milestone_id}; see 'workplan milestone list'")
+        fail(f"no milestone {label('milestones', milestone_id)}; see 'workplan milestone list'")
     _show(env, m, as_json, workplan=workplan)
 
 
