@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -35,13 +35,10 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.model import contract, dates, rules
 from workplan_tui.model.forecast import HEALTH_WORDS
-from workplan_tui.model.records import TASK_STATUSES, Task, Workplan, label, parse_label
+from workplan_tui.model.records import TASK_STATUSES, Task, label, parse_label
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import actions
 from workplan_tui.store.storage import StoreError
-
-if TYPE_CHECKING:
-    from datetime import date
 
 # --- tasks -------------------------------------------------------------------------------------
 
@@ -599,7 +596,7 @@ def task_list(
       workplan task list --plan P2 --search 'soil overdue' --sort due
     """
     from workplan_tui.model import overview  # only here: start-up time
-    from workplan_tui.model.schedule import Schedule, is_waiting
+    from workplan_tui.model.schedule import Schedule, is_waiting, task_health_json
 
     pid = None
     if plan_id is not None:
@@ -637,7 +634,7 @@ def task_list(
         items = overview.sort_tasks(items, sort_by or "due")
     if as_json:
         today = env.today()
-        click.echo(render.to_json([{**contract.of("tasks", t), **_health_json(t, workplan, today)} for t in items]))
+        click.echo(render.to_json([{**contract.of("tasks", t), **task_health_json(t, workplan, today)} for t in items]))
         return
     if not items:
         click.echo("No tasks match.")
@@ -668,15 +665,6 @@ def task_list(
     click.echo(render.table(rows, headers, flex=1, optional=[7, 2]))
 
 
-def _health_json(t: Task, workplan: Workplan, today: date) -> dict[str, str]:
-    """A task's health today and why, for its JSON (model/schedule.task_health):
-    ``{"health": "at_risk", "reason": "blocked: no van"}``; the reason is "" when there is none."""
-    from workplan_tui.model.schedule import task_health  # only here: start-up time
-
-    health, why = task_health(t, workplan, today)
-    return {"health": health, "reason": clean(why)}
-
-
 @task.command("show")
 @id_argument("task_id", "tasks")
 @json_option
@@ -697,11 +685,13 @@ def task_show(env: Env, task_id: int, as_json: bool) -> None:
     except StoreError as exc:  # the task itself is still worth showing
         history, unread = [], clean(str(exc))
     if as_json:
+        from workplan_tui.model.schedule import task_health_json  # only here: start-up time
+
         click.echo(
             render.to_json(
                 {
                     **contract.of("tasks", t),
-                    **_health_json(t, workplan, env.today()),
+                    **task_health_json(t, workplan, env.today()),
                     "history": [contract.of("activity", a) for a in history],
                     **({"history_error": unread} if unread else {}),
                 }

@@ -10,14 +10,11 @@ published with the contract (``workplan schema``: ``x-commands`` → ``export``)
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from workplan_tui.model import commitments, contract, dates
 from workplan_tui.model.overview import plan_figures
-from workplan_tui.model.records import Task, Workplan
-from workplan_tui.model.schedule import task_health
-from workplan_tui.model.text import clean
+from workplan_tui.model.schedule import task_health_json
 from workplan_tui.store.store import Store
 
 
@@ -39,7 +36,7 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
             {**contract.of("outcomes", o), **({"forecast": outcomes[o.id]} if o.id in outcomes else {})}
             for o in wp.outcomes.values()
         ],
-        "tasks": [{**contract.of("tasks", t), **_health(t, wp, today)} for t in wp.tasks.values()],
+        "tasks": [{**contract.of("tasks", t), **task_health_json(t, wp, today)} for t in wp.tasks.values()],
         "grants": [
             {**contract.of("grants", g), "match_status": commitments.grant_status(wp, g, today).as_json()}
             for g in wp.grants.values()
@@ -58,9 +55,3 @@ def export(store: Store, *, with_log: bool = True) -> dict[str, Any]:
     if with_log:
         document["activity"] = [contract.of("activity", a) for a in store.history().scan()]
     return document
-
-
-def _health(task: Task, wp: Workplan, today: date) -> dict[str, str]:
-    """A task's health today and why (model/schedule.task_health), as ``task list --json`` gives it."""
-    health, why = task_health(task, wp, today)
-    return {"health": health, "reason": clean(why)}

@@ -143,6 +143,13 @@ def task_health(task: Task, workplan: Workplan, today: date) -> tuple[Health, st
     return forecast.of_task(task, workplan.plans.get(task.plan), today, waiting_on)
 
 
+def task_health_json(task: Task, workplan: Workplan, today: date) -> dict[str, str]:
+    """``task_health`` as a task's JSON gives it (task list/show --json, the JSON export):
+    ``{"health": "at_risk", "reason": "blocked: no van"}``; the reason is "" when there is none."""
+    health, why = task_health(task, workplan, today)
+    return {"health": health, "reason": clean(why)}
+
+
 def is_waiting(task: Task, tasks: Mapping[int, Task]) -> bool:
     """Whether ``task`` is open and waits on a task that is not done (waiting is derived: it is
     not a status; a waiting task can still be started, and its keys all work)."""
