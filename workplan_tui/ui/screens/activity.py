@@ -12,7 +12,7 @@ from textual.content import Content
 
 from workplan_tui.model.changes import Names, about_plan, field_words, labelled, sentence, value_words
 from workplan_tui.model.records import Activity, label, parse_label
-from workplan_tui.model.text import clean, stamp
+from workplan_tui.model.text import clean, full_stop, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import FilterBox, fit
@@ -121,7 +121,7 @@ class ActivityScreen(ListScreen):
         who = clean(item.member) if account == item.member else f"{clean(item.member)} (as the account {account})"
         lines = [
             Content(f"{stamp(item.at)} · {who} · {label('activity', item.id)}"),
-            Content.from_markup("[b]$said[/b]", said=sentence(item, names) + "."),
+            Content.from_markup("[b]$said[/b]", said=full_stop(sentence(item, names))),
         ]
         for name, pair in labelled(item).items():
             if name == "record":

@@ -1,0 +1,71 @@
+"""What a second cold trial of issue 31 (a new lead, careless and hostile) found on the board,
+tried with Pilot and checked in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import FIXED_NOW, make_store
+from workplan_tui.store import actions
+from workplan_tui.ui.app import WorkplanApp, make_app
+
+
+def app_for(path: Path, user: str = "alice") -> WorkplanApp:
+    return make_app(path, user=user, now=FIXED_NOW)
+
+
+def messages(app: WorkplanApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_every_task_key_says_why_nothing_happened_when_no_card_is_selected(board_file: Path) -> None:
+    """b, a, f and e did nothing at all on an empty column (+, s, d said 'No task selected'); and
+    with a filter that matches nothing, the notice sent the lead to columns as empty as this one."""
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("right")  # Doing: empty in P1
+        for key in ("b", "a", "f", "e", "enter"):
+            pilot.app._notifications.clear()
+            await pilot.press(key)
+            assert any(m.startswith("No task selected") for m in messages(pilot.app)), key
+            assert pilot.app.screen.__class__.__name__ == "BoardScreen", key  # no dialog opened
+        await pilot.press("slash", *"owner:nobody", "enter")  # every column empty
+        for key in ("plus", "b"):
+            pilot.app._notifications.clear()
+            await pilot.press(key)
+            said = messages(pilot.app)
+            assert any("matches the filter 'owner:nobody'" in m and "escape" in m for m in said), said
+            assert not any("← →" in m for m in said), said
+
+
+async def test_a_task_key_on_a_reviewed_outcome_says_it_is_not_a_task(board_file: Path) -> None:
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        screen = pilot.app.screen
+        assert screen.__class__.__name__ == "ReviewScreen"
+        for _ in range(12):  # to the first item that is not a task
+            if screen.selected_task() is None:  # type: ignore[attr-defined]
+                break
+            await pilot.press("space")
+        assert screen.selected_task() is None  # type: ignore[attr-defined]
+        for key in ("b", "a"):
+            pilot.app._notifications.clear()
+            await pilot.press(key)
+            assert any("not a task" in m for m in messages(pilot.app)), key
+            assert pilot.app.screen is screen
+
+
+async def test_the_activity_detail_ends_a_note_that_ends_a_sentence_once(board_file: Path) -> None:
+    from workplan_tui.ui.screens.activity import ActivityScreen
+
+    store = make_store(board_file)
+    actions.add_note(store, 2, "Lumber arrives Monday.")
+    actions.add_note(store, 3, "Is the permit in?")
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        detail = str(screen.query_one("#detail").render())
+        assert "Is the permit in?" in detail and "in?." not in detail
+        await pilot.press("down")
+        detail = str(screen.query_one("#detail").render())
+        assert "arrives Monday." in detail and "Monday.." not in detail
