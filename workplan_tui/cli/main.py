@@ -488,7 +488,7 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 
 @cli.command()
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
+    "--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
 )
 @click.option(
     "--since",

@@ -1,0 +1,50 @@
+"""What a second cold trial of issue 31 (a new lead, careless and hostile) found on the command
+line, through the ``run`` fixture against a real file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("outcome", "checkin", "O1", "1e308"), "1e+308 is too large"),
+        (("outcome", "checkin", "O1", "--", "-99999999999999999999"), "-100,000,000,000,000,000,000 is too large"),
+        (("outcome", "edit", "O1", "--target", "1e16"), "10,000,000,000,000,000 is too large"),
+        (("partner", "pledge", "PARKS", "cash", "Huge", "99999999999999999999"), "is too large (at most 1,000,"),
+    ],
+)
+def test_a_huge_number_is_refused_in_words_not_as_a_stored_field(
+    run: Run, wp: Path, args: tuple[str, ...], shown: str
+) -> None:
+    """A check-in of 1e308 said "outcome O1: 'current' must be at most 1e+15 in size" (the
+    record's field and msgspec's words); every number typed is now bounded where it is read."""
+    before = wp.read_bytes()
+    result = run(*args)
+    assert result.exit_code != 0
+    assert shown in result.output, result.output
+    assert "'current'" not in result.output and "in size" not in result.output and "e+15" not in result.output
+    assert "Traceback" not in result.output
+    assert wp.read_bytes() == before
+
+
+def test_log_takes_n_as_git_does(run: Run) -> None:
+    result = run("log", "-n", "2", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == 2
+
+
+def test_a_huge_progress_is_out_of_range_not_a_non_number(run: Run, wp: Path) -> None:
+    before = wp.read_bytes()
+    result = run("task", "progress", "T2", "99999999999999999999999999")
+    assert result.exit_code != 0
+    assert "out of range; use 0 to 100" in result.output and "is not a number" not in result.output
+    assert wp.read_bytes() == before
