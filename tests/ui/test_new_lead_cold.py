@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, make_store
 from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
@@ -69,3 +70,23 @@ async def test_the_activity_detail_ends_a_note_that_ends_a_sentence_once(board_f
         await pilot.press("down")
         detail = str(screen.query_one("#detail").render())
         assert "arrives Monday." in detail and "Monday.." not in detail
+
+
+async def test_activity_says_a_check_in_in_its_unit_and_a_meeting_in_minutes(board_file: Path) -> None:
+    """'fatima checked in 800 on O5 (was 640)' and 'duration: 90' left the reader to guess what
+    was counted; a figure of an outcome reads in its unit, in the row, the detail and the log."""
+    from workplan_tui.ui.screens.activity import ActivityScreen
+
+    store = make_store(board_file)
+    actions.checkin(store, 1, 12, "first beds")
+    actions.add_meeting(store, "Partnership meeting", iso_day(+6), time="14:00", duration=90)
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        detail = str(screen.query_one("#detail").render())
+        assert "90 min" in detail and "duration: 90\n" not in detail + "\n"
+        await pilot.press("down")
+        detail = str(screen.query_one("#detail").render())
+        assert "checked in 12 beds on O1 'Beds built' (was 0 beds)" in detail
+        assert "current: 0 beds → 12 beds" in detail and "check-in: 12 beds" in detail

@@ -191,6 +191,15 @@ class Names:
         kept = getattr(self.workplan, table, {}).get(found[1])
         return getattr(kept, _TITLED[table], None) if kept is not None else None
 
+    def unit(self, record: str) -> str:
+        """The unit of the outcome labelled ``record`` ('kg', 'families'), '' for another record or
+        an outcome without one: a check-in of 800 reads '800 kg'."""
+        found = id_of_label(record)
+        if self.workplan is None or found is None or table_named(record) != "outcomes":
+            return ""
+        outcome = self.workplan.outcomes.get(found[1])
+        return clean(outcome.unit) if outcome is not None else ""
+
 
 _TITLED = {
     "tasks": "title",
@@ -213,12 +222,14 @@ _LIST_NOUNS = {  # a field that holds a list, as people count its items
     "schedule": ("instalment", "instalments"),
 }
 _MONEY_FIELDS = ("amount",)
+_MEASURED = ("checkin", "current", "target", "baseline")  # an outcome's figures, in its unit
 _DATE_FIELDS = ("due", "closes", "on", "day", "start", "end", "anchor")
 TITLE_CELLS = 40  # a record's title in a sentence is cut to this many characters
 
 
-def value_words(name: str, value: Any, names: Names | None = None, room: int = 60) -> str:
-    """One value of a change as people write it: 'none', '60%', '$6,000', 'Fri 4 Dec', a list
+def value_words(name: str, value: Any, names: Names | None = None, room: int = 60, *, unit: str = "") -> str:
+    """One value of a change as people write it: 'none', '60%', '$6,000', 'Fri 4 Dec', an
+    outcome's figure in its ``unit`` ('800 kg'), a meeting's length in minutes ('90 min'), a list
     of handles as 'alice, bob', a pledge as 'staff: Two gardeners, $18,000', a record kept
     whole by its title; anything else cleaned and cut to ``room`` characters."""
     names = names or Names()
@@ -226,6 +237,10 @@ def value_words(name: str, value: Any, names: Names | None = None, room: int = 6
         return "none"
     if name == "progress" and type(value) is int:
         return f"{value}%"
+    if name in _MEASURED and type(value) in (int, float):
+        return f"{value:,}" + (f" {clean(unit)}" if unit else "")
+    if name == "duration" and type(value) is int:
+        return f"{value} min"
     if name == "status" and isinstance(value, str):
         return _STATUS_WORDS.get(value, value)
     if name in _MONEY_FIELDS and type(value) in (int, float):
@@ -271,6 +286,7 @@ def _resource_words(item: dict[str, Any], names: Names, room: int) -> str:
 def change_words(entry: Activity, names: Names | None = None, room: int = 60) -> str:
     """The entry's changes in words: 'progress 40% → 60%; status to do → doing'; an item
     added to a list ('agreed by') as what was added: 'agreed by + carol'."""
+    names = names or Names()
     parts = []
     for name, pair in labelled(entry).items():
         if name == "record":
@@ -296,9 +312,10 @@ def change_words(entry: Activity, names: Names | None = None, room: int = 60) ->
             continue
         added = entry.kind.endswith(".add") or name in ("note", "checkin", "contribution", "delivery", "decision")
         if added and before in (None, "", []):  # a new record's values, an item added to a list
-            parts.append(f"{field}: {value_words(name, after, names, room)}")
+            parts.append(f"{field}: {value_words(name, after, names, room, unit=names.unit(entry.record))}")
             continue
-        parts.append(f"{field} {value_words(name, before, names, room)} → {value_words(name, after, names, room)}")
+        was, now = (value_words(name, v, names, room, unit=names.unit(entry.record)) for v in (before, after))
+        parts.append(f"{field} {was} → {now}")
     return clean("; ".join(parts))
 
 
@@ -463,10 +480,10 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
     elif kind == "task.note":
         text = f"noted on {ref}: {words('note', _after(c, 'note'))}"
     elif kind == "outcome.checkin":
-        value = _after(c, "checkin")
-        text = f"checked in {value_words('checkin', value)} on {ref}"
+        value, unit = _after(c, "checkin"), names.unit(entry.record)
+        text = f"checked in {value_words('checkin', value, unit=unit)} on {ref}"
         if _before(c, "current") is not None:
-            text += f" (was {value_words('current', _before(c, 'current'))})"
+            text += f" (was {value_words('current', _before(c, 'current'), unit=unit)})"
     elif kind in _PLAN_MOVES:
         text = _PLAN_MOVES[kind].format(ref=ref)
     elif kind == "plan.reopen":

@@ -127,7 +127,8 @@ class ActivityScreen(ListScreen):
             if name == "record":
                 continue
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            was, now = value_words(name, before, names, 200), value_words(name, after, names, 200)
+            unit = names.unit(item.record)
+            was, now = (value_words(name, v, names, 200, unit=unit) for v in (before, after))
             lines.append(
                 Content(
                     f"  {field_words(name)}: {was} → {now}" if before is not None else f"  {field_words(name)}: {now}"
