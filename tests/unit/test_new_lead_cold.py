@@ -48,3 +48,25 @@ def test_a_huge_progress_is_out_of_range_not_a_non_number(run: Run, wp: Path) ->
     assert result.exit_code != 0
     assert "out of range; use 0 to 100" in result.output and "is not a number" not in result.output
     assert wp.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("demo", "--theme", "workplan-light"), "'workplan --theme workplan-light demo'"),
+        (("task", "list", "-f", "my plan.json"), "'workplan -f 'my plan.json' task list'"),
+        (("status", "--file=p.json"), "'workplan --file=p.json status'"),
+    ],
+)
+def test_an_option_of_workplan_typed_after_the_command_is_told_where_it_goes(
+    run: Run, wp: Path, args: tuple[str, ...], said: str
+) -> None:
+    """'workplan demo --theme workplan-light' said "No such option '--theme'. Did you mean
+    '--help'?"; a global option after the command is now told where it goes, with what was typed."""
+    before = wp.read_bytes()
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "is an option of workplan itself: give it before the command" in result.output, result.output
+    assert said in result.output, result.output
+    assert "No such option" not in result.output
+    assert wp.read_bytes() == before
