@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.clock import iso_day
-from tests.conftest import FIXED_NOW, make_store
+from tests.conftest import FIXED_NOW, bound, make_store
 from workplan_tui.store import actions
 from workplan_tui.ui.app import WorkplanApp, make_app
 
@@ -90,3 +90,17 @@ async def test_activity_says_a_check_in_in_its_unit_and_a_meeting_in_minutes(boa
         detail = str(screen.query_one("#detail").render())
         assert "checked in 12 beds on O1 'Beds built' (was 0 beds)" in detail
         assert "current: 0 beds → 12 beds" in detail and "check-in: 12 beds" in detail
+
+
+async def test_a_task_key_on_a_board_without_plans_or_tasks_says_so(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "empty.json")
+    store.create("Empty", "")
+    actions.add_partner(store, "PARKS", "Parks")
+    actions.add_member(store, "alice", "Alice", "PARKS", "lead", accounts=bound("alice"))
+    async with app_for(tmp_path / "empty.json").run_test(size=(60, 20)) as pilot:
+        await pilot.press("plus")
+        assert "No task selected: there is no plan yet (ctrl+n adds one)." in messages(pilot.app)
+    actions.add_plan(store, "Gardens")
+    async with app_for(tmp_path / "empty.json").run_test(size=(60, 20)) as pilot:
+        await pilot.press("b")
+        assert "No task selected: P1 has no tasks yet (n adds one)." in messages(pilot.app)

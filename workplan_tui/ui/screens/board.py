@@ -380,11 +380,13 @@ class BoardScreen(TaskActions):
         filter, or a plan without tasks), so no one is sent looking in the other columns."""
         if self.table_mode or any(c.items for c in self.columns):
             return self.NO_TASK if not self.table_mode else "No task selected: this plan shows no task."
-        plan = self.plan.plan.label if self.plan else "this plan"
+        if self.plan is None:
+            return "No task selected: there is no plan yet (ctrl+n adds one)."
+        plan = self.plan.plan.label
         if self.filter_terms:
             shown = clean(" ".join(self.filter_terms))
             return f"No task of {plan} matches the filter '{shown}' (escape clears it; tab: the next plan)."
-        return f"{plan} has no tasks yet: n adds one."
+        return f"No task selected: {plan} has no tasks yet (n adds one)."
 
     def _leave_empty_column(self) -> None:
         """After a plan switch: stay in the same column if it has cards, else go to the first
