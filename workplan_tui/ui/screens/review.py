@@ -504,9 +504,12 @@ def _end_words(end: str, today: date) -> str:
 
 
 def _reviewed(seen: int, total: int, one: str, many: str) -> str:
-    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'none of the 2 plans and outcomes'."""
+    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'both pledges', 'neither of the 2 pledges', 'none of
+    the 3 plans and outcomes' ('all 2 pledges' is no one's English)."""
     if total == 1:
         return f"the {one}" if seen else f"not the {one}"
+    if total == 2 and seen in (0, 2):
+        return f"both {many}" if seen else f"neither of the 2 {many}"
     if seen >= total:
         return f"all {total} {many}"
     return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"
