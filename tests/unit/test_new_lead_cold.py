@@ -70,3 +70,13 @@ def test_an_option_of_workplan_typed_after_the_command_is_told_where_it_goes(
     assert said in result.output, result.output
     assert "No such option" not in result.output
     assert wp.read_bytes() == before
+
+
+def test_the_undo_of_a_first_vote_says_so_after_its_colon_in_lower_case(run: Run) -> None:
+    """'Undid A12: Your vote on P1 ...' (the board: 'Undone: Your vote on ...'); an undo's
+    words after the colon read as every other undo's: the record, then what happened to it."""
+    assert run("vote", "P1", "agree").exit_code == 0
+    undone = run("undo")
+    assert undone.exit_code == 0, undone.output
+    assert ": P1 'Gardens': your vote taken back" in undone.output, undone.output
+    assert "Your vote" not in undone.output

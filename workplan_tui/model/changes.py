@@ -534,7 +534,7 @@ def _undo_words(entry: Activity, ref: str, c: dict[str, Any], names: Names, who:
             return f"brought back {ref}" if who else f"{ref} is back"
         return f"took back the addition of {ref}" if who else f"{ref} is removed again"
     if "vote" in c and _after(c, "vote") is None:
-        return f"took back their vote on {ref}" if who else f"your vote on {ref}"
+        return f"took back their vote on {ref}" if who else f"{ref}: your vote taken back"
     taken = next((n for n in ("note", "checkin", "contribution", "delivery") if n in c and _after(c, n) is None), None)
     if taken is not None:  # an item added to a list, taken back
         item = f"{field_words(taken)} {value_words(taken, _before(c, taken), names)}"
