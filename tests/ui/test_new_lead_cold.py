@@ -104,3 +104,22 @@ async def test_a_task_key_on_a_board_without_plans_or_tasks_says_so(tmp_path: Pa
     async with app_for(tmp_path / "empty.json").run_test(size=(60, 20)) as pilot:
         await pilot.press("b")
         assert "No task selected: P1 has no tasks yet (n adds one)." in messages(pilot.app)
+
+
+async def test_a_refused_form_shows_its_whole_reason_wrapped_in_view(board_file: Path) -> None:
+    """The task form cut 'cannot read 'someday' as a date; use today (eod), tomorrow (tmrw), a
+    wee' at the dialog's edge: the examples the refusal gives were never seen."""
+    from textual.widgets import Input, Label
+
+    async with app_for(board_file).run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        form = pilot.app.screen
+        form.query_one("#due", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = form.query_one("#edit-error", Label)
+        said = str(error.render())
+        assert "cannot read 'someday' as a date" in said and "YYYY-MM-DD" in said
+        assert error.size.height >= 2  # wrapped, not cut
+        assert error.region.bottom <= form.query_one("#edit").content_region.bottom  # scrolled into view
+        assert error.content_size.width <= form.query_one("#edit").content_size.width
