@@ -4,6 +4,7 @@ line, through the ``run`` fixture against a real file."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,3 +81,23 @@ def test_the_undo_of_a_first_vote_says_so_after_its_colon_in_lower_case(run: Run
     assert undone.exit_code == 0, undone.output
     assert ": P1 'Gardens': your vote taken back" in undone.output, undone.output
     assert "Your vote" not in undone.output
+
+
+def test_a_www_address_stays_a_link_without_backslashes_in_the_report(run: Run, wp: Path) -> None:
+    """'www.example.org/raised_beds' (GFM links www. too) became 'www.example.org/raised\\_beds',
+    so GitHub's link went to .../raised%5C_beds; it is a link shown as typed now."""
+    from markdown_it import MarkdownIt
+
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    actions.set_status(make_store(wp), 2, "blocked", "plans at www.example.org/raised_beds_guide, then call")
+    report = run("report").output
+    commonmark = MarkdownIt("commonmark").enable("table").render(report)
+    gfm = cmarkgfm.github_flavored_markdown_to_html(report)
+    for html in (commonmark, gfm):
+        links = re.findall(r'<a href="([^"]*)"', html)
+        assert "http://www.example.org/raised_beds_guide" in links, links
+        assert not any("%5C" in link or "\\" in link for link in links), links
+        assert "www.example.org/raised_beds_guide, then call" in re.sub(r"<[^>]+>", "", html)
