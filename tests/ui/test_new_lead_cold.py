@@ -123,3 +123,15 @@ async def test_a_refused_form_shows_its_whole_reason_wrapped_in_view(board_file:
         assert error.size.height >= 2  # wrapped, not cut
         assert error.region.bottom <= form.query_one("#edit").content_region.bottom  # scrolled into view
         assert error.content_size.width <= form.query_one("#edit").content_size.width
+
+
+async def test_an_activity_filter_that_matches_nothing_says_so(board_file: Path) -> None:
+    from workplan_tui.ui.screens.activity import ActivityScreen
+
+    async with app_for(board_file).run_test(size=(60, 20)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        await pilot.press("slash", *"[b]nobody", "enter")
+        detail = str(screen.query_one("#detail").render())
+        assert "No change matches '[b]nobody' (escape clears the filter)." in detail

@@ -138,6 +138,11 @@ class ActivityScreen(ListScreen):
             lines.append(Content(f"  undoes {label('activity', item.undoes)}"))
         return Content("\n").join(lines)
 
+    def empty_detail(self) -> Content:
+        if not self.terms:
+            return Content("Nothing in the log yet.")
+        return Content(f"No change matches '{clean(' '.join(self.terms))}' (escape clears the filter).")
+
     def action_filter(self) -> None:
         self.query_one(FilterBox).open()
 
