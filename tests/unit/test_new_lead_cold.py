@@ -101,3 +101,21 @@ def test_a_www_address_stays_a_link_without_backslashes_in_the_report(run: Run, 
         assert "http://www.example.org/raised_beds_guide" in links, links
         assert not any("%5C" in link or "\\" in link for link in links), links
         assert "www.example.org/raised_beds_guide, then call" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_several_ids_may_be_typed_with_commas(run: Run, wp: Path) -> None:
+    """'task done T2,T3' was refused ("'T2,T3' is not a task id") though --waits-on takes T1,T2."""
+    result = run("task", "done", "T2,T3")
+    assert result.exit_code == 0, result.output
+    result = run("task", "due", "T1,", "T2", "fri")
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(wp.read_text())["tasks"]
+    assert tasks["2"]["status"] == tasks["3"]["status"] == "done"
+    assert tasks["1"]["due"] == tasks["2"]["due"] is not None
+
+
+def test_progress_takes_a_percent_sign_after_a_space(run: Run, wp: Path) -> None:
+    """'task progress T2 50 %' (a space before the sign, as French writes it) read 50 as T50."""
+    result = run("task", "progress", "T2", "50", "%")
+    assert result.exit_code == 0, result.output
+    assert json.loads(wp.read_text())["tasks"]["2"]["progress"] == 50
