@@ -119,3 +119,15 @@ def test_progress_takes_a_percent_sign_after_a_space(run: Run, wp: Path) -> None
     result = run("task", "progress", "T2", "50", "%")
     assert result.exit_code == 0, result.output
     assert json.loads(wp.read_text())["tasks"]["2"]["progress"] == 50
+
+
+@pytest.mark.parametrize("args", [("log", "--limit", "1"), ("partner", "show", "PARKS")])
+def test_every_line_fits_a_narrow_terminal(run: Run, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """At COLUMNS=40, 'log's hint of older entries (84 cells) and 'partner show's count of tasks
+    ran past the edge while the lines around them were cut or wrapped."""
+    from workplan_tui.cli.render import cells
+
+    monkeypatch.setenv("COLUMNS", "40")
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert all(cells(line) <= 40 for line in result.output.splitlines()), result.output

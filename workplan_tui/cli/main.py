@@ -587,7 +587,7 @@ def log(
         assert names is not None
         click.echo(render.fit(log_line(a, names), cols))
     if more:
-        click.echo(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
+        render.say(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
 
 
 def _is_kind(kind: str, wanted: str) -> bool:
