@@ -131,3 +131,32 @@ def test_every_line_fits_a_narrow_terminal(run: Run, args: tuple[str, ...], monk
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert all(cells(line) <= 40 for line in result.output.splitlines()), result.output
+
+
+def test_a_meetings_agenda_and_attendance_read_as_sentences_in_the_log(run: Run, wp: Path) -> None:
+    """'grace changed M1 'Partnership meeting': attendance hiro present' and '...: agenda + AOB'
+    read as fields, not as a person would say what happened."""
+    from tests.clock import iso_day
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    alice, bob = make_store(wp), make_store(wp, "bob")
+    actions.add_meeting(alice, "Partnership meeting", iso_day(-2), time="14:00", agenda=False)
+    actions.agenda_add(alice, 1, "Soil order")
+    actions.agenda_add(alice, 1, "AOB")
+    actions.agenda_move(alice, 1, 2, 1)
+    actions.attend(bob, 1, "bob", "apologies", sent=f"{iso_day(-3)}T09:00:00Z")
+    actions.attend(alice, 1, "carol", "present")
+    actions.attend(alice, 1, "alice", "present")
+    actions.attend(alice, 1, "bob", "absent")
+    actions.debrief(alice, 1, "bob")
+    log = re.sub(r"  (\w+) \([^)]*\) ", r"  \1 ", run("log", "--record", "M1").output)  # the account after a handle
+    for said in (
+        "alice added 'Soil order' to the agenda of M1 'Partnership meeting'",
+        "alice moved 'AOB' to item 1 of the agenda of M1 'Partnership meeting'",
+        "bob sent apologies for M1 'Partnership meeting'",
+        "alice took attendance at M1 'Partnership meeting': carol present",
+        "alice debriefed bob on M1 'Partnership meeting'",
+    ):
+        assert said in log, log
+    assert "changed M1" not in log and "agenda +" not in log

@@ -8,6 +8,7 @@ by its name, a note added as the note (``note: Called the supplier``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -506,6 +507,8 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         text = f"recorded a delivery by {ref}: {words('delivery', _after(c, 'delivery'))}"
     elif kind in ("task.followup", "partner.followup") and isinstance(_after(c, "followup"), dict):
         text = f"followed up {ref} {_followup_text(_after(c, 'followup'), 60)}"
+    elif kind in ("meeting.agenda", "meeting.attend", "meeting.debrief"):
+        text = _meeting_words(kind, ref, c, entry.member)
     elif kind == "meeting.decide" and _after(c, "decision") is not None:
         text = f"recorded a decision at {ref}: {words('decision', _after(c, 'decision'))}"
     elif kind == "partnership.create":
@@ -523,6 +526,41 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         what = change_words(entry, names)
         text = f"{verb} {ref}" + (f": {what}" if what else "")
     return clean(subject + text if who else text[:1].upper() + text[1:])
+
+
+def _meeting_words(kind: str, ref: str, c: dict[str, Any], member: str) -> str | None:
+    """A meeting's agenda or attendance changed, as a person says it: "added 'AOB' to the agenda
+    of M3 'Partnership meeting'", "took attendance at M3 '...': hiro present", "sent apologies
+    for M3 '...'", "debriefed dan on M2 '...'"; None (the general wording) for a change of several
+    items or one not understood."""
+    name = "agenda" if kind == "meeting.agenda" else "attendance"
+    pair = c.get(name)
+    said = _meeting_list(name, *pair) if isinstance(pair, list) and len(pair) == 2 else None
+    if said is None:
+        return None
+    said = short(said, 100)
+    if name == "attendance":
+        said = said.removeprefix("attendance ")
+        debriefed = re.fullmatch(r"(\S+) debriefed by (\S+)", said)
+        if debriefed and debriefed.group(2) == member:
+            return f"debriefed {debriefed.group(1)} on {ref}"
+        if debriefed:
+            return f"recorded that {debriefed.group(2)} debriefed {debriefed.group(1)} on {ref}"
+        if said == f"{member} apologies":
+            return f"sent apologies for {ref}"
+        if re.fullmatch(r"\S+ apologies", said):
+            return f"recorded {said.split()[0]}'s apologies for {ref}"
+        return f"took attendance at {ref}: {said}"
+    if "; " in said:
+        return None
+    if said.startswith("agenda + "):
+        return f"added '{said.removeprefix('agenda + ')}' to the agenda of {ref}"
+    if said.startswith("agenda removed: "):
+        return f"took '{said.removeprefix('agenda removed: ')}' off the agenda of {ref}"
+    moved = re.fullmatch(r'agenda: moved "(.*)" to (\d+)', said)
+    if moved:
+        return f"moved '{moved.group(1)}' to item {moved.group(2)} of the agenda of {ref}"
+    return None
 
 
 def _undo_words(entry: Activity, ref: str, c: dict[str, Any], names: Names, who: bool) -> str:
