@@ -135,3 +135,19 @@ async def test_an_activity_filter_that_matches_nothing_says_so(board_file: Path)
         await pilot.press("slash", *"[b]nobody", "enter")
         detail = str(screen.query_one("#detail").render())
         assert "No change matches '[b]nobody' (escape clears the filter)." in detail
+
+
+async def test_activity_names_a_removed_task_in_the_entries_before_its_removal(board_file: Path) -> None:
+    from workplan_tui.ui.screens.activity import ActivityScreen
+
+    store = make_store(board_file)
+    actions.set_progress(store, 2, "20")
+    actions.remove_task(store, 2)
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        screen = pilot.app.screen
+        assert isinstance(screen, ActivityScreen)
+        await pilot.press("slash", *"kind:task.progress", "enter")
+        moved = screen.rows_widget.current
+        assert moved is not None and moved.kind == "task.progress"
+        assert "alice moved T2 'Build beds' from 0% to 20%" in "".join(t for t, _ in screen.row(moved, 98))

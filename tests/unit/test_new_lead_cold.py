@@ -160,3 +160,13 @@ def test_a_meetings_agenda_and_attendance_read_as_sentences_in_the_log(run: Run,
     ):
         assert said in log, log
     assert "changed M1" not in log and "agenda +" not in log
+
+
+def test_a_removed_tasks_past_entries_still_name_it(run: Run, wp: Path) -> None:
+    """After 'task rm T2', the log said 'alice moved T2 from 0% to 20%': the record had no
+    title left; the removal, read anyway, names it for the entries before it."""
+    assert run("task", "progress", "T2", "20").exit_code == 0
+    assert run("task", "rm", "T2").exit_code == 0
+    for args in (("log",), ("log", "--record", "T2"), ("log", "--kind", "progress")):
+        log = run(*args).output
+        assert "moved T2 'Build beds' from 0% to 20%" in log, (args, log)

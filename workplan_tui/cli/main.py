@@ -32,7 +32,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.changes import about_plan
+from workplan_tui.model.changes import REMOVAL_KINDS, about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import outside
@@ -561,7 +561,10 @@ def log(
     history = env.store.history()
     entries: list[Activity] = []
     more = False
+    removals: list[Activity] = []  # read anyway: they name the records they removed
     for a in history.newest(record=wanted):
+        if a.kind in REMOVAL_KINDS:
+            removals.append(a)
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
             break  # the log is in the order things happened: all older from here
@@ -583,6 +586,9 @@ def log(
         click.echo("No log entries match." if filtered else "The log is empty.")
     cols = render.width()
     names = names_of(env) if entries else None
+    if names is not None:
+        for removal in removals:
+            names.learn(removal)
     for a in entries:
         assert names is not None
         click.echo(render.fit(log_line(a, names), cols))

@@ -176,21 +176,39 @@ class Names:
     names (a task's title, a norm's text), the partnership's currency and today (for dates in
     words). Without a partnership, records are named by their label alone."""
 
-    def __init__(self, workplan: Workplan | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, workplan: Workplan | None = None, today: date | None = None, gone: dict[str, str] | None = None
+    ) -> None:
         self.workplan = workplan
         self.today = today
         self.currency = workplan.partnership.currency if workplan is not None else None
+        self.gone = gone if gone is not None else {}  # record label -> title, of records removed since
+
+    def learn(self, entry: Activity) -> None:
+        """Remember the title of the record ``entry`` removed (kept whole in it), so that the
+        entries before it still name it: "hiro moved T21 'Volunteer rota' ...", not "moved T21".
+        Fed with the entries a reader passes anyway (newest first: a removal before its past)."""
+        if entry.kind not in REMOVAL_KINDS or entry.record in self.gone:
+            return
+        kept = entry.changes.get("record")
+        whole = next((side for side in kept if isinstance(side, dict)), None) if isinstance(kept, list) else None
+        inner = whole.get("record") if isinstance(whole, dict) and isinstance(whole.get("record"), dict) else whole
+        if isinstance(inner, dict):
+            title = next((inner[k] for k in ("title", "name", "text") if isinstance(inner.get(k), str)), None)
+            if title:
+                self.gone[entry.record] = title
 
     def title(self, record: str) -> str | None:
-        """The title (or name, or text) of the record labelled ``record`` as it is now, or None."""
+        """The title (or name, or text) of the record labelled ``record`` as it is now, or as it
+        was when removed (``learn``), or None."""
         if self.workplan is None:
-            return None
+            return self.gone.get(record)
         table = table_named(record)
         found = id_of_label(record)
         if table is None or found is None or table not in _TITLED:
             return None
         kept = getattr(self.workplan, table, {}).get(found[1])
-        return getattr(kept, _TITLED[table], None) if kept is not None else None
+        return getattr(kept, _TITLED[table], None) if kept is not None else self.gone.get(record)
 
     def unit(self, record: str) -> str:
         """The unit of the outcome labelled ``record`` ('kg', 'families'), '' for another record or

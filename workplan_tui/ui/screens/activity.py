@@ -33,6 +33,7 @@ class ActivityScreen(ListScreen):
         self.limit = self.PAGE
         self.more = False  # whether older entries exist beyond those shown
         self.unreadable: str | None = None  # why the file cannot be read now, if it cannot
+        self.gone: dict[str, str] = {}  # titles of records removed, learned from the log as read
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -95,12 +96,16 @@ class ActivityScreen(ListScreen):
                     raise
                 history = last
             wanted = self._matcher()
+            gone: dict[str, str] = {}
+            learner = Names(gone=gone)
             for entry in history.newest():
+                learner.learn(entry)  # the titles of records removed since, for the entries before
                 if wanted(entry):
                     if len(entries) == self.limit:
                         self.more = True
                         break
                     entries.append(entry)
+            self.gone = gone
         except StoreError as exc:
             self.app.notify(clean(str(exc)), severity="error", markup=False)
         return entries
@@ -113,7 +118,7 @@ class ActivityScreen(ListScreen):
     @property
     def names(self) -> Names:
         """Titles, currency and today for the sentences (model/changes.py), from the snapshot."""
-        return Names(self.session.workplan, self.session.today())
+        return Names(self.session.workplan, self.session.today(), self.gone)
 
     def detail(self, item: Any) -> Content:
         names = self.names
