@@ -155,7 +155,8 @@ def test_a_meetings_agenda_and_attendance_read_as_sentences_in_the_log(run: Run,
         "alice added 'Soil order' to the agenda of M1 'Partnership meeting'",
         "alice moved 'AOB' to item 1 of the agenda of M1 'Partnership meeting'",
         "bob sent apologies for M1 'Partnership meeting'",
-        "alice took attendance at M1 'Partnership meeting': carol present",
+        "alice recorded carol present at M1 'Partnership meeting'",
+        "alice was present at M1 'Partnership meeting'",
         "alice debriefed bob on M1 'Partnership meeting'",
     ):
         assert said in log, log

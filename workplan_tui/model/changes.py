@@ -548,7 +548,7 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
 
 def _meeting_words(kind: str, ref: str, c: dict[str, Any], member: str) -> str | None:
     """A meeting's agenda or attendance changed, as a person says it: "added 'AOB' to the agenda
-    of M3 'Partnership meeting'", "took attendance at M3 '...': hiro present", "sent apologies
+    of M3 'Partnership meeting'", "recorded hiro present at M3 '...'", "sent apologies
     for M3 '...'", "debriefed dan on M2 '...'"; None (the general wording) for a change of several
     items or one not understood."""
     name = "agenda" if kind == "meeting.agenda" else "attendance"
@@ -568,7 +568,9 @@ def _meeting_words(kind: str, ref: str, c: dict[str, Any], member: str) -> str |
             return f"sent apologies for {ref}"
         if re.fullmatch(r"\S+ apologies", said):
             return f"recorded {said.split()[0]}'s apologies for {ref}"
-        return f"took attendance at {ref}: {said}"
+        if said == f"{member} present":
+            return f"was present at {ref}"
+        return f"recorded {said} at {ref}"  # who, first: a long meeting title is what a narrow row cuts
     if "; " in said:
         return None
     if said.startswith("agenda + "):
