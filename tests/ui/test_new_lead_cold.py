@@ -151,3 +151,15 @@ async def test_activity_names_a_removed_task_in_the_entries_before_its_removal(b
         moved = screen.rows_widget.current
         assert moved is not None and moved.kind == "task.progress"
         assert "alice moved T2 'Build beds' from 0% to 20%" in "".join(t for t, _ in screen.row(moved, 98))
+
+
+async def test_the_review_summary_quotes_a_reason_so_its_semicolon_is_not_a_second_change(board_file: Path) -> None:
+    actions.set_status(make_store(board_file), 1, "blocked", "over budget; needs a partner decision")
+    async with app_for(board_file).run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        review = pilot.app.screen
+        while review.selected_task() is None or review.selected_task().id != 1:  # type: ignore[attr-defined]
+            await pilot.press("space")
+        await pilot.press("s", "escape")  # blocked → doing: the reason is cleared
+        summary = " ".join(str(review.query_one("#review-task").render()).split())
+    assert "reason blocked 'over budget; needs a partner decision' → none" in summary, summary

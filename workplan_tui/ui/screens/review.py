@@ -481,8 +481,8 @@ class ReviewScreen(TaskActions):
             if after is None:
                 continue
             diffs = [
-                f"{field_words(name)} {value_words(name, getattr(before, name), names)}"
-                f" → {value_words(name, getattr(after, name), names)}"
+                f"{field_words(name)} {_said(name, getattr(before, name), names)}"
+                f" → {_said(name, getattr(after, name), names)}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
@@ -493,6 +493,13 @@ class ReviewScreen(TaskActions):
         lines.insert(len(heading), Content(f"You changed {changed} of them." if changed else "You changed nothing."))
         lines.append(Content("\nspace / escape: back to the board"))
         return Content("\n").join(lines)
+
+
+def _said(name: str, value: object, names: Names) -> str:
+    """A field's value in the summary as the log says it; typed text quoted, so that a reason
+    with a ';' in it is not read as two changes ("reason blocked 'over budget; needs a decision'")."""
+    words = value_words(name, value, names)
+    return f"'{words}'" if name in ("blocked_reason", "title") and value else words
 
 
 def _end_words(end: str, today: date) -> str:
