@@ -505,6 +505,15 @@ def test_member_show_names_the_meetings_they_run(run, wp: Path) -> None:
     assert shown["roles"] == [{"meeting": "M1", "role": "alternate", "past": False}]
 
 
+def test_member_show_counts_their_attendance_in_words(run, wp: Path) -> None:
+    store = make_store(wp)
+    past_meeting(store, days_ago=9)
+    later = past_meeting(store, days_ago=2)
+    actions.attend(store, later, "carol", "apologies")
+    assert "Attendance: 1 with apologies, 1 absent\n" in run("member", "show", "carol").stdout  # was '1 apologies'
+    assert json.loads(run("member", "show", "carol", "--json").stdout)["attendance"] == {"absent": 1, "apologies": 1}
+
+
 def test_status_shows_the_next_meeting_and_the_debriefs_owed(run, wp: Path) -> None:
     past_meeting(make_store(wp), days_ago=9)
     run("meeting", "add", "Next", "--on", iso_day(3), "--facilitator", "alice", "--alternate", "bob")
