@@ -14,9 +14,9 @@ from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from tests.conftest import FIXED_NOW, seed
 from tests.unit.test_contract import assert_follows_contract
