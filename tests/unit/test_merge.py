@@ -15,6 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import FIXED_NOW, seed
 from tests.unit.test_contract import assert_follows_contract
@@ -464,3 +466,106 @@ def test_a_task_removed_on_one_side_that_the_other_now_waits_on_is_kept(three: t
     assert_sound(result)
     assert "3" in result.data["tasks"] and result.data["tasks"]["1"]["waits_on"] == [3]
     assert any(c["field"] == "(record)" and c["record"] == "T3" for c in result.data["conflicts"].values())
+
+
+# --- a meeting's agenda: an order people chose ------------------------------------------------------
+
+
+@pytest.fixture
+def agenda_three(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The seeded partnership with meeting M1, agenda: Welcome, Budget, Any other business."""
+    base = seed(copy_target(tmp_path / "base"))
+    s = store(base, "alice", 0)
+    actions.add_meeting(s, "Partners", "2027-01-12", agenda=False)
+    for text in ("Welcome", "Budget", "Any other business"):
+        actions.agenda_add(s, 1, text)
+    return base, copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+
+
+def agenda_of(result: Result) -> list[str]:
+    return [item["text"] for item in result.data["meetings"]["1"]["agenda"]]
+
+
+def test_agenda_items_added_in_two_clones_are_both_kept_where_each_was_put(
+    agenda_three: tuple[Path, Path, Path],
+) -> None:
+    """Before: two partners adding to the next meeting's agenda in their clones made a conflict."""
+    base, ours, theirs = agenda_three
+    actions.agenda_add(store(ours, "alice", 1), 1, "Grant report", at=3)  # before any other business
+    actions.agenda_add(store(theirs, "bob", 2), 1, "Volunteer rota")  # last
+    actions.agenda_add(store(theirs, "bob", 3), 1, "Plot allocation", at=2)  # after the welcome
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == []
+    assert agenda_of(result) == [
+        "Welcome", "Plot allocation", "Budget", "Grant report", "Any other business", "Volunteer rota",
+    ]  # fmt: skip
+    other = merged(base, theirs, ours)
+    assert canon(other.data) == canon(result.data)
+
+
+def test_an_agenda_item_taken_out_on_one_side_and_moved_on_the_other_is_gone_and_the_move_kept(
+    agenda_three: tuple[Path, Path, Path],
+) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_remove(store(ours, "alice", 1), 1, 1)  # the welcome
+    actions.agenda_move(store(theirs, "bob", 2), 1, 3, 2)  # any other business before the budget
+    actions.agenda_add(store(theirs, "bob", 3), 1, "Budget")  # the same text twice: which is which is unknown
+    assert merged(base, ours, theirs).conflicts == ["C1"]
+    actions.agenda_remove(store(theirs, "bob", 4), 1, 3)
+    result = merged(base, ours, theirs)
+    assert result.conflicts == []
+    assert agenda_of(result) == ["Any other business", "Budget"]
+
+
+def test_an_agenda_put_in_two_different_orders_is_a_conflict(agenda_three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_move(store(ours, "alice", 1), 1, 1, 3)  # the welcome last
+    actions.agenda_move(store(theirs, "bob", 2), 1, 3, 1)  # any other business first
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == ["C1"]
+    conflict = result.data["conflicts"]["1"]
+    assert (conflict["record"], conflict["field"]) == ("M1", "agenda")
+
+
+def test_an_agenda_moved_on_one_side_keeps_the_other_sides_addition(agenda_three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_move(store(ours, "alice", 1), 1, 2, 3)  # the budget last
+    actions.agenda_add(store(theirs, "bob", 2), 1, "Budget figures", at=3)  # after the budget
+    result = merged(base, ours, theirs)
+    assert result.conflicts == []
+    assert agenda_of(result) == ["Welcome", "Any other business", "Budget", "Budget figures"]
+
+
+def _edited(draw: st.DrawFn, base: list[int], new: range) -> list[int]:
+    """``base`` with some items taken out and some of ``new`` put in anywhere, never moved."""
+    out = [v for v in base if draw(st.booleans())]
+    for value in draw(st.lists(st.sampled_from(new), unique=True, max_size=5)):
+        out.insert(draw(st.integers(0, len(out))), value)
+    return out
+
+
+@st.composite
+def agenda_edits(draw: st.DrawFn) -> tuple[list[int], list[int], list[int]]:
+    base = draw(st.lists(st.integers(0, 50), unique=True, max_size=8))
+    return base, _edited(draw, base, range(100, 110)), _edited(draw, base, range(200, 210))
+
+
+@given(agenda_edits())
+def test_agenda_additions_and_removals_on_both_sides_merge_without_conflict(
+    edits: tuple[list[int], list[int], list[int]],
+) -> None:
+    """Property: whatever items two sides add and take out (not moving any), the merge keeps
+    each addition once and drops each removal, keeps each side's order, and is the same
+    whichever side runs it."""
+    from workplan_tui.sync.merge import _merge_sequence
+
+    base, ours, theirs = edits
+    result = _merge_sequence(base, ours, theirs)
+    assert result is not None
+    assert result == _merge_sequence(base, theirs, ours)
+    expected = {v for v in base if v in ours and v in theirs} | {v for v in [*ours, *theirs] if v not in base}
+    assert sorted(result) == sorted(expected)
+    for side in (ours, theirs):
+        assert [v for v in result if v in side] == [v for v in side if v in expected]

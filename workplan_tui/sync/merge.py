@@ -69,6 +69,8 @@ REMOVED, KEPT = "removed", "kept"
 
 # Lists of distinct items whose order means nothing (records.unordered): merged as sets.
 SETS = schema.unordered()
+# Lists whose order people chose (records.ordered: a meeting's agenda): merged item by item.
+SEQUENCES = schema.ordered()
 # Lists of records one per thing (records.keyed: a meeting's attendance, one entry per member):
 # merged entry by entry.
 KEYED_LISTS = schema.keyed()
@@ -578,6 +580,9 @@ class _Merge:
                 value = _merge_items(bv if isinstance(bv, list) else [], ov, tv)
             elif (table, name) in SETS and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_set(bv if isinstance(bv, list) else [], ov, tv)
+            elif (table, name) in SEQUENCES and all(isinstance(v, list) for v in (ov, tv)):
+                merged = _merge_sequence(bv if isinstance(bv, list) else [], ov, tv)
+                value = merged if merged is not None else self._field_conflict(table, key, record, name, bv, ov, tv)
             elif (table, name) in KEYED_LISTS and all(isinstance(v, list) for v in (ov, tv)):
                 keyed = _merge_keyed(bv if isinstance(bv, list) else [], ov, tv, KEYED_LISTS[table, name])
                 value = keyed if keyed is not None else self._field_conflict(table, key, record, name, bv, ov, tv)
@@ -1104,6 +1109,61 @@ def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str) 
             return None
         if value is not MISSING:
             out.append(value)
+    return out
+
+
+def _merge_sequence(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any] | None:
+    """A list whose order people chose (records.ordered), merged item by item: an item either
+    side took out is gone; an item either side added comes after the item it followed on that
+    side (the last one both sides kept), its side's run of additions together; an item both
+    added is kept once. The same whichever side merges: two runs after one item go in the
+    order of their bytes. An item edited is one taken out and one added.
+
+    The order of the items both kept is the side's that moved them; None (a conflict, as any
+    field changed on both sides) when both moved them into different orders, or when a list
+    holds one item twice (then which copy went where cannot be told)."""
+    if _same(ours, base):
+        return list(theirs)
+    if _same(theirs, base):
+        return list(ours)
+    keys = [[canon(v) for v in items] for items in (base, ours, theirs)]
+    if any(len(set(k)) != len(k) for k in keys):
+        return None
+    base_keys, ours_keys, theirs_keys = keys
+    in_base, in_ours, in_theirs = set(base_keys), set(ours_keys), set(theirs_keys)
+    kept = in_base & in_ours & in_theirs
+    orders = [[k for k in side if k in kept] for side in keys]
+    base_order, ours_order, theirs_order = orders
+    if ours_order == theirs_order or theirs_order == base_order:
+        order = ours_order
+    elif ours_order == base_order:
+        order = theirs_order
+    else:
+        return None
+    items: dict[bytes, Any] = {}
+    for side_keys, values in zip(keys, (base, ours, theirs), strict=True):
+        items.update(zip(side_keys, values, strict=True))
+    runs: dict[bytes | None, list[list[bytes]]] = {}  # after which kept item (None: the start)
+    for side in (ours_keys, theirs_keys):
+        anchor: bytes | None = None
+        run: list[bytes] = []
+        for k in [*side, None]:
+            if k is None or k in kept:
+                if run:
+                    runs.setdefault(anchor, []).append(run)
+                anchor, run = k, []
+            elif k not in in_base:
+                run.append(k)
+    out: list[Any] = []
+    placed: set[bytes] = set()
+    for anchor_key in [None, *order]:
+        if anchor_key is not None:
+            out.append(items[anchor_key])
+        for run in sorted(runs.get(anchor_key, [])):
+            for k in run:
+                if k not in placed:
+                    placed.add(k)
+                    out.append(items[k])
     return out
 
 
