@@ -342,7 +342,7 @@ def check(env: Env, as_json: bool) -> None:
             "meetings": len(workplan.meetings),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
-        report["doubts"] = rules.date_doubts(workplan, dates.utc_now())
+        report["doubts"] = rules.date_doubts(workplan, dates.utc_now()) + rules.record_doubts(workplan)
     if as_json:
         click.echo(render.to_json(report))
     else:
@@ -379,7 +379,7 @@ def _check_text(report: dict[str, Any]) -> None:
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
     if report["doubts"]:
         doubts = len(report["doubts"])
-        verdict += f", but {doubts} date{'s look' if doubts != 1 else ' looks'} wrong (above)"
+        verdict += f", but {doubts} thing{'s look' if doubts != 1 else ' looks'} wrong (above)"
     if report["git_problems"]:
         verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     render.say(

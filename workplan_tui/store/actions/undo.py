@@ -18,7 +18,7 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
-from workplan_tui.store.actions.series import RECUR
+from workplan_tui.store.actions.series import RECUR, one_open
 from workplan_tui.store.history import History
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import NotFoundError, Store, Tx
@@ -159,6 +159,9 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
             result = Undone(entry_id, kind, record, restored)
         if kind not in REMOVALS:
             _undo_made_with(tx, found, newer, result)
+        back = id_of_label(record) if table_named(record) == "tasks" else None
+        if back is not None and str(back[1]) in tx.data.get("tasks", {}):
+            one_open(tx, back[1], f"come back (undoing A{entry_id})")  # its series may have made another since
         # The logged "before" values come from the file, which anyone may have edited:
         # the whole partnership must still be sound (references, unique codes) after undoing.
         problems = schema.validate(tx.data)
