@@ -696,6 +696,34 @@ def open_instances_problem(series: str, open_tasks: Sequence[str], *, would: boo
     )
 
 
+def skip_problem(task: str, series: str | None, status: str) -> str | None:
+    """Why task ``task`` (``"T30"``), an instance of ``series`` (``"S1"``; None: of no series that
+    exists) with ``status``, cannot be skipped to its series' next day, or None: only an open
+    instance is. ``task skip`` (store/actions/series.py) and its shell completion ask this."""
+    if series is None:
+        return f"{task} is not a recurring task; only an instance of a series is skipped"
+    if status == "done":
+        return f"{task} is done; there is nothing to skip"
+    return None
+
+
+def series_status_problem(series: str, current: str, wanted: str, *, instances: int, open_now: int) -> str | None:
+    """Why series ``series`` (``"S1"``), now ``current`` (running, paused, ended), with ``instances``
+    tasks of which ``open_now`` are open, cannot be made ``wanted`` (``series pause``: paused,
+    ``resume``: running, ``end``: ended), or None. Resuming a running series with none open (its
+    open one was removed) makes the next, so it applies then; an ended series is resumed before it
+    is paused. The store (store/actions/series.py) and the commands' shell completion ask this."""
+    if current == wanted == "running" and open_now == 0:
+        if instances:
+            return None
+        return f"{series} has no task left to repeat (its instances were removed; 'workplan undo' brings one back)"
+    if current == wanted:
+        return f"{series} is already {wanted}"
+    if current == "ended" and wanted == "paused":
+        return f"{series} has ended; resume it first"
+    return None
+
+
 def record_doubts(workplan: Workplan) -> list[str]:
     """What the records say that no command writes but a hand edit or a merge of two copies may
     leave, in words with the records' ids, for ``workplan check`` (beside ``date_doubts``): a

@@ -176,20 +176,17 @@ def set_series_status(store: Store, series_id: int, status: str) -> Series:
         series = tx.get("series", series_id)
         _open_plan(tx, series["plan"])
         instances = _instances(tx, series_id)
-        none_open = bool(instances) and all(t.get("status") == "done" for _, t in instances)
-        if series.get("status") == status and status == "running" and none_open:
+        open_now = sum(t.get("status") != "done" for _, t in instances)
+        none_open = bool(instances) and not open_now
+        name, current = label("series", series_id), series.get("status")
+        problem = rules.series_status_problem(name, str(current), status, instances=len(instances), open_now=open_now)
+        if problem:
+            raise RuleError(problem)
+        if current == status:
             # running with no instance open (its open one was removed): resuming makes the next
             if make_next(tx, instances[-1][0], kind="task.add") is not None:  # undone on its own
                 return saved(tx, "series", series_id)
-        if series.get("status") == status == "running" and not instances:
-            raise RuleError(
-                f"{label('series', series_id)} has no task left to repeat (its instances were removed; "
-                "'workplan undo' brings one back)"
-            )
-        if series.get("status") == status:
-            raise RuleError(f"{label('series', series_id)} is already {status}")
-        if series.get("status") == "ended" and status == "paused":
-            raise RuleError(f"{label('series', series_id)} has ended; resume it first")
+            raise RuleError(f"{name} is already {status}")
         tx.update("series", series_id, {"status": status}, kind="series.edit")
         if status == "running" and none_open:
             make_next(tx, instances[-1][0])
@@ -206,12 +203,11 @@ def skip_instance(store: Store, task_id: int) -> Task:
         _open_plan(tx, raw["plan"])
         series_id = raw.get("series")
         series = tx.data.get("series", {}).get(str(series_id)) if series_id is not None else None
-        if series is None:
-            raise RuleError(
-                f"{label('tasks', task_id)} is not a recurring task; only an instance of a series is skipped"
-            )
-        if raw.get("status") == "done":
-            raise RuleError(f"{label('tasks', task_id)} is done; there is nothing to skip")
+        named = label("series", series_id) if series is not None and type(series_id) is int else None
+        problem = rules.skip_problem(label("tasks", task_id), named, str(raw.get("status")))
+        if problem:
+            raise RuleError(problem)
+        assert series is not None  # skip_problem says so
         from workplan_tui.model import recurrence
 
         anchor = date.fromisoformat(series["anchor"])
