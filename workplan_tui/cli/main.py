@@ -286,6 +286,9 @@ def check(env: Env, as_json: bool) -> None:
     It also checks the activity log, reports temporary files left by an interrupted write
     (the next write removes them) and, in a git clone, what git did or would do to the file:
     a merge that stopped on it, conflict markers, a clone not set up by 'workplan sync init'.
+    In a sound file it says what no command writes but a hand edit or a merge may leave (exit
+    0): dates that cannot work, a meeting whose facilitator is its alternate, a milestone that
+    lists another plan's tasks or outcomes, a recurring series with two open instances.
 
     \b
     Examples:
