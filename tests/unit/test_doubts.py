@@ -114,3 +114,18 @@ def test_a_meeting_and_a_milestone_refuse_what_check_doubts(store: Store, wp: Pa
     assert refused.exit_code == 1, refused.output
     assert "T4 is in plan P2; a milestone of P1 lists its own plan's tasks" in refused.stderr
     assert json.loads(ok(run("check", "--json")))["doubts"] == []
+
+
+def test_an_undo_that_opens_no_instance_is_not_refused_for_two_open_ones(store: Store, wp: Path) -> None:
+    """Only a change that opens an instance is refused: a note on a series left with two open
+    instances by a hand edit is still undone (check doubts the two; the note is not to blame)."""
+    weekly = actions.add_task(store, 1, "Weigh the harvest", every="week", due=iso_day(0))
+    actions.set_status(store, weekly.id, "done")
+    data = json.loads(wp.read_text())
+    data["tasks"][str(weekly.id)].update(status="doing", progress=50)
+    wp.write_text(json.dumps(data))
+    actions.add_note(store, weekly.id + 1, "Scales borrowed")
+    assert actions.undo(store).kind == "task.note"
+    assert store_doubts(wp) == [
+        f"S1 has 2 open instances (T{weekly.id}, T{weekly.id + 1}); a recurring series has one open at a time"
+    ]
