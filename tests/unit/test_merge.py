@@ -569,3 +569,64 @@ def test_agenda_additions_and_removals_on_both_sides_merge_without_conflict(
     assert sorted(result) == sorted(expected)
     for side in (ours, theirs):
         assert [v for v in result if v in side] == [v for v in side if v in expected]
+
+
+def _doubts(path: Path) -> list[str]:
+    result = run("check", "--json", path=path)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return list(json.loads(result.stdout)["doubts"])  # type: ignore[attr-defined]
+
+
+def test_a_facilitator_made_the_alternate_by_two_copies_is_a_conflict_never_stored(tmp_path: Path) -> None:
+    """alice made bob the facilitator in her copy, bob made himself the alternate in his: each
+    edit was sound, and the merge stored bob in both roles, which every edit refuses."""
+    from tests.clock import iso_day
+
+    base = seed(copy_target(tmp_path / "base"))
+    actions.add_meeting(store(base, "alice", 0), "Kick-off", iso_day(3), facilitator="alice", alternate="carol")
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.edit_meeting(store(ours, "alice", 1), 1, {"facilitator": "bob"})
+    actions.edit_meeting(store(theirs, "bob", 2), 1, {"alternate": "bob"})  # the later change
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    meeting = result.data["meetings"]["1"]
+    assert (meeting["facilitator"], meeting["alternate"]) == ("bob", "carol")  # the later change left out
+    [name] = result.conflicts
+    conflict = result.data["conflicts"][name[1:]]
+    assert (conflict["record"], conflict["field"], conflict["base"]) == ("M1", "alternate", "carol")
+    assert [(s["value"], s["by"]) for s in conflict["sides"]] == [("carol", "alice"), ("bob", "bob")]
+    assert canon(merged(base, theirs, ours).data["meetings"]) == canon(result.data["meetings"])
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == []
+    refused = run("resolve", "C1", "2", path=ours, user="bob")
+    assert refused.exit_code == 1  # type: ignore[attr-defined]
+    assert refused.stderr == "workplan: error: bob cannot be both the facilitator and the alternate; nothing settled\n"  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "1", path=ours, user="bob").exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == []
+
+
+def test_two_copies_that_each_made_the_next_instance_keep_both_with_a_conflict(tmp_path: Path) -> None:
+    """The weekly task was done in both copies, and each made the next: the merge kept both, and
+    the series had two open instances with nothing to say so. Now the one made later carries a
+    conflict: 'removed' takes it away; 'kept' is refused while the other is open."""
+    from tests.clock import iso_day
+
+    base = seed(copy_target(tmp_path / "base"))
+    actions.add_task(store(base, "alice", 0), 1, "Weigh the harvest", every="week", due=iso_day(0))  # T4
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.set_status(store(ours, "alice", 1), 4, "done")  # T5 here
+    actions.set_status(store(theirs, "bob", 2), 4, "done")  # T5 there, made later: T6 after the merge
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert [k for k, t in result.data["tasks"].items() if t.get("series") == 1 and t["status"] != "done"] == ["5", "6"]
+    [name] = result.conflicts
+    conflict = result.data["conflicts"][name[1:]]
+    assert (conflict["record"], conflict["field"]) == ("T6", "(record)")
+    assert [(s["value"], s["by"]) for s in conflict["sides"]] == [("removed", "alice"), ("kept", "bob")]
+    assert canon(merged(base, theirs, ours).data["conflicts"]) == canon(result.data["conflicts"])
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == ["S1 has 2 open instances (T5, T6); a recurring series has one open at a time"]
+    kept = run("resolve", "C1", "kept", path=ours, user="bob")
+    assert kept.exit_code == 1 and "T6 cannot be kept: S1 would have 2 open instances" in kept.stderr  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "removed", path=ours, user="bob").exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == [] and "6" not in json.loads(ours.read_text())["tasks"]

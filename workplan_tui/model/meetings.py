@@ -76,6 +76,16 @@ DEFAULT_DURATION = 60  # minutes
 NO_FACILITATOR = "No facilitator or alternate named: choose them before the meeting"
 
 
+def role_problem(facilitator: str | None, alternate: str | None) -> str | None:
+    """Why a meeting cannot have ``facilitator`` and ``alternate`` (member handles; None: nobody),
+    or None: the alternate stands in for the facilitator (the norm: a facilitator and at least
+    one alternate), so they are two different members. The store refuses it
+    (store/actions/meetings.py); a hand edit or a merge may still leave one (``workplan check``)."""
+    if facilitator is not None and facilitator == alternate:
+        return f"{facilitator} cannot be both the facilitator and the alternate"
+    return None
+
+
 # --- when ---------------------------------------------------------------------------------
 
 _TIME = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.|h)?\Z")
