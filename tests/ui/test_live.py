@@ -37,7 +37,7 @@ def cli(path: Path, user: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "workplan_tui", *args], env=env, stdout=subprocess.DEVNULL)
 
 
-async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
     """Wait until ``condition()`` holds, then until the app has handled what is pending.
 
     ``App.notify`` posts a message that is handled later: the notice of a change can land
