@@ -51,3 +51,15 @@ def end_of_month(of: date) -> date:
     """The last day of ``of``'s month (what "eom" means when typed on ``of``)."""
     first_of_next = (of.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first_of_next - timedelta(days=1)
+
+
+def day_month(offset: int = 0) -> str:
+    """``day(offset)`` as the words write a day, '12 Oct', with its year when it is not TODAY's
+    ('27 Dec 2026' seen from January): a test that leaves the year out holds only in mid-year."""
+    when = day(offset)
+    return f"{when.day} {when:%b}" + (f" {when.year}" if when.year != TODAY.year else "")
+
+
+def weekday_day_month(offset: int = 0) -> str:
+    """``day(offset)`` as 'Fri 4 Dec', with its year when it is not TODAY's ('Fri 4 Dec 2026')."""
+    return f"{day(offset):%a} " + day_month(offset)

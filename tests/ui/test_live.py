@@ -37,7 +37,7 @@ def cli(path: Path, user: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "workplan_tui", *args], env=env, stdout=subprocess.DEVNULL)
 
 
-async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
     """Wait until ``condition()`` holds, then until the app has handled what is pending.
 
     ``App.notify`` posts a message that is handled later: the notice of a change can land
@@ -451,6 +451,8 @@ async def test_an_open_board_announces_a_hand_edit(board_file: Path) -> None:
         await wait_for(pilot, lambda: notices_of(pilot.app, "changed outside workplan") > 0)
         assert notices_of(pilot.app, ": T2 differs from the log") == 1
         assert pilot.app.session.workplan is not None and pilot.app.session.workplan.tasks[2].progress == 35
-        edit_by_hand(board_file, 2, 35)  # saved again, the same edit: not said twice
+        edit_by_hand(board_file, 2, 35)  # saved again, the same edit: not said twice,
+        later = board_file.stat().st_mtime + 61  # even when the minute it reads has turned
+        os.utime(board_file, (later, later))
         await pilot.pause(1.0)
         assert notices_of(pilot.app, "changed outside workplan") == 1

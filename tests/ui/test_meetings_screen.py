@@ -320,6 +320,13 @@ async def test_the_meetings_details_count_in_words(wp: Path) -> None:
         await pilot.pause()
         shown = str(pilot.app.screen.query_one("#detail").render())
         assert "1 agenda item · no attendance recorded · 1 decision\n" in shown  # was '1 decisions'
+    actions.attend(make_store(wp), 1, ["alice", "bob"], "present")
+    actions.attend(make_store(wp), 1, "carol", "apologies")
+    async with app(wp).run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "up")
+        await pilot.pause()
+        shown = str(pilot.app.screen.query_one("#detail").render())
+        assert "2 present, 1 with apologies" in shown  # was '1 apologies'
 
 
 async def test_a_meeting_just_planned_is_the_one_selected(wp: Path) -> None:

@@ -37,7 +37,7 @@ async def test_a_board_left_open_overnight_moves_to_the_new_day(board_file: Path
         assert isinstance(pilot.app.screen, EditTask)
         assert pilot.app.session.context.today == day(+5)
         app.session.fixed_now = MORNING  # ...and the clock passes midnight
-        await wait_for(pilot, lambda: pilot.app.session.context.today == day(+6), 3)
+        await wait_for(pilot, lambda: pilot.app.session.context.today == day(+6), 10)
         due = pilot.app.screen.query_one("#due", Input)
         due.value = "tomorrow"
         await pilot.press("ctrl+s")
@@ -51,7 +51,7 @@ async def test_cards_say_today_after_midnight(board_file: Path) -> None:
         t2 = pilot.app.session.workplan.tasks[2]
         assert format_due(t2.due, today=pilot.app.session.context.today) == "due tomorrow"
         app.session.fixed_now = MORNING
-        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.session.context.today) == "due today", 3)
+        await wait_for(pilot, lambda: format_due(t2.due, today=pilot.app.session.context.today) == "due today", 10)
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
         await pilot.pause()

@@ -139,9 +139,12 @@ def test_a_new_date_agreed_for_a_pledge_is_in_the_calendar_beside_the_old_one(ru
         "followup", "add", "PARKS#1", "--with", "alice", "--agreed", "paid next week", "--new-date", iso_day(7)
     )
     assert followed.exit_code == 0, followed.output
+    from tests.unit.test_exchange_files import _pledge_keys
+
     events = {str(e["UID"]).split(".")[0]: e for e in calendar(exported(run, "--format", "ics"))}
-    assert events["PARKS-1-1"].decoded("DTSTART").isoformat() == iso_day(-20)  # the old date stays
-    agreed = events["PARKS-1-agreed"]
+    (gardeners,) = _pledge_keys(wp, "PARKS")
+    assert events[f"{gardeners}-1"].decoded("DTSTART").isoformat() == iso_day(-20)  # the old date stays
+    agreed = events[f"{gardeners}-agreed"]
     assert agreed.decoded("DTSTART").isoformat() == iso_day(7)
     assert str(agreed["SUMMARY"]) == "PARKS #1 agreed 1,000: gardeners"
     assert "paid next week" in str(agreed["DESCRIPTION"]) and "(was " in str(agreed["DESCRIPTION"])

@@ -47,6 +47,7 @@ def test_bash_completes_commands_ids_handles_and_codes(wp: Path) -> None:
     assert bash_completes(wp, "member", "add", "dave", "--partner", "f") == ["FOOD"]
     assert bash_completes(wp, "task", "add", "P1", "x", "--outcome", "") == ["O1"]
     assert bash_completes(wp, "log", "--member", "b") == ["bob"]
+    assert bash_completes(wp, "task", "skip", "") == []  # no task repeats
 
 
 def test_zsh_and_fish_show_titles(wp: Path) -> None:
@@ -113,3 +114,43 @@ def test_fish_keeps_a_description_with_commas_whole(wp: Path) -> None:
     done = subprocess.run(["fish", "-c", script], env=env_for(wp), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "T4\tOrder soil, compost and mulch, by Friday" in done.stdout.splitlines()
+
+
+def offered(wp: Path, monkeypatch: pytest.MonkeyPatch, *words: str) -> list[str]:
+    """What completion offers for the last of ``words`` (in process: the same code bash runs)."""
+    from click.shell_completion import ShellComplete
+
+    monkeypatch.setenv("WORKPLAN_FILE", str(wp))
+    complete = ShellComplete(cli, {}, "workplan", "_WORKPLAN_COMPLETE")
+    return [item.value for item in complete.get_completions(list(words[:-1]), words[-1])]
+
+
+def test_series_commands_offer_only_the_recurring_tasks_they_apply_to(
+    wp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`task skip` offered every task (T1, a task that never repeats, included) and `series
+    pause/resume/end` nothing; now each offers what it applies to: skip, the open instances;
+    pause, running series; resume, paused or ended ones and a running one with none open; end,
+    any not ended; a series by its id and by its open instance."""
+    from tests.clock import iso_day
+    from tests.conftest import make_store
+    from workplan_tui.store import actions
+
+    store = make_store(wp)  # T1-T3 do not repeat
+    weekly = actions.add_task(store, 1, "Weigh the harvest", every="week", due=iso_day(0))  # T4, S1
+    actions.set_status(store, weekly.id, "done")  # T5 open, S1 running
+    actions.add_task(store, 1, "Monthly report", every="month", due=iso_day(0))  # T6, S2
+    actions.set_series_status(store, 2, "paused")
+    actions.add_task(store, 1, "Water the beds", every="day", due=iso_day(0))  # T7, S3
+    actions.set_series_status(store, 3, "ended")  # T7 still open
+    rota = actions.add_task(store, 1, "Rota", every="monday")  # T8, S4
+    actions.set_status(store, rota.id, "done")  # T9
+    actions.remove_task(store, rota.id + 1)  # S4 running, none open
+    assert offered(wp, monkeypatch, "task", "skip", "") == ["T5", "T6", "T7"]
+    assert offered(wp, monkeypatch, "task", "skip", "T5", "") == ["T5", "T6", "T7"]
+    assert offered(wp, monkeypatch, "series", "pause", "") == ["S1", "T5", "S4"]
+    assert offered(wp, monkeypatch, "series", "resume", "") == ["S2", "T6", "S3", "T7", "S4"]
+    assert offered(wp, monkeypatch, "series", "resume", "t") == ["T6", "T7"]
+    assert offered(wp, monkeypatch, "series", "resume", "3") == ["S3"]
+    assert offered(wp, monkeypatch, "series", "end", "") == ["S1", "T5", "S2", "T6", "S4"]
+    assert offered(wp, monkeypatch, "task", "progress", "") == [f"T{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8)]

@@ -50,6 +50,55 @@ def _events(payload: bytes) -> dict[str, object]:
     return {str(e["UID"]).split(".")[0]: e for e in icalendar.Calendar.from_ical(payload).walk("VEVENT")}
 
 
+def _pledge_keys(wp: Path, code: str) -> list[str]:
+    """What names each of partner ``code``'s pledges in the calendar's UIDs, in order."""
+    from workplan_tui.exchange.ics import pledge_keys
+
+    return pledge_keys(code, make_store(wp).read().partners[code].contributions)
+
+
+def test_a_pledge_keeps_its_uid_when_one_before_it_is_removed(run: Run, wp: Path) -> None:
+    """A pledge's UID was its number in the partner's list (FOOD-2-1): removing FOOD #1 made the
+    rent FOOD-1-1, so calendars moved the removed pledge's event to the rent's day and cancelled
+    the rent's. Now each keeps its own UID; the removed one is cancelled, as anything gone is."""
+    from tests.clock import iso_day
+
+    assert run("partner", "pledge", "FOOD", "cash", "Late", "$2,000", "--due", iso_day(10)).exit_code == 0
+    assert run("partner", "pledge", "FOOD", "cash", "Rent", "$4,000", "--due", iso_day(20)).exit_code == 0
+    before = {
+        str(e["SUMMARY"]).split(":")[-1].strip(): e
+        for e in _events(run("export", "--format", "ics").stdout_bytes).values()
+    }
+    late, rent = before["Late"], before["Rent"]
+    assert str(late["UID"]) != str(rent["UID"])
+    edited = run("partner", "edit", "FOOD", "--contribution", f"cash:Rent:$4,000:by {iso_day(20)}")
+    assert edited.exit_code == 0, edited.output
+    assert [c.description for c in make_store(wp).read().partners["FOOD"].contributions] == ["Rent"]
+    after = {str(e["UID"]): e for e in _events(run("export", "--format", "ics").stdout_bytes).values()}
+    kept = after[str(rent["UID"])]  # the same UID: the calendar's event is updated, not replaced
+    assert "STATUS" not in kept and kept.decoded("DTSTART").isoformat() == iso_day(20)
+    assert str(kept["SUMMARY"]).startswith("FOOD #1 due") and str(kept["SUMMARY"]).endswith(": Rent")
+    gone = after[str(late["UID"])]
+    assert str(gone["STATUS"]) == "CANCELLED" and gone.decoded("DTSTART").isoformat() == iso_day(10)
+    assert int(gone["SEQUENCE"]) > int(late["SEQUENCE"])
+    assert len(after) == len(before)  # the rent once, the late one cancelled: no copy, no other
+    assert run("partner", "pledge", "FOOD", "cash", "Late", "$2,000", "--due", iso_day(10)).exit_code == 0
+    again = {str(e["UID"]): e for e in _events(run("export", "--format", "ics").stdout_bytes).values()}
+    assert "STATUS" not in again[str(rent["UID"])] and "STATUS" not in again[str(late["UID"])]  # added back: the same
+
+
+def test_pledges_of_the_same_kind_and_words_have_uids_of_their_own() -> None:
+    from workplan_tui.exchange.ics import pledge_keys
+    from workplan_tui.model.records import Contribution
+
+    crew, cash = Contribution("volunteers", "Crew"), Contribution("cash", "Crew")
+    keys = pledge_keys("FOOD", [crew, cash, Contribution("volunteers", " crew "), crew])
+    assert len(set(keys)) == 4 and all(k.startswith("FOOD-") for k in keys)
+    assert keys[0].startswith("FOOD-volunteers-") and keys[1].startswith("FOOD-cash-")
+    assert pledge_keys("FOOD", [cash, crew]) == [keys[1], keys[0]]  # by what it is, not where it is
+    assert pledge_keys("FOOD", [Contribution("volunteers", "CREW")]) == keys[:1]  # as an edit knows it
+
+
 def test_a_calendar_with_nothing_in_it_is_refused_in_one_line(run: Run, wp: Path, tmp_path: Path) -> None:
     store = make_store(wp)
     for task_id in (1, 2):
@@ -193,7 +242,8 @@ def test_every_kind_of_event_gone_since_is_cancelled_by_one_rule(run: Run, wp: P
     assert run("meeting", "add", "Boxes", "--on", iso_day(+11)).exit_code == 0
     agreed = run("followup", "add", "FOOD#1", "--with", "bob", "--new-date", iso_day(+10))
     assert agreed.exit_code == 0, agreed.output
-    kinds = ("FOOD-1-1", "FOOD-1-agreed", "FOOD-2-1", "FOOD-2-3", "FOOD-2-4", "G1-match", "M1", "M2")
+    late, rent = _pledge_keys(wp, "FOOD")
+    kinds = (f"{late}-1", f"{late}-agreed", f"{rent}-1", f"{rent}-3", f"{rent}-4", "G1-match", "M1", "M2")
     before = _events(run("export", "--format", "ics").stdout_bytes)
     assert set(kinds) <= set(before) and not any("STATUS" in before[uid] for uid in kinds)
     assert run("undo").exit_code == 0  # the follow-up: its agreed date goes
@@ -203,14 +253,14 @@ def test_every_kind_of_event_gone_since_is_cancelled_by_one_rule(run: Run, wp: P
     assert run("meeting", "rm", "M1").exit_code == 0
     assert run("meeting", "edit", "M2", "--title", "Winter boxes").exit_code == 0
     after = _events(run("export", "--format", "ics").stdout_bytes)
-    for uid in ("FOOD-1-1", "FOOD-1-agreed", "FOOD-2-3", "FOOD-2-4", "G1-match", "M1"):
+    for uid in (f"{late}-1", f"{late}-agreed", f"{rent}-3", f"{rent}-4", "G1-match", "M1"):
         event = after[uid]
         assert str(event["STATUS"]) == "CANCELLED", uid
         assert str(event["UID"]) == str(before[uid]["UID"])
         assert int(event["SEQUENCE"]) > int(before[uid]["SEQUENCE"]), uid
         was = before[uid].decoded("DTSTART")
         assert event.decoded("DTSTART") == (was.date() if uid == "M1" else was), uid  # M1 was at 2pm: its day
-    for uid in ("FOOD-2-1", "FOOD-2-2", "M2", "T1", "O1"):
+    for uid in (f"{rent}-1", f"{rent}-2", "M2", "T1", "O1"):
         assert "STATUS" not in after[uid], uid
     assert int(after["M2"]["SEQUENCE"]) > int(before["M2"]["SEQUENCE"])
     assert run("grant", "rm", "G1").exit_code == 0  # gone after its deadline went: cancelled still, newer

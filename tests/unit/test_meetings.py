@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.clock import NOW, TODAY, day, iso_day
+from tests.clock import NOW, TODAY, day, day_month, iso_day, weekday_day_month
 from tests.conftest import make_store, seed
 from tests.unit.test_merge import assert_sound, copy, merged, store
 from workplan_tui.model import dates, meetings, resources, schema
@@ -126,7 +126,7 @@ def test_debriefs_owed_are_those_not_given_soonest_due_first_and_overdue_once_th
     )
     owed = meetings.debriefs_owed(wp, TODAY)
     assert [(d.meeting.label, d.entry.member, d.overdue) for d in owed] == [("M1", "b", True), ("M2", "d", False)]
-    assert owed[0].words(TODAY).endswith(f"debrief overdue since {day(-3):%a} {day(-3).day} {day(-3):%b}")
+    assert owed[0].words(TODAY).endswith(f"debrief overdue since {weekday_day_month(-3)}")
     assert [d.entry.member for d in meetings.debriefs_owed(wp, TODAY, member="d")] == ["d"]
 
 
@@ -208,7 +208,7 @@ def test_the_agenda_raises_late_pledges_missed_matches_and_milestones_at_risk_or
     s = late_pledge_and_milestones(wp)
     items = meetings.prefill(s.read(), TODAY)
     words = [i.text for i in items]
-    late = f"FOOD's pledge of 2,000 (cash: Match) is late: all 2,000 was due by {day(-21):%-d %b} (3 weeks overdue)"
+    late = f"FOOD's pledge of 2,000 (cash: Match) is late: all 2,000 was due by {day_month(-21)} (3 weeks overdue)"
     assert any(w.startswith(late) and w.endswith("delivered 0") for w in words), words
     match = next(i for i in items if i.text.startswith("Match of G1 Seed grant (FOOD) missed: deadline "))
     assert match.about == "G1"
@@ -236,7 +236,7 @@ def test_a_pledge_not_valued_and_one_behind_read_as_people_say_them(wp: Path) ->
     actions.pledge(s, "PARKS", resources.parse_pledge(f"cash: Soil: $1,200: 12 monthly from {start}", "USD", TODAY))
     words = [i.text for i in meetings.prefill(s.read(), TODAY)]
     assert (
-        f"FOOD's pledge (facilities: Hall) is late: was due {day(-3):%-d %b} (3 days overdue), "
+        f"FOOD's pledge (facilities: Hall) is late: was due {day_month(-3)} (3 days overdue), "
         "nothing recorded as delivered" in words
     )
     assert any(
@@ -503,6 +503,15 @@ def test_member_show_names_the_meetings_they_run(run, wp: Path) -> None:
     assert "Meetings to come:\n  facilitator M1 Next" in text
     shown = json.loads(run("member", "show", "carol", "--json").stdout)
     assert shown["roles"] == [{"meeting": "M1", "role": "alternate", "past": False}]
+
+
+def test_member_show_counts_their_attendance_in_words(run, wp: Path) -> None:
+    store = make_store(wp)
+    past_meeting(store, days_ago=9)
+    later = past_meeting(store, days_ago=2)
+    actions.attend(store, later, "carol", "apologies")
+    assert "Attendance: 1 with apologies, 1 absent\n" in run("member", "show", "carol").stdout  # was '1 apologies'
+    assert json.loads(run("member", "show", "carol", "--json").stdout)["attendance"] == {"absent": 1, "apologies": 1}
 
 
 def test_status_shows_the_next_meeting_and_the_debriefs_owed(run, wp: Path) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import FIXED_NOW, seed
 from tests.unit.test_contract import assert_follows_contract
@@ -464,3 +466,167 @@ def test_a_task_removed_on_one_side_that_the_other_now_waits_on_is_kept(three: t
     assert_sound(result)
     assert "3" in result.data["tasks"] and result.data["tasks"]["1"]["waits_on"] == [3]
     assert any(c["field"] == "(record)" and c["record"] == "T3" for c in result.data["conflicts"].values())
+
+
+# --- a meeting's agenda: an order people chose ------------------------------------------------------
+
+
+@pytest.fixture
+def agenda_three(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The seeded partnership with meeting M1, agenda: Welcome, Budget, Any other business."""
+    base = seed(copy_target(tmp_path / "base"))
+    s = store(base, "alice", 0)
+    actions.add_meeting(s, "Partners", "2027-01-12", agenda=False)
+    for text in ("Welcome", "Budget", "Any other business"):
+        actions.agenda_add(s, 1, text)
+    return base, copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+
+
+def agenda_of(result: Result) -> list[str]:
+    return [item["text"] for item in result.data["meetings"]["1"]["agenda"]]
+
+
+def test_agenda_items_added_in_two_clones_are_both_kept_where_each_was_put(
+    agenda_three: tuple[Path, Path, Path],
+) -> None:
+    """Before: two partners adding to the next meeting's agenda in their clones made a conflict."""
+    base, ours, theirs = agenda_three
+    actions.agenda_add(store(ours, "alice", 1), 1, "Grant report", at=3)  # before any other business
+    actions.agenda_add(store(theirs, "bob", 2), 1, "Volunteer rota")  # last
+    actions.agenda_add(store(theirs, "bob", 3), 1, "Plot allocation", at=2)  # after the welcome
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == []
+    assert agenda_of(result) == [
+        "Welcome", "Plot allocation", "Budget", "Grant report", "Any other business", "Volunteer rota",
+    ]  # fmt: skip
+    other = merged(base, theirs, ours)
+    assert canon(other.data) == canon(result.data)
+
+
+def test_an_agenda_item_taken_out_on_one_side_and_moved_on_the_other_is_gone_and_the_move_kept(
+    agenda_three: tuple[Path, Path, Path],
+) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_remove(store(ours, "alice", 1), 1, 1)  # the welcome
+    actions.agenda_move(store(theirs, "bob", 2), 1, 3, 2)  # any other business before the budget
+    actions.agenda_add(store(theirs, "bob", 3), 1, "Budget")  # the same text twice: which is which is unknown
+    assert merged(base, ours, theirs).conflicts == ["C1"]
+    actions.agenda_remove(store(theirs, "bob", 4), 1, 3)
+    result = merged(base, ours, theirs)
+    assert result.conflicts == []
+    assert agenda_of(result) == ["Any other business", "Budget"]
+
+
+def test_an_agenda_put_in_two_different_orders_is_a_conflict(agenda_three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_move(store(ours, "alice", 1), 1, 1, 3)  # the welcome last
+    actions.agenda_move(store(theirs, "bob", 2), 1, 3, 1)  # any other business first
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == ["C1"]
+    conflict = result.data["conflicts"]["1"]
+    assert (conflict["record"], conflict["field"]) == ("M1", "agenda")
+
+
+def test_an_agenda_moved_on_one_side_keeps_the_other_sides_addition(agenda_three: tuple[Path, Path, Path]) -> None:
+    base, ours, theirs = agenda_three
+    actions.agenda_move(store(ours, "alice", 1), 1, 2, 3)  # the budget last
+    actions.agenda_add(store(theirs, "bob", 2), 1, "Budget figures", at=3)  # after the budget
+    result = merged(base, ours, theirs)
+    assert result.conflicts == []
+    assert agenda_of(result) == ["Welcome", "Any other business", "Budget", "Budget figures"]
+
+
+def _edited(draw: st.DrawFn, base: list[int], new: range) -> list[int]:
+    """``base`` with some items taken out and some of ``new`` put in anywhere, never moved."""
+    out = [v for v in base if draw(st.booleans())]
+    for value in draw(st.lists(st.sampled_from(new), unique=True, max_size=5)):
+        out.insert(draw(st.integers(0, len(out))), value)
+    return out
+
+
+@st.composite
+def agenda_edits(draw: st.DrawFn) -> tuple[list[int], list[int], list[int]]:
+    base = draw(st.lists(st.integers(0, 50), unique=True, max_size=8))
+    return base, _edited(draw, base, range(100, 110)), _edited(draw, base, range(200, 210))
+
+
+@given(agenda_edits())
+def test_agenda_additions_and_removals_on_both_sides_merge_without_conflict(
+    edits: tuple[list[int], list[int], list[int]],
+) -> None:
+    """Property: whatever items two sides add and take out (not moving any), the merge keeps
+    each addition once and drops each removal, keeps each side's order, and is the same
+    whichever side runs it."""
+    from workplan_tui.sync.merge import _merge_sequence
+
+    base, ours, theirs = edits
+    result = _merge_sequence(base, ours, theirs)
+    assert result is not None
+    assert result == _merge_sequence(base, theirs, ours)
+    expected = {v for v in base if v in ours and v in theirs} | {v for v in [*ours, *theirs] if v not in base}
+    assert sorted(result) == sorted(expected)
+    for side in (ours, theirs):
+        assert [v for v in result if v in side] == [v for v in side if v in expected]
+
+
+def _doubts(path: Path) -> list[str]:
+    result = run("check", "--json", path=path)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return list(json.loads(result.stdout)["doubts"])  # type: ignore[attr-defined]
+
+
+def test_a_facilitator_made_the_alternate_by_two_copies_is_a_conflict_never_stored(tmp_path: Path) -> None:
+    """alice made bob the facilitator in her copy, bob made himself the alternate in his: each
+    edit was sound, and the merge stored bob in both roles, which every edit refuses."""
+    from tests.clock import iso_day
+
+    base = seed(copy_target(tmp_path / "base"))
+    actions.add_meeting(store(base, "alice", 0), "Kick-off", iso_day(3), facilitator="alice", alternate="carol")
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.edit_meeting(store(ours, "alice", 1), 1, {"facilitator": "bob"})
+    actions.edit_meeting(store(theirs, "bob", 2), 1, {"alternate": "bob"})  # the later change
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    meeting = result.data["meetings"]["1"]
+    assert (meeting["facilitator"], meeting["alternate"]) == ("bob", "carol")  # the later change left out
+    [name] = result.conflicts
+    conflict = result.data["conflicts"][name[1:]]
+    assert (conflict["record"], conflict["field"], conflict["base"]) == ("M1", "alternate", "carol")
+    assert [(s["value"], s["by"]) for s in conflict["sides"]] == [("carol", "alice"), ("bob", "bob")]
+    assert canon(merged(base, theirs, ours).data["meetings"]) == canon(result.data["meetings"])
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == []
+    refused = run("resolve", "C1", "2", path=ours, user="bob")
+    assert refused.exit_code == 1  # type: ignore[attr-defined]
+    assert refused.stderr == "workplan: error: bob cannot be both the facilitator and the alternate; nothing settled\n"  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "1", path=ours, user="bob").exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == []
+
+
+def test_two_copies_that_each_made_the_next_instance_keep_both_with_a_conflict(tmp_path: Path) -> None:
+    """The weekly task was done in both copies, and each made the next: the merge kept both, and
+    the series had two open instances with nothing to say so. Now the one made later carries a
+    conflict: 'removed' takes it away; 'kept' is refused while the other is open."""
+    from tests.clock import iso_day
+
+    base = seed(copy_target(tmp_path / "base"))
+    actions.add_task(store(base, "alice", 0), 1, "Weigh the harvest", every="week", due=iso_day(0))  # T4
+    ours, theirs = copy(base, tmp_path / "ours"), copy(base, tmp_path / "theirs")
+    actions.set_status(store(ours, "alice", 1), 4, "done")  # T5 here
+    actions.set_status(store(theirs, "bob", 2), 4, "done")  # T5 there, made later: T6 after the merge
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert [k for k, t in result.data["tasks"].items() if t.get("series") == 1 and t["status"] != "done"] == ["5", "6"]
+    [name] = result.conflicts
+    conflict = result.data["conflicts"][name[1:]]
+    assert (conflict["record"], conflict["field"]) == ("T6", "(record)")
+    assert [(s["value"], s["by"]) for s in conflict["sides"]] == [("removed", "alice"), ("kept", "bob")]
+    assert canon(merged(base, theirs, ours).data["conflicts"]) == canon(result.data["conflicts"])
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == ["S1 has 2 open instances (T5, T6); a recurring series has one open at a time"]
+    kept = run("resolve", "C1", "kept", path=ours, user="bob")
+    assert kept.exit_code == 1 and "T6 cannot be kept: S1 would have 2 open instances" in kept.stderr  # type: ignore[attr-defined]
+    assert run("resolve", "C1", "removed", path=ours, user="bob").exit_code == 0  # type: ignore[attr-defined]
+    assert _doubts(ours) == [] and "6" not in json.loads(ours.read_text())["tasks"]

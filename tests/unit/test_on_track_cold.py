@@ -63,7 +63,7 @@ def test_check_reports_dates_a_hand_edit_left_that_no_command_writes(run, wp: Pa
     assert f"T2 starts on {iso_day(20)}, after its due day, {iso_day(6)}" in out
     assert f"O1 check-in 2 ({iso_day(-14)}) is recorded after a later one" in out
     assert f"O1 check-in 3 is dated {iso_day(40)}, in the future" in out
-    assert "sound, but 5 dates look wrong (above)" in out
+    assert "sound, but 5 things look wrong (above)" in out
     doubts = json.loads(ok(run("check", "--json")))["doubts"]
     assert len(doubts) == 5 and all(isinstance(d, str) for d in doubts)
     assert wp.read_bytes() == before  # check changes nothing

@@ -167,8 +167,8 @@ def test_only_one_instance_is_open_and_a_paused_series_makes_none(store: Store) 
     assert date.fromisoformat(first.due or "").weekday() == 0
     actions.set_status(store, first.id, "done")
     second = max(store.read().tasks)
-    actions.set_status(store, first.id, "doing")
-    actions.set_status(store, first.id, "done")  # the next one is still open: no third
+    with pytest.raises(RuleError, match="a recurring series has one open at a time"):
+        actions.set_status(store, first.id, "doing")  # the next one is open: not a second
     assert max(store.read().tasks) == second
     actions.set_series_status(store, 1, "paused")
     actions.set_status(store, second, "done")

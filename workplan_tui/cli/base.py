@@ -181,8 +181,12 @@ def _file_for_completion(ctx: click.Context) -> Workplan | None:
         return None
 
 
-def complete_ids(table: str) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
-    """Shell completion of the ids of ``table`` (T12), each with its title as help (zsh, fish)."""
+def complete_ids(
+    table: str, keep: Callable[[Workplan, Any], bool] | None = None
+) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
+    """Shell completion of the ids of ``table`` (T12), each with its title as help (zsh, fish);
+    with ``keep``, only the records ``keep(workplan, record)`` is true of (those the command
+    applies to: ``skippable``)."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         from click.shell_completion import CompletionItem  # only when completing: start-up time
@@ -195,7 +199,59 @@ def complete_ids(table: str) -> Callable[[click.Context, click.Parameter, str], 
         items = []
         for record in records.values():
             if record.label.startswith(typed) or str(record.id).startswith(typed):
-                items.append(CompletionItem(record.label, help=short(clean(getattr(record, _NAMED[table])), 60)))
+                if keep is None or keep(workplan, record):
+                    items.append(CompletionItem(record.label, help=short(clean(getattr(record, _NAMED[table])), 60)))
+        return items
+
+    return complete
+
+
+def _changeable(workplan: Workplan, plan_id: int) -> bool:
+    """Whether what is in plan ``plan_id`` may change (``rules.frozen``: not when it is archived)."""
+    plan = workplan.plans.get(plan_id)
+    return plan is None or rules.frozen(plan) is None
+
+
+def skippable(workplan: Workplan, task: Any) -> bool:
+    """Whether ``task skip`` applies to ``task`` (``rules.skip_problem``): an open instance of a
+    series, in a plan that may change."""
+    series = workplan.series.get(task.series) if task.series is not None else None
+    named = series.label if series is not None else None
+    return rules.skip_problem(task.label, named, task.status) is None and _changeable(workplan, task.plan)
+
+
+def complete_series(wanted: str) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
+    """Shell completion of the series that can be made ``wanted`` (``series pause``: paused,
+    ``resume``: running, ``end``: ended; ``rules.series_status_problem``) by their ids (S1) and
+    their open instances (T30), each with its title, how often and how it stands as help."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from workplan_tui.model.recurrence import words  # only when completing
+
+        workplan = _file_for_completion(ctx)
+        if workplan is None:
+            return []
+        instances: dict[int, list[Any]] = {}
+        for task in workplan.tasks.values():
+            if task.series is not None:
+                instances.setdefault(task.series, []).append(task)
+        typed = incomplete.strip().upper()
+        items = []
+        for series in workplan.series.values():
+            tasks = instances.get(series.id, [])
+            open_tasks = [t for t in tasks if t.status != "done"]
+            problem = rules.series_status_problem(
+                series.label, series.status, wanted, instances=len(tasks), open_now=len(open_tasks)
+            )
+            if problem or not _changeable(workplan, series.plan):
+                continue
+            title = clean(max(tasks, key=lambda t: t.id).title) if tasks else "(no instance left)"
+            about = short(f"{title} · {words(series.every)} · {series.status}", 60)
+            for name in (series.label, *(t.label for t in open_tasks)):
+                if name.startswith(typed) or name[1:].startswith(typed):
+                    items.append(CompletionItem(name, help=about))
         return items
 
     return complete
@@ -263,11 +319,13 @@ def idents(table: str) -> Callable[[click.Context, click.Parameter, tuple[str, .
     return convert
 
 
-def ids_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def ids_argument(
+    name: str, table: str, keep: Callable[[Workplan, Any], bool] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``@ids_argument("task_ids", "tasks")``: one id or several (``task done T10 T16``). Its
-    shell completion offers the ids, and once an id is typed what the argument after the ids
-    takes too (``task assign T10 b`` offers bob)."""
-    ids = complete_ids(table)
+    shell completion offers the ids (with ``keep``, those it is true of: ``complete_ids``), and
+    once an id is typed what the argument after the ids takes too (``task assign T10 b`` offers bob)."""
+    ids = complete_ids(table, keep)
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         found = ids(ctx, param, incomplete)

@@ -306,6 +306,9 @@ def check(env: Env, as_json: bool) -> None:
     It also checks the activity log, reports temporary files left by an interrupted write
     (the next write removes them) and, in a git clone, what git did or would do to the file:
     a merge that stopped on it, conflict markers, a clone not set up by 'workplan sync init'.
+    In a sound file it says what no command writes but a hand edit or a merge may leave (exit
+    0): dates that cannot work, a meeting whose facilitator is its alternate, a milestone that
+    lists another plan's tasks or outcomes, a recurring series with two open instances.
 
     \b
     Examples:
@@ -362,7 +365,7 @@ def check(env: Env, as_json: bool) -> None:
             "meetings": len(workplan.meetings),
         }
         report["log_last"] = label("activity", history.last) if history.last else None
-        report["doubts"] = rules.date_doubts(workplan, dates.utc_now())
+        report["doubts"] = rules.date_doubts(workplan, dates.utc_now()) + rules.record_doubts(workplan)
     if as_json:
         click.echo(render.to_json(report))
     else:
@@ -399,7 +402,7 @@ def _check_text(report: dict[str, Any]) -> None:
     verdict = "sound" if not report["log_problems"] else "sound, but its activity log is not"
     if report["doubts"]:
         doubts = len(report["doubts"])
-        verdict += f", but {doubts} date{'s look' if doubts != 1 else ' looks'} wrong (above)"
+        verdict += f", but {doubts} thing{'s look' if doubts != 1 else ' looks'} wrong (above)"
     if report["git_problems"]:
         verdict += f"; but in git: {len(report['git_problems'])} problem(s) above"
     render.say(

@@ -697,9 +697,11 @@ OUTPUTS: dict[str, Any] = {
             "doubts": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": "dates no command writes but a hand edit may leave (a plan ending before it "
-                "starts, an outcome or task starting after its due day, a check-in dated in the future or "
-                "recorded after a later one); the file is still sound and the forecast reads them as they are",
+                "description": "what no command writes but a hand edit or a merge may leave, one line each: "
+                "dates (a plan ending before it starts, an outcome or task starting after its due day, a "
+                "check-in dated in the future or recorded after a later one), a meeting whose facilitator is "
+                "also its alternate, a milestone listing a task or outcome of another plan, a recurring series "
+                "with more than one open instance; the file is still sound and is read as it is",
             },
             "temp_files": {"type": "array", "items": {"type": "string"}},
             "git_problems": {

@@ -641,7 +641,7 @@ def member_show(env: Env, handle: str, as_json: bool) -> None:
             f"Meetings run: {len(gone)} (" + ", ".join(f"{meeting.label} {role}" for meeting, role in gone[-5:]) + ")"
         )
     if attended:
-        out.append("Attendance: " + ", ".join(f"{attended[s]} {s}" for s in meetings.ATTENDANCE_WORDS if s in attended))
+        out.append("Attendance: " + meetings.tally_words(attended))
     for d in owed:
         out.append(f"  ! {d.words(today)}")
     click.echo(render.wrap("\n".join(out)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from workplan_tui.cli import render
-from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, fail, json_option, pass_env
+from workplan_tui.cli.base import CONTEXT, Env, HelpGroup, complete_series, fail, json_option, pass_env
 from workplan_tui.model import contract, dates, recurrence
 from workplan_tui.model.records import Series, Workplan, label, parse_label
 from workplan_tui.model.text import clean
@@ -84,7 +84,7 @@ def series_list(env: Env, as_json: bool) -> None:
 
 def _status_command(name: str, status: str, doc: str) -> None:
     @series.command(name, help=doc)
-    @click.argument("which", metavar="S1|T1")
+    @click.argument("which", metavar="S1|T1", shell_complete=complete_series(status))
     @json_option
     @pass_env
     def command(env: Env, which: str, as_json: bool) -> None:

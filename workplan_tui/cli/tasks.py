@@ -31,6 +31,7 @@ from workplan_tui.cli.base import (
     need_changes,
     pass_env,
     rev_option,
+    skippable,
     start_date,
 )
 from workplan_tui.model import contract, dates, rules
@@ -329,7 +330,7 @@ def task_depends(
 
 
 @task.command("skip")
-@ids_argument("task_ids", "tasks")
+@ids_argument("task_ids", "tasks", keep=skippable)
 @json_option
 @pass_env
 def task_skip(env: Env, task_ids: list[int], as_json: bool) -> None:

@@ -8,7 +8,8 @@ Each meeting is an event at its time, in the partnership's local time (a "floati
 alternate and agenda; a meeting without a time is an all-day event.
 Its UID is the record's label and a fingerprint of the partnership (``T12.3f2a9c1e@workplan``),
 the same in every export, so a calendar that imports the file again updates its events
-instead of adding copies; SEQUENCE counts the record's changes (its revision, or the log's
+instead of adding copies (a pledge, which has no id, by its partner, kind and words:
+``pledge_keys``); SEQUENCE counts the record's changes (its revision, or the log's
 entries about it, and its plan's archiving and reopening) and LAST-MODIFIED is its last
 change, so calendars know which copy is newer. ``owner`` keeps one member's tasks (and no
 outcomes, which have no owner) and every meeting; pledges' due days and instalments and grants'
@@ -37,7 +38,7 @@ from typing import Any
 from workplan_tui import __version__
 from workplan_tui.model import rules
 from workplan_tui.model.forecast import HEALTH_WORDS
-from workplan_tui.model.records import Activity, Meeting, Task, Workplan, label, table_named
+from workplan_tui.model.records import Activity, Contribution, Meeting, Task, Workplan, label, table_named
 from workplan_tui.model.text import clean
 
 
@@ -100,17 +101,39 @@ def _dated(table: str, fields: dict[str, Any], name: str, owner: str | None) -> 
         return [(f"{name}-match", deadline, record.name)] if deadline is not None else []
     if isinstance(record, Partner):
         found: list[tuple[str, date, str]] = []
-        for number, c in enumerate(record.contributions, 1):
+        keys = pledge_keys(record.code, record.contributions)
+        for number, (c, key) in enumerate(zip(record.contributions, keys, strict=True), 1):
             pledge = f"{commitments.pledge_name(record.code, number)}: {c.description}"
             for k, (day, _) in enumerate(commitments.steps(c) if c.schedule is not None or c.due else [], 1):
-                found.append((f"{record.code}-{number}-{k}", day, pledge))
+                found.append((f"{key}-{k}", day, pledge))
             moved = commitments.deferral(c)
             agreed = _day(moved.new_date) if moved is not None and moved.deferred else None
             if agreed is not None:
-                found.append((f"{record.code}-{number}-agreed", agreed, pledge))
+                found.append((f"{key}-agreed", agreed, pledge))
         return found
     day = _day(getattr(record, "due", None))
     return [(name, day, getattr(record, "name", ""))] if day is not None else []
+
+
+def pledge_keys(code: str, pledges: Iterable[Contribution]) -> list[str]:
+    """What names each of a partner's pledges (in order) in its events' UIDs, before the instalment:
+    ``PARKS-staff-3f2a9c1e`` (the partner, the pledge's kind and a fingerprint of its words, as
+    ``commitments.pledge_identity`` knows a pledge), never its number, so adding or removing
+    another pledge leaves every other pledge's UIDs as they were. Pledges have no id of their own;
+    the partner's code and the pledge's kind and words are what the rest of workplan knows one by
+    (an edit of the list keeps deliveries by them), as a record's label is for a task. A second
+    pledge of the same kind and words is told from the first by its count among them; rewording
+    a pledge gives it new UIDs (the old events are cancelled, the new ones added)."""
+    from workplan_tui.model.commitments import pledge_identity
+
+    seen: Counter[tuple[str, str]] = Counter()
+    keys = []
+    for c in pledges:
+        kind, words = pledge_identity(c.kind, c.description)
+        seen[kind, words] += 1
+        seed = words if seen[kind, words] == 1 else f"{words}\n{seen[kind, words]}"
+        keys.append(f"{clean(code)}-{kind}-{zlib.crc32(seed.encode('utf-8', 'surrogatepass')):08x}")
+    return keys
 
 
 class _Past:
@@ -353,15 +376,17 @@ def export(
 
 def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> None:
     """Each pledge's due day or instalments, the new date a follow-up agreed for what was overdue
-    (``PARKS-2-agreed``, beside the old dates), and each grant's match deadline (model/commitments.py).
-    UIDs name the partner, the pledge's number and the instalment (``PARKS-2-3``): stable while
-    the partner's list keeps its order."""
+    (``PARKS-staff-3f2a9c1e-agreed``, beside the old dates), and each grant's match deadline
+    (model/commitments.py). UIDs name the pledge (``pledge_keys``: its partner, kind and words, not
+    its number) and the instalment (``PARKS-staff-3f2a9c1e-3``): stable while other pledges are
+    added or removed."""
     from workplan_tui.model import commitments
     from workplan_tui.model.money import format_money
 
     currency = workplan.partnership.currency
     for p in workplan.partners.values():
-        for number, c in enumerate(p.contributions, 1):
+        keys = pledge_keys(p.code, p.contributions)
+        for number, (c, key) in enumerate(zip(p.contributions, keys, strict=True), 1):
             if c.schedule is None and not c.due:
                 continue
             status = commitments.of_pledge(workplan, c, today)
@@ -374,17 +399,14 @@ def _commitments(workplan: Workplan, today: date, event: Any, calendar: Any) -> 
                 which = f" instalment {k} of {len(plan)}" if len(plan) > 1 else " due"
                 summary = f"{clean(name)}{which}{worth}: {clean(c.description)}"
                 description = f"{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
-                uid = f"{clean(p.code)}-{number}-{k}"
-                calendar.add_component(event(uid, day, summary, description, latest, p.rev))
+                calendar.add_component(event(f"{key}-{k}", day, summary, description, latest, p.rev))
             moved = commitments.deferral(c)  # a new date agreed in a follow-up: the old dates stay too
             agreed = _day(moved.new_date) if moved is not None and moved.deferred else None
             if moved is not None and agreed is not None:
                 summary = f"{clean(name)} agreed {format_money(moved.deferred or 0, currency)}: {clean(c.description)}"
                 said = f"Follow-up: {commitments.followup_words(moved, today)}"
                 description = f"{said}\n{c.kind} pledged by {clean(p.code)}; {status.words}: {clean(status.reason)}"
-                calendar.add_component(
-                    event(f"{clean(p.code)}-{number}-agreed", agreed, summary, description, moved.at, p.rev)
-                )
+                calendar.add_component(event(f"{key}-agreed", agreed, summary, description, moved.at, p.rev))
     for g in workplan.grants.values():
         found = commitments.grant_status(workplan, g, today)
         if found.deadline is None:

@@ -647,6 +647,14 @@ def of_pledge(workplan: Workplan, c: Contribution, today: date) -> PledgeStatus:
     return pledge_status(c, today, deadline=grant_deadline(grant), currency=workplan.partnership.currency)
 
 
+def pledge_identity(kind: str, description: str) -> tuple[str, str]:
+    """What makes a pledge the same pledge while a partner's list changes around it: its kind and
+    its words, ignoring case and the spaces around them (its number moves when one before it is
+    removed). An edit of the list keeps each pledge's deliveries by it (store/actions/partners.py)
+    and the calendar names its events by it (exchange/ics.py)."""
+    return kind, description.strip().lower()
+
+
 def pledge_name(partner: str, number: int) -> str:
     """How people and the log name a pledge: ``PARKS #2`` (its number in the partner's list)."""
     return f"{partner} #{number}"

@@ -28,7 +28,7 @@ Every rule about a meeting has its home here, and the command line, the board, t
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,8 +62,28 @@ ATTENDANCE_WORDS = {
     "absent": "absent",
     "represented": "represented",
 }
+_TALLY_WORDS = {"apologies": "with apologies"}  # "1 apologies" read as a slip of the pen
+
+
+def tally_words(counts: Mapping[str, int]) -> str:
+    """'4 present, 1 with apologies, 1 absent': how many of a meeting's members (or of a
+    member's meetings) had each attendance status, in ``ATTENDANCE_WORDS``' order; statuses
+    counted 0 or absent from ``counts`` are left out."""
+    return ", ".join(f"{counts[s]} {_TALLY_WORDS.get(s, s)}" for s in ATTENDANCE_WORDS if counts.get(s, 0) > 0)
+
+
 DEFAULT_DURATION = 60  # minutes
 NO_FACILITATOR = "No facilitator or alternate named: choose them before the meeting"
+
+
+def role_problem(facilitator: str | None, alternate: str | None) -> str | None:
+    """Why a meeting cannot have ``facilitator`` and ``alternate`` (member handles; None: nobody),
+    or None: the alternate stands in for the facilitator (the norm: a facilitator and at least
+    one alternate), so they are two different members. The store refuses it
+    (store/actions/meetings.py); a hand edit or a merge may still leave one (``workplan check``)."""
+    if facilitator is not None and facilitator == alternate:
+        return f"{facilitator} cannot be both the facilitator and the alternate"
+    return None
 
 
 # --- when ---------------------------------------------------------------------------------

@@ -252,6 +252,14 @@ def unordered(limit: int) -> Meta:
     return Meta(max_length=limit, extra={"unordered": True})
 
 
+def ordered(limit: int) -> Meta:
+    """Of a list whose order people chose (a meeting's agenda), at most ``limit`` items: a merge
+    keeps what either side added, each after the item it followed on that side, drops what
+    either side took out, and records a conflict only when both sides moved the items they
+    kept into different orders (or a side holds one item twice)."""
+    return Meta(max_length=limit, extra={"ordered": True})
+
+
 # Of a field of the file's own bookkeeping: checked like any other, never printed by ``--json``.
 HIDDEN = Meta(extra={"shown": False})
 
@@ -709,7 +717,7 @@ class Meeting(Keyed):
     place: Text = ""
     facilitator: Handle | None = None
     alternate: Handle | None = None
-    agenda: Annotated[list[AgendaItem], Meta(max_length=500)] = []
+    agenda: Annotated[list[AgendaItem], ordered(500)] = []
     attendance: Annotated[list[Attendance], keyed(10_000, "member")] = []
     decisions: Annotated[list[Decision], appended(10_000, "decision")] = []
     notes: LongText = ""

@@ -24,6 +24,7 @@ from workplan_tui.model.records import (
     Task,
     Vote,
     Workplan,
+    label,
 )
 from workplan_tui.model.schema import valid_handle
 from workplan_tui.model.text import clean, short
@@ -667,6 +668,93 @@ def date_doubts(workplan: Workplan, now: datetime) -> list[str]:
             elif checkin.at > future:
                 doubts.append(f"{outcome.label} check-in {number} is dated {checkin.at[:10]}, in the future")
             latest = max(latest, checkin.at)
+    return doubts
+
+
+def not_of_plan(what: str, its_plan: object, plan_id: int, table: str) -> str | None:
+    """Why a milestone of plan ``plan_id`` cannot list ``what`` (``"T5"``, ``"O2"``, a record of
+    ``table``: tasks or outcomes) of plan ``its_plan``, or None. A milestone is a day its own plan
+    holds itself to (``records.Milestone``), so it lists that plan's tasks and outcomes only: the
+    store refuses any other (store/actions/milestones.py), and a task or outcome never moves to
+    another plan; a hand edit may still leave one, which ``workplan check`` reports."""
+    if its_plan == plan_id:
+        return None
+    return f"{what} is in plan P{its_plan}; a milestone of P{plan_id} lists its own plan's {table}"
+
+
+def open_instances_problem(series: str, open_tasks: Sequence[str], *, would: bool = False) -> str | None:
+    """Why a recurring series (``series``: ``"S1"``) cannot have the open instances ``open_tasks``
+    (labels, ``["T4", "T9"]``), or None: a series has at most one open instance, the one whose
+    done makes the next (store/actions/series.py). ``would``: said of a change not yet made.
+    The store refuses a change that would open a second (a done instance reopened, a removed one
+    brought back); a hand edit or a merge of two copies may still leave one, which ``workplan
+    check`` reports."""
+    if len(open_tasks) < 2:
+        return None
+    has = "would have" if would else "has"
+    return (
+        f"{series} {has} {len(open_tasks)} open instances ({', '.join(open_tasks)}); "
+        "a recurring series has one open at a time"
+    )
+
+
+def skip_problem(task: str, series: str | None, status: str) -> str | None:
+    """Why task ``task`` (``"T30"``), an instance of ``series`` (``"S1"``; None: of no series that
+    exists) with ``status``, cannot be skipped to its series' next day, or None: only an open
+    instance is. ``task skip`` (store/actions/series.py) and its shell completion ask this."""
+    if series is None:
+        return f"{task} is not a recurring task; only an instance of a series is skipped"
+    if status == "done":
+        return f"{task} is done; there is nothing to skip"
+    return None
+
+
+def series_status_problem(series: str, current: str, wanted: str, *, instances: int, open_now: int) -> str | None:
+    """Why series ``series`` (``"S1"``), now ``current`` (running, paused, ended), with ``instances``
+    tasks of which ``open_now`` are open, cannot be made ``wanted`` (``series pause``: paused,
+    ``resume``: running, ``end``: ended), or None. Resuming a running series with none open (its
+    open one was removed) makes the next, so it applies then; an ended series is resumed before it
+    is paused. The store (store/actions/series.py) and the commands' shell completion ask this."""
+    if current == wanted == "running" and open_now == 0:
+        if instances:
+            return None
+        return f"{series} has no task left to repeat (its instances were removed; 'workplan undo' brings one back)"
+    if current == wanted:
+        return f"{series} is already {wanted}"
+    if current == "ended" and wanted == "paused":
+        return f"{series} has ended; resume it first"
+    return None
+
+
+def record_doubts(workplan: Workplan) -> list[str]:
+    """What the records say that no command writes but a hand edit or a merge of two copies may
+    leave, in words with the records' ids, for ``workplan check`` (beside ``date_doubts``): a
+    meeting whose facilitator is also its alternate (``meetings.role_problem``), a milestone
+    that lists a task or outcome of another plan (``not_of_plan``), a recurring series with more
+    than one open instance (``open_instances_problem``). The file stays sound."""
+    from workplan_tui.model.meetings import role_problem  # meetings imports this module
+
+    doubts: list[str] = []
+    for meeting in workplan.meetings.values():
+        problem = role_problem(meeting.facilitator, meeting.alternate)
+        if problem:
+            doubts.append(f"{meeting.label}: {problem}")
+    for milestone in workplan.milestones.values():
+        for table, ids in (("tasks", milestone.tasks), ("outcomes", milestone.outcomes)):
+            records: Mapping[int, Task | Outcome] = getattr(workplan, table)
+            for record_id in ids:
+                record = records.get(record_id)
+                problem = not_of_plan(record.label, record.plan, milestone.plan, table) if record else None
+                if problem:
+                    doubts.append(f"{milestone.label}: {problem}")
+    open_by_series: dict[int, list[str]] = {}
+    for task in workplan.tasks.values():
+        if task.series is not None and task.status != "done":
+            open_by_series.setdefault(task.series, []).append(task.label)
+    for series_id, open_tasks in sorted(open_by_series.items()):
+        problem = open_instances_problem(label("series", series_id), open_tasks)
+        if problem:
+            doubts.append(problem)
     return doubts
 
 

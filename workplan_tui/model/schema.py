@@ -998,6 +998,17 @@ def unordered() -> set[tuple[str, str]]:
     }
 
 
+def ordered() -> set[tuple[str, str]]:
+    """The lists whose order people chose (``records.ordered``), by (table, field):
+    ``{("meetings", "agenda")}``. A merge keeps what either side added where that side put it."""
+    return {
+        (table, f.encode_name)
+        for table, cls in RECORDS.items()
+        for f in msgspec.structs.fields(cls)
+        if extra_of(f.type).get("ordered")
+    }
+
+
 # --- every field of every table, checked one by one ------------------------------------------------
 
 

@@ -303,7 +303,9 @@ def formats_page(cli: click.Command) -> str:
         "",
         "`workplan export --format ics [--owner HANDLE]`: every task and outcome with a due date as an "
         "all-day event. The UID is the record's label and a fingerprint of the partnership, so a calendar "
-        "that imports the file again updates its events instead of adding them twice. An event whose task "
+        "that imports the file again updates its events instead of adding them twice (a pledge, which has "
+        "no id, is named by its partner, kind and words, never by its place in the list, so adding or "
+        "removing another pledge moves none of its events). An event whose task "
         "or outcome was removed, lost its due date or had its plan archived since (in `--owner`'s calendar, "
         "a task given to someone else) comes as `STATUS:CANCELLED` under the same UID with a higher "
         "`SEQUENCE`, so calendars that imported it drop it. A calendar with nothing in it is refused "

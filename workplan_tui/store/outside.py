@@ -127,6 +127,14 @@ class OutsideEdit(NamedTuple):
         verb = "differs" if len(names) == 1 else "differ"
         return clean(f"{text}: {', '.join(names[:_SHOWN])}{more} {verb} from the log")
 
+    def sameness(self) -> bytes:
+        """What makes two sightings the same edit, to say it once: who and which records
+        changed how. Not the time: saving the same edit again, a minute later, is not news.
+        An edit whose records are not known is told apart by its time."""
+        if self.changes is None:
+            return _canon([self.by, self.at])
+        return _canon([self.by, [[c.table, c.key, c.changes] for c in self.changes]])
+
     def entries(self, first_id: int, after: str | None, now: str) -> list[dict[str, Any]]:
         """The log entries that record it, numbered from ``first_id``, timed at the edit as the
         file system's clock says, kept in the log's order: never before ``after`` (the log's

@@ -29,6 +29,9 @@ result is always a sound partnership file and a log that goes with it:
   keep what either side added, once, and lose what either side took out. A dependency that
   would close a circle with the other side's (T12 waits on T9 here, T9 on T12 there) is not
   kept: the later one is left out and recorded as a conflict on that task's ``waits_on``.
+  So too a facilitator made the alternate by the two copies (``_settle_roles``); a series given a
+  second open instance by the two (``_flag_second_instances``) keeps both, the later with a
+  conflict on ``(record)``.
 * **The activity log** is the common part, then both sides' new entries in time order (each
   side's changes stay in their order; entries both have come once), numbered on from the
   common part, then one entry for each renumbering and conflict.
@@ -69,6 +72,8 @@ REMOVED, KEPT = "removed", "kept"
 
 # Lists of distinct items whose order means nothing (records.unordered): merged as sets.
 SETS = schema.unordered()
+# Lists whose order people chose (records.ordered: a meeting's agenda): merged item by item.
+SEQUENCES = schema.ordered()
 # Lists of records one per thing (records.keyed: a meeting's attendance, one entry per member):
 # merged entry by entry.
 KEYED_LISTS = schema.keyed()
@@ -268,6 +273,8 @@ class _Merge:
                 self.merged[name] = self._merge_table(name)
         self._keep_what_is_referenced()
         self._break_circles()
+        self._settle_roles()
+        self._flag_second_instances()
         self.merged["conflicts"] = self._merge_table("conflicts")
         log = self._merge_log()
         conflict_labels = self._record_conflicts()
@@ -578,6 +585,9 @@ class _Merge:
                 value = _merge_items(bv if isinstance(bv, list) else [], ov, tv)
             elif (table, name) in SETS and all(isinstance(v, list) for v in (ov, tv)):
                 value = _merge_set(bv if isinstance(bv, list) else [], ov, tv)
+            elif (table, name) in SEQUENCES and all(isinstance(v, list) for v in (ov, tv)):
+                merged = _merge_sequence(bv if isinstance(bv, list) else [], ov, tv)
+                value = merged if merged is not None else self._field_conflict(table, key, record, name, bv, ov, tv)
             elif (table, name) in KEYED_LISTS and all(isinstance(v, list) for v in (ov, tv)):
                 keyed = _merge_keyed(bv if isinstance(bv, list) else [], ov, tv, KEYED_LISTS[table, name])
                 value = keyed if keyed is not None else self._field_conflict(table, key, record, name, bv, ov, tv)
@@ -699,6 +709,81 @@ class _Merge:
                 c for c in self.new_conflicts if (c["table"], c["key"], c["field"]) != ("tasks", a, "waits_on")
             ]
             self.new_conflicts.append(conflict)
+
+    # --- what each copy kept sound, which together would not be -----------------------------------
+
+    def _settle_roles(self) -> None:
+        """A meeting's facilitator changed in one copy and its alternate in the other may name one
+        member for both (``meetings.role_problem``): the role changed last (by its log time; then
+        by member and field, the same whichever side merges) takes the other copy's value again,
+        and a conflict on that field records both. Settling it the other way is refused, as any
+        edit that names one member for both is."""
+        from workplan_tui.model.meetings import role_problem
+
+        base = _table(self.base, "meetings")
+        for key, record in self.merged.get("meetings", {}).items():
+            if not isinstance(record, dict) or not role_problem(record.get("facilitator"), record.get("alternate")):
+                continue
+            name = label("meetings", int(key))
+            changed: list[tuple[tuple[str, str], str, str, Any, _Side]] = []
+            for field in ("facilitator", "alternate"):
+                for side, other in ((self.ours, self.theirs), (self.theirs, self.ours)):
+                    mine, yours = side.table("meetings").get(key), other.table("meetings").get(key)
+                    if not (isinstance(mine, dict) and isinstance(yours, dict)):
+                        continue
+                    if mine.get(field) == record.get(field) != yours.get(field):
+                        who, at = side.who(name, field)
+                        changed.append((time_key(at), who, field, at, other))
+            if not changed:
+                continue  # not this merge's doing: left for 'workplan check' to doubt
+            _, who, field, at, other = max(changed, key=lambda c: (c[0], c[1], c[2]))
+            left_out = record.get(field)
+            back = other.table("meetings")[key].get(field)
+            record[field] = back
+            conflict: dict[str, Any] = {"table": "meetings", "key": int(key), "record": name, "field": field}
+            if isinstance(base.get(key), dict) and field in base[key]:
+                conflict["base"] = base[key][field]
+            conflict["sides"] = [_side(back, *other.who(name, field)), _side(left_out, who, at)]
+            self.new_conflicts = [
+                c for c in self.new_conflicts if (c["table"], c["key"], c["field"]) != ("meetings", int(key), field)
+            ]
+            self.new_conflicts.append(conflict)
+
+    def _flag_second_instances(self) -> None:
+        """Each copy of a recurring series had at most one open instance, but both may have made
+        the next (the same instance done in each copy): the merged series would have two
+        (``rules.open_instances_problem``). Both are kept, as every record added is, and the one
+        made later (then by id, the same whichever side merges), held by one copy only, gets a
+        conflict on ``(record)``: settling it ``removed`` removes it, ``kept`` is refused while the
+        other is open."""
+
+        def open_by_series(tasks: dict[str, Any]) -> dict[int, list[str]]:
+            found: dict[int, list[str]] = {}
+            for key, task in tasks.items():
+                if isinstance(task, dict) and type(task.get("series")) is int and task.get("status") != "done":
+                    found.setdefault(task["series"], []).append(key)
+            return found
+
+        tasks = self.merged.get("tasks", {})
+        ours, theirs = open_by_series(self.ours.table("tasks")), open_by_series(self.theirs.table("tasks"))
+        for series, keys in sorted(open_by_series(tasks).items()):
+            if len(keys) < 2 or len(ours.get(series, [])) > 1 or len(theirs.get(series, [])) > 1:
+                continue  # one copy had two already (a hand edit): 'workplan check' doubts it
+            keys.sort(key=lambda k: (time_key(tasks[k].get("created_at")), _id_order(k)))
+            first = label("tasks", int(keys[0]))
+            for key in keys[1:]:
+                holders = [s for s in (self.ours, self.theirs) if key in s.table("tasks")]
+                if len(holders) != 1:
+                    continue  # both copies hold it: a conflict on its own fields says why it is open
+                holder = holders[0]
+                lacking = self.theirs if holder is self.ours else self.ours
+                name = label("tasks", int(key))
+                if any(c["record"] == name and c["field"] == RECORD for c in self.new_conflicts):
+                    continue
+                sides = [_side(REMOVED, *lacking.who(first, "*")), _side(KEPT, *holder.who(name, "*"))]
+                self.new_conflicts.append(
+                    {"table": "tasks", "key": int(key), "record": name, "field": RECORD, "sides": sides}
+                )
 
     # --- the partnership record ---------------------------------------------------------------
 
@@ -1104,6 +1189,61 @@ def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str) 
             return None
         if value is not MISSING:
             out.append(value)
+    return out
+
+
+def _merge_sequence(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any] | None:
+    """A list whose order people chose (records.ordered), merged item by item: an item either
+    side took out is gone; an item either side added comes after the item it followed on that
+    side (the last one both sides kept), its side's run of additions together; an item both
+    added is kept once. The same whichever side merges: two runs after one item go in the
+    order of their bytes. An item edited is one taken out and one added.
+
+    The order of the items both kept is the side's that moved them; None (a conflict, as any
+    field changed on both sides) when both moved them into different orders, or when a list
+    holds one item twice (then which copy went where cannot be told)."""
+    if _same(ours, base):
+        return list(theirs)
+    if _same(theirs, base):
+        return list(ours)
+    keys = [[canon(v) for v in items] for items in (base, ours, theirs)]
+    if any(len(set(k)) != len(k) for k in keys):
+        return None
+    base_keys, ours_keys, theirs_keys = keys
+    in_base, in_ours, in_theirs = set(base_keys), set(ours_keys), set(theirs_keys)
+    kept = in_base & in_ours & in_theirs
+    orders = [[k for k in side if k in kept] for side in keys]
+    base_order, ours_order, theirs_order = orders
+    if ours_order == theirs_order or theirs_order == base_order:
+        order = ours_order
+    elif ours_order == base_order:
+        order = theirs_order
+    else:
+        return None
+    items: dict[bytes, Any] = {}
+    for side_keys, values in zip(keys, (base, ours, theirs), strict=True):
+        items.update(zip(side_keys, values, strict=True))
+    runs: dict[bytes | None, list[list[bytes]]] = {}  # after which kept item (None: the start)
+    for side in (ours_keys, theirs_keys):
+        anchor: bytes | None = None
+        run: list[bytes] = []
+        for k in [*side, None]:
+            if k is None or k in kept:
+                if run:
+                    runs.setdefault(anchor, []).append(run)
+                anchor, run = k, []
+            elif k not in in_base:
+                run.append(k)
+    out: list[Any] = []
+    placed: set[bytes] = set()
+    for anchor_key in [None, *order]:
+        if anchor_key is not None:
+            out.append(items[anchor_key])
+        for run in sorted(runs.get(anchor_key, [])):
+            for k in run:
+                if k not in placed:
+                    placed.add(k)
+                    out.append(items[k])
     return out
 
 

@@ -82,7 +82,7 @@ class Session:
         self.others: list[str] = []
         self._reloading = False
         self._last_problem: str | None = None
-        self._outside_said: str | None = None  # the last outside edit announced (said once)
+        self._outside_said: bytes | None = None  # the last outside edit announced (said once): its sameness
         self._news: list[Notification] = []  # the notices of others' changes last put up
         self._news_timer: Timer | None = None  # takes them down at ``_news_until`` (time.monotonic)
         self._news_until = 0.0
@@ -228,8 +228,8 @@ class Session:
         self._recovered()
         self._use(workplan)  # first: notices name records by their titles in it, and may ask what it holds
         self._catch_up(history, read_news)
-        if edited is not None and edited.words() != self._outside_said:
-            self._outside_said = edited.words()
+        if edited is not None and edited.sameness() != self._outside_said:
+            self._outside_said = edited.sameness()
             self.app.notify(f"The file was {edited.words()}.", severity="warning", markup=False, timeout=15)
         self.refresh()
 

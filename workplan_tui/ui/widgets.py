@@ -672,8 +672,8 @@ def _resolve(styles: Any, background: Color, inherited: Color) -> Color:
     if not styles.has_rule("color"):
         return inherited
     color: Color = styles.color
-    if styles.auto_color:
-        return background.get_contrast_text(color.a)
+    if styles.auto_color:  # 'auto 60%' ($text-muted): the contrasting colour, blended as its alpha says
+        return background + background.get_contrast_text(color.a)
     return background + color
 
 

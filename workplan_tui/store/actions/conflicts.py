@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from workplan_tui.model.records import label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _open_plan, _tasks_where
+from workplan_tui.store.actions.series import one_open
 from workplan_tui.store.store import Store, Tx
 
 _RECORD_CONFLICT = "(record)"
@@ -78,12 +79,31 @@ def resolve_conflict(store: Store, conflict_id: int, which: str, *, expected_rev
 
                 current = record.get("waits_on") or []
                 check_waits(tx, key, [v for v in value if v not in current])  # never a circle
+            before = dict(record)
             if record.get(field) != value:
                 tx.update(table, key, {field: value}, kind="conflict.resolve", record=conflict["record"])
+            _still_sound(tx, table, key, before)
+        elif record is not None and table == "tasks":  # a (record) kept: the series' second open instance?
+            one_open(tx, key, "be kept")
         result = Settled(dict(conflict), conflict_id, side, record is not None)
         for other in sorted(set(settled) | {conflict_id}):
             tx.remove("conflicts", other, kind="conflict.settle", record=label("conflicts", other))
         return result
+
+
+def _still_sound(tx: Tx, table: str, key: int, before: dict[str, Any]) -> None:
+    """RuleError (nothing settled) when the value chosen breaks a rule every edit keeps: a meeting
+    whose facilitator is its alternate (``meetings.role_problem``), a done instance of a series
+    reopened while its next is open (``series.one_open``)."""
+    after = tx.get(table, key)
+    if table == "meetings":
+        from workplan_tui.model.meetings import role_problem
+
+        problem = role_problem(after.get("facilitator"), after.get("alternate"))
+        if problem:
+            raise RuleError(f"{problem}; nothing settled")
+    elif table == "tasks" and before.get("status") == "done" and after.get("status") != "done":
+        one_open(tx, key)
 
 
 def _remove_for_conflict(tx: Tx, table: str, key: int, record: str) -> None:

@@ -45,8 +45,9 @@ def _roles(tx: Tx, facilitator: str | None, alternate: str | None, *, given: Seq
     for role, handle in (("facilitator", facilitator), ("alternate", alternate)):
         if handle is not None and handle not in handles and (given is None or role in given):
             raise NotFoundError(f"no member {handle!r}; see 'workplan member list'")
-    if facilitator is not None and facilitator == alternate:
-        raise RuleError(f"{facilitator} cannot be both the facilitator and the alternate")
+    problem = meetings.role_problem(facilitator, alternate)
+    if problem:
+        raise RuleError(problem)
 
 
 def _duration(value: int) -> int:

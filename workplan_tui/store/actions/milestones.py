@@ -17,11 +17,9 @@ def _members_of_plan(tx: Tx, plan_id: int, table: str, ids: Sequence[int]) -> li
     wanted = list(dict.fromkeys(ids))
     for record_id in wanted:
         raw = tx.get(table, record_id)  # NotFoundError for one that does not exist
-        if raw.get("plan") != plan_id:
-            raise RuleError(
-                f"{label(table, record_id)} is in plan P{raw.get('plan')}; a milestone of P{plan_id} lists its own "
-                f"plan's {table}"
-            )
+        problem = rules.not_of_plan(label(table, record_id), raw.get("plan"), plan_id, table)
+        if problem:
+            raise RuleError(problem)
     return wanted
 
 

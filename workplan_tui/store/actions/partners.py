@@ -140,15 +140,18 @@ def _keep_deliveries(old: list[dict[str, Any]], changes: dict[str, Any]) -> list
     """The new list of contributions, each keeping the deliveries and follow-ups recorded
     against it (its history: the list's lines say everything else, dates included).
 
-    A new contribution is the old one with the same kind and description (ignoring case),
+    A new contribution is the old one with the same kind and description (ignoring case:
+    ``commitments.pledge_identity``),
     else the one in the same place with the same kind (a description reworded). Deliveries
     of a contribution left out go with it (the log keeps them; ``undo`` brings them back).
     """
+    from workplan_tui.model.commitments import pledge_identity
+
     new = [dict(c) for c in changes["contributions"]]
     taken: set[int] = set()
 
     def key(c: dict[str, Any]) -> tuple[Any, str]:
-        return c.get("kind"), str(c.get("description", "")).strip().lower()
+        return pledge_identity(str(c.get("kind", "")), str(c.get("description", "")))
 
     for c in new:
         found = next((i for i, o in enumerate(old) if i not in taken and key(o) == key(c)), None)

@@ -5,7 +5,8 @@ name it. When an instance is done and the series is running, the next instance i
 same change (logged ``task.recur``: undoing the done takes it back too) with the next due day
 (``recurrence.following``), the same title, notes, owner and outcome, a start day as far before
 its due day as the last one's was (where it had one), and its own history. Only
-one instance is open at a time: none is made while another is open. A paused series makes none
+one instance is open at a time (``rules.open_instances_problem``): none is made while another is
+open, and a change that would open a second is refused (``one_open``). A paused series makes none
 until resumed (resuming makes one if none is open); an ended one makes none again.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from workplan_tui.model import rules
 from workplan_tui.model.dates import today as local_day
 from workplan_tui.model.records import CLOSED_PLAN_STATUSES, Series, Task, label
 from workplan_tui.model.rules import RuleError
@@ -53,6 +55,24 @@ def _instances(tx: Tx, series_id: int) -> list[tuple[int, dict[str, Any]]]:
     """The series' instances (id, stored task), by id. Reads the whole tasks table (rare)."""
     found = [(int(k), t) for k, t in tx.data.get("tasks", {}).items() if t.get("series") == series_id]
     return sorted(found, key=lambda pair: pair[0])
+
+
+def one_open(tx: Tx, task_id: int, doing: str = "be reopened") -> None:
+    """After a change that left task ``task_id`` open: RuleError (the transaction then writes
+    nothing) when its series now has another open instance too (``rules.open_instances_problem``):
+    a done instance reopened after the next was made, a removed one brought back by ``undo``
+    after the series made another. ``doing``: what the change was, in the error. Reads the whole
+    tasks table, only for an instance of a series (rare)."""
+    raw = tx.get("tasks", task_id)
+    series_id = raw.get("series")
+    if type(series_id) is not int or raw.get("status") == "done":
+        return
+    open_ids = [tid for tid, t in _instances(tx, series_id) if t.get("status") != "done"]
+    labels = [label("tasks", t) for t in open_ids]
+    problem = rules.open_instances_problem(label("series", series_id), labels, would=True)
+    if problem:
+        others = ", ".join(label("tasks", t) for t in open_ids if t != task_id)
+        raise RuleError(f"{label('tasks', task_id)} cannot {doing}: {problem}; finish or remove {others} first")
 
 
 def make_next(tx: Tx, task_id: int, *, kind: str = RECUR) -> int | None:
@@ -156,20 +176,17 @@ def set_series_status(store: Store, series_id: int, status: str) -> Series:
         series = tx.get("series", series_id)
         _open_plan(tx, series["plan"])
         instances = _instances(tx, series_id)
-        none_open = bool(instances) and all(t.get("status") == "done" for _, t in instances)
-        if series.get("status") == status and status == "running" and none_open:
+        open_now = sum(t.get("status") != "done" for _, t in instances)
+        none_open = bool(instances) and not open_now
+        name, current = label("series", series_id), series.get("status")
+        problem = rules.series_status_problem(name, str(current), status, instances=len(instances), open_now=open_now)
+        if problem:
+            raise RuleError(problem)
+        if current == status:
             # running with no instance open (its open one was removed): resuming makes the next
             if make_next(tx, instances[-1][0], kind="task.add") is not None:  # undone on its own
                 return saved(tx, "series", series_id)
-        if series.get("status") == status == "running" and not instances:
-            raise RuleError(
-                f"{label('series', series_id)} has no task left to repeat (its instances were removed; "
-                "'workplan undo' brings one back)"
-            )
-        if series.get("status") == status:
-            raise RuleError(f"{label('series', series_id)} is already {status}")
-        if series.get("status") == "ended" and status == "paused":
-            raise RuleError(f"{label('series', series_id)} has ended; resume it first")
+            raise RuleError(f"{name} is already {status}")
         tx.update("series", series_id, {"status": status}, kind="series.edit")
         if status == "running" and none_open:
             make_next(tx, instances[-1][0])
@@ -186,12 +203,11 @@ def skip_instance(store: Store, task_id: int) -> Task:
         _open_plan(tx, raw["plan"])
         series_id = raw.get("series")
         series = tx.data.get("series", {}).get(str(series_id)) if series_id is not None else None
-        if series is None:
-            raise RuleError(
-                f"{label('tasks', task_id)} is not a recurring task; only an instance of a series is skipped"
-            )
-        if raw.get("status") == "done":
-            raise RuleError(f"{label('tasks', task_id)} is done; there is nothing to skip")
+        named = label("series", series_id) if series is not None and type(series_id) is int else None
+        problem = rules.skip_problem(label("tasks", task_id), named, str(raw.get("status")))
+        if problem:
+            raise RuleError(problem)
+        assert series is not None  # skip_problem says so
         from workplan_tui.model import recurrence
 
         anchor = date.fromisoformat(series["anchor"])

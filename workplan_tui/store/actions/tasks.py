@@ -9,7 +9,7 @@ from workplan_tui.model import rules, schema, typed
 from workplan_tui.model.records import LONG_TEXT, Task, label
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_owner, _labels, _open_plan, _plan_model, removed, saved
-from workplan_tui.store.actions.series import make_next, new_series, repeat_of
+from workplan_tui.store.actions.series import make_next, new_series, one_open, repeat_of
 from workplan_tui.store.store import NotFoundError, Store, Tx
 
 
@@ -164,6 +164,8 @@ def _task_change(
         tx.update("tasks", task_id, changes, kind=kind, expected_rev=expected_rev, logged=logged)
         if changes.get("status") == "done" and task.status != "done" and task.series is not None:
             make_next(tx, task_id)  # a recurring task comes back (store/actions/series.py)
+        elif changes.get("status", "done") != "done" and task.status == "done" and task.series is not None:
+            one_open(tx, task_id)  # reopened: its series' next instance may be open already
         return saved(tx, "tasks", task_id)
 
 
@@ -353,6 +355,8 @@ def import_tasks(store: Store, plan_id: int, rows: list[Any], *, today: Any) -> 
             tx.update("tasks", updated.id, updated.changes, kind="task.import")
             if updated.changes.get("status") == "done" and before != "done":
                 make_next(tx, updated.id)  # a recurring task comes back
+            elif updated.changes.get("status", "done") != "done" and before == "done":
+                one_open(tx, updated.id)  # reopened: its series' next instance may be open already
         checks = [(a.row, a.id, a.fields.get("waits_on")) for a in planned.added]
         checks += [(u.row, u.id, u.changes.get("waits_on")) for u in planned.updated]
         for row, task_id, waits in checks:  # never a circle, among the tasks it adds either

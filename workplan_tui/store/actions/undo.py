@@ -18,7 +18,7 @@ from workplan_tui.model.records import (
 )
 from workplan_tui.model.rules import RuleError
 from workplan_tui.store.actions.common import _check_not_frozen, _find, _member_handles, removed
-from workplan_tui.store.actions.series import RECUR
+from workplan_tui.store.actions.series import RECUR, one_open
 from workplan_tui.store.history import History
 from workplan_tui.store.storage import StoreError
 from workplan_tui.store.store import NotFoundError, Store, Tx
@@ -111,6 +111,9 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
         if entry_id in undone:
             raise RuleError(f"A{entry_id} ({found.kind} on {found.record}) is already undone")
         kind, record = found.kind, found.record
+        back = id_of_label(record) if table_named(record) == "tasks" else None
+        was = tx.data.get("tasks", {}).get(str(back[1])) if back is not None else None
+        was_open = isinstance(was, dict) and was.get("status") != "done"  # absent (removed) or done: closed
         if (kind.endswith(".add") and kind not in UNDONE_BY_REMOVING) or kind in ("partnership.create", "undo"):
             raise RuleError(f"cannot undo {kind} on {record}; edit or remove it instead")
         # Later changes to the record count, except pairs of a change and its undo.
@@ -159,6 +162,9 @@ def undo(store: Store, entry_id: int | None = None) -> Undone:
             result = Undone(entry_id, kind, record, restored)
         if kind not in REMOVALS:
             _undo_made_with(tx, found, newer, result)
+        if back is not None and not was_open and str(back[1]) in tx.data.get("tasks", {}):
+            # a removed or done instance open again: its series may have made another since
+            one_open(tx, back[1], f"come back (undoing A{entry_id})")
         # The logged "before" values come from the file, which anyone may have edited:
         # the whole partnership must still be sound (references, unique codes) after undoing.
         problems = schema.validate(tx.data)

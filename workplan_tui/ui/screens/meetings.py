@@ -39,7 +39,7 @@ def _counts(m: Meeting) -> str:
     tally: dict[str, int] = {}
     for entry in meetings.attendance(m).values():
         tally[entry.status] = tally.get(entry.status, 0) + 1
-    return ", ".join(f"{tally[s]} {s}" for s in meetings.ATTENDANCE_WORDS if s in tally)
+    return meetings.tally_words(tally)
 
 
 class MeetingsScreen(ListScreen):
