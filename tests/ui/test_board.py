@@ -190,7 +190,7 @@ async def test_review_walks_the_queue_and_summarises(board_file: Path) -> None:
         assert "Review 2 of 3 · overdue" in str(review.query_one("#review-header").render())
         await pilot.press("plus", "space", "d", "space")
         summary = str(review.query_one("#review-task").render())
-        assert "Reviewed all 2 tasks and the plan or outcome needing attention." in summary
+        assert "Reviewed both tasks and the plan or outcome needing attention." in summary
         assert "You changed 2 of them." in summary
         assert "progress 0% → 10%" in summary and "status to do → done" in summary  # as the log says it
         await pilot.press("space")

@@ -91,7 +91,7 @@ async def test_a_check_in_the_store_refuses_stays_in_the_form(tmp_path: Path) ->
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert pilot.app.screen is form
-        assert "at most" in shown(form, "#form-error")  # the store's own limit
+        assert "is too large: workplan takes numbers up to" in shown(form, "#form-error")  # the file's own limit
         assert form.query_one("#f-note", Input).value == "counted twice"
         assert sample.read_bytes() == before
         form.query_one("#f-value", Input).value = "31"

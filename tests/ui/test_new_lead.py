@@ -96,7 +96,7 @@ async def test_the_review_summary_counts_what_was_reviewed_in_words_that_fit(boa
         summary = str(review.query_one("#review-task").render())
     assert f"Reviewed 2 of the {total} tasks" in " ".join(summary.split())
     assert "You changed 2 of them." in summary
-    assert "blocked_reason" not in summary and "reason blocked none → Waiting" in summary
+    assert "blocked_reason" not in summary and "reason blocked none → 'Waiting" in summary  # typed text quoted
     assert "T1 Order the raised-bed soil, compost and …:" in summary  # cut with an ellipsis
     lines = summary.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("  T1 "))

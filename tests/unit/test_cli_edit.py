@@ -258,7 +258,9 @@ def test_outcome_show_with_check_ins_tasks_and_history(run, wp: Path) -> None:
     assert "current:  12 beds (baseline 0, target 40)" in out
     assert "Check-ins (1):" in out and "bob  12 beds  first beds" in out
     assert "Tasks (1):" in out and "T2" in out
-    assert "bob (root) checked in 12 on O1 (was 0)" in out or "bob checked in 12 on O1 (was 0)" in out
+    assert (
+        "bob (root) checked in 12 beds on O1 (was 0 beds)" in out or "bob checked in 12 beds on O1 (was 0 beds)" in out
+    )
     data = json.loads(ok(run("outcome", "show", "O1", "--json")))
     assert data["id"] == "O1" and data["plan"] == "P1" and data["progress"] == 30.0 and data["tasks"] == ["T2"]
     assert data["checkins"] == [{"value": 12, "by": "bob", "at": NOW_ISO, "note": "first beds", "confidence": None}]

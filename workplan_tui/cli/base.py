@@ -304,11 +304,15 @@ def id_argument(name: str, table: str) -> Callable[[Callable[..., Any]], Callabl
 
 
 def idents(table: str) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], list[int]]:
-    """Several ids (T10 T16) read as ids, each once, in the order typed."""
+    """Several ids (T10 T16, or T10,T16 as --waits-on takes them) read as ids, each once, in the
+    order typed."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[int]:
+        typed = [part.strip() for v in value for part in v.split(",") if part.strip()]
+        if not typed:
+            raise click.BadParameter(f"no id in {' '.join(value)!r} (expected e.g. T12)")
         try:
-            return list(dict.fromkeys(parse_label(v, table) for v in value))
+            return list(dict.fromkeys(parse_label(v, table) for v in typed))
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
 

@@ -106,9 +106,8 @@ def record_lines(wp: Workplan, record: PartnerRecord, today: date, now: datetime
     else:
         lines.append("Pledges: none.")
     lines.append("")
-    lines.append(
-        f"Tasks its members own: {len(record.open)} open, {len(record.overdue)} overdue, {len(record.blocked)} blocked"
-    )
+    owned = f"{len(record.open)} open, {len(record.overdue)} overdue, {len(record.blocked)} blocked"
+    lines.append(render.wrap(f"Tasks its members own: {owned}", cols))
     for t in record.overdue:
         lines.append(render.task_line(wp, t, dates.format_due(t.due, today=today), cols, "!"))
     for t in record.blocked:
@@ -125,7 +124,7 @@ def record_lines(wp: Workplan, record: PartnerRecord, today: date, now: datetime
             words = HEALTH_WORDS.get(led.health, led.health)
             lines.append(render.wrap(f"   {MARKS.get(led.health, '?')} {led.label} {clean(led.name)} ({words})", cols))
     else:
-        lines.append("Leads: no plan or outcome (workplan plan edit P1 --lead CODE).")
+        lines.append(render.wrap("Leads: no plan or outcome (workplan plan edit P1 --lead CODE).", cols))
     votes = "; ".join(f"{plan.label} {clean(plan.title)}: {clean(', '.join(who))}" for plan, who in record.votes)
     lines.append(render.wrap(f"Votes not cast: {votes or 'none'}", cols))
     norms = "; ".join(f"{norm.label}: {clean(', '.join(who))}" for norm, who in record.norms)

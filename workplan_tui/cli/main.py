@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import shlex
 import sys
 from collections.abc import Callable, MutableMapping, Sequence
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ from workplan_tui.cli.base import (
 )
 from workplan_tui.cli.output import make_streams_safe
 from workplan_tui.model import contract, dates, rules, schema
-from workplan_tui.model.changes import about_plan
+from workplan_tui.model.changes import REMOVAL_KINDS, about_plan
 from workplan_tui.model.records import STAGES, Activity, Keyed, label, parse_label, table_named
 from workplan_tui.model.text import clean, stamp
 from workplan_tui.store import outside
@@ -112,7 +113,8 @@ class WorkplanGroup(HelpGroup):
             sys.exit(2)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"workplan: {clean(exc.format_message())}{hint}", err=True)
+            said = self._misplaced(exc, list(sys.argv[1:] if args is None else args)) or exc.format_message()
+            click.echo(f"workplan: {clean(said)}{hint}", err=True)
             sys.exit(2)
         except click.ClickException as exc:
             click.echo(f"workplan: error: {clean(exc.format_message())}", err=True)
@@ -124,6 +126,24 @@ class WorkplanGroup(HelpGroup):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _misplaced(self, exc: click.UsageError, args: list[str]) -> str | None:
+        """For an option of workplan itself typed after the command ('workplan demo --theme
+        light', 'workplan status -f p.json'), where it goes, with what was typed, instead of
+        'no such option'."""
+        if not isinstance(exc, click.NoSuchOption) or exc.ctx is None or exc.ctx.parent is None:
+            return None
+        typed = exc.option_name
+        option = next((p for p in self.params if isinstance(p, click.Option) and typed in p.opts), None)
+        if option is None or option.is_flag:
+            return None
+        given = next((a for a in reversed(args) if a.startswith(f"{typed}=")), None)  # the one after the command
+        at = max((i for i, a in enumerate(args) if a == typed), default=None)
+        if given is None and at is not None and at + 1 < len(args):
+            given = f"{typed} {shlex.quote(args[at + 1])}"
+        command = exc.ctx.command_path.split(" ", 1)[1]
+        where = f"'workplan {given or typed} {command}'"
+        return f"{typed} is an option of workplan itself: give it before the command, {where}"
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -491,7 +511,7 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 
 @cli.command()
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
+    "--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
 )
 @click.option(
     "--since",
@@ -544,7 +564,10 @@ def log(
     history = env.store.history()
     entries: list[Activity] = []
     more = False
+    removals: list[Activity] = []  # read anyway: they name the records they removed
     for a in history.newest(record=wanted):
+        if a.kind in REMOVAL_KINDS:
+            removals.append(a)
         day = stamp(a.at)[:10]  # the local day, as shown
         if first and day < first:
             break  # the log is in the order things happened: all older from here
@@ -566,11 +589,14 @@ def log(
         click.echo("No log entries match." if filtered else "The log is empty.")
     cols = render.width()
     names = names_of(env) if entries else None
+    if names is not None:
+        for removal in removals:
+            names.learn(removal)
     for a in entries:
         assert names is not None
         click.echo(render.fit(log_line(a, names), cols))
     if more:
-        click.echo(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
+        render.say(f"... older entries match too: --limit {limit * 5} shows more, --since DATE goes back to a day")
 
 
 def _is_kind(kind: str, wanted: str) -> bool:

@@ -206,6 +206,8 @@ def task_progress(env: Env, task_ids: list[int], value: str, as_json: bool) -> N
       workplan task progress T12 +10
       workplan task progress T12 T14 50%
     """
+    if value.strip().lower() in ("%", "percent", "pct") and len(task_ids) > 1:  # '50 %', as French writes it
+        value = f"{task_ids.pop()}%"
     _tasks_result(env, each(env, task_ids, lambda i: actions.set_progress(env.store, i, value)), as_json)
 
 

@@ -27,8 +27,9 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$^])")
 BAR_CELLS = 10
 
 
-# A web address in stored text ("see https://example.org/form?id=3"): kept a working link.
-_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
+# A web address in stored text ("see https://example.org/form?id=3", "www.example.org/a_b"): kept a
+# working link. GFM links "www." without a scheme too, where a word starts (after a space or "(").
+_URL = re.compile(r"(?:https?://|(?<![^\s(*_~])www\.)[^\s<>\"'`\\]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""  # sentence punctuation after an address is not part of it
 
 
@@ -36,14 +37,20 @@ def md(value: object) -> str:
     """Stored text as Markdown that shows exactly that text: one line, no control characters,
     every character that could be markup escaped; a web address (http or https) stays a working
     link, as an autolink (``<https://...>``: CommonMark, GFM and pandoc read it, and escaping
-    inside it would put backslashes in the address)."""
+    inside it would put backslashes in the address); one that starts with ``www.``, which GFM
+    links too, as a link shown as typed: ``[www.example.org/a\\_b](<http://www.example.org/a_b>)``."""
     text = " ".join(clean(value).split())
     out, at = [], 0
     for found in _URL.finditer(text):
         url = _trimmed(found.group())
         out.append(_SPECIAL.sub(r"\\\1", text[at : found.start()]))
         # '|' would end a table's cell even inside an autolink: %7C is the same address
-        out.append(f"<{url.replace('|', '%7C')}>")
+        address = url.replace("|", "%7C")
+        if url[:4].lower() == "www.":  # no autolink without a scheme: shown as typed, http as GFM adds
+            shown = _SPECIAL.sub(r"\\\1", url)
+            out.append(f"[{shown}](<http://{address}>)")
+        else:
+            out.append(f"<{address}>")
         at = found.start() + len(url)
     out.append(_SPECIAL.sub(r"\\\1", text[at:]))
     return "".join(out)

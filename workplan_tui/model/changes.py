@@ -8,6 +8,7 @@ by its name, a note added as the note (``note: Called the supplier``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -175,21 +176,48 @@ class Names:
     names (a task's title, a norm's text), the partnership's currency and today (for dates in
     words). Without a partnership, records are named by their label alone."""
 
-    def __init__(self, workplan: Workplan | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, workplan: Workplan | None = None, today: date | None = None, gone: dict[str, str] | None = None
+    ) -> None:
         self.workplan = workplan
         self.today = today
         self.currency = workplan.partnership.currency if workplan is not None else None
+        self.gone = gone if gone is not None else {}  # record label -> title, of records removed since
+
+    def learn(self, entry: Activity) -> None:
+        """Remember the title of the record ``entry`` removed (kept whole in it), so that the
+        entries before it still name it: "hiro moved T21 'Volunteer rota' ...", not "moved T21".
+        Fed with the entries a reader passes anyway (newest first: a removal before its past)."""
+        if entry.kind not in REMOVAL_KINDS or entry.record in self.gone:
+            return
+        kept = entry.changes.get("record")
+        whole = next((side for side in kept if isinstance(side, dict)), None) if isinstance(kept, list) else None
+        inner = whole.get("record") if isinstance(whole, dict) and isinstance(whole.get("record"), dict) else whole
+        if isinstance(inner, dict):
+            title = next((inner[k] for k in ("title", "name", "text") if isinstance(inner.get(k), str)), None)
+            if title:
+                self.gone[entry.record] = title
 
     def title(self, record: str) -> str | None:
-        """The title (or name, or text) of the record labelled ``record`` as it is now, or None."""
+        """The title (or name, or text) of the record labelled ``record`` as it is now, or as it
+        was when removed (``learn``), or None."""
         if self.workplan is None:
-            return None
+            return self.gone.get(record)
         table = table_named(record)
         found = id_of_label(record)
         if table is None or found is None or table not in _TITLED:
             return None
         kept = getattr(self.workplan, table, {}).get(found[1])
-        return getattr(kept, _TITLED[table], None) if kept is not None else None
+        return getattr(kept, _TITLED[table], None) if kept is not None else self.gone.get(record)
+
+    def unit(self, record: str) -> str:
+        """The unit of the outcome labelled ``record`` ('kg', 'families'), '' for another record or
+        an outcome without one: a check-in of 800 reads '800 kg'."""
+        found = id_of_label(record)
+        if self.workplan is None or found is None or table_named(record) != "outcomes":
+            return ""
+        outcome = self.workplan.outcomes.get(found[1])
+        return clean(outcome.unit) if outcome is not None else ""
 
 
 _TITLED = {
@@ -213,12 +241,14 @@ _LIST_NOUNS = {  # a field that holds a list, as people count its items
     "schedule": ("instalment", "instalments"),
 }
 _MONEY_FIELDS = ("amount",)
+_MEASURED = ("checkin", "current", "target", "baseline")  # an outcome's figures, in its unit
 _DATE_FIELDS = ("due", "closes", "on", "day", "start", "end", "anchor")
 TITLE_CELLS = 40  # a record's title in a sentence is cut to this many characters
 
 
-def value_words(name: str, value: Any, names: Names | None = None, room: int = 60) -> str:
-    """One value of a change as people write it: 'none', '60%', '$6,000', 'Fri 4 Dec', a list
+def value_words(name: str, value: Any, names: Names | None = None, room: int = 60, *, unit: str = "") -> str:
+    """One value of a change as people write it: 'none', '60%', '$6,000', 'Fri 4 Dec', an
+    outcome's figure in its ``unit`` ('800 kg'), a meeting's length in minutes ('90 min'), a list
     of handles as 'alice, bob', a pledge as 'staff: Two gardeners, $18,000', a record kept
     whole by its title; anything else cleaned and cut to ``room`` characters."""
     names = names or Names()
@@ -226,6 +256,10 @@ def value_words(name: str, value: Any, names: Names | None = None, room: int = 6
         return "none"
     if name == "progress" and type(value) is int:
         return f"{value}%"
+    if name in _MEASURED and type(value) in (int, float):
+        return f"{value:,}" + (f" {clean(unit)}" if unit else "")
+    if name == "duration" and type(value) is int:
+        return f"{value} min"
     if name == "status" and isinstance(value, str):
         return _STATUS_WORDS.get(value, value)
     if name in _MONEY_FIELDS and type(value) in (int, float):
@@ -271,6 +305,7 @@ def _resource_words(item: dict[str, Any], names: Names, room: int) -> str:
 def change_words(entry: Activity, names: Names | None = None, room: int = 60) -> str:
     """The entry's changes in words: 'progress 40% → 60%; status to do → doing'; an item
     added to a list ('agreed by') as what was added: 'agreed by + carol'."""
+    names = names or Names()
     parts = []
     for name, pair in labelled(entry).items():
         if name == "record":
@@ -296,9 +331,10 @@ def change_words(entry: Activity, names: Names | None = None, room: int = 60) ->
             continue
         added = entry.kind.endswith(".add") or name in ("note", "checkin", "contribution", "delivery", "decision")
         if added and before in (None, "", []):  # a new record's values, an item added to a list
-            parts.append(f"{field}: {value_words(name, after, names, room)}")
+            parts.append(f"{field}: {value_words(name, after, names, room, unit=names.unit(entry.record))}")
             continue
-        parts.append(f"{field} {value_words(name, before, names, room)} → {value_words(name, after, names, room)}")
+        was, now = (value_words(name, v, names, room, unit=names.unit(entry.record)) for v in (before, after))
+        parts.append(f"{field} {was} → {now}")
     return clean("; ".join(parts))
 
 
@@ -463,10 +499,10 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
     elif kind == "task.note":
         text = f"noted on {ref}: {words('note', _after(c, 'note'))}"
     elif kind == "outcome.checkin":
-        value = _after(c, "checkin")
-        text = f"checked in {value_words('checkin', value)} on {ref}"
+        value, unit = _after(c, "checkin"), names.unit(entry.record)
+        text = f"checked in {value_words('checkin', value, unit=unit)} on {ref}"
         if _before(c, "current") is not None:
-            text += f" (was {value_words('current', _before(c, 'current'))})"
+            text += f" (was {value_words('current', _before(c, 'current'), unit=unit)})"
     elif kind in _PLAN_MOVES:
         text = _PLAN_MOVES[kind].format(ref=ref)
     elif kind == "plan.reopen":
@@ -489,6 +525,8 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         text = f"recorded a delivery by {ref}: {words('delivery', _after(c, 'delivery'))}"
     elif kind in ("task.followup", "partner.followup") and isinstance(_after(c, "followup"), dict):
         text = f"followed up {ref} {_followup_text(_after(c, 'followup'), 60)}"
+    elif kind in ("meeting.agenda", "meeting.attend", "meeting.debrief"):
+        text = _meeting_words(kind, ref, c, entry.member)
     elif kind == "meeting.decide" and _after(c, "decision") is not None:
         text = f"recorded a decision at {ref}: {words('decision', _after(c, 'decision'))}"
     elif kind == "partnership.create":
@@ -508,6 +546,43 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
     return clean(subject + text if who else text[:1].upper() + text[1:])
 
 
+def _meeting_words(kind: str, ref: str, c: dict[str, Any], member: str) -> str | None:
+    """A meeting's agenda or attendance changed, as a person says it: "added 'AOB' to the agenda
+    of M3 'Partnership meeting'", "recorded hiro present at M3 '...'", "sent apologies
+    for M3 '...'", "debriefed dan on M2 '...'"; None (the general wording) for a change of several
+    items or one not understood."""
+    name = "agenda" if kind == "meeting.agenda" else "attendance"
+    pair = c.get(name)
+    said = _meeting_list(name, *pair) if isinstance(pair, list) and len(pair) == 2 else None
+    if said is None:
+        return None
+    said = short(said, 100)
+    if name == "attendance":
+        said = said.removeprefix("attendance ")
+        debriefed = re.fullmatch(r"(\S+) debriefed by (\S+)", said)
+        if debriefed and debriefed.group(2) == member:
+            return f"debriefed {debriefed.group(1)} on {ref}"
+        if debriefed:
+            return f"recorded that {debriefed.group(2)} debriefed {debriefed.group(1)} on {ref}"
+        if said == f"{member} apologies":
+            return f"sent apologies for {ref}"
+        if re.fullmatch(r"\S+ apologies", said):
+            return f"recorded {said.split()[0]}'s apologies for {ref}"
+        if said == f"{member} present":
+            return f"was present at {ref}"
+        return f"recorded {said} at {ref}"  # who, first: a long meeting title is what a narrow row cuts
+    if "; " in said:
+        return None
+    if said.startswith("agenda + "):
+        return f"added '{said.removeprefix('agenda + ')}' to the agenda of {ref}"
+    if said.startswith("agenda removed: "):
+        return f"took '{said.removeprefix('agenda removed: ')}' off the agenda of {ref}"
+    moved = re.fullmatch(r'agenda: moved "(.*)" to (\d+)', said)
+    if moved:
+        return f"moved '{moved.group(1)}' to item {moved.group(2)} of the agenda of {ref}"
+    return None
+
+
 def _undo_words(entry: Activity, ref: str, c: dict[str, Any], names: Names, who: bool) -> str:
     """An undo in words; without ``who``, for the notice of my own undo ("Undone: T2 'Build
     beds': progress 10% → 0%")."""
@@ -517,7 +592,7 @@ def _undo_words(entry: Activity, ref: str, c: dict[str, Any], names: Names, who:
             return f"brought back {ref}" if who else f"{ref} is back"
         return f"took back the addition of {ref}" if who else f"{ref} is removed again"
     if "vote" in c and _after(c, "vote") is None:
-        return f"took back their vote on {ref}" if who else f"your vote on {ref}"
+        return f"took back their vote on {ref}" if who else f"{ref}: your vote taken back"
     taken = next((n for n in ("note", "checkin", "contribution", "delivery") if n in c and _after(c, n) is None), None)
     if taken is not None:  # an item added to a list, taken back
         item = f"{field_words(taken)} {value_words(taken, _before(c, taken), names)}"

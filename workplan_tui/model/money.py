@@ -151,7 +151,7 @@ def parse_amount(text: str, currency: str | None = None, *, what: str = "amount"
         )
     value = float("".join(groups) + (f".{decimals}" if decimals else "")) * scale
     if value > MAX_AMOUNT:
-        raise MoneyError(f"{what} {text.strip()!r} is too large (at most {MAX_AMOUNT:.0e})")
+        raise MoneyError(f"{what} {text.strip()!r} is too large (at most {MAX_AMOUNT:,.0f})")
     return whole_if_whole(value)
 
 

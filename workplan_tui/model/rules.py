@@ -27,7 +27,7 @@ from workplan_tui.model.records import (
     label,
 )
 from workplan_tui.model.schema import valid_handle
-from workplan_tui.model.text import clean
+from workplan_tui.model.text import clean, short
 
 
 class RuleError(ValueError):
@@ -545,8 +545,10 @@ def parse_progress(spec: str, current: int) -> int:
             number = number[: -len(sign)]
             break
     digits, _, fraction = number.rstrip().partition(".")
-    if fraction.strip("0") or not (digits.isascii() and digits.isdigit()) or len(digits) > 4:
+    if fraction.strip("0") or not (digits.isascii() and digits.isdigit()):
         raise RuleError(f"progress {spec!r} is not a number; use e.g. 60, 60%, +10 or -5")
+    if len(digits.lstrip("0")) > 4:  # a whole number, but far beyond 100: said as such, never read whole
+        raise RuleError(f"progress {short(spec, 24)!r} is out of range; use 0 to 100 (or +10, -5 to move it)")
     value = int(digits)
     if relative:
         return max(0, min(100, current + (value if s[0] == "+" else -value)))

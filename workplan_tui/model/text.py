@@ -85,6 +85,13 @@ def short(value: object, limit: int = 30) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def full_stop(text: str) -> str:
+    """``text`` ended as a sentence: a full stop added unless it already ends with one ('.',
+    '!', '?', '…'; a note typed as 'arrives Monday.' reads so, not 'arrives Monday..')."""
+    stripped = text.rstrip()
+    return stripped if not stripped or stripped.endswith((".", "!", "?", "…")) else stripped + "."
+
+
 def stamp(at: object, *, date_only: bool = False) -> str:
     """A stored UTC timestamp in the viewer's local time: '2026-11-28 09:30' (or '2026-11-28').
 

@@ -9,7 +9,7 @@ partners and ``1,000`` a thousands separator of the other half (the board's form
 
 from __future__ import annotations
 
-from workplan_tui.model.records import SHORT_TEXT
+from workplan_tui.model.records import MAX_NUMBER, SHORT_TEXT
 from workplan_tui.model.rules import RuleError
 
 
@@ -28,7 +28,8 @@ def text(value: str, what: str, limit: int = SHORT_TEXT, *, required: bool = Tru
 def number(value: str | float, what: str = "") -> int | float:
     """A number as typed (``"12.5"``) or given (``12.5``), whole numbers as ``int`` (a file
     shows ``40``, not ``40.0``). RuleError, naming ``what``, for text that is not a number
-    (``10,5``: "write decimals with a point"), other scripts' digits, or infinity and NaN."""
+    (``10,5``: "write decimals with a point"), other scripts' digits, infinity and NaN, or beyond
+    ``records.MAX_NUMBER`` either way (the file's bound, said in words, not as a field's)."""
     named = f"{what} " if what else ""
     if isinstance(value, str):
         typed = value.strip()
@@ -44,6 +45,9 @@ def number(value: str | float, what: str = "") -> int | float:
             raise RuleError(f"{named}{typed!r} is not a number (e.g. 40 or 12.5)") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise RuleError(f"{named}must be a finite number")
+    if abs(value) > MAX_NUMBER:  # what the file may hold (records.MAX_NUMBER), said in words
+        shown = f"{value:,.0f}" if abs(value) < 1e21 else f"{value:.3g}"
+        raise RuleError(f"{named}{shown} is too large: workplan takes numbers up to {MAX_NUMBER:,.0f}")
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
 

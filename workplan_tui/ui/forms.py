@@ -145,7 +145,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def _error(self, message: str) -> None:
         error = self.query_one("#form-error", Label)
         error.update(Content(clean(message)))
-        error.scroll_visible(animate=False)
+        self.call_after_refresh(error.scroll_visible, animate=False)  # once wrapped: all its lines
 
 
 def typed_day(text: str, today: date) -> str | None:

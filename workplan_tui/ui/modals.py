@@ -511,7 +511,7 @@ class EditTask(ModalScreen[TaskEdit | None]):
         error = self.query_one("#edit-error", Label)
         error.update(Content(clean(message)))
         if message:
-            error.scroll_visible(animate=False)
+            self.call_after_refresh(error.scroll_visible, animate=False)  # once wrapped: all its lines
 
     def _collect(self) -> TaskEdit:
         t = self.task_

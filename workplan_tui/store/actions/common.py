@@ -66,7 +66,7 @@ def _amount(value: float, what: str) -> float | int:
     if number < 0:
         raise RuleError(f"{what} must not be negative")
     if number > schema.MAX_NUMBER:
-        raise RuleError(f"{what} is too large (at most {schema.MAX_NUMBER:.0e})")
+        raise RuleError(f"{what} is too large (at most {schema.MAX_NUMBER:,.0f})")
     return number
 
 

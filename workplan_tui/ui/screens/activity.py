@@ -12,7 +12,7 @@ from textual.content import Content
 
 from workplan_tui.model.changes import Names, about_plan, field_words, labelled, sentence, value_words
 from workplan_tui.model.records import Activity, label, parse_label
-from workplan_tui.model.text import clean, stamp
+from workplan_tui.model.text import clean, full_stop, stamp
 from workplan_tui.store.storage import StoreError
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts
 from workplan_tui.ui.widgets import FilterBox, fit
@@ -33,6 +33,7 @@ class ActivityScreen(ListScreen):
         self.limit = self.PAGE
         self.more = False  # whether older entries exist beyond those shown
         self.unreadable: str | None = None  # why the file cannot be read now, if it cannot
+        self.gone: dict[str, str] = {}  # titles of records removed, learned from the log as read
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -95,12 +96,16 @@ class ActivityScreen(ListScreen):
                     raise
                 history = last
             wanted = self._matcher()
+            gone: dict[str, str] = {}
+            learner = Names(gone=gone)
             for entry in history.newest():
+                learner.learn(entry)  # the titles of records removed since, for the entries before
                 if wanted(entry):
                     if len(entries) == self.limit:
                         self.more = True
                         break
                     entries.append(entry)
+            self.gone = gone
         except StoreError as exc:
             self.app.notify(clean(str(exc)), severity="error", markup=False)
         return entries
@@ -113,7 +118,7 @@ class ActivityScreen(ListScreen):
     @property
     def names(self) -> Names:
         """Titles, currency and today for the sentences (model/changes.py), from the snapshot."""
-        return Names(self.session.workplan, self.session.today())
+        return Names(self.session.workplan, self.session.today(), self.gone)
 
     def detail(self, item: Any) -> Content:
         names = self.names
@@ -121,13 +126,14 @@ class ActivityScreen(ListScreen):
         who = clean(item.member) if account == item.member else f"{clean(item.member)} (as the account {account})"
         lines = [
             Content(f"{stamp(item.at)} · {who} · {label('activity', item.id)}"),
-            Content.from_markup("[b]$said[/b]", said=sentence(item, names) + "."),
+            Content.from_markup("[b]$said[/b]", said=full_stop(sentence(item, names))),
         ]
         for name, pair in labelled(item).items():
             if name == "record":
                 continue
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            was, now = value_words(name, before, names, 200), value_words(name, after, names, 200)
+            unit = names.unit(item.record)
+            was, now = (value_words(name, v, names, 200, unit=unit) for v in (before, after))
             lines.append(
                 Content(
                     f"  {field_words(name)}: {was} → {now}" if before is not None else f"  {field_words(name)}: {now}"
@@ -136,6 +142,11 @@ class ActivityScreen(ListScreen):
         if item.undoes is not None:
             lines.append(Content(f"  undoes {label('activity', item.undoes)}"))
         return Content("\n").join(lines)
+
+    def empty_detail(self) -> Content:
+        if not self.terms:
+            return Content("Nothing in the log yet.")
+        return Content(f"No change matches '{clean(' '.join(self.terms))}' (escape clears the filter).")
 
     def action_filter(self) -> None:
         self.query_one(FilterBox).open()

@@ -375,6 +375,19 @@ class BoardScreen(TaskActions):
         self._show_plan()
         self._leave_empty_column()
 
+    def no_task(self) -> str:
+        """With a card elsewhere: ``NO_TASK`` (move to it); with none shown at all, why (the
+        filter, or a plan without tasks), so no one is sent looking in the other columns."""
+        if self.table_mode or any(c.items for c in self.columns):
+            return self.NO_TASK if not self.table_mode else "No task selected: this plan shows no task."
+        if self.plan is None:
+            return "No task selected: there is no plan yet (ctrl+n adds one)."
+        plan = self.plan.plan.label
+        if self.filter_terms:
+            shown = clean(" ".join(self.filter_terms))
+            return f"No task of {plan} matches the filter '{shown}' (escape clears it; tab: the next plan)."
+        return f"No task selected: {plan} has no tasks yet (n adds one)."
+
     def _leave_empty_column(self) -> None:
         """After a plan switch: stay in the same column if it has cards, else go to the first
         that has some, so the task keys have a card to act on."""

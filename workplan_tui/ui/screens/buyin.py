@@ -10,7 +10,7 @@ from textual.content import Content
 
 from workplan_tui.model import rules
 from workplan_tui.model.records import POSITIONS, Member, Partner
-from workplan_tui.model.text import clean, stamp
+from workplan_tui.model.text import clean, full_stop, stamp
 from workplan_tui.store import actions
 from workplan_tui.ui.forms import Field
 from workplan_tui.ui.screens.list_screen import ListScreen, Parts, ago
@@ -147,4 +147,4 @@ class BuyInScreen(ListScreen):
 
 def _sentence(words: str) -> str:
     """'may become active' as 'May become active.'"""
-    return clean(words[:1].upper() + words[1:] + ("" if words.endswith(".") else "."))
+    return full_stop(clean(words[:1].upper() + words[1:]))

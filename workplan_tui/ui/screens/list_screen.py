@@ -177,7 +177,11 @@ class ListScreen(SessionScreen):
 
     def show_detail(self) -> None:
         item = self.rows_widget.current
-        self.query_one("#detail", Static).update(self.detail(item) if item is not None else Content(""))
+        self.query_one("#detail", Static).update(self.detail(item) if item is not None else self.empty_detail())
+
+    def empty_detail(self) -> Content:
+        """What the detail says when the list is empty (a filter that matches nothing says so)."""
+        return Content("")
 
     def on_virtual_list_selected(self, event: VirtualList.Selected) -> None:
         self.show_detail()

@@ -481,8 +481,8 @@ class ReviewScreen(TaskActions):
             if after is None:
                 continue
             diffs = [
-                f"{field_words(name)} {value_words(name, getattr(before, name), names)}"
-                f" → {value_words(name, getattr(after, name), names)}"
+                f"{field_words(name)} {_said(name, getattr(before, name), names)}"
+                f" → {_said(name, getattr(after, name), names)}"
                 for name in FIELDS
                 if getattr(before, name) != getattr(after, name)
             ]
@@ -495,6 +495,13 @@ class ReviewScreen(TaskActions):
         return Content("\n").join(lines)
 
 
+def _said(name: str, value: object, names: Names) -> str:
+    """A field's value in the summary as the log says it; typed text quoted, so that a reason
+    with a ';' in it is not read as two changes ("reason blocked 'over budget; needs a decision'")."""
+    words = value_words(name, value, names)
+    return f"'{words}'" if name in ("blocked_reason", "title") and value else words
+
+
 def _end_words(end: str, today: date) -> str:
     """'ends in 8 weeks', 'ends today', 'ended Mon 30 Nov' for a plan's end."""
     if end < today.isoformat():
@@ -504,9 +511,12 @@ def _end_words(end: str, today: date) -> str:
 
 
 def _reviewed(seen: int, total: int, one: str, many: str) -> str:
-    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'none of the 2 plans and outcomes'."""
+    """'all 6 tasks', '2 of the 6 tasks', 'the task', 'both pledges', 'neither of the 2 pledges', 'none of
+    the 3 plans and outcomes' ('all 2 pledges' is no one's English)."""
     if total == 1:
         return f"the {one}" if seen else f"not the {one}"
+    if total == 2 and seen in (0, 2):
+        return f"both {many}" if seen else f"neither of the 2 {many}"
     if seen >= total:
         return f"all {total} {many}"
     return f"{seen} of the {total} {many}" if seen else f"none of the {total} {many}"

@@ -50,10 +50,17 @@ class TaskActions(SessionScreen):
             self.app.notify(problem, severity="warning", markup=False)
         return problem is not None
 
-    def _with_task(self, apply: Callable[[Task], Any]) -> None:
+    def task_or_say(self) -> Task | None:
+        """The selected task; with none (an empty column, a review's outcome), None and the notice
+        ``no_task`` gives, so that no task key is ever silently ignored."""
         task = self.selected_task()
         if task is None:
             self.app.notify(self.no_task(), severity="warning", markup=False)
+        return task
+
+    def _with_task(self, apply: Callable[[Task], Any]) -> None:
+        task = self.task_or_say()
+        if task is None:
             return
         if self.frozen(task):
             return
@@ -83,7 +90,7 @@ class TaskActions(SessionScreen):
     def action_block(self) -> None:
         from workplan_tui.ui.modals import AskText
 
-        task = self.selected_task()
+        task = self.task_or_say()
         if task is None or not self.session.can_change() or self.frozen(task):
             return
 
@@ -99,7 +106,7 @@ class TaskActions(SessionScreen):
     def action_assign(self) -> None:
         from workplan_tui.ui.modals import PickMember
 
-        task = self.selected_task()
+        task = self.task_or_say()
         if task is None or not self.session.can_change() or self.frozen(task):
             return
         workplan = self.session.workplan
@@ -122,7 +129,7 @@ class TaskActions(SessionScreen):
         from workplan_tui.model import dates
         from workplan_tui.ui.forms import FormDialog, followup_fields, typed_day
 
-        task = self.selected_task()
+        task = self.task_or_say()
         if task is None or not self.session.can_change() or self.frozen(task):
             return
         if task.status == "done":
@@ -158,7 +165,7 @@ class TaskActions(SessionScreen):
             self.after_change(task.id if task else None)
 
     def action_open(self) -> None:
-        task = self.selected_task()
+        task = self.task_or_say()
         if task is not None:
             self.open_editor(task, task.plan)
 
