@@ -106,21 +106,23 @@ def test_every_log_line_reads_as_a_sentence(run: Run, wp: Path) -> None:
     actions.deliver(store, "PARKS", "1", "$400", on=iso_day(-1), note="first week")
     actions.set_progress(store, 2, "60")
     actions.set_status(bob, 2, "blocked", "rain")
+    actions.set_status(bob, 2, "blocked", "the soil is late")  # blocked anew, another reason
     actions.vote(bob, 1, "agree", "good plan")
     actions.vote(bob, 1, "block", "no soil yet")
     workplan, history = store.read_with_history()
     names = Names(workplan, TODAY)
-    said = [sentence(e, names) for e in history.newest()][:8]
+    said = [sentence(e, names) for e in history.newest()][:9]
     friday = next(line for line in said if "Call the county" in line)
     assert friday.startswith("bob added T4 'Call the county' for carol, due ")
     assert "carol agreed to N1 'We notify members in advance if we miss…'" in said
     assert "alice recorded a delivery by PARKS: $400 on " in next(line for line in said if "delivery" in line)
     assert "alice moved T2 'Build beds' from 0% to 60% (now doing)" in said
     assert "bob marked T2 'Build beds' blocked: rain" in said
+    assert "bob changed why T2 'Build beds' is blocked: the soil is late (was: rain)" in said  # was 'reason blocked'
     assert "bob changed their vote on P1 'Gardens' from agree to block: no soil yet" in said
     for line in said:  # no stored names, kinds or list counts
         assert "agreed_by" not in line and "partner.deliver" not in line and "[2]" not in line
-    log = run("log", "--limit", "8").output
+    log = run("log", "--limit", "9").output
     assert "agreed to N1 'We notify members" in log and "added T4 'Call the county' for carol" in log
 
 

@@ -537,6 +537,11 @@ def sentence(entry: Activity, names: Names | None = None, *, who: bool = True, t
         text = f"set the partnership's currency to {clean(_after(c, 'currency'))}"
     elif kind == "undo":
         text = _undo_words(entry, ref, c, names, who)
+    if text is None and kind.startswith("task.") and set(c) == {"blocked_reason"}:  # blocked anew, another reason
+        after, before = _after(c, "blocked_reason"), _before(c, "blocked_reason")
+        if after:
+            text = f"changed why {ref} is blocked: {words('blocked_reason', after)}"
+            text += f" (was: {words('blocked_reason', before)})" if before else ""
     if text is None:  # an edit of several fields, and kinds not named above
         verb = {"conflict.settle": "settled a conflict on", "conflict.resolve": "settled a conflict on"}.get(
             kind, "changed"
