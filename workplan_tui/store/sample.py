@@ -150,7 +150,7 @@ def write_demo(out: Path | None, *, today: date, user: str, login: str | None = 
         first_partner = next(iter(data["partners"].values()))["code"]
         members[str(max(map(int, members)) + 1)] = {
             "handle": user,
-            "name": f"{user} (you)",
+            "name": "you",  # shown beside the handle: "root (you, lead)"
             "partner": first_partner,
             "role": "lead",
             "created_at": f"{today.isoformat()}T00:00:00Z",  # joined today: not yet behind (answer_due)
