@@ -161,6 +161,8 @@ def test_demo_writes_a_fresh_file_dated_from_today(run, tmp_path: Path) -> None:
     assert "sample_today" not in data["meta"]["1"]
     assert any(m["handle"] == "newbie" for m in data["members"].values())
     assert run("check", path=out).exit_code == 0
+    partner = next(m["partner"] for m in data["members"].values() if m["handle"] == "newbie")
+    assert "newbie (you, lead)" in run("partner", "show", partner, path=out).stdout  # was 'newbie (newbie (you), lead)'
     # the sample's dates move with today: some task is overdue, some due later
     dues = [t["due"] for t in data["tasks"].values() if t.get("due") and t["status"] != "done"]
     import pendulum
