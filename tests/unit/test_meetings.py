@@ -438,7 +438,7 @@ def test_an_agenda_item_moved_says_where_it_went(run, wp: Path) -> None:
     before = wp.read_bytes()
     for args in (("--move", "2", "--to", "0"), ("--add", "Four", "--at", "-3"), ("--add", "Four", "--at", "0")):
         result = run("meeting", "agenda", "M1", *args)
-        assert result.exit_code == 2 and "is not in the range x>=1" in result.stderr, args
+        assert result.exit_code == 2 and "is less than 1: give a whole number 1 or more" in result.stderr, args
     assert wp.read_bytes() == before
 
 
@@ -858,3 +858,11 @@ def test_the_login_nudge_by_its_fast_path_counts_debriefs_and_meetings_to_run(ru
     said = run("status", "--brief", user="carol").stdout
     assert said == "1 vote to cast, 1 debrief owed, 1 meeting to run: run workplan\n"
     assert nudge_process(wp, "carol").stdout == said  # a real process, by the fast path
+
+
+def test_a_number_out_of_its_bounds_is_refused_in_words(run, wp: Path) -> None:
+    """Click said '2000 is not in the range 1<=x<=1440.'; its help read '[1<=x<=1440]'."""
+    result = run("meeting", "add", "Next", "--on", iso_day(2), "--duration", "2000")
+    assert result.exit_code == 2 and "2000 is more than 1440: give a whole number from 1 to 1440" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "[default: 60; from 1 to 1440]" in run("meeting", "add", "--help").stdout

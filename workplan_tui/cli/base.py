@@ -119,6 +119,30 @@ class NumberType(click.ParamType):
 NUMBER = NumberType()
 
 
+class Whole(click.IntRange):
+    """A whole number within bounds (``min``, ``max``, both included, either may be None), said
+    in words: help shows ``[from 1 to 1440]``, a number out of bounds is refused with "2000 is
+    more than 1440: give a whole number from 1 to 1440" (click's own read '1<=x<=1440')."""
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:  # noqa: A002 (click's names)
+        super().__init__(min, max)
+
+    def _describe_range(self) -> str:
+        if self.min is None:
+            return f"at most {self.max}"
+        if self.max is None:
+            return f"{self.min} or more"
+        return f"from {self.min} to {self.max}"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.INT.convert(value, param, ctx)
+        if self.min is not None and number < self.min:
+            self.fail(f"{number} is less than {self.min}: give a whole number {self._describe_range()}", param, ctx)
+        if self.max is not None and number > self.max:
+            self.fail(f"{number} is more than {self.max}: give a whole number {self._describe_range()}", param, ctx)
+        return number
+
+
 def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 

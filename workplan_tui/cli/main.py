@@ -21,6 +21,7 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
+    Whole,
     complete_ids,
     complete_members,
     emit,
@@ -511,7 +512,7 @@ def _changes_since(store: Store, first: date, limit: int | None) -> tuple[list[A
 
 @cli.command()
 @click.option(
-    "--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many entries to show at most."
+    "--limit", "-n", type=Whole(min=1), default=20, show_default=True, help="How many entries to show at most."
 )
 @click.option(
     "--since",

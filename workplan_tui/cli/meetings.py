@@ -14,6 +14,7 @@ from workplan_tui.cli.base import (
     CONTEXT,
     Env,
     HelpGroup,
+    Whole,
     changed_fields,
     complete_ids,
     complete_members,
@@ -164,7 +165,7 @@ _alternate = click.option(
 @click.argument("title")
 @click.option("--on", "day", required=True, metavar="DATE", help="Its day: tue, next tue, dec 15, 2026-12-15.")
 @click.option("--at", "at", default=None, metavar="TIME", help="When it starts, local time: 14:00, 2pm, 9:30.")
-@click.option("--duration", type=click.IntRange(1, 1440), default=60, show_default=True, help="Minutes.")
+@click.option("--duration", type=Whole(1, 1440), default=60, show_default=True, help="Minutes.")
 @click.option("--place", default="", help="Where: a room, an address or a call's link.")
 @_facilitator
 @_alternate
@@ -290,7 +291,7 @@ def meeting_show(env: Env, meeting_id: int, as_json: bool) -> None:
 @click.option("--title", default=None, help="What the meeting is called.")
 @click.option("--on", "day", default=None, metavar="DATE", help="Move it to another day.")
 @click.option("--at", "at", default=None, metavar="TIME", help="When it starts (local time), or none.")
-@click.option("--duration", type=click.IntRange(1, 1440), default=None, help="Minutes.")
+@click.option("--duration", type=Whole(1, 1440), default=None, help="Minutes.")
 @click.option("--place", default=None, help="Where.")
 @click.option("--facilitator", default=None, shell_complete=complete_members, help="The member who runs it, or none.")
 @click.option("--alternate", default=None, shell_complete=complete_members, help="Who stands in, or none.")
@@ -376,13 +377,11 @@ def meeting_rm(env: Env, meeting_id: int, unlink: bool, rev: int | None, as_json
 @id_argument("meeting_id", "meetings")
 @click.option("--add", "text", default=None, metavar="TEXT", help="Add an item.")
 @click.option("--about", default=None, metavar="ID", help="With --add: the record it is about (P3, O4, T12, N2, D1).")
-@click.option(
-    "--at", "at", type=click.IntRange(min=1), default=None, metavar="N", help="With --add: its place (1 is first)."
-)
+@click.option("--at", "at", type=Whole(min=1), default=None, metavar="N", help="With --add: its place (1 is first).")
 @click.option("--move", type=int, default=None, metavar="N", help="Move item N (with --to).")
 @click.option(
     "--to",
-    type=click.IntRange(min=1),
+    type=Whole(min=1),
     default=None,
     metavar="M",
     help="With --move: its new place (past the end: last).",
@@ -521,7 +520,7 @@ def meeting_debrief(env: Env, meeting_id: int, member: str, due: str | None, as_
 
 
 @meeting.command("debrief-days")
-@click.argument("days", type=click.IntRange(1, 90), required=False)
+@click.argument("days", type=Whole(1, 90), required=False)
 @json_option
 @pass_env
 def meeting_debrief_days(env: Env, days: int | None, as_json: bool) -> None:

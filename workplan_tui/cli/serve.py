@@ -16,7 +16,7 @@ import threading
 
 import click
 
-from workplan_tui.cli.base import Env, fail, pass_env
+from workplan_tui.cli.base import Env, Whole, fail, pass_env
 from workplan_tui.model import identity, rules
 from workplan_tui.model.text import clean
 
@@ -24,7 +24,7 @@ from workplan_tui.model.text import clean
 @click.command("serve")
 @click.option(
     "--port",
-    type=click.IntRange(0, 65535),
+    type=Whole(0, 65535),
     default=8000,
     show_default=True,
     help="The port to listen on (0 picks a free one).",

@@ -11,6 +11,7 @@ from workplan_tui.cli import render
 from workplan_tui.cli.base import (
     CONTEXT,
     Env,
+    Whole,
     complete_ids,
     complete_members,
     fail,
@@ -64,7 +65,7 @@ def legend(cols: int) -> list[str]:
     shell_complete=complete_ids("plans"),
     help="Only this plan (for example P2); else every running plan.",
 )
-@click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True, help="How many weeks across.")
+@click.option("--weeks", type=Whole(1, 104), default=12, show_default=True, help="How many weeks across.")
 @click.option(
     "--by",
     type=click.Choice(GROUPINGS),
