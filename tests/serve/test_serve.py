@@ -115,7 +115,7 @@ def test_serve_warns_about_another_host_and_says_when_the_port_is_taken(run) -> 
     [
         (["--host", "a b"], "workplan: error: --host 'a b' is not a host name or address"),
         (["--host", "no-such-host.invalid"], "workplan: error: cannot listen on no-such-host.invalid port 0: "),
-        (["--port", "70000"], "'--port': 70000 is not in the range 0<=x<=65535"),
+        (["--port", "70000"], "'--port': 70000 is more than 65535: give a whole number from 0 to 65535"),
     ],
 )
 def test_bad_input_is_one_line(run, args: list[str], message: str) -> None:
