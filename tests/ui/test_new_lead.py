@@ -318,3 +318,22 @@ async def test_at_60x20_plans_milestones_outcomes_and_titles_keep_their_words(de
         await pilot.pause()
         rows = [line.rstrip() for line in screen_lines(pilot.app)[1:4]]
         assert all(line.endswith(("there", "upcoming", "…")) for line in rows if line), rows
+
+
+async def test_a_scrolled_column_starts_on_a_cards_title_wherever_the_cursor_goes(demo: Path) -> None:
+    """A column of 5-line cards in 14 lines scrolled by lines: going down the To do column at
+    80x24 left its top card without its title (and so another column, left scrolled so)."""
+    from workplan_tui.ui.widgets import CardColumn
+
+    async with make_app(demo, user="alice", now=FIXED_NOW).run_test(size=(80, 24)) as pilot:
+        column = pilot.app.screen.query(CardColumn).first()
+        assert len(column.items) * column.item_height > column.size.height  # it scrolls
+        for press in ["j"] * len(column.items) + ["k"] * len(column.items):
+            await pilot.press(press)
+            top = rendered(column)[0]
+            assert column.scroll_offset.y % column.item_height == 0, (press, column.scroll_offset.y)
+            assert top.strip(" ▌").startswith("T") and " · " not in top, top  # a title, not an owner line
+            assert column.cursor * column.item_height >= column.scroll_offset.y
+            assert (column.cursor + 1) * column.item_height <= column.scroll_offset.y + column.size.height + 1
+        await pilot.press("l")  # left scrolled: still on a title
+        assert rendered(column)[0].strip(" ▌").startswith("T")

@@ -456,7 +456,7 @@ class VirtualList(ScrollView, Generic[T]):
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, len(items) - 1))
-        size = Size(self.size.width, len(items) * self.item_height)
+        size = Size(self.size.width, self.lines_high())
         if size != self.virtual_size:
             self.virtual_size = size
         key = self.view_key()
@@ -525,17 +525,37 @@ class VirtualList(ScrollView, Generic[T]):
         if self.scroll_offset != scrolled:
             self.refresh()
 
+    def lines_high(self) -> int:
+        """The list's height in lines: its items', and below the last as many blank lines as
+        let a list scrolled to its end still start the view on an item's first line (a column
+        of 5-line cards 16 lines high showed the last card's neighbour without its title)."""
+        h = self.item_height
+        lines = len(self.items) * h
+        view = self.scrollable_content_region.height or self.size.height
+        if h > 1 and 0 < view < lines:
+            lines += -(lines - view) % h
+        return lines
+
     def scroll_to_cursor(self, center: bool = False) -> None:
-        """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view."""
+        """Scroll just enough to show the cursor's item, or (``center``) to put it mid-view;
+        the view starts on an item's first line, never mid-card."""
         h = self.item_height
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if not center and height > 0 and top <= self.cursor * h and (self.cursor + 1) * h <= top + height:
             return  # in view already: nothing to scroll (a board redrawn at a partner's write)
-        region = Region(0, self.cursor * h, 1, h)  # as narrow as can be: a wider one scrolls sideways first
-        self.scroll_to_region(region, animate=False, force=True, center=center)
+        if height <= 0:
+            return
+        if center:
+            wanted = self.cursor * h - (height - h) // 2
+        elif self.cursor * h < top:
+            wanted = self.cursor * h
+        else:  # below the view: the fewest whole items up that bring its last line in
+            wanted = (self.cursor + 1) * h - height
+        wanted = max(0, min(-(-wanted // h) * h, self.cursor * h))  # on an item's first line, never past its own
+        self.scroll_to(y=min(wanted, max(0, self.lines_high() - height)), animate=False, force=True)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.items) * self.item_height)
+        self.virtual_size = Size(self.size.width, self.lines_high())
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         """Textual's ScrollView, at every layout of the screen, is handed the size of its region
