@@ -269,3 +269,17 @@ def test_every_command_helps_in_full_sentences_with_an_example(run, monkeypatch)
         body = shown.split("\n", 1)[1]  # after "Usage: ... [ARGS]..."
         assert "..." not in body, f"{name} --help cuts a line:\n{shown}"
         assert max(len(line) for line in shown.splitlines()) <= 80
+
+
+def test_every_usage_line_wraps_between_words_at_60_columns() -> None:
+    """A choice listed in a usage line broke mid-word at 60 columns ('{staff|facil' / 'ities|...'):
+    every command's usage, wrapped, is made of the words it has unwrapped."""
+    with click.Context(cli) as ctx:
+        commands = all_commands(cli, ctx)
+    for name, command in commands:
+        usages = []
+        for width in (58, 400):  # click's width at COLUMNS=60: two columns less
+            formatter = click.HelpFormatter(width=width)
+            command.format_usage(click.Context(command, info_name=f"workplan {name}"), formatter)
+            usages.append(formatter.getvalue().split())
+        assert usages[0] == usages[1], name

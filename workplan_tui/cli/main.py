@@ -679,7 +679,7 @@ def schema_cmd() -> None:
 
 
 @cli.command("completion")
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
 def completion_cmd(shell: str) -> None:
     """Print the shell completion script for bash, zsh or fish.
 
@@ -704,7 +704,7 @@ def completion_cmd(shell: str) -> None:
 
 
 @cli.command("stage")
-@click.argument("stage", type=click.Choice(STAGES))
+@click.argument("stage", type=click.Choice(STAGES), metavar="STAGE")
 @json_option
 @pass_env
 def stage_cmd(env: Env, stage: str, as_json: bool) -> None:

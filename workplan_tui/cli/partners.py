@@ -250,7 +250,8 @@ def partner_rm(env: Env, code: str, rev: int | None, as_json: bool) -> None:
 
 @partner.command("pledge")
 @click.argument("code", shell_complete=complete_partners)
-@click.argument("kind", type=click.Choice(CONTRIBUTION_KINDS))
+# KIND: its words are in the help; listed in the usage line, they broke mid-word at 60 columns.
+@click.argument("kind", type=click.Choice(CONTRIBUTION_KINDS), metavar="KIND")
 @click.argument("description")
 @click.argument("value", required=False, default="")
 @click.option(
@@ -287,6 +288,7 @@ def partner_pledge(
 ) -> None:
     """Add one contribution to what a partner pledges, keeping the others.
 
+    KIND is staff, facilities, equipment, cash, supplies, volunteers, services or maintenance.
     VALUE is money as people type it ($10,000, 10 000, 1.5k) or, for a contribution in kind,
     hours at a rate (200h @ $25); leave it out when the pledge is not valued. --due says when all
     of it is due, --when in what instalments (a pledge towards a grant without either is due by

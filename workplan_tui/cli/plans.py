@@ -383,14 +383,15 @@ def _span(env: Env, plan: Plan, lead: str = ", ") -> str:
 
 @plan.command("rule")
 @id_argument("plan_id", "plans")
-@click.argument("rule", type=click.Choice(RULES))
+@click.argument("rule", type=click.Choice(RULES), metavar="RULE")
 @rev_option
 @json_option
 @pass_env
 def plan_rule(env: Env, plan_id: int, rule: str, rev: int | None, as_json: bool) -> None:
     """Change how a plan decides its buy-in.
 
-    consensus: every member has voted and none disagrees; partners: a member of
+    RULE is consensus, partners or majority. consensus: every member has voted and none
+    disagrees; partners: a member of
     each partner (that has members) agrees; majority: more than half of all
     members agree. A block vote stops a plan under every rule. The rule can change only
     while the plan is a draft or proposed: once active, its buy-in was decided
@@ -437,15 +438,16 @@ def _plan_result(env: Env, record: Plan, as_json: bool, text: str) -> None:
 
 @click.command("vote")
 @id_argument("plan_id", "plans")
-@click.argument("position", type=click.Choice(POSITIONS))
+@click.argument("position", type=click.Choice(POSITIONS), metavar="POSITION")
 @click.option("--comment", default="", help="Why (kept with the vote).")
 @json_option
 @pass_env
 def vote_cmd(env: Env, plan_id: int, position: str, comment: str, as_json: bool) -> None:
     """Cast or change my buy-in vote on a plan.
 
-    A member who disagrees or blocks says why with --comment, so the others know what
-    would change their mind. A later vote replaces an earlier one; both stay in history.
+    POSITION is agree, abstain, disagree or block. A member who disagrees or blocks says
+    why with --comment, so the others know what would change their mind. A later vote
+    replaces an earlier one; both stay in history.
 
     \b
     Examples:
