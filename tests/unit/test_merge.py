@@ -527,6 +527,11 @@ def test_an_agenda_put_in_two_different_orders_is_a_conflict(agenda_three: tuple
     assert result.conflicts == ["C1"]
     conflict = result.data["conflicts"]["1"]
     assert (conflict["record"], conflict["field"]) == ("M1", "agenda")
+    # The lead choosing between them sees the two orders, not '[3]' twice.
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    shown = run("conflicts", path=ours).stdout  # type: ignore[attr-defined]
+    assert "1: Budget, Any other business, Welcome" in shown, shown
+    assert "2: Any other business, Welcome, Budget" in shown, shown
 
 
 def test_an_agenda_moved_on_one_side_keeps_the_other_sides_addition(agenda_three: tuple[Path, Path, Path]) -> None:
