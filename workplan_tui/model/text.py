@@ -66,7 +66,7 @@ def short(value: object, limit: int = 30) -> str:
     if isinstance(value, list) and all(type(v) in (str, int) for v in value):
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, list) and value and all(_name_of(v) is not None for v in value):
-        value = ", ".join(str(_name_of(v)) for v in value)  # an agenda: its items, in their order
+        value = _names_text(value)  # an agenda: its items, in their order
     elif isinstance(value, list):
         return f"[{len(value)}]"
     if isinstance(value, dict):  # a whole record (a removal, its undo): by what people call it
@@ -96,6 +96,13 @@ def _name_of(item: object) -> str | None:
     return next((item[k] for k in ("title", "name", "text") if isinstance(item.get(k), str)), None)
 
 
+def _names_text(value: object) -> object:
+    """A list of named records as its names ('Welcome, Budget'), as ``short`` shows it; else ``value``."""
+    if isinstance(value, list) and value and all(_name_of(v) is not None for v in value):
+        return ", ".join(str(_name_of(v)) for v in value)
+    return value
+
+
 def full_stop(text: str) -> str:
     """``text`` ended as a sentence: a full stop added unless it already ends with one ('.',
     '!', '?', '…'; a note typed as 'arrives Monday.' reads so, not 'arrives Monday..')."""
@@ -121,7 +128,9 @@ def stamp(at: object, *, date_only: bool = False) -> str:
 def around_difference(value: object, other: object, limit: int = 30) -> str:
     """``short(value, limit)``, but a long text is cut around where it first differs from
     ``other``: 'Photos and a story for the di…' against the same with ' (edited)' added
-    reads '…the district newsletter (edited)'. For choosing between versions (a conflict)."""
+    reads '…the district newsletter (edited)'; so too a list of named records (an agenda) by
+    its names. For choosing between versions (a conflict)."""
+    value, other = _names_text(value), _names_text(other)
     if not (isinstance(value, str) and isinstance(other, str)) or value == other or len(value) <= limit:
         return short(value, limit)
     first = len(os.path.commonprefix([value, other]))  # where they first differ
