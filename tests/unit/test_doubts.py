@@ -42,8 +42,8 @@ def test_check_doubts_a_shared_role_a_milestone_across_plans_and_two_open_instan
     out = result.output
     said = [
         "M1: alice cannot be both the facilitator and the alternate",
-        "D1: T4 is in plan P2; a milestone of P1 lists its own plan's tasks",
-        "D1: O2 is in plan P2; a milestone of P1 lists its own plan's outcomes",
+        "D1: T4 is in plan P2; a milestone of P1 lists only its own plan's tasks",
+        "D1: O2 is in plan P2; a milestone of P1 lists only its own plan's outcomes",
         f"S1 has 2 open instances (T{weekly.id}, T{weekly.id + 1}); a recurring series has one open at a time",
     ]
     for line in said:
@@ -112,7 +112,7 @@ def test_a_meeting_and_a_milestone_refuse_what_check_doubts(store: Store, wp: Pa
     actions.add_task(store, 2, "Buy shelves")  # T4, of P2
     refused = run("milestone", "add", "P1", "Beds ready", "--due", iso_day(10), "--task", "T4")
     assert refused.exit_code == 1, refused.output
-    assert "T4 is in plan P2; a milestone of P1 lists its own plan's tasks" in refused.stderr
+    assert "T4 is in plan P2; a milestone of P1 lists only its own plan's tasks" in refused.stderr
     assert json.loads(ok(run("check", "--json")))["doubts"] == []
 
 

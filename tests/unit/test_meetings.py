@@ -266,6 +266,11 @@ def test_the_log_reads_a_change_to_a_list_as_the_item_that_changed() -> None:
     assert meetings.list_change_words("agenda", [a, b], [a, b, c]) == "agenda + C"
     assert meetings.list_change_words("agenda", [a, b, c], [a, c]) == "agenda removed: B"
     assert meetings.list_change_words("agenda", [a, b, c], [c, a, b]) == 'agenda: moved "C" to 1'
+    # Moving an item down names that item, not the one that rose into its place.
+    assert meetings.list_change_words("agenda", [a, b, c], [b, c, a]) == 'agenda: moved "A" to 3'
+    d = {"text": "D"}
+    assert meetings.list_change_words("agenda", [a, b, c, d], [b, a, c, d]) == 'agenda: moved "A" to 2'
+    assert meetings.list_change_words("agenda", [a, b, c, d], [a, c, d, b]) == 'agenda: moved "B" to 4'
     was = [{"member": "bob", "status": "absent", "debrief_due": "2026-12-01"}]
     assert meetings.list_change_words("attendance", [], was) == "attendance bob absent"
     ticked = [{**was[0], "debriefed_by": "alice"}]

@@ -527,6 +527,11 @@ def test_an_agenda_put_in_two_different_orders_is_a_conflict(agenda_three: tuple
     assert result.conflicts == ["C1"]
     conflict = result.data["conflicts"]["1"]
     assert (conflict["record"], conflict["field"]) == ("M1", "agenda")
+    # The lead choosing between them sees the two orders, not '[3]' twice.
+    assert run("merge-file", str(base), str(ours), str(theirs)).exit_code == 0  # type: ignore[attr-defined]
+    shown = run("conflicts", path=ours).stdout  # type: ignore[attr-defined]
+    assert "1: Budget, Any other business, Welcome" in shown, shown
+    assert "2: Any other business, Welcome, Budget" in shown, shown
 
 
 def test_an_agenda_moved_on_one_side_keeps_the_other_sides_addition(agenda_three: tuple[Path, Path, Path]) -> None:
@@ -536,6 +541,26 @@ def test_an_agenda_moved_on_one_side_keeps_the_other_sides_addition(agenda_three
     result = merged(base, ours, theirs)
     assert result.conflicts == []
     assert agenda_of(result) == ["Welcome", "Any other business", "Budget", "Budget figures"]
+
+
+def test_two_agendas_too_long_together_are_a_conflict_not_a_merge_that_never_ends(
+    agenda_three: tuple[Path, Path, Path],
+) -> None:
+    """Each copy's agenda was sound (260 items, at most 500); both together were not, and the
+    merge refused with 'nothing merged': the two clones could never sync again."""
+    base, ours, theirs = agenda_three
+    for path, who in ((ours, "alice"), (theirs, "bob")):
+        data = json.loads(path.read_bytes())
+        data["meetings"]["1"]["agenda"] += [{"text": f"{who} {n}"} for n in range(260)]
+        path.write_bytes(orjson.dumps(data))
+    result = merged(base, ours, theirs)
+    assert_sound(result)
+    assert result.conflicts == ["C1"]
+    conflict = result.data["conflicts"]["1"]
+    assert (conflict["record"], conflict["field"]) == ("M1", "agenda")
+    assert sorted(len(side["value"]) for side in conflict["sides"]) == [263, 263]  # nothing lost
+    assert len(agenda_of(result)) == 263
+    assert canon(merged(base, theirs, ours).data["meetings"]) == canon(result.data["meetings"])
 
 
 def _edited(draw: st.DrawFn, base: list[int], new: range) -> list[int]:

@@ -49,3 +49,13 @@ def test_versions_that_differ_at_their_ends_never_look_the_same() -> None:
     assert around_difference(theirs, mine) == "Photos by bob" and around_difference(None, mine) == "-"
     assert all(len(around_difference(v, mine)) <= 30 for v in (original, mine, "x" * 500))
     assert around_difference("\x1b[2J" + "a" * 40 + "b", "\x1b[2J" + "a" * 40 + "c") == "…" + "a" * 28 + "b"
+
+
+def test_two_orders_of_a_long_agenda_differ_where_they_differ() -> None:
+    """A conflict on an agenda: the two orders differ only past the first 30 characters, and the
+    dialog showed both cut at the same place, the same words twice."""
+    items = [{"text": t} for t in ("Welcome and introductions", "Budget", "Volunteer rota", "Grant report")]
+    mine, theirs = items, [*items[:2], items[3], items[2]]
+    assert short(mine) == "Welcome and introductions, Bu…"
+    assert around_difference(mine, theirs) != around_difference(theirs, mine)
+    assert "Budget, Grant report" in around_difference(theirs, mine)

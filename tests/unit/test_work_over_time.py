@@ -237,7 +237,7 @@ def test_milestones_are_added_forecast_edited_removed_and_undone(store: Store, w
     assert actions.undo(store).record == "D1"
     assert store.read().milestones[1].tasks == [2]
     other = actions.add_plan(store, "Other")
-    with pytest.raises(RuleError, match="lists its own plan's tasks"):
+    with pytest.raises(RuleError, match="lists only its own plan's tasks"):
         actions.add_milestone(store, other.id, "x", iso_day(3), tasks=[1])
 
 

@@ -629,12 +629,21 @@ def list_change_words(name: str, before: object, after: object) -> str | None:
     parts = [f"{said} + {key[0]}" for key in now if key not in was]
     parts += [f"{said} removed: {key[0]}" for key in was if key not in now]
     if not parts and was != now:
-        kept = [key for key in was if key in now]
-        for position, key in enumerate(now, 1):
-            if kept.index(key) + 1 != position:
-                parts.append(f'{said}: moved "{key[0]}" to {position}')
-                break
+        parts.append(_move_words(said, was, now))
     return "; ".join(parts) or None
+
+
+def _move_words(said: str, was: list[tuple[str, str]], now: list[tuple[str, str]]) -> str:
+    """The same items in a new order, as the one move that made it ('agenda: moved "AOB" to 3'):
+    the first item (in the old order) without which both orders agree; when no single move
+    explains it (a merge), the first item out of its place."""
+    for key in was:
+        if [k for k in was if k != key] == [k for k in now if k != key] and key in now:
+            return f'{said}: moved "{key[0]}" to {now.index(key) + 1}'
+    for position, key in enumerate(now, 1):
+        if was.index(key) + 1 != position:
+            return f'{said}: moved "{key[0]}" to {position}'
+    return f"{said} reordered"
 
 
 def _item_key(item: dict[str, object]) -> tuple[str, str]:

@@ -679,7 +679,7 @@ def not_of_plan(what: str, its_plan: object, plan_id: int, table: str) -> str | 
     another plan; a hand edit may still leave one, which ``workplan check`` reports."""
     if its_plan == plan_id:
         return None
-    return f"{what} is in plan P{its_plan}; a milestone of P{plan_id} lists its own plan's {table}"
+    return f"{what} is in plan P{its_plan}; a milestone of P{plan_id} lists only its own plan's {table}"
 
 
 def open_instances_problem(series: str, open_tasks: Sequence[str], *, would: bool = False) -> str | None:

@@ -1009,6 +1009,21 @@ def ordered() -> set[tuple[str, str]]:
     }
 
 
+def list_limits() -> dict[tuple[str, str], int]:
+    """The most items each bounded list may hold (its declared ``max_length``), by (table,
+    field): ``{("meetings", "agenda"): 500, ...}``. A merge that would pass it makes a conflict."""
+    limits: dict[tuple[str, str], int] = {}
+    for table, cls in RECORDS.items():
+        for f in msgspec.structs.fields(cls):
+            kinds = [f.type, *(get_args(f.type) if _is_union(f.type) else ())]
+            for kind in kinds:
+                most = _limit(_unwrap(kind)[2], "max_length")
+                if most is not None and get_origin(_unwrap(kind)[0]) is list:
+                    limits[table, f.encode_name] = most
+                    break
+    return limits
+
+
 # --- every field of every table, checked one by one ------------------------------------------------
 
 

@@ -57,13 +57,16 @@ def clean(text: object, *, multiline: bool = False) -> str:
 
 def short(value: object, limit: int = 30) -> str:
     """A logged value for one line: '-' for nothing (an empty list too), a list of labels or
-    handles as its items ('T9, T12': what a task waits on, who agreed), '[3]' for any other list
-    (of records: notes, check-ins), a record by its title or name, else clean and cut. References
-    are shown as stored: label them first (``contract.labelled``)."""
+    handles as its items ('T9, T12': what a task waits on, who agreed), a list of named records
+    by their names in order (an agenda: 'Welcome, Budget'), '[3]' for any other list
+    (check-ins), a record by its title or name, else clean and cut. References are shown as
+    stored: label them first (``contract.labelled``)."""
     if value is None or value == "" or value == []:
         return "-"
     if isinstance(value, list) and all(type(v) in (str, int) for v in value):
         value = ", ".join(str(v) for v in value)
+    elif isinstance(value, list) and value and all(_name_of(v) is not None for v in value):
+        value = _names_text(value)  # an agenda: its items, in their order
     elif isinstance(value, list):
         return f"[{len(value)}]"
     if isinstance(value, dict):  # a whole record (a removal, its undo): by what people call it
@@ -83,6 +86,21 @@ def short(value: object, limit: int = 30) -> str:
         value = "{…}" if named is None else named
     s = clean(str(value))
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _name_of(item: object) -> str | None:
+    """What people call a record in a list (an agenda item by its text): its title, name or
+    text; None when it has none (a check-in, a delivery)."""
+    if not isinstance(item, dict):
+        return None
+    return next((item[k] for k in ("title", "name", "text") if isinstance(item.get(k), str)), None)
+
+
+def _names_text(value: object) -> object:
+    """A list of named records as its names ('Welcome, Budget'), as ``short`` shows it; else ``value``."""
+    if isinstance(value, list) and value and all(_name_of(v) is not None for v in value):
+        return ", ".join(str(_name_of(v)) for v in value)
+    return value
 
 
 def full_stop(text: str) -> str:
@@ -110,7 +128,9 @@ def stamp(at: object, *, date_only: bool = False) -> str:
 def around_difference(value: object, other: object, limit: int = 30) -> str:
     """``short(value, limit)``, but a long text is cut around where it first differs from
     ``other``: 'Photos and a story for the di…' against the same with ' (edited)' added
-    reads '…the district newsletter (edited)'. For choosing between versions (a conflict)."""
+    reads '…the district newsletter (edited)'; so too a list of named records (an agenda) by
+    its names. For choosing between versions (a conflict)."""
+    value, other = _names_text(value), _names_text(other)
     if not (isinstance(value, str) and isinstance(other, str)) or value == other or len(value) <= limit:
         return short(value, limit)
     first = len(os.path.commonprefix([value, other]))  # where they first differ

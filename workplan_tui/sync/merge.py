@@ -31,7 +31,8 @@ result is always a sound partnership file and a log that goes with it:
   kept: the later one is left out and recorded as a conflict on that task's ``waits_on``.
   So too a facilitator made the alternate by the two copies (``_settle_roles``); a series given a
   second open instance by the two (``_flag_second_instances``) keeps both, the later with a
-  conflict on ``(record)``.
+  conflict on ``(record)``. A merged list longer than its bound (two sides' agenda items
+  together past 500) is a conflict like a field changed on both: the later side's list kept.
 * **The activity log** is the common part, then both sides' new entries in time order (each
   side's changes stay in their order; entries both have come once), numbered on from the
   common part, then one entry for each renumbering and conflict.
@@ -88,6 +89,13 @@ LABELLED = ("tasks", "plans", "outcomes", "norms", "meetings")
 # Records named by a field (a partner's code): one both sides added is one record.
 NATURAL_KEYS = {table: cls.NAMED_BY for table, cls in KEYED.items() if cls.NAMED_BY}
 _BOOKKEEPING = ("rev", "updated_at", "created_at")
+# The most items a list may hold (records: max_length): a merged list longer is a conflict.
+LIST_LIMITS = schema.list_limits()
+
+
+def _too_long(table: str, name: str, value: Any) -> bool:
+    limit = LIST_LIMITS.get((table, name))
+    return limit is not None and isinstance(value, list) and len(value) > limit
 
 
 class Copy(NamedTuple):
@@ -605,6 +613,9 @@ class _Merge:
             elif (table, name) == ("outcomes", "current") and _follows_checkins(o, ov) and _follows_checkins(t, tv):
                 value = MISSING  # set from the merged check-ins below
             else:
+                value = self._field_conflict(table, key, record, name, bv, ov, tv)
+            if _too_long(table, name, value) and not _same(value, ov) and not _same(value, tv):
+                # Both sides' items together pass the list's bound (each side alone was sound).
                 value = self._field_conflict(table, key, record, name, bv, ov, tv)
             if value is not MISSING:
                 out[name] = value
