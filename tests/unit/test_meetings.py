@@ -269,7 +269,8 @@ def test_the_log_reads_a_change_to_a_list_as_the_item_that_changed() -> None:
     # Moving an item down names that item, not the one that rose into its place.
     assert meetings.list_change_words("agenda", [a, b, c], [b, c, a]) == 'agenda: moved "A" to 3'
     d = {"text": "D"}
-    assert meetings.list_change_words("agenda", [a, b, c, d], [b, a, c, d]) == 'agenda: moved "A" to 2'
+    # neighbours swapped: the one that went up
+    assert meetings.list_change_words("agenda", [a, b, c, d], [b, a, c, d]) == 'agenda: moved "B" to 1'
     assert meetings.list_change_words("agenda", [a, b, c, d], [a, c, d, b]) == 'agenda: moved "B" to 4'
     was = [{"member": "bob", "status": "absent", "debrief_due": "2026-12-01"}]
     assert meetings.list_change_words("attendance", [], was) == "attendance bob absent"

@@ -635,11 +635,17 @@ def list_change_words(name: str, before: object, after: object) -> str | None:
 
 def _move_words(said: str, was: list[tuple[str, str]], now: list[tuple[str, str]]) -> str:
     """The same items in a new order, as the one move that made it ('agenda: moved "AOB" to 3'):
-    the first item (in the old order) without which both orders agree; when no single move
+    an item without which both orders agree. Two neighbours swapped are explained by either; the
+    one that went up is named (an item is moved up to be taken sooner). When no single move
     explains it (a merge), the first item out of its place."""
-    for key in was:
-        if [k for k in was if k != key] == [k for k in now if k != key] and key in now:
-            return f'{said}: moved "{key[0]}" to {now.index(key) + 1}'
+    moves = [
+        (now.index(key) - was.index(key), key)
+        for key in was
+        if key in now and [k for k in was if k != key] == [k for k in now if k != key]
+    ]
+    if moves:
+        _, key = max(moves, key=lambda m: (abs(m[0]), m[0] < 0))
+        return f'{said}: moved "{key[0]}" to {now.index(key) + 1}'
     for position, key in enumerate(now, 1):
         if was.index(key) + 1 != position:
             return f'{said}: moved "{key[0]}" to {position}'
