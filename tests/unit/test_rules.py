@@ -108,14 +108,16 @@ def test_plan_moves() -> None:
     ("spec", "current", "expected"),
     [
         ("60", 10, 60), ("+10", 95, 100), ("-5", 3, 0), ("+10", 40, 50), ("0", 50, 0), ("100", 0, 100),
-        ("50%", 10, 50), ("+10%", 40, 50), (" 60 % ", 0, 60), ("60.0", 0, 60),
+        ("50%", 10, 50), ("+10%", 40, 50), (" 60 % ", 0, 60), ("60.0", 0, 60), ("+100", 40, 100), ("-100", 40, 0),
     ],
 )  # fmt: skip
 def test_parse_progress(spec: str, current: int, expected: int) -> None:
     assert rules.parse_progress(spec, current) == expected
 
 
-@pytest.mark.parametrize("spec", ["150", "abc", "", "+", "60%%", "1e2", "-", "60.5", "\u00b2", "%"])
+@pytest.mark.parametrize(
+    "spec", ["150", "abc", "", "+", "60%%", "1e2", "-", "60.5", "\u00b2", "%", "+1000", "-101", "+101%"]
+)  # '+1000' (for '+10') moved the task to 100% and done
 def test_bad_progress_is_refused(spec: str) -> None:
     with pytest.raises(RuleError):
         rules.parse_progress(spec, 0)

@@ -534,7 +534,7 @@ def _leads_of(members: Mapping[str, Member]) -> list[str]:
 
 def parse_progress(spec: str, current: int) -> int:
     """A task's progress as typed, from ``current``: ``60``, ``60%`` or ``60 percent`` sets it, ``+10`` or
-    ``-5%`` moves it (the result clamped to 0-100); a whole number may come with a zero
+    ``-5%`` moves it (by at most 100 points, the result clamped to 0-100); a whole number may come with a zero
     fraction, as spreadsheets write it (``60.0``). The command line, the board's form and an
     import all read it so. Raises RuleError for anything else."""
     s = spec.strip()
@@ -550,6 +550,8 @@ def parse_progress(spec: str, current: int) -> int:
     if len(digits.lstrip("0")) > 4:  # a whole number, but far beyond 100: said as such, never read whole
         raise RuleError(f"progress {short(spec, 24)!r} is out of range; use 0 to 100 (or +10, -5 to move it)")
     value = int(digits)
+    if relative and value > 100:  # '+1000' for '+10' would finish the task: a slip, never a move
+        raise RuleError(f"a move of {s[0]}{value} is more than 100 points; move by -100 to +100, e.g. +10")
     if relative:
         return max(0, min(100, current + (value if s[0] == "+" else -value)))
     if value > 100:
