@@ -197,8 +197,9 @@ def _tasks_result(env: Env, records: list[Task], as_json: bool) -> None:
 def task_progress(env: Env, task_ids: list[int], value: str, as_json: bool) -> None:
     """Set a task's progress: 60 sets it, +10 and -5 move it.
 
-    Moves stop at 0 and 100; 100 marks the task done, and progress on a task to do marks it doing.
-    Several tasks at once take the same value, in one change (or none, if one is refused).
+    A move is at most 100 points and stops at 0 and 100; 100 marks the task done, and
+    progress on a task to do marks it doing. Several tasks at once take the same value, in
+    one change (or none, if one is refused).
 
     \b
     Examples:
