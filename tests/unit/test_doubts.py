@@ -41,7 +41,7 @@ def test_check_doubts_a_shared_role_a_milestone_across_plans_and_two_open_instan
     assert result.exit_code == 0 and "Traceback" not in result.output  # sound: every command reads it
     out = result.output
     said = [
-        "M1: alice cannot be both the facilitator and the alternate",
+        "M1: alice cannot be both the facilitator and the alternate; choose another alternate",
         "D1: T4 is in plan P2; a milestone of P1 lists only its own plan's tasks",
         "D1: O2 is in plan P2; a milestone of P1 lists only its own plan's outcomes",
         f"S1 has 2 open instances (T{weekly.id}, T{weekly.id + 1}); a recurring series has one open at a time",

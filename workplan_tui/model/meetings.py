@@ -82,7 +82,7 @@ def role_problem(facilitator: str | None, alternate: str | None) -> str | None:
     one alternate), so they are two different members. The store refuses it
     (store/actions/meetings.py); a hand edit or a merge may still leave one (``workplan check``)."""
     if facilitator is not None and facilitator == alternate:
-        return f"{facilitator} cannot be both the facilitator and the alternate"
+        return f"{facilitator} cannot be both the facilitator and the alternate; choose another alternate"
     return None
 
 
