@@ -67,6 +67,19 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+BOTH: Any = _Missing()  # what _one_side gives when both sides changed a value differently
+
+
+def _one_side(base: Any, ours: Any, theirs: Any) -> Any:
+    """A value's three-way merge: the side that changed it (ours when both made the same change
+    or neither did), or ``BOTH`` when each changed it to something else: a conflict, or a merge
+    item by item where the caller knows one."""
+    if _same(ours, theirs) or _same(theirs, base):
+        return ours
+    if _same(ours, base):
+        return theirs
+    return BOTH
+
 
 RECORD = "(record)"  # the conflict "field" of a record one side removed and the other changed
 REMOVED, KEPT = "removed", "kept"
@@ -604,10 +617,8 @@ class _Merge:
             elif name == "created_at" and not _same(ov, tv):
                 stamps: list[Any] = [v for v in (ov, tv) if isinstance(v, str)]
                 value = min(stamps, key=time_key) if stamps else ov
-            elif _same(ov, tv) or _same(tv, bv):
-                value = ov
-            elif _same(ov, bv):
-                value = tv
+            elif (picked := _one_side(bv, ov, tv)) is not BOTH:
+                value = picked
             elif (table, name) == ("partners", "contributions") and (pledges := _merge_pledges(bv, ov, tv)) is not None:
                 value = pledges
             elif (table, name) == ("outcomes", "current") and _follows_checkins(o, ov) and _follows_checkins(t, tv):
@@ -1191,12 +1202,8 @@ def _merge_keyed(base: list[Any], ours: list[Any], theirs: list[Any], key: str) 
     b, o, t = sides
     out = []
     for name in sorted({*b, *o, *t}):
-        bv, ov, tv = b.get(name, MISSING), o.get(name, MISSING), t.get(name, MISSING)
-        if _same(ov, tv) or _same(tv, bv):
-            value = ov
-        elif _same(ov, bv):
-            value = tv
-        else:
+        value = _one_side(b.get(name, MISSING), o.get(name, MISSING), t.get(name, MISSING))
+        if value is BOTH:
             return None
         if value is not MISSING:
             out.append(value)
@@ -1286,11 +1293,7 @@ def _merge_pledges(base: Any, ours: Any, theirs: Any) -> list[Any] | None:
                 value = _merge_items(*([] if v is MISSING else v for v in (bv, ov, tv)))
                 if not value and ov is MISSING and tv is MISSING:
                     value = MISSING
-            elif _same(ov, tv) or _same(tv, bv):
-                value = ov
-            elif _same(ov, bv):
-                value = tv
-            else:
+            elif (value := _one_side(bv, ov, tv)) is BOTH:
                 return None
             if value is not MISSING:
                 pledge[name] = value
