@@ -66,6 +66,20 @@ async def fill(pilot, *values: str) -> None:
     await pilot.pause()
 
 
+async def plan_meeting(pilot, **fields: str) -> FormDialog:
+    """From the board: Meetings (M), a new one (n), ``fields`` typed into the form (``day`` into
+    #f-day...), saved (ctrl+s). The form, which is still up if it refused them."""
+    await pilot.press("M", "n")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, FormDialog)
+    for name, value in fields.items():
+        dialog.query_one(f"#f-{name}").value = value  # type: ignore[attr-defined]
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return dialog
+
+
 async def test_attendance_and_debriefs_by_keys(wp: Path) -> None:
     with_meetings(wp)
     async with app(wp).run_test(size=(80, 24)) as pilot:
@@ -157,16 +171,7 @@ async def test_decisions_and_action_items_by_keys(wp: Path) -> None:
 
 async def test_a_new_meeting_starts_with_what_needs_the_partnership(wp: Path) -> None:
     async with app(wp).run_test(size=(80, 24)) as pilot:
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, FormDialog)
-        dialog.query_one("#f-day").value = iso_day(5)  # type: ignore[attr-defined]
-        dialog.query_one("#f-time").value = "2pm"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await plan_meeting(pilot, day=iso_day(5), time="2pm")
         [m] = read(wp).meetings.values()
         assert (m.title, m.day, m.time) == ("Partnership meeting", iso_day(5), "14:00")
         assert m.agenda and all(i.prefilled for i in m.agenda)
@@ -223,11 +228,7 @@ async def test_a_new_meetings_agenda_raises_late_pledges_and_milestones_on_the_s
 
     late_pledge_and_milestones(wp)
     async with app(wp).run_test(size=(80, 24)) as pilot:
-        await pilot.press("M", "n")
-        await pilot.pause()
-        pilot.app.screen.query_one("#f-day").value = iso_day(4)  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await plan_meeting(pilot, day=iso_day(4))
         await pilot.press("enter")
         await pilot.pause()
         screen = pilot.app.screen
@@ -297,13 +298,7 @@ async def test_who_came_and_decisions_wait_for_the_meeting_to_be_held(wp: Path) 
 async def test_a_meetings_length_in_the_form_is_whole_minutes(wp: Path) -> None:
     """'1.5' was cut to a 1-minute meeting without a word."""
     async with app(wp).run_test(size=(80, 24)) as pilot:
-        await pilot.press("M", "n")
-        await pilot.pause()
-        dialog = pilot.app.screen
-        dialog.query_one("#f-day").value = iso_day(5)  # type: ignore[attr-defined]
-        dialog.query_one("#f-duration").value = "1.5"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        dialog = await plan_meeting(pilot, day=iso_day(5), duration="1.5")
         assert pilot.app.screen is dialog
         assert "a meeting lasts 1 to 1440 whole minutes (found 1.5)" in str(dialog.query_one("#form-error").render())
         dialog.query_one("#f-duration").value = "90"  # type: ignore[attr-defined]
@@ -333,12 +328,7 @@ async def test_a_meeting_just_planned_is_the_one_selected(wp: Path) -> None:
     """The next meeting stayed selected, so enter opened another than the one just planned."""
     with_meetings(wp)
     async with app(wp).run_test(size=(80, 24)) as pilot:
-        await pilot.press("M", "n")
-        await pilot.pause()
-        pilot.app.screen.query_one("#f-title").value = "Planting day"  # type: ignore[attr-defined]
-        pilot.app.screen.query_one("#f-day").value = iso_day(9)  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await plan_meeting(pilot, title="Planting day", day=iso_day(9))
         assert pilot.app.screen.rows_widget.current.title == "Planting day"
         await pilot.press("enter")
         await pilot.pause()

@@ -101,16 +101,23 @@ async def test_the_form_sets_waits_on_and_repeats(board_file: Path) -> None:
     assert data["series"]["1"]["every"] == "mon" and data["tasks"]["3"]["series"] == 1
 
 
+async def complete_waits(pilot, typed: str):
+    """In T3's form (opened from the board), type ``typed`` into 'Waits on' and take the
+    suggestion; the field, for its value."""
+    await pilot.press("j", "j", "e")  # T3
+    await pilot.pause()
+    waits = pilot.app.screen.query_one("#waits")
+    waits.focus()
+    await pilot.press(*typed)
+    await pilot.pause()
+    await pilot.press("right")  # takes the suggestion
+    await pilot.pause()
+    return waits
+
+
 async def test_the_form_completes_a_task_by_title(board_file: Path) -> None:
     async with app_for(board_file).run_test(size=(80, 40)) as pilot:
-        await pilot.press("j", "j", "e")
-        await pilot.pause()
-        waits = pilot.app.screen.query_one("#waits")
-        waits.focus()
-        await pilot.press(*"buil")
-        await pilot.pause()
-        await pilot.press("right")  # takes the suggestion
-        await pilot.pause()
+        waits = await complete_waits(pilot, "buil")
         assert waits.value == "T2 Build beds"
 
 

@@ -11,6 +11,7 @@ import pytest
 from tests.clock import iso_day
 from tests.conftest import FIXED_NOW, make_store
 from tests.gitrepo import git_env, make_clones, store_of  # noqa: F401 - fixture
+from tests.ui.test_timeline import complete_waits
 from workplan_tui.store import actions
 from workplan_tui.sync.run import sync
 from workplan_tui.ui.app import make_app
@@ -64,15 +65,8 @@ async def test_the_form_saves_a_completed_title_that_holds_a_separator(board_fil
     store = make_store(board_file)
     actions.edit_task(store, 2, {"title": "Beds; phase 2, north"})
     async with make_app(board_file, user="alice", now=FIXED_NOW).run_test(size=(80, 40)) as pilot:
-        await pilot.press("j", "j", "e")  # T3
-        await pilot.pause()
+        waits = await complete_waits(pilot, "beds")
         form = pilot.app.screen
-        waits = form.query_one("#waits")
-        waits.focus()
-        await pilot.press(*"beds")
-        await pilot.pause()
-        await pilot.press("right")  # takes the suggestion
-        await pilot.pause()
         assert waits.value == "T2 Beds; phase 2, north"
         preview = str(form.query_one("#waits-preview").render())
         assert preview.startswith("→ T2 (") and "no task" not in preview, preview
