@@ -943,11 +943,17 @@ def appended() -> dict[tuple[str, str], str]:
     """The lists only ever added to (``records.appended``), by (table, field), each with how
     the log names one item added: ``{("tasks", "updates"): "note", ("outcomes", "checkins"):
     "checkin"}``. A merge keeps the union of both sides' items."""
+    return {where: extra["logged_as"] for where, extra in _marked("append_only").items()}
+
+
+def _marked(mark: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every field whose declaration carries ``mark`` (``records.appended``, ``keyed``,
+    ``unordered``, ``ordered``), by (table, field), with all its marks."""
     return {
-        (table, f.encode_name): extra["logged_as"]
+        (table, f.encode_name): extra
         for table, cls in RECORDS.items()
         for f in msgspec.structs.fields(cls)
-        if (extra := extra_of(f.type)).get("append_only")
+        if (extra := extra_of(f.type)).get(mark)
     }
 
 
@@ -978,35 +984,20 @@ def keyed() -> dict[tuple[str, str], str]:
     """The lists of records keyed by one of their fields (``records.keyed``), by (table, field),
     each with that field: ``{("meetings", "attendance"): "member"}``. A merge merges them entry
     by entry."""
-    return {
-        (table, f.encode_name): extra["keyed_by"]
-        for table, cls in RECORDS.items()
-        for f in msgspec.structs.fields(cls)
-        if (extra := extra_of(f.type)).get("keyed_by")
-    }
+    return {where: extra["keyed_by"] for where, extra in _marked("keyed_by").items()}
 
 
 def unordered() -> set[tuple[str, str]]:
     """The lists of distinct items whose order means nothing (``records.unordered``), by (table,
     field): ``{("tasks", "waits_on"), ("milestones", "tasks"), ...}``. A merge keeps what either
     side added and drops what either side took out."""
-    return {
-        (table, f.encode_name)
-        for table, cls in RECORDS.items()
-        for f in msgspec.structs.fields(cls)
-        if extra_of(f.type).get("unordered")
-    }
+    return set(_marked("unordered"))
 
 
 def ordered() -> set[tuple[str, str]]:
     """The lists whose order people chose (``records.ordered``), by (table, field):
     ``{("meetings", "agenda")}``. A merge keeps what either side added where that side put it."""
-    return {
-        (table, f.encode_name)
-        for table, cls in RECORDS.items()
-        for f in msgspec.structs.fields(cls)
-        if extra_of(f.type).get("ordered")
-    }
+    return set(_marked("ordered"))
 
 
 def list_limits() -> dict[tuple[str, str], int]:
