@@ -65,10 +65,10 @@ def short(value: object, limit: int = 30) -> str:
         return "-"
     if isinstance(value, list) and all(type(v) in (str, int) for v in value):
         value = ", ".join(str(v) for v in value)
-    elif isinstance(value, list) and value and all(_name_of(v) is not None for v in value):
-        value = _names_text(value)  # an agenda: its items, in their order
     elif isinstance(value, list):
-        return f"[{len(value)}]"
+        value = _names_text(value)  # an agenda: its items, in their order
+        if isinstance(value, list):
+            return f"[{len(value)}]"
     if isinstance(value, dict):  # a whole record (a removal, its undo): by what people call it
         inner = value.get("record")
         fields: dict[object, object] = inner if isinstance(inner, dict) else value
