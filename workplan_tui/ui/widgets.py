@@ -541,10 +541,10 @@ class VirtualList(ScrollView, Generic[T]):
         the view starts on an item's first line, never mid-card."""
         h = self.item_height
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if not center and height > 0 and top <= self.cursor * h and (self.cursor + 1) * h <= top + height:
-            return  # in view already: nothing to scroll (a board redrawn at a partner's write)
         if height <= 0:
-            return
+            return  # not laid out yet
+        if not center and top <= self.cursor * h and (self.cursor + 1) * h <= top + height:
+            return  # in view already: nothing to scroll (a board redrawn at a partner's write)
         if center:
             wanted = self.cursor * h - (height - h) // 2
         elif self.cursor * h < top:
